@@ -1,0 +1,496 @@
+"""Parse ruleset text into the unchecked model (Lark stops here: nothing else sees a lark.Tree)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+from decimal import Decimal
+from typing import Any
+
+import lark
+from lark import Lark, Token, Transformer, v_args
+from lark.exceptions import UnexpectedCharacters, UnexpectedEOF, UnexpectedInput, UnexpectedToken, VisitError
+
+from cqdt_rules import model as m
+from cqdt_rules.errors import Diagnostic, RulesetError, Span
+from cqdt_rules.resources import grammar_text
+
+_FRIENDLY = {
+    "NAME": "a name",
+    "NODE_ID": "a criterion id (like A1.2)",
+    "NUMBER": "a number",
+    "INT": "a whole number",
+    "YEAR": "a year",
+    "DATE": "a date (YYYY-MM-DD)",
+    "STRING": 'a "quoted text"',
+    "$END": "end of file",
+}
+
+
+@functools.cache
+def _lark() -> Lark:
+    return Lark(grammar_text(), parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=False)
+
+
+def parse_text(text: str, path: str = "<memory>") -> m.Ruleset:
+    """Parse ruleset text; syntax errors become a positioned :class:`RulesetError`."""
+    try:
+        tree = _lark().parse(text)
+    except UnexpectedInput as exc:
+        raise RulesetError([_syntax_diagnostic(exc, text, path)], {path: text}) from None
+    try:
+        return _ToModel(path).transform(tree)
+    except VisitError as exc:
+        if isinstance(exc.orig_exc, _SemanticError):
+            raise RulesetError([exc.orig_exc.diagnostic], {path: text}) from None
+        raise
+
+
+class _SemanticError(Exception):
+    def __init__(self, diagnostic: Diagnostic):
+        self.diagnostic = diagnostic
+
+
+def _describe_terminal(name: str) -> str:
+    if name in _FRIENDLY:
+        return _FRIENDLY[name]
+    try:
+        pattern = _lark().get_terminal(name).pattern
+    except KeyError:
+        return name
+    if isinstance(pattern, lark.lexer.PatternStr):
+        return f"'{pattern.value}'"
+    return name.lower()
+
+
+def _expected_text(expected: set[str] | frozenset[str]) -> str:
+    names = sorted({_describe_terminal(n) for n in expected if not n.startswith("__")})
+    if not names:
+        return ""
+    if len(names) > 14:
+        names = names[:14] + ["..."]
+    return "expected " + ", ".join(names)
+
+
+def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
+    if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
+        lines = text.splitlines() or [""]
+        line, column = len(lines), len(lines[-1]) + 1
+        expected = exc.expected if isinstance(exc, UnexpectedEOF) else exc.expected
+        span = Span(path, line, column, line, column + 1)
+        return Diagnostic(span, "unexpected end of file", hint=_expected_text(set(expected)) or None)
+    if isinstance(exc, UnexpectedToken):
+        token = exc.token
+        span = Span(path, token.line, token.column, token.end_line or token.line,
+                    token.end_column or token.column + len(str(token)))
+        return Diagnostic(span, f"unexpected '{token}'", hint=_expected_text(exc.expected) or None)
+    assert isinstance(exc, UnexpectedCharacters)
+    char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+    span = Span(path, exc.line, exc.column, exc.line, exc.column + 1)
+    hint = _expected_text(exc.allowed or set())
+    return Diagnostic(span, f"unexpected character '{char}'", hint=hint or None)
+
+
+def _span(path: str, meta_or_token: Any) -> Span:
+    return Span(path, meta_or_token.line, meta_or_token.column,
+                meta_or_token.end_line, meta_or_token.end_column)
+
+
+def _string(token: Token) -> str:
+    import unicodedata
+    raw = str(token)[1:-1]
+    return unicodedata.normalize("NFC", raw.replace('\\"', '"').replace("\\\\", "\\"))
+
+
+def _points(token: Token) -> m.PointsSpec:
+    return "full" if str(token) == "full" else Decimal(str(token))
+
+
+@v_args(meta=True)
+class _ToModel(Transformer[Token, m.Ruleset]):
+    """One method per grammar rule; each returns a model object or a tagged tuple."""
+
+    def __init__(self, path: str):
+        super().__init__()
+        self.path = path
+
+    def _sp(self, meta: Any) -> Span:
+        return _span(self.path, meta)
+
+    # ------------------------------------------------------------ header
+    def start(self, meta: Any, children: list[Any]) -> m.Ruleset:
+        header = children[0]
+        shared = [c for c in children[1:] if not isinstance(c, m.Tier)]
+        tiers = tuple(_with_shared(t, shared) for t in children[1:] if isinstance(t, m.Tier))
+        return m.Ruleset(header, tiers, path=self.path)
+
+    def ruleset_block(self, meta: Any, children: list[Any]) -> m.Header:
+        fields: dict[str, Any] = {}
+        for key, value in children[1:]:
+            fields[key] = value
+        if "title" not in fields:
+            raise _SemanticError(Diagnostic(self._sp(meta), "the ruleset header has no title",
+                                            hint='add a line: title "Bộ tiêu chí ..."'))
+        title, title_en = fields.pop("title")
+        return m.Header(id=str(children[0]), title=title, title_en=title_en, span=self._sp(meta), **fields)
+
+    def h_title(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("title", (_string(c[0]), c[1] if len(c) > 1 else None))
+
+    def en_title(self, meta: Any, c: list[Any]) -> str:
+        return _string(c[0])
+
+    def h_legal_source(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("legal_source", _string(c[0]))
+
+    def h_version(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("version", _string(c[0]))
+
+    def h_status(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("status", str(c[0]))
+
+    def _date(self, token: Token) -> dt.date:
+        try:
+            return dt.date.fromisoformat(str(token))
+        except ValueError:
+            raise _SemanticError(Diagnostic(_span(self.path, token), f"'{token}' is not a date",
+                                            hint="write dates as YYYY-MM-DD")) from None
+
+    def h_issued(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("issued", self._date(c[0]))
+
+    def h_effective(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("effective", self._date(c[0]))
+
+    def h_years(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        last = int(c[2]) if len(c) > 2 else None
+        return ("years", (int(c[0]), last))
+
+    def h_note(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("note", _string(c[0]))
+
+    def h_rounding(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("rounding", self._rounding(c))
+
+    def h_zero(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("on_zero_denominator", c[0])
+
+    def h_evidence(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("on_missing_evidence", str(c[0]))
+
+    def zero_result(self, meta: Any, c: list[Any]) -> m.PointsSpec:
+        return _points(c[0])
+
+    def _rounding(self, c: list[Any]) -> m.Rounding:
+        return m.Rounding(int(c[0]), str(c[1]) if len(c) > 1 else "half_up")
+
+    # ------------------------------------------------------------ tiers and nodes
+    def tier_block(self, meta: Any, c: list[Any]) -> m.Tier:
+        tier_id, title = str(c[0]), _string(c[1])
+        rest = c[2:]
+        title_en = rest.pop(0) if isinstance(rest[0], str) and not isinstance(rest[0], Token) else None
+        maximum = Decimal(str(rest.pop(0)))
+        nodes = tuple(x for x in rest if isinstance(x, m.Node))
+        total_rounding = next((x[1] for x in rest if isinstance(x, tuple) and x[0] == "total_round"), None)
+        return m.Tier(
+            id=tier_id, title=title, title_en=title_en, max=maximum, nodes=nodes,
+            levels=tuple(x for x in rest if isinstance(x, m.LevelScale)),
+            rankings=tuple(x for x in rest if isinstance(x, m.Ranking)),
+            outputs=tuple(x for x in rest if isinstance(x, m.Output)),
+            total_rounding=total_rounding, span=self._sp(meta),
+        )
+
+    def total_round(self, meta: Any, c: list[Any]) -> tuple[str, m.Rounding]:
+        return ("total_round", self._rounding(c))
+
+    def _node(self, meta: Any, c: list[Any], is_group: bool) -> m.Node:
+        node_id, title = str(c[0]), _string(c[1])
+        rest = list(c[2:])
+        title_en = rest.pop(0) if not isinstance(rest[0], Token) else None
+        maximum = Decimal(str(rest.pop(0)))
+        capped = False
+        if rest and isinstance(rest[0], Token) and rest[0].type == "CAPPED":
+            capped = True
+            rest.pop(0)
+        fields: dict[str, Any] = {}
+        children: list[m.Node] = []
+        inputs: list[m.Indicator] = []
+        rules: list[Any] = []
+        for item in rest:
+            if isinstance(item, m.Node):
+                children.append(item)
+            elif isinstance(item, _PendingIndicator):
+                inputs.append(item.build(node_id))
+            elif isinstance(item, tuple):
+                fields[item[0]] = item[1]
+            else:
+                rules.append(item)
+        if not is_group:
+            if not rules:
+                raise _SemanticError(Diagnostic(self._sp(meta), f"criterion {node_id} has no scoring rule",
+                                                hint="add a rule such as 'yes x', 'ratio x', 'bands x { ... }' or 'informational'"))
+            if len(rules) > 1:
+                raise _SemanticError(Diagnostic(rules[1].span, f"criterion {node_id} has more than one scoring rule",
+                                                hint="keep one rule; use 'best_of { ... }' for alternatives or sub-criteria for sums"))
+        return m.Node(
+            id=node_id, title=title, title_en=title_en, max=maximum, children=tuple(children),
+            inputs=tuple(inputs), rule=rules[0] if rules else None, capped=capped,
+            span=self._sp(meta), **fields,
+        )
+
+    def group(self, meta: Any, c: list[Any]) -> m.Node:
+        return self._node(meta, c, is_group=True)
+
+    def criterion(self, meta: Any, c: list[Any]) -> m.Node:
+        return self._node(meta, c, is_group=False)
+
+    def provenance(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("provenance", m.Provenance(str(c[0]), _string(c[1])))
+
+    def node_round(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("rounding", self._rounding(c))
+
+    def node_share(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("share_digits", int(c[0]))
+
+    def node_note(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("note", _string(c[0]))
+
+    # ------------------------------------------------------------ indicators
+    def input_decl(self, meta: Any, c: list[Any]) -> _PendingIndicator:
+        kind, categories = c[1]
+        fields: dict[str, Any] = {}
+        for key, value in c[3:]:
+            fields[key] = value
+        return _PendingIndicator(str(c[0]), kind, _string(c[2]), categories, fields, self._sp(meta))
+
+    def t_yesno(self, meta: Any, c: list[Any]) -> tuple[str, tuple[m.Category, ...]]:
+        return ("yesno", ())
+
+    def t_count(self, meta: Any, c: list[Any]) -> tuple[str, tuple[m.Category, ...]]:
+        return ("count", ())
+
+    def t_number(self, meta: Any, c: list[Any]) -> tuple[str, tuple[m.Category, ...]]:
+        return ("number", ())
+
+    def t_percent(self, meta: Any, c: list[Any]) -> tuple[str, tuple[m.Category, ...]]:
+        return ("percent", ())
+
+    def t_pair(self, meta: Any, c: list[Any]) -> tuple[str, tuple[m.Category, ...]]:
+        return ("pair", ())
+
+    def t_score(self, meta: Any, c: list[Any]) -> tuple[str, tuple[m.Category, ...]]:
+        return ("score", ())
+
+    def t_category(self, meta: Any, c: list[Any]) -> tuple[str, tuple[m.Category, ...]]:
+        return ("category", tuple(c))
+
+    def category_value(self, meta: Any, c: list[Any]) -> m.Category:
+        return m.Category(str(c[0]), _string(c[1]) if len(c) > 1 else None)
+
+    def o_unit(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("unit", _string(c[0]))
+
+    def o_range(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("range", (c[0], c[2]))
+
+    def o_exceed(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("a_may_exceed_b", True)
+
+    def o_evidence(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("evidence", _string(c[0]))
+
+    def o_audit_only(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("audit_only", True)
+
+    def o_default(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("default", c[0])
+
+    def literal(self, meta: Any, c: list[Any]) -> Any:
+        value = c[0]
+        return str(value) if isinstance(value, Token) else value
+
+    def pair_literal(self, meta: Any, c: list[Any]) -> tuple[Decimal, Decimal]:
+        return (c[0], c[1])
+
+    def signed(self, meta: Any, c: list[Any]) -> Decimal:
+        value = Decimal(str(c[-1]))
+        return -value if len(c) > 1 else value
+
+    # ------------------------------------------------------------ rules
+    def yes_rule(self, meta: Any, c: list[Any]) -> m.YesRule:
+        return m.YesRule(str(c[0]), span=self._sp(meta))
+
+    def category_rule(self, meta: Any, c: list[Any]) -> m.CategoryRule:
+        arms = tuple(x for x in c[1:] if isinstance(x, m.CategoryArm))
+        otherwise = next((x[1] for x in c[1:] if isinstance(x, tuple)), None)
+        return m.CategoryRule(str(c[0]), arms, otherwise, span=self._sp(meta))
+
+    def category_arm(self, meta: Any, c: list[Any]) -> m.CategoryArm:
+        return m.CategoryArm(str(c[0]), c[1], span=self._sp(meta))
+
+    def points(self, meta: Any, c: list[Any]) -> m.PointsSpec:
+        return _points(c[0])
+
+    def else_arm(self, meta: Any, c: list[Any]) -> tuple[str, m.PointsSpec]:
+        return ("else", c[0])
+
+    def ratio_rule(self, meta: Any, c: list[Any]) -> m.RatioRule:
+        return m.RatioRule(str(c[0]), c[1] if len(c) > 1 else None, span=self._sp(meta))
+
+    def bands_rule(self, meta: Any, c: list[Any]) -> m.BandsRule:
+        bands = tuple(x for x in c[1:] if isinstance(x, m.Band))
+        otherwise = next((x[1] for x in c[1:] if isinstance(x, tuple)), None)
+        return m.BandsRule(str(c[0]), bands, otherwise, span=self._sp(meta))
+
+    def band(self, meta: Any, c: list[Any]) -> m.Band:
+        return m.Band(str(c[0]), c[1], c[2], span=self._sp(meta))
+
+    def threshold(self, meta: Any, c: list[Any]) -> m.Threshold:
+        return m.Threshold(Decimal(str(c[0])), percent=len(c) > 1)
+
+    def per_item_rule(self, meta: Any, c: list[Any]) -> m.PerItemRule:
+        return m.PerItemRule(str(c[0]), Decimal(str(c[1])), span=self._sp(meta))
+
+    def best_rule(self, meta: Any, c: list[Any]) -> m.BestOfRule:
+        return m.BestOfRule(tuple(c), span=self._sp(meta))
+
+    def normalised_rule(self, meta: Any, c: list[Any]) -> m.NormalisedRule:
+        return m.NormalisedRule(str(c[0]), str(c[1]), span=self._sp(meta))  # type: ignore[arg-type]
+
+    def direct_rule(self, meta: Any, c: list[Any]) -> m.DirectRule:
+        return m.DirectRule(str(c[0]), span=self._sp(meta))
+
+    def informational_rule(self, meta: Any, c: list[Any]) -> m.InformationalRule:
+        return m.InformationalRule(span=self._sp(meta))
+
+    def formula_rule(self, meta: Any, c: list[Any]) -> m.FormulaRule:
+        return m.FormulaRule(c[0], span=self._sp(meta))
+
+    # ------------------------------------------------------------ levels, rankings, outputs
+    def levels_block(self, meta: Any, c: list[Any]) -> m.LevelScale:
+        name, label = str(c[0]), _string(c[1])
+        rest = c[2:]
+        on: Any = m.TotalRef(span=self._sp(meta))
+        if rest and not isinstance(rest[0], m.Level):
+            on = rest.pop(0)
+        levels = tuple(x for x in rest if isinstance(x, m.Level))
+        below = rest[-1]
+        return m.LevelScale(name, label, on, levels, below, span=self._sp(meta))
+
+    def level(self, meta: Any, c: list[Any]) -> m.Level:
+        return m.Level(str(c[0]), _string(c[1]), c[2], tuple(c[3:]), span=self._sp(meta))
+
+    def requirement(self, meta: Any, c: list[Any]) -> m.Requirement:
+        return m.Requirement(c[0], c[1], span=self._sp(meta))
+
+    def below(self, meta: Any, c: list[Any]) -> str:
+        return _string(c[0])
+
+    def ranking_decl(self, meta: Any, c: list[Any]) -> m.Ranking:
+        fields: dict[str, Any] = {}
+        tiebreaks = []
+        for item in c[3:]:
+            if isinstance(item, m.TieBreak):
+                tiebreaks.append(item)
+            elif item.type == "DIRECTION":
+                fields["direction"] = str(item)
+            elif item.type == "GROUPING":
+                fields["within"] = str(item)
+            elif item.type == "TIES":
+                fields["ties"] = str(item)
+        return m.Ranking(str(c[0]), _string(c[1]), c[2], tiebreaks=tuple(tiebreaks), span=self._sp(meta), **fields)
+
+    def tiebreak(self, meta: Any, c: list[Any]) -> m.TieBreak:
+        return m.TieBreak(c[0], str(c[1]) if len(c) > 1 else "descending")
+
+    def output_decl(self, meta: Any, c: list[Any]) -> m.Output:
+        rounding = self._rounding(c[3:]) if len(c) > 3 else None
+        return m.Output(str(c[0]), _string(c[1]), c[2], rounding, span=self._sp(meta))
+
+    def total_ref(self, meta: Any, c: list[Any]) -> m.TotalRef:
+        return m.TotalRef(span=self._sp(meta))
+
+    def points_ref(self, meta: Any, c: list[Any]) -> m.PointsRef:
+        return m.PointsRef(str(c[0]), span=self._sp(meta))
+
+    def share_ref(self, meta: Any, c: list[Any]) -> m.ShareRef:
+        return m.ShareRef(str(c[0]), span=self._sp(meta))
+
+    def output_ref(self, meta: Any, c: list[Any]) -> m.OutputRef:
+        return m.OutputRef(str(c[0]), span=self._sp(meta))
+
+    # ------------------------------------------------------------ expressions
+    def number(self, meta: Any, c: list[Any]) -> m.Number:
+        return m.Number(Decimal(str(c[0])), span=self._sp(meta))
+
+    def percent_number(self, meta: Any, c: list[Any]) -> m.Number:
+        return m.Number(Decimal(str(c[0])) / 100, span=self._sp(meta))
+
+    def indicator_ref(self, meta: Any, c: list[Any]) -> m.IndicatorRef:
+        return m.IndicatorRef(str(c[0]), span=self._sp(meta))
+
+    def part_ref(self, meta: Any, c: list[Any]) -> m.IndicatorRef:
+        return m.IndicatorRef(str(c[0]), str(c[1]), span=self._sp(meta))
+
+    def full_ref(self, meta: Any, c: list[Any]) -> m.FullRef:
+        return m.FullRef(span=self._sp(meta))
+
+    def binary(self, meta: Any, c: list[Any]) -> m.Binary:
+        return m.Binary(str(c[1]), c[0], c[2], span=self._sp(meta))
+
+    def compare(self, meta: Any, c: list[Any]) -> m.Compare:
+        return m.Compare(str(c[1]), c[0], c[2], span=self._sp(meta))
+
+    def or_op(self, meta: Any, c: list[Any]) -> m.BoolOp:
+        return m.BoolOp("or", c[0], c[1], span=self._sp(meta))
+
+    def and_op(self, meta: Any, c: list[Any]) -> m.BoolOp:
+        return m.BoolOp("and", c[0], c[1], span=self._sp(meta))
+
+    def not_op(self, meta: Any, c: list[Any]) -> m.Not:
+        return m.Not(c[0], span=self._sp(meta))
+
+    def negate(self, meta: Any, c: list[Any]) -> m.Negate:
+        return m.Negate(c[0], span=self._sp(meta))
+
+    def if_expr(self, meta: Any, c: list[Any]) -> m.IfExpr:
+        return m.IfExpr(c[0], c[1], c[2], span=self._sp(meta))
+
+    def min_call(self, meta: Any, c: list[Any]) -> m.Call:
+        return m.Call("min", tuple(c), span=self._sp(meta))
+
+    def max_call(self, meta: Any, c: list[Any]) -> m.Call:
+        return m.Call("max", tuple(c), span=self._sp(meta))
+
+    def round_call(self, meta: Any, c: list[Any]) -> m.Call:
+        return m.Call("round", (c[0], m.Number(Decimal(str(c[1])))), span=self._sp(meta))
+
+
+class _PendingIndicator:
+    """An input declaration waiting for the id of the criterion that declares it."""
+
+    def __init__(self, name: str, kind: str, label: str, categories: tuple[m.Category, ...],
+                 fields: dict[str, Any], span: Span):
+        self.name, self.kind, self.label = name, kind, label
+        self.categories, self.fields, self.span = categories, fields, span
+
+    def build(self, node_id: str) -> m.Indicator:
+        return m.Indicator(name=self.name, kind=self.kind, label=self.label, node_id=node_id,  # type: ignore[arg-type]
+                           categories=self.categories, span=self.span, **self.fields)
+
+
+def _with_shared(tier: m.Tier, shared: list[Any]) -> m.Tier:
+    """Ruleset-wide levels, rankings and outputs apply to a tier unless it declares one of the same name."""
+    import attrs
+
+    def merged(own: tuple[Any, ...], kind: type) -> tuple[Any, ...]:
+        names = {x.name for x in own}
+        return tuple(x for x in shared if isinstance(x, kind) and x.name not in names) + own
+
+    return attrs.evolve(
+        tier,
+        levels=merged(tier.levels, m.LevelScale),
+        rankings=merged(tier.rankings, m.Ranking),
+        outputs=merged(tier.outputs, m.Output),
+    )
