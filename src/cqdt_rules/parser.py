@@ -197,7 +197,7 @@ class _ToModel(Transformer[Token, m.Ruleset]):
             levels=tuple(x for x in rest if isinstance(x, m.LevelScale)),
             rankings=tuple(x for x in rest if isinstance(x, m.Ranking)),
             outputs=tuple(x for x in rest if isinstance(x, m.Output)),
-            total_rounding=total_rounding, span=self._sp(meta),
+            total_rounding=total_rounding, span=Span(self.path, meta.line, meta.column, c[0].end_line, c[0].end_column),
         )
 
     def total_round(self, meta: Any, c: list[Any]) -> tuple[str, m.Rounding]:
@@ -232,10 +232,11 @@ class _ToModel(Transformer[Token, m.Ruleset]):
             if len(rules) > 1:
                 raise _SemanticError(Diagnostic(rules[1].span, f"criterion {node_id} has more than one scoring rule",
                                                 hint="keep one rule; use 'best_of { ... }' for alternatives or sub-criteria for sums"))
+        head = Span(self.path, meta.line, meta.column, c[0].end_line, c[0].end_column)
         return m.Node(
             id=node_id, title=title, title_en=title_en, max=maximum, children=tuple(children),
             inputs=tuple(inputs), rule=rules[0] if rules else None, capped=capped,
-            span=self._sp(meta), **fields,
+            span=head, **fields,
         )
 
     def group(self, meta: Any, c: list[Any]) -> m.Node:

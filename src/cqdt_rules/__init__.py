@@ -1,0 +1,24 @@
+"""cqdt_rules: score and rank administrative units against published criteria written in a small language."""
+
+from cqdt_rules.api import CheckedRuleset, load, load_ruleset, score, shipped_rulesets
+from cqdt_rules.data import load_assessments
+from cqdt_rules.errors import CqdtError, DataError, RulesetError, UsageError
+from cqdt_rules.results import Results, UnitResult
+from cqdt_rules.units import Assessment, Pair
+
+__all__ = [
+    "Assessment",
+    "CheckedRuleset",
+    "CqdtError",
+    "DataError",
+    "Pair",
+    "Results",
+    "RulesetError",
+    "UnitResult",
+    "UsageError",
+    "load",
+    "load_assessments",
+    "load_ruleset",
+    "score",
+    "shipped_rulesets",
+]

@@ -1,0 +1,81 @@
+"""The `cqdt` command line: every command, one exit-code policy, no traceback for bad input."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from cqdt_rules import api
+from cqdt_rules.data import load_many
+from cqdt_rules.errors import DiagnosticsError, UsageError
+from cqdt_rules.results import Results
+
+EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        sys.stderr.write(f"cqdt: error: {message}\n")
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from cqdt_rules.commands import COMMANDS
+
+    parser = _Parser(prog="cqdt", description="Score and rank units against rulesets written in the cqdt language.")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for spec in COMMANDS:
+        child = sub.add_parser(spec.name, help=spec.help, description=spec.help)
+        spec.arguments(child)
+        child.set_defaults(run=spec.run)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "run", None):
+        parser.print_help()
+        return EXIT_USAGE
+    try:
+        return args.run(args)
+    except DiagnosticsError as exc:
+        _attach_sources(exc)
+        print(exc.render(), file=sys.stderr)
+        count = sum(1 for d in exc.diagnostics if d.is_error)
+        print(f"{count} error{'s' if count != 1 else ''} in {exc.kind} input", file=sys.stderr)
+        return EXIT_INVALID
+    except UsageError as exc:
+        print(f"cqdt: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except BrokenPipeError:
+        return EXIT_OK
+
+
+def _attach_sources(exc: DiagnosticsError) -> None:
+    """Give data errors their source lines too, so every message shows the line it points at."""
+    for path in {d.span.path for d in exc.diagnostics} - set(exc.sources):
+        file = Path(path)
+        if file.is_file() and file.suffix.lower() in (".yaml", ".yml", ".csv", ".cqdt"):
+            exc.sources[path] = file.read_text(encoding="utf-8-sig")
+
+
+# ---------------------------------------------------------------- shared helpers for commands
+def score_files(ruleset: str, data: Sequence[str]) -> Results:
+    checked = api.load(ruleset)
+    paths = [Path(p) for p in data]
+    for path in paths:
+        if not path.exists():
+            raise UsageError(f"no such file or folder: {path}")
+    return api.score(checked, load_many(paths))
+
+
+def write_text(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

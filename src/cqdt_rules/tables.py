@@ -1,0 +1,70 @@
+"""Plain-text tables of results, per tier, ranked, with numbers in the reader's format."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from cqdt_rules.formatting import format_number
+from cqdt_rules.results import Results, UnitResult
+
+_LABELS = {
+    "vi": {"rank": "Hạng", "code": "Mã", "name": "Đơn vị", "total": "Tổng điểm", "level": "Mức", "tier": "Khối",
+           "district": "Huyện"},
+    "en": {"rank": "Rank", "code": "Code", "name": "Unit", "total": "Total", "level": "Level", "tier": "Tier",
+           "district": "District"},
+}
+
+
+def _width(text: str) -> int:
+    return sum(0 if unicodedata.combining(c) else 1 for c in text)
+
+
+def render_table(header: list[str], rows: list[list[str]], right: set[int] | None = None) -> str:
+    right = right or set()
+    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
+
+    def line(cells: list[str]) -> str:
+        out = []
+        for i, cell in enumerate(cells):
+            pad = " " * (widths[i] - _width(cell))
+            out.append(pad + cell if i in right else cell + pad)
+        return "  ".join(out).rstrip()
+
+    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+def results_table(results: Results, lang: str = "vi") -> str:
+    labels = _LABELS[lang]
+    blocks = []
+    for tier in results.ruleset.tiers:
+        units = results.tier_units(tier.id)
+        if not units:
+            continue
+        cohorts = sorted({(u.assessment.year, u.assessment.source) for u in units})
+        for year, source in cohorts:
+            members = [u for u in units if (u.assessment.year, u.assessment.source) == (year, source)]
+            blocks.append(f"{labels['tier']} {tier.id}: {tier.title} — {year} ({source}), {len(members)}")
+            blocks.append(_tier_table(tier.id, members, lang) + "\n")
+    return "\n".join(blocks)
+
+
+def _tier_table(tier_id: str, units: list[UnitResult], lang: str) -> str:
+    labels = _LABELS[lang]
+    first = units[0]
+    rankings = list(first.tier.rankings)
+    outputs = [o.name for o in first.tier.outputs]
+    digits = (first.tier.total_rounding.digits if first.tier.total_rounding else None)
+    primary = rankings[0].name if rankings else None
+    ordered = sorted(units, key=lambda u: (u.ranks[primary].rank if primary else 0, u.code))
+    header = [labels["rank"], labels["code"], labels["name"]]
+    header += [r.label for r in rankings[1:]]
+    header += [labels["total"]] + [o for o in outputs] + [s.label for s in first.tier.levels]
+    rows = []
+    for u in ordered:
+        row = [str(u.ranks[primary].rank) if primary else "", u.code, u.name]
+        row += [f"{u.ranks[r.name].rank}/{u.ranks[r.name].of} ({u.ranks[r.name].group})" for r in rankings[1:]]
+        row += [format_number(u.total, lang, digits)]
+        row += [format_number(u.outputs[o], lang) for o in outputs]
+        row += [u.levels[s.name].label for s in first.tier.levels]
+        rows.append(row)
+    return render_table(header, rows, right={0, 3 + len(rankings) - 1})
