@@ -1,0 +1,162 @@
+"""The main job's text: per tier, what section IV of the province's report states, from the results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from cqdt_rules.compare import TierComparison, UnitChange
+from cqdt_rules.formatting import format_count, format_number, format_percent
+from cqdt_rules.results import Results, UnitResult
+from cqdt_rules.tables import render_table
+
+_TEXT = {
+    "vi": {
+        "assessed": "{n} đơn vị được đánh giá",
+        "level": "{count} đơn vị đạt {label} (chiếm tỷ lệ {share}{change})",
+        "none": "không có đơn vị đạt {label}{change}",
+        "below": "{count} đơn vị không xếp hạng mức độ ({label}; chiếm tỷ lệ {share}{change})",
+        "up": "; tăng {n} đơn vị so với năm {year}",
+        "down": "; giảm {n} đơn vị so với năm {year}",
+        "same": "; không đổi so với năm {year}",
+        "top": "Điểm cao nhất: {units}. Điểm thấp nhất: {bottom}.",
+        "points": "{score} điểm",
+        "risers": "Tăng bậc xếp hạng nhiều nhất so với năm {year}: {units}.",
+        "fallers": "Giảm bậc xếp hạng nhiều nhất so với năm {year}: {units}.",
+        "rank_move": "hạng {old} → {new}",
+        "ranking": "Xếp hạng",
+        "district": "Huyện",
+        "header": ["Hạng", "Mã", "Đơn vị", "Tổng điểm", "Mức độ"],
+        "previous_rank": "Hạng {year}",
+        "only_now": "Chỉ có kết quả năm nay: {units}.",
+        "only_then": "Không có kết quả năm nay (chỉ có năm {year}): {units}.",
+    },
+    "en": {
+        "assessed": "{n} units assessed",
+        "level": "{count} units at {label} ({share}{change})",
+        "none": "no unit at {label}{change}",
+        "below": "{count} units not ranked at a level ({label}; {share}{change})",
+        "up": "; {n} more than in {year}",
+        "down": "; {n} fewer than in {year}",
+        "same": "; as many as in {year}",
+        "top": "Highest score: {units}. Lowest score: {bottom}.",
+        "points": "{score} points",
+        "risers": "Rose most in rank since {year}: {units}.",
+        "fallers": "Fell most in rank since {year}: {units}.",
+        "rank_move": "rank {old} → {new}",
+        "ranking": "Ranking",
+        "district": "District",
+        "header": ["Rank", "Code", "Unit", "Total", "Level"],
+        "previous_rank": "Rank {year}",
+        "only_now": "Results this year only: {units}.",
+        "only_then": "No result this year (only in {year}): {units}.",
+    },
+}
+
+
+def tier_paragraph(comparison: TierComparison, lang: str, previous_year: int | None) -> str:
+    """Counts and shares per level with the change against the previous year, as the report writes them."""
+    t = _TEXT[lang]
+    parts = []
+    for row in comparison.counts:
+        change = ""
+        if row.change is not None and previous_year is not None:
+            key = "up" if row.change > 0 else "down" if row.change < 0 else "same"
+            change = t[key].format(n=format_count(abs(row.change), lang), year=previous_year)
+        share = format_percent(row.count, comparison.assessed, lang)
+        if row.level_id is None:
+            parts.append(t["below"].format(count=format_count(row.count, lang), label=row.label, share=share, change=change))
+        elif row.count == 0:
+            parts.append(t["none"].format(label=row.label, change=change))
+        else:
+            parts.append(t["level"].format(count=format_count(row.count, lang), label=row.label, share=share, change=change))
+    return f"{comparison.title}: {t['assessed'].format(n=comparison.assessed)}. " + "; ".join(parts) + "."
+
+
+def _score(unit: UnitResult, lang: str) -> str:
+    digits = unit.tier.total_rounding.digits if unit.tier.total_rounding else None
+    return format_number(unit.total, lang, digits)
+
+
+def _name_score(unit: UnitResult, lang: str) -> str:
+    return f"{unit.name} ({_TEXT[lang]['points'].format(score=_score(unit, lang))})"
+
+
+def top_and_bottom(units: Sequence[UnitResult], lang: str, count: int = 3) -> str:
+    ordered = sorted(units, key=lambda u: (-u.total, u.code))
+    top = ", ".join(_name_score(u, lang) for u in ordered[:count])
+    bottom = ", ".join(_name_score(u, lang) for u in reversed(ordered[-count:]))
+    return _TEXT[lang]["top"].format(units=top, bottom=bottom)
+
+
+def movers_sentences(comparison: TierComparison, lang: str, previous_year: int, count: int = 5) -> list[str]:
+    t = _TEXT[lang]
+    risers, fallers = comparison.movers(count)
+
+    def describe(change: UnitChange) -> str:
+        assert change.current is not None and change.previous is not None
+        move = t["rank_move"].format(old=change.previous.rank(), new=change.current.rank())
+        return f"{change.name} ({move})"
+
+    lines = []
+    if risers:
+        lines.append(t["risers"].format(year=previous_year, units=", ".join(describe(u) for u in risers)))
+    if fallers:
+        lines.append(t["fallers"].format(year=previous_year, units=", ".join(describe(u) for u in fallers)))
+    only_now = [u.name for u in comparison.units if u.status == "current only"]
+    only_then = [u.name for u in comparison.units if u.status == "previous only"]
+    if only_now:
+        lines.append(t["only_now"].format(units=", ".join(only_now)))
+    if only_then:
+        lines.append(t["only_then"].format(year=previous_year, units=", ".join(only_then)))
+    return lines
+
+
+def ranking_table(comparison: TierComparison, results: Results, lang: str, previous_year: int | None) -> str:
+    """The tier's ranking; communes (a ranking within district) grouped by district, districts named."""
+    t = _TEXT[lang]
+    units = [u.current for u in comparison.units if u.current is not None]
+    tier = units[0].tier
+    ranking = next((r for r in tier.rankings if r.within == "district"), tier.rankings[0] if tier.rankings else None)
+    if ranking is None:
+        return ""
+    previous = {u.code: u.previous for u in comparison.units}
+    names = {u.code: u.name for u in results.units if u.tier.id != tier.id}
+    groups = sorted({u.ranks[ranking.name].group for u in units})
+    blocks = []
+    for group in groups:
+        members = sorted((u for u in units if u.ranks[ranking.name].group == group),
+                         key=lambda u: (u.ranks[ranking.name].rank, u.code))
+        header = list(t["header"])
+        if previous_year is not None:
+            header.append(t["previous_rank"].format(year=previous_year))
+        rows = []
+        for u in members:
+            row = [str(u.ranks[ranking.name].rank), u.code, u.name, _score(u, lang),
+                   u.level.label if u.level else ""]
+            if previous_year is not None:
+                before = previous.get(u.code)
+                row.append(str(before.ranks[ranking.name].rank) if before is not None and ranking.name in before.ranks else "—")
+            rows.append(row)
+        title = f"{t['district']} {names.get(group, group)} ({group})" if ranking.within == "district" else ""
+        blocks.append((title + "\n" if title else "") + render_table(header, rows, right={0, 3}))
+    return "\n\n".join(blocks)
+
+
+def render_summary(results: Results, comparisons: list[TierComparison], lang: str = "vi",
+                   previous_year: int | None = None, with_rankings: bool = True) -> str:
+    header = results.ruleset.header
+    years = sorted({u.assessment.year for u in results.units})
+    lines = [f"{header.title} — {', '.join(map(str, years))}",
+             f"ruleset {header.id} {header.version or ''} ({header.status or ''}), {results.ruleset.content_hash[:19]}",
+             ""]
+    for comparison in comparisons:
+        units = [u.current for u in comparison.units if u.current is not None]
+        lines.append(tier_paragraph(comparison, lang, previous_year))
+        lines.append(top_and_bottom(units, lang))
+        if previous_year is not None:
+            lines.extend(movers_sentences(comparison, lang, previous_year))
+        if with_rankings:
+            lines.append("")
+            lines.append(ranking_table(comparison, results, lang, previous_year))
+        lines.append("")
+    return "\n".join(lines)
