@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from cqdt_rules import model as m
 from cqdt_rules.errors import Diagnostic, Span, did_you_mean
-from cqdt_rules.units import _coerce
+from cqdt_rules.units import coerce_value
 
 _KINDS_FOR_RULE: dict[type, tuple[str, ...]] = {
     m.YesRule: ("yesno",),
@@ -160,7 +160,7 @@ class _TierChecker:
             self.error(ind.span, f"'a_may_exceed_b' applies to pairs only, '{ind.name}' is {ind.kind}")
         if ind.default is not None:
             problems: list[str] = []
-            _coerce(ind, ind.default, {}, lambda message, hint=None: problems.append(message))
+            coerce_value(ind, ind.default, {}, lambda message, hint=None: problems.append(message))
             if problems:
                 self.error(ind.span, f"default of '{ind.name}': {problems[0]}")
             elif ind.audit_only:

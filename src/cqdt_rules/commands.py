@@ -11,7 +11,8 @@ import attrs
 
 from cqdt_rules import api
 from cqdt_rules.cli import EXIT_OK, score_files, write_text
-from cqdt_rules.errors import render
+from cqdt_rules.errors import UsageError, render
+from cqdt_rules.results import Results
 from cqdt_rules.tables import results_table
 
 
@@ -84,8 +85,90 @@ def run_explain(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------- summary (the main job)
+def _summary_arguments(p: argparse.ArgumentParser) -> None:
+    _ruleset_and_data(p)
+    p.add_argument("--previous", nargs="+", metavar="DATA", help="last year's data, scored with the same ruleset")
+    p.add_argument("--previous-ruleset", help="the ruleset for --previous when it differs")
+    p.add_argument("--source", choices=("self", "audit"), default="audit",
+                   help="which assessments to report (default: audit, the verified values)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--out", type=Path, help="also write the full results (JSON and CSV) and this summary to DIR")
+    p.add_argument("--no-rankings", action="store_true", help="counts and movers only, no ranking tables")
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    from cqdt_rules.compare import compare
+    from cqdt_rules.summary import render_summary
+
+    current = score_files(args.ruleset, args.data)
+    previous = score_files(args.previous_ruleset or args.ruleset, args.previous) if args.previous else None
+    current_year = _single_year(current, args.source, "data")
+    previous_year = _single_year(previous, args.source, "--previous") if previous is not None else None
+    comparisons = compare(current, previous, source=args.source)
+    if not comparisons:
+        raise UsageError(f"no '{args.source}' assessments in the data; try --source self")
+    text = render_summary(current, comparisons, args.lang, previous_year, with_rankings=not args.no_rankings)
+    sys.stdout.write(text)
+    if args.out:
+        stem = f"{current.ruleset.id}-{current_year}"
+        write_text(args.out / f"{stem}-results.json", current.to_json() + "\n")
+        write_text(args.out / f"{stem}-results.csv", current.to_csv())
+        write_text(args.out / f"{stem}-summary-{args.lang}.txt", text)
+        if previous is not None:
+            write_text(args.out / f"{current.ruleset.id}-{previous_year}-results.json", previous.to_json() + "\n")
+        print(f"wrote results and summary to {args.out}/", file=sys.stderr)
+    return EXIT_OK
+
+
+def _single_year(results: Results | None, source: str, what: str) -> int:
+    assert results is not None
+    years = sorted({u.assessment.year for u in results.units if u.assessment.source == source})
+    if len(years) != 1:
+        raise UsageError(f"{what} must hold one assessment year for source '{source}', found {years or 'none'}")
+    return years[0]
+
+
+# ---------------------------------------------------------------- transition (e-government → DTI)
+def _transition_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("old_ruleset", help="the earlier ruleset (e.g. egov_2020)")
+    p.add_argument("old_data", help="data scored with it (e.g. examples/gialai/egov-2022-audit.yaml)")
+    p.add_argument("new_ruleset", help="the later ruleset (e.g. dti_2023)")
+    p.add_argument("new_data", help="data scored with it (e.g. examples/gialai/dti-2023-audit.yaml)")
+    p.add_argument("--source", choices=("self", "audit"), default="audit")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--format", choices=("table", "csv"), default="table")
+
+
+def run_transition(args: argparse.Namespace) -> int:
+    from cqdt_rules.transition import transition_csv, transition_table
+
+    old = score_files(args.old_ruleset, [args.old_data])
+    new = score_files(args.new_ruleset, [args.new_data])
+    render = transition_csv if args.format == "csv" else transition_table
+    sys.stdout.write(render(old, new, args.source, args.lang))
+    return EXIT_OK
+
+
 COMMANDS: list[CommandSpec] = [
     CommandSpec("check", "Check a ruleset: every error and warning with its position.", _check_arguments, run_check),
     CommandSpec("score", "Score unit data with a ruleset: points, totals, levels and ranks.", _score_arguments, run_score),
     CommandSpec("explain", "Explain one unit's points, criterion by criterion.", _explain_arguments, run_explain),
+    CommandSpec("summary", "The main job: per tier, units assessed, counts and shares per level, change against "
+                "last year, rankings (communes per district), top and bottom units.", _summary_arguments, run_summary),
+    CommandSpec("transition", "The transition year side by side: each unit's earlier level and rank beside its "
+                "later index value, band and rank, joined on unit code.", _transition_arguments, run_transition),
 ]
+
+
+def _extension_commands() -> list[CommandSpec]:
+    """Commands defined in their own modules (authoring tools, reports, assessment workflow)."""
+    import importlib
+
+    found: list[CommandSpec] = []
+    for module in ("cqdt_rules.cmd_authoring", "cqdt_rules.cmd_reporting", "cqdt_rules.cmd_workflow"):
+        found.extend(importlib.import_module(module).COMMANDS)
+    return found
+
+
+COMMANDS.extend(_extension_commands())

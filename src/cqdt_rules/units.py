@@ -128,7 +128,7 @@ def coerce_values(tier: m.Tier, assessment: Assessment, limits: Mapping[str, Dec
             if ind.audit_only and assessment.source == "self":
                 values[name] = None
             elif ind.default is not None:
-                values[name] = _coerce(ind, ind.default, limits, lambda msg, hint=None: None)
+                values[name] = coerce_value(ind, ind.default, limits, lambda msg, hint=None: None)
             else:
                 problems.append(Diagnostic(fallback, f"unit '{assessment.code}' has no value for '{name}' ({ind.label})",
                                            hint=f"add '{name}' ({_kind_text(ind)}) or declare a default in the ruleset"))
@@ -141,7 +141,7 @@ def coerce_values(tier: m.Tier, assessment: Assessment, limits: Mapping[str, Dec
         def report(message: str, hint: str | None = None, _name: str = name) -> None:
             problems.append(Diagnostic(where(_name), f"unit '{assessment.code}', '{_name}': {message}", hint=hint))
 
-        values[name] = _coerce(ind, raw, limits, report)
+        values[name] = coerce_value(ind, raw, limits, report)
     for name in assessment.evidence:
         if name not in indicators:
             problems.append(Diagnostic(where(name), f"evidence for unknown indicator '{name}'",
@@ -175,7 +175,7 @@ def _decimal(raw: Any) -> Decimal | None:
     return None
 
 
-def _coerce(ind: m.Indicator, raw: Any, limits: Mapping[str, Decimal],
+def coerce_value(ind: m.Indicator, raw: Any, limits: Mapping[str, Decimal],
             report: Callable[..., None]) -> Value:
     kind = ind.kind
     if kind == "yesno":
