@@ -1,0 +1,129 @@
+"""The comparison module, the main job's text and the transition view, on a small hand-made ruleset."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from cqdt_rules import api
+from cqdt_rules.compare import compare
+from cqdt_rules.summary import render_summary, tier_paragraph
+from cqdt_rules.transition import transition_csv, transition_table
+from cqdt_rules.units import Assessment
+
+RULESET = """
+ruleset mini {
+  title "Bộ tiêu chí thử"
+  status hypothetical
+  years 2020..2022
+  rounding 3
+  on_zero_denominator 0
+}
+levels muc "Mức độ" {
+  I "Mức I" >= 80%
+  II "Mức II" >= 50%
+  below "Không xếp hạng"
+}
+ranking khoi "Xếp hạng" by total
+tier xa "Xã" max 10 {
+  ranking huyen "Trong huyện" by total within district
+  criterion A "Tỷ lệ" max 10 {
+    input ty_le pair "a / b"
+    ratio ty_le
+    provenance hypothetical "thử"
+  }
+}
+"""
+
+INDEX = """
+ruleset index {
+  title "Chỉ số thử"
+  status hypothetical
+  years 2023..
+  rounding 3
+}
+tier xa "Xã" max 100 {
+  output dti "Chỉ số" = total / 100 round 2
+  ranking khoi "Xếp hạng" by dti
+  criterion A "Điểm" max 100 {
+    input diem score "điểm"
+    direct diem
+    provenance hypothetical "thử"
+  }
+}
+"""
+
+
+def _unit(code: str, parent: str, year: int, a: int, b: int = 10) -> Assessment:
+    return Assessment(code=code, name=f"Xã {code}", tier="xa", year=year, source="audit", parent=parent,
+                      values={"ty_le": (a, b)})
+
+
+@pytest.fixture
+def two_years():
+    checked = api.load_text(RULESET, "mini.cqdt")
+    before = api.score(checked, [_unit("1", "D1", 2021, 9), _unit("2", "D1", 2021, 4), _unit("3", "D2", 2021, 6),
+                                 _unit("4", "D2", 2021, 2)])
+    after = api.score(checked, [_unit("1", "D1", 2022, 5), _unit("2", "D1", 2022, 9), _unit("3", "D2", 2022, 8),
+                                _unit("5", "D2", 2022, 1)])
+    return after, before
+
+
+def test_counts_carry_the_previous_year(two_years):
+    after, before = two_years
+    [tier] = compare(after, before)
+    counts = {row.label: (row.count, row.previous, row.change) for row in tier.counts}
+    # 2022: 9 and 8 → I; 5 → II; 1 → below. 2021: 9 → I; 4, 6 → II... 4/10 = 40% → below; 6 → II; 2 → below.
+    assert counts == {"Mức I": (2, 1, 1), "Mức II": (1, 1, 0), "Không xếp hạng": (1, 2, -1)}
+
+
+def test_units_in_one_year_only_are_listed_not_dropped(two_years):
+    after, before = two_years
+    [tier] = compare(after, before)
+    status = {u.code: u.status for u in tier.units}
+    assert status == {"1": "both", "2": "both", "3": "both", "4": "previous only", "5": "current only"}
+
+
+def test_movers_by_rank_and_the_criteria_that_moved_them(two_years):
+    after, before = two_years
+    [tier] = compare(after, before)
+    risers, fallers = tier.movers()
+    assert [u.code for u in risers] == ["2"]  # rank 3 → 1
+    assert [u.code for u in fallers] == ["1"]  # rank 1 → 3
+    assert tier.unit("2").node_changes() == [("A", Decimal("5.000"))]
+    assert tier.unit("1").total_change == Decimal("-4.000")
+
+
+def test_paragraph_in_vietnamese_counts_and_changes(two_years):
+    after, before = two_years
+    [tier] = compare(after, before)
+    text = tier_paragraph(tier, "vi", 2021)
+    assert "02 đơn vị đạt Mức I (chiếm tỷ lệ 50,00%; tăng 01 đơn vị so với năm 2021)" in text
+    assert "01 đơn vị đạt Mức II (chiếm tỷ lệ 25,00%; không đổi so với năm 2021)" in text
+    assert "giảm 01 đơn vị so với năm 2021" in text
+
+
+def test_summary_groups_communes_by_district_and_names_single_year_units(two_years):
+    after, before = two_years
+    text = render_summary(after, compare(after, before), "vi", 2021)
+    assert "Huyện D1 (D1)" in text and "Huyện D2 (D2)" in text
+    assert "Chỉ có kết quả năm nay: Xã 5." in text
+    assert "Không có kết quả năm nay (chỉ có năm 2021): Xã 4." in text
+    english = render_summary(after, compare(after, before), "en", 2021)
+    assert "2 units at Mức I (50.00%; 1 more than in 2021)" in english
+
+
+def test_transition_joins_on_code_across_rulesets(two_years):
+    after, _ = two_years
+    index = api.load_text(INDEX, "index.cqdt")
+    later = api.score(index, [
+        Assessment(code="1", name="Xã 1", tier="xa", year=2023, source="audit", parent="D1", values={"diem": "70"}),
+        Assessment(code="6", name="Xã 6", tier="xa", year=2023, source="audit", parent="D2", values={"diem": "70.4"}),
+    ])
+    rows = transition_csv(after, later).splitlines()
+    by_code = {r.split(",")[1]: r for r in rows[1:]}
+    assert by_code["1"] == "xa,1,Xã 1,D1,Mức II,3,5.000,0.70,,1,"
+    assert by_code["6"].endswith(",0.70,,1,only in 2023")  # 70.4 → 0.70 as published: shares rank 1
+    assert by_code["5"].endswith(",,,,only in 2022")
+    assert "chỉ có năm 2023" in transition_table(after, later)
