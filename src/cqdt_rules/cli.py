@@ -40,7 +40,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return EXIT_USAGE
     try:
-        return args.run(args)
+        code: int = args.run(args)
+        return code
     except DiagnosticsError as exc:
         _attach_sources(exc)
         print(exc.render(), file=sys.stderr)

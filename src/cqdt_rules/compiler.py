@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal
 from typing import Any
@@ -152,6 +153,7 @@ class _TierCompiler:
         def criterion(env: Env) -> NodeResult:
             values = env.values
             inputs = tuple((n, values.get(n)) for n in names)
+            flags: tuple[str, ...]
             missing = [n for n, v in inputs if v is None]
             lacking = [f"{n}: {what}" for n, what in needs_evidence if not env.evidence.get(n)] if zero_on_missing_evidence else []
             if missing:
@@ -376,9 +378,9 @@ class _TierCompiler:
 
     def _x_Compare(self, expr: m.Compare, node: m.Node | None) -> ExprFn:
         left, right = self._expr(expr.left, node), self._expr(expr.right, node)
-        compare = {
-            ">=": lambda x, y: x >= y, "<=": lambda x, y: x <= y, ">": lambda x, y: x > y,
-            "<": lambda x, y: x < y, "==": lambda x, y: x == y, "!=": lambda x, y: x != y,
+        compare: Callable[[Any, Any], bool] = {
+            ">=": operator.ge, "<=": operator.le, ">": operator.gt,
+            "<": operator.lt, "==": operator.eq, "!=": operator.ne,
         }[expr.op]
         return lambda env: compare(left(env), right(env))
 

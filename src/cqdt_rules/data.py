@@ -28,7 +28,8 @@ def load_assessments(path: str | Path) -> tuple[Assessment, ...]:
     if path.suffix.lower() == ".xlsx":
         from cqdt_rules.workbook import load_workbook_assessments
 
-        return load_workbook_assessments(path)
+        workbook_assessments: tuple[Assessment, ...] = load_workbook_assessments(path)
+        return workbook_assessments
     raise UsageError(f"cannot read '{path}': use a .yaml, .yml, .csv or .xlsx file")
 
 
@@ -108,13 +109,13 @@ def _mapping(node: yaml.Node, path: str, problems: list[Diagnostic], what: str) 
 def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: list[Diagnostic]) -> Assessment | None:
     fields = _mapping(node, path, problems, "a unit")
     known = set(_IDENTITY) | {"values", "evidence"}
-    for name, (key, _) in fields.items():
+    for name, (name_node, _) in fields.items():
         if name not in known:
-            problems.append(Diagnostic(_span(path, key), f"unknown unit field '{name}'",
+            problems.append(Diagnostic(_span(path, name_node), f"unknown unit field '{name}'",
                                        hint="unit fields: " + ", ".join(sorted(known))))
-    identity = {k: _scalar(v) for k, (_, v) in fields.items() if k in _IDENTITY}
-    for key in ("year", "source", "tier"):
-        identity.setdefault(key, defaults.get(key))
+    identity: dict[str, Any] = {k: _scalar(v) for k, (_, v) in fields.items() if k in _IDENTITY}
+    for field in ("year", "source", "tier"):
+        identity.setdefault(field, defaults.get(field))
     missing = [k for k in ("code", "name", "tier", "year", "source") if identity.get(k) in (None, "")]
     if missing:
         problems.append(Diagnostic(_span(path, node), f"unit is missing {', '.join(missing)}"))

@@ -79,7 +79,7 @@ def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: dict
     env = Env(compiled, assessment.values, assessment.evidence, cohort_max)
     nodes = {node_id: env.node(node_id) for node_id in compiled.order}
     total = round_to(sum((nodes[i].points for i in compiled.top_ids), ZERO), compiled.total_rounding)
-    outputs = {o.name: round_to(fn(env), o.rounding) for o, fn in compiled.output_fns}
+    outputs: dict[str, Decimal | None] = {o.name: round_to(fn(env), o.rounding) for o, fn in compiled.output_fns}
     tier = compiled.tier
     unit = UnitResult(assessment, tier, nodes, total, outputs, {}, {})
     unit.levels.update({scale.name: _classify(scale, unit) for scale in tier.levels})

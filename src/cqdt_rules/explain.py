@@ -34,7 +34,7 @@ def explain_unit(unit: UnitResult) -> str:
     for rank in unit.ranks.values():
         summary += f"; rank {rank.rank}/{rank.of} in {rank.ranking} ({rank.group})"
     lines.append(summary)
-    depth = {}
+    depth: dict[str, int] = {}
     for node in unit.tier.walk():
         for child in node.children:
             depth[child.id] = depth.get(node.id, 0) + 1

@@ -18,7 +18,7 @@ def format_number(value: Decimal | int | None, lang: str = "vi", digits: int | N
     sign = "-" if number < 0 else ""
     text = format(abs(number), "f")
     whole, _, fraction = text.partition(".")
-    groups = []
+    groups: list[str] = []
     while len(whole) > 3:
         groups.insert(0, whole[-3:])
         whole = whole[:-3]

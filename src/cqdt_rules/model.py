@@ -14,7 +14,7 @@ NO_SPAN = Span("<memory>", 0, 0, 0, 0)
 
 
 def _span() -> Span:
-    return attrs.field(default=NO_SPAN, eq=False, repr=False)  # type: ignore[no-any-return]
+    return attrs.field(default=NO_SPAN, eq=False, repr=False)
 
 
 Full = Literal["full"]

@@ -9,7 +9,8 @@ from cqdt_rules.formatting import format_count, format_number, format_percent
 from cqdt_rules.results import Results, UnitResult
 from cqdt_rules.tables import render_table
 
-_TEXT = {
+_HEADER = {"vi": ["Hạng", "Mã", "Đơn vị", "Tổng điểm", "Mức độ"], "en": ["Rank", "Code", "Unit", "Total", "Level"]}
+_TEXT: dict[str, dict[str, str]] = {
     "vi": {
         "assessed": "{n} đơn vị được đánh giá",
         "level": "{count} đơn vị đạt {label} (chiếm tỷ lệ {share}{change})",
@@ -25,7 +26,6 @@ _TEXT = {
         "rank_move": "hạng {old} → {new}",
         "ranking": "Xếp hạng",
         "district": "Huyện",
-        "header": ["Hạng", "Mã", "Đơn vị", "Tổng điểm", "Mức độ"],
         "previous_rank": "Hạng {year}",
         "only_now": "Chỉ có kết quả năm nay: {units}.",
         "only_then": "Không có kết quả năm nay (chỉ có năm {year}): {units}.",
@@ -45,7 +45,6 @@ _TEXT = {
         "rank_move": "rank {old} → {new}",
         "ranking": "Ranking",
         "district": "District",
-        "header": ["Rank", "Code", "Unit", "Total", "Level"],
         "previous_rank": "Rank {year}",
         "only_now": "Results this year only: {units}.",
         "only_then": "No result this year (only in {year}): {units}.",
@@ -126,7 +125,7 @@ def ranking_table(comparison: TierComparison, results: Results, lang: str, previ
     for group in groups:
         members = sorted((u for u in units if u.ranks[ranking.name].group == group),
                          key=lambda u: (u.ranks[ranking.name].rank, u.code))
-        header = list(t["header"])
+        header = list(_HEADER[lang])
         if previous_year is not None:
             header.append(t["previous_rank"].format(year=previous_year))
         rows = []

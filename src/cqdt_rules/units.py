@@ -209,6 +209,8 @@ def _coerce_yesno(raw: Any, report: Callable[..., None]) -> Value:
 
 
 def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Value:
+    a: Decimal | None
+    b: Decimal | None
     if isinstance(raw, Pair):
         a, b = raw.a, raw.b
     elif isinstance(raw, Mapping) and set(raw) == {"a", "b"}:
