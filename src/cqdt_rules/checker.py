@@ -47,9 +47,10 @@ def _check_header(ruleset: m.Ruleset) -> Iterator[Diagnostic]:
                          hint="add e.g. 'years 2020..2022' so a year can pick its ruleset")
     elif header.years[1] is not None and header.years[1] < header.years[0]:
         yield Diagnostic(header.span, f"assessment years {header.years[0]}..{header.years[1]} run backwards")
-    uses_ratio = any(_needs_zero_rule(r) for t in ruleset.tiers for n in t.walk() for r in _flat_rules(n.rule))
+    uses_ratio = any(_needs_zero_rule(r, {i.name: i.kind for i in t.indicators})
+                     for t in ruleset.tiers for n in t.walk() for r in _flat_rules(n.rule))
     if uses_ratio and header.on_zero_denominator is None:
-        yield Diagnostic(header.span, "ratio rules are used but the header does not say what b = 0 gives",
+        yield Diagnostic(header.span, "ratio rules or bands on pairs are used but the header does not say what b = 0 gives",
                          hint="add 'on_zero_denominator 0' (or 'full') to the ruleset header")
     uses_evidence = any(ind.evidence_required for t in ruleset.tiers for ind in t.indicators)
     if uses_evidence and header.on_missing_evidence is None:
@@ -57,8 +58,10 @@ def _check_header(ruleset: m.Ruleset) -> Iterator[Diagnostic]:
                          hint="add 'on_missing_evidence zero' (the criterion scores 0, shown) or 'on_missing_evidence error'")
 
 
-def _needs_zero_rule(rule: m.Rule) -> bool:
-    return isinstance(rule, m.RatioRule) and rule.on_zero is None
+def _needs_zero_rule(rule: m.Rule, kinds: dict[str, str]) -> bool:
+    if isinstance(rule, m.RatioRule):
+        return rule.on_zero is None
+    return isinstance(rule, m.BandsRule) and kinds.get(rule.indicator) == "pair"
 
 
 def _flat_rules(rule: m.Rule | None) -> list[m.Rule]:
@@ -263,6 +266,9 @@ class _TierChecker:
                 read.add(sub.name)
                 if ind is not None and sub.part is not None and ind.kind != "pair":
                     self.error(sub.span, f"'{sub.name}.{sub.part}': '{sub.name}' is {ind.kind}, not a pair")
+                if ind is not None and ind.kind == "category":
+                    self.error(sub.span, f"'{sub.name}' is a category and has no number to compute with",
+                               hint=f"score it with 'category {sub.name} {{ ... }}' in its own criterion and use points(ID)")
             elif isinstance(sub, (m.PointsRef, m.ShareRef)):
                 self._node_ref(sub.node_id, sub.span)
             elif isinstance(sub, m.FullRef) and node is None:
@@ -377,15 +383,24 @@ def _first_gap(bands: tuple[m.Band, ...], low: Decimal, integral: bool) -> str |
     """Describe values at or above ``low`` that no band matches, or None when all are covered."""
     if not bands:
         return "of any size"
-    points = sorted(x for x in {low} | {b.threshold.value for b in bands} if x >= low)
-    between = [] if integral else [(x + y) / 2 for x, y in zip(points, points[1:])]
-    for x in sorted(points + between):
-        if not any(_matches(b, x) for b in bands):
-            return f"equal to {x}" if x in points else f"between {max(p for p in points if p < x)} and {min(p for p in points if p > x)}"
-    rays = [b for b in bands if b.comparator != "="]
+    rays = [b.threshold.value for b in bands if b.comparator != "="]
+    lowest_ray = min(rays) if rays else None
     if not rays:
-        return "above the highest band"
-    lowest = min(b.threshold.value for b in rays)
-    if lowest > low:
-        return f"between {low} and {lowest}"
+        return f"above {max(b.threshold.value for b in bands)}"
+    if low == -_INF:
+        return f"below {lowest_ray}"
+    if integral:
+        start = low.to_integral_value(rounding="ROUND_CEILING")
+        stop = min(lowest_ray, start + 10_000)  # type: ignore[type-var]
+        candidates = [start + k for k in range(int(stop - start) + 1)]
+    else:
+        points = sorted({low} | {b.threshold.value for b in bands if b.threshold.value >= low})
+        candidates = sorted(points + [(x + y) / 2 for x, y in zip(points, points[1:])])
+    for x in candidates:
+        if not any(_matches(b, x) for b in bands):
+            if integral or x in {b.threshold.value for b in bands} or x == low:
+                return f"equal to {x}"
+            below = max(p for p in candidates if p < x)
+            above = min(p for p in candidates if p > x)
+            return f"between {below} and {above}"
     return None

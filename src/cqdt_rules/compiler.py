@@ -31,6 +31,10 @@ def round_to(value: Decimal, rounding: m.Rounding | None) -> Decimal:
     return value.quantize(Decimal(1).scaleb(-rounding.digits), rounding=_MODES[rounding.mode])
 
 
+class NotAssessed(Exception):
+    """An expression read an indicator that was not assessed (audit-only, in a self-assessment)."""
+
+
 class EvaluationError(Exception):
     """A value that cannot be computed (a formula dividing by zero); carries the node id."""
 
@@ -130,13 +134,14 @@ class _TierCompiler:
     def _group(self, node: m.Node) -> NodeFn:
         child_ids = tuple(c.id for c in node.children)
         node_id, maximum = node.id, node.max
+        rounding = node.rounding or self.header.rounding
 
         def group(env: Env) -> NodeResult:
             total = sum((env.node(c).points for c in child_ids), ZERO)
             if total > maximum:
-                return NodeResult(node_id, maximum, maximum, branch=f"sum {total} capped at {maximum}",
-                                  flags=("capped",), raw=total)
-            return NodeResult(node_id, total, maximum, branch="sum of sub-criteria", raw=total)
+                return NodeResult(node_id, round_to(maximum, rounding), maximum,
+                                  branch=f"sum {total} capped at {maximum}", flags=("capped",), raw=total)
+            return NodeResult(node_id, round_to(total, rounding), maximum, branch="sum of sub-criteria", raw=total)
 
         return group
 
@@ -317,9 +322,14 @@ class _TierCompiler:
     def _x_IndicatorRef(self, expr: m.IndicatorRef, node: m.Node | None) -> ExprFn:
         name, part = expr.name, expr.part
         owner = node.id if node else "output"
+        is_percent = self.indicators[name].kind == "percent"
 
         def indicator(env: Env) -> Any:
             value = env.values[name]
+            if value is None:
+                raise NotAssessed(name)
+            if is_percent:
+                return value / HUNDRED
             if isinstance(value, Pair):
                 if part is not None:
                     return value.a if part == "a" else value.b
@@ -335,7 +345,8 @@ class _TierCompiler:
 
     def _x_TotalRef(self, expr: m.TotalRef, node: m.Node | None) -> ExprFn:
         top = tuple(n.id for n in self.tier.nodes)
-        return lambda env: sum((env.node(i).points for i in top), ZERO)
+        rounding = self.tier.total_rounding or self.header.rounding
+        return lambda env: round_to(sum((env.node(i).points for i in top), ZERO), rounding)
 
     def _x_FullRef(self, expr: m.FullRef, node: m.Node | None) -> ExprFn:
         maximum = node.max if node else ZERO

@@ -13,6 +13,7 @@ from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.units import Assessment, nfc
 
 _IDENTITY = ("code", "name", "tier", "parent", "year", "source", "note")
+_FILE_FIELDS = ("year", "source", "tier", "ruleset", "note")  # defaults for every unit of the file; ruleset and note are labels
 
 
 def load_assessments(path: str | Path) -> tuple[Assessment, ...]:
@@ -82,7 +83,11 @@ def _from_yaml(text: str, path: str) -> tuple[Assessment, ...]:
         raise DataError([Diagnostic(Span(path, 1, 1, 1, 1), "the file is empty", hint="expected 'units:' with a list of units")])
     problems: list[Diagnostic] = []
     top = _mapping(root, path, problems, "the file")
-    defaults = {k: _scalar(v) for k, (_, v) in top.items() if k in ("year", "source", "tier", "ruleset")}
+    defaults = {k: _scalar(v) for k, (_, v) in top.items() if k in _FILE_FIELDS}
+    for name, (name_node, _) in top.items():
+        if name not in _FILE_FIELDS + ("units",):
+            problems.append(Diagnostic(_span(path, name_node), f"unknown top-level field '{name}'",
+                                       hint="top-level fields: " + ", ".join(_FILE_FIELDS + ("units",))))
     units_node = top.get("units", (None, None))[1]
     if not isinstance(units_node, yaml.SequenceNode):
         problems.append(Diagnostic(_span(path, root), "expected 'units:' with a list of units"))
@@ -164,8 +169,20 @@ def _year(raw: Any, span: Span, problems: list[Diagnostic]) -> int | None:
 
 
 # ---------------------------------------------------------------- CSV
+def _cell_starts(line: str) -> list[int]:
+    """1-based character columns where each CSV cell of ``line`` starts (quotes respected)."""
+    starts, quoted = [1], False
+    for index, char in enumerate(line):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            starts.append(index + 2)
+    return starts
+
+
 def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
-    rows = list(csv.reader(text.splitlines()))
+    lines = text.splitlines()
+    rows = list(csv.reader(lines))
     if not rows:
         raise DataError([Diagnostic(Span(path, 1, 1, 1, 1), "the file is empty", hint="expected a header row")])
     header = [h.strip() for h in rows[0]]
@@ -188,7 +205,8 @@ def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
             problems.append(Diagnostic(Span(path, line_number, 1, line_number, 2),
                                        f"row has {len(row)} cells but the header has {len(header)} columns"))
             continue
-        assessment = _csv_row(header, row, path, line_number, problems)
+        assessment = _csv_row(header, row, path, line_number,
+                              _cell_starts(lines[line_number - 1] if line_number <= len(lines) else ""), problems)
         if assessment is not None:
             found.append(assessment)
     if problems:
@@ -196,12 +214,14 @@ def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
     return tuple(found)
 
 
-def _csv_row(header: list[str], row: list[str], path: str, line: int, problems: list[Diagnostic]) -> Assessment | None:
+def _csv_row(header: list[str], row: list[str], path: str, line: int, starts: list[int],
+             problems: list[Diagnostic]) -> Assessment | None:
     cells = dict(zip(header, (c.strip() for c in row)))
 
     def where(column: str) -> Span:
-        index = header.index(column) + 1
-        return Span(path, line, index, line, index + 1)
+        index = header.index(column)
+        start = starts[index] if index < len(starts) else 1
+        return Span(path, line, start, line, start + max(1, len(row[index])))
 
     values: dict[str, Any] = {}
     evidence: dict[str, tuple[str, ...]] = {}

@@ -5,12 +5,12 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 from typing import Any
 
 from cqdt_rules import model as m
-from cqdt_rules.compiler import HUNDRED, ZERO, CompiledRuleset, CompiledTier, Env, EvaluationError, round_to
+from cqdt_rules.compiler import HUNDRED, ZERO, CompiledRuleset, CompiledTier, Env, EvaluationError, NotAssessed, round_to
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.results import LevelResult, RankResult, Results, UnitResult
 from cqdt_rules.units import Assessment, check_assessments
@@ -18,9 +18,14 @@ from cqdt_rules.units import Assessment, check_assessments
 CohortKey = tuple[str, int, str]  # tier, year, source
 
 
-def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_at: str | None = None) -> Results:
-    """Score every assessment; cohorts (tier, year, source) are scored and ranked separately."""
+def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_at: str | None = None,
+             any_year: bool = False) -> Results:
+    """Score every assessment; cohorts (tier, year, source) are scored and ranked separately.
+
+    Assessments of a year the ruleset does not declare are refused unless ``any_year``."""
     checked = check_assessments(compiled.ruleset, assessments)
+    if not any_year:
+        _check_years(compiled.ruleset, checked)
     _check_evidence_policy(compiled.ruleset, checked)
     cohorts: dict[CohortKey, list[Assessment]] = defaultdict(list)
     for assessment in checked:
@@ -44,13 +49,30 @@ def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_a
     return Results(compiled.ruleset, tuple(units), stamp)
 
 
+def _check_years(ruleset: m.Ruleset, assessments: tuple[Assessment, ...]) -> None:
+    header = ruleset.header
+    if header.years is None:
+        return
+    first, last = header.years
+    covered = f"{first}–{last}" if last is not None else f"{first} onwards"
+    problems = [
+        Diagnostic(a.origin or Span(f"<unit {a.code}>", 0, 0, 0, 0),
+                   f"unit '{a.code}' is assessed for {a.year}, but ruleset '{header.id}' applies to {covered}",
+                   hint="use the ruleset that covers that year, or force it (--any-year / any_year=True)")
+        for a in assessments if not header.covers(a.year)
+    ]
+    if problems:
+        raise DataError(problems)
+
+
 def _check_evidence_policy(ruleset: m.Ruleset, assessments: tuple[Assessment, ...]) -> None:
     if ruleset.header.on_missing_evidence != "error":
         return
     problems = []
     for assessment in assessments:
         for ind in ruleset.tier(assessment.tier).indicators:
-            if ind.evidence_required and not assessment.evidence.get(ind.name):
+            if ind.evidence_required and assessment.values.get(ind.name) is not None \
+                    and not assessment.evidence.get(ind.name):
                 where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
                 problems.append(Diagnostic(where, f"unit '{assessment.code}' has no evidence for '{ind.name}'",
                                            hint=f"the ruleset requires: {ind.evidence}"))
@@ -79,11 +101,19 @@ def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: dict
     env = Env(compiled, assessment.values, assessment.evidence, cohort_max)
     nodes = {node_id: env.node(node_id) for node_id in compiled.order}
     total = round_to(sum((nodes[i].points for i in compiled.top_ids), ZERO), compiled.total_rounding)
-    outputs: dict[str, Decimal | None] = {o.name: round_to(fn(env), o.rounding) for o, fn in compiled.output_fns}
+    outputs = {o.name: _output(fn, env, o.rounding) for o, fn in compiled.output_fns}
     tier = compiled.tier
     unit = UnitResult(assessment, tier, nodes, total, outputs, {}, {})
     unit.levels.update({scale.name: _classify(scale, unit) for scale in tier.levels})
     return unit
+
+
+def _output(fn: Callable[[Env], Any], env: Env, rounding: m.Rounding | None) -> Decimal | None:
+    """An output's value as published; None when it reads an indicator that was not assessed."""
+    try:
+        return round_to(fn(env), rounding)
+    except NotAssessed:
+        return None
 
 
 def published_value(unit: UnitResult, ref: m.ValueRef) -> tuple[Decimal | None, Decimal | None]:

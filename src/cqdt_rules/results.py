@@ -111,7 +111,10 @@ class Results:
             raise UsageError(f"no result for unit '{code}'"
                              + (f"; {did_you_mean(code, {u.code for u in self.units})}" if did_you_mean(code, {u.code for u in self.units}) else ""))
         if len(found) > 1:
-            raise UsageError(f"unit '{code}' has {len(found)} results (several years or sources): name year= and source=")
+            years = sorted({u.assessment.year for u in found})
+            sources = sorted({u.assessment.source for u in found})
+            raise UsageError(f"unit '{code}' has {len(found)} results (years {years}, sources {sources}): "
+                             "say which year and source (--year, --source)")
         return found[0]
 
     def tier_units(self, tier: str) -> list[UnitResult]:
@@ -155,14 +158,15 @@ class Results:
         scales = _ordered_union(s.name for t in self.ruleset.tiers if t.id in tiers for s in t.levels)
         rankings = _ordered_union(r.name for t in self.ruleset.tiers if t.id in tiers for r in t.rankings)
         node_ids = _ordered_union(n.id for t in self.ruleset.tiers if t.id in tiers for n in t.walk())
-        writer.writerow(["ruleset", "ruleset_version", "ruleset_hash", "year", "source", "tier", "code", "name", "parent",
+        writer.writerow(["ruleset", "ruleset_version", "ruleset_status", "ruleset_hash", "run_at", "year", "source", "tier",
+                         "code", "name", "parent",
                          "total", "max"] + outputs + [f"level_{s}" for s in scales]
                         + [f"rank_{r}" for r in rankings] + [f"points_{n}" for n in node_ids])
         header = self.ruleset.header
         for u in self.units:
             a = u.assessment
-            row: list[Any] = [header.id, header.version or "", self.ruleset.content_hash, a.year, a.source, u.tier.id,
-                              a.code, a.name, a.parent or "", u.total, u.max]
+            row: list[Any] = [header.id, header.version or "", header.status or "", self.ruleset.content_hash, self.run_at,
+                              a.year, a.source, u.tier.id, a.code, a.name, a.parent or "", u.total, u.max]
             row += [_plain(u.outputs.get(o)) for o in outputs]
             row += [u.levels[s].label if s in u.levels else "" for s in scales]
             row += [u.ranks[r].rank if r in u.ranks else "" for r in rankings]
@@ -191,6 +195,7 @@ def _unit_dict(u: UnitResult) -> dict[str, Any]:
     a = u.assessment
     return {
         "code": a.code, "name": a.name, "tier": a.tier, "parent": a.parent, "year": a.year, "source": a.source,
+        "note": a.note,
         "total": str(u.total), "max": str(u.max),
         "outputs": {k: _plain(v) for k, v in u.outputs.items()},
         "levels": {k: {"id": v.id, "label": v.label, "unmet": list(v.unmet)} for k, v in u.levels.items()},
@@ -202,8 +207,8 @@ def _unit_dict(u: UnitResult) -> dict[str, Any]:
 def _node_dict(node: m.Node, result: NodeResult) -> dict[str, Any]:
     return {
         "id": node.id, "title": node.title, "points": str(result.points), "max": str(result.max),
-        "share": None if result.share is None else str(result.share if node.share_digits is None
-                                                         else _quantize(result.share, node.share_digits)),
+        "share": None if result.share is None or node.share_digits is None
+        else str(_quantize(result.share, node.share_digits)),
         "inputs": {k: _plain(v) for k, v in result.inputs},
         "branch": result.branch, "flags": list(result.flags),
         "provenance": None if node.provenance is None else {"status": node.provenance.status, "text": node.provenance.text},

@@ -83,12 +83,21 @@ def check_assessments(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> 
                                               f"'{ruleset.id}' does not define",
                                        hint=did_you_mean(assessment.tier, tiers) or f"tiers: {', '.join(tiers)}"))
             continue
+        if not assessment.parent and _groups_by_district(tier):
+            problems.append(Diagnostic(where, f"unit '{assessment.code}' of tier '{tier.id}' has no parent district",
+                                       hint="give its district's code as 'parent': this tier ranks or normalises within the district"))
         values, found = coerce_values(tier, assessment, direct_limits(tier))
         problems.extend(found)
         checked.append(attrs.evolve(assessment, values=values, name=nfc(assessment.name)))
     if problems:
         raise DataError(problems)
     return tuple(checked)
+
+
+def _groups_by_district(tier: m.Tier) -> bool:
+    if any(r.within == "district" for r in tier.rankings):
+        return True
+    return any(isinstance(r, m.NormalisedRule) and r.within == "district" for n in tier.walk() for r in _rules_of(n.rule))
 
 
 def direct_limits(tier: m.Tier) -> dict[str, Decimal]:
