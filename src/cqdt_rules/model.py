@@ -433,6 +433,8 @@ class Ruleset:
     tiers: tuple[Tier, ...]
     path: str = attrs.field(default="<memory>", eq=False)
     content_hash: str = attrs.field(default="", eq=False)
+    amends: tuple[str, ...] = attrs.field(default=(), eq=False)
+    """For a ruleset resolved from an amendment: the ids of the rulesets it amends, nearest first."""
 
     @property
     def id(self) -> str:
@@ -443,3 +445,167 @@ class Ruleset:
             if tier.id == tier_id:
                 return tier
         raise KeyError(tier_id)
+
+
+# ---------------------------------------------------------------- amendments
+@attrs.frozen
+class BaseRef:
+    """The ruleset an amendment changes: a shipped ruleset id, or a path relative to the amendment."""
+
+    ref: str
+    is_path: bool = False
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f'"{self.ref}"' if self.is_path else self.ref
+
+
+@attrs.frozen
+class RemoveNode:
+    node_id: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class RemoveInput:
+    name: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class ReplaceNode:
+    node_id: str
+    node: Node
+    span: Span = _span()
+
+
+@attrs.frozen
+class AddNode:
+    """Add ``node`` under group ``under`` (None: at the top of the tier), after or before a sibling."""
+
+    node: Node
+    under: str | None = None
+    place: str | None = None  # "after" or "before"
+    sibling: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class ChangeMax:
+    node_id: str
+    max: Decimal
+    capped: bool = False
+    span: Span = _span()
+
+
+@attrs.frozen
+class ChangeTitle:
+    node_id: str
+    title: str
+    title_en: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class ChangeRule:
+    node_id: str
+    rule: Rule
+    span: Span = _span()
+
+
+@attrs.frozen
+class ChangeInput:
+    """Replace the declaration of the indicator of the same name in the node (or add it there)."""
+
+    node_id: str
+    indicator: Indicator
+    span: Span = _span()
+
+
+@attrs.frozen
+class ChangeOption:
+    """Set a node option: ``provenance``, ``rounding``, ``share_digits`` or ``note``."""
+
+    node_id: str
+    field: str
+    value: object
+    span: Span = _span()
+
+
+@attrs.frozen
+class ChangeTierMax:
+    max: Decimal
+    span: Span = _span()
+
+
+@attrs.frozen
+class ChangeLevel:
+    """Replace one level (its label, cut-off and requirements) of the scale ``scale``."""
+
+    scale: str
+    level: Level
+    span: Span = _span()
+
+
+@attrs.frozen
+class ChangeBelow:
+    scale: str
+    below: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class SetDeclaration:
+    """A levels scale, ranking or output replacing the one of the same name (or added when new)."""
+
+    item: LevelScale | Ranking | Output
+    span: Span = _span()
+
+
+@attrs.frozen
+class SetTotalRounding:
+    rounding: Rounding
+    span: Span = _span()
+
+
+TierChange = Union[
+    RemoveNode, RemoveInput, ReplaceNode, AddNode, ChangeMax, ChangeTitle, ChangeRule, ChangeInput,
+    ChangeOption, ChangeTierMax, ChangeLevel, ChangeBelow, SetDeclaration, SetTotalRounding,
+]
+
+
+@attrs.frozen
+class AmendTier:
+    tier_id: str
+    changes: tuple[TierChange, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class AddTier:
+    tier: Tier
+    span: Span = _span()
+
+
+@attrs.frozen
+class RemoveTier:
+    tier_id: str
+    span: Span = _span()
+
+
+AmendmentChange = Union[AmendTier, AddTier, RemoveTier, ChangeLevel, ChangeBelow, SetDeclaration]
+"""A statement of an amendment; ChangeLevel, ChangeBelow and SetDeclaration outside a tier apply to every tier."""
+
+
+@attrs.frozen
+class Amendment:
+    """A ruleset written as changes to another (its header says ``amends BASE``); unresolved."""
+
+    header: Header
+    base: BaseRef
+    changes: tuple[AmendmentChange, ...]
+    path: str = attrs.field(default="<memory>", eq=False)
+
+    @property
+    def id(self) -> str:
+        return self.header.id

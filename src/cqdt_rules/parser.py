@@ -33,7 +33,20 @@ def _lark() -> Lark:
 
 
 def parse_text(text: str, path: str = "<memory>") -> m.Ruleset:
-    """Parse ruleset text; syntax errors become a positioned :class:`RulesetError`."""
+    """Parse ruleset text; syntax errors become a positioned :class:`RulesetError`.
+
+    An amendment (a header saying ``amends BASE``) is refused here: ``api.load`` applies it to its base."""
+    parsed = parse_source(text, path)
+    if isinstance(parsed, m.Amendment):
+        raise RulesetError([Diagnostic(parsed.base.span, f"ruleset '{parsed.id}' amends '{parsed.base.ref}' and "
+                                       "cannot be read on its own",
+                                       hint="load it with cqdt_rules.load() (or any cqdt command), which applies "
+                                            "it to its base")], {path: text})
+    return parsed
+
+
+def parse_source(text: str, path: str = "<memory>") -> m.Ruleset | m.Amendment:
+    """Parse a ruleset file: a complete ruleset, or an amendment of another (not yet applied)."""
     try:
         tree = _lark().parse(text)
     except UnexpectedInput as exc:
@@ -72,22 +85,36 @@ def _expected_text(expected: set[str] | frozenset[str]) -> str:
     return "expected " + ", ".join(names)
 
 
+def _valid_next(exc: UnexpectedInput, expected: set[str] | frozenset[str]) -> set[str] | frozenset[str]:
+    """The tokens that can really come next. An LALR state shared by several contexts lists what may
+    follow in any of them (after a rule inside a criterion, the statements of an amendment); the
+    interactive parser tries each token on the actual stack."""
+    interactive = getattr(exc, "interactive_parser", None)
+    if interactive is None:
+        return expected
+    try:
+        accepted: set[str] = set(interactive.accepts())
+    except Exception:  # the error text must not depend on this refinement
+        return expected
+    return (accepted & set(expected)) or accepted or expected
+
+
 def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
     if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
         lines = text.splitlines() or [""]
         line, column = len(lines), len(lines[-1]) + 1
         expected = exc.expected if isinstance(exc, UnexpectedEOF) else exc.expected
         span = Span(path, line, column, line, column + 1)
-        return Diagnostic(span, "unexpected end of file", hint=_expected_text(set(expected)) or None)
+        return Diagnostic(span, "unexpected end of file", hint=_expected_text(_valid_next(exc, set(expected))) or None)
     if isinstance(exc, UnexpectedToken):
         token = exc.token
         span = Span(path, token.line, token.column, token.end_line or token.line,
                     token.end_column or token.column + len(str(token)))
-        return Diagnostic(span, f"unexpected '{token}'", hint=_expected_text(exc.expected) or None)
+        return Diagnostic(span, f"unexpected '{token}'", hint=_expected_text(_valid_next(exc, exc.expected)) or None)
     assert isinstance(exc, UnexpectedCharacters)
     char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
     span = Span(path, exc.line, exc.column, exc.line, exc.column + 1)
-    hint = _expected_text(exc.allowed or set())
+    hint = _expected_text(_valid_next(exc, exc.allowed or set()))
     return Diagnostic(span, f"unexpected character '{char}'", hint=hint or None)
 
 
@@ -118,21 +145,43 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return _span(self.path, meta)
 
     # ------------------------------------------------------------ header
-    def start(self, meta: Any, children: list[Any]) -> m.Ruleset:
-        header = children[0]
-        shared = [c for c in children[1:] if not isinstance(c, m.Tier)]
-        tiers = tuple(_with_shared(t, shared) for t in children[1:] if isinstance(t, m.Tier))
+    def start(self, meta: Any, children: list[Any]) -> m.Ruleset | m.Amendment:
+        header, base = children[0]
+        items = children[1:]
+        if base is not None:
+            return m.Amendment(header, base, tuple(_as_amendment_change(x) for x in items), path=self.path)
+        for item in items:
+            if isinstance(item, (m.AmendTier, m.RemoveTier, m.ChangeLevel, m.ChangeBelow)):
+                raise _SemanticError(Diagnostic(item.span, "only an amendment can change another ruleset",
+                                                hint="add 'amends RULESET_ID' (or 'amends \"path/to/base.cqdt\"') "
+                                                     "to the ruleset header"))
+        shared = [c for c in items if not isinstance(c, m.Tier)]
+        tiers = tuple(_with_shared(t, shared) for t in items if isinstance(t, m.Tier))
         return m.Ruleset(header, tiers, path=self.path)
 
-    def ruleset_block(self, meta: Any, children: list[Any]) -> m.Header:
+    def ruleset_block(self, meta: Any, children: list[Any]) -> tuple[m.Header, m.BaseRef | None]:
         fields: dict[str, Any] = {}
         for key, value in children[1:]:
+            if key in fields and key == "amends":
+                raise _SemanticError(Diagnostic(value.span, "the header names more than one base ruleset",
+                                                hint="an amendment amends one ruleset; amend an amendment to chain them"))
             fields[key] = value
         if "title" not in fields:
             raise _SemanticError(Diagnostic(self._sp(meta), "the ruleset header has no title",
                                             hint='add a line: title "Bộ tiêu chí ..."'))
         title, title_en = fields.pop("title")
-        return m.Header(id=str(children[0]), title=title, title_en=title_en, span=self._sp(meta), **fields)
+        base = fields.pop("amends", None)
+        header = m.Header(id=str(children[0]), title=title, title_en=title_en, span=self._sp(meta), **fields)
+        return header, base
+
+    def h_amends(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+        return ("amends", c[0])
+
+    def base_ref(self, meta: Any, c: list[Any]) -> m.BaseRef:
+        token = c[0]
+        if token.type == "STRING":
+            return m.BaseRef(_string(token), is_path=True, span=self._sp(meta))
+        return m.BaseRef(str(token), span=self._sp(meta))
 
     def h_title(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         return ("title", (_string(c[0]), c[1] if len(c) > 1 else None))
@@ -200,8 +249,8 @@ class _ToModel(Transformer[Token, m.Ruleset]):
             total_rounding=total_rounding, span=Span(self.path, meta.line, meta.column, c[0].end_line, c[0].end_column),
         )
 
-    def total_round(self, meta: Any, c: list[Any]) -> tuple[str, m.Rounding]:
-        return ("total_round", self._rounding(c))
+    def total_round(self, meta: Any, c: list[Any]) -> tuple[str, m.Rounding, Span]:
+        return ("total_round", self._rounding(c), self._sp(meta))
 
     def _node(self, meta: Any, c: list[Any], is_group: bool) -> m.Node:
         node_id, title = str(c[0]), _string(c[1])
@@ -421,6 +470,82 @@ class _ToModel(Transformer[Token, m.Ruleset]):
     def output_ref(self, meta: Any, c: list[Any]) -> m.OutputRef:
         return m.OutputRef(str(c[0]), span=self._sp(meta))
 
+    # ------------------------------------------------------------ amendments
+    def amend_block(self, meta: Any, c: list[Any]) -> m.AmendTier:
+        changes: list[m.TierChange] = []
+        for item in c[1:]:
+            if isinstance(item, tuple) and item[0] == "total_round":
+                changes.append(m.SetTotalRounding(item[1], span=item[2]))
+            elif isinstance(item, (m.LevelScale, m.Ranking, m.Output)):
+                changes.append(m.SetDeclaration(item, span=item.span))
+            else:
+                changes.append(item)
+        head = Span(self.path, meta.line, meta.column, c[0].end_line, c[0].end_column)
+        return m.AmendTier(str(c[0]), tuple(changes), span=head)
+
+    def remove_tier(self, meta: Any, c: list[Any]) -> m.RemoveTier:
+        return m.RemoveTier(str(c[0]), span=self._sp(meta))
+
+    def remove_node(self, meta: Any, c: list[Any]) -> m.RemoveNode:
+        return m.RemoveNode(str(c[0]), span=self._sp(meta))
+
+    def remove_input(self, meta: Any, c: list[Any]) -> m.RemoveInput:
+        return m.RemoveInput(str(c[0]), span=self._sp(meta))
+
+    def replace_node(self, meta: Any, c: list[Any]) -> m.ReplaceNode:
+        return m.ReplaceNode(str(c[0]), c[1], span=self._statement_span(meta, c[1]))
+
+    def add_node(self, meta: Any, c: list[Any]) -> m.AddNode:
+        node = c[-1]
+        under = place = sibling = None
+        tokens = list(c[:-1])
+        if tokens and tokens[0].type == "NODE_ID":
+            under = str(tokens.pop(0))
+        if tokens:
+            place, sibling = str(tokens[0]), str(tokens[1])
+        return m.AddNode(node, under, place, sibling, span=self._statement_span(meta, node))
+
+    def _statement_span(self, meta: Any, node: m.Node) -> Span:
+        """From the statement's first word to the end of the added node's id."""
+        return Span(self.path, meta.line, meta.column, node.span.end_line, node.span.end_column)
+
+    def change_node(self, meta: Any, c: list[Any]) -> Any:
+        node_id, (what, *values) = str(c[0]), c[1]
+        span = self._sp(meta)
+        if what == "max":
+            return m.ChangeMax(node_id, values[0], values[1], span=span)
+        if what == "title":
+            return m.ChangeTitle(node_id, values[0], values[1], span=span)
+        if what == "rule":
+            return m.ChangeRule(node_id, values[0], span=span)
+        if what == "input":
+            return m.ChangeInput(node_id, values[0].build(node_id), span=span)
+        field, value = values[0]
+        return m.ChangeOption(node_id, field, value, span=span)
+
+    def c_max(self, meta: Any, c: list[Any]) -> tuple[Any, ...]:
+        return ("max", Decimal(str(c[0])), len(c) > 1)
+
+    def c_title(self, meta: Any, c: list[Any]) -> tuple[Any, ...]:
+        return ("title", _string(c[0]), c[1] if len(c) > 1 else None)
+
+    def c_rule(self, meta: Any, c: list[Any]) -> tuple[Any, ...]:
+        return ("rule", c[0])
+
+    def c_input(self, meta: Any, c: list[Any]) -> tuple[Any, ...]:
+        return ("input", c[0])
+
+    def c_option(self, meta: Any, c: list[Any]) -> tuple[Any, ...]:
+        return ("option", c[0])
+
+    def tier_max_change(self, meta: Any, c: list[Any]) -> m.ChangeTierMax:
+        return m.ChangeTierMax(Decimal(str(c[0])), span=self._sp(meta))
+
+    def levels_change(self, meta: Any, c: list[Any]) -> m.ChangeLevel | m.ChangeBelow:
+        if isinstance(c[1], m.Level):
+            return m.ChangeLevel(str(c[0]), c[1], span=self._sp(meta))
+        return m.ChangeBelow(str(c[0]), c[1], span=self._sp(meta))
+
     # ------------------------------------------------------------ expressions
     def number(self, meta: Any, c: list[Any]) -> m.Number:
         return m.Number(Decimal(str(c[0])), span=self._sp(meta))
@@ -479,6 +604,16 @@ class _PendingIndicator:
     def build(self, node_id: str) -> m.Indicator:
         return m.Indicator(name=self.name, kind=self.kind, label=self.label, node_id=node_id,  # type: ignore[arg-type]
                            categories=self.categories, span=self.span, **self.fields)
+
+
+def _as_amendment_change(item: Any) -> m.AmendmentChange:
+    """A top-level item of an amendment: a plain tier is added, a plain declaration applies to every tier."""
+    if isinstance(item, m.Tier):
+        return m.AddTier(item, span=item.span)
+    if isinstance(item, (m.LevelScale, m.Ranking, m.Output)):
+        return m.SetDeclaration(item, span=item.span)
+    assert isinstance(item, (m.AmendTier, m.RemoveTier, m.ChangeLevel, m.ChangeBelow))
+    return item
 
 
 def _with_shared(tier: m.Tier, shared: list[Any]) -> m.Tier:
