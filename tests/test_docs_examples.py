@@ -10,7 +10,7 @@ Conventions in the documents:
   (files of both documents are written to one folder);
 - ``<!-- output: cqdt ARGS -->`` on the line before a fenced block means the block is the exact
   output (standard output, then standard error) of ``cqdt ARGS`` run in that folder (the
-  ``run_at`` time of JSON results excepted);
+  ``run_at`` time of JSON and CSV results excepted);
 - ``<!-- keywords: grammars/cqdt.lark -->`` on the line before a fenced block means the block lists
   exactly the keywords of that grammar.
 
@@ -50,11 +50,12 @@ FRAGMENT_HEADER = """ruleset doc_fragment {
 """
 _MARKER = re.compile(r"^<!--\s*(file|output|keywords):\s*(.+?)\s*-->$")
 _RUN_AT = re.compile(r'"run_at": "[^"]*"')
+_RUN_AT_CSV = re.compile(r",\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d,")
 
 
 def _comparable(output: str) -> str:
     """The output with the run's time blanked out (JSON results record when they were made)."""
-    return _RUN_AT.sub('"run_at": "..."', output)
+    return _RUN_AT_CSV.sub(",<run_at>,", _RUN_AT.sub('"run_at": "..."', output))
 
 
 @attrs.frozen

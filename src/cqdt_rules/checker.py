@@ -30,6 +30,7 @@ def check(ruleset: m.Ruleset) -> list[Diagnostic]:
     """All problems found in ``ruleset``: errors and warnings, sorted by position."""
     found: list[Diagnostic] = []
     found.extend(_check_header(ruleset))
+    found.extend(_check_digits(ruleset))
     seen_tiers: dict[str, m.Tier] = {}
     for tier in ruleset.tiers:
         if tier.id in seen_tiers:
@@ -38,6 +39,40 @@ def check(ruleset: m.Ruleset) -> list[Diagnostic]:
         seen_tiers[tier.id] = tier
         found.extend(_TierChecker(ruleset, tier).run())
     return sorted(found, key=lambda d: (d.span.path, d.span.line, d.span.column, d.message))
+
+
+def _check_digits(ruleset: m.Ruleset) -> Iterator[Diagnostic]:
+    """Every declared rounding must fit the engine's precision."""
+    from cqdt_rules.compiler import MAX_DIGITS
+
+    header = ruleset.header
+    found: list[tuple[Span, int]] = []
+    def at(rounding: m.Rounding, fallback: Span) -> Span:
+        return fallback if rounding.span == m.NO_SPAN else rounding.span
+
+    if header.rounding is not None:
+        found.append((at(header.rounding, header.span), header.rounding.digits))
+    for tier in ruleset.tiers:
+        if tier.total_rounding is not None:
+            found.append((at(tier.total_rounding, tier.span), tier.total_rounding.digits))
+        for output in tier.outputs:
+            if output.rounding is not None:
+                found.append((at(output.rounding, output.span), output.rounding.digits))
+            found.extend((c.span, int(c.args[1].value)) for c in m.walk_expr(output.expr)
+                         if isinstance(c, m.Call) and c.function == "round" and isinstance(c.args[1], m.Number))
+        for node in tier.walk():
+            if node.rounding is not None:
+                found.append((at(node.rounding, node.span), node.rounding.digits))
+            if node.share_digits is not None:
+                found.append((node.span, node.share_digits))
+            for rule in _flat_rules(node.rule):
+                if isinstance(rule, m.FormulaRule):
+                    found.extend((c.span, int(c.args[1].value)) for c in m.walk_expr(rule.expr)
+                                 if isinstance(c, m.Call) and c.function == "round" and isinstance(c.args[1], m.Number))
+    for span, digits in found:
+        if digits > MAX_DIGITS:
+            yield Diagnostic(span, f"rounding to {digits} decimals is more than the engine keeps ({MAX_DIGITS})",
+                             hint=f"round to at most {MAX_DIGITS} decimals")
 
 
 def _check_header(ruleset: m.Ruleset) -> Iterator[Diagnostic]:

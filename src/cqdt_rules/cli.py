@@ -22,11 +22,11 @@ class _Parser(argparse.ArgumentParser):
 
 
 def build_parser() -> argparse.ArgumentParser:
-    from cqdt_rules.commands import COMMANDS
+    from cqdt_rules.commands import all_commands
 
     parser = _Parser(prog="cqdt", description="Score and rank units against rulesets written in the cqdt language.")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for spec in COMMANDS:
+    for spec in all_commands():
         child = sub.add_parser(spec.name, help=spec.help, description=spec.help)
         spec.arguments(child)
         child.set_defaults(run=spec.run)
@@ -51,6 +51,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         print(f"cqdt: error: {exc}", file=sys.stderr)
         return EXIT_USAGE
+    except UnicodeDecodeError as exc:
+        print(f"cqdt: error: a file is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8", file=sys.stderr)
+        return EXIT_INVALID
     except BrokenPipeError:
         return EXIT_OK
 

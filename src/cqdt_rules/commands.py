@@ -171,4 +171,6 @@ def _extension_commands() -> list[CommandSpec]:
     return found
 
 
-COMMANDS.extend(_extension_commands())
+def all_commands() -> list[CommandSpec]:
+    """The core commands and those of the extension modules, loaded when the parser is built."""
+    return COMMANDS + _extension_commands()

@@ -13,6 +13,8 @@ import attrs
 from cqdt_rules import model as m
 from cqdt_rules.units import Pair
 
+MAX_DIGITS = 12
+"""The most decimals a ruleset may round to; the checker refuses more."""
 ZERO = Decimal(0)
 ONE = Decimal(1)
 HUNDRED = Decimal(100)
@@ -28,7 +30,17 @@ def round_to(value: Decimal, rounding: m.Rounding | None) -> Decimal:
     """Round as declared (half-up unless the ruleset says otherwise); None leaves the value exact."""
     if rounding is None:
         return value
-    return value.quantize(Decimal(1).scaleb(-rounding.digits), rounding=_MODES[rounding.mode])
+    return value.quantize(_STEPS[rounding.digits], rounding=_MODES[rounding.mode], context=_WIDE)
+
+
+_WIDE = decimal.Context(prec=60)
+_STEPS = [Decimal(1).scaleb(-digits) for digits in range(MAX_DIGITS + 1)]
+
+
+def shown_max(maximum: Decimal, rounding: m.Rounding | None) -> Decimal:
+    """The maximum written at the declared precision, unless rounding would lift it above the maximum."""
+    rounded = round_to(maximum, rounding)
+    return rounded if rounded <= maximum else maximum
 
 
 class NotAssessed(Exception):
@@ -139,9 +151,10 @@ class _TierCompiler:
         def group(env: Env) -> NodeResult:
             total = sum((env.node(c).points for c in child_ids), ZERO)
             if total > maximum:
-                return NodeResult(node_id, round_to(maximum, rounding), maximum,
+                return NodeResult(node_id, shown_max(maximum, rounding), maximum,
                                   branch=f"sum {total} capped at {maximum}", flags=("capped",), raw=total)
-            return NodeResult(node_id, round_to(total, rounding), maximum, branch="sum of sub-criteria", raw=total)
+            return NodeResult(node_id, min(round_to(total, rounding), shown_max(maximum, rounding)), maximum,
+                              branch="sum of sub-criteria", raw=total)
 
         return group
 
@@ -167,12 +180,13 @@ class _TierCompiler:
                 raw, branch, flags = ZERO, f"missing evidence ({'; '.join(lacking)}) → 0, as the ruleset declares", ("missing evidence",)
             else:
                 raw, branch, flags = rule_fn(env)
-            points = raw
+            # round first, then keep within 0..max, so rounding can never lift points above the maximum
+            points = round_to(raw, rounding)
             if points > maximum:
-                points, flags, branch = maximum, flags + ("capped",), branch + f"; capped at {maximum}"
+                points, flags, branch = shown_max(maximum, rounding), flags + ("capped",), branch + f"; capped at {maximum}"
             elif points < 0:
-                points, flags, branch = ZERO, flags + ("floored",), branch + "; raised to 0"
-            return NodeResult(node_id, round_to(points, rounding), maximum, inputs, branch, flags, raw)
+                points, flags, branch = round_to(ZERO, rounding), flags + ("floored",), branch + "; raised to 0"
+            return NodeResult(node_id, points, maximum, inputs, branch, flags, raw)
 
         return criterion
 
@@ -346,7 +360,8 @@ class _TierCompiler:
     def _x_TotalRef(self, expr: m.TotalRef, node: m.Node | None) -> ExprFn:
         top = tuple(n.id for n in self.tier.nodes)
         rounding = self.tier.total_rounding or self.header.rounding
-        return lambda env: round_to(sum((env.node(i).points for i in top), ZERO), rounding)
+        maximum = self.tier.max
+        return lambda env: min(round_to(sum((env.node(i).points for i in top), ZERO), rounding), maximum)
 
     def _x_FullRef(self, expr: m.FullRef, node: m.Node | None) -> ExprFn:
         maximum = node.max if node else ZERO

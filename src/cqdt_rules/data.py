@@ -17,21 +17,26 @@ _FILE_FIELDS = ("year", "source", "tier", "ruleset", "note")  # defaults for eve
 
 
 def load_assessments(path: str | Path) -> tuple[Assessment, ...]:
-    """Read a YAML (.yaml/.yml) or CSV (.csv) data file; values are checked later against a ruleset."""
+    """Read a YAML (.yaml/.yml), CSV (.csv) or Excel form (.xlsx) data file; values are checked later against a ruleset."""
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"no such data file: {path}")
-    text = path.read_text(encoding="utf-8-sig")
-    if path.suffix.lower() in (".yaml", ".yml"):
-        return _from_yaml(text, str(path))
-    if path.suffix.lower() == ".csv":
-        return _from_csv(text, str(path))
-    if path.suffix.lower() == ".xlsx":
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
         from cqdt_rules.workbook import load_workbook_assessments
 
         workbook_assessments: tuple[Assessment, ...] = load_workbook_assessments(path)
         return workbook_assessments
-    raise UsageError(f"cannot read '{path}': use a .yaml, .yml, .csv or .xlsx file")
+    if suffix not in (".yaml", ".yml", ".csv"):
+        raise UsageError(f"cannot read '{path}': use a .yaml, .yml, .csv or .xlsx file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError([Diagnostic(Span(str(path), 1, 1, 1, 1), f"not UTF-8 text (byte {exc.start})",
+                                    hint="save the file as UTF-8")]) from None
+    if suffix == ".csv":
+        return _from_csv(text, str(path))
+    return _from_yaml(text, str(path))
 
 
 def load_many(paths: list[Path]) -> tuple[Assessment, ...]:
@@ -128,10 +133,12 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
     year = _year(identity["year"], _span(path, fields.get("year", (node, node))[1]), problems)
     values: dict[str, Any] = {}
     spans: dict[str, Span] = {}
+    name_spans: dict[str, Span] = {}
     if "values" in fields:
         for name, (key, value) in _mapping(fields["values"][1], path, problems, "values").items():
             values[name] = _yaml_value(value, path, problems)
             spans[name] = _span(path, value)
+            name_spans[name] = _span(path, key)
     evidence: dict[str, tuple[str, ...]] = {}
     if "evidence" in fields:
         for name, (key, value) in _mapping(fields["evidence"][1], path, problems, "evidence").items():
@@ -146,7 +153,7 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
         code=str(identity["code"]), name=nfc(str(identity["name"])), tier=str(identity["tier"]), year=year,
         source=str(identity["source"]), values=values, evidence=evidence,
         parent=None if identity.get("parent") in (None, "") else str(identity["parent"]),
-        note=identity.get("note"), origin=_span(path, node), value_spans=spans,
+        note=identity.get("note"), origin=_span(path, node), value_spans=spans, name_spans=name_spans,
     )
 
 

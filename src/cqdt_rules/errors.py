@@ -43,9 +43,10 @@ def render(diagnostic: Diagnostic, source: str | None = None) -> str:
     span = diagnostic.span
     lines = [f"{span}: {diagnostic.severity}: {diagnostic.message}"]
     if source is not None and span.line >= 1:
-        text_lines = source.splitlines()
+        text_lines = source.split("\n")
         if span.line <= len(text_lines):
-            text = text_lines[span.line - 1]
+            # form feeds and lone carriage returns are whitespace to the parser; show them as spaces
+            text = text_lines[span.line - 1].translate({0x0C: " ", 0x0D: " ", 0x0B: " "})
             width = span.end_column - span.column if span.end_line == span.line else len(text) - span.column + 1
             lines.append(f"  {text}")
             lines.append("  " + " " * (span.column - 1) + "^" * max(1, width))

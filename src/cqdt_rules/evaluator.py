@@ -100,7 +100,8 @@ def _cohort_maxima(tier: CompiledTier, members: list[Assessment]) -> list[dict[t
 def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: dict[tuple[str, str], Decimal]) -> UnitResult:
     env = Env(compiled, assessment.values, assessment.evidence, cohort_max)
     nodes = {node_id: env.node(node_id) for node_id in compiled.order}
-    total = round_to(sum((nodes[i].points for i in compiled.top_ids), ZERO), compiled.total_rounding)
+    total = min(round_to(sum((nodes[i].points for i in compiled.top_ids), ZERO), compiled.total_rounding),
+                compiled.tier.max)
     outputs = {o.name: _output(fn, env, o.rounding) for o, fn in compiled.output_fns}
     tier = compiled.tier
     unit = UnitResult(assessment, tier, nodes, total, outputs, {}, {})
@@ -184,12 +185,15 @@ def _rank(tier: m.Tier, units: list[UnitResult]) -> list[UnitResult]:
     return units
 
 
-def _rank_key(ranking: m.Ranking, unit: UnitResult) -> tuple[Decimal, ...]:
-    """Smaller keys rank first; values are as published, so equal published values tie."""
+def _rank_key(ranking: m.Ranking, unit: UnitResult) -> tuple[tuple[int, Decimal], ...]:
+    """Smaller keys rank first; values are as published, so equal published values tie.
+    A unit without a value ranks after every unit with one, in either direction."""
     parts = [(ranking.by, ranking.direction)] + [(t.ref, t.direction) for t in ranking.tiebreaks]
     key = []
     for ref, direction in parts:
         value, _ = published_value(unit, ref)
-        number = value if value is not None else Decimal("-Infinity")
-        key.append(-number if direction == "descending" else number)
+        if value is None:
+            key.append((1, ZERO))
+        else:
+            key.append((0, -value if direction == "descending" else value))
     return tuple(key)

@@ -29,6 +29,7 @@ Grouping = Literal["tier", "district"]
 class Rounding:
     digits: int
     mode: str = "half_up"
+    span: Span = _span()
 
 
 @attrs.frozen

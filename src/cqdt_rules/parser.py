@@ -101,7 +101,7 @@ def _valid_next(exc: UnexpectedInput, expected: set[str] | frozenset[str]) -> se
 
 def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic:
     if isinstance(exc, UnexpectedEOF) or (isinstance(exc, UnexpectedToken) and exc.token.type == "$END"):
-        lines = text.splitlines() or [""]
+        lines = text.rstrip().split("\n")
         line, column = len(lines), len(lines[-1]) + 1
         expected = exc.expected if isinstance(exc, UnexpectedEOF) else exc.expected
         span = Span(path, line, column, line, column + 1)
@@ -219,7 +219,7 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return ("note", _string(c[0]))
 
     def h_rounding(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("rounding", self._rounding(c))
+        return ("rounding", self._rounding(c, meta))
 
     def h_zero(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         return ("on_zero_denominator", c[0])
@@ -230,8 +230,8 @@ class _ToModel(Transformer[Token, m.Ruleset]):
     def zero_result(self, meta: Any, c: list[Any]) -> m.PointsSpec:
         return _points(c[0])
 
-    def _rounding(self, c: list[Any]) -> m.Rounding:
-        return m.Rounding(int(c[0]), str(c[1]) if len(c) > 1 else "half_up")
+    def _rounding(self, c: list[Any], meta: Any) -> m.Rounding:
+        return m.Rounding(int(c[0]), str(c[1]) if len(c) > 1 else "half_up", span=self._sp(meta))
 
     # ------------------------------------------------------------ tiers and nodes
     def tier_block(self, meta: Any, c: list[Any]) -> m.Tier:
@@ -250,7 +250,7 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         )
 
     def total_round(self, meta: Any, c: list[Any]) -> tuple[str, m.Rounding, Span]:
-        return ("total_round", self._rounding(c), self._sp(meta))
+        return ("total_round", self._rounding(c, meta), self._sp(meta))
 
     def _node(self, meta: Any, c: list[Any], is_group: bool) -> m.Node:
         node_id, title = str(c[0]), _string(c[1])
@@ -298,7 +298,7 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return ("provenance", m.Provenance(str(c[0]), _string(c[1])))
 
     def node_round(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("rounding", self._rounding(c))
+        return ("rounding", self._rounding(c, meta))
 
     def node_share(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         return ("share_digits", int(c[0]))
@@ -455,7 +455,7 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return m.TieBreak(c[0], str(c[1]) if len(c) > 1 else "descending")
 
     def output_decl(self, meta: Any, c: list[Any]) -> m.Output:
-        rounding = self._rounding(c[3:]) if len(c) > 3 else None
+        rounding = self._rounding(c[3:], meta) if len(c) > 3 else None
         return m.Output(str(c[0]), _string(c[1]), c[2], rounding, span=self._sp(meta))
 
     def total_ref(self, meta: Any, c: list[Any]) -> m.TotalRef:

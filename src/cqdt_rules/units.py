@@ -48,6 +48,7 @@ class Assessment:
     note: str | None = None
     origin: Span | None = attrs.field(default=None, eq=False, repr=False)
     value_spans: Mapping[str, Span] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+    name_spans: Mapping[str, Span] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
 
     @property
     def key(self) -> tuple[str, int, str]:
@@ -129,7 +130,8 @@ def coerce_values(tier: m.Tier, assessment: Assessment, limits: Mapping[str, Dec
     values: dict[str, Value] = {}
     for name in assessment.values:
         if name not in indicators:
-            problems.append(Diagnostic(where(name), f"unknown indicator '{name}' for tier '{tier.id}'",
+            problems.append(Diagnostic(assessment.name_spans.get(name, where(name)),
+                                       f"unknown indicator '{name}' for tier '{tier.id}'",
                                        hint=did_you_mean(name, indicators)))
     for name, ind in indicators.items():
         raw = assessment.values.get(name)
