@@ -251,7 +251,6 @@ def test_cli_gaps(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) ->
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "gialai" / "egov-2022-audit.yaml"
 
 
-@pytest.mark.skipif(not SAMPLE.is_file(), reason="the Gia Lai sample is not there")
 def test_gialai_sample_gaps_for_every_unit() -> None:
     checked = api.load("egov_2020")
     found, source = gaps(checked, load_assessments(SAMPLE))
