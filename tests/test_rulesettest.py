@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 import textwrap
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from pytest_run import run_pytest
 
 from cqdt_rules import api
 from cqdt_rules.cli import main
@@ -25,7 +24,6 @@ from cqdt_rules.rulesettest import (
 )
 
 ROOT = Path(__file__).resolve().parent.parent
-SRC = ROOT / "src"
 
 MINI = textwrap.dedent("""\
     ruleset mini {
@@ -484,9 +482,7 @@ def test_cli_on_the_shipped_rulesets(capsys: pytest.CaptureFixture[str]) -> None
 
 # ---------------------------------------------------------------- the pytest plugin
 def _pytest(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    env = dict(os.environ, PYTHONPATH=str(SRC) + os.pathsep + os.environ.get("PYTHONPATH", ""))
-    return subprocess.run([sys.executable, "-m", "pytest", "-p", "cqdt_rules.pytest_plugin", "-p", "no:cacheprovider", "-o", "addopts=",
-                           "--rootdir", str(cwd), *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300)
+    return run_pytest("--rootdir", str(cwd), *args, cwd=cwd)
 
 
 def test_pytest_collects_each_case_and_shows_the_differences(tmp_path: Path) -> None:

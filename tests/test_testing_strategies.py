@@ -13,6 +13,7 @@ import attrs
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pytest_run import run_pytest
 
 from cqdt_rules import api
 from cqdt_rules.testing import (
@@ -256,9 +257,6 @@ def test_a_single_assessment_with_random_evidence(unit: Assessment) -> None:
 
 # ---------------------------------------------------------------- the example a user copies
 def test_the_documented_user_example_runs_under_pytest() -> None:
-    env = dict(os.environ, PYTHONPATH=str(ROOT / "src"))
-    run = subprocess.run([sys.executable, "-m", "pytest", "-p", "cqdt_rules.pytest_plugin", "-p", "no:cacheprovider",
-                          "-o", "addopts=", "-q", str(ROOT / "examples/user_project")],
-                         cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
+    run = run_pytest("-q", str(ROOT / "examples/user_project"), cwd=ROOT)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "12 passed" in run.stdout

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-openpyxl = pytest.importorskip("openpyxl")
+import openpyxl  # the xlsx extra is part of the dev install: a missing one fails loudly
 
 from cqdt_rules import api  # noqa: E402
 from cqdt_rules import model as m  # noqa: E402
