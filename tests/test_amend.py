@@ -164,6 +164,11 @@ def test_the_example_content_hash_covers_its_base_too() -> None:
     assert set(new.sources) == {str(EXAMPLE), str(base.ruleset.path)}
 
 
+def test_results_record_which_ruleset_was_amended() -> None:
+    results = api.score(api.load(EXAMPLE), [], run_at="t")
+    assert results.to_dict()["ruleset"]["amends"] == ["egov_2020"]
+
+
 def test_check_command_accepts_the_example(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["check", str(EXAMPLE)]) == 0
     assert "ruleset 'egov_2020_hypothetical_2022' (hypothetical) is valid" in capsys.readouterr().out

@@ -104,10 +104,23 @@ def test_paragraph_in_vietnamese_counts_and_changes(two_years):
     assert "giảm 01 đơn vị so với năm 2021" in text
 
 
+def test_paragraph_words_empty_levels_and_units_below_the_lowest_level(two_years):
+    after, before = two_years
+    checked = after.ruleset
+    nobody_below = api.score(checked, [_unit("1", "D1", 2022, 6), _unit("2", "D1", 2022, 7)])
+    [tier] = compare(nobody_below, before)
+    text = tier_paragraph(tier, "vi", 2021)
+    assert text == ("Xã: 2 đơn vị được đánh giá. Không có đơn vị đạt Mức I (giảm 01 đơn vị so với năm 2021); "
+                    "02 đơn vị đạt Mức II (chiếm tỷ lệ 100,00%; tăng 01 đơn vị so với năm 2021); "
+                    "không có đơn vị dưới Mức II (Không xếp hạng; giảm 02 đơn vị so với năm 2021).")
+    [alone] = compare(after, None)
+    assert tier_paragraph(alone, "en", None).endswith("; 1 unit below Mức II (Không xếp hạng; 25.00%).")
+
+
 def test_summary_groups_communes_by_district_and_names_single_year_units(two_years):
     after, before = two_years
     text = render_summary(after, compare(after, before), "vi", 2021)
-    assert "Huyện D1 (D1)" in text and "Huyện D2 (D2)" in text
+    assert "\nD1 (D1)\nHạng" in text and "\nD2 (D2)\nHạng" in text  # no district unit in the data: its code names it
     assert "Chỉ có kết quả năm nay: Xã 5." in text
     assert "Không có kết quả năm nay (chỉ có năm 2021): Xã 4." in text
     english = render_summary(after, compare(after, before), "en", 2021)
@@ -127,3 +140,16 @@ def test_transition_joins_on_code_across_rulesets(two_years):
     assert by_code["6"].endswith(",0.70,,1,only in 2023")  # 70.4 → 0.70 as published: shares rank 1
     assert by_code["5"].endswith(",,,,only in 2022")
     assert "chỉ có năm 2023" in transition_table(after, later)
+
+
+def test_changes_across_rulesets_compare_ranks_but_not_levels_or_criteria(two_years):
+    after, _ = two_years
+    index = api.load_text(INDEX, "index.cqdt")
+    later = api.score(index, [Assessment(code=code, name=f"Xã {code}", tier="xa", year=2023, source="audit",
+                                         parent="D1", values={"diem": points}) for code, points in (("1", 90), ("2", 40))])
+    [tier] = compare(later, after)
+    change = tier.unit("1")
+    assert change.rank_change == 2  # rank 3 of 4 in 2022 (5 of 10 points), rank 1 in 2023
+    assert change.level_change is None  # another scale
+    assert change.node_changes() == []  # node A is another criterion in the other ruleset
+    assert [row.previous for row in tier.counts] == []  # the index has no level scale

@@ -299,7 +299,8 @@ def test_results_json_schema_keys() -> None:
     assert data == results.to_dict()
     assert set(data) == {"schema", "ruleset", "run_at", "units"}
     assert data["schema"] == "cqdt-results/1"
-    assert set(data["ruleset"]) == {"id", "title", "version", "status", "content_hash", "path"}
+    assert set(data["ruleset"]) == {"id", "title", "version", "status", "content_hash", "path", "amends"}
+    assert data["ruleset"]["amends"] == []
     first = data["units"][0]
     assert set(first) == {"code", "name", "tier", "parent", "year", "source", "note", "total", "max", "outputs",
                           "levels", "ranks", "nodes"}

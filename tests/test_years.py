@@ -115,3 +115,11 @@ def test_an_amendment_result_records_the_amendment_and_its_own_hash() -> None:
     assert checked.ruleset.header.version == "2022.1-hypothetical"
     assert checked.ruleset.content_hash not in (api.load("egov_2020").ruleset.content_hash, "")
     assert checked.ruleset.amends == ("egov_2020",)
+
+
+def test_the_package_exports_year_selection() -> None:
+    import cqdt_rules
+
+    assert cqdt_rules.ruleset_for_year(2022).ruleset.id == "egov_2020"
+    assert cqdt_rules.ruleset_for_year(2024).ruleset.id == "dti_2023"
+    assert [entry.id for entry in cqdt_rules.declared_years()] == ["egov_2020", "dti_2023"]

@@ -1,6 +1,15 @@
 """cqdt_rules: score and rank administrative units against published criteria written in a small language."""
 
-from cqdt_rules.api import CheckedRuleset, load, load_ruleset, score, shipped_rulesets
+from cqdt_rules.api import (
+    CheckedRuleset,
+    declared_years,
+    load,
+    load_ruleset,
+    load_text,
+    ruleset_for_year,
+    score,
+    shipped_rulesets,
+)
 from cqdt_rules.data import load_assessments
 from cqdt_rules.errors import CqdtError, DataError, RulesetError, UsageError
 from cqdt_rules.results import Results, UnitResult
@@ -16,9 +25,12 @@ __all__ = [
     "RulesetError",
     "UnitResult",
     "UsageError",
+    "declared_years",
     "load",
     "load_assessments",
     "load_ruleset",
+    "load_text",
+    "ruleset_for_year",
     "score",
     "shipped_rulesets",
 ]

@@ -19,6 +19,8 @@ if TYPE_CHECKING:
     from cqdt_rules.compare import TierComparison, UnitChange
     from cqdt_rules.results import Results
 
+_YEAR_HELP = ("the assessment year to report when the data holds several; --previous data holding several "
+              "years gives the year before")
 _FORMATS_HELP = "comma-separated: html, md, xlsx (needs the 'xlsx' extra), docx (needs the 'docx' extra); default html,md"
 
 
@@ -32,6 +34,7 @@ def _common(p: argparse.ArgumentParser, previous_required: bool) -> None:
     p.add_argument("--source", choices=("self", "audit"), default="audit",
                    help="which assessments to report (default: audit, the verified values)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format (default vi)")
+    p.add_argument("--year", type=int, help=_YEAR_HELP)
 
 
 def _score(args: argparse.Namespace) -> tuple[Results, Results | None]:
@@ -62,7 +65,8 @@ def run_report(args: argparse.Namespace) -> int:
     current, previous = _score(args)
     note = args.note if args.note is not None else (data_label(list(args.data) + list(args.previous or []))
                                                     or results_label(current, previous))
-    report = build_report(current, previous, source=args.source, lang=args.lang, note=note, title=args.title)
+    report = build_report(current, previous, source=args.source, lang=args.lang, note=note, title=args.title,
+                          year=args.year)
     written = write_report(report, args.out, formats)
     for path in written:
         if path.suffix != ".svg":
@@ -87,15 +91,14 @@ def _compare_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    from cqdt_rules.compare import compare
+    from cqdt_rules.compare import compare, select_years
     from cqdt_rules.formatting import format_number
-    from cqdt_rules.report import moved_by, single_year
+    from cqdt_rules.report import moved_by
     from cqdt_rules.tables import render_table
 
     current, previous = _score(args)
-    assert previous is not None  # --previous is required
-    year = single_year(current, args.source, "the data")
-    previous_year = single_year(previous, args.source, "--previous")
+    current, previous, year, previous_year = select_years(current, previous, args.source, args.year)
+    assert previous is not None and previous_year is not None  # --previous is required
     comparisons = compare(current, previous, source=args.source)
     same_ruleset = previous.ruleset.id == current.ruleset.id
     if args.tier:

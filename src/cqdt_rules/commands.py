@@ -32,7 +32,7 @@ def _check_arguments(p: argparse.ArgumentParser) -> None:
 def run_check(args: argparse.Namespace) -> int:
     checked = api.load(args.ruleset)
     for warning in checked.warnings:
-        print(render(warning, checked.source))
+        print(render(warning, checked.sources.get(warning.span.path, checked.source)))
     r = checked.ruleset
     nodes = sum(len(t.walk()) for t in r.tiers)
     print(f"{r.path}: ruleset '{r.id}' ({r.header.status or 'no status'}) is valid: "
@@ -95,16 +95,17 @@ def _summary_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
     p.add_argument("--out", type=Path, help="also write the full results (JSON and CSV) and this summary to DIR")
     p.add_argument("--no-rankings", action="store_true", help="counts and movers only, no ranking tables")
+    p.add_argument("--year", type=int, help="the assessment year to report when the data holds several; --previous "
+                                            "data holding several years gives the year before")
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    from cqdt_rules.compare import compare
+    from cqdt_rules.compare import compare, select_years
     from cqdt_rules.summary import render_summary
 
     current = score_files(args.ruleset, args.data)
     previous = score_files(args.previous_ruleset or args.ruleset, args.previous) if args.previous else None
-    current_year = _single_year(current, args.source, "data")
-    previous_year = _single_year(previous, args.source, "--previous") if previous is not None else None
+    current, previous, current_year, previous_year = select_years(current, previous, args.source, args.year)
     comparisons = compare(current, previous, source=args.source)
     if not comparisons:
         raise UsageError(f"no '{args.source}' assessments in the data; try --source self")
@@ -116,17 +117,9 @@ def run_summary(args: argparse.Namespace) -> int:
         write_text(args.out / f"{stem}-results.csv", current.to_csv())
         write_text(args.out / f"{stem}-summary-{args.lang}.txt", text)
         if previous is not None:
-            write_text(args.out / f"{current.ruleset.id}-{previous_year}-results.json", previous.to_json() + "\n")
+            write_text(args.out / f"{previous.ruleset.id}-{previous_year}-results.json", previous.to_json() + "\n")
         print(f"wrote results and summary to {args.out}/", file=sys.stderr)
     return EXIT_OK
-
-
-def _single_year(results: Results | None, source: str, what: str) -> int:
-    assert results is not None
-    years = sorted({u.assessment.year for u in results.units if u.assessment.source == source})
-    if len(years) != 1:
-        raise UsageError(f"{what} must hold one assessment year for source '{source}', found {years or 'none'}")
-    return years[0]
 
 
 # ---------------------------------------------------------------- transition (e-government → DTI)

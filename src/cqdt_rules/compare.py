@@ -11,6 +11,7 @@ from decimal import Decimal
 
 import attrs
 
+from cqdt_rules.errors import UsageError
 from cqdt_rules.results import Results, UnitResult
 
 
@@ -33,6 +34,7 @@ class UnitChange:
     tier: str
     current: UnitResult | None
     previous: UnitResult | None
+    same_ruleset: bool = True  # False: the years were scored by different rulesets (e.g. e-government, then DTI)
 
     @property
     def status(self) -> str:
@@ -60,7 +62,7 @@ class UnitChange:
     @property
     def level_change(self) -> int | None:
         """Levels gained (positive) or lost; a unit below the lowest level counts as one step under it."""
-        if self.current is None or self.previous is None:
+        if self.current is None or self.previous is None or not self.same_ruleset:
             return None
         now, then = _level_step(self.current), _level_step(self.previous)
         if now is None or then is None:
@@ -69,7 +71,7 @@ class UnitChange:
 
     def node_changes(self) -> list[tuple[str, Decimal]]:
         """Points gained or lost per criterion (leaves only), largest movement first; same ruleset only."""
-        if self.current is None or self.previous is None:
+        if self.current is None or self.previous is None or not self.same_ruleset:
             return []
         changes = []
         for node_id, now in self.current.nodes.items():
@@ -122,6 +124,7 @@ def compare(current: Results, previous: Results | None, *, source: str | None = 
     the same level scale (same ruleset), counts carry the previous year's figure.
     """
     comparisons = []
+    same_ruleset = previous is None or previous.ruleset.id == current.ruleset.id
     for tier in current.ruleset.tiers:
         now = _by_code(current, tier.id, source)
         if not now:
@@ -129,7 +132,8 @@ def compare(current: Results, previous: Results | None, *, source: str | None = 
         then = _by_code(previous, tier.id, source) if previous is not None else {}
         codes = sorted(set(now) | set(then))
         changes = tuple(
-            UnitChange(code, (now.get(code) or then[code]).name, tier.id, now.get(code), then.get(code)) for code in codes
+            UnitChange(code, (now.get(code) or then[code]).name, tier.id, now.get(code), then.get(code), same_ruleset)
+            for code in codes
         )
         comparisons.append(TierComparison(tier.id, tier.title, changes, _counts(tier.id, now, then),
                                           len(now), len(then)))
@@ -160,3 +164,29 @@ def _counts(tier: str, now: dict[str, UnitResult], then: dict[str, UnitResult]) 
     rows = [(level.id, level.label) for level in scale.levels] + [(None, scale.below)]
     return tuple(LevelCount(level_id, label, current.get(level_id, 0),
                             None if previous is None else previous.get(level_id, 0)) for level_id, label in rows)
+
+
+def single_year(results: Results, source: str, what: str, year: int | None = None) -> int:
+    """The one assessment year of ``source`` in ``results``, or ``year`` after checking the data holds it."""
+    years = sorted({u.assessment.year for u in results.units if u.assessment.source == source})
+    if year is not None:
+        if year not in years:
+            raise UsageError(f"{what} holds no '{source}' assessment for {year}; it holds {years or 'none'}")
+        return year
+    if len(years) != 1:
+        choose = "; choose one with --year" if years else ""
+        raise UsageError(f"{what} must hold one assessment year for source '{source}', found {years or 'none'}{choose}")
+    return years[0]
+
+
+def select_years(current: Results, previous: Results | None, source: str,
+                 year: int | None = None) -> tuple[Results, Results | None, int, int | None]:
+    """This year's results and last year's, each narrowed to one year: ``year`` (or the data's only
+    year), and for the previous data its only year, or the year before when it holds several (so the
+    same multi-year file can be given as both)."""
+    year = single_year(current, source, "the data", year)
+    if previous is None:
+        return current.of_year(year), None, year, None
+    several = len({u.assessment.year for u in previous.units if u.assessment.source == source}) > 1
+    previous_year = single_year(previous, source, "the previous data", year - 1 if several else None)
+    return current.of_year(year), previous.of_year(previous_year), year, previous_year

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -154,6 +155,7 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
         source=str(identity["source"]), values=values, evidence=evidence,
         parent=None if identity.get("parent") in (None, "") else str(identity["parent"]),
         note=identity.get("note"), origin=_span(path, node), value_spans=spans, name_spans=name_spans,
+        field_spans={k: _span(path, v) for k, (_, v) in fields.items() if k in _IDENTITY},
     )
 
 
@@ -176,23 +178,46 @@ def _year(raw: Any, span: Span, problems: list[Diagnostic]) -> int | None:
 
 
 # ---------------------------------------------------------------- CSV
-def _cell_starts(line: str) -> list[int]:
-    """1-based character columns where each CSV cell of ``line`` starts (quotes respected)."""
-    starts, quoted = [1], False
-    for index, char in enumerate(line):
+def _cell_positions(raw: str, first_line: int) -> list[tuple[int, int]]:
+    """(line, column), 1-based, where each CSV cell of one record starts; quotes respected, and a
+    quoted cell may hold line breaks."""
+    line, column, quoted = first_line, 1, False
+    starts = [(line, 1)]
+    for char in raw:
         if char == '"':
             quoted = not quoted
         elif char == "," and not quoted:
-            starts.append(index + 2)
+            starts.append((line, column + 1))
+        if char == "\n":
+            line, column = line + 1, 1
+        else:
+            column += 1
     return starts
 
 
+def _csv_records(text: str, path: str) -> list[tuple[int, list[str], list[tuple[int, int]]]]:
+    """Each record with the line it starts on and where its cells start."""
+    physical = list(io.StringIO(text, newline=""))
+    reader = csv.reader(physical)
+    records = []
+    consumed = 0
+    try:
+        for row in reader:
+            raw = "".join(physical[consumed:reader.line_num])
+            records.append((consumed + 1, row, _cell_positions(raw, consumed + 1)))
+            consumed = reader.line_num
+    except csv.Error as error:
+        raise DataError([Diagnostic(Span(path, consumed + 1, 1, consumed + 1, 2), f"unreadable CSV record: {error}",
+                                    hint="check the quotes: a cell that starts with \" must end with \"")]) from None
+    return records
+
+
 def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
-    lines = text.splitlines()
-    rows = list(csv.reader(lines))
-    if not rows:
+    records = _csv_records(text, path)
+    if not records:
         raise DataError([Diagnostic(Span(path, 1, 1, 1, 1), "the file is empty", hint="expected a header row")])
-    header = [h.strip() for h in rows[0]]
+    _, first_row, header_starts = records[0]
+    header = [h.strip() for h in first_row]
     problems: list[Diagnostic] = []
     for column in ("code", "name", "tier", "year", "source"):
         if column not in header:
@@ -200,20 +225,21 @@ def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
         if name in seen:
-            problems.append(Diagnostic(Span(path, 1, index + 1, 1, index + 2), f"column '{name}' appears twice"))
+            line, column = header_starts[index]
+            problems.append(Diagnostic(Span(path, line, column, line, column + max(1, len(name))),
+                                       f"column '{name}' appears twice"))
         seen[name] = index
     if problems:
         raise DataError(problems)
     found = []
-    for line_number, row in enumerate(rows[1:], start=2):
+    for line_number, row, starts in records[1:]:
         if not any(cell.strip() for cell in row):
             continue
         if len(row) != len(header):
             problems.append(Diagnostic(Span(path, line_number, 1, line_number, 2),
                                        f"row has {len(row)} cells but the header has {len(header)} columns"))
             continue
-        assessment = _csv_row(header, row, path, line_number,
-                              _cell_starts(lines[line_number - 1] if line_number <= len(lines) else ""), problems)
+        assessment = _csv_row(header, row, path, line_number, starts, problems)
         if assessment is not None:
             found.append(assessment)
     if problems:
@@ -221,14 +247,14 @@ def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
     return tuple(found)
 
 
-def _csv_row(header: list[str], row: list[str], path: str, line: int, starts: list[int],
+def _csv_row(header: list[str], row: list[str], path: str, line: int, starts: list[tuple[int, int]],
              problems: list[Diagnostic]) -> Assessment | None:
     cells = dict(zip(header, (c.strip() for c in row)))
 
     def where(column: str) -> Span:
         index = header.index(column)
-        start = starts[index] if index < len(starts) else 1
-        return Span(path, line, start, line, start + max(1, len(row[index])))
+        cell_line, start = starts[index] if index < len(starts) else (line, 1)
+        return Span(path, cell_line, start, cell_line, start + max(1, len(row[index])))
 
     values: dict[str, Any] = {}
     evidence: dict[str, tuple[str, ...]] = {}
@@ -263,4 +289,5 @@ def _csv_row(header: list[str], row: list[str], path: str, line: int, starts: li
         code=cells["code"], name=nfc(cells["name"]), tier=cells["tier"], year=year, source=cells["source"],
         values=values, evidence=evidence, parent=cells.get("parent") or None, note=cells.get("note") or None,
         origin=Span(path, line, 1, line, 2), value_spans=spans,
+        field_spans={column: where(column) for column in _IDENTITY if column in cells},
     )

@@ -20,11 +20,11 @@ from typing import Any
 import attrs
 
 from cqdt_rules import model as m
-from cqdt_rules.compare import TierComparison, UnitChange, compare
+from cqdt_rules.compare import TierComparison, UnitChange, compare, select_years
 from cqdt_rules.errors import UsageError
 from cqdt_rules.formatting import format_number
 from cqdt_rules.results import Results
-from cqdt_rules.summary import movers_sentences, tier_paragraph, top_and_bottom
+from cqdt_rules.summary import district_names, movers_sentences, tier_paragraph, top_and_bottom
 from cqdt_rules.units import Pair
 
 LANGS = ("vi", "en")
@@ -358,17 +358,17 @@ class Report:
 
 # ---------------------------------------------------------------- building the model
 def build_report(current: Results, previous: Results | None = None, *, source: str = "audit", lang: str = "vi",
-                 note: str | None = None, title: str | None = None) -> Report:
-    """One model of the whole report, every comparison taken from ``compare``."""
+                 note: str | None = None, title: str | None = None, year: int | None = None) -> Report:
+    """One model of the whole report, every comparison taken from ``compare``; ``year`` picks one year
+    of multi-year data (see ``select_years``)."""
     if lang not in LANGS:
         raise UsageError(f"unknown language '{lang}': use one of {', '.join(LANGS)}")
-    year = single_year(current, source, "the data")
-    previous_year = single_year(previous, source, "the previous data") if previous is not None else None
+    current, previous, year, previous_year = select_years(current, previous, source, year)
     comparisons = compare(current, previous, source=source)
     if not comparisons:
         raise UsageError(f"no '{source}' assessments in the data; try --source self")
     same_ruleset = previous is not None and previous.ruleset.id == current.ruleset.id
-    districts = _district_names(current, previous)
+    districts = district_names(current, previous)
     header = current.ruleset.header
     tiers = tuple(_tier_report(c, current.ruleset.tier(c.tier), lang, previous_year, same_ruleset, districts)
                   for c in comparisons)
@@ -385,26 +385,6 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
         previous_ruleset_id=previous.ruleset.id if previous is not None else None,
         same_ruleset=same_ruleset, note=note, synthetic=synthetic, run_at=current.run_at, tiers=tiers,
     )
-
-
-def single_year(results: Results | None, source: str, what: str) -> int:
-    assert results is not None
-    years = sorted({u.assessment.year for u in results.units if u.assessment.source == source})
-    if len(years) != 1:
-        raise UsageError(f"{what} must hold one assessment year for source '{source}', found {years or 'none'}")
-    return years[0]
-
-
-def _district_names(*results: Results | None) -> dict[str, str]:
-    """District code → name: the units other units name as their parent (this year's results first)."""
-    found = [r for r in results if r is not None]
-    parents = {u.parent for r in found for u in r.units if u.parent}
-    names: dict[str, str] = {}
-    for r in found:
-        for unit in r.units:
-            if unit.code in parents:
-                names.setdefault(unit.code, unit.name)
-    return names
 
 
 def anchor(tier: str, code: str) -> str:
@@ -428,7 +408,7 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
     first = tier.rankings[0] if tier.rankings else None
     digits = tier.total_rounding.digits if tier.total_rounding else None
     risers, fallers = comparison.movers(MOVERS)
-    movement = tuple(movers_sentences(named, lang, previous_year, MOVERS)) if previous_year is not None else ()
+    movement = tuple(movers_sentences(named, lang, previous_year, MOVERS, districts)) if previous_year is not None else ()
     levels = tuple(LevelRow(row.level_id, row.label, row.count, row.previous, row.change,
                             None if comparison.assessed == 0 else Decimal(row.count) * 100 / comparison.assessed)
                    for row in comparison.counts)

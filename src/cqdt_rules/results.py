@@ -117,6 +117,10 @@ class Results:
                              "say which year and source (--year, --source)")
         return found[0]
 
+    def of_year(self, year: int) -> Results:
+        """The results of one assessment year (cohorts are per year, so nothing else changes)."""
+        return attrs.evolve(self, units=tuple(u for u in self.units if u.assessment.year == year))
+
     def tier_units(self, tier: str) -> list[UnitResult]:
         return [u for u in self.units if u.tier.id == tier]
 
@@ -141,6 +145,7 @@ class Results:
             "ruleset": {
                 "id": header.id, "title": header.title, "version": header.version, "status": header.status,
                 "content_hash": self.ruleset.content_hash, "path": self.ruleset.path,
+                "amends": list(self.ruleset.amends),
             },
             "run_at": self.run_at,
             "units": [_unit_dict(u) for u in self.units],

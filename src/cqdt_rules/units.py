@@ -49,6 +49,7 @@ class Assessment:
     origin: Span | None = attrs.field(default=None, eq=False, repr=False)
     value_spans: Mapping[str, Span] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
     name_spans: Mapping[str, Span] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
+    field_spans: Mapping[str, Span] = attrs.field(factory=dict, eq=False, repr=False, hash=False)  # code, tier, source, ...
 
     @property
     def key(self) -> tuple[str, int, str]:
@@ -75,12 +76,12 @@ def check_assessments(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> 
             continue
         seen[assessment.key] = assessment
         if assessment.source not in SOURCES:
-            problems.append(Diagnostic(where, f"unknown source '{assessment.source}' for unit '{assessment.code}'",
+            problems.append(Diagnostic(assessment.field_spans.get("source", where), f"unknown source '{assessment.source}' for unit '{assessment.code}'",
                                        hint="use 'self' (self-assessed) or 'audit' (verified by the audit team)"))
             continue
         tier = tiers.get(assessment.tier)
         if tier is None:
-            problems.append(Diagnostic(where, f"unit '{assessment.code}' has tier '{assessment.tier}', which ruleset "
+            problems.append(Diagnostic(assessment.field_spans.get("tier", where), f"unit '{assessment.code}' has tier '{assessment.tier}', which ruleset "
                                               f"'{ruleset.id}' does not define",
                                        hint=did_you_mean(assessment.tier, tiers) or f"tiers: {', '.join(tiers)}"))
             continue
