@@ -419,14 +419,14 @@ def _first_gap(bands: tuple[m.Band, ...], low: Decimal, integral: bool) -> str |
     if not bands:
         return "of any size"
     rays = [b.threshold.value for b in bands if b.comparator != "="]
-    lowest_ray = min(rays) if rays else None
     if not rays:
         return f"above {max(b.threshold.value for b in bands)}"
+    lowest_ray = min(rays)
     if low == -_INF:
         return f"below {lowest_ray}"
     if integral:
         start = low.to_integral_value(rounding="ROUND_CEILING")
-        stop = min(lowest_ray, start + 10_000)  # type: ignore[type-var]
+        stop = min(lowest_ray, start + 10_000)
         candidates = [start + k for k in range(int(stop - start) + 1)]
     else:
         points = sorted({low} | {b.threshold.value for b in bands if b.threshold.value >= low})

@@ -225,8 +225,8 @@ def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
         if name in seen:
-            line, column = header_starts[index]
-            problems.append(Diagnostic(Span(path, line, column, line, column + max(1, len(name))),
+            line, start = header_starts[index]
+            problems.append(Diagnostic(Span(path, line, start, line, start + max(1, len(name))),
                                        f"column '{name}' appears twice"))
         seen[name] = index
     if problems:

@@ -112,7 +112,8 @@ def _syntax_diagnostic(exc: UnexpectedInput, text: str, path: str) -> Diagnostic
                     token.end_column or token.column + len(str(token)))
         return Diagnostic(span, f"unexpected '{token}'", hint=_expected_text(_valid_next(exc, exc.expected)) or None)
     assert isinstance(exc, UnexpectedCharacters)
-    char = text[exc.pos_in_stream] if exc.pos_in_stream < len(text) else ""
+    position: int = exc.pos_in_stream or 0  # always set by the lexer; typed Optional by lark
+    char = text[position] if position < len(text) else ""
     span = Span(path, exc.line, exc.column, exc.line, exc.column + 1)
     hint = _expected_text(_valid_next(exc, exc.allowed or set()))
     return Diagnostic(span, f"unexpected character '{char}'", hint=hint or None)
@@ -161,11 +162,16 @@ class _ToModel(Transformer[Token, m.Ruleset]):
 
     def ruleset_block(self, meta: Any, children: list[Any]) -> tuple[m.Header, m.BaseRef | None]:
         fields: dict[str, Any] = {}
-        for key, value in children[1:]:
+        where: dict[str, Span] = {}
+        for key, value, span in children[1:]:
             if key in fields and key == "amends":
-                raise _SemanticError(Diagnostic(value.span, "the header names more than one base ruleset",
+                raise _SemanticError(Diagnostic(span, "the header names more than one base ruleset",
                                                 hint="an amendment amends one ruleset; amend an amendment to chain them"))
+            if key in fields:
+                raise _SemanticError(Diagnostic(span, f"'{key}' is given twice in the header",
+                                                hint=f"the first is at line {where[key].line}; keep the one that applies"))
             fields[key] = value
+            where[key] = span
         if "title" not in fields:
             raise _SemanticError(Diagnostic(self._sp(meta), "the ruleset header has no title",
                                             hint='add a line: title "Bộ tiêu chí ..."'))
@@ -174,8 +180,11 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         header = m.Header(id=str(children[0]), title=title, title_en=title_en, span=self._sp(meta), **fields)
         return header, base
 
-    def h_amends(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("amends", c[0])
+    def _header_item(self, meta: Any, key: str, value: Any) -> tuple[str, Any, Span]:
+        return (key, value, self._sp(meta))
+
+    def h_amends(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._header_item(meta, "amends", c[0])
 
     def base_ref(self, meta: Any, c: list[Any]) -> m.BaseRef:
         token = c[0]
@@ -183,20 +192,20 @@ class _ToModel(Transformer[Token, m.Ruleset]):
             return m.BaseRef(_string(token), is_path=True, span=self._sp(meta))
         return m.BaseRef(str(token), span=self._sp(meta))
 
-    def h_title(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("title", (_string(c[0]), c[1] if len(c) > 1 else None))
+    def h_title(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._header_item(meta, "title", (_string(c[0]), c[1] if len(c) > 1 else None))
 
     def en_title(self, meta: Any, c: list[Any]) -> str:
         return _string(c[0])
 
-    def h_legal_source(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("legal_source", _string(c[0]))
+    def h_legal_source(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._header_item(meta, "legal_source", _string(c[0]))
 
-    def h_version(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("version", _string(c[0]))
+    def h_version(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._header_item(meta, "version", _string(c[0]))
 
-    def h_status(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("status", str(c[0]))
+    def h_status(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._header_item(meta, "status", str(c[0]))
 
     def _date(self, token: Token) -> dt.date:
         try:
@@ -205,27 +214,27 @@ class _ToModel(Transformer[Token, m.Ruleset]):
             raise _SemanticError(Diagnostic(_span(self.path, token), f"'{token}' is not a date",
                                             hint="write dates as YYYY-MM-DD")) from None
 
-    def h_issued(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("issued", self._date(c[0]))
+    def h_issued(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._header_item(meta, "issued", self._date(c[0]))
 
-    def h_effective(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("effective", self._date(c[0]))
+    def h_effective(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._header_item(meta, "effective", self._date(c[0]))
 
-    def h_years(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
+    def h_years(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
         last = int(c[2]) if len(c) > 2 else None
-        return ("years", (int(c[0]), last))
+        return self._header_item(meta, "years", (int(c[0]), last))
 
-    def h_note(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("note", _string(c[0]))
+    def h_note(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._header_item(meta, "note", _string(c[0]))
 
-    def h_rounding(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("rounding", self._rounding(c, meta))
+    def h_rounding(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._header_item(meta, "rounding", self._rounding(c, meta))
 
-    def h_zero(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("on_zero_denominator", c[0])
+    def h_zero(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._header_item(meta, "on_zero_denominator", c[0])
 
-    def h_evidence(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("on_missing_evidence", str(c[0]))
+    def h_evidence(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return self._header_item(meta, "on_missing_evidence", str(c[0]))
 
     def zero_result(self, meta: Any, c: list[Any]) -> m.PointsSpec:
         return _points(c[0])
@@ -620,7 +629,7 @@ def _with_shared(tier: m.Tier, shared: list[Any]) -> m.Tier:
     """Ruleset-wide levels, rankings and outputs apply to a tier unless it declares one of the same name."""
     import attrs
 
-    def merged(own: tuple[Any, ...], kind: type) -> tuple[Any, ...]:
+    def merged(own: tuple[Any, ...], kind: type[Any]) -> tuple[Any, ...]:
         names = {x.name for x in own}
         return tuple(x for x in shared if isinstance(x, kind) and x.name not in names) + own
 
