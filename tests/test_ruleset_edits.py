@@ -73,3 +73,36 @@ def test_a_maximum_that_no_longer_adds_up_is_refused_at_the_group(tmp_path: Path
     line = EGOV.splitlines().index('    group A1 "Hạ tầng CNTT" en "IT infrastructure" max 20 {') + 1
     assert f"egov.cqdt:{line}:5: error: A1 has max 20 but its children add up to 21" in err, err
     assert "Traceback" not in err
+
+
+DTI = (ROOT / "rulesets/2023_dts/dti.cqdt").read_text(encoding="utf-8")
+DTI_DATA = str(ROOT / "examples/gialai/dti-2023-audit.yaml")
+SO_1_4 = 'criterion 1.4 "Trang thông tin điện tử có chuyên mục riêng về chuyển đổi số" max 15 {'
+NEW_COMPONENT = '''    criterion 1.7 "Kế hoạch truyền thông về chuyển đổi số (thành phần thêm để kiểm thử)" max 5 {
+      input ke_hoach_truyen_thong yesno "Có kế hoạch truyền thông về CĐS" default yes
+      yes ke_hoach_truyen_thong
+      provenance hypothetical "thêm trong kiểm thử"
+    }
+'''
+
+
+def test_a_new_dti_component_appears_in_scores_explanations_and_reports(tmp_path: Path) -> None:
+    assert DTI.count(SO_1_4) == 1
+    edited = DTI.replace(SO_1_4, SO_1_4.replace("max 15", "max 10"))  # the tier keeps its 1,000 points
+    anchor = '      provenance reconstructed "= thành phần cấp huyện 1.6 x 1,5 (tái dựng)"\n    }\n'
+    assert edited.count(anchor) == 1
+    edited = edited.replace(anchor, anchor + NEW_COMPONENT)
+    path = tmp_path / "dti.cqdt"
+    path.write_text(edited, encoding="utf-8")
+    title = "Kế hoạch truyền thông về chuyển đổi số (thành phần thêm để kiểm thử)"
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out):
+        assert main(["score", str(path), DTI_DATA, "--format", "csv"]) == 0
+        assert main(["explain", str(path), DTI_DATA, "--unit", "SO13"]) == 0
+        assert main(["report", str(path), DTI_DATA, "--out", str(tmp_path / "report"), "--formats", "md"]) == 0
+    header = out.getvalue().splitlines()[0]
+    assert "points_1.7" in header.split(",")
+    assert f"1.7 {title}: 5.000 / 5" in out.getvalue()
+    markdown = next((tmp_path / "report").glob("*.md")).read_text(encoding="utf-8")
+    assert title in markdown
