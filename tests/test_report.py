@@ -266,6 +266,7 @@ def test_html_labels_synthetic_data(html: str) -> None:
 
 def test_html_names_a_reconstructed_ruleset(html: str) -> None:
     assert "bản tái dựng" in html
+    assert "tình trạng tái dựng)" in html and "tình trạng reconstructed" not in html
 
 
 # ---------------------------------------------------------------- Markdown, XLSX, DOCX and the extras

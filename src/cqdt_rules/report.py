@@ -48,6 +48,9 @@ TEXT: dict[str, dict[str, str]] = {
         "ruleset": "Bộ tiêu chí",
         "version": "phiên bản",
         "status": "tình trạng",
+        "status_official": "chính thức",
+        "status_reconstructed": "tái dựng",
+        "status_hypothetical": "giả định",
         "reconstructed": "Bộ tiêu chí là bản tái dựng, chưa đối chiếu với phụ lục chính thức.",
         "source": "Nguồn số liệu",
         "source_audit": "kết quả thẩm định của Đoàn kiểm tra",
@@ -113,6 +116,9 @@ TEXT: dict[str, dict[str, str]] = {
         "ruleset": "Ruleset",
         "version": "version",
         "status": "status",
+        "status_official": "official",
+        "status_reconstructed": "reconstructed",
+        "status_hypothetical": "hypothetical",
         "reconstructed": "The ruleset is a reconstruction, not yet checked against the official appendix.",
         "source": "Data",
         "source_audit": "values verified by the audit team",
@@ -346,6 +352,12 @@ class Report:
     @property
     def reconstructed(self) -> bool:
         return self.ruleset_status == "reconstructed"
+
+    @property
+    def status_label(self) -> str:
+        """The ruleset's status in the report's language (an unknown status as written)."""
+        key = f"status_{self.ruleset_status}"
+        return self.t(key) if key in TEXT[self.lang] else self.ruleset_status
 
     def section_ids(self) -> list[tuple[str, str]]:
         """The report's top-level sections, as (anchor, title), for tables of contents."""

@@ -38,7 +38,7 @@ def render_markdown(report: Report, charts_dir: str) -> tuple[str, dict[str, str
         out += [f"> **{_text(r.banner)}**" if r.synthetic else f"> {_text(r.banner)}", ""]
     out += [f"# {_text(r.title)}", "", f"*{_text(r.subtitle)}*", ""]
     out.append(f"- {_text(r.t('ruleset'))}: `{r.ruleset_id}` ({_text(r.t('version'))} {_text(r.ruleset_version)}, "
-               f"{_text(r.t('status'))} {_text(r.ruleset_status)}), `{r.ruleset_hash[:19]}`")
+               f"{_text(r.t('status'))} {_text(r.status_label)}), `{r.ruleset_hash[:19]}`")
     out.append(f"- {_text(r.t('source'))}: {_text(r.t('source_' + r.source))} ({r.source})")
     if r.reconstructed:
         out.append(f"- {_text(r.t('reconstructed'))}")

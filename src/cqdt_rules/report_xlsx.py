@@ -51,7 +51,7 @@ def write_xlsx(report: Report, path: Path) -> None:
             row += 1
         sheet.cell(row=row, column=1, value=r.title).font = Font(bold=True, size=13)
         sheet.cell(row=row + 1, column=1, value=f"{r.t('ruleset')}: {r.ruleset_id} {r.ruleset_version} "
-                                                f"({r.ruleset_status}); {r.t('source')}: {r.source}")
+                                                f"({r.status_label}); {r.t('source')}: {r.source}")
         return row + 3
 
     summary = book.active
