@@ -133,6 +133,14 @@ def test_units_near_cutoffs_land_on_or_one_step_beside_a_cutoff(ruleset: api.Che
     assert_levels_follow_cutoffs(results)
 
 
+def test_cutoffs_on_the_published_dti_read_as_the_smallest_total_that_reaches_them() -> None:
+    dti = api.load("dti_2023")
+    # DTI = total / 1000 to 4 decimals, half up: 0,9 is published from a total of 899,95 on.
+    assert cutoff_totals(dti, "huyen") == [("xep_loai", "tot", Decimal("899.95")), ("xep_loai", "kha", Decimal("699.95")),
+                                           ("xep_loai", "trung_binh", Decimal("499.95"))]
+    assert [cut for _, _, cut in cutoff_totals(api.load("egov_2020"), "so")] == [112, 105, 98, 91]
+
+
 def test_every_cutoff_is_reached_exactly_and_from_just_below() -> None:
     """Over enough examples, units land on each cut-off and one step under it (Mức I at 112 and 111,999)."""
     seen: set[Decimal] = set()

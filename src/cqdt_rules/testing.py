@@ -37,7 +37,7 @@ Invariant checks (each raises ``AssertionError`` naming the unit and node):
 from __future__ import annotations
 
 import random
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, Union
@@ -457,27 +457,56 @@ def _plan(checked: api.CheckedRuleset, tier: m.Tier) -> _TierPlan:
 
 
 def cutoff_totals(ruleset: RulesetLike, tier: str) -> list[tuple[str, str, Decimal]]:
-    """(scale, level id, cut-off as a total) for every level of a scale that reads the total."""
+    """(scale, level id, cut-off as a total): the smallest total that reaches each level of a scale
+    that reads the total, or an index output computed as the total divided by a constant (the DTI =
+    total / 1000, rounded as declared: 0,9 is reached from a total of 899,95 when 4 decimals are kept)."""
     _, t = _tier(ruleset, tier)
     found = []
     for scale in t.levels:
-        if not isinstance(scale.on, m.TotalRef):
+        to_total = _as_total(t, scale.on)
+        if to_total is None:
             continue
         for level in scale.levels:
-            value = level.threshold.value * t.max / _HUNDRED if level.threshold.percent else level.threshold.value
-            found.append((scale.name, level.id, value))
+            found.append((scale.name, level.id, to_total(level.threshold)))
     return found
+
+
+def _as_total(tier: m.Tier, ref: m.ValueRef) -> Callable[[m.Threshold], Decimal] | None:
+    """How a cut-off on ``ref`` reads as a total, when ``ref`` is the total or total / constant."""
+    if isinstance(ref, m.TotalRef):
+        return lambda threshold: threshold.value * tier.max / _HUNDRED if threshold.percent else threshold.value
+    output = next((o for o in tier.outputs if isinstance(ref, m.OutputRef) and o.name == ref.name), None)
+    if output is None or not _is_total_over_constant(output.expr):
+        return None
+    assert isinstance(output.expr, m.Binary) and isinstance(output.expr.right, m.Number)
+    divisor = output.expr.right.value
+    rounding = output.rounding
+    # half up: a value reaches c once it is at least c minus half a unit of the last kept decimal;
+    # for the other modes the unrounded cut-off itself is aimed at (reached, if not the smallest)
+    half_unit = Decimal(5).scaleb(-(rounding.digits + 1)) if rounding and rounding.mode == "half_up" else _ZERO
+
+    def to_total(threshold: m.Threshold) -> Decimal:
+        value = threshold.value / _HUNDRED if threshold.percent else threshold.value
+        return (value - half_unit) * divisor
+
+    return to_total
+
+
+def _is_total_over_constant(expr: m.Expr) -> bool:
+    return (isinstance(expr, m.Binary) and expr.op == "/" and isinstance(expr.left, m.TotalRef)
+            and isinstance(expr.right, m.Number) and expr.right.value > 0)
 
 
 def units_near_cutoffs(ruleset: RulesetLike, tier: str, *, code: str = "C1",
                        year: int | None = None) -> st.SearchStrategy[Assessment]:
     """A unit whose total is a level cut-off of ``tier``, or one published step (e.g. 0.001) below
     or above it: the values where an off-by-one in a comparison or a float rounding shows.
-    Only scales that read the total are used; each unit is audited, with every evidence."""
+    Only scales that read the total or an index of it (see ``cutoff_totals``) are used; each unit is
+    audited, with every evidence."""
     checked, t = _tier(ruleset, tier)
     cutoffs = cutoff_totals(checked, tier)
     if not cutoffs:
-        raise ValueError(f"tier '{tier}' has no level scale on the total: no cut-offs to aim at")
+        raise ValueError(f"tier '{tier}' has no level scale on the total or an index of it: no cut-offs to aim at")
     plan = _plan(checked, t)
     criteria = [n.id for n in t.walk() if n.rule is not None]
 
