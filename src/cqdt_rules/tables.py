@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from decimal import Decimal
 
 from cqdt_rules.formatting import format_number
 from cqdt_rules.results import Results, UnitResult
@@ -52,19 +53,24 @@ def _tier_table(tier_id: str, units: list[UnitResult], lang: str) -> str:
     labels = _LABELS[lang]
     first = units[0]
     rankings = list(first.tier.rankings)
-    outputs = [o.name for o in first.tier.outputs]
+    outputs = list(first.tier.outputs)
     digits = (first.tier.total_rounding.digits if first.tier.total_rounding else None)
     primary = rankings[0].name if rankings else None
     ordered = sorted(units, key=lambda u: (u.ranks[primary].rank if primary else 0, u.code))
     header = [labels["rank"], labels["code"], labels["name"]]
     header += [r.label for r in rankings[1:]]
-    header += [labels["total"]] + [o for o in outputs] + [s.label for s in first.tier.levels]
+    header += [labels["total"]] + [o.label for o in outputs] + [s.label for s in first.tier.levels]
     rows = []
     for u in ordered:
         row = [str(u.ranks[primary].rank) if primary else "", u.code, u.name]
         row += [f"{u.ranks[r.name].rank}/{u.ranks[r.name].of} ({u.ranks[r.name].group})" for r in rankings[1:]]
         row += [format_number(u.total, lang, digits)]
-        row += [format_number(u.outputs[o], lang) for o in outputs]
+        row += [_output_text(u.outputs[o.name], lang) for o in outputs]
         row += [u.levels[s.name].label for s in first.tier.levels]
         rows.append(row)
-    return render_table(header, rows, right={0, 3 + len(rankings) - 1})
+    total_column = 3 + len(rankings) - 1
+    return render_table(header, rows, right={0, *range(total_column, total_column + 1 + len(outputs))})
+
+
+def _output_text(value: Decimal | None, lang: str) -> str:
+    return "—" if value is None else format_number(value, lang)
