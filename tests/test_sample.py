@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 from cqdt_rules import api, synth
+from cqdt_rules.crosscheck import CrossCheckSpec, crosscheck, load_spec, mapping_path_for
 from cqdt_rules.data import load_assessments
 from cqdt_rules.results import Results, UnitResult
-from cqdt_rules.units import Assessment
+from cqdt_rules.units import Assessment, Pair
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "gialai"
@@ -259,3 +260,44 @@ def test_fit_to_total_keeps_normalised_values_and_counts_the_cohort() -> None:
     fitted = synth.fit_to_total(checked, cohort[0], target, rng, cohort=cohort[1:])
     assert fitted.values["so_ocop_tmdt"] == cohort[0].values["so_ocop_tmdt"]
     assert by_code(api.score(checked, [fitted, *cohort[1:]]))["H0"].total == target
+
+
+def crosscheck_spec(kind: str) -> CrossCheckSpec:
+    return load_spec(mapping_path_for(RULESETS[kind]), ruleset(kind).ruleset)
+
+
+def test_fit_to_total_never_moves_pinned_indicators() -> None:
+    checked = ruleset("egov")
+    pinned = {c.district for c in crosscheck_spec("egov").checks}
+    assert pinned & set(synth.tier_knobs(checked, "huyen")), "the pins hold criteria the fit would otherwise move"
+    template = Assessment("H1", "Huyện Thử", "huyen", 2022, "audit")
+    drawn = synth.synth_assessment(checked, template, random.Random(7), 0.5)
+    fitted = synth.fit_to_total(checked, drawn, "150.321", random.Random(8), pinned=pinned)
+    assert api.score(checked, [fitted]).units[0].total == Decimal("150.321")
+    assert {n: fitted.values[n] for n in pinned} == {n: drawn.values[n] for n in pinned}
+
+
+def test_assessment_for_total_sets_and_keeps_pinned_values() -> None:
+    checked = ruleset("egov")
+    template = Assessment("H1", "Huyện Thử", "huyen", 2022, "audit")
+    pinned = {"xa_hoi_nghi_truyen_hinh": Pair(Decimal(2), Decimal(9)), "xa_cap_quang": False}
+    fitted = synth.assessment_for_total(checked, template, "152.5", random.Random(9), pinned=pinned)
+    assert api.score(checked, [fitted]).units[0].total == Decimal("152.5")
+    assert {n: fitted.values[n] for n in pinned} == pinned
+
+
+@pytest.mark.parametrize("kind", sorted(RULESETS))
+def test_district_values_from_communes_agree_with_crosscheck(kind: str) -> None:
+    checked, spec = ruleset(kind), crosscheck_spec(kind)
+    rng = random.Random(11)
+    year = 2022 if kind == "egov" else 2023
+    communes = [synth.synth_assessment(checked, Assessment(f"X{i}", f"Xã {i}", "xa", year, "self", parent="H1"),
+                                       rng, rng.uniform(0.2, 0.9)) for i in range(5)]
+    template = Assessment("H1", "Huyện Thử", "huyen", year, "self")
+    derived = synth.district_values_from_communes(checked, spec, [template], communes)
+    assert set(derived) == {"H1"} and set(derived["H1"]) == {c.district for c in spec.checks}
+    district = synth.with_values(synth.synth_assessment(checked, template, rng, 0.5), derived["H1"])
+    report = crosscheck(checked.ruleset, spec, [district, *communes], source="self")
+    assert len(report.findings) == len(spec.checks) and not report.differences
+    counted = [c.district for c in spec.checks if c.aggregate == "count"]
+    assert all(derived["H1"][name].b == len(communes) for name in counted)  # type: ignore[union-attr]

@@ -5,7 +5,9 @@
 
 The data are made up: every value is drawn by `cqdt_rules.synth` from the rulesets' own indicator
 declarations, and the audited e-government records are fitted so that the engine reproduces the
-public figures of Gia Lai's 2022 report (the calibration below). Deterministic: a fixed seed and one
+public figures of Gia Lai's 2022 report (the calibration below). A district's figures that count or
+sum its communes are taken from the communes' records (but for a few deliberate over-counts in the
+self-assessments), and its other values are fitted around them. Deterministic: a fixed seed and one
 random stream per unit and purpose, so every run writes byte-identical files, and a subset of the
 files (``--only``) comes out exactly as in a full run.
 """
@@ -29,7 +31,8 @@ if (HERE.parent.parent / "src" / "cqdt_rules").is_dir():  # run from a checkout:
     sys.path.insert(0, str(HERE.parent.parent / "src"))
 
 from cqdt_rules import api, synth  # noqa: E402
-from cqdt_rules.units import Assessment  # noqa: E402
+from cqdt_rules.crosscheck import CrossCheckSpec, load_spec, mapping_path_for  # noqa: E402
+from cqdt_rules.units import Assessment, Pair, Value  # noqa: E402
 
 SEED = 20230614  # the date of QĐ 318/QĐ-UBND, which approved the 2022 results
 TIERS = ("so", "huyen", "xa")
@@ -107,6 +110,23 @@ XA_URBAN_BONUS, XA_NOISE = 0.6, 0.7               # standing: district rank (0..
 SELF_RATE = {"so": 0.1, "huyen": 0.12, "xa": 0.15}
 SELF_MISSING_EVIDENCE = 0.02
 
+# Districts and communes agree: every district indicator that counts or sums its communes (declared
+# in crosscheck.yaml beside each ruleset) is what its communes' records of the same year and source
+# add up to, audited and self-assessed alike. Only these self-assessed district figures over-count on
+# purpose, the errors `cqdt crosscheck` is there to find ("còn nhiều sai sót trong việc tự đánh
+# giá"): (district, indicator, communes or villages claimed beyond the communes' own records).
+SELF_OVER_COUNTS: dict[int, tuple[tuple[str, str, int], ...]] = {  # by assessment year
+    2021: (("630", "xa_hoi_nghi_truyen_hinh", 3),   # Kông Chro: communes with a video-conference point
+           ("635", "xa_cong_chuc_cntt", 2),         # Ia Pa: communes with an official in charge of IT
+           ("637", "to_cong_nghe_so", 12)),         # Krông Pa: villages with a community digital team
+    2022: (("626", "to_cong_nghe_so", 10),          # Đăk Đoa
+           ("631", "xa_hoi_nghi_truyen_hinh", 3),   # Đức Cơ
+           ("638", "xa_cong_chuc_cntt", 2)),        # Phú Thiện
+    2023: (("626", "ho_cap_quang", 2500),           # Đăk Đoa: households with fibre broadband
+           ("631", "xa_ket_noi_truyen_so_lieu", 3), # Đức Cơ: communes on the government data network
+           ("637", "thon_co_to_cnscd", 20)),        # Krông Pa: villages with a community digital team
+}
+
 # =================================================================================================
 # 2023 DTI (ruleset dti_2023): no published figures. A unit's quality follows its 2022 rank in its
 # tier (best → high end of the range), with noise; a few ties at 4 decimals are made on purpose,
@@ -143,6 +163,17 @@ def ruleset(ruleset_id: str) -> api.CheckedRuleset:
 
 def template(unit: Unit, year: int, source: str) -> Assessment:
     return Assessment(unit.code, unit.name, unit.tier, year, source, parent=unit.parent)
+
+
+@cache
+def crosscheck_spec(ruleset_id: str) -> CrossCheckSpec:
+    return load_spec(mapping_path_for(api.resolve_ruleset_path(ruleset_id)), ruleset(ruleset_id).ruleset)
+
+
+def crosschecked(ruleset_id: str, tier: str) -> frozenset[str]:
+    """The tier's indicators that crosscheck.yaml derives from other records (the district ones)."""
+    spec = crosscheck_spec(ruleset_id)
+    return frozenset(c.district for c in spec.checks) if tier == spec.district_tier else frozenset()
 
 
 def options(checked: api.CheckedRuleset, unit: Unit, units: Sequence[Unit]) -> dict[str, Any]:
@@ -192,21 +223,58 @@ def egov_target(unit: Unit, year: int) -> Decimal:
     return Decimal(table[unit.code][index]) if table else commune_targets()[unit.code][index]
 
 
+# ------------------------------------------------------------------------------------------------ districts
+def from_communes(ruleset_id: str, year: int, source: str,
+                  communes: Sequence[Assessment]) -> dict[str, dict[str, Value]]:
+    """Per district code, its cross-checked values as its communes' records add them up."""
+    tier = crosscheck_spec(ruleset_id).district_tier
+    districts = [template(u, year, source) for u in read_units() if u.tier == tier]
+    return synth.district_values_from_communes(ruleset(ruleset_id), crosscheck_spec(ruleset_id), districts, communes)
+
+
+def over_counted(values: dict[str, dict[str, Value]], year: int) -> dict[str, dict[str, Value]]:
+    """``values`` with the year's deliberate over-counts (SELF_OVER_COUNTS) added."""
+    result = {code: dict(found) for code, found in values.items()}
+    for code, name, extra in SELF_OVER_COUNTS[year]:
+        value = result[code][name]
+        if not isinstance(value, Pair) or value.a + extra > value.b:
+            raise ValueError(f"{year}: district {code} cannot claim {extra} more than {value} for '{name}'")
+        result[code][name] = Pair(value.a + extra, value.b)
+    return result
+
+
+def over_claimed(ruleset_id: str, audited: list[Assessment], stream: tuple[object, ...]) -> list[Assessment]:
+    """The self-assessed records behind audited ones (`synth.over_claim`)."""
+    checked = ruleset(ruleset_id)
+    return [synth.over_claim(checked, a, rng(*stream, "self", a.code), rate=SELF_RATE[a.tier],
+                             missing_evidence=SELF_MISSING_EVIDENCE) for a in audited]
+
+
+def self_districts(ruleset_id: str, claimed: list[Assessment], communes: list[Assessment]) -> list[Assessment]:
+    """Self-assessed district records whose cross-checked values are what their communes' own
+    records claim, but for the year's deliberate over-counts."""
+    year = claimed[0].year
+    derived = over_counted(from_communes(ruleset_id, year, "self", communes), year)
+    return [synth.with_values(a, derived[a.code]) for a in claimed]
+
+
 # ------------------------------------------------------------------------------------------------ datasets
 @cache
 def egov_audit(year: int, tier: str) -> list[Assessment]:
-    """Audited 2021 / 2022 records of one tier, each fitted to its calibrated total."""
+    """Audited 2021 / 2022 records of one tier, each fitted to its calibrated total; a district's
+    cross-checked values come from its communes and are kept by the fit."""
     checked, units = ruleset("egov_2020"), read_units()
+    derived = from_communes("egov_2020", year, "audit", egov_audit(year, "xa")) if tier == "huyen" else {}
     return [synth.assessment_for_total(checked, template(u, year, "audit"), egov_target(u, year),
-                                       rng("egov", year, "audit", u.code), **options(checked, u, units))
+                                       rng("egov", year, "audit", u.code), pinned=derived.get(u.code),
+                                       **options(checked, u, units))
             for u in units if u.tier == tier]
 
 
 @cache
 def egov_self(year: int, tier: str) -> list[Assessment]:
-    checked = ruleset("egov_2020")
-    return [synth.over_claim(checked, a, rng("egov", year, "self", a.code), rate=SELF_RATE[tier],
-                             missing_evidence=SELF_MISSING_EVIDENCE) for a in egov_audit(year, tier)]
+    claimed = over_claimed("egov_2020", egov_audit(year, tier), ("egov", year))
+    return self_districts("egov_2020", claimed, egov_self(year, "xa")) if tier == "huyen" else claimed
 
 
 def dti_quality(unit: Unit, units: Sequence[Unit]) -> float:
@@ -219,21 +287,22 @@ def dti_quality(unit: Unit, units: Sequence[Unit]) -> float:
 
 @cache
 def dti_audit(tier: str) -> list[Assessment]:
-    """Audited 2023 DTI records of one tier: drawn by quality, then a few ties made on purpose."""
+    """Audited 2023 DTI records of one tier: drawn by quality, a district's cross-checked values taken
+    from its communes, then a few ties made on purpose."""
     checked, units = ruleset("dti_2023"), read_units()
+    derived = from_communes("dti_2023", 2023, "audit", dti_audit("xa")) if tier == "huyen" else {}
     drawn = []
     for u in (u for u in units if u.tier == tier):
         a = synth.synth_assessment(checked, template(u, 2023, "audit"), rng("dti", "audit", u.code),
                                    dti_quality(u, units), **options(checked, u, units))
-        drawn.append(_no_ocop(a))
-    return _make_ties(checked, drawn)
+        drawn.append(synth.with_values(_no_ocop(a), derived.get(u.code, {})))
+    return _make_ties(checked, drawn, pinned=crosschecked("dti_2023", tier))
 
 
 @cache
 def dti_self(tier: str) -> list[Assessment]:
-    checked = ruleset("dti_2023")
-    return [synth.over_claim(checked, a, rng("dti", "self", a.code), rate=SELF_RATE[tier],
-                             missing_evidence=SELF_MISSING_EVIDENCE) for a in dti_audit(tier)]
+    claimed = over_claimed("dti_2023", dti_audit(tier), ("dti",))
+    return self_districts("dti_2023", claimed, dti_self("xa")) if tier == "huyen" else claimed
 
 
 def _no_ocop(a: Assessment) -> Assessment:
@@ -243,10 +312,11 @@ def _no_ocop(a: Assessment) -> Assessment:
     return attrs.evolve(a, values=zeroed)
 
 
-def _make_ties(checked: api.CheckedRuleset, drawn: list[Assessment]) -> list[Assessment]:
+def _make_ties(checked: api.CheckedRuleset, drawn: list[Assessment], pinned: frozenset[str]) -> list[Assessment]:
     """Make two ties at the published precision (DTI, 4 decimals) in the tier: the two closest units
-    get the same total, then the next closest pair different totals that round to the same DTI.
-    Communes tie first inside one district (both rankings), then across two districts (province)."""
+    get the same total, then the next closest pair different totals that round to the same DTI,
+    without moving the ``pinned`` indicators. Communes tie first inside one district (both
+    rankings), then across two districts (province)."""
     by_code = {a.code: a for a in drawn}
     used: set[str] = set()
     for same_total in (True, False):
@@ -260,7 +330,8 @@ def _make_ties(checked: api.CheckedRuleset, drawn: list[Assessment]) -> list[Ass
         target = totals[keep] if same_total else _same_dti(totals[keep], totals[move])
         cohort = [a for a in by_code.values()
                   if a.code != move and (a.tier != "xa" or a.parent == by_code[move].parent)]
-        by_code[move] = synth.fit_to_total(checked, by_code[move], target, rng("dti", "tie", move), cohort=cohort)
+        by_code[move] = synth.fit_to_total(checked, by_code[move], target, rng("dti", "tie", move), cohort=cohort,
+                                           pinned=pinned)
         used |= {keep, move}
     return [by_code[a.code] for a in drawn]
 
@@ -277,9 +348,11 @@ def _same_dti(total: Decimal, other: Decimal) -> Decimal:
 # ------------------------------------------------------------------------------------------------ files
 def header(ruleset_id: str, year: int, source: str) -> str:
     what = {"audit": "audited values (kết quả thẩm định của Đoàn kiểm tra)",
-            "self": "self-assessed values (đơn vị tự đánh giá): more generous than audited, "
-                    "a few lack evidence"}[source]
-    purpose = ("fitted so that the published figures of the 2022 report hold" if ruleset_id == "egov_2020"
+            "self": "self-assessed values (đơn vị tự đánh giá): more generous than audited, a few lack "
+                    f"evidence, {len(SELF_OVER_COUNTS[year])} districts over-count their communes"}[source]
+    purpose = ("not fitted to any figure: none is published for self-assessments"
+               if source == "self" else
+               "fitted so that the published figures of the 2022 report hold" if ruleset_id == "egov_2020"
                else "plausible values; no published figures exist")
     return (f"SYNTHETIC data: dữ liệu tổng hợp, KHÔNG phải số liệu đánh giá thật của tỉnh Gia Lai.\n"
             f"Made by examples/gialai/generate.py (seed {SEED}); do not edit by hand, regenerate instead.\n"

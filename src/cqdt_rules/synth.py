@@ -16,7 +16,7 @@ import json
 import random
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from typing import Any
 
@@ -25,6 +25,7 @@ import attrs
 from cqdt_rules import api
 from cqdt_rules import model as m
 from cqdt_rules.compiler import Env
+from cqdt_rules.crosscheck import CrossCheckSpec, crosscheck
 from cqdt_rules.results import UnitResult
 from cqdt_rules.units import Assessment, Pair, Value
 
@@ -383,37 +384,49 @@ def _scored(checked: api.CheckedRuleset, assessment: Assessment, cohort: Sequenc
 
 
 def assessment_for_total(checked: api.CheckedRuleset, template: Assessment, target: Decimal | str,
-                         rng: random.Random, *, cohort: Sequence[Assessment] = (), **options: Any) -> Assessment:
+                         rng: random.Random, *, cohort: Sequence[Assessment] = (),
+                         pinned: Mapping[str, Value] | None = None, **options: Any) -> Assessment:
     """A synthetic assessment (see `synth_assessment`; ``options`` go there) whose total is exactly
-    ``target``: the quality is bisected on the same random draws, then `fit_to_total` closes the gap."""
+    ``target``: the quality is bisected on the same random draws, then `fit_to_total` closes the gap.
+    ``pinned`` values (e.g. derived from other records) replace the drawn ones and are never moved."""
     seed = rng.getrandbits(64)
     target = Decimal(target)
+    pinned = pinned or {}
 
     def make(quality: float) -> Assessment:
-        return synth_assessment(checked, template, random.Random(seed), quality, **options)
+        return with_values(synth_assessment(checked, template, random.Random(seed), quality, **options), pinned)
 
     low, high = -0.5, 1.5
     for _ in range(10):
         middle = (low + high) / 2
         low, high = (middle, high) if total_of(checked, make(middle), cohort) < target else (low, middle)
-    return fit_to_total(checked, make((low + high) / 2), target, random.Random(seed + 1), cohort=cohort)
+    return fit_to_total(checked, make((low + high) / 2), target, random.Random(seed + 1), cohort=cohort,
+                        pinned=pinned.keys())
+
+
+def with_values(assessment: Assessment, values: Mapping[str, Value]) -> Assessment:
+    """``assessment`` with these indicator values replaced (the others, and their order, kept)."""
+    return attrs.evolve(assessment, values={**assessment.values, **values})
 
 
 def fit_to_total(checked: api.CheckedRuleset, assessment: Assessment, target: Decimal | str, rng: random.Random,
-                 *, cohort: Sequence[Assessment] = (), max_steps: int = 200) -> Assessment:
+                 *, cohort: Sequence[Assessment] = (), pinned: Collection[str] = (),
+                 max_steps: int = 200) -> Assessment:
     """Adjust ``assessment``'s values until the engine's total equals ``target`` exactly.
 
     Discrete criteria move one level at a time (never overshooting when a smaller move exists) until
     the gap is within what the continuous criteria can absorb; the gap is then spread over them in
     proportion to their headroom, and the criterion with the finest resolution (largest pair
     denominator) takes the exact remainder, its a (and a large b, within 10 %) searched with the
-    engine. Normalised and informational indicators, and those without evidence, are never moved;
-    score with ``cohort`` when the tier has normalised rules. Raises FitError if it cannot."""
+    engine. Normalised and informational indicators, those without evidence and the ``pinned`` ones
+    (indicator names) are never moved; score with ``cohort`` when the tier has normalised rules.
+    Raises FitError if it cannot."""
     target = Decimal(target)
     tier = checked.ruleset.tier(assessment.tier)
     if not Decimal(0) <= target <= tier.max:
         raise FitError(f"target {target} is outside 0..{tier.max} for tier '{tier.id}'")
-    knobs = [k for k in tier_knobs(checked, tier.id).values() if _live(checked, k, assessment)]
+    knobs = [k for k in tier_knobs(checked, tier.id).values()
+             if k.indicator.name not in pinned and _live(checked, k, assessment)]
     current = assessment
     for _ in range(max_steps):
         unit = _scored(checked, current, cohort)
@@ -513,6 +526,27 @@ def _exact_value(checked: api.CheckedRuleset, knob: Knob, assessment: Assessment
             if Decimal(0) <= a <= b2 and gives(Pair(a, b2)):
                 return Pair(a, b2)
     return None
+
+
+# ---------------------------------------------------------------- districts from their communes
+def district_values_from_communes(checked: api.CheckedRuleset, spec: CrossCheckSpec, districts: Sequence[Assessment],
+                                  communes: Iterable[Assessment]) -> dict[str, dict[str, Value]]:
+    """For each district (by code), the values of the indicators ``spec`` cross-checks that agree with
+    its communes' records of the same year and source: aggregated by `crosscheck` itself, so the two
+    cannot drift apart. Only the districts' code, name, tier, year and source are read; they must
+    share one year and one source."""
+    if not districts:
+        return {}
+    if len({(d.year, d.source) for d in districts}) > 1:
+        raise ValueError("district_values_from_communes needs districts of one year and one source")
+    # crosscheck gives an aggregate the shape of the district's own value (a/b for a pair), so the
+    # districts get placeholder values of the declared kinds.
+    placeholders = [synth_assessment(checked, d, random.Random(0), 0.5) for d in districts]
+    report = crosscheck(checked.ruleset, spec, [*placeholders, *communes], source=districts[0].source)
+    values: dict[str, dict[str, Value]] = {}
+    for finding in report.findings:
+        values.setdefault(finding.district_code, {})[finding.check.district] = finding.found
+    return values
 
 
 # ---------------------------------------------------------------- self-assessments
