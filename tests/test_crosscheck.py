@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 
@@ -152,6 +153,16 @@ def test_count_of_yes_communes_against_a_district_pair(files: dict[str, Path]) -
     assert finding.found == Pair(Decimal(2), Decimal(3))
     assert finding.differences == (("a", Decimal(1)),)
     assert [c.code for c in finding.not_counted] == ["23860"]
+
+
+def test_a_district_without_a_value_is_shown_against_its_communes_as_a_pair(files: dict[str, Path]) -> None:
+    files["ruleset"].write_text(RULESET.replace('input xa_diem_cau pair "Số xã có điểm cầu / tổng số xã" unit "xã"',
+                                                'input xa_diem_cau pair "Số xã có điểm cầu / tổng số xã" unit "xã" audit_only'),
+                                encoding="utf-8")
+    files["data"].write_text(re.sub(r"xa_diem_cau: \[\d+, \d+\], ", "", DATA), encoding="utf-8")  # self: left empty
+    finding = next(f for f in _report(files).findings if f.district_code == "631" and f.check.district == "xa_diem_cau")
+    assert finding.declared is None
+    assert finding.found == Pair(Decimal(2), Decimal(3))
 
 
 def test_category_condition_sum_share_threshold_and_all(files: dict[str, Path]) -> None:

@@ -367,13 +367,14 @@ def crosscheck(ruleset: m.Ruleset, spec: CrossCheckSpec, assessments: Iterable[A
             communes.setdefault((a.parent or "", a.year), []).append(a)
     findings: list[Finding] = []
     empty: list[tuple[str, str, int]] = []
+    pairs = {ind.name for ind in ruleset.tier(spec.district_tier).indicators if ind.kind == "pair"}
     for district in districts:
         members = sorted(communes.get((district.code, district.year), []), key=lambda a: a.code)
         if not members:
             empty.append((district.code, district.name, district.year))
             continue
         for check in spec.checks:
-            findings.append(_finding(district, members, check))
+            findings.append(_finding(district, members, check, check.district in pairs))
     known = {(d.code, d.year) for d in districts}
     orphans = tuple(sorted((a.code, a.name, a.parent) for key, group in communes.items() if key not in known for a in group))
     return CrossCheckReport(spec, source, tuple(findings), tuple(empty), orphans)
@@ -398,7 +399,9 @@ def _counts(condition: Condition | None, value: Any) -> bool:
     return left >= right if condition.kind == "at_least" else left > right
 
 
-def _finding(district: Assessment, members: list[Assessment], check: Check) -> Finding:
+def _finding(district: Assessment, members: list[Assessment], check: Check, as_pair: bool) -> Finding:
+    """The district's value beside its communes' aggregate, shaped like the district indicator
+    (a/b for a pair, whether or not the district gave a value)."""
     declared = district.values.get(check.district)
     rows: list[CommuneValue] = []
     if check.aggregate == "sum":
@@ -410,7 +413,7 @@ def _finding(district: Assessment, members: list[Assessment], check: Check) -> F
                 total_a, total_b = total_a + value.a, total_b + value.b
             elif value is not None:
                 total_a += Decimal(value)
-        found: Any = Pair(total_a, total_b) if isinstance(declared, Pair) else total_a
+        found: Any = Pair(total_a, total_b) if as_pair else total_a
     else:
         for c in members:
             value = c.values.get(check.commune)
@@ -420,7 +423,7 @@ def _finding(district: Assessment, members: list[Assessment], check: Check) -> F
             found = counted == len(rows)
         elif check.aggregate == "any":
             found = counted > 0
-        elif isinstance(declared, Pair):
+        elif as_pair:
             found = Pair(Decimal(counted), Decimal(len(rows)))
         else:
             found = Decimal(counted)

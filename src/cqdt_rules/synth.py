@@ -539,8 +539,7 @@ def district_values_from_communes(checked: api.CheckedRuleset, spec: CrossCheckS
         return {}
     if len({(d.year, d.source) for d in districts}) > 1:
         raise ValueError("district_values_from_communes needs districts of one year and one source")
-    # crosscheck gives an aggregate the shape of the district's own value (a/b for a pair), so the
-    # districts get placeholder values of the declared kinds.
+    # crosscheck reads checked records, so the districts get placeholder values of the declared kinds.
     placeholders = [synth_assessment(checked, d, random.Random(0), 0.5) for d in districts]
     report = crosscheck(checked.ruleset, spec, [*placeholders, *communes], source=districts[0].source)
     values: dict[str, dict[str, Value]] = {}
