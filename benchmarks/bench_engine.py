@@ -11,9 +11,10 @@ What is measured (see benchmarks/README.md for the reasoning):
 1. parse, check and compile a generated 100-criterion ruleset (10 groups; yes, category, ratio,
    bands on pairs and on counts, per_item, best_of, formula), each phase separately, beside reading
    the same rules as a JSON rule table for the hand-written scorer (json.loads + Decimal conversion);
-2. scoring a cohort of generated units with the engine (the compiled per-unit path, the closures
-   alone, data checking alone, and ``api.score`` end to end) beside ``handwritten.score_unit``;
-   every unit's total, every node's points and the level are first checked to be identical;
+2. scoring a cohort of generated units with the engine (the compiled per-unit path, also with the
+   garbage collector tuned as the CLI tunes it and with it off, the closures alone, data checking alone,
+   and ``api.score`` end to end, also with the collector tuned) beside ``handwritten.score_unit``; every
+   unit's total, every node's points and the level are first checked to be identical;
 3. ``api.score`` on the shipped rulesets/2020/egov.cqdt for 257 generated units (20 departments,
    17 districts, 220 communes: the shape of Gia Lai's cohort).
 """
@@ -318,28 +319,38 @@ def make_egov_units(ruleset: m.Ruleset, seed: int = 257) -> list[Assessment]:
 def engine_closures_only(tier: compiler.CompiledTier, checked: Iterable[Assessment]) -> list[Decimal]:
     """Just the compiled closures: an Env per unit, every node, the rounded total (no UnitResult, no levels)."""
     totals = []
-    order, top, rounding = _post_order(tier.tier.nodes), tier.top_ids, tier.total_rounding
+    top, rounding = tier.top_ids, tier.total_rounding
     for a in checked:
-        env = compiler.Env(tier, a.values, a.evidence, {})
-        for node_id in order:
-            env.node(node_id)
-        totals.append(compiler.round_to(sum((env.results[i].points for i in top), compiler.ZERO), rounding))
+        results = compiler.Env(tier, a.values, a.evidence, {}).evaluate_all()
+        totals.append(compiler.round_to(sum((results[i].points for i in top), compiler.ZERO), rounding))
     return totals
-
-
-def _post_order(nodes: Iterable[m.Node]) -> list[str]:
-    """Node ids, children before their parent (Env.node memoises, so any order gives the same points)."""
-    found: list[str] = []
-    for node in nodes:
-        found.extend(_post_order(node.children))
-        found.append(node.id)
-    return found
 
 
 def engine_per_unit(tier: compiler.CompiledTier, checked: list[Assessment]) -> list[Any]:
     """The evaluator's per-unit path on already-checked values: cohort maxima, then one UnitResult (nodes,
     total, outputs, levels) per unit. No data checking, no ranking."""
     return [evaluator._score_unit(tier, a, best) for a, best in zip(checked, evaluator._cohort_maxima(tier, checked))]
+
+
+def with_cli_collector(fn: Callable[[], Any]) -> Any:
+    """Call ``fn`` with the cyclic garbage collector's gen-0 threshold as ``cqdt`` sets it while a command runs."""
+    from cqdt_rules.cli import GC_GEN0_THRESHOLD
+
+    thresholds = gc.get_threshold()
+    gc.set_threshold(GC_GEN0_THRESHOLD, *thresholds[1:])
+    try:
+        return fn()
+    finally:
+        gc.set_threshold(*thresholds)
+
+
+def with_collector_off(fn: Callable[[], Any]) -> Any:
+    """Call ``fn`` with the cyclic garbage collector disabled: what the code costs without the collector's scans."""
+    gc.disable()
+    try:
+        return fn()
+    finally:
+        gc.enable()
 
 
 def hand_written(prepared: dict[str, Any], typed: list[tuple[dict[str, Any], dict[str, tuple[str, ...]]]]) -> list[Any]:
@@ -511,13 +522,17 @@ def part_score(table: dict[str, Any], text: str, units: int, repeat: int, want_p
         "hand-written scorer (typed values, no checks)": lambda: hand_written(prepared, typed),
         "engine: compiled closures only (Env + nodes)": lambda: engine_closures_only(tier, checked),
         "engine: per-unit path (evaluator._score_unit)": lambda: engine_per_unit(tier, checked),
+        "engine: per-unit path, collector tuned as the CLI": lambda: with_cli_collector(lambda: engine_per_unit(tier, checked)),
+        "engine: per-unit path, collector off": lambda: with_collector_off(lambda: engine_per_unit(tier, checked)),
         "engine: data checking only (check_assessments)": lambda: check_assessments(checked_ruleset.ruleset, assessments),
         "engine: api.score end to end (raw text values)": lambda: api.score(checked_ruleset, assessments, run_at="bench"),
+        "engine: api.score, collector tuned as the CLI": lambda: with_cli_collector(
+            lambda: api.score(checked_ruleset, assessments, run_at="bench")),
     }
     runnable: dict[str, Callable[[], Any]] = {}
     for label, fn in candidates.items():
         if "closures" in label or "per-unit" in label:
-            try:  # these two use private names of compiler/evaluator: say so, do not crash, if they move
+            try:  # these use private names of compiler/evaluator: say so, do not crash, if they move
                 fn()
             except (AttributeError, TypeError, KeyError) as exc:
                 print(f"    {label}: n/a ({type(exc).__name__}: {exc}; update bench_engine.py to the new internals)")
@@ -537,6 +552,9 @@ def part_score(table: dict[str, Any], text: str, units: int, repeat: int, want_p
         total, in_gc = gc_time(lambda: engine_per_unit(tier, checked))
         print(f"          (one more run of the per-unit path: {ms(total).strip()}, of which {ms(in_gc).strip()} "
               f"in Python's cyclic garbage collector)")
+    tuned = times.get("engine: per-unit path, collector tuned as the CLI")
+    if tuned is not None:
+        print(f"    ratio engine per-unit path, collector tuned as the CLI / hand-written = {tuned / base:.2f}x")
     if closures is not None:
         print(f"    ratio engine closures only / hand-written = {closures / base:.2f}x")
     print(f"    ratio engine api.score / hand-written     = {end_to_end / base:.2f}x   "

@@ -6,7 +6,8 @@ import decimal
 import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from typing import Any
+from types import MappingProxyType
+from typing import Any, cast
 
 import attrs
 
@@ -30,7 +31,8 @@ def round_to(value: Decimal, rounding: m.Rounding | None) -> Decimal:
     """Round as declared (half-up unless the ruleset says otherwise); None leaves the value exact."""
     if rounding is None:
         return value
-    return value.quantize(_STEPS[rounding.digits], rounding=_MODES[rounding.mode], context=_WIDE)
+    # positional: Decimal.quantize parses keyword arguments slowly, and this runs for every node of every unit
+    return value.quantize(_STEPS[rounding.digits], _MODES[rounding.mode], _WIDE)
 
 
 _WIDE = decimal.Context(prec=60)
@@ -55,22 +57,63 @@ class EvaluationError(Exception):
         super().__init__(message)
 
 
-@attrs.frozen
+Why = tuple[Any, ...]
+"""The branch a node took, as a ``str.format`` template followed by its arguments, e.g. ``("{}/{} × {}", a, b, 4)``.
+It is written out only when asked (``NodeResult.branch``): most branches of most units are never read, and writing
+their numbers out as text was about a fifth of the evaluation time. Text from a ruleset or data goes in as an
+argument, never into the template."""
+_SUMMED: Why = ("sum of sub-criteria",)
+_CAPPED = ("capped",)
+_NOTHING_READ: Mapping[str, Any] = MappingProxyType({})
+
+
+@attrs.define(eq=False, repr=False)
 class NodeResult:
-    """Points of one node for one unit, and why."""
+    """Points of one node for one unit, and why. Treat it as read-only.
+
+    One is built for every node of every unit and kept with the results, so building it must be cheap: it is
+    not ``frozen`` (a frozen class's ``__init__`` cost three times as much), and it builds no text or tuple of
+    inputs until asked: ``branch`` is written from ``why``, and ``inputs`` pairs ``reads`` (the criterion's
+    indicator names, built at compile time) with the unit's ``values``. Equality, hashing and repr look at what
+    the results show (``inputs``, ``branch``), not at the whole ``values``."""
 
     id: str
     points: Decimal
     max: Decimal
-    inputs: tuple[tuple[str, Any], ...] = ()
-    branch: str = ""
+    why: Why = ("",)
     flags: tuple[str, ...] = ()
     raw: Decimal | None = None
+    reads: tuple[str, ...] = ()
+    values: Mapping[str, Any] = _NOTHING_READ
+
+    @property
+    def branch(self) -> str:
+        """The branch taken, in words."""
+        template, *arguments = self.why
+        return str(template).format(*arguments)
+
+    @property
+    def inputs(self) -> tuple[tuple[str, Any], ...]:
+        """The values the criterion read, as (indicator, value) pairs; empty for a group."""
+        return tuple((name, self.values.get(name)) for name in self.reads)
 
     @property
     def share(self) -> Decimal | None:
         """Points as a share of the maximum; None for an informational node (max 0)."""
         return None if self.max == 0 else self.points / self.max
+
+    def _shown(self) -> tuple[Any, ...]:
+        return (self.id, self.points, self.max, self.inputs, self.branch, self.flags, self.raw)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NodeResult) and self._shown() == other._shown()
+
+    def __hash__(self) -> int:
+        return hash(self._shown())
+
+    def __repr__(self) -> str:
+        fields = ("id", "points", "max", "inputs", "branch", "flags", "raw")
+        return "NodeResult(" + ", ".join(f"{f}={v!r}" for f, v in zip(fields, self._shown())) + ")"
 
 
 class Env:
@@ -84,17 +127,30 @@ class Env:
         self.values = values
         self.evidence = evidence
         self.cohort_max = cohort_max
-        self.results: dict[str, NodeResult] = {}
+        # every node id is a key from the start (None until computed), in the tier's reading order, so that
+        # once every node is computed this dict is the unit's results as they are shown, without a copy
+        self.results: dict[str, NodeResult | None] = dict.fromkeys(compiled.order)
 
     def node(self, node_id: str) -> NodeResult:
-        found = self.results.get(node_id)
+        """One node's result, computed (with whatever it reads) on first use."""
+        found = self.results[node_id]
         if found is None:
-            found = self.compiled.node_fns[node_id](self)
-            self.results[node_id] = found
+            found = self.results[node_id] = self.compiled.node_fns[node_id](self)
         return found
 
+    def evaluate_all(self) -> dict[str, NodeResult]:
+        """Every node's result, in the tier's reading order. Computed children first, so that a group
+        finds its children's results ready; a node a formula's ``points(...)`` already needed is kept."""
+        results = self.results
+        for node_id, fn in self.compiled.children_first:
+            if results[node_id] is None:
+                results[node_id] = fn(self)
+        return cast(dict[str, NodeResult], results)  # no None is left
 
-RuleFn = Callable[[Env], tuple[Decimal, str, tuple[str, ...]]]
+
+RuleOutcome = tuple[Decimal, Why, tuple[str, ...]]
+"""What a rule gives before rounding: points, the branch taken, flags."""
+RuleFn = Callable[[Env], RuleOutcome]
 NodeFn = Callable[[Env], NodeResult]
 ExprFn = Callable[[Env], Any]
 
@@ -105,6 +161,7 @@ class CompiledTier:
     node_fns: dict[str, NodeFn]
     top_ids: tuple[str, ...]
     order: tuple[str, ...]
+    children_first: tuple[tuple[str, NodeFn], ...]
     output_fns: tuple[tuple[m.Output, ExprFn], ...]
     normalised: tuple[tuple[str, str], ...]
     total_rounding: m.Rounding | None
@@ -132,7 +189,9 @@ class _TierCompiler:
         outputs = tuple((o, self._expr(o.expr, None)) for o in self.tier.outputs)
         return CompiledTier(
             tier=self.tier, node_fns=node_fns, top_ids=tuple(n.id for n in self.tier.nodes),
-            order=tuple(n.id for n in self.tier.walk()), output_fns=outputs,
+            order=tuple(n.id for n in self.tier.walk()),
+            children_first=tuple((node_id, node_fns[node_id]) for node_id in _post_order(self.tier.nodes)),
+            output_fns=outputs,
             normalised=tuple(dict.fromkeys(self.normalised)),
             total_rounding=self.tier.total_rounding or self.header.rounding,
         )
@@ -147,14 +206,16 @@ class _TierCompiler:
         child_ids = tuple(c.id for c in node.children)
         node_id, maximum = node.id, node.max
         rounding = node.rounding or self.header.rounding
+        ceiling = shown_max(maximum, rounding)
 
         def group(env: Env) -> NodeResult:
-            total = sum((env.node(c).points for c in child_ids), ZERO)
+            results, total = env.results, ZERO
+            for child in child_ids:
+                result = results[child]  # ready when evaluated children first; computed here otherwise
+                total += (result if result is not None else env.node(child)).points
             if total > maximum:
-                return NodeResult(node_id, shown_max(maximum, rounding), maximum,
-                                  branch=f"sum {total} capped at {maximum}", flags=("capped",), raw=total)
-            return NodeResult(node_id, min(round_to(total, rounding), shown_max(maximum, rounding)), maximum,
-                              branch="sum of sub-criteria", raw=total)
+                return NodeResult(node_id, ceiling, maximum, ("sum {} capped at {}", total, maximum), _CAPPED, total)
+            return NodeResult(node_id, min(round_to(total, rounding), ceiling), maximum, _SUMMED, (), total)
 
         return group
 
@@ -162,31 +223,34 @@ class _TierCompiler:
         assert node.rule is not None
         rule_fn = self._rule(node.rule, node)
         names = m.rule_indicators(node.rule) or tuple(i.name for i in node.inputs)
-        needs_evidence = tuple((n, self.indicators[n].evidence) for n in names
-                               if n in self.indicators and self.indicators[n].evidence_required)
-        zero_on_missing_evidence = self.header.on_missing_evidence == "zero"
+        # only evidence whose absence scores 0 is looked at here (with 'error' the evaluator refuses the data first)
+        zeroed_without_evidence = tuple(
+            (n, self.indicators[n].evidence) for n in names
+            if n in self.indicators and self.indicators[n].evidence_required
+        ) if self.header.on_missing_evidence == "zero" else ()
         rounding = node.rounding or self.header.rounding
         node_id, maximum = node.id, node.max
+        ceiling, floor = shown_max(maximum, rounding), round_to(ZERO, rounding)
 
         def criterion(env: Env) -> NodeResult:
             values = env.values
-            inputs = tuple((n, values.get(n)) for n in names)
-            flags: tuple[str, ...]
-            missing = [n for n, v in inputs if v is None]
-            lacking = [f"{n}: {what}" for n, what in needs_evidence if not env.evidence.get(n)] if zero_on_missing_evidence else []
-            if missing:
-                raw, branch, flags = ZERO, f"not assessed ({', '.join(missing)}) → 0", ("not assessed",)
-            elif lacking:
-                raw, branch, flags = ZERO, f"missing evidence ({'; '.join(lacking)}) → 0, as the ruleset declares", ("missing evidence",)
-            else:
-                raw, branch, flags = rule_fn(env)
+            # 0 points when a value was not assessed or lacks its evidence; the loop is written out here,
+            # not in a helper, because it runs for every criterion of every unit and nearly always finds nothing
+            outcome = None
+            for name in names:
+                if values.get(name) is None:
+                    outcome = _not_assessed(names, values)
+                    break
+            if outcome is None and zeroed_without_evidence:
+                outcome = _missing_evidence(zeroed_without_evidence, env.evidence)
+            raw, why, flags = outcome or rule_fn(env)
             # round first, then keep within 0..max, so rounding can never lift points above the maximum
             points = round_to(raw, rounding)
             if points > maximum:
-                points, flags, branch = shown_max(maximum, rounding), flags + ("capped",), branch + f"; capped at {maximum}"
+                points, flags, why = ceiling, flags + _CAPPED, (why[0] + "; capped at {}", *why[1:], maximum)
             elif points < 0:
-                points, flags, branch = round_to(ZERO, rounding), flags + ("floored",), branch + "; raised to 0"
-            return NodeResult(node_id, points, maximum, inputs, branch, flags, raw)
+                points, flags, why = floor, flags + ("floored",), (why[0] + "; raised to 0", *why[1:])
+            return NodeResult(node_id, points, maximum, why, flags, raw, names, values)
 
         return criterion
 
@@ -201,87 +265,98 @@ class _TierCompiler:
         return method(rule, node)  # type: ignore[no-any-return]
 
     def _rule_YesRule(self, rule: m.YesRule, node: m.Node) -> RuleFn:
-        name, maximum = rule.indicator, node.max
+        name = rule.indicator
+        full: RuleOutcome = (node.max, ("yes → full points",), ())
+        none: RuleOutcome = (ZERO, ("no → 0",), ())
 
-        def yes(env: Env) -> tuple[Decimal, str, tuple[str, ...]]:
-            return (maximum, "yes → full points", ()) if env.values[name] else (ZERO, "no → 0", ())
+        def yes(env: Env) -> RuleOutcome:
+            return full if env.values[name] else none
 
         return yes
 
     def _rule_CategoryRule(self, rule: m.CategoryRule, node: m.Node) -> RuleFn:
-        table = {arm.value: self._points(arm.points, node) for arm in rule.arms}
+        outcomes: dict[str, RuleOutcome] = {}
+        for arm in rule.arms:
+            points = self._points(arm.points, node)
+            outcomes[arm.value] = (points, ("'{}' → {}", arm.value, points), ())
         otherwise = self._points(rule.otherwise, node) if rule.otherwise is not None else None
         name = rule.indicator
 
-        def category(env: Env) -> tuple[Decimal, str, tuple[str, ...]]:
+        def category(env: Env) -> RuleOutcome:
             value = env.values[name]
-            if value in table:
-                return table[value], f"'{value}' → {table[value]}", ()
+            found = outcomes.get(value)
+            if found is not None:
+                return found
             assert otherwise is not None  # the checker refuses uncovered categories
-            return otherwise, f"'{value}' → else {otherwise}", ()
+            return otherwise, ("'{}' → else {}", value, otherwise), ()
 
         return category
 
     def _rule_RatioRule(self, rule: m.RatioRule, node: m.Node) -> RuleFn:
         name, maximum = rule.indicator, node.max
-        on_zero = self._points(rule.on_zero, node)
+        on_zero = _zero_denominator(self._points(rule.on_zero, node))
         is_percent = self.indicators[name].kind == "percent"
 
-        def ratio(env: Env) -> tuple[Decimal, str, tuple[str, ...]]:
+        def ratio(env: Env) -> RuleOutcome:
             value = env.values[name]
             if is_percent:
                 a, b = value, HUNDRED
             else:
                 a, b = value.a, value.b
             if b == 0:
-                return on_zero, f"b = 0 → {on_zero}, as the ruleset declares", ("b = 0",)
+                return on_zero
             if a >= b:
-                return maximum, f"{a}/{b} ≥ 100% → full points", ()
-            return a * maximum / b, f"{a}/{b} × {maximum}", ()
+                return maximum, ("{}/{} ≥ 100% → full points", a, b), ()
+            return a * maximum / b, ("{}/{} × {}", a, b, maximum), ()
 
         return ratio
 
     def _rule_BandsRule(self, rule: m.BandsRule, node: m.Node) -> RuleFn:
         name = rule.indicator
-        kind = self.indicators[name].kind
+        is_pair = self.indicators[name].kind == "pair"
         bands = tuple((b.comparator, b.threshold.value, self._points(b.points, node), _band_text(b)) for b in rule.bands)
         otherwise = self._points(rule.otherwise, node) if rule.otherwise is not None else ZERO
-        on_zero = self._points(None, node)
+        on_zero = _zero_denominator(self._points(None, node))
 
-        def bands_fn(env: Env) -> tuple[Decimal, str, tuple[str, ...]]:
+        def bands_fn(env: Env) -> RuleOutcome:
             value = env.values[name]
-            if kind == "pair":
+            shown: tuple[Any, ...]
+            if is_pair:
                 if value.b == 0:
-                    return on_zero, f"b = 0 → {on_zero}, as the ruleset declares", ("b = 0",)
-                left, scale, shown = value.a * HUNDRED, value.b, f"{value.a}/{value.b}"
+                    return on_zero
+                left, scale, shown = value.a * HUNDRED, value.b, ("{}/{}", value.a, value.b)
             else:
-                left, scale, shown = value, ONE, f"{value}"
+                left, scale, shown = value, ONE, ("{}", value)
             for comparator, threshold, points, text in bands:
                 right = threshold * scale
                 hit = left >= right if comparator == ">=" else left > right if comparator == ">" else left == right
                 if hit:
-                    return points, f"{shown} {text} → {points}", ()
-            return otherwise, f"{shown} below every band → {otherwise}", ()
+                    return points, (shown[0] + " {} → {}", *shown[1:], text, points), ()
+            return otherwise, (shown[0] + " below every band → {}", *shown[1:], otherwise), ()
 
         return bands_fn
 
     def _rule_PerItemRule(self, rule: m.PerItemRule, node: m.Node) -> RuleFn:
         name, each = rule.indicator, rule.each
 
-        def per_item(env: Env) -> tuple[Decimal, str, tuple[str, ...]]:
+        def per_item(env: Env) -> RuleOutcome:
             count = env.values[name]
-            return count * each, f"{count} × {each}", ()
+            return count * each, ("{} × {}", count, each), ()
 
         return per_item
 
     def _rule_BestOfRule(self, rule: m.BestOfRule, node: m.Node) -> RuleFn:
         alternatives = tuple(self._rule(alt, node) for alt in rule.alternatives)
+        chosen = tuple(f"best of {len(alternatives)} alternatives: #{i + 1}, " for i in range(len(alternatives)))
 
-        def best(env: Env) -> tuple[Decimal, str, tuple[str, ...]]:
+        def best(env: Env) -> RuleOutcome:
             scored = [fn(env) for fn in alternatives]
-            best_index = max(range(len(scored)), key=lambda i: (scored[i][0], -i))
-            points, branch, flags = scored[best_index]
-            return points, f"best of {len(scored)} alternatives: #{best_index + 1}, {branch}", flags
+            best_index = 0
+            for index in range(1, len(scored)):  # strictly more: on a tie the first alternative is kept
+                if scored[index][0] > scored[best_index][0]:
+                    best_index = index
+            points, why, flags = scored[best_index]
+            return points, ("{}" + why[0], chosen[best_index], *why[1:]), flags
 
         return best
 
@@ -290,27 +365,29 @@ class _TierCompiler:
         self.normalised.append(key)
         name, maximum, within = rule.indicator, node.max, rule.within
 
-        def normalised(env: Env) -> tuple[Decimal, str, tuple[str, ...]]:
+        def normalised(env: Env) -> RuleOutcome:
             value = env.values[name]
             best = env.cohort_max[key]
             if best == 0:
-                return ZERO, f"every unit of the {within} has 0 → 0", ("cohort best is 0",)
-            return value * maximum / best, f"{value} / {best} (best of the {within}) × {maximum}", ()
+                return ZERO, ("every unit of the {} has 0 → 0", within), ("cohort best is 0",)
+            return value * maximum / best, ("{} / {} (best of the {}) × {}", value, best, within, maximum), ()
 
         return normalised
 
     def _rule_DirectRule(self, rule: m.DirectRule, node: m.Node) -> RuleFn:
         name = rule.indicator
 
-        def direct(env: Env) -> tuple[Decimal, str, tuple[str, ...]]:
+        def direct(env: Env) -> RuleOutcome:
             value = env.values[name]
-            return value, f"assessed score {value}", ()
+            return value, ("assessed score {}", value), ()
 
         return direct
 
     def _rule_InformationalRule(self, rule: m.InformationalRule, node: m.Node) -> RuleFn:
-        def informational(env: Env) -> tuple[Decimal, str, tuple[str, ...]]:
-            return ZERO, "informational: collected and shown, not scored", ("informational",)
+        outcome: RuleOutcome = (ZERO, ("informational: collected and shown, not scored",), ("informational",))
+
+        def informational(env: Env) -> RuleOutcome:
+            return outcome
 
         return informational
 
@@ -318,9 +395,9 @@ class _TierCompiler:
         fn = self._expr(rule.expr, node)
         node_id = node.id
 
-        def formula(env: Env) -> tuple[Decimal, str, tuple[str, ...]]:
+        def formula(env: Env) -> RuleOutcome:
             value = _as_number(fn(env), node_id)
-            return value, f"formula = {value}", ()
+            return value, ("formula = {}", value), ()
 
         return formula
 
@@ -435,6 +512,29 @@ class _TierCompiler:
         rounding = m.Rounding(int(expr.args[1].value), "half_up")
         value = args[0]
         return lambda env: round_to(_as_number(value(env), "round"), rounding)
+
+
+def _not_assessed(names: tuple[str, ...], values: Mapping[str, Any]) -> RuleOutcome:
+    missing = ", ".join(n for n in names if values.get(n) is None)
+    return ZERO, ("not assessed ({}) → 0", missing), ("not assessed",)
+
+
+def _missing_evidence(required: tuple[tuple[str, str | None], ...],
+                      evidence: Mapping[str, tuple[str, ...]]) -> RuleOutcome | None:
+    """0 points, and why, when evidence the ruleset requires is missing; None when it is all there."""
+    lacking = "; ".join(f"{n}: {what}" for n, what in required if not evidence.get(n))
+    if not lacking:
+        return None
+    return ZERO, ("missing evidence ({}) → 0, as the ruleset declares", lacking), ("missing evidence",)
+
+
+def _zero_denominator(points: Decimal) -> RuleOutcome:
+    return points, ("b = 0 → {}, as the ruleset declares", points), ("b = 0",)
+
+
+def _post_order(nodes: tuple[m.Node, ...]) -> list[str]:
+    """Node ids, each group after its children."""
+    return [node_id for node in nodes for node_id in (*_post_order(node.children), node.id)]
 
 
 def _as_number(value: Any, node_id: str) -> Decimal:

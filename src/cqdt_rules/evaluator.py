@@ -99,7 +99,7 @@ def _cohort_maxima(tier: CompiledTier, members: list[Assessment]) -> list[dict[t
 
 def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: dict[tuple[str, str], Decimal]) -> UnitResult:
     env = Env(compiled, assessment.values, assessment.evidence, cohort_max)
-    nodes = {node_id: env.node(node_id) for node_id in compiled.order}
+    nodes = env.evaluate_all()
     total = min(round_to(sum((nodes[i].points for i in compiled.top_ids), ZERO), compiled.total_rounding),
                 compiled.tier.max)
     outputs = {o.name: _output(fn, env, o.rounding) for o, fn in compiled.output_fns}

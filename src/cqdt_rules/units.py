@@ -67,6 +67,10 @@ def check_assessments(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> 
     problems: list[Diagnostic] = []
     seen: dict[tuple[str, int, str], Assessment] = {}
     tiers = {t.id: t for t in ruleset.tiers}
+    # what checking needs of each tier walks the whole tree: work it out once, not once per assessment
+    indicators = {t.id: {ind.name: ind for ind in t.indicators} for t in ruleset.tiers}
+    limits = {t.id: direct_limits(t) for t in ruleset.tiers}
+    by_district = {t.id: _groups_by_district(t) for t in ruleset.tiers}
     for assessment in assessments:
         where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
         if assessment.key in seen:
@@ -85,10 +89,10 @@ def check_assessments(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> 
                                               f"'{ruleset.id}' does not define",
                                        hint=did_you_mean(assessment.tier, tiers) or f"tiers: {', '.join(tiers)}"))
             continue
-        if not assessment.parent and _groups_by_district(tier):
+        if not assessment.parent and by_district[tier.id]:
             problems.append(Diagnostic(where, f"unit '{assessment.code}' of tier '{tier.id}' has no parent district",
                                        hint="give its district's code as 'parent': this tier ranks or normalises within the district"))
-        values, found = coerce_values(tier, assessment, direct_limits(tier))
+        values, found = coerce_values(tier, assessment, limits[tier.id], indicators[tier.id])
         problems.extend(found)
         checked.append(attrs.evolve(assessment, values=values, name=nfc(assessment.name)))
     if problems:
@@ -120,8 +124,12 @@ def _rules_of(rule: m.Rule | None) -> list[m.Rule]:
     return [rule]
 
 
-def coerce_values(tier: m.Tier, assessment: Assessment, limits: Mapping[str, Decimal]) -> tuple[dict[str, Value], list[Diagnostic]]:
-    indicators = {ind.name: ind for ind in tier.indicators}
+def coerce_values(tier: m.Tier, assessment: Assessment, limits: Mapping[str, Decimal],
+                  indicators: Mapping[str, m.Indicator] | None = None) -> tuple[dict[str, Value], list[Diagnostic]]:
+    """The assessment's values coerced to the tier's indicator types, and every problem found.
+    ``indicators`` (the tier's, by name) can be passed by a caller checking many assessments of the tier."""
+    if indicators is None:
+        indicators = {ind.name: ind for ind in tier.indicators}
     problems: list[Diagnostic] = []
     fallback = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
 
