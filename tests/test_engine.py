@@ -278,6 +278,22 @@ def test_missing_evidence_error_policy_refuses_the_data() -> None:
     assert api.score(checked, [unit("1", {"ke_hoach": "yes"}, evidence={"ke_hoach": ("KH 1",)})]).unit("1").total == 5
 
 
+@pytest.mark.parametrize("policy", ["zero", "error"])
+def test_a_no_answer_needs_no_evidence(policy: str) -> None:
+    body = one_criterion("5", 'input ke_hoach yesno "Kế hoạch" evidence "Văn bản kế hoạch"', "yes ke_hoach")
+    checked = load(body, header=f"rounding 3\n  on_missing_evidence {policy}")
+    node = api.score(checked, [unit("1", {"ke_hoach": "no"})]).unit("1").nodes["A"]
+    assert (node.points, node.branch, node.flags) == (Decimal("0.000"), "no → 0", ())
+
+
+def test_a_count_of_zero_still_needs_its_evidence() -> None:
+    body = one_criterion("5", 'input so_cuoc_hop count "Số cuộc họp" evidence "Biên bản"',
+                         "bands so_cuoc_hop { >= 1 -> 5  else -> 0 }")
+    checked = load(body, header="rounding 3\n  on_missing_evidence error")
+    with pytest.raises(DataError, match="has no evidence for 'so_cuoc_hop'"):
+        api.score(checked, [unit("1", {"so_cuoc_hop": 0})])
+
+
 # ---------------------------------------------------------------- results
 def test_result_records_ruleset_id_version_hash() -> None:
     path = GOOD / "composite_index" / "ruleset.cqdt"

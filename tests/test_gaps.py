@@ -200,6 +200,15 @@ def test_next_steps_are_computed_by_re_evaluating_the_criterion(files: dict[str,
     assert steps["B6"].next_step is None and "not assessed" in steps["B6"].flags
 
 
+def test_a_no_answer_without_evidence_is_a_yes_to_prove_not_missing_evidence(files: dict[str, Path]) -> None:
+    files["data"].write_text(DATA.replace("values: {ke_hoach: no, cong_chuc: kiem_nhiem, quy_che: yes",
+                                          "values: {ke_hoach: no, cong_chuc: kiem_nhiem, quy_che: no"), encoding="utf-8")
+    _, found, _ = _gaps(files)
+    b1 = next(o for o in find_unit(found, "634").opportunities if o.node_id == "B1")
+    assert "missing evidence" not in b1.flags
+    assert b1.next_step is not None and (b1.next_step.kind, b1.next_step.target, b1.next_step.gain) == ("yes", True, 4)
+
+
 def test_a_level_on_an_output_is_turned_into_points(files: dict[str, Path]) -> None:
     _, found, _ = _gaps(files)
     gap = find_unit(found, "SO13").level

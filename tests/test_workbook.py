@@ -57,7 +57,7 @@ def sample_values(tier: m.Tier, source: str = "self") -> tuple[dict[str, Any], d
         else:
             values[ind.name] = Decimal("7.4")
         if ind.evidence_required:
-            if not skipped_evidence:
+            if not skipped_evidence and ind.needs_evidence(values[ind.name]):  # a "no" needs none to leave out
                 skipped_evidence = True
             else:
                 evidence[ind.name] = [f"KH {index}/KH-UBND ngày 5/6/2022", f"QĐ {index}/QĐ-UBND"]

@@ -217,7 +217,8 @@ def _criteria(tier: m.Tier, claimed: UnitResult | None, verified: UnitResult | N
                 new = tuple(r for r in verified.assessment.evidence.get(n, ()) if r not in claimed.assessment.evidence.get(n, ()))
                 if new:
                     added.append((n, new))
-        missing = tuple((n, what) for n, what in required if not effective.assessment.evidence.get(n))
+        missing = tuple((n, what) for n, what in required if not effective.assessment.evidence.get(n)
+                        and indicators[n].needs_evidence(effective.assessment.values.get(n)))
         c_node = claimed.nodes[node.id] if claimed is not None else None
         v_node = verified.nodes[node.id] if verified is not None else None
         rows.append(CriterionAudit(

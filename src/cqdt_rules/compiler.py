@@ -225,8 +225,7 @@ class _TierCompiler:
         names = m.rule_indicators(node.rule) or tuple(i.name for i in node.inputs)
         # only evidence whose absence scores 0 is looked at here (with 'error' the evaluator refuses the data first)
         zeroed_without_evidence = tuple(
-            (n, self.indicators[n].evidence) for n in names
-            if n in self.indicators and self.indicators[n].evidence_required
+            self.indicators[n] for n in names if n in self.indicators and self.indicators[n].evidence_required
         ) if self.header.on_missing_evidence == "zero" else ()
         rounding = node.rounding or self.header.rounding
         node_id, maximum = node.id, node.max
@@ -242,7 +241,7 @@ class _TierCompiler:
                     outcome = _not_assessed(names, values)
                     break
             if outcome is None and zeroed_without_evidence:
-                outcome = _missing_evidence(zeroed_without_evidence, env.evidence)
+                outcome = _missing_evidence(zeroed_without_evidence, values, env.evidence)
             raw, why, flags = outcome or rule_fn(env)
             # round first, then keep within 0..max, so rounding can never lift points above the maximum
             points = round_to(raw, rounding)
@@ -519,10 +518,11 @@ def _not_assessed(names: tuple[str, ...], values: Mapping[str, Any]) -> RuleOutc
     return ZERO, ("not assessed ({}) → 0", missing), ("not assessed",)
 
 
-def _missing_evidence(required: tuple[tuple[str, str | None], ...],
+def _missing_evidence(required: tuple[m.Indicator, ...], values: Mapping[str, Any],
                       evidence: Mapping[str, tuple[str, ...]]) -> RuleOutcome | None:
     """0 points, and why, when evidence the ruleset requires is missing; None when it is all there."""
-    lacking = "; ".join(f"{n}: {what}" for n, what in required if not evidence.get(n))
+    lacking = "; ".join(f"{ind.name}: {ind.evidence}" for ind in required
+                        if not evidence.get(ind.name) and ind.needs_evidence(values.get(ind.name)))
     if not lacking:
         return None
     return ZERO, ("missing evidence ({}) → 0, as the ruleset declares", lacking), ("missing evidence",)

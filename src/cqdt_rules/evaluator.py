@@ -71,8 +71,7 @@ def _check_evidence_policy(ruleset: m.Ruleset, assessments: tuple[Assessment, ..
     problems = []
     for assessment in assessments:
         for ind in ruleset.tier(assessment.tier).indicators:
-            if ind.evidence_required and assessment.values.get(ind.name) is not None \
-                    and not assessment.evidence.get(ind.name):
+            if ind.needs_evidence(assessment.values.get(ind.name)) and not assessment.evidence.get(ind.name):
                 where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
                 problems.append(Diagnostic(where, f"unit '{assessment.code}' has no evidence for '{ind.name}'",
                                            hint=f"the ruleset requires: {ind.evidence}"))

@@ -231,15 +231,17 @@ def _opportunity(tier: CompiledTier, unit: UnitResult, node: m.Node) -> Opportun
     indicators = {i.name: i for i in unit.tier.indicators}
 
     def evaluate(changed_values: dict[str, Any] | None = None, changed_evidence: dict[str, tuple[str, ...]] | None = None) -> Decimal:
-        env = Env(tier, {**values, **(changed_values or {})}, {**evidence, **(changed_evidence or {})}, {})
+        # a changed value comes with the evidence it needs (answering "yes" means proving it)
+        proven = {n: ("…",) for n in changed_values or {} if n in indicators and indicators[n].evidence_required}
+        env = Env(tier, {**values, **(changed_values or {})}, {**evidence, **proven, **(changed_evidence or {})}, {})
         points: Decimal = tier.node_fns[node.id](env).points
         return points
 
     if "not assessed" in result.flags:
         return Opportunity(node.id, node.title, node.max, result.points, available, COST_AUDIT, None, None, result.flags)
     if "missing evidence" in result.flags:
-        lacking: dict[str, tuple[str, ...]] = {n: ("…",) for n in m.rule_indicators(rule) if n in indicators and indicators[n].evidence_required
-                   and not evidence.get(n)}
+        lacking: dict[str, tuple[str, ...]] = {n: ("…",) for n in m.rule_indicators(rule) if n in indicators
+                                               and indicators[n].needs_evidence(values.get(n)) and not evidence.get(n)}
         gain = evaluate(changed_evidence=lacking) - result.points
         what = "; ".join(f"{n}: {indicators[n].evidence}" for n in lacking)
         step = Step("evidence", ", ".join(lacking), what, gain)

@@ -164,6 +164,11 @@ class Indicator:
     def evidence_required(self) -> bool:
         return self.evidence is not None
 
+    def needs_evidence(self, value: object) -> bool:
+        """Whether ``value`` must come with evidence: a value that claims something. A "no" answer
+        claims nothing, so it needs none (nor does a value not given)."""
+        return self.evidence is not None and value is not None and not (self.kind == "yesno" and value is False)
+
 
 # ---------------------------------------------------------------- rules
 @attrs.frozen
