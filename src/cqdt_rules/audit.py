@@ -19,7 +19,7 @@ import attrs
 
 from cqdt_rules import api
 from cqdt_rules import model as m
-from cqdt_rules.formatting import format_count, format_number
+from cqdt_rules.formatting import format_count, format_number, format_value
 from cqdt_rules.results import Results, UnitResult
 from cqdt_rules.tables import render_table
 from cqdt_rules.units import Assessment, Pair
@@ -291,19 +291,6 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def value_text(value: Any, lang: str = "vi") -> str:
-    t = _TEXT[lang]
-    if value is None:
-        return t["none"]
-    if isinstance(value, bool):
-        return t["yes"] if value else t["no"]
-    if isinstance(value, Pair):
-        return f"{format_number(value.a, lang)}/{format_number(value.b, lang)}"
-    if isinstance(value, Decimal):
-        return format_number(value, lang)
-    return str(value)
-
-
 def _signed(value: Decimal | None, lang: str, digits: int | None = None) -> str:
     if value is None:
         return "—"
@@ -373,7 +360,7 @@ def unit_audit_text(report: AuditReport, unit: UnitAudit, lang: str = "vi", show
     rows = []
     interesting = 0
     for c in unit.criteria:
-        notes = [t["value"].format(name=name, old=value_text(old, lang), new=value_text(new, lang))
+        notes = [t["value"].format(name=name, old=format_value(old, lang), new=format_value(new, lang))
                  for name, old, new in c.changed_values]
         if c.not_rechecked:
             notes.append(t["not_rechecked"].format(names=", ".join(c.not_rechecked)))

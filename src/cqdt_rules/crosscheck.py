@@ -38,7 +38,7 @@ import yaml
 
 from cqdt_rules import model as m
 from cqdt_rules.errors import Diagnostic, RulesetError, Span, UsageError, did_you_mean
-from cqdt_rules.formatting import format_count, format_number
+from cqdt_rules.formatting import format_count, format_number, format_value
 from cqdt_rules.tables import render_table
 from cqdt_rules.units import Assessment, Pair, check_assessments
 
@@ -470,16 +470,7 @@ _TEXT: dict[str, dict[str, str]] = {
 
 
 def _value_text(value: Any, lang: str) -> str:
-    t = _TEXT[lang]
-    if value is None:
-        return t["none"]
-    if isinstance(value, bool):
-        return t["yes"] if value else t["no"]
-    if isinstance(value, Pair):
-        return f"{format_number(value.a, lang)}/{format_number(value.b, lang)}"
-    if isinstance(value, Decimal):
-        return format_number(value, lang)
-    return str(value)
+    return format_value(value, lang, missing=_TEXT[lang]["none"])
 
 
 def _difference_text(finding: Finding, lang: str) -> str:

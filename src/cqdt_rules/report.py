@@ -22,7 +22,7 @@ import attrs
 from cqdt_rules import model as m
 from cqdt_rules.compare import TierComparison, UnitChange, compare, select_years
 from cqdt_rules.errors import UsageError
-from cqdt_rules.formatting import format_number
+from cqdt_rules.formatting import format_number, format_value
 from cqdt_rules.results import Results
 from cqdt_rules.summary import district_names, movers_sentences, tier_paragraph, top_and_bottom
 from cqdt_rules.units import Pair
@@ -561,22 +561,8 @@ def _indicator_label(tier: m.Tier, name: str) -> str:
 
 
 def value_text(tier: m.Tier, name: str, value: Any, lang: str) -> str:
-    """An indicator value as a person reads it: yes/no, category label, numbers in the language's format."""
-    t = TEXT[lang]
-    if value is None:
-        return t["not_assessed"]
-    if isinstance(value, bool):
-        return t["yes"] if value else t["no"]
-    if isinstance(value, Pair):
-        return f"{format_number(value.a, lang)}/{format_number(value.b, lang)}"
-    if isinstance(value, Decimal):
-        return format_number(value, lang)
-    indicator = next((ind for ind in tier.indicators if ind.name == name), None)
-    if indicator is not None:
-        for category in indicator.categories:
-            if category.name == value and category.label:
-                return category.label
-    return str(value)
+    """An indicator value as a person reads it, a category by its label, "chưa đánh giá" when not given."""
+    return format_value(value, lang, missing=TEXT[lang]["not_assessed"], tier=tier, indicator=name)
 
 
 def _category_labels(tier: m.Tier, inputs: tuple[tuple[str, Any], ...], branch: str) -> str:

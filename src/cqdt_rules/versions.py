@@ -47,7 +47,7 @@ from cqdt_rules import api
 from cqdt_rules import model as m
 from cqdt_rules.data import load_many
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError, did_you_mean
-from cqdt_rules.formatting import format_count, format_number
+from cqdt_rules.formatting import format_count, format_number, format_value
 from cqdt_rules.results import Results, UnitResult
 from cqdt_rules.tables import render_table
 from cqdt_rules.units import Assessment, Pair
@@ -455,19 +455,6 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
-def _value(value: Any, lang: str) -> str:
-    t = _TEXT[lang]
-    if value is None:
-        return t["none"]
-    if isinstance(value, bool):
-        return t["yes"] if value else t["no"]
-    if isinstance(value, Pair):
-        return f"{format_number(value.a, lang)}/{format_number(value.b, lang)}"
-    if hasattr(value, "is_finite"):
-        return format_number(value, lang)
-    return str(value)
-
-
 def _date(date: dt.date | None, lang: str) -> str:
     if date is None:
         return "—"
@@ -527,7 +514,7 @@ def history_text(history: History, lang: str = "vi", unit: str | None = None) ->
             rows = []
             for c in changes:
                 indicator = c.indicator or (t["added"] if c.kind == "added" else t["removed"])
-                old, new = _value(c.old, lang), _value(c.new, lang)
+                old, new = format_value(c.old, lang), format_value(c.new, lang)
                 points = "—"
                 if c.node_id is not None and c.points_old is not None and c.points_new is not None:
                     points = f"{c.node_id}: {format_number(c.points_old, lang)} → {format_number(c.points_new, lang)}"
