@@ -12,7 +12,8 @@ children's points and cap the sum at their maximum.
 
 Semantics written down from the specs (shared/spec/domain.md, data-model.md, ruleset-2020-egov.md):
 - an indicator the criterion reads that is not assessed (audit-only, self-assessment) → 0 points;
-- required evidence missing and ``on_missing_evidence zero`` → 0 points;
+- required evidence missing and ``on_missing_evidence zero`` → 0 points; a yes/no answered "no"
+  claims nothing and needs no evidence (docs/language.md, "Missing evidence");
 - a rule's result is rounded as declared and then kept inside 0..max; a group's capped sum is
   rounded as declared too (its own ``round``, else the header's);
 - in formulas a percent input is a share (85 → 0.85, like the literal ``85%``); ``total`` is the
@@ -125,7 +126,8 @@ class _Unit:
         if self.header.on_missing_evidence == "zero":
             for name in names:
                 ind = self.indicators.get(name)
-                if ind is not None and ind.evidence is not None and not self.unit.evidence.get(name):
+                answered_no = ind is not None and ind.kind == "yesno" and values[name] is False
+                if ind is not None and ind.evidence is not None and not answered_no and not self.unit.evidence.get(name):
                     return Fraction(0)  # missing evidence, declared zero
         return self.rule(node.rule, node)
 
