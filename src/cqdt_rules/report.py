@@ -334,6 +334,21 @@ class Report:
     def num(self, value: Decimal | int | None, digits: int | None = None) -> str:
         return format_number(value, self.lang, digits)
 
+    def level_table(self, tier: TierReport) -> tuple[list[str], list[list[str]]]:
+        """The header and rows of a tier's table of counts per level, as text (last year beside this
+        year, and the change, when both years use the same scale)."""
+        compared = tier.compared_levels and self.previous_year is not None
+        header = [tier.level_title or self.t("level")] + ([str(self.previous_year)] if compared else [])
+        header += [str(self.year), self.t("share")] + ([self.t("change")] if compared else [])
+        rows = []
+        for row in tier.levels:
+            cells = [row.label] + ([self.num(row.previous)] if compared else []) + [self.num(row.count)]
+            cells.append(self.num(row.share, 2) + "%" if row.share is not None else "—")
+            if compared:
+                cells.append(self.signed(row.change) or "0")
+            rows.append(cells)
+        return header, rows
+
     def signed(self, value: Decimal | int | None, digits: int | None = None) -> str:
         if value is None:
             return ""

@@ -248,16 +248,7 @@ def _table(document: Any, header: list[str], rows: list[list[str]], right: set[i
 
 
 def _levels_table(document: Any, r: Report, tier: TierReport, pt: Any) -> None:
-    compared = tier.compared_levels and r.previous_year is not None
-    header = [tier.level_title or r.t("level")] + ([str(r.previous_year)] if compared else []) + [str(r.year), r.t("share")]
-    header += [r.t("change")] if compared else []
-    rows = []
-    for row in tier.levels:
-        cells = [row.label] + ([r.num(row.previous)] if compared else []) + [r.num(row.count)]
-        cells.append(r.num(row.share, 2) + "%" if row.share is not None else "—")
-        if compared:
-            cells.append(r.signed(row.change) or "0")
-        rows.append(cells)
+    header, rows = r.level_table(tier)
     _table(document, header, rows, set(range(1, len(header))), pt)
 
 

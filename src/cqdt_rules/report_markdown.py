@@ -114,15 +114,7 @@ def render_markdown(report: Report, charts_dir: str) -> tuple[str, dict[str, str
 
 def _level_table(r: Report, tier: TierReport) -> list[str]:
     compared = tier.compared_levels and r.previous_year is not None
-    header = [tier.level_title or r.t("level")] + ([str(r.previous_year)] if compared else []) + [str(r.year), r.t("share")]
-    header += [r.t("change")] if compared else []
-    rows = []
-    for row in tier.levels:
-        cells = [row.label] + ([r.num(row.previous)] if compared else []) + [r.num(row.count)]
-        cells.append(r.num(row.share, 2) + "%" if row.share is not None else "—")
-        if compared:
-            cells.append(r.signed(row.change) or "0")
-        rows.append(cells)
+    header, rows = r.level_table(tier)
     total = [r.t("total_row")] + ([r.num(tier.previous_assessed)] if compared else []) + [r.num(tier.assessed), r.num(100) + "%"]
     rows.append(total + ([""] if compared else []))
     return _table(header, rows, set(range(1, len(header))))
