@@ -46,9 +46,11 @@ for extra in (ROOT / "src", HERE):
 
 import handwritten  # noqa: E402  (benchmarks/handwritten.py: standard library only)
 
-from cqdt_rules import api, checker, compiler, evaluator, parser  # noqa: E402
-from cqdt_rules import model as m  # noqa: E402
-from cqdt_rules.units import Assessment, check_assessments  # noqa: E402
+from cqdt_rules import api  # noqa: E402
+from cqdt_rules.engine import compiler, evaluator  # noqa: E402
+from cqdt_rules.language import checker, parser  # noqa: E402
+from cqdt_rules.model import ruleset as m  # noqa: E402
+from cqdt_rules.model.units import Assessment, check_assessments  # noqa: E402
 
 EGOV = ROOT / "rulesets" / "2020" / "egov.cqdt"
 YEAR = 2021
@@ -334,7 +336,7 @@ def engine_per_unit(tier: compiler.CompiledTier, checked: list[Assessment]) -> l
 
 def with_cli_collector(fn: Callable[[], Any]) -> Any:
     """Call ``fn`` with the cyclic garbage collector's gen-0 threshold as ``cqdt`` sets it while a command runs."""
-    from cqdt_rules.cli import GC_GEN0_THRESHOLD
+    from cqdt_rules.cli.main import GC_GEN0_THRESHOLD
 
     thresholds = gc.get_threshold()
     gc.set_threshold(GC_GEN0_THRESHOLD, *thresholds[1:])

@@ -23,7 +23,7 @@ fi
 report="${1:-}"
 if [[ -z "$report" ]]; then
   mkdir -p "$here/out/report"
-  PYTHONPATH="$here/src${PYTHONPATH:+:$PYTHONPATH}" python3 -m cqdt_rules.cli report egov_2020 \
+  PYTHONPATH="$here/src${PYTHONPATH:+:$PYTHONPATH}" python3 -m cqdt_rules report egov_2020 \
     "$here/examples/gialai/egov-2022-audit.yaml" --previous "$here/examples/gialai/egov-2021-audit.yaml" \
     --out "$here/out/report" --formats html >/dev/null
   report="$here/out/report/report-egov_2020-2022-vi.html"

@@ -1,7 +1,7 @@
 """A deliberately naive reference evaluator, kept in tests/ to check the compiled engine against.
 
-It imports nothing from ``cqdt_rules.compiler`` or ``cqdt_rules.evaluator``: it reads the checked
-model (``cqdt_rules.model``) and the checked unit values (``cqdt_rules.units``), then for every
+It imports nothing from ``cqdt_rules.engine.compiler`` or ``cqdt_rules.engine.evaluator``: it reads the checked
+model (``cqdt_rules.model.ruleset``) and the checked unit values (``cqdt_rules.model.units``), then for every
 unit walks the criteria tree recursively, computing each node from scratch every time it is asked
 for (no caching, no closures, no cleverness).
 
@@ -32,8 +32,8 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from cqdt_rules import model as m
-from cqdt_rules.units import Assessment, Pair, check_assessments
+from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.units import Assessment, Pair, check_assessments
 
 
 @dataclass

@@ -23,7 +23,7 @@ from pathlib import Path
 
 from hypothesis import strategies as st
 
-from cqdt_rules.units import Assessment
+from cqdt_rules.model.units import Assessment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = (ROOT / "docs" / "example-syntax.cqdt").read_text(encoding="utf-8")

@@ -11,12 +11,12 @@ from pathlib import Path
 import pytest
 
 from cqdt_rules import api
-from cqdt_rules import model as m
-from cqdt_rules.cli import main
-from cqdt_rules.compiler import round_to
+from cqdt_rules.cli.main import main
+from cqdt_rules.engine.compiler import round_to
 from cqdt_rules.errors import Diagnostic, RulesetError
-from cqdt_rules.parser import parse_source, parse_text
-from cqdt_rules.units import Assessment, Pair
+from cqdt_rules.language.parser import parse_source, parse_text
+from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.units import Assessment, Pair
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "amendment" / "egov-2022-hypothetical.cqdt"
@@ -262,7 +262,7 @@ def test_scoring_with_the_example_differs_exactly_where_it_says() -> None:
 
 def test_the_gialai_sample_scores_under_the_example_where_it_applies() -> None:
     sample = ROOT / "examples" / "gialai" / "egov-2022-audit.yaml"
-    from cqdt_rules.data import load_assessments
+    from cqdt_rules.data.readers import load_assessments
 
     base, amended = api.load("egov_2020"), api.load(EXAMPLE)
     old_units = load_assessments(sample)

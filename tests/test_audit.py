@@ -8,9 +8,17 @@ from pathlib import Path
 import pytest
 
 from cqdt_rules import api
-from cqdt_rules.audit import AUDIT_ONLY, AUDITED, NOT_AUDITED, audit, audit_csv, audit_table, unit_audit_text
-from cqdt_rules.cli import main
-from cqdt_rules.data import load_assessments
+from cqdt_rules.analysis.audit import (
+    AUDIT_ONLY,
+    AUDITED,
+    NOT_AUDITED,
+    audit,
+    audit_csv,
+    audit_table,
+    unit_audit_text,
+)
+from cqdt_rules.cli.main import main
+from cqdt_rules.data.readers import load_assessments
 from cqdt_rules.errors import DataError
 
 RULESET = """

@@ -7,10 +7,10 @@ from decimal import Decimal
 import pytest
 
 from cqdt_rules import api
-from cqdt_rules.compare import compare
-from cqdt_rules.summary import render_summary, tier_paragraph
-from cqdt_rules.transition import transition_csv, transition_table
-from cqdt_rules.units import Assessment
+from cqdt_rules.analysis.compare import compare
+from cqdt_rules.analysis.summary import render_summary, tier_paragraph
+from cqdt_rules.analysis.transition import transition_csv, transition_table
+from cqdt_rules.model.units import Assessment
 
 RULESET = """
 ruleset mini {

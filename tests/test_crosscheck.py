@@ -9,11 +9,18 @@ from pathlib import Path
 import pytest
 
 from cqdt_rules import api
-from cqdt_rules.cli import main
-from cqdt_rules.crosscheck import crosscheck, crosscheck_csv, crosscheck_table, load_spec, mapping_path_for, parse_spec
-from cqdt_rules.data import load_assessments
+from cqdt_rules.analysis.crosscheck import (
+    crosscheck,
+    crosscheck_csv,
+    crosscheck_table,
+    load_spec,
+    mapping_path_for,
+    parse_spec,
+)
+from cqdt_rules.cli.main import main
+from cqdt_rules.data.readers import load_assessments
 from cqdt_rules.errors import RulesetError
-from cqdt_rules.units import Pair
+from cqdt_rules.model.units import Pair
 
 RULESET = """
 ruleset mini_cross {

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 
 from cqdt_rules import api
-from cqdt_rules.cli import main
-from cqdt_rules.diff import EVERY_TIER, Change, diff_rulesets, render_diff
-from cqdt_rules.parser import parse_text
+from cqdt_rules.cli.main import main
+from cqdt_rules.language.diff import EVERY_TIER, Change, diff_rulesets, render_diff
+from cqdt_rules.language.parser import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "amendment" / "egov-2022-hypothetical.cqdt"

@@ -32,9 +32,9 @@ import attrs
 import pytest
 
 from cqdt_rules.api import load_text
-from cqdt_rules.cli import main
+from cqdt_rules.cli.main import main
 from cqdt_rules.errors import RulesetError
-from cqdt_rules.parser import parse_text
+from cqdt_rules.language.parser import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = (ROOT / "docs" / "language.md", ROOT / "docs" / "data-model.md")

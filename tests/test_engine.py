@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from cqdt_rules import api
-from cqdt_rules.cli import main
-from cqdt_rules.data import load_assessments
+from cqdt_rules.cli.main import main
+from cqdt_rules.data.readers import load_assessments
 from cqdt_rules.errors import DataError, RulesetError, UsageError
-from cqdt_rules.units import Assessment
+from cqdt_rules.model.units import Assessment
 
 ROOT = Path(__file__).resolve().parent.parent
 GOOD = ROOT / "tests" / "golden" / "good"

@@ -13,11 +13,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cqdt_rules import api
-from cqdt_rules import model as m
-from cqdt_rules.cli import main
+from cqdt_rules.cli.main import main
 from cqdt_rules.errors import RulesetError
-from cqdt_rules.formatter import _parse, format_ruleset, format_text
-from cqdt_rules.parser import parse_source, parse_text
+from cqdt_rules.language.formatter import _parse, format_ruleset, format_text
+from cqdt_rules.language.parser import parse_source, parse_text
+from cqdt_rules.model import ruleset as m
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = Path(__file__).resolve().parent / "golden" / "fmt"
@@ -346,6 +346,6 @@ def test_any_spacing_of_a_shipped_ruleset_formats_to_the_same_meaning(data: st.D
 
 
 def _leaves(tree: object) -> list[object]:
-    from cqdt_rules.formatter import _leaves as leaves
+    from cqdt_rules.language.formatter import _leaves as leaves
 
     return list(leaves(tree))  # type: ignore[arg-type]

@@ -8,13 +8,24 @@ from pathlib import Path
 import pytest
 
 from cqdt_rules import api
-from cqdt_rules.cli import main
-from cqdt_rules.data import load_assessments
-from cqdt_rules.gaps import (
-    COST_AUDIT, COST_CATEGORY, COST_COUNT, COST_EVIDENCE, COST_ITEMS, COST_RATIO, COST_SHARE, COST_YES, find_unit, gaps,
-    gaps_csv, gaps_table, unit_gaps_text,
+from cqdt_rules.analysis.gaps import (
+    COST_AUDIT,
+    COST_CATEGORY,
+    COST_COUNT,
+    COST_EVIDENCE,
+    COST_ITEMS,
+    COST_RATIO,
+    COST_SHARE,
+    COST_YES,
+    find_unit,
+    gaps,
+    gaps_csv,
+    gaps_table,
+    unit_gaps_text,
 )
-from cqdt_rules.units import Pair
+from cqdt_rules.cli.main import main
+from cqdt_rules.data.readers import load_assessments
+from cqdt_rules.model.units import Pair
 
 RULESET = """
 ruleset mini_gaps {

@@ -28,13 +28,12 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+import reference
 
 from cqdt_rules import api
-from cqdt_rules.data import load_assessments
+from cqdt_rules.data.readers import load_assessments
 from cqdt_rules.errors import DataError, RulesetError
-from cqdt_rules.units import Assessment
-
-import reference
+from cqdt_rules.model.units import Assessment
 
 ROOT = Path(__file__).resolve().parent.parent
 GOLDEN = ROOT / "tests" / "golden"

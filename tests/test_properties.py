@@ -11,17 +11,22 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+import reference
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
+from strategies import (
+    GeneratedRuleset,
+    assessments_for,
+    fuzz_texts,
+    generated_rulesets,
+    num,
+)
 
 from cqdt_rules import api
-from cqdt_rules import model as m
+from cqdt_rules.engine.results import Results
 from cqdt_rules.errors import RulesetError
-from cqdt_rules.results import Results
-from cqdt_rules.units import Assessment
-
-import reference
-from strategies import GeneratedRuleset, assessments_for, fuzz_texts, generated_rulesets, num
+from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.units import Assessment
 
 # No "explain" phase: it only decorates a failure report, and costs minutes on a failing run.
 PHASES = tuple(p for p in Phase if p is not Phase.explain)

@@ -9,8 +9,8 @@ import shlex
 from decimal import Decimal
 from pathlib import Path
 
-from cqdt_rules.cli import main
-from cqdt_rules.commands import all_commands
+from cqdt_rules.cli.commands import all_commands
+from cqdt_rules.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")

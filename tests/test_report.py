@@ -15,13 +15,19 @@ import pytest
 import yaml
 
 from cqdt_rules import api
-from cqdt_rules.cli import main
-from cqdt_rules.compare import compare
-from cqdt_rules.data import load_many
+from cqdt_rules.analysis.compare import compare
+from cqdt_rules.cli.main import main
+from cqdt_rules.data.readers import load_many
 from cqdt_rules.errors import UsageError
-from cqdt_rules.report import build_report, data_label, is_synthetic_label, why_text, write_report
-from cqdt_rules.report_html import render_html
-from cqdt_rules.report_markdown import render_markdown
+from cqdt_rules.reports import write_report
+from cqdt_rules.reports.document import (
+    build_report,
+    data_label,
+    is_synthetic_label,
+    why_text,
+)
+from cqdt_rules.reports.write_html import render_html
+from cqdt_rules.reports.write_markdown import render_markdown
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = Path(os.environ.get("CQDT_SAMPLE_DIR") or ROOT / "examples" / "gialai")  # override: a regenerated sample
@@ -325,9 +331,9 @@ def test_core_report_modules_do_not_import_the_extras() -> None:
     import subprocess
 
     code = ("import sys; sys.modules['openpyxl'] = None; sys.modules['docx'] = None; "
-            "import cqdt_rules.report, cqdt_rules.report_html, cqdt_rules.report_markdown, "
-            "cqdt_rules.report_xlsx, cqdt_rules.report_docx, cqdt_rules.commands; "
-            "assert {'report', 'compare'} <= {c.name for c in cqdt_rules.commands.all_commands()}")
+            "import cqdt_rules.reports.document, cqdt_rules.reports.write_html, cqdt_rules.reports.write_markdown, "
+            "cqdt_rules.reports.write_xlsx, cqdt_rules.reports.write_docx, cqdt_rules.cli.commands; "
+            "assert {'report', 'compare'} <= {c.name for c in cqdt_rules.cli.commands.all_commands()}")
     done = subprocess.run([sys.executable, "-c", code], env={"PYTHONPATH": str(ROOT / "src")}, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
 

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from cqdt_rules.cli import main
+from cqdt_rules.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = Path(os.environ.get("CQDT_SAMPLE_DIR") or ROOT / "examples" / "gialai")

@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 
 from cqdt_rules import load_assessments
-from cqdt_rules import model as m
-from cqdt_rules.cli import main
-from cqdt_rules.compiler import round_to
+from cqdt_rules.cli.main import main
+from cqdt_rules.engine.compiler import round_to
+from cqdt_rules.model import ruleset as m
 
 ROOT = Path(__file__).resolve().parent.parent
 EGOV = (ROOT / "rulesets/2020/egov.cqdt").read_text(encoding="utf-8")

@@ -11,8 +11,7 @@ import pytest
 from pytest_run import run_pytest
 
 from cqdt_rules import api
-from cqdt_rules.cli import main
-from cqdt_rules.rulesettest import (
+from cqdt_rules.authoring.rulesettest import (
     TestFileError,
     default_test_path,
     load_tests_text,
@@ -22,6 +21,7 @@ from cqdt_rules.rulesettest import (
     run_file,
     run_tests,
 )
+from cqdt_rules.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -530,7 +530,7 @@ def test_the_hook_collects_a_file_once_even_when_registered_twice(tmp_path: Path
           unit: {base: full}
           expect: {total: 10}
         """)
-    (tmp_path / "conftest.py").write_text("from cqdt_rules.pytest_plugin import pytest_collect_file  # noqa: F401\n",
+    (tmp_path / "conftest.py").write_text("from cqdt_rules.authoring.pytest_plugin import pytest_collect_file  # noqa: F401\n",
                                           encoding="utf-8")
     run = _pytest("-q", str(tmp_path), cwd=tmp_path)
     assert run.returncode == 0, run.stdout + run.stderr

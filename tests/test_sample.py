@@ -13,11 +13,17 @@ from pathlib import Path
 
 import pytest
 
-from cqdt_rules import api, synth
-from cqdt_rules.crosscheck import CrossCheckSpec, crosscheck, load_spec, mapping_path_for
-from cqdt_rules.data import load_assessments
-from cqdt_rules.results import Results, UnitResult
-from cqdt_rules.units import Assessment, Pair
+from cqdt_rules import api
+from cqdt_rules.analysis.crosscheck import (
+    CrossCheckSpec,
+    crosscheck,
+    load_spec,
+    mapping_path_for,
+)
+from cqdt_rules.authoring import synth
+from cqdt_rules.data.readers import load_assessments
+from cqdt_rules.engine.results import Results, UnitResult
+from cqdt_rules.model.units import Assessment, Pair
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "gialai"

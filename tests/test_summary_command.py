@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from cqdt_rules.cli import main
+from cqdt_rules.cli.main import main
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples/gialai"

@@ -9,10 +9,16 @@ from pathlib import Path
 
 import pytest
 
-from cqdt_rules.cli import main
+from cqdt_rules.analysis.versions import (
+    add_version,
+    changes_csv,
+    history_text,
+    load_history,
+    read_version,
+)
+from cqdt_rules.cli.main import main
 from cqdt_rules.errors import DataError, UsageError
-from cqdt_rules.units import Pair
-from cqdt_rules.versions import add_version, changes_csv, history_text, load_history, read_version
+from cqdt_rules.model.units import Pair
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "versions"
 

@@ -7,19 +7,24 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import openpyxl  # the xlsx extra is part of the dev install: a missing one fails loudly
 import pytest
 
-import openpyxl  # the xlsx extra is part of the dev install: a missing one fails loudly
-
 from cqdt_rules import api  # noqa: E402
-from cqdt_rules import model as m  # noqa: E402
-from cqdt_rules.cli import main  # noqa: E402
-from cqdt_rules.data import load_assessments, load_many  # noqa: E402
-from cqdt_rules.errors import DataError  # noqa: E402
-from cqdt_rules.units import direct_limits  # noqa: E402
-from cqdt_rules.workbook import (  # noqa: E402
-    COL_A, COL_B, COL_EVIDENCE, COL_KEY, META_SHEET, load_workbook_assessments, write_template,
+from cqdt_rules.cli.main import main  # noqa: E402
+from cqdt_rules.data.readers import load_assessments, load_many  # noqa: E402
+from cqdt_rules.data.workbook import (  # noqa: E402
+    COL_A,
+    COL_B,
+    COL_EVIDENCE,
+    COL_KEY,
+    META_SHEET,
+    load_workbook_assessments,
+    write_template,
 )
+from cqdt_rules.errors import DataError  # noqa: E402
+from cqdt_rules.model import ruleset as m  # noqa: E402
+from cqdt_rules.model.units import direct_limits  # noqa: E402
 
 SHEET = "Phiếu đánh giá"
 QUOTED = "'Phiếu đánh giá'"

@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from cqdt_rules import api
-from cqdt_rules.cli import main
+from cqdt_rules.cli.main import main
 from cqdt_rules.errors import UsageError
-from cqdt_rules.units import Assessment
+from cqdt_rules.model.units import Assessment
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "amendment" / "egov-2022-hypothetical.cqdt"

@@ -3,7 +3,7 @@
 
     python examples/gialai/generate.py [--out DIR] [--only FILE ...]
 
-The data are made up: every value is drawn by `cqdt_rules.synth` from the rulesets' own indicator
+The data are made up: every value is drawn by `cqdt_rules.authoring.synth` from the rulesets' own indicator
 declarations, and the audited e-government records are fitted so that the engine reproduces the
 public figures of Gia Lai's 2022 report (the calibration below). A district's figures that count or
 sum its communes are taken from the communes' records (but for a few deliberate over-counts in the
@@ -30,9 +30,10 @@ HERE = Path(__file__).resolve().parent
 if (HERE.parent.parent / "src" / "cqdt_rules").is_dir():  # run from a checkout: use its sources
     sys.path.insert(0, str(HERE.parent.parent / "src"))
 
-from cqdt_rules import api, synth  # noqa: E402
-from cqdt_rules.crosscheck import CrossCheckSpec, load_spec, mapping_path_for  # noqa: E402
-from cqdt_rules.units import Assessment, Pair, Value  # noqa: E402
+from cqdt_rules import api  # noqa: E402
+from cqdt_rules.analysis.crosscheck import CrossCheckSpec, load_spec, mapping_path_for  # noqa: E402
+from cqdt_rules.authoring import synth  # noqa: E402
+from cqdt_rules.model.units import Assessment, Pair, Value  # noqa: E402
 
 SEED = 20230614  # the date of QĐ 318/QĐ-UBND, which approved the 2022 results
 TIERS = ("so", "huyen", "xa")

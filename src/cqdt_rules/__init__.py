@@ -10,10 +10,10 @@ from cqdt_rules.api import (
     score,
     shipped_rulesets,
 )
-from cqdt_rules.data import load_assessments
+from cqdt_rules.data.readers import load_assessments
+from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import CqdtError, DataError, RulesetError, UsageError
-from cqdt_rules.results import Results, UnitResult
-from cqdt_rules.units import Assessment, Pair
+from cqdt_rules.model.units import Assessment, Pair
 
 __all__ = [
     "Assessment",

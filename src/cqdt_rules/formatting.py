@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
-from cqdt_rules.compiler import round_to
-from cqdt_rules.model import Rounding, Tier
-from cqdt_rules.units import Pair
+from decimal import ROUND_HALF_UP, Decimal
 
 
 def format_number(value: Decimal | int | None, lang: str = "vi", digits: int | None = None) -> str:
@@ -15,7 +11,7 @@ def format_number(value: Decimal | int | None, lang: str = "vi", digits: int | N
         return "—"
     number = Decimal(value)
     if digits is not None:
-        number = round_to(number, Rounding(digits))
+        number = number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     sign = "-" if number < 0 else ""
     text = format(abs(number), "f")
     whole, _, fraction = text.partition(".")
@@ -43,28 +39,3 @@ def format_percent(part: int, whole: int, lang: str = "vi", digits: int = 2) -> 
         return "—"
     share = Decimal(part) * 100 / Decimal(whole)
     return format_number(share, lang, digits) + "%"
-
-
-_YES_NO = {"vi": ("có", "không"), "en": ("yes", "no")}
-
-
-def format_value(value: object, lang: str = "vi", *, missing: str = "—", tier: Tier | None = None,
-                 indicator: str | None = None) -> str:
-    """An indicator value as a person reads it: yes/no in the language, a/b and numbers in the
-    language's format, a category by its label when ``tier`` and ``indicator`` say which; ``missing``
-    for a value not given."""
-    if value is None:
-        return missing
-    if isinstance(value, bool):
-        yes, no = _YES_NO[lang]
-        return yes if value else no
-    if isinstance(value, Pair):
-        return f"{format_number(value.a, lang)}/{format_number(value.b, lang)}"
-    if isinstance(value, (Decimal, int)):
-        return format_number(value, lang)
-    if tier is not None and indicator is not None:
-        declared = next((ind for ind in tier.indicators if ind.name == indicator), None)
-        label = next((c.label for c in declared.categories if c.name == value and c.label), None) if declared else None
-        if label is not None:
-            return label
-    return str(value)

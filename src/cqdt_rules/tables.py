@@ -1,19 +1,8 @@
-"""Plain-text tables of results, per tier, ranked, with numbers in the reader's format."""
+"""Plain-text tables for people: columns aligned by what the eye sees (combining marks take no width)."""
 
 from __future__ import annotations
 
 import unicodedata
-from decimal import Decimal
-
-from cqdt_rules.formatting import format_number
-from cqdt_rules.results import Results, UnitResult
-
-_LABELS = {
-    "vi": {"rank": "Hạng", "code": "Mã", "name": "Đơn vị", "total": "Tổng điểm", "level": "Mức", "tier": "Khối",
-           "district": "Huyện"},
-    "en": {"rank": "Rank", "code": "Code", "name": "Unit", "total": "Total", "level": "Level", "tier": "Tier",
-           "district": "District"},
-}
 
 
 def _width(text: str) -> int:
@@ -32,45 +21,3 @@ def render_table(header: list[str], rows: list[list[str]], right: set[int] | Non
         return "  ".join(out).rstrip()
 
     return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
-
-
-def results_table(results: Results, lang: str = "vi") -> str:
-    labels = _LABELS[lang]
-    blocks = []
-    for tier in results.ruleset.tiers:
-        units = results.tier_units(tier.id)
-        if not units:
-            continue
-        cohorts = sorted({(u.assessment.year, u.assessment.source) for u in units})
-        for year, source in cohorts:
-            members = [u for u in units if (u.assessment.year, u.assessment.source) == (year, source)]
-            blocks.append(f"{labels['tier']} {tier.id}: {tier.title} — {year} ({source}), {len(members)}")
-            blocks.append(_tier_table(tier.id, members, lang) + "\n")
-    return "\n".join(blocks)
-
-
-def _tier_table(tier_id: str, units: list[UnitResult], lang: str) -> str:
-    labels = _LABELS[lang]
-    first = units[0]
-    rankings = list(first.tier.rankings)
-    outputs = list(first.tier.outputs)
-    digits = (first.tier.total_rounding.digits if first.tier.total_rounding else None)
-    primary = rankings[0].name if rankings else None
-    ordered = sorted(units, key=lambda u: (u.ranks[primary].rank if primary else 0, u.code))
-    header = [labels["rank"], labels["code"], labels["name"]]
-    header += [r.label for r in rankings[1:]]
-    header += [labels["total"]] + [o.label for o in outputs] + [s.label for s in first.tier.levels]
-    rows = []
-    for u in ordered:
-        row = [str(u.ranks[primary].rank) if primary else "", u.code, u.name]
-        row += [f"{u.ranks[r.name].rank}/{u.ranks[r.name].of} ({u.ranks[r.name].group})" for r in rankings[1:]]
-        row += [format_number(u.total, lang, digits)]
-        row += [_output_text(u.outputs[o.name], lang) for o in outputs]
-        row += [u.levels[s.name].label for s in first.tier.levels]
-        rows.append(row)
-    total_column = 3 + len(rankings) - 1
-    return render_table(header, rows, right={0, *range(total_column, total_column + 1 + len(outputs))})
-
-
-def _output_text(value: Decimal | None, lang: str) -> str:
-    return "—" if value is None else format_number(value, lang)

@@ -45,13 +45,13 @@ from typing import Any, Union
 from hypothesis import assume
 from hypothesis import strategies as st
 
-from cqdt_rules import api
-from cqdt_rules import model as m
-from cqdt_rules.compiler import compile_ruleset, round_to
+from cqdt_rules.engine import loading, scoring
+from cqdt_rules.engine.compiler import compile_ruleset, round_to
+from cqdt_rules.engine.evaluator import published_value
+from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import CqdtError
-from cqdt_rules.evaluator import published_value
-from cqdt_rules.results import Results, UnitResult
-from cqdt_rules.units import Assessment, Pair, direct_limits
+from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.units import Assessment, Pair, direct_limits
 
 __all__ = [
     "RulesetLike",
@@ -73,7 +73,7 @@ __all__ = [
     "units_near_cutoffs",
 ]
 
-RulesetLike = Union[api.CheckedRuleset, m.Ruleset, str, Path]
+RulesetLike = Union[loading.CheckedRuleset, m.Ruleset, str, Path]
 EVIDENCE = ("(generated)",)
 _ZERO = Decimal(0)
 _ONE = Decimal(1)
@@ -82,27 +82,27 @@ _PAIR_BASES = (1, 3, 7, 20, 100, 1000)
 
 
 # ---------------------------------------------------------------- ruleset access
-_BY_MODEL: dict[int, tuple[m.Ruleset, api.CheckedRuleset]] = {}
-_BY_NAME: dict[str, api.CheckedRuleset] = {}
+_BY_MODEL: dict[int, tuple[m.Ruleset, loading.CheckedRuleset]] = {}
+_BY_NAME: dict[str, loading.CheckedRuleset] = {}
 
 
-def checked_ruleset(ruleset: RulesetLike) -> api.CheckedRuleset:
+def checked_ruleset(ruleset: RulesetLike) -> loading.CheckedRuleset:
     """A checked, compiled ruleset from a ``CheckedRuleset``, a model ``Ruleset``, a path or an id
     (loaded once and kept)."""
-    if isinstance(ruleset, api.CheckedRuleset):
+    if isinstance(ruleset, loading.CheckedRuleset):
         return ruleset
     if isinstance(ruleset, m.Ruleset):
         cached = _BY_MODEL.get(id(ruleset))
         if cached is None or cached[0] is not ruleset:
-            cached = _BY_MODEL[id(ruleset)] = (ruleset, api.CheckedRuleset(ruleset, (), compile_ruleset(ruleset), ""))
+            cached = _BY_MODEL[id(ruleset)] = (ruleset, loading.CheckedRuleset(ruleset, (), compile_ruleset(ruleset), ""))
         return cached[1]
     name = str(ruleset)
     if name not in _BY_NAME:
-        _BY_NAME[name] = api.load(ruleset)
+        _BY_NAME[name] = loading.load(ruleset)
     return _BY_NAME[name]
 
 
-def _tier(ruleset: RulesetLike, tier: str) -> tuple[api.CheckedRuleset, m.Tier]:
+def _tier(ruleset: RulesetLike, tier: str) -> tuple[loading.CheckedRuleset, m.Tier]:
     checked = checked_ruleset(ruleset)
     try:
         return checked, checked.ruleset.tier(tier)
@@ -285,7 +285,7 @@ def _groups_by_district(tier: m.Tier) -> bool:
         isinstance(rule, m.NormalisedRule) and rule.within == "district" for n in tier.walk() for rule in _flat(n.rule))
 
 
-def _default_year(checked: api.CheckedRuleset) -> int:
+def _default_year(checked: loading.CheckedRuleset) -> int:
     years = checked.ruleset.header.years
     return years[0] if years else 2000
 
@@ -345,7 +345,7 @@ class _TierPlan:
     """What it takes to steer a unit's total: each criterion's lowest and highest scoring values,
     and the criteria whose points can be set to any multiple of their rounding step."""
 
-    def __init__(self, checked: api.CheckedRuleset, tier: m.Tier):
+    def __init__(self, checked: loading.CheckedRuleset, tier: m.Tier):
         self.checked = checked
         self.tier = tier
         header = checked.ruleset.header
@@ -398,7 +398,7 @@ class _TierPlan:
         unit = Assessment(code="PLAN", name="plan", tier=self.tier.id, year=_default_year(self.checked), source="audit",
                           values=values, evidence=_evidence(self.tier, None, "all"), parent="D1")
         try:
-            return api.score(self.checked, [unit], run_at="-").units[0]
+            return scoring.score(self.checked, [unit], run_at="-").units[0]
         except CqdtError:
             return None
 
@@ -445,10 +445,10 @@ class _TierPlan:
         return values if final is not None and final.total == target else None
 
 
-_PLANS: dict[tuple[int, str], tuple[api.CheckedRuleset, _TierPlan]] = {}
+_PLANS: dict[tuple[int, str], tuple[loading.CheckedRuleset, _TierPlan]] = {}
 
 
-def _plan(checked: api.CheckedRuleset, tier: m.Tier) -> _TierPlan:
+def _plan(checked: loading.CheckedRuleset, tier: m.Tier) -> _TierPlan:
     key = (id(checked), tier.id)
     cached = _PLANS.get(key)
     if cached is None or cached[0] is not checked:
@@ -740,8 +740,8 @@ def assert_monotone(ruleset: RulesetLike, unit: Assessment, indicator: str, high
     """Raising ``indicator`` to ``higher`` (scored alone, as its own cohort) never lowers the
     points of any criterion that reads it, of any group, or the total."""
     checked = checked_ruleset(ruleset)
-    before = api.score(checked, [unit], run_at="-").units[0]
-    after = api.score(checked, [_with_value(unit, indicator, higher)], run_at="-").units[0]
+    before = scoring.score(checked, [unit], run_at="-").units[0]
+    after = scoring.score(checked, [_with_value(unit, indicator, higher)], run_at="-").units[0]
     for node_id, node in before.nodes.items():
         assert after.nodes[node_id].points >= node.points, \
             f"{_where(before)}: raising {indicator} from {unit.values.get(indicator)} to {higher} lowers {node_id} " \
@@ -768,7 +768,7 @@ def assert_order_independent(ruleset: RulesetLike, units: Iterable[Assessment],
     first = list(units)
     permutation = list(order) if order is not None else list(reversed(range(len(first))))
     assert sorted(permutation) == list(range(len(first))), "order must be a permutation of the units' indices"
-    a = _snapshot(api.score(checked, first, run_at="-"))
-    b = _snapshot(api.score(checked, [first[i] for i in permutation], run_at="-"))
+    a = _snapshot(scoring.score(checked, first, run_at="-"))
+    b = _snapshot(scoring.score(checked, [first[i] for i in permutation], run_at="-"))
     for key in a:
         assert a[key] == b[key], f"unit {key[0]} scores differently when the units come in another order"

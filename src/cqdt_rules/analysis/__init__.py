@@ -1,0 +1,1 @@
+"""What the province asks of results: comparisons, gaps, audits, cross-checks, versions, the section IV summary."""

@@ -1,0 +1,192 @@
+"""Compare two sets of results joined on unit code: level counts, level and rank changes, movers.
+
+One module for every comparison the project shows: year over year with one ruleset (2021 → 2022),
+and across rulesets (the 2022 e-government level beside the 2023 DTI).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+import attrs
+
+from cqdt_rules.engine.results import Results, UnitResult
+from cqdt_rules.errors import UsageError
+
+
+@attrs.frozen
+class LevelCount:
+    level_id: str | None  # None: below the lowest level
+    label: str
+    count: int
+    previous: int | None  # None when the previous results use another scale
+
+    @property
+    def change(self) -> int | None:
+        return None if self.previous is None else self.count - self.previous
+
+
+@attrs.frozen
+class UnitChange:
+    code: str
+    name: str
+    tier: str
+    current: UnitResult | None
+    previous: UnitResult | None
+    same_ruleset: bool = True  # False: the years were scored by different rulesets (e.g. e-government, then DTI)
+
+    @property
+    def status(self) -> str:
+        if self.current is None:
+            return "previous only"
+        if self.previous is None:
+            return "current only"
+        return "both"
+
+    @property
+    def rank_change(self) -> int | None:
+        """Positive when the unit moved up (a smaller rank number), on each side's first ranking."""
+        if self.current is None or self.previous is None:
+            return None
+        if not self.current.ranks or not self.previous.ranks:
+            return None
+        return self.previous.rank() - self.current.rank()
+
+    @property
+    def total_change(self) -> Decimal | None:
+        if self.current is None or self.previous is None:
+            return None
+        return self.current.total - self.previous.total
+
+    @property
+    def level_change(self) -> int | None:
+        """Levels gained (positive) or lost; a unit below the lowest level counts as one step under it."""
+        if self.current is None or self.previous is None or not self.same_ruleset:
+            return None
+        now, then = _level_step(self.current), _level_step(self.previous)
+        if now is None or then is None:
+            return None
+        return now - then
+
+    def node_changes(self) -> list[tuple[str, Decimal]]:
+        """Points gained or lost per criterion (leaves only), largest movement first; same ruleset only."""
+        if self.current is None or self.previous is None or not self.same_ruleset:
+            return []
+        changes = []
+        for node_id, now in self.current.nodes.items():
+            node = self.current.tier.node(node_id)
+            then = self.previous.nodes.get(node_id)
+            if node.is_group or then is None:
+                continue
+            delta = now.points - then.points
+            if delta:
+                changes.append((node_id, delta))
+        return sorted(changes, key=lambda item: (-abs(item[1]), item[0]))
+
+
+def _level_step(unit: UnitResult) -> int | None:
+    """Higher is better: the top level of n levels is n, below the lowest level is 0."""
+    if not unit.tier.levels:
+        return None
+    scale = unit.tier.levels[0]
+    result = unit.levels[scale.name]
+    ids = [level.id for level in scale.levels]
+    return 0 if result.id is None else len(ids) - ids.index(result.id)
+
+
+@attrs.frozen
+class TierComparison:
+    tier: str
+    title: str
+    units: tuple[UnitChange, ...]
+    counts: tuple[LevelCount, ...]
+    assessed: int
+    previous_assessed: int
+
+    def movers(self, count: int = 5) -> tuple[list[UnitChange], list[UnitChange]]:
+        """The units that rose and fell most in rank (ties broken by score change, then code)."""
+        both = [u for u in self.units if u.rank_change is not None]
+        risers = sorted((u for u in both if (u.rank_change or 0) > 0),
+                        key=lambda u: (-(u.rank_change or 0), -(u.total_change or 0), u.code))
+        fallers = sorted((u for u in both if (u.rank_change or 0) < 0),
+                         key=lambda u: ((u.rank_change or 0), (u.total_change or 0), u.code))
+        return risers[:count], fallers[:count]
+
+    def unit(self, code: str) -> UnitChange:
+        return next(u for u in self.units if u.code == code)
+
+
+def compare(current: Results, previous: Results | None, *, source: str | None = None) -> list[TierComparison]:
+    """Per tier of ``current``: counts per level against ``previous`` and every unit's change, joined on code.
+
+    A unit present on one side only is listed with its status, never dropped. When both results use
+    the same level scale (same ruleset), counts carry the previous year's figure.
+    """
+    comparisons = []
+    same_ruleset = previous is None or previous.ruleset.id == current.ruleset.id
+    for tier in current.ruleset.tiers:
+        now = _by_code(current, tier.id, source)
+        if not now:
+            continue
+        then = _by_code(previous, tier.id, source) if previous is not None else {}
+        codes = sorted(set(now) | set(then))
+        changes = tuple(
+            UnitChange(code, (now.get(code) or then[code]).name, tier.id, now.get(code), then.get(code), same_ruleset)
+            for code in codes
+        )
+        comparisons.append(TierComparison(tier.id, tier.title, changes, _counts(tier.id, now, then),
+                                          len(now), len(then)))
+    return comparisons
+
+
+def _by_code(results: Results | None, tier: str, source: str | None) -> dict[str, UnitResult]:
+    if results is None:
+        return {}
+    found: dict[str, UnitResult] = {}
+    for unit in results.tier_units(tier):
+        if source is not None and unit.assessment.source != source:
+            continue
+        if unit.code in found:
+            raise ValueError(f"unit {unit.code} appears more than once in tier {tier}: compare one year and source at a time")
+        found[unit.code] = unit
+    return found
+
+
+def _counts(tier: str, now: dict[str, UnitResult], then: dict[str, UnitResult]) -> tuple[LevelCount, ...]:
+    sample = next(iter(now.values()))
+    if not sample.tier.levels:
+        return ()
+    scale = sample.tier.levels[0]
+    current = Counter(u.levels[scale.name].id for u in now.values())
+    same_scale = bool(then) and all(scale.name in u.levels and u.tier.levels[0] == scale for u in then.values())
+    previous = Counter(u.levels[scale.name].id for u in then.values()) if same_scale else None
+    rows = [(level.id, level.label) for level in scale.levels] + [(None, scale.below)]
+    return tuple(LevelCount(level_id, label, current.get(level_id, 0),
+                            None if previous is None else previous.get(level_id, 0)) for level_id, label in rows)
+
+
+def single_year(results: Results, source: str, what: str, year: int | None = None) -> int:
+    """The one assessment year of ``source`` in ``results``, or ``year`` after checking the data holds it."""
+    years = sorted({u.assessment.year for u in results.units if u.assessment.source == source})
+    if year is not None:
+        if year not in years:
+            raise UsageError(f"{what} holds no '{source}' assessment for {year}; it holds {years or 'none'}")
+        return year
+    if len(years) != 1:
+        choose = "; choose one with --year" if years else ""
+        raise UsageError(f"{what} must hold one assessment year for source '{source}', found {years or 'none'}{choose}")
+    return years[0]
+
+
+def select_years(current: Results, previous: Results | None, source: str,
+                 year: int | None = None) -> tuple[Results, Results | None, int, int | None]:
+    """This year's results and last year's, each narrowed to one year: ``year`` (or the data's only
+    year), and for the previous data its only year, or the year before when it holds several (so the
+    same multi-year file can be given as both)."""
+    year = single_year(current, source, "the data", year)
+    if previous is None:
+        return current.of_year(year), None, year, None
+    several = len({u.assessment.year for u in previous.units if u.assessment.source == source}) > 1
+    previous_year = single_year(previous, source, "the previous data", year - 1 if several else None)
+    return current.of_year(year), previous.of_year(previous_year), year, previous_year

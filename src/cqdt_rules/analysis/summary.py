@@ -1,0 +1,196 @@
+"""The main job's text: per tier, what section IV of the province's report states, from the results."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from cqdt_rules.analysis.compare import LevelCount, TierComparison, UnitChange
+from cqdt_rules.engine.results import Results, UnitResult
+from cqdt_rules.formatting import format_count, format_number, format_percent
+from cqdt_rules.tables import render_table
+
+_HEADER = {"vi": ["Hạng", "Mã", "Đơn vị", "Tổng điểm", "Mức độ"], "en": ["Rank", "Code", "Unit", "Total", "Level"]}
+_TEXT: dict[str, dict[str, str]] = {
+    "vi": {
+        "assessed": "{n} đơn vị được đánh giá",
+        "level": "{count} đơn vị đạt {label}",
+        "level_none": "không có đơn vị đạt {label}",
+        "below": "{count} đơn vị dưới {lowest}",
+        "below_none": "không có đơn vị dưới {lowest}",
+        "share": "chiếm tỷ lệ {share}",
+        "up": "tăng {n} đơn vị so với năm {year}",
+        "down": "giảm {n} đơn vị so với năm {year}",
+        "same": "không đổi so với năm {year}",
+        "top": "Điểm cao nhất: {units}. Điểm thấp nhất: {bottom}.",
+        "points": "{score} điểm",
+        "risers": "Tăng bậc xếp hạng nhiều nhất so với năm {year}: {units}.",
+        "fallers": "Giảm bậc xếp hạng nhiều nhất so với năm {year}: {units}.",
+        "rank_move": "hạng {old} → {new}",
+        "ranking": "Xếp hạng",
+        "previous_rank": "Hạng {year}",
+        "only_now": "Chỉ có kết quả năm nay: {units}.",
+        "only_then": "Không có kết quả năm nay (chỉ có năm {year}): {units}.",
+    },
+    "en": {
+        "assessed": "{n} {units} assessed",
+        "level": "{count} {units} at {label}",
+        "level_none": "no unit at {label}",
+        "below": "{count} {units} below {lowest}",
+        "below_none": "no unit below {lowest}",
+        "share": "{share}",
+        "up": "{n} more than in {year}",
+        "down": "{n} fewer than in {year}",
+        "same": "as many as in {year}",
+        "top": "Highest score: {units}. Lowest score: {bottom}.",
+        "points": "{score} points",
+        "risers": "Rose most in rank since {year}: {units}.",
+        "fallers": "Fell most in rank since {year}: {units}.",
+        "rank_move": "rank {old} → {new}",
+        "ranking": "Ranking",
+        "previous_rank": "Rank {year}",
+        "only_now": "Results this year only: {units}.",
+        "only_then": "No result this year (only in {year}): {units}.",
+    },
+}
+
+
+def tier_paragraph(comparison: TierComparison, lang: str, previous_year: int | None) -> str:
+    """Counts and shares per level with the change against the previous year, as the report writes them:
+    "16 đơn vị đạt Mức I (chiếm tỷ lệ 80,00%; tăng 04 đơn vị so với năm 2021); không có đơn vị đạt Mức IV".
+    Units below the lowest level are counted against it, with the scale's label for them."""
+    parts = [_level_clause(row, comparison, lang, previous_year) for row in comparison.counts]
+    levels = _capitalised("; ".join(parts))
+    return f"{comparison.title}: {_TEXT[lang]['assessed'].format(n=comparison.assessed, units=_units(comparison.assessed))}. {levels}."
+
+
+def _level_clause(row: LevelCount, comparison: TierComparison, lang: str, previous_year: int | None) -> str:
+    t = _TEXT[lang]
+    lowest = next((r.label for r in reversed(comparison.counts) if r.level_id is not None), row.label)
+    key = ("below" if row.level_id is None else "level") + ("_none" if row.count == 0 else "")
+    clause = t[key].format(count=format_count(row.count, lang), units=_units(row.count), label=row.label, lowest=lowest)
+    details = []
+    if row.level_id is None:
+        details.append(row.label)
+    if row.count:
+        details.append(t["share"].format(share=format_percent(row.count, comparison.assessed, lang)))
+    if row.change is not None and previous_year is not None:
+        key = "up" if row.change > 0 else "down" if row.change < 0 else "same"
+        details.append(t[key].format(n=format_count(abs(row.change), lang), year=previous_year))
+    return f"{clause} ({'; '.join(details)})" if details else clause
+
+
+def _units(count: int) -> str:
+    """The English noun's number; the Vietnamese texts have no {units} slot."""
+    return "unit" if count == 1 else "units"
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
+def _score(unit: UnitResult, lang: str) -> str:
+    digits = unit.tier.total_rounding.digits if unit.tier.total_rounding else None
+    return format_number(unit.total, lang, digits)
+
+
+def _name_score(unit: UnitResult, lang: str) -> str:
+    return f"{unit.name} ({_TEXT[lang]['points'].format(score=_score(unit, lang))})"
+
+
+def top_and_bottom(units: Sequence[UnitResult], lang: str, count: int = 3) -> str:
+    ordered = sorted(units, key=lambda u: (-u.total, u.code))
+    top = ", ".join(_name_score(u, lang) for u in ordered[:count])
+    bottom = ", ".join(_name_score(u, lang) for u in reversed(ordered[-count:]))
+    return _TEXT[lang]["top"].format(units=top, bottom=bottom)
+
+
+def movers_sentences(comparison: TierComparison, lang: str, previous_year: int, count: int = 5,
+                     districts: Mapping[str, str] | None = None) -> list[str]:
+    """Who rose and fell most in rank; for a ranking within the district, each unit's district is named."""
+    t = _TEXT[lang]
+    risers, fallers = comparison.movers(count)
+
+    def describe(change: UnitChange) -> str:
+        assert change.current is not None and change.previous is not None
+        move = t["rank_move"].format(old=change.previous.rank(), new=change.current.rank())
+        first = change.current.tier.rankings[0] if change.current.tier.rankings else None
+        parent = change.current.parent
+        if first is not None and first.within == "district" and parent:
+            move = f"{(districts or {}).get(parent, parent)}, {move}"
+        return f"{change.name} ({move})"
+
+    lines = []
+    if risers:
+        lines.append(t["risers"].format(year=previous_year, units=", ".join(describe(u) for u in risers)))
+    if fallers:
+        lines.append(t["fallers"].format(year=previous_year, units=", ".join(describe(u) for u in fallers)))
+    only_now = [u.name for u in comparison.units if u.status == "current only"]
+    only_then = [u.name for u in comparison.units if u.status == "previous only"]
+    if only_now:
+        lines.append(t["only_now"].format(units=", ".join(only_now)))
+    if only_then:
+        lines.append(t["only_then"].format(year=previous_year, units=", ".join(only_then)))
+    return lines
+
+
+def district_names(*results: Results | None) -> dict[str, str]:
+    """District code → name: the units other units name as their parent (the first results' names first)."""
+    found = [r for r in results if r is not None]
+    parents = {u.parent for r in found for u in r.units if u.parent}
+    names: dict[str, str] = {}
+    for r in found:
+        for unit in r.units:
+            if unit.code in parents:
+                names.setdefault(unit.code, unit.name)
+    return names
+
+
+def ranking_table(comparison: TierComparison, results: Results, lang: str, previous_year: int | None) -> str:
+    """The tier's ranking; communes (a ranking within district) grouped by district, districts named."""
+    t = _TEXT[lang]
+    units = [u.current for u in comparison.units if u.current is not None]
+    tier = units[0].tier
+    ranking = next((r for r in tier.rankings if r.within == "district"), tier.rankings[0] if tier.rankings else None)
+    if ranking is None:
+        return ""
+    previous = {u.code: u.previous for u in comparison.units}
+    names = district_names(results)
+    groups = sorted({u.ranks[ranking.name].group for u in units})
+    blocks = []
+    for group in groups:
+        members = sorted((u for u in units if u.ranks[ranking.name].group == group),
+                         key=lambda u: (u.ranks[ranking.name].rank, u.code))
+        header = list(_HEADER[lang])
+        if previous_year is not None:
+            header.append(t["previous_rank"].format(year=previous_year))
+        rows = []
+        for u in members:
+            row = [str(u.ranks[ranking.name].rank), u.code, u.name, _score(u, lang),
+                   u.level.label if u.level else ""]
+            if previous_year is not None:
+                before = previous.get(u.code)
+                row.append(str(before.ranks[ranking.name].rank) if before is not None and ranking.name in before.ranks else "—")
+            rows.append(row)
+        title = f"{names.get(group, group)} ({group})" if ranking.within == "district" else ""
+        blocks.append((title + "\n" if title else "") + render_table(header, rows, right={0, 3}))
+    return "\n\n".join(blocks)
+
+
+def render_summary(results: Results, comparisons: list[TierComparison], lang: str = "vi",
+                   previous_year: int | None = None, with_rankings: bool = True) -> str:
+    header = results.ruleset.header
+    years = sorted({u.assessment.year for u in results.units})
+    lines = [f"{header.title} — {', '.join(map(str, years))}",
+             f"ruleset {header.id} {header.version or ''} ({header.status or ''}), {results.ruleset.content_hash[:19]}",
+             ""]
+    for comparison in comparisons:
+        units = [u.current for u in comparison.units if u.current is not None]
+        lines.append(tier_paragraph(comparison, lang, previous_year))
+        lines.append(top_and_bottom(units, lang))
+        if previous_year is not None:
+            lines.extend(movers_sentences(comparison, lang, previous_year, districts=district_names(results)))
+        if with_rankings:
+            lines.append("")
+            lines.append(ranking_table(comparison, results, lang, previous_year))
+        lines.append("")
+    return "\n".join(lines)

@@ -1,0 +1,1 @@
+"""The ``cqdt`` command line: argument parsing, one module per family of commands."""

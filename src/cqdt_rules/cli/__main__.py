@@ -1,0 +1,3 @@
+from cqdt_rules.cli.main import main
+
+raise SystemExit(main())

@@ -1,0 +1,168 @@
+"""The subcommands of `cqdt`: each is a name, its arguments and a function returning an exit code."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import attrs
+
+from cqdt_rules.cli.common import EXIT_OK, score_files, write_text
+from cqdt_rules.engine import loading
+from cqdt_rules.errors import UsageError, render
+from cqdt_rules.reports.score_table import results_table
+
+
+@attrs.frozen
+class CommandSpec:
+    name: str
+    help: str
+    arguments: Callable[[argparse.ArgumentParser], None]
+    run: Callable[[argparse.Namespace], int]
+
+
+# ---------------------------------------------------------------- check
+def _check_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("ruleset", help="a ruleset file, a folder holding one, or a shipped ruleset id")
+
+
+def run_check(args: argparse.Namespace) -> int:
+    checked = loading.load(args.ruleset)
+    for warning in checked.warnings:
+        print(render(warning, checked.sources.get(warning.span.path, checked.source)))
+    r = checked.ruleset
+    nodes = sum(len(t.walk()) for t in r.tiers)
+    print(f"{r.path}: ruleset '{r.id}' ({r.header.status or 'no status'}) is valid: "
+          f"{len(r.tiers)} tier(s) ({', '.join(f'{t.id} max {t.max}' for t in r.tiers)}), {nodes} nodes, "
+          f"{len(checked.warnings)} warning(s)")
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- score
+def _ruleset_and_data(p: argparse.ArgumentParser) -> None:
+    p.add_argument("ruleset", help="a ruleset file, a folder holding one, or a shipped ruleset id")
+    p.add_argument("data", nargs="+", help="unit data files (.yaml, .csv, .xlsx) or folders of them")
+
+
+def _score_arguments(p: argparse.ArgumentParser) -> None:
+    _ruleset_and_data(p)
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--out", type=Path, help="write to this file instead of standard output")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the table")
+
+
+def run_score(args: argparse.Namespace) -> int:
+    results = score_files(args.ruleset, args.data)
+    if args.format == "json":
+        text = results.to_json() + "\n"
+    elif args.format == "csv":
+        text = results.to_csv()
+    else:
+        text = results_table(results, args.lang)
+    if args.out:
+        write_text(args.out, text)
+        print(f"wrote {args.out} ({len(results)} results)", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- explain
+def _explain_arguments(p: argparse.ArgumentParser) -> None:
+    _ruleset_and_data(p)
+    p.add_argument("--unit", required=True, help="the unit's code (e.g. SO13, 622, 23575)")
+    p.add_argument("--year", type=int)
+    p.add_argument("--source", choices=("self", "audit"))
+
+
+def run_explain(args: argparse.Namespace) -> int:
+    results = score_files(args.ruleset, args.data)
+    unit = results.unit(args.unit, year=args.year, source=args.source)
+    print(unit.explain())
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- summary (the main job)
+def _summary_arguments(p: argparse.ArgumentParser) -> None:
+    _ruleset_and_data(p)
+    p.add_argument("--previous", nargs="+", metavar="DATA", help="last year's data, scored with the same ruleset")
+    p.add_argument("--previous-ruleset", help="the ruleset for --previous when it differs")
+    p.add_argument("--source", choices=("self", "audit"), default="audit",
+                   help="which assessments to report (default: audit, the verified values)")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--out", type=Path, help="also write the full results (JSON and CSV) and this summary to DIR")
+    p.add_argument("--no-rankings", action="store_true", help="counts and movers only, no ranking tables")
+    p.add_argument("--year", type=int, help="the assessment year to report when the data holds several; --previous "
+                                            "data holding several years gives the year before")
+
+
+def run_summary(args: argparse.Namespace) -> int:
+    from cqdt_rules.analysis.compare import compare, select_years
+    from cqdt_rules.analysis.summary import render_summary
+
+    current = score_files(args.ruleset, args.data)
+    previous = score_files(args.previous_ruleset or args.ruleset, args.previous) if args.previous else None
+    current, previous, current_year, previous_year = select_years(current, previous, args.source, args.year)
+    comparisons = compare(current, previous, source=args.source)
+    if not comparisons:
+        raise UsageError(f"no '{args.source}' assessments in the data; try --source self")
+    text = render_summary(current, comparisons, args.lang, previous_year, with_rankings=not args.no_rankings)
+    sys.stdout.write(text)
+    if args.out:
+        stem = f"{current.ruleset.id}-{current_year}"
+        write_text(args.out / f"{stem}-results.json", current.to_json() + "\n")
+        write_text(args.out / f"{stem}-results.csv", current.to_csv())
+        write_text(args.out / f"{stem}-summary-{args.lang}.txt", text)
+        if previous is not None:
+            write_text(args.out / f"{previous.ruleset.id}-{previous_year}-results.json", previous.to_json() + "\n")
+        print(f"wrote results and summary to {args.out}/", file=sys.stderr)
+    return EXIT_OK
+
+
+# ---------------------------------------------------------------- transition (e-government → DTI)
+def _transition_arguments(p: argparse.ArgumentParser) -> None:
+    p.add_argument("old_ruleset", help="the earlier ruleset (e.g. egov_2020)")
+    p.add_argument("old_data", help="data scored with it (e.g. examples/gialai/egov-2022-audit.yaml)")
+    p.add_argument("new_ruleset", help="the later ruleset (e.g. dti_2023)")
+    p.add_argument("new_data", help="data scored with it (e.g. examples/gialai/dti-2023-audit.yaml)")
+    p.add_argument("--source", choices=("self", "audit"), default="audit")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--format", choices=("table", "csv"), default="table")
+
+
+def run_transition(args: argparse.Namespace) -> int:
+    from cqdt_rules.analysis.transition import transition_csv, transition_table
+
+    old = score_files(args.old_ruleset, [args.old_data])
+    new = score_files(args.new_ruleset, [args.new_data])
+    render = transition_csv if args.format == "csv" else transition_table
+    sys.stdout.write(render(old, new, args.source, args.lang))
+    return EXIT_OK
+
+
+COMMANDS: list[CommandSpec] = [
+    CommandSpec("check", "Check a ruleset: every error and warning with its position.", _check_arguments, run_check),
+    CommandSpec("score", "Score unit data with a ruleset: points, totals, levels and ranks.", _score_arguments, run_score),
+    CommandSpec("explain", "Explain one unit's points, criterion by criterion.", _explain_arguments, run_explain),
+    CommandSpec("summary", "The main job: per tier, units assessed, counts and shares per level, change against "
+                "last year, rankings (communes per district), top and bottom units.", _summary_arguments, run_summary),
+    CommandSpec("transition", "The transition year side by side: each unit's earlier level and rank beside its "
+                "later index value, band and rank, joined on unit code.", _transition_arguments, run_transition),
+]
+
+
+def _extension_commands() -> list[CommandSpec]:
+    """Commands defined in their own modules (authoring tools, reports, assessment workflow)."""
+    import importlib
+
+    found: list[CommandSpec] = []
+    for module in ("cqdt_rules.cli.authoring", "cqdt_rules.cli.reporting", "cqdt_rules.cli.workflow"):
+        found.extend(importlib.import_module(module).COMMANDS)
+    return found
+
+
+def all_commands() -> list[CommandSpec]:
+    """The core commands and those of the extension modules, loaded when the parser is built."""
+    return COMMANDS + _extension_commands()

@@ -1,0 +1,293 @@
+"""Read unit assessments from YAML and CSV, keeping the position of every value for error messages."""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
+from cqdt_rules.model.units import Assessment, nfc
+
+_IDENTITY = ("code", "name", "tier", "parent", "year", "source", "note")
+_FILE_FIELDS = ("year", "source", "tier", "ruleset", "note")  # defaults for every unit of the file; ruleset and note are labels
+
+
+def load_assessments(path: str | Path) -> tuple[Assessment, ...]:
+    """Read a YAML (.yaml/.yml), CSV (.csv) or Excel form (.xlsx) data file; values are checked later against a ruleset."""
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"no such data file: {path}")
+    suffix = path.suffix.lower()
+    if suffix == ".xlsx":
+        from cqdt_rules.data.workbook import load_workbook_assessments
+
+        workbook_assessments: tuple[Assessment, ...] = load_workbook_assessments(path)
+        return workbook_assessments
+    if suffix not in (".yaml", ".yml", ".csv"):
+        raise UsageError(f"cannot read '{path}': use a .yaml, .yml, .csv or .xlsx file")
+    try:
+        text = path.read_text(encoding="utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise DataError([Diagnostic(Span(str(path), 1, 1, 1, 1), f"not UTF-8 text (byte {exc.start})",
+                                    hint="save the file as UTF-8")]) from None
+    if suffix == ".csv":
+        return _from_csv(text, str(path))
+    return _from_yaml(text, str(path))
+
+
+def load_many(paths: list[Path]) -> tuple[Assessment, ...]:
+    """Read several files or folders (every .yaml/.yml/.csv/.xlsx in a folder); errors from all files together."""
+    found: list[Assessment] = []
+    problems: list[Diagnostic] = []
+    for path in _expand(paths):
+        try:
+            found.extend(load_assessments(path))
+        except DataError as exc:
+            problems.extend(exc.diagnostics)
+    if problems:
+        raise DataError(problems)
+    return tuple(found)
+
+
+def _expand(paths: list[Path]) -> Iterator[Path]:
+    for path in paths:
+        if path.is_dir():
+            yield from sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".csv", ".xlsx")
+                              and not p.name.startswith("~$"))
+        else:
+            yield path
+
+
+# ---------------------------------------------------------------- YAML
+def _span(path: str, node: yaml.Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def _scalar(node: yaml.Node) -> Any:
+    """A scalar as written: quoted text stays text; plain text is returned as a string too, except null."""
+    if isinstance(node, yaml.ScalarNode):
+        if node.style is None and node.value in ("", "~", "null", "Null", "NULL"):
+            return None
+        return node.value
+    return node
+
+
+def _from_yaml(text: str, path: str) -> tuple[Assessment, ...]:
+    try:
+        root = yaml.compose(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        span = Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else Span(path, 1, 1, 1, 1)
+        raise DataError([Diagnostic(span, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    if root is None:
+        raise DataError([Diagnostic(Span(path, 1, 1, 1, 1), "the file is empty", hint="expected 'units:' with a list of units")])
+    problems: list[Diagnostic] = []
+    top = _mapping(root, path, problems, "the file")
+    defaults = {k: _scalar(v) for k, (_, v) in top.items() if k in _FILE_FIELDS}
+    for name, (name_node, _) in top.items():
+        if name not in _FILE_FIELDS + ("units",):
+            problems.append(Diagnostic(_span(path, name_node), f"unknown top-level field '{name}'",
+                                       hint="top-level fields: " + ", ".join(_FILE_FIELDS + ("units",))))
+    units_node = top.get("units", (None, None))[1]
+    if not isinstance(units_node, yaml.SequenceNode):
+        problems.append(Diagnostic(_span(path, root), "expected 'units:' with a list of units"))
+        raise DataError(problems)
+    found = [a for a in (_yaml_unit(item, defaults, path, problems) for item in units_node.value) if a is not None]
+    if problems:
+        raise DataError(problems)
+    return tuple(found)
+
+
+def _mapping(node: yaml.Node, path: str, problems: list[Diagnostic], what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
+    if not isinstance(node, yaml.MappingNode):
+        problems.append(Diagnostic(_span(path, node), f"expected a mapping for {what}"))
+        return {}
+    found: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    for key, value in node.value:
+        name = str(key.value)
+        if name in found:
+            problems.append(Diagnostic(_span(path, key), f"'{name}' is given twice in {what}"))
+        found[name] = (key, value)
+    return found
+
+
+def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: list[Diagnostic]) -> Assessment | None:
+    fields = _mapping(node, path, problems, "a unit")
+    known = set(_IDENTITY) | {"values", "evidence"}
+    for name, (name_node, _) in fields.items():
+        if name not in known:
+            problems.append(Diagnostic(_span(path, name_node), f"unknown unit field '{name}'",
+                                       hint="unit fields: " + ", ".join(sorted(known))))
+    identity: dict[str, Any] = {k: _scalar(v) for k, (_, v) in fields.items() if k in _IDENTITY}
+    for field in ("year", "source", "tier"):
+        identity.setdefault(field, defaults.get(field))
+    missing = [k for k in ("code", "name", "tier", "year", "source") if identity.get(k) in (None, "")]
+    if missing:
+        problems.append(Diagnostic(_span(path, node), f"unit is missing {', '.join(missing)}"))
+        return None
+    year = _year(identity["year"], _span(path, fields.get("year", (node, node))[1]), problems)
+    values: dict[str, Any] = {}
+    spans: dict[str, Span] = {}
+    name_spans: dict[str, Span] = {}
+    if "values" in fields:
+        for name, (key, value) in _mapping(fields["values"][1], path, problems, "values").items():
+            values[name] = _yaml_value(value, path, problems)
+            spans[name] = _span(path, value)
+            name_spans[name] = _span(path, key)
+    evidence: dict[str, tuple[str, ...]] = {}
+    if "evidence" in fields:
+        for name, (key, value) in _mapping(fields["evidence"][1], path, problems, "evidence").items():
+            spans.setdefault(name, _span(path, key))
+            if isinstance(value, yaml.SequenceNode):
+                evidence[name] = tuple(nfc(str(v.value)) for v in value.value if isinstance(v, yaml.ScalarNode) and v.value)
+            elif isinstance(value, yaml.ScalarNode) and value.value:
+                evidence[name] = (nfc(value.value),)
+    if year is None:
+        return None
+    return Assessment(
+        code=str(identity["code"]), name=nfc(str(identity["name"])), tier=str(identity["tier"]), year=year,
+        source=str(identity["source"]), values=values, evidence=evidence,
+        parent=None if identity.get("parent") in (None, "") else str(identity["parent"]),
+        note=identity.get("note"), origin=_span(path, node), value_spans=spans, name_spans=name_spans,
+        field_spans={k: _span(path, v) for k, (_, v) in fields.items() if k in _IDENTITY},
+    )
+
+
+def _yaml_value(node: yaml.Node, path: str, problems: list[Diagnostic]) -> Any:
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    if isinstance(node, yaml.SequenceNode):
+        return [_scalar(v) for v in node.value]
+    if isinstance(node, yaml.MappingNode):
+        return {str(k.value): _scalar(v) for k, v in node.value}
+    return None
+
+
+def _year(raw: Any, span: Span, problems: list[Diagnostic]) -> int | None:
+    try:
+        return int(str(raw))
+    except ValueError:
+        problems.append(Diagnostic(span, f"expected a year, got '{raw}'"))
+        return None
+
+
+# ---------------------------------------------------------------- CSV
+def _cell_positions(raw: str, first_line: int) -> list[tuple[int, int]]:
+    """(line, column), 1-based, where each CSV cell of one record starts; quotes respected, and a
+    quoted cell may hold line breaks."""
+    line, column, quoted = first_line, 1, False
+    starts = [(line, 1)]
+    for char in raw:
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            starts.append((line, column + 1))
+        if char == "\n":
+            line, column = line + 1, 1
+        else:
+            column += 1
+    return starts
+
+
+def _csv_records(text: str, path: str) -> list[tuple[int, list[str], list[tuple[int, int]]]]:
+    """Each record with the line it starts on and where its cells start."""
+    physical = list(io.StringIO(text, newline=""))
+    reader = csv.reader(physical)
+    records = []
+    consumed = 0
+    try:
+        for row in reader:
+            raw = "".join(physical[consumed:reader.line_num])
+            records.append((consumed + 1, row, _cell_positions(raw, consumed + 1)))
+            consumed = reader.line_num
+    except csv.Error as error:
+        raise DataError([Diagnostic(Span(path, consumed + 1, 1, consumed + 1, 2), f"unreadable CSV record: {error}",
+                                    hint="check the quotes: a cell that starts with \" must end with \"")]) from None
+    return records
+
+
+def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
+    records = _csv_records(text, path)
+    if not records:
+        raise DataError([Diagnostic(Span(path, 1, 1, 1, 1), "the file is empty", hint="expected a header row")])
+    _, first_row, header_starts = records[0]
+    header = [h.strip() for h in first_row]
+    problems: list[Diagnostic] = []
+    for column in ("code", "name", "tier", "year", "source"):
+        if column not in header:
+            problems.append(Diagnostic(Span(path, 1, 1, 1, 1), f"the header has no '{column}' column"))
+    seen: dict[str, int] = {}
+    for index, name in enumerate(header):
+        if name in seen:
+            line, start = header_starts[index]
+            problems.append(Diagnostic(Span(path, line, start, line, start + max(1, len(name))),
+                                       f"column '{name}' appears twice"))
+        seen[name] = index
+    if problems:
+        raise DataError(problems)
+    found = []
+    for line_number, row, starts in records[1:]:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.append(Diagnostic(Span(path, line_number, 1, line_number, 2),
+                                       f"row has {len(row)} cells but the header has {len(header)} columns"))
+            continue
+        assessment = _csv_row(header, row, path, line_number, starts, problems)
+        if assessment is not None:
+            found.append(assessment)
+    if problems:
+        raise DataError(problems)
+    return tuple(found)
+
+
+def _csv_row(header: list[str], row: list[str], path: str, line: int, starts: list[tuple[int, int]],
+             problems: list[Diagnostic]) -> Assessment | None:
+    cells = dict(zip(header, (c.strip() for c in row)))
+
+    def where(column: str) -> Span:
+        index = header.index(column)
+        cell_line, start = starts[index] if index < len(starts) else (line, 1)
+        return Span(path, cell_line, start, cell_line, start + max(1, len(row[index])))
+
+    values: dict[str, Any] = {}
+    evidence: dict[str, tuple[str, ...]] = {}
+    spans: dict[str, Span] = {}
+    pairs: dict[str, dict[str, str]] = {}
+    for column, cell in cells.items():
+        if column in _IDENTITY:
+            continue
+        name, _, part = column.rpartition(".") if "." in column else (column, "", "")
+        if part in ("a", "b"):
+            pairs.setdefault(name, {})[part] = cell
+            spans.setdefault(name, where(column))
+        elif part == "evidence":
+            if cell:
+                evidence[name] = tuple(nfc(r.strip()) for r in cell.split(";") if r.strip())
+        else:
+            values[column] = cell if cell != "" else None
+            spans[column] = where(column)
+    for name, parts in pairs.items():
+        if set(parts) != {"a", "b"}:
+            problems.append(Diagnostic(spans[name], f"pair '{name}' needs both columns '{name}.a' and '{name}.b'"))
+            continue
+        values[name] = None if parts["a"] == "" and parts["b"] == "" else [parts["a"], parts["b"]]
+    missing = [k for k in ("code", "name", "tier", "year", "source") if not cells.get(k)]
+    if missing:
+        problems.append(Diagnostic(Span(path, line, 1, line, 2), f"row is missing {', '.join(missing)}"))
+        return None
+    year = _year(cells["year"], where("year"), problems)
+    if year is None:
+        return None
+    return Assessment(
+        code=cells["code"], name=nfc(cells["name"]), tier=cells["tier"], year=year, source=cells["source"],
+        values=values, evidence=evidence, parent=cells.get("parent") or None, note=cells.get("note") or None,
+        origin=Span(path, line, 1, line, 2), value_spans=spans,
+        field_spans={column: where(column) for column in _IDENTITY if column in cells},
+    )

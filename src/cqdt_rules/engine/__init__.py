@@ -1,0 +1,1 @@
+"""Scoring: a checked ruleset compiled to closures, evaluated per cohort into results and explanations."""

@@ -1,0 +1,546 @@
+"""Turn a checked ruleset into closures built once; evaluation calls them and never sees Lark."""
+
+from __future__ import annotations
+
+import decimal
+import operator
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from types import MappingProxyType
+from typing import Any, cast
+
+import attrs
+
+from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.units import Pair
+
+ZERO = Decimal(0)
+ONE = Decimal(1)
+HUNDRED = Decimal(100)
+_MODES = {
+    "half_up": decimal.ROUND_HALF_UP,
+    "half_even": decimal.ROUND_HALF_EVEN,
+    "down": decimal.ROUND_DOWN,
+    "up": decimal.ROUND_UP,
+}
+
+
+def round_to(value: Decimal, rounding: m.Rounding | None) -> Decimal:
+    """Round as declared (half-up unless the ruleset says otherwise); None leaves the value exact."""
+    if rounding is None:
+        return value
+    # positional: Decimal.quantize parses keyword arguments slowly, and this runs for every node of every unit
+    return value.quantize(_STEPS[rounding.digits], _MODES[rounding.mode], _WIDE)
+
+
+_WIDE = decimal.Context(prec=60)
+_STEPS = [Decimal(1).scaleb(-digits) for digits in range(m.MAX_DIGITS + 1)]
+
+
+def shown_max(maximum: Decimal, rounding: m.Rounding | None) -> Decimal:
+    """The maximum written at the declared precision, unless rounding would lift it above the maximum."""
+    rounded = round_to(maximum, rounding)
+    return rounded if rounded <= maximum else maximum
+
+
+class NotAssessed(Exception):
+    """An expression read an indicator that was not assessed (audit-only, in a self-assessment)."""
+
+
+class EvaluationError(Exception):
+    """A value that cannot be computed (a formula dividing by zero); carries the node id."""
+
+    def __init__(self, node_id: str, message: str):
+        self.node_id = node_id
+        super().__init__(message)
+
+
+Why = tuple[Any, ...]
+"""The branch a node took, as a ``str.format`` template followed by its arguments, e.g. ``("{}/{} × {}", a, b, 4)``.
+It is written out only when asked (``NodeResult.branch``): most branches of most units are never read, and writing
+their numbers out as text was about a fifth of the evaluation time. Text from a ruleset or data goes in as an
+argument, never into the template."""
+_SUMMED: Why = ("sum of sub-criteria",)
+_CAPPED = ("capped",)
+_NOTHING_READ: Mapping[str, Any] = MappingProxyType({})
+
+
+@attrs.define(eq=False, repr=False)
+class NodeResult:
+    """Points of one node for one unit, and why. Treat it as read-only.
+
+    One is built for every node of every unit and kept with the results, so building it must be cheap: it is
+    not ``frozen`` (a frozen class's ``__init__`` cost three times as much), and it builds no text or tuple of
+    inputs until asked: ``branch`` is written from ``why``, and ``inputs`` pairs ``reads`` (the criterion's
+    indicator names, built at compile time) with the unit's ``values``. Equality, hashing and repr look at what
+    the results show (``inputs``, ``branch``), not at the whole ``values``."""
+
+    id: str
+    points: Decimal
+    max: Decimal
+    why: Why = ("",)
+    flags: tuple[str, ...] = ()
+    raw: Decimal | None = None
+    reads: tuple[str, ...] = ()
+    values: Mapping[str, Any] = _NOTHING_READ
+
+    @property
+    def branch(self) -> str:
+        """The branch taken, in words."""
+        template, *arguments = self.why
+        return str(template).format(*arguments)
+
+    @property
+    def inputs(self) -> tuple[tuple[str, Any], ...]:
+        """The values the criterion read, as (indicator, value) pairs; empty for a group."""
+        return tuple((name, self.values.get(name)) for name in self.reads)
+
+    @property
+    def share(self) -> Decimal | None:
+        """Points as a share of the maximum; None for an informational node (max 0)."""
+        return None if self.max == 0 else self.points / self.max
+
+    def _shown(self) -> tuple[Any, ...]:
+        return (self.id, self.points, self.max, self.inputs, self.branch, self.flags, self.raw)
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NodeResult) and self._shown() == other._shown()
+
+    def __hash__(self) -> int:
+        return hash(self._shown())
+
+    def __repr__(self) -> str:
+        fields = ("id", "points", "max", "inputs", "branch", "flags", "raw")
+        return "NodeResult(" + ", ".join(f"{f}={v!r}" for f, v in zip(fields, self._shown())) + ")"
+
+
+class Env:
+    """Everything one unit's evaluation reads: values, evidence, cohort maxima, computed nodes."""
+
+    __slots__ = ("values", "evidence", "cohort_max", "results", "compiled")
+
+    def __init__(self, compiled: CompiledTier, values: Mapping[str, Any], evidence: Mapping[str, tuple[str, ...]],
+                 cohort_max: Mapping[tuple[str, str], Decimal]):
+        self.compiled = compiled
+        self.values = values
+        self.evidence = evidence
+        self.cohort_max = cohort_max
+        # every node id is a key from the start (None until computed), in the tier's reading order, so that
+        # once every node is computed this dict is the unit's results as they are shown, without a copy
+        self.results: dict[str, NodeResult | None] = dict.fromkeys(compiled.order)
+
+    def node(self, node_id: str) -> NodeResult:
+        """One node's result, computed (with whatever it reads) on first use."""
+        found = self.results[node_id]
+        if found is None:
+            found = self.results[node_id] = self.compiled.node_fns[node_id](self)
+        return found
+
+    def evaluate_all(self) -> dict[str, NodeResult]:
+        """Every node's result, in the tier's reading order. Computed children first, so that a group
+        finds its children's results ready; a node a formula's ``points(...)`` already needed is kept."""
+        results = self.results
+        for node_id, fn in self.compiled.children_first:
+            if results[node_id] is None:
+                results[node_id] = fn(self)
+        return cast(dict[str, NodeResult], results)  # no None is left
+
+
+RuleOutcome = tuple[Decimal, Why, tuple[str, ...]]
+"""What a rule gives before rounding: points, the branch taken, flags."""
+RuleFn = Callable[[Env], RuleOutcome]
+NodeFn = Callable[[Env], NodeResult]
+ExprFn = Callable[[Env], Any]
+
+
+@attrs.frozen
+class CompiledTier:
+    tier: m.Tier
+    node_fns: dict[str, NodeFn]
+    top_ids: tuple[str, ...]
+    order: tuple[str, ...]
+    children_first: tuple[tuple[str, NodeFn], ...]
+    output_fns: tuple[tuple[m.Output, ExprFn], ...]
+    normalised: tuple[tuple[str, str], ...]
+    total_rounding: m.Rounding | None
+
+
+@attrs.frozen
+class CompiledRuleset:
+    ruleset: m.Ruleset
+    tiers: dict[str, CompiledTier]
+
+
+def compile_ruleset(ruleset: m.Ruleset) -> CompiledRuleset:
+    return CompiledRuleset(ruleset, {t.id: _TierCompiler(ruleset, t).build() for t in ruleset.tiers})
+
+
+class _TierCompiler:
+    def __init__(self, ruleset: m.Ruleset, tier: m.Tier):
+        self.header = ruleset.header
+        self.tier = tier
+        self.indicators = {ind.name: ind for ind in tier.indicators}
+        self.normalised: list[tuple[str, str]] = []
+
+    def build(self) -> CompiledTier:
+        node_fns = {node.id: self._node(node) for node in self.tier.walk()}
+        outputs = tuple((o, self._expr(o.expr, None)) for o in self.tier.outputs)
+        return CompiledTier(
+            tier=self.tier, node_fns=node_fns, top_ids=tuple(n.id for n in self.tier.nodes),
+            order=tuple(n.id for n in self.tier.walk()),
+            children_first=tuple((node_id, node_fns[node_id]) for node_id in _post_order(self.tier.nodes)),
+            output_fns=outputs,
+            normalised=tuple(dict.fromkeys(self.normalised)),
+            total_rounding=self.tier.total_rounding or self.header.rounding,
+        )
+
+    # ------------------------------------------------------------ nodes
+    def _node(self, node: m.Node) -> NodeFn:
+        if node.rule is None:
+            return self._group(node)
+        return self._criterion(node)
+
+    def _group(self, node: m.Node) -> NodeFn:
+        child_ids = tuple(c.id for c in node.children)
+        node_id, maximum = node.id, node.max
+        rounding = node.rounding or self.header.rounding
+        ceiling = shown_max(maximum, rounding)
+
+        def group(env: Env) -> NodeResult:
+            results, total = env.results, ZERO
+            for child in child_ids:
+                result = results[child]  # ready when evaluated children first; computed here otherwise
+                total += (result if result is not None else env.node(child)).points
+            if total > maximum:
+                return NodeResult(node_id, ceiling, maximum, ("sum {} capped at {}", total, maximum), _CAPPED, total)
+            return NodeResult(node_id, min(round_to(total, rounding), ceiling), maximum, _SUMMED, (), total)
+
+        return group
+
+    def _criterion(self, node: m.Node) -> NodeFn:
+        assert node.rule is not None
+        rule_fn = self._rule(node.rule, node)
+        names = m.rule_indicators(node.rule) or tuple(i.name for i in node.inputs)
+        # only evidence whose absence scores 0 is looked at here (with 'error' the evaluator refuses the data first)
+        zeroed_without_evidence = tuple(
+            self.indicators[n] for n in names if n in self.indicators and self.indicators[n].evidence_required
+        ) if self.header.on_missing_evidence == "zero" else ()
+        rounding = node.rounding or self.header.rounding
+        node_id, maximum = node.id, node.max
+        ceiling, floor = shown_max(maximum, rounding), round_to(ZERO, rounding)
+
+        def criterion(env: Env) -> NodeResult:
+            values = env.values
+            # 0 points when a value was not assessed or lacks its evidence; the loop is written out here,
+            # not in a helper, because it runs for every criterion of every unit and nearly always finds nothing
+            outcome = None
+            for name in names:
+                if values.get(name) is None:
+                    outcome = _not_assessed(names, values)
+                    break
+            if outcome is None and zeroed_without_evidence:
+                outcome = _missing_evidence(zeroed_without_evidence, values, env.evidence)
+            raw, why, flags = outcome or rule_fn(env)
+            # round first, then keep within 0..max, so rounding can never lift points above the maximum
+            points = round_to(raw, rounding)
+            if points > maximum:
+                points, flags, why = ceiling, flags + _CAPPED, (why[0] + "; capped at {}", *why[1:], maximum)
+            elif points < 0:
+                points, flags, why = floor, flags + ("floored",), (why[0] + "; raised to 0", *why[1:])
+            return NodeResult(node_id, points, maximum, why, flags, raw, names, values)
+
+        return criterion
+
+    # ------------------------------------------------------------ rules
+    def _points(self, spec: m.PointsSpec | None, node: m.Node) -> Decimal:
+        if spec is None:
+            spec = self.header.on_zero_denominator if self.header.on_zero_denominator is not None else ZERO
+        return node.max if spec == "full" else Decimal(spec)
+
+    def _rule(self, rule: m.Rule, node: m.Node) -> RuleFn:
+        method = getattr(self, "_rule_" + type(rule).__name__)
+        return method(rule, node)  # type: ignore[no-any-return]
+
+    def _rule_YesRule(self, rule: m.YesRule, node: m.Node) -> RuleFn:
+        name = rule.indicator
+        full: RuleOutcome = (node.max, ("yes → full points",), ())
+        none: RuleOutcome = (ZERO, ("no → 0",), ())
+
+        def yes(env: Env) -> RuleOutcome:
+            return full if env.values[name] else none
+
+        return yes
+
+    def _rule_CategoryRule(self, rule: m.CategoryRule, node: m.Node) -> RuleFn:
+        outcomes: dict[str, RuleOutcome] = {}
+        for arm in rule.arms:
+            points = self._points(arm.points, node)
+            outcomes[arm.value] = (points, ("'{}' → {}", arm.value, points), ())
+        otherwise = self._points(rule.otherwise, node) if rule.otherwise is not None else None
+        name = rule.indicator
+
+        def category(env: Env) -> RuleOutcome:
+            value = env.values[name]
+            found = outcomes.get(value)
+            if found is not None:
+                return found
+            assert otherwise is not None  # the checker refuses uncovered categories
+            return otherwise, ("'{}' → else {}", value, otherwise), ()
+
+        return category
+
+    def _rule_RatioRule(self, rule: m.RatioRule, node: m.Node) -> RuleFn:
+        name, maximum = rule.indicator, node.max
+        on_zero = _zero_denominator(self._points(rule.on_zero, node))
+        is_percent = self.indicators[name].kind == "percent"
+
+        def ratio(env: Env) -> RuleOutcome:
+            value = env.values[name]
+            if is_percent:
+                a, b = value, HUNDRED
+            else:
+                a, b = value.a, value.b
+            if b == 0:
+                return on_zero
+            if a >= b:
+                return maximum, ("{}/{} ≥ 100% → full points", a, b), ()
+            return a * maximum / b, ("{}/{} × {}", a, b, maximum), ()
+
+        return ratio
+
+    def _rule_BandsRule(self, rule: m.BandsRule, node: m.Node) -> RuleFn:
+        name = rule.indicator
+        is_pair = self.indicators[name].kind == "pair"
+        bands = tuple((b.comparator, b.threshold.value, self._points(b.points, node), _band_text(b)) for b in rule.bands)
+        otherwise = self._points(rule.otherwise, node) if rule.otherwise is not None else ZERO
+        on_zero = _zero_denominator(self._points(None, node))
+
+        def bands_fn(env: Env) -> RuleOutcome:
+            value = env.values[name]
+            shown: tuple[Any, ...]
+            if is_pair:
+                if value.b == 0:
+                    return on_zero
+                left, scale, shown = value.a * HUNDRED, value.b, ("{}/{}", value.a, value.b)
+            else:
+                left, scale, shown = value, ONE, ("{}", value)
+            for comparator, threshold, points, text in bands:
+                right = threshold * scale
+                hit = left >= right if comparator == ">=" else left > right if comparator == ">" else left == right
+                if hit:
+                    return points, (shown[0] + " {} → {}", *shown[1:], text, points), ()
+            return otherwise, (shown[0] + " below every band → {}", *shown[1:], otherwise), ()
+
+        return bands_fn
+
+    def _rule_PerItemRule(self, rule: m.PerItemRule, node: m.Node) -> RuleFn:
+        name, each = rule.indicator, rule.each
+
+        def per_item(env: Env) -> RuleOutcome:
+            count = env.values[name]
+            return count * each, ("{} × {}", count, each), ()
+
+        return per_item
+
+    def _rule_BestOfRule(self, rule: m.BestOfRule, node: m.Node) -> RuleFn:
+        alternatives = tuple(self._rule(alt, node) for alt in rule.alternatives)
+        chosen = tuple(f"best of {len(alternatives)} alternatives: #{i + 1}, " for i in range(len(alternatives)))
+
+        def best(env: Env) -> RuleOutcome:
+            scored = [fn(env) for fn in alternatives]
+            best_index = 0
+            for index in range(1, len(scored)):  # strictly more: on a tie the first alternative is kept
+                if scored[index][0] > scored[best_index][0]:
+                    best_index = index
+            points, why, flags = scored[best_index]
+            return points, ("{}" + why[0], chosen[best_index], *why[1:]), flags
+
+        return best
+
+    def _rule_NormalisedRule(self, rule: m.NormalisedRule, node: m.Node) -> RuleFn:
+        key = (rule.indicator, rule.within)
+        self.normalised.append(key)
+        name, maximum, within = rule.indicator, node.max, rule.within
+
+        def normalised(env: Env) -> RuleOutcome:
+            value = env.values[name]
+            best = env.cohort_max[key]
+            if best == 0:
+                return ZERO, ("every unit of the {} has 0 → 0", within), ("cohort best is 0",)
+            return value * maximum / best, ("{} / {} (best of the {}) × {}", value, best, within, maximum), ()
+
+        return normalised
+
+    def _rule_DirectRule(self, rule: m.DirectRule, node: m.Node) -> RuleFn:
+        name = rule.indicator
+
+        def direct(env: Env) -> RuleOutcome:
+            value = env.values[name]
+            return value, ("assessed score {}", value), ()
+
+        return direct
+
+    def _rule_InformationalRule(self, rule: m.InformationalRule, node: m.Node) -> RuleFn:
+        outcome: RuleOutcome = (ZERO, ("informational: collected and shown, not scored",), ("informational",))
+
+        def informational(env: Env) -> RuleOutcome:
+            return outcome
+
+        return informational
+
+    def _rule_FormulaRule(self, rule: m.FormulaRule, node: m.Node) -> RuleFn:
+        fn = self._expr(rule.expr, node)
+        node_id = node.id
+
+        def formula(env: Env) -> RuleOutcome:
+            value = _as_number(fn(env), node_id)
+            return value, ("formula = {}", value), ()
+
+        return formula
+
+    # ------------------------------------------------------------ expressions
+    def _expr(self, expr: m.Expr, node: m.Node | None) -> ExprFn:
+        method = getattr(self, "_x_" + type(expr).__name__)
+        return method(expr, node)  # type: ignore[no-any-return]
+
+    def _x_Number(self, expr: m.Number, node: m.Node | None) -> ExprFn:
+        value = expr.value
+        return lambda env: value
+
+    def _x_IndicatorRef(self, expr: m.IndicatorRef, node: m.Node | None) -> ExprFn:
+        name, part = expr.name, expr.part
+        owner = node.id if node else "output"
+        is_percent = self.indicators[name].kind == "percent"
+
+        def indicator(env: Env) -> Any:
+            value = env.values[name]
+            if value is None:
+                raise NotAssessed(name)
+            if is_percent:
+                return value / HUNDRED
+            if isinstance(value, Pair):
+                if part is not None:
+                    return value.a if part == "a" else value.b
+                if value.b == 0:
+                    raise EvaluationError(owner, f"'{name}' has b = 0: write the formula with '{name}.a' and '{name}.b' "
+                                                 "and say what b = 0 gives")
+                return value.a / value.b
+            if isinstance(value, bool):
+                return ONE if value else ZERO
+            return value
+
+        return indicator
+
+    def _x_TotalRef(self, expr: m.TotalRef, node: m.Node | None) -> ExprFn:
+        top = tuple(n.id for n in self.tier.nodes)
+        rounding = self.tier.total_rounding or self.header.rounding
+        maximum = self.tier.max
+        return lambda env: min(round_to(sum((env.node(i).points for i in top), ZERO), rounding), maximum)
+
+    def _x_FullRef(self, expr: m.FullRef, node: m.Node | None) -> ExprFn:
+        maximum = node.max if node else ZERO
+        return lambda env: maximum
+
+    def _x_PointsRef(self, expr: m.PointsRef, node: m.Node | None) -> ExprFn:
+        node_id = expr.node_id
+        return lambda env: env.node(node_id).points
+
+    def _x_ShareRef(self, expr: m.ShareRef, node: m.Node | None) -> ExprFn:
+        node_id = expr.node_id
+
+        def share(env: Env) -> Decimal:
+            result = env.node(node_id)
+            return ZERO if result.max == 0 else result.points / result.max
+
+        return share
+
+    def _x_Binary(self, expr: m.Binary, node: m.Node | None) -> ExprFn:
+        left, right, op = self._expr(expr.left, node), self._expr(expr.right, node), expr.op
+        owner = node.id if node else "output"
+        if op == "+":
+            return lambda env: left(env) + right(env)
+        if op == "-":
+            return lambda env: left(env) - right(env)
+        if op == "*":
+            return lambda env: left(env) * right(env)
+
+        def divide(env: Env) -> Decimal:
+            divisor = right(env)
+            if divisor == 0:
+                raise EvaluationError(owner, "division by zero in a formula; guard it with 'if ... then ... else ...'")
+            return left(env) / divisor  # type: ignore[no-any-return]
+
+        return divide
+
+    def _x_Negate(self, expr: m.Negate, node: m.Node | None) -> ExprFn:
+        operand = self._expr(expr.operand, node)
+        return lambda env: -operand(env)
+
+    def _x_Compare(self, expr: m.Compare, node: m.Node | None) -> ExprFn:
+        left, right = self._expr(expr.left, node), self._expr(expr.right, node)
+        compare: Callable[[Any, Any], bool] = {
+            ">=": operator.ge, "<=": operator.le, ">": operator.gt,
+            "<": operator.lt, "==": operator.eq, "!=": operator.ne,
+        }[expr.op]
+        return lambda env: compare(left(env), right(env))
+
+    def _x_BoolOp(self, expr: m.BoolOp, node: m.Node | None) -> ExprFn:
+        left, right = self._expr(expr.left, node), self._expr(expr.right, node)
+        if expr.op == "and":
+            return lambda env: bool(left(env)) and bool(right(env))
+        return lambda env: bool(left(env)) or bool(right(env))
+
+    def _x_Not(self, expr: m.Not, node: m.Node | None) -> ExprFn:
+        operand = self._expr(expr.operand, node)
+        return lambda env: not operand(env)
+
+    def _x_IfExpr(self, expr: m.IfExpr, node: m.Node | None) -> ExprFn:
+        condition = self._expr(expr.condition, node)
+        then, otherwise = self._expr(expr.then, node), self._expr(expr.otherwise, node)
+        return lambda env: then(env) if condition(env) else otherwise(env)
+
+    def _x_Call(self, expr: m.Call, node: m.Node | None) -> ExprFn:
+        args = tuple(self._expr(a, node) for a in expr.args)
+        if expr.function == "min":
+            return lambda env: min(a(env) for a in args)
+        if expr.function == "max":
+            return lambda env: max(a(env) for a in args)
+        assert isinstance(expr.args[1], m.Number)
+        rounding = m.Rounding(int(expr.args[1].value), "half_up")
+        value = args[0]
+        return lambda env: round_to(_as_number(value(env), "round"), rounding)
+
+
+def _not_assessed(names: tuple[str, ...], values: Mapping[str, Any]) -> RuleOutcome:
+    missing = ", ".join(n for n in names if values.get(n) is None)
+    return ZERO, ("not assessed ({}) → 0", missing), ("not assessed",)
+
+
+def _missing_evidence(required: tuple[m.Indicator, ...], values: Mapping[str, Any],
+                      evidence: Mapping[str, tuple[str, ...]]) -> RuleOutcome | None:
+    """0 points, and why, when evidence the ruleset requires is missing; None when it is all there."""
+    lacking = "; ".join(f"{ind.name}: {ind.evidence}" for ind in required
+                        if not evidence.get(ind.name) and ind.needs_evidence(values.get(ind.name)))
+    if not lacking:
+        return None
+    return ZERO, ("missing evidence ({}) → 0, as the ruleset declares", lacking), ("missing evidence",)
+
+
+def _zero_denominator(points: Decimal) -> RuleOutcome:
+    return points, ("b = 0 → {}, as the ruleset declares", points), ("b = 0",)
+
+
+def _post_order(nodes: tuple[m.Node, ...]) -> list[str]:
+    """Node ids, each group after its children."""
+    return [node_id for node in nodes for node_id in (*_post_order(node.children), node.id)]
+
+
+def _as_number(value: Any, node_id: str) -> Decimal:
+    if isinstance(value, bool):
+        return ONE if value else ZERO
+    return value  # type: ignore[no-any-return]
+
+
+def _band_text(band: m.Band) -> str:
+    comparator = {">=": "≥", ">": ">", "=": "="}[band.comparator]
+    return f"{comparator} {band.threshold.value}{'%' if band.threshold.percent else ''}"

@@ -1,0 +1,207 @@
+"""Score assessments with a compiled ruleset: points, totals, outputs, levels and ranks per cohort."""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from decimal import Decimal
+from typing import Any
+
+from cqdt_rules.engine.compiler import (
+    HUNDRED,
+    ZERO,
+    CompiledRuleset,
+    CompiledTier,
+    Env,
+    EvaluationError,
+    NotAssessed,
+    round_to,
+)
+from cqdt_rules.engine.results import LevelResult, RankResult, Results, UnitResult
+from cqdt_rules.errors import DataError, Diagnostic, Span
+from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.units import Assessment, check_assessments
+
+CohortKey = tuple[str, int, str]  # tier, year, source
+
+
+def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_at: str | None = None,
+             any_year: bool = False) -> Results:
+    """Score every assessment; cohorts (tier, year, source) are scored and ranked separately.
+
+    Assessments of a year the ruleset does not declare are refused unless ``any_year``."""
+    checked = check_assessments(compiled.ruleset, assessments)
+    if not any_year:
+        _check_years(compiled.ruleset, checked)
+    _check_evidence_policy(compiled.ruleset, checked)
+    cohorts: dict[CohortKey, list[Assessment]] = defaultdict(list)
+    for assessment in checked:
+        cohorts[(assessment.tier, assessment.year, assessment.source)].append(assessment)
+    units: list[UnitResult] = []
+    problems: list[Diagnostic] = []
+    for key in sorted(cohorts):
+        tier = compiled.tiers[key[0]]
+        members = sorted(cohorts[key], key=lambda a: a.code)
+        scored = []
+        for assessment, cohort_max in zip(members, _cohort_maxima(tier, members)):
+            try:
+                scored.append(_score_unit(tier, assessment, cohort_max))
+            except EvaluationError as exc:
+                where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
+                problems.append(Diagnostic(where, f"unit '{assessment.code}', {exc.node_id}: {exc}"))
+        units.extend(_rank(tier.tier, scored))
+    if problems:
+        raise DataError(problems)
+    stamp = run_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return Results(compiled.ruleset, tuple(units), stamp)
+
+
+def _check_years(ruleset: m.Ruleset, assessments: tuple[Assessment, ...]) -> None:
+    header = ruleset.header
+    if header.years is None:
+        return
+    first, last = header.years
+    covered = f"{first}–{last}" if last is not None else f"{first} onwards"
+    problems = [
+        Diagnostic(a.origin or Span(f"<unit {a.code}>", 0, 0, 0, 0),
+                   f"unit '{a.code}' is assessed for {a.year}, but ruleset '{header.id}' applies to {covered}",
+                   hint="use the ruleset that covers that year, or force it (--any-year / any_year=True)")
+        for a in assessments if not header.covers(a.year)
+    ]
+    if problems:
+        raise DataError(problems)
+
+
+def _check_evidence_policy(ruleset: m.Ruleset, assessments: tuple[Assessment, ...]) -> None:
+    if ruleset.header.on_missing_evidence != "error":
+        return
+    problems = []
+    for assessment in assessments:
+        for ind in ruleset.tier(assessment.tier).indicators:
+            if ind.needs_evidence(assessment.values.get(ind.name)) and not assessment.evidence.get(ind.name):
+                where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
+                problems.append(Diagnostic(where, f"unit '{assessment.code}' has no evidence for '{ind.name}'",
+                                           hint=f"the ruleset requires: {ind.evidence}"))
+    if problems:
+        raise DataError(problems)
+
+
+def _cohort_maxima(tier: CompiledTier, members: list[Assessment]) -> list[dict[tuple[str, str], Decimal]]:
+    """For each member, the best value of every normalised indicator in its group (tier or district)."""
+    best: dict[tuple[str, str, Any], Decimal] = {}
+    for name, within in tier.normalised:
+        for assessment in members:
+            group = assessment.parent if within == "district" else None
+            value = assessment.values.get(name)
+            if value is not None:
+                key = (name, within, group)
+                best[key] = max(best.get(key, ZERO), value)
+    return [
+        {(name, within): best.get((name, within, a.parent if within == "district" else None), ZERO)
+         for name, within in tier.normalised}
+        for a in members
+    ]
+
+
+def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: dict[tuple[str, str], Decimal]) -> UnitResult:
+    env = Env(compiled, assessment.values, assessment.evidence, cohort_max)
+    nodes = env.evaluate_all()
+    total = min(round_to(sum((nodes[i].points for i in compiled.top_ids), ZERO), compiled.total_rounding),
+                compiled.tier.max)
+    outputs = {o.name: _output(fn, env, o.rounding) for o, fn in compiled.output_fns}
+    tier = compiled.tier
+    unit = UnitResult(assessment, tier, nodes, total, outputs, {}, {})
+    unit.levels.update({scale.name: _classify(scale, unit) for scale in tier.levels})
+    return unit
+
+
+def _output(fn: Callable[[Env], Any], env: Env, rounding: m.Rounding | None) -> Decimal | None:
+    """An output's value as published; None when it reads an indicator that was not assessed."""
+    try:
+        return round_to(fn(env), rounding)
+    except NotAssessed:
+        return None
+
+
+def published_value(unit: UnitResult, ref: m.ValueRef) -> tuple[Decimal | None, Decimal | None]:
+    """The value a reference names, as published (after its declared rounding), and its maximum if it has one."""
+    if isinstance(ref, m.TotalRef):
+        return unit.total, unit.max
+    if isinstance(ref, m.OutputRef):
+        return unit.outputs[ref.name], None
+    node = unit.tier.node(ref.node_id)
+    result = unit.nodes[ref.node_id]
+    if isinstance(ref, m.PointsRef):
+        return result.points, result.max
+    share = result.share
+    if share is not None and node.share_digits is not None:
+        share = round_to(share, m.Rounding(node.share_digits))
+    return share, None
+
+
+def _meets(value: Decimal | None, maximum: Decimal | None, threshold: m.Threshold) -> bool:
+    if value is None:
+        return False
+    if not threshold.percent:
+        return value >= threshold.value
+    if maximum is not None:
+        return value * HUNDRED >= threshold.value * maximum
+    return value * HUNDRED >= threshold.value
+
+
+def _classify(scale: m.LevelScale, unit: UnitResult) -> LevelResult:
+    value, maximum = published_value(unit, scale.on)
+    unmet: list[str] = []
+    for level in scale.levels:
+        if not _meets(value, maximum, level.threshold):
+            continue
+        missing = [r for r in level.requires if not _meets(*published_value(unit, r.ref), r.threshold)]
+        if not missing:
+            return LevelResult(scale.name, level.id, level.label, tuple(unmet))
+        unmet.extend(f"{level.label}: {_ref_text(r.ref)} < {r.threshold.value}{'%' if r.threshold.percent else ''}"
+                     for r in missing)
+    return LevelResult(scale.name, None, scale.below, tuple(unmet))
+
+
+def _ref_text(ref: m.ValueRef) -> str:
+    if isinstance(ref, m.TotalRef):
+        return "total"
+    if isinstance(ref, m.OutputRef):
+        return ref.name
+    return f"{'points' if isinstance(ref, m.PointsRef) else 'share'}({ref.node_id})"
+
+
+def _rank(tier: m.Tier, units: list[UnitResult]) -> list[UnitResult]:
+    for ranking in tier.rankings:
+        groups: dict[str, list[UnitResult]] = defaultdict(list)
+        for unit in units:
+            group = (unit.parent or "") if ranking.within == "district" else tier.id
+            groups[group].append(unit)
+        for group, members in groups.items():
+            keys = {u.code: _rank_key(ranking, u) for u in members}
+            distinct = sorted(set(keys.values()))
+            every = sorted(keys.values())
+            for unit in members:
+                key = keys[unit.code]
+                # shared: 1, 2, 2, 4 (units strictly ahead + 1); dense: 1, 2, 2, 3
+                ahead = bisect.bisect_left(distinct if ranking.ties == "dense" else every, key)
+                position = ahead + 1
+                value, _ = published_value(unit, ranking.by)
+                unit.ranks[ranking.name] = RankResult(ranking.name, position, len(members), group, value)
+    return units
+
+
+def _rank_key(ranking: m.Ranking, unit: UnitResult) -> tuple[tuple[int, Decimal], ...]:
+    """Smaller keys rank first; values are as published, so equal published values tie.
+    A unit without a value ranks after every unit with one, in either direction."""
+    parts = [(ranking.by, ranking.direction)] + [(t.ref, t.direction) for t in ranking.tiebreaks]
+    key = []
+    for ref, direction in parts:
+        value, _ = published_value(unit, ref)
+        if value is None:
+            key.append((1, ZERO))
+        else:
+            key.append((0, -value if direction == "descending" else value))
+    return tuple(key)

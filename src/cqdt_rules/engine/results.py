@@ -1,0 +1,223 @@
+"""Scoring results: per unit and node, with explanations, rankings and the documented export schema."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Iterator
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from cqdt_rules.engine.compiler import NodeResult, round_to
+from cqdt_rules.engine.explain import explain_unit
+from cqdt_rules.errors import UsageError, did_you_mean
+from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.units import Assessment, Pair
+
+SCHEMA = "cqdt-results/1"
+
+
+@attrs.frozen
+class LevelResult:
+    scale: str
+    id: str | None  # None: below the lowest level
+    label: str
+    unmet: tuple[str, ...] = ()  # prerequisites that kept the unit from a higher level
+
+    @property
+    def ranked(self) -> bool:
+        return self.id is not None
+
+
+@attrs.frozen
+class RankResult:
+    ranking: str
+    rank: int
+    of: int
+    group: str  # the tier id, or the district code for rankings within a district
+    value: Decimal | None
+
+
+@attrs.frozen
+class UnitResult:
+    assessment: Assessment
+    tier: m.Tier = attrs.field(eq=False, repr=False)
+    nodes: dict[str, NodeResult] = attrs.field(hash=False)
+    total: Decimal
+    outputs: dict[str, Decimal | None] = attrs.field(hash=False)
+    levels: dict[str, LevelResult] = attrs.field(hash=False)
+    ranks: dict[str, RankResult] = attrs.field(hash=False)
+
+    @property
+    def code(self) -> str:
+        return self.assessment.code
+
+    @property
+    def name(self) -> str:
+        return self.assessment.name
+
+    @property
+    def parent(self) -> str | None:
+        return self.assessment.parent
+
+    @property
+    def max(self) -> Decimal:
+        return self.tier.max
+
+    def node(self, node_id: str) -> NodeResult:
+        try:
+            return self.nodes[node_id]
+        except KeyError:
+            raise UsageError(f"no node '{node_id}' in tier '{self.tier.id}'"
+                             + (f"; {did_you_mean(node_id, self.nodes)}" if did_you_mean(node_id, self.nodes) else "")) from None
+
+    def points(self, node_id: str) -> Decimal:
+        return self.node(node_id).points
+
+    @property
+    def level(self) -> LevelResult | None:
+        """The result of the tier's first level scale (most rulesets declare one)."""
+        return next(iter(self.levels.values()), None)
+
+    def rank(self, ranking: str | None = None) -> int:
+        if ranking is None:
+            return next(iter(self.ranks.values())).rank
+        return self.ranks[ranking].rank
+
+    def explain(self) -> str:
+        return explain_unit(self)
+
+
+@attrs.frozen
+class Results:
+    ruleset: m.Ruleset = attrs.field(eq=False, repr=False)
+    units: tuple[UnitResult, ...]
+    run_at: str
+
+    def __iter__(self) -> Iterator[UnitResult]:
+        return iter(self.units)
+
+    def __len__(self) -> int:
+        return len(self.units)
+
+    def unit(self, code: str, year: int | None = None, source: str | None = None) -> UnitResult:
+        found = [u for u in self.units if u.code == code and (year is None or u.assessment.year == year)
+                 and (source is None or u.assessment.source == source)]
+        if not found:
+            raise UsageError(f"no result for unit '{code}'"
+                             + (f"; {did_you_mean(code, {u.code for u in self.units})}" if did_you_mean(code, {u.code for u in self.units}) else ""))
+        if len(found) > 1:
+            years = sorted({u.assessment.year for u in found})
+            sources = sorted({u.assessment.source for u in found})
+            raise UsageError(f"unit '{code}' has {len(found)} results (years {years}, sources {sources}): "
+                             "say which year and source (--year, --source)")
+        return found[0]
+
+    def of_year(self, year: int) -> Results:
+        """The results of one assessment year (cohorts are per year, so nothing else changes)."""
+        return attrs.evolve(self, units=tuple(u for u in self.units if u.assessment.year == year))
+
+    def tier_units(self, tier: str) -> list[UnitResult]:
+        return [u for u in self.units if u.tier.id == tier]
+
+    def ranking(self, tier: str, name: str | None = None, group: str | None = None) -> list[UnitResult]:
+        """Units of ``tier`` ordered by their position in ranking ``name`` (the tier's first by default),
+        optionally only those of one ranking group (a district code)."""
+        units = self.tier_units(tier)
+        if not units:
+            raise UsageError(f"no results for tier '{tier}'")
+        if name is None:
+            name = units[0].tier.rankings[0].name if units[0].tier.rankings else None
+            if name is None:
+                raise UsageError(f"tier '{tier}' declares no ranking")
+        chosen = [u for u in units if name in u.ranks and (group is None or u.ranks[name].group == group)]
+        return sorted(chosen, key=lambda u: (u.ranks[name].group, u.ranks[name].rank, u.code))
+
+    # ------------------------------------------------------------ export
+    def to_dict(self) -> dict[str, Any]:
+        header = self.ruleset.header
+        return {
+            "schema": SCHEMA,
+            "ruleset": {
+                "id": header.id, "title": header.title, "version": header.version, "status": header.status,
+                "content_hash": self.ruleset.content_hash, "path": self.ruleset.path,
+                "amends": list(self.ruleset.amends),
+            },
+            "run_at": self.run_at,
+            "units": [_unit_dict(u) for u in self.units],
+        }
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def to_csv(self) -> str:
+        """One row per unit: identity, total, outputs, levels, ranks, then every node's points."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        tiers = sorted({u.tier.id for u in self.units}, key=[t.id for t in self.ruleset.tiers].index)
+        outputs = _ordered_union(o.name for t in self.ruleset.tiers if t.id in tiers for o in t.outputs)
+        scales = _ordered_union(s.name for t in self.ruleset.tiers if t.id in tiers for s in t.levels)
+        rankings = _ordered_union(r.name for t in self.ruleset.tiers if t.id in tiers for r in t.rankings)
+        node_ids = _ordered_union(n.id for t in self.ruleset.tiers if t.id in tiers for n in t.walk())
+        writer.writerow(["ruleset", "ruleset_version", "ruleset_status", "ruleset_hash", "run_at", "year", "source", "tier",
+                         "code", "name", "parent",
+                         "total", "max"] + outputs + [f"level_{s}" for s in scales]
+                        + [f"rank_{r}" for r in rankings] + [f"points_{n}" for n in node_ids])
+        header = self.ruleset.header
+        for u in self.units:
+            a = u.assessment
+            row: list[Any] = [header.id, header.version or "", header.status or "", self.ruleset.content_hash, self.run_at,
+                              a.year, a.source, u.tier.id, a.code, a.name, a.parent or "", u.total, u.max]
+            row += [_plain(u.outputs.get(o)) for o in outputs]
+            row += [u.levels[s].label if s in u.levels else "" for s in scales]
+            row += [u.ranks[r].rank if r in u.ranks else "" for r in rankings]
+            row += [u.nodes[n].points if n in u.nodes else "" for n in node_ids]
+            writer.writerow(row)
+        return buffer.getvalue()
+
+
+def _ordered_union(items: Any) -> list[str]:
+    return list(dict.fromkeys(items))
+
+
+def _plain(value: Any) -> Any:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, Pair):
+        return {"a": str(value.a), "b": str(value.b)}
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _unit_dict(u: UnitResult) -> dict[str, Any]:
+    a = u.assessment
+    return {
+        "code": a.code, "name": a.name, "tier": a.tier, "parent": a.parent, "year": a.year, "source": a.source,
+        "note": a.note,
+        "total": str(u.total), "max": str(u.max),
+        "outputs": {k: _plain(v) for k, v in u.outputs.items()},
+        "levels": {k: {"id": v.id, "label": v.label, "unmet": list(v.unmet)} for k, v in u.levels.items()},
+        "ranks": {k: {"rank": v.rank, "of": v.of, "group": v.group, "value": _plain(v.value)} for k, v in u.ranks.items()},
+        "nodes": [_node_dict(u.tier.node(n.id), n) for n in u.nodes.values()],
+    }
+
+
+def _node_dict(node: m.Node, result: NodeResult) -> dict[str, Any]:
+    return {
+        "id": node.id, "title": node.title, "points": str(result.points), "max": str(result.max),
+        "share": None if result.share is None or node.share_digits is None
+        else str(_quantize(result.share, node.share_digits)),
+        "inputs": {k: _plain(v) for k, v in result.inputs},
+        "branch": result.branch, "flags": list(result.flags),
+        "provenance": None if node.provenance is None else {"status": node.provenance.status, "text": node.provenance.text},
+    }
+
+
+def _quantize(value: Decimal, digits: int) -> Decimal:
+    return round_to(value, m.Rounding(digits))

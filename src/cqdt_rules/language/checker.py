@@ -1,0 +1,439 @@
+"""Static checks on a parsed ruleset: every error and warning in one run, each with its position."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from decimal import Decimal
+
+from cqdt_rules.errors import Diagnostic, Span, did_you_mean
+from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.units import coerce_value
+
+_KINDS_FOR_RULE: dict[type, tuple[str, ...]] = {
+    m.YesRule: ("yesno",),
+    m.CategoryRule: ("category",),
+    m.RatioRule: ("pair", "percent"),
+    m.BandsRule: ("pair", "percent", "count", "number", "score"),
+    m.PerItemRule: ("count", "number"),
+    m.NormalisedRule: ("count", "number", "percent"),
+    m.DirectRule: ("score",),
+}
+_RULE_WORD = {
+    m.YesRule: "yes", m.CategoryRule: "category", m.RatioRule: "ratio", m.BandsRule: "bands",
+    m.PerItemRule: "per_item", m.NormalisedRule: "normalised", m.DirectRule: "direct",
+}
+_NON_NEGATIVE = ("pair", "percent", "count", "score")
+_INF = Decimal("Infinity")
+
+
+def check(ruleset: m.Ruleset) -> list[Diagnostic]:
+    """All problems found in ``ruleset``: errors and warnings, sorted by position."""
+    found: list[Diagnostic] = []
+    found.extend(_check_header(ruleset))
+    found.extend(_check_digits(ruleset))
+    seen_tiers: dict[str, m.Tier] = {}
+    for tier in ruleset.tiers:
+        if tier.id in seen_tiers:
+            found.append(Diagnostic(tier.span, f"tier '{tier.id}' is declared twice",
+                                    hint=f"first declared at {seen_tiers[tier.id].span}"))
+        seen_tiers[tier.id] = tier
+        found.extend(_TierChecker(ruleset, tier).run())
+    return sorted(found, key=lambda d: (d.span.path, d.span.line, d.span.column, d.message))
+
+
+def _check_digits(ruleset: m.Ruleset) -> Iterator[Diagnostic]:
+    """Every declared rounding must fit the engine's precision."""
+    header = ruleset.header
+    found: list[tuple[Span, int]] = []
+    def at(rounding: m.Rounding, fallback: Span) -> Span:
+        return fallback if rounding.span == m.NO_SPAN else rounding.span
+
+    if header.rounding is not None:
+        found.append((at(header.rounding, header.span), header.rounding.digits))
+    for tier in ruleset.tiers:
+        if tier.total_rounding is not None:
+            found.append((at(tier.total_rounding, tier.span), tier.total_rounding.digits))
+        for output in tier.outputs:
+            if output.rounding is not None:
+                found.append((at(output.rounding, output.span), output.rounding.digits))
+            found.extend((c.span, int(c.args[1].value)) for c in m.walk_expr(output.expr)
+                         if isinstance(c, m.Call) and c.function == "round" and isinstance(c.args[1], m.Number))
+        for node in tier.walk():
+            if node.rounding is not None:
+                found.append((at(node.rounding, node.span), node.rounding.digits))
+            if node.share_digits is not None:
+                found.append((node.span, node.share_digits))
+            for rule in _flat_rules(node.rule):
+                if isinstance(rule, m.FormulaRule):
+                    found.extend((c.span, int(c.args[1].value)) for c in m.walk_expr(rule.expr)
+                                 if isinstance(c, m.Call) and c.function == "round" and isinstance(c.args[1], m.Number))
+    for span, digits in found:
+        if digits > m.MAX_DIGITS:
+            yield Diagnostic(span, f"rounding to {digits} decimals is more than the engine keeps ({m.MAX_DIGITS})",
+                             hint=f"round to at most {m.MAX_DIGITS} decimals")
+
+
+def _check_header(ruleset: m.Ruleset) -> Iterator[Diagnostic]:
+    header = ruleset.header
+    if header.years is None:
+        yield Diagnostic(header.span, "the ruleset declares no assessment years", "warning",
+                         hint="add e.g. 'years 2020..2022' so a year can pick its ruleset")
+    elif header.years[1] is not None and header.years[1] < header.years[0]:
+        yield Diagnostic(header.span, f"assessment years {header.years[0]}..{header.years[1]} run backwards")
+    uses_ratio = any(_needs_zero_rule(r, {i.name: i.kind for i in t.indicators})
+                     for t in ruleset.tiers for n in t.walk() for r in _flat_rules(n.rule))
+    if uses_ratio and header.on_zero_denominator is None:
+        yield Diagnostic(header.span, "ratio rules or bands on pairs are used but the header does not say what b = 0 gives",
+                         hint="add 'on_zero_denominator 0' (or 'full') to the ruleset header")
+    uses_evidence = any(ind.evidence_required for t in ruleset.tiers for ind in t.indicators)
+    if uses_evidence and header.on_missing_evidence is None:
+        yield Diagnostic(header.span, "inputs require evidence but the header does not say what missing evidence does",
+                         hint="add 'on_missing_evidence zero' (the criterion scores 0, shown) or 'on_missing_evidence error'")
+
+
+def _needs_zero_rule(rule: m.Rule, kinds: dict[str, str]) -> bool:
+    if isinstance(rule, m.RatioRule):
+        return rule.on_zero is None
+    return isinstance(rule, m.BandsRule) and kinds.get(rule.indicator) == "pair"
+
+
+def _flat_rules(rule: m.Rule | None) -> list[m.Rule]:
+    if rule is None:
+        return []
+    if isinstance(rule, m.BestOfRule):
+        return [rule] + [r for alt in rule.alternatives for r in _flat_rules(alt)]
+    return [rule]
+
+
+class _TierChecker:
+    def __init__(self, ruleset: m.Ruleset, tier: m.Tier):
+        self.ruleset = ruleset
+        self.tier = tier
+        self.nodes: dict[str, m.Node] = {}
+        self.indicators: dict[str, m.Indicator] = {}
+        self.found: list[Diagnostic] = []
+
+    def error(self, span: Span, message: str, hint: str | None = None) -> None:
+        self.found.append(Diagnostic(span, message, hint=hint))
+
+    def warn(self, span: Span, message: str, hint: str | None = None) -> None:
+        self.found.append(Diagnostic(span, message, "warning", hint=hint))
+
+    def run(self) -> list[Diagnostic]:
+        self._collect_names()
+        self._check_sums()
+        read: set[str] = set()
+        for node in self.tier.walk():
+            self._check_node(node, read)
+        for output in self.tier.outputs:
+            self._check_expr(output.expr, None, read, allow_indicators=True)
+        for ind in self.indicators.values():
+            if ind.name not in read:
+                self.warn(ind.span, f"indicator '{ind.name}' is declared but no rule reads it",
+                          hint="use it in a rule or an output, or remove it")
+        self._check_levels()
+        self._check_rankings()
+        self._check_cycles()
+        return self.found
+
+    # ------------------------------------------------------------ names and sums
+    def _collect_names(self) -> None:
+        for node in self.tier.walk():
+            if node.id in self.nodes:
+                self.error(node.span, f"duplicate id '{node.id}' in tier '{self.tier.id}'",
+                           hint=f"first used at {self.nodes[node.id].span}")
+            else:
+                self.nodes[node.id] = node
+            for ind in node.inputs:
+                if ind.name in self.indicators:
+                    self.error(ind.span, f"indicator '{ind.name}' is declared twice in tier '{self.tier.id}'",
+                               hint=f"first declared at {self.indicators[ind.name].span}; declare it once and read it from any criterion")
+                else:
+                    self.indicators[ind.name] = ind
+        for kind, items in (("levels", self.tier.levels), ("ranking", self.tier.rankings), ("output", self.tier.outputs)):
+            names: set[str] = set()
+            for item in items:
+                if item.name in names:
+                    self.error(item.span, f"{kind} '{item.name}' is declared twice in tier '{self.tier.id}'")
+                names.add(item.name)
+
+    def _check_sums(self) -> None:
+        top = sum((n.max for n in self.tier.nodes), Decimal(0))
+        if top != self.tier.max:
+            self.error(self.tier.span, f"tier '{self.tier.id}' has max {self.tier.max} but its top nodes add up to {top}",
+                       hint="make the maxima agree")
+        for node in self.tier.walk():
+            if node.max < 0:
+                self.error(node.span, f"{node.id} has a negative maximum")
+            if not node.is_group:
+                continue
+            if not node.children:
+                self.error(node.span, f"group {node.id} has no criteria", hint="add criteria, or make it a criterion with a rule")
+                continue
+            total = sum((c.max for c in node.children), Decimal(0))
+            if node.capped:
+                if total < node.max:
+                    self.error(node.span, f"{node.id} is 'capped' at {node.max} but its children add up to only {total}")
+            elif total != node.max:
+                self.error(node.span, f"{node.id} has max {node.max} but its children add up to {total}",
+                           hint=f"change the maximum to {total}, fix a child's maximum, or write 'max {node.max} capped' "
+                                "if the children may exceed it")
+
+    # ------------------------------------------------------------ nodes and rules
+    def _check_node(self, node: m.Node, read: set[str]) -> None:
+        if node.provenance is None:
+            self.warn(node.span, f"{node.id} has no provenance",
+                      hint='add e.g. provenance reconstructed "..." or provenance official "Phụ lục ..., mục ..."')
+        for ind in node.inputs:
+            self._check_indicator(ind)
+        if node.rule is not None:
+            self._check_rule(node.rule, node, read)
+
+    def _check_indicator(self, ind: m.Indicator) -> None:
+        if ind.range is not None and ind.range[0] > ind.range[1]:
+            self.error(ind.span, f"range {ind.range[0]}..{ind.range[1]} of '{ind.name}' is empty")
+        if ind.a_may_exceed_b and ind.kind != "pair":
+            self.error(ind.span, f"'a_may_exceed_b' applies to pairs only, '{ind.name}' is {ind.kind}")
+        if ind.default is not None:
+            problems: list[str] = []
+            coerce_value(ind, ind.default, {}, lambda message, hint=None: problems.append(message))
+            if problems:
+                self.error(ind.span, f"default of '{ind.name}': {problems[0]}")
+            elif ind.audit_only:
+                self.warn(ind.span, f"'{ind.name}' is audit-only and has a default: the default is used when the audit team leaves it empty")
+
+    def _indicator(self, name: str, span: Span) -> m.Indicator | None:
+        ind = self.indicators.get(name)
+        if ind is None:
+            self.error(span, f"unknown indicator '{name}'",
+                       hint=did_you_mean(name, self.indicators) or "declare it with 'input NAME TYPE \"label\"' in a criterion")
+        return ind
+
+    def _check_points(self, points: m.PointsSpec | None, node: m.Node, span: Span, what: str) -> None:
+        if isinstance(points, Decimal) and (points > node.max or points < 0):
+            self.error(span, f"{what} gives {points} points, outside 0..{node.max} (the maximum of {node.id})")
+
+    def _check_rule(self, rule: m.Rule, node: m.Node, read: set[str]) -> None:
+        if isinstance(rule, m.BestOfRule):
+            for alternative in rule.alternatives:
+                self._check_rule(alternative, node, read)
+            return
+        if isinstance(rule, m.InformationalRule):
+            if node.max != 0:
+                self.error(rule.span, f"{node.id} is informational (scored 0) but declares max {node.max}",
+                           hint="write 'max 0' for an informational criterion")
+            read.update(i.name for i in node.inputs)
+            return
+        if isinstance(rule, m.FormulaRule):
+            self._check_expr(rule.expr, node, read, allow_indicators=True)
+            return
+        ind = self._indicator(rule.indicator, rule.span)
+        read.add(rule.indicator)
+        if ind is None:
+            return
+        allowed = _KINDS_FOR_RULE[type(rule)]
+        if ind.kind not in allowed:
+            self.error(rule.span, f"'{_RULE_WORD[type(rule)]}' cannot read '{ind.name}', which is {ind.kind}",
+                       hint=f"'{_RULE_WORD[type(rule)]}' reads {' or '.join(allowed)} indicators")
+            return
+        if isinstance(rule, m.CategoryRule):
+            self._check_category(rule, ind, node)
+        elif isinstance(rule, m.RatioRule):
+            self._check_points(rule.on_zero, node, rule.span, "on_zero_denominator")
+        elif isinstance(rule, m.BandsRule):
+            self._check_bands(rule, ind, node)
+        elif isinstance(rule, m.PerItemRule) and rule.each <= 0:
+            self.error(rule.span, "'each' must be more than 0 points")
+
+    def _check_category(self, rule: m.CategoryRule, ind: m.Indicator, node: m.Node) -> None:
+        names = [c.name for c in ind.categories]
+        given: set[str] = set()
+        for arm in rule.arms:
+            if arm.value not in names:
+                self.error(arm.span, f"'{arm.value}' is not a category of '{ind.name}'",
+                           hint=did_you_mean(arm.value, names) or f"categories: {', '.join(names)}")
+            if arm.value in given:
+                self.error(arm.span, f"category '{arm.value}' is given points twice")
+            given.add(arm.value)
+            self._check_points(arm.points, node, arm.span, f"category '{arm.value}'")
+        missing = [n for n in names if n not in given]
+        if missing and rule.otherwise is None:
+            self.error(rule.span, f"categories without points: {', '.join(missing)}",
+                       hint="give each its points, or add 'else -> 0'")
+        self._check_points(rule.otherwise, node, rule.span, "else")
+
+    def _check_bands(self, rule: m.BandsRule, ind: m.Indicator, node: m.Node) -> None:
+        percent_kind = ind.kind in ("pair", "percent")
+        for band in rule.bands:
+            if band.threshold.percent != percent_kind:
+                if percent_kind:
+                    self.error(band.span, f"'{ind.name}' is a {ind.kind}: write the threshold as a percentage",
+                               hint=f"e.g. '{band.comparator} {band.threshold.value}%'")
+                else:
+                    self.error(band.span, f"'{ind.name}' is a {ind.kind}, not a percentage: drop the '%'")
+            self._check_points(band.points, node, band.span, "band")
+        self._check_points(rule.otherwise, node, rule.span, "else")
+        earlier: list[m.Band] = []
+        for band in rule.bands:
+            if _covered(band, earlier):
+                self.error(band.span, f"band '{band.comparator} {_threshold_text(band.threshold)}' can never apply: "
+                                      "earlier bands already take every value it matches",
+                           hint="order bands from the highest threshold down")
+            elif not _reachable_in_range(band, ind):
+                self.warn(band.span, f"no value of '{ind.name}' in its range can reach band "
+                                     f"'{band.comparator} {_threshold_text(band.threshold)}'")
+            earlier.append(band)
+        if rule.otherwise is None:
+            low = Decimal(0) if ind.kind in _NON_NEGATIVE else (ind.range[0] if ind.range else -_INF)
+            if ind.range is not None:
+                low = max(low, ind.range[0])
+            gap = _first_gap(rule.bands, low, integral=ind.kind == "count")
+            if gap is not None:
+                self.error(rule.span, f"values of '{ind.name}' {gap} fall in no band",
+                           hint="add 'else -> 0' (or the points those values get)")
+
+    def _check_expr(self, expr: m.Expr, node: m.Node | None, read: set[str], allow_indicators: bool) -> None:
+        for sub in m.walk_expr(expr):
+            if isinstance(sub, m.IndicatorRef):
+                ind = self._indicator(sub.name, sub.span)
+                read.add(sub.name)
+                if ind is not None and sub.part is not None and ind.kind != "pair":
+                    self.error(sub.span, f"'{sub.name}.{sub.part}': '{sub.name}' is {ind.kind}, not a pair")
+                if ind is not None and ind.kind == "category":
+                    self.error(sub.span, f"'{sub.name}' is a category and has no number to compute with",
+                               hint=f"score it with 'category {sub.name} {{ ... }}' in its own criterion and use points(ID)")
+            elif isinstance(sub, (m.PointsRef, m.ShareRef)):
+                self._node_ref(sub.node_id, sub.span)
+            elif isinstance(sub, m.FullRef) and node is None:
+                self.error(sub.span, "'full' means the criterion's maximum and is only allowed in a criterion's formula")
+            elif isinstance(sub, m.TotalRef) and node is not None:
+                self.error(sub.span, "a criterion cannot read the total it is part of")
+
+    def _node_ref(self, node_id: str, span: Span) -> m.Node | None:
+        node = self.nodes.get(node_id)
+        if node is None:
+            self.error(span, f"unknown node '{node_id}' in tier '{self.tier.id}'", hint=did_you_mean(node_id, self.nodes))
+        return node
+
+    def _value_ref(self, ref: m.ValueRef) -> None:
+        if isinstance(ref, (m.PointsRef, m.ShareRef)):
+            self._node_ref(ref.node_id, ref.span)
+        elif isinstance(ref, m.OutputRef):
+            names = [o.name for o in self.tier.outputs]
+            if ref.name not in names:
+                self.error(ref.span, f"unknown output '{ref.name}' in tier '{self.tier.id}'",
+                           hint=did_you_mean(ref.name, names + ["total"]) or "declare it with 'output NAME \"label\" = ...'")
+
+    # ------------------------------------------------------------ levels, rankings, cycles
+    def _check_levels(self) -> None:
+        for scale in self.tier.levels:
+            self._value_ref(scale.on)
+            previous: m.Level | None = None
+            for level in scale.levels:
+                if level.threshold.percent and level.threshold.value > 100:
+                    self.error(level.span, f"cut-off {level.threshold.value}% of level '{level.label}' is above 100%")
+                if previous is not None and not _threshold_value(level.threshold) < _threshold_value(previous.threshold):
+                    self.error(level.span, f"cut-offs out of order: '{level.label}' must be below '{previous.label}'",
+                               hint="list levels from the highest cut-off down")
+                if previous is not None and level.threshold.percent != previous.threshold.percent:
+                    self.error(level.span, "mix of percentage and point cut-offs in one scale")
+                for requirement in level.requires:
+                    self._value_ref(requirement.ref)
+                previous = level
+
+    def _check_rankings(self) -> None:
+        for ranking in self.tier.rankings:
+            self._value_ref(ranking.by)
+            for tiebreak in ranking.tiebreaks:
+                self._value_ref(tiebreak.ref)
+
+    def _check_cycles(self) -> None:
+        graph: dict[str, list[str]] = {}
+        for node in self.tier.walk():
+            edges = [c.id for c in node.children]
+            for rule in _flat_rules(node.rule):
+                if isinstance(rule, m.FormulaRule):
+                    edges.extend(s.node_id for s in m.walk_expr(rule.expr) if isinstance(s, (m.PointsRef, m.ShareRef)))
+            graph[node.id] = edges
+        state: dict[str, int] = {}
+
+        def visit(node_id: str, path: list[str]) -> None:
+            state[node_id] = 1
+            for target in graph.get(node_id, []):
+                if state.get(target) == 1:
+                    cycle = path[path.index(target):] + [target] if target in path else [node_id, target]
+                    self.error(self.nodes[node_id].span, "reference cycle: " + " → ".join(cycle),
+                               hint="a formula cannot depend on its own points or on a group containing it")
+                elif target in graph and state.get(target) is None:
+                    visit(target, path + [target])
+            state[node_id] = 2
+
+        for node_id in graph:
+            if state.get(node_id) is None:
+                visit(node_id, [node_id])
+
+
+def _threshold_text(threshold: m.Threshold) -> str:
+    return f"{threshold.value}{'%' if threshold.percent else ''}"
+
+
+def _threshold_value(threshold: m.Threshold) -> Decimal:
+    return threshold.value
+
+
+def _matches(band: m.Band, x: Decimal) -> bool:
+    t = band.threshold.value
+    return x >= t if band.comparator == ">=" else x > t if band.comparator == ">" else x == t
+
+
+def _covered(band: m.Band, earlier: list[m.Band]) -> bool:
+    """True when every value the band matches is already matched by an earlier band."""
+    t = band.threshold.value
+    if band.comparator == "=":
+        return any(_matches(e, t) for e in earlier)
+    rays = [e for e in earlier if e.comparator != "="]
+    for ray in rays:
+        start = ray.threshold.value
+        if start < t or (start == t and (ray.comparator == ">=" or band.comparator == ">")):
+            return True
+        if start == t and band.comparator == ">=" and any(e.comparator == "=" and e.threshold.value == t for e in earlier):
+            return True
+    return False
+
+
+def _reachable_in_range(band: m.Band, ind: m.Indicator) -> bool:
+    high = ind.range[1] if ind.range else (Decimal(100) if ind.kind in ("percent", "pair") and not ind.a_may_exceed_b else _INF)
+    low = ind.range[0] if ind.range else (Decimal(0) if ind.kind in _NON_NEGATIVE else -_INF)
+    t = band.threshold.value
+    if band.comparator == "=":
+        return low <= t <= high
+    if band.comparator == ">":
+        return t < high
+    return t <= high
+
+
+def _first_gap(bands: tuple[m.Band, ...], low: Decimal, integral: bool) -> str | None:
+    """Describe values at or above ``low`` that no band matches, or None when all are covered."""
+    if not bands:
+        return "of any size"
+    rays = [b.threshold.value for b in bands if b.comparator != "="]
+    if not rays:
+        return f"above {max(b.threshold.value for b in bands)}"
+    lowest_ray = min(rays)
+    if low == -_INF:
+        return f"below {lowest_ray}"
+    if integral:
+        start = low.to_integral_value(rounding="ROUND_CEILING")
+        stop = min(lowest_ray, start + 10_000)
+        candidates = [start + k for k in range(int(stop - start) + 1)]
+    else:
+        points = sorted({low} | {b.threshold.value for b in bands if b.threshold.value >= low})
+        candidates = sorted(points + [(x + y) / 2 for x, y in zip(points, points[1:])])
+    for x in candidates:
+        if not any(_matches(b, x) for b in bands):
+            if integral or x in {b.threshold.value for b in bands} or x == low:
+                return f"equal to {x}"
+            below = max(p for p in candidates if p < x)
+            above = min(p for p in candidates if p > x)
+            return f"between {below} and {above}"
+    return None

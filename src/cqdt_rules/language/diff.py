@@ -1,0 +1,465 @@
+"""What changed between two rulesets, node by node: what an official reads to see what an amending
+decision changed (``cqdt diff OLD NEW``).
+
+Nodes are matched by id within a tier, indicators by name, levels, rankings and outputs by name. A
+change to a level scale, ranking or output that is the same in every tier is listed once, under
+"every tier".
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+
+from cqdt_rules.language.formatter import (
+    band_text,
+    input_text,
+    level_text,
+    levels_lines,
+    literal_text,
+    number_text,
+    output_text,
+    points_text,
+    provenance_text,
+    quote,
+    ranking_text,
+    ref_text,
+    rounding_text,
+    rule_text,
+    years_text,
+)
+from cqdt_rules.model import ruleset as m
+
+EVERY_TIER = "every tier"
+_MARK = {"changed": "~", "added": "+", "removed": "-", "moved": ">"}
+
+
+@attrs.frozen
+class Change:
+    """One difference. ``section`` is "header", a tier id or "every tier"; ``subject`` what in it
+    changed ("" for the section itself, a node id, "levels muc_do", "ranking khoi", "output dti");
+    ``field`` which property ("" when the whole subject was added or removed)."""
+
+    kind: str  # changed, added, removed, moved
+    section: str
+    subject: str
+    field: str
+    old: str | None
+    new: str | None
+    label: str = ""  # how the subject is named to a reader, e.g. 'A1.1 "Tỷ lệ ..."'
+
+    def to_dict(self) -> dict[str, Any]:
+        return attrs.asdict(self)
+
+
+def diff_rulesets(old: m.Ruleset, new: m.Ruleset) -> tuple[Change, ...]:
+    """Every difference between ``old`` and ``new``: header, tiers, nodes, indicators, rules,
+    levels, rankings and outputs."""
+    found: list[Change] = list(_header_changes(old.header, new.header))
+    old_tiers = {t.id: t for t in old.tiers}
+    new_tiers = {t.id: t for t in new.tiers}
+    per_tier: dict[str, list[Change]] = {}
+    for tier_id in _union([t.id for t in old.tiers], [t.id for t in new.tiers]):
+        before, after = old_tiers.get(tier_id), new_tiers.get(tier_id)
+        if before is None or after is None:
+            tier = after or before
+            assert tier is not None
+            kind = "added" if before is None else "removed"
+            text = f"{quote(tier.title)}, max {number_text(tier.max)}, {len(tier.walk())} nodes"
+            found.append(Change(kind, tier_id, "", "", None if before is None else text, text if before is None else None,
+                                f"tier {tier_id}"))
+            continue
+        per_tier[tier_id] = list(_tier_changes(before, after))
+    found.extend(_collapse_shared(per_tier))
+    return tuple(found)
+
+
+# ---------------------------------------------------------------- header
+_HEADER_FIELDS = ("id", "title", "title_en", "legal_source", "version", "status", "issued", "effective", "years",
+                  "note", "rounding", "on_zero_denominator", "on_missing_evidence")
+
+
+def _header_changes(old: m.Header, new: m.Header) -> Iterator[Change]:
+    for field in _HEADER_FIELDS:
+        before, after = getattr(old, field), getattr(new, field)
+        if before != after:
+            yield Change("changed", "header", "", field, _value(before, field), _value(after, field), "header")
+
+
+def _value(value: object, field: str = "") -> str:
+    if value is None:
+        return "none"
+    if field == "years":
+        return years_text(value)  # type: ignore[arg-type]
+    if field in ("on_zero_denominator",):
+        return points_text(value)  # type: ignore[arg-type]
+    if isinstance(value, m.Rounding):
+        return rounding_text(value)
+    if isinstance(value, m.Provenance):
+        return provenance_text(value).removeprefix("provenance ")
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str) and field not in ("id", "status", "on_missing_evidence", "kind"):
+        return quote(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return number_text(value)
+    return str(value)
+
+
+# ---------------------------------------------------------------- tiers and nodes
+def _tier_changes(old: m.Tier, new: m.Tier) -> Iterator[Change]:
+    label = f"tier {new.id} {quote(new.title)}"
+    for field in ("title", "title_en", "max", "total_rounding"):
+        before, after = getattr(old, field), getattr(new, field)
+        if before != after:
+            yield Change("changed", new.id, "", field, _value(before, field), _value(after, field), label)
+    yield from _node_changes(old, new)
+    yield from _declaration_changes(new.id, "levels", old.levels, new.levels, _levels_changes)
+    yield from _declaration_changes(new.id, "ranking", old.rankings, new.rankings, _whole(ranking_text))
+    yield from _declaration_changes(new.id, "output", old.outputs, new.outputs, _whole(output_text))
+
+
+def _node_changes(old: m.Tier, new: m.Tier) -> Iterator[Change]:
+    old_nodes = {n.id: n for n in old.walk()}
+    new_nodes = {n.id: n for n in new.walk()}
+    old_parents, new_parents = _parents(old), _parents(new)
+    for node_id in _reading_order([n.id for n in old.walk()], [n.id for n in new.walk()]):
+        before, after = old_nodes.get(node_id), new_nodes.get(node_id)
+        if after is None:
+            assert before is not None
+            yield Change("removed", old.id, node_id, "", _node_summary(before) + f", {_parent_text(old_parents[node_id])}",
+                         None, _node_label(before))
+            continue
+        label = _node_label(after)
+        if before is None:
+            yield Change("added", new.id, node_id, "", None, _node_summary(after) + _placement(new, node_id, new_parents),
+                         label)
+            continue
+        if old_parents[node_id] != new_parents[node_id]:
+            yield Change("moved", new.id, node_id, "parent", _parent_text(old_parents[node_id]),
+                         _parent_text(new_parents[node_id]), label)
+        yield from _same_node_changes(new.id, before, after, label)
+
+
+def _same_node_changes(tier_id: str, old: m.Node, new: m.Node, label: str) -> Iterator[Change]:
+    def changed(field: str, before: object, after: object) -> Change:
+        return Change("changed", tier_id, new.id, field, _value(before, field), _value(after, field), label)
+
+    if old.is_group != new.is_group:
+        yield changed("kind", "group" if old.is_group else "criterion", "group" if new.is_group else "criterion")
+    for field in ("title", "title_en", "max", "capped"):
+        if getattr(old, field) != getattr(new, field):
+            yield changed(field, getattr(old, field), getattr(new, field))
+    yield from _input_changes(tier_id, old, new, label)
+    if old.rule != new.rule:
+        yield from _rule_changes(tier_id, new.id, old.rule, new.rule, label)
+    for field, name in (("provenance", "provenance"), ("rounding", "round"), ("share_digits", "share"), ("note", "note")):
+        if getattr(old, field) != getattr(new, field):
+            yield changed(name, getattr(old, field), getattr(new, field))
+
+
+_INDICATOR_FIELDS = ("kind", "label", "unit", "range", "categories", "a_may_exceed_b", "evidence", "audit_only", "default")
+
+
+def _input_changes(tier_id: str, old: m.Node, new: m.Node, label: str) -> Iterator[Change]:
+    before = {i.name: i for i in old.inputs}
+    after = {i.name: i for i in new.inputs}
+    for name in _union(list(before), list(after)):
+        b, a = before.get(name), after.get(name)
+        if b is None or a is None:
+            kind = "added" if b is None else "removed"
+            yield Change(kind, tier_id, new.id, f"input {name}", None if b is None else _input_body(b),
+                         None if a is None else _input_body(a), label)
+            continue
+        for field in _INDICATOR_FIELDS:
+            if getattr(b, field) != getattr(a, field):
+                yield Change("changed", tier_id, new.id, f"input {name} {field}", _indicator_value(b, field),
+                             _indicator_value(a, field), label)
+
+
+def _input_body(ind: m.Indicator) -> str:
+    return input_text(ind).removeprefix(f"input {ind.name} ")
+
+
+def _indicator_value(ind: m.Indicator, field: str) -> str:
+    value = getattr(ind, field)
+    if field == "range" and value is not None:
+        return f"{number_text(value[0])}..{number_text(value[1])}"
+    if field == "categories":
+        return ", ".join(c.name + (f" {quote(c.label)}" if c.label else "") for c in value) or "none"
+    if field == "kind":
+        return str(value)
+    if field == "default" and value is not None:
+        return literal_text(value)
+    return _value(value, field)
+
+
+def _rule_changes(tier_id: str, node_id: str, old: m.Rule | None, new: m.Rule | None, label: str) -> Iterator[Change]:
+    def change(field: str, before: str, after: str) -> Change:
+        return Change("changed", tier_id, node_id, field, before, after, label)
+
+    if old is None or new is None:
+        yield change("rule", rule_text(old) if old else "none (a group)", rule_text(new) if new else "none (a group)")
+        return
+    if isinstance(old, m.BandsRule) and isinstance(new, m.BandsRule) and old.indicator == new.indicator \
+            and len(old.bands) == len(new.bands):
+        for index, (b, a) in enumerate(zip(old.bands, new.bands), start=1):
+            if b != a:
+                yield change(f"bands {new.indicator}, band {index}", band_text(b), band_text(a))
+        if old.otherwise != new.otherwise:
+            yield change(f"bands {new.indicator}, else", _else_text(old.otherwise), _else_text(new.otherwise))
+        return
+    if isinstance(old, m.CategoryRule) and isinstance(new, m.CategoryRule) and old.indicator == new.indicator:
+        before = {arm.value: arm.points for arm in old.arms}
+        after = {arm.value: arm.points for arm in new.arms}
+        for value in _union(list(before), list(after)):
+            if before.get(value) != after.get(value):
+                yield change(f"category {new.indicator}, {value}", _arm_text(before.get(value)), _arm_text(after.get(value)))
+        if old.otherwise != new.otherwise:
+            yield change(f"category {new.indicator}, else", _else_text(old.otherwise), _else_text(new.otherwise))
+        return
+    yield change("rule", rule_text(old), rule_text(new))
+
+
+def _arm_text(points: m.PointsSpec | None) -> str:
+    return "none" if points is None else f"-> {points_text(points)}"
+
+
+def _else_text(points: m.PointsSpec | None) -> str:
+    return "none" if points is None else f"else -> {points_text(points)}"
+
+
+def _node_label(node: m.Node) -> str:
+    return f"{node.id} {quote(node.title)}"
+
+
+def _node_summary(node: m.Node) -> str:
+    word = "group" if node.is_group else "criterion"
+    text = f"{word}, max {number_text(node.max)}"
+    if node.rule is not None:
+        text += f", {rule_text(node.rule)}"
+    elif node.children:
+        text += f", {len(node.children)} items"
+    return text
+
+
+def _parents(tier: m.Tier) -> dict[str, str | None]:
+    found: dict[str, str | None] = {}
+
+    def visit(nodes: Sequence[m.Node], parent: str | None) -> None:
+        for node in nodes:
+            found[node.id] = parent
+            visit(node.children, node.id)
+
+    visit(tier.nodes, None)
+    return found
+
+
+def _parent_text(parent: str | None) -> str:
+    return "top of the tier" if parent is None else f"under {parent}"
+
+
+def _placement(tier: m.Tier, node_id: str, parents: dict[str, str | None]) -> str:
+    parent = parents[node_id]
+    siblings = [n.id for n in (tier.node(parent).children if parent else tier.nodes)]
+    index = siblings.index(node_id)
+    where = f", {_parent_text(parent)}"
+    if index > 0:
+        where += f" after {siblings[index - 1]}"
+    elif len(siblings) > 1:
+        where += f" before {siblings[1]}"
+    return where
+
+
+def _reading_order(old_ids: list[str], new_ids: list[str]) -> list[str]:
+    """The new tree's order, with each removed node just after the node that preceded it before."""
+    order = list(new_ids)
+    present = set(new_ids)
+    for index, node_id in enumerate(old_ids):
+        if node_id in present:
+            continue
+        anchor = next((old_ids[j] for j in range(index - 1, -1, -1) if old_ids[j] in order), None)
+        order.insert(order.index(anchor) + 1 if anchor is not None else 0, node_id)
+    return order
+
+
+# ---------------------------------------------------------------- levels, rankings, outputs
+Named = Any  # LevelScale | Ranking | Output
+
+
+def _declaration_changes(tier_id: str, word: str, old: Sequence[Named], new: Sequence[Named],
+                         compare: Callable[[str, str, Named, Named], Iterator[Change]]) -> Iterator[Change]:
+    before = {x.name: x for x in old}
+    after = {x.name: x for x in new}
+    for name in _union(list(before), list(after)):
+        b, a = before.get(name), after.get(name)
+        subject = f"{word} {name}"
+        if b is None or a is None:
+            kind = "added" if b is None else "removed"
+            yield Change(kind, tier_id, subject, "", None if b is None else _declaration_text(b),
+                         None if a is None else _declaration_text(a), subject)
+        elif b != a:
+            yield from compare(tier_id, subject, b, a)
+
+
+def _declaration_text(item: Named) -> str:
+    if isinstance(item, m.LevelScale):
+        return " ".join(levels_lines(item))
+    if isinstance(item, m.Ranking):
+        return ranking_text(item)
+    return output_text(item)
+
+
+def _whole(text: Callable[[Any], str]) -> Callable[[str, str, Named, Named], Iterator[Change]]:
+    def compare(tier_id: str, subject: str, old: Named, new: Named) -> Iterator[Change]:
+        yield Change("changed", tier_id, subject, "declaration", text(old), text(new), subject)
+
+    return compare
+
+
+def _levels_changes(tier_id: str, subject: str, old: m.LevelScale, new: m.LevelScale) -> Iterator[Change]:
+    label = f"{subject} {quote(new.label)}"
+
+    def change(kind: str, field: str, before: str | None, after: str | None) -> Change:
+        return Change(kind, tier_id, subject, field, before, after, label)
+
+    if old.label != new.label:
+        yield change("changed", "label", quote(old.label), quote(new.label))
+    if old.on != new.on:
+        yield change("changed", "on", ref_text(old.on), ref_text(new.on))
+    before = {lv.id: lv for lv in old.levels}
+    after = {lv.id: lv for lv in new.levels}
+    for level_id in _union(list(before), list(after)):
+        b, a = before.get(level_id), after.get(level_id)
+        if b is None or a is None:
+            kind = "added" if b is None else "removed"
+            yield change(kind, f"level {level_id}", None if b is None else level_text(b), None if a is None else level_text(a))
+            continue
+        if b.threshold != a.threshold:
+            yield change("changed", f"level {level_id} cut-off", f">= {_threshold(b)}", f">= {_threshold(a)}")
+        if b.label != a.label:
+            yield change("changed", f"level {level_id} label", quote(b.label), quote(a.label))
+        if b.requires != a.requires:
+            yield change("changed", f"level {level_id} requires", _requires(b), _requires(a))
+    if old.below != new.below:
+        yield change("changed", "below", quote(old.below), quote(new.below))
+
+
+def _threshold(level: m.Level) -> str:
+    return number_text(level.threshold.value) + ("%" if level.threshold.percent else "")
+
+
+def _requires(level: m.Level) -> str:
+    text = level_text(level)
+    return text.split(" requires ", 1)[1] if " requires " in text else "nothing"
+
+
+def _collapse_shared(per_tier: dict[str, list[Change]]) -> list[Change]:
+    """List a level, ranking or output change made in every tier once, under "every tier"."""
+    if len(per_tier) < 2:
+        return [c for changes in per_tier.values() for c in changes]
+
+    def key(c: Change) -> tuple[Any, ...]:
+        return (c.kind, c.subject, c.field, c.old, c.new, c.label)
+
+    declarations = [[c for c in changes if _is_declaration(c)] for changes in per_tier.values()]
+    common = [key(c) for c in declarations[0] if all(key(c) in {key(x) for x in other} for other in declarations[1:])]
+    shared = [attrs.evolve(c, section=EVERY_TIER) for c in declarations[0] if key(c) in common]
+    rest = [c for changes in per_tier.values() for c in changes if not (_is_declaration(c) and key(c) in common)]
+    return shared + rest
+
+
+def _is_declaration(change: Change) -> bool:
+    return change.subject.split(" ", 1)[0] in ("levels", "ranking", "output")
+
+
+def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys([*first, *second]))
+
+
+# ---------------------------------------------------------------- rendering
+def render_diff(changes: Sequence[Change], old: m.Ruleset, new: m.Ruleset) -> str:
+    """The changes as text, grouped by section and subject, with a count at the end."""
+    lines = [f"{_ruleset_name(old)} → {_ruleset_name(new)}"]
+    if not changes:
+        lines.append("no differences")
+        return "\n".join(lines) + "\n"
+    section = subject = None
+    tier_titles = {t.id: t.title for t in (*old.tiers, *new.tiers)}
+    for change in changes:
+        if change.section != section:
+            section, subject = change.section, None
+            lines.append("")
+            if section == "header":
+                lines.append("Header")
+            elif section == EVERY_TIER:
+                lines.append("Every tier")
+            else:
+                lines.append(f"Tier {section} {quote(tier_titles.get(section, ''))}")
+        if change.field == "" or change.kind in ("added", "removed") and not change.field.startswith(("input ", "level ")):
+            lines.append(f"  {_MARK[change.kind]} {change.label}: {_whole_text(change)}")
+            subject = None
+            continue
+        if change.subject != subject or change.subject == "":
+            subject = change.subject
+            if change.subject:
+                lines.append(f"  ~ {change.label}")
+        indent = "      " if change.subject else "  ~ "
+        lines.append(f"{indent}{_field_text(change)}")
+    lines.append("")
+    lines.append(summarise(changes))
+    return "\n".join(lines) + "\n"
+
+
+def _ruleset_name(ruleset: m.Ruleset) -> str:
+    version = f" (version {ruleset.header.version})" if ruleset.header.version else ""
+    return f"{ruleset.id}{version}"
+
+
+def _whole_text(change: Change) -> str:
+    if change.kind == "added":
+        return f"added ({change.new})"
+    return f"removed (was {change.old})"
+
+
+def _field_text(change: Change) -> str:
+    if change.kind == "added":
+        return f"{change.field}: added: {change.new}"
+    if change.kind == "removed":
+        return f"{change.field}: removed (was {change.old})"
+    if change.kind == "moved":
+        return f"moved: {change.old} → {change.new}"
+    if "->" in f"{change.old}{change.new}":  # rule text has arrows of its own
+        return f"{change.field}: was {change.old}; now {change.new}"
+    return f"{change.field}: {change.old} → {change.new}"
+
+
+def summarise(changes: Sequence[Change]) -> str:
+    """``3 nodes changed, 1 added, 1 removed; ...``: the size of a diff in one line."""
+    nodes: dict[str, set[tuple[str, str]]] = {"changed": set(), "added": set(), "removed": set(), "moved": set()}
+    other = 0
+    for c in changes:
+        if c.section not in ("header", EVERY_TIER) and c.subject and not _is_declaration(c):
+            kind = c.kind if c.kind == "moved" or not c.field else "changed"
+            nodes[kind].add((c.section, c.subject))
+        else:
+            other += 1
+    parts = [f"{len(nodes['changed'])} node(s) changed", f"{len(nodes['added'])} added", f"{len(nodes['removed'])} removed"]
+    if nodes["moved"]:
+        parts.append(f"{len(nodes['moved'])} moved")
+    return ", ".join(parts) + f"; {other} other change(s) (header, tiers, levels, rankings, outputs)"
+
+
+def diff_json(changes: Sequence[Change], old: m.Ruleset, new: m.Ruleset) -> str:
+    return json.dumps({
+        "old": {"id": old.id, "version": old.header.version, "path": old.path, "content_hash": old.content_hash},
+        "new": {"id": new.id, "version": new.header.version, "path": new.path, "content_hash": new.content_hash},
+        "changes": [c.to_dict() for c in changes],
+    }, ensure_ascii=False, indent=2)

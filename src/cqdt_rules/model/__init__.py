@@ -1,0 +1,1 @@
+"""The frozen model every stage shares: the ruleset (``ruleset``) and the units assessed against it (``units``)."""

@@ -1,0 +1,621 @@
+"""The checked ruleset model: frozen attrs classes, Decimal numbers, spans ignored by equality."""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Literal, Union
+
+import attrs
+
+from cqdt_rules.errors import Span
+
+NO_SPAN = Span("<memory>", 0, 0, 0, 0)
+
+
+def _span() -> Span:
+    return attrs.field(default=NO_SPAN, eq=False, repr=False)
+
+
+Full = Literal["full"]
+PointsSpec = Union[Decimal, Full]
+"""Points in a rule: a number, or ``full`` (the node's maximum)."""
+
+IndicatorKind = Literal["yesno", "count", "number", "percent", "pair", "score", "category"]
+Grouping = Literal["tier", "district"]
+
+
+MAX_DIGITS = 12
+"""The most decimals a ruleset may round to; the checker refuses more, so every rounding fits the engine."""
+
+
+@attrs.frozen
+class Rounding:
+    digits: int
+    mode: str = "half_up"
+    span: Span = _span()
+
+
+@attrs.frozen
+class Provenance:
+    status: str
+    text: str
+
+
+# ---------------------------------------------------------------- expressions
+@attrs.frozen
+class Number:
+    value: Decimal
+    span: Span = _span()
+
+
+@attrs.frozen
+class IndicatorRef:
+    name: str
+    part: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class TotalRef:
+    span: Span = _span()
+
+
+@attrs.frozen
+class FullRef:
+    span: Span = _span()
+
+
+@attrs.frozen
+class PointsRef:
+    node_id: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class ShareRef:
+    node_id: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class OutputRef:
+    name: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class Binary:
+    op: str
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Negate:
+    operand: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Compare:
+    op: str
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class BoolOp:
+    op: str
+    left: Expr
+    right: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Not:
+    operand: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class IfExpr:
+    condition: Expr
+    then: Expr
+    otherwise: Expr
+    span: Span = _span()
+
+
+@attrs.frozen
+class Call:
+    function: str  # min, max, round
+    args: tuple[Expr, ...]
+    span: Span = _span()
+
+
+Expr = Union[
+    Number, IndicatorRef, TotalRef, FullRef, PointsRef, ShareRef, OutputRef,
+    Binary, Negate, Compare, BoolOp, Not, IfExpr, Call,
+]
+ValueRef = Union[TotalRef, PointsRef, ShareRef, OutputRef]
+
+
+# ---------------------------------------------------------------- indicators
+@attrs.frozen
+class Category:
+    name: str
+    label: str | None = None
+
+
+@attrs.frozen
+class Indicator:
+    name: str
+    kind: IndicatorKind
+    label: str
+    node_id: str
+    unit: str | None = None
+    range: tuple[Decimal, Decimal] | None = None
+    categories: tuple[Category, ...] = ()
+    a_may_exceed_b: bool = False
+    evidence: str | None = None
+    audit_only: bool = False
+    default: object = None
+    span: Span = _span()
+
+    @property
+    def evidence_required(self) -> bool:
+        return self.evidence is not None
+
+    def needs_evidence(self, value: object) -> bool:
+        """Whether ``value`` must come with evidence: a value that claims something. A "no" answer
+        claims nothing, so it needs none (nor does a value not given)."""
+        return self.evidence is not None and value is not None and not (self.kind == "yesno" and value is False)
+
+
+# ---------------------------------------------------------------- rules
+@attrs.frozen
+class YesRule:
+    indicator: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class CategoryArm:
+    value: str
+    points: PointsSpec
+    span: Span = _span()
+
+
+@attrs.frozen
+class CategoryRule:
+    indicator: str
+    arms: tuple[CategoryArm, ...]
+    otherwise: PointsSpec | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class RatioRule:
+    indicator: str
+    on_zero: PointsSpec | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Threshold:
+    value: Decimal
+    percent: bool = False
+
+
+@attrs.frozen
+class Band:
+    comparator: str  # >=, >, =
+    threshold: Threshold
+    points: PointsSpec
+    span: Span = _span()
+
+
+@attrs.frozen
+class BandsRule:
+    indicator: str
+    bands: tuple[Band, ...]
+    otherwise: PointsSpec | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class PerItemRule:
+    indicator: str
+    each: Decimal
+    span: Span = _span()
+
+
+@attrs.frozen
+class BestOfRule:
+    alternatives: tuple[Rule, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class NormalisedRule:
+    indicator: str
+    within: Grouping
+    span: Span = _span()
+
+
+@attrs.frozen
+class DirectRule:
+    indicator: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class InformationalRule:
+    span: Span = _span()
+
+
+@attrs.frozen
+class FormulaRule:
+    expr: Expr
+    span: Span = _span()
+
+
+Rule = Union[
+    YesRule, CategoryRule, RatioRule, BandsRule, PerItemRule, BestOfRule,
+    NormalisedRule, DirectRule, InformationalRule, FormulaRule,
+]
+
+
+def rule_indicators(rule: Rule) -> tuple[str, ...]:
+    """The indicators a rule reads directly (formula references included)."""
+    if isinstance(rule, BestOfRule):
+        names: list[str] = []
+        for alternative in rule.alternatives:
+            names.extend(n for n in rule_indicators(alternative) if n not in names)
+        return tuple(names)
+    if isinstance(rule, FormulaRule):
+        return tuple(dict.fromkeys(r.name for r in walk_expr(rule.expr) if isinstance(r, IndicatorRef)))
+    if isinstance(rule, InformationalRule):
+        return ()
+    return (rule.indicator,)
+
+
+def walk_expr(expr: Expr) -> list[Expr]:
+    """Every sub-expression of ``expr``, itself first."""
+    found: list[Expr] = [expr]
+    for child in _expr_children(expr):
+        found.extend(walk_expr(child))
+    return found
+
+
+def _expr_children(expr: Expr) -> tuple[Expr, ...]:
+    if isinstance(expr, (Binary, Compare, BoolOp)):
+        return (expr.left, expr.right)
+    if isinstance(expr, (Negate, Not)):
+        return (expr.operand,)
+    if isinstance(expr, IfExpr):
+        return (expr.condition, expr.then, expr.otherwise)
+    if isinstance(expr, Call):
+        return expr.args
+    return ()
+
+
+# ---------------------------------------------------------------- tree
+@attrs.frozen
+class Node:
+    id: str
+    title: str
+    max: Decimal
+    children: tuple[Node, ...] = ()
+    inputs: tuple[Indicator, ...] = ()
+    rule: Rule | None = None
+    title_en: str | None = None
+    provenance: Provenance | None = None
+    rounding: Rounding | None = None
+    share_digits: int | None = None
+    note: str | None = None
+    capped: bool = False
+    span: Span = _span()
+
+    @property
+    def is_group(self) -> bool:
+        return self.rule is None
+
+    def walk(self) -> list[Node]:
+        found = [self]
+        for child in self.children:
+            found.extend(child.walk())
+        return found
+
+
+@attrs.frozen
+class Requirement:
+    ref: ValueRef
+    threshold: Threshold
+    span: Span = _span()
+
+
+@attrs.frozen
+class Level:
+    id: str
+    label: str
+    threshold: Threshold
+    requires: tuple[Requirement, ...] = ()
+    span: Span = _span()
+
+
+@attrs.frozen
+class LevelScale:
+    name: str
+    label: str
+    on: ValueRef
+    levels: tuple[Level, ...]
+    below: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class TieBreak:
+    ref: ValueRef
+    direction: str = "descending"
+
+
+@attrs.frozen
+class Ranking:
+    name: str
+    label: str
+    by: ValueRef
+    direction: str = "descending"
+    within: Grouping = "tier"
+    ties: str = "shared"
+    tiebreaks: tuple[TieBreak, ...] = ()
+    span: Span = _span()
+
+
+@attrs.frozen
+class Output:
+    name: str
+    label: str
+    expr: Expr
+    rounding: Rounding | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class Tier:
+    id: str
+    title: str
+    max: Decimal
+    nodes: tuple[Node, ...]
+    title_en: str | None = None
+    levels: tuple[LevelScale, ...] = ()
+    rankings: tuple[Ranking, ...] = ()
+    outputs: tuple[Output, ...] = ()
+    total_rounding: Rounding | None = None
+    span: Span = _span()
+
+    def walk(self) -> list[Node]:
+        found: list[Node] = []
+        for node in self.nodes:
+            found.extend(node.walk())
+        return found
+
+    def node(self, node_id: str) -> Node:
+        for node in self.walk():
+            if node.id == node_id:
+                return node
+        raise KeyError(node_id)
+
+    @property
+    def indicators(self) -> tuple[Indicator, ...]:
+        return tuple(ind for node in self.walk() for ind in node.inputs)
+
+
+@attrs.frozen
+class Header:
+    id: str
+    title: str
+    title_en: str | None = None
+    legal_source: str | None = None
+    version: str | None = None
+    status: str | None = None
+    issued: dt.date | None = None
+    effective: dt.date | None = None
+    years: tuple[int, int | None] | None = None
+    note: str | None = None
+    rounding: Rounding | None = None
+    on_zero_denominator: PointsSpec | None = None
+    on_missing_evidence: str | None = None
+    span: Span = _span()
+
+    def covers(self, year: int) -> bool:
+        if self.years is None:
+            return False
+        first, last = self.years
+        return first <= year and (last is None or year <= last)
+
+
+@attrs.frozen
+class Ruleset:
+    header: Header
+    tiers: tuple[Tier, ...]
+    path: str = attrs.field(default="<memory>", eq=False)
+    content_hash: str = attrs.field(default="", eq=False)
+    amends: tuple[str, ...] = attrs.field(default=(), eq=False)
+    """For a ruleset resolved from an amendment: the ids of the rulesets it amends, nearest first."""
+
+    @property
+    def id(self) -> str:
+        return self.header.id
+
+    def tier(self, tier_id: str) -> Tier:
+        for tier in self.tiers:
+            if tier.id == tier_id:
+                return tier
+        raise KeyError(tier_id)
+
+
+# ---------------------------------------------------------------- amendments
+@attrs.frozen
+class BaseRef:
+    """The ruleset an amendment changes: a shipped ruleset id, or a path relative to the amendment."""
+
+    ref: str
+    is_path: bool = False
+    span: Span = _span()
+
+    def __str__(self) -> str:
+        return f'"{self.ref}"' if self.is_path else self.ref
+
+
+@attrs.frozen
+class RemoveNode:
+    node_id: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class RemoveInput:
+    name: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class ReplaceNode:
+    node_id: str
+    node: Node
+    span: Span = _span()
+
+
+@attrs.frozen
+class AddNode:
+    """Add ``node`` under group ``under`` (None: at the top of the tier), after or before a sibling."""
+
+    node: Node
+    under: str | None = None
+    place: str | None = None  # "after" or "before"
+    sibling: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class ChangeMax:
+    node_id: str
+    max: Decimal
+    capped: bool = False
+    span: Span = _span()
+
+
+@attrs.frozen
+class ChangeTitle:
+    node_id: str
+    title: str
+    title_en: str | None = None
+    span: Span = _span()
+
+
+@attrs.frozen
+class ChangeRule:
+    node_id: str
+    rule: Rule
+    span: Span = _span()
+
+
+@attrs.frozen
+class ChangeInput:
+    """Replace the declaration of the indicator of the same name in the node (or add it there)."""
+
+    node_id: str
+    indicator: Indicator
+    span: Span = _span()
+
+
+@attrs.frozen
+class ChangeOption:
+    """Set a node option: ``provenance``, ``rounding``, ``share_digits`` or ``note``."""
+
+    node_id: str
+    field: str
+    value: object
+    span: Span = _span()
+
+
+@attrs.frozen
+class ChangeTierMax:
+    max: Decimal
+    span: Span = _span()
+
+
+@attrs.frozen
+class ChangeLevel:
+    """Replace one level (its label, cut-off and requirements) of the scale ``scale``."""
+
+    scale: str
+    level: Level
+    span: Span = _span()
+
+
+@attrs.frozen
+class ChangeBelow:
+    scale: str
+    below: str
+    span: Span = _span()
+
+
+@attrs.frozen
+class SetDeclaration:
+    """A levels scale, ranking or output replacing the one of the same name (or added when new)."""
+
+    item: LevelScale | Ranking | Output
+    span: Span = _span()
+
+
+@attrs.frozen
+class SetTotalRounding:
+    rounding: Rounding
+    span: Span = _span()
+
+
+TierChange = Union[
+    RemoveNode, RemoveInput, ReplaceNode, AddNode, ChangeMax, ChangeTitle, ChangeRule, ChangeInput,
+    ChangeOption, ChangeTierMax, ChangeLevel, ChangeBelow, SetDeclaration, SetTotalRounding,
+]
+
+
+@attrs.frozen
+class AmendTier:
+    tier_id: str
+    changes: tuple[TierChange, ...]
+    span: Span = _span()
+
+
+@attrs.frozen
+class AddTier:
+    tier: Tier
+    span: Span = _span()
+
+
+@attrs.frozen
+class RemoveTier:
+    tier_id: str
+    span: Span = _span()
+
+
+AmendmentChange = Union[AmendTier, AddTier, RemoveTier, ChangeLevel, ChangeBelow, SetDeclaration]
+"""A statement of an amendment; ChangeLevel, ChangeBelow and SetDeclaration outside a tier apply to every tier."""
+
+
+@attrs.frozen
+class Amendment:
+    """A ruleset written as changes to another (its header says ``amends BASE``); unresolved."""
+
+    header: Header
+    base: BaseRef
+    changes: tuple[AmendmentChange, ...]
+    path: str = attrs.field(default="<memory>", eq=False)
+
+    @property
+    def id(self) -> str:
+        return self.header.id

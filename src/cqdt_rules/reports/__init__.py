@@ -1,0 +1,56 @@
+"""The yearly report: one model (``document``) built from the results, written by one module per format.
+
+The writers import the model; the model never imports a writer. ``write_report`` picks the writers
+asked for, importing each only when used (openpyxl and python-docx are optional extras)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from cqdt_rules.errors import UsageError
+from cqdt_rules.reports.document import Report
+
+FORMATS = ("html", "md", "xlsx", "docx")
+
+
+def write_report(report: Report, out: Path, formats: Sequence[str] = ("html", "md")) -> list[Path]:
+    """Write the report in each format to ``out``; return the files written."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown:
+        raise UsageError(f"unknown report format '{unknown[0]}': use {', '.join(FORMATS)}")
+    out.mkdir(parents=True, exist_ok=True)
+    stem = f"{report.ruleset_id}-{report.year}-{report.lang}"
+    written: list[Path] = []
+    for fmt in formats:
+        if fmt == "html":
+            from cqdt_rules.reports.write_html import render_html
+
+            path = out / f"report-{stem}.html"
+            path.write_text(render_html(report), encoding="utf-8")
+            written.append(path)
+        elif fmt == "md":
+            from cqdt_rules.reports.write_markdown import render_markdown
+
+            path = out / f"report-{stem}.md"
+            text, charts = render_markdown(report, f"report-{stem}-charts")
+            path.write_text(text, encoding="utf-8")
+            written.append(path)
+            for name, svg in charts.items():
+                chart = out / f"report-{stem}-charts" / name
+                chart.parent.mkdir(parents=True, exist_ok=True)
+                chart.write_text(svg, encoding="utf-8")
+                written.append(chart)
+        elif fmt == "xlsx":
+            from cqdt_rules.reports.write_xlsx import write_xlsx
+
+            path = out / f"rankings-{stem}.xlsx"
+            write_xlsx(report, path)
+            written.append(path)
+        elif fmt == "docx":
+            from cqdt_rules.reports.write_docx import write_docx
+
+            path = out / f"report-{stem}.docx"
+            write_docx(report, path)
+            written.append(path)
+    return written

@@ -1,0 +1,704 @@
+"""The yearly report: one model built from results and the comparison module, rendered to HTML, Markdown,
+XLSX and DOCX.
+
+``build_report`` is the only place that reads results for a report: it calls ``compare`` (the one
+comparison module) for counts per level, rank movement and the criteria that moved each unit, and
+``summary`` for the text of section IV, so ``cqdt summary`` and ``cqdt report`` say the same thing.
+The renderers (``report_html``, ``report_markdown``, ``report_xlsx``, ``report_docx``) only lay out
+the model; every number a person reads goes through ``formatting``.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import attrs
+
+from cqdt_rules.analysis.compare import (
+    TierComparison,
+    UnitChange,
+    compare,
+    select_years,
+)
+from cqdt_rules.analysis.summary import (
+    district_names,
+    movers_sentences,
+    tier_paragraph,
+    top_and_bottom,
+)
+from cqdt_rules.analysis.values import format_value
+from cqdt_rules.engine.results import Results
+from cqdt_rules.errors import UsageError
+from cqdt_rules.formatting import format_number
+from cqdt_rules.model import ruleset as m
+
+LANGS = ("vi", "en")
+MOVERS = 5  # units named among those that rose and fell most
+MOVED_CRITERIA = 3  # criteria named for each of them
+CHART_UNITS = 12  # rank-movement chart: at most this many risers and as many fallers per tier
+
+TEXT: dict[str, dict[str, str]] = {
+    "vi": {
+        "report": "Báo cáo kết quả đánh giá, xếp hạng",
+        "title": "Kết quả đánh giá, xếp hạng năm {year}",
+        "against": "so với năm {year}",
+        "toc": "Mục lục",
+        "general": "Đánh giá chung",
+        "changes": "Thay đổi so với năm {year}",
+        "changes_none": "Thay đổi so với năm trước",
+        "rankings": "Bảng xếp hạng",
+        "units": "Giải trình điểm từng đơn vị",
+        "synthetic": "DỮ LIỆU GIẢ LẬP (SYNTHETIC)",
+        "ruleset": "Bộ tiêu chí",
+        "version": "phiên bản",
+        "status": "tình trạng",
+        "status_official": "chính thức",
+        "status_reconstructed": "tái dựng",
+        "status_hypothetical": "giả định",
+        "reconstructed": "Bộ tiêu chí là bản tái dựng, chưa đối chiếu với phụ lục chính thức.",
+        "source": "Nguồn số liệu",
+        "source_audit": "kết quả thẩm định của Đoàn kiểm tra",
+        "source_self": "kết quả tự đánh giá của đơn vị",
+        "previous_ruleset": "Năm {year} chấm theo bộ tiêu chí khác ({ruleset}): chỉ so sánh thứ hạng, không so sánh mức độ và điểm từng tiêu chí.",
+        "no_previous": "Không có số liệu năm trước: báo cáo không so sánh.",
+        "level": "Mức độ",
+        "count": "Số đơn vị",
+        "share": "Tỷ lệ",
+        "change": "Thay đổi",
+        "rank": "Hạng",
+        "code": "Mã",
+        "unit": "Đơn vị",
+        "district": "Huyện",
+        "tier": "Khối",
+        "total": "Tổng điểm",
+        "rank_prev": "Hạng {year}",
+        "level_prev": "Mức {year}",
+        "rank_move": "± hạng",
+        "risers": "Tăng bậc xếp hạng nhiều nhất",
+        "fallers": "Giảm bậc xếp hạng nhiều nhất",
+        "moved_by": "Tiêu chí thay đổi nhiều nhất",
+        "points": "điểm",
+        "points_col": "Điểm",
+        "chart_levels": "{tier}: số đơn vị theo mức độ, năm {year} so với năm {previous}",
+        "chart_levels_one": "{tier}: số đơn vị theo mức độ, năm {year}",
+        "chart_ranks": "{tier}: thay đổi thứ hạng ({ranking}) so với năm {previous}",
+        "rise": "tăng hạng",
+        "fall": "giảm hạng",
+        "no_movement": "Không có đơn vị thay đổi thứ hạng.",
+        "criterion": "Tiêu chí",
+        "max": "Tối đa",
+        "read": "Số liệu",
+        "why": "Cách tính",
+        "delta": "± so với {year}",
+        "flags": "Ghi chú",
+        "unmet": "Chưa đạt mức cao hơn",
+        "note": "Ghi chú",
+        "unit_summary": "Tổng điểm {total}/{max}; {level}",
+        "ranked": "Hạng {rank}/{of} ({ranking})",
+        "previously": "Năm {year}: {total} điểm; {level}; hạng {rank}",
+        "only_now": "chỉ có năm nay",
+        "only_then": "chỉ có năm {year}",
+        "yes": "có",
+        "no": "không",
+        "not_assessed": "chưa đánh giá",
+        "generated": "Lập bằng cqdt_rules lúc {at}; bộ tiêu chí {ruleset} {version}, {hash}.",
+        "total_row": "Tổng số",
+        "ranking_note": "Xếp hạng theo tổng điểm; cấp xã chỉ xếp hạng với các xã trong cùng huyện.",
+        "movement_basis": "Thứ hạng so sánh: {ranking}.",
+    },
+    "en": {
+        "report": "Assessment and ranking report",
+        "title": "Assessment and ranking results, {year}",
+        "against": "against {year}",
+        "toc": "Contents",
+        "general": "Overview",
+        "changes": "Changes since {year}",
+        "changes_none": "Changes since last year",
+        "rankings": "Rankings",
+        "units": "Each unit's points explained",
+        "synthetic": "SYNTHETIC DATA",
+        "ruleset": "Ruleset",
+        "version": "version",
+        "status": "status",
+        "status_official": "official",
+        "status_reconstructed": "reconstructed",
+        "status_hypothetical": "hypothetical",
+        "reconstructed": "The ruleset is a reconstruction, not yet checked against the official appendix.",
+        "source": "Data",
+        "source_audit": "values verified by the audit team",
+        "source_self": "self-assessed values",
+        "previous_ruleset": "{year} was scored with another ruleset ({ruleset}): ranks are compared, levels and criteria are not.",
+        "no_previous": "No previous year's data: nothing is compared.",
+        "level": "Level",
+        "count": "Units",
+        "share": "Share",
+        "change": "Change",
+        "rank": "Rank",
+        "code": "Code",
+        "unit": "Unit",
+        "district": "District",
+        "tier": "Tier",
+        "total": "Total",
+        "rank_prev": "Rank {year}",
+        "level_prev": "Level {year}",
+        "rank_move": "± rank",
+        "risers": "Rose most in rank",
+        "fallers": "Fell most in rank",
+        "moved_by": "Criteria that moved most",
+        "points": "points",
+        "points_col": "Points",
+        "chart_levels": "{tier}: units per level, {year} against {previous}",
+        "chart_levels_one": "{tier}: units per level, {year}",
+        "chart_ranks": "{tier}: rank movement ({ranking}) since {previous}",
+        "rise": "rose",
+        "fall": "fell",
+        "no_movement": "No unit changed rank.",
+        "criterion": "Criterion",
+        "max": "Max",
+        "read": "Values",
+        "why": "Why",
+        "delta": "± vs {year}",
+        "flags": "Flags",
+        "unmet": "Not at a higher level",
+        "note": "Note",
+        "unit_summary": "Total {total}/{max}; {level}",
+        "ranked": "Rank {rank}/{of} ({ranking})",
+        "previously": "{year}: {total} points; {level}; rank {rank}",
+        "only_now": "this year only",
+        "only_then": "only in {year}",
+        "yes": "yes",
+        "no": "no",
+        "not_assessed": "not assessed",
+        "generated": "Made with cqdt_rules at {at}; ruleset {ruleset} {version}, {hash}.",
+        "total_row": "Total",
+        "ranking_note": "Ranked by total score; communes are ranked only against the communes of their district.",
+        "movement_basis": "Ranks compared: {ranking}.",
+    },
+}
+
+# The engine's explanation of a criterion ("why") is written in English; the Vietnamese report
+# translates its fixed phrases and shows its decimals with a decimal comma.
+_WHY_VI = (
+    ("yes → full points", "có → đủ điểm"),
+    ("no → 0", "không → 0"),
+    ("≥ 100% → full points", "≥ 100% → đủ điểm"),
+    ("full points", "đủ điểm"),
+    ("sum of sub-criteria", "tổng điểm các tiêu chí thành phần"),
+    ("not assessed", "chưa đánh giá"),
+    ("missing evidence", "thiếu tài liệu kiểm chứng"),
+    (", as the ruleset declares", ", theo quy định của bộ tiêu chí"),
+    ("as the ruleset declares", "theo quy định của bộ tiêu chí"),
+    ("below every band", "dưới mọi ngưỡng"),
+    ("capped at", "tối đa"),
+    ("raised to 0", "nâng lên 0"),
+    ("assessed score", "điểm thẩm định"),
+    ("alternatives", "phương án"),
+    ("best of the district", "cao nhất trong huyện"),
+    ("best of the tier", "cao nhất trong khối"),
+    ("best of", "cao nhất trong"),
+    ("every unit of the", "mọi đơn vị trong"),
+    ("formula", "công thức"),
+    ("else", "còn lại"),
+)
+_DECIMAL = re.compile(r"(?<![\w.,/])(-?\d+\.\d+)(?![\w.,])")
+
+
+@attrs.frozen
+class LevelRow:
+    level_id: str | None  # None: below the lowest level
+    label: str
+    count: int
+    previous: int | None
+    change: int | None
+    share: Decimal | None  # percent of the units assessed
+
+
+@attrs.frozen
+class Criterion:
+    """One node of a unit's explanation."""
+
+    id: str
+    title: str
+    depth: int
+    is_group: bool
+    points: Decimal
+    max: Decimal
+    read: tuple[tuple[str, str], ...]  # indicator label, value as shown
+    why: str
+    flags: tuple[str, ...]
+    change: Decimal | None  # points against the previous year, same ruleset only
+
+
+@attrs.frozen
+class RankRow:
+    code: str
+    name: str
+    anchor: str
+    rank: int
+    of: int
+    total: Decimal
+    outputs: tuple[Decimal | None, ...]
+    level: str
+    previous_rank: int | None
+    previous_level: str | None
+    rank_change: int | None  # from compare, on the tier's first ranking; None where that is not this table's
+    status: str
+
+
+@attrs.frozen
+class RankGroup:
+    code: str | None  # the district's code for rankings within a district
+    title: str
+    rows: tuple[RankRow, ...]
+
+
+@attrs.frozen
+class Mover:
+    code: str
+    name: str
+    anchor: str
+    previous_rank: int
+    rank: int
+    rank_change: int
+    total_change: Decimal | None
+    criteria: tuple[tuple[str, str, Decimal], ...]  # id, title, points gained or lost
+
+
+@attrs.frozen
+class UnitPage:
+    code: str
+    name: str
+    anchor: str
+    district: str | None  # the district's name (communes)
+    total: Decimal
+    max: Decimal
+    outputs: tuple[tuple[str, Decimal | None], ...]
+    level: str
+    unmet: tuple[str, ...]
+    ranks: tuple[tuple[str, int, int], ...]  # ranking label, rank, of
+    previous: str | None  # one line on last year's result
+    note: str | None
+    criteria: tuple[Criterion, ...]
+
+
+@attrs.frozen
+class TierReport:
+    id: str
+    title: str
+    anchor: str
+    assessed: int
+    previous_assessed: int
+    paragraph: str
+    top_bottom: str
+    movement: tuple[str, ...]  # sentences on the units that rose and fell most
+    levels: tuple[LevelRow, ...]
+    level_title: str
+    ranking_label: str
+    within_district: bool
+    movement_ranking: str | None  # label of the ranking compare measures movement on
+    output_labels: tuple[str, ...]
+    output_digits: tuple[int | None, ...]
+    groups: tuple[RankGroup, ...]
+    risers: tuple[Mover, ...]
+    fallers: tuple[Mover, ...]
+    moves: tuple[tuple[str, int], ...]  # every unit's rank change, for the chart: name, change
+    units: tuple[UnitPage, ...]
+    digits: int | None  # decimals of the published total
+
+    @property
+    def compared_levels(self) -> bool:
+        return any(row.previous is not None for row in self.levels)
+
+
+@attrs.frozen
+class Report:
+    lang: str
+    title: str
+    subtitle: str
+    year: int
+    previous_year: int | None
+    source: str
+    ruleset_id: str
+    ruleset_title: str
+    ruleset_version: str
+    ruleset_status: str
+    ruleset_hash: str
+    legal_source: str | None
+    previous_ruleset_id: str | None
+    same_ruleset: bool
+    note: str | None  # the data's own label (e.g. synthetic); shown prominently
+    synthetic: bool
+    run_at: str
+    tiers: tuple[TierReport, ...]
+
+    def t(self, key: str, **values: Any) -> str:
+        text = TEXT[self.lang][key]
+        return text.format(**values) if values else text
+
+    def num(self, value: Decimal | int | None, digits: int | None = None) -> str:
+        return format_number(value, self.lang, digits)
+
+    def level_table(self, tier: TierReport) -> tuple[list[str], list[list[str]]]:
+        """The header and rows of a tier's table of counts per level, as text (last year beside this
+        year, and the change, when both years use the same scale)."""
+        compared = tier.compared_levels and self.previous_year is not None
+        header = [tier.level_title or self.t("level")] + ([str(self.previous_year)] if compared else [])
+        header += [str(self.year), self.t("share")] + ([self.t("change")] if compared else [])
+        rows = []
+        for row in tier.levels:
+            cells = [row.label] + ([self.num(row.previous)] if compared else []) + [self.num(row.count)]
+            cells.append(self.num(row.share, 2) + "%" if row.share is not None else "—")
+            if compared:
+                cells.append(self.signed(row.change) or "0")
+            rows.append(cells)
+        return header, rows
+
+    def signed(self, value: Decimal | int | None, digits: int | None = None) -> str:
+        if value is None:
+            return ""
+        text = format_number(value, self.lang, digits)
+        return "+" + text if value > 0 else text.replace("-", "−")
+
+    @property
+    def banner(self) -> str | None:
+        """The data's label as shown on top of every output; SYNTHETIC data always say so in capitals."""
+        if not self.note:
+            return None
+        if self.synthetic and "SYNTHETIC" not in self.note.upper():
+            return f"{self.t('synthetic')}: {self.note}"
+        return self.note
+
+    @property
+    def reconstructed(self) -> bool:
+        return self.ruleset_status == "reconstructed"
+
+    @property
+    def status_label(self) -> str:
+        """The ruleset's status in the report's language (an unknown status as written)."""
+        key = f"status_{self.ruleset_status}"
+        return self.t(key) if key in TEXT[self.lang] else self.ruleset_status
+
+    def section_ids(self) -> list[tuple[str, str]]:
+        """The report's top-level sections, as (anchor, title), for tables of contents."""
+        sections = [("danh-gia-chung", self.t("general"))]
+        if self.previous_year is not None:
+            sections.append(("thay-doi", self.t("changes", year=self.previous_year)))
+        sections += [("xep-hang", self.t("rankings")), ("giai-trinh", self.t("units"))]
+        return sections
+
+
+# ---------------------------------------------------------------- building the model
+def build_report(current: Results, previous: Results | None = None, *, source: str = "audit", lang: str = "vi",
+                 note: str | None = None, title: str | None = None, year: int | None = None) -> Report:
+    """One model of the whole report, every comparison taken from ``compare``; ``year`` picks one year
+    of multi-year data (see ``select_years``)."""
+    if lang not in LANGS:
+        raise UsageError(f"unknown language '{lang}': use one of {', '.join(LANGS)}")
+    current, previous, year, previous_year = select_years(current, previous, source, year)
+    comparisons = compare(current, previous, source=source)
+    if not comparisons:
+        raise UsageError(f"no '{source}' assessments in the data; try --source self")
+    same_ruleset = previous is not None and previous.ruleset.id == current.ruleset.id
+    districts = district_names(current, previous)
+    header = current.ruleset.header
+    tiers = tuple(_tier_report(c, current.ruleset.tier(c.tier), lang, previous_year, same_ruleset, districts)
+                  for c in comparisons)
+    synthetic = note is not None and is_synthetic_label(note)
+    ruleset_title = header.title_en if lang == "en" and header.title_en else header.title
+    return Report(
+        lang=lang,
+        title=title or TEXT[lang]["title"].format(year=year),
+        subtitle=ruleset_title,
+        year=year, previous_year=previous_year, source=source,
+        ruleset_id=header.id, ruleset_title=ruleset_title, ruleset_version=header.version or "",
+        ruleset_status=header.status or "", ruleset_hash=current.ruleset.content_hash,
+        legal_source=header.legal_source,
+        previous_ruleset_id=previous.ruleset.id if previous is not None else None,
+        same_ruleset=same_ruleset, note=note, synthetic=synthetic, run_at=current.run_at, tiers=tiers,
+    )
+
+
+def anchor(tier: str, code: str) -> str:
+    return "u-" + re.sub(r"[^A-Za-z0-9_-]", "-", f"{tier}-{code}")
+
+
+def _tier_title(tier: m.Tier, lang: str) -> str:
+    return tier.title_en if lang == "en" and tier.title_en else tier.title
+
+
+def _node_title(node: m.Node, lang: str) -> str:
+    return node.title_en if lang == "en" and node.title_en else node.title
+
+
+def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_year: int | None,
+                 same_ruleset: bool, districts: dict[str, str]) -> TierReport:
+    title = _tier_title(tier, lang)
+    named = attrs.evolve(comparison, title=title)
+    current_units = [c.current for c in comparison.units if c.current is not None]
+    ranking = next((r for r in tier.rankings if r.within == "district"), tier.rankings[0] if tier.rankings else None)
+    first = tier.rankings[0] if tier.rankings else None
+    digits = tier.total_rounding.digits if tier.total_rounding else None
+    risers, fallers = comparison.movers(MOVERS)
+    movement = tuple(movers_sentences(named, lang, previous_year, MOVERS, districts)) if previous_year is not None else ()
+    levels = tuple(LevelRow(row.level_id, row.label, row.count, row.previous, row.change,
+                            None if comparison.assessed == 0 else Decimal(row.count) * 100 / comparison.assessed)
+                   for row in comparison.counts)
+    moves = tuple(sorted(((c.name, c.rank_change) for c in comparison.units if c.rank_change),
+                         key=lambda item: (-item[1], item[0])))
+    return TierReport(
+        id=tier.id, title=title, anchor=f"khoi-{tier.id}", assessed=comparison.assessed,
+        previous_assessed=comparison.previous_assessed,
+        paragraph=tier_paragraph(named, lang, previous_year),
+        top_bottom=top_and_bottom(current_units, lang) if current_units else "",
+        movement=movement, levels=levels, level_title=tier.levels[0].label if tier.levels else "",
+        ranking_label=ranking.label if ranking else "", within_district=bool(ranking and ranking.within == "district"),
+        movement_ranking=first.label if first and previous_year is not None else None,
+        output_labels=tuple(o.label for o in tier.outputs),
+        output_digits=tuple(o.rounding.digits if o.rounding else None for o in tier.outputs),
+        groups=_groups(comparison, tier, ranking, first, districts, lang, previous_year, same_ruleset),
+        risers=tuple(_mover(c, lang, same_ruleset) for c in risers),
+        fallers=tuple(_mover(c, lang, same_ruleset) for c in fallers),
+        moves=moves,
+        units=tuple(_unit_page(c, lang, previous_year, same_ruleset, districts) for c in comparison.units
+                    if c.current is not None),
+        digits=digits,
+    )
+
+
+def _groups(comparison: TierComparison, tier: m.Tier, ranking: m.Ranking | None, first: m.Ranking | None,
+            districts: dict[str, str], lang: str, previous_year: int | None, same_ruleset: bool) -> tuple[RankGroup, ...]:
+    if ranking is None:
+        return ()
+    rows_by_group: dict[str, list[RankRow]] = {}
+    for change in comparison.units:
+        unit = change.current
+        if unit is None or ranking.name not in unit.ranks:
+            continue
+        rank = unit.ranks[ranking.name]
+        before = change.previous
+        rows_by_group.setdefault(rank.group, []).append(RankRow(
+            code=unit.code, name=unit.name, anchor=anchor(tier.id, unit.code), rank=rank.rank, of=rank.of,
+            total=unit.total, outputs=tuple(unit.outputs.get(o.name) for o in tier.outputs),
+            level=unit.level.label if unit.level else "",
+            previous_rank=(before.ranks[ranking.name].rank if before is not None and ranking.name in before.ranks
+                           else None),
+            previous_level=(before.level.label if before is not None and before.level and same_ruleset else None),
+            # compare measures movement on the tier's first ranking: shown only where this table uses it
+            rank_change=change.rank_change if ranking is first else None,
+            status=_status(change, lang, previous_year),
+        ))
+    groups = []
+    for code in sorted(rows_by_group):
+        rows = tuple(sorted(rows_by_group[code], key=lambda r: (r.rank, r.code)))
+        if ranking.within == "district":
+            name = districts.get(code)
+            title = f"{name} ({code})" if name else f"{TEXT[lang]['district']} {code}"
+            groups.append(RankGroup(code, title, rows))
+        else:
+            groups.append(RankGroup(None, "", rows))
+    return tuple(groups)
+
+
+def _status(change: UnitChange, lang: str, previous_year: int | None) -> str:
+    if previous_year is None or change.status == "both":
+        return ""
+    if change.status == "current only":
+        return TEXT[lang]["only_now"]
+    return TEXT[lang]["only_then"].format(year=previous_year)
+
+
+def moved_by(change: UnitChange, count: int = MOVED_CRITERIA) -> list[tuple[str, Decimal]]:
+    """The criteria that moved a unit, from ``compare``'s node changes: those in the direction the unit
+    moved (gains for a unit that rose, losses for one that fell), largest first; all of them when it
+    did not move."""
+    changes = change.node_changes()
+    direction = change.rank_change or 0
+    if not direction and change.total_change:
+        direction = 1 if change.total_change > 0 else -1
+    if direction:
+        changes = [item for item in changes if (item[1] > 0) == (direction > 0)]
+    return changes[:count]
+
+
+def _mover(change: UnitChange, lang: str, same_ruleset: bool) -> Mover:
+    assert change.current is not None and change.previous is not None and change.rank_change is not None
+    criteria: tuple[tuple[str, str, Decimal], ...] = ()
+    if same_ruleset:
+        criteria = tuple((node_id, _node_title(change.current.tier.node(node_id), lang), delta)
+                         for node_id, delta in moved_by(change))
+    return Mover(change.code, change.name, anchor(change.tier, change.code), change.previous.rank(),
+                 change.current.rank(), change.rank_change, change.total_change if same_ruleset else None, criteria)
+
+
+def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ruleset: bool,
+               districts: dict[str, str]) -> UnitPage:
+    unit = change.current
+    assert unit is not None
+    t = TEXT[lang]
+    tier = unit.tier
+    deltas = dict(change.node_changes()) if same_ruleset else {}
+    depth: dict[str, int] = {}
+    for node in tier.walk():
+        for child in node.children:
+            depth[child.id] = depth.get(node.id, 0) + 1
+    criteria = []
+    for node_id, result in unit.nodes.items():
+        node = tier.node(node_id)
+        criteria.append(Criterion(
+            id=node_id, title=_node_title(node, lang), depth=depth.get(node_id, 0), is_group=node.is_group,
+            points=result.points, max=result.max,
+            read=tuple((_indicator_label(tier, name), value_text(tier, name, value, lang)) for name, value in result.inputs),
+            why=why_text(_category_labels(tier, result.inputs, result.branch), lang), flags=result.flags,
+            change=deltas.get(node_id, Decimal(0) if same_ruleset and change.previous is not None and not node.is_group
+                              else None),
+        ))
+    level = unit.level
+    previous = None
+    if change.previous is not None and previous_year is not None:
+        before = change.previous
+        digits = before.tier.total_rounding.digits if before.tier.total_rounding else None
+        previous = t["previously"].format(year=previous_year, total=format_number(before.total, lang, digits),
+                                          level=before.level.label if before.level else "—",
+                                          rank=f"{before.rank()}/{next(iter(before.ranks.values())).of}" if before.ranks else "—")
+    ranks = tuple((_ranking_label(tier, r.ranking), r.rank, r.of) for r in unit.ranks.values())
+    return UnitPage(
+        code=unit.code, name=unit.name, anchor=anchor(tier.id, unit.code),
+        district=districts.get(unit.parent, unit.parent) if unit.parent else None,
+        total=unit.total, max=unit.max,
+        outputs=tuple((o.label, unit.outputs.get(o.name)) for o in tier.outputs),
+        level=level.label if level else "", unmet=level.unmet if level else (),
+        ranks=ranks, previous=previous, note=unit.assessment.note, criteria=tuple(criteria),
+    )
+
+
+def _ranking_label(tier: m.Tier, name: str) -> str:
+    return next((r.label for r in tier.rankings if r.name == name), name)
+
+
+def _indicator_label(tier: m.Tier, name: str) -> str:
+    return next((ind.label for ind in tier.indicators if ind.name == name), name)
+
+
+def value_text(tier: m.Tier, name: str, value: Any, lang: str) -> str:
+    """An indicator value as a person reads it, a category by its label, "chưa đánh giá" when not given."""
+    return format_value(value, lang, missing=TEXT[lang]["not_assessed"], tier=tier, indicator=name)
+
+
+def _category_labels(tier: m.Tier, inputs: tuple[tuple[str, Any], ...], branch: str) -> str:
+    """Name a category by its label in the explanation ('khong_co' → “Không có công chức phụ trách CNTT”)."""
+    for name, value in inputs:
+        if isinstance(value, str):
+            label = value_text(tier, name, value, "en")
+            if label != value:
+                branch = branch.replace(f"'{value}'", f"“{label}”")
+    return branch
+
+
+def why_text(branch: str, lang: str) -> str:
+    if lang != "vi":
+        return branch
+    text = branch
+    for english, vietnamese in _WHY_VI:
+        text = text.replace(english, vietnamese)
+    return _DECIMAL.sub(lambda match: format_number(Decimal(match.group(1)), "vi"), text)
+
+
+# ---------------------------------------------------------------- the data's own label
+_SYNTHETIC_WORDS = ("synthetic", "giả lập", "tổng hợp giả", "mô phỏng", "sample data", "dữ liệu mẫu")
+
+
+def is_synthetic_label(text: str) -> bool:
+    folded = unicodedata.normalize("NFC", text).casefold()
+    return any(word in folded for word in _SYNTHETIC_WORDS)
+
+
+def data_label(paths: Iterable[str | Path]) -> str | None:
+    """The label a data file gives itself: a top-level ``note`` (or ``label``/``description``) in YAML, or
+    the leading comment lines, when they say the data is synthetic. None when no file says so."""
+    import yaml
+
+    found: list[str] = []
+    for path in _data_files(paths):
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            continue
+        text = path.read_text(encoding="utf-8-sig")
+        label = None
+        try:
+            root = yaml.compose(text)
+        except yaml.YAMLError:
+            root = None
+        if isinstance(root, yaml.MappingNode):
+            for key, value in root.value:
+                if str(key.value) in ("note", "label", "description", "synthetic") and isinstance(value, yaml.ScalarNode):
+                    candidate = value.value if str(key.value) != "synthetic" else f"synthetic: {value.value}"
+                    if str(key.value) == "synthetic" and value.value.lower() in ("true", "yes"):
+                        label = label or "synthetic"
+                    elif is_synthetic_label(candidate):
+                        label = candidate.strip()
+        if label is None:
+            comments = []
+            for line in text.splitlines():
+                if not line.startswith("#"):
+                    break
+                comments.append(line.lstrip("#").strip())
+            header = " ".join(c for c in comments if c)
+            if is_synthetic_label(header):
+                label = next(c for c in comments if is_synthetic_label(c))
+        if label and label not in found:
+            found.append(label)
+    return " ".join(found) if found else None
+
+
+def results_label(*results: Results | None) -> str | None:
+    """The synthetic label the units' own notes carry (CSV samples note it on every row), if any."""
+    for found in results:
+        if found is None:
+            continue
+        for unit in found.units:
+            if unit.assessment.note and is_synthetic_label(unit.assessment.note):
+                return unit.assessment.note
+    return None
+
+
+def _data_files(paths: Iterable[str | Path]) -> list[Path]:
+    files: list[Path] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml")))
+        elif path.is_file():
+            files.append(path)
+    return files
+
+
+def require_extra(module: str, extra: str) -> Any:
+    """Import an optional dependency or say which extra installs it."""
+    import importlib
+
+    try:
+        return importlib.import_module(module)
+    except ImportError:
+        raise UsageError(f"this output needs the '{extra}' extra: pip install 'cqdt-rules[{extra}]' "
+                         f"(module '{module}' is not installed)") from None
+
+
+def level_chart_data(report: Report, tier: TierReport) -> tuple[list[str], list[int], list[int] | None]:
+    labels = [row.label for row in tier.levels]
+    current = [row.count for row in tier.levels]
+    previous = [row.previous or 0 for row in tier.levels] if tier.compared_levels else None
+    return labels, current, previous
+
+
+def moves_for_chart(tier: TierReport) -> list[tuple[str, int]]:
+    """The rank changes to draw: every unit when few, else the largest rises and falls."""
+    moves = list(tier.moves)
+    if len(moves) <= 2 * CHART_UNITS:
+        return moves
+    rises = [m for m in moves if m[1] > 0][:CHART_UNITS]
+    falls = [m for m in moves if m[1] < 0][-CHART_UNITS:]
+    return rises + falls

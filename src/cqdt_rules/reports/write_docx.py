@@ -1,0 +1,268 @@
+"""A DOCX draft of the report in the layout of the province's report (python-docx, the ``docx`` extra).
+
+The office edits and signs this draft: the national and agency header, sections I to V with section IV
+(Đánh giá chung) written from the results, the signature block, and the rankings as an appendix. The
+parts only people can write (sections I-III and V, the number and date) are yellow placeholders."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from cqdt_rules.formatting import format_count
+from cqdt_rules.reports.document import Report, TierReport, require_extra
+
+_DOC: dict[str, dict[str, Any]] = {
+    "vi": {
+        "agency_parent": "UBND TỈNH GIA LAI",
+        "agency": "BAN CHỈ ĐẠO CHUYỂN ĐỔI SỐ",
+        "number": "Số:          /BC-BCĐ",
+        "nation": "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM",
+        "motto": "Độc lập - Tự do - Hạnh phúc",
+        "date": "Gia Lai, ngày      tháng      năm {year}",
+        "kind": "BÁO CÁO",
+        "basis": "Căn cứ {legal};",
+        "s1": "I. CÔNG TÁC TỔ CHỨC, TRIỂN KHAI",
+        "s1_count": "- Tổng số đơn vị được đánh giá, xếp hạng năm {year}: {total} đơn vị (gồm: {parts}).",
+        "s2": "II. THỰC TRẠNG MỨC ĐỘ CỦA CÁC ĐƠN VỊ THÔNG QUA CÔNG TÁC ĐÁNH GIÁ",
+        "s3": "III. NHỮNG TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
+        "s4": "IV. ĐÁNH GIÁ CHUNG",
+        "s4_lead": "- Theo kết quả đánh giá, xếp hạng năm {year} (phân theo {levels} mức độ):",
+        "s4_tier": "+ Đối với {tier}: ",
+        "s4_ranking": "- Việc xếp hạng theo tổng điểm được chia làm {groups} nhóm; cấp xã chỉ xếp hạng với các xã trong cùng huyện. "
+                      "Kết quả xếp hạng chi tiết tại Phụ lục kèm theo.",
+        "s4_moves": "- Về thứ tự xếp hạng so với năm {year}:",
+        "s5": "V. KIẾN NGHỊ VÀ ĐỀ XUẤT",
+        "placeholder": "[Cơ quan thường trực bổ sung nội dung phần này.]",
+        "closing": "Trên đây là báo cáo kết quả đánh giá, xếp hạng năm {year}. Kính đề nghị Ủy ban nhân dân tỉnh xem xét, chỉ đạo./.",
+        "recipients": "Nơi nhận:",
+        "recipient_lines": ["- UBND tỉnh (báo cáo);", "- Thành viên Ban Chỉ đạo;", "- Các cơ quan, đơn vị, địa phương;",
+                            "- Lưu: VT."],
+        "sign": ["TM. BAN CHỈ ĐẠO", "KT. TRƯỞNG BAN", "PHÓ TRƯỞNG BAN"],
+        "signer": "[Họ và tên]",
+        "appendix": "PHỤ LỤC",
+        "appendix_title": "KẾT QUẢ ĐÁNH GIÁ, XẾP HẠNG NĂM {year}",
+        "appendix_note": "(Kèm theo Báo cáo số       /BC-BCĐ ngày      /     /{year} của Ban Chỉ đạo)",
+    },
+    "en": {
+        "agency_parent": "GIA LAI PROVINCIAL PEOPLE'S COMMITTEE",
+        "agency": "STEERING COMMITTEE FOR DIGITAL TRANSFORMATION",
+        "number": "No.:          /BC-BCĐ",
+        "nation": "SOCIALIST REPUBLIC OF VIETNAM",
+        "motto": "Independence - Freedom - Happiness",
+        "date": "Gia Lai, day      month      {year}",
+        "kind": "REPORT",
+        "basis": "Pursuant to {legal};",
+        "s1": "I. ORGANISATION",
+        "s1_count": "- Units assessed and ranked for {year}: {total} (of which {parts}).",
+        "s2": "II. THE UNITS' LEVEL AS SEEN IN THE ASSESSMENT",
+        "s3": "III. SHORTCOMINGS AND CAUSES",
+        "s4": "IV. OVERALL ASSESSMENT",
+        "s4_lead": "- The {year} assessment and ranking ({levels} levels):",
+        "s4_tier": "+ {tier}: ",
+        "s4_ranking": "- Ranking by total score is done in {groups} groups; communes are ranked only against the communes of "
+                      "their district. The detailed rankings are in the appendix.",
+        "s4_moves": "- Rank order against {year}:",
+        "s5": "V. RECOMMENDATIONS",
+        "placeholder": "[To be written by the standing office.]",
+        "closing": "This is the report on the {year} assessment and ranking, submitted to the Provincial People's Committee./.",
+        "recipients": "To:",
+        "recipient_lines": ["- Provincial People's Committee;", "- Members of the Steering Committee;",
+                            "- Departments, districts and communes;", "- Archive."],
+        "sign": ["ON BEHALF OF THE STEERING COMMITTEE", "FOR THE HEAD", "DEPUTY HEAD"],
+        "signer": "[Name]",
+        "appendix": "APPENDIX",
+        "appendix_title": "ASSESSMENT AND RANKING RESULTS, {year}",
+        "appendix_note": "(Attached to report No.       /BC-BCĐ of      /     /{year})",
+    },
+}
+FONT = "Times New Roman"
+
+
+def write_docx(report: Report, path: Path) -> None:
+    docx = require_extra("docx", "docx")
+    from docx.enum.section import WD_ORIENT
+    from docx.enum.table import WD_TABLE_ALIGNMENT
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+    from docx.oxml.ns import qn
+    from docx.shared import Cm, Pt, RGBColor
+
+    r = report
+    d = _DOC[r.lang]
+    document = docx.Document()
+    normal = document.styles["Normal"]
+    normal.font.name = FONT
+    normal.font.size = Pt(14)
+    normal.element.rPr.rFonts.set(qn("w:eastAsia"), FONT)
+    normal.paragraph_format.space_after = Pt(6)
+    section = document.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Cm(21), Cm(29.7)
+    section.top_margin, section.bottom_margin = Cm(2), Cm(2)
+    section.left_margin, section.right_margin = Cm(3), Cm(1.5)
+
+    if r.banner:
+        header = section.header.paragraphs[0]
+        run = header.add_run(r.banner)
+        run.bold = True
+        run.font.size = Pt(10)
+        run.font.color.rgb = RGBColor(0xB0, 0x3A, 0x00)
+        header.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+    def para(text: str = "", *, bold: bool = False, italic: bool = False, align: Any = WD_ALIGN_PARAGRAPH.JUSTIFY,
+             size: float | None = None, indent: bool = True, placeholder: bool = False, container: Any = None) -> Any:
+        target = container if container is not None else document
+        paragraph = target.add_paragraph()
+        paragraph.alignment = align
+        if indent and align == WD_ALIGN_PARAGRAPH.JUSTIFY:
+            paragraph.paragraph_format.first_line_indent = Cm(1)
+        run = paragraph.add_run(text)
+        run.bold, run.italic = bold, italic
+        if size:
+            run.font.size = Pt(size)
+        if placeholder:
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+        return paragraph
+
+    # national and agency header: two columns without borders, as in the seed
+    table = document.add_table(rows=1, cols=2)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    left, right = table.rows[0].cells
+    left.width, right.width = Cm(6.5), Cm(10)
+    left.paragraphs[0].text = ""
+    for i, (text, bold) in enumerate(((d["agency_parent"], False), (d["agency"], True), ("", False), (d["number"], False))):
+        p = left.paragraphs[0] if i == 0 else left.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(text)
+        run.bold = bold
+        run.font.size = Pt(13)
+    for i, (text, bold, italic) in enumerate(((d["nation"], True, False), (d["motto"], True, False), ("", False, False),
+                                              (d["date"].format(year=r.year + 1), False, True))):
+        p = right.paragraphs[0] if i == 0 else right.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        run = p.add_run(text)
+        run.bold, run.italic = bold, italic
+        run.font.size = Pt(13)
+        if i == 3:
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+    para()
+    para(d["kind"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(r.title, bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(r.subtitle, italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=13)
+    if r.legal_source:
+        para(d["basis"].format(legal=r.legal_source), italic=True)
+    if r.reconstructed:
+        para(r.t("reconstructed"), italic=True, size=12)
+
+    para(d["s1"], bold=True, indent=False)
+    parts = "; ".join(f"{r.num(t.assessed)} {t.title}" for t in r.tiers)
+    para(d["s1_count"].format(year=r.year, total=r.num(sum(t.assessed for t in r.tiers)), parts=parts))
+    para(d["placeholder"], placeholder=True)
+    para(d["s2"], bold=True, indent=False)
+    para(d["placeholder"], placeholder=True)
+    para(d["s3"], bold=True, indent=False)
+    para(d["placeholder"], placeholder=True)
+
+    para(d["s4"], bold=True, indent=False)
+    levels = max((len([x for x in t.levels if x.level_id is not None]) for t in r.tiers), default=0)
+    para(d["s4_lead"].format(year=r.year, levels=format_count(levels, r.lang)))
+    for tier in r.tiers:
+        p = para(d["s4_tier"].format(tier=tier.title), bold=False)
+        p.runs[0].bold = True
+        text = tier.paragraph
+        prefix = f"{tier.title}: "
+        p.add_run(text[len(prefix):] if text.startswith(prefix) else text)
+        if tier.top_bottom:
+            para(tier.top_bottom)
+    para(d["s4_ranking"].format(groups=format_count(len(r.tiers), r.lang)))
+    if r.previous_year is not None and any(t.movement for t in r.tiers):
+        para(d["s4_moves"].format(year=r.previous_year))
+        for tier in r.tiers:
+            for sentence in tier.movement:
+                para(f"+ {tier.title}: {sentence}")
+    para(d["s5"], bold=True, indent=False)
+    para(d["placeholder"], placeholder=True)
+    para(d["closing"].format(year=r.year))
+
+    sign = document.add_table(rows=1, cols=2)
+    to, signer = sign.rows[0].cells
+    first = to.paragraphs[0]
+    run = first.add_run(d["recipients"])
+    run.bold, run.italic = True, True
+    run.font.size = Pt(12)
+    for line in d["recipient_lines"]:
+        p = to.add_paragraph()
+        p.add_run(line).font.size = Pt(11)
+        p.paragraph_format.space_after = Pt(0)
+    for i, line in enumerate(d["sign"]):
+        p = signer.paragraphs[0] if i == 0 else signer.add_paragraph()
+        p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        p.paragraph_format.space_after = Pt(0)
+        p.add_run(line).bold = True
+    for _ in range(3):
+        signer.add_paragraph()
+    p = signer.add_paragraph()
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run(d["signer"])
+    run.bold = True
+    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+
+    # appendix: counts per level and the rankings, communes by district
+    document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+    para(d["appendix"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(d["appendix_title"].format(year=r.year), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    para(d["appendix_note"].format(year=r.year + 1), italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=12)
+    for number, tier in enumerate(r.tiers, 1):
+        para(f"{number}. {tier.title}", bold=True, indent=False)
+        _levels_table(document, r, tier, Pt)
+        for group in tier.groups:
+            if group.title:
+                para(group.title, bold=True, italic=True, indent=False, size=12)
+            _ranking_table(document, r, tier, group, Pt)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    document.save(str(path))
+
+
+def _table(document: Any, header: list[str], rows: list[list[str]], right: set[int], pt: Any) -> None:
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    table = document.add_table(rows=1, cols=len(header))
+    table.style = "Table Grid"
+    for i, text in enumerate(header):
+        cell = table.rows[0].cells[i]
+        cell.paragraphs[0].text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        run.font.size = pt(11)
+        cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    for values in rows:
+        cells = table.add_row().cells
+        for i, text in enumerate(values):
+            paragraph = cells[i].paragraphs[0]
+            paragraph.add_run(text).font.size = pt(11)
+            paragraph.paragraph_format.space_after = pt(0)
+            if i in right:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    document.add_paragraph()
+
+
+def _levels_table(document: Any, r: Report, tier: TierReport, pt: Any) -> None:
+    header, rows = r.level_table(tier)
+    _table(document, header, rows, set(range(1, len(header))), pt)
+
+
+def _ranking_table(document: Any, r: Report, tier: TierReport, group: Any, pt: Any) -> None:
+    header = [r.t("rank"), r.t("unit"), r.t("total")] + list(tier.output_labels) + [tier.level_title or r.t("level")]
+    if r.previous_year is not None:
+        header.append(r.t("rank_prev", year=r.previous_year))
+    rows = []
+    for row in group.rows:
+        cells = [r.num(row.rank), row.name, r.num(row.total, tier.digits)]
+        cells += [r.num(value, digits) for value, digits in zip(row.outputs, tier.output_digits)]
+        cells.append(row.level)
+        if r.previous_year is not None:
+            cells.append(r.num(row.previous_rank) if row.previous_rank is not None else "—")
+        rows.append(cells)
+    right = {0, 2} | set(range(3, 3 + len(tier.output_labels))) | ({len(header) - 1} if r.previous_year is not None else set())
+    _table(document, header, rows, right, pt)

@@ -1,0 +1,314 @@
+"""The report as one self-contained HTML page: inline CSS and SVG charts, no script, nothing loaded."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from html import escape
+
+from cqdt_rules.reports.charts import level_chart, rank_chart
+from cqdt_rules.reports.document import (
+    Report,
+    TierReport,
+    UnitPage,
+    level_chart_data,
+    moves_for_chart,
+)
+
+CSS = """
+:root { --ink: #1b1f24; --muted: #5b6570; --line: #d9dee4; --accent: #1d5fa8; --rise: #2e8540; --fall: #c0392b; }
+* { box-sizing: border-box; }
+body { margin: 0; font-family: "DejaVu Sans", "Liberation Sans", Arial, sans-serif; color: var(--ink);
+       line-height: 1.5; background: #f4f6f8; }
+.page { max-width: 1100px; margin: 0 auto; padding: 24px 32px 48px; background: #fff; }
+h1 { font-size: 1.7rem; margin: 0.2em 0 0.1em; }
+h2 { font-size: 1.35rem; border-bottom: 2px solid var(--accent); padding-bottom: 4px; margin-top: 2.2em; }
+h3 { font-size: 1.15rem; margin-top: 1.8em; }
+h4 { font-size: 1rem; margin: 1.4em 0 0.4em; }
+.subtitle { color: var(--muted); margin: 0 0 1em; }
+.banner { border: 2px solid #b26b00; background: #fff4e0; color: #6b3f00; padding: 10px 14px; margin: 12px 0;
+          font-weight: bold; }
+.banner.plain { border-color: var(--line); background: #f7f9fb; color: var(--ink); font-weight: normal; }
+.meta { font-size: 0.9rem; color: var(--muted); }
+.meta dt { font-weight: bold; float: left; clear: left; margin-right: 0.5em; }
+.meta dd { margin: 0 0 2px 0; }
+nav.toc { background: #f7f9fb; border: 1px solid var(--line); padding: 8px 20px; margin: 16px 0; }
+nav.toc ol { margin: 4px 0; }
+p.section-iv { font-size: 1.02rem; }
+table { border-collapse: collapse; margin: 8px 0 16px; font-size: 0.9rem; }
+th, td { border: 1px solid var(--line); padding: 3px 8px; vertical-align: top; }
+th { background: #eef2f6; text-align: left; }
+td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
+td.up { color: var(--rise); } td.down { color: var(--fall); }
+tr.group td { font-weight: bold; background: #fafbfc; }
+figure { margin: 12px 0 20px; }
+figure svg { max-width: 100%; height: auto; }
+figcaption { font-size: 0.85rem; color: var(--muted); }
+details.unit { border: 1px solid var(--line); margin: 6px 0; padding: 4px 10px; }
+details.unit > summary { cursor: pointer; font-weight: bold; }
+details.unit table { width: 100%; }
+td.why { color: var(--muted); font-size: 0.85rem; }
+table.ranking td:nth-child(3), table.movers td:first-child { min-width: 13em; }
+td.read { font-size: 0.85rem; }
+.depth-0 td:first-child { font-weight: bold; }
+.depth-1 td:first-child { padding-left: 18px; }
+.depth-2 td:first-child { padding-left: 32px; }
+.depth-3 td:first-child { padding-left: 46px; }
+.flag { display: inline-block; background: #fdecea; color: var(--fall); border-radius: 3px; padding: 0 4px;
+        font-size: 0.8rem; margin-left: 4px; }
+footer { margin-top: 3em; font-size: 0.8rem; color: var(--muted); }
+@media print { body { background: #fff; } .page { padding: 0; } details.unit { break-inside: avoid; } }
+"""
+
+
+def _e(text: object) -> str:
+    return escape(str(text), quote=True)
+
+
+def render_html(report: Report) -> str:
+    parts = [
+        "<!DOCTYPE html>",
+        f'<html lang="{report.lang}">',
+        "<head>",
+        '<meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{_e(report.title)}</title>",
+        f"<style>{CSS}</style>",
+        "</head>",
+        "<body>",
+        '<div class="page">',
+        _header(report),
+        _toc(report),
+        "<main>",
+        _general(report),
+    ]
+    if report.previous_year is not None:
+        parts.append(_changes(report))
+    parts += [_rankings(report), _units(report), "</main>", _footer(report), "</div>", "</body>", "</html>"]
+    return "\n".join(parts) + "\n"
+
+
+def _header(r: Report) -> str:
+    out = ["<header>"]
+    if r.banner:
+        out.append(f'<div class="banner{" synthetic" if r.synthetic else " plain"}" role="note">{_e(r.banner)}</div>')
+    out.append(f'<p class="meta">{_e(r.t("report"))}</p>')
+    out.append(f"<h1>{_e(r.title)}</h1>")
+    out.append(f'<p class="subtitle">{_e(r.subtitle)}</p>')
+    out.append('<dl class="meta">')
+    out.append(f"<dt>{_e(r.t('ruleset'))}:</dt><dd>{_e(r.ruleset_id)} ({_e(r.t('version'))} {_e(r.ruleset_version)}, "
+               f"{_e(r.t('status'))} {_e(r.status_label)}), {_e(r.ruleset_hash[:19])}</dd>")
+    out.append(f"<dt>{_e(r.t('source'))}:</dt><dd>{_e(r.t('source_' + r.source))} ({_e(r.source)})</dd>")
+    out.append("</dl>")
+    if r.reconstructed:
+        out.append(f'<p class="meta">{_e(r.t("reconstructed"))}</p>')
+    if r.previous_year is None:
+        out.append(f'<p class="meta">{_e(r.t("no_previous"))}</p>')
+    elif not r.same_ruleset:
+        out.append(f'<p class="meta">{_e(r.t("previous_ruleset", year=r.previous_year, ruleset=r.previous_ruleset_id))}</p>')
+    out.append("</header>")
+    return "\n".join(out)
+
+
+def _toc(r: Report) -> str:
+    out = [f'<nav class="toc" aria-label="{_e(r.t("toc"))}"><h2>{_e(r.t("toc"))}</h2><ol>']
+    prefixes = {"danh-gia-chung": "", "thay-doi": "thay-doi-", "xep-hang": "xep-hang-", "giai-trinh": "giai-trinh-"}
+    for section, title in r.section_ids():
+        out.append(f'<li><a href="#{section}">{_e(title)}</a><ol>')
+        for tier in r.tiers:
+            target = tier.anchor if section == "danh-gia-chung" else prefixes[section] + tier.id
+            out.append(f'<li><a href="#{target}">{_e(tier.title)}</a></li>')
+        out.append("</ol></li>")
+    out.append("</ol></nav>")
+    return "\n".join(out)
+
+
+def _change_class(value: object) -> str:
+    if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+        return "up" if value > 0 else "down" if value < 0 else ""
+    return ""
+
+
+def _td_num(text: str, value: object = None) -> str:
+    cls = _change_class(value) if value is not None else ""
+    return f'<td class="num{" " + cls if cls else ""}">{_e(text)}</td>'
+
+
+def _general(r: Report) -> str:
+    out = [f'<section id="danh-gia-chung"><h2>{_e(r.t("general"))}</h2>']
+    for tier in r.tiers:
+        out.append(f'<section class="tier" id="{tier.anchor}"><h3>{_e(tier.title)}</h3>')
+        out.append(f'<p class="section-iv">{_e(tier.paragraph)}</p>')
+        if tier.top_bottom:
+            out.append(f"<p>{_e(tier.top_bottom)}</p>")
+        out.append(_level_table(r, tier))
+        labels, current, previous = level_chart_data(r, tier)
+        if tier.compared_levels and r.previous_year is not None:
+            title = r.t("chart_levels", tier=tier.title, year=r.year, previous=r.previous_year)
+        else:
+            title = r.t("chart_levels_one", tier=tier.title, year=r.year)
+        chart = level_chart(title, labels, current, previous, str(r.year),
+                            str(r.previous_year) if r.previous_year is not None else None, r.lang)
+        out.append(f'<figure class="chart-levels">{chart}<figcaption>{_e(title)}</figcaption></figure>')
+        out.append("</section>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _level_table(r: Report, tier: TierReport) -> str:
+    compared = tier.compared_levels and r.previous_year is not None
+    head = [f"<th>{_e(tier.level_title or r.t('level'))}</th>"]
+    if compared:
+        head.append(f'<th class="num">{r.previous_year}</th>')
+    head.append(f'<th class="num">{r.year}</th><th class="num">{_e(r.t("share"))}</th>')
+    if compared:
+        head.append(f'<th class="num">{_e(r.t("change"))}</th>')
+    rows = [f"<table class=\"levels\"><thead><tr>{''.join(head)}</tr></thead><tbody>"]
+    for row in tier.levels:
+        cells = [f"<td>{_e(row.label)}</td>"]
+        if compared:
+            cells.append(_td_num(r.num(row.previous)))
+        cells.append(_td_num(r.num(row.count)))
+        cells.append(_td_num(r.num(row.share, 2) + "%" if row.share is not None else "—"))
+        if compared:
+            cells.append(_td_num(r.signed(row.change) or "0", row.change))
+        rows.append(f"<tr>{''.join(cells)}</tr>")
+    total = [f"<td><strong>{_e(r.t('total_row'))}</strong></td>"]
+    if compared:
+        total.append(_td_num(r.num(tier.previous_assessed)))
+    total.append(_td_num(r.num(tier.assessed)))
+    total.append(_td_num(r.num(100) + "%"))
+    if compared:
+        total.append("<td></td>")
+    rows.append(f"<tr class=\"group\">{''.join(total)}</tr></tbody></table>")
+    return "\n".join(rows)
+
+
+def _changes(r: Report) -> str:
+    out = [f'<section id="thay-doi"><h2>{_e(r.t("changes", year=r.previous_year))}</h2>']
+    for tier in r.tiers:
+        out.append(f'<section class="tier" id="thay-doi-{tier.id}"><h3>{_e(tier.title)}</h3>')
+        for sentence in tier.movement:
+            out.append(f"<p>{_e(sentence)}</p>")
+        if tier.movement_ranking:
+            out.append(f'<p class="meta">{_e(r.t("movement_basis", ranking=tier.movement_ranking))}</p>')
+        for key, movers in (("risers", tier.risers), ("fallers", tier.fallers)):
+            if not movers:
+                continue
+            out.append(f"<h4>{_e(r.t(key))}</h4>")
+            out.append(f"<table class=\"movers\"><thead><tr><th>{_e(r.t('unit'))}</th>"
+                       f"<th class=\"num\">{_e(r.t('rank_prev', year=r.previous_year))}</th>"
+                       f"<th class=\"num\">{_e(r.t('rank_prev', year=r.year))}</th>"
+                       f"<th class=\"num\">{_e(r.t('rank_move'))}</th><th class=\"num\">± {_e(r.t('points_col').lower())}</th>"
+                       f"<th>{_e(r.t('moved_by'))}</th></tr></thead><tbody>")
+            for mover in movers:
+                moved = "; ".join(f"{cid} {title} ({r.signed(delta, tier.digits)})" for cid, title, delta in mover.criteria)
+                out.append(f'<tr><td><a href="#{mover.anchor}">{_e(mover.name)}</a> ({_e(mover.code)})</td>'
+                           f"{_td_num(r.num(mover.previous_rank))}{_td_num(r.num(mover.rank))}"
+                           f"{_td_num(r.signed(mover.rank_change), mover.rank_change)}"
+                           f"{_td_num(r.signed(mover.total_change, tier.digits), mover.total_change)}"
+                           f"<td>{_e(moved)}</td></tr>")
+            out.append("</tbody></table>")
+        moves = moves_for_chart(tier)
+        if moves:
+            title = r.t("chart_ranks", tier=tier.title, ranking=tier.movement_ranking or "", previous=r.previous_year)
+            chart = rank_chart(title, moves, r.t("rise"), r.t("fall"), r.lang)
+            out.append(f'<figure class="chart-ranks">{chart}<figcaption>{_e(title)}</figcaption></figure>')
+        else:
+            out.append(f"<p>{_e(r.t('no_movement'))}</p>")
+        out.append("</section>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _rankings(r: Report) -> str:
+    out = [f'<section id="xep-hang"><h2>{_e(r.t("rankings"))}</h2>', f'<p class="meta">{_e(r.t("ranking_note"))}</p>']
+    for tier in r.tiers:
+        out.append(f'<section class="tier" id="xep-hang-{tier.id}"><h3>{_e(tier.title)} — {_e(tier.ranking_label)}</h3>')
+        show_change = any(row.rank_change is not None for g in tier.groups for row in g.rows)
+        show_prev = r.previous_year is not None
+        show_status = any(row.status for g in tier.groups for row in g.rows)
+        show_prev_level = any(row.previous_level is not None for g in tier.groups for row in g.rows)
+        head = [f'<th class="num">{_e(r.t("rank"))}</th>', f"<th>{_e(r.t('code'))}</th>", f"<th>{_e(r.t('unit'))}</th>",
+                f'<th class="num">{_e(r.t("total"))}</th>']
+        head += [f'<th class="num">{_e(label)}</th>' for label in tier.output_labels]
+        head.append(f"<th>{_e(tier.level_title or r.t('level'))}</th>")
+        if show_prev_level:
+            head.append(f"<th>{_e(r.t('level_prev', year=r.previous_year))}</th>")
+        if show_prev:
+            head.append(f'<th class="num">{_e(r.t("rank_prev", year=r.previous_year))}</th>')
+        if show_change:
+            head.append(f'<th class="num">{_e(r.t("rank_move"))}</th>')
+        if show_status:
+            head.append(f"<th>{_e(r.t('note'))}</th>")
+        for group in tier.groups:
+            if group.title:
+                out.append(f'<h4 id="xep-hang-{tier.id}-{_e(group.code or "")}">{_e(group.title)}</h4>')
+            out.append(f"<table class=\"ranking\"><thead><tr>{''.join(head)}</tr></thead><tbody>")
+            for row in group.rows:
+                cells = [_td_num(r.num(row.rank)), f"<td>{_e(row.code)}</td>",
+                         f'<td><a href="#{row.anchor}">{_e(row.name)}</a></td>', _td_num(r.num(row.total, tier.digits))]
+                cells += [_td_num(r.num(value, digits)) for value, digits in zip(row.outputs, tier.output_digits)]
+                cells.append(f"<td>{_e(row.level)}</td>")
+                if show_prev_level:
+                    cells.append(f"<td>{_e(row.previous_level or '—')}</td>")
+                if show_prev:
+                    cells.append(_td_num(r.num(row.previous_rank) if row.previous_rank is not None else "—"))
+                if show_change:
+                    cells.append(_td_num(r.signed(row.rank_change) if row.rank_change else
+                                         ("0" if row.rank_change == 0 else "—"), row.rank_change))
+                if show_status:
+                    cells.append(f"<td>{_e(row.status)}</td>")
+                out.append(f"<tr>{''.join(cells)}</tr>")
+            out.append("</tbody></table>")
+        out.append("</section>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _units(r: Report) -> str:
+    out = [f'<section id="giai-trinh"><h2>{_e(r.t("units"))}</h2>']
+    for tier in r.tiers:
+        out.append(f'<section class="tier" id="giai-trinh-{tier.id}"><h3>{_e(tier.title)}</h3>')
+        for unit in tier.units:
+            out.append(_unit(r, tier, unit))
+        out.append("</section>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _unit(r: Report, tier: TierReport, unit: UnitPage) -> str:
+    summary = r.t("unit_summary", total=r.num(unit.total, tier.digits), max=r.num(unit.max), level=unit.level)
+    title = f"{unit.code} {unit.name}" + (f" — {unit.district}" if unit.district else "")
+    out = [f'<details class="unit" id="{unit.anchor}"><summary>{_e(title)}: {_e(summary)}</summary>']
+    facts = [f"{label}: {r.num(value, digits)}" for (label, value), digits in zip(unit.outputs, tier.output_digits)]
+    facts += [r.t("ranked", rank=r.num(rank), of=r.num(of), ranking=label) for label, rank, of in unit.ranks]
+    if facts:
+        out.append(f"<p>{_e('; '.join(facts))}.</p>")
+    if unit.previous:
+        out.append(f"<p>{_e(unit.previous)}.</p>")
+    if unit.unmet:
+        out.append(f"<p>{_e(r.t('unmet'))}: {_e('; '.join(unit.unmet))}.</p>")
+    if unit.note and unit.note != r.note:
+        out.append(f"<p>{_e(r.t('note'))}: {_e(unit.note)}</p>")
+    show_delta = any(c.change is not None for c in unit.criteria) and r.previous_year is not None
+    head = (f"<tr><th>{_e(r.t('criterion'))}</th><th class=\"num\">{_e(r.t('points_col'))}</th>"
+            f"<th class=\"num\">{_e(r.t('max'))}</th>"
+            + (f"<th class=\"num\">{_e(r.t('delta', year=r.previous_year))}</th>" if show_delta else "")
+            + f"<th>{_e(r.t('read'))}</th><th>{_e(r.t('why'))}</th></tr>")
+    out.append(f"<table class=\"explain\"><thead>{head}</thead><tbody>")
+    for c in unit.criteria:
+        flags = "".join(f'<span class="flag">{_e(flag)}</span>' for flag in c.flags)
+        read = "; ".join(f"{label}: {value}" for label, value in c.read)
+        cells = [f"<td>{_e(c.id)} {_e(c.title)}{flags}</td>", _td_num(r.num(c.points, tier.digits)), _td_num(r.num(c.max))]
+        if show_delta:
+            cells.append(_td_num(r.signed(c.change, tier.digits) if c.change else "", c.change))
+        cells.append(f'<td class="read">{_e(read)}</td>')
+        cells.append(f'<td class="why">{_e(c.why) if not c.is_group else ""}</td>')
+        out.append(f'<tr class="depth-{min(c.depth, 3)}">{"".join(cells)}</tr>')
+    out.append("</tbody></table></details>")
+    return "\n".join(out)
+
+
+def _footer(r: Report) -> str:
+    return (f"<footer><p>{_e(r.t('generated', at=r.run_at, ruleset=r.ruleset_id, version=r.ruleset_version, hash=r.ruleset_hash))}"
+            "</p></footer>")

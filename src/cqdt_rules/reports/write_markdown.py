@@ -1,0 +1,200 @@
+"""The report as Markdown, with its charts as separate SVG files beside it."""
+
+from __future__ import annotations
+
+from cqdt_rules.reports.charts import level_chart, rank_chart
+from cqdt_rules.reports.document import (
+    Report,
+    TierReport,
+    UnitPage,
+    level_chart_data,
+    moves_for_chart,
+)
+
+
+class Raw(str):
+    """Markdown made here (a link, bold text): put into a table cell as it is."""
+
+
+def _text(text: object) -> str:
+    """Text from the data or the ruleset, escaped so Markdown shows it as written (names like 'Sở <Thử> & ...')."""
+    value = str(text).replace("\\", "\\\\").replace("&", "&amp;")
+    for char in ("*", "_", "`", "[", "]", "<", ">", "|"):
+        value = value.replace(char, "\\" + char)
+    return value.replace("\n", " ")
+
+
+def _cell(text: object) -> str:
+    return str(text) if isinstance(text, Raw) else _text(text)
+
+
+def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
+    lines = ["| " + " | ".join(_cell(h) for h in header) + " |",
+             "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"]
+    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
+    return lines + [""]
+
+
+def render_markdown(report: Report, charts_dir: str) -> tuple[str, dict[str, str]]:
+    """The Markdown text and the charts it links to (file name → SVG), to write under ``charts_dir``."""
+    r = report
+    charts: dict[str, str] = {}
+    out: list[str] = []
+    if r.banner:
+        out += [f"> **{_text(r.banner)}**" if r.synthetic else f"> {_text(r.banner)}", ""]
+    out += [f"# {_text(r.title)}", "", f"*{_text(r.subtitle)}*", ""]
+    out.append(f"- {_text(r.t('ruleset'))}: `{r.ruleset_id}` ({_text(r.t('version'))} {_text(r.ruleset_version)}, "
+               f"{_text(r.t('status'))} {_text(r.status_label)}), `{r.ruleset_hash[:19]}`")
+    out.append(f"- {_text(r.t('source'))}: {_text(r.t('source_' + r.source))} ({r.source})")
+    if r.reconstructed:
+        out.append(f"- {_text(r.t('reconstructed'))}")
+    if r.previous_year is None:
+        out.append(f"- {_text(r.t('no_previous'))}")
+    elif not r.same_ruleset:
+        out.append(f"- {_text(r.t('previous_ruleset', year=r.previous_year, ruleset=r.previous_ruleset_id))}")
+    out.append("")
+    out += [f"## {_text(r.t('toc'))}", ""]
+    for number, (section, title) in enumerate(r.section_ids(), 1):
+        out.append(f"{number}. [{_text(title)}](#{section})")
+        for tier in r.tiers:
+            out.append(f"   - {_text(tier.title)}")
+    out.append("")
+
+    out += ['<a id="danh-gia-chung"></a>', "", f"## {_text(r.t('general'))}", ""]
+    for tier in r.tiers:
+        out += [f"### {_text(tier.title)}", "", _text(tier.paragraph), ""]
+        if tier.top_bottom:
+            out += [_text(tier.top_bottom), ""]
+        out += _level_table(r, tier)
+        labels, current, previous = level_chart_data(r, tier)
+        if tier.compared_levels and r.previous_year is not None:
+            title = r.t("chart_levels", tier=tier.title, year=r.year, previous=r.previous_year)
+        else:
+            title = r.t("chart_levels_one", tier=tier.title, year=r.year)
+        name = f"levels-{tier.id}.svg"
+        charts[name] = level_chart(title, labels, current, previous, str(r.year),
+                                   str(r.previous_year) if r.previous_year is not None else None, r.lang)
+        out += [f"![{_cell(title)}]({charts_dir}/{name})", ""]
+
+    if r.previous_year is not None:
+        out += ['<a id="thay-doi"></a>', "", f"## {_text(r.t('changes', year=r.previous_year))}", ""]
+        for tier in r.tiers:
+            out += [f"### {_text(tier.title)}", ""]
+            for sentence in tier.movement:
+                out += [_text(sentence), ""]
+            if tier.movement_ranking:
+                out += [f"*{_text(r.t('movement_basis', ranking=tier.movement_ranking))}*", ""]
+            for key, movers in (("risers", tier.risers), ("fallers", tier.fallers)):
+                if not movers:
+                    continue
+                out += [f"#### {_text(r.t(key))}", ""]
+                rows = [[f"{m.name} ({m.code})", r.num(m.previous_rank), r.num(m.rank), r.signed(m.rank_change),
+                         r.signed(m.total_change, tier.digits),
+                         "; ".join(f"{cid} {title} ({r.signed(delta, tier.digits)})" for cid, title, delta in m.criteria)]
+                        for m in movers]
+                out += _table([r.t("unit"), r.t("rank_prev", year=r.previous_year), r.t("rank_prev", year=r.year),
+                               r.t("rank_move"), "± " + r.t("points"), r.t("moved_by")], rows, {1, 2, 3, 4})
+            moves = moves_for_chart(tier)
+            if moves:
+                title = r.t("chart_ranks", tier=tier.title, ranking=tier.movement_ranking or "", previous=r.previous_year)
+                name = f"ranks-{tier.id}.svg"
+                charts[name] = rank_chart(title, moves, r.t("rise"), r.t("fall"), r.lang)
+                out += [f"![{_cell(title)}]({charts_dir}/{name})", ""]
+            else:
+                out += [_text(r.t("no_movement")), ""]
+
+    out += ['<a id="xep-hang"></a>', "", f"## {_text(r.t('rankings'))}", "", _text(r.t("ranking_note")), ""]
+    for tier in r.tiers:
+        out += [f"### {_text(tier.title)} — {_text(tier.ranking_label)}", ""]
+        out += _ranking(r, tier)
+
+    out += ['<a id="giai-trinh"></a>', "", f"## {_text(r.t('units'))}", ""]
+    for tier in r.tiers:
+        out += [f"### {_text(tier.title)}", ""]
+        for unit in tier.units:
+            out += _unit(r, tier, unit)
+    out.append(_text(r.t("generated", at=r.run_at, ruleset=r.ruleset_id, version=r.ruleset_version,
+                         hash=r.ruleset_hash)))
+    return "\n".join(out) + "\n", charts
+
+
+def _level_table(r: Report, tier: TierReport) -> list[str]:
+    compared = tier.compared_levels and r.previous_year is not None
+    header, rows = r.level_table(tier)
+    total = [r.t("total_row")] + ([r.num(tier.previous_assessed)] if compared else []) + [r.num(tier.assessed), r.num(100) + "%"]
+    rows.append(total + ([""] if compared else []))
+    return _table(header, rows, set(range(1, len(header))))
+
+
+def _ranking(r: Report, tier: TierReport) -> list[str]:
+    rows_all = [row for g in tier.groups for row in g.rows]
+    show_change = any(row.rank_change is not None for row in rows_all)
+    show_prev = r.previous_year is not None
+    show_prev_level = any(row.previous_level is not None for row in rows_all)
+    show_status = any(row.status for row in rows_all)
+    header = [r.t("rank"), r.t("code"), r.t("unit"), r.t("total")] + list(tier.output_labels) + [tier.level_title or r.t("level")]
+    if show_prev_level:
+        header.append(r.t("level_prev", year=r.previous_year))
+    if show_prev:
+        header.append(r.t("rank_prev", year=r.previous_year))
+    if show_change:
+        header.append(r.t("rank_move"))
+    if show_status:
+        header.append(r.t("note"))
+    right = {0, 3} | set(range(4, 4 + len(tier.output_labels)))
+    if show_prev:
+        right.add(header.index(r.t("rank_prev", year=r.previous_year)))
+    if show_change:
+        right.add(header.index(r.t("rank_move")))
+    out: list[str] = []
+    for group in tier.groups:
+        if group.title:
+            out += [f"#### {_text(group.title)}", ""]
+        rows = []
+        for row in group.rows:
+            cells = [r.num(row.rank), row.code, Raw(f"[{_text(row.name)}](#{row.anchor})"), r.num(row.total, tier.digits)]
+            cells += [r.num(value, digits) for value, digits in zip(row.outputs, tier.output_digits)]
+            cells.append(row.level)
+            if show_prev_level:
+                cells.append(row.previous_level or "—")
+            if show_prev:
+                cells.append(r.num(row.previous_rank) if row.previous_rank is not None else "—")
+            if show_change:
+                cells.append(r.signed(row.rank_change) if row.rank_change else ("0" if row.rank_change == 0 else "—"))
+            if show_status:
+                cells.append(row.status)
+            rows.append(cells)
+        out += _table(header, rows, right)
+    return out
+
+
+def _unit(r: Report, tier: TierReport, unit: UnitPage) -> list[str]:
+    title = f"{unit.code} {unit.name}" + (f" — {unit.district}" if unit.district else "")
+    out = [f'<a id="{unit.anchor}"></a>', "", f"#### {_text(title)}", ""]
+    facts = [r.t("unit_summary", total=r.num(unit.total, tier.digits), max=r.num(unit.max), level=unit.level)]
+    facts += [f"{label}: {r.num(value, digits)}" for (label, value), digits in zip(unit.outputs, tier.output_digits)]
+    facts += [r.t("ranked", rank=r.num(rank), of=r.num(of), ranking=label) for label, rank, of in unit.ranks]
+    out += [_text("; ".join(facts) + "."), ""]
+    if unit.previous:
+        out += [_text(unit.previous + "."), ""]
+    if unit.unmet:
+        out += [_text(f"{r.t('unmet')}: {'; '.join(unit.unmet)}."), ""]
+    if unit.note and unit.note != r.note:
+        out += [_text(f"{r.t('note')}: {unit.note}"), ""]
+    show_delta = any(c.change is not None for c in unit.criteria) and r.previous_year is not None
+    header = [r.t("criterion"), r.t("points_col"), r.t("max")]
+    header += [r.t("delta", year=r.previous_year)] if show_delta else []
+    header += [r.t("read"), r.t("why")]
+    rows = []
+    for c in unit.criteria:
+        label = _text(f"{c.id} {c.title}")
+        name = ("&nbsp;&nbsp;" * c.depth) + (f"**{label}**" if c.is_group else label)
+        if c.flags:
+            name += " (" + _text(", ".join(c.flags)) + ")"
+        cells = [Raw(name), r.num(c.points, tier.digits), r.num(c.max)]
+        if show_delta:
+            cells.append(r.signed(c.change, tier.digits) if c.change else "")
+        cells += ["; ".join(f"{label}: {value}" for label, value in c.read), "" if c.is_group else c.why]
+        rows.append(cells)
+    out += _table(header, rows, {1, 2, 3} if show_delta else {1, 2})
+    return out
