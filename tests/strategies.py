@@ -438,6 +438,11 @@ def generated_rulesets(draw: st.DrawFn) -> GeneratedRuleset:
 
 
 # ---------------------------------------------------------------- units
+def _decimals(number: Decimal) -> int:
+    exponent = number.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0
+
+
 def _value(draw: st.DrawFn, ind: GenIndicator) -> object:
     kind = ind.kind
     if kind == "yesno":
@@ -447,7 +452,10 @@ def _value(draw: st.DrawFn, ind: GenIndicator) -> object:
     if kind == "pair":
         if draw(st.booleans()) and ind.boundaries:  # exactly on a band threshold: 29/100 vs 29%
             t = draw(st.sampled_from(ind.boundaries))
-            return [str(t), "100"] if t <= 100 or ind.a_may_exceed_b else ["0", "100"]
+            if t > 100 and not ind.a_may_exceed_b:
+                return ["0", "100"]
+            scale = Decimal(10) ** _decimals(t)  # pair parts are whole numbers: 33.3 % is 333 of 1000
+            return [str(t * scale), str(100 * scale)]
         b = draw(st.sampled_from((0, 1, 2, 3, 4, 7, 10, 100, 1600)))
         return [draw(st.integers(0, b + 5 if ind.a_may_exceed_b else b)), b]
     if kind == "count":

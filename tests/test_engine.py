@@ -496,14 +496,16 @@ def test_large_rounding_digits_fail_cleanly() -> None:
 
 @pytest.mark.parametrize("text", [
     'ruleset x {\x0c\x0c title "a"',  # form feeds: whitespace to Lark, line breaks to str.splitlines()
-    'ruleset x {\r title "a"',  # a lone carriage return
+    'ruleset x {\r title "a"',  # a lone carriage return: an old Mac line end, read as one
+    'ruleset x {\r\n title "a"',  # a Windows line end
 ])
-def test_error_lines_count_only_newlines(text: str) -> None:
-    """Lark counts lines at '\\n' only; the end-of-file position and the quoted source line must agree."""
+def test_error_lines_count_only_line_ends(text: str) -> None:
+    """Lines end at '\\n', '\\r\\n' or a lone '\\r' (as an editor counts them), not at a form feed; the
+    end-of-file position and the quoted source line must agree."""
     with pytest.raises(RulesetError) as caught:
         api.load_text(text, "f.cqdt")
     (diagnostic,) = caught.value.diagnostics
-    assert diagnostic.span.line == text.count("\n") + 1, diagnostic.span
+    assert diagnostic.span.line == text.replace("\r\n", "\n").replace("\r", "\n").count("\n") + 1, diagnostic.span
 
 
 def test_error_quotes_the_line_the_position_is_on() -> None:

@@ -1,8 +1,14 @@
-"""Plain-text tables for people: columns aligned by what the eye sees (combining marks take no width)."""
+"""Tables for people: plain text aligned by what the eye sees (combining marks take no width), and the
+cells of CSV files and spreadsheets written so that no text from input ever becomes a formula."""
 
 from __future__ import annotations
 
+import csv
+import io
+import re
 import unicodedata
+from collections.abc import Iterable
+from typing import Any
 
 
 def _width(text: str) -> int:
@@ -21,3 +27,47 @@ def render_table(header: list[str], rows: list[list[str]], right: set[int] | Non
         return "  ".join(out).rstrip()
 
     return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
+
+
+# ---------------------------------------------------------------- CSV and spreadsheet cells
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+"""A spreadsheet reads a CSV cell starting with one of these as a formula (OWASP, "CSV injection")."""
+_WRITTEN_NUMBER = re.compile(r"[+-]?[0-9]+([.,][0-9]+)*")
+
+
+def csv_cell(value: Any) -> Any:
+    """A cell for a CSV file: text that a spreadsheet would read as a formula gets a leading ``'``
+    (shown by the spreadsheet as text); numbers, and numbers written out (``-1.5``), stay numbers."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _WRITTEN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
+    """A CSV file (``\\n`` line ends) whose every cell went through :func:`csv_cell`."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow([csv_cell(h) for h in header])
+    writer.writerows([csv_cell(c) for c in row] for row in rows)
+    return buffer.getvalue()
+
+
+def control_character(text: str, allowed: str = "") -> str | None:
+    """The first control character in ``text`` (a terminal escape, a byte XML cannot hold), as ``U+001B``;
+    None when there is none (characters in ``allowed`` aside). Names, codes and labels must not hold one: it would reach a terminal raw or
+    break a spreadsheet or document writer."""
+    for char in text:
+        if unicodedata.category(char) == "Cc" and char not in allowed:
+            return f"U+{ord(char):04X}"
+    return None
+
+
+def text_stays_text(workbook: Any) -> None:
+    """Before an openpyxl workbook is saved: a cell whose text starts with ``=`` was taken for a formula
+    by openpyxl; make it a string cell again. The writers of this package write no formulas of their own,
+    so after this no cell of the file is a formula (its text is kept as it is, with no apostrophe)."""
+    for sheet in workbook.worksheets:
+        for row in sheet.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"

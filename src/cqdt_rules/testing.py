@@ -51,6 +51,7 @@ from cqdt_rules.engine.evaluator import published_value
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import CqdtError
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import is_whole
 from cqdt_rules.model.units import Assessment, Pair, direct_limits
 
 __all__ = [
@@ -164,6 +165,8 @@ def _valid(tier: m.Tier, ind: m.Indicator, value: Any) -> bool:
     if isinstance(value, Pair):
         if value.a < 0 or value.b < 0 or (value.a > value.b and not ind.a_may_exceed_b):
             return False
+        if ind.range is None and not (is_whole(value.a) and is_whole(value.b)):
+            return False  # the parts of a pair are counts unless the ruleset declares a range
         return ind.range is None or (low <= value.a <= high and low <= value.b <= high)
     if isinstance(value, Decimal):
         if ind.kind == "count" and value != value.to_integral_value():

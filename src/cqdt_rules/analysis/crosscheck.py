@@ -26,8 +26,6 @@ have a record; against a district count or number it compares the value with the
 
 from __future__ import annotations
 
-import csv
-import io
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -37,11 +35,12 @@ import attrs
 import yaml
 
 from cqdt_rules.analysis.values import format_value
-from cqdt_rules.errors import Diagnostic, RulesetError, Span, UsageError, did_you_mean
+from cqdt_rules.data.yamlfile import compose_yaml
+from cqdt_rules.errors import DataError, Diagnostic, RulesetError, Span, UsageError, did_you_mean
 from cqdt_rules.formatting import format_count, format_number
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment, Pair, check_assessments
-from cqdt_rules.tables import render_table
+from cqdt_rules.tables import csv_text, render_table
 
 MAPPING_NAME = "crosscheck.yaml"
 AGGREGATES = ("count", "sum", "all", "any")
@@ -127,11 +126,9 @@ def parse_spec(text: str, ruleset: m.Ruleset, path: str = "<memory>") -> CrossCh
         return RulesetError(problems, {path: text})
 
     try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else Span(path, 1, 1, 1, 1)
-        problems.append(Diagnostic(where, f"not valid YAML: {getattr(exc, 'problem', exc)}"))
+        root = compose_yaml(text, path)
+    except DataError as error:
+        problems.extend(error.diagnostics)
         raise fail() from None
     if not isinstance(root, yaml.MappingNode):
         problems.append(Diagnostic(Span(path, 1, 1, 1, 1), "expected a mapping with 'district_tier', 'commune_tier' and 'checks'"))
@@ -533,16 +530,14 @@ def crosscheck_table(report: CrossCheckReport, lang: str = "vi", show_all: bool 
 
 
 def crosscheck_csv(report: CrossCheckReport, show_all: bool = True) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["year", "district_code", "district_name", "indicator", "commune_indicator", "aggregate",
-                     "declared", "found", "agrees", "difference", "communes_not_counted"])
-    for f in report.findings if show_all else report.differences:
-        writer.writerow([f.year, f.district_code, f.district_name, f.check.district, f.check.commune, f.check.aggregate,
-                         _plain(f.declared), _plain(f.found), "yes" if f.agrees else "no",
-                         "; ".join(f"{p}: {'' if d is None else d}" for p, d in f.differences),
-                         "; ".join(c.code for c in f.not_counted)])
-    return buffer.getvalue()
+    columns = ["year", "district_code", "district_name", "indicator", "commune_indicator", "aggregate",
+               "declared", "found", "agrees", "difference", "communes_not_counted"]
+    return csv_text(columns, (
+        [f.year, f.district_code, f.district_name, f.check.district, f.check.commune, f.check.aggregate,
+         _plain(f.declared), _plain(f.found), "yes" if f.agrees else "no",
+         "; ".join(f"{p}: {'' if d is None else d}" for p, d in f.differences),
+         "; ".join(c.code for c in f.not_counted)]
+        for f in (report.findings if show_all else report.differences)))
 
 
 def _plain(value: Any) -> str:

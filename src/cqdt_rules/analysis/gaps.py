@@ -13,6 +13,8 @@ would give the next band, full points), never by a second copy of the scoring ru
 
 from __future__ import annotations
 
+import decimal
+
 import math
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -34,6 +36,7 @@ from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import UsageError, did_you_mean
 from cqdt_rules.formatting import format_number
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import ARITHMETIC
 from cqdt_rules.model.units import Assessment, Pair
 from cqdt_rules.tables import render_table
 
@@ -241,7 +244,8 @@ def _opportunity(tier: CompiledTier, unit: UnitResult, node: m.Node) -> Opportun
         # a changed value comes with the evidence it needs (answering "yes" means proving it)
         proven = {n: ("…",) for n in changed_values or {} if n in indicators and indicators[n].evidence_required}
         env = Env(tier, {**values, **(changed_values or {})}, {**evidence, **proven, **(changed_evidence or {})}, {})
-        points: Decimal = tier.node_fns[node.id](env).points
+        with decimal.localcontext(ARITHMETIC):  # the engine's arithmetic, not the caller's context
+            points: Decimal = tier.node_fns[node.id](env).points
         return points
 
     if "not assessed" in result.flags:

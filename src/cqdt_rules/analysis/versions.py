@@ -45,6 +45,7 @@ import yaml
 
 from cqdt_rules.analysis.values import format_value
 from cqdt_rules.data.readers import load_many
+from cqdt_rules.data.yamlfile import compose_yaml
 from cqdt_rules.engine import loading, scoring
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError, did_you_mean
@@ -194,12 +195,7 @@ def read_version(folder: Path) -> Version:
         return Span(str(path), node.start_mark.line + 1, node.start_mark.column + 1,
                     node.end_mark.line + 1, node.end_mark.column + 1)
 
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = Span(str(path), mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else Span(str(path), 1, 1, 1, 1)
-        raise DataError([Diagnostic(where, f"not valid YAML: {getattr(exc, 'problem', exc)}")], {str(path): text}) from None
+    root = compose_yaml(text, str(path))
     if not isinstance(root, yaml.MappingNode):
         raise DataError([Diagnostic(Span(str(path), 1, 1, 1, 1), "expected a mapping with 'label', 'status', 'date', ...")])
     fields: dict[str, tuple[yaml.Node, yaml.Node]] = {}

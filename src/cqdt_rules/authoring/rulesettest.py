@@ -55,6 +55,7 @@ from typing import Any
 import attrs
 import yaml
 
+from cqdt_rules.data.yamlfile import compose_yaml, is_null
 from cqdt_rules.engine import loading, scoring
 from cqdt_rules.engine.evaluator import published_value
 from cqdt_rules.engine.results import Results, UnitResult
@@ -266,8 +267,8 @@ def ruleset_for(test_path: str | Path) -> Path:
 
 def _declared_ruleset(test_path: Path) -> str | None:
     try:
-        root = yaml.compose(test_path.read_text(encoding="utf-8-sig"))
-    except (OSError, yaml.YAMLError):
+        root = compose_yaml(test_path.read_text(encoding="utf-8-sig"), str(test_path))
+    except (OSError, UnicodeDecodeError, DataError):
         return None
     if isinstance(root, yaml.MappingNode):
         for key, value in root.value:
@@ -350,7 +351,7 @@ class _Reader:
         """(ok, value): a decimal number as written (decimal point, or a Vietnamese decimal comma)."""
         if isinstance(node, yaml.ScalarNode):
             raw = str(node.value).strip()
-            if node.style is None and raw in ("", "~", "null", "Null", "NULL"):
+            if is_null(node):
                 if allow_null:
                     return True, None
                 self.error(node, f"expected a number for {what}")
@@ -371,12 +372,10 @@ class _Reader:
     # ------------------------------------------------------------ file
     def read(self) -> RulesetTests:
         try:
-            root = yaml.compose(self.text)
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            span = (Span(self.path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark
-                    else Span(self.path, 1, 1, 1, 1))
-            self.error(span, f"not valid YAML: {getattr(exc, 'problem', None) or exc}")
+            root = compose_yaml(self.text, self.path)
+        except DataError as error:
+            for found in error.diagnostics:
+                self.error(found.span, found.message, hint=found.hint)
             return RulesetTests(self.path, None, ())
         if root is None:
             self.error(Span(self.path, 1, 1, 1, 1), "the test file is empty", hint="expected 'cases:' with a list of cases")
@@ -691,7 +690,7 @@ class _Reader:
             if not isinstance(value, yaml.ScalarNode):
                 self.error(value, "expected a level id or label")
                 continue
-            text = "" if value.style is None and value.value in ("~", "null", "Null", "NULL") else nfc(str(value.value).strip())
+            text = "" if is_null(value) and value.value else nfc(str(value.value).strip())
             level_id = _level_id(scale, text)
             if level_id is False:
                 choices = [lv.id for lv in scale.levels] + ["below"]
@@ -732,7 +731,7 @@ def _raw_value(node: yaml.Node) -> Any:
     """A value as the data files read it: scalars as text (null → None), lists and mappings of scalars."""
     def scalar(item: yaml.Node) -> Any:
         if isinstance(item, yaml.ScalarNode):
-            if item.style is None and item.value in ("", "~", "null", "Null", "NULL"):
+            if is_null(item):
                 return None
             return item.value
         return item

@@ -10,6 +10,7 @@ from pathlib import Path
 from cqdt_rules.authoring.rulesettest import add_test_arguments, run_test_command
 from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK
+from cqdt_rules.engine.loading import read_ruleset
 from cqdt_rules.errors import Diagnostic, RulesetError, UsageError
 
 
@@ -34,8 +35,8 @@ def run_fmt(args: argparse.Namespace) -> int:
     changed: list[Path] = []
     files = _ruleset_files(args.files)
     for path in files:
-        text = path.read_text(encoding="utf-8")
         try:
+            text = read_ruleset(path)
             formatted = format_text(text, str(path))
         except RulesetError as exc:
             problems.extend(exc.diagnostics)

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import csv
-import io
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
@@ -14,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_OK, score_files
 from cqdt_rules.errors import UsageError
+from cqdt_rules.tables import control_character, csv_text
 
 if TYPE_CHECKING:
     from cqdt_rules.analysis.compare import TierComparison, UnitChange
@@ -50,15 +49,24 @@ def _report_arguments(p: argparse.ArgumentParser) -> None:
     _common(p, previous_required=False)
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write the report files to")
     p.add_argument("--formats", default="html,md", help=_FORMATS_HELP)
-    p.add_argument("--title", help="the report's title (default: 'Kết quả đánh giá, xếp hạng năm YEAR')")
-    p.add_argument("--note", help="a label shown on every output, e.g. 'Dữ liệu giả lập'; by default the data "
+    p.add_argument("--title", type=_label, help="the report's title (default: 'Kết quả đánh giá, xếp hạng năm YEAR')")
+    p.add_argument("--note", type=_label, help="a label shown on every output, e.g. 'Dữ liệu giả lập'; by default the data "
                                   "files' own label is used when they say they are synthetic")
+
+
+def _label(text: str) -> str:
+    found = control_character(text)
+    if found:
+        raise argparse.ArgumentTypeError(f"holds a control character ({found}); write plain text")
+    return text
 
 
 def run_report(args: argparse.Namespace) -> int:
     from cqdt_rules.reports import FORMATS, write_report
     from cqdt_rules.reports.document import build_report, data_label, results_label
 
+    if args.out.exists() and not args.out.is_dir():
+        raise UsageError(f"--out names the file '{args.out}'; give a folder to write the report files to")
     formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
     unknown = [f for f in formats if f not in FORMATS]
     if not formats or unknown:
@@ -162,13 +170,9 @@ def run_compare(args: argparse.Namespace) -> int:
         lines.append(render_table(header, rows, right={4, 5}))
         blocks.append("\n".join(lines))
     if args.format == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(["tier", "code", "name", "status", f"level_{previous_year}", f"level_{year}",
-                         f"rank_{previous_year}", f"rank_{year}", "rank_change", "level_change",
-                         f"total_{previous_year}", f"total_{year}", "total_change", "criteria_moved"])
-        writer.writerows(rows_csv)
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(csv_text(["tier", "code", "name", "status", f"level_{previous_year}", f"level_{year}",
+                                   f"rank_{previous_year}", f"rank_{year}", "rank_change", "level_change",
+                                   f"total_{previous_year}", f"total_{year}", "total_change", "criteria_moved"], rows_csv))
     else:
         if not same_ruleset:
             print(text["other_ruleset"].format(year=previous_year, ruleset=previous.ruleset.id))

@@ -4,21 +4,53 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from cqdt_rules.data.yamlfile import compose_yaml, is_null
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
-from cqdt_rules.model.units import Assessment, nfc
+from cqdt_rules.model.text import ENCODINGS, NotDecodable, decode
+from cqdt_rules.model.units import Assessment, nfc, shown
 
 _IDENTITY = ("code", "name", "tier", "parent", "year", "source", "note")
 _FILE_FIELDS = ("year", "source", "tier", "ruleset", "note")  # defaults for every unit of the file; ruleset and note are labels
 
 
-def load_assessments(path: str | Path) -> tuple[Assessment, ...]:
-    """Read a YAML (.yaml/.yml), CSV (.csv) or Excel form (.xlsx) data file; values are checked later against a ruleset."""
+DATA_ENCODING: ContextVar[str] = ContextVar("cqdt_data_encoding", default="utf-8")
+"""The encoding data files are read in when a call names none: UTF-8, unless the command line says
+``--encoding cp1258`` (``reading_encoding``)."""
+
+
+@contextmanager
+def reading_encoding(encoding: str) -> Iterator[None]:
+    """Read data files in ``encoding`` (see ``model.text.ENCODINGS``) within the ``with`` block."""
+    if encoding.lower() not in ENCODINGS:
+        raise UsageError(f"cannot read data in '{encoding}': use one of {', '.join(sorted(ENCODINGS))}")
+    token = DATA_ENCODING.set(encoding)
+    try:
+        yield
+    finally:
+        DATA_ENCODING.reset(token)
+
+
+def read_data_text(path: Path, encoding: str | None = None) -> str:
+    """A YAML or CSV data file's text; a DataError at the first byte that is not text in the encoding."""
+    try:
+        return decode(path.read_bytes(), encoding or DATA_ENCODING.get())
+    except NotDecodable as error:
+        raise DataError([Diagnostic(Span(str(path), error.line, error.column, error.line, error.column + 1),
+                                    str(error), hint=error.hint)]) from None
+
+
+def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Assessment, ...]:
+    """Read a YAML (.yaml/.yml), CSV (.csv) or Excel form (.xlsx) data file; values are checked later against a ruleset.
+    YAML and CSV files are read as UTF-8 unless ``encoding`` (or ``reading_encoding``) says ``cp1258``."""
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"no such data file: {path}")
@@ -30,11 +62,7 @@ def load_assessments(path: str | Path) -> tuple[Assessment, ...]:
         return workbook_assessments
     if suffix not in (".yaml", ".yml", ".csv"):
         raise UsageError(f"cannot read '{path}': use a .yaml, .yml, .csv or .xlsx file")
-    try:
-        text = path.read_text(encoding="utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise DataError([Diagnostic(Span(str(path), 1, 1, 1, 1), f"not UTF-8 text (byte {exc.start})",
-                                    hint="save the file as UTF-8")]) from None
+    text = read_data_text(path, encoding)
     if suffix == ".csv":
         return _from_csv(text, str(path))
     return _from_yaml(text, str(path))
@@ -44,13 +72,18 @@ def load_many(paths: list[Path]) -> tuple[Assessment, ...]:
     """Read several files or folders (every .yaml/.yml/.csv/.xlsx in a folder); errors from all files together."""
     found: list[Assessment] = []
     problems: list[Diagnostic] = []
-    for path in _expand(paths):
+    files = list(_expand(paths))
+    for path in files:
         try:
             found.extend(load_assessments(path))
         except DataError as exc:
             problems.extend(exc.diagnostics)
     if problems:
         raise DataError(problems)
+    if not found:  # nothing to score is a mistake in the call, not a result with no units
+        named = ", ".join(str(p) for p in paths) or "nothing"
+        raise UsageError(f"no unit data in {named}: " + ("the files hold no units" if files else
+                                                           "no .yaml, .yml, .csv or .xlsx file there"))
     return tuple(found)
 
 
@@ -72,24 +105,24 @@ def _span(path: str, node: yaml.Node) -> Span:
 def _scalar(node: yaml.Node) -> Any:
     """A scalar as written: quoted text stays text; plain text is returned as a string too, except null."""
     if isinstance(node, yaml.ScalarNode):
-        if node.style is None and node.value in ("", "~", "null", "Null", "NULL"):
+        if is_null(node):
             return None
         return node.value
     return node
 
 
 def _from_yaml(text: str, path: str) -> tuple[Assessment, ...]:
-    try:
-        root = yaml.compose(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        span = Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else Span(path, 1, 1, 1, 1)
-        raise DataError([Diagnostic(span, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
+    root = compose_yaml(text, path)
     if root is None:
         raise DataError([Diagnostic(Span(path, 1, 1, 1, 1), "the file is empty", hint="expected 'units:' with a list of units")])
     problems: list[Diagnostic] = []
     top = _mapping(root, path, problems, "the file")
-    defaults = {k: _scalar(v) for k, (_, v) in top.items() if k in _FILE_FIELDS}
+    defaults = {}
+    for k, (_, v) in top.items():
+        if k in _FILE_FIELDS:
+            if not isinstance(v, yaml.ScalarNode):
+                problems.append(Diagnostic(_span(path, v), f"'{k}' must be a single value, not a list or a mapping"))
+            defaults[k] = _scalar(v)
     for name, (name_node, _) in top.items():
         if name not in _FILE_FIELDS + ("units",):
             problems.append(Diagnostic(_span(path, name_node), f"unknown top-level field '{name}'",
@@ -124,7 +157,14 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
         if name not in known:
             problems.append(Diagnostic(_span(path, name_node), f"unknown unit field '{name}'",
                                        hint="unit fields: " + ", ".join(sorted(known))))
-    identity: dict[str, Any] = {k: _scalar(v) for k, (_, v) in fields.items() if k in _IDENTITY}
+    identity: dict[str, Any] = {}
+    for k, (_, v) in fields.items():
+        if k not in _IDENTITY:
+            continue
+        if not isinstance(v, yaml.ScalarNode):
+            problems.append(Diagnostic(_span(path, v), f"'{k}' must be a single value, not a list or a mapping"))
+            return None
+        identity[k] = _scalar(v)
     for field in ("year", "source", "tier"):
         identity.setdefault(field, defaults.get(field))
     missing = [k for k in ("code", "name", "tier", "year", "source") if identity.get(k) in (None, "")]
@@ -169,12 +209,16 @@ def _yaml_value(node: yaml.Node, path: str, problems: list[Diagnostic]) -> Any:
     return None
 
 
+_YEAR = re.compile(r"[0-9]{4}")
+
+
 def _year(raw: Any, span: Span, problems: list[Diagnostic]) -> int | None:
-    try:
-        return int(str(raw))
-    except ValueError:
-        problems.append(Diagnostic(span, f"expected a year, got '{raw}'"))
-        return None
+    """A year of four ASCII digits (``int()`` would also read ``2_022`` or fullwidth digits)."""
+    text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else ""
+    if _YEAR.fullmatch(text):
+        return int(text)
+    problems.append(Diagnostic(span, f"expected a year of four digits, got '{shown(raw)}'"))
+    return None
 
 
 # ---------------------------------------------------------------- CSV

@@ -11,6 +11,7 @@ when it is read back, and every error names the file, the sheet and the cell (``
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
@@ -21,6 +22,7 @@ import attrs
 
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import NotANumber, NumberError, read_value
 from cqdt_rules.model.units import (
     SOURCES,
     Assessment,
@@ -28,7 +30,9 @@ from cqdt_rules.model.units import (
     coerce_value,
     direct_limits,
     nfc,
+    shown,
 )
+from cqdt_rules.tables import text_stays_text
 
 FORMAT = "cqdt-workbook/1"
 META_SHEET = "_cqdt"
@@ -311,6 +315,7 @@ def write_template(ruleset: m.Ruleset, tier_id: str, path: str | Path, **options
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
+        text_stays_text(workbook)
         workbook.save(target)
     except OSError as exc:
         raise UsageError(f"cannot write '{target}': {exc.strerror or exc}") from None
@@ -487,7 +492,9 @@ def _read_meta(sheet: Any, path: Path) -> dict[str, Any]:
             elif key is not None:
                 meta[str(key)] = value
         meta["identity"] = json.loads(meta.get("identity") or "{}")
-    except (TypeError, ValueError) as exc:
+        _check_meta_shape(meta)
+        meta["declared"] = {item["name"]: (_declared(item), item) for item in meta["indicators"]}
+    except (TypeError, ValueError, KeyError, AttributeError, ArithmeticError) as exc:
         raise DataError([Diagnostic(Span(str(path), 1, 1, 1, 1), f"the form's hidden '{META_SHEET}' sheet is damaged ({exc})",
                                     hint="copy the values into a new form made with 'cqdt template'")]) from None
     if meta.get("format") != FORMAT:
@@ -497,17 +504,33 @@ def _read_meta(sheet: Any, path: Path) -> dict[str, Any]:
     return meta
 
 
+_COORDINATE = re.compile(r"[A-Z]{1,3}[1-9][0-9]{0,6}")
+_KINDS = ("yesno", "count", "number", "percent", "pair", "score", "category")
+
+
+def _check_meta_shape(meta: Mapping[str, Any]) -> None:
+    """The hidden sheet as cqdt writes it; a person may have edited it (ValueError says what is wrong)."""
+    identity = meta["identity"]
+    if not isinstance(meta.get("sheet"), str) or not isinstance(identity, dict):
+        raise ValueError("the form's sheet name or its identity cells are missing")
+    if not all(isinstance(v, str) and _COORDINATE.fullmatch(v) for v in identity.values()):
+        raise ValueError("an identity cell is not a cell reference")
+
+
 def _declared(item: Mapping[str, Any]) -> _Declared:
-    categories = tuple(m.Category(name, label) for name, label in item.get("categories") or ())
+    if not isinstance(item["name"], str) or item["kind"] not in _KINDS or not isinstance(item.get("row") or 0, int):
+        raise ValueError(f"indicator entry {str(item.get('name'))[:40]!r} is not what cqdt wrote")
+    categories = tuple(m.Category(str(name), None if label is None else str(label))
+                       for name, label in item.get("categories") or ())
     low_high = item.get("range")
     indicator = m.Indicator(
         name=item["name"], kind=item["kind"], label=item.get("label") or item["name"], node_id=item.get("node") or "",
-        unit=item.get("unit"), range=None if not low_high else (Decimal(low_high[0]), Decimal(low_high[1])),
+        unit=item.get("unit"), range=None if not low_high else (read_value(low_high[0]), read_value(low_high[1])),
         categories=categories, a_may_exceed_b=bool(item.get("a_may_exceed_b")), evidence=item.get("evidence"),
         audit_only=bool(item.get("audit_only")), default=item.get("default"),
     )
     limit = item.get("limit")
-    return _Declared(indicator, None if limit is None else Decimal(limit))
+    return _Declared(indicator, None if limit is None else read_value(limit))
 
 
 def _fold(text: str) -> str:
@@ -536,7 +559,7 @@ class _FormReader:
     def read(self) -> Assessment | None:
         identity = self._identity()
         source = identity.get("source") or self.meta.get("source") or "self"
-        declared = {item["name"]: (_declared(item), item) for item in self.meta["indicators"]}
+        declared = self.meta["declared"]
         rows = self._indicator_rows(declared)
         values: dict[str, Any] = {}
         evidence: dict[str, tuple[str, ...]] = {}
@@ -570,6 +593,9 @@ class _FormReader:
 
     def _cell(self, row: int, column: int) -> Any:
         return self.sheet.cell(row=row, column=column).value
+
+    def _format(self, row: int, column: int) -> str:
+        return str(self.sheet.cell(row=row, column=column).number_format or "")
 
     @staticmethod
     def _blank(value: Any) -> bool:
@@ -660,7 +686,8 @@ class _FormReader:
             for col, raw in ((COL_A, raw_a), (COL_B, raw_b)):
                 if _number(raw) is None:
                     column = col
-                    report(f"expected a number, got '{raw}'", hint="enter digits only, without units or text")
+                    report(f"expected a number, got '{shown(raw)}'{_why_not_a_number(raw)}",
+                           hint="enter digits only, without units or text")
                     return None
             return coerce_value(ind, [_number(raw_a), _number(raw_b)], limits, report)
         if self._blank(raw_a):
@@ -680,8 +707,11 @@ class _FormReader:
             return coerce_value(ind, _text(raw_a), limits, report)
         number = _number(raw_a)
         if number is None:
-            report(f"expected {_kind_words(ind)}, got '{raw_a}'", hint="enter digits only, without units or text")
+            report(f"expected {_kind_words(ind)}, got '{shown(raw_a)}'{_why_not_a_number(raw_a)}",
+                   hint="enter digits only, without units or text")
             return None
+        if ind.kind == "percent" and isinstance(raw_a, (int, float)) and "%" in self._format(row, COL_A):
+            number = number.scaleb(2)  # a cell Excel shows as 57 % holds 0.57
         return coerce_value(ind, number, limits, report)
 
     def _missing(self, ind: m.Indicator, row: int, report: Any) -> None:
@@ -712,24 +742,24 @@ def _whole(raw: Any) -> int | None:
     return int(number)
 
 
+def _why_not_a_number(raw: Any) -> str:
+    """": the reason" a cell's number is outside the limits; "" when it is simply not a number."""
+    try:
+        read_value(raw)
+    except NotANumber:
+        return ""
+    except NumberError as error:
+        return f": {error}"
+    return ""
+
+
 def _number(raw: Any) -> Decimal | None:
-    """A number from a cell: Excel numbers as they are; text only when it is plain digits (no words, no units)."""
-    if isinstance(raw, bool):
+    """A number from a cell: Excel numbers as Excel shows them (15 significant digits); text only when it is
+    plain digits (no words, no units); within the limits every number read meets (model.numbers)."""
+    try:
+        return read_value(raw)
+    except NumberError:
         return None
-    if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(repr(raw))
-    if isinstance(raw, Decimal):
-        return raw
-    if isinstance(raw, str):
-        text = raw.strip().replace("\u00a0", "").replace(" ", "")
-        try:
-            number = Decimal(text)
-        except ArithmeticError:
-            return None
-        return number if number.is_finite() else None
-    return None
 
 
 def read_unit_list(path: str | Path, tier: str) -> list[UnitIdentity]:

@@ -12,6 +12,7 @@ from typing import Any, cast
 import attrs
 
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import ARITHMETIC, MAX_MAGNITUDE
 from cqdt_rules.model.units import Pair
 
 ZERO = Decimal(0)
@@ -30,10 +31,9 @@ def round_to(value: Decimal, rounding: m.Rounding | None) -> Decimal:
     if rounding is None:
         return value
     # positional: Decimal.quantize parses keyword arguments slowly, and this runs for every node of every unit
-    return value.quantize(_STEPS[rounding.digits], _MODES[rounding.mode], _WIDE)
+    return value.quantize(_STEPS[rounding.digits], _MODES[rounding.mode], ARITHMETIC)
 
 
-_WIDE = decimal.Context(prec=60)
 _STEPS = [Decimal(1).scaleb(-digits) for digits in range(m.MAX_DIGITS + 1)]
 
 
@@ -98,7 +98,7 @@ class NodeResult:
     @property
     def share(self) -> Decimal | None:
         """Points as a share of the maximum; None for an informational node (max 0)."""
-        return None if self.max == 0 else self.points / self.max
+        return None if self.max == 0 else ARITHMETIC.divide(self.points, self.max)
 
     def _shown(self) -> tuple[Any, ...]:
         return (self.id, self.points, self.max, self.inputs, self.branch, self.flags, self.raw)
@@ -393,7 +393,7 @@ class _TierCompiler:
         node_id = node.id
 
         def formula(env: Env) -> RuleOutcome:
-            value = _as_number(fn(env), node_id)
+            value = computed(fn, env, node_id)
             return value, ("formula = {}", value), ()
 
         return formula
@@ -533,6 +533,18 @@ def _zero_denominator(points: Decimal) -> RuleOutcome:
 def _post_order(nodes: tuple[m.Node, ...]) -> list[str]:
     """Node ids, each group after its children."""
     return [node_id for node in nodes for node_id in (*_post_order(node.children), node.id)]
+
+
+def computed(fn: ExprFn, env: Env, owner: str) -> Decimal:
+    """A formula's value, which must stay within the limits every number read meets (model.numbers)."""
+    try:
+        value = _as_number(fn(env), owner)
+    except decimal.DecimalException:  # the engine's context traps overflow: far beyond any limit
+        value = None
+    if value is None or value.copy_abs() >= MAX_MAGNITUDE:
+        raise EvaluationError(owner, "the formula gives a value beyond ±10^15, the most the engine computes with; "
+                                     "check the formula's scale")
+    return value
 
 
 def _as_number(value: Any, node_id: str) -> Decimal:

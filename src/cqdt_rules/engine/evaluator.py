@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import bisect
+import decimal
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -17,11 +18,13 @@ from cqdt_rules.engine.compiler import (
     Env,
     EvaluationError,
     NotAssessed,
+    computed,
     round_to,
 )
 from cqdt_rules.engine.results import LevelResult, RankResult, Results, UnitResult
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import ARITHMETIC
 from cqdt_rules.model.units import Assessment, check_assessments
 
 CohortKey = tuple[str, int, str]  # tier, year, source
@@ -31,7 +34,14 @@ def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_a
              any_year: bool = False) -> Results:
     """Score every assessment; cohorts (tier, year, source) are scored and ranked separately.
 
-    Assessments of a year the ruleset does not declare are refused unless ``any_year``."""
+    Assessments of a year the ruleset does not declare are refused unless ``any_year``. The arithmetic runs
+    in the engine's own decimal context (model.numbers.ARITHMETIC), never the caller's."""
+    with decimal.localcontext(ARITHMETIC):
+        return _evaluate(compiled, assessments, run_at, any_year)
+
+
+def _evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_at: str | None,
+              any_year: bool) -> Results:
     checked = check_assessments(compiled.ruleset, assessments)
     if not any_year:
         _check_years(compiled.ruleset, checked)
@@ -120,7 +130,7 @@ def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: dict
 def _output(fn: Callable[[Env], Any], env: Env, rounding: m.Rounding | None) -> Decimal | None:
     """An output's value as published; None when it reads an indicator that was not assessed."""
     try:
-        return round_to(fn(env), rounding)
+        return round_to(computed(fn, env, "output"), rounding)
     except NotAssessed:
         return None
 

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import decimal
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
@@ -12,12 +13,14 @@ from pathlib import Path
 import attrs
 
 from cqdt_rules.engine.compiler import CompiledRuleset, compile_ruleset
-from cqdt_rules.errors import Diagnostic, RulesetError, UsageError, did_you_mean
+from cqdt_rules.errors import Diagnostic, RulesetError, Span, UsageError, did_you_mean
 from cqdt_rules.language.amend import apply_amendment
 from cqdt_rules.language.checker import check
 from cqdt_rules.language.parser import parse_source
 from cqdt_rules.language.resources import data_dir
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import ARITHMETIC
+from cqdt_rules.model.text import NotDecodable, decode, normal_newlines
 
 RULESET_SUFFIX = ".cqdt"
 
@@ -34,11 +37,23 @@ class CheckedRuleset:
     """The text of every file the ruleset was read from, by path (an amendment and the rulesets it amends)."""
 
 
+def read_ruleset(path: Path) -> str:
+    """A ruleset file's text (UTF-8, a byte-order mark dropped, ``\n`` line ends); a RulesetError at the
+    first byte that is not UTF-8, naming the encoding the file seems to be in."""
+    try:
+        return decode(path.read_bytes())
+    except NotDecodable as error:
+        raise RulesetError([Diagnostic(Span(str(path), error.line, error.column, error.line, error.column + 1), str(error),
+                                       hint="save the ruleset as UTF-8 (in a text editor: Save As, encoding UTF-8)")]) from None
+    except OSError as error:
+        raise UsageError(f"cannot read ruleset '{path}': {error.strerror or error}") from None
+
+
 def shipped_rulesets() -> dict[str, Path]:
     """The bundled rulesets by id (the id in each file's header)."""
     found: dict[str, Path] = {}
     for path in sorted(data_dir("rulesets").rglob("*" + RULESET_SUFFIX)):
-        text = path.read_text(encoding="utf-8")
+        text = read_ruleset(path)
         try:
             found[parse_source(text, str(path)).id] = path
         except RulesetError:
@@ -70,17 +85,19 @@ def resolve_ruleset_path(path_or_id: str | Path) -> Path:
 def load(path_or_id: str | Path) -> CheckedRuleset:
     """Parse, check and compile a ruleset; raise RulesetError listing every error."""
     path = resolve_ruleset_path(path_or_id)
-    text = path.read_text(encoding="utf-8")
+    text = read_ruleset(path)
     return load_text(text, str(path))
 
 
 def load_text(text: str, path: str = "<memory>") -> CheckedRuleset:
     """Parse, check and compile ruleset text; an amendment is applied to its base first (a path
-    in ``amends "..."`` is relative to ``path``)."""
-    return _load_text(text, path, ())
+    in ``amends "..."`` is relative to ``path``). The checks compute in the engine's own decimal context."""
+    with decimal.localcontext(ARITHMETIC):
+        return _load_text(text, path, ())
 
 
 def _load_text(text: str, path: str, seen: tuple[Path, ...]) -> CheckedRuleset:
+    text = normal_newlines(text.removeprefix("\ufeff"))  # as a file is read: positions count lines as an editor does
     parsed = parse_source(text, path)
     digest = hashlib.sha256(text.encode("utf-8"))
     sources = {path: text}
@@ -117,7 +134,7 @@ def _load_base(amendment: m.Amendment, text: str, path: str, seen: tuple[Path, .
     if base_path.resolve() in chain:
         names = " → ".join(str(p) for p in chain + (base_path.resolve(),))
         raise RulesetError([Diagnostic(amendment.base.span, f"amendments form a cycle: {names}")], {path: text})
-    base_text = base_path.read_text(encoding="utf-8")
+    base_text = read_ruleset(base_path)
     return _load_text(base_text, str(base_path), chain)
 
 
@@ -126,6 +143,11 @@ def _base_path(amendment: m.Amendment, text: str, path: str) -> Path:
     folder = Path(path).parent if path != "<memory>" else Path(".")
     if ref.is_path:
         candidate = folder / ref.ref
+        refused = _outside(candidate, folder)
+        if refused:
+            raise RulesetError([Diagnostic(ref.span, f"'amends \"{ref.ref}\"' is refused: {refused}",
+                                           hint="an amendment amends a shipped ruleset (by id) or a .cqdt file in its "
+                                                "own folder or below it")], {path: text})
         if candidate.is_file():
             return candidate
         raise RulesetError([Diagnostic(ref.span, f"no ruleset file '{ref.ref}' (looked for {candidate})",
@@ -135,10 +157,10 @@ def _base_path(amendment: m.Amendment, text: str, path: str) -> Path:
     if ref.ref in known:
         return known[ref.ref]
     for sibling in sorted(folder.glob("*" + RULESET_SUFFIX)):
-        if path != "<memory>" and sibling.resolve() == Path(path).resolve():
+        if (path != "<memory>" and sibling.resolve() == Path(path).resolve()) or _outside(sibling, folder):
             continue
         try:
-            sibling_id = parse_source(sibling.read_text(encoding="utf-8"), str(sibling)).id
+            sibling_id = parse_source(read_ruleset(sibling), str(sibling)).id
         except RulesetError:
             continue
         known.setdefault(sibling_id, sibling)
@@ -146,8 +168,23 @@ def _base_path(amendment: m.Amendment, text: str, path: str) -> Path:
             return sibling
     raise RulesetError([Diagnostic(ref.span, f"no shipped ruleset and no ruleset beside this file has id '{ref.ref}'",
                                    hint=did_you_mean(ref.ref, known) or "known ids: " + (", ".join(sorted(known)) or "none")
-                                   + "; or give a path: amends \"../base.cqdt\"")],
+                                   + "; or give the path of a .cqdt file in this folder or below: amends \"base.cqdt\"")],
                        {path: text})
+
+
+def _outside(candidate: Path, folder: Path) -> str | None:
+    """Why an amendment may not read ``candidate`` (None when it may): the base must be a ruleset file in
+    the amendment's folder or below it, symbolic links resolved, so that no ``amends`` line reads (and no
+    error message prints) a file the person did not give as a ruleset."""
+    if candidate.suffix != RULESET_SUFFIX:
+        return f"the base of an amendment is a {RULESET_SUFFIX} file"
+    try:
+        candidate.resolve().relative_to(folder.resolve())
+    except ValueError:
+        return "the file is not in the amendment's folder or below it"
+    except (OSError, RuntimeError):  # a symbolic link loop
+        return "the path cannot be resolved"
+    return None
 
 
 # ---------------------------------------------------------------- assessment years
@@ -185,7 +222,7 @@ def declared_years(paths: Iterable[str | Path] = ()) -> list[RulesetYears]:
     for path in files:
         key = path.resolve()
         if key not in found:
-            parsed = parse_source(path.read_text(encoding="utf-8"), str(path))
+            parsed = parse_source(read_ruleset(path), str(path))
             found[key] = RulesetYears(parsed.id, path, parsed.header.years, parsed.header.effective, _lineage(parsed, path))
     return list(found.values())
 
@@ -204,7 +241,7 @@ def _lineage(parsed: m.Ruleset | m.Amendment, path: Path) -> tuple[str, ...]:
             break
         seen.add(base_path.resolve())
         path = base_path
-        parsed = parse_source(path.read_text(encoding="utf-8"), str(path))
+        parsed = parse_source(read_ruleset(path), str(path))
         chain.append(parsed.id)
     return tuple(chain)
 

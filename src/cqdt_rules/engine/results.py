@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 from collections.abc import Iterator
 from decimal import Decimal
@@ -16,6 +14,7 @@ from cqdt_rules.engine.explain import explain_unit
 from cqdt_rules.errors import UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment, Pair
+from cqdt_rules.tables import csv_text
 
 SCHEMA = "cqdt-results/1"
 
@@ -155,18 +154,16 @@ class Results:
 
     def to_csv(self) -> str:
         """One row per unit: identity, total, outputs, levels, ranks, then every node's points."""
-        buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
         tiers = sorted({u.tier.id for u in self.units}, key=[t.id for t in self.ruleset.tiers].index)
         outputs = _ordered_union(o.name for t in self.ruleset.tiers if t.id in tiers for o in t.outputs)
         scales = _ordered_union(s.name for t in self.ruleset.tiers if t.id in tiers for s in t.levels)
         rankings = _ordered_union(r.name for t in self.ruleset.tiers if t.id in tiers for r in t.rankings)
         node_ids = _ordered_union(n.id for t in self.ruleset.tiers if t.id in tiers for n in t.walk())
-        writer.writerow(["ruleset", "ruleset_version", "ruleset_status", "ruleset_hash", "run_at", "year", "source", "tier",
-                         "code", "name", "parent",
-                         "total", "max"] + outputs + [f"level_{s}" for s in scales]
-                        + [f"rank_{r}" for r in rankings] + [f"points_{n}" for n in node_ids])
+        columns = (["ruleset", "ruleset_version", "ruleset_status", "ruleset_hash", "run_at", "year", "source", "tier",
+                    "code", "name", "parent", "total", "max"] + outputs + [f"level_{s}" for s in scales]
+                   + [f"rank_{r}" for r in rankings] + [f"points_{n}" for n in node_ids])
         header = self.ruleset.header
+        rows: list[list[Any]] = []
         for u in self.units:
             a = u.assessment
             row: list[Any] = [header.id, header.version or "", header.status or "", self.ruleset.content_hash, self.run_at,
@@ -175,8 +172,8 @@ class Results:
             row += [u.levels[s].label if s in u.levels else "" for s in scales]
             row += [u.ranks[r].rank if r in u.ranks else "" for r in rankings]
             row += [u.nodes[n].points if n in u.nodes else "" for n in node_ids]
-            writer.writerow(row)
-        return buffer.getvalue()
+            rows.append(row)
+        return csv_text(columns, rows)
 
 
 def _ordered_union(items: Any) -> list[str]:

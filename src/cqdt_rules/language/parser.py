@@ -20,6 +20,8 @@ from lark.exceptions import (
 from cqdt_rules.errors import Diagnostic, RulesetError, Span
 from cqdt_rules.language.resources import grammar_text
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import ARITHMETIC, MAX_DECIMALS, NumberError, checked
+from cqdt_rules.tables import control_character
 
 _FRIENDLY = {
     "NAME": "a name",
@@ -57,12 +59,43 @@ def parse_source(text: str, path: str = "<memory>") -> m.Ruleset | m.Amendment:
         tree = _lark().parse(text)
     except UnexpectedInput as exc:
         raise RulesetError([_syntax_diagnostic(exc, text, path)], {path: text}) from None
+    deep = _too_deep(tree)
+    if deep is not None:
+        raise RulesetError([Diagnostic(_tree_span(path, deep), f"the ruleset nests more than {MAX_NESTING} levels deep here",
+                                       hint="groups within groups, best_of, if … then … else, parentheses and the terms "
+                                            "of one formula all nest; write it flatter")], {path: text})
     try:
         return _ToModel(path).transform(tree)
     except VisitError as exc:
         if isinstance(exc.orig_exc, _SemanticError):
             raise RulesetError([exc.orig_exc.diagnostic], {path: text}) from None
         raise
+
+
+_MAX_INT_DIGITS = 6
+
+
+MAX_NESTING = 100
+"""The deepest a ruleset's syntax tree may be (the shipped rulesets reach 8). Every later stage (checking,
+compiling, evaluating, formatting) walks the tree recursively; this keeps them all far from Python's limit."""
+
+
+def _too_deep(tree: lark.Tree[Token]) -> lark.Tree[Token] | None:
+    """The first subtree deeper than MAX_NESTING, found without recursion; None when there is none."""
+    pending = [(tree, 1)]
+    while pending:
+        node, depth = pending.pop()
+        if depth > MAX_NESTING:
+            return node
+        pending.extend((child, depth + 1) for child in node.children if isinstance(child, lark.Tree))
+    return None
+
+
+def _tree_span(path: str, tree: lark.Tree[Token]) -> Span:
+    meta = tree.meta
+    if getattr(meta, "empty", True):
+        return Span(path, 1, 1, 1, 2)
+    return Span(path, meta.line, meta.column, meta.line, meta.column + 1)
 
 
 class _SemanticError(Exception):
@@ -136,10 +169,6 @@ def _string(token: Token) -> str:
     return unicodedata.normalize("NFC", raw.replace('\\"', '"').replace("\\\\", "\\"))
 
 
-def _points(token: Token) -> m.PointsSpec:
-    return "full" if str(token) == "full" else Decimal(str(token))
-
-
 @v_args(meta=True)
 class _ToModel(Transformer[Token, m.Ruleset]):
     """One method per grammar rule; each returns a model object or a tagged tuple."""
@@ -150,6 +179,38 @@ class _ToModel(Transformer[Token, m.Ruleset]):
 
     def _sp(self, meta: Any) -> Span:
         return _span(self.path, meta)
+
+    def _token_span(self, token: Token) -> Span:
+        return Span(self.path, token.line or 0, token.column or 0, token.end_line or token.line or 0,
+                    token.end_column or (token.column or 0) + 1)
+
+    def _string(self, token: Token) -> str:
+        """A quoted text, which holds no control character: a label reaches terminals, spreadsheets and documents."""
+        found = control_character(str(token))
+        if found:
+            raise _SemanticError(Diagnostic(self._token_span(token), f"a quoted text holds a control character ({found})",
+                                            hint="remove it: labels are plain text on one line"))
+        return _string(token)
+
+    def _points(self, token: Token) -> m.PointsSpec:
+        return "full" if str(token) == "full" else self._number(token)
+
+    def _number(self, token: Token) -> Decimal:
+        """A NUMBER token within the limits every number read must meet (model.numbers), or a positioned error."""
+        try:
+            return checked(Decimal(str(token)))
+        except NumberError as error:
+            raise _SemanticError(Diagnostic(self._token_span(token), str(error),
+                                            hint=f"numbers in a ruleset lie between -10^15 and 10^15, with at most "
+                                                 f"{MAX_DECIMALS} decimals")) from None
+
+    def _int(self, token: Token) -> int:
+        """A whole-number token (decimals to round to, a year) short enough to mean something, or a positioned error."""
+        text = str(token)
+        if len(text) > _MAX_INT_DIGITS:
+            raise _SemanticError(Diagnostic(self._token_span(token), f"a whole number of {len(text)} digits is too large here",
+                                            hint=f"decimals to round to go up to {m.MAX_DIGITS}"))
+        return int(text)
 
     # ------------------------------------------------------------ header
     def start(self, meta: Any, children: list[Any]) -> m.Ruleset | m.Amendment:
@@ -195,20 +256,20 @@ class _ToModel(Transformer[Token, m.Ruleset]):
     def base_ref(self, meta: Any, c: list[Any]) -> m.BaseRef:
         token = c[0]
         if token.type == "STRING":
-            return m.BaseRef(_string(token), is_path=True, span=self._sp(meta))
+            return m.BaseRef(self._string(token), is_path=True, span=self._sp(meta))
         return m.BaseRef(str(token), span=self._sp(meta))
 
     def h_title(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
-        return self._header_item(meta, "title", (_string(c[0]), c[1] if len(c) > 1 else None))
+        return self._header_item(meta, "title", (self._string(c[0]), c[1] if len(c) > 1 else None))
 
     def en_title(self, meta: Any, c: list[Any]) -> str:
-        return _string(c[0])
+        return self._string(c[0])
 
     def h_legal_source(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
-        return self._header_item(meta, "legal_source", _string(c[0]))
+        return self._header_item(meta, "legal_source", self._string(c[0]))
 
     def h_version(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
-        return self._header_item(meta, "version", _string(c[0]))
+        return self._header_item(meta, "version", self._string(c[0]))
 
     def h_status(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
         return self._header_item(meta, "status", str(c[0]))
@@ -227,11 +288,11 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return self._header_item(meta, "effective", self._date(c[0]))
 
     def h_years(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
-        last = int(c[2]) if len(c) > 2 else None
-        return self._header_item(meta, "years", (int(c[0]), last))
+        last = self._int(c[2]) if len(c) > 2 else None
+        return self._header_item(meta, "years", (self._int(c[0]), last))
 
     def h_note(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
-        return self._header_item(meta, "note", _string(c[0]))
+        return self._header_item(meta, "note", self._string(c[0]))
 
     def h_rounding(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
         return self._header_item(meta, "rounding", self._rounding(c, meta))
@@ -243,17 +304,17 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return self._header_item(meta, "on_missing_evidence", str(c[0]))
 
     def zero_result(self, meta: Any, c: list[Any]) -> m.PointsSpec:
-        return _points(c[0])
+        return self._points(c[0])
 
     def _rounding(self, c: list[Any], meta: Any) -> m.Rounding:
-        return m.Rounding(int(c[0]), str(c[1]) if len(c) > 1 else "half_up", span=self._sp(meta))
+        return m.Rounding(self._int(c[0]), str(c[1]) if len(c) > 1 else "half_up", span=self._sp(meta))
 
     # ------------------------------------------------------------ tiers and nodes
     def tier_block(self, meta: Any, c: list[Any]) -> m.Tier:
-        tier_id, title = str(c[0]), _string(c[1])
+        tier_id, title = str(c[0]), self._string(c[1])
         rest = c[2:]
         title_en = rest.pop(0) if isinstance(rest[0], str) and not isinstance(rest[0], Token) else None
-        maximum = Decimal(str(rest.pop(0)))
+        maximum = self._number(rest.pop(0))
         nodes = tuple(x for x in rest if isinstance(x, m.Node))
         total_rounding = next((x[1] for x in rest if isinstance(x, tuple) and x[0] == "total_round"), None)
         return m.Tier(
@@ -268,10 +329,10 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return ("total_round", self._rounding(c, meta), self._sp(meta))
 
     def _node(self, meta: Any, c: list[Any], is_group: bool) -> m.Node:
-        node_id, title = str(c[0]), _string(c[1])
+        node_id, title = str(c[0]), self._string(c[1])
         rest = list(c[2:])
         title_en = rest.pop(0) if not isinstance(rest[0], Token) else None
-        maximum = Decimal(str(rest.pop(0)))
+        maximum = self._number(rest.pop(0))
         capped = False
         if rest and isinstance(rest[0], Token) and rest[0].type == "CAPPED":
             capped = True
@@ -310,16 +371,16 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return self._node(meta, c, is_group=False)
 
     def provenance(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("provenance", m.Provenance(str(c[0]), _string(c[1])))
+        return ("provenance", m.Provenance(str(c[0]), self._string(c[1])))
 
     def node_round(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         return ("rounding", self._rounding(c, meta))
 
     def node_share(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("share_digits", int(c[0]))
+        return ("share_digits", self._int(c[0]))
 
     def node_note(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("note", _string(c[0]))
+        return ("note", self._string(c[0]))
 
     # ------------------------------------------------------------ indicators
     def input_decl(self, meta: Any, c: list[Any]) -> _PendingIndicator:
@@ -327,7 +388,7 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         fields: dict[str, Any] = {}
         for key, value in c[3:]:
             fields[key] = value
-        return _PendingIndicator(str(c[0]), kind, _string(c[2]), categories, fields, self._sp(meta))
+        return _PendingIndicator(str(c[0]), kind, self._string(c[2]), categories, fields, self._sp(meta))
 
     def t_yesno(self, meta: Any, c: list[Any]) -> tuple[str, tuple[m.Category, ...]]:
         return ("yesno", ())
@@ -351,10 +412,10 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return ("category", tuple(c))
 
     def category_value(self, meta: Any, c: list[Any]) -> m.Category:
-        return m.Category(str(c[0]), _string(c[1]) if len(c) > 1 else None)
+        return m.Category(str(c[0]), self._string(c[1]) if len(c) > 1 else None)
 
     def o_unit(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("unit", _string(c[0]))
+        return ("unit", self._string(c[0]))
 
     def o_range(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         return ("range", (c[0], c[2]))
@@ -363,7 +424,7 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return ("a_may_exceed_b", True)
 
     def o_evidence(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
-        return ("evidence", _string(c[0]))
+        return ("evidence", self._string(c[0]))
 
     def o_audit_only(self, meta: Any, c: list[Any]) -> tuple[str, Any]:
         return ("audit_only", True)
@@ -379,7 +440,7 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return (c[0], c[1])
 
     def signed(self, meta: Any, c: list[Any]) -> Decimal:
-        value = Decimal(str(c[-1]))
+        value = self._number(c[-1])
         return -value if len(c) > 1 else value
 
     # ------------------------------------------------------------ rules
@@ -395,7 +456,7 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return m.CategoryArm(str(c[0]), c[1], span=self._sp(meta))
 
     def points(self, meta: Any, c: list[Any]) -> m.PointsSpec:
-        return _points(c[0])
+        return self._points(c[0])
 
     def else_arm(self, meta: Any, c: list[Any]) -> tuple[str, m.PointsSpec]:
         return ("else", c[0])
@@ -412,10 +473,10 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return m.Band(str(c[0]), c[1], c[2], span=self._sp(meta))
 
     def threshold(self, meta: Any, c: list[Any]) -> m.Threshold:
-        return m.Threshold(Decimal(str(c[0])), percent=len(c) > 1)
+        return m.Threshold(self._number(c[0]), percent=len(c) > 1)
 
     def per_item_rule(self, meta: Any, c: list[Any]) -> m.PerItemRule:
-        return m.PerItemRule(str(c[0]), Decimal(str(c[1])), span=self._sp(meta))
+        return m.PerItemRule(str(c[0]), self._number(c[1]), span=self._sp(meta))
 
     def best_rule(self, meta: Any, c: list[Any]) -> m.BestOfRule:
         return m.BestOfRule(tuple(c), span=self._sp(meta))
@@ -434,7 +495,7 @@ class _ToModel(Transformer[Token, m.Ruleset]):
 
     # ------------------------------------------------------------ levels, rankings, outputs
     def levels_block(self, meta: Any, c: list[Any]) -> m.LevelScale:
-        name, label = str(c[0]), _string(c[1])
+        name, label = str(c[0]), self._string(c[1])
         rest = c[2:]
         on: Any = m.TotalRef(span=self._sp(meta))
         if rest and not isinstance(rest[0], m.Level):
@@ -444,13 +505,13 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return m.LevelScale(name, label, on, levels, below, span=self._sp(meta))
 
     def level(self, meta: Any, c: list[Any]) -> m.Level:
-        return m.Level(str(c[0]), _string(c[1]), c[2], tuple(c[3:]), span=self._sp(meta))
+        return m.Level(str(c[0]), self._string(c[1]), c[2], tuple(c[3:]), span=self._sp(meta))
 
     def requirement(self, meta: Any, c: list[Any]) -> m.Requirement:
         return m.Requirement(c[0], c[1], span=self._sp(meta))
 
     def below(self, meta: Any, c: list[Any]) -> str:
-        return _string(c[0])
+        return self._string(c[0])
 
     def ranking_decl(self, meta: Any, c: list[Any]) -> m.Ranking:
         fields: dict[str, Any] = {}
@@ -464,14 +525,14 @@ class _ToModel(Transformer[Token, m.Ruleset]):
                 fields["within"] = str(item)
             elif item.type == "TIES":
                 fields["ties"] = str(item)
-        return m.Ranking(str(c[0]), _string(c[1]), c[2], tiebreaks=tuple(tiebreaks), span=self._sp(meta), **fields)
+        return m.Ranking(str(c[0]), self._string(c[1]), c[2], tiebreaks=tuple(tiebreaks), span=self._sp(meta), **fields)
 
     def tiebreak(self, meta: Any, c: list[Any]) -> m.TieBreak:
         return m.TieBreak(c[0], str(c[1]) if len(c) > 1 else "descending")
 
     def output_decl(self, meta: Any, c: list[Any]) -> m.Output:
         rounding = self._rounding(c[3:], meta) if len(c) > 3 else None
-        return m.Output(str(c[0]), _string(c[1]), c[2], rounding, span=self._sp(meta))
+        return m.Output(str(c[0]), self._string(c[1]), c[2], rounding, span=self._sp(meta))
 
     def total_ref(self, meta: Any, c: list[Any]) -> m.TotalRef:
         return m.TotalRef(span=self._sp(meta))
@@ -539,10 +600,10 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return m.ChangeOption(node_id, field, value, span=span)
 
     def c_max(self, meta: Any, c: list[Any]) -> tuple[Any, ...]:
-        return ("max", Decimal(str(c[0])), len(c) > 1)
+        return ("max", self._number(c[0]), len(c) > 1)
 
     def c_title(self, meta: Any, c: list[Any]) -> tuple[Any, ...]:
-        return ("title", _string(c[0]), c[1] if len(c) > 1 else None)
+        return ("title", self._string(c[0]), c[1] if len(c) > 1 else None)
 
     def c_rule(self, meta: Any, c: list[Any]) -> tuple[Any, ...]:
         return ("rule", c[0])
@@ -554,7 +615,7 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return ("option", c[0])
 
     def tier_max_change(self, meta: Any, c: list[Any]) -> m.ChangeTierMax:
-        return m.ChangeTierMax(Decimal(str(c[0])), span=self._sp(meta))
+        return m.ChangeTierMax(self._number(c[0]), span=self._sp(meta))
 
     def levels_change(self, meta: Any, c: list[Any]) -> m.ChangeLevel | m.ChangeBelow:
         if isinstance(c[1], m.Level):
@@ -563,10 +624,10 @@ class _ToModel(Transformer[Token, m.Ruleset]):
 
     # ------------------------------------------------------------ expressions
     def number(self, meta: Any, c: list[Any]) -> m.Number:
-        return m.Number(Decimal(str(c[0])), span=self._sp(meta))
+        return m.Number(self._number(c[0]), span=self._sp(meta))
 
     def percent_number(self, meta: Any, c: list[Any]) -> m.Number:
-        return m.Number(Decimal(str(c[0])) / 100, span=self._sp(meta))
+        return m.Number(self._number(c[0]).scaleb(-2, ARITHMETIC), span=self._sp(meta))
 
     def indicator_ref(self, meta: Any, c: list[Any]) -> m.IndicatorRef:
         return m.IndicatorRef(str(c[0]), span=self._sp(meta))
@@ -605,7 +666,7 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return m.Call("max", tuple(c), span=self._sp(meta))
 
     def round_call(self, meta: Any, c: list[Any]) -> m.Call:
-        return m.Call("round", (c[0], m.Number(Decimal(str(c[1])))), span=self._sp(meta))
+        return m.Call("round", (c[0], m.Number(Decimal(self._int(c[1])))), span=self._sp(meta))
 
 
 class _PendingIndicator:

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from typing import Any, Union
 
 import attrs
 
 from cqdt_rules.errors import DataError, Diagnostic, Span, did_you_mean
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import NotANumber, NumberError, is_whole, read_value
+from cqdt_rules.tables import control_character
 
 SOURCES = ("self", "audit")
 YES_WORDS = {"yes", "có", "co", "true", "1", "x", "đạt"}
@@ -60,6 +62,48 @@ def nfc(text: str) -> str:
     return unicodedata.normalize("NFC", text)
 
 
+def normal_code(code: str) -> str:
+    """A unit code as compared: compatibility-normalised (fullwidth ｓｏ０１ → so01), without surrounding
+    spaces or invisible characters (zero-width space, byte-order mark, soft hyphen)."""
+    text = unicodedata.normalize("NFKC", code)
+    return "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
+
+
+def _clean_identity(assessment: Assessment, where: Span) -> tuple[Assessment, list[Diagnostic]]:
+    """The assessment with its code and parent normalised; a problem for each text field holding a control character."""
+    problems = []
+    fields = {"code": assessment.code, "name": assessment.name, "parent": assessment.parent, "note": assessment.note,
+              "tier": assessment.tier, "source": assessment.source}
+    fields.update({f"evidence of '{k}'": "; ".join(refs) for k, refs in assessment.evidence.items()})
+    for field, text in fields.items():
+        # a note or an evidence reference may run over several lines; a name or a code is one line
+        multiline = field == "note" or field.startswith("evidence")
+        found = control_character(text, "\n\r\t" if multiline else "") if isinstance(text, str) else None
+        if found:
+            problems.append(Diagnostic(assessment.field_spans.get(field, where),
+                                       f"the {field} of unit '{shown(normal_code(assessment.code))}' holds a control character ({found})",
+                                       hint="remove it: names, codes and labels are plain text"))
+    code = normal_code(assessment.code)
+    if not code:
+        problems.append(Diagnostic(assessment.field_spans.get("code", where), "a unit has an empty code"))
+    parent = normal_code(assessment.parent) if assessment.parent else None
+    return attrs.evolve(assessment, code=code, parent=parent or None, name=nfc(assessment.name)), problems
+
+
+def _collisions(assessments: list[Assessment]) -> list[Diagnostic]:
+    """Codes that differ only in letter case after normalisation name the same unit: refuse them."""
+    written: dict[str, str] = {}
+    problems = []
+    for a in assessments:
+        folded = a.code.casefold()
+        first = written.setdefault(folded, a.code)
+        if first != a.code:
+            problems.append(Diagnostic(a.field_spans.get("code", a.origin or Span(f"<unit {a.code}>", 0, 0, 0, 0)),
+                                       f"unit code '{shown(a.code)}' differs from code '{shown(first)}' only in letter case",
+                                       hint="write one unit's code the same way everywhere"))
+    return problems
+
+
 def check_assessments(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> tuple[Assessment, ...]:
     """Return the assessments with values coerced to their declared types; raise DataError listing
     every problem (unknown tier, duplicate unit, missing or invalid value, ...)."""
@@ -71,7 +115,15 @@ def check_assessments(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> 
     indicators = {t.id: {ind.name: ind for ind in t.indicators} for t in ruleset.tiers}
     limits = {t.id: direct_limits(t) for t in ruleset.tiers}
     by_district = {t.id: _groups_by_district(t) for t in ruleset.tiers}
+    cleaned = []
     for assessment in assessments:
+        where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
+        assessment, found = _clean_identity(assessment, where)
+        problems.extend(found)
+        if not found:
+            cleaned.append(assessment)
+    problems.extend(_collisions(cleaned))
+    for assessment in cleaned:
         where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
         if assessment.key in seen:
             first = seen[assessment.key].origin
@@ -94,7 +146,7 @@ def check_assessments(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> 
                                        hint="give its district's code as 'parent': this tier ranks or normalises within the district"))
         values, found = coerce_values(tier, assessment, limits[tier.id], indicators[tier.id])
         problems.extend(found)
-        checked.append(attrs.evolve(assessment, values=values, name=nfc(assessment.name)))
+        checked.append(attrs.evolve(assessment, values=values))
     if problems:
         raise DataError(problems)
     return tuple(checked)
@@ -169,6 +221,19 @@ def coerce_values(tier: m.Tier, assessment: Assessment, limits: Mapping[str, Dec
     return values, problems
 
 
+_SHOWN_CHARS = 60
+
+
+def shown(raw: object) -> str:
+    """A raw value as it may appear in a message: one line, no control characters, at most 60 characters."""
+    try:
+        whole = str(raw)
+    except ValueError:  # an int too long to write out
+        return "a number too long to show"
+    text = "".join(c if c.isprintable() else "\ufffd" for c in whole[:_SHOWN_CHARS * 4])
+    return text if len(whole) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + f"… ({len(whole)} characters)"
+
+
 def _kind_text(ind: m.Indicator) -> str:
     if ind.kind == "category":
         return "one of " + ", ".join(c.name for c in ind.categories)
@@ -177,22 +242,14 @@ def _kind_text(ind: m.Indicator) -> str:
     return {"yesno": "yes or no", "count": "a whole number", "percent": "a percentage 0..100"}.get(ind.kind, "a number")
 
 
-def _decimal(raw: Any) -> Decimal | None:
-    if isinstance(raw, bool):
-        return None
-    if isinstance(raw, Decimal):
-        return raw
-    if isinstance(raw, int):
-        return Decimal(raw)
-    if isinstance(raw, float):
-        return Decimal(repr(raw))
-    if isinstance(raw, str):
-        text = raw.strip().replace(" ", "")
-        try:
-            return Decimal(text)
-        except InvalidOperation:
-            return None
-    return None
+def _decimal(raw: Any) -> tuple[Decimal | None, str]:
+    """The number ``raw`` holds and "", or None and why it is not one (see model.numbers)."""
+    try:
+        return read_value(raw), ""
+    except NotANumber:
+        return None, ""
+    except NumberError as error:
+        return None, str(error)
 
 
 def coerce_value(ind: m.Indicator, raw: Any, limits: Mapping[str, Decimal],
@@ -204,14 +261,14 @@ def coerce_value(ind: m.Indicator, raw: Any, limits: Mapping[str, Decimal],
         text = nfc(str(raw).strip())
         names = [c.name for c in ind.categories]
         if text not in names:
-            report(f"'{text}' is not an allowed category", did_you_mean(text, names) or f"allowed: {', '.join(names)}")
+            report(f"'{shown(text)}' is not an allowed category", did_you_mean(text, names) or f"allowed: {', '.join(names)}")
             return None
         return text
     if kind == "pair":
         return _coerce_pair(ind, raw, report)
-    number = _decimal(raw)
-    if number is None or not number.is_finite():
-        report(f"expected {_kind_text(ind)}, got '{raw}'")
+    number, why = _decimal(raw)
+    if number is None:
+        report(f"expected {_kind_text(ind)}, got '{shown(raw)}'" + (f": {why}" if why else ""))
         return None
     return _check_number(ind, number, limits, report)
 
@@ -224,31 +281,38 @@ def _coerce_yesno(raw: Any, report: Callable[..., None]) -> Value:
         return True
     if text in NO_WORDS:
         return False
-    report(f"expected yes or no, got '{raw}'", "write yes/no (or có/không)")
+    report(f"expected yes or no, got '{shown(raw)}'", "write yes/no (or có/không)")
     return None
 
 
 def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Value:
     a: Decimal | None
     b: Decimal | None
+    parts: tuple[Any, Any]
     if isinstance(raw, Pair):
-        a, b = raw.a, raw.b
+        parts = (raw.a, raw.b)
     elif isinstance(raw, Mapping) and set(raw) == {"a", "b"}:
-        a, b = _decimal(raw["a"]), _decimal(raw["b"])
+        parts = (raw["a"], raw["b"])
     elif isinstance(raw, (list, tuple)) and len(raw) == 2:
-        a, b = _decimal(raw[0]), _decimal(raw[1])
+        parts = (raw[0], raw[1])
     elif isinstance(raw, str) and "/" in raw:
         left, _, right = raw.partition("/")
-        a, b = _decimal(left), _decimal(right)
+        parts = (left, right)
     else:
-        report(f"expected a pair a/b, got '{raw}'", "write [a, b], {a: .., b: ..} or 'a/b'")
+        report(f"expected a pair a/b, got '{shown(raw)}'", "write [a, b], {a: .., b: ..} or 'a/b'")
         return None
+    (a, why_a), (b, why_b) = _decimal(parts[0]), _decimal(parts[1])
     if a is None or b is None:
-        report(f"both parts of the pair must be numbers, got '{raw}'")
+        report(f"both parts of the pair must be numbers, got '{shown(raw)}'" + (f": {why_a or why_b}" if why_a or why_b else ""))
         return None
-    if a < 0 or b < 0:
-        report(f"a pair cannot be negative ({a}/{b})")
-        return None
+    if ind.range is None:
+        if a < 0 or b < 0:
+            report(f"a pair cannot be negative ({a}/{b})")
+            return None
+        if not (is_whole(a) and is_whole(b)):
+            report(f"the parts of a pair are counts and must be whole numbers ({a}/{b})",
+                   "declare a 'range' for the indicator in the ruleset if its parts may have decimals")
+            return None
     if a > b and not ind.a_may_exceed_b:
         report(f"a = {a} is greater than b = {b}", "the ruleset does not allow a > b for this indicator; check the figures")
         return None
@@ -263,7 +327,7 @@ def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Val
 
 def _check_number(ind: m.Indicator, number: Decimal, limits: Mapping[str, Decimal],
                   report: Callable[..., None]) -> Value:
-    if ind.kind == "count" and number != number.to_integral_value():
+    if ind.kind == "count" and not is_whole(number):
         report(f"expected a whole number, got {number}")
         return None
     if ind.kind in ("count", "percent", "score") and number < 0:

@@ -32,8 +32,9 @@ from cqdt_rules.analysis.summary import (
     top_and_bottom,
 )
 from cqdt_rules.analysis.values import format_value
+from cqdt_rules.data.yamlfile import compose_yaml
 from cqdt_rules.engine.results import Results
-from cqdt_rules.errors import UsageError
+from cqdt_rules.errors import DataError, UsageError
 from cqdt_rules.formatting import format_number
 from cqdt_rules.model import ruleset as m
 
@@ -629,8 +630,8 @@ def data_label(paths: Iterable[str | Path]) -> str | None:
         text = path.read_text(encoding="utf-8-sig")
         label = None
         try:
-            root = yaml.compose(text)
-        except yaml.YAMLError:
+            root = compose_yaml(text, str(path))
+        except DataError:  # the data readers report it; here only a label is looked for
             root = None
         if isinstance(root, yaml.MappingNode):
             for key, value in root.value:

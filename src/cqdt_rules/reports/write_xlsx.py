@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from cqdt_rules.reports.document import Report, TierReport, require_extra
+from cqdt_rules.tables import text_stays_text
 
 _SHEET = {"vi": {"summary": "Tổng hợp", "tier": "Xếp hạng {tier}"}, "en": {"summary": "Summary", "tier": "Ranking {tier}"}}
 
@@ -82,6 +83,7 @@ def write_xlsx(report: Report, path: Path) -> None:
     for tier in r.tiers:
         _tier_sheet(book, r, tier, heading, preamble, bold)
     path.parent.mkdir(parents=True, exist_ok=True)
+    text_stays_text(book)
     book.save(path)
 
 

@@ -1,0 +1,56 @@
+"""Text as read from a file: decoded (UTF-8 unless asked otherwise), without a byte-order mark, with
+``\\n`` line ends, so that every position in a message counts lines and columns as an editor does."""
+
+from __future__ import annotations
+
+import codecs
+
+ENCODINGS = {"utf-8": "utf-8-sig", "utf8": "utf-8-sig", "cp1258": "cp1258", "windows-1258": "cp1258"}
+"""The encodings a data file may be read in: UTF-8 (the default), and Windows-1258, the Vietnamese ANSI
+code page Excel uses for "CSV" on a Vietnamese Windows, when asked for explicitly."""
+
+# Windows-1258 writes Vietnamese tones as combining marks, and has the letters ơ ư đ ă
+_VIETNAMESE = set("\u0300\u0301\u0303\u0309\u0323ơưđăƠƯĐĂ")
+
+
+class NotDecodable(ValueError):
+    """Bytes that are not text in the expected encoding; says where, and what they look like instead."""
+
+    def __init__(self, line: int, column: int, encoding: str, guess: str):
+        self.line, self.column, self.encoding, self.guess = line, column, encoding, guess
+        super().__init__(f"the file is not {encoding} text (line {line}, column {column}); it looks like {guess}")
+
+    @property
+    def hint(self) -> str:
+        return ("save it as UTF-8 (in Excel: Save As → 'CSV UTF-8 (Comma delimited)'; in a text editor: "
+                "encoding UTF-8), or read a Windows-1258 file with --encoding cp1258")
+
+
+def decode(raw: bytes, encoding: str = "utf-8") -> str:
+    """``raw`` as text with ``\\n`` line ends and no byte-order mark; NotDecodable says where it fails."""
+    codec = ENCODINGS.get(encoding.lower(), encoding)
+    try:
+        text = raw.decode(codec)
+    except UnicodeDecodeError as error:
+        line = raw.count(b"\n", 0, error.start) + 1
+        column = error.start - (raw.rfind(b"\n", 0, error.start) + 1) + 1
+        raise NotDecodable(line, column, "UTF-8" if codec == "utf-8-sig" else encoding, guess_encoding(raw)) from None
+    return normal_newlines(text.removeprefix("\ufeff"))
+
+
+def normal_newlines(text: str) -> str:
+    """Windows (CR LF) and old Mac (CR) line ends as ``\\n``."""
+    return text.replace("\r\n", "\n").replace("\r", "\n") if "\r" in text else text
+
+
+def guess_encoding(raw: bytes) -> str:
+    """A person's name for the encoding ``raw`` seems to be in (a guess, for an error message)."""
+    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "UTF-16 (Excel's 'Unicode Text')"
+    try:
+        vietnamese = raw.decode("cp1258")
+    except UnicodeDecodeError:
+        return "a binary file or an unknown encoding"
+    if any(c in _VIETNAMESE for c in vietnamese):
+        return "Windows-1258 (Vietnamese ANSI, what Excel saves as 'CSV' on a Vietnamese Windows)"
+    return "an 8-bit ANSI code page such as Windows-1252"

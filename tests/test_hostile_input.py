@@ -1,0 +1,296 @@
+"""Messy and hostile input is refused with a positioned error, or read right; never a traceback, never a
+silently wrong score (issue: hostile and messy input). Security cases are in test_security.py."""
+
+from __future__ import annotations
+
+import decimal
+import unicodedata
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from cqdt_rules import api
+from cqdt_rules.cli.main import main
+from cqdt_rules.errors import DataError, RulesetError
+from cqdt_rules.model.numbers import NumberError, read_number
+from cqdt_rules.model.units import Assessment
+
+HEADER = 'ruleset t {\n  title "Thử"\n  version "1"\n  status hypothetical\n  years 2022..2022\n  rounding 3\n  on_zero_denominator 0\n}\n'
+
+
+def ruleset(declaration: str, rule: str, maximum: str = "10", extra: str = "") -> str:
+    return (HEADER + f'tier xa "Xã" max {maximum} {{\n  criterion A "Tiêu chí" max {maximum} {{\n    {declaration}\n'
+            f'    {rule}\n    {extra}\n    provenance hypothetical "thử"\n  }}\n}}\n')
+
+
+PAIR = ruleset('input p pair "a / b"', "bands p { >= 50% -> full  else -> 0 }")
+RATIO = ruleset('input p pair "a / b"', "ratio p")
+
+
+def unit(values: dict[str, object], code: str = "X1") -> Assessment:
+    return Assessment(code, f"Xã {code}", "xa", 2022, "self", values, {})
+
+
+def score_one(text: str, values: dict[str, object]) -> Decimal:
+    return api.score(api.load_text(text), [unit(values)]).units[0].total
+
+
+# ---------------------------------------------------------------- numbers read from data
+@pytest.mark.parametrize("pair", [["NaN", "NaN"], ["Infinity", "Infinity"], ["1", "1e999999999"], ["0", "1e-999999999"],
+                                  ["1", "-Infinity"], ["sNaN", "1"], ["1", "1" + "0" * 5000]])
+def test_a_pair_with_a_non_finite_or_huge_part_is_refused(pair: list[str]) -> None:
+    with pytest.raises(DataError) as error:
+        score_one(PAIR, {"p": pair})
+    assert "pair" in str(error.value)
+
+
+def test_a_pair_part_of_15_digits_is_read_and_one_more_digit_is_refused() -> None:
+    assert score_one(RATIO, {"p": ["499999999999999", "999999999999999"]}) == Decimal("5.000")
+    with pytest.raises(DataError, match="too large"):
+        score_one(RATIO, {"p": ["1", "1000000000000000"]})
+
+
+@pytest.mark.parametrize("text", ["1_0", "2_022", "١٢", "１２", "0x10", "1e", "--1", "12%", "Infinity", "nan"])
+def test_text_python_would_read_as_a_number_but_a_person_would_not_is_refused(text: str) -> None:
+    with pytest.raises(NumberError):
+        read_number(text)
+
+
+def test_minus_zero_is_read_as_zero_and_digit_groups_may_be_spaced() -> None:
+    assert str(read_number("-0")) == "0"
+    assert str(read_number("-0.000")) == "0.000"
+    assert read_number("1 000 000") == 1000000
+    assert read_number("1.500000000000000000") == Decimal("1.5")  # trailing zeros are not decimals
+    with pytest.raises(NumberError, match="decimals"):
+        read_number("0.0000000000001")
+
+
+def test_count_of_1e30_and_fractional_pair_parts_are_refused_unless_a_range_is_declared() -> None:
+    counted = ruleset('input n count "Số"', "per_item n each 1")
+    with pytest.raises(DataError, match="too large"):
+        score_one(counted, {"n": "1e30"})
+    with pytest.raises(DataError, match="whole numbers"):
+        score_one(RATIO, {"p": ["2.5", "10"]})
+    ranged = ruleset('input p pair "a / b" range 0..1000', "ratio p")
+    assert score_one(ranged, {"p": ["2.5", "10"]}) == Decimal("2.500")
+
+
+def test_a_year_written_with_an_underscore_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "units.yaml"
+    data.write_text("units:\n  - {code: X1, name: Xã, tier: xa, year: 2_022, source: self, values: {p: [1, 2]}}\n",
+                    encoding="utf-8")
+    with pytest.raises(DataError, match="year"):
+        api.load_assessments(data)
+
+
+# ---------------------------------------------------------------- the engine's own arithmetic
+def test_the_callers_decimal_context_does_not_change_a_result() -> None:
+    text = ruleset('input p pair "a / b"', "ratio p", extra="round 12")
+    checked = api.load_text(text)
+    expected = api.score(checked, [unit({"p": ["1", "3"]})]).units[0].nodes["A"].points
+    assert expected == Decimal("3.333333333333")
+    with decimal.localcontext(decimal.Context(prec=4, rounding=decimal.ROUND_DOWN)):
+        assert api.score(checked, [unit({"p": ["1", "3"]})]).units[0].nodes["A"].points == expected
+        assert api.load_text(text).ruleset == checked.ruleset
+
+
+def test_a_quotient_beyond_28_digits_is_compared_exactly() -> None:
+    # 289999999999999 / 10^15 × 100 is 28.9999999999999 %: below 29 %, whatever a 28-digit context would say
+    text = ruleset('input p pair "a / b" range 0..999999999999999', "formula if p >= 29% then 1 else 0", maximum="1")
+    with decimal.localcontext(decimal.Context(prec=12)):
+        assert score_one(text, {"p": ["289999999999999", "999999999999999"]}) == Decimal("0.000")
+        assert score_one(text, {"p": ["290000000000000", "999999999999999"]}) == Decimal("1.000")
+
+
+def test_a_formula_leaving_the_limits_is_a_positioned_error_not_a_traceback() -> None:
+    text = ruleset('input x number "x" range 0..100000000000000', "formula x * x * x * x", maximum="10")
+    with pytest.raises(DataError) as error:
+        score_one(text, {"x": "99999999999999"})
+    assert "10^15" in str(error.value) and "A" in str(error.value)
+
+
+# ---------------------------------------------------------------- numbers in a ruleset
+@pytest.mark.parametrize("body, where", [
+    ("max " + "9" * 70, "too large"),
+    ("max 10.0000000000001", "decimals"),
+])
+def test_a_ruleset_number_beyond_the_limits_is_a_positioned_error(body: str, where: str) -> None:
+    text = HEADER + f'tier xa "Xã" {body} {{\n}}\n'
+    with pytest.raises(RulesetError) as error:
+        api.load_text(text, "r.cqdt")
+    assert where in str(error.value) and "r.cqdt:9:" in str(error.value)
+
+
+@pytest.mark.parametrize("place", ["rounding", "share", "round"])
+def test_a_digit_count_of_5000_digits_is_a_positioned_error(place: str) -> None:
+    huge = "9" * 5000
+    if place == "rounding":
+        text = HEADER.replace("rounding 3", f"rounding {huge}") + 'tier xa "Xã" max 1 {\n}\n'
+    elif place == "share":
+        text = ruleset('input p yesno "có"', "yes p", extra=f"share {huge}")
+    else:
+        text = ruleset('input x number "x" range 0..1', f"formula round(x, {huge})")
+    with pytest.raises(RulesetError, match="too large"):
+        api.load_text(text, "r.cqdt")
+
+
+def test_unicode_digits_are_not_numbers_in_a_ruleset() -> None:
+    with pytest.raises(RulesetError):
+        api.load_text(HEADER + 'tier xa "Xã" max １０ {\n}\n')
+
+
+def test_cli_exits_1_without_traceback_for_a_non_finite_pair(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "r.cqdt"
+    rules.write_text(PAIR, encoding="utf-8")
+    data = tmp_path / "u.yaml"
+    data.write_text("units:\n  - {code: X1, name: Xã, tier: xa, year: 2022, source: self, values: {p: [Infinity, Infinity]}}\n",
+                    encoding="utf-8")
+    assert main(["score", str(rules), str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and f"{data}:2:" in err
+
+
+# ---------------------------------------------------------------- encodings and line ends
+def _cp1258(text: str) -> bytes:
+    """What Excel's "CSV" writes on a Vietnamese Windows: tones as combining marks after the letter."""
+    out = bytearray()
+    for char in unicodedata.normalize("NFC", text):
+        try:
+            out += char.encode("cp1258")
+        except UnicodeEncodeError:
+            parts = unicodedata.normalize("NFD", char)
+            try:
+                out += unicodedata.normalize("NFC", parts[:2]).encode("cp1258") + parts[2:].encode("cp1258")
+            except UnicodeEncodeError:
+                out += parts.encode("cp1258")
+    return bytes(out)
+
+
+CSV_ROWS = "code,name,tier,year,source,p.a,p.b\nX1,Xã Tây Sơn,xa,2022,self,1,2\n"
+
+
+def test_a_windows_1258_csv_is_named_and_can_be_read_with_a_flag(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "r.cqdt"
+    rules.write_text(RATIO, encoding="utf-8")
+    data = tmp_path / "ansi.csv"
+    data.write_bytes(_cp1258(CSV_ROWS))
+    with pytest.raises(DataError, match="Windows-1258"):
+        api.load_assessments(data)
+    assert main(["score", str(rules), str(data)]) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "Windows-1258" in err and "--encoding cp1258" in err and f"{data}:2:" in err
+    assert main(["score", str(rules), str(data), "--encoding", "cp1258", "--format", "csv"]) == 0
+    assert "Xã Tây Sơn" in capsys.readouterr().out
+    assert api.load_assessments(data, encoding="cp1258")[0].name == "Xã Tây Sơn"
+
+
+def test_a_ruleset_that_is_not_utf8_is_a_positioned_ruleset_error(tmp_path: Path) -> None:
+    rules = tmp_path / "r.cqdt"
+    rules.write_bytes(_cp1258(RATIO))
+    with pytest.raises(RulesetError, match="not UTF-8") as error:
+        api.load(rules)
+    assert f"{rules}:2:" in error.value.render()
+
+
+def test_a_ruleset_with_a_bom_and_old_mac_line_ends_reads_with_true_positions(tmp_path: Path) -> None:
+    rules = tmp_path / "r.cqdt"
+    rules.write_bytes(b"\xef\xbb\xbf" + RATIO.replace("\n", "\r").encode("utf-8"))
+    assert api.load(rules).ruleset.id == "t"
+    rules.write_bytes(b"\xef\xbb\xbf" + RATIO.replace("ratio p", "ratio q").replace("\n", "\r").encode("utf-8"))
+    with pytest.raises(RulesetError) as error:
+        api.load(rules)
+    assert f"{rules}:12:" in error.value.render()
+
+
+# ---------------------------------------------------------------- unit codes and names
+def test_near_duplicate_codes_are_one_unit_and_case_only_differences_are_refused() -> None:
+    checked = api.load_text(RATIO)
+    for twin in ("SO01 ", "SO01\u200b", "ＳＯ０１", "\ufeffSO01"):
+        with pytest.raises(DataError, match="appears twice"):
+            api.score(checked, [unit({"p": ["1", "2"]}, "SO01"), unit({"p": ["1", "2"]}, twin)])
+    with pytest.raises(DataError, match="only in letter case"):
+        api.score(checked, [unit({"p": ["1", "2"]}, "SO01"), unit({"p": ["1", "2"]}, "so01")])
+    assert api.score(checked, [unit({"p": ["1", "2"]}, " ＳＯ０１\u200b")]).units[0].code == "SO01"
+
+
+def test_a_yaml_name_or_code_that_is_a_list_or_mapping_is_refused(tmp_path: Path) -> None:
+    data = tmp_path / "u.yaml"
+    data.write_text("units:\n  - {code: [X1, X2], name: {a: b}, tier: xa, year: 2022, source: self}\n", encoding="utf-8")
+    with pytest.raises(DataError, match="single value") as error:
+        api.load_assessments(data)
+    assert "Node" not in error.value.render()
+
+
+# ---------------------------------------------------------------- exhaustion
+@pytest.mark.parametrize("text", ["[" * 100_000, "units:\n" + "  " * 600 + "- x\n", "a:\n" + "".join(" " * i + f"k{i}:\n" for i in range(1, 400))])
+def test_yaml_nested_past_the_limit_is_refused_before_the_parser_sees_it(tmp_path: Path, text: str) -> None:
+    data = tmp_path / "deep.yaml"
+    data.write_text(text, encoding="utf-8")
+    with pytest.raises(DataError, match="deep"):
+        api.load_assessments(data)
+
+
+@pytest.mark.parametrize("shape", ["groups", "formula", "if", "best_of"])
+def test_a_ruleset_nested_past_the_limit_is_a_positioned_error_naming_it(shape: str) -> None:
+    n = 420
+    if shape == "groups":
+        body = ("tier xa \"X\" max 1 {\n" + "".join(f'group G{i} "g" max 1 {{\n' for i in range(n))
+                + 'criterion C "c" max 1 { input x yesno "x"\n yes x\n provenance hypothetical "t" }\n' + "}\n" * (n + 1))
+    else:
+        expr = " + ".join(["x"] * 500)
+        if shape == "if":
+            expr = "x"
+            for _ in range(n):
+                expr = f"if x > 0 then {expr} else 0"
+        rule = f"formula {expr}"
+        if shape == "best_of":
+            rule = "formula x"
+            for _ in range(n):
+                rule = f"best_of {{ {rule} formula x }}"
+        body = ruleset('input x number "x" range 0..1', rule, maximum="1")[len(HEADER):]
+    with pytest.raises(RulesetError, match="more than 100 levels") as error:
+        api.load_text(HEADER + body, "deep.cqdt")
+    assert error.value.diagnostics[0].span.line > 1
+
+
+def test_a_one_line_ruleset_with_thousands_of_errors_prints_a_bounded_excerpt_per_error() -> None:
+    line = " ".join(f'tier t{i} "T" max 1 {{ }}' for i in range(4000)) + " tier t0 \"T\" max 1 { }"
+    with pytest.raises(RulesetError) as error:
+        api.load_text(HEADER + line, "one.cqdt")
+    rendered = error.value.render()
+    longest = max(len(text) for text in rendered.split("\n"))
+    assert longest < 400 and len(rendered) < 500 * len(error.value.diagnostics)
+
+
+def test_a_huge_value_in_a_message_is_shown_cut(tmp_path: Path) -> None:
+    data = tmp_path / "u.yaml"
+    data.write_text("units:\n  - {code: X1, name: Xã, tier: xa, year: 2022, source: self, values: {p: '" + "x" * 100_000 + "'}}\n",
+                    encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        api.score(api.load_text(PAIR), api.load_assessments(data))
+    assert len(error.value.render()) < 2000
+
+
+# ---------------------------------------------------------------- the command line
+def test_an_empty_input_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "r.cqdt"
+    rules.write_text(RATIO, encoding="utf-8")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert main(["score", str(rules), str(empty)]) == 2
+    (empty / "u.yaml").write_text("units: []\n", encoding="utf-8")
+    assert main(["score", str(rules), str(empty)]) == 2
+    assert "no unit data" in capsys.readouterr().err
+
+
+def test_report_out_naming_an_existing_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "r.cqdt"
+    rules.write_text(RATIO, encoding="utf-8")
+    data = tmp_path / "u.csv"
+    data.write_text(CSV_ROWS, encoding="utf-8")
+    taken = tmp_path / "taken.txt"
+    taken.write_text("x", encoding="utf-8")
+    assert main(["report", str(rules), str(data), "--out", str(taken), "--formats", "md"]) == 2
+    assert "Traceback" not in capsys.readouterr().err
+    assert main(["score", str(rules), str(data), "--out", str(taken / "x.csv"), "--format", "csv"]) == 2
