@@ -294,3 +294,51 @@ def test_report_out_naming_an_existing_file_is_a_usage_error(tmp_path: Path, cap
     assert main(["report", str(rules), str(data), "--out", str(taken), "--formats", "md"]) == 2
     assert "Traceback" not in capsys.readouterr().err
     assert main(["score", str(rules), str(data), "--out", str(taken / "x.csv"), "--format", "csv"]) == 2
+
+
+# ---------------------------------------------------------------- parents
+DISTRICT_RANKED = (HEADER + 'tier huyen "Huyện" max 10 {\n  criterion A "T" max 10 {\n    input p pair "a / b"\n    ratio p\n'
+                   '    provenance hypothetical "t"\n  }\n}\n'
+                   'tier xa "Xã" max 10 {\n  ranking huyen "Trong huyện" by total descending within district\n'
+                   '  criterion A "T" max 10 {\n    input p pair "a / b"\n    ratio p\n    provenance hypothetical "t"\n  }\n}\n'
+                   'tier so "Sở" max 10 {\n  criterion A "T" max 10 {\n    input p pair "a / b"\n    ratio p\n'
+                   '    provenance hypothetical "t"\n  }\n}\n')
+
+
+def _unit(code: str, tier: str, parent: str | None = None) -> Assessment:
+    return Assessment(code, f"Đơn vị {code}", tier, 2022, "self", {"p": ["1", "2"]}, {}, parent=parent)
+
+
+@pytest.mark.parametrize("parent, message", [("6222", "did you mean '622'"), (" 622x", "is not a unit"),
+                                             ("X1", "names itself"), ("X2", "its own tier"), ("SO01", "tier 'so'")])
+def test_a_parent_that_names_no_district_is_an_error_with_the_nearest_code(parent: str, message: str) -> None:
+    checked = api.load_text(DISTRICT_RANKED)
+    units = [_unit("622", "huyen"), _unit("623", "huyen"), _unit("SO01", "so"), _unit("X2", "xa", "622"),
+             _unit("X3", "xa", "623"), _unit("X1", "xa", parent)]
+    with pytest.raises(DataError) as error:
+        api.score(checked, units)
+    assert message in error.value.render()
+
+
+def test_a_file_of_communes_alone_is_scored_with_a_warning_naming_the_unchecked_parents() -> None:
+    checked = api.load_text(DISTRICT_RANKED)
+    results = api.score(checked, [_unit("X1", "xa", "622"), _unit("X2", "xa", "6222")])
+    assert len(results) == 2
+    (warning,) = results.warnings
+    assert warning.severity == "warning" and "622, 6222" in warning.message
+    with pytest.raises(DataError, match="did you mean '622'"):
+        api.score(checked, [_unit("X1", "xa", "622"), _unit("X2", "xa", "6222")], units={"622": "huyen", "623": "huyen"})
+
+
+def test_cli_checks_parents_against_a_unit_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "r.cqdt"
+    rules.write_text(DISTRICT_RANKED, encoding="utf-8")
+    data = tmp_path / "xa.csv"
+    data.write_text("code,name,tier,parent,year,source,p.a,p.b\nX1,Xã Một,xa,622,2022,self,1,2\n"
+                    "X2,Xã Hai,xa,6222,2022,self,1,2\n", encoding="utf-8")
+    units = tmp_path / "units.csv"
+    units.write_text("tier,code,name,parent\nhuyen,622,Huyện,\nxa,X1,Xã Một,622\n", encoding="utf-8")
+    assert main(["score", str(rules), str(data)]) == 0
+    assert "could not be checked: 622, 6222" in capsys.readouterr().err
+    assert main(["score", str(rules), str(data), "--units", str(units)]) == 1
+    assert f"{data}:3:" in capsys.readouterr().err

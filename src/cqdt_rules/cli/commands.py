@@ -9,7 +9,7 @@ from pathlib import Path
 
 import attrs
 
-from cqdt_rules.cli.common import EXIT_OK, score_files, write_text
+from cqdt_rules.cli.common import EXIT_OK, add_units_argument, score_files, write_text
 from cqdt_rules.engine import loading
 from cqdt_rules.errors import UsageError, render
 from cqdt_rules.reports.score_table import results_table
@@ -44,6 +44,7 @@ def run_check(args: argparse.Namespace) -> int:
 def _ruleset_and_data(p: argparse.ArgumentParser) -> None:
     p.add_argument("ruleset", help="a ruleset file, a folder holding one, or a shipped ruleset id")
     p.add_argument("data", nargs="+", help="unit data files (.yaml, .csv, .xlsx) or folders of them")
+    add_units_argument(p)
 
 
 def _score_arguments(p: argparse.ArgumentParser) -> None:
@@ -54,7 +55,7 @@ def _score_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_score(args: argparse.Namespace) -> int:
-    results = score_files(args.ruleset, args.data)
+    results = score_files(args.ruleset, args.data, args.units)
     if args.format == "json":
         text = results.to_json() + "\n"
     elif args.format == "csv":
@@ -78,7 +79,7 @@ def _explain_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    results = score_files(args.ruleset, args.data)
+    results = score_files(args.ruleset, args.data, args.units)
     unit = results.unit(args.unit, year=args.year, source=args.source)
     print(unit.explain())
     return EXIT_OK
@@ -102,8 +103,8 @@ def run_summary(args: argparse.Namespace) -> int:
     from cqdt_rules.analysis.compare import compare, select_years
     from cqdt_rules.analysis.summary import render_summary
 
-    current = score_files(args.ruleset, args.data)
-    previous = score_files(args.previous_ruleset or args.ruleset, args.previous) if args.previous else None
+    current = score_files(args.ruleset, args.data, args.units)
+    previous = score_files(args.previous_ruleset or args.ruleset, args.previous, args.units) if args.previous else None
     current, previous, current_year, previous_year = select_years(current, previous, args.source, args.year)
     comparisons = compare(current, previous, source=args.source)
     if not comparisons:

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cqdt_rules.cli.commands import CommandSpec
-from cqdt_rules.cli.common import EXIT_OK, score_files
+from cqdt_rules.cli.common import EXIT_OK, add_units_argument, score_files
 from cqdt_rules.errors import UsageError
 from cqdt_rules.tables import control_character, csv_text
 
@@ -34,13 +34,14 @@ def _common(p: argparse.ArgumentParser, previous_required: bool) -> None:
                    help="which assessments to report (default: audit, the verified values)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format (default vi)")
     p.add_argument("--year", type=int, help=_YEAR_HELP)
+    add_units_argument(p)
 
 
 def _score(args: argparse.Namespace) -> tuple[Results, Results | None]:
     if args.previous_ruleset and not args.previous:
         raise UsageError("--previous-ruleset needs --previous DATA")
-    current = score_files(args.ruleset, args.data)
-    previous = score_files(args.previous_ruleset or args.ruleset, args.previous) if args.previous else None
+    current = score_files(args.ruleset, args.data, args.units)
+    previous = score_files(args.previous_ruleset or args.ruleset, args.previous, args.units) if args.previous else None
     return current, previous
 
 

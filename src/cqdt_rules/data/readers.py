@@ -16,7 +16,7 @@ import yaml
 from cqdt_rules.data.yamlfile import compose_yaml, is_null
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.model.text import ENCODINGS, NotDecodable, decode
-from cqdt_rules.model.units import Assessment, nfc, shown
+from cqdt_rules.model.units import Assessment, nfc, normal_code, shown
 
 _IDENTITY = ("code", "name", "tier", "parent", "year", "source", "note")
 _FILE_FIELDS = ("year", "source", "tier", "ruleset", "note")  # defaults for every unit of the file; ruleset and note are labels
@@ -94,6 +94,21 @@ def _expand(paths: list[Path]) -> Iterator[Path]:
                               and not p.name.startswith("~$"))
         else:
             yield path
+
+
+def read_units(path: str | Path, encoding: str | None = None) -> dict[str, str]:
+    """The province's unit list (a CSV with the columns ``code`` and ``tier``, like examples/gialai/units.csv)
+    as code → tier, codes normalised as the data's are; it is what a unit's ``parent`` is checked against."""
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"no such unit list: {path}")
+    records = _csv_records(read_data_text(path, encoding), str(path))
+    header = [h.strip() for h in records[0][1]] if records else []
+    if "code" not in header or "tier" not in header:
+        raise DataError([Diagnostic(Span(str(path), 1, 1, 1, 2), "a unit list needs the columns 'code' and 'tier'")])
+    code, tier = header.index("code"), header.index("tier")
+    return {normal_code(row[code]): row[tier].strip() for _, row, _ in records[1:]
+            if len(row) == len(header) and row[code].strip()}
 
 
 # ---------------------------------------------------------------- YAML

@@ -6,7 +6,7 @@ import bisect
 import decimal
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -25,24 +25,28 @@ from cqdt_rules.engine.results import LevelResult, RankResult, Results, UnitResu
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
-from cqdt_rules.model.units import Assessment, check_assessments
+from cqdt_rules.model.units import Assessment, check_assessments, check_parents
 
 CohortKey = tuple[str, int, str]  # tier, year, source
 
 
 def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_at: str | None = None,
-             any_year: bool = False) -> Results:
+             any_year: bool = False, unit_list: Mapping[str, str] | None = None) -> Results:
     """Score every assessment; cohorts (tier, year, source) are scored and ranked separately.
 
-    Assessments of a year the ruleset does not declare are refused unless ``any_year``. The arithmetic runs
+    Assessments of a year the ruleset does not declare are refused unless ``any_year``. Parents are checked
+    against the input and ``unit_list`` (code → tier; see ``check_parents``). The arithmetic runs
     in the engine's own decimal context (model.numbers.ARITHMETIC), never the caller's."""
     with decimal.localcontext(ARITHMETIC):
-        return _evaluate(compiled, assessments, run_at, any_year)
+        return _evaluate(compiled, assessments, run_at, any_year, unit_list)
 
 
 def _evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_at: str | None,
-              any_year: bool) -> Results:
+              any_year: bool, unit_list: Mapping[str, str] | None) -> Results:
     checked = check_assessments(compiled.ruleset, assessments)
+    parent_errors, warnings = check_parents(checked, unit_list)
+    if parent_errors:
+        raise DataError(parent_errors)
     if not any_year:
         _check_years(compiled.ruleset, checked)
     _check_evidence_policy(compiled.ruleset, checked)
@@ -65,7 +69,7 @@ def _evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_
     if problems:
         raise DataError(problems)
     stamp = run_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    return Results(compiled.ruleset, tuple(units), stamp)
+    return Results(compiled.ruleset, tuple(units), stamp, tuple(warnings))
 
 
 def _check_years(ruleset: m.Ruleset, assessments: tuple[Assessment, ...]) -> None:

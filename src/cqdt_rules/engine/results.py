@@ -11,7 +11,7 @@ import attrs
 
 from cqdt_rules.engine.compiler import NodeResult, round_to
 from cqdt_rules.engine.explain import explain_unit
-from cqdt_rules.errors import UsageError, did_you_mean
+from cqdt_rules.errors import Diagnostic, UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment, Pair
 from cqdt_rules.tables import csv_text
@@ -95,6 +95,8 @@ class Results:
     ruleset: m.Ruleset = attrs.field(eq=False, repr=False)
     units: tuple[UnitResult, ...]
     run_at: str
+    warnings: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False, repr=False)
+    """What the data checks could not settle but did not refuse (parents that could not be checked)."""
 
     def __iter__(self) -> Iterator[UnitResult]:
         return iter(self.units)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from cqdt_rules.engine.compiler import CompiledRuleset, compile_ruleset
 from cqdt_rules.engine.evaluator import evaluate
@@ -15,12 +15,14 @@ from cqdt_rules.model.units import Assessment
 
 
 def score(ruleset: m.Ruleset | CheckedRuleset, assessments: Iterable[Assessment], *, run_at: str | None = None,
-          any_year: bool = False) -> Results:
+          any_year: bool = False, units: Mapping[str, str] | None = None) -> Results:
     """Score assessments; values are checked against the ruleset first (DataError lists every problem).
 
-    Assessments of a year outside the ruleset's declared years are refused unless ``any_year``."""
+    Assessments of a year outside the ruleset's declared years are refused unless ``any_year``. A unit's
+    ``parent`` must be a unit of the input (same year and source) or of ``units`` (code → tier, the
+    province's unit list: ``read_unit_list``); the result's ``warnings`` name parents nothing could check."""
     compiled = ruleset.compiled if isinstance(ruleset, CheckedRuleset) else _compiled(ruleset)
-    return evaluate(compiled, assessments, run_at, any_year)
+    return evaluate(compiled, assessments, run_at, any_year, units)
 
 
 _COMPILED: dict[int, CompiledRuleset] = {}

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from cqdt_rules.errors import Diagnostic, Span, did_you_mean
@@ -80,8 +80,8 @@ def _check_header(ruleset: m.Ruleset) -> Iterator[Diagnostic]:
                          hint="add e.g. 'years 2020..2022' so a year can pick its ruleset")
     elif header.years[1] is not None and header.years[1] < header.years[0]:
         yield Diagnostic(header.span, f"assessment years {header.years[0]}..{header.years[1]} run backwards")
-    uses_ratio = any(_needs_zero_rule(r, {i.name: i.kind for i in t.indicators})
-                     for t in ruleset.tiers for n in t.walk() for r in _flat_rules(n.rule))
+    kinds = {t.id: {i.name: i.kind for i in t.indicators} for t in ruleset.tiers}  # once per tier, not per node
+    uses_ratio = any(_needs_zero_rule(r, kinds[t.id]) for t in ruleset.tiers for n in t.walk() for r in _flat_rules(n.rule))
     if uses_ratio and header.on_zero_denominator is None:
         yield Diagnostic(header.span, "ratio rules or bands on pairs are used but the header does not say what b = 0 gives",
                          hint="add 'on_zero_denominator 0' (or 'full') to the ruleset header")
@@ -273,16 +273,16 @@ class _TierChecker:
                     self.error(band.span, f"'{ind.name}' is a {ind.kind}, not a percentage: drop the '%'")
             self._check_points(band.points, node, band.span, "band")
         self._check_points(rule.otherwise, node, rule.span, "else")
-        earlier: list[m.Band] = []
+        earlier = _Coverage()
         for band in rule.bands:
-            if _covered(band, earlier):
+            if earlier.covers(band):
                 self.error(band.span, f"band '{band.comparator} {_threshold_text(band.threshold)}' can never apply: "
                                       "earlier bands already take every value it matches",
                            hint="order bands from the highest threshold down")
             elif not _reachable_in_range(band, ind):
                 self.warn(band.span, f"no value of '{ind.name}' in its range can reach band "
                                      f"'{band.comparator} {_threshold_text(band.threshold)}'")
-            earlier.append(band)
+            earlier.add(band)
         if rule.otherwise is None:
             low = Decimal(0) if ind.kind in _NON_NEGATIVE else (ind.range[0] if ind.range else -_INF)
             if ind.range is not None:
@@ -355,22 +355,35 @@ class _TierChecker:
                 if isinstance(rule, m.FormulaRule):
                     edges.extend(s.node_id for s in m.walk_expr(rule.expr) if isinstance(s, (m.PointsRef, m.ShareRef)))
             graph[node.id] = edges
-        state: dict[str, int] = {}
+        for node_id, target in _back_edges(graph):
+            self.error(self.nodes[node_id].span, "reference cycle: " + " → ".join(target),
+                       hint="a formula cannot depend on its own points or on a group containing it")
 
-        def visit(node_id: str, path: list[str]) -> None:
-            state[node_id] = 1
-            for target in graph.get(node_id, []):
-                if state.get(target) == 1:
-                    cycle = path[path.index(target):] + [target] if target in path else [node_id, target]
-                    self.error(self.nodes[node_id].span, "reference cycle: " + " → ".join(cycle),
-                               hint="a formula cannot depend on its own points or on a group containing it")
-                elif target in graph and state.get(target) is None:
-                    visit(target, path + [target])
-            state[node_id] = 2
 
-        for node_id in graph:
-            if state.get(node_id) is None:
-                visit(node_id, [node_id])
+def _back_edges(graph: dict[str, list[str]]) -> Iterator[tuple[str, list[str]]]:
+    """Each edge that closes a cycle, as (the node it leaves, the cycle's node ids), found depth first without
+    recursion (a chain of thousands of ``points(...)`` references must not exhaust Python's stack)."""
+    state: dict[str, int] = {}  # 1 while on the current path, 2 when done
+    for root in graph:
+        if root in state:
+            continue
+        path, on_path = [root], {root: 0}
+        state[root] = 1
+        pending = [iter(graph[root])]
+        while pending:
+            target = next(pending[-1], None)
+            if target is None:
+                done = path.pop()
+                del on_path[done]
+                state[done] = 2
+                pending.pop()
+            elif state.get(target) == 1:
+                yield path[-1], path[on_path[target]:] + [target]
+            elif target in graph and target not in state:
+                on_path[target] = len(path)
+                path.append(target)
+                state[target] = 1
+                pending.append(iter(graph[target]))
 
 
 def _threshold_text(threshold: m.Threshold) -> str:
@@ -381,24 +394,38 @@ def _threshold_value(threshold: m.Threshold) -> Decimal:
     return threshold.value
 
 
-def _matches(band: m.Band, x: Decimal) -> bool:
-    t = band.threshold.value
-    return x >= t if band.comparator == ">=" else x > t if band.comparator == ">" else x == t
+class _Coverage:
+    """The values a set of bands matches, kept as the lowest ``>=`` and ``>`` thresholds and the ``=``
+    thresholds, so that adding a band and asking about a value take constant time (a ruleset may have
+    thousands of bands: checking them pairwise would be quadratic)."""
 
+    def __init__(self, bands: Iterable[m.Band] = ()) -> None:
+        self.lowest_at_least = _INF
+        self.lowest_above = _INF
+        self.points: set[Decimal] = set()
+        for band in bands:
+            self.add(band)
 
-def _covered(band: m.Band, earlier: list[m.Band]) -> bool:
-    """True when every value the band matches is already matched by an earlier band."""
-    t = band.threshold.value
-    if band.comparator == "=":
-        return any(_matches(e, t) for e in earlier)
-    rays = [e for e in earlier if e.comparator != "="]
-    for ray in rays:
-        start = ray.threshold.value
-        if start < t or (start == t and (ray.comparator == ">=" or band.comparator == ">")):
-            return True
-        if start == t and band.comparator == ">=" and any(e.comparator == "=" and e.threshold.value == t for e in earlier):
-            return True
-    return False
+    def add(self, band: m.Band) -> None:
+        t = band.threshold.value
+        if band.comparator == ">=":
+            self.lowest_at_least = min(self.lowest_at_least, t)
+        elif band.comparator == ">":
+            self.lowest_above = min(self.lowest_above, t)
+        else:
+            self.points.add(t)
+
+    def matches(self, x: Decimal) -> bool:
+        return x >= self.lowest_at_least or x > self.lowest_above or x in self.points
+
+    def covers(self, band: m.Band) -> bool:
+        """True when every value ``band`` matches is matched already."""
+        t = band.threshold.value
+        if band.comparator == "=":
+            return self.matches(t)
+        if band.comparator == ">":
+            return self.lowest_at_least <= t or self.lowest_above <= t
+        return self.lowest_at_least <= t or self.lowest_above < t or (self.lowest_above == t and t in self.points)
 
 
 def _reachable_in_range(band: m.Band, ind: m.Indicator) -> bool:
@@ -422,6 +449,7 @@ def _first_gap(bands: tuple[m.Band, ...], low: Decimal, integral: bool) -> str |
     lowest_ray = min(rays)
     if low == -_INF:
         return f"below {lowest_ray}"
+    coverage = _Coverage(bands)
     if integral:
         start = low.to_integral_value(rounding="ROUND_CEILING")
         stop = min(lowest_ray, start + 10_000)
@@ -429,11 +457,10 @@ def _first_gap(bands: tuple[m.Band, ...], low: Decimal, integral: bool) -> str |
     else:
         points = sorted({low} | {b.threshold.value for b in bands if b.threshold.value >= low})
         candidates = sorted(points + [(x + y) / 2 for x, y in zip(points, points[1:])])
-    for x in candidates:
-        if not any(_matches(b, x) for b in bands):
-            if integral or x in {b.threshold.value for b in bands} or x == low:
+    thresholds = {b.threshold.value for b in bands}
+    for index, x in enumerate(candidates):
+        if not coverage.matches(x):
+            if integral or x in thresholds or x == low:
                 return f"equal to {x}"
-            below = max(p for p in candidates if p < x)
-            above = min(p for p in candidates if p > x)
-            return f"between {below} and {above}"
+            return f"between {candidates[index - 1]} and {candidates[index + 1]}"
     return None

@@ -346,3 +346,74 @@ def _check_number(ind: m.Indicator, number: Decimal, limits: Mapping[str, Decima
             report(f"{number} is outside the declared range {low}..{high}")
             return None
     return number
+
+
+# ---------------------------------------------------------------- parents
+def check_parents(assessments: Iterable[Assessment], unit_list: Mapping[str, str] | None = None
+                  ) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """Errors and warnings about the ``parent`` of every assessment that names one.
+
+    A parent must be a unit of another tier present in the same input (same year and source) or in
+    ``unit_list`` (code → tier, e.g. the province's units.csv); the parents of one tier are all of one
+    tier (a department's code among districts is a typo). When the input holds no unit any parent
+    names and no unit list is given (a file of communes alone), the parents cannot be checked: one
+    warning lists them."""
+    by_cohort: dict[tuple[int, str], dict[str, str]] = {}
+    members = list(assessments)
+    for a in members:
+        by_cohort.setdefault((a.year, a.source), {})[a.code] = a.tier
+    errors: list[Diagnostic] = []
+    resolved: list[tuple[Assessment, str]] = []
+    unresolved: list[Assessment] = []
+    for a in members:
+        if not a.parent:
+            continue
+        where = a.field_spans.get("parent", a.origin or Span(f"<unit {a.code}>", 0, 0, 0, 0))
+        if a.parent == a.code:
+            errors.append(Diagnostic(where, f"unit '{shown(a.code)}' names itself as its parent",
+                                     hint="give the code of its district"))
+            continue
+        tier = by_cohort[(a.year, a.source)].get(a.parent) or (unit_list or {}).get(a.parent)
+        if tier is None:
+            unresolved.append(a)
+        elif tier == a.tier:
+            errors.append(Diagnostic(where, f"the parent '{shown(a.parent)}' of unit '{shown(a.code)}' is a unit of "
+                                            f"its own tier '{a.tier}'", hint="give the code of its district"))
+        else:
+            resolved.append((a, tier))
+    errors.extend(_mixed_parent_tiers(resolved))
+    if not resolved and unit_list is None:
+        return errors, _unchecked(unresolved)
+    known = set(unit_list or {}) | {code for codes in by_cohort.values() for code in codes}
+    for a in unresolved:
+        where = a.field_spans.get("parent", a.origin or Span(f"<unit {a.code}>", 0, 0, 0, 0))
+        errors.append(Diagnostic(where, f"the parent '{shown(a.parent)}' of unit '{shown(a.code)}' is not a unit of "
+                                        f"{a.year} ({a.source}) in the input" + (" nor in the unit list" if unit_list else ""),
+                                 hint=did_you_mean(a.parent or "", known) or "check the district's code"))
+    return errors, []
+
+
+def _mixed_parent_tiers(resolved: list[tuple[Assessment, str]]) -> list[Diagnostic]:
+    """The parents of one tier's units are all of one tier: the one most of them name."""
+    counts: dict[str, dict[str, int]] = {}
+    for a, parent_tier in resolved:
+        tally = counts.setdefault(a.tier, {})
+        tally[parent_tier] = tally.get(parent_tier, 0) + 1
+    usual = {tier: max(tally, key=lambda t: (tally[t], t)) for tier, tally in counts.items()}
+    return [Diagnostic(a.field_spans.get("parent", a.origin or Span(f"<unit {a.code}>", 0, 0, 0, 0)),
+                       f"the parent '{shown(a.parent)}' of unit '{shown(a.code)}' is a unit of tier '{parent_tier}', but "
+                       f"the parents of the other units of tier '{a.tier}' are of tier '{usual[a.tier]}'",
+                       hint="check the code of its district")
+            for a, parent_tier in resolved if parent_tier != usual[a.tier]]
+
+
+def _unchecked(unresolved: list[Assessment]) -> list[Diagnostic]:
+    if not unresolved:
+        return []
+    parents = sorted({a.parent or "" for a in unresolved})
+    listed = ", ".join(shown(p) for p in parents[:20]) + (f" and {len(parents) - 20} more" if len(parents) > 20 else "")
+    first = unresolved[0]
+    return [Diagnostic(first.origin or Span(f"<unit {first.code}>", 0, 0, 0, 0),
+                       f"the parents of {len(unresolved)} unit(s) could not be checked: {listed}", "warning",
+                       hint="the input holds no unit they name; give the province's unit list with --units "
+                            "(e.g. units.csv) to check them")]
