@@ -25,6 +25,7 @@ Semantics written down from the specs (shared/spec/domain.md, data-model.md, rul
 
 from __future__ import annotations
 
+import decimal
 import math
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -70,12 +71,17 @@ def round_fraction(value: Fraction, digits: int, mode: str = "half_up") -> Decim
     return Decimal(whole).scaleb(-digits)
 
 
+_SIXTY_DIGITS = decimal.Context(prec=60, rounding=decimal.ROUND_HALF_EVEN)  # docs/language.md, "Arithmetic"
+
+
 def to_decimal(value: Fraction, rounding: m.Rounding | None) -> Decimal:
+    """The exact value rounded as declared; with no rounding declared, to 60 significant digits, as the
+    language reference says a quotient is kept (whatever the caller's decimal context)."""
     if rounding is not None:
         return round_fraction(value, rounding.digits, rounding.mode)
     if value.denominator == 1:
         return Decimal(value.numerator)
-    return Decimal(value.numerator) / Decimal(value.denominator)
+    return _SIXTY_DIGITS.divide(Decimal(value.numerator), Decimal(value.denominator))
 
 
 def frac(x: Any) -> Fraction:

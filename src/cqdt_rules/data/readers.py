@@ -306,9 +306,14 @@ def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
     return tuple(found)
 
 
+_BLANK = " \t\r\n"
+"""What is trimmed from a CSV cell: spaces and line ends only. (``str.strip()`` would also drop the control
+characters U+001C to U+001F, which must reach the checks and be refused.)"""
+
+
 def _csv_row(header: list[str], row: list[str], path: str, line: int, starts: list[tuple[int, int]],
              problems: list[Diagnostic]) -> Assessment | None:
-    cells = dict(zip(header, (c.strip() for c in row)))
+    cells = dict(zip(header, (c.strip(_BLANK) for c in row)))
 
     def where(column: str) -> Span:
         index = header.index(column)

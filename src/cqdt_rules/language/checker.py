@@ -80,7 +80,7 @@ def _check_header(ruleset: m.Ruleset) -> Iterator[Diagnostic]:
                          hint="add e.g. 'years 2020..2022' so a year can pick its ruleset")
     elif header.years[1] is not None and header.years[1] < header.years[0]:
         yield Diagnostic(header.span, f"assessment years {header.years[0]}..{header.years[1]} run backwards")
-    kinds = {t.id: {i.name: i.kind for i in t.indicators} for t in ruleset.tiers}  # once per tier, not per node
+    kinds: dict[str, dict[str, str]] = {t.id: {i.name: i.kind for i in t.indicators} for t in ruleset.tiers}  # per tier, not per node
     uses_ratio = any(_needs_zero_rule(r, kinds[t.id]) for t in ruleset.tiers for n in t.walk() for r in _flat_rules(n.rule))
     if uses_ratio and header.on_zero_denominator is None:
         yield Diagnostic(header.span, "ratio rules or bands on pairs are used but the header does not say what b = 0 gives",
