@@ -246,7 +246,7 @@ class RankRow:
     level: str
     previous_rank: int | None
     previous_level: str | None
-    rank_change: int | None  # from compare, on the tier's first ranking; None where that is not this table's
+    rank_change: int | None  # from compare, on the ranking both years share; None where that is not this table's
     status: str
 
 
@@ -441,7 +441,7 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
     named = attrs.evolve(comparison, title=title)
     current_units = [c.current for c in comparison.units if c.current is not None]
     ranking = next((r for r in tier.rankings if r.within == "district"), tier.rankings[0] if tier.rankings else None)
-    first = tier.rankings[0] if tier.rankings else None
+    first = comparison.compared_ranking
     digits = tier.total_rounding.digits if tier.total_rounding else None
     risers, fallers = comparison.movers(MOVERS)
     movement = tuple(movers_sentences(named, lang, previous_year, MOVERS, districts)) if previous_year is not None else ()
@@ -489,7 +489,7 @@ def _groups(comparison: TierComparison, tier: m.Tier, ranking: m.Ranking | None,
                            else None),
             previous_level=(before.level.label if before is not None and before.level and same_ruleset else None),
             # compare measures movement on the tier's first ranking: shown only where this table uses it
-            rank_change=change.rank_change if ranking is first else None,
+            rank_change=change.rank_change if first is not None and ranking.name == first.name else None,
             status=_status(change, lang, previous_year),
         ))
     groups = []
@@ -531,8 +531,9 @@ def _mover(change: UnitChange, lang: str, same_ruleset: bool) -> Mover:
     if same_ruleset:
         criteria = tuple((node_id, _node_title(change.current.tier.node(node_id), lang), delta)
                          for node_id, delta in moved_by(change))
-    return Mover(change.code, change.name, anchor(change.tier, change.code), change.previous.rank(),
-                 change.current.rank(), change.rank_change, change.total_change if same_ruleset else None, criteria)
+    assert change.ranks is not None
+    return Mover(change.code, change.name, anchor(change.tier, change.code), change.ranks[0],
+                 change.ranks[1], change.rank_change, change.total_change if same_ruleset else None, criteria)
 
 
 def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ruleset: bool,
