@@ -30,8 +30,6 @@ _TEXT: dict[str, dict[str, str]] = {
         "none_met": "Không có đơn vị {scope} đạt tiêu chí “{title}”",
         "full": "{scope}: mọi đơn vị đạt điểm tối đa ở mọi tiêu chí.",
         "district": "{name}",
-        "header": ["#", "Tiêu chí", "Tên tiêu chí", "Tối đa", "Điểm mất", "Chưa đạt tối đa", "Tỷ lệ mất"],
-        "fail_header": ["Mã", "Đơn vị", "Huyện", "Điểm", "Tối đa", "Số liệu"],
         "failing": "{title} ({id}): {count}/{assessed} đơn vị chưa đạt",
     },
     "en": {
@@ -43,10 +41,16 @@ _TEXT: dict[str, dict[str, str]] = {
         "none_met": "No unit of {scope} meets “{title}”",
         "full": "{scope}: every unit has full points on every criterion.",
         "district": "{name}",
-        "header": ["#", "Criterion", "Title", "Max", "Points lost", "Below full", "Share lost"],
-        "fail_header": ["Code", "Unit", "District", "Points", "Max", "Values"],
         "failing": "{title} ({id}): {count}/{assessed} units fail",
     },
+}
+
+
+_HEADERS = {
+    "vi": (["#", "Tiêu chí", "Tên tiêu chí", "Tối đa", "Điểm mất", "Chưa đạt tối đa", "Tỷ lệ mất"],
+           ["Mã", "Đơn vị", "Huyện", "Điểm", "Tối đa", "Số liệu"]),
+    "en": (["#", "Criterion", "Title", "Max", "Points lost", "Below full", "Share lost"],
+           ["Code", "Unit", "District", "Points", "Max", "Values"]),
 }
 
 
@@ -212,7 +216,7 @@ def shortfall_rows(found: Shortfalls, lang: str, count: int | None = None, digit
     rows = [[str(i), c.id, c.title, num(c.max), num(c.lost, digits), f"{num(len(c.below))}/{num(c.assessed)}",
              (str(c.share_lost.quantize(Decimal("0.01"))) if machines else num(c.share_lost, 2) + "%")]
             for i, c in enumerate(found.criteria[:count] if count else found.criteria, 1)]
-    return list(_TEXT[lang]["header"]), rows
+    return list(_HEADERS[lang][0]), rows
 
 
 def shortfall_table(found: Shortfalls, lang: str, count: int | None = None, digits: int | None = None) -> str:
@@ -230,7 +234,7 @@ def failing_table(found: Failing, lang: str, names: dict[str, str] | None = None
                      format_number(result.points, lang), format_number(result.max, lang), values])
     title = _TEXT[lang]["failing"].format(title=found.title, id=found.id, count=format_count(len(found.units), lang),
                                           assessed=format_count(found.assessed, lang))
-    return title + "\n" + render_table(list(_TEXT[lang]["fail_header"]), rows, right={3, 4})
+    return title + "\n" + render_table(list(_HEADERS[lang][1]), rows, right={3, 4})
 
 
 def _node_of(tier: m.Tier, name: str) -> str:

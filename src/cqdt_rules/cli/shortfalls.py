@@ -51,10 +51,12 @@ def run(args: argparse.Namespace) -> int:
     if args.criterion:
         if not args.tier:
             raise UsageError("--criterion needs --tier")
-        found = failing(results, args.tier, args.source, args.criterion, args.lang)
-        sys.stdout.write(failing_sentence(found, args.lang, names) + "\n\n" + failing_table(found, args.lang, names) + "\n")
+        failed = failing(results, args.tier, args.source, args.criterion, args.lang)
+        sys.stdout.write(failing_sentence(failed, args.lang, names) + "\n\n" + failing_table(failed, args.lang, names)
+                         + "\n")
         return EXIT_OK
-    blocks, rows = [], []
+    blocks: list[str] = []
+    rows: list[list[str]] = []
     for tier in tiers:
         digits = results.ruleset.tier(tier).total_rounding
         places = digits.digits if digits else None
