@@ -49,6 +49,8 @@ class UnitResult:
     outputs: dict[str, Decimal | None] = attrs.field(hash=False)
     levels: dict[str, LevelResult] = attrs.field(hash=False)
     ranks: dict[str, RankResult] = attrs.field(hash=False)
+    computed: dict[m.Expr, Decimal | None] = attrs.field(factory=dict, hash=False, eq=False, repr=False)
+    """The exact value of each expression a ranking of the tier is by (beyond published values)."""
 
     @property
     def code(self) -> str:
@@ -120,6 +122,10 @@ class Results:
     def of_year(self, year: int) -> Results:
         """The results of one assessment year (cohorts are per year, so nothing else changes)."""
         return attrs.evolve(self, units=tuple(u for u in self.units if u.assessment.year == year))
+
+    def of_source(self, source: str) -> Results:
+        """The results of one source (self, district, audit): cohorts never mix sources."""
+        return attrs.evolve(self, units=tuple(u for u in self.units if u.assessment.source == source))
 
     def tier_units(self, tier: str) -> list[UnitResult]:
         return [u for u in self.units if u.tier.id == tier]
