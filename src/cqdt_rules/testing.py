@@ -52,7 +52,7 @@ from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import CqdtError
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import is_whole
-from cqdt_rules.model.units import Assessment, Pair, direct_limits
+from cqdt_rules.model.units import Assessment, Pair, direct_limits, groups_by_district
 
 __all__ = [
     "RulesetLike",
@@ -282,12 +282,6 @@ def unit_values(ruleset: RulesetLike, tier: str, *, source: str = "audit") -> st
     return st.fixed_dictionaries({name: indicator_values(ruleset, tier, name) for name in names})
 
 
-def _groups_by_district(tier: m.Tier) -> bool:
-    """Whether a rule or ranking of the tier works within districts (then every unit needs a parent)."""
-    return any(r.within == "district" for r in tier.rankings) or any(
-        isinstance(rule, m.NormalisedRule) and rule.within == "district" for n in tier.walk() for rule in _flat(n.rule))
-
-
 def _default_year(checked: loading.CheckedRuleset) -> int:
     years = checked.ruleset.header.years
     return years[0] if years else 2000
@@ -308,7 +302,7 @@ def assessments(ruleset: RulesetLike, tier: str, *, code: str = "U1", year: int 
     """One unit of ``tier``. ``evidence``: 'all' (every required evidence present), 'random'
     (each present or not) or 'none'. ``parent`` defaults to 'D1' where the tier works within districts."""
     checked, t = _tier(ruleset, tier)
-    if parent is None and _groups_by_district(t):
+    if parent is None and groups_by_district(t):
         parent = "D1"
 
     @st.composite

@@ -27,7 +27,7 @@ from cqdt_rules.engine.results import LevelResult, RankResult, Results, UnitResu
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
-from cqdt_rules.model.units import Assessment, check_assessments, check_parents
+from cqdt_rules.model.units import Assessment, check_assessments, check_parents, groups_by_district
 
 CohortKey = tuple[str, int, str]  # tier, year, source
 
@@ -46,7 +46,8 @@ def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_a
 def _evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_at: str | None,
               any_year: bool, unit_list: Mapping[str, str] | None) -> Results:
     checked = check_assessments(compiled.ruleset, assessments)
-    parent_errors, warnings = check_parents(checked, unit_list)
+    grouped = [t.id for t in compiled.ruleset.tiers if groups_by_district(t)]
+    parent_errors, warnings = check_parents(checked, unit_list, grouped)
     if parent_errors:
         raise DataError(parent_errors)
     if not any_year:

@@ -114,7 +114,7 @@ def check_assessments(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> 
     # what checking needs of each tier walks the whole tree: work it out once, not once per assessment
     indicators = {t.id: {ind.name: ind for ind in t.indicators} for t in ruleset.tiers}
     limits = {t.id: direct_limits(t) for t in ruleset.tiers}
-    by_district = {t.id: _groups_by_district(t) for t in ruleset.tiers}
+    by_district = {t.id: groups_by_district(t) for t in ruleset.tiers}
     cleaned = []
     for assessment in assessments:
         where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
@@ -152,7 +152,8 @@ def check_assessments(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> 
     return tuple(checked)
 
 
-def _groups_by_district(tier: m.Tier) -> bool:
+def groups_by_district(tier: m.Tier) -> bool:
+    """True when the tier ranks or normalises within the district: its units' parents change results."""
     if any(r.within == "district" for r in tier.rankings):
         return True
     return any(isinstance(r, m.NormalisedRule) and r.within == "district" for n in tier.walk() for r in _rules_of(n.rule))
@@ -349,15 +350,16 @@ def _check_number(ind: m.Indicator, number: Decimal, limits: Mapping[str, Decima
 
 
 # ---------------------------------------------------------------- parents
-def check_parents(assessments: Iterable[Assessment], unit_list: Mapping[str, str] | None = None
-                  ) -> tuple[list[Diagnostic], list[Diagnostic]]:
+def check_parents(assessments: Iterable[Assessment], unit_list: Mapping[str, str] | None = None,
+                  grouped: Iterable[str] | None = None) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Errors and warnings about the ``parent`` of every assessment that names one.
 
     A parent must be a unit of another tier present in the same input (same year and source) or in
     ``unit_list`` (code → tier, e.g. the province's units.csv); the parents of one tier are all of one
     tier (a department's code among districts is a typo). When the input holds no unit any parent
     names and no unit list is given (a file of communes alone), the parents cannot be checked: one
-    warning lists them."""
+    warning lists those of the tiers in ``grouped`` (the tiers ranked or normalised within their
+    district, where a wrong parent changes a result; every tier when None)."""
     by_cohort: dict[tuple[int, str], dict[str, str]] = {}
     members = list(assessments)
     for a in members:
@@ -383,7 +385,8 @@ def check_parents(assessments: Iterable[Assessment], unit_list: Mapping[str, str
             resolved.append((a, tier))
     errors.extend(_mixed_parent_tiers(resolved))
     if not resolved and unit_list is None:
-        return errors, _unchecked(unresolved)
+        tiers = None if grouped is None else set(grouped)
+        return errors, _unchecked([a for a in unresolved if tiers is None or a.tier in tiers])
     known = set(unit_list or {}) | {code for codes in by_cohort.values() for code in codes}
     for a in unresolved:
         where = a.field_spans.get("parent", a.origin or Span(f"<unit {a.code}>", 0, 0, 0, 0))
