@@ -342,3 +342,62 @@ def test_cli_checks_parents_against_a_unit_list(tmp_path: Path, capsys: pytest.C
     assert "could not be checked: 622, 6222" in capsys.readouterr().err
     assert main(["score", str(rules), str(data), "--units", str(units)]) == 1
     assert f"{data}:3:" in capsys.readouterr().err
+
+
+# ---------------------------------------------------------------- Excel forms
+def _form(tmp_path: Path) -> tuple[Path, api.CheckedRuleset]:
+    import openpyxl
+
+    from cqdt_rules.data.workbook import write_template
+
+    text = ruleset('input t percent "Tỷ lệ (%)"', "ratio t")
+    checked = api.load_text(text)
+    path = write_template(checked.ruleset, "xa", tmp_path / "form.xlsx", year=2022)
+    book = openpyxl.load_workbook(path)
+    sheet = book.worksheets[0]
+    sheet["D5"], sheet["D6"] = "X1", "Xã Một"
+    row = next(r for r in range(1, sheet.max_row + 1) if sheet.cell(row=r, column=2).value == "t")
+    sheet.cell(row=row, column=4, value=0.57).number_format = "0%"  # typed as 57 % in Excel
+    book.save(path)
+    return path, checked
+
+
+def test_a_percent_cell_of_an_excel_form_reads_as_the_percentage_it_shows(tmp_path: Path) -> None:
+    path, checked = _form(tmp_path)
+    (unit,) = api.load_assessments(path)
+    assert unit.values["t"] == Decimal("57")
+    assert api.score(checked, [unit]).units[0].total == Decimal("5.700")
+
+
+@pytest.mark.parametrize("damage", ["identity", "indicator", "sheet", "range"])
+def test_a_damaged_hidden_sheet_is_a_data_error_not_a_traceback(tmp_path: Path, damage: str) -> None:
+    import openpyxl
+
+    from cqdt_rules.data.workbook import META_SHEET
+
+    path, _ = _form(tmp_path)
+    book = openpyxl.load_workbook(path)
+    meta = book[META_SHEET]
+    for row in meta.iter_rows():
+        key, value = row[0], row[1]
+        if damage == "identity" and key.value == "identity":
+            value.value = '{"code": 5, "name": ["x"]}'
+        elif damage == "indicator" and key.value == "indicator":
+            value.value = '{"name": 1, "kind": "pair", "row": "x"}'
+        elif damage == "sheet" and key.value == "sheet":
+            value.value = 12
+        elif damage == "range" and key.value == "indicator":
+            value.value = '{"name": "t", "kind": "percent", "range": [{"a": 1}, "1e999"]}'
+    book.save(path)
+    with pytest.raises(DataError, match="hidden"):
+        api.load_assessments(path)
+
+
+def test_a_data_file_past_the_size_limit_is_refused_before_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cqdt_rules.data import readers
+
+    data = tmp_path / "big.csv"
+    data.write_text(CSV_ROWS + "X2,Xã Hai,xa,2022,self,1,2\n" * 50, encoding="utf-8")
+    monkeypatch.setattr(readers, "MAX_DATA_BYTES", 1000)
+    with pytest.raises(DataError, match="more than the 1,000 a data file may have"):
+        api.load_assessments(data)

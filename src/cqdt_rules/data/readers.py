@@ -13,7 +13,7 @@ from typing import Any
 
 import yaml
 
-from cqdt_rules.data.yamlfile import compose_yaml, is_null
+from cqdt_rules.data.yamlfile import MAX_YAML_BYTES, compose_yaml, is_null
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.model.text import ENCODINGS, NotDecodable, decode
 from cqdt_rules.model.units import Assessment, nfc, normal_code, shown
@@ -21,6 +21,10 @@ from cqdt_rules.model.units import Assessment, nfc, normal_code, shown
 _IDENTITY = ("code", "name", "tier", "parent", "year", "source", "note")
 _FILE_FIELDS = ("year", "source", "tier", "ruleset", "note")  # defaults for every unit of the file; ruleset and note are labels
 
+
+MAX_DATA_BYTES = MAX_YAML_BYTES
+"""The largest data file read (YAML, CSV or Excel form): 32 MiB, some 100,000 units; a larger one is refused
+before it is read, rather than filling the memory."""
 
 DATA_ENCODING: ContextVar[str] = ContextVar("cqdt_data_encoding", default="utf-8")
 """The encoding data files are read in when a call names none: UTF-8, unless the command line says
@@ -55,6 +59,11 @@ def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Ass
     if not path.is_file():
         raise UsageError(f"no such data file: {path}")
     suffix = path.suffix.lower()
+    size = path.stat().st_size
+    if size > MAX_DATA_BYTES:
+        raise DataError([Diagnostic(Span(str(path), 1, 1, 1, 2), f"the file has {size:,} bytes, more than the "
+                                    f"{MAX_DATA_BYTES:,} a data file may have", hint="split it into several files "
+                                    "(one per tier or per district) and name them all, or name their folder")])
     if suffix == ".xlsx":
         from cqdt_rules.data.workbook import load_workbook_assessments
 
