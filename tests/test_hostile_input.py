@@ -401,3 +401,11 @@ def test_a_data_file_past_the_size_limit_is_refused_before_it_is_read(tmp_path: 
     monkeypatch.setattr(readers, "MAX_DATA_BYTES", 1000)
     with pytest.raises(DataError, match="more than the 1,000 a data file may have"):
         api.load_assessments(data)
+
+
+def test_a_formula_near_zero_from_below_is_shown_as_zero_not_minus_zero() -> None:
+    text = ruleset('input x number "x" range -1..1', "formula x * 0 - x / 10000", maximum="1")
+    checked = api.load_text(text)
+    for value in ("0", "0.004"):
+        result = api.score(checked, [unit({"x": value})]).units[0]
+        assert str(result.nodes["A"].points) == "0.000" and str(result.total) == "0.000"

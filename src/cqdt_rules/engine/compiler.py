@@ -33,7 +33,8 @@ def round_to(value: Decimal, rounding: m.Rounding | None) -> Decimal:
     if rounding is None:
         return value
     # positional: Decimal.quantize parses keyword arguments slowly, and this runs for every node of every unit
-    return value.quantize(_STEPS[rounding.digits], _MODES[rounding.mode], ARITHMETIC)
+    rounded = value.quantize(_STEPS[rounding.digits], _MODES[rounding.mode], ARITHMETIC)
+    return rounded if rounded else rounded.copy_abs()  # -0.0004 rounds to 0.000, never "-0.000"
 
 
 _STEPS = [Decimal(1).scaleb(-digits) for digits in range(m.MAX_DIGITS + 1)]
@@ -731,7 +732,7 @@ def computed(fn: ExprFn, env: Env, owner: str) -> Decimal:
     if value is None or value.copy_abs() >= MAX_MAGNITUDE:
         raise EvaluationError(owner, "the formula gives a value beyond ±10^15, the most the engine computes with; "
                                      "check the formula's scale")
-    return value
+    return value if value else value.copy_abs()  # 0 × -1 is 0, not -0
 
 
 def _as_number(value: Any, node_id: str) -> Decimal:
