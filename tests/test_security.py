@@ -214,3 +214,11 @@ def test_a_control_character_in_report_note_is_a_usage_error(tmp_path: Path) -> 
     with pytest.raises(SystemExit) as exited:
         main(["report", str(rules), str(data), "--out", str(tmp_path / "o"), "--note", "a\x07b"])
     assert exited.value.code == 2
+
+
+def test_a_unit_list_with_a_control_character_is_refused_before_any_form_is_written(tmp_path: Path) -> None:
+    rules, _ = _data(tmp_path)
+    units = tmp_path / "units.csv"
+    units.write_text("tier,code,name,parent\nxa,X1,\"Xã \x1b[31mĐỏ\",\n", encoding="utf-8")
+    assert main(["template", str(rules), "--tier", "xa", "--units", str(units), "--out", str(tmp_path / "forms")]) == 1
+    assert not list((tmp_path / "forms").glob("*.xlsx")) if (tmp_path / "forms").exists() else True

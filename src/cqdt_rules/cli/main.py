@@ -11,10 +11,9 @@ from pathlib import Path
 
 from cqdt_rules.cli.commands import all_commands
 from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-from cqdt_rules.data.readers import reading_encoding
 from cqdt_rules.errors import DiagnosticsError, UsageError
 from cqdt_rules.model.numbers import ARITHMETIC
-from cqdt_rules.model.text import ENCODINGS, normal_newlines
+from cqdt_rules.model.text import ENCODINGS, normal_newlines, reading_encoding
 
 GC_GEN0_THRESHOLD = 100_000
 """While a command runs, Python's cyclic collector starts a collection after this many new objects, not

@@ -6,8 +6,6 @@ import csv
 import io
 import re
 from collections.abc import Iterator
-from contextlib import contextmanager
-from contextvars import ContextVar
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +13,7 @@ import yaml
 
 from cqdt_rules.data.yamlfile import MAX_YAML_BYTES, compose_yaml, is_null
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
-from cqdt_rules.model.text import ENCODINGS, NotDecodable, decode
+from cqdt_rules.model.text import read_data_text
 from cqdt_rules.model.units import Assessment, nfc, normal_code, shown
 
 _IDENTITY = ("code", "name", "tier", "parent", "year", "source", "note")
@@ -25,32 +23,6 @@ _FILE_FIELDS = ("year", "source", "tier", "ruleset", "note")  # defaults for eve
 MAX_DATA_BYTES = MAX_YAML_BYTES
 """The largest data file read (YAML, CSV or Excel form): 32 MiB, some 100,000 units; a larger one is refused
 before it is read, rather than filling the memory."""
-
-DATA_ENCODING: ContextVar[str] = ContextVar("cqdt_data_encoding", default="utf-8")
-"""The encoding data files are read in when a call names none: UTF-8, unless the command line says
-``--encoding cp1258`` (``reading_encoding``)."""
-
-
-@contextmanager
-def reading_encoding(encoding: str) -> Iterator[None]:
-    """Read data files in ``encoding`` (see ``model.text.ENCODINGS``) within the ``with`` block."""
-    if encoding.lower() not in ENCODINGS:
-        raise UsageError(f"cannot read data in '{encoding}': use one of {', '.join(sorted(ENCODINGS))}")
-    token = DATA_ENCODING.set(encoding)
-    try:
-        yield
-    finally:
-        DATA_ENCODING.reset(token)
-
-
-def read_data_text(path: Path, encoding: str | None = None) -> str:
-    """A YAML or CSV data file's text; a DataError at the first byte that is not text in the encoding."""
-    try:
-        return decode(path.read_bytes(), encoding or DATA_ENCODING.get())
-    except NotDecodable as error:
-        raise DataError([Diagnostic(Span(str(path), error.line, error.column, error.line, error.column + 1),
-                                    str(error), hint=error.hint)]) from None
-
 
 def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Assessment, ...]:
     """Read a YAML (.yaml/.yml), CSV (.csv) or Excel form (.xlsx) data file; values are checked later against a ruleset.

@@ -23,6 +23,7 @@ import attrs
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import NotANumber, NumberError, read_value
+from cqdt_rules.model.text import read_data_text
 from cqdt_rules.model.units import (
     SOURCES,
     Assessment,
@@ -32,7 +33,7 @@ from cqdt_rules.model.units import (
     nfc,
     shown,
 )
-from cqdt_rules.tables import text_stays_text
+from cqdt_rules.tables import control_character, text_stays_text
 
 FORMAT = "cqdt-workbook/1"
 META_SHEET = "_cqdt"
@@ -770,9 +771,15 @@ def read_unit_list(path: str | Path, tier: str) -> list[UnitIdentity]:
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"no such unit list: {path}")
-    rows = list(csv.DictReader(path.read_text(encoding="utf-8-sig").splitlines()))
+    rows = list(csv.DictReader(read_data_text(path).splitlines()))
     if not rows or "code" not in rows[0] or "name" not in rows[0]:
         raise DataError([Diagnostic(Span(str(path), 1, 1, 1, 1), "the unit list needs the columns 'code' and 'name'")])
+    controls = [Diagnostic(Span(str(path), line, 1, line, 2), f"the unit list's row holds a control character ({found})",
+                           hint="names and codes are plain text on one line")
+                for line, row in enumerate(rows, start=2)
+                for found in [control_character("".join(str(v) for v in row.values() if isinstance(v, str)))] if found]
+    if controls:
+        raise DataError(controls)
     units = [UnitIdentity(r["code"].strip(), nfc(r["name"].strip()), (r.get("parent") or "").strip() or None)
              for r in rows if (r.get("tier") or tier).strip() == tier and (r.get("code") or "").strip()]
     if not units:

@@ -4,6 +4,12 @@
 from __future__ import annotations
 
 import codecs
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from pathlib import Path
+
+from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 
 ENCODINGS = {"utf-8": "utf-8-sig", "utf8": "utf-8-sig", "cp1258": "cp1258", "windows-1258": "cp1258"}
 """The encodings a data file may be read in: UTF-8 (the default), and Windows-1258, the Vietnamese ANSI
@@ -54,3 +60,29 @@ def guess_encoding(raw: bytes) -> str:
     if any(c in _VIETNAMESE for c in vietnamese):
         return "Windows-1258 (Vietnamese ANSI, what Excel saves as 'CSV' on a Vietnamese Windows)"
     return "an 8-bit ANSI code page such as Windows-1252"
+
+
+DATA_ENCODING: ContextVar[str] = ContextVar("cqdt_data_encoding", default="utf-8")
+"""The encoding data files are read in when a call names none: UTF-8, unless the command line says
+``--encoding cp1258`` (``reading_encoding``)."""
+
+
+@contextmanager
+def reading_encoding(encoding: str) -> Iterator[None]:
+    """Read data files in ``encoding`` (see ``model.text.ENCODINGS``) within the ``with`` block."""
+    if encoding.lower() not in ENCODINGS:
+        raise UsageError(f"cannot read data in '{encoding}': use one of {', '.join(sorted(ENCODINGS))}")
+    token = DATA_ENCODING.set(encoding)
+    try:
+        yield
+    finally:
+        DATA_ENCODING.reset(token)
+
+
+def read_data_text(path: Path, encoding: str | None = None) -> str:
+    """A YAML or CSV data file's text; a DataError at the first byte that is not text in the encoding."""
+    try:
+        return decode(path.read_bytes(), encoding or DATA_ENCODING.get())
+    except NotDecodable as error:
+        raise DataError([Diagnostic(Span(str(path), error.line, error.column, error.line, error.column + 1),
+                                    str(error), hint=error.hint)]) from None
