@@ -409,3 +409,12 @@ def test_a_formula_near_zero_from_below_is_shown_as_zero_not_minus_zero() -> Non
     for value in ("0", "0.004"):
         result = api.score(checked, [unit({"x": value})]).units[0]
         assert str(result.nodes["A"].points) == "0.000" and str(result.total) == "0.000"
+
+
+def test_a_csv_whose_first_cell_opens_a_quote_that_spans_records_is_a_positioned_error(tmp_path: Path) -> None:
+    sample = Path(__file__).resolve().parent.parent / "examples" / "gialai" / "egov-2022-audit-xa.csv"
+    data = tmp_path / "q.csv"
+    data.write_text('"' + "\n".join(sample.read_text(encoding="utf-8").split("\n")[:5]) + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        api.load_assessments(data)
+    assert all(d.span.line >= 1 for d in error.value.diagnostics)

@@ -94,7 +94,7 @@ def invalid_ruleset(draw: st.DrawFn, text: str) -> tuple[str, str]:
         hostile = draw(st.sampled_from([n for n in HOSTILE_NUMBERS if n not in ("1e-999999999",)]
                                        + ["9" * 16, "1." + "1" * 13]))
         return text[:found.start()] + hostile + text[found.end():], f"number {hostile[:20]!r}"
-    matches = list(_QUOTED.finditer(text))
+    matches = [m for m in _QUOTED.finditer(text) if _in_code(text, m.start())]
     found = draw(st.sampled_from(matches))
     inside = found.start() + 1 + draw(st.integers(0, len(found.group()) - 2))
     control = draw(st.sampled_from(CONTROL))

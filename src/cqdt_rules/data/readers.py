@@ -219,20 +219,33 @@ def _year(raw: Any, span: Span, problems: list[Diagnostic]) -> int | None:
 
 # ---------------------------------------------------------------- CSV
 def _cell_positions(raw: str, first_line: int) -> list[tuple[int, int]]:
-    """(line, column), 1-based, where each CSV cell of one record starts; quotes respected, and a
+    """(line, column), 1-based, where each CSV cell of one record starts; quotes read as the csv module
+    reads them (a quote opens a quoted cell only at the cell's start; inside, ``""`` is a quote), and a
     quoted cell may hold line breaks."""
-    line, column, quoted = first_line, 1, False
+    line, column, quoted, cell_start, just_closed = first_line, 1, False, True, False
     starts = [(line, 1)]
     for char in raw:
         if char == '"':
-            quoted = not quoted
+            if quoted:
+                quoted, just_closed = False, True
+            elif cell_start or just_closed:
+                quoted, just_closed = True, False
+            cell_start = False
         elif char == "," and not quoted:
             starts.append((line, column + 1))
+            cell_start, just_closed = True, False
+        else:
+            cell_start = just_closed = False
         if char == "\n":
             line, column = line + 1, 1
         else:
             column += 1
     return starts
+
+
+def _start(starts: list[tuple[int, int]], index: int, line: int) -> tuple[int, int]:
+    """Where cell ``index`` starts; the record's line when the positions and the csv module disagree."""
+    return starts[index] if index < len(starts) else (line, 1)
 
 
 def _csv_records(text: str, path: str) -> list[tuple[int, list[str], list[tuple[int, int]]]]:
@@ -265,7 +278,7 @@ def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
         if name in seen:
-            line, start = header_starts[index]
+            line, start = _start(header_starts, index, 1)
             problems.append(Diagnostic(Span(path, line, start, line, start + max(1, len(name))),
                                        f"column '{name}' appears twice"))
         seen[name] = index
@@ -298,7 +311,7 @@ def _csv_row(header: list[str], row: list[str], path: str, line: int, starts: li
 
     def where(column: str) -> Span:
         index = header.index(column)
-        cell_line, start = starts[index] if index < len(starts) else (line, 1)
+        cell_line, start = _start(starts, index, line)
         return Span(path, cell_line, start, cell_line, start + max(1, len(row[index])))
 
     values: dict[str, Any] = {}
