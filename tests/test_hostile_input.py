@@ -418,3 +418,18 @@ def test_a_csv_whose_first_cell_opens_a_quote_that_spans_records_is_a_positioned
     with pytest.raises(DataError) as error:
         api.load_assessments(data)
     assert all(d.span.line >= 1 for d in error.value.diagnostics)
+
+
+def test_a_hidden_sheet_that_lost_the_code_cell_is_a_data_error(tmp_path: Path) -> None:
+    import openpyxl
+
+    from cqdt_rules.data.workbook import META_SHEET
+
+    path, _ = _form(tmp_path)
+    book = openpyxl.load_workbook(path)
+    for key, value in book[META_SHEET].iter_rows():
+        if key.value == "identity":
+            value.value = '{"name": "D6", "year": "D9"}'
+    book.save(path)
+    with pytest.raises(DataError, match="hidden"):
+        api.load_assessments(path)

@@ -516,6 +516,8 @@ def _check_meta_shape(meta: Mapping[str, Any]) -> None:
         raise ValueError("the form's sheet name or its identity cells are missing")
     if not all(isinstance(v, str) and _COORDINATE.fullmatch(v) for v in identity.values()):
         raise ValueError("an identity cell is not a cell reference")
+    if not {"code", "name", "year"} <= set(identity):
+        raise ValueError("the cells of the unit's code, name or year are not named")
 
 
 def _declared(item: Mapping[str, Any]) -> _Declared:
