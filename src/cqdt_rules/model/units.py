@@ -304,7 +304,8 @@ def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Val
         return None
     (a, why_a), (b, why_b) = _decimal(parts[0]), _decimal(parts[1])
     if a is None or b is None:
-        report(f"both parts of the pair must be numbers, got '{shown(raw)}'" + (f": {why_a or why_b}" if why_a or why_b else ""))
+        written = shown(f"{parts[0]}/{parts[1]}")
+        report(f"both parts of the pair must be numbers, got '{written}'" + (f": {why_a or why_b}" if why_a or why_b else ""))
         return None
     if ind.range is None:
         if a < 0 or b < 0:
