@@ -12,7 +12,6 @@ import attrs
 from cqdt_rules.cli.common import EXIT_OK, score_files, write_text
 from cqdt_rules.engine import loading
 from cqdt_rules.errors import UsageError, render
-from cqdt_rules.reports.score_table import results_table
 
 
 @attrs.frozen
@@ -29,7 +28,7 @@ def _check_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    checked = loading.load(args.ruleset)
+    checked = loading.load(args.ruleset, cached=False)  # checking a file means reading it, never a kept result
     for warning in checked.warnings:
         print(render(warning, checked.sources.get(warning.span.path, checked.source)))
     r = checked.ruleset
@@ -60,6 +59,8 @@ def run_score(args: argparse.Namespace) -> int:
     elif args.format == "csv":
         text = results.to_csv()
     else:
+        from cqdt_rules.reports.score_table import results_table
+
         text = results_table(results, args.lang)
     if args.out:
         write_text(args.out, text)

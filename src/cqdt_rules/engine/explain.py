@@ -75,10 +75,7 @@ def explain_unit(unit: ExplainedUnit) -> str:
     for rank in unit.ranks.values():
         summary += f"; rank {rank.rank}/{rank.of} in {rank.ranking} ({rank.group})"
     lines.append(summary)
-    depth: dict[str, int] = {}
-    for node in unit.tier.walk():
-        for child in node.children:
-            depth[child.id] = depth.get(node.id, 0) + 1
+    depth = unit.tier.depths
     for node_id, result in unit.nodes.items():
         node = unit.tier.node(node_id)
         indent = "  " * (depth.get(node_id, 0) + 1)

@@ -5,9 +5,9 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, TextIO
 
 import attrs
 
@@ -138,6 +138,9 @@ class Results:
 
     # ------------------------------------------------------------ export
     def to_dict(self) -> dict[str, Any]:
+        return {**self._head(), "units": [_unit_dict(u) for u in self.units]}
+
+    def _head(self) -> dict[str, Any]:
         header = self.ruleset.header
         return {
             "schema": SCHEMA,
@@ -147,11 +150,17 @@ class Results:
                 "amends": list(self.ruleset.amends),
             },
             "run_at": self.run_at,
-            "units": [_unit_dict(u) for u in self.units],
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+        """The results as JSON (schema ``cqdt-results/1``), laid out as ``write_json`` says."""
+        buffer = io.StringIO()
+        self.write_json(buffer)
+        return buffer.getvalue()
+
+    def write_json(self, out: TextIO) -> None:
+        """Write ``to_json()`` to ``out`` unit by unit, never holding the whole text."""
+        write_json(out, self._head(), self.units)
 
     def to_csv(self) -> str:
         """One row per unit: identity, total, outputs, levels, ranks, then every node's points."""
@@ -177,6 +186,26 @@ class Results:
             row += [u.nodes[n].points if n in u.nodes else "" for n in node_ids]
             writer.writerow(row)
         return buffer.getvalue()
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # compact: C's encoder (indent would use the Python one)
+
+
+def write_json(out: TextIO, head: dict[str, Any], units: Iterable[UnitResult]) -> None:
+    """Results JSON, written unit by unit as the units come (a large cohort is never held as one text): the
+    run (schema, ruleset, run_at) on the first line, then for each unit a line with its own fields and
+    one line per node. Each line is encoded by the JSON library's C encoder; an indented layout would
+    go through its much slower Python encoder."""
+    out.write(_ENCODE(head)[:-1] + ', "units": [')
+    separator = "\n"
+    for unit in units:
+        fields = _unit_dict(unit)
+        nodes = fields.pop("nodes")
+        out.write(separator + _ENCODE(fields)[:-1] + ', "nodes": [')
+        out.write(",".join("\n  " + _ENCODE(node) for node in nodes))
+        out.write("\n]}")
+        separator = ",\n"
+    out.write("\n]}")
 
 
 def _ordered_union(items: Any) -> list[str]:
