@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -16,6 +16,8 @@ from cqdt_rules.engine.compiler import (
     CompiledTier,
     Env,
     EvaluationError,
+    NodeResult,
+    NodeResults,
     NotAssessed,
     round_to,
 )
@@ -106,11 +108,18 @@ def _cohort_maxima(tier: CompiledTier, members: list[Assessment]) -> list[dict[t
 
 
 def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: dict[tuple[str, str], Decimal]) -> UnitResult:
-    env = Env(compiled, assessment.values, assessment.evidence, cohort_max)
-    nodes = env.evaluate_all()
-    total = min(round_to(sum((nodes[i].points for i in compiled.top_ids), ZERO), compiled.total_rounding),
-                compiled.tier.max)
-    outputs = {o.name: _output(fn, env, o.rounding) for o, fn in compiled.output_fns}
+    nodes: Mapping[str, NodeResult]
+    if compiled.unit_fn is not None:  # the tier's generated function (no outputs: codegen.can_generate)
+        points, whys, flags, raws = compiled.unit_fn(assessment.values, assessment.evidence, cohort_max)
+        nodes = NodeResults(compiled.shape, points, whys, flags, raws, assessment.values)
+        top = sum((points[i] for i in compiled.shape.top), ZERO)
+        outputs: dict[str, Decimal | None] = {}
+    else:
+        env = Env(compiled, assessment.values, assessment.evidence, cohort_max)
+        nodes = env.evaluate_all()
+        top = sum((nodes[i].points for i in compiled.top_ids), ZERO)
+        outputs = {o.name: _output(fn, env, o.rounding) for o, fn in compiled.output_fns}
+    total = min(round_to(top, compiled.total_rounding), compiled.tier.max)
     tier = compiled.tier
     unit = UnitResult(assessment, tier, nodes, total, outputs, {}, {})
     unit.levels.update({scale.name: _classify(scale, unit) for scale in tier.levels})

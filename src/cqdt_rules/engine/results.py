@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, TextIO
 
@@ -45,7 +45,7 @@ class RankResult:
 class UnitResult:
     assessment: Assessment
     tier: m.Tier = attrs.field(eq=False, repr=False)
-    nodes: dict[str, NodeResult] = attrs.field(hash=False)
+    nodes: Mapping[str, NodeResult] = attrs.field(hash=False)
     total: Decimal
     outputs: dict[str, Decimal | None] = attrs.field(hash=False)
     levels: dict[str, LevelResult] = attrs.field(hash=False)
