@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "cqdt_rules"
 
 # Lowest first. A module may import modules of its own stage or of a stage listed before it.
 STAGES = (
-    ("shared", {"errors", "formatting", "tables"}),
+    ("shared", {"errors", "formatting", "tables", "i18n"}),
     ("model", {"model"}),
     ("language", {"language"}),
     ("engine", {"engine"}),
