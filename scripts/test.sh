@@ -28,20 +28,15 @@ if [[ "${1:-}" == "--quick" ]]; then
   shift
 fi
 
-# ---------------------------------------------------------------- the project and its test extras
-venv=${CQDT_TEST_VENV:-.venv-test}
-constraints=${CQDT_CONSTRAINTS:-constraints.txt}
-[[ -f "$constraints" ]] || stop "no constraints file '$constraints'"
-python3 -m venv "$venv" || stop "could not create a virtual environment in '$venv' (on Debian: apt-get install python3-venv)"
-"$venv/bin/pip" install -q --disable-pip-version-check -c "$constraints" '.[dev]' \
-  || stop "could not install the project with its 'dev' extra and the versions of $constraints (pip's message is above)"
-
 # ---------------------------------------------------------------- Chromium (tests/test_report_browser.py)
 # The HTML report is checked in a real headless browser. An installed one is used (CQDT_CHROMIUM, or
 # chromium / chromium-browser on PATH); otherwise Debian's package is installed when this runs as root
 # with apt-get. A browser build is never downloaded.
 need_chromium() {
   local found=${CQDT_CHROMIUM:-}
+  if [[ -n "$found" && ! -x "$found" ]]; then
+    stop "CQDT_CHROMIUM is '$found', which is not an executable file: set it to the browser's path, or unset it to use chromium from PATH; or run the quick subset: bash scripts/test.sh --quick"
+  fi
   if [[ -z "$found" ]]; then
     found=$(command -v chromium || command -v chromium-browser || true)
   fi
@@ -69,9 +64,23 @@ workers() {
   fi
 }
 
-# ---------------------------------------------------------------- components the full run needs
+# ---------------------------------------------------------------- the project and its test extras
+install_project() {
+  [[ -f "$constraints" ]] || stop "no constraints file '$constraints'"
+  python3 -m venv "$venv" || stop "could not create a virtual environment in '$venv' (on Debian: apt-get install python3-venv)"
+  "$venv/bin/pip" install -q --disable-pip-version-check -c "$constraints" '.[dev]' \
+    || stop "could not install the project with its 'dev' extra and the versions of $constraints (pip's message is above)"
+}
+
+# ---------------------------------------------------------------- run
+# Components are found first (a missing one stops the script before the long install), then the project.
+venv=${CQDT_TEST_VENV:-.venv-test}
+constraints=${CQDT_CONSTRAINTS:-constraints.txt}
 if (( quick )); then
+  install_project
   exec "$venv/bin/python" -m pytest -m "not slow" $(workers) "$@"
 fi
+# components the full run needs
 need_chromium
+install_project
 exec "$venv/bin/python" -m pytest $(workers) "$@"

@@ -24,6 +24,8 @@ class Span:
     end_column: int
 
     def __str__(self) -> str:
+        if self.line == 0:  # a place with no text to point into: a record of Python data, a unit
+            return self.path
         return f"{self.path}:{self.line}:{self.column}"
 
 
@@ -43,10 +45,19 @@ class Diagnostic:
     def message_kind(self) -> str:
         """Diagnostics of one kind say the same thing about different units, values or names: the message
         with its quoted names and numbers taken out, unless the diagnostic names its kind."""
-        return self.kind or _VARIABLE_PARTS.sub("…", self.message)
+        if self.kind:
+            return self.kind
+        text = _QUOTED.sub("…", self.message)
+        while True:  # innermost parentheses first: labels may hold parentheses of their own
+            shorter = _PARENTHESES.sub("…", text)
+            if shorter == text:
+                return _NUMBERS.sub("…", text)
+            text = shorter
 
 
-_VARIABLE_PARTS = re.compile(r"'[^']*'|\([^)]*\)|\d+(?:[.,/]\d+)*")
+_QUOTED = re.compile(r"'[^']*'")
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_NUMBERS = re.compile(r"\d+(?:[.,/]\d+)*")
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
