@@ -319,7 +319,7 @@ def test_results_json_schema_keys() -> None:
     assert data["ruleset"]["amends"] == []
     first = data["units"][0]
     assert set(first) == {"code", "name", "tier", "parent", "year", "source", "note", "total", "max", "outputs",
-                          "levels", "ranks", "nodes"}
+                          "levels", "ranks", "missing_evidence", "nodes"}
     assert set(first["levels"]["xep_loai"]) == {"id", "label", "unmet"}
     assert set(first["ranks"]["chi_so"]) == {"rank", "of", "group", "value"}
     assert set(first["nodes"][0]) == {"id", "title", "points", "max", "share", "inputs", "branch", "flags", "provenance"}
