@@ -59,6 +59,8 @@ class UnitResult:
     outputs: dict[str, Decimal | None] = attrs.field(hash=False)
     levels: dict[str, LevelResult] = attrs.field(hash=False)
     ranks: dict[str, RankResult] = attrs.field(hash=False)
+    computed: dict[m.Expr, Decimal | None] = attrs.field(factory=dict, hash=False, eq=False, repr=False)
+    """The exact value of each expression a ranking of the tier is by (beyond published values)."""
 
     @property
     def code(self) -> str:
