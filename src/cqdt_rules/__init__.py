@@ -5,10 +5,12 @@ from typing import TYPE_CHECKING, Any
 from cqdt_rules import api
 from cqdt_rules.api import (
     CheckedRuleset,
+    assessments_from_records,
     declared_years,
     load,
     load_ruleset,
     load_text,
+    results_schema,
     ruleset_for_year,
     score,
     shipped_rulesets,
@@ -27,6 +29,7 @@ def __getattr__(name: str) -> Any:
         return api.load_assessments
     raise AttributeError(f"module 'cqdt_rules' has no attribute '{name}'")
 
+
 __all__ = [
     "Assessment",
     "CheckedRuleset",
@@ -37,11 +40,13 @@ __all__ = [
     "RulesetError",
     "UnitResult",
     "UsageError",
+    "assessments_from_records",
     "declared_years",
     "load",
     "load_assessments",
     "load_ruleset",
     "load_text",
+    "results_schema",
     "ruleset_for_year",
     "score",
     "shipped_rulesets",

@@ -5,6 +5,7 @@ the package import those stages, not this module."""
 
 from typing import TYPE_CHECKING, Any
 
+from cqdt_rules.data.records import assessments_from_records
 from cqdt_rules.engine.loading import (
     CheckedRuleset,
     RulesetYears,
@@ -16,6 +17,7 @@ from cqdt_rules.engine.loading import (
     ruleset_for_year,
     shipped_rulesets,
 )
+from cqdt_rules.engine.results import results_schema
 from cqdt_rules.engine.scoring import score
 
 if TYPE_CHECKING:
@@ -30,15 +32,18 @@ def __getattr__(name: str) -> Any:
         return load_assessments
     raise AttributeError(f"module 'cqdt_rules.api' has no attribute '{name}'")
 
+
 __all__ = [
     "CheckedRuleset",
     "RulesetYears",
+    "assessments_from_records",
     "declared_years",
     "load",
     "load_assessments",
     "load_ruleset",
     "load_text",
     "resolve_ruleset_path",
+    "results_schema",
     "ruleset_for_year",
     "score",
     "shipped_rulesets",

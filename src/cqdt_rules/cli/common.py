@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from cqdt_rules.engine.loading import load
+from cqdt_rules.engine.loading import load, shipped_rulesets
 from cqdt_rules.engine.results import Results
 from cqdt_rules.engine.scoring import score
 from cqdt_rules.errors import UsageError
@@ -28,6 +28,23 @@ def read_data(paths: list[Path]) -> tuple[Assessment, ...]:
     from cqdt_rules.data.readers import load_many
 
     return load_many(paths)
+
+
+def version_text() -> str:
+    """``cqdt --version``: the package's version, then each shipped ruleset's id, version and status."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from cqdt_rules.language.parser import parse_source
+
+    try:
+        package = version("cqdt-rules")
+    except PackageNotFoundError:  # run from a checkout without installing (PYTHONPATH=src)
+        package = "unknown (not installed)"
+    lines = [f"cqdt-rules {package}"]
+    for ruleset_id, path in shipped_rulesets().items():
+        header = parse_source(path.read_text(encoding="utf-8"), str(path)).header
+        lines.append(f"  {ruleset_id} {header.version or '-'} ({header.status or '-'})")
+    return "\n".join(lines) + "\n"
 
 
 def write_text(path: Path, text: str) -> None:

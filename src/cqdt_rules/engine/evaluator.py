@@ -11,7 +11,9 @@ from typing import Any
 
 from cqdt_rules.engine.compiler import (
     HUNDRED,
+    ONE,
     ZERO,
+    Cohort,
     CompiledRuleset,
     CompiledTier,
     Env,
@@ -47,9 +49,16 @@ def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_a
         tier = compiled.tiers[key[0]]
         members = sorted(cohorts[key], key=lambda a: a.code)
         scored = []
-        for assessment, cohort_max in zip(members, _cohort_maxima(tier, members)):
+        maxima = _cohort_maxima(tier, members)
+        envs: list[Env | None] = [None] * len(members)
+        if tier.unit_fn is None:  # closures: each unit's Env, which sees its cohort
+            cohort = Cohort([])
+            for assessment, cohort_max in zip(members, maxima):
+                cohort.members.append(Env(tier, assessment.values, assessment.evidence, cohort_max, cohort))
+            envs = list(cohort.members)
+        for assessment, cohort_max, env in zip(members, maxima, envs):
             try:
-                scored.append(_score_unit(tier, assessment, cohort_max))
+                scored.append(_score_unit(tier, assessment, cohort_max, env))
             except EvaluationError as exc:
                 where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
                 problems.append(Diagnostic(where, f"unit '{assessment.code}', {exc.node_id}: {exc}"))
@@ -107,39 +116,49 @@ def _cohort_maxima(tier: CompiledTier, members: list[Assessment]) -> list[dict[t
     ]
 
 
-def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: dict[tuple[str, str], Decimal]) -> UnitResult:
+def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapping[tuple[str, str], Decimal],
+                env: Env | None = None) -> UnitResult:
+    """One unit's result; ``env`` carries its cohort when the ruleset compares units (minmax, zscore, rank).
+    A tier with a generated function (``codegen``) needs no ``Env``: it has no outputs or ranked expressions."""
     nodes: Mapping[str, NodeResult]
-    if compiled.unit_fn is not None:  # the tier's generated function (no outputs: codegen.can_generate)
+    if compiled.unit_fn is not None:
         points, whys, flags, raws = compiled.unit_fn(assessment.values, assessment.evidence, cohort_max)
         nodes = NodeResults(compiled.shape, points, whys, flags, raws, assessment.values)
         top = sum((points[i] for i in compiled.shape.top), ZERO)
         outputs: dict[str, Decimal | None] = {}
     else:
-        env = Env(compiled, assessment.values, assessment.evidence, cohort_max)
+        if env is None:
+            env = Env(compiled, assessment.values, assessment.evidence, cohort_max)
         nodes = env.evaluate_all()
         top = sum((nodes[i].points for i in compiled.top_ids), ZERO)
-        outputs = {o.name: _output(fn, env, o.rounding) for o, fn in compiled.output_fns}
+        outputs = {o.name: env.output(o.name) for o, _ in compiled.output_fns}
     total = min(round_to(top, compiled.total_rounding), compiled.tier.max)
     tier = compiled.tier
     unit = UnitResult(assessment, tier, nodes, total, outputs, {}, {})
+    if env is not None:  # a generated tier has no ranked expressions
+        unit.computed.update({expr: _computed(fn, env) for expr, fn in compiled.ranked_values})
     unit.levels.update({scale.name: _classify(scale, unit) for scale in tier.levels})
     return unit
 
 
-def _output(fn: Callable[[Env], Any], env: Env, rounding: m.Rounding | None) -> Decimal | None:
-    """An output's value as published; None when it reads an indicator that was not assessed."""
+def _computed(fn: Callable[[Env], Any], env: Env) -> Decimal | None:
+    """An expression a ranking is by, exact (not rounded); None when it reads a value not assessed."""
     try:
-        return round_to(fn(env), rounding)
+        value = fn(env)
     except NotAssessed:
         return None
+    return (ONE if value else ZERO) if isinstance(value, bool) else value
 
 
-def published_value(unit: UnitResult, ref: m.ValueRef) -> tuple[Decimal | None, Decimal | None]:
-    """The value a reference names, as published (after its declared rounding), and its maximum if it has one."""
+def published_value(unit: UnitResult, ref: m.ValueRef | m.Expr) -> tuple[Decimal | None, Decimal | None]:
+    """The value a reference names, as published (after its declared rounding), and its maximum if it has one.
+    Any other expression (a ranking by ``total / 3``) is its exact value, computed when the unit was scored."""
     if isinstance(ref, m.TotalRef):
         return unit.total, unit.max
-    if isinstance(ref, m.OutputRef):
+    if isinstance(ref, m.OutputRef) and ref.name in unit.outputs:
         return unit.outputs[ref.name], None
+    if not isinstance(ref, (m.PointsRef, m.ShareRef)):
+        return unit.computed[ref], None
     node = unit.tier.node(ref.node_id)
     result = unit.nodes[ref.node_id]
     if isinstance(ref, m.PointsRef):
