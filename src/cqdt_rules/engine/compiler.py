@@ -162,6 +162,10 @@ class NodeResults(Mapping[str, NodeResult]):
     def points(self, node_id: str) -> Decimal:
         return self._points[self._shape.index[node_id]]
 
+    def flagged(self, flag: str) -> tuple[str, ...]:
+        """The ids of the nodes carrying ``flag``, without making their results."""
+        return tuple(node_id for node_id, flags in zip(self._shape.order, self._flags) if flag in flags)
+
 
 class Env:
     """Everything one unit's evaluation reads: values, evidence, cohort maxima, computed nodes and outputs, and

@@ -84,8 +84,9 @@ def explain_unit(unit: ExplainedUnit) -> str:
             if "capped" in result.flags:
                 lines.append(f"{indent}  {result.branch}")
             continue
-        if result.inputs:
-            read = ", ".join(f"{name} = {_value_text(value)}" for name, value in result.inputs)
+        inputs = result.inputs
+        if inputs:
+            read = ", ".join(f"{name} = {_value_text(value)}" for name, value in inputs)
             lines.append(f"{indent}  read: {read}")
         lines.append(f"{indent}  why: {result.branch}")
         if result.flags:

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 
 import attrs
 
-from cqdt_rules.engine.compiler import NodeResult, round_to
+from cqdt_rules.engine.compiler import NodeResult, NodeResults, round_to
 from cqdt_rules.engine.explain import explain_unit
 from cqdt_rules.errors import UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
@@ -92,7 +92,10 @@ class UnitResult:
     def missing_evidence(self) -> tuple[str, ...]:
         """The criteria that scored 0 for want of the evidence the ruleset requires (a 'yes' without its
         document scores 0 by design, under ``on_missing_evidence zero``)."""
-        return tuple(node_id for node_id, result in self.nodes.items() if "missing evidence" in result.flags)
+        nodes = self.nodes
+        if isinstance(nodes, NodeResults):
+            return nodes.flagged("missing evidence")
+        return tuple(node_id for node_id, result in nodes.items() if "missing evidence" in result.flags)
 
     @property
     def level(self) -> LevelResult | None:
@@ -186,7 +189,12 @@ class Results:
     def to_csv(self) -> str:
         """One row per unit: identity, total, outputs, levels, ranks, then every node's points."""
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        self.write_csv(buffer)
+        return buffer.getvalue()
+
+    def write_csv(self, out: TextIO) -> None:
+        """Write ``to_csv()`` to ``out`` row by row."""
+        writer = csv.writer(out, lineterminator="\n")
         tiers = sorted({u.tier.id for u in self.units}, key=[t.id for t in self.ruleset.tiers].index)
         outputs = _ordered_union(o.name for t in self.ruleset.tiers if t.id in tiers for o in t.outputs)
         scales = _ordered_union(s.name for t in self.ruleset.tiers if t.id in tiers for s in t.levels)
@@ -204,9 +212,15 @@ class Results:
             row += [_plain(u.outputs.get(o)) for o in outputs]
             row += [u.levels[s].label if s in u.levels else "" for s in scales]
             row += [u.ranks[r].rank if r in u.ranks else "" for r in rankings]
-            row += [u.nodes[n].points if n in u.nodes else "" for n in node_ids]
+            row += _node_points(u.nodes, node_ids)
             writer.writerow(row)
-        return buffer.getvalue()
+
+
+def _node_points(nodes: Mapping[str, NodeResult], node_ids: list[str]) -> list[Decimal | str]:
+    """The points of each node in ``node_ids`` ("" where the unit's tier has no such node)."""
+    if isinstance(nodes, NodeResults):  # read from its tuple, without making the nodes' results
+        return [nodes.points(n) if n in nodes else "" for n in node_ids]
+    return [nodes[n].points if n in nodes else "" for n in node_ids]
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # compact: C's encoder (indent would use the Python one)
