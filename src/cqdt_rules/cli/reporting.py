@@ -31,8 +31,9 @@ def _common(p: argparse.ArgumentParser, previous_required: bool) -> None:
                    help="last year's data (scored with the same ruleset unless --previous-ruleset)")
     p.add_argument("--previous-ruleset", metavar="RULESET",
                    help="the ruleset for --previous when it differs (e.g. egov_2020 beside dti_2023)")
-    p.add_argument("--source", choices=("self", "audit"), default="audit",
-                   help="which assessments to report (default: audit, the verified values)")
+    p.add_argument("--source", choices=("self", "district", "audit", "latest"), default="latest",
+                   help="which stage to report: self, district (the district's verification of its communes), audit, or latest "
+                        "(default: per tier the latest stage every unit of it has)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format (default vi)")
     p.add_argument("--year", type=int, help=_YEAR_HELP)
 
@@ -92,15 +93,16 @@ def _compare_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    from cqdt_rules.analysis.compare import compare, select_years
+    from cqdt_rules.analysis.compare import compare, select
     from cqdt_rules.formatting import format_number
     from cqdt_rules.reports.document import moved_by
     from cqdt_rules.tables import render_table
 
     current, previous = _score(args)
-    current, previous, year, previous_year = select_years(current, previous, args.source, args.year)
+    chosen = select(current, previous, args.source, args.year)
+    current, previous, year, previous_year = chosen.current, chosen.previous, chosen.year, chosen.previous_year
     assert previous is not None and previous_year is not None  # --previous is required
-    comparisons = compare(current, previous, source=args.source)
+    comparisons = compare(current, previous)
     same_ruleset = previous.ruleset.id == current.ruleset.id
     if args.tier:
         known = [c.tier for c in comparisons]

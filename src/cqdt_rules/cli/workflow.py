@@ -47,8 +47,9 @@ def _ruleset_and_data(p: argparse.ArgumentParser) -> None:
 def _template_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("ruleset", help="a ruleset file, a folder holding one, or a shipped ruleset id")
     p.add_argument("--tier", required=True, help="the tier the form is for (e.g. so, huyen, xa)")
-    p.add_argument("--source", choices=("self", "audit"), default="self",
-                   help="a self-assessment form (default) or the audit team's form (with audit-only indicators)")
+    p.add_argument("--source", choices=("self", "district", "audit"), default="self",
+                   help="a self-assessment form (default), the district's verification form for its communes, or the "
+                        "audit team's form (with audit-only indicators)")
     p.add_argument("--year", type=int, help="pre-fill the assessment year")
     p.add_argument("--units", type=Path, metavar="CSV",
                    help="a unit list (columns code, name, tier, parent): one pre-filled form per unit of the tier")
