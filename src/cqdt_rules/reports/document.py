@@ -26,6 +26,7 @@ from cqdt_rules.analysis.compare import (
     LATEST,
     select,
 )
+from cqdt_rules.analysis.history import History
 from cqdt_rules.analysis.movements import attribute, movement_sentences
 from cqdt_rules.analysis.summary import (
     district_names,
@@ -38,7 +39,7 @@ from cqdt_rules.engine.results import Results
 from cqdt_rules.errors import UsageError
 from cqdt_rules.formatting import format_number
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.reports.sections import Section, organisation, shortcomings, state
+from cqdt_rules.reports.sections import Section, history_section, organisation, shortcomings, state
 
 LANGS = ("vi", "en")
 MOVERS = 5  # units named among those that rose and fell most
@@ -405,7 +406,8 @@ class Report:
 
 # ---------------------------------------------------------------- building the model
 def build_report(current: Results, previous: Results | None = None, *, source: str = LATEST, lang: str = "vi",
-                 note: str | None = None, title: str | None = None, year: int | None = None) -> Report:
+                 note: str | None = None, title: str | None = None, year: int | None = None,
+                 history: History | None = None) -> Report:
     """One model of the whole report, every comparison taken from ``compare``; ``year`` picks one year
     of multi-year data (see ``select_years``); ``source`` is a stage, or ``LATEST``: per tier the latest
     stage every unit of it has (see ``compare.select``), which section I states."""
@@ -436,7 +438,7 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
         legal_source=header.legal_source,
         previous_ruleset_id=previous.ruleset.id if previous is not None else None,
         same_ruleset=same_ruleset, note=note, synthetic=synthetic, run_at=current.run_at, tiers=tiers,
-        front=front, back=(advice,),
+        front=front, back=(advice,) + ((history_section(history, lang, districts),) if history is not None else ()),
     )
 
 

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from cqdt_rules.analysis.history import History, era_chart_title, mover_sentences, overview, track_rows
 from cqdt_rules.analysis.nodes import tier_title
 from cqdt_rules.analysis.shortfalls import (
     Failing,
@@ -29,6 +30,7 @@ TEXT: dict[str, dict[str, str]] = {
         "s2": "II. Thực trạng qua công tác đánh giá",
         "s3": "III. Những tồn tại, hạn chế",
         "s5": "V. Kiến nghị và đề xuất",
+        "history": "Diễn biến qua các năm {first}–{last}",
         "assessed": "Tổng số đơn vị được đánh giá, xếp hạng năm {year}: {total} đơn vị (gồm: {parts}).",
         "stage": "Số liệu được chấm: {source}.",
         "stages": "Số liệu được chấm theo từng khối: {parts}.",
@@ -47,6 +49,7 @@ TEXT: dict[str, dict[str, str]] = {
         "s2": "II. The state of affairs seen in the assessment",
         "s3": "III. Shortcomings",
         "s5": "V. Recommendations",
+        "history": "Over the years {first}–{last}",
         "assessed": "Units assessed and ranked for {year}: {total} (of which {parts}).",
         "stage": "Values scored: {source}.",
         "stages": "Values scored per tier: {parts}.",
@@ -170,3 +173,18 @@ def _recommendations(results: Results, whole: Shortfalls, few: Sequence[Failing]
         lines.append(t["recommend_few"].format(units=", ".join(u.name for u in failed.units), title=failed.title,
                                                tier=whole.scope))
     return lines
+
+
+def history_section(found: History, lang: str, districts: dict[str, str]) -> Section:
+    """The years side by side: which rules scored which years, per tier the units per level each year (one
+    chart per ruleset), the units that rose and fell most over the years, and every unit's level and rank."""
+    years = found.years
+    blocks = [Block(None, tuple(overview(found, lang)))]
+    for tier in found.tiers:
+        charts = tuple(Chart(f"history-{tier.tier}-{era.ruleset}", era_chart_title(tier, era, lang), era.levels,
+                             tuple((str(year), counts) for year, counts in zip(era.years, era.counts)))
+                       for era in tier.eras)
+        header, rows = track_rows(tier, years, lang, districts)
+        table = TextTable(tier.ranking, tuple(header), tuple(tuple(r) for r in rows), frozenset({len(header) - 1}))
+        blocks.append(Block(tier.title, tuple(mover_sentences(tier, years, lang)), (table,), charts))
+    return Section("lich-su", TEXT[lang]["history"].format(first=years[0], last=years[-1]), tuple(blocks))
