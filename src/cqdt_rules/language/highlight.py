@@ -81,3 +81,11 @@ def unclassified(text: str) -> Iterator[tuple[_TokenType, str]]:
     for token, value in CqdtLexer().get_tokens(text):
         if str(token).startswith(str(Error)) or (token is Text and value.strip()):
             yield token, value
+
+
+def highlighted_html(text: str) -> str:
+    """Ruleset text as HTML with inline styles (no stylesheet needed: a page stays self-contained)."""
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+
+    return str(highlight(text, CqdtLexer(), HtmlFormatter(noclasses=True, style="default")))
