@@ -98,3 +98,19 @@ def test_report_explanations_link_to_the_appendix_rows(tmp_path: Path) -> None:
     links = set(re.findall(r'<a href="#(tieu-chi-[^"]+)"', page))
     rows = set(re.findall(r'<tr id="(tieu-chi-[^"]+)"', page))
     assert links and links <= rows
+
+
+def test_diff_renders_an_amendment_before_and_after_in_the_appendix_layout(capsys: pytest.CaptureFixture[str]) -> None:
+    amendment = str(Path(__file__).resolve().parent.parent / "examples" / "amendment" / "egov-2022-hypothetical.cqdt")
+    assert main(["diff", "egov_2020", amendment, "--format", "md"]) == 0
+    tiers = capsys.readouterr().out.split("\n## ")
+    assert tiers[1].startswith("Khối Sở, ban, ngành")
+    rows = _rows(tiers[1])
+    old, new = api.load("egov_2020").ruleset.tier("so"), api.load(amendment).ruleset.tier("so")
+    assert rows["B2.2"][2] == format_number(old.node("B2.2").max, "vi") and rows["B2.2"][4] == format_number(
+        new.node("B2.2").max, "vi")
+    assert "≥ 50% → 2 điểm" in rows["A2.2"][3] and "≥ 40% → 2 điểm" in rows["A2.2"][5]
+    assert rows["B4.4"][3] == "(thêm)" and rows["B4.2"][5] == "(bỏ)"
+    assert "A1.1" not in rows, "unchanged rows are not listed"
+    assert main(["diff", "egov_2020", amendment, "--format", "html", "--lang", "en"]) == 0
+    assert "<th colspan=2>Before</th><th colspan=2>After</th>" in capsys.readouterr().out

@@ -94,6 +94,7 @@ class Appendix:
     legal_source: str | None
     lang: str
     tiers: tuple[TierTable, ...]
+    ruleset_title: str = ""
 
     def num(self, value: Decimal) -> str:
         return format_number(value, self.lang)
@@ -111,7 +112,7 @@ def build_appendix(ruleset: m.Ruleset, lang: str = "vi", tier: str | None = None
     tiers = [t for t in ruleset.tiers if tier is None or t.id == tier]
     title = ruleset.header.title_en if lang == "en" and ruleset.header.title_en else ruleset.header.title
     return Appendix(TEXT[lang]["title"].format(title=title), ruleset.header.legal_source, lang,
-                    tuple(_tier_table(t, ruleset.header, lang) for t in tiers))
+                    tuple(_tier_table(t, ruleset.header, lang) for t in tiers), title)
 
 
 def _tier_table(tier: m.Tier, header: m.Header, lang: str) -> TierTable:
@@ -344,3 +345,66 @@ def _docx_row(table: Any, texts: tuple[str, ...], bold: bool, size: Any) -> None
         run = cell.paragraphs[0].add_run(text)
         run.bold = bold
         run.font.size = size
+
+
+# ---------------------------------------------------------------- an amendment, before and after
+@attrs.frozen
+class ChangedRow:
+    stt: str
+    title: str
+    before: Row | None  # None: added
+    after: Row | None  # None: removed
+
+
+def amendment_rows(old: Appendix, new: Appendix) -> dict[str, list[ChangedRow]]:
+    """Per tier title, the appendix rows that differ (title, maximum or scoring), in the new reading order."""
+    found: dict[str, list[ChangedRow]] = {}
+    old_tiers = {t.id: t for t in old.tiers}
+    for tier in new.tiers:
+        before = {r.stt: r for r in old_tiers[tier.id].rows} if tier.id in old_tiers else {}
+        after = {r.stt: r for r in tier.rows}
+        order = list(after) + [stt for stt in before if stt not in after]
+        changed = [ChangedRow(stt, (after.get(stt) or before[stt]).title, before.get(stt), after.get(stt))
+                   for stt in order if _shown(before.get(stt)) != _shown(after.get(stt))]
+        if changed:
+            found[tier.title] = changed
+    return found
+
+
+def _shown(row: Row | None) -> tuple[str, Decimal, str] | None:
+    return None if row is None else (row.title, row.max, row.scoring)
+
+
+def render_amendment_markdown(old: Appendix, new: Appendix) -> str:
+    a = new
+    lines = [f"# {_md(a.t('amendment').format(old=old.ruleset_title, new=new.ruleset_title))}", ""]
+    for tier_title, rows in amendment_rows(old, new).items():
+        lines += [f"## {_md(a.t('tier').format(title=tier_title))}", "",
+                  f"| {a.t('stt')} | {a.t('criterion')} | {a.t('before')}: {a.t('max')} | {a.t('before')}: {a.t('scoring')} "
+                  f"| {a.t('after')}: {a.t('max')} | {a.t('after')}: {a.t('scoring')} |",
+                  "|---|---|---:|---|---:|---|"]
+        for row in rows:
+            before = (a.num(row.before.max), _md(row.before.scoring)) if row.before else ("", f"*({a.t('added')})*")
+            after = (a.num(row.after.max), _md(row.after.scoring)) if row.after else ("", f"*({a.t('removed')})*")
+            lines.append(f"| {row.stt} | {_md(row.title)} | {before[0]} | {before[1]} | {after[0]} | {after[1]} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def render_amendment_html(old: Appendix, new: Appendix) -> str:
+    a, e = new, html.escape
+    body = [f"<h1>{e(a.t('amendment').format(old=old.ruleset_title, new=new.ruleset_title))}</h1>"]
+    for tier_title, rows in amendment_rows(old, new).items():
+        body.append(f"<h2>{e(a.t('tier').format(title=tier_title))}</h2><table class=appendix><tr>"
+                    f"<th rowspan=2>{e(a.t('stt'))}</th><th rowspan=2>{e(a.t('criterion'))}</th>"
+                    f"<th colspan=2>{e(a.t('before'))}</th><th colspan=2>{e(a.t('after'))}</th></tr><tr>"
+                    + f"<th>{e(a.t('max'))}</th><th>{e(a.t('scoring'))}</th>" * 2 + "</tr>")
+        for row in rows:
+            cells = [f"<td>{e(row.stt)}</td><td>{e(row.title)}</td>"]
+            for side, missing in ((row.before, a.t("added")), (row.after, a.t("removed"))):
+                cells.append(f"<td class=num>{e(a.num(side.max))}</td><td>{e(side.scoring)}</td>" if side
+                             else f"<td></td><td><em>({e(missing)})</em></td>")
+            body.append(f"<tr>{''.join(cells)}</tr>")
+        body.append("</table>")
+    return (f'<!DOCTYPE html><html lang="{a.lang}"><head><meta charset="utf-8"><title>{e(a.title)}</title>'
+            f"<style>{_STYLE}</style></head><body>{''.join(body)}</body></html>\n")
