@@ -19,6 +19,8 @@ import pytest
 from cqdt_rules.language.highlight import keywords
 from cqdt_rules.model.ruleset import FUNCTIONS
 
+pytestmark = pytest.mark.slow  # needs Node and the npm packages: left out of the quick subset
+
 ROOT = Path(__file__).resolve().parent.parent
 GRAMMAR = ROOT / "editors" / "vscode" / "syntaxes" / "cqdt.tmLanguage.json"
 HARNESS = ROOT / "editors" / "textmate-test"
