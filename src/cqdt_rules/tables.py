@@ -8,7 +8,7 @@ import io
 import re
 import unicodedata
 from collections.abc import Iterable
-from typing import Any
+from typing import Any, TextIO
 
 
 def _width(text: str) -> int:
@@ -43,12 +43,26 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+class CsvWriter:
+    """``csv.writer`` (``\\n`` line ends) that passes every cell through :func:`csv_cell`."""
+
+    def __init__(self, out: TextIO) -> None:
+        self._writer = csv.writer(out, lineterminator="\n")
+
+    def writerow(self, row: Iterable[Any]) -> None:
+        self._writer.writerow([csv_cell(cell) for cell in row])
+
+
+def csv_writer(out: TextIO) -> CsvWriter:
+    return CsvWriter(out)
+
+
 def csv_text(header: list[str], rows: Iterable[Iterable[Any]]) -> str:
-    """A CSV file (``\\n`` line ends) whose every cell went through :func:`csv_cell`."""
+    """A CSV file whose every cell went through :func:`csv_cell`."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([csv_cell(h) for h in header])
-    writer.writerows([csv_cell(c) for c in row] for row in rows)
+    writer = csv_writer(buffer)
+    for row in [header, *rows]:
+        writer.writerow(row)
     return buffer.getvalue()
 
 

@@ -7,11 +7,11 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
-from cqdt_rules.data.readers import load_many, read_units
-from cqdt_rules.engine.loading import load
+from cqdt_rules.engine.loading import load, shipped_rulesets
 from cqdt_rules.engine.results import Results
 from cqdt_rules.engine.scoring import score
 from cqdt_rules.errors import UsageError, render
+from cqdt_rules.model.units import Assessment
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -24,16 +24,48 @@ def score_files(ruleset: str, data: Sequence[str], units: Path | None = None) ->
     for path in paths:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
-    results = score(checked, load_many(paths), units=read_units(units) if units is not None else None)
+    results = score(checked, read_data(paths), units=_unit_list(units))
     for warning in results.warnings:
         print(render(warning), file=sys.stderr)
     return results
+
+
+def _unit_list(path: Path | None) -> dict[str, str] | None:
+    if path is None:
+        return None
+    from cqdt_rules.data.readers import read_units
+
+    return read_units(path)
 
 
 def add_units_argument(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--units", type=Path, metavar="CSV",
                         help="the province's unit list (columns code, tier, like units.csv): every unit's parent must "
                              "be in the data or in this list")
+
+
+def read_data(paths: list[Path]) -> tuple[Assessment, ...]:
+    """The assessments in these files and folders (the YAML library is imported only when data is read)."""
+    from cqdt_rules.data.readers import load_many
+
+    return load_many(paths)
+
+
+def version_text() -> str:
+    """``cqdt --version``: the package's version, then each shipped ruleset's id, version and status."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    from cqdt_rules.language.parser import parse_source
+
+    try:
+        package = version("cqdt-rules")
+    except PackageNotFoundError:  # run from a checkout without installing (PYTHONPATH=src)
+        package = "unknown (not installed)"
+    lines = [f"cqdt-rules {package}"]
+    for ruleset_id, path in shipped_rulesets().items():
+        header = parse_source(path.read_text(encoding="utf-8"), str(path)).header
+        lines.append(f"  {ruleset_id} {header.version or '-'} ({header.status or '-'})")
+    return "\n".join(lines) + "\n"
 
 
 def write_text(path: Path, text: str) -> None:

@@ -10,8 +10,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cqdt_rules.cli.commands import all_commands
-from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-from cqdt_rules.errors import DiagnosticsError, UsageError
+from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, version_text
+from cqdt_rules.errors import ERRORS_SHOWN_PER_KIND, DiagnosticsError, UsageError
+from cqdt_rules.i18n import LANGS, default_lang, plural, translate
 from cqdt_rules.model.numbers import ARITHMETIC
 from cqdt_rules.model.text import ENCODINGS, normal_newlines, reading_encoding
 
@@ -29,17 +30,45 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
-def build_parser() -> argparse.ArgumentParser:
+class _Version(argparse.Action):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        sys.stdout.write(version_text())
+        raise SystemExit(EXIT_OK)
+
+
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; given the ``command`` about to run, only its arguments are declared, so that a
+    command does not import what only the others need (the test runner's YAML reader, for instance)."""
     parser = _Parser(prog="cqdt", description="Score and rank units against rulesets written in the cqdt language.")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="the package version and the shipped rulesets (id, version, status), then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for spec in all_commands():
         child = sub.add_parser(spec.name, help=spec.help, description=spec.help)
-        spec.arguments(child)
-        child.add_argument("--encoding", default="utf-8", choices=sorted(ENCODINGS), metavar="ENCODING",
-                           help="read YAML and CSV data files in this encoding: utf-8 (the default) or cp1258 "
-                                "(Windows-1258, Excel's 'CSV' on a Vietnamese Windows)")
+        if command is None or spec.name == command:
+            spec.arguments(child)
+        _add_shared_options(child)
         child.set_defaults(run=spec.run)
     return parser
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command on a command line (its first word that is not an option), if any."""
+    return next((word for word in argv if not word.startswith("-")), None)
+
+
+def _add_shared_options(child: argparse.ArgumentParser) -> None:
+    """What every command takes: the language of what it prints, and all errors instead of the first few."""
+    if "--lang" not in child._option_string_actions:
+        child.add_argument("--lang", choices=LANGS, help="language and number format of the output")
+    child.set_defaults(lang=default_lang())  # CQDT_LANG or Vietnamese, never the machine's locale
+    child.add_argument("--all-errors", action="store_true",
+                       help=f"print every error (by default at most {ERRORS_SHOWN_PER_KIND} of one kind per file, "
+                            "then how many more)")
+    child.add_argument("--encoding", default="utf-8", choices=sorted(ENCODINGS), metavar="ENCODING",
+                       help="read YAML and CSV data files in this encoding: utf-8 (the default) or cp1258 "
+                            "(Windows-1258, Excel's 'CSV' on a Vietnamese Windows)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -53,36 +82,44 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_named(words))
+    args = parser.parse_args(words)
     if not getattr(args, "run", None):
         parser.print_help()
         return EXIT_USAGE
+    lang: str = args.lang
     try:
         with reading_encoding(args.encoding):
             code: int = args.run(args)
         return code
     except DiagnosticsError as exc:
         _attach_sources(exc, args.encoding)
-        print(exc.render(), file=sys.stderr)
+        print(exc.render(lang, limit=None if args.all_errors else ERRORS_SHOWN_PER_KIND), file=sys.stderr)
         count = sum(1 for d in exc.diagnostics if d.is_error)
-        print(f"{count} error{'s' if count != 1 else ''} in {exc.kind} input", file=sys.stderr)
+        print(translate("{count} in {kind} input", lang).format(
+            count=plural(count, "error", "errors", lang), kind=translate(exc.kind, lang)), file=sys.stderr)
         return EXIT_INVALID
     except UsageError as exc:
-        print(f"cqdt: error: {exc}", file=sys.stderr)
+        print(_cqdt_error(str(exc), lang), file=sys.stderr)
         return EXIT_USAGE
-    except UnicodeDecodeError as exc:  # a file read by a command that has no reader of its own for it
-        print(f"cqdt: error: a file is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8", file=sys.stderr)
+    except UnicodeDecodeError as exc:
+        message = translate("a file is not UTF-8 text ({reason} at byte {start}); save it as UTF-8", lang)
+        print(_cqdt_error(message.format(reason=exc.reason, start=exc.start), lang), file=sys.stderr)
         return EXIT_INVALID
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:  # a file that cannot be written (a folder named where a file goes, no permission, disk full)
-        print(f"cqdt: error: {exc.strerror or exc}: {exc.filename or ''}", file=sys.stderr)
+        print(_cqdt_error(f"{exc.strerror or exc}: {exc.filename or ''}", lang), file=sys.stderr)
         return EXIT_USAGE
     except MemoryError:
-        print("cqdt: error: the input is too large for the memory of this computer; split the data into several "
-              "files and score them separately", file=sys.stderr)
+        print(_cqdt_error("the input is too large for the memory of this computer; split the data into several "
+                          "files and score them separately", lang), file=sys.stderr)
         return EXIT_INVALID
+
+
+def _cqdt_error(message: str, lang: str) -> str:
+    return translate("cqdt: error: {message}", lang).format(message=translate(message, lang))
 
 
 def _attach_sources(exc: DiagnosticsError, encoding: str) -> None:
