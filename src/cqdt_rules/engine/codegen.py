@@ -96,7 +96,9 @@ def _rounded(src: _Source, indent: int, target: str, value: str, rounding: m.Rou
         src.add(indent, f"{target} = {value}")
         return
     src.add(indent, f"{target} = {value}.quantize({src.k(c._STEPS[rounding.digits])}, "
-                    f"{src.k(c._MODES[rounding.mode])}, {src.k(c._WIDE)})")
+                    f"{src.k(c._MODES[rounding.mode])}, {src.k(c.ARITHMETIC)})")
+    src.add(indent, f"if not {target}:")  # as compiler.round_to: a value that rounds to zero is 0, never -0
+    src.add(indent + 1, f"{target} = {target}.copy_abs()")
 
 
 def _group(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, children: list[int], c: Any) -> None:
@@ -140,12 +142,7 @@ class _Criterion:
         """A branch whose ``assignment`` sets ``r, w, f`` from the unit's values: rounded and bounded here."""
         src, k = self.src, self.src.k
         src.add(indent, assignment)
-        if self.rounding is None:
-            src.add(indent, "p = r")
-        else:
-            c = self.c
-            src.add(indent, f"p = r.quantize({k(c._STEPS[self.rounding.digits])}, {k(c._MODES[self.rounding.mode])}, "
-                            f"{k(c._WIDE)})")
+        _rounded(src, indent, "p", "r", self.rounding, self.c)
         src.add(indent, f"if p > {self.maximum}:")
         src.add(indent + 1, f"p, w, f = {k(self.ceiling)}, (w[0] + '; capped at {{}}', *w[1:], {self.maximum}), "
                             f"f + {k(self.c._CAPPED)}")
