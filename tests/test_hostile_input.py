@@ -338,8 +338,10 @@ def test_cli_checks_parents_against_a_unit_list(tmp_path: Path, capsys: pytest.C
                     "X2,Xã Hai,xa,6222,2022,self,1,2\n", encoding="utf-8")
     units = tmp_path / "units.csv"
     units.write_text("tier,code,name,parent\nhuyen,622,Huyện,\nxa,X1,Xã Một,622\n", encoding="utf-8")
-    assert main(["score", str(rules), str(data)]) == 0
+    assert main(["score", str(rules), str(data), "--lang", "en"]) == 0
     assert "could not be checked: 622, 6222" in capsys.readouterr().err
+    assert main(["score", str(rules), str(data), "--lang", "vi"]) == 0
+    assert "không kiểm tra được đơn vị cấp trên (parent) của 2 đơn vị: 622, 6222" in capsys.readouterr().err
     assert main(["score", str(rules), str(data), "--units", str(units)]) == 1
     assert f"{data}:3:" in capsys.readouterr().err
 

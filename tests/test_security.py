@@ -186,7 +186,7 @@ def test_a_yaml_alias_bomb_is_refused_without_expanding_it(tmp_path: Path, capsy
         api.load_assessments(bomb)
     assert [d.message for d in error.value.diagnostics] == ["an alias (*name) repeats the value anchored here (&name)"]
     rules, _ = _data(tmp_path)
-    assert main(["score", str(rules), str(bomb)]) == 1
+    assert main(["score", str(rules), str(bomb), "--lang", "en"]) == 1
     err = capsys.readouterr().err
     assert "repeats the value anchored here" in err and len(err) < 2000
 

@@ -149,6 +149,64 @@ VI: dict[str, str] = {
     "column '{name}' appears twice": "cột '{name}' xuất hiện hai lần",
     "row has {cells} cells but the header has {columns} columns": "dòng có {cells} ô nhưng tiêu đề có {columns} cột",
     "not valid YAML: {problem}": "YAML không hợp lệ: {problem}",
+    # ------------------------------------------------------------ hostile and messy input (docs/security.md)
+    "expected {what:t}, got '{value}': {why:t}": "cần {what}, nhận được '{value}': {why}",
+    "both parts of the pair must be numbers, got '{value}'": "cả hai phần của cặp phải là số, nhận được '{value}'",
+    "both parts of the pair must be numbers, got '{value}': {why:t}":
+        "cả hai phần của cặp phải là số, nhận được '{value}': {why}",
+    "the number is too large: every number must lie between -10^15 and 10^15":
+        "số quá lớn: mọi số phải nằm trong khoảng -10^15 đến 10^15",
+    "the number has more than {digits:n} decimals": "số có hơn {digits} chữ số thập phân",
+    "not a finite number": "không phải một số hữu hạn",
+    "the parts of a pair are counts and must be whole numbers ({a}/{b})":
+        "các phần của cặp là số đếm và phải là số nguyên ({a}/{b})",
+    "declare a 'range' for the indicator in the ruleset if its parts may have decimals":
+        "khai báo 'range' cho chỉ số trong bộ tiêu chí nếu các phần có thể có số thập phân",
+    "expected a year of four digits, got '{value}'": "cần một năm gồm bốn chữ số, nhận được '{value}'",
+    "'{field}' must be a single value, not a list or a mapping":
+        "'{field}' phải là một giá trị đơn, không phải danh sách hay ánh xạ",
+    "the {field} of unit '{code}' holds a control character ({char})":
+        "trường {field} của đơn vị '{code}' chứa ký tự điều khiển ({char})",
+    "remove it: names, codes and labels are plain text": "hãy xóa ký tự đó: tên, mã và nhãn là văn bản thường",
+    "unit code '{code}' differs from code '{first}' only in letter case":
+        "mã đơn vị '{code}' chỉ khác mã '{first}' ở chữ hoa, chữ thường",
+    "write one unit's code the same way everywhere": "viết mã của một đơn vị giống nhau ở mọi nơi",
+    "the parents of {count:n} unit(s) could not be checked: {parents}":
+        "không kiểm tra được đơn vị cấp trên (parent) của {count} đơn vị: {parents}",
+    "the input holds no unit they name; give the province's unit list with --units (e.g. units.csv) to check them":
+        "dữ liệu không có đơn vị nào mang các mã này; dùng --units với danh sách đơn vị của tỉnh (vd. units.csv) để kiểm tra",
+    "the parent '{parent}' of unit '{code}' is not a unit of {year} ({source}) in the input":
+        "đơn vị cấp trên '{parent}' của đơn vị '{code}' không có trong dữ liệu năm {year} ({source})",
+    "the parent '{parent}' of unit '{code}' is not a unit of {year} ({source}) in the input nor in the unit list":
+        "đơn vị cấp trên '{parent}' của đơn vị '{code}' không có trong dữ liệu năm {year} ({source}) "
+        "và trong danh sách đơn vị",
+    "unit '{code}' names itself as its parent": "đơn vị '{code}' ghi chính mã của mình làm đơn vị cấp trên",
+    "give the code of its district": "ghi mã của huyện",
+    "check the district's code": "kiểm tra lại mã huyện",
+    "the file is not UTF-8 text (line {line:n}, column {column:n}); it looks like {guess:t}":
+        "tệp không phải văn bản UTF-8 (dòng {line}, cột {column}); có vẻ là {guess}",
+    "Windows-1258 (Vietnamese ANSI, what Excel saves as 'CSV' on a Vietnamese Windows)":
+        "Windows-1258 (ANSI tiếng Việt, Excel lưu dạng 'CSV' trên Windows tiếng Việt)",
+    "save it as UTF-8 (in Excel: Save As → 'CSV UTF-8 (Comma delimited)'; in a text editor: encoding UTF-8), "
+    "or read a Windows-1258 file with --encoding cp1258":
+        "hãy lưu lại dạng UTF-8 (trong Excel: Save As → 'CSV UTF-8 (Comma delimited)'; trong trình soạn thảo: "
+        "mã hóa UTF-8), hoặc đọc tệp Windows-1258 bằng --encoding cp1258",
+    "an alias (*name) repeats the value anchored here (&name)":
+        "một bí danh (*tên) lặp lại giá trị được neo tại đây (&tên)",
+    "data files may not use YAML anchors and aliases: write each value out":
+        "tệp dữ liệu không được dùng neo và bí danh YAML: hãy viết đầy đủ từng giá trị",
+    "brackets nest more than {limit:n} levels deep": "dấu ngoặc lồng nhau quá {limit} mức",
+    "a data file needs a few levels; check the file": "tệp dữ liệu chỉ cần vài mức lồng; hãy kiểm tra lại tệp",
+    "the ruleset nests more than {limit:n} levels deep here": "bộ tiêu chí lồng nhau quá {limit} mức tại đây",
+    "a quoted text holds a control character ({char})": "chuỗi trong ngoặc kép chứa ký tự điều khiển ({char})",
+    "'amends \"{base}\"' is refused: {why:t}": "không chấp nhận 'amends \"{base}\"': {why}",
+    "the file is not in the amendment's folder or below it": "tệp không nằm trong thư mục của văn bản sửa đổi hoặc thư mục con",
+    "the base of an amendment is a .cqdt file": "bộ tiêu chí gốc của văn bản sửa đổi phải là tệp .cqdt",
+    "no unit data in {paths}: {why:t}": "không có dữ liệu đơn vị trong {paths}: {why}",
+    "the files hold no units": "các tệp không có đơn vị nào",
+    "no .yaml, .yml, .csv or .xlsx file there": "không có tệp .yaml, .yml, .csv hay .xlsx nào",
+    "--out names the file '{path}'; give a folder to write the report files to":
+        "--out là tệp '{path}'; hãy chỉ một thư mục để ghi các tệp báo cáo",
     # ------------------------------------------------------------ usage errors of the commands
     "no such file or folder: {path}": "không có tệp hoặc thư mục: {path}",
     "no such data file: {path}": "không có tệp dữ liệu: {path}",

@@ -56,7 +56,7 @@ def _score_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_score(args: argparse.Namespace) -> int:
-    results = score_files(args.ruleset, args.data, args.units)
+    results = score_files(args.ruleset, args.data, args.units, args.lang)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         with open(args.out, "w", encoding="utf-8", newline="") as out:
@@ -89,7 +89,7 @@ def _explain_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_explain(args: argparse.Namespace) -> int:
-    results = score_files(args.ruleset, args.data, args.units)
+    results = score_files(args.ruleset, args.data, args.units, args.lang)
     unit = results.unit(args.unit, year=args.year, source=args.source)
     print(unit.explain())
     return EXIT_OK
@@ -114,8 +114,8 @@ def run_summary(args: argparse.Namespace) -> int:
     from cqdt_rules.analysis.compare import compare, select
     from cqdt_rules.analysis.summary import render_summary
 
-    current = score_files(args.ruleset, args.data, args.units)
-    previous = score_files(args.previous_ruleset or args.ruleset, args.previous, args.units) if args.previous else None
+    current = score_files(args.ruleset, args.data, args.units, args.lang)
+    previous = score_files(args.previous_ruleset or args.ruleset, args.previous, args.units, args.lang) if args.previous else None
     chosen = select(current, previous, args.source, args.year)
     current, previous, current_year, previous_year = chosen.current, chosen.previous, chosen.year, chosen.previous_year
     comparisons = compare(current, previous)

@@ -16,7 +16,7 @@ from cqdt_rules.model.units import Assessment
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
-def score_files(ruleset: str, data: Sequence[str], units: Path | None = None) -> Results:
+def score_files(ruleset: str, data: Sequence[str], units: Path | None = None, lang: str = "en") -> Results:
     """Score the data files and folders; warnings (parents that could not be checked) go to standard error.
     ``units`` is the province's unit list that parents are checked against."""
     checked = load(ruleset)
@@ -26,7 +26,7 @@ def score_files(ruleset: str, data: Sequence[str], units: Path | None = None) ->
             raise UsageError(f"no such file or folder: {path}")
     results = score(checked, read_data(paths), units=_unit_list(units))
     for warning in results.warnings:
-        print(render(warning), file=sys.stderr)
+        print(render(warning, lang=lang), file=sys.stderr)
     return results
 
 

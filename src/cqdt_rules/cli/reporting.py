@@ -41,8 +41,8 @@ def _common(p: argparse.ArgumentParser, previous_required: bool) -> None:
 def _score(args: argparse.Namespace) -> tuple[Results, Results | None]:
     if args.previous_ruleset and not args.previous:
         raise UsageError("--previous-ruleset needs --previous DATA")
-    current = score_files(args.ruleset, args.data, args.units)
-    previous = score_files(args.previous_ruleset or args.ruleset, args.previous, args.units) if args.previous else None
+    current = score_files(args.ruleset, args.data, args.units, args.lang)
+    previous = score_files(args.previous_ruleset or args.ruleset, args.previous, args.units, args.lang) if args.previous else None
     return current, previous
 
 
