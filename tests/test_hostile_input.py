@@ -280,7 +280,7 @@ def test_an_empty_input_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureF
     empty.mkdir()
     assert main(["score", str(rules), str(empty)]) == 2
     (empty / "u.yaml").write_text("units: []\n", encoding="utf-8")
-    assert main(["score", str(rules), str(empty)]) == 2
+    assert main(["score", str(rules), str(empty), "--lang", "en"]) == 2
     assert "no unit data" in capsys.readouterr().err
 
 
