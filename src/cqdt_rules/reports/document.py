@@ -58,6 +58,7 @@ TEXT: dict[str, dict[str, str]] = {
         "changes_none": "Thay đổi so với năm trước",
         "rankings": "Bảng xếp hạng",
         "units": "Giải trình điểm từng đơn vị",
+        "ruleset_source": "Mã nguồn bộ tiêu chí",
         "synthetic": "DỮ LIỆU GIẢ LẬP (SYNTHETIC)",
         "ruleset": "Bộ tiêu chí",
         "version": "phiên bản",
@@ -128,6 +129,7 @@ TEXT: dict[str, dict[str, str]] = {
         "changes_none": "Changes since last year",
         "rankings": "Rankings",
         "units": "Each unit's points explained",
+        "ruleset_source": "The ruleset's source",
         "synthetic": "SYNTHETIC DATA",
         "ruleset": "Ruleset",
         "version": "version",
@@ -358,6 +360,7 @@ class Report:
     front: tuple[Section, ...] = ()  # sections I to III, before section IV
     back: tuple[Section, ...] = ()  # section V and what follows it, before the rankings
     appendix: Appendix | None = None  # the criteria as the official table; explanations link to its rows
+    ruleset_source: str | None = None  # the ruleset file's text, shown (highlighted) under the appendix
 
     def t(self, key: str, **values: Any) -> str:
         text = TEXT[self.lang][key]
@@ -452,7 +455,17 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
         same_ruleset=same_ruleset, note=note, synthetic=synthetic, run_at=current.run_at, tiers=tiers,
         front=front, back=(advice,) + ((history_section(history, lang, districts),) if history is not None else ()),
         appendix=build_appendix(current.ruleset, lang),
+        ruleset_source=_source_text(current.ruleset),
     )
+
+
+def _source_text(ruleset: m.Ruleset) -> str | None:
+    """The text of the ruleset's file, when it was read from one that is still there."""
+    path = Path(ruleset.path)
+    try:
+        return path.read_text(encoding="utf-8") if path.suffix == ".cqdt" and path.is_file() else None
+    except OSError:
+        return None
 
 
 def anchor(tier: str, code: str) -> str:

@@ -363,8 +363,19 @@ def _appendix(r: Report) -> str:
         out.append(f'<section class="tier"><h3>{_e(r.appendix.t("tier").format(title=tier.title))}</h3>')
         out.append(appendix_rows_html(r.appendix, tier))
         out.append("</section>")
+    if r.ruleset_source is not None:
+        out.append(f'<details class="source"><summary>{_e(r.t("ruleset_source"))}</summary>{_source(r.ruleset_source)}</details>')
     out.append("</section>")
     return "\n".join(out)
+
+
+def _source(text: str) -> str:
+    """The ruleset's text, highlighted by the cqdt lexer when Pygments (the 'highlight' extra) is installed."""
+    try:
+        from cqdt_rules.language.highlight import highlighted_html
+    except ImportError:
+        return f"<pre>{_e(text)}</pre>"
+    return highlighted_html(text)
 
 
 def _footer(r: Report) -> str:
