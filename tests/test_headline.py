@@ -56,3 +56,13 @@ def test_a_headline_must_name_an_output() -> None:
         api.load_text(text, "ruleset.cqdt")
     assert "unknown output 'egdy' in tier 'quoc_gia'" in caught.value.render()
     assert "did you mean 'egdi'?" in caught.value.render()
+
+
+def test_diff_lists_a_changed_headline(tmp_path: Path) -> None:
+    from cqdt_rules.language.diff import diff_rulesets
+
+    old = api.load(CASE / "ruleset.cqdt").ruleset
+    text = (CASE / "ruleset.cqdt").read_text(encoding="utf-8").replace("headline egdi", "headline weighted")
+    new = api.load_text(text, "new.cqdt").ruleset
+    changes = [c for c in diff_rulesets(old, new) if c.field == "headline"]
+    assert [(c.section, c.old, c.new) for c in changes] == [("quoc_gia", "egdi", "weighted")]
