@@ -66,3 +66,10 @@ def test_diff_lists_a_changed_headline(tmp_path: Path) -> None:
     new = api.load_text(text, "new.cqdt").ruleset
     changes = [c for c in diff_rulesets(old, new) if c.field == "headline"]
     assert [(c.section, c.old, c.new) for c in changes] == [("quoc_gia", "egdi", "weighted")]
+
+
+def test_summary_names_units_by_their_headline_figure() -> None:
+    from cqdt_rules.analysis.summary import top_and_bottom
+
+    text = top_and_bottom(list(_results()), "vi")
+    assert text.startswith("Điểm cao nhất: Denmark (EGDI 0,9717), Finland (EGDI 0,9533)")
