@@ -327,10 +327,16 @@ class TierReport:
     fallers: tuple[Mover, ...]
     moves: tuple[tuple[str, int], ...]  # every unit's rank change, for the chart: name, change
     units: tuple[UnitPage, ...]
-    digits: int | None  # decimals of the published total (of the headline output in an index tier)
+    digits: int | None  # decimals of the published total
     attribution: tuple[str, ...] = ()  # the criterion groups behind the moves, each mover's gains and losses
     total_label: str | None = None
     """An index tier (``headline OUTPUT``): the ranking tables' total column shows that output, under its label."""
+    headline_digits: int | None = None  # decimals of that output
+
+    @property
+    def table_digits(self) -> int | None:
+        """Decimals of the ranking tables' total column: the total's, or an index tier's headline output's."""
+        return self.headline_digits if self.total_label is not None else self.digits
 
     @property
     def compared_levels(self) -> bool:
@@ -489,7 +495,7 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
     first = comparison.compared_ranking
     headline = tier.output(tier.headline) if tier.headline else None
     tabled = tuple(o for o in tier.outputs if o is not headline)
-    digits = _digits_of(headline.rounding if headline else tier.total_rounding)
+    digits = _digits_of(tier.total_rounding)
     risers, fallers = comparison.movers(MOVERS)
     movement = tuple(movers_sentences(named, lang, previous_year, MOVERS, districts)) if previous_year is not None else ()
     levels = tuple(LevelRow(row.level_id, row.label, row.count, row.previous, row.change,
@@ -514,8 +520,9 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
         units=tuple(_unit_page(c, lang, previous_year, same_ruleset, districts) for c in comparison.units
                     if c.current is not None),
         digits=digits,
-        attribution=_attribution(comparison, lang, previous_year, districts, _digits_of(tier.total_rounding)),
+        attribution=_attribution(comparison, lang, previous_year, districts, digits),
         total_label=headline.label if headline else None,
+        headline_digits=_digits_of(headline.rounding) if headline else None,
     )
 
 

@@ -290,7 +290,7 @@ def _rankings(r: Report) -> str:
             out.append(f"<table class=\"ranking\"><thead><tr>{''.join(head)}</tr></thead><tbody>")
             for row in group.rows:
                 cells = [_td_num(r.num(row.rank)), f"<td>{_e(row.code)}</td>",
-                         f'<td><a href="#{row.anchor}">{_e(row.name)}</a></td>', _td_num(r.num(row.total, tier.digits))]
+                         f'<td><a href="#{row.anchor}">{_e(row.name)}</a></td>', _td_num(r.num(row.total, tier.table_digits))]
                 cells += [_td_num(r.num(value, digits)) for value, digits in zip(row.outputs, tier.output_digits)]
                 cells.append(f"<td>{_e(row.level)}</td>")
                 if show_prev_level:
@@ -321,7 +321,7 @@ def _units(r: Report) -> str:
 
 
 def _unit(r: Report, tier: TierReport, unit: UnitPage) -> str:
-    summary = unit.summary(r, tier.digits)
+    summary = unit.summary(r, tier.table_digits)
     title = f"{unit.code} {unit.name}" + (f" — {unit.district}" if unit.district else "")
     out = [f'<details class="unit" id="{unit.anchor}"><summary>{_e(title)}: {_e(summary)}</summary>']
     facts = [f"{label}: {r.num(value, digits)}" for (label, value), digits in zip(unit.outputs, tier.output_digits)]
