@@ -96,6 +96,8 @@ class Results:
     ruleset: m.Ruleset = attrs.field(eq=False, repr=False)
     units: tuple[UnitResult, ...]
     run_at: str
+    # which engine scored each tier: "batch", or "scalar: <why the batch engine could not>"; empty for the scalar engine
+    engines: dict[str, str] = attrs.field(factory=dict, eq=False, hash=False)
 
     def __iter__(self) -> Iterator[UnitResult]:
         return iter(self.units)
