@@ -168,8 +168,8 @@ class TierPlan:
         for node in self.tier.nodes[1:]:
             top = fp.add(top, ctx.nodes[node.id].points)
         assert self.total_rounding is not None
-        ctx.total = fp.minimum(fp.round_column(top, self.total_rounding.digits, self.total_rounding.mode),
-                               fp.const(self.tier.max))
+        ctx.total = fp.broadcast(fp.minimum(fp.round_column(top, self.total_rounding.digits, self.total_rounding.mode),
+                                            fp.const(self.tier.max)), ctx.rows)
         everyone = np.ones(ctx.rows, dtype=bool)
         outputs = {}
         for output, fn in self.outputs:
@@ -542,7 +542,7 @@ class TierPlan:
         share = _share(points, node.max)
         if node.share_digits is not None and node.max != 0:
             share = fp.round_column(share, node.share_digits, "half_up")
-        return share, None, None
+        return fp.broadcast(share, len(scores.total.num)), None, None
 
     def _meets(self, ref: m.ValueRef, threshold: m.Threshold, scores: CohortScores) -> Array:
         value, missing, maximum = self._published(ref, scores)

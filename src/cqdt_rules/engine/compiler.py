@@ -247,6 +247,8 @@ class _TierCompiler:
                 points, flags, why = ceiling, flags + _CAPPED, (why[0] + "; capped at {}", *why[1:], maximum)
             elif points < 0:
                 points, flags, why = floor, flags + ("floored",), (why[0] + "; raised to 0", *why[1:])
+            elif not points and points.is_signed():  # -0.0004 rounds to -0.000: publish 0.000
+                points = floor
             return NodeResult(node_id, points, maximum, why, flags, raw, names, values)
 
         return criterion

@@ -137,9 +137,10 @@ def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: dict
 def _output(fn: Callable[[Env], Any], env: Env, rounding: m.Rounding | None) -> Decimal | None:
     """An output's value as published; None when it reads an indicator that was not assessed."""
     try:
-        return round_to(fn(env), rounding)
+        value = round_to(fn(env), rounding)
     except NotAssessed:
         return None
+    return value.copy_abs() if isinstance(value, Decimal) and not value and value.is_signed() else value  # no -0.00
 
 
 def published_value(unit: UnitResult, ref: m.ValueRef) -> tuple[Decimal | None, Decimal | None]:

@@ -252,10 +252,12 @@ def boolean(mask: Array) -> Q:
 
 def broadcast(p: Q, rows: int) -> Q:
     """p with a numerator array of ``rows`` entries (a constant becomes a column)."""
-    num = p.num
-    if isinstance(num, int):
-        num = np.full(rows, num, dtype=object if abs(num) > INT64_MAX else np.int64)
-    den = p.den
+    num, den = p.num, p.den
+    if np.ndim(num) == 0:
+        value = int(num)
+        num = np.full(rows, value, dtype=object if abs(value) > INT64_MAX else np.int64)
+    if not isinstance(den, int) and np.ndim(den) == 0:
+        den = int(den)
     return Q(num, den, p.bound, p.den_bound)
 
 
