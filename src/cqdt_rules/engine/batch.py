@@ -64,6 +64,11 @@ class Columns:
     rows: int
     parents: list[str | None]
     indicators: dict[str, IndicatorColumn]
+    districts: Array = None  # each row's district as a small integer (units without a parent share one)
+
+    def __attrs_post_init__(self) -> None:
+        if self.districts is None:
+            _, self.districts = np.unique(np.array([p or "" for p in self.parents], dtype=object), return_inverse=True)
 
 
 def columns_from_assessments(tier: m.Tier, units: list[Assessment]) -> Columns:
@@ -109,7 +114,7 @@ def _fixed_columns(parts: list[list[Decimal | None]]) -> list[Q]:
 @attrs.define
 class NodeScores:
     points: Q  # fixed point at the node's rounding
-    raw: Q
+    raw: Q | Callable[[], Q]  # before rounding; computed only when results are written, for a rule that rounds itself
     outcome: Array | int  # index into OUTCOME_FLAGS
     limit: Array | int  # index into LIMIT_FLAGS
 
@@ -211,29 +216,47 @@ class TierPlan:
 
             return group
         rule_fn = self._rule(node.rule, node)
+        rounds_itself = isinstance(node.rule, m.RatioRule)
+        ratio_fn = self._rounded_ratio(node.rule, node) if isinstance(node.rule, m.RatioRule) else None
         names = m.rule_indicators(node.rule) or tuple(i.name for i in node.inputs)
         evidenced = tuple(n for n in names if n in self.indicators and self.indicators[n].evidence_required) \
             if self.header.on_missing_evidence == "zero" else ()
-        floor = fp.const(fp.to_decimal(0, 1))
+        floor = fp.const(0)
+        zero_points = fp.round_column(ZERO_Q, rounding.digits, "half_up")
+
+        # rules whose points the checker keeps within 0..max need no capping (when max is exact at the rounding)
+        within = _within_limits(node.rule) and shown_max(node.max, rounding) == node.max
 
         def criterion(ctx: _Context) -> NodeScores:
-            not_assessed = np.zeros(ctx.rows, dtype=bool)
-            for name in names:
-                not_assessed |= ctx.indicator(name).missing
-            no_evidence = np.zeros(ctx.rows, dtype=bool)
-            for name in evidenced:
-                no_evidence |= ctx.indicator(name).lacks_evidence
-            no_evidence &= ~not_assessed
-            raw, outcome = rule_fn(ctx)
-            zeroed = not_assessed | no_evidence
-            raw = fp.broadcast(fp.where(zeroed, ZERO_Q, raw), ctx.rows)
-            outcome = np.where(not_assessed, NOT_ASSESSED, np.where(no_evidence, MISSING_EVIDENCE, outcome))
-            points = fp.round_column(raw, rounding.digits, rounding.mode)
+            not_assessed = _any_of([ctx.indicator(name).missing for name in names], ctx.rows)
+            no_evidence = _any_of([ctx.indicator(name).lacks_evidence for name in evidenced], ctx.rows)
+            if rounds_itself:  # points rounded by the rule; the exact value only when results are written
+                points, outcome, exact = ratio_fn(ctx)
+            else:
+                points, outcome = rule_fn(ctx)
+            zeroed = None
+            if not_assessed is not None or no_evidence is not None:
+                not_assessed = np.zeros(ctx.rows, dtype=bool) if not_assessed is None else not_assessed
+                no_evidence = np.zeros(ctx.rows, dtype=bool) if no_evidence is None else no_evidence & ~not_assessed
+                zeroed = not_assessed | no_evidence
+                points = fp.where(zeroed, ZERO_Q, points)
+                outcome = np.where(not_assessed, NOT_ASSESSED, np.where(no_evidence, MISSING_EVIDENCE, outcome))
+            points = fp.broadcast(points, ctx.rows)
+            raw: Q | Callable[[], Q] = points
+            if rounds_itself:
+                raw = _zeroed_later(exact, zeroed, ctx.rows)
+            points = fp.round_column(points, rounding.digits, rounding.mode)
+            if within:
+                return NodeScores(points, raw, outcome, 0)
             above = fp.compare(points, maximum, ">")
             below = fp.compare(points, floor, "<")
-            points = fp.where(above, ceiling, fp.where(below, fp.round_column(ZERO_Q, rounding.digits, "half_up"), points))
-            limit = np.where(above, 1, np.where(below, 2, 0)).astype(np.int8)
+            limit: Array | int = 0
+            if above.any() or below.any():
+                points = fp.where(above, ceiling, fp.where(below, zero_points, points))
+                limit = np.where(above, 1, np.where(below, 2, 0)).astype(np.int8)
             return NodeScores(fp.broadcast(points, ctx.rows), raw, outcome, limit)
+
+        assert not rounds_itself or ratio_fn is not None
 
         return criterion
 
@@ -241,20 +264,24 @@ class TierPlan:
     def _points(self, spec: m.PointsSpec | None, node: m.Node) -> Q:
         if spec is None:
             spec = self.header.on_zero_denominator if self.header.on_zero_denominator is not None else Decimal(0)
-        return fp.const(node.max if spec == "full" else Decimal(spec))
+        return fp.const(node.max if spec == "full" else Decimal(spec), self._scale(node))
+
+    def _scale(self, node: m.Node) -> int:
+        """The fixed-point scale a node's points are published at."""
+        return 10 ** self._rounding(node).digits
 
     def _rule(self, rule: m.Rule, node: m.Node) -> ColumnFn:
         method = getattr(self, "_rule_" + type(rule).__name__)
         return method(rule, node)  # type: ignore[no-any-return]
 
     def _rule_YesRule(self, rule: m.YesRule, node: m.Node) -> ColumnFn:
-        full = fp.const(node.max)
+        full = fp.const(node.max, self._scale(node))
         return lambda ctx: (fp.where(ctx.indicator(rule.indicator).truth, full, ZERO_Q), 0)
 
     def _rule_CategoryRule(self, rule: m.CategoryRule, node: m.Node) -> ColumnFn:
         ind = self.indicators[rule.indicator]
         arms = {arm.value: self._points(arm.points, node) for arm in rule.arms}
-        otherwise = self._points(rule.otherwise, node) if rule.otherwise is not None else ZERO_Q
+        otherwise = self._points(rule.otherwise, node) if rule.otherwise is not None else fp.const(0, self._scale(node))
         table = [arms.get(c.name, otherwise) for c in ind.categories] + [ZERO_Q]  # the last: missing (-1)
         common = 1
         for q in table:
@@ -269,19 +296,20 @@ class TierPlan:
 
         return category
 
+    def _ratio_parts(self, rule: m.RatioRule, ctx: _Context) -> tuple[Q, Q]:
+        column = ctx.indicator(rule.indicator)
+        if self.indicators[rule.indicator].kind == "percent":
+            assert column.number is not None
+            return column.number, HUNDRED_Q
+        assert column.a is not None and column.b is not None
+        return column.a, column.b
+
     def _rule_RatioRule(self, rule: m.RatioRule, node: m.Node) -> ColumnFn:
-        maximum = fp.const(node.max)
+        maximum = fp.const(node.max, self._scale(node))
         on_zero = self._points(rule.on_zero, node)
-        is_percent = self.indicators[rule.indicator].kind == "percent"
 
         def ratio(ctx: _Context) -> tuple[Q, Array | int]:
-            column = ctx.indicator(rule.indicator)
-            if is_percent:
-                assert column.number is not None
-                a, b = column.number, HUNDRED_Q
-            else:
-                assert column.a is not None and column.b is not None
-                a, b = column.a, column.b
+            a, b = self._ratio_parts(rule, ctx)
             quotient, zero = fp.divide(fp.multiply(a, maximum), b)
             full = fp.compare(a, b, ">=")
             value = fp.where(zero, on_zero, fp.where(full, maximum, quotient))
@@ -289,10 +317,27 @@ class TierPlan:
 
         return ratio
 
+    def _rounded_ratio(self, rule: m.RatioRule, node: m.Node) -> Callable[[_Context], tuple[Q, Array | int, Callable[[], Q]]]:
+        """A criterion's own ratio rule: a × max / b rounded in one step (constants folded, as a hand-written
+        scorer would), and the exact quotient for the results, computed only if they are written."""
+        rounding = self._rounding(node)
+        maximum = fp.const(node.max, self._scale(node))
+        on_zero = self._points(rule.on_zero, node)
+        exact_fn = self._rule_RatioRule(rule, node)
+
+        def ratio(ctx: _Context) -> tuple[Q, Array | int, Callable[[], Q]]:
+            a, b = self._ratio_parts(rule, ctx)
+            quotient, zero = fp.round_ratio(a, fp.const(node.max), b, rounding.digits, rounding.mode)
+            full = fp.compare(a, b, ">=")
+            value = fp.where(zero, on_zero, fp.where(full, maximum, quotient))
+            return value, np.where(zero, B_ZERO, 0), lambda: exact_fn(ctx)[0]
+
+        return ratio
+
     def _rule_BandsRule(self, rule: m.BandsRule, node: m.Node) -> ColumnFn:
         is_pair = self.indicators[rule.indicator].kind == "pair"
         bands = [(b.comparator, fp.const(b.threshold.value), self._points(b.points, node)) for b in rule.bands]
-        otherwise = self._points(rule.otherwise, node) if rule.otherwise is not None else ZERO_Q
+        otherwise = self._points(rule.otherwise, node) if rule.otherwise is not None else fp.const(0, self._scale(node))
         on_zero = self._points(None, node)
 
         def bands_fn(ctx: _Context) -> tuple[Q, Array | int]:
@@ -549,9 +594,11 @@ class TierPlan:
         if not threshold.percent:
             met = fp.compare(value, fp.const(threshold.value), ">=")
         elif maximum is not None:
-            met = fp.compare(fp.multiply(value, HUNDRED_Q), fp.multiply(fp.const(threshold.value), fp.const(maximum)), ">=")
+            cut, _ = fp.divide(fp.multiply(fp.const(threshold.value), fp.const(maximum)), HUNDRED_Q)
+            met = fp.compare(value, cut, ">=")
         else:
-            met = fp.compare(fp.multiply(value, HUNDRED_Q), fp.const(threshold.value), ">=")
+            cut, _ = fp.divide(fp.const(threshold.value), HUNDRED_Q)
+            met = fp.compare(value, cut, ">=")
         met = np.broadcast_to(met, (len(scores.total.num),)).copy()
         return met if missing is None else met & ~missing
 
@@ -578,14 +625,42 @@ class TierPlan:
             key = np.asarray(value.num)
             if direction == "descending":
                 key = -key
-            absent = np.zeros(rows, dtype=bool) if missing is None else np.asarray(missing)
-            parts += [absent.astype(np.int64), np.where(absent, 0, key)]
-        if ranking.within == "district":
-            names = ["" if p is None else p for p in columns.parents]
-        else:
-            names = [""] * rows
-        _, group = np.unique(np.array(names, dtype=object), return_inverse=True)
+            key = np.broadcast_to(key, (rows,))
+            if missing is not None and np.asarray(missing).any():  # a unit without a value ranks after the rest
+                absent = np.asarray(missing)
+                parts += [absent.astype(np.int64), np.where(absent, 0, key)]
+            else:
+                parts.append(key)
+        group = columns.districts if ranking.within == "district" else np.zeros(rows, dtype=np.int64)
         return _competition_ranks(group, parts, ranking.ties == "dense")
+
+
+def _zeroed_later(exact: Callable[[], Q], zeroed: Array | None, rows: int) -> Callable[[], Q]:
+    def raw() -> Q:
+        value = exact()
+        return fp.broadcast(value if zeroed is None else fp.where(zeroed, ZERO_Q, value), rows)
+
+    return raw
+
+
+def _any_of(masks: list[Array], rows: int) -> Array | None:
+    """The rows where any mask holds; None when none does (the usual case, which then costs nothing more)."""
+    found = None
+    for mask in masks:
+        if mask.any():
+            found = mask.copy() if found is None else found | mask
+    return found
+
+
+_WITHIN = (m.YesRule, m.CategoryRule, m.BandsRule, m.RatioRule, m.InformationalRule)
+
+
+def _within_limits(rule: m.Rule | None) -> bool:
+    """Whether a rule's points always lie in 0..max: fixed points the checker bounds, or a ratio (never above
+    full, never negative)."""
+    if isinstance(rule, m.BestOfRule):
+        return all(_within_limits(alt) for alt in rule.alternatives)
+    return isinstance(rule, _WITHIN)
 
 
 def _share(points: Q, maximum: Decimal) -> Q:
@@ -625,6 +700,8 @@ def _competition_ranks(group: Array, parts: list[Array], dense: bool) -> Array:
     if any(np.asarray(p).dtype == object for p in parts):
         keys = list(zip(group.tolist(), *[np.asarray(p).tolist() for p in parts]))
         order = np.array(sorted(range(rows), key=keys.__getitem__), dtype=np.int64)
+    elif not group.any():  # one group (a ranking within the tier)
+        order = np.lexsort(tuple(reversed(parts)))
     else:
         order = np.lexsort(tuple(reversed([group] + parts)))
     sorted_cols = [np.asarray(group)[order]] + [np.asarray(p)[order] for p in parts]
@@ -808,7 +885,7 @@ def _node_values(scores: NodeScores, group: bool) -> tuple[list[Decimal], list[D
     outcome = np.broadcast_to(np.asarray(scores.outcome), (rows,)).tolist()
     limit = np.broadcast_to(np.asarray(scores.limit), (rows,)).tolist()
     flags = [OUTCOME_FLAGS[o] + LIMIT_FLAGS[c] for o, c in zip(outcome, limit)]
-    raw = fp.broadcast(scores.raw, rows)
+    raw = fp.broadcast(scores.raw if isinstance(scores.raw, Q) else scores.raw(), rows)
     dens = np.broadcast_to(np.asarray(raw.den, dtype=object), (rows,)).tolist()
     raws = [Decimal(int(n)) / Decimal(int(d)) if not raw.fixed else fp.to_decimal(int(n), int(d))
             for n, d in zip(np.asarray(raw.num).tolist(), dens)]

@@ -58,8 +58,12 @@ def fraction(value: Decimal) -> tuple[int, int]:
     return coefficient, 10**-exponent
 
 
-def const(value: Decimal | int) -> Q:
+def const(value: Decimal | int, scale: int = 1) -> Q:
+    """A constant; at denominator ``scale`` when it is a whole number of 1/scale (so that columns built from
+    it, such as a criterion's points, need no rescaling before they are rounded to that scale)."""
     num, den = fraction(Decimal(value))
+    if scale % den == 0:
+        num, den = num * (scale // den), scale
     return Q(num, den, abs(num))
 
 
@@ -91,6 +95,10 @@ def _value(bound: int) -> int:
 
 
 def _mul(x: Array | int, y: Array | int, bound: int) -> Array | int:
+    if isinstance(y, int) and y == 1:
+        return x
+    if isinstance(x, int) and x == 1:
+        return y
     x, y = _wide(bound, x, y)
     return x * y
 
@@ -123,10 +131,13 @@ def multiply(p: Q, q: Q) -> Q:
 
 
 def divide(p: Q, q: Q) -> tuple[Q, Array | bool]:
-    """p / q, and where q is 0 (those rows hold 0 over 1: the caller decides what a division by zero means)."""
+    """p / q, and where q is 0 (those rows hold p over 1: the caller decides what a division by zero means)."""
     zero = q.num == 0
-    sign = np.where(np.asarray(q.num) < 0, -1, 1) if not isinstance(q.num, int) else (-1 if q.num < 0 else 1)
-    magnitude = q.num * sign
+    if isinstance(q.num, int):
+        sign: Array | int = -1 if q.num < 0 else 1
+    else:
+        sign = np.where(q.num < 0, -1, 1) if (q.num < 0).any() else 1
+    magnitude = q.num * sign if not (isinstance(sign, int) and sign == 1) else q.num
     bound = p.bound * q.den_bound
     den_bound = p.den_bound * q.bound
     num = _mul(_mul(p.num, q.den, bound), sign, bound)
@@ -136,7 +147,7 @@ def divide(p: Q, q: Q) -> tuple[Q, Array | bool]:
             return Q(np.zeros_like(p.num) if isinstance(p.num, np.ndarray) else 0, 1, 0, 1), True
         return Q(num, den, bound, den_bound), False
     den = np.where(zero, 1, den)
-    return Q(np.where(zero, 0, num), den, bound, max(den_bound, 1)), zero
+    return Q(num, den, bound, max(den_bound, 1)), zero
 
 
 def margin_ok(p: Q, digits: int) -> bool:
@@ -157,7 +168,15 @@ def round_column(p: Q, digits: int, mode: str) -> Q:
     scaled_bound = p.bound * step
     scaled = _mul(p.num, step, scaled_bound)
     den = p.den
-    scaled, den = _wide(scaled_bound, scaled, den)
+    scaled, den = _wide(scaled_bound * 2 + p.den_bound, scaled, den)
+    if mode != "half_even" and not (np.asarray(scaled) < 0).any():  # the usual case: nothing negative
+        if mode == "half_up":
+            result = (scaled * 2 + den) // (den * 2)
+        elif mode == "up":
+            result = (scaled + den - 1) // den
+        else:
+            result = scaled // den
+        return Q(np.asarray(result), step, _value(p.bound * step // max(1, _min_den(p)) + 1))
     quotient = scaled // den
     remainder = scaled - quotient * den
     if mode == "down":
@@ -171,9 +190,35 @@ def round_column(p: Q, digits: int, mode: str) -> Q:
             bump = np.where(np.asarray(scaled) >= 0, twice >= den_array, twice > den_array)
         else:  # half_even
             bump = (twice > den_array) | ((twice == den_array) & (np.asarray(quotient % 2) == 1))
-    result = quotient + (bump.astype(object) if np.asarray(quotient).dtype == object else bump.astype(np.int64))
+    result = quotient + (bump.astype(object) if np.asarray(quotient).dtype == object else bump)
     bound = _value(p.bound * step // max(1, _min_den(p)) + 1)
     return Q(np.asarray(result), step, bound)
+
+
+def round_ratio(a: Q, factor: Q, b: Q, digits: int, mode: str) -> tuple[Q, Array]:
+    """round(a × factor / b) for non-negative columns a, b and a constant factor, with the constants folded into
+    one multiplication each (the ratio and normalised rules, in every unit's hot path); and where b is 0."""
+    assert a.fixed and b.fixed and isinstance(factor.num, int) and isinstance(factor.den, int)
+    assert isinstance(a.den, int) and isinstance(b.den, int)
+    step = 10**digits
+    if not margin_ok(Q(0, 1, a.bound * abs(factor.num), b.bound * factor.den * a.den), digits):
+        raise Fallback("a quotient is too large to round exactly as the scalar engine's 28-digit Decimal does")
+    top = abs(factor.num) * step * b.den  # value = a.num * top / (b.num * bottom)
+    bottom = factor.den * a.den
+    zero = b.num == 0
+    b_num = np.where(zero, 1, b.num)
+    bound = a.bound * top * 2 + b.bound * bottom * 2
+    a_num, b_num = _wide(bound, a.num, b_num)
+    if mode == "half_up":
+        result = (_mul(a_num, 2 * top, bound) + _mul(b_num, bottom, bound)) // _mul(b_num, 2 * bottom, bound)
+    elif mode == "down":
+        result = _mul(a_num, top, bound) // _mul(b_num, bottom, bound)
+    elif mode == "up":
+        den = _mul(b_num, bottom, bound)
+        result = (_mul(a_num, top, bound) + den - 1) // den
+    else:
+        return round_column(divide(multiply(a, factor), b)[0], digits, mode), zero
+    return Q(np.asarray(result), step, _value(a.bound * top // max(1, bottom) + 1)), zero
 
 
 def _min_den(p: Q) -> int:
@@ -214,6 +259,11 @@ def _bound_of(x: Array | int) -> int:
 
 def where(mask: Array, p: Q, q: Q) -> Q:
     """p where mask holds, else q."""
+    if isinstance(mask, np.ndarray) and mask.ndim == 1 and len(mask):
+        if not mask.any():
+            return q
+        if mask.all():
+            return p
     if p.fixed and q.fixed:
         assert isinstance(p.den, int) and isinstance(q.den, int)
         common = math.lcm(p.den, q.den)
