@@ -244,3 +244,70 @@ def test_batch_and_scalar_agree_on_generated_rulesets_and_cohorts(case: tuple[Ge
         assert scalar == batch  # the same rows refused, with the same messages
         return
     assert mismatches(scalar, batch) == []
+
+
+# ---------------------------------------------------------------- data frames in and out
+def _sample_frame_rows() -> tuple[list[str], list[list[str]]]:
+    import csv
+
+    with open("examples/gialai/egov-2022-audit-xa.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.reader(handle))
+    return rows[0], rows[1:]
+
+
+@pytest.mark.parametrize("library", ["pandas", "polars", "pyarrow"])
+def test_a_frame_scores_like_the_same_csv(library: str) -> None:
+    header, rows = _sample_frame_rows()
+    columns = {name: [row[i] for row in rows] for i, name in enumerate(header)}
+    columns["year"] = [int(y) for y in columns["year"]]  # typed columns, as a frame usually has them
+    frame = {"pandas": lambda: __import__("pandas").DataFrame(columns),
+             "polars": lambda: __import__("polars").DataFrame(columns),
+             "pyarrow": lambda: __import__("pyarrow").table(columns)}[library]()
+    ruleset = cq.load("egov_2020")
+    from_csv = cq.score(ruleset, cq.load_assessments("examples/gialai/egov-2022-audit-xa.csv"), run_at="t")
+    for engine in ("scalar", "batch"):
+        from_frame = cq.score(ruleset, frame, run_at="t", engine=engine)
+        assert mismatches(from_csv, from_frame) == []
+
+
+def test_a_missing_cell_in_a_frame_is_missing_not_zero() -> None:
+    import pandas as pd
+
+    header, rows = _sample_frame_rows()
+    frame = pd.DataFrame([row for row in rows[:3]], columns=header)
+    frame["year"] = frame["year"].astype(int)
+    frame["tin_bai_thang"] = [float("nan"), 2.0, None]  # NaN and None: missing, and the ruleset has no default
+    frame.loc[1, "may_tinh.a"] = pd.NA
+    frame.loc[1, "may_tinh.b"] = pd.NA
+    with pytest.raises(DataError) as caught:
+        cq.score(cq.load("egov_2020"), frame, engine="batch")
+    text = str(caught.value)
+    assert text.count("has no value for 'tin_bai_thang'") == 2
+    assert "has no value for 'may_tinh'" in text
+    assert "<dataframe>:1:" in text and "<dataframe>:3:" in text  # rows 1 and 3 of the frame
+
+
+def test_a_bad_cell_in_a_frame_names_its_row_and_column() -> None:
+    import polars as pl
+
+    header, rows = _sample_frame_rows()
+    data = [list(row) for row in rows[:2]]
+    data[1][header.index("may_tinh.a")] = "40"  # a > b
+    frame = pl.DataFrame(data, schema=header, orient="row")
+    with pytest.raises(DataError) as caught:
+        cq.score(cq.load("egov_2020"), frame)
+    column = header.index("may_tinh.a") + 1
+    assert f"<dataframe>:2:{column}: error: unit '{rows[1][0]}', 'may_tinh': a = 40 is greater than b" in str(caught.value)
+
+
+def test_results_convert_to_arrow_and_pandas_exactly() -> None:
+    results = cq.score(cq.load("egov_2020"), cq.load_assessments("examples/gialai/egov-2022-audit.yaml"), engine="batch")
+    table = results.to_arrow()
+    assert table.num_rows == len(results)
+    frame = results.to_pandas()
+    first = results.units[0]
+    assert frame.loc[0, "total"] == first.total and isinstance(frame.loc[0, "total"], Decimal)
+    assert table.column("total").to_pylist()[0] == first.total
+    assert table.column("code").to_pylist() == [u.code for u in results]
+    ranks = table.column("rank_huyen").to_pylist()
+    assert ranks == [u.ranks["huyen"].rank if "huyen" in u.ranks else None for u in results]

@@ -3,6 +3,7 @@
 A facade for other systems: the stages below (``engine``, ``data``) hold the code; modules inside
 the package import those stages, not this module."""
 
+from cqdt_rules.data.frames import assessments_from_frame, score
 from cqdt_rules.data.readers import load_assessments
 from cqdt_rules.engine.loading import (
     CheckedRuleset,
@@ -15,11 +16,11 @@ from cqdt_rules.engine.loading import (
     ruleset_for_year,
     shipped_rulesets,
 )
-from cqdt_rules.engine.scoring import score
 
 __all__ = [
     "CheckedRuleset",
     "RulesetYears",
+    "assessments_from_frame",
     "declared_years",
     "load",
     "load_assessments",

@@ -123,6 +123,7 @@ class NodeScores:
 class CohortScores:
     """Everything the batch engine computed for one cohort, as columns."""
 
+    rows: int
     nodes: dict[str, NodeScores]
     total: Q
     outputs: dict[str, tuple[Q, Array]]  # value, rows without a value (not assessed)
@@ -184,7 +185,7 @@ class TierPlan:
             outputs[output.name] = (fp.broadcast(value, ctx.rows), missing)
         if ctx.failed.any():
             raise Fallback("a formula divides by zero for some unit: the scalar engine reports it")
-        scores = CohortScores(ctx.nodes, ctx.total, outputs, {}, {}, {})
+        scores = CohortScores(ctx.rows, ctx.nodes, ctx.total, outputs, {}, {}, {})
         for scale in self.tier.levels:
             scores.levels[scale.name], scores.unmet[scale.name] = self._classify(scale, scores)
         for ranking in self.tier.rankings:
@@ -230,7 +231,7 @@ class TierPlan:
         def criterion(ctx: _Context) -> NodeScores:
             not_assessed = _any_of([ctx.indicator(name).missing for name in names], ctx.rows)
             no_evidence = _any_of([ctx.indicator(name).lacks_evidence for name in evidenced], ctx.rows)
-            if rounds_itself:  # points rounded by the rule; the exact value only when results are written
+            if ratio_fn is not None:  # points rounded by the rule; the exact value only when results are written
                 points, outcome, exact = ratio_fn(ctx)
             else:
                 points, outcome = rule_fn(ctx)
@@ -268,7 +269,7 @@ class TierPlan:
 
     def _scale(self, node: m.Node) -> int:
         """The fixed-point scale a node's points are published at."""
-        return 10 ** self._rounding(node).digits
+        return int(10 ** self._rounding(node).digits)
 
     def _rule(self, rule: m.Rule, node: m.Node) -> ColumnFn:
         method = getattr(self, "_rule_" + type(rule).__name__)
@@ -587,7 +588,7 @@ class TierPlan:
         share = _share(points, node.max)
         if node.share_digits is not None and node.max != 0:
             share = fp.round_column(share, node.share_digits, "half_up")
-        return fp.broadcast(share, len(scores.total.num)), None, None
+        return fp.broadcast(share, scores.rows), None, None
 
     def _meets(self, ref: m.ValueRef, threshold: m.Threshold, scores: CohortScores) -> Array:
         value, missing, maximum = self._published(ref, scores)
@@ -599,11 +600,11 @@ class TierPlan:
         else:
             cut, _ = fp.divide(fp.const(threshold.value), HUNDRED_Q)
             met = fp.compare(value, cut, ">=")
-        met = np.broadcast_to(met, (len(scores.total.num),)).copy()
+        met = np.broadcast_to(met, (scores.rows,)).copy()
         return met if missing is None else met & ~missing
 
     def _classify(self, scale: m.LevelScale, scores: CohortScores) -> tuple[Array, list[tuple[Array, Array]]]:
-        rows = len(scores.total.num)
+        rows = scores.rows
         reached = np.full(rows, -1, dtype=np.int64)
         unmet = []
         for index, level in enumerate(scale.levels):
@@ -617,7 +618,7 @@ class TierPlan:
         return reached, unmet
 
     def _rank(self, ranking: m.Ranking, scores: CohortScores, columns: Columns) -> Array:
-        rows = len(scores.total.num)
+        rows = scores.rows
         parts: list[Array] = []
         for ref, direction in [(ranking.by, ranking.direction)] + [(t.ref, t.direction) for t in ranking.tiebreaks]:
             value, missing, _ = self._published(ref, scores)
@@ -881,7 +882,7 @@ def _unit_results(plan: TierPlan, members: list[Assessment], scores: CohortScore
 
 
 def _node_values(scores: NodeScores, group: bool) -> tuple[list[Decimal], list[Decimal], list[tuple[str, ...]]]:
-    rows = len(scores.points.num)
+    rows = len(np.asarray(scores.points.num))
     outcome = np.broadcast_to(np.asarray(scores.outcome), (rows,)).tolist()
     limit = np.broadcast_to(np.asarray(scores.limit), (rows,)).tolist()
     flags = [OUTCOME_FLAGS[o] + LIMIT_FLAGS[c] for o, c in zip(outcome, limit)]

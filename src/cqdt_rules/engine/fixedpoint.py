@@ -154,7 +154,7 @@ def margin_ok(p: Q, digits: int) -> bool:
     """Whether rounding p to ``digits`` exactly gives what Decimal gives after its own 28-digit quotient."""
     if p.fixed:
         return True  # fixed point up to 28 digits is exactly what Decimal holds
-    return p.bound * p.den_bound * 10**digits < SAFE_QUOTIENT
+    return bool(p.bound * p.den_bound * 10**digits < SAFE_QUOTIENT)
 
 
 def round_column(p: Q, digits: int, mode: str) -> Q:
@@ -206,9 +206,8 @@ def round_ratio(a: Q, factor: Q, b: Q, digits: int, mode: str) -> tuple[Q, Array
     top = abs(factor.num) * step * b.den  # value = a.num * top / (b.num * bottom)
     bottom = factor.den * a.den
     zero = b.num == 0
-    b_num = np.where(zero, 1, b.num)
     bound = a.bound * top * 2 + b.bound * bottom * 2
-    a_num, b_num = _wide(bound, a.num, b_num)
+    a_num, b_num = _wide(bound, a.num, np.where(zero, 1, b.num))
     if mode == "half_up":
         result = (_mul(a_num, 2 * top, bound) + _mul(b_num, bottom, bound)) // _mul(b_num, 2 * bottom, bound)
     elif mode == "down":

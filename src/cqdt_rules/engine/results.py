@@ -159,26 +159,51 @@ class Results:
         """One row per unit: identity, total, outputs, levels, ranks, then every node's points."""
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
+        header, rows = self._table()
+        writer.writerow(header)
+        writer.writerows(rows)  # None is written as an empty cell
+        return buffer.getvalue()
+
+    def to_arrow(self) -> Any:
+        """The rows of ``to_csv`` as a pyarrow Table: exact decimals (decimal128), ranks as integers, nulls for
+        what has no value. Needs pyarrow (``pip install 'cqdt-rules[frames]'``)."""
+        try:
+            import pyarrow as pa
+        except ImportError:
+            raise UsageError("results.to_arrow() needs pyarrow (pip install 'cqdt-rules[frames]')") from None
+        header, rows = self._table()
+        return pa.table({name: pa.array([row[i] for row in rows]) for i, name in enumerate(header)})
+
+    def to_pandas(self) -> Any:
+        """The rows of ``to_csv`` as a pandas DataFrame (points, totals and outputs stay exact ``Decimal``s)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise UsageError("results.to_pandas() needs pandas (pip install 'cqdt-rules[frames]')") from None
+        header, rows = self._table()
+        return pd.DataFrame.from_records(rows, columns=header)
+
+    def _table(self) -> tuple[list[str], list[list[Any]]]:
         tiers = sorted({u.tier.id for u in self.units}, key=[t.id for t in self.ruleset.tiers].index)
         outputs = _ordered_union(o.name for t in self.ruleset.tiers if t.id in tiers for o in t.outputs)
         scales = _ordered_union(s.name for t in self.ruleset.tiers if t.id in tiers for s in t.levels)
         rankings = _ordered_union(r.name for t in self.ruleset.tiers if t.id in tiers for r in t.rankings)
         node_ids = _ordered_union(n.id for t in self.ruleset.tiers if t.id in tiers for n in t.walk())
-        writer.writerow(["ruleset", "ruleset_version", "ruleset_status", "ruleset_hash", "run_at", "year", "source", "tier",
-                         "code", "name", "parent",
-                         "total", "max"] + outputs + [f"level_{s}" for s in scales]
-                        + [f"rank_{r}" for r in rankings] + [f"points_{n}" for n in node_ids])
+        header_row = (["ruleset", "ruleset_version", "ruleset_status", "ruleset_hash", "run_at", "year", "source", "tier",
+                       "code", "name", "parent", "total", "max"] + outputs + [f"level_{s}" for s in scales]
+                      + [f"rank_{r}" for r in rankings] + [f"points_{n}" for n in node_ids])
         header = self.ruleset.header
+        rows = []
         for u in self.units:
             a = u.assessment
             row: list[Any] = [header.id, header.version or "", header.status or "", self.ruleset.content_hash, self.run_at,
                               a.year, a.source, u.tier.id, a.code, a.name, a.parent or "", u.total, u.max]
-            row += [_plain(u.outputs.get(o)) for o in outputs]
-            row += [u.levels[s].label if s in u.levels else "" for s in scales]
-            row += [u.ranks[r].rank if r in u.ranks else "" for r in rankings]
-            row += [u.nodes[n].points if n in u.nodes else "" for n in node_ids]
-            writer.writerow(row)
-        return buffer.getvalue()
+            row += [_plain(u.outputs.get(o)) if isinstance(u.outputs.get(o), bool) else u.outputs.get(o) for o in outputs]
+            row += [u.levels[s].label if s in u.levels else None for s in scales]
+            row += [u.ranks[r].rank if r in u.ranks else None for r in rankings]
+            row += [u.nodes[n].points if n in u.nodes else None for n in node_ids]
+            rows.append(row)
+        return header_row, rows
 
 
 def _ordered_union(items: Any) -> list[str]:

@@ -29,13 +29,14 @@ def score(ruleset: m.Ruleset | CheckedRuleset, assessments: Iterable[Assessment]
     ``engine``: "scalar" (unit by unit), "batch" (whole cohorts over numpy columns, exactly the same results;
     needs the ``batch`` extra) or "auto" (batch for large inputs when numpy is installed)."""
     if engine not in ENGINES:
-        raise UsageError(f"unknown engine '{engine}'", hint="use 'scalar', 'batch' or 'auto'")
+        raise UsageError(f"unknown engine '{engine}': use 'scalar', 'batch' or 'auto'")
     compiled = ruleset.compiled if isinstance(ruleset, CheckedRuleset) else _compiled(ruleset)
     if engine == "auto":
         assessments = list(assessments)
         engine = "batch" if len(assessments) >= AUTO_BATCH_UNITS and _numpy_available() else "scalar"
     if engine == "batch":
-        return _batch_module().evaluate_batch(compiled, assessments, run_at, any_year)
+        results: Results = _batch_module().evaluate_batch(compiled, assessments, run_at, any_year)
+        return results
     return evaluate(compiled, assessments, run_at, any_year)
 
 
@@ -45,7 +46,7 @@ def _numpy_available() -> bool:
 
 def _batch_module() -> ModuleType:
     if not _numpy_available():
-        raise UsageError("the batch engine needs numpy", hint="pip install 'cqdt-rules[batch]'")
+        raise UsageError("the batch engine needs numpy (pip install 'cqdt-rules[batch]')")
     return importlib.import_module("cqdt_rules.engine.batch")
 
 
