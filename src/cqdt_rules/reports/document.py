@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -400,9 +400,10 @@ class Report:
 
 # ---------------------------------------------------------------- building the model
 def build_report(current: Results, previous: Results | None = None, *, source: str = "audit", lang: str = "vi",
-                 note: str | None = None, title: str | None = None, year: int | None = None) -> Report:
+                 note: str | None = None, title: str | None = None, year: int | None = None,
+                 extra: Sequence[Section] = ()) -> Report:
     """One model of the whole report, every comparison taken from ``compare``; ``year`` picks one year
-    of multi-year data (see ``select_years``)."""
+    of multi-year data (see ``select_years``); ``extra``: optional sections after section V (e.g. robustness)."""
     if lang not in LANGS:
         raise UsageError(f"unknown language '{lang}': use one of {', '.join(LANGS)}")
     current, previous, year, previous_year = select_years(current, previous, source, year)
@@ -429,7 +430,7 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
         legal_source=header.legal_source,
         previous_ruleset_id=previous.ruleset.id if previous is not None else None,
         same_ruleset=same_ruleset, note=note, synthetic=synthetic, run_at=current.run_at, tiers=tiers,
-        front=front, back=(advice,),
+        front=front, back=(advice, *extra),
     )
 
 
