@@ -46,7 +46,7 @@ from cqdt_rules.tables import render_table
 
 FACTOR_STEP = 10_000  # a factor is k / 10,000
 CUT_STEP = 100  # a cut-off moves by j / 100 points
-CHUNK_ELEMENTS = 4_000_000  # runs × units held at once: bounds memory for large cohorts
+CHUNK_ELEMENTS = 1_000_000  # runs × units held at once: bounds memory for large cohorts
 Array = Any
 
 
@@ -170,6 +170,8 @@ class _Criterion:
         self.index: Array | None = None
         if clamped.fixed:  # a few distinct values (yes, category, bands): a table per run, then a lookup
             self.values, self.index = np.unique(self.num, return_inverse=True)
+        den = np.broadcast_to(np.asarray(self.den), (rows,))
+        self.folded = (self.num * 2 * 10**self.digits, den * FACTOR_STEP, den * 2 * FACTOR_STEP)
         bound = clamped.bound * 2 * FACTOR_STEP * 2 * 10**self.digits + int(np.max(self.den)) * FACTOR_STEP * 2
         if bound > fp.INT64_MAX:
             raise UsageError(f"{node.id}: values too large for the sensitivity analysis")
@@ -290,15 +292,18 @@ class CohortModel:
             k = block[:, i]
             lift = self.scale // 10**c.digits
             maximum = _scaled(c.node.max, self.scale) * k // FACTOR_STEP  # exact: the scale has 4 spare digits
-            ceiling = _round_scaled(maximum, lift, c.mode)
-            ceiling = np.where(ceiling <= maximum, ceiling, maximum)
             if c.values is not None:
                 table = _round_ratio(c.values[None, :] * k[:, None], c.den * FACTOR_STEP, c.digits, c.mode) * lift
                 value = table[:, c.index]
+            elif c.mode == "half_up":  # the usual case, constants folded: (2·num·k·10^d + den·10^4) // (2·den·10^4)
+                twice, half, whole = c.folded
+                value = (twice[None, :] * k[:, None] + half[None, :]) // whole[None, :] * lift
             else:
                 value = _round_ratio(c.num[None, :] * k[:, None], np.asarray(c.den)[None, :] * FACTOR_STEP,
                                      c.digits, c.mode) * lift
-            points[c.node.id] = np.where(value > maximum[:, None], ceiling[:, None], value)
+            # points above the perturbed maximum take the ceiling: the rounded maximum when that is not above
+            # it (and then no point value can exceed it), else the maximum itself; so a minimum says it all
+            points[c.node.id] = np.minimum(value, maximum[:, None])
             maxima[c.node.id] = maximum
         zero_rows = np.zeros((len(block), self.rows), dtype=np.int64)
         for node in _children_first(self.tier.nodes):
@@ -475,7 +480,7 @@ def run(checked: CheckedRuleset, units: Iterable[Assessment], *, runs: int = 100
         raise UsageError("runs must be at least 1")
     vary = vary or Vary()
     rng = np.random.default_rng(seed)
-    found = [_tier_result(model, key, runs, rng, indices)
+    found = [analyse_cohort(model, key, runs, rng, indices)
              for key, model in cohort_models(checked, units, vary, tiers, any_year)]
     return Sensitivity(checked.ruleset.id, runs, seed, vary, tuple(found))
 
@@ -496,16 +501,14 @@ def cohort_models(checked: CheckedRuleset, units: Iterable[Assessment], vary: Va
     return found
 
 
-def _tier_result(model: CohortModel, key: tuple[str, int, str], runs: int, rng: np.random.Generator,
+def analyse_cohort(model: CohortModel, key: tuple[str, int, str], runs: int, rng: np.random.Generator,
                  indices: int) -> TierSensitivity:
     tier, scores, members = model.tier, model.scores, model.members
     scale = model.scale_levels[0] if model.scale_levels else None
     levels, ranks = model.evaluate(model.sample(rng, runs))
     base_levels, base_ranks = model.evaluate(model.published_parameters())
     published_rank = base_ranks[0] if base_ranks is not None else np.ones(model.rows, dtype=np.int32)
-    stability = []
-    for row, assessment in enumerate(members):
-        stability.append(_unit(assessment, row, scale, levels, ranks, published_rank, scores))
+    stability = _stability(members, scale, levels, ranks, published_rank, scores)
     shift = float(np.abs(ranks - published_rank[None, :]).mean()) if ranks is not None else 0.0
     found = _indices(model, rng, indices, published_rank) if indices and ranks is not None else ()
     return TierSensitivity(tier.id, tier.title, key[1], key[2], scale.name if scale else None,
@@ -513,30 +516,38 @@ def _tier_result(model: CohortModel, key: tuple[str, int, str], runs: int, rng: 
                            tuple(model.notes))
 
 
-def _unit(assessment: Assessment, row: int, scale: m.LevelScale | None, levels: dict[str, Array],
-          ranks: Array | None, published_rank: Array, scores: CohortScores) -> UnitStability:
-    level_label, keeps = "", 1.0
-    shares: tuple[tuple[str, float], ...] = ()
+def _stability(members: list[Assessment], scale: m.LevelScale | None, levels: dict[str, Array],
+               ranks: Array | None, published_rank: Array, scores: CohortScores) -> list[UnitStability]:
+    """Each unit's figures over the runs, computed column-wise a block of units at a time (bounded memory)."""
+    rows = len(members)
+    labels = ([lv.label for lv in scale.levels] + [scale.below]) if scale is not None else []
+    shares = np.zeros((len(labels), rows))  # level index (below last) × unit
     if scale is not None:
-        reached = levels[scale.name][:, row]
-        published = int(scores.levels[scale.name][row])
-        labels = [lv.label for lv in scale.levels] + [scale.below]
-        counts = np.bincount(reached.astype(np.int64) + 1, minlength=len(labels) + 1)  # index 0: below
-        ordered = list(range(1, len(labels))) + [0]
-        shares = tuple((labels[i - 1] if i else scale.below, float(counts[i] / len(reached)))
-                       for i in ordered if counts[i])
-        level_label = labels[published] if published >= 0 else scale.below
-        keeps = float(counts[published + 1] / len(reached))
-    rank = int(published_rank[row])
-    if ranks is None:
-        median, low, high, shift = float(rank), rank, rank, 0.0
-    else:
-        column = ranks[:, row]
-        median = float(np.median(column))
-        low, high = (int(v) for v in np.percentile(column, [5, 95], method="nearest"))
-        shift = float(np.abs(column - rank).mean())
-    return UnitStability(assessment.code, assessment.name, assessment.parent, level_label, keeps, shares, rank,
-                         median, low, high, shift)
+        reached = levels[scale.name]
+        for index in range(len(labels)):
+            shares[index] = (reached == (index if index < len(labels) - 1 else -1)).mean(axis=0)
+    median = published_rank.astype(float)
+    low, high, shift = published_rank.copy(), published_rank.copy(), np.zeros(rows)
+    block = max(1, 2_000_000 // max(1, len(ranks) if ranks is not None else 1))
+    for start in range(0, rows if ranks is not None else 0, block):
+        assert ranks is not None
+        part = ranks[:, start:start + block]
+        median[start:start + block] = np.median(part, axis=0)
+        low[start:start + block], high[start:start + block] = np.percentile(part, [5, 95], axis=0, method="nearest")
+        shift[start:start + block] = np.abs(part - published_rank[None, start:start + block]).mean(axis=0)
+    found = []
+    for row, assessment in enumerate(members):
+        level_label, keeps = "", 1.0
+        distribution: tuple[tuple[str, float], ...] = ()
+        if scale is not None:
+            published = int(scores.levels[scale.name][row])
+            own = published if published >= 0 else len(labels) - 1
+            distribution = tuple((labels[i], float(shares[i, row])) for i in range(len(labels)) if shares[i, row])
+            level_label, keeps = labels[own], float(shares[own, row])
+        found.append(UnitStability(assessment.code, assessment.name, assessment.parent, level_label, keeps,
+                                   distribution, int(published_rank[row]), float(median[row]), int(low[row]),
+                                   int(high[row]), float(shift[row])))
+    return found
 
 
 def _indices(model: CohortModel, rng: np.random.Generator, base: int, published_rank: Array,
