@@ -225,7 +225,7 @@ class CohortModel:
             return int(10 ** found[1].digits)
         return int(self.scale)
 
-    def _supported(self, ref: m.ValueRef) -> bool:
+    def _supported(self, ref: m.ValueRef | m.Expr) -> bool:
         if isinstance(ref, m.OutputRef):
             return _total_output(self.tier, ref.name) is not None
         return isinstance(ref, (m.TotalRef, m.PointsRef))
@@ -336,7 +336,7 @@ class CohortModel:
             return np.minimum(total, _scaled(self.tier.max, self.scale))
         return np.minimum(_round_scaled(summed, lift, mode), maxima["__total__"][:, None])
 
-    def _value(self, ref: m.ValueRef, points: dict[str, Array], maxima: dict[str, Array],
+    def _value(self, ref: m.ValueRef | m.Expr, points: dict[str, Array], maxima: dict[str, Array],
                total: Array) -> tuple[Array, Array]:
         """A reference's perturbed value and the maximum its percentages are taken of (runs)."""
         if isinstance(ref, m.TotalRef):

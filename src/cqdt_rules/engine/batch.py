@@ -164,6 +164,10 @@ class TierPlan:
         if self.total_rounding is None:
             raise Fallback(f"tier '{self.tier.id}' declares no rounding of its total")
         self.outputs = [(o, self._expr(o.expr, None, o.rounding is not None)) for o in self.tier.outputs]
+        for ranking in self.tier.rankings:
+            for ref in (ranking.by, *(t.ref for t in ranking.tiebreaks)):
+                if not isinstance(ref, (m.TotalRef, m.PointsRef, m.ShareRef, m.OutputRef)):
+                    raise Fallback(f"ranking '{ranking.name}' is by an expression: ranked by the scalar engine")
 
     # ------------------------------------------------------------ running
     def run(self, columns: Columns) -> CohortScores:
@@ -424,7 +428,9 @@ class TierPlan:
         return self._x(expr, node)
 
     def _x(self, expr: m.Expr, node: m.Node | None) -> ExprFn:
-        method = getattr(self, "_x_" + type(expr).__name__)
+        method = getattr(self, "_x_" + type(expr).__name__, None)
+        if method is None:  # e.g. an output read by another output
+            raise Fallback(f"{type(expr).__name__} in a formula is computed by the scalar engine")
         return method(expr, node)  # type: ignore[no-any-return]
 
     def _x_Number(self, expr: m.Number, node: m.Node | None) -> ExprFn:
@@ -564,6 +570,8 @@ class TierPlan:
                 return value, missing
 
             return extreme
+        if expr.function != "round":  # sum, mean, minmax, zscore, rank, ...: the scalar engine's
+            raise Fallback(f"the function {expr.function}() is computed by the scalar engine")
         assert isinstance(expr.args[1], m.Number)
         digits = int(expr.args[1].value)
 
@@ -574,13 +582,14 @@ class TierPlan:
         return rounded
 
     # ------------------------------------------------------------ levels and ranks
-    def _published(self, ref: m.ValueRef, scores: CohortScores) -> tuple[Q, Array | None, Decimal | None]:
+    def _published(self, ref: m.ValueRef | m.Expr, scores: CohortScores) -> tuple[Q, Array | None, Decimal | None]:
         """A reference's published value, the rows without one, and its maximum if it has one."""
         if isinstance(ref, m.TotalRef):
             return scores.total, None, self.tier.max
         if isinstance(ref, m.OutputRef):
             value, missing = scores.outputs[ref.name]
             return value, missing, None
+        assert isinstance(ref, (m.PointsRef, m.ShareRef))  # a plan refuses rankings by other expressions
         node = self.tier.node(ref.node_id)
         points = scores.nodes[ref.node_id].points
         if isinstance(ref, m.PointsRef):

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from cqdt_rules.errors import Diagnostic, Span, did_you_mean
+from cqdt_rules.language.value_range import value_range
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import coerce_value
 
@@ -92,8 +93,9 @@ def _check_header(ruleset: m.Ruleset) -> Iterator[Diagnostic]:
 
 
 def _needs_zero_rule(rule: m.Rule, kinds: dict[str, str]) -> bool:
+    """Only a pair has a b that can be 0 (a ratio on another kind is refused on its own, once)."""
     if isinstance(rule, m.RatioRule):
-        return rule.on_zero is None
+        return rule.on_zero is None and kinds.get(rule.indicator) == "pair"
     return isinstance(rule, m.BandsRule) and kinds.get(rule.indicator) == "pair"
 
 
@@ -126,14 +128,17 @@ class _TierChecker:
         for node in self.tier.walk():
             self._check_node(node, read)
         for output in self.tier.outputs:
-            self._check_expr(output.expr, None, read, allow_indicators=True)
+            self._check_expr(output.expr, None, read, allow_indicators=True, rounded=output.rounding is not None)
         for ind in self.indicators.values():
             if ind.name not in read:
                 self.warn(ind.span, f"indicator '{ind.name}' is declared but no rule reads it",
                           hint="use it in a rule or an output, or remove it")
         self._check_levels()
-        self._check_rankings()
+        self._check_total_rounding()
+        self._check_rankings(read)
+        self._check_headline()
         self._check_cycles()
+        self._check_output_cycles()
         return self.found
 
     # ------------------------------------------------------------ names and sums
@@ -150,6 +155,10 @@ class _TierChecker:
                                hint=f"first declared at {self.indicators[ind.name].span}; declare it once and read it from any criterion")
                 else:
                     self.indicators[ind.name] = ind
+        for output in self.tier.outputs:
+            if output.name in self.indicators:
+                self.error(output.span, f"output '{output.name}' has the name of an input of tier '{self.tier.id}'",
+                           hint="a name in a formula must mean one thing: rename the output or the input")
         for kind, items in (("levels", self.tier.levels), ("ranking", self.tier.rankings), ("output", self.tier.outputs)):
             names: set[str] = set()
             for item in items:
@@ -292,9 +301,16 @@ class _TierChecker:
                 self.error(rule.span, f"values of '{ind.name}' {gap} fall in no band",
                            hint="add 'else -> 0' (or the points those values get)")
 
-    def _check_expr(self, expr: m.Expr, node: m.Node | None, read: set[str], allow_indicators: bool) -> None:
+    def _check_expr(self, expr: m.Expr, node: m.Node | None, read: set[str], allow_indicators: bool,
+                    rounded: bool = False) -> None:
+        """``rounded``: the whole expression is published with a rounding (an output's ``round``)."""
         for sub in m.walk_expr(expr):
             if isinstance(sub, m.IndicatorRef):
+                if self.tier.reads_output(sub):
+                    if node is not None:
+                        self.error(sub.span, f"criterion {node.id} cannot read output '{sub.name}'",
+                                   hint="outputs are computed from the criteria; read the inputs or points(ID) instead")
+                    continue
                 ind = self._indicator(sub.name, sub.span)
                 read.add(sub.name)
                 if ind is not None and sub.part is not None and ind.kind != "pair":
@@ -304,10 +320,35 @@ class _TierChecker:
                                hint=f"score it with 'category {sub.name} {{ ... }}' in its own criterion and use points(ID)")
             elif isinstance(sub, (m.PointsRef, m.ShareRef)):
                 self._node_ref(sub.node_id, sub.span)
+            elif isinstance(sub, m.OutputRef):
+                self._value_ref(sub)
             elif isinstance(sub, m.FullRef) and node is None:
                 self.error(sub.span, "'full' means the criterion's maximum and is only allowed in a criterion's formula")
             elif isinstance(sub, m.TotalRef) and node is not None:
                 self.error(sub.span, "a criterion cannot read the total it is part of")
+            elif isinstance(sub, m.Call):
+                self._check_call(sub)
+        self._check_roots(expr, rounded)
+
+    def _check_call(self, call: m.Call) -> None:
+        wanted = {"minmax": 1, "zscore": 1, "rank": 1, "to_target": 2}.get(call.function)
+        if wanted is not None and len(call.args) != wanted:
+            self.error(call.span, f"{call.function} takes {wanted} value{'s' if wanted > 1 else ''}, "
+                                  f"not {len(call.args)}", hint=_FUNCTION_HINTS[call.function])
+
+    def _check_roots(self, expr: m.Expr, rounded: bool) -> None:
+        """A root (geometric_mean, zscore) is only computed where a rounding says its precision."""
+        allowed: set[int] = set()
+        if rounded and isinstance(expr, m.Call):
+            allowed.add(id(expr))
+        for sub in m.walk_expr(expr):
+            if isinstance(sub, m.Call) and sub.function == "round" and isinstance(sub.args[0], m.Call):
+                allowed.add(id(sub.args[0]))
+        for sub in m.walk_expr(expr):
+            if isinstance(sub, m.Call) and sub.function in m.ROOT_FUNCTIONS and id(sub) not in allowed:
+                self.error(sub.span, f"{sub.function} needs a root, which has no exact value: say to how many "
+                                     "decimals it is computed",
+                           hint=f"write round({sub.function}(...), 4) (or give the output 'round 4')")
 
     def _node_ref(self, node_id: str, span: Span) -> m.Node | None:
         node = self.nodes.get(node_id)
@@ -332,7 +373,11 @@ class _TierChecker:
             for level in scale.levels:
                 if level.threshold.percent and level.threshold.value > 100:
                     self.error(level.span, f"cut-off {level.threshold.value}% of level '{level.label}' is above 100%")
-                if previous is not None and not _threshold_value(level.threshold) < _threshold_value(previous.threshold):
+                if previous is not None and level.threshold.value == previous.threshold.value:
+                    self.error(level.span, f"levels '{previous.label}' and '{level.label}' overlap: both have the "
+                                           f"cut-off {_threshold_text(level.threshold)}, so '{level.label}' can never be given",
+                               hint="give each level its own cut-off, from the highest down")
+                elif previous is not None and not _threshold_value(level.threshold) < _threshold_value(previous.threshold):
                     self.error(level.span, f"cut-offs out of order: '{level.label}' must be below '{previous.label}'",
                                hint="list levels from the highest cut-off down")
                 if previous is not None and level.threshold.percent != previous.threshold.percent:
@@ -340,12 +385,106 @@ class _TierChecker:
                 for requirement in level.requires:
                     self._value_ref(requirement.ref)
                 previous = level
+            self._check_reach(scale)
 
-    def _check_rankings(self) -> None:
+    def _check_reach(self, scale: m.LevelScale) -> None:
+        """Warn on a cut-off the value can never reach, and on a level no published value falls in."""
+        if not self._known_ref(scale.on):
+            return
+        low, high = value_range(self.tier, scale.on)
+        step = self._published_step(scale.on)
+        upper: Decimal | None = None  # the cut-off of the level above
+        for level in scale.levels:
+            cutoff = self._absolute_cutoff(scale.on, level.threshold)
+            name = _ref_name(scale.on)
+            if cutoff > high:
+                self.warn(level.span, f"level '{level.label}' can never be reached: {name} lies in "
+                                      f"{_number(low)}..{_number(high)} and the cut-off is {_threshold_text(level.threshold)}",
+                          hint="check the cut-off (a share is written 0.9 or 90%, not 90)")
+            elif upper is not None and step is not None and cutoff < upper and not _multiple_between(step, max(cutoff, low), upper):
+                self.warn(level.span, f"no published value of {name} ({_digits_text(step)}) falls in level "
+                                      f"'{level.label}': its cut-offs {_number(cutoff)} and {_number(upper)} are closer "
+                                      "than the published precision",
+                          hint="cut-offs should be values the published figure can take")
+            upper = cutoff
+
+    def _known_ref(self, ref: m.ValueRef) -> bool:
+        if isinstance(ref, (m.PointsRef, m.ShareRef)):
+            return ref.node_id in self.nodes
+        if isinstance(ref, m.OutputRef):
+            return self.tier.output(ref.name) is not None
+        return True
+
+    def _absolute_cutoff(self, ref: m.ValueRef, threshold: m.Threshold) -> Decimal:
+        """A cut-off as a value of ``ref``: a percentage of the maximum for total and points, else a fraction."""
+        if not threshold.percent:
+            return threshold.value
+        if isinstance(ref, m.TotalRef):
+            return threshold.value * self.tier.max / 100
+        if isinstance(ref, m.PointsRef):
+            return threshold.value * self.nodes[ref.node_id].max / 100
+        return threshold.value / 100
+
+    def _published_step(self, ref: m.ValueRef) -> Decimal | None:
+        """The smallest difference between two published values of ``ref`` (None: exact, any value)."""
+        header = self.ruleset.header
+        rounding: m.Rounding | None
+        if isinstance(ref, m.TotalRef):
+            rounding = self.tier.total_rounding or header.rounding
+        elif isinstance(ref, m.PointsRef):
+            rounding = self.nodes[ref.node_id].rounding or header.rounding
+        elif isinstance(ref, m.ShareRef):
+            digits = self.nodes[ref.node_id].share_digits
+            rounding = m.Rounding(digits) if digits is not None else None
+        else:
+            output = self.tier.output(ref.name)
+            rounding = output.rounding if output is not None else None
+        return None if rounding is None else Decimal(1).scaleb(-rounding.digits)
+
+    def _check_total_rounding(self) -> None:
+        """The header's rounding also rounds each tier's total: warn when that is coarser than the criteria it
+        adds up, and an output, level or ranking reads the total (PDTI: 702.445 → 702.45, index 0.7025)."""
+        header = self.ruleset.header
+        if self.tier.total_rounding is not None or header.rounding is None:
+            return
+        finest = max((n.rounding.digits for n in self.tier.walk() if n.rounding is not None), default=None)
+        if finest is None or finest <= header.rounding.digits:
+            return
+        readers = [o.name for o in self.tier.outputs if any(isinstance(x, m.TotalRef) for x in m.walk_expr(o.expr))]
+        if not readers:
+            return
+        self.warn(self.tier.span, f"tier '{self.tier.id}': the header's 'rounding {header.rounding.digits}' rounds the "
+                                  f"total to {header.rounding.digits} decimals, but its criteria have {finest}, and "
+                                  f"output '{readers[0]}' reads the rounded total",
+                  hint=f"add 'total round {finest}' to the tier if the total is published with {finest} decimals")
+
+    def _check_rankings(self, read: set[str]) -> None:
         for ranking in self.tier.rankings:
-            self._value_ref(ranking.by)
-            for tiebreak in ranking.tiebreaks:
-                self._value_ref(tiebreak.ref)
+            for written in (ranking.by, *(t.ref for t in ranking.tiebreaks)):
+                ref = self.tier.ranked_value(written)
+                if isinstance(ref, m.IndicatorRef) and ref.name not in self.indicators:
+                    self._value_ref(m.OutputRef(ref.name, span=ref.span))  # 'by dti': an output, or a typo
+                elif isinstance(ref, (m.TotalRef, m.PointsRef, m.ShareRef, m.OutputRef)):
+                    self._value_ref(ref)
+                else:
+                    self._check_expr(ref, None, read, allow_indicators=True)
+
+    def _check_headline(self) -> None:
+        if self.tier.headline is not None:
+            span = self.tier.span
+            self._value_ref(m.OutputRef(self.tier.headline, span=span))
+
+    def _check_output_cycles(self) -> None:
+        """An output may read other outputs, but not (through them) itself."""
+        reads = {o.name: [r.name for r in m.walk_expr(o.expr)
+                          if isinstance(r, m.IndicatorRef) and self.tier.reads_output(r)] for o in self.tier.outputs}
+        reported: set[frozenset[str]] = set()
+        for output in self.tier.outputs:
+            cycle = _find_cycle(output.name, reads)
+            if cycle is not None and frozenset(cycle) not in reported:
+                reported.add(frozenset(cycle))
+                self.error(output.span, "outputs read each other in a cycle: " + " → ".join(cycle),
+                           hint="an output can read outputs declared from other values, not (through them) itself")
 
     def _check_cycles(self) -> None:
         graph: dict[str, list[str]] = {}
@@ -371,6 +510,54 @@ class _TierChecker:
         for node_id in graph:
             if state.get(node_id) is None:
                 visit(node_id, [node_id])
+
+
+_FUNCTION_HINTS = {
+    "minmax": "minmax(x): (x - lowest x of the cohort) / (highest - lowest)",
+    "zscore": "zscore(x): (x - mean of the cohort) / its standard deviation, e.g. round(zscore(x), 4)",
+    "rank": "rank(x): 1 + the number of units of the cohort with a higher x",
+    "to_target": "to_target(x, TARGET): x / TARGET",
+}
+
+
+def _find_cycle(start: str, reads: dict[str, list[str]]) -> list[str] | None:
+    """A path start → ... → start through ``reads``, or None."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        name, path = stack.pop()
+        for target in reads.get(name, []):
+            if target == start:
+                return path + [start]
+            if target not in seen:
+                seen.add(target)
+                stack.append((target, path + [target]))
+    return None
+
+
+def _ref_name(ref: m.ValueRef) -> str:
+    if isinstance(ref, m.TotalRef):
+        return "the total"
+    if isinstance(ref, m.PointsRef):
+        return f"points({ref.node_id})"
+    if isinstance(ref, m.ShareRef):
+        return f"share({ref.node_id})"
+    return f"'{ref.name}'"
+
+
+def _number(value: Decimal) -> str:
+    return "∞" if value.is_infinite() and value > 0 else "-∞" if value.is_infinite() else format(value.normalize(), "f")
+
+
+def _digits_text(step: Decimal) -> str:
+    digits = -step.as_tuple().exponent  # type: ignore[operator]
+    return f"{digits} decimal{'s' if digits != 1 else ''}"
+
+
+def _multiple_between(step: Decimal, low: Decimal, high: Decimal) -> bool:
+    """Whether some multiple of ``step`` lies in [low, high)."""
+    first = (low / step).to_integral_value(rounding="ROUND_CEILING") * step
+    return first < high
 
 
 def _threshold_text(threshold: m.Threshold) -> str:

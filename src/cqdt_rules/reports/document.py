@@ -23,8 +23,10 @@ from cqdt_rules.analysis.compare import (
     TierComparison,
     UnitChange,
     compare,
-    select_years,
+    LATEST,
+    select,
 )
+from cqdt_rules.analysis.history import History
 from cqdt_rules.analysis.movements import attribute, movement_sentences
 from cqdt_rules.analysis.summary import (
     district_names,
@@ -33,11 +35,12 @@ from cqdt_rules.analysis.summary import (
     top_and_bottom,
 )
 from cqdt_rules.analysis.values import format_value
-from cqdt_rules.engine.results import Results
+from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import UsageError
 from cqdt_rules.formatting import format_number
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.reports.sections import Section, organisation, shortcomings, state
+from cqdt_rules.reports.appendix import Appendix, build_appendix
+from cqdt_rules.reports.sections import Section, history_section, organisation, shortcomings, state
 
 LANGS = ("vi", "en")
 MOVERS = 5  # units named among those that rose and fell most
@@ -66,6 +69,8 @@ TEXT: dict[str, dict[str, str]] = {
         "source": "Nguồn số liệu",
         "source_audit": "kết quả thẩm định của Đoàn kiểm tra",
         "source_self": "kết quả tự đánh giá của đơn vị",
+        "source_district": "kết quả thẩm tra của cấp huyện",
+        "source_latest": "giai đoạn mới nhất mà mọi đơn vị của khối đều có (xem mục I)",
         "previous_ruleset": "Năm {year} chấm theo bộ tiêu chí khác ({ruleset}): chỉ so sánh thứ hạng, không so sánh mức độ và điểm từng tiêu chí.",
         "no_previous": "Không có số liệu năm trước: báo cáo không so sánh.",
         "level": "Mức độ",
@@ -134,6 +139,8 @@ TEXT: dict[str, dict[str, str]] = {
         "source": "Data",
         "source_audit": "values verified by the audit team",
         "source_self": "self-assessed values",
+        "source_district": "values verified by the district",
+        "source_latest": "per tier, the latest stage every unit of it has (see section I)",
         "previous_ruleset": "{year} was scored with another ruleset ({ruleset}): ranks are compared, levels and criteria are not.",
         "no_previous": "No previous year's data: nothing is compared.",
         "level": "Level",
@@ -243,7 +250,7 @@ class RankRow:
     anchor: str
     rank: int
     of: int
-    total: Decimal
+    total: Decimal | None  # the headline output in an index tier (None when it has no value)
     outputs: tuple[Decimal | None, ...]
     level: str
     previous_rank: int | None
@@ -286,6 +293,14 @@ class UnitPage:
     previous: str | None  # one line on last year's result
     note: str | None
     criteria: tuple[Criterion, ...]
+    headline: tuple[str, Decimal | None] | None = None  # an index tier: the headline output's label and value
+
+    def summary(self, report: Report, digits: int | None) -> str:
+        """The unit's headline figure (the total, or an index tier's headline output) and its level."""
+        if self.headline is not None:
+            label, value = self.headline
+            return f"{label} {report.num(value, digits)}; {self.level}"
+        return report.t("unit_summary", total=report.num(self.total, digits), max=report.num(self.max), level=self.level)
 
 
 @attrs.frozen
@@ -310,8 +325,10 @@ class TierReport:
     fallers: tuple[Mover, ...]
     moves: tuple[tuple[str, int], ...]  # every unit's rank change, for the chart: name, change
     units: tuple[UnitPage, ...]
-    digits: int | None  # decimals of the published total
+    digits: int | None  # decimals of the published total (of the headline output in an index tier)
     attribution: tuple[str, ...] = ()  # the criterion groups behind the moves, each mover's gains and losses
+    total_label: str | None = None
+    """An index tier (``headline OUTPUT``): the ranking tables' total column shows that output, under its label."""
 
     @property
     def compared_levels(self) -> bool:
@@ -340,6 +357,7 @@ class Report:
     tiers: tuple[TierReport, ...]
     front: tuple[Section, ...] = ()  # sections I to III, before section IV
     back: tuple[Section, ...] = ()  # section V and what follows it, before the rankings
+    appendix: Appendix | None = None  # the criteria as the official table; explanations link to its rows
 
     def t(self, key: str, **values: Any) -> str:
         text = TEXT[self.lang][key]
@@ -399,15 +417,18 @@ class Report:
 
 
 # ---------------------------------------------------------------- building the model
-def build_report(current: Results, previous: Results | None = None, *, source: str = "audit", lang: str = "vi",
+def build_report(current: Results, previous: Results | None = None, *, source: str = LATEST, lang: str = "vi",
                  note: str | None = None, title: str | None = None, year: int | None = None,
-                 extra: Sequence[Section] = ()) -> Report:
+                 history: History | None = None, extra: Sequence[Section] = ()) -> Report:
     """One model of the whole report, every comparison taken from ``compare``; ``year`` picks one year
-    of multi-year data (see ``select_years``); ``extra``: optional sections after section V (e.g. robustness)."""
+    of multi-year data (see ``select_years``); ``source`` is a stage, or ``LATEST``: per tier the latest
+    stage every unit of it has (see ``compare.select``), which section I states; ``extra``: optional sections
+    after the others of the back matter (e.g. the robustness of levels and ranks)."""
     if lang not in LANGS:
         raise UsageError(f"unknown language '{lang}': use one of {', '.join(LANGS)}")
-    current, previous, year, previous_year = select_years(current, previous, source, year)
-    comparisons = compare(current, previous, source=source)
+    chosen = select(current, previous, source, year)
+    current, previous, year, previous_year = chosen.current, chosen.previous, chosen.year, chosen.previous_year
+    comparisons = compare(current, previous)
     if not comparisons:
         raise UsageError(f"no '{source}' assessments in the data; try --source self")
     same_ruleset = previous is not None and previous.ruleset.id == current.ruleset.id
@@ -417,20 +438,22 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
                   for c in comparisons)
     synthetic = note is not None and is_synthetic_label(note)
     ruleset_title = header.title_en if lang == "en" and header.title_en else header.title
-    scored = current.of_source(source)
-    problems, advice = shortcomings(scored, source, lang, districts)
-    front = (organisation(scored, year, TEXT[lang]["source_" + source], lang), state((), lang), problems)
+    problems, advice = shortcomings(current, None, lang, districts)
+    stages = {t.id: TEXT[lang]["source_" + chosen.sources[t.id]] for t in current.ruleset.tiers if t.id in chosen.sources}
+    front = (organisation(current, year, stages, source == LATEST, lang), state((), lang), problems)
     return Report(
         lang=lang,
         title=title or TEXT[lang]["title"].format(year=year),
         subtitle=ruleset_title,
-        year=year, previous_year=previous_year, source=source,
+        year=year, previous_year=previous_year, source=chosen.source or LATEST,
         ruleset_id=header.id, ruleset_title=ruleset_title, ruleset_version=header.version or "",
         ruleset_status=header.status or "", ruleset_hash=current.ruleset.content_hash,
         legal_source=header.legal_source,
         previous_ruleset_id=previous.ruleset.id if previous is not None else None,
         same_ruleset=same_ruleset, note=note, synthetic=synthetic, run_at=current.run_at, tiers=tiers,
-        front=front, back=(advice, *extra),
+        front=front,
+        back=(advice,) + ((history_section(history, lang, districts),) if history is not None else ()) + tuple(extra),
+        appendix=build_appendix(current.ruleset, lang),
     )
 
 
@@ -453,7 +476,9 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
     current_units = [c.current for c in comparison.units if c.current is not None]
     ranking = next((r for r in tier.rankings if r.within == "district"), tier.rankings[0] if tier.rankings else None)
     first = comparison.compared_ranking
-    digits = tier.total_rounding.digits if tier.total_rounding else None
+    headline = tier.output(tier.headline) if tier.headline else None
+    tabled = tuple(o for o in tier.outputs if o is not headline)
+    digits = _digits_of(headline.rounding if headline else tier.total_rounding)
     risers, fallers = comparison.movers(MOVERS)
     movement = tuple(movers_sentences(named, lang, previous_year, MOVERS, districts)) if previous_year is not None else ()
     levels = tuple(LevelRow(row.level_id, row.label, row.count, row.previous, row.change,
@@ -469,8 +494,8 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
         movement=movement, levels=levels, level_title=tier.levels[0].label if tier.levels else "",
         ranking_label=ranking.label if ranking else "", within_district=bool(ranking and ranking.within == "district"),
         movement_ranking=first.label if first and previous_year is not None else None,
-        output_labels=tuple(o.label for o in tier.outputs),
-        output_digits=tuple(o.rounding.digits if o.rounding else None for o in tier.outputs),
+        output_labels=tuple(o.label for o in tabled),
+        output_digits=tuple(_digits_of(o.rounding) for o in tabled),
         groups=_groups(comparison, tier, ranking, first, districts, lang, previous_year, same_ruleset),
         risers=tuple(_mover(c, lang, same_ruleset) for c in risers),
         fallers=tuple(_mover(c, lang, same_ruleset) for c in fallers),
@@ -478,8 +503,20 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
         units=tuple(_unit_page(c, lang, previous_year, same_ruleset, districts) for c in comparison.units
                     if c.current is not None),
         digits=digits,
-        attribution=_attribution(comparison, lang, previous_year, districts, digits),
+        attribution=_attribution(comparison, lang, previous_year, districts, _digits_of(tier.total_rounding)),
+        total_label=headline.label if headline else None,
     )
+
+
+def _digits_of(rounding: m.Rounding | None) -> int | None:
+    return rounding.digits if rounding else None
+
+
+def _headline_and_rest(unit: UnitResult, tier: m.Tier) -> tuple[Decimal | None, tuple[Decimal | None, ...]]:
+    """What a ranking table shows for a unit: the total (or, in an index tier, the headline output) and the
+    other outputs."""
+    rest = tuple(unit.outputs.get(o.name) for o in tier.outputs if o.name != tier.headline)
+    return (unit.outputs.get(tier.headline) if tier.headline else unit.total), rest
 
 
 def _attribution(comparison: TierComparison, lang: str, previous_year: int | None, districts: dict[str, str],
@@ -504,7 +541,7 @@ def _groups(comparison: TierComparison, tier: m.Tier, ranking: m.Ranking | None,
         before = change.previous
         rows_by_group.setdefault(rank.group, []).append(RankRow(
             code=unit.code, name=unit.name, anchor=anchor(tier.id, unit.code), rank=rank.rank, of=rank.of,
-            total=unit.total, outputs=tuple(unit.outputs.get(o.name) for o in tier.outputs),
+            total=_headline_and_rest(unit, tier)[0], outputs=_headline_and_rest(unit, tier)[1],
             level=unit.level.label if unit.level else "",
             previous_rank=(before.ranks[ranking.name].rank if before is not None and ranking.name in before.ranks
                            else None),
@@ -592,9 +629,10 @@ def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ru
         code=unit.code, name=unit.name, anchor=anchor(tier.id, unit.code),
         district=districts.get(unit.parent, unit.parent) if unit.parent else None,
         total=unit.total, max=unit.max,
-        outputs=tuple((o.label, unit.outputs.get(o.name)) for o in tier.outputs),
+        outputs=tuple((o.label, unit.outputs.get(o.name)) for o in tier.outputs if o.name != tier.headline),
         level=level.label if level else "", unmet=level.unmet if level else (),
         ranks=ranks, previous=previous, note=unit.assessment.note, criteria=tuple(criteria),
+        headline=next(((o.label, unit.outputs.get(o.name)) for o in tier.outputs if o.name == tier.headline), None),
     )
 
 
@@ -696,17 +734,6 @@ def _data_files(paths: Iterable[str | Path]) -> list[Path]:
         elif path.is_file():
             files.append(path)
     return files
-
-
-def require_extra(module: str, extra: str) -> Any:
-    """Import an optional dependency or say which extra installs it."""
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise UsageError(f"this output needs the '{extra}' extra: pip install 'cqdt-rules[{extra}]' "
-                         f"(module '{module}' is not installed)") from None
 
 
 def level_chart_data(report: Report, tier: TierReport) -> tuple[list[str], list[int], list[int] | None]:

@@ -13,7 +13,8 @@ from typing import Any
 
 from cqdt_rules.formatting import format_count
 from cqdt_rules.reports.chart_images import bars_png, moves_png
-from cqdt_rules.reports.document import Report, TierReport, level_chart_data, moves_for_chart, require_extra
+from cqdt_rules.reports.document import Report, TierReport, level_chart_data, moves_for_chart
+from cqdt_rules.reports.extras import require_extra
 from cqdt_rules.reports.sections import Section
 
 _DOC: dict[str, dict[str, Any]] = {
@@ -320,7 +321,7 @@ def _levels_table(document: Any, r: Report, tier: TierReport, pt: Any) -> None:
 
 
 def _ranking_table(document: Any, r: Report, tier: TierReport, group: Any, pt: Any) -> None:
-    header = [r.t("rank"), r.t("unit"), r.t("total")] + list(tier.output_labels) + [tier.level_title or r.t("level")]
+    header = [r.t("rank"), r.t("unit"), tier.total_label or r.t("total")] + list(tier.output_labels) + [tier.level_title or r.t("level")]
     if r.previous_year is not None:
         header.append(r.t("rank_prev", year=r.previous_year))
     rows = []
