@@ -55,6 +55,7 @@ def both(ruleset: Any, units: list[Assessment], **options: Any) -> tuple[Results
             cq.score(ruleset, units, run_at="t", engine="batch", **options))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("ruleset, data", SAMPLE)
 def test_no_mismatch_on_the_shipped_rulesets_and_the_sample(ruleset: str, data: str) -> None:
     scalar, batch = both(cq.load(ruleset), list(cq.load_assessments(data)))
@@ -228,6 +229,7 @@ def cohorts_with_bad_rows(draw: st.DrawFn) -> tuple[GeneratedRuleset, list[Asses
     return generated, units
 
 
+@pytest.mark.slow
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(cohorts_with_bad_rows())
 def test_batch_and_scalar_agree_on_generated_rulesets_and_cohorts(case: tuple[GeneratedRuleset, list[Assessment]]) -> None:

@@ -69,6 +69,7 @@ def perturbed_ruleset(ruleset: m.Ruleset, tier_id: str, model: sa.CohortModel, p
     return attrs.evolve(ruleset, tiers=tuple(tiers))
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("vary", [sa.Vary(renormalise=False), sa.Vary(spread=Decimal("0.3"), cutoff_points=Decimal("2.4"), renormalise=False)])
 def test_every_run_equals_an_exact_rescoring_of_the_perturbed_ruleset(vary: sa.Vary) -> None:
     checked = cq.load("egov_2020")
@@ -150,6 +151,7 @@ def test_indices_name_the_parameters_that_drive_the_uncertainty() -> None:
 
 
 # ---------------------------------------------------------------- the command and the report
+@pytest.mark.slow
 def test_the_command_prints_per_tier_the_units_whose_level_is_least_stable(capsys: Any) -> None:
     from cqdt_rules.cli.main import main
 
@@ -189,6 +191,7 @@ def test_the_command_writes_json_and_csv_and_refuses_bad_options(capsys: Any, tm
         assert "Traceback" not in err and message in err
 
 
+@pytest.mark.slow
 def test_the_report_can_include_the_robustness_section(tmp_path: Any, capsys: Any) -> None:
     from cqdt_rules.cli.main import main
 

@@ -46,7 +46,7 @@ from cqdt_rules.tables import render_table
 
 FACTOR_STEP = 10_000  # a factor is k / 10,000
 CUT_STEP = 100  # a cut-off moves by j / 100 points
-CHUNK_ELEMENTS = 1_000_000  # runs × units held at once: bounds memory for large cohorts
+CHUNK_ELEMENTS = 65_536  # runs × units at once: arrays small enough to stay in the allocator's heap (larger ones are fresh pages each time, several times slower), and bounded memory
 Array = Any
 
 
@@ -167,7 +167,7 @@ class _Criterion:
         if self.num.dtype == object or (not clamped.fixed and np.asarray(self.den).dtype == object):
             raise UsageError(f"{node.id}: values too large for the sensitivity analysis")
         self.values: Array | None = None
-        self.index: Array | None = None
+        self.index: Array = None  # with values: each unit's index into them
         if clamped.fixed:  # a few distinct values (yes, category, bands): a table per run, then a lookup
             self.values, self.index = np.unique(self.num, return_inverse=True)
         den = np.broadcast_to(np.asarray(self.den), (rows,))
@@ -215,6 +215,7 @@ class CohortModel:
             self.notes.append(f"ranking '{self.ranking.name}' ranks by an output or a share: not analysed")
             self.ranking = None
         self.groups = self._parameter_groups()
+        self.patterns = self._patterns()
         self.cutoffs = [(s.name, i) for s in self.scale_levels for i in range(len(s.levels))]
 
     def _unit(self, ref: m.ValueRef) -> int:
@@ -229,6 +230,31 @@ class CohortModel:
         if isinstance(ref, m.OutputRef):
             return _total_output(self.tier, ref.name) is not None
         return isinstance(ref, (m.TotalRef, m.PointsRef))
+
+    def _patterns(self) -> dict[str, tuple[list[_Criterion], Array, Array]]:
+        """For each group with several table children (yes, category, bands): those children, the combinations
+        of their values the units have (one row each), and each unit's combination. A run then adds up the
+        children's tables once per combination and looks each unit up once, instead of once per child."""
+        read = {r.node_id for r in self._references() if isinstance(r, m.PointsRef)}
+        found = {}
+        for node in self.tier.walk():
+            children = [self.criteria[self.column[c.id]] for c in node.children if c.id in self.column]
+            tables = [c for c in children if c.values is not None and c.node.id not in read]
+            if node.rule is not None or len(tables) < 2:
+                continue
+            combined = np.stack([c.index for c in tables], axis=1)
+            rows, which = np.unique(combined, axis=0, return_inverse=True)
+            found[node.id] = (tables, rows, which.reshape(-1))
+        return found
+
+    def _references(self) -> list[m.ValueRef | m.Expr]:
+        """Every value the analysed level scales and ranking read."""
+        refs: list[m.ValueRef | m.Expr] = []
+        for scale in self.scale_levels:
+            refs += [scale.on] + [r.ref for lv in scale.levels for r in lv.requires]
+        if self.ranking is not None:
+            refs += [self.ranking.by] + [t.ref for t in self.ranking.tiebreaks]
+        return refs
 
     # ------------------------------------------------------------ parameters
     def _parameter_groups(self) -> list[tuple[str, list[int]]]:
@@ -288,30 +314,48 @@ class CohortModel:
         """Every node's perturbed points (runs × units) and perturbed maximum (runs), integers at ``scale``."""
         points: dict[str, Array] = {}
         maxima: dict[str, Array] = {}
+        tables: dict[str, Array] = {}  # children looked up by their group's combinations
+        in_pattern = {c.node.id for children, _, _ in self.patterns.values() for c in children}
         for i, c in enumerate(self.criteria):
             k = block[:, i]
             lift = self.scale // 10**c.digits
             maximum = _scaled(c.node.max, self.scale) * k // FACTOR_STEP  # exact: the scale has 4 spare digits
-            if c.values is not None:
-                table = _round_ratio(c.values[None, :] * k[:, None], c.den * FACTOR_STEP, c.digits, c.mode) * lift
-                value = table[:, c.index]
-            elif c.mode == "half_up":  # the usual case, constants folded: (2·num·k·10^d + den·10^4) // (2·den·10^4)
-                twice, half, whole = c.folded
-                value = (twice[None, :] * k[:, None] + half[None, :]) // whole[None, :] * lift
-            else:
-                value = _round_ratio(c.num[None, :] * k[:, None], np.asarray(c.den)[None, :] * FACTOR_STEP,
-                                     c.digits, c.mode) * lift
             # points above the perturbed maximum take the ceiling: the rounded maximum when that is not above
             # it (and then no point value can exceed it), else the maximum itself; so a minimum says it all
-            points[c.node.id] = np.minimum(value, maximum[:, None])
+            if c.values is not None:  # a few distinct values: rounded and limited per run, then looked up
+                table = _round_ratio(c.values[None, :] * k[:, None], c.den * FACTOR_STEP, c.digits, c.mode) * lift
+                table = np.minimum(table, maximum[:, None])
+                if c.node.id in in_pattern:
+                    tables[c.node.id] = table
+                else:
+                    points[c.node.id] = np.take(table, c.index, axis=1)
+            else:
+                if c.mode == "half_up":  # the usual case, constants folded: (2·num·k·10^d + den·10^4) // (2·den·10^4)
+                    twice, half, whole = c.folded
+                    value = twice[None, :] * k[:, None]
+                    value += half[None, :]
+                    value //= whole[None, :]
+                    value *= lift
+                else:
+                    value = _round_ratio(c.num[None, :] * k[:, None], np.asarray(c.den)[None, :] * FACTOR_STEP,
+                                         c.digits, c.mode) * lift
+                points[c.node.id] = np.minimum(value, maximum[:, None], out=value)
             maxima[c.node.id] = maximum
         zero_rows = np.zeros((len(block), self.rows), dtype=np.int64)
         for node in _children_first(self.tier.nodes):
             if node.rule is not None:
-                if node.id not in points:  # max 0 (informational)
+                if node.id not in points and node.id not in tables:  # max 0 (informational)
                     points[node.id], maxima[node.id] = zero_rows, np.zeros(len(block), dtype=np.int64)
                 continue
-            total = sum((points[c.id] for c in node.children), zero_rows)
+            total = None
+            if node.id in self.patterns:  # the table children: summed per combination, one lookup per unit
+                children, rows, which = self.patterns[node.id]
+                combination = sum(tables[c.node.id][:, rows[:, j]] for j, c in enumerate(children))
+                total = np.take(combination, which, axis=1)
+            for child in node.children:
+                if child.id in points:
+                    total = points[child.id].copy() if total is None else np.add(total, points[child.id], out=total)
+            assert total is not None
             maximum = sum((maxima[c.id] for c in node.children), np.zeros(len(block), dtype=np.int64))
             rounding = self.group_rounding[node.id]
             if rounding is not None:
