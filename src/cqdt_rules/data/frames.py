@@ -13,7 +13,6 @@ import math
 from collections.abc import Iterable
 from typing import Any
 
-from cqdt_rules.data.readers import csv_row
 from cqdt_rules.engine import scoring
 from cqdt_rules.engine.loading import CheckedRuleset
 from cqdt_rules.engine.results import Results
@@ -32,6 +31,8 @@ def is_frame(data: object) -> bool:
 
 def assessments_from_frame(frame: Any) -> tuple[Assessment, ...]:
     """The units of a frame; DataError lists every problem with its row and column."""
+    from cqdt_rules.data.readers import csv_row  # with YAML, which scoring a frame does not otherwise need
+
     header, rows = _rows(frame)
     if len(set(header)) != len(header):
         raise UsageError("the frame has a column name twice")
