@@ -313,3 +313,17 @@ def test_results_convert_to_arrow_and_pandas_exactly() -> None:
     assert table.column("code").to_pylist() == [u.code for u in results]
     ranks = table.column("rank_huyen").to_pylist()
     assert ranks == [u.ranks["huyen"].rank if "huyen" in u.ranks else None for u in results]
+
+
+@pytest.mark.slow
+def test_the_batch_benchmark_runs_and_its_scorers_agree() -> None:
+    """Smoke run of benchmarks/bench_batch.py: it checks the two scorers agree before it times anything."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "benchmarks/bench_batch.py", "--units", "2000", "--runs", "20",
+                           "--repeat", "1"], capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert "all 2,000 agree" in done.stdout
+    assert "ratio batch / hand-written" in done.stdout
+    assert "220 communes (the sample)" in done.stdout
