@@ -327,7 +327,7 @@ def test_a_file_of_communes_alone_is_scored_with_a_warning_naming_the_unchecked_
     (warning,) = results.warnings
     assert warning.severity == "warning" and "622, 6222" in warning.message
     with pytest.raises(DataError, match="did you mean '622'"):
-        api.score(checked, [_unit("X1", "xa", "622"), _unit("X2", "xa", "6222")], units={"622": "huyen", "623": "huyen"})
+        api.score(checked, [_unit("X1", "xa", "622"), _unit("X2", "xa", "6222")], unit_list={"622": "huyen", "623": "huyen"})
 
 
 def test_cli_checks_parents_against_a_unit_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -168,7 +168,7 @@ def test_csv_data_wrong_by_construction_is_refused(case: tuple[str, str]) -> Non
         if refused(units):
             return
         listed = readers.read_units(SAMPLE / "units.csv")
-        result = outcome(lambda: api.score(shipped("egov_2020"), units, units=listed))
+        result = outcome(lambda: api.score(shipped("egov_2020"), units, unit_list=listed))
         assert refused(result), f"accepted: {what}"
 
 

@@ -24,7 +24,7 @@ def score_files(ruleset: str, data: Sequence[str], units: Path | None = None, la
     for path in paths:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
-    results = score(checked, read_data(paths), units=_unit_list(units))
+    results = score(checked, read_data(paths), unit_list=_unit_list(units))
     for warning in results.warnings:
         print(render(warning, lang=lang), file=sys.stderr)
     return results

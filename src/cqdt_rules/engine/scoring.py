@@ -2,27 +2,57 @@
 
 from __future__ import annotations
 
+import decimal
+import importlib
+import importlib.util
 from collections.abc import Iterable, Mapping
+from types import ModuleType
 
 from cqdt_rules.engine.compiler import CompiledRuleset, compile_ruleset
 from cqdt_rules.engine.evaluator import evaluate
 from cqdt_rules.engine.loading import CheckedRuleset
 from cqdt_rules.engine.results import Results
-from cqdt_rules.errors import RulesetError
+from cqdt_rules.errors import RulesetError, UsageError
 from cqdt_rules.language.checker import check
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import ARITHMETIC
 from cqdt_rules.model.units import Assessment
 
 
+ENGINES = ("scalar", "batch", "auto")
+AUTO_BATCH_UNITS = 2000  # below this many units the scalar engine is as fast and imports nothing
+
+
 def score(ruleset: m.Ruleset | CheckedRuleset, assessments: Iterable[Assessment], *, run_at: str | None = None,
-          any_year: bool = False, units: Mapping[str, str] | None = None) -> Results:
+          any_year: bool = False, engine: str = "scalar", unit_list: Mapping[str, str] | None = None) -> Results:
     """Score assessments; values are checked against the ruleset first (DataError lists every problem).
 
-    Assessments of a year outside the ruleset's declared years are refused unless ``any_year``. A unit's
-    ``parent`` must be a unit of the input (same year and source) or of ``units`` (code → tier, the
-    province's unit list: ``read_unit_list``); the result's ``warnings`` name parents nothing could check."""
+    Assessments of a year outside the ruleset's declared years are refused unless ``any_year``.
+    ``engine``: "scalar" (unit by unit), "batch" (whole cohorts over numpy columns, exactly the same results;
+    needs the ``batch`` extra) or "auto" (batch for large inputs when numpy is installed). A unit's ``parent``
+    must be a unit of the input (same year and source) or of ``unit_list`` (code → tier, the province's unit list);
+    the scalar engine's result names in ``warnings`` the parents nothing could check."""
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine '{engine}': use 'scalar', 'batch' or 'auto'")
     compiled = ruleset.compiled if isinstance(ruleset, CheckedRuleset) else _compiled(ruleset)
-    return evaluate(compiled, assessments, run_at, any_year, units)
+    if engine == "auto":
+        assessments = list(assessments)
+        engine = "batch" if len(assessments) >= AUTO_BATCH_UNITS and _numpy_available() else "scalar"
+    if engine == "batch":
+        with decimal.localcontext(ARITHMETIC):  # the arithmetic of docs/language.md, whatever the caller's
+            results: Results = _batch_module().evaluate_batch(compiled, assessments, run_at, any_year)
+        return results
+    return evaluate(compiled, assessments, run_at, any_year, unit_list)
+
+
+def _numpy_available() -> bool:
+    return importlib.util.find_spec("numpy") is not None
+
+
+def _batch_module() -> ModuleType:
+    if not _numpy_available():
+        raise UsageError("the batch engine needs numpy (pip install 'cqdt-rules[batch]')")
+    return importlib.import_module("cqdt_rules.engine.batch")
 
 
 _COMPILED: dict[int, CompiledRuleset] = {}
