@@ -70,7 +70,8 @@ def render(diagnostic: Diagnostic, source: str | None = None, lang: str = "en") 
     """``path:line:col: error: message``, the source line, an underline and a hint, in ``lang``."""
     span = diagnostic.span
     severity = translate(diagnostic.severity, lang)
-    lines = [f"{span}: {severity}: {translate(diagnostic.message, lang)}"]
+    first, *more = translate(diagnostic.message, lang).split("\n")  # a paragraph: one sentence a line
+    lines = [f"{span}: {severity}: {first}"] + [f"  {line}" for line in more]
     if source is not None and span.line >= 1:
         text_lines = source.split("\n")
         if span.line <= len(text_lines):

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -31,6 +33,24 @@ def default_lang(environ: Mapping[str, str] | None = None) -> str:
     """``CQDT_LANG`` when it names a known language, else Vietnamese; the locale is never consulted."""
     chosen = (os.environ if environ is None else environ).get(LANG_VARIABLE, "").strip().lower()
     return chosen if chosen in LANGS else DEFAULT_LANG
+
+
+_RUN_LANG: ContextVar[str | None] = ContextVar("cqdt_lang", default=None)
+
+
+@contextmanager
+def using_lang(lang: str) -> Iterator[None]:
+    """The language of one command's run, for text printed by code that is not handed it (notes)."""
+    token = _RUN_LANG.set(lang)
+    try:
+        yield
+    finally:
+        _RUN_LANG.reset(token)
+
+
+def current_lang() -> str:
+    """The language of the command running, else the default (``default_lang``)."""
+    return _RUN_LANG.get() or default_lang()
 
 
 def format_count_words(count: int, lang: str) -> str:
@@ -134,9 +154,27 @@ VI: dict[str, str] = {
         "dùng 'self' (tự đánh giá) hoặc 'audit' (thẩm định)",
     "unit '{code}' is assessed for {year}, but ruleset '{ruleset}' applies to {years}":
         "đơn vị '{code}' được đánh giá năm {year}, nhưng bộ tiêu chí '{ruleset}' áp dụng cho {years}",
-    "use the ruleset that covers that year, or force it in Python (score(..., any_year=True))":
-        "dùng bộ tiêu chí áp dụng cho năm đó, hoặc buộc dùng trong Python (score(..., any_year=True))",
+    "use the ruleset that covers that year (in Python, score(..., any_year=True) forces this one)":
+        "dùng bộ tiêu chí áp dụng cho năm đó (trong Python, score(..., any_year=True) buộc dùng bộ này)",
     "{first} onwards": "từ {first}",
+    "any year": "mọi năm",
+    "audit": "thẩm định",
+    "self": "tự đánh giá",
+    "audit, self": "thẩm định, tự đánh giá",
+    # ------------------------------------------------------------ data made for another ruleset (engine/fit.py)
+    "these data do not fit ruleset '{id}'": "dữ liệu này không khớp với bộ tiêu chí '{id}'",
+    "They hold {count:n} assessments ({sources:t}) for {years}, tiers {tiers}.":
+        "Dữ liệu có {count} bản đánh giá ({sources}) của năm {years}, thuộc các khối {tiers}.",
+    "Ruleset '{id}' applies to {years:t} and has tiers {tiers}.":
+        "Bộ tiêu chí '{id}' (năm áp dụng: {years}) có các khối {tiers}.",
+    "Only {known:n} of their {total:n} indicator names are declared in '{id}'.":
+        "Chỉ {known} trong {total} tên chỉ số của dữ liệu được khai báo trong '{id}'.",
+    "None of their years is one '{id}' applies to.": "Không năm nào của dữ liệu thuộc phạm vi áp dụng của '{id}'.",
+    "did you mean '{id}'? It applies to {years:t} and declares {known:n} of their {total:n} indicator names":
+        "có phải ý bạn là '{id}'? Bộ này (năm áp dụng: {years}) khai báo {known} trong {total} tên chỉ số của dữ liệu",
+    "check that the data were made for this ruleset": "hãy kiểm tra dữ liệu có đúng là dành cho bộ tiêu chí này",
+    "{first:t}; these are the --previous data: give the ruleset they were made for with --previous-ruleset":
+        "{first}; đây là dữ liệu --previous: hãy chỉ ra bộ tiêu chí của chúng bằng --previous-ruleset",
     "the file is empty": "tệp rỗng",
     "expected 'units:' with a list of units": "cần 'units:' với danh sách các đơn vị",
     "expected a mapping for a unit": "mỗi đơn vị phải là một ánh xạ (tên: giá trị)",
@@ -149,7 +187,25 @@ VI: dict[str, str] = {
     "column '{name}' appears twice": "cột '{name}' xuất hiện hai lần",
     "row has {cells} cells but the header has {columns} columns": "dòng có {cells} ô nhưng tiêu đề có {columns} cột",
     "not valid YAML: {problem}": "YAML không hợp lệ: {problem}",
+    "note: skipped {path}: {reason:t}": "ghi chú: bỏ qua {path}: {reason}",
+    "a unit list (code, name, tier, parent), not assessments":
+        "danh sách đơn vị (code, name, tier, parent), không phải dữ liệu đánh giá",
+    "a YAML file without 'units:', not assessments": "tệp YAML không có 'units:', không phải dữ liệu đánh giá",
+    "no assessments in this folder": "thư mục không có bản đánh giá nào",
+    "no assessments in this file": "tệp không có bản đánh giá nào",
+    "a folder's data files (.yaml, .yml, .csv, .xlsx) are read, not its sub-folders: name the folder that holds them":
+        "chỉ đọc các tệp dữ liệu (.yaml, .yml, .csv, .xlsx) nằm ngay trong thư mục, không đọc thư mục con: "
+        "hãy chỉ ra thư mục chứa chúng",
     # ------------------------------------------------------------ usage errors of the commands
+    "the data hold no self-assessment (source: self): the audit compares each unit's self-assessment with its "
+    "audited record; name the self-assessment file too (e.g. egov-2022-self.yaml egov-2022-audit.yaml)":
+        "dữ liệu không có bản tự đánh giá nào (source: self): đối chiếu so sánh bản tự đánh giá của từng đơn vị "
+        "với kết quả thẩm định; hãy chỉ ra cả tệp tự đánh giá (ví dụ egov-2022-self.yaml egov-2022-audit.yaml)",
+    "no '{source}' records of tier '{tier}' in the data; they hold '{other}' records: give --source {other}":
+        "dữ liệu không có bản ghi '{source}' nào của khối '{tier}'; dữ liệu có bản ghi '{other}': "
+        "hãy dùng --source {other}",
+    "no '{source}' records of tier '{tier}' in the data; name a file with the '{tier}' records":
+        "dữ liệu không có bản ghi '{source}' nào của khối '{tier}'; hãy chỉ ra tệp có bản ghi của khối '{tier}'",
     "no such file or folder: {path}": "không có tệp hoặc thư mục: {path}",
     "no such data file: {path}": "không có tệp dữ liệu: {path}",
     "no result for unit '{code}'": "không có kết quả cho đơn vị '{code}'",
@@ -164,6 +220,8 @@ def translate(text: str, lang: str) -> str:
     exact = VI.get(text)
     if exact is not None:
         return exact
+    if "\n" in text:
+        return "\n".join(translate(line, lang) for line in text.split("\n"))
     for pattern, target, kinds in _patterns():
         found = pattern.fullmatch(text)
         if found:

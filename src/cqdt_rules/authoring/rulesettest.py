@@ -1137,10 +1137,23 @@ def add_test_arguments(parser: Any) -> None:
     parser.add_argument("ruleset", help="a ruleset file, a folder holding one, or a shipped ruleset id")
     parser.add_argument("testfile", nargs="?",
                         help=f"the test file (default: the '{TEST_SUFFIX}' file beside the ruleset)")
-    parser.add_argument("--fail-under", type=Decimal, metavar="PERCENT",
+    parser.add_argument("--fail-under", type=_percent, metavar="PERCENT",
                         help="also fail when coverage is below PERCENT (overrides the file's min_coverage)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print only failures, the summary and coverage")
     parser.add_argument("--show-covered", action="store_true", help="also list the items that were exercised")
+
+
+def _percent(text: str) -> Decimal:
+    """A coverage threshold: a number from 0 to 100 (argparse reports anything else as a usage error)."""
+    import argparse
+
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        raise argparse.ArgumentTypeError(f"expected a percentage 0..100, got '{text}'") from None
+    if not value.is_finite() or not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"a coverage percentage lies in 0..100, not {text}")
+    return value
 
 
 def run_test_command(args: Any) -> int:

@@ -83,6 +83,8 @@ def _diff_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("old", help="the earlier ruleset: a file, a folder holding one, a shipped ruleset id or a year")
     p.add_argument("new", help="the later ruleset, e.g. an amendment of OLD")
     p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--exit-code", action="store_true",
+                   help="exit with 1 when the rulesets differ and 0 when they do not (as git diff --exit-code)")
 
 
 def run_diff(args: argparse.Namespace) -> int:
@@ -95,7 +97,7 @@ def run_diff(args: argparse.Namespace) -> int:
         sys.stdout.write(diff_json(changes, old, new) + "\n")
     else:
         sys.stdout.write(render_diff(changes, old, new))
-    return EXIT_OK
+    return EXIT_INVALID if args.exit_code and changes else EXIT_OK
 
 
 COMMANDS: list[CommandSpec] = [

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import attrs
 
-from cqdt_rules.cli.common import EXIT_OK, score_files, write_text
+from cqdt_rules.cli.common import EXIT_OK, score_files, score_previous_files, write_text
 from cqdt_rules.engine import loading
 from cqdt_rules.errors import UsageError, render
 from cqdt_rules.reports.score_table import results_table
@@ -34,7 +34,9 @@ def run_check(args: argparse.Namespace) -> int:
         print(render(warning, checked.sources.get(warning.span.path, checked.source)))
     r = checked.ruleset
     nodes = sum(len(t.walk()) for t in r.tiers)
-    print(f"{r.path}: ruleset '{r.id}' ({r.header.status or 'no status'}) is valid: "
+    # a shipped ruleset (named by id or year) is shown by its id, not by where the package is installed
+    shown = r.path if Path(args.ruleset).exists() else r.id
+    print(f"{shown}: ruleset '{r.id}' ({r.header.status or 'no status'}) is valid: "
           f"{len(r.tiers)} tier(s) ({', '.join(f'{t.id} max {t.max}' for t in r.tiers)}), {nodes} nodes, "
           f"{len(checked.warnings)} warning(s)")
     return EXIT_OK
@@ -103,7 +105,7 @@ def run_summary(args: argparse.Namespace) -> int:
     from cqdt_rules.analysis.summary import render_summary
 
     current = score_files(args.ruleset, args.data)
-    previous = score_files(args.previous_ruleset or args.ruleset, args.previous) if args.previous else None
+    previous = score_previous_files(args.ruleset, args.previous_ruleset, args.previous) if args.previous else None
     current, previous, current_year, previous_year = select_years(current, previous, args.source, args.year)
     comparisons = compare(current, previous, source=args.source)
     if not comparisons:

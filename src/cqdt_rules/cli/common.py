@@ -2,25 +2,57 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
+
 from cqdt_rules.data.readers import load_many
+from cqdt_rules.engine.fit import DataMismatchError
 from cqdt_rules.engine.loading import load, shipped_rulesets
 from cqdt_rules.engine.results import Results
 from cqdt_rules.engine.scoring import score
 from cqdt_rules.errors import UsageError
+from cqdt_rules.i18n import current_lang, translate
+from cqdt_rules.model.units import Assessment
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
-def score_files(ruleset: str, data: Sequence[str]) -> Results:
-    checked = load(ruleset)
+def load_data(data: Sequence[str], lang: str | None = None) -> tuple[Assessment, ...]:
+    """The assessments of the files and folders named on the command line; a note on standard error for
+    each file of a folder skipped as not assessment data (a unit list, ...)."""
     paths = [Path(p) for p in data]
     for path in paths:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
-    return score(checked, load_many(paths))
+    skipped: list[tuple[Path, str]] = []
+    try:
+        return load_many(paths, skipped)
+    finally:
+        chosen = lang or current_lang()
+        for path, reason in skipped:
+            note = translate("note: skipped {path}: {reason}", chosen)
+            print(note.format(path=path, reason=translate(reason, chosen)), file=sys.stderr)
+
+
+def score_files(ruleset: str, data: Sequence[str], lang: str | None = None) -> Results:
+    checked = load(ruleset)
+    return score(checked, load_data(data, lang))
+
+
+def score_previous_files(ruleset: str, previous_ruleset: str | None, data: Sequence[str]) -> Results:
+    """Last year's data, scored with ``previous_ruleset`` or else the current ruleset; when they do not fit
+    that ruleset, the error says so and names ``--previous-ruleset``."""
+    try:
+        return score_files(previous_ruleset or ruleset, data)
+    except DataMismatchError as exc:
+        if previous_ruleset:
+            raise
+        hint = "these are the --previous data: give the ruleset they were made for with --previous-ruleset"
+        raise DataMismatchError([attrs.evolve(d, hint=f"{d.hint}; {hint}" if d.hint else hint)
+                                 for d in exc.diagnostics], exc.sources) from None
 
 
 def version_text() -> str:

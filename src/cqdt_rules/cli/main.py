@@ -11,7 +11,7 @@ from pathlib import Path
 from cqdt_rules.cli.commands import all_commands
 from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, version_text
 from cqdt_rules.errors import ERRORS_SHOWN_PER_KIND, DiagnosticsError, UsageError
-from cqdt_rules.i18n import LANGS, default_lang, plural, translate
+from cqdt_rules.i18n import LANGS, default_lang, plural, translate, using_lang
 
 GC_GEN0_THRESHOLD = 100_000
 """While a command runs, Python's cyclic collector starts a collection after this many new objects, not
@@ -74,7 +74,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE
     lang: str = args.lang
     try:
-        code: int = args.run(args)
+        with using_lang(lang):
+            code: int = args.run(args)
         return code
     except DiagnosticsError as exc:
         _attach_sources(exc)

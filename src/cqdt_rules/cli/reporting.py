@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cqdt_rules.cli.commands import CommandSpec
-from cqdt_rules.cli.common import EXIT_OK, score_files
+from cqdt_rules.cli.common import EXIT_OK, score_files, score_previous_files
 from cqdt_rules.errors import UsageError
 
 if TYPE_CHECKING:
@@ -41,7 +41,7 @@ def _score(args: argparse.Namespace) -> tuple[Results, Results | None]:
     if args.previous_ruleset and not args.previous:
         raise UsageError("--previous-ruleset needs --previous DATA")
     current = score_files(args.ruleset, args.data)
-    previous = score_files(args.previous_ruleset or args.ruleset, args.previous) if args.previous else None
+    previous = score_previous_files(args.ruleset, args.previous_ruleset, args.previous) if args.previous else None
     return current, previous
 
 
@@ -56,13 +56,11 @@ def _report_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from cqdt_rules.reports import FORMATS, write_report
+    from cqdt_rules.reports import check_formats, write_report
     from cqdt_rules.reports.document import build_report, data_label, results_label
 
     formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
-    if not formats or unknown:
-        raise UsageError(f"unknown format '{unknown[0] if unknown else args.formats}': use {', '.join(FORMATS)}")
+    check_formats(formats)  # an unknown format or a missing extra stops the command before any work
     current, previous = _score(args)
     note = args.note if args.note is not None else (data_label(list(args.data) + list(args.previous or []))
                                                     or results_label(current, previous))

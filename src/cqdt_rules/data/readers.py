@@ -40,27 +40,70 @@ def load_assessments(path: str | Path) -> tuple[Assessment, ...]:
     return _from_yaml(text, str(path))
 
 
-def load_many(paths: list[Path]) -> tuple[Assessment, ...]:
-    """Read several files or folders (every .yaml/.yml/.csv/.xlsx in a folder); errors from all files together."""
+DATA_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
+
+
+def load_many(paths: list[Path], skipped: list[tuple[Path, str]] | None = None) -> tuple[Assessment, ...]:
+    """Read several files or folders (every .yaml/.yml/.csv/.xlsx in a folder); errors from all files together.
+
+    A file found in a folder that is not assessment data (a unit list, a YAML file without ``units:``) is
+    skipped, and added to ``skipped`` with the reason; a file named itself is always read. Data holding no
+    assessment at all are refused (DataError)."""
     found: list[Assessment] = []
     problems: list[Diagnostic] = []
-    for path in _expand(paths):
+    for path, named in _expand(paths):
+        reason = None if named else not_assessment_data(path)
+        if reason is not None:
+            if skipped is not None:
+                skipped.append((path, reason))
+            continue
         try:
             found.extend(load_assessments(path))
         except DataError as exc:
             problems.extend(exc.diagnostics)
     if problems:
         raise DataError(problems)
+    if not found:
+        raise DataError([_no_assessments(path) for path in paths])
     return tuple(found)
 
 
-def _expand(paths: list[Path]) -> Iterator[Path]:
+def _no_assessments(path: Path) -> Diagnostic:
+    where = Span(str(path), 0, 0, 0, 0)
+    if path.is_dir():
+        return Diagnostic(where, "no assessments in this folder",
+                          hint="a folder's data files (.yaml, .yml, .csv, .xlsx) are read, not its sub-folders: "
+                               "name the folder that holds them", kind="no assessments")
+    return Diagnostic(where, "no assessments in this file", hint="expected 'units:' with a list of units",
+                      kind="no assessments")
+
+
+def not_assessment_data(path: Path) -> str | None:
+    """Why a data file found in a folder is not assessments (a unit list; YAML without ``units:``), or None."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as file:
+                header = {h.strip() for h in next(csv.reader(file), [])}
+            if header and not header & {"year", "source"} and header <= set(_IDENTITY) | {"district"}:
+                return "a unit list (code, name, tier, parent), not assessments"
+        elif suffix in (".yaml", ".yml"):
+            with path.open(encoding="utf-8-sig") as file:
+                if not any(line.startswith("units:") for line in file):
+                    return "a YAML file without 'units:', not assessments"
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None  # reading it will say what is wrong
+    return None
+
+
+def _expand(paths: list[Path]) -> Iterator[tuple[Path, bool]]:
+    """Each data file with whether it was named itself (True) or found in a folder."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".csv", ".xlsx")
-                              and not p.name.startswith("~$"))
+            yield from ((p, False) for p in sorted(path.iterdir())
+                        if p.suffix.lower() in DATA_SUFFIXES and not p.name.startswith("~$"))
         else:
-            yield path
+            yield path, True
 
 
 # ---------------------------------------------------------------- YAML

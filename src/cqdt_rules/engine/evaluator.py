@@ -22,6 +22,7 @@ from cqdt_rules.engine.compiler import (
     round_to,
 )
 from cqdt_rules.engine.results import LevelResult, RankResult, Results, UnitResult
+from cqdt_rules.engine.fit import check_fit
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment, check_assessments
@@ -33,10 +34,14 @@ def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_a
              any_year: bool = False) -> Results:
     """Score every assessment; cohorts (tier, year, source) are scored and ranked separately.
 
-    Assessments of a year the ruleset does not declare are refused unless ``any_year``."""
-    checked = check_assessments(compiled.ruleset, assessments)
+    Assessments of a year the ruleset does not declare are refused unless ``any_year``. The shape of the
+    data (tiers, indicator names, years) is checked before any value, so that data made for another
+    ruleset get one paragraph (``DataMismatchError``), not an error per value."""
+    given = tuple(assessments)
+    check_fit(compiled.ruleset, given, any_year)
     if not any_year:
-        _check_years(compiled.ruleset, checked)
+        _check_years(compiled.ruleset, given)
+    checked = check_assessments(compiled.ruleset, given)
     _check_evidence_policy(compiled.ruleset, checked)
     cohorts: dict[CohortKey, list[Assessment]] = defaultdict(list)
     for assessment in checked:
@@ -63,7 +68,7 @@ def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_a
     return Results(compiled.ruleset, tuple(units), stamp)
 
 
-def _check_years(ruleset: m.Ruleset, assessments: tuple[Assessment, ...]) -> None:
+def _check_years(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> None:
     header = ruleset.header
     if header.years is None:
         return
@@ -72,7 +77,7 @@ def _check_years(ruleset: m.Ruleset, assessments: tuple[Assessment, ...]) -> Non
     problems = [
         Diagnostic(a.origin or Span(f"<unit {a.code}>", 0, 0, 0, 0),
                    f"unit '{a.code}' is assessed for {a.year}, but ruleset '{header.id}' applies to {covered}",
-                   hint="use the ruleset that covers that year, or force it (--any-year / any_year=True)")
+                   hint="use the ruleset that covers that year (in Python, score(..., any_year=True) forces this one)")
         for a in assessments if not header.covers(a.year)
     ]
     if problems:
