@@ -213,6 +213,52 @@ VI: dict[str, str] = {
 }
 
 
+# The branch a criterion took (``NodeResult.branch``, written by the engine in English), phrase by phrase.
+BRANCH_VI = (
+    ("yes → full points", "có → đủ điểm"),
+    ("no → 0", "không → 0"),
+    ("≥ 100% → full points", "≥ 100% → đủ điểm"),
+    ("full points", "đủ điểm"),
+    ("sum of sub-criteria", "tổng điểm các tiêu chí thành phần"),
+    ("informational: collected and shown, not scored", "chỉ để thông tin: thu thập và hiển thị, không tính điểm"),
+    ("not assessed", "chưa đánh giá"),
+    ("missing evidence", "thiếu tài liệu kiểm chứng"),
+    (", as the ruleset declares", ", theo quy định của bộ tiêu chí"),
+    ("as the ruleset declares", "theo quy định của bộ tiêu chí"),
+    ("below every band", "dưới mọi ngưỡng"),
+    ("capped at", "tối đa"),
+    ("raised to 0", "nâng lên 0"),
+    ("assessed score", "điểm thẩm định"),
+    ("alternatives", "phương án"),
+    ("best of the district", "cao nhất trong huyện"),
+    ("best of the tier", "cao nhất trong khối"),
+    ("best of", "cao nhất trong"),
+    ("every unit of the district has 0", "mọi đơn vị trong huyện đều bằng 0"),
+    ("every unit of the tier has 0", "mọi đơn vị trong khối đều bằng 0"),
+    ("every unit of the", "mọi đơn vị trong"),
+    ("formula", "công thức"),
+    ("else", "còn lại"),
+    ("sum", "tổng"),
+)
+_DECIMAL = re.compile(r"(?<![\w.,/])(-?\d+\.\d+)(?![\w.,])")
+
+
+def branch_text(branch: str, lang: str) -> str:
+    """Why a criterion got its points, in ``lang``, its decimal numbers in the language's format."""
+    if lang != "vi":
+        return branch
+    text = branch
+    for phrase, vietnamese in _branch_phrases():
+        text = phrase.sub(vietnamese, text)
+    return _DECIMAL.sub(lambda match: format_number(Decimal(match.group(1)), "vi"), text)
+
+
+@lru_cache(maxsize=1)
+def _branch_phrases() -> list[tuple[re.Pattern[str], str]]:
+    """Whole words only: a category named 'summer' keeps its name."""
+    return [(re.compile(rf"(?<!\w){re.escape(english)}(?!\w)"), vietnamese) for english, vietnamese in BRANCH_VI]
+
+
 def translate(text: str, lang: str) -> str:
     """``text`` (an English message or template) in ``lang``; unknown text is returned unchanged."""
     if lang == "en" or not text:

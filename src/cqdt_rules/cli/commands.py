@@ -82,7 +82,7 @@ def _explain_arguments(p: argparse.ArgumentParser) -> None:
 def run_explain(args: argparse.Namespace) -> int:
     results = score_files(args.ruleset, args.data)
     unit = results.unit(args.unit, year=args.year, source=args.source)
-    print(unit.explain())
+    print(unit.explain(args.lang))
     return EXIT_OK
 
 

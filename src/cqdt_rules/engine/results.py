@@ -104,8 +104,9 @@ class UnitResult:
             return next(iter(self.ranks.values())).rank
         return self.ranks[ranking].rank
 
-    def explain(self) -> str:
-        return explain_unit(self)
+    def explain(self, lang: str = "en") -> str:
+        """Why the unit got its points, node by node, in ``lang`` ("en" or "vi")."""
+        return explain_unit(self, lang)
 
 
 @attrs.frozen
