@@ -362,7 +362,7 @@ def test_cqdt_report_writes_every_format(files: dict[str, Path], tmp_path: Path,
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["rankings-egov_2020-2022-vi.xlsx", "report-egov_2020-2022-vi-charts", "report-egov_2020-2022-vi.docx",
                      "report-egov_2020-2022-vi.html", "report-egov_2020-2022-vi.md"]
-    assert "report-egov_2020-2022-vi.html" in out.out and "6 chart(s)" in out.err
+    assert "report-egov_2020-2022-vi.html" in out.out and "và 6 biểu đồ của năm 2022 so với năm 2021" in out.err
     page = (tmp_path / "report-egov_2020-2022-vi.html").read_text(encoding="utf-8")
     assert "SYNTHETIC test data: dữ liệu giả lập" in page  # the data file's own label
 

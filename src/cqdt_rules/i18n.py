@@ -117,6 +117,18 @@ VI: dict[str, str] = {
     "band '{band}' can never apply: earlier bands already take every value it matches":
         "bậc '{band}' không bao giờ áp dụng được: các bậc trước đã nhận mọi giá trị của nó",
     "order bands from the highest threshold down": "sắp các bậc từ ngưỡng cao nhất xuống",
+    "{function} needs a root, which has no exact value: say to how many decimals it is computed":
+        "{function} cần khai căn, không có giá trị chính xác: hãy nói tính đến bao nhiêu chữ số thập phân",
+    "write round({function}(...), {digits}) (or give the output 'round {digits}')":
+        "viết round({function}(...), {digits}) (hoặc cho đầu ra 'round {digits}')",
+    "criterion {node} cannot read output '{name}'": "tiêu chí {node} không được đọc đầu ra '{name}'",
+    "outputs are computed from the criteria; read the inputs or points(ID) instead":
+        "đầu ra được tính từ các tiêu chí; hãy đọc chỉ số đầu vào hoặc points(ID)",
+    "unknown function '{name}'": "không có hàm '{name}'",
+    "functions: {names}": "các hàm: {names}",
+    "outputs read each other in a cycle: {cycle}": "các đầu ra đọc lẫn nhau thành vòng: {cycle}",
+    "an output can read outputs declared from other values, not (through them) itself":
+        "một đầu ra có thể đọc các đầu ra khác, nhưng không (qua chúng) đọc chính nó",
     # ------------------------------------------------------------ data errors
     "unit '{code}' has no value for '{name}' ({label})": "đơn vị '{code}' không có giá trị cho '{name}' ({label})",
     "add '{name}' ({what:t}) or declare a default in the ruleset":
@@ -143,7 +155,7 @@ VI: dict[str, str] = {
         "bộ tiêu chí không cho phép a > b với chỉ số này; hãy kiểm tra lại số liệu",
     "'{value}' is not an allowed category": "'{value}' không phải là loại được phép",
     "allowed: {names}": "được phép: {names}",
-    "unit '{code}' appears twice for {year} ({source})": "đơn vị '{code}' xuất hiện hai lần trong năm {year} ({source})",
+    "unit '{code}' appears twice for {year} ({source:t})": "đơn vị '{code}' xuất hiện hai lần trong năm {year} ({source})",
     "first seen at {where}": "lần đầu tại {where}",
     "unknown indicator '{name}' for tier '{tier}'": "không có chỉ số '{name}' trong khối '{tier}'",
     "unit '{code}' has tier '{tier}', which ruleset '{ruleset}' does not define":
@@ -196,6 +208,35 @@ VI: dict[str, str] = {
     "a folder's data files (.yaml, .yml, .csv, .xlsx) are read, not its sub-folders: name the folder that holds them":
         "chỉ đọc các tệp dữ liệu (.yaml, .yml, .csv, .xlsx) nằm ngay trong thư mục, không đọc thư mục con: "
         "hãy chỉ ra thư mục chứa chúng",
+    # ------------------------------------------------------------ what the commands print
+    "reconstructed": "tái dựng",
+    "hypothetical": "giả định",
+    "official": "chính thức",
+    "no status": "không ghi trạng thái",
+    "max": "tối đa",
+    "{shown}: ruleset '{id}' ({status}) is valid: {tiers} tier(s) ({maxima}), {nodes} nodes, {warnings} warning(s)":
+        "{shown}: bộ tiêu chí '{id}' ({status}) hợp lệ: {tiers} khối ({maxima}), {nodes} nút, {warnings} cảnh báo",
+    "would reformat {path}": "sẽ định dạng lại {path}",
+    "reformatted {path}": "đã định dạng lại {path}",
+    "{changed} file(s) would be reformatted, {unchanged} already canonical":
+        "{changed} tệp sẽ được định dạng lại, {unchanged} tệp đã đúng dạng chuẩn",
+    "{changed} file(s) reformatted, {unchanged} already canonical":
+        "đã định dạng lại {changed} tệp, {unchanged} tệp đã đúng dạng chuẩn",
+    "wrote {files} report file(s) and {charts} chart(s) for {year} to {out}/":
+        "đã ghi {files} tệp báo cáo và {charts} biểu đồ của năm {year} vào {out}/",
+    "wrote {files} report file(s) and {charts} chart(s) for {year} against {previous} to {out}/":
+        "đã ghi {files} tệp báo cáo và {charts} biểu đồ của năm {year} so với năm {previous} vào {out}/",
+    "{path}: {count} case(s) for ruleset '{id}' ({version}, {file})":
+        "{path}: {count} trường hợp kiểm thử của bộ tiêu chí '{id}' ({version}, {file})",
+    "{passed} passed, {failed} failed": "{passed} đạt, {failed} không đạt",
+    "coverage: {percent}% ({covered} of {items} items exercised)":
+        "độ phủ: {percent}% (đã kiểm {covered} trên {items} mục)",
+    ", required {minimum}%": ", yêu cầu {minimum}%",
+    "criteria": "tiêu chí", "bands": "bậc", "category values": "giá trị phân loại", "yes/no answers": "câu trả lời có/không",
+    "best_of alternatives": "phương án best_of", "levels": "mức",
+    "not exercised ({count}):": "chưa được kiểm ({count}):",
+    "exercised:": "đã được kiểm:",
+    "coverage {percent}% is below the required {minimum}%": "độ phủ {percent}% thấp hơn mức yêu cầu {minimum}%",
     # ------------------------------------------------------------ usage errors of the commands
     "the data hold no self-assessment (source: self): the audit compares each unit's self-assessment with its "
     "audited record; name the self-assessment file too (e.g. egov-2022-self.yaml egov-2022-audit.yaml)":

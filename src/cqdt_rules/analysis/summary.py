@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 
 from cqdt_rules.analysis.compare import LevelCount, TierComparison, UnitChange, compared_rankings
 from cqdt_rules.engine.results import Results, UnitResult
+from cqdt_rules.i18n import translate
 from cqdt_rules.formatting import format_count, format_number, format_percent
 from cqdt_rules.tables import render_table
 
@@ -181,7 +182,8 @@ def render_summary(results: Results, comparisons: list[TierComparison], lang: st
     header = results.ruleset.header
     years = sorted({u.assessment.year for u in results.units})
     lines = [f"{header.title} — {', '.join(map(str, years))}",
-             f"ruleset {header.id} {header.version or ''} ({header.status or ''}), {results.ruleset.content_hash[:19]}",
+             f"{translate('ruleset', lang)} {header.id} {header.version or ''} ({translate(header.status or '', lang)}), "
+             f"{results.ruleset.content_hash[:19]}",
              ""]
     for comparison in comparisons:
         units = [u.current for u in comparison.units if u.current is not None]

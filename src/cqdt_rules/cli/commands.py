@@ -12,6 +12,8 @@ import attrs
 from cqdt_rules.cli.common import EXIT_OK, score_files, score_previous_files, write_text
 from cqdt_rules.engine import loading
 from cqdt_rules.errors import UsageError, render
+from cqdt_rules.formatting import format_number
+from cqdt_rules.i18n import translate
 from cqdt_rules.reports.score_table import results_table
 
 
@@ -31,14 +33,17 @@ def _check_arguments(p: argparse.ArgumentParser) -> None:
 def run_check(args: argparse.Namespace) -> int:
     checked = loading.load(args.ruleset)
     for warning in checked.warnings:
-        print(render(warning, checked.sources.get(warning.span.path, checked.source)))
+        print(render(warning, checked.sources.get(warning.span.path, checked.source), args.lang))
     r = checked.ruleset
     nodes = sum(len(t.walk()) for t in r.tiers)
     # a shipped ruleset (named by id or year) is shown by its id, not by where the package is installed
     shown = r.path if Path(args.ruleset).exists() else r.id
-    print(f"{shown}: ruleset '{r.id}' ({r.header.status or 'no status'}) is valid: "
-          f"{len(r.tiers)} tier(s) ({', '.join(f'{t.id} max {t.max}' for t in r.tiers)}), {nodes} nodes, "
-          f"{len(checked.warnings)} warning(s)")
+    valid = translate("{shown}: ruleset '{id}' ({status}) is valid: {tiers} tier(s) ({maxima}), {nodes} nodes, "
+                      "{warnings} warning(s)", args.lang)
+    maximum = translate("max", args.lang)
+    print(valid.format(shown=shown, id=r.id, status=translate(r.header.status or "no status", args.lang),
+                       tiers=len(r.tiers), nodes=nodes, warnings=len(checked.warnings),
+                       maxima=", ".join(f"{t.id} {maximum} {format_number(t.max, args.lang)}" for t in r.tiers)))
     return EXIT_OK
 
 

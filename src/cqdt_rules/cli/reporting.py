@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_OK, score_files, score_previous_files
 from cqdt_rules.errors import UsageError
+from cqdt_rules.i18n import translate
 
 if TYPE_CHECKING:
     from cqdt_rules.analysis.compare import TierComparison, UnitChange
@@ -71,9 +72,12 @@ def run_report(args: argparse.Namespace) -> int:
         if path.suffix != ".svg":
             print(path)
     charts = sum(1 for p in written if p.suffix == ".svg")
-    print(f"wrote {len(written) - charts} report file(s)" + (f" and {charts} chart(s)" if charts else "")
-          + f" for {report.year}" + (f" against {report.previous_year}" if report.previous_year else "")
-          + f" to {args.out}/", file=sys.stderr)
+    done = translate("wrote {files} report file(s) and {charts} chart(s) for {year} to {out}/", args.lang)
+    if report.previous_year:
+        done = translate("wrote {files} report file(s) and {charts} chart(s) for {year} against {previous} to {out}/",
+                         args.lang)
+    print(done.format(files=len(written) - charts, charts=charts, year=report.year, previous=report.previous_year,
+                      out=args.out), file=sys.stderr)
     return EXIT_OK
 
 
@@ -127,7 +131,7 @@ def run_compare(args: argparse.Namespace) -> int:
         digits = tier.total_rounding.digits if tier.total_rounding else None
         compared = comparison.compared_ranking or (tier.rankings[0] if tier.rankings else None)
         ranking = compared.label if compared else ""
-        lines = [f"{comparison.title} — {year} {text['against']} {previous_year} ({args.source}); "
+        lines = [f"{comparison.title} — {year} {text['against']} {previous_year} ({translate(args.source, lang)}); "
                  f"{text['ranking']}: {ranking}"]
         if comparison.counts and any(c.previous is not None for c in comparison.counts):
             count_rows = [[c.label, num(c.previous), num(c.count), num(c.change, signed=True) or "0"] for c in comparison.counts]
