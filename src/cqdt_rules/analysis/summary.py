@@ -31,6 +31,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "previous_rank": "Hạng {year}",
         "only_now": "Chỉ có kết quả năm nay: {units}.",
         "only_then": "Không có kết quả năm nay (chỉ có năm {year}): {units}.",
+        "sources": "Nguồn số liệu theo khối: ",
     },
     "en": {
         "assessed": "{n} {units} assessed",
@@ -51,6 +52,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "previous_rank": "Rank {year}",
         "only_now": "Results this year only: {units}.",
         "only_then": "No result this year (only in {year}): {units}.",
+        "sources": "Source per tier: ",
     },
 }
 
@@ -156,11 +158,12 @@ def ranking_table(comparison: TierComparison, results: Results, lang: str, previ
         return ""
     previous = {u.code: u.previous for u in comparison.units}
     names = district_names(results)
-    groups = sorted({u.ranks[ranking.name].group for u in units})
+    by_group: dict[str, list[UnitResult]] = {}
+    for u in units:  # one pass: filtering the whole cohort once per district was quadratic
+        by_group.setdefault(u.ranks[ranking.name].group, []).append(u)
     blocks = []
-    for group in groups:
-        members = sorted((u for u in units if u.ranks[ranking.name].group == group),
-                         key=lambda u: (u.ranks[ranking.name].rank, u.code))
+    for group in sorted(by_group):
+        members = sorted(by_group[group], key=lambda u: (u.ranks[ranking.name].rank, u.code))
         header = list(_HEADER[lang])
         if previous_year is not None:
             header.append(t["previous_rank"].format(year=previous_year))
@@ -178,13 +181,16 @@ def ranking_table(comparison: TierComparison, results: Results, lang: str, previ
 
 
 def render_summary(results: Results, comparisons: list[TierComparison], lang: str = "vi",
-                   previous_year: int | None = None, with_rankings: bool = True) -> str:
+                   previous_year: int | None = None, with_rankings: bool = True,
+                   sources: Mapping[str, str] | None = None) -> str:
     header = results.ruleset.header
     years = sorted({u.assessment.year for u in results.units})
     lines = [f"{header.title} — {', '.join(map(str, years))}",
              f"{translate('ruleset', lang)} {header.id} {header.version or ''} ({translate(header.status or '', lang)}), "
-             f"{results.ruleset.content_hash[:19]}",
-             ""]
+             f"{results.ruleset.content_hash[:19]}"]
+    if sources:
+        lines.append(_TEXT[lang]["sources"] + "; ".join(f"{tier} {source}" for tier, source in sources.items()))
+    lines.append("")
     for comparison in comparisons:
         units = [u.current for u in comparison.units if u.current is not None]
         lines.append(tier_paragraph(comparison, lang, previous_year))

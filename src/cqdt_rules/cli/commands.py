@@ -6,15 +6,16 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import attrs
 
 from cqdt_rules.cli.common import EXIT_OK, score_files, score_previous_files, write_text
 from cqdt_rules.engine import loading
+from cqdt_rules.engine.results import Results
 from cqdt_rules.errors import UsageError, render
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import translate
-from cqdt_rules.reports.score_table import results_table
 
 
 @attrs.frozen
@@ -31,7 +32,7 @@ def _check_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    checked = loading.load(args.ruleset)
+    checked = loading.load(args.ruleset, cached=False)  # checking a file means reading it, never a kept result
     for warning in checked.warnings:
         print(render(warning, checked.sources.get(warning.span.path, checked.source), args.lang))
     r = checked.ruleset
@@ -62,18 +63,27 @@ def _score_arguments(p: argparse.ArgumentParser) -> None:
 
 def run_score(args: argparse.Namespace) -> int:
     results = score_files(args.ruleset, args.data)
-    if args.format == "json":
-        text = results.to_json() + "\n"
-    elif args.format == "csv":
-        text = results.to_csv()
-    else:
-        text = results_table(results, args.lang)
     if args.out:
-        write_text(args.out, text)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        with open(args.out, "w", encoding="utf-8", newline="") as out:
+            _write_scores(results, args.format, args.lang, out)
         print(f"wrote {args.out} ({len(results)} results)", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        _write_scores(results, args.format, args.lang, sys.stdout)
     return EXIT_OK
+
+
+def _write_scores(results: Results, form: str, lang: str, out: TextIO) -> None:
+    """JSON and CSV are written unit by unit, never held whole; the table is for people and small."""
+    if form == "json":
+        results.write_json(out)
+        out.write("\n")
+    elif form == "csv":
+        results.write_csv(out)
+    else:
+        from cqdt_rules.reports.score_table import results_table
+
+        out.write(results_table(results, lang))
 
 
 # ---------------------------------------------------------------- explain
@@ -81,7 +91,7 @@ def _explain_arguments(p: argparse.ArgumentParser) -> None:
     _ruleset_and_data(p)
     p.add_argument("--unit", required=True, help="the unit's code (e.g. SO13, 622, 23575)")
     p.add_argument("--year", type=int)
-    p.add_argument("--source", choices=("self", "audit"))
+    p.add_argument("--source", choices=("self", "district", "audit"))
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -96,8 +106,9 @@ def _summary_arguments(p: argparse.ArgumentParser) -> None:
     _ruleset_and_data(p)
     p.add_argument("--previous", nargs="+", metavar="DATA", help="last year's data, scored with the same ruleset")
     p.add_argument("--previous-ruleset", help="the ruleset for --previous when it differs")
-    p.add_argument("--source", choices=("self", "audit"), default="audit",
-                   help="which assessments to report (default: audit, the verified values)")
+    p.add_argument("--source", choices=("self", "district", "audit", "latest"), default="latest",
+                   help="which stage to report: self, district (the district's verification of its communes), audit, or latest "
+                        "(default: per tier the latest stage every unit of it has)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
     p.add_argument("--out", type=Path, help="also write the full results (JSON and CSV) and this summary to DIR")
     p.add_argument("--no-rankings", action="store_true", help="counts and movers only, no ranking tables")
@@ -106,16 +117,18 @@ def _summary_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    from cqdt_rules.analysis.compare import compare, select_years
+    from cqdt_rules.analysis.compare import compare, select
     from cqdt_rules.analysis.summary import render_summary
 
     current = score_files(args.ruleset, args.data)
     previous = score_previous_files(args.ruleset, args.previous_ruleset, args.previous) if args.previous else None
-    current, previous, current_year, previous_year = select_years(current, previous, args.source, args.year)
-    comparisons = compare(current, previous, source=args.source)
+    chosen = select(current, previous, args.source, args.year)
+    current, previous, current_year, previous_year = chosen.current, chosen.previous, chosen.year, chosen.previous_year
+    comparisons = compare(current, previous)
     if not comparisons:
         raise UsageError(f"no '{args.source}' assessments in the data; try --source self")
-    text = render_summary(current, comparisons, args.lang, previous_year, with_rankings=not args.no_rankings)
+    text = render_summary(current, comparisons, args.lang, previous_year, with_rankings=not args.no_rankings,
+                          sources=chosen.sources)
     sys.stdout.write(text)
     if args.out:
         stem = f"{current.ruleset.id}-{current_year}"
@@ -134,7 +147,7 @@ def _transition_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("old_data", help="data scored with it (e.g. examples/gialai/egov-2022-audit.yaml)")
     p.add_argument("new_ruleset", help="the later ruleset (e.g. dti_2023)")
     p.add_argument("new_data", help="data scored with it (e.g. examples/gialai/dti-2023-audit.yaml)")
-    p.add_argument("--source", choices=("self", "audit"), default="audit")
+    p.add_argument("--source", choices=("self", "district", "audit"), default="audit")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
     p.add_argument("--format", choices=("table", "csv"), default="table")
 
@@ -166,7 +179,7 @@ def _extension_commands() -> list[CommandSpec]:
 
     found: list[CommandSpec] = []
     for module in ("cqdt_rules.cli.authoring", "cqdt_rules.cli.reporting", "cqdt_rules.cli.workflow",
-                   "cqdt_rules.cli.shortfalls"):
+                   "cqdt_rules.cli.shortfalls", "cqdt_rules.cli.render"):
         found.extend(importlib.import_module(module).COMMANDS)
     return found
 

@@ -8,7 +8,6 @@ from pathlib import Path
 
 import attrs
 
-from cqdt_rules.data.readers import load_many
 from cqdt_rules.engine.fit import DataMismatchError
 from cqdt_rules.engine.loading import load, shipped_rulesets
 from cqdt_rules.engine.results import Results
@@ -27,6 +26,14 @@ def load_data(data: Sequence[str], lang: str | None = None) -> tuple[Assessment,
     for path in paths:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
+    return read_data(paths, lang)
+
+
+def read_data(paths: list[Path], lang: str | None = None) -> tuple[Assessment, ...]:
+    """The assessments in these files and folders (the YAML library is imported only when data is read); a note
+    on standard error for each file of a folder skipped as not assessment data (a unit list, ...)."""
+    from cqdt_rules.data.readers import load_many
+
     skipped: list[tuple[Path, str]] = []
     try:
         return load_many(paths, skipped)

@@ -88,10 +88,7 @@ def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
     lines = [f"{a.code} {a.name} ({words['tier']} {unit.tier.id}, {year}, {_SOURCES[lang].get(a.source, a.source)})"
              + (f", {words['district']} {a.parent}" if a.parent else "")]
     lines.append(_summary(unit, lang))
-    depth: dict[str, int] = {}
-    for node in unit.tier.walk():
-        for child in node.children:
-            depth[child.id] = depth.get(node.id, 0) + 1
+    depth = unit.tier.depths
     for node_id, result in unit.nodes.items():
         lines.extend(_node_lines(unit, node_id, result, "  " * (depth.get(node_id, 0) + 1), lang))
     return "\n".join(lines)
