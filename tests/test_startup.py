@@ -133,7 +133,7 @@ def test_cqdt_check_always_parses_the_text(tmp_path: Path, monkeypatch: pytest.M
     parsed: list[str] = []
     real = parser.parse_source
     monkeypatch.setattr(parser, "parse_source", lambda text, path="<memory>": parsed.append(path) or real(text, path))
-    assert main(["check", str(EGOV)]) == 0
+    assert main(["check", "--lang", "en", str(EGOV)]) == 0
     assert parsed == [str(EGOV)]
     assert "is valid" in capsys.readouterr().out
 

@@ -129,6 +129,9 @@ VI: dict[str, str] = {
     "outputs read each other in a cycle: {cycle}": "các đầu ra đọc lẫn nhau thành vòng: {cycle}",
     "an output can read outputs declared from other values, not (through them) itself":
         "một đầu ra có thể đọc các đầu ra khác, nhưng không (qua chúng) đọc chính nó",
+    "levels '{upper}' and '{lower}' overlap: both have the cut-off {cutoff}, so '{lower}' can never be given":
+        "hai mức '{upper}' và '{lower}' trùng nhau: cùng ngưỡng {cutoff}, nên không bao giờ xếp được mức '{lower}'",
+    "give each level its own cut-off, from the highest down": "cho mỗi mức một ngưỡng riêng, từ cao xuống thấp",
     # ------------------------------------------------------------ data errors
     "unit '{code}' has no value for '{name}' ({label})": "đơn vị '{code}' không có giá trị cho '{name}' ({label})",
     "add '{name}' ({what:t}) or declare a default in the ruleset":

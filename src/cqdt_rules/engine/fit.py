@@ -10,7 +10,6 @@ from collections.abc import Iterable, Sequence
 import attrs
 
 from cqdt_rules.errors import DataError, Diagnostic, RulesetError, Span
-from cqdt_rules.language.parser import parse_source
 from cqdt_rules.language.resources import data_dir
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment
@@ -122,6 +121,8 @@ def best_fitting(shape: Shape, exclude: str) -> m.Ruleset | None:
 
 
 def _shipped() -> Iterable[m.Ruleset]:
+    from cqdt_rules.language.parser import parse_source  # only when data do not fit: importing stays light
+
     for path in sorted(data_dir("rulesets").rglob("*.cqdt")):
         try:
             parsed = parse_source(path.read_text(encoding="utf-8"), str(path))
