@@ -132,6 +132,7 @@ VI: dict[str, str] = {
     "levels '{upper}' and '{lower}' overlap: both have the cut-off {cutoff}, so '{lower}' can never be given":
         "hai mức '{upper}' và '{lower}' trùng nhau: cùng ngưỡng {cutoff}, nên không bao giờ xếp được mức '{lower}'",
     "give each level its own cut-off, from the highest down": "cho mỗi mức một ngưỡng riêng, từ cao xuống thấp",
+    "unknown output '{name}' in tier '{tier}'": "không có đầu ra '{name}' trong khối '{tier}'",
     # ------------------------------------------------------------ data errors
     "unit '{code}' has no value for '{name}' ({label})": "đơn vị '{code}' không có giá trị cho '{name}' ({label})",
     "add '{name}' ({what:t}) or declare a default in the ruleset":
