@@ -1,0 +1,201 @@
+"""Exact arithmetic as SQL expressions: integers only, every division an integer division with its
+remainder looked at, every comparison of fractions cross-multiplied.
+
+A number is a :class:`Q`, a fraction ``num / den`` of two integer-valued SQL expressions with
+``den > 0``. A fixed-point value (what a rounded criterion publishes) is a ``Q`` whose ``den`` is the
+Python integer ``10 ** digits``. Denominators known when the query is compiled stay Python integers,
+so most arithmetic folds them away; only a pair's ``b`` or a cohort's best value makes a denominator
+that the database computes.
+
+Integer division is always ``exp.IntDiv`` of a non-negative dividend by a positive divisor, so the
+three dialects agree: DuckDB renders it ``a // b`` (on HUGEINT; on DECIMAL DuckDB's ``//`` returns
+DOUBLE, which is why DuckDB gets HUGEINT), PostgreSQL ``DIV(a, b)`` (on NUMERIC, exact, truncating)
+and Spark ``a DIV b`` (on DECIMAL(38, 0), the result a BIGINT; ANSI mode raises on overflow).
+"""
+
+from __future__ import annotations
+
+import math
+from decimal import Decimal
+
+import attrs
+from sqlglot import exp
+
+INTEGER = exp.DataType.build("DECIMAL(38, 0)")
+"""The integer type of every parsed value; DuckDB's rendering swaps it for HUGEINT (see ``dialects``)."""
+
+MODES = ("half_up", "half_even", "down", "up")
+
+
+def lit(n: int) -> exp.Expression:
+    """An integer constant. Constants beyond 32 bits are cast, so no dialect reads them as DOUBLE."""
+    if n < 0:
+        return exp.Neg(this=lit(-n))
+    if n < 2**31:
+        return exp.Literal.number(n)
+    return exp.Cast(this=exp.Literal.number(n), to=INTEGER.copy())
+
+
+def paren(e: exp.Expression) -> exp.Expression:
+    return e if isinstance(e, (exp.Literal, exp.Column, exp.Paren, exp.Cast, exp.Case)) else exp.Paren(this=e)
+
+
+def mul(a: exp.Expression, b: exp.Expression | int) -> exp.Expression:
+    if isinstance(b, int):
+        if b == 1:
+            return a
+        b = lit(b)
+    return exp.Mul(this=paren(a), expression=paren(b))
+
+
+def add(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    return exp.Add(this=paren(a), expression=paren(b))
+
+
+def sub(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    return exp.Sub(this=paren(a), expression=paren(b))
+
+
+def int_div(a: exp.Expression, b: exp.Expression | int) -> exp.Expression:
+    """a DIV b for a >= 0 and b > 0 (truncation and floor agree there)."""
+    return exp.IntDiv(this=paren(a), expression=paren(lit(b) if isinstance(b, int) else b))
+
+
+def case(condition: exp.Expression, then: exp.Expression, otherwise: exp.Expression) -> exp.Expression:
+    return exp.Case(ifs=[exp.If(this=condition, true=then)], default=otherwise)
+
+
+def one_if(condition: exp.Expression) -> exp.Expression:
+    return case(condition, lit(1), lit(0))
+
+
+def cmp(op: str, a: exp.Expression, b: exp.Expression) -> exp.Expression:
+    cls = {">=": exp.GTE, ">": exp.GT, "<=": exp.LTE, "<": exp.LT, "==": exp.EQ, "=": exp.EQ, "!=": exp.NEQ}[op]
+    return cls(this=paren(a), expression=paren(b))
+
+
+def fraction(value: Decimal | int) -> tuple[int, int]:
+    """An exact decimal as numerator and a power-of-ten denominator."""
+    sign, digits, exponent = Decimal(value).as_tuple()
+    assert isinstance(exponent, int)
+    whole = int("".join(map(str, digits)) or "0") * (-1 if sign else 1)
+    return (whole * 10**exponent, 1) if exponent >= 0 else (whole, 10 ** (-exponent))
+
+
+@attrs.frozen
+class Q:
+    """``num / den``: integer-valued expressions, ``den`` > 0 (a Python int when known at compile time)."""
+
+    num: exp.Expression
+    den: exp.Expression | int = 1
+
+    @staticmethod
+    def const(value: Decimal | int) -> Q:
+        num, den = fraction(value)
+        return Q(lit(num), den)
+
+    @staticmethod
+    def fixed(num: exp.Expression, digits: int) -> Q:
+        return Q(num, 10**digits)
+
+    def scaled_to(self, den: int) -> exp.Expression:
+        """The numerator over ``den``, for a compile-time ``den`` that ``self.den`` divides."""
+        assert isinstance(self.den, int) and den % self.den == 0
+        return mul(self.num, den // self.den)
+
+    def digits(self) -> int | None:
+        """The decimal places this value has exactly, or None (a denominator not of the form 2^a·5^b or unknown)."""
+        if not isinstance(self.den, int):
+            return None
+        den, twos, fives = self.den, 0, 0
+        while den % 2 == 0:
+            den, twos = den // 2, twos + 1
+        while den % 5 == 0:
+            den, fives = den // 5, fives + 1
+        return max(twos, fives) if den == 1 else None
+
+
+def _den_product(a: exp.Expression | int, b: exp.Expression | int) -> exp.Expression | int:
+    if isinstance(a, int) and isinstance(b, int):
+        return a * b
+    if isinstance(a, int):
+        return mul(b, a) if not isinstance(b, int) else a * b
+    return mul(a, b)
+
+
+def _times(num: exp.Expression, den: exp.Expression | int) -> exp.Expression:
+    return mul(num, den)
+
+
+def q_add(x: Q, y: Q, minus: bool = False) -> Q:
+    join = sub if minus else add
+    if isinstance(x.den, int) and isinstance(y.den, int):
+        common = math.lcm(x.den, y.den)
+        return Q(join(x.scaled_to(common), y.scaled_to(common)), common)
+    return Q(join(_times(x.num, y.den), _times(y.num, x.den)), _den_product(x.den, y.den))
+
+
+def q_neg(x: Q) -> Q:
+    return Q(exp.Neg(this=paren(x.num)), x.den)
+
+
+def q_mul(x: Q, y: Q) -> Q:
+    return Q(mul(x.num, y.num), _den_product(x.den, y.den))
+
+
+def q_div(x: Q, y: Q) -> Q:
+    """x / y for y != 0 (the caller checks y = 0); the sign moves to the numerator so den stays positive."""
+    negative = cmp("<", y.num, lit(0))
+    magnitude = case(negative, exp.Neg(this=paren(y.num)), y.num)
+    num = _times(x.num, y.den)
+    return Q(case(negative, exp.Neg(this=paren(num)), num), _den_product(x.den, magnitude))
+
+
+def q_cmp(op: str, x: Q, y: Q) -> exp.Expression:
+    if isinstance(x.den, int) and isinstance(y.den, int):
+        common = math.lcm(x.den, y.den)
+        return cmp(op, x.scaled_to(common), y.scaled_to(common))
+    return cmp(op, _times(x.num, y.den), _times(y.num, x.den))
+
+
+def q_case(condition: exp.Expression, then: Q, otherwise: Q) -> Q:
+    if isinstance(then.den, int) and isinstance(otherwise.den, int):
+        common = math.lcm(then.den, otherwise.den)
+        return Q(case(condition, then.scaled_to(common), otherwise.scaled_to(common)), common)
+    return Q(case(condition, _times(then.num, otherwise.den), _times(otherwise.num, then.den)),
+             _den_product(then.den, otherwise.den))
+
+
+def q_min(x: Q, y: Q, largest: bool = False) -> Q:
+    return q_case(q_cmp("<=" if not largest else ">=", x, y), x, y)
+
+
+def round_div(n: exp.Expression, d: exp.Expression | int, mode: str) -> exp.Expression:
+    """n / d rounded to an integer as ``mode`` says (half_up: ties away from zero, as Python's
+    ROUND_HALF_UP), for d > 0, in integer operations only: the quotient of |n| and its remainder."""
+    if isinstance(d, int) and d == 1:
+        return n
+    magnitude = case(cmp("<", n, lit(0)), exp.Neg(this=paren(n)), n)
+    quotient = int_div(magnitude, d)
+    remainder = sub(magnitude, mul(quotient, d))
+    twice = mul(remainder, 2)
+    d_expr = lit(d) if isinstance(d, int) else d
+    if mode == "down":
+        rounded = quotient
+    elif mode == "up":
+        rounded = add(quotient, one_if(cmp(">", remainder, lit(0))))
+    elif mode == "half_up":
+        rounded = add(quotient, one_if(cmp(">=", twice, d_expr)))
+    else:  # half_even: above half, or exactly half with an odd quotient
+        odd = cmp("=", sub(quotient, mul(int_div(quotient, 2), 2)), lit(1))
+        rounded = add(quotient, one_if(exp.Or(this=cmp(">", twice, d_expr),
+                                                 expression=exp.And(this=cmp("=", twice, d_expr), expression=odd))))
+    return case(cmp("<", n, lit(0)), exp.Neg(this=paren(rounded)), rounded)
+
+
+def q_round(x: Q, digits: int, mode: str = "half_up") -> Q:
+    """x rounded to ``digits`` decimals: a fixed-point value."""
+    own = x.digits()
+    if own is not None and own <= digits:
+        return Q(x.scaled_to(10**digits), 10**digits)
+    return Q(round_div(mul(x.num, 10**digits), x.den, mode), 10**digits)

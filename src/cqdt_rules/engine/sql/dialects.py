@@ -1,0 +1,34 @@
+"""Rendering one query tree for DuckDB, PostgreSQL or Spark SQL, and what differs between them."""
+
+from __future__ import annotations
+
+from sqlglot import exp
+
+DIALECTS = ("duckdb", "postgres", "spark")
+
+SPARK_SETTINGS = {"spark.sql.ansi.enabled": "true"}
+"""Set explicitly on every Spark session that runs the query: with ANSI mode an overflow, an invalid cast
+or a division by zero raises instead of giving NULL or a wrapped number."""
+
+
+def render(tree: exp.Expression, dialect: str, pretty: bool = True) -> str:
+    """The SQL text of ``tree`` in ``dialect``; identifiers are always quoted (an indicator named ``select`` works)."""
+    if dialect not in DIALECTS:
+        raise ValueError(dialect)
+    if dialect == "duckdb":
+        # DuckDB's '//' on DECIMAL returns DOUBLE; on HUGEINT (128-bit) it is an exact integer division
+        tree = tree.transform(_hugeint)
+    return tree.sql(dialect=dialect, identify=True, pretty=pretty)
+
+
+def _hugeint(node: exp.Expression) -> exp.Expression:
+    if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.DECIMAL and _scale(node) == 0:
+        return exp.DataType.build("INT128")
+    return node
+
+
+def _scale(node: exp.DataType) -> int | None:
+    params = node.expressions
+    if len(params) == 2:
+        return int(params[1].name)
+    return None
