@@ -40,10 +40,25 @@ def paren(e: exp.Expression) -> exp.Expression:
     return e if isinstance(e, (exp.Literal, exp.Column, exp.Paren, exp.Cast, exp.Case)) else exp.Paren(this=e)
 
 
+def constant(e: exp.Expression) -> int | None:
+    """The value of an integer constant built by ``lit``, else None."""
+    if isinstance(e, exp.Literal) and e.is_int:
+        return int(e.this)
+    if isinstance(e, exp.Neg):
+        inner = constant(e.this)
+        return None if inner is None else -inner
+    if isinstance(e, exp.Cast) and isinstance(e.this, exp.Literal) and e.this.is_int:
+        return int(e.this.this)
+    return None
+
+
 def mul(a: exp.Expression, b: exp.Expression | int) -> exp.Expression:
     if isinstance(b, int):
         if b == 1:
             return a
+        known = constant(a)
+        if known is not None:
+            return lit(known * b)
         b = lit(b)
     return exp.Mul(this=paren(a), expression=paren(b))
 
@@ -88,15 +103,14 @@ class Q:
 
     num: exp.Expression
     den: exp.Expression | int = 1
+    nonneg: bool = False
+    """Known never to be negative (validated inputs, points, sums and products of such): rounding then
+    needs no sign test."""
 
     @staticmethod
     def const(value: Decimal | int) -> Q:
         num, den = fraction(value)
-        return Q(lit(num), den)
-
-    @staticmethod
-    def fixed(num: exp.Expression, digits: int) -> Q:
-        return Q(num, 10**digits)
+        return Q(lit(num), den, num >= 0)
 
     def scaled_to(self, den: int) -> exp.Expression:
         """The numerator over ``den``, for a compile-time ``den`` that ``self.den`` divides."""
@@ -129,10 +143,11 @@ def _times(num: exp.Expression, den: exp.Expression | int) -> exp.Expression:
 
 def q_add(x: Q, y: Q, minus: bool = False) -> Q:
     join = sub if minus else add
+    nonneg = x.nonneg and y.nonneg and not minus
     if isinstance(x.den, int) and isinstance(y.den, int):
         common = math.lcm(x.den, y.den)
-        return Q(join(x.scaled_to(common), y.scaled_to(common)), common)
-    return Q(join(_times(x.num, y.den), _times(y.num, x.den)), _den_product(x.den, y.den))
+        return Q(join(x.scaled_to(common), y.scaled_to(common)), common, nonneg)
+    return Q(join(_times(x.num, y.den), _times(y.num, x.den)), _den_product(x.den, y.den), nonneg)
 
 
 def q_neg(x: Q) -> Q:
@@ -140,15 +155,19 @@ def q_neg(x: Q) -> Q:
 
 
 def q_mul(x: Q, y: Q) -> Q:
-    return Q(mul(x.num, y.num), _den_product(x.den, y.den))
+    known = constant(y.num)
+    num = mul(x.num, known) if known is not None and known >= 0 else mul(x.num, y.num)
+    return Q(num, _den_product(x.den, y.den), x.nonneg and y.nonneg)
 
 
 def q_div(x: Q, y: Q) -> Q:
     """x / y for y != 0 (the caller checks y = 0); the sign moves to the numerator so den stays positive."""
-    negative = cmp("<", y.num, lit(0))
-    magnitude = case(negative, exp.Neg(this=paren(y.num)), y.num)
     num = _times(x.num, y.den)
-    return Q(case(negative, exp.Neg(this=paren(num)), num), _den_product(x.den, magnitude))
+    if y.nonneg:
+        return Q(num, _den_product(x.den, y.num), x.nonneg)
+    negative = cmp("<", y.num, lit(0))
+    magnitude = case(negative, exp.Neg(this=paren(y.num)), y.num.copy())
+    return Q(case(negative.copy(), exp.Neg(this=paren(num)), num.copy()), _den_product(x.den, magnitude))
 
 
 def q_cmp(op: str, x: Q, y: Q) -> exp.Expression:
@@ -159,43 +178,59 @@ def q_cmp(op: str, x: Q, y: Q) -> exp.Expression:
 
 
 def q_case(condition: exp.Expression, then: Q, otherwise: Q) -> Q:
+    nonneg = then.nonneg and otherwise.nonneg
     if isinstance(then.den, int) and isinstance(otherwise.den, int):
         common = math.lcm(then.den, otherwise.den)
-        return Q(case(condition, then.scaled_to(common), otherwise.scaled_to(common)), common)
-    return Q(case(condition, _times(then.num, otherwise.den), _times(otherwise.num, then.den)),
-             _den_product(then.den, otherwise.den))
+        return Q(case(condition, then.scaled_to(common), otherwise.scaled_to(common)), common, nonneg)
+    # each branch keeps its own denominator: the other branch's may be 0 where this one is taken
+    then_den = lit(then.den) if isinstance(then.den, int) else then.den
+    otherwise_den = lit(otherwise.den) if isinstance(otherwise.den, int) else otherwise.den
+    return Q(case(condition, then.num, otherwise.num), case(condition.copy(), then_den, otherwise_den), nonneg)
 
 
 def q_min(x: Q, y: Q, largest: bool = False) -> Q:
     return q_case(q_cmp("<=" if not largest else ">=", x, y), x, y)
 
 
-def round_div(n: exp.Expression, d: exp.Expression | int, mode: str) -> exp.Expression:
+def round_div(n: exp.Expression, d: exp.Expression | int, mode: str, nonneg: bool = False) -> exp.Expression:
     """n / d rounded to an integer as ``mode`` says (half_up: ties away from zero, as Python's
-    ROUND_HALF_UP), for d > 0, in integer operations only: the quotient of |n| and its remainder."""
+    ROUND_HALF_UP), for d > 0, in integer operations only. For n >= 0: down is n DIV d, up is
+    (n + d - 1) DIV d, half_up is (2n + d) DIV 2d, half_even looks at the remainder; a negative n is
+    rounded as -|n| (every mode is symmetric about zero)."""
     if isinstance(d, int) and d == 1:
         return n
-    magnitude = case(cmp("<", n, lit(0)), exp.Neg(this=paren(n)), n)
-    quotient = int_div(magnitude, d)
-    remainder = sub(magnitude, mul(quotient, d))
-    twice = mul(remainder, 2)
+    if not isinstance(d, int):
+        d = exp.Nullif(this=d, expression=lit(0))  # d = 0 only on a unit already refused; never divide by it
+    if nonneg:
+        return _round_nonneg(n, d, mode)
+    negative = cmp("<", n, lit(0))
+    magnitude = exp.Neg(this=paren(n.copy()))
+    return case(negative, exp.Neg(this=paren(_round_nonneg(magnitude, _copy(d), mode))), _round_nonneg(n, d, mode))
+
+
+def _copy(d: exp.Expression | int) -> exp.Expression | int:
+    return d if isinstance(d, int) else d.copy()
+
+
+def _round_nonneg(n: exp.Expression, d: exp.Expression | int, mode: str) -> exp.Expression:
     d_expr = lit(d) if isinstance(d, int) else d
     if mode == "down":
-        rounded = quotient
-    elif mode == "up":
-        rounded = add(quotient, one_if(cmp(">", remainder, lit(0))))
-    elif mode == "half_up":
-        rounded = add(quotient, one_if(cmp(">=", twice, d_expr)))
-    else:  # half_even: above half, or exactly half with an odd quotient
-        odd = cmp("=", sub(quotient, mul(int_div(quotient, 2), 2)), lit(1))
-        rounded = add(quotient, one_if(exp.Or(this=cmp(">", twice, d_expr),
-                                                 expression=exp.And(this=cmp("=", twice, d_expr), expression=odd))))
-    return case(cmp("<", n, lit(0)), exp.Neg(this=paren(rounded)), rounded)
+        return int_div(n, d)
+    if mode == "up":
+        return int_div(sub(add(n, d_expr), lit(1)), _copy(d))
+    if mode == "half_up":
+        return int_div(add(mul(n, 2), d_expr), 2 * d if isinstance(d, int) else mul(d.copy(), 2))
+    quotient = int_div(n, d)
+    twice = mul(sub(n.copy(), mul(quotient.copy(), _copy(d))), 2)
+    odd = cmp("=", sub(quotient.copy(), mul(int_div(quotient.copy(), 2), 2)), lit(1))
+    above = exp.Or(this=cmp(">", twice, d_expr),
+                   expression=exp.And(this=cmp("=", twice.copy(), d_expr.copy()), expression=odd))
+    return add(quotient, one_if(above))
 
 
 def q_round(x: Q, digits: int, mode: str = "half_up") -> Q:
     """x rounded to ``digits`` decimals: a fixed-point value."""
     own = x.digits()
     if own is not None and own <= digits:
-        return Q(x.scaled_to(10**digits), 10**digits)
-    return Q(round_div(mul(x.num, 10**digits), x.den, mode), 10**digits)
+        return Q(x.scaled_to(10**digits), 10**digits, x.nonneg)
+    return Q(round_div(mul(x.num, 10**digits), x.den, mode, x.nonneg), 10**digits, x.nonneg)

@@ -38,6 +38,7 @@ from cqdt_rules.engine.sql.arith import (
     q_mul,
     q_neg,
     q_round,
+    constant,
     fraction,
     mul,
 )
@@ -118,7 +119,7 @@ class _TierSql:
         self.best_columns: dict[tuple[str, str], str] = {}
         self.total: Q | None = None
         self.outputs: dict[str, Q | None] = {}
-        self.output_na: dict[str, exp.Expression] = {}
+        self.clamped: list[m.Node] = []
 
     # ------------------------------------------------------------ the query
     def build(self) -> TierQuery:
@@ -129,25 +130,32 @@ class _TierSql:
             ("best", self._best()),
         ]
         previous = "best"
-        for depth, stage in enumerate(self._stages()):
-            projections = [exp.Star()]
+        stages = self._stages()
+        for depth, stage in enumerate(stages):
+            projections: list[exp.Expression] = [exp.Star()]
             errors_before = len(self.errors)
             for node in stage:
                 projections.append(self._node_column(node))
             stage_errors = self.errors[errors_before:]
             projections.append(self._error_column(stage_errors, f"err{depth}"))
-            ctes.append((f"s{depth}", exp.select(*projections).from_(previous)))
+            ctes.append((f"s{depth}", exp.select(*projections).from_(previous, copy=False)))
             previous = f"s{depth}"
-        depth_count = len(ctes) - 4
-        ctes.append(("tot", exp.select(exp.Star(), self._total().as_("total")).from_(previous)))
+            if self.clamped:
+                # the rounded points were published as r…; limit them to 0..max reading that column once
+                limits = [self._clamp(node) for node in self.clamped]
+                self.clamped = []
+                ctes.append((f"c{depth}", exp.select(exp.Star(), *limits).from_(previous, copy=False)))
+                previous = f"c{depth}"
+        depth_count = len(stages)
+        ctes.append(("tot", exp.select(exp.Star(), self._total().as_("total", copy=False)).from_(previous, copy=False)))
         errors_before = len(self.errors)
         output_columns = [self._output(o) for o in self.tier.outputs]
         output_errors = self._error_column(self.errors[errors_before:], "err_out")
-        ctes.append(("outs", exp.select(exp.Star(), *output_columns, output_errors).from_("tot")))
+        ctes.append(("outs", exp.select(exp.Star(), *output_columns, output_errors).from_("tot", copy=False)))
         final, levels, ranks = self._final(depth_count)
         query = final
         for name, cte in ctes:
-            query = query.with_(name, as_=cte)
+            query = query.with_(name, as_=cte, copy=False)
         points = {node_id: Published(f"points {node_id}", _fixed_digits(q)) for node_id, q in self.published.items()}
         assert self.total is not None
         outputs = {name: Published(f"output {name}", _fixed_digits(q) if q is not None else 0)
@@ -163,7 +171,7 @@ class _TierSql:
         guard = exp.Case(ifs=[exp.If(this=self._any_problem(), true=exp.Cast(
             this=exp.DPipe(this=text("cqdt: invalid data for unit "), expression=col("unit_code")),
             to=exp.DataType.build("INT")))], default=lit(1))
-        return exp.select(*projections).from_("wide").where(cmp("=", guard, lit(1)))
+        return exp.select(*projections).from_("wide", copy=False).where(cmp("=", guard, lit(1)), copy=False)
 
     def _any_problem(self) -> exp.Expression:
         conditions = [exp.Not(this=exp.Is(this=e, expression=exp.Null())) for _, e in self._problem_columns()]
@@ -182,43 +190,43 @@ class _TierSql:
         """The companion query: every problem the Python engine would refuse, per unit and indicator."""
         columns = self._problem_columns()
         per_unit = exp.select(*[col(k) for k in (*UNIT_KEYS, "parent")],
-                              *[e.as_(f"q{i}") for i, (_, e) in enumerate(columns)],
-                              *[s.raw(p) for s in self.slots for p in ("v", "b")]).from_("wide")
+                              *[e.as_(f"q{i}", copy=False) for i, (_, e) in enumerate(columns)],
+                              *[s.raw(p) for s in self.slots for p in ("v", "b")]).from_("wide", copy=False)
         arms = []
         for i, (name, _) in enumerate(columns):
             slot = self.by_name.get(name) if not name.startswith("u_") else None
             value = slot.raw("v") if slot else exp.Null()
             value_b = slot.raw("b") if slot else exp.Null()
-            arms.append(exp.select(*[col(k) for k in UNIT_KEYS], text(name).as_("indicator"),
-                                   exp.Cast(this=col(f"q{i}"), to=exp.DataType.build("VARCHAR")).as_("problem"),
-                                   exp.Cast(this=value, to=exp.DataType.build("VARCHAR")).as_("value"),
-                                   exp.Cast(this=value_b, to=exp.DataType.build("VARCHAR")).as_("value_b"))
-                        .from_("checked").where(exp.Not(this=exp.Is(this=col(f"q{i}"), expression=exp.Null()))))
-        unknown = (exp.select(*[col(k) for k in UNIT_KEYS], col("indicator"), text("unknown_indicator").as_("problem"),
-                              col("v").as_("value"), col("b").as_("value_b"))
-                   .from_("src").where(exp.Not(this=exp.In(this=col("indicator"),
-                                                           expressions=[text(s.name) for s in self.slots] or [text("")]))))
+            arms.append(exp.select(*[col(k) for k in UNIT_KEYS], text(name).as_("indicator", copy=False),
+                                   exp.Cast(this=col(f"q{i}"), to=exp.DataType.build("VARCHAR")).as_("problem", copy=False),
+                                   exp.Cast(this=value, to=exp.DataType.build("VARCHAR")).as_("value", copy=False),
+                                   exp.Cast(this=value_b, to=exp.DataType.build("VARCHAR")).as_("value_b", copy=False))
+                        .from_("checked", copy=False).where(exp.Not(this=exp.Is(this=col(f"q{i}"), expression=exp.Null())), copy=False))
+        unknown = (exp.select(*[col(k) for k in UNIT_KEYS], col("indicator"), text("unknown_indicator").as_("problem", copy=False),
+                              col("v").as_("value", copy=False), col("b").as_("value_b", copy=False))
+                   .from_("src", copy=False).where(exp.Not(this=exp.In(this=col("indicator"),
+                                                           expressions=[text(s.name) for s in self.slots] or [text("")])), copy=False))
         union: exp.Expression = unknown
         for arm in arms:
             union = exp.union(union, arm, distinct=False)
         if self.header.on_missing_evidence == "error":
             evidence = exp.select(*[col(k) for k in (*UNIT_KEYS, "parent")],
-                                  *[checks.evidence_problem(s).as_(f"ev{s.index}") for s in self.slots
-                                    if s.indicator.evidence_required]).from_("vals")
+                                  *[checks.evidence_problem(s).as_(f"ev{s.index}", copy=False) for s in self.slots
+                                    if s.indicator.evidence_required]).from_("vals", copy=False)
             for slot in self.slots:
                 if slot.indicator.evidence_required:
                     union = exp.union(union, exp.select(
-                        *[col(k) for k in UNIT_KEYS], text(slot.name).as_("indicator"),
-                        col(f"ev{slot.index}").as_("problem"), exp.Null().as_("value"), exp.Null().as_("value_b"))
-                        .from_("evidence").where(exp.Not(this=exp.Is(this=col(f"ev{slot.index}"), expression=exp.Null()))),
+                        *[col(k) for k in UNIT_KEYS], text(slot.name).as_("indicator", copy=False),
+                        col(f"ev{slot.index}").as_("problem", copy=False), exp.Null().as_("value", copy=False), exp.Null().as_("value_b", copy=False))
+                        .from_("evidence", copy=False).where(exp.Not(this=exp.Is(this=col(f"ev{slot.index}"), expression=exp.Null())), copy=False),
                         distinct=False)
-        query = exp.select(exp.Star()).from_(exp.Subquery(this=union, alias="problems"))
-        query = query.with_("src", as_=source_cte(exp.to_table(self.table), self.tier))
-        query = query.with_("wide", as_=wide_cte(self.slots)).with_("checked", as_=per_unit)
+        query = exp.select(exp.Star()).from_(exp.Subquery(this=union, alias="problems"), copy=False)
+        query = query.with_("src", as_=source_cte(exp.to_table(self.table), self.tier), copy=False)
+        query = query.with_("wide", as_=wide_cte(self.slots), copy=False).with_("checked", as_=per_unit, copy=False)
         if self.header.on_missing_evidence == "error":
             unguarded = self._vals()
             unguarded.set("where", None)
-            query = query.with_("vals", as_=unguarded).with_("evidence", as_=evidence)
+            query = query.with_("vals", as_=unguarded, copy=False).with_("evidence", as_=evidence, copy=False)
         return query
 
     def _best(self) -> exp.Select:
@@ -231,8 +239,8 @@ class _TierSql:
                     self.best_columns[(rule.indicator, rule.within)] = name
                     partition = [col("year"), col("source")] + ([col("parent")] if rule.within == "district" else [])
                     best = exp.Window(this=exp.Max(this=col(f"x{slot.index}")), partition_by=partition)
-                    projections.append(case(cmp(">", best, lit(0)), best.copy(), lit(0)).as_(name))
-        return exp.select(*projections).from_("vals")
+                    projections.append(case(cmp(">", best, lit(0)), best.copy(), lit(0)).as_(name, copy=False))
+        return exp.select(*projections).from_("vals", copy=False)
 
     def _stages(self) -> list[list[m.Node]]:
         depth: dict[str, int] = {}
@@ -252,14 +260,15 @@ class _TierSql:
 
     def _error_column(self, errors: list[tuple[exp.Expression, str]], name: str) -> exp.Expression:
         if not errors:
-            return exp.Cast(this=exp.Null(), to=exp.DataType.build("VARCHAR")).as_(name)
-        return exp.Case(ifs=[exp.If(this=c, true=text(message)) for c, message in errors]).as_(name)
+            return exp.Cast(this=exp.Null(), to=exp.DataType.build("VARCHAR")).as_(name, copy=False)
+        return exp.Case(ifs=[exp.If(this=c, true=text(message)) for c, message in errors]).as_(name, copy=False)
 
     # ------------------------------------------------------------ nodes
     def _node_column(self, node: m.Node) -> exp.Expression:
         value = self._group(node) if node.rule is None else self._criterion(node)
-        self.published[node.id] = Q(col(f"p{self._index(node)}"), value.den)
-        projection = value.num.as_(f"p{self._index(node)}")
+        name = f"{'r' if node in self.clamped else 'p'}{self._index(node)}"
+        self.published[node.id] = Q(col(name), value.den, True)
+        projection = value.num.as_(name, copy=False)
         if self.explain:
             provenance = node.provenance
             where = f"{provenance.status}: {provenance.text}" if provenance else "no provenance"
@@ -300,19 +309,41 @@ class _TierSql:
         read = [self.by_name[n] for n in names if n in self.by_name]
         unassessed = [exp.Is(this=col(f"x{s.index}"), expression=exp.Null()) for s in read]
         if unassessed:
-            arms.append((_any(unassessed), Q(lit(0))))
+            arms.append((_any(unassessed), Q.const(0)))
         if self.header.on_missing_evidence == "zero":
             lacking = [exp.And(this=checks.needs_evidence(s), expression=cmp("=", s.raw("e"), lit(0)))
                        for s in read if s.indicator.evidence_required]
             if lacking:
-                arms.append((_any(lacking), Q(lit(0))))
+                arms.append((_any(lacking), Q.const(0)))
         arms.extend(self._rule(node.rule, node))
         published = [(c, self._publish(q, rounding, f"criterion {node.id}")) for c, q in arms]
         points = _fold_case(published)
-        maximum = _decimal_q(node.max)
+        if self._within_range(node, published):
+            return points
+        self.clamped.append(node)
+        return points
+
+    def _within_range(self, node: m.Node, published: list[tuple[exp.Expression | None, Q]]) -> bool:
+        """Whether the rule's points provably lie in 0..max, so the query need not limit them: constants
+        the checker kept in 0..max, or a ratio (a < b, rounded at no fewer decimals than max has)."""
+        rounding = self._rounding(node)
+        digits = -int(node.max.normalize().as_tuple().exponent)
+        if isinstance(node.rule, m.RatioRule) and (rounding is None or rounding.digits >= digits):
+            return True
+        values = [constant(q.num) for _, q in published]
+        return all(v is not None and 0 <= Decimal(v) / (q.den if isinstance(q.den, int) else 1) <= node.max
+                   for v, (_, q) in zip(values, published))
+
+    def _clamp(self, node: m.Node) -> exp.Expression:
+        """Points limited to 0..max after rounding, reading the rounded points of the stage before."""
+        raw = self.published[node.id]
+        rounding = self._rounding(node)
         ceiling = _decimal_q(shown_max(node.max, rounding))
-        floor = self._publish(Q(lit(0)), rounding, node.id)
-        return _fold_case([(q_cmp(">", points, maximum), ceiling), (q_cmp("<", points, Q(lit(0))), floor), (None, points)])
+        floor = self._publish(Q.const(0), rounding, node.id)
+        clamped = _fold_case([(q_cmp(">", raw, _decimal_q(node.max)), ceiling), (q_cmp("<", raw, Q.const(0)), floor),
+                              (None, raw)])
+        self.published[node.id] = Q(col(f"p{self._index(node)}"), clamped.den, True)
+        return clamped.num.as_(f"p{self._index(node)}", copy=False)
 
     def _points_of(self, spec: m.PointsSpec | None, node: m.Node) -> Q:
         if spec is None:
@@ -325,7 +356,7 @@ class _TierSql:
         return method(rule, node)
 
     def _rule_YesRule(self, rule: m.YesRule, node: m.Node) -> Branches:
-        return [(col(f"x{self.by_name[rule.indicator].index}"), _decimal_q(node.max)), (None, Q(lit(0)))]
+        return [(col(f"x{self.by_name[rule.indicator].index}"), _decimal_q(node.max)), (None, Q.const(0))]
 
     def _rule_CategoryRule(self, rule: m.CategoryRule, node: m.Node) -> Branches:
         value = col(f"x{self.by_name[rule.indicator].index}")
@@ -341,7 +372,7 @@ class _TierSql:
         slot = self.by_name[rule.indicator]
         maximum = _decimal_q(node.max)
         if slot.indicator.kind == "percent":
-            a, b = number_of(slot), Q(lit(100))
+            a, b = number_of(slot), Q.const(100)
             zero: Branches = []
         else:
             a, b = number_of(slot), number_of(slot, "y")
@@ -354,13 +385,13 @@ class _TierSql:
         if slot.indicator.kind == "pair":
             a, b = number_of(slot), number_of(slot, "y")
             arms.append((cmp("=", b.num, lit(0)), self._points_of(None, node)))
-            left, scale = q_mul(a, Q(lit(100))), b
+            left, scale = q_mul(a, Q.const(100)), b
         else:
-            left, scale = number_of(slot), Q(lit(1))
+            left, scale = number_of(slot), Q.const(1)
         for band in rule.bands:
             right = q_mul(_decimal_q(band.threshold.value), scale)
             arms.append((q_cmp(band.comparator, left, right), self._points_of(band.points, node)))
-        otherwise = self._points_of(rule.otherwise, node) if rule.otherwise is not None else Q(lit(0))
+        otherwise = self._points_of(rule.otherwise, node) if rule.otherwise is not None else Q.const(0)
         arms.append((None, otherwise))
         return arms
 
@@ -381,15 +412,15 @@ class _TierSql:
 
     def _rule_NormalisedRule(self, rule: m.NormalisedRule, node: m.Node) -> Branches:
         slot = self.by_name[rule.indicator]
-        best = Q(col(self.best_columns[(rule.indicator, rule.within)]), SCALE)
+        best = Q(col(self.best_columns[(rule.indicator, rule.within)]), SCALE, True)
         value = number_of(slot)
-        return [(cmp("=", best.num, lit(0)), Q(lit(0))), (None, _over_positive(q_mul(value, _decimal_q(node.max)), best))]
+        return [(cmp("=", best.num, lit(0)), Q.const(0)), (None, _over_positive(q_mul(value, _decimal_q(node.max)), best))]
 
     def _rule_DirectRule(self, rule: m.DirectRule, node: m.Node) -> Branches:
         return [(None, number_of(self.by_name[rule.indicator]))]
 
     def _rule_InformationalRule(self, rule: m.InformationalRule, node: m.Node) -> Branches:
-        return [(None, Q(lit(0)))]
+        return [(None, Q.const(0))]
 
     def _rule_FormulaRule(self, rule: m.FormulaRule, node: m.Node) -> Branches:
         return [(None, self._number(self._expr(rule.expr, node, exp.true()), node))]
@@ -416,7 +447,7 @@ class _TierSql:
         slot = self.by_name[expr.name]
         kind = slot.indicator.kind
         if kind == "percent":
-            return Q(col(f"x{slot.index}"), SCALE * 100)
+            return Q(col(f"x{slot.index}"), SCALE * 100, True)
         if kind == "pair":
             if expr.part is not None:
                 return number_of(slot, "x" if expr.part == "a" else "y")
@@ -424,7 +455,7 @@ class _TierSql:
             self._fail(guard, cmp("=", b, lit(0)), node,
                        f"'{expr.name}' has b = 0: write the formula with '{expr.name}.a' and '{expr.name}.b' "
                        "and say what b = 0 gives")
-            return Q(col(f"x{slot.index}"), b)
+            return Q(col(f"x{slot.index}"), b, True)
         if kind == "yesno":
             return col(f"x{slot.index}")
         return number_of(slot)
@@ -440,7 +471,7 @@ class _TierSql:
         return self.published[expr.node_id]
 
     def _x_ShareRef(self, expr: m.ShareRef, node: m.Node | None, guard: exp.Expression) -> Value:
-        return self._share(expr.node_id) or Q(lit(0))
+        return self._share(expr.node_id) or Q.const(0)
 
     def _share(self, node_id: str) -> Q | None:
         """points / max, exact; None for a node with max 0 (an informational node has no share)."""
@@ -450,7 +481,7 @@ class _TierSql:
         points = self.published[node_id]
         num, den = fraction(maximum)
         assert isinstance(points.den, int)
-        return Q(mul(points.num, den), points.den * num)
+        return Q(mul(points.num, den), points.den * num, True)
 
     def _x_Binary(self, expr: m.Binary, node: m.Node | None, guard: exp.Expression) -> Value:
         left = self._number(self._expr(expr.left, node, guard), node)
@@ -512,7 +543,7 @@ class _TierSql:
             total = q_add(total, top)
         rounding = self.tier.total_rounding or self.header.rounding
         rounded = q_min(self._publish(total, rounding, "the total"), _decimal_q(self.tier.max))
-        self.total = Q(col("total"), rounded.den)
+        self.total = Q(col("total"), rounded.den, True)
         return rounded.num
 
     def _output(self, output: m.Output) -> exp.Expression:
@@ -523,8 +554,8 @@ class _TierSql:
         self.outputs[output.name] = Q(col(column), published.den)
         if read:
             missing = _any([exp.Is(this=col(f"x{s.index}"), expression=exp.Null()) for s in read])
-            return case(missing, exp.Null(), published.num).as_(column)
-        return published.num.as_(column)
+            return case(missing, exp.Null(), published.num).as_(column, copy=False)
+        return published.num.as_(column, copy=False)
 
     # ------------------------------------------------------------ levels and ranks
     def _value_of(self, ref: m.ValueRef) -> tuple[Q | None, Q | None]:
@@ -549,9 +580,9 @@ class _TierSql:
         if not threshold.percent:
             met = q_cmp(">=", value, t)
         elif maximum is not None:
-            met = q_cmp(">=", q_mul(value, Q(lit(100))), q_mul(t, maximum))
+            met = q_cmp(">=", q_mul(value, Q.const(100)), q_mul(t, maximum))
         else:
-            met = q_cmp(">=", q_mul(value, Q(lit(100))), t)
+            met = q_cmp(">=", q_mul(value, Q.const(100)), t)
         # an output without a value (not assessed) meets nothing: NOT NULL is NULL, so say it
         return exp.And(this=exp.Not(this=exp.Is(this=value.num, expression=exp.Null())), expression=met)
 
@@ -580,24 +611,24 @@ class _TierSql:
     def _final(self, depth_count: int) -> tuple[exp.Select, dict[str, str], dict[str, tuple[str, str, str]]]:
         projections: list[exp.Expression] = [col(k) for k in (*UNIT_KEYS, "parent")]
         for node_id, q in self.published.items():
-            projections.append(q.num.as_(f"points {node_id}"))
+            projections.append(q.num.as_(f"points {node_id}", copy=False))
         projections.append(col("total"))
         for name, q in self.outputs.items():
             assert q is not None
-            projections.append(q.num.as_(f"output {name}"))
+            projections.append(q.num.as_(f"output {name}", copy=False))
         levels = {}
         for scale in self.tier.levels:
             levels[scale.name] = f"level {scale.name}"
-            projections.append(self._level(scale).as_(levels[scale.name]))
+            projections.append(self._level(scale).as_(levels[scale.name], copy=False))
         ranks = {}
         for ranking in self.tier.rankings:
             rank, count, group = self._rank(ranking)
             names = (f"rank {ranking.name}", f"rank {ranking.name} of", f"rank {ranking.name} group")
             ranks[ranking.name] = names
-            projections.extend([rank.as_(names[0]), count.as_(names[1]), group.as_(names[2])])
+            projections.extend([rank.as_(names[0], copy=False), count.as_(names[1], copy=False), group.as_(names[2], copy=False)])
         errors = [col(f"err{d}") for d in range(depth_count)] + [col("err_out")]
-        projections.append(exp.func("COALESCE", *errors).as_(ERROR_COLUMN) if len(errors) > 1 else errors[0].as_(ERROR_COLUMN))
-        return exp.select(*projections).from_("outs"), levels, ranks
+        projections.append(exp.func("COALESCE", *errors).as_(ERROR_COLUMN, copy=False) if len(errors) > 1 else errors[0].as_(ERROR_COLUMN, copy=False))
+        return exp.select(*projections).from_("outs", copy=False), levels, ranks
 
 
 # ---------------------------------------------------------------- helpers
@@ -624,7 +655,7 @@ def _common_case(condition: exp.Expression, then: Q, otherwise: Q) -> Q:
 def _over_positive(x: Q, y: Q) -> Q:
     """x / y where the caller's CASE ensures y > 0 on this branch (a pair's b, a cohort's best)."""
     assert isinstance(x.den, int) and isinstance(y.den, int)
-    return Q(mul(x.num, y.den), mul(y.num, x.den))
+    return Q(mul(x.num, y.den), mul(y.num, x.den), x.nonneg)
 
 
 def _formula_refs(rule: m.Rule | None) -> list[str]:

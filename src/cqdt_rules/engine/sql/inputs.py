@@ -100,22 +100,22 @@ def source_cte(table: exp.Expression, tier: m.Tier) -> exp.Select:
         return exp.Trim(this=exp.Cast(this=col(name), to=as_text.copy()))
 
     return (exp.select(col("unit_code"), col("parent"), col("year"), col("source"), col("indicator"),
-                       trimmed("value").as_("v"), trimmed("value_b").as_("b"), trimmed("evidence").as_("e"))
-            .from_(table).where(cmp("=", col("tier"), text(tier.id))))
+                       trimmed("value").as_("v", copy=False), trimmed("value_b").as_("b", copy=False), trimmed("evidence").as_("e", copy=False))
+            .from_(table, copy=False).where(cmp("=", col("tier"), text(tier.id)), copy=False))
 
 
 def wide_cte(tier_slots: list[Slot]) -> exp.Select:
     """One row per unit: every indicator's text, evidence flag and row count side by side."""
     projections: list[exp.Expression] = [col(k) for k in UNIT_KEYS]
-    projections.append(exp.Max(this=col("parent")).as_("parent"))
+    projections.append(exp.Max(this=col("parent")).as_("parent", copy=False))
     for slot in tier_slots:
         mine = cmp("=", col("indicator"), text(slot.name))
-        projections.append(exp.Max(this=case(mine, col("v"), exp.Null())).as_(f"v{slot.index}"))
-        projections.append(exp.Max(this=case(mine, col("b"), exp.Null())).as_(f"b{slot.index}"))
+        projections.append(exp.Max(this=case(mine, col("v"), exp.Null())).as_(f"v{slot.index}", copy=False))
+        projections.append(exp.Max(this=case(mine, col("b"), exp.Null())).as_(f"b{slot.index}", copy=False))
         has_evidence = exp.And(this=mine, expression=exp.Not(this=exp.Paren(this=is_blank(col("e")))))
-        projections.append(exp.Max(this=case(has_evidence, lit(1), lit(0))).as_(f"e{slot.index}"))
-        projections.append(exp.Sum(this=case(mine, lit(1), lit(0))).as_(f"n{slot.index}"))
-    return exp.select(*projections).from_("src").group_by(*[col(k) for k in UNIT_KEYS])
+        projections.append(exp.Max(this=case(has_evidence, lit(1), lit(0))).as_(f"e{slot.index}", copy=False))
+        projections.append(exp.Sum(this=case(mine, lit(1), lit(0))).as_(f"n{slot.index}", copy=False))
+    return exp.select(*projections).from_("src", copy=False).group_by(*[col(k) for k in UNIT_KEYS], copy=False)
 
 
 def given(slot: Slot) -> exp.Expression:
@@ -141,8 +141,8 @@ def typed_value(slot: Slot) -> list[exp.Expression]:
         if isinstance(default, Pair):
             a_val = case(given(slot), a_val, _constant(default.a))
             b_val = case(given(slot), b_val, _constant(default.b))
-        return [_unless_not_assessed(slot, a_val).as_(f"x{slot.index}"),
-                _unless_not_assessed(slot, b_val).as_(f"y{slot.index}")]
+        return [_unless_not_assessed(slot, a_val).as_(f"x{slot.index}", copy=False),
+                _unless_not_assessed(slot, b_val).as_(f"y{slot.index}", copy=False)]
     value: exp.Expression
     fallback: exp.Expression | None = None
     if ind.kind == "yesno":
@@ -155,7 +155,7 @@ def typed_value(slot: Slot) -> list[exp.Expression]:
         fallback = None if not isinstance(default, Decimal) else _constant(default)
     if fallback is not None:
         value = case(given(slot), value, fallback)
-    return [_unless_not_assessed(slot, value).as_(f"x{slot.index}")]
+    return [_unless_not_assessed(slot, value).as_(f"x{slot.index}", copy=False)]
 
 
 def _unless_not_assessed(slot: Slot, value: exp.Expression) -> exp.Expression:
@@ -181,4 +181,4 @@ def _constant(value: Decimal) -> exp.Expression:
 
 def number_of(slot: Slot, part: str = "x") -> Q:
     """An indicator's parsed value as a number (millionths)."""
-    return Q(col(f"{part}{slot.index}"), SCALE)
+    return Q(col(f"{part}{slot.index}"), SCALE, slot.indicator.kind != "number")

@@ -65,8 +65,8 @@ def score_sql(checked: CheckedRuleset, engine: Engine, *, table: str = INPUT_TAB
 
 def _check_tiers(ruleset: m.Ruleset, engine: Engine, table: str, where: Locate) -> None:
     known = [text(t.id) for t in ruleset.tiers]
-    query = (exp.select(col("unit_code"), col("year"), col("source"), col("tier")).distinct().from_(exp.to_table(table))
-             .where(exp.Not(this=exp.In(this=col("tier"), expressions=known))))
+    query = (exp.select(col("unit_code"), col("year"), col("source"), col("tier")).distinct().from_(exp.to_table(table), copy=False)
+             .where(exp.Not(this=exp.In(this=col("tier"), expressions=known)), copy=False))
     _, rows = engine.query(render(query, engine.dialect, pretty=False))
     tiers = [t.id for t in ruleset.tiers]
     if rows:
