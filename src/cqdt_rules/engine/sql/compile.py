@@ -187,46 +187,34 @@ class _TierSql:
         return columns
 
     def _problems_query(self) -> exp.Expression:
-        """The companion query: every problem the Python engine would refuse, per unit and indicator."""
+        """The companion query: every problem the Python engine would refuse, one row per unit and indicator
+        (unit_code, year, source, indicator, problem, value, value_b)."""
         columns = self._problem_columns()
-        per_unit = exp.select(*[col(k) for k in (*UNIT_KEYS, "parent")],
-                              *[e.as_(f"q{i}", copy=False) for i, (_, e) in enumerate(columns)],
-                              *[s.raw(p) for s in self.slots for p in ("v", "b")]).from_("wide", copy=False)
-        arms = []
-        for i, (name, _) in enumerate(columns):
-            slot = self.by_name.get(name) if not name.startswith("u_") else None
-            value = slot.raw("v") if slot else exp.Null()
-            value_b = slot.raw("b") if slot else exp.Null()
-            arms.append(exp.select(*[col(k) for k in UNIT_KEYS], text(name).as_("indicator", copy=False),
-                                   exp.Cast(this=col(f"q{i}"), to=exp.DataType.build("VARCHAR")).as_("problem", copy=False),
-                                   exp.Cast(this=value, to=exp.DataType.build("VARCHAR")).as_("value", copy=False),
-                                   exp.Cast(this=value_b, to=exp.DataType.build("VARCHAR")).as_("value_b", copy=False))
-                        .from_("checked", copy=False).where(exp.Not(this=exp.Is(this=col(f"q{i}"), expression=exp.Null())), copy=False))
+        checked = exp.select(*[col(k) for k in (*UNIT_KEYS, "parent")],
+                             *[e.as_(f"q{i}", copy=False) for i, (_, e) in enumerate(columns)],
+                             *[s.raw(p) for s in self.slots for p in ("v", "b")]).from_("wide", copy=False)
+        texts = {name: (self.by_name[name].raw("v"), self.by_name[name].raw("b")) for name, _ in columns
+                 if name in self.by_name}
+        per_unit = _unpivot("checked", [(name, col(f"q{i}"), *texts.get(name, (exp.Null(), exp.Null())))
+                                         for i, (name, _) in enumerate(columns)])
+        known = [text(s.name) for s in self.slots] or [text("")]
         unknown = (exp.select(*[col(k) for k in UNIT_KEYS], col("indicator"), text("unknown_indicator").as_("problem", copy=False),
                               col("v").as_("value", copy=False), col("b").as_("value_b", copy=False))
-                   .from_("src", copy=False).where(exp.Not(this=exp.In(this=col("indicator"),
-                                                           expressions=[text(s.name) for s in self.slots] or [text("")])), copy=False))
-        union: exp.Expression = unknown
-        for arm in arms:
-            union = exp.union(union, arm, distinct=False)
-        if self.header.on_missing_evidence == "error":
-            evidence = exp.select(*[col(k) for k in (*UNIT_KEYS, "parent")],
-                                  *[checks.evidence_problem(s).as_(f"ev{s.index}", copy=False) for s in self.slots
-                                    if s.indicator.evidence_required]).from_("vals", copy=False)
-            for slot in self.slots:
-                if slot.indicator.evidence_required:
-                    union = exp.union(union, exp.select(
-                        *[col(k) for k in UNIT_KEYS], text(slot.name).as_("indicator", copy=False),
-                        col(f"ev{slot.index}").as_("problem", copy=False), exp.Null().as_("value", copy=False), exp.Null().as_("value_b", copy=False))
-                        .from_("evidence", copy=False).where(exp.Not(this=exp.Is(this=col(f"ev{slot.index}"), expression=exp.Null())), copy=False),
-                        distinct=False)
-        query = exp.select(exp.Star()).from_(exp.Subquery(this=union, alias="problems"), copy=False)
+                   .from_("src", copy=False).where(exp.Not(this=exp.In(this=col("indicator"), expressions=known)), copy=False))
+        union = exp.Union(this=unknown, expression=per_unit, distinct=False)
+        query = exp.select(exp.Star()).from_(exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("problems"))), copy=False)
         query = query.with_("src", as_=source_cte(exp.to_table(self.table), self.tier), copy=False)
-        query = query.with_("wide", as_=wide_cte(self.slots), copy=False).with_("checked", as_=per_unit, copy=False)
-        if self.header.on_missing_evidence == "error":
+        query = query.with_("wide", as_=wide_cte(self.slots), copy=False).with_("checked", as_=checked, copy=False)
+        required = [s for s in self.slots if s.indicator.evidence_required]
+        if self.header.on_missing_evidence == "error" and required:
             unguarded = self._vals()
             unguarded.set("where", None)
+            evidence = exp.select(*[col(k) for k in (*UNIT_KEYS, "parent")],
+                                  *[checks.evidence_problem(s).as_(f"ev{s.index}", copy=False) for s in required]
+                                  ).from_("vals", copy=False)
             query = query.with_("vals", as_=unguarded, copy=False).with_("evidence", as_=evidence, copy=False)
+            lacking = _unpivot("evidence", [(s.name, col(f"ev{s.index}"), exp.Null(), exp.Null()) for s in required])
+            union.set("expression", exp.Union(this=per_unit, expression=lacking, distinct=False))
         return query
 
     def _best(self) -> exp.Select:
@@ -656,6 +644,22 @@ def _over_positive(x: Q, y: Q) -> Q:
     """x / y where the caller's CASE ensures y > 0 on this branch (a pair's b, a cohort's best)."""
     assert isinstance(x.den, int) and isinstance(y.den, int)
     return Q(mul(x.num, y.den), mul(y.num, x.den), x.nonneg)
+
+
+def _unpivot(table: str, items: list[tuple[str, exp.Expression, exp.Expression, exp.Expression]]) -> exp.Select:
+    """One row per (unit, item) whose problem is not NULL, in one scan of ``table``: a CROSS JOIN with a
+    VALUES list of item numbers and CASE picking each item's columns (UNPIVOT is not in every dialect)."""
+    def pick(position: int) -> exp.Expression:
+        return exp.Case(this=col("item", "k"), ifs=[exp.If(this=lit(i), true=item[position]) for i, item in enumerate(items)])
+
+    numbers = exp.values([(i, name) for i, (name, *_) in enumerate(items)], alias="k", columns=["item", "indicator"])
+    inner = (exp.select(*[col(k) for k in UNIT_KEYS], col("indicator", "k").as_("indicator", copy=False),
+                        exp.Cast(this=pick(1), to=exp.DataType.build("VARCHAR")).as_("problem", copy=False),
+                        exp.Cast(this=pick(2), to=exp.DataType.build("VARCHAR")).as_("value", copy=False),
+                        exp.Cast(this=pick(3), to=exp.DataType.build("VARCHAR")).as_("value_b", copy=False))
+             .from_(table, copy=False).join(numbers, join_type="CROSS", copy=False))
+    return (exp.select(exp.Star()).from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("items"))), copy=False)
+            .where(exp.Not(this=exp.Is(this=col("problem"), expression=exp.Null())), copy=False))
 
 
 def _formula_refs(rule: m.Rule | None) -> list[str]:

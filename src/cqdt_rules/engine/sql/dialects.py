@@ -15,16 +15,20 @@ def render(tree: exp.Expression, dialect: str, pretty: bool = True) -> str:
     """The SQL text of ``tree`` in ``dialect``; identifiers are always quoted (an indicator named ``select`` works)."""
     if dialect not in DIALECTS:
         raise ValueError(dialect)
-    if dialect == "duckdb":
-        # DuckDB's '//' on DECIMAL returns DOUBLE; on HUGEINT (128-bit) it is an exact integer division
-        tree = tree.transform(_hugeint)
-    return tree.sql(dialect=dialect, identify=True, pretty=pretty)
-
-
-def _hugeint(node: exp.Expression) -> exp.Expression:
-    if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.DECIMAL and _scale(node) == 0:
-        return exp.DataType.build("INT128")
-    return node
+    if dialect != "duckdb":
+        return tree.sql(dialect=dialect, identify=True, pretty=pretty)
+    # DuckDB's '//' on DECIMAL returns DOUBLE; on HUGEINT (128-bit) it is an exact integer division. The
+    # integer type is swapped in place for the rendering and put back (copying a large tree costs seconds).
+    swapped = [node for node in tree.find_all(exp.DataType) if node.this == exp.DataType.Type.DECIMAL and _scale(node) == 0]
+    for node in swapped:
+        node.set("this", exp.DataType.Type.INT128)
+        node.set("expressions", [])
+    try:
+        return tree.sql(dialect=dialect, identify=True, pretty=pretty)
+    finally:
+        for node in swapped:
+            node.set("this", exp.DataType.Type.DECIMAL)
+            node.set("expressions", [exp.DataTypeParam(this=exp.Literal.number(38)), exp.DataTypeParam(this=exp.Literal.number(0))])
 
 
 def _scale(node: exp.DataType) -> int | None:
