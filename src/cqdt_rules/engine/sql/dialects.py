@@ -36,3 +36,10 @@ def _scale(node: exp.DataType) -> int | None:
     if len(params) == 2:
         return int(params[1].name)
     return None
+
+
+def view_sql(tree: exp.Expression, dialect: str, name: str, title: str) -> str:
+    """A view definition a DBA can install: ``CREATE OR REPLACE VIEW name AS query``; the title as a comment."""
+    view = exp.Create(this=exp.to_table(name), kind="VIEW", replace=True, expression=tree)
+    safe = " ".join(title.replace("*/", "* /").split())
+    return f"-- {safe}\n{render(view, dialect)};"
