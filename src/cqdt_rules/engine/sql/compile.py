@@ -126,6 +126,7 @@ class _TierSql:
         ctes: list[tuple[str, exp.Select]] = [
             ("src", source_cte(exp.to_table(self.table), self.tier)),
             ("wide", wide_cte(self.slots)),
+            ("checked", self._checked()),
             ("vals", self._vals()),
             ("best", self._best()),
         ]
@@ -163,22 +164,22 @@ class _TierSql:
         return TierQuery(self.tier, query, points, Published("total", _fixed_digits(self.total)), outputs, levels, ranks,
                          self._problems_query())
 
+    def _checked(self) -> exp.Select:
+        """Every unit's problem codes (NULL when fine), one column per indicator and unit-level check."""
+        return exp.select(exp.Star(), *[e.as_(f"q{i}", copy=False) for i, (_, e) in enumerate(self._problem_columns())]
+                          ).from_("wide", copy=False)
+
     def _vals(self) -> exp.Select:
         projections: list[exp.Expression] = [col(k) for k in (*UNIT_KEYS, "parent")]
         for slot in self.slots:
             projections.extend(typed_value(slot))
             projections.append(slot.raw("e"))
-        guard = exp.Case(ifs=[exp.If(this=self._any_problem(), true=exp.Cast(
+        count = len(self._problem_columns())
+        problem = _any([exp.Not(this=exp.Is(this=col(f"q{i}"), expression=exp.Null())) for i in range(count)])
+        guard = exp.Case(ifs=[exp.If(this=problem, true=exp.Cast(
             this=exp.DPipe(this=text("cqdt: invalid data for unit "), expression=col("unit_code")),
             to=exp.DataType.build("INT")))], default=lit(1))
-        return exp.select(*projections).from_("wide", copy=False).where(cmp("=", guard, lit(1)), copy=False)
-
-    def _any_problem(self) -> exp.Expression:
-        conditions = [exp.Not(this=exp.Is(this=e, expression=exp.Null())) for _, e in self._problem_columns()]
-        found = conditions[0]
-        for condition in conditions[1:]:
-            found = exp.Or(this=found, expression=condition)
-        return found
+        return exp.select(*projections).from_("checked", copy=False).where(cmp("=", guard, lit(1)), copy=False)
 
     def _problem_columns(self) -> list[tuple[str, exp.Expression]]:
         limits = direct_limits(self.tier)
@@ -190,9 +191,7 @@ class _TierSql:
         """The companion query: every problem the Python engine would refuse, one row per unit and indicator
         (unit_code, year, source, indicator, problem, value, value_b)."""
         columns = self._problem_columns()
-        checked = exp.select(*[col(k) for k in (*UNIT_KEYS, "parent")],
-                             *[e.as_(f"q{i}", copy=False) for i, (_, e) in enumerate(columns)],
-                             *[s.raw(p) for s in self.slots for p in ("v", "b")]).from_("wide", copy=False)
+        checked = self._checked()
         texts = {name: (self.by_name[name].raw("v"), self.by_name[name].raw("b")) for name, _ in columns
                  if name in self.by_name}
         per_unit = _unpivot("checked", [(name, col(f"q{i}"), *texts.get(name, (exp.Null(), exp.Null())))

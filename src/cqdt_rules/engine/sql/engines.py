@@ -14,6 +14,13 @@ from cqdt_rules.engine.sql.run import Row
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 
 LONG_FORM_MARKERS = ("unit_code", "indicator", "value")
+LOCAL_SPARK = {
+    "spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false", "spark.sql.shuffle.partitions": "4",
+    "spark.driver.memory": "1g",
+    # a scoring query is one wide projection of CASE expressions: compiling it to Java takes minutes, and
+    # interpreting it is faster for the data of one province; a cluster may prefer codegen for large data
+    "spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+}
 
 
 def _missing(extra: str) -> UsageError:
@@ -47,7 +54,8 @@ class DuckDBEngine:
 
     def load_rows(self, rows: Sequence[Row], table: str = INPUT_TABLE) -> None:
         self.connection.execute(f'CREATE OR REPLACE TABLE "{table}" ({_ddl("VARCHAR", "INTEGER")})')
-        self.connection.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * len(COLUMNS))})', rows)
+        if rows:
+            self.connection.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * len(COLUMNS))})', rows)
 
     def attach_file(self, path: Path, table: str = INPUT_TABLE) -> None:
         """A long-form Parquet or CSV file as the input table (a view: the file is read where it lies)."""
@@ -134,10 +142,11 @@ class SparkEngine:
         except ImportError:
             raise _missing("spark") from None
         builder = SparkSession.builder.master(f"local[{cores}]").appName("cqdt-rules")
-        for key, value in {**SPARK_SETTINGS, "spark.ui.enabled": "false", "spark.sql.shuffle.partitions": "4",
-                           "spark.driver.memory": "1g"}.items():
+        for key, value in {**SPARK_SETTINGS, **LOCAL_SPARK}.items():
             builder = builder.config(key, value)
-        return builder.getOrCreate()
+        session = builder.getOrCreate()
+        session.sparkContext.setLogLevel("ERROR")
+        return session
 
     def query(self, sql: str) -> tuple[list[str], list[Row]]:
         try:

@@ -165,9 +165,9 @@ def _unless_not_assessed(slot: Slot, value: exp.Expression) -> exp.Expression:
 
 
 def _number(e: exp.Expression) -> exp.Expression:
-    squeezed = exp.func("REPLACE", e, text(" "), text(""))
-    valid = exp.And(this=matches(squeezed, NUMBER_PATTERN), expression=matches(squeezed, PRECISE_PATTERN))
-    return case(valid, scaled(squeezed), exp.Null())
+    """The text as millionths. Only text that passed the checks reaches a score: a unit with a problem fails
+    the query in ``vals``'s WHERE clause (and, were a database to cast before filtering, in this cast)."""
+    return scaled(exp.func("REPLACE", e, text(" "), text("")))
 
 
 def _constant(value: Decimal) -> exp.Expression:

@@ -137,6 +137,8 @@ def long_rows(assessments: Iterable[Assessment]) -> list[Row]:
     """Assessments (as read from YAML, CSV or XLSX) as rows of the long-form input table."""
     rows: list[Row] = []
     for a in assessments:
+        if not a.values and not a.evidence:  # the unit exists, with nothing given: one row without an indicator
+            rows.append((a.code, a.name, a.tier, a.parent, a.year, a.source, None, None, None, None))
         for name in sorted(set(a.values) | set(a.evidence)):
             value, value_b = _texts(a.values.get(name))
             evidence = "; ".join(a.evidence.get(name, ())) or None
