@@ -15,16 +15,31 @@ def render(tree: exp.Expression, dialect: str, pretty: bool = True) -> str:
     """The SQL text of ``tree`` in ``dialect``; identifiers are always quoted (an indicator named ``select`` works)."""
     if dialect not in DIALECTS:
         raise ValueError(dialect)
-    if dialect != "duckdb":
-        return tree.sql(dialect=dialect, identify=True, pretty=pretty)
-    # DuckDB's '//' on DECIMAL returns DOUBLE; on HUGEINT (128-bit) it is an exact integer division. The
-    # integer type is swapped in place for the rendering and put back (copying a large tree costs seconds).
+    if dialect == "duckdb":
+        return _duckdb(tree, pretty)
+    if dialect == "postgres":
+        # PostgreSQL inlines a CTE read once into its reader: the stages would merge into one expression
+        # per column that grows with every stage, and planning takes seconds; materialized, each stage is planned once
+        stages = [cte for cte in tree.find_all(exp.CTE) if cte.alias not in ("src", "wide")]
+        for cte in stages:
+            cte.set("materialized", True)
+        try:
+            return tree.sql(dialect=dialect, identify=True, pretty=pretty)
+        finally:
+            for cte in stages:
+                cte.set("materialized", None)
+    return tree.sql(dialect=dialect, identify=True, pretty=pretty)
+
+
+def _duckdb(tree: exp.Expression, pretty: bool) -> str:
+    """DuckDB's '//' on DECIMAL returns DOUBLE; on HUGEINT (128-bit) it is an exact integer division. The
+    integer type is swapped in place for the rendering and put back (copying a large tree costs seconds)."""
     swapped = [node for node in tree.find_all(exp.DataType) if node.this == exp.DataType.Type.DECIMAL and _scale(node) == 0]
     for node in swapped:
         node.set("this", exp.DataType.Type.INT128)
         node.set("expressions", [])
     try:
-        return tree.sql(dialect=dialect, identify=True, pretty=pretty)
+        return tree.sql(dialect="duckdb", identify=True, pretty=pretty)
     finally:
         for node in swapped:
             node.set("this", exp.DataType.Type.DECIMAL)
