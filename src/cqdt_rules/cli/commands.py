@@ -51,14 +51,14 @@ def _score_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--out", type=Path, help="write to this file instead of standard output")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the table")
-    from cqdt_rules.cli.sql import add_engine_arguments
+    from cqdt_rules.cli.sql_engine import add_engine_arguments
 
     add_engine_arguments(p)
 
 
 def run_score(args: argparse.Namespace) -> int:
     if args.engine != "python" or args.table:
-        from cqdt_rules.cli.sql import score_with_engine
+        from cqdt_rules.cli.sql_engine import score_with_engine
 
         results = score_with_engine(args.ruleset, args.data, args.table)
     else:

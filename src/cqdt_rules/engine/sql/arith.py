@@ -27,7 +27,7 @@ INTEGER = exp.DataType.build("DECIMAL(38, 0)")
 MODES = ("half_up", "half_even", "down", "up")
 
 
-def lit(n: int) -> exp.Expression:
+def lit(n: int) -> exp.Expr:
     """An integer constant. Constants beyond 32 bits are cast, so no dialect reads them as DOUBLE."""
     if n < 0:
         return exp.Neg(this=lit(-n))
@@ -36,11 +36,11 @@ def lit(n: int) -> exp.Expression:
     return exp.Cast(this=exp.Literal.number(n), to=INTEGER.copy())
 
 
-def paren(e: exp.Expression) -> exp.Expression:
+def paren(e: exp.Expr) -> exp.Expr:
     return e if isinstance(e, (exp.Literal, exp.Column, exp.Paren, exp.Cast, exp.Case)) else exp.Paren(this=e)
 
 
-def constant(e: exp.Expression) -> int | None:
+def constant(e: exp.Expr) -> int | None:
     """The value of an integer constant built by ``lit``, else None."""
     if isinstance(e, exp.Literal) and e.is_int:
         return int(e.this)
@@ -52,7 +52,7 @@ def constant(e: exp.Expression) -> int | None:
     return None
 
 
-def mul(a: exp.Expression, b: exp.Expression | int) -> exp.Expression:
+def mul(a: exp.Expr, b: exp.Expr | int) -> exp.Expr:
     if isinstance(b, int):
         if b == 1:
             return a
@@ -63,28 +63,28 @@ def mul(a: exp.Expression, b: exp.Expression | int) -> exp.Expression:
     return exp.Mul(this=paren(a), expression=paren(b))
 
 
-def add(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+def add(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     return exp.Add(this=paren(a), expression=paren(b))
 
 
-def sub(a: exp.Expression, b: exp.Expression) -> exp.Expression:
+def sub(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     return exp.Sub(this=paren(a), expression=paren(b))
 
 
-def int_div(a: exp.Expression, b: exp.Expression | int) -> exp.Expression:
+def int_div(a: exp.Expr, b: exp.Expr | int) -> exp.Expr:
     """a DIV b for a >= 0 and b > 0 (truncation and floor agree there)."""
     return exp.IntDiv(this=paren(a), expression=paren(lit(b) if isinstance(b, int) else b))
 
 
-def case(condition: exp.Expression, then: exp.Expression, otherwise: exp.Expression) -> exp.Expression:
+def case(condition: exp.Expr, then: exp.Expr, otherwise: exp.Expr) -> exp.Expr:
     return exp.Case(ifs=[exp.If(this=condition, true=then)], default=otherwise)
 
 
-def one_if(condition: exp.Expression) -> exp.Expression:
+def one_if(condition: exp.Expr) -> exp.Expr:
     return case(condition, lit(1), lit(0))
 
 
-def cmp(op: str, a: exp.Expression, b: exp.Expression) -> exp.Expression:
+def cmp(op: str, a: exp.Expr, b: exp.Expr) -> exp.Expr:
     cls = {">=": exp.GTE, ">": exp.GT, "<=": exp.LTE, "<": exp.LT, "==": exp.EQ, "=": exp.EQ, "!=": exp.NEQ}[op]
     return cls(this=paren(a), expression=paren(b))
 
@@ -101,8 +101,8 @@ def fraction(value: Decimal | int) -> tuple[int, int]:
 class Q:
     """``num / den``: integer-valued expressions, ``den`` > 0 (a Python int when known at compile time)."""
 
-    num: exp.Expression
-    den: exp.Expression | int = 1
+    num: exp.Expr
+    den: exp.Expr | int = 1
     nonneg: bool = False
     """Known never to be negative (validated inputs, points, sums and products of such): rounding then
     needs no sign test."""
@@ -112,7 +112,7 @@ class Q:
         num, den = fraction(value)
         return Q(lit(num), den, num >= 0)
 
-    def scaled_to(self, den: int) -> exp.Expression:
+    def scaled_to(self, den: int) -> exp.Expr:
         """The numerator over ``den``, for a compile-time ``den`` that ``self.den`` divides."""
         assert isinstance(self.den, int) and den % self.den == 0
         return mul(self.num, den // self.den)
@@ -129,7 +129,7 @@ class Q:
         return max(twos, fives) if den == 1 else None
 
 
-def _den_product(a: exp.Expression | int, b: exp.Expression | int) -> exp.Expression | int:
+def _den_product(a: exp.Expr | int, b: exp.Expr | int) -> exp.Expr | int:
     if isinstance(a, int) and isinstance(b, int):
         return a * b
     if isinstance(a, int):
@@ -137,7 +137,7 @@ def _den_product(a: exp.Expression | int, b: exp.Expression | int) -> exp.Expres
     return mul(a, b)
 
 
-def _times(num: exp.Expression, den: exp.Expression | int) -> exp.Expression:
+def _times(num: exp.Expr, den: exp.Expr | int) -> exp.Expr:
     return mul(num, den)
 
 
@@ -170,14 +170,14 @@ def q_div(x: Q, y: Q) -> Q:
     return Q(case(negative.copy(), exp.Neg(this=paren(num)), num.copy()), _den_product(x.den, magnitude))
 
 
-def q_cmp(op: str, x: Q, y: Q) -> exp.Expression:
+def q_cmp(op: str, x: Q, y: Q) -> exp.Expr:
     if isinstance(x.den, int) and isinstance(y.den, int):
         common = math.lcm(x.den, y.den)
         return cmp(op, x.scaled_to(common), y.scaled_to(common))
     return cmp(op, _times(x.num, y.den), _times(y.num, x.den))
 
 
-def q_case(condition: exp.Expression, then: Q, otherwise: Q) -> Q:
+def q_case(condition: exp.Expr, then: Q, otherwise: Q) -> Q:
     nonneg = then.nonneg and otherwise.nonneg
     if isinstance(then.den, int) and isinstance(otherwise.den, int):
         common = math.lcm(then.den, otherwise.den)
@@ -192,7 +192,7 @@ def q_min(x: Q, y: Q, largest: bool = False) -> Q:
     return q_case(q_cmp("<=" if not largest else ">=", x, y), x, y)
 
 
-def round_div(n: exp.Expression, d: exp.Expression | int, mode: str, nonneg: bool = False) -> exp.Expression:
+def round_div(n: exp.Expr, d: exp.Expr | int, mode: str, nonneg: bool = False) -> exp.Expr:
     """n / d rounded to an integer as ``mode`` says (half_up: ties away from zero, as Python's
     ROUND_HALF_UP), for d > 0, in integer operations only. For n >= 0: down is n DIV d, up is
     (n + d - 1) DIV d, half_up is (2n + d) DIV 2d, half_even looks at the remainder; a negative n is
@@ -208,11 +208,11 @@ def round_div(n: exp.Expression, d: exp.Expression | int, mode: str, nonneg: boo
     return case(negative, exp.Neg(this=paren(_round_nonneg(magnitude, _copy(d), mode))), _round_nonneg(n, d, mode))
 
 
-def _copy(d: exp.Expression | int) -> exp.Expression | int:
+def _copy(d: exp.Expr | int) -> exp.Expr | int:
     return d if isinstance(d, int) else d.copy()
 
 
-def _round_nonneg(n: exp.Expression, d: exp.Expression | int, mode: str) -> exp.Expression:
+def _round_nonneg(n: exp.Expr, d: exp.Expr | int, mode: str) -> exp.Expr:
     d_expr = lit(d) if isinstance(d, int) else d
     if mode == "down":
         return int_div(n, d)

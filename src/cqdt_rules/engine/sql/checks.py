@@ -31,17 +31,17 @@ from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import NO_WORDS, SOURCES, YES_WORDS
 
 
-def _when(pairs: list[tuple[exp.Expression, str | None]]) -> exp.Expression:
+def _when(pairs: list[tuple[exp.Expr, str | None]]) -> exp.Expr:
     """The code of the first condition that holds (None: the value is fine, stop looking), else NULL."""
     return exp.Case(ifs=[exp.If(this=condition, true=text(code) if code else exp.Null()) for condition, code in pairs],
                     default=exp.Null())
 
 
-def _squeezed(e: exp.Expression) -> exp.Expression:
+def _squeezed(e: exp.Expr) -> exp.Expr:
     return exp.func("REPLACE", e, text(" "), text(""))
 
 
-def _number_problems(e: exp.Expression, prefix: str = "") -> list[tuple[exp.Expression, str]]:
+def _number_problems(e: exp.Expr, prefix: str = "") -> list[tuple[exp.Expr, str]]:
     squeezed = _squeezed(e)
     return [
         (exp.Not(this=exp.Paren(this=matches(squeezed, NUMBER_PATTERN))), prefix + "not_number"),
@@ -49,12 +49,12 @@ def _number_problems(e: exp.Expression, prefix: str = "") -> list[tuple[exp.Expr
     ]
 
 
-def _value(e: exp.Expression) -> exp.Expression:
+def _value(e: exp.Expr) -> exp.Expr:
     """Only evaluated (inside CASE) once the text is known to be a plain decimal."""
     return scaled(_squeezed(e))
 
 
-def _bound(value: Decimal) -> exp.Expression:
+def _bound(value: Decimal) -> exp.Expr:
     number = Q.const(value)
     assert isinstance(number.den, int)
     if SCALE % number.den == 0:
@@ -64,10 +64,10 @@ def _bound(value: Decimal) -> exp.Expression:
     raise ValueError(value)
 
 
-def slot_problem(slot: Slot, limits: dict[str, Decimal]) -> exp.Expression:
+def slot_problem(slot: Slot, limits: dict[str, Decimal]) -> exp.Expr:
     """The code of the first problem of one indicator's value in a unit, or NULL."""
     ind, v, b = slot.indicator, slot.raw("v"), slot.raw("b")
-    checks: list[tuple[exp.Expression, str | None]] = [(cmp(">", slot.raw("n"), lit(1)), "duplicate")]
+    checks: list[tuple[exp.Expr, str | None]] = [(cmp(">", slot.raw("n"), lit(1)), "duplicate")]
     missing = is_blank(v)
     if ind.audit_only:
         checks.append((exp.And(this=not_assessed(slot), expression=given(slot)), "audit_only"))
@@ -80,8 +80,8 @@ def slot_problem(slot: Slot, limits: dict[str, Decimal]) -> exp.Expression:
     return _when(checks)
 
 
-def _kind_problems(ind: m.Indicator, v: exp.Expression, b: exp.Expression,
-                   limits: dict[str, Decimal]) -> list[tuple[exp.Expression, str | None]]:
+def _kind_problems(ind: m.Indicator, v: exp.Expr, b: exp.Expr,
+                   limits: dict[str, Decimal]) -> list[tuple[exp.Expr, str | None]]:
     if ind.kind == "yesno":
         return [(exp.Not(this=exp.Paren(this=exp.Or(this=yes_no(v, YES_WORDS), expression=yes_no(v, NO_WORDS)))),
                  "not_yesno")]
@@ -90,7 +90,7 @@ def _kind_problems(ind: m.Indicator, v: exp.Expression, b: exp.Expression,
         return [(exp.Not(this=exp.Paren(this=exp.In(this=v, expressions=names))), "not_category")]
     if ind.kind == "pair":
         return _pair_problems(ind, v, b)
-    found: list[tuple[exp.Expression, str | None]] = list(_number_problems(v))
+    found: list[tuple[exp.Expr, str | None]] = list(_number_problems(v))
     number = _value(v)
     if ind.kind == "count":
         found.append((cmp("!=", exp.Mod(this=number, expression=lit(SCALE)), lit(0)), "not_whole"))
@@ -108,8 +108,8 @@ def _kind_problems(ind: m.Indicator, v: exp.Expression, b: exp.Expression,
     return found
 
 
-def _pair_problems(ind: m.Indicator, v: exp.Expression, b: exp.Expression) -> list[tuple[exp.Expression, str | None]]:
-    found: list[tuple[exp.Expression, str | None]] = [(is_blank(b), "not_pair")]
+def _pair_problems(ind: m.Indicator, v: exp.Expr, b: exp.Expr) -> list[tuple[exp.Expr, str | None]]:
+    found: list[tuple[exp.Expr, str | None]] = [(is_blank(b), "not_pair")]
     found.extend(_number_problems(v))
     found.extend(_number_problems(b, "b_"))
     a_value, b_value = _value(v), _value(b)
@@ -124,9 +124,9 @@ def _pair_problems(ind: m.Indicator, v: exp.Expression, b: exp.Expression) -> li
 
 
 def unit_problems(ruleset: m.Ruleset, tier: m.Tier, needs_parent: bool,
-                  any_year: bool) -> list[tuple[str, exp.Expression]]:
+                  any_year: bool) -> list[tuple[str, exp.Expr]]:
     """Problems of a whole unit: (column name, code-or-NULL expression)."""
-    found: list[tuple[str, exp.Expression]] = [
+    found: list[tuple[str, exp.Expr]] = [
         ("u_source", case(exp.Not(this=exp.In(this=col("source"), expressions=[text(s) for s in SOURCES])),
                           text("unknown_source"), exp.Null())),
     ]
@@ -146,13 +146,13 @@ def unit_problems(ruleset: m.Ruleset, tier: m.Tier, needs_parent: bool,
     return found
 
 
-def evidence_problem(slot: Slot) -> exp.Expression:
+def evidence_problem(slot: Slot) -> exp.Expr:
     """Under ``on_missing_evidence error``: a value that claims something, without evidence."""
     return case(exp.And(this=needs_evidence(slot), expression=cmp("=", slot.raw("e"), lit(0))),
                 text("no_evidence"), exp.Null())
 
 
-def needs_evidence(slot: Slot) -> exp.Expression:
+def needs_evidence(slot: Slot) -> exp.Expr:
     """The parsed value is given and, for a yes/no, not "no" (mirrors ``Indicator.needs_evidence``)."""
     x = col(f"x{slot.index}")
     present = exp.Not(this=exp.Is(this=x, expression=exp.Null()))

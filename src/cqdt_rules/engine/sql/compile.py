@@ -15,7 +15,7 @@ The query is a chain of common table expressions:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from typing import Union
 
@@ -58,9 +58,9 @@ from cqdt_rules.engine.sql.inputs import (
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import _groups_by_district, direct_limits
 
-Value = Union[Q, exp.Expression]
+Value = Union[Q, exp.Expr]
 """A compiled formula value: a number (Q) or a condition (a boolean SQL expression)."""
-Branches = list[tuple[Union[exp.Expression, None], Q]]
+Branches = list[tuple[Union[exp.Expr, None], Q]]
 """A rule's outcome before rounding: (condition, points) arms in order, the last with condition None."""
 
 INPUT_TABLE = "cqdt_input"
@@ -78,13 +78,13 @@ class Published:
 @attrs.frozen
 class TierQuery:
     tier: m.Tier
-    tree: exp.Expression
+    tree: exp.Expr
     points: dict[str, Published]
     total: Published
     outputs: dict[str, Published]
     levels: dict[str, str]  # scale name -> column (the level id, NULL below the lowest level)
     ranks: dict[str, tuple[str, str, str]]  # ranking -> (rank column, count column, group column)
-    problems: exp.Expression  # the companion query: one row per unit and problem
+    problems: exp.Expr  # the companion query: one row per unit and problem
 
 
 def compile_tier(ruleset: m.Ruleset, tier: m.Tier, table: str = INPUT_TABLE, *, explain: bool = False,
@@ -115,7 +115,7 @@ class _TierSql:
         self.by_name = {s.name: s for s in self.slots}
         self.nodes = {n.id: n for n in tier.walk()}
         self.published: dict[str, Q] = {}
-        self.errors: list[tuple[exp.Expression, str]] = []  # (condition, "node|message") of formulas
+        self.errors: list[tuple[exp.Expr, str]] = []  # (condition, "node|message") of formulas
         self.best_columns: dict[tuple[str, str], str] = {}
         self.total: Q | None = None
         self.outputs: dict[str, Q | None] = {}
@@ -133,7 +133,7 @@ class _TierSql:
         previous = "best"
         stages = self._stages()
         for depth, stage in enumerate(stages):
-            projections: list[exp.Expression] = [exp.Star()]
+            projections: list[exp.Expr] = [exp.Star()]
             errors_before = len(self.errors)
             for node in stage:
                 projections.append(self._node_column(node))
@@ -170,7 +170,7 @@ class _TierSql:
                           ).from_("wide", copy=False)
 
     def _vals(self) -> exp.Select:
-        projections: list[exp.Expression] = [col(k) for k in (*UNIT_KEYS, "parent")]
+        projections: list[exp.Expr] = [col(k) for k in (*UNIT_KEYS, "parent")]
         for slot in self.slots:
             projections.extend(typed_value(slot))
             projections.append(slot.raw("e"))
@@ -181,13 +181,13 @@ class _TierSql:
             to=exp.DataType.build("INT")))], default=lit(1))
         return exp.select(*projections).from_("checked", copy=False).where(cmp("=", guard, lit(1)), copy=False)
 
-    def _problem_columns(self) -> list[tuple[str, exp.Expression]]:
+    def _problem_columns(self) -> list[tuple[str, exp.Expr]]:
         limits = direct_limits(self.tier)
         columns = [(slot.name, checks.slot_problem(slot, limits)) for slot in self.slots]
         columns.extend(checks.unit_problems(self.ruleset, self.tier, _groups_by_district(self.tier), self.any_year))
         return columns
 
-    def _problems_query(self) -> exp.Expression:
+    def _problems_query(self) -> exp.Expr:
         """The companion query: every problem the Python engine would refuse, one row per unit and indicator
         (unit_code, year, source, indicator, problem, value, value_b)."""
         columns = self._problem_columns()
@@ -217,7 +217,7 @@ class _TierSql:
         return query
 
     def _best(self) -> exp.Select:
-        projections: list[exp.Expression] = [exp.Star()]
+        projections: list[exp.Expr] = [exp.Star()]
         for node in self.tier.walk():
             for rule in _rules_of(node.rule):
                 if isinstance(rule, m.NormalisedRule) and (rule.indicator, rule.within) not in self.best_columns:
@@ -245,13 +245,13 @@ class _TierSql:
             stages[depth[node.id]].append(node)
         return stages
 
-    def _error_column(self, errors: list[tuple[exp.Expression, str]], name: str) -> exp.Expression:
+    def _error_column(self, errors: list[tuple[exp.Expr, str]], name: str) -> exp.Expr:
         if not errors:
             return exp.Cast(this=exp.Null(), to=exp.DataType.build("VARCHAR")).as_(name, copy=False)
         return exp.Case(ifs=[exp.If(this=c, true=text(message)) for c, message in errors]).as_(name, copy=False)
 
     # ------------------------------------------------------------ nodes
-    def _node_column(self, node: m.Node) -> exp.Expression:
+    def _node_column(self, node: m.Node) -> exp.Expr:
         value = self._group(node) if node.rule is None else self._criterion(node)
         name = f"{'r' if node in self.clamped else 'p'}{self._index(node)}"
         self.published[node.id] = Q(col(name), value.den, True)
@@ -310,7 +310,7 @@ class _TierSql:
         self.clamped.append(node)
         return points
 
-    def _within_range(self, node: m.Node, published: list[tuple[exp.Expression | None, Q]]) -> bool:
+    def _within_range(self, node: m.Node, published: list[tuple[exp.Expr | None, Q]]) -> bool:
         """Whether the rule's points provably lie in 0..max, so the query need not limit them: constants
         the checker kept in 0..max, or a ratio (a < b, rounded at no fewer decimals than max has)."""
         rounding = self._rounding(node)
@@ -321,7 +321,7 @@ class _TierSql:
         return all(v is not None and 0 <= Decimal(v) / (q.den if isinstance(q.den, int) else 1) <= node.max
                    for v, (_, q) in zip(values, published))
 
-    def _clamp(self, node: m.Node) -> exp.Expression:
+    def _clamp(self, node: m.Node) -> exp.Expr:
         """Points limited to 0..max after rounding, reading the rounded points of the stage before."""
         raw = self.published[node.id]
         rounding = self._rounding(node)
@@ -416,21 +416,21 @@ class _TierSql:
     def _number(self, value: Value, node: m.Node | None) -> Q:
         return value if isinstance(value, Q) else Q(one_if(value))
 
-    def _condition(self, value: Value) -> exp.Expression:
+    def _condition(self, value: Value) -> exp.Expr:
         return value if not isinstance(value, Q) else cmp("!=", value.num, lit(0))
 
-    def _expr(self, expr: m.Expr, node: m.Node | None, guard: exp.Expression) -> Value:
-        method: Callable[[m.Expr, m.Node | None, exp.Expression], Value] = getattr(self, "_x_" + type(expr).__name__)
+    def _expr(self, expr: m.Expr, node: m.Node | None, guard: exp.Expr) -> Value:
+        method: Callable[[m.Expr, m.Node | None, exp.Expr], Value] = getattr(self, "_x_" + type(expr).__name__)
         return method(expr, node, guard)
 
-    def _fail(self, guard: exp.Expression, condition: exp.Expression, node: m.Node | None, message: str) -> None:
+    def _fail(self, guard: exp.Expr, condition: exp.Expr, node: m.Node | None, message: str) -> None:
         self.errors.append((exp.And(this=exp.Paren(this=guard), expression=exp.Paren(this=condition)),
                             f"{node.id if node else 'output'}|{message}"))
 
-    def _x_Number(self, expr: m.Number, node: m.Node | None, guard: exp.Expression) -> Value:
+    def _x_Number(self, expr: m.Number, node: m.Node | None, guard: exp.Expr) -> Value:
         return _decimal_q(expr.value)
 
-    def _x_IndicatorRef(self, expr: m.IndicatorRef, node: m.Node | None, guard: exp.Expression) -> Value:
+    def _x_IndicatorRef(self, expr: m.IndicatorRef, node: m.Node | None, guard: exp.Expr) -> Value:
         slot = self.by_name[expr.name]
         kind = slot.indicator.kind
         if kind == "percent":
@@ -447,17 +447,17 @@ class _TierSql:
             return col(f"x{slot.index}")
         return number_of(slot)
 
-    def _x_TotalRef(self, expr: m.TotalRef, node: m.Node | None, guard: exp.Expression) -> Value:
+    def _x_TotalRef(self, expr: m.TotalRef, node: m.Node | None, guard: exp.Expr) -> Value:
         assert self.total is not None
         return self.total
 
-    def _x_FullRef(self, expr: m.FullRef, node: m.Node | None, guard: exp.Expression) -> Value:
+    def _x_FullRef(self, expr: m.FullRef, node: m.Node | None, guard: exp.Expr) -> Value:
         return _decimal_q(node.max if node else Decimal(0))
 
-    def _x_PointsRef(self, expr: m.PointsRef, node: m.Node | None, guard: exp.Expression) -> Value:
+    def _x_PointsRef(self, expr: m.PointsRef, node: m.Node | None, guard: exp.Expr) -> Value:
         return self.published[expr.node_id]
 
-    def _x_ShareRef(self, expr: m.ShareRef, node: m.Node | None, guard: exp.Expression) -> Value:
+    def _x_ShareRef(self, expr: m.ShareRef, node: m.Node | None, guard: exp.Expr) -> Value:
         return self._share(expr.node_id) or Q.const(0)
 
     def _share(self, node_id: str) -> Q | None:
@@ -470,7 +470,7 @@ class _TierSql:
         assert isinstance(points.den, int)
         return Q(mul(points.num, den), points.den * num, True)
 
-    def _x_Binary(self, expr: m.Binary, node: m.Node | None, guard: exp.Expression) -> Value:
+    def _x_Binary(self, expr: m.Binary, node: m.Node | None, guard: exp.Expr) -> Value:
         left = self._number(self._expr(expr.left, node, guard), node)
         right = self._number(self._expr(expr.right, node, guard), node)
         if expr.op == "+":
@@ -483,15 +483,15 @@ class _TierSql:
                    "division by zero in a formula; guard it with 'if ... then ... else ...'")
         return q_div(left, right)
 
-    def _x_Negate(self, expr: m.Negate, node: m.Node | None, guard: exp.Expression) -> Value:
+    def _x_Negate(self, expr: m.Negate, node: m.Node | None, guard: exp.Expr) -> Value:
         return q_neg(self._number(self._expr(expr.operand, node, guard), node))
 
-    def _x_Compare(self, expr: m.Compare, node: m.Node | None, guard: exp.Expression) -> Value:
+    def _x_Compare(self, expr: m.Compare, node: m.Node | None, guard: exp.Expr) -> Value:
         left = self._number(self._expr(expr.left, node, guard), node)
         right = self._number(self._expr(expr.right, node, guard), node)
         return q_cmp(expr.op, left, right)
 
-    def _x_BoolOp(self, expr: m.BoolOp, node: m.Node | None, guard: exp.Expression) -> Value:
+    def _x_BoolOp(self, expr: m.BoolOp, node: m.Node | None, guard: exp.Expr) -> Value:
         left = self._condition(self._expr(expr.left, node, guard))
         # the right side is evaluated only when the left does not decide (as Python's and/or)
         reached = left if expr.op == "and" else exp.Not(this=exp.Paren(this=left))
@@ -499,10 +499,10 @@ class _TierSql:
         cls = exp.And if expr.op == "and" else exp.Or
         return exp.Paren(this=cls(this=exp.Paren(this=left), expression=exp.Paren(this=right)))
 
-    def _x_Not(self, expr: m.Not, node: m.Node | None, guard: exp.Expression) -> Value:
+    def _x_Not(self, expr: m.Not, node: m.Node | None, guard: exp.Expr) -> Value:
         return exp.Not(this=exp.Paren(this=self._condition(self._expr(expr.operand, node, guard))))
 
-    def _x_IfExpr(self, expr: m.IfExpr, node: m.Node | None, guard: exp.Expression) -> Value:
+    def _x_IfExpr(self, expr: m.IfExpr, node: m.Node | None, guard: exp.Expr) -> Value:
         condition = self._condition(self._expr(expr.condition, node, guard))
         then = self._expr(expr.then, node, exp.And(this=exp.Paren(this=guard), expression=exp.Paren(this=condition)))
         otherwise = self._expr(expr.otherwise, node, exp.And(this=exp.Paren(this=guard),
@@ -511,7 +511,7 @@ class _TierSql:
             return case(condition, then, otherwise)
         return q_case(condition, self._number(then, node), self._number(otherwise, node))
 
-    def _x_Call(self, expr: m.Call, node: m.Node | None, guard: exp.Expression) -> Value:
+    def _x_Call(self, expr: m.Call, node: m.Node | None, guard: exp.Expr) -> Value:
         if expr.function == "round":
             assert isinstance(expr.args[1], m.Number)
             value = self._number(self._expr(expr.args[0], node, guard), node)
@@ -523,7 +523,7 @@ class _TierSql:
         return found
 
     # ------------------------------------------------------------ total, outputs
-    def _total(self) -> exp.Expression:
+    def _total(self) -> exp.Expr:
         tops = [self.published[n.id] for n in self.tier.nodes]
         total = tops[0]
         for top in tops[1:]:
@@ -533,7 +533,7 @@ class _TierSql:
         self.total = Q(col("total"), rounded.den, True)
         return rounded.num
 
-    def _output(self, output: m.Output) -> exp.Expression:
+    def _output(self, output: m.Output) -> exp.Expr:
         value = self._number(self._expr(output.expr, None, exp.true()), None)
         published = self._publish(value, output.rounding, f"output {output.name}")
         read = [self.by_name[r.name] for r in m.walk_expr(output.expr) if isinstance(r, m.IndicatorRef)]
@@ -559,7 +559,7 @@ class _TierSql:
             share = q_round(share, node.share_digits)
         return share, None
 
-    def _meets(self, ref: m.ValueRef, threshold: m.Threshold) -> exp.Expression:
+    def _meets(self, ref: m.ValueRef, threshold: m.Threshold) -> exp.Expr:
         value, maximum = self._value_of(ref)
         if value is None:
             return exp.false()
@@ -573,7 +573,7 @@ class _TierSql:
         # an output without a value (not assessed) meets nothing: NOT NULL is NULL, so say it
         return exp.And(this=exp.Not(this=exp.Is(this=value.num, expression=exp.Null())), expression=met)
 
-    def _level(self, scale: m.LevelScale) -> exp.Expression:
+    def _level(self, scale: m.LevelScale) -> exp.Expr:
         ifs = []
         for level in scale.levels:
             condition = self._meets(scale.on, level.threshold)
@@ -582,7 +582,7 @@ class _TierSql:
             ifs.append(exp.If(this=condition, true=text(level.id)))
         return exp.Case(ifs=ifs, default=exp.Null())
 
-    def _rank(self, ranking: m.Ranking) -> tuple[exp.Expression, exp.Expression, exp.Expression]:
+    def _rank(self, ranking: m.Ranking) -> tuple[exp.Expr, exp.Expr, exp.Expr]:
         group = (exp.func("COALESCE", col("parent"), text("")) if ranking.within == "district" else text(self.tier.id))
         partition = [col("year"), col("source")] + ([group.copy()] if ranking.within == "district" else [])
         order = []
@@ -596,13 +596,13 @@ class _TierSql:
         return rank, count, group
 
     def _final(self, depth_count: int) -> tuple[exp.Select, dict[str, str], dict[str, tuple[str, str, str]]]:
-        projections: list[exp.Expression] = [col(k) for k in (*UNIT_KEYS, "parent")]
+        projections: list[exp.Expr] = [col(k) for k in (*UNIT_KEYS, "parent")]
         for node_id, q in self.published.items():
             projections.append(q.num.as_(f"points {node_id}", copy=False))
         projections.append(col("total"))
-        for name, q in self.outputs.items():
-            assert q is not None
-            projections.append(q.num.as_(f"output {name}", copy=False))
+        for name, output in self.outputs.items():
+            assert output is not None
+            projections.append(output.num.as_(f"output {name}", copy=False))
         levels = {}
         for scale in self.tier.levels:
             levels[scale.name] = f"level {scale.name}"
@@ -619,14 +619,14 @@ class _TierSql:
 
 
 # ---------------------------------------------------------------- helpers
-def _any(conditions: list[exp.Expression]) -> exp.Expression:
+def _any(conditions: Sequence[exp.Expr]) -> exp.Expr:
     found = conditions[0]
     for condition in conditions[1:]:
         found = exp.Or(this=found, expression=condition)
     return exp.Paren(this=found)
 
 
-def _fold_case(arms: list[tuple[exp.Expression | None, Q]]) -> Q:
+def _fold_case(arms: list[tuple[exp.Expr | None, Q]]) -> Q:
     """CASE over published (fixed-point) values, in order; the last arm has no condition."""
     *guarded, (_, result) = arms
     for condition, value in reversed(guarded):
@@ -635,7 +635,7 @@ def _fold_case(arms: list[tuple[exp.Expression | None, Q]]) -> Q:
     return result
 
 
-def _common_case(condition: exp.Expression, then: Q, otherwise: Q) -> Q:
+def _common_case(condition: exp.Expr, then: Q, otherwise: Q) -> Q:
     return q_case(condition, then, otherwise)
 
 
@@ -645,10 +645,10 @@ def _over_positive(x: Q, y: Q) -> Q:
     return Q(mul(x.num, y.den), mul(y.num, x.den), x.nonneg)
 
 
-def _unpivot(table: str, items: list[tuple[str, exp.Expression, exp.Expression, exp.Expression]]) -> exp.Select:
+def _unpivot(table: str, items: list[tuple[str, exp.Expr, exp.Expr, exp.Expr]]) -> exp.Select:
     """One row per (unit, item) whose problem is not NULL, in one scan of ``table``: a CROSS JOIN with a
     VALUES list of item numbers and CASE picking each item's columns (UNPIVOT is not in every dialect)."""
-    def pick(position: int) -> exp.Expression:
+    def pick(position: int) -> exp.Expr:
         return exp.Case(this=col("item", "k"), ifs=[exp.If(this=lit(i), true=item[position]) for i, item in enumerate(items)])
 
     numbers = exp.values([(i, name) for i, (name, *_) in enumerate(items)], alias="k", columns=["item", "indicator"])

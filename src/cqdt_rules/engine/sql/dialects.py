@@ -11,7 +11,7 @@ SPARK_SETTINGS = {"spark.sql.ansi.enabled": "true"}
 or a division by zero raises instead of giving NULL or a wrapped number."""
 
 
-def render(tree: exp.Expression, dialect: str, pretty: bool = True) -> str:
+def render(tree: exp.Expr, dialect: str, pretty: bool = True) -> str:
     """The SQL text of ``tree`` in ``dialect``; identifiers are always quoted (an indicator named ``select`` works)."""
     if dialect not in DIALECTS:
         raise ValueError(dialect)
@@ -31,7 +31,7 @@ def render(tree: exp.Expression, dialect: str, pretty: bool = True) -> str:
     return tree.sql(dialect=dialect, identify=True, pretty=pretty)
 
 
-def _duckdb(tree: exp.Expression, pretty: bool) -> str:
+def _duckdb(tree: exp.Expr, pretty: bool) -> str:
     """DuckDB's '//' on DECIMAL returns DOUBLE; on HUGEINT (128-bit) it is an exact integer division. The
     integer type is swapped in place for the rendering and put back (copying a large tree costs seconds)."""
     swapped = [node for node in tree.find_all(exp.DataType) if node.this == exp.DataType.Type.DECIMAL and _scale(node) == 0]
@@ -53,7 +53,7 @@ def _scale(node: exp.DataType) -> int | None:
     return None
 
 
-def view_sql(tree: exp.Expression, dialect: str, name: str, title: str) -> str:
+def view_sql(tree: exp.Expr, dialect: str, name: str, title: str) -> str:
     """A view definition a DBA can install: ``CREATE OR REPLACE VIEW name AS query``; the title as a comment."""
     view = exp.Create(this=exp.to_table(name), kind="VIEW", replace=True, expression=tree)
     safe = " ".join(title.replace("*/", "* /").split())

@@ -58,15 +58,15 @@ def text(value: str) -> exp.Literal:
     return exp.Literal.string(value)
 
 
-def is_blank(e: exp.Expression) -> exp.Expression:
+def is_blank(e: exp.Expr) -> exp.Expr:
     return exp.Or(this=exp.Is(this=e, expression=exp.Null()), expression=cmp("=", e, text("")))
 
 
-def matches(e: exp.Expression, pattern: str) -> exp.Expression:
+def matches(e: exp.Expr, pattern: str) -> exp.Expr:
     return exp.RegexpLike(this=e, expression=text(pattern))
 
 
-def scaled(e: exp.Expression) -> exp.Expression:
+def scaled(e: exp.Expr) -> exp.Expr:
     """A decimal text as an integer count of millionths; only called on text that passed ``PRECISE_PATTERN``."""
     decimal = exp.Cast(this=e, to=exp.DataType.build(f"DECIMAL(38, {INPUT_DIGITS})"))
     return exp.Cast(this=mul(decimal, SCALE), to=INTEGER.copy())
@@ -92,11 +92,11 @@ def slots(tier: m.Tier) -> list[Slot]:
     return [Slot(i, ind) for i, ind in enumerate(tier.indicators)]
 
 
-def source_cte(table: exp.Expression, tier: m.Tier) -> exp.Select:
+def source_cte(table: exp.Expr, tier: m.Tier) -> exp.Select:
     """The tier's rows, with values as trimmed text whatever the column types are."""
     as_text = exp.DataType.build("VARCHAR")
 
-    def trimmed(name: str) -> exp.Expression:
+    def trimmed(name: str) -> exp.Expr:
         return exp.Trim(this=exp.Cast(this=col(name), to=as_text.copy()))
 
     return (exp.select(col("unit_code"), col("parent"), col("year"), col("source"), col("indicator"),
@@ -106,7 +106,7 @@ def source_cte(table: exp.Expression, tier: m.Tier) -> exp.Select:
 
 def wide_cte(tier_slots: list[Slot]) -> exp.Select:
     """One row per unit: every indicator's text, evidence flag and row count side by side."""
-    projections: list[exp.Expression] = [col(k) for k in UNIT_KEYS]
+    projections: list[exp.Expr] = [col(k) for k in UNIT_KEYS]
     projections.append(exp.Max(this=col("parent")).as_("parent", copy=False))
     for slot in tier_slots:
         mine = cmp("=", col("indicator"), text(slot.name))
@@ -118,20 +118,20 @@ def wide_cte(tier_slots: list[Slot]) -> exp.Select:
     return exp.select(*projections).from_("src", copy=False).group_by(*[col(k) for k in UNIT_KEYS], copy=False)
 
 
-def given(slot: Slot) -> exp.Expression:
+def given(slot: Slot) -> exp.Expr:
     return exp.Not(this=exp.Paren(this=is_blank(slot.raw("v"))))
 
 
-def not_assessed(slot: Slot) -> exp.Expression:
+def not_assessed(slot: Slot) -> exp.Expr:
     """An audit-only value in a self-assessment: not assessed (NULL), never 0."""
     return exp.And(this=cmp("=", col("source"), text("self")), expression=exp.Boolean(this=slot.indicator.audit_only))
 
 
-def yes_no(e: exp.Expression, words: set[str]) -> exp.Expression:
+def yes_no(e: exp.Expr, words: set[str]) -> exp.Expr:
     return exp.In(this=exp.Lower(this=e), expressions=[text(w) for w in sorted(words)])
 
 
-def typed_value(slot: Slot) -> list[exp.Expression]:
+def typed_value(slot: Slot) -> list[exp.Expr]:
     """The parsed columns of one indicator: ``x{i}`` (and ``y{i}``, a pair's b). NULL when not assessed;
     invalid text also parses to NULL, but the query refuses any unit with a problem (``problems``)."""
     ind, v, b = slot.indicator, slot.raw("v"), slot.raw("b")
@@ -143,8 +143,8 @@ def typed_value(slot: Slot) -> list[exp.Expression]:
             b_val = case(given(slot), b_val, _constant(default.b))
         return [_unless_not_assessed(slot, a_val).as_(f"x{slot.index}", copy=False),
                 _unless_not_assessed(slot, b_val).as_(f"y{slot.index}", copy=False)]
-    value: exp.Expression
-    fallback: exp.Expression | None = None
+    value: exp.Expr
+    fallback: exp.Expr | None = None
     if ind.kind == "yesno":
         value = case(yes_no(v, YES_WORDS), exp.true(), case(yes_no(v, NO_WORDS), exp.false(), exp.Null()))
         fallback = None if default is None else exp.Boolean(this=bool(default))
@@ -158,19 +158,19 @@ def typed_value(slot: Slot) -> list[exp.Expression]:
     return [_unless_not_assessed(slot, value).as_(f"x{slot.index}", copy=False)]
 
 
-def _unless_not_assessed(slot: Slot, value: exp.Expression) -> exp.Expression:
+def _unless_not_assessed(slot: Slot, value: exp.Expr) -> exp.Expr:
     if not slot.indicator.audit_only:
         return value
     return case(not_assessed(slot), exp.Null(), value)
 
 
-def _number(e: exp.Expression) -> exp.Expression:
+def _number(e: exp.Expr) -> exp.Expr:
     """The text as millionths. Only text that passed the checks reaches a score: a unit with a problem fails
     the query in ``vals``'s WHERE clause (and, were a database to cast before filtering, in this cast)."""
     return scaled(exp.func("REPLACE", e, text(" "), text("")))
 
 
-def _constant(value: Decimal) -> exp.Expression:
+def _constant(value: Decimal) -> exp.Expr:
     """A ruleset's default in millionths; a default with more decimals is refused when compiling."""
     number = Q.const(value)
     assert isinstance(number.den, int)
