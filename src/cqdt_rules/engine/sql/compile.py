@@ -479,6 +479,11 @@ class _TierSql:
             return q_add(left, right, minus=True)
         if expr.op == "*":
             return q_mul(left, right)
+        known = constant(right.num)
+        if known is not None and known != 0 and isinstance(right.den, int):
+            # a constant divisor (total / 1000): the denominator stays known, no division happens in SQL
+            sign = 1 if known > 0 else -1
+            return Q(mul(left.num, right.den * sign), _den_times(left.den, abs(known)), left.nonneg and known > 0)
         self._fail(guard, cmp("=", right.num, lit(0)), node,
                    "division by zero in a formula; guard it with 'if ... then ... else ...'")
         return q_div(left, right)
@@ -637,6 +642,10 @@ def _fold_case(arms: list[tuple[exp.Expr | None, Q]]) -> Q:
 
 def _common_case(condition: exp.Expr, then: Q, otherwise: Q) -> Q:
     return q_case(condition, then, otherwise)
+
+
+def _den_times(den: exp.Expr | int, factor: int) -> exp.Expr | int:
+    return den * factor if isinstance(den, int) else mul(den, factor)
 
 
 def _over_positive(x: Q, y: Q) -> Q:
