@@ -37,7 +37,7 @@ from cqdt_rules.errors import RulesetError
 from cqdt_rules.language.parser import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = (ROOT / "docs" / "language.md", ROOT / "docs" / "data-model.md")
+DOCS = (ROOT / "docs" / "language.md", ROOT / "docs" / "data-model.md", ROOT / "docs" / "sql.md")
 UPDATE = bool(os.environ.get("CQDT_UPDATE_DOCS"))
 
 FRAGMENT_HEADER = """ruleset doc_fragment {

@@ -39,8 +39,9 @@ def score_sql(checked: CheckedRuleset, engine: Engine, *, table: str = INPUT_TAB
     """Score the long-form table ``table`` with ``engine``; DataError (the Python engine's messages) for bad data."""
     ruleset = checked.ruleset
     where = locate or table_locator(table)
-    _check_tiers(ruleset, engine, table, where)
-    queries = [compile_tier(ruleset, tier, table, any_year=any_year) for tier in sorted(ruleset.tiers, key=lambda t: t.id)]
+    present = _check_tiers(ruleset, engine, table, where)
+    queries = [compile_tier(ruleset, tier, table, any_year=any_year)
+               for tier in sorted(ruleset.tiers, key=lambda t: t.id) if tier.id in present]
     found: dict[str, list[Diagnostic]] = {kind: [] for kind in ORDERED_CHECKS}
     for query in queries:
         _, rows = engine.query(render(query.problems, engine.dialect, pretty=False))
@@ -63,7 +64,8 @@ def score_sql(checked: CheckedRuleset, engine: Engine, *, table: str = INPUT_TAB
     return Results(ruleset, tuple(units), stamp)
 
 
-def _check_tiers(ruleset: m.Ruleset, engine: Engine, table: str, where: Locate) -> None:
+def _check_tiers(ruleset: m.Ruleset, engine: Engine, table: str, where: Locate) -> set[str]:
+    """The tiers the table holds; DataError for rows of a tier the ruleset does not define."""
     known = [text(t.id) for t in ruleset.tiers]
     query = (exp.select(col("unit_code"), col("year"), col("source"), col("tier")).distinct().from_(exp.to_table(table), copy=False)
              .where(exp.Not(this=exp.In(this=col("tier"), expressions=known)), copy=False))
@@ -73,6 +75,9 @@ def _check_tiers(ruleset: m.Ruleset, engine: Engine, table: str, where: Locate) 
         raise DataError([Diagnostic(where(code, year, source, None),
                                     f"unit '{code}' has tier '{tier}', which ruleset '{ruleset.id}' does not define",
                                     hint=f"tiers: {', '.join(tiers)}") for code, year, source, tier in rows])
+    _, present = engine.query(render(exp.select(col("tier")).distinct().from_(exp.to_table(table), copy=False),
+                                     engine.dialect, pretty=False))
+    return {row[0] for row in present}
 
 
 def _units(query: TierQuery, columns: list[str], rows: list[Row], names: Mapping[str, str],
