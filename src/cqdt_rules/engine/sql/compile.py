@@ -56,7 +56,7 @@ from cqdt_rules.engine.sql.inputs import (
     wide_cte,
 )
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import _groups_by_district, direct_limits
+from cqdt_rules.model.units import _groups_by_district, _rules_of, direct_limits
 
 Value = Union[Q, exp.Expr]
 """A compiled formula value: a number (Q) or a condition (a boolean SQL expression)."""
@@ -676,14 +676,6 @@ def _formula_refs(rule: m.Rule | None) -> list[str]:
         if isinstance(r, m.FormulaRule):
             refs.extend(x.node_id for x in m.walk_expr(r.expr) if isinstance(x, (m.PointsRef, m.ShareRef)))
     return refs
-
-
-def _rules_of(rule: m.Rule | None) -> list[m.Rule]:
-    if rule is None:
-        return []
-    if isinstance(rule, m.BestOfRule):
-        return [r for alt in rule.alternatives for r in _rules_of(alt)]
-    return [rule]
 
 
 __all__ = ["compile_tier", "TierQuery", "Published", "INPUT_TABLE", "ERROR_COLUMN"]
