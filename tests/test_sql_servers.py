@@ -81,7 +81,10 @@ def test_a_dba_installs_the_printed_view_and_reads_the_scores(postgres: Postgres
     units = load_assessments(SAMPLE / "egov-2022-audit.yaml")
     postgres.load_rows(long_rows(units))
     postgres.query(view)
-    columns, rows = postgres.query('SELECT "unit_code", "total", "rank huyen" FROM "egov_2020_xa"')
+    try:
+        columns, rows = postgres.query('SELECT "unit_code", "total", "rank huyen" FROM "egov_2020_xa"')
+    finally:
+        postgres.query('DROP VIEW "egov_2020_xa"')
     expected = {u.code: (u.total, u.ranks["huyen"].rank) for u in score(load("egov_2020"), units) if u.tier.id == "xa"}
     assert columns == ["unit_code", "total", "rank huyen"]
     assert {code: (total / 1000, rank) for code, total, rank in rows} == expected
