@@ -38,6 +38,7 @@ def duck() -> DuckDBEngine:
     return DuckDBEngine()
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("ruleset", "data"), [
     ("egov_2020", "egov-2022-audit.yaml"), ("egov_2020", "egov-2021-self.yaml"),
     ("dti_2023", "dti-2023-audit.yaml"), ("dti_2023", "dti-2023-self.yaml"),
@@ -176,6 +177,7 @@ def test_an_indicator_named_like_a_keyword_and_quotes_in_texts_are_safe(duck: Du
 
 
 # ---------------------------------------------------------------- the command line
+@pytest.mark.slow
 def test_cqdt_score_with_duckdb_prints_what_python_prints(tmp_path: Path) -> None:
     data = str(SAMPLE / "egov-2022-audit.yaml")
     python = subprocess.run([sys.executable, "-m", "cqdt_rules", "score", "egov_2020", data, "--format", "csv"],
@@ -186,6 +188,7 @@ def test_cqdt_score_with_duckdb_prints_what_python_prints(tmp_path: Path) -> Non
     assert [line.split(",", 5)[5] for line in duckdb.splitlines()[1:]] == strip
 
 
+@pytest.mark.slow
 def test_cqdt_score_reads_long_form_parquet_csv_and_a_duckdb_table(tmp_path: Path) -> None:
     units = load_assessments(SAMPLE / "dti-2023-audit.yaml")
     engine = DuckDBEngine(str(tmp_path / "dti.duckdb"))
@@ -211,6 +214,7 @@ def test_cqdt_score_reads_long_form_parquet_csv_and_a_duckdb_table(tmp_path: Pat
         assert got == want
 
 
+@pytest.mark.slow
 def test_cqdt_score_with_duckdb_refuses_bad_data_with_exit_1(tmp_path: Path) -> None:
     bad = tmp_path / "loi.yaml"
     bad.write_text((SAMPLE / "egov-2022-audit.yaml").read_text(encoding="utf-8").replace("ke_hoach_cds: yes", "ke_hoach_cds: hmm", 1),
@@ -222,6 +226,7 @@ def test_cqdt_score_with_duckdb_refuses_bad_data_with_exit_1(tmp_path: Path) -> 
     assert duckdb.stderr == python.stderr and "hmm" in python.stderr and "Traceback" not in duckdb.stderr
 
 
+@pytest.mark.slow
 def test_cqdt_sql_prints_a_view_with_comments_per_criterion() -> None:
     run = subprocess.run([sys.executable, "-m", "cqdt_rules", "sql", "egov_2020", "--tier", "xa", "--dialect", "postgres",
                           "--explain"], capture_output=True, text=True, check=True)
@@ -239,7 +244,7 @@ def ruleset_units_and_spoiling(draw: st.DrawFn) -> tuple[GeneratedRuleset, list[
     return generated, units, draw(st.one_of(st.none(), st.integers(0, 2**32)))
 
 
-@settings(max_examples=40, deadline=None, phases=PHASES, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=25, deadline=None, phases=PHASES, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(ruleset_units_and_spoiling())
 def test_duckdb_agrees_with_python_on_generated_rulesets_and_cohorts(case: tuple[GeneratedRuleset, list[Assessment], int | None]) -> None:
     generated, units, seed = case

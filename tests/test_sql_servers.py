@@ -25,7 +25,7 @@ from cqdt_rules.engine.sql.engines import PostgresEngine, SparkEngine
 from cqdt_rules.engine.sql.run import long_rows
 from cqdt_rules.model.units import Assessment
 
-pytestmark = pytest.mark.sql_server
+pytestmark = [pytest.mark.sql_server, pytest.mark.slow]
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "gialai"
 PHASES = tuple(p for p in Phase if p is not Phase.explain)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from cqdt_rules.analysis.compare import LevelCount, TierComparison, UnitChange
+from cqdt_rules.analysis.compare import LevelCount, TierComparison, UnitChange, compared_rankings
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.formatting import format_count, format_number, format_percent
 from cqdt_rules.tables import render_table
@@ -30,6 +30,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "previous_rank": "Hạng {year}",
         "only_now": "Chỉ có kết quả năm nay: {units}.",
         "only_then": "Không có kết quả năm nay (chỉ có năm {year}): {units}.",
+        "sources": "Nguồn số liệu theo khối: ",
     },
     "en": {
         "assessed": "{n} {units} assessed",
@@ -50,6 +51,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "previous_rank": "Rank {year}",
         "only_now": "Results this year only: {units}.",
         "only_then": "No result this year (only in {year}): {units}.",
+        "sources": "Source per tier: ",
     },
 }
 
@@ -111,11 +113,11 @@ def movers_sentences(comparison: TierComparison, lang: str, previous_year: int, 
     risers, fallers = comparison.movers(count)
 
     def describe(change: UnitChange) -> str:
-        assert change.current is not None and change.previous is not None
-        move = t["rank_move"].format(old=change.previous.rank(), new=change.current.rank())
-        first = change.current.tier.rankings[0] if change.current.tier.rankings else None
+        assert change.current is not None and change.previous is not None and change.ranks is not None
+        move = t["rank_move"].format(old=change.ranks[0], new=change.ranks[1])
+        pair = compared_rankings(change.current.tier, change.previous.tier)
         parent = change.current.parent
-        if first is not None and first.within == "district" and parent:
+        if pair is not None and pair[0].within == "district" and parent:
             move = f"{(districts or {}).get(parent, parent)}, {move}"
         return f"{change.name} ({move})"
 
@@ -177,12 +179,15 @@ def ranking_table(comparison: TierComparison, results: Results, lang: str, previ
 
 
 def render_summary(results: Results, comparisons: list[TierComparison], lang: str = "vi",
-                   previous_year: int | None = None, with_rankings: bool = True) -> str:
+                   previous_year: int | None = None, with_rankings: bool = True,
+                   sources: Mapping[str, str] | None = None) -> str:
     header = results.ruleset.header
     years = sorted({u.assessment.year for u in results.units})
     lines = [f"{header.title} — {', '.join(map(str, years))}",
-             f"ruleset {header.id} {header.version or ''} ({header.status or ''}), {results.ruleset.content_hash[:19]}",
-             ""]
+             f"ruleset {header.id} {header.version or ''} ({header.status or ''}), {results.ruleset.content_hash[:19]}"]
+    if sources:
+        lines.append(_TEXT[lang]["sources"] + "; ".join(f"{tier} {source}" for tier, source in sources.items()))
+    lines.append("")
     for comparison in comparisons:
         units = [u.current for u in comparison.units if u.current is not None]
         lines.append(tier_paragraph(comparison, lang, previous_year))

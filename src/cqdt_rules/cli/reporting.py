@@ -17,7 +17,7 @@ from cqdt_rules.errors import UsageError
 
 if TYPE_CHECKING:
     from cqdt_rules.analysis.compare import TierComparison, UnitChange
-    from cqdt_rules.engine.results import Results
+    from cqdt_rules.engine.results import Results, UnitResult
 
 _YEAR_HELP = ("the assessment year to report when the data holds several; --previous data holding several "
               "years gives the year before")
@@ -31,8 +31,9 @@ def _common(p: argparse.ArgumentParser, previous_required: bool) -> None:
                    help="last year's data (scored with the same ruleset unless --previous-ruleset)")
     p.add_argument("--previous-ruleset", metavar="RULESET",
                    help="the ruleset for --previous when it differs (e.g. egov_2020 beside dti_2023)")
-    p.add_argument("--source", choices=("self", "audit"), default="audit",
-                   help="which assessments to report (default: audit, the verified values)")
+    p.add_argument("--source", choices=("self", "district", "audit", "latest"), default="latest",
+                   help="which stage to report: self, district (the district's verification of its communes), audit, or latest "
+                        "(default: per tier the latest stage every unit of it has)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format (default vi)")
     p.add_argument("--year", type=int, help=_YEAR_HELP)
 
@@ -51,6 +52,10 @@ def _report_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write the report files to")
     p.add_argument("--formats", default="html,md", help=_FORMATS_HELP)
     p.add_argument("--title", help="the report's title (default: 'Kết quả đánh giá, xếp hạng năm YEAR')")
+    p.add_argument("--history", nargs="+", metavar="DATA",
+                   help="earlier (and later) years' data, files or folders holding several years: each unit's level "
+                        "and rank over the years, units per level per year, the units that rose or fell over several "
+                        "years; each year is scored with the ruleset that declares it")
     p.add_argument("--note", help="a label shown on every output, e.g. 'Dữ liệu giả lập'; by default the data "
                                   "files' own label is used when they say they are synthetic")
 
@@ -67,7 +72,7 @@ def run_report(args: argparse.Namespace) -> int:
     note = args.note if args.note is not None else (data_label(list(args.data) + list(args.previous or []))
                                                     or results_label(current, previous))
     report = build_report(current, previous, source=args.source, lang=args.lang, note=note, title=args.title,
-                          year=args.year)
+                          year=args.year, history=_history(args))
     written = write_report(report, args.out, formats)
     for path in written:
         if path.suffix != ".svg":
@@ -77,6 +82,23 @@ def run_report(args: argparse.Namespace) -> int:
           + f" for {report.year}" + (f" against {report.previous_year}" if report.previous_year else "")
           + f" to {args.out}/", file=sys.stderr)
     return EXIT_OK
+
+
+def _history(args: argparse.Namespace) -> Any:
+    """The years of --history (with this year's and last year's data), each scored by its own ruleset."""
+    if not args.history:
+        return None
+    from pathlib import Path
+
+    from cqdt_rules.analysis.history import history, score_years
+    from cqdt_rules.data.readers import load_many
+
+    given = list(dict.fromkeys([*args.data, *(args.previous or []), *args.history]))
+    missing = [p for p in given if not Path(p).exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {missing[0]}")
+    rulesets = [r for r in (args.ruleset, args.previous_ruleset) if r and Path(r).exists()]
+    return history(score_years(load_many([Path(p) for p in given]), rulesets), args.lang)
 
 
 # ---------------------------------------------------------------- compare
@@ -92,15 +114,16 @@ def _compare_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    from cqdt_rules.analysis.compare import compare, select_years
+    from cqdt_rules.analysis.compare import compare, select
     from cqdt_rules.formatting import format_number
     from cqdt_rules.reports.document import moved_by
     from cqdt_rules.tables import render_table
 
     current, previous = _score(args)
-    current, previous, year, previous_year = select_years(current, previous, args.source, args.year)
+    chosen = select(current, previous, args.source, args.year)
+    current, previous, year, previous_year = chosen.current, chosen.previous, chosen.year, chosen.previous_year
     assert previous is not None and previous_year is not None  # --previous is required
-    comparisons = compare(current, previous, source=args.source)
+    comparisons = compare(current, previous)
     same_ruleset = previous.ruleset.id == current.ruleset.id
     if args.tier:
         known = [c.tier for c in comparisons]
@@ -127,7 +150,8 @@ def run_compare(args: argparse.Namespace) -> int:
     for comparison in comparisons:
         tier = current.ruleset.tier(comparison.tier)
         digits = tier.total_rounding.digits if tier.total_rounding else None
-        ranking = tier.rankings[0].label if tier.rankings else ""
+        compared = comparison.compared_ranking or (tier.rankings[0] if tier.rankings else None)
+        ranking = compared.label if compared else ""
         lines = [f"{comparison.title} — {year} {text['against']} {previous_year} ({args.source}); "
                  f"{text['ranking']}: {ranking}"]
         if comparison.counts and any(c.previous is not None for c in comparison.counts):
@@ -142,7 +166,8 @@ def run_compare(args: argparse.Namespace) -> int:
         for change in _ordered(comparison.units, args.sort):
             now, then = change.current, change.previous
             level = (f"{then.level.label if then and then.level else '—'} → {now.level.label if now and now.level else '—'}")
-            rank = f"{then.rank() if then and then.ranks else '—'} → {now.rank() if now and now.ranks else '—'}"
+            then_rank, now_rank = change.ranks or (_rank(then, compared), _rank(now, compared))
+            rank = f"{then_rank or '—'} → {now_rank or '—'}"
             moved = moved_by(change, args.criteria) if same_ruleset else []
             criteria = "; ".join(f"{node_id} {num(delta, digits, signed=True)}" for node_id, delta in moved)
             if change.status != "both":
@@ -153,7 +178,7 @@ def run_compare(args: argparse.Namespace) -> int:
                          num(change.total_change, digits, signed=True) if same_ruleset else "", criteria])
             rows_csv.append([comparison.tier, change.code, change.name, change.status,
                              then.level.label if then and then.level else "", now.level.label if now and now.level else "",
-                             str(then.rank()) if then and then.ranks else "", str(now.rank()) if now and now.ranks else "",
+                             str(then_rank or ""), str(now_rank or ""),
                              "" if rank_change is None else str(rank_change),
                              "" if change.level_change is None or not same_ruleset else str(change.level_change),
                              "" if then is None else str(then.total), "" if now is None else str(now.total),
@@ -174,6 +199,13 @@ def run_compare(args: argparse.Namespace) -> int:
             print(text["other_ruleset"].format(year=previous_year, ruleset=previous.ruleset.id))
         sys.stdout.write("\n\n".join(blocks) + "\n")
     return EXIT_OK
+
+
+def _rank(unit: UnitResult | None, ranking: Any) -> int | None:
+    """A unit's rank on the compared ranking (by name), else on its first one; None without ranks."""
+    if unit is None or not unit.ranks:
+        return None
+    return unit.rank(ranking.name) if ranking is not None and ranking.name in unit.ranks else unit.rank()
 
 
 def _ordered(units: Sequence[UnitChange], how: str) -> list[UnitChange]:

@@ -23,8 +23,11 @@ from cqdt_rules.analysis.compare import (
     TierComparison,
     UnitChange,
     compare,
-    select_years,
+    LATEST,
+    select,
 )
+from cqdt_rules.analysis.history import History
+from cqdt_rules.analysis.movements import attribute, movement_sentences
 from cqdt_rules.analysis.summary import (
     district_names,
     movers_sentences,
@@ -32,10 +35,11 @@ from cqdt_rules.analysis.summary import (
     top_and_bottom,
 )
 from cqdt_rules.analysis.values import format_value
-from cqdt_rules.engine.results import Results
+from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import UsageError
 from cqdt_rules.formatting import format_number
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.reports.sections import Section, history_section, organisation, shortcomings, state
 
 LANGS = ("vi", "en")
 MOVERS = 5  # units named among those that rose and fell most
@@ -48,7 +52,7 @@ TEXT: dict[str, dict[str, str]] = {
         "title": "Kết quả đánh giá, xếp hạng năm {year}",
         "against": "so với năm {year}",
         "toc": "Mục lục",
-        "general": "Đánh giá chung",
+        "general": "IV. Đánh giá chung",
         "changes": "Thay đổi so với năm {year}",
         "changes_none": "Thay đổi so với năm trước",
         "rankings": "Bảng xếp hạng",
@@ -64,6 +68,8 @@ TEXT: dict[str, dict[str, str]] = {
         "source": "Nguồn số liệu",
         "source_audit": "kết quả thẩm định của Đoàn kiểm tra",
         "source_self": "kết quả tự đánh giá của đơn vị",
+        "source_district": "kết quả thẩm tra của cấp huyện",
+        "source_latest": "giai đoạn mới nhất mà mọi đơn vị của khối đều có (xem mục I)",
         "previous_ruleset": "Năm {year} chấm theo bộ tiêu chí khác ({ruleset}): chỉ so sánh thứ hạng, không so sánh mức độ và điểm từng tiêu chí.",
         "no_previous": "Không có số liệu năm trước: báo cáo không so sánh.",
         "level": "Mức độ",
@@ -116,7 +122,7 @@ TEXT: dict[str, dict[str, str]] = {
         "title": "Assessment and ranking results, {year}",
         "against": "against {year}",
         "toc": "Contents",
-        "general": "Overview",
+        "general": "IV. Overview",
         "changes": "Changes since {year}",
         "changes_none": "Changes since last year",
         "rankings": "Rankings",
@@ -132,6 +138,8 @@ TEXT: dict[str, dict[str, str]] = {
         "source": "Data",
         "source_audit": "values verified by the audit team",
         "source_self": "self-assessed values",
+        "source_district": "values verified by the district",
+        "source_latest": "per tier, the latest stage every unit of it has (see section I)",
         "previous_ruleset": "{year} was scored with another ruleset ({ruleset}): ranks are compared, levels and criteria are not.",
         "no_previous": "No previous year's data: nothing is compared.",
         "level": "Level",
@@ -241,12 +249,12 @@ class RankRow:
     anchor: str
     rank: int
     of: int
-    total: Decimal
+    total: Decimal | None  # the headline output in an index tier (None when it has no value)
     outputs: tuple[Decimal | None, ...]
     level: str
     previous_rank: int | None
     previous_level: str | None
-    rank_change: int | None  # from compare, on the tier's first ranking; None where that is not this table's
+    rank_change: int | None  # from compare, on the ranking both years share; None where that is not this table's
     status: str
 
 
@@ -284,6 +292,14 @@ class UnitPage:
     previous: str | None  # one line on last year's result
     note: str | None
     criteria: tuple[Criterion, ...]
+    headline: tuple[str, Decimal | None] | None = None  # an index tier: the headline output's label and value
+
+    def summary(self, report: Report, digits: int | None) -> str:
+        """The unit's headline figure (the total, or an index tier's headline output) and its level."""
+        if self.headline is not None:
+            label, value = self.headline
+            return f"{label} {report.num(value, digits)}; {self.level}"
+        return report.t("unit_summary", total=report.num(self.total, digits), max=report.num(self.max), level=self.level)
 
 
 @attrs.frozen
@@ -308,7 +324,10 @@ class TierReport:
     fallers: tuple[Mover, ...]
     moves: tuple[tuple[str, int], ...]  # every unit's rank change, for the chart: name, change
     units: tuple[UnitPage, ...]
-    digits: int | None  # decimals of the published total
+    digits: int | None  # decimals of the published total (of the headline output in an index tier)
+    attribution: tuple[str, ...] = ()  # the criterion groups behind the moves, each mover's gains and losses
+    total_label: str | None = None
+    """An index tier (``headline OUTPUT``): the ranking tables' total column shows that output, under its label."""
 
     @property
     def compared_levels(self) -> bool:
@@ -335,6 +354,8 @@ class Report:
     synthetic: bool
     run_at: str
     tiers: tuple[TierReport, ...]
+    front: tuple[Section, ...] = ()  # sections I to III, before section IV
+    back: tuple[Section, ...] = ()  # section V and what follows it, before the rankings
 
     def t(self, key: str, **values: Any) -> str:
         text = TEXT[self.lang][key]
@@ -385,22 +406,26 @@ class Report:
 
     def section_ids(self) -> list[tuple[str, str]]:
         """The report's top-level sections, as (anchor, title), for tables of contents."""
-        sections = [("danh-gia-chung", self.t("general"))]
+        sections = [(s.anchor, s.title) for s in self.front] + [("danh-gia-chung", self.t("general"))]
         if self.previous_year is not None:
             sections.append(("thay-doi", self.t("changes", year=self.previous_year)))
+        sections += [(s.anchor, s.title) for s in self.back]
         sections += [("xep-hang", self.t("rankings")), ("giai-trinh", self.t("units"))]
         return sections
 
 
 # ---------------------------------------------------------------- building the model
-def build_report(current: Results, previous: Results | None = None, *, source: str = "audit", lang: str = "vi",
-                 note: str | None = None, title: str | None = None, year: int | None = None) -> Report:
+def build_report(current: Results, previous: Results | None = None, *, source: str = LATEST, lang: str = "vi",
+                 note: str | None = None, title: str | None = None, year: int | None = None,
+                 history: History | None = None) -> Report:
     """One model of the whole report, every comparison taken from ``compare``; ``year`` picks one year
-    of multi-year data (see ``select_years``)."""
+    of multi-year data (see ``select_years``); ``source`` is a stage, or ``LATEST``: per tier the latest
+    stage every unit of it has (see ``compare.select``), which section I states."""
     if lang not in LANGS:
         raise UsageError(f"unknown language '{lang}': use one of {', '.join(LANGS)}")
-    current, previous, year, previous_year = select_years(current, previous, source, year)
-    comparisons = compare(current, previous, source=source)
+    chosen = select(current, previous, source, year)
+    current, previous, year, previous_year = chosen.current, chosen.previous, chosen.year, chosen.previous_year
+    comparisons = compare(current, previous)
     if not comparisons:
         raise UsageError(f"no '{source}' assessments in the data; try --source self")
     same_ruleset = previous is not None and previous.ruleset.id == current.ruleset.id
@@ -410,16 +435,20 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
                   for c in comparisons)
     synthetic = note is not None and is_synthetic_label(note)
     ruleset_title = header.title_en if lang == "en" and header.title_en else header.title
+    problems, advice = shortcomings(current, None, lang, districts)
+    stages = {t.id: TEXT[lang]["source_" + chosen.sources[t.id]] for t in current.ruleset.tiers if t.id in chosen.sources}
+    front = (organisation(current, year, stages, source == LATEST, lang), state((), lang), problems)
     return Report(
         lang=lang,
         title=title or TEXT[lang]["title"].format(year=year),
         subtitle=ruleset_title,
-        year=year, previous_year=previous_year, source=source,
+        year=year, previous_year=previous_year, source=chosen.source or LATEST,
         ruleset_id=header.id, ruleset_title=ruleset_title, ruleset_version=header.version or "",
         ruleset_status=header.status or "", ruleset_hash=current.ruleset.content_hash,
         legal_source=header.legal_source,
         previous_ruleset_id=previous.ruleset.id if previous is not None else None,
         same_ruleset=same_ruleset, note=note, synthetic=synthetic, run_at=current.run_at, tiers=tiers,
+        front=front, back=(advice,) + ((history_section(history, lang, districts),) if history is not None else ()),
     )
 
 
@@ -441,8 +470,10 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
     named = attrs.evolve(comparison, title=title)
     current_units = [c.current for c in comparison.units if c.current is not None]
     ranking = next((r for r in tier.rankings if r.within == "district"), tier.rankings[0] if tier.rankings else None)
-    first = tier.rankings[0] if tier.rankings else None
-    digits = tier.total_rounding.digits if tier.total_rounding else None
+    first = comparison.compared_ranking
+    headline = tier.output(tier.headline) if tier.headline else None
+    tabled = tuple(o for o in tier.outputs if o is not headline)
+    digits = _digits_of(headline.rounding if headline else tier.total_rounding)
     risers, fallers = comparison.movers(MOVERS)
     movement = tuple(movers_sentences(named, lang, previous_year, MOVERS, districts)) if previous_year is not None else ()
     levels = tuple(LevelRow(row.level_id, row.label, row.count, row.previous, row.change,
@@ -458,8 +489,8 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
         movement=movement, levels=levels, level_title=tier.levels[0].label if tier.levels else "",
         ranking_label=ranking.label if ranking else "", within_district=bool(ranking and ranking.within == "district"),
         movement_ranking=first.label if first and previous_year is not None else None,
-        output_labels=tuple(o.label for o in tier.outputs),
-        output_digits=tuple(o.rounding.digits if o.rounding else None for o in tier.outputs),
+        output_labels=tuple(o.label for o in tabled),
+        output_digits=tuple(_digits_of(o.rounding) for o in tabled),
         groups=_groups(comparison, tier, ranking, first, districts, lang, previous_year, same_ruleset),
         risers=tuple(_mover(c, lang, same_ruleset) for c in risers),
         fallers=tuple(_mover(c, lang, same_ruleset) for c in fallers),
@@ -467,7 +498,29 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
         units=tuple(_unit_page(c, lang, previous_year, same_ruleset, districts) for c in comparison.units
                     if c.current is not None),
         digits=digits,
+        attribution=_attribution(comparison, lang, previous_year, districts, _digits_of(tier.total_rounding)),
+        total_label=headline.label if headline else None,
     )
+
+
+def _digits_of(rounding: m.Rounding | None) -> int | None:
+    return rounding.digits if rounding else None
+
+
+def _headline_and_rest(unit: UnitResult, tier: m.Tier) -> tuple[Decimal | None, tuple[Decimal | None, ...]]:
+    """What a ranking table shows for a unit: the total (or, in an index tier, the headline output) and the
+    other outputs."""
+    rest = tuple(unit.outputs.get(o.name) for o in tier.outputs if o.name != tier.headline)
+    return (unit.outputs.get(tier.headline) if tier.headline else unit.total), rest
+
+
+def _attribution(comparison: TierComparison, lang: str, previous_year: int | None, districts: dict[str, str],
+                 digits: int | None) -> tuple[str, ...]:
+    if previous_year is None:
+        return ()
+    within = comparison.compared_ranking is not None and comparison.compared_ranking.within == "district"
+    found = attribute(comparison, lang, MOVERS, districts=districts if within else None)
+    return tuple(movement_sentences(found, lang, digits)) if found is not None else ()
 
 
 def _groups(comparison: TierComparison, tier: m.Tier, ranking: m.Ranking | None, first: m.Ranking | None,
@@ -483,13 +536,13 @@ def _groups(comparison: TierComparison, tier: m.Tier, ranking: m.Ranking | None,
         before = change.previous
         rows_by_group.setdefault(rank.group, []).append(RankRow(
             code=unit.code, name=unit.name, anchor=anchor(tier.id, unit.code), rank=rank.rank, of=rank.of,
-            total=unit.total, outputs=tuple(unit.outputs.get(o.name) for o in tier.outputs),
+            total=_headline_and_rest(unit, tier)[0], outputs=_headline_and_rest(unit, tier)[1],
             level=unit.level.label if unit.level else "",
             previous_rank=(before.ranks[ranking.name].rank if before is not None and ranking.name in before.ranks
                            else None),
             previous_level=(before.level.label if before is not None and before.level and same_ruleset else None),
             # compare measures movement on the tier's first ranking: shown only where this table uses it
-            rank_change=change.rank_change if ranking is first else None,
+            rank_change=change.rank_change if first is not None and ranking.name == first.name else None,
             status=_status(change, lang, previous_year),
         ))
     groups = []
@@ -531,8 +584,9 @@ def _mover(change: UnitChange, lang: str, same_ruleset: bool) -> Mover:
     if same_ruleset:
         criteria = tuple((node_id, _node_title(change.current.tier.node(node_id), lang), delta)
                          for node_id, delta in moved_by(change))
-    return Mover(change.code, change.name, anchor(change.tier, change.code), change.previous.rank(),
-                 change.current.rank(), change.rank_change, change.total_change if same_ruleset else None, criteria)
+    assert change.ranks is not None
+    return Mover(change.code, change.name, anchor(change.tier, change.code), change.ranks[0],
+                 change.ranks[1], change.rank_change, change.total_change if same_ruleset else None, criteria)
 
 
 def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ruleset: bool,
@@ -570,9 +624,10 @@ def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ru
         code=unit.code, name=unit.name, anchor=anchor(tier.id, unit.code),
         district=districts.get(unit.parent, unit.parent) if unit.parent else None,
         total=unit.total, max=unit.max,
-        outputs=tuple((o.label, unit.outputs.get(o.name)) for o in tier.outputs),
+        outputs=tuple((o.label, unit.outputs.get(o.name)) for o in tier.outputs if o.name != tier.headline),
         level=level.label if level else "", unmet=level.unmet if level else (),
         ranks=ranks, previous=previous, note=unit.assessment.note, criteria=tuple(criteria),
+        headline=next(((o.label, unit.outputs.get(o.name)) for o in tier.outputs if o.name == tier.headline), None),
     )
 
 
