@@ -25,7 +25,7 @@ from cqdt_rules.engine.sql.compile import compile_tier
 from cqdt_rules.engine.sql.dialects import render
 from cqdt_rules.engine.sql.engines import DuckDBEngine
 from cqdt_rules.engine.sql.run import assessment_locator, long_rows, score_sql
-from cqdt_rules.errors import DataError
+from cqdt_rules.errors import DataError, UsageError
 from cqdt_rules.model.units import Assessment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -254,3 +254,46 @@ def test_duckdb_agrees_with_python_on_generated_rulesets_and_cohorts(case: tuple
     kind, found = differential(checked, units, DuckDBEngine())
     assert kind != "differ" and found == [], (kind, found[:5])
 
+
+
+EXPRESSIONS = """
+ruleset bieu_thuc {
+  title "Xếp hạng theo biểu thức" en "Rankings by expressions"
+  years 2022..2023
+  rounding 2 half_even
+  on_zero_denominator 0
+  on_missing_evidence zero
+}
+tier xa "UBND xã" max 20 {
+  output a "A" = total / 4 round 3 down
+  output b "B" = a * 2 + round(total / 3, 1 up)
+  ranking r1 "R1" by total / 8 within district
+  ranking r2 "R2" by b ascending ties dense then points(C1) / 5
+  criterion C1 "C1" max 10 {
+    input x pair "x" unit "hồ sơ"
+    ratio x
+    provenance hypothetical "Kiểm thử"
+  }
+  criterion C2 "C2" max 10 {
+    input y count "y" unit "cái"
+    per_item y each 1.25
+    provenance hypothetical "Kiểm thử"
+  }
+}
+"""
+
+
+def test_outputs_reading_outputs_round_modes_in_formulas_and_rankings_by_expressions(duck: DuckDBEngine) -> None:
+    checked = load_text(EXPRESSIONS, "bieu_thuc.cqdt")
+    units = [Assessment(code, f"Xã {code}", "xa", 2022, "audit", values={"x": x, "y": y}, parent=parent)
+             for code, x, y, parent in [("1", "1/3", 3, "622"), ("2", "2/3", 2, "622"), ("3", "0/0", 7, "623"),
+                                        ("4", "5/7", 1, "623"), ("5", "2/6", 3, "623")]]
+    kind, found = differential(checked, units, duck)
+    assert kind == "ok" and found == [], found[:5]
+
+
+def test_a_function_the_sql_back_end_does_not_compile_is_refused_by_name() -> None:
+    text = EXPRESSIONS.replace('output b "B" = a * 2 + round(total / 3, 1 up)', 'output b "B" = mean(a, total) round 2')
+    checked = load_text(text, "bieu_thuc.cqdt")
+    with pytest.raises(UsageError, match="does not compile the function 'mean'"):
+        compile_tier(checked.ruleset, checked.ruleset.tier("xa"))

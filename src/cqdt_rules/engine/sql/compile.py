@@ -85,6 +85,7 @@ class TierQuery:
     levels: dict[str, str]  # scale name -> column (the level id, NULL below the lowest level)
     ranks: dict[str, tuple[str, str, str]]  # ranking -> (rank column, count column, group column)
     problems: exp.Expr  # the companion query: one row per unit and problem
+    keys: dict[m.Expr, Published]  # rankings by an expression: its exact value
 
 
 def compile_tier(ruleset: m.Ruleset, tier: m.Tier, table: str = INPUT_TABLE, *, explain: bool = False,
@@ -120,6 +121,7 @@ class _TierSql:
         self.total: Q | None = None
         self.outputs: dict[str, Q | None] = {}
         self.clamped: list[m.Node] = []
+        self.keys: dict[m.Expr, Q] = {}
 
     # ------------------------------------------------------------ the query
     def build(self) -> TierQuery:
@@ -150,9 +152,15 @@ class _TierSql:
         depth_count = len(stages)
         ctes.append(("tot", exp.select(exp.Star(), self._total().as_("total", copy=False)).from_(previous, copy=False)))
         errors_before = len(self.errors)
-        output_columns = [self._output(o) for o in self.tier.outputs]
+        previous = "tot"
+        for index, output in enumerate(_output_order(self.tier.outputs)):
+            # one stage per output: an output may read another (``dti = chi_so * 10``)
+            ctes.append((f"o{index}", exp.select(exp.Star(), self._output(output)).from_(previous, copy=False)))
+            previous = f"o{index}"
+        key_columns = [self._ranking_key(k) for r in self.tier.rankings for k in [r.by, *(t.ref for t in r.tiebreaks)]]
         output_errors = self._error_column(self.errors[errors_before:], "err_out")
-        ctes.append(("outs", exp.select(exp.Star(), *output_columns, output_errors).from_("tot", copy=False)))
+        ctes.append(("outs", exp.select(exp.Star(), *[k for k in key_columns if k is not None], output_errors)
+                     .from_(previous, copy=False)))
         final, levels, ranks = self._final(depth_count)
         query = final
         for name, cte in ctes:
@@ -161,8 +169,9 @@ class _TierSql:
         assert self.total is not None
         outputs = {name: Published(f"output {name}", _fixed_digits(q) if q is not None else 0)
                    for name, q in self.outputs.items()}
+        keys = {ref: Published(f"rank key {index}", _fixed_digits(q)) for index, (ref, q) in enumerate(self.keys.items())}
         return TierQuery(self.tier, query, points, Published("total", _fixed_digits(self.total)), outputs, levels, ranks,
-                         self._problems_query())
+                         self._problems_query(), keys)
 
     def _checked(self) -> exp.Select:
         """Every unit's problem codes (NULL when fine), one column per indicator and unit-level check."""
@@ -431,6 +440,8 @@ class _TierSql:
         return _decimal_q(expr.value)
 
     def _x_IndicatorRef(self, expr: m.IndicatorRef, node: m.Node | None, guard: exp.Expr) -> Value:
+        if expr.name not in self.by_name and expr.name in self.outputs:  # an output read by name
+            return self._x_OutputRef(m.OutputRef(expr.name), node, guard)
         slot = self.by_name[expr.name]
         kind = slot.indicator.kind
         if kind == "percent":
@@ -446,6 +457,11 @@ class _TierSql:
         if kind == "yesno":
             return col(f"x{slot.index}")
         return number_of(slot)
+
+    def _x_OutputRef(self, expr: m.OutputRef, node: m.Node | None, guard: exp.Expr) -> Value:
+        found = self.outputs.get(expr.name)
+        assert found is not None, expr.name  # outputs are compiled in the order they read each other
+        return found
 
     def _x_TotalRef(self, expr: m.TotalRef, node: m.Node | None, guard: exp.Expr) -> Value:
         assert self.total is not None
@@ -517,10 +533,13 @@ class _TierSql:
         return q_case(condition, self._number(then, node), self._number(otherwise, node))
 
     def _x_Call(self, expr: m.Call, node: m.Node | None, guard: exp.Expr) -> Value:
+        if expr.function not in ("min", "max", "round"):
+            raise SqlUnsupported(f"the SQL back end does not compile the function '{expr.function}' yet "
+                                 f"({node.id if node else 'an output'}); score this ruleset with the Python engine")
         if expr.function == "round":
             assert isinstance(expr.args[1], m.Number)
             value = self._number(self._expr(expr.args[0], node, guard), node)
-            return q_round(value, int(expr.args[1].value), "half_up")
+            return q_round(value, int(expr.args[1].value), expr.mode)
         args = [self._number(self._expr(a, node, guard), node) for a in expr.args]
         found = args[0]
         for arg in args[1:]:
@@ -541,8 +560,8 @@ class _TierSql:
     def _output(self, output: m.Output) -> exp.Expr:
         value = self._number(self._expr(output.expr, None, exp.true()), None)
         published = self._publish(value, output.rounding, f"output {output.name}")
-        read = [self.by_name[r.name] for r in m.walk_expr(output.expr) if isinstance(r, m.IndicatorRef)]
-        column = f"o{len(self.outputs)}"
+        read = [self.by_name[r.name] for r in m.walk_expr(output.expr) if isinstance(r, m.IndicatorRef) and r.name in self.by_name]
+        column = f"out{len(self.outputs)}"
         self.outputs[output.name] = Q(col(column), published.den)
         if read:
             missing = _any([exp.Is(this=col(f"x{s.index}"), expression=exp.Null()) for s in read])
@@ -550,12 +569,32 @@ class _TierSql:
         return published.num.as_(column, copy=False)
 
     # ------------------------------------------------------------ levels and ranks
-    def _value_of(self, ref: m.ValueRef) -> tuple[Q | None, Q | None]:
+    def _ranking_key(self, ref: m.ValueRef | m.Expr) -> exp.Expr | None:
+        """A ranking by an expression other than a published value: its exact value as a column ``k…``,
+        scaled to a denominator known at compile time (so that ORDER BY compares integers)."""
+        if isinstance(ref, (m.TotalRef, m.PointsRef, m.ShareRef)) or (isinstance(ref, m.OutputRef) and ref.name in self.outputs):
+            return None
+        value = self._number(self._expr(ref, None, exp.true()), None)
+        digits = value.digits()
+        if digits is None:
+            raise SqlUnsupported("a ranking is by an expression whose value may have endless decimals; the SQL back end "
+                                 "orders by exact integers: rank by an output with a declared 'round'")
+        column = f"k{len(self.keys)}"
+        self.keys[ref] = Q(col(column), 10**digits)
+        read = [self.by_name[r.name] for r in m.walk_expr(ref) if isinstance(r, m.IndicatorRef) and r.name in self.by_name]
+        scaled = value.scaled_to(10**digits)
+        if read:
+            scaled = case(_any([exp.Is(this=col(f"x{s.index}"), expression=exp.Null()) for s in read]), exp.Null(), scaled)
+        return scaled.as_(column, copy=False)
+
+    def _value_of(self, ref: m.ValueRef | m.Expr) -> tuple[Q | None, Q | None]:
         """A reference's published value and its maximum (None when it has none), as in ``published_value``."""
         if isinstance(ref, m.TotalRef):
             return self.total, _decimal_q(self.tier.max)
-        if isinstance(ref, m.OutputRef):
+        if isinstance(ref, m.OutputRef) and ref.name in self.outputs:
             return self.outputs[ref.name], None
+        if not isinstance(ref, (m.PointsRef, m.ShareRef)):
+            return self.keys[ref], None
         node = self.nodes[ref.node_id]
         if isinstance(ref, m.PointsRef):
             return self.published[ref.node_id], _decimal_q(node.max)
@@ -608,6 +647,8 @@ class _TierSql:
         for name, output in self.outputs.items():
             assert output is not None
             projections.append(output.num.as_(f"output {name}", copy=False))
+        for index, key in enumerate(self.keys.values()):
+            projections.append(key.num.as_(f"rank key {index}", copy=False))
         levels = {}
         for scale in self.tier.levels:
             levels[scale.name] = f"level {scale.name}"
@@ -668,6 +709,24 @@ def _unpivot(table: str, items: list[tuple[str, exp.Expr, exp.Expr, exp.Expr]]) 
              .from_(table, copy=False).join(numbers, join_type="CROSS", copy=False))
     return (exp.select(exp.Star()).from_(exp.Subquery(this=inner, alias=exp.TableAlias(this=exp.to_identifier("items"))), copy=False)
             .where(exp.Not(this=exp.Is(this=col("problem"), expression=exp.Null())), copy=False))
+
+
+def _output_order(outputs: tuple[m.Output, ...]) -> list[m.Output]:
+    """Outputs so that each comes after the outputs it reads (the checker refuses cycles)."""
+    by_name = {o.name: o for o in outputs}
+    ordered: list[m.Output] = []
+
+    def visit(output: m.Output) -> None:
+        if output in ordered:
+            return
+        for ref in m.walk_expr(output.expr):
+            if isinstance(ref, (m.OutputRef, m.IndicatorRef)) and ref.name in by_name:
+                visit(by_name[ref.name])
+        ordered.append(output)
+
+    for output in outputs:
+        visit(output)
+    return ordered
 
 
 def _formula_refs(rule: m.Rule | None) -> list[str]:

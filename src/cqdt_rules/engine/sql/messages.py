@@ -8,7 +8,7 @@ from decimal import Decimal, InvalidOperation
 from cqdt_rules.engine.sql.inputs import INPUT_DIGITS
 from cqdt_rules.errors import Diagnostic, Span, did_you_mean
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import SOURCES, _kind_text, direct_limits
+from cqdt_rules.model.units import SOURCES, SOURCES_HINT, _kind_text, direct_limits
 
 Locate = Callable[[str, int, str, str | None], Span]
 """Where a problem points: (unit_code, year, source, indicator or None) → a span in the data."""
@@ -37,8 +37,7 @@ def diagnostic(ruleset: m.Ruleset, tier: m.Tier, row: tuple[str, int, str, str, 
     if problem == "unknown_indicator":
         return Diagnostic(where, f"unknown indicator '{name}' for tier '{tier.id}'", hint=did_you_mean(name, indicators))
     if problem == "unknown_source":
-        return Diagnostic(unit_where, f"unknown source '{source}' for unit '{code}'",
-                          hint="use 'self' (self-assessed) or 'audit' (verified by the audit team)")
+        return Diagnostic(unit_where, f"unknown source '{source}' for unit '{code}'", hint=SOURCES_HINT)
     if problem == "no_parent":
         return Diagnostic(unit_where, f"unit '{code}' of tier '{tier.id}' has no parent district",
                           hint="give its district's code as 'parent': this tier ranks or normalises within the district")

@@ -98,6 +98,8 @@ def _units(query: TierQuery, columns: list[str], rows: list[Row], names: Mapping
                    for name, p in query.outputs.items()}
         total = _read(row[index["total"]], query.total.digits)
         unit = UnitResult(assessment, tier, nodes, total, outputs, {}, {})
+        unit.computed.update({ref: None if row[index[p.column]] is None else _read(row[index[p.column]], p.digits)
+                              for ref, p in query.keys.items()})
         for name, column in query.levels.items():
             unit.levels[name] = _level(scales[name], row[index[column]])
         for ranking in tier.rankings:
