@@ -7,6 +7,8 @@ Layout (every case is discovered from the folders, nothing is listed here):
   also scored by the naive reference evaluator (tests/reference.py), which must agree with the
   golden, and some values computed by hand (see the comments in the rulesets) are asserted below.
 - ``tests/golden/bad/<case>.cqdt`` with ``<case>.expected``: the exact ``RulesetError.render()``.
+- ``tests/golden/warn/<case>.cqdt`` with ``<case>.expected``: a valid ruleset and exactly what
+  ``cqdt check`` prints for it (its warnings, with positions, and the summary line).
 - ``tests/golden/bad_data/<case>/``: ``ruleset.cqdt`` (valid), a bad ``units.yaml`` or
   ``units.csv``, and ``expected.txt``: the exact ``DataError.render()`` with source lines attached
   as the CLI shows them.
@@ -31,6 +33,7 @@ import pytest
 import reference
 
 from cqdt_rules import api
+from cqdt_rules.cli.main import main
 from cqdt_rules.data.readers import load_assessments
 from cqdt_rules.errors import DataError, RulesetError
 from cqdt_rules.model.units import Assessment
@@ -42,6 +45,7 @@ UPDATE = os.environ.get("CQDT_UPDATE_GOLDENS") == "1"
 GOOD = sorted(p.name for p in (GOLDEN / "good").iterdir() if p.is_dir())
 BAD = sorted(p.stem for p in (GOLDEN / "bad").glob("*.cqdt"))
 BAD_DATA = sorted(p.name for p in (GOLDEN / "bad_data").iterdir() if p.is_dir())
+WARN = sorted(p.stem for p in (GOLDEN / "warn").glob("*.cqdt"))
 
 
 @pytest.fixture(autouse=True)
@@ -195,6 +199,17 @@ def test_bad_ruleset_reports_expected_errors(case: str) -> None:
     _compare_text(GOLDEN / "bad" / f"{case}.expected", rendered)
 
 
+# ---------------------------------------------------------------- warnings
+@pytest.mark.parametrize("case", WARN)
+def test_ruleset_with_a_warning_reports_it_and_stays_usable(case: str, capsys: pytest.CaptureFixture[str]) -> None:
+    source = GOLDEN / "warn" / f"{case}.cqdt"
+    assert main(["check", _rel(source)]) == 0, "warnings never make a ruleset unusable"
+    captured = capsys.readouterr()
+    printed = captured.out + captured.err
+    assert "warning:" in printed and "error:" not in printed
+    _compare_text(GOLDEN / "warn" / f"{case}.expected", printed.rstrip("\n"))
+
+
 # ---------------------------------------------------------------- bad data
 @pytest.mark.parametrize("case", BAD_DATA)
 def test_bad_data_reports_expected_errors(case: str) -> None:
@@ -208,3 +223,15 @@ def test_bad_data_reports_expected_errors(case: str) -> None:
     for d in error.diagnostics:
         assert d.span.path == str(units_file), "data errors point into the data file"
     _compare_text(folder / "expected.txt", error.render())
+
+
+# ---------------------------------------------------------------- the shipped rulesets stay clean
+SHIPPED = sorted(p for folder in ("rulesets", "examples") for p in (ROOT / folder).rglob("*.cqdt"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: _rel(p))
+def test_shipped_rulesets_check_with_no_warning(path: Path) -> None:
+    """Every check (unreachable cut-offs, empty levels, coarse total rounding, unread inputs...) passes
+    silently on the rulesets the project ships: a warning there would teach users to ignore warnings."""
+    checked = api.load(path)
+    assert checked.warnings == (), "\n".join(w.message for w in checked.warnings)

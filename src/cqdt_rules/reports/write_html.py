@@ -13,6 +13,7 @@ from cqdt_rules.reports.document import (
     level_chart_data,
     moves_for_chart,
 )
+from cqdt_rules.reports.appendix import appendix_rows_html, row_anchor
 from cqdt_rules.reports.sections import Section, TextTable
 
 CSS = """
@@ -41,6 +42,8 @@ th { background: #eef2f6; text-align: left; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.up { color: var(--rise); } td.down { color: var(--fall); }
 tr.group td { font-weight: bold; background: #fafbfc; }
+tr:target td { background: #fff3b0; }
+table.appendix td.prov { font-size: 0.85rem; color: #444; }
 figure { margin: 12px 0 20px; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: 0.85rem; color: var(--muted); }
@@ -86,7 +89,8 @@ def render_html(report: Report) -> str:
     if report.previous_year is not None:
         parts.append(_changes(report))
     parts += [_section(s, report.lang) for s in report.back]
-    parts += [_rankings(report), _units(report), "</main>", _footer(report), "</div>", "</body>", "</html>"]
+    parts += [_rankings(report), _units(report), _appendix(report), "</main>", _footer(report), "</div>", "</body>",
+              "</html>"]
     return "\n".join(parts) + "\n"
 
 
@@ -286,7 +290,7 @@ def _rankings(r: Report) -> str:
             out.append(f"<table class=\"ranking\"><thead><tr>{''.join(head)}</tr></thead><tbody>")
             for row in group.rows:
                 cells = [_td_num(r.num(row.rank)), f"<td>{_e(row.code)}</td>",
-                         f'<td><a href="#{row.anchor}">{_e(row.name)}</a></td>', _td_num(r.num(row.total, tier.digits))]
+                         f'<td><a href="#{row.anchor}">{_e(row.name)}</a></td>', _td_num(r.num(row.total, tier.table_digits))]
                 cells += [_td_num(r.num(value, digits)) for value, digits in zip(row.outputs, tier.output_digits)]
                 cells.append(f"<td>{_e(row.level)}</td>")
                 if show_prev_level:
@@ -317,7 +321,7 @@ def _units(r: Report) -> str:
 
 
 def _unit(r: Report, tier: TierReport, unit: UnitPage) -> str:
-    summary = unit.summary(r, tier.digits)
+    summary = unit.summary(r, tier.table_digits)
     title = f"{unit.code} {unit.name}" + (f" — {unit.district}" if unit.district else "")
     out = [f'<details class="unit" id="{unit.anchor}"><summary>{_e(title)}: {_e(summary)}</summary>']
     facts = [f"{label}: {r.num(value, digits)}" for (label, value), digits in zip(unit.outputs, tier.output_digits)]
@@ -339,7 +343,8 @@ def _unit(r: Report, tier: TierReport, unit: UnitPage) -> str:
     for c in unit.criteria:
         flags = "".join(f'<span class="flag">{_e(flag)}</span>' for flag in c.flags)
         read = "; ".join(f"{label}: {value}" for label, value in c.read)
-        cells = [f"<td>{_e(c.id)} {_e(c.title)}{flags}</td>", _td_num(r.num(c.points, tier.digits)), _td_num(r.num(c.max))]
+        criterion = (f'<a href="#{row_anchor(tier.id, c.id)}">{_e(c.id)}</a>' if r.appendix is not None else _e(c.id))
+        cells = [f"<td>{criterion} {_e(c.title)}{flags}</td>", _td_num(r.num(c.points, tier.digits)), _td_num(r.num(c.max))]
         if show_delta:
             cells.append(_td_num(r.signed(c.change, tier.digits) if c.change else "", c.change))
         cells.append(f'<td class="read">{_e(read)}</td>')
@@ -347,6 +352,30 @@ def _unit(r: Report, tier: TierReport, unit: UnitPage) -> str:
         out.append(f'<tr class="depth-{min(c.depth, 3)}">{"".join(cells)}</tr>')
     out.append("</tbody></table></details>")
     return "\n".join(out)
+
+
+def _appendix(r: Report) -> str:
+    """The criteria as the decision's appendix prints them; each explanation's criterion id links to its row."""
+    if r.appendix is None:
+        return ""
+    out = [f'<section id="phu-luc"><h2>{_e(r.appendix.title)}</h2>']
+    for tier in r.appendix.tiers:
+        out.append(f'<section class="tier"><h3>{_e(r.appendix.t("tier").format(title=tier.title))}</h3>')
+        out.append(appendix_rows_html(r.appendix, tier))
+        out.append("</section>")
+    if r.ruleset_source is not None:
+        out.append(f'<details class="source"><summary>{_e(r.t("ruleset_source"))}</summary>{_source(r.ruleset_source)}</details>')
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _source(text: str) -> str:
+    """The ruleset's text, highlighted by the cqdt lexer when Pygments (the 'highlight' extra) is installed."""
+    try:
+        from cqdt_rules.language.highlight import highlighted_html
+    except ImportError:
+        return f"<pre>{_e(text)}</pre>"
+    return highlighted_html(text)
 
 
 def _footer(r: Report) -> str:
