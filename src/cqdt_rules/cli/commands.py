@@ -59,10 +59,18 @@ def _score_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--out", type=Path, help="write to this file instead of standard output")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the table")
+    from cqdt_rules.cli.sql_engine import add_engine_arguments
+
+    add_engine_arguments(p)
 
 
 def run_score(args: argparse.Namespace) -> int:
-    results = score_files(args.ruleset, args.data)
+    if args.engine != "python" or args.table:
+        from cqdt_rules.cli.sql_engine import score_with_engine
+
+        results = score_with_engine(args.ruleset, args.data, args.table)
+    else:
+        results = score_files(args.ruleset, args.data)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         with open(args.out, "w", encoding="utf-8", newline="") as out:
@@ -179,7 +187,7 @@ def _extension_commands() -> list[CommandSpec]:
 
     found: list[CommandSpec] = []
     for module in ("cqdt_rules.cli.authoring", "cqdt_rules.cli.reporting", "cqdt_rules.cli.workflow",
-                   "cqdt_rules.cli.shortfalls", "cqdt_rules.cli.render"):
+                   "cqdt_rules.cli.shortfalls", "cqdt_rules.cli.render", "cqdt_rules.cli.sql"):
         found.extend(importlib.import_module(module).COMMANDS)
     return found
 
