@@ -7,7 +7,6 @@ import difflib
 import sys
 from pathlib import Path
 
-from cqdt_rules.authoring.rulesettest import add_test_arguments, run_test_command
 from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK
 from cqdt_rules.errors import Diagnostic, RulesetError, UsageError
@@ -82,7 +81,9 @@ def _ruleset_files(names: list[str]) -> list[Path]:
 def _diff_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("old", help="the earlier ruleset: a file, a folder holding one, a shipped ruleset id or a year")
     p.add_argument("new", help="the later ruleset, e.g. an amendment of OLD")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json", "md", "html"), default="text",
+                   help="md and html: the changed rows before and after, in the layout of the decision's appendix")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the md and html tables")
 
 
 def run_diff(args: argparse.Namespace) -> int:
@@ -90,6 +91,12 @@ def run_diff(args: argparse.Namespace) -> int:
     from cqdt_rules.language.diff import diff_json, diff_rulesets, render_diff
 
     old, new = loading.load_ruleset(args.old), loading.load_ruleset(args.new)
+    if args.format in ("md", "html"):
+        from cqdt_rules.reports.appendix import build_appendix, render_amendment_html, render_amendment_markdown
+
+        render = render_amendment_markdown if args.format == "md" else render_amendment_html
+        sys.stdout.write(render(build_appendix(old, args.lang), build_appendix(new, args.lang)))
+        return EXIT_OK
     changes = diff_rulesets(old, new)
     if args.format == "json":
         sys.stdout.write(diff_json(changes, old, new) + "\n")
@@ -98,11 +105,24 @@ def run_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------- test (the ruleset's own tests)
+def _test_arguments(p: argparse.ArgumentParser) -> None:
+    from cqdt_rules.authoring.rulesettest import add_test_arguments  # with YAML: only when `test` is the command
+
+    add_test_arguments(p)
+
+
+def _run_test(args: argparse.Namespace) -> int:
+    from cqdt_rules.authoring.rulesettest import run_test_command
+
+    return run_test_command(args)
+
+
 COMMANDS: list[CommandSpec] = [
     CommandSpec("fmt", "Rewrite ruleset files in the canonical layout, keeping every comment "
                 "(--check for CI, --diff to preview).", _fmt_arguments, run_fmt),
     CommandSpec("diff", "List what changed between two rulesets, node by node (e.g. what an amendment changes).",
                 _diff_arguments, run_diff),
     CommandSpec("test", "Run the ruleset tests beside a ruleset (expected points, levels, ranks) and report coverage.",
-                add_test_arguments, run_test_command),
+                _test_arguments, _run_test),
 ]

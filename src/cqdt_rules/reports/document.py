@@ -39,6 +39,7 @@ from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import UsageError
 from cqdt_rules.formatting import format_number
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.reports.appendix import Appendix, build_appendix
 from cqdt_rules.reports.sections import Section, history_section, organisation, shortcomings, state
 
 LANGS = ("vi", "en")
@@ -356,6 +357,7 @@ class Report:
     tiers: tuple[TierReport, ...]
     front: tuple[Section, ...] = ()  # sections I to III, before section IV
     back: tuple[Section, ...] = ()  # section V and what follows it, before the rankings
+    appendix: Appendix | None = None  # the criteria as the official table; explanations link to its rows
 
     def t(self, key: str, **values: Any) -> str:
         text = TEXT[self.lang][key]
@@ -449,6 +451,7 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
         previous_ruleset_id=previous.ruleset.id if previous is not None else None,
         same_ruleset=same_ruleset, note=note, synthetic=synthetic, run_at=current.run_at, tiers=tiers,
         front=front, back=(advice,) + ((history_section(history, lang, districts),) if history is not None else ()),
+        appendix=build_appendix(current.ruleset, lang),
     )
 
 
@@ -729,17 +732,6 @@ def _data_files(paths: Iterable[str | Path]) -> list[Path]:
         elif path.is_file():
             files.append(path)
     return files
-
-
-def require_extra(module: str, extra: str) -> Any:
-    """Import an optional dependency or say which extra installs it."""
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise UsageError(f"this output needs the '{extra}' extra: pip install 'cqdt-rules[{extra}]' "
-                         f"(module '{module}' is not installed)") from None
 
 
 def level_chart_data(report: Report, tier: TierReport) -> tuple[list[str], list[int], list[int] | None]:
