@@ -275,6 +275,12 @@ def compile_ruleset(ruleset: m.Ruleset, *, generate: bool = True) -> CompiledRul
     return CompiledRuleset(ruleset, {t.id: _TierCompiler(ruleset, t).build(generate) for t in ruleset.tiers})
 
 
+def compile_expr(ruleset: m.Ruleset, tier: m.Tier, expr: m.Expr) -> Callable[[Env], Decimal]:
+    """One expression read on one unit of ``tier`` (a statistic's argument), as a number."""
+    fn = _TierCompiler(ruleset, tier)._expr(expr, None)
+    return lambda env: _as_number(fn(env), "statistic")
+
+
 class _TierCompiler:
     def __init__(self, ruleset: m.Ruleset, tier: m.Tier):
         self.header = ruleset.header

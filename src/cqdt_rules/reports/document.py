@@ -426,7 +426,7 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
     ruleset_title = header.title_en if lang == "en" and header.title_en else header.title
     problems, advice = shortcomings(current, None, lang, districts)
     stages = {t.id: TEXT[lang]["source_" + chosen.sources[t.id]] for t in current.ruleset.tiers if t.id in chosen.sources}
-    front = (organisation(current, year, stages, source == LATEST, lang), state((), lang), problems)
+    front = (organisation(current, year, stages, source == LATEST, lang), state(current, lang), problems)
     return Report(
         lang=lang,
         title=title or TEXT[lang]["title"].format(year=year),
