@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -192,10 +193,17 @@ def _classify(scale: m.LevelScale, unit: UnitResult) -> LevelResult:
             continue
         missing = [r for r in level.requires if not _meets(*published_value(unit, r.ref), r.threshold)]
         if not missing:
-            return LevelResult(scale.name, level.id, level.label, tuple(unmet))
+            return _level_result(scale.name, level.id, level.label, tuple(unmet))
         unmet.extend(f"{level.label}: {_ref_text(r.ref)} < {r.threshold.value}{'%' if r.threshold.percent else ''}"
                      for r in missing)
-    return LevelResult(scale.name, None, scale.below, tuple(unmet))
+    return _level_result(scale.name, None, scale.below, tuple(unmet))
+
+
+@functools.lru_cache(maxsize=4096)
+def _level_result(scale: str, level_id: str | None, label: str, unmet: tuple[str, ...]) -> LevelResult:
+    """One shared (frozen) result per level reached: a cohort's units reach a handful of levels, and an object
+    per unit would only give the garbage collector more to scan."""
+    return LevelResult(scale, level_id, label, unmet)
 
 
 def _ref_text(ref: m.ValueRef) -> str:

@@ -14,8 +14,6 @@ import attrs
 from cqdt_rules.engine import ruleset_cache
 from cqdt_rules.engine.compiler import CompiledRuleset, compile_ruleset
 from cqdt_rules.errors import Diagnostic, RulesetError, UsageError, did_you_mean
-from cqdt_rules.language.amend import apply_amendment
-from cqdt_rules.language.checker import check
 from cqdt_rules.language.header import HeaderFacts, header_facts, read_header
 from cqdt_rules.language.resources import data_dir
 from cqdt_rules.model import ruleset as m
@@ -113,6 +111,9 @@ def load_text(text: str, path: str = "<memory>", *, cached: bool = True) -> Chec
 
 
 def _load_text(text: str, path: str, seen: tuple[Path, ...]) -> CheckedRuleset:
+    from cqdt_rules.language.amend import apply_amendment  # only when parsing: a kept ruleset needs neither
+    from cqdt_rules.language.checker import check
+
     parsed = parse_source(text, path)
     digest = hashlib.sha256(text.encode("utf-8"))
     sources = {path: text}

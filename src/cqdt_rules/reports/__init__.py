@@ -8,9 +8,12 @@ from __future__ import annotations
 import importlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cqdt_rules.errors import UsageError
-from cqdt_rules.reports.document import Report
+
+if TYPE_CHECKING:  # the model is imported by whoever builds a report, not by ``reports.score_table``'s users
+    from cqdt_rules.reports.document import Report
 
 FORMATS = ("html", "md", "xlsx", "docx")
 EXTRAS = {"xlsx": ("xlsx", ("openpyxl",)), "docx": ("docx", ("docx", "matplotlib"))}
