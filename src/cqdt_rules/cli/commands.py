@@ -158,7 +158,8 @@ def _extension_commands() -> list[CommandSpec]:
     import importlib
 
     found: list[CommandSpec] = []
-    for module in ("cqdt_rules.cli.authoring", "cqdt_rules.cli.reporting", "cqdt_rules.cli.workflow"):
+    for module in ("cqdt_rules.cli.authoring", "cqdt_rules.cli.reporting", "cqdt_rules.cli.workflow",
+                   "cqdt_rules.cli.serve"):
         found.extend(importlib.import_module(module).COMMANDS)
     return found
 

@@ -87,6 +87,12 @@ def _from_yaml(text: str, path: str) -> tuple[Assessment, ...]:
         raise DataError([Diagnostic(span, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
     if root is None:
         raise DataError([Diagnostic(Span(path, 1, 1, 1, 1), "the file is empty", hint="expected 'units:' with a list of units")])
+    return assessments_from_node(root, path)
+
+
+def assessments_from_node(root: yaml.Node, path: str) -> tuple[Assessment, ...]:
+    """The assessments of a data document already composed into nodes with positions (a YAML file, or a
+    JSON body read by ``data.json_body``): file-wide defaults and ``units:``, every problem at its place."""
     problems: list[Diagnostic] = []
     top = _mapping(root, path, problems, "the file")
     defaults = {k: _scalar(v) for k, (_, v) in top.items() if k in _FILE_FIELDS}

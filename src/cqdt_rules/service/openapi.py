@@ -1,0 +1,99 @@
+"""The OpenAPI 3.1 description of the service, built from the same table of endpoints the application
+routes (``app.ENDPOINTS``); ``docs/openapi.json`` in the repository is this document, and a test
+fails when the two differ."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import attrs
+
+from cqdt_rules.service import schemas as s
+
+JSON = "application/json"
+PROBLEM = "application/problem+json"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+API_VERSION = "1"
+
+COMPONENTS: dict[str, s.Schema] = {
+    "Unit": s.UNIT, "ScoreRequest": s.SCORE_REQUEST, "PostedScoreRequest": s.POSTED_SCORE_REQUEST,
+    "Results": s.RESULTS, "Problem": s.PROBLEM, "Diagnostic": s.DIAGNOSTIC,
+    "RulesetSummary": s.RULESET_SUMMARY, "RulesetDetail": s.RULESET_DETAIL, "RulesetList": s.RULESET_LIST,
+    "Criterion": s.CRITERION, "CheckResult": s.CHECK_RESULT, "Health": s.HEALTH, "Version": s.VERSION,
+}
+_REASONS = {400: "Bad request", 404: "Not found", 413: "Request body too large", 415: "Unsupported media type",
+            422: "Invalid ruleset or unit data (every error with its position)"}
+
+
+@attrs.frozen
+class Parameter:
+    name: str
+    where: str  # path or query
+    schema: s.Schema
+    description: str
+
+    def describe(self) -> dict[str, Any]:
+        return {"name": self.name, "in": self.where, "required": self.where == "path",
+                "description": self.description, "schema": self.schema}
+
+
+RULESET_ID = Parameter("ruleset_id", "path", {"type": "string"}, "the id of a served ruleset (GET /rulesets)")
+TIER_ID = Parameter("tier_id", "path", {"type": "string"}, "a tier of the ruleset, e.g. so, huyen, xa")
+LANG = Parameter("lang", "query", {"type": "string", "enum": ["vi", "en"], "default": "vi"},
+                 "language of the texts a person reads (problem titles, notes, the form)")
+EXPLAIN = Parameter("explain", "query", {"type": "boolean", "default": False},
+                    "add each unit's explanation (as `cqdt explain` prints it)")
+SOURCE = Parameter("source", "query", {"type": "string", "enum": ["self", "audit"], "default": "self"},
+                   "a self-assessment form or the audit team's form")
+YEAR = Parameter("year", "query", {"type": "integer", "minimum": 1900, "maximum": 9999}, "pre-fill the assessment year")
+
+
+@attrs.frozen
+class Endpoint:
+    """One operation: what the application routes and what the description says about it."""
+
+    method: str
+    path: str
+    handler: Callable[..., Any] = attrs.field(eq=False)
+    operation_id: str
+    summary: str
+    response: s.Schema | None  # the 200 body's schema (JSON), or None for another media type
+    parameters: tuple[Parameter, ...] = ()
+    body: tuple[str, s.Schema] | None = None  # media type and schema of the request body
+    errors: tuple[int, ...] = ()
+    media_type: str = JSON
+
+    def describe(self) -> dict[str, Any]:
+        ok: dict[str, Any] = {"description": "OK", "content": {self.media_type: {"schema": self.response or {
+            "type": "string", "format": "binary"}}}}
+        responses: dict[str, Any] = {"200": ok}
+        for status in sorted(set(self.errors) | {400}):
+            responses[str(status)] = {"description": _REASONS[status],
+                                      "content": {PROBLEM: {"schema": {"$ref": "#/components/schemas/Problem"}}}}
+        operation: dict[str, Any] = {"operationId": self.operation_id, "summary": self.summary,
+                                     "parameters": [p.describe() for p in self.parameters], "responses": responses}
+        if self.body is not None:
+            media, schema = self.body
+            operation["requestBody"] = {"required": True, "content": {media: {"schema": schema}}}
+        return operation
+
+
+def document(endpoints: Sequence[Endpoint], version: str) -> dict[str, Any]:
+    paths: dict[str, dict[str, Any]] = {}
+    for endpoint in endpoints:
+        paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = endpoint.describe()
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "cqdt_rules scoring service", "version": f"{API_VERSION} (cqdt-rules {version})",
+                 "description": "Score and rank administrative units with the rulesets this server serves. "
+                                "Results follow the JSON schema cqdt-results/1; errors are RFC 9457 problem details."},
+        "paths": paths,
+        "components": {"schemas": COMPONENTS},
+    }
+
+
+def document_text(endpoints: Sequence[Endpoint], version: str) -> str:
+    """The description as it is kept in the repository (sorted keys, two-space indent, final newline)."""
+    return json.dumps(document(endpoints, version), ensure_ascii=False, indent=2, sort_keys=True) + "\n"

@@ -1,0 +1,191 @@
+"""JSON schemas of what the service reads and writes, as used in its OpenAPI description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+Schema = dict[str, Any]
+
+TEXT: Schema = {"type": "string"}
+NULLABLE_TEXT: Schema = {"type": ["string", "null"]}
+DECIMAL: Schema = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "description": "a decimal number as text, with a point"}
+SOURCE: Schema = {"type": "string", "description": "self (self-assessed) or audit (verified by the audit team)"}
+YEAR: Schema = {"type": ["integer", "string"], "description": "the assessment year, e.g. 2023"}
+SCALAR: Schema = {"type": ["string", "number", "integer", "boolean", "null"]}
+
+VALUE: Schema = {
+    "description": "an indicator value as a data file writes it: yes/no (true, false, \"có\", ...), a number, "
+                   "a category's name, a pair as [a, b], {\"a\": .., \"b\": ..} or \"a/b\"; null for missing",
+    "anyOf": [
+        SCALAR,
+        {"type": "array", "items": SCALAR, "maxItems": 2},
+        {"type": "object", "properties": {"a": SCALAR, "b": SCALAR}, "additionalProperties": False},
+    ],
+}
+UNIT: Schema = {
+    "type": "object",
+    "description": "one assessment: a unit's values for one year and source (fields as in the YAML data files)",
+    "required": ["code", "name"],
+    "properties": {
+        "code": {"type": ["string", "integer"]}, "name": TEXT, "tier": TEXT,
+        "parent": {"type": ["string", "integer", "null"]}, "year": YEAR, "source": SOURCE,
+        "values": {"type": "object", "additionalProperties": VALUE},
+        "evidence": {"type": "object", "additionalProperties": {
+            "anyOf": [NULLABLE_TEXT, {"type": "array", "items": TEXT}]}},
+        "note": NULLABLE_TEXT,
+    },
+    "additionalProperties": False,
+}
+UNITS: Schema = {"type": "array", "items": {"$ref": "#/components/schemas/Unit"}}
+_SCORE_FIELDS: Schema = {
+    "year": YEAR, "source": SOURCE, "tier": TEXT,
+    "units": {**UNITS, "description": "the units whose results are returned"},
+    "cohort": {
+        "description": "the rest of the posted units' cohort, scored with them but not returned (a posted unit replaces "
+                       "a cohort record with the same code, year and source); \"stored\" for the cohort the server holds; "
+                       "absent: the posted units are the whole cohort",
+        "anyOf": [UNITS, {"type": "string", "enum": ["stored"]}],
+    },
+}
+SCORE_REQUEST: Schema = {
+    "type": "object", "required": ["units"], "properties": _SCORE_FIELDS, "additionalProperties": False,
+    "description": "units to score; year, source and tier at the top apply to every unit that does not give its own",
+}
+POSTED_SCORE_REQUEST: Schema = {
+    "type": "object", "required": ["ruleset_text", "units"],
+    "properties": {"ruleset_text": {"type": "string", "description": "a ruleset in the cqdt language; it may amend "
+                                                                     "only a served ruleset, by id"},
+                   **_SCORE_FIELDS},
+    "additionalProperties": False,
+}
+
+DIAGNOSTIC: Schema = {
+    "type": "object",
+    "required": ["severity", "message", "hint", "path", "line", "column", "end_line", "end_column"],
+    "properties": {
+        "severity": {"type": "string", "enum": ["error", "warning"]}, "message": TEXT, "hint": NULLABLE_TEXT,
+        "path": TEXT, "line": {"type": "integer"}, "column": {"type": "integer"},
+        "end_line": {"type": "integer"}, "end_column": {"type": "integer"},
+    },
+}
+PROBLEM: Schema = {
+    "type": "object", "description": "RFC 9457 problem details",
+    "required": ["type", "title", "status", "detail"],
+    "properties": {
+        "type": TEXT, "title": TEXT, "status": {"type": "integer"}, "detail": TEXT, "instance": TEXT,
+        "errors": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"}},
+        "error_count": {"type": "integer"},
+    },
+}
+
+_TIER_SUMMARY: Schema = {
+    "type": "object", "required": ["id", "title", "max"],
+    "properties": {"id": TEXT, "title": TEXT, "title_en": NULLABLE_TEXT, "max": DECIMAL},
+}
+RULESET_SUMMARY: Schema = {
+    "type": "object",
+    "required": ["id", "title", "version", "status", "content_hash", "years", "amends", "tiers"],
+    "properties": {
+        "id": TEXT, "title": TEXT, "title_en": NULLABLE_TEXT, "version": NULLABLE_TEXT, "status": NULLABLE_TEXT,
+        "content_hash": TEXT, "legal_source": NULLABLE_TEXT, "amends": {"type": "array", "items": TEXT},
+        "years": {"anyOf": [{"type": "null"}, {"type": "object", "required": ["first", "last"], "properties": {
+            "first": {"type": "integer"}, "last": {"type": ["integer", "null"]}}}]},
+        "tiers": {"type": "array", "items": _TIER_SUMMARY},
+    },
+}
+_INPUT: Schema = {
+    "type": "object", "required": ["name", "type", "label", "text"],
+    "properties": {"name": TEXT, "type": TEXT, "label": TEXT, "unit": NULLABLE_TEXT,
+                   "categories": {"type": "array", "items": TEXT}, "evidence": NULLABLE_TEXT,
+                   "audit_only": {"type": "boolean"}, "text": TEXT},
+}
+_NAMED_TEXT: Schema = {"type": "object", "required": ["name", "label", "text"],
+                       "properties": {"name": TEXT, "label": TEXT, "text": TEXT}}
+CRITERION: Schema = {
+    "type": "object", "required": ["id", "title", "max", "rule", "inputs", "children"],
+    "properties": {
+        "id": TEXT, "title": TEXT, "title_en": NULLABLE_TEXT, "max": DECIMAL,
+        "rule": {**NULLABLE_TEXT, "description": "the scoring rule as written in the ruleset; null for a group"},
+        "inputs": {"type": "array", "items": _INPUT},
+        "provenance": {"anyOf": [{"type": "null"}, {"type": "object", "properties": {"status": TEXT, "text": TEXT}}]},
+        "note": NULLABLE_TEXT,
+        "children": {"type": "array", "items": {"$ref": "#/components/schemas/Criterion"}},
+    },
+}
+RULESET_DETAIL: Schema = {
+    "allOf": [{"$ref": "#/components/schemas/RulesetSummary"}, {
+        "type": "object", "required": ["criteria"],
+        "properties": {
+            "note": NULLABLE_TEXT, "issued": NULLABLE_TEXT, "effective": NULLABLE_TEXT, "warnings": {"type": "integer"},
+            "criteria": {"type": "array", "items": {
+                "type": "object", "required": ["tier", "title", "max", "nodes"],
+                "properties": {"tier": TEXT, "title": TEXT, "max": DECIMAL,
+                               "nodes": {"type": "array", "items": {"$ref": "#/components/schemas/Criterion"}},
+                               "levels": {"type": "array", "items": _NAMED_TEXT},
+                               "rankings": {"type": "array", "items": _NAMED_TEXT},
+                               "outputs": {"type": "array", "items": _NAMED_TEXT}}}},
+        },
+    }],
+}
+RULESET_LIST: Schema = {"type": "object", "required": ["rulesets"], "properties": {
+    "rulesets": {"type": "array", "items": {"$ref": "#/components/schemas/RulesetSummary"}}}}
+CHECK_RESULT: Schema = {
+    "type": "object", "required": ["valid", "ruleset", "diagnostics"],
+    "properties": {"valid": {"type": "boolean", "const": True},
+                   "ruleset": {"$ref": "#/components/schemas/RulesetSummary"},
+                   "diagnostics": {"type": "array", "items": {"$ref": "#/components/schemas/Diagnostic"},
+                                   "description": "warnings (a ruleset with errors is answered with a problem)"}},
+}
+HEALTH: Schema = {"type": "object", "required": ["status"], "properties": {"status": {"type": "string", "const": "ok"}}}
+VERSION: Schema = {
+    "type": "object", "required": ["package", "version", "results_schema", "rulesets"],
+    "properties": {"package": TEXT, "version": TEXT, "results_schema": TEXT,
+                   "rulesets": {"type": "array", "items": {"type": "object", "required": ["id", "version", "content_hash"],
+                                                           "properties": {"id": TEXT, "version": NULLABLE_TEXT,
+                                                                          "content_hash": TEXT}}}},
+}
+
+# The results document: schema cqdt-results/1 (docs/data-model.md), plus what the service adds on request.
+_LEVEL: Schema = {"type": "object", "required": ["id", "label", "unmet"],
+                  "properties": {"id": NULLABLE_TEXT, "label": TEXT, "unmet": {"type": "array", "items": TEXT}}}
+_RANK: Schema = {"type": "object", "required": ["rank", "of", "group", "value"],
+                 "properties": {"rank": {"type": "integer", "minimum": 1}, "of": {"type": "integer", "minimum": 1},
+                                "group": TEXT, "value": {"anyOf": [DECIMAL, {"type": "null"}]}}}
+_INPUT_VALUE: Schema = {"anyOf": [TEXT, {"type": "object", "required": ["a", "b"], "properties": {"a": DECIMAL, "b": DECIMAL}}]}
+_NODE: Schema = {
+    "type": "object", "required": ["id", "title", "points", "max", "share", "inputs", "branch", "flags", "provenance"],
+    "properties": {
+        "id": TEXT, "title": TEXT, "points": DECIMAL, "max": DECIMAL, "share": {"anyOf": [DECIMAL, {"type": "null"}]},
+        "inputs": {"type": "object", "additionalProperties": _INPUT_VALUE}, "branch": TEXT,
+        "flags": {"type": "array", "items": TEXT},
+        "provenance": {"anyOf": [{"type": "null"}, {"type": "object", "required": ["status", "text"],
+                                                    "properties": {"status": TEXT, "text": TEXT}}]},
+    },
+}
+_UNIT_RESULT: Schema = {
+    "type": "object",
+    "required": ["code", "name", "tier", "parent", "year", "source", "note", "total", "max", "outputs", "levels",
+                 "ranks", "nodes"],
+    "properties": {
+        "code": TEXT, "name": TEXT, "tier": TEXT, "parent": NULLABLE_TEXT, "year": {"type": "integer"}, "source": TEXT,
+        "note": NULLABLE_TEXT, "total": DECIMAL, "max": DECIMAL,
+        "outputs": {"type": "object", "additionalProperties": {"anyOf": [DECIMAL, {"type": "string", "const": ""}]}},
+        "levels": {"type": "object", "additionalProperties": _LEVEL},
+        "ranks": {"type": "object", "additionalProperties": _RANK},
+        "nodes": {"type": "array", "items": _NODE},
+        "explanation": {**TEXT, "description": "with explain=true: why the unit got its points, as `cqdt explain` prints it"},
+    },
+}
+RESULTS: Schema = {
+    "type": "object", "required": ["schema", "ruleset", "run_at", "units"],
+    "properties": {
+        "schema": {"type": "string", "const": "cqdt-results/1"},
+        "ruleset": {"type": "object", "required": ["id", "title", "version", "status", "content_hash", "path", "amends"],
+                    "properties": {"id": TEXT, "title": TEXT, "version": NULLABLE_TEXT, "status": NULLABLE_TEXT,
+                                   "content_hash": TEXT, "path": TEXT, "amends": {"type": "array", "items": TEXT}}},
+        "run_at": TEXT,
+        "units": {"type": "array", "items": _UNIT_RESULT},
+        "notes": {"type": "array", "items": TEXT,
+                  "description": "what the reader must know, e.g. that normalised criteria were scored against the posted units alone"},
+    },
+}
