@@ -96,3 +96,25 @@ def test_data_errors_point_into_the_json() -> None:
     year, field = text.index('"hai"') + 1, text.index('"ghi_chu"') + 1
     assert [f"{d.span}: {d.message}" for d in caught.value.diagnostics] == [
         f"<request>:1:{year}: expected a year, got 'hai'", f"<request>:1:{field}: unknown unit field 'ghi_chu'"]
+
+
+def test_a_list_or_mapping_where_one_value_belongs_is_an_error() -> None:
+    """Read as a YAML file reads it, but never a silent default: a wrong file-wide year is refused even
+    where every unit gives its own, and evidence that is not a reference is refused, not dropped."""
+    text = ('{"year": 2022.5, "source": ["self"], "units": [{"code": {"a": 1}, "name": "A", "tier": "xa", "year": 2023, '
+            '"source": "self", "evidence": {"x": {"b": 1}, "y": ["QĐ 1", [2]]}}]}')
+    with pytest.raises(DataError) as caught:
+        assessments_from_json(text)
+    assert [(d.span.column, d.message) for d in caught.value.diagnostics] == [
+        (text.index("2022.5") + 1, "expected a year, got '2022.5'"),
+        (text.index('["self"]') + 1, "expected one value for 'source', got a list"),
+        (text.index('{"code"') + 1, "unit is missing code"),
+        (text.index('{"a": 1}') + 1, "expected one value for 'code', got a mapping"),
+    ]
+    text = text.replace('{"a": 1}', '"1"').replace("2022.5", "2022").replace('["self"]', '"self"')
+    with pytest.raises(DataError) as caught:
+        assessments_from_json(text)
+    assert [(d.span.column, d.message) for d in caught.value.diagnostics] == [
+        (text.index('{"b": 1}') + 1, "evidence for 'x' is a reference or a list of references"),
+        (text.index("[2]") + 1, "evidence for 'y' is a reference or a list of references"),
+    ]

@@ -113,19 +113,21 @@ async def show_ruleset(request: Request) -> Response:
 
 
 async def tier_form(request: Request) -> Response:
-    from cqdt_rules.data.workbook import template_workbook
+    from cqdt_rules.data.workbook import check_form_year, template_workbook
 
     served, lang = _served(request), _lang(request)
+    ruleset = served.checked.ruleset
     source = request.query_params.get("source", "self")
     year_text = request.query_params.get("year")
-    if year_text is not None and not (year_text.isascii() and year_text.isdigit() and len(year_text) == 4):
+    if year_text is not None and not (year_text.isascii() and year_text.isdigit() and len(year_text) <= 6):
         raise Problem("bad-request", f"'year' is a year such as 2023, got '{year_text}'")
+    year = None if year_text is None else int(year_text)
+    check_form_year(ruleset, year)
     tier_id = request.path_params["tier_id"]
-    if tier_id not in {t.id for t in served.checked.ruleset.tiers}:
-        tiers = ", ".join(t.id for t in served.checked.ruleset.tiers)
+    if tier_id not in {t.id for t in ruleset.tiers}:
+        tiers = ", ".join(t.id for t in ruleset.tiers)
         raise Problem("not-found", f"ruleset '{served.id}' has no tier '{tier_id}' (tiers: {tiers})")
-    workbook = template_workbook(served.checked.ruleset, tier_id, source=source,
-                                 year=None if year_text is None else int(year_text), lang=lang)
+    workbook = template_workbook(ruleset, tier_id, source=source, year=year, lang=lang)
     buffer = io.BytesIO()
     workbook.save(buffer)
     filename = f"{served.id}-{tier_id}.xlsx"
@@ -195,21 +197,22 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              "of a tier", None, (RULESET_ID, TIER_ID, SOURCE, YEAR, LANG), errors=(404,), media_type=openapi.XLSX),
     Endpoint("POST", "/rulesets/{ruleset_id}/score", score_served, "score", "Score units with a served ruleset",
              {"$ref": "#/components/schemas/Results"}, (RULESET_ID, EXPLAIN, LANG),
-             (openapi.JSON, {"$ref": "#/components/schemas/ScoreRequest"}), (404, 413, 415, 422)),
+             (openapi.JSON, {"$ref": "#/components/schemas/ScoreRequest"}), (404, 413, 415, 422), openapi.score_example()),
     Endpoint("POST", "/score", score_posted, "scorePosted", "Score units with a ruleset sent in the request",
              {"$ref": "#/components/schemas/Results"}, (EXPLAIN, LANG),
              (openapi.JSON, {"$ref": "#/components/schemas/PostedScoreRequest"}), (413, 415, 422)),
     Endpoint("POST", "/check", check_text, "check", "Check a ruleset's text: its warnings, or a problem listing "
              "every error with its position", {"$ref": "#/components/schemas/CheckResult"}, (LANG,),
-             ("text/plain", {"type": "string"}), (413, 415, 422)),
+             ("text/plain", {"type": "string"}), (413, 415, 422), openapi.CHECK_EXAMPLE),
 )
 
 
 # ---------------------------------------------------------------- errors
-def _problem_response(request: Request, problem: Problem) -> Response:
+def _problem_response(request: Request, problem: Problem, headers: dict[str, str] | None = None) -> Response:
     lang = request.query_params.get("lang", "vi")
     body = problem.body(lang if lang in LANGUAGES else "vi", request.url.path)
-    return Response(json.dumps(body, ensure_ascii=False), status_code=problem.status, media_type=MEDIA_TYPE)
+    return Response(json.dumps(body, ensure_ascii=False), status_code=problem.status, media_type=MEDIA_TYPE,
+                    headers=headers)
 
 
 async def _on_problem(request: Request, exc: Exception) -> Response:
@@ -225,7 +228,7 @@ async def _on_library_error(request: Request, exc: Exception) -> Response:
 async def _on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, HTTPException)
     kind = _HTTP_KINDS.get(exc.status_code, "bad-request")
-    return _problem_response(request, Problem(kind, str(exc.detail)))
+    return _problem_response(request, Problem(kind, str(exc.detail)), exc.headers)  # 405 keeps its Allow header
 
 
 async def _on_too_deep(request: Request, exc: Exception) -> Response:

@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from cqdt_rules.language.resources import data_dir
 from cqdt_rules.service import schemas as s
 
 JSON = "application/json"
@@ -33,21 +34,25 @@ class Parameter:
     where: str  # path or query
     schema: s.Schema
     description: str
+    example: str | None = None
 
     def describe(self) -> dict[str, Any]:
-        return {"name": self.name, "in": self.where, "required": self.where == "path",
-                "description": self.description, "schema": self.schema}
+        described = {"name": self.name, "in": self.where, "required": self.where == "path",
+                     "description": self.description, "schema": self.schema}
+        if self.example is not None:
+            described["example"] = self.example
+        return described
 
 
-RULESET_ID = Parameter("ruleset_id", "path", {"type": "string"}, "the id of a served ruleset (GET /rulesets)")
-TIER_ID = Parameter("tier_id", "path", {"type": "string"}, "a tier of the ruleset, e.g. so, huyen, xa")
+RULESET_ID = Parameter("ruleset_id", "path", {"type": "string"}, "the id of a served ruleset (GET /rulesets)", "egov_2020")
+TIER_ID = Parameter("tier_id", "path", {"type": "string"}, "a tier of the ruleset, e.g. so, huyen, xa", "so")
 LANG = Parameter("lang", "query", {"type": "string", "enum": ["vi", "en"], "default": "vi"},
                  "language of the texts a person reads (problem titles, notes, the form)")
 EXPLAIN = Parameter("explain", "query", {"type": "boolean", "default": False},
                     "add each unit's explanation (as `cqdt explain` prints it)")
 SOURCE = Parameter("source", "query", {"type": "string", "enum": ["self", "audit"], "default": "self"},
                    "a self-assessment form or the audit team's form")
-YEAR = Parameter("year", "query", {"type": "integer", "minimum": 1900, "maximum": 9999}, "pre-fill the assessment year")
+YEAR = Parameter("year", "query", {"type": "integer"}, "pre-fill the assessment year (one the ruleset applies to)")
 
 
 @attrs.frozen
@@ -63,6 +68,7 @@ class Endpoint:
     parameters: tuple[Parameter, ...] = ()
     body: tuple[str, s.Schema] | None = None  # media type and schema of the request body
     errors: tuple[int, ...] = ()
+    body_example: Any = None
     media_type: str = JSON
 
     def describe(self) -> dict[str, Any]:
@@ -76,8 +82,32 @@ class Endpoint:
                                      "parameters": [p.describe() for p in self.parameters], "responses": responses}
         if self.body is not None:
             media, schema = self.body
-            operation["requestBody"] = {"required": True, "content": {media: {"schema": schema}}}
+            content: dict[str, Any] = {"schema": schema}
+            if self.body_example is not None:
+                content["example"] = self.body_example
+            operation["requestBody"] = {"required": True, "content": {media: content}}
         return operation
+
+
+def score_example() -> Any:
+    """The request the service guide's curl example sends: SO13 of the bundled 2022 sample."""
+    return json.loads((data_dir("examples") / "service" / "so13.json").read_text(encoding="utf-8"))
+
+
+CHECK_EXAMPLE = """ruleset vi_du {
+  title "Ví dụ" en "Example"
+  status hypothetical
+  years 2023..
+}
+
+tier xa "UBND xã" max 10 {
+  criterion C1 "Có Trang thông tin điện tử" max 10 {
+    input co_trang yesno "Có Trang thông tin điện tử"
+    yes co_trang
+    provenance hypothetical "Ví dụ"
+  }
+}
+"""
 
 
 def document(endpoints: Sequence[Endpoint], version: str) -> dict[str, Any]:

@@ -9,9 +9,13 @@ Schema = dict[str, Any]
 TEXT: Schema = {"type": "string"}
 NULLABLE_TEXT: Schema = {"type": ["string", "null"]}
 DECIMAL: Schema = {"type": "string", "pattern": r"^-?\d+(\.\d+)?$", "description": "a decimal number as text, with a point"}
-SOURCE: Schema = {"type": "string", "description": "self (self-assessed) or audit (verified by the audit team)"}
-YEAR: Schema = {"type": ["integer", "string"], "description": "the assessment year, e.g. 2023"}
 SCALAR: Schema = {"type": ["string", "number", "integer", "boolean", "null"]}
+READ_AS_TEXT: Schema = {
+    "type": ["string", "number", "integer", "boolean", "null"],
+    "description": "read as text, as in a YAML data file (23575 and \"23575\" are the same code); null: not given",
+}
+SOURCE: Schema = {**READ_AS_TEXT, "description": "self (self-assessed) or audit (verified by the audit team); null: not given"}
+YEAR: Schema = {"type": ["integer", "string", "null"], "description": "the assessment year, e.g. 2023; null: not given"}
 
 VALUE: Schema = {
     "description": "an indicator value as a data file writes it: yes/no (true, false, \"có\", ...), a number, "
@@ -27,18 +31,20 @@ UNIT: Schema = {
     "description": "one assessment: a unit's values for one year and source (fields as in the YAML data files)",
     "required": ["code", "name"],
     "properties": {
-        "code": {"type": ["string", "integer"]}, "name": TEXT, "tier": TEXT,
-        "parent": {"type": ["string", "integer", "null"]}, "year": YEAR, "source": SOURCE,
+        "code": READ_AS_TEXT, "name": READ_AS_TEXT, "tier": READ_AS_TEXT, "parent": READ_AS_TEXT, "year": YEAR,
+        "source": SOURCE,
         "values": {"type": "object", "additionalProperties": VALUE},
         "evidence": {"type": "object", "additionalProperties": {
-            "anyOf": [NULLABLE_TEXT, {"type": "array", "items": TEXT}]}},
-        "note": NULLABLE_TEXT,
+            "description": "a reference (document number, file name, link) or a list of them",
+            "anyOf": [READ_AS_TEXT, {"type": "array", "items": READ_AS_TEXT}]}},
+        "note": READ_AS_TEXT,
     },
     "additionalProperties": False,
 }
 UNITS: Schema = {"type": "array", "items": {"$ref": "#/components/schemas/Unit"}}
 _SCORE_FIELDS: Schema = {
-    "year": YEAR, "source": SOURCE, "tier": TEXT,
+    "year": YEAR, "source": SOURCE, "tier": READ_AS_TEXT, "note": READ_AS_TEXT,
+    "ruleset": {**READ_AS_TEXT, "description": "a label, as in a data file: it does not choose the ruleset"},
     "units": {**UNITS, "description": "the units whose results are returned"},
     "cohort": {
         "description": "the rest of the posted units' cohort, scored with them but not returned (a posted unit replaces "
