@@ -10,7 +10,7 @@ import io
 import os
 import json
 from importlib.metadata import PackageNotFoundError, version
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from typing import Any
 
 from starlette.applications import Starlette
@@ -208,7 +208,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
 
 
 # ---------------------------------------------------------------- errors
-def _problem_response(request: Request, problem: Problem, headers: dict[str, str] | None = None) -> Response:
+def _problem_response(request: Request, problem: Problem, headers: Mapping[str, str] | None = None) -> Response:
     lang = request.query_params.get("lang", "vi")
     body = problem.body(lang if lang in LANGUAGES else "vi", request.url.path)
     return Response(json.dumps(body, ensure_ascii=False), status_code=problem.status, media_type=MEDIA_TYPE,
