@@ -9,7 +9,7 @@ import pytest
 import yaml
 
 from cqdt_rules.data.json_body import MAX_DEPTH, assessments_from_json, compose_json
-from cqdt_rules.data.readers import load_assessments
+from cqdt_rules.data.readers import assessments_from_node, load_assessments
 from cqdt_rules.errors import DataError
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -37,11 +37,18 @@ def test_json_reads_like_the_same_text_read_as_yaml(tmp_path: Path) -> None:
     assert _marks(compose_json(text, "x")) == _marks(yaml.compose(text))
     copy = tmp_path / "sample.yaml"
     copy.write_text(text, encoding="utf-8")
-    from_json = assessments_from_json(text, str(copy))
+    from_json = assessments_from_node(compose_json(text, str(copy)), str(copy))
     from_yaml = load_assessments(copy)
     assert from_json == from_yaml
     assert [a.value_spans for a in from_json] == [a.value_spans for a in from_yaml]
     assert len(from_json) == 257
+
+
+def test_the_quick_reading_gives_the_same_assessments_without_positions() -> None:
+    text = _sample_json(indent=None)
+    quick = assessments_from_json(text)
+    assert quick == assessments_from_node(compose_json(text), "<request>")
+    assert {str(span) for a in quick for span in a.value_spans.values()} == {"<request>:1:1"}
 
 
 def test_json_that_yaml_cannot_read_is_read() -> None:

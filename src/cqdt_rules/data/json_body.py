@@ -39,12 +39,27 @@ class JsonError(Exception):
 
 
 def assessments_from_json(text: str, path: str = "<request>") -> tuple[Assessment, ...]:
-    """The assessments of a JSON document shaped like a YAML data file (defaults and ``units``)."""
-    return assessments_from_node(compose_json(text, path), path)
+    """The assessments of a JSON document shaped like a YAML data file (defaults and ``units``).
+
+    Read quickly first; only when that finds a problem is the text read again with the position of
+    every value, so that each problem points at its place. Values checked later against a ruleset
+    need positions too: a caller that scores them uses ``compose_json`` and the same two steps."""
+    try:
+        return assessments_from_node(compose_json(text, path, positions=False), path)
+    except DataError:
+        return assessments_from_node(compose_json(text, path), path)
 
 
-def compose_json(text: str, path: str = "<request>") -> yaml.Node:
-    """A JSON document as PyYAML nodes with positions; DataError pointing at the first syntax error."""
+def compose_json(text: str, path: str = "<request>", *, positions: bool = True) -> yaml.Node:
+    """A JSON document as PyYAML nodes, with positions; DataError pointing at the first syntax error.
+
+    ``positions=False`` reads it with the standard library's C parser, every node marked at 1:1: the
+    same nodes and values, for a document that will not need its positions (read it again if it does).
+    Text it cannot read that way is read with positions."""
+    if not positions:
+        fast = _quick_nodes(text, path)
+        if fast is not None:
+            return fast
     composer = _Composer(text, path)
     try:
         index = composer.skip(0)
@@ -150,3 +165,50 @@ class _Composer:
     def check_depth(self, index: int, depth: int) -> None:
         if depth > MAX_DEPTH:
             raise JsonError(f"nested more than {MAX_DEPTH} levels deep", index)
+
+
+# ---------------------------------------------------------------- without positions
+class _Number(str):
+    """A number's text as written (JSON numbers are kept exact, never turned into floats)."""
+
+
+class _Pairs(list[tuple[str, object]]):
+    """An object's members in order, duplicates kept (the reader reports a field given twice)."""
+
+
+class _Unreadable(Exception):
+    pass
+
+
+def _refuse(constant: str) -> None:
+    raise _Unreadable(constant)  # NaN, Infinity: not JSON
+
+
+_ESCAPED_SURROGATE = re.compile(r"\\u[dD][89abAB]")
+_STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
+
+
+def _quick_nodes(text: str, path: str) -> yaml.Node | None:
+    """The nodes of ``text`` read by ``json.loads``, or None when only the careful reader can say
+    what is wrong with it (a syntax error, a surrogate escape, too deep a nesting)."""
+    if _ESCAPED_SURROGATE.search(text):
+        return None
+    try:
+        value = json.loads(text, object_pairs_hook=_Pairs, parse_int=_Number, parse_float=_Number,
+                           parse_constant=_refuse)
+        return _node(value, yaml.Mark(path, 0, 0, 0, None, 0), 0)
+    except (ValueError, RecursionError, _Unreadable):
+        return None
+
+
+def _node(value: object, mark: yaml.Mark, depth: int) -> yaml.Node:
+    if isinstance(value, list):
+        if depth >= MAX_DEPTH:
+            raise _Unreadable("too deep")
+        if isinstance(value, _Pairs):
+            pairs = [(yaml.ScalarNode(_STR, k, mark, mark, style='"'), _node(v, mark, depth + 1)) for k, v in value]
+            return yaml.MappingNode(_MAP, pairs, mark, mark)
+        return yaml.SequenceNode(_SEQ, [_node(item, mark, depth + 1) for item in value], mark, mark)
+    if value is True or value is False or value is None:
+        return yaml.ScalarNode(_STR, "null" if value is None else str(value).lower(), mark, mark, style=None)
+    return yaml.ScalarNode(_STR, str(value), mark, mark, style=None if isinstance(value, _Number) else '"')

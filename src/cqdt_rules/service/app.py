@@ -5,12 +5,11 @@ parallel (docs/service.md), which Python threads would not."""
 
 from __future__ import annotations
 
-import contextlib
 import io
 import os
 import json
 from importlib.metadata import PackageNotFoundError, version
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from starlette.applications import Starlette
@@ -21,12 +20,12 @@ from starlette.routing import Route
 
 from cqdt_rules.engine.loading import CheckedRuleset, load_text
 from cqdt_rules.engine.results import SCHEMA
-from cqdt_rules.errors import CqdtError, DiagnosticsError
+from cqdt_rules.errors import CqdtError, DataError, DiagnosticsError
 from cqdt_rules.service import catalogue, openapi
 from cqdt_rules.service import schemas as s
 from cqdt_rules.service.openapi import EXPLAIN, LANG, RULESET_ID, SOURCE, TIER_ID, YEAR, Endpoint
 from cqdt_rules.service.problems import MEDIA_TYPE, Problem, diagnostic_dict, from_error
-from cqdt_rules.service.scoring import REQUEST_PATH, parse_request, score_request
+from cqdt_rules.service.scoring import REQUEST_PATH, ScoreRequest, parse_request, score_request
 from cqdt_rules.service.settings import ENVIRONMENT, Served, Settings, settings_from_json
 
 LANGUAGES = ("vi", "en")
@@ -139,34 +138,38 @@ async def score_served(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     served, lang, explain = _served(request), _lang(request), _flag(request, "explain")
     text = await _body_text(request, (openapi.JSON,), settings.max_body_bytes)
-    with _showing(text):
-        scoring = parse_request(text)
+
+    def scored(scoring: ScoreRequest) -> dict[str, Any]:
         if scoring.ruleset_text is not None:
             raise Problem("bad-request", "'ruleset_text' is for POST /score; this route scores with the served ruleset")
-        document = score_request(served.checked, scoring, served.cohort, name=served.name, explain=explain, lang=lang)
-    return JSONResponse(document)
+        return score_request(served.checked, scoring, served.cohort, name=served.name, explain=explain, lang=lang)
+    return JSONResponse(_answer(text, scored))
 
 
 async def score_posted(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     lang, explain = _lang(request), _flag(request, "explain")
     text = await _body_text(request, (openapi.JSON,), settings.max_body_bytes)
-    with _showing(text):
-        scoring = parse_request(text)
-    if scoring.ruleset_text is None:
-        raise Problem("bad-request", "give the ruleset's text in 'ruleset_text' (or score with a served ruleset: "
-                                     "POST /rulesets/{ruleset_id}/score)")
-    checked = _checked_text(scoring.ruleset_text, settings, POSTED_RULESET_PATH)
-    with _showing(text):
-        document = score_request(checked, scoring, (), name=POSTED_RULESET_PATH, explain=explain, lang=lang)
-    return JSONResponse(document)
+
+    def scored(scoring: ScoreRequest) -> dict[str, Any]:
+        if scoring.ruleset_text is None:
+            raise Problem("bad-request", "give the ruleset's text in 'ruleset_text' (or score with a served ruleset: "
+                                         "POST /rulesets/{ruleset_id}/score)")
+        checked = _checked_text(scoring.ruleset_text, settings, POSTED_RULESET_PATH)
+        return score_request(checked, scoring, (), name=POSTED_RULESET_PATH, explain=explain, lang=lang)
+    return JSONResponse(_answer(text, scored))
 
 
-@contextlib.contextmanager
-def _showing(body: str) -> Iterator[None]:
-    """Data errors that point into the request body show its lines, as the CLI shows a data file's."""
+def _answer(body: str, scored: Callable[[ScoreRequest], dict[str, Any]]) -> dict[str, Any]:
+    """Read and score the body quickly; when that finds a problem in the data, read and score it again
+    with the position of every value, so that each problem points into the body and shows its line,
+    as the CLI's point into a data file."""
     try:
-        yield
+        return scored(parse_request(body, positions=False))
+    except DataError:
+        pass
+    try:
+        return scored(parse_request(body))
     except DiagnosticsError as exc:
         exc.sources.setdefault(REQUEST_PATH, body)
         raise

@@ -47,9 +47,10 @@ class ScoreRequest:
     ruleset_text: str | None
 
 
-def parse_request(text: str) -> ScoreRequest:
-    """Read the JSON body; DataError points into it (``<request>:line:column``)."""
-    root = compose_json(text, REQUEST_PATH)
+def parse_request(text: str, *, positions: bool = True) -> ScoreRequest:
+    """Read the JSON body; DataError points into it (``<request>:line:column``), or at 1:1 without
+    ``positions`` (see ``data.json_body.compose_json``)."""
+    root = compose_json(text, REQUEST_PATH, positions=positions)
     extra: dict[str, yaml.Node] = {}
     if isinstance(root, yaml.MappingNode):
         extra = {k.value: v for k, v in root.value if k.value in (COHORT_FIELD, RULESET_FIELD)}
