@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
@@ -10,6 +11,7 @@ from cqdt_rules import api
 from cqdt_rules.analysis.compare import compare
 from cqdt_rules.analysis.summary import render_summary, tier_paragraph
 from cqdt_rules.analysis.transition import transition_csv, transition_table
+from cqdt_rules.errors import UsageError
 from cqdt_rules.model.units import Assessment
 
 RULESET = """
@@ -153,3 +155,36 @@ def test_changes_across_rulesets_compare_ranks_but_not_levels_or_criteria(two_ye
     assert change.level_change is None  # another scale
     assert change.node_changes() == []  # node A is another criterion in the other ruleset
     assert [row.previous for row in tier.counts] == []  # the index has no level scale
+
+
+def test_transition_sets_a_rank_within_the_district_beside_one_within_the_district(two_years):
+    district_only = api.load_text(RULESET.replace('ranking khoi "Xếp hạng" by total\n', ""), "mini.cqdt")
+    before = api.score(district_only, [_unit("1", "D1", 2022, 5), _unit("2", "D1", 2022, 9), _unit("3", "D2", 2022, 1)])
+    index = api.load_text(INDEX.replace('by dti\n', 'by dti\n  ranking huyen "Trong huyện" by dti within district\n'),
+                          "index.cqdt")
+    later = api.score(index, [
+        Assessment(code=code, name=f"Xã {code}", tier="xa", year=2023, source="audit", parent=parent,
+                   values={"diem": points}) for code, parent, points in (("1", "D1", 90), ("2", "D1", 50), ("3", "D2", 10))])
+    by_code = {r.split(",")[1]: r.split(",") for r in transition_csv(before, later).splitlines()[1:]}
+    assert (by_code["3"][5], by_code["3"][9]) == ("1", "1")  # first in D2 both years, not 3rd in the province
+    assert (by_code["1"][5], by_code["1"][9]) == ("2", "1")
+    table = transition_table(before, later)
+    assert "Thứ hạng: Trong huyện (2022) và Trong huyện (2023)" in table
+    [tier] = compare(later, before)
+    assert tier.unit("3").rank_change == 0 and tier.unit("1").rank_change == 1
+
+
+def test_transition_without_records_of_the_source_is_a_usage_error_not_a_traceback(two_years, capsys):
+    from cqdt_rules.cli.main import main
+
+    after, _ = two_years
+    index = api.load_text(INDEX, "index.cqdt")
+    later = api.score(index, [Assessment(code="1", name="Xã 1", tier="xa", year=2023, source="audit", parent="D1",
+                                         values={"diem": "70"})])
+    with pytest.raises(UsageError, match=r"the earlier data holds no 'self' assessments \(it holds: audit\)"):
+        transition_table(after, later, source="self")
+    sample = Path(__file__).parent.parent / "examples" / "gialai"
+    code = main(["transition", "egov_2020", str(sample / "egov-2022-self.yaml"), "dti_2023",
+                 str(sample / "dti-2023-audit.yaml")])
+    assert code == 2
+    assert "the earlier data holds no 'audit' assessments (it holds: self)" in capsys.readouterr().err

@@ -279,7 +279,8 @@ def test_html_names_a_reconstructed_ruleset(html: str) -> None:
 def test_markdown_has_the_same_text_and_chart_files(report) -> None:  # type: ignore[no-untyped-def]
     text, charts = render_markdown(report, "charts")
     assert text.startswith("> **SYNTHETIC test data")
-    assert "## Đánh giá chung" in text and "#### Thành phố Pleiku (622)" in text
+    assert "## IV. Đánh giá chung" in text and "#### Thành phố Pleiku (622)" in text
+    assert "## III. Những tồn tại, hạn chế" in text and "## V. Kiến nghị và đề xuất" in text
     assert set(charts) == {"levels-so.svg", "levels-huyen.svg", "levels-xa.svg", "ranks-so.svg", "ranks-huyen.svg",
                            "ranks-xa.svg"}
     assert all(svg.startswith("<svg xmlns=") for svg in charts.values())
@@ -317,6 +318,20 @@ def test_docx_draft_follows_the_seed_layout(report, tmp_path: Path) -> None:  # 
     assert "SYNTHETIC" in document.sections[0].header.paragraphs[0].text
     with zipfile.ZipFile(path) as archive:
         assert "Times New Roman" in archive.read("word/styles.xml").decode("utf-8")
+        images = [name for name in archive.namelist() if name.startswith("word/media/")]
+    # Word's navigation pane lists paragraphs in heading styles: I., 1., 1.1.
+    headings = [(p.style.name, p.text) for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert ("Heading 1", "IV. ĐÁNH GIÁ CHUNG") in headings and ("Heading 1", "III. NHỮNG TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN") in headings
+    assert ("Heading 2", "1. Kết quả đánh giá theo mức độ") in headings
+    assert ("Heading 3", "1.1. Sở, ban, ngành") in headings
+    assert [name for name, _ in headings].count("Heading 1") == 6  # I, II, III, IV, V and the appendix
+    assert all(document.styles[f"Heading {n}"].font.name == "Times New Roman" for n in (1, 2, 3))
+    # one level chart per tier and one rank chart per tier with movement, embedded as PNG
+    assert len(document.inline_shapes) == len(images) == 3 + sum(1 for t in report.tiers if t.moves)
+    with zipfile.ZipFile(path) as archive:
+        assert all(archive.read(name)[:8] == b"\x89PNG\r\n\x1a\n" for name in images)
+    assert "[Cơ quan thường trực bổ sung nội dung phần này.]" not in text
+    assert "các tiêu chí mất nhiều điểm nhất là" in text and "tập trung khắc phục" in text
 
 
 @pytest.mark.parametrize("fmt, module, extra", [("xlsx", "openpyxl", "xlsx"), ("docx", "docx", "docx")])
@@ -454,3 +469,19 @@ def test_sample_transition_year_2023_dti_against_2022(tmp_path: Path) -> None:
     page = (tmp_path / "report-dti_2023-2023-vi.html").read_text(encoding="utf-8")
     assert "Năm 2022 chấm theo bộ tiêu chí khác (egov_2020)" in page
     assert 'class="chart chart-ranks"' in page
+
+
+def test_sections_one_to_five_are_drafted_from_the_data(report) -> None:  # type: ignore[no-untyped-def]
+    from cqdt_rules.reports.write_html import render_html
+
+    page = render_html(report)
+    for anchor, title in (("to-chuc", "I. Công tác tổ chức, triển khai"), ("ton-tai", "III. Những tồn tại, hạn chế"),
+                          ("danh-gia-chung", "IV. Đánh giá chung"), ("kien-nghi", "V. Kiến nghị và đề xuất")):
+        assert f'<section id="{anchor}"><h2>{title}</h2>' in page
+        assert f'<a href="#{anchor}">' in page  # listed in the table of contents
+    assert page.index('id="ton-tai"') < page.index('id="danh-gia-chung"') < page.index('id="kien-nghi"')
+    assert "các tiêu chí mất nhiều điểm nhất là" in page
+    total = sum(t.assessed for t in report.tiers)
+    assert f"Tổng số đơn vị được đánh giá, xếp hạng năm {report.year}: {total} đơn vị" in page
+    changes = next(t for t in report.tiers if t.attribution)
+    assert any("tăng điểm chủ yếu ở" in s or "mất điểm chủ yếu ở" in s for s in changes.attribution)

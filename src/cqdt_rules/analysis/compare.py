@@ -13,6 +13,19 @@ import attrs
 
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import UsageError
+from cqdt_rules.model import ruleset as m
+
+
+def compared_rankings(now: m.Tier, then: m.Tier) -> tuple[m.Ranking, m.Ranking] | None:
+    """The rankings whose positions are compared between two years: the current tier's first ranking
+    that the other year has in the same scope (the same name, else the same ``within``), so a rank
+    within the district is never set beside a rank across the province."""
+    for ranking in now.rankings:
+        match = next((r for r in then.rankings if r.name == ranking.name and r.within == ranking.within), None)
+        match = match or next((r for r in then.rankings if r.within == ranking.within), None)
+        if match is not None:
+            return ranking, match
+    return None
 
 
 @attrs.frozen
@@ -45,13 +58,21 @@ class UnitChange:
         return "both"
 
     @property
-    def rank_change(self) -> int | None:
-        """Positive when the unit moved up (a smaller rank number), on each side's first ranking."""
+    def ranks(self) -> tuple[int, int] | None:
+        """(previous rank, current rank) on the rankings ``compared_rankings`` pairs; None when either
+        year is missing or the years share no ranking scope."""
         if self.current is None or self.previous is None:
             return None
-        if not self.current.ranks or not self.previous.ranks:
+        pair = compared_rankings(self.current.tier, self.previous.tier)
+        if pair is None or pair[0].name not in self.current.ranks or pair[1].name not in self.previous.ranks:
             return None
-        return self.previous.rank() - self.current.rank()
+        return self.previous.rank(pair[1].name), self.current.rank(pair[0].name)
+
+    @property
+    def rank_change(self) -> int | None:
+        """Positive when the unit moved up (a smaller rank number), on the rankings both years share."""
+        ranks = self.ranks
+        return None if ranks is None else ranks[0] - ranks[1]
 
     @property
     def total_change(self) -> Decimal | None:
@@ -112,6 +133,15 @@ class TierComparison:
         fallers = sorted((u for u in both if (u.rank_change or 0) < 0),
                          key=lambda u: ((u.rank_change or 0), (u.total_change or 0), u.code))
         return risers[:count], fallers[:count]
+
+    @property
+    def compared_ranking(self) -> m.Ranking | None:
+        """This year's ranking on which rank movement is measured (see ``compared_rankings``)."""
+        for change in self.units:
+            if change.current is not None and change.previous is not None:
+                pair = compared_rankings(change.current.tier, change.previous.tier)
+                return pair[0] if pair else None
+        return None
 
     def unit(self, code: str) -> UnitChange:
         return next(u for u in self.units if u.code == code)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-from cqdt_rules.analysis.compare import LevelCount, TierComparison, UnitChange
+from cqdt_rules.analysis.compare import LevelCount, TierComparison, UnitChange, compared_rankings
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.formatting import format_count, format_number, format_percent
 from cqdt_rules.tables import render_table
@@ -111,11 +111,11 @@ def movers_sentences(comparison: TierComparison, lang: str, previous_year: int, 
     risers, fallers = comparison.movers(count)
 
     def describe(change: UnitChange) -> str:
-        assert change.current is not None and change.previous is not None
-        move = t["rank_move"].format(old=change.previous.rank(), new=change.current.rank())
-        first = change.current.tier.rankings[0] if change.current.tier.rankings else None
+        assert change.current is not None and change.previous is not None and change.ranks is not None
+        move = t["rank_move"].format(old=change.ranks[0], new=change.ranks[1])
+        pair = compared_rankings(change.current.tier, change.previous.tier)
         parent = change.current.parent
-        if first is not None and first.within == "district" and parent:
+        if pair is not None and pair[0].within == "district" and parent:
             move = f"{(districts or {}).get(parent, parent)}, {move}"
         return f"{change.name} ({move})"
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import csv
 import io
 
-from cqdt_rules.analysis.compare import UnitChange, compare
+from cqdt_rules.analysis.compare import TierComparison, UnitChange, compare, compared_rankings
 from cqdt_rules.engine.results import Results, UnitResult
+from cqdt_rules.errors import UsageError
 from cqdt_rules.formatting import format_number
 from cqdt_rules.tables import render_table
 
@@ -17,14 +18,23 @@ _HEADERS = {
     "en": ["Code", "Unit", "District", "Level {old}", "Rank {old}", "Total {old}", "{index} {new}", "Band {new}",
            "Rank {new}", "Note"],
 }
+_RANKED = {
+    "vi": "Thứ hạng: {old} ({old_year}) và {new} ({new_year})",
+    "en": "Ranks: {old} ({old_year}) and {new} ({new_year})",
+}
 _STATUS = {
     "vi": {"both": "", "current only": "chỉ có năm {new}", "previous only": "chỉ có năm {old}"},
     "en": {"both": "", "current only": "only in {new}", "previous only": "only in {old}"},
 }
 
 
-def _year(results: Results, source: str) -> int:
-    return max(u.assessment.year for u in results.units if u.assessment.source == source)
+def _year(results: Results, source: str, side: str) -> int:
+    years = [u.assessment.year for u in results.units if u.assessment.source == source]
+    if not years:
+        held = sorted({u.assessment.source for u in results.units})
+        raise UsageError(f"the {side} data holds no '{source}' assessments (it holds: {', '.join(held) or 'none'}); "
+                         f"choose the source with --source")
+    return max(years)
 
 
 def _index_name(new: Results) -> str:
@@ -35,23 +45,51 @@ def _index_name(new: Results) -> str:
 
 
 def transition_rows(old: Results, new: Results, source: str, lang: str, for_machines: bool = False) -> tuple[list[str], list[tuple[str, list[str]]]]:
-    """Header and (tier id, row) pairs; every unit of either side appears, with its status."""
-    old_year, new_year = _year(old, source), _year(new, source)
+    """Header and (tier id, row) pairs, tiers in the order ``summary`` gives them (the later ruleset's);
+    every unit of either side appears, with its status. Ranks are those ``compared_rankings`` pairs,
+    so a commune's rank within its district stands beside its rank within its district."""
+    old_year, new_year = _year(old, source, "earlier"), _year(new, source, "later")
     header = [h.format(old=old_year, new=new_year, index=_index_name(new)) for h in _HEADERS[lang]]
     rows: list[tuple[str, list[str]]] = []
-    old_tiers = {t.id for t in old.ruleset.tiers}
-    for comparison in compare(new, old, source=source):
-        if comparison.tier not in old_tiers:
-            continue
-        for change in sorted(comparison.units, key=_order):
-            rows.append((comparison.tier, _row(change, lang, for_machines, old_year, new_year)))
+    for comparison in _comparisons(old, new, source):
+        pair = _pair(old, new, comparison.tier)
+        for change in sorted(comparison.units, key=lambda c: _order(c, pair)):
+            rows.append((comparison.tier, _row(change, pair, lang, for_machines, old_year, new_year)))
     return header, rows
 
 
-def _order(change: UnitChange) -> tuple[object, ...]:
+def _comparisons(old: Results, new: Results, source: str) -> list[TierComparison]:
+    old_tiers = {t.id for t in old.ruleset.tiers}
+    return [c for c in compare(new, old, source=source) if c.tier in old_tiers]
+
+
+def _pair(old: Results, new: Results, tier: str) -> tuple[str | None, str | None]:
+    """The names of the old and new rankings shown: those of the same scope, else each side's first."""
+    found = compared_rankings(new.ruleset.tier(tier), old.ruleset.tier(tier))
+    if found is not None:
+        return found[1].name, found[0].name
+    first = [r.ruleset.tier(tier).rankings for r in (old, new)]
+    return (first[0][0].name if first[0] else None), (first[1][0].name if first[1] else None)
+
+
+def ranking_note(old: Results, new: Results, tier: str, lang: str, old_year: int, new_year: int) -> str:
+    """Which rankings the two rank columns show, named, so a reader never mistakes one scope for another."""
+    names = _pair(old, new, tier)
+    labels = [next((r.label for r in side.ruleset.tier(tier).rankings if r.name == name), "—")
+              for side, name in zip((old, new), names)]
+    return _RANKED[lang].format(old=labels[0], new=labels[1], old_year=old_year, new_year=new_year)
+
+
+def _rank(unit: UnitResult | None, ranking: str | None) -> int | None:
+    if unit is None or ranking is None or ranking not in unit.ranks:
+        return None
+    return unit.rank(ranking)
+
+
+def _order(change: UnitChange, pair: tuple[str | None, str | None]) -> tuple[object, ...]:
     unit = change.current or change.previous
     assert unit is not None
-    return (unit.parent or "", change.current is None, change.current.rank() if change.current and change.current.ranks else 0, change.code)
+    return (unit.parent or "", change.current is None, _rank(change.current, pair[1]) or 0, change.code)
 
 
 def _number(value: object, lang: str, machines: bool) -> str:
@@ -60,29 +98,34 @@ def _number(value: object, lang: str, machines: bool) -> str:
     return str(value) if machines else format_number(value, lang)  # type: ignore[arg-type]
 
 
-def _row(change: UnitChange, lang: str, machines: bool, old_year: int, new_year: int) -> list[str]:
+def _row(change: UnitChange, pair: tuple[str | None, str | None], lang: str, machines: bool, old_year: int,
+         new_year: int) -> list[str]:
     old, new = change.previous, change.current
     unit: UnitResult = new or old  # type: ignore[assignment]
     first_output = next(iter(new.outputs.values()), None) if new else None
+    old_rank, new_rank = _rank(old, pair[0]), _rank(new, pair[1])
     return [
         change.code, change.name, unit.parent or "",
         old.level.label if old and old.level else "",
-        str(old.rank()) if old and old.ranks else "",
+        "" if old_rank is None else str(old_rank),
         _number(old.total if old else None, lang, machines),
         _number(first_output if first_output is not None else (new.total if new else None), lang, machines),
         new.level.label if new and new.level else "",
-        str(new.rank()) if new and new.ranks else "",
+        "" if new_rank is None else str(new_rank),
         _STATUS[lang][change.status].format(old=old_year, new=new_year),
     ]
 
 
 def transition_table(old: Results, new: Results, source: str = "audit", lang: str = "vi") -> str:
     header, rows = transition_rows(old, new, source, lang)
+    old_year, new_year = _year(old, source, "earlier"), _year(new, source, "later")
     blocks = []
-    for tier in new.ruleset.tiers:
-        tier_rows = [row for tier_id, row in rows if tier_id == tier.id]
+    for comparison in _comparisons(old, new, source):
+        tier_rows = [row for tier_id, row in rows if tier_id == comparison.tier]
         if tier_rows:
-            blocks.append(f"{tier.title} ({len(tier_rows)})\n" + render_table(header, tier_rows, right={4, 5, 6, 8}))
+            note = ranking_note(old, new, comparison.tier, lang, old_year, new_year)
+            blocks.append(f"{comparison.title} ({len(tier_rows)})\n{note}\n"
+                          + render_table(header, tier_rows, right={4, 5, 6, 8}))
     return "\n\n".join(blocks) + "\n"
 
 

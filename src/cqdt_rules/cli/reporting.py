@@ -17,7 +17,7 @@ from cqdt_rules.errors import UsageError
 
 if TYPE_CHECKING:
     from cqdt_rules.analysis.compare import TierComparison, UnitChange
-    from cqdt_rules.engine.results import Results
+    from cqdt_rules.engine.results import Results, UnitResult
 
 _YEAR_HELP = ("the assessment year to report when the data holds several; --previous data holding several "
               "years gives the year before")
@@ -127,7 +127,8 @@ def run_compare(args: argparse.Namespace) -> int:
     for comparison in comparisons:
         tier = current.ruleset.tier(comparison.tier)
         digits = tier.total_rounding.digits if tier.total_rounding else None
-        ranking = tier.rankings[0].label if tier.rankings else ""
+        compared = comparison.compared_ranking or (tier.rankings[0] if tier.rankings else None)
+        ranking = compared.label if compared else ""
         lines = [f"{comparison.title} — {year} {text['against']} {previous_year} ({args.source}); "
                  f"{text['ranking']}: {ranking}"]
         if comparison.counts and any(c.previous is not None for c in comparison.counts):
@@ -142,7 +143,8 @@ def run_compare(args: argparse.Namespace) -> int:
         for change in _ordered(comparison.units, args.sort):
             now, then = change.current, change.previous
             level = (f"{then.level.label if then and then.level else '—'} → {now.level.label if now and now.level else '—'}")
-            rank = f"{then.rank() if then and then.ranks else '—'} → {now.rank() if now and now.ranks else '—'}"
+            then_rank, now_rank = change.ranks or (_rank(then, compared), _rank(now, compared))
+            rank = f"{then_rank or '—'} → {now_rank or '—'}"
             moved = moved_by(change, args.criteria) if same_ruleset else []
             criteria = "; ".join(f"{node_id} {num(delta, digits, signed=True)}" for node_id, delta in moved)
             if change.status != "both":
@@ -153,7 +155,7 @@ def run_compare(args: argparse.Namespace) -> int:
                          num(change.total_change, digits, signed=True) if same_ruleset else "", criteria])
             rows_csv.append([comparison.tier, change.code, change.name, change.status,
                              then.level.label if then and then.level else "", now.level.label if now and now.level else "",
-                             str(then.rank()) if then and then.ranks else "", str(now.rank()) if now and now.ranks else "",
+                             str(then_rank or ""), str(now_rank or ""),
                              "" if rank_change is None else str(rank_change),
                              "" if change.level_change is None or not same_ruleset else str(change.level_change),
                              "" if then is None else str(then.total), "" if now is None else str(now.total),
@@ -174,6 +176,13 @@ def run_compare(args: argparse.Namespace) -> int:
             print(text["other_ruleset"].format(year=previous_year, ruleset=previous.ruleset.id))
         sys.stdout.write("\n\n".join(blocks) + "\n")
     return EXIT_OK
+
+
+def _rank(unit: UnitResult | None, ranking: Any) -> int | None:
+    """A unit's rank on the compared ranking (by name), else on its first one; None without ranks."""
+    if unit is None or not unit.ranks:
+        return None
+    return unit.rank(ranking.name) if ranking is not None and ranking.name in unit.ranks else unit.rank()
 
 
 def _ordered(units: Sequence[UnitChange], how: str) -> list[UnitChange]:

@@ -120,6 +120,10 @@ class Results:
         """The results of one assessment year (cohorts are per year, so nothing else changes)."""
         return attrs.evolve(self, units=tuple(u for u in self.units if u.assessment.year == year))
 
+    def of_source(self, source: str) -> Results:
+        """The results of one source (self, district, audit): cohorts never mix sources."""
+        return attrs.evolve(self, units=tuple(u for u in self.units if u.assessment.source == source))
+
     def tier_units(self, tier: str) -> list[UnitResult]:
         return [u for u in self.units if u.tier.id == tier]
 

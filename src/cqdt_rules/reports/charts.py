@@ -15,6 +15,7 @@ RISE = "#2e8540"
 FALL = "#c0392b"
 INK = "#1b1f24"
 GRID = "#d9dee4"
+SERIES = ["#d5dbe3", "#a7b3c2", "#7c8ea6", "#4f79b0", CURRENT]  # oldest (light) to newest (strong)
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 
 
@@ -63,34 +64,52 @@ def level_chart(title: str, labels: Sequence[str], current: Sequence[int], previ
     """Grouped bars: for each level, last year's count (grey) beside this year's (blue), counts on the bars.
 
     ``title`` names the chart for screen readers; ``heading`` (default: the title) is drawn on it."""
+    series = ([(previous_label or "", list(previous), PREVIOUS, "previous")] if previous is not None else [])
+    series.append((current_label, list(current), CURRENT, "current"))
+    return _bars(title, labels, series, lang, heading, "levels", legend=previous is not None and bool(previous_label))
+
+
+def palette(count: int) -> list[str]:
+    """Colours for ``count`` series, oldest lightest, the last in the strong colour (grey and blue for two)."""
+    if count <= 2:
+        return [PREVIOUS, CURRENT][-count:] if count else []
+    return SERIES[-count:] if count <= len(SERIES) else [SERIES[i % len(SERIES)] for i in range(count)]
+
+
+def grouped_chart(title: str, categories: Sequence[str], series: Sequence[tuple[str, Sequence[int]]],
+                  lang: str = "vi") -> str:
+    """Grouped bars for any number of series (e.g. units per level, one bar per year), the last series
+    in the strong colour."""
+    drawn = [(name, list(values), colour, "current" if i == len(series) - 1 else "previous")
+             for i, ((name, values), colour) in enumerate(zip(series, palette(len(series))))]
+    return _bars(title, categories, drawn, lang, None, "grouped", legend=True)
+
+
+def _bars(title: str, labels: Sequence[str], series: list[tuple[str, list[int], str, str]], lang: str,
+          heading: str | None, kind: str, legend: bool) -> str:
     width, height = 640, 320
     left, right, top, bottom = 44, 16, 92, 40
     plot_w, plot_h = width - left - right, height - top - bottom
-    highest = max(list(current) + list(previous or []) + [1])
+    highest = max([v for _, values, _, _ in series for v in values] + [1])
     step = _nice_step(highest)
     ceiling = step * math.ceil(highest / step)
     body = _heading(heading or title, 70)
-    # legend
     legend_x = left
-    entries = ([(previous_label, PREVIOUS)] if previous is not None and previous_label else []) + [(current_label, CURRENT)]
-    for name, colour in entries:
+    for name, _, colour, _ in (series if legend else series[-1:]):
         body.append(f'<rect x="{legend_x}" y="50" width="12" height="12" fill="{colour}"/>')
         body.append(_text(legend_x + 17, 60, name, size=12))
         legend_x += 30 + 8 * len(name)
-    # grid and axis
     for value in range(0, ceiling + 1, step):
         y = top + plot_h - plot_h * value / ceiling
         body.append(f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" stroke="{GRID}" stroke-width="1"/>')
         body.append(_text(left - 6, y + 4, format_number(value, lang), size=11, anchor="end", fill="#555"))
-    groups = len(labels)
-    group_w = plot_w / max(groups, 1)
-    bars = 2 if previous is not None else 1
-    bar_w = min(44.0, group_w * 0.7 / bars)
+    group_w = plot_w / max(len(labels), 1)
+    bar_w = min(44.0, group_w * 0.7 / max(len(series), 1))
     for i, label in enumerate(labels):
         centre = left + group_w * (i + 0.5)
-        series = ([(previous[i], PREVIOUS, "previous")] if previous is not None else []) + [(current[i], CURRENT, "current")]
         start = centre - bar_w * len(series) / 2
-        for j, (value, colour, name) in enumerate(series):
+        for j, (_, values, colour, name) in enumerate(series):
+            value = values[i]
             x = start + j * bar_w
             h = plot_h * value / ceiling
             y = top + plot_h - h
@@ -101,7 +120,7 @@ def level_chart(title: str, labels: Sequence[str], current: Sequence[int], previ
                               weight="bold" if name == "current" else "normal"))
         body.append(_text(centre, top + plot_h + 18, _shorten(label, 18), size=12, anchor="middle"))
     body.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}" stroke="{INK}"/>')
-    return _svg(width, height, title, body, "levels")
+    return _svg(width, height, title, body, kind)
 
 
 def rank_chart(title: str, moves: Sequence[tuple[str, int]], rise_label: str, fall_label: str, lang: str = "vi",

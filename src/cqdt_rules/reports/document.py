@@ -25,6 +25,7 @@ from cqdt_rules.analysis.compare import (
     compare,
     select_years,
 )
+from cqdt_rules.analysis.movements import attribute, movement_sentences
 from cqdt_rules.analysis.summary import (
     district_names,
     movers_sentences,
@@ -36,6 +37,7 @@ from cqdt_rules.engine.results import Results
 from cqdt_rules.errors import UsageError
 from cqdt_rules.formatting import format_number
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.reports.sections import Section, organisation, shortcomings, state
 
 LANGS = ("vi", "en")
 MOVERS = 5  # units named among those that rose and fell most
@@ -48,7 +50,7 @@ TEXT: dict[str, dict[str, str]] = {
         "title": "Kết quả đánh giá, xếp hạng năm {year}",
         "against": "so với năm {year}",
         "toc": "Mục lục",
-        "general": "Đánh giá chung",
+        "general": "IV. Đánh giá chung",
         "changes": "Thay đổi so với năm {year}",
         "changes_none": "Thay đổi so với năm trước",
         "rankings": "Bảng xếp hạng",
@@ -116,7 +118,7 @@ TEXT: dict[str, dict[str, str]] = {
         "title": "Assessment and ranking results, {year}",
         "against": "against {year}",
         "toc": "Contents",
-        "general": "Overview",
+        "general": "IV. Overview",
         "changes": "Changes since {year}",
         "changes_none": "Changes since last year",
         "rankings": "Rankings",
@@ -246,7 +248,7 @@ class RankRow:
     level: str
     previous_rank: int | None
     previous_level: str | None
-    rank_change: int | None  # from compare, on the tier's first ranking; None where that is not this table's
+    rank_change: int | None  # from compare, on the ranking both years share; None where that is not this table's
     status: str
 
 
@@ -309,6 +311,7 @@ class TierReport:
     moves: tuple[tuple[str, int], ...]  # every unit's rank change, for the chart: name, change
     units: tuple[UnitPage, ...]
     digits: int | None  # decimals of the published total
+    attribution: tuple[str, ...] = ()  # the criterion groups behind the moves, each mover's gains and losses
 
     @property
     def compared_levels(self) -> bool:
@@ -335,6 +338,8 @@ class Report:
     synthetic: bool
     run_at: str
     tiers: tuple[TierReport, ...]
+    front: tuple[Section, ...] = ()  # sections I to III, before section IV
+    back: tuple[Section, ...] = ()  # section V and what follows it, before the rankings
 
     def t(self, key: str, **values: Any) -> str:
         text = TEXT[self.lang][key]
@@ -385,9 +390,10 @@ class Report:
 
     def section_ids(self) -> list[tuple[str, str]]:
         """The report's top-level sections, as (anchor, title), for tables of contents."""
-        sections = [("danh-gia-chung", self.t("general"))]
+        sections = [(s.anchor, s.title) for s in self.front] + [("danh-gia-chung", self.t("general"))]
         if self.previous_year is not None:
             sections.append(("thay-doi", self.t("changes", year=self.previous_year)))
+        sections += [(s.anchor, s.title) for s in self.back]
         sections += [("xep-hang", self.t("rankings")), ("giai-trinh", self.t("units"))]
         return sections
 
@@ -410,6 +416,9 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
                   for c in comparisons)
     synthetic = note is not None and is_synthetic_label(note)
     ruleset_title = header.title_en if lang == "en" and header.title_en else header.title
+    scored = current.of_source(source)
+    problems, advice = shortcomings(scored, source, lang, districts)
+    front = (organisation(scored, year, TEXT[lang]["source_" + source], lang), state((), lang), problems)
     return Report(
         lang=lang,
         title=title or TEXT[lang]["title"].format(year=year),
@@ -420,6 +429,7 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
         legal_source=header.legal_source,
         previous_ruleset_id=previous.ruleset.id if previous is not None else None,
         same_ruleset=same_ruleset, note=note, synthetic=synthetic, run_at=current.run_at, tiers=tiers,
+        front=front, back=(advice,),
     )
 
 
@@ -441,7 +451,7 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
     named = attrs.evolve(comparison, title=title)
     current_units = [c.current for c in comparison.units if c.current is not None]
     ranking = next((r for r in tier.rankings if r.within == "district"), tier.rankings[0] if tier.rankings else None)
-    first = tier.rankings[0] if tier.rankings else None
+    first = comparison.compared_ranking
     digits = tier.total_rounding.digits if tier.total_rounding else None
     risers, fallers = comparison.movers(MOVERS)
     movement = tuple(movers_sentences(named, lang, previous_year, MOVERS, districts)) if previous_year is not None else ()
@@ -467,7 +477,17 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
         units=tuple(_unit_page(c, lang, previous_year, same_ruleset, districts) for c in comparison.units
                     if c.current is not None),
         digits=digits,
+        attribution=_attribution(comparison, lang, previous_year, districts, digits),
     )
+
+
+def _attribution(comparison: TierComparison, lang: str, previous_year: int | None, districts: dict[str, str],
+                 digits: int | None) -> tuple[str, ...]:
+    if previous_year is None:
+        return ()
+    within = comparison.compared_ranking is not None and comparison.compared_ranking.within == "district"
+    found = attribute(comparison, lang, MOVERS, districts=districts if within else None)
+    return tuple(movement_sentences(found, lang, digits)) if found is not None else ()
 
 
 def _groups(comparison: TierComparison, tier: m.Tier, ranking: m.Ranking | None, first: m.Ranking | None,
@@ -489,7 +509,7 @@ def _groups(comparison: TierComparison, tier: m.Tier, ranking: m.Ranking | None,
                            else None),
             previous_level=(before.level.label if before is not None and before.level and same_ruleset else None),
             # compare measures movement on the tier's first ranking: shown only where this table uses it
-            rank_change=change.rank_change if ranking is first else None,
+            rank_change=change.rank_change if first is not None and ranking.name == first.name else None,
             status=_status(change, lang, previous_year),
         ))
     groups = []
@@ -531,8 +551,9 @@ def _mover(change: UnitChange, lang: str, same_ruleset: bool) -> Mover:
     if same_ruleset:
         criteria = tuple((node_id, _node_title(change.current.tier.node(node_id), lang), delta)
                          for node_id, delta in moved_by(change))
-    return Mover(change.code, change.name, anchor(change.tier, change.code), change.previous.rank(),
-                 change.current.rank(), change.rank_change, change.total_change if same_ruleset else None, criteria)
+    assert change.ranks is not None
+    return Mover(change.code, change.name, anchor(change.tier, change.code), change.ranks[0],
+                 change.ranks[1], change.rank_change, change.total_change if same_ruleset else None, criteria)
 
 
 def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ruleset: bool,

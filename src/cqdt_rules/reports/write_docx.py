@@ -1,8 +1,10 @@
 """A DOCX draft of the report in the layout of the province's report (python-docx, the ``docx`` extra).
 
-The office edits and signs this draft: the national and agency header, sections I to V with section IV
-(Đánh giá chung) written from the results, the signature block, and the rankings as an appendix. The
-parts only people can write (sections I-III and V, the number and date) are yellow placeholders."""
+The office edits and signs this draft: the national and agency header, sections I to V drafted from the
+results and the analyses (section II from the ruleset's statistics, III from the shortfalls, IV from the
+comparison, V from III), the signature block, and the rankings as an appendix. Section titles use Word's
+heading styles, so the navigation pane lists them; charts are PNG images drawn by matplotlib. What only
+people can write (the causes of the shortcomings, the number and date, the signer) is highlighted yellow."""
 
 from __future__ import annotations
 
@@ -10,7 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from cqdt_rules.formatting import format_count
-from cqdt_rules.reports.document import Report, TierReport, require_extra
+from cqdt_rules.reports.chart_images import bars_png, moves_png
+from cqdt_rules.reports.document import Report, TierReport, level_chart_data, moves_for_chart, require_extra
+from cqdt_rules.reports.sections import Section
 
 _DOC: dict[str, dict[str, Any]] = {
     "vi": {
@@ -23,7 +27,6 @@ _DOC: dict[str, dict[str, Any]] = {
         "kind": "BÁO CÁO",
         "basis": "Căn cứ {legal};",
         "s1": "I. CÔNG TÁC TỔ CHỨC, TRIỂN KHAI",
-        "s1_count": "- Tổng số đơn vị được đánh giá, xếp hạng năm {year}: {total} đơn vị (gồm: {parts}).",
         "s2": "II. THỰC TRẠNG MỨC ĐỘ CỦA CÁC ĐƠN VỊ THÔNG QUA CÔNG TÁC ĐÁNH GIÁ",
         "s3": "III. NHỮNG TỒN TẠI, HẠN CHẾ VÀ NGUYÊN NHÂN",
         "s4": "IV. ĐÁNH GIÁ CHUNG",
@@ -31,9 +34,11 @@ _DOC: dict[str, dict[str, Any]] = {
         "s4_tier": "+ Đối với {tier}: ",
         "s4_ranking": "- Việc xếp hạng theo tổng điểm được chia làm {groups} nhóm; cấp xã chỉ xếp hạng với các xã trong cùng huyện. "
                       "Kết quả xếp hạng chi tiết tại Phụ lục kèm theo.",
-        "s4_moves": "- Về thứ tự xếp hạng so với năm {year}:",
+        "s4_moves": "3. Về thứ tự xếp hạng so với năm {year}",
+        "s4_levels": "1. Kết quả đánh giá theo mức độ",
+        "s4_rank_heading": "2. Xếp hạng theo tổng điểm",
         "s5": "V. KIẾN NGHỊ VÀ ĐỀ XUẤT",
-        "placeholder": "[Cơ quan thường trực bổ sung nội dung phần này.]",
+        "causes": "[Nguyên nhân: cơ quan thường trực bổ sung.]",
         "closing": "Trên đây là báo cáo kết quả đánh giá, xếp hạng năm {year}. Kính đề nghị Ủy ban nhân dân tỉnh xem xét, chỉ đạo./.",
         "recipients": "Nơi nhận:",
         "recipient_lines": ["- UBND tỉnh (báo cáo);", "- Thành viên Ban Chỉ đạo;", "- Các cơ quan, đơn vị, địa phương;",
@@ -54,7 +59,6 @@ _DOC: dict[str, dict[str, Any]] = {
         "kind": "REPORT",
         "basis": "Pursuant to {legal};",
         "s1": "I. ORGANISATION",
-        "s1_count": "- Units assessed and ranked for {year}: {total} (of which {parts}).",
         "s2": "II. THE UNITS' LEVEL AS SEEN IN THE ASSESSMENT",
         "s3": "III. SHORTCOMINGS AND CAUSES",
         "s4": "IV. OVERALL ASSESSMENT",
@@ -62,9 +66,11 @@ _DOC: dict[str, dict[str, Any]] = {
         "s4_tier": "+ {tier}: ",
         "s4_ranking": "- Ranking by total score is done in {groups} groups; communes are ranked only against the communes of "
                       "their district. The detailed rankings are in the appendix.",
-        "s4_moves": "- Rank order against {year}:",
+        "s4_moves": "3. Rank order against {year}",
+        "s4_levels": "1. Results by level",
+        "s4_rank_heading": "2. Ranking by total score",
         "s5": "V. RECOMMENDATIONS",
-        "placeholder": "[To be written by the standing office.]",
+        "causes": "[Causes: to be written by the standing office.]",
         "closing": "This is the report on the {year} assessment and ranking, submitted to the Provincial People's Committee./.",
         "recipients": "To:",
         "recipient_lines": ["- Provincial People's Committee;", "- Members of the Steering Committee;",
@@ -155,34 +161,41 @@ def write_docx(report: Report, path: Path) -> None:
     if r.reconstructed:
         para(r.t("reconstructed"), italic=True, size=12)
 
-    para(d["s1"], bold=True, indent=False)
-    parts = "; ".join(f"{r.num(t.assessed)} {t.title}" for t in r.tiers)
-    para(d["s1_count"].format(year=r.year, total=r.num(sum(t.assessed for t in r.tiers)), parts=parts))
-    para(d["placeholder"], placeholder=True)
-    para(d["s2"], bold=True, indent=False)
-    para(d["placeholder"], placeholder=True)
-    para(d["s3"], bold=True, indent=False)
-    para(d["placeholder"], placeholder=True)
+    _headings(document, Pt, RGBColor, qn)
+    titles = {"to-chuc": d["s1"], "thuc-trang": d["s2"], "ton-tai": d["s3"], "kien-nghi": d["s5"]}
+    for section in r.front:
+        _section(document, r, section, titles.get(section.anchor, section.title.upper()), para, Pt)
+        if section.anchor == "ton-tai":
+            para(d["causes"], placeholder=True)
 
-    para(d["s4"], bold=True, indent=False)
+    document.add_heading(d["s4"], level=1)
+    document.add_heading(d["s4_levels"], level=2)
     levels = max((len([x for x in t.levels if x.level_id is not None]) for t in r.tiers), default=0)
     para(d["s4_lead"].format(year=r.year, levels=format_count(levels, r.lang)))
-    for tier in r.tiers:
-        p = para(d["s4_tier"].format(tier=tier.title), bold=False)
-        p.runs[0].bold = True
+    for number, tier in enumerate(r.tiers, 1):
+        document.add_heading(f"1.{number}. {tier.title}", level=3)
         text = tier.paragraph
         prefix = f"{tier.title}: "
-        p.add_run(text[len(prefix):] if text.startswith(prefix) else text)
+        para(text[len(prefix):] if text.startswith(prefix) else text)
         if tier.top_bottom:
             para(tier.top_bottom)
+        labels, current, previous = level_chart_data(r, tier)
+        series = ([(str(r.previous_year), previous)] if previous is not None else []) + [(str(r.year), current)]
+        _picture(document, bars_png(_levels_title(r, tier), labels, series, r.lang), Cm)
+    document.add_heading(d["s4_rank_heading"], level=2)
     para(d["s4_ranking"].format(groups=format_count(len(r.tiers), r.lang)))
-    if r.previous_year is not None and any(t.movement for t in r.tiers):
-        para(d["s4_moves"].format(year=r.previous_year))
-        for tier in r.tiers:
-            for sentence in tier.movement:
-                para(f"+ {tier.title}: {sentence}")
-    para(d["s5"], bold=True, indent=False)
-    para(d["placeholder"], placeholder=True)
+    if r.previous_year is not None:
+        document.add_heading(d["s4_moves"].format(year=r.previous_year), level=2)
+        for number, tier in enumerate(r.tiers, 1):
+            document.add_heading(f"3.{number}. {tier.title}", level=3)
+            for sentence in tier.movement + tier.attribution:
+                para(f"- {sentence}")
+            moves = moves_for_chart(tier)
+            if moves:
+                title = r.t("chart_ranks", tier=tier.title, ranking=tier.movement_ranking or "", previous=r.previous_year)
+                _picture(document, moves_png(title, moves, r.lang), Cm)
+    for section in r.back:
+        _section(document, r, section, titles.get(section.anchor, section.title.upper()), para, Pt)
     para(d["closing"].format(year=r.year))
 
     sign = document.add_table(rows=1, cols=2)
@@ -210,11 +223,12 @@ def write_docx(report: Report, path: Path) -> None:
 
     # appendix: counts per level and the rankings, communes by district
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
-    para(d["appendix"], bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
+    appendix = document.add_heading(d["appendix"], level=1)
+    appendix.alignment = WD_ALIGN_PARAGRAPH.CENTER
     para(d["appendix_title"].format(year=r.year), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     para(d["appendix_note"].format(year=r.year + 1), italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=12)
     for number, tier in enumerate(r.tiers, 1):
-        para(f"{number}. {tier.title}", bold=True, indent=False)
+        document.add_heading(f"{number}. {tier.title}", level=2)
         _levels_table(document, r, tier, Pt)
         for group in tier.groups:
             if group.title:
@@ -222,6 +236,59 @@ def write_docx(report: Report, path: Path) -> None:
             _ranking_table(document, r, tier, group, Pt)
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
+
+
+def _headings(document: Any, pt: Any, rgb: Any, qn: Any) -> None:
+    """Word's own heading styles (so the navigation pane lists I., 1., 1.1.), in the report's font, black."""
+    for level, size in ((1, 14), (2, 14), (3, 14)):
+        style = document.styles[f"Heading {level}"]
+        style.font.name = FONT
+        style.font.size = pt(size)
+        style.font.bold = True
+        style.font.italic = level == 3
+        style.font.color.rgb = rgb(0, 0, 0)
+        fonts = style.element.rPr.rFonts
+        for attribute in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+            fonts.set(qn(attribute), FONT)
+        for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+            fonts.attrib.pop(qn(theme), None)
+        style.paragraph_format.space_before = pt(6)
+        style.paragraph_format.space_after = pt(6)
+
+
+def _section(document: Any, r: Report, section: Section, title: str, para: Any, pt: Any) -> None:
+    """A written section: its title as Heading 1, each block as Heading 2 ("1. …"), tables and charts."""
+    from docx.shared import Cm
+
+    document.add_heading(title, level=1)
+    number = 0
+    for block in section.blocks:
+        if block.heading:
+            number += 1
+            document.add_heading(f"{number}. {block.heading}", level=2)
+        for text in block.paragraphs:
+            para(f"- {text}")
+        for table in block.tables:
+            if table.title:
+                para(table.title, italic=True, indent=False, size=12)
+            _table(document, list(table.header), [list(row) for row in table.rows], set(table.right), pt)
+        for chart in block.charts:
+            _picture(document, bars_png(chart.title, chart.categories, chart.series, r.lang), Cm)
+
+
+def _picture(document: Any, png: bytes, cm: Any) -> None:
+    import io
+
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    document.add_picture(io.BytesIO(png), width=cm(15.5))
+    document.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
+def _levels_title(r: Report, tier: TierReport) -> str:
+    if tier.compared_levels and r.previous_year is not None:
+        return r.t("chart_levels", tier=tier.title, year=r.year, previous=r.previous_year)
+    return r.t("chart_levels_one", tier=tier.title, year=r.year)
 
 
 def _table(document: Any, header: list[str], rows: list[list[str]], right: set[int], pt: Any) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from html import escape
 
-from cqdt_rules.reports.charts import level_chart, rank_chart
+from cqdt_rules.reports.charts import grouped_chart, level_chart, rank_chart
 from cqdt_rules.reports.document import (
     Report,
     TierReport,
@@ -13,6 +13,7 @@ from cqdt_rules.reports.document import (
     level_chart_data,
     moves_for_chart,
 )
+from cqdt_rules.reports.sections import Section, TextTable
 
 CSS = """
 :root { --ink: #1b1f24; --muted: #5b6570; --line: #d9dee4; --accent: #1d5fa8; --rise: #2e8540; --fall: #c0392b; }
@@ -79,10 +80,12 @@ def render_html(report: Report) -> str:
         _header(report),
         _toc(report),
         "<main>",
-        _general(report),
     ]
+    parts += [_section(s, report.lang) for s in report.front]
+    parts.append(_general(report))
     if report.previous_year is not None:
         parts.append(_changes(report))
+    parts += [_section(s, report.lang) for s in report.back]
     parts += [_rankings(report), _units(report), "</main>", _footer(report), "</div>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"
 
@@ -112,13 +115,49 @@ def _header(r: Report) -> str:
 def _toc(r: Report) -> str:
     out = [f'<nav class="toc" aria-label="{_e(r.t("toc"))}"><h2>{_e(r.t("toc"))}</h2><ol>']
     prefixes = {"danh-gia-chung": "", "thay-doi": "thay-doi-", "xep-hang": "xep-hang-", "giai-trinh": "giai-trinh-"}
+    written = {s.anchor: s for s in r.front + r.back}
     for section, title in r.section_ids():
         out.append(f'<li><a href="#{section}">{_e(title)}</a><ol>')
+        if section in written:
+            for i, block in enumerate(written[section].blocks):
+                if block.heading:
+                    out.append(f'<li><a href="#{section}-{i}">{_e(block.heading)}</a></li>')
+            out.append("</ol></li>")
+            continue
         for tier in r.tiers:
             target = tier.anchor if section == "danh-gia-chung" else prefixes[section] + tier.id
             out.append(f'<li><a href="#{target}">{_e(tier.title)}</a></li>')
         out.append("</ol></li>")
     out.append("</ol></nav>")
+    return "\n".join(out)
+
+
+def _section(section: Section, lang: str) -> str:
+    """A written section (I-III, V, history): per block a heading, its paragraphs, tables and charts."""
+    out = [f'<section id="{section.anchor}"><h2>{_e(section.title)}</h2>']
+    for i, block in enumerate(section.blocks):
+        out.append(f'<section class="block" id="{section.anchor}-{i}">')
+        if block.heading:
+            out.append(f"<h3>{_e(block.heading)}</h3>")
+        out += [f"<p>{_e(text)}</p>" for text in block.paragraphs]
+        out += [_text_table(table) for table in block.tables]
+        for chart in block.charts:
+            svg = grouped_chart(chart.title, chart.categories, chart.series, lang)
+            out.append(f'<figure class="chart-grouped">{svg}<figcaption>{_e(chart.title)}</figcaption></figure>')
+        out.append("</section>")
+    out.append("</section>")
+    return "\n".join(out)
+
+
+def _text_table(table: TextTable) -> str:
+    out = [f"<h4>{_e(table.title)}</h4>"] if table.title else []
+    head = "".join(f'<th class="num">{_e(h)}</th>' if i in table.right else f"<th>{_e(h)}</th>"
+                   for i, h in enumerate(table.header))
+    out.append(f"<table><thead><tr>{head}</tr></thead><tbody>")
+    for row in table.rows:
+        cells = "".join(_td_num(c) if i in table.right else f"<td>{_e(c)}</td>" for i, c in enumerate(row))
+        out.append(f"<tr>{cells}</tr>")
+    out.append("</tbody></table>")
     return "\n".join(out)
 
 
@@ -191,6 +230,7 @@ def _changes(r: Report) -> str:
             out.append(f"<p>{_e(sentence)}</p>")
         if tier.movement_ranking:
             out.append(f'<p class="meta">{_e(r.t("movement_basis", ranking=tier.movement_ranking))}</p>')
+        out += [f'<p class="attribution">{_e(sentence)}</p>' for sentence in tier.attribution]
         for key, movers in (("risers", tier.risers), ("fallers", tier.fallers)):
             if not movers:
                 continue

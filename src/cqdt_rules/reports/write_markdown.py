@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cqdt_rules.reports.charts import level_chart, rank_chart
+from cqdt_rules.reports.charts import grouped_chart, level_chart, rank_chart
 from cqdt_rules.reports.document import (
     Report,
     TierReport,
@@ -10,6 +10,7 @@ from cqdt_rules.reports.document import (
     level_chart_data,
     moves_for_chart,
 )
+from cqdt_rules.reports.sections import Section
 
 
 class Raw(str):
@@ -60,6 +61,8 @@ def render_markdown(report: Report, charts_dir: str) -> tuple[str, dict[str, str
             out.append(f"   - {_text(tier.title)}")
     out.append("")
 
+    for written in r.front:
+        out += _section(written, charts, charts_dir, r.lang)
     out += ['<a id="danh-gia-chung"></a>', "", f"## {_text(r.t('general'))}", ""]
     for tier in r.tiers:
         out += [f"### {_text(tier.title)}", "", _text(tier.paragraph), ""]
@@ -84,6 +87,8 @@ def render_markdown(report: Report, charts_dir: str) -> tuple[str, dict[str, str
                 out += [_text(sentence), ""]
             if tier.movement_ranking:
                 out += [f"*{_text(r.t('movement_basis', ranking=tier.movement_ranking))}*", ""]
+            for sentence in tier.attribution:
+                out += [_text(sentence), ""]
             for key, movers in (("risers", tier.risers), ("fallers", tier.fallers)):
                 if not movers:
                     continue
@@ -103,6 +108,8 @@ def render_markdown(report: Report, charts_dir: str) -> tuple[str, dict[str, str
             else:
                 out += [_text(r.t("no_movement")), ""]
 
+    for written in r.back:
+        out += _section(written, charts, charts_dir, r.lang)
     out += ['<a id="xep-hang"></a>', "", f"## {_text(r.t('rankings'))}", "", _text(r.t("ranking_note")), ""]
     for tier in r.tiers:
         out += [f"### {_text(tier.title)} — {_text(tier.ranking_label)}", ""]
@@ -116,6 +123,24 @@ def render_markdown(report: Report, charts_dir: str) -> tuple[str, dict[str, str
     out.append(_text(r.t("generated", at=r.run_at, ruleset=r.ruleset_id, version=r.ruleset_version,
                          hash=r.ruleset_hash)))
     return "\n".join(out) + "\n", charts
+
+
+def _section(section: Section, charts: dict[str, str], charts_dir: str, lang: str) -> list[str]:
+    """A written section (I-III, V, history): headings, paragraphs, tables, and its charts as SVG files."""
+    out = [f'<a id="{section.anchor}"></a>', "", f"## {_text(section.title)}", ""]
+    for block in section.blocks:
+        if block.heading:
+            out += [f"### {_text(block.heading)}", ""]
+        for text in block.paragraphs:
+            out += [_text(text), ""]
+        for table in block.tables:
+            if table.title:
+                out += [f"#### {_text(table.title)}", ""]
+            out += _table(list(table.header), [list(row) for row in table.rows], set(table.right))
+        for chart in block.charts:
+            charts[f"{chart.name}.svg"] = grouped_chart(chart.title, chart.categories, chart.series, lang)
+            out += [f"![{_cell(chart.title)}]({charts_dir}/{chart.name}.svg)", ""]
+    return out
 
 
 def _level_table(r: Report, tier: TierReport) -> list[str]:

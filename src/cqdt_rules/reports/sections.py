@@ -1,0 +1,158 @@
+"""The report's written sections besides section IV: I (organisation), III (shortcomings), V (recommendations),
+drafted from the analyses as paragraphs, text tables and charts that every writer lays out the same way."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import attrs
+
+from cqdt_rules.analysis.nodes import tier_title
+from cqdt_rules.analysis.shortfalls import (
+    Failing,
+    Shortfalls,
+    failing_sentence,
+    few_failing,
+    most_lost_sentence,
+    shortfall_rows,
+    shortfalls,
+)
+from cqdt_rules.engine.results import Results
+from cqdt_rules.formatting import format_count, format_number
+
+CRITERIA_SHOWN = 5  # criteria in each tier's table of section III
+UNITS_NAMED = 5  # units named in a recommendation
+
+TEXT: dict[str, dict[str, str]] = {
+    "vi": {
+        "s1": "I. Công tác tổ chức, triển khai",
+        "s2": "II. Thực trạng qua công tác đánh giá",
+        "s3": "III. Những tồn tại, hạn chế",
+        "s5": "V. Kiến nghị và đề xuất",
+        "assessed": "Tổng số đơn vị được đánh giá, xếp hạng năm {year}: {total} đơn vị (gồm: {parts}).",
+        "stage": "Số liệu được chấm: {source}.",
+        "districts": "Tiêu chí mất nhiều điểm nhất theo từng huyện",
+        "district_header": "Huyện|Tiêu chí|Tên tiêu chí|Điểm mất|Chưa đạt tối đa",
+        "recommend": "Đối với {tier}: tập trung khắc phục các tiêu chí mất nhiều điểm nhất: {items}.",
+        "recommend_item": "“{title}” ({id}; {below}/{assessed} đơn vị chưa đạt điểm tối đa)",
+        "recommend_units": "Các đơn vị mất nhiều điểm nhất ở tiêu chí “{title}”: {units}.",
+        "recommend_few": "Đề nghị {units} hoàn thành tiêu chí “{title}” như các đơn vị khác của {tier}.",
+        "no_statistics": "Bộ tiêu chí chưa khai báo số liệu thống kê cho phần này.",
+    },
+    "en": {
+        "s1": "I. Organisation",
+        "s2": "II. The state of affairs seen in the assessment",
+        "s3": "III. Shortcomings",
+        "s5": "V. Recommendations",
+        "assessed": "Units assessed and ranked for {year}: {total} (of which {parts}).",
+        "stage": "Values scored: {source}.",
+        "districts": "The criterion losing most points in each district",
+        "district_header": "District|Criterion|Title|Points lost|Below full",
+        "recommend": "{tier}: work first on the criteria losing most points: {items}.",
+        "recommend_item": "“{title}” ({id}; {below}/{assessed} units below full points)",
+        "recommend_units": "The units losing most points on “{title}”: {units}.",
+        "recommend_few": "{units} should meet “{title}”, as the other units of {tier} do.",
+        "no_statistics": "The ruleset declares no statistics for this section.",
+    },
+}
+
+
+@attrs.frozen
+class TextTable:
+    title: str
+    header: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    right: frozenset[int] = frozenset()
+
+
+@attrs.frozen
+class Chart:
+    """Grouped bars: for each category, one bar per series (e.g. levels × years)."""
+
+    name: str  # file name stem, unique in the report
+    title: str
+    categories: tuple[str, ...]
+    series: tuple[tuple[str, tuple[int, ...]], ...]
+
+
+@attrs.frozen
+class Block:
+    heading: str | None
+    paragraphs: tuple[str, ...] = ()
+    tables: tuple[TextTable, ...] = ()
+    charts: tuple[Chart, ...] = ()
+
+
+@attrs.frozen
+class Section:
+    anchor: str
+    title: str
+    blocks: tuple[Block, ...]
+
+
+def organisation(results: Results, year: int, source_text: str, lang: str) -> Section:
+    t = TEXT[lang]
+    counts = [(tier_title(tier, lang), len(results.tier_units(tier.id))) for tier in results.ruleset.tiers]
+    counts = [(title, n) for title, n in counts if n]
+    parts = "; ".join(f"{format_count(n, lang)} {title}" for title, n in counts)
+    lines = (t["assessed"].format(year=year, total=format_number(sum(n for _, n in counts), lang), parts=parts),
+             t["stage"].format(source=source_text))
+    return Section("to-chuc", t["s1"], (Block(None, lines),))
+
+
+def state(blocks: Sequence[Block], lang: str) -> Section:
+    """Section II: the statistics the ruleset declares, or a sentence saying it declares none."""
+    found = tuple(blocks) or (Block(None, (TEXT[lang]["no_statistics"],)),)
+    return Section("thuc-trang", TEXT[lang]["s2"], found)
+
+
+def shortcomings(results: Results, source: str, lang: str, districts: dict[str, str]) -> tuple[Section, Section]:
+    """Sections III and V: per tier the criteria losing most points, the few units failing a yes/no
+    criterion the others meet, the district table for communes; and the recommendations drawn from them."""
+    t = TEXT[lang]
+    found, advice = [], []
+    for tier in results.ruleset.tiers:
+        if not any(u.assessment.source == source for u in results.tier_units(tier.id)):
+            continue
+        digits = tier.total_rounding.digits if tier.total_rounding else None
+        [whole] = shortfalls(results, tier.id, source, lang)
+        few = few_failing(results, tier.id, source, lang)
+        paragraphs = [most_lost_sentence(whole, lang, 3, digits)] + [failing_sentence(f, lang, districts) for f in few]
+        header, rows = shortfall_rows(whole, lang, CRITERIA_SHOWN, digits)
+        tables = [TextTable("", tuple(header), tuple(tuple(r) for r in rows), frozenset({0, 3, 4, 5, 6}))]
+        if any(u.parent for u in results.tier_units(tier.id)):
+            by_district = shortfalls(results, tier.id, source, lang, by_district=True, districts=districts)
+            tables.append(_district_table(by_district, lang, digits))
+        found.append(Block(whole.scope, tuple(paragraphs), tuple(tables)))
+        advice.append(Block(whole.scope, tuple(_recommendations(results, whole, few, lang))))
+    return Section("ton-tai", t["s3"], tuple(found)), Section("kien-nghi", t["s5"], tuple(advice))
+
+
+def _district_table(found: Sequence[Shortfalls], lang: str, digits: int | None) -> TextTable:
+    rows = []
+    for district in found:
+        if not district.criteria:
+            continue
+        top = district.criteria[0]
+        rows.append((district.scope, top.id, top.title, format_number(top.lost, lang, digits),
+                     f"{format_number(len(top.below), lang)}/{format_number(top.assessed, lang)}"))
+    return TextTable(TEXT[lang]["districts"], tuple(TEXT[lang]["district_header"].split("|")), tuple(rows),
+                     frozenset({3, 4}))
+
+
+def _recommendations(results: Results, whole: Shortfalls, few: Sequence[Failing], lang: str) -> list[str]:
+    t = TEXT[lang]
+    if not whole.criteria:
+        return []
+    items = "; ".join(t["recommend_item"].format(title=c.title, id=c.id, below=format_count(len(c.below), lang),
+                                                 assessed=format_count(c.assessed, lang))
+                      for c in whole.criteria[:3])
+    lines = [t["recommend"].format(tier=whole.scope, items=items)]
+    top = whole.criteria[0]
+    names = {u.code: u.name for u in results.tier_units(whole.tier)}
+    lines.append(t["recommend_units"].format(title=top.title,
+                                             units=", ".join(names[c] for c in top.below[:UNITS_NAMED])))
+    for failed in few:
+        lines.append(t["recommend_few"].format(units=", ".join(u.name for u in failed.units), title=failed.title,
+                                               tier=whole.scope))
+    return lines
