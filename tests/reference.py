@@ -20,7 +20,14 @@ Semantics written down from the specs (shared/spec/domain.md, data-model.md, rul
   published (rounded) total; an output that reads a value not assessed has no value (None);
 - levels compare the published value (a percentage of the maximum where the value has one);
 - ranks: "shared" = 1 + the number of units strictly ahead; "dense" = 1 + the number of distinct
-  values strictly ahead; units without a value rank behind every unit with one.
+  values strictly ahead; units without a value rank behind every unit with one; a ranking by an
+  expression compares its exact value;
+- a name in an expression that is an output of the tier reads that output's published value;
+- functions (docs/language.md, "Functions"): sum, mean, weighted_mean and to_target are exact
+  fractions; minmax, rank and zscore read the same expression for every unit of the cohort whose
+  value is assessed (minmax and zscore give 0 when all those values are equal); zscore (population
+  standard deviation) and geometric_mean are roots, found here by bisection on whole numbers and
+  rounded once to the digits and mode of the enclosing round(...) or of the output.
 """
 
 from __future__ import annotations
@@ -70,6 +77,34 @@ def round_fraction(value: Fraction, digits: int, mode: str = "half_up") -> Decim
     return Decimal(whole).scaleb(-digits)
 
 
+def rounded_root_by_bisection(radicand: Fraction, n: int, digits: int, mode: str) -> Decimal:
+    """The n-th root of ``radicand`` rounded to ``digits``: bisection for the largest k with
+    (k / 10^digits)^n <= radicand, then the same tie rules as ``round_fraction``."""
+    step = Fraction(1, 10**digits)
+    low, high = 0, 1
+    while (high * step) ** n <= radicand:
+        high *= 2
+    while high - low > 1:  # (low·step)^n <= radicand < (high·step)^n
+        middle = (low + high) // 2
+        if (middle * step) ** n <= radicand:
+            low = middle
+        else:
+            high = middle
+    exact = (low * step) ** n == radicand
+    halfway = ((low + Fraction(1, 2)) * step) ** n
+    if exact or mode == "down":
+        whole = low
+    elif mode == "up":
+        whole = low + 1
+    elif radicand > halfway:
+        whole = low + 1
+    elif radicand < halfway:
+        whole = low
+    else:
+        whole = low + 1 if mode == "half_up" or low % 2 == 1 else low
+    return Decimal(whole).scaleb(-digits)
+
+
 def to_decimal(value: Fraction, rounding: m.Rounding | None) -> Decimal:
     if rounding is not None:
         return round_fraction(value, rounding.digits, rounding.mode)
@@ -95,6 +130,7 @@ class _Unit:
     """Scores one unit of one cohort, walking the tree on every question."""
 
     def __init__(self, ruleset: m.Ruleset, tier: m.Tier, unit: Assessment, cohort: list[Assessment]):
+        self.ruleset = ruleset
         self.header = ruleset.header
         self.tier = tier
         self.unit = unit
@@ -196,6 +232,13 @@ class _Unit:
     def expr(self, e: m.Expr, node: m.Node | None) -> Fraction | bool:
         if isinstance(e, m.Number):
             return frac(e.value)
+        if isinstance(e, m.OutputRef) or (isinstance(e, m.IndicatorRef) and e.part is None
+                                          and any(o.name == e.name for o in self.tier.outputs)
+                                          and e.name not in self.indicators):
+            published = self.output(next(o for o in self.tier.outputs if o.name == e.name))
+            if published is None:
+                raise _NotAssessed(e.name)
+            return frac(published)
         if isinstance(e, m.IndicatorRef):
             value = self.unit.values[e.name]
             if value is None:
@@ -243,12 +286,65 @@ class _Unit:
         if isinstance(e, m.IfExpr):
             return self.expr(e.then, node) if self.expr(e.condition, node) else self.expr(e.otherwise, node)
         if isinstance(e, m.Call):
-            if e.function == "round":
-                assert isinstance(e.args[1], m.Number)
-                return frac(round_fraction(frac(self.expr(e.args[0], node)), int(e.args[1].value)))
-            args = [frac(self.expr(a, node)) for a in e.args]
-            return min(args) if e.function == "min" else max(args)
+            return self.call(e, node)
         raise TypeError(f"unknown expression {e!r}")
+
+    def call(self, e: m.Call, node: m.Node | None) -> Fraction:
+        if e.function == "round":
+            assert isinstance(e.args[1], m.Number)
+            digits = int(e.args[1].value)
+            inner = e.args[0]
+            if isinstance(inner, m.Call) and inner.function in ("geometric_mean", "zscore"):
+                return frac(self.root(inner, node, digits, e.mode))
+            return frac(round_fraction(frac(self.expr(inner, node)), digits, e.mode))
+        if e.function in ("minmax", "rank"):
+            mine = frac(self.expr(e.args[0], node))
+            seen = self.cohort_values(e.args[0], node)
+            if e.function == "rank":
+                return Fraction(1 + len([v for v in seen if v > mine]))
+            low, high = min(seen), max(seen)
+            return Fraction(0) if low == high else (mine - low) / (high - low)
+        args = [frac(self.expr(a, node)) for a in e.args]
+        if e.function == "min":
+            return min(args)
+        if e.function == "max":
+            return max(args)
+        if e.function == "sum":
+            return sum(args, Fraction(0))
+        if e.function == "mean":
+            return sum(args, Fraction(0)) / len(args)
+        if e.function == "weighted_mean":
+            values, weights = args[0::2], args[1::2]
+            return sum((v * w for v, w in zip(values, weights)), Fraction(0)) / sum(weights, Fraction(0))
+        if e.function == "to_target":
+            return args[0] / args[1]
+        raise TypeError(f"{e.function} is only computed inside a rounding")
+
+    def cohort_values(self, e: m.Expr, node: m.Node | None) -> list[Fraction]:
+        """The expression for every unit of the cohort whose value is assessed, each scored from scratch."""
+        found = []
+        for other in self.cohort:
+            try:
+                found.append(frac(_Unit(self.ruleset, self.tier, other, self.cohort).expr(e, node)))
+            except _NotAssessed:
+                continue
+        return found
+
+    def root(self, e: m.Call, node: m.Node | None, digits: int, mode: str) -> Decimal:
+        """geometric_mean or zscore rounded to ``digits`` in ``mode``."""
+        if e.function == "geometric_mean":
+            product = Fraction(1)
+            for a in e.args:
+                product *= frac(self.expr(a, node))
+            return rounded_root_by_bisection(product, len(e.args), digits, mode)
+        mine = frac(self.expr(e.args[0], node))
+        seen = self.cohort_values(e.args[0], node)
+        mean = sum(seen, Fraction(0)) / len(seen)
+        variance = sum(((v - mean) ** 2 for v in seen), Fraction(0)) / len(seen)
+        if variance == 0:
+            return round_fraction(Fraction(0), digits, mode)
+        magnitude = rounded_root_by_bisection((mine - mean) ** 2 / variance, 2, digits, mode)
+        return -magnitude if mine < mean else magnitude
 
     # -------------------------------------------------- unit level
     def total(self) -> Decimal:
@@ -258,7 +354,10 @@ class _Unit:
 
     def output(self, output: m.Output) -> Decimal | None:
         try:
-            return to_decimal(frac(self.expr(output.expr, None)), output.rounding)
+            expr, rounding = output.expr, output.rounding
+            if isinstance(expr, m.Call) and expr.function in ("geometric_mean", "zscore") and rounding is not None:
+                return self.root(expr, None, rounding.digits, rounding.mode)
+            return to_decimal(frac(self.expr(expr, None)), rounding)
         except _NotAssessed:
             return None  # an output reading a value that was not assessed has no value
 
@@ -266,10 +365,16 @@ class _Unit:
         """A value as published, and the maximum it is a share of (None when it has none)."""
         if isinstance(ref, m.TotalRef):
             return frac(self.total()), frac(self.tier.max)
-        if isinstance(ref, m.OutputRef):
+        if isinstance(ref, m.OutputRef) and any(o.name == ref.name for o in self.tier.outputs):
             output = next(o for o in self.tier.outputs if o.name == ref.name)
             value = self.output(output)
             return (None if value is None else frac(value)), None
+        if not isinstance(ref, (m.PointsRef, m.ShareRef)):  # a ranking by an expression: its exact value
+            try:
+                written = m.IndicatorRef(ref.name) if isinstance(ref, m.OutputRef) else ref  # 'by x', x an input
+                return frac(self.expr(written, None)), None
+            except _NotAssessed:
+                return None, None
         node = self.by_id[ref.node_id]
         points = self.points(ref.node_id)
         if isinstance(ref, m.PointsRef):

@@ -260,6 +260,7 @@ def test_scoring_with_the_example_differs_exactly_where_it_says() -> None:
     assert moved_by_cutoff > 0, "the data should include a unit between the old and the new cut-off"
 
 
+@pytest.mark.slow
 def test_the_gialai_sample_scores_under_the_example_where_it_applies() -> None:
     sample = ROOT / "examples" / "gialai" / "egov-2022-audit.yaml"
     from cqdt_rules.data.readers import load_assessments

@@ -247,7 +247,7 @@ def test_mapping_errors_are_positioned(files: dict[str, Path], text: str, line: 
 
 def test_cli_reports_a_bad_mapping_with_its_line(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     files["mapping"].write_text(MAPPING.replace("count: diem_cau", "count: diem_cao"), encoding="utf-8")
-    assert main(["crosscheck", str(files["ruleset"]), str(files["data"])]) == 1
+    assert main(["crosscheck", "--lang", "en", str(files["ruleset"]), str(files["data"])]) == 1
     err = capsys.readouterr().err
     assert f"{files['mapping']}:6:12: error: the commune tier has no indicator 'diem_cao'" in err
     assert "did you mean 'diem_cau'?" in err
@@ -284,6 +284,7 @@ SAMPLE_FILES = [(ruleset_id, f"{prefix}-{source}.yaml") for ruleset_id, prefix i
                 for source in ("audit", "self")]
 
 
+@pytest.mark.slow
 def test_gialai_sample_every_district_is_checked() -> None:
     ruleset = api.load_ruleset("egov_2020")
     spec = load_spec(mapping_path_for(api.resolve_ruleset_path("egov_2020")), ruleset)
@@ -292,6 +293,7 @@ def test_gialai_sample_every_district_is_checked() -> None:
     assert not report.districts_without_communes and not report.orphan_communes
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(("ruleset_id", "name"), SAMPLE_FILES)
 def test_gialai_sample_districts_agree_with_their_communes_but_for_the_documented_over_counts(
         ruleset_id: str, name: str) -> None:

@@ -319,7 +319,7 @@ def test_results_json_schema_keys() -> None:
     assert data["ruleset"]["amends"] == []
     first = data["units"][0]
     assert set(first) == {"code", "name", "tier", "parent", "year", "source", "note", "total", "max", "outputs",
-                          "levels", "ranks", "nodes"}
+                          "levels", "ranks", "missing_evidence", "nodes"}
     assert set(first["levels"]["xep_loai"]) == {"id", "label", "unmet"}
     assert set(first["ranks"]["chi_so"]) == {"rank", "of", "group", "value"}
     assert set(first["nodes"][0]) == {"id", "title", "points", "max", "share", "inputs", "branch", "flags", "provenance"}
@@ -371,9 +371,10 @@ def test_unknown_unit_code_suggests_a_close_one() -> None:
 
 
 # ---------------------------------------------------------------- command line
-def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
+def run_cli(args: list[str], capsys: pytest.CaptureFixture[str], lang: str = "en") -> tuple[int, str, str]:
+    """The command in ``lang`` (English: these tests read its messages), its exit code and output."""
     try:
-        code = main(args)
+        code = main([args[0], "--lang", lang, *args[1:]] if args else args)
     except SystemExit as exc:  # argparse reports usage errors by exiting
         code = int(exc.code or 0)
     out, err = capsys.readouterr()
@@ -397,7 +398,7 @@ def test_cli_score_json_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_cli_score_table_uses_vietnamese_numbers(capsys: pytest.CaptureFixture[str]) -> None:
     folder = GOOD / "egov2020_xa"
-    code, out, err = run_cli(["score", str(folder / "ruleset.cqdt"), str(folder / "units.yaml")], capsys)
+    code, out, err = run_cli(["score", str(folder / "ruleset.cqdt"), str(folder / "units.yaml")], capsys, "vi")
     assert code == 0, err
     assert "84,875" in out and "Không xếp hạng" in out
 

@@ -307,6 +307,7 @@ def rulesets(draw: st.DrawFn) -> m.Ruleset:
     return m.Ruleset(header, tuple(draw(st.lists(_tier(), max_size=2))))
 
 
+@pytest.mark.slow
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(rulesets())
 def test_parse_of_a_printed_generated_ruleset_gives_it_back(ruleset: m.Ruleset) -> None:
@@ -319,6 +320,7 @@ def test_parse_of_a_printed_generated_ruleset_gives_it_back(ruleset: m.Ruleset) 
 _SEPARATORS = st.sampled_from([" ", "  ", "\n", "\n\n\n", "\t", " \n    "])
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.data())
 def test_any_spacing_of_a_shipped_ruleset_formats_to_the_same_meaning(data: st.DataObject) -> None:

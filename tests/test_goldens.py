@@ -146,6 +146,23 @@ HAND_CHECKED: dict[tuple[str, str, str], dict[str, object]] = {
     ("formula", "U3", "self"): {"points": {"F1": "1.67", "F2": "4", "F3": "0.8"}, "total": "6.47"},
     ("evidence_zero_csv", "K2", "self"): {"points": {"E1": "0", "E2": "4", "E3": "1.5"}, "total": "5.5"},
     ("levels_prerequisite", "L4", "audit"): {"total": "64.999", "level": None},
+    ("index_means", "DNK", "audit"): {"outputs": {"egdi": "0.9717", "egdi_pct": "97.1700", "weighted": "0.9737",
+                                                  "geometric": "0.9716", "components": "2.9151", "spread": "0.0238"},
+                                      "ranks": {"the_gioi": 1, "ha_tang_dich_vu": 1}},
+    ("index_means", "FIN", "audit"): {"outputs": {"egdi": "0.9533", "weighted": "0.9608", "geometric": "0.9530"},
+                                      "ranks": {"the_gioi": 2, "ha_tang_dich_vu": 3}},
+    ("index_means", "KOR", "audit"): {"outputs": {"egdi": "0.9529", "weighted": "0.9603", "geometric": "0.9524"},
+                                      "ranks": {"the_gioi": 3, "ha_tang_dich_vu": 2}},
+    ("index_means", "VNM", "audit"): {"outputs": {"egdi": "0.6787", "weighted": "0.6711", "geometric": "0.6783"},
+                                      "ranks": {"the_gioi": 4, "ha_tang_dich_vu": 4}},
+    ("normalisations", "U1", "audit"): {"points": {"N1": "0"}, "outputs": {"chuan_hoa": "0", "z": "-1.118", "z_even": "-1.1",
+                                                                         "hang": "5", "muc_tieu": "0.25"}, "ranks": {"theo_z": 5}},
+    ("normalisations", "U2", "audit"): {"points": {"N1": "2.5"}, "outputs": {"chuan_hoa": "0.25", "z": "-0.373", "z_even": "-0.4",
+                                                                           "hang": "3", "muc_tieu": "0.5"}, "ranks": {"theo_z": 3}},
+    ("normalisations", "U4", "audit"): {"points": {"N1": "10"}, "outputs": {"chuan_hoa": "1", "z": "1.863", "z_even": "1.9",
+                                                                          "hang": "1", "muc_tieu": "1"}, "ranks": {"theo_z": 1}},
+    ("normalisations", "U5", "audit"): {"points": {"N1": "3.75"}, "outputs": {"chuan_hoa": "0.375", "z": "0", "z_even": "0",
+                                                                            "hang": "2", "muc_tieu": "0.625"}, "ranks": {"theo_z": 2}},
 }
 
 

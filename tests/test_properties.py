@@ -11,6 +11,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
+import pytest
 import reference
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
@@ -27,6 +28,8 @@ from cqdt_rules.engine.results import Results
 from cqdt_rules.errors import RulesetError
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment
+
+pytestmark = pytest.mark.slow  # left out of the quick subset (pytest -m "not slow")
 
 # No "explain" phase: it only decorates a failure report, and costs minutes on a failing run.
 PHASES = tuple(p for p in Phase if p is not Phase.explain)

@@ -463,6 +463,7 @@ def test_sample_year_over_year_matches_the_results_files() -> None:
     assert so.fallers[0].name == "Sở Tài nguyên và Môi trường"
 
 
+@pytest.mark.slow
 def test_sample_transition_year_2023_dti_against_2022(tmp_path: Path) -> None:
     assert main(["report", "dti_2023", str(sample("dti-2023-audit.yaml")), "--previous", str(sample("egov-2022-audit.yaml")),
                  "--previous-ruleset", "egov_2020", "--out", str(tmp_path), "--formats", "html,md"]) == 0

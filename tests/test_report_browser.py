@@ -16,6 +16,8 @@ import pytest
 
 from cqdt_rules.cli.main import main
 
+pytestmark = pytest.mark.slow  # left out of the quick subset (pytest -m "not slow")
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = Path(os.environ.get("CQDT_SAMPLE_DIR") or ROOT / "examples" / "gialai")
 CHROMIUM = os.environ.get("CQDT_CHROMIUM", "/usr/bin/chromium")

@@ -443,7 +443,7 @@ def test_cli_exits_1_with_positioned_errors_for_an_invalid_test_file(tmp_path: P
           unit: {base: full}
           expect: {totl: 9}
         """)
-    assert main(["test", str(ruleset)]) == 1
+    assert main(["test", "--lang", "en", str(ruleset)]) == 1
     err = capsys.readouterr().err
     assert f"{tmp_path / 'mini.tests.yaml'}:10:14: error: unknown key 'totl' in 'expect'" in err
     assert "      expect: {totl: 9}" in err  # the source line, then an underline

@@ -25,6 +25,8 @@ from cqdt_rules.data.readers import load_assessments
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.model.units import Assessment, Pair
 
+pytestmark = pytest.mark.slow  # left out of the quick subset (pytest -m "not slow")
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "gialai"
 RULESETS = {"egov": ROOT / "rulesets" / "2020" / "egov.cqdt", "dti": ROOT / "rulesets" / "2023_dts" / "dti.cqdt"}

@@ -72,7 +72,7 @@ def test_a_broken_data_file_points_into_it(tmp_path: Path, capsys: pytest.Captur
     broken = tmp_path / "broken.yaml"
     text = (SAMPLE / "egov-2022-audit.yaml").read_text(encoding="utf-8")
     broken.write_text(text.replace("tier: so", "tier: sox", 1), encoding="utf-8")
-    assert main(["summary", "egov_2020", str(broken)]) == 1
+    assert main(["summary", "--lang", "en", "egov_2020", str(broken)]) == 1
     err = capsys.readouterr().err
     line = next(i for i, row in enumerate(text.splitlines(), 1) if "tier: so" in row)
     assert re.search(rf"broken\.yaml:{line}:\d+: error: .*'sox'", err), err
@@ -88,11 +88,12 @@ def test_a_wrong_tier_in_a_csv_points_at_its_cell(tmp_path: Path, capsys: pytest
     source[row] = ",".join(cells)
     broken = tmp_path / "broken.csv"
     broken.write_text("\n".join(source) + "\n", encoding="utf-8")
-    assert main(["score", "egov_2020", str(broken)]) == 1
+    assert main(["score", "--lang", "en", "egov_2020", str(broken)]) == 1
     column = len(",".join(cells[: header.index("tier")])) + 2
     assert f"broken.csv:{row + 1}:{column}: error: unit" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_year_picks_one_year_of_multi_year_data(summary_2022: str, capsys: pytest.CaptureFixture[str]) -> None:
     both = [str(SAMPLE / "egov-2021-audit.yaml"), str(SAMPLE / "egov-2022-audit.yaml")]
     assert main(["summary", "egov_2020", *both]) == 2

@@ -35,6 +35,8 @@ from cqdt_rules.testing import (
     units_near_cutoffs,
 )
 
+pytestmark = pytest.mark.slow  # left out of the quick subset (pytest -m "not slow")
+
 ROOT = Path(__file__).resolve().parent.parent
 EGOV = api.load(ROOT / "rulesets/2020/egov.cqdt")
 DTI = api.load(ROOT / "rulesets/2023_dts/dti.cqdt")

@@ -279,7 +279,7 @@ def test_cli_refuses_a_bad_form_with_exit_1_naming_file_sheet_and_cell(
         filled: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
     form, _ = filled
     row = set_cell(form, "phan_mem_chuyen_nganh", "nhiều")
-    assert main(["score", "egov_2020", str(form)]) == 1
+    assert main(["score", "--lang", "en", "egov_2020", str(form)]) == 1
     err = capsys.readouterr().err
     assert f"{form}:{row}:4: error: {QUOTED}!D{row}:" in err
     assert "Traceback" not in err
@@ -294,7 +294,7 @@ def test_errors_of_several_forms_in_a_folder_are_listed_together(
         form = write_template(egov.ruleset, "huyen", folder / f"{code}.xlsx", year=2022)
         fill_form(form, tier, code, code, values, evidence)
         set_cell(form, "tin_bai_thang", "mười")
-    assert main(["score", "egov_2020", str(folder)]) == 1
+    assert main(["score", "--lang", "en", "egov_2020", str(folder)]) == 1
     err = capsys.readouterr().err
     assert str(folder / "622.xlsx") in err and str(folder / "631.xlsx") in err
     assert "2 errors in data input" in err

@@ -3,9 +3,16 @@
 from __future__ import annotations
 
 import difflib
+import re
 from collections.abc import Iterable, Sequence
 
 import attrs
+
+from cqdt_rules.i18n import format_count_words, translate
+
+ERRORS_SHOWN_PER_KIND = 3
+"""How many diagnostics of one kind and file a person is shown before "and N more" (``--all-errors``
+shows every one). The exception itself always keeps every diagnostic."""
 
 
 @attrs.frozen(order=True)
@@ -17,6 +24,8 @@ class Span:
     end_column: int
 
     def __str__(self) -> str:
+        if self.line == 0:  # a place with no text to point into: a record of Python data, a unit
+            return self.path
         return f"{self.path}:{self.line}:{self.column}"
 
 
@@ -26,10 +35,29 @@ class Diagnostic:
     message: str
     severity: str = "error"  # or "warning"
     hint: str | None = None
+    kind: str | None = attrs.field(default=None, eq=False)  # what the message is about; derived when not given
 
     @property
     def is_error(self) -> bool:
         return self.severity == "error"
+
+    @property
+    def message_kind(self) -> str:
+        """Diagnostics of one kind say the same thing about different units, values or names: the message
+        with its quoted names and numbers taken out, unless the diagnostic names its kind."""
+        if self.kind:
+            return self.kind
+        text = _QUOTED.sub("…", self.message)
+        while True:  # innermost parentheses first: labels may hold parentheses of their own
+            shorter = _PARENTHESES.sub("…", text)
+            if shorter == text:
+                return _NUMBERS.sub("…", text)
+            text = shorter
+
+
+_QUOTED = re.compile(r"'[^']*'")
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_NUMBERS = re.compile(r"\d+(?:[.,/]\d+)*")
 
 
 def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
@@ -38,10 +66,11 @@ def did_you_mean(name: str, candidates: Iterable[str]) -> str | None:
     return f"did you mean '{close[0]}'?" if close else None
 
 
-def render(diagnostic: Diagnostic, source: str | None = None) -> str:
-    """``path:line:col: error: message``, the source line, an underline and a hint."""
+def render(diagnostic: Diagnostic, source: str | None = None, lang: str = "en") -> str:
+    """``path:line:col: error: message``, the source line, an underline and a hint, in ``lang``."""
     span = diagnostic.span
-    lines = [f"{span}: {diagnostic.severity}: {diagnostic.message}"]
+    severity = translate(diagnostic.severity, lang)
+    lines = [f"{span}: {severity}: {translate(diagnostic.message, lang)}"]
     if source is not None and span.line >= 1:
         text_lines = source.split("\n")
         if span.line <= len(text_lines):
@@ -51,8 +80,35 @@ def render(diagnostic: Diagnostic, source: str | None = None) -> str:
             lines.append(f"  {text}")
             lines.append("  " + " " * (span.column - 1) + "^" * max(1, width))
     if diagnostic.hint:
-        lines.append(f"  hint: {diagnostic.hint}")
+        lines.append(f"  {translate('hint', lang)}: {translate(diagnostic.hint, lang)}")
     return "\n".join(lines)
+
+
+def render_diagnostics(diagnostics: Sequence[Diagnostic], sources: dict[str, str], lang: str = "en",
+                       limit: int | None = ERRORS_SHOWN_PER_KIND) -> str:
+    """Every diagnostic in order, but at most ``limit`` of one kind per file: the rest of that kind are
+    counted in one line after the last one shown ("and 12,650 more"). ``limit=None`` shows all."""
+    shown: list[tuple[Diagnostic, int]] = []  # with how many of its kind follow unshown, for the last one shown
+    groups: dict[tuple[str, str, str], list[int]] = {}
+    hidden: dict[tuple[str, str, str], int] = {}
+    for diagnostic in diagnostics:
+        group = (diagnostic.span.path, diagnostic.severity, diagnostic.message_kind)
+        positions = groups.setdefault(group, [])
+        if limit is not None and len(positions) >= limit:
+            hidden[group] = hidden.get(group, 0) + 1
+            continue
+        positions.append(len(shown))
+        shown.append((diagnostic, 0))
+    for group, count in hidden.items():
+        last = groups[group][-1]
+        shown[last] = (shown[last][0], count)
+    blocks = []
+    for diagnostic, more in shown:
+        blocks.append(render(diagnostic, sources.get(diagnostic.span.path), lang))
+        if more:
+            blocks.append("  " + translate("… and {count} more like this in {path} (--all-errors shows every one)",
+                                           lang).format(count=format_count_words(more, lang), path=diagnostic.span.path))
+    return "\n".join(blocks)
 
 
 class CqdtError(Exception):
@@ -72,8 +128,9 @@ class DiagnosticsError(CqdtError):
         self.sources = sources or {}
         super().__init__(self.render())
 
-    def render(self) -> str:
-        return "\n".join(render(d, self.sources.get(d.span.path)) for d in self.diagnostics)
+    def render(self, lang: str = "en", limit: int | None = None) -> str:
+        """Every diagnostic (``limit``: at most that many of one kind per file, see ``render_diagnostics``)."""
+        return render_diagnostics(self.diagnostics, self.sources, lang, limit)
 
 
 class RulesetError(DiagnosticsError):

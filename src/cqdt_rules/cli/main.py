@@ -9,8 +9,9 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from cqdt_rules.cli.commands import all_commands
-from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE
-from cqdt_rules.errors import DiagnosticsError, UsageError
+from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, version_text
+from cqdt_rules.errors import ERRORS_SHOWN_PER_KIND, DiagnosticsError, UsageError
+from cqdt_rules.i18n import LANGS, default_lang, plural, translate
 
 GC_GEN0_THRESHOLD = 100_000
 """While a command runs, Python's cyclic collector starts a collection after this many new objects, not
@@ -26,14 +27,34 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+class _Version(argparse.Action):
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: object,
+                 option_string: str | None = None) -> None:
+        sys.stdout.write(version_text())
+        raise SystemExit(EXIT_OK)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="cqdt", description="Score and rank units against rulesets written in the cqdt language.")
+    parser.add_argument("--version", action=_Version, nargs=0,
+                        help="the package version and the shipped rulesets (id, version, status), then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for spec in all_commands():
         child = sub.add_parser(spec.name, help=spec.help, description=spec.help)
         spec.arguments(child)
+        _add_shared_options(child)
         child.set_defaults(run=spec.run)
     return parser
+
+
+def _add_shared_options(child: argparse.ArgumentParser) -> None:
+    """What every command takes: the language of what it prints, and all errors instead of the first few."""
+    if "--lang" not in child._option_string_actions:
+        child.add_argument("--lang", choices=LANGS, help="language and number format of the output")
+    child.set_defaults(lang=default_lang())  # CQDT_LANG or Vietnamese, never the machine's locale
+    child.add_argument("--all-errors", action="store_true",
+                       help=f"print every error (by default at most {ERRORS_SHOWN_PER_KIND} of one kind per file, "
+                            "then how many more)")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -51,23 +72,30 @@ def _main(argv: Sequence[str] | None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return EXIT_USAGE
+    lang: str = args.lang
     try:
         code: int = args.run(args)
         return code
     except DiagnosticsError as exc:
         _attach_sources(exc)
-        print(exc.render(), file=sys.stderr)
+        print(exc.render(lang, limit=None if args.all_errors else ERRORS_SHOWN_PER_KIND), file=sys.stderr)
         count = sum(1 for d in exc.diagnostics if d.is_error)
-        print(f"{count} error{'s' if count != 1 else ''} in {exc.kind} input", file=sys.stderr)
+        print(translate("{count} in {kind} input", lang).format(
+            count=plural(count, "error", "errors", lang), kind=translate(exc.kind, lang)), file=sys.stderr)
         return EXIT_INVALID
     except UsageError as exc:
-        print(f"cqdt: error: {exc}", file=sys.stderr)
+        print(_cqdt_error(str(exc), lang), file=sys.stderr)
         return EXIT_USAGE
     except UnicodeDecodeError as exc:
-        print(f"cqdt: error: a file is not UTF-8 text ({exc.reason} at byte {exc.start}); save it as UTF-8", file=sys.stderr)
+        message = translate("a file is not UTF-8 text ({reason} at byte {start}); save it as UTF-8", lang)
+        print(_cqdt_error(message.format(reason=exc.reason, start=exc.start), lang), file=sys.stderr)
         return EXIT_INVALID
     except BrokenPipeError:
         return EXIT_OK
+
+
+def _cqdt_error(message: str, lang: str) -> str:
+    return translate("cqdt: error: {message}", lang).format(message=translate(message, lang))
 
 
 def _attach_sources(exc: DiagnosticsError) -> None:

@@ -6,11 +6,13 @@ import decimal
 import operator
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, cast
 
 import attrs
 
+from cqdt_rules.engine.exact import rounded_root, rounded_signed_root
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Pair
 
@@ -115,12 +117,13 @@ class NodeResult:
 
 
 class Env:
-    """Everything one unit's evaluation reads: values, evidence, cohort maxima, computed nodes."""
+    """Everything one unit's evaluation reads: values, evidence, cohort maxima, computed nodes and outputs, and
+    (for the cohort functions) the other units of its cohort."""
 
-    __slots__ = ("values", "evidence", "cohort_max", "results", "compiled")
+    __slots__ = ("values", "evidence", "cohort_max", "results", "compiled", "outputs", "cohort")
 
     def __init__(self, compiled: CompiledTier, values: Mapping[str, Any], evidence: Mapping[str, tuple[str, ...]],
-                 cohort_max: Mapping[tuple[str, str], Decimal]):
+                 cohort_max: Mapping[tuple[str, str], Decimal], cohort: Cohort | None = None):
         self.compiled = compiled
         self.values = values
         self.evidence = evidence
@@ -128,6 +131,15 @@ class Env:
         # every node id is a key from the start (None until computed), in the tier's reading order, so that
         # once every node is computed this dict is the unit's results as they are shown, without a copy
         self.results: dict[str, NodeResult | None] = dict.fromkeys(compiled.order)
+        self.outputs: dict[str, Decimal | None] = {}
+        self.cohort = cohort if cohort is not None else Cohort([self])
+
+    def output(self, name: str) -> Decimal | None:
+        """An output's published value (after its rounding), computed on first use; None when not assessed."""
+        outputs = self.outputs
+        if name not in outputs:
+            outputs[name] = self.compiled.output_values[name](self)
+        return outputs[name]
 
     def node(self, node_id: str) -> NodeResult:
         """One node's result, computed (with whatever it reads) on first use."""
@@ -144,6 +156,28 @@ class Env:
             if results[node_id] is None:
                 results[node_id] = fn(self)
         return cast(dict[str, NodeResult], results)  # no None is left
+
+
+class Cohort:
+    """The units scored together (one tier, year and source), for the functions that compare a unit with
+    the others (minmax, zscore, rank). Each function's values over the cohort are computed once, on first use;
+    a unit whose value is not assessed takes no part in them."""
+
+    def __init__(self, members: list[Env]):
+        self.members = members
+        self._values: dict[int, list[Decimal]] = {}
+
+    def values(self, key: int, fn: ExprFn) -> list[Decimal]:
+        found = self._values.get(key)
+        if found is None:
+            found = []
+            for member in self.members:
+                try:
+                    found.append(_as_number(fn(member), "cohort"))
+                except NotAssessed:
+                    continue
+            self._values[key] = found
+        return found
 
 
 RuleOutcome = tuple[Decimal, Why, tuple[str, ...]]
@@ -163,6 +197,10 @@ class CompiledTier:
     output_fns: tuple[tuple[m.Output, ExprFn], ...]
     normalised: tuple[tuple[str, str], ...]
     total_rounding: m.Rounding | None
+    output_values: dict[str, Callable[[Env], Decimal | None]] = attrs.field(factory=dict)
+    """Each output's published value (rounded as declared; None when it reads a value not assessed)."""
+    ranked_values: tuple[tuple[m.Expr, ExprFn], ...] = ()
+    """The expressions rankings are by (beyond total, points, share and outputs), computed for every unit."""
 
 
 @attrs.frozen
@@ -184,7 +222,7 @@ class _TierCompiler:
 
     def build(self) -> CompiledTier:
         node_fns = {node.id: self._node(node) for node in self.tier.walk()}
-        outputs = tuple((o, self._expr(o.expr, None)) for o in self.tier.outputs)
+        outputs = tuple((o, self._output_expr(o)) for o in self.tier.outputs)
         return CompiledTier(
             tier=self.tier, node_fns=node_fns, top_ids=tuple(n.id for n in self.tier.nodes),
             order=tuple(n.id for n in self.tier.walk()),
@@ -192,7 +230,16 @@ class _TierCompiler:
             output_fns=outputs,
             normalised=tuple(dict.fromkeys(self.normalised)),
             total_rounding=self.tier.total_rounding or self.header.rounding,
+            output_values={o.name: _published(fn, o.rounding) for o, fn in outputs},
+            ranked_values=tuple((e, self._expr(self.tier.ranked_value(e), None)) for e in _ranked_expressions(self.tier)),
         )
+
+    def _output_expr(self, output: m.Output) -> ExprFn:
+        """An output's value before its rounding; a root is computed to the output's declared rounding."""
+        expr = output.expr
+        if isinstance(expr, m.Call) and expr.function in m.ROOT_FUNCTIONS and output.rounding is not None:
+            return self._rounded_root(expr, output.rounding, None)
+        return self._expr(expr, None)
 
     # ------------------------------------------------------------ nodes
     def _node(self, node: m.Node) -> NodeFn:
@@ -408,6 +455,8 @@ class _TierCompiler:
         return lambda env: value
 
     def _x_IndicatorRef(self, expr: m.IndicatorRef, node: m.Node | None) -> ExprFn:
+        if self.tier.reads_output(expr):
+            return self._x_OutputRef(m.OutputRef(expr.name, span=expr.span), node)
         name, part = expr.name, expr.part
         owner = node.id if node else "output"
         is_percent = self.indicators[name].kind == "percent"
@@ -436,6 +485,17 @@ class _TierCompiler:
         rounding = self.tier.total_rounding or self.header.rounding
         maximum = self.tier.max
         return lambda env: min(round_to(sum((env.node(i).points for i in top), ZERO), rounding), maximum)
+
+    def _x_OutputRef(self, expr: m.OutputRef, node: m.Node | None) -> ExprFn:
+        name = expr.name
+
+        def output(env: Env) -> Decimal:
+            value = env.output(name)
+            if value is None:
+                raise NotAssessed(name)
+            return value
+
+        return output
 
     def _x_FullRef(self, expr: m.FullRef, node: m.Node | None) -> ExprFn:
         maximum = node.max if node else ZERO
@@ -500,15 +560,121 @@ class _TierCompiler:
         return lambda env: then(env) if condition(env) else otherwise(env)
 
     def _x_Call(self, expr: m.Call, node: m.Node | None) -> ExprFn:
-        args = tuple(self._expr(a, node) for a in expr.args)
-        if expr.function == "min":
-            return lambda env: min(a(env) for a in args)
-        if expr.function == "max":
-            return lambda env: max(a(env) for a in args)
+        method = getattr(self, "_call_" + expr.function)
+        return method(expr, node)  # type: ignore[no-any-return]
+
+    def _args(self, expr: m.Call, node: m.Node | None) -> tuple[ExprFn, ...]:
+        return tuple(self._expr(a, node) for a in expr.args)
+
+    def _call_min(self, expr: m.Call, node: m.Node | None) -> ExprFn:
+        args = self._args(expr, node)
+        return lambda env: min(a(env) for a in args)
+
+    def _call_max(self, expr: m.Call, node: m.Node | None) -> ExprFn:
+        args = self._args(expr, node)
+        return lambda env: max(a(env) for a in args)
+
+    def _call_round(self, expr: m.Call, node: m.Node | None) -> ExprFn:
         assert isinstance(expr.args[1], m.Number)
-        rounding = m.Rounding(int(expr.args[1].value), "half_up")
-        value = args[0]
+        rounding = m.Rounding(int(expr.args[1].value), expr.mode)
+        inner = expr.args[0]
+        if isinstance(inner, m.Call) and inner.function in m.ROOT_FUNCTIONS:
+            return self._rounded_root(inner, rounding, node)
+        value = self._expr(inner, node)
         return lambda env: round_to(_as_number(value(env), "round"), rounding)
+
+    def _call_sum(self, expr: m.Call, node: m.Node | None) -> ExprFn:
+        args = self._args(expr, node)
+        return lambda env: sum((_as_number(a(env), "sum") for a in args), ZERO)
+
+    def _call_mean(self, expr: m.Call, node: m.Node | None) -> ExprFn:
+        args, count = self._args(expr, node), Decimal(len(expr.args))
+        return lambda env: sum((_as_number(a(env), "mean") for a in args), ZERO) / count
+
+    def _call_weighted_mean(self, expr: m.Call, node: m.Node | None) -> ExprFn:
+        fns = self._args(expr, node)
+        pairs = tuple(zip(fns[0::2], fns[1::2]))
+        owner = node.id if node else "output"
+
+        def weighted_mean(env: Env) -> Decimal:
+            weighted, weights = ZERO, ZERO
+            for value, weight in pairs:
+                w = _as_number(weight(env), owner)
+                weighted += _as_number(value(env), owner) * w
+                weights += w
+            if weights == 0:
+                raise EvaluationError(owner, "the weights of weighted_mean add up to 0")
+            return weighted / weights
+
+        return weighted_mean
+
+    def _call_to_target(self, expr: m.Call, node: m.Node | None) -> ExprFn:
+        value, target = self._args(expr, node)
+        owner = node.id if node else "output"
+
+        def to_target(env: Env) -> Decimal:
+            goal = _as_number(target(env), owner)
+            if goal == 0:
+                raise EvaluationError(owner, "to_target: the target is 0")
+            return _as_number(value(env), owner) / goal
+
+        return to_target
+
+    def _call_minmax(self, expr: m.Call, node: m.Node | None) -> ExprFn:
+        (value,), key = self._args(expr, node), id(expr)
+
+        def minmax(env: Env) -> Decimal:
+            mine = _as_number(value(env), "minmax")
+            seen = env.cohort.values(key, value)
+            low, high = min(seen), max(seen)
+            return ZERO if high == low else (mine - low) / (high - low)
+
+        return minmax
+
+    def _call_rank(self, expr: m.Call, node: m.Node | None) -> ExprFn:
+        (value,), key = self._args(expr, node), id(expr)
+
+        def rank(env: Env) -> Decimal:
+            mine = _as_number(value(env), "rank")
+            return Decimal(1 + sum(1 for other in env.cohort.values(key, value) if other > mine))
+
+        return rank
+
+    def _call_geometric_mean(self, expr: m.Call, node: m.Node | None) -> ExprFn:
+        raise AssertionError("the checker allows geometric_mean only where a rounding gives its precision")
+
+    _call_zscore = _call_geometric_mean
+
+    def _rounded_root(self, expr: m.Call, rounding: m.Rounding, node: m.Node | None) -> ExprFn:
+        """geometric_mean or zscore, computed exactly and rounded once to the declared digits and mode."""
+        args, owner = self._args(expr, node), node.id if node else "output"
+        digits, mode = rounding.digits, rounding.mode
+        if expr.function == "geometric_mean":
+            count = len(args)
+
+            def geometric_mean(env: Env) -> Decimal:
+                product = Fraction(1)
+                for arg in args:
+                    value = _as_number(arg(env), owner)
+                    if value < 0:
+                        raise EvaluationError(owner, f"geometric_mean of a negative value ({value})")
+                    product *= Fraction(value)
+                return rounded_root(product, count, digits, mode)
+
+            return geometric_mean
+        (value,), key = args, id(expr)
+
+        def zscore(env: Env) -> Decimal:
+            mine = Fraction(_as_number(value(env), owner))
+            seen = [Fraction(v) for v in env.cohort.values(key, value)]
+            mean = sum(seen, Fraction(0)) / len(seen)
+            variance = sum(((v - mean) ** 2 for v in seen), Fraction(0)) / len(seen)
+            if variance == 0:
+                return round_to(ZERO, rounding)
+            deviation = mine - mean
+            return rounded_signed_root(1 if deviation >= 0 else -1, deviation ** 2 / variance, 2, digits, mode)
+
+        return zscore
 
 
 def _not_assessed(names: tuple[str, ...], values: Mapping[str, Any]) -> RuleOutcome:
@@ -528,6 +694,27 @@ def _missing_evidence(required: tuple[m.Indicator, ...], values: Mapping[str, An
 
 def _zero_denominator(points: Decimal) -> RuleOutcome:
     return points, ("b = 0 → {}, as the ruleset declares", points), ("b = 0",)
+
+
+def _published(fn: ExprFn, rounding: m.Rounding | None) -> Callable[[Env], Decimal | None]:
+    def published(env: Env) -> Decimal | None:
+        try:
+            return round_to(_as_number(fn(env), "output"), rounding)
+        except NotAssessed:
+            return None
+
+    return published
+
+
+def _ranked_expressions(tier: m.Tier) -> list[m.Expr]:
+    """The expressions a ranking is by (a plain total, points, share or output name is read as published)."""
+    found: list[m.Expr] = []
+    for ranking in tier.rankings:
+        for ref in (ranking.by, *(t.ref for t in ranking.tiebreaks)):
+            published = isinstance(tier.ranked_value(ref), (m.TotalRef, m.PointsRef, m.ShareRef, m.OutputRef))
+            if not published and ref not in found:
+                found.append(ref)
+    return found
 
 
 def _post_order(nodes: tuple[m.Node, ...]) -> list[str]:

@@ -5,13 +5,15 @@ from __future__ import annotations
 import bisect
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
 from cqdt_rules.engine.compiler import (
     HUNDRED,
+    ONE,
     ZERO,
+    Cohort,
     CompiledRuleset,
     CompiledTier,
     Env,
@@ -45,9 +47,12 @@ def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_a
         tier = compiled.tiers[key[0]]
         members = sorted(cohorts[key], key=lambda a: a.code)
         scored = []
+        cohort = Cohort([])
         for assessment, cohort_max in zip(members, _cohort_maxima(tier, members)):
+            cohort.members.append(Env(tier, assessment.values, assessment.evidence, cohort_max, cohort))
+        for assessment, env in zip(members, cohort.members):
             try:
-                scored.append(_score_unit(tier, assessment, cohort_max))
+                scored.append(_score_unit(tier, assessment, env.cohort_max, env))
             except EvaluationError as exc:
                 where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
                 problems.append(Diagnostic(where, f"unit '{assessment.code}', {exc.node_id}: {exc}"))
@@ -105,32 +110,40 @@ def _cohort_maxima(tier: CompiledTier, members: list[Assessment]) -> list[dict[t
     ]
 
 
-def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: dict[tuple[str, str], Decimal]) -> UnitResult:
-    env = Env(compiled, assessment.values, assessment.evidence, cohort_max)
+def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapping[tuple[str, str], Decimal],
+                env: Env | None = None) -> UnitResult:
+    """One unit's result; ``env`` carries its cohort when the ruleset compares units (minmax, zscore, rank)."""
+    if env is None:
+        env = Env(compiled, assessment.values, assessment.evidence, cohort_max)
     nodes = env.evaluate_all()
     total = min(round_to(sum((nodes[i].points for i in compiled.top_ids), ZERO), compiled.total_rounding),
                 compiled.tier.max)
-    outputs = {o.name: _output(fn, env, o.rounding) for o, fn in compiled.output_fns}
+    outputs = {o.name: env.output(o.name) for o, _ in compiled.output_fns}
     tier = compiled.tier
     unit = UnitResult(assessment, tier, nodes, total, outputs, {}, {})
+    unit.computed.update({expr: _computed(fn, env) for expr, fn in compiled.ranked_values})
     unit.levels.update({scale.name: _classify(scale, unit) for scale in tier.levels})
     return unit
 
 
-def _output(fn: Callable[[Env], Any], env: Env, rounding: m.Rounding | None) -> Decimal | None:
-    """An output's value as published; None when it reads an indicator that was not assessed."""
+def _computed(fn: Callable[[Env], Any], env: Env) -> Decimal | None:
+    """An expression a ranking is by, exact (not rounded); None when it reads a value not assessed."""
     try:
-        return round_to(fn(env), rounding)
+        value = fn(env)
     except NotAssessed:
         return None
+    return (ONE if value else ZERO) if isinstance(value, bool) else value
 
 
-def published_value(unit: UnitResult, ref: m.ValueRef) -> tuple[Decimal | None, Decimal | None]:
-    """The value a reference names, as published (after its declared rounding), and its maximum if it has one."""
+def published_value(unit: UnitResult, ref: m.ValueRef | m.Expr) -> tuple[Decimal | None, Decimal | None]:
+    """The value a reference names, as published (after its declared rounding), and its maximum if it has one.
+    Any other expression (a ranking by ``total / 3``) is its exact value, computed when the unit was scored."""
     if isinstance(ref, m.TotalRef):
         return unit.total, unit.max
-    if isinstance(ref, m.OutputRef):
+    if isinstance(ref, m.OutputRef) and ref.name in unit.outputs:
         return unit.outputs[ref.name], None
+    if not isinstance(ref, (m.PointsRef, m.ShareRef)):
+        return unit.computed[ref], None
     node = unit.tier.node(ref.node_id)
     result = unit.nodes[ref.node_id]
     if isinstance(ref, m.PointsRef):

@@ -7,6 +7,7 @@ import io
 import json
 from collections.abc import Iterator
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -18,6 +19,14 @@ from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment, Pair
 
 SCHEMA = "cqdt-results/1"
+SCHEMA_FILE = Path(__file__).with_name("cqdt-results.schema.json")
+"""The JSON Schema (draft 2020-12) of ``Results.to_json()``, shipped with the package."""
+
+
+def results_schema() -> dict[str, Any]:
+    """The JSON Schema of the results files, to validate them in another system."""
+    schema: dict[str, Any] = json.loads(SCHEMA_FILE.read_text(encoding="utf-8"))
+    return schema
 
 
 @attrs.frozen
@@ -50,6 +59,8 @@ class UnitResult:
     outputs: dict[str, Decimal | None] = attrs.field(hash=False)
     levels: dict[str, LevelResult] = attrs.field(hash=False)
     ranks: dict[str, RankResult] = attrs.field(hash=False)
+    computed: dict[m.Expr, Decimal | None] = attrs.field(factory=dict, hash=False, eq=False, repr=False)
+    """The exact value of each expression a ranking of the tier is by (beyond published values)."""
 
     @property
     def code(self) -> str:
@@ -76,6 +87,12 @@ class UnitResult:
 
     def points(self, node_id: str) -> Decimal:
         return self.node(node_id).points
+
+    @property
+    def missing_evidence(self) -> tuple[str, ...]:
+        """The criteria that scored 0 for want of the evidence the ruleset requires (a 'yes' without its
+        document scores 0 by design, under ``on_missing_evidence zero``)."""
+        return tuple(node_id for node_id, result in self.nodes.items() if "missing evidence" in result.flags)
 
     @property
     def level(self) -> LevelResult | None:
@@ -209,6 +226,7 @@ def _unit_dict(u: UnitResult) -> dict[str, Any]:
         "outputs": {k: _plain(v) for k, v in u.outputs.items()},
         "levels": {k: {"id": v.id, "label": v.label, "unmet": list(v.unmet)} for k, v in u.levels.items()},
         "ranks": {k: {"rank": v.rank, "of": v.of, "group": v.group, "value": _plain(v.value)} for k, v in u.ranks.items()},
+        "missing_evidence": list(u.missing_evidence),
         "nodes": [_node_dict(declared[n.id], n) for n in u.nodes.values()],
     }
 

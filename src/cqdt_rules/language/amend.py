@@ -401,3 +401,6 @@ class _TierEditor:
     def _SetTotalRounding(self, change: m.SetTotalRounding) -> None:
         self.tier = attrs.evolve(self.tier, total_rounding=change.rounding)
 
+    def _SetHeadline(self, change: m.SetHeadline) -> None:
+        self.tier = attrs.evolve(self.tier, headline=change.output)
+

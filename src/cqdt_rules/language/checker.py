@@ -126,14 +126,16 @@ class _TierChecker:
         for node in self.tier.walk():
             self._check_node(node, read)
         for output in self.tier.outputs:
-            self._check_expr(output.expr, None, read, allow_indicators=True)
+            self._check_expr(output.expr, None, read, allow_indicators=True, rounded=output.rounding is not None)
         for ind in self.indicators.values():
             if ind.name not in read:
                 self.warn(ind.span, f"indicator '{ind.name}' is declared but no rule reads it",
                           hint="use it in a rule or an output, or remove it")
         self._check_levels()
-        self._check_rankings()
+        self._check_rankings(read)
+        self._check_headline()
         self._check_cycles()
+        self._check_output_cycles()
         return self.found
 
     # ------------------------------------------------------------ names and sums
@@ -150,6 +152,10 @@ class _TierChecker:
                                hint=f"first declared at {self.indicators[ind.name].span}; declare it once and read it from any criterion")
                 else:
                     self.indicators[ind.name] = ind
+        for output in self.tier.outputs:
+            if output.name in self.indicators:
+                self.error(output.span, f"output '{output.name}' has the name of an input of tier '{self.tier.id}'",
+                           hint="a name in a formula must mean one thing: rename the output or the input")
         for kind, items in (("levels", self.tier.levels), ("ranking", self.tier.rankings), ("output", self.tier.outputs)):
             names: set[str] = set()
             for item in items:
@@ -292,9 +298,16 @@ class _TierChecker:
                 self.error(rule.span, f"values of '{ind.name}' {gap} fall in no band",
                            hint="add 'else -> 0' (or the points those values get)")
 
-    def _check_expr(self, expr: m.Expr, node: m.Node | None, read: set[str], allow_indicators: bool) -> None:
+    def _check_expr(self, expr: m.Expr, node: m.Node | None, read: set[str], allow_indicators: bool,
+                    rounded: bool = False) -> None:
+        """``rounded``: the whole expression is published with a rounding (an output's ``round``)."""
         for sub in m.walk_expr(expr):
             if isinstance(sub, m.IndicatorRef):
+                if self.tier.reads_output(sub):
+                    if node is not None:
+                        self.error(sub.span, f"criterion {node.id} cannot read output '{sub.name}'",
+                                   hint="outputs are computed from the criteria; read the inputs or points(ID) instead")
+                    continue
                 ind = self._indicator(sub.name, sub.span)
                 read.add(sub.name)
                 if ind is not None and sub.part is not None and ind.kind != "pair":
@@ -304,10 +317,35 @@ class _TierChecker:
                                hint=f"score it with 'category {sub.name} {{ ... }}' in its own criterion and use points(ID)")
             elif isinstance(sub, (m.PointsRef, m.ShareRef)):
                 self._node_ref(sub.node_id, sub.span)
+            elif isinstance(sub, m.OutputRef):
+                self._value_ref(sub)
             elif isinstance(sub, m.FullRef) and node is None:
                 self.error(sub.span, "'full' means the criterion's maximum and is only allowed in a criterion's formula")
             elif isinstance(sub, m.TotalRef) and node is not None:
                 self.error(sub.span, "a criterion cannot read the total it is part of")
+            elif isinstance(sub, m.Call):
+                self._check_call(sub)
+        self._check_roots(expr, rounded)
+
+    def _check_call(self, call: m.Call) -> None:
+        wanted = {"minmax": 1, "zscore": 1, "rank": 1, "to_target": 2}.get(call.function)
+        if wanted is not None and len(call.args) != wanted:
+            self.error(call.span, f"{call.function} takes {wanted} value{'s' if wanted > 1 else ''}, "
+                                  f"not {len(call.args)}", hint=_FUNCTION_HINTS[call.function])
+
+    def _check_roots(self, expr: m.Expr, rounded: bool) -> None:
+        """A root (geometric_mean, zscore) is only computed where a rounding says its precision."""
+        allowed: set[int] = set()
+        if rounded and isinstance(expr, m.Call):
+            allowed.add(id(expr))
+        for sub in m.walk_expr(expr):
+            if isinstance(sub, m.Call) and sub.function == "round" and isinstance(sub.args[0], m.Call):
+                allowed.add(id(sub.args[0]))
+        for sub in m.walk_expr(expr):
+            if isinstance(sub, m.Call) and sub.function in m.ROOT_FUNCTIONS and id(sub) not in allowed:
+                self.error(sub.span, f"{sub.function} needs a root, which has no exact value: say to how many "
+                                     "decimals it is computed",
+                           hint=f"write round({sub.function}(...), 4) (or give the output 'round 4')")
 
     def _node_ref(self, node_id: str, span: Span) -> m.Node | None:
         node = self.nodes.get(node_id)
@@ -341,11 +379,33 @@ class _TierChecker:
                     self._value_ref(requirement.ref)
                 previous = level
 
-    def _check_rankings(self) -> None:
+    def _check_rankings(self, read: set[str]) -> None:
         for ranking in self.tier.rankings:
-            self._value_ref(ranking.by)
-            for tiebreak in ranking.tiebreaks:
-                self._value_ref(tiebreak.ref)
+            for written in (ranking.by, *(t.ref for t in ranking.tiebreaks)):
+                ref = self.tier.ranked_value(written)
+                if isinstance(ref, m.IndicatorRef) and ref.name not in self.indicators:
+                    self._value_ref(m.OutputRef(ref.name, span=ref.span))  # 'by dti': an output, or a typo
+                elif isinstance(ref, (m.TotalRef, m.PointsRef, m.ShareRef, m.OutputRef)):
+                    self._value_ref(ref)
+                else:
+                    self._check_expr(ref, None, read, allow_indicators=True)
+
+    def _check_headline(self) -> None:
+        if self.tier.headline is not None:
+            span = self.tier.span
+            self._value_ref(m.OutputRef(self.tier.headline, span=span))
+
+    def _check_output_cycles(self) -> None:
+        """An output may read other outputs, but not (through them) itself."""
+        reads = {o.name: [r.name for r in m.walk_expr(o.expr)
+                          if isinstance(r, m.IndicatorRef) and self.tier.reads_output(r)] for o in self.tier.outputs}
+        reported: set[frozenset[str]] = set()
+        for output in self.tier.outputs:
+            cycle = _find_cycle(output.name, reads)
+            if cycle is not None and frozenset(cycle) not in reported:
+                reported.add(frozenset(cycle))
+                self.error(output.span, "outputs read each other in a cycle: " + " → ".join(cycle),
+                           hint="an output can read outputs declared from other values, not (through them) itself")
 
     def _check_cycles(self) -> None:
         graph: dict[str, list[str]] = {}
@@ -371,6 +431,29 @@ class _TierChecker:
         for node_id in graph:
             if state.get(node_id) is None:
                 visit(node_id, [node_id])
+
+
+_FUNCTION_HINTS = {
+    "minmax": "minmax(x): (x - lowest x of the cohort) / (highest - lowest)",
+    "zscore": "zscore(x): (x - mean of the cohort) / its standard deviation, e.g. round(zscore(x), 4)",
+    "rank": "rank(x): 1 + the number of units of the cohort with a higher x",
+    "to_target": "to_target(x, TARGET): x / TARGET",
+}
+
+
+def _find_cycle(start: str, reads: dict[str, list[str]]) -> list[str] | None:
+    """A path start → ... → start through ``reads``, or None."""
+    stack: list[tuple[str, list[str]]] = [(start, [start])]
+    seen: set[str] = set()
+    while stack:
+        name, path = stack.pop()
+        for target in reads.get(name, []):
+            if target == start:
+                return path + [start]
+            if target not in seen:
+                seen.add(target)
+                stack.append((target, path + [target]))
+    return None
 
 
 def _threshold_text(threshold: m.Threshold) -> str:

@@ -260,6 +260,8 @@ class _Printer:
         mine = found[start:]
         if data in ("negate", "signed") and len(mine) > 1 and mine[0].text == "-":
             mine[0].glue_after = True
+        elif data == "function_call" and len(mine) > 1:
+            mine[0].glue_after = True  # mean(...), not mean (...)
         elif data in ("part_ref", "pair_literal"):
             for piece in mine:
                 if piece.first in item.children and piece.text in (".", "/"):
@@ -394,6 +396,8 @@ def _tier_lines(tier: m.Tier) -> list[str]:
     body: list[str] = []
     if tier.total_rounding is not None:
         body.append(f"total round {rounding_text(tier.total_rounding)}")
+    if tier.headline is not None:
+        body.append(f"headline {tier.headline}")
     for scale in tier.levels:
         body += levels_lines(scale)
     body += [ranking_text(r) for r in tier.rankings]
@@ -520,12 +524,12 @@ def level_text(level: m.Level) -> str:
 
 
 def ranking_text(r: m.Ranking) -> str:
-    text = f"ranking {r.name} {quote(r.label)} by {ref_text(r.by)} {r.direction}"
+    text = f"ranking {r.name} {quote(r.label)} by {expr_text(r.by)} {r.direction}"
     if r.within != "tier":
         text += f" within {r.within}"
     text += f" ties {r.ties}"
     if r.tiebreaks:
-        text += " then " + ", ".join(f"{ref_text(t.ref)} {t.direction}" for t in r.tiebreaks)
+        text += " then " + ", ".join(f"{expr_text(t.ref)} {t.direction}" for t in r.tiebreaks)
     return text
 
 
@@ -573,7 +577,11 @@ def _expr_bare(e: m.Expr) -> tuple[str, int]:
         if e.function == "round":
             digits = e.args[1]
             assert isinstance(digits, m.Number)
-            return f"round({_expr(e.args[0], _IF)}, {number_text(digits.value)})", _ATOM
+            mode = "" if e.mode == "half_up" else f" {e.mode}"
+            return f"round({_expr(e.args[0], _IF)}, {number_text(digits.value)}{mode})", _ATOM
+        if e.function == "weighted_mean":
+            pairs = zip(e.args[0::2], e.args[1::2])
+            return f"weighted_mean({', '.join(f'{_expr(v, _IF)} weight {_expr(w, _IF)}' for v, w in pairs)})", _ATOM
         return f"{e.function}({', '.join(_expr(a, _IF) for a in e.args)})", _ATOM
     if isinstance(e, m.Negate):
         return f"-{_expr(e.operand, _UNARY)}", _UNARY

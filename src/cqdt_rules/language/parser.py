@@ -17,7 +17,7 @@ from lark.exceptions import (
     VisitError,
 )
 
-from cqdt_rules.errors import Diagnostic, RulesetError, Span
+from cqdt_rules.errors import Diagnostic, RulesetError, Span, did_you_mean
 from cqdt_rules.language.resources import grammar_text
 from cqdt_rules.model import ruleset as m
 
@@ -256,16 +256,20 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         maximum = Decimal(str(rest.pop(0)))
         nodes = tuple(x for x in rest if isinstance(x, m.Node))
         total_rounding = next((x[1] for x in rest if isinstance(x, tuple) and x[0] == "total_round"), None)
+        headline = next((x[1] for x in rest if isinstance(x, tuple) and x[0] == "headline"), None)
         return m.Tier(
             id=tier_id, title=title, title_en=title_en, max=maximum, nodes=nodes,
             levels=tuple(x for x in rest if isinstance(x, m.LevelScale)),
             rankings=tuple(x for x in rest if isinstance(x, m.Ranking)),
             outputs=tuple(x for x in rest if isinstance(x, m.Output)),
-            total_rounding=total_rounding, span=Span(self.path, meta.line, meta.column, c[0].end_line, c[0].end_column),
+            total_rounding=total_rounding, headline=headline, span=Span(self.path, meta.line, meta.column, c[0].end_line, c[0].end_column),
         )
 
     def total_round(self, meta: Any, c: list[Any]) -> tuple[str, m.Rounding, Span]:
         return ("total_round", self._rounding(c, meta), self._sp(meta))
+
+    def headline(self, meta: Any, c: list[Any]) -> tuple[str, str, Span]:
+        return ("headline", str(c[0]), self._sp(meta))
 
     def _node(self, meta: Any, c: list[Any], is_group: bool) -> m.Node:
         node_id, title = str(c[0]), _string(c[1])
@@ -464,10 +468,11 @@ class _ToModel(Transformer[Token, m.Ruleset]):
                 fields["within"] = str(item)
             elif item.type == "TIES":
                 fields["ties"] = str(item)
-        return m.Ranking(str(c[0]), _string(c[1]), c[2], tiebreaks=tuple(tiebreaks), span=self._sp(meta), **fields)
+        return m.Ranking(str(c[0]), _string(c[1]), _ranked_value(c[2]), tiebreaks=tuple(tiebreaks),
+                         span=self._sp(meta), **fields)
 
     def tiebreak(self, meta: Any, c: list[Any]) -> m.TieBreak:
-        return m.TieBreak(c[0], str(c[1]) if len(c) > 1 else "descending")
+        return m.TieBreak(_ranked_value(c[0]), str(c[1]) if len(c) > 1 else "descending")
 
     def output_decl(self, meta: Any, c: list[Any]) -> m.Output:
         rounding = self._rounding(c[3:], meta) if len(c) > 3 else None
@@ -491,6 +496,8 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         for item in c[1:]:
             if isinstance(item, tuple) and item[0] == "total_round":
                 changes.append(m.SetTotalRounding(item[1], span=item[2]))
+            elif isinstance(item, tuple) and item[0] == "headline":
+                changes.append(m.SetHeadline(item[1], span=item[2]))
             elif isinstance(item, (m.LevelScale, m.Ranking, m.Output)):
                 changes.append(m.SetDeclaration(item, span=item.span))
             else:
@@ -605,7 +612,29 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return m.Call("max", tuple(c), span=self._sp(meta))
 
     def round_call(self, meta: Any, c: list[Any]) -> m.Call:
-        return m.Call("round", (c[0], m.Number(Decimal(str(c[1])))), span=self._sp(meta))
+        mode = str(c[2]) if len(c) > 2 else "half_up"
+        return m.Call("round", (c[0], m.Number(Decimal(str(c[1])))), span=self._sp(meta), mode=mode)
+
+    def function_call(self, meta: Any, c: list[Any]) -> m.Call:
+        name, arguments = str(c[0]), c[1:]
+        if name not in m.FUNCTIONS:
+            raise _SemanticError(Diagnostic(_span(self.path, c[0]), f"unknown function '{name}'",
+                                            hint=did_you_mean(name, (*m.FUNCTIONS, "min", "max", "round"))
+                                            or "functions: " + ", ".join((*m.FUNCTIONS, "min", "max", "round"))))
+        weighted = name == "weighted_mean"
+        args: list[m.Expr] = []
+        for value, weight, span in arguments:
+            if weighted and weight is None:
+                raise _SemanticError(Diagnostic(span, "each value of weighted_mean needs its weight",
+                                                hint="write weighted_mean(x weight 2, y weight 1, ...)"))
+            if not weighted and weight is not None:
+                raise _SemanticError(Diagnostic(span, f"'weight' belongs to weighted_mean, not to {name}",
+                                                hint=f"drop 'weight ...', or use weighted_mean"))
+            args.extend((value, weight) if weighted else (value,))
+        return m.Call(name, tuple(args), span=self._sp(meta))
+
+    def call_arg(self, meta: Any, c: list[Any]) -> tuple[m.Expr, m.Expr | None, Span]:
+        return (c[0], c[1] if len(c) > 1 else None, self._sp(meta))
 
 
 class _PendingIndicator:
@@ -629,6 +658,14 @@ def _as_amendment_change(item: Any) -> m.AmendmentChange:
         return m.SetDeclaration(item, span=item.span)
     assert isinstance(item, (m.AmendTier, m.RemoveTier, m.ChangeLevel, m.ChangeBelow))
     return item
+
+
+def _ranked_value(expr: m.Expr) -> m.Expr:
+    """A ranking by a bare name ranks by that output as published (``by dti``), or by that input if the tier
+    has no output of the name; anything else is kept as written."""
+    if isinstance(expr, m.IndicatorRef) and expr.part is None:
+        return m.OutputRef(expr.name, span=expr.span)
+    return expr
 
 
 def _with_shared(tier: m.Tier, shared: list[Any]) -> m.Tier:

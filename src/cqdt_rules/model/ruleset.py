@@ -130,9 +130,21 @@ class IfExpr:
 
 @attrs.frozen
 class Call:
-    function: str  # min, max, round
+    """A function applied to arguments. ``round`` holds (value, digits) and its mode; ``weighted_mean`` holds
+    (value, weight, value, weight, ...)."""
+
+    function: str
     args: tuple[Expr, ...]
     span: Span = _span()
+    mode: str = "half_up"
+
+
+FUNCTIONS = ("sum", "mean", "weighted_mean", "geometric_mean", "minmax", "zscore", "rank", "to_target")
+"""Functions called by name in expressions (``min``, ``max``, ``round``, ``points`` and ``share`` are keywords)."""
+COHORT_FUNCTIONS = ("minmax", "zscore", "rank")
+"""Functions of one value that read the same value of every unit of the cohort (tier, year and source)."""
+ROOT_FUNCTIONS = ("geometric_mean", "zscore")
+"""Functions whose value needs a root: only allowed where a rounding says their precision."""
 
 
 Expr = Union[
@@ -358,15 +370,17 @@ class LevelScale:
 
 @attrs.frozen
 class TieBreak:
-    ref: ValueRef
+    ref: ValueRef | Expr
     direction: str = "descending"
 
 
 @attrs.frozen
 class Ranking:
+    """``by`` and each tie-break is a published value (total, points, share, an output) or any expression."""
+
     name: str
     label: str
-    by: ValueRef
+    by: ValueRef | Expr
     direction: str = "descending"
     within: Grouping = "tier"
     ties: str = "shared"
@@ -394,6 +408,8 @@ class Tier:
     rankings: tuple[Ranking, ...] = ()
     outputs: tuple[Output, ...] = ()
     total_rounding: Rounding | None = None
+    headline: str | None = None
+    """The output tables and reports show for each unit in place of the total (an index tier)."""
     span: Span = _span()
 
     def walk(self) -> list[Node]:
@@ -411,6 +427,20 @@ class Tier:
     @property
     def indicators(self) -> tuple[Indicator, ...]:
         return tuple(ind for node in self.walk() for ind in node.inputs)
+
+    def output(self, name: str) -> Output | None:
+        return next((o for o in self.outputs if o.name == name), None)
+
+    def ranked_value(self, ref: ValueRef | Expr) -> ValueRef | Expr:
+        """What a ranking's value is: a published value, or an expression (a name is an output if the tier
+        declares one, else an input)."""
+        if isinstance(ref, OutputRef) and self.output(ref.name) is None:
+            return IndicatorRef(ref.name, span=ref.span)
+        return ref
+
+    def reads_output(self, ref: IndicatorRef) -> bool:
+        """Whether a name in an expression is an output of this tier (outputs and inputs share one namespace)."""
+        return ref.part is None and self.output(ref.name) is not None and all(i.name != ref.name for i in self.indicators)
 
 
 @attrs.frozen
@@ -578,9 +608,15 @@ class SetTotalRounding:
     span: Span = _span()
 
 
+@attrs.frozen
+class SetHeadline:
+    output: str
+    span: Span = _span()
+
+
 TierChange = Union[
     RemoveNode, RemoveInput, ReplaceNode, AddNode, ChangeMax, ChangeTitle, ChangeRule, ChangeInput,
-    ChangeOption, ChangeTierMax, ChangeLevel, ChangeBelow, SetDeclaration, SetTotalRounding,
+    ChangeOption, ChangeTierMax, ChangeLevel, ChangeBelow, SetDeclaration, SetTotalRounding, SetHeadline,
 ]
 
 

@@ -33,7 +33,7 @@ from cqdt_rules.analysis.summary import (
     top_and_bottom,
 )
 from cqdt_rules.analysis.values import format_value
-from cqdt_rules.engine.results import Results
+from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import UsageError
 from cqdt_rules.formatting import format_number
 from cqdt_rules.model import ruleset as m
@@ -243,7 +243,7 @@ class RankRow:
     anchor: str
     rank: int
     of: int
-    total: Decimal
+    total: Decimal | None  # the headline output in an index tier (None when it has no value)
     outputs: tuple[Decimal | None, ...]
     level: str
     previous_rank: int | None
@@ -286,6 +286,14 @@ class UnitPage:
     previous: str | None  # one line on last year's result
     note: str | None
     criteria: tuple[Criterion, ...]
+    headline: tuple[str, Decimal | None] | None = None  # an index tier: the headline output's label and value
+
+    def summary(self, report: Report, digits: int | None) -> str:
+        """The unit's headline figure (the total, or an index tier's headline output) and its level."""
+        if self.headline is not None:
+            label, value = self.headline
+            return f"{label} {report.num(value, digits)}; {self.level}"
+        return report.t("unit_summary", total=report.num(self.total, digits), max=report.num(self.max), level=self.level)
 
 
 @attrs.frozen
@@ -310,8 +318,10 @@ class TierReport:
     fallers: tuple[Mover, ...]
     moves: tuple[tuple[str, int], ...]  # every unit's rank change, for the chart: name, change
     units: tuple[UnitPage, ...]
-    digits: int | None  # decimals of the published total
+    digits: int | None  # decimals of the published total (of the headline output in an index tier)
     attribution: tuple[str, ...] = ()  # the criterion groups behind the moves, each mover's gains and losses
+    total_label: str | None = None
+    """An index tier (``headline OUTPUT``): the ranking tables' total column shows that output, under its label."""
 
     @property
     def compared_levels(self) -> bool:
@@ -452,7 +462,9 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
     current_units = [c.current for c in comparison.units if c.current is not None]
     ranking = next((r for r in tier.rankings if r.within == "district"), tier.rankings[0] if tier.rankings else None)
     first = comparison.compared_ranking
-    digits = tier.total_rounding.digits if tier.total_rounding else None
+    headline = tier.output(tier.headline) if tier.headline else None
+    tabled = tuple(o for o in tier.outputs if o is not headline)
+    digits = _digits_of(headline.rounding if headline else tier.total_rounding)
     risers, fallers = comparison.movers(MOVERS)
     movement = tuple(movers_sentences(named, lang, previous_year, MOVERS, districts)) if previous_year is not None else ()
     levels = tuple(LevelRow(row.level_id, row.label, row.count, row.previous, row.change,
@@ -468,8 +480,8 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
         movement=movement, levels=levels, level_title=tier.levels[0].label if tier.levels else "",
         ranking_label=ranking.label if ranking else "", within_district=bool(ranking and ranking.within == "district"),
         movement_ranking=first.label if first and previous_year is not None else None,
-        output_labels=tuple(o.label for o in tier.outputs),
-        output_digits=tuple(o.rounding.digits if o.rounding else None for o in tier.outputs),
+        output_labels=tuple(o.label for o in tabled),
+        output_digits=tuple(_digits_of(o.rounding) for o in tabled),
         groups=_groups(comparison, tier, ranking, first, districts, lang, previous_year, same_ruleset),
         risers=tuple(_mover(c, lang, same_ruleset) for c in risers),
         fallers=tuple(_mover(c, lang, same_ruleset) for c in fallers),
@@ -477,8 +489,20 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
         units=tuple(_unit_page(c, lang, previous_year, same_ruleset, districts) for c in comparison.units
                     if c.current is not None),
         digits=digits,
-        attribution=_attribution(comparison, lang, previous_year, districts, digits),
+        attribution=_attribution(comparison, lang, previous_year, districts, _digits_of(tier.total_rounding)),
+        total_label=headline.label if headline else None,
     )
+
+
+def _digits_of(rounding: m.Rounding | None) -> int | None:
+    return rounding.digits if rounding else None
+
+
+def _headline_and_rest(unit: UnitResult, tier: m.Tier) -> tuple[Decimal | None, tuple[Decimal | None, ...]]:
+    """What a ranking table shows for a unit: the total (or, in an index tier, the headline output) and the
+    other outputs."""
+    rest = tuple(unit.outputs.get(o.name) for o in tier.outputs if o.name != tier.headline)
+    return (unit.outputs.get(tier.headline) if tier.headline else unit.total), rest
 
 
 def _attribution(comparison: TierComparison, lang: str, previous_year: int | None, districts: dict[str, str],
@@ -503,7 +527,7 @@ def _groups(comparison: TierComparison, tier: m.Tier, ranking: m.Ranking | None,
         before = change.previous
         rows_by_group.setdefault(rank.group, []).append(RankRow(
             code=unit.code, name=unit.name, anchor=anchor(tier.id, unit.code), rank=rank.rank, of=rank.of,
-            total=unit.total, outputs=tuple(unit.outputs.get(o.name) for o in tier.outputs),
+            total=_headline_and_rest(unit, tier)[0], outputs=_headline_and_rest(unit, tier)[1],
             level=unit.level.label if unit.level else "",
             previous_rank=(before.ranks[ranking.name].rank if before is not None and ranking.name in before.ranks
                            else None),
@@ -591,9 +615,10 @@ def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ru
         code=unit.code, name=unit.name, anchor=anchor(tier.id, unit.code),
         district=districts.get(unit.parent, unit.parent) if unit.parent else None,
         total=unit.total, max=unit.max,
-        outputs=tuple((o.label, unit.outputs.get(o.name)) for o in tier.outputs),
+        outputs=tuple((o.label, unit.outputs.get(o.name)) for o in tier.outputs if o.name != tier.headline),
         level=level.label if level else "", unmet=level.unmet if level else (),
         ranks=ranks, previous=previous, note=unit.assessment.note, criteria=tuple(criteria),
+        headline=next(((o.label, unit.outputs.get(o.name)) for o in tier.outputs if o.name == tier.headline), None),
     )
 
 

@@ -35,23 +35,26 @@ def _tier_table(tier_id: str, units: list[UnitResult], lang: str) -> str:
     labels = _LABELS[lang]
     first = units[0]
     rankings = list(first.tier.rankings)
-    outputs = list(first.tier.outputs)
+    # an index tier (``headline OUTPUT``) shows that output first and no total, which would mean nothing there
+    headline = first.tier.headline
+    outputs = sorted(first.tier.outputs, key=lambda o: o.name != headline)
+    totals = [] if headline else [labels["total"]]
     digits = (first.tier.total_rounding.digits if first.tier.total_rounding else None)
     primary = rankings[0].name if rankings else None
     ordered = sorted(units, key=lambda u: (u.ranks[primary].rank if primary else 0, u.code))
     header = [labels["rank"], labels["code"], labels["name"]]
     header += [r.label for r in rankings[1:]]
-    header += [labels["total"]] + [o.label for o in outputs] + [s.label for s in first.tier.levels]
+    header += totals + [o.label for o in outputs] + [s.label for s in first.tier.levels]
     rows = []
     for u in ordered:
         row = [str(u.ranks[primary].rank) if primary else "", u.code, u.name]
         row += [f"{u.ranks[r.name].rank}/{u.ranks[r.name].of} ({u.ranks[r.name].group})" for r in rankings[1:]]
-        row += [format_number(u.total, lang, digits)]
+        row += [format_number(u.total, lang, digits)] if totals else []
         row += [_output_text(u.outputs[o.name], lang) for o in outputs]
         row += [u.levels[s.name].label for s in first.tier.levels]
         rows.append(row)
     total_column = 3 + len(rankings) - 1
-    return render_table(header, rows, right={0, *range(total_column, total_column + 1 + len(outputs))})
+    return render_table(header, rows, right={0, *range(total_column, total_column + len(totals) + len(outputs))})
 
 
 def _output_text(value: Decimal | None, lang: str) -> str:

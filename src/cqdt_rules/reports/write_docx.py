@@ -320,7 +320,7 @@ def _levels_table(document: Any, r: Report, tier: TierReport, pt: Any) -> None:
 
 
 def _ranking_table(document: Any, r: Report, tier: TierReport, group: Any, pt: Any) -> None:
-    header = [r.t("rank"), r.t("unit"), r.t("total")] + list(tier.output_labels) + [tier.level_title or r.t("level")]
+    header = [r.t("rank"), r.t("unit"), tier.total_label or r.t("total")] + list(tier.output_labels) + [tier.level_title or r.t("level")]
     if r.previous_year is not None:
         header.append(r.t("rank_prev", year=r.previous_year))
     rows = []

@@ -269,7 +269,7 @@ def _rankings(r: Report) -> str:
         show_status = any(row.status for g in tier.groups for row in g.rows)
         show_prev_level = any(row.previous_level is not None for g in tier.groups for row in g.rows)
         head = [f'<th class="num">{_e(r.t("rank"))}</th>', f"<th>{_e(r.t('code'))}</th>", f"<th>{_e(r.t('unit'))}</th>",
-                f'<th class="num">{_e(r.t("total"))}</th>']
+                f'<th class="num">{_e(tier.total_label or r.t("total"))}</th>']
         head += [f'<th class="num">{_e(label)}</th>' for label in tier.output_labels]
         head.append(f"<th>{_e(tier.level_title or r.t('level'))}</th>")
         if show_prev_level:
@@ -317,7 +317,7 @@ def _units(r: Report) -> str:
 
 
 def _unit(r: Report, tier: TierReport, unit: UnitPage) -> str:
-    summary = r.t("unit_summary", total=r.num(unit.total, tier.digits), max=r.num(unit.max), level=unit.level)
+    summary = unit.summary(r, tier.digits)
     title = f"{unit.code} {unit.name}" + (f" — {unit.district}" if unit.district else "")
     out = [f'<details class="unit" id="{unit.anchor}"><summary>{_e(title)}: {_e(summary)}</summary>']
     facts = [f"{label}: {r.num(value, digits)}" for (label, value), digits in zip(unit.outputs, tier.output_digits)]

@@ -157,7 +157,7 @@ def _ranking(r: Report, tier: TierReport) -> list[str]:
     show_prev = r.previous_year is not None
     show_prev_level = any(row.previous_level is not None for row in rows_all)
     show_status = any(row.status for row in rows_all)
-    header = [r.t("rank"), r.t("code"), r.t("unit"), r.t("total")] + list(tier.output_labels) + [tier.level_title or r.t("level")]
+    header = [r.t("rank"), r.t("code"), r.t("unit"), tier.total_label or r.t("total")] + list(tier.output_labels) + [tier.level_title or r.t("level")]
     if show_prev_level:
         header.append(r.t("level_prev", year=r.previous_year))
     if show_prev:
@@ -196,7 +196,7 @@ def _ranking(r: Report, tier: TierReport) -> list[str]:
 def _unit(r: Report, tier: TierReport, unit: UnitPage) -> list[str]:
     title = f"{unit.code} {unit.name}" + (f" — {unit.district}" if unit.district else "")
     out = [f'<a id="{unit.anchor}"></a>', "", f"#### {_text(title)}", ""]
-    facts = [r.t("unit_summary", total=r.num(unit.total, tier.digits), max=r.num(unit.max), level=unit.level)]
+    facts = [unit.summary(r, tier.digits)]
     facts += [f"{label}: {r.num(value, digits)}" for (label, value), digits in zip(unit.outputs, tier.output_digits)]
     facts += [r.t("ranked", rank=r.num(rank), of=r.num(of), ranking=label) for label, rank, of in unit.ranks]
     out += [_text("; ".join(facts) + "."), ""]

@@ -93,7 +93,7 @@ def _tier_sheet(book: Any, r: Report, tier: TierReport, heading: Any, preamble: 
     sheet.cell(row=row - 1, column=1, value=f"{tier.title} — {tier.ranking_label}").font = bold
     has_change = any(x.rank_change is not None for g in tier.groups for x in g.rows)
     header = ([r.t("district") + " (" + r.t("code").lower() + ")", r.t("district")] if tier.within_district else [])
-    header += [r.t("rank"), r.t("code"), r.t("unit"), r.t("total")] + list(tier.output_labels) + [tier.level_title or r.t("level")]
+    header += [r.t("rank"), r.t("code"), r.t("unit"), tier.total_label or r.t("total")] + list(tier.output_labels) + [tier.level_title or r.t("level")]
     if r.previous_year is not None:
         header += [r.t("level_prev", year=r.previous_year), r.t("rank_prev", year=r.previous_year)]
         if has_change:
@@ -118,7 +118,7 @@ def _tier_sheet(book: Any, r: Report, tier: TierReport, heading: Any, preamble: 
             for col, value in enumerate(values, 1):
                 cell = sheet.cell(row=row, column=col, value=value)
                 name = header[col - 1]
-                if name == r.t("total"):
+                if name == (tier.total_label or r.t("total")):
                     cell.number_format = _number_format(tier.digits)
                 elif name in tier.output_labels:
                     cell.number_format = _number_format(tier.output_digits[tier.output_labels.index(name)])

@@ -1,0 +1,212 @@
+"""Text for people in Vietnamese or English: which language, and the catalogue of messages.
+
+The language is chosen per command (``--lang vi|en``), by default Vietnamese or the ``CQDT_LANG``
+environment variable, never the machine's locale (``LANG``), so an output does not change with the
+settings of the machine that made it.
+
+Messages are written in English where they arise (the library's exceptions carry them, and other
+systems read them); the English text is the key of the catalogue, as in gettext. ``translate`` turns
+a message into the chosen language when it is shown: a template's ``{name}`` matches any text and
+is carried over as it is, ``{name:n}`` matches a number and is written in the language's number
+format, and ``{name:t}`` is itself translated (a phrase the message embeds).
+A message the catalogue does not know is shown as written.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from decimal import Decimal, InvalidOperation
+from functools import lru_cache
+
+from cqdt_rules.formatting import format_number
+
+LANGS = ("vi", "en")
+DEFAULT_LANG = "vi"
+LANG_VARIABLE = "CQDT_LANG"
+
+
+def default_lang(environ: Mapping[str, str] | None = None) -> str:
+    """``CQDT_LANG`` when it names a known language, else Vietnamese; the locale is never consulted."""
+    chosen = (os.environ if environ is None else environ).get(LANG_VARIABLE, "").strip().lower()
+    return chosen if chosen in LANGS else DEFAULT_LANG
+
+
+def format_count_words(count: int, lang: str) -> str:
+    """A count in running text (12,650 in English, 12.650 in Vietnamese)."""
+    return format_number(count, lang)
+
+
+def plural(count: int, one: str, many: str, lang: str) -> str:
+    """``1 error`` / ``3 errors``; Vietnamese nouns do not change (the catalogue gives one word)."""
+    word = one if count == 1 else many
+    return f"{format_count_words(count, lang)} {translate(word, lang)}"
+
+
+# English template → Vietnamese template. Keep the placeholders' names identical on both sides.
+VI: dict[str, str] = {
+    # ------------------------------------------------------------ rendering of diagnostics
+    "error": "lỗi",
+    "warning": "cảnh báo",
+    "hint": "gợi ý",
+    "errors": "lỗi",
+    "warnings": "cảnh báo",
+    "… and {count} more like this in {path} (--all-errors shows every one)":
+        "… và {count} lỗi tương tự nữa trong {path} (--all-errors để xem tất cả)",
+    "{count} in {kind} input": "{count} trong {kind}",
+    "ruleset": "bộ tiêu chí",
+    "data": "dữ liệu",
+    "input": "đầu vào",
+    "ruleset input": "bộ tiêu chí",
+    "data input": "dữ liệu",
+    "cqdt: error: {message}": "cqdt: lỗi: {message}",
+    "a file is not UTF-8 text ({reason} at byte {start}); save it as UTF-8":
+        "một tệp không phải văn bản UTF-8 ({reason} ở byte {start}); hãy lưu tệp dưới dạng UTF-8",
+    # ------------------------------------------------------------ ruleset errors (parser, checker)
+    "unexpected '{token}'": "không mong đợi '{token}'",
+    "unexpected end of file": "tệp kết thúc đột ngột",
+    "expected a number": "cần một số",
+    "expected {what}": "cần {what}",
+    "did you mean '{name}'?": "có phải ý bạn là '{name}'?",
+    "duplicate id '{id}' in tier '{tier}'": "mã '{id}' bị trùng trong khối '{tier}'",
+    "first used at {where}": "dùng lần đầu tại {where}",
+    "'{field}' is given twice in the header": "'{field}' được khai báo hai lần trong phần đầu",
+    "the first is at line {line}; keep the one that applies": "lần đầu ở dòng {line}; giữ lại khai báo đúng",
+    "values of '{name}' equal to {value:n} fall in no band": "giá trị của '{name}' bằng {value} không thuộc bậc nào",
+    "add 'else -> 0' (or the points those values get)": "thêm 'else -> 0' (hoặc số điểm các giá trị đó được)",
+    "cut-offs out of order: '{lower}' must be below '{upper}'":
+        "ngưỡng không đúng thứ tự: '{lower}' phải thấp hơn '{upper}'",
+    "list levels from the highest cut-off down": "liệt kê các mức từ ngưỡng cao nhất xuống",
+    "{node} has max {max:n} but its children add up to {sum:n}":
+        "{node} có điểm tối đa {max} nhưng các tiêu chí con cộng lại được {sum}",
+    "change the maximum to {sum:n}, fix a child's maximum, or write 'max {max} capped' if the children may exceed it":
+        "sửa điểm tối đa thành {sum}, sửa điểm tối đa của một tiêu chí con, hoặc viết 'max {max} capped' nếu "
+        "các tiêu chí con được phép vượt",
+    "category '{name}' gives {points:n} points, outside {low}..{high} (the maximum of {node})":
+        "loại '{name}' cho {points} điểm, ngoài khoảng {low}..{high} (điểm tối đa của {node})",
+    "unknown node '{id}' in tier '{tier}'": "không có tiêu chí '{id}' trong khối '{tier}'",
+    "reference cycle: {cycle}": "tham chiếu vòng: {cycle}",
+    "a formula cannot depend on its own points or on a group containing it":
+        "công thức không được phụ thuộc vào điểm của chính nó hoặc của nhóm chứa nó",
+    "'{rule}' cannot read '{name}', which is {type}": "'{rule}' không đọc được '{name}', là chỉ số kiểu {type}",
+    "'{rule}' reads {types} indicators": "'{rule}' đọc chỉ số kiểu {types}",
+    "indicator '{name}' is declared but no rule reads it": "chỉ số '{name}' được khai báo nhưng không quy tắc nào đọc",
+    "use it in a rule or an output, or remove it": "dùng nó trong một quy tắc hoặc đầu ra, hoặc xoá đi",
+    "unknown indicator '{name}'": "không có chỉ số '{name}'",
+    "band '{band}' can never apply: earlier bands already take every value it matches":
+        "bậc '{band}' không bao giờ áp dụng được: các bậc trước đã nhận mọi giá trị của nó",
+    "order bands from the highest threshold down": "sắp các bậc từ ngưỡng cao nhất xuống",
+    # ------------------------------------------------------------ data errors
+    "unit '{code}' has no value for '{name}' ({label})": "đơn vị '{code}' không có giá trị cho '{name}' ({label})",
+    "add '{name}' ({what:t}) or declare a default in the ruleset":
+        "thêm '{name}' ({what}) hoặc khai báo giá trị mặc định trong bộ tiêu chí",
+    "a whole number": "một số nguyên",
+    "a pair a/b": "một cặp a/b",
+    "yes or no": "có hoặc không",
+    "a percentage 0..100": "một tỷ lệ phần trăm 0..100",
+    "a number": "một số",
+    "a score": "một điểm số",
+    "one of {names}": "một trong {names}",
+    "unit '{code}', '{name}': {problem:t}": "đơn vị '{code}', '{name}': {problem}",
+    "expected a whole number, got '{value}'": "cần một số nguyên, nhận được '{value}'",
+    "expected a whole number, got {value}": "cần một số nguyên, nhận được {value}",
+    "expected a number, got '{value}'": "cần một số, nhận được '{value}'",
+    "expected a percentage 0..100, got '{value}'": "cần một tỷ lệ phần trăm 0..100, nhận được '{value}'",
+    "expected a pair a/b, got '{value}'": "cần một cặp a/b, nhận được '{value}'",
+    "expected yes or no, got '{value}'": "cần có hoặc không, nhận được '{value}'",
+    "write yes/no (or có/không)": "viết có/không (hoặc yes/no)",
+    "a percentage cannot exceed 100 ({value:n})": "tỷ lệ phần trăm không được vượt 100 ({value})",
+    "cannot be negative ({value:n})": "không được âm ({value})",
+    "a = {a:n} is greater than b = {b:n}": "a = {a} lớn hơn b = {b}",
+    "the ruleset does not allow a > b for this indicator; check the figures":
+        "bộ tiêu chí không cho phép a > b với chỉ số này; hãy kiểm tra lại số liệu",
+    "'{value}' is not an allowed category": "'{value}' không phải là loại được phép",
+    "allowed: {names}": "được phép: {names}",
+    "unit '{code}' appears twice for {year} ({source})": "đơn vị '{code}' xuất hiện hai lần trong năm {year} ({source})",
+    "first seen at {where}": "lần đầu tại {where}",
+    "unknown indicator '{name}' for tier '{tier}'": "không có chỉ số '{name}' trong khối '{tier}'",
+    "unit '{code}' has tier '{tier}', which ruleset '{ruleset}' does not define":
+        "đơn vị '{code}' thuộc khối '{tier}', bộ tiêu chí '{ruleset}' không có khối này",
+    "tiers: {tiers}": "các khối: {tiers}",
+    "unknown source '{source}' for unit '{code}'": "nguồn '{source}' của đơn vị '{code}' không hợp lệ",
+    "use 'self' (self-assessed) or 'audit' (verified by the audit team)":
+        "dùng 'self' (tự đánh giá) hoặc 'audit' (thẩm định)",
+    "unit '{code}' is assessed for {year}, but ruleset '{ruleset}' applies to {years}":
+        "đơn vị '{code}' được đánh giá năm {year}, nhưng bộ tiêu chí '{ruleset}' áp dụng cho {years}",
+    "use the ruleset that covers that year, or force it in Python (score(..., any_year=True))":
+        "dùng bộ tiêu chí áp dụng cho năm đó, hoặc buộc dùng trong Python (score(..., any_year=True))",
+    "{first} onwards": "từ {first}",
+    "the file is empty": "tệp rỗng",
+    "expected 'units:' with a list of units": "cần 'units:' với danh sách các đơn vị",
+    "expected a mapping for a unit": "mỗi đơn vị phải là một ánh xạ (tên: giá trị)",
+    "unknown unit field '{name}'": "trường '{name}' của đơn vị không hợp lệ",
+    "unit fields: {names}": "các trường của đơn vị: {names}",
+    "unit is missing {fields}": "đơn vị thiếu {fields}",
+    "row is missing {fields}": "dòng thiếu {fields}",
+    "expected a year, got '{value}'": "cần một năm, nhận được '{value}'",
+    "the header has no '{column}' column": "dòng tiêu đề không có cột '{column}'",
+    "column '{name}' appears twice": "cột '{name}' xuất hiện hai lần",
+    "row has {cells} cells but the header has {columns} columns": "dòng có {cells} ô nhưng tiêu đề có {columns} cột",
+    "not valid YAML: {problem}": "YAML không hợp lệ: {problem}",
+    # ------------------------------------------------------------ usage errors of the commands
+    "no such file or folder: {path}": "không có tệp hoặc thư mục: {path}",
+    "no such data file: {path}": "không có tệp dữ liệu: {path}",
+    "no result for unit '{code}'": "không có kết quả cho đơn vị '{code}'",
+    "no result for unit '{code}'; {hint}": "không có kết quả cho đơn vị '{code}'; {hint}",
+}
+
+
+def translate(text: str, lang: str) -> str:
+    """``text`` (an English message or template) in ``lang``; unknown text is returned unchanged."""
+    if lang == "en" or not text:
+        return text
+    exact = VI.get(text)
+    if exact is not None:
+        return exact
+    for pattern, target, kinds in _patterns():
+        found = pattern.fullmatch(text)
+        if found:
+            values = {name: _number(value, lang) if kinds.get(name) == "n" else
+                      translate(value, lang) if kinds.get(name) == "t" else value
+                      for name, value in found.groupdict().items()}
+            return _PLACEHOLDER.sub(lambda m: values[m.group(1)], target)
+    return text
+
+
+_PLACEHOLDER = re.compile(r"\{(\w+)(?::([nt]))?\}")
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> list[tuple[re.Pattern[str], str, dict[str, str]]]:
+    """The templates with placeholders as patterns, the longest literal text first (most specific)."""
+    found = []
+    for english, vietnamese in VI.items():
+        if "{" not in english:
+            continue
+        parts: list[str] = []
+        kinds: dict[str, str] = {}
+        last = 0
+        for placeholder in _PLACEHOLDER.finditer(english):
+            parts.append(re.escape(english[last:placeholder.start()]))
+            name, kind = placeholder.group(1), placeholder.group(2) or ""
+            if name in kinds:
+                parts.append(f"(?P={name})")
+            elif kind == "n":
+                parts.append(rf"(?P<{name}>-?\d+(?:\.\d+)?)")
+            else:
+                parts.append(rf"(?P<{name}>.+?)")
+            kinds.setdefault(name, kind)
+            last = placeholder.end()
+        parts.append(re.escape(english[last:]))
+        literal = len(_PLACEHOLDER.sub("", english))
+        found.append((literal, re.compile("".join(parts), re.S), vietnamese, kinds))
+    found.sort(key=lambda item: -item[0])
+    return [(pattern, target, kinds) for _, pattern, target, kinds in found]
+
+
+def _number(text: str, lang: str) -> str:
+    try:
+        return format_number(Decimal(text), lang)
+    except InvalidOperation:
+        return text
