@@ -16,6 +16,7 @@ import yaml
 from starlette.testclient import TestClient
 
 import cqdt_rules as cq
+from cqdt_rules.engine.results import results_schema
 from cqdt_rules.cli.main import main as cqdt
 from cqdt_rules.language.formatter import rule_text
 from cqdt_rules.service.app import ENDPOINTS, create_app, package_version
@@ -124,7 +125,8 @@ def test_one_unit_scores_as_in_process(client: TestClient, tmp_path: Path) -> No
     response = client.post("/rulesets/egov_2020/score", json={"units": units})
     assert response.status_code == 200
     results = response.json()
-    _validator("Results").validate(results)
+    _validator("ScoreResults").validate(results)
+    jsonschema.Draft202012Validator(results_schema()).validate(results)  # the schema to_json() follows
     (unit,) = results["units"]
     assert (unit["total"], unit["levels"]["muc_do"]["label"]) == ("118.348", "Mức I")
     assert results["ruleset"]["path"] == "egov_2020"
@@ -136,6 +138,7 @@ def test_a_cohort_scores_as_in_process(client: TestClient, tmp_path: Path) -> No
     communes = _units(EGOV_2022, tier="xa")
     assert len(communes) == 220
     results = client.post("/rulesets/egov_2020/score", json={"units": communes}).json()
+    jsonschema.Draft202012Validator(results_schema()).validate(results)
     assert _comparable(results) == _comparable(_in_process("egov_2020", communes, tmp_path))
 
 
@@ -143,7 +146,8 @@ def test_explanations_on_request(client: TestClient) -> None:
     units = _units(EGOV_2022, code="SO13")
     plain = client.post("/rulesets/egov_2020/score", json={"units": units}).json()
     explained = client.post("/rulesets/egov_2020/score?explain=true", json={"units": units}).json()
-    _validator("Results").validate(explained)
+    _validator("ScoreResults").validate(explained)
+    jsonschema.Draft202012Validator(results_schema()).validate(explained)
     alone = [a for a in cq.load_assessments(EGOV_2022) if a.code == "SO13"]
     expected = cq.score(cq.load("egov_2020"), alone).unit("SO13").explain()
     assert explained["units"][0].pop("explanation") == expected
@@ -207,13 +211,13 @@ def test_data_errors_read_as_the_cli_prints_them(client: TestClient, tmp_path: P
     unit["values"] = {**unit["values"], "may_tinh": 1250, "ket_noi_wan": "chưa", "so_hop": 3}
     del unit["values"]["internet_bang_rong"]
     body = json.dumps({"units": [unit]}, ensure_ascii=False, indent=2)
-    response = client.post("/rulesets/egov_2020/score", content=body.encode(), headers=JSON_HEADERS)
+    response = client.post("/rulesets/egov_2020/score?lang=en", content=body.encode(), headers=JSON_HEADERS)
     assert response.status_code == 422
     problem = response.json()
     _validator("Problem").validate(problem)
     data = tmp_path / "body.yaml"
     data.write_text(body, encoding="utf-8")  # JSON without tabs reads as YAML, to the same positions
-    expected = _cli_stderr(capsys, "score", "egov_2020", str(data)).replace(str(data), "<request>")
+    expected = _cli_stderr(capsys, "score", "egov_2020", str(data), "--lang", "en").replace(str(data), "<request>")
     assert problem["detail"] == expected
     assert problem["error_count"] == 4 == len(problem["errors"])
     assert {(e["line"], e["message"].split(":")[0]) for e in problem["errors"]} >= {
@@ -230,7 +234,10 @@ def test_ruleset_errors_read_as_cqdt_check_prints_them(client: TestClient, tmp_p
     assert problem["title"] == "Invalid ruleset"
     file = tmp_path / "broken.cqdt"
     file.write_text(broken, encoding="utf-8")
-    assert problem["detail"] == _cli_stderr(capsys, "check", str(file)).replace(str(file), "<request>")
+    assert problem["detail"] == _cli_stderr(capsys, "check", str(file), "--lang", "en").replace(str(file), "<request>")
+    vietnamese = client.post("/check", content=broken.encode(), headers={"content-type": "text/plain"}).json()
+    assert vietnamese["title"] == "Bộ tiêu chí không hợp lệ"
+    assert vietnamese["detail"] == _cli_stderr(capsys, "check", str(file), "--lang", "vi").replace(str(file), "<request>")
     assert all(e["path"] == "<request>" and e["line"] > 0 for e in problem["errors"])
 
 

@@ -37,8 +37,9 @@ def run(args: argparse.Namespace) -> int:
 
     if args.workers < 1 or not 0 <= args.port <= 65535 or args.max_body < 1 or args.max_ruleset < 1:
         raise UsageError("--workers, --max-body and --max-ruleset are at least 1, --port is 0..65535")
-    options = (args.ruleset, args.cohort, args.max_body, args.max_ruleset)
-    settings = load_settings(*options[:2], max_body_bytes=args.max_body, max_ruleset_bytes=args.max_ruleset)
+    options = (args.ruleset, args.cohort, args.max_body, args.max_ruleset, args.lang)
+    settings = load_settings(args.ruleset, args.cohort, max_body_bytes=args.max_body, max_ruleset_bytes=args.max_ruleset,
+                             lang=args.lang)
     print(f"cqdt serve: serving {', '.join(settings.rulesets)} on http://{args.host}:{args.port} "
           f"({args.workers} worker{'s' if args.workers > 1 else ''})", file=sys.stderr)
     if args.workers == 1:

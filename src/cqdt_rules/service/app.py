@@ -21,14 +21,14 @@ from starlette.routing import Route
 from cqdt_rules.engine.loading import CheckedRuleset, load_text
 from cqdt_rules.engine.results import SCHEMA
 from cqdt_rules.errors import CqdtError, DataError, DiagnosticsError
+from cqdt_rules.i18n import LANGS
 from cqdt_rules.service import catalogue, openapi
 from cqdt_rules.service import schemas as s
-from cqdt_rules.service.openapi import EXPLAIN, LANG, RULESET_ID, SOURCE, TIER_ID, YEAR, Endpoint
+from cqdt_rules.service.openapi import ALL_ERRORS, EXPLAIN, LANG, RULESET_ID, SOURCE, TIER_ID, YEAR, Endpoint
 from cqdt_rules.service.problems import MEDIA_TYPE, Problem, diagnostic_dict, from_error
 from cqdt_rules.service.scoring import REQUEST_PATH, ScoreRequest, parse_request, score_request
 from cqdt_rules.service.settings import ENVIRONMENT, Served, Settings, settings_from_json
 
-LANGUAGES = ("vi", "en")
 POSTED_RULESET_PATH = "<ruleset_text>"
 """Where errors in a ruleset sent in a scoring request point (``<ruleset_text>:3:7``)."""
 _HTTP_KINDS = {404: "not-found", 405: "method-not-allowed", 413: "too-large", 415: "unsupported-media-type"}
@@ -43,10 +43,17 @@ def package_version() -> str:
 
 # ---------------------------------------------------------------- reading a request
 def _lang(request: Request) -> str:
-    lang = request.query_params.get("lang", "vi")
-    if lang not in LANGUAGES:
+    lang = request.query_params.get("lang", request.app.state.settings.lang)
+    if lang not in LANGS:
         raise Problem("bad-request", f"unknown language '{lang}': use vi or en")
-    return lang
+    return str(lang)
+
+
+def _shown_lang(request: Request) -> str:
+    """The language of an answer that reports an error, even one about the language asked for."""
+    fallback: str = request.app.state.settings.lang
+    lang = request.query_params.get("lang", fallback)
+    return lang if lang in LANGS else fallback
 
 
 def _flag(request: Request, name: str) -> bool:
@@ -137,6 +144,7 @@ async def tier_form(request: Request) -> Response:
 async def score_served(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     served, lang, explain = _served(request), _lang(request), _flag(request, "explain")
+    _flag(request, "all_errors")  # read when a problem is answered; refused here when it is not true or false
     text = await _body_text(request, (openapi.JSON,), settings.max_body_bytes)
 
     def scored(scoring: ScoreRequest) -> dict[str, Any]:
@@ -149,6 +157,7 @@ async def score_served(request: Request) -> Response:
 async def score_posted(request: Request) -> Response:
     settings: Settings = request.app.state.settings
     lang, explain = _lang(request), _flag(request, "explain")
+    _flag(request, "all_errors")
     text = await _body_text(request, (openapi.JSON,), settings.max_body_bytes)
 
     def scored(scoring: ScoreRequest) -> dict[str, Any]:
@@ -177,10 +186,11 @@ def _answer(body: str, scored: Callable[[ScoreRequest], dict[str, Any]]) -> dict
 
 async def check_text(request: Request) -> Response:
     settings: Settings = request.app.state.settings
-    _lang(request)
+    lang = _lang(request)
+    _flag(request, "all_errors")
     checked = _checked_text(await _body_text(request, ("text/plain",), settings.max_body_bytes), settings, REQUEST_PATH)
     return JSONResponse({"valid": True, "ruleset": catalogue.summary(checked),
-                         "diagnostics": [diagnostic_dict(d) for d in checked.warnings]})
+                         "diagnostics": [diagnostic_dict(d, lang) for d in checked.warnings]})
 
 
 async def openapi_json(request: Request) -> Response:
@@ -199,21 +209,20 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("GET", "/rulesets/{ruleset_id}/tiers/{tier_id}/form", tier_form, "tierForm", "The Excel data-entry form "
              "of a tier", None, (RULESET_ID, TIER_ID, SOURCE, YEAR, LANG), errors=(404,), media_type=openapi.XLSX),
     Endpoint("POST", "/rulesets/{ruleset_id}/score", score_served, "score", "Score units with a served ruleset",
-             {"$ref": "#/components/schemas/Results"}, (RULESET_ID, EXPLAIN, LANG),
+             {"$ref": "#/components/schemas/ScoreResults"}, (RULESET_ID, EXPLAIN, LANG, ALL_ERRORS),
              (openapi.JSON, {"$ref": "#/components/schemas/ScoreRequest"}), (404, 413, 415, 422), openapi.score_example()),
     Endpoint("POST", "/score", score_posted, "scorePosted", "Score units with a ruleset sent in the request",
-             {"$ref": "#/components/schemas/Results"}, (EXPLAIN, LANG),
+             {"$ref": "#/components/schemas/ScoreResults"}, (EXPLAIN, LANG, ALL_ERRORS),
              (openapi.JSON, {"$ref": "#/components/schemas/PostedScoreRequest"}), (413, 415, 422)),
     Endpoint("POST", "/check", check_text, "check", "Check a ruleset's text: its warnings, or a problem listing "
-             "every error with its position", {"$ref": "#/components/schemas/CheckResult"}, (LANG,),
+             "every error with its position", {"$ref": "#/components/schemas/CheckResult"}, (LANG, ALL_ERRORS),
              ("text/plain", {"type": "string"}), (413, 415, 422), openapi.CHECK_EXAMPLE),
 )
 
 
 # ---------------------------------------------------------------- errors
 def _problem_response(request: Request, problem: Problem, headers: Mapping[str, str] | None = None) -> Response:
-    lang = request.query_params.get("lang", "vi")
-    body = problem.body(lang if lang in LANGUAGES else "vi", request.url.path)
+    body = problem.body(_shown_lang(request), request.url.path)
     return Response(json.dumps(body, ensure_ascii=False), status_code=problem.status, media_type=MEDIA_TYPE,
                     headers=headers)
 
@@ -225,7 +234,8 @@ async def _on_problem(request: Request, exc: Exception) -> Response:
 
 async def _on_library_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, CqdtError)
-    return _problem_response(request, from_error(exc))
+    all_errors = request.query_params.get("all_errors", "").lower() in ("true", "1")
+    return _problem_response(request, from_error(exc, _shown_lang(request), all_errors))
 
 
 async def _on_http_error(request: Request, exc: Exception) -> Response:

@@ -10,6 +10,7 @@ from typing import Any
 
 import attrs
 
+from cqdt_rules.engine.results import results_schema
 from cqdt_rules.language.resources import data_dir
 from cqdt_rules.service import schemas as s
 
@@ -20,10 +21,30 @@ API_VERSION = "1"
 
 COMPONENTS: dict[str, s.Schema] = {
     "Unit": s.UNIT, "ScoreRequest": s.SCORE_REQUEST, "PostedScoreRequest": s.POSTED_SCORE_REQUEST,
-    "Results": s.RESULTS, "Problem": s.PROBLEM, "Diagnostic": s.DIAGNOSTIC,
+    "ScoreResults": s.SCORE_RESULTS, "Problem": s.PROBLEM, "Diagnostic": s.DIAGNOSTIC,
     "RulesetSummary": s.RULESET_SUMMARY, "RulesetDetail": s.RULESET_DETAIL, "RulesetList": s.RULESET_LIST,
     "Criterion": s.CRITERION, "CheckResult": s.CHECK_RESULT, "Health": s.HEALTH, "Version": s.VERSION,
 }
+
+
+def results_components() -> dict[str, s.Schema]:
+    """The shipped results schema (the one ``to_json()`` follows) as components: ``Results`` and its
+    definitions as ``Results_<name>``, each reference pointing at its component."""
+    schema = results_schema()
+    definitions = schema.pop("$defs", {})
+    schema.pop("$schema", None)
+    schema.pop("$id", None)
+    found = {"Results": schema, **{f"Results_{name}": value for name, value in definitions.items()}}
+    return {name: _pointing_at_components(value) for name, value in found.items()}
+
+
+def _pointing_at_components(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {key: (item.replace("#/$defs/", "#/components/schemas/Results_") if key == "$ref" and isinstance(item, str)
+                      else _pointing_at_components(item)) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_pointing_at_components(item) for item in value]
+    return value
 _REASONS = {400: "Bad request", 404: "Not found", 413: "Request body too large", 415: "Unsupported media type",
             422: "Invalid ruleset or unit data (every error with its position)"}
 
@@ -48,6 +69,8 @@ RULESET_ID = Parameter("ruleset_id", "path", {"type": "string"}, "the id of a se
 TIER_ID = Parameter("tier_id", "path", {"type": "string"}, "a tier of the ruleset, e.g. so, huyen, xa", "so")
 LANG = Parameter("lang", "query", {"type": "string", "enum": ["vi", "en"], "default": "vi"},
                  "language of the texts a person reads (problem titles, notes, the form)")
+ALL_ERRORS = Parameter("all_errors", "query", {"type": "boolean", "default": False},
+                       "list every error in a problem's detail, not the first few of each kind (as `--all-errors`)")
 EXPLAIN = Parameter("explain", "query", {"type": "boolean", "default": False},
                     "add each unit's explanation (as `cqdt explain` prints it)")
 SOURCE = Parameter("source", "query", {"type": "string", "enum": ["self", "audit"], "default": "self"},
@@ -120,7 +143,7 @@ def document(endpoints: Sequence[Endpoint], version: str) -> dict[str, Any]:
                  "description": "Score and rank administrative units with the rulesets this server serves. "
                                 "Results follow the JSON schema cqdt-results/1; errors are RFC 9457 problem details."},
         "paths": paths,
-        "components": {"schemas": COMPONENTS},
+        "components": {"schemas": {**COMPONENTS, **results_components()}},
     }
 
 

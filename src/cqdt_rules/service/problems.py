@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from cqdt_rules.errors import CqdtError, Diagnostic, DiagnosticsError, UsageError
+from cqdt_rules.errors import ERRORS_SHOWN_PER_KIND, CqdtError, Diagnostic, DiagnosticsError, UsageError
+from cqdt_rules.i18n import translate
 
 MEDIA_TYPE = "application/problem+json"
 TYPE_BASE = "urn:cqdt-rules:problem:"
 MAX_LISTED = 200
-"""The most diagnostics a problem lists (a ruleset/data mismatch can give thousands); ``error_count`` counts all."""
+"""The most diagnostics a problem's ``errors`` lists (a ruleset/data mismatch can give thousands; ``detail``
+shows the first of each kind, as the CLI does); ``error_count`` counts them all."""
 
 TITLES = {
     "vi": {
@@ -35,7 +37,8 @@ STATUS = {
 
 
 class Problem(Exception):
-    """An error the service answers with, before it is given a language."""
+    """An error the service answers with: its kind, the text (in English, translated when shown, as the
+    CLI's messages are) and the diagnostics behind it."""
 
     def __init__(self, kind: str, detail: str, errors: tuple[Diagnostic, ...] = (), error_count: int | None = None):
         super().__init__(detail)
@@ -51,34 +54,32 @@ class Problem(Exception):
     def body(self, lang: str, instance: str) -> dict[str, Any]:
         body: dict[str, Any] = {
             "type": TYPE_BASE + self.kind, "title": TITLES[lang][self.kind], "status": self.status,
-            "detail": self.detail, "instance": instance,
+            "detail": translate(self.detail, lang), "instance": instance,
         }
         if self.errors or self.error_count is not None:
-            body["errors"] = [diagnostic_dict(d) for d in self.errors[:MAX_LISTED]]
+            body["errors"] = [diagnostic_dict(d, lang) for d in self.errors[:MAX_LISTED]]
             body["error_count"] = self.error_count if self.error_count is not None else len(self.errors)
         return body
 
 
-def from_error(error: CqdtError) -> Problem:
-    """The problem for an error of the library, worded as the CLI words it."""
+def from_error(error: CqdtError, lang: str, all_errors: bool = False) -> Problem:
+    """The problem for an error of the library, worded as the CLI words it in ``lang``."""
     if isinstance(error, DiagnosticsError):
         kind = "invalid-ruleset" if error.kind == "ruleset" else "invalid-data"
         count = sum(1 for d in error.diagnostics if d.is_error)
-        listed = error.diagnostics[:MAX_LISTED]
-        rendered = DiagnosticsError(listed, error.sources).render()
-        more = len(error.diagnostics) - len(listed)
-        summary = f"{count} error{'s' if count != 1 else ''} in {error.kind} input"
-        detail = rendered + (f"\n… and {more} more" if more else "") + "\n" + summary
+        limit = None if all_errors else ERRORS_SHOWN_PER_KIND
+        detail = error.render(lang, limit) + "\n" + error.summary(lang)
         return Problem(kind, detail, error.diagnostics, count)
     if isinstance(error, UsageError):
         return Problem("unusable-request", str(error))
     return Problem("bad-request", str(error))
 
 
-def diagnostic_dict(diagnostic: Diagnostic) -> dict[str, Any]:
+def diagnostic_dict(diagnostic: Diagnostic, lang: str = "en") -> dict[str, Any]:
     span = diagnostic.span
     return {
-        "severity": diagnostic.severity, "message": diagnostic.message, "hint": diagnostic.hint,
+        "severity": diagnostic.severity, "message": translate(diagnostic.message, lang),
+        "hint": None if diagnostic.hint is None else translate(diagnostic.hint, lang),
         "path": span.path, "line": span.line, "column": span.column,
         "end_line": span.end_line, "end_column": span.end_column,
     }

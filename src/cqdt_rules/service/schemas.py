@@ -151,47 +151,18 @@ VERSION: Schema = {
                                                                           "content_hash": TEXT}}}},
 }
 
-# The results document: schema cqdt-results/1 (docs/data-model.md), plus what the service adds on request.
-_LEVEL: Schema = {"type": "object", "required": ["id", "label", "unmet"],
-                  "properties": {"id": NULLABLE_TEXT, "label": TEXT, "unmet": {"type": "array", "items": TEXT}}}
-_RANK: Schema = {"type": "object", "required": ["rank", "of", "group", "value"],
-                 "properties": {"rank": {"type": "integer", "minimum": 1}, "of": {"type": "integer", "minimum": 1},
-                                "group": TEXT, "value": {"anyOf": [DECIMAL, {"type": "null"}]}}}
-_INPUT_VALUE: Schema = {"anyOf": [TEXT, {"type": "object", "required": ["a", "b"], "properties": {"a": DECIMAL, "b": DECIMAL}}]}
-_NODE: Schema = {
-    "type": "object", "required": ["id", "title", "points", "max", "share", "inputs", "branch", "flags", "provenance"],
-    "properties": {
-        "id": TEXT, "title": TEXT, "points": DECIMAL, "max": DECIMAL, "share": {"anyOf": [DECIMAL, {"type": "null"}]},
-        "inputs": {"type": "object", "additionalProperties": _INPUT_VALUE}, "branch": TEXT,
-        "flags": {"type": "array", "items": TEXT},
-        "provenance": {"anyOf": [{"type": "null"}, {"type": "object", "required": ["status", "text"],
-                                                    "properties": {"status": TEXT, "text": TEXT}}]},
-    },
-}
-_UNIT_RESULT: Schema = {
-    "type": "object",
-    "required": ["code", "name", "tier", "parent", "year", "source", "note", "total", "max", "outputs", "levels",
-                 "ranks", "nodes"],
-    "properties": {
-        "code": TEXT, "name": TEXT, "tier": TEXT, "parent": NULLABLE_TEXT, "year": {"type": "integer"}, "source": TEXT,
-        "note": NULLABLE_TEXT, "total": DECIMAL, "max": DECIMAL,
-        "outputs": {"type": "object", "additionalProperties": {"anyOf": [DECIMAL, {"type": "string", "const": ""}]}},
-        "levels": {"type": "object", "additionalProperties": _LEVEL},
-        "ranks": {"type": "object", "additionalProperties": _RANK},
-        "nodes": {"type": "array", "items": _NODE},
-        "explanation": {**TEXT, "description": "with explain=true: why the unit got its points, as `cqdt explain` prints it"},
-    },
-}
-RESULTS: Schema = {
-    "type": "object", "required": ["schema", "ruleset", "run_at", "units"],
-    "properties": {
-        "schema": {"type": "string", "const": "cqdt-results/1"},
-        "ruleset": {"type": "object", "required": ["id", "title", "version", "status", "content_hash", "path", "amends"],
-                    "properties": {"id": TEXT, "title": TEXT, "version": NULLABLE_TEXT, "status": NULLABLE_TEXT,
-                                   "content_hash": TEXT, "path": TEXT, "amends": {"type": "array", "items": TEXT}}},
-        "run_at": TEXT,
-        "units": {"type": "array", "items": _UNIT_RESULT},
-        "notes": {"type": "array", "items": TEXT,
-                  "description": "what the reader must know, e.g. that normalised criteria were scored against the posted units alone"},
-    },
+# What the service adds to the results document (schema cqdt-results/1, engine/cqdt-results.schema.json,
+# whose stability promise allows added fields): notes, and each unit's explanation on request.
+SCORE_RESULTS: Schema = {
+    "allOf": [{"$ref": "#/components/schemas/Results"}, {
+        "type": "object",
+        "properties": {
+            "notes": {"type": "array", "items": TEXT,
+                      "description": "what the reader must know, e.g. that normalised criteria were scored against "
+                                     "the posted units alone"},
+            "units": {"type": "array", "items": {"type": "object", "properties": {
+                "explanation": {**TEXT, "description": "with explain=true: why the unit got its points, as `cqdt "
+                                                       "explain` prints it"}}}},
+        },
+    }],
 }

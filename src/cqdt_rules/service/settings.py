@@ -38,6 +38,8 @@ class Settings:
     rulesets: Mapping[str, Served]
     max_body_bytes: int = MAX_BODY_BYTES
     max_ruleset_bytes: int = MAX_RULESET_BYTES
+    lang: str = "vi"
+    """The language of answers whose request does not ask for one (``?lang=``)."""
 
     @property
     def checked(self) -> dict[str, CheckedRuleset]:
@@ -45,7 +47,7 @@ class Settings:
 
 
 def load_settings(rulesets: Sequence[str] = (), cohorts: Sequence[str] = (), *, max_body_bytes: int = MAX_BODY_BYTES,
-                  max_ruleset_bytes: int = MAX_RULESET_BYTES) -> Settings:
+                  max_ruleset_bytes: int = MAX_RULESET_BYTES, lang: str = "vi") -> Settings:
     """Load and check every ruleset to serve (all shipped ones when none is named) and every stored
     cohort (``ID=DATA``: a data file or folder scored with ruleset ID, checked now so that a bad file
     stops the start, not a request)."""
@@ -59,7 +61,7 @@ def load_settings(rulesets: Sequence[str] = (), cohorts: Sequence[str] = (), *, 
     for spec in cohorts:
         ruleset_id, cohort = _stored_cohort(spec, served)
         served[ruleset_id] = attrs.evolve(served[ruleset_id], cohort=served[ruleset_id].cohort + cohort)
-    return Settings(served, max_body_bytes, max_ruleset_bytes)
+    return Settings(served, max_body_bytes, max_ruleset_bytes, lang)
 
 
 def _stored_cohort(spec: str, served: Mapping[str, Served]) -> tuple[str, tuple[Assessment, ...]]:
@@ -81,12 +83,13 @@ ENVIRONMENT = "CQDT_SERVE_OPTIONS"
 """Where `cqdt serve --workers N` leaves its options for the worker processes, which load them again."""
 
 
-def options_json(rulesets: Sequence[str], cohorts: Sequence[str], max_body_bytes: int, max_ruleset_bytes: int) -> str:
+def options_json(rulesets: Sequence[str], cohorts: Sequence[str], max_body_bytes: int, max_ruleset_bytes: int,
+                 lang: str) -> str:
     return json.dumps({"rulesets": list(rulesets), "cohorts": list(cohorts), "max_body_bytes": max_body_bytes,
-                       "max_ruleset_bytes": max_ruleset_bytes})
+                       "max_ruleset_bytes": max_ruleset_bytes, "lang": lang})
 
 
 def settings_from_json(text: str) -> Settings:
     options = json.loads(text)
     return load_settings(options["rulesets"], options["cohorts"], max_body_bytes=options["max_body_bytes"],
-                         max_ruleset_bytes=options["max_ruleset_bytes"])
+                         max_ruleset_bytes=options["max_ruleset_bytes"], lang=options["lang"])
