@@ -291,8 +291,10 @@ def test_a_posted_ruleset_names_no_path_and_no_unserved_ruleset(client: TestClie
 def test_a_posted_ruleset_does_not_see_unserved_rulesets(tmp_path: Path) -> None:
     only_egov = load_settings(["egov_2020"])
     with TestClient(create_app(only_egov)) as client:
-        response = client.post("/score", json={"ruleset_text": _AMENDMENT.format(base="dti_2023"), "units": []})
+        response = client.post("/score?lang=en", json={"ruleset_text": _AMENDMENT.format(base="dti_2023"), "units": []})
         assert response.json()["errors"][0]["hint"] == "rulesets that may be amended: egov_2020"
+        response = client.post("/score", json={"ruleset_text": _AMENDMENT.format(base="dti_2023"), "units": []})
+        assert response.json()["errors"][0]["hint"] == "các bộ tiêu chí được phép sửa đổi: egov_2020"
         assert client.get("/rulesets/dti_2023").status_code == 404
 
 
@@ -308,8 +310,10 @@ def test_bodies_over_the_limits_are_refused(settings: Settings) -> None:
         chunks = (b"x" * 100 for _ in range(20))  # no Content-Length: refused while reading
         assert client.post("/check", content=chunks, headers={"content-type": "text/plain"}).status_code == 413
         text = "ruleset x { title \"" + "t" * 200 + "\" }"
-        response = client.post("/score", json={"ruleset_text": text, "units": []})
+        response = client.post("/score?lang=en", json={"ruleset_text": text, "units": []})
         assert response.status_code == 413 and "ruleset text is over 100 bytes" in response.json()["detail"]
+        response = client.post("/score", json={"ruleset_text": text, "units": []})
+        assert response.json()["detail"] == "văn bản bộ tiêu chí dài hơn 100 byte, mức tối đa máy chủ này đọc"
 
 
 def test_media_type_language_and_flags_are_checked(client: TestClient) -> None:

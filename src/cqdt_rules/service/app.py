@@ -163,7 +163,7 @@ async def score_posted(request: Request) -> Response:
     def scored(scoring: ScoreRequest) -> dict[str, Any]:
         if scoring.ruleset_text is None:
             raise Problem("bad-request", "give the ruleset's text in 'ruleset_text' (or score with a served ruleset: "
-                                         "POST /rulesets/{ruleset_id}/score)")
+                                         "POST /rulesets/ID/score)")
         checked = _checked_text(scoring.ruleset_text, settings, POSTED_RULESET_PATH)
         return score_request(checked, scoring, (), name=POSTED_RULESET_PATH, explain=explain, lang=lang)
     return JSONResponse(_answer(text, scored))

@@ -40,12 +40,14 @@ class Problem(Exception):
     """An error the service answers with: its kind, the text (in English, translated when shown, as the
     CLI's messages are) and the diagnostics behind it."""
 
-    def __init__(self, kind: str, detail: str, errors: tuple[Diagnostic, ...] = (), error_count: int | None = None):
+    def __init__(self, kind: str, detail: str, errors: tuple[Diagnostic, ...] = (), error_count: int | None = None,
+                 translated: bool = False):
         super().__init__(detail)
         self.kind = kind
         self.detail = detail
         self.errors = errors
         self.error_count = error_count
+        self.translated = translated  # the detail is already in the answer's language
 
     @property
     def status(self) -> int:
@@ -54,7 +56,7 @@ class Problem(Exception):
     def body(self, lang: str, instance: str) -> dict[str, Any]:
         body: dict[str, Any] = {
             "type": TYPE_BASE + self.kind, "title": TITLES[lang][self.kind], "status": self.status,
-            "detail": translate(self.detail, lang), "instance": instance,
+            "detail": self.detail if self.translated else translate(self.detail, lang), "instance": instance,
         }
         if self.errors or self.error_count is not None:
             body["errors"] = [diagnostic_dict(d, lang) for d in self.errors[:MAX_LISTED]]
@@ -69,7 +71,7 @@ def from_error(error: CqdtError, lang: str, all_errors: bool = False) -> Problem
         count = sum(1 for d in error.diagnostics if d.is_error)
         limit = None if all_errors else ERRORS_SHOWN_PER_KIND
         detail = error.render(lang, limit) + "\n" + error.summary(lang)
-        return Problem(kind, detail, error.diagnostics, count)
+        return Problem(kind, detail, error.diagnostics, count, translated=True)
     if isinstance(error, UsageError):
         return Problem("unusable-request", str(error))
     return Problem("bad-request", str(error))
