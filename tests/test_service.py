@@ -282,7 +282,7 @@ def test_a_posted_ruleset_may_amend_a_served_ruleset(client: TestClient) -> None
     ("egov_2021", "no ruleset with id 'egov_2021' to amend here"),
 ])
 def test_a_posted_ruleset_names_no_path_and_no_unserved_ruleset(client: TestClient, base: str, message: str) -> None:
-    response = client.post("/score", json={"ruleset_text": _AMENDMENT.format(base=base), "units": []})
+    response = client.post("/score?lang=en", json={"ruleset_text": _AMENDMENT.format(base=base), "units": []})
     assert response.status_code == 422
     (error,) = response.json()["errors"]
     assert error["message"] == message and error["path"] == "<ruleset_text>" and error["line"] == 3
