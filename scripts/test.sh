@@ -66,6 +66,15 @@ need_curl() {
   fi
   command -v curl >/dev/null 2>&1 \
     || stop "the service guide's example needs curl and none was found: install it, or run the quick subset: bash scripts/test.sh --quick"
+# ---------------------------------------------------------------- Node and the TextMate engine (tests/test_textmate.py)
+# The TextMate grammar of editors/vscode is tested with the engine VS Code uses: vscode-textmate and
+# vscode-oniguruma from the npm registry, at the versions of editors/textmate-test/package-lock.json.
+need_textmate_engine() {
+  command -v node >/dev/null 2>&1 \
+    || stop "the TextMate grammar test needs Node.js 18 or later (Debian: apt-get install nodejs npm); or run the quick subset: bash scripts/test.sh --quick"
+  command -v npm >/dev/null 2>&1 || stop "the TextMate grammar test needs npm to install its two packages (Debian: apt-get install npm)"
+  (cd editors/textmate-test && npm ci --no-audit --no-fund --loglevel=error >/dev/null) \
+    || stop "could not install vscode-textmate and vscode-oniguruma from the npm registry (npm's message is above); run 'npm ci' in editors/textmate-test"
 }
 
 # ---------------------------------------------------------------- parallel runs (pytest-xdist)
@@ -97,5 +106,6 @@ fi
 # components the full run needs
 need_chromium
 need_curl
+need_textmate_engine
 install_project
 exec "$venv/bin/python" -m pytest $(workers) "$@"

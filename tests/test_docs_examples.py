@@ -1,5 +1,6 @@
-"""The examples in docs/language.md and docs/data-model.md stay true: every ```cqdt block checks
-without errors, and every pasted command output is what the command prints today.
+"""The documents stay true: every ```cqdt block of docs/*.md checks without errors, every ```sh
+example runs, every pasted command output is what the command prints today, and every internal
+link of docs/*.md and README.md leads to a file and heading that exist.
 
 Conventions in the documents:
 
@@ -11,8 +12,14 @@ Conventions in the documents:
 - ``<!-- output: cqdt ARGS -->`` on the line before a fenced block means the block is the exact
   output (standard output, then standard error) of ``cqdt ARGS`` run in that folder (the
   ``run_at`` time of JSON and CSV results excepted);
+- an output block whose last line is ``...`` shows the first lines of the output only;
 - ``<!-- keywords: grammars/cqdt.lark -->`` on the line before a fenced block means the block lists
-  exactly the keywords of that grammar.
+  exactly the keywords of that grammar;
+- every ```sh block is an example that runs: each ``cqdt ...`` or ``python3 -m cqdt_rules ...``
+  command in it runs (from a folder holding the repository's ``examples``) and must succeed; a block
+  that cannot run here says why with ``<!-- not run: REASON -->`` on the line before it;
+- links: ``[text](path#anchor)`` outside code must name an existing file (relative to the
+  document) and, with ``#anchor``, a heading of that file (GitHub's anchors).
 
 After a deliberate change of output, regenerate the pasted outputs with
 ``CQDT_UPDATE_DOCS=1 pytest tests/test_docs_examples.py`` and review the diff.
@@ -37,7 +44,8 @@ from cqdt_rules.errors import RulesetError
 from cqdt_rules.language.parser import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = (ROOT / "docs" / "language.md", ROOT / "docs" / "data-model.md")
+DOCS = tuple(sorted((ROOT / "docs").glob("*.md")))
+LINKED = (*DOCS, ROOT / "README.md")
 UPDATE = bool(os.environ.get("CQDT_UPDATE_DOCS"))
 
 FRAGMENT_HEADER = """ruleset doc_fragment {
@@ -48,7 +56,7 @@ FRAGMENT_HEADER = """ruleset doc_fragment {
   on_missing_evidence zero
 }
 """
-_MARKER = re.compile(r"^<!--\s*(file|output|keywords):\s*(.+?)\s*-->$")
+_MARKER = re.compile(r"^<!--\s*(file|output|keywords|not run):\s*(.+?)\s*-->$")
 _RUN_AT = re.compile(r'"run_at": "[^"]*"')
 _RUN_AT_CSV = re.compile(r",\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d[+-]\d\d:\d\d,")
 
@@ -175,13 +183,14 @@ def test_pasted_command_outputs_are_what_the_commands_print(doc: Path, tmp_path:
                                                             monkeypatch: pytest.MonkeyPatch) -> None:
     for name, text in _files().items():
         (tmp_path / name).write_text(text, encoding="utf-8")
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
     monkeypatch.chdir(tmp_path)
     outputs = [b for b in read_blocks(doc) if b.marker and b.marker[0] == "output"]
     stale: list[tuple[Block, str]] = []
     for block in outputs:
         assert block.marker is not None
         actual = run_cqdt(block.marker[1]).rstrip("\n") + "\n"
-        if _comparable(actual) != _comparable(block.text):
+        if not _shown_matches(block.text, actual):
             stale.append((block, actual))
     if stale and UPDATE:
         _rewrite(doc, stale)
@@ -189,6 +198,15 @@ def test_pasted_command_outputs_are_what_the_commands_print(doc: Path, tmp_path:
     assert not stale, "outputs pasted in the documentation differ from what cqdt prints " \
         "(regenerate with CQDT_UPDATE_DOCS=1 and review the diff):\n" + "\n".join(
             f"--- {b.where}: {b.marker[1] if b.marker else ''}\n{actual}" for b, actual in stale)
+
+
+def _shown_matches(shown: str, actual: str) -> bool:
+    """The pasted output is the whole output, or (ending in a line ``...``) the output's first lines."""
+    lines = shown.rstrip("\n").split("\n")
+    if lines[-1].strip() == "...":
+        head = "\n".join(lines[:-1])
+        return _comparable(actual).startswith(_comparable(head) + "\n")
+    return _comparable(actual) == _comparable(shown)
 
 
 def _rewrite(doc: Path, stale: list[tuple[Block, str]]) -> None:
@@ -212,3 +230,118 @@ def test_reserved_words_listed_are_the_grammars_keywords() -> None:
         listed = set(block.text.split())
         assert listed == keywords, (f"{block.where}: missing {sorted(keywords - listed)}, "
                                     f"not keywords {sorted(listed - keywords)}")
+
+
+# ---------------------------------------------------------------- shell examples
+SH_BLOCKS = [b for b in _all_blocks() if b.info == "sh"]
+
+
+def shell_commands(text: str) -> list[list[str]]:
+    """The commands of a shell block: continuation lines joined, comments and VAR=value prefixes dropped."""
+    joined = re.sub(r"\\\n\s*", " ", text)
+    commands = []
+    for line in joined.splitlines():
+        words = shlex.split(line, comments=True)
+        while words and re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", words[0]):
+            words.pop(0)
+        if words:
+            commands.append(words)
+    return commands
+
+
+def cqdt_arguments(words: list[str]) -> list[str] | None:
+    """The arguments of a cqdt command (``cqdt ...`` or ``python3 -m cqdt_rules ...``), None for another program."""
+    if words[0] == "cqdt":
+        return words[1:]
+    if words[:3] in (["python3", "-m", "cqdt_rules"], ["python", "-m", "cqdt_rules"]):
+        return words[3:]
+    return None
+
+
+def test_there_are_shell_examples() -> None:
+    assert len(SH_BLOCKS) >= 4
+
+
+@pytest.mark.parametrize("block", SH_BLOCKS, ids=[b.where for b in SH_BLOCKS])
+def test_shell_example_runs(block: Block, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    commands = shell_commands(block.text)
+    assert commands, f"{block.where}: an empty shell example"
+    runnable = [cqdt_arguments(words) for words in commands]
+    if block.marker is not None and block.marker[0] == "not run":
+        assert any(args is None for args in runnable), f"{block.where}: says 'not run' but only runs cqdt"
+        return
+    others = [" ".join(words) for words, args in zip(commands, runnable) if args is None]
+    assert not others, (f"{block.where}: runs {others[0]!r}, which this test cannot run; say why with "
+                        "<!-- not run: REASON --> on the line before the block")
+    (tmp_path / "examples").symlink_to(ROOT / "examples")
+    monkeypatch.chdir(tmp_path)
+    for args in runnable:
+        assert args is not None
+        out, err = io.StringIO(), io.StringIO()
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            code = main(args)
+        assert code == 0, f"{block.where}: cqdt {' '.join(args)} exited with {code}:\n{err.getvalue()}"
+
+
+# ---------------------------------------------------------------- links
+_LINK = re.compile(r"(?<!!)\[(?:[^\]\[]|\[[^\]]*\])*\]\(([^)\s]+)\)")
+_FENCE = re.compile(r"^```.*?^```[ \t]*$", re.MULTILINE | re.DOTALL)
+_INLINE_CODE = re.compile(r"`[^`\n]*`")
+
+
+def _prose(text: str) -> str:
+    """The text outside fenced blocks and inline code (where brackets are not links)."""
+    return _INLINE_CODE.sub("", _FENCE.sub("", text))
+
+
+def github_anchor(heading: str) -> str:
+    """The anchor GitHub gives a heading: lower case, punctuation dropped, spaces as hyphens."""
+    text = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading.strip()).lower()
+    return re.sub(r"[^\w\- ]", "", text).replace(" ", "-")
+
+
+def anchors(doc: Path) -> set[str]:
+    found: set[str] = set()
+    seen: dict[str, int] = {}
+    for line in _FENCE.sub("", doc.read_text(encoding="utf-8")).splitlines():
+        heading = re.match(r"^#{1,6}\s+(.*)$", line)
+        if heading:
+            anchor = github_anchor(heading.group(1))
+            count = seen.get(anchor, 0)
+            seen[anchor] = count + 1
+            found.add(anchor if count == 0 else f"{anchor}-{count}")
+        found.update(re.findall(r'<a (?:id|name)="([^"]+)"', line))
+    return found
+
+
+def broken_links(doc: Path) -> list[str]:
+    problems = []
+    for target in _LINK.findall(_prose(doc.read_text(encoding="utf-8"))):
+        if re.match(r"^[a-z][a-z0-9+.-]*:", target):
+            continue  # http:, https:, mailto: ...
+        path, _, anchor = target.partition("#")
+        linked = (doc.parent / path).resolve() if path else doc
+        if not linked.exists():
+            problems.append(f"{doc.name}: link to {target}: no file {path}")
+        elif anchor and linked.suffix == ".md" and anchor not in anchors(linked):
+            problems.append(f"{doc.name}: link to {target}: {linked.name} has no heading with anchor #{anchor}")
+    return problems
+
+
+@pytest.mark.parametrize("doc", LINKED, ids=lambda d: d.name)
+def test_internal_links_and_anchors_resolve(doc: Path) -> None:
+    assert not broken_links(doc), "\n".join(broken_links(doc))
+
+
+def test_link_check_finds_a_missing_anchor_and_file(tmp_path: Path) -> None:
+    doc = tmp_path / "d.md"
+    doc.write_text("# Title\n\n## b = 0, missing values\n\n[ok](#b--0-missing-values) [bad](#known-limitations) "
+                   "[gone](other.md) `[code](#not-a-link)`\n", encoding="utf-8")
+    assert broken_links(doc) == ["d.md: link to #known-limitations: d.md has no heading with anchor #known-limitations",
+                                 "d.md: link to other.md: no file other.md"]
+
+
+def test_truncated_output_compares_the_first_lines_only() -> None:
+    assert _shown_matches("a\nb\n...\n", "a\nb\nc\n")
+    assert not _shown_matches("a\nx\n...\n", "a\nb\nc\n")
+    assert not _shown_matches("a\nb\n", "a\nb\nc\n")

@@ -7,6 +7,8 @@ Layout (every case is discovered from the folders, nothing is listed here):
   also scored by the naive reference evaluator (tests/reference.py), which must agree with the
   golden, and some values computed by hand (see the comments in the rulesets) are asserted below.
 - ``tests/golden/bad/<case>.cqdt`` with ``<case>.expected``: the exact ``RulesetError.render()``.
+- ``tests/golden/warn/<case>.cqdt`` with ``<case>.expected``: a valid ruleset and exactly what
+  ``cqdt check`` prints for it (its warnings, with positions, and the summary line).
 - ``tests/golden/bad_data/<case>/``: ``ruleset.cqdt`` (valid), a bad ``units.yaml`` or
   ``units.csv``, and ``expected.txt``: the exact ``DataError.render()`` with source lines attached
   as the CLI shows them.
@@ -31,6 +33,7 @@ import pytest
 import reference
 
 from cqdt_rules import api
+from cqdt_rules.cli.main import main
 from cqdt_rules.data.readers import load_assessments
 from cqdt_rules.errors import DataError, RulesetError
 from cqdt_rules.model.units import Assessment
@@ -42,6 +45,7 @@ UPDATE = os.environ.get("CQDT_UPDATE_GOLDENS") == "1"
 GOOD = sorted(p.name for p in (GOLDEN / "good").iterdir() if p.is_dir())
 BAD = sorted(p.stem for p in (GOLDEN / "bad").glob("*.cqdt"))
 BAD_DATA = sorted(p.name for p in (GOLDEN / "bad_data").iterdir() if p.is_dir())
+WARN = sorted(p.stem for p in (GOLDEN / "warn").glob("*.cqdt"))
 
 
 @pytest.fixture(autouse=True)
@@ -193,6 +197,17 @@ def test_bad_ruleset_reports_expected_errors(case: str) -> None:
     rendered = caught.value.render()
     assert "Traceback" not in rendered and "$END" not in rendered
     _compare_text(GOLDEN / "bad" / f"{case}.expected", rendered)
+
+
+# ---------------------------------------------------------------- warnings
+@pytest.mark.parametrize("case", WARN)
+def test_ruleset_with_a_warning_reports_it_and_stays_usable(case: str, capsys: pytest.CaptureFixture[str]) -> None:
+    source = GOLDEN / "warn" / f"{case}.cqdt"
+    assert main(["check", _rel(source)]) == 0, "warnings never make a ruleset unusable"
+    captured = capsys.readouterr()
+    printed = captured.out + captured.err
+    assert "warning:" in printed and "error:" not in printed
+    _compare_text(GOLDEN / "warn" / f"{case}.expected", printed.rstrip("\n"))
 
 
 # ---------------------------------------------------------------- bad data

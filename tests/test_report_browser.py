@@ -121,3 +121,38 @@ def test_screenshot_script_runs(report_file: Path, tmp_path: Path) -> None:
                           capture_output=True, text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stdout + done.stderr
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---------------------------------------------------------------- the ruleset rendered as the appendix table
+@pytest.fixture(scope="module")
+def appendix_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("render") / "phu-luc-egov_2020.html"
+    assert main(["render", "egov_2020", "--format", "html", "--out", str(out)]) == 0
+    return out
+
+
+def test_rendered_appendix_loads_without_errors_and_shows_its_rows(appendix_file: Path, tmp_path: Path) -> None:
+    done = run_browser(["--dump-dom", appendix_file.as_uri()], tmp_path / "profile")
+    assert page_errors(done.stderr) == []
+    html = done.stdout
+    assert html.count('<tr id="tieu-chi-') == 128, "one row per group and criterion of the three tiers"
+    for text in ("Phụ lục: Bộ tiêu chí", "Tỷ lệ CBCC được tập huấn", "≥ 80% → 3 điểm", "Tổng cộng", "Mức I"):
+        assert text in html, text
+
+
+def test_screenshot_of_the_rendered_appendix_shows_a_table(appendix_file: Path, tmp_path: Path) -> None:
+    """A screenshot of the top of the rendered table: a real picture with dark text and ruled lines on white,
+    not a blank or failed page."""
+    from matplotlib.image import imread
+
+    png = tmp_path / "appendix.png"
+    run_browser(["--window-size=1200,900", f"--screenshot={png}", appendix_file.as_uri()], tmp_path / "profile")
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    pixels = imread(str(png))[:, :, :3]
+    brightness = pixels.mean(axis=2)
+    dark = float((brightness < 0.35).mean())
+    white = float((brightness > 0.95).mean())
+    assert 0.02 < dark < 0.5, f"text and table lines cover {dark:.1%} of the picture"
+    assert white > 0.3, f"a light page: {white:.1%} white"
+    rows_with_ink = int(((brightness < 0.35).mean(axis=1) > 0.001).sum())
+    assert rows_with_ink > 300, "ink on many lines of the picture: a table of many rows, not one heading"

@@ -101,4 +101,4 @@ def test_year_picks_one_year_of_multi_year_data(summary_2022: str, capsys: pytes
     assert main(["summary", "egov_2020", *both, "--year", "2022", "--previous", *both]) == 0
     assert capsys.readouterr().out == summary_2022  # the same files as both: the year before is the previous year
     assert main(["summary", "egov_2020", *both, "--year", "2020"]) == 2
-    assert "holds no 'audit' assessment for 2020; it holds [2021, 2022]" in capsys.readouterr().err
+    assert "holds no assessment for 2020; it holds [2021, 2022]" in capsys.readouterr().err

@@ -137,6 +137,15 @@ DTI_QUALITY = {"so": (0.62, 0.88), "huyen": (0.50, 0.80), "xa": (0.30, 0.72)}
 DTI_QUALITY_NOISE = 0.06
 DTI_NO_OCOP_DISTRICT = "630"  # Kông Chro: every commune has 0 products on e-commerce platforms
 
+# =================================================================================================
+# The 2020-2024 history (`cqdt report --history`): 2020 under egov_2020 and 2024 under dti_2023 are
+# SYNTHETIC years with no published figure behind them. Most units improve a little each year: a 2020
+# total is the 2021 one less a drawn gain; a 2024 quality is the 2023 one plus a drawn drift.
+# =================================================================================================
+HISTORY_2020_GAIN = (3.0, 3.0)     # 2020 → 2021 gain in points: mean, standard deviation
+HISTORY_2020_FLOOR = Decimal("20")  # no unit below this in 2020
+DTI_2024_DRIFT = (0.03, 0.04)      # 2023 → 2024 change of quality: mean, standard deviation
+
 
 # ------------------------------------------------------------------------------------------------
 @attrs.frozen
@@ -219,6 +228,11 @@ def commune_targets() -> dict[str, tuple[Decimal, Decimal]]:
 
 
 def egov_target(unit: Unit, year: int) -> Decimal:
+    if year == 2020:
+        gain = Decimal(str(rng("egov", 2020, "gain", unit.code).gauss(*HISTORY_2020_GAIN))).quantize(Decimal("0.001"))
+        target = max(HISTORY_2020_FLOOR, egov_target(unit, 2021) - gain)
+        # "Trong nhiều năm trước, toàn bộ đơn vị cấp xã không được xếp hạng": no commune at a level
+        return min(target, XA_BELOW[1]) if unit.tier == "xa" else target
     index = 0 if year == 2021 else 1
     table = {"so": SO_TOTALS, "huyen": HUYEN_TOTALS}.get(unit.tier)
     return Decimal(table[unit.code][index]) if table else commune_targets()[unit.code][index]
@@ -287,17 +301,21 @@ def dti_quality(unit: Unit, units: Sequence[Unit]) -> float:
 
 
 @cache
-def dti_audit(tier: str) -> list[Assessment]:
-    """Audited 2023 DTI records of one tier: drawn by quality, a district's cross-checked values taken
-    from its communes, then a few ties made on purpose."""
+def dti_audit(tier: str, year: int = 2023) -> list[Assessment]:
+    """Audited DTI records of one tier (2023, or the synthetic 2024 of the history): drawn by quality, a
+    district's cross-checked values taken from its communes, then a few ties made on purpose."""
     checked, units = ruleset("dti_2023"), read_units()
-    derived = from_communes("dti_2023", 2023, "audit", dti_audit("xa")) if tier == "huyen" else {}
+    derived = from_communes("dti_2023", year, "audit", dti_audit("xa", year)) if tier == "huyen" else {}
+    stream: tuple[object, ...] = ("dti",) if year == 2023 else ("dti", year)
     drawn = []
     for u in (u for u in units if u.tier == tier):
-        a = synth.synth_assessment(checked, template(u, 2023, "audit"), rng("dti", "audit", u.code),
-                                   dti_quality(u, units), **options(checked, u, units))
+        quality = dti_quality(u, units)
+        if year != 2023:
+            quality += rng("dti", year, "drift", u.code).gauss(*DTI_2024_DRIFT)
+        a = synth.synth_assessment(checked, template(u, year, "audit"), rng(*stream, "audit", u.code),
+                                   quality, **options(checked, u, units))
         drawn.append(synth.with_values(_no_ocop(a), derived.get(u.code, {})))
-    return _make_ties(checked, drawn, pinned=crosschecked("dti_2023", tier))
+    return _make_ties(checked, drawn, pinned=crosschecked("dti_2023", tier)) if year == 2023 else drawn
 
 
 @cache
@@ -350,9 +368,11 @@ def _same_dti(total: Decimal, other: Decimal) -> Decimal:
 def header(ruleset_id: str, year: int, source: str) -> str:
     what = {"audit": "audited values (kết quả thẩm định của Đoàn kiểm tra)",
             "self": "self-assessed values (đơn vị tự đánh giá): more generous than audited, a few lack "
-                    f"evidence, {len(SELF_OVER_COUNTS[year])} districts over-count their communes"}[source]
+                    f"evidence, {len(SELF_OVER_COUNTS.get(year, ()))} districts over-count their communes"}[source]
     purpose = ("not fitted to any figure: none is published for self-assessments"
                if source == "self" else
+               "a year of the synthetic 2020-2024 history (cqdt report --history): plausible values, "
+               "no published figures" if year in (2020, 2024) else
                "fitted so that the published figures of the 2022 report hold" if ruleset_id == "egov_2020"
                else "plausible values; no published figures exist")
     return (f"SYNTHETIC data: dữ liệu tổng hợp, KHÔNG phải số liệu đánh giá thật của tỉnh Gia Lai.\n"
@@ -370,6 +390,8 @@ YAML_FILES: dict[str, tuple[str, int, str, Callable[[str], list[Assessment]]]] =
     "egov-2022-audit.yaml": ("egov_2020", 2022, "audit", lambda t: egov_audit(2022, t)),
     "dti-2023-self.yaml": ("dti_2023", 2023, "self", dti_self),
     "dti-2023-audit.yaml": ("dti_2023", 2023, "audit", dti_audit),
+    "egov-2020-audit.yaml": ("egov_2020", 2020, "audit", lambda t: egov_audit(2020, t)),
+    "dti-2024-audit.yaml": ("dti_2023", 2024, "audit", lambda t: dti_audit(t, 2024)),
 }
 CSV_FILES: dict[str, tuple[str, str, Callable[[str], list[Assessment]]]] = {
     f"{prefix}-audit-{tier}.csv": (ruleset_id, tier, make)

@@ -51,7 +51,7 @@ from cqdt_rules.engine.evaluator import published_value
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import CqdtError
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import Assessment, Pair, direct_limits
+from cqdt_rules.model.units import Assessment, Pair, audit_only_absent, direct_limits
 
 __all__ = [
     "RulesetLike",
@@ -275,7 +275,7 @@ def unit_values(ruleset: RulesetLike, tier: str, *, source: str = "audit") -> st
     """A value for every indicator of ``tier`` (audit-only indicators are left out of a
     self-assessment, as the data model requires)."""
     _, t = _tier(ruleset, tier)
-    names = [ind.name for ind in t.indicators if not (ind.audit_only and source == "self")]
+    names = [ind.name for ind in t.indicators if not (ind.audit_only and audit_only_absent(source))]
     return st.fixed_dictionaries({name: indicator_values(ruleset, tier, name) for name in names})
 
 
@@ -604,7 +604,7 @@ def monotone_steps(ruleset: RulesetLike, tier: str, *, source: str = "audit") ->
     pass it to ``assert_monotone``."""
     checked, t = _tier(ruleset, tier)
     names = [n for n in monotone_indicators(checked, tier)
-             if not (_indicator(t, n).audit_only and source == "self")]
+             if not (_indicator(t, n).audit_only and audit_only_absent(source))]
     if not names:
         raise ValueError(f"tier '{tier}' has no indicator with a monotone rule")
 

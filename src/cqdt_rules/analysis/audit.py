@@ -1,5 +1,9 @@
 """Audit against self-assessment: score a unit's self-assessed and audited values side by side.
 
+Communes pass three stages: self-assessment, the district's verification, the province's audit. Where a
+unit has a district record, it is scored too (completed with the self-assessed values it leaves out),
+and the differences are shown at each step: self → district, district → audit.
+
 Per unit and criterion: the points claimed (self-assessment), the points verified (audit), the
 difference, the values that changed, the evidence the criterion requires and which is missing.
 Audited values win where both exist; an indicator the audit record leaves out keeps the
@@ -22,7 +26,7 @@ from cqdt_rules.engine import loading, scoring
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.formatting import format_count, format_number
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import Assessment
+from cqdt_rules.model.units import SOURCES, Assessment
 from cqdt_rules.tables import render_table
 
 AUDITED, NOT_AUDITED, AUDIT_ONLY = "audited", "not_audited", "audit_only"
@@ -46,6 +50,7 @@ class CriterionAudit:
     verified_flags: tuple[str, ...] = ()
     claimed_flags: tuple[str, ...] = ()
     not_rechecked: tuple[str, ...] = ()  # indicators whose self-assessed value was kept
+    district: Decimal | None = None  # points after the district's verification, when there is one
 
     @property
     def difference(self) -> Decimal | None:
@@ -71,6 +76,15 @@ class UnitAudit:
     claimed: UnitResult | None = attrs.field(eq=False, repr=False)
     verified: UnitResult | None = attrs.field(eq=False, repr=False)
     criteria: tuple[CriterionAudit, ...]
+    district: UnitResult | None = attrs.field(default=None, eq=False, repr=False)
+
+    def steps(self) -> tuple[tuple[str, Decimal | None], ...]:
+        """(stage, total) for self, district (when verified by one) and audit, in order."""
+        found: list[tuple[str, Decimal | None]] = [("self", self.claimed_total)]
+        if self.district is not None:
+            found.append(("district", self.district.total))
+        found.append(("audit", self.verified_total))
+        return tuple(found)
 
     @property
     def claimed_total(self) -> Decimal | None:
@@ -157,7 +171,7 @@ def audit(ruleset: loading.CheckedRuleset | m.Ruleset, assessments: Iterable[Ass
     extras: list[Assessment] = []  # records the checker must see to refuse them (duplicates, unknown sources)
     for record in records:
         sources = by_key.setdefault((record.code, record.year), {})
-        if record.source not in ("self", "audit") or record.source in sources:
+        if record.source not in SOURCES or record.source in sources:
             extras.append(record)
         else:
             sources[record.source] = record
@@ -166,9 +180,14 @@ def audit(ruleset: loading.CheckedRuleset | m.Ruleset, assessments: Iterable[Ass
     for key, sources in by_key.items():
         if "self" in sources:
             to_score.append(sources["self"])
+        earlier = sources.get("self")
+        if "district" in sources:
+            checked = reconcile(earlier, sources["district"])[0] if earlier is not None else sources["district"]
+            to_score.append(checked)
+            earlier = checked
         if "audit" in sources:
-            if "self" in sources:
-                merged, carried[key] = reconcile(sources["self"], sources["audit"])
+            if earlier is not None:
+                merged, carried[key] = reconcile(earlier, sources["audit"])
             else:
                 merged = sources["audit"]
             to_score.append(merged)
@@ -179,6 +198,7 @@ def audit(ruleset: loading.CheckedRuleset | m.Ruleset, assessments: Iterable[Ass
     for (code, year), sources in sorted(by_key.items(), key=lambda item: _unit_order(model, item[1])):
         claimed = found.get((code, year, "self"))
         verified = found.get((code, year, "audit"))
+        district = found.get((code, year, "district"))
         if claimed is None and verified is None:
             continue
         status = AUDITED if claimed and verified else NOT_AUDITED if claimed else AUDIT_ONLY
@@ -186,8 +206,8 @@ def audit(ruleset: loading.CheckedRuleset | m.Ruleset, assessments: Iterable[Ass
         assert sample is not None
         units.append(UnitAudit(
             code=code, name=sample.name, tier=sample.tier.id, year=year, parent=sample.parent, status=status,
-            claimed=claimed, verified=verified,
-            criteria=_criteria(sample.tier, claimed, verified, carried.get((code, year), ())),
+            claimed=claimed, verified=verified, district=district,
+            criteria=_criteria(sample.tier, claimed, verified, carried.get((code, year), ()), district),
         ))
     return AuditReport(model, tuple(units), results)
 
@@ -199,7 +219,7 @@ def _unit_order(ruleset: m.Ruleset, sources: Mapping[str, Assessment]) -> tuple[
 
 
 def _criteria(tier: m.Tier, claimed: UnitResult | None, verified: UnitResult | None,
-              carried: Sequence[str]) -> tuple[CriterionAudit, ...]:
+              carried: Sequence[str], district: UnitResult | None = None) -> tuple[CriterionAudit, ...]:
     indicators = {ind.name: ind for ind in tier.indicators}
     effective = verified or claimed
     assert effective is not None
@@ -231,6 +251,7 @@ def _criteria(tier: m.Tier, claimed: UnitResult | None, verified: UnitResult | N
             evidence_required=required, evidence_given=given, evidence_added=tuple(added), missing_evidence=missing,
             verified_flags=() if v_node is None else v_node.flags, claimed_flags=() if c_node is None else c_node.flags,
             not_rechecked=tuple(n for n in names if n in carried),
+            district=None if district is None else district.nodes[node.id].points,
         ))
     return tuple(rows)
 
@@ -243,6 +264,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "h_code": "Mã", "h_name": "Đơn vị", "h_claimed": "Tự chấm", "h_verified": "Thẩm định", "h_diff": "Chênh lệch",
         "h_level_claimed": "Mức tự ĐG", "h_level_verified": "Mức thẩm định", "h_adjusted": "TC điều chỉnh",
         "h_missing": "Thiếu KC", "h_status": "Trạng thái", "h_node": "Tiêu chí", "h_max": "Tối đa", "h_note": "Ghi chú",
+        "h_district": "Huyện thẩm tra", "h_step": "± huyện", "h_step_audit": "± thẩm định",
+        "steps": "Qua từng bước: {steps}.",
+        "stage_self": "tự chấm", "stage_district": "huyện thẩm tra", "stage_audit": "thẩm định",
         AUDITED: "đã thẩm định", NOT_AUDITED: "CHƯA THẨM ĐỊNH", AUDIT_ONLY: "không có bản tự đánh giá",
         "not_audited_line": "{n} đơn vị chưa có kết quả thẩm định (không được coi là đạt; điểm tự chấm chưa được xác nhận): {units}.",
         "all_audited": "Tất cả {n} đơn vị đã có kết quả thẩm định.",
@@ -269,6 +293,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "h_code": "Code", "h_name": "Unit", "h_claimed": "Claimed", "h_verified": "Verified", "h_diff": "Difference",
         "h_level_claimed": "Level claimed", "h_level_verified": "Level verified", "h_adjusted": "Adjusted",
         "h_missing": "No evidence", "h_status": "Status", "h_node": "Criterion", "h_max": "Max", "h_note": "Note",
+        "h_district": "District", "h_step": "± district", "h_step_audit": "± audit",
+        "steps": "Step by step: {steps}.",
+        "stage_self": "claimed", "stage_district": "district", "stage_audit": "audit",
         AUDITED: "audited", NOT_AUDITED: "NOT AUDITED", AUDIT_ONLY: "no self-assessment",
         "not_audited_line": "{n} units have no audited record (not passed; their claimed points are unverified): {units}.",
         "all_audited": "All {n} units have an audited record.",
@@ -320,21 +347,37 @@ def audit_table(report: AuditReport, lang: str = "vi") -> str:
         for year in sorted({u.year for u in units}):
             members = [u for u in units if u.year == year]
             blocks.append(t["tier"].format(id=tier.id, title=tier.title, year=year))
-            header = [t["h_code"], t["h_name"], t["h_claimed"], t["h_verified"], t["h_diff"], t["h_level_claimed"],
-                      t["h_level_verified"], t["h_adjusted"], t["h_missing"], t["h_status"]]
+            staged = any(u.district is not None for u in members)
+            header = [t["h_code"], t["h_name"], t["h_claimed"]] + ([t["h_district"], t["h_step"]] if staged else [])
+            header += [t["h_verified"], t["h_diff"] if not staged else t["h_step_audit"], t["h_level_claimed"],
+                       t["h_level_verified"], t["h_adjusted"], t["h_missing"], t["h_status"]]
             rows = []
             for u in members:
                 digits = _digits(u, report.ruleset)
-                rows.append([
-                    u.code, u.name, format_number(u.claimed_total, lang, digits), format_number(u.verified_total, lang, digits),
-                    _signed(u.difference, lang, digits), _level(u.claimed), _level(u.verified),
+                row = [u.code, u.name, format_number(u.claimed_total, lang, digits)]
+                if staged:
+                    row += _district_cells(u, lang, digits)
+                before = u.district.total if staged and u.district is not None else u.claimed_total
+                step = None if before is None or u.verified_total is None else u.verified_total - before
+                rows.append(row + [
+                    format_number(u.verified_total, lang, digits), _signed(step, lang, digits),
+                    _level(u.claimed), _level(u.verified),
                     str(len(u.adjusted)) if u.status == AUDITED else "—",
                     str(len(u.missing_evidence)), t[u.status],
                 ])
-            blocks.append(render_table(header, rows, right={2, 3, 4, 7, 8}))
+            shift = 2 if staged else 0
+            blocks.append(render_table(header, rows, right={2, 3, 4, 7 + shift, 8 + shift} | ({5, 6} if staged else set())))
             blocks.append("")
     blocks.append(_not_audited_line(report, lang))
     return "\n".join(blocks) + "\n"
+
+
+def _district_cells(unit: UnitAudit, lang: str, digits: int | None) -> list[str]:
+    """The district's total and its difference from the self-assessment (— without a district record)."""
+    if unit.district is None:
+        return ["—", "—"]
+    step = None if unit.claimed_total is None else unit.district.total - unit.claimed_total
+    return [format_number(unit.district.total, lang, digits), _signed(step, lang, digits)]
 
 
 def _not_audited_line(report: AuditReport, lang: str) -> str:
@@ -356,8 +399,13 @@ def unit_audit_text(report: AuditReport, unit: UnitAudit, lang: str = "vi", show
               "diff": _signed(unit.difference, lang, digits)}
     key = {AUDITED: "unit_totals", NOT_AUDITED: "unit_not_audited", AUDIT_ONLY: "unit_audit_only"}[unit.status]
     lines.append(t[key].format(**fields))
+    if unit.district is not None:
+        lines.append(t["steps"].format(steps=" → ".join(
+            f"{t['stage_' + stage]} {format_number(total, lang, digits)}" for stage, total in unit.steps())))
     lines.append("")
-    header = [t["h_node"], t["h_max"], t["h_claimed"], t["h_verified"], t["h_diff"], t["h_note"]]
+    staged = unit.district is not None
+    header = [t["h_node"], t["h_max"], t["h_claimed"]] + ([t["h_district"]] if staged else [])
+    header += [t["h_verified"], t["h_diff"], t["h_note"]]
     rows = []
     interesting = 0
     for c in unit.criteria:
@@ -372,14 +420,16 @@ def unit_audit_text(report: AuditReport, unit: UnitAudit, lang: str = "vi", show
         flags = [f for f in c.verified_flags if f not in ("missing evidence",)]
         if flags:
             notes.append(", ".join(flags))
-        notable = bool(c.difference or c.changed_values or c.missing_evidence or c.not_rechecked or c.evidence_added)
+        notable = bool(c.difference or c.changed_values or c.missing_evidence or c.not_rechecked or c.evidence_added
+                       or (staged and c.district != c.claimed))
         interesting += notable
         if not (show_all or notable):
             continue
-        rows.append([c.node_id, format_number(c.max, lang), format_number(c.claimed, lang),
-                     format_number(c.verified, lang), _signed(c.difference, lang), "; ".join(notes)])
+        rows.append([c.node_id, format_number(c.max, lang), format_number(c.claimed, lang)]
+                    + ([format_number(c.district, lang)] if staged else [])
+                    + [format_number(c.verified, lang), _signed(c.difference, lang), "; ".join(notes)])
     if rows:
-        lines.append(render_table(header, rows, right={1, 2, 3, 4}))
+        lines.append(render_table(header, rows, right={1, 2, 3, 4, 5} if staged else {1, 2, 3, 4}))
     if not show_all:
         count = format_count(interesting, lang)
         if lang == "en":
@@ -408,7 +458,7 @@ def audit_csv(report: AuditReport) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(["ruleset", "tier", "year", "code", "name", "parent", "status", "criterion", "max", "claimed",
                      "verified", "difference", "changed_values", "not_rechecked", "evidence_required", "evidence_given",
-                     "evidence_missing"])
+                     "evidence_missing", "district"])
     for u in report.units:
         for c in u.criteria:
             writer.writerow([
@@ -420,6 +470,7 @@ def audit_csv(report: AuditReport) -> str:
                 "; ".join(f"{n}: {w}" for n, w in c.evidence_required),
                 "; ".join(f"{n}: {' | '.join(r)}" for n, r in c.evidence_given),
                 "; ".join(n for n, _ in c.missing_evidence),
+                "" if c.district is None else c.district,
             ])
     return buffer.getvalue()
 

@@ -14,6 +14,10 @@ import attrs
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import UsageError
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.units import latest_stage
+
+LATEST = "latest"
+"""The default source: per cohort (tier and year), the latest stage every unit of it has."""
 
 
 def compared_rankings(now: m.Tier, then: m.Tier) -> tuple[m.Ranking, m.Ranking] | None:
@@ -196,20 +200,68 @@ def _counts(tier: str, now: dict[str, UnitResult], then: dict[str, UnitResult]) 
                             None if previous is None else previous.get(level_id, 0)) for level_id, label in rows)
 
 
-def single_year(results: Results, source: str, what: str, year: int | None = None) -> int:
-    """The one assessment year of ``source`` in ``results``, or ``year`` after checking the data holds it."""
-    years = sorted({u.assessment.year for u in results.units if u.assessment.source == source})
+def single_year(results: Results, source: str | None, what: str, year: int | None = None) -> int:
+    """The one assessment year of ``source`` (any source when None) in ``results``, or ``year`` after
+    checking the data holds it."""
+    years = sorted({u.assessment.year for u in results.units if source is None or u.assessment.source == source})
+    kind = "" if source is None else f"'{source}' "
     if year is not None:
         if year not in years:
-            raise UsageError(f"{what} holds no '{source}' assessment for {year}; it holds {years or 'none'}")
+            raise UsageError(f"{what} holds no {kind}assessment for {year}; it holds {years or 'none'}")
         return year
     if len(years) != 1:
         choose = "; choose one with --year" if years else ""
-        raise UsageError(f"{what} must hold one assessment year for source '{source}', found {years or 'none'}{choose}")
+        of = "" if source is None else f" for source '{source}'"
+        raise UsageError(f"{what} must hold one assessment year{of}, found {years or 'none'}{choose}")
     return years[0]
 
 
-def select_years(current: Results, previous: Results | None, source: str,
+def stages(results: Results) -> dict[str, str]:
+    """Tier id → the stage scored for it: the latest stage (self → district → audit) that every unit of
+    the tier has in ``results`` (one year). Chosen per cohort, never per unit, so sources never mix."""
+    chosen = {}
+    for tier in results.ruleset.tiers:
+        found: dict[str, set[str]] = {}
+        for unit in results.tier_units(tier.id):
+            found.setdefault(unit.code, set()).add(unit.assessment.source)
+        stage = latest_stage(found.values())
+        if stage is not None:
+            chosen[tier.id] = stage
+    return chosen
+
+
+def staged(results: Results, chosen: dict[str, str]) -> Results:
+    """Each tier's units of its chosen stage only."""
+    return attrs.evolve(results, units=tuple(u for u in results.units if chosen.get(u.tier.id) == u.assessment.source))
+
+
+@attrs.frozen
+class Selection:
+    """The results a report or summary reads: one year each side, one stage per cohort."""
+
+    current: Results
+    previous: Results | None
+    year: int
+    previous_year: int | None
+    sources: dict[str, str]  # tier id → the stage scored this year
+    source: str | None  # the one source every tier uses, None when the tiers use different stages
+
+
+def select(current: Results, previous: Results | None, source: str, year: int | None = None) -> Selection:
+    """Narrow both sides to one year (see ``select_years``) and one stage per cohort: ``source`` itself, or
+    with ``LATEST`` each tier's latest stage every unit of it has (the previous year chosen the same way)."""
+    if source != LATEST:
+        now, then, year, previous_year = select_years(current, previous, source, year)
+        chosen = {t.id: source for t in now.ruleset.tiers if any(u.assessment.source == source for u in now.tier_units(t.id))}
+        return Selection(now.of_source(source), then.of_source(source) if then else None, year, previous_year, chosen, source)
+    now, then, year, previous_year = select_years(current, previous, None, year)
+    chosen = stages(now)
+    same = set(chosen.values())
+    return Selection(staged(now, chosen), staged(then, stages(then)) if then else None, year, previous_year, chosen,
+                     same.pop() if len(same) == 1 else None)
+
+
+def select_years(current: Results, previous: Results | None, source: str | None,
                  year: int | None = None) -> tuple[Results, Results | None, int, int | None]:
     """This year's results and last year's, each narrowed to one year: ``year`` (or the data's only
     year), and for the previous data its only year, or the year before when it holds several (so the
@@ -217,6 +269,6 @@ def select_years(current: Results, previous: Results | None, source: str,
     year = single_year(current, source, "the data", year)
     if previous is None:
         return current.of_year(year), None, year, None
-    several = len({u.assessment.year for u in previous.units if u.assessment.source == source}) > 1
+    several = len({u.assessment.year for u in previous.units if source is None or u.assessment.source == source}) > 1
     previous_year = single_year(previous, source, "the previous data", year - 1 if several else None)
     return current.of_year(year), previous.of_year(previous_year), year, previous_year

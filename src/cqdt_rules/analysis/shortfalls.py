@@ -95,14 +95,15 @@ class Failing:
     units: tuple[UnitResult, ...]
 
 
-def cohort(results: Results, tier: str, source: str) -> list[UnitResult]:
-    units = [u for u in results.tier_units(tier) if u.assessment.source == source]
+def cohort(results: Results, tier: str, source: str | None) -> list[UnitResult]:
+    """The tier's units of ``source`` (every unit when None: results already narrowed to one stage)."""
+    units = [u for u in results.tier_units(tier) if source is None or u.assessment.source == source]
     if not units:
         raise UsageError(f"no '{source}' assessments of tier '{tier}' in the data")
     return units
 
 
-def shortfalls(results: Results, tier: str, source: str, lang: str = "vi", *, by_district: bool = False,
+def shortfalls(results: Results, tier: str, source: str | None, lang: str = "vi", *, by_district: bool = False,
                order: str = "lost", districts: dict[str, str] | None = None) -> list[Shortfalls]:
     """The tier's criteria ranked by points lost in total (``order="lost"``) or by the number of units
     below full points (``"units"``); one list for the tier, or one per district (units with a parent)."""
@@ -136,7 +137,7 @@ def _shortfalls(tier: m.Tier, scope: str, district: str | None, units: Sequence[
     return Shortfalls(tier.id, scope, district, len(units), ranked)
 
 
-def failing(results: Results, tier: str, source: str, name: str, lang: str = "vi") -> Failing:
+def failing(results: Results, tier: str, source: str | None, name: str, lang: str = "vi") -> Failing:
     """The units failing criterion ``name`` (points below its maximum) or yes/no indicator ``name``
     (answered no; a unit that gave no value is listed too, as not meeting it)."""
     units = cohort(results, tier, source)
@@ -194,7 +195,7 @@ def _named(unit: UnitResult, names: dict[str, str] | None) -> str:
     return unit.name
 
 
-def few_failing(results: Results, tier: str, source: str, lang: str, limit: int = FEW) -> list[Failing]:
+def few_failing(results: Results, tier: str, source: str | None, lang: str, limit: int = FEW) -> list[Failing]:
     """The yes/no indicators that at most ``limit`` units of the tier fail (and at least one): what a report
     singles out with "riêng ... chưa ..."."""
     units = cohort(results, tier, source)

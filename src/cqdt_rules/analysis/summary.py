@@ -30,6 +30,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "previous_rank": "Hạng {year}",
         "only_now": "Chỉ có kết quả năm nay: {units}.",
         "only_then": "Không có kết quả năm nay (chỉ có năm {year}): {units}.",
+        "sources": "Nguồn số liệu theo khối: ",
     },
     "en": {
         "assessed": "{n} {units} assessed",
@@ -50,6 +51,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "previous_rank": "Rank {year}",
         "only_now": "Results this year only: {units}.",
         "only_then": "No result this year (only in {year}): {units}.",
+        "sources": "Source per tier: ",
     },
 }
 
@@ -177,12 +179,15 @@ def ranking_table(comparison: TierComparison, results: Results, lang: str, previ
 
 
 def render_summary(results: Results, comparisons: list[TierComparison], lang: str = "vi",
-                   previous_year: int | None = None, with_rankings: bool = True) -> str:
+                   previous_year: int | None = None, with_rankings: bool = True,
+                   sources: Mapping[str, str] | None = None) -> str:
     header = results.ruleset.header
     years = sorted({u.assessment.year for u in results.units})
     lines = [f"{header.title} — {', '.join(map(str, years))}",
-             f"ruleset {header.id} {header.version or ''} ({header.status or ''}), {results.ruleset.content_hash[:19]}",
-             ""]
+             f"ruleset {header.id} {header.version or ''} ({header.status or ''}), {results.ruleset.content_hash[:19]}"]
+    if sources:
+        lines.append(_TEXT[lang]["sources"] + "; ".join(f"{tier} {source}" for tier, source in sources.items()))
+    lines.append("")
     for comparison in comparisons:
         units = [u.current for u in comparison.units if u.current is not None]
         lines.append(tier_paragraph(comparison, lang, previous_year))

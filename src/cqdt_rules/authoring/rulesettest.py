@@ -67,7 +67,7 @@ from cqdt_rules.errors import (
     did_you_mean,
 )
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import SOURCES, Assessment, Pair, nfc
+from cqdt_rules.model.units import SOURCES, SOURCES_HINT, Assessment, Pair, nfc
 
 TEST_SUFFIX = ".tests.yaml"
 EVIDENCE_PLACEHOLDER = "(ruleset test)"
@@ -429,7 +429,7 @@ class _Reader:
     def source_of(self, node: yaml.Node) -> str | None:
         text = self.scalar_text(node, "'source'")
         if text is not None and text not in SOURCES:
-            self.error(node, f"unknown source '{text}'", hint="use 'self' (self-assessed) or 'audit' (verified by the audit team)")
+            self.error(node, f"unknown source '{text}'", hint=SOURCES_HINT)
             return None
         return text
 

@@ -27,7 +27,7 @@ from cqdt_rules.engine import loading, scoring
 from cqdt_rules.engine.compiler import Env
 from cqdt_rules.engine.results import UnitResult
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import Assessment, Pair, Value
+from cqdt_rules.model.units import Assessment, Pair, Value, audit_only_absent
 
 # ---------------------------------------------------------------- plausible magnitudes
 # The denominator b of a pair is drawn from a range chosen by the unit the ruleset declares, per
@@ -253,7 +253,7 @@ def synth_assessment(checked: loading.CheckedRuleset, template: Assessment, rng:
     denominators: dict[str, Decimal] = {}  # one draw per kind of denominator (the staff, the population)
     for ind in tier.indicators:
         sub = random.Random(rng.getrandbits(64))
-        if ind.audit_only and template.source == "self":
+        if ind.audit_only and audit_only_absent(template.source):
             continue
         offset = (difficulty or {}).get(ind.node_id, 0.0)
         share = min(1.0, max(0.0, quality + offset + sub.gauss(0, SPREAD)))

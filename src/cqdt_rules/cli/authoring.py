@@ -82,7 +82,9 @@ def _ruleset_files(names: list[str]) -> list[Path]:
 def _diff_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("old", help="the earlier ruleset: a file, a folder holding one, a shipped ruleset id or a year")
     p.add_argument("new", help="the later ruleset, e.g. an amendment of OLD")
-    p.add_argument("--format", choices=("text", "json"), default="text")
+    p.add_argument("--format", choices=("text", "json", "md", "html"), default="text",
+                   help="md and html: the changed rows before and after, in the layout of the decision's appendix")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the md and html tables")
 
 
 def run_diff(args: argparse.Namespace) -> int:
@@ -90,6 +92,12 @@ def run_diff(args: argparse.Namespace) -> int:
     from cqdt_rules.language.diff import diff_json, diff_rulesets, render_diff
 
     old, new = loading.load_ruleset(args.old), loading.load_ruleset(args.new)
+    if args.format in ("md", "html"):
+        from cqdt_rules.reports.appendix import build_appendix, render_amendment_html, render_amendment_markdown
+
+        render = render_amendment_markdown if args.format == "md" else render_amendment_html
+        sys.stdout.write(render(build_appendix(old, args.lang), build_appendix(new, args.lang)))
+        return EXIT_OK
     changes = diff_rulesets(old, new)
     if args.format == "json":
         sys.stdout.write(diff_json(changes, old, new) + "\n")

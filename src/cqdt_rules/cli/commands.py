@@ -74,7 +74,7 @@ def _explain_arguments(p: argparse.ArgumentParser) -> None:
     _ruleset_and_data(p)
     p.add_argument("--unit", required=True, help="the unit's code (e.g. SO13, 622, 23575)")
     p.add_argument("--year", type=int)
-    p.add_argument("--source", choices=("self", "audit"))
+    p.add_argument("--source", choices=("self", "district", "audit"))
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -89,8 +89,9 @@ def _summary_arguments(p: argparse.ArgumentParser) -> None:
     _ruleset_and_data(p)
     p.add_argument("--previous", nargs="+", metavar="DATA", help="last year's data, scored with the same ruleset")
     p.add_argument("--previous-ruleset", help="the ruleset for --previous when it differs")
-    p.add_argument("--source", choices=("self", "audit"), default="audit",
-                   help="which assessments to report (default: audit, the verified values)")
+    p.add_argument("--source", choices=("self", "district", "audit", "latest"), default="latest",
+                   help="which stage to report: self, district (the district's verification of its communes), audit, or latest "
+                        "(default: per tier the latest stage every unit of it has)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
     p.add_argument("--out", type=Path, help="also write the full results (JSON and CSV) and this summary to DIR")
     p.add_argument("--no-rankings", action="store_true", help="counts and movers only, no ranking tables")
@@ -99,16 +100,18 @@ def _summary_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_summary(args: argparse.Namespace) -> int:
-    from cqdt_rules.analysis.compare import compare, select_years
+    from cqdt_rules.analysis.compare import compare, select
     from cqdt_rules.analysis.summary import render_summary
 
     current = score_files(args.ruleset, args.data)
     previous = score_files(args.previous_ruleset or args.ruleset, args.previous) if args.previous else None
-    current, previous, current_year, previous_year = select_years(current, previous, args.source, args.year)
-    comparisons = compare(current, previous, source=args.source)
+    chosen = select(current, previous, args.source, args.year)
+    current, previous, current_year, previous_year = chosen.current, chosen.previous, chosen.year, chosen.previous_year
+    comparisons = compare(current, previous)
     if not comparisons:
         raise UsageError(f"no '{args.source}' assessments in the data; try --source self")
-    text = render_summary(current, comparisons, args.lang, previous_year, with_rankings=not args.no_rankings)
+    text = render_summary(current, comparisons, args.lang, previous_year, with_rankings=not args.no_rankings,
+                          sources=chosen.sources)
     sys.stdout.write(text)
     if args.out:
         stem = f"{current.ruleset.id}-{current_year}"
@@ -127,7 +130,7 @@ def _transition_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("old_data", help="data scored with it (e.g. examples/gialai/egov-2022-audit.yaml)")
     p.add_argument("new_ruleset", help="the later ruleset (e.g. dti_2023)")
     p.add_argument("new_data", help="data scored with it (e.g. examples/gialai/dti-2023-audit.yaml)")
-    p.add_argument("--source", choices=("self", "audit"), default="audit")
+    p.add_argument("--source", choices=("self", "district", "audit"), default="audit")
     p.add_argument("--lang", choices=("vi", "en"), default="vi")
     p.add_argument("--format", choices=("table", "csv"), default="table")
 
@@ -159,7 +162,7 @@ def _extension_commands() -> list[CommandSpec]:
 
     found: list[CommandSpec] = []
     for module in ("cqdt_rules.cli.authoring", "cqdt_rules.cli.reporting", "cqdt_rules.cli.workflow",
-                   "cqdt_rules.cli.shortfalls", "cqdt_rules.cli.serve"):
+                   "cqdt_rules.cli.shortfalls", "cqdt_rules.cli.render", "cqdt_rules.cli.serve"):
         found.extend(importlib.import_module(module).COMMANDS)
     return found
 

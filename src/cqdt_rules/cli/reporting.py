@@ -31,8 +31,9 @@ def _common(p: argparse.ArgumentParser, previous_required: bool) -> None:
                    help="last year's data (scored with the same ruleset unless --previous-ruleset)")
     p.add_argument("--previous-ruleset", metavar="RULESET",
                    help="the ruleset for --previous when it differs (e.g. egov_2020 beside dti_2023)")
-    p.add_argument("--source", choices=("self", "audit"), default="audit",
-                   help="which assessments to report (default: audit, the verified values)")
+    p.add_argument("--source", choices=("self", "district", "audit", "latest"), default="latest",
+                   help="which stage to report: self, district (the district's verification of its communes), audit, or latest "
+                        "(default: per tier the latest stage every unit of it has)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format (default vi)")
     p.add_argument("--year", type=int, help=_YEAR_HELP)
 
@@ -51,6 +52,10 @@ def _report_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--out", type=Path, required=True, metavar="DIR", help="folder to write the report files to")
     p.add_argument("--formats", default="html,md", help=_FORMATS_HELP)
     p.add_argument("--title", help="the report's title (default: 'Kết quả đánh giá, xếp hạng năm YEAR')")
+    p.add_argument("--history", nargs="+", metavar="DATA",
+                   help="earlier (and later) years' data, files or folders holding several years: each unit's level "
+                        "and rank over the years, units per level per year, the units that rose or fell over several "
+                        "years; each year is scored with the ruleset that declares it")
     p.add_argument("--note", help="a label shown on every output, e.g. 'Dữ liệu giả lập'; by default the data "
                                   "files' own label is used when they say they are synthetic")
 
@@ -67,7 +72,7 @@ def run_report(args: argparse.Namespace) -> int:
     note = args.note if args.note is not None else (data_label(list(args.data) + list(args.previous or []))
                                                     or results_label(current, previous))
     report = build_report(current, previous, source=args.source, lang=args.lang, note=note, title=args.title,
-                          year=args.year)
+                          year=args.year, history=_history(args))
     written = write_report(report, args.out, formats)
     for path in written:
         if path.suffix != ".svg":
@@ -77,6 +82,23 @@ def run_report(args: argparse.Namespace) -> int:
           + f" for {report.year}" + (f" against {report.previous_year}" if report.previous_year else "")
           + f" to {args.out}/", file=sys.stderr)
     return EXIT_OK
+
+
+def _history(args: argparse.Namespace) -> Any:
+    """The years of --history (with this year's and last year's data), each scored by its own ruleset."""
+    if not args.history:
+        return None
+    from pathlib import Path
+
+    from cqdt_rules.analysis.history import history, score_years
+    from cqdt_rules.data.readers import load_many
+
+    given = list(dict.fromkeys([*args.data, *(args.previous or []), *args.history]))
+    missing = [p for p in given if not Path(p).exists()]
+    if missing:
+        raise UsageError(f"no such file or folder: {missing[0]}")
+    rulesets = [r for r in (args.ruleset, args.previous_ruleset) if r and Path(r).exists()]
+    return history(score_years(load_many([Path(p) for p in given]), rulesets), args.lang)
 
 
 # ---------------------------------------------------------------- compare
@@ -92,15 +114,16 @@ def _compare_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_compare(args: argparse.Namespace) -> int:
-    from cqdt_rules.analysis.compare import compare, select_years
+    from cqdt_rules.analysis.compare import compare, select
     from cqdt_rules.formatting import format_number
     from cqdt_rules.reports.document import moved_by
     from cqdt_rules.tables import render_table
 
     current, previous = _score(args)
-    current, previous, year, previous_year = select_years(current, previous, args.source, args.year)
+    chosen = select(current, previous, args.source, args.year)
+    current, previous, year, previous_year = chosen.current, chosen.previous, chosen.year, chosen.previous_year
     assert previous is not None and previous_year is not None  # --previous is required
-    comparisons = compare(current, previous, source=args.source)
+    comparisons = compare(current, previous)
     same_ruleset = previous.ruleset.id == current.ruleset.id
     if args.tier:
         known = [c.tier for c in comparisons]

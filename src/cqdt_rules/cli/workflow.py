@@ -12,6 +12,7 @@ from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, write_text
 from cqdt_rules.data.readers import load_many
 from cqdt_rules.engine import loading
 from cqdt_rules.errors import UsageError
+from cqdt_rules.model.units import SOURCES
 
 _WROTE = {"vi": "đã ghi {what}", "en": "wrote {what}"}
 
@@ -47,8 +48,9 @@ def _ruleset_and_data(p: argparse.ArgumentParser) -> None:
 def _template_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("ruleset", help="a ruleset file, a folder holding one, or a shipped ruleset id")
     p.add_argument("--tier", required=True, help="the tier the form is for (e.g. so, huyen, xa)")
-    p.add_argument("--source", choices=("self", "audit"), default="self",
-                   help="a self-assessment form (default) or the audit team's form (with audit-only indicators)")
+    p.add_argument("--source", choices=("self", "district", "audit"), default="self",
+                   help="a self-assessment form (default), the district's verification form for its communes, or the "
+                        "audit team's form (with audit-only indicators)")
     p.add_argument("--year", type=int, help="pre-fill the assessment year")
     p.add_argument("--units", type=Path, metavar="CSV",
                    help="a unit list (columns code, name, tier, parent): one pre-filled form per unit of the tier")
@@ -131,7 +133,7 @@ def run_audit(args: argparse.Namespace) -> int:
 def _versions_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("folder", help="the versions folder (one sub-folder per version, each with version.yaml and its data)")
     p.add_argument("--ruleset", help="score every version with this ruleset instead of the one each version names")
-    p.add_argument("--source", choices=("self", "audit"), help="which records to compare (default: audit when every "
+    p.add_argument("--source", choices=SOURCES, help="which records to compare (default: audit when every "
                                                                "version has them, else self)")
     p.add_argument("--unit", help="show one unit only")
     add = p.add_argument_group("recording a new version")
@@ -171,9 +173,9 @@ def run_versions(args: argparse.Namespace) -> int:
 def _crosscheck_arguments(p: argparse.ArgumentParser) -> None:
     _ruleset_and_data(p)
     p.add_argument("--mapping", type=Path, help="the mapping file (default: crosscheck.yaml beside the ruleset)")
-    p.add_argument("--source", choices=("self", "audit"), default="self",
+    p.add_argument("--source", choices=SOURCES, default="self",
                    help="whose records to compare (default: self, the values the units declared)")
-    p.add_argument("--commune-source", choices=("self", "audit"),
+    p.add_argument("--commune-source", choices=SOURCES,
                    help="compare the districts' records with the communes' records of this source instead")
     p.add_argument("--all", action="store_true", help="list the indicators that agree too")
     _common(p)
@@ -209,7 +211,7 @@ def _gaps_arguments(p: argparse.ArgumentParser) -> None:
     _ruleset_and_data(p)
     p.add_argument("--unit", help="one unit's code: every criterion with points still available, in order")
     p.add_argument("--year", type=int)
-    p.add_argument("--source", choices=("self", "audit"),
+    p.add_argument("--source", choices=SOURCES,
                    help="which records (default: the audited ones when there are any, else self)")
     p.add_argument("--top", type=int, default=None, metavar="N",
                    help="how many criteria to list (per unit: all; in the overview: 3)")

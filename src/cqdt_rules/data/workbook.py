@@ -24,6 +24,7 @@ from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import (
     SOURCES,
     Assessment,
+    audit_only_absent,
     Pair,
     coerce_value,
     direct_limits,
@@ -43,6 +44,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "sheet": "Phiếu đánh giá",
         "form_self": "PHIẾU TỰ ĐÁNH GIÁ",
         "form_audit": "PHIẾU THẨM ĐỊNH",
+        "form_district": "PHIẾU THẨM TRA CỦA CẤP HUYỆN",
         "subtitle": "{form} — {tier} — năm {year}",
         "ruleset": "Bộ tiêu chí: {id}, phiên bản {version}",
         "instructions": "Nhập số liệu vào các ô màu vàng. Chỉ tiêu dạng tỷ lệ nhập tử số (a) và mẫu số (b). "
@@ -54,7 +56,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "h_required": "Tài liệu kiểm chứng yêu cầu",
         "max": "tối đa {max} điểm",
         "yes": "Có", "no": "Không",
-        "self": "Tự đánh giá", "audit": "Thẩm định",
+        "self": "Tự đánh giá", "district": "Huyện thẩm tra", "audit": "Thẩm định",
         "how_yesno": "Chọn Có / Không",
         "how_category": "Chọn một trong danh sách",
         "how_count": "Số nguyên ≥ 0",
@@ -71,12 +73,13 @@ _TEXT: dict[str, dict[str, str]] = {
         "err_number": "Nhập một số {what}.",
         "err_pair": "Tử số a phải là số ≥ 0 và không lớn hơn mẫu số b.",
         "err_year": "Năm đánh giá phải là số nguyên {low}–{high}.",
-        "err_source": "Chọn Tự đánh giá hoặc Thẩm định.",
+        "err_source": "Chọn Tự đánh giá, Huyện thẩm tra hoặc Thẩm định.",
     },
     "en": {
         "sheet": "Assessment form",
         "form_self": "SELF-ASSESSMENT FORM",
         "form_audit": "AUDIT FORM",
+        "form_district": "DISTRICT VERIFICATION FORM",
         "subtitle": "{form} — {tier} — year {year}",
         "ruleset": "Ruleset: {id}, version {version}",
         "instructions": "Fill in the yellow cells. For a ratio enter the numerator (a) and the denominator (b). "
@@ -88,7 +91,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "h_required": "Evidence required",
         "max": "max {max} points",
         "yes": "Yes", "no": "No",
-        "self": "Self-assessment", "audit": "Audit",
+        "self": "Self-assessment", "district": "District verification", "audit": "Audit",
         "how_yesno": "Choose Yes / No",
         "how_category": "Choose one from the list",
         "how_count": "Whole number ≥ 0",
@@ -105,7 +108,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "err_number": "Enter a number {what}.",
         "err_pair": "The numerator a must be a number ≥ 0 and not above the denominator b.",
         "err_year": "The year must be a whole number {low}–{high}.",
-        "err_source": "Choose Self-assessment or Audit.",
+        "err_source": "Choose Self-assessment, District verification or Audit.",
     },
 }
 # identity fields: key, row; the value is in column D
@@ -114,6 +117,8 @@ _IDENTITY_WORDS = {"code": "unit code", "name": "unit name", "year": "assessment
 _SOURCE_WORDS = {
     "self": "self", "tự đánh giá": "self", "tu danh gia": "self", "self-assessment": "self",
     "audit": "audit", "thẩm định": "audit", "tham dinh": "audit",
+    "district": "district", "huyện thẩm tra": "district", "huyen tham tra": "district",
+    "district verification": "district",
 }
 _INPUT_FILL = "FFF2CC"
 _LOCKED_FILL = "D9D9D9"
@@ -170,7 +175,7 @@ def template_workbook(ruleset: m.Ruleset, tier_id: str, *, source: str = "self",
         raise UsageError(f"ruleset '{ruleset.id}' has no tier '{tier_id}'"
                          + (f"; {did_you_mean(tier_id, tiers)}" if did_you_mean(tier_id, tiers) else f" (tiers: {', '.join(tiers)})")) from None
     if source not in SOURCES:
-        raise UsageError(f"unknown source '{source}': use self or audit")
+        raise UsageError(f"unknown source '{source}': use {', '.join(SOURCES)}")
     t = _TEXT[lang]
     limits = direct_limits(tier)
     workbook = openpyxl.Workbook()
@@ -208,7 +213,7 @@ def template_workbook(ruleset: m.Ruleset, tier_id: str, *, source: str = "self",
     header = ruleset.header
     sheet["A1"] = title(header) if lang == "en" and header.title_en else header.title
     sheet["A1"].font = Font(bold=True, size=13)
-    form = t["form_self"] if source == "self" else t["form_audit"]
+    form = t["form_" + source]
     sheet["A2"] = t["subtitle"].format(form=form, tier=title(tier), year=shown_year or "....")
     sheet["A2"].font = bold
     sheet["A3"] = t["ruleset"].format(id=ruleset.id, version=header.version or "—")
@@ -236,7 +241,7 @@ def template_workbook(ruleset: m.Ruleset, tier_id: str, *, source: str = "self",
     high_year = last_year if last_year is not None else 2100
     validation(DataValidation(type="whole", operator="between", formula1=str(first_year), formula2=str(high_year)),
                identity_cells["year"], message=t["err_year"].format(low=first_year, high=high_year))
-    validation(DataValidation(type="list", formula1=f'"{t["self"]},{t["audit"]}"', allow_blank=False),
+    validation(DataValidation(type="list", formula1='"' + ",".join(t[s] for s in SOURCES) + '"', allow_blank=False),
                identity_cells["source"], message=t["err_source"])
 
     headings = ["h_node", "h_key", "h_label", "h_a", "h_b", "h_unit", "h_how", "h_evidence", "h_required"]
@@ -265,7 +270,7 @@ def template_workbook(ruleset: m.Ruleset, tier_id: str, *, source: str = "self",
                 sheet.cell(row=row, column=column).fill = group_fill
         row += 1
         for ind in node.inputs:
-            entered_here = not (ind.audit_only and source == "self")
+            entered_here = not (ind.audit_only and audit_only_absent(source))
             a_cell = sheet.cell(row=row, column=COL_A)
             b_cell = sheet.cell(row=row, column=COL_B)
             a_ref, b_ref = a_cell.coordinate, b_cell.coordinate
@@ -559,7 +564,7 @@ class _FormReader:
             refs = self._evidence(row)
             if refs:
                 evidence[name] = refs
-            if ind.audit_only and source == "self":
+            if ind.audit_only and audit_only_absent(source):
                 if not self._blank(self._cell(row, COL_A)) and self._cell(row, COL_A) != _TEXT[self.meta.get("lang") or "vi"]["audit_only"]:
                     self.problem(row, COL_A, f"'{name}' is entered only by the audit team, not in a self-assessment",
                                  hint="leave the cell empty in a self-assessment form")
@@ -609,7 +614,7 @@ class _FormReader:
                 word = _fold(str(raw))
                 if word not in _SOURCE_WORDS:
                     self.problem(row, column, f"unknown source '{raw}'",
-                                 hint=f"choose {_TEXT[lang]['self']} or {_TEXT[lang]['audit']}")
+                                 hint="choose " + ", ".join(_TEXT[lang][s] for s in SOURCES))
                     continue
                 found[key] = _SOURCE_WORDS[word]
             elif key == "tier":

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from decimal import Decimal
 
 from cqdt_rules.errors import Diagnostic, Span, did_you_mean
+from cqdt_rules.language.value_range import value_range
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import coerce_value
 
@@ -92,8 +93,9 @@ def _check_header(ruleset: m.Ruleset) -> Iterator[Diagnostic]:
 
 
 def _needs_zero_rule(rule: m.Rule, kinds: dict[str, str]) -> bool:
+    """Only a pair has a b that can be 0 (a ratio on another kind is refused on its own, once)."""
     if isinstance(rule, m.RatioRule):
-        return rule.on_zero is None
+        return rule.on_zero is None and kinds.get(rule.indicator) == "pair"
     return isinstance(rule, m.BandsRule) and kinds.get(rule.indicator) == "pair"
 
 
@@ -132,6 +134,7 @@ class _TierChecker:
                 self.warn(ind.span, f"indicator '{ind.name}' is declared but no rule reads it",
                           hint="use it in a rule or an output, or remove it")
         self._check_levels()
+        self._check_total_rounding()
         self._check_rankings(read)
         self._check_headline()
         self._check_cycles()
@@ -370,7 +373,11 @@ class _TierChecker:
             for level in scale.levels:
                 if level.threshold.percent and level.threshold.value > 100:
                     self.error(level.span, f"cut-off {level.threshold.value}% of level '{level.label}' is above 100%")
-                if previous is not None and not _threshold_value(level.threshold) < _threshold_value(previous.threshold):
+                if previous is not None and level.threshold.value == previous.threshold.value:
+                    self.error(level.span, f"levels '{previous.label}' and '{level.label}' overlap: both have the "
+                                           f"cut-off {_threshold_text(level.threshold)}, so '{level.label}' can never be given",
+                               hint="give each level its own cut-off, from the highest down")
+                elif previous is not None and not _threshold_value(level.threshold) < _threshold_value(previous.threshold):
                     self.error(level.span, f"cut-offs out of order: '{level.label}' must be below '{previous.label}'",
                                hint="list levels from the highest cut-off down")
                 if previous is not None and level.threshold.percent != previous.threshold.percent:
@@ -378,6 +385,78 @@ class _TierChecker:
                 for requirement in level.requires:
                     self._value_ref(requirement.ref)
                 previous = level
+            self._check_reach(scale)
+
+    def _check_reach(self, scale: m.LevelScale) -> None:
+        """Warn on a cut-off the value can never reach, and on a level no published value falls in."""
+        if not self._known_ref(scale.on):
+            return
+        low, high = value_range(self.tier, scale.on)
+        step = self._published_step(scale.on)
+        upper: Decimal | None = None  # the cut-off of the level above
+        for level in scale.levels:
+            cutoff = self._absolute_cutoff(scale.on, level.threshold)
+            name = _ref_name(scale.on)
+            if cutoff > high:
+                self.warn(level.span, f"level '{level.label}' can never be reached: {name} lies in "
+                                      f"{_number(low)}..{_number(high)} and the cut-off is {_threshold_text(level.threshold)}",
+                          hint="check the cut-off (a share is written 0.9 or 90%, not 90)")
+            elif upper is not None and step is not None and cutoff < upper and not _multiple_between(step, max(cutoff, low), upper):
+                self.warn(level.span, f"no published value of {name} ({_digits_text(step)}) falls in level "
+                                      f"'{level.label}': its cut-offs {_number(cutoff)} and {_number(upper)} are closer "
+                                      "than the published precision",
+                          hint="cut-offs should be values the published figure can take")
+            upper = cutoff
+
+    def _known_ref(self, ref: m.ValueRef) -> bool:
+        if isinstance(ref, (m.PointsRef, m.ShareRef)):
+            return ref.node_id in self.nodes
+        if isinstance(ref, m.OutputRef):
+            return self.tier.output(ref.name) is not None
+        return True
+
+    def _absolute_cutoff(self, ref: m.ValueRef, threshold: m.Threshold) -> Decimal:
+        """A cut-off as a value of ``ref``: a percentage of the maximum for total and points, else a fraction."""
+        if not threshold.percent:
+            return threshold.value
+        if isinstance(ref, m.TotalRef):
+            return threshold.value * self.tier.max / 100
+        if isinstance(ref, m.PointsRef):
+            return threshold.value * self.nodes[ref.node_id].max / 100
+        return threshold.value / 100
+
+    def _published_step(self, ref: m.ValueRef) -> Decimal | None:
+        """The smallest difference between two published values of ``ref`` (None: exact, any value)."""
+        header = self.ruleset.header
+        rounding: m.Rounding | None
+        if isinstance(ref, m.TotalRef):
+            rounding = self.tier.total_rounding or header.rounding
+        elif isinstance(ref, m.PointsRef):
+            rounding = self.nodes[ref.node_id].rounding or header.rounding
+        elif isinstance(ref, m.ShareRef):
+            digits = self.nodes[ref.node_id].share_digits
+            rounding = m.Rounding(digits) if digits is not None else None
+        else:
+            output = self.tier.output(ref.name)
+            rounding = output.rounding if output is not None else None
+        return None if rounding is None else Decimal(1).scaleb(-rounding.digits)
+
+    def _check_total_rounding(self) -> None:
+        """The header's rounding also rounds each tier's total: warn when that is coarser than the criteria it
+        adds up, and an output, level or ranking reads the total (PDTI: 702.445 → 702.45, index 0.7025)."""
+        header = self.ruleset.header
+        if self.tier.total_rounding is not None or header.rounding is None:
+            return
+        finest = max((n.rounding.digits for n in self.tier.walk() if n.rounding is not None), default=None)
+        if finest is None or finest <= header.rounding.digits:
+            return
+        readers = [o.name for o in self.tier.outputs if any(isinstance(x, m.TotalRef) for x in m.walk_expr(o.expr))]
+        if not readers:
+            return
+        self.warn(self.tier.span, f"tier '{self.tier.id}': the header's 'rounding {header.rounding.digits}' rounds the "
+                                  f"total to {header.rounding.digits} decimals, but its criteria have {finest}, and "
+                                  f"output '{readers[0]}' reads the rounded total",
+                  hint=f"add 'total round {finest}' to the tier if the total is published with {finest} decimals")
 
     def _check_rankings(self, read: set[str]) -> None:
         for ranking in self.tier.rankings:
@@ -454,6 +533,31 @@ def _find_cycle(start: str, reads: dict[str, list[str]]) -> list[str] | None:
                 seen.add(target)
                 stack.append((target, path + [target]))
     return None
+
+
+def _ref_name(ref: m.ValueRef) -> str:
+    if isinstance(ref, m.TotalRef):
+        return "the total"
+    if isinstance(ref, m.PointsRef):
+        return f"points({ref.node_id})"
+    if isinstance(ref, m.ShareRef):
+        return f"share({ref.node_id})"
+    return f"'{ref.name}'"
+
+
+def _number(value: Decimal) -> str:
+    return "∞" if value.is_infinite() and value > 0 else "-∞" if value.is_infinite() else format(value.normalize(), "f")
+
+
+def _digits_text(step: Decimal) -> str:
+    digits = -step.as_tuple().exponent  # type: ignore[operator]
+    return f"{digits} decimal{'s' if digits != 1 else ''}"
+
+
+def _multiple_between(step: Decimal, low: Decimal, high: Decimal) -> bool:
+    """Whether some multiple of ``step`` lies in [low, high)."""
+    first = (low / step).to_integral_value(rounding="ROUND_CEILING") * step
+    return first < high
 
 
 def _threshold_text(threshold: m.Threshold) -> str:

@@ -12,7 +12,29 @@ import attrs
 from cqdt_rules.errors import DataError, Diagnostic, Span, did_you_mean
 from cqdt_rules.model import ruleset as m
 
-SOURCES = ("self", "audit")
+SOURCES = ("self", "district", "audit")
+"""The stages of an assessment, in order: the unit assesses itself, the district verifies its communes,
+the province's audit team audits. A cohort is scored from one stage only (see ``latest_stage``)."""
+
+
+SOURCES_HINT = "use 'self' (self-assessed), 'district' (verified by the district) or 'audit' (verified by the audit team)"
+_STAGE_TEXT = {"self": "a self-assessment", "district": "the district's verification"}
+
+
+def audit_only_absent(source: str) -> bool:
+    """Whether indicators the audit team alone enters are left out at this stage (every stage before the audit)."""
+    return source != "audit"
+
+
+def latest_stage(sources_per_unit: Iterable[set[str]]) -> str | None:
+    """The latest stage every unit of a cohort has (so sources are never mixed within a cohort), or None."""
+    common: set[str] | None = None
+    for found in sources_per_unit:
+        common = set(found) if common is None else common & found
+    for stage in reversed(SOURCES):
+        if common and stage in common:
+            return stage
+    return None
 YES_WORDS = {"yes", "có", "co", "true", "1", "x", "đạt"}
 NO_WORDS = {"no", "không", "khong", "false", "0", "không đạt"}
 
@@ -81,7 +103,7 @@ def check_assessments(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> 
         seen[assessment.key] = assessment
         if assessment.source not in SOURCES:
             problems.append(Diagnostic(assessment.field_spans.get("source", where), f"unknown source '{assessment.source}' for unit '{assessment.code}'",
-                                       hint="use 'self' (self-assessed) or 'audit' (verified by the audit team)"))
+                                       hint=SOURCES_HINT))
             continue
         tier = tiers.get(assessment.tier)
         if tier is None:
@@ -145,7 +167,7 @@ def coerce_values(tier: m.Tier, assessment: Assessment, limits: Mapping[str, Dec
     for name, ind in indicators.items():
         raw = assessment.values.get(name)
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
-            if ind.audit_only and assessment.source == "self":
+            if ind.audit_only and audit_only_absent(assessment.source):
                 values[name] = None
             elif ind.default is not None:
                 values[name] = coerce_value(ind, ind.default, limits, lambda msg, hint=None: None)
@@ -153,8 +175,8 @@ def coerce_values(tier: m.Tier, assessment: Assessment, limits: Mapping[str, Dec
                 problems.append(Diagnostic(fallback, f"unit '{assessment.code}' has no value for '{name}' ({ind.label})",
                                            hint=f"add '{name}' ({_kind_text(ind)}) or declare a default in the ruleset"))
             continue
-        if ind.audit_only and assessment.source == "self":
-            problems.append(Diagnostic(where(name), f"'{name}' is entered only by the audit team, not in a self-assessment",
+        if ind.audit_only and audit_only_absent(assessment.source):
+            problems.append(Diagnostic(where(name), f"'{name}' is entered only by the audit team, not in {_STAGE_TEXT[assessment.source]}",
                                        hint="remove it from the self-assessed record"))
             continue
 

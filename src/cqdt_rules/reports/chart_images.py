@@ -12,7 +12,7 @@ from typing import Any
 
 from cqdt_rules.formatting import format_number
 from cqdt_rules.reports.charts import FALL, RISE, palette
-from cqdt_rules.reports.document import require_extra
+from cqdt_rules.reports.extras import require_extra
 
 
 def _pyplot() -> Any:

@@ -23,8 +23,10 @@ from cqdt_rules.analysis.compare import (
     TierComparison,
     UnitChange,
     compare,
-    select_years,
+    LATEST,
+    select,
 )
+from cqdt_rules.analysis.history import History
 from cqdt_rules.analysis.movements import attribute, movement_sentences
 from cqdt_rules.analysis.summary import (
     district_names,
@@ -37,7 +39,8 @@ from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import UsageError
 from cqdt_rules.formatting import format_number
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.reports.sections import Section, organisation, shortcomings, state
+from cqdt_rules.reports.appendix import Appendix, build_appendix
+from cqdt_rules.reports.sections import Section, history_section, organisation, shortcomings, state
 
 LANGS = ("vi", "en")
 MOVERS = 5  # units named among those that rose and fell most
@@ -66,6 +69,8 @@ TEXT: dict[str, dict[str, str]] = {
         "source": "Nguồn số liệu",
         "source_audit": "kết quả thẩm định của Đoàn kiểm tra",
         "source_self": "kết quả tự đánh giá của đơn vị",
+        "source_district": "kết quả thẩm tra của cấp huyện",
+        "source_latest": "giai đoạn mới nhất mà mọi đơn vị của khối đều có (xem mục I)",
         "previous_ruleset": "Năm {year} chấm theo bộ tiêu chí khác ({ruleset}): chỉ so sánh thứ hạng, không so sánh mức độ và điểm từng tiêu chí.",
         "no_previous": "Không có số liệu năm trước: báo cáo không so sánh.",
         "level": "Mức độ",
@@ -134,6 +139,8 @@ TEXT: dict[str, dict[str, str]] = {
         "source": "Data",
         "source_audit": "values verified by the audit team",
         "source_self": "self-assessed values",
+        "source_district": "values verified by the district",
+        "source_latest": "per tier, the latest stage every unit of it has (see section I)",
         "previous_ruleset": "{year} was scored with another ruleset ({ruleset}): ranks are compared, levels and criteria are not.",
         "no_previous": "No previous year's data: nothing is compared.",
         "level": "Level",
@@ -350,6 +357,7 @@ class Report:
     tiers: tuple[TierReport, ...]
     front: tuple[Section, ...] = ()  # sections I to III, before section IV
     back: tuple[Section, ...] = ()  # section V and what follows it, before the rankings
+    appendix: Appendix | None = None  # the criteria as the official table; explanations link to its rows
 
     def t(self, key: str, **values: Any) -> str:
         text = TEXT[self.lang][key]
@@ -409,14 +417,17 @@ class Report:
 
 
 # ---------------------------------------------------------------- building the model
-def build_report(current: Results, previous: Results | None = None, *, source: str = "audit", lang: str = "vi",
-                 note: str | None = None, title: str | None = None, year: int | None = None) -> Report:
+def build_report(current: Results, previous: Results | None = None, *, source: str = LATEST, lang: str = "vi",
+                 note: str | None = None, title: str | None = None, year: int | None = None,
+                 history: History | None = None) -> Report:
     """One model of the whole report, every comparison taken from ``compare``; ``year`` picks one year
-    of multi-year data (see ``select_years``)."""
+    of multi-year data (see ``select_years``); ``source`` is a stage, or ``LATEST``: per tier the latest
+    stage every unit of it has (see ``compare.select``), which section I states."""
     if lang not in LANGS:
         raise UsageError(f"unknown language '{lang}': use one of {', '.join(LANGS)}")
-    current, previous, year, previous_year = select_years(current, previous, source, year)
-    comparisons = compare(current, previous, source=source)
+    chosen = select(current, previous, source, year)
+    current, previous, year, previous_year = chosen.current, chosen.previous, chosen.year, chosen.previous_year
+    comparisons = compare(current, previous)
     if not comparisons:
         raise UsageError(f"no '{source}' assessments in the data; try --source self")
     same_ruleset = previous is not None and previous.ruleset.id == current.ruleset.id
@@ -426,20 +437,21 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
                   for c in comparisons)
     synthetic = note is not None and is_synthetic_label(note)
     ruleset_title = header.title_en if lang == "en" and header.title_en else header.title
-    scored = current.of_source(source)
-    problems, advice = shortcomings(scored, source, lang, districts)
-    front = (organisation(scored, year, TEXT[lang]["source_" + source], lang), state((), lang), problems)
+    problems, advice = shortcomings(current, None, lang, districts)
+    stages = {t.id: TEXT[lang]["source_" + chosen.sources[t.id]] for t in current.ruleset.tiers if t.id in chosen.sources}
+    front = (organisation(current, year, stages, source == LATEST, lang), state((), lang), problems)
     return Report(
         lang=lang,
         title=title or TEXT[lang]["title"].format(year=year),
         subtitle=ruleset_title,
-        year=year, previous_year=previous_year, source=source,
+        year=year, previous_year=previous_year, source=chosen.source or LATEST,
         ruleset_id=header.id, ruleset_title=ruleset_title, ruleset_version=header.version or "",
         ruleset_status=header.status or "", ruleset_hash=current.ruleset.content_hash,
         legal_source=header.legal_source,
         previous_ruleset_id=previous.ruleset.id if previous is not None else None,
         same_ruleset=same_ruleset, note=note, synthetic=synthetic, run_at=current.run_at, tiers=tiers,
-        front=front, back=(advice,),
+        front=front, back=(advice,) + ((history_section(history, lang, districts),) if history is not None else ()),
+        appendix=build_appendix(current.ruleset, lang),
     )
 
 
@@ -720,17 +732,6 @@ def _data_files(paths: Iterable[str | Path]) -> list[Path]:
         elif path.is_file():
             files.append(path)
     return files
-
-
-def require_extra(module: str, extra: str) -> Any:
-    """Import an optional dependency or say which extra installs it."""
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise UsageError(f"this output needs the '{extra}' extra: pip install 'cqdt-rules[{extra}]' "
-                         f"(module '{module}' is not installed)") from None
 
 
 def level_chart_data(report: Report, tier: TierReport) -> tuple[list[str], list[int], list[int] | None]:

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 
 import attrs
 
+from cqdt_rules.analysis.history import History, era_chart_title, mover_sentences, overview, track_rows
 from cqdt_rules.analysis.nodes import tier_title
 from cqdt_rules.analysis.shortfalls import (
     Failing,
@@ -29,8 +30,12 @@ TEXT: dict[str, dict[str, str]] = {
         "s2": "II. Thực trạng qua công tác đánh giá",
         "s3": "III. Những tồn tại, hạn chế",
         "s5": "V. Kiến nghị và đề xuất",
+        "history": "Diễn biến qua các năm {first}–{last}",
         "assessed": "Tổng số đơn vị được đánh giá, xếp hạng năm {year}: {total} đơn vị (gồm: {parts}).",
         "stage": "Số liệu được chấm: {source}.",
+        "stages": "Số liệu được chấm theo từng khối: {parts}.",
+        "latest_rule": "Mỗi khối được chấm theo giai đoạn mới nhất (tự đánh giá → cấp huyện thẩm tra → Đoàn kiểm tra "
+                       "thẩm định) mà mọi đơn vị trong khối đều có; không trộn số liệu các giai đoạn trong một khối.",
         "districts": "Tiêu chí mất nhiều điểm nhất theo từng huyện",
         "district_header": "Huyện|Tiêu chí|Tên tiêu chí|Điểm mất|Chưa đạt tối đa",
         "recommend": "Đối với {tier}: tập trung khắc phục các tiêu chí mất nhiều điểm nhất: {items}.",
@@ -44,8 +49,12 @@ TEXT: dict[str, dict[str, str]] = {
         "s2": "II. The state of affairs seen in the assessment",
         "s3": "III. Shortcomings",
         "s5": "V. Recommendations",
+        "history": "Over the years {first}–{last}",
         "assessed": "Units assessed and ranked for {year}: {total} (of which {parts}).",
         "stage": "Values scored: {source}.",
+        "stages": "Values scored per tier: {parts}.",
+        "latest_rule": "Each tier is scored from the latest stage (self-assessment → district verification → audit) "
+                       "every unit of it has; stages are never mixed within a tier.",
         "districts": "The criterion losing most points in each district",
         "district_header": "District|Criterion|Title|Points lost|Below full",
         "recommend": "{tier}: work first on the criteria losing most points: {items}.",
@@ -90,14 +99,22 @@ class Section:
     blocks: tuple[Block, ...]
 
 
-def organisation(results: Results, year: int, source_text: str, lang: str) -> Section:
+def organisation(results: Results, year: int, stages: dict[str, str], latest: bool, lang: str) -> Section:
+    """Section I: the units assessed per tier and, per tier, the stage whose values are scored."""
     t = TEXT[lang]
     counts = [(tier_title(tier, lang), len(results.tier_units(tier.id))) for tier in results.ruleset.tiers]
     counts = [(title, n) for title, n in counts if n]
     parts = "; ".join(f"{format_count(n, lang)} {title}" for title, n in counts)
-    lines = (t["assessed"].format(year=year, total=format_number(sum(n for _, n in counts), lang), parts=parts),
-             t["stage"].format(source=source_text))
-    return Section("to-chuc", t["s1"], (Block(None, lines),))
+    used = set(stages.values())
+    if len(used) == 1:
+        stage = t["stage"].format(source=used.pop())
+    else:
+        stage = t["stages"].format(parts="; ".join(f"{tier_title(results.ruleset.tier(tier), lang)}: {text}"
+                                                   for tier, text in stages.items()))
+    lines = [t["assessed"].format(year=year, total=format_number(sum(n for _, n in counts), lang), parts=parts), stage]
+    if latest:
+        lines.append(t["latest_rule"])
+    return Section("to-chuc", t["s1"], (Block(None, tuple(lines)),))
 
 
 def state(blocks: Sequence[Block], lang: str) -> Section:
@@ -106,13 +123,13 @@ def state(blocks: Sequence[Block], lang: str) -> Section:
     return Section("thuc-trang", TEXT[lang]["s2"], found)
 
 
-def shortcomings(results: Results, source: str, lang: str, districts: dict[str, str]) -> tuple[Section, Section]:
+def shortcomings(results: Results, source: str | None, lang: str, districts: dict[str, str]) -> tuple[Section, Section]:
     """Sections III and V: per tier the criteria losing most points, the few units failing a yes/no
     criterion the others meet, the district table for communes; and the recommendations drawn from them."""
     t = TEXT[lang]
     found, advice = [], []
     for tier in results.ruleset.tiers:
-        if not any(u.assessment.source == source for u in results.tier_units(tier.id)):
+        if not any(source is None or u.assessment.source == source for u in results.tier_units(tier.id)):
             continue
         digits = tier.total_rounding.digits if tier.total_rounding else None
         [whole] = shortfalls(results, tier.id, source, lang)
@@ -156,3 +173,18 @@ def _recommendations(results: Results, whole: Shortfalls, few: Sequence[Failing]
         lines.append(t["recommend_few"].format(units=", ".join(u.name for u in failed.units), title=failed.title,
                                                tier=whole.scope))
     return lines
+
+
+def history_section(found: History, lang: str, districts: dict[str, str]) -> Section:
+    """The years side by side: which rules scored which years, per tier the units per level each year (one
+    chart per ruleset), the units that rose and fell most over the years, and every unit's level and rank."""
+    years = found.years
+    blocks = [Block(None, tuple(overview(found, lang)))]
+    for tier in found.tiers:
+        charts = tuple(Chart(f"history-{tier.tier}-{era.ruleset}", era_chart_title(tier, era, lang), era.levels,
+                             tuple((str(year), counts) for year, counts in zip(era.years, era.counts)))
+                       for era in tier.eras)
+        header, rows = track_rows(tier, years, lang, districts)
+        table = TextTable(tier.ranking, tuple(header), tuple(tuple(r) for r in rows), frozenset({len(header) - 1}))
+        blocks.append(Block(tier.title, tuple(mover_sentences(tier, years, lang)), (table,), charts))
+    return Section("lich-su", TEXT[lang]["history"].format(first=years[0], last=years[-1]), tuple(blocks))

@@ -13,7 +13,8 @@ from typing import Any
 
 from cqdt_rules.formatting import format_count
 from cqdt_rules.reports.chart_images import bars_png, moves_png
-from cqdt_rules.reports.document import Report, TierReport, level_chart_data, moves_for_chart, require_extra
+from cqdt_rules.reports.document import Report, TierReport, level_chart_data, moves_for_chart
+from cqdt_rules.reports.extras import require_extra
 from cqdt_rules.reports.sections import Section
 
 _DOC: dict[str, dict[str, Any]] = {

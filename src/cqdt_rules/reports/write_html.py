@@ -13,6 +13,7 @@ from cqdt_rules.reports.document import (
     level_chart_data,
     moves_for_chart,
 )
+from cqdt_rules.reports.appendix import appendix_rows_html, row_anchor
 from cqdt_rules.reports.sections import Section, TextTable
 
 CSS = """
@@ -41,6 +42,8 @@ th { background: #eef2f6; text-align: left; }
 td.num, th.num { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 td.up { color: var(--rise); } td.down { color: var(--fall); }
 tr.group td { font-weight: bold; background: #fafbfc; }
+tr:target td { background: #fff3b0; }
+table.appendix td.prov { font-size: 0.85rem; color: #444; }
 figure { margin: 12px 0 20px; }
 figure svg { max-width: 100%; height: auto; }
 figcaption { font-size: 0.85rem; color: var(--muted); }
@@ -86,7 +89,8 @@ def render_html(report: Report) -> str:
     if report.previous_year is not None:
         parts.append(_changes(report))
     parts += [_section(s, report.lang) for s in report.back]
-    parts += [_rankings(report), _units(report), "</main>", _footer(report), "</div>", "</body>", "</html>"]
+    parts += [_rankings(report), _units(report), _appendix(report), "</main>", _footer(report), "</div>", "</body>",
+              "</html>"]
     return "\n".join(parts) + "\n"
 
 
@@ -339,13 +343,27 @@ def _unit(r: Report, tier: TierReport, unit: UnitPage) -> str:
     for c in unit.criteria:
         flags = "".join(f'<span class="flag">{_e(flag)}</span>' for flag in c.flags)
         read = "; ".join(f"{label}: {value}" for label, value in c.read)
-        cells = [f"<td>{_e(c.id)} {_e(c.title)}{flags}</td>", _td_num(r.num(c.points, tier.digits)), _td_num(r.num(c.max))]
+        criterion = (f'<a href="#{row_anchor(tier.id, c.id)}">{_e(c.id)}</a>' if r.appendix is not None else _e(c.id))
+        cells = [f"<td>{criterion} {_e(c.title)}{flags}</td>", _td_num(r.num(c.points, tier.digits)), _td_num(r.num(c.max))]
         if show_delta:
             cells.append(_td_num(r.signed(c.change, tier.digits) if c.change else "", c.change))
         cells.append(f'<td class="read">{_e(read)}</td>')
         cells.append(f'<td class="why">{_e(c.why) if not c.is_group else ""}</td>')
         out.append(f'<tr class="depth-{min(c.depth, 3)}">{"".join(cells)}</tr>')
     out.append("</tbody></table></details>")
+    return "\n".join(out)
+
+
+def _appendix(r: Report) -> str:
+    """The criteria as the decision's appendix prints them; each explanation's criterion id links to its row."""
+    if r.appendix is None:
+        return ""
+    out = [f'<section id="phu-luc"><h2>{_e(r.appendix.title)}</h2>']
+    for tier in r.appendix.tiers:
+        out.append(f'<section class="tier"><h3>{_e(r.appendix.t("tier").format(title=tier.title))}</h3>')
+        out.append(appendix_rows_html(r.appendix, tier))
+        out.append("</section>")
+    out.append("</section>")
     return "\n".join(out)
 
 

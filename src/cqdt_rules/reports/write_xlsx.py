@@ -9,7 +9,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from cqdt_rules.reports.document import Report, TierReport, require_extra
+from cqdt_rules.reports.document import Report, TierReport
+from cqdt_rules.reports.extras import require_extra
 
 _SHEET = {"vi": {"summary": "Tổng hợp", "tier": "Xếp hạng {tier}"}, "en": {"summary": "Summary", "tier": "Ranking {tier}"}}
 
