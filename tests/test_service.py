@@ -108,6 +108,19 @@ def test_a_ruleset_shows_its_criteria_as_written(client: TestClient) -> None:
     assert any("dti" in o["text"] for o in xa["outputs"])
 
 
+def test_the_ruleset_as_the_decisions_appendix(client: TestClient, capsys: pytest.CaptureFixture[str]) -> None:
+    links = client.get("/rulesets/egov_2020").json()["appendix"]
+    assert links == {"html": "/rulesets/egov_2020/appendix?format=html", "md": "/rulesets/egov_2020/appendix?format=md"}
+    markdown = client.get(links["md"] + "&tier=so&lang=en")
+    assert markdown.headers["content-type"].startswith("text/markdown")
+    assert cqdt(["render", "egov_2020", "--format", "md", "--tier", "so", "--lang", "en"]) == 0
+    assert markdown.text == capsys.readouterr().out
+    page = client.get(links["html"])
+    assert page.headers["content-type"].startswith("text/html") and "<table" in page.text
+    assert client.get("/rulesets/egov_2020/appendix?format=pdf").status_code == 400
+    assert client.get("/rulesets/egov_2020/appendix?tier=tinh").status_code == 404
+
+
 def test_an_unknown_ruleset_is_a_problem(client: TestClient) -> None:
     response = client.get("/rulesets/egov_2021?lang=en")
     assert response.status_code == 404

@@ -198,6 +198,7 @@ VI: dict[str, str] = {
         "(máy chủ được khởi động với --cohort {id2}=DATA)",
     "'cohort' is a list of units or \"stored\"": "'cohort' là một danh sách đơn vị hoặc \"stored\"",
     "'ruleset_text' is the ruleset's text, as one JSON string": "'ruleset_text' là văn bản bộ tiêu chí, một chuỗi JSON",
+    "unknown format '{format}': use html or md": "không có định dạng '{format}': dùng html hoặc md",
     "Not Found": "Không tìm thấy",
     "Method Not Allowed": "Phương thức không được phép",
 }

@@ -24,11 +24,23 @@ from cqdt_rules.errors import CqdtError, DataError, DiagnosticsError
 from cqdt_rules.i18n import LANGS
 from cqdt_rules.service import catalogue, openapi
 from cqdt_rules.service import schemas as s
-from cqdt_rules.service.openapi import ALL_ERRORS, EXPLAIN, LANG, RULESET_ID, SOURCE, TIER_ID, YEAR, Endpoint
+from cqdt_rules.service.openapi import (
+    ALL_ERRORS,
+    APPENDIX_FORMAT,
+    APPENDIX_TIER,
+    EXPLAIN,
+    LANG,
+    RULESET_ID,
+    SOURCE,
+    TIER_ID,
+    YEAR,
+    Endpoint,
+)
 from cqdt_rules.service.problems import MEDIA_TYPE, Problem, diagnostic_dict, from_error
 from cqdt_rules.service.scoring import REQUEST_PATH, ScoreRequest, parse_request, score_request
 from cqdt_rules.service.settings import ENVIRONMENT, Served, Settings, settings_from_json
 
+APPENDIX_FORMATS = {"html": "text/html", "md": "text/markdown"}
 POSTED_RULESET_PATH = "<ruleset_text>"
 """Where errors in a ruleset sent in a scoring request point (``<ruleset_text>:3:7``)."""
 _HTTP_KINDS = {404: "not-found", 405: "method-not-allowed", 413: "too-large", 415: "unsupported-media-type"}
@@ -116,6 +128,24 @@ async def list_rulesets(request: Request) -> Response:
 
 async def show_ruleset(request: Request) -> Response:
     return JSONResponse(catalogue.detail(_served(request).checked))
+
+
+async def appendix(request: Request) -> Response:
+    """The ruleset as the decision's appendix table, as `cqdt render` writes it (HTML or Markdown)."""
+    from cqdt_rules.reports.appendix import build_appendix, render_html, render_markdown
+
+    served, lang = _served(request), _lang(request)
+    ruleset = served.checked.ruleset
+    form, tier = request.query_params.get("format", "html"), request.query_params.get("tier")
+    if form not in APPENDIX_FORMATS:
+        raise Problem("bad-request", f"unknown format '{form}': use html or md")
+    if tier is not None and tier not in {t.id for t in ruleset.tiers}:
+        tiers = ", ".join(t.id for t in ruleset.tiers)
+        raise Problem("not-found", f"ruleset '{served.id}' has no tier '{tier}' (tiers: {tiers})")
+    table = build_appendix(ruleset, lang, tier)
+    if form == "md":
+        return Response(render_markdown(table), media_type=APPENDIX_FORMATS[form])
+    return Response(render_html(table), media_type=APPENDIX_FORMATS[form])
 
 
 async def tier_form(request: Request) -> Response:
@@ -206,6 +236,10 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("GET", "/rulesets/{ruleset_id}", show_ruleset, "showRuleset", "One served ruleset and its criteria, "
              "each rule written as in the ruleset", {"$ref": "#/components/schemas/RulesetDetail"}, (RULESET_ID,),
              errors=(404,)),
+    Endpoint("GET", "/rulesets/{ruleset_id}/appendix", appendix, "appendix", "The ruleset as the decision's appendix "
+             "table (as `cqdt render`): criterion, maximum points, scoring in words, provenance, subtotals, level "
+             "cut-offs", None, (RULESET_ID, APPENDIX_FORMAT, APPENDIX_TIER, LANG), errors=(404,),
+             media_type="text/html", also=("text/markdown",)),
     Endpoint("GET", "/rulesets/{ruleset_id}/tiers/{tier_id}/form", tier_form, "tierForm", "The Excel data-entry form "
              "of a tier", None, (RULESET_ID, TIER_ID, SOURCE, YEAR, LANG), errors=(404,), media_type=openapi.XLSX),
     Endpoint("POST", "/rulesets/{ruleset_id}/score", score_served, "score", "Score units with a served ruleset",

@@ -32,6 +32,7 @@ def detail(checked: CheckedRuleset) -> dict[str, Any]:
         "issued": None if header.issued is None else header.issued.isoformat(),
         "effective": None if header.effective is None else header.effective.isoformat(),
         "warnings": len(checked.warnings),
+        "appendix": {form: f"/rulesets/{header.id}/appendix?format={form}" for form in ("html", "md")},
         "criteria": [_tier(t) for t in checked.ruleset.tiers],
     }
 

@@ -69,6 +69,9 @@ RULESET_ID = Parameter("ruleset_id", "path", {"type": "string"}, "the id of a se
 TIER_ID = Parameter("tier_id", "path", {"type": "string"}, "a tier of the ruleset, e.g. so, huyen, xa", "so")
 LANG = Parameter("lang", "query", {"type": "string", "enum": ["vi", "en"], "default": "vi"},
                  "language of the texts a person reads (problem titles, notes, the form)")
+APPENDIX_FORMAT = Parameter("format", "query", {"type": "string", "enum": ["html", "md"], "default": "html"},
+                            "HTML (text/html) or Markdown (text/markdown)")
+APPENDIX_TIER = Parameter("tier", "query", {"type": "string"}, "only this tier (default: every tier)")
 ALL_ERRORS = Parameter("all_errors", "query", {"type": "boolean", "default": False},
                        "list every error in a problem's detail, not the first few of each kind (as `--all-errors`)")
 EXPLAIN = Parameter("explain", "query", {"type": "boolean", "default": False},
@@ -93,10 +96,14 @@ class Endpoint:
     errors: tuple[int, ...] = ()
     body_example: Any = None
     media_type: str = JSON
+    also: tuple[str, ...] = ()  # other media types the 200 answer may have (with the schema of the first)
 
     def describe(self) -> dict[str, Any]:
-        ok: dict[str, Any] = {"description": "OK", "content": {self.media_type: {"schema": self.response or {
-            "type": "string", "format": "binary"}}}}
+        schema = self.response
+        if schema is None:
+            schema = {"type": "string"} if self.media_type.startswith("text/") else {"type": "string", "format": "binary"}
+        ok: dict[str, Any] = {"description": "OK", "content": {media: {"schema": schema}
+                                                               for media in (self.media_type, *self.also)}}
         responses: dict[str, Any] = {"200": ok}
         for status in sorted(set(self.errors) | {400}):
             responses[str(status)] = {"description": _REASONS[status],

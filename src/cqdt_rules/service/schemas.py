@@ -123,6 +123,9 @@ RULESET_DETAIL: Schema = {
         "type": "object", "required": ["criteria"],
         "properties": {
             "note": NULLABLE_TEXT, "issued": NULLABLE_TEXT, "effective": NULLABLE_TEXT, "warnings": {"type": "integer"},
+            "appendix": {"type": "object", "description": "where the ruleset is rendered as the decision's appendix "
+                                                          "table (paths on this server)",
+                         "properties": {"html": TEXT, "md": TEXT}},
             "criteria": {"type": "array", "items": {
                 "type": "object", "required": ["tier", "title", "max", "nodes"],
                 "properties": {"tier": TEXT, "title": TEXT, "max": DECIMAL,
