@@ -66,6 +66,8 @@ need_curl() {
   fi
   command -v curl >/dev/null 2>&1 \
     || stop "the service guide's example needs curl and none was found: install it, or run the quick subset: bash scripts/test.sh --quick"
+}
+
 # ---------------------------------------------------------------- Node and the TextMate engine (tests/test_textmate.py)
 # The TextMate grammar of editors/vscode is tested with the engine VS Code uses: vscode-textmate and
 # vscode-oniguruma from the npm registry, at the versions of editors/textmate-test/package-lock.json.

@@ -26,11 +26,12 @@ ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "service.md"
 
 
-def _block(marker: str) -> str:
+def _example() -> tuple[str, str]:
+    """The guide's curl command and the output block right after it."""
     text = GUIDE.read_text(encoding="utf-8")
-    found = re.search(rf"<!-- service example: {marker} -->\n```\w*\n(.*?)```", text, re.S)
-    assert found, f"docs/service.md has no '{marker}' block"
-    return found.group(1)
+    found = re.search(r"```sh\n(curl .*?)```\n\n```text\n(.*?)```", text, re.S)
+    assert found, "docs/service.md has no curl example followed by its output"
+    return found.group(1), found.group(2)
 
 
 def _free_port() -> int:
@@ -67,12 +68,12 @@ def server() -> Iterator[int]:
 
 def test_the_guide_example_prints_so13_total_and_level(server: int) -> None:
     assert shutil.which("curl"), "curl is needed (scripts/test.sh installs it)"
-    command = _block("command")
+    command, output = _example()
     assert "http://127.0.0.1:8000/" in command
     done = subprocess.run(["bash", "-c", command.replace("127.0.0.1:8000", f"127.0.0.1:{server}")],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
-    assert done.stdout == _block("output") == "118.348 Mức I\n"
+    assert done.stdout == output == "118.348 Mức I\n"
 
 
 def test_the_example_is_so13_of_the_bundled_sample() -> None:

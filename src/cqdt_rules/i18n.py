@@ -185,7 +185,8 @@ VI: dict[str, str] = {
     "the ruleset text is over {limit} bytes, the most this server reads":
         "văn bản bộ tiêu chí dài hơn {limit} byte, mức tối đa máy chủ này đọc",
     "'year' is a year such as 2023, got '{value}'": "'year' là một năm như 2023, nhận được '{value}'",
-    "ruleset '{id}' has no tier '{tier}' (tiers: {tiers})": "bộ tiêu chí '{id}' không có khối '{tier}' (các khối: {tiers})",
+    "no tier '{tier}' in served ruleset '{id}' (tiers: {tiers})":
+        "bộ tiêu chí '{id}' máy chủ đang phục vụ không có khối '{tier}' (các khối: {tiers})",
     "'ruleset_text' is for POST /score; this route scores with the served ruleset":
         "'ruleset_text' dành cho POST /score; đường dẫn này chấm theo bộ tiêu chí máy chủ đang phục vụ",
     "give the ruleset's text in 'ruleset_text' (or score with a served ruleset: POST /rulesets/ID/score)":

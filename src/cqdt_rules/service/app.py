@@ -141,7 +141,7 @@ async def appendix(request: Request) -> Response:
         raise Problem("bad-request", f"unknown format '{form}': use html or md")
     if tier is not None and tier not in {t.id for t in ruleset.tiers}:
         tiers = ", ".join(t.id for t in ruleset.tiers)
-        raise Problem("not-found", f"ruleset '{served.id}' has no tier '{tier}' (tiers: {tiers})")
+        raise Problem("not-found", f"no tier '{tier}' in served ruleset '{served.id}' (tiers: {tiers})")
     table = build_appendix(ruleset, lang, tier)
     if form == "md":
         return Response(render_markdown(table), media_type=APPENDIX_FORMATS[form])
@@ -162,7 +162,7 @@ async def tier_form(request: Request) -> Response:
     tier_id = request.path_params["tier_id"]
     if tier_id not in {t.id for t in ruleset.tiers}:
         tiers = ", ".join(t.id for t in ruleset.tiers)
-        raise Problem("not-found", f"ruleset '{served.id}' has no tier '{tier_id}' (tiers: {tiers})")
+        raise Problem("not-found", f"no tier '{tier_id}' in served ruleset '{served.id}' (tiers: {tiers})")
     workbook = template_workbook(ruleset, tier_id, source=source, year=year, lang=lang)
     buffer = io.BytesIO()
     workbook.save(buffer)
