@@ -486,3 +486,33 @@ def test_sections_one_to_five_are_drafted_from_the_data(report) -> None:  # type
     assert f"Tổng số đơn vị được đánh giá, xếp hạng năm {report.year}: {total} đơn vị" in page
     changes = next(t for t in report.tiers if t.attribution)
     assert any("tăng điểm chủ yếu ở" in s or "mất điểm chủ yếu ở" in s for s in changes.attribution)
+
+
+def test_docx_table_rows_written_directly_are_what_python_docx_writes() -> None:
+    """Large DOCX tables skip python-docx's cell-by-cell building (write_docx._append_rows): the rows must be
+    the same XML, in the same order, with a row holding a line break still going through python-docx."""
+    import docx
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+    from docx.shared import Pt
+
+    from cqdt_rules.reports import write_docx
+
+    rows = [["1", "Xã <A> & \"B\"", " 92,5 "], ["2", "", "x"], ["3", "line\nbreak", "7"], ["4", "Phường D", "1.000,25"]]
+    direct = docx.Document()
+    write_docx._table(direct, ["Hạng", "Đơn vị", "Điểm"], rows, {0, 2}, Pt)
+    by_cell = docx.Document()
+    table = by_cell.add_table(rows=1, cols=3)
+    for values in rows:
+        cells = table.add_row().cells
+        for i, text in enumerate(values):
+            paragraph = cells[i].paragraphs[0]
+            paragraph.add_run(text).font.size = Pt(11)
+            paragraph.paragraph_format.space_after = Pt(0)
+            if i in {0, 2}:
+                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+
+    def rows_xml(document: object) -> list[str]:
+        return [re.sub(r">\s+<", "><", row._tr.xml) for row in document.tables[0].rows[1:]]  # type: ignore[attr-defined]
+
+    assert rows_xml(direct) == rows_xml(by_cell)
+    assert [[c.text for c in row.cells] for row in direct.tables[0].rows[1:]] == rows

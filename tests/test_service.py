@@ -370,3 +370,14 @@ def test_the_openapi_description_is_served_and_kept_in_the_repository(client: Te
     assert OPENAPI_FILE.read_text(encoding="utf-8") == generated, \
         "docs/openapi.json differs from the code: CQDT_UPDATE_GOLDENS=1 pytest tests/test_service.py rewrites it"
     jsonschema.Draft202012Validator.check_schema({"components": json.loads(generated)["components"]})
+
+
+def test_a_posted_ruleset_is_not_kept_in_the_ruleset_cache(client: TestClient, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cqdt_rules.engine import ruleset_cache
+
+    def refuse(*args: object) -> None:
+        raise AssertionError("a ruleset sent by a client was written to the cache")
+    monkeypatch.setattr(ruleset_cache, "keep", refuse)
+    monkeypatch.setattr(ruleset_cache, "recall", refuse)
+    text = (ROOT / "rulesets" / "2020" / "egov.cqdt").read_text(encoding="utf-8").replace("egov_2020", "egov_ban_sao", 1)
+    assert client.post("/check", content=text.encode(), headers={"content-type": "text/plain"}).status_code == 200

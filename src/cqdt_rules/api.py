@@ -3,7 +3,8 @@
 A facade for other systems: the stages below (``engine``, ``data``) hold the code; modules inside
 the package import those stages, not this module."""
 
-from cqdt_rules.data.readers import load_assessments
+from typing import TYPE_CHECKING, Any
+
 from cqdt_rules.data.records import assessments_from_records
 from cqdt_rules.engine.loading import (
     CheckedRuleset,
@@ -18,6 +19,19 @@ from cqdt_rules.engine.loading import (
 )
 from cqdt_rules.engine.results import results_schema
 from cqdt_rules.engine.scoring import score
+
+if TYPE_CHECKING:
+    from cqdt_rules.data.readers import load_assessments
+
+
+def __getattr__(name: str) -> Any:
+    """``load_assessments`` is imported when first used: its YAML library is not needed to load a ruleset."""
+    if name == "load_assessments":
+        from cqdt_rules.data.readers import load_assessments
+
+        return load_assessments
+    raise AttributeError(f"module 'cqdt_rules.api' has no attribute '{name}'")
+
 
 __all__ = [
     "CheckedRuleset",

@@ -13,18 +13,11 @@ def format_number(value: Decimal | int | None, lang: str = "vi", digits: int | N
     if digits is not None:
         number = number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     sign = "-" if number < 0 else ""
-    text = format(abs(number), "f")
-    whole, _, fraction = text.partition(".")
-    groups: list[str] = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    thousands, decimal_mark = (".", ",") if lang == "vi" else (",", ".")
-    result = thousands.join(groups)
-    if fraction:
-        result += decimal_mark + fraction
-    return sign + result
+    text = format(abs(number), ",f")  # English marks: 164,290,796,000.5
+    return sign + (text.translate(_VIETNAMESE_MARKS) if lang == "vi" else text)
+
+
+_VIETNAMESE_MARKS = str.maketrans({",": ".", ".": ","})
 
 
 def format_count(count: int, lang: str = "vi") -> str:

@@ -157,11 +157,12 @@ def ranking_table(comparison: TierComparison, results: Results, lang: str, previ
         return ""
     previous = {u.code: u.previous for u in comparison.units}
     names = district_names(results)
-    groups = sorted({u.ranks[ranking.name].group for u in units})
+    by_group: dict[str, list[UnitResult]] = {}
+    for u in units:  # one pass: filtering the whole cohort once per district was quadratic
+        by_group.setdefault(u.ranks[ranking.name].group, []).append(u)
     blocks = []
-    for group in groups:
-        members = sorted((u for u in units if u.ranks[ranking.name].group == group),
-                         key=lambda u: (u.ranks[ranking.name].rank, u.code))
+    for group in sorted(by_group):
+        members = sorted(by_group[group], key=lambda u: (u.ranks[ranking.name].rank, u.code))
         header = list(_HEADER[lang])
         if previous_year is not None:
             header.append(t["previous_rank"].format(year=previous_year))

@@ -349,8 +349,8 @@ def _step(before: Version, after: Version, old: Results, new: Results, source: s
                 continue
             text, specific = reason_for(code, name)
             node_id = node_of.get(name)
-            points_old = was.nodes[node_id].points if node_id in was.nodes else None
-            points_new = now.nodes[node_id].points if node_id in now.nodes else None
+            points_old = was.nodes[node_id].points if node_id is not None and node_id in was.nodes else None
+            points_new = now.nodes[node_id].points if node_id is not None and node_id in now.nodes else None
             changes.append(Change(code, now.name, name, "value" if old_value != new_value else "evidence",
                                   old_value, new_value, added, removed, text, specific, node_id, points_old, points_new))
     unused = tuple(r for i, r in enumerate(after.reasons) if i not in used)

@@ -7,7 +7,6 @@ import difflib
 import sys
 from pathlib import Path
 
-from cqdt_rules.authoring.rulesettest import add_test_arguments, run_test_command
 from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK
 from cqdt_rules.errors import Diagnostic, RulesetError, UsageError
@@ -106,11 +105,24 @@ def run_diff(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+# ---------------------------------------------------------------- test (the ruleset's own tests)
+def _test_arguments(p: argparse.ArgumentParser) -> None:
+    from cqdt_rules.authoring.rulesettest import add_test_arguments  # with YAML: only when `test` is the command
+
+    add_test_arguments(p)
+
+
+def _run_test(args: argparse.Namespace) -> int:
+    from cqdt_rules.authoring.rulesettest import run_test_command
+
+    return run_test_command(args)
+
+
 COMMANDS: list[CommandSpec] = [
     CommandSpec("fmt", "Rewrite ruleset files in the canonical layout, keeping every comment "
                 "(--check for CI, --diff to preview).", _fmt_arguments, run_fmt),
     CommandSpec("diff", "List what changed between two rulesets, node by node (e.g. what an amendment changes).",
                 _diff_arguments, run_diff),
     CommandSpec("test", "Run the ruleset tests beside a ruleset (expected points, levels, ranks) and report coverage.",
-                add_test_arguments, run_test_command),
+                _test_arguments, _run_test),
 ]

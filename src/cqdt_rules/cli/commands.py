@@ -6,13 +6,14 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import TextIO
 
 import attrs
 
 from cqdt_rules.cli.common import EXIT_OK, score_files, write_text
 from cqdt_rules.engine import loading
+from cqdt_rules.engine.results import Results
 from cqdt_rules.errors import UsageError, render
-from cqdt_rules.reports.score_table import results_table
 
 
 @attrs.frozen
@@ -29,7 +30,7 @@ def _check_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    checked = loading.load(args.ruleset)
+    checked = loading.load(args.ruleset, cached=False)  # checking a file means reading it, never a kept result
     for warning in checked.warnings:
         print(render(warning, checked.sources.get(warning.span.path, checked.source)))
     r = checked.ruleset
@@ -55,18 +56,27 @@ def _score_arguments(p: argparse.ArgumentParser) -> None:
 
 def run_score(args: argparse.Namespace) -> int:
     results = score_files(args.ruleset, args.data)
-    if args.format == "json":
-        text = results.to_json() + "\n"
-    elif args.format == "csv":
-        text = results.to_csv()
-    else:
-        text = results_table(results, args.lang)
     if args.out:
-        write_text(args.out, text)
+        args.out.parent.mkdir(parents=True, exist_ok=True)
+        with open(args.out, "w", encoding="utf-8", newline="") as out:
+            _write_scores(results, args.format, args.lang, out)
         print(f"wrote {args.out} ({len(results)} results)", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        _write_scores(results, args.format, args.lang, sys.stdout)
     return EXIT_OK
+
+
+def _write_scores(results: Results, form: str, lang: str, out: TextIO) -> None:
+    """JSON and CSV are written unit by unit, never held whole; the table is for people and small."""
+    if form == "json":
+        results.write_json(out)
+        out.write("\n")
+    elif form == "csv":
+        results.write_csv(out)
+    else:
+        from cqdt_rules.reports.score_table import results_table
+
+        out.write(results_table(results, lang))
 
 
 # ---------------------------------------------------------------- explain

@@ -34,17 +34,25 @@ class _Version(argparse.Action):
         raise SystemExit(EXIT_OK)
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser; given the ``command`` about to run, only its arguments are declared, so that a
+    command does not import what only the others need (the test runner's YAML reader, for instance)."""
     parser = _Parser(prog="cqdt", description="Score and rank units against rulesets written in the cqdt language.")
     parser.add_argument("--version", action=_Version, nargs=0,
                         help="the package version and the shipped rulesets (id, version, status), then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for spec in all_commands():
         child = sub.add_parser(spec.name, help=spec.help, description=spec.help)
-        spec.arguments(child)
+        if command is None or spec.name == command:
+            spec.arguments(child)
         _add_shared_options(child)
         child.set_defaults(run=spec.run)
     return parser
+
+
+def _command_named(argv: Sequence[str]) -> str | None:
+    """The command on a command line (its first word that is not an option), if any."""
+    return next((word for word in argv if not word.startswith("-")), None)
 
 
 def _add_shared_options(child: argparse.ArgumentParser) -> None:
@@ -67,8 +75,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: Sequence[str] | None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    words = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser(_command_named(words))
+    args = parser.parse_args(words)
     if not getattr(args, "run", None):
         parser.print_help()
         return EXIT_USAGE

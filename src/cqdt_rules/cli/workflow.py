@@ -8,8 +8,7 @@ import sys
 from pathlib import Path
 
 from cqdt_rules.cli.commands import CommandSpec
-from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, write_text
-from cqdt_rules.data.readers import load_many
+from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, read_data, write_text
 from cqdt_rules.engine import loading
 from cqdt_rules.errors import UsageError
 from cqdt_rules.model.units import SOURCES
@@ -106,7 +105,7 @@ def run_audit(args: argparse.Namespace) -> int:
     from cqdt_rules.analysis.audit import audit, audit_csv, audit_table, unit_audit_text
 
     checked = loading.load(args.ruleset)
-    report = audit(checked, load_many(_paths(args.data)))
+    report = audit(checked, read_data(_paths(args.data)))
     if args.year is not None:
         import attrs
 
@@ -197,7 +196,7 @@ def run_crosscheck(args: argparse.Namespace) -> int:
         raise UsageError(f"no cross-tier mapping for ruleset '{checked.ruleset.id}': expected {mapping} "
                          "(or give --mapping FILE)")
     spec = load_spec(mapping, checked.ruleset)
-    report = crosscheck(checked.ruleset, spec, load_many(_paths(args.data)), source=args.source,
+    report = crosscheck(checked.ruleset, spec, read_data(_paths(args.data)), source=args.source,
                         commune_source=args.commune_source)
     if not report.findings and not report.districts_without_communes:
         raise UsageError(f"no '{args.source}' records of tier '{spec.district_tier}' in the data")
@@ -230,7 +229,7 @@ def run_gaps(args: argparse.Namespace) -> int:
     if args.top is not None and args.top < 1:
         raise UsageError("--top must be at least 1")
     checked = loading.load(args.ruleset)
-    found, source = gaps(checked, load_many(_paths(args.data)), source=args.source)
+    found, source = gaps(checked, read_data(_paths(args.data)), source=args.source)
     if args.year is not None:
         found = [g for g in found if g.unit.assessment.year == args.year]
         if not found:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import decimal
 import operator
-from collections.abc import Callable, Mapping
+import sys
+from collections.abc import Callable, Iterator, Mapping
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
@@ -12,6 +13,8 @@ from typing import Any, cast
 
 import attrs
 
+from cqdt_rules.engine import codegen
+from cqdt_rules.engine.codegen import UnitFn
 from cqdt_rules.engine.exact import rounded_root, rounded_signed_root
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Pair
@@ -64,6 +67,7 @@ their numbers out as text was about a fifth of the evaluation time. Text from a 
 argument, never into the template."""
 _SUMMED: Why = ("sum of sub-criteria",)
 _CAPPED = ("capped",)
+_FLOORED = ("floored",)
 _NOTHING_READ: Mapping[str, Any] = MappingProxyType({})
 
 
@@ -114,6 +118,53 @@ class NodeResult:
     def __repr__(self) -> str:
         fields = ("id", "points", "max", "inputs", "branch", "flags", "raw")
         return "NodeResult(" + ", ".join(f"{f}={v!r}" for f, v in zip(fields, self._shown())) + ")"
+
+
+@attrs.frozen
+class TierShape:
+    """What every unit's node results of a tier share: node ids in reading order, their maxima and the
+    indicators each criterion reads."""
+
+    order: tuple[str, ...]
+    index: dict[str, int]
+    maxima: tuple[Decimal, ...]
+    reads: tuple[tuple[str, ...], ...]
+    top: tuple[int, ...]
+    """Positions of the top-level nodes, whose points make the total."""
+
+
+class NodeResults(Mapping[str, NodeResult]):
+    """One unit's node results, kept as four tuples (points, why, flags, raw) in the tier's reading order;
+    a ``NodeResult`` is made when one is read. Kept this way, a unit's results are a handful of objects
+    the cyclic garbage collector stops scanning, not one object per node."""
+
+    __slots__ = ("_shape", "_points", "_whys", "_flags", "_raws", "_values")
+
+    def __init__(self, shape: TierShape, points: tuple[Decimal, ...], whys: tuple[Why, ...],
+                 flags: tuple[tuple[str, ...], ...], raws: tuple[Any, ...], values: Mapping[str, Any]):
+        self._shape, self._points, self._whys, self._flags, self._raws = shape, points, whys, flags, raws
+        self._values = values
+
+    def __getitem__(self, node_id: str) -> NodeResult:
+        i = self._shape.index[node_id]
+        return NodeResult(node_id, self._points[i], self._shape.maxima[i], self._whys[i], self._flags[i],
+                          self._raws[i], self._shape.reads[i], self._values)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._shape.order)
+
+    def __len__(self) -> int:
+        return len(self._points)
+
+    def __contains__(self, node_id: object) -> bool:
+        return node_id in self._shape.index
+
+    def points(self, node_id: str) -> Decimal:
+        return self._points[self._shape.index[node_id]]
+
+    def flagged(self, flag: str) -> tuple[str, ...]:
+        """The ids of the nodes carrying ``flag``, without making their results."""
+        return tuple(node_id for node_id, flags in zip(self._shape.order, self._flags) if flag in flags)
 
 
 class Env:
@@ -197,10 +248,13 @@ class CompiledTier:
     output_fns: tuple[tuple[m.Output, ExprFn], ...]
     normalised: tuple[tuple[str, str], ...]
     total_rounding: m.Rounding | None
+    shape: TierShape
     output_values: dict[str, Callable[[Env], Decimal | None]] = attrs.field(factory=dict)
     """Each output's published value (rounded as declared; None when it reads a value not assessed)."""
     ranked_values: tuple[tuple[m.Expr, ExprFn], ...] = ()
     """The expressions rankings are by (beyond total, points, share and outputs), computed for every unit."""
+    unit_fn: UnitFn | None = None
+    """The tier's generated straight-line function (``codegen``), when every node is of a kind it writes out."""
 
 
 @attrs.frozen
@@ -209,8 +263,10 @@ class CompiledRuleset:
     tiers: dict[str, CompiledTier]
 
 
-def compile_ruleset(ruleset: m.Ruleset) -> CompiledRuleset:
-    return CompiledRuleset(ruleset, {t.id: _TierCompiler(ruleset, t).build() for t in ruleset.tiers})
+def compile_ruleset(ruleset: m.Ruleset, *, generate: bool = True) -> CompiledRuleset:
+    """Closures for every node; and, unless ``generate`` is False, one generated function per tier where
+    ``codegen`` can write every node out (the closures are kept for single nodes and formulas)."""
+    return CompiledRuleset(ruleset, {t.id: _TierCompiler(ruleset, t).build(generate) for t in ruleset.tiers})
 
 
 class _TierCompiler:
@@ -220,19 +276,35 @@ class _TierCompiler:
         self.indicators = {ind.name: ind for ind in tier.indicators}
         self.normalised: list[tuple[str, str]] = []
 
-    def build(self) -> CompiledTier:
+    def build(self, generate: bool = True) -> CompiledTier:
         node_fns = {node.id: self._node(node) for node in self.tier.walk()}
         outputs = tuple((o, self._output_expr(o)) for o in self.tier.outputs)
+        walk = self.tier.walk()
+        order = tuple(n.id for n in walk)
+        post_order = _post_order(self.tier.nodes)
+        shape = TierShape(order, {node_id: i for i, node_id in enumerate(order)}, tuple(n.max for n in walk),
+                          tuple(() if n.rule is None else m.rule_indicators(n.rule) or tuple(i.name for i in n.inputs)
+                                for n in walk),
+                          tuple(order.index(n.id) for n in self.tier.nodes))
         return CompiledTier(
             tier=self.tier, node_fns=node_fns, top_ids=tuple(n.id for n in self.tier.nodes),
-            order=tuple(n.id for n in self.tier.walk()),
-            children_first=tuple((node_id, node_fns[node_id]) for node_id in _post_order(self.tier.nodes)),
+            order=order,
+            children_first=tuple((node_id, node_fns[node_id]) for node_id in post_order),
             output_fns=outputs,
             normalised=tuple(dict.fromkeys(self.normalised)),
             total_rounding=self.tier.total_rounding or self.header.rounding,
+            shape=shape,
             output_values={o.name: _published(fn, o.rounding) for o, fn in outputs},
             ranked_values=tuple((e, self._expr(self.tier.ranked_value(e), None)) for e in _ranked_expressions(self.tier)),
+            unit_fn=self._unit_fn(order, post_order) if generate else None,
         )
+
+    def _unit_fn(self, order: tuple[str, ...], post_order: list[str]) -> UnitFn | None:
+        """The tier's generated function, if ``codegen`` writes every node out and nothing needs an ``Env``
+        (outputs and ranked expressions read nodes through one)."""
+        if not codegen.can_generate(self.tier) or _ranked_expressions(self.tier):
+            return None
+        return codegen.compile_unit_fn(self, order, post_order, sys.modules[__name__])
 
     def _output_expr(self, output: m.Output) -> ExprFn:
         """An output's value before its rounding; a root is computed to the output's declared rounding."""
@@ -288,12 +360,7 @@ class _TierCompiler:
             if outcome is None and zeroed_without_evidence:
                 outcome = _missing_evidence(zeroed_without_evidence, values, env.evidence)
             raw, why, flags = outcome or rule_fn(env)
-            # round first, then keep within 0..max, so rounding can never lift points above the maximum
-            points = round_to(raw, rounding)
-            if points > maximum:
-                points, flags, why = ceiling, flags + _CAPPED, (why[0] + "; capped at {}", *why[1:], maximum)
-            elif points < 0:
-                points, flags, why = floor, flags + ("floored",), (why[0] + "; raised to 0", *why[1:])
+            points, why, flags = finish(raw, why, flags, rounding, maximum, ceiling, floor)
             return NodeResult(node_id, points, maximum, why, flags, raw, names, values)
 
         return criterion
@@ -675,6 +742,18 @@ class _TierCompiler:
             return rounded_signed_root(1 if deviation >= 0 else -1, deviation ** 2 / variance, 2, digits, mode)
 
         return zscore
+
+
+def finish(raw: Decimal, why: Why, flags: tuple[str, ...], rounding: m.Rounding | None, maximum: Decimal,
+           ceiling: Decimal, floor: Decimal) -> RuleOutcome:
+    """A criterion's points from what its rule gave: rounded first, then kept within 0..max, so that
+    rounding can never lift points above the maximum (``ceiling`` and ``floor`` are max and 0 as shown)."""
+    points = round_to(raw, rounding)
+    if points > maximum:
+        return ceiling, (why[0] + "; capped at {}", *why[1:], maximum), flags + _CAPPED
+    if points < 0:
+        return floor, (why[0] + "; raised to 0", *why[1:]), flags + _FLOORED
+    return points, why, flags
 
 
 def _not_assessed(names: tuple[str, ...], values: Mapping[str, Any]) -> RuleOutcome:

@@ -18,6 +18,8 @@ from cqdt_rules.engine.compiler import (
     CompiledTier,
     Env,
     EvaluationError,
+    NodeResult,
+    NodeResults,
     NotAssessed,
     round_to,
 )
@@ -47,12 +49,16 @@ def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_a
         tier = compiled.tiers[key[0]]
         members = sorted(cohorts[key], key=lambda a: a.code)
         scored = []
-        cohort = Cohort([])
-        for assessment, cohort_max in zip(members, _cohort_maxima(tier, members)):
-            cohort.members.append(Env(tier, assessment.values, assessment.evidence, cohort_max, cohort))
-        for assessment, env in zip(members, cohort.members):
+        maxima = _cohort_maxima(tier, members)
+        envs: list[Env | None] = [None] * len(members)
+        if tier.unit_fn is None:  # closures: each unit's Env, which sees its cohort
+            cohort = Cohort([])
+            for assessment, cohort_max in zip(members, maxima):
+                cohort.members.append(Env(tier, assessment.values, assessment.evidence, cohort_max, cohort))
+            envs = list(cohort.members)
+        for assessment, cohort_max, env in zip(members, maxima, envs):
             try:
-                scored.append(_score_unit(tier, assessment, env.cohort_max, env))
+                scored.append(_score_unit(tier, assessment, cohort_max, env))
             except EvaluationError as exc:
                 where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
                 problems.append(Diagnostic(where, f"unit '{assessment.code}', {exc.node_id}: {exc}"))
@@ -112,16 +118,25 @@ def _cohort_maxima(tier: CompiledTier, members: list[Assessment]) -> list[dict[t
 
 def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapping[tuple[str, str], Decimal],
                 env: Env | None = None) -> UnitResult:
-    """One unit's result; ``env`` carries its cohort when the ruleset compares units (minmax, zscore, rank)."""
-    if env is None:
-        env = Env(compiled, assessment.values, assessment.evidence, cohort_max)
-    nodes = env.evaluate_all()
-    total = min(round_to(sum((nodes[i].points for i in compiled.top_ids), ZERO), compiled.total_rounding),
-                compiled.tier.max)
-    outputs = {o.name: env.output(o.name) for o, _ in compiled.output_fns}
+    """One unit's result; ``env`` carries its cohort when the ruleset compares units (minmax, zscore, rank).
+    A tier with a generated function (``codegen``) needs no ``Env``: it has no outputs or ranked expressions."""
+    nodes: Mapping[str, NodeResult]
+    if compiled.unit_fn is not None:
+        points, whys, flags, raws = compiled.unit_fn(assessment.values, assessment.evidence, cohort_max)
+        nodes = NodeResults(compiled.shape, points, whys, flags, raws, assessment.values)
+        top = sum((points[i] for i in compiled.shape.top), ZERO)
+        outputs: dict[str, Decimal | None] = {}
+    else:
+        if env is None:
+            env = Env(compiled, assessment.values, assessment.evidence, cohort_max)
+        nodes = env.evaluate_all()
+        top = sum((nodes[i].points for i in compiled.top_ids), ZERO)
+        outputs = {o.name: env.output(o.name) for o, _ in compiled.output_fns}
+    total = min(round_to(top, compiled.total_rounding), compiled.tier.max)
     tier = compiled.tier
     unit = UnitResult(assessment, tier, nodes, total, outputs, {}, {})
-    unit.computed.update({expr: _computed(fn, env) for expr, fn in compiled.ranked_values})
+    if env is not None:  # a generated tier has no ranked expressions
+        unit.computed.update({expr: _computed(fn, env) for expr, fn in compiled.ranked_values})
     unit.levels.update({scale.name: _classify(scale, unit) for scale in tier.levels})
     return unit
 

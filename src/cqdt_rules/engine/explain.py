@@ -75,10 +75,7 @@ def explain_unit(unit: ExplainedUnit) -> str:
     for rank in unit.ranks.values():
         summary += f"; rank {rank.rank}/{rank.of} in {rank.ranking} ({rank.group})"
     lines.append(summary)
-    depth: dict[str, int] = {}
-    for node in unit.tier.walk():
-        for child in node.children:
-            depth[child.id] = depth.get(node.id, 0) + 1
+    depth = unit.tier.depths
     for node_id, result in unit.nodes.items():
         node = unit.tier.node(node_id)
         indent = "  " * (depth.get(node_id, 0) + 1)
@@ -87,8 +84,9 @@ def explain_unit(unit: ExplainedUnit) -> str:
             if "capped" in result.flags:
                 lines.append(f"{indent}  {result.branch}")
             continue
-        if result.inputs:
-            read = ", ".join(f"{name} = {_value_text(value)}" for name, value in result.inputs)
+        inputs = result.inputs
+        if inputs:
+            read = ", ".join(f"{name} = {_value_text(value)}" for name, value in inputs)
             lines.append(f"{indent}  read: {read}")
         lines.append(f"{indent}  why: {result.branch}")
         if result.flags:

@@ -11,11 +11,12 @@ from pathlib import Path
 
 import attrs
 
+from cqdt_rules.engine import ruleset_cache
 from cqdt_rules.engine.compiler import CompiledRuleset, compile_ruleset
 from cqdt_rules.errors import Diagnostic, RulesetError, UsageError, did_you_mean
 from cqdt_rules.language.amend import apply_amendment
 from cqdt_rules.language.checker import check
-from cqdt_rules.language.parser import parse_source
+from cqdt_rules.language.header import HeaderFacts, header_facts, read_header
 from cqdt_rules.language.resources import data_dir
 from cqdt_rules.model import ruleset as m
 
@@ -34,13 +35,31 @@ class CheckedRuleset:
     """The text of every file the ruleset was read from, by path (an amendment and the rulesets it amends)."""
 
 
+def parse_source(text: str, path: str = "<memory>") -> m.Ruleset | m.Amendment:
+    """Parse ruleset text (Lark is imported here, when a ruleset is first parsed, not with the package)."""
+    from cqdt_rules.language import parser
+
+    return parser.parse_source(text, path)
+
+
+def header_of(path: Path) -> HeaderFacts:
+    """What a ruleset file's header says (id, years, base): read from the header alone when it is plain,
+    else from the parsed file (whose syntax errors are raised)."""
+    facts = read_header(path)
+    if facts is not None:
+        return facts
+    parsed = parse_source(path.read_text(encoding="utf-8"), str(path))
+    base = parsed.base if isinstance(parsed, m.Amendment) else None
+    return HeaderFacts(parsed.id, parsed.header.years, parsed.header.effective,
+                       base.ref if base else None, base.is_path if base else False)
+
+
 def shipped_rulesets() -> dict[str, Path]:
     """The bundled rulesets by id (the id in each file's header)."""
     found: dict[str, Path] = {}
     for path in sorted(data_dir("rulesets").rglob("*" + RULESET_SUFFIX)):
-        text = path.read_text(encoding="utf-8")
         try:
-            found[parse_source(text, str(path)).id] = path
+            found[header_of(path).id] = path
         except RulesetError:
             continue
     return found
@@ -67,20 +86,35 @@ def resolve_ruleset_path(path_or_id: str | Path) -> Path:
                      + (f"; {hint}" if hint else f" (shipped: {', '.join(shipped) or 'none'})"))
 
 
-def load(path_or_id: str | Path) -> CheckedRuleset:
-    """Parse, check and compile a ruleset; raise RulesetError listing every error."""
+def load(path_or_id: str | Path, *, cached: bool = True) -> CheckedRuleset:
+    """Parse, check and compile a ruleset; raise RulesetError listing every error.
+
+    With ``cached`` (the default) a ruleset already checked in this process, or by this user before (the
+    private cache of ``engine.ruleset_cache``, keyed by the text and the package's code), is not parsed
+    again; ``cqdt check`` passes ``cached=False`` and always parses the text."""
     path = resolve_ruleset_path(path_or_id)
     text = path.read_text(encoding="utf-8")
-    return load_text(text, str(path))
+    return load_text(text, str(path), cached=cached)
 
 
-def load_text(text: str, path: str = "<memory>", *, bases: Mapping[str, CheckedRuleset] | None = None) -> CheckedRuleset:
+def load_text(text: str, path: str = "<memory>", *, cached: bool = True,
+              bases: Mapping[str, CheckedRuleset] | None = None) -> CheckedRuleset:
     """Parse, check and compile ruleset text; an amendment is applied to its base first (a path
     in ``amends "..."`` is relative to ``path``).
 
     With ``bases``, an amendment may amend only one of these rulesets, by id: no file is read (text
-    from an untrusted sender never names a path on this machine)."""
-    return _load_text(text, path, (), bases)
+    from an untrusted sender never names a path on this machine). Text from an untrusted sender is
+    loaded with ``cached=False``, so that it is not kept in the cache on disk."""
+    facts = header_facts(text) if cached else None
+    if facts is None or facts.amends is not None:  # an amendment depends on other files: not kept
+        return _load_text(text, path, (), bases)
+    kept = ruleset_cache.recall(text, path)
+    if kept is None:
+        checked = _load_text(text, path, ())
+        ruleset_cache.keep(text, path, checked.ruleset, checked.warnings)
+        return checked
+    ruleset, warnings = kept
+    return CheckedRuleset(ruleset, warnings, compile_ruleset(ruleset), text, {path: text})
 
 
 def _load_text(text: str, path: str, seen: tuple[Path, ...],
@@ -116,7 +150,7 @@ def _load_text(text: str, path: str, seen: tuple[Path, ...],
 def _load_base(amendment: m.Amendment, text: str, path: str, seen: tuple[Path, ...]) -> CheckedRuleset:
     """The checked ruleset an amendment changes (itself perhaps an amendment)."""
     here = Path(path).resolve() if path != "<memory>" else None
-    base_path = _base_path(amendment, text, path)
+    base_path = _base_path(amendment.base, text, path)
     chain = seen + ((here,) if here is not None else ())
     if base_path.resolve() in chain:
         names = " → ".join(str(p) for p in chain + (base_path.resolve(),))
@@ -136,8 +170,7 @@ def _given_base(amendment: m.Amendment, text: str, path: str, bases: Mapping[str
     raise RulesetError([Diagnostic(ref.span, message, hint=hint)], {path: text})
 
 
-def _base_path(amendment: m.Amendment, text: str, path: str) -> Path:
-    ref = amendment.base
+def _base_path(ref: m.BaseRef, text: str, path: str) -> Path:
     folder = Path(path).parent if path != "<memory>" else Path(".")
     if ref.is_path:
         candidate = folder / ref.ref
@@ -153,7 +186,7 @@ def _base_path(amendment: m.Amendment, text: str, path: str) -> Path:
         if path != "<memory>" and sibling.resolve() == Path(path).resolve():
             continue
         try:
-            sibling_id = parse_source(sibling.read_text(encoding="utf-8"), str(sibling)).id
+            sibling_id = header_of(sibling).id
         except RulesetError:
             continue
         known.setdefault(sibling_id, sibling)
@@ -200,27 +233,27 @@ def declared_years(paths: Iterable[str | Path] = ()) -> list[RulesetYears]:
     for path in files:
         key = path.resolve()
         if key not in found:
-            parsed = parse_source(path.read_text(encoding="utf-8"), str(path))
-            found[key] = RulesetYears(parsed.id, path, parsed.header.years, parsed.header.effective, _lineage(parsed, path))
+            facts = header_of(path)
+            found[key] = RulesetYears(facts.id, path, facts.years, facts.effective, _lineage(facts, path))
     return list(found.values())
 
 
-def _lineage(parsed: m.Ruleset | m.Amendment, path: Path) -> tuple[str, ...]:
+def _lineage(facts: HeaderFacts, path: Path) -> tuple[str, ...]:
     """The ids of the rulesets an amendment amends, nearest first (empty for a complete ruleset)."""
     chain: list[str] = []
     seen: set[Path] = {path.resolve()}
-    while isinstance(parsed, m.Amendment):
+    while facts.amends is not None:
         try:
-            base_path = _base_path(parsed, "", str(path))
+            base_path = _base_path(m.BaseRef(facts.amends, is_path=facts.amends_path), "", str(path))
         except RulesetError:
-            chain.append(parsed.base.ref)
+            chain.append(facts.amends)
             break
         if base_path.resolve() in seen:
             break
         seen.add(base_path.resolve())
         path = base_path
-        parsed = parse_source(path.read_text(encoding="utf-8"), str(path))
-        chain.append(parsed.id)
+        facts = header_of(path)
+        chain.append(facts.id)
     return tuple(chain)
 
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TextIO
 
 import attrs
 
-from cqdt_rules.engine.compiler import NodeResult, round_to
+from cqdt_rules.engine.compiler import NodeResult, NodeResults, round_to
 from cqdt_rules.engine.explain import explain_unit
 from cqdt_rules.errors import UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
@@ -54,7 +54,7 @@ class RankResult:
 class UnitResult:
     assessment: Assessment
     tier: m.Tier = attrs.field(eq=False, repr=False)
-    nodes: dict[str, NodeResult] = attrs.field(hash=False)
+    nodes: Mapping[str, NodeResult] = attrs.field(hash=False)
     total: Decimal
     outputs: dict[str, Decimal | None] = attrs.field(hash=False)
     levels: dict[str, LevelResult] = attrs.field(hash=False)
@@ -92,7 +92,10 @@ class UnitResult:
     def missing_evidence(self) -> tuple[str, ...]:
         """The criteria that scored 0 for want of the evidence the ruleset requires (a 'yes' without its
         document scores 0 by design, under ``on_missing_evidence zero``)."""
-        return tuple(node_id for node_id, result in self.nodes.items() if "missing evidence" in result.flags)
+        nodes = self.nodes
+        if isinstance(nodes, NodeResults):
+            return nodes.flagged("missing evidence")
+        return tuple(node_id for node_id, result in nodes.items() if "missing evidence" in result.flags)
 
     @property
     def level(self) -> LevelResult | None:
@@ -159,6 +162,9 @@ class Results:
 
     # ------------------------------------------------------------ export
     def to_dict(self) -> dict[str, Any]:
+        return {**self._head(), "units": [_unit_dict(u) for u in self.units]}
+
+    def _head(self) -> dict[str, Any]:
         header = self.ruleset.header
         return {
             "schema": SCHEMA,
@@ -168,16 +174,27 @@ class Results:
                 "amends": list(self.ruleset.amends),
             },
             "run_at": self.run_at,
-            "units": [_unit_dict(u) for u in self.units],
         }
 
     def to_json(self) -> str:
-        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+        """The results as JSON (schema ``cqdt-results/1``), laid out as ``write_json`` says."""
+        buffer = io.StringIO()
+        self.write_json(buffer)
+        return buffer.getvalue()
+
+    def write_json(self, out: TextIO) -> None:
+        """Write ``to_json()`` to ``out`` unit by unit, never holding the whole text."""
+        write_json(out, self._head(), self.units)
 
     def to_csv(self) -> str:
         """One row per unit: identity, total, outputs, levels, ranks, then every node's points."""
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        self.write_csv(buffer)
+        return buffer.getvalue()
+
+    def write_csv(self, out: TextIO) -> None:
+        """Write ``to_csv()`` to ``out`` row by row."""
+        writer = csv.writer(out, lineterminator="\n")
         tiers = sorted({u.tier.id for u in self.units}, key=[t.id for t in self.ruleset.tiers].index)
         outputs = _ordered_union(o.name for t in self.ruleset.tiers if t.id in tiers for o in t.outputs)
         scales = _ordered_union(s.name for t in self.ruleset.tiers if t.id in tiers for s in t.levels)
@@ -195,9 +212,35 @@ class Results:
             row += [_plain(u.outputs.get(o)) for o in outputs]
             row += [u.levels[s].label if s in u.levels else "" for s in scales]
             row += [u.ranks[r].rank if r in u.ranks else "" for r in rankings]
-            row += [u.nodes[n].points if n in u.nodes else "" for n in node_ids]
+            row += _node_points(u.nodes, node_ids)
             writer.writerow(row)
-        return buffer.getvalue()
+
+
+def _node_points(nodes: Mapping[str, NodeResult], node_ids: list[str]) -> list[Decimal | str]:
+    """The points of each node in ``node_ids`` ("" where the unit's tier has no such node)."""
+    if isinstance(nodes, NodeResults):  # read from its tuple, without making the nodes' results
+        return [nodes.points(n) if n in nodes else "" for n in node_ids]
+    return [nodes[n].points if n in nodes else "" for n in node_ids]
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # compact: C's encoder (indent would use the Python one)
+
+
+def write_json(out: TextIO, head: dict[str, Any], units: Iterable[UnitResult]) -> None:
+    """Results JSON, written unit by unit as the units come (a large cohort is never held as one text): the
+    run (schema, ruleset, run_at) on the first line, then for each unit a line with its own fields and
+    one line per node. Each line is encoded by the JSON library's C encoder; an indented layout would
+    go through its much slower Python encoder."""
+    out.write(_ENCODE(head)[:-1] + ', "units": [')
+    separator = "\n"
+    for unit in units:
+        fields = _unit_dict(unit)
+        nodes = fields.pop("nodes")
+        out.write(separator + _ENCODE(fields)[:-1] + ', "nodes": [')
+        out.write(",".join("\n  " + _ENCODE(node) for node in nodes))
+        out.write("\n]}")
+        separator = ",\n"
+    out.write("\n]}")
 
 
 def _ordered_union(items: Any) -> list[str]:

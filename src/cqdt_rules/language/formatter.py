@@ -29,7 +29,7 @@ from lark import Lark, Token, Tree
 from lark.exceptions import UnexpectedInput
 
 from cqdt_rules.errors import RulesetError
-from cqdt_rules.language.resources import grammar_text
+from cqdt_rules.language import lalr
 from cqdt_rules.model import ruleset as m
 
 INDENT = "  "
@@ -48,8 +48,7 @@ _COMMENTS: list[Token] = []
 
 @functools.cache
 def _lark() -> Lark:
-    return Lark(grammar_text(), parser="lalr", lexer="contextual", propagate_positions=True,
-                maybe_placeholders=False, keep_all_tokens=True, lexer_callbacks={"COMMENT": _COMMENTS.append})
+    return lalr.build(**lalr.LAYOUT_OPTIONS, lexer_callbacks={"COMMENT": _COMMENTS.append})
 
 
 def _parse(text: str, path: str) -> tuple[Tree[Token], list[Token]]:

@@ -18,7 +18,8 @@ from lark.exceptions import (
 )
 
 from cqdt_rules.errors import Diagnostic, RulesetError, Span, did_you_mean
-from cqdt_rules.language.resources import grammar_text
+from cqdt_rules.language import lalr
+from cqdt_rules.language.header import unquote
 from cqdt_rules.model import ruleset as m
 
 _FRIENDLY = {
@@ -35,7 +36,7 @@ _FRIENDLY = {
 
 @functools.cache
 def _lark() -> Lark:
-    return Lark(grammar_text(), parser="lalr", lexer="contextual", propagate_positions=True, maybe_placeholders=False)
+    return lalr.build(**lalr.MODEL_OPTIONS)
 
 
 def parse_text(text: str, path: str = "<memory>") -> m.Ruleset:
@@ -131,9 +132,7 @@ def _span(path: str, meta_or_token: Any) -> Span:
 
 
 def _string(token: Token) -> str:
-    import unicodedata
-    raw = str(token)[1:-1]
-    return unicodedata.normalize("NFC", raw.replace('\\"', '"').replace("\\\\", "\\"))
+    return unquote(str(token))
 
 
 def _points(token: Token) -> m.PointsSpec:

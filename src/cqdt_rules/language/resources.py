@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent  # cqdt_rules/, where the wheel puts _data
@@ -21,3 +22,46 @@ def data_dir(name: str) -> Path:
 
 def grammar_text() -> str:
     return (data_dir("grammars") / "cqdt.lark").read_text(encoding="utf-8")
+
+
+CACHE_ENV = "CQDT_CACHE_DIR"
+"""Names the cache folder instead of ``$XDG_CACHE_HOME/cqdt_rules``; an empty value turns caching off."""
+
+
+def private_cache_dir() -> Path | None:
+    """This user's cache folder (mode 0700), created if needed; None when caching is off or the folder is
+    not private: owned by someone else, or open to other users (a planted file would be loaded)."""
+    override = os.environ.get(CACHE_ENV)
+    if override is not None:
+        if not override:
+            return None
+        folder = Path(override)
+    else:
+        base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+        folder = Path(base) / "cqdt_rules"
+    try:
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+        status = folder.stat()
+    except OSError:
+        return None
+    owner = getattr(os, "getuid", None)
+    if owner is not None and (status.st_uid != owner() or status.st_mode & 0o077):
+        return None
+    return folder
+
+
+def write_private(path: Path, data: bytes) -> None:
+    """Write a cache file atomically (readers see the old file or the whole new one), readable only by us.
+    A cache that cannot be written is no error: the next run computes the value again."""
+    import tempfile  # only when writing: it costs more to import than the rest of this module
+
+    try:
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
+    except OSError:
+        return
+    try:
+        with os.fdopen(handle, "wb") as out:
+            out.write(data)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)

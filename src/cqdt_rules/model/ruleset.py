@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from decimal import Decimal
 from typing import Literal, Union
 
@@ -419,12 +420,28 @@ class Tier:
         return found
 
     def node(self, node_id: str) -> Node:
-        for node in self.walk():
-            if node.id == node_id:
-                return node
-        raise KeyError(node_id)
+        return self._node_index[node_id]
 
-    @property
+    @functools.cached_property
+    def _node_index(self) -> dict[str, Node]:
+        """Every node by id (the first, if an unchecked model repeats one), built on first lookup:
+        explanations and reports look nodes up for every unit."""
+        index: dict[str, Node] = {}
+        for node in self.walk():
+            index.setdefault(node.id, node)
+        return index
+
+    @functools.cached_property
+    def depths(self) -> dict[str, int]:
+        """How deep each node sits: 0 for a top-level node, 1 for its children, and so on."""
+        found: dict[str, int] = {}
+        for node in self.walk():
+            found.setdefault(node.id, 0)
+            for child in node.children:
+                found[child.id] = found[node.id] + 1
+        return found
+
+    @functools.cached_property
     def indicators(self) -> tuple[Indicator, ...]:
         return tuple(ind for node in self.walk() for ind in node.inputs)
 

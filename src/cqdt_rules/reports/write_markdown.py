@@ -19,10 +19,10 @@ class Raw(str):
 
 def _text(text: object) -> str:
     """Text from the data or the ruleset, escaped so Markdown shows it as written (names like 'Sở <Thử> & ...')."""
-    value = str(text).replace("\\", "\\\\").replace("&", "&amp;")
-    for char in ("*", "_", "`", "[", "]", "<", ">", "|"):
-        value = value.replace(char, "\\" + char)
-    return value.replace("\n", " ")
+    return str(text).translate(_ESCAPES)
+
+
+_ESCAPES = str.maketrans({"\\": "\\\\", "&": "&amp;", "\n": " ", **{c: "\\" + c for c in "*_`[]<>|"}})
 
 
 def _cell(text: object) -> str:

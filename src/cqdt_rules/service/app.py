@@ -105,7 +105,7 @@ def _served(request: Request) -> Served:
 def _checked_text(text: str, settings: Settings, path: str) -> CheckedRuleset:
     if len(text.encode("utf-8")) > settings.max_ruleset_bytes:
         raise Problem("too-large", f"the ruleset text is over {settings.max_ruleset_bytes} bytes, the most this server reads")
-    return load_text(text, path, bases=settings.checked)
+    return load_text(text, path, cached=False, bases=settings.checked)
 
 
 # ---------------------------------------------------------------- handlers

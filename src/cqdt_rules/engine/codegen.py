@@ -1,0 +1,262 @@
+"""One straight-line Python function per tier, generated from the checked model and compiled once.
+
+The closures of ``compiler`` call one function per node and build a ``NodeResult`` object for each node
+of each unit. For the rule kinds most rulesets are made of (yes/no, category, ratio, bands, per item,
+direct, normalised, informational) this module writes the same arithmetic out as one function per tier
+that keeps every intermediate value in a local variable and returns four plain tuples: points, branch,
+flags and raw value of every node, in the tier's reading order (``NodeResults`` turns them into
+``NodeResult`` objects only when one is read). A tier with a formula or a best-of rule, or with outputs
+(which read nodes through an ``Env``), keeps the closures.
+
+No text of the ruleset reaches the generated source: node ids, indicator names, numbers, band texts and
+outcomes are entries of a constants table ``K``, unpacked into the names ``k0``, ``k1``, ... The source is
+made only of this module's own fragments and names made from positions (``p3``, ``v3_0``, ``k12``). ``tests/test_codegen.py`` checks it against the closures and the reference evaluator."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from decimal import Decimal
+from types import ModuleType
+from typing import Any
+
+from cqdt_rules.model import ruleset as m
+
+_TierCompiler = Any
+"""``compiler._TierCompiler``, which calls this module (so this module does not import it): its ``header``,
+``tier``, ``indicators`` and ``_points`` give the same values the closures use."""
+
+UnitFn = Callable[[Mapping[str, Any], Mapping[str, tuple[str, ...]], Mapping[tuple[str, str], Decimal]],
+                  tuple[tuple[Decimal, ...], tuple[Any, ...], tuple[tuple[str, ...], ...], tuple[Any, ...]]]
+"""values, evidence, cohort maxima → (points, why, flags, raw) of every node, in the tier's reading order."""
+
+_INLINE = (m.YesRule, m.CategoryRule, m.RatioRule, m.BandsRule, m.PerItemRule, m.DirectRule, m.NormalisedRule,
+           m.InformationalRule)
+
+
+def can_generate(tier: m.Tier) -> bool:
+    """Whether every node of the tier is written out by this module (else the tier keeps its closures)."""
+    return not tier.outputs and all(node.rule is None or isinstance(node.rule, _INLINE) for node in tier.walk())
+
+
+class _Source:
+    """The lines of the generated function and its constants table."""
+
+    def __init__(self) -> None:
+        self.lines: list[str] = []
+        self.constants: list[Any] = []
+        self._index: dict[int, int] = {}
+
+    def k(self, value: Any) -> str:
+        """A reference to ``value`` in the constants table (the only way a ruleset's values get in)."""
+        key = id(value)
+        if key not in self._index:
+            self._index[key] = len(self.constants)
+            self.constants.append(value)
+        return f"k{self._index[key]}"
+
+    def add(self, indent: int, line: str) -> None:
+        self.lines.append("    " * indent + line)
+
+
+def generate(compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str],
+             c: ModuleType) -> tuple[str, list[Any]]:
+    """The source of the tier's unit function and its constants table; ``c`` is the ``compiler`` module,
+    whose helpers (rounding steps, outcomes for missing values) the generated code shares."""
+    src = _Source()
+    index = {node_id: i for i, node_id in enumerate(order)}
+    nodes = {node.id: node for node in compiler.tier.walk()}
+    src.add(0, "def score_unit(values, evidence, cohort_max):")
+    src.add(1, "get = values.get")
+    for node_id in post_order:
+        node, i = nodes[node_id], index[node_id]
+        if node.rule is None:
+            _group(src, compiler, node, i, [index[child.id] for child in node.children], c)
+        else:
+            _criterion(src, compiler, node, i, c)
+    for name in ("p", "w", "f", "r"):
+        src.add(1, f"{name}_all = (" + "".join(f"{name}{i}, " for i in range(len(order))) + ")")
+    src.add(1, "return p_all, w_all, f_all, r_all")
+    # the constants are the factory's locals, which the function reads as fast as its own
+    head = ["def factory(K):"] + ([f"    {', '.join(f'k{i}' for i in range(len(src.constants)))}, = K"]
+                                 if src.constants else [])
+    body = ["    " + line for line in src.lines]
+    return "\n".join(head + body + ["    return score_unit"]) + "\n", src.constants
+
+
+def compile_unit_fn(compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str], c: ModuleType) -> UnitFn:
+    source, constants = generate(compiler, order, post_order, c)
+    namespace: dict[str, Any] = {}
+    exec(compile(source, "<cqdt generated tier>", "exec"), namespace)
+    function: UnitFn = namespace["factory"](tuple(constants))
+    return function
+
+
+def _rounded(src: _Source, indent: int, target: str, value: str, rounding: m.Rounding | None, c: Any) -> None:
+    if rounding is None:
+        src.add(indent, f"{target} = {value}")
+        return
+    src.add(indent, f"{target} = {value}.quantize({src.k(c._STEPS[rounding.digits])}, "
+                    f"{src.k(c._MODES[rounding.mode])}, {src.k(c._WIDE)})")
+
+
+def _group(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, children: list[int], c: Any) -> None:
+    rounding = node.rounding or compiler.header.rounding
+    maximum, ceiling = src.k(node.max), src.k(c.shown_max(node.max, rounding))
+    src.add(1, f"t = {src.k(c.ZERO)}" + "".join(f" + p{child}" for child in children))
+    src.add(1, f"r{i} = t")
+    src.add(1, f"if t > {maximum}:")
+    src.add(2, f"p{i}, w{i}, f{i} = {ceiling}, ('sum {{}} capped at {{}}', t, {maximum}), {src.k(c._CAPPED)}")
+    src.add(1, "else:")
+    _rounded(src, 2, "t", "t", rounding, c)
+    src.add(2, f"p{i}, w{i}, f{i} = ({ceiling} if {ceiling} < t else t), {src.k(c._SUMMED)}, ()")  # as min(t, ceiling)
+
+
+class _Criterion:
+    """Writes one criterion: every branch ends with ``p, w, f, r`` (points, why, flags, raw) set. A branch
+    whose outcome is fixed takes it finished at compile time (rounded and kept within 0..max by
+    ``compiler.finish``); any other branch rounds and bounds its raw value in the generated code."""
+
+    def __init__(self, src: _Source, compiler: _TierCompiler, node: m.Node, c: ModuleType):
+        self.src, self.compiler, self.node, self.c = src, compiler, node, c
+        self.rounding = node.rounding or compiler.header.rounding
+        self.maximum = src.k(node.max)
+        self.ceiling, self.floor = c.shown_max(node.max, self.rounding), c.round_to(c.ZERO, self.rounding)
+
+    def fixed(self, indent: int, outcome: tuple[Decimal, Any, tuple[str, ...]]) -> None:
+        """A branch with a fixed outcome (raw points, why, flags)."""
+        raw, why, flags = outcome
+        points, why, flags = self.c.finish(raw, why, flags, self.rounding, self.node.max, self.ceiling, self.floor)
+        self.src.add(indent, f"p, w, f, r = {self.src.k((points, why, flags, raw))}")
+
+    def fixed_points(self, indent: int, raw: Decimal, template: str, arguments: str) -> None:
+        """A branch with fixed points whose why names the unit's values: ``(template, arguments...)``."""
+        k = self.src.k
+        points, why, flags = self.c.finish(raw, ("",), (), self.rounding, self.node.max, self.ceiling, self.floor)
+        self.src.add(indent, f"p, f, r = {k(points)}, {k(flags)}, {k(raw)}")
+        suffix = f" + {k(why[0])}" if why[0] else ""
+        self.src.add(indent, f"w = ({template!r}{suffix}, {arguments}" + "".join(f", {k(x)}" for x in why[1:]) + ")")
+
+    def computed(self, indent: int, assignment: str) -> None:
+        """A branch whose ``assignment`` sets ``r, w, f`` from the unit's values: rounded and bounded here."""
+        src, k = self.src, self.src.k
+        src.add(indent, assignment)
+        if self.rounding is None:
+            src.add(indent, "p = r")
+        else:
+            c = self.c
+            src.add(indent, f"p = r.quantize({k(c._STEPS[self.rounding.digits])}, {k(c._MODES[self.rounding.mode])}, "
+                            f"{k(c._WIDE)})")
+        src.add(indent, f"if p > {self.maximum}:")
+        src.add(indent + 1, f"p, w, f = {k(self.ceiling)}, (w[0] + '; capped at {{}}', *w[1:], {self.maximum}), "
+                            f"f + {k(self.c._CAPPED)}")
+        src.add(indent, "elif p < 0:")
+        src.add(indent + 1, f"p, w, f = {k(self.floor)}, (w[0] + '; raised to 0', *w[1:]), f + {k(self.c._FLOORED)}")
+
+
+def _criterion(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, c: ModuleType) -> None:
+    assert node.rule is not None
+    rule = node.rule
+    names = m.rule_indicators(rule) or tuple(ind.name for ind in node.inputs)
+    write = _Criterion(src, compiler, node, c)
+    for j, name in enumerate(names):
+        src.add(1, f"v{i}_{j} = get({src.k(name)})")
+    required = tuple(compiler.indicators[n] for n in names if n in compiler.indicators
+                     and compiler.indicators[n].evidence_required) if compiler.header.on_missing_evidence == "zero" else ()
+    indent = 1
+    if names:
+        src.add(1, "if " + " or ".join(f"v{i}_{j} is None" for j in range(len(names))) + ":")
+        write.computed(2, f"r, w, f = {src.k(c._not_assessed)}({src.k(names)}, values)")
+        src.add(1, "else:")
+        indent = 2
+    if required:  # the evidence is looked at closely only when some is missing
+        src.add(indent, "if " + " or ".join(f"not evidence.get({src.k(ind.name)})" for ind in required) + ":")
+        src.add(indent + 1, f"o = {src.k(c._missing_evidence)}({src.k(required)}, values, evidence)")
+        src.add(indent, "else:")
+        src.add(indent + 1, "o = None")
+        src.add(indent, "if o is not None:")
+        write.computed(indent + 1, "r, w, f = o")
+        src.add(indent, "else:")
+        indent += 1
+    _rule(write, rule, f"v{i}_0", indent)
+    src.add(1, f"p{i}, w{i}, f{i}, r{i} = p, w, f, r")
+
+
+def _rule(write: _Criterion, rule: m.Rule, v: str, indent: int) -> None:
+    """The branches of one rule, as its closure in ``compiler`` computes them."""
+    src, compiler, node, c = write.src, write.compiler, write.node, write.c
+    add, k = src.add, src.k
+    if isinstance(rule, m.YesRule):
+        add(indent, f"if {v}:")
+        write.fixed(indent + 1, (node.max, ("yes → full points",), ()))
+        add(indent, "else:")
+        write.fixed(indent + 1, (c.ZERO, ("no → 0",), ()))
+    elif isinstance(rule, m.CategoryRule):
+        finished = {}
+        for arm in rule.arms:
+            points = compiler._points(arm.points, node)
+            raw, why, flags = points, ("'{}' → {}", arm.value, points), ()
+            finished[arm.value] = (*c.finish(raw, why, flags, write.rounding, node.max, write.ceiling, write.floor), raw)
+        add(indent, f"o = {k(finished)}.get({v})")
+        add(indent, "if o is not None:")
+        add(indent + 1, "p, w, f, r = o")
+        add(indent, "else:")
+        otherwise = compiler._points(rule.otherwise, node) if rule.otherwise is not None else None
+        write.computed(indent + 1, f"r, w, f = {k(otherwise)}, (\"'{{}}' → else {{}}\", {v}, {k(otherwise)}), ()")
+    elif isinstance(rule, m.RatioRule):
+        if compiler.indicators[rule.indicator].kind == "percent":
+            add(indent, f"a, b = {v}, {k(c.HUNDRED)}")
+        else:
+            add(indent, f"a, b = {v}.a, {v}.b")
+        add(indent, "if b == 0:")
+        write.fixed(indent + 1, c._zero_denominator(compiler._points(rule.on_zero, node)))
+        add(indent, "elif a >= b:")
+        write.fixed_points(indent + 1, node.max, "{}/{} ≥ 100% → full points", "a, b")
+        add(indent, "else:")
+        write.computed(indent + 1, f"r, w, f = a * {write.maximum} / b, ('{{}}/{{}} × {{}}', a, b, {write.maximum}), ()")
+    elif isinstance(rule, m.BandsRule):
+        _bands(write, rule, v, indent)
+    elif isinstance(rule, m.PerItemRule):
+        write.computed(indent, f"r, w, f = {v} * {k(rule.each)}, ('{{}} × {{}}', {v}, {k(rule.each)}), ()")
+    elif isinstance(rule, m.DirectRule):
+        write.computed(indent, f"r, w, f = {v}, ('assessed score {{}}', {v}), ()")
+    elif isinstance(rule, m.NormalisedRule):
+        within = k(rule.within)
+        add(indent, f"best = cohort_max[{k((rule.indicator, rule.within))}]")
+        add(indent, "if best == 0:")
+        write.computed(indent + 1, f"r, w, f = {k(c.ZERO)}, ('every unit of the {{}} has 0 → 0', {within}), "
+                                   "('cohort best is 0',)")
+        add(indent, "else:")
+        write.computed(indent + 1, f"r, w, f = {v} * {write.maximum} / best, ('{{}} / {{}} (best of the {{}}) × {{}}', "
+                                   f"{v}, best, {within}, {write.maximum}), ()")
+    else:
+        assert isinstance(rule, m.InformationalRule)
+        write.fixed(indent, (c.ZERO, ("informational: collected and shown, not scored",), ("informational",)))
+
+
+def _bands(write: _Criterion, rule: m.BandsRule, v: str, indent: int) -> None:
+    src, compiler, node, c = write.src, write.compiler, write.node, write.c
+    add, k = src.add, src.k
+    is_pair = compiler.indicators[rule.indicator].kind == "pair"
+    if is_pair:
+        add(indent, f"if {v}.b == 0:")
+        write.fixed(indent + 1, c._zero_denominator(compiler._points(None, node)))
+        add(indent, "else:")
+        indent += 1
+        add(indent, f"left, scale = {v}.a * {k(c.HUNDRED)}, {v}.b")
+        shown, arguments = "{}/{}", f"{v}.a, {v}.b"
+    else:
+        add(indent, f"left = {v}")
+        shown, arguments = "{}", v
+    keyword = "if"
+    for band in rule.bands:
+        right = f"{k(band.threshold.value)} * scale" if is_pair else k(band.threshold.value)
+        operator = {">=": ">=", ">": ">", "=": "=="}[band.comparator]
+        points = compiler._points(band.points, node)
+        add(indent, f"{keyword} left {operator} {right}:")
+        write.fixed_points(indent + 1, points, shown + " {} → {}", f"{arguments}, {k(c._band_text(band))}, {k(points)}")
+        keyword = "elif"
+    otherwise = compiler._points(rule.otherwise, node) if rule.otherwise is not None else c.ZERO
+    if rule.bands:
+        add(indent, "else:")
+        indent += 1
+    write.fixed_points(indent, otherwise, shown + " below every band → {}", f"{arguments}, {k(otherwise)}")

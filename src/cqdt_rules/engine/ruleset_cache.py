@@ -1,0 +1,98 @@
+"""Checked ruleset models kept in memory and in this user's private cache folder, so that a command names a
+shipped ruleset without parsing it again (parsing is most of the start-up of every command).
+
+An entry is keyed by the ruleset's text, its path (positions in messages name it) and a fingerprint of the
+code that parses and checks rulesets, so an edited ruleset, or another version of the package, never meets
+an old entry. Entries are pickled: they are read only from the private folder (mode 0700, owned by this
+user; see ``resources.private_cache_dir``), never from a shared one. A damaged entry is ignored."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import pickle
+import sys
+from pathlib import Path
+
+
+from cqdt_rules.errors import Diagnostic
+from cqdt_rules.language.resources import private_cache_dir, write_private
+from cqdt_rules.model import ruleset as m
+
+Entry = tuple[m.Ruleset, tuple[Diagnostic, ...]]
+
+_PACKAGE = Path(__file__).resolve().parent.parent
+_CODE = ("errors.py", "model", "language", "engine/loading.py", "engine/ruleset_cache.py")
+"""What the checked model depends on: the fingerprint hashes these files' text."""
+_KEPT_FILES = 64
+"""At most this many entries stay on disk; the oldest go first."""
+_KEPT_IN_MEMORY = 16
+_memory: dict[str, Entry] = {}
+
+
+def recall(text: str, path: str) -> Entry | None:
+    """The checked model of this text read from ``path`` and its warnings, if kept; else None."""
+    key = _key(text, path)
+    found = _memory.get(key)
+    if found is not None:
+        return found
+    folder = private_cache_dir()
+    if folder is None:
+        return None
+    try:
+        entry = pickle.loads((folder / _file_name(key)).read_bytes())
+    except Exception:  # missing, damaged or from an incompatible build: parse again
+        return None
+    if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], m.Ruleset)):
+        return None
+    _remember(key, entry)
+    return entry
+
+
+def _remember(key: str, entry: Entry) -> None:
+    if len(_memory) >= _KEPT_IN_MEMORY:
+        del _memory[next(iter(_memory))]
+    _memory[key] = entry
+
+
+def keep(text: str, path: str, ruleset: m.Ruleset, warnings: tuple[Diagnostic, ...]) -> None:
+    key = _key(text, path)
+    _remember(key, (ruleset, warnings))
+    folder = private_cache_dir()
+    if folder is None:
+        return
+    try:
+        data = pickle.dumps((ruleset, warnings), protocol=pickle.HIGHEST_PROTOCOL)
+    except (pickle.PicklingError, TypeError, AttributeError):
+        return
+    write_private(folder / _file_name(key), data)
+    _prune(folder)
+
+
+def _file_name(key: str) -> str:
+    return f"ruleset-{key}.pickle"
+
+
+def _key(text: str, path: str) -> str:
+    digest = hashlib.sha256(_code_fingerprint().encode("ascii"))
+    digest.update(b"\0" + path.encode("utf-8") + b"\0" + text.encode("utf-8"))
+    return digest.hexdigest()[:40]
+
+
+@functools.cache
+def _code_fingerprint() -> str:
+    digest = hashlib.sha256(repr(sys.version_info[:2]).encode("ascii"))
+    for name in _CODE:
+        place = _PACKAGE / name
+        for file in sorted(place.rglob("*.py")) if place.is_dir() else [place]:
+            digest.update(file.relative_to(_PACKAGE).as_posix().encode("utf-8") + b"\0" + file.read_bytes())
+    return digest.hexdigest()
+
+
+def _prune(folder: Path) -> None:
+    try:
+        entries = sorted(folder.glob(_file_name("*")), key=lambda p: p.stat().st_mtime_ns)
+        for old in entries[:-_KEPT_FILES]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass

@@ -1,0 +1,166 @@
+"""Start-up: what `import cqdt_rules` pulls in, header-only lookups by id and year, the private caches of
+the parser tables and of checked rulesets, and that `cqdt check` always parses the text."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import lark
+import pytest
+
+from cqdt_rules.cli.main import main
+from cqdt_rules.engine import loading, ruleset_cache
+from cqdt_rules.errors import RulesetError
+from cqdt_rules.language import lalr, parser
+from cqdt_rules.language.header import header_facts, read_header
+from cqdt_rules.language.resources import CACHE_ENV, grammar_text, private_cache_dir
+
+ROOT = Path(__file__).resolve().parent.parent
+EGOV = ROOT / "rulesets" / "2020" / "egov.cqdt"
+HEAVY = ("lark", "yaml", "openpyxl", "numpy", "docx")
+
+
+def _modules_after(code: str, cache: Path) -> set[str]:
+    """The heavy libraries imported after running ``code`` in a fresh interpreter."""
+    probe = code + f"\nimport sys\nprint(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+    env = {**os.environ, CACHE_ENV: str(cache), "PYTHONPATH": str(ROOT / "src")}
+    done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
+    return set(filter(None, done.stdout.strip().split(",")))
+
+
+def test_import_pulls_in_no_heavy_library(tmp_path: Path) -> None:
+    assert _modules_after("import cqdt_rules", tmp_path) == set()
+
+
+def test_a_kept_ruleset_loads_without_lark_and_data_reading_brings_yaml(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    assert "lark" in _modules_after("import cqdt_rules as cq; cq.load('egov_2020')", cache)  # first run parses
+    assert _modules_after("import cqdt_rules as cq; cq.load('egov_2020'); cq.load('2022')", cache) == set()
+    assert "yaml" in _modules_after("import cqdt_rules as cq; cq.load_assessments('examples/gialai/egov-2022-audit.yaml')"
+                                    .replace("examples/", str(ROOT / "examples") + "/"), cache)
+
+
+# ---------------------------------------------------------------- headers
+def _ruleset_files() -> list[Path]:
+    return sorted(p for folder in ("rulesets", "examples", "tests", "docs") for p in (ROOT / folder).rglob("*.cqdt"))
+
+
+@pytest.mark.parametrize("path", _ruleset_files(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_the_header_reader_agrees_with_the_parser(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    try:
+        parsed = parser.parse_source(text, str(path))
+    except RulesetError:
+        return  # a broken file: the header reader may read its header or give up; loading reports the error
+    facts = read_header(path)
+    if facts is None:  # allowed only where the header is unusual; then the parse gives the facts
+        facts = loading.header_of(path)
+    base = getattr(parsed, "base", None)
+    assert (facts.id, facts.years, facts.effective) == (parsed.id, parsed.header.years, parsed.header.effective)
+    assert (facts.amends, facts.amends_path) == ((base.ref, base.is_path) if base else (None, False))
+
+
+def test_the_header_reader_gives_up_on_what_it_does_not_plainly_read() -> None:
+    assert header_facts('ruleset a { years 2020..2022 years 2021.. }') is None  # twice: the parser says so
+    assert header_facts('ruleset a { effective 2023-02-30 }') is None  # no such date
+    assert header_facts('ruleset a { title "x" ') is None  # never closed
+    assert header_facts('tier xa "X" max 1 { }') is None
+    facts = header_facts('# comment { }\nruleset b { title "a } b" en "c" amends "../x.cqdt" years 2023 .. }')
+    assert facts is not None and (facts.id, facts.years, facts.amends, facts.amends_path) == ("b", (2023, None), "../x.cqdt", True)
+
+
+def test_naming_by_id_or_year_parses_nothing_but_the_chosen_ruleset(monkeypatch: pytest.MonkeyPatch) -> None:
+    parsed: list[str] = []
+    real = parser.parse_source
+    monkeypatch.setattr(parser, "parse_source", lambda text, path="<memory>": parsed.append(path) or real(text, path))
+    assert loading.resolve_ruleset_path("egov_2020") == loading.resolve_ruleset_path("2022")
+    assert loading.shipped_rulesets().keys() >= {"egov_2020", "dti_2023"}
+    assert parsed == []
+    loading.load("2022", cached=False)
+    assert parsed == [str(EGOV)]
+
+
+# ---------------------------------------------------------------- private cache folder
+def test_the_cache_folder_is_private_and_a_shared_one_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "mine"
+    monkeypatch.setenv(CACHE_ENV, str(folder))
+    assert private_cache_dir() == folder
+    assert folder.stat().st_mode & 0o777 == 0o700
+    folder.chmod(0o777)
+    assert private_cache_dir() is None
+    monkeypatch.setenv(CACHE_ENV, "")
+    assert private_cache_dir() is None
+    monkeypatch.delenv(CACHE_ENV)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert private_cache_dir() == tmp_path / "xdg" / "cqdt_rules"
+
+
+def test_a_kept_ruleset_is_the_parsed_one_and_a_damaged_entry_is_ignored(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(ruleset_cache, "_memory", {})
+    fresh = loading.load(EGOV, cached=False)
+    first = loading.load(EGOV)  # parsed, checked and kept
+    entries = list(tmp_path.glob("ruleset-*.pickle"))
+    assert len(entries) == 1 and entries[0].stat().st_mode & 0o077 == 0
+    monkeypatch.setattr(ruleset_cache, "_memory", {})
+    again = loading.load(EGOV)  # read back from the folder
+    assert first.ruleset == fresh.ruleset == again.ruleset and again.warnings == fresh.warnings
+    assert again.ruleset.content_hash == fresh.ruleset.content_hash and again.ruleset.path == str(EGOV)
+    entries[0].write_bytes(b"not a pickle")
+    monkeypatch.setattr(ruleset_cache, "_memory", {})
+    assert loading.load(EGOV).ruleset == fresh.ruleset
+
+
+def test_an_edited_ruleset_is_never_served_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path / "cache"))
+    copy = tmp_path / "egov.cqdt"
+    text = EGOV.read_text(encoding="utf-8")
+    copy.write_text(text, encoding="utf-8")
+    before = loading.load(copy)
+    copy.write_text(text.replace('version "2020.1-reconstructed"', 'version "2020.2"'), encoding="utf-8")
+    assert loading.load(copy).ruleset.header.version == "2020.2" != before.ruleset.header.version
+
+
+def test_cqdt_check_always_parses_the_text(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    loading.load(EGOV)  # kept
+    parsed: list[str] = []
+    real = parser.parse_source
+    monkeypatch.setattr(parser, "parse_source", lambda text, path="<memory>": parsed.append(path) or real(text, path))
+    assert main(["check", str(EGOV)]) == 0
+    assert parsed == [str(EGOV)]
+    assert "is valid" in capsys.readouterr().out
+
+
+# ---------------------------------------------------------------- parser tables
+def test_kept_parser_tables_match_the_grammar(tmp_path: Path) -> None:
+    written = lalr.write_tables(tmp_path)
+    assert {p.name for p in written} == {lalr.table_name(grammar_text(), o) for o in (lalr.MODEL_OPTIONS, lalr.LAYOUT_OPTIONS)}
+    from_file = lark.Lark(grammar_text(), cache=str(written[0]), **lalr.MODEL_OPTIONS)
+    built = lark.Lark(grammar_text(), **lalr.MODEL_OPTIONS)
+    for path in _ruleset_files()[:12]:
+        text = path.read_text(encoding="utf-8")
+        try:
+            expected = built.parse(text)
+        except lark.exceptions.UnexpectedInput:
+            continue
+        assert from_file.parse(text) == expected
+    edited = grammar_text().replace("// The cqdt ruleset language", "// edited")
+    assert lalr.table_name(edited, lalr.MODEL_OPTIONS) != lalr.table_name(grammar_text(), lalr.MODEL_OPTIONS)
+
+
+def test_the_parser_tables_go_to_the_private_folder_never_to_the_temporary_one(tmp_path: Path,
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(lalr, "_shipped", lambda name: None)
+    shared = Path(tempfile.gettempdir())
+    before = set(shared.glob(".lark_*"))
+    lalr.build(**lalr.MODEL_OPTIONS)
+    assert (tmp_path / lalr.table_name(grammar_text(), lalr.MODEL_OPTIONS)).is_file()
+    assert set(shared.glob(".lark_*")) == before
