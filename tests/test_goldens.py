@@ -223,3 +223,15 @@ def test_bad_data_reports_expected_errors(case: str) -> None:
     for d in error.diagnostics:
         assert d.span.path == str(units_file), "data errors point into the data file"
     _compare_text(folder / "expected.txt", error.render())
+
+
+# ---------------------------------------------------------------- the shipped rulesets stay clean
+SHIPPED = sorted(p for folder in ("rulesets", "examples") for p in (ROOT / folder).rglob("*.cqdt"))
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: _rel(p))
+def test_shipped_rulesets_check_with_no_warning(path: Path) -> None:
+    """Every check (unreachable cut-offs, empty levels, coarse total rounding, unread inputs...) passes
+    silently on the rulesets the project ships: a warning there would teach users to ignore warnings."""
+    checked = api.load(path)
+    assert checked.warnings == (), "\n".join(w.message for w in checked.warnings)

@@ -34,3 +34,42 @@ def test_report_tables_and_unit_pages_lead_with_the_headline_output() -> None:
     assert "| 1 | DNK | [Denmark](#u-quoc_gia-DNK) | 0.9717 |" in text
     assert "EGDI 0.9717;" in text
     assert "Total 2.9151/3" not in text
+
+
+def test_an_amendment_can_make_a_tier_an_index_tier(tmp_path: Path) -> None:
+    base = tmp_path / "base.cqdt"
+    base.write_text((CASE / "ruleset.cqdt").read_text(encoding="utf-8").replace("  headline egdi\n", ""), encoding="utf-8")
+    assert api.load(base).ruleset.tier("quoc_gia").headline is None
+    amendment = tmp_path / "amendment.cqdt"
+    amendment.write_text('ruleset amended {\n  title "Amended"\n  years 2022..\n  amends "base.cqdt"\n}\n'
+                         "amend tier quoc_gia {\n  headline weighted\n}\n", encoding="utf-8")
+    assert api.load(amendment).ruleset.tier("quoc_gia").headline == "weighted"
+
+
+def test_a_headline_must_name_an_output() -> None:
+    import pytest
+
+    from cqdt_rules.errors import RulesetError
+
+    text = (CASE / "ruleset.cqdt").read_text(encoding="utf-8").replace("headline egdi", "headline egdy")
+    with pytest.raises(RulesetError) as caught:
+        api.load_text(text, "ruleset.cqdt")
+    assert "unknown output 'egdy' in tier 'quoc_gia'" in caught.value.render()
+    assert "did you mean 'egdi'?" in caught.value.render()
+
+
+def test_diff_lists_a_changed_headline(tmp_path: Path) -> None:
+    from cqdt_rules.language.diff import diff_rulesets
+
+    old = api.load(CASE / "ruleset.cqdt").ruleset
+    text = (CASE / "ruleset.cqdt").read_text(encoding="utf-8").replace("headline egdi", "headline weighted")
+    new = api.load_text(text, "new.cqdt").ruleset
+    changes = [c for c in diff_rulesets(old, new) if c.field == "headline"]
+    assert [(c.section, c.old, c.new) for c in changes] == [("quoc_gia", "egdi", "weighted")]
+
+
+def test_summary_names_units_by_their_headline_figure() -> None:
+    from cqdt_rules.analysis.summary import top_and_bottom
+
+    text = top_and_bottom(list(_results()), "vi")
+    assert text.startswith("Điểm cao nhất: Denmark (EGDI 0,9717), Finland (EGDI 0,9533)")

@@ -114,3 +114,16 @@ def test_diff_renders_an_amendment_before_and_after_in_the_appendix_layout(capsy
     assert "A1.1" not in rows, "unchanged rows are not listed"
     assert main(["diff", "egov_2020", amendment, "--format", "html", "--lang", "en"]) == 0
     assert "<th colspan=2>Before</th><th colspan=2>After</th>" in capsys.readouterr().out
+
+
+def test_html_report_shows_the_ruleset_source_highlighted(tmp_path: Path) -> None:
+    from cqdt_rules.data.readers import load_assessments
+    from cqdt_rules.reports.document import build_report
+    from cqdt_rules.reports.write_html import render_html as report_html
+
+    case = Path(__file__).resolve().parent / "golden" / "good" / "index_means"
+    checked = api.load(case / "ruleset.cqdt")
+    page = report_html(build_report(api.score(checked, load_assessments(case / "units.yaml"), run_at="fixed")))
+    source = page[page.index('<details class="source">'):]
+    assert "<summary>Mã nguồn bộ tiêu chí</summary>" in source
+    assert "weighted_mean</span>" in source and "headline</span>" in source, "highlighted by the cqdt lexer"

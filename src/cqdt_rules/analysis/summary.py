@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from decimal import Decimal
 
 from cqdt_rules.analysis.compare import LevelCount, TierComparison, UnitChange, compared_rankings
 from cqdt_rules.engine.results import Results, UnitResult
@@ -91,16 +92,26 @@ def _capitalised(text: str) -> str:
 
 
 def _score(unit: UnitResult, lang: str) -> str:
-    digits = unit.tier.total_rounding.digits if unit.tier.total_rounding else None
-    return format_number(unit.total, lang, digits)
+    """The unit's headline figure: its total, or an index tier's headline output."""
+    _, value, digits = unit.headline
+    return format_number(value, lang, digits)
 
 
 def _name_score(unit: UnitResult, lang: str) -> str:
+    label = unit.headline[0]
+    if label is not None:
+        return f"{unit.name} ({label} {_score(unit, lang)})"
     return f"{unit.name} ({_TEXT[lang]['points'].format(score=_score(unit, lang))})"
 
 
+def _headline_key(unit: UnitResult) -> tuple[int, Decimal, str]:
+    """Highest headline figure first; a unit without one (not assessed) last."""
+    value = unit.headline[1]
+    return (1, Decimal(0), unit.code) if value is None else (0, -value, unit.code)
+
+
 def top_and_bottom(units: Sequence[UnitResult], lang: str, count: int = 3) -> str:
-    ordered = sorted(units, key=lambda u: (-u.total, u.code))
+    ordered = sorted(units, key=_headline_key)
     top = ", ".join(_name_score(u, lang) for u in ordered[:count])
     bottom = ", ".join(_name_score(u, lang) for u in reversed(ordered[-count:]))
     return _TEXT[lang]["top"].format(units=top, bottom=bottom)
@@ -164,6 +175,7 @@ def ranking_table(comparison: TierComparison, results: Results, lang: str, previ
     for group in sorted(by_group):
         members = sorted(by_group[group], key=lambda u: (u.ranks[ranking.name].rank, u.code))
         header = list(_HEADER[lang])
+        header[3] = units[0].headline[0] or header[3]  # an index tier heads the column with its headline output
         if previous_year is not None:
             header.append(t["previous_rank"].format(year=previous_year))
         rows = []

@@ -183,7 +183,13 @@ class Env:
         # once every node is computed this dict is the unit's results as they are shown, without a copy
         self.results: dict[str, NodeResult | None] = dict.fromkeys(compiled.order)
         self.outputs: dict[str, Decimal | None] = {}
-        self.cohort = cohort if cohort is not None else Cohort([self])
+        self.cohort = cohort  # None: a unit scored on its own is its own cohort (see cohort_values)
+
+    def cohort_values(self, key: int, fn: ExprFn) -> list[Decimal]:
+        """``fn`` for every unit of this unit's cohort whose value is assessed (computed once per cohort)."""
+        if self.cohort is None:
+            self.cohort = Cohort([self])
+        return self.cohort.values(key, fn)
 
     def output(self, name: str) -> Decimal | None:
         """An output's published value (after its rounding), computed on first use; None when not assessed."""
@@ -692,7 +698,7 @@ class _TierCompiler:
 
         def minmax(env: Env) -> Decimal:
             mine = _as_number(value(env), "minmax")
-            seen = env.cohort.values(key, value)
+            seen = env.cohort_values(key, value)
             low, high = min(seen), max(seen)
             return ZERO if high == low else (mine - low) / (high - low)
 
@@ -703,7 +709,7 @@ class _TierCompiler:
 
         def rank(env: Env) -> Decimal:
             mine = _as_number(value(env), "rank")
-            return Decimal(1 + sum(1 for other in env.cohort.values(key, value) if other > mine))
+            return Decimal(1 + sum(1 for other in env.cohort_values(key, value) if other > mine))
 
         return rank
 
@@ -733,7 +739,7 @@ class _TierCompiler:
 
         def zscore(env: Env) -> Decimal:
             mine = Fraction(_as_number(value(env), owner))
-            seen = [Fraction(v) for v in env.cohort.values(key, value)]
+            seen = [Fraction(v) for v in env.cohort_values(key, value)]
             mean = sum(seen, Fraction(0)) / len(seen)
             variance = sum(((v - mean) ** 2 for v in seen), Fraction(0)) / len(seen)
             if variance == 0:

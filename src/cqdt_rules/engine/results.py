@@ -78,6 +78,15 @@ class UnitResult:
     def max(self) -> Decimal:
         return self.tier.max
 
+    @property
+    def headline(self) -> tuple[str | None, Decimal | None, int | None]:
+        """The unit's headline figure as (label, value, decimals): the total (label None, the tier's total
+        rounding), or in an index tier (``headline OUTPUT``) that output's label, value and rounding."""
+        output = self.tier.output(self.tier.headline) if self.tier.headline else None
+        if output is None:
+            return None, self.total, self.tier.total_rounding.digits if self.tier.total_rounding else None
+        return output.label, self.outputs.get(output.name), output.rounding.digits if output.rounding else None
+
     def node(self, node_id: str) -> NodeResult:
         try:
             return self.nodes[node_id]

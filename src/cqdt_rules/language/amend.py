@@ -402,5 +402,5 @@ class _TierEditor:
         self.tier = attrs.evolve(self.tier, total_rounding=change.rounding)
 
     def _SetHeadline(self, change: m.SetHeadline) -> None:
-        self.tier = attrs.evolve(self.tier, headline=change.output)
+        self.tier = attrs.evolve(self.tier, headline=change.output, headline_span=change.span)
 

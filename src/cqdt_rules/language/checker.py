@@ -471,7 +471,7 @@ class _TierChecker:
 
     def _check_headline(self) -> None:
         if self.tier.headline is not None:
-            span = self.tier.span
+            span = self.tier.span if self.tier.headline_span == m.NO_SPAN else self.tier.headline_span
             self._value_ref(m.OutputRef(self.tier.headline, span=span))
 
     def _check_output_cycles(self) -> None:

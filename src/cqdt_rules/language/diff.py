@@ -104,7 +104,7 @@ def _value(value: object, field: str = "") -> str:
         return provenance_text(value).removeprefix("provenance ")
     if isinstance(value, bool):
         return "yes" if value else "no"
-    if isinstance(value, str) and field not in ("id", "status", "on_missing_evidence", "kind"):
+    if isinstance(value, str) and field not in ("id", "status", "on_missing_evidence", "kind", "headline"):
         return quote(value)
     if isinstance(value, dt.date):
         return value.isoformat()
@@ -116,7 +116,7 @@ def _value(value: object, field: str = "") -> str:
 # ---------------------------------------------------------------- tiers and nodes
 def _tier_changes(old: m.Tier, new: m.Tier) -> Iterator[Change]:
     label = f"tier {new.id} {quote(new.title)}"
-    for field in ("title", "title_en", "max", "total_rounding"):
+    for field in ("title", "title_en", "max", "total_rounding", "headline"):
         before, after = getattr(old, field), getattr(new, field)
         if before != after:
             yield Change("changed", new.id, "", field, _value(before, field), _value(after, field), label)

@@ -255,13 +255,14 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         maximum = Decimal(str(rest.pop(0)))
         nodes = tuple(x for x in rest if isinstance(x, m.Node))
         total_rounding = next((x[1] for x in rest if isinstance(x, tuple) and x[0] == "total_round"), None)
-        headline = next((x[1] for x in rest if isinstance(x, tuple) and x[0] == "headline"), None)
+        headline, headline_span = next(((x[1], x[2]) for x in rest if isinstance(x, tuple) and x[0] == "headline"),
+                                       (None, m.NO_SPAN))
         return m.Tier(
             id=tier_id, title=title, title_en=title_en, max=maximum, nodes=nodes,
             levels=tuple(x for x in rest if isinstance(x, m.LevelScale)),
             rankings=tuple(x for x in rest if isinstance(x, m.Ranking)),
             outputs=tuple(x for x in rest if isinstance(x, m.Output)),
-            total_rounding=total_rounding, headline=headline, span=Span(self.path, meta.line, meta.column, c[0].end_line, c[0].end_column),
+            total_rounding=total_rounding, headline=headline, headline_span=headline_span, span=Span(self.path, meta.line, meta.column, c[0].end_line, c[0].end_column),
         )
 
     def total_round(self, meta: Any, c: list[Any]) -> tuple[str, m.Rounding, Span]:

@@ -412,6 +412,7 @@ class Tier:
     headline: str | None = None
     """The output tables and reports show for each unit in place of the total (an index tier)."""
     span: Span = _span()
+    headline_span: Span = _span()
 
     def walk(self) -> list[Node]:
         found: list[Node] = []
@@ -629,6 +630,7 @@ class SetTotalRounding:
 class SetHeadline:
     output: str
     span: Span = _span()
+    """Of the ``headline`` statement; also where the checker points when the output does not exist."""
 
 
 TierChange = Union[

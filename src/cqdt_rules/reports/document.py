@@ -58,6 +58,7 @@ TEXT: dict[str, dict[str, str]] = {
         "changes_none": "Thay đổi so với năm trước",
         "rankings": "Bảng xếp hạng",
         "units": "Giải trình điểm từng đơn vị",
+        "ruleset_source": "Mã nguồn bộ tiêu chí",
         "synthetic": "DỮ LIỆU GIẢ LẬP (SYNTHETIC)",
         "ruleset": "Bộ tiêu chí",
         "version": "phiên bản",
@@ -128,6 +129,7 @@ TEXT: dict[str, dict[str, str]] = {
         "changes_none": "Changes since last year",
         "rankings": "Rankings",
         "units": "Each unit's points explained",
+        "ruleset_source": "The ruleset's source",
         "synthetic": "SYNTHETIC DATA",
         "ruleset": "Ruleset",
         "version": "version",
@@ -325,10 +327,16 @@ class TierReport:
     fallers: tuple[Mover, ...]
     moves: tuple[tuple[str, int], ...]  # every unit's rank change, for the chart: name, change
     units: tuple[UnitPage, ...]
-    digits: int | None  # decimals of the published total (of the headline output in an index tier)
+    digits: int | None  # decimals of the published total
     attribution: tuple[str, ...] = ()  # the criterion groups behind the moves, each mover's gains and losses
     total_label: str | None = None
     """An index tier (``headline OUTPUT``): the ranking tables' total column shows that output, under its label."""
+    headline_digits: int | None = None  # decimals of that output
+
+    @property
+    def table_digits(self) -> int | None:
+        """Decimals of the ranking tables' total column: the total's, or an index tier's headline output's."""
+        return self.headline_digits if self.total_label is not None else self.digits
 
     @property
     def compared_levels(self) -> bool:
@@ -358,6 +366,7 @@ class Report:
     front: tuple[Section, ...] = ()  # sections I to III, before section IV
     back: tuple[Section, ...] = ()  # section V and what follows it, before the rankings
     appendix: Appendix | None = None  # the criteria as the official table; explanations link to its rows
+    ruleset_source: str | None = None  # the ruleset file's text, shown (highlighted) under the appendix
 
     def t(self, key: str, **values: Any) -> str:
         text = TEXT[self.lang][key]
@@ -452,7 +461,17 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
         same_ruleset=same_ruleset, note=note, synthetic=synthetic, run_at=current.run_at, tiers=tiers,
         front=front, back=(advice,) + ((history_section(history, lang, districts),) if history is not None else ()),
         appendix=build_appendix(current.ruleset, lang),
+        ruleset_source=_source_text(current.ruleset),
     )
+
+
+def _source_text(ruleset: m.Ruleset) -> str | None:
+    """The text of the ruleset's file, when it was read from one that is still there."""
+    path = Path(ruleset.path)
+    try:
+        return path.read_text(encoding="utf-8") if path.suffix == ".cqdt" and path.is_file() else None
+    except OSError:
+        return None
 
 
 def anchor(tier: str, code: str) -> str:
@@ -476,7 +495,7 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
     first = comparison.compared_ranking
     headline = tier.output(tier.headline) if tier.headline else None
     tabled = tuple(o for o in tier.outputs if o is not headline)
-    digits = _digits_of(headline.rounding if headline else tier.total_rounding)
+    digits = _digits_of(tier.total_rounding)
     risers, fallers = comparison.movers(MOVERS)
     movement = tuple(movers_sentences(named, lang, previous_year, MOVERS, districts)) if previous_year is not None else ()
     levels = tuple(LevelRow(row.level_id, row.label, row.count, row.previous, row.change,
@@ -501,8 +520,9 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
         units=tuple(_unit_page(c, lang, previous_year, same_ruleset, districts) for c in comparison.units
                     if c.current is not None),
         digits=digits,
-        attribution=_attribution(comparison, lang, previous_year, districts, _digits_of(tier.total_rounding)),
+        attribution=_attribution(comparison, lang, previous_year, districts, digits),
         total_label=headline.label if headline else None,
+        headline_digits=_digits_of(headline.rounding) if headline else None,
     )
 
 

@@ -370,7 +370,7 @@ def _ranking_table(document: Any, r: Report, tier: TierReport, group: Any, pt: A
         header.append(r.t("rank_prev", year=r.previous_year))
     rows = []
     for row in group.rows:
-        cells = [r.num(row.rank), row.name, r.num(row.total, tier.digits)]
+        cells = [r.num(row.rank), row.name, r.num(row.total, tier.table_digits)]
         cells += [r.num(value, digits) for value, digits in zip(row.outputs, tier.output_digits)]
         cells.append(row.level)
         if r.previous_year is not None:

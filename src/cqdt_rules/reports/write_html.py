@@ -290,7 +290,7 @@ def _rankings(r: Report) -> str:
             out.append(f"<table class=\"ranking\"><thead><tr>{''.join(head)}</tr></thead><tbody>")
             for row in group.rows:
                 cells = [_td_num(r.num(row.rank)), f"<td>{_e(row.code)}</td>",
-                         f'<td><a href="#{row.anchor}">{_e(row.name)}</a></td>', _td_num(r.num(row.total, tier.digits))]
+                         f'<td><a href="#{row.anchor}">{_e(row.name)}</a></td>', _td_num(r.num(row.total, tier.table_digits))]
                 cells += [_td_num(r.num(value, digits)) for value, digits in zip(row.outputs, tier.output_digits)]
                 cells.append(f"<td>{_e(row.level)}</td>")
                 if show_prev_level:
@@ -321,7 +321,7 @@ def _units(r: Report) -> str:
 
 
 def _unit(r: Report, tier: TierReport, unit: UnitPage) -> str:
-    summary = unit.summary(r, tier.digits)
+    summary = unit.summary(r, tier.table_digits)
     title = f"{unit.code} {unit.name}" + (f" — {unit.district}" if unit.district else "")
     out = [f'<details class="unit" id="{unit.anchor}"><summary>{_e(title)}: {_e(summary)}</summary>']
     facts = [f"{label}: {r.num(value, digits)}" for (label, value), digits in zip(unit.outputs, tier.output_digits)]
@@ -363,8 +363,19 @@ def _appendix(r: Report) -> str:
         out.append(f'<section class="tier"><h3>{_e(r.appendix.t("tier").format(title=tier.title))}</h3>')
         out.append(appendix_rows_html(r.appendix, tier))
         out.append("</section>")
+    if r.ruleset_source is not None:
+        out.append(f'<details class="source"><summary>{_e(r.t("ruleset_source"))}</summary>{_source(r.ruleset_source)}</details>')
     out.append("</section>")
     return "\n".join(out)
+
+
+def _source(text: str) -> str:
+    """The ruleset's text, highlighted by the cqdt lexer when Pygments (the 'highlight' extra) is installed."""
+    try:
+        from cqdt_rules.language.highlight import highlighted_html
+    except ImportError:
+        return f"<pre>{_e(text)}</pre>"
+    return highlighted_html(text)
 
 
 def _footer(r: Report) -> str:

@@ -177,7 +177,7 @@ def _ranking(r: Report, tier: TierReport) -> list[str]:
             out += [f"#### {_text(group.title)}", ""]
         rows = []
         for row in group.rows:
-            cells = [r.num(row.rank), row.code, Raw(f"[{_text(row.name)}](#{row.anchor})"), r.num(row.total, tier.digits)]
+            cells = [r.num(row.rank), row.code, Raw(f"[{_text(row.name)}](#{row.anchor})"), r.num(row.total, tier.table_digits)]
             cells += [r.num(value, digits) for value, digits in zip(row.outputs, tier.output_digits)]
             cells.append(row.level)
             if show_prev_level:
@@ -196,7 +196,7 @@ def _ranking(r: Report, tier: TierReport) -> list[str]:
 def _unit(r: Report, tier: TierReport, unit: UnitPage) -> list[str]:
     title = f"{unit.code} {unit.name}" + (f" — {unit.district}" if unit.district else "")
     out = [f'<a id="{unit.anchor}"></a>', "", f"#### {_text(title)}", ""]
-    facts = [unit.summary(r, tier.digits)]
+    facts = [unit.summary(r, tier.table_digits)]
     facts += [f"{label}: {r.num(value, digits)}" for (label, value), digits in zip(unit.outputs, tier.output_digits)]
     facts += [r.t("ranked", rank=r.num(rank), of=r.num(of), ranking=label) for label, rank, of in unit.ranks]
     out += [_text("; ".join(facts) + "."), ""]

@@ -120,7 +120,7 @@ def _tier_sheet(book: Any, r: Report, tier: TierReport, heading: Any, preamble: 
                 cell = sheet.cell(row=row, column=col, value=value)
                 name = header[col - 1]
                 if name == (tier.total_label or r.t("total")):
-                    cell.number_format = _number_format(tier.digits)
+                    cell.number_format = _number_format(tier.table_digits)
                 elif name in tier.output_labels:
                     cell.number_format = _number_format(tier.output_digits[tier.output_labels.index(name)])
     sheet.freeze_panes = sheet.cell(row=first_data, column=1)
