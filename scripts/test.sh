@@ -75,6 +75,20 @@ need_sql_servers() {
     || stop "running as root, the PostgreSQL test server runs as the 'postgres' user, which does not exist: install Debian's postgresql package"
 }
 
+# ---------------------------------------------------------------- curl (tests/test_service_docs.py)
+# docs/service.md's example is run as written, with the real curl, against a real `cqdt serve`.
+need_curl() {
+  if ! command -v curl >/dev/null 2>&1; then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+      echo "test.sh: installing Debian's curl for the service guide's example" >&2
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; } \
+        || stop "could not install Debian's curl (apt-get's message is above); install curl, or run the quick subset: bash scripts/test.sh --quick"
+    fi
+  fi
+  command -v curl >/dev/null 2>&1 \
+    || stop "the service guide's example needs curl and none was found: install it, or run the quick subset: bash scripts/test.sh --quick"
+}
+
 # ---------------------------------------------------------------- Node and the TextMate engine (tests/test_textmate.py)
 # The TextMate grammar of editors/vscode is tested with the engine VS Code uses: vscode-textmate and
 # vscode-oniguruma from the npm registry, at the versions of editors/textmate-test/package-lock.json.
@@ -115,6 +129,7 @@ fi
 # components the full run needs
 need_chromium
 need_sql_servers
+need_curl
 need_textmate_engine
 install_project
 exec "$venv/bin/python" -m pytest $(workers) "$@"

@@ -255,6 +255,54 @@ VI: dict[str, str] = {
     "no such data file: {path}": "không có tệp dữ liệu: {path}",
     "no result for unit '{code}'": "không có kết quả cho đơn vị '{code}'",
     "no result for unit '{code}'; {hint}": "không có kết quả cho đơn vị '{code}'; {hint}",
+    # ------------------------------------------------------------ unit data sent as JSON, amendments sent as text
+    "not valid JSON: {problem:t}": "JSON không hợp lệ: {problem}",
+    "unexpected character {char}": "ký tự không mong đợi {char}",
+    "extra text after the JSON document": "còn văn bản sau hết tài liệu JSON",
+    "the document ends where a value was expected": "tài liệu kết thúc ở chỗ cần một giá trị",
+    "expected a name in double quotes": "cần một tên trong dấu nháy kép",
+    "expected {what}, found {found}": "cần {what}, gặp {found}",
+    "nested more than {depth} levels deep": "lồng sâu hơn {depth} cấp",
+    "a \\u escape names half of a surrogate pair, not a character": "một mã \\u chỉ là nửa cặp thay thế (surrogate), không phải một ký tự",
+    "expected one value for '{field}', got a {kind:t}": "cần một giá trị cho '{field}', nhận được một {kind}",
+    "list": "danh sách",
+    "mapping": "bảng ánh xạ",
+    "evidence for '{name}' is a reference or a list of references":
+        "tài liệu kiểm chứng cho '{name}' là một tham chiếu hoặc một danh sách tham chiếu",
+    "'amends' may name only a ruleset id here, not a path ('{ref}')":
+        "ở đây 'amends' chỉ được ghi mã bộ tiêu chí, không ghi đường dẫn ('{ref}')",
+    "no ruleset with id '{ref}' to amend here": "không có bộ tiêu chí mã '{ref}' để sửa đổi ở đây",
+    "rulesets that may be amended: {known}": "các bộ tiêu chí được phép sửa đổi: {known}",
+    # ------------------------------------------------------------ the scoring service (cqdt serve)
+    "unknown language '{lang}': use vi or en": "không có ngôn ngữ '{lang}': dùng vi hoặc en",
+    "'{name}' is true or false, got '{value}'": "'{name}' là true hoặc false, nhận được '{value}'",
+    "send the body as {types} (got '{media}')": "hãy gửi nội dung dạng {types} (nhận được '{media}')",
+    "the body is {size} bytes; this server reads at most {limit}":
+        "nội dung dài {size} byte; máy chủ này chỉ đọc tối đa {limit}",
+    "the body is over {limit} bytes, the most this server reads":
+        "nội dung dài hơn {limit} byte, mức tối đa máy chủ này đọc",
+    "the body is not UTF-8 text (byte {start})": "nội dung không phải văn bản UTF-8 (byte {start})",
+    "no served ruleset '{id}' (served: {served})": "máy chủ không phục vụ bộ tiêu chí '{id}' (đang phục vụ: {served})",
+    "the ruleset text is over {limit} bytes, the most this server reads":
+        "văn bản bộ tiêu chí dài hơn {limit} byte, mức tối đa máy chủ này đọc",
+    "'year' is a year such as 2023, got '{value}'": "'year' là một năm như 2023, nhận được '{value}'",
+    "no tier '{tier}' in served ruleset '{id}' (tiers: {tiers})":
+        "bộ tiêu chí '{id}' máy chủ đang phục vụ không có khối '{tier}' (các khối: {tiers})",
+    "'ruleset_text' is for POST /score; this route scores with the served ruleset":
+        "'ruleset_text' dành cho POST /score; đường dẫn này chấm theo bộ tiêu chí máy chủ đang phục vụ",
+    "give the ruleset's text in 'ruleset_text' (or score with a served ruleset: POST /rulesets/ID/score)":
+        "hãy gửi văn bản bộ tiêu chí trong 'ruleset_text' (hoặc chấm theo bộ tiêu chí đang phục vụ: POST /rulesets/ID/score)",
+    "the server failed on this request; it has been logged": "máy chủ gặp lỗi khi xử lý yêu cầu này; lỗi đã được ghi lại",
+    "the text is nested too deeply to read": "văn bản lồng quá sâu để đọc",
+    "no units to score: give at least one unit in 'units'": "không có đơn vị nào để chấm: hãy gửi ít nhất một đơn vị trong 'units'",
+    "this server holds no stored cohort for ruleset '{id}': send the cohort's units in 'cohort' (the server is started with --cohort {id2}=DATA)":
+        "máy chủ không giữ nhóm so sánh nào cho bộ tiêu chí '{id}': hãy gửi các đơn vị của nhóm trong 'cohort' "
+        "(máy chủ được khởi động với --cohort {id2}=DATA)",
+    "'cohort' is a list of units or \"stored\"": "'cohort' là một danh sách đơn vị hoặc \"stored\"",
+    "'ruleset_text' is the ruleset's text, as one JSON string": "'ruleset_text' là văn bản bộ tiêu chí, một chuỗi JSON",
+    "unknown format '{format}': use html or md": "không có định dạng '{format}': dùng html hoặc md",
+    "Not Found": "Không tìm thấy",
+    "Method Not Allowed": "Phương thức không được phép",
 }
 
 

@@ -89,9 +89,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except DiagnosticsError as exc:
         _attach_sources(exc)
         print(exc.render(lang, limit=None if args.all_errors else ERRORS_SHOWN_PER_KIND), file=sys.stderr)
-        count = sum(1 for d in exc.diagnostics if d.is_error)
-        print(translate("{count} in {kind} input", lang).format(
-            count=plural(count, "error", "errors", lang), kind=translate(exc.kind, lang)), file=sys.stderr)
+        print(exc.summary(lang), file=sys.stderr)
         return EXIT_INVALID
     except UsageError as exc:
         print(_cqdt_error(str(exc), lang), file=sys.stderr)

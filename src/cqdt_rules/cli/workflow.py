@@ -52,6 +52,7 @@ def _template_arguments(p: argparse.ArgumentParser) -> None:
 
 def run_template(args: argparse.Namespace) -> int:
     from cqdt_rules.data.workbook import (
+        check_form_year,
         read_unit_list,
         template_workbook,
         write_template,
@@ -60,10 +61,7 @@ def run_template(args: argparse.Namespace) -> int:
 
     checked = loading.load(args.ruleset)
     ruleset = checked.ruleset
-    if args.year is not None and not ruleset.header.covers(args.year):
-        years = ruleset.header.years
-        span = f"{years[0]}..{years[1] or ''}" if years else "none"
-        raise UsageError(f"ruleset '{ruleset.id}' does not apply to {args.year} (assessment years {span})")
+    check_form_year(ruleset, args.year)
     options = dict(source=args.source, year=args.year, lang=args.lang)
     if args.units is not None:
         if args.tier not in {t.id for t in ruleset.tiers}:

@@ -121,6 +121,15 @@ def _scalar(node: yaml.Node) -> Any:
     return node
 
 
+def _single(field: str, node: yaml.Node, path: str, problems: list[Diagnostic]) -> Any:
+    """A field that holds one value (code, year, ...); a list or mapping there is an error, not a value."""
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    problems.append(Diagnostic(_span(path, node), f"expected one value for '{field}', got a "
+                                                  + ("list" if isinstance(node, yaml.SequenceNode) else "mapping")))
+    return None
+
+
 def _from_yaml(text: str, path: str) -> tuple[Assessment, ...]:
     try:
         root = yaml.compose(text)
@@ -130,9 +139,17 @@ def _from_yaml(text: str, path: str) -> tuple[Assessment, ...]:
         raise DataError([Diagnostic(span, f"not valid YAML: {getattr(exc, 'problem', exc)}")]) from None
     if root is None:
         raise DataError([Diagnostic(Span(path, 1, 1, 1, 1), "the file is empty", hint="expected 'units:' with a list of units")])
+    return assessments_from_node(root, path)
+
+
+def assessments_from_node(root: yaml.Node, path: str) -> tuple[Assessment, ...]:
+    """The assessments of a data document already composed into nodes with positions (a YAML file, or a
+    JSON body read by ``data.json_body``): file-wide defaults and ``units:``, every problem at its place."""
     problems: list[Diagnostic] = []
     top = _mapping(root, path, problems, "the file")
-    defaults = {k: _scalar(v) for k, (_, v) in top.items() if k in _FILE_FIELDS}
+    defaults = {k: _single(k, v, path, problems) for k, (_, v) in top.items() if k in _FILE_FIELDS}
+    if defaults.get("year") not in (None, ""):  # wrong even where every unit gives its own year
+        _year(defaults["year"], _span(path, top["year"][1]), problems)
     for name, (name_node, _) in top.items():
         if name not in _FILE_FIELDS + ("units",):
             problems.append(Diagnostic(_span(path, name_node), f"unknown top-level field '{name}'",
@@ -167,7 +184,7 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
         if name not in known:
             problems.append(Diagnostic(_span(path, name_node), f"unknown unit field '{name}'",
                                        hint="unit fields: " + ", ".join(sorted(known))))
-    identity: dict[str, Any] = {k: _scalar(v) for k, (_, v) in fields.items() if k in _IDENTITY}
+    identity: dict[str, Any] = {k: _single(k, v, path, problems) for k, (_, v) in fields.items() if k in _IDENTITY}
     for field in ("year", "source", "tier"):
         identity.setdefault(field, defaults.get(field))
     missing = [k for k in ("code", "name", "tier", "year", "source") if identity.get(k) in (None, "")]
@@ -187,10 +204,13 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
     if "evidence" in fields:
         for name, (key, value) in _mapping(fields["evidence"][1], path, problems, "evidence").items():
             spans.setdefault(name, _span(path, key))
-            if isinstance(value, yaml.SequenceNode):
-                evidence[name] = tuple(nfc(str(v.value)) for v in value.value if isinstance(v, yaml.ScalarNode) and v.value)
-            elif isinstance(value, yaml.ScalarNode) and value.value:
-                evidence[name] = (nfc(value.value),)
+            references = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            for item in references:
+                if not isinstance(item, yaml.ScalarNode):
+                    problems.append(Diagnostic(_span(path, item), f"evidence for '{name}' is a reference or a list of references"))
+            texts = tuple(nfc(str(v.value)) for v in references if isinstance(v, yaml.ScalarNode) and _scalar(v))
+            if texts:
+                evidence[name] = texts
     if year is None:
         return None
     return Assessment(
