@@ -19,16 +19,17 @@ from cqdt_rules.engine.loading import (
 )
 
 if TYPE_CHECKING:
+    from cqdt_rules.data.frames import assessments_from_frame, score
     from cqdt_rules.data.readers import load_assessments
     from cqdt_rules.data.records import assessments_from_records
     from cqdt_rules.engine.results import results_schema
-    from cqdt_rules.engine.scoring import score
 
 LAZY = {
     "load_assessments": "cqdt_rules.data.readers",
     "assessments_from_records": "cqdt_rules.data.records",
     "results_schema": "cqdt_rules.engine.results",
-    "score": "cqdt_rules.engine.scoring",
+    "score": "cqdt_rules.data.frames",  # engine.scoring.score that also takes a data frame
+    "assessments_from_frame": "cqdt_rules.data.frames",
 }
 """Entry points imported when first used, so that loading a ruleset imports neither the YAML library nor the
 scoring and results modules (``import cqdt_rules`` stays short)."""
@@ -45,6 +46,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "CheckedRuleset",
     "RulesetYears",
+    "assessments_from_frame",
     "assessments_from_records",
     "declared_years",
     "load",
