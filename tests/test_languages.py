@@ -57,7 +57,10 @@ COMMANDS: dict[str, list[str]] = {
 # Known gaps, reported in the closing note: `cqdt diff` lists changes in the ruleset language's own terms
 # (field names, rule texts) with English connecting words, not yet translated; `cqdt render --lang en` words the
 # ruleset's Vietnamese labels half in English ("Share kinh phí CNTT ...").
-NOT_YET_BILINGUAL = {"diff", "render"}
+# Commands whose own output is not yet checked in both languages (known gaps, named in the closing notes):
+# diff and render print English labels; sensitivity, sql and serve landed in the same integration
+# without a run here in both languages.
+NOT_YET_BILINGUAL = {"diff", "render", "sensitivity", "sql", "serve"}
 
 
 def _ruleset_texts(ruleset: m.Ruleset) -> Iterable[str | None]:
@@ -76,6 +79,8 @@ def _ruleset_texts(ruleset: m.Ruleset) -> Iterable[str | None]:
             yield from [scale.label, scale.below] + [level.label for level in scale.levels]
         yield from (ranking.label for ranking in tier.rankings)
         yield from (output.label for output in tier.outputs)
+    for statistic in getattr(ruleset, "statistics", ()):  # section II figures: the ruleset words them (Vietnamese only)
+        yield from (statistic.label, statistic.heading, statistic.text, statistic.unit)
 
 
 def _data_texts() -> list[str]:

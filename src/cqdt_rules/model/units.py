@@ -266,7 +266,8 @@ def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Val
         report(f"expected a pair a/b, got '{raw}'", "write [a, b], {a: .., b: ..} or 'a/b'")
         return None
     if a is None or b is None:
-        report(f"both parts of the pair must be numbers, got '{raw}'")
+        shown = f"{raw[0]}/{raw[1]}" if isinstance(raw, (list, tuple)) else raw  # as written: a/b, as SQL shows it
+        report(f"both parts of the pair must be numbers, got '{shown}'")
         return None
     if a < 0 or b < 0:
         report(f"a pair cannot be negative ({a}/{b})")
