@@ -5,6 +5,7 @@ the package import those stages, not this module."""
 
 from typing import TYPE_CHECKING, Any
 
+from cqdt_rules.data.frames import assessments_from_frame, score
 from cqdt_rules.data.records import assessments_from_records
 from cqdt_rules.engine.loading import (
     CheckedRuleset,
@@ -18,7 +19,6 @@ from cqdt_rules.engine.loading import (
     shipped_rulesets,
 )
 from cqdt_rules.engine.results import results_schema
-from cqdt_rules.engine.scoring import score
 
 if TYPE_CHECKING:
     from cqdt_rules.data.readers import load_assessments
@@ -36,6 +36,7 @@ def __getattr__(name: str) -> Any:
 __all__ = [
     "CheckedRuleset",
     "RulesetYears",
+    "assessments_from_frame",
     "assessments_from_records",
     "declared_years",
     "load",

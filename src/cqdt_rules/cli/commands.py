@@ -172,7 +172,8 @@ def _extension_commands() -> list[CommandSpec]:
 
     found: list[CommandSpec] = []
     for module in ("cqdt_rules.cli.authoring", "cqdt_rules.cli.reporting", "cqdt_rules.cli.workflow",
-                   "cqdt_rules.cli.shortfalls", "cqdt_rules.cli.render", "cqdt_rules.cli.serve"):
+                   "cqdt_rules.cli.shortfalls", "cqdt_rules.cli.render",
+                   "cqdt_rules.cli.sensitivity", "cqdt_rules.cli.serve"):
         found.extend(importlib.import_module(module).COMMANDS)
     return found
 

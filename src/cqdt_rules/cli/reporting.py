@@ -58,6 +58,26 @@ def _report_arguments(p: argparse.ArgumentParser) -> None:
                         "years; each year is scored with the ruleset that declares it")
     p.add_argument("--note", help="a label shown on every output, e.g. 'Dữ liệu giả lập'; by default the data "
                                   "files' own label is used when they say they are synthetic")
+    p.add_argument("--sensitivity", type=int, metavar="RUNS",
+                   help="add a section on how robust levels and ranks are: RUNS perturbations of the criteria "
+                        "maxima (±20%%; see 'cqdt sensitivity')")
+    p.add_argument("--seed", type=int, help="random seed of --sensitivity (the same seed gives the same figures)")
+
+
+def _robustness(args: argparse.Namespace, current: Results) -> tuple[Any, ...]:
+    """The optional robustness section (``--sensitivity RUNS``) of the year and stages the report shows."""
+    if not args.sensitivity:
+        return ()
+    from cqdt_rules.analysis import sensitivity
+    from cqdt_rules.analysis.compare import select
+    from cqdt_rules.engine.loading import load
+    from cqdt_rules.reports.sensitivity_section import sensitivity_section
+
+    if args.sensitivity < 1 or args.sensitivity > 1_000_000:
+        raise UsageError("--sensitivity must be between 1 and 1,000,000 runs")
+    shown = select(current, None, args.source, args.year).current
+    result = sensitivity.run(load(args.ruleset), [u.assessment for u in shown], runs=args.sensitivity, seed=args.seed)
+    return (sensitivity_section(result, args.lang),)
 
 
 def run_report(args: argparse.Namespace) -> int:
@@ -72,7 +92,7 @@ def run_report(args: argparse.Namespace) -> int:
     note = args.note if args.note is not None else (data_label(list(args.data) + list(args.previous or []))
                                                     or results_label(current, previous))
     report = build_report(current, previous, source=args.source, lang=args.lang, note=note, title=args.title,
-                          year=args.year, history=_history(args))
+                          year=args.year, history=_history(args), extra=_robustness(args, current))
     written = write_report(report, args.out, formats)
     for path in written:
         if path.suffix != ".svg":

@@ -259,7 +259,7 @@ def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
             problems.append(Diagnostic(Span(path, line_number, 1, line_number, 2),
                                        f"row has {len(row)} cells but the header has {len(header)} columns"))
             continue
-        assessment = _csv_row(header, row, path, line_number, starts, problems)
+        assessment = csv_row(header, row, path, line_number, starts, problems)
         if assessment is not None:
             found.append(assessment)
     if problems:
@@ -267,7 +267,7 @@ def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
     return tuple(found)
 
 
-def _csv_row(header: list[str], row: list[str], path: str, line: int, starts: list[tuple[int, int]],
+def csv_row(header: list[str], row: list[str], path: str, line: int, starts: list[tuple[int, int]],
              problems: list[Diagnostic]) -> Assessment | None:
     cells = dict(zip(header, (c.strip() for c in row)))
 

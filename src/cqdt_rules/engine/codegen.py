@@ -151,6 +151,8 @@ class _Criterion:
                             f"f + {k(self.c._CAPPED)}")
         src.add(indent, "elif p < 0:")
         src.add(indent + 1, f"p, w, f = {k(self.floor)}, (w[0] + '; raised to 0', *w[1:]), f + {k(self.c._FLOORED)}")
+        src.add(indent, "elif not p and p.is_signed():")  # -0.0004 rounds to -0.000: published as 0.000, as finish()
+        src.add(indent + 1, f"p = {k(self.floor)}")
 
 
 def _criterion(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, c: ModuleType) -> None:

@@ -759,6 +759,8 @@ def finish(raw: Decimal, why: Why, flags: tuple[str, ...], rounding: m.Rounding 
         return ceiling, (why[0] + "; capped at {}", *why[1:], maximum), flags + _CAPPED
     if points < 0:
         return floor, (why[0] + "; raised to 0", *why[1:]), flags + _FLOORED
+    if not points and points.is_signed():  # -0.0004 rounds to -0.000: publish 0.000
+        return floor, why, flags
     return points, why, flags
 
 
@@ -784,9 +786,10 @@ def _zero_denominator(points: Decimal) -> RuleOutcome:
 def _published(fn: ExprFn, rounding: m.Rounding | None) -> Callable[[Env], Decimal | None]:
     def published(env: Env) -> Decimal | None:
         try:
-            return round_to(_as_number(fn(env), "output"), rounding)
+            value = round_to(_as_number(fn(env), "output"), rounding)
         except NotAssessed:
             return None
+        return value.copy_abs() if not value and value.is_signed() else value  # -0.004 rounds to -0.00: publish 0.00
 
     return published
 

@@ -36,37 +36,54 @@ def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_a
     """Score every assessment; cohorts (tier, year, source) are scored and ranked separately.
 
     Assessments of a year the ruleset does not declare are refused unless ``any_year``."""
-    checked = check_assessments(compiled.ruleset, assessments)
-    if not any_year:
-        _check_years(compiled.ruleset, checked)
-    _check_evidence_policy(compiled.ruleset, checked)
-    cohorts: dict[CohortKey, list[Assessment]] = defaultdict(list)
-    for assessment in checked:
-        cohorts[(assessment.tier, assessment.year, assessment.source)].append(assessment)
+    cohorts = checked_cohorts(compiled.ruleset, assessments, any_year)
     units: list[UnitResult] = []
     problems: list[Diagnostic] = []
     for key in sorted(cohorts):
-        tier = compiled.tiers[key[0]]
-        members = sorted(cohorts[key], key=lambda a: a.code)
-        scored = []
-        maxima = _cohort_maxima(tier, members)
-        envs: list[Env | None] = [None] * len(members)
-        if tier.unit_fn is None:  # closures: each unit's Env, which sees its cohort
-            cohort = Cohort([])
-            for assessment, cohort_max in zip(members, maxima):
-                cohort.members.append(Env(tier, assessment.values, assessment.evidence, cohort_max, cohort))
-            envs = list(cohort.members)
-        for assessment, cohort_max, env in zip(members, maxima, envs):
-            try:
-                scored.append(_score_unit(tier, assessment, cohort_max, env))
-            except EvaluationError as exc:
-                where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
-                problems.append(Diagnostic(where, f"unit '{assessment.code}', {exc.node_id}: {exc}"))
-        units.extend(_rank(tier.tier, scored))
+        scored, found = score_cohort(compiled.tiers[key[0]], sorted(cohorts[key], key=lambda a: a.code))
+        units.extend(scored)
+        problems.extend(found)
     if problems:
         raise DataError(problems)
-    stamp = run_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    return Results(compiled.ruleset, tuple(units), stamp)
+    return Results(compiled.ruleset, tuple(units), run_stamp(run_at))
+
+
+def run_stamp(run_at: str | None) -> str:
+    """The time recorded in results: the one given, or now (UTC, to the second)."""
+    return run_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def score_cohort(tier: CompiledTier, members: list[Assessment]) -> tuple[list[UnitResult], list[Diagnostic]]:
+    """Score and rank one cohort (checked assessments sorted by code); formulas that fail are listed, not raised."""
+    scored = []
+    problems = []
+    maxima = _cohort_maxima(tier, members)
+    envs: list[Env | None] = [None] * len(members)
+    if tier.unit_fn is None:  # closures: each unit's Env, which sees its cohort
+        cohort = Cohort([])
+        for assessment, cohort_max in zip(members, maxima):
+            cohort.members.append(Env(tier, assessment.values, assessment.evidence, cohort_max, cohort))
+        envs = list(cohort.members)
+    for assessment, cohort_max, env in zip(members, maxima, envs):
+        try:
+            scored.append(_score_unit(tier, assessment, cohort_max, env))
+        except EvaluationError as exc:
+            where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
+            problems.append(Diagnostic(where, f"unit '{assessment.code}', {exc.node_id}: {exc}"))
+    return _rank(tier.tier, scored), problems
+
+
+def checked_cohorts(ruleset: m.Ruleset, assessments: Iterable[Assessment],
+                    any_year: bool) -> dict[CohortKey, list[Assessment]]:
+    """Every data check (values, years, evidence; DataError lists every problem), then the assessments by cohort."""
+    checked = check_assessments(ruleset, assessments)
+    if not any_year:
+        _check_years(ruleset, checked)
+    _check_evidence_policy(ruleset, checked)
+    cohorts: dict[CohortKey, list[Assessment]] = defaultdict(list)
+    for assessment in checked:
+        cohorts[(assessment.tier, assessment.year, assessment.source)].append(assessment)
+    return cohorts
 
 
 def _check_years(ruleset: m.Ruleset, assessments: tuple[Assessment, ...]) -> None:

@@ -125,6 +125,8 @@ class Results:
     ruleset: m.Ruleset = attrs.field(eq=False, repr=False)
     units: tuple[UnitResult, ...]
     run_at: str
+    # which engine scored each tier: "batch", or "scalar: <why the batch engine could not>"; empty for the scalar engine
+    engines: dict[str, str] = attrs.field(factory=dict, eq=False, hash=False)
 
     def __iter__(self) -> Iterator[UnitResult]:
         return iter(self.units)
@@ -204,32 +206,55 @@ class Results:
     def write_csv(self, out: TextIO) -> None:
         """Write ``to_csv()`` to ``out`` row by row."""
         writer = csv.writer(out, lineterminator="\n")
+        for row in self.rows():
+            writer.writerow(row)  # None is written as an empty cell
+
+    def to_arrow(self) -> Any:
+        """The rows of ``to_csv`` as a pyarrow Table: exact decimals (decimal128), ranks as integers, nulls for
+        what has no value. Needs pyarrow (``pip install 'cqdt-rules[frames]'``)."""
+        try:
+            import pyarrow as pa
+        except ImportError:
+            raise UsageError("results.to_arrow() needs pyarrow (pip install 'cqdt-rules[frames]')") from None
+        header, *rows = self.rows()
+        return pa.table({name: pa.array([row[i] for row in rows]) for i, name in enumerate(header)})
+
+    def to_pandas(self) -> Any:
+        """The rows of ``to_csv`` as a pandas DataFrame (points, totals and outputs stay exact ``Decimal``s)."""
+        try:
+            import pandas as pd
+        except ImportError:
+            raise UsageError("results.to_pandas() needs pandas (pip install 'cqdt-rules[frames]')") from None
+        header, *rows = self.rows()
+        return pd.DataFrame.from_records(rows, columns=header)
+
+    def rows(self) -> Iterator[list[Any]]:
+        """The header, then one row per unit, as ``to_csv`` writes them (None where a unit has no value)."""
         tiers = sorted({u.tier.id for u in self.units}, key=[t.id for t in self.ruleset.tiers].index)
         outputs = _ordered_union(o.name for t in self.ruleset.tiers if t.id in tiers for o in t.outputs)
         scales = _ordered_union(s.name for t in self.ruleset.tiers if t.id in tiers for s in t.levels)
         rankings = _ordered_union(r.name for t in self.ruleset.tiers if t.id in tiers for r in t.rankings)
         node_ids = _ordered_union(n.id for t in self.ruleset.tiers if t.id in tiers for n in t.walk())
-        writer.writerow(["ruleset", "ruleset_version", "ruleset_status", "ruleset_hash", "run_at", "year", "source", "tier",
-                         "code", "name", "parent",
-                         "total", "max"] + outputs + [f"level_{s}" for s in scales]
-                        + [f"rank_{r}" for r in rankings] + [f"points_{n}" for n in node_ids])
+        yield (["ruleset", "ruleset_version", "ruleset_status", "ruleset_hash", "run_at", "year", "source", "tier",
+                "code", "name", "parent", "total", "max"] + outputs + [f"level_{s}" for s in scales]
+               + [f"rank_{r}" for r in rankings] + [f"points_{n}" for n in node_ids])
         header = self.ruleset.header
         for u in self.units:
             a = u.assessment
             row: list[Any] = [header.id, header.version or "", header.status or "", self.ruleset.content_hash, self.run_at,
                               a.year, a.source, u.tier.id, a.code, a.name, a.parent or "", u.total, u.max]
-            row += [_plain(u.outputs.get(o)) for o in outputs]
-            row += [u.levels[s].label if s in u.levels else "" for s in scales]
-            row += [u.ranks[r].rank if r in u.ranks else "" for r in rankings]
+            row += [_plain(u.outputs.get(o)) if isinstance(u.outputs.get(o), bool) else u.outputs.get(o) for o in outputs]
+            row += [u.levels[s].label if s in u.levels else None for s in scales]
+            row += [u.ranks[r].rank if r in u.ranks else None for r in rankings]
             row += _node_points(u.nodes, node_ids)
-            writer.writerow(row)
+            yield row
 
 
-def _node_points(nodes: Mapping[str, NodeResult], node_ids: list[str]) -> list[Decimal | str]:
-    """The points of each node in ``node_ids`` ("" where the unit's tier has no such node)."""
+def _node_points(nodes: Mapping[str, NodeResult], node_ids: list[str]) -> list[Decimal | None]:
+    """The points of each node in ``node_ids`` (None where the unit's tier has no such node)."""
     if isinstance(nodes, NodeResults):  # read from its tuple, without making the nodes' results
-        return [nodes.points(n) if n in nodes else "" for n in node_ids]
-    return [nodes[n].points if n in nodes else "" for n in node_ids]
+        return [nodes.points(n) if n in nodes else None for n in node_ids]
+    return [nodes[n].points if n in nodes else None for n in node_ids]
 
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # compact: C's encoder (indent would use the Python one)

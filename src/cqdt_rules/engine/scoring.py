@@ -2,25 +2,52 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 from collections.abc import Iterable
+from types import ModuleType
 
 from cqdt_rules.engine.compiler import CompiledRuleset, compile_ruleset
 from cqdt_rules.engine.evaluator import evaluate
 from cqdt_rules.engine.loading import CheckedRuleset
 from cqdt_rules.engine.results import Results
-from cqdt_rules.errors import RulesetError
+from cqdt_rules.errors import RulesetError, UsageError
 from cqdt_rules.language.checker import check
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment
 
 
+ENGINES = ("scalar", "batch", "auto")
+AUTO_BATCH_UNITS = 2000  # below this many units the scalar engine is as fast and imports nothing
+
+
 def score(ruleset: m.Ruleset | CheckedRuleset, assessments: Iterable[Assessment], *, run_at: str | None = None,
-          any_year: bool = False) -> Results:
+          any_year: bool = False, engine: str = "scalar") -> Results:
     """Score assessments; values are checked against the ruleset first (DataError lists every problem).
 
-    Assessments of a year outside the ruleset's declared years are refused unless ``any_year``."""
+    Assessments of a year outside the ruleset's declared years are refused unless ``any_year``.
+    ``engine``: "scalar" (unit by unit), "batch" (whole cohorts over numpy columns, exactly the same results;
+    needs the ``batch`` extra) or "auto" (batch for large inputs when numpy is installed)."""
+    if engine not in ENGINES:
+        raise UsageError(f"unknown engine '{engine}': use 'scalar', 'batch' or 'auto'")
     compiled = ruleset.compiled if isinstance(ruleset, CheckedRuleset) else _compiled(ruleset)
+    if engine == "auto":
+        assessments = list(assessments)
+        engine = "batch" if len(assessments) >= AUTO_BATCH_UNITS and _numpy_available() else "scalar"
+    if engine == "batch":
+        results: Results = _batch_module().evaluate_batch(compiled, assessments, run_at, any_year)
+        return results
     return evaluate(compiled, assessments, run_at, any_year)
+
+
+def _numpy_available() -> bool:
+    return importlib.util.find_spec("numpy") is not None
+
+
+def _batch_module() -> ModuleType:
+    if not _numpy_available():
+        raise UsageError("the batch engine needs numpy (pip install 'cqdt-rules[batch]')")
+    return importlib.import_module("cqdt_rules.engine.batch")
 
 
 _COMPILED: dict[int, CompiledRuleset] = {}

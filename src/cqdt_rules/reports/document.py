@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -428,10 +428,11 @@ class Report:
 # ---------------------------------------------------------------- building the model
 def build_report(current: Results, previous: Results | None = None, *, source: str = LATEST, lang: str = "vi",
                  note: str | None = None, title: str | None = None, year: int | None = None,
-                 history: History | None = None) -> Report:
+                 history: History | None = None, extra: Sequence[Section] = ()) -> Report:
     """One model of the whole report, every comparison taken from ``compare``; ``year`` picks one year
     of multi-year data (see ``select_years``); ``source`` is a stage, or ``LATEST``: per tier the latest
-    stage every unit of it has (see ``compare.select``), which section I states."""
+    stage every unit of it has (see ``compare.select``), which section I states; ``extra``: optional sections
+    after the others of the back matter (e.g. the robustness of levels and ranks)."""
     if lang not in LANGS:
         raise UsageError(f"unknown language '{lang}': use one of {', '.join(LANGS)}")
     chosen = select(current, previous, source, year)
@@ -459,7 +460,8 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
         legal_source=header.legal_source,
         previous_ruleset_id=previous.ruleset.id if previous is not None else None,
         same_ruleset=same_ruleset, note=note, synthetic=synthetic, run_at=current.run_at, tiers=tiers,
-        front=front, back=(advice,) + ((history_section(history, lang, districts),) if history is not None else ()),
+        front=front,
+        back=(advice,) + ((history_section(history, lang, districts),) if history is not None else ()) + tuple(extra),
         appendix=build_appendix(current.ruleset, lang),
         ruleset_source=_source_text(current.ruleset),
     )

@@ -85,11 +85,21 @@ class Chart:
 
 
 @attrs.frozen
+class Figure:
+    """A chart drawn beforehand as inline SVG (e.g. rank intervals); HTML and Markdown show it, DOCX leaves it out."""
+
+    name: str  # file name stem, unique in the report
+    title: str
+    svg: str
+
+
+@attrs.frozen
 class Block:
     heading: str | None
     paragraphs: tuple[str, ...] = ()
     tables: tuple[TextTable, ...] = ()
     charts: tuple[Chart, ...] = ()
+    figures: tuple[Figure, ...] = ()
 
 
 @attrs.frozen

@@ -148,6 +148,8 @@ def _section(section: Section, lang: str) -> str:
         for chart in block.charts:
             svg = grouped_chart(chart.title, chart.categories, chart.series, lang)
             out.append(f'<figure class="chart-grouped">{svg}<figcaption>{_e(chart.title)}</figcaption></figure>')
+        for figure in block.figures:
+            out.append(f'<figure class="chart-{figure.name}">{figure.svg}<figcaption>{_e(figure.title)}</figcaption></figure>')
         out.append("</section>")
     out.append("</section>")
     return "\n".join(out)

@@ -140,6 +140,9 @@ def _section(section: Section, charts: dict[str, str], charts_dir: str, lang: st
         for chart in block.charts:
             charts[f"{chart.name}.svg"] = grouped_chart(chart.title, chart.categories, chart.series, lang)
             out += [f"![{_cell(chart.title)}]({charts_dir}/{chart.name}.svg)", ""]
+        for figure in block.figures:
+            charts[f"{figure.name}.svg"] = figure.svg
+            out += [f"![{_cell(figure.title)}]({charts_dir}/{figure.name}.svg)", ""]
     return out
 
 

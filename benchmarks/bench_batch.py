@@ -1,0 +1,201 @@
+"""Benchmark the batch engine and the sensitivity analysis against plain numpy written by hand.
+
+Run from the checkout (figures and ratios only; nothing is asserted about time):
+
+    PYTHONPATH=src python benchmarks/bench_batch.py            # 100,000 communes; sensitivity 1,000 runs
+    PYTHONPATH=src python benchmarks/bench_batch.py --quick    # 5,000 communes, 100 runs: a smoke run
+
+1. Scoring the ``xa`` tier of rulesets/2020/egov.cqdt (22 criteria) for N communes, columns already in
+   memory, to points, totals, levels and within-district ranks: ``TierPlan.run`` (the batch engine) beside
+   ``handwritten_xa``, a straight-line numpy int64 fixed-point scorer of the same tier written here, one
+   statement per criterion. Both are checked to agree on every total, level and rank first. One thread.
+2. Sensitivity (``analysis.sensitivity``): 1,000 perturbations of the criteria maxima (±20 %) on the 220
+   communes of the bundled sample, and on N generated communes, with the peak memory of the run
+   (tracemalloc: numpy reports its buffers to it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import sys
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+os.environ.setdefault("OMP_NUM_THREADS", "1")
+os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+import numpy as np  # noqa: E402
+
+import cqdt_rules as cq  # noqa: E402
+from cqdt_rules.engine.batch import TierPlan, columns_from_assessments  # noqa: E402
+from cqdt_rules.model.units import Assessment, check_assessments  # noqa: E402
+
+SAMPLE = ROOT / "examples" / "gialai" / "egov-2022-audit.yaml"
+CLOCK = time.process_time  # CPU time of this process: other work on a shared machine inflates it far less
+
+
+def sample_communes() -> tuple[Any, list[Assessment]]:
+    checked = cq.load("egov_2020")
+    units = [u for u in check_assessments(checked.ruleset, cq.load_assessments(SAMPLE)) if u.tier == "xa"]
+    return checked, units
+
+
+def generated_communes(units: list[Assessment], count: int, seed: int = 17) -> list[Assessment]:
+    """``count`` communes whose values are drawn, indicator by indicator, from the sample's communes
+    (with their evidence), spread over 17 districts. Values are the sample's checked values."""
+    rng = random.Random(seed)
+    names = list(units[0].values)
+    districts = sorted({u.parent or "" for u in units})
+    out = []
+    for i in range(count):
+        values, evidence = {}, {}
+        for name in names:
+            donor = units[rng.randrange(len(units))]
+            values[name] = donor.values[name]
+            if name in donor.evidence:
+                evidence[name] = donor.evidence[name]
+        out.append(Assessment(code=f"{100000 + i}", name=f"Xã {i}", tier="xa", year=2022, source="audit",
+                              values=values, evidence=evidence, parent=districts[i % len(districts)]))
+    return out
+
+
+# ---------------------------------------------------------------- the hand-written scorer
+def _ratio(col: Any, maximum: int) -> Any:
+    """ratio × maximum in thousandths, half-up; b = 0 → 0; a ≥ b → full."""
+    a, b = col.a.num, col.b.num
+    safe_b = np.where(b == 0, 1, b)
+    points = (2 * a * maximum * 1000 + safe_b) // (2 * safe_b)
+    return np.where(b == 0, 0, np.where(a >= b, maximum * 1000, points))
+
+
+def _bands_pct(col: Any, bands: list[tuple[str, int, int]]) -> Any:
+    a, b = col.a.num, col.b.num
+    out = np.zeros(len(a), dtype=np.int64)
+    done = b == 0
+    for op, threshold, points in bands:
+        hit = (a * 100 >= threshold * b) if op == ">=" else (a * 100 > threshold * b)
+        out = np.where(~done & hit, points * 1000, out)
+        done |= hit
+    return out
+
+
+def _yes(col: Any, maximum: int, evidence: bool = False) -> Any:
+    ok = col.truth & ~col.lacks_evidence if evidence else col.truth
+    return np.where(ok, maximum * 1000, 0)
+
+
+def handwritten_xa(c: dict[str, Any], districts: Any) -> tuple[Any, Any, Any]:
+    """The xa tier of egov 2020 in int64 thousandths, one statement per criterion; totals, levels, ranks."""
+    a11 = _ratio(c["may_tinh"], 4)
+    a12 = _yes(c["internet_cap_quang"], 3)
+    a13 = _yes(c["hoi_nghi_truyen_hinh"], 3)
+    a14 = np.minimum(c["thiet_bi_mot_cua"].number.num * 1000, 2000)
+    a15 = _ratio(c["phong_chong_ma_doc"], 3)
+    cat = c["cong_chuc_cntt"]
+    a21 = np.where(cat.lacks_evidence, 0, np.array([4000, 4000, 2000, 0])[cat.category])
+    a22 = _bands_pct(c["tap_huan_cntt"], [(">=", 80, 3), (">=", 50, 2), (">", 0, 1)])
+    a23 = _ratio(c["to_cong_nghe_so"], 3)
+    a31 = _yes(c["ke_hoach_cds"], 5, True)
+    a32 = _yes(c["quy_che_httt"], 2, True)
+    a33 = _yes(c["ke_hoach_cchc"], 3, True)
+    b11 = _ratio(c["muc_thong_tin"], 6)
+    news = c["tin_bai_thang"].number
+    scale = news.den
+    b12 = np.where(news.num >= 4 * scale, 4000, np.where(news.num >= 2 * scale, 2000, np.where(news.num >= scale, 1000, 0)))
+    b21 = _bands_pct(c["ky_so_van_ban"], [(">=", 100, 8), (">=", 90, 5), (">=", 70, 2)])
+    b22 = _ratio(c["ho_so_cong_viec"], 7)
+    b23 = _ratio(c["thu_dien_tu"], 4)
+    b24 = _yes(c["ky_so_toan_bo"], 6)
+    b31 = _bands_pct(c["ho_so_truc_tuyen"], [(">=", 30, 8), (">=", 10, 5), (">", 0, 2)])
+    b32 = _bands_pct(c["ho_so_dung_han"], [(">=", 98, 7), (">=", 95, 5), (">=", 90, 2)])
+    b33 = _yes(c["xu_ly_noi_bo_mot_cua"], 5)
+    b41 = _ratio(c["so_hoa_ho_so"], 6)
+    b42 = _yes(c["su_dung_bieu_mau"], 4)
+    total = (a11 + a12 + a13 + a14 + a15 + a21 + a22 + a23 + a31 + a32 + a33
+             + b11 + b12 + b21 + b22 + b23 + b24 + b31 + b32 + b33 + b41 + b42)
+    level = np.where(total >= 80000, 0, np.where(total >= 75000, 1, np.where(total >= 70000, 2,
+                                                                            np.where(total >= 65000, 3, -1))))
+    order = np.lexsort((-total, districts))
+    key_d, key_t = districts[order], total[order]
+    n = len(total)
+    positions = np.arange(n)
+    new_group = np.r_[True, key_d[1:] != key_d[:-1]]
+    new_key = new_group | np.r_[True, key_t[1:] != key_t[:-1]]
+    group_start = np.maximum.accumulate(np.where(new_group, positions, 0))
+    key_start = np.maximum.accumulate(np.where(new_key, positions, 0))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = key_start - group_start + 1
+    return total, level, rank
+
+
+def best_of(fn: Any, repeat: int) -> float:
+    times = []
+    for _ in range(repeat):
+        start = CLOCK()
+        fn()
+        times.append(CLOCK() - start)
+    return min(times)
+
+
+def bench_scoring(units: list[Assessment], checked: Any, repeat: int) -> None:
+    tier = checked.compiled.tiers["xa"]
+    plan = TierPlan(checked.ruleset.header, tier)
+    members = sorted(units, key=lambda a: a.code)
+    columns = columns_from_assessments(tier.tier, members)
+    _, districts = np.unique(np.array([u.parent for u in members], dtype=object), return_inverse=True)
+    scores = plan.run(columns)
+    total, level, rank = handwritten_xa(columns.indicators, districts)
+    assert np.array_equal(np.asarray(scores.total.num) * (1000 // scores.total.den), total), "totals disagree"
+    assert np.array_equal(scores.levels["muc_do"], level), "levels disagree"
+    assert np.array_equal(scores.ranks["huyen"], rank), "ranks disagree"
+    batch = best_of(lambda: plan.run(columns), repeat)
+    hand = best_of(lambda: handwritten_xa(columns.indicators, districts), repeat)
+    n = len(members)
+    print(f"scoring xa, {n:,} communes (columns in memory → points, totals, levels, ranks; all {n:,} agree)")
+    print(f"  hand-written numpy int64   {hand * 1000:8.1f} ms   {n / hand / 1e6:5.2f} M units/s")
+    print(f"  batch engine (TierPlan)    {batch * 1000:8.1f} ms   {n / batch / 1e6:5.2f} M units/s")
+    print(f"  ratio batch / hand-written {batch / hand:8.2f}x   (target ≤ 1.5x)")
+
+
+def bench_sensitivity(checked: Any, units: list[Assessment], runs: int, label: str) -> None:
+    """The analysis of one cohort already read and scored (columns in memory): drawing the perturbations,
+    re-scoring every run exactly, levels, ranks and every unit's figures."""
+    from cqdt_rules.analysis import sensitivity
+
+    [(key, model)] = sensitivity.cohort_models(checked, units, sensitivity.Vary(), tiers=("xa",))
+    tracemalloc.start()
+    start = CLOCK()
+    tier = sensitivity.analyse_cohort(model, key, runs, np.random.default_rng(1), 0)
+    elapsed = CLOCK() - start
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    print(f"  {label:<34} {elapsed * 1000:9.1f} ms   peak {peak / 2**20:7.1f} MiB   "
+          f"({tier.unstable_count(0.10)} units change level in > 10 % of runs)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--units", type=int)
+    parser.add_argument("--runs", type=int)
+    parser.add_argument("--repeat", type=int, default=5)
+    args = parser.parse_args()
+    count = args.units or (5_000 if args.quick else 100_000)
+    runs = args.runs or (100 if args.quick else 1_000)
+    checked, sample = sample_communes()
+    many = generated_communes(sample, count)
+    bench_scoring(many, checked, args.repeat)
+    print(f"sensitivity, {runs:,} perturbations of the criteria maxima (±20 %), seed 1")
+    bench_sensitivity(checked, sample, runs, f"{len(sample)} communes (the sample)")
+    bench_sensitivity(checked, many, runs, f"{count:,} communes (generated)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,711 @@
+"""How robust each unit's level and rank is: Monte-Carlo uncertainty analysis and variance-based sensitivity
+indices, following the JRC/OECD Handbook on Constructing Composite Indicators (2008, ch. 1.7 and 7) and COINr.
+
+A **run** perturbs the ruleset and re-scores the cohort:
+
+- criteria maxima: each criterion's maximum is multiplied by a factor drawn uniformly in 1 ± ``spread`` (or
+  in a range declared per top-level group); every point value inside the criterion (bands, categories, yes,
+  per item, a ratio's maximum) scales by the same factor, groups' maxima become the sums of their children's,
+  and the tier total is renormalised to its published maximum (so percentage cut-offs keep their meaning) or
+  not, as chosen;
+- level cut-offs: each cut-off moves by a uniform amount in ± ``cutoff_points`` (percentage points for a
+  percentage cut-off).
+
+Factors are multiples of 1/10,000 and cut-off moves multiples of 0.01, so every run is scored **exactly**
+(integers throughout, each criterion rounded as the ruleset declares), never with floats: a level or rank
+decision on a cut-off or a tie is the one a re-scoring of the perturbed ruleset gives
+(``tests/test_sensitivity.py`` re-scores perturbed rulesets with the scalar engine and compares).
+
+**Uncertainty** (per unit, over the runs): the probability of keeping the published level, the distribution
+of levels, the median rank and the 5–95 % rank interval; per cohort, the mean absolute rank shift and the
+units most at risk. **Sensitivity** (which varied input drives that uncertainty): first-order and
+total-effect indices of the mean absolute rank shift per group of varied parameters (the maxima of each
+top-level group of criteria, the cut-offs), estimated from Saltelli's sampling design with Jansen's
+estimators (Saltelli et al. 2010), with bootstrap confidence intervals, as COINr's ``get_sensitivity``.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import numpy as np
+
+from cqdt_rules.engine import fixedpoint as fp
+from cqdt_rules.engine.batch import CohortScores, TierPlan, columns_from_assessments
+from cqdt_rules.engine.evaluator import checked_cohorts
+from cqdt_rules.engine.loading import CheckedRuleset
+from cqdt_rules.errors import UsageError
+from cqdt_rules.formatting import format_number
+from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.units import Assessment
+from cqdt_rules.tables import render_table
+
+FACTOR_STEP = 10_000  # a factor is k / 10,000
+CUT_STEP = 100  # a cut-off moves by j / 100 points
+CHUNK_ELEMENTS = 65_536  # runs × units at once: arrays small enough to stay in the allocator's heap (larger ones are fresh pages each time, several times slower), and bounded memory
+Array = Any
+
+
+@attrs.frozen
+class Vary:
+    """What a run perturbs. ``spread``: ± share of each criterion's maximum (None: maxima fixed);
+    ``groups``: a declared factor range per top-level group instead; ``cutoff_points``: ± points each cut-off
+    moves (None: fixed); ``renormalise``: rescale the perturbed total to the published maximum."""
+
+    spread: Decimal | None = Decimal("0.2")
+    cutoff_points: Decimal | None = None
+    renormalise: bool = True
+    groups: tuple[tuple[str, Decimal, Decimal], ...] = ()
+
+
+@attrs.frozen
+class UnitStability:
+    code: str
+    name: str
+    parent: str | None
+    level: str  # the published level's label
+    keeps_level: float  # share of runs in which the unit keeps its published level
+    levels: tuple[tuple[str, float], ...]  # every level reached, with its share of runs
+    rank: int  # published
+    median_rank: float
+    rank_low: int  # 5th percentile
+    rank_high: int  # 95th percentile
+    mean_shift: float  # mean |rank − published rank|
+
+
+@attrs.frozen
+class Index:
+    """First-order (S) and total-effect (ST) index of one group of parameters on one output (``rank shift``: the
+    mean absolute rank shift; ``level changes``: the share of units not at their published level), with 95 %
+    bootstrap intervals."""
+
+    output: str
+    group: str
+    first: float
+    first_interval: tuple[float, float]
+    total: float
+    total_interval: tuple[float, float]
+
+
+@attrs.frozen
+class TierSensitivity:
+    tier: str
+    title: str
+    year: int
+    source: str
+    scale: str | None
+    ranking: str
+    runs: int
+    units: tuple[UnitStability, ...]
+    mean_shift: float
+    indices: tuple[Index, ...] = ()
+    notes: tuple[str, ...] = ()  # what the analysis left out, and why
+
+    def unstable_count(self, threshold: float) -> int:
+        """Units that change level in more than ``threshold`` of the runs."""
+        return sum(1 for u in self.units if 1 - u.keeps_level > threshold)
+
+    def most_at_risk(self, count: int) -> list[UnitStability]:
+        """The units least likely to keep their level, then those whose rank moves most."""
+        return sorted(self.units, key=lambda u: (u.keeps_level, -(u.rank_high - u.rank_low), -u.mean_shift, u.code))[:count]
+
+
+@attrs.frozen
+class Sensitivity:
+    ruleset: str
+    runs: int
+    seed: int | None
+    vary: Vary
+    tiers: tuple[TierSensitivity, ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        vary = {"spread": _text(self.vary.spread), "cutoff_points": _text(self.vary.cutoff_points),
+                "renormalise": self.vary.renormalise,
+                "groups": [{"group": g, "low": str(lo), "high": str(hi)} for g, lo, hi in self.vary.groups]}
+        return {"ruleset": self.ruleset, "runs": self.runs, "seed": self.seed, "vary": vary,
+                "tiers": [attrs.asdict(t, recurse=True) for t in self.tiers]}
+
+    def to_json(self) -> str:
+        return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
+
+    def to_csv(self) -> str:
+        import csv
+        import io
+
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, lineterminator="\n")
+        writer.writerow(["tier", "year", "source", "code", "name", "parent", "level", "keeps_level", "levels",
+                         "rank", "median_rank", "rank_p05", "rank_p95", "mean_rank_shift"])
+        for tier in self.tiers:
+            for u in tier.units:
+                writer.writerow([tier.tier, tier.year, tier.source, u.code, u.name, u.parent or "", u.level,
+                                 f"{u.keeps_level:.4f}", "; ".join(f"{label}: {share:.4f}" for label, share in u.levels),
+                                 u.rank, f"{u.median_rank:g}", u.rank_low, u.rank_high, f"{u.mean_shift:.4f}"])
+        return buffer.getvalue()
+
+
+def _text(value: Decimal | None) -> str | None:
+    return None if value is None else str(value)
+
+
+# ---------------------------------------------------------------- the perturbed model of one cohort
+class _Criterion:
+    """A criterion's exact points before rounding, clamped to 0..max, as num/den per unit."""
+
+    def __init__(self, node: m.Node, rounding: m.Rounding, raw: fp.Q, rows: int):
+        self.node = node
+        self.digits, self.mode = rounding.digits, rounding.mode
+        maximum = fp.const(node.max)
+        clamped = fp.minimum(fp.maximum(raw, fp.const(0)), maximum)
+        clamped = fp.broadcast(clamped, rows)
+        self.num = np.asarray(clamped.num)
+        self.den = clamped.den
+        if self.num.dtype == object or (not clamped.fixed and np.asarray(self.den).dtype == object):
+            raise UsageError(f"{node.id}: values too large for the sensitivity analysis")
+        self.values: Array | None = None
+        self.index: Array = None  # with values: each unit's index into them
+        if clamped.fixed:  # a few distinct values (yes, category, bands): a table per run, then a lookup
+            self.values, self.index = np.unique(self.num, return_inverse=True)
+        den = np.broadcast_to(np.asarray(self.den), (rows,))
+        self.folded = (self.num * 2 * 10**self.digits, den * FACTOR_STEP, den * 2 * FACTOR_STEP)
+        bound = clamped.bound * 2 * FACTOR_STEP * 2 * 10**self.digits + int(np.max(self.den)) * FACTOR_STEP * 2
+        if bound > fp.INT64_MAX:
+            raise UsageError(f"{node.id}: values too large for the sensitivity analysis")
+
+
+class CohortModel:
+    """One cohort of one tier, ready to be re-scored under any number of perturbations at once."""
+
+    def __init__(self, plan: TierPlan, scores: CohortScores, members: list[Assessment], districts: Array,
+                 vary: Vary, header: m.Header):
+        self.plan, self.scores, self.members = plan, scores, members
+        self.tier = plan.tier
+        self.vary = vary
+        self.rows = scores.rows
+        self.districts = districts
+        tier = self.tier
+        if any(n.capped for n in tier.walk() if n.rule is None) and vary.spread is not None:
+            raise UsageError(f"tier '{tier.id}' has a capped group: its cap under perturbed maxima is not defined")
+        self.criteria: list[_Criterion] = []
+        for node in tier.walk():
+            if node.rule is not None and node.max > 0:
+                raw = scores.nodes[node.id].raw
+                raw = raw if isinstance(raw, fp.Q) else raw()
+                self.criteria.append(_Criterion(node, node.rounding or header.rounding or m.Rounding(3), raw, self.rows))
+        self.column = {c.node.id: i for i, c in enumerate(self.criteria)}
+        digits = [c.digits for c in self.criteria] + [_decimals(n.max) for n in tier.walk()]
+        digits += [(n.rounding or header.rounding or m.Rounding(0)).digits for n in tier.walk()]
+        self.total_rounding = plan.total_rounding or m.Rounding(0)
+        digits.append(self.total_rounding.digits)
+        self.scale: int = 10 ** (max(digits) + 4)  # every perturbed value is an integer at this scale
+        self.group_rounding = {n.id: n.rounding or header.rounding for n in tier.walk() if n.rule is None}
+        self.notes: list[str] = []
+        self.scale_levels = []
+        for scale in tier.levels:
+            if self._supported(scale.on) and all(self._supported(r.ref) for lv in scale.levels for r in lv.requires):
+                self.scale_levels.append(scale)
+            else:
+                self.notes.append(f"level scale '{scale.name}' reads an output or a share: not analysed")
+        self.ranking = tier.rankings[0] if tier.rankings else None
+        if self.ranking is not None and not all(self._supported(r) for r in [self.ranking.by, *[t.ref for t in self.ranking.tiebreaks]]):
+            self.notes.append(f"ranking '{self.ranking.name}' ranks by an output or a share: not analysed")
+            self.ranking = None
+        self.groups = self._parameter_groups()
+        self.patterns = self._patterns()
+        self.cutoffs = [(s.name, i) for s in self.scale_levels for i in range(len(s.levels))]
+
+    def _unit(self, ref: m.ValueRef) -> int:
+        """What one integer of a reference's perturbed value is worth: 1/scale, or an output's own 1/10**digits."""
+        if isinstance(ref, m.OutputRef):
+            found = _total_output(self.tier, ref.name)
+            assert found is not None and found[1] is not None
+            return int(10 ** found[1].digits)
+        return int(self.scale)
+
+    def _supported(self, ref: m.ValueRef | m.Expr) -> bool:
+        if isinstance(ref, m.OutputRef):
+            return _total_output(self.tier, ref.name) is not None
+        return isinstance(ref, (m.TotalRef, m.PointsRef))
+
+    def _patterns(self) -> dict[str, tuple[list[_Criterion], Array, Array]]:
+        """For each group with several table children (yes, category, bands): those children, the combinations
+        of their values the units have (one row each), and each unit's combination. A run then adds up the
+        children's tables once per combination and looks each unit up once, instead of once per child."""
+        read = {r.node_id for r in self._references() if isinstance(r, m.PointsRef)}
+        found = {}
+        for node in self.tier.walk():
+            children = [self.criteria[self.column[c.id]] for c in node.children if c.id in self.column]
+            tables = [c for c in children if c.values is not None and c.node.id not in read]
+            if node.rule is not None or len(tables) < 2:
+                continue
+            combined = np.stack([c.index for c in tables], axis=1)
+            rows, which = np.unique(combined, axis=0, return_inverse=True)
+            found[node.id] = (tables, rows, which.reshape(-1))
+        return found
+
+    def _references(self) -> list[m.ValueRef | m.Expr]:
+        """Every value the analysed level scales and ranking read."""
+        refs: list[m.ValueRef | m.Expr] = []
+        for scale in self.scale_levels:
+            refs += [scale.on] + [r.ref for lv in scale.levels for r in lv.requires]
+        if self.ranking is not None:
+            refs += [self.ranking.by] + [t.ref for t in self.ranking.tiebreaks]
+        return refs
+
+    # ------------------------------------------------------------ parameters
+    def _parameter_groups(self) -> list[tuple[str, list[int]]]:
+        """Groups of parameters for the sensitivity indices: the maxima of each top-level node's criteria."""
+        groups = []
+        for top in self.tier.nodes:
+            members = [self.column[n.id] for n in top.walk() if n.id in self.column]
+            if members:
+                groups.append((top.id, members))
+        return groups
+
+    def parameter_count(self) -> int:
+        return len(self.criteria) + len(self.cutoffs)
+
+    def factor_range(self, criterion: int) -> tuple[int, int]:
+        top = next(g for g, members in self.groups if criterion in members)
+        for group, low, high in self.vary.groups:
+            if group == top:
+                return int(low * FACTOR_STEP), int(high * FACTOR_STEP)
+        if self.vary.spread is None:
+            return FACTOR_STEP, FACTOR_STEP
+        spread = int(self.vary.spread * FACTOR_STEP)
+        return FACTOR_STEP - spread, FACTOR_STEP + spread
+
+    def sample(self, rng: np.random.Generator, runs: int) -> Array:
+        """``runs`` random parameter rows: a factor numerator per criterion, then a cut-off move per level."""
+        columns = []
+        for i in range(len(self.criteria)):
+            low, high = self.factor_range(i)
+            columns.append(rng.integers(low, high + 1, size=runs))
+        move = int((self.vary.cutoff_points or 0) * CUT_STEP)
+        for _ in self.cutoffs:
+            columns.append(rng.integers(-move, move + 1, size=runs) if move else np.zeros(runs, dtype=np.int64))
+        return np.stack(columns, axis=1).astype(np.int64) if columns else np.zeros((runs, 0), dtype=np.int64)
+
+    def published_parameters(self) -> Array:
+        return np.array([[FACTOR_STEP] * len(self.criteria) + [0] * len(self.cutoffs)], dtype=np.int64)
+
+    # ------------------------------------------------------------ scoring under perturbation
+    def evaluate(self, parameters: Array) -> tuple[dict[str, Array], Array | None]:
+        """For each parameter row (a run): every supported level scale (index, -1 below) and the ranks, runs × units."""
+        levels: dict[str, list[Array]] = {s.name: [] for s in self.scale_levels}
+        ranks: list[Array] = []
+        chunk = max(1, CHUNK_ELEMENTS // max(1, self.rows))
+        for start in range(0, len(parameters), chunk):
+            block = parameters[start:start + chunk]
+            points, maxima = self._points(block)
+            total = self._total(points, maxima)
+            for scale in self.scale_levels:
+                levels[scale.name].append(self._classify(scale, block, points, maxima, total))
+            if self.ranking is not None:
+                ranks.append(self._rank(points, maxima, total))
+        return ({k: np.concatenate(v) for k, v in levels.items()},
+                np.concatenate(ranks) if ranks else None)
+
+    def _points(self, block: Array) -> tuple[dict[str, Array], dict[str, Array]]:
+        """Every node's perturbed points (runs × units) and perturbed maximum (runs), integers at ``scale``."""
+        points: dict[str, Array] = {}
+        maxima: dict[str, Array] = {}
+        tables: dict[str, Array] = {}  # children looked up by their group's combinations
+        in_pattern = {c.node.id for children, _, _ in self.patterns.values() for c in children}
+        for i, c in enumerate(self.criteria):
+            k = block[:, i]
+            lift = self.scale // 10**c.digits
+            maximum = _scaled(c.node.max, self.scale) * k // FACTOR_STEP  # exact: the scale has 4 spare digits
+            # points above the perturbed maximum take the ceiling: the rounded maximum when that is not above
+            # it (and then no point value can exceed it), else the maximum itself; so a minimum says it all
+            if c.values is not None:  # a few distinct values: rounded and limited per run, then looked up
+                table = _round_ratio(c.values[None, :] * k[:, None], c.den * FACTOR_STEP, c.digits, c.mode) * lift
+                table = np.minimum(table, maximum[:, None])
+                if c.node.id in in_pattern:
+                    tables[c.node.id] = table
+                else:
+                    points[c.node.id] = np.take(table, c.index, axis=1)
+            else:
+                if c.mode == "half_up":  # the usual case, constants folded: (2·num·k·10^d + den·10^4) // (2·den·10^4)
+                    twice, half, whole = c.folded
+                    value = twice[None, :] * k[:, None]
+                    value += half[None, :]
+                    value //= whole[None, :]
+                    value *= lift
+                else:
+                    value = _round_ratio(c.num[None, :] * k[:, None], np.asarray(c.den)[None, :] * FACTOR_STEP,
+                                         c.digits, c.mode) * lift
+                points[c.node.id] = np.minimum(value, maximum[:, None], out=value)
+            maxima[c.node.id] = maximum
+        zero_rows = np.zeros((len(block), self.rows), dtype=np.int64)
+        for node in _children_first(self.tier.nodes):
+            if node.rule is not None:
+                if node.id not in points and node.id not in tables:  # max 0 (informational)
+                    points[node.id], maxima[node.id] = zero_rows, np.zeros(len(block), dtype=np.int64)
+                continue
+            total = None
+            if node.id in self.patterns:  # the table children: summed per combination, one lookup per unit
+                children, rows, which = self.patterns[node.id]
+                combination = sum(tables[c.node.id][:, rows[:, j]] for j, c in enumerate(children))
+                total = np.take(combination, which, axis=1)
+            for child in node.children:
+                if child.id in points:
+                    total = points[child.id].copy() if total is None else np.add(total, points[child.id], out=total)
+            assert total is not None
+            maximum = sum((maxima[c.id] for c in node.children), np.zeros(len(block), dtype=np.int64))
+            rounding = self.group_rounding[node.id]
+            if rounding is not None:
+                lift = self.scale // 10**rounding.digits
+                ceiling = _round_scaled(maximum, lift, rounding.mode)
+                ceiling = np.where(ceiling <= maximum, ceiling, maximum)
+                total = np.minimum(_round_scaled(total, lift, rounding.mode), ceiling[:, None])
+            points[node.id], maxima[node.id] = total, maximum
+        maxima["__total__"] = sum((maxima[n.id] for n in self.tier.nodes), np.zeros(len(block), dtype=np.int64))
+        return points, maxima
+
+    def _total(self, points: dict[str, Array], maxima: dict[str, Array]) -> Array:
+        """The published total at ``scale``: rounded as declared; renormalised to the published maximum if asked."""
+        summed = sum((points[n.id] for n in self.tier.nodes), np.zeros_like(points[self.tier.nodes[0].id]))
+        lift = self.scale // 10**self.total_rounding.digits
+        mode = self.total_rounding.mode
+        if self.vary.renormalise:  # round(summed × max / perturbed max) in units of the total's rounding
+            num, den = fp.fraction(self.tier.max)
+            factor = num * 10**self.total_rounding.digits
+            _fits(int(summed.max(initial=0)) * factor * 2 + int(maxima["__total__"].max(initial=0)) * den * 2, self.tier.id)
+            total = _round_ratio(summed * factor, maxima["__total__"][:, None] * den, 0, mode) * lift
+            return np.minimum(total, _scaled(self.tier.max, self.scale))
+        return np.minimum(_round_scaled(summed, lift, mode), maxima["__total__"][:, None])
+
+    def _value(self, ref: m.ValueRef | m.Expr, points: dict[str, Array], maxima: dict[str, Array],
+               total: Array) -> tuple[Array, Array]:
+        """A reference's perturbed value and the maximum its percentages are taken of (runs)."""
+        if isinstance(ref, m.TotalRef):
+            if self.vary.renormalise:
+                return total, np.full(len(total), _scaled(self.tier.max, self.scale))
+            return total, maxima["__total__"]
+        if isinstance(ref, m.OutputRef):  # total / divisor, rounded as declared; "80%" of it means 0.8
+            found = _total_output(self.tier, ref.name)
+            assert found is not None
+            divisor, rounding = found
+            num, den = fp.fraction(divisor)
+            if rounding is None:
+                raise UsageError(f"output '{ref.name}' declares no rounding: the sensitivity analysis needs one")
+            step = 10**rounding.digits  # the output's own fixed point: "80%" of it means 0.8
+            value = _round_ratio(total * den, num * self.scale, rounding.digits, rounding.mode)
+            return value, np.full(len(total), step)
+        assert isinstance(ref, m.PointsRef)
+        return points[ref.node_id], maxima[ref.node_id]
+
+    def _meets(self, value: Array, maximum: Array, threshold: m.Threshold, move: Array, unit: int) -> Array:
+        """value (an integer count of 1/unit) ≥ the cut-off moved by ``move`` hundredths."""
+        cut = int(threshold.value * CUT_STEP) + move  # hundredths of a point (or of a percentage point)
+        if threshold.percent:  # value / maximum ≥ cut / (100 × CUT_STEP)
+            return value * (100 * CUT_STEP) >= (cut * maximum)[:, None]
+        return value * CUT_STEP >= (cut * unit)[:, None]
+
+    def _classify(self, scale: m.LevelScale, block: Array, points: dict[str, Array], maxima: dict[str, Array],
+                  total: Array) -> Array:
+        value, maximum = self._value(scale.on, points, maxima, total)
+        reached = np.full(value.shape, -1, dtype=np.int8)
+        for index, level in enumerate(scale.levels):
+            column = len(self.criteria) + self.cutoffs.index((scale.name, index))
+            met = self._meets(value, maximum, level.threshold, block[:, column], self._unit(scale.on))
+            for requirement in level.requires:
+                required, required_max = self._value(requirement.ref, points, maxima, total)
+                met &= self._meets(required, required_max, requirement.threshold, np.zeros(len(block), dtype=np.int64),
+                                   self._unit(requirement.ref))
+            reached[(reached < 0) & met] = index
+        return reached
+
+    def _rank(self, points: dict[str, Array], maxima: dict[str, Array], total: Array) -> Array:
+        assert self.ranking is not None
+        ranking = self.ranking
+        parts = []
+        for ref, direction in [(ranking.by, ranking.direction)] + [(t.ref, t.direction) for t in ranking.tiebreaks]:
+            value, _ = self._value(ref, points, maxima, total)
+            parts.append(-value if direction == "descending" else value)
+        group = self.districts if ranking.within == "district" else np.zeros(self.rows, dtype=np.int64)
+        return _row_ranks(group, parts, ranking.ties == "dense")
+
+
+def _fits(bound: int, tier: str) -> None:
+    if bound > fp.INT64_MAX:
+        raise UsageError(f"tier '{tier}': values too large for the sensitivity analysis's 64-bit integers")
+
+
+def _total_output(tier: m.Tier, name: str) -> tuple[Decimal, m.Rounding | None] | None:
+    """For an output that is the total divided (or multiplied) by a number, such as the DTI (total / 1000
+    round 4): the divisor and the rounding; None for any other output."""
+    output = next(o for o in tier.outputs if o.name == name)
+    expr = output.expr
+    if isinstance(expr, m.TotalRef):
+        return Decimal(1), output.rounding
+    if isinstance(expr, m.Binary) and isinstance(expr.left, m.TotalRef) and isinstance(expr.right, m.Number) \
+            and expr.right.value != 0 and expr.op in ("/", "*"):
+        return (expr.right.value if expr.op == "/" else 1 / expr.right.value), output.rounding
+    return None
+
+
+def _decimals(value: Decimal) -> int:
+    exponent = value.as_tuple().exponent
+    assert isinstance(exponent, int)
+    return max(0, -exponent)
+
+
+def _scaled(value: Decimal, scale: int) -> int:
+    num, den = fp.fraction(value)
+    return num * scale // den
+
+
+def _children_first(nodes: Iterable[m.Node]) -> list[m.Node]:
+    return [n for node in nodes for n in (*_children_first(node.children), node)]
+
+
+def _round_scaled(values: Array, lift: int, mode: str) -> Array:
+    """Non-negative integers rounded to a multiple of ``lift`` as Decimal.quantize rounds."""
+    return _round_ratio(values, lift, 0, mode) * lift
+
+
+def _round_ratio(num: Array, den: Array | int, digits: int, mode: str) -> Array:
+    """round(num / den) to ``digits`` decimals, as an integer count of 10**-digits; num ≥ 0, den > 0."""
+    num = num * 10**digits if digits else num
+    if mode == "half_up":
+        return (num * 2 + den) // (den * 2)
+    if mode == "down":
+        return num // den
+    if mode == "up":
+        return (num + den - 1) // den
+    quotient = num // den
+    twice = (num - quotient * den) * 2
+    return quotient + ((twice > den) | ((twice == den) & (quotient % 2 == 1)))
+
+
+def _row_ranks(group: Array, parts: list[Array], dense: bool) -> Array:
+    """Competition ranks (shared 1, 2, 2, 4 or dense 1, 2, 2, 3) within groups, for every run (row) at once."""
+    runs, rows = parts[0].shape
+    low, high = int(parts[0].min(initial=0)), int(parts[0].max(initial=0))
+    span = high - low + 1
+    if len(parts) == 1 and span * (int(group.max(initial=0)) + 1) < 2**62:  # one sort key per run: group, value
+        order = np.argsort(group[None, :] * span + (parts[0] - low), axis=1, kind="stable")
+    else:
+        order = np.empty((runs, rows), dtype=np.int64)
+        for r in range(runs):
+            order[r] = np.lexsort(tuple(p[r] for p in reversed(parts)) + (group,))
+    positions = np.arange(rows)
+    sorted_group = group[order]
+    new_group = np.ones((runs, rows), dtype=bool)
+    new_group[:, 1:] = sorted_group[:, 1:] != sorted_group[:, :-1]
+    new_key = new_group.copy()
+    for p in parts:
+        s = np.take_along_axis(p, order, axis=1)
+        new_key[:, 1:] |= s[:, 1:] != s[:, :-1]
+    group_start = np.maximum.accumulate(np.where(new_group, positions, 0), axis=1)
+    if dense:
+        distinct = np.cumsum(new_key, axis=1)
+        ranked = distinct - np.take_along_axis(distinct, group_start, axis=1) + 1
+    else:
+        ranked = np.maximum.accumulate(np.where(new_key, positions, 0), axis=1) - group_start + 1
+    ranks = np.empty((runs, rows), dtype=np.int32)
+    np.put_along_axis(ranks, order, ranked.astype(np.int32), axis=1)
+    return ranks
+
+
+# ---------------------------------------------------------------- the analysis
+def run(checked: CheckedRuleset, units: Iterable[Assessment], *, runs: int = 1000, vary: Vary | None = None,
+        seed: int | None = None, tiers: Sequence[str] | None = None, indices: int = 0,
+        any_year: bool = False) -> Sensitivity:
+    """Perturb the ruleset ``runs`` times and report, per cohort, how stable each unit's level and rank is;
+    with ``indices`` > 0, also the sensitivity indices from that many Saltelli base samples."""
+    if runs < 1:
+        raise UsageError("runs must be at least 1")
+    vary = vary or Vary()
+    rng = np.random.default_rng(seed)
+    found = [analyse_cohort(model, key, runs, rng, indices)
+             for key, model in cohort_models(checked, units, vary, tiers, any_year)]
+    return Sensitivity(checked.ruleset.id, runs, seed, vary, tuple(found))
+
+
+def cohort_models(checked: CheckedRuleset, units: Iterable[Assessment], vary: Vary,
+                  tiers: Sequence[str] | None = None, any_year: bool = False) -> list[tuple[tuple[str, int, str], CohortModel]]:
+    """Each cohort (tier, year, source) scored once by the batch engine and ready to be re-scored perturbed."""
+    cohorts = checked_cohorts(checked.ruleset, units, any_year)
+    found = []
+    for key in sorted(cohorts):
+        if tiers is not None and key[0] not in tiers:
+            continue
+        plan = TierPlan(checked.ruleset.header, checked.compiled.tiers[key[0]])
+        members = sorted(cohorts[key], key=lambda a: a.code)
+        columns = columns_from_assessments(plan.tier, members)
+        model = CohortModel(plan, plan.run(columns), members, columns.districts, vary, checked.ruleset.header)
+        found.append((key, model))
+    return found
+
+
+def analyse_cohort(model: CohortModel, key: tuple[str, int, str], runs: int, rng: np.random.Generator,
+                 indices: int) -> TierSensitivity:
+    tier, scores, members = model.tier, model.scores, model.members
+    scale = model.scale_levels[0] if model.scale_levels else None
+    levels, ranks = model.evaluate(model.sample(rng, runs))
+    base_levels, base_ranks = model.evaluate(model.published_parameters())
+    published_rank = base_ranks[0] if base_ranks is not None else np.ones(model.rows, dtype=np.int32)
+    stability = _stability(members, scale, levels, ranks, published_rank, scores)
+    shift = float(np.abs(ranks - published_rank[None, :]).mean()) if ranks is not None else 0.0
+    found = _indices(model, rng, indices, published_rank) if indices and ranks is not None else ()
+    return TierSensitivity(tier.id, tier.title, key[1], key[2], scale.name if scale else None,
+                           model.ranking.name if model.ranking else "", runs, tuple(stability), shift, found,
+                           tuple(model.notes))
+
+
+def _stability(members: list[Assessment], scale: m.LevelScale | None, levels: dict[str, Array],
+               ranks: Array | None, published_rank: Array, scores: CohortScores) -> list[UnitStability]:
+    """Each unit's figures over the runs, computed column-wise a block of units at a time (bounded memory)."""
+    rows = len(members)
+    labels = ([lv.label for lv in scale.levels] + [scale.below]) if scale is not None else []
+    shares = np.zeros((len(labels), rows))  # level index (below last) × unit
+    if scale is not None:
+        reached = levels[scale.name]
+        for index in range(len(labels)):
+            shares[index] = (reached == (index if index < len(labels) - 1 else -1)).mean(axis=0)
+    median = published_rank.astype(float)
+    low, high, shift = published_rank.copy(), published_rank.copy(), np.zeros(rows)
+    block = max(1, 2_000_000 // max(1, len(ranks) if ranks is not None else 1))
+    for start in range(0, rows if ranks is not None else 0, block):
+        assert ranks is not None
+        part = ranks[:, start:start + block]
+        median[start:start + block] = np.median(part, axis=0)
+        low[start:start + block], high[start:start + block] = np.percentile(part, [5, 95], axis=0, method="nearest")
+        shift[start:start + block] = np.abs(part - published_rank[None, start:start + block]).mean(axis=0)
+    found = []
+    for row, assessment in enumerate(members):
+        level_label, keeps = "", 1.0
+        distribution: tuple[tuple[str, float], ...] = ()
+        if scale is not None:
+            published = int(scores.levels[scale.name][row])
+            own = published if published >= 0 else len(labels) - 1
+            distribution = tuple((labels[i], float(shares[i, row])) for i in range(len(labels)) if shares[i, row])
+            level_label, keeps = labels[own], float(shares[own, row])
+        found.append(UnitStability(assessment.code, assessment.name, assessment.parent, level_label, keeps,
+                                   distribution, int(published_rank[row]), float(median[row]), int(low[row]),
+                                   int(high[row]), float(shift[row])))
+    return found
+
+
+def _indices(model: CohortModel, rng: np.random.Generator, base: int, published_rank: Array,
+             bootstrap: int = 500) -> tuple[Index, ...]:
+    """Saltelli's design (matrices A, B and A with group g's columns from B) and Jansen's estimators of the
+    first-order and total-effect indices of the mean absolute rank shift, per group of parameters."""
+    groups = [(name, columns) for name, columns in model.groups
+              if any(model.factor_range(c)[0] != model.factor_range(c)[1] for c in columns)]
+    if model.cutoffs and model.vary.cutoff_points:
+        groups.append(("cut-offs", list(range(len(model.criteria), model.parameter_count()))))
+    if not groups:
+        return ()
+    a, b = model.sample(rng, base), model.sample(rng, base)
+    scale = model.scale_levels[0].name if model.scale_levels else None
+    published_level = model.evaluate(model.published_parameters())[0].get(scale) if scale else None
+
+    def outputs(parameters: Array) -> dict[str, Array]:
+        levels, ranks = model.evaluate(parameters)
+        assert ranks is not None
+        found = {"rank shift": np.abs(ranks - published_rank[None, :]).mean(axis=1)}
+        if scale is not None and published_level is not None:
+            found["level changes"] = (levels[scale] != published_level).mean(axis=1)
+        return found
+
+    y_a, y_b = outputs(a), outputs(b)
+    y_ab = []
+    for _, columns in groups:
+        mixed = a.copy()
+        mixed[:, columns] = b[:, columns]
+        y_ab.append(outputs(mixed))
+    picks = [np.arange(base)] + [rng.integers(0, base, size=base) for _ in range(bootstrap)]
+    found = []
+    for output in y_a:
+        # (1 + bootstrap) × groups × (S, ST)
+        estimates = np.array([[_jansen(y_a[output][p], y_b[output][p], y[output][p]) for y in y_ab] for p in picks])
+        for g, (name, _) in enumerate(groups):
+            first, total = estimates[0, g]
+            low_s, high_s = np.percentile(estimates[1:, g, 0], [2.5, 97.5])
+            low_t, high_t = np.percentile(estimates[1:, g, 1], [2.5, 97.5])
+            found.append(Index(output, name, float(first), (float(low_s), float(high_s)), float(total),
+                               (float(low_t), float(high_t))))
+    return tuple(found)
+
+
+def _jansen(y_a: Array, y_b: Array, y_ab: Array) -> tuple[float, float]:
+    variance = float(np.var(np.concatenate([y_a, y_b])))
+    if variance == 0:
+        return 0.0, 0.0
+    first = (variance - float(np.mean((y_b - y_ab) ** 2)) / 2) / variance
+    total = float(np.mean((y_a - y_ab) ** 2)) / 2 / variance
+    return first, total
+
+
+# ---------------------------------------------------------------- text
+TEXT: dict[str, dict[str, str]] = {
+    "vi": {
+        "heading": "Khối {tier}: {title} — {year} ({source}), {runs} lần nhiễu{seed}",
+        "seed": ", hạt giống {seed}",
+        "header": "Mã|Đơn vị|Huyện|Mức công bố|Giữ mức|Các mức (tỷ lệ lần)|Hạng|Trung vị|Khoảng 5–95%",
+        "shift": "Dịch chuyển hạng bình quân (tuyệt đối): {shift}; {count} đơn vị đổi mức trong hơn 10% số lần.",
+        "indices": "Chỉ số độ nhạy (Saltelli–Jansen, khoảng tin cậy 95% bootstrap)",
+        "indices_header": "Đại lượng|Nhóm tham số|Bậc nhất S|Khoảng S|Toàn phần ST|Khoảng ST",
+        "cut-offs": "ngưỡng mức",
+        "rank shift": "dịch chuyển hạng",
+        "level changes": "tỷ lệ đổi mức",
+        "no_rank": "(không xếp hạng)",
+    },
+    "en": {
+        "heading": "Tier {tier}: {title} — {year} ({source}), {runs} perturbations{seed}",
+        "seed": ", seed {seed}",
+        "header": "Code|Unit|District|Published level|Keeps it|Levels (share of runs)|Rank|Median|5–95% interval",
+        "shift": "Mean absolute rank shift: {shift}; {count} units change level in more than 10% of the runs.",
+        "indices": "Sensitivity indices (Saltelli–Jansen, 95% bootstrap intervals)",
+        "indices_header": "Output|Parameter group|First-order S|S interval|Total-effect ST|ST interval",
+        "cut-offs": "cut-offs",
+        "rank shift": "rank shift",
+        "level changes": "level changes",
+        "no_rank": "(not ranked)",
+    },
+}
+
+
+def share_text(value: float, lang: str) -> str:
+    """A share of runs for people: 57,5% (vi) or 57.5% (en)."""
+    return float_text(value * 100, lang, 1) + "%"
+
+
+def float_text(value: float, lang: str, digits: int = 2) -> str:
+    """A float of the analysis (a share, an index, a mean) for people, to ``digits`` decimals."""
+    return format_number(Decimal(str(round(value, digits))), lang, digits)
+
+
+def table_text(result: Sensitivity, lang: str = "vi", top: int = 10) -> str:
+    """Per tier: the units whose level is least stable, the cohort's mean rank shift, and the indices."""
+    t = TEXT[lang]
+    out = []
+    for tier in result.tiers:
+        seed = t["seed"].format(seed=result.seed) if result.seed is not None else ""
+        out.append(t["heading"].format(tier=tier.tier, title=tier.title, year=tier.year, source=tier.source,
+                                       runs=format_number(result.runs, lang), seed=seed))
+        rows = [[u.code, u.name, u.parent or "", u.level, share_text(u.keeps_level, lang),
+                 "; ".join(f"{label} {share_text(share, lang)}" for label, share in u.levels),
+                 str(u.rank), float_text(u.median_rank, lang, 1 if u.median_rank % 1 else 0),
+                 f"{u.rank_low}–{u.rank_high}"] for u in tier.most_at_risk(top)]
+        out.append(render_table(t["header"].split("|"), rows, {4, 6, 7, 8}))
+        out.append(t["shift"].format(shift=float_text(tier.mean_shift, lang), count=tier.unstable_count(0.10)))
+        out += [f"({note})" for note in tier.notes]
+        if tier.indices:
+            out.append(t["indices"])
+            rows = [[t[i.output], t["cut-offs"] if i.group == "cut-offs" else i.group, float_text(i.first, lang, 3),
+                     f"{float_text(i.first_interval[0], lang, 3)} … {float_text(i.first_interval[1], lang, 3)}",
+                     float_text(i.total, lang, 3),
+                     f"{float_text(i.total_interval[0], lang, 3)} … {float_text(i.total_interval[1], lang, 3)}"]
+                    for i in tier.indices]
+            out.append(render_table(t["indices_header"].split("|"), rows, {2, 3, 4, 5}))
+        out.append("")
+    return "\n".join(out)

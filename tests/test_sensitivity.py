@@ -1,0 +1,207 @@
+"""The sensitivity analysis: every perturbed run equals an exact re-scoring of the perturbed ruleset by the
+scalar engine; runs are reproducible with a seed; the unperturbed run is the published result."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+import attrs
+import numpy as np
+import pytest
+
+import cqdt_rules as cq
+from cqdt_rules.analysis import sensitivity as sa
+from cqdt_rules.model import ruleset as m
+
+SAMPLE = "examples/gialai/egov-2022-audit.yaml"
+
+
+def _scaled_points(spec: m.PointsSpec | None, factor: Decimal) -> m.PointsSpec | None:
+    return spec if spec is None or spec == "full" else Decimal(spec) * factor  # type: ignore[arg-type]
+
+
+def _scaled_rule(rule: m.Rule, factor: Decimal, header: m.Header) -> m.Rule:
+    """The rule with every point value multiplied by ``factor`` (its maximum is scaled on the node)."""
+    if isinstance(rule, m.CategoryRule):
+        arms = tuple(attrs.evolve(a, points=_scaled_points(a.points, factor)) for a in rule.arms)
+        return attrs.evolve(rule, arms=arms, otherwise=_scaled_points(rule.otherwise, factor))
+    if isinstance(rule, m.BandsRule):
+        bands = tuple(attrs.evolve(b, points=_scaled_points(b.points, factor)) for b in rule.bands)
+        return attrs.evolve(rule, bands=bands, otherwise=_scaled_points(rule.otherwise, factor))
+    if isinstance(rule, m.RatioRule):
+        on_zero = rule.on_zero if rule.on_zero is not None else header.on_zero_denominator
+        return attrs.evolve(rule, on_zero=_scaled_points(on_zero, factor))
+    if isinstance(rule, m.PerItemRule):
+        return attrs.evolve(rule, each=rule.each * factor)
+    if isinstance(rule, m.BestOfRule):
+        return attrs.evolve(rule, alternatives=tuple(_scaled_rule(a, factor, header) for a in rule.alternatives))
+    assert isinstance(rule, (m.YesRule, m.InformationalRule)), type(rule)
+    return rule
+
+
+def perturbed_ruleset(ruleset: m.Ruleset, tier_id: str, model: sa.CohortModel, parameters: Any) -> m.Ruleset:
+    """The ruleset as one run perturbs it, written out as a model the scalar engine scores."""
+    factors = {c.node.id: Decimal(int(k)) / sa.FACTOR_STEP for c, k in zip(model.criteria, parameters)}
+    moves = {cut: Decimal(int(j)) / sa.CUT_STEP for cut, j in zip(model.cutoffs, parameters[len(model.criteria):])}
+
+    def node(n: m.Node) -> m.Node:
+        if n.rule is not None:
+            if n.id not in factors:
+                return n
+            f = factors[n.id]
+            return attrs.evolve(n, max=n.max * f, rule=_scaled_rule(n.rule, f, ruleset.header))
+        children = tuple(node(c) for c in n.children)
+        return attrs.evolve(n, children=children, max=sum((c.max for c in children), Decimal(0)))
+
+    def scale(s: m.LevelScale) -> m.LevelScale:
+        levels = tuple(attrs.evolve(lv, threshold=attrs.evolve(lv.threshold, value=lv.threshold.value + moves.get((s.name, i), 0)))
+                       for i, lv in enumerate(s.levels))
+        return attrs.evolve(s, levels=levels)
+
+    tiers = []
+    for tier in ruleset.tiers:
+        if tier.id == tier_id:
+            nodes = tuple(node(n) for n in tier.nodes)
+            tier = attrs.evolve(tier, nodes=nodes, max=sum((n.max for n in nodes), Decimal(0)),
+                                levels=tuple(scale(s) for s in tier.levels))
+        tiers.append(tier)
+    return attrs.evolve(ruleset, tiers=tuple(tiers))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("vary", [sa.Vary(renormalise=False), sa.Vary(spread=Decimal("0.3"), cutoff_points=Decimal("2.4"), renormalise=False)])
+def test_every_run_equals_an_exact_rescoring_of_the_perturbed_ruleset(vary: sa.Vary) -> None:
+    checked = cq.load("egov_2020")
+    units = list(cq.load_assessments(SAMPLE))
+    rng = np.random.default_rng(5)
+    compared = 0
+    for (tier_id, _, _), model in sa.cohort_models(checked, units, vary):
+        parameters = model.sample(rng, 6)
+        levels, ranks = model.evaluate(parameters)
+        scale = model.scale_levels[0]
+        for run, row in enumerate(parameters):
+            results = cq.score(perturbed_ruleset(checked.ruleset, tier_id, model, row), units)
+            scored = sorted(results.tier_units(tier_id), key=lambda u: u.code)
+            ids = [lv.id for lv in scale.levels]
+            expected_levels = [ids.index(u.levels[scale.name].id) if u.levels[scale.name].id else -1 for u in scored]
+            assert levels[scale.name][run].tolist() == expected_levels
+            assert ranks is not None
+            assert ranks[run].tolist() == [u.ranks[model.ranking.name].rank for u in scored]  # type: ignore[union-attr]
+            compared += len(scored)
+    assert compared == 6 * len(units)
+
+
+@pytest.mark.parametrize("ruleset, data", [("egov_2020", SAMPLE), ("dti_2023", "examples/gialai/dti-2023-audit.yaml")])
+def test_the_unperturbed_run_is_the_published_result(ruleset: str, data: str) -> None:
+    checked = cq.load(ruleset)
+    units = list(cq.load_assessments(data))
+    published = cq.score(checked, units)
+    for vary in (sa.Vary(), sa.Vary(renormalise=False)):
+        for (tier_id, _, _), model in sa.cohort_models(checked, units, vary):
+            levels, ranks = model.evaluate(model.published_parameters())
+            scored = sorted(published.tier_units(tier_id), key=lambda u: u.code)
+            assert ranks is not None and ranks[0].tolist() == [u.rank() for u in scored]
+            scale = model.scale_levels[0]  # egov: on the total; dti: on the published DTI (total / 1000)
+            ids = [lv.id for lv in scale.levels]
+            assert levels[scale.name][0].tolist() == [ids.index(u.levels[scale.name].id) if u.levels[scale.name].id
+                                                      else -1 for u in scored]
+
+
+def test_a_seed_makes_the_analysis_reproducible_and_the_figures_hang_together() -> None:
+    checked = cq.load("egov_2020")
+    units = list(cq.load_assessments(SAMPLE))
+    first = sa.run(checked, units, runs=300, seed=1, tiers=("xa",))
+    again = sa.run(checked, units, runs=300, seed=1, tiers=("xa",))
+    other = sa.run(checked, units, runs=300, seed=2, tiers=("xa",))
+    assert first.to_json() == again.to_json()
+    assert first.to_json() != other.to_json()
+    [tier] = first.tiers
+    assert len(tier.units) == 220
+    for unit in tier.units:
+        assert abs(sum(share for _, share in unit.levels) - 1) < 1e-9
+        assert unit.rank_low <= unit.median_rank <= unit.rank_high
+        assert dict(unit.levels).get(unit.level, 0.0) == unit.keeps_level
+    risky = tier.most_at_risk(5)
+    assert [u.keeps_level for u in risky] == sorted(u.keeps_level for u in risky)
+    assert risky[0].keeps_level == min(u.keeps_level for u in tier.units) < 1
+
+
+def test_no_perturbation_keeps_every_level_and_rank() -> None:
+    checked = cq.load("egov_2020")
+    result = sa.run(checked, cq.load_assessments(SAMPLE), runs=20, seed=1, vary=sa.Vary(spread=None))
+    for tier in result.tiers:
+        assert tier.mean_shift == 0 and tier.unstable_count(0) == 0
+
+
+def test_indices_name_the_parameters_that_drive_the_uncertainty() -> None:
+    checked = cq.load("egov_2020")
+    vary = sa.Vary(spread=Decimal("0.2"), cutoff_points=Decimal(2))
+    result = sa.run(checked, cq.load_assessments(SAMPLE), runs=50, seed=3, tiers=("xa",), indices=64)
+    [tier] = result.tiers
+    by = {(i.output, i.group): i for i in tier.indices}
+    assert set(by) == {("rank shift", "A"), ("rank shift", "B"), ("level changes", "A"), ("level changes", "B")}
+    for index in tier.indices:
+        assert index.first_interval[0] <= index.first_interval[1]
+        assert index.total_interval[0] <= index.total_interval[1]
+    with_cuts = sa.run(checked, cq.load_assessments(SAMPLE), runs=50, seed=3, tiers=("xa",), indices=64, vary=vary)
+    cuts = {(i.output, i.group): i for i in with_cuts.tiers[0].indices}
+    assert cuts[("rank shift", "cut-offs")].total == 0  # ranks do not depend on cut-offs: exactly 0
+    assert cuts[("level changes", "cut-offs")].total > 0.05
+
+
+# ---------------------------------------------------------------- the command and the report
+@pytest.mark.slow
+def test_the_command_prints_per_tier_the_units_whose_level_is_least_stable(capsys: Any) -> None:
+    from cqdt_rules.cli.main import main
+
+    assert main(["sensitivity", "egov_2020", SAMPLE, "--runs", "1000", "--seed", "1", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    expected = sa.run(cq.load("egov_2020"), cq.load_assessments(SAMPLE), runs=1000, seed=1)
+    for tier in expected.tiers:
+        assert f"Tier {tier.tier}: " in out
+        block = out.split(f"Tier {tier.tier}: ")[1].split("\n\n")[0]
+        listed = [line.split()[0] for line in block.splitlines()[3:] if line and not line.startswith("Mean")]
+        assert listed == [u.code for u in tier.most_at_risk(10)]
+        assert tier.most_at_risk(1)[0].keeps_level < 1  # the sample has knife-edge units in every tier
+    assert "1,000 perturbations, seed 1" in out
+
+
+def test_the_command_writes_json_and_csv_and_refuses_bad_options(capsys: Any, tmp_path: Any) -> None:
+    import csv
+    import json
+
+    from cqdt_rules.cli.main import main
+
+    assert main(["sensitivity", "egov_2020", SAMPLE, "--runs", "50", "--seed", "2", "--format", "json",
+                 "--cutoffs", "1.5", "--tier", "xa", "--indices", "16"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["runs"] == 50 and data["vary"]["cutoff_points"] == "1.5"
+    assert [t["tier"] for t in data["tiers"]] == ["xa"] and len(data["tiers"][0]["units"]) == 220
+    assert data["tiers"][0]["indices"]
+    out = tmp_path / "s.csv"
+    assert main(["sensitivity", "egov_2020", SAMPLE, "--runs", "20", "--format", "csv", "--out", str(out)]) == 0
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == 257 and {"keeps_level", "rank_p05", "rank_p95"} <= set(rows[0])
+    capsys.readouterr()
+    for bad, message in ((["--runs", "0"], "--runs must be between"), (["--spread", "abc"], "is not a number"),
+                         (["--spread", "150%"], "--spread must be below 100%"), (["--group", "B=2..1"], "need 0 < LOW")):
+        assert main(["sensitivity", "egov_2020", SAMPLE, *bad]) == 2
+        err = capsys.readouterr().err
+        assert "Traceback" not in err and message in err
+
+
+@pytest.mark.slow
+def test_the_report_can_include_the_robustness_section(tmp_path: Any, capsys: Any) -> None:
+    from cqdt_rules.cli.main import main
+
+    assert main(["report", "egov_2020", SAMPLE, "--out", str(tmp_path), "--formats", "html,md",
+                 "--sensitivity", "200", "--seed", "1", "--lang", "en"]) == 0
+    html = next(tmp_path.glob("*.html")).read_text(encoding="utf-8")
+    assert 'id="do-vung"' in html and "How robust levels and ranks are" in html
+    assert html.count('class="chart chart-rank-interval"') == 1 + 1 + 17  # so, huyen; communes per district
+    assert "JRC/OECD" in html
+    markdown = next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
+    assert "sensitivity-xa-622.svg" in markdown
+    assert main(["report", "egov_2020", SAMPLE, "--out", str(tmp_path / "plain"), "--formats", "html"]) == 0
+    assert 'id="do-vung"' not in next((tmp_path / "plain").glob("*.html")).read_text(encoding="utf-8")
