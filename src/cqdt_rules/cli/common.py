@@ -82,3 +82,12 @@ def version_text() -> str:
 def write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def write_or_print(text: str, out: Path | None) -> None:
+    """A command's text output: into ``out`` (saying so on stderr), or to standard output."""
+    if out:
+        write_text(out, text)
+        print(f"wrote {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)

@@ -11,7 +11,7 @@ from pathlib import Path
 from cqdt_rules.cli.commands import all_commands
 from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, version_text
 from cqdt_rules.errors import ERRORS_SHOWN_PER_KIND, DiagnosticsError, UsageError
-from cqdt_rules.i18n import LANGS, default_lang, plural, translate, using_lang
+from cqdt_rules.i18n import LANGS, default_lang, translate, using_lang
 
 GC_GEN0_THRESHOLD = 100_000
 """While a command runs, Python's cyclic collector starts a collection after this many new objects, not
