@@ -54,6 +54,41 @@ need_chromium() {
   export CQDT_CHROMIUM=$found
 }
 
+# ---------------------------------------------------------------- PostgreSQL and Java (tests/test_sql_servers.py)
+# The SQL back end is tested on a throwaway PostgreSQL cluster (Debian's binaries, started as the
+# 'postgres' user) and a local Spark session (a Java runtime). Those tests fail, never skip, without
+# them, so they are installed from Debian's packages when missing (as root with apt-get).
+need_sql_servers() {
+  local packages=()
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || packages+=(postgresql)
+  command -v java >/dev/null 2>&1 || packages+=(default-jdk-headless)
+  if (( ${#packages[@]} )); then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+      echo "test.sh: installing Debian's ${packages[*]} for the SQL back-end tests" >&2
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${packages[@]}" >/dev/null; } \
+        || stop "could not install Debian's ${packages[*]} (apt-get's message is above); install PostgreSQL's server binaries and a Java runtime (17 or later), or run the quick subset: bash scripts/test.sh --quick"
+    else
+      stop "the SQL back-end tests need ${packages[*]}: install PostgreSQL's server binaries and a Java runtime (17 or later), or run the quick subset: bash scripts/test.sh --quick"
+    fi
+  fi
+  id postgres >/dev/null 2>&1 || [[ $(id -u) -ne 0 ]] \
+    || stop "running as root, the PostgreSQL test server runs as the 'postgres' user, which does not exist: install Debian's postgresql package"
+}
+
+# ---------------------------------------------------------------- curl (tests/test_service_docs.py)
+# docs/service.md's example is run as written, with the real curl, against a real `cqdt serve`.
+need_curl() {
+  if ! command -v curl >/dev/null 2>&1; then
+    if [[ $(id -u) -eq 0 ]] && command -v apt-get >/dev/null 2>&1; then
+      echo "test.sh: installing Debian's curl for the service guide's example" >&2
+      { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq curl >/dev/null; } \
+        || stop "could not install Debian's curl (apt-get's message is above); install curl, or run the quick subset: bash scripts/test.sh --quick"
+    fi
+  fi
+  command -v curl >/dev/null 2>&1 \
+    || stop "the service guide's example needs curl and none was found: install it, or run the quick subset: bash scripts/test.sh --quick"
+}
+
 # ---------------------------------------------------------------- Node and the TextMate engine (tests/test_textmate.py)
 # The TextMate grammar of editors/vscode is tested with the engine VS Code uses: vscode-textmate and
 # vscode-oniguruma from the npm registry, at the versions of editors/textmate-test/package-lock.json.
@@ -93,6 +128,8 @@ if (( quick )); then
 fi
 # components the full run needs
 need_chromium
+need_sql_servers
+need_curl
 need_textmate_engine
 install_project
 exec "$venv/bin/python" -m pytest $(workers) "$@"

@@ -170,7 +170,7 @@ def test_results_record_which_ruleset_was_amended() -> None:
 
 
 def test_check_command_accepts_the_example(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["check", str(EXAMPLE)]) == 0
+    assert main(["check", "--lang", "en", str(EXAMPLE)]) == 0
     assert "ruleset 'egov_2020_hypothetical_2022' (hypothetical) is valid" in capsys.readouterr().out
 
 

@@ -116,7 +116,7 @@ def test_a_record_without_its_identity_or_with_a_bad_year_is_refused() -> None:
         cq.assessments_from_records([{"code": "1", "name": "X"}, _row(year="hai nghìn"), "not a dict"])  # type: ignore[list-item]
     text = raised.value.render()
     assert "record 0: error: unit is missing tier, year, source" in text
-    assert "record 1, field 'year': error: expected a year, got 'hai nghìn'" in text
+    assert "record 1, field 'year': error: expected a year of four digits, got 'hai nghìn'" in text
     assert "record 2: error: expected a dict for a unit, got str" in text
 
 

@@ -174,7 +174,7 @@ def test_a_bad_row_is_refused_by_both_engines_with_the_same_diagnostics() -> Non
     assert "'12'" in messages[0]
 
 
-# ---------------------------------------------------------------- int64 and 28 digits
+# ---------------------------------------------------------------- int64 and 60 digits (model.numbers.PRECISION)
 def test_products_beyond_int64_use_python_integers() -> None:
     big = fp.Q(__import__("numpy").array([164_290_796_000_000], dtype="int64"), 1, 164_290_796_000_000)
     product = fp.multiply(big, fp.const(100_000))
@@ -182,15 +182,15 @@ def test_products_beyond_int64_use_python_integers() -> None:
     assert product.num.dtype == object
 
 
-def test_values_beyond_28_digits_fall_back_to_the_scalar_engine() -> None:
+def test_values_beyond_60_digits_fall_back_to_the_scalar_engine() -> None:
     ruleset = cq.load_text("""
 ruleset lon { title "Lớn" years 2022..2023 rounding 3 }
 tier xa "Xã" max 10 {
-  criterion A "A" max 10 { input x number "x" formula x * x * x / 1000000000000000000000000000000 }
+  criterion A "A" max 10 { input x number "x" formula x * x * x / 100000000000000 / 100000000000000 }
 }
 """)
     units = [Assessment(code=c, name=c, tier="xa", year=2022, source="audit", values={"x": v})
-             for c, v in (("1", "123456789012.5"), ("2", "2"))]
+             for c, v in (("1", "123456789012.123456789012"), ("2", "2"))]  # x³: 72 digits
     scalar, batch = both(ruleset, units)
     assert mismatches(scalar, batch) == []
     assert batch.engines["xa"].startswith("scalar: ")
@@ -206,7 +206,7 @@ tier xa "Xã" max 10 {
     units = [Assessment(code="1", name="1", tier="xa", year=2022, source="audit", values={"p": "1/3"})]
     scalar, batch = both(ruleset, units)
     assert mismatches(scalar, batch) == []
-    assert batch.engines == {"xa": "scalar: A declares no rounding: the scalar engine keeps its exact 28-digit value"}
+    assert batch.engines == {"xa": "scalar: A declares no rounding: the scalar engine keeps its exact 60-digit value"}
 
 
 # ---------------------------------------------------------------- differential property

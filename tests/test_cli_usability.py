@@ -108,3 +108,118 @@ def test_the_test_script_stops_when_the_constraints_are_missing(tmp_path: Path) 
     done = _test_script({"CQDT_CONSTRAINTS": str(tmp_path / "none.txt"), "CQDT_TEST_VENV": str(tmp_path / "venv")},
                         "--quick")
     assert done.returncode == 1 and "test.sh: no constraints file" in done.stderr
+
+
+SAMPLE = ROOT / "examples" / "gialai"
+
+
+# ---------------------------------------------------------------- 1. data made for another ruleset
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_ruleset_data_mismatch_is_one_short_paragraph_first_saying_what_is_wrong(
+        lang: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["score", "dti_2023", str(SAMPLE / "egov-2022-audit.yaml"), "--lang", lang], capsys)
+    assert code == 1 and out == ""
+    lines = err.splitlines()
+    assert len(lines) <= 30
+    first = {"en": "egov-2022-audit.yaml: error: these data do not fit ruleset 'dti_2023'",
+             "vi": "egov-2022-audit.yaml: lỗi: dữ liệu này không khớp với bộ tiêu chí 'dti_2023'"}[lang]
+    assert lines[0].endswith(first)
+    assert "'egov_2020'" in err and "2022" in err and "has no value" not in err and "không có giá trị" not in err
+
+
+def test_forgetting_previous_ruleset_is_named(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["summary", "dti_2023", str(SAMPLE / "dti-2023-audit.yaml"), "--previous",
+                        str(SAMPLE / "egov-2022-audit.yaml"), "--lang", "en"], capsys)
+    assert code == 1 and len(err.splitlines()) <= 30
+    assert "did you mean 'egov_2020'?" in err and "--previous-ruleset" in err
+
+
+def test_years_are_checked_before_values_with_a_hint_the_command_line_can_follow(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = units_missing_a_value(tmp_path, 5)
+    data.write_text(data.read_text(encoding="utf-8").replace("year: 2023", "year: 2021"), encoding="utf-8")
+    code, _, err = run(["score", str(CDS_XA), str(data), "--lang", "en"], capsys)
+    assert code == 1 and "is assessed for 2021, but ruleset 'cds_xa_vidu' applies to 2023 onwards" in err
+    assert "has no value" not in err, "the year is what is wrong, not the values"
+    assert "--any-year" not in err
+
+
+# ---------------------------------------------------------------- 3. communes ranked within their district
+def test_the_commune_table_goes_district_by_district(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["score", "egov_2020", str(SAMPLE / "egov-2022-audit.yaml"), "--lang", "en"], capsys)
+    assert code == 0
+    communes = out[out.index("Commune people's committees"):]
+    header = communes.splitlines()[1].split()
+    assert header[:5] == ["Rank", "in", "district", "District", "Code"]
+    rows = [line.split() for line in communes.splitlines()[3:] if line.strip()]
+    districts = [row[1] for row in rows]
+    assert districts == sorted(districts), "grouped by district"
+    firsts = [row for row in rows if row[0] == "1"]
+    assert len(firsts) == len(set(districts)) == 17 and len({row[1] for row in firsts}) == 17
+
+
+# ---------------------------------------------------------------- 4. a source the data do not hold
+def test_audit_without_self_assessments_says_what_is_missing(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(["audit", "egov_2020", str(SAMPLE / "egov-2022-audit.yaml"), "--lang", "en"], capsys)
+    assert code == 2 and out == ""
+    assert "no self-assessment (source: self)" in err and "egov-2022-self.yaml" in err
+
+
+def test_crosscheck_names_the_source_the_data_hold(capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["crosscheck", "egov_2020", str(SAMPLE / "egov-2022-audit.yaml"), "--lang", "en"], capsys)
+    assert code == 2 and "give --source audit" in err
+
+
+# ---------------------------------------------------------------- 6. extras checked before any work
+def test_a_report_format_without_its_extra_stops_before_writing_anything(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import sys
+
+    monkeypatch.setitem(sys.modules, "docx", None)
+    out = tmp_path / "report"
+    code, _, err = run(["report", "egov_2020", str(SAMPLE / "egov-2022-audit.yaml"), "--out", str(out),
+                        "--formats", "html,md,xlsx,docx", "--lang", "en"], capsys)
+    assert code == 2 and "needs the 'docx' extra: pip install 'cqdt-rules[docx]'" in err
+    assert not out.exists() or not any(out.iterdir()), "nothing is written"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme[readme.index("## Command line"):readme.index("## Python API")]
+    assert "`xlsx` extra" in table and "`docx` extra" in table
+
+
+# ---------------------------------------------------------------- 7. folders and files
+def test_a_folder_without_data_and_an_empty_folder_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    for folder in (ROOT / "examples", tmp_path):
+        code, out, err = run(["score", "egov_2020", str(folder), "--lang", "en"], capsys)
+        assert code == 1 and out == "" and "no assessments in this folder" in err and "sub-folders" in err
+
+
+def test_a_unit_list_in_a_folder_is_skipped_with_a_note(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    (folder / "units.csv").write_text((SAMPLE / "units.csv").read_text(encoding="utf-8"), encoding="utf-8")
+    (folder / "egov-2022-audit.yaml").write_text((SAMPLE / "egov-2022-audit.yaml").read_text(encoding="utf-8"),
+                                                 encoding="utf-8")
+    code, out, err = run(["score", "egov_2020", str(folder), "--lang", "en", "--format", "csv"], capsys)
+    assert code == 0, err
+    assert err == f"note: skipped {folder / 'units.csv'}: a unit list (code, name, tier, parent), not assessments\n"
+    assert len(out.splitlines()) == 1 + 257
+    code, _, err = run(["score", "egov_2020", str(folder / "units.csv"), "--lang", "en"], capsys)
+    assert code == 1, "a file named itself is read, and its problems reported"
+
+
+def test_check_shows_a_shipped_ruleset_by_its_id(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, _ = run(["check", "egov_2020", "--lang", "en"], capsys)
+    assert code == 0 and out.startswith("egov_2020: ruleset 'egov_2020'") and "site-packages" not in out
+
+
+def test_diff_exit_code_says_whether_rulesets_differ(capsys: pytest.CaptureFixture[str]) -> None:
+    amended = str(ROOT / "examples" / "amendment" / "egov-2022-hypothetical.cqdt")
+    assert run(["diff", "egov_2020", amended, "--exit-code"], capsys)[0] == 1
+    assert run(["diff", "egov_2020", "egov_2020", "--exit-code"], capsys)[0] == 0
+    assert run(["diff", "egov_2020", amended], capsys)[0] == 0
+
+
+@pytest.mark.parametrize("bad", ["101", "-1", "abc"])
+def test_fail_under_must_be_a_percentage(bad: str, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(["test", "egov_2020", "--fail-under", bad], capsys)
+    assert code == 2 and "--fail-under" in err

@@ -218,9 +218,13 @@ def test_cli_crosscheck_exit_codes(files: dict[str, Path], capsys: pytest.Captur
     assert main(["crosscheck", str(files["ruleset"]), str(files["data"])]) == 0
     assert "Kiểm tra chéo" in capsys.readouterr().out
     assert main(["crosscheck", str(files["ruleset"]), str(files["data"]), "--source", "audit"]) == 2
-    assert "no 'audit' records of tier 'huyen'" in capsys.readouterr().err
+    assert "dữ liệu không có bản ghi 'audit' nào của khối 'huyen'; dữ liệu có bản ghi 'self': hãy dùng --source self" \
+        in capsys.readouterr().err
+    assert main(["crosscheck", str(files["ruleset"]), str(files["data"]), "--source", "audit", "--lang", "en"]) == 2
+    assert "no 'audit' records of tier 'huyen' in the data; they hold 'self' records: give --source self" \
+        in capsys.readouterr().err
     files["mapping"].unlink()
-    assert main(["crosscheck", str(files["ruleset"]), str(files["data"])]) == 2
+    assert main(["crosscheck", str(files["ruleset"]), str(files["data"]), "--lang", "en"]) == 2
     assert "no cross-tier mapping" in capsys.readouterr().err
 
 

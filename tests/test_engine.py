@@ -345,11 +345,17 @@ def test_csv_export() -> None:
 def test_explain_names_branch_and_provenance() -> None:
     checked, units = golden("egov2020_xa")
     text = api.score(checked, units, run_at="fixed").unit("23575").explain()
-    assert "23575 Phường Tây Sơn (xa, 2022, audit), district 622" in text
-    assert "total 84.875 / 100; Mức I; rank 1/2 in huyen (622)" in text
+    assert "23575 Phường Tây Sơn (tier xa, 2022, audit), district 622" in text
+    assert "total 84.875 / 100; Mức I; rank 1/2 (huyen, district 622)" in text
     assert "A1.1 Tỷ lệ CBCC được trang bị máy tính: 3.000 / 4" in text
     assert "read: may_tinh = 3/4" in text and "why: 3/4 × 4" in text
     assert "provenance (reconstructed): ratio×4" in text
+    vietnamese = api.score(checked, units, run_at="fixed").unit("23575").explain("vi")
+    assert "23575 Phường Tây Sơn (khối xa, năm 2022, thẩm định), huyện 622" in vietnamese
+    assert "tổng điểm 84,875 / 100; Mức I; hạng 1/2 (" in vietnamese and "huyện 622)" in vietnamese
+    assert "A1.1 Tỷ lệ CBCC được trang bị máy tính: 3,000 / 4" in vietnamese
+    assert "số liệu: may_tinh = 3/4" in vietnamese and "cách tính: 3/4 × 4" in vietnamese
+    assert "nguồn (tái dựng): ratio×4" in vietnamese
     assert "why: 8/10 ≥ 80% → 3" in text  # the band taken
     assert "why: 5 × 1; capped at 2" in text  # the cap applied
 

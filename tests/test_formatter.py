@@ -139,7 +139,7 @@ def _messy(path: Path) -> Path:
 def test_fmt_check_lists_files_that_would_change_and_exits_1(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     messy = _messy(tmp_path / "messy.cqdt")
     before = messy.read_text(encoding="utf-8")
-    assert main(["fmt", "--check", str(messy)]) == 1
+    assert main(["fmt", "--lang", "en", "--check", str(messy)]) == 1
     assert f"would reformat {messy}" in capsys.readouterr().out
     assert messy.read_text(encoding="utf-8") == before
 

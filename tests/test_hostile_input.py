@@ -217,7 +217,7 @@ def test_near_duplicate_codes_are_one_unit_and_case_only_differences_are_refused
 def test_a_yaml_name_or_code_that_is_a_list_or_mapping_is_refused(tmp_path: Path) -> None:
     data = tmp_path / "u.yaml"
     data.write_text("units:\n  - {code: [X1, X2], name: {a: b}, tier: xa, year: 2022, source: self}\n", encoding="utf-8")
-    with pytest.raises(DataError, match="single value") as error:
+    with pytest.raises(DataError, match="expected one value for 'code', got a list") as error:
         api.load_assessments(data)
     assert "Node" not in error.value.render()
 
@@ -273,15 +273,16 @@ def test_a_huge_value_in_a_message_is_shown_cut(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- the command line
-def test_an_empty_input_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_empty_input_is_refused_not_scored_as_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rules = tmp_path / "r.cqdt"
     rules.write_text(RATIO, encoding="utf-8")
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert main(["score", str(rules), str(empty)]) == 2
+    assert main(["score", str(rules), str(empty), "--lang", "en"]) == 1
+    assert "no assessments in this folder" in capsys.readouterr().err
     (empty / "u.yaml").write_text("units: []\n", encoding="utf-8")
-    assert main(["score", str(rules), str(empty), "--lang", "en"]) == 2
-    assert "no unit data" in capsys.readouterr().err
+    assert main(["score", str(rules), str(empty / "u.yaml"), "--lang", "en"]) == 1
+    assert "no assessments in this file" in capsys.readouterr().err
 
 
 def test_report_out_naming_an_existing_file_is_a_usage_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -309,25 +310,31 @@ def _unit(code: str, tier: str, parent: str | None = None) -> Assessment:
     return Assessment(code, f"Đơn vị {code}", tier, 2022, "self", {"p": ["1", "2"]}, {}, parent=parent)
 
 
+ENGINES = ["scalar", "batch"]
+
+
+@pytest.mark.parametrize("engine", ENGINES)
 @pytest.mark.parametrize("parent, message", [("6222", "did you mean '622'"), (" 622x", "is not a unit"),
                                              ("X1", "names itself"), ("X2", "its own tier"), ("SO01", "tier 'so'")])
-def test_a_parent_that_names_no_district_is_an_error_with_the_nearest_code(parent: str, message: str) -> None:
+def test_a_parent_that_names_no_district_is_an_error_with_the_nearest_code(parent: str, message: str, engine: str) -> None:
     checked = api.load_text(DISTRICT_RANKED)
     units = [_unit("622", "huyen"), _unit("623", "huyen"), _unit("SO01", "so"), _unit("X2", "xa", "622"),
              _unit("X3", "xa", "623"), _unit("X1", "xa", parent)]
     with pytest.raises(DataError) as error:
-        api.score(checked, units)
+        api.score(checked, units, engine=engine)
     assert message in error.value.render()
 
 
-def test_a_file_of_communes_alone_is_scored_with_a_warning_naming_the_unchecked_parents() -> None:
+@pytest.mark.parametrize("engine", ENGINES)
+def test_a_file_of_communes_alone_is_scored_with_a_warning_naming_the_unchecked_parents(engine: str) -> None:
     checked = api.load_text(DISTRICT_RANKED)
-    results = api.score(checked, [_unit("X1", "xa", "622"), _unit("X2", "xa", "6222")])
+    results = api.score(checked, [_unit("X1", "xa", "622"), _unit("X2", "xa", "6222")], engine=engine)
     assert len(results) == 2
     (warning,) = results.warnings
     assert warning.severity == "warning" and "622, 6222" in warning.message
     with pytest.raises(DataError, match="did you mean '622'"):
-        api.score(checked, [_unit("X1", "xa", "622"), _unit("X2", "xa", "6222")], unit_list={"622": "huyen", "623": "huyen"})
+        api.score(checked, [_unit("X1", "xa", "622"), _unit("X2", "xa", "6222")], unit_list={"622": "huyen", "623": "huyen"},
+                  engine=engine)
 
 
 def test_cli_checks_parents_against_a_unit_list(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -22,6 +22,7 @@ STAGES = (
     ("reports", {"reports"}),
     ("authoring", {"authoring"}),
     ("testing", {"testing"}),
+    ("service", {"service"}),
     ("cli", {"cli"}),
     ("package", {"__init__", "__main__"}),
 )
@@ -141,7 +142,7 @@ def test_no_import_loop() -> None:
 
 def test_stage_folders_are_the_documented_ones() -> None:
     folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
-    assert folders == {"model", "language", "engine", "data", "analysis", "reports", "authoring", "cli"}
+    assert folders == {"model", "language", "engine", "data", "analysis", "reports", "authoring", "service", "cli"}
     top = {p.stem for p in PACKAGE.glob("*.py")}
     assert top == {"__init__", "__main__", "api", "errors", "formatting", "tables", "i18n", "testing"}
     architecture = (PACKAGE.parent.parent / "docs" / "architecture.md").read_text(encoding="utf-8")

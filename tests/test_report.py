@@ -278,7 +278,7 @@ def test_html_names_a_reconstructed_ruleset(html: str) -> None:
 # ---------------------------------------------------------------- Markdown, XLSX, DOCX and the extras
 def test_markdown_has_the_same_text_and_chart_files(report) -> None:  # type: ignore[no-untyped-def]
     text, charts = render_markdown(report, "charts")
-    assert text.startswith("> **SYNTHETIC test data")
+    assert text.startswith("> **DỮ LIỆU GIẢ LẬP (SYNTHETIC): SYNTHETIC test data")  # the label in the report's language first
     assert "## IV. Đánh giá chung" in text and "#### Thành phố Pleiku (622)" in text
     assert "## III. Những tồn tại, hạn chế" in text and "## V. Kiến nghị và đề xuất" in text
     assert set(charts) == {"levels-so.svg", "levels-huyen.svg", "levels-xa.svg", "ranks-so.svg", "ranks-huyen.svg",
@@ -292,8 +292,8 @@ def test_xlsx_holds_the_rankings_as_numbers(report, tmp_path: Path) -> None:  # 
     import openpyxl
     [path] = write_report(report, tmp_path, ["xlsx"])
     book = openpyxl.load_workbook(path)
-    assert book.sheetnames == ["Tổng hợp", "Xếp hạng so", "Xếp hạng huyen", "Xếp hạng xa"]
-    sheet = book["Xếp hạng xa"]
+    assert book.sheetnames == ["Tổng hợp", "Sở, ban, ngành", "UBND huyện, thị xã, thành phố", "UBND xã, phường, thị trấn"]
+    sheet = book["UBND xã, phường, thị trấn"]
     header_row = next(r for r in range(1, 10) if sheet.cell(r, 1).value == "Huyện (mã)")
     header = [c.value for c in sheet[header_row]]
     assert header[:6] == ["Huyện (mã)", "Huyện", "Hạng", "Mã", "Đơn vị", "Tổng điểm"]
@@ -362,7 +362,7 @@ def test_cqdt_report_writes_every_format(files: dict[str, Path], tmp_path: Path,
     names = sorted(p.name for p in tmp_path.iterdir())
     assert names == ["rankings-egov_2020-2022-vi.xlsx", "report-egov_2020-2022-vi-charts", "report-egov_2020-2022-vi.docx",
                      "report-egov_2020-2022-vi.html", "report-egov_2020-2022-vi.md"]
-    assert "report-egov_2020-2022-vi.html" in out.out and "6 chart(s)" in out.err
+    assert "report-egov_2020-2022-vi.html" in out.out and "và 6 biểu đồ của năm 2022 so với năm 2021" in out.err
     page = (tmp_path / "report-egov_2020-2022-vi.html").read_text(encoding="utf-8")
     assert "SYNTHETIC test data: dữ liệu giả lập" in page  # the data file's own label
 

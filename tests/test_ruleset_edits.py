@@ -57,11 +57,11 @@ def test_changing_a_maximum_and_its_group_changes_the_totals(tmp_path: Path) -> 
     path.write_text(edited, encoding="utf-8")
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
-        assert main(["explain", str(path), DATA, "--unit", "SO13"]) == 0
+        assert main(["explain", str(path), DATA, "--unit", "SO13", "--lang", "en"]) == 0
     # A1.1 is a ratio × max rounded half-up to 3 decimals: doubling its maximum adds its points again.
     staff = next(a for a in load_assessments(DATA) if a.code == "SO13").values["may_tinh"]
     old_points, new_points = (round_to(Decimal(staff[0]) / Decimal(staff[1]) * n, HALF_UP_3) for n in (5, 10))
-    assert f"A1.1 Tỷ lệ CBCCVC được trang bị máy tính: {new_points} / 10" in out.getvalue()
+    assert f"A1.1 Share of staff provided with a computer: {new_points} / 10" in out.getvalue()
     assert f"total {Decimal('118.348') - old_points + new_points} / 145" in out.getvalue()
 
 
@@ -99,7 +99,7 @@ def test_a_new_dti_component_appears_in_scores_explanations_and_reports(tmp_path
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         assert main(["score", str(path), DTI_DATA, "--format", "csv"]) == 0
-        assert main(["explain", str(path), DTI_DATA, "--unit", "SO13"]) == 0
+        assert main(["explain", str(path), DTI_DATA, "--unit", "SO13", "--lang", "en"]) == 0
         assert main(["report", str(path), DTI_DATA, "--out", str(tmp_path / "report"), "--formats", "md"]) == 0
     header = out.getvalue().splitlines()[0]
     assert "points_1.7" in header.split(",")

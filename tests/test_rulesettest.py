@@ -413,7 +413,7 @@ def test_cli_exits_0_when_every_case_passes(tmp_path: Path, capsys: pytest.Captu
           unit: {base: full}
           expect: {points: {A1: 2}, total: 10}
         """)
-    assert main(["test", str(ruleset)]) == 0
+    assert main(["test", "--lang", "en", str(ruleset)]) == 0
     out = capsys.readouterr().out
     assert "  ok    all full" in out
     assert "1 passed, 0 failed" in out
@@ -428,7 +428,7 @@ def test_cli_exits_1_and_shows_the_differences_when_a_case_fails(tmp_path: Path,
           unit: {base: full}
           expect: {total: 9}
         """)
-    assert main(["test", str(ruleset)]) == 1
+    assert main(["test", "--lang", "en", str(ruleset)]) == 1
     out = capsys.readouterr().out
     assert "FAIL  wrong" in out
     assert "total: expected 9, got 10.000" in out
@@ -466,17 +466,17 @@ def test_cli_takes_a_test_file_and_a_coverage_floor(tmp_path: Path, capsys: pyte
         """)
     other = tmp_path / "elsewhere.yaml"
     other.write_text((tmp_path / "mini.tests.yaml").read_text(encoding="utf-8"), encoding="utf-8")
-    assert main(["test", str(ruleset), str(other), "-q"]) == 0
-    assert main(["test", str(ruleset), str(other), "--fail-under", "50"]) == 1
+    assert main(["test", "--lang", "en", str(ruleset), str(other), "-q"]) == 0
+    assert main(["test", "--lang", "en", str(ruleset), str(other), "--fail-under", "50"]) == 1
     out = capsys.readouterr().out
     assert "is below the required 50%" in out
     assert "ok    all full" in out  # not in the -q run, but in the second
 
 
 def test_cli_on_the_shipped_rulesets(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["test", str(ROOT / "rulesets/2020/egov.cqdt"), "-q"]) == 0
+    assert main(["test", "--lang", "en", str(ROOT / "rulesets/2020/egov.cqdt"), "-q"]) == 0
     assert "coverage: 100.0%" in capsys.readouterr().out
-    assert main(["test", "dti_2023", "-q"]) == 0
+    assert main(["test", "--lang", "en", "dti_2023", "-q"]) == 0
     assert "coverage: 100.0%" in capsys.readouterr().out
 
 

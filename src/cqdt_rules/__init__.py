@@ -1,33 +1,39 @@
 """cqdt_rules: score and rank administrative units against published criteria written in a small language."""
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
 from cqdt_rules import api
 from cqdt_rules.api import (
     CheckedRuleset,
-    assessments_from_records,
     declared_years,
     load,
     load_ruleset,
     load_text,
-    results_schema,
     ruleset_for_year,
-    score,
     shipped_rulesets,
 )
-from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import CqdtError, DataError, RulesetError, UsageError
-from cqdt_rules.model.units import Assessment, Pair
 
 if TYPE_CHECKING:
-    from cqdt_rules.data.readers import load_assessments
+    from cqdt_rules.api import assessments_from_records, load_assessments, results_schema, score
+    from cqdt_rules.engine.results import Results, UnitResult
+    from cqdt_rules.model.units import Assessment, Pair
+
+_LAZY = {"Results": "cqdt_rules.engine.results", "UnitResult": "cqdt_rules.engine.results",
+         "Assessment": "cqdt_rules.model.units", "Pair": "cqdt_rules.model.units"}
 
 
 def __getattr__(name: str) -> Any:
-    """``load_assessments`` is imported when first used: its YAML library is not needed to load a ruleset."""
-    if name == "load_assessments":
-        return api.load_assessments
-    raise AttributeError(f"module 'cqdt_rules' has no attribute '{name}'")
+    """Scoring, results and data reading are imported when first used (``api.LAZY``)."""
+    if name in api.LAZY:
+        value = getattr(api, name)
+    elif name in _LAZY:
+        value = getattr(importlib.import_module(_LAZY[name]), name)
+    else:
+        raise AttributeError(f"module 'cqdt_rules' has no attribute '{name}'")
+    globals()[name] = value
+    return value
 
 
 __all__ = [

@@ -3,10 +3,9 @@
 A facade for other systems: the stages below (``engine``, ``data``) hold the code; modules inside
 the package import those stages, not this module."""
 
+import importlib
 from typing import TYPE_CHECKING, Any
 
-from cqdt_rules.data.frames import assessments_from_frame, score
-from cqdt_rules.data.records import assessments_from_records
 from cqdt_rules.engine.loading import (
     CheckedRuleset,
     RulesetYears,
@@ -18,19 +17,30 @@ from cqdt_rules.engine.loading import (
     ruleset_for_year,
     shipped_rulesets,
 )
-from cqdt_rules.engine.results import results_schema
 
 if TYPE_CHECKING:
+    from cqdt_rules.data.frames import assessments_from_frame, score
     from cqdt_rules.data.readers import load_assessments
+    from cqdt_rules.data.records import assessments_from_records
+    from cqdt_rules.engine.results import results_schema
+
+LAZY = {
+    "load_assessments": "cqdt_rules.data.readers",
+    "assessments_from_records": "cqdt_rules.data.records",
+    "results_schema": "cqdt_rules.engine.results",
+    "score": "cqdt_rules.data.frames",  # engine.scoring.score that also takes a data frame
+    "assessments_from_frame": "cqdt_rules.data.frames",
+}
+"""Entry points imported when first used, so that loading a ruleset imports neither the YAML library nor the
+scoring and results modules (``import cqdt_rules`` stays short)."""
 
 
 def __getattr__(name: str) -> Any:
-    """``load_assessments`` is imported when first used: its YAML library is not needed to load a ruleset."""
-    if name == "load_assessments":
-        from cqdt_rules.data.readers import load_assessments
-
-        return load_assessments
-    raise AttributeError(f"module 'cqdt_rules.api' has no attribute '{name}'")
+    if name not in LAZY:
+        raise AttributeError(f"module 'cqdt_rules.api' has no attribute '{name}'")
+    value = getattr(importlib.import_module(LAZY[name]), name)
+    globals()[name] = value
+    return value
 
 
 __all__ = [

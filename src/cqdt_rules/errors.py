@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from cqdt_rules.i18n import format_count_words, translate
+from cqdt_rules.i18n import format_count_words, plural, translate
 
 ERRORS_SHOWN_PER_KIND = 3
 """How many diagnostics of one kind and file a person is shown before "and N more" (``--all-errors``
@@ -79,7 +79,8 @@ def render(diagnostic: Diagnostic, source: str | None = None, lang: str = "en") 
     and shows no control character: text from a file never reaches a terminal as an escape sequence."""
     span = diagnostic.span
     severity = translate(diagnostic.severity, lang)
-    lines = [f"{span}: {severity}: {_bounded(translate(diagnostic.message, lang))}"]
+    first, *more = translate(diagnostic.message, lang).split("\n")  # a paragraph: one sentence a line
+    lines = [f"{span}: {severity}: {_bounded(first)}"] + [f"  {_bounded(line)}" for line in more]
     if source is not None and span.line >= 1:
         excerpt = _excerpt(source, span)
         if excerpt:
@@ -172,6 +173,12 @@ class DiagnosticsError(CqdtError):
     def render(self, lang: str = "en", limit: int | None = None) -> str:
         """Every diagnostic (``limit``: at most that many of one kind per file, see ``render_diagnostics``)."""
         return render_diagnostics(self.diagnostics, self.sources, lang, limit)
+
+    def summary(self, lang: str = "en") -> str:
+        """The closing line under the diagnostics: ``3 errors in data input``."""
+        count = sum(1 for d in self.diagnostics if d.is_error)
+        return translate("{count} in {kind} input", lang).format(count=plural(count, "error", "errors", lang),
+                                                                 kind=translate(self.kind, lang))
 
 
 class RulesetError(DiagnosticsError):

@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 
@@ -31,6 +33,24 @@ def default_lang(environ: Mapping[str, str] | None = None) -> str:
     """``CQDT_LANG`` when it names a known language, else Vietnamese; the locale is never consulted."""
     chosen = (os.environ if environ is None else environ).get(LANG_VARIABLE, "").strip().lower()
     return chosen if chosen in LANGS else DEFAULT_LANG
+
+
+_RUN_LANG: ContextVar[str | None] = ContextVar("cqdt_lang", default=None)
+
+
+@contextmanager
+def using_lang(lang: str) -> Iterator[None]:
+    """The language of one command's run, for text printed by code that is not handed it (notes)."""
+    token = _RUN_LANG.set(lang)
+    try:
+        yield
+    finally:
+        _RUN_LANG.reset(token)
+
+
+def current_lang() -> str:
+    """The language of the command running, else the default (``default_lang``)."""
+    return _RUN_LANG.get() or default_lang()
 
 
 def format_count_words(count: int, lang: str) -> str:
@@ -97,6 +117,22 @@ VI: dict[str, str] = {
     "band '{band}' can never apply: earlier bands already take every value it matches":
         "bậc '{band}' không bao giờ áp dụng được: các bậc trước đã nhận mọi giá trị của nó",
     "order bands from the highest threshold down": "sắp các bậc từ ngưỡng cao nhất xuống",
+    "{function} needs a root, which has no exact value: say to how many decimals it is computed":
+        "{function} cần khai căn, không có giá trị chính xác: hãy nói tính đến bao nhiêu chữ số thập phân",
+    "write round({function}(...), {digits}) (or give the output 'round {digits}')":
+        "viết round({function}(...), {digits}) (hoặc cho đầu ra 'round {digits}')",
+    "criterion {node} cannot read output '{name}'": "tiêu chí {node} không được đọc đầu ra '{name}'",
+    "outputs are computed from the criteria; read the inputs or points(ID) instead":
+        "đầu ra được tính từ các tiêu chí; hãy đọc chỉ số đầu vào hoặc points(ID)",
+    "unknown function '{name}'": "không có hàm '{name}'",
+    "functions: {names}": "các hàm: {names}",
+    "outputs read each other in a cycle: {cycle}": "các đầu ra đọc lẫn nhau thành vòng: {cycle}",
+    "an output can read outputs declared from other values, not (through them) itself":
+        "một đầu ra có thể đọc các đầu ra khác, nhưng không (qua chúng) đọc chính nó",
+    "levels '{upper}' and '{lower}' overlap: both have the cut-off {cutoff}, so '{lower}' can never be given":
+        "hai mức '{upper}' và '{lower}' trùng nhau: cùng ngưỡng {cutoff}, nên không bao giờ xếp được mức '{lower}'",
+    "give each level its own cut-off, from the highest down": "cho mỗi mức một ngưỡng riêng, từ cao xuống thấp",
+    "unknown output '{name}' in tier '{tier}'": "không có đầu ra '{name}' trong khối '{tier}'",
     # ------------------------------------------------------------ data errors
     "unit '{code}' has no value for '{name}' ({label})": "đơn vị '{code}' không có giá trị cho '{name}' ({label})",
     "add '{name}' ({what:t}) or declare a default in the ruleset":
@@ -123,7 +159,7 @@ VI: dict[str, str] = {
         "bộ tiêu chí không cho phép a > b với chỉ số này; hãy kiểm tra lại số liệu",
     "'{value}' is not an allowed category": "'{value}' không phải là loại được phép",
     "allowed: {names}": "được phép: {names}",
-    "unit '{code}' appears twice for {year} ({source})": "đơn vị '{code}' xuất hiện hai lần trong năm {year} ({source})",
+    "unit '{code}' appears twice for {year} ({source:t})": "đơn vị '{code}' xuất hiện hai lần trong năm {year} ({source})",
     "first seen at {where}": "lần đầu tại {where}",
     "unknown indicator '{name}' for tier '{tier}'": "không có chỉ số '{name}' trong khối '{tier}'",
     "unit '{code}' has tier '{tier}', which ruleset '{ruleset}' does not define":
@@ -134,9 +170,27 @@ VI: dict[str, str] = {
         "dùng 'self' (tự đánh giá) hoặc 'audit' (thẩm định)",
     "unit '{code}' is assessed for {year}, but ruleset '{ruleset}' applies to {years}":
         "đơn vị '{code}' được đánh giá năm {year}, nhưng bộ tiêu chí '{ruleset}' áp dụng cho {years}",
-    "use the ruleset that covers that year, or force it in Python (score(..., any_year=True))":
-        "dùng bộ tiêu chí áp dụng cho năm đó, hoặc buộc dùng trong Python (score(..., any_year=True))",
+    "use the ruleset that covers that year (in Python, score(..., any_year=True) forces this one)":
+        "dùng bộ tiêu chí áp dụng cho năm đó (trong Python, score(..., any_year=True) buộc dùng bộ này)",
     "{first} onwards": "từ {first}",
+    "any year": "mọi năm",
+    "audit": "thẩm định",
+    "self": "tự đánh giá",
+    "audit, self": "thẩm định, tự đánh giá",
+    # ------------------------------------------------------------ data made for another ruleset (engine/fit.py)
+    "these data do not fit ruleset '{id}'": "dữ liệu này không khớp với bộ tiêu chí '{id}'",
+    "They hold {count:n} assessments ({sources:t}) for {years}, tiers {tiers}.":
+        "Dữ liệu có {count} bản đánh giá ({sources}) của năm {years}, thuộc các khối {tiers}.",
+    "Ruleset '{id}' applies to {years:t} and has tiers {tiers}.":
+        "Bộ tiêu chí '{id}' (năm áp dụng: {years}) có các khối {tiers}.",
+    "Only {known:n} of their {total:n} indicator names are declared in '{id}'.":
+        "Chỉ {known} trong {total} tên chỉ số của dữ liệu được khai báo trong '{id}'.",
+    "None of their years is one '{id}' applies to.": "Không năm nào của dữ liệu thuộc phạm vi áp dụng của '{id}'.",
+    "did you mean '{id}'? It applies to {years:t} and declares {known:n} of their {total:n} indicator names":
+        "có phải ý bạn là '{id}'? Bộ này (năm áp dụng: {years}) khai báo {known} trong {total} tên chỉ số của dữ liệu",
+    "check that the data were made for this ruleset": "hãy kiểm tra dữ liệu có đúng là dành cho bộ tiêu chí này",
+    "{first:t}; these are the --previous data: give the ruleset they were made for with --previous-ruleset":
+        "{first}; đây là dữ liệu --previous: hãy chỉ ra bộ tiêu chí của chúng bằng --previous-ruleset",
     "the file is empty": "tệp rỗng",
     "expected 'units:' with a list of units": "cần 'units:' với danh sách các đơn vị",
     "expected a mapping for a unit": "mỗi đơn vị phải là một ánh xạ (tên: giá trị)",
@@ -163,8 +217,6 @@ VI: dict[str, str] = {
     "declare a 'range' for the indicator in the ruleset if its parts may have decimals":
         "khai báo 'range' cho chỉ số trong bộ tiêu chí nếu các phần có thể có số thập phân",
     "expected a year of four digits, got '{value}'": "cần một năm gồm bốn chữ số, nhận được '{value}'",
-    "'{field}' must be a single value, not a list or a mapping":
-        "'{field}' phải là một giá trị đơn, không phải danh sách hay ánh xạ",
     "the {field} of unit '{code}' holds a control character ({char})":
         "trường {field} của đơn vị '{code}' chứa ký tự điều khiển ({char})",
     "remove it: names, codes and labels are plain text": "hãy xóa ký tự đó: tên, mã và nhãn là văn bản thường",
@@ -202,17 +254,155 @@ VI: dict[str, str] = {
     "'amends \"{base}\"' is refused: {why:t}": "không chấp nhận 'amends \"{base}\"': {why}",
     "the file is not in the amendment's folder or below it": "tệp không nằm trong thư mục của văn bản sửa đổi hoặc thư mục con",
     "the base of an amendment is a .cqdt file": "bộ tiêu chí gốc của văn bản sửa đổi phải là tệp .cqdt",
-    "no unit data in {paths}: {why:t}": "không có dữ liệu đơn vị trong {paths}: {why}",
-    "the files hold no units": "các tệp không có đơn vị nào",
-    "no .yaml, .yml, .csv or .xlsx file there": "không có tệp .yaml, .yml, .csv hay .xlsx nào",
     "--out names the file '{path}'; give a folder to write the report files to":
         "--out là tệp '{path}'; hãy chỉ một thư mục để ghi các tệp báo cáo",
+    "note: skipped {path}: {reason:t}": "ghi chú: bỏ qua {path}: {reason}",
+    "a unit list (code, name, tier, parent), not assessments":
+        "danh sách đơn vị (code, name, tier, parent), không phải dữ liệu đánh giá",
+    "a YAML file without 'units:', not assessments": "tệp YAML không có 'units:', không phải dữ liệu đánh giá",
+    "no assessments in this folder": "thư mục không có bản đánh giá nào",
+    "no assessments in this file": "tệp không có bản đánh giá nào",
+    "a folder's data files (.yaml, .yml, .csv, .xlsx) are read, not its sub-folders: name the folder that holds them":
+        "chỉ đọc các tệp dữ liệu (.yaml, .yml, .csv, .xlsx) nằm ngay trong thư mục, không đọc thư mục con: "
+        "hãy chỉ ra thư mục chứa chúng",
+    # ------------------------------------------------------------ what the commands print
+    "reconstructed": "tái dựng",
+    "hypothetical": "giả định",
+    "official": "chính thức",
+    "no status": "không ghi trạng thái",
+    "max": "tối đa",
+    "{shown}: ruleset '{id}' ({status}) is valid: {tiers} tier(s) ({maxima}), {nodes} nodes, {warnings} warning(s)":
+        "{shown}: bộ tiêu chí '{id}' ({status}) hợp lệ: {tiers} khối ({maxima}), {nodes} nút, {warnings} cảnh báo",
+    "would reformat {path}": "sẽ định dạng lại {path}",
+    "reformatted {path}": "đã định dạng lại {path}",
+    "{changed} file(s) would be reformatted, {unchanged} already canonical":
+        "{changed} tệp sẽ được định dạng lại, {unchanged} tệp đã đúng dạng chuẩn",
+    "{changed} file(s) reformatted, {unchanged} already canonical":
+        "đã định dạng lại {changed} tệp, {unchanged} tệp đã đúng dạng chuẩn",
+    "wrote {files} report file(s) and {charts} chart(s) for {year} to {out}/":
+        "đã ghi {files} tệp báo cáo và {charts} biểu đồ của năm {year} vào {out}/",
+    "wrote {files} report file(s) and {charts} chart(s) for {year} against {previous} to {out}/":
+        "đã ghi {files} tệp báo cáo và {charts} biểu đồ của năm {year} so với năm {previous} vào {out}/",
+    "{path}: {count} case(s) for ruleset '{id}' ({version}, {file})":
+        "{path}: {count} trường hợp kiểm thử của bộ tiêu chí '{id}' ({version}, {file})",
+    "{passed} passed, {failed} failed": "{passed} đạt, {failed} không đạt",
+    "coverage: {percent}% ({covered} of {items} items exercised)":
+        "độ phủ: {percent}% (đã kiểm {covered} trên {items} mục)",
+    ", required {minimum}%": ", yêu cầu {minimum}%",
+    "criteria": "tiêu chí", "bands": "bậc", "category values": "giá trị phân loại", "yes/no answers": "câu trả lời có/không",
+    "best_of alternatives": "phương án best_of", "levels": "mức",
+    "not exercised ({count}):": "chưa được kiểm ({count}):",
+    "exercised:": "đã được kiểm:",
+    "coverage {percent}% is below the required {minimum}%": "độ phủ {percent}% thấp hơn mức yêu cầu {minimum}%",
     # ------------------------------------------------------------ usage errors of the commands
+    "the data hold no self-assessment (source: self): the audit compares each unit's self-assessment with its "
+    "audited record; name the self-assessment file too (e.g. egov-2022-self.yaml egov-2022-audit.yaml)":
+        "dữ liệu không có bản tự đánh giá nào (source: self): đối chiếu so sánh bản tự đánh giá của từng đơn vị "
+        "với kết quả thẩm định; hãy chỉ ra cả tệp tự đánh giá (ví dụ egov-2022-self.yaml egov-2022-audit.yaml)",
+    "no '{source}' records of tier '{tier}' in the data; they hold '{other}' records: give --source {other}":
+        "dữ liệu không có bản ghi '{source}' nào của khối '{tier}'; dữ liệu có bản ghi '{other}': "
+        "hãy dùng --source {other}",
+    "no '{source}' records of tier '{tier}' in the data; name a file with the '{tier}' records":
+        "dữ liệu không có bản ghi '{source}' nào của khối '{tier}'; hãy chỉ ra tệp có bản ghi của khối '{tier}'",
     "no such file or folder: {path}": "không có tệp hoặc thư mục: {path}",
     "no such data file: {path}": "không có tệp dữ liệu: {path}",
     "no result for unit '{code}'": "không có kết quả cho đơn vị '{code}'",
     "no result for unit '{code}'; {hint}": "không có kết quả cho đơn vị '{code}'; {hint}",
+    # ------------------------------------------------------------ unit data sent as JSON, amendments sent as text
+    "not valid JSON: {problem:t}": "JSON không hợp lệ: {problem}",
+    "unexpected character {char}": "ký tự không mong đợi {char}",
+    "extra text after the JSON document": "còn văn bản sau hết tài liệu JSON",
+    "the document ends where a value was expected": "tài liệu kết thúc ở chỗ cần một giá trị",
+    "expected a name in double quotes": "cần một tên trong dấu nháy kép",
+    "expected {what}, found {found}": "cần {what}, gặp {found}",
+    "nested more than {depth} levels deep": "lồng sâu hơn {depth} cấp",
+    "a \\u escape names half of a surrogate pair, not a character": "một mã \\u chỉ là nửa cặp thay thế (surrogate), không phải một ký tự",
+    "expected one value for '{field}', got a {kind:t}": "cần một giá trị cho '{field}', nhận được một {kind}",
+    "list": "danh sách",
+    "mapping": "bảng ánh xạ",
+    "evidence for '{name}' is a reference or a list of references":
+        "tài liệu kiểm chứng cho '{name}' là một tham chiếu hoặc một danh sách tham chiếu",
+    "'amends' may name only a ruleset id here, not a path ('{ref}')":
+        "ở đây 'amends' chỉ được ghi mã bộ tiêu chí, không ghi đường dẫn ('{ref}')",
+    "no ruleset with id '{ref}' to amend here": "không có bộ tiêu chí mã '{ref}' để sửa đổi ở đây",
+    "rulesets that may be amended: {known}": "các bộ tiêu chí được phép sửa đổi: {known}",
+    # ------------------------------------------------------------ the scoring service (cqdt serve)
+    "unknown language '{lang}': use vi or en": "không có ngôn ngữ '{lang}': dùng vi hoặc en",
+    "'{name}' is true or false, got '{value}'": "'{name}' là true hoặc false, nhận được '{value}'",
+    "send the body as {types} (got '{media}')": "hãy gửi nội dung dạng {types} (nhận được '{media}')",
+    "the body is {size} bytes; this server reads at most {limit}":
+        "nội dung dài {size} byte; máy chủ này chỉ đọc tối đa {limit}",
+    "the body is over {limit} bytes, the most this server reads":
+        "nội dung dài hơn {limit} byte, mức tối đa máy chủ này đọc",
+    "the body is not UTF-8 text (byte {start})": "nội dung không phải văn bản UTF-8 (byte {start})",
+    "no served ruleset '{id}' (served: {served})": "máy chủ không phục vụ bộ tiêu chí '{id}' (đang phục vụ: {served})",
+    "the ruleset text is over {limit} bytes, the most this server reads":
+        "văn bản bộ tiêu chí dài hơn {limit} byte, mức tối đa máy chủ này đọc",
+    "'year' is a year such as 2023, got '{value}'": "'year' là một năm như 2023, nhận được '{value}'",
+    "no tier '{tier}' in served ruleset '{id}' (tiers: {tiers})":
+        "bộ tiêu chí '{id}' máy chủ đang phục vụ không có khối '{tier}' (các khối: {tiers})",
+    "'ruleset_text' is for POST /score; this route scores with the served ruleset":
+        "'ruleset_text' dành cho POST /score; đường dẫn này chấm theo bộ tiêu chí máy chủ đang phục vụ",
+    "give the ruleset's text in 'ruleset_text' (or score with a served ruleset: POST /rulesets/ID/score)":
+        "hãy gửi văn bản bộ tiêu chí trong 'ruleset_text' (hoặc chấm theo bộ tiêu chí đang phục vụ: POST /rulesets/ID/score)",
+    "the server failed on this request; it has been logged": "máy chủ gặp lỗi khi xử lý yêu cầu này; lỗi đã được ghi lại",
+    "the text is nested too deeply to read": "văn bản lồng quá sâu để đọc",
+    "no units to score: give at least one unit in 'units'": "không có đơn vị nào để chấm: hãy gửi ít nhất một đơn vị trong 'units'",
+    "this server holds no stored cohort for ruleset '{id}': send the cohort's units in 'cohort' (the server is started with --cohort {id2}=DATA)":
+        "máy chủ không giữ nhóm so sánh nào cho bộ tiêu chí '{id}': hãy gửi các đơn vị của nhóm trong 'cohort' "
+        "(máy chủ được khởi động với --cohort {id2}=DATA)",
+    "'cohort' is a list of units or \"stored\"": "'cohort' là một danh sách đơn vị hoặc \"stored\"",
+    "'ruleset_text' is the ruleset's text, as one JSON string": "'ruleset_text' là văn bản bộ tiêu chí, một chuỗi JSON",
+    "unknown format '{format}': use html or md": "không có định dạng '{format}': dùng html hoặc md",
+    "Not Found": "Không tìm thấy",
+    "Method Not Allowed": "Phương thức không được phép",
 }
+
+
+# The branch a criterion took (``NodeResult.branch``, written by the engine in English), phrase by phrase.
+BRANCH_VI = (
+    ("yes → full points", "có → đủ điểm"),
+    ("no → 0", "không → 0"),
+    ("≥ 100% → full points", "≥ 100% → đủ điểm"),
+    ("full points", "đủ điểm"),
+    ("sum of sub-criteria", "tổng điểm các tiêu chí thành phần"),
+    ("informational: collected and shown, not scored", "chỉ để thông tin: thu thập và hiển thị, không tính điểm"),
+    ("not assessed", "chưa đánh giá"),
+    ("missing evidence", "thiếu tài liệu kiểm chứng"),
+    (", as the ruleset declares", ", theo quy định của bộ tiêu chí"),
+    ("as the ruleset declares", "theo quy định của bộ tiêu chí"),
+    ("below every band", "dưới mọi ngưỡng"),
+    ("capped at", "tối đa"),
+    ("raised to 0", "nâng lên 0"),
+    ("assessed score", "điểm thẩm định"),
+    ("alternatives", "phương án"),
+    ("best of the district", "cao nhất trong huyện"),
+    ("best of the tier", "cao nhất trong khối"),
+    ("best of", "cao nhất trong"),
+    ("every unit of the district has 0", "mọi đơn vị trong huyện đều bằng 0"),
+    ("every unit of the tier has 0", "mọi đơn vị trong khối đều bằng 0"),
+    ("every unit of the", "mọi đơn vị trong"),
+    ("formula", "công thức"),
+    ("else", "còn lại"),
+    ("sum", "tổng"),
+)
+_DECIMAL = re.compile(r"(?<![\w.,/])(-?\d+\.\d+)(?![\w.,])")
+
+
+def branch_text(branch: str, lang: str) -> str:
+    """Why a criterion got its points, in ``lang``, its decimal numbers in the language's format."""
+    if lang != "vi":
+        return branch
+    text = branch
+    for phrase, vietnamese in _branch_phrases():
+        text = phrase.sub(vietnamese, text)
+    return _DECIMAL.sub(lambda match: format_number(Decimal(match.group(1)), "vi"), text)
+
+
+@lru_cache(maxsize=1)
+def _branch_phrases() -> list[tuple[re.Pattern[str], str]]:
+    """Whole words only: a category named 'summer' keeps its name."""
+    return [(re.compile(rf"(?<!\w){re.escape(english)}(?!\w)"), vietnamese) for english, vietnamese in BRANCH_VI]
 
 
 def translate(text: str, lang: str) -> str:
@@ -222,6 +412,8 @@ def translate(text: str, lang: str) -> str:
     exact = VI.get(text)
     if exact is not None:
         return exact
+    if "\n" in text:
+        return "\n".join(translate(line, lang) for line in text.split("\n"))
     for pattern, target, kinds in _patterns():
         found = pattern.fullmatch(text)
         if found:

@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from cqdt_rules.analysis.compare import LevelCount, TierComparison, UnitChange, compared_rankings
 from cqdt_rules.engine.results import Results, UnitResult
+from cqdt_rules.i18n import translate
 from cqdt_rules.formatting import format_count, format_number, format_percent
 from cqdt_rules.tables import render_table
 
@@ -32,6 +33,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "only_now": "Chỉ có kết quả năm nay: {units}.",
         "only_then": "Không có kết quả năm nay (chỉ có năm {year}): {units}.",
         "sources": "Nguồn số liệu theo khối: ",
+        "state": "II. Thực trạng qua công tác đánh giá",
+        "no_value": "không có số liệu",
     },
     "en": {
         "assessed": "{n} {units} assessed",
@@ -53,6 +56,8 @@ _TEXT: dict[str, dict[str, str]] = {
         "only_now": "Results this year only: {units}.",
         "only_then": "No result this year (only in {year}): {units}.",
         "sources": "Source per tier: ",
+        "state": "II. The state of affairs seen in the assessment",
+        "no_value": "no data",
     },
 }
 
@@ -191,16 +196,50 @@ def ranking_table(comparison: TierComparison, results: Results, lang: str, previ
     return "\n\n".join(blocks)
 
 
+def statistic_lines(results: Results, lang: str) -> list[tuple[str | None, str]]:
+    """Section II: each statistic the ruleset declares, over the results' units, as (heading, sentence),
+    its value in the reader's number format ("đạt 98,19%", "426.998 hồ sơ")."""
+    from cqdt_rules.engine.statistics import evaluate_statistics
+
+    years = sorted({u.assessment.year for u in results.units})
+    year = years[-1] if years else ""
+    lines = []
+    for found in evaluate_statistics(results):
+        stat = found.statistic
+        digits = stat.rounding.digits if stat.rounding else None
+        if found.value is not None and stat.percent and found.value == found.value.to_integral_value():
+            digits = 0  # "100%", as a report writes a whole share
+        shown = _TEXT[lang]["no_value"] if found.value is None else (
+            format_number(found.value, lang, digits) + ("%" if stat.percent else ""))
+        if stat.text is not None and lang == "vi":
+            sentence = stat.text.format(value=shown, year=year)
+        else:
+            sentence = f"{stat.label}: {shown}" + (f" {stat.unit}" if stat.unit and found.value is not None else "")
+        lines.append((stat.heading, _capitalised(sentence) + "."))
+    return lines
+
+
 def render_summary(results: Results, comparisons: list[TierComparison], lang: str = "vi",
                    previous_year: int | None = None, with_rankings: bool = True,
                    sources: Mapping[str, str] | None = None) -> str:
     header = results.ruleset.header
     years = sorted({u.assessment.year for u in results.units})
     lines = [f"{header.title} — {', '.join(map(str, years))}",
-             f"ruleset {header.id} {header.version or ''} ({header.status or ''}), {results.ruleset.content_hash[:19]}"]
+             f"{translate('ruleset', lang)} {header.id} {header.version or ''} ({translate(header.status or '', lang)}), "
+             f"{results.ruleset.content_hash[:19]}"]
     if sources:
         lines.append(_TEXT[lang]["sources"] + "; ".join(f"{tier} {source}" for tier, source in sources.items()))
     lines.append("")
+    statistics = statistic_lines(results, lang)
+    if statistics:
+        lines.append(_TEXT[lang]["state"])
+        heading: str | None = None
+        for under, sentence in statistics:
+            if under and under != heading:
+                lines.append(f"{under}:")
+                heading = under
+            lines.append(f"- {sentence}")
+        lines.append("")
     for comparison in comparisons:
         units = [u.current for u in comparison.units if u.current is not None]
         lines.append(tier_paragraph(comparison, lang, previous_year))

@@ -56,6 +56,8 @@ import attrs
 import yaml
 
 from cqdt_rules.data.yamlfile import compose_yaml, is_null
+from cqdt_rules.formatting import format_number
+from cqdt_rules.i18n import translate
 from cqdt_rules.engine import loading, scoring
 from cqdt_rules.engine.evaluator import published_value
 from cqdt_rules.engine.results import Results, UnitResult
@@ -1097,11 +1099,11 @@ def _alternative_scores(checked: loading.CheckedRuleset, tier: m.Tier, node: m.N
 
 
 # ---------------------------------------------------------------- report
-def format_report(report: RunReport, *, verbose: bool = True, show_covered: bool = False) -> str:
+def format_report(report: RunReport, *, verbose: bool = True, show_covered: bool = False, lang: str = "en") -> str:
     """The text ``cqdt test`` prints: each case, the summary, then coverage with what was missed."""
     r = report.checked.ruleset
-    lines = [f"{report.tests.path}: {len(report.cases)} case(s) for ruleset '{r.id}' "
-             f"({r.header.version or 'no version'}, {r.path})"]
+    lines = [translate("{path}: {count} case(s) for ruleset '{id}' ({version}, {file})", lang).format(
+        path=report.tests.path, count=len(report.cases), id=r.id, version=r.header.version or "-", file=r.path)]
     for outcome in report.cases:
         if outcome.passed:
             if verbose:
@@ -1111,22 +1113,26 @@ def format_report(report: RunReport, *, verbose: bool = True, show_covered: bool
         for line in outcome.describe().splitlines():
             lines.append(f"        {line}")
     failed = len(report.failed)
-    lines.append(f"{len(report.cases) - failed} passed, {failed} failed")
-    lines.extend(format_coverage(report.coverage, report.tests.min_coverage, show_covered=show_covered))
+    lines.append(translate("{passed} passed, {failed} failed", lang).format(passed=len(report.cases) - failed, failed=failed))
+    lines.extend(format_coverage(report.coverage, report.tests.min_coverage, show_covered=show_covered, lang=lang))
     return "\n".join(lines) + "\n"
 
 
-def format_coverage(coverage: Coverage, minimum: Decimal | None = None, show_covered: bool = False) -> list[str]:
-    lines = [f"coverage: {coverage.percent}% ({len(coverage.covered)} of {len(coverage.items)} items exercised)"
-             + (f", required {minimum}%" if minimum is not None else "")]
-    parts = [f"{KIND_TITLES[kind]} {done}/{total}" for kind, (done, total) in coverage.by_kind().items() if total]
+def format_coverage(coverage: Coverage, minimum: Decimal | None = None, show_covered: bool = False,
+                    lang: str = "en") -> list[str]:
+    lines = [translate("coverage: {percent}% ({covered} of {items} items exercised)", lang).format(
+        percent=format_number(coverage.percent, lang), covered=len(coverage.covered), items=len(coverage.items))
+        + (translate(", required {minimum}%", lang).format(minimum=format_number(minimum, lang))
+           if minimum is not None else "")]
+    parts = [f"{translate(KIND_TITLES[kind], lang)} {done}/{total}"
+             for kind, (done, total) in coverage.by_kind().items() if total]
     lines.append("  " + ", ".join(parts))
     missed = coverage.missed
     if missed:
-        lines.append(f"not exercised ({len(missed)}):")
+        lines.append(translate("not exercised ({count}):", lang).format(count=len(missed)))
         lines.extend(f"  {item}" for item in missed)
     if show_covered:
-        lines.append("exercised:")
+        lines.append(translate("exercised:", lang))
         lines.extend(f"  {item}" for item in coverage.covered)
     return lines
 
@@ -1136,10 +1142,23 @@ def add_test_arguments(parser: Any) -> None:
     parser.add_argument("ruleset", help="a ruleset file, a folder holding one, or a shipped ruleset id")
     parser.add_argument("testfile", nargs="?",
                         help=f"the test file (default: the '{TEST_SUFFIX}' file beside the ruleset)")
-    parser.add_argument("--fail-under", type=Decimal, metavar="PERCENT",
+    parser.add_argument("--fail-under", type=_percent, metavar="PERCENT",
                         help="also fail when coverage is below PERCENT (overrides the file's min_coverage)")
     parser.add_argument("--quiet", "-q", action="store_true", help="print only failures, the summary and coverage")
     parser.add_argument("--show-covered", action="store_true", help="also list the items that were exercised")
+
+
+def _percent(text: str) -> Decimal:
+    """A coverage threshold: a number from 0 to 100 (argparse reports anything else as a usage error)."""
+    import argparse
+
+    try:
+        value = Decimal(text)
+    except ArithmeticError:
+        raise argparse.ArgumentTypeError(f"expected a percentage 0..100, got '{text}'") from None
+    if not value.is_finite() or not 0 <= value <= 100:
+        raise argparse.ArgumentTypeError(f"a coverage percentage lies in 0..100, not {text}")
+    return value
 
 
 def run_test_command(args: Any) -> int:
@@ -1149,7 +1168,8 @@ def run_test_command(args: Any) -> int:
     report = run_file(args.ruleset, args.testfile)
     if args.fail_under is not None:
         report = attrs.evolve(report, tests=attrs.evolve(report.tests, min_coverage=args.fail_under))
-    sys.stdout.write(format_report(report, verbose=not args.quiet, show_covered=args.show_covered))
+    sys.stdout.write(format_report(report, verbose=not args.quiet, show_covered=args.show_covered, lang=args.lang))
     if not report.coverage_ok:
-        print(f"coverage {report.coverage.percent}% is below the required {report.tests.min_coverage}%")
+        print(translate("coverage {percent}% is below the required {minimum}%", args.lang).format(
+            percent=report.coverage.percent, minimum=report.tests.min_coverage))
     return 0 if report.ok else 1

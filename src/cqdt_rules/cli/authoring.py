@@ -11,6 +11,7 @@ from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK
 from cqdt_rules.engine.loading import read_ruleset
 from cqdt_rules.errors import Diagnostic, RulesetError, UsageError
+from cqdt_rules.i18n import translate
 
 
 # ---------------------------------------------------------------- fmt
@@ -48,17 +49,19 @@ def run_fmt(args: argparse.Namespace) -> int:
             sys.stdout.writelines(difflib.unified_diff(text.splitlines(keepends=True), formatted.splitlines(keepends=True),
                                                        f"{path} (now)", f"{path} (formatted)"))
         if args.check and not args.diff:
-            print(f"would reformat {path}")
+            print(translate("would reformat {path}", args.lang).format(path=path))
         if not args.check and not args.diff:
             path.write_text(formatted, encoding="utf-8")
-            print(f"reformatted {path}", file=sys.stderr)
+            print(translate("reformatted {path}", args.lang).format(path=path), file=sys.stderr)
     if problems:
         raise RulesetError(problems, sources)
     unchanged = len(files) - len(changed)
     if args.check or args.diff:
-        print(f"{len(changed)} file(s) would be reformatted, {unchanged} already canonical", file=sys.stderr)
+        print(translate("{changed} file(s) would be reformatted, {unchanged} already canonical", args.lang)
+              .format(changed=len(changed), unchanged=unchanged), file=sys.stderr)
         return EXIT_INVALID if args.check and changed else EXIT_OK
-    print(f"{len(changed)} file(s) reformatted, {unchanged} already canonical", file=sys.stderr)
+    print(translate("{changed} file(s) reformatted, {unchanged} already canonical", args.lang)
+          .format(changed=len(changed), unchanged=unchanged), file=sys.stderr)
     return EXIT_OK
 
 
@@ -85,6 +88,8 @@ def _diff_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("text", "json", "md", "html"), default="text",
                    help="md and html: the changed rows before and after, in the layout of the decision's appendix")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the md and html tables")
+    p.add_argument("--exit-code", action="store_true",
+                   help="exit with 1 when the rulesets differ and 0 when they do not (as git diff --exit-code)")
 
 
 def run_diff(args: argparse.Namespace) -> int:
@@ -103,7 +108,7 @@ def run_diff(args: argparse.Namespace) -> int:
         sys.stdout.write(diff_json(changes, old, new) + "\n")
     else:
         sys.stdout.write(render_diff(changes, old, new))
-    return EXIT_OK
+    return EXIT_INVALID if args.exit_code and changes else EXIT_OK
 
 
 # ---------------------------------------------------------------- test (the ruleset's own tests)

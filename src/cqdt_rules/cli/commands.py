@@ -10,10 +10,12 @@ from typing import TextIO
 
 import attrs
 
-from cqdt_rules.cli.common import EXIT_OK, add_units_argument, score_files, write_text
+from cqdt_rules.cli.common import EXIT_OK, add_units_argument, score_files, score_previous_files, write_text
 from cqdt_rules.engine import loading
 from cqdt_rules.engine.results import Results
 from cqdt_rules.errors import UsageError, render
+from cqdt_rules.formatting import format_number
+from cqdt_rules.i18n import translate
 
 
 @attrs.frozen
@@ -32,12 +34,17 @@ def _check_arguments(p: argparse.ArgumentParser) -> None:
 def run_check(args: argparse.Namespace) -> int:
     checked = loading.load(args.ruleset, cached=False)  # checking a file means reading it, never a kept result
     for warning in checked.warnings:
-        print(render(warning, checked.sources.get(warning.span.path, checked.source)))
+        print(render(warning, checked.sources.get(warning.span.path, checked.source), args.lang))
     r = checked.ruleset
     nodes = sum(len(t.walk()) for t in r.tiers)
-    print(f"{r.path}: ruleset '{r.id}' ({r.header.status or 'no status'}) is valid: "
-          f"{len(r.tiers)} tier(s) ({', '.join(f'{t.id} max {t.max}' for t in r.tiers)}), {nodes} nodes, "
-          f"{len(checked.warnings)} warning(s)")
+    # a shipped ruleset (named by id or year) is shown by its id, not by where the package is installed
+    shown = r.path if Path(args.ruleset).exists() else r.id
+    valid = translate("{shown}: ruleset '{id}' ({status}) is valid: {tiers} tier(s) ({maxima}), {nodes} nodes, "
+                      "{warnings} warning(s)", args.lang)
+    maximum = translate("max", args.lang)
+    print(valid.format(shown=shown, id=r.id, status=translate(r.header.status or "no status", args.lang),
+                       tiers=len(r.tiers), nodes=nodes, warnings=len(checked.warnings),
+                       maxima=", ".join(f"{t.id} {maximum} {format_number(t.max, args.lang)}" for t in r.tiers)))
     return EXIT_OK
 
 
@@ -53,10 +60,20 @@ def _score_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--format", choices=("table", "json", "csv"), default="table")
     p.add_argument("--out", type=Path, help="write to this file instead of standard output")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the table")
+    from cqdt_rules.cli.sql_engine import add_engine_arguments
+
+    add_engine_arguments(p)
 
 
 def run_score(args: argparse.Namespace) -> int:
-    results = score_files(args.ruleset, args.data, args.units, args.lang)
+    if args.engine != "python" or args.table:
+        from cqdt_rules.cli.sql_engine import score_with_engine
+
+        if args.units:
+            raise UsageError("--units checks parents with the python engine; leave out --engine duckdb or --units")
+        results = score_with_engine(args.ruleset, args.data, args.table)
+    else:
+        results = score_files(args.ruleset, args.data, args.units)
     if args.out:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         with open(args.out, "w", encoding="utf-8", newline="") as out:
@@ -91,7 +108,7 @@ def _explain_arguments(p: argparse.ArgumentParser) -> None:
 def run_explain(args: argparse.Namespace) -> int:
     results = score_files(args.ruleset, args.data, args.units, args.lang)
     unit = results.unit(args.unit, year=args.year, source=args.source)
-    print(unit.explain())
+    print(unit.explain(args.lang))
     return EXIT_OK
 
 
@@ -114,8 +131,9 @@ def run_summary(args: argparse.Namespace) -> int:
     from cqdt_rules.analysis.compare import compare, select
     from cqdt_rules.analysis.summary import render_summary
 
-    current = score_files(args.ruleset, args.data, args.units, args.lang)
-    previous = score_files(args.previous_ruleset or args.ruleset, args.previous, args.units, args.lang) if args.previous else None
+    current = score_files(args.ruleset, args.data, args.units)
+    previous = (score_previous_files(args.ruleset, args.previous_ruleset, args.previous, args.units)
+                if args.previous else None)
     chosen = select(current, previous, args.source, args.year)
     current, previous, current_year, previous_year = chosen.current, chosen.previous, chosen.year, chosen.previous_year
     comparisons = compare(current, previous)
@@ -173,8 +191,8 @@ def _extension_commands() -> list[CommandSpec]:
 
     found: list[CommandSpec] = []
     for module in ("cqdt_rules.cli.authoring", "cqdt_rules.cli.reporting", "cqdt_rules.cli.workflow",
-                   "cqdt_rules.cli.shortfalls", "cqdt_rules.cli.render",
-                   "cqdt_rules.cli.sensitivity"):
+                   "cqdt_rules.cli.shortfalls", "cqdt_rules.cli.render", "cqdt_rules.cli.sql",
+                   "cqdt_rules.cli.serve", "cqdt_rules.cli.sensitivity"):
         found.extend(importlib.import_module(module).COMMANDS)
     return found
 

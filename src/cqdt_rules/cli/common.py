@@ -7,26 +7,51 @@ import sys
 from collections.abc import Sequence
 from pathlib import Path
 
+import attrs
+
+from cqdt_rules.engine.fit import DataMismatchError
 from cqdt_rules.engine.loading import load, shipped_rulesets
 from cqdt_rules.engine.results import Results
 from cqdt_rules.engine.scoring import score
 from cqdt_rules.errors import UsageError, render
+from cqdt_rules.i18n import current_lang, translate
 from cqdt_rules.model.units import Assessment
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
 
-def score_files(ruleset: str, data: Sequence[str], units: Path | None = None, lang: str = "en") -> Results:
-    """Score the data files and folders; warnings (parents that could not be checked) go to standard error.
-    ``units`` is the province's unit list that parents are checked against."""
-    checked = load(ruleset)
+def load_data(data: Sequence[str], lang: str | None = None) -> tuple[Assessment, ...]:
+    """The assessments of the files and folders named on the command line; a note on standard error for
+    each file of a folder skipped as not assessment data (a unit list, ...)."""
     paths = [Path(p) for p in data]
     for path in paths:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
-    results = score(checked, read_data(paths), unit_list=_unit_list(units))
+    return read_data(paths, lang)
+
+
+def read_data(paths: list[Path], lang: str | None = None) -> tuple[Assessment, ...]:
+    """The assessments in these files and folders (the YAML library is imported only when data is read); a note
+    on standard error for each file of a folder skipped as not assessment data (a unit list, ...)."""
+    from cqdt_rules.data.readers import load_many
+
+    skipped: list[tuple[Path, str]] = []
+    try:
+        return load_many(paths, skipped)
+    finally:
+        chosen = lang or current_lang()
+        for path, reason in skipped:
+            note = translate("note: skipped {path}: {reason}", chosen)
+            print(note.format(path=path, reason=translate(reason, chosen)), file=sys.stderr)
+
+
+def score_files(ruleset: str, data: Sequence[str], units: Path | None = None, lang: str | None = None) -> Results:
+    """Score the data files and folders; warnings (parents that could not be checked) go to standard error.
+    ``units`` is the province's unit list that parents are checked against."""
+    checked = load(ruleset)
+    results = score(checked, load_data(data, lang), unit_list=_unit_list(units))
     for warning in results.warnings:
-        print(render(warning, lang=lang), file=sys.stderr)
+        print(render(warning, lang=lang or current_lang()), file=sys.stderr)
     return results
 
 
@@ -44,11 +69,18 @@ def add_units_argument(parser: argparse.ArgumentParser) -> None:
                              "be in the data or in this list")
 
 
-def read_data(paths: list[Path]) -> tuple[Assessment, ...]:
-    """The assessments in these files and folders (the YAML library is imported only when data is read)."""
-    from cqdt_rules.data.readers import load_many
-
-    return load_many(paths)
+def score_previous_files(ruleset: str, previous_ruleset: str | None, data: Sequence[str],
+                         units: Path | None = None) -> Results:
+    """Last year's data, scored with ``previous_ruleset`` or else the current ruleset; when they do not fit
+    that ruleset, the error says so and names ``--previous-ruleset``."""
+    try:
+        return score_files(previous_ruleset or ruleset, data, units)
+    except DataMismatchError as exc:
+        if previous_ruleset:
+            raise
+        hint = "these are the --previous data: give the ruleset they were made for with --previous-ruleset"
+        raise DataMismatchError([attrs.evolve(d, hint=f"{d.hint}; {hint}" if d.hint else hint)
+                                 for d in exc.diagnostics], exc.sources) from None
 
 
 def version_text() -> str:
@@ -71,3 +103,12 @@ def version_text() -> str:
 def write_text(path: Path, text: str) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(text, encoding="utf-8")
+
+
+def write_or_print(text: str, out: Path | None) -> None:
+    """A command's text output: into ``out`` (saying so on stderr), or to standard output."""
+    if out:
+        write_text(out, text)
+        print(f"wrote {out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)

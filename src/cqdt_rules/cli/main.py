@@ -12,7 +12,7 @@ from pathlib import Path
 from cqdt_rules.cli.commands import all_commands
 from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, version_text
 from cqdt_rules.errors import ERRORS_SHOWN_PER_KIND, DiagnosticsError, UsageError
-from cqdt_rules.i18n import LANGS, default_lang, plural, translate
+from cqdt_rules.i18n import LANGS, default_lang, plural, translate, using_lang
 from cqdt_rules.model.numbers import ARITHMETIC
 from cqdt_rules.model.text import ENCODINGS, normal_newlines, reading_encoding
 
@@ -90,15 +90,13 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE
     lang: str = args.lang
     try:
-        with reading_encoding(args.encoding):
+        with using_lang(lang), reading_encoding(args.encoding):
             code: int = args.run(args)
         return code
     except DiagnosticsError as exc:
         _attach_sources(exc, args.encoding)
         print(exc.render(lang, limit=None if args.all_errors else ERRORS_SHOWN_PER_KIND), file=sys.stderr)
-        count = sum(1 for d in exc.diagnostics if d.is_error)
-        print(translate("{count} in {kind} input", lang).format(
-            count=plural(count, "error", "errors", lang), kind=translate(exc.kind, lang)), file=sys.stderr)
+        print(exc.summary(lang), file=sys.stderr)
         return EXIT_INVALID
     except UsageError as exc:
         print(_cqdt_error(str(exc), lang), file=sys.stderr)

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from cqdt_rules.cli.commands import CommandSpec
-from cqdt_rules.cli.common import EXIT_OK, write_text
+from cqdt_rules.cli.common import EXIT_OK, write_or_print
 from cqdt_rules.engine import loading
 from cqdt_rules.errors import UsageError
 
@@ -44,11 +44,7 @@ def run(args: argparse.Namespace) -> int:
         from cqdt_rules.language.highlight import highlighted_html
 
         text = render_html(appendix, highlighted_html(checked.source))
-    if args.out:
-        write_text(args.out, text)
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    write_or_print(text, args.out)
     return EXIT_OK
 
 

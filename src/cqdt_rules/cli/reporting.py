@@ -10,8 +10,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from cqdt_rules.cli.commands import CommandSpec
-from cqdt_rules.cli.common import EXIT_OK, add_units_argument, score_files
+from cqdt_rules.cli.common import EXIT_OK, add_units_argument, score_files, score_previous_files
 from cqdt_rules.errors import UsageError
+from cqdt_rules.i18n import translate
 from cqdt_rules.tables import control_character, csv_text
 
 if TYPE_CHECKING:
@@ -41,8 +42,9 @@ def _common(p: argparse.ArgumentParser, previous_required: bool) -> None:
 def _score(args: argparse.Namespace) -> tuple[Results, Results | None]:
     if args.previous_ruleset and not args.previous:
         raise UsageError("--previous-ruleset needs --previous DATA")
-    current = score_files(args.ruleset, args.data, args.units, args.lang)
-    previous = score_files(args.previous_ruleset or args.ruleset, args.previous, args.units, args.lang) if args.previous else None
+    current = score_files(args.ruleset, args.data, args.units)
+    previous = (score_previous_files(args.ruleset, args.previous_ruleset, args.previous, args.units)
+                if args.previous else None)
     return current, previous
 
 
@@ -88,15 +90,13 @@ def _label(text: str) -> str:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from cqdt_rules.reports import FORMATS, write_report
+    from cqdt_rules.reports import check_formats, write_report
     from cqdt_rules.reports.document import build_report, data_label, results_label
 
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out names the file '{args.out}'; give a folder to write the report files to")
     formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
-    unknown = [f for f in formats if f not in FORMATS]
-    if not formats or unknown:
-        raise UsageError(f"unknown format '{unknown[0] if unknown else args.formats}': use {', '.join(FORMATS)}")
+    check_formats(formats)  # an unknown format or a missing extra stops the command before any work
     current, previous = _score(args)
     note = args.note if args.note is not None else (data_label(list(args.data) + list(args.previous or []))
                                                     or results_label(current, previous))
@@ -107,9 +107,12 @@ def run_report(args: argparse.Namespace) -> int:
         if path.suffix != ".svg":
             print(path)
     charts = sum(1 for p in written if p.suffix == ".svg")
-    print(f"wrote {len(written) - charts} report file(s)" + (f" and {charts} chart(s)" if charts else "")
-          + f" for {report.year}" + (f" against {report.previous_year}" if report.previous_year else "")
-          + f" to {args.out}/", file=sys.stderr)
+    done = translate("wrote {files} report file(s) and {charts} chart(s) for {year} to {out}/", args.lang)
+    if report.previous_year:
+        done = translate("wrote {files} report file(s) and {charts} chart(s) for {year} against {previous} to {out}/",
+                         args.lang)
+    print(done.format(files=len(written) - charts, charts=charts, year=report.year, previous=report.previous_year,
+                      out=args.out), file=sys.stderr)
     return EXIT_OK
 
 
@@ -181,7 +184,7 @@ def run_compare(args: argparse.Namespace) -> int:
         digits = tier.total_rounding.digits if tier.total_rounding else None
         compared = comparison.compared_ranking or (tier.rankings[0] if tier.rankings else None)
         ranking = compared.label if compared else ""
-        lines = [f"{comparison.title} — {year} {text['against']} {previous_year} ({args.source}); "
+        lines = [f"{comparison.title} — {year} {text['against']} {previous_year} ({translate(args.source, lang)}); "
                  f"{text['ranking']}: {ranking}"]
         if comparison.counts and any(c.previous is not None for c in comparison.counts):
             count_rows = [[c.label, num(c.previous), num(c.count), num(c.change, signed=True) or "0"] for c in comparison.counts]

@@ -4,12 +4,11 @@ move within a plausible range (Monte-Carlo uncertainty analysis and Saltelli–J
 from __future__ import annotations
 
 import argparse
-import sys
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 from cqdt_rules.cli.commands import CommandSpec
-from cqdt_rules.cli.common import EXIT_OK, write_text
+from cqdt_rules.cli.common import EXIT_OK, write_or_print
 from cqdt_rules.errors import UsageError
 
 
@@ -87,11 +86,7 @@ def run(args: argparse.Namespace) -> int:
         text = result.to_csv()
     else:
         text = sensitivity.table_text(result, args.lang, args.top)
-    if args.out:
-        write_text(args.out, text)
-        print(f"wrote {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(text)
+    write_or_print(text, args.out)
     return EXIT_OK
 
 

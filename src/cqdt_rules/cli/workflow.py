@@ -8,20 +8,12 @@ import sys
 from pathlib import Path
 
 from cqdt_rules.cli.commands import CommandSpec
-from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, read_data, write_text
+from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, load_data, write_text
 from cqdt_rules.engine import loading
 from cqdt_rules.errors import UsageError
 from cqdt_rules.model.units import SOURCES
 
 _WROTE = {"vi": "đã ghi {what}", "en": "wrote {what}"}
-
-
-def _paths(data: list[str]) -> list[Path]:
-    paths = [Path(p) for p in data]
-    for path in paths:
-        if not path.exists():
-            raise UsageError(f"no such file or folder: {path}")
-    return paths
 
 
 def _emit(text: str, out: Path | None, lang: str) -> None:
@@ -60,6 +52,7 @@ def _template_arguments(p: argparse.ArgumentParser) -> None:
 
 def run_template(args: argparse.Namespace) -> int:
     from cqdt_rules.data.workbook import (
+        check_form_year,
         read_unit_list,
         template_workbook,
         write_template,
@@ -68,10 +61,7 @@ def run_template(args: argparse.Namespace) -> int:
 
     checked = loading.load(args.ruleset)
     ruleset = checked.ruleset
-    if args.year is not None and not ruleset.header.covers(args.year):
-        years = ruleset.header.years
-        span = f"{years[0]}..{years[1] or ''}" if years else "none"
-        raise UsageError(f"ruleset '{ruleset.id}' does not apply to {args.year} (assessment years {span})")
+    check_form_year(ruleset, args.year)
     options = dict(source=args.source, year=args.year, lang=args.lang)
     if args.units is not None:
         if args.tier not in {t.id for t in ruleset.tiers}:
@@ -107,7 +97,12 @@ def run_audit(args: argparse.Namespace) -> int:
     from cqdt_rules.analysis.audit import audit, audit_csv, audit_table, unit_audit_text
 
     checked = loading.load(args.ruleset)
-    report = audit(checked, read_data(_paths(args.data)))
+    assessments = load_data(args.data, args.lang)
+    if not any(a.source == "self" for a in assessments):
+        raise UsageError("the data hold no self-assessment (source: self): the audit compares each unit's "
+                         "self-assessment with its audited record; name the self-assessment file too "
+                         "(e.g. egov-2022-self.yaml egov-2022-audit.yaml)")
+    report = audit(checked, assessments)
     if args.year is not None:
         import attrs
 
@@ -198,10 +193,13 @@ def run_crosscheck(args: argparse.Namespace) -> int:
         raise UsageError(f"no cross-tier mapping for ruleset '{checked.ruleset.id}': expected {mapping} "
                          "(or give --mapping FILE)")
     spec = load_spec(mapping, checked.ruleset)
-    report = crosscheck(checked.ruleset, spec, read_data(_paths(args.data)), source=args.source,
-                        commune_source=args.commune_source)
+    assessments = load_data(args.data, args.lang)
+    report = crosscheck(checked.ruleset, spec, assessments, source=args.source, commune_source=args.commune_source)
     if not report.findings and not report.districts_without_communes:
-        raise UsageError(f"no '{args.source}' records of tier '{spec.district_tier}' in the data")
+        others = sorted({a.source for a in assessments if a.tier == spec.district_tier} - {args.source})
+        raise UsageError(f"no '{args.source}' records of tier '{spec.district_tier}' in the data"
+                         + (f"; they hold '{others[0]}' records: give --source {others[0]}" if others else
+                            f"; name a file with the '{spec.district_tier}' records"))
     text = crosscheck_csv(report, show_all=True) if args.format == "csv" else crosscheck_table(report, args.lang, args.all)
     _emit(text, args.out, args.lang)
     return EXIT_OK
@@ -231,7 +229,7 @@ def run_gaps(args: argparse.Namespace) -> int:
     if args.top is not None and args.top < 1:
         raise UsageError("--top must be at least 1")
     checked = loading.load(args.ruleset)
-    found, source = gaps(checked, read_data(_paths(args.data)), source=args.source)
+    found, source = gaps(checked, load_data(args.data, args.lang), source=args.source)
     if args.year is not None:
         found = [g for g in found if g.unit.assessment.year == args.year]
         if not found:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -14,7 +13,7 @@ import yaml
 from cqdt_rules.data.yamlfile import MAX_YAML_BYTES, compose_yaml, is_null
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.model.text import read_data_text
-from cqdt_rules.model.units import Assessment, nfc, normal_code, shown
+from cqdt_rules.model.units import Assessment, nfc, normal_code, read_year, shown
 
 _IDENTITY = ("code", "name", "tier", "parent", "year", "source", "note")
 _FILE_FIELDS = ("year", "source", "tier", "ruleset", "note")  # defaults for every unit of the file; ruleset and note are labels
@@ -49,32 +48,70 @@ def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Ass
     return _from_yaml(text, str(path))
 
 
-def load_many(paths: list[Path]) -> tuple[Assessment, ...]:
-    """Read several files or folders (every .yaml/.yml/.csv/.xlsx in a folder); errors from all files together."""
+DATA_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
+
+
+def load_many(paths: list[Path], skipped: list[tuple[Path, str]] | None = None) -> tuple[Assessment, ...]:
+    """Read several files or folders (every .yaml/.yml/.csv/.xlsx in a folder); errors from all files together.
+
+    A file found in a folder that is not assessment data (a unit list, a YAML file without ``units:``) is
+    skipped, and added to ``skipped`` with the reason; a file named itself is always read. Data holding no
+    assessment at all are refused (DataError)."""
     found: list[Assessment] = []
     problems: list[Diagnostic] = []
-    files = list(_expand(paths))
-    for path in files:
+    for path, named in _expand(paths):
+        reason = None if named else not_assessment_data(path)
+        if reason is not None:
+            if skipped is not None:
+                skipped.append((path, reason))
+            continue
         try:
             found.extend(load_assessments(path))
         except DataError as exc:
             problems.extend(exc.diagnostics)
     if problems:
         raise DataError(problems)
-    if not found:  # nothing to score is a mistake in the call, not a result with no units
-        named = ", ".join(str(p) for p in paths) or "nothing"
-        raise UsageError(f"no unit data in {named}: " + ("the files hold no units" if files else
-                                                           "no .yaml, .yml, .csv or .xlsx file there"))
+    if not found:
+        raise DataError([_no_assessments(path) for path in paths])
     return tuple(found)
 
 
-def _expand(paths: list[Path]) -> Iterator[Path]:
+def _no_assessments(path: Path) -> Diagnostic:
+    where = Span(str(path), 0, 0, 0, 0)
+    if path.is_dir():
+        return Diagnostic(where, "no assessments in this folder",
+                          hint="a folder's data files (.yaml, .yml, .csv, .xlsx) are read, not its sub-folders: "
+                               "name the folder that holds them", kind="no assessments")
+    return Diagnostic(where, "no assessments in this file", hint="expected 'units:' with a list of units",
+                      kind="no assessments")
+
+
+def not_assessment_data(path: Path) -> str | None:
+    """Why a data file found in a folder is not assessments (a unit list; YAML without ``units:``), or None."""
+    suffix = path.suffix.lower()
+    try:
+        if suffix == ".csv":
+            with path.open(encoding="utf-8-sig", newline="") as file:
+                header = {h.strip() for h in next(csv.reader(file), [])}
+            if header and not header & {"year", "source"} and header <= set(_IDENTITY) | {"district"}:
+                return "a unit list (code, name, tier, parent), not assessments"
+        elif suffix in (".yaml", ".yml"):
+            with path.open(encoding="utf-8-sig") as file:
+                if not any(line.startswith("units:") for line in file):
+                    return "a YAML file without 'units:', not assessments"
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None  # reading it will say what is wrong
+    return None
+
+
+def _expand(paths: list[Path]) -> Iterator[tuple[Path, bool]]:
+    """Each data file with whether it was named itself (True) or found in a folder."""
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.iterdir() if p.suffix.lower() in (".yaml", ".yml", ".csv", ".xlsx")
-                              and not p.name.startswith("~$"))
+            yield from ((p, False) for p in sorted(path.iterdir())
+                        if p.suffix.lower() in DATA_SUFFIXES and not p.name.startswith("~$"))
         else:
-            yield path
+            yield path, True
 
 
 def read_units(path: str | Path, encoding: str | None = None) -> dict[str, str]:
@@ -107,18 +144,30 @@ def _scalar(node: yaml.Node) -> Any:
     return node
 
 
+def _single(field: str, node: yaml.Node, path: str, problems: list[Diagnostic]) -> Any:
+    """A field that holds one value (code, year, ...); a list or mapping there is an error, not a value."""
+    if isinstance(node, yaml.ScalarNode):
+        return _scalar(node)
+    problems.append(Diagnostic(_span(path, node), f"expected one value for '{field}', got a "
+                                                  + ("list" if isinstance(node, yaml.SequenceNode) else "mapping")))
+    return None
+
+
 def _from_yaml(text: str, path: str) -> tuple[Assessment, ...]:
     root = compose_yaml(text, path)
     if root is None:
         raise DataError([Diagnostic(Span(path, 1, 1, 1, 1), "the file is empty", hint="expected 'units:' with a list of units")])
+    return assessments_from_node(root, path)
+
+
+def assessments_from_node(root: yaml.Node, path: str) -> tuple[Assessment, ...]:
+    """The assessments of a data document already composed into nodes with positions (a YAML file, or a
+    JSON body read by ``data.json_body``): file-wide defaults and ``units:``, every problem at its place."""
     problems: list[Diagnostic] = []
     top = _mapping(root, path, problems, "the file")
-    defaults = {}
-    for k, (_, v) in top.items():
-        if k in _FILE_FIELDS:
-            if not isinstance(v, yaml.ScalarNode):
-                problems.append(Diagnostic(_span(path, v), f"'{k}' must be a single value, not a list or a mapping"))
-            defaults[k] = _scalar(v)
+    defaults = {k: _single(k, v, path, problems) for k, (_, v) in top.items() if k in _FILE_FIELDS}
+    if defaults.get("year") not in (None, ""):  # wrong even where every unit gives its own year
+        _year(defaults["year"], _span(path, top["year"][1]), problems)
     for name, (name_node, _) in top.items():
         if name not in _FILE_FIELDS + ("units",):
             problems.append(Diagnostic(_span(path, name_node), f"unknown top-level field '{name}'",
@@ -153,14 +202,7 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
         if name not in known:
             problems.append(Diagnostic(_span(path, name_node), f"unknown unit field '{name}'",
                                        hint="unit fields: " + ", ".join(sorted(known))))
-    identity: dict[str, Any] = {}
-    for k, (_, v) in fields.items():
-        if k not in _IDENTITY:
-            continue
-        if not isinstance(v, yaml.ScalarNode):
-            problems.append(Diagnostic(_span(path, v), f"'{k}' must be a single value, not a list or a mapping"))
-            return None
-        identity[k] = _scalar(v)
+    identity: dict[str, Any] = {k: _single(k, v, path, problems) for k, (_, v) in fields.items() if k in _IDENTITY}
     for field in ("year", "source", "tier"):
         identity.setdefault(field, defaults.get(field))
     missing = [k for k in ("code", "name", "tier", "year", "source") if identity.get(k) in (None, "")]
@@ -180,10 +222,13 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
     if "evidence" in fields:
         for name, (key, value) in _mapping(fields["evidence"][1], path, problems, "evidence").items():
             spans.setdefault(name, _span(path, key))
-            if isinstance(value, yaml.SequenceNode):
-                evidence[name] = tuple(nfc(str(v.value)) for v in value.value if isinstance(v, yaml.ScalarNode) and v.value)
-            elif isinstance(value, yaml.ScalarNode) and value.value:
-                evidence[name] = (nfc(value.value),)
+            references = value.value if isinstance(value, yaml.SequenceNode) else [value]
+            for item in references:
+                if not isinstance(item, yaml.ScalarNode):
+                    problems.append(Diagnostic(_span(path, item), f"evidence for '{name}' is a reference or a list of references"))
+            texts = tuple(nfc(str(v.value)) for v in references if isinstance(v, yaml.ScalarNode) and _scalar(v))
+            if texts:
+                evidence[name] = texts
     if year is None:
         return None
     return Assessment(
@@ -205,14 +250,10 @@ def _yaml_value(node: yaml.Node, path: str, problems: list[Diagnostic]) -> Any:
     return None
 
 
-_YEAR = re.compile(r"[0-9]{4}")
-
-
 def _year(raw: Any, span: Span, problems: list[Diagnostic]) -> int | None:
-    """A year of four ASCII digits (``int()`` would also read ``2_022`` or fullwidth digits)."""
-    text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else ""
-    if _YEAR.fullmatch(text):
-        return int(text)
+    year = read_year(raw)
+    if year is not None:
+        return year
     problems.append(Diagnostic(span, f"expected a year of four digits, got '{shown(raw)}'"))
     return None
 

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cqdt_rules.errors import DataError, Diagnostic, Span
-from cqdt_rules.model.units import Assessment, nfc
+from cqdt_rules.model.units import Assessment, nfc, read_year, shown
 
 _IDENTITY = ("code", "name", "tier", "parent", "year", "source", "note")
 _REQUIRED = ("code", "name", "tier", "year", "source")
@@ -44,9 +44,9 @@ def _assessment(index: int, record: Any, problems: list[Diagnostic]) -> Assessme
     if missing:
         problems.append(Diagnostic(record_span(index), f"unit is missing {', '.join(missing)}"))
         return None
-    year = _year(record["year"])
+    year = read_year(record["year"])
     if year is None:
-        problems.append(Diagnostic(record_span(index, "year"), f"expected a year, got '{record['year']}'"))
+        problems.append(Diagnostic(record_span(index, "year"), f"expected a year of four digits, got '{shown(record['year'])}'"))
         return None
     values, evidence = _values(index, record, problems)
     if values is None:
@@ -59,15 +59,6 @@ def _assessment(index: int, record: Any, problems: list[Diagnostic]) -> Assessme
         origin=record_span(index), value_spans={name: record_span(index, name) for name in values},
         field_spans={k: record_span(index, k) for k in _IDENTITY if k in record},
     )
-
-
-def _year(raw: Any) -> int | None:
-    if isinstance(raw, bool):
-        return None
-    try:
-        return int(str(raw).strip())
-    except ValueError:
-        return None
 
 
 def _values(index: int, record: Mapping[str, Any],

@@ -157,6 +157,14 @@ def cell_ref(sheet: str, row: int, column: int) -> str:
 
 
 # ================================================================ writing
+def check_form_year(ruleset: m.Ruleset, year: int | None) -> None:
+    """Refuse to pre-fill a form with a year the ruleset does not apply to."""
+    if year is not None and not ruleset.header.covers(year):
+        years = ruleset.header.years
+        span = f"{years[0]}..{years[1] or ''}" if years else "none"
+        raise UsageError(f"ruleset '{ruleset.id}' does not apply to {year} (assessment years {span})")
+
+
 def template_workbook(ruleset: m.Ruleset, tier_id: str, *, source: str = "self", year: int | None = None,
                       unit: UnitIdentity | None = None, lang: str = "vi") -> Any:
     """The data-entry workbook for one unit of ``tier_id`` (an ``openpyxl.Workbook``)."""

@@ -7,8 +7,8 @@ exact rational columns (``fixedpoint.Q``), never floats. The arithmetic is the s
 published values. ``tests/test_batch.py`` compares both engines node by node.
 
 What the batch engine cannot reproduce digit for digit (a tier that declares no rounding, so that the scalar
-engine keeps 28-digit quotients; a formula that goes on computing with a quotient that does not terminate;
-magnitudes beyond 28 digits) raises ``Fallback`` when the tier is planned or run, and that tier is scored by
+engine keeps 60-digit quotients (model.numbers.PRECISION); a formula that goes on computing with a quotient that does not terminate;
+magnitudes beyond 60 digits) raises ``Fallback`` when the tier is planned or run, and that tier is scored by
 the scalar engine: ``Results.engines`` says which engine scored each tier, and why.
 
 numpy is the ``batch`` extra; this module is imported only when the batch engine is used.
@@ -26,10 +26,18 @@ import numpy as np
 
 from cqdt_rules.engine import fixedpoint as fp
 from cqdt_rules.engine.compiler import NodeResult, CompiledRuleset, CompiledTier, Env, shown_max
-from cqdt_rules.engine.evaluator import _cohort_maxima, _ref_text, checked_cohorts, run_stamp, score_cohort
+from cqdt_rules.engine.evaluator import (
+    _cohort_maxima,
+    _ref_text,
+    checked_cohorts,
+    parent_warnings,
+    run_stamp,
+    score_cohort,
+)
 from cqdt_rules.engine.fixedpoint import Array, Fallback, Q
 from cqdt_rules.engine.results import LevelResult, RankResult, Results, UnitResult
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import PRECISION
 from cqdt_rules.errors import DataError, Diagnostic
 from cqdt_rules.model.units import Assessment
 
@@ -200,7 +208,7 @@ class TierPlan:
     def _rounding(self, node: m.Node) -> m.Rounding:
         rounding = node.rounding or self.header.rounding
         if rounding is None:
-            raise Fallback(f"{node.id} declares no rounding: the scalar engine keeps its exact 28-digit value")
+            raise Fallback(f"{node.id} declares no rounding: the scalar engine keeps its exact {PRECISION}-digit value")
         return rounding
 
     def _node(self, node: m.Node) -> Callable[[_Context], NodeScores]:
@@ -423,7 +431,7 @@ class TierPlan:
     # ------------------------------------------------------------ expressions
     def _expr(self, expr: m.Expr, node: m.Node | None, rounded: bool) -> ExprFn:
         """An expression over columns. A quotient that does not terminate may only be rounded or compared:
-        anything else the scalar engine computes with its 28-digit value, which fixed point cannot follow."""
+        anything else the scalar engine computes with its PRECISION-digit value, which fixed point cannot follow."""
         _check_terminating(expr, self.tier, rounded, node.id if node else "an output")
         return self._x(expr, node)
 
@@ -805,10 +813,10 @@ def plan_ruleset(compiled: CompiledRuleset) -> dict[str, TierPlan | str]:
 
 
 def evaluate_batch(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_at: str | None = None,
-                   any_year: bool = False) -> Results:
+                   any_year: bool = False, unit_list: Mapping[str, str] | None = None) -> Results:
     """Score like ``evaluator.evaluate``, cohort by cohort over columns; a tier the batch engine cannot
     reproduce exactly is scored by the scalar engine, and ``Results.engines`` says so."""
-    cohorts = checked_cohorts(compiled.ruleset, assessments, any_year)
+    cohorts = checked_cohorts(compiled.ruleset, assessments, any_year, unit_list)
     plans = plan_ruleset(compiled)
     units: list[UnitResult] = []
     problems: list[Diagnostic] = []
@@ -831,7 +839,8 @@ def evaluate_batch(compiled: CompiledRuleset, assessments: Iterable[Assessment],
         problems.extend(found)
     if problems:
         raise DataError(problems)
-    return Results(compiled.ruleset, tuple(units), run_stamp(run_at), engines)
+    return Results(compiled.ruleset, tuple(units), run_stamp(run_at), engines,
+                   warnings=parent_warnings(compiled.ruleset, cohorts, unit_list))
 
 
 # ---------------------------------------------------------------- results

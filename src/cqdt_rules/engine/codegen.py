@@ -14,11 +14,15 @@ made only of this module's own fragments and names made from positions (``p3``, 
 
 from __future__ import annotations
 
+import hashlib
+import marshal
+import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal
-from types import ModuleType
+from types import CodeType, ModuleType
 from typing import Any
 
+from cqdt_rules.language.resources import private_cache_dir, write_private
 from cqdt_rules.model import ruleset as m
 
 _TierCompiler = Any
@@ -86,9 +90,28 @@ def generate(compiler: _TierCompiler, order: tuple[str, ...], post_order: list[s
 def compile_unit_fn(compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str], c: ModuleType) -> UnitFn:
     source, constants = generate(compiler, order, post_order, c)
     namespace: dict[str, Any] = {}
-    exec(compile(source, "<cqdt generated tier>", "exec"), namespace)
+    exec(_compiled(source), namespace)
     function: UnitFn = namespace["factory"](tuple(constants))
     return function
+
+
+def _compiled(source: str) -> CodeType:
+    """The code of ``source``; compiling it takes about 10 ms a tier, so the code is kept in the private cache
+    folder (by the source's digest and the Python version), as Python keeps bytecode next to a module."""
+    key = hashlib.sha256(f"{sys.version}\0{source}".encode("utf-8")).hexdigest()[:40]
+    folder = private_cache_dir()
+    kept = folder / f"tier-{key}.marshal" if folder is not None else None
+    if kept is not None:
+        try:
+            loaded: object = marshal.loads(kept.read_bytes())
+            if isinstance(loaded, CodeType):
+                return loaded
+        except (OSError, EOFError, ValueError, TypeError):
+            pass  # not kept yet, or damaged: compile again
+    code = compile(source, "<cqdt generated tier>", "exec")
+    if kept is not None:
+        write_private(kept, marshal.dumps(code))
+    return code
 
 
 def _rounded(src: _Source, indent: int, target: str, value: str, rounding: m.Rounding | None, c: Any) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import decimal
+import functools
 import operator
 import sys
 from collections.abc import Callable, Iterator, Mapping
@@ -260,8 +261,13 @@ class CompiledTier:
     """Each output's published value (rounded as declared; None when it reads a value not assessed)."""
     ranked_values: tuple[tuple[m.Expr, ExprFn], ...] = ()
     """The expressions rankings are by (beyond total, points, share and outputs), computed for every unit."""
-    unit_fn: UnitFn | None = None
-    """The tier's generated straight-line function (``codegen``), when every node is of a kind it writes out."""
+    make_unit_fn: Callable[[], UnitFn | None] = attrs.field(default=lambda: None, eq=False, repr=False)
+
+    @functools.cached_property
+    def unit_fn(self) -> UnitFn | None:
+        """The tier's generated straight-line function (``codegen``), when every node is of a kind it writes out;
+        made when the tier is first scored, so that loading a ruleset does not compile code it may not run."""
+        return self.make_unit_fn()
 
 
 @attrs.frozen
@@ -274,6 +280,12 @@ def compile_ruleset(ruleset: m.Ruleset, *, generate: bool = True) -> CompiledRul
     """Closures for every node; and, unless ``generate`` is False, one generated function per tier where
     ``codegen`` can write every node out (the closures are kept for single nodes and formulas)."""
     return CompiledRuleset(ruleset, {t.id: _TierCompiler(ruleset, t).build(generate) for t in ruleset.tiers})
+
+
+def compile_expr(ruleset: m.Ruleset, tier: m.Tier, expr: m.Expr) -> Callable[[Env], Decimal]:
+    """One expression read on one unit of ``tier`` (a statistic's argument), as a number."""
+    fn = _TierCompiler(ruleset, tier)._expr(expr, None)
+    return lambda env: _as_number(fn(env), "statistic")
 
 
 class _TierCompiler:
@@ -303,7 +315,7 @@ class _TierCompiler:
             shape=shape,
             output_values={o.name: _published(fn, o.rounding) for o, fn in outputs},
             ranked_values=tuple((e, self._expr(self.tier.ranked_value(e), None)) for e in _ranked_expressions(self.tier)),
-            unit_fn=self._unit_fn(order, post_order) if generate else None,
+            make_unit_fn=functools.partial(self._unit_fn, order, post_order) if generate else lambda: None,
         )
 
     def _unit_fn(self, order: tuple[str, ...], post_order: list[str]) -> UnitFn | None:

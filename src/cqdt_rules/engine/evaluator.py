@@ -5,6 +5,7 @@ from __future__ import annotations
 import bisect
 import decimal
 import datetime as dt
+import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -26,6 +27,7 @@ from cqdt_rules.engine.compiler import (
     round_to,
 )
 from cqdt_rules.engine.results import LevelResult, RankResult, Results, UnitResult
+from cqdt_rules.engine.fit import check_fit
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
@@ -38,7 +40,9 @@ def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_a
              any_year: bool = False, unit_list: Mapping[str, str] | None = None) -> Results:
     """Score every assessment; cohorts (tier, year, source) are scored and ranked separately.
 
-    Assessments of a year the ruleset does not declare are refused unless ``any_year``. Parents are checked
+    Assessments of a year the ruleset does not declare are refused unless ``any_year``. The shape of the
+    data (tiers, indicator names, years) is checked before any value, so that data made for another
+    ruleset get one paragraph (``DataMismatchError``), not an error per value. Parents are checked
     against the input and ``unit_list`` (code → tier; see ``check_parents``). The arithmetic runs
     in the engine's own decimal context (model.numbers.ARITHMETIC), never the caller's."""
     with decimal.localcontext(ARITHMETIC):
@@ -53,8 +57,6 @@ def grouped_tiers(ruleset: m.Ruleset) -> list[str]:
 def _evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_at: str | None,
               any_year: bool, unit_list: Mapping[str, str] | None) -> Results:
     cohorts = checked_cohorts(compiled.ruleset, assessments, any_year, unit_list)
-    _, warnings = check_parents([a for members in cohorts.values() for a in members], unit_list,
-                                grouped_tiers(compiled.ruleset))
     units: list[UnitResult] = []
     problems: list[Diagnostic] = []
     for key in sorted(cohorts):
@@ -63,7 +65,16 @@ def _evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_
         problems.extend(found)
     if problems:
         raise DataError(problems)
-    return Results(compiled.ruleset, tuple(units), run_stamp(run_at), warnings=tuple(warnings))
+    return Results(compiled.ruleset, tuple(units), run_stamp(run_at),
+                   warnings=parent_warnings(compiled.ruleset, cohorts, unit_list))
+
+
+def parent_warnings(ruleset: m.Ruleset, cohorts: Mapping[CohortKey, list[Assessment]],
+                    unit_list: Mapping[str, str] | None) -> tuple[Diagnostic, ...]:
+    """The parents nothing could check (neither the input nor ``unit_list`` holds them), as warnings."""
+    _, warnings = check_parents([a for members in cohorts.values() for a in members], unit_list,
+                                grouped_tiers(ruleset))
+    return tuple(warnings)
 
 
 def run_stamp(run_at: str | None) -> str:
@@ -93,14 +104,16 @@ def score_cohort(tier: CompiledTier, members: list[Assessment]) -> tuple[list[Un
 
 def checked_cohorts(ruleset: m.Ruleset, assessments: Iterable[Assessment], any_year: bool,
                     unit_list: Mapping[str, str] | None = None) -> dict[CohortKey, list[Assessment]]:
-    """Every data check (values, parents, years, evidence; DataError lists every problem), then the
-    assessments by cohort."""
-    checked = check_assessments(ruleset, assessments)
+    """Every data check (the data's shape, years, values, parents, evidence; DataError lists every problem),
+    then the assessments by cohort."""
+    given = tuple(assessments)
+    check_fit(ruleset, given, any_year)
+    if not any_year:
+        _check_years(ruleset, given)
+    checked = check_assessments(ruleset, given)
     parent_errors, _ = check_parents(checked, unit_list, grouped_tiers(ruleset))
     if parent_errors:
         raise DataError(parent_errors)
-    if not any_year:
-        _check_years(ruleset, checked)
     _check_evidence_policy(ruleset, checked)
     cohorts: dict[CohortKey, list[Assessment]] = defaultdict(list)
     for assessment in checked:
@@ -108,7 +121,7 @@ def checked_cohorts(ruleset: m.Ruleset, assessments: Iterable[Assessment], any_y
     return cohorts
 
 
-def _check_years(ruleset: m.Ruleset, assessments: tuple[Assessment, ...]) -> None:
+def _check_years(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> None:
     header = ruleset.header
     if header.years is None:
         return
@@ -117,7 +130,7 @@ def _check_years(ruleset: m.Ruleset, assessments: tuple[Assessment, ...]) -> Non
     problems = [
         Diagnostic(a.origin or Span(f"<unit {a.code}>", 0, 0, 0, 0),
                    f"unit '{a.code}' is assessed for {a.year}, but ruleset '{header.id}' applies to {covered}",
-                   hint="use the ruleset that covers that year, or force it (--any-year / any_year=True)")
+                   hint="use the ruleset that covers that year (in Python, score(..., any_year=True) forces this one)")
         for a in assessments if not header.covers(a.year)
     ]
     if problems:
@@ -225,10 +238,17 @@ def _classify(scale: m.LevelScale, unit: UnitResult) -> LevelResult:
             continue
         missing = [r for r in level.requires if not _meets(*published_value(unit, r.ref), r.threshold)]
         if not missing:
-            return LevelResult(scale.name, level.id, level.label, tuple(unmet))
+            return _level_result(scale.name, level.id, level.label, tuple(unmet))
         unmet.extend(f"{level.label}: {_ref_text(r.ref)} < {r.threshold.value}{'%' if r.threshold.percent else ''}"
                      for r in missing)
-    return LevelResult(scale.name, None, scale.below, tuple(unmet))
+    return _level_result(scale.name, None, scale.below, tuple(unmet))
+
+
+@functools.lru_cache(maxsize=4096)
+def _level_result(scale: str, level_id: str | None, label: str, unmet: tuple[str, ...]) -> LevelResult:
+    """One shared (frozen) result per level reached: a cohort's units reach a handful of levels, and an object
+    per unit would only give the garbage collector more to scan."""
+    return LevelResult(scale, level_id, label, unmet)
 
 
 def _ref_text(ref: m.ValueRef) -> str:

@@ -7,6 +7,8 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from cqdt_rules.engine.compiler import NodeResult
+from cqdt_rules.formatting import format_number
+from cqdt_rules.i18n import branch_text
 from cqdt_rules.model.ruleset import Tier
 from cqdt_rules.model.units import Assessment, Pair
 
@@ -51,46 +53,82 @@ class ExplainedUnit(Protocol):
     def ranks(self) -> Mapping[str, _Rank]: ...
 
 
-def _value_text(value: Any) -> str:
+_WORDS = {
+    "vi": {"district": "huyện", "total": "tổng điểm", "not_higher": "chưa lên mức cao hơn vì", "rank": "hạng",
+           "read": "số liệu", "why": "cách tính", "flags": "ghi chú", "provenance": "nguồn",
+           "not assessed": "(chưa đánh giá)", "yes": "có", "no": "không", "year": "năm", "tier": "khối"},
+    "en": {"district": "district", "total": "total", "not_higher": "not higher", "rank": "rank",
+           "read": "read", "why": "why", "flags": "flags", "provenance": "provenance",
+           "not assessed": "(not assessed)", "yes": "yes", "no": "no", "year": "", "tier": "tier"},
+}
+_SOURCES = {"vi": {"self": "tự đánh giá", "audit": "thẩm định"}, "en": {"self": "self", "audit": "audit"}}
+_FLAGS_VI = {"not assessed": "chưa đánh giá", "missing evidence": "thiếu tài liệu kiểm chứng", "capped": "vượt tối đa",
+             "floored": "nâng lên 0", "informational": "chỉ để thông tin", "cohort best is 0": "cao nhất trong nhóm bằng 0"}
+_STATUS_VI = {"official": "chính thức", "reconstructed": "tái dựng", "hypothetical": "giả định"}
+
+
+def _value_text(value: Any, lang: str = "en") -> str:
     if value is None:
-        return "(not assessed)"
+        return _WORDS[lang]["not assessed"]
     if isinstance(value, bool):
-        return "yes" if value else "no"
+        return _WORDS[lang]["yes" if value else "no"]
     if isinstance(value, Pair):
-        return f"{value.a}/{value.b}"
+        return f"{format_number(value.a, lang)}/{format_number(value.b, lang)}"
+    if isinstance(value, Decimal):
+        return format_number(value, lang)
     return str(value)
 
 
-def explain_unit(unit: ExplainedUnit) -> str:
+def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
+    """Every node's points with the values read, the branch taken, flags and provenance, in ``lang``
+    (numbers in its format; the ruleset's own titles as written, or their English title in English)."""
+    words = _WORDS[lang]
     a = unit.assessment
-    lines = [f"{a.code} {a.name} ({unit.tier.id}, {a.year}, {a.source})"
-             + (f", district {a.parent}" if a.parent else "")]
-    summary = f"total {unit.total} / {unit.max}"
+    year = f"{words['year']} {a.year}".strip()
+    lines = [f"{a.code} {a.name} ({words['tier']} {unit.tier.id}, {year}, {_SOURCES[lang].get(a.source, a.source)})"
+             + (f", {words['district']} {a.parent}" if a.parent else "")]
+    lines.append(_summary(unit, lang))
+    depth = unit.tier.depths
+    for node_id, result in unit.nodes.items():
+        lines.extend(_node_lines(unit, node_id, result, "  " * (depth.get(node_id, 0) + 1), lang))
+    return "\n".join(lines)
+
+
+def _summary(unit: ExplainedUnit, lang: str) -> str:
+    words = _WORDS[lang]
+    summary = f"{words['total']} {format_number(unit.total, lang)} / {format_number(unit.max, lang)}"
     for name, value in unit.outputs.items():
-        summary += f"; {name} = {value}"
+        summary += f"; {name} = {format_number(value, lang)}"
     for level in unit.levels.values():
         summary += f"; {level.label}"
         if level.unmet:
-            summary += f" (not higher: {'; '.join(level.unmet)})"
+            summary += f" ({words['not_higher']}: {'; '.join(level.unmet)})"
+    labels = {r.name: r.label for r in unit.tier.rankings}
     for rank in unit.ranks.values():
-        summary += f"; rank {rank.rank}/{rank.of} in {rank.ranking} ({rank.group})"
-    lines.append(summary)
-    depth = unit.tier.depths
-    for node_id, result in unit.nodes.items():
-        node = unit.tier.node(node_id)
-        indent = "  " * (depth.get(node_id, 0) + 1)
-        lines.append(f"{indent}{node_id} {node.title}: {result.points} / {result.max}")
-        if node.rule is None:
-            if "capped" in result.flags:
-                lines.append(f"{indent}  {result.branch}")
-            continue
-        inputs = result.inputs
-        if inputs:
-            read = ", ".join(f"{name} = {_value_text(value)}" for name, value in inputs)
-            lines.append(f"{indent}  read: {read}")
-        lines.append(f"{indent}  why: {result.branch}")
-        if result.flags:
-            lines.append(f"{indent}  flags: {', '.join(result.flags)}")
-        if node.provenance is not None:
-            lines.append(f"{indent}  provenance ({node.provenance.status}): {node.provenance.text}")
-    return "\n".join(lines)
+        where = f"{words['district']} {rank.group}" if rank.group != unit.tier.id else f"{words['tier']} {rank.group}"
+        name = labels.get(rank.ranking, rank.ranking) if lang == "vi" else rank.ranking
+        summary += f"; {words['rank']} {rank.rank}/{rank.of} ({name}, {where})"
+    return summary
+
+
+def _node_lines(unit: ExplainedUnit, node_id: str, result: NodeResult, indent: str, lang: str) -> list[str]:
+    words = _WORDS[lang]
+    node = unit.tier.node(node_id)
+    title = node.title_en if lang == "en" and node.title_en else node.title
+    lines = [f"{indent}{node_id} {title}: {format_number(result.points, lang)} / {format_number(result.max, lang)}"]
+    if node.rule is None:
+        if "capped" in result.flags:
+            lines.append(f"{indent}  {branch_text(result.branch, lang)}")
+        return lines
+    if result.inputs:
+        read = ", ".join(f"{name} = {_value_text(value, lang)}" for name, value in result.inputs)
+        lines.append(f"{indent}  {words['read']}: {read}")
+    lines.append(f"{indent}  {words['why']}: {branch_text(result.branch, lang)}")
+    if result.flags:
+        flags = [_FLAGS_VI.get(f, f) if lang == "vi" else f for f in result.flags]
+        lines.append(f"{indent}  {words['flags']}: {', '.join(flags)}")
+    if node.provenance is not None:
+        status = node.provenance.status
+        shown = _STATUS_VI.get(status, status) if lang == "vi" else status
+        lines.append(f"{indent}  {words['provenance']} ({shown}): {node.provenance.text}")
+    return lines

@@ -6,11 +6,11 @@ a/b before it is rounded). Every operation first works out, from the bounds of i
 magnitude its result can take; where that can exceed int64 the operands become Python-int object arrays, so
 numpy's silent wrap-around (164,290,796,000,000 × 100,000 comes out negative) can never happen.
 
-The scalar engine computes with ``Decimal`` at 28 significant digits; the batch engine must agree with it to the
-last digit. Sums and products of values that fit 28 digits are exact in both. A quotient that does not
-terminate (1/3) is rounded to 28 digits by ``Decimal`` before any declared rounding: the exact rational gives
-the same published value as long as the quotient cannot come within 10**-27 of a rounding boundary, which the
-bounds prove (``margin_ok``); otherwise the caller falls back to the scalar engine.
+The scalar engine computes with ``Decimal`` at ``model.numbers.PRECISION`` (60) significant digits; the batch
+engine must agree with it to the last digit. Sums and products of values that fit 60 digits are exact in both.
+A quotient that does not terminate (1/3) is rounded to 60 digits by ``Decimal`` before any declared rounding:
+the exact rational gives the same published value as long as the quotient cannot come within 10**-59 of a
+rounding boundary, which the bounds prove (``margin_ok``); otherwise the caller falls back to the scalar engine.
 """
 
 from __future__ import annotations
@@ -21,10 +21,12 @@ from typing import Any
 
 import numpy as np
 
+from cqdt_rules.model.numbers import PRECISION
+
 Array = Any  # a numpy integer or object array; numpy's own types say little more under mypy
 INT64_MAX = 2**63 - 1
-DECIMAL_COEFFICIENT = 10**28  # Decimal's default context keeps 28 significant digits
-SAFE_QUOTIENT = 10**25  # numerator size × denominator size × 10**digits below this: no double-rounding risk
+DECIMAL_COEFFICIENT = 10**PRECISION  # the engine's decimal context keeps PRECISION significant digits
+SAFE_QUOTIENT = 10 ** (PRECISION - 3)  # numerator size × denominator size × 10**digits below this: no double-rounding risk
 
 
 class Fallback(Exception):
@@ -88,9 +90,9 @@ def _wide(bound: int, *operands: Array | int) -> tuple[Array | int, ...]:
 
 
 def _value(bound: int) -> int:
-    """A bound on a value the scalar engine holds as a Decimal: beyond 28 digits it would round, we would not."""
+    """A bound on a value the scalar engine holds as a Decimal: beyond PRECISION digits it would round, we would not."""
     if bound >= DECIMAL_COEFFICIENT:
-        raise Fallback("a value needs more than 28 significant digits, where Decimal arithmetic rounds")
+        raise Fallback(f"a value needs more than {PRECISION} significant digits, where Decimal arithmetic rounds")
     return bound
 
 
@@ -151,16 +153,16 @@ def divide(p: Q, q: Q) -> tuple[Q, Array | bool]:
 
 
 def margin_ok(p: Q, digits: int) -> bool:
-    """Whether rounding p to ``digits`` exactly gives what Decimal gives after its own 28-digit quotient."""
+    """Whether rounding p to ``digits`` exactly gives what Decimal gives after its own PRECISION-digit quotient."""
     if p.fixed:
-        return True  # fixed point up to 28 digits is exactly what Decimal holds
+        return True  # fixed point up to PRECISION digits is exactly what Decimal holds
     return bool(p.bound * p.den_bound * 10**digits < SAFE_QUOTIENT)
 
 
 def round_column(p: Q, digits: int, mode: str) -> Q:
     """p rounded to ``digits`` decimals as Decimal.quantize rounds: half_up and up away from zero."""
     if not margin_ok(p, digits):
-        raise Fallback("a quotient is too large to round exactly as the scalar engine's 28-digit Decimal does")
+        raise Fallback(f"a quotient is too large to round exactly as the scalar engine's {PRECISION}-digit Decimal does")
     step = 10**digits
     if p.fixed and isinstance(p.den, int) and step % p.den == 0:
         bound = _value(p.bound * (step // p.den))
@@ -202,7 +204,7 @@ def round_ratio(a: Q, factor: Q, b: Q, digits: int, mode: str) -> tuple[Q, Array
     assert isinstance(a.den, int) and isinstance(b.den, int)
     step = 10**digits
     if not margin_ok(Q(0, 1, a.bound * abs(factor.num), b.bound * factor.den * a.den), digits):
-        raise Fallback("a quotient is too large to round exactly as the scalar engine's 28-digit Decimal does")
+        raise Fallback(f"a quotient is too large to round exactly as the scalar engine's {PRECISION}-digit Decimal does")
     top = abs(factor.num) * step * b.den  # value = a.num * top / (b.num * bottom)
     bottom = factor.den * a.den
     zero = b.num == 0
@@ -318,7 +320,7 @@ def fixed_at(p: Q, scale: int) -> Array:
 
 
 def to_decimal(num: int, den: int) -> Decimal:
-    """One value as the scalar engine holds it: exact for a power-of-ten denominator, else a 28-digit quotient."""
+    """One value as the scalar engine holds it: exact for a power-of-ten denominator, else a PRECISION-digit quotient (the caller's context is ARITHMETIC)."""
     digits = len(str(den)) - 1
     if den == 10**digits:
         return Decimal(int(num)).scaleb(-digits)

@@ -15,8 +15,6 @@ import attrs
 from cqdt_rules.engine import ruleset_cache
 from cqdt_rules.engine.compiler import CompiledRuleset, compile_ruleset
 from cqdt_rules.errors import Diagnostic, RulesetError, Span, UsageError, did_you_mean
-from cqdt_rules.language.amend import apply_amendment
-from cqdt_rules.language.checker import check
 from cqdt_rules.language.header import HeaderFacts, header_facts, read_header
 from cqdt_rules.language.resources import data_dir
 from cqdt_rules.model import ruleset as m
@@ -112,23 +110,32 @@ def load(path_or_id: str | Path, *, cached: bool = True) -> CheckedRuleset:
     return load_text(text, str(path), cached=cached)
 
 
-def load_text(text: str, path: str = "<memory>", *, cached: bool = True) -> CheckedRuleset:
+def load_text(text: str, path: str = "<memory>", *, cached: bool = True,
+              bases: Mapping[str, CheckedRuleset] | None = None) -> CheckedRuleset:
     """Parse, check and compile ruleset text; an amendment is applied to its base first (a path
-    in ``amends "..."`` is relative to ``path``). The checks compute in the engine's own decimal context."""
+    in ``amends "..."`` is relative to ``path``). The checks compute in the engine's own decimal context.
+
+    With ``bases``, an amendment may amend only one of these rulesets, by id: no file is read (text
+    from an untrusted sender never names a path on this machine). Text from an untrusted sender is
+    loaded with ``cached=False``, so that it is not kept in the cache on disk."""
     with decimal.localcontext(ARITHMETIC):
         facts = header_facts(text) if cached else None
         if facts is None or facts.amends is not None:  # an amendment depends on other files: not kept
-            return _load_text(text, path, ())
+            return _load_text(text, path, (), bases)
         kept = ruleset_cache.recall(text, path)
         if kept is None:
             checked = _load_text(text, path, ())
             ruleset_cache.keep(text, path, checked.ruleset, checked.warnings)
             return checked
-    ruleset, warnings = kept
-    return CheckedRuleset(ruleset, warnings, compile_ruleset(ruleset), text, {path: text})
+        ruleset, warnings = kept
+        return CheckedRuleset(ruleset, warnings, compile_ruleset(ruleset), text, {path: text})
 
 
-def _load_text(text: str, path: str, seen: tuple[Path, ...]) -> CheckedRuleset:
+def _load_text(text: str, path: str, seen: tuple[Path, ...],
+               bases: Mapping[str, CheckedRuleset] | None = None) -> CheckedRuleset:
+    from cqdt_rules.language.amend import apply_amendment  # only when parsing: a kept ruleset needs neither
+    from cqdt_rules.language.checker import check
+
     text = normal_newlines(text.removeprefix("\ufeff"))  # as a file is read: positions count lines as an editor does
     parsed = parse_source(text, path)
     digest = hashlib.sha256(text.encode("utf-8"))
@@ -136,7 +143,7 @@ def _load_text(text: str, path: str, seen: tuple[Path, ...]) -> CheckedRuleset:
     found: list[Diagnostic] = []
     inherited: set[Diagnostic] = set()
     if isinstance(parsed, m.Amendment):
-        base = _load_base(parsed, text, path, seen)
+        base = _load_base(parsed, text, path, seen) if bases is None else _given_base(parsed, text, path, bases)
         sources = {**base.sources, path: text}
         applied = apply_amendment(base.ruleset, parsed)
         if any(d.is_error for d in applied.diagnostics):
@@ -168,6 +175,17 @@ def _load_base(amendment: m.Amendment, text: str, path: str, seen: tuple[Path, .
         raise RulesetError([Diagnostic(amendment.base.span, f"amendments form a cycle: {names}")], {path: text})
     base_text = read_ruleset(base_path)
     return _load_text(base_text, str(base_path), chain)
+
+
+def _given_base(amendment: m.Amendment, text: str, path: str, bases: Mapping[str, CheckedRuleset]) -> CheckedRuleset:
+    ref = amendment.base
+    if not ref.is_path and ref.ref in bases:
+        return bases[ref.ref]
+    known = ", ".join(sorted(bases)) or "none"
+    message = (f"'amends' may name only a ruleset id here, not a path ('{ref.ref}')" if ref.is_path
+               else f"no ruleset with id '{ref.ref}' to amend here")
+    hint = did_you_mean(ref.ref, bases) or f"rulesets that may be amended: {known}"
+    raise RulesetError([Diagnostic(ref.span, message, hint=hint)], {path: text})
 
 
 def _base_path(ref: m.BaseRef, text: str, path: str) -> Path:

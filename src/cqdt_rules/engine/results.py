@@ -116,8 +116,9 @@ class UnitResult:
             return next(iter(self.ranks.values())).rank
         return self.ranks[ranking].rank
 
-    def explain(self) -> str:
-        return explain_unit(self)
+    def explain(self, lang: str = "en") -> str:
+        """Why the unit got its points, node by node, in ``lang`` ("en" or "vi")."""
+        return explain_unit(self, lang)
 
 
 @attrs.frozen
@@ -297,6 +298,7 @@ def _plain(value: Any) -> Any:
 
 def _unit_dict(u: UnitResult) -> dict[str, Any]:
     a = u.assessment
+    declared = {node.id: node for node in u.tier.walk()}  # once, not a walk of the tree per node
     return {
         "code": a.code, "name": a.name, "tier": a.tier, "parent": a.parent, "year": a.year, "source": a.source,
         "note": a.note,
@@ -305,7 +307,7 @@ def _unit_dict(u: UnitResult) -> dict[str, Any]:
         "levels": {k: {"id": v.id, "label": v.label, "unmet": list(v.unmet)} for k, v in u.levels.items()},
         "ranks": {k: {"rank": v.rank, "of": v.of, "group": v.group, "value": _plain(v.value)} for k, v in u.ranks.items()},
         "missing_evidence": list(u.missing_evidence),
-        "nodes": [_node_dict(u.tier.node(n.id), n) for n in u.nodes.values()],
+        "nodes": [_node_dict(declared[n.id], n) for n in u.nodes.values()],
     }
 
 

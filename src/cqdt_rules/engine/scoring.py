@@ -31,7 +31,7 @@ def score(ruleset: m.Ruleset | CheckedRuleset, assessments: Iterable[Assessment]
     ``engine``: "scalar" (unit by unit), "batch" (whole cohorts over numpy columns, exactly the same results;
     needs the ``batch`` extra) or "auto" (batch for large inputs when numpy is installed). A unit's ``parent``
     must be a unit of the input (same year and source) or of ``unit_list`` (code → tier, the province's unit list);
-    the scalar engine's result names in ``warnings`` the parents nothing could check."""
+    the result names in ``warnings`` the parents nothing could check."""
     if engine not in ENGINES:
         raise UsageError(f"unknown engine '{engine}': use 'scalar', 'batch' or 'auto'")
     compiled = ruleset.compiled if isinstance(ruleset, CheckedRuleset) else _compiled(ruleset)
@@ -40,7 +40,7 @@ def score(ruleset: m.Ruleset | CheckedRuleset, assessments: Iterable[Assessment]
         engine = "batch" if len(assessments) >= AUTO_BATCH_UNITS and _numpy_available() else "scalar"
     if engine == "batch":
         with decimal.localcontext(ARITHMETIC):  # the arithmetic of docs/language.md, whatever the caller's
-            results: Results = _batch_module().evaluate_batch(compiled, assessments, run_at, any_year)
+            results: Results = _batch_module().evaluate_batch(compiled, assessments, run_at, any_year, unit_list)
         return results
     return evaluate(compiled, assessments, run_at, any_year, unit_list)
 

@@ -99,7 +99,7 @@ def apply_amendment(base: m.Ruleset, amendment: m.Amendment) -> AppliedAmendment
                 del tiers[index]
         else:
             _apply_everywhere(tiers, change, found, changed)
-    ruleset = m.Ruleset(header, tuple(tiers), path=amendment.path, amends=(base.id,) + base.amends)
+    ruleset = m.Ruleset(header, tuple(tiers), base.statistics, path=amendment.path, amends=(base.id,) + base.amends)
     unique = dict.fromkeys(found)  # a change applied to every tier reports a problem once
     ordered = tuple(sorted(unique, key=lambda d: (d.span.path, d.span.line, d.span.column)))
     return AppliedAmendment(ruleset, ordered, changed)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+import attrs
+
 from cqdt_rules.errors import Diagnostic, Span, did_you_mean
 from cqdt_rules.language.value_range import value_range
 from cqdt_rules.model import ruleset as m
@@ -39,7 +41,45 @@ def check(ruleset: m.Ruleset) -> list[Diagnostic]:
                                     hint=f"first declared at {seen_tiers[tier.id].span}"))
         seen_tiers[tier.id] = tier
         found.extend(_TierChecker(ruleset, tier).run())
+    found.extend(_check_statistics(ruleset))
     return sorted(found, key=lambda d: (d.span.path, d.span.line, d.span.column, d.message))
+
+
+def _check_statistics(ruleset: m.Ruleset) -> Iterator[Diagnostic]:
+    """Each statistic: a known name once, tiers that exist, unit values read only inside sum/mean, and
+    every value it reads declared by every tier it covers; its text names no other field than {value}."""
+    tiers = {t.id: t for t in ruleset.tiers}
+    seen: set[str] = set()
+    for stat in ruleset.statistics:
+        if stat.name in seen:
+            yield Diagnostic(stat.span, f"statistic '{stat.name}' is declared twice")
+        seen.add(stat.name)
+        for tier_id in stat.tiers:
+            if tier_id not in tiers:
+                yield Diagnostic(stat.span, f"statistic '{stat.name}' is over tier '{tier_id}', which the ruleset "
+                                            "does not define", hint=did_you_mean(tier_id, tiers) or f"tiers: {', '.join(tiers)}")
+        aggregates, stray = m.statistic_parts(stat.expr)
+        for sub in stray:
+            yield Diagnostic(sub.span, f"statistic '{stat.name}' reads a unit's value outside sum(...) or mean(...)",
+                             hint="a statistic adds up or averages over the units: write sum(x) or mean(x)")
+        if not aggregates:
+            yield Diagnostic(stat.span, f"statistic '{stat.name}' reads no unit's value",
+                             hint="write sum(x) (a total over the units) or mean(x) (their average)")
+        for tier in [tiers[t] for t in stat.tiers if t in tiers] or list(ruleset.tiers):
+            checker = _TierChecker(ruleset, tier)
+            checker._collect_names()
+            for call in aggregates:
+                for arg in call.args:
+                    checker._check_expr(arg, None, set(), allow_indicators=True, rounded=True)
+            for problem in checker.found:
+                if problem.severity == "error":
+                    yield attrs.evolve(problem, message=f"statistic '{stat.name}', tier '{tier.id}': {problem.message}")
+        if stat.text is not None:
+            try:
+                stat.text.format(value="", year="")
+            except (KeyError, IndexError, ValueError):
+                yield Diagnostic(stat.span, f"the text of statistic '{stat.name}' has a field other than {{value}} "
+                                            "and {year}", hint='write e.g. text "đạt {value} trên tổng số hồ sơ"')
 
 
 def _check_digits(ruleset: m.Ruleset) -> Iterator[Diagnostic]:

@@ -362,7 +362,25 @@ def format_ruleset(ruleset: m.Ruleset) -> str:
     for tier in ruleset.tiers:
         lines.append("")
         lines += _tier_lines(tier)
+    if ruleset.statistics:
+        lines.append("")
+        lines += [statistic_text(s) for s in ruleset.statistics]
     return format_text("\n".join(lines) + "\n")
+
+
+def statistic_text(s: m.Statistic) -> str:
+    """One statistic on one line, its options in a fixed order."""
+    text = f"statistic {s.name} {quote(s.label)} = {expr_text(s.expr)}"
+    if s.tiers:
+        text += " over " + ", ".join(s.tiers)
+    if s.percent:
+        text += " percent"
+    if s.rounding is not None:
+        text += f" round {rounding_text(s.rounding)}"
+    for word, value in (("unit", s.unit), ("heading", s.heading), ("text", s.text)):
+        if value is not None:
+            text += f" {word} {quote(value)}"
+    return text
 
 
 def _header_lines(h: m.Header) -> list[str]:

@@ -222,9 +222,10 @@ class _ToModel(Transformer[Token, m.Ruleset]):
                 raise _SemanticError(Diagnostic(item.span, "only an amendment can change another ruleset",
                                                 hint="add 'amends RULESET_ID' (or 'amends \"path/to/base.cqdt\"') "
                                                      "to the ruleset header"))
-        shared = [c for c in items if not isinstance(c, m.Tier)]
+        shared = [c for c in items if not isinstance(c, (m.Tier, m.Statistic))]
         tiers = tuple(_with_shared(t, shared) for t in items if isinstance(t, m.Tier))
-        return m.Ruleset(header, tiers, path=self.path)
+        statistics = tuple(s for s in items if isinstance(s, m.Statistic))
+        return m.Ruleset(header, tiers, statistics, path=self.path)
 
     def ruleset_block(self, meta: Any, children: list[Any]) -> tuple[m.Header, m.BaseRef | None]:
         fields: dict[str, Any] = {}
@@ -538,6 +539,33 @@ class _ToModel(Transformer[Token, m.Ruleset]):
     def output_decl(self, meta: Any, c: list[Any]) -> m.Output:
         rounding = self._rounding(c[3:], meta) if len(c) > 3 else None
         return m.Output(str(c[0]), self._string(c[1]), c[2], rounding, span=self._sp(meta))
+
+    def statistic_decl(self, meta: Any, c: list[Any]) -> m.Statistic:
+        fields: dict[str, Any] = {}
+        for key, value, span in c[3:]:
+            if key in fields:
+                raise _SemanticError(Diagnostic(span, f"'{key}' is given twice for statistic '{c[0]}'",
+                                                hint="keep the one that applies"))
+            fields[key] = value
+        return m.Statistic(str(c[0]), _string(c[1]), c[2], span=self._sp(meta), **fields)
+
+    def stat_over(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("tiers", tuple(str(x) for x in c), self._sp(meta))
+
+    def stat_percent(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("percent", True, self._sp(meta))
+
+    def stat_round(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("rounding", self._rounding(c, meta), self._sp(meta))
+
+    def stat_unit(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("unit", _string(c[0]), self._sp(meta))
+
+    def stat_heading(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("heading", _string(c[0]), self._sp(meta))
+
+    def stat_text(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
+        return ("text", _string(c[0]), self._sp(meta))
 
     def total_ref(self, meta: Any, c: list[Any]) -> m.TotalRef:
         return m.TotalRef(span=self._sp(meta))

@@ -485,10 +485,56 @@ class Header:
         return first <= year and (last is None or year <= last)
 
 
+STATISTIC_FUNCTIONS = ("sum", "mean")
+"""In a statistic, these aggregate their argument over every unit of the tiers named (Σ, mean over units)."""
+
+
+@attrs.frozen
+class Statistic:
+    """A province-wide figure over the units' values: ``sum(E)``/``mean(E)`` over the units of ``tiers``
+    (every tier when empty), combined by arithmetic; shown with ``text`` ("{value}" is the figure)."""
+
+    name: str
+    label: str
+    expr: Expr
+    tiers: tuple[str, ...] = ()
+    percent: bool = False  # shown × 100 with "%"
+    rounding: Rounding | None = None  # of the value shown
+    unit: str | None = None
+    heading: str | None = None  # the subsection of section II it belongs to
+    text: str | None = None
+    span: Span = _span()
+
+
+def statistic_parts(expr: Expr) -> tuple[list[Call], list[Expr]]:
+    """A statistic's aggregations (``sum``/``mean`` calls, whose arguments are read per unit) and the parts
+    outside them that are not arithmetic on numbers (which a statistic cannot read)."""
+    aggregates: list[Call] = []
+    stray: list[Expr] = []
+
+    def visit(sub: Expr) -> None:
+        if isinstance(sub, Call) and sub.function in STATISTIC_FUNCTIONS:
+            aggregates.append(sub)
+        elif isinstance(sub, Binary):
+            visit(sub.left)
+            visit(sub.right)
+        elif isinstance(sub, Negate):
+            visit(sub.operand)
+        elif isinstance(sub, Call) and sub.function in ("min", "max", "round"):
+            for arg in sub.args[:1] if sub.function == "round" else sub.args:
+                visit(arg)
+        elif not isinstance(sub, Number):
+            stray.append(sub)
+
+    visit(expr)
+    return aggregates, stray
+
+
 @attrs.frozen
 class Ruleset:
     header: Header
     tiers: tuple[Tier, ...]
+    statistics: tuple[Statistic, ...] = ()
     path: str = attrs.field(default="<memory>", eq=False)
     content_hash: str = attrs.field(default="", eq=False)
     amends: tuple[str, ...] = attrs.field(default=(), eq=False)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import operator
+import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
@@ -247,6 +249,23 @@ def coerce_values(tier: m.Tier, assessment: Assessment, limits: Mapping[str, Dec
 _SHOWN_CHARS = 60
 
 
+_YEAR = re.compile(r"[0-9]{4}")
+
+
+def read_year(raw: object) -> int | None:
+    """A year of four ASCII digits, written as text or an integer (numpy's too); ``int()`` alone would also
+    read ``2_022``, fullwidth digits or ``True``. None when it is not one."""
+    if isinstance(raw, bool):
+        return None
+    if not isinstance(raw, str):
+        try:
+            raw = str(operator.index(raw))  # type: ignore[call-overload]
+        except TypeError:
+            return None
+    text = raw.strip()
+    return int(text) if _YEAR.fullmatch(text) else None
+
+
 def shown(raw: object) -> str:
     """A raw value as it may appear in a message: one line, no control characters, at most 60 characters."""
     try:
@@ -329,14 +348,13 @@ def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Val
         written = shown(f"{parts[0]}/{parts[1]}")
         report(f"both parts of the pair must be numbers, got '{written}'" + (f": {why_a or why_b}" if why_a or why_b else ""))
         return None
-    if ind.range is None:
-        if a < 0 or b < 0:
-            report(f"a pair cannot be negative ({a}/{b})")
-            return None
-        if not (is_whole(a) and is_whole(b)):
-            report(f"the parts of a pair are counts and must be whole numbers ({a}/{b})",
-                   "declare a 'range' for the indicator in the ruleset if its parts may have decimals")
-            return None
+    if a < 0 or b < 0:
+        report(f"a pair cannot be negative ({a}/{b})")
+        return None
+    if ind.range is None and not (is_whole(a) and is_whole(b)):
+        report(f"the parts of a pair are counts and must be whole numbers ({a}/{b})",
+               "declare a 'range' for the indicator in the ruleset if its parts may have decimals")
+        return None
     if a > b and not ind.a_may_exceed_b:
         report(f"a = {a} is greater than b = {b}", "the ruleset does not allow a > b for this indicator; check the figures")
         return None

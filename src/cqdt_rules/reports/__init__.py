@@ -5,20 +5,45 @@ asked for, importing each only when used (openpyxl and python-docx are optional 
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cqdt_rules.errors import UsageError
-from cqdt_rules.reports.document import Report
+
+if TYPE_CHECKING:  # the model is imported by whoever builds a report, not by ``reports.score_table``'s users
+    from cqdt_rules.reports.document import Report
 
 FORMATS = ("html", "md", "xlsx", "docx")
+EXTRAS = {"xlsx": ("xlsx", ("openpyxl",)), "docx": ("docx", ("docx", "matplotlib"))}
+"""For each format that needs an optional library: the extra that installs it and the modules it imports."""
+
+
+def check_formats(formats: Sequence[str]) -> None:
+    """Refuse, before anything is scored or written, a format that is unknown or whose extra is not installed."""
+    unknown = [f for f in formats if f not in FORMATS]
+    if unknown or not formats:
+        raise UsageError(f"unknown format '{unknown[0] if unknown else ''}': use {', '.join(FORMATS)}")
+    for fmt in formats:
+        extra, modules = EXTRAS.get(fmt, ("", ()))
+        missing = [name for name in modules if not _importable(name)]
+        if missing:
+            raise UsageError(f"the {fmt} format needs the '{extra}' extra: pip install 'cqdt-rules[{extra}]' "
+                             f"(not installed: {', '.join(missing)})")
+
+
+def _importable(module: str) -> bool:
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
 
 
 def write_report(report: Report, out: Path, formats: Sequence[str] = ("html", "md")) -> list[Path]:
     """Write the report in each format to ``out``; return the files written."""
-    unknown = [f for f in formats if f not in FORMATS]
-    if unknown:
-        raise UsageError(f"unknown report format '{unknown[0]}': use {', '.join(FORMATS)}")
+    check_formats(formats)
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{report.ruleset_id}-{report.year}-{report.lang}"
     written: list[Path] = []

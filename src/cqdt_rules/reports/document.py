@@ -39,6 +39,7 @@ from cqdt_rules.data.yamlfile import compose_yaml
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import DataError, UsageError
 from cqdt_rules.formatting import format_number
+from cqdt_rules.i18n import branch_text
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.reports.appendix import Appendix, build_appendix
 from cqdt_rules.reports.sections import Section, history_section, organisation, shortcomings, state
@@ -195,29 +196,6 @@ TEXT: dict[str, dict[str, str]] = {
 
 # The engine's explanation of a criterion ("why") is written in English; the Vietnamese report
 # translates its fixed phrases and shows its decimals with a decimal comma.
-_WHY_VI = (
-    ("yes → full points", "có → đủ điểm"),
-    ("no → 0", "không → 0"),
-    ("≥ 100% → full points", "≥ 100% → đủ điểm"),
-    ("full points", "đủ điểm"),
-    ("sum of sub-criteria", "tổng điểm các tiêu chí thành phần"),
-    ("not assessed", "chưa đánh giá"),
-    ("missing evidence", "thiếu tài liệu kiểm chứng"),
-    (", as the ruleset declares", ", theo quy định của bộ tiêu chí"),
-    ("as the ruleset declares", "theo quy định của bộ tiêu chí"),
-    ("below every band", "dưới mọi ngưỡng"),
-    ("capped at", "tối đa"),
-    ("raised to 0", "nâng lên 0"),
-    ("assessed score", "điểm thẩm định"),
-    ("alternatives", "phương án"),
-    ("best of the district", "cao nhất trong huyện"),
-    ("best of the tier", "cao nhất trong khối"),
-    ("best of", "cao nhất trong"),
-    ("every unit of the", "mọi đơn vị trong"),
-    ("formula", "công thức"),
-    ("else", "còn lại"),
-)
-_DECIMAL = re.compile(r"(?<![\w.,/])(-?\d+\.\d+)(?![\w.,])")
 
 
 @attrs.frozen
@@ -402,8 +380,8 @@ class Report:
         """The data's label as shown on top of every output; SYNTHETIC data always say so in capitals."""
         if not self.note:
             return None
-        if self.synthetic and "SYNTHETIC" not in self.note.upper():
-            return f"{self.t('synthetic')}: {self.note}"
+        if self.synthetic:  # said in the report's language, whatever words the data's own label starts with
+            return f"{self.t('synthetic')}: {_SYNTHETIC_PREFIX.sub('', self.note)}"
         return self.note
 
     @property
@@ -450,7 +428,7 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
     ruleset_title = header.title_en if lang == "en" and header.title_en else header.title
     problems, advice = shortcomings(current, None, lang, districts)
     stages = {t.id: TEXT[lang]["source_" + chosen.sources[t.id]] for t in current.ruleset.tiers if t.id in chosen.sources}
-    front = (organisation(current, year, stages, source == LATEST, lang), state((), lang), problems)
+    front = (organisation(current, year, stages, source == LATEST, lang), state(current, lang), problems)
     return Report(
         lang=lang,
         title=title or TEXT[lang]["title"].format(year=year),
@@ -681,16 +659,14 @@ def _category_labels(tier: m.Tier, inputs: tuple[tuple[str, Any], ...], branch: 
 
 
 def why_text(branch: str, lang: str) -> str:
-    if lang != "vi":
-        return branch
-    text = branch
-    for english, vietnamese in _WHY_VI:
-        text = text.replace(english, vietnamese)
-    return _DECIMAL.sub(lambda match: format_number(Decimal(match.group(1)), "vi"), text)
+    return branch_text(branch, lang)
 
 
 # ---------------------------------------------------------------- the data's own label
 _SYNTHETIC_WORDS = ("synthetic", "giả lập", "tổng hợp giả", "mô phỏng", "sample data", "dữ liệu mẫu")
+
+
+_SYNTHETIC_PREFIX = re.compile(r"^\s*(synthetic( data)?|dữ liệu giả lập( \(synthetic\))?)\s*[:\-–]\s*", re.I)
 
 
 def is_synthetic_label(text: str) -> bool:

@@ -9,6 +9,7 @@ import attrs
 
 from cqdt_rules.analysis.history import History, era_chart_title, mover_sentences, overview, track_rows
 from cqdt_rules.analysis.nodes import tier_title
+from cqdt_rules.analysis.summary import statistic_lines
 from cqdt_rules.analysis.shortfalls import (
     Failing,
     Shortfalls,
@@ -127,8 +128,15 @@ def organisation(results: Results, year: int, stages: dict[str, str], latest: bo
     return Section("to-chuc", t["s1"], (Block(None, tuple(lines)),))
 
 
-def state(blocks: Sequence[Block], lang: str) -> Section:
-    """Section II: the statistics the ruleset declares, or a sentence saying it declares none."""
+def state(results: Results, lang: str) -> Section:
+    """Section II: the statistics the ruleset declares, one block per heading, or a sentence saying it
+    declares none."""
+    blocks: list[Block] = []
+    for heading, sentence in statistic_lines(results, lang):
+        if blocks and blocks[-1].heading == heading:
+            blocks[-1] = attrs.evolve(blocks[-1], paragraphs=blocks[-1].paragraphs + (sentence,))
+        else:
+            blocks.append(Block(heading, (sentence,)))
     found = tuple(blocks) or (Block(None, (TEXT[lang]["no_statistics"],)),)
     return Section("thuc-trang", TEXT[lang]["s2"], found)
 

@@ -5,6 +5,8 @@ shows them in the reader's own locale (118,348 in Vietnamese Excel)."""
 
 from __future__ import annotations
 
+import re
+
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,18 @@ from cqdt_rules.reports.document import Report, TierReport
 from cqdt_rules.reports.extras import require_extra
 from cqdt_rules.tables import text_stays_text
 
-_SHEET = {"vi": {"summary": "Tổng hợp", "tier": "Xếp hạng {tier}"}, "en": {"summary": "Summary", "tier": "Ranking {tier}"}}
+_SHEET = {"vi": {"summary": "Tổng hợp"}, "en": {"summary": "Summary"}}
+
+
+def _sheet_name(title: str, taken: list[str]) -> str:
+    """The tier's title as a sheet name: what Excel allows (no : \\ / ? * [ ], at most 31 characters), unique."""
+    name = re.sub(r"[:\\/?*\[\]]", " ", title).strip(" '")[:31].strip() or "?"
+    number = 2
+    while name in taken:
+        suffix = f" ({number})"
+        name = name[:31 - len(suffix)] + suffix
+        number += 1
+    return name
 
 
 def _number_format(digits: int | None) -> str:
@@ -91,7 +104,7 @@ def write_xlsx(report: Report, path: Path) -> None:
 def _tier_sheet(book: Any, r: Report, tier: TierReport, heading: Any, preamble: Any, bold: Any) -> None:
     from openpyxl.utils import get_column_letter
 
-    sheet = book.create_sheet(_SHEET[r.lang]["tier"].format(tier=tier.id)[:31])
+    sheet = book.create_sheet(_sheet_name(tier.title, book.sheetnames))
     row = preamble(sheet)
     sheet.cell(row=row - 1, column=1, value=f"{tier.title} — {tier.ranking_label}").font = bold
     has_change = any(x.rank_change is not None for g in tier.groups for x in g.rows)

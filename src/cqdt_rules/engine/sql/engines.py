@@ -1,0 +1,172 @@
+"""The databases the SQL back end runs on: DuckDB embedded (the default), PostgreSQL (psycopg) and Spark
+(pyspark). Each is imported only when used (extras ``duckdb``, ``postgres``, ``spark``)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from cqdt_rules.engine.sql.compile import INPUT_TABLE
+from cqdt_rules.engine.sql.dialects import SPARK_SETTINGS
+from cqdt_rules.engine.sql.inputs import COLUMNS
+from cqdt_rules.engine.sql.run import Row
+from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
+
+LONG_FORM_MARKERS = ("unit_code", "indicator", "value")
+LOCAL_SPARK = {
+    "spark.ui.enabled": "false", "spark.ui.showConsoleProgress": "false", "spark.sql.shuffle.partitions": "4",
+    "spark.driver.memory": "1g",
+    # a scoring query is one wide projection of CASE expressions: compiling it to Java takes minutes, and
+    # interpreting it is faster for the data of one province; a cluster may prefer codegen for large data
+    "spark.sql.codegen.wholeStage": "false", "spark.sql.codegen.factoryMode": "NO_CODEGEN",
+}
+
+
+def _missing(extra: str) -> UsageError:
+    return UsageError(f"the SQL engine needs the optional dependency: pip install 'cqdt-rules[{extra}]'")
+
+
+class DuckDBEngine:
+    """DuckDB in this process; the input table is loaded from rows, a Parquet or CSV file, or a database table."""
+
+    dialect = "duckdb"
+
+    def __init__(self, database: str = ":memory:", memory_limit: str | None = None, threads: int | None = None):
+        try:
+            import duckdb
+        except ImportError:
+            raise _missing("duckdb") from None
+        self.connection = duckdb.connect(database)
+        if memory_limit:
+            self.connection.execute(f"SET memory_limit = '{_plain_setting(memory_limit)}'")
+        if threads:
+            self.connection.execute(f"SET threads = {int(threads)}")
+
+    def query(self, sql: str) -> tuple[list[str], list[Row]]:
+        import duckdb
+
+        try:
+            cursor = self.connection.execute(sql)
+        except duckdb.Error as exc:
+            raise UsageError(f"DuckDB refused the query: {str(exc).splitlines()[0]}") from None
+        return [d[0] for d in cursor.description], cursor.fetchall()
+
+    def load_rows(self, rows: Sequence[Row], table: str = INPUT_TABLE) -> None:
+        self.connection.execute(f'CREATE OR REPLACE TABLE "{table}" ({_ddl("VARCHAR", "INTEGER")})')
+        if rows:
+            self.connection.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * len(COLUMNS))})', rows)
+
+    def attach_file(self, path: Path, table: str = INPUT_TABLE) -> None:
+        """A long-form Parquet or CSV file as the input table (a view: the file is read where it lies)."""
+        literal = str(path).replace("'", "''")
+        if path.suffix.lower() == ".parquet":
+            source = f"read_parquet('{literal}')"
+        elif path.suffix.lower() == ".csv":
+            source = f"read_csv('{literal}', all_varchar = true, header = true)"
+        else:
+            raise UsageError(f"cannot read '{path}' with the SQL engine: use a long-form .parquet or .csv file")
+        columns = self.query(f"DESCRIBE SELECT * FROM {source}")[1]
+        names = [c[0] for c in columns]
+        missing = [c for c in COLUMNS if c not in names and c != "unit_name"]
+        if missing:
+            raise DataError([Diagnostic(Span(str(path), 1, 1, 1, 1), f"the long-form table has no column {', '.join(missing)}",
+                                        hint=f"columns: {', '.join(COLUMNS)} (unit_name optional)")])
+        name = "unit_name" if "unit_name" in names else "CAST(NULL AS VARCHAR) AS unit_name"
+        others = ", ".join(c for c in COLUMNS if c not in ("unit_name", "year"))
+        self.connection.execute(f'CREATE OR REPLACE VIEW "{table}" AS SELECT {others}, {name}, '
+                                f'CAST(year AS INTEGER) AS year FROM {source}')
+
+    def names(self, table: str = INPUT_TABLE) -> dict[str, str]:
+        _, rows = self.query(f'SELECT unit_code, MAX(unit_name) FROM "{table}" GROUP BY unit_code')
+        return {code: name for code, name in rows if name}
+
+
+def is_long_form_csv(path: Path) -> bool:
+    with path.open(encoding="utf-8-sig") as handle:
+        header = [c.strip() for c in handle.readline().split(",")]
+    return all(marker in header for marker in LONG_FORM_MARKERS)
+
+
+class PostgresEngine:
+    """A PostgreSQL database through psycopg; the input table is created and filled from rows."""
+
+    dialect = "postgres"
+
+    def __init__(self, dsn: str):
+        try:
+            import psycopg
+        except ImportError:
+            raise _missing("postgres") from None
+        self.connection = psycopg.connect(dsn, autocommit=True)
+
+    def query(self, sql: str) -> tuple[list[str], list[Row]]:
+        import psycopg
+
+        try:
+            with self.connection.cursor() as cursor:
+                cursor.execute(sql.encode())  # the text is complete SQL: no client-side parameters
+                if cursor.description is None:
+                    return [], []
+                return [d.name for d in cursor.description], cursor.fetchall()
+        except psycopg.Error as exc:
+            raise UsageError(f"PostgreSQL refused the query: {str(exc).splitlines()[0]}") from None
+
+    def load_rows(self, rows: Sequence[Row], table: str = INPUT_TABLE) -> None:
+        with self.connection.cursor() as cursor:
+            cursor.execute(f'DROP TABLE IF EXISTS "{table}"'.encode())
+            cursor.execute(f'CREATE TABLE "{table}" ({_ddl("TEXT", "INTEGER")})'.encode())
+            with cursor.copy(f'COPY "{table}" ({", ".join(COLUMNS)}) FROM STDIN'.encode()) as copy:
+                for row in rows:
+                    copy.write_row(row)
+
+    def close(self) -> None:
+        self.connection.close()
+
+
+class SparkEngine:
+    """Spark SQL over a DataFrame registered as the input table; ANSI mode on (overflow raises)."""
+
+    dialect = "spark"
+
+    def __init__(self, session: Any):
+        self.session = session
+        for key, value in SPARK_SETTINGS.items():
+            session.conf.set(key, value)
+
+    @staticmethod
+    def local(cores: int = 2) -> Any:
+        """A local Spark session (tests, one machine); a cluster session comes from ``spark-submit``."""
+        try:
+            from pyspark.sql import SparkSession
+        except ImportError:
+            raise _missing("spark") from None
+        builder = SparkSession.builder.master(f"local[{cores}]").appName("cqdt-rules")
+        for key, value in {**SPARK_SETTINGS, **LOCAL_SPARK}.items():
+            builder = builder.config(key, value)
+        session = builder.getOrCreate()
+        session.sparkContext.setLogLevel("ERROR")
+        return session
+
+    def query(self, sql: str) -> tuple[list[str], list[Row]]:
+        try:
+            frame = self.session.sql(sql)
+            rows = frame.collect()
+        except Exception as exc:  # py4j and pyspark raise many kinds; each is a refused query here
+            raise UsageError(f"Spark refused the query: {str(exc).splitlines()[0]}") from None
+        return list(frame.columns), [tuple(row) for row in rows]
+
+    def load_rows(self, rows: Sequence[Row], table: str = INPUT_TABLE) -> None:
+        schema = ", ".join(f"{c} {'INT' if c == 'year' else 'STRING'}" for c in COLUMNS)
+        frame = self.session.createDataFrame(list(rows), schema=schema)
+        frame.createOrReplaceTempView(table)
+
+
+def _ddl(text_type: str, integer_type: str) -> str:
+    return ", ".join(f"{c} {integer_type if c == 'year' else text_type}" for c in COLUMNS)
+
+
+def _plain_setting(value: str) -> str:
+    if not all(ch.isalnum() or ch in ". " for ch in value):
+        raise UsageError(f"not a memory size: {value!r} (e.g. 2GB)")
+    return value

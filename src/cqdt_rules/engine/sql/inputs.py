@@ -1,0 +1,184 @@
+"""The input table and the first stages of every tier's query: one row per unit and indicator (long
+form) pivoted to one row per unit, each value parsed from its text exactly into a scaled integer.
+
+Input table (long form), one row per unit, year, source and indicator:
+
+===========  ===========  ==============================================================
+column       type         what
+===========  ===========  ==============================================================
+unit_code    text         the unit's official code
+unit_name    text         its name (optional column, shown in results)
+tier         text         the ruleset's tier id (``so``, ``huyen``, ``xa``)
+parent       text         the district code of a commune (empty otherwise)
+year         integer      the assessment year
+source       text         ``self`` or ``audit``
+indicator    text         the indicator's name as the ruleset declares it
+value        text         the value (a number, yes/no, a category name, or a pair's a)
+value_b      text         a pair's b; empty otherwise
+evidence     text         the evidence reference(s); empty when none was given
+===========  ===========  ==============================================================
+
+``value`` is text, not a number: a category is a name, and a number typed DOUBLE in a warehouse has
+already lost its exactness. The query parses the text exactly (``CAST(text AS DECIMAL(38, 6))``
+after a pattern check), so a value may carry at most ``INPUT_DIGITS`` decimals.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import attrs
+from sqlglot import exp
+
+from cqdt_rules.errors import UsageError
+from cqdt_rules.engine.sql.arith import INTEGER, Q, case, cmp, lit, mul
+from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.units import NO_WORDS, YES_WORDS, Pair, coerce_value
+
+INPUT_DIGITS = 6
+"""Decimals a value may carry in the SQL back end; every number is read as an integer count of millionths."""
+SCALE = 10**INPUT_DIGITS
+COLUMNS = ("unit_code", "unit_name", "tier", "parent", "year", "source", "indicator", "value", "value_b", "evidence")
+UNIT_KEYS = ("unit_code", "year", "source")
+NUMBER_PATTERN = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$"
+PRECISE_PATTERN = r"^[+-]?[0-9]*(\.[0-9]{0,%d})?$" % INPUT_DIGITS
+NUMERIC_KINDS = ("count", "number", "percent", "score")
+
+
+class SqlUnsupported(UsageError):
+    """A ruleset construct this back end cannot compute exactly; the message says which and why."""
+
+
+def col(name: str, table: str | None = None) -> exp.Column:
+    return exp.column(name, table=table)
+
+
+def text(value: str) -> exp.Literal:
+    """Every text from a ruleset reaches SQL as a quoted, escaped literal."""
+    return exp.Literal.string(value)
+
+
+def is_blank(e: exp.Expr) -> exp.Expr:
+    return exp.Or(this=exp.Is(this=e, expression=exp.Null()), expression=cmp("=", e, text("")))
+
+
+def matches(e: exp.Expr, pattern: str) -> exp.Expr:
+    return exp.RegexpLike(this=e, expression=text(pattern))
+
+
+def scaled(e: exp.Expr) -> exp.Expr:
+    """A decimal text as an integer count of millionths; only called on text that passed ``PRECISE_PATTERN``."""
+    decimal = exp.Cast(this=e, to=exp.DataType.build(f"DECIMAL(38, {INPUT_DIGITS})"))
+    return exp.Cast(this=mul(decimal, SCALE), to=INTEGER.copy())
+
+
+@attrs.frozen
+class Slot:
+    """One indicator's columns: ``v{i}`` (trimmed text of value), ``b{i}`` (of value_b), ``e{i}`` (1 when
+    evidence was given), ``n{i}`` (rows given: more than one is an error)."""
+
+    index: int
+    indicator: m.Indicator
+
+    @property
+    def name(self) -> str:
+        return self.indicator.name
+
+    def raw(self, part: str) -> exp.Column:
+        return col(f"{part}{self.index}")
+
+
+def slots(tier: m.Tier) -> list[Slot]:
+    return [Slot(i, ind) for i, ind in enumerate(tier.indicators)]
+
+
+def source_cte(table: exp.Expr, tier: m.Tier) -> exp.Select:
+    """The tier's rows, with values as trimmed text whatever the column types are."""
+    as_text = exp.DataType.build("VARCHAR")
+
+    def trimmed(name: str) -> exp.Expr:
+        return exp.Trim(this=exp.Cast(this=col(name), to=as_text.copy()))
+
+    return (exp.select(col("unit_code"), col("parent"), col("year"), col("source"), col("indicator"),
+                       trimmed("value").as_("v", copy=False), trimmed("value_b").as_("b", copy=False), trimmed("evidence").as_("e", copy=False))
+            .from_(table, copy=False).where(cmp("=", col("tier"), text(tier.id)), copy=False))
+
+
+def wide_cte(tier_slots: list[Slot]) -> exp.Select:
+    """One row per unit: every indicator's text, evidence flag and row count side by side."""
+    projections: list[exp.Expr] = [col(k) for k in UNIT_KEYS]
+    projections.append(exp.Max(this=col("parent")).as_("parent", copy=False))
+    for slot in tier_slots:
+        mine = cmp("=", col("indicator"), text(slot.name))
+        projections.append(exp.Max(this=case(mine, col("v"), exp.Null())).as_(f"v{slot.index}", copy=False))
+        projections.append(exp.Max(this=case(mine, col("b"), exp.Null())).as_(f"b{slot.index}", copy=False))
+        has_evidence = exp.And(this=mine, expression=exp.Not(this=exp.Paren(this=is_blank(col("e")))))
+        projections.append(exp.Max(this=case(has_evidence, lit(1), lit(0))).as_(f"e{slot.index}", copy=False))
+        projections.append(exp.Sum(this=case(mine, lit(1), lit(0))).as_(f"n{slot.index}", copy=False))
+    return exp.select(*projections).from_("src", copy=False).group_by(*[col(k) for k in UNIT_KEYS], copy=False)
+
+
+def given(slot: Slot) -> exp.Expr:
+    return exp.Not(this=exp.Paren(this=is_blank(slot.raw("v"))))
+
+
+def not_assessed(slot: Slot) -> exp.Expr:
+    """An audit-only value in a self-assessment: not assessed (NULL), never 0."""
+    return exp.And(this=cmp("=", col("source"), text("self")), expression=exp.Boolean(this=slot.indicator.audit_only))
+
+
+def yes_no(e: exp.Expr, words: set[str]) -> exp.Expr:
+    return exp.In(this=exp.Lower(this=e), expressions=[text(w) for w in sorted(words)])
+
+
+def typed_value(slot: Slot) -> list[exp.Expr]:
+    """The parsed columns of one indicator: ``x{i}`` (and ``y{i}``, a pair's b). NULL when not assessed;
+    invalid text also parses to NULL, but the query refuses any unit with a problem (``problems``)."""
+    ind, v, b = slot.indicator, slot.raw("v"), slot.raw("b")
+    default = None if ind.default is None else coerce_value(ind, ind.default, {}, lambda *_: None)
+    if ind.kind == "pair":
+        a_val, b_val = _number(v), _number(b)
+        if isinstance(default, Pair):
+            a_val = case(given(slot), a_val, _constant(default.a))
+            b_val = case(given(slot), b_val, _constant(default.b))
+        return [_unless_not_assessed(slot, a_val).as_(f"x{slot.index}", copy=False),
+                _unless_not_assessed(slot, b_val).as_(f"y{slot.index}", copy=False)]
+    value: exp.Expr
+    fallback: exp.Expr | None = None
+    if ind.kind == "yesno":
+        value = case(yes_no(v, YES_WORDS), exp.true(), case(yes_no(v, NO_WORDS), exp.false(), exp.Null()))
+        fallback = None if default is None else exp.Boolean(this=bool(default))
+    elif ind.kind == "category":
+        value, fallback = v, None if default is None else text(str(default))
+    else:
+        value = _number(v)
+        fallback = None if not isinstance(default, Decimal) else _constant(default)
+    if fallback is not None:
+        value = case(given(slot), value, fallback)
+    return [_unless_not_assessed(slot, value).as_(f"x{slot.index}", copy=False)]
+
+
+def _unless_not_assessed(slot: Slot, value: exp.Expr) -> exp.Expr:
+    if not slot.indicator.audit_only:
+        return value
+    return case(not_assessed(slot), exp.Null(), value)
+
+
+def _number(e: exp.Expr) -> exp.Expr:
+    """The text as millionths. Only text that passed the checks reaches a score: a unit with a problem fails
+    the query in ``vals``'s WHERE clause (and, were a database to cast before filtering, in this cast)."""
+    return scaled(exp.func("REPLACE", e, text(" "), text("")))
+
+
+def _constant(value: Decimal) -> exp.Expr:
+    """A ruleset's default in millionths; a default with more decimals is refused when compiling."""
+    number = Q.const(value)
+    assert isinstance(number.den, int)
+    if SCALE % number.den:
+        raise SqlUnsupported(f"default {value} has more than {INPUT_DIGITS} decimals")
+    return number.scaled_to(SCALE)
+
+
+def number_of(slot: Slot, part: str = "x") -> Q:
+    """An indicator's parsed value as a number (millionths)."""
+    return Q(col(f"{part}{slot.index}"), SCALE, slot.indicator.kind != "number")

@@ -1,0 +1,148 @@
+"""A scoring request: the units posted (JSON shaped like a YAML data file), scored in their cohort,
+answered with the results document (schema cqdt-results/1) of the posted units only.
+
+The cohort is what the request says: ``"cohort": [...]`` (further units scored with the posted ones,
+not returned), ``"cohort": "stored"`` (the cohort the server was started with for that ruleset), or
+nothing: then the posted units are the whole cohort, and where a tier normalises a criterion against
+its best unit the results say so in ``notes``."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import attrs
+import yaml
+
+from cqdt_rules.data.json_body import compose_json
+from cqdt_rules.data.readers import assessments_from_node
+from cqdt_rules.engine.loading import CheckedRuleset
+from cqdt_rules.engine.results import Results
+from cqdt_rules.engine.scoring import score
+from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
+from cqdt_rules.model.units import Assessment
+
+REQUEST_PATH = "<request>"
+COHORT_FIELD = "cohort"
+RULESET_FIELD = "ruleset_text"
+STORED = "stored"
+
+_NOTE = {
+    "vi": ("Khối {tier}: tiêu chí {nodes} chuẩn hoá theo đơn vị tốt nhất của {group}; yêu cầu không kèm nhóm "
+           "so sánh nên các tiêu chí này được chấm chỉ trên {count} đơn vị đã gửi. Gửi cả nhóm trong \"cohort\", "
+           "hoặc \"cohort\": \"stored\" để dùng nhóm máy chủ đang giữ."),
+    "en": ("Tier {tier}: criteria {nodes} are normalised against the best unit of the {group}; no cohort came with "
+           "the request, so they were scored against the {count} posted unit(s) alone. Send the cohort in "
+           "\"cohort\", or \"cohort\": \"stored\" for the one the server holds."),
+}
+_GROUP = {"vi": {"tier": "khối", "district": "huyện"}, "en": {"tier": "tier", "district": "district"}}
+
+
+@attrs.frozen
+class ScoreRequest:
+    """A parsed request body: the units to return, the cohort around them, a posted ruleset's text."""
+
+    units: tuple[Assessment, ...]
+    cohort: tuple[Assessment, ...] | str | None
+    ruleset_text: str | None
+
+
+def parse_request(text: str, *, positions: bool = True) -> ScoreRequest:
+    """Read the JSON body; DataError points into it (``<request>:line:column``), or at 1:1 without
+    ``positions`` (see ``data.json_body.compose_json``)."""
+    root = compose_json(text, REQUEST_PATH, positions=positions)
+    extra: dict[str, yaml.Node] = {}
+    if isinstance(root, yaml.MappingNode):
+        extra = {k.value: v for k, v in root.value if k.value in (COHORT_FIELD, RULESET_FIELD)}
+        kept = [(k, v) for k, v in root.value if k.value not in extra]
+        root = yaml.MappingNode(root.tag, kept, root.start_mark, root.end_mark)
+    units = assessments_from_node(root, REQUEST_PATH)
+    cohort = _cohort(extra.get(COHORT_FIELD), root)
+    return ScoreRequest(units, cohort, _text(extra.get(RULESET_FIELD)))
+
+
+def _cohort(node: yaml.Node | None, root: yaml.Node) -> tuple[Assessment, ...] | str | None:
+    if node is None:
+        return None
+    if isinstance(node, yaml.ScalarNode) and node.value == STORED:
+        return STORED
+    if not isinstance(node, yaml.SequenceNode):
+        raise DataError([Diagnostic(_span(node), f"'{COHORT_FIELD}' is a list of units or \"{STORED}\"")])
+    # the cohort's units take the file-wide defaults (year, source, tier) of the request
+    defaults = [(k, v) for k, v in root.value if k.value != "units"] if isinstance(root, yaml.MappingNode) else []
+    units_key = yaml.ScalarNode("tag:yaml.org,2002:str", "units", node.start_mark, node.start_mark)
+    wrapped = yaml.MappingNode("tag:yaml.org,2002:map", defaults + [(units_key, node)], node.start_mark, node.end_mark)
+    return assessments_from_node(wrapped, REQUEST_PATH)
+
+
+def _text(node: yaml.Node | None) -> str | None:
+    if node is None:
+        return None
+    if not isinstance(node, yaml.ScalarNode) or node.style != '"':
+        raise DataError([Diagnostic(_span(node), f"'{RULESET_FIELD}' is the ruleset's text, as one JSON string")])
+    return str(node.value)
+
+
+def _span(node: yaml.Node) -> Span:
+    start, end = node.start_mark, node.end_mark
+    return Span(REQUEST_PATH, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+
+
+def score_request(checked: CheckedRuleset, request: ScoreRequest, stored: tuple[Assessment, ...], *,
+                  name: str, explain: bool, lang: str) -> dict[str, Any]:
+    """Score the posted units in their cohort; the results document of the posted units."""
+    if not request.units:
+        raise UsageError("no units to score: give at least one unit in 'units'")
+    cohort = _cohort_units(request, stored, checked.ruleset.id)
+    results = score(checked, request.units + cohort)
+    posted = {a.key for a in request.units}
+    returned = attrs.evolve(results, units=tuple(u for u in results.units if u.assessment.key in posted))
+    document = returned.to_dict()
+    document["ruleset"]["path"] = name
+    if explain:
+        for unit, entry in zip(returned.units, document["units"]):
+            entry["explanation"] = unit.explain()
+    notes = [] if request.cohort is not None else _alone_notes(checked, returned, lang)
+    if notes:
+        document["notes"] = notes
+    return document
+
+
+def _cohort_units(request: ScoreRequest, stored: tuple[Assessment, ...], ruleset_id: str) -> tuple[Assessment, ...]:
+    """The cohort's units other than the posted ones (a posted unit replaces its stored record)."""
+    if request.cohort is None:
+        return ()
+    if request.cohort == STORED:
+        if not stored:
+            raise UsageError(f"this server holds no stored cohort for ruleset '{ruleset_id}': send the cohort's "
+                             f"units in '{COHORT_FIELD}' (the server is started with --cohort {ruleset_id}=DATA)")
+        candidates: tuple[Assessment, ...] = stored
+    elif isinstance(request.cohort, tuple):
+        candidates = request.cohort
+    else:
+        candidates = ()
+    posted = {a.key for a in request.units}
+    groups = {(a.tier, a.year, a.source) for a in request.units}
+    return tuple(a for a in candidates if a.key not in posted and (a.tier, a.year, a.source) in groups)
+
+
+def _alone_notes(checked: CheckedRuleset, results: Results, lang: str) -> list[str]:
+    notes = []
+    counts: dict[str, int] = {}
+    for unit in results.units:
+        counts[unit.tier.id] = counts.get(unit.tier.id, 0) + 1
+    for tier_id, count in counts.items():
+        normalised = _normalised_criteria(checked, tier_id)
+        for within, nodes in normalised.items():
+            notes.append(_NOTE[lang].format(tier=tier_id, nodes=", ".join(nodes), group=_GROUP[lang][within], count=count))
+    return notes
+
+
+def _normalised_criteria(checked: CheckedRuleset, tier_id: str) -> Mapping[str, list[str]]:
+    """The criteria of a tier that read a normalised indicator, by grouping (tier or district)."""
+    compiled = checked.compiled.tiers[tier_id]
+    declared = {ind.name: ind.node_id for ind in compiled.tier.indicators}
+    found: dict[str, list[str]] = {}
+    for indicator, within in compiled.normalised:
+        found.setdefault(within, []).append(declared[indicator])
+    return found

@@ -1,0 +1,194 @@
+"""One language per run: every command, and every error case of the goldens, in Vietnamese and in English,
+holds no words of the other language. Text the ruleset or the data bring (titles, labels, unit names, notes,
+paths, identifiers) is taken out first: it is shown as written; what is checked is the program's own text."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import re
+from collections.abc import Iterable
+from pathlib import Path
+
+import pytest
+import yaml
+
+from cqdt_rules import api
+from cqdt_rules.cli.commands import all_commands
+from cqdt_rules.cli.main import main
+from cqdt_rules.data.readers import load_assessments
+from cqdt_rules.errors import DataError, RulesetError
+from cqdt_rules.model import ruleset as m
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = "examples/gialai/"
+GOLDEN = ROOT / "tests" / "golden"
+
+# Common words of the program's messages in each language: none may appear in output of the other.
+ENGLISH = ["error", "errors", "hint", "warning", "unit", "units", "total", "rank", "read", "why", "flags",
+           "provenance", "wrote", "against", "tier", "level", "points", "missing", "expected", "the", "and", "of",
+           "not", "with", "district", "ruleset", "file", "files", "criteria", "criterion", "change", "year",
+           "assessed", "audited", "passed", "failed", "coverage", "would", "reformatted", "valid", "nodes",
+           "report", "chart", "charts", "audit", "self", "unknown", "value", "did you mean", "given", "twice"]
+VIETNAMESE = ["lỗi", "gợi ý", "đơn vị", "điểm", "hạng", "khối", "huyện", "năm", "tổng", "thẩm định", "tự đánh giá",
+              "không", "của", "và", "trong", "được", "đã ghi", "so với", "tiêu chí", "mức", "tệp", "báo cáo",
+              "cảnh báo", "hợp lệ", "có phải", "giá trị"]
+OTHER = {"vi": ENGLISH, "en": VIETNAMESE}
+
+# One run of each command on the bundled sample. The language option is added for each run.
+COMMANDS: dict[str, list[str]] = {
+    "check": ["check", "egov_2020"],
+    "score": ["score", "egov_2020", SAMPLE + "egov-2022-audit.yaml"],
+    "explain": ["explain", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--unit", "SO13"],
+    "summary": ["summary", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--previous", SAMPLE + "egov-2021-audit.yaml"],
+    "compare": ["compare", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--previous", SAMPLE + "egov-2021-audit.yaml",
+                "--tier", "so"],
+    "transition": ["transition", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "dti_2023", SAMPLE + "dti-2023-audit.yaml"],
+    "audit": ["audit", "egov_2020", SAMPLE + "egov-2022-self.yaml", SAMPLE + "egov-2022-audit.yaml"],
+    "gaps": ["gaps", "egov_2020", SAMPLE + "egov-2022-audit.yaml"],
+    "crosscheck": ["crosscheck", "egov_2020", SAMPLE + "egov-2022-self.yaml"],
+    "shortfalls": ["shortfalls", "egov_2020", SAMPLE + "egov-2022-audit.yaml"],
+    "versions": ["versions", "examples/versions"],
+    "template": ["template", "egov_2020", "--tier", "xa", "--out", "{tmp}/form.xlsx"],
+    "report": ["report", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--out", "{tmp}/report", "--formats", "md"],
+    "fmt": ["fmt", "--check", "rulesets/2020/egov.cqdt"],
+    "test": ["test", "egov_2020", "-q"],
+}
+# Known gaps, reported in the issue's closing note: `cqdt diff` lists changes in the ruleset language's own terms
+# (field names, rule texts) with English connecting words, not yet translated; `cqdt render --lang en` words the
+# ruleset's Vietnamese labels half in English ("Share kinh phí CNTT ...").
+# Commands whose own output is not yet checked in both languages (known gaps, named in the closing notes):
+# diff and render print English labels; sensitivity, sql and serve landed in the same integration
+# without a run here in both languages.
+NOT_YET_BILINGUAL = {"diff", "render", "sensitivity", "sql", "serve"}
+
+
+def _ruleset_texts(ruleset: m.Ruleset) -> Iterable[str | None]:
+    header = ruleset.header
+    yield from (header.title, getattr(header, "title_en", None), getattr(header, "legal_source", None),
+                getattr(header, "note", None), header.version)
+    for tier in ruleset.tiers:
+        yield from (tier.title, tier.title_en)
+        for node in tier.walk():
+            yield from (node.title, node.title_en, node.note, node.provenance.text if node.provenance else None)
+            for indicator in node.inputs:
+                yield from (indicator.label, getattr(indicator, "unit", None), getattr(indicator, "evidence", None))
+                for category in indicator.categories or ():
+                    yield from (category.name, getattr(category, "label", None))
+        for scale in tier.levels:
+            yield from [scale.label, scale.below] + [level.label for level in scale.levels]
+        yield from (ranking.label for ranking in tier.rankings)
+        yield from (output.label for output in tier.outputs)
+    for statistic in getattr(ruleset, "statistics", ()):  # section II figures: the ruleset words them (Vietnamese only)
+        yield from (statistic.label, statistic.heading, statistic.text, statistic.unit)
+
+
+def _data_texts() -> list[str]:
+    """Text the rulesets and data bring, longest first (taken out before the words are looked for)."""
+    found: set[str | None] = set()
+    for ruleset in ("egov_2020", "dti_2023", ROOT / "examples/amendment/egov-2022-hypothetical.cqdt"):
+        found.update(_ruleset_texts(api.load_ruleset(ruleset)))
+    for path in (ROOT / "examples" / "gialai").glob("*.yaml"):
+        for assessment in load_assessments(path):
+            found.update((assessment.name, assessment.note))
+    for version in (ROOT / "examples" / "versions").glob("*/*.yaml"):
+        found.update(_strings(yaml.safe_load(version.read_text(encoding="utf-8"))))
+    return sorted((t for t in found if isinstance(t, str) and t.strip()), key=len, reverse=True)
+
+
+def _strings(value: object) -> Iterable[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+@pytest.fixture(scope="module")
+def data_texts() -> list[str]:
+    return _data_texts()
+
+
+def other_language_words(text: str, lang: str, data_texts: list[str]) -> list[str]:
+    for known in data_texts:
+        text = text.replace(known, " ")
+    # paths, identifiers (so_cuoc_hop, egov_2020), quoted names and options are names, not language
+    text = re.sub(r"\S*[/_\\]\S*|'[^']*'|\"[^\"]*\"|--[\w-]+|\S+\.(?:yaml|csv|cqdt|xlsx|md|html)\b", " ", text)
+    # the ruleset language's own words: function calls, and the list of functions a hint names
+    text = re.sub(r"\w+\([^)]*\)|(?<=: )(?:sum, mean\b.*)$", " ", text, flags=re.M)
+    return sorted({w for w in OTHER[lang] if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I)})
+
+
+def run(args: list[str], lang: str) -> str:
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            main([args[0], "--lang", lang, *args[1:]])
+        except SystemExit:
+            pass
+    return out.getvalue() + "\n" + err.getvalue()
+
+
+def test_every_command_is_run_in_both_languages() -> None:
+    assert set(COMMANDS) | NOT_YET_BILINGUAL == {spec.name for spec in all_commands()}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("command", sorted(COMMANDS))
+def test_a_command_speaks_one_language(command: str, lang: str, tmp_path: Path, data_texts: list[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    args = [a.replace("{tmp}", str(tmp_path)) for a in COMMANDS[command]]
+    output = run(args, lang)
+    assert output.strip()
+    assert other_language_words(output, lang, data_texts) == [], output[:3000]
+
+
+def _error_cases() -> list[tuple[str, list[str]]]:
+    cases = [(f"bad/{p.stem}", ["check", str(p.relative_to(ROOT))]) for p in sorted((GOLDEN / "bad").glob("*.cqdt"))]
+    for folder in sorted(p for p in (GOLDEN / "bad_data").iterdir() if p.is_dir()):
+        data = next(p for p in (folder / "units.yaml", folder / "units.csv") if p.is_file())
+        cases.append((f"bad_data/{folder.name}", ["score", str((folder / "ruleset.cqdt").relative_to(ROOT)),
+                                                   str(data.relative_to(ROOT))]))
+    return cases
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize(("case", "args"), _error_cases(), ids=[c for c, _ in _error_cases()])
+def test_every_golden_error_speaks_one_language(case: str, args: list[str], lang: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    texts = [str(t) for path in args[1:] if path.endswith(".cqdt") for t in _ruleset_texts(_parsed(path)) if t]
+    output = run(args, lang)
+    first = output.strip().splitlines()[0]
+    said = (": lỗi: ", ": cảnh báo: ") if lang == "vi" else (": error: ", ": warning: ")
+    assert any(word in first for word in said), output
+    lines = output.splitlines()
+    carets = {i for i, line in enumerate(lines) if line.strip() and set(line.strip()) == {"^"}}
+    shown = "\n".join(line for i, line in enumerate(lines) if i not in carets and i + 1 not in carets)  # not the file's lines
+    assert other_language_words(shown, lang, sorted(texts, key=len, reverse=True)) == [], output
+
+
+def _parsed(path: str) -> m.Ruleset:
+    """The ruleset's own text (titles, labels) to take out; an empty ruleset when the file does not parse."""
+    from cqdt_rules.language.parser import parse_source
+
+    try:
+        parsed = parse_source((ROOT / path).read_text(encoding="utf-8"), path)
+    except RulesetError:
+        return m.Ruleset(m.Header(id="unparsed", title=""), ())
+    return parsed if isinstance(parsed, m.Ruleset) else m.Ruleset(m.Header(id="amendment", title=""), ())
+
+
+def test_errors_raised_by_the_api_render_in_either_language() -> None:
+    with pytest.raises(RulesetError) as raised:
+        api.load(GOLDEN / "bad" / "several_errors.cqdt")
+    assert "error: duplicate id 'A1' in tier 'xa'" in raised.value.render()
+    assert "lỗi: mã 'A1' bị trùng trong khối 'xa'" in raised.value.render("vi")
+    folder = GOLDEN / "bad_data" / "pair_a_exceeds_b"
+    with pytest.raises(DataError) as failed:
+        api.score(api.load(folder / "ruleset.cqdt"), load_assessments(folder / "units.yaml"))
+    assert "a = 14 is greater than b = 12" in failed.value.render()
+    assert "a = 14 lớn hơn b = 12" in failed.value.render("vi")
