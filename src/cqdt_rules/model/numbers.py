@@ -32,10 +32,10 @@ ARITHMETIC = decimal.Context(
 )
 """The context every engine computation runs in (``decimal.localcontext(ARITHMETIC)``), whatever the caller's."""
 
-_EXACT = decimal.Context(prec=200)  # wider than any number read (at most _MAX_TEXT digits): normalising never rounds
+_EXACT = decimal.Context(prec=200)  # wider than any number read (at most MAX_TEXT digits): normalising never rounds
 _STEP = Decimal(1).scaleb(-MAX_DECIMALS)
 _PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
-_MAX_TEXT = 64  # characters: no valid number within the limits is longer, however it is written
+MAX_TEXT = 64  # characters: no valid number within the limits is longer, however it is written
 
 
 class NumberError(ValueError):
@@ -68,7 +68,7 @@ def read_number(text: str) -> Decimal:
     are ignored), checked against the limits. ``1_0``, ``NaN``, ``Infinity``, non-ASCII digits and
     hexadecimal are refused: Python's ``Decimal`` would read some of them, a person would not."""
     compact = text.strip().replace(" ", "").replace("\u00a0", "")
-    if len(compact) > _MAX_TEXT:
+    if len(compact) > MAX_TEXT:
         raise NumberError(f"a number of {len(compact)} characters is longer than any number within the limits "
                           f"(|x| < 10^15, at most {MAX_DECIMALS} decimals)")
     if not _PLAIN.fullmatch(compact):

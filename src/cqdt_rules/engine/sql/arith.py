@@ -10,7 +10,16 @@ that the database computes.
 Integer division is always ``exp.IntDiv`` of a non-negative dividend by a positive divisor, so the
 three dialects agree: DuckDB renders it ``a // b`` (on HUGEINT; on DECIMAL DuckDB's ``//`` returns
 DOUBLE, which is why DuckDB gets HUGEINT), PostgreSQL ``DIV(a, b)`` (on NUMERIC, exact, truncating)
-and Spark ``a DIV b`` (on DECIMAL(38, 0), the result a BIGINT; ANSI mode raises on overflow).
+and Spark ``CAST((a - a % b) / b AS DECIMAL(38, 0))``: Spark's own ``a DIV b`` returns a BIGINT and
+silently wraps a quotient beyond 2^63, even in ANSI mode, while ``(a - a % b) / b`` divides exactly
+(the remainder is taken off first) in DECIMAL(38, 6), 32 digits before the point (``dialects``).
+
+**Bounds.** Every ``Q`` carries ``bound``, an upper bound on ``|num|`` over all data within the limits
+of ``docs/language.md`` ("Arithmetic"), and ``den_bound``, one on a computed ``den``. Every operation
+works out the bound of what it builds and raises :class:`TooWide` when an intermediate could pass
+``LIMIT`` (38 digits, what DECIMAL(38, 0) holds in every dialect) or a quotient ``QUOTIENT_LIMIT``;
+the compiler turns that into a refusal of the ruleset (``SqlUnsupported``), so no query ever
+overflows, and none returns a wrapped number.
 """
 
 from __future__ import annotations
@@ -25,6 +34,23 @@ INTEGER = exp.DataType.build("DECIMAL(38, 0)")
 """The integer type of every parsed value; DuckDB's rendering swaps it for HUGEINT (see ``dialects``)."""
 
 MODES = ("half_up", "half_even", "down", "up")
+
+LIMIT = 10**38 - 1
+"""The largest integer every dialect holds exactly: DECIMAL(38, 0) (Spark, and PostgreSQL's casts), and
+less than DuckDB's HUGEINT (about 1.7 * 10^38)."""
+QUOTIENT_LIMIT = 10**32 - 1
+"""The largest quotient of an integer division: Spark's exact division yields DECIMAL(38, 6)."""
+
+
+class TooWide(ValueError):
+    """An intermediate value that could pass ``LIMIT`` (or a quotient ``QUOTIENT_LIMIT``) for valid data."""
+
+
+def fits(bound: int, limit: int = LIMIT) -> int:
+    """``bound`` when it is within ``limit``; TooWide otherwise."""
+    if bound > limit:
+        raise TooWide(bound)
+    return bound
 
 
 def lit(n: int) -> exp.Expr:
@@ -106,16 +132,36 @@ class Q:
     nonneg: bool = False
     """Known never to be negative (validated inputs, points, sums and products of such): rounding then
     needs no sign test."""
+    bound: int = attrs.field(kw_only=True)
+    """An upper bound on ``|num|`` for every valid input."""
+    den_bound: int = attrs.field(kw_only=True, default=1)
+    """An upper bound on ``den`` when the database computes it (a compile-time ``den`` is its own bound)."""
+    most: Decimal | None = attrs.field(kw_only=True, default=None)
+    """An upper bound on ``|num / den|`` the rule guarantees (a part of its whole times max), when known: it
+    bounds the quotient of rounding it more tightly than ``bound`` does."""
+
+    def __attrs_post_init__(self) -> None:
+        fits(self.bound)
+        fits(self.dmax)
+
+    @property
+    def dmax(self) -> int:
+        return self.den if isinstance(self.den, int) else self.den_bound
 
     @staticmethod
     def const(value: Decimal | int) -> Q:
         num, den = fraction(value)
-        return Q(lit(num), den, num >= 0)
+        return Q(lit(num), den, num >= 0, bound=abs(num))
 
     def scaled_to(self, den: int) -> exp.Expr:
         """The numerator over ``den``, for a compile-time ``den`` that ``self.den`` divides."""
         assert isinstance(self.den, int) and den % self.den == 0
+        fits(self.bound * (den // self.den))
         return mul(self.num, den // self.den)
+
+    def bound_over(self, den: int) -> int:
+        assert isinstance(self.den, int) and den % self.den == 0
+        return self.bound * (den // self.den)
 
     def digits(self) -> int | None:
         """The decimal places this value has exactly, or None (a denominator not of the form 2^a·5^b or unknown)."""
@@ -146,34 +192,47 @@ def q_add(x: Q, y: Q, minus: bool = False) -> Q:
     nonneg = x.nonneg and y.nonneg and not minus
     if isinstance(x.den, int) and isinstance(y.den, int):
         common = math.lcm(x.den, y.den)
-        return Q(join(x.scaled_to(common), y.scaled_to(common)), common, nonneg)
-    return Q(join(_times(x.num, y.den), _times(y.num, x.den)), _den_product(x.den, y.den), nonneg)
+        return Q(join(x.scaled_to(common), y.scaled_to(common)), common, nonneg,
+                 bound=x.bound_over(common) + y.bound_over(common))
+    return Q(join(_times(x.num, y.den), _times(y.num, x.den)), _den_product(x.den, y.den), nonneg,
+             bound=x.bound * y.dmax + y.bound * x.dmax, den_bound=x.dmax * y.dmax)
 
 
 def q_neg(x: Q) -> Q:
-    return Q(exp.Neg(this=paren(x.num)), x.den)
+    return Q(exp.Neg(this=paren(x.num)), x.den, bound=x.bound, den_bound=x.den_bound)
 
 
 def q_mul(x: Q, y: Q) -> Q:
     known = constant(y.num)
     num = mul(x.num, known) if known is not None and known >= 0 else mul(x.num, y.num)
-    return Q(num, _den_product(x.den, y.den), x.nonneg and y.nonneg)
+    return Q(num, _den_product(x.den, y.den), x.nonneg and y.nonneg, bound=x.bound * y.bound, den_bound=x.dmax * y.dmax)
 
 
 def q_div(x: Q, y: Q) -> Q:
-    """x / y for y != 0 (the caller checks y = 0); the sign moves to the numerator so den stays positive."""
-    num = _times(x.num, y.den)
+    """x / y for y != 0 (the caller checks y = 0); the sign moves to the numerator so den stays positive.
+    Compile-time denominators cancel first (a / b of two values in the same fixed point is a.num / b.num)."""
+    x_den, y_den = x.den, y.den
+    if isinstance(x_den, int) and isinstance(y_den, int):
+        common = math.gcd(x_den, y_den)
+        x_den, y_den = x_den // common, y_den // common
+    x_dmax = x_den if isinstance(x_den, int) else x.dmax
+    y_dmax = y_den if isinstance(y_den, int) else y.dmax
+    num = _times(x.num, y_den)
+    bound, den_bound = x.bound * y_dmax, x_dmax * y.bound
     if y.nonneg:
-        return Q(num, _den_product(x.den, y.num), x.nonneg)
+        return Q(num, _den_product(x_den, y.num), x.nonneg, bound=bound, den_bound=den_bound)
     negative = cmp("<", y.num, lit(0))
     magnitude = case(negative, exp.Neg(this=paren(y.num)), y.num.copy())
-    return Q(case(negative.copy(), exp.Neg(this=paren(num)), num.copy()), _den_product(x.den, magnitude))
+    return Q(case(negative.copy(), exp.Neg(this=paren(num)), num.copy()), _den_product(x_den, magnitude),
+             bound=bound, den_bound=den_bound)
 
 
 def q_cmp(op: str, x: Q, y: Q) -> exp.Expr:
     if isinstance(x.den, int) and isinstance(y.den, int):
         common = math.lcm(x.den, y.den)
         return cmp(op, x.scaled_to(common), y.scaled_to(common))
+    fits(x.bound * y.dmax)
+    fits(y.bound * x.dmax)
     return cmp(op, _times(x.num, y.den), _times(y.num, x.den))
 
 
@@ -181,24 +240,30 @@ def q_case(condition: exp.Expr, then: Q, otherwise: Q) -> Q:
     nonneg = then.nonneg and otherwise.nonneg
     if isinstance(then.den, int) and isinstance(otherwise.den, int):
         common = math.lcm(then.den, otherwise.den)
-        return Q(case(condition, then.scaled_to(common), otherwise.scaled_to(common)), common, nonneg)
+        return Q(case(condition, then.scaled_to(common), otherwise.scaled_to(common)), common, nonneg,
+                 bound=max(then.bound_over(common), otherwise.bound_over(common)))
     # each branch keeps its own denominator: the other branch's may be 0 where this one is taken
     then_den = lit(then.den) if isinstance(then.den, int) else then.den
     otherwise_den = lit(otherwise.den) if isinstance(otherwise.den, int) else otherwise.den
-    return Q(case(condition, then.num, otherwise.num), case(condition.copy(), then_den, otherwise_den), nonneg)
+    return Q(case(condition, then.num, otherwise.num), case(condition.copy(), then_den, otherwise_den), nonneg,
+             bound=max(then.bound, otherwise.bound), den_bound=max(then.dmax, otherwise.dmax))
 
 
 def q_min(x: Q, y: Q, largest: bool = False) -> Q:
     return q_case(q_cmp("<=" if not largest else ">=", x, y), x, y)
 
 
-def round_div(n: exp.Expr, d: exp.Expr | int, mode: str, nonneg: bool = False) -> exp.Expr:
+def round_div(n: exp.Expr, d: exp.Expr | int, mode: str, nonneg: bool = False, *, bound: int, d_bound: int,
+              quotient: int | None = None) -> exp.Expr:
     """n / d rounded to an integer as ``mode`` says (half_up: ties away from zero, as Python's
     ROUND_HALF_UP), for d > 0, in integer operations only. For n >= 0: down is n DIV d, up is
     (n + d - 1) DIV d, half_up is (2n + d) DIV 2d, half_even looks at the remainder; a negative n is
-    rounded as -|n| (every mode is symmetric about zero)."""
+    rounded as -|n| (every mode is symmetric about zero). ``bound``, ``d_bound`` and ``quotient`` bound |n|,
+    d and |n / d| (by default ``bound``: d >= 1)."""
     if isinstance(d, int) and d == 1:
         return n
+    fits(2 * bound + 2 * d_bound)  # the largest dividend built (2n + d) and divisor (2d)
+    fits((bound // d if isinstance(d, int) else bound) + 1 if quotient is None else quotient, QUOTIENT_LIMIT)
     if not isinstance(d, int):
         d = exp.Nullif(this=d, expression=lit(0))  # d = 0 only on a unit already refused; never divide by it
     if nonneg:
@@ -230,7 +295,17 @@ def _round_nonneg(n: exp.Expr, d: exp.Expr | int, mode: str) -> exp.Expr:
 
 def q_round(x: Q, digits: int, mode: str = "half_up") -> Q:
     """x rounded to ``digits`` decimals: a fixed-point value."""
+    scale = 10**digits
     own = x.digits()
     if own is not None and own <= digits:
-        return Q(x.scaled_to(10**digits), 10**digits, x.nonneg)
-    return Q(round_div(mul(x.num, 10**digits), x.den, mode, x.nonneg), 10**digits, x.nonneg)
+        return Q(x.scaled_to(scale), scale, x.nonneg, bound=x.bound_over(scale))
+    if isinstance(x.den, int):  # n / den * 10^digits with the common factor taken out first
+        common = math.gcd(scale, x.den)
+        up, down = scale // common, x.den // common
+        bound = x.bound * up
+        rounded = round_div(mul(x.num, up), down, mode, x.nonneg, bound=fits(bound), d_bound=down)
+        return Q(rounded, scale, x.nonneg, bound=bound // down + 1)
+    bound = fits(x.bound * scale)
+    quotient = bound if x.most is None else min(bound, int(x.most * scale) + 1)
+    return Q(round_div(mul(x.num, scale), x.den, mode, x.nonneg, bound=bound, d_bound=x.dmax, quotient=quotient),
+             scale, x.nonneg, bound=quotient)

@@ -7,16 +7,18 @@ invalid value can never reach a rule as NULL and fall into an ``ELSE`` branch as
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Union
 
 from sqlglot import exp
 
 from cqdt_rules.engine.sql.arith import Q, case, cmp, lit
 from cqdt_rules.engine.sql.inputs import (
-    INPUT_DIGITS,
-    NUMBER_PATTERN,
+    DECIMALS_PATTERN,
+    MAGNITUDE_PATTERN,
     NUMERIC_KINDS,
-    PRECISE_PATTERN,
+    PLAIN_PATTERN,
     SCALE,
+    WRITTEN_PATTERN,
     Slot,
     col,
     given,
@@ -24,50 +26,71 @@ from cqdt_rules.engine.sql.inputs import (
     matches,
     not_assessed,
     scaled,
+    squeezed,
     text,
     yes_no,
 )
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import MAX_TEXT
 from cqdt_rules.model.units import NO_WORDS, SOURCES, YES_WORDS
 
+Checks = list[tuple[exp.Expr, Union[str, None]]]
 
-def _when(pairs: list[tuple[exp.Expr, str | None]]) -> exp.Expr:
+
+def _when(pairs: Checks) -> exp.Expr:
     """The code of the first condition that holds (None: the value is fine, stop looking), else NULL."""
     return exp.Case(ifs=[exp.If(this=condition, true=text(code) if code else exp.Null()) for condition, code in pairs],
                     default=exp.Null())
 
 
-def _squeezed(e: exp.Expr) -> exp.Expr:
-    return exp.func("REPLACE", e, text(" "), text(""))
+def _fails(e: exp.Expr, pattern: str) -> exp.Expr:
+    return exp.Not(this=exp.Paren(this=matches(e, pattern)))
 
 
-def _number_problems(e: exp.Expr, prefix: str = "") -> list[tuple[exp.Expr, str]]:
-    squeezed = _squeezed(e)
-    return [
-        (exp.Not(this=exp.Paren(this=matches(squeezed, NUMBER_PATTERN))), prefix + "not_number"),
-        (exp.Not(this=exp.Paren(this=matches(squeezed, PRECISE_PATTERN))), prefix + "too_precise"),
-    ]
+def _too_long(e: exp.Expr) -> exp.Expr:
+    return cmp(">", exp.Length(this=e), lit(MAX_TEXT))
+
+
+def _limits(e: exp.Expr, prefix: str) -> Checks:
+    """A plain number beyond ±10^15 or with more than 12 decimals (each condition assumes the text is plain)."""
+    return [(exp.And(this=matches(e, PLAIN_PATTERN), expression=_fails(e.copy(), MAGNITUDE_PATTERN)), prefix + "too_large"),
+            (exp.And(this=matches(e.copy(), PLAIN_PATTERN), expression=_fails(e.copy(), DECIMALS_PATTERN)),
+             prefix + "too_precise")]
+
+
+def _number_problems(e: exp.Expr) -> Checks:
+    """What ``model.numbers.read_number`` refuses, in its order: too long, not a number, too large, too
+    many decimals; and what only the SQL back end refuses: a number written with an exponent."""
+    number = squeezed(e)
+    return [(_too_long(number), "too_long"), (_fails(number.copy(), WRITTEN_PATTERN), "not_number"),
+            (_fails(number.copy(), PLAIN_PATTERN), "exponent"), *_limits(number, "")]
+
+
+def _pair_number_problems(a: exp.Expr, b: exp.Expr) -> Checks:
+    """Both parts, as the Python engine reports them: the first part's reason for refusing it, else the
+    second's, else "not a number"."""
+    a_number, b_number = squeezed(a), squeezed(b)
+    return [(_too_long(a_number), "too_long"), *_limits(a_number, ""),
+            (_too_long(b_number), "b_too_long"), *_limits(b_number, "b_"),
+            (exp.Or(this=_fails(a_number.copy(), WRITTEN_PATTERN), expression=_fails(b_number.copy(), WRITTEN_PATTERN)),
+             "not_number"),
+            (_fails(a_number.copy(), PLAIN_PATTERN), "exponent"), (_fails(b_number.copy(), PLAIN_PATTERN), "b_exponent")]
 
 
 def _value(e: exp.Expr) -> exp.Expr:
-    """Only evaluated (inside CASE) once the text is known to be a plain decimal."""
-    return scaled(_squeezed(e))
+    """Only evaluated (inside CASE) once the text is known to be a plain decimal within the limits."""
+    return scaled(squeezed(e))
 
 
 def _bound(value: Decimal) -> exp.Expr:
-    number = Q.const(value)
-    assert isinstance(number.den, int)
-    if SCALE % number.den == 0:
-        return number.scaled_to(SCALE)
-    # a bound with more decimals than values can have: compare against it rounded outward is not exact,
-    # so such rulesets are refused when compiling (see compile.py)
-    raise ValueError(value)
+    """A limit from the ruleset in 10^-12 (a ruleset's numbers have at most 12 decimals too)."""
+    return Q.const(value).scaled_to(SCALE)
 
 
 def slot_problem(slot: Slot, limits: dict[str, Decimal]) -> exp.Expr:
     """The code of the first problem of one indicator's value in a unit, or NULL."""
     ind, v, b = slot.indicator, slot.raw("v"), slot.raw("b")
-    checks: list[tuple[exp.Expr, str | None]] = [(cmp(">", slot.raw("n"), lit(1)), "duplicate")]
+    checks: Checks = [(cmp(">", slot.raw("n"), lit(1)), "duplicate")]
     missing = is_blank(v)
     if ind.audit_only:
         checks.append((exp.And(this=not_assessed(slot), expression=given(slot)), "audit_only"))
@@ -80,8 +103,7 @@ def slot_problem(slot: Slot, limits: dict[str, Decimal]) -> exp.Expr:
     return _when(checks)
 
 
-def _kind_problems(ind: m.Indicator, v: exp.Expr, b: exp.Expr,
-                   limits: dict[str, Decimal]) -> list[tuple[exp.Expr, str | None]]:
+def _kind_problems(ind: m.Indicator, v: exp.Expr, b: exp.Expr, limits: dict[str, Decimal]) -> Checks:
     if ind.kind == "yesno":
         return [(exp.Not(this=exp.Paren(this=exp.Or(this=yes_no(v, YES_WORDS), expression=yes_no(v, NO_WORDS)))),
                  "not_yesno")]
@@ -90,7 +112,7 @@ def _kind_problems(ind: m.Indicator, v: exp.Expr, b: exp.Expr,
         return [(exp.Not(this=exp.Paren(this=exp.In(this=v, expressions=names))), "not_category")]
     if ind.kind == "pair":
         return _pair_problems(ind, v, b)
-    found: list[tuple[exp.Expr, str | None]] = list(_number_problems(v))
+    found = _number_problems(v)
     number = _value(v)
     if ind.kind == "count":
         found.append((cmp("!=", exp.Mod(this=number, expression=lit(SCALE)), lit(0)), "not_whole"))
@@ -108,10 +130,9 @@ def _kind_problems(ind: m.Indicator, v: exp.Expr, b: exp.Expr,
     return found
 
 
-def _pair_problems(ind: m.Indicator, v: exp.Expr, b: exp.Expr) -> list[tuple[exp.Expr, str | None]]:
-    found: list[tuple[exp.Expr, str | None]] = [(is_blank(b), "not_pair")]
-    found.extend(_number_problems(v))
-    found.extend(_number_problems(b, "b_"))
+def _pair_problems(ind: m.Indicator, v: exp.Expr, b: exp.Expr) -> Checks:
+    found: Checks = [(is_blank(b), "not_pair")]
+    found.extend(_pair_number_problems(v, b))
     a_value, b_value = _value(v), _value(b)
     found.append((exp.Or(this=cmp("<", a_value, lit(0)), expression=cmp("<", b_value, lit(0))), "pair_negative"))
     if ind.range is None:  # the parts are counts (docs/language.md, "Arithmetic")
@@ -165,4 +186,4 @@ def needs_evidence(slot: Slot) -> exp.Expr:
     return present
 
 
-__all__ = ["INPUT_DIGITS", "slot_problem", "unit_problems", "evidence_problem", "needs_evidence"]
+__all__ = ["slot_problem", "unit_problems", "evidence_problem", "needs_evidence"]

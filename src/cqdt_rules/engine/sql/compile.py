@@ -15,8 +15,9 @@ The query is a chain of common table expressions:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from decimal import Decimal
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from decimal import ROUND_CEILING, Decimal
 from typing import Union
 
 import attrs
@@ -25,7 +26,9 @@ from sqlglot import exp
 from cqdt_rules.engine.compiler import shown_max
 from cqdt_rules.engine.sql import checks
 from cqdt_rules.engine.sql.arith import (
+    INTEGER,
     Q,
+    TooWide,
     case,
     cmp,
     lit,
@@ -41,9 +44,9 @@ from cqdt_rules.engine.sql.arith import (
     constant,
     fraction,
     mul,
+    sub,
 )
 from cqdt_rules.engine.sql.inputs import (
-    SCALE,
     Slot,
     SqlUnsupported,
     UNIT_KEYS,
@@ -103,6 +106,21 @@ def _decimal_q(value: Decimal) -> Q:
     return Q.const(value)
 
 
+COHORT_SIZE = 10**15
+"""A bound on the units of one cohort (what ``rank(E)`` can reach)."""
+
+
+@contextmanager
+def _refusing(what: str) -> Iterator[None]:
+    """A value that could pass 38 digits (``arith.TooWide``) refuses the ruleset, naming where."""
+    try:
+        yield
+    except TooWide:
+        raise SqlUnsupported(f"{what} could exceed 38 digits for data within the limits (numbers below 10^15 with up to "
+                             "12 decimals), more than the SQL back end computes exactly; declare a 'range' on the "
+                             "indicators it reads, or score this ruleset with the Python engine") from None
+
+
 def _comment(text_: str) -> str:
     # untrusted text from a ruleset: it must not close the comment it sits in
     return " " + " ".join(text_.replace("*/", "* /").replace("/*", "/ *").split()) + " "
@@ -112,7 +130,7 @@ class _TierSql:
     def __init__(self, ruleset: m.Ruleset, tier: m.Tier, table: str, explain: bool, any_year: bool):
         self.ruleset, self.header, self.tier, self.table, self.explain = ruleset, ruleset.header, tier, table, explain
         self.any_year = any_year
-        self.slots = slots(tier)
+        self.slots = slots(tier, direct_limits(tier))
         self.by_name = {s.name: s for s in self.slots}
         self.nodes = {n.id: n for n in tier.walk()}
         self.published: dict[str, Q] = {}
@@ -261,15 +279,24 @@ class _TierSql:
 
     # ------------------------------------------------------------ nodes
     def _node_column(self, node: m.Node) -> exp.Expr:
-        value = self._group(node) if node.rule is None else self._criterion(node)
+        with _refusing(f"{'group' if node.rule is None else 'criterion'} {node.id}"):
+            value = self._group(node) if node.rule is None else self._criterion(node)
         name = f"{'r' if node in self.clamped else 'p'}{self._index(node)}"
-        self.published[node.id] = Q(col(name), value.den, True)
+        clamped = node in self.clamped
+        self.published[node.id] = Q(col(name), value.den, True,
+                                    bound=value.bound if clamped else min(value.bound, self._points_bound(node, value)))
         projection = value.num.as_(name, copy=False)
         if self.explain:
             provenance = node.provenance
             where = f"{provenance.status}: {provenance.text}" if provenance else "no provenance"
             projection.add_comments([_comment(f"{node.id} {node.title} (max {node.max}); provenance {where}")])
         return projection
+
+    def _points_bound(self, node: m.Node, value: Q) -> int:
+        """Published points lie in 0..max (as shown): a tighter bound than the arithmetic that made them."""
+        assert isinstance(value.den, int)
+        largest = max(node.max, shown_max(node.max, self._rounding(node)))
+        return int((largest * value.den).to_integral_value(rounding=ROUND_CEILING))
 
     def _index(self, node: m.Node) -> int:
         return list(self.nodes).index(node.id)
@@ -336,9 +363,10 @@ class _TierSql:
         rounding = self._rounding(node)
         ceiling = _decimal_q(shown_max(node.max, rounding))
         floor = self._publish(Q.const(0), rounding, node.id)
-        clamped = _fold_case([(q_cmp(">", raw, _decimal_q(node.max)), ceiling), (q_cmp("<", raw, Q.const(0)), floor),
-                              (None, raw)])
-        self.published[node.id] = Q(col(f"p{self._index(node)}"), clamped.den, True)
+        with _refusing(f"criterion {node.id}"):
+            clamped = _fold_case([(q_cmp(">", raw, _decimal_q(node.max)), ceiling), (q_cmp("<", raw, Q.const(0)), floor),
+                                  (None, raw)])
+        self.published[node.id] = Q(col(f"p{self._index(node)}"), clamped.den, True, bound=self._points_bound(node, clamped))
         return clamped.num.as_(f"p{self._index(node)}", copy=False)
 
     def _points_of(self, spec: m.PointsSpec | None, node: m.Node) -> Q:
@@ -373,7 +401,7 @@ class _TierSql:
         else:
             a, b = number_of(slot), number_of(slot, "y")
             zero = [(cmp("=", b.num, lit(0)), self._points_of(rule.on_zero, node))]
-        return zero + [(q_cmp(">=", a, b), maximum), (None, _over_positive(q_mul(a, maximum), b))]
+        return zero + [(q_cmp(">=", a, b), maximum), (None, _over_positive(q_mul(a, maximum), b, node.max))]
 
     def _rule_BandsRule(self, rule: m.BandsRule, node: m.Node) -> Branches:
         slot = self.by_name[rule.indicator]
@@ -408,9 +436,10 @@ class _TierSql:
 
     def _rule_NormalisedRule(self, rule: m.NormalisedRule, node: m.Node) -> Branches:
         slot = self.by_name[rule.indicator]
-        best = Q(col(self.best_columns[(rule.indicator, rule.within)]), SCALE, True)
+        best = Q(col(self.best_columns[(rule.indicator, rule.within)]), slot.den, True, bound=slot.bound)
         value = number_of(slot)
-        return [(cmp("=", best.num, lit(0)), Q.const(0)), (None, _over_positive(q_mul(value, _decimal_q(node.max)), best))]
+        return [(cmp("=", best.num, lit(0)), Q.const(0)),
+                (None, _over_positive(q_mul(value, _decimal_q(node.max)), best, node.max))]
 
     def _rule_DirectRule(self, rule: m.DirectRule, node: m.Node) -> Branches:
         return [(None, number_of(self.by_name[rule.indicator]))]
@@ -423,7 +452,7 @@ class _TierSql:
 
     # ------------------------------------------------------------ formulas
     def _number(self, value: Value, node: m.Node | None) -> Q:
-        return value if isinstance(value, Q) else Q(one_if(value))
+        return value if isinstance(value, Q) else Q(one_if(value), bound=1)
 
     def _condition(self, value: Value) -> exp.Expr:
         return value if not isinstance(value, Q) else cmp("!=", value.num, lit(0))
@@ -445,7 +474,7 @@ class _TierSql:
         slot = self.by_name[expr.name]
         kind = slot.indicator.kind
         if kind == "percent":
-            return Q(col(f"x{slot.index}"), SCALE * 100, True)
+            return Q(col(f"x{slot.index}"), slot.den * 100, True, bound=slot.bound)
         if kind == "pair":
             if expr.part is not None:
                 return number_of(slot, "x" if expr.part == "a" else "y")
@@ -453,7 +482,7 @@ class _TierSql:
             self._fail(guard, cmp("=", b, lit(0)), node,
                        f"'{expr.name}' has b = 0: write the formula with '{expr.name}.a' and '{expr.name}.b' "
                        "and say what b = 0 gives")
-            return Q(col(f"x{slot.index}"), b, True)
+            return Q(col(f"x{slot.index}"), b, True, bound=slot.bound, den_bound=slot.bound)
         if kind == "yesno":
             return col(f"x{slot.index}")
         return number_of(slot)
@@ -484,7 +513,7 @@ class _TierSql:
         points = self.published[node_id]
         num, den = fraction(maximum)
         assert isinstance(points.den, int)
-        return Q(mul(points.num, den), points.den * num, True)
+        return Q(mul(points.num, den), points.den * num, True, bound=points.bound * den)
 
     def _x_Binary(self, expr: m.Binary, node: m.Node | None, guard: exp.Expr) -> Value:
         left = self._number(self._expr(expr.left, node, guard), node)
@@ -499,7 +528,8 @@ class _TierSql:
         if known is not None and known != 0 and isinstance(right.den, int):
             # a constant divisor (total / 1000): the denominator stays known, no division happens in SQL
             sign = 1 if known > 0 else -1
-            return Q(mul(left.num, right.den * sign), _den_times(left.den, abs(known)), left.nonneg and known > 0)
+            return Q(mul(left.num, right.den * sign), _den_times(left.den, abs(known)), left.nonneg and known > 0,
+                     bound=left.bound * right.den, den_bound=left.dmax * abs(known))
         self._fail(guard, cmp("=", right.num, lit(0)), node,
                    "division by zero in a formula; guard it with 'if ... then ... else ...'")
         return q_div(left, right)
@@ -533,18 +563,85 @@ class _TierSql:
         return q_case(condition, self._number(then, node), self._number(otherwise, node))
 
     def _x_Call(self, expr: m.Call, node: m.Node | None, guard: exp.Expr) -> Value:
-        if expr.function not in ("min", "max", "round"):
-            raise SqlUnsupported(f"the SQL back end does not compile the function '{expr.function}' yet "
-                                 f"({node.id if node else 'an output'}); score this ruleset with the Python engine")
+        where = node.id if node else "an output"
+        if expr.function in m.ROOT_FUNCTIONS:
+            raise SqlUnsupported(f"{expr.function} needs a root ({where}): SQL has no exact root, and a floating-point "
+                                 "root rounded afterwards can differ from the correctly rounded value in the last digit; "
+                                 "score this ruleset with the Python engine")
         if expr.function == "round":
             assert isinstance(expr.args[1], m.Number)
             value = self._number(self._expr(expr.args[0], node, guard), node)
             return q_round(value, int(expr.args[1].value), expr.mode)
-        args = [self._number(self._expr(a, node, guard), node) for a in expr.args]
+        method: Callable[[m.Call, m.Node | None, exp.Expr], Q] = getattr(self, "_fn_" + expr.function)
+        return method(expr, node, guard)
+
+    def _args(self, expr: m.Call, node: m.Node | None, guard: exp.Expr) -> list[Q]:
+        return [self._number(self._expr(a, node, guard), node) for a in expr.args]
+
+    def _fn_min(self, expr: m.Call, node: m.Node | None, guard: exp.Expr, largest: bool = False) -> Q:
+        args = self._args(expr, node, guard)
         found = args[0]
         for arg in args[1:]:
-            found = q_min(found, arg, largest=expr.function == "max")
+            found = q_min(found, arg, largest=largest)
         return found
+
+    def _fn_max(self, expr: m.Call, node: m.Node | None, guard: exp.Expr) -> Q:
+        return self._fn_min(expr, node, guard, largest=True)
+
+    def _fn_sum(self, expr: m.Call, node: m.Node | None, guard: exp.Expr) -> Q:
+        return _sum(self._args(expr, node, guard))
+
+    def _fn_mean(self, expr: m.Call, node: m.Node | None, guard: exp.Expr) -> Q:
+        total = _sum(self._args(expr, node, guard))
+        count = len(expr.args)
+        return Q(total.num, _den_times(total.den, count), total.nonneg, bound=total.bound, den_bound=total.dmax * count)
+
+    def _fn_weighted_mean(self, expr: m.Call, node: m.Node | None, guard: exp.Expr) -> Q:
+        args = self._args(expr, node, guard)
+        values, weights = args[0::2], args[1::2]
+        weighted = _sum([q_mul(v, w) for v, w in zip(values, weights)])
+        weight = _sum(weights)
+        self._fail(guard, cmp("=", weight.num, lit(0)), node, "the weights of weighted_mean add up to 0")
+        return q_div(weighted, weight)
+
+    def _fn_to_target(self, expr: m.Call, node: m.Node | None, guard: exp.Expr) -> Q:
+        value, target = self._args(expr, node, guard)
+        self._fail(guard, cmp("=", target.num, lit(0)), node, "to_target: the target is 0")
+        return q_div(value, target)
+
+    def _fn_minmax(self, expr: m.Call, node: m.Node | None, guard: exp.Expr) -> Q:
+        """(E - lowest) / (highest - lowest) over the cohort (window MIN and MAX); 0 when all are equal."""
+        value, member = self._cohort_value(expr, node, guard)
+        low, high = self._over_cohort(exp.Min(this=member)), self._over_cohort(exp.Max(this=member.copy()))
+        spread = Q(sub(value.num, low), sub(high, low.copy()), True, bound=2 * value.bound, den_bound=2 * value.bound)
+        return q_case(cmp("=", high.copy(), low.copy()), Q.const(0), spread)
+
+    def _fn_rank(self, expr: m.Call, node: m.Node | None, guard: exp.Expr) -> Q:
+        """1 + the units of the cohort with a higher E: RANK() (shared ties) ordered by E descending."""
+        _, member = self._cohort_value(expr, node, guard)
+        order = exp.Order(expressions=[exp.Ordered(this=member, desc=True, nulls_first=False)])
+        ranked = exp.Window(this=exp.Rank(), partition_by=[col("year"), col("source")], order=order)
+        whole = exp.Cast(this=ranked, to=INTEGER.copy())  # BIGINT times a large constant would overflow
+        return Q(case(exp.Is(this=member.copy(), expression=exp.Null()), exp.Null(), whole), 1, True, bound=COHORT_SIZE)
+
+    def _cohort_value(self, expr: m.Call, node: m.Node | None, guard: exp.Expr) -> tuple[Q, exp.Expr]:
+        """The argument of a cohort function, and its numerator as the cohort sees it: NULL for a unit whose
+        argument reads a value not assessed (it takes no part). Units compare by numerator, so the argument's
+        denominator must be known when compiling."""
+        (value,) = self._args(expr, node, guard)
+        if not isinstance(value.den, int):
+            raise SqlUnsupported(f"{expr.function} ({node.id if node else 'an output'}) compares a value whose "
+                                 "denominator comes from the data (such as a pair read as a fraction) across units, "
+                                 "which SQL cannot order exactly; score this ruleset with the Python engine")
+        read = [self.by_name[r.name] for r in m.walk_expr(expr) if isinstance(r, m.IndicatorRef) and r.name in self.by_name]
+        member = value.num.copy()
+        if read:
+            member = case(_any([exp.Is(this=col(f"x{s.index}"), expression=exp.Null()) for s in read]), exp.Null(), member)
+        return value, member
+
+    @staticmethod
+    def _over_cohort(function: exp.Expr) -> exp.Expr:
+        return exp.Window(this=function, partition_by=[col("year"), col("source")])
 
     # ------------------------------------------------------------ total, outputs
     def _total(self) -> exp.Expr:
@@ -553,16 +650,18 @@ class _TierSql:
         for top in tops[1:]:
             total = q_add(total, top)
         rounding = self.tier.total_rounding or self.header.rounding
-        rounded = q_min(self._publish(total, rounding, "the total"), _decimal_q(self.tier.max))
-        self.total = Q(col("total"), rounded.den, True)
+        with _refusing("the total"):
+            rounded = q_min(self._publish(total, rounding, "the total"), _decimal_q(self.tier.max))
+        self.total = Q(col("total"), rounded.den, True, bound=rounded.bound)
         return rounded.num
 
     def _output(self, output: m.Output) -> exp.Expr:
-        value = self._number(self._expr(output.expr, None, exp.true()), None)
-        published = self._publish(value, output.rounding, f"output {output.name}")
+        with _refusing(f"output {output.name}"):
+            value = self._number(self._expr(output.expr, None, exp.true()), None)
+            published = self._publish(value, output.rounding, f"output {output.name}")
         read = [self.by_name[r.name] for r in m.walk_expr(output.expr) if isinstance(r, m.IndicatorRef) and r.name in self.by_name]
         column = f"out{len(self.outputs)}"
-        self.outputs[output.name] = Q(col(column), published.den)
+        self.outputs[output.name] = Q(col(column), published.den, bound=published.bound)
         if read:
             missing = _any([exp.Is(this=col(f"x{s.index}"), expression=exp.Null()) for s in read])
             return case(missing, exp.Null(), published.num).as_(column, copy=False)
@@ -574,15 +673,17 @@ class _TierSql:
         scaled to a denominator known at compile time (so that ORDER BY compares integers)."""
         if isinstance(ref, (m.TotalRef, m.PointsRef, m.ShareRef)) or (isinstance(ref, m.OutputRef) and ref.name in self.outputs):
             return None
-        value = self._number(self._expr(ref, None, exp.true()), None)
+        with _refusing("a ranking's expression"):
+            value = self._number(self._expr(ref, None, exp.true()), None)
         digits = value.digits()
         if digits is None:
             raise SqlUnsupported("a ranking is by an expression whose value may have endless decimals; the SQL back end "
                                  "orders by exact integers: rank by an output with a declared 'round'")
         column = f"k{len(self.keys)}"
-        self.keys[ref] = Q(col(column), 10**digits)
+        with _refusing("a ranking's expression"):
+            scaled = value.scaled_to(10**digits)
+        self.keys[ref] = Q(col(column), 10**digits, bound=value.bound_over(10**digits))
         read = [self.by_name[r.name] for r in m.walk_expr(ref) if isinstance(r, m.IndicatorRef) and r.name in self.by_name]
-        scaled = value.scaled_to(10**digits)
         if read:
             scaled = case(_any([exp.Is(this=col(f"x{s.index}"), expression=exp.Null()) for s in read]), exp.Null(), scaled)
         return scaled.as_(column, copy=False)
@@ -652,7 +753,8 @@ class _TierSql:
         levels = {}
         for scale in self.tier.levels:
             levels[scale.name] = f"level {scale.name}"
-            projections.append(self._level(scale).as_(levels[scale.name], copy=False))
+            with _refusing(f"levels {scale.name}"):
+                projections.append(self._level(scale).as_(levels[scale.name], copy=False))
         ranks = {}
         for ranking in self.tier.rankings:
             rank, count, group = self._rank(ranking)
@@ -685,14 +787,22 @@ def _common_case(condition: exp.Expr, then: Q, otherwise: Q) -> Q:
     return q_case(condition, then, otherwise)
 
 
+def _sum(values: list[Q]) -> Q:
+    total = values[0]
+    for value in values[1:]:
+        total = q_add(total, value)
+    return total
+
+
 def _den_times(den: exp.Expr | int, factor: int) -> exp.Expr | int:
     return den * factor if isinstance(den, int) else mul(den, factor)
 
 
-def _over_positive(x: Q, y: Q) -> Q:
-    """x / y where the caller's CASE ensures y > 0 on this branch (a pair's b, a cohort's best)."""
-    assert isinstance(x.den, int) and isinstance(y.den, int)
-    return Q(mul(x.num, y.den), mul(y.num, x.den), x.nonneg)
+def _over_positive(x: Q, y: Q, most: Decimal) -> Q:
+    """x / y where the caller's CASE ensures y > 0 on this branch (a pair's b, a cohort's best), and the
+    value is at most ``most`` (a part of its whole, times the maximum)."""
+    assert isinstance(x.den, int) and isinstance(y.den, int) and y.nonneg
+    return attrs.evolve(q_div(x, y), most=most)
 
 
 def _unpivot(table: str, items: list[tuple[str, exp.Expr, exp.Expr, exp.Expr]]) -> exp.Select:

@@ -19,8 +19,11 @@ evidence     text         the evidence reference(s); empty when none was given
 ===========  ===========  ==============================================================
 
 ``value`` is text, not a number: a category is a name, and a number typed DOUBLE in a warehouse has
-already lost its exactness. The query parses the text exactly (``CAST(text AS DECIMAL(38, 6))``
-after a pattern check), so a value may carry at most ``INPUT_DIGITS`` decimals.
+already lost its exactness. The query checks the text against the limits of ``docs/language.md``
+("Arithmetic": strictly within ±10^15, at most 12 decimals) with patterns, then parses it exactly
+into an integer count of 10^-12 (the digits before the point, then those after it padded to 12, read
+as one DECIMAL(38, 0)): a value is at most 27 digits. Counts and the parts of a pair without a
+declared range are whole numbers (the checks refuse a fraction) and are kept as plain integers.
 """
 
 from __future__ import annotations
@@ -31,17 +34,24 @@ import attrs
 from sqlglot import exp
 
 from cqdt_rules.errors import UsageError
-from cqdt_rules.engine.sql.arith import INTEGER, Q, case, cmp, lit, mul
+from cqdt_rules.engine.sql.arith import INTEGER, Q, case, cmp, int_div, lit
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import MAX_DECIMALS, MAX_MAGNITUDE
 from cqdt_rules.model.units import NO_WORDS, YES_WORDS, Pair, coerce_value
 
-INPUT_DIGITS = 6
-"""Decimals a value may carry in the SQL back end; every number is read as an integer count of millionths."""
+INPUT_DIGITS = MAX_DECIMALS
+"""Decimals a value may carry (the Python engine's limit); every number is read as an integer count of 10^-12."""
 SCALE = 10**INPUT_DIGITS
 COLUMNS = ("unit_code", "unit_name", "tier", "parent", "year", "source", "indicator", "value", "value_b", "evidence")
 UNIT_KEYS = ("unit_code", "year", "source")
-NUMBER_PATTERN = r"^[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)$"
-PRECISE_PATTERN = r"^[+-]?[0-9]*(\.[0-9]{0,%d})?$" % INPUT_DIGITS
+WRITTEN_PATTERN = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]{1,4})?$"
+"""What the Python engine reads as a number (``model.numbers.read_number``), exponent included."""
+PLAIN_PATTERN = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)$"
+"""What the SQL back end parses: a number written out, without an exponent."""
+MAGNITUDE_PATTERN = r"^[+-]?0*[0-9]{0,%d}([.][0-9]*)?$" % (len(str(MAX_MAGNITUDE)) - 1)
+"""A plain number strictly within ±10^15: at most 15 digits before the point, leading zeros aside."""
+DECIMALS_PATTERN = r"^[+-]?[0-9]*([.][0-9]{0,%d}0*)?$" % INPUT_DIGITS
+"""A plain number with at most 12 decimals, trailing zeros aside."""
 NUMERIC_KINDS = ("count", "number", "percent", "score")
 
 
@@ -66,10 +76,19 @@ def matches(e: exp.Expr, pattern: str) -> exp.Expr:
     return exp.RegexpLike(this=e, expression=text(pattern))
 
 
+def squeezed(e: exp.Expr) -> exp.Expr:
+    """The text without spaces or no-break spaces between digit groups, as the Python engine reads it."""
+    return exp.func("REPLACE", exp.func("REPLACE", e, text(" "), text("")), text("\u00a0"), text(""))
+
+
 def scaled(e: exp.Expr) -> exp.Expr:
-    """A decimal text as an integer count of millionths; only called on text that passed ``PRECISE_PATTERN``."""
-    decimal = exp.Cast(this=e, to=exp.DataType.build(f"DECIMAL(38, {INPUT_DIGITS})"))
-    return exp.Cast(this=mul(decimal, SCALE), to=INTEGER.copy())
+    """A plain decimal text as an integer count of 10^-12, exactly: the digits before the point and the
+    decimals padded to 12, cast as one integer (a cast to DECIMAL(38, 12) followed by a product would
+    overflow 38 digits at 10^15). Only evaluated on squeezed text that passed the checks."""
+    whole = exp.RegexpReplace(this=e, expression=text("[.].*$"), replacement=text(""))
+    decimals = exp.RegexpReplace(this=e.copy(), expression=text("^[^.]*[.]?"), replacement=text(""))
+    padded = exp.func("RPAD", decimals, exp.Literal.number(INPUT_DIGITS), text("0"))
+    return exp.Cast(this=exp.DPipe(this=whole, expression=padded), to=INTEGER.copy())
 
 
 @attrs.frozen
@@ -79,6 +98,8 @@ class Slot:
 
     index: int
     indicator: m.Indicator
+    limit: Decimal | None = None
+    """The maximum of the criterion a ``direct`` rule scores this indicator on."""
 
     @property
     def name(self) -> str:
@@ -87,9 +108,27 @@ class Slot:
     def raw(self, part: str) -> exp.Column:
         return col(f"{part}{self.index}")
 
+    @property
+    def den(self) -> int:
+        """What a parsed value counts: 1 for whole numbers (counts, pairs without a range), else 10^-12."""
+        ind = self.indicator
+        return 1 if ind.kind == "count" or (ind.kind == "pair" and ind.range is None) else SCALE
 
-def slots(tier: m.Tier) -> list[Slot]:
-    return [Slot(i, ind) for i, ind in enumerate(tier.indicators)]
+    @property
+    def bound(self) -> int:
+        """An upper bound on the parsed integer for every value the checks accept."""
+        ind, largest = self.indicator, MAX_MAGNITUDE
+        if ind.kind == "percent":
+            largest = Decimal(100)
+        if self.limit is not None:
+            largest = min(largest, self.limit)
+        if ind.range is not None:
+            largest = min(largest, max(abs(ind.range[0]), abs(ind.range[1])))
+        return int(largest * self.den)  # a limit has at most 12 decimals: exact
+
+
+def slots(tier: m.Tier, limits: dict[str, Decimal]) -> list[Slot]:
+    return [Slot(i, ind, limits.get(ind.name) if ind.kind == "score" else None) for i, ind in enumerate(tier.indicators)]
 
 
 def source_cte(table: exp.Expr, tier: m.Tier) -> exp.Select:
@@ -137,10 +176,10 @@ def typed_value(slot: Slot) -> list[exp.Expr]:
     ind, v, b = slot.indicator, slot.raw("v"), slot.raw("b")
     default = None if ind.default is None else coerce_value(ind, ind.default, {}, lambda *_: None)
     if ind.kind == "pair":
-        a_val, b_val = _number(v), _number(b)
+        a_val, b_val = _number(v, slot.den), _number(b, slot.den)
         if isinstance(default, Pair):
-            a_val = case(given(slot), a_val, _constant(default.a))
-            b_val = case(given(slot), b_val, _constant(default.b))
+            a_val = case(given(slot), a_val, _constant(default.a, slot.den))
+            b_val = case(given(slot), b_val, _constant(default.b, slot.den))
         return [_unless_not_assessed(slot, a_val).as_(f"x{slot.index}", copy=False),
                 _unless_not_assessed(slot, b_val).as_(f"y{slot.index}", copy=False)]
     value: exp.Expr
@@ -151,8 +190,8 @@ def typed_value(slot: Slot) -> list[exp.Expr]:
     elif ind.kind == "category":
         value, fallback = v, None if default is None else text(str(default))
     else:
-        value = _number(v)
-        fallback = None if not isinstance(default, Decimal) else _constant(default)
+        value = _number(v, slot.den)
+        fallback = None if not isinstance(default, Decimal) else _constant(default, slot.den)
     if fallback is not None:
         value = case(given(slot), value, fallback)
     return [_unless_not_assessed(slot, value).as_(f"x{slot.index}", copy=False)]
@@ -164,21 +203,23 @@ def _unless_not_assessed(slot: Slot, value: exp.Expr) -> exp.Expr:
     return case(not_assessed(slot), exp.Null(), value)
 
 
-def _number(e: exp.Expr) -> exp.Expr:
-    """The text as millionths. Only text that passed the checks reaches a score: a unit with a problem fails
-    the query in ``vals``'s WHERE clause (and, were a database to cast before filtering, in this cast)."""
-    return scaled(exp.func("REPLACE", e, text(" "), text("")))
+def _number(e: exp.Expr, den: int) -> exp.Expr:
+    """The text as an integer count of ``1 / den``. Only text that passed the checks reaches a score: a unit
+    with a problem fails the query in ``vals``'s WHERE clause (and, were a database to cast before
+    filtering, in this cast)."""
+    parsed = scaled(squeezed(e))
+    return parsed if den == SCALE else int_div(parsed, SCALE // den)  # a whole number: no remainder
 
 
-def _constant(value: Decimal) -> exp.Expr:
-    """A ruleset's default in millionths; a default with more decimals is refused when compiling."""
+def _constant(value: Decimal, den: int) -> exp.Expr:
+    """A ruleset's default as an integer count of ``1 / den``."""
     number = Q.const(value)
     assert isinstance(number.den, int)
-    if SCALE % number.den:
-        raise SqlUnsupported(f"default {value} has more than {INPUT_DIGITS} decimals")
-    return number.scaled_to(SCALE)
+    if den % number.den:
+        raise SqlUnsupported(f"default {value} has more decimals than the indicator's values may have")
+    return number.scaled_to(den)
 
 
 def number_of(slot: Slot, part: str = "x") -> Q:
-    """An indicator's parsed value as a number (millionths)."""
-    return Q(col(f"{part}{slot.index}"), SCALE, slot.indicator.kind != "number")
+    """An indicator's parsed value as a number."""
+    return Q(col(f"{part}{slot.index}"), slot.den, slot.indicator.kind != "number", bound=slot.bound)

@@ -3,22 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from decimal import Decimal, InvalidOperation
 
-from cqdt_rules.engine.sql.inputs import INPUT_DIGITS
 from cqdt_rules.errors import Diagnostic, Span, did_you_mean
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import SOURCES, SOURCES_HINT, _kind_text, direct_limits
+from cqdt_rules.model.numbers import NotANumber, NumberError, read_number
+from cqdt_rules.model.units import SOURCES, SOURCES_HINT, _kind_text, direct_limits, shown
 
 Locate = Callable[[str, int, str, str | None], Span]
 """Where a problem points: (unit_code, year, source, indicator or None) → a span in the data."""
 
 
+NUMBER_CODES = ("not_number", "too_long", "too_large", "too_precise", "exponent")
+"""Codes of a text not read as a number; ``b_`` before one: the pair's b."""
+EXPONENT_HINT = "write the number out (1500, not 1.5e3), or score the data with the Python engine"
+
+
 def _number(text: str | None) -> str:
+    """A value as the Python engine shows it in a message: the number it reads."""
     try:
-        return str(Decimal((text or "").replace(" ", "")))
-    except InvalidOperation:
+        return str(read_number(text or ""))
+    except NumberError:
         return str(text)
+
+
+def _why(text: str | None) -> str:
+    """Why the Python engine refuses to read ``text`` as a number (its own words)."""
+    try:
+        read_number(text or "")
+    except NotANumber:
+        return ""
+    except NumberError as error:
+        return str(error)
+    return ""
 
 
 def diagnostic(ruleset: m.Ruleset, tier: m.Tier, row: tuple[str, int, str, str, str, str | None, str | None],
@@ -69,7 +85,6 @@ def _value_problem(ind: m.Indicator, problem: str, value: str | None, value_b: s
         "not_yesno": (f"expected yes or no, got '{value}'", "write yes/no (or có/không)"),
         "not_category": (f"'{value}' is not an allowed category", did_you_mean(value or "", names) or f"allowed: {', '.join(names)}"),
         "not_pair": (f"expected a pair a/b, got '{value}'", "give b in the column value_b"),
-        "b_not_number": (f"both parts of the pair must be numbers, got '{value}/{value_b}'", None),
         "pair_negative": (f"a pair cannot be negative ({a}/{b})", None),
         "pair_not_whole": (f"the parts of a pair are counts and must be whole numbers ({a}/{b})",
                            "declare a 'range' for the indicator in the ruleset if its parts may have decimals"),
@@ -80,20 +95,36 @@ def _value_problem(ind: m.Indicator, problem: str, value: str | None, value_b: s
         "negative": (f"cannot be negative ({a})", None),
         "percent_over": (f"a percentage cannot exceed 100 ({a})", None),
         "out_of_range": (f"{a} is outside the declared range {low}..{high}", None),
-        "too_precise": (f"'{value if ind.kind != 'pair' else f'{value}/{value_b}'}' has more than {INPUT_DIGITS} decimals, "
-                        "more than the SQL back end reads", "round the figure in the data, or score it with the Python engine"),
-        "b_too_precise": (f"'{value}/{value_b}' has more than {INPUT_DIGITS} decimals, more than the SQL back end reads",
-                          "round the figure in the data, or score it with the Python engine"),
     }
-    if problem == "not_number":
-        if ind.kind == "pair":
-            return about(f"both parts of the pair must be numbers, got '{value}/{value_b}'")
-        return about(f"expected {_kind_text(ind)}, got '{value}'")
+    if problem.removeprefix("b_") in NUMBER_CODES:
+        return _not_a_number(ind, value, value_b, about)
     if problem == "score_over":
         limit = direct_limits(tier)[ind.name]
         return about(f"{a} points is above the criterion's maximum {limit}", f"an assessed score must lie in 0..{limit}")
     message, hint = simple[problem]
     return about(message, hint)
+
+
+def _not_a_number(ind: m.Indicator, value: str | None, value_b: str | None, about: Callable[..., Diagnostic]) -> Diagnostic:
+    """A value not read as a number, in the Python engine's words: why it refuses the text (a pair: the
+    first part's reason, else the second's). Text it reads but SQL does not (an exponent) is said apart."""
+    pair = ind.kind == "pair"
+    written = shown(f"{value}/{value_b}") if pair else shown(value)
+    expected = "both parts of the pair must be numbers" if pair else f"expected {_kind_text(ind)}"
+    why = _why(value) or (_why(value_b) if pair else "")
+    readable = all(_readable(text) for text in ((value, value_b) if pair else (value,)))
+    if readable and not why:
+        return about(f"{expected}, got '{written}': the SQL back end reads numbers written out, without an exponent",
+                     EXPONENT_HINT)
+    return about(f"{expected}, got '{written}'" + (f": {why}" if why else ""))
+
+
+def _readable(text: str | None) -> bool:
+    try:
+        read_number(text or "")
+    except NumberError:
+        return False
+    return True
 
 
 def evaluation_diagnostic(code: str, error: str, where: Span) -> Diagnostic:

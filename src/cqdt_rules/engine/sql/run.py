@@ -19,6 +19,7 @@ from cqdt_rules.engine.sql.inputs import col, text
 from cqdt_rules.engine.sql.messages import Locate, diagnostic, evaluation_diagnostic
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import NumberError, read_value
 from cqdt_rules.model.units import Assessment, Pair
 
 ORDERED_CHECKS = ("value", "year", "evidence")
@@ -159,7 +160,7 @@ def _texts(raw: Any) -> tuple[str | None, str | None]:
     if isinstance(raw, bool):
         return ("yes" if raw else "no"), None
     if isinstance(raw, Pair):
-        return str(raw.a), str(raw.b)
+        return _text(raw.a), _text(raw.b)
     if isinstance(raw, Mapping) and set(raw) == {"a", "b"}:
         return _text(raw["a"]), _text(raw["b"])
     if isinstance(raw, (list, tuple)) and len(raw) == 2:
@@ -171,8 +172,13 @@ def _texts(raw: Any) -> tuple[str | None, str | None]:
 
 
 def _text(raw: Any) -> str:
-    if isinstance(raw, float):
-        return repr(raw)
+    """A value as text; a float or Decimal the Python engine reads is written out (1e-05 as 0.00001), since the
+    SQL back end reads no exponent, and one it refuses is kept as written, for the same message."""
+    if isinstance(raw, (float, Decimal)) and not isinstance(raw, bool):
+        try:
+            return format(read_value(raw), "f")
+        except NumberError:
+            return repr(raw) if isinstance(raw, float) else str(raw)
     return str(raw)
 
 
