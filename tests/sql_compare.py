@@ -6,14 +6,20 @@ from __future__ import annotations
 import random
 from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, Optional
 
+from cqdt_rules import api
 from cqdt_rules.engine.loading import CheckedRuleset
 from cqdt_rules.engine.results import Results
 from cqdt_rules.engine.scoring import score
+from cqdt_rules.engine.sql.compile import compile_tier
+from cqdt_rules.engine.sql.inputs import SqlUnsupported
 from cqdt_rules.engine.sql.run import Engine, assessment_locator, long_rows, score_sql
 from cqdt_rules.errors import DataError
 from cqdt_rules.model.units import Assessment
+
+GeneratedCase = tuple[Any, list[Assessment], Optional[int], Optional[int]]
+"""A generated ruleset (tests/strategies.py), its units, and the seeds to spoil and to stretch them (or None)."""
 
 
 def published(results: Results) -> dict[tuple[str, int, str], Any]:
@@ -110,5 +116,56 @@ def spoil(units: Sequence[Assessment], rng: random.Random, indicators: dict[str,
     return spoiled
 
 
+AT_THE_LIMITS = {
+    "number": ("999999999999999.999999999999", "-999999999999999.999999999999", "0.000000000001", "1.0000000000000",
+               "12.345678901234", "1000000000000000", "-1000000000000000", "0.0000000000001"),
+    "count": ("999999999999999", "1000000000000000", "000000000000000000000000000000000000000007"),
+    "percent": ("99.999999999999", "0.000000000001", "100.0000000000000", "33.3333333333333"),
+    "score": ("0.000000000001", "0.5000000000000", "0.0000000000005"),
+    "pair": (("999999999999999", "999999999999999"), ("1", "999999999999999"), ("1.5", "3"), ("2", "3.0000000000000"),
+             ("1000000000000000", "1000000000000000"), ("0", "0.0000000000001")),
+}
+"""Values at the limits of docs/language.md ("Arithmetic") and just beyond them: 12 decimals, 10^15 - 1,
+10^15, more than 12 decimals (with and without trailing zeros), fractional pair parts."""
+
+
+def stretch(units: Sequence[Assessment], rng: random.Random, indicators: dict[str, Any]) -> list[Assessment]:
+    """The units with a few values replaced by values at (or just beyond) the limits of what is read."""
+    import attrs
+
+    stretched = list(units)
+    for _ in range(rng.randint(1, 3)):
+        index = rng.randrange(len(stretched))
+        unit = stretched[index]
+        names = [n for n in sorted(unit.values) if indicators[n].kind in AT_THE_LIMITS]
+        if not names:
+            continue
+        name = rng.choice(names)
+        value = rng.choice(AT_THE_LIMITS[indicators[name].kind])
+        stretched[index] = attrs.evolve(unit, values={**unit.values, name: list(value) if isinstance(value, tuple) else value})
+    return stretched
+
+
 def decimal_places(value: Decimal) -> int:
     return max(0, -int(value.as_tuple().exponent))  # type: ignore[operator]
+
+
+def generated_differential(case: GeneratedCase, engine: Engine) -> str:
+    """Both engines on one generated case, which must not differ: the outcome ("ok", "refused"), or
+    "unsupported" when the SQL back end refuses the ruleset itself, which it may only do for a value that
+    could pass 38 digits (a product of two numbers without a declared range)."""
+    generated, units, spoil_seed, stretch_seed = case
+    checked = api.load_text(generated.text, "generated.cqdt")
+    indicators = {i.name: i for i in checked.ruleset.tier("xa").indicators}
+    if stretch_seed is not None:
+        units = stretch(units, random.Random(stretch_seed), indicators)
+    if spoil_seed is not None:  # invalid data: both engines refuse it, at the same places, with the same messages
+        units = spoil(units, random.Random(spoil_seed), indicators)
+    try:
+        compile_tier(checked.ruleset, checked.ruleset.tier("xa"))
+    except SqlUnsupported as refused:
+        assert "could exceed 38 digits" in str(refused), refused
+        return "unsupported"
+    kind, found = differential(checked, units, engine)
+    assert kind != "differ" and found == [], (kind, found[:5])
+    return kind

@@ -104,8 +104,9 @@ def num(value: Decimal | int) -> str:
 class _Builder:
     """Draws one tier; keeps counters and the nodes a formula may read without a cycle."""
 
-    def __init__(self, draw: st.DrawFn):
+    def __init__(self, draw: st.DrawFn, functions: bool = False):
         self.draw = draw
+        self.functions = functions
         self.digits = draw(st.integers(0, 3))
         self.step = Decimal(1).scaleb(-self.digits)
         self.indicators: list[GenIndicator] = []
@@ -230,7 +231,7 @@ class _Builder:
             atoms += [f"{ind.name}.a", f"{ind.name}.b"] if ind.kind == "pair" else [ind.name]
         atoms += [f"points({node_id})" for node_id, _ in self.done]
         atoms.append("full")
-        return "formula " + draw(expressions(atoms))
+        return "formula " + draw(expressions(atoms, functions=self.functions))
 
     def bands(self, maximum: Decimal, lines: list[str]) -> str:
         draw = self.draw
@@ -319,12 +320,15 @@ class _Builder:
 
 
 @st.composite
-def expressions(draw: st.DrawFn, atoms: list[str], depth: int = 0) -> str:
-    """A numeric formula over ``atoms``, fully parenthesised so precedence never matters."""
+def expressions(draw: st.DrawFn, atoms: list[str], depth: int = 0, functions: bool = False) -> str:
+    """A numeric formula over ``atoms``, fully parenthesised so precedence never matters; with ``functions``,
+    also the exact functions of docs/language.md (sum, mean, weighted_mean, to_target, minmax, rank)."""
     leaf = st.one_of(st.sampled_from(atoms), st.sampled_from(("0", "1", "2", "0.5", "3.25", "10", "50%")))
     if depth >= 3:
         return draw(leaf)
-    sub = expressions(atoms, depth + 1)
+    sub = expressions(atoms, depth + 1, functions)
+    if functions and draw(st.integers(0, 3)) == 0:
+        return draw(_function_calls(atoms, sub))
     choice = draw(st.integers(0, 9))
     if choice <= 2:
         return draw(leaf)
@@ -344,6 +348,21 @@ def expressions(draw: st.DrawFn, atoms: list[str], depth: int = 0) -> str:
 
 
 @st.composite
+def _function_calls(draw: st.DrawFn, atoms: list[str], sub: st.SearchStrategy[str]) -> str:
+    """A call of an exact function; a cohort function reads an atom (a value of every unit, not nested)."""
+    function = draw(st.sampled_from(("sum", "mean", "weighted_mean", "to_target", "minmax", "rank")))
+    if function in ("minmax", "rank"):
+        return f"{function}({draw(st.sampled_from(atoms))})"
+    if function == "to_target":
+        return f"to_target({draw(sub)}, {draw(st.sampled_from(('2', '4', '5', '8', '10', '0.5')))})"
+    if function == "weighted_mean":
+        weights = st.sampled_from(("1", "2", "0.5", "3"))
+        terms = [f"{draw(sub)} weight {draw(weights)}" for _ in range(draw(st.integers(1, 3)))]
+        return f"weighted_mean({', '.join(terms)})"
+    return f"{function}({', '.join(draw(st.lists(sub, min_size=1, max_size=3)))})"
+
+
+@st.composite
 def conditions(draw: st.DrawFn, atoms: list[str], depth: int) -> str:
     sub = expressions(atoms, depth + 1)
     choice = draw(st.integers(0, 4 if depth < 3 else 1))
@@ -356,8 +375,9 @@ def conditions(draw: st.DrawFn, atoms: list[str], depth: int) -> str:
 
 
 @st.composite
-def generated_rulesets(draw: st.DrawFn) -> GeneratedRuleset:
-    b = _Builder(draw)
+def generated_rulesets(draw: st.DrawFn, functions: bool = False) -> GeneratedRuleset:
+    """A random valid ruleset; with ``functions``, its formulas and outputs also call the exact functions."""
+    b = _Builder(draw, functions)
     body: list[str] = []
     tier_max = Decimal(0)
     for letter in "ABC"[: draw(st.integers(1, 3))]:
@@ -375,7 +395,7 @@ def generated_rulesets(draw: st.DrawFn) -> GeneratedRuleset:
     outputs = []
     for k in range(draw(st.integers(0, 2))):
         atoms = ["total"] + [f"points({i})" for i, _ in scored] + [f"share({i})" for i, _ in scored]
-        outputs.append(f'output o{k + 1} "Chỉ số {k + 1}" = {draw(expressions(atoms, 1))} round {draw(st.integers(0, 4))}')
+        outputs.append(f'output o{k + 1} "Chỉ số {k + 1}" = {draw(expressions(atoms, 1, functions))} round {draw(st.integers(0, 4))}')
 
     levels = []
     for k in range(draw(st.integers(0, 2))):

@@ -4,7 +4,6 @@ test over generated rulesets and cohorts."""
 
 from __future__ import annotations
 
-import random
 import re
 import subprocess
 import sys
@@ -12,10 +11,10 @@ from pathlib import Path
 
 import pytest
 import sqlglot
-from hypothesis import HealthCheck, Phase, given, settings
+from hypothesis import HealthCheck, Phase, event, given, settings
 from hypothesis import strategies as st
-from sql_compare import differential, mismatches, spoil
-from strategies import GeneratedRuleset, assessments_for, generated_rulesets
+from sql_compare import GeneratedCase, differential, generated_differential, mismatches
+from strategies import assessments_for, generated_rulesets
 
 from cqdt_rules import api
 from cqdt_rules.data.readers import load_assessments
@@ -85,7 +84,7 @@ tier xa "UBND xã" max 100 {
   group B "Nhóm B" max 40 {
     provenance hypothetical "Kiểm thử"
     criterion B1 "Số" max 40 {
-      input so count "Số" unit "cái" range 0..100
+      input so count "Số" unit "cái" range 0..10000
       per_item so each 0.0015
       provenance hypothetical "Kiểm thử"
     }
@@ -114,7 +113,17 @@ def _boundary_units() -> list[Assessment]:
     # ties: two units with the same values
     units.append(_unit("24103", "1/2", "57/100", "10", 7))
     units.append(_unit("24104", "1/2", "57/100", "10", 7))
+    units.extend(_on_the_cut_offs())
     return units
+
+
+def _on_the_cut_offs() -> list[Assessment]:
+    """Totals exactly on a level's cut-off, or a rounding step below it, as the mode rounds an x.xxx5 value.
+    24500: A = 20 + 20 + 5.4, B = 7733 × 0.0015 = 11.5995, rounded to 11.600 (29 % of 40, Mức I's
+    prerequisite, met) except by ``down`` (11.599): a total of exactly 57.000 (Mức I's cut-off) or 56.999.
+    24501: 3 + 5 + 20 = 28.000, exactly Mức II's cut-off; 24502: 3 + 5 + 19.9995, on it or 0.001 below."""
+    return [_unit("24500", "20/20", "58/100", "5.4", 7733), _unit("24501", "3/20", "28/100", "20", 0),
+            _unit("24502", "3/20", "28/100", "19.9995", 0)]
 
 
 @pytest.mark.parametrize("mode", ["half_up", "half_even", "down", "up"])
@@ -124,16 +133,16 @@ def test_boundary_suite_agrees_under_every_rounding_mode(duck: DuckDBEngine, mod
     assert kind == "ok" and found == [], found[:5]
 
 
-def test_totals_exactly_on_a_cut_off_get_the_level(duck: DuckDBEngine) -> None:
-    # 57 % of 100 = 57: a total of exactly 57.000 meets Mức I when group B has 29 % (11.6 of 40)
-    checked = load_text(BOUNDARY.replace("MODE", "half_up"), "bien.cqdt")
-    on_cut = _unit("24200", "0/10", "0/10", "17", 0)
-    on_cut = Assessment(on_cut.code, on_cut.name, "xa", 2022, "audit",
-                        values={"ty_le": "0/10", "bac": "0/10", "diem": "17", "so": 0}, evidence={}, parent="622")
-    units = [on_cut]
+@pytest.mark.parametrize("mode", ["half_up", "half_even", "down", "up"])
+def test_totals_exactly_on_a_cut_off_get_the_level(duck: DuckDBEngine, mode: str) -> None:
+    checked = load_text(BOUNDARY.replace("MODE", mode), "bien.cqdt")
+    units = _on_the_cut_offs()
+    python = score(checked, units)
+    on_cut = mode != "down"
+    assert [(str(u.total), u.levels["muc"].id) for u in python] == [
+        ("57.000", "I") if on_cut else ("56.999", "II"), ("28.000", "II"), ("28.000", "II") if on_cut else ("27.999", None)]
     duck.load_rows(long_rows(units))
-    results = score_sql(checked, duck, locate=assessment_locator(units))
-    assert mismatches(score(checked, units), results) == []
+    assert mismatches(python, score_sql(checked, duck, locate=assessment_locator(units))) == []
 
 
 # ---------------------------------------------------------------- refusing invalid data
@@ -238,22 +247,19 @@ def test_cqdt_sql_prints_a_view_with_comments_per_criterion() -> None:
 
 # ---------------------------------------------------------------- differential property test
 @st.composite
-def ruleset_units_and_spoiling(draw: st.DrawFn) -> tuple[GeneratedRuleset, list[Assessment], int | None]:
-    generated = draw(generated_rulesets())
+def ruleset_units_and_spoiling(draw: st.DrawFn) -> GeneratedCase:
+    """A generated ruleset (its formulas and outputs calling the exact functions too), units for it, and
+    seeds (or None) to spoil one value and to stretch a few to the limits of what is read."""
+    generated = draw(generated_rulesets(functions=True))
     units = draw(assessments_for(generated))
-    return generated, units, draw(st.one_of(st.none(), st.integers(0, 2**32)))
+    seeds = st.one_of(st.none(), st.integers(0, 2**32))
+    return generated, units, draw(seeds), draw(seeds)
 
 
-@settings(max_examples=25, deadline=None, phases=PHASES, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=50, deadline=None, phases=PHASES, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(ruleset_units_and_spoiling())
-def test_duckdb_agrees_with_python_on_generated_rulesets_and_cohorts(case: tuple[GeneratedRuleset, list[Assessment], int | None]) -> None:
-    generated, units, seed = case
-    checked = api.load_text(generated.text, "generated.cqdt")
-    if seed is not None:  # invalid data: both engines refuse it, at the same places, with the same messages
-        units = spoil(units, random.Random(seed), {i.name: i for i in checked.ruleset.tier("xa").indicators})
-    kind, found = differential(checked, units, DuckDBEngine())
-    assert kind != "differ" and found == [], (kind, found[:5])
-
+def test_duckdb_agrees_with_python_on_generated_rulesets_and_cohorts(case: GeneratedCase) -> None:
+    event(generated_differential(case, DuckDBEngine()))
 
 
 EXPRESSIONS = """
@@ -292,8 +298,205 @@ def test_outputs_reading_outputs_round_modes_in_formulas_and_rankings_by_express
     assert kind == "ok" and found == [], found[:5]
 
 
-def test_a_function_the_sql_back_end_does_not_compile_is_refused_by_name() -> None:
-    text = EXPRESSIONS.replace('output b "B" = a * 2 + round(total / 3, 1 up)', 'output b "B" = mean(a, total) round 2')
-    checked = load_text(text, "bieu_thuc.cqdt")
-    with pytest.raises(UsageError, match="does not compile the function 'mean'"):
+# ---------------------------------------------------------------- the limits of the arithmetic
+LIMITS = """
+ruleset gioi_han {
+  title "Giới hạn" en "Limits"
+  years 2022..2023
+  rounding 2
+  on_zero_denominator 0
+}
+tier xa "UBND xã" max 40 {
+  output lon "Lớn" = so_lon round 12
+  output dem_7 "Đếm / 7" = dem / 7 round 12 half_even
+  output phan_so "Phần" = phan.a - phan.b round 12
+  ranking theo_lon "Theo số lớn" by lon then dem_7 ascending
+  criterion A1 "Tỷ lệ" max 10 {
+    input ty_le pair "a / b" unit "hồ sơ"
+    ratio ty_le
+    provenance hypothetical "Kiểm thử"
+  }
+  criterion A2 "Phần" max 10 {
+    input phan pair "a / b" range 0..999999999999999.999999999999
+    bands phan { >= 57% -> 10 >= 0.5% -> 5 else -> 0 }
+    provenance hypothetical "Kiểm thử"
+  }
+  criterion A3 "Số lớn" max 10 {
+    input so_lon number "Số lớn"
+    bands so_lon { >= 999999999999999.999999999999 -> 10 >= 0.000000000001 -> 5 >= 0 -> 1 else -> 0 }
+    provenance hypothetical "Kiểm thử"
+  }
+  criterion A4 "Đếm" max 10 {
+    input dem count "Đếm" unit "cái"
+    per_item dem each 0.000000000001
+    provenance hypothetical "Kiểm thử"
+  }
+}
+"""
+
+
+def _limit_unit(code: str, ty_le: object, phan: object, so_lon: object, dem: object) -> Assessment:
+    return Assessment(code, f"Xã {code}", "xa", 2022, "audit", values={"ty_le": ty_le, "phan": phan, "so_lon": so_lon, "dem": dem},
+                      parent="622")
+
+
+def _limit_units() -> list[Assessment]:
+    """Values at the limits: 10^15 - 1, 12 decimals, 13 decimals of which the last is 0, fractional pair parts
+    where a range is declared."""
+    return [
+        _limit_unit("1", ["999999999999999", "999999999999999"], ["0.000000000001", "999999999999999.999999999999"],
+                    "999999999999999.999999999999", 999999999999999),
+        _limit_unit("2", ["1", "999999999999999"], ["1.5", "2.5"], "-999999999999999.999999999999", 0),
+        _limit_unit("3", ["0", "0"], ["0", "0"], "0.000000000001", 7),
+        _limit_unit("4", ["3", "7"], ["570", "1000"], "1.0000000000000", 3),
+        _limit_unit("5", ["3", "7"], ["999999999999999.999999999999", "999999999999999.999999999999"], "-0.000000000001", 10),
+        _limit_unit("6", ["0", "0"], ["0.000000000001", "0.000000000002"], 1e-05, 1),
+    ]
+
+
+def test_numbers_at_the_limits_are_read_and_scored_as_python_does(duck: DuckDBEngine) -> None:
+    checked = load_text(LIMITS, "gioi_han.cqdt")
+    kind, found = differential(checked, _limit_units(), duck)
+    assert kind == "ok" and found == [], found[:5]
+    lon = {u.code: u.outputs["lon"] for u in score(checked, _limit_units())}
+    assert str(lon["1"]) == "999999999999999.999999999999" and str(lon["6"]) == "0.000010000000"
+
+
+def test_numbers_beyond_the_limits_are_refused_with_the_python_engines_messages(duck: DuckDBEngine) -> None:
+    checked = load_text(LIMITS, "gioi_han.cqdt")
+    bad = [_limit_unit("6", ["1.5", "3"], ["1", "2"], "1000000000000000", 1),
+           _limit_unit("7", ["1", "3"], ["1", "0.0000000000001"], "0.0000000000001", 1000000000000000),
+           _limit_unit("8", ["abc", "10000000000000000"], ["1", "2"], "1" * 65, 1),
+           _limit_unit("9", ["1", "3"], ["1000000000000000", "2"], "-1000000000000000", 1e16)]
+    kind, found = differential(checked, bad, duck)
+    assert kind == "refused" and found == []
+    with pytest.raises(DataError) as python:
+        score(checked, bad)
+    messages = " ".join(d.message for d in python.value.diagnostics)
+    for why in ("too large", "more than 12 decimals", "65 characters", "must be whole numbers"):
+        assert why in messages
+
+
+def test_a_number_written_with_an_exponent_is_refused_with_its_own_message(duck: DuckDBEngine) -> None:
+    """The SQL back end parses digits written out; the Python engine also reads 1.5e3: the one difference."""
+    checked = load_text(LIMITS, "gioi_han.cqdt")
+    units = [_limit_unit("10", ["1", "3"], ["1", "2"], "1.5e3", 1)]
+    score(checked, units)
+    duck.load_rows(long_rows(units))
+    with pytest.raises(DataError) as sql:
+        score_sql(checked, duck, locate=assessment_locator(units))
+    assert [(d.message, d.hint) for d in sql.value.diagnostics] == [
+        ("unit '10', 'so_lon': expected a number, got '1.5e3': the SQL back end reads numbers written out, without an exponent",
+         "write the number out (1500, not 1.5e3), or score the data with the Python engine")]
+
+
+def test_a_value_that_could_pass_38_digits_refuses_the_ruleset_when_compiling() -> None:
+    text = LIMITS.replace('output lon "Lớn" = so_lon round 12', 'output lon "Lớn" = so_lon * so_lon round 2')
+    checked = load_text(text, "gioi_han.cqdt")
+    with pytest.raises(UsageError, match="output lon could exceed 38 digits .* declare a 'range'"):
+        compile_tier(checked.ruleset, checked.ruleset.tier("xa"))
+    ranged = text.replace('input so_lon number "Số lớn"', 'input so_lon number "Số lớn" range -1000000..1000000')
+    checked = load_text(ranged, "gioi_han.cqdt")
+    compile_tier(checked.ruleset, checked.ruleset.tier("xa"))
+
+
+# ---------------------------------------------------------------- functions
+FUNCTIONS = """
+ruleset ham {
+  title "Hàm" en "Functions"
+  years 2022..2023
+  rounding 3 MODE
+  on_zero_denominator 0
+}
+tier xa "UBND xã" max 100 {
+  output tb "Trung bình" = mean(share(A), share(B)) round 4 MODE
+  output tbt "Trung bình trọng số" = weighted_mean(share(A) weight 2, share(B) weight 1, x weight w) round 4 MODE
+  output tong "Tổng" = sum(points(A1), points(A2), x, 0.5) round 3 MODE
+  output mm "Min–max" = minmax(total) round 4 MODE
+  output mmx "Min–max x" = minmax(x * 3) round 5 MODE
+  output hang "Hạng" = rank(total)
+  output hx "Hạng x" = rank(x)
+  output muc_tieu "Mục tiêu" = min(to_target(total, 80), 1) round 4 MODE
+  output mtx "Mục tiêu x" = to_target(x, 7) round 6 MODE
+  ranking theo_mm "Theo min–max" by mm then hx ascending
+  ranking theo_hang "Theo hạng" by hang ascending within district ties dense
+  levels muc "Mức" on mm { cao "Cao" >= 0.5 below "Thấp" }
+  group A "Nhóm A" max 50 {
+    provenance hypothetical "Kiểm thử"
+    criterion A1 "A1" max 30 {
+      input p pair "a / b" unit "hồ sơ"
+      ratio p
+      provenance hypothetical "Kiểm thử"
+    }
+    criterion A2 "A2" max 20 {
+      input x number "x" range 0..20 audit_only
+      input w number "trọng số" range -5..5
+      formula mean(points(A1), x)
+      provenance hypothetical "Kiểm thử"
+    }
+  }
+  group B "Nhóm B" max 50 {
+    provenance hypothetical "Kiểm thử"
+    criterion B1 "B1" max 40 {
+      input d score "Điểm"
+      formula weighted_mean(d weight 3, to_target(d, 40) * 40 weight 1)
+      provenance hypothetical "Kiểm thử"
+    }
+    criterion B2 "B2" max 10 {
+      formula round(minmax(x) * 5, 2) + 5 / rank(points(A1))
+      provenance hypothetical "Kiểm thử"
+    }
+  }
+}
+"""
+
+
+def _function_unit(code: str, p: str, x: str | None, w: str, d: str, source: str = "audit", parent: str = "622") -> Assessment:
+    values = {"p": p, "w": w, "d": d} | ({"x": x} if x is not None else {})
+    return Assessment(code, f"Xã {code}", "xa", 2022, source, values=values, parent=parent)
+
+
+def _function_units() -> list[Assessment]:
+    """Audited units (x given) and self-assessed ones (x, audit-only, not assessed: they take no part in
+    minmax(x) and rank(x), whose values they lack), ties on total and on x, x.xxx5 values."""
+    return [_function_unit("1", "1/3", "10.5", "1", "12.345"), _function_unit("2", "2/3", "0", "0", "40"),
+            _function_unit("3", "0/0", "20", "-2", "0"), _function_unit("4", "5/7", "10.5", "5", "17.0005", parent="623"),
+            _function_unit("5", "1/3", "7", "1", "12.345", parent="623"),
+            _function_unit("6", "1/3", None, "1", "12.345", source="self"), _function_unit("7", "3/3", None, "2", "33", source="self")]
+
+
+@pytest.mark.parametrize("mode", ["half_up", "half_even", "down", "up"])
+def test_the_exact_functions_agree_under_every_rounding_mode(duck: DuckDBEngine, mode: str) -> None:
+    checked = load_text(FUNCTIONS.replace("MODE", mode), "ham.cqdt")
+    kind, found = differential(checked, _function_units(), duck)
+    assert kind == "ok" and found == [], found[:5]
+    outputs = {u.code: u.outputs for u in score(checked, _function_units())}
+    assert outputs["3"]["mmx"] == 1 and outputs["2"]["mmx"] == 0 and outputs["6"]["mmx"] is None
+    assert (outputs["1"]["hx"], outputs["4"]["hx"], outputs["5"]["hx"]) == (2, 2, 4)  # shared: 1, 2, 2, 4, 5
+
+
+def test_weights_adding_up_to_0_and_a_target_of_0_stop_both_engines_alike(duck: DuckDBEngine) -> None:
+    checked = load_text(FUNCTIONS.replace("MODE", "half_up").replace("to_target(x, 7)", "to_target(x, w + 1)"), "ham.cqdt")
+    units = _function_units()[:2] + [_function_unit("8", "1/3", "3", "-3", "1"), _function_unit("9", "1/3", "3", "-1", "1")]
+    kind, found = differential(checked, units, duck)
+    assert kind == "refused" and found == []
+    with pytest.raises(DataError) as python:
+        score(checked, units)
+    assert {d.message for d in python.value.diagnostics} == {
+        "unit '8', output: the weights of weighted_mean add up to 0", "unit '9', output: to_target: the target is 0"}
+
+
+@pytest.mark.parametrize("function", ["geometric_mean(share(A), share(B))", "zscore(total)"])
+def test_a_root_is_refused_when_compiling_saying_why(function: str) -> None:
+    text = FUNCTIONS.replace("MODE", "half_up").replace("mean(share(A), share(B)) round 4 half_up", f"{function} round 4")
+    checked = load_text(text, "ham.cqdt")
+    name = function.partition("(")[0]
+    with pytest.raises(UsageError, match=f"{name} needs a root .*SQL has no exact root.*Python engine"):
+        compile_tier(checked.ruleset, checked.ruleset.tier("xa"))
+
+
+def test_a_cohort_function_inside_another_is_refused_when_compiling() -> None:
+    text = FUNCTIONS.replace("MODE", "half_up").replace("minmax(x * 3)", "minmax(rank(x))")
+    checked = load_text(text, "ham.cqdt")
+    with pytest.raises(UsageError, match="minmax .* reads another function of the cohort"):
         compile_tier(checked.ruleset, checked.ruleset.tier("xa"))

@@ -90,10 +90,16 @@ def mul(a: exp.Expr, b: exp.Expr | int) -> exp.Expr:
 
 
 def add(a: exp.Expr, b: exp.Expr) -> exp.Expr:
+    known_a, known_b = constant(a), constant(b)
+    if known_a is not None and known_b is not None:
+        return lit(known_a + known_b)
     return exp.Add(this=paren(a), expression=paren(b))
 
 
 def sub(a: exp.Expr, b: exp.Expr) -> exp.Expr:
+    known_a, known_b = constant(a), constant(b)
+    if known_a is not None and known_b is not None:
+        return lit(known_a - known_b)
     return exp.Sub(this=paren(a), expression=paren(b))
 
 
@@ -211,6 +217,12 @@ def q_mul(x: Q, y: Q) -> Q:
 def q_div(x: Q, y: Q) -> Q:
     """x / y for y != 0 (the caller checks y = 0); the sign moves to the numerator so den stays positive.
     Compile-time denominators cancel first (a / b of two values in the same fixed point is a.num / b.num)."""
+    known = constant(y.num)
+    if known is not None and known != 0 and isinstance(y.den, int):
+        # a constant divisor (total / 1000): the denominator stays known, no division happens in SQL
+        sign = 1 if known > 0 else -1
+        den = x.den * abs(known) if isinstance(x.den, int) else mul(x.den, abs(known))
+        return Q(mul(x.num, y.den * sign), den, x.nonneg and known > 0, bound=x.bound * y.den, den_bound=x.dmax * abs(known))
     x_den, y_den = x.den, y.den
     if isinstance(x_den, int) and isinstance(y_den, int):
         common = math.gcd(x_den, y_den)

@@ -106,8 +106,8 @@ def _decimal_q(value: Decimal) -> Q:
     return Q.const(value)
 
 
-COHORT_SIZE = 10**15
-"""A bound on the units of one cohort (what ``rank(E)`` can reach)."""
+COHORT_SIZE = 10**9
+"""A bound on the units of one cohort (what ``rank(E)`` can reach), far above the units of one tier of a country."""
 
 
 @contextmanager
@@ -524,14 +524,9 @@ class _TierSql:
             return q_add(left, right, minus=True)
         if expr.op == "*":
             return q_mul(left, right)
-        known = constant(right.num)
-        if known is not None and known != 0 and isinstance(right.den, int):
-            # a constant divisor (total / 1000): the denominator stays known, no division happens in SQL
-            sign = 1 if known > 0 else -1
-            return Q(mul(left.num, right.den * sign), _den_times(left.den, abs(known)), left.nonneg and known > 0,
-                     bound=left.bound * right.den, den_bound=left.dmax * abs(known))
-        self._fail(guard, cmp("=", right.num, lit(0)), node,
-                   "division by zero in a formula; guard it with 'if ... then ... else ...'")
+        if constant(right.num) in (None, 0):  # a nonzero constant divisor needs no check
+            self._fail(guard, cmp("=", right.num, lit(0)), node,
+                       "division by zero in a formula; guard it with 'if ... then ... else ...'")
         return q_div(left, right)
 
     def _x_Negate(self, expr: m.Negate, node: m.Node | None, guard: exp.Expr) -> Value:
@@ -628,6 +623,10 @@ class _TierSql:
         """The argument of a cohort function, and its numerator as the cohort sees it: NULL for a unit whose
         argument reads a value not assessed (it takes no part). Units compare by numerator, so the argument's
         denominator must be known when compiling."""
+        if any(isinstance(e, m.Call) and e.function in m.COHORT_FUNCTIONS for e in m.walk_expr(expr.args[0])):
+            raise SqlUnsupported(f"{expr.function} ({node.id if node else 'an output'}) reads another function of the "
+                                 "cohort; SQL cannot nest them in one query: make the inner one an output and read it by "
+                                 "name, or score this ruleset with the Python engine")
         (value,) = self._args(expr, node, guard)
         if not isinstance(value.den, int):
             raise SqlUnsupported(f"{expr.function} ({node.id if node else 'an output'}) compares a value whose "
