@@ -356,6 +356,40 @@ VI: dict[str, str] = {
     "unknown format '{format}': use html or md": "không có định dạng '{format}': dùng html hoặc md",
     "Not Found": "Không tìm thấy",
     "Method Not Allowed": "Phương thức không được phép",
+    "a number of {count:n} characters is longer than any number within the limits (|x| < 10^15, at most {digits:n} decimals)":
+        "số dài {count} ký tự, dài hơn mọi số trong giới hạn (|x| < 10^15, tối đa {digits} chữ số thập phân)",
+    # ------------------------------------------------------------ the SQL back end (engine/sql, docs/sql.md)
+    "the SQL back end reads numbers written out, without an exponent":
+        "phần chấm điểm bằng SQL chỉ đọc số viết đầy đủ, không có số mũ",
+    "write the number out (1500, not 1.5e3), or score the data with the Python engine":
+        "hãy viết đầy đủ số (1500, không phải 1.5e3), hoặc chấm dữ liệu bằng bộ máy Python",
+    "{what:t} could exceed 38 digits for data within the limits (numbers below 10^15 with up to 12 decimals), more than "
+    "the SQL back end computes exactly; declare a 'range' on the indicators it reads, or score this ruleset with the "
+    "Python engine":
+        "{what} có thể vượt quá 38 chữ số với dữ liệu trong giới hạn (số nhỏ hơn 10^15, tối đa 12 chữ số thập phân), "
+        "nhiều hơn mức phần chấm điểm bằng SQL tính chính xác được; hãy khai báo 'range' cho các chỉ số nó đọc, "
+        "hoặc chấm bộ tiêu chí này bằng bộ máy Python",
+    "criterion {id}": "tiêu chí {id}",
+    "group {id}": "nhóm {id}",
+    "output {name}": "đầu ra {name}",
+    "levels {name}": "thang mức {name}",
+    "the total": "tổng điểm",
+    "a ranking's expression": "biểu thức xếp hạng",
+    "an output": "một đầu ra",
+    "{function} needs a root ({where:t}): SQL has no exact root, and a floating-point root rounded afterwards can "
+    "differ from the correctly rounded value in the last digit; score this ruleset with the Python engine":
+        "{function} cần khai căn ({where}): SQL không khai căn chính xác, và căn tính bằng số dấu phẩy động rồi làm "
+        "tròn có thể lệch chữ số cuối so với giá trị làm tròn đúng; hãy chấm bộ tiêu chí này bằng bộ máy Python",
+    "{function} ({where:t}) compares a value whose denominator comes from the data (such as a pair read as a fraction) "
+    "across units, which SQL cannot order exactly; score this ruleset with the Python engine":
+        "{function} ({where}) so sánh giữa các đơn vị một giá trị có mẫu số lấy từ dữ liệu (như một cặp đọc thành "
+        "phân số), điều SQL không sắp xếp chính xác được; hãy chấm bộ tiêu chí này bằng bộ máy Python",
+    "{function} ({where:t}) reads another function of the cohort; SQL cannot nest them in one query: make the inner "
+    "one an output and read it by name, or score this ruleset with the Python engine":
+        "{function} ({where}) đọc một hàm khác của nhóm so sánh; SQL không lồng chúng trong một truy vấn được: hãy "
+        "đặt hàm bên trong thành một đầu ra và đọc theo tên, hoặc chấm bộ tiêu chí này bằng bộ máy Python",
+    "default {value} has more decimals than the indicator's values may have":
+        "giá trị mặc định {value} có nhiều chữ số thập phân hơn giá trị của chỉ số được phép có",
 }
 
 
