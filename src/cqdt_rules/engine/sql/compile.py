@@ -314,10 +314,7 @@ class _TierSql:
         return q_round(q, digits)
 
     def _group(self, node: m.Node) -> Q:
-        children = [self.published[c.id] for c in node.children]
-        total = children[0]
-        for child in children[1:]:
-            total = q_add(total, child)
+        total = _sum([self.published[c.id] for c in node.children])
         rounding = self._rounding(node)
         ceiling = _decimal_q(shown_max(node.max, rounding))
         rounded = self._publish(total, rounding, f"group {node.id}")
@@ -632,11 +629,14 @@ class _TierSql:
             raise SqlUnsupported(f"{expr.function} ({node.id if node else 'an output'}) compares a value whose "
                                  "denominator comes from the data (such as a pair read as a fraction) across units, "
                                  "which SQL cannot order exactly; score this ruleset with the Python engine")
+        return value, self._unless_unassessed(expr, value.num.copy())
+
+    def _unless_unassessed(self, expr: m.Expr, value: exp.Expr) -> exp.Expr:
+        """``value``, or NULL where an indicator ``expr`` reads is not assessed."""
         read = [self.by_name[r.name] for r in m.walk_expr(expr) if isinstance(r, m.IndicatorRef) and r.name in self.by_name]
-        member = value.num.copy()
-        if read:
-            member = case(_any([exp.Is(this=col(f"x{s.index}"), expression=exp.Null()) for s in read]), exp.Null(), member)
-        return value, member
+        if not read:
+            return value
+        return case(_any([exp.Is(this=col(f"x{s.index}"), expression=exp.Null()) for s in read]), exp.Null(), value)
 
     @staticmethod
     def _over_cohort(function: exp.Expr) -> exp.Expr:
@@ -644,10 +644,7 @@ class _TierSql:
 
     # ------------------------------------------------------------ total, outputs
     def _total(self) -> exp.Expr:
-        tops = [self.published[n.id] for n in self.tier.nodes]
-        total = tops[0]
-        for top in tops[1:]:
-            total = q_add(total, top)
+        total = _sum([self.published[n.id] for n in self.tier.nodes])
         rounding = self.tier.total_rounding or self.header.rounding
         with _refusing("the total"):
             rounded = q_min(self._publish(total, rounding, "the total"), _decimal_q(self.tier.max))
@@ -658,13 +655,9 @@ class _TierSql:
         with _refusing(f"output {output.name}"):
             value = self._number(self._expr(output.expr, None, exp.true()), None)
             published = self._publish(value, output.rounding, f"output {output.name}")
-        read = [self.by_name[r.name] for r in m.walk_expr(output.expr) if isinstance(r, m.IndicatorRef) and r.name in self.by_name]
         column = f"out{len(self.outputs)}"
         self.outputs[output.name] = Q(col(column), published.den, bound=published.bound)
-        if read:
-            missing = _any([exp.Is(this=col(f"x{s.index}"), expression=exp.Null()) for s in read])
-            return case(missing, exp.Null(), published.num).as_(column, copy=False)
-        return published.num.as_(column, copy=False)
+        return self._unless_unassessed(output.expr, published.num).as_(column, copy=False)
 
     # ------------------------------------------------------------ levels and ranks
     def _ranking_key(self, ref: m.ValueRef | m.Expr) -> exp.Expr | None:
@@ -682,10 +675,7 @@ class _TierSql:
         with _refusing("a ranking's expression"):
             scaled = value.scaled_to(10**digits)
         self.keys[ref] = Q(col(column), 10**digits, bound=value.bound_over(10**digits))
-        read = [self.by_name[r.name] for r in m.walk_expr(ref) if isinstance(r, m.IndicatorRef) and r.name in self.by_name]
-        if read:
-            scaled = case(_any([exp.Is(this=col(f"x{s.index}"), expression=exp.Null()) for s in read]), exp.Null(), scaled)
-        return scaled.as_(column, copy=False)
+        return self._unless_unassessed(ref, scaled).as_(column, copy=False)
 
     def _value_of(self, ref: m.ValueRef | m.Expr) -> tuple[Q | None, Q | None]:
         """A reference's published value and its maximum (None when it has none), as in ``published_value``."""
