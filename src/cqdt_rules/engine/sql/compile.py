@@ -5,6 +5,7 @@ The query is a chain of common table expressions:
 
 ``src``   the tier's rows of the input table, values as trimmed text;
 ``wide``  one row per unit (unit_code, year, source), every indicator's text side by side;
+``parsed`` every number's text checked against the limits and parsed once (NULL when it is not one);
 ``vals``  each value parsed exactly to an integer (millionths); a unit with any problem the Python
           engine refuses makes the query fail (``checks``), so nothing invalid is ever scored;
 ``best``  the best value of the cohort (or district) for ``normalised`` criteria (window MAX);
@@ -56,6 +57,7 @@ from cqdt_rules.engine.sql.inputs import (
     source_cte,
     text,
     typed_value,
+    parsed_cte,
     wide_cte,
 )
 from cqdt_rules.model import ruleset as m
@@ -146,6 +148,7 @@ class _TierSql:
         ctes: list[tuple[str, exp.Select]] = [
             ("src", source_cte(exp.to_table(self.table), self.tier)),
             ("wide", wide_cte(self.slots)),
+            ("parsed", parsed_cte(self.slots)),
             ("checked", self._checked()),
             ("vals", self._vals()),
             ("best", self._best()),
@@ -194,7 +197,7 @@ class _TierSql:
     def _checked(self) -> exp.Select:
         """Every unit's problem codes (NULL when fine), one column per indicator and unit-level check."""
         return exp.select(exp.Star(), *[e.as_(f"q{i}", copy=False) for i, (_, e) in enumerate(self._problem_columns())]
-                          ).from_("wide", copy=False)
+                          ).from_("parsed", copy=False)
 
     def _vals(self) -> exp.Select:
         projections: list[exp.Expr] = [col(k) for k in (*UNIT_KEYS, "parent")]
@@ -230,7 +233,8 @@ class _TierSql:
         union = exp.Union(this=unknown, expression=per_unit, distinct=False)
         query = exp.select(exp.Star()).from_(exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("problems"))), copy=False)
         query = query.with_("src", as_=source_cte(exp.to_table(self.table), self.tier), copy=False)
-        query = query.with_("wide", as_=wide_cte(self.slots), copy=False).with_("checked", as_=checked, copy=False)
+        query = query.with_("wide", as_=wide_cte(self.slots), copy=False).with_("parsed", as_=parsed_cte(self.slots), copy=False)
+        query = query.with_("checked", as_=checked, copy=False)
         required = [s for s in self.slots if s.indicator.evidence_required]
         if self.header.on_missing_evidence == "error" and required:
             unguarded = self._vals()

@@ -36,7 +36,7 @@ from sqlglot import exp
 from cqdt_rules.errors import UsageError
 from cqdt_rules.engine.sql.arith import INTEGER, Q, case, cmp, int_div, lit
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.numbers import MAX_DECIMALS, MAX_MAGNITUDE
+from cqdt_rules.model.numbers import MAX_DECIMALS, MAX_MAGNITUDE, MAX_TEXT
 from cqdt_rules.model.units import NO_WORDS, YES_WORDS, Pair, coerce_value
 
 INPUT_DIGITS = MAX_DECIMALS
@@ -44,8 +44,6 @@ INPUT_DIGITS = MAX_DECIMALS
 SCALE = 10**INPUT_DIGITS
 COLUMNS = ("unit_code", "unit_name", "tier", "parent", "year", "source", "indicator", "value", "value_b", "evidence")
 UNIT_KEYS = ("unit_code", "year", "source")
-WRITTEN_PATTERN = r"^[+-]?([0-9]+([.][0-9]*)?|[.][0-9]+)([eE][+-]?[0-9]{1,4})?$"
-"""What the Python engine reads as a number (``model.numbers.read_number``), exponent included."""
 PLAIN_PATTERN = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)$"
 """What the SQL back end parses: a number written out, without an exponent."""
 MAGNITUDE_PATTERN = r"^[+-]?0*[0-9]{0,%d}([.][0-9]*)?$" % (len(str(MAX_MAGNITUDE)) - 1)
@@ -108,6 +106,10 @@ class Slot:
     def raw(self, part: str) -> exp.Column:
         return col(f"{part}{self.index}")
 
+    def parsed(self, part: str = "v") -> exp.Column:
+        """The value (``v``) or a pair's b (``b``) parsed once (``parsed_cte``): NULL unless a number within the limits."""
+        return col(f"z{part}{self.index}")
+
     @property
     def den(self) -> int:
         """What a parsed value counts: 1 for whole numbers (counts, pairs without a range), else 10^-12."""
@@ -157,6 +159,27 @@ def wide_cte(tier_slots: list[Slot]) -> exp.Select:
     return exp.select(*projections).from_("src", copy=False).group_by(*[col(k) for k in UNIT_KEYS], copy=False)
 
 
+def within_limits(text_: exp.Expr) -> exp.Expr:
+    """Squeezed text that is a number written out, strictly within ±10^15, with at most 12 decimals."""
+    found: exp.Expr = cmp("<=", exp.Length(this=text_), lit(MAX_TEXT))
+    for pattern in (PLAIN_PATTERN, MAGNITUDE_PATTERN, DECIMALS_PATTERN):
+        found = exp.And(this=found, expression=matches(text_.copy(), pattern))
+    return found
+
+
+def parsed_cte(tier_slots: list[Slot]) -> exp.Select:
+    """Every number's text checked against the limits and parsed, once: ``zv…`` (and ``zb…``, a pair's b)
+    in 10^-12, NULL for text that is not a number within the limits (``checks`` says why)."""
+    projections: list[exp.Expr] = [exp.Star()]
+    for slot in tier_slots:
+        if slot.indicator.kind not in (*NUMERIC_KINDS, "pair"):
+            continue
+        for part in ("v", "b") if slot.indicator.kind == "pair" else ("v",):
+            text_ = squeezed(slot.raw(part))
+            projections.append(case(within_limits(text_), scaled(text_.copy()), exp.Null()).as_(f"z{part}{slot.index}", copy=False))
+    return exp.select(*projections).from_("wide", copy=False)
+
+
 def given(slot: Slot) -> exp.Expr:
     return exp.Not(this=exp.Paren(this=is_blank(slot.raw("v"))))
 
@@ -176,7 +199,7 @@ def typed_value(slot: Slot) -> list[exp.Expr]:
     ind, v, b = slot.indicator, slot.raw("v"), slot.raw("b")
     default = None if ind.default is None else coerce_value(ind, ind.default, {}, lambda *_: None)
     if ind.kind == "pair":
-        a_val, b_val = _number(v, slot.den), _number(b, slot.den)
+        a_val, b_val = _number(slot.parsed("v"), slot.den), _number(slot.parsed("b"), slot.den)
         if isinstance(default, Pair):
             a_val = case(given(slot), a_val, _constant(default.a, slot.den))
             b_val = case(given(slot), b_val, _constant(default.b, slot.den))
@@ -190,7 +213,7 @@ def typed_value(slot: Slot) -> list[exp.Expr]:
     elif ind.kind == "category":
         value, fallback = v, None if default is None else text(str(default))
     else:
-        value = _number(v, slot.den)
+        value = _number(slot.parsed("v"), slot.den)
         fallback = None if not isinstance(default, Decimal) else _constant(default, slot.den)
     if fallback is not None:
         value = case(given(slot), value, fallback)
@@ -203,11 +226,9 @@ def _unless_not_assessed(slot: Slot, value: exp.Expr) -> exp.Expr:
     return case(not_assessed(slot), exp.Null(), value)
 
 
-def _number(e: exp.Expr, den: int) -> exp.Expr:
-    """The text as an integer count of ``1 / den``. Only text that passed the checks reaches a score: a unit
-    with a problem fails the query in ``vals``'s WHERE clause (and, were a database to cast before
-    filtering, in this cast)."""
-    parsed = scaled(squeezed(e))
+def _number(parsed: exp.Expr, den: int) -> exp.Expr:
+    """A parsed value (in 10^-12) as an integer count of ``1 / den``. Only values that passed the checks reach
+    a score: a unit with a problem fails the query in ``vals``'s WHERE clause."""
     return parsed if den == SCALE else int_div(parsed, SCALE // den)  # a whole number: no remainder
 
 

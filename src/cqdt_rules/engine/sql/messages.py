@@ -13,8 +13,6 @@ Locate = Callable[[str, int, str, str | None], Span]
 """Where a problem points: (unit_code, year, source, indicator or None) → a span in the data."""
 
 
-NUMBER_CODES = ("not_number", "too_long", "too_large", "too_precise", "exponent")
-"""Codes of a text not read as a number; ``b_`` before one: the pair's b."""
 EXPONENT_HINT = "write the number out (1500, not 1.5e3), or score the data with the Python engine"
 
 
@@ -96,7 +94,7 @@ def _value_problem(ind: m.Indicator, problem: str, value: str | None, value_b: s
         "percent_over": (f"a percentage cannot exceed 100 ({a})", None),
         "out_of_range": (f"{a} is outside the declared range {low}..{high}", None),
     }
-    if problem.removeprefix("b_") in NUMBER_CODES:
+    if problem == "not_number":
         return _not_a_number(ind, value, value_b, about)
     if problem == "score_over":
         limit = direct_limits(tier)[ind.name]
@@ -106,8 +104,9 @@ def _value_problem(ind: m.Indicator, problem: str, value: str | None, value_b: s
 
 
 def _not_a_number(ind: m.Indicator, value: str | None, value_b: str | None, about: Callable[..., Diagnostic]) -> Diagnostic:
-    """A value not read as a number, in the Python engine's words: why it refuses the text (a pair: the
-    first part's reason, else the second's). Text it reads but SQL does not (an exponent) is said apart."""
+    """A value the SQL did not read as a number within the limits, in the Python engine's words: the query
+    only says which value, ``model.numbers`` says why (a pair: the first part's reason, else the second's),
+    as the Python engine does. Text it reads but the SQL does not (an exponent) is said apart."""
     pair = ind.kind == "pair"
     written = shown(f"{value}/{value_b}") if pair else shown(value)
     expected = "both parts of the pair must be numbers" if pair else f"expected {_kind_text(ind)}"
