@@ -113,6 +113,9 @@ def _boundary_units() -> list[Assessment]:
     # ties: two units with the same values
     units.append(_unit("24103", "1/2", "57/100", "10", 7))
     units.append(_unit("24104", "1/2", "57/100", "10", 7))
+    # equal totals (15.000) made of different criteria: the ranking's tie-breaker, points(B) ascending, orders them
+    units.append(_unit("24600", "10/20", "0/100", "5", 0))
+    units.append(_unit("24601", "0/20", "0/100", "12", 2000))
     units.extend(_on_the_cut_offs())
     return units
 
@@ -131,6 +134,8 @@ def test_boundary_suite_agrees_under_every_rounding_mode(duck: DuckDBEngine, mod
     checked = load_text(BOUNDARY.replace("MODE", mode), "bien.cqdt")
     kind, found = differential(checked, _boundary_units(), duck)
     assert kind == "ok" and found == [], found[:5]
+    ranks = {u.code: (u.total, u.ranks["tinh"].rank) for u in score(checked, _boundary_units()) if u.code in ("24600", "24601")}
+    assert ranks["24600"][0] == ranks["24601"][0] and ranks["24600"][1] + 1 == ranks["24601"][1]
 
 
 @pytest.mark.parametrize("mode", ["half_up", "half_even", "down", "up"])
