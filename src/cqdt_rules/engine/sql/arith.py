@@ -103,9 +103,17 @@ def sub(a: exp.Expr, b: exp.Expr) -> exp.Expr:
     return exp.Sub(this=paren(a), expression=paren(b))
 
 
-def int_div(a: exp.Expr, b: exp.Expr | int) -> exp.Expr:
-    """a DIV b for a >= 0 and b > 0 (truncation and floor agree there)."""
-    return exp.IntDiv(this=paren(a), expression=paren(lit(b) if isinstance(b, int) else b))
+LONG_QUOTIENT = 2**63 - 1
+"""The largest quotient Spark's own ``DIV`` returns right (a BIGINT); beyond it, it wraps."""
+
+
+def int_div(a: exp.Expr, b: exp.Expr | int, quotient: int = 0) -> exp.Expr:
+    """a DIV b for a >= 0 and b > 0 (truncation and floor agree there). ``quotient`` bounds the result: past a
+    BIGINT, the division is marked ``wide`` and Spark gets its exact form (``dialects``)."""
+    division = exp.IntDiv(this=paren(a), expression=paren(lit(b) if isinstance(b, int) else b))
+    if quotient > LONG_QUOTIENT:
+        division.meta["wide"] = True
+    return division
 
 
 def case(condition: exp.Expr, then: exp.Expr, otherwise: exp.Expr) -> exp.Expr:
@@ -275,31 +283,34 @@ def round_div(n: exp.Expr, d: exp.Expr | int, mode: str, nonneg: bool = False, *
     if isinstance(d, int) and d == 1:
         return n
     fits(2 * bound + 2 * d_bound)  # the largest dividend built (2n + d) and divisor (2d)
-    fits((bound // d if isinstance(d, int) else bound) + 1 if quotient is None else quotient, QUOTIENT_LIMIT)
+    largest = fits((bound // d if isinstance(d, int) else bound) + 1 if quotient is None else quotient, QUOTIENT_LIMIT) + 1
     if not isinstance(d, int):
         d = exp.Nullif(this=d, expression=lit(0))  # d = 0 only on a unit already refused; never divide by it
     if nonneg:
-        return _round_nonneg(n, d, mode)
+        return _round_nonneg(n, d, mode, largest)
     negative = cmp("<", n, lit(0))
     magnitude = exp.Neg(this=paren(n.copy()))
-    return case(negative, exp.Neg(this=paren(_round_nonneg(magnitude, _copy(d), mode))), _round_nonneg(n, d, mode))
+    return case(negative, exp.Neg(this=paren(_round_nonneg(magnitude, _copy(d), mode, largest))),
+                _round_nonneg(n, d, mode, largest))
 
 
 def _copy(d: exp.Expr | int) -> exp.Expr | int:
     return d if isinstance(d, int) else d.copy()
 
 
-def _round_nonneg(n: exp.Expr, d: exp.Expr | int, mode: str) -> exp.Expr:
+def _round_nonneg(n: exp.Expr, d: exp.Expr | int, mode: str, largest: int) -> exp.Expr:
+    """``largest`` bounds every quotient built here (the rounded value plus one)."""
     d_expr = lit(d) if isinstance(d, int) else d
     if mode == "down":
-        return int_div(n, d)
+        return int_div(n, d, largest)
     if mode == "up":
-        return int_div(sub(add(n, d_expr), lit(1)), _copy(d))
+        return int_div(sub(add(n, d_expr), lit(1)), _copy(d), largest)
     if mode == "half_up":
-        return int_div(add(mul(n, 2), d_expr), 2 * d if isinstance(d, int) else mul(d.copy(), 2))
-    quotient = int_div(n, d)
-    twice = mul(sub(n.copy(), mul(quotient.copy(), _copy(d))), 2)
-    odd = cmp("=", sub(quotient.copy(), mul(int_div(quotient.copy(), 2), 2)), lit(1))
+        return int_div(add(mul(n, 2), d_expr), 2 * d if isinstance(d, int) else mul(d.copy(), 2), largest)
+    quotient = int_div(n, d, largest)
+    # the remainder and the parity with %, exact on integers >= 0 in every dialect: no second division
+    twice = mul(exp.Mod(this=paren(n.copy()), expression=paren(d_expr.copy())), 2)
+    odd = cmp("=", exp.Mod(this=paren(quotient.copy()), expression=lit(2)), lit(1))
     above = exp.Or(this=cmp(">", twice, d_expr),
                    expression=exp.And(this=cmp("=", twice.copy(), d_expr.copy()), expression=odd))
     return add(quotient, one_if(above))

@@ -6,7 +6,7 @@ The query is a chain of common table expressions:
 ``src``   the tier's rows of the input table, values as trimmed text;
 ``wide``  one row per unit (unit_code, year, source), every indicator's text side by side;
 ``parsed`` every number's text checked against the limits and parsed once (NULL when it is not one);
-``vals``  each value parsed exactly to an integer (millionths); a unit with any problem the Python
+``vals``  each value as an integer (in 10^-12, or itself when whole); a unit with any problem the Python
           engine refuses makes the query fail (``checks``), so nothing invalid is ever scored;
 ``best``  the best value of the cohort (or district) for ``normalised`` criteria (window MAX);
 ``s0``…   one stage per depth of the criteria tree: a node's points are computed once its

@@ -15,9 +15,13 @@ or a division by zero raises instead of giving NULL or a wrapped number."""
 
 def _exact_int_div(generator: Generator, division: exp.IntDiv) -> str:
     """Spark's ``a DIV b`` returns a BIGINT and wraps a quotient beyond 2^63 without an error, even in ANSI
-    mode. ``(a - a % b) / b`` divides exactly (the remainder is gone) in DECIMAL(38, 6): 32 digits before
-    the point, which ``arith.QUOTIENT_LIMIT`` keeps every quotient within. Each side is rendered once."""
+    mode. A division whose quotient may pass a BIGINT (``arith.int_div`` marks it ``wide``) is written
+    ``(a - a % b) / b``, which divides exactly (the remainder is gone) in DECIMAL(38, 6): 32 digits before
+    the point, which ``arith.QUOTIENT_LIMIT`` keeps every quotient within. The others keep ``DIV``: the
+    exact form repeats ``a``, and nested in a rounding the text (and Spark's analysis) would grow."""
     a, b = generator.sql(division, "this"), generator.sql(division, "expression")
+    if not division.meta.get("wide"):
+        return f"{a} DIV {b}"
     return f"CAST(({a} - ({a} % {b})) / {b} AS DECIMAL(38, 0))"
 
 
