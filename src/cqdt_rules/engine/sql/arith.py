@@ -10,9 +10,9 @@ that the database computes.
 Integer division is always ``exp.IntDiv`` of a non-negative dividend by a positive divisor, so the
 three dialects agree: DuckDB renders it ``a // b`` (on HUGEINT; on DECIMAL DuckDB's ``//`` returns
 DOUBLE, which is why DuckDB gets HUGEINT), PostgreSQL ``DIV(a, b)`` (on NUMERIC, exact, truncating)
-and Spark ``CAST((a - a % b) / b AS DECIMAL(38, 0))``: Spark's own ``a DIV b`` returns a BIGINT and
-silently wraps a quotient beyond 2^63, even in ANSI mode, while ``(a - a % b) / b`` divides exactly
-(the remainder is taken off first) in DECIMAL(38, 6), 32 digits before the point (``dialects``).
+and Spark ``a DIV b``, a BIGINT: it silently wraps a quotient beyond 2^63, even in ANSI mode, so a
+division whose quotient may pass it is marked ``wide`` and written ``(a - a % b) / b``, which divides
+exactly (the remainder is taken off first) in DECIMAL(38, 6), 32 digits before the point (``dialects``).
 
 **Bounds.** Every ``Q`` carries ``bound``, an upper bound on ``|num|`` over all data within the limits
 of ``docs/language.md`` ("Arithmetic"), and ``den_bound``, one on a computed ``den``. Every operation
