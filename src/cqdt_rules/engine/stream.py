@@ -65,7 +65,8 @@ class _Cohort:
         self.tier = tier
         self.codes: list[str] = []
         self.parents: list[str | None] = []
-        self.heads: list[str] = []
+        self.heads: list[bytes] = []  # UTF-8: a name in Vietnamese would make a str two bytes a character
+        self.wheres: list[Span | None] = []  # where each unit's parent is written (None: it names none)
         self.tails: list[str] = []
         self.keys: list[list[RankKey]] = [[] for _ in tier.tier.rankings]
         self.ranks: list[list[int]] | None = None  # per ranking, each unit's position (worked out at the end)
@@ -89,7 +90,6 @@ class StreamScorer:
         self._checker = AssessmentChecker(self.ruleset)
         self._evidence_problems: list[Diagnostic] = []
         self._score_problems: list[Diagnostic] = []
-        self._links: list[ParentLink] = []
         self._cohorts: dict[CohortKey, _Cohort] = {}
         self._columns = {t.id: RowColumns(self.ruleset, [t.id]) for t in self.ruleset.tiers}
         self._compares = {t.id: compares_units(self.compiled.tiers[t.id]) for t in self.ruleset.tiers}
@@ -107,9 +107,6 @@ class StreamScorer:
         if checked is None:
             return
         self._evidence_problems.extend(evidence_problems(self.ruleset, checked))
-        link = parent_link(checked)
-        if link is not None:
-            self._links.append(link)
         key = (checked.tier, checked.year, checked.source)
         cohort = self._cohorts.get(key)
         if cohort is None:
@@ -124,6 +121,8 @@ class StreamScorer:
             where = checked.origin or Span(f"<unit {checked.code}>", 0, 0, 0, 0)
             self._score_problems.append(Diagnostic(where, f"unit '{checked.code}', {exc.node_id}: {exc}"))
             return
+        link = parent_link(checked)
+        cohort.wheres.append(None if link is None else link.where)
         self._keep(cohort, unit, [rank_key(r, unit) for r in cohort.tier.tier.rankings])
 
     def _keep(self, cohort: _Cohort, unit: UnitResult, keys: list[RankKey]) -> None:
@@ -132,7 +131,7 @@ class StreamScorer:
         cohort.codes.append(unit.code)
         parent = unit.parent
         cohort.parents.append(shared.setdefault(parent, parent))
-        cohort.heads.append(self._text(columns.unit_cells(unit)))
+        cohort.heads.append(self._text(columns.unit_cells(unit)).encode())
         cohort.tails.append(self._text(columns.point_cells(unit)))
         for column, key in zip(cohort.keys, keys):
             column.append(shared.setdefault(key, key))
@@ -161,18 +160,36 @@ class StreamScorer:
                           self._columns, run_stamp(self.run_at), tuple(warnings))
 
     def _parents(self) -> tuple[list[Diagnostic], list[Diagnostic]]:
-        named = {(link.year, link.source, link.parent) for link in self._links}
+        named = {(year, source, parent) for (_, year, source), cohort in self._cohorts.items()
+                 for parent in self._parents_of(cohort) if parent}
         found: dict[tuple[int, str, str], str] = {}
         for (tier, year, source), cohort in self._cohorts.items():
-            for code in cohort.codes if cohort.pending is None else [a.code for a in cohort.pending]:
+            for code in self._codes_of(cohort):
                 if (year, source, code) in named:
                     found[(year, source, code)] = tier
-        return check_parent_links(self._links, lambda year, source, code: found.get((year, source, code)),
-                                  self._codes, self.unit_list, grouped_tiers(self.ruleset))
+        return check_parent_links(self._links(), lambda year, source, code: found.get((year, source, code)),
+                                  lambda: {code for cohort in self._cohorts.values() for code in self._codes_of(cohort)},
+                                  self.unit_list, grouped_tiers(self.ruleset))
 
-    def _codes(self) -> set[str]:
-        return {code for cohort in self._cohorts.values()
-                for code in (cohort.codes if cohort.pending is None else [a.code for a in cohort.pending])}
+    def _links(self) -> Iterator[ParentLink]:
+        """Every unit's link to its parent, made from the cohorts' columns as it is checked."""
+        for (tier, year, source), cohort in self._cohorts.items():
+            if cohort.pending is not None:
+                yield from (link for link in map(parent_link, cohort.pending) if link is not None)
+                continue
+            origins = self._checker.seen[(year, source)]
+            for code, parent, where in zip(cohort.codes, cohort.parents, cohort.wheres):
+                if parent is not None and where is not None:
+                    origin = origins[code] or Span(f"<unit {code}>", 0, 0, 0, 0)
+                    yield ParentLink(code, tier, year, source, parent, where, origin)
+
+    @staticmethod
+    def _codes_of(cohort: _Cohort) -> list[str]:
+        return cohort.codes if cohort.pending is None else [a.code for a in cohort.pending]
+
+    @staticmethod
+    def _parents_of(cohort: _Cohort) -> list[str | None]:
+        return cohort.parents if cohort.pending is None else [a.parent for a in cohort.pending]
 
     def _score_pending(self, cohort: _Cohort) -> None:
         """A cohort whose tier compares units, scored as a whole (as ``evaluate`` scores every cohort)."""
@@ -186,6 +203,7 @@ class StreamScorer:
         cohort.ranks = [[u.ranks[r.name].rank for u in scored] for r in rankings]
         for unit in scored:
             self._keep(cohort, unit, [])
+            cohort.wheres.append(None)  # its parent was checked with the assessment
 
 
 def _positions(cohort: _Cohort, ranking: m.Ranking, keys: list[RankKey]) -> list[int]:
@@ -253,7 +271,7 @@ class ScoredRows:
                 self.columns.outputs, self.columns.scales, self.columns.rankings, self.columns.node_ids):
             def line(i: int) -> str:
                 ranked = "".join(f",{column[i]}" for column in ranks)
-                return f"{run},{cohort.heads[i]}{ranked},{cohort.tails[i]}\n"
+                return f"{run},{cohort.heads[i].decode()}{ranked},{cohort.tails[i]}\n"
             return line
         return _Spread(own, self.columns, cohort, run)
 
@@ -268,7 +286,7 @@ class _Spread:
 
     def __call__(self, i: int) -> str:
         own, every, cohort = self.own, self.every, self.cohort
-        head = next(csv.reader(io.StringIO(cohort.heads[i], newline="")))
+        head = next(csv.reader(io.StringIO(cohort.heads[i].decode(), newline="")))
         tail = next(csv.reader(io.StringIO(cohort.tails[i], newline="")))
         outputs = dict(zip(own.outputs, head[8:]))
         levels = dict(zip(own.scales, head[8 + len(own.outputs):]))

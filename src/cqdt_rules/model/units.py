@@ -126,8 +126,9 @@ class AssessmentChecker:
         self._indicators = {t.id: {ind.name: ind for ind in t.indicators} for t in ruleset.tiers}
         self._limits = {t.id: direct_limits(t) for t in ruleset.tiers}
         self._by_district = {t.id: groups_by_district(t) for t in ruleset.tiers}
-        self._seen: dict[tuple[str, int, str], Span | None] = {}
-        self._written: dict[str, str] = {}  # a code in lower case → the code as first written
+        self.seen: dict[tuple[int, str], dict[str, Span | None]] = {}
+        """Each unit checked, by year and source then code: where it was read."""
+        self._written: dict[str, str] = {}  # a code with letters, in lower case → the code as first written
 
     def check(self, assessment: Assessment) -> Assessment | None:
         """The assessment with its identity cleaned and values coerced, or None when it has a problem (added
@@ -139,12 +140,13 @@ class AssessmentChecker:
             self.problems.extend(found)
             return None
         self._collision(assessment, where)
-        if assessment.key in self._seen:
-            first = self._seen[assessment.key]
+        seen = self.seen.setdefault((assessment.year, assessment.source), {})
+        if assessment.code in seen:
+            first = seen[assessment.code]
             self.problems.append(Diagnostic(where, f"unit '{assessment.code}' appears twice for {assessment.year} "
                                                    f"({assessment.source})", hint=f"first seen at {first}" if first else None))
             return None
-        self._seen[assessment.key] = assessment.origin
+        seen[assessment.code] = assessment.origin
         values = self._values(assessment, where)
         if values is None or len(self.problems) > before:
             return None
@@ -152,8 +154,11 @@ class AssessmentChecker:
 
     def _collision(self, assessment: Assessment, where: Span) -> None:
         """Codes that differ only in letter case after normalisation name the same unit: refuse them."""
-        folded = assessment.code.casefold()
-        first = self._written.setdefault(assessment.code if folded == assessment.code else folded, assessment.code)
+        code = assessment.code
+        folded = code.casefold()
+        if folded == code == code.upper():
+            return  # no letter (a code of digits): no other code differs from it in case alone
+        first = self._written.setdefault(code if folded == code else folded, code)
         if first != assessment.code:
             self.problems.append(Diagnostic(assessment.field_spans.get("code", where),
                                             f"unit code '{shown(assessment.code)}' differs from code '{shown(first)}' only in letter case",
