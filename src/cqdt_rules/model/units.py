@@ -349,12 +349,12 @@ def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Val
     a: Decimal | None
     b: Decimal | None
     parts: tuple[Any, Any]
-    if isinstance(raw, Pair):
+    if isinstance(raw, (list, tuple)) and len(raw) == 2:  # first: what the CSV and YAML readers give
+        parts = (raw[0], raw[1])
+    elif isinstance(raw, Pair):
         parts = (raw.a, raw.b)
     elif isinstance(raw, Mapping) and set(raw) == {"a", "b"}:
         parts = (raw["a"], raw["b"])
-    elif isinstance(raw, (list, tuple)) and len(raw) == 2:
-        parts = (raw[0], raw[1])
     elif isinstance(raw, str) and "/" in raw:
         left, _, right = raw.partition("/")
         parts = (left, right)
