@@ -53,7 +53,7 @@ def load_many(paths: list[Path], skipped: list[tuple[Path, str]] | None = None) 
 
     A file found in a folder that is not assessment data (a unit list, a YAML file without ``units:``) is
     skipped, and added to ``skipped`` with the reason; a file named itself is always read. Data holding no
-    assessment at all are refused (DataError)."""
+    assessment at all are refused: folders alone as a UsageError, files as a DataError."""
     problems: list[Diagnostic] = []
     found = tuple(stream_assessments(paths, problems, skipped))
     if problems:
@@ -93,6 +93,9 @@ def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: l
         except DataError as exc:
             problems.extend(exc.diagnostics)
     if not count and not problems:
+        if paths and all(path.is_dir() for path in paths):  # the wrong folder named: a mistake in the call
+            raise UsageError(f"no assessments in {', '.join(str(p) for p in paths)}: a folder's data files "
+                             "(.yaml, .yml, .csv, .xlsx) are read, not its sub-folders: name the folder that holds them")
         problems.extend(_no_assessments(path) for path in paths)
 
 
