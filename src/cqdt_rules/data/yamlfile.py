@@ -35,7 +35,7 @@ def compose_yaml(text: str, path: str) -> yaml.Node | None:
         mark = getattr(error, "problem_mark", None)
         span = Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else Span(path, 1, 1, 1, 1)
         raise DataError([Diagnostic(span, f"not valid YAML: {getattr(error, 'problem', None) or error}")]) from None
-    if root is not None:
+    if root is not None and "*" in text:  # without a '*' the text holds no alias: no node to look for
         _refuse_aliases(root, path)
     return root
 
