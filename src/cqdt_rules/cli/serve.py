@@ -9,10 +9,11 @@ import sys
 from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_OK
 from cqdt_rules.errors import UsageError
-from cqdt_rules.service.settings import MAX_BODY_BYTES, MAX_RULESET_BYTES
 
 
 def _arguments(p: argparse.ArgumentParser) -> None:
+    from cqdt_rules.service.settings import MAX_BODY_BYTES, MAX_RULESET_BYTES  # only when the command is serve
+
     p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
     p.add_argument("--ruleset", action="append", default=[], metavar="RULESET",
