@@ -298,10 +298,3 @@ class _Spread:
                              + [ranks.get(r) for r in every.rankings] + [points.get(n) for n in every.node_ids])
         return f"{self.run},{self.buffer.getvalue()}"
 
-
-def stream_rows(compiled: CompiledRuleset, assessments: Iterator[Assessment], **options: Any) -> ScoredRows:
-    """Check and score ``assessments`` as they come (see ``StreamScorer``)."""
-    scorer = StreamScorer(compiled, **options)
-    for assessment in assessments:
-        scorer.add(assessment)
-    return scorer.finish()
