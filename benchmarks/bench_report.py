@@ -44,7 +44,7 @@ def main() -> None:
                 timed[f"report --formats {form}"] = run([*cqdt, "report", "egov_2020", str(data), "--out", str(out),
                                                          "--formats", form], env)
                 written = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
-                print(f"{size:>7,} units: {form} wrote {written / 1e6:,.1f} MB")
+                print(f"{size:>7,} units: {form} wrote {written / 1e6:,.2f} MB")
             base = timed["score --format csv (baseline)"][0]
             for label, (elapsed, peak) in timed.items():
                 per_unit.setdefault(label, []).append(elapsed / size)

@@ -49,6 +49,8 @@ class NotANumber(NumberError):
 
 def read_value(raw: object) -> Decimal:
     """A number as a reader hands it over (text, an int, a spreadsheet's float or a Decimal), checked."""
+    if isinstance(raw, str):  # first: what the YAML and CSV readers give
+        return read_number(raw)
     if isinstance(raw, bool):
         raise NotANumber("yes/no is not a number")
     if isinstance(raw, Decimal):
@@ -59,8 +61,6 @@ def read_value(raw: object) -> Decimal:
         return Decimal(raw)
     if isinstance(raw, float):
         return from_float(raw)
-    if isinstance(raw, str):
-        return read_number(raw)
     raise NotANumber("not a number")
 
 
