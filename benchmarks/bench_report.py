@@ -45,12 +45,12 @@ def main() -> None:
                                                          "--formats", form], env)
                 written = sum(f.stat().st_size for f in out.rglob("*") if f.is_file())
                 print(f"{size:>7,} units: {form} wrote {written / 1e6:,.2f} MB")
-            base = timed["score --format csv (baseline)"][0]
-            for label, (elapsed, peak) in timed.items():
-                per_unit.setdefault(label, []).append(elapsed / size)
-                print(f"{size:>7,} units  {label:32s} {elapsed:7.2f} s  {peak / 2 ** 20:7,.0f} MiB peak  "
-                      f"{elapsed / size * 1e3:7.2f} ms per unit  {elapsed / base:5.2f}x the scoring")
-    print("time per unit, largest cohort against smallest (1.0: linear; far above: a step grows faster than the cohort):")
+            base = timed["score --format csv (baseline)"][2]
+            for label, (elapsed, peak, used) in timed.items():
+                per_unit.setdefault(label, []).append(used / size)
+                print(f"{size:>7,} units  {label:32s} {elapsed:7.2f} s wall {used:7.2f} s CPU {peak / 2 ** 20:7,.0f} MiB peak"
+                      f"  {used / size * 1e3:7.2f} ms CPU per unit  {used / base:5.2f}x the scoring")
+    print("CPU time per unit, largest cohort against smallest (1.0: linear; far above: a step grows faster than the cohort):")
     for label, costs in per_unit.items():
         print(f"  {label:32s} {costs[-1] / costs[0]:5.2f}")
 
