@@ -203,3 +203,18 @@ def test_the_command_draws_no_bar_into_a_file(tmp_path: Path, monkeypatch: pytes
     _score_with_stderr(captured, monkeypatch, tmp_path / "x.csv")
     assert "[" not in captured.getvalue() and "\r" not in captured.getvalue()
     assert "wrote" in captured.getvalue()
+
+
+def test_evidence_required_by_the_ruleset_is_checked_streamed_as_whole(tmp_path: Path) -> None:
+    ruleset = tmp_path / "r.cqdt"
+    ruleset.write_text('ruleset ev {\n  title "Thử"\n  status hypothetical\n  years 2022..2022\n  rounding 3\n'
+                       '  on_zero_denominator 0\n  on_missing_evidence error\n}\n'
+                       'tier xa "Xã" max 4 {\n  criterion K "Kế hoạch" max 4 {\n'
+                       '    input k yesno "Kế hoạch" evidence "Quyết định ban hành"\n    yes k\n'
+                       '    provenance hypothetical "thử"\n  }\n}\n', encoding="utf-8")
+    data = tmp_path / "x.csv"
+    data.write_text("code,name,tier,year,source,k,k.evidence\n1,Xã 1,xa,2022,self,yes,QĐ 1\n"
+                    "2,Xã 2,xa,2022,self,yes,\n3,Xã 3,xa,2022,self,no,\n", encoding="utf-8")
+    streamed = _errors(streamed_csv, str(ruleset), [data])
+    assert streamed == _errors(whole_csv, str(ruleset), [data])
+    assert [where for where, _ in streamed[1]] == [f"{data}:3:1"]
