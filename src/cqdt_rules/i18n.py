@@ -53,6 +53,36 @@ def current_lang() -> str:
     return _RUN_LANG.get() or default_lang()
 
 
+def negotiated_lang(accept_language: str, fallback: str) -> str:
+    """The language an HTTP ``Accept-Language`` header prefers among ``LANGS`` (``en-GB`` counts as ``en``, the
+    highest ``q`` wins, the first listed among equals), else ``fallback``; a malformed header is ``fallback``."""
+    best, best_q = fallback, 0.0
+    for item in accept_language.split(",")[:MAX_LANGUAGE_RANGES]:
+        tag, _, params = item.partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        quality = _quality(params)
+        if primary in LANGS and quality > best_q:
+            best, best_q = primary, quality
+    return best
+
+
+MAX_LANGUAGE_RANGES = 20
+"""The language ranges of an ``Accept-Language`` header looked at (a header may be long; two languages are known)."""
+
+
+def _quality(params: str) -> float:
+    """The ``q`` of a language range's parameters (1 when absent; 0, never chosen, when it is not a weight)."""
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                quality = float(value)
+            except ValueError:
+                return 0.0
+            return quality if 0 < quality <= 1 else 0.0
+    return 1.0
+
+
 def format_count_words(count: int, lang: str) -> str:
     """A count in running text (12,650 in English, 12.650 in Vietnamese)."""
     return format_number(count, lang)
@@ -356,6 +386,25 @@ VI: dict[str, str] = {
     "unknown format '{format}': use html or md": "không có định dạng '{format}': dùng html hoặc md",
     "Not Found": "Không tìm thấy",
     "Method Not Allowed": "Phương thức không được phép",
+    "ruleset '{id}' does not apply to {year} (assessment years {years})":
+        "bộ tiêu chí '{id}' không áp dụng cho năm {year} (các năm đánh giá {years})",
+    "Invalid ruleset": "Bộ tiêu chí không hợp lệ",
+    "Invalid unit data": "Dữ liệu đơn vị không hợp lệ",
+    "The request cannot be carried out": "Không thực hiện được yêu cầu",
+    "Not found": "Không tìm thấy",
+    "Request body too large": "Nội dung gửi lên quá lớn",
+    "Unsupported media type": "Kiểu nội dung không được hỗ trợ",
+    "Method not allowed": "Phương thức không được phép",
+    "Bad request": "Yêu cầu không hợp lệ",
+    "Server error": "Lỗi máy chủ",
+    "Tier {tier}: criteria {nodes} are normalised against the best unit of the {group:t}; no cohort came with the "
+    "request, so they were scored against the {count:n} posted unit(s) alone. Send the cohort in \"cohort\", or "
+    "\"cohort\": \"stored\" for the one the server holds.":
+        "Khối {tier}: tiêu chí {nodes} chuẩn hoá theo đơn vị tốt nhất của {group}; yêu cầu không kèm nhóm so sánh "
+        "nên các tiêu chí này được chấm chỉ trên {count} đơn vị đã gửi. Gửi cả nhóm trong \"cohort\", hoặc "
+        "\"cohort\": \"stored\" để dùng nhóm máy chủ đang giữ.",
+    "tier": "khối",
+    "district": "huyện",
 }
 
 
