@@ -324,6 +324,80 @@ VI: dict[str, str] = {
     "not exercised ({count}):": "chưa được kiểm ({count}):",
     "exercised:": "đã được kiểm:",
     "coverage {percent}% is below the required {minimum}%": "độ phủ {percent}% thấp hơn mức yêu cầu {minimum}%",
+    # ------------------------------------------------------------ cqdt sensitivity
+    "Tier {tier}: {title} — {year} ({source}), {runs} perturbations":
+        "Khối {tier}: {title} — {year} ({source}), {runs} lần nhiễu",
+    ", seed {seed}": ", hạt giống {seed}",
+    "Code": "Mã", "Unit": "Đơn vị", "District": "Huyện", "Published level": "Mức công bố", "Keeps it": "Giữ mức",
+    "Levels (share of runs)": "Các mức (tỷ lệ lần)", "Rank": "Hạng", "Median": "Trung vị",
+    "5–95% interval": "Khoảng 5–95%",
+    "Mean absolute rank shift: {shift}; {count} units change level in more than 10% of the runs.":
+        "Dịch chuyển hạng bình quân (tuyệt đối): {shift}; {count} đơn vị đổi mức trong hơn 10% số lần.",
+    "Sensitivity indices (Saltelli–Jansen, 95% bootstrap intervals)":
+        "Chỉ số độ nhạy (Saltelli–Jansen, khoảng tin cậy 95% bootstrap)",
+    "Output": "Đại lượng", "Parameter group": "Nhóm tham số", "First-order S": "Bậc nhất S", "S interval": "Khoảng S",
+    "Total-effect ST": "Toàn phần ST", "ST interval": "Khoảng ST",
+    "cut-offs": "ngưỡng mức", "rank shift": "dịch chuyển hạng", "level changes": "tỷ lệ đổi mức",
+    "level scale '{name}' reads an output or a share: not analysed":
+        "thang mức '{name}' đọc một đầu ra hoặc một tỷ lệ: không phân tích",
+    "ranking '{name}' ranks by an output or a share: not analysed":
+        "xếp hạng '{name}' theo một đầu ra hoặc một tỷ lệ: không phân tích",
+    "{what}: '{text}' is not a number": "{what}: '{text}' không phải là một số",
+    "{what}: '{text}' must be a number ≥ 0": "{what}: '{text}' phải là một số ≥ 0",
+    "--spread must be below 100%": "--spread phải nhỏ hơn 100%",
+    "--group '{item}': write ID=LOW..HIGH, e.g. B=0.9..1.3": "--group '{item}': viết ID=THẤP..CAO, ví dụ B=0.9..1.3",
+    "--group '{item}': need 0 < LOW ≤ HIGH": "--group '{item}': cần 0 < THẤP ≤ CAO",
+    "--runs must be between 1 and 1,000,000": "--runs phải từ 1 đến 1.000.000",
+    "runs must be at least 1": "số lần nhiễu phải ít nhất là 1",
+    "{node}: values too large for the sensitivity analysis": "{node}: giá trị quá lớn cho phân tích độ nhạy",
+    "tier '{tier}' has a capped group: its cap under perturbed maxima is not defined":
+        "khối '{tier}' có nhóm bị giới hạn (capped): giới hạn đó khi điểm tối đa bị nhiễu không xác định",
+    "output '{name}' declares no rounding: the sensitivity analysis needs one":
+        "đầu ra '{name}' không khai báo cách làm tròn: phân tích độ nhạy cần có",
+    "tier '{tier}': values too large for the sensitivity analysis's 64-bit integers":
+        "khối '{tier}': giá trị quá lớn cho số nguyên 64 bit của phân tích độ nhạy",
+    # ------------------------------------------------------------ cqdt render, files written
+    "no tier '{tier}' in ruleset {id}; tiers: {tiers}": "bộ tiêu chí {id} không có khối '{tier}'; các khối: {tiers}",
+    "--format docx needs --out FILE.docx": "--format docx cần --out TỆP.docx",
+    "this output needs the '{extra}' extra: pip install 'cqdt-rules[{extra2}]' (module '{module}' is not installed)":
+        "đầu ra này cần phần bổ sung '{extra}': pip install 'cqdt-rules[{extra2}]' (chưa cài mô-đun '{module}')",
+    "wrote {path}": "đã ghi {path}",
+    "wrote {path} ({count:n} results)": "đã ghi {path} ({count} kết quả)",
+    "wrote results and summary to {path}/": "đã ghi kết quả và bản tổng hợp vào {path}/",
+    # ------------------------------------------------------------ cqdt serve
+    "cqdt serve: serving {rulesets} on {url} ({workers:n} worker process(es)), answering in {lang:t} by default":
+        "cqdt serve: phục vụ {rulesets} tại {url} ({workers} tiến trình), mặc định trả lời bằng {lang}",
+    "Vietnamese": "tiếng Việt",
+    "English": "tiếng Anh",
+    "cqdt serve needs the 'serve' extra: pip install 'cqdt-rules[serve]'":
+        "cqdt serve cần phần bổ sung 'serve': pip install 'cqdt-rules[serve]'",
+    "--workers, --max-body and --max-ruleset are at least 1, --port is 0..65535":
+        "--workers, --max-body và --max-ruleset ít nhất là 1, --port trong khoảng 0..65535",
+    "two rulesets to serve have id '{id}': {first}, {second}": "hai bộ tiêu chí được phục vụ cùng mã '{id}': {first}, {second}",
+    "--cohort takes RULESET_ID=DATA (e.g. dti_2023=examples/gialai/dti-2023-audit.yaml), got '{spec}'":
+        "--cohort nhận MÃ_BỘ_TIÊU_CHÍ=DỮ_LIỆU (ví dụ dti_2023=examples/gialai/dti-2023-audit.yaml), nhận được '{spec}'",
+    "--cohort names ruleset '{id}', which is not served (served: {served})":
+        "--cohort chỉ bộ tiêu chí '{id}', bộ này không được phục vụ (đang phục vụ: {served})",
+    # ------------------------------------------------------------ naming a ruleset (engine/loading.py)
+    "cannot read ruleset '{path}': {reason}": "không đọc được bộ tiêu chí '{path}': {reason}",
+    "folder '{path}' holds {count:n} ruleset files; name one": "thư mục '{path}' có {count} tệp bộ tiêu chí; hãy chỉ ra một tệp",
+    "no ruleset file or shipped ruleset id '{name}' (shipped: {ids})":
+        "không có tệp bộ tiêu chí hoặc mã bộ tiêu chí có sẵn '{name}' (có sẵn: {ids})",
+    "no ruleset file or shipped ruleset id '{name}'; {hint:t}":
+        "không có tệp bộ tiêu chí hoặc mã bộ tiêu chí có sẵn '{name}'; {hint}",
+    "no ruleset declares assessment year {year} (covered: {listing}); name the ruleset to use instead of the year":
+        "không bộ tiêu chí nào áp dụng cho năm đánh giá {year} (các năm có: {listing}); hãy chỉ ra bộ tiêu chí thay vì năm",
+    "several rulesets declare assessment year {year}: {listing}; name the one to use":
+        "nhiều bộ tiêu chí cùng áp dụng cho năm đánh giá {year}: {listing}; hãy chỉ ra bộ cần dùng",
+    "none": "không có",
+    "nothing": "không có",
+    # ------------------------------------------------------------ cqdt sql
+    "Scores of tier {tier} under ruleset {ruleset}": "Khung nhìn tính điểm khối {tier} theo bộ tiêu chí {ruleset}",
+    "Data checks of tier {tier}": "Truy vấn kiểm tra dữ liệu khối {tier}",
+    "{id} {title} (max {max}); provenance {where}": "{id} {title} (tối đa {max}); nguồn gốc {where}",
+    "no provenance": "chưa ghi nguồn gốc",
+    "draft": "dự thảo",
+    "ruleset '{id}' has no tier '{tier}' (tiers: {tiers})": "bộ tiêu chí '{id}' không có khối '{tier}' (các khối: {tiers})",
     # ------------------------------------------------------------ usage errors of the commands
     "the data hold no self-assessment (source: self): the audit compares each unit's self-assessment with its "
     "audited record; name the self-assessment file too (e.g. egov-2022-self.yaml egov-2022-audit.yaml)":
