@@ -1,6 +1,7 @@
 """One language per run: every command, and every error case of the goldens, in Vietnamese and in English,
 holds no words of the other language. Text the ruleset or the data bring (titles, labels, unit names, notes,
-paths, identifiers) is taken out first: it is shown as written; what is checked is the program's own text."""
+paths, identifiers, an input quoted in the ruleset language) is taken out first: it is shown as written (see
+docs/language.md, "Titles and labels in two languages"); what is checked is the program's own text."""
 
 from __future__ import annotations
 
@@ -21,6 +22,7 @@ from cqdt_rules.cli.commands import all_commands
 from cqdt_rules.cli.main import main
 from cqdt_rules.data.readers import load_assessments
 from cqdt_rules.errors import DataError, RulesetError
+from cqdt_rules.language.formatter import input_text
 from cqdt_rules.model import ruleset as m
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -77,6 +79,8 @@ def _ruleset_texts(ruleset: m.Ruleset) -> Iterable[str | None]:
             yield from (node.title, node.title_en, node.note, node.provenance.text if node.provenance else None)
             for indicator in node.inputs:
                 yield from (indicator.label, getattr(indicator, "unit", None), getattr(indicator, "evidence", None))
+                # `cqdt diff` quotes an input as the ruleset language writes it (pair "label" unit "..." evidence "...")
+                yield input_text(indicator).removeprefix(f"input {indicator.name} ")
                 for category in indicator.categories or ():
                     yield from (category.name, getattr(category, "label", None))
         for scale in tier.levels:
