@@ -154,7 +154,11 @@ def document(endpoints: Sequence[Endpoint], version: str) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "cqdt_rules scoring service", "version": f"{API_VERSION} (cqdt-rules {version})",
                  "description": "Score and rank administrative units with the rulesets this server serves. "
-                                "Results follow the JSON schema cqdt-results/1; errors are RFC 9457 problem details."},
+                                "Results follow the JSON schema cqdt-results/1; errors are RFC 9457 problem details. "
+                                "Texts for people (problem details, explanations, notes, the appendix, the form) are "
+                                "in Vietnamese or English: the lang parameter, else the Accept-Language header, else "
+                                "the server's --lang; the answer names it in Content-Language. What a ruleset writes "
+                                "(titles, labels) is shown as written."},
         "paths": paths,
         "components": {"schemas": {**COMPONENTS, **results_components()}},
     }
