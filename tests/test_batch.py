@@ -152,15 +152,46 @@ def test_boundary_suite_takes_the_exact_branches() -> None:
     assert even["02"].points("A1") == Decimal("2.344")  # 2.3445 → even digit
 
 
-def test_a_total_exactly_on_a_cut_off_reaches_the_level() -> None:
-    ruleset = boundary_ruleset("half_up")
-    # B1 = 30 (58/100), B2 = 28 (56 %) → B = 58 ≥ 57 % of 60 = 34.2; total 58 of 100 = 58 % exactly
-    exact = unit("11", "1", "0/1", "0", "58/100", "56")
-    for engine in ("scalar", "batch"):
-        result = cq.score(ruleset, [exact], engine=engine).units[0]
-        assert result.total == Decimal("46.800")
-    scalar, batch = both(ruleset, [exact, *BOUNDARY_UNITS])
-    assert mismatches(scalar, batch) == []
+# Totals exactly on a level's cut-off and one thousandth below it (level I: 58 % of 100, level II: 29 %)
+ON_THE_CUT_OFFS = {
+    "c58": (unit("c58", "4", "12/100", "10000", "58/100", "56"), "58.000", "I"),       # 1.2 + 10 + 30 + 16.8
+    "c57": (unit("c57", "4", "1199/10000", "10000", "58/100", "56"), "57.999", "II"),
+    "c29": (unit("c29", "4", "1/1", "9000", "29/100", "0"), "29.000", "II"),            # 10 + 9 + 10 + 0
+    "c28": (unit("c28", "4", "1/1", "8999", "29/100", "0"), "28.999", None),
+}
+
+
+@pytest.mark.parametrize("engine", ["scalar", "batch"])
+def test_a_total_exactly_on_a_cut_off_reaches_the_level_and_a_thousandth_below_does_not(engine: str) -> None:
+    results = cq.score(boundary_ruleset("half_up"), [u for u, _, _ in ON_THE_CUT_OFFS.values()], engine=engine)
+    for unit_result in results:
+        _, total, level = ON_THE_CUT_OFFS[unit_result.code]
+        assert (str(unit_result.total), unit_result.levels["muc"].id) == (total, level), unit_result.code
+
+
+# Equal totals (40) made of different criteria: ranked by the declared tie-breaker (points of B, ascending),
+# and shared where that ties too; the district ranking by the output is dense
+EQUAL_TOTALS = [
+    unit("e1", "5", "1/1", "0", "58/100", "0"),      # 10 + 0 + 30 + 0, B = 30
+    unit("e2", "5", "1/10", "10000", "7/100", "90"),  # 1 + 10 + 2 + 27, B = 29
+    unit("e3", "5", "1/2", "5000", "58/100", "0"),    # 5 + 5 + 30 + 0, B = 30
+]
+
+
+@pytest.mark.parametrize("engine", ["scalar", "batch"])
+def test_equal_totals_from_different_criteria_rank_by_the_declared_tie_breaker(engine: str) -> None:
+    results = cq.score(boundary_ruleset("half_up"), EQUAL_TOTALS, engine=engine)
+    assert {u.code: str(u.total) for u in results} == {"e1": "40.000", "e2": "40.000", "e3": "40.000"}
+    assert {u.code: (u.ranks["tinh"].rank, u.ranks["huyen"].rank) for u in results} == {
+        "e2": (1, 1), "e1": (2, 1), "e3": (2, 1)}
+
+
+def test_the_cut_off_and_equal_total_units_score_alike_in_both_engines() -> None:
+    units = [u for u, _, _ in ON_THE_CUT_OFFS.values()] + EQUAL_TOTALS + BOUNDARY_UNITS
+    for mode in ("half_up", "half_even", "down", "up"):
+        scalar, batch = both(boundary_ruleset(mode), units)
+        assert mismatches(scalar, batch) == []
+        assert batch.engines == {"xa": "batch"}
 
 
 def test_a_bad_row_is_refused_by_both_engines_with_the_same_diagnostics() -> None:

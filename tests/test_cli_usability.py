@@ -190,7 +190,7 @@ def test_a_report_format_without_its_extra_stops_before_writing_anything(
 def test_a_folder_without_data_and_an_empty_folder_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for folder in (ROOT / "examples", tmp_path):
         code, out, err = run(["score", "egov_2020", str(folder), "--lang", "en"], capsys)
-        assert code == 1 and out == "" and "no assessments in this folder" in err and "sub-folders" in err
+        assert code == 2 and out == "" and f"no assessments in {folder}" in err and "sub-folders" in err
 
 
 def test_a_unit_list_in_a_folder_is_skipped_with_a_note(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

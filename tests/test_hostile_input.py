@@ -278,8 +278,8 @@ def test_an_empty_input_is_refused_not_scored_as_nothing(tmp_path: Path, capsys:
     rules.write_text(RATIO, encoding="utf-8")
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert main(["score", str(rules), str(empty), "--lang", "en"]) == 1
-    assert "no assessments in this folder" in capsys.readouterr().err
+    assert main(["score", str(rules), str(empty), "--lang", "en"]) == 2  # the wrong folder: a usage error
+    assert f"no assessments in {empty}" in capsys.readouterr().err
     (empty / "u.yaml").write_text("units: []\n", encoding="utf-8")
     assert main(["score", str(rules), str(empty / "u.yaml"), "--lang", "en"]) == 1
     assert "no assessments in this file" in capsys.readouterr().err

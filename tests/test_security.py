@@ -80,6 +80,54 @@ def test_summary_out_writes_no_formula_in_its_csv(tmp_path: Path, capsys: pytest
     assert {r["level_muc"] for r in rows} == {"'=HYPERLINK(\"http://evil.example\")", "'@SUM(A1)"}
 
 
+def _more_data(tmp_path: Path) -> dict[str, str]:
+    """The hostile units audited, self-assessed, and audited the year before, for the commands comparing them."""
+    rules, audit = _data(tmp_path)
+    rules.write_text(RULESET.replace("years 2022..2022", "years 2021..2022"), encoding="utf-8")
+    text = audit.read_text(encoding="utf-8")
+    own, previous = tmp_path / "self.yaml", tmp_path / "previous.yaml"
+    own.write_text(text.replace("source: audit", "source: self").replace("{c: kem}", "{c: tot}"), encoding="utf-8")
+    previous.write_text(text.replace("year: 2022", "year: 2021").replace("{c: kem}", "{c: tot}"), encoding="utf-8")
+    return {"rules": str(rules), "audit": str(audit), "self": str(own), "previous": str(previous)}
+
+
+def _formula_cells(text: str) -> list[str]:
+    return [cell for row in csv.reader(io.StringIO(text)) for cell in row if csv_cell(cell) != cell]
+
+
+@pytest.mark.parametrize("command", [
+    ["score", "{rules}", "{audit}"],
+    ["shortfalls", "{rules}", "{audit}"],
+    ["gaps", "{rules}", "{audit}"],
+    ["audit", "{rules}", "{audit}", "{self}"],
+    ["compare", "{rules}", "{audit}", "--previous", "{previous}"],
+    ["transition", "{rules}", "{previous}", "{rules}", "{audit}"],
+    ["sensitivity", "{rules}", "{audit}", "--runs", "20", "--seed", "1"],
+], ids=lambda c: c[0])
+def test_every_csv_a_command_writes_holds_no_formula(command: list[str], tmp_path: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    paths = _more_data(tmp_path)
+    assert main([word.format(**paths) for word in command] + ["--format", "csv", "--lang", "en"]) == 0
+    written = capsys.readouterr().out
+    assert "'=" in written or "'+" in written or "'@" in written  # input text that would be a formula is there
+    assert _formula_cells(written) == []
+
+
+def test_the_change_log_csv_of_versions_holds_no_formula(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    paths = _more_data(tmp_path)
+    changed = tmp_path / "changed.yaml"
+    changed.write_text(Path(paths["audit"]).read_text(encoding="utf-8").replace("{c: kem}", "{c: tot}"), encoding="utf-8")
+    folder = str(tmp_path / "versions")
+    for data, label, reason in ((paths["audit"], "=A1", "@SUM(A1)"), (str(changed), "b", "=HYPERLINK(1)")):
+        assert main(["versions", folder, "--ruleset", paths["rules"], "--add", data, "--label", label,
+                     "--reason", reason, "--source", "audit"]) == 0
+    capsys.readouterr()
+    assert main(["versions", folder, "--format", "csv", "--lang", "en"]) == 0
+    written = capsys.readouterr().out
+    assert "'=HYPERLINK(1)" in written
+    assert _formula_cells(written) == []
+
+
 # ---------------------------------------------------------------- XLSX
 def _cells(path: Path) -> list[openpyxl.cell.cell.Cell]:
     book = openpyxl.load_workbook(path)

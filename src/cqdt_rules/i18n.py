@@ -291,6 +291,10 @@ VI: dict[str, str] = {
         "danh sách đơn vị (code, name, tier, parent), không phải dữ liệu đánh giá",
     "a YAML file without 'units:', not assessments": "tệp YAML không có 'units:', không phải dữ liệu đánh giá",
     "no assessments in this folder": "thư mục không có bản đánh giá nào",
+    "no assessments in {paths}: a folder's data files (.yaml, .yml, .csv, .xlsx) are read, not its sub-folders: "
+    "name the folder that holds them":
+        "không có bản đánh giá nào trong {paths}: chỉ đọc các tệp dữ liệu (.yaml, .yml, .csv, .xlsx) nằm ngay trong "
+        "thư mục, không đọc thư mục con: hãy chỉ ra thư mục chứa chúng",
     "no assessments in this file": "tệp không có bản đánh giá nào",
     "a folder's data files (.yaml, .yml, .csv, .xlsx) are read, not its sub-folders: name the folder that holds them":
         "chỉ đọc các tệp dữ liệu (.yaml, .yml, .csv, .xlsx) nằm ngay trong thư mục, không đọc thư mục con: "

@@ -43,6 +43,15 @@ def csv_cell(value: Any) -> Any:
     return value
 
 
+def cell_text(value: Any) -> str:
+    """A value as the text of a CSV cell: nothing for None, yes or no for a boolean."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
 class CsvWriter:
     """``csv.writer`` (``\\n`` line ends) that passes every cell through :func:`csv_cell`."""
 
@@ -51,6 +60,10 @@ class CsvWriter:
 
     def writerow(self, row: Iterable[Any]) -> None:
         self._writer.writerow([csv_cell(cell) for cell in row])
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)
 
 
 def csv_writer(out: TextIO) -> CsvWriter:

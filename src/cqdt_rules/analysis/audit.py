@@ -13,7 +13,6 @@ as not audited, never passed as if it had been verified.
 
 from __future__ import annotations
 
-import csv
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -27,7 +26,7 @@ from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.formatting import format_count, format_number
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import SOURCES, Assessment
-from cqdt_rules.tables import render_table
+from cqdt_rules.tables import cell_text, csv_writer, render_table
 
 AUDITED, NOT_AUDITED, AUDIT_ONLY = "audited", "not_audited", "audit_only"
 
@@ -455,7 +454,7 @@ def unit_audit_text(report: AuditReport, unit: UnitAudit, lang: str = "vi", show
 def audit_csv(report: AuditReport) -> str:
     """One row per unit and criterion, plain numbers, for the audit team's spreadsheet."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer)
     writer.writerow(["ruleset", "tier", "year", "code", "name", "parent", "status", "criterion", "max", "claimed",
                      "verified", "difference", "changed_values", "not_rechecked", "evidence_required", "evidence_given",
                      "evidence_missing", "district"])
@@ -465,7 +464,7 @@ def audit_csv(report: AuditReport) -> str:
                 report.ruleset.id, u.tier, u.year, u.code, u.name, u.parent or "", u.status, c.node_id, c.max,
                 "" if c.claimed is None else c.claimed, "" if c.verified is None else c.verified,
                 "" if c.difference is None else c.difference,
-                "; ".join(f"{n}: {_plain(o)} -> {_plain(v)}" for n, o, v in c.changed_values),
+                "; ".join(f"{n}: {cell_text(o)} -> {cell_text(v)}" for n, o, v in c.changed_values),
                 "; ".join(c.not_rechecked),
                 "; ".join(f"{n}: {w}" for n, w in c.evidence_required),
                 "; ".join(f"{n}: {' | '.join(r)}" for n, r in c.evidence_given),
@@ -474,10 +473,3 @@ def audit_csv(report: AuditReport) -> str:
             ])
     return buffer.getvalue()
 
-
-def _plain(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)

@@ -40,7 +40,7 @@ from cqdt_rules.errors import DataError, Diagnostic, RulesetError, Span, UsageEr
 from cqdt_rules.formatting import format_count, format_number
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment, Pair, check_assessments
-from cqdt_rules.tables import csv_text, render_table
+from cqdt_rules.tables import cell_text, csv_text, render_table
 
 MAPPING_NAME = "crosscheck.yaml"
 AGGREGATES = ("count", "sum", "all", "any")
@@ -534,15 +534,8 @@ def crosscheck_csv(report: CrossCheckReport, show_all: bool = True) -> str:
                "declared", "found", "agrees", "difference", "communes_not_counted"]
     return csv_text(columns, (
         [f.year, f.district_code, f.district_name, f.check.district, f.check.commune, f.check.aggregate,
-         _plain(f.declared), _plain(f.found), "yes" if f.agrees else "no",
+         cell_text(f.declared), cell_text(f.found), "yes" if f.agrees else "no",
          "; ".join(f"{p}: {'' if d is None else d}" for p, d in f.differences),
          "; ".join(c.code for c in f.not_counted)]
         for f in (report.findings if show_all else report.differences)))
 
-
-def _plain(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)

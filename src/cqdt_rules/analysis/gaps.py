@@ -38,7 +38,7 @@ from cqdt_rules.formatting import format_number
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
 from cqdt_rules.model.units import Assessment, Pair
-from cqdt_rules.tables import render_table
+from cqdt_rules.tables import csv_writer, render_table
 
 # cost of the work, cheapest first
 COST_EVIDENCE, COST_YES, COST_CATEGORY, COST_ITEMS, COST_COUNT, COST_SHARE, COST_RATIO, COST_OTHER, \
@@ -617,11 +617,10 @@ def find_unit(found: Sequence[UnitGaps], code: str, year: int | None = None) -> 
 
 def gaps_csv(found: Sequence[UnitGaps]) -> str:
     """One row per unit and criterion with points still available, in the order to work on them."""
-    import csv
     import io
 
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer)
     writer.writerow(["tier", "year", "source", "code", "name", "parent", "total", "level", "next_level",
                      "points_missing", "order", "criterion", "points", "max", "available", "running", "cost",
                      "next_step_indicator", "next_step_gain", "full_step_gain"])

@@ -43,7 +43,7 @@ from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import translate
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment
-from cqdt_rules.tables import render_table
+from cqdt_rules.tables import csv_writer, render_table
 
 FACTOR_STEP = 10_000  # a factor is k / 10,000
 CUT_STEP = 100  # a cut-off moves by j / 100 points
@@ -135,11 +135,10 @@ class Sensitivity:
         return json.dumps(self.to_dict(), ensure_ascii=False, indent=2)
 
     def to_csv(self) -> str:
-        import csv
         import io
 
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv_writer(buffer)
         writer.writerow(["tier", "year", "source", "code", "name", "parent", "level", "keeps_level", "levels",
                          "rank", "median_rank", "rank_p05", "rank_p95", "mean_rank_shift"])
         for tier in self.tiers:

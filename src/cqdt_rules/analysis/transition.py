@@ -3,14 +3,13 @@ value, band and rank under the next, joined on unit code (built on the compariso
 
 from __future__ import annotations
 
-import csv
 import io
 
 from cqdt_rules.analysis.compare import TierComparison, UnitChange, compare, compared_rankings
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import UsageError
 from cqdt_rules.formatting import format_number
-from cqdt_rules.tables import render_table
+from cqdt_rules.tables import csv_writer, render_table
 
 _HEADERS = {
     "vi": ["Mã", "Đơn vị", "Huyện", "Mức {old}", "Hạng {old}", "Điểm {old}", "{index} {new}", "Xếp loại {new}",
@@ -132,7 +131,7 @@ def transition_table(old: Results, new: Results, source: str = "audit", lang: st
 def transition_csv(old: Results, new: Results, source: str = "audit", lang: str = "en") -> str:
     header, rows = transition_rows(old, new, source, "en", for_machines=True)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer)
     writer.writerow(["tier"] + header)
     for tier_id, row in rows:
         writer.writerow([tier_id] + row)

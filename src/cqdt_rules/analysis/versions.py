@@ -29,7 +29,6 @@ Each version is kept as it was recorded. The change log is computed by comparing
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import io
@@ -52,7 +51,7 @@ from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError, did_you_m
 from cqdt_rules.formatting import format_count, format_number
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment
-from cqdt_rules.tables import render_table
+from cqdt_rules.tables import cell_text, csv_writer, render_table
 
 VERSION_FILE = "version.yaml"
 DATA_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
@@ -530,23 +529,16 @@ def history_text(history: History, lang: str = "vi", unit: str | None = None) ->
 
 def changes_csv(history: History) -> str:
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer)
     writer.writerow(["from_version", "to_version", "to_date", "code", "name", "indicator", "kind", "old", "new",
                      "evidence_added", "evidence_removed", "reason", "reason_specific", "criterion", "points_old",
                      "points_new"])
     for step in history.steps:
         for c in step.changes:
             writer.writerow([step.before.id, step.after.id, step.after.date.isoformat() if step.after.date else "",
-                             c.code, c.name, c.indicator or "", c.kind, _plain(c.old), _plain(c.new),
+                             c.code, c.name, c.indicator or "", c.kind, cell_text(c.old), cell_text(c.new),
                              "; ".join(c.evidence_added), "; ".join(c.evidence_removed), c.reason or "",
-                             "yes" if c.reason_is_specific else "no", c.node_id or "", _plain(c.points_old),
-                             _plain(c.points_new)])
+                             "yes" if c.reason_is_specific else "no", c.node_id or "", cell_text(c.points_old),
+                             cell_text(c.points_new)])
     return buffer.getvalue()
 
-
-def _plain(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    return str(value)

@@ -59,7 +59,7 @@ from cqdt_rules.data.yamlfile import compose_yaml, is_null
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import translate
 from cqdt_rules.engine import loading, scoring
-from cqdt_rules.engine.evaluator import published_value
+from cqdt_rules.engine.evaluator import meets, published_value
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import (
     DataError,
@@ -991,22 +991,13 @@ def _refused_levels(scale: m.LevelScale, unit: UnitResult) -> list[str]:
     refused = []
     value, maximum = published_value(unit, scale.on)
     for level in scale.levels:
-        if not _meets(value, maximum, level.threshold):
+        if not meets(value, maximum, level.threshold):
             continue
-        if all(_meets(*published_value(unit, r.ref), r.threshold) for r in level.requires):
+        if all(meets(*published_value(unit, r.ref), r.threshold) for r in level.requires):
             break
         refused.append(level.id)
     return refused
 
-
-def _meets(value: Decimal | None, maximum: Decimal | None, threshold: m.Threshold) -> bool:
-    if value is None:
-        return False
-    if not threshold.percent:
-        return value >= threshold.value
-    if maximum is not None:
-        return value * 100 >= threshold.value * maximum
-    return value * 100 >= threshold.value
 
 
 def _rule_paths(checked: loading.CheckedRuleset, tier: m.Tier, node: m.Node, rule: m.Rule, unit: UnitResult,

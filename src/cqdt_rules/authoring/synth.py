@@ -10,7 +10,6 @@ ruleset itself, never from a copy of its rules, and every fitted total is checke
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import random
@@ -28,6 +27,7 @@ from cqdt_rules.engine.compiler import Env
 from cqdt_rules.engine.results import UnitResult
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment, Pair, Value, audit_only_absent
+from cqdt_rules.tables import csv_writer
 
 # ---------------------------------------------------------------- plausible magnitudes
 # The denominator b of a pair is drawn from a range chosen by the unit the ruleset declares, per
@@ -630,7 +630,7 @@ def csv_columns(tier: m.Tier) -> list[str]:
 def to_csv(tier: m.Tier, assessments: Iterable[Assessment]) -> str:
     """One tier's assessments as CSV (see `csv_columns`); evidence references joined with ';'."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = csv_writer(buffer)
     writer.writerow(csv_columns(tier))
     for a in assessments:
         row = [a.code, a.name, a.tier, a.parent or "", a.year, a.source, a.note or ""]

@@ -4,13 +4,13 @@ failing a named criterion or yes/no indicator (section III of the report)."""
 from __future__ import annotations
 
 import argparse
-import csv
 import io
 import sys
 
 from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_OK, score_files
 from cqdt_rules.errors import UsageError
+from cqdt_rules.tables import csv_writer
 
 
 def _arguments(p: argparse.ArgumentParser) -> None:
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
             rows.extend([tier, found.district or ""] + row for row in machine)
     if args.format == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, lineterminator="\n")
+        writer = csv_writer(buffer)
         writer.writerow(["tier", "district", "position", "criterion", "title", "max", "points_lost", "below_full",
                          "share_lost"])
         writer.writerows(rows)

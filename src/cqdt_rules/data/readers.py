@@ -56,7 +56,7 @@ def load_many(paths: list[Path], skipped: list[tuple[Path, str]] | None = None) 
 
     A file found in a folder that is not assessment data (a unit list, a YAML file without ``units:``) is
     skipped, and added to ``skipped`` with the reason; a file named itself is always read. Data holding no
-    assessment at all are refused (DataError)."""
+    assessment at all are refused: folders alone as a UsageError, files as a DataError."""
     found: list[Assessment] = []
     problems: list[Diagnostic] = []
     for path, named in _expand(paths):
@@ -72,6 +72,9 @@ def load_many(paths: list[Path], skipped: list[tuple[Path, str]] | None = None) 
     if problems:
         raise DataError(problems)
     if not found:
+        if paths and all(path.is_dir() for path in paths):  # the wrong folder named: a mistake in the call
+            raise UsageError(f"no assessments in {', '.join(str(p) for p in paths)}: a folder's data files "
+                             "(.yaml, .yml, .csv, .xlsx) are read, not its sub-folders: name the folder that holds them")
         raise DataError([_no_assessments(path) for path in paths])
     return tuple(found)
 

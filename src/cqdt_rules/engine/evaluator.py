@@ -220,7 +220,7 @@ def published_value(unit: UnitResult, ref: m.ValueRef | m.Expr) -> tuple[Decimal
     return share, None
 
 
-def _meets(value: Decimal | None, maximum: Decimal | None, threshold: m.Threshold) -> bool:
+def meets(value: Decimal | None, maximum: Decimal | None, threshold: m.Threshold) -> bool:
     if value is None:
         return False
     if not threshold.percent:
@@ -234,9 +234,9 @@ def _classify(scale: m.LevelScale, unit: UnitResult) -> LevelResult:
     value, maximum = published_value(unit, scale.on)
     unmet: list[str] = []
     for level in scale.levels:
-        if not _meets(value, maximum, level.threshold):
+        if not meets(value, maximum, level.threshold):
             continue
-        missing = [r for r in level.requires if not _meets(*published_value(unit, r.ref), r.threshold)]
+        missing = [r for r in level.requires if not meets(*published_value(unit, r.ref), r.threshold)]
         if not missing:
             return _level_result(scale.name, level.id, level.label, tuple(unmet))
         unmet.extend(f"{level.label}: {_ref_text(r.ref)} < {r.threshold.value}{'%' if r.threshold.percent else ''}"

@@ -259,7 +259,7 @@ def read_year(raw: object) -> int | None:
         return None
     if not isinstance(raw, str):
         try:
-            raw = str(operator.index(raw))  # type: ignore[call-overload]
+            raw = str(operator.index(raw))  # type: ignore[arg-type]
         except TypeError:
             return None
     text = raw.strip()
