@@ -253,3 +253,12 @@ def test_serve_starts_in_one_language(lang: str, said: str, data_texts: list[str
         server.wait(timeout=30)
     assert line.startswith("cqdt serve: ") and said in line, line
     assert other_language_words(line, lang, data_texts) == [], line
+
+
+@pytest.mark.parametrize("ruleset", ["egov_2020", "dti_2023"])
+def test_every_shipped_title_has_an_english_form(ruleset: str) -> None:
+    """English output names every tier, group and criterion of a shipped ruleset in English (docs/language.md)."""
+    loaded = api.load_ruleset(ruleset)
+    assert loaded.header.title_en
+    missing = [f"{tier.id}/{node.id}" for tier in loaded.tiers for node in (tier, *tier.walk()) if not node.title_en]
+    assert missing == []
