@@ -53,9 +53,13 @@ def current_lang() -> str:
     return _RUN_LANG.get() or default_lang()
 
 
+MAX_LANGUAGE_RANGES = 20
+"""The language ranges of an ``Accept-Language`` header looked at (a header may be long; two languages are known)."""
+
+
 def negotiated_lang(accept_language: str, fallback: str) -> str:
     """The language an HTTP ``Accept-Language`` header prefers among ``LANGS`` (``en-GB`` counts as ``en``, the
-    highest ``q`` wins, the first listed among equals), else ``fallback``; a malformed header is ``fallback``."""
+    highest ``q`` wins, the first listed among equals), else ``fallback``; a range it cannot read is skipped."""
     best, best_q = fallback, 0.0
     for item in accept_language.split(",")[:MAX_LANGUAGE_RANGES]:
         tag, _, params = item.partition(";")
@@ -64,10 +68,6 @@ def negotiated_lang(accept_language: str, fallback: str) -> str:
         if primary in LANGS and quality > best_q:
             best, best_q = primary, quality
     return best
-
-
-MAX_LANGUAGE_RANGES = 20
-"""The language ranges of an ``Accept-Language`` header looked at (a header may be long; two languages are known)."""
 
 
 def _quality(params: str) -> float:

@@ -11,6 +11,7 @@ from cqdt_rules.engine import loading
 from cqdt_rules.errors import UsageError
 from cqdt_rules.i18n import translate
 
+
 def _sql_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("ruleset", help="a ruleset file, a folder holding one, or a shipped ruleset id")
     p.add_argument("--tier", help="one tier (default: every tier)")

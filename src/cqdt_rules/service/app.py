@@ -251,8 +251,7 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              "years, tiers", {"$ref": "#/components/schemas/RulesetList"}),
     Endpoint("GET", "/rulesets/{ruleset_id}", show_ruleset, "showRuleset", "One served ruleset and its criteria, "
              "each rule written as in the ruleset", {"$ref": "#/components/schemas/RulesetDetail"},
-             (RULESET_ID, LANG, ACCEPT_LANGUAGE),
-             errors=(404,)),
+             (RULESET_ID, LANG, ACCEPT_LANGUAGE), errors=(404,)),
     Endpoint("GET", "/rulesets/{ruleset_id}/appendix", appendix, "appendix", "The ruleset as the decision's appendix "
              "table (as `cqdt render`): criterion, maximum points, scoring in words, provenance, subtotals, level "
              "cut-offs", None, (RULESET_ID, APPENDIX_FORMAT, APPENDIX_TIER, LANG, ACCEPT_LANGUAGE), errors=(404,),
@@ -267,7 +266,8 @@ ENDPOINTS: tuple[Endpoint, ...] = (
              {"$ref": "#/components/schemas/ScoreResults"}, (EXPLAIN, LANG, ACCEPT_LANGUAGE, ALL_ERRORS),
              (openapi.JSON, {"$ref": "#/components/schemas/PostedScoreRequest"}), (404, 413, 415, 422)),
     Endpoint("POST", "/check", check_text, "check", "Check a ruleset's text: its warnings, or a problem listing "
-             "every error with its position", {"$ref": "#/components/schemas/CheckResult"}, (LANG, ACCEPT_LANGUAGE, ALL_ERRORS),
+             "every error with its position", {"$ref": "#/components/schemas/CheckResult"},
+             (LANG, ACCEPT_LANGUAGE, ALL_ERRORS),
              ("text/plain", {"type": "string"}), (413, 415, 422), openapi.CHECK_EXAMPLE),
 )
 
