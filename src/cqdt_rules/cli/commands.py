@@ -80,7 +80,7 @@ def run_score(args: argparse.Namespace) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         with open(args.out, "w", encoding="utf-8", newline="") as out:
             _write_scores(results, args.format, args.lang, out)
-        print(f"wrote {args.out} ({len(results)} results)", file=sys.stderr)
+        print(translate(f"wrote {args.out} ({len(results)} results)", args.lang), file=sys.stderr)
     else:
         _write_scores(results, args.format, args.lang, sys.stdout)
     return EXIT_OK
@@ -104,7 +104,7 @@ def _stream_scores(args: argparse.Namespace) -> int:
     finally:
         progress.close()
     if args.out:
-        print(f"wrote {args.out} ({len(rows)} results)", file=sys.stderr)
+        print(translate(f"wrote {args.out} ({len(rows)} results)", args.lang), file=sys.stderr)
     return EXIT_OK
 
 
@@ -173,7 +173,7 @@ def run_summary(args: argparse.Namespace) -> int:
         write_text(args.out / f"{stem}-summary-{args.lang}.txt", text)
         if previous is not None:
             write_text(args.out / f"{previous.ruleset.id}-{previous_year}-results.json", previous.to_json() + "\n")
-        print(f"wrote results and summary to {args.out}/", file=sys.stderr)
+        print(translate(f"wrote results and summary to {args.out}/", args.lang), file=sys.stderr)
     return EXIT_OK
 
 

@@ -151,6 +151,6 @@ def write_or_print(text: str, out: Path | None) -> None:
     """A command's text output: into ``out`` (saying so on stderr), or to standard output."""
     if out:
         write_text(out, text)
-        print(f"wrote {out}", file=sys.stderr)
+        print(translate(f"wrote {out}", current_lang()), file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -9,6 +9,7 @@ import sys
 from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_OK
 from cqdt_rules.errors import UsageError
+from cqdt_rules.i18n import translate
 
 
 def _arguments(p: argparse.ArgumentParser) -> None:
@@ -41,8 +42,10 @@ def run(args: argparse.Namespace) -> int:
     options = (args.ruleset, args.cohort, args.max_body, args.max_ruleset, args.lang)
     settings = load_settings(args.ruleset, args.cohort, max_body_bytes=args.max_body, max_ruleset_bytes=args.max_ruleset,
                              lang=args.lang)
-    print(f"cqdt serve: serving {', '.join(settings.rulesets)} on http://{args.host}:{args.port} "
-          f"({args.workers} worker{'s' if args.workers > 1 else ''})", file=sys.stderr)
+    language = "Vietnamese" if args.lang == "vi" else "English"
+    started = (f"cqdt serve: serving {', '.join(settings.rulesets)} on http://{args.host}:{args.port} "
+               f"({args.workers} worker process(es)), answering in {language} by default")
+    print(translate(started, args.lang), file=sys.stderr, flush=True)
     if args.workers == 1:
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
     else:  # each worker process imports the application and loads the same options again
