@@ -20,6 +20,7 @@ from cqdt_rules.data.readers import load_assessments, load_many, read_units, str
 from cqdt_rules.engine.fit import DataMismatchError
 from cqdt_rules.engine.stream import StreamScorer
 from cqdt_rules.errors import DataError, Diagnostic
+from cqdt_rules.i18n import using_lang
 from cqdt_rules.model.text import reading_encoding
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -61,7 +62,7 @@ def test_the_command_streams_the_same_rows(tmp_path: Path, capsys: pytest.Captur
     data = SAMPLE / "egov-2022-audit.yaml"
     out = tmp_path / "scores.csv"
     assert main(["score", "egov_2020", str(data), "--format", "csv", "--out", str(out), "--units",
-                 str(SAMPLE / "units.csv")]) == 0
+                 str(SAMPLE / "units.csv"), "--lang", "en"]) == 0
     written = out.read_text(encoding="utf-8").splitlines()
     expected = whole_csv("egov_2020", [data]).splitlines()
     run_at = written[1].split(",")[4]
@@ -147,16 +148,18 @@ class _Terminal(io.StringIO):
         return True
 
 
-def test_the_bar_shows_after_a_second_on_a_terminal_and_is_erased() -> None:
+@pytest.mark.parametrize(("lang", "label"), [("en", "writing"), ("vi", "đang ghi")])
+def test_the_bar_shows_after_a_second_on_a_terminal_and_is_erased(lang: str, label: str) -> None:
     now = [0.0]
     stream = _Terminal()
     shown = Progress(stream, clock=lambda: now[0])
-    shown.stage("writing", 200)
+    with using_lang(lang):
+        shown.stage("writing", 200)
     shown.advance(50)
     assert stream.getvalue() == ""  # not before a second of work
     now[0] = 1.5
     shown.advance(50)
-    assert stream.getvalue() == "\r" + bar("writing", 100, 200) and "50%" in stream.getvalue()
+    assert stream.getvalue() == "\r" + bar(label, 100, 200) and "50%" in stream.getvalue()
     shown.close()
     assert stream.getvalue().endswith("\r\x1b[K")
 
