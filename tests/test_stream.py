@@ -221,3 +221,21 @@ def test_evidence_required_by_the_ruleset_is_checked_streamed_as_whole(tmp_path:
     streamed = _errors(streamed_csv, str(ruleset), [data])
     assert streamed == _errors(whole_csv, str(ruleset), [data])
     assert [where for where, _ in streamed[1]] == [f"{data}:3:1"]
+
+
+def test_an_error_in_a_file_above_the_whole_read_limit_quotes_its_line_without_reading_the_file_whole(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    lines = (SAMPLE / "egov-2022-audit-xa.csv").read_text(encoding="utf-8").splitlines()
+    header = lines[0].split(",")
+    row = lines[40].split(",")
+    row[header.index("may_tinh.a")] = "nhiều"
+    lines[40] = ",".join(row)
+    data = tmp_path / "xa.csv"
+    data.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    command = ["score", "egov_2020", str(data), "--format", "csv", "--lang", "en"]
+    assert main(command) == 1
+    whole = capsys.readouterr().err
+    monkeypatch.setattr("cqdt_rules.data.readers.MAX_DATA_BYTES", 100)  # the file now counts as one read as a stream
+    assert main(command) == 1
+    assert capsys.readouterr().err == whole
+    assert "nhiều" in whole and ":41:" in whole
