@@ -439,7 +439,13 @@ def read_by(rule: m.Rule) -> list[str]:
 
 # ---------------------------------------------------------------- everything
 def reference_scores(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> dict[tuple[str, int, str], RefUnit]:
-    """Every unit's points, total, outputs, levels and ranks, keyed by (code, year, source)."""
+    """Every unit's points, total, outputs, levels and ranks, keyed by (code, year, source). Sums of unrounded
+    values are Decimal additions at 60 digits, as the language states (not the caller's 28)."""
+    with decimal.localcontext(_SIXTY_DIGITS):
+        return _reference_scores(ruleset, assessments)
+
+
+def _reference_scores(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> dict[tuple[str, int, str], RefUnit]:
     checked = check_assessments(ruleset, assessments)
     out: dict[tuple[str, int, str], RefUnit] = {}
     cohorts: dict[tuple[str, int, str], list[Assessment]] = {}

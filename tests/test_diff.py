@@ -9,7 +9,7 @@ import pytest
 
 from cqdt_rules import api
 from cqdt_rules.cli.main import main
-from cqdt_rules.language.diff import EVERY_TIER, Change, diff_rulesets, render_diff
+from cqdt_rules.language.diff import EVERY_TIER, Change, diff_rulesets, field_name, render_diff
 from cqdt_rules.language.parser import parse_text
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -59,7 +59,7 @@ def _changes(new_text: str) -> tuple[Change, ...]:
 
 def test_the_example_amendment_reads_as_its_expected_diff(capsys: pytest.CaptureFixture[str]) -> None:
     """examples/amendment/diff.txt is what an official reads; it lists every article of the amendment."""
-    assert main(["diff", "egov_2020", str(EXAMPLE)]) == 0
+    assert main(["diff", "egov_2020", str(EXAMPLE), "--lang", "en"]) == 0
     out = capsys.readouterr().out
     assert out == EXPECTED.read_text(encoding="utf-8")
     for line in ("level III cut-off: >= 70% → >= 72%",
@@ -67,11 +67,36 @@ def test_the_example_amendment_reads_as_its_expected_diff(capsys: pytest.Capture
                  "max: 8 → 10", "max: 4 → 2",
                  "rule: was bands van_ban_chi_dao { >= 3 -> 3  = 2 -> 2  = 1 -> 1  else -> 0 }; "
                  "now ratio van_ban_nguoi_dung_dau_ky",
-                 '- B4.2 "Biểu mẫu điện tử đang sử dụng": removed',
-                 '+ B4.4 "Công bố dữ liệu mở trên Cổng dữ liệu của tỉnh": added (criterion, max 4, yes du_lieu_mo, '
+                 '- B4.2 "Electronic forms in use": removed',
+                 '+ B4.4 "Open data published on the provincial data portal": added (criterion, max 4, yes du_lieu_mo, '
                  "under B4 after B4.3)",
                  "4 node(s) changed, 1 added, 1 removed"):
         assert line in out
+
+
+def test_the_example_amendment_reads_in_vietnamese(capsys: pytest.CaptureFixture[str]) -> None:
+    """The same diff in Vietnamese (examples/amendment/diff-vi.txt): the rules are quoted as the ruleset writes them."""
+    assert main(["diff", "egov_2020", str(EXAMPLE), "--lang", "vi"]) == 0
+    out = capsys.readouterr().out
+    assert out == EXPECTED.with_name("diff-vi.txt").read_text(encoding="utf-8")
+    for line in ("mức III, ngưỡng: >= 70% → >= 72%",
+                 "bậc tap_huan_cntt, bậc 2: trước đây >= 50% -> 2; nay >= 40% -> 2",
+                 "tối đa: 8 → 10", "trạng thái: tái dựng → giả định",
+                 '- B4.2 "Biểu mẫu điện tử đang sử dụng": bỏ (trước đây: tiêu chí, tối đa 4, bands bieu_mau_dien_tu',
+                 '+ B4.4 "Công bố dữ liệu mở trên Cổng dữ liệu của tỉnh": thêm (tiêu chí, tối đa 4, yes du_lieu_mo, '
+                 "thuộc B4 sau B4.3)",
+                 "4 nút thay đổi, 1 thêm, 1 bỏ; 11 thay đổi khác"):
+        assert line in out
+
+
+@pytest.mark.parametrize(("field", "vietnamese"), [
+    ("max", "tối đa"), ("input x unit", "chỉ số x, đơn vị tính"), ("input x", "chỉ số x"),
+    ("bands x, band 2", "bậc x, bậc 2"), ("bands x, else", "bậc x, còn lại"), ("category x, summer", "phân loại x, summer"),
+    ("level III cut-off", "mức III, ngưỡng"), ("level III", "mức III"), ("on_zero_denominator", "khi mẫu số bằng 0"),
+])
+def test_field_names_read_in_vietnamese(field: str, vietnamese: str) -> None:
+    assert field_name(field, "vi") == vietnamese
+    assert field_name(field, "en") == field
 
 
 def test_the_example_diff_lists_its_nodes_in_reading_order() -> None:
@@ -83,8 +108,10 @@ def test_the_example_diff_lists_its_nodes_in_reading_order() -> None:
 
 def test_identical_rulesets_have_no_differences(capsys: pytest.CaptureFixture[str]) -> None:
     assert diff_rulesets(api.load_ruleset("egov_2020"), api.load_ruleset("egov_2020")) == ()
-    assert main(["diff", "egov_2020", "egov_2020"]) == 0
+    assert main(["diff", "egov_2020", "egov_2020", "--lang", "en"]) == 0
     assert "no differences" in capsys.readouterr().out
+    assert main(["diff", "egov_2020", "egov_2020", "--lang", "vi"]) == 0
+    assert "không có khác biệt" in capsys.readouterr().out
 
 
 def test_a_changed_maximum_title_and_unit_are_listed_per_node() -> None:

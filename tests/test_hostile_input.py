@@ -442,3 +442,18 @@ def test_a_hidden_sheet_that_lost_the_code_cell_is_a_data_error(tmp_path: Path) 
     book.save(path)
     with pytest.raises(DataError, match="hidden"):
         api.load_assessments(path)
+
+
+def test_sums_of_unrounded_quotients_keep_sixty_digits_as_the_reference_does() -> None:
+    """Found by the long fuzz profile: with the header's rounding removed, a group sums quotients of 60
+    digits; the engine keeps 60 (docs/language.md, "Arithmetic"), whatever the caller's 28-digit context."""
+    import reference
+
+    root = Path(__file__).resolve().parent.parent
+    text = (root / "rulesets/2023_dts/dti.cqdt").read_text(encoding="utf-8").replace("  rounding 3 half_up\n", "", 1)
+    checked = api.load_text(text, "unrounded.cqdt")
+    units = [u for u in api.load_assessments(root / "examples/gialai/dti-2023-self.yaml") if u.tier == "huyen"][:4]
+    expected = reference.reference_scores(checked.ruleset, units)
+    for unit in api.score(checked, units):
+        assert dict(unit.nodes.items()) and {k: r.points for k, r in unit.nodes.items()} == expected[unit.assessment.key].points
+    assert len(api.score(checked, units[:1]).units[0].points("8").as_tuple().digits) > 28

@@ -82,8 +82,8 @@ def test_render_command_html_shows_the_highlighted_source(capsys: pytest.Capture
 
 
 def test_render_command_refuses_bad_usage(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["render", "egov_2020", "--tier", "tinh"]) == 2
-    assert main(["render", "egov_2020", "--format", "docx"]) == 2
+    assert main(["render", "egov_2020", "--tier", "tinh", "--lang", "en"]) == 2
+    assert main(["render", "egov_2020", "--format", "docx", "--lang", "en"]) == 2
     assert "needs --out" in capsys.readouterr().err
 
 

@@ -77,7 +77,8 @@ def test_a_maximum_that_no_longer_adds_up_is_refused_at_the_group(tmp_path: Path
 
 DTI = (ROOT / "rulesets/2023_dts/dti.cqdt").read_text(encoding="utf-8")
 DTI_DATA = str(ROOT / "examples/gialai/dti-2023-audit.yaml")
-SO_1_4 = 'criterion 1.4 "Trang thông tin điện tử có chuyên mục riêng về chuyển đổi số" max 15 {'
+SO_1_4 = ('criterion 1.4 "Trang thông tin điện tử có chuyên mục riêng về chuyển đổi số" '
+          'en "Website has its own digital transformation section" max 15 {')
 NEW_COMPONENT = '''    criterion 1.7 "Kế hoạch truyền thông về chuyển đổi số (thành phần thêm để kiểm thử)" max 5 {
       input ke_hoach_truyen_thong yesno "Có kế hoạch truyền thông về CĐS" default yes
       yes ke_hoach_truyen_thong

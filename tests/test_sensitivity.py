@@ -186,7 +186,7 @@ def test_the_command_writes_json_and_csv_and_refuses_bad_options(capsys: Any, tm
     capsys.readouterr()
     for bad, message in ((["--runs", "0"], "--runs must be between"), (["--spread", "abc"], "is not a number"),
                          (["--spread", "150%"], "--spread must be below 100%"), (["--group", "B=2..1"], "need 0 < LOW")):
-        assert main(["sensitivity", "egov_2020", SAMPLE, *bad]) == 2
+        assert main(["sensitivity", "egov_2020", SAMPLE, *bad, "--lang", "en"]) == 2
         err = capsys.readouterr().err
         assert "Traceback" not in err and message in err
 

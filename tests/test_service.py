@@ -162,9 +162,57 @@ def test_explanations_on_request(client: TestClient) -> None:
     _validator("ScoreResults").validate(explained)
     jsonschema.Draft202012Validator(results_schema()).validate(explained)
     alone = [a for a in cq.load_assessments(EGOV_2022) if a.code == "SO13"]
-    expected = cq.score(cq.load("egov_2020"), alone).unit("SO13").explain()
-    assert explained["units"][0].pop("explanation") == expected
+    unit = cq.score(cq.load("egov_2020"), alone).unit("SO13")
+    assert explained["units"][0].pop("explanation") == unit.explain("vi")  # the server's --lang (vi here)
     assert _comparable(explained) == _comparable(plain)
+    english = client.post("/rulesets/egov_2020/score?explain=true&lang=en", json={"units": units})
+    assert english.json()["units"][0]["explanation"] == unit.explain("en")
+    assert english.headers["content-language"] == "en"
+
+
+@pytest.mark.parametrize(("header", "lang"), [("en", "en"), ("en-GB, vi;q=0.5", "en"), ("fr, vi;q=0.8, en;q=0.5", "vi"),
+                                              ("vi;q=0, en;q=0.1", "en"), ("de, fr", "vi"), ("*", "vi"), ("en;q=x", "vi")])
+def test_the_accept_language_header_chooses_the_language(client: TestClient, header: str, lang: str) -> None:
+    units = _units(EGOV_2022, code="SO13")
+    answer = client.post("/rulesets/egov_2020/score?explain=true", json={"units": units},
+                         headers={"accept-language": header})
+    assert answer.headers["content-language"] == lang and answer.headers["vary"] == "Accept-Language"
+    first = answer.json()["units"][0]["explanation"].splitlines()[0]
+    assert ("(khối so, năm 2022, thẩm định)" if lang == "vi" else "(tier so, 2022, audit)") in first
+    missing = client.get("/rulesets/egov_2021", headers={"accept-language": header})
+    assert missing.headers["content-language"] == lang
+    assert missing.json()["title"] == ("Không tìm thấy" if lang == "vi" else "Not found")
+
+
+def test_the_lang_parameter_wins_over_the_header(client: TestClient) -> None:
+    problem = client.get("/rulesets/egov_2021?lang=vi", headers={"accept-language": "en"}).json()
+    assert problem["title"] == "Không tìm thấy"
+    assert problem["detail"] == "máy chủ không phục vụ bộ tiêu chí 'egov_2021' (đang phục vụ: egov_2020, dti_2023)"
+    english = client.get("/rulesets/egov_2021?lang=en", headers={"accept-language": "vi"}).json()
+    assert (english["title"], english["detail"]) == ("Not found", "no served ruleset 'egov_2021' (served: egov_2020, dti_2023)")
+
+
+def test_every_text_of_an_answer_is_in_one_language(client: TestClient) -> None:
+    """Problem details, explanations and notes: a Vietnamese answer holds no English words of the program's own."""
+    commune = _units(DTI_2023, tier="xa")[:1]
+    for lang, foreign in (("vi", (" the ", " tier ", " points", "error", "rank ")), ("en", (" khối ", " điểm", "lỗi", "hạng "))):
+        scored = client.post(f"/rulesets/dti_2023/score?explain=true&lang={lang}", json={"units": commune}).json()
+        texts = [*scored["notes"], *(u["explanation"] for u in scored["units"])]
+        bad = client.post(f"/rulesets/dti_2023/score?lang={lang}", json={"units": [{**commune[0], "year": 1999}]}).json()
+        texts += [bad["title"], bad["detail"], *(e["message"] for e in bad["errors"])]
+        found = [word for text in texts for word in foreign if word in _program_text(text)]
+        assert found == [], (lang, found)
+
+
+def _program_text(text: str) -> str:
+    """The text without what the ruleset and data bring (titles, labels, names, provenance), shown as written."""
+    for ruleset in ("dti_2023",):
+        for tier in cq.load(ruleset).ruleset.tiers:
+            for node in tier.walk():
+                for known in (node.title, node.title_en, node.provenance.text if node.provenance else None,
+                              *(ind.label for ind in node.inputs)):
+                    text = text.replace(known or "\0", " ")
+    return text
 
 
 def test_a_commune_posted_alone_says_its_normalised_criteria_saw_only_it(client: TestClient) -> None:
@@ -205,10 +253,10 @@ def test_a_unit_scored_in_the_stored_cohort(client: TestClient, tmp_path: Path) 
     assert node["points"] == "0.000"
 
 
-def test_no_stored_cohort_is_a_problem(client: TestClient) -> None:
+def test_no_stored_cohort_is_not_found(client: TestClient) -> None:
     units = _units(EGOV_2022, code="SO13")
     response = client.post("/rulesets/egov_2020/score?lang=en", json={"units": units, "cohort": "stored"})
-    assert response.status_code == 400
+    assert response.status_code == 404
     assert response.json()["detail"].startswith("this server holds no stored cohort for ruleset 'egov_2020'")
 
 

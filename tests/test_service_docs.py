@@ -92,7 +92,7 @@ def test_serve_refuses_what_it_cannot_serve_before_listening(argv: list[str], co
                                                              capsys: pytest.CaptureFixture[str],
                                                              monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
-    assert cqdt(argv) == code
+    assert cqdt([*argv, "--lang", "en"]) == code
     assert message in capsys.readouterr().err
 
 

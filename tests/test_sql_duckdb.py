@@ -241,11 +241,15 @@ def test_cqdt_score_with_duckdb_refuses_bad_data_with_exit_1(tmp_path: Path) -> 
 
 
 @pytest.mark.slow
-def test_cqdt_sql_prints_a_view_with_comments_per_criterion() -> None:
+@pytest.mark.parametrize(("lang", "comment"), [("en", "/* A1.1 Share of officials provided with a computer (max 4); "
+                                                       "provenance reconstructed: "),
+                                              ("vi", "/* A1.1 Tỷ lệ CBCC được trang bị máy tính (tối đa 4); "
+                                                     "nguồn gốc tái dựng: ")])
+def test_cqdt_sql_prints_a_view_with_comments_per_criterion(lang: str, comment: str) -> None:
     run = subprocess.run([sys.executable, "-m", "cqdt_rules", "sql", "egov_2020", "--tier", "xa", "--dialect", "postgres",
-                          "--explain"], capture_output=True, text=True, check=True)
+                          "--explain", "--lang", lang], capture_output=True, text=True, check=True)
     assert 'CREATE OR REPLACE VIEW "egov_2020_xa" AS' in run.stdout
-    assert "/* A1.1 " in run.stdout and "provenance reconstructed" in run.stdout
+    assert comment in run.stdout
     code = re.sub(r"/\*.*?\*/", "", run.stdout, flags=re.S)
     assert "DIV(" in code and "/" not in code  # every division is an integer division
 

@@ -16,7 +16,7 @@ from cqdt_rules.cli.main import main
 from cqdt_rules.engine import loading, ruleset_cache
 from cqdt_rules.errors import RulesetError
 from cqdt_rules.language import lalr, parser
-from cqdt_rules.language.header import header_facts, read_header
+from cqdt_rules.language.header import HeaderFacts, header_facts, read_header
 from cqdt_rules.language.resources import CACHE_ENV, grammar_text, private_cache_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -62,6 +62,7 @@ def test_the_header_reader_agrees_with_the_parser(path: Path) -> None:
     base = getattr(parsed, "base", None)
     assert (facts.id, facts.years, facts.effective) == (parsed.id, parsed.header.years, parsed.header.effective)
     assert (facts.amends, facts.amends_path) == ((base.ref, base.is_path) if base else (None, False))
+    assert (facts.version, facts.status) == (parsed.header.version, parsed.header.status)
 
 
 def test_the_header_reader_gives_up_on_what_it_does_not_plainly_read() -> None:
@@ -71,6 +72,14 @@ def test_the_header_reader_gives_up_on_what_it_does_not_plainly_read() -> None:
     assert header_facts('tier xa "X" max 1 { }') is None
     facts = header_facts('# comment { }\nruleset b { title "a } b" en "c" amends "../x.cqdt" years 2023 .. }')
     assert facts is not None and (facts.id, facts.years, facts.amends, facts.amends_path) == ("b", (2023, None), "../x.cqdt", True)
+
+
+def test_version_reads_only_the_headers_of_the_shipped_rulesets(tmp_path: Path) -> None:
+    code = "from cqdt_rules.cli.main import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass"
+    assert "lark" not in _modules_after(code, tmp_path)
+    assert header_facts('ruleset a { version "1.0" status official }') == HeaderFacts("a", version="1.0", status="official")
+    assert header_facts('ruleset a { status "official" }') is None  # not as the grammar writes it: the parser says so
+    assert header_facts('ruleset a { status final }') is None
 
 
 def test_naming_by_id_or_year_parses_nothing_but_the_chosen_ruleset(monkeypatch: pytest.MonkeyPatch) -> None:

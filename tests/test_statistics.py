@@ -128,3 +128,32 @@ def test_summary_and_report_print_section_two_on_the_sample(tmp_path: Path, caps
     text = (tmp_path / "report-egov_2020-2022-vi.md").read_text(encoding="utf-8")
     section = text[text.index("## II. Thực trạng"):text.index("## III.")]
     assert "### Mức độ giao dịch" in section and f"đạt {shown}%" in section
+
+
+def test_a_statistic_of_totals_and_points_reads_each_unit_as_published() -> None:
+    # normalised against the best unit: recomputing a unit's points alone would give every unit full marks
+    text = """
+ruleset norm {
+  title "Thử"
+  status hypothetical
+  years 2022..2022
+  rounding 3
+  on_zero_denominator 0
+}
+tier xa "Xã" max 10 {
+  criterion A "Số hồ sơ" max 10 {
+    input n count "Số hồ sơ"
+    normalised n within tier
+    provenance hypothetical "thử"
+  }
+}
+statistic tong "Tổng điểm" = sum(total) over xa
+statistic diem "Điểm A" = mean(points(A)) over xa
+"""
+    ruleset = api.load_text(text)
+    units = [Assessment(f"X{i}", f"Xã {i}", "xa", 2022, "self", {"n": str(n)}) for i, n in enumerate((2, 5, 10))]
+    results = api.score(ruleset, units)
+    totals = [u.total for u in results.units]
+    assert totals == [Decimal(2), Decimal(5), Decimal(10)]
+    found = {s.statistic.name: s.value for s in evaluate_statistics(results)}
+    assert found == {"tong": Decimal(17), "diem": Decimal(17) / 3}

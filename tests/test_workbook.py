@@ -383,7 +383,7 @@ def test_cli_template_writes_a_form_and_refuses_an_unknown_tier(
     assert main(["template", "egov_2020", "--tier", "so", "--out", str(out), "--year", "2022"]) == 0
     assert out.is_file() and "đã ghi" in capsys.readouterr().err
     assert main(["template", "egov_2020", "--tier", "tinh", "--out", str(tmp_path / "x.xlsx")]) == 2
-    assert "no tier 'tinh'" in capsys.readouterr().err
+    assert "không có khối 'tinh'" in capsys.readouterr().err  # Vietnamese, the default language
     assert main(["template", "egov_2020", "--tier", "so", "--year", "2025", "--out", str(tmp_path / "y.xlsx")]) == 2
 
 

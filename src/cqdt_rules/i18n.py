@@ -53,6 +53,36 @@ def current_lang() -> str:
     return _RUN_LANG.get() or default_lang()
 
 
+MAX_LANGUAGE_RANGES = 20
+"""The language ranges of an ``Accept-Language`` header looked at (a header may be long; two languages are known)."""
+
+
+def negotiated_lang(accept_language: str, fallback: str) -> str:
+    """The language an HTTP ``Accept-Language`` header prefers among ``LANGS`` (``en-GB`` counts as ``en``, the
+    highest ``q`` wins, the first listed among equals), else ``fallback``; a range it cannot read is skipped."""
+    best, best_q = fallback, 0.0
+    for item in accept_language.split(",")[:MAX_LANGUAGE_RANGES]:
+        tag, _, params = item.partition(";")
+        primary = tag.strip().lower().split("-")[0]
+        quality = _quality(params)
+        if primary in LANGS and quality > best_q:
+            best, best_q = primary, quality
+    return best
+
+
+def _quality(params: str) -> float:
+    """The ``q`` of a language range's parameters (1 when absent; 0, never chosen, when it is not a weight)."""
+    for param in params.split(";"):
+        name, _, value = param.partition("=")
+        if name.strip().lower() == "q":
+            try:
+                quality = float(value)
+            except ValueError:
+                return 0.0
+            return quality if 0 < quality <= 1 else 0.0
+    return 1.0
+
+
 def format_count_words(count: int, lang: str) -> str:
     """A count in running text (12,650 in English, 12.650 in Vietnamese)."""
     return format_number(count, lang)
@@ -298,6 +328,111 @@ VI: dict[str, str] = {
     "not exercised ({count}):": "chưa được kiểm ({count}):",
     "exercised:": "đã được kiểm:",
     "coverage {percent}% is below the required {minimum}%": "độ phủ {percent}% thấp hơn mức yêu cầu {minimum}%",
+    # ------------------------------------------------------------ cqdt sensitivity
+    "Tier {tier}: {title} — {year} ({source}), {runs} perturbations":
+        "Khối {tier}: {title} — {year} ({source}), {runs} lần nhiễu",
+    ", seed {seed}": ", hạt giống {seed}",
+    "Code": "Mã", "Unit": "Đơn vị", "District": "Huyện", "Published level": "Mức công bố", "Keeps it": "Giữ mức",
+    "Levels (share of runs)": "Các mức (tỷ lệ lần)", "Rank": "Hạng", "Median": "Trung vị",
+    "5–95% interval": "Khoảng 5–95%",
+    "Mean absolute rank shift: {shift}; {count} units change level in more than 10% of the runs.":
+        "Dịch chuyển hạng bình quân (tuyệt đối): {shift}; {count} đơn vị đổi mức trong hơn 10% số lần.",
+    "Sensitivity indices (Saltelli–Jansen, 95% bootstrap intervals)":
+        "Chỉ số độ nhạy (Saltelli–Jansen, khoảng tin cậy 95% bootstrap)",
+    "Output": "Đại lượng", "Parameter group": "Nhóm tham số", "First-order S": "Bậc nhất S", "S interval": "Khoảng S",
+    "Total-effect ST": "Toàn phần ST", "ST interval": "Khoảng ST",
+    "cut-offs": "ngưỡng mức", "rank shift": "dịch chuyển hạng", "level changes": "tỷ lệ đổi mức",
+    "level scale '{name}' reads an output or a share: not analysed":
+        "thang mức '{name}' đọc một đầu ra hoặc một tỷ lệ: không phân tích",
+    "ranking '{name}' ranks by an output or a share: not analysed":
+        "xếp hạng '{name}' theo một đầu ra hoặc một tỷ lệ: không phân tích",
+    "{what}: '{text}' is not a number": "{what}: '{text}' không phải là một số",
+    "{what}: '{text}' must be a number ≥ 0": "{what}: '{text}' phải là một số ≥ 0",
+    "--spread must be below 100%": "--spread phải nhỏ hơn 100%",
+    "--group '{item}': write ID=LOW..HIGH, e.g. B=0.9..1.3": "--group '{item}': viết ID=THẤP..CAO, ví dụ B=0.9..1.3",
+    "--group '{item}': need 0 < LOW ≤ HIGH": "--group '{item}': cần 0 < THẤP ≤ CAO",
+    "--runs must be between 1 and 1,000,000": "--runs phải từ 1 đến 1.000.000",
+    "runs must be at least 1": "số lần nhiễu phải ít nhất là 1",
+    "{node}: values too large for the sensitivity analysis": "{node}: giá trị quá lớn cho phân tích độ nhạy",
+    "tier '{tier}' has a capped group: its cap under perturbed maxima is not defined":
+        "khối '{tier}' có nhóm bị giới hạn (capped): giới hạn đó khi điểm tối đa bị nhiễu không xác định",
+    "output '{name}' declares no rounding: the sensitivity analysis needs one":
+        "đầu ra '{name}' không khai báo cách làm tròn: phân tích độ nhạy cần có",
+    "tier '{tier}': values too large for the sensitivity analysis's 64-bit integers":
+        "khối '{tier}': giá trị quá lớn cho số nguyên 64 bit của phân tích độ nhạy",
+    # ------------------------------------------------------------ cqdt render, files written
+    "no tier '{tier}' in ruleset {id}; tiers: {tiers}": "bộ tiêu chí {id} không có khối '{tier}'; các khối: {tiers}",
+    "--format docx needs --out FILE.docx": "--format docx cần --out TỆP.docx",
+    "this output needs the '{extra}' extra: pip install 'cqdt-rules[{extra2}]' (module '{module}' is not installed)":
+        "đầu ra này cần phần bổ sung '{extra}': pip install 'cqdt-rules[{extra2}]' (chưa cài mô-đun '{module}')",
+    "wrote {path}": "đã ghi {path}",
+    "wrote {path} ({count:n} results)": "đã ghi {path} ({count} kết quả)",
+    "reading and scoring": "đang đọc và chấm điểm",  # the progress bar of a large cohort
+    "writing": "đang ghi",
+    "wrote results and summary to {path}/": "đã ghi kết quả và bản tổng hợp vào {path}/",
+    # ------------------------------------------------------------ cqdt serve
+    "cqdt serve: serving {rulesets} on {url} ({workers:n} worker process(es)), answering in {lang:t} by default":
+        "cqdt serve: phục vụ {rulesets} tại {url} ({workers} tiến trình), mặc định trả lời bằng {lang}",
+    "Vietnamese": "tiếng Việt",
+    "English": "tiếng Anh",
+    "cqdt serve needs the 'serve' extra: pip install 'cqdt-rules[serve]'":
+        "cqdt serve cần phần bổ sung 'serve': pip install 'cqdt-rules[serve]'",
+    "--workers, --max-body and --max-ruleset are at least 1, --port is 0..65535":
+        "--workers, --max-body và --max-ruleset ít nhất là 1, --port trong khoảng 0..65535",
+    "two rulesets to serve have id '{id}': {first}, {second}": "hai bộ tiêu chí được phục vụ cùng mã '{id}': {first}, {second}",
+    "--cohort takes RULESET_ID=DATA (e.g. dti_2023=examples/gialai/dti-2023-audit.yaml), got '{spec}'":
+        "--cohort nhận MÃ_BỘ_TIÊU_CHÍ=DỮ_LIỆU (ví dụ dti_2023=examples/gialai/dti-2023-audit.yaml), nhận được '{spec}'",
+    "--cohort names ruleset '{id}', which is not served (served: {served})":
+        "--cohort chỉ bộ tiêu chí '{id}', bộ này không được phục vụ (đang phục vụ: {served})",
+    # ------------------------------------------------------------ naming a ruleset (engine/loading.py)
+    "cannot read ruleset '{path}': {reason}": "không đọc được bộ tiêu chí '{path}': {reason}",
+    "folder '{path}' holds {count:n} ruleset files; name one": "thư mục '{path}' có {count} tệp bộ tiêu chí; hãy chỉ ra một tệp",
+    "no ruleset file or shipped ruleset id '{name}' (shipped: {ids})":
+        "không có tệp bộ tiêu chí hoặc mã bộ tiêu chí có sẵn '{name}' (có sẵn: {ids})",
+    "no ruleset file or shipped ruleset id '{name}'; {hint:t}":
+        "không có tệp bộ tiêu chí hoặc mã bộ tiêu chí có sẵn '{name}'; {hint}",
+    "no ruleset declares assessment year {year} (covered: {listing}); name the ruleset to use instead of the year":
+        "không bộ tiêu chí nào áp dụng cho năm đánh giá {year} (các năm có: {listing}); hãy chỉ ra bộ tiêu chí thay vì năm",
+    "several rulesets declare assessment year {year}: {listing}; name the one to use":
+        "nhiều bộ tiêu chí cùng áp dụng cho năm đánh giá {year}: {listing}; hãy chỉ ra bộ cần dùng",
+    "none": "không có",
+    "nothing": "không có",
+    # ------------------------------------------------------------ cqdt diff (language/diff.py)
+    "no differences": "không có khác biệt",
+    "Header": "Phần đầu",
+    "Every tier": "Mọi khối",
+    "Tier": "Khối",
+    "version": "phiên bản",
+    "added ({what})": "thêm ({what})",
+    "removed (was {what})": "bỏ (trước đây: {what})",
+    "{field}: added: {what}": "{field}: thêm: {what}",
+    "moved: {old} → {new}": "chuyển chỗ: {old} → {new}",
+    "{field}: was {old}; now {new}": "{field}: trước đây {old}; nay {new}",
+    "{changed} node(s) changed, {added} added, {removed} removed": "{changed} nút thay đổi, {added} thêm, {removed} bỏ",
+    ", {moved} moved": ", {moved} chuyển chỗ",
+    "; {other} other change(s) (header, tiers, levels, rankings, outputs)":
+        "; {other} thay đổi khác (phần đầu, khối, mức, xếp hạng, đầu ra)",
+    "header": "phần đầu", "yes": "có", "no": "không", "none (a group)": "không có (một nhóm)", "group": "nhóm",
+    "criterion": "tiêu chí", "nodes": "nút", "items": "mục", "top of the tier": "cấp cao nhất của khối",
+    "under": "thuộc", "after": "sau", "before": "trước", "ranking": "xếp hạng", "output": "đầu ra",
+    # the properties a diff names (a ruleset's header, tiers, nodes, inputs, rules, levels)
+    "id": "mã", "title": "tiêu đề", "title_en": "tiêu đề tiếng Anh", "legal_source": "căn cứ pháp lý",
+    "status": "trạng thái", "issued": "ngày ban hành", "effective": "ngày hiệu lực", "years": "năm áp dụng",
+    "note": "ghi chú", "rounding": "làm tròn", "on_zero_denominator": "khi mẫu số bằng 0",
+    "on_missing_evidence": "khi thiếu tài liệu kiểm chứng", "total_rounding": "làm tròn tổng điểm",
+    "headline": "chỉ số chính", "kind": "loại", "capped": "giới hạn trần", "rule": "quy tắc",
+    "provenance": "nguồn gốc", "round": "làm tròn", "share": "tỷ lệ công bố", "indicator": "chỉ số", "label": "nhãn",
+    "unit": "đơn vị tính", "range": "khoảng giá trị", "categories": "các loại", "a_may_exceed_b": "a được vượt b",
+    "evidence": "tài liệu kiểm chứng", "audit_only": "chỉ khi thẩm định", "default": "giá trị mặc định",
+    "band": "bậc", "category": "phân loại", "else": "còn lại", "level": "mức", "cut-off": "ngưỡng",
+    "requires": "điều kiện", "on": "tính trên", "below": "dưới mọi mức", "declaration": "khai báo",
+    # ------------------------------------------------------------ cqdt sql
+    "Scores of tier {tier} under ruleset {ruleset}": "Khung nhìn tính điểm khối {tier} theo bộ tiêu chí {ruleset}",
+    "Data checks of tier {tier}": "Truy vấn kiểm tra dữ liệu khối {tier}",
+    "{id} {title} (max {max}); provenance {where}": "{id} {title} (tối đa {max}); nguồn gốc {where}",
+    "no provenance": "chưa ghi nguồn gốc",
+    "draft": "dự thảo",
+    "ruleset '{id}' has no tier '{tier}' (tiers: {tiers})": "bộ tiêu chí '{id}' không có khối '{tier}' (các khối: {tiers})",
     # ------------------------------------------------------------ usage errors of the commands
     "the data hold no self-assessment (source: self): the audit compares each unit's self-assessment with its "
     "audited record; name the self-assessment file too (e.g. egov-2022-self.yaml egov-2022-audit.yaml)":
@@ -360,6 +495,25 @@ VI: dict[str, str] = {
     "unknown format '{format}': use html or md": "không có định dạng '{format}': dùng html hoặc md",
     "Not Found": "Không tìm thấy",
     "Method Not Allowed": "Phương thức không được phép",
+    "ruleset '{id}' does not apply to {year} (assessment years {years})":
+        "bộ tiêu chí '{id}' không áp dụng cho năm {year} (các năm đánh giá {years})",
+    "Invalid ruleset": "Bộ tiêu chí không hợp lệ",
+    "Invalid unit data": "Dữ liệu đơn vị không hợp lệ",
+    "The request cannot be carried out": "Không thực hiện được yêu cầu",
+    "Not found": "Không tìm thấy",
+    "Request body too large": "Nội dung gửi lên quá lớn",
+    "Unsupported media type": "Kiểu nội dung không được hỗ trợ",
+    "Method not allowed": "Phương thức không được phép",
+    "Bad request": "Yêu cầu không hợp lệ",
+    "Server error": "Lỗi máy chủ",
+    "Tier {tier}: criteria {nodes} are normalised against the best unit of the {group:t}; no cohort came with the "
+    "request, so they were scored against the {count:n} posted unit(s) alone. Send the cohort in \"cohort\", or "
+    "\"cohort\": \"stored\" for the one the server holds.":
+        "Khối {tier}: tiêu chí {nodes} chuẩn hoá theo đơn vị tốt nhất của {group}; yêu cầu không kèm nhóm so sánh "
+        "nên các tiêu chí này được chấm chỉ trên {count} đơn vị đã gửi. Gửi cả nhóm trong \"cohort\", hoặc "
+        "\"cohort\": \"stored\" để dùng nhóm máy chủ đang giữ.",
+    "tier": "khối",
+    "district": "huyện",
     "a number of {count:n} characters is longer than any number within the limits (|x| < 10^15, at most {digits:n} decimals)":
         "số dài {count} ký tự, dài hơn mọi số trong giới hạn (|x| < 10^15, tối đa {digits} chữ số thập phân)",
     # ------------------------------------------------------------ the SQL back end (engine/sql, docs/sql.md)

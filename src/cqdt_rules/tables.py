@@ -83,10 +83,14 @@ def control_character(text: str, allowed: str = "") -> str | None:
     """The first control character in ``text`` (a terminal escape, a byte XML cannot hold), as ``U+001B``;
     None when there is none (characters in ``allowed`` aside). Names, codes and labels must not hold one: it would reach a terminal raw or
     break a spreadsheet or document writer."""
-    for char in text:
-        if unicodedata.category(char) == "Cc" and char not in allowed:
-            return f"U+{ord(char):04X}"
+    for found in _CONTROL.finditer(text):
+        if found.group() not in allowed:
+            return f"U+{ord(found.group()):04X}"
     return None
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
+"""The characters of Unicode category Cc (a regular expression finds them faster than a loop per character)."""
 
 
 def text_stays_text(workbook: Any) -> None:

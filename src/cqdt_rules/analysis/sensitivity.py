@@ -40,6 +40,7 @@ from cqdt_rules.engine.evaluator import checked_cohorts
 from cqdt_rules.engine.loading import CheckedRuleset
 from cqdt_rules.errors import UsageError
 from cqdt_rules.formatting import format_number
+from cqdt_rules.i18n import translate
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment
 from cqdt_rules.tables import csv_writer, render_table
@@ -104,6 +105,7 @@ class TierSensitivity:
     mean_shift: float
     indices: tuple[Index, ...] = ()
     notes: tuple[str, ...] = ()  # what the analysis left out, and why
+    title_en: str | None = None
 
     def unstable_count(self, threshold: float) -> int:
         """Units that change level in more than ``threshold`` of the runs."""
@@ -556,7 +558,7 @@ def analyse_cohort(model: CohortModel, key: tuple[str, int, str], runs: int, rng
     found = _indices(model, rng, indices, published_rank) if indices and ranks is not None else ()
     return TierSensitivity(tier.id, tier.title, key[1], key[2], scale.name if scale else None,
                            model.ranking.name if model.ranking else "", runs, tuple(stability), shift, found,
-                           tuple(model.notes))
+                           tuple(model.notes), tier.title_en)
 
 
 def _stability(members: list[Assessment], scale: m.LevelScale | None, levels: dict[str, Array],
@@ -645,32 +647,25 @@ def _jansen(y_a: Array, y_b: Array, y_ab: Array) -> tuple[float, float]:
 
 
 # ---------------------------------------------------------------- text
-TEXT: dict[str, dict[str, str]] = {
-    "vi": {
-        "heading": "Khối {tier}: {title} — {year} ({source}), {runs} lần nhiễu{seed}",
-        "seed": ", hạt giống {seed}",
-        "header": "Mã|Đơn vị|Huyện|Mức công bố|Giữ mức|Các mức (tỷ lệ lần)|Hạng|Trung vị|Khoảng 5–95%",
-        "shift": "Dịch chuyển hạng bình quân (tuyệt đối): {shift}; {count} đơn vị đổi mức trong hơn 10% số lần.",
-        "indices": "Chỉ số độ nhạy (Saltelli–Jansen, khoảng tin cậy 95% bootstrap)",
-        "indices_header": "Đại lượng|Nhóm tham số|Bậc nhất S|Khoảng S|Toàn phần ST|Khoảng ST",
-        "cut-offs": "ngưỡng mức",
-        "rank shift": "dịch chuyển hạng",
-        "level changes": "tỷ lệ đổi mức",
-        "no_rank": "(không xếp hạng)",
-    },
-    "en": {
-        "heading": "Tier {tier}: {title} — {year} ({source}), {runs} perturbations{seed}",
-        "seed": ", seed {seed}",
-        "header": "Code|Unit|District|Published level|Keeps it|Levels (share of runs)|Rank|Median|5–95% interval",
-        "shift": "Mean absolute rank shift: {shift}; {count} units change level in more than 10% of the runs.",
-        "indices": "Sensitivity indices (Saltelli–Jansen, 95% bootstrap intervals)",
-        "indices_header": "Output|Parameter group|First-order S|S interval|Total-effect ST|ST interval",
-        "cut-offs": "cut-offs",
-        "rank shift": "rank shift",
-        "level changes": "level changes",
-        "no_rank": "(not ranked)",
-    },
-}
+HEADER = ("Code", "Unit", "District", "Published level", "Keeps it", "Levels (share of runs)", "Rank", "Median",
+          "5–95% interval")
+INDICES_HEADER = ("Output", "Parameter group", "First-order S", "S interval", "Total-effect ST", "ST interval")
+
+
+def tier_heading(tier: TierSensitivity, lang: str, seed: int | None = None) -> str:
+    """``Tier so: Provincial departments — 2022 (audit), 1,000 perturbations, seed 7`` in ``lang``."""
+    title = tier.title_en if lang == "en" and tier.title_en else tier.title
+    heading = translate("Tier {tier}: {title} — {year} ({source}), {runs} perturbations", lang).format(
+        tier=tier.tier, title=title, year=tier.year, source=translate(tier.source, lang),
+        runs=format_number(tier.runs, lang))
+    return heading if seed is None else heading + translate(", seed {seed}", lang).format(seed=seed)
+
+
+def shift_text(tier: TierSensitivity, lang: str) -> str:
+    """The cohort's mean rank shift and how many units change level in more than 10% of the runs."""
+    shift = "Mean absolute rank shift: {shift}; {count} units change level in more than 10% of the runs."
+    return translate(shift, lang).format(shift=float_text(tier.mean_shift, lang),
+                                         count=format_number(tier.unstable_count(0.10), lang))
 
 
 def share_text(value: float, lang: str) -> str:
@@ -685,26 +680,24 @@ def float_text(value: float, lang: str, digits: int = 2) -> str:
 
 def table_text(result: Sensitivity, lang: str = "vi", top: int = 10) -> str:
     """Per tier: the units whose level is least stable, the cohort's mean rank shift, and the indices."""
-    t = TEXT[lang]
     out = []
     for tier in result.tiers:
-        seed = t["seed"].format(seed=result.seed) if result.seed is not None else ""
-        out.append(t["heading"].format(tier=tier.tier, title=tier.title, year=tier.year, source=tier.source,
-                                       runs=format_number(result.runs, lang), seed=seed))
+        out.append(tier_heading(tier, lang, result.seed))
         rows = [[u.code, u.name, u.parent or "", u.level, share_text(u.keeps_level, lang),
                  "; ".join(f"{label} {share_text(share, lang)}" for label, share in u.levels),
                  str(u.rank), float_text(u.median_rank, lang, 1 if u.median_rank % 1 else 0),
                  f"{u.rank_low}–{u.rank_high}"] for u in tier.most_at_risk(top)]
-        out.append(render_table(t["header"].split("|"), rows, {4, 6, 7, 8}))
-        out.append(t["shift"].format(shift=float_text(tier.mean_shift, lang), count=tier.unstable_count(0.10)))
-        out += [f"({note})" for note in tier.notes]
+        out.append(render_table([translate(h, lang) for h in HEADER], rows, {4, 6, 7, 8}))
+        out.append(shift_text(tier, lang))
+        out += [f"({translate(note, lang)})" for note in tier.notes]
         if tier.indices:
-            out.append(t["indices"])
-            rows = [[t[i.output], t["cut-offs"] if i.group == "cut-offs" else i.group, float_text(i.first, lang, 3),
+            out.append(translate("Sensitivity indices (Saltelli–Jansen, 95% bootstrap intervals)", lang))
+            rows = [[translate(i.output, lang), translate(i.group, lang) if i.group == "cut-offs" else i.group,
+                     float_text(i.first, lang, 3),
                      f"{float_text(i.first_interval[0], lang, 3)} … {float_text(i.first_interval[1], lang, 3)}",
                      float_text(i.total, lang, 3),
                      f"{float_text(i.total_interval[0], lang, 3)} … {float_text(i.total_interval[1], lang, 3)}"]
                     for i in tier.indices]
-            out.append(render_table(t["indices_header"].split("|"), rows, {2, 3, 4, 5}))
+            out.append(render_table([translate(h, lang) for h in INDICES_HEADER], rows, {2, 3, 4, 5}))
         out.append("")
     return "\n".join(out)

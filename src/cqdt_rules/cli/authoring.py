@@ -87,7 +87,6 @@ def _diff_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("new", help="the later ruleset, e.g. an amendment of OLD")
     p.add_argument("--format", choices=("text", "json", "md", "html"), default="text",
                    help="md and html: the changed rows before and after, in the layout of the decision's appendix")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the md and html tables")
     p.add_argument("--exit-code", action="store_true",
                    help="exit with 1 when the rulesets differ and 0 when they do not (as git diff --exit-code)")
 
@@ -103,11 +102,11 @@ def run_diff(args: argparse.Namespace) -> int:
         render = render_amendment_markdown if args.format == "md" else render_amendment_html
         sys.stdout.write(render(build_appendix(old, args.lang), build_appendix(new, args.lang)))
         return EXIT_OK
-    changes = diff_rulesets(old, new)
+    changes = diff_rulesets(old, new, args.lang)
     if args.format == "json":
         sys.stdout.write(diff_json(changes, old, new) + "\n")
     else:
-        sys.stdout.write(render_diff(changes, old, new))
+        sys.stdout.write(render_diff(changes, old, new, args.lang))
     return EXIT_INVALID if args.exit_code and changes else EXIT_OK
 
 

@@ -10,7 +10,7 @@ from typing import TextIO
 
 import attrs
 
-from cqdt_rules.cli.common import EXIT_OK, add_units_argument, score_files, score_previous_files, write_text
+from cqdt_rules.cli.common import EXIT_OK, add_units_argument, score_files, score_previous_files, stream_files, write_text
 from cqdt_rules.engine import loading
 from cqdt_rules.engine.results import Results
 from cqdt_rules.errors import UsageError, render
@@ -66,6 +66,8 @@ def _score_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_score(args: argparse.Namespace) -> int:
+    if args.format == "csv" and args.engine == "python" and not args.table:
+        return _stream_scores(args)
     if args.engine != "python" or args.table:
         from cqdt_rules.cli.sql_engine import score_with_engine
 
@@ -78,9 +80,31 @@ def run_score(args: argparse.Namespace) -> int:
         args.out.parent.mkdir(parents=True, exist_ok=True)
         with open(args.out, "w", encoding="utf-8", newline="") as out:
             _write_scores(results, args.format, args.lang, out)
-        print(f"wrote {args.out} ({len(results)} results)", file=sys.stderr)
+        print(translate(f"wrote {args.out} ({len(results)} results)", args.lang), file=sys.stderr)
     else:
         _write_scores(results, args.format, args.lang, sys.stdout)
+    return EXIT_OK
+
+
+def _stream_scores(args: argparse.Namespace) -> int:
+    """CSV rows of data of any size, in little memory (``cli.common.stream_files``), with a progress bar on a
+    terminal."""
+    from cqdt_rules.cli.progress import Progress
+
+    progress = Progress()
+    try:
+        rows = stream_files(args.ruleset, args.data, args.units, progress)
+        progress.stage("writing", len(rows))
+        if args.out:
+            args.out.parent.mkdir(parents=True, exist_ok=True)
+            with open(args.out, "w", encoding="utf-8", newline="") as out:
+                rows.write_csv(out, progress.advance)
+        else:
+            rows.write_csv(sys.stdout, progress.advance)
+    finally:
+        progress.close()
+    if args.out:
+        print(translate(f"wrote {args.out} ({len(rows)} results)", args.lang), file=sys.stderr)
     return EXIT_OK
 
 
@@ -149,7 +173,7 @@ def run_summary(args: argparse.Namespace) -> int:
         write_text(args.out / f"{stem}-summary-{args.lang}.txt", text)
         if previous is not None:
             write_text(args.out / f"{previous.ruleset.id}-{previous_year}-results.json", previous.to_json() + "\n")
-        print(f"wrote results and summary to {args.out}/", file=sys.stderr)
+        print(translate(f"wrote results and summary to {args.out}/", args.lang), file=sys.stderr)
     return EXIT_OK
 
 

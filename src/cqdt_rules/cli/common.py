@@ -6,16 +6,21 @@ import argparse
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
 from cqdt_rules.engine.fit import DataMismatchError
-from cqdt_rules.engine.loading import load, shipped_rulesets
+from cqdt_rules.engine.loading import header_of, load, shipped_rulesets
 from cqdt_rules.engine.results import Results
 from cqdt_rules.engine.scoring import score
-from cqdt_rules.errors import UsageError, render
+from cqdt_rules.errors import DataError, Diagnostic, UsageError, render
 from cqdt_rules.i18n import current_lang, translate
 from cqdt_rules.model.units import Assessment
+
+if TYPE_CHECKING:
+    from cqdt_rules.cli.progress import Progress
+    from cqdt_rules.engine.stream import ScoredRows
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -23,11 +28,15 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 def load_data(data: Sequence[str], lang: str | None = None) -> tuple[Assessment, ...]:
     """The assessments of the files and folders named on the command line; a note on standard error for
     each file of a folder skipped as not assessment data (a unit list, ...)."""
+    return read_data(_existing(data), lang)
+
+
+def _existing(data: Sequence[str]) -> list[Path]:
     paths = [Path(p) for p in data]
     for path in paths:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
-    return read_data(paths, lang)
+    return paths
 
 
 def read_data(paths: list[Path], lang: str | None = None) -> tuple[Assessment, ...]:
@@ -39,10 +48,44 @@ def read_data(paths: list[Path], lang: str | None = None) -> tuple[Assessment, .
     try:
         return load_many(paths, skipped)
     finally:
-        chosen = lang or current_lang()
-        for path, reason in skipped:
-            note = translate("note: skipped {path}: {reason}", chosen)
-            print(note.format(path=path, reason=translate(reason, chosen)), file=sys.stderr)
+        _note_skipped(skipped, lang)
+
+
+def _note_skipped(skipped: list[tuple[Path, str]], lang: str | None) -> None:
+    chosen = lang or current_lang()
+    for path, reason in skipped:
+        note = translate("note: skipped {path}: {reason}", chosen)
+        print(note.format(path=path, reason=translate(reason, chosen)), file=sys.stderr)
+
+
+def stream_files(ruleset: str, data: Sequence[str], units: Path | None, progress: Progress) -> ScoredRows:
+    """``score_files`` for the results rows of data of any size: CSV files are read, checked and scored row by
+    row, and each unit is kept as its row's text (``engine.stream``); the same checks, errors and warnings."""
+    from cqdt_rules.data.readers import MAX_STREAMED_BYTES, stream_assessments
+    from cqdt_rules.engine.stream import StreamScorer
+
+    checked = load(ruleset)
+    paths = _existing(data)
+    scorer = StreamScorer(checked.compiled, unit_list=_unit_list(units))
+    problems: list[Diagnostic] = []
+    skipped: list[tuple[Path, str]] = []
+    progress.stage("reading and scoring", sum(_size(p) for p in paths))
+    try:
+        for assessment in stream_assessments(paths, problems, skipped, progress.advance, MAX_STREAMED_BYTES):
+            scorer.add(assessment)
+    finally:
+        _note_skipped(skipped, None)
+    if problems:
+        raise DataError(problems)
+    rows = scorer.finish()
+    for warning in rows.warnings:
+        print(render(warning, lang=current_lang()), file=sys.stderr)
+    return rows
+
+
+def _size(path: Path) -> int:
+    """The bytes of data in a file, or in a folder's files."""
+    return sum(p.stat().st_size for p in path.iterdir() if p.is_file()) if path.is_dir() else path.stat().st_size
 
 
 def score_files(ruleset: str, data: Sequence[str], units: Path | None = None, lang: str | None = None) -> Results:
@@ -84,10 +127,9 @@ def score_previous_files(ruleset: str, previous_ruleset: str | None, data: Seque
 
 
 def version_text() -> str:
-    """``cqdt --version``: the package's version, then each shipped ruleset's id, version and status."""
+    """``cqdt --version``: the package's version, then each shipped ruleset's id, version and status, read from
+    the rulesets' headers alone (parsing every shipped ruleset would cost more than the rest of the command)."""
     from importlib.metadata import PackageNotFoundError, version
-
-    from cqdt_rules.language.parser import parse_source
 
     try:
         package = version("cqdt-rules")
@@ -95,7 +137,7 @@ def version_text() -> str:
         package = "unknown (not installed)"
     lines = [f"cqdt-rules {package}"]
     for ruleset_id, path in shipped_rulesets().items():
-        header = parse_source(path.read_text(encoding="utf-8"), str(path)).header
+        header = header_of(path)
         lines.append(f"  {ruleset_id} {header.version or '-'} ({header.status or '-'})")
     return "\n".join(lines) + "\n"
 
@@ -109,6 +151,6 @@ def write_or_print(text: str, out: Path | None) -> None:
     """A command's text output: into ``out`` (saying so on stderr), or to standard output."""
     if out:
         write_text(out, text)
-        print(f"wrote {out}", file=sys.stderr)
+        print(translate(f"wrote {out}", current_lang()), file=sys.stderr)
     else:
         sys.stdout.write(text)

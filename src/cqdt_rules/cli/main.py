@@ -122,13 +122,30 @@ def _cqdt_error(message: str, lang: str) -> str:
 
 def _attach_sources(exc: DiagnosticsError, encoding: str) -> None:
     """Give data errors their source lines too, so every message shows the line it points at."""
+    from cqdt_rules.data.readers import MAX_DATA_BYTES  # only on this error path: the readers import YAML
+
     for path in {d.span.path for d in exc.diagnostics} - set(exc.sources):
         file = Path(path)
         if file.is_file() and file.suffix.lower() in (".yaml", ".yml", ".csv", ".cqdt"):
             # as the reader read it; a file that is not text in that encoding shows its readable part
-            raw = file.read_bytes()
             codec = ENCODINGS[encoding] if file.suffix.lower() != ".cqdt" else "utf-8-sig"
-            exc.sources[path] = normal_newlines(raw.decode(codec, errors="replace").removeprefix("\ufeff"))
+            if file.stat().st_size <= MAX_DATA_BYTES:
+                text = file.read_bytes().decode(codec, errors="replace")
+            else:  # a CSV read as a stream: only the lines the messages quote, so memory stays small
+                text = _lines_at(file, codec, {d.span.line for d in exc.diagnostics if d.span.path == path})
+            exc.sources[path] = normal_newlines(text.removeprefix("\ufeff"))
+
+
+def _lines_at(file: Path, codec: str, wanted: set[int]) -> str:
+    """The file's text with only the ``wanted`` lines filled in (the others empty), so positions still hold."""
+    last = max(wanted, default=0)
+    lines: list[str] = []
+    with file.open("rb") as stream:
+        for number, raw in enumerate(stream, 1):
+            if number > last:
+                break
+            lines.append(raw.decode(codec, errors="replace").rstrip("\r\n") if number in wanted else "")
+    return "\n".join(lines)
 
 
 if __name__ == "__main__":

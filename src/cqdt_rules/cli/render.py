@@ -10,6 +10,7 @@ from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_OK, write_or_print
 from cqdt_rules.engine import loading
 from cqdt_rules.errors import UsageError
+from cqdt_rules.i18n import translate
 
 
 def _arguments(p: argparse.ArgumentParser) -> None:
@@ -33,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
             raise UsageError("--format docx needs --out FILE.docx")
         args.out.parent.mkdir(parents=True, exist_ok=True)
         write_docx(appendix, args.out)
-        print(f"wrote {args.out}", file=sys.stderr)
+        print(translate(f"wrote {args.out}", args.lang), file=sys.stderr)
         return EXIT_OK
     if args.format == "md":
         text = render_markdown(appendix)

@@ -9,10 +9,12 @@ import sys
 from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_OK
 from cqdt_rules.errors import UsageError
-from cqdt_rules.service.settings import MAX_BODY_BYTES, MAX_RULESET_BYTES
+from cqdt_rules.i18n import translate
 
 
 def _arguments(p: argparse.ArgumentParser) -> None:
+    from cqdt_rules.service.settings import MAX_BODY_BYTES, MAX_RULESET_BYTES  # only when the command is serve
+
     p.add_argument("--host", default="127.0.0.1", help="the address to listen on (default 127.0.0.1: this machine only)")
     p.add_argument("--port", type=int, default=8000, help="the port (default 8000)")
     p.add_argument("--ruleset", action="append", default=[], metavar="RULESET",
@@ -40,8 +42,10 @@ def run(args: argparse.Namespace) -> int:
     options = (args.ruleset, args.cohort, args.max_body, args.max_ruleset, args.lang)
     settings = load_settings(args.ruleset, args.cohort, max_body_bytes=args.max_body, max_ruleset_bytes=args.max_ruleset,
                              lang=args.lang)
-    print(f"cqdt serve: serving {', '.join(settings.rulesets)} on http://{args.host}:{args.port} "
-          f"({args.workers} worker{'s' if args.workers > 1 else ''})", file=sys.stderr)
+    language = "Vietnamese" if args.lang == "vi" else "English"
+    started = (f"cqdt serve: serving {', '.join(settings.rulesets)} on http://{args.host}:{args.port} "
+               f"({args.workers} worker process(es)), answering in {language} by default")
+    print(translate(started, args.lang), file=sys.stderr, flush=True)
     if args.workers == 1:
         uvicorn.run(create_app(settings), host=args.host, port=args.port, log_level="warning")
     else:  # each worker process imports the application and loads the same options again

@@ -9,11 +9,7 @@ from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_OK
 from cqdt_rules.engine import loading
 from cqdt_rules.errors import UsageError
-
-TEXTS = {
-    "vi": {"view": "Khung nhìn tính điểm khối {tier} theo bộ tiêu chí {ruleset}", "problems": "Truy vấn kiểm tra dữ liệu khối {tier}"},
-    "en": {"view": "Scores of tier {tier} under ruleset {ruleset}", "problems": "Data checks of tier {tier}"},
-}
+from cqdt_rules.i18n import translate
 
 
 def _sql_arguments(p: argparse.ArgumentParser) -> None:
@@ -21,9 +17,9 @@ def _sql_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tier", help="one tier (default: every tier)")
     p.add_argument("--dialect", choices=("duckdb", "postgres", "spark"), required=True)
     p.add_argument("--table", default=None, help="the long-form input table (default: cqdt_input)")
-    p.add_argument("--explain", action="store_true", help="a comment per criterion: its label and provenance")
+    p.add_argument("--explain", action="store_true",
+                   help="a comment per criterion: its title, maximum and provenance (in the language of --lang)")
     p.add_argument("--checks", action="store_true", help="print the data-check query instead of the scores")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the header comments")
 
 
 def run_sql(args: argparse.Namespace) -> int:
@@ -35,16 +31,16 @@ def run_sql(args: argparse.Namespace) -> int:
     tiers = [t.id for t in ruleset.tiers]
     if args.tier is not None and args.tier not in tiers:
         raise UsageError(f"ruleset '{ruleset.id}' has no tier '{args.tier}' (tiers: {', '.join(tiers)})")
-    texts = TEXTS[args.lang]
     for tier in ruleset.tiers:
         if args.tier is not None and tier.id != args.tier:
             continue
-        query = compile_tier(ruleset, tier, args.table or INPUT_TABLE, explain=args.explain)
+        query = compile_tier(ruleset, tier, args.table or INPUT_TABLE, explain=args.explain, lang=args.lang)
         if args.checks:
-            title = texts["problems"].format(tier=tier.id, ruleset=ruleset.id)
+            title = translate("Data checks of tier {tier}", args.lang).format(tier=tier.id)
             sys.stdout.write(f"-- {title}\n{render(query.problems, args.dialect)};\n")
         else:
-            title = texts["view"].format(tier=tier.id, ruleset=ruleset.id)
+            title = translate("Scores of tier {tier} under ruleset {ruleset}", args.lang).format(tier=tier.id,
+                                                                                               ruleset=ruleset.id)
             sys.stdout.write(view_sql(query.tree, args.dialect, f"{ruleset.id}_{tier.id}", title) + "\n")
     return EXIT_OK
 

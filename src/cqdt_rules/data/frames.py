@@ -31,19 +31,20 @@ def is_frame(data: object) -> bool:
 
 def assessments_from_frame(frame: Any) -> tuple[Assessment, ...]:
     """The units of a frame; DataError lists every problem with its row and column."""
-    from cqdt_rules.data.readers import csv_row  # with YAML, which scoring a frame does not otherwise need
+    from cqdt_rules.data.readers import RowLayout, csv_row  # with YAML, which scoring a frame does not otherwise need
 
     header, rows = _rows(frame)
     if len(set(header)) != len(header):
         raise UsageError("the frame has a column name twice")
     problems: list[Diagnostic] = []
     found = []
+    layout = RowLayout(header)
     for number, row in enumerate(rows, start=1):
         cells = [_cell(row.get(column)) for column in header]
         if not any(cells):
             continue
         starts = [(number, index + 1) for index in range(len(header))]
-        assessment = csv_row(header, cells, FRAME_PATH, number, starts, problems)
+        assessment = csv_row(layout, cells, FRAME_PATH, number, starts, problems)
         if assessment is not None:
             found.append(assessment)
     if problems:

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+import attrs
 import yaml
 
 from cqdt_rules.data.yamlfile import MAX_YAML_BYTES, compose_yaml, is_null
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
-from cqdt_rules.model.text import read_data_text
+from cqdt_rules.model.text import data_lines, read_data_text
 from cqdt_rules.model.units import Assessment, nfc, normal_code, read_year, shown
 
 _IDENTITY = ("code", "name", "tier", "parent", "year", "source", "note")
@@ -30,11 +31,7 @@ def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Ass
     if not path.is_file():
         raise UsageError(f"no such data file: {path}")
     suffix = path.suffix.lower()
-    size = path.stat().st_size
-    if size > MAX_DATA_BYTES:
-        raise DataError([Diagnostic(Span(str(path), 1, 1, 1, 2), f"the file has {size:,} bytes, more than the "
-                                    f"{MAX_DATA_BYTES:,} a data file may have", hint="split it into several files "
-                                    "(one per tier or per district) and name them all, or name their folder")])
+    _check_size(path, MAX_DATA_BYTES)
     if suffix == ".xlsx":
         from cqdt_rules.data.workbook import load_workbook_assessments
 
@@ -57,8 +54,24 @@ def load_many(paths: list[Path], skipped: list[tuple[Path, str]] | None = None) 
     A file found in a folder that is not assessment data (a unit list, a YAML file without ``units:``) is
     skipped, and added to ``skipped`` with the reason; a file named itself is always read. Data holding no
     assessment at all are refused: folders alone as a UsageError, files as a DataError."""
-    found: list[Assessment] = []
     problems: list[Diagnostic] = []
+    found = tuple(stream_assessments(paths, problems, skipped))
+    if problems:
+        raise DataError(problems)
+    return found
+
+
+MAX_STREAMED_BYTES = 4 * 1024 ** 3
+"""The largest CSV file read as a stream (``stream_assessments(..., csv_limit=MAX_STREAMED_BYTES)``): its rows
+are not kept, so it may be far larger than a file read whole; 4 GiB is some ten million units."""
+
+
+def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: list[tuple[Path, str]] | None = None,
+                       read: Callable[[int], None] | None = None, csv_limit: int = MAX_DATA_BYTES) -> Iterator[Assessment]:
+    """The assessments of several files and folders as they are read, as ``load_many`` reads them: a CSV file row
+    by row (up to ``csv_limit`` bytes), any other file whole. Every file's problems are added to ``problems``
+    (then no assessment of that file may be missing from what is yielded); ``read(n)`` is told of every n bytes read."""
+    count = 0
     for path, named in _expand(paths):
         reason = None if named else not_assessment_data(path)
         if reason is not None:
@@ -66,17 +79,32 @@ def load_many(paths: list[Path], skipped: list[tuple[Path, str]] | None = None) 
                 skipped.append((path, reason))
             continue
         try:
-            found.extend(load_assessments(path))
+            if path.suffix.lower() == ".csv" and path.is_file():
+                _check_size(path, csv_limit)
+                for assessment in csv_assessments(data_lines(path, read=read), str(path), problems):
+                    count += 1
+                    yield assessment
+            else:
+                found = load_assessments(path)
+                count += len(found)
+                yield from found
+                if read is not None and path.is_file():
+                    read(path.stat().st_size)
         except DataError as exc:
             problems.extend(exc.diagnostics)
-    if problems:
-        raise DataError(problems)
-    if not found:
+    if not count and not problems:
         if paths and all(path.is_dir() for path in paths):  # the wrong folder named: a mistake in the call
             raise UsageError(f"no assessments in {', '.join(str(p) for p in paths)}: a folder's data files "
                              "(.yaml, .yml, .csv, .xlsx) are read, not its sub-folders: name the folder that holds them")
-        raise DataError([_no_assessments(path) for path in paths])
-    return tuple(found)
+        problems.extend(_no_assessments(path) for path in paths)
+
+
+def _check_size(path: Path, limit: int) -> None:
+    size = path.stat().st_size
+    if size > limit:
+        raise DataError([Diagnostic(Span(str(path), 1, 1, 1, 2), f"the file has {size:,} bytes, more than the "
+                                    f"{limit:,} a data file may have", hint="split it into several files "
+                                    "(one per tier or per district) and name them all, or name their folder")])
 
 
 def _no_assessments(path: Path) -> Diagnostic:
@@ -262,10 +290,10 @@ def _year(raw: Any, span: Span, problems: list[Diagnostic]) -> int | None:
 
 
 # ---------------------------------------------------------------- CSV
-def _cell_positions(raw: str, first_line: int) -> list[tuple[int, int]]:
-    """(line, column), 1-based, where each CSV cell of one record starts; quotes read as the csv module
-    reads them (a quote opens a quoted cell only at the cell's start; inside, ``""`` is a quote), and a
-    quoted cell may hold line breaks."""
+def _cell_positions(raw: str, first_line: int, upto: int | None = None) -> list[tuple[int, int]]:
+    """(line, column), 1-based, where each CSV cell of one record starts (up to cell ``upto`` when given);
+    quotes read as the csv module reads them (a quote opens a quoted cell only at the cell's start; inside,
+    ``""`` is a quote), and a quoted cell may hold line breaks."""
     line, column, quoted, cell_start, just_closed = first_line, 1, False, True, False
     starts = [(line, 1)]
     for char in raw:
@@ -276,6 +304,8 @@ def _cell_positions(raw: str, first_line: int) -> list[tuple[int, int]]:
                 quoted, just_closed = True, False
             cell_start = False
         elif char == "," and not quoted:
+            if upto is not None and len(starts) > upto:
+                break
             starts.append((line, column + 1))
             cell_start, just_closed = True, False
         else:
@@ -287,34 +317,105 @@ def _cell_positions(raw: str, first_line: int) -> list[tuple[int, int]]:
     return starts
 
 
-def _start(starts: list[tuple[int, int]], index: int, line: int) -> tuple[int, int]:
-    """Where cell ``index`` starts; the record's line when the positions and the csv module disagree."""
-    return starts[index] if index < len(starts) else (line, 1)
+class CellPlaces:
+    """Where the cells of one record start, worked out from its text only when a position is asked for (an
+    error, a parent to check): reading a row costs no position arithmetic."""
+
+    __slots__ = ("_raw", "_line", "_starts", "_whole")
+
+    def __init__(self, line: int, raw: str | None = None, starts: list[tuple[int, int]] | None = None):
+        self._raw, self._line, self._starts, self._whole = raw, line, starts, starts is not None
+
+    def start(self, index: int) -> tuple[int, int]:
+        """Where cell ``index`` starts; the record's line when the positions and the csv module disagree."""
+        if self._starts is None or (index >= len(self._starts) and not self._whole):
+            self._whole = index >= 8  # past the first cells (identity), work out the whole record once
+            self._starts = _cell_positions(self._raw or "", self._line, None if self._whole else index)
+        return self._starts[index] if index < len(self._starts) else (self._line, 1)
 
 
-def _csv_records(text: str, path: str) -> list[tuple[int, list[str], list[tuple[int, int]]]]:
-    """Each record with the line it starts on and where its cells start."""
-    physical = list(io.StringIO(text, newline=""))
-    reader = csv.reader(physical)
-    records = []
+class _CellSpans(Mapping[str, Span]):
+    """The span of a record's cells by name (a column, or an indicator's first column), made when asked for."""
+
+    __slots__ = ("_columns", "_row", "_path", "_places")
+
+    def __init__(self, columns: Mapping[str, int], row: list[str], path: str, places: CellPlaces):
+        self._columns, self._row, self._path, self._places = columns, row, path, places
+
+    def __getitem__(self, name: str) -> Span:
+        index = self._columns[name]
+        line, start = self._places.start(index)
+        return Span(self._path, line, start, line, start + max(1, len(self._row[index])))
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._columns)
+
+    def __len__(self) -> int:
+        return len(self._columns)
+
+
+Record = tuple[int, list[str], str]
+"""A CSV record: the line it starts on, its cells, and its text as written."""
+
+
+def csv_records(lines: Iterable[str], path: str) -> Iterator[Record]:
+    """Each record of CSV text given line by line (each line ending in ``\\n``), as it is read."""
+    taken: list[str] = []
+
+    def feed() -> Iterator[str]:
+        for text in lines:
+            taken.append(text)
+            yield text
+
+    reader = csv.reader(feed())
     consumed = 0
     try:
         for row in reader:
-            raw = "".join(physical[consumed:reader.line_num])
-            records.append((consumed + 1, row, _cell_positions(raw, consumed + 1)))
+            yield consumed + 1, row, "".join(taken)
+            taken.clear()
             consumed = reader.line_num
     except csv.Error as error:
         raise DataError([Diagnostic(Span(path, consumed + 1, 1, consumed + 1, 2), f"unreadable CSV record: {error}",
                                     hint="check the quotes: a cell that starts with \" must end with \"")]) from None
-    return records
+
+
+def _csv_records(text: str, path: str) -> list[tuple[int, list[str], CellPlaces]]:
+    """Each record of a whole text with the line it starts on and where its cells start."""
+    return [(line, row, CellPlaces(line, raw)) for line, row, raw in csv_records(io.StringIO(text, newline=""), path)]
 
 
 def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
-    records = _csv_records(text, path)
-    if not records:
+    problems: list[Diagnostic] = []
+    found = tuple(csv_assessments(io.StringIO(text, newline=""), path, problems))
+    if problems:
+        raise DataError(problems)
+    return found
+
+
+def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic]) -> Iterator[Assessment]:
+    """The assessments of CSV text given line by line, each as soon as its row is read; a row's problems are
+    added to ``problems`` (a header without the identity columns, or a malformed record, raises DataError)."""
+    records = csv_records(lines, path)
+    first = next(records, None)
+    if first is None:
         raise DataError([Diagnostic(Span(path, 1, 1, 1, 1), "the file is empty", hint="expected a header row")])
-    _, first_row, header_starts = records[0]
+    _, first_row, first_raw = first
     header = [h.strip() for h in first_row]
+    _check_header(header, path, CellPlaces(1, first_raw))
+    layout = RowLayout(header)
+    for line_number, row, raw in records:
+        if not any(cell.strip() for cell in row):
+            continue
+        if len(row) != len(header):
+            problems.append(Diagnostic(Span(path, line_number, 1, line_number, 2),
+                                       f"row has {len(row)} cells but the header has {len(header)} columns"))
+            continue
+        assessment = csv_row(layout, row, path, line_number, CellPlaces(line_number, raw), problems)
+        if assessment is not None:
+            yield assessment
+
+
+def _check_header(header: list[str], path: str, places: CellPlaces) -> None:
     problems: list[Diagnostic] = []
     for column in ("code", "name", "tier", "year", "source"):
         if column not in header:
@@ -322,26 +423,12 @@ def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
         if name in seen:
-            line, start = _start(header_starts, index, 1)
+            line, start = places.start(index)
             problems.append(Diagnostic(Span(path, line, start, line, start + max(1, len(name))),
                                        f"column '{name}' appears twice"))
         seen[name] = index
     if problems:
         raise DataError(problems)
-    found = []
-    for line_number, row, starts in records[1:]:
-        if not any(cell.strip() for cell in row):
-            continue
-        if len(row) != len(header):
-            problems.append(Diagnostic(Span(path, line_number, 1, line_number, 2),
-                                       f"row has {len(row)} cells but the header has {len(header)} columns"))
-            continue
-        assessment = csv_row(header, row, path, line_number, starts, problems)
-        if assessment is not None:
-            found.append(assessment)
-    if problems:
-        raise DataError(problems)
-    return tuple(found)
 
 
 _BLANK = " \t\r\n"
@@ -349,47 +436,73 @@ _BLANK = " \t\r\n"
 characters U+001C to U+001F, which must reach the checks and be refused.)"""
 
 
-def csv_row(header: list[str], row: list[str], path: str, line: int, starts: list[tuple[int, int]],
-             problems: list[Diagnostic]) -> Assessment | None:
-    cells = dict(zip(header, (c.strip(_BLANK) for c in row)))
+@attrs.frozen
+class RowLayout:
+    """What a header says about every row under it, worked out once: which column holds what."""
 
-    def where(column: str) -> Span:
-        index = header.index(column)
-        cell_line, start = _start(starts, index, line)
-        return Span(path, cell_line, start, cell_line, start + max(1, len(row[index])))
+    header: list[str]
+    identity: dict[str, int] = attrs.field(init=False)
+    values: list[tuple[str, int]] = attrs.field(init=False)  # a one-column value: its name and column
+    pairs: list[tuple[str, int, int]] = attrs.field(init=False)  # a pair: its name and its .a, .b columns
+    evidence: list[tuple[str, int]] = attrs.field(init=False)
+    value_columns: dict[str, int] = attrs.field(init=False)  # where an error about a value points
+    unpaired: list[tuple[str, int]] = attrs.field(init=False)  # a pair given one column only
 
+    def __attrs_post_init__(self) -> None:
+        header = self.header
+        identity = {column: index for index, column in enumerate(header) if column in _IDENTITY}
+        values: list[tuple[str, int]] = []
+        evidence: list[tuple[str, int]] = []
+        value_columns: dict[str, int] = {}
+        parts: dict[str, dict[str, int]] = {}
+        for index, column in enumerate(header):
+            if column in _IDENTITY:
+                continue
+            name, _, part = column.rpartition(".") if "." in column else (column, "", "")
+            if part in ("a", "b"):
+                parts.setdefault(name, {})[part] = index
+                value_columns.setdefault(name, index)
+            elif part == "evidence":
+                evidence.append((name, index))
+            else:
+                values.append((column, index))
+                value_columns[column] = index
+        pairs = [(name, p["a"], p["b"]) for name, p in parts.items() if set(p) == {"a", "b"}]
+        unpaired = [(name, value_columns[name]) for name, p in parts.items() if set(p) != {"a", "b"}]
+        for field, found in (("identity", identity), ("values", values), ("pairs", pairs), ("evidence", evidence),
+                             ("value_columns", value_columns), ("unpaired", unpaired)):
+            object.__setattr__(self, field, found)
+
+
+def csv_row(layout: RowLayout | list[str], row: list[str], path: str, line: int, places: CellPlaces | list[tuple[int, int]],
+            problems: list[Diagnostic]) -> Assessment | None:
+    """One CSV record (or a frame's row) as an assessment; its problems are added to ``problems``."""
+    if not isinstance(layout, RowLayout):
+        layout = RowLayout(layout)
+    if not isinstance(places, CellPlaces):
+        places = CellPlaces(line, starts=places)
+    cells = [c.strip(_BLANK) for c in row]
+    identity = {column: cells[index] for column, index in layout.identity.items()}
+    spans = _CellSpans(layout.value_columns, row, path, places)
+    field_spans = _CellSpans(layout.identity, row, path, places)
     values: dict[str, Any] = {}
-    evidence: dict[str, tuple[str, ...]] = {}
-    spans: dict[str, Span] = {}
-    pairs: dict[str, dict[str, str]] = {}
-    for column, cell in cells.items():
-        if column in _IDENTITY:
-            continue
-        name, _, part = column.rpartition(".") if "." in column else (column, "", "")
-        if part in ("a", "b"):
-            pairs.setdefault(name, {})[part] = cell
-            spans.setdefault(name, where(column))
-        elif part == "evidence":
-            if cell:
-                evidence[name] = tuple(nfc(r.strip()) for r in cell.split(";") if r.strip())
-        else:
-            values[column] = cell if cell != "" else None
-            spans[column] = where(column)
-    for name, parts in pairs.items():
-        if set(parts) != {"a", "b"}:
-            problems.append(Diagnostic(spans[name], f"pair '{name}' needs both columns '{name}.a' and '{name}.b'"))
-            continue
-        values[name] = None if parts["a"] == "" and parts["b"] == "" else [parts["a"], parts["b"]]
-    missing = [k for k in ("code", "name", "tier", "year", "source") if not cells.get(k)]
+    for name, index in layout.values:
+        values[name] = cells[index] or None
+    for name, a, b in layout.pairs:
+        values[name] = None if cells[a] == "" and cells[b] == "" else [cells[a], cells[b]]
+    for name, _ in layout.unpaired:
+        problems.append(Diagnostic(spans[name], f"pair '{name}' needs both columns '{name}.a' and '{name}.b'"))
+    evidence = {name: tuple(nfc(r.strip()) for r in cells[index].split(";") if r.strip())
+                for name, index in layout.evidence if cells[index]}
+    missing = [k for k in ("code", "name", "tier", "year", "source") if not identity.get(k)]
     if missing:
         problems.append(Diagnostic(Span(path, line, 1, line, 2), f"row is missing {', '.join(missing)}"))
         return None
-    year = _year(cells["year"], where("year"), problems)
+    year = _year(identity["year"], field_spans["year"], problems)
     if year is None:
         return None
     return Assessment(
-        code=cells["code"], name=nfc(cells["name"]), tier=cells["tier"], year=year, source=cells["source"],
-        values=values, evidence=evidence, parent=cells.get("parent") or None, note=cells.get("note") or None,
-        origin=Span(path, line, 1, line, 2), value_spans=spans,
-        field_spans={column: where(column) for column in _IDENTITY if column in cells},
+        code=identity["code"], name=nfc(identity["name"]), tier=identity["tier"], year=year, source=identity["source"],
+        values=values, evidence=evidence, parent=identity.get("parent") or None,
+        note=identity.get("note") or None, origin=Span(path, line, 1, line, 2), value_spans=spans, field_spans=field_spans,
     )

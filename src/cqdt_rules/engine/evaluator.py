@@ -122,33 +122,40 @@ def checked_cohorts(ruleset: m.Ruleset, assessments: Iterable[Assessment], any_y
 
 
 def _check_years(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> None:
-    header = ruleset.header
-    if header.years is None:
-        return
-    first, last = header.years
-    covered = f"{first}–{last}" if last is not None else f"{first} onwards"
-    problems = [
-        Diagnostic(a.origin or Span(f"<unit {a.code}>", 0, 0, 0, 0),
-                   f"unit '{a.code}' is assessed for {a.year}, but ruleset '{header.id}' applies to {covered}",
-                   hint="use the ruleset that covers that year (in Python, score(..., any_year=True) forces this one)")
-        for a in assessments if not header.covers(a.year)
-    ]
+    problems = [problem for problem in (year_problem(ruleset, a) for a in assessments) if problem is not None]
     if problems:
         raise DataError(problems)
+
+
+def year_problem(ruleset: m.Ruleset, a: Assessment) -> Diagnostic | None:
+    """The error for an assessment of a year the ruleset does not apply to, or None."""
+    header = ruleset.header
+    if header.years is None or header.covers(a.year):
+        return None
+    first, last = header.years
+    covered = f"{first}–{last}" if last is not None else f"{first} onwards"
+    return Diagnostic(a.origin or Span(f"<unit {a.code}>", 0, 0, 0, 0),
+                      f"unit '{a.code}' is assessed for {a.year}, but ruleset '{header.id}' applies to {covered}",
+                      hint="use the ruleset that covers that year (in Python, score(..., any_year=True) forces this one)")
 
 
 def _check_evidence_policy(ruleset: m.Ruleset, assessments: tuple[Assessment, ...]) -> None:
-    if ruleset.header.on_missing_evidence != "error":
-        return
-    problems = []
-    for assessment in assessments:
-        for ind in ruleset.tier(assessment.tier).indicators:
-            if ind.needs_evidence(assessment.values.get(ind.name)) and not assessment.evidence.get(ind.name):
-                where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
-                problems.append(Diagnostic(where, f"unit '{assessment.code}' has no evidence for '{ind.name}'",
-                                           hint=f"the ruleset requires: {ind.evidence}"))
+    problems = [problem for assessment in assessments for problem in evidence_problems(ruleset, assessment)]
     if problems:
         raise DataError(problems)
+
+
+def evidence_problems(ruleset: m.Ruleset, assessment: Assessment) -> list[Diagnostic]:
+    """Under ``on_missing_evidence error``, an error for each value given without the evidence it needs."""
+    if ruleset.header.on_missing_evidence != "error":
+        return []
+    problems = []
+    for ind in ruleset.tier(assessment.tier).indicators:
+        if ind.needs_evidence(assessment.values.get(ind.name)) and not assessment.evidence.get(ind.name):
+            where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
+            problems.append(Diagnostic(where, f"unit '{assessment.code}' has no evidence for '{ind.name}'",
+                                       hint=f"the ruleset requires: {ind.evidence}"))
+    return problems
 
 
 def _cohort_maxima(tier: CompiledTier, members: list[Assessment]) -> list[dict[tuple[str, str], Decimal]]:
@@ -263,23 +270,31 @@ def _rank(tier: m.Tier, units: list[UnitResult]) -> list[UnitResult]:
     for ranking in tier.rankings:
         groups: dict[str, list[UnitResult]] = defaultdict(list)
         for unit in units:
-            group = (unit.parent or "") if ranking.within == "district" else tier.id
-            groups[group].append(unit)
+            groups[ranking_group(ranking, tier, unit.parent)].append(unit)
         for group, members in groups.items():
-            keys = {u.code: _rank_key(ranking, u) for u in members}
-            distinct = sorted(set(keys.values()))
-            every = sorted(keys.values())
-            for unit in members:
-                key = keys[unit.code]
-                # shared: 1, 2, 2, 4 (units strictly ahead + 1); dense: 1, 2, 2, 3
-                ahead = bisect.bisect_left(distinct if ranking.ties == "dense" else every, key)
-                position = ahead + 1
+            positions = rank_positions([rank_key(ranking, u) for u in members], ranking.ties)
+            for unit, position in zip(members, positions):
                 value, _ = published_value(unit, ranking.by)
                 unit.ranks[ranking.name] = RankResult(ranking.name, position, len(members), group, value)
     return units
 
 
-def _rank_key(ranking: m.Ranking, unit: UnitResult) -> tuple[tuple[int, Decimal], ...]:
+def ranking_group(ranking: m.Ranking, tier: m.Tier, parent: str | None) -> str:
+    """The group a unit is ranked in: its district's code, or the tier's id."""
+    return (parent or "") if ranking.within == "district" else tier.id
+
+
+RankKey = tuple[tuple[int, Decimal], ...]
+
+
+def rank_positions(keys: list[RankKey], ties: str) -> list[int]:
+    """The position of each key among ``keys`` (smaller first): shared ties 1, 2, 2, 4 (the keys strictly
+    ahead + 1); dense ties 1, 2, 2, 3."""
+    ordered = sorted(set(keys)) if ties == "dense" else sorted(keys)
+    return [bisect.bisect_left(ordered, key) + 1 for key in keys]
+
+
+def rank_key(ranking: m.Ranking, unit: UnitResult) -> RankKey:
     """Smaller keys rank first; values are as published, so equal published values tie.
     A unit without a value ranks after every unit with one, in either direction."""
     parts = [(ranking.by, ranking.direction)] + [(t.ref, t.direction) for t in ranking.tiebreaks]

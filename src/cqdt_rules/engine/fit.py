@@ -35,13 +35,33 @@ class Shape:
 
     @classmethod
     def of(cls, assessments: Sequence[Assessment]) -> Shape:
-        names: set[str] = set()
+        tally = ShapeTally()
         for assessment in assessments:
-            names.update(assessment.values)
-        files = dict.fromkeys(a.origin.path for a in assessments if a.origin is not None)
-        tiers = Counter(a.tier for a in assessments)
-        return cls(tuple(files), len(assessments), tuple(sorted(tiers.items())), tuple(sorted({a.year for a in assessments})),
-                   tuple(sorted({a.source for a in assessments})), frozenset(names))
+            tally.add(assessment)
+        return tally.shape()
+
+
+class ShapeTally:
+    """A ``Shape`` counted one assessment at a time (for data read as a stream)."""
+
+    def __init__(self) -> None:
+        self.names: set[str] = set()
+        self.files: dict[str, None] = {}
+        self.tiers: Counter[str] = Counter()
+        self.years: set[int] = set()
+        self.sources: set[str] = set()
+
+    def add(self, assessment: Assessment) -> None:
+        self.names.update(assessment.values)
+        if assessment.origin is not None:
+            self.files[assessment.origin.path] = None
+        self.tiers[assessment.tier] += 1
+        self.years.add(assessment.year)
+        self.sources.add(assessment.source)
+
+    def shape(self) -> Shape:
+        return Shape(tuple(self.files), self.tiers.total(), tuple(sorted(self.tiers.items())), tuple(sorted(self.years)),
+                     tuple(sorted(self.sources)), frozenset(self.names))
 
 
 def declared_names(ruleset: m.Ruleset) -> set[str]:
@@ -52,9 +72,12 @@ def check_fit(ruleset: m.Ruleset, assessments: Sequence[Assessment], any_year: b
     """Raise DataMismatchError when the data as a whole were made for another ruleset: none of their tiers is
     the ruleset's, or most of their indicator names are unknown to it. The paragraph also says when none of
     their years is one the ruleset applies to."""
-    if not assessments:
-        return
-    shape = Shape.of(assessments)
+    if assessments:
+        check_shape(ruleset, Shape.of(assessments), any_year)
+
+
+def check_shape(ruleset: m.Ruleset, shape: Shape, any_year: bool = False) -> None:
+    """``check_fit`` on the shape of the data."""
     problems = _misfits(ruleset, shape, any_year)
     if problems:
         raise DataMismatchError([_diagnostic(ruleset, shape, problems)])

@@ -64,7 +64,8 @@ def header_of(path: Path) -> HeaderFacts:
     parsed = parse_source(read_ruleset(path), str(path))
     base = parsed.base if isinstance(parsed, m.Amendment) else None
     return HeaderFacts(parsed.id, parsed.header.years, parsed.header.effective,
-                       base.ref if base else None, base.is_path if base else False)
+                       base.ref if base else None, base.is_path if base else False,
+                       parsed.header.version, parsed.header.status)
 
 
 def shipped_rulesets() -> dict[str, Path]:

@@ -233,24 +233,49 @@ class Results:
 
     def rows(self) -> Iterator[list[Any]]:
         """The header, then one row per unit, as ``to_csv`` writes them (None where a unit has no value)."""
-        tiers = sorted({u.tier.id for u in self.units}, key=[t.id for t in self.ruleset.tiers].index)
-        outputs = _ordered_union(o.name for t in self.ruleset.tiers if t.id in tiers for o in t.outputs)
-        scales = _ordered_union(s.name for t in self.ruleset.tiers if t.id in tiers for s in t.levels)
-        rankings = _ordered_union(r.name for t in self.ruleset.tiers if t.id in tiers for r in t.rankings)
-        node_ids = _ordered_union(n.id for t in self.ruleset.tiers if t.id in tiers for n in t.walk())
-        yield (["ruleset", "ruleset_version", "ruleset_status", "ruleset_hash", "run_at", "year", "source", "tier",
-                "code", "name", "parent", "total", "max"] + outputs + [f"level_{s}" for s in scales]
-               + [f"rank_{r}" for r in rankings] + [f"points_{n}" for n in node_ids])
-        header = self.ruleset.header
+        columns = RowColumns(self.ruleset, {u.tier.id for u in self.units})
+        yield columns.header()
+        run = columns.run_cells(self.run_at)
         for u in self.units:
-            a = u.assessment
-            row: list[Any] = [header.id, header.version or "", header.status or "", self.ruleset.content_hash, self.run_at,
-                              a.year, a.source, u.tier.id, a.code, a.name, a.parent or "", u.total, u.max]
-            row += [_plain(u.outputs.get(o)) if isinstance(u.outputs.get(o), bool) else u.outputs.get(o) for o in outputs]
-            row += [u.levels[s].label if s in u.levels else None for s in scales]
-            row += [u.ranks[r].rank if r in u.ranks else None for r in rankings]
-            row += _node_points(u.nodes, node_ids)
-            yield row
+            yield run + columns.unit_cells(u) + columns.rank_cells(u) + columns.point_cells(u)
+
+
+class RowColumns:
+    """The columns of the results rows of some tiers: identity, total, then the outputs, level scales, rankings
+    and nodes of those tiers (each the union over them, in the ruleset's order)."""
+
+    def __init__(self, ruleset: m.Ruleset, tier_ids: Iterable[str]):
+        chosen = set(tier_ids)
+        tiers = [t for t in ruleset.tiers if t.id in chosen]
+        self.ruleset = ruleset
+        self.outputs = _ordered_union(o.name for t in tiers for o in t.outputs)
+        self.scales = _ordered_union(s.name for t in tiers for s in t.levels)
+        self.rankings = _ordered_union(r.name for t in tiers for r in t.rankings)
+        self.node_ids = _ordered_union(n.id for t in tiers for n in t.walk())
+
+    def header(self) -> list[str]:
+        return (["ruleset", "ruleset_version", "ruleset_status", "ruleset_hash", "run_at", "year", "source", "tier",
+                 "code", "name", "parent", "total", "max"] + self.outputs + [f"level_{s}" for s in self.scales]
+                + [f"rank_{r}" for r in self.rankings] + [f"points_{n}" for n in self.node_ids])
+
+    def run_cells(self, run_at: str) -> list[Any]:
+        """The cells every row starts with: the ruleset and the run."""
+        header = self.ruleset.header
+        return [header.id, header.version or "", header.status or "", self.ruleset.content_hash, run_at]
+
+    def unit_cells(self, u: UnitResult) -> list[Any]:
+        """A unit's cells from its year to its levels."""
+        a = u.assessment
+        row: list[Any] = [a.year, a.source, u.tier.id, a.code, a.name, a.parent or "", u.total, u.max]
+        row += [_plain(u.outputs.get(o)) if isinstance(u.outputs.get(o), bool) else u.outputs.get(o) for o in self.outputs]
+        row += [u.levels[s].label if s in u.levels else None for s in self.scales]
+        return row
+
+    def rank_cells(self, u: UnitResult) -> list[Any]:
+        return [u.ranks[r].rank if r in u.ranks else None for r in self.rankings]
+
+    def point_cells(self, u: UnitResult) -> list[Any]:
+        return _node_points(u.nodes, self.node_ids)
 
 
 def _node_points(nodes: Mapping[str, NodeResult], node_ids: list[str]) -> list[Decimal | None]:

@@ -26,14 +26,15 @@ class StatisticValue:
 
 def evaluate_statistics(results: Results) -> list[StatisticValue]:
     """Every statistic of the results' ruleset, over the results' units (one year and one stage each)."""
-    return [evaluate(results, s) for s in results.ruleset.statistics]
+    readers = _Readers(results.ruleset)
+    return [evaluate(results, s, readers) for s in results.ruleset.statistics]
 
 
-def evaluate(results: Results, statistic: m.Statistic) -> StatisticValue:
+def evaluate(results: Results, statistic: m.Statistic, readers: _Readers | None = None) -> StatisticValue:
     ruleset = results.ruleset
     tiers = statistic.tiers or tuple(t.id for t in ruleset.tiers)
     units = [u for u in results.units if u.tier.id in tiers]
-    readers = _Readers(ruleset)
+    readers = readers or _Readers(ruleset)
     used: set[str] = set()
     left_out: set[str] = set()
 
@@ -66,15 +67,27 @@ class _Readers:
         self.ruleset = ruleset
         self.compiled = compile_ruleset(ruleset)
         self.cache: dict[tuple[str, int], Callable[[Env], Decimal]] = {}
+        self.nodes: dict[tuple[str, int], tuple[str, ...]] = {}  # the nodes each expression reads
 
     def read(self, unit: UnitResult, expr: m.Expr) -> Decimal:
         key = (unit.tier.id, id(expr))
         if key not in self.cache:
             self.cache[key] = compile_expr(self.ruleset, unit.tier, expr)
+            self.nodes[key] = _nodes_read(unit.tier, expr)
         env = Env(self.compiled.tiers[unit.tier.id], unit.assessment.values, unit.assessment.evidence, {})
-        env.results.update(unit.nodes)
+        # the unit's results of the nodes the expression reads (a node's result is made when it is read)
+        env.results.update((node_id, unit.nodes[node_id]) for node_id in self.nodes[key] if node_id in unit.nodes)
         env.outputs.update(unit.outputs)
         return self.cache[key](env)
+
+
+def _nodes_read(tier: m.Tier, expr: m.Expr) -> tuple[str, ...]:
+    """The nodes whose points ``expr`` reads: those it names, and the top-level ones when it reads the total."""
+    parts = m.walk_expr(expr)
+    named = [e.node_id for e in parts if isinstance(e, (m.PointsRef, m.ShareRef))]
+    if any(isinstance(e, m.TotalRef) for e in parts):
+        named += [node.id for node in tier.nodes]
+    return tuple(dict.fromkeys(named))
 
 
 def _aggregate(call: m.Call, units: Sequence[UnitResult], readers: _Readers, used: set[str],

@@ -19,6 +19,7 @@ _STRING = r'"(?:[^"\\\n]|\\.)*"'
 # a string, a comment, a brace, or a run of anything else up to the next blank, quote, brace or comment
 _TOKEN = re.compile(rf'\s+|(?P<string>{_STRING})|(?P<comment>#[^\n]*)|(?P<brace>[{{}}])|(?P<word>[^\s"{{}}#]+)')
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+_STATUSES = frozenset({"official", "reconstructed", "hypothetical", "draft"})  # grammars/cqdt.lark, STATUS
 _YEARS = re.compile(r"(\d{4})\s*\.\.\s*(\d{4})?")
 _KEYWORDS = frozenset({"title", "legal_source", "version", "status", "issued", "effective", "years", "note",
                        "rounding", "on_zero_denominator", "on_missing_evidence", "amends"})
@@ -32,6 +33,8 @@ class HeaderFacts:
     amends: str | None = None
     """The base ruleset: an id, or a path when ``amends_path``."""
     amends_path: bool = False
+    version: str | None = None
+    status: str | None = None
 
 
 def read_header(path: Path) -> HeaderFacts | None:
@@ -71,7 +74,8 @@ def header_facts(text: str) -> HeaderFacts | None:
             current.append(token)
     try:
         return HeaderFacts(tokens[1], _years(items.get("years")), _date(items.get("effective")),
-                           *_base(items.get("amends")))
+                           *_base(items.get("amends")), version=_text(items.get("version"), quoted=True),
+                           status=_text(items.get("status"), quoted=False))
     except ValueError:
         return None
 
@@ -116,6 +120,17 @@ def _date(item: list[str] | None) -> dt.date | None:
     if len(item) != 2 or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", item[1]):
         raise ValueError("date")
     return dt.date.fromisoformat(item[1])
+
+
+def _text(item: list[str] | None, quoted: bool) -> str | None:
+    """A header value of one token: a string (``version "2020.1"``) or a word (``status official``)."""
+    if item is None:
+        return None
+    if len(item) != 2 or item[1].startswith('"') != quoted or (not quoted and item[1] not in _STATUSES):
+        raise ValueError(item[0])
+    if any(unicodedata.category(c) == "Cc" for c in item[1]):
+        raise ValueError(item[0])  # refused by the parser, which says where
+    return unquote(item[1]) if quoted else item[1]
 
 
 def _base(item: list[str] | None) -> tuple[str | None, bool]:

@@ -35,6 +35,7 @@ ARITHMETIC = decimal.Context(
 _EXACT = decimal.Context(prec=200)  # wider than any number read (at most MAX_TEXT digits): normalising never rounds
 _STEP = Decimal(1).scaleb(-MAX_DECIMALS)
 _PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
+_INTEGER_DIGITS = 16  # a text of fewer ASCII digits is a whole number below 10^15
 MAX_TEXT = 64  # characters: no valid number within the limits is longer, however it is written
 
 
@@ -48,6 +49,8 @@ class NotANumber(NumberError):
 
 def read_value(raw: object) -> Decimal:
     """A number as a reader hands it over (text, an int, a spreadsheet's float or a Decimal), checked."""
+    if isinstance(raw, str):  # first: what the YAML and CSV readers give
+        return read_number(raw)
     if isinstance(raw, bool):
         raise NotANumber("yes/no is not a number")
     if isinstance(raw, Decimal):
@@ -58,8 +61,6 @@ def read_value(raw: object) -> Decimal:
         return Decimal(raw)
     if isinstance(raw, float):
         return from_float(raw)
-    if isinstance(raw, str):
-        return read_number(raw)
     raise NotANumber("not a number")
 
 
@@ -67,6 +68,8 @@ def read_number(text: str) -> Decimal:
     """A number written in plain ASCII digits (``12``, ``-3.5``, ``1e3``; spaces between digit groups
     are ignored), checked against the limits. ``1_0``, ``NaN``, ``Infinity``, non-ASCII digits and
     hexadecimal are refused: Python's ``Decimal`` would read some of them, a person would not."""
+    if len(text) < _INTEGER_DIGITS and text.isascii() and text.isdigit():  # a count as most data hold it: read at once
+        return Decimal(text)
     compact = text.strip().replace(" ", "").replace("\u00a0", "")
     if len(compact) > MAX_TEXT:
         raise NumberError(f"a number of {len(compact)} characters is longer than any number within the limits "

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import codecs
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -86,3 +86,31 @@ def read_data_text(path: Path, encoding: str | None = None) -> str:
     except NotDecodable as error:
         raise DataError([Diagnostic(Span(str(path), error.line, error.column, error.line, error.column + 1),
                                     str(error), hint=error.hint)]) from None
+
+
+def data_lines(path: Path, encoding: str | None = None, read: Callable[[int], None] | None = None) -> Iterator[str]:
+    """A data file's text line by line as it is read (each line ending in ``\\n``, no byte-order mark), so that
+    a file of any size is read in little memory; ``read(n)`` is told of every n bytes read. A DataError at
+    the first byte that is not text in the encoding, as ``read_data_text`` says it."""
+    chosen = encoding or DATA_ENCODING.get()
+    codec = ENCODINGS.get(chosen.lower(), chosen)
+    with path.open("rb") as file:
+        for number, raw in enumerate(file, 1):
+            try:
+                text = raw.decode(codec if number == 1 else codec.removesuffix("-sig"))
+            except UnicodeDecodeError as error:
+                name = "UTF-8" if codec == "utf-8-sig" else chosen
+                problem = NotDecodable(number, error.start + 1, name, guess_encoding(raw))
+                raise DataError([Diagnostic(Span(str(path), number, error.start + 1, number, error.start + 2),
+                                            str(problem), hint=problem.hint)]) from None
+            if number == 1:
+                text = text.removeprefix("\ufeff")
+            if "\r" in text:
+                parts = normal_newlines(text).split("\n")
+                yield from (part + "\n" for part in parts[:-1])
+                if parts[-1]:
+                    yield parts[-1]
+            else:
+                yield text
+            if read is not None:
+                read(len(raw))

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any, Union
+from typing import Any, NamedTuple, Union
 
 import attrs
 
@@ -114,65 +114,83 @@ def _clean_identity(assessment: Assessment, where: Span) -> tuple[Assessment, li
     return attrs.evolve(assessment, code=code, parent=parent or None, name=nfc(assessment.name)), problems
 
 
-def _collisions(assessments: list[Assessment]) -> list[Diagnostic]:
-    """Codes that differ only in letter case after normalisation name the same unit: refuse them."""
-    written: dict[str, str] = {}
-    problems = []
-    for a in assessments:
-        folded = a.code.casefold()
-        first = written.setdefault(folded, a.code)
-        if first != a.code:
-            problems.append(Diagnostic(a.field_spans.get("code", a.origin or Span(f"<unit {a.code}>", 0, 0, 0, 0)),
-                                       f"unit code '{shown(a.code)}' differs from code '{shown(first)}' only in letter case",
-                                       hint="write one unit's code the same way everywhere"))
-    return problems
+class AssessmentChecker:
+    """``check_assessments`` one assessment at a time, for data read as a stream: of each assessment it keeps
+    only its key and where it was (to find duplicates), so any number of them is checked in little memory."""
+
+    def __init__(self, ruleset: m.Ruleset):
+        self.ruleset = ruleset
+        self.problems: list[Diagnostic] = []
+        self._tiers = {t.id: t for t in ruleset.tiers}
+        # what checking needs of each tier walks the whole tree: work it out once, not once per assessment
+        self._indicators = {t.id: {ind.name: ind for ind in t.indicators} for t in ruleset.tiers}
+        self._limits = {t.id: direct_limits(t) for t in ruleset.tiers}
+        self._by_district = {t.id: groups_by_district(t) for t in ruleset.tiers}
+        self.seen: dict[tuple[int, str], dict[str, Span | None]] = {}
+        """Each unit checked, by year and source then code: where it was read."""
+        self._written: dict[str, str] = {}  # a code with letters, in lower case → the code as first written
+
+    def check(self, assessment: Assessment) -> Assessment | None:
+        """The assessment with its identity cleaned and values coerced, or None when it has a problem (added
+        to ``problems``)."""
+        before = len(self.problems)
+        where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
+        assessment, found = _clean_identity(assessment, where)
+        if found:
+            self.problems.extend(found)
+            return None
+        self._collision(assessment, where)
+        seen = self.seen.setdefault((assessment.year, assessment.source), {})
+        if assessment.code in seen:
+            first = seen[assessment.code]
+            self.problems.append(Diagnostic(where, f"unit '{assessment.code}' appears twice for {assessment.year} "
+                                                   f"({assessment.source})", hint=f"first seen at {first}" if first else None))
+            return None
+        seen[assessment.code] = assessment.origin
+        values = self._values(assessment, where)
+        if values is None or len(self.problems) > before:
+            return None
+        return attrs.evolve(assessment, values=values)
+
+    def _collision(self, assessment: Assessment, where: Span) -> None:
+        """Codes that differ only in letter case after normalisation name the same unit: refuse them."""
+        code = assessment.code
+        folded = code.casefold()
+        if folded == code == code.upper():
+            return  # no letter (a code of digits): no other code differs from it in case alone
+        first = self._written.setdefault(code if folded == code else folded, code)
+        if first != assessment.code:
+            self.problems.append(Diagnostic(assessment.field_spans.get("code", where),
+                                            f"unit code '{shown(assessment.code)}' differs from code '{shown(first)}' only in letter case",
+                                            hint="write one unit's code the same way everywhere"))
+
+    def _values(self, assessment: Assessment, where: Span) -> dict[str, Value] | None:
+        if assessment.source not in SOURCES:
+            self.problems.append(Diagnostic(assessment.field_spans.get("source", where),
+                                            f"unknown source '{assessment.source}' for unit '{assessment.code}'", hint=SOURCES_HINT))
+            return None
+        tier = self._tiers.get(assessment.tier)
+        if tier is None:
+            self.problems.append(Diagnostic(assessment.field_spans.get("tier", where),
+                                            f"unit '{assessment.code}' has tier '{assessment.tier}', which ruleset "
+                                            f"'{self.ruleset.id}' does not define",
+                                            hint=did_you_mean(assessment.tier, self._tiers) or f"tiers: {', '.join(self._tiers)}"))
+            return None
+        if not assessment.parent and self._by_district[tier.id]:
+            self.problems.append(Diagnostic(where, f"unit '{assessment.code}' of tier '{tier.id}' has no parent district",
+                                            hint="give its district's code as 'parent': this tier ranks or normalises within the district"))
+        values, found = coerce_values(tier, assessment, self._limits[tier.id], self._indicators[tier.id])
+        self.problems.extend(found)
+        return values
 
 
 def check_assessments(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> tuple[Assessment, ...]:
     """Return the assessments with values coerced to their declared types; raise DataError listing
     every problem (unknown tier, duplicate unit, missing or invalid value, ...)."""
-    checked: list[Assessment] = []
-    problems: list[Diagnostic] = []
-    seen: dict[tuple[str, int, str], Assessment] = {}
-    tiers = {t.id: t for t in ruleset.tiers}
-    # what checking needs of each tier walks the whole tree: work it out once, not once per assessment
-    indicators = {t.id: {ind.name: ind for ind in t.indicators} for t in ruleset.tiers}
-    limits = {t.id: direct_limits(t) for t in ruleset.tiers}
-    by_district = {t.id: groups_by_district(t) for t in ruleset.tiers}
-    cleaned = []
-    for assessment in assessments:
-        where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
-        assessment, found = _clean_identity(assessment, where)
-        problems.extend(found)
-        if not found:
-            cleaned.append(assessment)
-    problems.extend(_collisions(cleaned))
-    for assessment in cleaned:
-        where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
-        if assessment.key in seen:
-            first = seen[assessment.key].origin
-            problems.append(Diagnostic(where, f"unit '{assessment.code}' appears twice for {assessment.year} ({assessment.source})",
-                                       hint=f"first seen at {first}" if first else None))
-            continue
-        seen[assessment.key] = assessment
-        if assessment.source not in SOURCES:
-            problems.append(Diagnostic(assessment.field_spans.get("source", where), f"unknown source '{assessment.source}' for unit '{assessment.code}'",
-                                       hint=SOURCES_HINT))
-            continue
-        tier = tiers.get(assessment.tier)
-        if tier is None:
-            problems.append(Diagnostic(assessment.field_spans.get("tier", where), f"unit '{assessment.code}' has tier '{assessment.tier}', which ruleset "
-                                              f"'{ruleset.id}' does not define",
-                                       hint=did_you_mean(assessment.tier, tiers) or f"tiers: {', '.join(tiers)}"))
-            continue
-        if not assessment.parent and by_district[tier.id]:
-            problems.append(Diagnostic(where, f"unit '{assessment.code}' of tier '{tier.id}' has no parent district",
-                                       hint="give its district's code as 'parent': this tier ranks or normalises within the district"))
-        values, found = coerce_values(tier, assessment, limits[tier.id], indicators[tier.id])
-        problems.extend(found)
-        checked.append(attrs.evolve(assessment, values=values))
-    if problems:
-        raise DataError(problems)
+    checker = AssessmentChecker(ruleset)
+    checked = [found for found in map(checker.check, assessments) if found is not None]
+    if checker.problems:
+        raise DataError(checker.problems)
     return tuple(checked)
 
 
@@ -331,12 +349,12 @@ def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Val
     a: Decimal | None
     b: Decimal | None
     parts: tuple[Any, Any]
-    if isinstance(raw, Pair):
+    if isinstance(raw, (list, tuple)) and len(raw) == 2:  # first: what the CSV and YAML readers give
+        parts = (raw[0], raw[1])
+    elif isinstance(raw, Pair):
         parts = (raw.a, raw.b)
     elif isinstance(raw, Mapping) and set(raw) == {"a", "b"}:
         parts = (raw["a"], raw["b"])
-    elif isinstance(raw, (list, tuple)) and len(raw) == 2:
-        parts = (raw[0], raw[1])
     elif isinstance(raw, str) and "/" in raw:
         left, _, right = raw.partition("/")
         parts = (left, right)
@@ -391,6 +409,26 @@ def _check_number(ind: m.Indicator, number: Decimal, limits: Mapping[str, Decima
 
 
 # ---------------------------------------------------------------- parents
+class ParentLink(NamedTuple):
+    """What checking a unit's parent needs of it: who it is, the parent it names, and where."""
+
+    code: str
+    tier: str
+    year: int
+    source: str
+    parent: str
+    where: Span  # the parent as written
+    origin: Span  # the unit
+
+
+def parent_link(a: Assessment) -> ParentLink | None:
+    """The unit's link to its parent, or None when it names none."""
+    if not a.parent:
+        return None
+    origin = a.origin or Span(f"<unit {a.code}>", 0, 0, 0, 0)
+    return ParentLink(a.code, a.tier, a.year, a.source, a.parent, a.field_spans.get("parent", origin), origin)
+
+
 def check_parents(assessments: Iterable[Assessment], unit_list: Mapping[str, str] | None = None,
                   grouped: Iterable[str] | None = None) -> tuple[list[Diagnostic], list[Diagnostic]]:
     """Errors and warnings about the ``parent`` of every assessment that names one.
@@ -405,59 +443,66 @@ def check_parents(assessments: Iterable[Assessment], unit_list: Mapping[str, str
     members = list(assessments)
     for a in members:
         by_cohort.setdefault((a.year, a.source), {})[a.code] = a.tier
+    links = [link for link in map(parent_link, members) if link is not None]
+    return check_parent_links(links, lambda year, source, code: by_cohort[(year, source)].get(code),
+                              lambda: {code for codes in by_cohort.values() for code in codes}, unit_list, grouped)
+
+
+def check_parent_links(links: Iterable[ParentLink], tier_in_input: Callable[[int, str, str], str | None],
+                       input_codes: Callable[[], set[str]], unit_list: Mapping[str, str] | None = None,
+                       grouped: Iterable[str] | None = None) -> tuple[list[Diagnostic], list[Diagnostic]]:
+    """``check_parents`` on the units' links: ``tier_in_input(year, source, code)`` is the tier of a unit of the
+    input (None when there is none), and ``input_codes()`` every code of the input (asked for only to suggest
+    a code for a parent nothing holds)."""
     errors: list[Diagnostic] = []
-    resolved: list[tuple[Assessment, str]] = []
-    unresolved: list[Assessment] = []
-    for a in members:
-        if not a.parent:
-            continue
-        where = a.field_spans.get("parent", a.origin or Span(f"<unit {a.code}>", 0, 0, 0, 0))
+    resolved: list[tuple[ParentLink, str]] = []
+    unresolved: list[ParentLink] = []
+    for a in links:
         if a.parent == a.code:
-            errors.append(Diagnostic(where, f"unit '{shown(a.code)}' names itself as its parent",
+            errors.append(Diagnostic(a.where, f"unit '{shown(a.code)}' names itself as its parent",
                                      hint="give the code of its district"))
             continue
-        tier = by_cohort[(a.year, a.source)].get(a.parent) or (unit_list or {}).get(a.parent)
+        tier = tier_in_input(a.year, a.source, a.parent) or (unit_list or {}).get(a.parent)
         if tier is None:
             unresolved.append(a)
         elif tier == a.tier:
-            errors.append(Diagnostic(where, f"the parent '{shown(a.parent)}' of unit '{shown(a.code)}' is a unit of "
-                                            f"its own tier '{a.tier}'", hint="give the code of its district"))
+            errors.append(Diagnostic(a.where, f"the parent '{shown(a.parent)}' of unit '{shown(a.code)}' is a unit of "
+                                              f"its own tier '{a.tier}'", hint="give the code of its district"))
         else:
             resolved.append((a, tier))
     errors.extend(_mixed_parent_tiers(resolved))
     if not resolved and unit_list is None:
         tiers = None if grouped is None else set(grouped)
         return errors, _unchecked([a for a in unresolved if tiers is None or a.tier in tiers])
-    known = set(unit_list or {}) | {code for codes in by_cohort.values() for code in codes}
+    known = set(unit_list or {}) | input_codes() if unresolved else set()
     for a in unresolved:
-        where = a.field_spans.get("parent", a.origin or Span(f"<unit {a.code}>", 0, 0, 0, 0))
-        errors.append(Diagnostic(where, f"the parent '{shown(a.parent)}' of unit '{shown(a.code)}' is not a unit of "
-                                        f"{a.year} ({a.source}) in the input" + (" nor in the unit list" if unit_list else ""),
+        errors.append(Diagnostic(a.where, f"the parent '{shown(a.parent)}' of unit '{shown(a.code)}' is not a unit of "
+                                          f"{a.year} ({a.source}) in the input" + (" nor in the unit list" if unit_list else ""),
                                  hint=did_you_mean(a.parent or "", known) or "check the district's code"))
     return errors, []
 
 
-def _mixed_parent_tiers(resolved: list[tuple[Assessment, str]]) -> list[Diagnostic]:
+def _mixed_parent_tiers(resolved: list[tuple[ParentLink, str]]) -> list[Diagnostic]:
     """The parents of one tier's units are all of one tier: the one most of them name."""
     counts: dict[str, dict[str, int]] = {}
     for a, parent_tier in resolved:
         tally = counts.setdefault(a.tier, {})
         tally[parent_tier] = tally.get(parent_tier, 0) + 1
     usual = {tier: max(tally, key=lambda t: (tally[t], t)) for tier, tally in counts.items()}
-    return [Diagnostic(a.field_spans.get("parent", a.origin or Span(f"<unit {a.code}>", 0, 0, 0, 0)),
+    return [Diagnostic(a.where,
                        f"the parent '{shown(a.parent)}' of unit '{shown(a.code)}' is a unit of tier '{parent_tier}', but "
                        f"the parents of the other units of tier '{a.tier}' are of tier '{usual[a.tier]}'",
                        hint="check the code of its district")
             for a, parent_tier in resolved if parent_tier != usual[a.tier]]
 
 
-def _unchecked(unresolved: list[Assessment]) -> list[Diagnostic]:
+def _unchecked(unresolved: list[ParentLink]) -> list[Diagnostic]:
     if not unresolved:
         return []
     parents = sorted({a.parent or "" for a in unresolved})
     listed = ", ".join(shown(p) for p in parents[:20]) + (f" and {len(parents) - 20} more" if len(parents) > 20 else "")
     first = unresolved[0]
-    return [Diagnostic(first.origin or Span(f"<unit {first.code}>", 0, 0, 0, 0),
+    return [Diagnostic(first.origin,
                        f"the parents of {len(unresolved)} unit(s) could not be checked: {listed}", "warning",
                        hint="the input holds no unit they name; give the province's unit list with --units "
                             "(e.g. units.csv) to check them")]

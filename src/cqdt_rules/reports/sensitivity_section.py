@@ -7,9 +7,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 
-from cqdt_rules.analysis.sensitivity import TEXT as ANALYSIS_TEXT
-from cqdt_rules.analysis.sensitivity import Index, Sensitivity, TierSensitivity, UnitStability, float_text, share_text
+from cqdt_rules.analysis.sensitivity import (
+    HEADER,
+    Index,
+    Sensitivity,
+    TierSensitivity,
+    UnitStability,
+    float_text,
+    share_text,
+    shift_text,
+    tier_heading,
+)
 from cqdt_rules.formatting import format_number
+from cqdt_rules.i18n import translate
 from cqdt_rules.reports.charts import CURRENT, FALL, GRID, INK, PREVIOUS, _shorten, _svg, _text
 from cqdt_rules.reports.sections import Block, Figure, Section, TextTable
 
@@ -62,14 +72,12 @@ def _method(result: Sensitivity, lang: str) -> str:
 
 
 def _tier_block(tier: TierSensitivity, lang: str, top: int) -> Block:
-    a = ANALYSIS_TEXT[lang]
-    header = tuple(a["header"].split("|"))
+    header = tuple(translate(h, lang) for h in HEADER)
     rows = tuple((u.code, u.name, u.parent or "", u.level, share_text(u.keeps_level, lang),
                   "; ".join(f"{label} {share_text(share, lang)}" for label, share in u.levels),
                   str(u.rank), float_text(u.median_rank, lang, 1 if u.median_rank % 1 else 0),
                   f"{u.rank_low}–{u.rank_high}") for u in tier.most_at_risk(top))
-    paragraph = a["shift"].format(shift=float_text(tier.mean_shift, lang),
-                                  count=tier.unstable_count(0.10))
+    paragraph = shift_text(tier, lang)
     figures = []
     by_district = any(u.parent for u in tier.units) and len({u.parent for u in tier.units}) > 1
     if by_district:
@@ -86,8 +94,7 @@ def _tier_block(tier: TierSensitivity, lang: str, top: int) -> Block:
     if tier.indices:
         figures.append(Figure(f"indices-{tier.tier}", TEXT[lang]["indices"], indices_chart(TEXT[lang]["indices"],
                                                                                            tier.indices, lang)))
-    title = a["heading"].format(tier=tier.tier, title=tier.title, year=tier.year, source=tier.source,
-                                runs=format_number(tier.runs, lang), seed="")
+    title = tier_heading(tier, lang)
     return Block(title, (paragraph, TEXT[lang]["legend"]), (TextTable("", header, rows, frozenset({4, 6, 7, 8})),),
                  figures=tuple(figures))
 
@@ -127,7 +134,7 @@ def rank_interval_chart(title: str, units: Sequence[UnitStability], lang: str) -
 
 def indices_chart(title: str, indices: Sequence[Index], lang: str) -> str:
     """Bars of the first-order (S) and total-effect (ST) indices per output and group, with 95 % intervals."""
-    rows = [(f"{ANALYSIS_TEXT[lang][i.output]}: {ANALYSIS_TEXT[lang]['cut-offs'] if i.group == 'cut-offs' else i.group}", i)
+    rows = [(f"{translate(i.output, lang)}: {translate(i.group, lang) if i.group == 'cut-offs' else i.group}", i)
             for i in indices]
     label_width, plot_width, row = 230, 300, 30
     top = 44

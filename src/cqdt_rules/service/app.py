@@ -20,11 +20,12 @@ from starlette.routing import Route
 
 from cqdt_rules.engine.loading import CheckedRuleset, load_text
 from cqdt_rules.engine.results import SCHEMA
-from cqdt_rules.errors import CqdtError, DataError, DiagnosticsError
-from cqdt_rules.i18n import LANGS
+from cqdt_rules.errors import CqdtError, DataError, DiagnosticsError, UsageError
+from cqdt_rules.i18n import LANGS, negotiated_lang
 from cqdt_rules.service import catalogue, openapi
 from cqdt_rules.service import schemas as s
 from cqdt_rules.service.openapi import (
+    ACCEPT_LANGUAGE,
     ALL_ERRORS,
     APPENDIX_FORMAT,
     APPENDIX_TIER,
@@ -55,17 +56,29 @@ def package_version() -> str:
 
 # ---------------------------------------------------------------- reading a request
 def _lang(request: Request) -> str:
-    lang = request.query_params.get("lang", request.app.state.settings.lang)
-    if lang not in LANGS:
-        raise Problem("bad-request", f"unknown language '{lang}': use vi or en")
-    return str(lang)
+    """The language of the answer: ``?lang=`` (refused when unknown), else the ``Accept-Language`` header, else the
+    server's ``--lang``."""
+    asked = request.query_params.get("lang")
+    if asked is not None and asked not in LANGS:
+        raise Problem("bad-request", f"unknown language '{asked}': use vi or en")
+    return asked or _accepted_lang(request)
 
 
 def _shown_lang(request: Request) -> str:
     """The language of an answer that reports an error, even one about the language asked for."""
-    fallback: str = request.app.state.settings.lang
-    lang = request.query_params.get("lang", fallback)
-    return lang if lang in LANGS else fallback
+    asked = request.query_params.get("lang")
+    return asked if asked in LANGS else _accepted_lang(request)
+
+
+def _accepted_lang(request: Request) -> str:
+    return negotiated_lang(request.headers.get("accept-language", ""), request.app.state.settings.lang)
+
+
+def _in_lang(response: Response, lang: str) -> Response:
+    """Say which language the answer is in, and that it depends on ``Accept-Language`` (for caches)."""
+    response.headers["Content-Language"] = lang
+    response.headers["Vary"] = "Accept-Language"
+    return response
 
 
 def _flag(request: Request, name: str) -> bool:
@@ -127,7 +140,8 @@ async def list_rulesets(request: Request) -> Response:
 
 
 async def show_ruleset(request: Request) -> Response:
-    return JSONResponse(catalogue.detail(_served(request).checked))
+    served, lang = _served(request), _lang(request)
+    return _in_lang(JSONResponse(catalogue.detail(served.checked)), lang)
 
 
 async def appendix(request: Request) -> Response:
@@ -143,9 +157,8 @@ async def appendix(request: Request) -> Response:
         tiers = ", ".join(t.id for t in ruleset.tiers)
         raise Problem("not-found", f"no tier '{tier}' in served ruleset '{served.id}' (tiers: {tiers})")
     table = build_appendix(ruleset, lang, tier)
-    if form == "md":
-        return Response(render_markdown(table), media_type=APPENDIX_FORMATS[form])
-    return Response(render_html(table), media_type=APPENDIX_FORMATS[form])
+    text = render_markdown(table) if form == "md" else render_html(table)
+    return _in_lang(Response(text, media_type=APPENDIX_FORMATS[form]), lang)
 
 
 async def tier_form(request: Request) -> Response:
@@ -158,7 +171,10 @@ async def tier_form(request: Request) -> Response:
     if year_text is not None and not (year_text.isascii() and year_text.isdigit() and len(year_text) <= 6):
         raise Problem("bad-request", f"'year' is a year such as 2023, got '{year_text}'")
     year = None if year_text is None else int(year_text)
-    check_form_year(ruleset, year)
+    try:
+        check_form_year(ruleset, year)
+    except UsageError as exc:  # the ruleset has no form for that year
+        raise Problem("not-found", str(exc)) from None
     tier_id = request.path_params["tier_id"]
     if tier_id not in {t.id for t in ruleset.tiers}:
         tiers = ", ".join(t.id for t in ruleset.tiers)
@@ -167,8 +183,8 @@ async def tier_form(request: Request) -> Response:
     buffer = io.BytesIO()
     workbook.save(buffer)
     filename = f"{served.id}-{tier_id}.xlsx"
-    return Response(buffer.getvalue(), media_type=openapi.XLSX,
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return _in_lang(Response(buffer.getvalue(), media_type=openapi.XLSX,
+                             headers={"Content-Disposition": f'attachment; filename="{filename}"'}), lang)
 
 
 async def score_served(request: Request) -> Response:
@@ -181,7 +197,7 @@ async def score_served(request: Request) -> Response:
         if scoring.ruleset_text is not None:
             raise Problem("bad-request", "'ruleset_text' is for POST /score; this route scores with the served ruleset")
         return score_request(served.checked, scoring, served.cohort, name=served.name, explain=explain, lang=lang)
-    return JSONResponse(_answer(text, scored))
+    return _in_lang(JSONResponse(_answer(text, scored)), lang)
 
 
 async def score_posted(request: Request) -> Response:
@@ -196,7 +212,7 @@ async def score_posted(request: Request) -> Response:
                                          "POST /rulesets/ID/score)")
         checked = _checked_text(scoring.ruleset_text, settings, POSTED_RULESET_PATH)
         return score_request(checked, scoring, (), name=POSTED_RULESET_PATH, explain=explain, lang=lang)
-    return JSONResponse(_answer(text, scored))
+    return _in_lang(JSONResponse(_answer(text, scored)), lang)
 
 
 def _answer(body: str, scored: Callable[[ScoreRequest], dict[str, Any]]) -> dict[str, Any]:
@@ -219,8 +235,8 @@ async def check_text(request: Request) -> Response:
     lang = _lang(request)
     _flag(request, "all_errors")
     checked = _checked_text(await _body_text(request, ("text/plain",), settings.max_body_bytes), settings, REQUEST_PATH)
-    return JSONResponse({"valid": True, "ruleset": catalogue.summary(checked),
-                         "diagnostics": [diagnostic_dict(d, lang) for d in checked.warnings]})
+    return _in_lang(JSONResponse({"valid": True, "ruleset": catalogue.summary(checked),
+                                  "diagnostics": [diagnostic_dict(d, lang) for d in checked.warnings]}), lang)
 
 
 async def openapi_json(request: Request) -> Response:
@@ -234,31 +250,34 @@ ENDPOINTS: tuple[Endpoint, ...] = (
     Endpoint("GET", "/rulesets", list_rulesets, "listRulesets", "The served rulesets: id, version, hash, status, "
              "years, tiers", {"$ref": "#/components/schemas/RulesetList"}),
     Endpoint("GET", "/rulesets/{ruleset_id}", show_ruleset, "showRuleset", "One served ruleset and its criteria, "
-             "each rule written as in the ruleset", {"$ref": "#/components/schemas/RulesetDetail"}, (RULESET_ID,),
-             errors=(404,)),
+             "each rule written as in the ruleset", {"$ref": "#/components/schemas/RulesetDetail"},
+             (RULESET_ID, LANG, ACCEPT_LANGUAGE), errors=(404,)),
     Endpoint("GET", "/rulesets/{ruleset_id}/appendix", appendix, "appendix", "The ruleset as the decision's appendix "
              "table (as `cqdt render`): criterion, maximum points, scoring in words, provenance, subtotals, level "
-             "cut-offs", None, (RULESET_ID, APPENDIX_FORMAT, APPENDIX_TIER, LANG), errors=(404,),
+             "cut-offs", None, (RULESET_ID, APPENDIX_FORMAT, APPENDIX_TIER, LANG, ACCEPT_LANGUAGE), errors=(404,),
              media_type="text/html", also=("text/markdown",)),
     Endpoint("GET", "/rulesets/{ruleset_id}/tiers/{tier_id}/form", tier_form, "tierForm", "The Excel data-entry form "
-             "of a tier", None, (RULESET_ID, TIER_ID, SOURCE, YEAR, LANG), errors=(404,), media_type=openapi.XLSX),
+             "of a tier", None, (RULESET_ID, TIER_ID, SOURCE, YEAR, LANG, ACCEPT_LANGUAGE), errors=(404,),
+             media_type=openapi.XLSX),
     Endpoint("POST", "/rulesets/{ruleset_id}/score", score_served, "score", "Score units with a served ruleset",
-             {"$ref": "#/components/schemas/ScoreResults"}, (RULESET_ID, EXPLAIN, LANG, ALL_ERRORS),
+             {"$ref": "#/components/schemas/ScoreResults"}, (RULESET_ID, EXPLAIN, LANG, ACCEPT_LANGUAGE, ALL_ERRORS),
              (openapi.JSON, {"$ref": "#/components/schemas/ScoreRequest"}), (404, 413, 415, 422), openapi.score_example()),
     Endpoint("POST", "/score", score_posted, "scorePosted", "Score units with a ruleset sent in the request",
-             {"$ref": "#/components/schemas/ScoreResults"}, (EXPLAIN, LANG, ALL_ERRORS),
-             (openapi.JSON, {"$ref": "#/components/schemas/PostedScoreRequest"}), (413, 415, 422)),
+             {"$ref": "#/components/schemas/ScoreResults"}, (EXPLAIN, LANG, ACCEPT_LANGUAGE, ALL_ERRORS),
+             (openapi.JSON, {"$ref": "#/components/schemas/PostedScoreRequest"}), (404, 413, 415, 422)),
     Endpoint("POST", "/check", check_text, "check", "Check a ruleset's text: its warnings, or a problem listing "
-             "every error with its position", {"$ref": "#/components/schemas/CheckResult"}, (LANG, ALL_ERRORS),
+             "every error with its position", {"$ref": "#/components/schemas/CheckResult"},
+             (LANG, ACCEPT_LANGUAGE, ALL_ERRORS),
              ("text/plain", {"type": "string"}), (413, 415, 422), openapi.CHECK_EXAMPLE),
 )
 
 
 # ---------------------------------------------------------------- errors
 def _problem_response(request: Request, problem: Problem, headers: Mapping[str, str] | None = None) -> Response:
-    body = problem.body(_shown_lang(request), request.url.path)
-    return Response(json.dumps(body, ensure_ascii=False), status_code=problem.status, media_type=MEDIA_TYPE,
-                    headers=headers)
+    lang = _shown_lang(request)
+    body = problem.body(lang, request.url.path)
+    return _in_lang(Response(json.dumps(body, ensure_ascii=False), status_code=problem.status, media_type=MEDIA_TYPE,
+                             headers=headers), lang)
 
 
 async def _on_problem(request: Request, exc: Exception) -> Response:

@@ -67,8 +67,13 @@ class Parameter:
 
 RULESET_ID = Parameter("ruleset_id", "path", {"type": "string"}, "the id of a served ruleset (GET /rulesets)", "egov_2020")
 TIER_ID = Parameter("tier_id", "path", {"type": "string"}, "a tier of the ruleset, e.g. so, huyen, xa", "so")
-LANG = Parameter("lang", "query", {"type": "string", "enum": ["vi", "en"], "default": "vi"},
-                 "language of the texts a person reads (problem titles, notes, the form)")
+LANG = Parameter("lang", "query", {"type": "string", "enum": ["vi", "en"]},
+                 "language of the texts a person reads (problem details, explanations, notes, the appendix, the form); "
+                 "default: the Accept-Language header's choice of vi or en, else the server's --lang")
+ACCEPT_LANGUAGE = Parameter("Accept-Language", "header", {"type": "string"},
+                            "the languages the client prefers (RFC 9110), e.g. 'en' or 'vi, en;q=0.5': the first of vi and "
+                            "en it names is the answer's language when the request has no lang parameter; others are "
+                            "ignored. The answer says its language in Content-Language", "en")
 APPENDIX_FORMAT = Parameter("format", "query", {"type": "string", "enum": ["html", "md"], "default": "html"},
                             "HTML (text/html) or Markdown (text/markdown)")
 APPENDIX_TIER = Parameter("tier", "query", {"type": "string"}, "only this tier (default: every tier)")
@@ -78,7 +83,8 @@ EXPLAIN = Parameter("explain", "query", {"type": "boolean", "default": False},
                     "add each unit's explanation (as `cqdt explain` prints it)")
 SOURCE = Parameter("source", "query", {"type": "string", "enum": ["self", "audit"], "default": "self"},
                    "a self-assessment form or the audit team's form")
-YEAR = Parameter("year", "query", {"type": "integer"}, "pre-fill the assessment year (one the ruleset applies to)")
+YEAR = Parameter("year", "query", {"type": "integer", "minimum": 1000, "maximum": 9999},
+                 "pre-fill the assessment year; a year the ruleset does not apply to is not found (404)")
 
 
 @attrs.frozen
@@ -148,7 +154,11 @@ def document(endpoints: Sequence[Endpoint], version: str) -> dict[str, Any]:
         "openapi": "3.1.0",
         "info": {"title": "cqdt_rules scoring service", "version": f"{API_VERSION} (cqdt-rules {version})",
                  "description": "Score and rank administrative units with the rulesets this server serves. "
-                                "Results follow the JSON schema cqdt-results/1; errors are RFC 9457 problem details."},
+                                "Results follow the JSON schema cqdt-results/1; errors are RFC 9457 problem details. "
+                                "Texts for people (problem details, explanations, notes, the appendix, the form) are "
+                                "in Vietnamese or English: the lang parameter, else the Accept-Language header, else "
+                                "the server's --lang; the answer names it in Content-Language. What a ruleset writes "
+                                "(titles, labels) is shown as written."},
         "paths": paths,
         "components": {"schemas": {**COMPONENTS, **results_components()}},
     }

@@ -15,21 +15,12 @@ MAX_LISTED = 200
 shows the first of each kind, as the CLI does); ``error_count`` counts them all."""
 
 TITLES = {
-    "vi": {
-        "invalid-ruleset": "Bộ tiêu chí không hợp lệ", "invalid-data": "Dữ liệu đơn vị không hợp lệ",
-        "unusable-request": "Không thực hiện được yêu cầu", "not-found": "Không tìm thấy",
-        "too-large": "Nội dung gửi lên quá lớn", "unsupported-media-type": "Kiểu nội dung không được hỗ trợ",
-        "method-not-allowed": "Phương thức không được phép", "bad-request": "Yêu cầu không hợp lệ",
-        "server-error": "Lỗi máy chủ",
-    },
-    "en": {
-        "invalid-ruleset": "Invalid ruleset", "invalid-data": "Invalid unit data",
-        "unusable-request": "The request cannot be carried out", "not-found": "Not found",
-        "too-large": "Request body too large", "unsupported-media-type": "Unsupported media type",
-        "method-not-allowed": "Method not allowed", "bad-request": "Bad request",
-        "server-error": "Server error",
-    },
+    "invalid-ruleset": "Invalid ruleset", "invalid-data": "Invalid unit data",
+    "unusable-request": "The request cannot be carried out", "not-found": "Not found",
+    "too-large": "Request body too large", "unsupported-media-type": "Unsupported media type",
+    "method-not-allowed": "Method not allowed", "bad-request": "Bad request", "server-error": "Server error",
 }
+"""Each kind's title, in English; the catalogue (``i18n``) words it in Vietnamese."""
 STATUS = {
     "invalid-ruleset": 422, "invalid-data": 422, "unusable-request": 400, "not-found": 404, "too-large": 413,
     "unsupported-media-type": 415, "method-not-allowed": 405, "bad-request": 400, "server-error": 500,
@@ -55,7 +46,7 @@ class Problem(Exception):
 
     def body(self, lang: str, instance: str) -> dict[str, Any]:
         body: dict[str, Any] = {
-            "type": TYPE_BASE + self.kind, "title": TITLES[lang][self.kind], "status": self.status,
+            "type": TYPE_BASE + self.kind, "title": translate(TITLES[self.kind], lang), "status": self.status,
             "detail": self.detail if self.translated else translate(self.detail, lang), "instance": instance,
         }
         if self.errors or self.error_count is not None:

@@ -15,7 +15,11 @@ READ_AS_TEXT: Schema = {
     "description": "read as text, as in a YAML data file (23575 and \"23575\" are the same code); null: not given",
 }
 SOURCE: Schema = {**READ_AS_TEXT, "description": "self (self-assessed) or audit (verified by the audit team); null: not given"}
-YEAR: Schema = {"type": ["integer", "string", "null"], "description": "the assessment year, e.g. 2023; null: not given"}
+YEAR: Schema = {
+    "description": "the assessment year, four digits (e.g. 2023); null or \"\": not given",
+    "anyOf": [{"type": "integer", "minimum": 1000, "maximum": 9999}, {"type": "string", "pattern": r"^\s*([0-9]{4})?\s*$"},
+              {"type": "null"}],
+}
 
 VALUE: Schema = {
     "description": "an indicator value as a data file writes it: yes/no (true, false, \"có\", ...), a number, "
@@ -45,7 +49,7 @@ UNITS: Schema = {"type": "array", "items": {"$ref": "#/components/schemas/Unit"}
 _SCORE_FIELDS: Schema = {
     "year": YEAR, "source": SOURCE, "tier": READ_AS_TEXT, "note": READ_AS_TEXT,
     "ruleset": {**READ_AS_TEXT, "description": "a label, as in a data file: it does not choose the ruleset"},
-    "units": {**UNITS, "description": "the units whose results are returned"},
+    "units": {**UNITS, "minItems": 1, "description": "the units whose results are returned (at least one)"},
     "cohort": {
         "description": "the rest of the posted units' cohort, scored with them but not returned (a posted unit replaces "
                        "a cohort record with the same code, year and source); \"stored\" for the cohort the server holds; "

@@ -20,23 +20,14 @@ from cqdt_rules.engine.loading import CheckedRuleset
 from cqdt_rules.engine.results import Results
 from cqdt_rules.engine.scoring import score
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
+from cqdt_rules.i18n import translate
 from cqdt_rules.model.units import Assessment
+from cqdt_rules.service.problems import Problem
 
 REQUEST_PATH = "<request>"
 COHORT_FIELD = "cohort"
 RULESET_FIELD = "ruleset_text"
 STORED = "stored"
-
-_NOTE = {
-    "vi": ("Khối {tier}: tiêu chí {nodes} chuẩn hoá theo đơn vị tốt nhất của {group}; yêu cầu không kèm nhóm "
-           "so sánh nên các tiêu chí này được chấm chỉ trên {count} đơn vị đã gửi. Gửi cả nhóm trong \"cohort\", "
-           "hoặc \"cohort\": \"stored\" để dùng nhóm máy chủ đang giữ."),
-    "en": ("Tier {tier}: criteria {nodes} are normalised against the best unit of the {group}; no cohort came with "
-           "the request, so they were scored against the {count} posted unit(s) alone. Send the cohort in "
-           "\"cohort\", or \"cohort\": \"stored\" for the one the server holds."),
-}
-_GROUP = {"vi": {"tier": "khối", "district": "huyện"}, "en": {"tier": "tier", "district": "district"}}
-
 
 @attrs.frozen
 class ScoreRequest:
@@ -101,7 +92,7 @@ def score_request(checked: CheckedRuleset, request: ScoreRequest, stored: tuple[
     document["ruleset"]["path"] = name
     if explain:
         for unit, entry in zip(returned.units, document["units"]):
-            entry["explanation"] = unit.explain()
+            entry["explanation"] = unit.explain(lang)
     notes = [] if request.cohort is not None else _alone_notes(checked, returned, lang)
     if notes:
         document["notes"] = notes
@@ -114,7 +105,7 @@ def _cohort_units(request: ScoreRequest, stored: tuple[Assessment, ...], ruleset
         return ()
     if request.cohort == STORED:
         if not stored:
-            raise UsageError(f"this server holds no stored cohort for ruleset '{ruleset_id}': send the cohort's "
+            raise Problem("not-found", f"this server holds no stored cohort for ruleset '{ruleset_id}': send the cohort's "
                              f"units in '{COHORT_FIELD}' (the server is started with --cohort {ruleset_id}=DATA)")
         candidates: tuple[Assessment, ...] = stored
     elif isinstance(request.cohort, tuple):
@@ -134,7 +125,11 @@ def _alone_notes(checked: CheckedRuleset, results: Results, lang: str) -> list[s
     for tier_id, count in counts.items():
         normalised = _normalised_criteria(checked, tier_id)
         for within, nodes in normalised.items():
-            notes.append(_NOTE[lang].format(tier=tier_id, nodes=", ".join(nodes), group=_GROUP[lang][within], count=count))
+            note = (f"Tier {tier_id}: criteria {', '.join(nodes)} are normalised against the best unit of the {within}; "
+                    f"no cohort came with the request, so they were scored against the {count} posted unit(s) alone. "
+                    f"Send the cohort in \"{COHORT_FIELD}\", or \"{COHORT_FIELD}\": \"{STORED}\" for the one the server "
+                    "holds.")
+            notes.append(translate(note, lang))
     return notes
 
 

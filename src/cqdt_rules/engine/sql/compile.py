@@ -60,6 +60,8 @@ from cqdt_rules.engine.sql.inputs import (
     parsed_cte,
     wide_cte,
 )
+from cqdt_rules.formatting import format_number
+from cqdt_rules.i18n import translate
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import _rules_of, direct_limits, groups_by_district
 
@@ -94,9 +96,10 @@ class TierQuery:
 
 
 def compile_tier(ruleset: m.Ruleset, tier: m.Tier, table: str = INPUT_TABLE, *, explain: bool = False,
-                 any_year: bool = False) -> TierQuery:
-    """One tier's query; ``any_year`` drops the check that the data's years are the ruleset's."""
-    return _TierSql(ruleset, tier, table, explain, any_year).build()
+                 any_year: bool = False, lang: str = "en") -> TierQuery:
+    """One tier's query; ``any_year`` drops the check that the data's years are the ruleset's; with ``explain``
+    a comment on each criterion's column, in ``lang``."""
+    return _TierSql(ruleset, tier, table, explain, any_year, lang).build()
 
 
 def _fixed_digits(q: Q) -> int:
@@ -128,10 +131,19 @@ def _comment(text_: str) -> str:
     return " " + " ".join(text_.replace("*/", "* /").replace("/*", "/ *").split()) + " "
 
 
+def node_comment(node: m.Node, lang: str) -> str:
+    """What `cqdt sql --explain` says of a criterion's column: its title, maximum and provenance."""
+    title = node.title_en if lang == "en" and node.title_en else node.title
+    provenance = node.provenance
+    where = f"{translate(provenance.status, lang)}: {provenance.text}" if provenance else translate("no provenance", lang)
+    return translate("{id} {title} (max {max}); provenance {where}", lang).format(
+        id=node.id, title=title, max=format_number(node.max, lang), where=where)
+
+
 class _TierSql:
-    def __init__(self, ruleset: m.Ruleset, tier: m.Tier, table: str, explain: bool, any_year: bool):
+    def __init__(self, ruleset: m.Ruleset, tier: m.Tier, table: str, explain: bool, any_year: bool, lang: str = "en"):
         self.ruleset, self.header, self.tier, self.table, self.explain = ruleset, ruleset.header, tier, table, explain
-        self.any_year = any_year
+        self.any_year, self.lang = any_year, lang
         self.slots = slots(tier, direct_limits(tier))
         self.by_name = {s.name: s for s in self.slots}
         self.nodes = {n.id: n for n in tier.walk()}
@@ -291,9 +303,7 @@ class _TierSql:
                                     bound=value.bound if clamped else min(value.bound, self._points_bound(node, value)))
         projection = value.num.as_(name, copy=False)
         if self.explain:
-            provenance = node.provenance
-            where = f"{provenance.status}: {provenance.text}" if provenance else "no provenance"
-            projection.add_comments([_comment(f"{node.id} {node.title} (max {node.max}); provenance {where}")])
+            projection.add_comments([_comment(node_comment(node, self.lang))])
         return projection
 
     def _points_bound(self, node: m.Node, value: Q) -> int:

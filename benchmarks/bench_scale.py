@@ -1,0 +1,128 @@
+"""A national cohort scored as a whole process: ``cqdt score egov_2020 communes.csv --format csv`` on a generated CSV
+of N communes of the ``xa`` tier (1,000,000 by default, one cohort: one tier, year and source), beside the
+hand-written baseline (``scale_handwritten.py``: ``csv`` + ``Decimal`` + the straight-line scorer) run on the same
+file in the same run. Prints each process's wall time and peak resident memory, and their ratios; asserts no
+time. Before printing, the two outputs are compared row by row (code, district, total, level, rank and every
+node's points); any difference stops the run (``DISAGREEMENT``).
+
+    PYTHONPATH=src python benchmarks/bench_scale.py            # 1,000,000 communes (a file of about 420 MB)
+    PYTHONPATH=src python benchmarks/bench_scale.py --quick    # 2,000 communes (tests/test_benchmark_scale_smoke.py)
+    options: --units N, --keep DIR (write the files there and keep them)
+
+The goal (issue "Fast from the first keystroke to the last byte"): a million communes in at most 1.5 GB, rows
+written as they go."""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from decimal import Decimal
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "examples" / "gialai" / "egov-2022-audit-xa.csv"
+GOAL_BYTES = 1.5 * 1024 ** 3
+
+
+def generate(target: Path, count: int, seed: int = 2022) -> None:
+    """``count`` communes made from the sample's 220: new codes and names, the same districts, pairs and yes/no
+    values redrawn (a <= b, a few b = 0), a tenth of the evidence left out, so totals, levels and ranks spread."""
+    rng = random.Random(seed)
+    with SAMPLE.open(encoding="utf-8", newline="") as file:
+        reader = csv.reader(file)
+        header = next(reader)
+        sample = list(reader)
+    kind = {i: ("a" if h.endswith(".a") else "b" if h.endswith(".b") else "evidence" if h.endswith(".evidence")
+                else "yesno" if sample[0][i] in ("yes", "no") else "") for i, h in enumerate(header)}
+    code, name = header.index("code"), header.index("name")
+    with target.open("w", encoding="utf-8", newline="") as out:
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow(header)
+        for n in range(count):
+            row = list(sample[n % len(sample)])
+            row[code], row[name] = f"{n + 1_000_000:07d}", f"{row[name]} {n}"  # codes of digits, as the official ones
+            for i, what in kind.items():
+                if what == "b":
+                    b = int(row[i]) if rng.random() > 0.02 else 0
+                    row[i] = str(b)
+                    row[i - 1] = str(rng.randint(0, b) if rng.random() < 0.7 else b)
+                elif what == "yesno":
+                    row[i] = "yes" if rng.random() < 0.7 else "no"
+                elif what == "evidence" and rng.random() < 0.1:
+                    row[i] = ""
+            writer.writerow(row)
+
+
+def run(command: list[str], env: dict[str, str]) -> tuple[float, int, float]:
+    """Wall time, peak resident memory (bytes) and CPU time (user + system) of a process. On a shared machine
+    the CPU time moves less than the wall time with what else runs."""
+    started = time.perf_counter()
+    process = subprocess.Popen(command, env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    errors = process.stderr.read().decode() if process.stderr else ""
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        sys.exit(f"{command[1]} failed ({process.returncode}):\n{errors}")
+    return elapsed, usage.ru_maxrss * 1024, usage.ru_utime + usage.ru_stime
+
+
+def agree(engine_csv: Path, handwritten_csv: Path) -> int:
+    """The number of rows, once every row of the two outputs agrees; else the run stops."""
+    count = 0
+    with engine_csv.open(encoding="utf-8", newline="") as a, handwritten_csv.open(encoding="utf-8", newline="") as b:
+        engine, handwritten = csv.reader(a), csv.reader(b)
+        head = next(engine)
+        next(handwritten)
+        where = {name: head.index(name) for name in ("code", "parent", "total", "level_muc_do", "rank_huyen")}
+        points = [i for i, name in enumerate(head) if name.startswith("points_")]
+        for row, base in zip(engine, handwritten, strict=True):
+            mine = [row[where[n]] for n in ("code", "parent", "total", "level_muc_do", "rank_huyen")]
+            mine += [Decimal(row[i]) for i in points]
+            if mine != base[:5] + [Decimal(p) for p in base[5:]]:
+                sys.exit(f"DISAGREEMENT at row {count + 1}:\n  engine      {mine}\n  hand-written {base}")
+            count += 1
+    return count
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--units", type=int, default=1_000_000)
+    parser.add_argument("--quick", action="store_true", help="2,000 communes")
+    parser.add_argument("--keep", type=Path, help="write the files to this folder and keep them")
+    args = parser.parse_args()
+    count = 2_000 if args.quick else args.units
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.keep or Path(scratch)
+        folder.mkdir(parents=True, exist_ok=True)
+        data, ours, theirs = folder / "communes.csv", folder / "cqdt.csv", folder / "handwritten.csv"
+        started = time.perf_counter()
+        generate(data, count)
+        print(f"generated {count:,} communes in {time.perf_counter() - started:.1f} s: {data.stat().st_size / 1e6:,.0f} MB of CSV")
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "benchmarks")])}
+        timed = {
+            "hand-written (csv + Decimal + straight-line scorer)":
+                run([sys.executable, str(ROOT / "benchmarks" / "scale_handwritten.py"), str(data), str(theirs)], env),
+            "cqdt score egov_2020 --format csv":
+                run([sys.executable, "-m", "cqdt_rules", "score", "egov_2020", str(data), "--format", "csv",
+                     "--out", str(ours)], env),
+        }
+        rows = agree(ours, theirs)
+        print(f"{rows:,} rows: cqdt and the hand-written scorer agree row by row (total, level, rank, points)")
+        (base_time, base_peak, base_cpu), (time_, peak, cpu) = timed.values()
+        for label, (elapsed, resident, used) in timed.items():
+            print(f"{label:55s} {elapsed:8.1f} s wall {used:8.1f} s CPU {resident / 2 ** 20:8,.0f} MiB peak"
+                  f"  {used / base_cpu:5.2f}x CPU time  {resident / base_peak:5.2f}x memory")
+        print(f"CPU per unit: cqdt {cpu / count * 1e6:,.1f} us, hand-written {base_cpu / count * 1e6:,.1f} us; "
+              f"peak {peak / 2 ** 20:,.0f} MiB against the goal of {GOAL_BYTES / 2 ** 20:,.0f} MiB: "
+              + ("met" if peak <= GOAL_BYTES else "NOT met"))
+
+
+if __name__ == "__main__":
+    main()
