@@ -90,7 +90,7 @@ def _label(text: str) -> str:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from cqdt_rules.reports import check_formats, write_report
+    from cqdt_rules.reports import EXPLAINING, check_formats, write_report
     from cqdt_rules.reports.document import build_report, data_label, results_label
 
     if args.out.exists() and not args.out.is_dir():
@@ -101,7 +101,8 @@ def run_report(args: argparse.Namespace) -> int:
     note = args.note if args.note is not None else (data_label(list(args.data) + list(args.previous or []))
                                                     or results_label(current, previous))
     report = build_report(current, previous, source=args.source, lang=args.lang, note=note, title=args.title,
-                          year=args.year, history=_history(args), extra=_robustness(args, current))
+                          year=args.year, history=_history(args), extra=_robustness(args, current),
+                          explain=any(f in EXPLAINING for f in formats))
     written = write_report(report, args.out, formats)
     for path in written:
         if path.suffix != ".svg":

@@ -16,6 +16,8 @@ if TYPE_CHECKING:  # the model is imported by whoever builds a report, not by ``
     from cqdt_rules.reports.document import Report
 
 FORMATS = ("html", "md", "xlsx", "docx")
+EXPLAINING = ("html", "md")
+"""The formats that hold every unit's explanation; a report for the others is built without them."""
 EXTRAS = {"xlsx": ("xlsx", ("openpyxl",)), "docx": ("docx", ("docx", "matplotlib"))}
 """For each format that needs an optional library: the extra that installs it and the modules it imports."""
 
@@ -44,6 +46,10 @@ def _importable(module: str) -> bool:
 def write_report(report: Report, out: Path, formats: Sequence[str] = ("html", "md")) -> list[Path]:
     """Write the report in each format to ``out``; return the files written."""
     check_formats(formats)
+    unexplained = [f for f in formats if f in EXPLAINING and not report.explained]
+    if unexplained:
+        raise UsageError(f"the {unexplained[0]} format shows every unit's explanation: build the report with "
+                         "explain=True")
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{report.ruleset_id}-{report.year}-{report.lang}"
     written: list[Path] = []

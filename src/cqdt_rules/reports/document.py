@@ -346,6 +346,7 @@ class Report:
     back: tuple[Section, ...] = ()  # section V and what follows it, before the rankings
     appendix: Appendix | None = None  # the criteria as the official table; explanations link to its rows
     ruleset_source: str | None = None  # the ruleset file's text, shown (highlighted) under the appendix
+    explained: bool = True  # every tier holds its units' explanation pages (False: built for XLSX or DOCX only)
 
     def t(self, key: str, **values: Any) -> str:
         text = TEXT[self.lang][key]
@@ -407,11 +408,12 @@ class Report:
 # ---------------------------------------------------------------- building the model
 def build_report(current: Results, previous: Results | None = None, *, source: str = LATEST, lang: str = "vi",
                  note: str | None = None, title: str | None = None, year: int | None = None,
-                 history: History | None = None, extra: Sequence[Section] = ()) -> Report:
+                 history: History | None = None, extra: Sequence[Section] = (), explain: bool = True) -> Report:
     """One model of the whole report, every comparison taken from ``compare``; ``year`` picks one year
     of multi-year data (see ``select_years``); ``source`` is a stage, or ``LATEST``: per tier the latest
     stage every unit of it has (see ``compare.select``), which section I states; ``extra``: optional sections
-    after the others of the back matter (e.g. the robustness of levels and ranks)."""
+    after the others of the back matter (e.g. the robustness of levels and ranks); ``explain=False`` leaves
+    out every unit's explanation page (the bulk of a large cohort's model), which only HTML and Markdown show."""
     if lang not in LANGS:
         raise UsageError(f"unknown language '{lang}': use one of {', '.join(LANGS)}")
     chosen = select(current, previous, source, year)
@@ -422,7 +424,7 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
     same_ruleset = previous is not None and previous.ruleset.id == current.ruleset.id
     districts = district_names(current, previous)
     header = current.ruleset.header
-    tiers = tuple(_tier_report(c, current.ruleset.tier(c.tier), lang, previous_year, same_ruleset, districts)
+    tiers = tuple(_tier_report(c, current.ruleset.tier(c.tier), lang, previous_year, same_ruleset, districts, explain)
                   for c in comparisons)
     synthetic = note is not None and is_synthetic_label(note)
     ruleset_title = header.title_en if lang == "en" and header.title_en else header.title
@@ -443,6 +445,7 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
         back=(advice,) + ((history_section(history, lang, districts),) if history is not None else ()) + tuple(extra),
         appendix=build_appendix(current.ruleset, lang),
         ruleset_source=_source_text(current.ruleset),
+        explained=explain,
     )
 
 
@@ -468,7 +471,7 @@ def _node_title(node: m.Node, lang: str) -> str:
 
 
 def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_year: int | None,
-                 same_ruleset: bool, districts: dict[str, str]) -> TierReport:
+                 same_ruleset: bool, districts: dict[str, str], explain: bool = True) -> TierReport:
     title = _tier_title(tier, lang)
     named = attrs.evolve(comparison, title=title)
     current_units = [c.current for c in comparison.units if c.current is not None]
@@ -499,7 +502,7 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
         fallers=tuple(_mover(c, lang, same_ruleset) for c in fallers),
         moves=moves,
         units=tuple(_unit_page(c, lang, previous_year, same_ruleset, districts) for c in comparison.units
-                    if c.current is not None),
+                    if c.current is not None) if explain else (),
         digits=digits,
         attribution=_attribution(comparison, lang, previous_year, districts, digits),
         total_label=headline.label if headline else None,
