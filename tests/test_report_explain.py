@@ -1,9 +1,11 @@
 """Every unit's explanation page is built only for the formats that show it (HTML and Markdown): a report for
-XLSX or DOCX alone is built without them and writes the same files."""
+XLSX or DOCX alone is built without them and writes the same files. The pages look each tier's labels and
+texts up once, and read exactly as looking them up unit by unit would."""
 
 from __future__ import annotations
 
 import zipfile
+from decimal import Decimal
 from pathlib import Path
 
 import attrs
@@ -13,6 +15,7 @@ from cqdt_rules import api
 from cqdt_rules.cli.main import main
 from cqdt_rules.data.readers import load_many
 from cqdt_rules.errors import UsageError
+from cqdt_rules.model.units import Pair
 from cqdt_rules.reports import document, write_report
 from cqdt_rules.reports.document import Report, build_report
 
@@ -70,3 +73,35 @@ def test_cqdt_report_builds_unit_pages_only_for_a_format_that_shows_them(formats
     assert main(["report", "egov_2020", str(CURRENT), "--out", str(tmp_path), "--formats", formats]) == 0
     units = len(load_many([CURRENT]))
     assert len(built) == (units if explained else 0)
+
+
+# ---------------------------------------------------------------- each tier's texts, looked up once
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_every_explanation_reads_as_the_unit_by_unit_lookups_would(lang: str) -> None:
+    ruleset = api.load("egov_2020")
+    current = api.score(ruleset, load_many([CURRENT]), run_at="fixed")
+    report = build_report(current, lang=lang)
+    units = {(u.tier.id, u.code): u for u in current.units}
+    checked = 0
+    for tier in report.tiers:
+        for page in tier.units:
+            unit = units[(tier.id, page.code)]
+            for criterion, (node_id, result) in zip(page.criteria, unit.nodes.items(), strict=True):
+                assert criterion.id == node_id
+                labels = {ind.name: ind.label for ind in unit.tier.indicators}
+                assert criterion.read == tuple((labels.get(name, name), document.value_text(unit.tier, name, value, lang))
+                                               for name, value in result.inputs)
+                named = document._category_labels(unit.tier, result.inputs, result.branch)
+                assert criterion.why == document.why_text(named, lang)
+                checked += 1
+    assert checked > 1000
+
+
+def test_equal_numbers_written_differently_keep_their_own_digits() -> None:
+    tier = api.load_ruleset("egov_2020").tier("xa")
+    explainer = document._Explainer(tier, "vi")
+    name = next(ind.name for ind in tier.indicators if ind.kind not in ("yesno", "category", "pair"))
+    assert [explainer.value(name, v) for v in (Decimal("1.0"), Decimal("1"), Decimal("1.0"))] == ["1,0", "1", "1,0"]
+    assert [explainer.value(name, v) for v in (True, 1)] == ["có", "1"]
+    pairs = [Pair(Decimal("1.0"), Decimal("2")), Pair(Decimal("1"), Decimal("2"))]
+    assert [explainer.value(name, p) for p in pairs] == ["1,0/2", "1/2"]

@@ -41,6 +41,7 @@ from cqdt_rules.errors import DataError, UsageError
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import branch_text
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.units import Pair
 from cqdt_rules.reports.appendix import Appendix, build_appendix
 from cqdt_rules.reports.sections import Section, history_section, organisation, shortcomings, state
 
@@ -501,13 +502,19 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
         risers=tuple(_mover(c, lang, same_ruleset) for c in risers),
         fallers=tuple(_mover(c, lang, same_ruleset) for c in fallers),
         moves=moves,
-        units=tuple(_unit_page(c, lang, previous_year, same_ruleset, districts) for c in comparison.units
-                    if c.current is not None) if explain else (),
+        units=_unit_pages(comparison, tier, lang, previous_year, same_ruleset, districts) if explain else (),
         digits=digits,
         attribution=_attribution(comparison, lang, previous_year, districts, digits),
         total_label=headline.label if headline else None,
         headline_digits=_digits_of(headline.rounding) if headline else None,
     )
+
+
+def _unit_pages(comparison: TierComparison, tier: m.Tier, lang: str, previous_year: int | None, same_ruleset: bool,
+                districts: dict[str, str]) -> tuple[UnitPage, ...]:
+    explainer = _Explainer(tier, lang)
+    return tuple(_unit_page(c, lang, previous_year, same_ruleset, districts, explainer) for c in comparison.units
+                 if c.current is not None)
 
 
 def _digits_of(rounding: m.Rounding | None) -> int | None:
@@ -596,27 +603,76 @@ def _mover(change: UnitChange, lang: str, same_ruleset: bool) -> Mover:
                  change.ranks[1], change.rank_change, change.total_change if same_ruleset else None, criteria)
 
 
+class _Explainer:
+    """What every unit page of one tier shares, looked up once per tier rather than once per unit: the nodes'
+    titles and depths, the indicators' and rankings' labels, and each distinct explanation ("why") and
+    value as text (a cohort repeats them: 93,000 criteria of 3,000 communes hold 12,551 distinct
+    explanations). Lives for one report's build."""
+
+    def __init__(self, tier: m.Tier, lang: str) -> None:
+        self.tier, self.lang = tier, lang
+        self.depth: dict[str, int] = {}
+        for node in tier.walk():
+            for child in node.children:
+                self.depth[child.id] = self.depth.get(node.id, 0) + 1
+        self.indicators: dict[str, str] = {}
+        for indicator in reversed(tier.indicators):  # the first of a name wins, as in a scan
+            self.indicators[indicator.name] = indicator.label
+        self.rankings: dict[str, str] = {}
+        for ranking in reversed(tier.rankings):
+            self.rankings[ranking.name] = ranking.label
+        self._why: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
+        self._values: dict[tuple[Any, ...], str] = {}
+
+    def indicator_label(self, name: str) -> str:
+        return self.indicators.get(name, name)
+
+    def value(self, name: str, value: Any) -> str:
+        """``value_text``, remembered: a category by indicator and name; a number, yes/no or pair (which read
+        the same for every indicator) by its exact digits, since 1.0 and 1 are equal but read differently."""
+        kind = type(value)
+        key: tuple[Any, ...]
+        if kind is str:
+            key = (name, value)
+        elif kind is Pair:
+            key = (kind, str(value.a), str(value.b))
+        elif kind in (Decimal, int, bool):
+            key = (kind, str(value))
+        else:
+            return value_text(self.tier, name, value, self.lang)
+        text = self._values.get(key)
+        if text is None:
+            text = self._values[key] = value_text(self.tier, name, value, self.lang)
+        return text
+
+    def why(self, branch: str, inputs: tuple[tuple[str, Any], ...]) -> str:
+        """``why_text`` of the branch with its categories named, which depends only on the branch and the text inputs."""
+        key = (branch, tuple((name, value) for name, value in inputs if type(value) is str))
+        text = self._why.get(key)
+        if text is None:
+            text = self._why[key] = why_text(_category_labels(self.tier, inputs, branch), self.lang)
+        return text
+
+
 def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ruleset: bool,
-               districts: dict[str, str]) -> UnitPage:
+               districts: dict[str, str], explainer: _Explainer | None = None) -> UnitPage:
     unit = change.current
     assert unit is not None
     t = TEXT[lang]
     tier = unit.tier
+    known = explainer if explainer is not None and explainer.tier is tier else _Explainer(tier, lang)
     deltas = dict(change.node_changes()) if same_ruleset else {}
-    depth: dict[str, int] = {}
-    for node in tier.walk():
-        for child in node.children:
-            depth[child.id] = depth.get(node.id, 0) + 1
+    unchanged = Decimal(0) if same_ruleset and change.previous is not None else None
     criteria = []
     for node_id, result in unit.nodes.items():
         node = tier.node(node_id)
+        inputs = result.inputs
         criteria.append(Criterion(
-            id=node_id, title=_node_title(node, lang), depth=depth.get(node_id, 0), is_group=node.is_group,
+            id=node_id, title=_node_title(node, lang), depth=known.depth.get(node_id, 0), is_group=node.is_group,
             points=result.points, max=result.max,
-            read=tuple((_indicator_label(tier, name), value_text(tier, name, value, lang)) for name, value in result.inputs),
-            why=why_text(_category_labels(tier, result.inputs, result.branch), lang), flags=result.flags,
-            change=deltas.get(node_id, Decimal(0) if same_ruleset and change.previous is not None and not node.is_group
-                              else None),
+            read=tuple((known.indicator_label(name), known.value(name, value)) for name, value in inputs),
+            why=known.why(result.branch, inputs), flags=result.flags,
+            change=deltas.get(node_id, None if node.is_group else unchanged),
         ))
     level = unit.level
     previous = None
@@ -626,7 +682,7 @@ def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ru
         previous = t["previously"].format(year=previous_year, total=format_number(before.total, lang, digits),
                                           level=before.level.label if before.level else "—",
                                           rank=f"{before.rank()}/{next(iter(before.ranks.values())).of}" if before.ranks else "—")
-    ranks = tuple((_ranking_label(tier, r.ranking), r.rank, r.of) for r in unit.ranks.values())
+    ranks = tuple((known.rankings.get(r.ranking, r.ranking), r.rank, r.of) for r in unit.ranks.values())
     return UnitPage(
         code=unit.code, name=unit.name, anchor=anchor(tier.id, unit.code),
         district=districts.get(unit.parent, unit.parent) if unit.parent else None,
@@ -636,14 +692,6 @@ def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ru
         ranks=ranks, previous=previous, note=unit.assessment.note, criteria=tuple(criteria),
         headline=next(((o.label, unit.outputs.get(o.name)) for o in tier.outputs if o.name == tier.headline), None),
     )
-
-
-def _ranking_label(tier: m.Tier, name: str) -> str:
-    return next((r.label for r in tier.rankings if r.name == name), name)
-
-
-def _indicator_label(tier: m.Tier, name: str) -> str:
-    return next((ind.label for ind in tier.indicators if ind.name == name), name)
 
 
 def value_text(tier: m.Tier, name: str, value: Any, lang: str) -> str:
