@@ -55,11 +55,12 @@ def write_report(report: Report, out: Path, formats: Sequence[str] = ("html", "m
     written: list[Path] = []
     for fmt in formats:
         if fmt == "html":
-            from cqdt_rules.reports.write_html import render_html
+            from cqdt_rules.reports.write_html import render_html_pages
 
-            path = out / f"report-{stem}.html"
-            path.write_text(render_html(report), encoding="utf-8")
-            written.append(path)
+            for name, text in render_html_pages(report, f"report-{stem}.html").items():
+                path = out / name
+                path.write_text(text, encoding="utf-8")
+                written.append(path)
         elif fmt == "md":
             from cqdt_rules.reports.write_markdown import render_markdown
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
 from decimal import Decimal
 from html import escape
 
@@ -68,7 +70,16 @@ def _e(text: object) -> str:
     return escape(str(text), quote=True)
 
 
-def render_html(report: Report) -> str:
+PAGE_UNITS = 500
+"""A tier with more units than this has its explanations on pages of their own, linked from the main page (one
+per district for communes, else one per this many units), so a large cohort's main page stays readable."""
+
+
+def render_html(report: Report, pages: Mapping[str, list[tuple[str, str]]] | None = None,
+                links: Mapping[str, str] | None = None) -> str:
+    """The report as one page; ``pages`` (by tier id: file name and title of each explanation page) and ``links``
+    (a unit's anchor: the file that explains it) when some tiers' explanations are on pages of their own."""
+    pages, links = pages or {}, links or {}
     parts = [
         "<!DOCTYPE html>",
         f'<html lang="{report.lang}">',
@@ -87,9 +98,9 @@ def render_html(report: Report) -> str:
     parts += [_section(s, report.lang) for s in report.front]
     parts.append(_general(report))
     if report.previous_year is not None:
-        parts.append(_changes(report))
+        parts.append(_changes(report, links))
     parts += [_section(s, report.lang) for s in report.back]
-    parts += [_rankings(report), _units(report), _appendix(report), "</main>", _footer(report), "</div>", "</body>",
+    parts += [_rankings(report, links), _units(report, pages), _appendix(report), "</main>", _footer(report), "</div>", "</body>",
               "</html>"]
     return "\n".join(parts) + "\n"
 
@@ -228,7 +239,58 @@ def _level_table(r: Report, tier: TierReport) -> str:
     return "\n".join(rows)
 
 
-def _changes(r: Report) -> str:
+def render_html_pages(report: Report, name: str, page_units: int | None = None) -> dict[str, str]:
+    """The report as HTML files by name: ``name`` first, then, for each tier of more than ``page_units`` units
+    (``PAGE_UNITS``), its explanations on pages of their own, each linking back to the main page's appendix."""
+    limit = PAGE_UNITS if page_units is None else page_units
+    stem = name.removesuffix(".html")
+    pages: dict[str, list[tuple[str, str, list[UnitPage]]]] = {}
+    for tier in report.tiers:
+        if len(tier.units) > limit:
+            tier_file = re.sub(r"[^A-Za-z0-9_-]", "-", tier.id)
+            pages[tier.id] = [(f"{stem}-giai-trinh-{tier_file}-{number}.html", title, units)
+                              for number, (title, units) in enumerate(_split(tier, limit), 1)]
+    links = {unit.anchor: file for parts in pages.values() for file, _, units in parts for unit in units}
+    files = {name: render_html(report, {tier: [(f, t) for f, t, _ in parts] for tier, parts in pages.items()},
+                               links)}
+    for tier in report.tiers:
+        for file, title, units in pages.get(tier.id, []):
+            files[file] = _explanation_page(report, tier, title, units, name)
+    return files
+
+
+def _split(tier: TierReport, limit: int) -> list[tuple[str, list[UnitPage]]]:
+    """A tier's units as pages: one per district when its units have one (each at most ``limit`` units), else
+    runs of ``limit`` units; each titled by its district or its first and last codes."""
+    by_district: dict[str | None, list[UnitPage]] = {}
+    for unit in tier.units:
+        by_district.setdefault(unit.district, []).append(unit)
+    found = []
+    for district, units in by_district.items():
+        for start in range(0, len(units), limit):
+            run = units[start:start + limit]
+            codes = f"{run[0].code}–{run[-1].code}"
+            found.append((f"{district} ({codes})" if district else codes, run))
+    return found
+
+
+def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitPage], main: str) -> str:
+    """One page of a tier's explanations, titled by the report, the tier and the page, linking back to ``main``."""
+    heading = f"{tier.title}: {title}"
+    parts = ["<!DOCTYPE html>", f'<html lang="{r.lang}">', "<head>", '<meta charset="utf-8">',
+             '<meta name="viewport" content="width=device-width, initial-scale=1">',
+             f"<title>{_e(r.title)} — {_e(heading)}</title>", f"<style>{CSS}</style>", "</head>", "<body>",
+             '<div class="page">', "<header>"]
+    if r.banner:
+        parts.append(f'<div class="banner{" synthetic" if r.synthetic else " plain"}" role="note">{_e(r.banner)}</div>')
+    parts += [f'<p class="meta"><a href="{_e(main)}#giai-trinh-{tier.id}">{_e(r.title)}</a></p>',
+              f"<h1>{_e(r.t('units'))}</h1>", f'<p class="subtitle">{_e(heading)}</p>', "</header>", "<main>"]
+    parts += [_unit(r, tier, unit, main) for unit in units]
+    parts += ["</main>", _footer(r), "</div>", "</body>", "</html>"]
+    return "\n".join(parts) + "\n"
+
+
+def _changes(r: Report, links: Mapping[str, str]) -> str:
     out = [f'<section id="thay-doi"><h2>{_e(r.t("changes", year=r.previous_year))}</h2>']
     for tier in r.tiers:
         out.append(f'<section class="tier" id="thay-doi-{tier.id}"><h3>{_e(tier.title)}</h3>')
@@ -248,7 +310,7 @@ def _changes(r: Report) -> str:
                        f"<th>{_e(r.t('moved_by'))}</th></tr></thead><tbody>")
             for mover in movers:
                 moved = "; ".join(f"{cid} {title} ({r.signed(delta, tier.digits)})" for cid, title, delta in mover.criteria)
-                out.append(f'<tr><td><a href="#{mover.anchor}">{_e(mover.name)}</a> ({_e(mover.code)})</td>'
+                out.append(f'<tr><td><a href="{_e(links.get(mover.anchor, ""))}#{mover.anchor}">{_e(mover.name)}</a> ({_e(mover.code)})</td>'
                            f"{_td_num(r.num(mover.previous_rank))}{_td_num(r.num(mover.rank))}"
                            f"{_td_num(r.signed(mover.rank_change), mover.rank_change)}"
                            f"{_td_num(r.signed(mover.total_change, tier.digits), mover.total_change)}"
@@ -266,7 +328,7 @@ def _changes(r: Report) -> str:
     return "\n".join(out)
 
 
-def _rankings(r: Report) -> str:
+def _rankings(r: Report, links: Mapping[str, str]) -> str:
     out = [f'<section id="xep-hang"><h2>{_e(r.t("rankings"))}</h2>', f'<p class="meta">{_e(r.t("ranking_note"))}</p>']
     for tier in r.tiers:
         out.append(f'<section class="tier" id="xep-hang-{tier.id}"><h3>{_e(tier.title)} — {_e(tier.ranking_label)}</h3>')
@@ -292,7 +354,7 @@ def _rankings(r: Report) -> str:
             out.append(f"<table class=\"ranking\"><thead><tr>{''.join(head)}</tr></thead><tbody>")
             for row in group.rows:
                 cells = [_td_num(r.num(row.rank)), f"<td>{_e(row.code)}</td>",
-                         f'<td><a href="#{row.anchor}">{_e(row.name)}</a></td>', _td_num(r.num(row.total, tier.table_digits))]
+                         f'<td><a href="{_e(links.get(row.anchor, ""))}#{row.anchor}">{_e(row.name)}</a></td>', _td_num(r.num(row.total, tier.table_digits))]
                 cells += [_td_num(r.num(value, digits)) for value, digits in zip(row.outputs, tier.output_digits)]
                 cells.append(f"<td>{_e(row.level)}</td>")
                 if show_prev_level:
@@ -311,18 +373,23 @@ def _rankings(r: Report) -> str:
     return "\n".join(out)
 
 
-def _units(r: Report) -> str:
+def _units(r: Report, pages: Mapping[str, list[tuple[str, str]]]) -> str:
     out = [f'<section id="giai-trinh"><h2>{_e(r.t("units"))}</h2>']
     for tier in r.tiers:
         out.append(f'<section class="tier" id="giai-trinh-{tier.id}"><h3>{_e(tier.title)}</h3>')
-        for unit in tier.units:
+        if tier.id in pages:
+            out.append(f"<p>{_e(r.t('units_pages', count=r.num(len(tier.units)), pages=r.num(len(pages[tier.id]))))}</p>")
+            out.append("<ul>" + "".join(f'<li><a href="{_e(file)}">{_e(title)}</a></li>' for file, title in pages[tier.id])
+                       + "</ul>")
+        for unit in tier.units if tier.id not in pages else ():
             out.append(_unit(r, tier, unit))
         out.append("</section>")
     out.append("</section>")
     return "\n".join(out)
 
 
-def _unit(r: Report, tier: TierReport, unit: UnitPage) -> str:
+def _unit(r: Report, tier: TierReport, unit: UnitPage, main: str = "") -> str:
+    """A unit's explanation; ``main``: the file holding the appendix its criteria link to, when not this one."""
     summary = unit.summary(r, tier.table_digits)
     title = f"{unit.code} {unit.name}" + (f" — {unit.district}" if unit.district else "")
     out = [f'<details class="unit" id="{unit.anchor}"><summary>{_e(title)}: {_e(summary)}</summary>']
@@ -345,7 +412,7 @@ def _unit(r: Report, tier: TierReport, unit: UnitPage) -> str:
     for c in unit.criteria:
         flags = "".join(f'<span class="flag">{_e(flag)}</span>' for flag in c.flags)
         read = "; ".join(f"{label}: {value}" for label, value in c.read)
-        criterion = (f'<a href="#{row_anchor(tier.id, c.id)}">{_e(c.id)}</a>' if r.appendix is not None else _e(c.id))
+        criterion = (f'<a href="{_e(main)}#{row_anchor(tier.id, c.id)}">{_e(c.id)}</a>' if r.appendix is not None else _e(c.id))
         cells = [f"<td>{criterion} {_e(c.title)}{flags}</td>", _td_num(r.num(c.points, tier.digits)), _td_num(r.num(c.max))]
         if show_delta:
             cells.append(_td_num(r.signed(c.change, tier.digits) if c.change else "", c.change))
