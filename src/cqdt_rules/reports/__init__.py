@@ -57,17 +57,12 @@ def write_report(report: Report, out: Path, formats: Sequence[str] = ("html", "m
         if fmt == "html":
             from cqdt_rules.reports.write_html import render_html_pages
 
-            for name, text in render_html_pages(report, f"report-{stem}.html").items():
-                path = out / name
-                path.write_text(text, encoding="utf-8")
-                written.append(path)
+            written += _write_pages(out, render_html_pages(report, f"report-{stem}.html"))
         elif fmt == "md":
-            from cqdt_rules.reports.write_markdown import render_markdown
+            from cqdt_rules.reports.write_markdown import render_markdown_pages
 
-            path = out / f"report-{stem}.md"
-            text, charts = render_markdown(report, f"report-{stem}-charts")
-            path.write_text(text, encoding="utf-8")
-            written.append(path)
+            pages, charts = render_markdown_pages(report, f"report-{stem}.md", f"report-{stem}-charts")
+            written += _write_pages(out, pages)
             for name, svg in charts.items():
                 chart = out / f"report-{stem}-charts" / name
                 chart.parent.mkdir(parents=True, exist_ok=True)
@@ -85,4 +80,14 @@ def write_report(report: Report, out: Path, formats: Sequence[str] = ("html", "m
             path = out / f"report-{stem}.docx"
             write_docx(report, path)
             written.append(path)
+    return written
+
+
+def _write_pages(out: Path, pages: dict[str, str]) -> list[Path]:
+    """Write each page (file name → text) to ``out``; return the files in order."""
+    written = []
+    for name, text in pages.items():
+        path = out / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
     return written

@@ -49,6 +49,9 @@ LANGS = ("vi", "en")
 MOVERS = 5  # units named among those that rose and fell most
 MOVED_CRITERIA = 3  # criteria named for each of them
 CHART_UNITS = 12  # rank-movement chart: at most this many risers and as many fallers per tier
+PAGE_UNITS = 500
+"""A tier with more units than this has its explanations on pages of their own, linked from the report's main page
+(one per district for communes, else one per this many units), so a large cohort's main page stays readable."""
 
 TEXT: dict[str, dict[str, str]] = {
     "vi": {
@@ -791,6 +794,36 @@ def level_chart_data(report: Report, tier: TierReport) -> tuple[list[str], list[
     current = [row.count for row in tier.levels]
     previous = [row.previous or 0 for row in tier.levels] if tier.compared_levels else None
     return labels, current, previous
+
+
+def explanation_pages(report: Report, main: str,
+                      page_units: int | None = None) -> dict[str, list[tuple[str, str, list[UnitPage]]]]:
+    """By tier id, for each tier of more than ``page_units`` (``PAGE_UNITS``) units: its explanations' own pages,
+    as file name (beside ``main``, with its suffix), title and units."""
+    limit = PAGE_UNITS if page_units is None else page_units
+    stem, dot, suffix = main.rpartition(".")
+    pages = {}
+    for tier in report.tiers:
+        if len(tier.units) > limit:
+            prefix = f"{stem}-giai-trinh-{re.sub(r'[^A-Za-z0-9_-]', '-', tier.id)}"
+            pages[tier.id] = [(f"{prefix}-{number}{dot}{suffix}", title, units)
+                              for number, (title, units) in enumerate(_split(tier, limit), 1)]
+    return pages
+
+
+def _split(tier: TierReport, limit: int) -> list[tuple[str, list[UnitPage]]]:
+    """A tier's units as pages: one per district when its units have one (each at most ``limit`` units), else
+    runs of ``limit`` units; each titled by its district and its first and last codes."""
+    by_district: dict[str | None, list[UnitPage]] = {}
+    for unit in tier.units:
+        by_district.setdefault(unit.district, []).append(unit)
+    found = []
+    for district, units in by_district.items():
+        for start in range(0, len(units), limit):
+            run = units[start:start + limit]
+            codes = f"{run[0].code}–{run[-1].code}"
+            found.append((f"{district} ({codes})" if district else codes, run))
+    return found
 
 
 def moves_for_chart(tier: TierReport) -> list[tuple[str, int]]:

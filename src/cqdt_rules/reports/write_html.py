@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from decimal import Decimal
 from html import escape
@@ -12,6 +11,7 @@ from cqdt_rules.reports.document import (
     Report,
     TierReport,
     UnitPage,
+    explanation_pages,
     level_chart_data,
     moves_for_chart,
 )
@@ -68,11 +68,6 @@ footer { margin-top: 3em; font-size: 0.8rem; color: var(--muted); }
 
 def _e(text: object) -> str:
     return escape(str(text), quote=True)
-
-
-PAGE_UNITS = 500
-"""A tier with more units than this has its explanations on pages of their own, linked from the main page (one
-per district for communes, else one per this many units), so a large cohort's main page stays readable."""
 
 
 def render_html(report: Report, pages: Mapping[str, list[tuple[str, str]]] | None = None,
@@ -241,15 +236,8 @@ def _level_table(r: Report, tier: TierReport) -> str:
 
 def render_html_pages(report: Report, name: str, page_units: int | None = None) -> dict[str, str]:
     """The report as HTML files by name: ``name`` first, then, for each tier of more than ``page_units`` units
-    (``PAGE_UNITS``), its explanations on pages of their own, each linking back to the main page's appendix."""
-    limit = PAGE_UNITS if page_units is None else page_units
-    stem = name.removesuffix(".html")
-    pages: dict[str, list[tuple[str, str, list[UnitPage]]]] = {}
-    for tier in report.tiers:
-        if len(tier.units) > limit:
-            tier_file = re.sub(r"[^A-Za-z0-9_-]", "-", tier.id)
-            pages[tier.id] = [(f"{stem}-giai-trinh-{tier_file}-{number}.html", title, units)
-                              for number, (title, units) in enumerate(_split(tier, limit), 1)]
+    (``PAGE_UNITS``), its explanations on pages of their own (see ``explanation_pages``), each linking back to the main page's appendix."""
+    pages = explanation_pages(report, name, page_units)
     links = {unit.anchor: file for parts in pages.values() for file, _, units in parts for unit in units}
     files = {name: render_html(report, {tier: [(f, t) for f, t, _ in parts] for tier, parts in pages.items()},
                                links)}
@@ -257,21 +245,6 @@ def render_html_pages(report: Report, name: str, page_units: int | None = None) 
         for file, title, units in pages.get(tier.id, []):
             files[file] = _explanation_page(report, tier, title, units, name)
     return files
-
-
-def _split(tier: TierReport, limit: int) -> list[tuple[str, list[UnitPage]]]:
-    """A tier's units as pages: one per district when its units have one (each at most ``limit`` units), else
-    runs of ``limit`` units; each titled by its district or its first and last codes."""
-    by_district: dict[str | None, list[UnitPage]] = {}
-    for unit in tier.units:
-        by_district.setdefault(unit.district, []).append(unit)
-    found = []
-    for district, units in by_district.items():
-        for start in range(0, len(units), limit):
-            run = units[start:start + limit]
-            codes = f"{run[0].code}–{run[-1].code}"
-            found.append((f"{district} ({codes})" if district else codes, run))
-    return found
 
 
 def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitPage], main: str) -> str:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from cqdt_rules.reports.charts import grouped_chart, level_chart, rank_chart
 from cqdt_rules.reports.document import (
     Report,
     TierReport,
     UnitPage,
+    explanation_pages,
     level_chart_data,
     moves_for_chart,
 )
@@ -36,9 +39,40 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
     return lines + [""]
 
 
-def render_markdown(report: Report, charts_dir: str) -> tuple[str, dict[str, str]]:
-    """The Markdown text and the charts it links to (file name → SVG), to write under ``charts_dir``."""
+def render_markdown_pages(report: Report, name: str, charts_dir: str,
+                          page_units: int | None = None) -> tuple[dict[str, str], dict[str, str]]:
+    """The report as Markdown files by name (``name`` first, then, for each tier of more than ``page_units`` units,
+    its explanations on pages of their own: see ``explanation_pages``) and the charts they link to."""
+    pages = explanation_pages(report, name, page_units)
+    links = {unit.anchor: file for parts in pages.values() for file, _, units in parts for unit in units}
+    text, charts = render_markdown(report, charts_dir, {tier: [(f, t) for f, t, _ in parts]
+                                                        for tier, parts in pages.items()}, links)
+    files = {name: text}
+    for tier in report.tiers:
+        for file, title, units in pages.get(tier.id, []):
+            files[file] = _explanation_page(report, tier, title, units, name)
+    return files, charts
+
+
+def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitPage], main: str) -> str:
+    """One page of a tier's explanations, titled by the tier and the page, linking back to ``main``."""
+    out = [f"> **{_text(r.banner)}**" if r.synthetic else f"> {_text(r.banner)}", ""] if r.banner else []
+    out += [f"# {_text(r.t('units'))}", "", f"*{_text(tier.title)}: {_text(title)}*", "",
+            f"[{_text(r.title)}]({main}#giai-trinh)", ""]
+    for unit in units:
+        out += _unit(r, tier, unit)
+    out.append(_text(r.t("generated", at=r.run_at, ruleset=r.ruleset_id, version=r.ruleset_version,
+                         hash=r.ruleset_hash)))
+    return "\n".join(out) + "\n"
+
+
+def render_markdown(report: Report, charts_dir: str, pages: Mapping[str, list[tuple[str, str]]] | None = None,
+                    links: Mapping[str, str] | None = None) -> tuple[str, dict[str, str]]:
+    """The Markdown text and the charts it links to (file name → SVG), to write under ``charts_dir``; ``pages``
+    (by tier id: file name and title of each explanation page) and ``links`` (a unit's anchor: the file that
+    explains it) when some tiers' explanations are on pages of their own."""
     r = report
+    pages, links = pages or {}, links or {}
     charts: dict[str, str] = {}
     out: list[str] = []
     if r.banner:
@@ -113,12 +147,15 @@ def render_markdown(report: Report, charts_dir: str) -> tuple[str, dict[str, str
     out += ['<a id="xep-hang"></a>', "", f"## {_text(r.t('rankings'))}", "", _text(r.t("ranking_note")), ""]
     for tier in r.tiers:
         out += [f"### {_text(tier.title)} — {_text(tier.ranking_label)}", ""]
-        out += _ranking(r, tier)
+        out += _ranking(r, tier, links)
 
     out += ['<a id="giai-trinh"></a>', "", f"## {_text(r.t('units'))}", ""]
     for tier in r.tiers:
         out += [f"### {_text(tier.title)}", ""]
-        for unit in tier.units:
+        if tier.id in pages:
+            out.append(_text(r.t("units_pages", count=r.num(len(tier.units)), pages=r.num(len(pages[tier.id])))))
+            out += [""] + [f"- [{_text(title)}]({file})" for file, title in pages[tier.id]] + [""]
+        for unit in tier.units if tier.id not in pages else ():
             out += _unit(r, tier, unit)
     out.append(_text(r.t("generated", at=r.run_at, ruleset=r.ruleset_id, version=r.ruleset_version,
                          hash=r.ruleset_hash)))
@@ -154,7 +191,7 @@ def _level_table(r: Report, tier: TierReport) -> list[str]:
     return _table(header, rows, set(range(1, len(header))))
 
 
-def _ranking(r: Report, tier: TierReport) -> list[str]:
+def _ranking(r: Report, tier: TierReport, links: Mapping[str, str]) -> list[str]:
     rows_all = [row for g in tier.groups for row in g.rows]
     show_change = any(row.rank_change is not None for row in rows_all)
     show_prev = r.previous_year is not None
@@ -180,7 +217,7 @@ def _ranking(r: Report, tier: TierReport) -> list[str]:
             out += [f"#### {_text(group.title)}", ""]
         rows = []
         for row in group.rows:
-            cells = [r.num(row.rank), row.code, Raw(f"[{_text(row.name)}](#{row.anchor})"), r.num(row.total, tier.table_digits)]
+            cells = [r.num(row.rank), row.code, Raw(f"[{_text(row.name)}]({links.get(row.anchor, '')}#{row.anchor})"), r.num(row.total, tier.table_digits)]
             cells += [r.num(value, digits) for value, digits in zip(row.outputs, tier.output_digits)]
             cells.append(row.level)
             if show_prev_level:
