@@ -223,3 +223,29 @@ def test_diff_exit_code_says_whether_rulesets_differ(capsys: pytest.CaptureFixtu
 def test_fail_under_must_be_a_percentage(bad: str, capsys: pytest.CaptureFixture[str]) -> None:
     code, _, err = run(["test", "egov_2020", "--fail-under", bad], capsys)
     assert code == 2 and "--fail-under" in err
+
+
+# ---------------------------------------------------------------- argparse's own errors in the chosen language
+MISTAKES = [(["score"], "thiếu các đối số bắt buộc: ruleset, data", "the following arguments are required: ruleset, data"),
+            (["score", "egov_2020", "x.csv", "--format", "pdf"], "đối số --format: lựa chọn không hợp lệ: 'pdf'",
+             "argument --format: invalid choice: 'pdf'"),
+            (["score", "egov_2020", "x.csv", "--bogus"], "không nhận ra các đối số: --bogus", "unrecognized arguments: --bogus"),
+            (["test", "x.cqdt", "--fail-under", "abc"], "đối số --fail-under: cần một tỷ lệ phần trăm 0..100",
+             "argument --fail-under: expected a percentage 0..100")]
+
+
+@pytest.mark.parametrize("words, vietnamese, english", MISTAKES, ids=lambda v: v[0] if isinstance(v, list) else None)
+def test_a_command_line_argparse_refuses_is_told_in_the_chosen_language(
+        words: list[str], vietnamese: str, english: str, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CQDT_LANG", raising=False)
+    with pytest.raises(SystemExit) as exit_vi:
+        main(words)
+    err = capsys.readouterr().err
+    assert exit_vi.value.code == 2 and "cách dùng: cqdt" in err and f"cqdt: lỗi: {vietnamese}" in err
+    assert "usage:" not in err and english not in err
+    for flag in (["--lang", "en"], ["--lang=en"]):
+        with pytest.raises(SystemExit) as exit_en:
+            main(words + flag)
+        err = capsys.readouterr().err
+        assert exit_en.value.code == 2 and "usage: cqdt" in err and f"cqdt: error: {english}" in err

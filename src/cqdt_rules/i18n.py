@@ -111,6 +111,20 @@ VI: dict[str, str] = {
     "ruleset input": "bộ tiêu chí",
     "data input": "dữ liệu",
     "cqdt: error: {message}": "cqdt: lỗi: {message}",
+    # argparse's own messages (Python 3.11), as the command line's parser prints them
+    "usage: ": "cách dùng: ",
+    "the following arguments are required: {names}": "thiếu các đối số bắt buộc: {names}",
+    "unrecognized arguments: {names}": "không nhận ra các đối số: {names}",
+    "argument {name}: invalid choice: {value} (choose from {choices})":
+        "đối số {name}: lựa chọn không hợp lệ: {value} (chọn một trong: {choices})",
+    "argument {name}: expected one argument": "đối số {name}: cần một giá trị",
+    "argument {name}: expected at least one argument": "đối số {name}: cần ít nhất một giá trị",
+    "argument {name}: expected at most one argument": "đối số {name}: cần nhiều nhất một giá trị",
+    "argument {name}: invalid {kind} value: {value}": "đối số {name}: giá trị {kind} không hợp lệ: {value}",
+    "argument {name}: not allowed with argument {other}": "đối số {name}: không dùng được cùng đối số {other}",
+    "argument {name}: ignored explicit argument {value}": "đối số {name}: bỏ qua giá trị {value}",
+    "ambiguous option: {option} could match {matches}": "tùy chọn mơ hồ: {option} có thể là {matches}",
+    "argument {name}: {message:t}": "đối số {name}: {message}",
     "a file is not UTF-8 text ({reason} at byte {start}); save it as UTF-8":
         "một tệp không phải văn bản UTF-8 ({reason} ở byte {start}); hãy lưu tệp dưới dạng UTF-8",
     # ------------------------------------------------------------ ruleset errors (parser, checker)

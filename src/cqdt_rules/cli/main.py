@@ -24,10 +24,29 @@ again (benchmarks/README.md). This is the application's choice: the library leav
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse's parser, with its usage line and errors in the language the command line asks for."""
+
+    lang = "vi"  # set by _main from the words before they are parsed
+
+    def format_usage(self) -> str:
+        usage = super().format_usage()
+        prefix = "usage: "
+        return translate(prefix, self.lang) + usage.removeprefix(prefix) if usage.startswith(prefix) else usage
+
     def error(self, message: str) -> None:  # type: ignore[override]
         self.print_usage(sys.stderr)
-        sys.stderr.write(f"cqdt: error: {message}\n")
+        sys.stderr.write(_cqdt_error(message, self.lang) + "\n")
         raise SystemExit(EXIT_USAGE)
+
+
+def _lang_named(words: Sequence[str]) -> str:
+    """The language ``--lang`` names on a command line (before it is parsed), else the default."""
+    for index, word in enumerate(words):
+        value = word.removeprefix("--lang=") if word.startswith("--lang=") else (
+            words[index + 1] if word == "--lang" and index + 1 < len(words) else None)
+        if value in LANGS:
+            return value
+    return default_lang()
 
 
 class _Version(argparse.Action):
@@ -83,6 +102,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _main(argv: Sequence[str] | None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
+    _Parser.lang = _lang_named(words)
     parser = build_parser(_command_named(words))
     args = parser.parse_args(words)
     if not getattr(args, "run", None):
