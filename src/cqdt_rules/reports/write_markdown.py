@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from cqdt_rules.reports.charts import grouped_chart, level_chart, rank_chart
 from cqdt_rules.reports.document import (
@@ -22,7 +23,14 @@ class Raw(str):
 
 def _text(text: object) -> str:
     """Text from the data or the ruleset, escaped so Markdown shows it as written (names like 'Sở <Thử> & ...')."""
-    return str(text).translate(_ESCAPES)
+    return _escaped(text) if type(text) is str else str(text).translate(_ESCAPES)
+
+
+@lru_cache(maxsize=1 << 14)
+def _escaped(text: str) -> str:
+    """A large cohort's explanations repeat the same titles and texts: each is escaped once (text only: 1.0 and 1
+    are equal numbers written differently)."""
+    return text.translate(_ESCAPES)
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "&": "&amp;", "\n": " ", **{c: "\\" + c for c in "*_`[]<>|"}})
