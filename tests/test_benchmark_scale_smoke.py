@@ -8,7 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # left out of the quick subset (pytest -m "not slow")
 
 
 def test_scale_benchmark_runs_and_agrees_with_the_hand_written_scorer() -> None:

@@ -29,7 +29,8 @@ def _marks(node: yaml.Node) -> list[tuple[str, int, int, int, int]]:
 
 
 def _sample_json(indent: int | str | None = 1) -> str:
-    return json.dumps(yaml.safe_load(SAMPLE.read_text(encoding="utf-8")), ensure_ascii=False, indent=indent)
+    return json.dumps(yaml.load(SAMPLE.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader), ensure_ascii=False,
+                      indent=indent)
 
 
 def test_json_reads_like_the_same_text_read_as_yaml(tmp_path: Path) -> None:

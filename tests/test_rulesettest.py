@@ -485,6 +485,7 @@ def _pytest(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
     return run_pytest("--rootdir", str(cwd), *args, cwd=cwd)
 
 
+@pytest.mark.slow  # a whole pytest run in a subprocess each
 def test_pytest_collects_each_case_and_shows_the_differences(tmp_path: Path) -> None:
     _project(tmp_path, """\
         - name: passes
@@ -505,6 +506,7 @@ def test_pytest_collects_each_case_and_shows_the_differences(tmp_path: Path) -> 
     assert "not exercised (" in run.stdout
 
 
+@pytest.mark.slow  # a whole pytest run in a subprocess each
 def test_pytest_reports_an_invalid_test_file_as_a_collection_error(tmp_path: Path) -> None:
     _project(tmp_path, """\
         - name: bad
@@ -517,12 +519,14 @@ def test_pytest_reports_an_invalid_test_file_as_a_collection_error(tmp_path: Pat
     assert "mini.tests.yaml:10:14: error: unknown key 'totl' in 'expect'" in run.stdout
 
 
+@pytest.mark.slow  # a whole pytest run in a subprocess each
 def test_pytest_runs_the_shipped_ruleset_tests() -> None:
     run = _pytest("-q", str(ROOT / "rulesets"), str(ROOT / "tests/rulesets"), cwd=ROOT)
     assert run.returncode == 0, run.stdout + run.stderr
     assert "69 passed" in run.stdout
 
 
+@pytest.mark.slow  # a whole pytest run in a subprocess each
 def test_the_hook_collects_a_file_once_even_when_registered_twice(tmp_path: Path) -> None:
     _project(tmp_path, """\
         - name: passes

@@ -3,6 +3,8 @@ problem details worded as the CLI words them, limits, and the OpenAPI descriptio
 
 from __future__ import annotations
 
+import copy
+import functools
 import io
 import json
 import os
@@ -43,7 +45,13 @@ def client(settings: Settings) -> Iterator[TestClient]:
 
 
 def _document(path: Path) -> dict[str, Any]:
-    loaded: dict[str, Any] = yaml.safe_load(path.read_text(encoding="utf-8"))
+    """The data file as plain JSON-like data: a fresh copy each time (tests change what they send)."""
+    return copy.deepcopy(_parsed(path))
+
+
+@functools.lru_cache(maxsize=None)
+def _parsed(path: Path) -> dict[str, Any]:
+    loaded: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
     return loaded
 
 
