@@ -142,6 +142,9 @@ def test_years_are_checked_before_values_with_a_hint_the_command_line_can_follow
     assert code == 1 and "is assessed for 2021, but ruleset 'cds_xa_vidu' applies to 2023 onwards" in err
     assert "has no value" not in err, "the year is what is wrong, not the values"
     assert "--any-year" not in err
+    code, _, err = run(["score", str(CDS_XA), str(data), "--lang", "vi"], capsys)
+    assert code == 1 and "được đánh giá năm 2021, nhưng bộ tiêu chí 'cds_xa_vidu' áp dụng cho các năm từ 2023" in err
+    assert "onwards" not in err
 
 
 # ---------------------------------------------------------------- 3. communes ranked within their district

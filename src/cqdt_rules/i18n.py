@@ -212,8 +212,8 @@ VI: dict[str, str] = {
     "unknown source '{source}' for unit '{code}'": "nguồn '{source}' của đơn vị '{code}' không hợp lệ",
     "use 'self' (self-assessed) or 'audit' (verified by the audit team)":
         "dùng 'self' (tự đánh giá) hoặc 'audit' (thẩm định)",
-    "unit '{code}' is assessed for {year}, but ruleset '{ruleset}' applies to {years}":
-        "đơn vị '{code}' được đánh giá năm {year}, nhưng bộ tiêu chí '{ruleset}' áp dụng cho {years}",
+    "unit '{code}' is assessed for {year}, but ruleset '{ruleset}' applies to {years:t}":
+        "đơn vị '{code}' được đánh giá năm {year}, nhưng bộ tiêu chí '{ruleset}' áp dụng cho các năm {years}",
     "use the ruleset that covers that year (in Python, score(..., any_year=True) forces this one)":
         "dùng bộ tiêu chí áp dụng cho năm đó (trong Python, score(..., any_year=True) buộc dùng bộ này)",
     "{first} onwards": "từ {first}",
@@ -509,7 +509,7 @@ VI: dict[str, str] = {
     "unknown format '{format}': use html or md": "không có định dạng '{format}': dùng html hoặc md",
     "Not Found": "Không tìm thấy",
     "Method Not Allowed": "Phương thức không được phép",
-    "ruleset '{id}' does not apply to {year} (assessment years {years})":
+    "ruleset '{id}' does not apply to {year} (assessment years {years:t})":
         "bộ tiêu chí '{id}' không áp dụng cho năm {year} (các năm đánh giá {years})",
     "Invalid ruleset": "Bộ tiêu chí không hợp lệ",
     "Invalid unit data": "Dữ liệu đơn vị không hợp lệ",
