@@ -29,8 +29,7 @@ from cqdt_rules.engine.compiler import NodeResult, CompiledRuleset, CompiledTier
 from cqdt_rules.engine.evaluator import (
     _cohort_maxima,
     _ref_text,
-    checked_cohorts,
-    parent_warnings,
+    checked_data,
     run_stamp,
     score_cohort,
 )
@@ -816,7 +815,7 @@ def evaluate_batch(compiled: CompiledRuleset, assessments: Iterable[Assessment],
                    any_year: bool = False, unit_list: Mapping[str, str] | None = None) -> Results:
     """Score like ``evaluator.evaluate``, cohort by cohort over columns; a tier the batch engine cannot
     reproduce exactly is scored by the scalar engine, and ``Results.engines`` says so."""
-    cohorts = checked_cohorts(compiled.ruleset, assessments, any_year, unit_list)
+    cohorts, warnings = checked_data(compiled.ruleset, assessments, any_year, unit_list)
     plans = plan_ruleset(compiled)
     units: list[UnitResult] = []
     problems: list[Diagnostic] = []
@@ -839,8 +838,7 @@ def evaluate_batch(compiled: CompiledRuleset, assessments: Iterable[Assessment],
         problems.extend(found)
     if problems:
         raise DataError(problems)
-    return Results(compiled.ruleset, tuple(units), run_stamp(run_at), engines,
-                   warnings=parent_warnings(compiled.ruleset, cohorts, unit_list))
+    return Results(compiled.ruleset, tuple(units), run_stamp(run_at), engines, warnings=warnings)
 
 
 # ---------------------------------------------------------------- results

@@ -56,7 +56,7 @@ def grouped_tiers(ruleset: m.Ruleset) -> list[str]:
 
 def _evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_at: str | None,
               any_year: bool, unit_list: Mapping[str, str] | None) -> Results:
-    cohorts = checked_cohorts(compiled.ruleset, assessments, any_year, unit_list)
+    cohorts, warnings = checked_data(compiled.ruleset, assessments, any_year, unit_list)
     units: list[UnitResult] = []
     problems: list[Diagnostic] = []
     for key in sorted(cohorts):
@@ -65,16 +65,7 @@ def _evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_
         problems.extend(found)
     if problems:
         raise DataError(problems)
-    return Results(compiled.ruleset, tuple(units), run_stamp(run_at),
-                   warnings=parent_warnings(compiled.ruleset, cohorts, unit_list))
-
-
-def parent_warnings(ruleset: m.Ruleset, cohorts: Mapping[CohortKey, list[Assessment]],
-                    unit_list: Mapping[str, str] | None) -> tuple[Diagnostic, ...]:
-    """The parents nothing could check (neither the input nor ``unit_list`` holds them), as warnings."""
-    _, warnings = check_parents([a for members in cohorts.values() for a in members], unit_list,
-                                grouped_tiers(ruleset))
-    return tuple(warnings)
+    return Results(compiled.ruleset, tuple(units), run_stamp(run_at), warnings=warnings)
 
 
 def run_stamp(run_at: str | None) -> str:
@@ -104,21 +95,29 @@ def score_cohort(tier: CompiledTier, members: list[Assessment]) -> tuple[list[Un
 
 def checked_cohorts(ruleset: m.Ruleset, assessments: Iterable[Assessment], any_year: bool,
                     unit_list: Mapping[str, str] | None = None) -> dict[CohortKey, list[Assessment]]:
+    """Every data check (see ``checked_data``), then the assessments by cohort."""
+    return checked_data(ruleset, assessments, any_year, unit_list)[0]
+
+
+def checked_data(ruleset: m.Ruleset, assessments: Iterable[Assessment], any_year: bool,
+                 unit_list: Mapping[str, str] | None = None
+                 ) -> tuple[dict[CohortKey, list[Assessment]], tuple[Diagnostic, ...]]:
     """Every data check (the data's shape, years, values, parents, evidence; DataError lists every problem),
-    then the assessments by cohort."""
+    then the assessments by cohort, and the warnings for the parents nothing could check (neither the input
+    nor ``unit_list`` holds them)."""
     given = tuple(assessments)
     check_fit(ruleset, given, any_year)
     if not any_year:
         _check_years(ruleset, given)
     checked = check_assessments(ruleset, given)
-    parent_errors, _ = check_parents(checked, unit_list, grouped_tiers(ruleset))
+    parent_errors, warnings = check_parents(checked, unit_list, grouped_tiers(ruleset))
     if parent_errors:
         raise DataError(parent_errors)
     _check_evidence_policy(ruleset, checked)
     cohorts: dict[CohortKey, list[Assessment]] = defaultdict(list)
     for assessment in checked:
         cohorts[(assessment.tier, assessment.year, assessment.source)].append(assessment)
-    return cohorts
+    return cohorts, tuple(warnings)
 
 
 def _check_years(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> None:
