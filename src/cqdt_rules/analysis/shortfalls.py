@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
+from operator import itemgetter
 
 import attrs
 
 from cqdt_rules.analysis.nodes import leaves, node_title, tier_title
 from cqdt_rules.analysis.values import format_value
+from cqdt_rules.engine.compiler import NodeResults
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import UsageError
 from cqdt_rules.formatting import format_count, format_number
@@ -124,17 +126,30 @@ def shortfalls(results: Results, tier: str, source: str | None, lang: str = "vi"
 def _shortfalls(tier: m.Tier, scope: str, district: str | None, units: Sequence[UnitResult], order: str,
                 lang: str) -> Shortfalls:
     found = []
-    for node in leaves(tier):
-        if not node.max:
-            continue  # informational: nothing to lose
-        lost = {u.code: node.max - u.nodes[node.id].points for u in units if node.id in u.nodes}
-        below = tuple(code for code, points in sorted(lost.items(), key=lambda item: (-item[1], item[0])) if points > 0)
+    scored = [node for node in leaves(tier) if node.max]  # an informational criterion has nothing to lose
+    ids = [node.id for node in scored]
+    codes = [unit.code for unit in units]
+    points = [_points(unit, ids) for unit in units]
+    for i, node in enumerate(scored):
+        lost = {code: node.max - row[i] for code, row in zip(codes, points) if row[i] is not None}
+        # by points lost, most first, then by code: sorted by code, then stably by points lost
+        below = tuple(code for code, _ in sorted(sorted((item for item in lost.items() if item[1] > 0),
+                                                       key=itemgetter(0)), key=itemgetter(1), reverse=True))
         found.append(CriterionShortfall(node.id, node_title(node, lang), node.max, sum(lost.values(), Decimal(0)),
                                         len(lost), below))
     key = ((lambda c: (-c.lost, -len(c.below), c.id)) if order == "lost"
            else (lambda c: (-len(c.below), -c.lost, c.id)))
     ranked = tuple(c for c in sorted(found, key=key) if c.lost > 0)
     return Shortfalls(tier.id, scope, district, len(units), ranked)
+
+
+def _points(unit: UnitResult, node_ids: list[str]) -> list[Decimal | None]:
+    """The unit's points on each criterion (None where it has no result), read without making a result per node
+    when the engine keeps them in columns."""
+    nodes = unit.nodes
+    if isinstance(nodes, NodeResults):
+        return [nodes.points(node_id) if node_id in nodes else None for node_id in node_ids]
+    return [nodes[node_id].points if node_id in nodes else None for node_id in node_ids]
 
 
 def failing(results: Results, tier: str, source: str | None, name: str, lang: str = "vi") -> Failing:

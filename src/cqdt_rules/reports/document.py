@@ -36,6 +36,7 @@ from cqdt_rules.analysis.summary import (
 )
 from cqdt_rules.analysis.values import format_value
 from cqdt_rules.data.yamlfile import compose_yaml
+from cqdt_rules.engine.compiler import NodeResult
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import DataError, UsageError
 from cqdt_rules.formatting import format_number
@@ -626,8 +627,11 @@ class _Explainer:
         self.rankings: dict[str, str] = {}
         for ranking in reversed(tier.rankings):
             self.rankings[ranking.name] = ranking.label
+        self.nodes = {node.id: (_node_title(node, lang), self.depth.get(node.id, 0), node.is_group)
+                      for node in reversed(tier.walk())}  # the first of an id wins, as in ``Tier.node``
         self._why: dict[tuple[str, tuple[tuple[str, str], ...]], str] = {}
         self._values: dict[tuple[Any, ...], str] = {}
+        self._criteria: dict[tuple[Any, ...], Criterion] = {}
 
     def indicator_label(self, name: str) -> str:
         return self.indicators.get(name, name)
@@ -650,6 +654,23 @@ class _Explainer:
             text = self._values[key] = value_text(self.tier, name, value, self.lang)
         return text
 
+    def criterion(self, result: NodeResult, change: Decimal | None) -> Criterion:
+        """The criterion as a unit page shows it, one object for every unit whose result reads the same: the key
+        holds each number as written (1.0 and 1 are equal but read differently), so equal keys mean equal text."""
+        values = result.values
+        key = (result.id, str(result.points), str(result.max), tuple(map(str, result.why)), result.flags,
+               None if change is None else str(change), result.reads,
+               tuple([_exact(values.get(name)) for name in result.reads]))
+        found = self._criteria.get(key)
+        if found is None:
+            title, depth, is_group = self.nodes[result.id]
+            inputs = result.inputs
+            found = self._criteria[key] = Criterion(
+                id=result.id, title=title, depth=depth, is_group=is_group, points=result.points, max=result.max,
+                read=tuple((self.indicator_label(name), self.value(name, value)) for name, value in inputs),
+                why=self.why(result.branch, inputs), flags=result.flags, change=change)
+        return found
+
     def why(self, branch: str, inputs: tuple[tuple[str, Any], ...]) -> str:
         """``why_text`` of the branch with its categories named, which depends only on the branch and the text inputs."""
         key = (branch, tuple((name, value) for name, value in inputs if type(value) is str))
@@ -668,17 +689,9 @@ def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ru
     known = explainer if explainer is not None and explainer.tier is tier else _Explainer(tier, lang)
     deltas = dict(change.node_changes()) if same_ruleset else {}
     unchanged = Decimal(0) if same_ruleset and change.previous is not None else None
-    criteria = []
-    for node_id, result in unit.nodes.items():
-        node = tier.node(node_id)
-        inputs = result.inputs
-        criteria.append(Criterion(
-            id=node_id, title=_node_title(node, lang), depth=known.depth.get(node_id, 0), is_group=node.is_group,
-            points=result.points, max=result.max,
-            read=tuple((known.indicator_label(name), known.value(name, value)) for name, value in inputs),
-            why=known.why(result.branch, inputs), flags=result.flags,
-            change=deltas.get(node_id, None if node.is_group else unchanged),
-        ))
+    nodes = known.nodes
+    criteria = tuple([known.criterion(result, deltas.get(result.id, None if nodes[result.id][2] else unchanged))
+                      for result in unit.nodes.values()])
     level = unit.level
     previous = None
     if change.previous is not None and previous_year is not None:
@@ -694,9 +707,19 @@ def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ru
         total=unit.total, max=unit.max,
         outputs=tuple((o.label, unit.outputs.get(o.name)) for o in tier.outputs if o.name != tier.headline),
         level=level.label if level else "", unmet=level.unmet if level else (),
-        ranks=ranks, previous=previous, note=unit.assessment.note, criteria=tuple(criteria),
+        ranks=ranks, previous=previous, note=unit.assessment.note, criteria=criteria,
         headline=next(((o.label, unit.outputs.get(o.name)) for o in tier.outputs if o.name == tier.headline), None),
     )
+
+
+def _exact(value: Any) -> Any:
+    """A value as a key that tells apart equal numbers written differently (1.0 and 1; True and 1)."""
+    kind = type(value)
+    if kind is Decimal:
+        return str(value)
+    if kind is Pair:
+        return str(value.a), str(value.b)
+    return kind, value
 
 
 def value_text(tier: m.Tier, name: str, value: Any, lang: str) -> str:

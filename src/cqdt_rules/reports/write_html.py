@@ -8,6 +8,7 @@ from html import escape
 
 from cqdt_rules.reports.charts import grouped_chart, level_chart, rank_chart
 from cqdt_rules.reports.document import (
+    Criterion,
     Report,
     TierReport,
     UnitPage,
@@ -242,12 +243,14 @@ def render_html_pages(report: Report, name: str, page_units: int | None = None) 
     files = {name: render_html(report, {tier: [(f, t) for f, t, _ in parts] for tier, parts in pages.items()},
                                links)}
     for tier in report.tiers:
+        rows: dict[tuple[int, bool], str] = {}  # the pages of a tier share criterion rows
         for file, title, units in pages.get(tier.id, []):
-            files[file] = _explanation_page(report, tier, title, units, name)
+            files[file] = _explanation_page(report, tier, title, units, name, rows)
     return files
 
 
-def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitPage], main: str) -> str:
+def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitPage], main: str,
+                      rows: dict[tuple[int, bool], str] | None = None) -> str:
     """One page of a tier's explanations, titled by the report, the tier and the page, linking back to ``main``."""
     heading = f"{tier.title}: {title}"
     parts = ["<!DOCTYPE html>", f'<html lang="{r.lang}">', "<head>", '<meta charset="utf-8">',
@@ -258,7 +261,8 @@ def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitP
         parts.append(f'<div class="banner{" synthetic" if r.synthetic else " plain"}" role="note">{_e(r.banner)}</div>')
     parts += [f'<p class="meta"><a href="{_e(main)}#giai-trinh-{tier.id}">{_e(r.title)}</a></p>',
               f"<h1>{_e(r.t('units'))}</h1>", f'<p class="subtitle">{_e(heading)}</p>', "</header>", "<main>"]
-    parts += [_unit(r, tier, unit, main) for unit in units]
+    written: dict[tuple[int, bool], str] = {} if rows is None else rows
+    parts += [_unit(r, tier, unit, main, written) for unit in units]
     parts += ["</main>", _footer(r), "</div>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"
 
@@ -354,15 +358,17 @@ def _units(r: Report, pages: Mapping[str, list[tuple[str, str]]]) -> str:
             out.append(f"<p>{_e(r.t('units_pages', count=r.num(len(tier.units)), pages=r.num(len(pages[tier.id]))))}</p>")
             out.append("<ul>" + "".join(f'<li><a href="{_e(file)}">{_e(title)}</a></li>' for file, title in pages[tier.id])
                        + "</ul>")
+        rows: dict[tuple[int, bool], str] = {}
         for unit in tier.units if tier.id not in pages else ():
-            out.append(_unit(r, tier, unit))
+            out.append(_unit(r, tier, unit, rows=rows))
         out.append("</section>")
     out.append("</section>")
     return "\n".join(out)
 
 
-def _unit(r: Report, tier: TierReport, unit: UnitPage, main: str = "") -> str:
-    """A unit's explanation; ``main``: the file holding the appendix its criteria link to, when not this one."""
+def _unit(r: Report, tier: TierReport, unit: UnitPage, main: str = "", rows: dict[tuple[int, bool], str] | None = None) -> str:
+    """A unit's explanation; ``main``: the file holding the appendix its criteria link to, when not this one;
+    ``rows``: the table rows already written for this tier and ``main`` (units share criterion objects)."""
     summary = unit.summary(r, tier.table_digits)
     title = f"{unit.code} {unit.name}" + (f" — {unit.district}" if unit.district else "")
     out = [f'<details class="unit" id="{unit.anchor}"><summary>{_e(title)}: {_e(summary)}</summary>']
@@ -382,18 +388,26 @@ def _unit(r: Report, tier: TierReport, unit: UnitPage, main: str = "") -> str:
             + (f"<th class=\"num\">{_e(r.t('delta', year=r.previous_year))}</th>" if show_delta else "")
             + f"<th>{_e(r.t('read'))}</th><th>{_e(r.t('why'))}</th></tr>")
     out.append(f"<table class=\"explain\"><thead>{head}</thead><tbody>")
+    written = {} if rows is None else rows
     for c in unit.criteria:
-        flags = "".join(f'<span class="flag">{_e(flag)}</span>' for flag in c.flags)
-        read = "; ".join(f"{label}: {value}" for label, value in c.read)
-        criterion = (f'<a href="{_e(main)}#{row_anchor(tier.id, c.id)}">{_e(c.id)}</a>' if r.appendix is not None else _e(c.id))
-        cells = [f"<td>{criterion} {_e(c.title)}{flags}</td>", _td_num(r.num(c.points, tier.digits)), _td_num(r.num(c.max))]
-        if show_delta:
-            cells.append(_td_num(r.signed(c.change, tier.digits) if c.change else "", c.change))
-        cells.append(f'<td class="read">{_e(read)}</td>')
-        cells.append(f'<td class="why">{_e(c.why) if not c.is_group else ""}</td>')
-        out.append(f'<tr class="depth-{min(c.depth, 3)}">{"".join(cells)}</tr>')
+        row = written.get((id(c), show_delta))
+        if row is None:
+            row = written[(id(c), show_delta)] = _criterion_row(r, tier, c, main, show_delta)
+        out.append(row)
     out.append("</tbody></table></details>")
     return "\n".join(out)
+
+
+def _criterion_row(r: Report, tier: TierReport, c: Criterion, main: str, show_delta: bool) -> str:
+    flags = "".join(f'<span class="flag">{_e(flag)}</span>' for flag in c.flags)
+    read = "; ".join(f"{label}: {value}" for label, value in c.read)
+    criterion = (f'<a href="{_e(main)}#{row_anchor(tier.id, c.id)}">{_e(c.id)}</a>' if r.appendix is not None else _e(c.id))
+    cells = [f"<td>{criterion} {_e(c.title)}{flags}</td>", _td_num(r.num(c.points, tier.digits)), _td_num(r.num(c.max))]
+    if show_delta:
+        cells.append(_td_num(r.signed(c.change, tier.digits) if c.change else "", c.change))
+    cells.append(f'<td class="read">{_e(read)}</td>')
+    cells.append(f'<td class="why">{_e(c.why) if not c.is_group else ""}</td>')
+    return f'<tr class="depth-{min(c.depth, 3)}">{"".join(cells)}</tr>'
 
 
 def _appendix(r: Report) -> str:
