@@ -600,15 +600,19 @@ def branch_text(branch: str, lang: str) -> str:
     if lang != "vi":
         return branch
     text = branch
-    for phrase, vietnamese in _branch_phrases():
-        text = phrase.sub(vietnamese, text)
+    for english, phrase, vietnamese in _branch_phrases():
+        if english in text:  # a report phrases tens of thousands of branches: most hold few of the phrases
+            text = phrase.sub(vietnamese, text)
+    if "." not in text:
+        return text
     return _DECIMAL.sub(lambda match: format_number(Decimal(match.group(1)), "vi"), text)
 
 
 @lru_cache(maxsize=1)
-def _branch_phrases() -> list[tuple[re.Pattern[str], str]]:
+def _branch_phrases() -> list[tuple[str, re.Pattern[str], str]]:
     """Whole words only: a category named 'summer' keeps its name."""
-    return [(re.compile(rf"(?<!\w){re.escape(english)}(?!\w)"), vietnamese) for english, vietnamese in BRANCH_VI]
+    return [(english, re.compile(rf"(?<!\w){re.escape(english)}(?!\w)"), vietnamese)
+            for english, vietnamese in BRANCH_VI]
 
 
 def translate(text: str, lang: str) -> str:

@@ -10,9 +10,10 @@ the model; every number a person reads goes through ``formatting``.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -231,6 +232,27 @@ class Criterion:
     change: Decimal | None  # points against the previous year, same ruleset only
 
 
+class WrittenRows:
+    """The rows of one tier's explanation tables a writer has already written, by whether the table shows the
+    change against last year and by criterion object (units whose criterion reads the same share one: see
+    ``_Explainer.criterion``), and each kind of table head: a large cohort's rows are each written once."""
+
+    def __init__(self) -> None:
+        self.rows: dict[bool, dict[int, str]] = {False: {}, True: {}}
+        self.heads: dict[bool, str] = {}
+
+    def written(self, criteria: Sequence[Criterion], show_delta: bool, write: Callable[[Criterion], str]) -> list[str]:
+        """Each criterion's row, written by ``write`` the first time the criterion is met."""
+        rows = self.rows[show_delta]
+        found = []
+        for criterion in criteria:
+            row = rows.get(id(criterion))
+            if row is None:
+                row = rows[id(criterion)] = write(criterion)
+            found.append(row)
+        return found
+
+
 @attrs.frozen
 class RankRow:
     code: str
@@ -360,6 +382,9 @@ class Report:
         return text.format(**values) if values else text
 
     def num(self, value: Decimal | int | None, digits: int | None = None) -> str:
+        kind = type(value)
+        if kind is Decimal or kind is int:  # a cohort's tables repeat the same numbers: each written once
+            return _number_text(str(value), self.lang, digits)
         return format_number(value, self.lang, digits)
 
     def level_table(self, tier: TierReport) -> tuple[list[str], list[list[str]]]:
@@ -410,6 +435,13 @@ class Report:
         sections += [(s.anchor, s.title) for s in self.back]
         sections += [("xep-hang", self.t("rankings")), ("giai-trinh", self.t("units"))]
         return sections
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _number_text(digits_as_written: str, lang: str, digits: int | None) -> str:
+    """``format_number`` of a number given as written (``str`` of a ``Decimal`` or an ``int``, which keeps 1.0
+    apart from 1)."""
+    return format_number(Decimal(digits_as_written), lang, digits)
 
 
 # ---------------------------------------------------------------- building the model
@@ -657,10 +689,9 @@ class _Explainer:
     def criterion(self, result: NodeResult, change: Decimal | None) -> Criterion:
         """The criterion as a unit page shows it, one object for every unit whose result reads the same: the key
         holds each number as written (1.0 and 1 are equal but read differently), so equal keys mean equal text."""
-        values = result.values
+        read = tuple(map(result.values.get, result.reads))
         key = (result.id, str(result.points), str(result.max), tuple(map(str, result.why)), result.flags,
-               None if change is None else str(change), result.reads,
-               tuple([_exact(values.get(name)) for name in result.reads]))
+               None if change is None else str(change), result.reads, tuple(map(str, read)), tuple(map(type, read)))
         found = self._criteria.get(key)
         if found is None:
             title, depth, is_group = self.nodes[result.id]
@@ -710,16 +741,6 @@ def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ru
         ranks=ranks, previous=previous, note=unit.assessment.note, criteria=criteria,
         headline=next(((o.label, unit.outputs.get(o.name)) for o in tier.outputs if o.name == tier.headline), None),
     )
-
-
-def _exact(value: Any) -> Any:
-    """A value as a key that tells apart equal numbers written differently (1.0 and 1; True and 1)."""
-    kind = type(value)
-    if kind is Decimal:
-        return str(value)
-    if kind is Pair:
-        return str(value.a), str(value.b)
-    return kind, value
 
 
 def value_text(tier: m.Tier, name: str, value: Any, lang: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
+from functools import lru_cache
 from html import escape
 
 from cqdt_rules.reports.charts import grouped_chart, level_chart, rank_chart
@@ -12,6 +13,7 @@ from cqdt_rules.reports.document import (
     Report,
     TierReport,
     UnitPage,
+    WrittenRows,
     explanation_pages,
     level_chart_data,
     moves_for_chart,
@@ -68,7 +70,13 @@ footer { margin-top: 3em; font-size: 0.8rem; color: var(--muted); }
 
 
 def _e(text: object) -> str:
-    return escape(str(text), quote=True)
+    return _escaped(text) if type(text) is str else escape(str(text), quote=True)
+
+
+@lru_cache(maxsize=1 << 14)
+def _escaped(text: str) -> str:
+    """A large cohort's pages repeat the same titles, labels and explanations: each is escaped once."""
+    return escape(text, quote=True)
 
 
 def render_html(report: Report, pages: Mapping[str, list[tuple[str, str]]] | None = None,
@@ -243,14 +251,14 @@ def render_html_pages(report: Report, name: str, page_units: int | None = None) 
     files = {name: render_html(report, {tier: [(f, t) for f, t, _ in parts] for tier, parts in pages.items()},
                                links)}
     for tier in report.tiers:
-        rows: dict[tuple[int, bool], str] = {}  # the pages of a tier share criterion rows
+        written = WrittenRows()  # the pages of a tier share criterion rows
         for file, title, units in pages.get(tier.id, []):
-            files[file] = _explanation_page(report, tier, title, units, name, rows)
+            files[file] = _explanation_page(report, tier, title, units, name, written)
     return files
 
 
 def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitPage], main: str,
-                      rows: dict[tuple[int, bool], str] | None = None) -> str:
+                      written: WrittenRows | None = None) -> str:
     """One page of a tier's explanations, titled by the report, the tier and the page, linking back to ``main``."""
     heading = f"{tier.title}: {title}"
     parts = ["<!DOCTYPE html>", f'<html lang="{r.lang}">', "<head>", '<meta charset="utf-8">',
@@ -261,8 +269,8 @@ def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitP
         parts.append(f'<div class="banner{" synthetic" if r.synthetic else " plain"}" role="note">{_e(r.banner)}</div>')
     parts += [f'<p class="meta"><a href="{_e(main)}#giai-trinh-{tier.id}">{_e(r.title)}</a></p>',
               f"<h1>{_e(r.t('units'))}</h1>", f'<p class="subtitle">{_e(heading)}</p>', "</header>", "<main>"]
-    written: dict[tuple[int, bool], str] = {} if rows is None else rows
-    parts += [_unit(r, tier, unit, main, written) for unit in units]
+    known = WrittenRows() if written is None else written
+    parts += [_unit(r, tier, unit, main, known) for unit in units]
     parts += ["</main>", _footer(r), "</div>", "</body>", "</html>"]
     return "\n".join(parts) + "\n"
 
@@ -358,17 +366,18 @@ def _units(r: Report, pages: Mapping[str, list[tuple[str, str]]]) -> str:
             out.append(f"<p>{_e(r.t('units_pages', count=r.num(len(tier.units)), pages=r.num(len(pages[tier.id]))))}</p>")
             out.append("<ul>" + "".join(f'<li><a href="{_e(file)}">{_e(title)}</a></li>' for file, title in pages[tier.id])
                        + "</ul>")
-        rows: dict[tuple[int, bool], str] = {}
+        written = WrittenRows()
         for unit in tier.units if tier.id not in pages else ():
-            out.append(_unit(r, tier, unit, rows=rows))
+            out.append(_unit(r, tier, unit, written=written))
         out.append("</section>")
     out.append("</section>")
     return "\n".join(out)
 
 
-def _unit(r: Report, tier: TierReport, unit: UnitPage, main: str = "", rows: dict[tuple[int, bool], str] | None = None) -> str:
+def _unit(r: Report, tier: TierReport, unit: UnitPage, main: str = "", written: WrittenRows | None = None) -> str:
     """A unit's explanation; ``main``: the file holding the appendix its criteria link to, when not this one;
-    ``rows``: the table rows already written for this tier and ``main`` (units share criterion objects)."""
+    ``written``: the rows already written for this tier and ``main``."""
+    known = WrittenRows() if written is None else written
     summary = unit.summary(r, tier.table_digits)
     title = f"{unit.code} {unit.name}" + (f" — {unit.district}" if unit.district else "")
     out = [f'<details class="unit" id="{unit.anchor}"><summary>{_e(title)}: {_e(summary)}</summary>']
@@ -383,31 +392,41 @@ def _unit(r: Report, tier: TierReport, unit: UnitPage, main: str = "", rows: dic
     if unit.note and unit.note != r.note:
         out.append(f"<p>{_e(r.t('note'))}: {_e(unit.note)}</p>")
     show_delta = any(c.change is not None for c in unit.criteria) and r.previous_year is not None
-    head = (f"<tr><th>{_e(r.t('criterion'))}</th><th class=\"num\">{_e(r.t('points_col'))}</th>"
-            f"<th class=\"num\">{_e(r.t('max'))}</th>"
-            + (f"<th class=\"num\">{_e(r.t('delta', year=r.previous_year))}</th>" if show_delta else "")
-            + f"<th>{_e(r.t('read'))}</th><th>{_e(r.t('why'))}</th></tr>")
-    out.append(f"<table class=\"explain\"><thead>{head}</thead><tbody>")
-    written = {} if rows is None else rows
-    for c in unit.criteria:
-        row = written.get((id(c), show_delta))
-        if row is None:
-            row = written[(id(c), show_delta)] = _criterion_row(r, tier, c, main, show_delta)
-        out.append(row)
+    head = known.heads.get(show_delta)
+    if head is None:
+        head = known.heads[show_delta] = _explain_head(r, show_delta)
+    out.append(head)
+    out += known.written(unit.criteria, show_delta, lambda c: _criterion_row(r, tier, c, main, show_delta))
     out.append("</tbody></table></details>")
     return "\n".join(out)
 
 
+def _explain_head(r: Report, show_delta: bool) -> str:
+    head = (f"<tr><th>{_e(r.t('criterion'))}</th><th class=\"num\">{_e(r.t('points_col'))}</th>"
+            f"<th class=\"num\">{_e(r.t('max'))}</th>"
+            + (f"<th class=\"num\">{_e(r.t('delta', year=r.previous_year))}</th>" if show_delta else "")
+            + f"<th>{_e(r.t('read'))}</th><th>{_e(r.t('why'))}</th></tr>")
+    return f"<table class=\"explain\"><thead>{head}</thead><tbody>"
+
+
 def _criterion_row(r: Report, tier: TierReport, c: Criterion, main: str, show_delta: bool) -> str:
-    flags = "".join(f'<span class="flag">{_e(flag)}</span>' for flag in c.flags)
-    read = "; ".join(f"{label}: {value}" for label, value in c.read)
-    criterion = (f'<a href="{_e(main)}#{row_anchor(tier.id, c.id)}">{_e(c.id)}</a>' if r.appendix is not None else _e(c.id))
-    cells = [f"<td>{criterion} {_e(c.title)}{flags}</td>", _td_num(r.num(c.points, tier.digits)), _td_num(r.num(c.max))]
+    cells = [_criterion_cell(tier.id, c.id, c.title, c.depth, c.flags, main if r.appendix is not None else None),
+             _td_num(r.num(c.points, tier.digits)), _td_num(r.num(c.max))]
     if show_delta:
         cells.append(_td_num(r.signed(c.change, tier.digits) if c.change else "", c.change))
-    cells.append(f'<td class="read">{_e(read)}</td>')
-    cells.append(f'<td class="why">{_e(c.why) if not c.is_group else ""}</td>')
-    return f'<tr class="depth-{min(c.depth, 3)}">{"".join(cells)}</tr>'
+    read = "; ".join(f"{label}: {value}" for label, value in c.read)
+    cells.append(f'<td class="read">{escape(read, quote=True)}</td>')
+    cells.append(f'<td class="why">{escape(c.why, quote=True) if not c.is_group else ""}</td></tr>')
+    return "".join(cells)
+
+
+@lru_cache(maxsize=1 << 12)
+def _criterion_cell(tier_id: str, node_id: str, title: str, depth: int, flags: tuple[str, ...], main: str | None) -> str:
+    """The start of a criterion's row: its depth, and its id (linked to the appendix's row in ``main``, unless the
+    report has no appendix: None), title and flags."""
+    flagged = "".join(f'<span class="flag">{_e(flag)}</span>' for flag in flags)
+    criterion = f'<a href="{_e(main)}#{row_anchor(tier_id, node_id)}">{_e(node_id)}</a>' if main is not None else _e(node_id)
+    return f'<tr class="depth-{min(depth, 3)}"><td>{criterion} {_e(title)}{flagged}</td>'
 
 
 def _appendix(r: Report) -> str:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from functools import lru_cache
 
 from cqdt_rules.reports.charts import grouped_chart, level_chart, rank_chart
 from cqdt_rules.reports.document import (
+    Criterion,
     Report,
     TierReport,
     UnitPage,
+    WrittenRows,
     explanation_pages,
     level_chart_data,
     moves_for_chart,
@@ -23,17 +26,24 @@ class Raw(str):
 
 def _text(text: object) -> str:
     """Text from the data or the ruleset, escaped so Markdown shows it as written (names like 'Sở <Thử> & ...')."""
-    return _escaped(text) if type(text) is str else str(text).translate(_ESCAPES)
+    return _escaped(text) if type(text) is str else _escape(str(text))
 
 
 @lru_cache(maxsize=1 << 14)
 def _escaped(text: str) -> str:
     """A large cohort's explanations repeat the same titles and texts: each is escaped once (text only: 1.0 and 1
     are equal numbers written differently)."""
-    return text.translate(_ESCAPES)
+    return _escape(text)
+
+
+def _escape(text: str) -> str:
+    # str.translate maps a Vietnamese text character by character (microseconds for a short line): only a text
+    # holding a character to escape is translated
+    return text.translate(_ESCAPES) if _TO_ESCAPE.search(text) else text
 
 
 _ESCAPES = str.maketrans({"\\": "\\\\", "&": "&amp;", "\n": " ", **{c: "\\" + c for c in "*_`[]<>|"}})
+_TO_ESCAPE = re.compile("[" + re.escape("".join(chr(c) for c in _ESCAPES)) + "]")
 
 
 def _cell(text: object) -> str:
@@ -57,18 +67,21 @@ def render_markdown_pages(report: Report, name: str, charts_dir: str,
                                                         for tier, parts in pages.items()}, links)
     files = {name: text}
     for tier in report.tiers:
+        written = WrittenRows()  # the pages of a tier share criterion rows
         for file, title, units in pages.get(tier.id, []):
-            files[file] = _explanation_page(report, tier, title, units, name)
+            files[file] = _explanation_page(report, tier, title, units, name, written)
     return files, charts
 
 
-def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitPage], main: str) -> str:
+def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitPage], main: str,
+                      written: WrittenRows | None = None) -> str:
     """One page of a tier's explanations, titled by the tier and the page, linking back to ``main``."""
     out = [f"> **{_text(r.banner)}**" if r.synthetic else f"> {_text(r.banner)}", ""] if r.banner else []
     out += [f"# {_text(r.t('units'))}", "", f"*{_text(tier.title)}: {_text(title)}*", "",
             f"[{_text(r.title)}]({main}#giai-trinh)", ""]
+    known = WrittenRows() if written is None else written
     for unit in units:
-        out += _unit(r, tier, unit)
+        out += _unit(r, tier, unit, known)
     out.append(_text(r.t("generated", at=r.run_at, ruleset=r.ruleset_id, version=r.ruleset_version,
                          hash=r.ruleset_hash)))
     return "\n".join(out) + "\n"
@@ -163,8 +176,9 @@ def render_markdown(report: Report, charts_dir: str, pages: Mapping[str, list[tu
         if tier.id in pages:
             out.append(_text(r.t("units_pages", count=r.num(len(tier.units)), pages=r.num(len(pages[tier.id])))))
             out += [""] + [f"- [{_text(title)}]({file})" for file, title in pages[tier.id]] + [""]
+        written = WrittenRows()
         for unit in tier.units if tier.id not in pages else ():
-            out += _unit(r, tier, unit)
+            out += _unit(r, tier, unit, written)
     out.append(_text(r.t("generated", at=r.run_at, ruleset=r.ruleset_id, version=r.ruleset_version,
                          hash=r.ruleset_hash)))
     return "\n".join(out) + "\n", charts
@@ -241,7 +255,9 @@ def _ranking(r: Report, tier: TierReport, links: Mapping[str, str]) -> list[str]
     return out
 
 
-def _unit(r: Report, tier: TierReport, unit: UnitPage) -> list[str]:
+def _unit(r: Report, tier: TierReport, unit: UnitPage, written: WrittenRows | None = None) -> list[str]:
+    """A unit's explanation; ``written``: the rows already written for this tier."""
+    known = WrittenRows() if written is None else written
     title = f"{unit.code} {unit.name}" + (f" — {unit.district}" if unit.district else "")
     out = [f'<a id="{unit.anchor}"></a>', "", f"#### {_text(title)}", ""]
     facts = [unit.summary(r, tier.table_digits)]
@@ -255,19 +271,38 @@ def _unit(r: Report, tier: TierReport, unit: UnitPage) -> list[str]:
     if unit.note and unit.note != r.note:
         out += [_text(f"{r.t('note')}: {unit.note}"), ""]
     show_delta = any(c.change is not None for c in unit.criteria) and r.previous_year is not None
+    head = known.heads.get(show_delta)
+    if head is None:
+        head = known.heads[show_delta] = "\n".join(_table(_explain_header(r, show_delta), [],
+                                                           {1, 2, 3} if show_delta else {1, 2})[:-1])
+    out.append(head)
+    out += known.written(unit.criteria, show_delta, lambda c: _criterion_row(r, tier, c, show_delta))
+    return out + [""]
+
+
+def _explain_header(r: Report, show_delta: bool) -> list[str]:
     header = [r.t("criterion"), r.t("points_col"), r.t("max")]
     header += [r.t("delta", year=r.previous_year)] if show_delta else []
-    header += [r.t("read"), r.t("why")]
-    rows = []
-    for c in unit.criteria:
-        label = _text(f"{c.id} {c.title}")
-        name = ("&nbsp;&nbsp;" * c.depth) + (f"**{label}**" if c.is_group else label)
-        if c.flags:
-            name += " (" + _text(", ".join(c.flags)) + ")"
-        cells = [Raw(name), r.num(c.points, tier.digits), r.num(c.max)]
-        if show_delta:
-            cells.append(r.signed(c.change, tier.digits) if c.change else "")
-        cells += ["; ".join(f"{label}: {value}" for label, value in c.read), "" if c.is_group else c.why]
-        rows.append(cells)
-    out += _table(header, rows, {1, 2, 3} if show_delta else {1, 2})
-    return out
+    return header + [r.t("read"), r.t("why")]
+
+
+def _criterion_row(r: Report, tier: TierReport, c: Criterion, show_delta: bool) -> str:
+    """A criterion's line of a unit's table, as ``_table`` writes it (its values and explanation, which few criteria
+    share, escaped without the cache of repeated texts)."""
+    cells = [_criterion_name(c.id, c.title, c.depth, c.is_group, c.flags), _text(r.num(c.points, tier.digits)),
+             _text(r.num(c.max))]
+    if show_delta:
+        cells.append(_text(r.signed(c.change, tier.digits) if c.change else ""))
+    cells.append(_escape("; ".join(f"{label}: {value}" for label, value in c.read)))
+    cells.append("" if c.is_group else _escape(c.why))
+    return "| " + " | ".join(cells) + " |"
+
+
+@lru_cache(maxsize=1 << 12)
+def _criterion_name(node_id: str, title: str, depth: int, is_group: bool, flags: tuple[str, ...]) -> str:
+    """A criterion's first cell: indented by its depth, a group in bold, its flags after it."""
+    label = _text(f"{node_id} {title}")
+    name = ("&nbsp;&nbsp;" * depth) + (f"**{label}**" if is_group else label)
+    if flags:
+        name += " (" + _text(", ".join(flags)) + ")"
+    return name
