@@ -244,13 +244,13 @@ class WrittenRows:
     def written(self, criteria: Sequence[Criterion], show_delta: bool, write: Callable[[Criterion], str]) -> list[str]:
         """Each criterion's row, written by ``write`` the first time the criterion is met."""
         rows = self.rows[show_delta]
-        found = []
-        for criterion in criteria:
-            row = rows.get(id(criterion))
-            if row is None:
-                row = rows[id(criterion)] = write(criterion)
-            found.append(row)
-        return found
+        known = rows.get
+
+        def first(criterion: Criterion) -> str:
+            row = rows[id(criterion)] = write(criterion)
+            return row
+
+        return [known(id(criterion)) or first(criterion) for criterion in criteria]  # a row is never empty
 
 
 @attrs.frozen
@@ -689,9 +689,12 @@ class _Explainer:
     def criterion(self, result: NodeResult, change: Decimal | None) -> Criterion:
         """The criterion as a unit page shows it, one object for every unit whose result reads the same: the key
         holds each number as written (1.0 and 1 are equal but read differently), so equal keys mean equal text."""
-        read = tuple(map(result.values.get, result.reads))
-        key = (result.id, str(result.points), str(result.max), tuple(map(str, result.why)), result.flags,
-               None if change is None else str(change), result.reads, tuple(map(str, read)), tuple(map(type, read)))
+        # A node's maximum and the indicators it reads are the node's own; the values it read are told apart by
+        # text (1.0 and 1) and by kind (True and 'True'). One flat tuple (the flags, a tuple, end the explanation's
+        # parts; a node reads a fixed number of values) costs a third less than nested ones.
+        read = list(map(result.values.get, result.reads))
+        key = (result.id, str(result.points), *map(str, result.why), result.flags,
+               None if change is None else str(change), *map(str, read), *map(type, read))
         found = self._criteria.get(key)
         if found is None:
             title, depth, is_group = self.nodes[result.id]
@@ -720,9 +723,13 @@ def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ru
     known = explainer if explainer is not None and explainer.tier is tier else _Explainer(tier, lang)
     deltas = dict(change.node_changes()) if same_ruleset else {}
     unchanged = Decimal(0) if same_ruleset and change.previous is not None else None
-    nodes = known.nodes
-    criteria = tuple([known.criterion(result, deltas.get(result.id, None if nodes[result.id][2] else unchanged))
-                      for result in unit.nodes.values()])
+    results = unit.nodes
+    if deltas or unchanged is not None:
+        nodes = known.nodes
+        criteria = tuple([known.criterion(results[node_id], deltas.get(node_id, None if nodes[node_id][2] else unchanged))
+                          for node_id in results])
+    else:  # nothing to compare with
+        criteria = tuple([known.criterion(results[node_id], None) for node_id in results])
     level = unit.level
     previous = None
     if change.previous is not None and previous_year is not None:

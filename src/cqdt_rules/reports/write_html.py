@@ -270,9 +270,10 @@ def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitP
     parts += [f'<p class="meta"><a href="{_e(main)}#giai-trinh-{tier.id}">{_e(r.title)}</a></p>',
               f"<h1>{_e(r.t('units'))}</h1>", f'<p class="subtitle">{_e(heading)}</p>', "</header>", "<main>"]
     known = WrittenRows() if written is None else written
-    parts += [_unit(r, tier, unit, main, known) for unit in units]
-    parts += ["</main>", _footer(r), "</div>", "</body>", "</html>"]
-    return "\n".join(parts) + "\n"
+    for unit in units:
+        parts += _unit_lines(r, tier, unit, main, known)
+    parts += ["</main>", _footer(r), "</div>", "</body>", "</html>", ""]
+    return "\n".join(parts)  # one join per page: a page holds hundreds of units
 
 
 def _changes(r: Report, links: Mapping[str, str]) -> str:
@@ -377,6 +378,11 @@ def _units(r: Report, pages: Mapping[str, list[tuple[str, str]]]) -> str:
 def _unit(r: Report, tier: TierReport, unit: UnitPage, main: str = "", written: WrittenRows | None = None) -> str:
     """A unit's explanation; ``main``: the file holding the appendix its criteria link to, when not this one;
     ``written``: the rows already written for this tier and ``main``."""
+    return "\n".join(_unit_lines(r, tier, unit, main, written))
+
+
+def _unit_lines(r: Report, tier: TierReport, unit: UnitPage, main: str = "",
+                written: WrittenRows | None = None) -> list[str]:
     known = WrittenRows() if written is None else written
     summary = unit.summary(r, tier.table_digits)
     title = f"{unit.code} {unit.name}" + (f" — {unit.district}" if unit.district else "")
@@ -398,7 +404,7 @@ def _unit(r: Report, tier: TierReport, unit: UnitPage, main: str = "", written: 
     out.append(head)
     out += known.written(unit.criteria, show_delta, lambda c: _criterion_row(r, tier, c, main, show_delta))
     out.append("</tbody></table></details>")
-    return "\n".join(out)
+    return out
 
 
 def _explain_head(r: Report, show_delta: bool) -> str:

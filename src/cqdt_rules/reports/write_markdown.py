@@ -84,7 +84,8 @@ def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitP
         out += _unit(r, tier, unit, known)
     out.append(_text(r.t("generated", at=r.run_at, ruleset=r.ruleset_id, version=r.ruleset_version,
                          hash=r.ruleset_hash)))
-    return "\n".join(out) + "\n"
+    out.append("")
+    return "\n".join(out)
 
 
 def render_markdown(report: Report, charts_dir: str, pages: Mapping[str, list[tuple[str, str]]] | None = None,
