@@ -119,8 +119,10 @@ def shortfalls(results: Results, tier: str, source: str | None, lang: str = "vi"
     if not parents:
         raise UsageError(f"the units of tier '{tier}' belong to no district")
     names = districts or {}
-    return [_shortfalls(model, names.get(code, code), code, [u for u in units if u.parent == code], order, lang)
-            for code in parents]
+    by_parent: dict[str, list[UnitResult]] = {}
+    for unit in units:
+        by_parent.setdefault(unit.parent or "", []).append(unit)
+    return [_shortfalls(model, names.get(code, code), code, by_parent[code], order, lang) for code in parents]
 
 
 def _shortfalls(tier: m.Tier, scope: str, district: str | None, units: Sequence[UnitResult], order: str,
@@ -129,9 +131,9 @@ def _shortfalls(tier: m.Tier, scope: str, district: str | None, units: Sequence[
     scored = [node for node in leaves(tier) if node.max]  # an informational criterion has nothing to lose
     ids = [node.id for node in scored]
     codes = [unit.code for unit in units]
-    points = [_points(unit, ids) for unit in units]
-    for i, node in enumerate(scored):
-        lost = {code: node.max - row[i] for code, row in zip(codes, points) if row[i] is not None}
+    columns = list(zip(*[_points(unit, ids) for unit in units])) or [() for _ in scored]
+    for node, column in zip(scored, columns):
+        lost = {code: node.max - points for code, points in zip(codes, column) if points is not None}
         # by points lost, most first, then by code: sorted by code, then stably by points lost
         below = tuple(code for code, _ in sorted(sorted((item for item in lost.items() if item[1] > 0),
                                                        key=itemgetter(0)), key=itemgetter(1), reverse=True))
@@ -148,7 +150,11 @@ def _points(unit: UnitResult, node_ids: list[str]) -> list[Decimal | None]:
     when the engine keeps them in columns."""
     nodes = unit.nodes
     if isinstance(nodes, NodeResults):
-        return [nodes.points(node_id) if node_id in nodes else None for node_id in node_ids]
+        points = nodes.points
+        try:
+            return [points(node_id) for node_id in node_ids]
+        except KeyError:  # a node without a result: told apart below
+            pass
     return [nodes[node_id].points if node_id in nodes else None for node_id in node_ids]
 
 
