@@ -14,6 +14,7 @@ import pytest
 from cqdt_rules import api
 from cqdt_rules.cli.main import main
 from cqdt_rules.data.readers import load_many
+from cqdt_rules.engine.compiler import NodeResult
 from cqdt_rules.errors import UsageError
 from cqdt_rules.model.units import Pair
 from cqdt_rules.reports import document, write_report
@@ -105,3 +106,24 @@ def test_equal_numbers_written_differently_keep_their_own_digits() -> None:
     assert [explainer.value(name, v) for v in (True, 1)] == ["có", "1"]
     pairs = [Pair(Decimal("1.0"), Decimal("2")), Pair(Decimal("1"), Decimal("2"))]
     assert [explainer.value(name, p) for p in pairs] == ["1,0/2", "1/2"]
+
+
+def test_criteria_reading_the_same_are_one_object_and_keep_the_digits_they_were_written_with() -> None:
+    tier = api.load_ruleset("egov_2020").tier("xa")
+    explainer = document._Explainer(tier, "vi")
+    indicator = next(ind for ind in tier.indicators if ind.kind not in ("yesno", "category", "pair"))
+    node = tier.node(indicator.node_id)
+
+    def criterion(value: object, points: str, change: Decimal | None = None) -> document.Criterion:
+        result = NodeResult(node.id, Decimal(points), node.max, ("{} × {}", value, Decimal(1)), (), None,
+                            (indicator.name,), {indicator.name: value})
+        return explainer.criterion(result, change)
+
+    first = criterion(Decimal("1"), "1")
+    assert criterion(Decimal("1"), "1") is first  # a cohort's units share the rows that read the same
+    written_apart = [criterion(Decimal("1.0"), "1"), criterion(Decimal("1"), "1.0"), criterion(True, "1"),
+                     criterion(Decimal("1"), "1", Decimal("0")), criterion(Decimal("1"), "1", Decimal("0.0"))]
+    assert len({id(c) for c in [first, *written_apart]}) == 6
+    assert [c.read[0][1] for c in (first, written_apart[0], written_apart[2])] == ["1", "1,0", "có"]
+    assert (first.why, written_apart[0].why) == ("1 × 1", "1,0 × 1")
+    assert [str(c.points) for c in (first, written_apart[1])] == ["1", "1.0"]

@@ -177,9 +177,9 @@ def render_markdown(report: Report, charts_dir: str, pages: Mapping[str, list[tu
         if tier.id in pages:
             out.append(_text(r.t("units_pages", count=r.num(len(tier.units)), pages=r.num(len(pages[tier.id])))))
             out += [""] + [f"- [{_text(title)}]({file})" for file, title in pages[tier.id]] + [""]
-        written = WrittenRows()
+        shown = WrittenRows()
         for unit in tier.units if tier.id not in pages else ():
-            out += _unit(r, tier, unit, written)
+            out += _unit(r, tier, unit, shown)
     out.append(_text(r.t("generated", at=r.run_at, ruleset=r.ruleset_id, version=r.ruleset_version,
                          hash=r.ruleset_hash)))
     return "\n".join(out) + "\n", charts
