@@ -12,7 +12,6 @@ from pathlib import Path
 
 import attrs
 
-from cqdt_rules.engine import ruleset_cache
 from cqdt_rules.engine.compiler import CompiledRuleset, compile_ruleset
 from cqdt_rules.errors import Diagnostic, RulesetError, Span, UsageError, did_you_mean
 from cqdt_rules.language.header import HeaderFacts, header_facts, read_header
@@ -123,6 +122,8 @@ def load_text(text: str, path: str = "<memory>", *, cached: bool = True,
         facts = header_facts(text) if cached else None
         if facts is None or facts.amends is not None:  # an amendment depends on other files: not kept
             return _load_text(text, path, (), bases)
+        from cqdt_rules.engine import ruleset_cache  # imported only to keep or recall (`cqdt check` does neither)
+
         kept = ruleset_cache.recall(text, path)
         if kept is None:
             checked = _load_text(text, path, ())
