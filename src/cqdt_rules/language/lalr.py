@@ -5,7 +5,8 @@ are kept where no other user can plant a file (Lark loads them with ``pickle``):
 (written when the wheel is built, ``hatch_build.py``), or else in this user's private cache folder
 (``resources.private_cache_dir``). Lark's own ``cache=True`` is never used: it writes into the shared
 temporary folder. A kept table is named after everything it is built from (grammar text, options, Lark
-and Python versions), so an edited grammar never meets an old table."""
+and Python versions), so an edited grammar never meets an old table. The lexers' regular expressions are kept
+the same way (``regex_cache``), and ``parse`` writes down those a parse compiled."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Any
 
 import lark
 
+from cqdt_rules.language.regex_cache import KeptRegexes, kept_regexes
 from cqdt_rules.language.resources import data_dir, grammar_text, private_cache_dir
 
 SHIPPED_FOLDER = "parser"
@@ -45,7 +47,40 @@ def build(**options: Any) -> lark.Lark:
     if kept is None:
         folder = private_cache_dir()
         kept = folder / name if folder is not None else None
-    return lark.Lark(grammar, cache=str(kept) if kept is not None else False, **options)
+    parser = lark.Lark(grammar, cache=str(kept) if kept is not None else False, **options)
+    _compile_through(parser, _regexes(grammar))
+    return parser
+
+
+def parse(parser: lark.Lark, text: str) -> lark.Tree[lark.Token]:
+    """``parser.parse(text)``, then the regular expressions its lexers compiled for the first time are kept."""
+    try:
+        return parser.parse(text)
+    finally:
+        for regexes in _REGEXES.values():
+            regexes.save()
+
+
+_REGEXES: dict[str, KeptRegexes] = {}
+"""The kept expressions by grammar text: both parsers of one grammar share theirs."""
+
+
+def _regexes(grammar: str) -> KeptRegexes:
+    if grammar not in _REGEXES:
+        _REGEXES[grammar] = kept_regexes(grammar, lark.__version__)
+    return _REGEXES[grammar]
+
+
+def _compile_through(parser: lark.Lark, regexes: KeptRegexes) -> None:
+    """Make the lexers of ``parser`` compile their expressions through ``regexes`` instead of ``re``: Lark's
+    contextual lexer holds one basic lexer per parser state and a root one, each compiling with its ``re``."""
+    contextual = getattr(parser.parser, "lexer", None)
+    by_state = getattr(contextual, "lexers", None)
+    if not isinstance(by_state, dict):  # not the contextual lexer of Lark 1.x: it compiles with ``re``
+        return
+    for lexer in [*by_state.values(), getattr(contextual, "root_lexer", None)]:
+        if getattr(lexer, "re", None) is not None:
+            lexer.re = regexes
 
 
 def write_tables(folder: Path) -> list[Path]:
