@@ -179,6 +179,34 @@ def test_the_parser_tables_go_to_the_private_folder_never_to_the_temporary_one(t
     assert set(shared.glob(".lark_*")) == before
 
 
+def test_a_kept_parser_parses_as_one_made_from_the_grammar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    fresh = lark.Lark(grammar_text(), **lalr.MODEL_OPTIONS)
+    lalr.build(**lalr.MODEL_OPTIONS)  # made from the tables, then kept whole
+    kept_files = list(tmp_path.glob("*.parser"))
+    assert len(kept_files) == 1 and kept_files[0].stat().st_mode & 0o077 == 0
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the kept parser should have been read")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(lark.Lark, "__init__", refuse)
+        kept = lalr.build(**lalr.MODEL_OPTIONS)
+    assert [(t.name, t.pattern, t.priority) for t in kept.terminals] == [(t.name, t.pattern, t.priority) for t in fresh.terminals]
+    assert [str(r) for r in kept.rules] == [str(r) for r in fresh.rules]
+    assert _parse_all(kept.parse) == _parse_all(fresh.parse)  # the same trees, and the same syntax errors
+
+
+def test_a_damaged_kept_parser_is_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    lalr.build(**lalr.MODEL_OPTIONS)
+    kept_file, = tmp_path.glob("*.parser")
+    kept_file.write_bytes(b"not a pickle")
+    text = EGOV.read_text(encoding="utf-8")
+    assert lalr.build(**lalr.MODEL_OPTIONS).parse(text) == lark.Lark(grammar_text(), **lalr.MODEL_OPTIONS).parse(text)
+    assert kept_file.read_bytes() != b"not a pickle"  # written again
+
+
 # ---------------------------------------------------------------- lexer expressions
 def _parse_all(parse: Callable[[str], lark.Tree[lark.Token]]) -> list[object]:
     """Each ruleset file's tree, or its syntax error (kind, position and what was expected)."""

@@ -5,20 +5,28 @@ are kept where no other user can plant a file (Lark loads them with ``pickle``):
 (written when the wheel is built, ``hatch_build.py``), or else in this user's private cache folder
 (``resources.private_cache_dir``). Lark's own ``cache=True`` is never used: it writes into the shared
 temporary folder. A kept table is named after everything it is built from (grammar text, options, Lark
-and Python versions), so an edited grammar never meets an old table. The lexers' regular expressions are kept
-the same way (``regex_cache``), and ``parse`` writes down those a parse compiled."""
+and Python versions), so an edited grammar never meets an old table.
+
+Making the parser from its tables still takes about 15 ms (Lark rebuilds its objects from plain data), so the
+parser itself, made once, is kept in the private folder too, pickled whole (``.parser`` beside the table); its
+lexers' regular expressions are kept the same way (``regex_cache``), and ``parse`` writes down those a parse
+compiled. A parser given callables (``lexer_callbacks``) is not kept: they belong to one process."""
 
 from __future__ import annotations
 
 import hashlib
+import io
+import pickle
+import re
 import sys
 from pathlib import Path
 from typing import Any
 
 import lark
+from lark.parsers.lalr_analysis import Reduce, Shift
 
 from cqdt_rules.language.regex_cache import KeptRegexes, kept_regexes
-from cqdt_rules.language.resources import data_dir, grammar_text, private_cache_dir
+from cqdt_rules.language.resources import data_dir, grammar_text, private_cache_dir, write_private
 
 SHIPPED_FOLDER = "parser"
 """The folder of ``_data`` (in the wheel) holding the tables written when the wheel is built."""
@@ -40,16 +48,54 @@ def table_name(grammar: str, options: dict[str, Any]) -> str:
 
 
 def build(**options: Any) -> lark.Lark:
-    """A Lark parser of the cqdt grammar with these options, its tables read from where they are kept."""
+    """A Lark parser of the cqdt grammar with these options: the kept parser, else one made from the kept tables."""
     grammar = grammar_text()
     name = table_name(grammar, options)
-    kept = _shipped(name)
-    if kept is None:
-        folder = private_cache_dir()
-        kept = folder / name if folder is not None else None
-    parser = lark.Lark(grammar, cache=str(kept) if kept is not None else False, **options)
+    folder = private_cache_dir()
+    whole = folder / name.replace(".lark", ".parser") if folder is not None and not options.get("lexer_callbacks") else None
+    parser = _unpickled(whole) if whole is not None else None
+    if parser is None:
+        tables = _shipped(name) or (folder / name if folder is not None else None)
+        parser = lark.Lark(grammar, cache=str(tables) if tables is not None else False, **options)
+        if whole is not None:
+            write_private(whole, _pickled(parser))  # before its first parse: no lexer has compiled anything yet
     _compile_through(parser, _regexes(grammar))
     return parser
+
+
+_SHARED: dict[str, Any] = {"re": re, "Shift": Shift, "Reduce": Reduce}
+"""What a kept parser refers to but does not hold: the ``re`` module, and Lark's two parser actions, which Lark
+compares by identity (``action is Shift``)."""
+
+
+class _Pickler(pickle.Pickler):
+    def persistent_id(self, obj: Any) -> str | None:
+        return next((name for name, shared in _SHARED.items() if obj is shared), None)
+
+
+class _Unpickler(pickle.Unpickler):
+    def persistent_load(self, pid: Any) -> Any:
+        if pid not in _SHARED:
+            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
+        return _SHARED[pid]
+
+
+def _pickled(parser: lark.Lark) -> bytes:
+    with io.BytesIO() as out:
+        _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(parser)
+        return out.getvalue()
+
+
+def _unpickled(path: Path) -> lark.Lark | None:
+    """The parser kept in ``path``; None when there is none, or it cannot be read (then it is made again)."""
+    try:
+        with path.open("rb") as kept:
+            parser = _Unpickler(kept).load()
+    except FileNotFoundError:
+        return None
+    except Exception:  # noqa: BLE001 - damaged, or written by another Lark: made again from the tables
+        return None
+    return parser if isinstance(parser, lark.Lark) else None
 
 
 def parse(parser: lark.Lark, text: str) -> lark.Tree[lark.Token]:
