@@ -135,8 +135,7 @@ def load_text(text: str, path: str = "<memory>", *, cached: bool = True,
 
 def _load_text(text: str, path: str, seen: tuple[Path, ...],
                bases: Mapping[str, CheckedRuleset] | None = None) -> CheckedRuleset:
-    from cqdt_rules.language.amend import apply_amendment  # only when parsing: a kept ruleset needs neither
-    from cqdt_rules.language.checker import check
+    from cqdt_rules.language.checker import check  # only when parsing: a kept ruleset needs no check
 
     text = normal_newlines(text.removeprefix("\ufeff"))  # as a file is read: positions count lines as an editor does
     parsed = parse_source(text, path)
@@ -145,6 +144,8 @@ def _load_text(text: str, path: str, seen: tuple[Path, ...],
     found: list[Diagnostic] = []
     inherited: set[Diagnostic] = set()
     if isinstance(parsed, m.Amendment):
+        from cqdt_rules.language.amend import apply_amendment  # only for an amendment
+
         base = _load_base(parsed, text, path, seen) if bases is None else _given_base(parsed, text, path, bases)
         sources = {**base.sources, path: text}
         applied = apply_amendment(base.ruleset, parsed)
