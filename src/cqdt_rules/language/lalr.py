@@ -68,9 +68,12 @@ _SHARED: dict[str, Any] = {"re": re, "Shift": Shift, "Reduce": Reduce}
 compares by identity (``action is Shift``)."""
 
 
+_SHARED_IDS = {id(shared): name for name, shared in _SHARED.items()}  # they live as long as the process
+
+
 class _Pickler(pickle.Pickler):
     def persistent_id(self, obj: Any) -> str | None:
-        return next((name for name, shared in _SHARED.items() if obj is shared), None)
+        return _SHARED_IDS.get(id(obj))
 
 
 class _Unpickler(pickle.Unpickler):
