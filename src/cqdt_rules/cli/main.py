@@ -57,13 +57,15 @@ class _Version(argparse.Action):
 
 
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
-    """The argument parser; given the ``command`` about to run, only its arguments are declared, so that a
-    command does not import what only the others need (the test runner's YAML reader, for instance)."""
+    """The argument parser; given the ``command`` about to run, only its parser and arguments are made, so that a
+    command does not import what only the others need (the test runner's YAML reader, for instance) nor spend
+    time declaring them; without a command, or with one that does not exist, every command is listed."""
     parser = _Parser(prog="cqdt", description="Score and rank units against rulesets written in the cqdt language.")
     parser.add_argument("--version", action=_Version, nargs=0,
                         help="the package version and the shipped rulesets (id, version, status), then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    for spec in all_commands():
+    specs = all_commands()
+    for spec in [spec for spec in specs if spec.name == command] or specs:
         child = sub.add_parser(spec.name, help=spec.help, description=spec.help)
         if command is None or spec.name == command:
             spec.arguments(child)
