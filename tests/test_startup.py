@@ -40,6 +40,14 @@ def test_import_pulls_in_no_heavy_library(tmp_path: Path) -> None:
     assert _modules_after("import cqdt_rules", tmp_path) == set()
 
 
+def test_importing_leaves_the_collector_as_it_was(tmp_path: Path) -> None:
+    code = "import gc\n{}\nimport cqdt_rules\nprint(gc.isenabled())"
+    env = {**os.environ, CACHE_ENV: str(tmp_path), "PYTHONPATH": str(ROOT / "src")}
+    for before, after in (("", "True"), ("gc.disable()", "False")):
+        done = subprocess.run([sys.executable, "-c", code.format(before)], env=env, capture_output=True, text=True, check=True)
+        assert done.stdout.strip() == after
+
+
 def test_a_kept_ruleset_loads_without_lark_and_data_reading_brings_yaml(tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     assert "lark" in _modules_after("import cqdt_rules as cq; cq.load('egov_2020')", cache)  # first run parses
