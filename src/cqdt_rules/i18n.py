@@ -375,6 +375,21 @@ VI: dict[str, str] = {
         "đầu ra '{name}' không khai báo cách làm tròn: phân tích độ nhạy cần có",
     "tier '{tier}': values too large for the sensitivity analysis's 64-bit integers":
         "khối '{tier}': giá trị quá lớn cho số nguyên 64 bit của phân tích độ nhạy",
+    # the report's section on it (cqdt report --sensitivity)
+    "How robust levels and ranks are": "Độ vững của mức và thứ hạng",
+    "Each perturbation multiplies every criterion's maximum (and every point value inside it) by a random "
+    "factor{spread}{cutoffs}, then re-scores every unit exactly ({runs} runs{seed}). Method after the JRC/OECD "
+    "Handbook on Constructing Composite Indicators and COINr.":
+        "Mỗi lần nhiễu nhân điểm tối đa của từng tiêu chí (và mọi mức điểm trong tiêu chí) với một hệ số ngẫu "
+        "nhiên{spread}{cutoffs}, rồi chấm lại chính xác toàn bộ đơn vị ({runs} lần{seed}). Phương pháp theo Sổ tay "
+        "xây dựng chỉ số tổng hợp của JRC/OECD và gói COINr.",
+    " within ±{spread}": " trong khoảng ±{spread}",
+    "; every level cut-off moves within ±{cutoffs} points": "; mỗi ngưỡng mức dịch chuyển trong khoảng ±{cutoffs} điểm",
+    "5–95% rank interval ({scope})": "Khoảng thứ hạng 5–95% ({scope})",
+    "dot: median; tick: published rank; red: keeps its level in under 90% of runs":
+        "chấm: trung vị; vạch: hạng công bố; đỏ: giữ mức dưới 90% số lần",
+    "Sensitivity indices: first-order (S) and total-effect (ST)": "Chỉ số độ nhạy: bậc nhất (S) và toàn phần (ST)",
+    "district {code}": "huyện {code}",
     # ------------------------------------------------------------ cqdt render, files written
     "no tier '{tier}' in ruleset {id}; tiers: {tiers}": "bộ tiêu chí {id} không có khối '{tier}'; các khối: {tiers}",
     "--format docx needs --out FILE.docx": "--format docx cần --out TỆP.docx",
