@@ -14,16 +14,20 @@ compiled. A parser given callables (``lexer_callbacks``) is not kept: they belon
 
 from __future__ import annotations
 
+import copyreg
+import gc
 import hashlib
+import importlib
 import io
 import pickle
-import re
 import sys
+import types
 from pathlib import Path
 from typing import Any
 
 import lark
-from lark.parsers.lalr_analysis import Reduce, Shift
+from lark.parsers import lalr_analysis
+from lark.parsers.lalr_analysis import Action
 
 from cqdt_rules.language.regex_cache import KeptRegexes, kept_regexes
 from cqdt_rules.language.resources import data_dir, grammar_text, private_cache_dir, write_private
@@ -58,46 +62,50 @@ def build(**options: Any) -> lark.Lark:
         tables = _shipped(name) or (folder / name if folder is not None else None)
         parser = lark.Lark(grammar, cache=str(tables) if tables is not None else False, **options)
         if whole is not None:
-            write_private(whole, _pickled(parser))  # before its first parse: no lexer has compiled anything yet
+            _keep(whole, parser)  # before its first parse: its lexers have compiled nothing yet
     _compile_through(parser, _regexes(grammar))
     return parser
 
 
-_SHARED: dict[str, Any] = {"re": re, "Shift": Shift, "Reduce": Reduce}
-"""What a kept parser refers to but does not hold: the ``re`` module, and Lark's two parser actions, which Lark
-compares by identity (``action is Shift``)."""
+def _by_import(module: types.ModuleType) -> tuple[Any, tuple[str]]:
+    return importlib.import_module, (module.__name__,)
 
 
-_SHARED_IDS = {id(shared): name for name, shared in _SHARED.items()}  # they live as long as the process
+def _by_name(action: Action) -> tuple[Any, tuple[types.ModuleType, str]]:
+    return getattr, (lalr_analysis, action.name)
 
 
-class _Pickler(pickle.Pickler):
-    def persistent_id(self, obj: Any) -> str | None:
-        return _SHARED_IDS.get(id(obj))
+_REFERRED: dict[type, Any] = {types.ModuleType: _by_import, Action: _by_name}
+"""What a kept parser refers to but does not hold: modules (``re``, which its lexers compile with), and Lark's two
+parser actions, which Lark compares by identity (``action is Shift``)."""
 
 
-class _Unpickler(pickle.Unpickler):
-    def persistent_load(self, pid: Any) -> Any:
-        if pid not in _SHARED:
-            raise pickle.UnpicklingError(f"unknown reference {pid!r}")
-        return _SHARED[pid]
-
-
-def _pickled(parser: lark.Lark) -> bytes:
+def _keep(path: Path, parser: lark.Lark) -> None:
     with io.BytesIO() as out:
-        _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(parser)
-        return out.getvalue()
+        pickler = pickle.Pickler(out, protocol=pickle.HIGHEST_PROTOCOL)
+        pickler.dispatch_table = {**copyreg.dispatch_table, **_REFERRED}
+        try:
+            pickler.dump(parser)
+        except (pickle.PicklingError, TypeError, AttributeError):  # something another Lark version holds: not kept
+            return
+        write_private(path, out.getvalue())
 
 
 def _unpickled(path: Path) -> lark.Lark | None:
-    """The parser kept in ``path``; None when there is none, or it cannot be read (then it is made again)."""
+    """The parser kept in ``path``; None when there is none, or it cannot be read (then it is made again). The
+    cyclic collector is paused meanwhile: it would scan the tens of thousands of objects as they are made."""
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         with path.open("rb") as kept:
-            parser = _Unpickler(kept).load()
+            parser = pickle.load(kept)
     except FileNotFoundError:
         return None
     except Exception:  # noqa: BLE001 - damaged, or written by another Lark: made again from the tables
         return None
+    finally:
+        if collecting:
+            gc.enable()
     return parser if isinstance(parser, lark.Lark) else None
 
 
