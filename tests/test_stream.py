@@ -15,6 +15,7 @@ import stat
 from collections.abc import Iterable
 from pathlib import Path
 
+import attrs
 import jsonschema
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -28,7 +29,7 @@ from cqdt_rules.cli.progress import Progress, bar
 from cqdt_rules.data.readers import load_assessments, load_many, read_units, stream_assessments
 from cqdt_rules.engine import stream
 from cqdt_rules.engine.fit import DataMismatchError
-from cqdt_rules.engine.results import results_schema
+from cqdt_rules.engine.results import Results, results_schema
 from cqdt_rules.engine.stream import Form, StreamScorer
 from cqdt_rules.errors import DataError, Diagnostic, UsageError
 from cqdt_rules.i18n import using_lang
@@ -108,8 +109,41 @@ def test_generated_rulesets_and_cohorts_stream_the_whole_results(data: st.DataOb
             streamed(checked, units, "json")
         assert str(streamed_refusal.value) == str(refused)
         return
-    assert streamed(checked, units, "json") == whole.to_json()
+    assert streamed(checked, units, "json") == whole.to_json() == encoded(whole)
     assert streamed(checked, units, "csv") == whole.to_csv()
+
+
+def encoded(results: Results) -> str:
+    """The reference for the text of results JSON: ``to_dict()`` encoded by the JSON library, a line per unit's own
+    fields and per node (the layout ``write_json`` documents), every unit and node in one encoder call."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    document = results.to_dict()
+    units = []
+    for unit in document.pop("units"):
+        nodes = unit.pop("nodes")
+        units.append(encode(unit)[:-1] + ', "nodes": [' + ",".join("\n  " + encode(n) for n in nodes) + "\n]}")
+    return encode(document)[:-1] + ', "units": [' + "".join(("\n" if i == 0 else ",\n") + u for i, u in enumerate(units)) + "\n]}"
+
+
+ODD_TEXTS = 'Tiêu chí \\"trích\\" \\\\ 😀 \u2028 <b>&amp;</b>'
+
+
+def test_results_json_is_the_json_librarys_encoding_of_to_dict(tmp_path: Path) -> None:
+    """The unit's text is written piece by piece (the ruleset's text encoded once per tier): it must stay what the
+    encoder writes, quotes, backslashes, characters beyond the BMP and line separators in titles and names too."""
+    for ruleset, data in [("egov_2020", "egov-2022-audit.yaml"), ("dti_2023", "dti-2023-audit.yaml")]:
+        results = api.score(api.load(ruleset), load_many([SAMPLE / data]), run_at=RUN_AT)
+        assert results.to_json() == encoded(results)
+    text = (ROOT / "rulesets" / "2020" / "egov.cqdt").read_text(encoding="utf-8")
+    odd = tmp_path / "odd.cqdt"
+    odd.write_text(text.replace('"Tỷ lệ', f'"{ODD_TEXTS} Tỷ lệ').replace('provenance reconstructed "', f'provenance reconstructed "{ODD_TEXTS}'),
+                   encoding="utf-8")
+    units = [attrs.evolve(a, name=f'Xã "{a.code}" \\ 😀 </script>', note="\u00a0/") for a in load_many([SAMPLE / "egov-2022-audit-xa.csv"])]
+    results = api.score(api.load(str(odd)), units, run_at=RUN_AT)
+    assert ODD_TEXTS.replace("\\\\", "\\").replace('\\"', '"') in results.units[0].tier.walk()[0].provenance.text  # type: ignore[union-attr]
+    assert results.to_json() == encoded(results)
+    checked = api.load(str(odd))
+    assert streamed(checked, units, "json") == encoded(results)
 
 
 @GENERATED
