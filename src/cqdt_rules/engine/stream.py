@@ -64,7 +64,7 @@ class _CsvText:
 
 Form = Literal["csv", "json"]
 
-SPOOL_IN_MEMORY = 16 * 1024 * 1024
+SPOOL_IN_MEMORY = 4 * 1024 * 1024
 """Bytes of units' JSON text kept in memory; beyond, the text goes to a temporary file."""
 
 
