@@ -18,7 +18,7 @@ from cqdt_rules.model.units import Assessment
 if TYPE_CHECKING:  # the scoring modules are imported when a command scores: `check` and `--version` need none
     from cqdt_rules.cli.progress import Progress
     from cqdt_rules.engine.results import Results
-    from cqdt_rules.engine.stream import ScoredRows
+    from cqdt_rules.engine.stream import Form, ScoredRows
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -56,26 +56,31 @@ def _note_skipped(skipped: list[tuple[Path, str]], lang: str | None) -> None:
         print(note.format(path=path, reason=translate(reason, chosen)), file=sys.stderr)
 
 
-def stream_files(ruleset: str, data: Sequence[str], units: Path | None, progress: Progress) -> ScoredRows:
-    """``score_files`` for the results rows of data of any size: CSV files are read, checked and scored row by
-    row, and each unit is kept as its row's text (``engine.stream``); the same checks, errors and warnings."""
+def stream_files(ruleset: str, data: Sequence[str], units: Path | None, progress: Progress,
+                 form: Form = "csv") -> ScoredRows:
+    """``score_files`` for the results (``form``: CSV rows or JSON) of data of any size: CSV files are read,
+    checked and scored row by row, and each unit is kept as its results' text (``engine.stream``); the same
+    checks, errors and warnings. Close the rows once written."""
     from cqdt_rules.data.readers import MAX_STREAMED_BYTES, stream_assessments
     from cqdt_rules.engine.stream import StreamScorer
 
     checked = load(ruleset)
     paths = _existing(data)
-    scorer = StreamScorer(checked.compiled, unit_list=_unit_list(units))
+    scorer = StreamScorer(checked.compiled, unit_list=_unit_list(units), form=form)
     problems: list[Diagnostic] = []
     skipped: list[tuple[Path, str]] = []
     progress.stage("reading and scoring", sum(_size(p) for p in paths))
     try:
         for assessment in stream_assessments(paths, problems, skipped, progress.advance, MAX_STREAMED_BYTES):
             scorer.add(assessment)
+        if problems:
+            raise DataError(problems)
+        rows = scorer.finish()
+    except BaseException:
+        scorer.close()
+        raise
     finally:
         _note_skipped(skipped, None)
-    if problems:
-        raise DataError(problems)
-    rows = scorer.finish()
     for warning in rows.warnings:
         print(render(warning, lang=current_lang()), file=sys.stderr)
     return rows
