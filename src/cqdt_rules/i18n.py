@@ -393,6 +393,10 @@ VI: dict[str, str] = {
     # ------------------------------------------------------------ cqdt render, files written
     "no tier '{tier}' in ruleset {id}; tiers: {tiers}": "bộ tiêu chí {id} không có khối '{tier}'; các khối: {tiers}",
     "--format docx needs --out FILE.docx": "--format docx cần --out TỆP.docx",
+    "cannot open '{database}' as a DuckDB database: {reason}":
+        "không mở được '{database}' như một cơ sở dữ liệu DuckDB: {reason}",
+    "--table '{table}': name a table as letters, digits and '_' (schema.table allowed)":
+        "--table '{table}': tên bảng gồm chữ, số và '_' (được viết schema.table)",
     "this output needs the '{extra}' extra: pip install 'cqdt-rules[{extra2}]' (module '{module}' is not installed)":
         "đầu ra này cần phần bổ sung '{extra}': pip install 'cqdt-rules[{extra2}]' (chưa cài mô-đun '{module}')",
     "wrote {path}": "đã ghi {path}",
