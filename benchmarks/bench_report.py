@@ -21,6 +21,25 @@ from bench_scale import generate, run
 ROOT = Path(__file__).resolve().parent.parent
 
 
+UNITS_PER_FILE = 50_000
+"""A report reads a cohort of more than this many communes from a folder of files of at most this many (a data
+file may hold at most 32 MiB, about 79,000 generated communes)."""
+
+
+def make_cohort(folder: Path, size: int) -> None:
+    """``size`` communes made as ``bench_scale.py`` makes them, in files of at most ``UNITS_PER_FILE`` in ``folder``."""
+    folder.mkdir()
+    whole = folder.with_suffix(".csv")
+    generate(whole, size)
+    with whole.open(encoding="utf-8") as lines:
+        header = next(lines)
+        for number, start in enumerate(range(0, size, UNITS_PER_FILE), 1):
+            with (folder / f"part-{number}.csv").open("w", encoding="utf-8") as part:
+                part.write(header)
+                part.writelines(line for _, line in zip(range(UNITS_PER_FILE), lines))
+    whole.unlink()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sizes", default="1000,10000")
@@ -35,8 +54,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         folder = Path(scratch)
         for size in sizes:
-            data = folder / f"communes-{size}.csv"
-            generate(data, size)
+            data = folder / f"communes-{size}"
+            make_cohort(data, size)
             timed = {"score --format csv (baseline)": run([*cqdt, "score", "egov_2020", str(data), "--format", "csv",
                                                            "--out", str(folder / "scores.csv")], env)}
             for form in formats:
