@@ -35,7 +35,7 @@ TEMPLATES = {
     "floored",
 }
 NAMES = re.compile(r"(k|p|w|f|r|v)\d+(_\d+)?|[pwfr]_all|[pwfrotab]|values|evidence|cohort_max|get|left|scale|best"
-                   r"|K|factory|score_unit")
+                   r"|K|factory|score_unit|explain_unit")
 
 
 def _sources(ruleset: m.Ruleset) -> list[str]:
@@ -118,3 +118,19 @@ def test_generated_code_agrees_with_the_closures_and_the_reference(case: tuple[G
         assert unit.total == ref.total
         assert {name: level.id for name, level in unit.levels.items()} == ref.levels
         assert {name: rank.rank for name, rank in unit.ranks.items()} == ref.ranks
+
+
+def test_node_details_are_computed_only_when_read_and_in_the_engines_arithmetic() -> None:
+    """Scoring computes points only; why, flags and raw values come when a node is read, whatever decimal
+    context the caller has set by then."""
+    import decimal
+
+    checked = api.load("egov_2020")
+    units = api.load_assessments(ROOT / "examples" / "gialai" / "egov-2022-audit-xa.csv")
+    results = api.score(checked, units)
+    assert all(u.nodes._details is None for u in results)  # type: ignore[attr-defined]
+    closures = evaluate(compile_ruleset(checked.ruleset, generate=False), units, results.run_at)
+    with decimal.localcontext(decimal.Context(prec=3, rounding=decimal.ROUND_DOWN)):
+        read_late = results.to_dict()
+    assert read_late == closures.to_dict()
+    assert [u.missing_evidence for u in results] == [u.missing_evidence for u in closures]

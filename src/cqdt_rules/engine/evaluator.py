@@ -179,10 +179,12 @@ def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapp
     """One unit's result; ``env`` carries its cohort when the ruleset compares units (minmax, zscore, rank).
     A tier with a generated function (``codegen``) needs no ``Env``: it has no outputs or ranked expressions."""
     nodes: Mapping[str, NodeResult]
-    if compiled.unit_fn is not None:
-        points, whys, flags, raws = compiled.unit_fn(assessment.values, assessment.evidence, cohort_max)
-        nodes = NodeResults(compiled.shape, points, whys, flags, raws, assessment.values)
-        top = sum((points[i] for i in compiled.shape.top), ZERO)
+    generated = compiled.generated
+    if generated is not None:
+        unit_fn, explain_fn = generated
+        values, evidence = assessment.values, assessment.evidence
+        points, top = unit_fn(values, evidence, cohort_max)
+        nodes = NodeResults(compiled.shape, points, explain_fn, values, evidence, cohort_max)
         outputs: dict[str, Decimal | None] = {}
     else:
         if env is None:
