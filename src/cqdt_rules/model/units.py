@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import enum
+import functools
 import operator
 import re
 import unicodedata
@@ -96,7 +96,7 @@ def normal_code(code: str) -> str:
     return "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
 
 
-def _clean_identity(assessment: Assessment, where: Span) -> tuple[str, str | None, list[Diagnostic]]:
+def _clean_identity(assessment: Assessment) -> tuple[str, str | None, list[Diagnostic]]:
     """The assessment's code and parent normalised; a problem for each text field holding a control character."""
     problems = []
     fields = {"code": assessment.code, "name": assessment.name, "parent": assessment.parent, "note": assessment.note,
@@ -104,25 +104,29 @@ def _clean_identity(assessment: Assessment, where: Span) -> tuple[str, str | Non
     fields.update({f"evidence of '{k}'": "; ".join(refs) for k, refs in assessment.evidence.items()})
     texts = [text for text in fields.values() if isinstance(text, str)]
     if holds_control_character(" ".join(texts)):  # else no field holds one: nothing to look at closely
-        problems = _control_characters(assessment, fields, where)
+        problems = _control_characters(assessment, fields)
     code = normal_code(assessment.code)
     if not code:
-        problems.append(Diagnostic(assessment.field_spans.get("code", where), "a unit has an empty code"))
+        problems.append(Diagnostic(_field_span(assessment, "code"), "a unit has an empty code"))
     parent = normal_code(assessment.parent) if assessment.parent else None
     return code, parent or None, problems
 
 
-def _control_characters(assessment: Assessment, fields: dict[str, Any], where: Span) -> list[Diagnostic]:
+def _control_characters(assessment: Assessment, fields: dict[str, Any]) -> list[Diagnostic]:
     problems = []
     for field, text in fields.items():
         # a note or an evidence reference may run over several lines; a name or a code is one line
         multiline = field == "note" or field.startswith("evidence")
         found = control_character(text, "\n\r\t" if multiline else "") if isinstance(text, str) else None
         if found:
-            problems.append(Diagnostic(assessment.field_spans.get(field, where),
+            problems.append(Diagnostic(_field_span(assessment, field),
                                        f"the {field} of unit '{shown(normal_code(assessment.code))}' holds a control character ({found})",
                                        hint="remove it: names, codes and labels are plain text"))
     return problems
+
+
+def _field_span(assessment: Assessment, field: str) -> Span:
+    return assessment.field_spans.get(field) or _origin(assessment, assessment.code)
 
 
 _FIELDS = tuple(field.name for field in attrs.fields(Assessment))
@@ -149,8 +153,7 @@ class AssessmentChecker:
         self.problems: list[Diagnostic] = []
         self._tiers = {t.id: t for t in ruleset.tiers}
         # what checking needs of each tier walks the whole tree: work it out once, not once per assessment
-        self._values_of = {t.id: TierValues(t, direct_limits(t)) for t in ruleset.tiers}
-        self._by_district = {t.id: groups_by_district(t) for t in ruleset.tiers}
+        self._values_of = {t.id: tier_values(t) for t in ruleset.tiers}
         self.seen: dict[tuple[int, str], dict[str, Span | None]] = {}
         """Each unit checked, by year and source then code: where it was read."""
         self._written: dict[str, str] = {}  # a code with letters, in lower case → the code as first written
@@ -159,52 +162,52 @@ class AssessmentChecker:
         """The assessment with its identity cleaned and values coerced, or None when it has a problem (added
         to ``problems``)."""
         before = len(self.problems)
-        where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
-        code, parent, found = _clean_identity(assessment, where)
+        code, parent, found = _clean_identity(assessment)
         if found:
             self.problems.extend(found)
             return None
-        self._collision(code, assessment, where)
+        self._collision(code, assessment)
         seen = self.seen.setdefault((assessment.year, assessment.source), {})
         if code in seen:
             first = seen[code]
-            self.problems.append(Diagnostic(where, f"unit '{code}' appears twice for {assessment.year} "
+            self.problems.append(Diagnostic(_origin(assessment, assessment.code), f"unit '{code}' appears twice for {assessment.year} "
                                                    f"({assessment.source})", hint=f"first seen at {first}" if first else None))
             return None
         seen[code] = assessment.origin
-        values = self._values(assessment, code, parent, where)
+        values = self._values(assessment, code, parent)
         if values is None or len(self.problems) > before:
             return None
         return _checked_assessment(assessment, code, nfc(assessment.name), parent, values)
 
-    def _collision(self, code: str, assessment: Assessment, where: Span) -> None:
+    def _collision(self, code: str, assessment: Assessment) -> None:
         """Codes that differ only in letter case after normalisation name the same unit: refuse them."""
         folded = code.casefold()
         if folded == code == code.upper():
             return  # no letter (a code of digits): no other code differs from it in case alone
         first = self._written.setdefault(code if folded == code else folded, code)
         if first != code:
-            self.problems.append(Diagnostic(assessment.field_spans.get("code", where),
+            self.problems.append(Diagnostic(_field_span(assessment, "code"),
                                             f"unit code '{shown(code)}' differs from code '{shown(first)}' only in letter case",
                                             hint="write one unit's code the same way everywhere"))
 
-    def _values(self, assessment: Assessment, code: str, parent: str | None, where: Span) -> dict[str, Value] | None:
+    def _values(self, assessment: Assessment, code: str, parent: str | None) -> dict[str, Value] | None:
         """The values coerced, for the assessment whose code and parent are cleaned to ``code`` and ``parent``."""
         if assessment.source not in SOURCES:
-            self.problems.append(Diagnostic(assessment.field_spans.get("source", where),
+            self.problems.append(Diagnostic(_field_span(assessment, "source"),
                                             f"unknown source '{assessment.source}' for unit '{code}'", hint=SOURCES_HINT))
             return None
         tier = self._tiers.get(assessment.tier)
         if tier is None:
-            self.problems.append(Diagnostic(assessment.field_spans.get("tier", where),
+            self.problems.append(Diagnostic(_field_span(assessment, "tier"),
                                             f"unit '{code}' has tier '{assessment.tier}', which ruleset "
                                             f"'{self.ruleset.id}' does not define",
                                             hint=did_you_mean(assessment.tier, self._tiers) or f"tiers: {', '.join(self._tiers)}"))
             return None
-        if not parent and self._by_district[tier.id]:
-            self.problems.append(Diagnostic(where, f"unit '{code}' of tier '{tier.id}' has no parent district",
+        checks = self._values_of[tier.id]
+        if not parent and checks.by_district:
+            self.problems.append(Diagnostic(_origin(assessment, assessment.code), f"unit '{code}' of tier '{tier.id}' has no parent district",
                                             hint="give its district's code as 'parent': this tier ranks or normalises within the district"))
-        values, found = self._values_of[tier.id].coerce(assessment, code)
+        values, found = checks.coerce(assessment, code)
         self.problems.extend(found)
         return values
 
@@ -249,28 +252,39 @@ def coerce_values(tier: m.Tier, assessment: Assessment, limits: Mapping[str, Dec
     """The assessment's values coerced to the tier's indicator types, and every problem found.
     ``indicators`` (the tier's, by name) can be passed by a caller checking many assessments of the tier.
     What checking the tier needs is worked out once (``TierValues``) and kept for the next call."""
-    key = id(tier)
-    kept = _TIER_VALUES.get(key)
-    if kept is None or kept.tier is not tier or kept.limits != limits \
-            or (indicators is not None and kept.indicators != indicators):
+    kept = tier_values(tier)
+    if kept.limits != limits or (indicators is not None and kept.indicators != indicators):
+        kept = TierValues(tier, limits, indicators)
+    return kept.coerce(assessment, assessment.code)
+
+
+def tier_values(tier: m.Tier) -> TierValues:
+    """The ``TierValues`` of a tier (with the limits of its ``direct`` criteria), kept while the tier is in use."""
+    kept = _TIER_VALUES.get(id(tier))
+    if kept is None or kept.tier is not tier:
         if len(_TIER_VALUES) >= 64:
             _TIER_VALUES.clear()
-        kept = _TIER_VALUES[key] = TierValues(tier, limits, indicators)
-    return kept.coerce(assessment, assessment.code)
+        kept = _TIER_VALUES[id(tier)] = TierValues(tier, direct_limits(tier))
+    return kept
 
 
 class TierValues:
     """Checks the values of one tier's assessments, with what that needs worked out once: the tier's indicators
-    by name and, for each, a quick reader (``_quick_reader``) of the inputs data usually hold. A value the
-    quick reader is not sure of, a missing one and an invalid one go through ``coerce_value``, which reports it."""
+    by name and, for each, a quick reader (``_quick_reader``) of the inputs data usually hold. When a quick
+    reader is not sure of a value (a missing one or an invalid one among them), the unit's values are checked
+    again the whole way (``coerce_value``), which reports every problem.
+    ``by_district``: whether the tier's units need a parent (``groups_by_district``)."""
 
     def __init__(self, tier: m.Tier, limits: Mapping[str, Decimal], indicators: Mapping[str, m.Indicator] | None = None):
         self.tier = tier
         self.limits = dict(limits)
         self.indicators = dict(indicators) if indicators is not None else {ind.name: ind for ind in tier.indicators}
         self._names = self.indicators.keys()
-        self._readers = tuple((name, ind, ind.audit_only, _quick_reader(ind, self.limits))
-                              for name, ind in self.indicators.items())
+        self.by_district = groups_by_district(tier)
+        self._readers = tuple((name, _quick_reader(ind, self.limits)) for name, ind in self.indicators.items())
+        # before the audit, an indicator only the audit team enters must be absent
+        self._readers_before_audit = tuple((name, _absent if self.indicators[name].audit_only else read)
+                                           for name, read in self._readers)
 
     def coerce(self, assessment: Assessment, code: str) -> tuple[dict[str, Value], list[Diagnostic]]:
         """``coerce_values`` of the assessment, named ``code`` in messages (its code as cleaned)."""
@@ -278,17 +292,12 @@ class TierValues:
         problems: list[Diagnostic] = []
         if not given.keys() <= self._names:
             problems.extend(self._unknown(assessment, code, given, "unknown indicator '{}' for tier '{}'", assessment.name_spans))
-        absent = audit_only_absent(assessment.source)
-        values: dict[str, Value] = {}
         get = given.get
-        for name, ind, audit_only, quick in self._readers:
-            raw = get(name)
-            if raw is not None and not (audit_only and absent):
-                value = quick(raw)
-                if value is not _UNSURE:
-                    values[name] = value
-                    continue
-            self._coerce(ind, raw, assessment, code, values, problems)
+        try:
+            values = {name: read(get(name)) for name, read in (
+                self._readers_before_audit if audit_only_absent(assessment.source) else self._readers)}
+        except _Unsure:
+            values = self.coerce_each(assessment, code, problems)
         if not assessment.evidence.keys() <= self._names:
             problems.extend(self._unknown(assessment, code, assessment.evidence, "evidence for unknown indicator '{}'", None))
         return values, problems
@@ -302,6 +311,13 @@ class TierValues:
                 found.append(Diagnostic(spans.get(name, where) if spans is not None else where,
                                         message.format(name, self.tier.id), hint=did_you_mean(name, self.indicators)))
         return found
+
+    def coerce_each(self, assessment: Assessment, code: str, problems: list[Diagnostic]) -> dict[str, Value]:
+        """The values coerced one by one the whole way, each problem added to ``problems``."""
+        values: dict[str, Value] = {}
+        for name, ind in self.indicators.items():
+            self._coerce(ind, assessment.values.get(name), assessment, code, values, problems)
+        return values
 
     def _coerce(self, ind: m.Indicator, raw: Any, assessment: Assessment, code: str, values: dict[str, Value],
                 problems: list[Diagnostic]) -> None:
@@ -331,6 +347,7 @@ _TIER_VALUES: dict[int, TierValues] = {}
 
 
 def _origin(assessment: Assessment, code: str) -> Span:
+    """Where the assessment was read (a unit given as Python data was read nowhere: its code stands for it)."""
     return assessment.origin or Span(f"<unit {code}>", 0, 0, 0, 0)
 
 
@@ -338,19 +355,24 @@ def _value_span(assessment: Assessment, code: str, name: str) -> Span:
     return assessment.value_spans.get(name) or _origin(assessment, code)
 
 
-class _Unsure(enum.Enum):
-    UNSURE = "unsure"
+class _Unsure(Exception):
+    """What a quick reader raises for a value it leaves to ``coerce_value``."""
 
 
-_UNSURE = _Unsure.UNSURE
-"""What a quick reader gives for a value it leaves to ``coerce_value``."""
-QuickReader = Callable[[Any], Union[Value, _Unsure]]
+QuickReader = Callable[[Any], Value]
+
+
+def _absent(raw: Any) -> Value:
+    """The reader of an indicator that must be absent: None when it is."""
+    if raw is None:
+        return None
+    raise _Unsure
 
 
 def _quick_reader(ind: m.Indicator, limits: Mapping[str, Decimal]) -> QuickReader:
     """A reader that gives, for the inputs most data hold (the text the file readers give, numbers, bools, pairs
-    of them, checked values read again), exactly the value ``coerce_value`` gives, and ``_UNSURE`` for anything
-    else (a problem among them), which then goes through ``coerce_value``. tests/test_value_checks.py holds
+    of them, checked values read again), exactly the value ``coerce_value`` gives, and raises ``_Unsure`` for
+    anything else (a missing value or a problem among them), which then goes through ``coerce_value``. tests/test_value_checks.py holds
     the two to the same answers."""
     if ind.kind in ("yesno", "category"):
         return _quick_word(ind)
@@ -367,29 +389,43 @@ class _Refused(Exception):
     pass
 
 
-def _accepted(ind: m.Indicator, raw: Any, limits: Mapping[str, Decimal]) -> Value | _Unsure:
-    """What ``coerce_value`` gives for ``raw``, or ``_UNSURE`` when it reports a problem."""
-    try:
-        return coerce_value(ind, raw, limits, _refused)
-    except _Refused:
-        return _UNSURE
-
-
 def _quick_word(ind: m.Indicator) -> QuickReader:
     """A yes/no or category: the words accepted as written (and in capitals), found in a table."""
-    words = [c.name for c in ind.categories] if ind.kind == "category" else [*YES_WORDS, *NO_WORDS]
-    written = {form for word in words for form in (word, word.upper(), word.capitalize())}
-    table = {form: value for form in written if (value := _accepted(ind, form, {})) is not _UNSURE}
+    if ind.kind == "yesno":
+        table = _yes_no_table()
+    else:
+        table = _word_table([c.name for c in ind.categories], lambda form: coerce_value(ind, form, {}, _refused))
     is_yesno = ind.kind == "yesno"
 
-    def quick(raw: Any) -> Value | _Unsure:
+    def quick(raw: Any) -> Value:
         if type(raw) is str:
-            return table.get(raw, _UNSURE)
+            try:
+                return table[raw]
+            except KeyError:
+                raise _Unsure from None
         if is_yesno and (raw is True or raw is False):
             return raw
-        return _UNSURE
+        raise _Unsure
 
     return quick
+
+
+@functools.cache
+def _yes_no_table() -> dict[str, Value]:
+    """Every yes/no word as written, in capitals and capitalised, and what ``_coerce_yesno`` reads it as."""
+    return _word_table([*YES_WORDS, *NO_WORDS], lambda form: _coerce_yesno(form, _refused))
+
+
+def _word_table(words: Iterable[str], read: Callable[[str], Value]) -> dict[str, Value]:
+    """Each word as written, in capitals and capitalised, and what ``read`` (which reports a problem through
+    ``_refused``) makes of it; a form it refuses is left out."""
+    table = {}
+    for form in {form for word in words for form in (word, word.upper(), word.capitalize())}:
+        try:
+            table[form] = read(form)
+        except _Refused:
+            continue
+    return table
 
 
 def _number_bounds(ind: m.Indicator, limits: Mapping[str, Decimal]) -> tuple[Decimal, Decimal]:
@@ -413,17 +449,19 @@ def _quick_number(ind: m.Indicator, limits: Mapping[str, Decimal]) -> QuickReade
     low, high = _number_bounds(ind, limits)
     whole = ind.kind == "count"
 
-    def quick(raw: Any) -> Value | _Unsure:
+    def quick(raw: Any) -> Value:
         if type(raw) is str and len(raw) < 16 and raw.isascii() and raw.isdigit():
             number = Decimal(raw)  # a count, as read_number reads it at once
         else:
             try:
                 number = read_value(raw)
             except NumberError:
-                return _UNSURE
+                raise _Unsure from None
             if whole and not is_whole(number):
-                return _UNSURE
-        return number if low <= number <= high else _UNSURE
+                raise _Unsure
+        if low <= number <= high:
+            return number
+        raise _Unsure
 
     return quick
 
@@ -433,28 +471,32 @@ def _quick_pair(ind: m.Indicator) -> QuickReader:
     whole = ind.range is None
     may_exceed = ind.a_may_exceed_b
 
-    def quick(raw: Any) -> Value | _Unsure:
+    def quick(raw: Any) -> Value:
         kind = type(raw)
         if kind is list or kind is tuple:
             if len(raw) != 2:
-                return _UNSURE
+                raise _Unsure
             first, second = raw
         elif kind is Pair:
             first, second = raw.a, raw.b
         else:
-            return _UNSURE
+            raise _Unsure
         if type(first) is str and type(second) is str and len(first) < 16 and len(second) < 16 \
                 and first.isascii() and second.isascii() and first.isdigit() and second.isdigit():
             a, b = Decimal(first), Decimal(second)  # two counts, as read_number reads them at once
+            if whole:  # no range declared: two counts are a pair unless a > b is refused
+                if a > b and not may_exceed:
+                    raise _Unsure
+                return Pair(a, b)
         else:
             try:
                 a, b = read_value(first), read_value(second)
             except NumberError:
-                return _UNSURE
+                raise _Unsure from None
             if whole and not (is_whole(a) and is_whole(b)):
-                return _UNSURE
+                raise _Unsure
         if not (low <= a <= high and low <= b <= high) or (a > b and not may_exceed):
-            return _UNSURE
+            raise _Unsure
         return Pair(a, b)
 
     return quick
