@@ -6,7 +6,7 @@ import decimal
 import functools
 import operator
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
@@ -172,12 +172,44 @@ class NodeResults(Mapping[str, NodeResult]):
     def __contains__(self, node_id: object) -> bool:
         return node_id in self._shape.index
 
+    def items(self) -> ItemsView[str, NodeResult]:
+        return _NodeItems(self)
+
+    def values(self) -> ValuesView[NodeResult]:
+        return _NodeValues(self)
+
+    def each(self) -> Iterator[tuple[str, NodeResult]]:
+        """Every node's id and result, in reading order (what ``items()`` iterates, without a lookup per node)."""
+        whys, flags, raws = self._explained()
+        shape, values = self._shape, self._values
+        for node_id, points, maximum, why, flag, raw, reads in zip(shape.order, self._points, shape.maxima, whys,
+                                                                   flags, raws, shape.reads):
+            yield node_id, NodeResult(node_id, points, maximum, why, flag, raw, reads, values)
+
     def points(self, node_id: str) -> Decimal:
         return self._points[self._shape.index[node_id]]
 
     def flagged(self, flag: str) -> tuple[str, ...]:
         """The ids of the nodes carrying ``flag``, without making their results."""
         return tuple(node_id for node_id, flags in zip(self._shape.order, self._explained()[1]) if flag in flags)
+
+
+class _NodeItems(ItemsView[str, NodeResult]):
+    def __init__(self, nodes: NodeResults):
+        super().__init__(nodes)
+        self._nodes = nodes
+
+    def __iter__(self) -> Iterator[tuple[str, NodeResult]]:
+        return self._nodes.each()
+
+
+class _NodeValues(ValuesView[NodeResult]):
+    def __init__(self, nodes: NodeResults):
+        super().__init__(nodes)
+        self._nodes = nodes
+
+    def __iter__(self) -> Iterator[NodeResult]:
+        return (result for _, result in self._nodes.each())
 
 
 class Env:

@@ -104,16 +104,15 @@ class _NodeText(NamedTuple):
     provenance: str | None  # the provenance line
 
 
-_NODE_TEXTS: dict[tuple[int, str], tuple[Tier, dict[str, _NodeText]]] = {}
-
-
 def _node_texts(tier: Tier, lang: str) -> dict[str, _NodeText]:
-    """The ``_NodeText`` of every node of the tier in ``lang``, kept while the tier is in use."""
-    kept = _NODE_TEXTS.get((id(tier), lang))
-    if kept is not None and kept[0] is tier:
-        return kept[1]
-    if len(_NODE_TEXTS) >= 64:
-        _NODE_TEXTS.clear()
+    """The ``_NodeText`` of every node of the tier in ``lang``, set out once per tier."""
+    kept: dict[str, _NodeText] | None = tier.memo.get((_NodeText, lang))
+    if kept is None:
+        kept = tier.memo[(_NodeText, lang)] = _set_out(tier, lang)
+    return kept
+
+
+def _set_out(tier: Tier, lang: str) -> dict[str, _NodeText]:
     words, depth = _WORDS[lang], tier.depths
     texts: dict[str, _NodeText] = {}
     for node in tier.walk():
@@ -126,7 +125,6 @@ def _node_texts(tier: Tier, lang: str) -> dict[str, _NodeText]:
             provenance = f"{indent}  {words['provenance']} ({shown}): {node.provenance.text}"
         texts.setdefault(node.id, _NodeText(f"{indent}{node.id} {title}: ", f" / {format_number(node.max, lang)}",
                                             indent, node.rule is None, provenance))
-    _NODE_TEXTS[(id(tier), lang)] = (tier, texts)
     return texts
 
 

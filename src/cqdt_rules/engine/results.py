@@ -323,7 +323,7 @@ def _plain(value: Any) -> Any:
 
 def _unit_dict(u: UnitResult) -> dict[str, Any]:
     a = u.assessment
-    declared = {node.id: node for node in u.tier.walk()}  # once, not a walk of the tree per node
+    node = u.tier.node
     return {
         "code": a.code, "name": a.name, "tier": a.tier, "parent": a.parent, "year": a.year, "source": a.source,
         "note": a.note,
@@ -332,14 +332,14 @@ def _unit_dict(u: UnitResult) -> dict[str, Any]:
         "levels": {k: {"id": v.id, "label": v.label, "unmet": list(v.unmet)} for k, v in u.levels.items()},
         "ranks": {k: {"rank": v.rank, "of": v.of, "group": v.group, "value": _plain(v.value)} for k, v in u.ranks.items()},
         "missing_evidence": list(u.missing_evidence),
-        "nodes": [_node_dict(declared[n.id], n) for n in u.nodes.values()],
+        "nodes": [_node_dict(node(node_id), result) for node_id, result in u.nodes.items()],
     }
 
 
 def _node_dict(node: m.Node, result: NodeResult) -> dict[str, Any]:
     return {
         "id": node.id, "title": node.title, "points": str(result.points), "max": str(result.max),
-        "share": None if result.share is None or node.share_digits is None
+        "share": None if node.share_digits is None or result.share is None
         else str(_quantize(result.share, node.share_digits)),
         "inputs": {k: _plain(v) for k, v in result.inputs},
         "branch": result.branch, "flags": list(result.flags),

@@ -259,12 +259,10 @@ def coerce_values(tier: m.Tier, assessment: Assessment, limits: Mapping[str, Dec
 
 
 def tier_values(tier: m.Tier) -> TierValues:
-    """The ``TierValues`` of a tier (with the limits of its ``direct`` criteria), kept while the tier is in use."""
-    kept = _TIER_VALUES.get(id(tier))
-    if kept is None or kept.tier is not tier:
-        if len(_TIER_VALUES) >= 64:
-            _TIER_VALUES.clear()
-        kept = _TIER_VALUES[id(tier)] = TierValues(tier, direct_limits(tier))
+    """The ``TierValues`` of a tier (with the limits of its ``direct`` criteria), worked out once per tier."""
+    kept: TierValues | None = tier.memo.get(TierValues)
+    if kept is None:
+        kept = tier.memo[TierValues] = TierValues(tier, direct_limits(tier))
     return kept
 
 
@@ -341,9 +339,6 @@ class TierValues:
             problems.append(Diagnostic(_value_span(assessment, code, name), f"unit '{code}', '{name}': {message}", hint=hint))
 
         values[name] = coerce_value(ind, raw, self.limits, report)
-
-
-_TIER_VALUES: dict[int, TierValues] = {}
 
 
 def _origin(assessment: Assessment, code: str) -> Span:
