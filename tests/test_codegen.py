@@ -19,6 +19,7 @@ from cqdt_rules import api
 from cqdt_rules.engine import codegen
 from cqdt_rules.engine.compiler import _post_order, _TierCompiler, compile_ruleset
 from cqdt_rules.engine.evaluator import evaluate
+from cqdt_rules.engine.results import _ENCODE, Results, _node_dict, _node_json
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment
 
@@ -111,6 +112,7 @@ def test_generated_code_agrees_with_the_closures_and_the_reference(case: tuple[G
         _assert_no_ruleset_text(source)
     results = evaluate(fast, units, "fixed")
     assert results.to_dict() == evaluate(compile_ruleset(ruleset, generate=False), units, "fixed").to_dict()
+    _assert_json_lines_as_encoded(results)
     expected = reference.reference_scores(ruleset, units)
     for unit in results:
         ref = expected[unit.assessment.key]
@@ -134,3 +136,18 @@ def test_node_details_are_computed_only_when_read_and_in_the_engines_arithmetic(
         read_late = results.to_dict()
     assert read_late == closures.to_dict()
     assert [u.missing_evidence for u in results] == [u.missing_evidence for u in closures]
+
+
+def _assert_json_lines_as_encoded(results: Results) -> None:
+    """Each node's line of ``to_json()``, written around the tier's fixed parts, is the JSON encoder's text of
+    the node's dictionary."""
+    for unit in results:
+        lines = _node_json(unit.tier)
+        for node_id, result in unit.nodes.items():
+            assert lines[node_id].line(result) == _ENCODE(_node_dict(unit.tier.node(node_id), result))
+
+
+def test_json_lines_of_the_shipped_rulesets_are_as_encoded() -> None:
+    for ruleset, data in (("egov_2020", "egov-2022-self.yaml"), ("dti_2023", "dti-2023-audit.yaml")):
+        results = api.score(api.load(ruleset), api.load_assessments(ROOT / "examples" / "gialai" / data))
+        _assert_json_lines_as_encoded(results)

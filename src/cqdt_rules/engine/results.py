@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import io
 import json
+import json.encoder
 from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 import attrs
 
@@ -291,15 +292,14 @@ _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # compact: C's encoder (i
 def write_json(out: TextIO, head: dict[str, Any], units: Iterable[UnitResult]) -> None:
     """Results JSON, written unit by unit as the units come (a large cohort is never held as one text): the
     run (schema, ruleset, run_at) on the first line, then for each unit a line with its own fields and
-    one line per node. Each line is encoded by the JSON library's C encoder; an indented layout would
-    go through its much slower Python encoder."""
+    one line per node. Each line is encoded by the JSON library's C encoder (an indented layout would
+    go through its much slower Python encoder), a node's line around its fixed parts (``_NodeJson``)."""
     out.write(_ENCODE(head)[:-1] + ', "units": [')
     separator = "\n"
     for unit in units:
-        fields = _unit_dict(unit)
-        nodes = fields.pop("nodes")
-        out.write(separator + _ENCODE(fields)[:-1] + ', "nodes": [')
-        out.write(",".join("\n  " + _ENCODE(node) for node in nodes))
+        out.write(separator + _ENCODE(_unit_fields(unit))[:-1] + ', "nodes": [')
+        lines = _node_json(unit.tier)
+        out.write(",".join("\n  " + lines[node_id].line(result) for node_id, result in unit.nodes.items()))
         out.write("\n]}")
         separator = ",\n"
     out.write("\n]}")
@@ -322,8 +322,12 @@ def _plain(value: Any) -> Any:
 
 
 def _unit_dict(u: UnitResult) -> dict[str, Any]:
-    a = u.assessment
     node = u.tier.node
+    return {**_unit_fields(u), "nodes": [_node_dict(node(node_id), result) for node_id, result in u.nodes.items()]}
+
+
+def _unit_fields(u: UnitResult) -> dict[str, Any]:
+    a = u.assessment
     return {
         "code": a.code, "name": a.name, "tier": a.tier, "parent": a.parent, "year": a.year, "source": a.source,
         "note": a.note,
@@ -332,7 +336,6 @@ def _unit_dict(u: UnitResult) -> dict[str, Any]:
         "levels": {k: {"id": v.id, "label": v.label, "unmet": list(v.unmet)} for k, v in u.levels.items()},
         "ranks": {k: {"rank": v.rank, "of": v.of, "group": v.group, "value": _plain(v.value)} for k, v in u.ranks.items()},
         "missing_evidence": list(u.missing_evidence),
-        "nodes": [_node_dict(node(node_id), result) for node_id, result in u.nodes.items()],
     }
 
 
@@ -345,6 +348,46 @@ def _node_dict(node: m.Node, result: NodeResult) -> dict[str, Any]:
         "branch": result.branch, "flags": list(result.flags),
         "provenance": None if node.provenance is None else {"status": node.provenance.status, "text": node.provenance.text},
     }
+
+
+_TEXT = json.encoder.encode_basestring  # how the encoder above writes a string (ensure_ascii=False)
+
+
+class _NodeJson(NamedTuple):
+    """A node's line of the results JSON, ``_ENCODE(_node_dict(node, result))``, written around the parts that
+    are the same for every unit (id, title, provenance), which are encoded once per tier."""
+
+    head: str  # '{"id": …, "title": …, "points": '
+    share_digits: int | None
+    tail: str  # ', "provenance": …}'
+
+    def line(self, result: NodeResult) -> str:
+        share = None if self.share_digits is None or result.share is None else _quantize(result.share, self.share_digits)
+        inputs = ", ".join(f"{_TEXT(name)}: {_value_json(value)}" for name, value in dict(result.inputs).items())
+        flags = ", ".join(map(_TEXT, result.flags))
+        return (f'{self.head}"{str(result.points)}", "max": "{str(result.max)}", '
+                f'"share": {"null" if share is None else _TEXT(str(share))}, "inputs": {{{inputs}}}, '
+                f'"branch": {_TEXT(result.branch)}, "flags": [{flags}]{self.tail}')
+
+
+def _value_json(value: Any) -> str:
+    """``_ENCODE(_plain(value))``: a pair's parts are numbers, whose text needs no escaping."""
+    if isinstance(value, Pair):
+        return f'{{"a": "{str(value.a)}", "b": "{str(value.b)}"}}'
+    plain = _plain(value)
+    return _TEXT(plain) if isinstance(plain, str) else _ENCODE(plain)
+
+
+def _node_json(tier: m.Tier) -> dict[str, _NodeJson]:
+    """The ``_NodeJson`` of every node of the tier, set out once per tier."""
+    kept: dict[str, _NodeJson] | None = tier.memo.get(_NodeJson)
+    if kept is None:
+        kept = tier.memo[_NodeJson] = {}
+        for node in tier.walk():
+            provenance = None if node.provenance is None else {"status": node.provenance.status, "text": node.provenance.text}
+            kept.setdefault(node.id, _NodeJson(f'{{"id": {_TEXT(node.id)}, "title": {_TEXT(node.title)}, "points": ',
+                                               node.share_digits, f', "provenance": {_ENCODE(provenance)}}}'))
+    return kept
 
 
 def _quantize(value: Decimal, digits: int) -> Decimal:
