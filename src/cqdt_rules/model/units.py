@@ -99,12 +99,11 @@ def normal_code(code: str) -> str:
 def _clean_identity(assessment: Assessment) -> tuple[str, str | None, list[Diagnostic]]:
     """The assessment's code and parent normalised; a problem for each text field holding a control character."""
     problems = []
-    fields = {"code": assessment.code, "name": assessment.name, "parent": assessment.parent, "note": assessment.note,
-              "tier": assessment.tier, "source": assessment.source}
-    fields.update({f"evidence of '{k}'": "; ".join(refs) for k, refs in assessment.evidence.items()})
-    texts = [text for text in fields.values() if isinstance(text, str)]
+    texts = [text for text in (assessment.code, assessment.name, assessment.parent, assessment.note, assessment.tier,
+                               assessment.source) if isinstance(text, str)]
+    texts.extend("; ".join(refs) for refs in assessment.evidence.values())
     if holds_control_character(" ".join(texts)):  # else no field holds one: nothing to look at closely
-        problems = _control_characters(assessment, fields)
+        problems = _control_characters(assessment)
     code = normal_code(assessment.code)
     if not code:
         problems.append(Diagnostic(_field_span(assessment, "code"), "a unit has an empty code"))
@@ -112,8 +111,11 @@ def _clean_identity(assessment: Assessment) -> tuple[str, str | None, list[Diagn
     return code, parent or None, problems
 
 
-def _control_characters(assessment: Assessment, fields: dict[str, Any]) -> list[Diagnostic]:
+def _control_characters(assessment: Assessment) -> list[Diagnostic]:
     problems = []
+    fields = {"code": assessment.code, "name": assessment.name, "parent": assessment.parent, "note": assessment.note,
+              "tier": assessment.tier, "source": assessment.source}
+    fields.update({f"evidence of '{k}'": "; ".join(refs) for k, refs in assessment.evidence.items()})
     for field, text in fields.items():
         # a note or an evidence reference may run over several lines; a name or a code is one line
         multiline = field == "note" or field.startswith("evidence")
