@@ -6,16 +6,18 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
 from cqdt_rules.cli.common import EXIT_OK, add_units_argument, score_files, score_previous_files, stream_files, write_text
 from cqdt_rules.engine import loading
-from cqdt_rules.engine.results import Results
 from cqdt_rules.errors import UsageError, render
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import translate
+
+if TYPE_CHECKING:
+    from cqdt_rules.engine.results import Results
 
 
 @attrs.frozen

@@ -10,16 +10,14 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from cqdt_rules.engine.fit import DataMismatchError
 from cqdt_rules.engine.loading import header_of, load, shipped_rulesets
-from cqdt_rules.engine.results import Results
-from cqdt_rules.engine.scoring import score
 from cqdt_rules.errors import DataError, Diagnostic, UsageError, render
 from cqdt_rules.i18n import current_lang, translate
 from cqdt_rules.model.units import Assessment
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the scoring modules are imported when a command scores: `check` and `--version` need none
     from cqdt_rules.cli.progress import Progress
+    from cqdt_rules.engine.results import Results
     from cqdt_rules.engine.stream import ScoredRows
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
@@ -91,6 +89,8 @@ def _size(path: Path) -> int:
 def score_files(ruleset: str, data: Sequence[str], units: Path | None = None, lang: str | None = None) -> Results:
     """Score the data files and folders; warnings (parents that could not be checked) go to standard error.
     ``units`` is the province's unit list that parents are checked against."""
+    from cqdt_rules.engine.scoring import score
+
     checked = load(ruleset)
     results = score(checked, load_data(data, lang), unit_list=_unit_list(units))
     for warning in results.warnings:
@@ -116,6 +116,8 @@ def score_previous_files(ruleset: str, previous_ruleset: str | None, data: Seque
                          units: Path | None = None) -> Results:
     """Last year's data, scored with ``previous_ruleset`` or else the current ruleset; when they do not fit
     that ruleset, the error says so and names ``--previous-ruleset``."""
+    from cqdt_rules.engine.fit import DataMismatchError
+
     try:
         return score_files(previous_ruleset or ruleset, data, units)
     except DataMismatchError as exc:
