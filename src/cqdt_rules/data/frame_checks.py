@@ -600,14 +600,16 @@ class _FrameValues:
         self.accepted: dict[int, Assessment] = {}
         self._check_doubted(doubted)
 
-    def _evidence(self) -> dict[str, tuple[list[str], Any]]:
-        """Per evidence column: its texts, and the rows holding a reference."""
+    def _evidence(self) -> dict[str, tuple[list[str], list[tuple[str, ...] | None], Any]]:
+        """Per evidence column: its texts, each row's references (None for an empty cell), the rows holding one."""
         found = {}
         for name, index in self.layout.evidence:
             texts = self.table.columns[index].texts()
-            has = np.fromiter((bool(t) and any(r.strip() for r in t.split(";")) for t in texts), dtype=bool,
-                              count=len(texts))
-            found[name] = (texts, has)
+            normal = unicodedata.is_normalized("NFC", "\n".join(texts))
+            distinct = {text: _references(text, normal) for text in set(texts) if text}
+            refs = [distinct.get(text) for text in texts]
+            has = np.fromiter((bool(r) for r in refs), dtype=bool, count=len(texts))
+            found[name] = (texts, refs, has)
         return found
 
     def _tier(self, tier: m.Tier, sources: Any) -> Any:
@@ -675,12 +677,16 @@ class _FrameValues:
         return found
 
     def _row_evidence(self, row: int) -> dict[str, tuple[str, ...]]:
-        return {name: tuple(nfc(r.strip()) for r in texts[row].split(";") if r.strip())
-                for name, (texts, _) in self.evidence.items() if texts[row]}
+        found = {}
+        for name, (_, refs, _) in self.evidence.items():
+            given = refs[row]
+            if given is not None:
+                found[name] = given
+        return found
 
     def _evidenced(self, name: str) -> Any:
         found = self.evidence.get(name)
-        return found[1] if found is not None else np.zeros(self.table.rows, dtype=bool)
+        return found[2] if found is not None else np.zeros(self.table.rows, dtype=bool)
 
     def lacking_evidence(self, assessments: list[Assessment]) -> list[Assessment]:
         """The assessments with a value that needs evidence given without it."""
@@ -713,6 +719,12 @@ class _FrameValues:
             return Columns(len(order), [a.parent for _, _, a in members], found)
 
         return columns
+
+
+def _references(text: str, normal: bool) -> tuple[str, ...]:
+    """A cell's evidence references, as the row reading splits them (``normal``: the text is NFC already)."""
+    parts = (part.strip() for part in text.split(";"))
+    return tuple(part if normal else nfc(part) for part in parts if part)
 
 
 class RowValues(Mapping[str, Any]):
