@@ -140,13 +140,17 @@ def handwritten_xa(c: dict[str, Any], districts: Any) -> tuple[Any, Any, Any]:
     return total, level, rank
 
 
-def best_of(fn: Any, repeat: int) -> float:
+def times_of(fn: Any, repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
         start = CLOCK()
         fn()
         times.append(CLOCK() - start)
-    return min(times)
+    return times
+
+
+def best_of(fn: Any, repeat: int) -> float:
+    return min(times_of(fn, repeat))
 
 
 def bench_scoring(units: list[Assessment], checked: Any, repeat: int) -> None:
@@ -206,12 +210,8 @@ def sample_frame_rows(count: int, seed: int = 17) -> tuple[list[str], list[list[
 
 
 def median_of(fn: Any, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = CLOCK()
-        fn()
-        times.append(CLOCK() - start)
-    return sorted(times)[len(times) // 2]
+    times = sorted(times_of(fn, repeat))
+    return times[len(times) // 2]
 
 
 def bench_frame_checks(checked: Any, count: int, repeat: int) -> None:
