@@ -24,12 +24,12 @@ EGOV = ROOT / "rulesets" / "2020" / "egov.cqdt"
 HEAVY = ("lark", "yaml", "openpyxl", "numpy", "docx")
 
 
-def _modules_after(code: str, cache: Path) -> set[str]:
-    """The heavy libraries imported after running ``code`` in a fresh interpreter."""
-    probe = code + f"\nimport sys\nprint(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+def _modules_after(code: str, cache: Path, modules: tuple[str, ...] = HEAVY) -> set[str]:
+    """The ``modules`` (by default the heavy libraries) imported after running ``code`` in a fresh interpreter."""
+    probe = code + f"\nimport sys\nprint('imported:' + ','.join(m for m in {modules!r} if m in sys.modules))"
     env = {**os.environ, CACHE_ENV: str(cache), "PYTHONPATH": str(ROOT / "src")}
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
-    return set(filter(None, done.stdout.strip().split(",")))
+    return set(filter(None, done.stdout.rpartition("imported:")[2].strip().split(",")))  # after what ``code`` printed
 
 
 def test_import_pulls_in_no_heavy_library(tmp_path: Path) -> None:
@@ -80,6 +80,14 @@ def test_version_reads_only_the_headers_of_the_shipped_rulesets(tmp_path: Path) 
     assert header_facts('ruleset a { version "1.0" status official }') == HeaderFacts("a", version="1.0", status="official")
     assert header_facts('ruleset a { status "official" }') is None  # not as the grammar writes it: the parser says so
     assert header_facts('ruleset a { status final }') is None
+
+
+@pytest.mark.parametrize(("words", "read"), [(["check", "egov_2020"], False), (["score"], False),
+                                             (["score", "--help"], True), (["--help"], True)])
+def test_the_help_catalogue_is_read_only_when_a_help_is_shown(words: list[str], read: bool, tmp_path: Path) -> None:
+    """A command that runs, or a usage error, does not import the Vietnamese helps of every option."""
+    code = f"from cqdt_rules.cli.main import main\ntry:\n    main({words!r})\nexcept SystemExit:\n    pass"
+    assert _modules_after(code, tmp_path, ("cqdt_rules.cli.help_vi",)) == ({"cqdt_rules.cli.help_vi"} if read else set())
 
 
 def test_naming_by_id_or_year_parses_nothing_but_the_chosen_ruleset(monkeypatch: pytest.MonkeyPatch) -> None:

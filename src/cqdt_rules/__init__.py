@@ -16,12 +16,18 @@ from cqdt_rules.api import (
 from cqdt_rules.errors import CqdtError, DataError, RulesetError, UsageError
 
 if TYPE_CHECKING:
+    from cqdt_rules.analysis.sensitivity import Sensitivity, Vary
+    from cqdt_rules.analysis.sensitivity import run as sensitivity
     from cqdt_rules.api import assessments_from_records, load_assessments, results_schema, score
     from cqdt_rules.engine.results import Results, UnitResult
     from cqdt_rules.model.units import Assessment, Pair
 
-_LAZY = {"Results": "cqdt_rules.engine.results", "UnitResult": "cqdt_rules.engine.results",
-         "Assessment": "cqdt_rules.model.units", "Pair": "cqdt_rules.model.units"}
+_LAZY = {"Results": ("cqdt_rules.engine.results", "Results"), "UnitResult": ("cqdt_rules.engine.results", "UnitResult"),
+         "Assessment": ("cqdt_rules.model.units", "Assessment"), "Pair": ("cqdt_rules.model.units", "Pair"),
+         # how robust levels and ranks are (numpy, the 'batch' extra)
+         "sensitivity": ("cqdt_rules.analysis.sensitivity", "run"),
+         "Sensitivity": ("cqdt_rules.analysis.sensitivity", "Sensitivity"),
+         "Vary": ("cqdt_rules.analysis.sensitivity", "Vary")}
 
 
 def __getattr__(name: str) -> Any:
@@ -29,7 +35,8 @@ def __getattr__(name: str) -> Any:
     if name in api.LAZY:
         value = getattr(api, name)
     elif name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(module), attribute)
     else:
         raise AttributeError(f"module 'cqdt_rules' has no attribute '{name}'")
     globals()[name] = value
@@ -44,8 +51,10 @@ __all__ = [
     "Pair",
     "Results",
     "RulesetError",
+    "Sensitivity",
     "UnitResult",
     "UsageError",
+    "Vary",
     "assessments_from_records",
     "declared_years",
     "load",
@@ -55,5 +64,6 @@ __all__ = [
     "results_schema",
     "ruleset_for_year",
     "score",
+    "sensitivity",
     "shipped_rulesets",
 ]
