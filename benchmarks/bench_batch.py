@@ -9,14 +9,14 @@ Run from the checkout (figures and ratios only; nothing is asserted about time):
    memory, to points, totals, levels and within-district ranks: ``TierPlan.run`` (the batch engine) beside
    ``handwritten_xa``, a straight-line numpy int64 fixed-point scorer of the same tier written here, one
    statement per criterion. Both are checked to agree on every total, level and rank first. One thread.
-2. Checking a data frame of N communes (the sample's CSV rows drawn at random, a pandas DataFrame with typed
+2. Sensitivity (``analysis.sensitivity``): 1,000 perturbations of the criteria maxima (±20 %) on the 220
+   communes of the bundled sample, and on N generated communes, with the peak memory of the run
+   (tracemalloc: numpy reports its buffers to it).
+3. Checking a data frame of N communes (the sample's CSV rows drawn at random, a pandas DataFrame with typed
    number columns) to checked cohorts with the columns the batch engine scores: column by column
    (``data.frame_checks.checked_frame``) beside row by row (``assessments_from_frame``, the same checks as any
    data, ``columns_from_assessments``) and the CSV reader on the same rows as a file already in memory. The
    median of ``--frame-repeat`` rounds, CPU time.
-3. Sensitivity (``analysis.sensitivity``): 1,000 perturbations of the criteria maxima (±20 %) on the 220
-   communes of the bundled sample, and on N generated communes, with the peak memory of the run
-   (tracemalloc: numpy reports its buffers to it).
 """
 
 from __future__ import annotations
