@@ -81,6 +81,8 @@ class FrameColumn:
         return bool(self.values.dtype.kind in "if")
 
     def cell(self, row: int) -> str:
+        if self._texts is not None:
+            return self._texts[row]
         return "" if self.nulls[row] else cell_text(self.values.item(row))
 
     def texts(self) -> list[str]:
