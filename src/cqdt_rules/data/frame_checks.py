@@ -304,8 +304,8 @@ class IndicatorValues:
             return Pair(_decimal(a.n[row], a.d[row]), _decimal(b.n[row], b.d[row]))
         return _decimal(self.n[row], self.d[row])
 
-    def store(self, row: int, value: Any) -> None:
-        """Row ``row``'s value as the scalar code coerced it."""
+    def store(self, row: Any, value: Any) -> None:
+        """The value of row ``row`` (an index, or a mask of rows) as the scalar code coerced it."""
         self.doubted[row] = False
         self.absent[row] = value is None
         if value is None:
@@ -458,9 +458,7 @@ def _missing_and_audit_only(values: IndicatorValues, missing: Any, early: Any, l
     if ind.default is None:
         values.doubted |= missing
         return
-    default = coerce_value(ind, ind.default, limits, lambda message, hint=None: None)
-    for row in np.flatnonzero(missing).tolist():  # the rows that rely on the default
-        values.store(row, default)
+    values.store(missing, coerce_value(ind, ind.default, limits, lambda message, hint=None: None))
 
 
 # ---------------------------------------------------------------- the frame checked
