@@ -6,16 +6,19 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
 from cqdt_rules.cli.common import EXIT_OK, add_units_argument, score_files, score_previous_files, stream_files, write_text
 from cqdt_rules.engine import loading
-from cqdt_rules.engine.results import Results
 from cqdt_rules.errors import UsageError, render
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import translate
+
+if TYPE_CHECKING:
+    from cqdt_rules.engine.results import Results
+    from cqdt_rules.engine.stream import ScoredRows
 
 
 @attrs.frozen
@@ -66,7 +69,7 @@ def _score_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_score(args: argparse.Namespace) -> int:
-    if args.format == "csv" and args.engine == "python" and not args.table:
+    if args.format in ("csv", "json") and args.engine == "python" and not args.table:
         return _stream_scores(args)
     if args.engine != "python" or args.table:
         from cqdt_rules.cli.sql_engine import score_with_engine
@@ -87,25 +90,36 @@ def run_score(args: argparse.Namespace) -> int:
 
 
 def _stream_scores(args: argparse.Namespace) -> int:
-    """CSV rows of data of any size, in little memory (``cli.common.stream_files``), with a progress bar on a
-    terminal."""
+    """CSV rows or JSON of data of any size, in little memory (``cli.common.stream_files``), with a progress bar
+    on a terminal."""
     from cqdt_rules.cli.progress import Progress
 
     progress = Progress()
     try:
-        rows = stream_files(args.ruleset, args.data, args.units, progress)
-        progress.stage("writing", len(rows))
-        if args.out:
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            with open(args.out, "w", encoding="utf-8", newline="") as out:
-                rows.write_csv(out, progress.advance)
-        else:
-            rows.write_csv(sys.stdout, progress.advance)
+        rows = stream_files(args.ruleset, args.data, args.units, progress, args.format)
+        try:
+            progress.stage("writing", len(rows))
+            if args.out:
+                args.out.parent.mkdir(parents=True, exist_ok=True)
+                with open(args.out, "w", encoding="utf-8", newline="") as out:
+                    _write_rows(rows, args.format, out, progress.advance)
+            else:
+                _write_rows(rows, args.format, sys.stdout, progress.advance)
+        finally:
+            rows.close()
     finally:
         progress.close()
     if args.out:
         print(translate(f"wrote {args.out} ({len(rows)} results)", args.lang), file=sys.stderr)
     return EXIT_OK
+
+
+def _write_rows(rows: ScoredRows, form: str, out: TextIO, done: Callable[[int], None]) -> None:
+    if form == "json":
+        rows.write_json(out, done)
+        out.write("\n")
+    else:
+        rows.write_csv(out, done)
 
 
 def _write_scores(results: Results, form: str, lang: str, out: TextIO) -> None:
