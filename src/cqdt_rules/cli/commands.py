@@ -60,7 +60,7 @@ def _ruleset_and_data(p: argparse.ArgumentParser) -> None:
 
 def _score_arguments(p: argparse.ArgumentParser) -> None:
     _ruleset_and_data(p)
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="a table to read, or JSON or CSV for another program")
     p.add_argument("--out", type=Path, help="write to this file instead of standard output")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the table")
     from cqdt_rules.cli.sql_engine import add_engine_arguments
@@ -139,8 +139,9 @@ def _write_scores(results: Results, form: str, lang: str, out: TextIO) -> None:
 def _explain_arguments(p: argparse.ArgumentParser) -> None:
     _ruleset_and_data(p)
     p.add_argument("--unit", required=True, help="the unit's code (e.g. SO13, 622, 23575)")
-    p.add_argument("--year", type=int)
-    p.add_argument("--source", choices=("self", "district", "audit"))
+    p.add_argument("--year", type=int, help="the year of the records to use, when the data hold several")
+    p.add_argument("--source", choices=("self", "district", "audit"),
+                   help="which of the unit's records to use, when the data hold several")
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -158,7 +159,7 @@ def _summary_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", choices=("self", "district", "audit", "latest"), default="latest",
                    help="which stage to report: self, district (the district's verification of its communes), audit, or latest "
                         "(default: per tier the latest stage every unit of it has)")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the output")
     p.add_argument("--out", type=Path, help="also write the full results (JSON and CSV) and this summary to DIR")
     p.add_argument("--no-rankings", action="store_true", help="counts and movers only, no ranking tables")
     p.add_argument("--year", type=int, help="the assessment year to report when the data holds several; --previous "
@@ -197,9 +198,10 @@ def _transition_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("old_data", help="data scored with it (e.g. examples/gialai/egov-2022-audit.yaml)")
     p.add_argument("new_ruleset", help="the later ruleset (e.g. dti_2023)")
     p.add_argument("new_data", help="data scored with it (e.g. examples/gialai/dti-2023-audit.yaml)")
-    p.add_argument("--source", choices=("self", "district", "audit"), default="audit")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
-    p.add_argument("--format", choices=("table", "csv"), default="table")
+    p.add_argument("--source", choices=("self", "district", "audit"), default="audit",
+                   help="which records to use (default: '%(default)s')")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the output")
+    p.add_argument("--format", choices=("table", "csv"), default="table", help="a table to read, or CSV for a spreadsheet or another program")
 
 
 def run_transition(args: argparse.Namespace) -> int:

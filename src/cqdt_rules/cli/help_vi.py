@@ -25,6 +25,20 @@ HELP_VI: dict[str, str] = {
     "the package version and the shipped rulesets (id, version, status), then exit":
         "phiên bản của gói và các bộ tiêu chí có sẵn (mã, phiên bản, trạng thái), rồi thoát",
     "language and number format of the output": "ngôn ngữ và cách viết số của kết quả in ra",
+    "a table to read, or CSV for a spreadsheet or another program":
+        "bảng để đọc, hoặc CSV cho bảng tính hay chương trình khác",
+    "a table to read, or JSON or CSV for another program": "bảng để đọc, hoặc JSON hay CSV cho chương trình khác",
+    "a table to read, or another form for a spreadsheet or a program":
+        "bảng để đọc, hoặc dạng khác cho bảng tính hay chương trình",
+    "the year of the records to use, when the data hold several": "năm của bản ghi cần dùng, khi dữ liệu có nhiều năm",
+    "which of the unit's records to use, when the data hold several":
+        "dùng bản ghi nào của đơn vị, khi dữ liệu có nhiều bản ghi",
+    "which records to use (default: '%(default)s')": "dùng bản ghi nào (mặc định: '%(default)s')",
+    "an HTML page, Markdown, or a Word document (docx, with --out)":
+        "trang HTML, Markdown, hoặc văn bản Word (docx, kèm --out)",
+    "the SQL to write: DuckDB, PostgreSQL or Spark SQL": "viết SQL cho: DuckDB, PostgreSQL hoặc Spark SQL",
+    "the new version's status (default: '%(default)s'); an approved one names its --decision":
+        "trạng thái của phiên bản mới (mặc định: '%(default)s'); phiên bản được phê duyệt ghi rõ --decision",
     f"print every error (by default at most {ERRORS_SHOWN_PER_KIND} of one kind per file, then how many more)":
         f"in mọi lỗi (mặc định mỗi loại lỗi chỉ in tối đa {ERRORS_SHOWN_PER_KIND} lỗi trong một tệp, rồi cho biết "
         "còn bao nhiêu lỗi nữa)",
