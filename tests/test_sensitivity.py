@@ -9,6 +9,8 @@ from typing import Any
 import attrs
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import cqdt_rules as cq
 from cqdt_rules.analysis import sensitivity as sa
@@ -205,3 +207,47 @@ def test_the_report_can_include_the_robustness_section(tmp_path: Any, capsys: An
     assert "sensitivity-xa-622.svg" in markdown
     assert main(["report", "egov_2020", SAMPLE, "--out", str(tmp_path / "plain"), "--formats", "html"]) == 0
     assert 'id="do-vung"' not in next((tmp_path / "plain").glob("*.html")).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- ranks and rank figures against their definitions
+def _ranks_by_definition(group: Any, parts: list[Any], dense: bool) -> list[list[int]]:
+    """Rank = 1 + the units (dense: the distinct keys) of the same group with a smaller key tuple."""
+    runs, rows = parts[0].shape
+    found = []
+    for r in range(runs):
+        keys = [tuple(int(p[r, u]) for p in parts) for u in range(rows)]
+        row = []
+        for u in range(rows):
+            better = [keys[v] for v in range(rows) if group[v] == group[u] and keys[v] < keys[u]]
+            row.append(1 + (len(set(better)) if dense else len(better)))
+        found.append(row)
+    return found
+
+
+@given(st.data())
+@settings(max_examples=150, deadline=None)
+def test_ranks_within_groups_follow_their_definition(data: Any) -> None:
+    rows = data.draw(st.integers(1, 12))
+    runs = data.draw(st.integers(1, 4))
+    group = np.array(data.draw(st.lists(st.integers(0, 3), min_size=rows, max_size=rows)), dtype=np.int64)
+    # small values make ties; huge ones (beyond what fits beside the unit and group bits) take the general path
+    bound = data.draw(st.sampled_from([3, 10**6, 2**61]))
+    values = st.lists(st.integers(-bound, bound), min_size=runs * rows, max_size=runs * rows)
+    parts = [np.array(data.draw(values), dtype=np.int64).reshape(runs, rows)
+             for _ in range(data.draw(st.integers(1, 2)))]
+    dense = data.draw(st.booleans())
+    assert sa._row_ranks(group, parts, dense).tolist() == _ranks_by_definition(group, parts, dense)
+
+
+@given(st.integers(1, 60), st.integers(1, 9), st.integers(0, 2**31 - 1))
+@settings(max_examples=60, deadline=None)
+def test_rank_figures_are_numpys_median_percentiles_and_means(runs: int, rows: int, seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    ranks = rng.integers(1, 8, size=(runs, rows)).astype(np.int32)
+    published = rng.integers(1, 8, size=rows).astype(np.int32)
+    figures = sa._rank_figures(ranks, published)
+    assert figures.median.tolist() == np.median(ranks, axis=0).tolist()
+    low, high = np.percentile(ranks, [5, 95], axis=0, method="nearest")
+    assert figures.low.tolist() == low.tolist() and figures.high.tolist() == high.tolist()
+    assert figures.shift.tolist() == np.abs(ranks - published[None, :]).mean(axis=0).tolist()
+    assert figures.cohort_shift == float(np.abs(ranks - published[None, :]).mean())

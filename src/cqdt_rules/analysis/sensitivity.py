@@ -297,19 +297,19 @@ class CohortModel:
     # ------------------------------------------------------------ scoring under perturbation
     def evaluate(self, parameters: Array) -> tuple[dict[str, Array], Array | None]:
         """For each parameter row (a run): every supported level scale (index, -1 below) and the ranks, runs × units."""
-        levels: dict[str, list[Array]] = {s.name: [] for s in self.scale_levels}
-        ranks: list[Array] = []
+        runs = len(parameters)
+        levels = {s.name: np.empty((runs, self.rows), dtype=np.int8) for s in self.scale_levels}
+        ranks = np.empty((runs, self.rows), dtype=np.int32) if self.ranking is not None else None
         chunk = max(1, CHUNK_ELEMENTS // max(1, self.rows))
-        for start in range(0, len(parameters), chunk):
+        for start in range(0, runs, chunk):
             block = parameters[start:start + chunk]
             points, maxima = self._points(block)
             total = self._total(points, maxima)
             for scale in self.scale_levels:
-                levels[scale.name].append(self._classify(scale, block, points, maxima, total))
-            if self.ranking is not None:
-                ranks.append(self._rank(points, maxima, total))
-        return ({k: np.concatenate(v) for k, v in levels.items()},
-                np.concatenate(ranks) if ranks else None)
+                levels[scale.name][start:start + chunk] = self._classify(scale, block, points, maxima, total)
+            if ranks is not None:
+                ranks[start:start + chunk] = self._rank(points, maxima, total)
+        return levels, ranks
 
     def _points(self, block: Array) -> tuple[dict[str, Array], dict[str, Array]]:
         """Every node's perturbed points (runs × units) and perturbed maximum (runs), integers at ``scale``."""
@@ -486,33 +486,53 @@ def _round_ratio(num: Array, den: Array | int, digits: int, mode: str) -> Array:
 
 
 def _row_ranks(group: Array, parts: list[Array], dense: bool) -> Array:
-    """Competition ranks (shared 1, 2, 2, 4 or dense 1, 2, 2, 3) within groups, for every run (row) at once."""
+    """Competition ranks (shared 1, 2, 2, 4) or dense ranks (1, 2, 2, 3) within groups, for every run (row) at
+    once. ``group``: each unit's group, small integers ≥ 0; ``parts``: the sort keys, runs × units, first first."""
     runs, rows = parts[0].shape
-    low, high = int(parts[0].min(initial=0)), int(parts[0].max(initial=0))
-    span = high - low + 1
-    if len(parts) == 1 and span * (int(group.max(initial=0)) + 1) < 2**62:  # one sort key per run: group, value
-        order = np.argsort(group[None, :] * span + (parts[0] - low), axis=1, kind="stable")
+    order, new_key = _sorted_runs(group, parts)
+    # sorted by group first, each group fills the same positions in every run
+    sizes = np.bincount(group, minlength=1)
+    group_start = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    if dense:
+        distinct = np.cumsum(new_key, axis=1)
+        ranked = distinct - np.take(distinct, group_start, axis=1) + 1
     else:
-        order = np.empty((runs, rows), dtype=np.int64)
-        for r in range(runs):
-            order[r] = np.lexsort(tuple(p[r] for p in reversed(parts)) + (group,))
-    positions = np.arange(rows)
+        ranked = np.where(new_key, np.arange(rows), 0)
+        np.maximum.accumulate(ranked, axis=1, out=ranked)
+        ranked -= group_start - 1
+    ranks = np.empty((runs, rows), dtype=np.int32)
+    order += (np.arange(runs) * rows)[:, None]
+    ranks.reshape(-1)[order.reshape(-1)] = ranked.reshape(-1)
+    return ranks
+
+
+def _sorted_runs(group: Array, parts: list[Array]) -> tuple[Array, Array]:
+    """Each run's units sorted by (group, parts…), and where a new (group, key) starts in that order."""
+    runs, rows = parts[0].shape
+    group = group.astype(np.int64)
+    low, high = int(parts[0].min(initial=0)), int(parts[0].max(initial=0))
+    index_bits, value_bits = max(1, (rows - 1).bit_length()), (high - low).bit_length()
+    new_key = np.ones((runs, rows), dtype=bool)
+    if len(parts) == 1 and int(group.max(initial=0)).bit_length() + value_bits + index_bits <= 62:
+        # one int64 per unit, (group, value, unit) packed: a plain sort (several times faster than a stable argsort)
+        # orders them, and the unit comes back from the low bits
+        packed = parts[0] - low
+        packed <<= index_bits
+        packed += (group << (value_bits + index_bits)) | np.arange(rows)
+        packed.sort(axis=1)
+        order = packed & ((1 << index_bits) - 1)
+        packed >>= index_bits
+        np.not_equal(packed[:, 1:], packed[:, :-1], out=new_key[:, 1:])
+        return order, new_key
+    order = np.empty((runs, rows), dtype=np.int64)
+    for r in range(runs):
+        order[r] = np.lexsort(tuple(p[r] for p in reversed(parts)) + (group,))
     sorted_group = group[order]
-    new_group = np.ones((runs, rows), dtype=bool)
-    new_group[:, 1:] = sorted_group[:, 1:] != sorted_group[:, :-1]
-    new_key = new_group.copy()
+    np.not_equal(sorted_group[:, 1:], sorted_group[:, :-1], out=new_key[:, 1:])
     for p in parts:
         s = np.take_along_axis(p, order, axis=1)
         new_key[:, 1:] |= s[:, 1:] != s[:, :-1]
-    group_start = np.maximum.accumulate(np.where(new_group, positions, 0), axis=1)
-    if dense:
-        distinct = np.cumsum(new_key, axis=1)
-        ranked = distinct - np.take_along_axis(distinct, group_start, axis=1) + 1
-    else:
-        ranked = np.maximum.accumulate(np.where(new_key, positions, 0), axis=1) - group_start + 1
-    ranks = np.empty((runs, rows), dtype=np.int32)
-    np.put_along_axis(ranks, order, ranked.astype(np.int32), axis=1)
-    return ranks
+    return order, new_key
 
 
 # ---------------------------------------------------------------- the analysis
@@ -553,8 +573,9 @@ def analyse_cohort(model: CohortModel, key: tuple[str, int, str], runs: int, rng
     levels, ranks = model.evaluate(model.sample(rng, runs))
     base_levels, base_ranks = model.evaluate(model.published_parameters())
     published_rank = base_ranks[0] if base_ranks is not None else np.ones(model.rows, dtype=np.int32)
-    stability = _stability(members, scale, levels, ranks, published_rank, scores)
-    shift = float(np.abs(ranks - published_rank[None, :]).mean()) if ranks is not None else 0.0
+    figures = _rank_figures(ranks, published_rank) if ranks is not None else None
+    stability = _stability(members, scale, levels, figures, published_rank, scores)
+    shift = figures.cohort_shift if figures is not None else 0.0
     found = _indices(model, rng, indices, published_rank) if indices and ranks is not None else ()
     return TierSensitivity(tier.id, tier.title, key[1], key[2], scale.name if scale else None,
                            model.ranking.name if model.ranking else "", runs, tuple(stability), shift, found,
@@ -562,24 +583,20 @@ def analyse_cohort(model: CohortModel, key: tuple[str, int, str], runs: int, rng
 
 
 def _stability(members: list[Assessment], scale: m.LevelScale | None, levels: dict[str, Array],
-               ranks: Array | None, published_rank: Array, scores: CohortScores) -> list[UnitStability]:
-    """Each unit's figures over the runs, computed column-wise a block of units at a time (bounded memory)."""
+               figures: _RankFigures | None, published_rank: Array,
+               scores: CohortScores) -> list[UnitStability]:
+    """Each unit's figures over the runs: its levels' shares, and its rank figures (``_rank_figures``)."""
     rows = len(members)
     labels = ([lv.label for lv in scale.levels] + [scale.below]) if scale is not None else []
     shares = np.zeros((len(labels), rows))  # level index (below last) × unit
     if scale is not None:
         reached = levels[scale.name]
         for index in range(len(labels)):
-            shares[index] = (reached == (index if index < len(labels) - 1 else -1)).mean(axis=0)
+            shares[index] = np.count_nonzero(reached == (index if index < len(labels) - 1 else -1), axis=0) / len(reached)
     median = published_rank.astype(float)
     low, high, shift = published_rank.copy(), published_rank.copy(), np.zeros(rows)
-    block = max(1, 2_000_000 // max(1, len(ranks) if ranks is not None else 1))
-    for start in range(0, rows if ranks is not None else 0, block):
-        assert ranks is not None
-        part = ranks[:, start:start + block]
-        median[start:start + block] = np.median(part, axis=0)
-        low[start:start + block], high[start:start + block] = np.percentile(part, [5, 95], axis=0, method="nearest")
-        shift[start:start + block] = np.abs(part - published_rank[None, start:start + block]).mean(axis=0)
+    if figures is not None:
+        median, low, high, shift = figures.median, figures.low, figures.high, figures.shift
     found = []
     for row, assessment in enumerate(members):
         level_label, keeps = "", 1.0
@@ -594,6 +611,37 @@ def _stability(members: list[Assessment], scale: m.LevelScale | None, levels: di
                                    int(high[row]), float(shift[row])))
     return found
 
+
+@attrs.frozen
+class _RankFigures:
+    """Per unit (arrays): the median rank, the 5th and 95th percentiles, the mean absolute rank shift; and the
+    mean absolute rank shift over the cohort and the runs."""
+
+    median: Array
+    low: Array
+    high: Array
+    shift: Array
+    cohort_shift: float
+
+
+def _rank_figures(ranks: Array, published_rank: Array) -> _RankFigures:
+    """The rank figures of every unit (as np.median, np.percentile 'nearest' and np.mean give them), from one sort
+    of each unit's ranks over the runs, a block of units at a time (bounded memory). Shifts are summed as
+    integers, so the means are the ones a float mean of the whole array gives."""
+    runs, rows = ranks.shape
+    low_at, high_at = (int(i) for i in np.percentile(np.arange(runs), [5, 95], method="nearest"))
+    middle = [(runs - 1) // 2, runs // 2]  # np.median: the mean of the middle two (one if odd)
+    median, shift = np.empty(rows), np.empty(rows, dtype=np.int64)
+    low, high = np.empty(rows, dtype=ranks.dtype), np.empty(rows, dtype=ranks.dtype)
+    block = max(1, 2_000_000 // runs)
+    for start in range(0, rows, block):
+        part = ranks[:, start:start + block].T.copy()  # unit × run, each unit's ranks contiguous (and ranks untouched)
+        part.sort(axis=1)
+        median[start:start + block] = (part[:, middle[0]].astype(float) + part[:, middle[1]]) / 2
+        low[start:start + block], high[start:start + block] = part[:, low_at], part[:, high_at]
+        part -= published_rank[start:start + block, None]
+        shift[start:start + block] = np.abs(part, out=part).sum(axis=1, dtype=np.int64)
+    return _RankFigures(median, low, high, shift / runs, float(shift.sum() / ranks.size))
 
 def _indices(model: CohortModel, rng: np.random.Generator, base: int, published_rank: Array,
              bootstrap: int = 500) -> tuple[Index, ...]:
