@@ -47,6 +47,8 @@ from cqdt_rules.tables import csv_writer, render_table
 
 FACTOR_STEP = 10_000  # a factor is k / 10,000
 CUT_STEP = 100  # a cut-off moves by j / 100 points
+TABLE_SHARE = 0.5  # a criterion with at most this share of distinct values per unit is scored as a table per run
+COMBINATIONS_SHARE = 0.25  # tables of one group are added up per combination while combinations stay below this share
 CHUNK_ELEMENTS = 65_536  # runs × units at once: arrays small enough to stay in the allocator's heap (larger ones are fresh pages each time, several times slower), and bounded memory
 Array = Any
 
@@ -167,11 +169,16 @@ class _Criterion:
         self.den = clamped.den
         if self.num.dtype == object or (not clamped.fixed and np.asarray(self.den).dtype == object):
             raise UsageError(f"{node.id}: values too large for the sensitivity analysis")
-        self.values: Array | None = None
+        self.values: Array | None = None  # the distinct numerators, when a table per run is worth it
+        self.value_den: Array | int = self.den  # their denominators: one for all, or one per value
         self.index: Array = None  # with values: each unit's index into them
+        den = np.broadcast_to(np.asarray(self.den), (rows,))
         if clamped.fixed:  # a few distinct values (yes, category, bands): a table per run, then a lookup
             self.values, self.index = np.unique(self.num, return_inverse=True)
-        den = np.broadcast_to(np.asarray(self.den), (rows,))
+        else:  # ratios: units share values too (small counts over small counts); a lookup beats a division
+            pairs, index = np.unique(np.stack([self.num, den]), axis=1, return_inverse=True)
+            if pairs.shape[1] <= rows * TABLE_SHARE:
+                self.values, self.value_den, self.index = pairs[0], pairs[1], index.reshape(-1)
         self.folded = (self.num * 2 * 10**self.digits, den * FACTOR_STEP, den * 2 * FACTOR_STEP)
         bound = clamped.bound * 2 * FACTOR_STEP * 2 * 10**self.digits + int(np.max(self.den)) * FACTOR_STEP * 2
         if bound > fp.INT64_MAX:
@@ -233,19 +240,28 @@ class CohortModel:
         return isinstance(ref, (m.TotalRef, m.PointsRef))
 
     def _patterns(self) -> dict[str, tuple[list[_Criterion], Array, Array]]:
-        """For each group with several table children (yes, category, bands): those children, the combinations
-        of their values the units have (one row each), and each unit's combination. A run then adds up the
-        children's tables once per combination and looks each unit up once, instead of once per child."""
+        """For each group with several table children: those children (fewest values first, while their
+        combinations stay few), the combinations of their values the units have (one row each), and each unit's
+        combination. A run then adds up the children's tables once per combination and looks each unit up once,
+        instead of once per child."""
         read = {r.node_id for r in self._references() if isinstance(r, m.PointsRef)}
         found = {}
         for node in self.tier.walk():
             children = [self.criteria[self.column[c.id]] for c in node.children if c.id in self.column]
-            tables = [c for c in children if c.values is not None and c.node.id not in read]
+            tables = sorted((c for c in children if c.values is not None and c.node.id not in read),
+                            key=lambda c: len(c.values) if c.values is not None else 0)
             if node.rule is not None or len(tables) < 2:
                 continue
-            combined = np.stack([c.index for c in tables], axis=1)
-            rows, which = np.unique(combined, axis=0, return_inverse=True)
-            found[node.id] = (tables, rows, which.reshape(-1))
+            rows, which = np.unique(tables[0].index[:, None], axis=0, return_inverse=True)
+            taken = tables[:1]
+            for child in tables[1:]:
+                combined = np.stack([*[c.index for c in taken], child.index], axis=1)
+                more_rows, more_which = np.unique(combined, axis=0, return_inverse=True)
+                if len(more_rows) > self.rows * COMBINATIONS_SHARE:
+                    break
+                rows, which, taken = more_rows, more_which, [*taken, child]
+            if len(taken) >= 2:
+                found[node.id] = (taken, rows, which.reshape(-1))
         return found
 
     def _references(self) -> list[m.ValueRef | m.Expr]:
@@ -324,7 +340,7 @@ class CohortModel:
             # points above the perturbed maximum take the ceiling: the rounded maximum when that is not above
             # it (and then no point value can exceed it), else the maximum itself; so a minimum says it all
             if c.values is not None:  # a few distinct values: rounded and limited per run, then looked up
-                table = _round_ratio(c.values[None, :] * k[:, None], c.den * FACTOR_STEP, c.digits, c.mode) * lift
+                table = _round_ratio(c.values[None, :] * k[:, None], c.value_den * FACTOR_STEP, c.digits, c.mode) * lift
                 table = np.minimum(table, maximum[:, None])
                 if c.node.id in in_pattern:
                     tables[c.node.id] = table
@@ -348,11 +364,12 @@ class CohortModel:
                 if node.id not in points and node.id not in tables:  # max 0 (informational)
                     points[node.id], maxima[node.id] = zero_rows, np.zeros(len(block), dtype=np.int64)
                 continue
-            total = None
+            total, which = None, None
             if node.id in self.patterns:  # the table children: summed per combination, one lookup per unit
                 children, rows, which = self.patterns[node.id]
-                combination = sum(tables[c.node.id][:, rows[:, j]] for j, c in enumerate(children))
-                total = np.take(combination, which, axis=1)
+                total = sum(tables[c.node.id][:, rows[:, j]] for j, c in enumerate(children))
+                if any(child.id in points for child in node.children):
+                    total, which = np.take(total, which, axis=1), None
             for child in node.children:
                 if child.id in points:
                     total = points[child.id].copy() if total is None else np.add(total, points[child.id], out=total)
@@ -364,6 +381,8 @@ class CohortModel:
                 ceiling = _round_scaled(maximum, lift, rounding.mode)
                 ceiling = np.where(ceiling <= maximum, ceiling, maximum)
                 total = np.minimum(_round_scaled(total, lift, rounding.mode), ceiling[:, None])
+            if which is not None:  # every child is in the combinations: the group rounded per combination, then looked up
+                total = np.take(total, which, axis=1)
             points[node.id], maxima[node.id] = total, maximum
         maxima["__total__"] = sum((maxima[n.id] for n in self.tier.nodes), np.zeros(len(block), dtype=np.int64))
         return points, maxima
