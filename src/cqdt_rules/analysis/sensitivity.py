@@ -389,14 +389,15 @@ class CohortModel:
 
     def _total(self, points: dict[str, Array], maxima: dict[str, Array]) -> Array:
         """The published total at ``scale``: rounded as declared; renormalised to the published maximum if asked."""
-        summed = sum((points[n.id] for n in self.tier.nodes), np.zeros_like(points[self.tier.nodes[0].id]))
+        summed = _added([points[n.id] for n in self.tier.nodes])
         lift = self.scale // 10**self.total_rounding.digits
         mode = self.total_rounding.mode
         if self.vary.renormalise:  # round(summed × max / perturbed max) in units of the total's rounding
             num, den = fp.fraction(self.tier.max)
             factor = num * 10**self.total_rounding.digits
             _fits(int(summed.max(initial=0)) * factor * 2 + int(maxima["__total__"].max(initial=0)) * den * 2, self.tier.id)
-            total = _round_ratio(summed * factor, maxima["__total__"][:, None] * den, 0, mode) * lift
+            summed *= factor
+            total = _round_per_run(summed, maxima["__total__"] * den, mode) * lift
             return np.minimum(total, _scaled(self.tier.max, self.scale))
         return np.minimum(_round_scaled(summed, lift, mode), maxima["__total__"][:, None])
 
@@ -423,22 +424,25 @@ class CohortModel:
     def _meets(self, value: Array, maximum: Array, threshold: m.Threshold, move: Array, unit: int) -> Array:
         """value (an integer count of 1/unit) ≥ the cut-off moved by ``move`` hundredths."""
         cut = int(threshold.value * CUT_STEP) + move  # hundredths of a point (or of a percentage point)
+        # compared with the least integer value that reaches the cut-off in each run: one comparison per unit
         if threshold.percent:  # value / maximum ≥ cut / (100 × CUT_STEP)
-            return value * (100 * CUT_STEP) >= (cut * maximum)[:, None]
-        return value * CUT_STEP >= (cut * unit)[:, None]
+            least = -(-(cut * maximum) // (100 * CUT_STEP))
+        else:
+            least = -(-(cut * unit) // CUT_STEP)
+        return value >= least[:, None]
 
     def _classify(self, scale: m.LevelScale, block: Array, points: dict[str, Array], maxima: dict[str, Array],
                   total: Array) -> Array:
         value, maximum = self._value(scale.on, points, maxima, total)
         reached = np.full(value.shape, -1, dtype=np.int8)
-        for index, level in enumerate(scale.levels):
+        for index, level in reversed(list(enumerate(scale.levels))):  # the first level met wins: written last
             column = len(self.criteria) + self.cutoffs.index((scale.name, index))
             met = self._meets(value, maximum, level.threshold, block[:, column], self._unit(scale.on))
             for requirement in level.requires:
                 required, required_max = self._value(requirement.ref, points, maxima, total)
                 met &= self._meets(required, required_max, requirement.threshold, np.zeros(len(block), dtype=np.int64),
                                    self._unit(requirement.ref))
-            reached[(reached < 0) & met] = index
+            np.putmask(reached, met, index)
         return reached
 
     def _rank(self, points: dict[str, Array], maxima: dict[str, Array], total: Array) -> Array:
@@ -502,6 +506,25 @@ def _round_ratio(num: Array, den: Array | int, digits: int, mode: str) -> Array:
     quotient = num // den
     twice = (num - quotient * den) * 2
     return quotient + ((twice > den) | ((twice == den) & (quotient % 2 == 1)))
+
+
+def _added(arrays: list[Array]) -> Array:
+    """The sum of arrays of one shape, as a new array."""
+    total = arrays[0].copy()
+    for more in arrays[1:]:
+        total += more
+    return total
+
+
+def _round_per_run(num: Array, den: Array, mode: str) -> Array:
+    """round(num / den) with a denominator per run (row); num ≥ 0, den > 0. With few runs, one division by a
+    number per run: numpy divides by a number several times faster than by an array."""
+    if len(den) > 8:
+        return _round_ratio(num, den[:, None], 0, mode)
+    found = np.empty_like(num)
+    for run, divisor in enumerate(den.tolist()):
+        found[run] = _round_ratio(num[run], divisor, 0, mode)
+    return found
 
 
 def _row_ranks(group: Array, parts: list[Array], dense: bool) -> Array:
@@ -617,17 +640,18 @@ def _stability(members: list[Assessment], scale: m.LevelScale | None, levels: di
     if figures is not None:
         median, low, high, shift = figures.median, figures.low, figures.high, figures.shift
     found = []
-    for row, assessment in enumerate(members):
+    published_levels = scores.levels[scale.name].tolist() if scale is not None else []
+    by_unit = shares.T.tolist()  # plain lists: reading numpy scalars one by one is slow for 100,000 units
+    columns = zip(published_rank.tolist(), median.tolist(), low.tolist(), high.tolist(), shift.tolist())
+    for row, (assessment, (rank, middle, rank_low, rank_high, moved)) in enumerate(zip(members, columns)):
         level_label, keeps = "", 1.0
         distribution: tuple[tuple[str, float], ...] = ()
         if scale is not None:
-            published = int(scores.levels[scale.name][row])
-            own = published if published >= 0 else len(labels) - 1
-            distribution = tuple((labels[i], float(shares[i, row])) for i in range(len(labels)) if shares[i, row])
-            level_label, keeps = labels[own], float(shares[own, row])
+            own = published_levels[row] if published_levels[row] >= 0 else len(labels) - 1
+            distribution = tuple((label, share) for label, share in zip(labels, by_unit[row]) if share)
+            level_label, keeps = labels[own], by_unit[row][own]
         found.append(UnitStability(assessment.code, assessment.name, assessment.parent, level_label, keeps,
-                                   distribution, int(published_rank[row]), float(median[row]), int(low[row]),
-                                   int(high[row]), float(shift[row])))
+                                   distribution, rank, middle, rank_low, rank_high, moved))
     return found
 
 
