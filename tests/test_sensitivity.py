@@ -3,18 +3,22 @@ scalar engine; runs are reproducible with a seed; the unperturbed run is the pub
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
+from functools import cache
 from typing import Any
+from unittest.mock import patch
 
 import attrs
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cqdt_rules as cq
 from cqdt_rules.analysis import sensitivity as sa
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.units import Assessment, check_assessments
 
 SAMPLE = "examples/gialai/egov-2022-audit.yaml"
 
@@ -92,6 +96,80 @@ def test_every_run_equals_an_exact_rescoring_of_the_perturbed_ruleset(vary: sa.V
             assert ranks[run].tolist() == [u.ranks[model.ranking.name].rank for u in scored]  # type: ignore[union-attr]
             compared += len(scored)
     assert compared == 6 * len(units)
+
+
+def _computed(shortcuts: bool) -> Any:
+    """With ``shortcuts``, every criterion with repeated values is a table per run and a group's tables are added
+    up per combination whatever their number; without, only yes/category/bands tables, looked up one by one."""
+    share = 1.0 if shortcuts else 0.0
+    return patch.multiple(sa, TABLE_SHARE=share, COMBINATIONS_SHARE=share)
+
+
+@cache
+def _communes() -> tuple[Any, tuple[Assessment, ...]]:
+    checked = cq.load("egov_2020")
+    return checked, tuple(u for u in check_assessments(checked.ruleset, cq.load_assessments(SAMPLE)) if u.tier == "xa")
+
+
+def _mixed_communes(communes: tuple[Assessment, ...], count: int, donors: int, rng: random.Random) -> list[Assessment]:
+    """``count`` communes whose values are drawn indicator by indicator from the first ``donors`` of the sample's
+    (fewer donors: more repeated values), in up to 3 districts."""
+    found = []
+    for i in range(count):
+        values, evidence = {}, {}
+        for name in communes[0].values:
+            donor = communes[rng.randrange(donors)]
+            values[name] = donor.values[name]
+            if name in donor.evidence:
+                evidence[name] = donor.evidence[name]
+        found.append(Assessment(code=f"X{i:03}", name=f"X {i}", tier="xa", year=2022, source="audit", values=values,
+                                evidence=evidence, parent=communes[rng.randrange(3)].parent))
+    return found
+
+
+@given(st.data())
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_every_node_of_a_run_equals_an_exact_rescoring_whether_values_are_looked_up_or_computed(data: Any) -> None:
+    checked, communes = _communes()
+    rng = random.Random(data.draw(st.integers(0, 2**32 - 1)))
+    count, donors = data.draw(st.integers(2, 40)), data.draw(st.integers(1, len(communes)))
+    units = _mixed_communes(communes, count, donors, rng)
+    vary = sa.Vary(spread=data.draw(st.sampled_from([Decimal("0.05"), Decimal("0.2"), Decimal("0.5")])),
+                   cutoff_points=data.draw(st.sampled_from([None, Decimal("2.5")])), renormalise=False)
+    with _computed(data.draw(st.booleans())):
+        [(_, model)] = sa.cohort_models(checked, units, vary, tiers=("xa",))
+    parameters = model.sample(np.random.default_rng(rng.randrange(2**32)), 2)
+    points, maxima = model._points(parameters)
+    total = model._total(points, maxima)
+    levels, ranks = model.evaluate(parameters)
+    scale = model.scale_levels[0]
+    ids = [lv.id for lv in scale.levels]
+    for run, row in enumerate(parameters):
+        scored = sorted(cq.score(perturbed_ruleset(checked.ruleset, "xa", model, row), units).tier_units("xa"),
+                        key=lambda u: u.code)
+        for node_id, found in points.items():  # every group, and every criterion not added up with others
+            assert [Decimal(int(p)) / model.scale for p in found[run]] == [u.nodes[node_id].points for u in scored]
+        assert [Decimal(int(t)) / model.scale for t in total[run]] == [u.total for u in scored]
+        assert levels[scale.name][run].tolist() == [ids.index(u.levels[scale.name].id) if u.levels[scale.name].id
+                                                    else -1 for u in scored]
+        assert ranks is not None and ranks[run].tolist() == [u.rank() for u in scored]
+
+
+@pytest.mark.parametrize("ruleset, data", [("egov_2020", SAMPLE), ("dti_2023", "examples/gialai/dti-2023-audit.yaml")])
+def test_looking_values_up_gives_the_levels_and_ranks_computing_them_gives(ruleset: str, data: str) -> None:
+    checked = cq.load(ruleset)
+    units = list(cq.load_assessments(data))
+    for vary in (sa.Vary(), sa.Vary(spread=Decimal("0.4"), cutoff_points=Decimal(3), renormalise=False)):
+        found = []
+        for shortcuts in (True, False):
+            with _computed(shortcuts):
+                models = sa.cohort_models(checked, units, vary)
+            assert any(model.patterns for _, model in models) == shortcuts
+            found.append([model.evaluate(model.sample(np.random.default_rng(8), 40)) for _, model in models])
+        for (levels, ranks), (levels_again, ranks_again) in zip(*found):
+            assert ranks is not None and ranks_again is not None and np.array_equal(ranks, ranks_again)
+            assert levels.keys() == levels_again.keys()
+            assert all(np.array_equal(levels[k], levels_again[k]) for k in levels)
 
 
 @pytest.mark.parametrize("ruleset, data", [("egov_2020", SAMPLE), ("dti_2023", "examples/gialai/dti-2023-audit.yaml")])
