@@ -314,7 +314,7 @@ def test_ranks_within_groups_follow_their_definition(data: Any) -> None:
     parts = [np.array(data.draw(values), dtype=np.int64).reshape(runs, rows)
              for _ in range(data.draw(st.integers(1, 2)))]
     dense = data.draw(st.booleans())
-    assert sa._row_ranks(group, parts, dense).tolist() == _ranks_by_definition(group, parts, dense)
+    assert sa._row_ranks(sa.Grouping(group), parts, dense).tolist() == _ranks_by_definition(group, parts, dense)
 
 
 @given(st.integers(1, 60), st.integers(1, 9), st.integers(0, 2**31 - 1))

@@ -223,6 +223,8 @@ class CohortModel:
             self.notes.append(f"ranking '{self.ranking.name}' ranks by an output or a share: not analysed")
             self.ranking = None
         self.groups = self._parameter_groups()
+        within = self.ranking is not None and self.ranking.within == "district"
+        self.grouping = Grouping(self.districts if within else np.zeros(self.rows, dtype=np.int64))
         self.patterns = self._patterns()
         self.cutoffs = [(s.name, i) for s in self.scale_levels for i in range(len(s.levels))]
 
@@ -370,9 +372,9 @@ class CohortModel:
                 total = sum(tables[c.node.id][:, rows[:, j]] for j, c in enumerate(children))
                 if any(child.id in points for child in node.children):
                     total, which = np.take(total, which, axis=1), None
-            for child in node.children:
-                if child.id in points:
-                    total = points[child.id].copy() if total is None else np.add(total, points[child.id], out=total)
+            summed = [points[child.id] for child in node.children if child.id in points]
+            if summed:
+                total = _added(summed) if total is None else np.add(total, _added(summed), out=total)
             assert total is not None
             maximum = sum((maxima[c.id] for c in node.children), np.zeros(len(block), dtype=np.int64))
             rounding = self.group_rounding[node.id]
@@ -452,8 +454,7 @@ class CohortModel:
         for ref, direction in [(ranking.by, ranking.direction)] + [(t.ref, t.direction) for t in ranking.tiebreaks]:
             value, _ = self._value(ref, points, maxima, total)
             parts.append(-value if direction == "descending" else value)
-        group = self.districts if ranking.within == "district" else np.zeros(self.rows, dtype=np.int64)
-        return _row_ranks(group, parts, ranking.ties == "dense")
+        return _row_ranks(self.grouping, parts, ranking.ties == "dense")
 
 
 def _fits(bound: int, tier: str) -> None:
@@ -510,8 +511,8 @@ def _round_ratio(num: Array, den: Array | int, digits: int, mode: str) -> Array:
 
 def _added(arrays: list[Array]) -> Array:
     """The sum of arrays of one shape, as a new array."""
-    total = arrays[0].copy()
-    for more in arrays[1:]:
+    total = arrays[0] + arrays[1] if len(arrays) > 1 else arrays[0].copy()
+    for more in arrays[2:]:
         total += more
     return total
 
@@ -527,45 +528,64 @@ def _round_per_run(num: Array, den: Array, mode: str) -> Array:
     return found
 
 
-def _row_ranks(group: Array, parts: list[Array], dense: bool) -> Array:
+class Grouping:
+    """The groups units are ranked within, and what ranking needs of them that is the same in every run."""
+
+    def __init__(self, group: Array):
+        self.group = np.asarray(group, dtype=np.int64)  # small integers ≥ 0
+        self.rows = len(self.group)
+        sizes = np.bincount(self.group, minlength=1)
+        # sorted by group first, each group fills the same positions in every run: where each position's starts
+        self.starts = np.repeat(np.cumsum(sizes) - sizes, sizes)
+        self.positions = np.arange(self.rows)
+        self.index_bits = max(1, (self.rows - 1).bit_length())
+        self.group_bits = int(self.group.max(initial=0)).bit_length()
+        self._packed: dict[int, Array] = {}
+
+    def packed(self, value_bits: int) -> Array:
+        """Each unit's group and index, packed around ``value_bits`` for its value (see ``_sorted_runs``)."""
+        if value_bits not in self._packed:
+            self._packed[value_bits] = (self.group << (value_bits + self.index_bits)) | self.positions
+        return self._packed[value_bits]
+
+
+def _row_ranks(grouping: Grouping, parts: list[Array], dense: bool) -> Array:
     """Competition ranks (shared 1, 2, 2, 4) or dense ranks (1, 2, 2, 3) within groups, for every run (row) at
-    once. ``group``: each unit's group, small integers ≥ 0; ``parts``: the sort keys, runs × units, first first."""
+    once; ``parts``: the sort keys, runs × units, first first."""
     runs, rows = parts[0].shape
-    order, new_key = _sorted_runs(group, parts)
-    # sorted by group first, each group fills the same positions in every run
-    sizes = np.bincount(group, minlength=1)
-    group_start = np.repeat(np.cumsum(sizes) - sizes, sizes)
+    order, new_key = _sorted_runs(grouping, parts)
     if dense:
         distinct = np.cumsum(new_key, axis=1)
-        ranked = distinct - np.take(distinct, group_start, axis=1) + 1
+        ranked = distinct - np.take(distinct, grouping.starts, axis=1) + 1
     else:
-        ranked = np.where(new_key, np.arange(rows), 0)
+        ranked = np.where(new_key, grouping.positions, 0)
         np.maximum.accumulate(ranked, axis=1, out=ranked)
-        ranked -= group_start - 1
+        ranked -= grouping.starts - 1
     ranks = np.empty((runs, rows), dtype=np.int32)
-    order += (np.arange(runs) * rows)[:, None]
+    if runs > 1:
+        order += (np.arange(runs) * rows)[:, None]
     ranks.reshape(-1)[order.reshape(-1)] = ranked.reshape(-1)
     return ranks
 
 
-def _sorted_runs(group: Array, parts: list[Array]) -> tuple[Array, Array]:
+def _sorted_runs(grouping: Grouping, parts: list[Array]) -> tuple[Array, Array]:
     """Each run's units sorted by (group, parts…), and where a new (group, key) starts in that order."""
     runs, rows = parts[0].shape
-    group = group.astype(np.int64)
     low, high = int(parts[0].min(initial=0)), int(parts[0].max(initial=0))
-    index_bits, value_bits = max(1, (rows - 1).bit_length()), (high - low).bit_length()
+    index_bits, value_bits = grouping.index_bits, (high - low).bit_length()
     new_key = np.ones((runs, rows), dtype=bool)
-    if len(parts) == 1 and int(group.max(initial=0)).bit_length() + value_bits + index_bits <= 62:
+    if len(parts) == 1 and grouping.group_bits + value_bits + index_bits <= 62:
         # one int64 per unit, (group, value, unit) packed: a plain sort (several times faster than a stable argsort)
         # orders them, and the unit comes back from the low bits
         packed = parts[0] - low
         packed <<= index_bits
-        packed += (group << (value_bits + index_bits)) | np.arange(rows)
+        packed += grouping.packed(value_bits)
         packed.sort(axis=1)
         order = packed & ((1 << index_bits) - 1)
         packed >>= index_bits
         np.not_equal(packed[:, 1:], packed[:, :-1], out=new_key[:, 1:])
         return order, new_key
+    group = grouping.group
     order = np.empty((runs, rows), dtype=np.int64)
     for r in range(runs):
         order[r] = np.lexsort(tuple(p[r] for p in reversed(parts)) + (group,))
