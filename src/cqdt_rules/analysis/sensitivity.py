@@ -373,8 +373,11 @@ class CohortModel:
                 if any(child.id in points for child in node.children):
                     total, which = np.take(total, which, axis=1), None
             summed = [points[child.id] for child in node.children if child.id in points]
-            if summed:
-                total = _added(summed) if total is None else np.add(total, _added(summed), out=total)
+            if total is None:
+                total = _added(summed)
+            else:
+                for more in summed:
+                    total += more
             assert total is not None
             maximum = sum((maxima[c.id] for c in node.children), np.zeros(len(block), dtype=np.int64))
             rounding = self.group_rounding[node.id]
@@ -382,7 +385,7 @@ class CohortModel:
                 lift = self.scale // 10**rounding.digits
                 ceiling = _round_scaled(maximum, lift, rounding.mode)
                 ceiling = np.where(ceiling <= maximum, ceiling, maximum)
-                total = np.minimum(_round_scaled(total, lift, rounding.mode), ceiling[:, None])
+                total = np.minimum(_round_scaled_in_place(total, lift, rounding.mode), ceiling[:, None], out=total)
             if which is not None:  # every child is in the combinations: the group rounded per combination, then looked up
                 total = np.take(total, which, axis=1)
             points[node.id], maxima[node.id] = total, maximum
@@ -401,7 +404,7 @@ class CohortModel:
             summed *= factor
             total = _round_per_run(summed, maxima["__total__"] * den, mode) * lift
             return np.minimum(total, _scaled(self.tier.max, self.scale))
-        return np.minimum(_round_scaled(summed, lift, mode), maxima["__total__"][:, None])
+        return np.minimum(_round_scaled_in_place(summed, lift, mode), maxima["__total__"][:, None], out=summed)
 
     def _value(self, ref: m.ValueRef | m.Expr, points: dict[str, Array], maxima: dict[str, Array],
                total: Array) -> tuple[Array, Array]:
@@ -493,6 +496,18 @@ def _children_first(nodes: Iterable[m.Node]) -> list[m.Node]:
 def _round_scaled(values: Array, lift: int, mode: str) -> Array:
     """Non-negative integers rounded to a multiple of ``lift`` as Decimal.quantize rounds."""
     return _round_ratio(values, lift, 0, mode) * lift
+
+
+def _round_scaled_in_place(values: Array, lift: int, mode: str) -> Array:
+    """``_round_scaled`` writing into ``values`` (an array of this run's own): half up to an even ``lift``, the
+    usual case, is ⌊(v + lift/2) / lift⌋ × lift, three passes and no new array."""
+    if mode != "half_up" or lift % 2:
+        values[...] = _round_scaled(values, lift, mode)
+        return values
+    values += lift // 2
+    values //= lift
+    values *= lift
+    return values
 
 
 def _round_ratio(num: Array, den: Array | int, digits: int, mode: str) -> Array:
