@@ -383,9 +383,9 @@ class CohortModel:
             rounding = self.group_rounding[node.id]
             if rounding is not None:
                 lift = self.scale // 10**rounding.digits
-                ceiling = _round_scaled(maximum, lift, rounding.mode)
-                ceiling = np.where(ceiling <= maximum, ceiling, maximum)
-                total = np.minimum(_round_scaled_in_place(total, lift, rounding.mode), ceiling[:, None], out=total)
+                rounded_max = _round_scaled(maximum, lift, rounding.mode)
+                total = _round_scaled_in_place(total, lift, rounding.mode)
+                _cap(total, rounded_max, maximum)
             if which is not None:  # every child is in the combinations: the group rounded per combination, then looked up
                 total = np.take(total, which, axis=1)
             points[node.id], maxima[node.id] = total, maximum
@@ -402,9 +402,15 @@ class CohortModel:
             factor = num * 10**self.total_rounding.digits
             _fits(int(summed.max(initial=0)) * factor * 2 + int(maxima["__total__"].max(initial=0)) * den * 2, self.tier.id)
             summed *= factor
-            total = _round_per_run(summed, maxima["__total__"] * den, mode) * lift
-            return np.minimum(total, _scaled(self.tier.max, self.scale))
-        return np.minimum(_round_scaled_in_place(summed, lift, mode), maxima["__total__"][:, None], out=summed)
+            total = _round_per_run(summed, maxima["__total__"] * den, mode)
+            total *= lift
+            published = _scaled(self.tier.max, self.scale)
+            if published % lift:  # else summed ≤ its maximum keeps the rounded total ≤ the published maximum
+                np.minimum(total, published, out=total)
+            return total
+        total = _round_scaled_in_place(summed, lift, mode)
+        _cap(total, _round_scaled(maxima["__total__"], lift, mode), maxima["__total__"])
+        return total
 
     def _value(self, ref: m.ValueRef | m.Expr, points: dict[str, Array], maxima: dict[str, Array],
                total: Array) -> tuple[Array, Array]:
@@ -522,6 +528,18 @@ def _round_ratio(num: Array, den: Array | int, digits: int, mode: str) -> Array:
     quotient = num // den
     twice = (num - quotient * den) * 2
     return quotient + ((twice > den) | ((twice == den) & (quotient % 2 == 1)))
+
+
+def _cap(rounded: Array, rounded_max: Array, maximum: Array) -> None:
+    """Limit a rounded sum (runs × units) to the ceiling of its rounded maximum (runs): the rounded maximum, or
+    the maximum itself where that rounded up. The sum never exceeds its maximum and rounding is monotone, so only
+    runs whose maximum rounded up can pass the ceiling: other runs are left alone (no pass over their units)."""
+    rounded_up = rounded_max > maximum
+    if len(rounded) > 8:  # many runs at once: one pass
+        np.minimum(rounded, np.where(rounded_up, maximum, rounded_max)[:, None], out=rounded)
+        return
+    for run in np.flatnonzero(rounded_up).tolist():
+        np.minimum(rounded[run], maximum[run], out=rounded[run])
 
 
 def _added(arrays: list[Array]) -> Array:
