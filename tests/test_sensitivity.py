@@ -317,12 +317,12 @@ def test_ranks_within_groups_follow_their_definition(data: Any) -> None:
     assert sa._row_ranks(sa.Grouping(group), parts, dense).tolist() == _ranks_by_definition(group, parts, dense)
 
 
-@given(st.integers(1, 60), st.integers(1, 9), st.integers(0, 2**31 - 1))
+@given(st.integers(1, 60), st.integers(1, 9), st.integers(0, 2**31 - 1), st.sampled_from([np.int16, np.int32]))
 @settings(max_examples=60, deadline=None)
-def test_rank_figures_are_numpys_median_percentiles_and_means(runs: int, rows: int, seed: int) -> None:
+def test_rank_figures_are_numpys_median_percentiles_and_means(runs: int, rows: int, seed: int, dtype: Any) -> None:
     rng = np.random.default_rng(seed)
-    ranks = rng.integers(1, 8, size=(runs, rows)).astype(np.int32)
-    published = rng.integers(1, 8, size=rows).astype(np.int32)
+    ranks = rng.integers(1, 8, size=(runs, rows)).astype(dtype)
+    published = rng.integers(1, 8, size=rows).astype(dtype)
     figures = sa._rank_figures(ranks, published)
     assert figures.median.tolist() == np.median(ranks, axis=0).tolist()
     low, high = np.percentile(ranks, [5, 95], axis=0, method="nearest")

@@ -317,7 +317,7 @@ class CohortModel:
         """For each parameter row (a run): every supported level scale (index, -1 below) and the ranks, runs × units."""
         runs = len(parameters)
         levels = {s.name: np.empty((runs, self.rows), dtype=np.int8) for s in self.scale_levels}
-        ranks = np.empty((runs, self.rows), dtype=np.int32) if self.ranking is not None else None
+        ranks = np.empty((runs, self.rows), dtype=self.grouping.rank_dtype) if self.ranking is not None else None
         chunk = max(1, CHUNK_ELEMENTS // max(1, self.rows))
         for start in range(0, runs, chunk):
             block = parameters[start:start + chunk]
@@ -570,6 +570,8 @@ class Grouping:
         sizes = np.bincount(self.group, minlength=1)
         # sorted by group first, each group fills the same positions in every run: where each position's starts
         self.starts = np.repeat(np.cumsum(sizes) - sizes, sizes)
+        # a rank is at most its group's size: 16 bits halve the memory of runs × units ranks where that suffices
+        self.rank_dtype = np.int16 if int(sizes.max()) < 2**15 else np.int32
         self.positions = np.arange(self.rows)
         self.index_bits = max(1, (self.rows - 1).bit_length())
         self.group_bits = int(self.group.max(initial=0)).bit_length()
@@ -594,7 +596,7 @@ def _row_ranks(grouping: Grouping, parts: list[Array], dense: bool) -> Array:
         ranked = np.where(new_key, grouping.positions, 0)
         np.maximum.accumulate(ranked, axis=1, out=ranked)
         ranked -= grouping.starts - 1
-    ranks = np.empty((runs, rows), dtype=np.int32)
+    ranks = np.empty((runs, rows), dtype=grouping.rank_dtype)
     if runs > 1:
         order += (np.arange(runs) * rows)[:, None]
     ranks.reshape(-1)[order.reshape(-1)] = ranked.reshape(-1)
