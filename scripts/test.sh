@@ -121,6 +121,10 @@ install_project() {
 # ---------------------------------------------------------------- run
 # Components are found first (a missing one stops the script before the long install), then the project.
 venv=${CQDT_TEST_VENV:-.venv-test}
+# pytest keeps the modules it rewrites for assertions (the tests and its plugins', about 400) in __pycache__
+# only when bytecode may be written: with PYTHONDONTWRITEBYTECODE set, every process of every run rewrites
+# them again (about 3 s of each worker's start).
+unset PYTHONDONTWRITEBYTECODE
 constraints=${CQDT_CONSTRAINTS:-constraints.txt}
 if (( quick )); then
   install_project

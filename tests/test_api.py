@@ -48,12 +48,13 @@ def test_every_golden_result_is_valid_against_the_schema(case: str) -> None:
 def test_the_sample_results_are_valid_and_the_schema_catches_a_broken_document() -> None:
     document = json.loads(cq.score(cq.load("egov_2020"), cq.load_assessments(SAMPLE / "egov-2022-audit.yaml")).to_json())
     validate(document)
-    document["units"][0]["total"] = 118.348  # a float instead of decimal text
+    broken = {**document, "units": [document["units"][0]]}  # one unit: validating all 257 again adds nothing
+    broken["units"][0]["total"] = 118.348  # a float instead of decimal text
     with pytest.raises(jsonschema.ValidationError):
-        validate(document)
-    del document["units"][0]["total"]
+        validate(broken)
+    del broken["units"][0]["total"]
     with pytest.raises(jsonschema.ValidationError):
-        validate(document)
+        validate(broken)
 
 
 def test_the_schema_names_every_field_results_write() -> None:

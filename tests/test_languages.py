@@ -5,13 +5,14 @@ docs/language.md, "Titles and labels in two languages"); what is checked is the 
 
 from __future__ import annotations
 
+import argparse
 import contextlib
 import io
 import re
 import socket
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ import yaml
 
 from cqdt_rules import api
 from cqdt_rules.cli.commands import all_commands
-from cqdt_rules.cli.main import main
+from cqdt_rules.cli.help_vi import HELP_VI
+from cqdt_rules.cli.main import build_parser, main
 from cqdt_rules.data.readers import load_assessments
 from cqdt_rules.errors import DataError, RulesetError
 from cqdt_rules.language.formatter import input_text
@@ -123,14 +125,15 @@ def data_texts() -> list[str]:
     return _data_texts()
 
 
-def other_language_words(text: str, lang: str, data_texts: list[str]) -> list[str]:
+def other_language_words(text: str, lang: str, data_texts: list[str], words: Sequence[str] | None = None) -> list[str]:
+    """The common ``words`` (by default ``OTHER[lang]``) of the other language that ``text`` holds."""
     for known in data_texts:
         text = text.replace(known, " ")
     # paths, identifiers (so_cuoc_hop, egov_2020), quoted names and options are names, not language
     text = re.sub(r"\S*[/_\\]\S*|'[^']*'|\"[^\"]*\"|--[\w-]+|\S+\.(?:yaml|csv|cqdt|xlsx|md|html)\b", " ", text)
     # the ruleset language's own words: function calls, and the list of functions a hint names
     text = re.sub(r"\w+\([^)]*\)|(?<=: )(?:sum, mean\b.*)$", " ", text, flags=re.M)
-    return sorted({w for w in OTHER[lang] if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I)})
+    return sorted({w for w in words or OTHER[lang] if re.search(rf"(?<!\w){re.escape(w)}(?!\w)", text, re.I)})
 
 
 def run(args: list[str], lang: str) -> str:
@@ -262,3 +265,70 @@ def test_every_shipped_title_has_an_english_form(ruleset: str) -> None:
     assert loaded.header.title_en
     missing = [f"{tier.id}/{node.id}" for tier in loaded.tiers for node in (tier, *tier.walk()) if not node.title_en]
     assert missing == []
+
+
+# ---------------------------------------------------------------- the help of cqdt and of every command
+# The common words, and those of argparse's headings and of the helps (the other language's words may not appear)
+HELP_OTHER = {"vi": ENGLISH + ["usage", "options", "positional", "arguments", "show", "message", "exit", "default", "only",
+                               "this", "for", "or"],
+              "en": VIETNAMESE + ["cách dùng", "tùy chọn", "đối số", "mặc định", "thoát", "hoặc", "chỉ", "cho"]}
+HELP_RUNS = {"--lang vi": (["--lang", "vi"], None, "vi"), "--lang en": (["--lang", "en"], None, "en"),
+             "CQDT_LANG=en": ([], "en", "en"), "by default": ([], None, "vi")}
+_ARGUMENT_COLUMN = re.compile(r"^ {2,4}\S.*?(?: {2,}|$)")  # an argument line's invocation (help lines are indented more)
+_METAVAR = re.compile(r"(?<![\w-])[A-Z][A-Z0-9_]+(?![\w-])")
+_QUOTED = re.compile(r"(?<!\w)'[^']*'(?!\w)")  # a quoted name or value; not from one possessive to the next
+
+
+def _help_prose(text: str) -> str:
+    """What a help says in words. The usage line and the argument column hold names, not language (options,
+    metavars such as DATA or YEAR, choices, positional arguments, commands): only the usage's prefix is kept.
+    Quoted text is taken out here, then the apostrophes left (English possessives), which are not quotes."""
+    usage, _, rest = text.partition("\n\n")
+    prose = "\n".join(_ARGUMENT_COLUMN.sub("", line) for line in rest.splitlines())
+    return usage.partition(": ")[0] + "\n" + _METAVAR.sub(" ", _QUOTED.sub(" ", prose)).replace("'", " ")
+
+
+@pytest.mark.parametrize("how", sorted(HELP_RUNS))
+@pytest.mark.parametrize("command", ["cqdt"] + [spec.name for spec in all_commands()])
+def test_every_help_speaks_one_language(command: str, how: str, monkeypatch: pytest.MonkeyPatch,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    flags, variable, lang = HELP_RUNS[how]
+    monkeypatch.delenv("CQDT_LANG", raising=False)
+    if variable:
+        monkeypatch.setenv("CQDT_LANG", variable)
+    with pytest.raises(SystemExit) as done:
+        main([*([] if command == "cqdt" else [command]), "--help", *flags])
+    text = capsys.readouterr().out
+    assert done.value.code == 0
+    usage, heading = ("cách dùng: cqdt", "\ntùy chọn:\n") if lang == "vi" else ("usage: cqdt", "\noptions:\n")
+    assert text.startswith(usage) and heading in text, text
+    assert other_language_words(_help_prose(text), lang, [], HELP_OTHER[lang]) == [], text
+
+
+def _declared_help(parser: argparse.ArgumentParser) -> Iterator[str]:
+    """Every text of a help that the parser declares: its description, group headings and descriptions, the helps
+    of its arguments and of its commands, and theirs."""
+    groups = parser._action_groups
+    yield from (t for t in (parser.description, *(g.title for g in groups), *(g.description for g in groups)) if t)
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            yield from (choice.help for choice in action._choices_actions if choice.help)
+            for child in action.choices.values():
+                yield from _declared_help(child)
+        elif action.help and action.help is not argparse.SUPPRESS:
+            yield action.help
+
+
+_HELP_PLACEHOLDER = re.compile(r"%\(\w+\)s|%%")
+
+
+def test_every_help_a_command_declares_is_in_the_vietnamese_catalogue() -> None:
+    """A new option without a Vietnamese help fails here; so does an entry left over once its option is gone."""
+    declared = set(_declared_help(build_parser()))  # no command named: every command's arguments
+    assert len(declared) > 100
+    assert sorted(declared - HELP_VI.keys()) == []
+    assert sorted(HELP_VI.keys() - declared) == []
+    for english, vietnamese in HELP_VI.items():  # argparse fills in %(default)s after translating: same placeholders
+        assert vietnamese != english
+        assert _HELP_PLACEHOLDER.findall(vietnamese) == _HELP_PLACEHOLDER.findall(english), english
+        assert "%" not in _HELP_PLACEHOLDER.sub("", vietnamese), vietnamese

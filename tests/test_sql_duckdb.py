@@ -509,3 +509,25 @@ def test_a_cohort_function_inside_another_is_refused_when_compiling() -> None:
     checked = load_text(text, "ham.cqdt")
     with pytest.raises(UsageError, match="minmax .* reads another function of the cohort"):
         compile_tier(checked.ruleset, checked.ruleset.tier("xa"))
+
+
+def test_a_duckdb_table_is_read_without_changing_the_file_and_a_file_that_is_no_database_is_refused(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from cqdt_rules.cli.main import main
+
+    database = tmp_path / "dti.duckdb"
+    engine = DuckDBEngine(str(database))
+    engine.load_rows(long_rows(load_assessments(SAMPLE / "dti-2023-audit.yaml")), table="diem_dti")
+    engine.connection.close()
+    before = database.read_bytes()
+    assert main(["score", "dti_2023", str(database), "--engine", "duckdb", "--table", "diem_dti", "--format", "csv",
+                 "--lang", "en"]) == 0
+    assert database.read_bytes() == before  # opened read-only
+    capsys.readouterr()
+    yaml_file = str(SAMPLE / "dti-2023-audit.yaml")
+    assert main(["score", "dti_2023", yaml_file, "--engine", "duckdb", "--table", "diem_dti", "--lang", "en"]) == 2
+    assert capsys.readouterr().err.startswith(f"cqdt: error: cannot open '{yaml_file}' as a DuckDB database: ")
+    assert main(["score", "dti_2023", str(database), "--engine", "duckdb", "--table", 'x"; DROP TABLE diem_dti; --',
+                 "--lang", "en"]) == 2
+    assert "name a table as letters, digits and '_'" in capsys.readouterr().err
+    assert database.read_bytes() == before

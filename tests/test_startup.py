@@ -1,12 +1,15 @@
 """Start-up: what `import cqdt_rules` pulls in, header-only lookups by id and year, the private caches of
-the parser tables and of checked rulesets, and that `cqdt check` always parses the text."""
+the parser tables, the lexer's expressions and checked rulesets, and that `cqdt check` always parses the text."""
 
 from __future__ import annotations
 
+import marshal
 import os
+import re
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import lark
@@ -17,6 +20,7 @@ from cqdt_rules.engine import loading, ruleset_cache
 from cqdt_rules.errors import RulesetError
 from cqdt_rules.language import lalr, parser
 from cqdt_rules.language.header import HeaderFacts, header_facts, read_header
+from cqdt_rules.language.regex_cache import KeptRegexes
 from cqdt_rules.language.resources import CACHE_ENV, grammar_text, private_cache_dir
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,16 +28,24 @@ EGOV = ROOT / "rulesets" / "2020" / "egov.cqdt"
 HEAVY = ("lark", "yaml", "openpyxl", "numpy", "docx")
 
 
-def _modules_after(code: str, cache: Path) -> set[str]:
-    """The heavy libraries imported after running ``code`` in a fresh interpreter."""
-    probe = code + f"\nimport sys\nprint(','.join(m for m in {HEAVY!r} if m in sys.modules))"
+def _modules_after(code: str, cache: Path, modules: tuple[str, ...] = HEAVY) -> set[str]:
+    """The ``modules`` (by default the heavy libraries) imported after running ``code`` in a fresh interpreter."""
+    probe = code + f"\nimport sys\nprint('imported:' + ','.join(m for m in {modules!r} if m in sys.modules))"
     env = {**os.environ, CACHE_ENV: str(cache), "PYTHONPATH": str(ROOT / "src")}
     done = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True)
-    return set(filter(None, done.stdout.strip().split(",")))
+    return set(filter(None, done.stdout.rpartition("imported:")[2].strip().split(",")))  # after what ``code`` printed
 
 
 def test_import_pulls_in_no_heavy_library(tmp_path: Path) -> None:
     assert _modules_after("import cqdt_rules", tmp_path) == set()
+
+
+def test_importing_leaves_the_collector_as_it_was(tmp_path: Path) -> None:
+    code = "import gc\n{}\nimport cqdt_rules\nprint(gc.isenabled())"
+    env = {**os.environ, CACHE_ENV: str(tmp_path), "PYTHONPATH": str(ROOT / "src")}
+    for before, after in (("", "True"), ("gc.disable()", "False")):
+        done = subprocess.run([sys.executable, "-c", code.format(before)], env=env, capture_output=True, text=True, check=True)
+        assert done.stdout.strip() == after
 
 
 def test_a_kept_ruleset_loads_without_lark_and_data_reading_brings_yaml(tmp_path: Path) -> None:
@@ -80,6 +92,14 @@ def test_version_reads_only_the_headers_of_the_shipped_rulesets(tmp_path: Path) 
     assert header_facts('ruleset a { version "1.0" status official }') == HeaderFacts("a", version="1.0", status="official")
     assert header_facts('ruleset a { status "official" }') is None  # not as the grammar writes it: the parser says so
     assert header_facts('ruleset a { status final }') is None
+
+
+@pytest.mark.parametrize(("words", "read"), [(["check", "egov_2020"], False), (["score"], False),
+                                             (["score", "--help"], True), (["--help"], True)])
+def test_the_help_catalogue_is_read_only_when_a_help_is_shown(words: list[str], read: bool, tmp_path: Path) -> None:
+    """A command that runs, or a usage error, does not import the Vietnamese helps of every option."""
+    code = f"from cqdt_rules.cli.main import main\ntry:\n    main({words!r})\nexcept SystemExit:\n    pass"
+    assert _modules_after(code, tmp_path, ("cqdt_rules.cli.help_vi",)) == ({"cqdt_rules.cli.help_vi"} if read else set())
 
 
 def test_naming_by_id_or_year_parses_nothing_but_the_chosen_ruleset(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -173,3 +193,88 @@ def test_the_parser_tables_go_to_the_private_folder_never_to_the_temporary_one(t
     lalr.build(**lalr.MODEL_OPTIONS)
     assert (tmp_path / lalr.table_name(grammar_text(), lalr.MODEL_OPTIONS)).is_file()
     assert set(shared.glob(".lark_*")) == before
+
+
+def test_a_kept_parser_parses_as_one_made_from_the_grammar(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    fresh = lark.Lark(grammar_text(), **lalr.MODEL_OPTIONS)
+    lalr.build(**lalr.MODEL_OPTIONS)  # made from the tables, then kept whole
+    kept_files = list(tmp_path.glob("*.parser"))
+    assert len(kept_files) == 1 and kept_files[0].stat().st_mode & 0o077 == 0
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the kept parser should have been read")
+
+    with monkeypatch.context() as patched:
+        patched.setattr(lark.Lark, "__init__", refuse)
+        kept = lalr.build(**lalr.MODEL_OPTIONS)
+    assert [(t.name, t.pattern, t.priority) for t in kept.terminals] == [(t.name, t.pattern, t.priority) for t in fresh.terminals]
+    assert [str(r) for r in kept.rules] == [str(r) for r in fresh.rules]
+    assert _parse_all(kept.parse) == _parse_all(fresh.parse)  # the same trees, and the same syntax errors
+
+
+def test_a_damaged_kept_parser_is_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    lalr.build(**lalr.MODEL_OPTIONS)
+    kept_file, = tmp_path.glob("*.parser")
+    kept_file.write_bytes(b"not a pickle")
+    text = EGOV.read_text(encoding="utf-8")
+    assert lalr.build(**lalr.MODEL_OPTIONS).parse(text) == lark.Lark(grammar_text(), **lalr.MODEL_OPTIONS).parse(text)
+    assert kept_file.read_bytes() != b"not a pickle"  # written again
+
+
+# ---------------------------------------------------------------- lexer expressions
+def _parse_all(parse: Callable[[str], lark.Tree[lark.Token]]) -> list[object]:
+    """Each ruleset file's tree, or its syntax error (kind, position and what was expected)."""
+    found: list[object] = []
+    for path in _ruleset_files():
+        try:
+            found.append(parse(path.read_text(encoding="utf-8")))
+        except lark.exceptions.UnexpectedInput as error:
+            found.append((type(error).__name__, error.line, error.column, sorted(getattr(error, "expected", ()) or ())))
+    return found
+
+
+def _kept_parser(regexes: KeptRegexes) -> lark.Lark:
+    built = lark.Lark(grammar_text(), **lalr.MODEL_OPTIONS)
+    lalr._compile_through(built, regexes)
+    return built
+
+
+def test_kept_lexer_expressions_are_those_re_compiles_and_parse_alike(tmp_path: Path) -> None:
+    plain = lark.Lark(grammar_text(), **lalr.MODEL_OPTIONS)
+    expected = _parse_all(plain.parse)
+    path = tmp_path / "lexer.marshal"
+    first = KeptRegexes(path)
+    assert _parse_all(_kept_parser(first).parse) == expected
+    first.save()
+    assert path.stat().st_mode & 0o077 == 0
+    again = KeptRegexes(path)
+    kept = marshal.loads(path.read_bytes())
+    assert len(kept) > 50
+    for pattern, flags in kept:
+        rebuilt, compiled = again.compile(pattern, flags), re.compile(pattern, flags)
+        assert rebuilt == compiled and rebuilt.groupindex == compiled.groupindex  # same text, flags and code
+    assert _parse_all(_kept_parser(again).parse) == expected
+    assert not again._added  # every expression came from the file: nothing compiled, nothing to write
+
+
+def test_a_damaged_file_of_lexer_expressions_is_ignored(tmp_path: Path) -> None:
+    path = tmp_path / "lexer.marshal"
+    path.write_bytes(b"not marshal data")
+    assert KeptRegexes(path).compile("(?P<A>a+)|b") == re.compile("(?P<A>a+)|b")
+    path.write_bytes(marshal.dumps({("(?P<A>a+)|b", 0): (32, [999_999, 1, 2], 1, {"A": 1}, (None, "A"))}))
+    regexes = KeptRegexes(path)  # code the engine refuses: compiled again, and the right form kept instead
+    assert regexes.compile("(?P<A>a+)|b") == re.compile("(?P<A>a+)|b")
+    regexes.save()
+    assert KeptRegexes(path).compile("(?P<A>a+)|b") == re.compile("(?P<A>a+)|b")
+
+
+def test_lexer_expressions_are_kept_in_the_private_folder_never_in_the_temporary_one(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(lalr, "_REGEXES", {})
+    shared = set(Path(tempfile.gettempdir()).iterdir())
+    lalr.parse(lalr.build(**lalr.MODEL_OPTIONS), EGOV.read_text(encoding="utf-8"))
+    assert len(list(tmp_path.glob("cqdt-lexer-*.marshal"))) == 1
+    assert {p for p in Path(tempfile.gettempdir()).iterdir() if p.name.startswith((".lark", "cqdt"))} <= shared

@@ -1,27 +1,40 @@
-"""Scoring a stream (``cqdt score --format csv``): the rows are those of the whole-cohort path byte for byte, bad
-data are refused with the same errors, CSV files are read line by line as they are read whole, and the progress
-bar shows only on a terminal."""
+"""Scoring a stream (``cqdt score --format csv`` and ``--format json``): the rows and the JSON are those of the
+whole-cohort path byte for byte, bad data are refused with the same errors, CSV files are read line by line as
+they are read whole, units' JSON text beyond a few megabytes waits in an unnamed file only its owner can read, and
+the progress bar shows only on a terminal."""
 
 from __future__ import annotations
 
 import csv
 import io
+import json
 import os
 import pty
+import random
+import stat
+from collections.abc import Iterable
 from pathlib import Path
 
+import attrs
+import jsonschema
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from strategies import assessments_for, generated_rulesets
 
-from cqdt_rules import api
+from cqdt_rules import api, testing
 from cqdt_rules.cli import progress as progress_module
 from cqdt_rules.cli.main import main
 from cqdt_rules.cli.progress import Progress, bar
 from cqdt_rules.data.readers import load_assessments, load_many, read_units, stream_assessments
+from cqdt_rules.engine import stream
 from cqdt_rules.engine.fit import DataMismatchError
-from cqdt_rules.engine.stream import StreamScorer
-from cqdt_rules.errors import DataError, Diagnostic
+from cqdt_rules.engine.results import Results, results_schema
+from cqdt_rules.engine.stream import Form, StreamScorer
+from cqdt_rules.errors import DataError, Diagnostic, UsageError
 from cqdt_rules.i18n import using_lang
 from cqdt_rules.model.text import reading_encoding
+from cqdt_rules.model.units import Assessment
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "gialai"
@@ -29,20 +42,40 @@ RUN_AT = "2026-01-02T03:04:05+00:00"
 
 
 def streamed_csv(ruleset: str, paths: list[Path], **options: object) -> str:
-    """The rows as the streamed path writes them (reading errors raised first, as the command does)."""
+    return streamed_files(ruleset, paths, "csv", **options)
+
+
+def streamed_json(ruleset: str, paths: list[Path], **options: object) -> str:
+    return streamed_files(ruleset, paths, "json", **options)
+
+
+def streamed_files(ruleset: str, paths: list[Path], form: Form, **options: object) -> str:
+    """The results as the streamed path writes them (reading errors raised first, as the command does)."""
     problems: list[Diagnostic] = []
-    scorer = StreamScorer(api.load(ruleset).compiled, run_at=RUN_AT, **options)  # type: ignore[arg-type]
-    for assessment in stream_assessments(paths, problems):
-        scorer.add(assessment)
+    units = list(stream_assessments(paths, problems))
     if problems:
         raise DataError(problems)
+    return streamed(api.load(ruleset), units, form, **options)
+
+
+def streamed(checked: api.CheckedRuleset, units: Iterable[Assessment], form: Form, **options: object) -> str:
+    """The results as the streamed path writes them in ``form``, the units given one by one."""
+    scorer = StreamScorer(checked.compiled, run_at=RUN_AT, form=form, **options)  # type: ignore[arg-type]
+    for assessment in units:
+        scorer.add(assessment)
+    rows = scorer.finish()
     out = io.StringIO()
-    scorer.finish().write_csv(out)
+    (rows.write_json if form == "json" else rows.write_csv)(out)
+    rows.close()
     return out.getvalue()
 
 
 def whole_csv(ruleset: str, paths: list[Path], **options: object) -> str:
     return api.score(api.load(ruleset), load_many(paths), run_at=RUN_AT, **options).to_csv()  # type: ignore[arg-type]
+
+
+def whole_json(ruleset: str, paths: list[Path], **options: object) -> str:
+    return api.score(api.load(ruleset), load_many(paths), run_at=RUN_AT, **options).to_json()  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize(("ruleset", "files"), [
@@ -53,9 +86,123 @@ def whole_csv(ruleset: str, paths: list[Path], **options: object) -> str:
     ("dti_2023", ["dti-2023-audit-xa.csv"]),  # normalised within the district: the cohort kept and scored whole
     ("dti_2023", ["dti-2023-audit.yaml"]),  # outputs (the index), rankings by an output
 ])
-def test_the_streamed_rows_are_the_whole_cohort_rows_byte_for_byte(ruleset: str, files: list[str]) -> None:
+def test_the_streamed_rows_and_json_are_the_whole_cohorts_byte_for_byte(ruleset: str, files: list[str]) -> None:
     paths = [SAMPLE / f for f in files]
     assert streamed_csv(ruleset, paths) == whole_csv(ruleset, paths)
+    assert streamed_json(ruleset, paths) == whole_json(ruleset, paths)
+
+
+GENERATED = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+
+
+@GENERATED
+@given(st.data())
+def test_generated_rulesets_and_cohorts_stream_the_whole_results(data: st.DataObject) -> None:
+    """Rankings by outputs, within districts, dense or shared ties, cohort functions (a cohort kept whole)."""
+    generated = data.draw(generated_rulesets(functions=True))
+    units = data.draw(assessments_for(generated, max_units=12))
+    checked = api.load_text(generated.text, "generated.cqdt")
+    try:
+        whole = api.score(checked, units, run_at=RUN_AT)
+    except DataError as refused:
+        with pytest.raises(DataError) as streamed_refusal:
+            streamed(checked, units, "json")
+        assert str(streamed_refusal.value) == str(refused)
+        return
+    assert streamed(checked, units, "json") == whole.to_json() == encoded(whole)
+    assert streamed(checked, units, "csv") == whole.to_csv()
+
+
+def encoded(results: Results) -> str:
+    """The reference for the text of results JSON: ``to_dict()`` encoded by the JSON library, a line per unit's own
+    fields and per node (the layout ``write_json`` documents), every unit and node in one encoder call."""
+    encode = json.JSONEncoder(ensure_ascii=False).encode
+    document = results.to_dict()
+    units = []
+    for unit in document.pop("units"):
+        nodes = unit.pop("nodes")
+        units.append(encode(unit)[:-1] + ', "nodes": [' + ",".join("\n  " + encode(n) for n in nodes) + "\n]}")
+    return encode(document)[:-1] + ', "units": [' + "".join(("\n" if i == 0 else ",\n") + u for i, u in enumerate(units)) + "\n]}"
+
+
+ODD_TEXTS = 'Tiêu chí \\"trích\\" \\\\ 😀 \u2028 <b>&amp;</b>'
+
+
+def test_results_json_is_the_json_librarys_encoding_of_to_dict(tmp_path: Path) -> None:
+    """The unit's text is written piece by piece (the ruleset's text encoded once per tier): it must stay what the
+    encoder writes, quotes, backslashes, characters beyond the BMP and line separators in titles and names too."""
+    for ruleset, data in [("egov_2020", "egov-2022-audit.yaml"), ("dti_2023", "dti-2023-audit.yaml")]:
+        results = api.score(api.load(ruleset), load_many([SAMPLE / data]), run_at=RUN_AT)
+        assert results.to_json() == encoded(results)
+    text = (ROOT / "rulesets" / "2020" / "egov.cqdt").read_text(encoding="utf-8")
+    odd = tmp_path / "odd.cqdt"
+    odd.write_text(text.replace('"Tỷ lệ', f'"{ODD_TEXTS} Tỷ lệ').replace('provenance reconstructed "', f'provenance reconstructed "{ODD_TEXTS}'),
+                   encoding="utf-8")
+    units = [attrs.evolve(a, name=f'Xã "{a.code}" \\ 😀 </script>', note="\u00a0/") for a in load_many([SAMPLE / "egov-2022-audit-xa.csv"])]
+    results = api.score(api.load(str(odd)), units, run_at=RUN_AT)
+    assert ODD_TEXTS.replace("\\\\", "\\").replace('\\"', '"') in results.units[0].tier.walk()[0].provenance.text  # type: ignore[union-attr]
+    assert results.to_json() == encoded(results)
+    checked = api.load(str(odd))
+    assert streamed(checked, units, "json") == encoded(results)
+
+
+@GENERATED
+@given(testing.cohorts("egov_2020", "xa", max_size=30, districts=4, evidence="random"))
+def test_generated_cohorts_of_the_shipped_tier_stream_the_whole_results(units: list[Assessment]) -> None:
+    checked = api.load("egov_2020")
+    assert streamed(checked, units, "json") == api.score(checked, units, run_at=RUN_AT).to_json()
+
+
+def _generated_csv(path: Path, count: int, seed: int) -> Path:
+    """``count`` communes made from the sample's first one: new codes, a few values redrawn (many ties)."""
+    rng = random.Random(seed)
+    rows = []
+    for n in range(count):
+        total = rng.randint(0, 40)
+        rows.append({"code": f"{30000 + n}", "name": f"Xã {n}", "parent": rng.choice(["622", "623", "624"]),
+                     "may_tinh.b": str(total), "may_tinh.a": str(rng.randint(0, total)),
+                     "ke_hoach_cds": rng.choice(["yes", "no"]), "tin_bai_thang": str(rng.randint(0, 12)),
+                     "ke_hoach_cds.evidence": rng.choice(["", "KH 1"])})
+    rng.shuffle(rows)  # the output is in code order whatever the input's
+    return _write_csv(path, rows)
+
+
+def test_a_generated_cohort_read_from_a_file_streams_the_whole_json(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    data = _generated_csv(tmp_path / "xa.csv", 1000, seed=7)
+    monkeypatch.setattr(stream, "SPOOL_IN_MEMORY", 64 * 1024)  # the units' text goes to a file
+    text = streamed_json("egov_2020", [data])
+    assert text == whole_json("egov_2020", [data])
+    document = json.loads(text)
+    assert len(document["units"]) == 1000 and {u["ranks"]["huyen"]["of"] for u in document["units"]} != {1000}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_the_command_streams_the_same_json_in_either_language(tmp_path: Path, lang: str) -> None:
+    """The JSON holds the ruleset's own text and no message: the same in Vietnamese and English."""
+    data = SAMPLE / "egov-2022-audit.yaml"
+    out = tmp_path / "scores.json"
+    assert main(["score", "egov_2020", str(data), "--format", "json", "--out", str(out), "--lang", lang]) == 0
+    written = out.read_text(encoding="utf-8")
+    run_at = json.loads(written)["run_at"]
+    assert written == whole_json("egov_2020", [data]).replace(RUN_AT, run_at) + "\n"
+    jsonschema.Draft202012Validator(results_schema()).validate(json.loads(written))
+
+
+def test_the_units_text_waits_in_an_unnamed_file_only_its_owner_can_read(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(stream, "SPOOL_IN_MEMORY", 1024)
+    scorer = StreamScorer(api.load("egov_2020").compiled, run_at=RUN_AT, form="json")
+    for assessment in load_assessments(SAMPLE / "egov-2022-audit-xa.csv")[:5]:
+        scorer.add(assessment)
+    rows = scorer.finish()
+    assert rows.spool is not None
+    spooled = rows.spool.file
+    assert spooled._rolled  # type: ignore[attr-defined]
+    facts = os.fstat(spooled.fileno())
+    assert stat.S_IMODE(facts.st_mode) == 0o600 and facts.st_nlink == 0  # no name in any folder
+    with pytest.raises(UsageError):
+        rows.write_csv(io.StringIO())
+    rows.close()
+    assert spooled.closed
 
 
 def test_the_command_streams_the_same_rows(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -96,11 +243,15 @@ def _errors(fn: object, *args: object, **options: object) -> tuple[type, list[tu
     [{"code": "8", "parent": "23557"}, {"code": "9", "parent": "9"}],  # a parent of its own tier, its own parent
     [{"code": "4", "internet_cap_quang": ""}],  # a value left out is an error, never 0
 ])
-def test_bad_data_get_the_same_errors_streamed_or_whole(tmp_path: Path, rows: list[dict[str, str]]) -> None:
+def test_bad_data_get_the_same_errors_streamed_or_whole(tmp_path: Path, rows: list[dict[str, str]],
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
     data = _write_csv(tmp_path / "bad.csv", [{}, *rows])
-    streamed = _errors(streamed_csv, "egov_2020", [data])
-    assert streamed == _errors(whole_csv, "egov_2020", [data])
-    assert all(where.startswith(f"{data}:") for where, _ in streamed[1])  # each at its place in the file
+    refused = _errors(streamed_csv, "egov_2020", [data])
+    assert refused == _errors(whole_csv, "egov_2020", [data]) == _errors(streamed_json, "egov_2020", [data])
+    assert all(where.startswith(f"{data}:") for where, _ in refused[1])  # each at its place in the file
+    assert main(["score", "egov_2020", str(data), "--format", "json", "--out", str(tmp_path / "x.json")]) == 1
+    told = capsys.readouterr().err
+    assert "Traceback" not in told and f"{data}:" in told and not (tmp_path / "x.json").exists()
 
 
 def test_data_for_another_ruleset_get_the_one_paragraph_streamed_too() -> None:

@@ -1,27 +1,43 @@
 """cqdt_rules: score and rank administrative units against published criteria written in a small language."""
 
+import gc
 import importlib
 from typing import TYPE_CHECKING, Any
 
-from cqdt_rules import api
-from cqdt_rules.api import (
-    CheckedRuleset,
-    declared_years,
-    load,
-    load_ruleset,
-    load_text,
-    ruleset_for_year,
-    shipped_rulesets,
-)
-from cqdt_rules.errors import CqdtError, DataError, RulesetError, UsageError
+# Importing makes tens of thousands of objects (attrs builds every model class) and next to no garbage: the cyclic
+# collector would scan them again some fifty times, about a tenth of the import. It is paused while the package
+# is imported and left as it was found.
+_COLLECTING = gc.isenabled()
+gc.disable()
+try:
+    from cqdt_rules import api
+    from cqdt_rules.api import (
+        CheckedRuleset,
+        declared_years,
+        load,
+        load_ruleset,
+        load_text,
+        ruleset_for_year,
+        shipped_rulesets,
+    )
+    from cqdt_rules.errors import CqdtError, DataError, RulesetError, UsageError
+finally:
+    if _COLLECTING:
+        gc.enable()
 
 if TYPE_CHECKING:
+    from cqdt_rules.analysis.sensitivity import Sensitivity, Vary
+    from cqdt_rules.analysis.sensitivity import run as sensitivity
     from cqdt_rules.api import assessments_from_records, load_assessments, results_schema, score
     from cqdt_rules.engine.results import Results, UnitResult
     from cqdt_rules.model.units import Assessment, Pair
 
-_LAZY = {"Results": "cqdt_rules.engine.results", "UnitResult": "cqdt_rules.engine.results",
-         "Assessment": "cqdt_rules.model.units", "Pair": "cqdt_rules.model.units"}
+_LAZY = {"Results": ("cqdt_rules.engine.results", "Results"), "UnitResult": ("cqdt_rules.engine.results", "UnitResult"),
+         "Assessment": ("cqdt_rules.model.units", "Assessment"), "Pair": ("cqdt_rules.model.units", "Pair"),
+         # how robust levels and ranks are (numpy, the 'batch' extra)
+         "sensitivity": ("cqdt_rules.analysis.sensitivity", "run"),
+         "Sensitivity": ("cqdt_rules.analysis.sensitivity", "Sensitivity"),
+         "Vary": ("cqdt_rules.analysis.sensitivity", "Vary")}
 
 
 def __getattr__(name: str) -> Any:
@@ -29,7 +45,8 @@ def __getattr__(name: str) -> Any:
     if name in api.LAZY:
         value = getattr(api, name)
     elif name in _LAZY:
-        value = getattr(importlib.import_module(_LAZY[name]), name)
+        module, attribute = _LAZY[name]
+        value = getattr(importlib.import_module(module), attribute)
     else:
         raise AttributeError(f"module 'cqdt_rules' has no attribute '{name}'")
     globals()[name] = value
@@ -44,8 +61,10 @@ __all__ = [
     "Pair",
     "Results",
     "RulesetError",
+    "Sensitivity",
     "UnitResult",
     "UsageError",
+    "Vary",
     "assessments_from_records",
     "declared_years",
     "load",
@@ -55,5 +74,6 @@ __all__ = [
     "results_schema",
     "ruleset_for_year",
     "score",
+    "sensitivity",
     "shipped_rulesets",
 ]

@@ -1,5 +1,5 @@
 """``python -m cqdt_rules``: the same as the ``cqdt`` command."""
 
-from cqdt_rules.cli.main import main
+from cqdt_rules.cli.main import run
 
-raise SystemExit(main())
+raise SystemExit(run())

@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
+from typing import NamedTuple
 
 from cqdt_rules.formatting import format_number
 
@@ -374,9 +375,28 @@ VI: dict[str, str] = {
         "đầu ra '{name}' không khai báo cách làm tròn: phân tích độ nhạy cần có",
     "tier '{tier}': values too large for the sensitivity analysis's 64-bit integers":
         "khối '{tier}': giá trị quá lớn cho số nguyên 64 bit của phân tích độ nhạy",
+    # the report's section on it (cqdt report --sensitivity)
+    "How robust levels and ranks are": "Độ vững của mức và thứ hạng",
+    "Each perturbation multiplies every criterion's maximum (and every point value inside it) by a random "
+    "factor{spread}{cutoffs}, then re-scores every unit exactly ({runs} runs{seed}). Method after the JRC/OECD "
+    "Handbook on Constructing Composite Indicators and COINr.":
+        "Mỗi lần nhiễu nhân điểm tối đa của từng tiêu chí (và mọi mức điểm trong tiêu chí) với một hệ số ngẫu "
+        "nhiên{spread}{cutoffs}, rồi chấm lại chính xác toàn bộ đơn vị ({runs} lần{seed}). Phương pháp theo Sổ tay "
+        "xây dựng chỉ số tổng hợp của JRC/OECD và gói COINr.",
+    " within ±{spread}": " trong khoảng ±{spread}",
+    "; every level cut-off moves within ±{cutoffs} points": "; mỗi ngưỡng mức dịch chuyển trong khoảng ±{cutoffs} điểm",
+    "5–95% rank interval ({scope})": "Khoảng thứ hạng 5–95% ({scope})",
+    "dot: median; tick: published rank; red: keeps its level in under 90% of runs":
+        "chấm: trung vị; vạch: hạng công bố; đỏ: giữ mức dưới 90% số lần",
+    "Sensitivity indices: first-order (S) and total-effect (ST)": "Chỉ số độ nhạy: bậc nhất (S) và toàn phần (ST)",
+    "district {code}": "huyện {code}",
     # ------------------------------------------------------------ cqdt render, files written
     "no tier '{tier}' in ruleset {id}; tiers: {tiers}": "bộ tiêu chí {id} không có khối '{tier}'; các khối: {tiers}",
     "--format docx needs --out FILE.docx": "--format docx cần --out TỆP.docx",
+    "cannot open '{database}' as a DuckDB database: {reason}":
+        "không mở được '{database}' như một cơ sở dữ liệu DuckDB: {reason}",
+    "--table '{table}': name a table as letters, digits and '_' (schema.table allowed)":
+        "--table '{table}': tên bảng gồm chữ, số và '_' (được viết schema.table)",
     "this output needs the '{extra}' extra: pip install 'cqdt-rules[{extra2}]' (module '{module}' is not installed)":
         "đầu ra này cần phần bổ sung '{extra}': pip install 'cqdt-rules[{extra2}]' (chưa cài mô-đun '{module}')",
     "wrote {path}": "đã ghi {path}",
@@ -620,45 +640,65 @@ def translate(text: str, lang: str) -> str:
         return exact
     if "\n" in text:
         return "\n".join(translate(line, lang) for line in text.split("\n"))
-    for pattern, target, kinds in _patterns():
-        found = pattern.fullmatch(text)
-        if found:
-            values = {name: _number(value, lang) if kinds.get(name) == "n" else
-                      translate(value, lang) if kinds.get(name) == "t" else value
-                      for name, value in found.groupdict().items()}
-            return _PLACEHOLDER.sub(lambda m: values[m.group(1)], target)
+    for template in _templates():
+        if text.startswith(template.prefix) and text.endswith(template.suffix):
+            found = _pattern(template.english).fullmatch(text)
+            if found:
+                values = {name: _number(value, lang) if template.kinds.get(name) == "n" else
+                          translate(value, lang) if template.kinds.get(name) == "t" else value
+                          for name, value in found.groupdict().items()}
+                return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template.vietnamese)
     return text
 
 
 _PLACEHOLDER = re.compile(r"\{(\w+)(?::([nt]))?\}")
 
 
+class _Template(NamedTuple):
+    english: str
+    vietnamese: str
+    prefix: str  # the literal text before the first placeholder, and after the last: a message that does not
+    suffix: str  # begin and end with them cannot match, and its pattern is not compiled
+    kinds: dict[str, str]
+
+
 @lru_cache(maxsize=1)
-def _patterns() -> list[tuple[re.Pattern[str], str, dict[str, str]]]:
-    """The templates with placeholders as patterns, the longest literal text first (most specific)."""
+def _templates() -> list[_Template]:
+    """The templates with placeholders, the longest literal text first (most specific)."""
     found = []
     for english, vietnamese in VI.items():
-        if "{" not in english:
+        placeholders = list(_PLACEHOLDER.finditer(english))
+        if not placeholders:
             continue
-        parts: list[str] = []
         kinds: dict[str, str] = {}
-        last = 0
-        for placeholder in _PLACEHOLDER.finditer(english):
-            parts.append(re.escape(english[last:placeholder.start()]))
-            name, kind = placeholder.group(1), placeholder.group(2) or ""
-            if name in kinds:
-                parts.append(f"(?P={name})")
-            elif kind == "n":
-                parts.append(rf"(?P<{name}>-?\d+(?:\.\d+)?)")
-            else:
-                parts.append(rf"(?P<{name}>.+?)")
-            kinds.setdefault(name, kind)
-            last = placeholder.end()
-        parts.append(re.escape(english[last:]))
-        literal = len(_PLACEHOLDER.sub("", english))
-        found.append((literal, re.compile("".join(parts), re.S), vietnamese, kinds))
-    found.sort(key=lambda item: -item[0])
-    return [(pattern, target, kinds) for _, pattern, target, kinds in found]
+        for placeholder in placeholders:
+            kinds.setdefault(placeholder.group(1), placeholder.group(2) or "")
+        found.append(_Template(english, vietnamese, english[:placeholders[0].start()],
+                               english[placeholders[-1].end():], kinds))
+    found.sort(key=lambda template: -len(_PLACEHOLDER.sub("", template.english)))
+    return found
+
+
+@lru_cache(maxsize=None)
+def _pattern(english: str) -> re.Pattern[str]:
+    """A template as a pattern, compiled when a message first could match it (compiling all of them costs a
+    command that prints one message about 40 ms)."""
+    parts: list[str] = []
+    seen: set[str] = set()
+    last = 0
+    for placeholder in _PLACEHOLDER.finditer(english):
+        parts.append(re.escape(english[last:placeholder.start()]))
+        name, kind = placeholder.group(1), placeholder.group(2) or ""
+        if name in seen:
+            parts.append(f"(?P={name})")
+        elif kind == "n":
+            parts.append(rf"(?P<{name}>-?\d+(?:\.\d+)?)")
+        else:
+            parts.append(rf"(?P<{name}>.+?)")
+        seen.add(name)
+        last = placeholder.end()
+    parts.append(re.escape(english[last:]))
+    return re.compile("".join(parts), re.S)
 
 
 def _number(text: str, lang: str) -> str:

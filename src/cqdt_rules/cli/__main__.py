@@ -1,3 +1,3 @@
-from cqdt_rules.cli.main import main
+from cqdt_rules.cli.main import run
 
-raise SystemExit(main())
+raise SystemExit(run())

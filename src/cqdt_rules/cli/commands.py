@@ -6,16 +6,19 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 import attrs
 
 from cqdt_rules.cli.common import EXIT_OK, add_units_argument, score_files, score_previous_files, stream_files, write_text
 from cqdt_rules.engine import loading
-from cqdt_rules.engine.results import Results
 from cqdt_rules.errors import UsageError, render
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import translate
+
+if TYPE_CHECKING:
+    from cqdt_rules.engine.results import Results
+    from cqdt_rules.engine.stream import ScoredRows
 
 
 @attrs.frozen
@@ -57,7 +60,7 @@ def _ruleset_and_data(p: argparse.ArgumentParser) -> None:
 
 def _score_arguments(p: argparse.ArgumentParser) -> None:
     _ruleset_and_data(p)
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="a table to read, or JSON or CSV for another program")
     p.add_argument("--out", type=Path, help="write to this file instead of standard output")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the table")
     from cqdt_rules.cli.sql_engine import add_engine_arguments
@@ -66,7 +69,7 @@ def _score_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_score(args: argparse.Namespace) -> int:
-    if args.format == "csv" and args.engine == "python" and not args.table:
+    if args.format in ("csv", "json") and args.engine == "python" and not args.table:
         return _stream_scores(args)
     if args.engine != "python" or args.table:
         from cqdt_rules.cli.sql_engine import score_with_engine
@@ -87,25 +90,36 @@ def run_score(args: argparse.Namespace) -> int:
 
 
 def _stream_scores(args: argparse.Namespace) -> int:
-    """CSV rows of data of any size, in little memory (``cli.common.stream_files``), with a progress bar on a
-    terminal."""
+    """CSV rows or JSON of data of any size, in little memory (``cli.common.stream_files``), with a progress bar
+    on a terminal."""
     from cqdt_rules.cli.progress import Progress
 
     progress = Progress()
     try:
-        rows = stream_files(args.ruleset, args.data, args.units, progress)
-        progress.stage("writing", len(rows))
-        if args.out:
-            args.out.parent.mkdir(parents=True, exist_ok=True)
-            with open(args.out, "w", encoding="utf-8", newline="") as out:
-                rows.write_csv(out, progress.advance)
-        else:
-            rows.write_csv(sys.stdout, progress.advance)
+        rows = stream_files(args.ruleset, args.data, args.units, progress, args.format)
+        try:
+            progress.stage("writing", len(rows))
+            if args.out:
+                args.out.parent.mkdir(parents=True, exist_ok=True)
+                with open(args.out, "w", encoding="utf-8", newline="") as out:
+                    _write_rows(rows, args.format, out, progress.advance)
+            else:
+                _write_rows(rows, args.format, sys.stdout, progress.advance)
+        finally:
+            rows.close()
     finally:
         progress.close()
     if args.out:
         print(translate(f"wrote {args.out} ({len(rows)} results)", args.lang), file=sys.stderr)
     return EXIT_OK
+
+
+def _write_rows(rows: ScoredRows, form: str, out: TextIO, done: Callable[[int], None]) -> None:
+    if form == "json":
+        rows.write_json(out, done)
+        out.write("\n")
+    else:
+        rows.write_csv(out, done)
 
 
 def _write_scores(results: Results, form: str, lang: str, out: TextIO) -> None:
@@ -125,8 +139,9 @@ def _write_scores(results: Results, form: str, lang: str, out: TextIO) -> None:
 def _explain_arguments(p: argparse.ArgumentParser) -> None:
     _ruleset_and_data(p)
     p.add_argument("--unit", required=True, help="the unit's code (e.g. SO13, 622, 23575)")
-    p.add_argument("--year", type=int)
-    p.add_argument("--source", choices=("self", "district", "audit"))
+    p.add_argument("--year", type=int, help="the year of the records to use, when the data hold several")
+    p.add_argument("--source", choices=("self", "district", "audit"),
+                   help="which of the unit's records to use, when the data hold several")
 
 
 def run_explain(args: argparse.Namespace) -> int:
@@ -144,7 +159,7 @@ def _summary_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--source", choices=("self", "district", "audit", "latest"), default="latest",
                    help="which stage to report: self, district (the district's verification of its communes), audit, or latest "
                         "(default: per tier the latest stage every unit of it has)")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the output")
     p.add_argument("--out", type=Path, help="also write the full results (JSON and CSV) and this summary to DIR")
     p.add_argument("--no-rankings", action="store_true", help="counts and movers only, no ranking tables")
     p.add_argument("--year", type=int, help="the assessment year to report when the data holds several; --previous "
@@ -183,9 +198,10 @@ def _transition_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("old_data", help="data scored with it (e.g. examples/gialai/egov-2022-audit.yaml)")
     p.add_argument("new_ruleset", help="the later ruleset (e.g. dti_2023)")
     p.add_argument("new_data", help="data scored with it (e.g. examples/gialai/dti-2023-audit.yaml)")
-    p.add_argument("--source", choices=("self", "district", "audit"), default="audit")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
-    p.add_argument("--format", choices=("table", "csv"), default="table")
+    p.add_argument("--source", choices=("self", "district", "audit"), default="audit",
+                   help="which records to use (default: '%(default)s')")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the output")
+    p.add_argument("--format", choices=("table", "csv"), default="table", help="a table to read, or CSV for a spreadsheet or another program")
 
 
 def run_transition(args: argparse.Namespace) -> int:

@@ -10,17 +10,15 @@ from typing import TYPE_CHECKING
 
 import attrs
 
-from cqdt_rules.engine.fit import DataMismatchError
 from cqdt_rules.engine.loading import header_of, load, shipped_rulesets
-from cqdt_rules.engine.results import Results
-from cqdt_rules.engine.scoring import score
 from cqdt_rules.errors import DataError, Diagnostic, UsageError, render
 from cqdt_rules.i18n import current_lang, translate
 from cqdt_rules.model.units import Assessment
 
-if TYPE_CHECKING:
+if TYPE_CHECKING:  # the scoring modules are imported when a command scores: `check` and `--version` need none
     from cqdt_rules.cli.progress import Progress
-    from cqdt_rules.engine.stream import ScoredRows
+    from cqdt_rules.engine.results import Results
+    from cqdt_rules.engine.stream import Form, ScoredRows
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -58,26 +56,31 @@ def _note_skipped(skipped: list[tuple[Path, str]], lang: str | None) -> None:
         print(note.format(path=path, reason=translate(reason, chosen)), file=sys.stderr)
 
 
-def stream_files(ruleset: str, data: Sequence[str], units: Path | None, progress: Progress) -> ScoredRows:
-    """``score_files`` for the results rows of data of any size: CSV files are read, checked and scored row by
-    row, and each unit is kept as its row's text (``engine.stream``); the same checks, errors and warnings."""
+def stream_files(ruleset: str, data: Sequence[str], units: Path | None, progress: Progress,
+                 form: Form = "csv") -> ScoredRows:
+    """``score_files`` for the results (``form``: CSV rows or JSON) of data of any size: CSV files are read,
+    checked and scored row by row, and each unit is kept as its results' text (``engine.stream``); the same
+    checks, errors and warnings. Close the rows once written."""
     from cqdt_rules.data.readers import MAX_STREAMED_BYTES, stream_assessments
     from cqdt_rules.engine.stream import StreamScorer
 
     checked = load(ruleset)
     paths = _existing(data)
-    scorer = StreamScorer(checked.compiled, unit_list=_unit_list(units))
+    scorer = StreamScorer(checked.compiled, unit_list=_unit_list(units), form=form)
     problems: list[Diagnostic] = []
     skipped: list[tuple[Path, str]] = []
     progress.stage("reading and scoring", sum(_size(p) for p in paths))
     try:
         for assessment in stream_assessments(paths, problems, skipped, progress.advance, MAX_STREAMED_BYTES):
             scorer.add(assessment)
+        if problems:
+            raise DataError(problems)
+        rows = scorer.finish()
+    except BaseException:
+        scorer.close()
+        raise
     finally:
         _note_skipped(skipped, None)
-    if problems:
-        raise DataError(problems)
-    rows = scorer.finish()
     for warning in rows.warnings:
         print(render(warning, lang=current_lang()), file=sys.stderr)
     return rows
@@ -91,6 +94,8 @@ def _size(path: Path) -> int:
 def score_files(ruleset: str, data: Sequence[str], units: Path | None = None, lang: str | None = None) -> Results:
     """Score the data files and folders; warnings (parents that could not be checked) go to standard error.
     ``units`` is the province's unit list that parents are checked against."""
+    from cqdt_rules.engine.scoring import score
+
     checked = load(ruleset)
     results = score(checked, load_data(data, lang), unit_list=_unit_list(units))
     for warning in results.warnings:
@@ -116,6 +121,8 @@ def score_previous_files(ruleset: str, previous_ruleset: str | None, data: Seque
                          units: Path | None = None) -> Results:
     """Last year's data, scored with ``previous_ruleset`` or else the current ruleset; when they do not fit
     that ruleset, the error says so and names ``--previous-ruleset``."""
+    from cqdt_rules.engine.fit import DataMismatchError
+
     try:
         return score_files(previous_ruleset or ruleset, data, units)
     except DataMismatchError as exc:

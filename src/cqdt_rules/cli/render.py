@@ -15,9 +15,10 @@ from cqdt_rules.i18n import translate
 
 def _arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("ruleset", help="a ruleset file, a folder holding one, or a shipped ruleset id")
-    p.add_argument("--format", choices=("html", "md", "docx"), default="html")
+    p.add_argument("--format", choices=("html", "md", "docx"), default="html",
+                   help="an HTML page, Markdown, or a Word document (docx, with --out)")
     p.add_argument("--tier", help="only this tier (so, huyen, xa); default every tier")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the output")
     p.add_argument("--out", type=Path, help="write to this file (required for docx); default standard output")
 
 

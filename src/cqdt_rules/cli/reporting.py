@@ -143,7 +143,7 @@ def _compare_arguments(p: argparse.ArgumentParser) -> None:
                    help="criteria named per unit, those in the direction it moved (default 3)")
     p.add_argument("--sort", choices=("movement", "rank", "code"), default="movement",
                    help="order of units: largest rise first (default), this year's rank, or code")
-    p.add_argument("--format", choices=("table", "csv"), default="table")
+    p.add_argument("--format", choices=("table", "csv"), default="table", help="a table to read, or CSV for a spreadsheet or another program")
 
 
 def run_compare(args: argparse.Namespace) -> int:

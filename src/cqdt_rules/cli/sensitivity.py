@@ -29,9 +29,9 @@ def _arguments(p: argparse.ArgumentParser) -> None:
                    help="also the first-order and total-effect sensitivity indices, from N Saltelli base samples")
     p.add_argument("--tier", action="append", help="only this tier (repeatable)")
     p.add_argument("--top", type=int, default=10, help="units listed per tier (default 10)")
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="a table to read, or JSON or CSV for another program")
     p.add_argument("--out", type=Path, help="write to this file instead of standard output")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the output")
 
 
 def _decimal(text: str, what: str) -> Decimal:

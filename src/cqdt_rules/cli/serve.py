@@ -24,9 +24,9 @@ def _arguments(p: argparse.ArgumentParser) -> None:
                         "score their units within it")
     p.add_argument("--workers", type=int, default=1, help="worker processes, one per core (default 1; see docs/service.md)")
     p.add_argument("--max-body", type=int, default=MAX_BODY_BYTES, metavar="BYTES",
-                   help=f"the largest request body read (default {MAX_BODY_BYTES})")
+                   help="the largest request body read (default %(default)s)")
     p.add_argument("--max-ruleset", type=int, default=MAX_RULESET_BYTES, metavar="BYTES",
-                   help=f"the largest ruleset text accepted in a request (default {MAX_RULESET_BYTES})")
+                   help="the largest ruleset text accepted in a request (default %(default)s)")
 
 
 def run(args: argparse.Namespace) -> int:

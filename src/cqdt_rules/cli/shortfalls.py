@@ -23,10 +23,11 @@ def _arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--sort", choices=("lost", "units"), default="lost",
                    help="rank criteria by points lost in total (default) or by units below full points")
     p.add_argument("--count", type=int, default=10, metavar="N", help="criteria listed per tier or district (default 10)")
-    p.add_argument("--source", choices=("self", "district", "audit"), default="audit")
+    p.add_argument("--source", choices=("self", "district", "audit"), default="audit",
+                   help="which records to use (default: '%(default)s')")
     p.add_argument("--year", type=int, help="the assessment year when the data holds several")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi")
-    p.add_argument("--format", choices=("table", "csv"), default="table")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the output")
+    p.add_argument("--format", choices=("table", "csv"), default="table", help="a table to read, or CSV for a spreadsheet or another program")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -15,7 +15,8 @@ from cqdt_rules.i18n import translate
 def _sql_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("ruleset", help="a ruleset file, a folder holding one, or a shipped ruleset id")
     p.add_argument("--tier", help="one tier (default: every tier)")
-    p.add_argument("--dialect", choices=("duckdb", "postgres", "spark"), required=True)
+    p.add_argument("--dialect", choices=("duckdb", "postgres", "spark"), required=True,
+                   help="the SQL to write: DuckDB, PostgreSQL or Spark SQL")
     p.add_argument("--table", default=None, help="the long-form input table (default: cqdt_input)")
     p.add_argument("--explain", action="store_true",
                    help="a comment per criterion: its title, maximum and provenance (in the language of --lang)")

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
+import re
 from collections.abc import Sequence
 from pathlib import Path
 
 from cqdt_rules.engine import loading
 from cqdt_rules.engine.results import Results
 from cqdt_rules.errors import UsageError
+
+TABLE_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?", re.ASCII)
 
 
 def add_engine_arguments(p: argparse.ArgumentParser) -> None:
@@ -34,7 +37,9 @@ def score_with_engine(ruleset: str, data: Sequence[str], table: str | None) -> R
     if table is not None:
         if len(paths) != 1 or not paths[0].is_file():
             raise UsageError("--table reads one DuckDB database file: give its path as DATA")
-        engine = DuckDBEngine(str(paths[0]))
+        if not TABLE_NAME.fullmatch(table):
+            raise UsageError(f"--table '{table}': name a table as letters, digits and '_' (schema.table allowed)")
+        engine = DuckDBEngine(str(paths[0]), read_only=True)  # the user's database is read, never changed
         return score_sql(checked, engine, table=table, names=engine.names(table))
     long_files = [p for p in paths if p.suffix.lower() == ".parquet" or (p.suffix.lower() == ".csv" and is_long_form_csv(p))]
     if long_files:

@@ -26,7 +26,8 @@ def _emit(text: str, out: Path | None, lang: str) -> None:
 
 def _common(p: argparse.ArgumentParser, formats: tuple[str, ...] = ("table", "csv")) -> None:
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format (default: vi)")
-    p.add_argument("--format", choices=formats, default="table")
+    p.add_argument("--format", choices=formats, default="table",
+                   help="a table to read, or another form for a spreadsheet or a program")
     p.add_argument("--out", type=Path, help="write to this file instead of standard output")
 
 
@@ -86,7 +87,7 @@ def run_template(args: argparse.Namespace) -> int:
 def _audit_arguments(p: argparse.ArgumentParser) -> None:
     _ruleset_and_data(p)
     p.add_argument("--unit", help="one unit's code: every criterion, claimed against verified, with its evidence")
-    p.add_argument("--year", type=int)
+    p.add_argument("--year", type=int, help="the year of the records to use, when the data hold several")
     p.add_argument("--all", action="store_true", help="with --unit: every criterion, not only those that differ")
     p.add_argument("--require-audit", action="store_true",
                    help="exit with 1 when a unit has no audited record")
@@ -138,7 +139,8 @@ def _versions_arguments(p: argparse.ArgumentParser) -> None:
     add.add_argument("--reason", help="why this version was made (comments taken in, evidence added, decision)")
     add.add_argument("--author", help="who made it")
     add.add_argument("--date", type=dt.date.fromisoformat, help="its date, YYYY-MM-DD (default: today)")
-    add.add_argument("--status", choices=("draft", "approved"), default="draft")
+    add.add_argument("--status", choices=("draft", "approved"), default="draft",
+                     help="the new version's status (default: '%(default)s'); an approved one names its --decision")
     add.add_argument("--decision", help="for the approved version: the decision that approves it")
     _common(p)
 
@@ -209,7 +211,7 @@ def run_crosscheck(args: argparse.Namespace) -> int:
 def _gaps_arguments(p: argparse.ArgumentParser) -> None:
     _ruleset_and_data(p)
     p.add_argument("--unit", help="one unit's code: every criterion with points still available, in order")
-    p.add_argument("--year", type=int)
+    p.add_argument("--year", type=int, help="the year of the records to use, when the data hold several")
     p.add_argument("--source", choices=SOURCES,
                    help="which records (default: the audited ones when there are any, else self)")
     p.add_argument("--top", type=int, default=None, metavar="N",

@@ -12,7 +12,6 @@ from pathlib import Path
 
 import attrs
 
-from cqdt_rules.engine import ruleset_cache
 from cqdt_rules.engine.compiler import CompiledRuleset, compile_ruleset
 from cqdt_rules.errors import Diagnostic, RulesetError, Span, UsageError, did_you_mean
 from cqdt_rules.language.header import HeaderFacts, header_facts, read_header
@@ -123,6 +122,8 @@ def load_text(text: str, path: str = "<memory>", *, cached: bool = True,
         facts = header_facts(text) if cached else None
         if facts is None or facts.amends is not None:  # an amendment depends on other files: not kept
             return _load_text(text, path, (), bases)
+        from cqdt_rules.engine import ruleset_cache  # imported only to keep or recall (`cqdt check` does neither)
+
         kept = ruleset_cache.recall(text, path)
         if kept is None:
             checked = _load_text(text, path, ())
@@ -134,8 +135,7 @@ def load_text(text: str, path: str = "<memory>", *, cached: bool = True,
 
 def _load_text(text: str, path: str, seen: tuple[Path, ...],
                bases: Mapping[str, CheckedRuleset] | None = None) -> CheckedRuleset:
-    from cqdt_rules.language.amend import apply_amendment  # only when parsing: a kept ruleset needs neither
-    from cqdt_rules.language.checker import check
+    from cqdt_rules.language.checker import check  # only when parsing: a kept ruleset needs no check
 
     text = normal_newlines(text.removeprefix("\ufeff"))  # as a file is read: positions count lines as an editor does
     parsed = parse_source(text, path)
@@ -144,6 +144,8 @@ def _load_text(text: str, path: str, seen: tuple[Path, ...],
     found: list[Diagnostic] = []
     inherited: set[Diagnostic] = set()
     if isinstance(parsed, m.Amendment):
+        from cqdt_rules.language.amend import apply_amendment  # only for an amendment
+
         base = _load_base(parsed, text, path, seen) if bases is None else _given_base(parsed, text, path, bases)
         sources = {**base.sources, path: text}
         applied = apply_amendment(base.ruleset, parsed)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO
@@ -179,16 +179,7 @@ class Results:
         return {**self._head(), "units": [_unit_dict(u) for u in self.units]}
 
     def _head(self) -> dict[str, Any]:
-        header = self.ruleset.header
-        return {
-            "schema": SCHEMA,
-            "ruleset": {
-                "id": header.id, "title": header.title, "version": header.version, "status": header.status,
-                "content_hash": self.ruleset.content_hash, "path": self.ruleset.path,
-                "amends": list(self.ruleset.amends),
-            },
-            "run_at": self.run_at,
-        }
+        return results_head(self.ruleset, self.run_at)
 
     def to_json(self) -> str:
         """The results as JSON (schema ``cqdt-results/1``), laid out as ``write_json`` says."""
@@ -267,7 +258,7 @@ class RowColumns:
         """A unit's cells from its year to its levels."""
         a = u.assessment
         row: list[Any] = [a.year, a.source, u.tier.id, a.code, a.name, a.parent or "", u.total, u.max]
-        row += [_plain(u.outputs.get(o)) if isinstance(u.outputs.get(o), bool) else u.outputs.get(o) for o in self.outputs]
+        row += [plain_value(u.outputs.get(o)) if isinstance(u.outputs.get(o), bool) else u.outputs.get(o) for o in self.outputs]
         row += [u.levels[s].label if s in u.levels else None for s in self.scales]
         return row
 
@@ -288,28 +279,125 @@ def _node_points(nodes: Mapping[str, NodeResult], node_ids: list[str]) -> list[D
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode  # compact: C's encoder (indent would use the Python one)
 
 
+def results_head(ruleset: m.Ruleset, run_at: str) -> dict[str, Any]:
+    """What results JSON says before its units: the schema, the ruleset and the run."""
+    header = ruleset.header
+    return {
+        "schema": SCHEMA,
+        "ruleset": {
+            "id": header.id, "title": header.title, "version": header.version, "status": header.status,
+            "content_hash": ruleset.content_hash, "path": ruleset.path, "amends": list(ruleset.amends),
+        },
+        "run_at": run_at,
+    }
+
+
 def write_json(out: TextIO, head: dict[str, Any], units: Iterable[UnitResult]) -> None:
     """Results JSON, written unit by unit as the units come (a large cohort is never held as one text): the
     run (schema, ruleset, run_at) on the first line, then for each unit a line with its own fields and
     one line per node. Each line is encoded by the JSON library's C encoder; an indented layout would
     go through its much slower Python encoder."""
-    out.write(_ENCODE(head)[:-1] + ', "units": [')
-    separator = "\n"
-    for unit in units:
-        fields = _unit_dict(unit)
-        nodes = fields.pop("nodes")
-        out.write(separator + _ENCODE(fields)[:-1] + ', "nodes": [')
-        out.write(",".join("\n  " + _ENCODE(node) for node in nodes))
-        out.write("\n]}")
-        separator = ",\n"
-    out.write("\n]}")
+    texts = UnitJson()
+    with JsonArray(out, head) as array:
+        for unit in units:
+            array.add(texts.text(unit))
+
+
+class JsonArray:
+    """Results JSON written a unit at a time: ``add`` each unit's text (as ``UnitJson`` makes it), in order."""
+
+    def __init__(self, out: TextIO, head: dict[str, Any]):
+        self.out = out
+        self.separator = "\n"
+        out.write(_ENCODE(head)[:-1] + ', "units": [')
+
+    def add(self, unit_text: str) -> None:
+        self.out.write(self.separator + unit_text)
+        self.separator = ",\n"
+
+    def __enter__(self) -> JsonArray:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if exc[0] is None:
+            self.out.write("\n]}")
+
+
+class UnitJson:
+    """Each unit's text in results JSON less its ranks, which are known only once its cohort is scored: the text
+    before the ranks' object and the text after it (``ranks_json`` writes the object between them).
+
+    A node's text is written piece by piece as the JSON library's encoder would write ``_node_dict``: what the
+    ruleset fixes (id, title, provenance) encoded once per tier, each string of the unit's own through the
+    encoder's own string function. One encoder call per node was two thirds of the time of writing JSON."""
+
+    def __init__(self) -> None:
+        self._declared: dict[str, dict[str, _NodeJson]] = {}  # per tier id: its nodes' fixed text, by node id
+
+    def text(self, u: UnitResult) -> str:
+        """The unit's whole text, ranks and all."""
+        before, after = self.parts(u)
+        return before + ranks_json((k, v.rank, v.of, v.group, plain_value(v.value)) for k, v in u.ranks.items()) + after
+
+    def parts(self, u: UnitResult) -> tuple[str, str]:
+        declared = self._nodes(u.tier)
+        nodes = ",".join(["\n  " + declared[result.id].text(result) for result in u.nodes.values()])
+        missing = ", ".join(map(_STRING, u.missing_evidence))
+        return (_ENCODE(_unit_fields(u))[:-1] + ', "ranks": ',
+                f', "missing_evidence": [{missing}], "nodes": [{nodes}\n]}}')
+
+    def _nodes(self, tier: m.Tier) -> dict[str, _NodeJson]:
+        declared = self._declared.get(tier.id)
+        if declared is None:
+            declared = self._declared[tier.id] = {node.id: _NodeJson(node) for node in tier.walk()}
+        return declared
+
+
+_STRING: Callable[[str], str] = json.encoder.encode_basestring  # the encoder's own string function (C)
+
+
+class _NodeJson:
+    """One node's text in results JSON, ``_node_dict`` encoded: its fixed text made once, the rest per unit."""
+
+    def __init__(self, node: m.Node):
+        self.digits = node.share_digits
+        self.head = _ENCODE({"id": node.id, "title": node.title})[:-1]
+        self.tail = _ENCODE({"provenance": _provenance(node)})[1:]
+
+    def text(self, result: NodeResult) -> str:
+        share = result.share
+        share_text = "null" if share is None or self.digits is None else f'"{_quantize(share, self.digits)!s}"'
+        inputs = ", ".join(f"{_STRING(k)}: {_value_json(v)}" for k, v in dict(result.inputs).items())
+        flags = ", ".join(map(_STRING, result.flags))
+        return (f'{self.head}, "points": "{result.points!s}", "max": "{result.max!s}", "share": {share_text}, '
+                f'"inputs": {{{inputs}}}, "branch": {_STRING(result.branch)}, "flags": [{flags}], {self.tail}')
+
+
+def _value_json(value: Any) -> str:
+    """An input's value in results JSON, as the encoder writes ``plain_value(value)``."""
+    if isinstance(value, Decimal):
+        return f'"{value!s}"'
+    if isinstance(value, Pair):
+        return f'{{"a": "{value.a!s}", "b": "{value.b!s}"}}'
+    plain = plain_value(value)
+    return _STRING(plain) if isinstance(plain, str) else _ENCODE(plain)
+
+
+def ranks_json(ranks: Iterable[tuple[str, int, int, str, Any]]) -> str:
+    """A unit's ranks' object in results JSON, from each ranking's (name, rank, of, group, value as text)."""
+    return _ENCODE({name: _rank_fields(rank, of, group, value) for name, rank, of, group, value in ranks})
+
+
+def _rank_fields(rank: int, of: int, group: str, value: Any) -> dict[str, Any]:
+    return {"rank": rank, "of": of, "group": group, "value": value}
 
 
 def _ordered_union(items: Any) -> list[str]:
     return list(dict.fromkeys(items))
 
 
-def _plain(value: Any) -> Any:
+def plain_value(value: Any) -> Any:
+    """A value as results JSON writes it: decimals as text, yes/no, a pair as its two numbers, "" for none."""
     if value is None:
         return ""
     if isinstance(value, bool):
@@ -322,17 +410,24 @@ def _plain(value: Any) -> Any:
 
 
 def _unit_dict(u: UnitResult) -> dict[str, Any]:
-    a = u.assessment
     declared = {node.id: node for node in u.tier.walk()}  # once, not a walk of the tree per node
+    return {
+        **_unit_fields(u),
+        "ranks": {k: _rank_fields(v.rank, v.of, v.group, plain_value(v.value)) for k, v in u.ranks.items()},
+        "missing_evidence": list(u.missing_evidence),
+        "nodes": [_node_dict(declared[n.id], n) for n in u.nodes.values()],
+    }
+
+
+def _unit_fields(u: UnitResult) -> dict[str, Any]:
+    """A unit's fields in results JSON before its ranks."""
+    a = u.assessment
     return {
         "code": a.code, "name": a.name, "tier": a.tier, "parent": a.parent, "year": a.year, "source": a.source,
         "note": a.note,
         "total": str(u.total), "max": str(u.max),
-        "outputs": {k: _plain(v) for k, v in u.outputs.items()},
+        "outputs": {k: plain_value(v) for k, v in u.outputs.items()},
         "levels": {k: {"id": v.id, "label": v.label, "unmet": list(v.unmet)} for k, v in u.levels.items()},
-        "ranks": {k: {"rank": v.rank, "of": v.of, "group": v.group, "value": _plain(v.value)} for k, v in u.ranks.items()},
-        "missing_evidence": list(u.missing_evidence),
-        "nodes": [_node_dict(declared[n.id], n) for n in u.nodes.values()],
     }
 
 
@@ -341,10 +436,14 @@ def _node_dict(node: m.Node, result: NodeResult) -> dict[str, Any]:
         "id": node.id, "title": node.title, "points": str(result.points), "max": str(result.max),
         "share": None if result.share is None or node.share_digits is None
         else str(_quantize(result.share, node.share_digits)),
-        "inputs": {k: _plain(v) for k, v in result.inputs},
+        "inputs": {k: plain_value(v) for k, v in result.inputs},
         "branch": result.branch, "flags": list(result.flags),
-        "provenance": None if node.provenance is None else {"status": node.provenance.status, "text": node.provenance.text},
+        "provenance": _provenance(node),
     }
+
+
+def _provenance(node: m.Node) -> dict[str, str] | None:
+    return None if node.provenance is None else {"status": node.provenance.status, "text": node.provenance.text}
 
 
 def _quantize(value: Decimal, digits: int) -> Decimal:

@@ -1,11 +1,13 @@
-"""Scoring data read as a stream, in little memory: the results rows of a national cohort (``cqdt score
---format csv``).
+"""Scoring data read as a stream, in little memory: the results of a national cohort (``cqdt score --format csv``
+or ``--format json``).
 
-Each assessment is checked and scored as it comes. Of each unit only what its results row and the rankings
-need is kept: the row's cells written out as CSV text (without its ranks), its code, its parent and its
-ranking keys. Every check of ``evaluator.checked_cohorts`` is made, and the first kind of error found is
-raised as that path raises it, so data are refused as the whole-cohort path refuses them. The rows come
-out in the same order and byte for byte as ``Results.write_csv`` writes them. A tier whose units are scored
+Each assessment is checked and scored as it comes. Of each unit only what its results and the rankings need
+is kept: its code, its parent and its ranking keys, and its results without its ranks, written out as text:
+for CSV the row's cells (kept in memory), for JSON the unit's text (kept in a temporary file, as a unit's
+JSON is some ten kilobytes: gigabytes for a national cohort) with the value each ranking is by. Every check
+of ``evaluator.checked_cohorts`` is made, and the first kind of error found is raised as that path raises
+it, so data are refused as the whole-cohort path refuses them. The results come out in the same order and
+byte for byte as ``Results.write_csv`` and ``Results.write_json`` write them. A tier whose units are scored
 against their cohort (``normalised``, ``minmax``, ``zscore``, ``rank``) keeps its checked assessments until
 the end and is scored as a whole, as ``evaluate`` does."""
 
@@ -14,9 +16,11 @@ from __future__ import annotations
 import csv
 import decimal
 import io
+import tempfile
+from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterator, Mapping
-from typing import Any, TextIO
+from typing import Any, Literal, TextIO
 
 import attrs
 
@@ -26,6 +30,7 @@ from cqdt_rules.engine.evaluator import (
     RankKey,
     evidence_problems,
     grouped_tiers,
+    published_value,
     rank_key,
     rank_positions,
     ranking_group,
@@ -35,8 +40,8 @@ from cqdt_rules.engine.evaluator import (
     _score_unit,
 )
 from cqdt_rules.engine.fit import ShapeTally, check_shape
-from cqdt_rules.engine.results import RowColumns, UnitResult
-from cqdt_rules.errors import DataError, Diagnostic, Span
+from cqdt_rules.engine.results import JsonArray, RowColumns, UnitJson, UnitResult, plain_value, ranks_json, results_head
+from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
 from cqdt_rules.model.units import Assessment, AssessmentChecker, ParentLink, check_parent_links, parent_link
@@ -57,8 +62,43 @@ class _CsvText:
         return self._buffer.getvalue()[:-1]
 
 
+Form = Literal["csv", "json"]
+
+SPOOL_IN_MEMORY = 4 * 1024 * 1024
+"""Bytes of units' JSON text kept in memory; beyond, the text goes to a temporary file."""
+
+
+class _Spool:
+    """Units' JSON text, in a temporary file only this process can open (created unnamed, readable by its
+    owner only): ``add`` a unit's text in two parts (before and after its ranks), ``read`` them back by where
+    they were put."""
+
+    def __init__(self) -> None:
+        self.file = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
+        self.size = 0
+        self.texts = UnitJson()
+
+    def add(self, unit: UnitResult, spans: array[int]) -> None:
+        """Append the two parts' place (start, length of each) to ``spans``."""
+        before, after = self.texts.parts(unit)
+        head, tail = before.encode(), after.encode()
+        self.file.write(head + tail)
+        spans.extend((self.size, len(head), len(tail)))
+        self.size += len(head) + len(tail)
+
+    def read(self, spans: array[int], index: int) -> tuple[str, str]:
+        start, head, tail = spans[3 * index:3 * index + 3]
+        self.file.seek(start)
+        data = self.file.read(head + tail)
+        return data[:head].decode(), data[head:].decode()
+
+    def close(self) -> None:
+        self.file.close()
+
+
 class _Cohort:
-    """One cohort's units as columns: code, parent, the row's text before and after its ranks, ranking keys.
+    """One cohort's units as columns: code, parent, ranking keys, and the results' text before and after their
+    ranks (CSV: the row's cells; JSON: where the unit's text is in the spool, and the values ranked by).
     A cohort whose tier compares units keeps its checked assessments in ``pending`` instead."""
 
     def __init__(self, tier: CompiledTier, compares_units: bool):
@@ -68,6 +108,8 @@ class _Cohort:
         self.heads: list[bytes] = []  # UTF-8: a name in Vietnamese would make a str two bytes a character
         self.wheres: list[Span | None] = []  # where each unit's parent is written (None: it names none)
         self.tails: list[str] = []
+        self.spans: array[int] = array("q")  # JSON: per unit, its text's start in the spool and its parts' lengths
+        self.values: list[list[Any]] = [[] for _ in tier.tier.rankings]  # JSON: per ranking, each unit's value
         self.keys: list[list[RankKey]] = [[] for _ in tier.tier.rankings]
         self.ranks: list[list[int]] | None = None  # per ranking, each unit's position (worked out at the end)
         self.pending: list[Assessment] | None = [] if compares_units else None
@@ -78,7 +120,7 @@ class StreamScorer:
     problem, as ``engine.scoring.score`` would raise it)."""
 
     def __init__(self, compiled: CompiledRuleset, *, any_year: bool = False,
-                 unit_list: Mapping[str, str] | None = None, run_at: str | None = None):
+                 unit_list: Mapping[str, str] | None = None, run_at: str | None = None, form: Form = "csv"):
         self.compiled = compiled
         self.ruleset = compiled.ruleset
         self.any_year = any_year
@@ -94,7 +136,8 @@ class StreamScorer:
         self._columns = {t.id: RowColumns(self.ruleset, [t.id]) for t in self.ruleset.tiers}
         self._compares = {t.id: compares_units(self.compiled.tiers[t.id]) for t in self.ruleset.tiers}
         self._text = _CsvText()
-        self._shared: dict[Any, Any] = {}  # one object for equal parents and ranking keys
+        self._spool = _Spool() if form == "json" else None
+        self._shared: dict[Any, Any] = {}  # one object for equal parents, ranking keys and values
 
     def add(self, assessment: Assessment) -> None:
         self.count += 1
@@ -126,13 +169,19 @@ class StreamScorer:
         self._keep(cohort, unit, [rank_key(r, unit) for r in cohort.tier.tier.rankings])
 
     def _keep(self, cohort: _Cohort, unit: UnitResult, keys: list[RankKey]) -> None:
-        columns = self._columns[unit.tier.id]
         shared = self._shared
         cohort.codes.append(unit.code)
         parent = unit.parent
         cohort.parents.append(shared.setdefault(parent, parent))
-        cohort.heads.append(self._text(columns.unit_cells(unit)).encode())
-        cohort.tails.append(self._text(columns.point_cells(unit)))
+        if self._spool is not None:
+            self._spool.add(unit, cohort.spans)
+            for column, ranking in zip(cohort.values, cohort.tier.tier.rankings):
+                value = plain_value(published_value(unit, ranking.by)[0])
+                column.append(shared.setdefault(value, value))
+        else:
+            columns = self._columns[unit.tier.id]
+            cohort.heads.append(self._text(columns.unit_cells(unit)).encode())
+            cohort.tails.append(self._text(columns.point_cells(unit)))
         for column, key in zip(cohort.keys, keys):
             column.append(shared.setdefault(key, key))
 
@@ -157,7 +206,12 @@ class StreamScorer:
             cohort.keys = []
         tiers = {key[0] for key, cohort in self._cohorts.items() if cohort.codes}
         return ScoredRows(self.ruleset, dict(sorted(self._cohorts.items())), RowColumns(self.ruleset, tiers),
-                          self._columns, run_stamp(self.run_at), tuple(warnings))
+                          self._columns, run_stamp(self.run_at), tuple(warnings), self._spool)
+
+    def close(self) -> None:
+        """Remove the units' text kept so far (``ScoredRows.close`` does, once they are written)."""
+        if self._spool is not None:
+            self._spool.close()
 
     def _parents(self) -> tuple[list[Diagnostic], list[Diagnostic]]:
         named = {(year, source, parent) for (_, year, source), cohort in self._cohorts.items()
@@ -208,14 +262,43 @@ class StreamScorer:
 
 def _positions(cohort: _Cohort, ranking: m.Ranking, keys: list[RankKey]) -> list[int]:
     """Each unit's position in ``ranking``, within its group."""
-    groups: dict[str, list[int]] = defaultdict(list)
-    for index, parent in enumerate(cohort.parents):
-        groups[ranking_group(ranking, cohort.tier.tier, parent)].append(index)
     positions = [0] * len(keys)
-    for members in groups.values():
+    for members in _groups(cohort, ranking).values():
         for index, position in zip(members, rank_positions([keys[i] for i in members], ranking.ties)):
             positions[index] = position
     return positions
+
+
+def _groups(cohort: _Cohort, ranking: m.Ranking) -> dict[str, list[int]]:
+    """The units of each group ``ranking`` ranks within (a district, or the whole tier), by index."""
+    groups: dict[str, list[int]] = defaultdict(list)
+    for index, parent in enumerate(cohort.parents):
+        groups[ranking_group(ranking, cohort.tier.tier, parent)].append(index)
+    return groups
+
+
+class _RanksText:
+    """The ranks' object of a cohort's units in results JSON: each ranking's position, the size of the unit's
+    group, the group and the value ranked by."""
+
+    def __init__(self, cohort: _Cohort):
+        self.cohort = cohort
+        self.names = [r.name for r in cohort.tier.tier.rankings]
+        self.places = [self._places(r) for r in cohort.tier.tier.rankings]
+
+    def __call__(self, index: int) -> str:
+        ranks, values = self.cohort.ranks or [], self.cohort.values
+        return ranks_json((name, ranks[k][index], self.places[k][index][1], self.places[k][index][0], values[k][index])
+                          for k, name in enumerate(self.names))
+
+    def _places(self, ranking: m.Ranking) -> list[tuple[str, int]]:
+        """Each unit's group in ``ranking`` and how many units the group has."""
+        places: list[tuple[str, int]] = [("", 0)] * len(self.cohort.codes)
+        for group, members in _groups(self.cohort, ranking).items():
+            place = (group, len(members))
+            for index in members:
+                places[index] = place
+        return places
 
 
 def compares_units(tier: CompiledTier) -> bool:
@@ -245,24 +328,38 @@ class ScoredRows:
     tier_columns: dict[str, RowColumns]  # of each tier alone, as a unit's row was kept
     run_at: str
     warnings: tuple[Diagnostic, ...]
+    spool: _Spool | None = None  # the units' JSON text, when scored for JSON
 
     def __len__(self) -> int:
         return sum(len(cohort.codes) for cohort in self.cohorts.values())
 
     def write_csv(self, out: TextIO, done: Callable[[int], None] | None = None) -> None:
         """Write the rows to ``out``; ``done(n)`` is told of every n rows written (for a progress bar)."""
+        if self.spool is not None:
+            raise UsageError("the units were kept as JSON: score with form='csv' to write CSV")
         text = _CsvText()
         out.write(text(self.columns.header()) + "\n")
         run = text(self.columns.run_cells(self.run_at))
         for cohort in self.cohorts.values():
             lines = self._lines(cohort, run)
-            order = sorted(range(len(cohort.codes)), key=cohort.codes.__getitem__)
-            for count, index in enumerate(order, 1):
+            for index in _in_code_order(cohort, done):
                 out.write(lines(index))
-                if done is not None and count % 1000 == 0:
-                    done(1000)
-            if done is not None:
-                done(len(order) % 1000)
+
+    def write_json(self, out: TextIO, done: Callable[[int], None] | None = None) -> None:
+        """Write the results as ``Results.write_json`` writes them (the scorer made with ``form="json"``)."""
+        if self.spool is None:
+            raise UsageError("the units were kept as CSV rows: score with form='json' to write JSON")
+        with JsonArray(out, results_head(self.ruleset, self.run_at)) as units:
+            for cohort in self.cohorts.values():
+                ranks = _RanksText(cohort)
+                for index in _in_code_order(cohort, done):
+                    before, after = self.spool.read(cohort.spans, index)
+                    units.add(before + ranks(index) + after)
+
+    def close(self) -> None:
+        """Remove the units' JSON text (written or not)."""
+        if self.spool is not None:
+            self.spool.close()
 
     def _lines(self, cohort: _Cohort, run: str) -> Callable[[int], str]:
         ranks = cohort.ranks or []
@@ -274,6 +371,17 @@ class ScoredRows:
                 return f"{run},{cohort.heads[i].decode()}{ranked},{cohort.tails[i]}\n"
             return line
         return _Spread(own, self.columns, cohort, run)
+
+
+def _in_code_order(cohort: _Cohort, done: Callable[[int], None] | None) -> Iterator[int]:
+    """The indexes of the cohort's units in the order of their codes; ``done(n)`` is told of every n given."""
+    order = sorted(range(len(cohort.codes)), key=cohort.codes.__getitem__)
+    for count, index in enumerate(order, 1):
+        yield index
+        if done is not None and count % 1000 == 0:
+            done(1000)
+    if done is not None:
+        done(len(order) % 1000)
 
 
 class _Spread:

@@ -58,7 +58,7 @@ def _parse(text: str, path: str) -> tuple[Tree[Token], list[Token]]:
     with _PARSE_LOCK:
         _COMMENTS.clear()
         try:
-            tree = _lark().parse(text)
+            tree = lalr.parse(_lark(), text)
         except UnexpectedInput as exc:
             raise RulesetError([_syntax_diagnostic(exc, text, path)], {path: text}) from None
         finally:

@@ -57,7 +57,7 @@ def parse_text(text: str, path: str = "<memory>") -> m.Ruleset:
 def parse_source(text: str, path: str = "<memory>") -> m.Ruleset | m.Amendment:
     """Parse a ruleset file: a complete ruleset, or an amendment of another (not yet applied)."""
     try:
-        tree = _lark().parse(text)
+        tree = lalr.parse(_lark(), text)
     except UnexpectedInput as exc:
         raise RulesetError([_syntax_diagnostic(exc, text, path)], {path: text}) from None
     deep = _too_deep(tree)

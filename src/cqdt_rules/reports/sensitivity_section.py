@@ -23,52 +23,30 @@ from cqdt_rules.i18n import translate
 from cqdt_rules.reports.charts import CURRENT, FALL, GRID, INK, PREVIOUS, _shorten, _svg, _text
 from cqdt_rules.reports.sections import Block, Figure, Section, TextTable
 
-TEXT: dict[str, dict[str, str]] = {
-    "vi": {
-        "title": "Độ vững của mức và thứ hạng",
-        "method": "Mỗi lần nhiễu nhân điểm tối đa của từng tiêu chí (và mọi mức điểm trong tiêu chí) với một hệ số "
-                  "ngẫu nhiên{spread}{cutoffs}, rồi chấm lại chính xác toàn bộ đơn vị ({runs} lần{seed}). "
-                  "Phương pháp theo Sổ tay xây dựng chỉ số tổng hợp của JRC/OECD và gói COINr.",
-        "spread": " trong khoảng ±{spread}",
-        "cutoffs": "; mỗi ngưỡng mức dịch chuyển trong khoảng ±{cutoffs} điểm",
-        "seed": ", hạt giống {seed}",
-        "plot": "Khoảng thứ hạng 5–95% ({scope})",
-        "legend": "chấm: trung vị; vạch: hạng công bố; đỏ: giữ mức dưới 90% số lần",
-        "indices": "Chỉ số độ nhạy: bậc nhất (S) và toàn phần (ST)",
-        "district": "huyện {code}",
-    },
-    "en": {
-        "title": "How robust levels and ranks are",
-        "method": "Each perturbation multiplies every criterion's maximum (and every point value inside it) by a "
-                  "random factor{spread}{cutoffs}, then re-scores every unit exactly ({runs} runs{seed}). "
-                  "Method after the JRC/OECD Handbook on Constructing Composite Indicators and COINr.",
-        "spread": " within ±{spread}",
-        "cutoffs": "; every level cut-off moves within ±{cutoffs} points",
-        "seed": ", seed {seed}",
-        "plot": "5–95% rank interval ({scope})",
-        "legend": "dot: median; tick: published rank; red: keeps its level in under 90% of runs",
-        "indices": "Sensitivity indices: first-order (S) and total-effect (ST)",
-        "district": "district {code}",
-    },
-}
+METHOD = ("Each perturbation multiplies every criterion's maximum (and every point value inside it) by a random "
+          "factor{spread}{cutoffs}, then re-scores every unit exactly ({runs} runs{seed}). Method after the JRC/OECD "
+          "Handbook on Constructing Composite Indicators and COINr.")
+PLOT = "5–95% rank interval ({scope})"
+INDICES = "Sensitivity indices: first-order (S) and total-effect (ST)"
 FRAGILE = 0.9
 
 
 def sensitivity_section(result: Sensitivity, lang: str, top: int = 10) -> Section:
-    t = TEXT[lang]
     blocks = [Block(None, (_method(result, lang),))]
     for tier in result.tiers:
         blocks.append(_tier_block(tier, lang, top))
-    return Section("do-vung", t["title"], tuple(blocks))
+    return Section("do-vung", translate("How robust levels and ranks are", lang), tuple(blocks))
 
 
 def _method(result: Sensitivity, lang: str) -> str:
-    t = TEXT[lang]
     vary = result.vary
-    spread = t["spread"].format(spread=share_text(float(vary.spread), lang)) if vary.spread else ""
-    cutoffs = t["cutoffs"].format(cutoffs=format_number(vary.cutoff_points, lang)) if vary.cutoff_points else ""
-    seed = t["seed"].format(seed=result.seed) if result.seed is not None else ""
-    return t["method"].format(spread=spread, cutoffs=cutoffs, runs=format_number(result.runs, lang), seed=seed)
+    spread = translate(" within ±{spread}", lang).format(spread=share_text(float(vary.spread), lang)) \
+        if vary.spread else ""
+    cutoffs = translate("; every level cut-off moves within ±{cutoffs} points", lang).format(
+        cutoffs=format_number(vary.cutoff_points, lang)) if vary.cutoff_points else ""
+    seed = translate(", seed {seed}", lang).format(seed=result.seed) if result.seed is not None else ""
+    return translate(METHOD, lang).format(spread=spread, cutoffs=cutoffs, runs=format_number(result.runs, lang),
+                                          seed=seed)
 
 
 def _tier_block(tier: TierSensitivity, lang: str, top: int) -> Block:
@@ -85,17 +63,18 @@ def _tier_block(tier: TierSensitivity, lang: str, top: int) -> Block:
         for unit in tier.units:
             groups[unit.parent or ""].append(unit)
         for code in sorted(groups):
-            scope = TEXT[lang]["district"].format(code=code)
-            figures.append(_figure(f"sensitivity-{tier.tier}-{code}", TEXT[lang]["plot"].format(scope=scope),
+            scope = translate("district {code}", lang).format(code=code)
+            figures.append(_figure(f"sensitivity-{tier.tier}-{code}", translate(PLOT, lang).format(scope=scope),
                                    groups[code], lang))
     else:
-        figures.append(_figure(f"sensitivity-{tier.tier}", TEXT[lang]["plot"].format(scope=tier.title), list(tier.units),
-                               lang))
+        figures.append(_figure(f"sensitivity-{tier.tier}", translate(PLOT, lang).format(scope=tier.title),
+                               list(tier.units), lang))
     if tier.indices:
-        figures.append(Figure(f"indices-{tier.tier}", TEXT[lang]["indices"], indices_chart(TEXT[lang]["indices"],
-                                                                                           tier.indices, lang)))
+        indices = translate(INDICES, lang)
+        figures.append(Figure(f"indices-{tier.tier}", indices, indices_chart(indices, tier.indices, lang)))
     title = tier_heading(tier, lang)
-    return Block(title, (paragraph, TEXT[lang]["legend"]), (TextTable("", header, rows, frozenset({4, 6, 7, 8})),),
+    legend = translate("dot: median; tick: published rank; red: keeps its level in under 90% of runs", lang)
+    return Block(title, (paragraph, legend), (TextTable("", header, rows, frozenset({4, 6, 7, 8})),),
                  figures=tuple(figures))
 
 

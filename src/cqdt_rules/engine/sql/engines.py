@@ -32,12 +32,16 @@ class DuckDBEngine:
 
     dialect = "duckdb"
 
-    def __init__(self, database: str = ":memory:", memory_limit: str | None = None, threads: int | None = None):
+    def __init__(self, database: str = ":memory:", memory_limit: str | None = None, threads: int | None = None,
+                 read_only: bool = False):
         try:
             import duckdb
         except ImportError:
             raise _missing("duckdb") from None
-        self.connection = duckdb.connect(database)
+        try:
+            self.connection = duckdb.connect(database, read_only=read_only)
+        except duckdb.Error as exc:
+            raise UsageError(f"cannot open '{database}' as a DuckDB database: {str(exc).splitlines()[0]}") from None
         if memory_limit:
             self.connection.execute(f"SET memory_limit = '{_plain_setting(memory_limit)}'")
         if threads:
