@@ -536,7 +536,8 @@ def _cap(rounded: Array, rounded_max: Array, maximum: Array) -> None:
     runs whose maximum rounded up can pass the ceiling: other runs are left alone (no pass over their units)."""
     rounded_up = rounded_max > maximum
     if len(rounded) > 8:  # many runs at once: one pass
-        np.minimum(rounded, np.where(rounded_up, maximum, rounded_max)[:, None], out=rounded)
+        ceiling: Array = np.where(rounded_up, maximum, rounded_max)
+        np.minimum(rounded, ceiling[:, None], out=rounded)
         return
     for run in np.flatnonzero(rounded_up).tolist():
         np.minimum(rounded[run], maximum[run], out=rounded[run])
