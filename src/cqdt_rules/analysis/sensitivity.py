@@ -552,10 +552,17 @@ def _added(arrays: list[Array]) -> Array:
 
 
 def _round_per_run(num: Array, den: Array, mode: str) -> Array:
-    """round(num / den) with a denominator per run (row); num ≥ 0, den > 0. With few runs, one division by a
-    number per run: numpy divides by a number several times faster than by an array."""
+    """round(num / den) with a denominator per run (row); num ≥ 0, den > 0; ``num`` may be overwritten. With few
+    runs, one division by a number per run: numpy divides by a number several times faster than by an array."""
     if len(den) > 8:
         return _round_ratio(num, den[:, None], 0, mode)
+    if mode == "half_up":  # in place: (2·num + den) // (2·den), num being the caller's own array
+        for run, divisor in enumerate(den.tolist()):
+            row = num[run]
+            row *= 2
+            row += divisor
+            row //= 2 * divisor
+        return num
     found = np.empty_like(num)
     for run, divisor in enumerate(den.tolist()):
         found[run] = _round_ratio(num[run], divisor, 0, mode)
