@@ -15,6 +15,11 @@ Run from the checkout (figures and ratios only; nothing is asserted about time):
    sample's, so a ratio criterion has at most 220 distinct (numerator, denominator) pairs and the analysis
    looks its points up per run; the last line turns that off (``TABLE_SHARE = 0``): every ratio computed for
    every unit and run, the worst case, a cohort in which no two units share a pair.
+3. Checking a data frame of N communes (the sample's CSV rows drawn at random, a pandas DataFrame with typed
+   number columns) to checked cohorts with the columns the batch engine scores: column by column
+   (``data.frame_checks.checked_frame``) beside row by row (``assessments_from_frame``, the same checks as any
+   data, ``columns_from_assessments``) and the CSV reader on the same rows as a file already in memory. The
+   median of ``--frame-repeat`` rounds, CPU time.
 """
 
 from __future__ import annotations
@@ -138,13 +143,17 @@ def handwritten_xa(c: dict[str, Any], districts: Any) -> tuple[Any, Any, Any]:
     return total, level, rank
 
 
-def best_of(fn: Any, repeat: int) -> float:
+def times_of(fn: Any, repeat: int) -> list[float]:
     times = []
     for _ in range(repeat):
         start = CLOCK()
         fn()
         times.append(CLOCK() - start)
-    return min(times)
+    return times
+
+
+def best_of(fn: Any, repeat: int) -> float:
+    return min(times_of(fn, repeat))
 
 
 def bench_scoring(units: list[Assessment], checked: Any, repeat: int) -> None:
@@ -193,16 +202,97 @@ def bench_sensitivity(checked: Any, units: list[Assessment], runs: int, label: s
           f"({tier.unstable_count(0.10)} units change level in > 10 % of runs)")
 
 
+def sample_frame_rows(count: int, seed: int = 17) -> tuple[list[str], list[list[str]]]:
+    """``count`` rows of the sample's commune CSV drawn at random, each with a code of its own."""
+    import csv
+
+    with open(ROOT / "examples" / "gialai" / "egov-2022-audit-xa.csv", encoding="utf-8", newline="") as handle:
+        header, *rows = list(csv.reader(handle))
+    rng = random.Random(seed)
+    drawn = []
+    for i in range(count):
+        row = list(rows[rng.randrange(len(rows))])
+        row[0] = f"{100000 + i}"
+        drawn.append(row)
+    return header, drawn
+
+
+def median_of(fn: Any, repeat: int) -> float:
+    times = sorted(times_of(fn, repeat))
+    return times[len(times) // 2]
+
+
+def bench_frame_checks(checked: Any, count: int, repeat: int) -> None:
+    import csv
+    import io
+
+    import pandas as pd
+
+    from cqdt_rules.data.frame_checks import checked_frame, read_table
+    from cqdt_rules.data.frames import assessments_from_frame
+    from cqdt_rules.data.readers import csv_assessments
+    from cqdt_rules.engine.evaluator import checked_data
+
+    header, rows = sample_frame_rows(count)
+    frame = pd.DataFrame({name: [row[i] for row in rows] for i, name in enumerate(header)})
+    for name in header:  # numbers as a frame holds them: int64 and float64 columns
+        if name.endswith((".a", ".b")) or name in ("year", "thiet_bi_mot_cua", "tin_bai_thang"):
+            frame[name] = pd.to_numeric(frame[name])
+    text = io.StringIO()
+    csv.writer(text, lineterminator="\n").writerows([header] + rows)
+    csv_text = text.getvalue()
+    ruleset, tier = checked.ruleset, checked.ruleset.tier("xa")
+
+    def columns_of(cohorts: Any) -> Any:
+        return [columns_from_assessments(tier, sorted(members, key=lambda a: a.code)) for members in cohorts.values()]
+
+    def by_columns() -> Any:
+        cohorts, _ = checked_frame(ruleset, read_table(frame), False, None)
+        return [cohort.columns(tier) for cohort in cohorts.values()]
+
+    def by_rows() -> Any:
+        return columns_of(checked_data(ruleset, assessments_from_frame(frame), False)[0])
+
+    def csv_reader() -> Any:
+        problems: list[Any] = []
+        units = list(csv_assessments(io.StringIO(csv_text, newline=""), "bench.csv", problems))
+        return columns_of(checked_data(ruleset, units, False)[0])
+
+    [after], [before] = by_columns(), by_rows()
+    for name, column in before.indicators.items():  # both paths give the batch engine the same columns
+        for part in ("missing", "lacks_evidence", "truth", "category"):
+            assert np.array_equal(getattr(column, part), getattr(after.indicators[name], part)), (name, part)
+        for part in ("number", "a", "b"):
+            if getattr(column, part) is not None:
+                mine, theirs = getattr(after.indicators[name], part), getattr(column, part)
+                assert mine.den == theirs.den and np.array_equal(mine.num, theirs.num), (name, part)
+    columns = median_of(by_columns, repeat)
+    row_by_row = median_of(by_rows, repeat)
+    reader = median_of(csv_reader, repeat)
+    print(f"checking a frame of {count:,} communes (pandas, typed numbers) to checked cohorts and their columns; "
+          f"median of {repeat}, the same columns both ways")
+    print(f"  column by column (checked_frame) {columns * 1000:9.1f} ms   {count / columns / 1e3:7.1f} k rows/s")
+    print(f"  row by row (before)              {row_by_row * 1000:9.1f} ms   {count / row_by_row / 1e3:7.1f} k rows/s")
+    print(f"  the CSV reader, same rows        {reader * 1000:9.1f} ms   {count / reader / 1e3:7.1f} k rows/s")
+    print(f"  ratio row by row / column by column {row_by_row / columns:6.1f}x;   CSV reader / column by column "
+          f"{reader / columns:6.1f}x")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true")
     parser.add_argument("--units", type=int)
     parser.add_argument("--runs", type=int)
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--frame-repeat", type=int, default=3)
+    parser.add_argument("--frames-only", action="store_true", help="time checking a data frame only")
     args = parser.parse_args()
     count = args.units or (5_000 if args.quick else 100_000)
     runs = args.runs or (100 if args.quick else 1_000)
     checked, sample = sample_communes()
+    bench_frame_checks(checked, count, args.frame_repeat)
+    if args.frames_only:
+        return
     many = generated_communes(sample, count)
     bench_scoring(many, checked, args.repeat)
     print(f"sensitivity, {runs:,} perturbations of the criteria maxima (±20 %), seed 1")

@@ -19,6 +19,7 @@ from cqdt_rules import api
 from cqdt_rules.engine import codegen
 from cqdt_rules.engine.compiler import _post_order, _TierCompiler, compile_ruleset
 from cqdt_rules.engine.evaluator import evaluate
+from cqdt_rules.engine.results import _ENCODE, Results, _node_dict, _NodeJson
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment
 
@@ -35,7 +36,7 @@ TEMPLATES = {
     "floored",
 }
 NAMES = re.compile(r"(k|p|w|f|r|v)\d+(_\d+)?|[pwfr]_all|[pwfrotab]|values|evidence|cohort_max|get|left|scale|best"
-                   r"|K|factory|score_unit")
+                   r"|K|factory|score_unit|explain_unit")
 
 
 def _sources(ruleset: m.Ruleset) -> list[str]:
@@ -111,6 +112,7 @@ def test_generated_code_agrees_with_the_closures_and_the_reference(case: tuple[G
         _assert_no_ruleset_text(source)
     results = evaluate(fast, units, "fixed")
     assert results.to_dict() == evaluate(compile_ruleset(ruleset, generate=False), units, "fixed").to_dict()
+    _assert_json_lines_as_encoded(results)
     expected = reference.reference_scores(ruleset, units)
     for unit in results:
         ref = expected[unit.assessment.key]
@@ -118,3 +120,34 @@ def test_generated_code_agrees_with_the_closures_and_the_reference(case: tuple[G
         assert unit.total == ref.total
         assert {name: level.id for name, level in unit.levels.items()} == ref.levels
         assert {name: rank.rank for name, rank in unit.ranks.items()} == ref.ranks
+
+
+def test_node_details_are_computed_only_when_read_and_in_the_engines_arithmetic() -> None:
+    """Scoring computes points only; why, flags and raw values come when a node is read, whatever decimal
+    context the caller has set by then."""
+    import decimal
+
+    checked = api.load("egov_2020")
+    units = api.load_assessments(ROOT / "examples" / "gialai" / "egov-2022-audit-xa.csv")
+    results = api.score(checked, units)
+    assert all(u.nodes._details is None for u in results)  # type: ignore[attr-defined]
+    closures = evaluate(compile_ruleset(checked.ruleset, generate=False), units, results.run_at)
+    with decimal.localcontext(decimal.Context(prec=3, rounding=decimal.ROUND_DOWN)):
+        read_late = results.to_dict()
+    assert read_late == closures.to_dict()
+    assert [u.missing_evidence for u in results] == [u.missing_evidence for u in closures]
+
+
+def _assert_json_lines_as_encoded(results: Results) -> None:
+    """Each node's line of ``to_json()``, written around the tier's fixed parts, is the JSON encoder's text of
+    the node's dictionary."""
+    for unit in results:
+        for node_id, result in unit.nodes.items():
+            node = unit.tier.node(node_id)
+            assert _NodeJson(node).text(result) == _ENCODE(_node_dict(node, result))
+
+
+def test_json_lines_of_the_shipped_rulesets_are_as_encoded() -> None:
+    for ruleset, data in (("egov_2020", "egov-2022-self.yaml"), ("dti_2023", "dti-2023-audit.yaml")):
+        results = api.score(api.load(ruleset), api.load_assessments(ROOT / "examples" / "gialai" / data))
+        _assert_json_lines_as_encoded(results)

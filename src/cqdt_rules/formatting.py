@@ -9,7 +9,7 @@ def format_number(value: Decimal | int | None, lang: str = "vi", digits: int | N
     """Group thousands and use the language's decimal mark; ``digits`` fixes the decimals shown."""
     if value is None:
         return "—"
-    number = Decimal(value)
+    number = value if type(value) is Decimal else Decimal(value)  # explanations format every number they show
     if digits is not None:
         number = number.quantize(Decimal(1).scaleb(-digits), rounding=ROUND_HALF_UP)
     sign = "-" if number < 0 else ""

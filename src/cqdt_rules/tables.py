@@ -89,6 +89,11 @@ def control_character(text: str, allowed: str = "") -> str | None:
     return None
 
 
+def holds_control_character(text: str) -> bool:
+    """Whether ``text`` holds any control character (``control_character`` says which)."""
+    return _CONTROL.search(text) is not None
+
+
 _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f]")
 """The characters of Unicode category Cc (a regular expression finds them faster than a loop per character)."""
 

@@ -144,7 +144,11 @@ def run() -> int:
 def _main(argv: Sequence[str] | None) -> int:
     words = list(sys.argv[1:] if argv is None else argv)
     _Parser.lang = _lang_named(words)
-    parser = build_parser(_command_named(words))
+    command = _command_named(words)
+    if command is None and "--version" in words:  # as argparse would, without declaring every command first
+        sys.stdout.write(version_text())
+        return EXIT_OK
+    parser = build_parser(command)
     args = parser.parse_args(words)
     if not getattr(args, "run", None):
         parser.print_help()

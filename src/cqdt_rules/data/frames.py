@@ -1,23 +1,25 @@
 """Data frames in: a pandas or Polars DataFrame or an Arrow table, one row per unit, columns as in the CSV format.
 
-Every row goes through the CSV reader's own row reading and then the same checks as any other data, so a
-frame is refused exactly where the same CSV would be; an error names the row (1 = the first data row) and the
-column. A missing cell (None, NaN, pandas NA, an Arrow or Polars null) is missing, never 0. No frame library
-is imported here: a frame is recognised by its module and read through its own ``to_pylist``/``to_dicts``/
-``to_dict`` method.
+The frame is read as numpy columns (``frame_checks.read_table``). The scalar engine gets it row by row through
+the CSV reader's own row reading and then the same checks as any other data, so a frame is refused exactly
+where the same CSV would be. The batch engine gets it checked column by column (``frame_checks.checked_frame``:
+the same checks, vectorised, the same messages) and scores the checked columns as they are. Either way an
+error names the row (1 = the frame's first row; the same CSV file has it on line 2) and the column (1 = the
+first). A missing cell (None, NaN, pandas NA, an Arrow or Polars null, an empty text) is missing, never 0.
 """
 
 from __future__ import annotations
 
-import math
+import decimal
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from cqdt_rules.engine import scoring
 from cqdt_rules.engine.loading import CheckedRuleset
 from cqdt_rules.engine.results import Results
-from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
+from cqdt_rules.errors import DataError, Diagnostic
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import ARITHMETIC
 from cqdt_rules.model.units import Assessment
 
 FRAME_PATH = "<dataframe>"
@@ -30,21 +32,18 @@ def is_frame(data: object) -> bool:
 
 
 def assessments_from_frame(frame: Any) -> tuple[Assessment, ...]:
-    """The units of a frame; DataError lists every problem with its row and column."""
-    from cqdt_rules.data.readers import RowLayout, csv_row  # with YAML, which scoring a frame does not otherwise need
+    """The units of a frame, row by row; DataError lists every problem with its row and column."""
+    from cqdt_rules.data.frame_checks import read_table, row_assessment
+    from cqdt_rules.data.readers import RowLayout  # with YAML, which scoring a frame does not otherwise need
 
-    header, rows = _rows(frame)
-    if len(set(header)) != len(header):
-        raise UsageError("the frame has a column name twice")
+    table = read_table(frame)
+    layout = RowLayout(table.header)
     problems: list[Diagnostic] = []
     found = []
-    layout = RowLayout(header)
-    for number, row in enumerate(rows, start=1):
-        cells = [_cell(row.get(column)) for column in header]
-        if not any(cells):
+    for row in range(table.rows):
+        if not any(table.cells(row)):
             continue
-        starts = [(number, index + 1) for index in range(len(header))]
-        assessment = csv_row(layout, cells, FRAME_PATH, number, starts, problems)
+        assessment = row_assessment(table, layout, row, problems)
         if assessment is not None:
             found.append(assessment)
     if problems:
@@ -52,50 +51,27 @@ def assessments_from_frame(frame: Any) -> tuple[Assessment, ...]:
     return tuple(found)
 
 
-def _rows(frame: Any) -> tuple[list[str], Iterable[dict[str, Any]]]:
-    module = type(frame).__module__.split(".")[0]
-    header = [str(c) for c in frame.columns] if module != "pyarrow" else [str(c) for c in frame.column_names]
-    for column in ("code", "name", "tier", "year", "source"):
-        if column not in header:
-            raise DataError([Diagnostic(Span(FRAME_PATH, 1, 1, 1, 1), f"the frame has no '{column}' column")])
-    if module == "pyarrow":
-        return header, frame.to_pylist()
-    if module == "polars":
-        return header, frame.to_dicts()
-    return header, frame.to_dict("records")
-
-
-def _cell(value: Any) -> str:
-    """A frame's cell as the CSV reader reads a cell: missing → empty; an integral float 23.0 → "23"."""
-    if value is None or value is _pandas_na(value):
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, float):
-        if math.isnan(value):
-            return ""
-        if math.isinf(value):
-            return str(value)
-        return str(int(value)) if value.is_integer() and abs(value) < 2**53 else repr(value)
-    if hasattr(value, "item") and not isinstance(value, (str, bytes)):  # a numpy scalar
-        return _cell(value.item())
-    return str(value).strip()
-
-
-def _pandas_na(value: Any) -> Any:
-    """pandas.NA (and NaT) when the value is one, else a sentinel that never matches."""
-    if type(value).__name__ in ("NAType", "NaTType"):
-        return value
-    return _NEVER
-
-
-_NEVER = object()
-
-
 def score(ruleset: m.Ruleset | CheckedRuleset, units: Iterable[Assessment] | Any, *, run_at: str | None = None,
           any_year: bool = False, engine: str = "scalar", unit_list: Mapping[str, str] | None = None) -> Results:
     """``engine.scoring.score`` that also takes a data frame (pandas, Polars, Arrow) of units; ``unit_list``
-    (code → tier) is what the units' parents are checked against."""
+    (code → tier) is what the units' parents are checked against. A frame scored by the batch engine is checked
+    and scored column by column; by the scalar engine, row by row."""
     if is_frame(units):
+        frame: Any = units
+        if engine == "batch" or (engine == "auto" and len(frame) >= scoring.AUTO_BATCH_UNITS and scoring.numpy_available()):
+            return score_frame(ruleset, units, run_at=run_at, any_year=any_year, unit_list=unit_list)
         units = assessments_from_frame(units)
     return scoring.score(ruleset, units, run_at=run_at, any_year=any_year, engine=engine, unit_list=unit_list)
+
+
+def score_frame(ruleset: m.Ruleset | CheckedRuleset, frame: Any, *, run_at: str | None = None, any_year: bool = False,
+                unit_list: Mapping[str, str] | None = None) -> Results:
+    """A frame checked column by column and scored by the batch engine, without an object per value."""
+    compiled = scoring.compiled_ruleset(ruleset)
+    batch = scoring.batch_module()
+    from cqdt_rules.data.frame_checks import checked_frame, read_table
+
+    cohorts, warnings = checked_frame(compiled.ruleset, read_table(frame), any_year, unit_list)
+    with decimal.localcontext(ARITHMETIC):
+        results: Results = batch.evaluate_cohorts(compiled, cohorts, run_at, warnings)
+    return results

@@ -117,6 +117,27 @@ def _fixed_columns(parts: list[list[Decimal | None]]) -> list[Q]:
     return out
 
 
+def fixed_column(parts: list[tuple[Array, Array, Array]]) -> list[Q]:
+    """What ``_fixed_columns`` makes of Decimals, from exact decimals given as integers: each part is ``n``
+    (int64 or Python integers), its decimals ``d`` (the value is n × 10^-d) and the rows without a value (0).
+    The parts share one scale, the most decimals any value has."""
+    digits = max((int(d[~missing].max()) for _, d, missing in parts if (~missing).any()), default=0)
+    out = []
+    for n, d, missing in parts:
+        shift = np.where(missing, 0, digits - d)
+        bound = 0
+        for step in np.unique(shift[~missing]).tolist():
+            chosen = n[~missing & (shift == step)]
+            bound = max(bound, max(abs(int(v)) for v in (chosen.max(), chosen.min())) * 10**step)
+        if bound <= fp.INT64_MAX and n.dtype != object:
+            ints = np.where(missing, 0, n * 10**shift)
+        else:
+            ints = np.array([0 if absent else int(v) * 10**s for v, s, absent in
+                             zip(n.tolist(), shift.tolist(), missing.tolist())], dtype=object)
+        out.append(Q(ints, 10**digits, bound))
+    return out
+
+
 # ---------------------------------------------------------------- scores of one cohort
 @attrs.define
 class NodeScores:
@@ -816,16 +837,36 @@ def evaluate_batch(compiled: CompiledRuleset, assessments: Iterable[Assessment],
     """Score like ``evaluator.evaluate``, cohort by cohort over columns; a tier the batch engine cannot
     reproduce exactly is scored by the scalar engine, and ``Results.engines`` says so."""
     cohorts, warnings = checked_data(compiled.ruleset, assessments, any_year, unit_list)
+    prepared = {key: CheckedCohort(sorted(members, key=lambda a: a.code)) for key, members in cohorts.items()}
+    return evaluate_cohorts(compiled, prepared, run_at, warnings)
+
+
+@attrs.frozen
+class CheckedCohort:
+    """A cohort whose data passed every check: its members sorted by code, and, when whoever checked them has
+    them already (a data frame's columns), its columns in the same order; else they are made from the members."""
+
+    members: list[Assessment]
+    columns: Callable[[m.Tier], Columns] | None = None
+
+
+def evaluate_cohorts(compiled: CompiledRuleset, cohorts: Mapping[tuple[str, int, str], CheckedCohort],
+                     run_at: str | None = None, warnings: tuple[Diagnostic, ...] = ()) -> Results:
+    """The batch engine's entry for data already checked (``evaluate_batch`` after ``checked_data``, or a data
+    frame checked column by column by ``data.frame_checks``): each cohort scored over its columns."""
     plans = plan_ruleset(compiled)
     units: list[UnitResult] = []
     problems: list[Diagnostic] = []
     engines: dict[str, str] = {}
     for key in sorted(cohorts):
-        members = sorted(cohorts[key], key=lambda a: a.code)
+        cohort = cohorts[key]
+        members = cohort.members
         plan = plans[key[0]]
         if isinstance(plan, TierPlan):
             try:
-                scores = plan.run(columns_from_assessments(plan.tier, members))
+                columns = cohort.columns(plan.tier) if cohort.columns is not None else \
+                    columns_from_assessments(plan.tier, members)
+                scores = plan.run(columns)
             except Fallback as reason:
                 plan = str(reason)
             else:
@@ -939,4 +980,5 @@ def _level(scale: m.LevelScale, reached: int, unmet: list[tuple[Array, Array]], 
     return LevelResult(scale.name, level.id, level.label, tuple(reasons))
 
 
-__all__ = ["Columns", "Fallback", "TierPlan", "columns_from_assessments", "evaluate_batch", "plan_ruleset"]
+__all__ = ["CheckedCohort", "Columns", "Fallback", "IndicatorColumn", "TierPlan", "columns_from_assessments",
+           "evaluate_batch", "evaluate_cohorts", "fixed_column", "plan_ruleset"]

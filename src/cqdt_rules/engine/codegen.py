@@ -2,11 +2,12 @@
 
 The closures of ``compiler`` call one function per node and build a ``NodeResult`` object for each node
 of each unit. For the rule kinds most rulesets are made of (yes/no, category, ratio, bands, per item,
-direct, normalised, informational) this module writes the same arithmetic out as one function per tier
-that keeps every intermediate value in a local variable and returns four plain tuples: points, branch,
-flags and raw value of every node, in the tier's reading order (``NodeResults`` turns them into
-``NodeResult`` objects only when one is read). A tier with a formula or a best-of rule, or with outputs
-(which read nodes through an ``Env``), keeps the closures.
+direct, normalised, informational) this module writes the same arithmetic out as two functions per tier
+that keep every intermediate value in a local variable: ``score_unit`` computes the points of every node
+(in the tier's reading order) and their total, which is all scoring needs; ``explain_unit`` computes the
+same points and also why, flags and raw value of every node, which ``NodeResults`` asks for only when a
+node's details are read. A tier with a formula or a best-of rule, or with outputs (which read nodes
+through an ``Env``), keeps the closures.
 
 No text of the ruleset reaches the generated source: node ids, indicator names, numbers, band texts and
 outcomes are entries of a constants table ``K``, unpacked into the names ``k0``, ``k1``, ... The source is
@@ -29,8 +30,13 @@ _TierCompiler = Any
 """``compiler._TierCompiler``, which calls this module (so this module does not import it): its ``header``,
 ``tier``, ``indicators`` and ``_points`` give the same values the closures use."""
 
+Points = tuple[Decimal, ...]
 UnitFn = Callable[[Mapping[str, Any], Mapping[str, tuple[str, ...]], Mapping[tuple[str, str], Decimal]],
-                  tuple[tuple[Decimal, ...], tuple[Any, ...], tuple[tuple[str, ...], ...], tuple[Any, ...]]]
+                  tuple[Points, Decimal]]
+"""values, evidence, cohort maxima → the points of every node, in the tier's reading order, and the sum of the
+top-level nodes' points (the total before its rounding)."""
+DetailsFn = Callable[[Mapping[str, Any], Mapping[str, tuple[str, ...]], Mapping[tuple[str, str], Decimal]],
+                     tuple[Points, tuple[Any, ...], tuple[tuple[str, ...], ...], tuple[Any, ...]]]
 """values, evidence, cohort maxima → (points, why, flags, raw) of every node, in the tier's reading order."""
 
 _INLINE = (m.YesRule, m.CategoryRule, m.RatioRule, m.BandsRule, m.PerItemRule, m.DirectRule, m.NormalisedRule,
@@ -43,12 +49,14 @@ def can_generate(tier: m.Tier) -> bool:
 
 
 class _Source:
-    """The lines of the generated function and its constants table."""
+    """The lines of the generated functions and their constants table. ``details`` says which function is being
+    written: the one that keeps why, flags and raw value of every node, or the one that computes points only."""
 
     def __init__(self) -> None:
         self.lines: list[str] = []
         self.constants: list[Any] = []
         self._index: dict[int, int] = {}
+        self.details = True
 
     def k(self, value: Any) -> str:
         """A reference to ``value`` in the constants table (the only way a ruleset's values get in)."""
@@ -64,12 +72,26 @@ class _Source:
 
 def generate(compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str],
              c: ModuleType) -> tuple[str, list[Any]]:
-    """The source of the tier's unit function and its constants table; ``c`` is the ``compiler`` module,
-    whose helpers (rounding steps, outcomes for missing values) the generated code shares."""
+    """The source of the tier's two functions (``score_unit``: points only, as scoring needs them;
+    ``explain_unit``: points, why, flags and raw of every node, as explanations need them) and their constants
+    table; ``c`` is the ``compiler`` module, whose helpers (rounding steps, outcomes for missing values) the
+    generated code shares."""
     src = _Source()
+    for details in (False, True):
+        src.details = details
+        _function(src, compiler, order, post_order, c)
+    # the constants are the factory's locals, which the functions read as fast as their own
+    head = ["def factory(K):"] + ([f"    {', '.join(f'k{i}' for i in range(len(src.constants)))}, = K"]
+                                 if src.constants else [])
+    body = ["    " + line for line in src.lines]
+    return "\n".join(head + body + ["    return score_unit, explain_unit"]) + "\n", src.constants
+
+
+def _function(src: _Source, compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str],
+              c: ModuleType) -> None:
     index = {node_id: i for i, node_id in enumerate(order)}
     nodes = {node.id: node for node in compiler.tier.walk()}
-    src.add(0, "def score_unit(values, evidence, cohort_max):")
+    src.add(0, f"def {'explain_unit' if src.details else 'score_unit'}(values, evidence, cohort_max):")
     src.add(1, "get = values.get")
     for node_id in post_order:
         node, i = nodes[node_id], index[node_id]
@@ -77,22 +99,22 @@ def generate(compiler: _TierCompiler, order: tuple[str, ...], post_order: list[s
             _group(src, compiler, node, i, [index[child.id] for child in node.children], c)
         else:
             _criterion(src, compiler, node, i, c)
-    for name in ("p", "w", "f", "r"):
-        src.add(1, f"{name}_all = (" + "".join(f"{name}{i}, " for i in range(len(order))) + ")")
-    src.add(1, "return p_all, w_all, f_all, r_all")
-    # the constants are the factory's locals, which the function reads as fast as its own
-    head = ["def factory(K):"] + ([f"    {', '.join(f'k{i}' for i in range(len(src.constants)))}, = K"]
-                                 if src.constants else [])
-    body = ["    " + line for line in src.lines]
-    return "\n".join(head + body + ["    return score_unit"]) + "\n", src.constants
+    if src.details:
+        for name in ("p", "w", "f", "r"):
+            src.add(1, f"{name}_all = (" + "".join(f"{name}{i}, " for i in range(len(order))) + ")")
+        src.add(1, "return p_all, w_all, f_all, r_all")
+    else:
+        top = "".join(f" + p{index[node.id]}" for node in compiler.tier.nodes)
+        src.add(1, "return (" + "".join(f"p{i}, " for i in range(len(order))) + f"), {src.k(c.ZERO)}{top}")
 
 
-def compile_unit_fn(compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str], c: ModuleType) -> UnitFn:
+def compile_unit_fns(compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str],
+                     c: ModuleType) -> tuple[UnitFn, DetailsFn]:
     source, constants = generate(compiler, order, post_order, c)
     namespace: dict[str, Any] = {}
     exec(_compiled(source), namespace)
-    function: UnitFn = namespace["factory"](tuple(constants))
-    return function
+    functions: tuple[UnitFn, DetailsFn] = namespace["factory"](tuple(constants))
+    return functions
 
 
 def _compiled(source: str) -> CodeType:
@@ -128,18 +150,26 @@ def _group(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, children
     rounding = node.rounding or compiler.header.rounding
     maximum, ceiling = src.k(node.max), src.k(c.shown_max(node.max, rounding))
     src.add(1, f"t = {src.k(c.ZERO)}" + "".join(f" + p{child}" for child in children))
-    src.add(1, f"r{i} = t")
+    if src.details:
+        src.add(1, f"r{i} = t")
     src.add(1, f"if t > {maximum}:")
-    src.add(2, f"p{i}, w{i}, f{i} = {ceiling}, ('sum {{}} capped at {{}}', t, {maximum}), {src.k(c._CAPPED)}")
+    if src.details:
+        src.add(2, f"p{i}, w{i}, f{i} = {ceiling}, ('sum {{}} capped at {{}}', t, {maximum}), {src.k(c._CAPPED)}")
+    else:
+        src.add(2, f"p{i} = {ceiling}")
     src.add(1, "else:")
     _rounded(src, 2, "t", "t", rounding, c)
-    src.add(2, f"p{i}, w{i}, f{i} = ({ceiling} if {ceiling} < t else t), {src.k(c._SUMMED)}, ()")  # as min(t, ceiling)
+    if src.details:
+        src.add(2, f"p{i}, w{i}, f{i} = ({ceiling} if {ceiling} < t else t), {src.k(c._SUMMED)}, ()")  # as min(t, ceiling)
+    else:
+        src.add(2, f"p{i} = {ceiling} if {ceiling} < t else t")
 
 
 class _Criterion:
-    """Writes one criterion: every branch ends with ``p, w, f, r`` (points, why, flags, raw) set. A branch
-    whose outcome is fixed takes it finished at compile time (rounded and kept within 0..max by
-    ``compiler.finish``); any other branch rounds and bounds its raw value in the generated code."""
+    """Writes one criterion: every branch ends with ``p, w, f, r`` (points, why, flags, raw) set, or in the
+    points-only function with ``p`` set. A branch whose outcome is fixed takes it finished at compile time
+    (rounded and kept within 0..max by ``compiler.finish``); any other branch rounds and bounds its raw value
+    in the generated code."""
 
     def __init__(self, src: _Source, compiler: _TierCompiler, node: m.Node, c: ModuleType):
         self.src, self.compiler, self.node, self.c = src, compiler, node, c
@@ -147,30 +177,61 @@ class _Criterion:
         self.maximum = src.k(node.max)
         self.ceiling, self.floor = c.shown_max(node.max, self.rounding), c.round_to(c.ZERO, self.rounding)
 
+    def _finished(self, raw: Decimal, why: Any, flags: tuple[str, ...]) -> tuple[Decimal, Any, tuple[str, ...]]:
+        finished: tuple[Decimal, Any, tuple[str, ...]] = self.c.finish(raw, why, flags, self.rounding, self.node.max,
+                                                                       self.ceiling, self.floor)
+        return finished
+
     def fixed(self, indent: int, outcome: tuple[Decimal, Any, tuple[str, ...]]) -> None:
         """A branch with a fixed outcome (raw points, why, flags)."""
         raw, why, flags = outcome
-        points, why, flags = self.c.finish(raw, why, flags, self.rounding, self.node.max, self.ceiling, self.floor)
-        self.src.add(indent, f"p, w, f, r = {self.src.k((points, why, flags, raw))}")
+        points, why, flags = self._finished(raw, why, flags)
+        if self.src.details:
+            self.src.add(indent, f"p, w, f, r = {self.src.k((points, why, flags, raw))}")
+        else:
+            self.src.add(indent, f"p = {self.src.k(points)}")
 
     def fixed_points(self, indent: int, raw: Decimal, template: str, arguments: str) -> None:
         """A branch with fixed points whose why names the unit's values: ``(template, arguments...)``."""
         k = self.src.k
-        points, why, flags = self.c.finish(raw, ("",), (), self.rounding, self.node.max, self.ceiling, self.floor)
+        points, why, flags = self._finished(raw, ("",), ())
+        if not self.src.details:
+            self.src.add(indent, f"p = {k(points)}")
+            return
         self.src.add(indent, f"p, f, r = {k(points)}, {k(flags)}, {k(raw)}")
         suffix = f" + {k(why[0])}" if why[0] else ""
         self.src.add(indent, f"w = ({template!r}{suffix}, {arguments}" + "".join(f", {k(x)}" for x in why[1:]) + ")")
 
-    def computed(self, indent: int, assignment: str) -> None:
-        """A branch whose ``assignment`` sets ``r, w, f`` from the unit's values: rounded and bounded here."""
+    def helper(self, indent: int, outcome: str, raw: Decimal) -> None:
+        """A branch whose outcome (raw points ``raw``, why, flags) a helper of ``compiler`` gives at run time."""
+        if self.src.details:
+            self.src.add(indent, f"r, w, f = {outcome}")
+            self._bounded(indent)
+        else:
+            self.src.add(indent, f"p = {self.src.k(self._finished(raw, ('',), ())[0])}")
+
+    def computed(self, indent: int, raw: str, why: str, flags: str) -> None:
+        """A branch whose points ``raw`` (with ``why`` and ``flags``) are computed from the unit's values: rounded
+        and bounded here."""
+        self.src.add(indent, f"r, w, f = {raw}, {why}, {flags}" if self.src.details else f"r = {raw}")
+        self._bounded(indent)
+
+    def _bounded(self, indent: int) -> None:
+        """``p`` from ``r``: rounded, then kept within 0..max (why and flags say so), as ``compiler.finish``."""
         src, k = self.src, self.src.k
-        src.add(indent, assignment)
+        details = src.details
         _rounded(src, indent, "p", "r", self.rounding, self.c)
         src.add(indent, f"if p > {self.maximum}:")
-        src.add(indent + 1, f"p, w, f = {k(self.ceiling)}, (w[0] + '; capped at {{}}', *w[1:], {self.maximum}), "
-                            f"f + {k(self.c._CAPPED)}")
+        if details:
+            src.add(indent + 1, f"p, w, f = {k(self.ceiling)}, (w[0] + '; capped at {{}}', *w[1:], {self.maximum}), "
+                                f"f + {k(self.c._CAPPED)}")
+        else:
+            src.add(indent + 1, f"p = {k(self.ceiling)}")
         src.add(indent, "elif p < 0:")
-        src.add(indent + 1, f"p, w, f = {k(self.floor)}, (w[0] + '; raised to 0', *w[1:]), f + {k(self.c._FLOORED)}")
+        if details:
+            src.add(indent + 1, f"p, w, f = {k(self.floor)}, (w[0] + '; raised to 0', *w[1:]), f + {k(self.c._FLOORED)}")
+        else:
+            src.add(indent + 1, f"p = {k(self.floor)}")
         src.add(indent, "elif not p and p.is_signed():")  # -0.0004 rounds to -0.000: published as 0.000, as finish()
         src.add(indent + 1, f"p = {k(self.floor)}")
 
@@ -185,9 +246,10 @@ def _criterion(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, c: M
     required = tuple(compiler.indicators[n] for n in names if n in compiler.indicators
                      and compiler.indicators[n].evidence_required) if compiler.header.on_missing_evidence == "zero" else ()
     indent = 1
+    # a value not assessed or evidence missing: 0 points (their helpers' why names what is missing)
     if names:
         src.add(1, "if " + " or ".join(f"v{i}_{j} is None" for j in range(len(names))) + ":")
-        write.computed(2, f"r, w, f = {src.k(c._not_assessed)}({src.k(names)}, values)")
+        write.helper(2, f"{src.k(c._not_assessed)}({src.k(names)}, values)", c.ZERO)
         src.add(1, "else:")
         indent = 2
     if required:  # the evidence is looked at closely only when some is missing
@@ -196,11 +258,11 @@ def _criterion(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, c: M
         src.add(indent, "else:")
         src.add(indent + 1, "o = None")
         src.add(indent, "if o is not None:")
-        write.computed(indent + 1, "r, w, f = o")
+        write.helper(indent + 1, "o", c.ZERO)
         src.add(indent, "else:")
         indent += 1
     _rule(write, rule, f"v{i}_0", indent)
-    src.add(1, f"p{i}, w{i}, f{i}, r{i} = p, w, f, r")
+    src.add(1, f"p{i}, w{i}, f{i}, r{i} = p, w, f, r" if src.details else f"p{i} = p")
 
 
 def _rule(write: _Criterion, rule: m.Rule, v: str, indent: int) -> None:
@@ -213,17 +275,7 @@ def _rule(write: _Criterion, rule: m.Rule, v: str, indent: int) -> None:
         add(indent, "else:")
         write.fixed(indent + 1, (c.ZERO, ("no → 0",), ()))
     elif isinstance(rule, m.CategoryRule):
-        finished = {}
-        for arm in rule.arms:
-            points = compiler._points(arm.points, node)
-            raw, why, flags = points, ("'{}' → {}", arm.value, points), ()
-            finished[arm.value] = (*c.finish(raw, why, flags, write.rounding, node.max, write.ceiling, write.floor), raw)
-        add(indent, f"o = {k(finished)}.get({v})")
-        add(indent, "if o is not None:")
-        add(indent + 1, "p, w, f, r = o")
-        add(indent, "else:")
-        otherwise = compiler._points(rule.otherwise, node) if rule.otherwise is not None else None
-        write.computed(indent + 1, f"r, w, f = {k(otherwise)}, (\"'{{}}' → else {{}}\", {v}, {k(otherwise)}), ()")
+        _category(write, rule, v, indent)
     elif isinstance(rule, m.RatioRule):
         if compiler.indicators[rule.indicator].kind == "percent":
             add(indent, f"a, b = {v}, {k(c.HUNDRED)}")
@@ -234,25 +286,44 @@ def _rule(write: _Criterion, rule: m.Rule, v: str, indent: int) -> None:
         add(indent, "elif a >= b:")
         write.fixed_points(indent + 1, node.max, "{}/{} ≥ 100% → full points", "a, b")
         add(indent, "else:")
-        write.computed(indent + 1, f"r, w, f = a * {write.maximum} / b, ('{{}}/{{}} × {{}}', a, b, {write.maximum}), ()")
+        write.computed(indent + 1, f"a * {write.maximum} / b", f"('{{}}/{{}} × {{}}', a, b, {write.maximum})", "()")
     elif isinstance(rule, m.BandsRule):
         _bands(write, rule, v, indent)
     elif isinstance(rule, m.PerItemRule):
-        write.computed(indent, f"r, w, f = {v} * {k(rule.each)}, ('{{}} × {{}}', {v}, {k(rule.each)}), ()")
+        write.computed(indent, f"{v} * {k(rule.each)}", f"('{{}} × {{}}', {v}, {k(rule.each)})", "()")
     elif isinstance(rule, m.DirectRule):
-        write.computed(indent, f"r, w, f = {v}, ('assessed score {{}}', {v}), ()")
+        write.computed(indent, v, f"('assessed score {{}}', {v})", "()")
     elif isinstance(rule, m.NormalisedRule):
         within = k(rule.within)
         add(indent, f"best = cohort_max[{k((rule.indicator, rule.within))}]")
         add(indent, "if best == 0:")
-        write.computed(indent + 1, f"r, w, f = {k(c.ZERO)}, ('every unit of the {{}} has 0 → 0', {within}), "
-                                   "('cohort best is 0',)")
+        write.computed(indent + 1, k(c.ZERO), f"('every unit of the {{}} has 0 → 0', {within})", "('cohort best is 0',)")
         add(indent, "else:")
-        write.computed(indent + 1, f"r, w, f = {v} * {write.maximum} / best, ('{{}} / {{}} (best of the {{}}) × {{}}', "
-                                   f"{v}, best, {within}, {write.maximum}), ()")
+        write.computed(indent + 1, f"{v} * {write.maximum} / best",
+                       f"('{{}} / {{}} (best of the {{}}) × {{}}', {v}, best, {within}, {write.maximum})", "()")
     else:
         assert isinstance(rule, m.InformationalRule)
         write.fixed(indent, (c.ZERO, ("informational: collected and shown, not scored",), ("informational",)))
+
+
+def _category(write: _Criterion, rule: m.CategoryRule, v: str, indent: int) -> None:
+    src, compiler, node, c = write.src, write.compiler, write.node, write.c
+    add, k = src.add, src.k
+    finished = {}
+    for arm in rule.arms:
+        points = compiler._points(arm.points, node)
+        raw, why, flags = points, ("'{}' → {}", arm.value, points), ()
+        finished[arm.value] = (*write._finished(raw, why, flags), raw)
+    otherwise = compiler._points(rule.otherwise, node) if rule.otherwise is not None else None
+    if src.details:
+        add(indent, f"o = {k(finished)}.get({v})")
+        add(indent, "if o is not None:")
+        add(indent + 1, "p, w, f, r = o")
+        add(indent, "else:")
+    else:
+        add(indent, f"p = {k({value: outcome[0] for value, outcome in finished.items()})}.get({v})")
+        add(indent, "if p is None:")
+    write.computed(indent + 1, k(otherwise), f"(\"'{{}}' → else {{}}\", {v}, {k(otherwise)})", "()")
 
 
 def _bands(write: _Criterion, rule: m.BandsRule, v: str, indent: int) -> None:

@@ -6,7 +6,7 @@ import decimal
 import functools
 import operator
 import sys
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from decimal import Decimal
 from fractions import Fraction
 from types import MappingProxyType
@@ -15,7 +15,7 @@ from typing import Any, cast
 import attrs
 
 from cqdt_rules.engine import codegen
-from cqdt_rules.engine.codegen import UnitFn
+from cqdt_rules.engine.codegen import DetailsFn, UnitFn
 from cqdt_rules.engine.exact import rounded_root, rounded_signed_root
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC, MAX_MAGNITUDE
@@ -131,26 +131,37 @@ class TierShape:
     index: dict[str, int]
     maxima: tuple[Decimal, ...]
     reads: tuple[tuple[str, ...], ...]
-    top: tuple[int, ...]
-    """Positions of the top-level nodes, whose points make the total."""
 
 
 class NodeResults(Mapping[str, NodeResult]):
-    """One unit's node results, kept as four tuples (points, why, flags, raw) in the tier's reading order;
-    a ``NodeResult`` is made when one is read. Kept this way, a unit's results are a handful of objects
-    the cyclic garbage collector stops scanning, not one object per node."""
+    """One unit's node results in a tier with generated functions (``codegen``): the points of every node, kept
+    as one tuple in the tier's reading order. Why, flags and raw value of the nodes are computed (by the tier's
+    ``explain_unit``, once for the unit) only when a node's result or the flags are read; a ``NodeResult`` is
+    made when one is read. Kept this way, a unit's results are a handful of objects the cyclic garbage
+    collector stops scanning, not one object per node, and scoring spends nothing on explanations."""
 
-    __slots__ = ("_shape", "_points", "_whys", "_flags", "_raws", "_values")
+    __slots__ = ("_shape", "_points", "_explain", "_details", "_values", "_evidence", "_cohort_max")
 
-    def __init__(self, shape: TierShape, points: tuple[Decimal, ...], whys: tuple[Why, ...],
-                 flags: tuple[tuple[str, ...], ...], raws: tuple[Any, ...], values: Mapping[str, Any]):
-        self._shape, self._points, self._whys, self._flags, self._raws = shape, points, whys, flags, raws
-        self._values = values
+    def __init__(self, shape: TierShape, points: tuple[Decimal, ...], explain: DetailsFn, values: Mapping[str, Any],
+                 evidence: Mapping[str, tuple[str, ...]], cohort_max: Mapping[tuple[str, str], Decimal]):
+        self._shape, self._points, self._explain = shape, points, explain
+        self._details: tuple[tuple[Why, ...], tuple[tuple[str, ...], ...], tuple[Any, ...]] | None = None
+        self._values, self._evidence, self._cohort_max = values, evidence, cohort_max
+
+    def _explained(self) -> tuple[tuple[Why, ...], tuple[tuple[str, ...], ...], tuple[Any, ...]]:
+        """Why, flags and raw value of every node, computed on first use in the engine's arithmetic."""
+        details = self._details
+        if details is None:
+            with decimal.localcontext(ARITHMETIC):
+                _, whys, flags, raws = self._explain(self._values, self._evidence, self._cohort_max)
+            details = self._details = (whys, flags, raws)
+        return details
 
     def __getitem__(self, node_id: str) -> NodeResult:
         i = self._shape.index[node_id]
-        return NodeResult(node_id, self._points[i], self._shape.maxima[i], self._whys[i], self._flags[i],
-                          self._raws[i], self._shape.reads[i], self._values)
+        whys, flags, raws = self._explained()
+        return NodeResult(node_id, self._points[i], self._shape.maxima[i], whys[i], flags[i], raws[i],
+                          self._shape.reads[i], self._values)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._shape.order)
@@ -161,12 +172,44 @@ class NodeResults(Mapping[str, NodeResult]):
     def __contains__(self, node_id: object) -> bool:
         return node_id in self._shape.index
 
+    def items(self) -> ItemsView[str, NodeResult]:
+        return _NodeItems(self)
+
+    def values(self) -> ValuesView[NodeResult]:
+        return _NodeValues(self)
+
+    def each(self) -> Iterator[tuple[str, NodeResult]]:
+        """Every node's id and result, in reading order (what ``items()`` iterates, without a lookup per node)."""
+        whys, flags, raws = self._explained()
+        shape, values = self._shape, self._values
+        for node_id, points, maximum, why, flag, raw, reads in zip(shape.order, self._points, shape.maxima, whys,
+                                                                   flags, raws, shape.reads):
+            yield node_id, NodeResult(node_id, points, maximum, why, flag, raw, reads, values)
+
     def points(self, node_id: str) -> Decimal:
         return self._points[self._shape.index[node_id]]
 
     def flagged(self, flag: str) -> tuple[str, ...]:
         """The ids of the nodes carrying ``flag``, without making their results."""
-        return tuple(node_id for node_id, flags in zip(self._shape.order, self._flags) if flag in flags)
+        return tuple(node_id for node_id, flags in zip(self._shape.order, self._explained()[1]) if flag in flags)
+
+
+class _NodeItems(ItemsView[str, NodeResult]):
+    def __init__(self, nodes: NodeResults):
+        super().__init__(nodes)
+        self._nodes = nodes
+
+    def __iter__(self) -> Iterator[tuple[str, NodeResult]]:
+        return self._nodes.each()
+
+
+class _NodeValues(ValuesView[NodeResult]):
+    def __init__(self, nodes: NodeResults):
+        super().__init__(nodes)
+        self._nodes = nodes
+
+    def __iter__(self) -> Iterator[NodeResult]:
+        return (result for _, result in self._nodes.each())
 
 
 class Env:
@@ -261,13 +304,21 @@ class CompiledTier:
     """Each output's published value (rounded as declared; None when it reads a value not assessed)."""
     ranked_values: tuple[tuple[m.Expr, ExprFn], ...] = ()
     """The expressions rankings are by (beyond total, points, share and outputs), computed for every unit."""
-    make_unit_fn: Callable[[], UnitFn | None] = attrs.field(default=lambda: None, eq=False, repr=False)
+    make_unit_fns: Callable[[], tuple[UnitFn, DetailsFn] | None] = attrs.field(default=lambda: None, eq=False,
+                                                                                repr=False)
 
     @functools.cached_property
+    def generated(self) -> tuple[UnitFn, DetailsFn] | None:
+        """The tier's generated straight-line functions (``codegen``: points only, then points with why, flags and
+        raw values), when every node is of a kind it writes out; made when the tier is first scored, so that
+        loading a ruleset does not compile code it may not run."""
+        return self.make_unit_fns()
+
+    @property
     def unit_fn(self) -> UnitFn | None:
-        """The tier's generated straight-line function (``codegen``), when every node is of a kind it writes out;
-        made when the tier is first scored, so that loading a ruleset does not compile code it may not run."""
-        return self.make_unit_fn()
+        """The generated function giving the points of every node and their total (None: the tier keeps closures)."""
+        generated = self.generated
+        return None if generated is None else generated[0]
 
 
 @attrs.frozen
@@ -303,8 +354,7 @@ class _TierCompiler:
         post_order = _post_order(self.tier.nodes)
         shape = TierShape(order, {node_id: i for i, node_id in enumerate(order)}, tuple(n.max for n in walk),
                           tuple(() if n.rule is None else m.rule_indicators(n.rule) or tuple(i.name for i in n.inputs)
-                                for n in walk),
-                          tuple(order.index(n.id) for n in self.tier.nodes))
+                                for n in walk))
         return CompiledTier(
             tier=self.tier, node_fns=node_fns, top_ids=tuple(n.id for n in self.tier.nodes),
             order=order,
@@ -315,15 +365,15 @@ class _TierCompiler:
             shape=shape,
             output_values={o.name: _published(fn, o.rounding) for o, fn in outputs},
             ranked_values=tuple((e, self._expr(self.tier.ranked_value(e), None)) for e in _ranked_expressions(self.tier)),
-            make_unit_fn=functools.partial(self._unit_fn, order, post_order) if generate else lambda: None,
+            make_unit_fns=functools.partial(self._unit_fns, order, post_order) if generate else lambda: None,
         )
 
-    def _unit_fn(self, order: tuple[str, ...], post_order: list[str]) -> UnitFn | None:
-        """The tier's generated function, if ``codegen`` writes every node out and nothing needs an ``Env``
+    def _unit_fns(self, order: tuple[str, ...], post_order: list[str]) -> tuple[UnitFn, DetailsFn] | None:
+        """The tier's generated functions, if ``codegen`` writes every node out and nothing needs an ``Env``
         (outputs and ranked expressions read nodes through one)."""
         if not codegen.can_generate(self.tier) or _ranked_expressions(self.tier):
             return None
-        return codegen.compile_unit_fn(self, order, post_order, sys.modules[__name__])
+        return codegen.compile_unit_fns(self, order, post_order, sys.modules[__name__])
 
     def _output_expr(self, output: m.Output) -> ExprFn:
         """An output's value before its rounding; a root is computed to the output's declared rounding."""

@@ -179,10 +179,12 @@ def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapp
     """One unit's result; ``env`` carries its cohort when the ruleset compares units (minmax, zscore, rank).
     A tier with a generated function (``codegen``) needs no ``Env``: it has no outputs or ranked expressions."""
     nodes: Mapping[str, NodeResult]
-    if compiled.unit_fn is not None:
-        points, whys, flags, raws = compiled.unit_fn(assessment.values, assessment.evidence, cohort_max)
-        nodes = NodeResults(compiled.shape, points, whys, flags, raws, assessment.values)
-        top = sum((points[i] for i in compiled.shape.top), ZERO)
+    generated = compiled.generated
+    if generated is not None:
+        unit_fn, explain_fn = generated
+        values, evidence = assessment.values, assessment.evidence
+        points, top = unit_fn(values, evidence, cohort_max)
+        nodes = NodeResults(compiled.shape, points, explain_fn, values, evidence, cohort_max)
         outputs: dict[str, Decimal | None] = {}
     else:
         if env is None:
@@ -237,6 +239,9 @@ def meets(value: Decimal | None, maximum: Decimal | None, threshold: m.Threshold
 
 
 def _classify(scale: m.LevelScale, unit: UnitResult) -> LevelResult:
+    cutoffs = _cutoffs(unit.tier, scale)
+    if cutoffs is not None:
+        return cutoffs.level_of(unit.total)
     value, maximum = published_value(unit, scale.on)
     unmet: list[str] = []
     for level in scale.levels:
@@ -248,6 +253,34 @@ def _classify(scale: m.LevelScale, unit: UnitResult) -> LevelResult:
         unmet.extend(f"{level.label}: {_ref_text(r.ref)} < {r.threshold.value}{'%' if r.threshold.percent else ''}"
                      for r in missing)
     return _level_result(scale.name, None, scale.below, tuple(unmet))
+
+
+class _Cutoffs:
+    """A scale on the total with no prerequisites, worked out once per tier: each level's bound on the total
+    (``meets`` with the tier's maximum multiplied in), and the result of each level."""
+
+    def __init__(self, scale: m.LevelScale, maximum: Decimal):
+        self.bounds = [(ARITHMETIC.multiply(level.threshold.value, maximum) if level.threshold.percent
+                        else level.threshold.value, level.threshold.percent,
+                        _level_result(scale.name, level.id, level.label, ())) for level in scale.levels]
+        self.below = _level_result(scale.name, None, scale.below, ())
+
+    def level_of(self, total: Decimal) -> LevelResult:
+        hundredfold = total * HUNDRED
+        for bound, percent, result in self.bounds:
+            if (hundredfold if percent else total) >= bound:
+                return result
+        return self.below
+
+
+def _cutoffs(tier: m.Tier, scale: m.LevelScale) -> _Cutoffs | None:
+    """The ``_Cutoffs`` of a scale on the total with no prerequisites (None for any other scale), kept per tier."""
+    key = (_Cutoffs, id(scale))  # the tier holds its scales: the id stays theirs
+    if key not in tier.memo:
+        plain = isinstance(scale.on, m.TotalRef) and not any(level.requires for level in scale.levels)
+        tier.memo[key] = _Cutoffs(scale, tier.max) if plain else None
+    found: _Cutoffs | None = tier.memo[key]
+    return found
 
 
 @functools.lru_cache(maxsize=4096)

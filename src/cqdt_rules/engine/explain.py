@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from cqdt_rules.engine.compiler import NodeResult
 from cqdt_rules.formatting import format_number
@@ -88,10 +88,44 @@ def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
     lines = [f"{a.code} {a.name} ({words['tier']} {unit.tier.id}, {year}, {_SOURCES[lang].get(a.source, a.source)})"
              + (f", {words['district']} {a.parent}" if a.parent else "")]
     lines.append(_summary(unit, lang))
-    depth = unit.tier.depths
+    texts = _node_texts(unit.tier, lang)
     for node_id, result in unit.nodes.items():
-        lines.extend(_node_lines(unit, node_id, result, "  " * (depth.get(node_id, 0) + 1), lang))
+        lines.extend(_node_lines(texts[node_id], result, lang))
     return "\n".join(lines)
+
+
+class _NodeText(NamedTuple):
+    """What a node's lines say whatever the unit: set out once per tier and language."""
+
+    head: str  # indent, id and title, up to the points
+    of_max: str  # " / " and the maximum
+    indent: str
+    is_group: bool
+    provenance: str | None  # the provenance line
+
+
+def _node_texts(tier: Tier, lang: str) -> dict[str, _NodeText]:
+    """The ``_NodeText`` of every node of the tier in ``lang``, set out once per tier."""
+    kept: dict[str, _NodeText] | None = tier.memo.get((_NodeText, lang))
+    if kept is None:
+        kept = tier.memo[(_NodeText, lang)] = _set_out(tier, lang)
+    return kept
+
+
+def _set_out(tier: Tier, lang: str) -> dict[str, _NodeText]:
+    words, depth = _WORDS[lang], tier.depths
+    texts: dict[str, _NodeText] = {}
+    for node in tier.walk():
+        indent = "  " * (depth.get(node.id, 0) + 1)
+        title = node.title_en if lang == "en" and node.title_en else node.title
+        provenance = None
+        if node.provenance is not None:
+            status = node.provenance.status
+            shown = _STATUS_VI.get(status, status) if lang == "vi" else status
+            provenance = f"{indent}  {words['provenance']} ({shown}): {node.provenance.text}"
+        texts.setdefault(node.id, _NodeText(f"{indent}{node.id} {title}: ", f" / {format_number(node.max, lang)}",
+                                            indent, node.rule is None, provenance))
+    return texts
 
 
 def _summary(unit: ExplainedUnit, lang: str) -> str:
@@ -111,24 +145,22 @@ def _summary(unit: ExplainedUnit, lang: str) -> str:
     return summary
 
 
-def _node_lines(unit: ExplainedUnit, node_id: str, result: NodeResult, indent: str, lang: str) -> list[str]:
+def _node_lines(text: _NodeText, result: NodeResult, lang: str) -> list[str]:
     words = _WORDS[lang]
-    node = unit.tier.node(node_id)
-    title = node.title_en if lang == "en" and node.title_en else node.title
-    lines = [f"{indent}{node_id} {title}: {format_number(result.points, lang)} / {format_number(result.max, lang)}"]
-    if node.rule is None:
+    indent = text.indent
+    lines = [f"{text.head}{format_number(result.points, lang)}{text.of_max}"]
+    if text.is_group:
         if "capped" in result.flags:
             lines.append(f"{indent}  {branch_text(result.branch, lang)}")
         return lines
-    if result.inputs:
-        read = ", ".join(f"{name} = {_value_text(value, lang)}" for name, value in result.inputs)
+    inputs = result.inputs
+    if inputs:
+        read = ", ".join(f"{name} = {_value_text(value, lang)}" for name, value in inputs)
         lines.append(f"{indent}  {words['read']}: {read}")
     lines.append(f"{indent}  {words['why']}: {branch_text(result.branch, lang)}")
     if result.flags:
         flags = [_FLAGS_VI.get(f, f) if lang == "vi" else f for f in result.flags]
         lines.append(f"{indent}  {words['flags']}: {', '.join(flags)}")
-    if node.provenance is not None:
-        status = node.provenance.status
-        shown = _STATUS_VI.get(status, status) if lang == "vi" else status
-        lines.append(f"{indent}  {words['provenance']} ({shown}): {node.provenance.text}")
+    if text.provenance is not None:
+        lines.append(text.provenance)
     return lines

@@ -434,7 +434,7 @@ def _unit_fields(u: UnitResult) -> dict[str, Any]:
 def _node_dict(node: m.Node, result: NodeResult) -> dict[str, Any]:
     return {
         "id": node.id, "title": node.title, "points": str(result.points), "max": str(result.max),
-        "share": None if result.share is None or node.share_digits is None
+        "share": None if node.share_digits is None or result.share is None
         else str(_quantize(result.share, node.share_digits)),
         "inputs": {k: plain_value(v) for k, v in result.inputs},
         "branch": result.branch, "flags": list(result.flags),

@@ -34,23 +34,28 @@ def score(ruleset: m.Ruleset | CheckedRuleset, assessments: Iterable[Assessment]
     the result names in ``warnings`` the parents nothing could check."""
     if engine not in ENGINES:
         raise UsageError(f"unknown engine '{engine}': use 'scalar', 'batch' or 'auto'")
-    compiled = ruleset.compiled if isinstance(ruleset, CheckedRuleset) else _compiled(ruleset)
+    compiled = compiled_ruleset(ruleset)
     if engine == "auto":
         assessments = list(assessments)
-        engine = "batch" if len(assessments) >= AUTO_BATCH_UNITS and _numpy_available() else "scalar"
+        engine = "batch" if len(assessments) >= AUTO_BATCH_UNITS and numpy_available() else "scalar"
     if engine == "batch":
         with decimal.localcontext(ARITHMETIC):  # the arithmetic of docs/language.md, whatever the caller's
-            results: Results = _batch_module().evaluate_batch(compiled, assessments, run_at, any_year, unit_list)
+            results: Results = batch_module().evaluate_batch(compiled, assessments, run_at, any_year, unit_list)
         return results
     return evaluate(compiled, assessments, run_at, any_year, unit_list)
 
 
-def _numpy_available() -> bool:
+def compiled_ruleset(ruleset: m.Ruleset | CheckedRuleset) -> CompiledRuleset:
+    """The compiled form of a ruleset (checked and compiled once per ruleset object)."""
+    return ruleset.compiled if isinstance(ruleset, CheckedRuleset) else _compiled(ruleset)
+
+
+def numpy_available() -> bool:
     return importlib.util.find_spec("numpy") is not None
 
 
-def _batch_module() -> ModuleType:
-    if not _numpy_available():
+def batch_module() -> ModuleType:
+    if not numpy_available():
         raise UsageError("the batch engine needs numpy (pip install 'cqdt-rules[batch]')")
     return importlib.import_module("cqdt_rules.engine.batch")
 

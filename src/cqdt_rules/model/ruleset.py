@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 from decimal import Decimal
-from typing import Literal, Union
+from typing import Any, Literal, Union
 
 import attrs
 
@@ -431,6 +431,12 @@ class Tier:
         for node in self.walk():
             index.setdefault(node.id, node)
         return index
+
+    @functools.cached_property
+    def memo(self) -> dict[Any, Any]:
+        """What a later stage works out once per tier (the checks of its values, the fixed text of its
+        explanations), keyed by that stage's own keys; it lives as long as the tier and is no part of its value."""
+        return {}
 
     @functools.cached_property
     def depths(self) -> dict[str, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import operator
 import re
 import unicodedata
@@ -14,7 +15,7 @@ import attrs
 from cqdt_rules.errors import DataError, Diagnostic, Span, did_you_mean
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import NotANumber, NumberError, is_whole, read_value
-from cqdt_rules.tables import control_character
+from cqdt_rules.tables import control_character, holds_control_character
 
 SOURCES = ("self", "district", "audit")
 """The stages of an assessment, in order: the unit assesses itself, the district verifies its communes,
@@ -89,12 +90,28 @@ def nfc(text: str) -> str:
 def normal_code(code: str) -> str:
     """A unit code as compared: compatibility-normalised (fullwidth ｓｏ０１ → so01), without surrounding
     spaces or invisible characters (zero-width space, byte-order mark, soft hyphen)."""
+    if code.isascii():  # NFKC leaves ASCII as it is, and no ASCII character is a format character
+        return code.strip()
     text = unicodedata.normalize("NFKC", code)
     return "".join(c for c in text if unicodedata.category(c) != "Cf").strip()
 
 
-def _clean_identity(assessment: Assessment, where: Span) -> tuple[Assessment, list[Diagnostic]]:
-    """The assessment with its code and parent normalised; a problem for each text field holding a control character."""
+def _clean_identity(assessment: Assessment) -> tuple[str, str | None, list[Diagnostic]]:
+    """The assessment's code and parent normalised; a problem for each text field holding a control character."""
+    problems = []
+    texts = [text for text in (assessment.code, assessment.name, assessment.parent, assessment.note, assessment.tier,
+                               assessment.source) if isinstance(text, str)]
+    texts.extend("; ".join(refs) for refs in assessment.evidence.values())
+    if holds_control_character(" ".join(texts)):  # else no field holds one: nothing to look at closely
+        problems = _control_characters(assessment)
+    code = normal_code(assessment.code)
+    if not code:
+        problems.append(Diagnostic(_field_span(assessment, "code"), "a unit has an empty code"))
+    parent = normal_code(assessment.parent) if assessment.parent else None
+    return code, parent or None, problems
+
+
+def _control_characters(assessment: Assessment) -> list[Diagnostic]:
     problems = []
     fields = {"code": assessment.code, "name": assessment.name, "parent": assessment.parent, "note": assessment.note,
               "tier": assessment.tier, "source": assessment.source}
@@ -104,14 +121,29 @@ def _clean_identity(assessment: Assessment, where: Span) -> tuple[Assessment, li
         multiline = field == "note" or field.startswith("evidence")
         found = control_character(text, "\n\r\t" if multiline else "") if isinstance(text, str) else None
         if found:
-            problems.append(Diagnostic(assessment.field_spans.get(field, where),
+            problems.append(Diagnostic(_field_span(assessment, field),
                                        f"the {field} of unit '{shown(normal_code(assessment.code))}' holds a control character ({found})",
                                        hint="remove it: names, codes and labels are plain text"))
-    code = normal_code(assessment.code)
-    if not code:
-        problems.append(Diagnostic(assessment.field_spans.get("code", where), "a unit has an empty code"))
-    parent = normal_code(assessment.parent) if assessment.parent else None
-    return attrs.evolve(assessment, code=code, parent=parent or None, name=nfc(assessment.name)), problems
+    return problems
+
+
+def _field_span(assessment: Assessment, field: str) -> Span:
+    return assessment.field_spans.get(field) or _origin(assessment, assessment.code)
+
+
+_FIELDS = tuple(field.name for field in attrs.fields(Assessment))
+_FIELD_VALUES = operator.attrgetter(*_FIELDS)
+_CHECKED_FIELDS = tuple(_FIELDS.index(name) for name in ("code", "name", "parent", "values"))
+
+
+def _checked_assessment(assessment: Assessment, code: str, name: str, parent: str | None,
+                        values: dict[str, Value]) -> Assessment:
+    """``attrs.evolve(assessment, code=.., name=.., parent=.., values=..)``, at less than half its cost (evolve
+    looks every field up by name; this runs for every unit checked)."""
+    fields = list(_FIELD_VALUES(assessment))
+    for i, value in zip(_CHECKED_FIELDS, (code, name, parent, values)):
+        fields[i] = value
+    return Assessment(*fields)
 
 
 class AssessmentChecker:
@@ -123,9 +155,7 @@ class AssessmentChecker:
         self.problems: list[Diagnostic] = []
         self._tiers = {t.id: t for t in ruleset.tiers}
         # what checking needs of each tier walks the whole tree: work it out once, not once per assessment
-        self._indicators = {t.id: {ind.name: ind for ind in t.indicators} for t in ruleset.tiers}
-        self._limits = {t.id: direct_limits(t) for t in ruleset.tiers}
-        self._by_district = {t.id: groups_by_district(t) for t in ruleset.tiers}
+        self._values_of = {t.id: tier_values(t) for t in ruleset.tiers}
         self.seen: dict[tuple[int, str], dict[str, Span | None]] = {}
         """Each unit checked, by year and source then code: where it was read."""
         self._written: dict[str, str] = {}  # a code with letters, in lower case → the code as first written
@@ -134,52 +164,52 @@ class AssessmentChecker:
         """The assessment with its identity cleaned and values coerced, or None when it has a problem (added
         to ``problems``)."""
         before = len(self.problems)
-        where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
-        assessment, found = _clean_identity(assessment, where)
+        code, parent, found = _clean_identity(assessment)
         if found:
             self.problems.extend(found)
             return None
-        self._collision(assessment, where)
+        self._collision(code, assessment)
         seen = self.seen.setdefault((assessment.year, assessment.source), {})
-        if assessment.code in seen:
-            first = seen[assessment.code]
-            self.problems.append(Diagnostic(where, f"unit '{assessment.code}' appears twice for {assessment.year} "
+        if code in seen:
+            first = seen[code]
+            self.problems.append(Diagnostic(_origin(assessment, assessment.code), f"unit '{code}' appears twice for {assessment.year} "
                                                    f"({assessment.source})", hint=f"first seen at {first}" if first else None))
             return None
-        seen[assessment.code] = assessment.origin
-        values = self._values(assessment, where)
+        seen[code] = assessment.origin
+        values = self._values(assessment, code, parent)
         if values is None or len(self.problems) > before:
             return None
-        return attrs.evolve(assessment, values=values)
+        return _checked_assessment(assessment, code, nfc(assessment.name), parent, values)
 
-    def _collision(self, assessment: Assessment, where: Span) -> None:
+    def _collision(self, code: str, assessment: Assessment) -> None:
         """Codes that differ only in letter case after normalisation name the same unit: refuse them."""
-        code = assessment.code
         folded = code.casefold()
         if folded == code == code.upper():
             return  # no letter (a code of digits): no other code differs from it in case alone
         first = self._written.setdefault(code if folded == code else folded, code)
-        if first != assessment.code:
-            self.problems.append(Diagnostic(assessment.field_spans.get("code", where),
-                                            f"unit code '{shown(assessment.code)}' differs from code '{shown(first)}' only in letter case",
+        if first != code:
+            self.problems.append(Diagnostic(_field_span(assessment, "code"),
+                                            f"unit code '{shown(code)}' differs from code '{shown(first)}' only in letter case",
                                             hint="write one unit's code the same way everywhere"))
 
-    def _values(self, assessment: Assessment, where: Span) -> dict[str, Value] | None:
+    def _values(self, assessment: Assessment, code: str, parent: str | None) -> dict[str, Value] | None:
+        """The values coerced, for the assessment whose code and parent are cleaned to ``code`` and ``parent``."""
         if assessment.source not in SOURCES:
-            self.problems.append(Diagnostic(assessment.field_spans.get("source", where),
-                                            f"unknown source '{assessment.source}' for unit '{assessment.code}'", hint=SOURCES_HINT))
+            self.problems.append(Diagnostic(_field_span(assessment, "source"),
+                                            f"unknown source '{assessment.source}' for unit '{code}'", hint=SOURCES_HINT))
             return None
         tier = self._tiers.get(assessment.tier)
         if tier is None:
-            self.problems.append(Diagnostic(assessment.field_spans.get("tier", where),
-                                            f"unit '{assessment.code}' has tier '{assessment.tier}', which ruleset "
+            self.problems.append(Diagnostic(_field_span(assessment, "tier"),
+                                            f"unit '{code}' has tier '{assessment.tier}', which ruleset "
                                             f"'{self.ruleset.id}' does not define",
                                             hint=did_you_mean(assessment.tier, self._tiers) or f"tiers: {', '.join(self._tiers)}"))
             return None
-        if not assessment.parent and self._by_district[tier.id]:
-            self.problems.append(Diagnostic(where, f"unit '{assessment.code}' of tier '{tier.id}' has no parent district",
+        checks = self._values_of[tier.id]
+        if not parent and checks.by_district:
+            self.problems.append(Diagnostic(_origin(assessment, assessment.code), f"unit '{code}' of tier '{tier.id}' has no parent district",
                                             hint="give its district's code as 'parent': this tier ranks or normalises within the district"))
-        values, found = coerce_values(tier, assessment, self._limits[tier.id], self._indicators[tier.id])
+        values, found = checks.coerce(assessment, code)
         self.problems.extend(found)
         return values
 
@@ -222,46 +252,251 @@ def _rules_of(rule: m.Rule | None) -> list[m.Rule]:
 def coerce_values(tier: m.Tier, assessment: Assessment, limits: Mapping[str, Decimal],
                   indicators: Mapping[str, m.Indicator] | None = None) -> tuple[dict[str, Value], list[Diagnostic]]:
     """The assessment's values coerced to the tier's indicator types, and every problem found.
-    ``indicators`` (the tier's, by name) can be passed by a caller checking many assessments of the tier."""
-    if indicators is None:
-        indicators = {ind.name: ind for ind in tier.indicators}
-    problems: list[Diagnostic] = []
-    fallback = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
+    ``indicators`` (the tier's, by name) can be passed by a caller checking many assessments of the tier.
+    What checking the tier needs is worked out once (``TierValues``) and kept for the next call."""
+    kept = tier_values(tier)
+    if kept.limits != limits or (indicators is not None and kept.indicators != indicators):
+        kept = TierValues(tier, limits, indicators)
+    return kept.coerce(assessment, assessment.code)
 
-    def where(name: str) -> Span:
-        return assessment.value_spans.get(name, fallback)
 
-    values: dict[str, Value] = {}
-    for name in assessment.values:
-        if name not in indicators:
-            problems.append(Diagnostic(assessment.name_spans.get(name, where(name)),
-                                       f"unknown indicator '{name}' for tier '{tier.id}'",
-                                       hint=did_you_mean(name, indicators)))
-    for name, ind in indicators.items():
-        raw = assessment.values.get(name)
+def tier_values(tier: m.Tier) -> TierValues:
+    """The ``TierValues`` of a tier (with the limits of its ``direct`` criteria), worked out once per tier."""
+    kept: TierValues | None = tier.memo.get(TierValues)
+    if kept is None:
+        kept = tier.memo[TierValues] = TierValues(tier, direct_limits(tier))
+    return kept
+
+
+class TierValues:
+    """Checks the values of one tier's assessments, with what that needs worked out once: the tier's indicators
+    by name and, for each, a quick reader (``_quick_reader``) of the inputs data usually hold. When a quick
+    reader is not sure of a value (a missing one or an invalid one among them), the unit's values are checked
+    again the whole way (``coerce_value``), which reports every problem.
+    ``by_district``: whether the tier's units need a parent (``groups_by_district``)."""
+
+    def __init__(self, tier: m.Tier, limits: Mapping[str, Decimal], indicators: Mapping[str, m.Indicator] | None = None):
+        self.tier = tier
+        self.limits = dict(limits)
+        self.indicators = dict(indicators) if indicators is not None else {ind.name: ind for ind in tier.indicators}
+        self._names = self.indicators.keys()
+        self.by_district = groups_by_district(tier)
+        self._readers = tuple((name, _quick_reader(ind, self.limits)) for name, ind in self.indicators.items())
+        # before the audit, an indicator only the audit team enters must be absent
+        self._readers_before_audit = tuple((name, _absent if self.indicators[name].audit_only else read)
+                                           for name, read in self._readers)
+
+    def coerce(self, assessment: Assessment, code: str) -> tuple[dict[str, Value], list[Diagnostic]]:
+        """``coerce_values`` of the assessment, named ``code`` in messages (its code as cleaned)."""
+        given = assessment.values
+        problems: list[Diagnostic] = []
+        if not given.keys() <= self._names:
+            problems.extend(self._unknown(assessment, code, given, "unknown indicator '{}' for tier '{}'", assessment.name_spans))
+        get = given.get
+        try:
+            values = {name: read(get(name)) for name, read in (
+                self._readers_before_audit if audit_only_absent(assessment.source) else self._readers)}
+        except _Unsure:
+            values = self.coerce_each(assessment, code, problems)
+        if not assessment.evidence.keys() <= self._names:
+            problems.extend(self._unknown(assessment, code, assessment.evidence, "evidence for unknown indicator '{}'", None))
+        return values, problems
+
+    def _unknown(self, assessment: Assessment, code: str, names: Iterable[str], message: str,
+                 spans: Mapping[str, Span] | None) -> list[Diagnostic]:
+        found = []
+        for name in names:
+            if name not in self.indicators:
+                where = _value_span(assessment, code, name)
+                found.append(Diagnostic(spans.get(name, where) if spans is not None else where,
+                                        message.format(name, self.tier.id), hint=did_you_mean(name, self.indicators)))
+        return found
+
+    def coerce_each(self, assessment: Assessment, code: str, problems: list[Diagnostic]) -> dict[str, Value]:
+        """The values coerced one by one the whole way, each problem added to ``problems``."""
+        values: dict[str, Value] = {}
+        for name, ind in self.indicators.items():
+            self._coerce(ind, assessment.values.get(name), assessment, code, values, problems)
+        return values
+
+    def _coerce(self, ind: m.Indicator, raw: Any, assessment: Assessment, code: str, values: dict[str, Value],
+                problems: list[Diagnostic]) -> None:
+        """One indicator's value, the whole way: missing, audit-only, then ``coerce_value``, reporting what is wrong."""
+        name = ind.name
         if raw is None or (isinstance(raw, str) and raw.strip() == ""):
             if ind.audit_only and audit_only_absent(assessment.source):
                 values[name] = None
             elif ind.default is not None:
-                values[name] = coerce_value(ind, ind.default, limits, lambda msg, hint=None: None)
+                values[name] = coerce_value(ind, ind.default, self.limits, lambda msg, hint=None: None)
             else:
-                problems.append(Diagnostic(fallback, f"unit '{assessment.code}' has no value for '{name}' ({ind.label})",
+                problems.append(Diagnostic(_origin(assessment, code), f"unit '{code}' has no value for '{name}' ({ind.label})",
                                            hint=f"add '{name}' ({_kind_text(ind)}) or declare a default in the ruleset"))
-            continue
+            return
         if ind.audit_only and audit_only_absent(assessment.source):
-            problems.append(Diagnostic(where(name), f"'{name}' is entered only by the audit team, not in {_STAGE_TEXT[assessment.source]}",
-                                       hint="remove it from the self-assessed record"))
+            problems.append(Diagnostic(_value_span(assessment, code, name), f"'{name}' is entered only by the audit team, "
+                                       f"not in {_STAGE_TEXT[assessment.source]}", hint="remove it from the self-assessed record"))
+            return
+
+        def report(message: str, hint: str | None = None) -> None:
+            problems.append(Diagnostic(_value_span(assessment, code, name), f"unit '{code}', '{name}': {message}", hint=hint))
+
+        values[name] = coerce_value(ind, raw, self.limits, report)
+
+
+def _origin(assessment: Assessment, code: str) -> Span:
+    """Where the assessment was read (a unit given as Python data was read nowhere: its code stands for it)."""
+    return assessment.origin or Span(f"<unit {code}>", 0, 0, 0, 0)
+
+
+def _value_span(assessment: Assessment, code: str, name: str) -> Span:
+    return assessment.value_spans.get(name) or _origin(assessment, code)
+
+
+class _Unsure(Exception):
+    """What a quick reader raises for a value it leaves to ``coerce_value``."""
+
+
+QuickReader = Callable[[Any], Value]
+
+
+def _absent(raw: Any) -> Value:
+    """The reader of an indicator that must be absent: None when it is."""
+    if raw is None:
+        return None
+    raise _Unsure
+
+
+def _quick_reader(ind: m.Indicator, limits: Mapping[str, Decimal]) -> QuickReader:
+    """A reader that gives, for the inputs most data hold (the text the file readers give, numbers, bools, pairs
+    of them, checked values read again), exactly the value ``coerce_value`` gives, and raises ``_Unsure`` for
+    anything else (a missing value or a problem among them), which then goes through ``coerce_value``. tests/test_value_checks.py holds
+    the two to the same answers."""
+    if ind.kind in ("yesno", "category"):
+        return _quick_word(ind)
+    if ind.kind == "pair":
+        return _quick_pair(ind)
+    return _quick_number(ind, limits)
+
+
+def _refused(message: str, hint: str | None = None) -> None:
+    raise _Refused
+
+
+class _Refused(Exception):
+    pass
+
+
+def _quick_word(ind: m.Indicator) -> QuickReader:
+    """A yes/no or category: the words accepted as written (and in capitals), found in a table."""
+    if ind.kind == "yesno":
+        table = _yes_no_table()
+    else:
+        table = _word_table([c.name for c in ind.categories], lambda form: coerce_value(ind, form, {}, _refused))
+    is_yesno = ind.kind == "yesno"
+
+    def quick(raw: Any) -> Value:
+        if type(raw) is str:
+            try:
+                return table[raw]
+            except KeyError:
+                raise _Unsure from None
+        if is_yesno and (raw is True or raw is False):
+            return raw
+        raise _Unsure
+
+    return quick
+
+
+@functools.cache
+def _yes_no_table() -> dict[str, Value]:
+    """Every yes/no word as written, in capitals and capitalised, and what ``_coerce_yesno`` reads it as."""
+    return _word_table([*YES_WORDS, *NO_WORDS], lambda form: _coerce_yesno(form, _refused))
+
+
+def _word_table(words: Iterable[str], read: Callable[[str], Value]) -> dict[str, Value]:
+    """Each word as written, in capitals and capitalised, and what ``read`` (which reports a problem through
+    ``_refused``) makes of it; a form it refuses is left out."""
+    table = {}
+    for form in {form for word in words for form in (word, word.upper(), word.capitalize())}:
+        try:
+            table[form] = read(form)
+        except _Refused:
             continue
+    return table
 
-        def report(message: str, hint: str | None = None, _name: str = name) -> None:
-            problems.append(Diagnostic(where(_name), f"unit '{assessment.code}', '{_name}': {message}", hint=hint))
 
-        values[name] = coerce_value(ind, raw, limits, report)
-    for name in assessment.evidence:
-        if name not in indicators:
-            problems.append(Diagnostic(where(name), f"evidence for unknown indicator '{name}'",
-                                       hint=did_you_mean(name, indicators)))
-    return values, problems
+def _number_bounds(ind: m.Indicator, limits: Mapping[str, Decimal]) -> tuple[Decimal, Decimal]:
+    """The bounds within which a number meets every check of ``_check_number`` (a count must be whole too)."""
+    low, high = _NO_BOUNDS
+    if ind.kind in ("count", "percent", "score"):
+        low = Decimal(0)
+    if ind.kind == "percent":
+        high = Decimal(100)
+    if ind.kind == "score" and ind.name in limits:
+        high = limits[ind.name]
+    if ind.range is not None:
+        low, high = max(low, ind.range[0]), min(high, ind.range[1])
+    return low, high
+
+
+_NO_BOUNDS = (Decimal("-Infinity"), Decimal("Infinity"))
+
+
+def _quick_number(ind: m.Indicator, limits: Mapping[str, Decimal]) -> QuickReader:
+    low, high = _number_bounds(ind, limits)
+    whole = ind.kind == "count"
+
+    def quick(raw: Any) -> Value:
+        if type(raw) is str and len(raw) < 16 and raw.isascii() and raw.isdigit():
+            number = Decimal(raw)  # a count, as read_number reads it at once
+        else:
+            try:
+                number = read_value(raw)
+            except NumberError:
+                raise _Unsure from None
+            if whole and not is_whole(number):
+                raise _Unsure
+        if low <= number <= high:
+            return number
+        raise _Unsure
+
+    return quick
+
+
+def _quick_pair(ind: m.Indicator) -> QuickReader:
+    low, high = (Decimal(0), _NO_BOUNDS[1]) if ind.range is None else (max(Decimal(0), ind.range[0]), ind.range[1])
+    whole = ind.range is None
+    may_exceed = ind.a_may_exceed_b
+
+    def quick(raw: Any) -> Value:
+        kind = type(raw)
+        if kind is list or kind is tuple:
+            if len(raw) != 2:
+                raise _Unsure
+            first, second = raw
+        elif kind is Pair:
+            first, second = raw.a, raw.b
+        else:
+            raise _Unsure
+        if type(first) is str and type(second) is str and len(first) < 16 and len(second) < 16 \
+                and first.isascii() and second.isascii() and first.isdigit() and second.isdigit():
+            a, b = Decimal(first), Decimal(second)  # two counts, as read_number reads them at once
+            if whole:  # no range declared: two counts are a pair unless a > b is refused
+                if a > b and not may_exceed:
+                    raise _Unsure
+                return Pair(a, b)
+        else:
+            try:
+                a, b = read_value(first), read_value(second)
+            except NumberError:
+                raise _Unsure from None
+            if whole and not (is_whole(a) and is_whole(b)):
+                raise _Unsure
+        if not (low <= a <= high and low <= b <= high) or (a > b and not may_exceed):
+            raise _Unsure
+        return Pair(a, b)
+
+    return quick
 
 
 _SHOWN_CHARS = 60
