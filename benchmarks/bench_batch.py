@@ -11,7 +11,10 @@ Run from the checkout (figures and ratios only; nothing is asserted about time):
    statement per criterion. Both are checked to agree on every total, level and rank first. One thread.
 2. Sensitivity (``analysis.sensitivity``): 1,000 perturbations of the criteria maxima (±20 %) on the 220
    communes of the bundled sample, and on N generated communes, with the peak memory of the run
-   (tracemalloc: numpy reports its buffers to it).
+   (tracemalloc: numpy reports its buffers to it). The generated communes take each value from one of the
+   sample's, so a ratio criterion has at most 220 distinct (numerator, denominator) pairs and the analysis
+   looks its points up per run; the last line turns that off (``TABLE_SHARE = 0``): every ratio computed for
+   every unit and run, the worst case, a cohort in which no two units share a pair.
 3. Checking a data frame of N communes (the sample's CSV rows drawn at random, a pandas DataFrame with typed
    number columns) to checked cohorts with the columns the batch engine scores: column by column
    (``data.frame_checks.checked_frame``) beside row by row (``assessments_from_frame``, the same checks as any
@@ -173,14 +176,19 @@ def bench_scoring(units: list[Assessment], checked: Any, repeat: int) -> None:
     print(f"  ratio batch / hand-written {batch / hand:8.2f}x   (target ≤ 1.5x)")
 
 
-def bench_sensitivity(checked: Any, units: list[Assessment], runs: int, label: str, repeat: int) -> None:
+def bench_sensitivity(checked: Any, units: list[Assessment], runs: int, label: str, repeat: int,
+                      tables: bool = True) -> None:
     """The analysis of one cohort already read and scored (columns in memory): drawing the perturbations,
     re-scoring every run exactly, levels, ranks and every unit's figures. Timed without tracemalloc (which
     traces every numpy allocation and slows them), the best of ``repeat`` runs; the peak memory from one more
     run under tracemalloc."""
     from cqdt_rules.analysis import sensitivity
 
-    [(key, model)] = sensitivity.cohort_models(checked, units, sensitivity.Vary(), tiers=("xa",))
+    share, sensitivity.TABLE_SHARE = sensitivity.TABLE_SHARE, sensitivity.TABLE_SHARE if tables else 0.0
+    try:
+        [(key, model)] = sensitivity.cohort_models(checked, units, sensitivity.Vary(), tiers=("xa",))
+    finally:
+        sensitivity.TABLE_SHARE = share
 
     def analyse() -> Any:
         return sensitivity.analyse_cohort(model, key, runs, np.random.default_rng(1), 0)
@@ -290,6 +298,7 @@ def main() -> None:
     print(f"sensitivity, {runs:,} perturbations of the criteria maxima (±20 %), seed 1")
     bench_sensitivity(checked, sample, runs, f"{len(sample)} communes (the sample)", args.repeat)
     bench_sensitivity(checked, many, runs, f"{count:,} communes (generated)", 1)
+    bench_sensitivity(checked, many, runs, f"{count:,}, no ratio looked up", 1, tables=False)
 
 
 if __name__ == "__main__":

@@ -3,16 +3,22 @@ scalar engine; runs are reproducible with a seed; the unperturbed run is the pub
 
 from __future__ import annotations
 
+import random
 from decimal import Decimal
+from functools import cache
 from typing import Any
+from unittest.mock import patch
 
 import attrs
 import numpy as np
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import cqdt_rules as cq
 from cqdt_rules.analysis import sensitivity as sa
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.units import Assessment, check_assessments
 
 SAMPLE = "examples/gialai/egov-2022-audit.yaml"
 
@@ -90,6 +96,80 @@ def test_every_run_equals_an_exact_rescoring_of_the_perturbed_ruleset(vary: sa.V
             assert ranks[run].tolist() == [u.ranks[model.ranking.name].rank for u in scored]  # type: ignore[union-attr]
             compared += len(scored)
     assert compared == 6 * len(units)
+
+
+def _computed(shortcuts: bool) -> Any:
+    """With ``shortcuts``, every criterion with repeated values is a table per run and a group's tables are added
+    up per combination whatever their number; without, only yes/category/bands tables, looked up one by one."""
+    share = 1.0 if shortcuts else 0.0
+    return patch.multiple(sa, TABLE_SHARE=share, COMBINATIONS_SHARE=share)
+
+
+@cache
+def _communes() -> tuple[Any, tuple[Assessment, ...]]:
+    checked = cq.load("egov_2020")
+    return checked, tuple(u for u in check_assessments(checked.ruleset, cq.load_assessments(SAMPLE)) if u.tier == "xa")
+
+
+def _mixed_communes(communes: tuple[Assessment, ...], count: int, donors: int, rng: random.Random) -> list[Assessment]:
+    """``count`` communes whose values are drawn indicator by indicator from the first ``donors`` of the sample's
+    (fewer donors: more repeated values), in up to 3 districts."""
+    found = []
+    for i in range(count):
+        values, evidence = {}, {}
+        for name in communes[0].values:
+            donor = communes[rng.randrange(donors)]
+            values[name] = donor.values[name]
+            if name in donor.evidence:
+                evidence[name] = donor.evidence[name]
+        found.append(Assessment(code=f"X{i:03}", name=f"X {i}", tier="xa", year=2022, source="audit", values=values,
+                                evidence=evidence, parent=communes[rng.randrange(3)].parent))
+    return found
+
+
+@given(st.data())
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+def test_every_node_of_a_run_equals_an_exact_rescoring_whether_values_are_looked_up_or_computed(data: Any) -> None:
+    checked, communes = _communes()
+    rng = random.Random(data.draw(st.integers(0, 2**32 - 1)))
+    count, donors = data.draw(st.integers(2, 40)), data.draw(st.integers(1, len(communes)))
+    units = _mixed_communes(communes, count, donors, rng)
+    vary = sa.Vary(spread=data.draw(st.sampled_from([Decimal("0.05"), Decimal("0.2"), Decimal("0.5")])),
+                   cutoff_points=data.draw(st.sampled_from([None, Decimal("2.5")])), renormalise=False)
+    with _computed(data.draw(st.booleans())):
+        [(_, model)] = sa.cohort_models(checked, units, vary, tiers=("xa",))
+    parameters = model.sample(np.random.default_rng(rng.randrange(2**32)), 2)
+    points, maxima = model._points(parameters)
+    total = model._total(points, maxima)
+    levels, ranks = model.evaluate(parameters)
+    scale = model.scale_levels[0]
+    ids = [lv.id for lv in scale.levels]
+    for run, row in enumerate(parameters):
+        scored = sorted(cq.score(perturbed_ruleset(checked.ruleset, "xa", model, row), units).tier_units("xa"),
+                        key=lambda u: u.code)
+        for node_id, found in points.items():  # every group, and every criterion not added up with others
+            assert [Decimal(int(p)) / model.scale for p in found[run]] == [u.nodes[node_id].points for u in scored]
+        assert [Decimal(int(t)) / model.scale for t in total[run]] == [u.total for u in scored]
+        assert levels[scale.name][run].tolist() == [ids.index(u.levels[scale.name].id) if u.levels[scale.name].id
+                                                    else -1 for u in scored]
+        assert ranks is not None and ranks[run].tolist() == [u.rank() for u in scored]
+
+
+@pytest.mark.parametrize("ruleset, data", [("egov_2020", SAMPLE), ("dti_2023", "examples/gialai/dti-2023-audit.yaml")])
+def test_looking_values_up_gives_the_levels_and_ranks_computing_them_gives(ruleset: str, data: str) -> None:
+    checked = cq.load(ruleset)
+    units = list(cq.load_assessments(data))
+    for vary in (sa.Vary(), sa.Vary(spread=Decimal("0.4"), cutoff_points=Decimal(3), renormalise=False)):
+        found = []
+        for shortcuts in (True, False):
+            with _computed(shortcuts):
+                models = sa.cohort_models(checked, units, vary)
+            assert any(model.patterns for _, model in models) == shortcuts
+            found.append([model.evaluate(model.sample(np.random.default_rng(8), 40)) for _, model in models])
+        for (levels, ranks), (levels_again, ranks_again) in zip(*found):
+            assert ranks is not None and ranks_again is not None and np.array_equal(ranks, ranks_again)
+            assert levels.keys() == levels_again.keys()
+            assert all(np.array_equal(levels[k], levels_again[k]) for k in levels)
 
 
 @pytest.mark.parametrize("ruleset, data", [("egov_2020", SAMPLE), ("dti_2023", "examples/gialai/dti-2023-audit.yaml")])
@@ -205,3 +285,47 @@ def test_the_report_can_include_the_robustness_section(tmp_path: Any, capsys: An
     assert "sensitivity-xa-622.svg" in markdown
     assert main(["report", "egov_2020", SAMPLE, "--out", str(tmp_path / "plain"), "--formats", "html"]) == 0
     assert 'id="do-vung"' not in next((tmp_path / "plain").glob("*.html")).read_text(encoding="utf-8")
+
+
+# ---------------------------------------------------------------- ranks and rank figures against their definitions
+def _ranks_by_definition(group: Any, parts: list[Any], dense: bool) -> list[list[int]]:
+    """Rank = 1 + the units (dense: the distinct keys) of the same group with a smaller key tuple."""
+    runs, rows = parts[0].shape
+    found = []
+    for r in range(runs):
+        keys = [tuple(int(p[r, u]) for p in parts) for u in range(rows)]
+        row = []
+        for u in range(rows):
+            better = [keys[v] for v in range(rows) if group[v] == group[u] and keys[v] < keys[u]]
+            row.append(1 + (len(set(better)) if dense else len(better)))
+        found.append(row)
+    return found
+
+
+@given(st.data())
+@settings(max_examples=150, deadline=None)
+def test_ranks_within_groups_follow_their_definition(data: Any) -> None:
+    rows = data.draw(st.integers(1, 12))
+    runs = data.draw(st.integers(1, 4))
+    group = np.array(data.draw(st.lists(st.integers(0, 3), min_size=rows, max_size=rows)), dtype=np.int64)
+    # small values make ties; huge ones (beyond what fits beside the unit and group bits) take the general path
+    bound = data.draw(st.sampled_from([3, 10**6, 2**61]))
+    values = st.lists(st.integers(-bound, bound), min_size=runs * rows, max_size=runs * rows)
+    parts = [np.array(data.draw(values), dtype=np.int64).reshape(runs, rows)
+             for _ in range(data.draw(st.integers(1, 2)))]
+    dense = data.draw(st.booleans())
+    assert sa._row_ranks(sa.Grouping(group), parts, dense).tolist() == _ranks_by_definition(group, parts, dense)
+
+
+@given(st.integers(1, 60), st.integers(1, 9), st.integers(0, 2**31 - 1), st.sampled_from([np.int16, np.int32]))
+@settings(max_examples=60, deadline=None)
+def test_rank_figures_are_numpys_median_percentiles_and_means(runs: int, rows: int, seed: int, dtype: Any) -> None:
+    rng = np.random.default_rng(seed)
+    ranks = rng.integers(1, 8, size=(runs, rows)).astype(dtype)
+    published = rng.integers(1, 8, size=rows).astype(dtype)
+    figures = sa._rank_figures(ranks, published)
+    assert figures.median.tolist() == np.median(ranks, axis=0).tolist()
+    low, high = np.percentile(ranks, [5, 95], axis=0, method="nearest")
+    assert figures.low.tolist() == low.tolist() and figures.high.tolist() == high.tolist()
+    assert figures.shift.tolist() == np.abs(ranks - published[None, :]).mean(axis=0).tolist()
+    assert figures.cohort_shift == float(np.abs(ranks - published[None, :]).mean())

@@ -47,6 +47,8 @@ from cqdt_rules.tables import csv_writer, render_table
 
 FACTOR_STEP = 10_000  # a factor is k / 10,000
 CUT_STEP = 100  # a cut-off moves by j / 100 points
+TABLE_SHARE = 0.5  # a criterion with at most this share of distinct values per unit is scored as a table per run
+COMBINATIONS_SHARE = 0.25  # tables of one group are added up per combination while combinations stay below this share
 CHUNK_ELEMENTS = 65_536  # runs × units at once: arrays small enough to stay in the allocator's heap (larger ones are fresh pages each time, several times slower), and bounded memory
 Array = Any
 
@@ -167,11 +169,16 @@ class _Criterion:
         self.den = clamped.den
         if self.num.dtype == object or (not clamped.fixed and np.asarray(self.den).dtype == object):
             raise UsageError(f"{node.id}: values too large for the sensitivity analysis")
-        self.values: Array | None = None
+        self.values: Array | None = None  # the distinct numerators, when a table per run is worth it
+        self.value_den: Array | int = self.den  # their denominators: one for all, or one per value
         self.index: Array = None  # with values: each unit's index into them
+        den = np.broadcast_to(np.asarray(self.den), (rows,))
         if clamped.fixed:  # a few distinct values (yes, category, bands): a table per run, then a lookup
             self.values, self.index = np.unique(self.num, return_inverse=True)
-        den = np.broadcast_to(np.asarray(self.den), (rows,))
+        else:  # ratios: units share values too (small counts over small counts); a lookup beats a division
+            pairs, index = np.unique(np.stack([self.num, den]), axis=1, return_inverse=True)
+            if pairs.shape[1] <= rows * TABLE_SHARE:
+                self.values, self.value_den, self.index = pairs[0], pairs[1], index.reshape(-1)
         self.folded = (self.num * 2 * 10**self.digits, den * FACTOR_STEP, den * 2 * FACTOR_STEP)
         bound = clamped.bound * 2 * FACTOR_STEP * 2 * 10**self.digits + int(np.max(self.den)) * FACTOR_STEP * 2
         if bound > fp.INT64_MAX:
@@ -216,6 +223,8 @@ class CohortModel:
             self.notes.append(f"ranking '{self.ranking.name}' ranks by an output or a share: not analysed")
             self.ranking = None
         self.groups = self._parameter_groups()
+        within = self.ranking is not None and self.ranking.within == "district"
+        self.grouping = Grouping(self.districts if within else np.zeros(self.rows, dtype=np.int64))
         self.patterns = self._patterns()
         self.cutoffs = [(s.name, i) for s in self.scale_levels for i in range(len(s.levels))]
 
@@ -233,19 +242,28 @@ class CohortModel:
         return isinstance(ref, (m.TotalRef, m.PointsRef))
 
     def _patterns(self) -> dict[str, tuple[list[_Criterion], Array, Array]]:
-        """For each group with several table children (yes, category, bands): those children, the combinations
-        of their values the units have (one row each), and each unit's combination. A run then adds up the
-        children's tables once per combination and looks each unit up once, instead of once per child."""
+        """For each group with several table children: those children (fewest values first, while their
+        combinations stay few), the combinations of their values the units have (one row each), and each unit's
+        combination. A run then adds up the children's tables once per combination and looks each unit up once,
+        instead of once per child."""
         read = {r.node_id for r in self._references() if isinstance(r, m.PointsRef)}
         found = {}
         for node in self.tier.walk():
             children = [self.criteria[self.column[c.id]] for c in node.children if c.id in self.column]
-            tables = [c for c in children if c.values is not None and c.node.id not in read]
+            tables = sorted((c for c in children if c.values is not None and c.node.id not in read),
+                            key=lambda c: len(c.values) if c.values is not None else 0)
             if node.rule is not None or len(tables) < 2:
                 continue
-            combined = np.stack([c.index for c in tables], axis=1)
-            rows, which = np.unique(combined, axis=0, return_inverse=True)
-            found[node.id] = (tables, rows, which.reshape(-1))
+            rows, which = np.unique(tables[0].index[:, None], axis=0, return_inverse=True)
+            taken = tables[:1]
+            for child in tables[1:]:
+                combined = np.stack([*[c.index for c in taken], child.index], axis=1)
+                more_rows, more_which = np.unique(combined, axis=0, return_inverse=True)
+                if len(more_rows) > self.rows * COMBINATIONS_SHARE:
+                    break
+                rows, which, taken = more_rows, more_which, [*taken, child]
+            if len(taken) >= 2:
+                found[node.id] = (taken, rows, which.reshape(-1))
         return found
 
     def _references(self) -> list[m.ValueRef | m.Expr]:
@@ -297,19 +315,19 @@ class CohortModel:
     # ------------------------------------------------------------ scoring under perturbation
     def evaluate(self, parameters: Array) -> tuple[dict[str, Array], Array | None]:
         """For each parameter row (a run): every supported level scale (index, -1 below) and the ranks, runs × units."""
-        levels: dict[str, list[Array]] = {s.name: [] for s in self.scale_levels}
-        ranks: list[Array] = []
+        runs = len(parameters)
+        levels = {s.name: np.empty((runs, self.rows), dtype=np.int8) for s in self.scale_levels}
+        ranks = np.empty((runs, self.rows), dtype=self.grouping.rank_dtype) if self.ranking is not None else None
         chunk = max(1, CHUNK_ELEMENTS // max(1, self.rows))
-        for start in range(0, len(parameters), chunk):
+        for start in range(0, runs, chunk):
             block = parameters[start:start + chunk]
             points, maxima = self._points(block)
             total = self._total(points, maxima)
             for scale in self.scale_levels:
-                levels[scale.name].append(self._classify(scale, block, points, maxima, total))
-            if self.ranking is not None:
-                ranks.append(self._rank(points, maxima, total))
-        return ({k: np.concatenate(v) for k, v in levels.items()},
-                np.concatenate(ranks) if ranks else None)
+                levels[scale.name][start:start + chunk] = self._classify(scale, block, points, maxima, total)
+            if ranks is not None:
+                ranks[start:start + chunk] = self._rank(points, maxima, total)
+        return levels, ranks
 
     def _points(self, block: Array) -> tuple[dict[str, Array], dict[str, Array]]:
         """Every node's perturbed points (runs × units) and perturbed maximum (runs), integers at ``scale``."""
@@ -324,7 +342,7 @@ class CohortModel:
             # points above the perturbed maximum take the ceiling: the rounded maximum when that is not above
             # it (and then no point value can exceed it), else the maximum itself; so a minimum says it all
             if c.values is not None:  # a few distinct values: rounded and limited per run, then looked up
-                table = _round_ratio(c.values[None, :] * k[:, None], c.den * FACTOR_STEP, c.digits, c.mode) * lift
+                table = _round_ratio(c.values[None, :] * k[:, None], c.value_den * FACTOR_STEP, c.digits, c.mode) * lift
                 table = np.minimum(table, maximum[:, None])
                 if c.node.id in in_pattern:
                     tables[c.node.id] = table
@@ -348,38 +366,51 @@ class CohortModel:
                 if node.id not in points and node.id not in tables:  # max 0 (informational)
                     points[node.id], maxima[node.id] = zero_rows, np.zeros(len(block), dtype=np.int64)
                 continue
-            total = None
+            total, which = None, None
             if node.id in self.patterns:  # the table children: summed per combination, one lookup per unit
                 children, rows, which = self.patterns[node.id]
-                combination = sum(tables[c.node.id][:, rows[:, j]] for j, c in enumerate(children))
-                total = np.take(combination, which, axis=1)
-            for child in node.children:
-                if child.id in points:
-                    total = points[child.id].copy() if total is None else np.add(total, points[child.id], out=total)
+                total = sum(tables[c.node.id][:, rows[:, j]] for j, c in enumerate(children))
+                if any(child.id in points for child in node.children):
+                    total, which = np.take(total, which, axis=1), None
+            summed = [points[child.id] for child in node.children if child.id in points]
+            if total is None:
+                total = _added(summed)
+            else:
+                for more in summed:
+                    total += more
             assert total is not None
             maximum = sum((maxima[c.id] for c in node.children), np.zeros(len(block), dtype=np.int64))
             rounding = self.group_rounding[node.id]
             if rounding is not None:
                 lift = self.scale // 10**rounding.digits
-                ceiling = _round_scaled(maximum, lift, rounding.mode)
-                ceiling = np.where(ceiling <= maximum, ceiling, maximum)
-                total = np.minimum(_round_scaled(total, lift, rounding.mode), ceiling[:, None])
+                rounded_max = _round_scaled(maximum, lift, rounding.mode)
+                total = _round_scaled_in_place(total, lift, rounding.mode)
+                _cap(total, rounded_max, maximum)
+            if which is not None:  # every child is in the combinations: the group rounded per combination, then looked up
+                total = np.take(total, which, axis=1)
             points[node.id], maxima[node.id] = total, maximum
         maxima["__total__"] = sum((maxima[n.id] for n in self.tier.nodes), np.zeros(len(block), dtype=np.int64))
         return points, maxima
 
     def _total(self, points: dict[str, Array], maxima: dict[str, Array]) -> Array:
         """The published total at ``scale``: rounded as declared; renormalised to the published maximum if asked."""
-        summed = sum((points[n.id] for n in self.tier.nodes), np.zeros_like(points[self.tier.nodes[0].id]))
+        summed = _added([points[n.id] for n in self.tier.nodes])
         lift = self.scale // 10**self.total_rounding.digits
         mode = self.total_rounding.mode
         if self.vary.renormalise:  # round(summed × max / perturbed max) in units of the total's rounding
             num, den = fp.fraction(self.tier.max)
             factor = num * 10**self.total_rounding.digits
             _fits(int(summed.max(initial=0)) * factor * 2 + int(maxima["__total__"].max(initial=0)) * den * 2, self.tier.id)
-            total = _round_ratio(summed * factor, maxima["__total__"][:, None] * den, 0, mode) * lift
-            return np.minimum(total, _scaled(self.tier.max, self.scale))
-        return np.minimum(_round_scaled(summed, lift, mode), maxima["__total__"][:, None])
+            summed *= factor
+            total = _round_per_run(summed, maxima["__total__"] * den, mode)
+            total *= lift
+            published = _scaled(self.tier.max, self.scale)
+            if published % lift:  # else summed ≤ its maximum keeps the rounded total ≤ the published maximum
+                np.minimum(total, published, out=total)
+            return total
+        total = _round_scaled_in_place(summed, lift, mode)
+        _cap(total, _round_scaled(maxima["__total__"], lift, mode), maxima["__total__"])
+        return total
 
     def _value(self, ref: m.ValueRef | m.Expr, points: dict[str, Array], maxima: dict[str, Array],
                total: Array) -> tuple[Array, Array]:
@@ -404,22 +435,25 @@ class CohortModel:
     def _meets(self, value: Array, maximum: Array, threshold: m.Threshold, move: Array, unit: int) -> Array:
         """value (an integer count of 1/unit) ≥ the cut-off moved by ``move`` hundredths."""
         cut = int(threshold.value * CUT_STEP) + move  # hundredths of a point (or of a percentage point)
+        # compared with the least integer value that reaches the cut-off in each run: one comparison per unit
         if threshold.percent:  # value / maximum ≥ cut / (100 × CUT_STEP)
-            return value * (100 * CUT_STEP) >= (cut * maximum)[:, None]
-        return value * CUT_STEP >= (cut * unit)[:, None]
+            least = -(-(cut * maximum) // (100 * CUT_STEP))
+        else:
+            least = -(-(cut * unit) // CUT_STEP)
+        return value >= least[:, None]
 
     def _classify(self, scale: m.LevelScale, block: Array, points: dict[str, Array], maxima: dict[str, Array],
                   total: Array) -> Array:
         value, maximum = self._value(scale.on, points, maxima, total)
         reached = np.full(value.shape, -1, dtype=np.int8)
-        for index, level in enumerate(scale.levels):
+        for index, level in reversed(list(enumerate(scale.levels))):  # the first level met wins: written last
             column = len(self.criteria) + self.cutoffs.index((scale.name, index))
             met = self._meets(value, maximum, level.threshold, block[:, column], self._unit(scale.on))
             for requirement in level.requires:
                 required, required_max = self._value(requirement.ref, points, maxima, total)
                 met &= self._meets(required, required_max, requirement.threshold, np.zeros(len(block), dtype=np.int64),
                                    self._unit(requirement.ref))
-            reached[(reached < 0) & met] = index
+            np.putmask(reached, met, index)
         return reached
 
     def _rank(self, points: dict[str, Array], maxima: dict[str, Array], total: Array) -> Array:
@@ -429,8 +463,7 @@ class CohortModel:
         for ref, direction in [(ranking.by, ranking.direction)] + [(t.ref, t.direction) for t in ranking.tiebreaks]:
             value, _ = self._value(ref, points, maxima, total)
             parts.append(-value if direction == "descending" else value)
-        group = self.districts if ranking.within == "district" else np.zeros(self.rows, dtype=np.int64)
-        return _row_ranks(group, parts, ranking.ties == "dense")
+        return _row_ranks(self.grouping, parts, ranking.ties == "dense")
 
 
 def _fits(bound: int, tier: str) -> None:
@@ -471,6 +504,18 @@ def _round_scaled(values: Array, lift: int, mode: str) -> Array:
     return _round_ratio(values, lift, 0, mode) * lift
 
 
+def _round_scaled_in_place(values: Array, lift: int, mode: str) -> Array:
+    """``_round_scaled`` writing into ``values`` (an array of this run's own): half up to an even ``lift``, the
+    usual case, is ⌊(v + lift/2) / lift⌋ × lift, three passes and no new array."""
+    if mode != "half_up" or lift % 2:
+        values[...] = _round_scaled(values, lift, mode)
+        return values
+    values += lift // 2
+    values //= lift
+    values *= lift
+    return values
+
+
 def _round_ratio(num: Array, den: Array | int, digits: int, mode: str) -> Array:
     """round(num / den) to ``digits`` decimals, as an integer count of 10**-digits; num ≥ 0, den > 0."""
     num = num * 10**digits if digits else num
@@ -485,34 +530,114 @@ def _round_ratio(num: Array, den: Array | int, digits: int, mode: str) -> Array:
     return quotient + ((twice > den) | ((twice == den) & (quotient % 2 == 1)))
 
 
-def _row_ranks(group: Array, parts: list[Array], dense: bool) -> Array:
-    """Competition ranks (shared 1, 2, 2, 4 or dense 1, 2, 2, 3) within groups, for every run (row) at once."""
+def _cap(rounded: Array, rounded_max: Array, maximum: Array) -> None:
+    """Limit a rounded sum (runs × units) to the ceiling of its rounded maximum (runs): the rounded maximum, or
+    the maximum itself where that rounded up. The sum never exceeds its maximum and rounding is monotone, so only
+    runs whose maximum rounded up can pass the ceiling: other runs are left alone (no pass over their units)."""
+    rounded_up = rounded_max > maximum
+    if len(rounded) > 8:  # many runs at once: one pass
+        ceiling: Array = np.where(rounded_up, maximum, rounded_max)
+        np.minimum(rounded, ceiling[:, None], out=rounded)
+        return
+    for run in np.flatnonzero(rounded_up).tolist():
+        np.minimum(rounded[run], maximum[run], out=rounded[run])
+
+
+def _added(arrays: list[Array]) -> Array:
+    """The sum of arrays of one shape, as a new array."""
+    total = arrays[0] + arrays[1] if len(arrays) > 1 else arrays[0].copy()
+    for more in arrays[2:]:
+        total += more
+    return total
+
+
+def _round_per_run(num: Array, den: Array, mode: str) -> Array:
+    """round(num / den) with a denominator per run (row); num ≥ 0, den > 0; ``num`` may be overwritten. With few
+    runs, one division by a number per run: numpy divides by a number several times faster than by an array."""
+    if len(den) > 8:
+        return _round_ratio(num, den[:, None], 0, mode)
+    if mode == "half_up":  # in place: (2·num + den) // (2·den), num being the caller's own array
+        for run, divisor in enumerate(den.tolist()):
+            row = num[run]
+            row *= 2
+            row += divisor
+            row //= 2 * divisor
+        return num
+    found = np.empty_like(num)
+    for run, divisor in enumerate(den.tolist()):
+        found[run] = _round_ratio(num[run], divisor, 0, mode)
+    return found
+
+
+class Grouping:
+    """The groups units are ranked within, and what ranking needs of them that is the same in every run."""
+
+    def __init__(self, group: Array):
+        self.group = np.asarray(group, dtype=np.int64)  # small integers ≥ 0
+        self.rows = len(self.group)
+        sizes = np.bincount(self.group, minlength=1)
+        # sorted by group first, each group fills the same positions in every run: where each position's starts
+        self.starts = np.repeat(np.cumsum(sizes) - sizes, sizes)
+        # a rank is at most its group's size: 16 bits halve the memory of runs × units ranks where that suffices
+        self.rank_dtype = np.int16 if int(sizes.max()) < 2**15 else np.int32
+        self.positions = np.arange(self.rows)
+        self.index_bits = max(1, (self.rows - 1).bit_length())
+        self.group_bits = int(self.group.max(initial=0)).bit_length()
+        self._packed: dict[int, Array] = {}
+
+    def packed(self, value_bits: int) -> Array:
+        """Each unit's group and index, packed around ``value_bits`` for its value (see ``_sorted_runs``)."""
+        if value_bits not in self._packed:
+            self._packed[value_bits] = (self.group << (value_bits + self.index_bits)) | self.positions
+        return self._packed[value_bits]
+
+
+def _row_ranks(grouping: Grouping, parts: list[Array], dense: bool) -> Array:
+    """Competition ranks (shared 1, 2, 2, 4) or dense ranks (1, 2, 2, 3) within groups, for every run (row) at
+    once; ``parts``: the sort keys, runs × units, first first."""
+    runs, rows = parts[0].shape
+    order, new_key = _sorted_runs(grouping, parts)
+    if dense:
+        distinct = np.cumsum(new_key, axis=1)
+        ranked = distinct - np.take(distinct, grouping.starts, axis=1) + 1
+    else:
+        ranked = np.where(new_key, grouping.positions, 0)
+        np.maximum.accumulate(ranked, axis=1, out=ranked)
+        ranked -= grouping.starts - 1
+    ranks = np.empty((runs, rows), dtype=grouping.rank_dtype)
+    if runs > 1:
+        order += (np.arange(runs) * rows)[:, None]
+    ranks.reshape(-1)[order.reshape(-1)] = ranked.reshape(-1)
+    return ranks
+
+
+def _sorted_runs(grouping: Grouping, parts: list[Array]) -> tuple[Array, Array]:
+    """Each run's units sorted by (group, parts…), and where a new (group, key) starts in that order."""
     runs, rows = parts[0].shape
     low, high = int(parts[0].min(initial=0)), int(parts[0].max(initial=0))
-    span = high - low + 1
-    if len(parts) == 1 and span * (int(group.max(initial=0)) + 1) < 2**62:  # one sort key per run: group, value
-        order = np.argsort(group[None, :] * span + (parts[0] - low), axis=1, kind="stable")
-    else:
-        order = np.empty((runs, rows), dtype=np.int64)
-        for r in range(runs):
-            order[r] = np.lexsort(tuple(p[r] for p in reversed(parts)) + (group,))
-    positions = np.arange(rows)
+    index_bits, value_bits = grouping.index_bits, (high - low).bit_length()
+    new_key = np.ones((runs, rows), dtype=bool)
+    if len(parts) == 1 and grouping.group_bits + value_bits + index_bits <= 62:
+        # one int64 per unit, (group, value, unit) packed: a plain sort (several times faster than a stable argsort)
+        # orders them, and the unit comes back from the low bits
+        packed = parts[0] - low
+        packed <<= index_bits
+        packed += grouping.packed(value_bits)
+        packed.sort(axis=1)
+        order = packed & ((1 << index_bits) - 1)
+        packed >>= index_bits
+        np.not_equal(packed[:, 1:], packed[:, :-1], out=new_key[:, 1:])
+        return order, new_key
+    group = grouping.group
+    order = np.empty((runs, rows), dtype=np.int64)
+    for r in range(runs):
+        order[r] = np.lexsort(tuple(p[r] for p in reversed(parts)) + (group,))
     sorted_group = group[order]
-    new_group = np.ones((runs, rows), dtype=bool)
-    new_group[:, 1:] = sorted_group[:, 1:] != sorted_group[:, :-1]
-    new_key = new_group.copy()
+    np.not_equal(sorted_group[:, 1:], sorted_group[:, :-1], out=new_key[:, 1:])
     for p in parts:
         s = np.take_along_axis(p, order, axis=1)
         new_key[:, 1:] |= s[:, 1:] != s[:, :-1]
-    group_start = np.maximum.accumulate(np.where(new_group, positions, 0), axis=1)
-    if dense:
-        distinct = np.cumsum(new_key, axis=1)
-        ranked = distinct - np.take_along_axis(distinct, group_start, axis=1) + 1
-    else:
-        ranked = np.maximum.accumulate(np.where(new_key, positions, 0), axis=1) - group_start + 1
-    ranks = np.empty((runs, rows), dtype=np.int32)
-    np.put_along_axis(ranks, order, ranked.astype(np.int32), axis=1)
-    return ranks
+    return order, new_key
 
 
 # ---------------------------------------------------------------- the analysis
@@ -553,8 +678,9 @@ def analyse_cohort(model: CohortModel, key: tuple[str, int, str], runs: int, rng
     levels, ranks = model.evaluate(model.sample(rng, runs))
     base_levels, base_ranks = model.evaluate(model.published_parameters())
     published_rank = base_ranks[0] if base_ranks is not None else np.ones(model.rows, dtype=np.int32)
-    stability = _stability(members, scale, levels, ranks, published_rank, scores)
-    shift = float(np.abs(ranks - published_rank[None, :]).mean()) if ranks is not None else 0.0
+    figures = _rank_figures(ranks, published_rank) if ranks is not None else None
+    stability = _stability(members, scale, levels, figures, published_rank, scores)
+    shift = figures.cohort_shift if figures is not None else 0.0
     found = _indices(model, rng, indices, published_rank) if indices and ranks is not None else ()
     return TierSensitivity(tier.id, tier.title, key[1], key[2], scale.name if scale else None,
                            model.ranking.name if model.ranking else "", runs, tuple(stability), shift, found,
@@ -562,38 +688,66 @@ def analyse_cohort(model: CohortModel, key: tuple[str, int, str], runs: int, rng
 
 
 def _stability(members: list[Assessment], scale: m.LevelScale | None, levels: dict[str, Array],
-               ranks: Array | None, published_rank: Array, scores: CohortScores) -> list[UnitStability]:
-    """Each unit's figures over the runs, computed column-wise a block of units at a time (bounded memory)."""
+               figures: _RankFigures | None, published_rank: Array,
+               scores: CohortScores) -> list[UnitStability]:
+    """Each unit's figures over the runs: its levels' shares, and its rank figures (``_rank_figures``)."""
     rows = len(members)
     labels = ([lv.label for lv in scale.levels] + [scale.below]) if scale is not None else []
     shares = np.zeros((len(labels), rows))  # level index (below last) × unit
     if scale is not None:
         reached = levels[scale.name]
         for index in range(len(labels)):
-            shares[index] = (reached == (index if index < len(labels) - 1 else -1)).mean(axis=0)
+            shares[index] = np.count_nonzero(reached == (index if index < len(labels) - 1 else -1), axis=0) / len(reached)
     median = published_rank.astype(float)
     low, high, shift = published_rank.copy(), published_rank.copy(), np.zeros(rows)
-    block = max(1, 2_000_000 // max(1, len(ranks) if ranks is not None else 1))
-    for start in range(0, rows if ranks is not None else 0, block):
-        assert ranks is not None
-        part = ranks[:, start:start + block]
-        median[start:start + block] = np.median(part, axis=0)
-        low[start:start + block], high[start:start + block] = np.percentile(part, [5, 95], axis=0, method="nearest")
-        shift[start:start + block] = np.abs(part - published_rank[None, start:start + block]).mean(axis=0)
+    if figures is not None:
+        median, low, high, shift = figures.median, figures.low, figures.high, figures.shift
     found = []
-    for row, assessment in enumerate(members):
+    published_levels = scores.levels[scale.name].tolist() if scale is not None else []
+    by_unit = shares.T.tolist()  # plain lists: reading numpy scalars one by one is slow for 100,000 units
+    columns = zip(published_rank.tolist(), median.tolist(), low.tolist(), high.tolist(), shift.tolist())
+    for row, (assessment, (rank, middle, rank_low, rank_high, moved)) in enumerate(zip(members, columns)):
         level_label, keeps = "", 1.0
         distribution: tuple[tuple[str, float], ...] = ()
         if scale is not None:
-            published = int(scores.levels[scale.name][row])
-            own = published if published >= 0 else len(labels) - 1
-            distribution = tuple((labels[i], float(shares[i, row])) for i in range(len(labels)) if shares[i, row])
-            level_label, keeps = labels[own], float(shares[own, row])
+            own = published_levels[row] if published_levels[row] >= 0 else len(labels) - 1
+            distribution = tuple((label, share) for label, share in zip(labels, by_unit[row]) if share)
+            level_label, keeps = labels[own], by_unit[row][own]
         found.append(UnitStability(assessment.code, assessment.name, assessment.parent, level_label, keeps,
-                                   distribution, int(published_rank[row]), float(median[row]), int(low[row]),
-                                   int(high[row]), float(shift[row])))
+                                   distribution, rank, middle, rank_low, rank_high, moved))
     return found
 
+
+@attrs.frozen
+class _RankFigures:
+    """Per unit (arrays): the median rank, the 5th and 95th percentiles, the mean absolute rank shift; and the
+    mean absolute rank shift over the cohort and the runs."""
+
+    median: Array
+    low: Array
+    high: Array
+    shift: Array
+    cohort_shift: float
+
+
+def _rank_figures(ranks: Array, published_rank: Array) -> _RankFigures:
+    """The rank figures of every unit (as np.median, np.percentile 'nearest' and np.mean give them), from one sort
+    of each unit's ranks over the runs, a block of units at a time (bounded memory). Shifts are summed as
+    integers, so the means are the ones a float mean of the whole array gives."""
+    runs, rows = ranks.shape
+    low_at, high_at = (int(i) for i in np.percentile(np.arange(runs), [5, 95], method="nearest"))
+    middle = [(runs - 1) // 2, runs // 2]  # np.median: the mean of the middle two (one if odd)
+    median, shift = np.empty(rows), np.empty(rows, dtype=np.int64)
+    low, high = np.empty(rows, dtype=ranks.dtype), np.empty(rows, dtype=ranks.dtype)
+    block = max(1, 2_000_000 // runs)
+    for start in range(0, rows, block):
+        part = ranks[:, start:start + block].T.copy()  # unit × run, each unit's ranks contiguous (and ranks untouched)
+        part.sort(axis=1)
+        median[start:start + block] = (part[:, middle[0]].astype(float) + part[:, middle[1]]) / 2
+        low[start:start + block], high[start:start + block] = part[:, low_at], part[:, high_at]
+        part -= published_rank[start:start + block, None]
+        shift[start:start + block] = np.abs(part, out=part).sum(axis=1, dtype=np.int64)
+    return _RankFigures(median, low, high, shift / runs, float(shift.sum() / ranks.size))
 
 def _indices(model: CohortModel, rng: np.random.Generator, base: int, published_rank: Array,
              bootstrap: int = 500) -> tuple[Index, ...]:
