@@ -265,7 +265,8 @@ def test_the_command_writes_json_and_csv_and_refuses_bad_options(capsys: Any, tm
     assert len(rows) == 257 and {"keeps_level", "rank_p05", "rank_p95"} <= set(rows[0])
     capsys.readouterr()
     for bad, message in ((["--runs", "0"], "--runs must be between"), (["--spread", "abc"], "is not a number"),
-                         (["--spread", "150%"], "--spread must be below 100%"), (["--group", "B=2..1"], "need 0 < LOW")):
+                         (["--spread", "150%"], "the spread must be at least 0 and below 100%"),
+                         (["--group", "B=2..1"], "need 0 < LOW ≤ HIGH ≤ 2"), (["--group", "B=1..3"], "(1..3)")):
         assert main(["sensitivity", "egov_2020", SAMPLE, *bad, "--lang", "en"]) == 2
         err = capsys.readouterr().err
         assert "Traceback" not in err and message in err
@@ -329,3 +330,14 @@ def test_rank_figures_are_numpys_median_percentiles_and_means(runs: int, rows: i
     assert figures.low.tolist() == low.tolist() and figures.high.tolist() == high.tolist()
     assert figures.shift.tolist() == np.abs(ranks - published[None, :]).mean(axis=0).tolist()
     assert figures.cohort_shift == float(np.abs(ranks - published[None, :]).mean())
+
+
+def test_factors_beyond_what_the_integer_bounds_allow_are_refused() -> None:
+    """The integer columns' bounds are worked out for factors up to 2: a larger one could wrap silently."""
+    units = cq.load_assessments(SAMPLE)
+    checked = cq.load("egov_2020")
+    for vary in (sa.Vary(spread=None, groups=(("B", Decimal("1"), Decimal("2.5")),)), sa.Vary(spread=Decimal("1")),
+                 sa.Vary(groups=(("B", Decimal("0"), Decimal("1")),)), sa.Vary(cutoff_points=Decimal("-1"))):
+        with pytest.raises(cq.UsageError):
+            cq.sensitivity(checked, units, runs=2, vary=vary)
+    cq.sensitivity(checked, units, runs=2, vary=sa.Vary(spread=None, groups=(("B", Decimal("0.5"), Decimal("2")),)))

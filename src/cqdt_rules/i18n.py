@@ -363,9 +363,11 @@ VI: dict[str, str] = {
         "xếp hạng '{name}' theo một đầu ra hoặc một tỷ lệ: không phân tích",
     "{what}: '{text}' is not a number": "{what}: '{text}' không phải là một số",
     "{what}: '{text}' must be a number ≥ 0": "{what}: '{text}' phải là một số ≥ 0",
-    "--spread must be below 100%": "--spread phải nhỏ hơn 100%",
+    "the spread must be at least 0 and below 100% ({value})": "biên độ nhiễu phải từ 0 đến dưới 100% ({value})",
+    "cut-offs move by a number of points ≥ 0 ({value})": "ngưỡng mức dịch chuyển một số điểm ≥ 0 ({value})",
+    "group '{group}': the factors need 0 < LOW ≤ HIGH ≤ {most} ({low}..{high})":
+        "nhóm '{group}': hệ số cần 0 < THẤP ≤ CAO ≤ {most} ({low}..{high})",
     "--group '{item}': write ID=LOW..HIGH, e.g. B=0.9..1.3": "--group '{item}': viết ID=THẤP..CAO, ví dụ B=0.9..1.3",
-    "--group '{item}': need 0 < LOW ≤ HIGH": "--group '{item}': cần 0 < THẤP ≤ CAO",
     "--runs must be between 1 and 1,000,000": "--runs phải từ 1 đến 1.000.000",
     "runs must be at least 1": "số lần nhiễu phải ít nhất là 1",
     "{node}: values too large for the sensitivity analysis": "{node}: giá trị quá lớn cho phân tích độ nhạy",

@@ -65,6 +65,21 @@ class Vary:
     groups: tuple[tuple[str, Decimal, Decimal], ...] = ()
 
 
+MAX_FACTOR = Decimal(2)
+"""The largest factor a maximum may be multiplied by: the integer columns' bounds are worked out for it."""
+
+
+def check_vary(vary: Vary) -> None:
+    """UsageError for perturbations outside what the analysis computes exactly (factors in (0, 2])."""
+    if vary.spread is not None and not 0 <= vary.spread < 1:
+        raise UsageError(f"the spread must be at least 0 and below 100% ({vary.spread})")
+    if vary.cutoff_points is not None and vary.cutoff_points < 0:
+        raise UsageError(f"cut-offs move by a number of points ≥ 0 ({vary.cutoff_points})")
+    for group, low, high in vary.groups:
+        if not 0 < low <= high <= MAX_FACTOR:
+            raise UsageError(f"group '{group}': the factors need 0 < LOW ≤ HIGH ≤ {MAX_FACTOR} ({low}..{high})")
+
+
 @attrs.frozen
 class UnitStability:
     code: str
@@ -649,6 +664,7 @@ def run(checked: CheckedRuleset, units: Iterable[Assessment], *, runs: int = 100
     if runs < 1:
         raise UsageError("runs must be at least 1")
     vary = vary or Vary()
+    check_vary(vary)
     rng = np.random.default_rng(seed)
     found = [analyse_cohort(model, key, runs, rng, indices)
              for key, model in cohort_models(checked, units, vary, tiers, any_year)]

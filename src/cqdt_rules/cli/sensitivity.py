@@ -45,24 +45,21 @@ def _decimal(text: str, what: str) -> Decimal:
 
 
 def vary_from(args: argparse.Namespace) -> object:
-    from cqdt_rules.analysis.sensitivity import Vary
+    from cqdt_rules.analysis.sensitivity import Vary, check_vary
 
     spread = _decimal(args.spread, "--spread")
-    if spread >= 1:
-        raise UsageError("--spread must be below 100%")
     groups = []
     for item in args.group:
         name, _, span = item.partition("=")
         low, _, high = span.partition("..")
         if not name or not low or not high:
             raise UsageError(f"--group '{item}': write ID=LOW..HIGH, e.g. B=0.9..1.3")
-        lo, hi = _decimal(low, "--group"), _decimal(high, "--group")
-        if lo > hi or lo <= 0:
-            raise UsageError(f"--group '{item}': need 0 < LOW ≤ HIGH")
-        groups.append((name.strip(), lo, hi))
+        groups.append((name.strip(), _decimal(low, "--group"), _decimal(high, "--group")))
     cutoffs = _decimal(args.cutoffs, "--cutoffs") if args.cutoffs else None
-    return Vary(spread=spread or None, cutoff_points=cutoffs, renormalise=not args.no_renormalise,
+    vary = Vary(spread=spread or None, cutoff_points=cutoffs, renormalise=not args.no_renormalise,
                 groups=tuple(groups))
+    check_vary(vary)  # before the data are read
+    return vary
 
 
 def run(args: argparse.Namespace) -> int:
