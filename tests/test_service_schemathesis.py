@@ -5,6 +5,7 @@ Bounded: a few dozen examples per operation."""
 
 from __future__ import annotations
 
+import pytest
 import schemathesis
 from hypothesis import HealthCheck, settings
 from schemathesis.config import SchemathesisConfig
@@ -25,6 +26,7 @@ CONFIG = SchemathesisConfig.from_dict({"operations": [{
 SCHEMA = schemathesis.openapi.from_asgi("/openapi.json", APP, config=CONFIG)
 
 
+@pytest.mark.slow  # thirty generated requests per operation: the full run
 @SCHEMA.parametrize()
 @settings(max_examples=30, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
 def test_every_operation_answers_within_its_description(case: schemathesis.Case) -> None:

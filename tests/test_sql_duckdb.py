@@ -265,6 +265,7 @@ def ruleset_units_and_spoiling(draw: st.DrawFn) -> GeneratedCase:
     return generated, units, draw(seeds), draw(seeds)
 
 
+@pytest.mark.slow
 @settings(max_examples=50, deadline=None, phases=PHASES, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(ruleset_units_and_spoiling())
 def test_duckdb_agrees_with_python_on_generated_rulesets_and_cohorts(case: GeneratedCase) -> None:
@@ -511,6 +512,7 @@ def test_a_cohort_function_inside_another_is_refused_when_compiling() -> None:
         compile_tier(checked.ruleset, checked.ruleset.tier("xa"))
 
 
+@pytest.mark.slow
 def test_a_duckdb_table_is_read_without_changing_the_file_and_a_file_that_is_no_database_is_refused(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from cqdt_rules.cli.main import main

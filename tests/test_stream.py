@@ -176,7 +176,7 @@ def test_a_generated_cohort_read_from_a_file_streams_the_whole_json(tmp_path: Pa
     assert len(document["units"]) == 1000 and {u["ranks"]["huyen"]["of"] for u in document["units"]} != {1000}
 
 
-@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("lang", ["vi", pytest.param("en", marks=pytest.mark.slow)])  # the quick subset runs one
 def test_the_command_streams_the_same_json_in_either_language(tmp_path: Path, lang: str) -> None:
     """The JSON holds the ruleset's own text and no message: the same in Vietnamese and English."""
     data = SAMPLE / "egov-2022-audit.yaml"
