@@ -331,9 +331,6 @@ class UnitJson:
     ruleset fixes (id, title, provenance) encoded once per tier, each string of the unit's own through the
     encoder's own string function. One encoder call per node was two thirds of the time of writing JSON."""
 
-    def __init__(self) -> None:
-        self._declared: dict[str, dict[str, _NodeJson]] = {}  # per tier id: its nodes' fixed text, by node id
-
     def text(self, u: UnitResult) -> str:
         """The unit's whole text, ranks and all."""
         before, after = self.parts(u)
@@ -347,9 +344,10 @@ class UnitJson:
                 f', "missing_evidence": [{missing}], "nodes": [{nodes}\n]}}')
 
     def _nodes(self, tier: m.Tier) -> dict[str, _NodeJson]:
-        declared = self._declared.get(tier.id)
+        """The tier's nodes' fixed text, by node id: set out once per tier (``Tier.memo``), for every write."""
+        declared: dict[str, _NodeJson] | None = tier.memo.get(_NodeJson)
         if declared is None:
-            declared = self._declared[tier.id] = {node.id: _NodeJson(node) for node in tier.walk()}
+            declared = tier.memo[_NodeJson] = {node.id: _NodeJson(node) for node in tier.walk()}
         return declared
 
 
@@ -410,12 +408,12 @@ def plain_value(value: Any) -> Any:
 
 
 def _unit_dict(u: UnitResult) -> dict[str, Any]:
-    declared = {node.id: node for node in u.tier.walk()}  # once, not a walk of the tree per node
+    node = u.tier.node
     return {
         **_unit_fields(u),
         "ranks": {k: _rank_fields(v.rank, v.of, v.group, plain_value(v.value)) for k, v in u.ranks.items()},
         "missing_evidence": list(u.missing_evidence),
-        "nodes": [_node_dict(declared[n.id], n) for n in u.nodes.values()],
+        "nodes": [_node_dict(node(n.id), n) for n in u.nodes.values()],
     }
 
 
