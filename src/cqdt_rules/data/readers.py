@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,9 @@ from typing import Any
 import attrs
 import yaml
 
-from cqdt_rules.data.yamlfile import MAX_YAML_BYTES, compose_yaml, is_null
+from cqdt_rules.data.yamlfile import MAX_YAML_BYTES, ShapeCheck, YamlEvents, compose_yaml, is_null, yaml_problem
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
-from cqdt_rules.model.text import data_lines, read_data_text
+from cqdt_rules.model.text import data_blocks, data_lines, read_data_text
 from cqdt_rules.model.units import Assessment, nfc, normal_code, read_year, shown
 
 _IDENTITY = ("code", "name", "tier", "parent", "year", "source", "note")
@@ -39,10 +40,17 @@ def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Ass
         return workbook_assessments
     if suffix not in (".yaml", ".yml", ".csv"):
         raise UsageError(f"cannot read '{path}': use a .yaml, .yml, .csv or .xlsx file")
-    text = read_data_text(path, encoding)
-    if suffix == ".csv":
-        return _from_csv(text, str(path))
-    return _from_yaml(text, str(path))
+    problems: list[Diagnostic] = []
+    try:
+        if suffix == ".csv":
+            found = tuple(csv_assessments(io.StringIO(read_data_text(path, encoding), newline=""), str(path), problems))
+        else:
+            found = tuple(yaml_assessments(path, problems, encoding))
+    except DataError as exc:
+        problems.extend(exc.diagnostics)
+    if problems:
+        raise DataError(problems)
+    return found
 
 
 DATA_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
@@ -62,15 +70,16 @@ def load_many(paths: list[Path], skipped: list[tuple[Path, str]] | None = None) 
 
 
 MAX_STREAMED_BYTES = 4 * 1024 ** 3
-"""The largest CSV file read as a stream (``stream_assessments(..., csv_limit=MAX_STREAMED_BYTES)``): its rows
-are not kept, so it may be far larger than a file read whole; 4 GiB is some ten million units."""
+"""The largest CSV or YAML file read as a stream (``stream_assessments(..., limit=MAX_STREAMED_BYTES)``): its
+units are not kept, so it may be far larger than a file read whole; 4 GiB is some ten million units."""
 
 
 def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: list[tuple[Path, str]] | None = None,
-                       read: Callable[[int], None] | None = None, csv_limit: int = MAX_DATA_BYTES) -> Iterator[Assessment]:
+                       read: Callable[[int], None] | None = None, limit: int = MAX_DATA_BYTES) -> Iterator[Assessment]:
     """The assessments of several files and folders as they are read, as ``load_many`` reads them: a CSV file row
-    by row (up to ``csv_limit`` bytes), any other file whole. Every file's problems are added to ``problems``
-    (then no assessment of that file may be missing from what is yielded); ``read(n)`` is told of every n bytes read."""
+    by row and a YAML file unit by unit (``yaml_assessments``), up to ``limit`` bytes, an Excel form whole. Every
+    file's problems are added to ``problems`` (then no assessment of that file may be missing from what is
+    yielded); ``read(n)`` is told of every n bytes read."""
     count = 0
     for path, named in _expand(paths):
         reason = None if named else not_assessment_data(path)
@@ -79,9 +88,12 @@ def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: l
                 skipped.append((path, reason))
             continue
         try:
-            if path.suffix.lower() == ".csv" and path.is_file():
-                _check_size(path, csv_limit)
-                for assessment in csv_assessments(data_lines(path, read=read), str(path), problems):
+            suffix = path.suffix.lower()
+            if suffix in (".csv", ".yaml", ".yml") and path.is_file():
+                _check_size(path, limit)
+                read_units = (csv_assessments(data_lines(path, read=read), str(path), problems) if suffix == ".csv"
+                              else yaml_assessments(path, problems, read=read))
+                for assessment in read_units:
                     count += 1
                     yield assessment
             else:
@@ -184,10 +196,95 @@ def _single(field: str, node: yaml.Node, path: str, problems: list[Diagnostic]) 
     return None
 
 
+_EMPTY = "the file is empty"
+_NO_UNITS = "expected 'units:' with a list of units"
+_UNITS_LINE = re.compile(r"^units:[ \t]*(?:#.*)?$", re.MULTILINE)
+_TOP_LEVEL_LINE = re.compile(r"^[^\s#-]", re.MULTILINE)
+
+
+def yaml_assessments(path: Path, problems: list[Diagnostic], encoding: str | None = None,
+                     read: Callable[[int], None] | None = None) -> Iterator[Assessment]:
+    """The assessments of a YAML data file, each as soon as its unit is read, in memory that grows with one unit,
+    not with the file; every unit's problems are added to ``problems``, text that is not YAML (or too deep, or
+    an alias) raises DataError where it is found, after the units before it. Only a file whose ``units:`` is
+    its last top-level field (at the start of a line, as a data file writes it) is read so; any other is read
+    whole, as it needs: every unit depends on the file-wide fields, which could then follow its units."""
+    where = str(path)
+    if not _units_come_last(path, encoding):
+        _check_size(path, MAX_DATA_BYTES)
+        yield from _from_yaml(read_data_text(path, encoding), where)
+        if read is not None:
+            read(path.stat().st_size)
+        return
+    events = YamlEvents(data_blocks(path, encoding, read), where)
+    try:
+        if not events.start():
+            raise DataError([Diagnostic(Span(where, 1, 1, 1, 1), _EMPTY, hint=_NO_UNITS)])
+        root = events.peek()
+        if not isinstance(root, yaml.MappingStartEvent) or root.flow_style:  # not a data file's layout: read it whole
+            _check_size(path, MAX_DATA_BYTES)
+            node = events.node()
+            events.finish()
+            yield from assessments_from_node(node, where)
+            return
+        yield from _streamed_units(events, where, problems)
+    except yaml.YAMLError as error:
+        raise DataError([yaml_problem(error, where)]) from None
+
+
+def _units_come_last(path: Path, encoding: str | None) -> bool:
+    """Whether the file has a line ``units:`` after which no line starts a top-level field (every line after it
+    is indented, a list item, a comment or blank); the text's shape is checked on the way (``ShapeCheck``)."""
+    shape = ShapeCheck(str(path))
+    units_line = last = False
+    for block in data_blocks(path, encoding):
+        shape.feed(block)
+        after = 0
+        if not units_line:
+            found = _UNITS_LINE.search(block)
+            units_line, after = found is not None, found.end() if found else 0
+        if units_line and _TOP_LEVEL_LINE.search(block, after):
+            last = True
+    return units_line and not last
+
+
+def _streamed_units(events: YamlEvents, path: str, problems: list[Diagnostic]) -> Iterator[Assessment]:
+    """The units of a document whose root is a block mapping, as ``assessments_from_node`` reads them, composing
+    one unit at a time (the file-wide fields before ``units:`` are its defaults)."""
+    start = events.next().start_mark
+    top: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    checked: int | None = None  # how many top-level fields were checked when the units were read
+    while not isinstance(events.peek(), yaml.MappingEndEvent):
+        key = events.node()
+        name = str(key.value)
+        if name in top:
+            problems.append(Diagnostic(_span(path, key), f"'{name}' is given twice in the file"))
+        if name == "units" and isinstance(events.peek(), yaml.SequenceStartEvent):
+            defaults = _file_defaults(top, path, problems)
+            checked = len(top)
+            first = events.next()
+            while not isinstance(events.peek(), yaml.SequenceEndEvent):
+                assessment = _yaml_unit(events.node(), defaults, path, problems)
+                if assessment is not None:
+                    yield assessment
+            value: yaml.Node = yaml.SequenceNode("", [], first.start_mark, events.next().end_mark)
+        else:
+            value = events.node()
+        top[name] = (key, value)
+    end = events.next().end_mark
+    events.finish()
+    if checked is None:  # no list of units: the fields are checked all the same
+        _file_defaults(top, path, problems)
+    else:
+        _unknown_fields(dict(list(top.items())[checked:]), path, problems)
+    if not isinstance(top.get("units", (None, None))[1], yaml.SequenceNode):
+        problems.append(Diagnostic(Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1), _NO_UNITS))
+
+
 def _from_yaml(text: str, path: str) -> tuple[Assessment, ...]:
     root = compose_yaml(text, path)
     if root is None:
-        raise DataError([Diagnostic(Span(path, 1, 1, 1, 1), "the file is empty", hint="expected 'units:' with a list of units")])
+        raise DataError([Diagnostic(Span(path, 1, 1, 1, 1), _EMPTY, hint=_NO_UNITS)])
     return assessments_from_node(root, path)
 
 
@@ -196,21 +293,31 @@ def assessments_from_node(root: yaml.Node, path: str) -> tuple[Assessment, ...]:
     JSON body read by ``data.json_body``): file-wide defaults and ``units:``, every problem at its place."""
     problems: list[Diagnostic] = []
     top = _mapping(root, path, problems, "the file")
-    defaults = {k: _single(k, v, path, problems) for k, (_, v) in top.items() if k in _FILE_FIELDS}
-    if defaults.get("year") not in (None, ""):  # wrong even where every unit gives its own year
-        _year(defaults["year"], _span(path, top["year"][1]), problems)
-    for name, (name_node, _) in top.items():
-        if name not in _FILE_FIELDS + ("units",):
-            problems.append(Diagnostic(_span(path, name_node), f"unknown top-level field '{name}'",
-                                       hint="top-level fields: " + ", ".join(_FILE_FIELDS + ("units",))))
+    defaults = _file_defaults(top, path, problems)
     units_node = top.get("units", (None, None))[1]
     if not isinstance(units_node, yaml.SequenceNode):
-        problems.append(Diagnostic(_span(path, root), "expected 'units:' with a list of units"))
+        problems.append(Diagnostic(_span(path, root), _NO_UNITS))
         raise DataError(problems)
     found = [a for a in (_yaml_unit(item, defaults, path, problems) for item in units_node.value) if a is not None]
     if problems:
         raise DataError(problems)
     return tuple(found)
+
+
+def _file_defaults(top: dict[str, tuple[yaml.Node, yaml.Node]], path: str, problems: list[Diagnostic]) -> dict[str, Any]:
+    """The file-wide fields every unit takes unless it gives its own; their problems and unknown fields' too."""
+    defaults = {k: _single(k, v, path, problems) for k, (_, v) in top.items() if k in _FILE_FIELDS}
+    if defaults.get("year") not in (None, ""):  # wrong even where every unit gives its own year
+        _year(defaults["year"], _span(path, top["year"][1]), problems)
+    _unknown_fields(top, path, problems)
+    return defaults
+
+
+def _unknown_fields(top: dict[str, tuple[yaml.Node, yaml.Node]], path: str, problems: list[Diagnostic]) -> None:
+    for name, (name_node, _) in top.items():
+        if name not in _FILE_FIELDS + ("units",):
+            problems.append(Diagnostic(_span(path, name_node), f"unknown top-level field '{name}'",
+                                       hint="top-level fields: " + ", ".join(_FILE_FIELDS + ("units",))))
 
 
 def _mapping(node: yaml.Node, path: str, problems: list[Diagnostic], what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
@@ -382,14 +489,6 @@ def csv_records(lines: Iterable[str], path: str) -> Iterator[Record]:
 def _csv_records(text: str, path: str) -> list[tuple[int, list[str], CellPlaces]]:
     """Each record of a whole text with the line it starts on and where its cells start."""
     return [(line, row, CellPlaces(line, raw)) for line, row, raw in csv_records(io.StringIO(text, newline=""), path)]
-
-
-def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
-    problems: list[Diagnostic] = []
-    found = tuple(csv_assessments(io.StringIO(text, newline=""), path, problems))
-    if problems:
-        raise DataError(problems)
-    return found
 
 
 def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic]) -> Iterator[Assessment]:
