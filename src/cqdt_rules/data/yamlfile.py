@@ -176,7 +176,7 @@ class YamlEvents:
 
     def _alias(self, event: Any) -> None:
         if event.anchor not in self._anchors:
-            raise yaml.composer.ComposerError(None, None, f"found undefined alias {event.anchor!r}", event.start_mark)
+            raise yaml.composer.ComposerError(None, None, "found undefined alias", event.start_mark)  # as libyaml's composer says it
         raise DataError([_alias_problem(self._path, self._anchors[event.anchor])])
 
 
