@@ -178,6 +178,35 @@ def _span(path: str, node: yaml.Node) -> Span:
     return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
 
 
+Place = tuple[int, int, int, int]
+"""Where a node is: its marks' line and column, start and end, counted from 0 as libyaml counts them."""
+
+
+def _place(node: yaml.Node) -> Place:
+    start, end = node.start_mark, node.end_mark
+    return start.line, start.column, end.line, end.column
+
+
+class _NodeSpans(Mapping[str, Span]):
+    """The span of each named value of a unit, kept as the numbers of its place and made when asked for (an
+    error, a parent to check): reading a unit makes no ``Span`` for the values nobody asks about."""
+
+    __slots__ = ("_path", "_marks")
+
+    def __init__(self, path: str, marks: dict[str, Place]):
+        self._path, self._marks = path, marks
+
+    def __getitem__(self, name: str) -> Span:
+        line, column, end_line, end_column = self._marks[name]
+        return Span(self._path, line + 1, column + 1, end_line + 1, end_column + 1)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._marks)
+
+    def __len__(self) -> int:
+        return len(self._marks)
+
+
 def _scalar(node: yaml.Node) -> Any:
     """A scalar as written: quoted text stays text; plain text is returned as a string too, except null."""
     if isinstance(node, yaml.ScalarNode):
@@ -308,7 +337,7 @@ def _file_defaults(top: dict[str, tuple[yaml.Node, yaml.Node]], path: str, probl
     """The file-wide fields every unit takes unless it gives its own; their problems and unknown fields' too."""
     defaults = {k: _single(k, v, path, problems) for k, (_, v) in top.items() if k in _FILE_FIELDS}
     if defaults.get("year") not in (None, ""):  # wrong even where every unit gives its own year
-        _year(defaults["year"], _span(path, top["year"][1]), problems)
+        _year(defaults["year"], lambda: _span(path, top["year"][1]), problems)
     _unknown_fields(top, path, problems)
     return defaults
 
@@ -333,13 +362,15 @@ def _mapping(node: yaml.Node, path: str, problems: list[Diagnostic], what: str) 
     return found
 
 
+_UNIT_FIELDS = frozenset(_IDENTITY) | {"values", "evidence"}
+
+
 def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: list[Diagnostic]) -> Assessment | None:
     fields = _mapping(node, path, problems, "a unit")
-    known = set(_IDENTITY) | {"values", "evidence"}
     for name, (name_node, _) in fields.items():
-        if name not in known:
+        if name not in _UNIT_FIELDS:
             problems.append(Diagnostic(_span(path, name_node), f"unknown unit field '{name}'",
-                                       hint="unit fields: " + ", ".join(sorted(known))))
+                                       hint="unit fields: " + ", ".join(sorted(_UNIT_FIELDS))))
     identity: dict[str, Any] = {k: _single(k, v, path, problems) for k, (_, v) in fields.items() if k in _IDENTITY}
     for field in ("year", "source", "tier"):
         identity.setdefault(field, defaults.get(field))
@@ -347,19 +378,20 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
     if missing:
         problems.append(Diagnostic(_span(path, node), f"unit is missing {', '.join(missing)}"))
         return None
-    year = _year(identity["year"], _span(path, fields.get("year", (node, node))[1]), problems)
+    year = _year(identity["year"], lambda: _span(path, fields.get("year", (node, node))[1]), problems)
     values: dict[str, Any] = {}
-    spans: dict[str, Span] = {}
-    name_spans: dict[str, Span] = {}
+    spans: dict[str, Place] = {}
+    name_spans: dict[str, Place] = {}
     if "values" in fields:
         for name, (key, value) in _mapping(fields["values"][1], path, problems, "values").items():
             values[name] = _yaml_value(value, path, problems)
-            spans[name] = _span(path, value)
-            name_spans[name] = _span(path, key)
+            spans[name] = _place(value)
+            name_spans[name] = _place(key)
     evidence: dict[str, tuple[str, ...]] = {}
     if "evidence" in fields:
         for name, (key, value) in _mapping(fields["evidence"][1], path, problems, "evidence").items():
-            spans.setdefault(name, _span(path, key))
+            if name not in spans:
+                spans[name] = _place(key)
             references = value.value if isinstance(value, yaml.SequenceNode) else [value]
             for item in references:
                 if not isinstance(item, yaml.ScalarNode):
@@ -373,8 +405,9 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
         code=str(identity["code"]), name=nfc(str(identity["name"])), tier=str(identity["tier"]), year=year,
         source=str(identity["source"]), values=values, evidence=evidence,
         parent=None if identity.get("parent") in (None, "") else str(identity["parent"]),
-        note=identity.get("note"), origin=_span(path, node), value_spans=spans, name_spans=name_spans,
-        field_spans={k: _span(path, v) for k, (_, v) in fields.items() if k in _IDENTITY},
+        note=identity.get("note"), origin=_span(path, node), value_spans=_NodeSpans(path, spans),
+        name_spans=_NodeSpans(path, name_spans),
+        field_spans=_NodeSpans(path, {k: _place(v) for k, (_, v) in fields.items() if k in _IDENTITY}),
     )
 
 
@@ -388,11 +421,12 @@ def _yaml_value(node: yaml.Node, path: str, problems: list[Diagnostic]) -> Any:
     return None
 
 
-def _year(raw: Any, span: Span, problems: list[Diagnostic]) -> int | None:
+def _year(raw: Any, where: Callable[[], Span], problems: list[Diagnostic]) -> int | None:
+    """The year ``raw`` gives; None, and a problem at ``where()``, for one that is not a year."""
     year = read_year(raw)
     if year is not None:
         return year
-    problems.append(Diagnostic(span, f"expected a year of four digits, got '{shown(raw)}'"))
+    problems.append(Diagnostic(where(), f"expected a year of four digits, got '{shown(raw)}'"))
     return None
 
 
@@ -597,7 +631,7 @@ def csv_row(layout: RowLayout | list[str], row: list[str], path: str, line: int,
     if missing:
         problems.append(Diagnostic(Span(path, line, 1, line, 2), f"row is missing {', '.join(missing)}"))
         return None
-    year = _year(identity["year"], field_spans["year"], problems)
+    year = _year(identity["year"], lambda: field_spans["year"], problems)
     if year is None:
         return None
     return Assessment(

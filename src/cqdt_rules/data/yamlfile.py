@@ -14,6 +14,8 @@ from itertools import accumulate
 from typing import Any
 
 import yaml
+from yaml.events import AliasEvent, MappingEndEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent
+from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
 from cqdt_rules.errors import DataError, Diagnostic, Span
 
@@ -42,7 +44,7 @@ _LOADER: type = _Loader
 _BRACKETS = re.compile(r"[\[\]{}]")
 _STEP = {"[": 1, "{": 1, "]": -1, "}": -1}
 _DEEP_LINE = re.compile(r"^[ \t?-]{%d,}" % MAX_INDENT, re.MULTILINE)
-_TAG = _Loader._TAGS
+_STR, _SEQ, _MAP = (_Loader._TAGS[kind] for kind in (ScalarNode, SequenceNode, MappingNode))
 
 
 def compose_yaml(text: str, path: str) -> yaml.Node | None:
@@ -118,17 +120,18 @@ class YamlEvents:
 
     def __init__(self, blocks: Iterable[str], path: str):
         self._path = path
-        self._parser = _LOADER(_Blocks(blocks, path))
+        parser = _LOADER(_Blocks(blocks, path))
+        self._get, self._peek = parser.get_event, parser.peek_event
         self._anchors: dict[str, Any] = {}
         self._document: Any = None
 
     def peek(self) -> Any:
         """The next event (a ``yaml.Event`` whose marks are libyaml's), left to be read."""
-        return self._parser.peek_event()
+        return self._peek()
 
     def next(self) -> Any:
         """The next event, read."""
-        return self._parser.get_event()
+        return self._get()
 
     def start(self) -> bool:
         """Past the start of the stream and of its document: False when the stream holds no document."""
@@ -148,25 +151,23 @@ class YamlEvents:
 
     def node(self) -> yaml.Node:
         """The next value, composed whole."""
-        event = self.next()
+        event = self._get()
         kind = type(event)
-        if kind is yaml.AliasEvent:
+        if kind is AliasEvent:
             self._alias(event)
         if event.anchor is not None:
             self._anchor(event)
-        if kind is yaml.ScalarEvent:
-            return yaml.ScalarNode(_TAG[yaml.ScalarNode], event.value, event.start_mark, event.end_mark, event.style)
-        if kind is yaml.SequenceStartEvent:
-            items: list[Any] = []
-            while type(self.peek()) is not yaml.SequenceEndEvent:
+        if kind is ScalarEvent:
+            return ScalarNode(_STR, event.value, event.start_mark, event.end_mark, event.style)
+        items: list[Any] = []
+        peek = self._peek
+        if kind is SequenceStartEvent:
+            while type(peek()) is not SequenceEndEvent:
                 items.append(self.node())
-            return yaml.SequenceNode(_TAG[yaml.SequenceNode], items, event.start_mark, self.next().end_mark,
-                                     event.flow_style)
-        pairs: list[Any] = []
-        while type(self.peek()) is not yaml.MappingEndEvent:
-            pairs.append((self.node(), self.node()))
-        return yaml.MappingNode(_TAG[yaml.MappingNode], pairs, event.start_mark, self.next().end_mark,
-                                event.flow_style)
+            return SequenceNode(_SEQ, items, event.start_mark, self._get().end_mark, event.flow_style)
+        while type(peek()) is not MappingEndEvent:
+            items.append((self.node(), self.node()))
+        return MappingNode(_MAP, items, event.start_mark, self._get().end_mark, event.flow_style)
 
     def _anchor(self, event: Any) -> None:
         if event.anchor in self._anchors:
