@@ -173,11 +173,6 @@ def read_units(path: str | Path, encoding: str | None = None) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- YAML
-def _span(path: str, node: yaml.Node) -> Span:
-    start, end = node.start_mark, node.end_mark
-    return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-
-
 Place = tuple[int, int, int, int]
 """Where a node is: its marks' line and column, start and end, counted from 0 as libyaml counts them."""
 
@@ -187,24 +182,32 @@ def _place(node: yaml.Node) -> Place:
     return start.line, start.column, end.line, end.column
 
 
+def _span_at(path: str, place: Place) -> Span:
+    line, column, end_line, end_column = place
+    return Span(path, line + 1, column + 1, end_line + 1, end_column + 1)
+
+
+def _span(path: str, node: yaml.Node) -> Span:
+    return _span_at(path, _place(node))
+
+
 class _NodeSpans(Mapping[str, Span]):
     """The span of each named value of a unit, kept as the numbers of its place and made when asked for (an
     error, a parent to check): reading a unit makes no ``Span`` for the values nobody asks about."""
 
-    __slots__ = ("_path", "_marks")
+    __slots__ = ("_path", "_places")
 
-    def __init__(self, path: str, marks: dict[str, Place]):
-        self._path, self._marks = path, marks
+    def __init__(self, path: str, places: dict[str, Place]):
+        self._path, self._places = path, places
 
     def __getitem__(self, name: str) -> Span:
-        line, column, end_line, end_column = self._marks[name]
-        return Span(self._path, line + 1, column + 1, end_line + 1, end_column + 1)
+        return _span_at(self._path, self._places[name])
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._marks)
+        return iter(self._places)
 
     def __len__(self) -> int:
-        return len(self._marks)
+        return len(self._places)
 
 
 def _scalar(node: yaml.Node) -> Any:
