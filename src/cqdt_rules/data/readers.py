@@ -12,7 +12,7 @@ from typing import Any
 import attrs
 import yaml
 
-from cqdt_rules.data.yamlfile import MAX_YAML_BYTES, ShapeCheck, YamlEvents, compose_yaml, is_null, yaml_problem
+from cqdt_rules.data.yamlfile import MAX_YAML_BYTES, YamlEvents, compose_yaml, is_null, yaml_problem
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.model.text import data_blocks, data_lines, read_data_text
 from cqdt_rules.model.units import Assessment, nfc, normal_code, read_year, shown
@@ -266,18 +266,16 @@ def yaml_assessments(path: Path, problems: list[Diagnostic], encoding: str | Non
 
 def _units_come_last(path: Path, encoding: str | None) -> bool:
     """Whether the file has a line ``units:`` after which no line starts a top-level field (every line after it
-    is indented, a list item, a comment or blank); the text's shape is checked on the way (``ShapeCheck``)."""
-    shape = ShapeCheck(str(path))
-    units_line = last = False
+    is indented, a list item, a comment or blank). (The text's nesting is checked as libyaml reads it.)"""
+    units_line = False
     for block in data_blocks(path, encoding):
-        shape.feed(block)
         after = 0
         if not units_line:
             found = _UNITS_LINE.search(block)
             units_line, after = found is not None, found.end() if found else 0
         if units_line and _TOP_LEVEL_LINE.search(block, after):
-            last = True
-    return units_line and not last
+            return False
+    return units_line
 
 
 def _streamed_units(events: YamlEvents, path: str, problems: list[Diagnostic]) -> Iterator[Assessment]:
