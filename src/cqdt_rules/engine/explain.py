@@ -113,7 +113,8 @@ def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
 
 
 class _NodeText(NamedTuple):
-    """What a node's lines say whatever the unit: set out once per tier and language."""
+    """What a node's lines say whatever the unit, set out once per tier and language, and the lines it showed lately:
+    the first line by the points' exact text, the lines after the values read by the why and flags objects."""
 
     head: str  # indent, id and title, up to the points
     of_max: str  # " / " and the maximum
@@ -123,7 +124,8 @@ class _NodeText(NamedTuple):
     why: str  # the why line up to the branch
     flags: str  # the flags line up to the flags
     provenance: str | None  # the provenance line
-    whys: SameObjects[str]  # the why lines of the why and flags objects seen lately (see ``_why_line``)
+    firsts: dict[str, str]  # the first line, by the points' text
+    tails: SameObjects[str]  # the lines after the values read (why, flags, provenance), by why and flags
 
 
 def _node_texts(tier: Tier, lang: str) -> dict[str, _NodeText]:
@@ -147,7 +149,8 @@ def _set_out(tier: Tier, lang: str) -> dict[str, _NodeText]:
             provenance = f"{indent}{words['provenance']} ({shown}): {node.provenance.text}"
         texts.setdefault(node.id, _NodeText(f"{indent[:-2]}{node.id} {title}: ", f" / {format_number(node.max, lang)}",
                                             indent, node.rule is None, f"{indent}{words['read']}: ",
-                                            f"{indent}{words['why']}: ", f"{indent}{words['flags']}: ", provenance, SameObjects()))
+                                            f"{indent}{words['why']}: ", f"{indent}{words['flags']}: ", provenance,
+                                            {}, SameObjects()))
     return texts
 
 
@@ -171,26 +174,33 @@ def _summary(unit: ExplainedUnit, lang: str) -> str:
 def _node_lines(lines: list[str], text: _NodeText, points: Decimal, why: Why, flags: tuple[str, ...],
                 reads: tuple[str, ...], values: Mapping[str, Any], lang: str) -> None:
     """Append one node's lines to ``lines``."""
-    lines.append(text.head + _number(points, lang) + text.of_max)
-    if text.is_group:
-        if "capped" in flags:
-            lines.append(text.indent + _branch(why, lang))
-        return
-    if reads:
+    shown = str(points)
+    first = text.firsts.get(shown)
+    if first is None:
+        if len(text.firsts) >= _KEPT:
+            text.firsts.clear()
+        first = text.firsts[shown] = text.head + _number(points, lang) + text.of_max
+    lines.append(first)
+    if reads and not text.is_group:
         lines.append(text.read + ", ".join([f"{name} = {_value_text(values.get(name), lang)}" for name in reads]))
-    lines.append(_why_line(text, why, flags, lang))
+    tail = text.tails.get(why, flags)
+    if tail is None:
+        tail = text.tails.put(why, flags, _tail(text, why, flags, lang))
+    if tail:
+        lines.append(tail)
+
+
+def _tail(text: _NodeText, why: Why, flags: tuple[str, ...], lang: str) -> str:
+    """A node's lines after the values it read: a criterion's why, flags and provenance; a group's branch when it
+    was capped (else nothing)."""
+    if text.is_group:
+        return text.indent + _branch(why, lang) if "capped" in flags else ""
+    lines = [text.why + _branch(why, lang)]
     if flags:
         lines.append(text.flags + ", ".join([_FLAGS_VI.get(f, f) for f in flags] if lang == "vi" else flags))
     if text.provenance is not None:
         lines.append(text.provenance)
-
-
-def _why_line(text: _NodeText, why: Why, flags: tuple[str, ...], lang: str) -> str:
-    """A criterion's why line, kept by its why and flags objects (``SameObjects``)."""
-    line = text.whys.get(why, flags)
-    if line is None:
-        line = text.whys.put(why, flags, text.why + _branch(why, lang))
-    return line
+    return "\n".join(lines)
 
 
 T = TypeVar("T")
