@@ -90,10 +90,15 @@ def _number(value: Decimal, lang: str) -> str:
     kept = _NUMBERS[lang]
     key = str(value)
     text = kept.get(key)
-    if text is None:
-        if len(kept) >= _KEPT:
-            kept.clear()
-        text = kept[key] = format_number(value, lang)
+    return text if text is not None else keep(kept, key, format_number(value, lang))
+
+
+def keep(store: dict[str, str], key: str, text: str, most: int = _KEPT) -> str:
+    """``text``, put in ``store`` by ``key`` (the store emptied first when it holds ``most``: what a cohort shows
+    over and over is soon back, and the store never grows without bound)."""
+    if len(store) >= most:
+        store.clear()
+    store[key] = text
     return text
 
 
@@ -176,11 +181,7 @@ def _node_lines(lines: list[str], text: _NodeText, points: Decimal, why: Why, fl
     """Append one node's lines to ``lines``."""
     shown = str(points)
     first = text.firsts.get(shown)
-    if first is None:
-        if len(text.firsts) >= _KEPT:
-            text.firsts.clear()
-        first = text.firsts[shown] = text.head + _number(points, lang) + text.of_max
-    lines.append(first)
+    lines.append(first if first is not None else keep(text.firsts, shown, text.head + _number(points, lang) + text.of_max))
     if reads and not text.is_group:
         lines.append(text.read + ", ".join([f"{name} = {_value_text(values.get(name), lang)}" for name in reads]))
     tail = text.tails.get(why, flags)
@@ -244,9 +245,5 @@ def _branch(why: Why, lang: str) -> str:
         return branch
     kept = _BRANCHES[lang]
     text = kept.get(branch)
-    if text is None:
-        if len(kept) >= _KEPT:
-            kept.clear()
-        text = kept[branch] = branch_text(branch, lang)
-    return text
+    return text if text is not None else keep(kept, branch, branch_text(branch, lang))
 

@@ -12,7 +12,7 @@ from typing import Any, TextIO
 import attrs
 
 from cqdt_rules.engine.compiler import NodeResult, NodeResults, Why, node_rows, round_to
-from cqdt_rules.engine.explain import SameObjects, explain_unit
+from cqdt_rules.engine.explain import SameObjects, explain_unit, keep
 from cqdt_rules.errors import Diagnostic, UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
@@ -354,7 +354,6 @@ class UnitJson:
 
 
 _STRING: Callable[[str], str] = json.encoder.encode_basestring  # the encoder's own string function (C)
-_KEPT_FRONTS = 1024  # texts kept per node, by the points' text; beyond, the store starts again
 
 
 class _NodeJson:
@@ -389,11 +388,8 @@ class _NodeJson:
         node = self.node
         share = "null" if node.max == 0 or node.share_digits is None \
             else f'"{_quantize(ARITHMETIC.divide(points, node.max), node.share_digits)!s}"'
-        front = f'{self.head}, "points": "{shown}", "max": "{node.max!s}", "share": {share}, "inputs": {{'
-        if len(self.fronts) >= _KEPT_FRONTS:
-            self.fronts.clear()
-        self.fronts[shown] = front
-        return front
+        return keep(self.fronts, shown, f'{self.head}, "points": "{shown}", "max": "{node.max!s}", "share": {share}, '
+                                        '"inputs": {')
 
     def _back(self, why: Why, flags: tuple[str, ...]) -> str:
         template, *arguments = why
