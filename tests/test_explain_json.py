@@ -153,3 +153,15 @@ def test_explaining_twice_and_after_other_units_gives_the_same_text() -> None:
     [u.explain(lang) for lang in LANGS for u in other]
     assert [u.explain(lang) for lang in LANGS for u in reversed(results.units)] == \
         [text for block in (first[:len(results)], first[len(results):]) for text in reversed(block)]
+
+
+def test_text_kept_in_small_stores_is_still_right(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Stores emptied every few texts (numbers, branches, a node's first line and JSON front, why and flags) give the
+    same text as ever."""
+    from cqdt_rules.engine import explain, results as results_module
+
+    for module, name in ((explain, "_KEPT"), (explain, "KEPT_PER_NODE"), (results_module, "KEPT_PER_NODE"),
+                         (explain, "SAME_OBJECTS_KEPT")):
+        monkeypatch.setattr(module, name, 2)
+    scored = cq.score(cq.load("egov_2020"), cq.load_assessments(SAMPLES / "egov-2021-self.yaml"), run_at="fixed")
+    assert check_against_references(scored) > 200

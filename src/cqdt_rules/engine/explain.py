@@ -81,7 +81,8 @@ def _value_text(value: Any, lang: str = "en") -> str:
 
 _NUMBERS: dict[str, dict[str, str]] = {"en": {}, "vi": {}}  # by language, ``format_number`` by the number's text
 _BRANCHES: dict[str, dict[str, str]] = {"vi": {}}  # by language, ``branch_text`` by the English text
-_KEPT = 4096  # texts kept in each; beyond, the store starts again
+_KEPT = 4096  # texts kept in each store of the module; beyond, the store starts again
+KEPT_PER_NODE = 256  # texts kept per node (its first line, its JSON front): a node shows a few points over and over
 
 
 def _number(value: Decimal, lang: str) -> str:
@@ -90,10 +91,10 @@ def _number(value: Decimal, lang: str) -> str:
     kept = _NUMBERS[lang]
     key = str(value)
     text = kept.get(key)
-    return text if text is not None else keep(kept, key, format_number(value, lang))
+    return text if text is not None else keep(kept, key, format_number(value, lang), _KEPT)
 
 
-def keep(store: dict[str, str], key: str, text: str, most: int = _KEPT) -> str:
+def keep(store: dict[str, str], key: str, text: str, most: int) -> str:
     """``text``, put in ``store`` by ``key`` (the store emptied first when it holds ``most``: what a cohort shows
     over and over is soon back, and the store never grows without bound)."""
     if len(store) >= most:
@@ -181,7 +182,9 @@ def _node_lines(lines: list[str], text: _NodeText, points: Decimal, why: Why, fl
     """Append one node's lines to ``lines``."""
     shown = str(points)
     first = text.firsts.get(shown)
-    lines.append(first if first is not None else keep(text.firsts, shown, text.head + _number(points, lang) + text.of_max))
+    if first is None:
+        first = keep(text.firsts, shown, text.head + _number(points, lang) + text.of_max, KEPT_PER_NODE)
+    lines.append(first)
     if reads and not text.is_group:
         lines.append(text.read + ", ".join([f"{name} = {_value_text(values.get(name), lang)}" for name in reads]))
     tail = text.tails.get(why, flags)
@@ -245,5 +248,5 @@ def _branch(why: Why, lang: str) -> str:
         return branch
     kept = _BRANCHES[lang]
     text = kept.get(branch)
-    return text if text is not None else keep(kept, branch, branch_text(branch, lang))
+    return text if text is not None else keep(kept, branch, branch_text(branch, lang), _KEPT)
 

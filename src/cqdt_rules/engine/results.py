@@ -12,7 +12,7 @@ from typing import Any, TextIO
 import attrs
 
 from cqdt_rules.engine.compiler import NodeResult, NodeResults, Why, node_rows, round_to
-from cqdt_rules.engine.explain import SameObjects, explain_unit, keep
+from cqdt_rules.engine.explain import KEPT_PER_NODE, SameObjects, explain_unit, keep
 from cqdt_rules.errors import Diagnostic, UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
@@ -389,7 +389,7 @@ class _NodeJson:
         share = "null" if node.max == 0 or node.share_digits is None \
             else f'"{_quantize(ARITHMETIC.divide(points, node.max), node.share_digits)!s}"'
         return keep(self.fronts, shown, f'{self.head}, "points": "{shown}", "max": "{node.max!s}", "share": {share}, '
-                                        '"inputs": {')
+                                        '"inputs": {', KEPT_PER_NODE)
 
     def _back(self, why: Why, flags: tuple[str, ...]) -> str:
         template, *arguments = why
