@@ -5,20 +5,24 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
-from cqdt_rules.engine.compiler import CompiledRuleset, compile_ruleset
 from cqdt_rules.errors import Diagnostic, RulesetError, Span, UsageError, did_you_mean
 from cqdt_rules.language.header import HeaderFacts, header_facts, read_header
 from cqdt_rules.language.resources import data_dir
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
 from cqdt_rules.model.text import NotDecodable, decode, normal_newlines
+
+if TYPE_CHECKING:
+    from cqdt_rules.engine.compiler import CompiledRuleset
 
 RULESET_SUFFIX = ".cqdt"
 
@@ -29,10 +33,19 @@ class CheckedRuleset:
 
     ruleset: m.Ruleset
     warnings: tuple[Diagnostic, ...]
-    compiled: CompiledRuleset = attrs.field(eq=False, repr=False)
     source: str = attrs.field(eq=False, repr=False)
     sources: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
     """The text of every file the ruleset was read from, by path (an amendment and the rulesets it amends)."""
+
+    @functools.cached_property
+    def compiled(self) -> CompiledRuleset:
+        """The closures (and generated functions) that score it, made when first asked for: checking a ruleset, or
+        loading one to read it, neither imports the compiler nor compiles (the compiler raises no error a
+        checked ruleset could meet)."""
+        from cqdt_rules.engine.compiler import compile_ruleset
+
+        with decimal.localcontext(ARITHMETIC):
+            return compile_ruleset(self.ruleset)
 
 
 def read_ruleset(path: Path) -> str:
@@ -130,7 +143,7 @@ def load_text(text: str, path: str = "<memory>", *, cached: bool = True,
             ruleset_cache.keep(text, path, checked.ruleset, checked.warnings)
             return checked
         ruleset, warnings = kept
-        return CheckedRuleset(ruleset, warnings, compile_ruleset(ruleset), text, {path: text})
+        return CheckedRuleset(ruleset, warnings, text, {path: text})
 
 
 def _load_text(text: str, path: str, seen: tuple[Path, ...],
@@ -165,7 +178,7 @@ def _load_text(text: str, path: str, seen: tuple[Path, ...],
     errors = [d for d in diagnostics if d.is_error]
     if errors:
         raise RulesetError(diagnostics, sources)
-    return CheckedRuleset(ruleset, tuple(diagnostics), compile_ruleset(ruleset), text, sources)
+    return CheckedRuleset(ruleset, tuple(diagnostics), text, sources)
 
 
 def _load_base(amendment: m.Amendment, text: str, path: str, seen: tuple[Path, ...]) -> CheckedRuleset:
