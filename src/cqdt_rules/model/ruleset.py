@@ -4,14 +4,57 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Literal, Union
+from typing import Any, Literal, Union, cast
 
 import attrs
 
 from cqdt_rules.errors import Span
 
 NO_SPAN = Span("<memory>", 0, 0, 0, 0)
+
+
+class _Model:
+    """What every class of the model shares: equality and hash on the fields that take part in equality (spans,
+    paths and hashes do not), in the class and not across classes, and a repr of the fields shown. attrs would
+    write and compile these three methods for each of the sixty classes (``repr=False, eq=False`` below), which
+    was about half of making them, paid by every process that imports the model."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        key = _equality_key(self.__class__)
+        return bool(key(self) == key(other))
+
+    def __hash__(self) -> int:
+        return hash((self.__class__, _equality_key(self.__class__)(self)))
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{a.name}={(repr if a.repr is True else a.repr)(getattr(self, a.name))}"
+                          for a in _fields(self.__class__) if a.repr is not False)
+        return f"{self.__class__.__name__}({shown})"
+
+
+_EQUALITY_KEYS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _equality_key(cls: type) -> Callable[[Any], Any]:
+    """The values of an instance of a model class that equality compares: its fields that take part (one field:
+    its value alone)."""
+    key = _EQUALITY_KEYS.get(cls)
+    if key is None:
+        names = [a.name for a in _fields(cls) if a.eq]
+        key = _EQUALITY_KEYS[cls] = operator.attrgetter(*names) if names else (lambda _: ())
+    return key
+
+
+def _fields(cls: type) -> tuple[attrs.Attribute[Any], ...]:
+    found: tuple[attrs.Attribute[Any], ...] = attrs.fields(cast("type[attrs.AttrsInstance]", cls))
+    return found
 
 
 def _span() -> Span:
@@ -30,107 +73,107 @@ MAX_DIGITS = 12
 """The most decimals a ruleset may round to; the checker refuses more, so every rounding fits the engine."""
 
 
-@attrs.frozen
-class Rounding:
+@attrs.frozen(repr=False, eq=False)
+class Rounding(_Model):
     digits: int
     mode: str = "half_up"
     span: Span = _span()
 
 
-@attrs.frozen
-class Provenance:
+@attrs.frozen(repr=False, eq=False)
+class Provenance(_Model):
     status: str
     text: str
 
 
 # ---------------------------------------------------------------- expressions
-@attrs.frozen
-class Number:
+@attrs.frozen(repr=False, eq=False)
+class Number(_Model):
     value: Decimal
     span: Span = _span()
 
 
-@attrs.frozen
-class IndicatorRef:
+@attrs.frozen(repr=False, eq=False)
+class IndicatorRef(_Model):
     name: str
     part: str | None = None
     span: Span = _span()
 
 
-@attrs.frozen
-class TotalRef:
+@attrs.frozen(repr=False, eq=False)
+class TotalRef(_Model):
     span: Span = _span()
 
 
-@attrs.frozen
-class FullRef:
+@attrs.frozen(repr=False, eq=False)
+class FullRef(_Model):
     span: Span = _span()
 
 
-@attrs.frozen
-class PointsRef:
+@attrs.frozen(repr=False, eq=False)
+class PointsRef(_Model):
     node_id: str
     span: Span = _span()
 
 
-@attrs.frozen
-class ShareRef:
+@attrs.frozen(repr=False, eq=False)
+class ShareRef(_Model):
     node_id: str
     span: Span = _span()
 
 
-@attrs.frozen
-class OutputRef:
+@attrs.frozen(repr=False, eq=False)
+class OutputRef(_Model):
     name: str
     span: Span = _span()
 
 
-@attrs.frozen
-class Binary:
+@attrs.frozen(repr=False, eq=False)
+class Binary(_Model):
     op: str
     left: Expr
     right: Expr
     span: Span = _span()
 
 
-@attrs.frozen
-class Negate:
+@attrs.frozen(repr=False, eq=False)
+class Negate(_Model):
     operand: Expr
     span: Span = _span()
 
 
-@attrs.frozen
-class Compare:
+@attrs.frozen(repr=False, eq=False)
+class Compare(_Model):
     op: str
     left: Expr
     right: Expr
     span: Span = _span()
 
 
-@attrs.frozen
-class BoolOp:
+@attrs.frozen(repr=False, eq=False)
+class BoolOp(_Model):
     op: str
     left: Expr
     right: Expr
     span: Span = _span()
 
 
-@attrs.frozen
-class Not:
+@attrs.frozen(repr=False, eq=False)
+class Not(_Model):
     operand: Expr
     span: Span = _span()
 
 
-@attrs.frozen
-class IfExpr:
+@attrs.frozen(repr=False, eq=False)
+class IfExpr(_Model):
     condition: Expr
     then: Expr
     otherwise: Expr
     span: Span = _span()
 
 
-@attrs.frozen
-class Call:
+@attrs.frozen(repr=False, eq=False)
+class Call(_Model):
     """A function applied to arguments. ``round`` holds (value, digits) and its mode; ``weighted_mean`` holds
     (value, weight, value, weight, ...)."""
 
@@ -156,14 +199,14 @@ ValueRef = Union[TotalRef, PointsRef, ShareRef, OutputRef]
 
 
 # ---------------------------------------------------------------- indicators
-@attrs.frozen
-class Category:
+@attrs.frozen(repr=False, eq=False)
+class Category(_Model):
     name: str
     label: str | None = None
 
 
-@attrs.frozen
-class Indicator:
+@attrs.frozen(repr=False, eq=False)
+class Indicator(_Model):
     name: str
     kind: IndicatorKind
     label: str
@@ -188,89 +231,89 @@ class Indicator:
 
 
 # ---------------------------------------------------------------- rules
-@attrs.frozen
-class YesRule:
+@attrs.frozen(repr=False, eq=False)
+class YesRule(_Model):
     indicator: str
     span: Span = _span()
 
 
-@attrs.frozen
-class CategoryArm:
+@attrs.frozen(repr=False, eq=False)
+class CategoryArm(_Model):
     value: str
     points: PointsSpec
     span: Span = _span()
 
 
-@attrs.frozen
-class CategoryRule:
+@attrs.frozen(repr=False, eq=False)
+class CategoryRule(_Model):
     indicator: str
     arms: tuple[CategoryArm, ...]
     otherwise: PointsSpec | None = None
     span: Span = _span()
 
 
-@attrs.frozen
-class RatioRule:
+@attrs.frozen(repr=False, eq=False)
+class RatioRule(_Model):
     indicator: str
     on_zero: PointsSpec | None = None
     span: Span = _span()
 
 
-@attrs.frozen
-class Threshold:
+@attrs.frozen(repr=False, eq=False)
+class Threshold(_Model):
     value: Decimal
     percent: bool = False
 
 
-@attrs.frozen
-class Band:
+@attrs.frozen(repr=False, eq=False)
+class Band(_Model):
     comparator: str  # >=, >, =
     threshold: Threshold
     points: PointsSpec
     span: Span = _span()
 
 
-@attrs.frozen
-class BandsRule:
+@attrs.frozen(repr=False, eq=False)
+class BandsRule(_Model):
     indicator: str
     bands: tuple[Band, ...]
     otherwise: PointsSpec | None = None
     span: Span = _span()
 
 
-@attrs.frozen
-class PerItemRule:
+@attrs.frozen(repr=False, eq=False)
+class PerItemRule(_Model):
     indicator: str
     each: Decimal
     span: Span = _span()
 
 
-@attrs.frozen
-class BestOfRule:
+@attrs.frozen(repr=False, eq=False)
+class BestOfRule(_Model):
     alternatives: tuple[Rule, ...]
     span: Span = _span()
 
 
-@attrs.frozen
-class NormalisedRule:
+@attrs.frozen(repr=False, eq=False)
+class NormalisedRule(_Model):
     indicator: str
     within: Grouping
     span: Span = _span()
 
 
-@attrs.frozen
-class DirectRule:
+@attrs.frozen(repr=False, eq=False)
+class DirectRule(_Model):
     indicator: str
     span: Span = _span()
 
 
-@attrs.frozen
-class InformationalRule:
+@attrs.frozen(repr=False, eq=False)
+class InformationalRule(_Model):
     span: Span = _span()
 
 
-@attrs.frozen
-class FormulaRule:
+@attrs.frozen(repr=False, eq=False)
+class FormulaRule(_Model):
     expr: Expr
     span: Span = _span()
 
@@ -316,8 +359,8 @@ def _expr_children(expr: Expr) -> tuple[Expr, ...]:
 
 
 # ---------------------------------------------------------------- tree
-@attrs.frozen
-class Node:
+@attrs.frozen(repr=False, eq=False)
+class Node(_Model):
     id: str
     title: str
     max: Decimal
@@ -343,15 +386,15 @@ class Node:
         return found
 
 
-@attrs.frozen
-class Requirement:
+@attrs.frozen(repr=False, eq=False)
+class Requirement(_Model):
     ref: ValueRef
     threshold: Threshold
     span: Span = _span()
 
 
-@attrs.frozen
-class Level:
+@attrs.frozen(repr=False, eq=False)
+class Level(_Model):
     id: str
     label: str
     threshold: Threshold
@@ -359,8 +402,8 @@ class Level:
     span: Span = _span()
 
 
-@attrs.frozen
-class LevelScale:
+@attrs.frozen(repr=False, eq=False)
+class LevelScale(_Model):
     name: str
     label: str
     on: ValueRef
@@ -369,14 +412,14 @@ class LevelScale:
     span: Span = _span()
 
 
-@attrs.frozen
-class TieBreak:
+@attrs.frozen(repr=False, eq=False)
+class TieBreak(_Model):
     ref: ValueRef | Expr
     direction: str = "descending"
 
 
-@attrs.frozen
-class Ranking:
+@attrs.frozen(repr=False, eq=False)
+class Ranking(_Model):
     """``by`` and each tie-break is a published value (total, points, share, an output) or any expression."""
 
     name: str
@@ -389,8 +432,8 @@ class Ranking:
     span: Span = _span()
 
 
-@attrs.frozen
-class Output:
+@attrs.frozen(repr=False, eq=False)
+class Output(_Model):
     name: str
     label: str
     expr: Expr
@@ -398,8 +441,8 @@ class Output:
     span: Span = _span()
 
 
-@attrs.frozen
-class Tier:
+@attrs.frozen(repr=False, eq=False)
+class Tier(_Model):
     id: str
     title: str
     max: Decimal
@@ -467,8 +510,8 @@ class Tier:
         return ref.part is None and self.output(ref.name) is not None and all(i.name != ref.name for i in self.indicators)
 
 
-@attrs.frozen
-class Header:
+@attrs.frozen(repr=False, eq=False)
+class Header(_Model):
     id: str
     title: str
     title_en: str | None = None
@@ -495,8 +538,8 @@ STATISTIC_FUNCTIONS = ("sum", "mean")
 """In a statistic, these aggregate their argument over every unit of the tiers named (Σ, mean over units)."""
 
 
-@attrs.frozen
-class Statistic:
+@attrs.frozen(repr=False, eq=False)
+class Statistic(_Model):
     """A province-wide figure over the units' values: ``sum(E)``/``mean(E)`` over the units of ``tiers``
     (every tier when empty), combined by arithmetic; shown with ``text`` ("{value}" is the figure)."""
 
@@ -536,8 +579,8 @@ def statistic_parts(expr: Expr) -> tuple[list[Call], list[Expr]]:
     return aggregates, stray
 
 
-@attrs.frozen
-class Ruleset:
+@attrs.frozen(repr=False, eq=False)
+class Ruleset(_Model):
     header: Header
     tiers: tuple[Tier, ...]
     statistics: tuple[Statistic, ...] = ()
@@ -558,8 +601,8 @@ class Ruleset:
 
 
 # ---------------------------------------------------------------- amendments
-@attrs.frozen
-class BaseRef:
+@attrs.frozen(repr=False, eq=False)
+class BaseRef(_Model):
     """The ruleset an amendment changes: a shipped ruleset id, or a path relative to the amendment."""
 
     ref: str
@@ -570,27 +613,27 @@ class BaseRef:
         return f'"{self.ref}"' if self.is_path else self.ref
 
 
-@attrs.frozen
-class RemoveNode:
+@attrs.frozen(repr=False, eq=False)
+class RemoveNode(_Model):
     node_id: str
     span: Span = _span()
 
 
-@attrs.frozen
-class RemoveInput:
+@attrs.frozen(repr=False, eq=False)
+class RemoveInput(_Model):
     name: str
     span: Span = _span()
 
 
-@attrs.frozen
-class ReplaceNode:
+@attrs.frozen(repr=False, eq=False)
+class ReplaceNode(_Model):
     node_id: str
     node: Node
     span: Span = _span()
 
 
-@attrs.frozen
-class AddNode:
+@attrs.frozen(repr=False, eq=False)
+class AddNode(_Model):
     """Add ``node`` under group ``under`` (None: at the top of the tier), after or before a sibling."""
 
     node: Node
@@ -600,31 +643,31 @@ class AddNode:
     span: Span = _span()
 
 
-@attrs.frozen
-class ChangeMax:
+@attrs.frozen(repr=False, eq=False)
+class ChangeMax(_Model):
     node_id: str
     max: Decimal
     capped: bool = False
     span: Span = _span()
 
 
-@attrs.frozen
-class ChangeTitle:
+@attrs.frozen(repr=False, eq=False)
+class ChangeTitle(_Model):
     node_id: str
     title: str
     title_en: str | None = None
     span: Span = _span()
 
 
-@attrs.frozen
-class ChangeRule:
+@attrs.frozen(repr=False, eq=False)
+class ChangeRule(_Model):
     node_id: str
     rule: Rule
     span: Span = _span()
 
 
-@attrs.frozen
-class ChangeInput:
+@attrs.frozen(repr=False, eq=False)
+class ChangeInput(_Model):
     """Replace the declaration of the indicator of the same name in the node (or add it there)."""
 
     node_id: str
@@ -632,8 +675,8 @@ class ChangeInput:
     span: Span = _span()
 
 
-@attrs.frozen
-class ChangeOption:
+@attrs.frozen(repr=False, eq=False)
+class ChangeOption(_Model):
     """Set a node option: ``provenance``, ``rounding``, ``share_digits`` or ``note``."""
 
     node_id: str
@@ -642,14 +685,14 @@ class ChangeOption:
     span: Span = _span()
 
 
-@attrs.frozen
-class ChangeTierMax:
+@attrs.frozen(repr=False, eq=False)
+class ChangeTierMax(_Model):
     max: Decimal
     span: Span = _span()
 
 
-@attrs.frozen
-class ChangeLevel:
+@attrs.frozen(repr=False, eq=False)
+class ChangeLevel(_Model):
     """Replace one level (its label, cut-off and requirements) of the scale ``scale``."""
 
     scale: str
@@ -657,29 +700,29 @@ class ChangeLevel:
     span: Span = _span()
 
 
-@attrs.frozen
-class ChangeBelow:
+@attrs.frozen(repr=False, eq=False)
+class ChangeBelow(_Model):
     scale: str
     below: str
     span: Span = _span()
 
 
-@attrs.frozen
-class SetDeclaration:
+@attrs.frozen(repr=False, eq=False)
+class SetDeclaration(_Model):
     """A levels scale, ranking or output replacing the one of the same name (or added when new)."""
 
     item: LevelScale | Ranking | Output
     span: Span = _span()
 
 
-@attrs.frozen
-class SetTotalRounding:
+@attrs.frozen(repr=False, eq=False)
+class SetTotalRounding(_Model):
     rounding: Rounding
     span: Span = _span()
 
 
-@attrs.frozen
-class SetHeadline:
+@attrs.frozen(repr=False, eq=False)
+class SetHeadline(_Model):
     output: str
     span: Span = _span()
     """Of the ``headline`` statement; also where the checker points when the output does not exist."""
@@ -691,21 +734,21 @@ TierChange = Union[
 ]
 
 
-@attrs.frozen
-class AmendTier:
+@attrs.frozen(repr=False, eq=False)
+class AmendTier(_Model):
     tier_id: str
     changes: tuple[TierChange, ...]
     span: Span = _span()
 
 
-@attrs.frozen
-class AddTier:
+@attrs.frozen(repr=False, eq=False)
+class AddTier(_Model):
     tier: Tier
     span: Span = _span()
 
 
-@attrs.frozen
-class RemoveTier:
+@attrs.frozen(repr=False, eq=False)
+class RemoveTier(_Model):
     tier_id: str
     span: Span = _span()
 
@@ -714,8 +757,8 @@ AmendmentChange = Union[AmendTier, AddTier, RemoveTier, ChangeLevel, ChangeBelow
 """A statement of an amendment; ChangeLevel, ChangeBelow and SetDeclaration outside a tier apply to every tier."""
 
 
-@attrs.frozen
-class Amendment:
+@attrs.frozen(repr=False, eq=False)
+class Amendment(_Model):
     """A ruleset written as changes to another (its header says ``amends BASE``); unresolved."""
 
     header: Header
