@@ -1,4 +1,4 @@
-"""The ruleset model's classes share one equality, hash and repr (model/ruleset.py ``_Model``) instead of methods
+"""The ruleset model's classes share one equality, hash and repr (model/ruleset.py ``Model``) instead of methods
 attrs would generate for each: equality compares the fields that take part (never spans, paths or content
 hashes), only within one class; equal objects hash alike, so models key dictionaries and caches; each stays frozen."""
 
@@ -14,19 +14,20 @@ import pytest
 
 from cqdt_rules.engine import loading
 from cqdt_rules.errors import Span
+from cqdt_rules.model import amendment as am
 from cqdt_rules.model import ruleset as m
 
 ROOT_SPAN = Span("a.cqdt", 1, 1, 1, 5)
 OTHER_SPAN = Span("b.cqdt", 9, 2, 9, 7)
-MODEL_CLASSES = sorted((c for _, c in inspect.getmembers(m, inspect.isclass)
-                        if c.__module__ == m.__name__ and attrs.has(c)), key=lambda c: c.__name__)
+MODEL_CLASSES = sorted((c for module in (m, am) for _, c in inspect.getmembers(module, inspect.isclass)
+                        if c.__module__ == module.__name__ and attrs.has(c)), key=lambda c: c.__name__)
 
 
 def test_every_model_class_uses_the_shared_methods() -> None:
     assert len(MODEL_CLASSES) >= 60
     for cls in MODEL_CLASSES:
-        assert issubclass(cls, m._Model), cls
-        assert (cls.__eq__, cls.__hash__, cls.__repr__) == (m._Model.__eq__, m._Model.__hash__, m._Model.__repr__), cls
+        assert issubclass(cls, m.Model), cls
+        assert (cls.__eq__, cls.__hash__, cls.__repr__) == (m.Model.__eq__, m.Model.__hash__, m.Model.__repr__), cls
         assert cls.__dictoffset__ == 0, cls  # slotted: no dictionary per object
 
 

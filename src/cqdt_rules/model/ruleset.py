@@ -16,11 +16,11 @@ from cqdt_rules.errors import Span
 NO_SPAN = Span("<memory>", 0, 0, 0, 0)
 
 
-class _Model:
+class Model:
     """What every class of the model shares: equality and hash on the fields that take part in equality (spans,
     paths and hashes do not), in the class and not across classes, and a repr of the fields shown. attrs would
-    write and compile these three methods for each of the sixty classes (``repr=False, eq=False`` below), which
-    was about half of making them, paid by every process that imports the model."""
+    write and compile these three methods for each of the sixty classes (``repr=False, eq=False`` here and in
+    ``amendment``), which was about half of making them, paid by every process that imports the model."""
 
     __slots__ = ()
 
@@ -57,7 +57,7 @@ def _fields(cls: type) -> tuple[attrs.Attribute[Any], ...]:
     return found
 
 
-def _span() -> Span:
+def span_field() -> Span:
     return attrs.field(default=NO_SPAN, eq=False, repr=False)
 
 
@@ -74,112 +74,112 @@ MAX_DIGITS = 12
 
 
 @attrs.frozen(repr=False, eq=False)
-class Rounding(_Model):
+class Rounding(Model):
     digits: int
     mode: str = "half_up"
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class Provenance(_Model):
+class Provenance(Model):
     status: str
     text: str
 
 
 # ---------------------------------------------------------------- expressions
 @attrs.frozen(repr=False, eq=False)
-class Number(_Model):
+class Number(Model):
     value: Decimal
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class IndicatorRef(_Model):
+class IndicatorRef(Model):
     name: str
     part: str | None = None
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class TotalRef(_Model):
-    span: Span = _span()
+class TotalRef(Model):
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class FullRef(_Model):
-    span: Span = _span()
+class FullRef(Model):
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class PointsRef(_Model):
+class PointsRef(Model):
     node_id: str
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class ShareRef(_Model):
+class ShareRef(Model):
     node_id: str
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class OutputRef(_Model):
+class OutputRef(Model):
     name: str
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class Binary(_Model):
+class Binary(Model):
     op: str
     left: Expr
     right: Expr
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class Negate(_Model):
+class Negate(Model):
     operand: Expr
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class Compare(_Model):
+class Compare(Model):
     op: str
     left: Expr
     right: Expr
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class BoolOp(_Model):
+class BoolOp(Model):
     op: str
     left: Expr
     right: Expr
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class Not(_Model):
+class Not(Model):
     operand: Expr
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class IfExpr(_Model):
+class IfExpr(Model):
     condition: Expr
     then: Expr
     otherwise: Expr
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class Call(_Model):
+class Call(Model):
     """A function applied to arguments. ``round`` holds (value, digits) and its mode; ``weighted_mean`` holds
     (value, weight, value, weight, ...)."""
 
     function: str
     args: tuple[Expr, ...]
-    span: Span = _span()
+    span: Span = span_field()
     mode: str = "half_up"
 
 
@@ -200,13 +200,13 @@ ValueRef = Union[TotalRef, PointsRef, ShareRef, OutputRef]
 
 # ---------------------------------------------------------------- indicators
 @attrs.frozen(repr=False, eq=False)
-class Category(_Model):
+class Category(Model):
     name: str
     label: str | None = None
 
 
 @attrs.frozen(repr=False, eq=False)
-class Indicator(_Model):
+class Indicator(Model):
     name: str
     kind: IndicatorKind
     label: str
@@ -218,7 +218,7 @@ class Indicator(_Model):
     evidence: str | None = None
     audit_only: bool = False
     default: object = None
-    span: Span = _span()
+    span: Span = span_field()
 
     @property
     def evidence_required(self) -> bool:
@@ -232,90 +232,90 @@ class Indicator(_Model):
 
 # ---------------------------------------------------------------- rules
 @attrs.frozen(repr=False, eq=False)
-class YesRule(_Model):
+class YesRule(Model):
     indicator: str
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class CategoryArm(_Model):
+class CategoryArm(Model):
     value: str
     points: PointsSpec
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class CategoryRule(_Model):
+class CategoryRule(Model):
     indicator: str
     arms: tuple[CategoryArm, ...]
     otherwise: PointsSpec | None = None
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class RatioRule(_Model):
+class RatioRule(Model):
     indicator: str
     on_zero: PointsSpec | None = None
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class Threshold(_Model):
+class Threshold(Model):
     value: Decimal
     percent: bool = False
 
 
 @attrs.frozen(repr=False, eq=False)
-class Band(_Model):
+class Band(Model):
     comparator: str  # >=, >, =
     threshold: Threshold
     points: PointsSpec
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class BandsRule(_Model):
+class BandsRule(Model):
     indicator: str
     bands: tuple[Band, ...]
     otherwise: PointsSpec | None = None
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class PerItemRule(_Model):
+class PerItemRule(Model):
     indicator: str
     each: Decimal
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class BestOfRule(_Model):
+class BestOfRule(Model):
     alternatives: tuple[Rule, ...]
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class NormalisedRule(_Model):
+class NormalisedRule(Model):
     indicator: str
     within: Grouping
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class DirectRule(_Model):
+class DirectRule(Model):
     indicator: str
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class InformationalRule(_Model):
-    span: Span = _span()
+class InformationalRule(Model):
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class FormulaRule(_Model):
+class FormulaRule(Model):
     expr: Expr
-    span: Span = _span()
+    span: Span = span_field()
 
 
 Rule = Union[
@@ -360,7 +360,7 @@ def _expr_children(expr: Expr) -> tuple[Expr, ...]:
 
 # ---------------------------------------------------------------- tree
 @attrs.frozen(repr=False, eq=False)
-class Node(_Model):
+class Node(Model):
     id: str
     title: str
     max: Decimal
@@ -373,7 +373,7 @@ class Node(_Model):
     share_digits: int | None = None
     note: str | None = None
     capped: bool = False
-    span: Span = _span()
+    span: Span = span_field()
 
     @property
     def is_group(self) -> bool:
@@ -387,39 +387,39 @@ class Node(_Model):
 
 
 @attrs.frozen(repr=False, eq=False)
-class Requirement(_Model):
+class Requirement(Model):
     ref: ValueRef
     threshold: Threshold
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class Level(_Model):
+class Level(Model):
     id: str
     label: str
     threshold: Threshold
     requires: tuple[Requirement, ...] = ()
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class LevelScale(_Model):
+class LevelScale(Model):
     name: str
     label: str
     on: ValueRef
     levels: tuple[Level, ...]
     below: str
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class TieBreak(_Model):
+class TieBreak(Model):
     ref: ValueRef | Expr
     direction: str = "descending"
 
 
 @attrs.frozen(repr=False, eq=False)
-class Ranking(_Model):
+class Ranking(Model):
     """``by`` and each tie-break is a published value (total, points, share, an output) or any expression."""
 
     name: str
@@ -429,20 +429,20 @@ class Ranking(_Model):
     within: Grouping = "tier"
     ties: str = "shared"
     tiebreaks: tuple[TieBreak, ...] = ()
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class Output(_Model):
+class Output(Model):
     name: str
     label: str
     expr: Expr
     rounding: Rounding | None = None
-    span: Span = _span()
+    span: Span = span_field()
 
 
 @attrs.frozen(repr=False, eq=False)
-class Tier(_Model):
+class Tier(Model):
     id: str
     title: str
     max: Decimal
@@ -454,8 +454,8 @@ class Tier(_Model):
     total_rounding: Rounding | None = None
     headline: str | None = None
     """The output tables and reports show for each unit in place of the total (an index tier)."""
-    span: Span = _span()
-    headline_span: Span = _span()
+    span: Span = span_field()
+    headline_span: Span = span_field()
 
     def walk(self) -> list[Node]:
         found: list[Node] = []
@@ -511,7 +511,7 @@ class Tier(_Model):
 
 
 @attrs.frozen(repr=False, eq=False)
-class Header(_Model):
+class Header(Model):
     id: str
     title: str
     title_en: str | None = None
@@ -525,7 +525,7 @@ class Header(_Model):
     rounding: Rounding | None = None
     on_zero_denominator: PointsSpec | None = None
     on_missing_evidence: str | None = None
-    span: Span = _span()
+    span: Span = span_field()
 
     def covers(self, year: int) -> bool:
         if self.years is None:
@@ -539,7 +539,7 @@ STATISTIC_FUNCTIONS = ("sum", "mean")
 
 
 @attrs.frozen(repr=False, eq=False)
-class Statistic(_Model):
+class Statistic(Model):
     """A province-wide figure over the units' values: ``sum(E)``/``mean(E)`` over the units of ``tiers``
     (every tier when empty), combined by arithmetic; shown with ``text`` ("{value}" is the figure)."""
 
@@ -552,7 +552,7 @@ class Statistic(_Model):
     unit: str | None = None
     heading: str | None = None  # the subsection of section II it belongs to
     text: str | None = None
-    span: Span = _span()
+    span: Span = span_field()
 
 
 def statistic_parts(expr: Expr) -> tuple[list[Call], list[Expr]]:
@@ -580,7 +580,7 @@ def statistic_parts(expr: Expr) -> tuple[list[Call], list[Expr]]:
 
 
 @attrs.frozen(repr=False, eq=False)
-class Ruleset(_Model):
+class Ruleset(Model):
     header: Header
     tiers: tuple[Tier, ...]
     statistics: tuple[Statistic, ...] = ()
@@ -598,174 +598,3 @@ class Ruleset(_Model):
             if tier.id == tier_id:
                 return tier
         raise KeyError(tier_id)
-
-
-# ---------------------------------------------------------------- amendments
-@attrs.frozen(repr=False, eq=False)
-class BaseRef(_Model):
-    """The ruleset an amendment changes: a shipped ruleset id, or a path relative to the amendment."""
-
-    ref: str
-    is_path: bool = False
-    span: Span = _span()
-
-    def __str__(self) -> str:
-        return f'"{self.ref}"' if self.is_path else self.ref
-
-
-@attrs.frozen(repr=False, eq=False)
-class RemoveNode(_Model):
-    node_id: str
-    span: Span = _span()
-
-
-@attrs.frozen(repr=False, eq=False)
-class RemoveInput(_Model):
-    name: str
-    span: Span = _span()
-
-
-@attrs.frozen(repr=False, eq=False)
-class ReplaceNode(_Model):
-    node_id: str
-    node: Node
-    span: Span = _span()
-
-
-@attrs.frozen(repr=False, eq=False)
-class AddNode(_Model):
-    """Add ``node`` under group ``under`` (None: at the top of the tier), after or before a sibling."""
-
-    node: Node
-    under: str | None = None
-    place: str | None = None  # "after" or "before"
-    sibling: str | None = None
-    span: Span = _span()
-
-
-@attrs.frozen(repr=False, eq=False)
-class ChangeMax(_Model):
-    node_id: str
-    max: Decimal
-    capped: bool = False
-    span: Span = _span()
-
-
-@attrs.frozen(repr=False, eq=False)
-class ChangeTitle(_Model):
-    node_id: str
-    title: str
-    title_en: str | None = None
-    span: Span = _span()
-
-
-@attrs.frozen(repr=False, eq=False)
-class ChangeRule(_Model):
-    node_id: str
-    rule: Rule
-    span: Span = _span()
-
-
-@attrs.frozen(repr=False, eq=False)
-class ChangeInput(_Model):
-    """Replace the declaration of the indicator of the same name in the node (or add it there)."""
-
-    node_id: str
-    indicator: Indicator
-    span: Span = _span()
-
-
-@attrs.frozen(repr=False, eq=False)
-class ChangeOption(_Model):
-    """Set a node option: ``provenance``, ``rounding``, ``share_digits`` or ``note``."""
-
-    node_id: str
-    field: str
-    value: object
-    span: Span = _span()
-
-
-@attrs.frozen(repr=False, eq=False)
-class ChangeTierMax(_Model):
-    max: Decimal
-    span: Span = _span()
-
-
-@attrs.frozen(repr=False, eq=False)
-class ChangeLevel(_Model):
-    """Replace one level (its label, cut-off and requirements) of the scale ``scale``."""
-
-    scale: str
-    level: Level
-    span: Span = _span()
-
-
-@attrs.frozen(repr=False, eq=False)
-class ChangeBelow(_Model):
-    scale: str
-    below: str
-    span: Span = _span()
-
-
-@attrs.frozen(repr=False, eq=False)
-class SetDeclaration(_Model):
-    """A levels scale, ranking or output replacing the one of the same name (or added when new)."""
-
-    item: LevelScale | Ranking | Output
-    span: Span = _span()
-
-
-@attrs.frozen(repr=False, eq=False)
-class SetTotalRounding(_Model):
-    rounding: Rounding
-    span: Span = _span()
-
-
-@attrs.frozen(repr=False, eq=False)
-class SetHeadline(_Model):
-    output: str
-    span: Span = _span()
-    """Of the ``headline`` statement; also where the checker points when the output does not exist."""
-
-
-TierChange = Union[
-    RemoveNode, RemoveInput, ReplaceNode, AddNode, ChangeMax, ChangeTitle, ChangeRule, ChangeInput,
-    ChangeOption, ChangeTierMax, ChangeLevel, ChangeBelow, SetDeclaration, SetTotalRounding, SetHeadline,
-]
-
-
-@attrs.frozen(repr=False, eq=False)
-class AmendTier(_Model):
-    tier_id: str
-    changes: tuple[TierChange, ...]
-    span: Span = _span()
-
-
-@attrs.frozen(repr=False, eq=False)
-class AddTier(_Model):
-    tier: Tier
-    span: Span = _span()
-
-
-@attrs.frozen(repr=False, eq=False)
-class RemoveTier(_Model):
-    tier_id: str
-    span: Span = _span()
-
-
-AmendmentChange = Union[AmendTier, AddTier, RemoveTier, ChangeLevel, ChangeBelow, SetDeclaration]
-"""A statement of an amendment; ChangeLevel, ChangeBelow and SetDeclaration outside a tier apply to every tier."""
-
-
-@attrs.frozen(repr=False, eq=False)
-class Amendment(_Model):
-    """A ruleset written as changes to another (its header says ``amends BASE``); unresolved."""
-
-    header: Header
-    base: BaseRef
-    changes: tuple[AmendmentChange, ...]
-    path: str = attrs.field(default="<memory>", eq=False)
-
-    @property
-    def id(self) -> str:
-        return self.header.id
