@@ -28,7 +28,6 @@ def test_every_model_class_uses_the_shared_methods() -> None:
     for cls in MODEL_CLASSES:
         assert issubclass(cls, m.Model), cls
         assert (cls.__eq__, cls.__hash__, cls.__repr__) == (m.Model.__eq__, m.Model.__hash__, m.Model.__repr__), cls
-        assert cls.__dictoffset__ == 0, cls  # slotted: no dictionary per object
 
 
 def test_spans_take_no_part_in_equality_nor_hash() -> None:
@@ -61,6 +60,17 @@ def test_a_ruleset_equals_its_copy_read_from_another_path_and_differs_from_an_ed
     renamed = attrs.evolve(checked.ruleset, tiers=(attrs.evolve(tier, title=tier.title + "!"), *checked.ruleset.tiers[1:]))
     assert renamed != checked.ruleset
     assert pickle.loads(pickle.dumps(checked.ruleset)) == checked.ruleset
+
+
+def test_pickling_keeps_the_fields_and_not_what_cached_properties_worked_out() -> None:
+    """The checked rulesets kept between runs are pickled: a tier's memo (what later stages work out, closures
+    among them) and its indexes are made again when used, never read from the file."""
+    tier = loading.load("egov_2020", cached=False).ruleset.tiers[0]
+    tier.memo["closure"] = lambda: None
+    assert tier.depths and tier.node(tier.nodes[0].id) is tier.nodes[0]
+    again = pickle.loads(pickle.dumps(tier))
+    assert again == tier and again.memo == {} and again.depths == tier.depths
+    assert set(again.__getstate__()) == {a.name for a in attrs.fields(m.Tier)}
 
 
 def test_model_objects_stay_frozen_and_show_their_fields() -> None:

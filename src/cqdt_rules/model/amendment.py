@@ -26,7 +26,7 @@ from cqdt_rules.model.ruleset import (
 )
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class BaseRef(Model):
     """The ruleset an amendment changes: a shipped ruleset id, or a path relative to the amendment."""
 
@@ -38,26 +38,26 @@ class BaseRef(Model):
         return f'"{self.ref}"' if self.is_path else self.ref
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class RemoveNode(Model):
     node_id: str
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class RemoveInput(Model):
     name: str
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class ReplaceNode(Model):
     node_id: str
     node: Node
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class AddNode(Model):
     """Add ``node`` under group ``under`` (None: at the top of the tier), after or before a sibling."""
 
@@ -68,7 +68,7 @@ class AddNode(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class ChangeMax(Model):
     node_id: str
     max: Decimal
@@ -76,7 +76,7 @@ class ChangeMax(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class ChangeTitle(Model):
     node_id: str
     title: str
@@ -84,14 +84,14 @@ class ChangeTitle(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class ChangeRule(Model):
     node_id: str
     rule: Rule
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class ChangeInput(Model):
     """Replace the declaration of the indicator of the same name in the node (or add it there)."""
 
@@ -100,7 +100,7 @@ class ChangeInput(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class ChangeOption(Model):
     """Set a node option: ``provenance``, ``rounding``, ``share_digits`` or ``note``."""
 
@@ -110,13 +110,13 @@ class ChangeOption(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class ChangeTierMax(Model):
     max: Decimal
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class ChangeLevel(Model):
     """Replace one level (its label, cut-off and requirements) of the scale ``scale``."""
 
@@ -125,14 +125,14 @@ class ChangeLevel(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class ChangeBelow(Model):
     scale: str
     below: str
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class SetDeclaration(Model):
     """A levels scale, ranking or output replacing the one of the same name (or added when new)."""
 
@@ -140,13 +140,13 @@ class SetDeclaration(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class SetTotalRounding(Model):
     rounding: Rounding
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class SetHeadline(Model):
     output: str
     span: Span = span_field()
@@ -159,20 +159,20 @@ TierChange = Union[
 ]
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class AmendTier(Model):
     tier_id: str
     changes: tuple[TierChange, ...]
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class AddTier(Model):
     tier: Tier
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class RemoveTier(Model):
     tier_id: str
     span: Span = span_field()
@@ -182,7 +182,7 @@ AmendmentChange = Union[AmendTier, AddTier, RemoveTier, ChangeLevel, ChangeBelow
 """A statement of an amendment; ChangeLevel, ChangeBelow and SetDeclaration outside a tier apply to every tier."""
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Amendment(Model):
     """A ruleset written as changes to another (its header says ``amends BASE``); unresolved."""
 

@@ -20,7 +20,9 @@ class Model:
     """What every class of the model shares: equality and hash on the fields that take part in equality (spans,
     paths and hashes do not), in the class and not across classes, and a repr of the fields shown. attrs would
     write and compile these three methods for each of the sixty classes (``repr=False, eq=False`` here and in
-    ``amendment``), which was about half of making them, paid by every process that imports the model."""
+    ``amendment``), which was about half of making them, paid by every process that imports the model. The classes
+    are not slotted (``slots=False``): attrs would make each class a second time with slots, a fifth of what is
+    left, for a few thousand objects per ruleset."""
 
     __slots__ = ()
 
@@ -32,6 +34,10 @@ class Model:
 
     def __hash__(self) -> int:
         return hash((self.__class__, _equality_key(self.__class__)(self)))
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickling keeps: the fields, not what a cached property has worked out (``Tier.memo``)."""
+        return {a.name: getattr(self, a.name) for a in _fields(self.__class__)}
 
     def __repr__(self) -> str:
         shown = ", ".join(f"{a.name}={(repr if a.repr is True else a.repr)(getattr(self, a.name))}"
@@ -73,62 +79,62 @@ MAX_DIGITS = 12
 """The most decimals a ruleset may round to; the checker refuses more, so every rounding fits the engine."""
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Rounding(Model):
     digits: int
     mode: str = "half_up"
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Provenance(Model):
     status: str
     text: str
 
 
 # ---------------------------------------------------------------- expressions
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Number(Model):
     value: Decimal
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class IndicatorRef(Model):
     name: str
     part: str | None = None
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class TotalRef(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class FullRef(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class PointsRef(Model):
     node_id: str
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class ShareRef(Model):
     node_id: str
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class OutputRef(Model):
     name: str
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Binary(Model):
     op: str
     left: Expr
@@ -136,13 +142,13 @@ class Binary(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Negate(Model):
     operand: Expr
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Compare(Model):
     op: str
     left: Expr
@@ -150,7 +156,7 @@ class Compare(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class BoolOp(Model):
     op: str
     left: Expr
@@ -158,13 +164,13 @@ class BoolOp(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Not(Model):
     operand: Expr
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class IfExpr(Model):
     condition: Expr
     then: Expr
@@ -172,7 +178,7 @@ class IfExpr(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Call(Model):
     """A function applied to arguments. ``round`` holds (value, digits) and its mode; ``weighted_mean`` holds
     (value, weight, value, weight, ...)."""
@@ -199,13 +205,13 @@ ValueRef = Union[TotalRef, PointsRef, ShareRef, OutputRef]
 
 
 # ---------------------------------------------------------------- indicators
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Category(Model):
     name: str
     label: str | None = None
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Indicator(Model):
     name: str
     kind: IndicatorKind
@@ -231,20 +237,20 @@ class Indicator(Model):
 
 
 # ---------------------------------------------------------------- rules
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class YesRule(Model):
     indicator: str
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class CategoryArm(Model):
     value: str
     points: PointsSpec
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class CategoryRule(Model):
     indicator: str
     arms: tuple[CategoryArm, ...]
@@ -252,20 +258,20 @@ class CategoryRule(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class RatioRule(Model):
     indicator: str
     on_zero: PointsSpec | None = None
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Threshold(Model):
     value: Decimal
     percent: bool = False
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Band(Model):
     comparator: str  # >=, >, =
     threshold: Threshold
@@ -273,7 +279,7 @@ class Band(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class BandsRule(Model):
     indicator: str
     bands: tuple[Band, ...]
@@ -281,38 +287,38 @@ class BandsRule(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class PerItemRule(Model):
     indicator: str
     each: Decimal
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class BestOfRule(Model):
     alternatives: tuple[Rule, ...]
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class NormalisedRule(Model):
     indicator: str
     within: Grouping
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class DirectRule(Model):
     indicator: str
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class InformationalRule(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class FormulaRule(Model):
     expr: Expr
     span: Span = span_field()
@@ -359,7 +365,7 @@ def _expr_children(expr: Expr) -> tuple[Expr, ...]:
 
 
 # ---------------------------------------------------------------- tree
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Node(Model):
     id: str
     title: str
@@ -386,14 +392,14 @@ class Node(Model):
         return found
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Requirement(Model):
     ref: ValueRef
     threshold: Threshold
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Level(Model):
     id: str
     label: str
@@ -402,7 +408,7 @@ class Level(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class LevelScale(Model):
     name: str
     label: str
@@ -412,13 +418,13 @@ class LevelScale(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class TieBreak(Model):
     ref: ValueRef | Expr
     direction: str = "descending"
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Ranking(Model):
     """``by`` and each tie-break is a published value (total, points, share, an output) or any expression."""
 
@@ -432,7 +438,7 @@ class Ranking(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Output(Model):
     name: str
     label: str
@@ -441,7 +447,7 @@ class Output(Model):
     span: Span = span_field()
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Tier(Model):
     id: str
     title: str
@@ -510,7 +516,7 @@ class Tier(Model):
         return ref.part is None and self.output(ref.name) is not None and all(i.name != ref.name for i in self.indicators)
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Header(Model):
     id: str
     title: str
@@ -538,7 +544,7 @@ STATISTIC_FUNCTIONS = ("sum", "mean")
 """In a statistic, these aggregate their argument over every unit of the tiers named (Σ, mean over units)."""
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Statistic(Model):
     """A province-wide figure over the units' values: ``sum(E)``/``mean(E)`` over the units of ``tiers``
     (every tier when empty), combined by arithmetic; shown with ``text`` ("{value}" is the figure)."""
@@ -579,7 +585,7 @@ def statistic_parts(expr: Expr) -> tuple[list[Call], list[Expr]]:
     return aggregates, stray
 
 
-@attrs.frozen(repr=False, eq=False)
+@attrs.frozen(repr=False, eq=False, slots=False)
 class Ruleset(Model):
     header: Header
     tiers: tuple[Tier, ...]
