@@ -70,6 +70,18 @@ def test_loading_or_checking_a_ruleset_compiles_it_only_when_it_is_first_scored(
     assert set(compiled.tiers) == {tier.id for tier in checked.ruleset.tiers}
 
 
+def test_the_service_compiles_what_it_serves_when_it_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cqdt_rules.engine import compiler
+    from cqdt_rules.service.settings import load_settings
+
+    made: list[str] = []
+    real = compiler.compile_ruleset
+    monkeypatch.setattr(compiler, "compile_ruleset", lambda ruleset, **kw: made.append(ruleset.id) or real(ruleset, **kw))
+    settings = load_settings(["egov_2020"])
+    assert made == ["egov_2020"]
+    assert settings.checked["egov_2020"].compiled.ruleset.id == "egov_2020" and made == ["egov_2020"]  # not again
+
+
 # ---------------------------------------------------------------- headers
 def _ruleset_files() -> list[Path]:
     return sorted(p for folder in ("rulesets", "examples", "tests", "docs") for p in (ROOT / folder).rglob("*.cqdt"))
