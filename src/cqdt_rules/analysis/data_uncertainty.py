@@ -1,0 +1,271 @@
+"""Uncertainty in the data: how robust each unit's level and rank is when its indicator values carry a
+measurement error (the other half of the JRC/OECD handbook's uncertainty analysis, beside the weights).
+
+A measurement error (``sensitivity.ValueSpread``) is declared for every numeric indicator, for the indicators a
+criterion or group reads, or for one indicator; the most specific declaration applies. A run moves each
+unit's value of each such indicator by an amount drawn uniformly within ± the error, in whole steps of the
+precision the data are written in (whole numbers for counts and for the parts of a pair without a declared
+range; else the data's last decimal); a value drawn beyond what the indicator may have stops at that limit:
+0 for counts, percentages and scores, 100 for a percentage, the criterion's maximum for a directly assessed
+score, a declared range, ±10^15; for a pair only the numerator moves, and stops at 0 and at the denominator.
+The error is symmetric before it stops, so the published value stays the median of its perturbed values (a
+commune at 100 % stays there in half the runs). Yes/no answers, categories, evidence and missing values stay
+as they are.
+
+Each run re-scores the perturbed data with the batch engine, exactly (the scalar engine's arithmetic), so a
+value that crosses a band, a cut-off or a tie decides as a re-scoring of those data decides. With the
+criteria maxima or cut-offs varied too (``Vary.spread``, ``groups``, ``cutoff_points``), a run perturbs both:
+the perturbed data are scored, then the perturbed ruleset is applied to them (``sensitivity.CohortModel``).
+The figures are those of ``sensitivity``: P(level as published), the distribution of levels, the median rank
+and 5–95 % interval, the units most at risk; and with ``indices``, the data are one more group of factors
+("values") in the Saltelli–Jansen indices.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from decimal import Decimal
+
+import attrs
+import numpy as np
+
+from cqdt_rules.analysis import sensitivity
+from cqdt_rules.analysis.sensitivity import CohortModel, Sensitivity, ValueSpread, Vary, analyse_cohort, check_vary
+from cqdt_rules.engine import fixedpoint as fp
+from cqdt_rules.engine.batch import CohortScores, Columns, IndicatorColumn, TierPlan, columns_from_assessments
+from cqdt_rules.engine.evaluator import checked_cohorts
+from cqdt_rules.engine.fixedpoint import Array, Fallback
+from cqdt_rules.engine.loading import CheckedRuleset
+from cqdt_rules.errors import UsageError
+from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import MAX_MAGNITUDE
+from cqdt_rules.model.units import Assessment, _number_bounds, direct_limits
+
+NUMERIC_KINDS = ("count", "number", "percent", "score", "pair")
+PUBLISHED = -1  # the data column of a parameter row: the values as published (a drawn seed is ≥ 0)
+SEEDS = 2**62
+LIMIT = 2**62  # offsets and bounds, in a column's own units, are kept within ± this (columns within ± 2**61)
+
+
+# ---------------------------------------------------------------- which indicator gets which error
+def check_targets(ruleset: m.Ruleset, errors: Iterable[ValueSpread]) -> None:
+    """UsageError for an error declared for something no tier has, or for an indicator that is not a number."""
+    for error in errors:
+        if error.target is None:
+            continue
+        indicators = [i for t in ruleset.tiers for i in t.indicators if i.name == error.target]
+        nodes = [n for t in ruleset.tiers for n in t.walk() if n.id == error.target]
+        if not indicators and not nodes:
+            raise UsageError(f"no indicator, criterion or group '{error.target}' in the ruleset")
+        if not any(_numeric_under(t, error.target) for t in ruleset.tiers):
+            raise UsageError(f"'{error.target}' has no numeric value to perturb (yes/no and categories stay as they are)")
+
+
+def _numeric_under(tier: m.Tier, target: str) -> list[str]:
+    """The numeric indicators ``target`` names in ``tier``: itself, or those declared under that node."""
+    found = [i.name for i in tier.indicators if i.name == target and i.kind in NUMERIC_KINDS]
+    nodes = [n for n in tier.walk() if n.id == target]
+    if nodes:
+        under = {n.id for n in nodes[0].walk()}
+        found += [i.name for i in tier.indicators if i.node_id in under and i.kind in NUMERIC_KINDS]
+    return found
+
+
+def indicator_errors(tier: m.Tier, errors: Sequence[ValueSpread]) -> dict[str, ValueSpread]:
+    """Each numeric indicator's error: the most specific declaration (an indicator by name, then the deepest
+    criterion or group holding it, then every numeric indicator); of equally specific ones, the last."""
+    depth = _depths(tier.nodes, 1)
+    indicator_names = {i.name for i in tier.indicators}
+
+    def specificity(error: ValueSpread) -> int:
+        if error.target is None:
+            return 0
+        return len(depth) + 2 if error.target in indicator_names else depth.get(error.target, 0)
+
+    found: dict[str, ValueSpread] = {}
+    for error in sorted(errors, key=specificity):
+        if error.target is None:
+            names = [i.name for i in tier.indicators if i.kind in NUMERIC_KINDS]
+        else:
+            names = _numeric_under(tier, error.target)
+        found.update((name, error) for name in names)
+    return found
+
+
+def _depths(nodes: Iterable[m.Node], depth: int) -> dict[str, int]:
+    found: dict[str, int] = {}
+    for node in nodes:
+        found[node.id] = depth
+        found.update(_depths(node.children, depth + 1))
+    return found
+
+
+# ---------------------------------------------------------------- the perturbation of one indicator
+@attrs.frozen
+class Perturbed:
+    """One indicator of a cohort: each unit's value moves by a whole number of ``step`` (units of its column)
+    drawn uniformly in ± ``reach`` (per unit; 0 for a missing value), then stops at the least or greatest value
+    the indicator may have (``least``, ``most``: a number, or one per unit)."""
+
+    name: str
+    part: str  # "number", or "a" for a pair's numerator
+    step: int
+    reach: Array
+    least: int
+    most: Array | int
+
+
+def perturbation(ind: m.Indicator, column: IndicatorColumn, error: ValueSpread, limits: dict[str, Decimal]) -> Perturbed:
+    """How far each value of ``column`` may move under ``error``, and what the indicator's values may be."""
+    part = "a" if ind.kind == "pair" else "number"
+    value = column.a if ind.kind == "pair" else column.number
+    assert value is not None and isinstance(value.den, int)
+    num, den = np.asarray(value.num), value.den
+    if num.dtype == object or value.bound > LIMIT // 2:
+        raise UsageError(f"{ind.name}: values too large to perturb")
+    whole = ind.kind == "count" or (ind.kind == "pair" and ind.range is None)
+    step = den if whole else 1
+    if ind.kind == "pair":
+        low, high = Decimal(0), Decimal("Infinity")
+        if ind.range is not None:
+            low, high = max(low, ind.range[0]), ind.range[1]
+    else:
+        low, high = _number_bounds(ind, limits)
+    # numbers lie strictly within ±10^15; a limit is a whole number of steps, so a value stopped there is one too
+    least = max(_in_steps(low, den, step, up=True), _in_steps(-MAX_MAGNITUDE, den, step, up=False) + step)
+    most: Array | int = min(_in_steps(high, den, step, up=False), _in_steps(MAX_MAGNITUDE, den, step, up=True) - step)
+    if ind.kind == "pair" and not ind.a_may_exceed_b:
+        assert column.b is not None
+        most = np.minimum(np.asarray(column.b.num), most)
+    reach = np.where(column.missing, 0, np.minimum(_reach(num, den, step, error), LIMIT // step))
+    return Perturbed(ind.name, part, step, reach, least, most)
+
+
+def _in_steps(value: Decimal, den: int, step: int, up: bool) -> int:
+    """``value`` in units of its column (× ``den``), rounded up or down to a multiple of ``step``, within ± LIMIT."""
+    if not value.is_finite():
+        return LIMIT if value > 0 else -LIMIT
+    num, value_den = fp.fraction(value)
+    steps = -(-num * den // (value_den * step)) if up else num * den // (value_den * step)
+    return max(-LIMIT, min(LIMIT, steps * step))
+
+
+def _reach(num: Array, den: int, step: int, error: ValueSpread) -> Array:
+    """How many steps each value may move: ⌊error / step⌋, the error a share of |value| or in the unit."""
+    amount_num, amount_den = fp.fraction(error.amount)
+    if not error.relative:
+        return np.full(len(num), min(LIMIT, amount_num * den // (amount_den * step)), dtype=np.int64)
+    magnitude = np.abs(num)
+    if int(magnitude.max(initial=0)) * amount_num > fp.INT64_MAX:  # Python integers for this one column
+        return np.array([v * amount_num // (amount_den * step) for v in magnitude.tolist()], dtype=np.int64)
+    return magnitude * amount_num // (amount_den * step)
+
+
+def perturbed_columns(columns: Columns, perturbed: Sequence[Perturbed], seed: int) -> Columns:
+    """The cohort's columns with every perturbed indicator's values drawn anew from ``seed``."""
+    rng = np.random.default_rng(seed)
+    indicators = dict(columns.indicators)
+    for p in perturbed:
+        column = indicators[p.name]
+        value = column.a if p.part == "a" else column.number
+        assert value is not None
+        num = np.asarray(value.num) + rng.integers(-p.reach, p.reach + 1) * p.step
+        np.clip(num, p.least, p.most, out=num)
+        np.copyto(num, value.num, where=column.missing)  # a missing value's placeholder stays as it is
+        moved = fp.Q(num, value.den, int(np.abs(num).max(initial=0)))
+        indicators[p.name] = attrs.evolve(column, a=moved) if p.part == "a" else attrs.evolve(column, number=moved)
+    return attrs.evolve(columns, indicators=indicators)
+
+
+# ---------------------------------------------------------------- a cohort whose runs draw data too
+class DataCohortModel(CohortModel):
+    """A ``CohortModel`` whose parameter rows end with one more column, the seed of the run's data draw
+    (``PUBLISHED``: the data as published); Saltelli's design then treats the data as one group of factors."""
+
+    def __init__(self, plan: TierPlan, scores: CohortScores, members: list[Assessment], columns: Columns,
+                 vary: Vary, header: m.Header, perturbed: Sequence[Perturbed]):
+        super().__init__(plan, scores, members, columns.districts, vary, header)
+        self.columns, self.header, self.perturbed = columns, header, tuple(perturbed)
+        self.data_column = super().parameter_count()
+        self.groups = [*self.groups, ("values", [self.data_column])]
+
+    def factor_range(self, criterion: int) -> tuple[int, int]:
+        if criterion == self.data_column:
+            return 0, SEEDS - 1
+        return super().factor_range(criterion)
+
+    def sample(self, rng: np.random.Generator, runs: int) -> Array:
+        seeds = rng.integers(0, SEEDS, size=runs, dtype=np.int64)
+        return np.column_stack([super().sample(rng, runs), seeds])
+
+    def published_parameters(self) -> Array:
+        return np.column_stack([super().published_parameters(), [PUBLISHED]])
+
+    def evaluate(self, parameters: Array) -> tuple[dict[str, Array], Array | None]:
+        """Each run's levels and ranks: its data drawn and scored by the batch engine, then its ruleset applied
+        (straight from the scores when the run leaves the ruleset as published)."""
+        runs = len(parameters)
+        levels = {s.name: np.empty((runs, self.rows), dtype=np.int8) for s in self.scale_levels}
+        ranks = np.empty((runs, self.rows), dtype=self.grouping.rank_dtype) if self.ranking is not None else None
+        published = super().published_parameters()[0]
+        seeds, which = np.unique(parameters[:, self.data_column], return_inverse=True)
+        order = np.argsort(which.reshape(-1), kind="stable")
+        for seed, rows in zip(seeds.tolist(), np.split(order, np.cumsum(np.bincount(which.reshape(-1)))[:-1])):
+            scores = self.scores if seed == PUBLISHED else self._rescored(seed)
+            rule_rows = parameters[rows, :self.data_column]
+            if (rule_rows == published).all():
+                found = {s.name: scores.levels[s.name] for s in self.scale_levels}
+                ranked = scores.ranks[self.ranking.name] if self.ranking is not None else None
+            else:
+                model = CohortModel(self.plan, scores, self.members, self.districts, self.vary, self.header)
+                found, ranked = model.evaluate(rule_rows)
+            for name, reached in found.items():
+                levels[name][rows] = reached
+            if ranks is not None and ranked is not None:
+                ranks[rows] = ranked
+        return levels, ranks
+
+    def _rescored(self, seed: int) -> CohortScores:
+        try:
+            return self.plan.run(perturbed_columns(self.columns, self.perturbed, seed))
+        except Fallback as reason:
+            raise UsageError(f"tier '{self.tier.id}': the perturbed values cannot be scored exactly ({reason})") from None
+
+
+# ---------------------------------------------------------------- the analysis
+def run(checked: CheckedRuleset, units: Iterable[Assessment], *, runs: int = 1000, vary: Vary | None = None,
+        seed: int | None = None, tiers: Sequence[str] | None = None, indices: int = 0,
+        any_year: bool = False) -> Sensitivity:
+    """``cq.sensitivity``: ``sensitivity.run``, and when ``vary.values`` declares measurement errors, the data
+    perturbed within them in every run too (and the maxima and cut-offs as ``vary`` says); the same figures,
+    reproducible with ``seed``."""
+    vary = vary or Vary()
+    if not vary.values:
+        return sensitivity.run(checked, units, runs=runs, vary=vary, seed=seed, tiers=tiers, indices=indices,
+                               any_year=any_year)
+    if runs < 1:
+        raise UsageError("runs must be at least 1")
+    check_vary(vary)
+    check_targets(checked.ruleset, vary.values)
+    rng = np.random.default_rng(seed)
+    found = [analyse_cohort(model, key, runs, rng, indices)
+             for key, model in data_models(checked, units, vary, tiers, any_year)]
+    return Sensitivity(checked.ruleset.id, runs, seed, vary, tuple(found))
+
+
+def data_models(checked: CheckedRuleset, units: Iterable[Assessment], vary: Vary, tiers: Sequence[str] | None = None,
+                any_year: bool = False) -> list[tuple[tuple[str, int, str], DataCohortModel]]:
+    """Each cohort scored once by the batch engine, with how far each unit's values may move."""
+    header = checked.ruleset.header
+    found = []
+    for key, members in sorted(checked_cohorts(checked.ruleset, units, any_year).items()):
+        if tiers is not None and key[0] not in tiers:
+            continue
+        plan = TierPlan(header, checked.compiled.tiers[key[0]])
+        members = sorted(members, key=lambda a: a.code)
+        columns = columns_from_assessments(plan.tier, members)
+        limits = direct_limits(plan.tier)
+        perturbed = [perturbation(plan.indicators[name], columns.indicators[name], error, limits)
+                     for name, error in indicator_errors(plan.tier, vary.values).items()]
+        found.append((key, DataCohortModel(plan, plan.run(columns), members, columns, vary, header, perturbed)))
+    return found
