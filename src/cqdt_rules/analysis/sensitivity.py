@@ -94,7 +94,7 @@ def check_vary(vary: Vary) -> None:
             raise UsageError(f"group '{group}': the factors need 0 < LOW ≤ HIGH ≤ {MAX_FACTOR} ({low}..{high})")
     for error in vary.values:
         if not error.amount.is_finite() or error.amount < 0 or (error.relative and error.amount > 1):
-            shown = f"{error.amount * 100}%" if error.relative else str(error.amount)
+            shown = f"{(error.amount * 100).normalize():f}%" if error.relative else str(error.amount)
             raise UsageError(f"an error of values must be at least 0 (at most 100% of the value) ({shown})")
 
 
