@@ -31,7 +31,7 @@ levels muc "Mức" {
   below "Không xếp hạng"
 }
 ranking khoi "Khối" by total
-tier xa "Xã" max 70 {
+tier xa "Xã" max 80 {
   group G "G" max 30 {
     criterion A "A" max 10 { input dem count "Đếm" range 0..50 per_item dem each 0.5 }
     criterion B "B" max 10 { input diem score "Điểm" direct diem }
@@ -41,6 +41,7 @@ tier xa "Xã" max 70 {
   criterion E "E" max 10 { input tl pair "a/b" ratio tl }
   criterion F "F" max 10 { input kt pair "a/b" range 0..1000.5 audit_only ratio kt }
   criterion Y "Y" max 10 { input co yesno "Có" yes co }
+  criterion N "N" max 10 { input tb count "TB" normalised tb within WITHIN }
 }
 """
 
@@ -54,7 +55,7 @@ def _every_kind_units(rng: random.Random, count: int, source: str) -> list[Asses
         values: dict[str, Any] = {
             "dem": Decimal(rng.randint(0, 50)), "diem": Decimal(rng.randint(0, 1000)) / 100,
             "pt": Decimal(rng.randint(0, 1000)) / 10, "so": Decimal(rng.randint(-50, 505)) / 10,
-            "tl": Pair(Decimal(rng.randint(0, b)), Decimal(b)), "co": rng.random() < 0.5,
+            "tl": Pair(Decimal(rng.randint(0, b)), Decimal(b)), "co": rng.random() < 0.5, "tb": Decimal(rng.randint(0, 9)),
             "kt": Pair(Decimal(rng.randint(0, int(kt_b * 10))) / 10, kt_b) if source == "audit" else None}
         units.append(Assessment(code=f"{100 + i}", name=f"Xã {i}", tier="xa", year=2022, source=source,
                                 values={k: v for k, v in values.items() if v is not None}, parent=str(rng.randint(1, 3))))
@@ -113,19 +114,21 @@ def test_every_run_equals_the_scalar_engine_on_the_perturbed_values_and_ruleset(
         assert levels[model.scale_levels[0].name][run].tolist() == expected_levels
         assert ranks[run].tolist() == expected_ranks
         if vary.spread is None and vary.cutoff_points is None:  # the batch engine's every node on the drawn values
-            scores = model._rescored(int(row[model.data_column]))
+            scores = model._rescored(du.perturbed_columns(model.columns, model.perturbed, int(row[model.data_column])))
             scored = sorted(results.tier_units("xa"), key=lambda u: u.code)
             assert [Decimal(int(t)) / scores.total.den for t in scores.total.num] == [u.total for u in scored]
 
 
 @pytest.mark.parametrize("source", ["audit", "self"])
-def test_every_kind_of_number_stays_valid_and_scores_as_the_scalar_engine_scores_it(source: str) -> None:
-    ruleset = cq.load_text(EVERY_KIND)
+@pytest.mark.parametrize("within", ["district", "tier"])  # runs scored as one cohort, or one by one
+def test_every_kind_of_number_stays_valid_and_scores_as_the_scalar_engine_scores_it(source: str, within: str) -> None:
+    ruleset = cq.load_text(EVERY_KIND.replace("WITHIN", within))
     units = _every_kind_units(random.Random(4), 12, source)
     for error in (sa.ValueSpread(Decimal(1)), sa.ValueSpread(Decimal("7.5"), relative=False)):
         [(_, model)] = du.data_models(ruleset, units, sa.Vary(spread=None, values=(error,)))
         perturbed = {p.name for p in model.perturbed}
-        assert perturbed == {"dem", "diem", "pt", "so", "tl", "kt"}  # yes/no is not perturbed
+        assert perturbed == {"dem", "diem", "pt", "so", "tl", "kt", "tb"}  # yes/no is not perturbed
+        assert model.stackable == (within == "district")
         parameters = model.sample(np.random.default_rng(2), 30)
         levels, ranks = model.evaluate(parameters)
         assert ranks is not None

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
+from typing import Any
 
 import attrs
 import numpy as np
@@ -44,6 +45,7 @@ from cqdt_rules.model.units import Assessment, _number_bounds, direct_limits
 NUMERIC_KINDS = ("count", "number", "percent", "score", "pair")
 PUBLISHED = -1  # the data column of a parameter row: the values as published (a drawn seed is ≥ 0)
 SEEDS = 2**62
+STACKED_ROWS = 65_536  # runs × units scored at once as one cohort
 LIMIT = 2**62  # offsets and bounds, in a column's own units, are kept within ± this (columns within ± 2**61)
 
 
@@ -161,20 +163,66 @@ def _reach(num: Array, den: int, step: int, error: ValueSpread) -> Array:
     return magnitude * amount_num // (amount_den * step)
 
 
-def perturbed_columns(columns: Columns, perturbed: Sequence[Perturbed], seed: int) -> Columns:
-    """The cohort's columns with every perturbed indicator's values drawn anew from ``seed``."""
+def drawn_values(columns: Columns, perturbed: Sequence[Perturbed], seed: int) -> list[Array]:
+    """The values one run draws from ``seed``: each perturbed indicator's column (``Perturbed.part``) anew
+    (``PUBLISHED``: as published)."""
+    if seed == PUBLISHED:
+        return [np.asarray(_part(columns.indicators[p.name], p).num) for p in perturbed]
     rng = np.random.default_rng(seed)
-    indicators = dict(columns.indicators)
+    found = []
     for p in perturbed:
-        column = indicators[p.name]
-        value = column.a if p.part == "a" else column.number
-        assert value is not None
+        value = _part(columns.indicators[p.name], p)
         num = np.asarray(value.num) + rng.integers(-p.reach, p.reach + 1) * p.step
         np.clip(num, p.least, p.most, out=num)
-        np.copyto(num, value.num, where=column.missing)  # a missing value's placeholder stays as it is
-        moved = fp.Q(num, value.den, int(np.abs(num).max(initial=0)))
-        indicators[p.name] = attrs.evolve(column, a=moved) if p.part == "a" else attrs.evolve(column, number=moved)
-    return attrs.evolve(columns, indicators=indicators)
+        np.copyto(num, value.num, where=columns.indicators[p.name].missing)  # a missing value's placeholder stays
+        found.append(num)
+    return found
+
+
+def _part(column: IndicatorColumn, p: Perturbed) -> fp.Q:
+    value = column.a if p.part == "a" else column.number
+    assert value is not None
+    return value
+
+
+def perturbed_columns(columns: Columns, perturbed: Sequence[Perturbed], seed: int) -> Columns:
+    """The cohort's columns with the values one run draws from ``seed``."""
+    return _with_values(columns, columns.indicators, perturbed, drawn_values(columns, perturbed, seed))
+
+
+def _with_values(columns: Columns, indicators: dict[str, IndicatorColumn], perturbed: Sequence[Perturbed],
+                 values: list[Array]) -> Columns:
+    """``columns`` with ``indicators``, each perturbed indicator's part replaced by its drawn ``values``."""
+    found = dict(indicators)
+    for p, num in zip(perturbed, values):
+        column = found[p.name]
+        moved = fp.Q(num, _part(column, p).den, int(np.abs(num).max(initial=0)))
+        found[p.name] = attrs.evolve(column, a=moved) if p.part == "a" else attrs.evolve(column, number=moved)
+    return attrs.evolve(columns, indicators=found)
+
+
+def stacked_columns(columns: Columns, perturbed: Sequence[Perturbed], seeds: Sequence[int], districts: Array,
+                    distinct_parents: bool) -> Columns:
+    """The runs of ``seeds`` as one cohort, run after run, each run's units in districts of their own
+    (``districts``: every row's; with ``distinct_parents``, each run's parents named apart too)."""
+    runs = len(seeds)
+    tiled = {name: IndicatorColumn(column.kind, np.tile(column.missing, runs), np.tile(column.lacks_evidence, runs),
+                                   _tiled(column.number, columns.rows, runs), _tiled(column.a, columns.rows, runs),
+                                   _tiled(column.b, columns.rows, runs),
+                                   None if column.truth is None else np.tile(column.truth, runs),
+                                   None if column.category is None else np.tile(column.category, runs))
+             for name, column in columns.indicators.items()}
+    draws = [drawn_values(columns, perturbed, seed) for seed in seeds]
+    values = [np.concatenate([draw[i] for draw in draws]) for i in range(len(perturbed))]
+    parents: list[str | None] = ([f"{run} {parent}" for run in range(runs) for parent in columns.parents]
+                                 if distinct_parents else columns.parents * runs)
+    return _with_values(Columns(columns.rows * runs, parents, {}, districts), tiled, perturbed, values)
+
+
+def _tiled(value: fp.Q | None, rows: int, runs: int) -> fp.Q | None:
+    if value is None:
+        return None
+    return fp.Q(np.tile(np.broadcast_to(np.asarray(value.num), (rows,)), runs), value.den, value.bound)
 
 
 # ---------------------------------------------------------------- a cohort whose runs draw data too
@@ -188,6 +236,11 @@ class DataCohortModel(CohortModel):
         self.columns, self.header, self.perturbed = columns, header, tuple(perturbed)
         self.data_column = super().parameter_count()
         self.groups = [*self.groups, ("values", [self.data_column])]
+        # runs are scored together as one cohort unless a unit is normalised against the whole cohort; normalised
+        # within its district, each run's parents are named apart
+        normalised = [r for node in self.tier.walk() for r in _rules(node.rule) if isinstance(r, m.NormalisedRule)]
+        self.stackable = all(r.within == "district" for r in normalised)
+        self.parents_apart = bool(normalised)
 
     def factor_range(self, criterion: int) -> tuple[int, int]:
         if criterion == self.data_column:
@@ -202,34 +255,63 @@ class DataCohortModel(CohortModel):
         return np.column_stack([super().published_parameters(), [PUBLISHED]])
 
     def evaluate(self, parameters: Array) -> tuple[dict[str, Array], Array | None]:
-        """Each run's levels and ranks: its data drawn and scored by the batch engine, then its ruleset applied
-        (straight from the scores when the run leaves the ruleset as published)."""
+        """Each run's levels and ranks: its data drawn and scored by the batch engine, then its ruleset applied;
+        runs that leave the ruleset as published are read from the scores, many runs scored at once."""
         runs = len(parameters)
         levels = {s.name: np.empty((runs, self.rows), dtype=np.int8) for s in self.scale_levels}
         ranks = np.empty((runs, self.rows), dtype=self.grouping.rank_dtype) if self.ranking is not None else None
-        published = super().published_parameters()[0]
-        seeds, which = np.unique(parameters[:, self.data_column], return_inverse=True)
-        order = np.argsort(which.reshape(-1), kind="stable")
-        for seed, rows in zip(seeds.tolist(), np.split(order, np.cumsum(np.bincount(which.reshape(-1)))[:-1])):
-            scores = self.scores if seed == PUBLISHED else self._rescored(seed)
-            rule_rows = parameters[rows, :self.data_column]
-            if (rule_rows == published).all():
-                found = {s.name: scores.levels[s.name] for s in self.scale_levels}
-                ranked = scores.ranks[self.ranking.name] if self.ranking is not None else None
-            else:
-                model = CohortModel(self.plan, scores, self.members, self.districts, self.vary, self.header)
-                found, ranked = model.evaluate(rule_rows)
-            for name, reached in found.items():
-                levels[name][rows] = reached
-            if ranks is not None and ranked is not None:
-                ranks[rows] = ranked
+        published = (parameters[:, :self.data_column] == super().published_parameters()[0]).all(axis=1)
+        seeds = parameters[:, self.data_column]
+        chunk = max(1, STACKED_ROWS // self.rows) if self.stackable else 1
+        at = np.flatnonzero(published)
+        for start in range(0, len(at), chunk):
+            rows = at[start:start + chunk]
+            found, ranked = self._published_rules(seeds[rows].tolist())
+            _fill(levels, ranks, rows, found, ranked)
+        for row in np.flatnonzero(~published).tolist():
+            scores = self.scores if seeds[row] == PUBLISHED else self._rescored(self.columns_of([int(seeds[row])]))
+            model = CohortModel(self.plan, scores, self.members, self.districts, self.vary, self.header)
+            _fill(levels, ranks, [row], *model.evaluate(parameters[[row], :self.data_column]))
         return levels, ranks
 
-    def _rescored(self, seed: int) -> CohortScores:
+    def _published_rules(self, seeds: list[int]) -> tuple[dict[str, Array], Array | None]:
+        """The published ruleset's levels and ranks on the data of each of ``seeds`` (runs × units)."""
+        columns = self.columns_of(seeds)
+        scores = self.scores if seeds == [PUBLISHED] else self._rescored(columns)
+        found = {s.name: scores.levels[s.name].reshape(len(seeds), self.rows) for s in self.scale_levels}
+        if self.ranking is None:
+            return found, None
+        # each run's units rank among themselves: their districts are the run's own (see ``columns_of``)
+        ranked = self.plan._rank(attrs.evolve(self.ranking, within="district"), scores, columns)
+        return found, ranked.reshape(len(seeds), self.rows)
+
+    def columns_of(self, seeds: list[int]) -> Columns:
+        """The data of the runs of ``seeds`` (PUBLISHED: as published) as one cohort, each run's units in
+        groups of their own for the ranking and for normalising within the district."""
+        within = self.ranking is not None and self.ranking.within == "district"
+        groups = int(self.columns.districts.max(initial=0)) + 1
+        own = np.asarray(self.columns.districts) if within else np.zeros(self.rows, dtype=np.int64)
+        districts = np.concatenate([own + run * groups for run in range(len(seeds))])
+        return stacked_columns(self.columns, self.perturbed, seeds, districts, self.parents_apart and len(seeds) > 1)
+
+    def _rescored(self, columns: Columns) -> CohortScores:
         try:
-            return self.plan.run(perturbed_columns(self.columns, self.perturbed, seed))
+            return self.plan.run(columns)
         except Fallback as reason:
             raise UsageError(f"tier '{self.tier.id}': the perturbed values cannot be scored exactly ({reason})") from None
+
+
+def _fill(levels: dict[str, Array], ranks: Array | None, rows: Any, found: dict[str, Array], ranked: Array | None) -> None:
+    for name, reached in found.items():
+        levels[name][rows] = reached
+    if ranks is not None and ranked is not None:
+        ranks[rows] = ranked
+
+
+def _rules(rule: m.Rule | None) -> list[m.Rule]:
+    if isinstance(rule, m.BestOfRule):
+        return [r for alternative in rule.alternatives for r in _rules(alternative)]
+    return [] if rule is None else [rule]
 
 
 # ---------------------------------------------------------------- the analysis
