@@ -163,20 +163,39 @@ def _reach(num: Array, den: int, step: int, error: ValueSpread) -> Array:
     return magnitude * amount_num // (amount_den * step)
 
 
-def drawn_values(columns: Columns, perturbed: Sequence[Perturbed], seed: int) -> list[Array]:
-    """The values one run draws from ``seed``: each perturbed indicator's column (``Perturbed.part``) anew
-    (``PUBLISHED``: as published)."""
-    if seed == PUBLISHED:
-        return [np.asarray(_part(columns.indicators[p.name], p).num) for p in perturbed]
-    rng = np.random.default_rng(seed)
-    found = []
-    for p in perturbed:
-        value = _part(columns.indicators[p.name], p)
-        num = np.asarray(value.num) + rng.integers(-p.reach, p.reach + 1) * p.step
-        np.clip(num, p.least, p.most, out=num)
-        np.copyto(num, value.num, where=columns.indicators[p.name].missing)  # a missing value's placeholder stays
-        found.append(num)
-    return found
+class Draws:
+    """Every perturbed value of a cohort side by side (indicator after indicator), so that a run draws all its
+    values with one call: ``draw(seed)``, and ``split`` gives each indicator's values back."""
+
+    def __init__(self, columns: Columns, perturbed: Sequence[Perturbed]):
+        rows = columns.rows
+
+        def joined(parts: list[Array], dtype: Any = np.int64) -> Array:
+            return np.concatenate(parts) if parts else np.zeros(0, dtype=dtype)
+
+        self.base = joined([np.asarray(_part(columns.indicators[p.name], p).num) for p in perturbed])
+        self.reach = joined([p.reach for p in perturbed])
+        self.step = joined([np.full(rows, p.step, dtype=np.int64) for p in perturbed])
+        self.least = joined([np.full(rows, p.least, dtype=np.int64) for p in perturbed])
+        self.most = joined([np.broadcast_to(np.asarray(p.most, dtype=np.int64), (rows,)) for p in perturbed])
+        self.missing = joined([columns.indicators[p.name].missing for p in perturbed], bool)
+        self.spans = [(i * rows, (i + 1) * rows) for i in range(len(perturbed))]
+
+    def draw(self, seed: int) -> Array:
+        """One run's values (``PUBLISHED``: as published): each moved by a uniform whole number of steps within
+        its reach, stopped at its limits; a missing value's placeholder stays as it is."""
+        if seed == PUBLISHED:
+            return self.base.copy()
+        num = np.random.default_rng(seed).integers(-self.reach, self.reach + 1)
+        num *= self.step
+        num += self.base
+        np.clip(num, self.least, self.most, out=num)
+        np.copyto(num, self.base, where=self.missing)
+        return num
+
+    def split(self, drawn: Array) -> list[Array]:
+        """Runs × values as each indicator's values, run after run."""
+        return [drawn[:, start:end].reshape(-1) for start, end in self.spans]
 
 
 def _part(column: IndicatorColumn, p: Perturbed) -> fp.Q:
@@ -187,7 +206,8 @@ def _part(column: IndicatorColumn, p: Perturbed) -> fp.Q:
 
 def perturbed_columns(columns: Columns, perturbed: Sequence[Perturbed], seed: int) -> Columns:
     """The cohort's columns with the values one run draws from ``seed``."""
-    return _with_values(columns, columns.indicators, perturbed, drawn_values(columns, perturbed, seed))
+    draws = Draws(columns, perturbed)
+    return _with_values(columns, columns.indicators, perturbed, draws.split(draws.draw(seed)[None, :]))
 
 
 def _with_values(columns: Columns, indicators: dict[str, IndicatorColumn], perturbed: Sequence[Perturbed],
@@ -201,8 +221,8 @@ def _with_values(columns: Columns, indicators: dict[str, IndicatorColumn], pertu
     return attrs.evolve(columns, indicators=found)
 
 
-def stacked_columns(columns: Columns, perturbed: Sequence[Perturbed], seeds: Sequence[int], districts: Array,
-                    distinct_parents: bool) -> Columns:
+def stacked_columns(columns: Columns, perturbed: Sequence[Perturbed], draws: Draws, seeds: Sequence[int],
+                    districts: Array, distinct_parents: bool) -> Columns:
     """The runs of ``seeds`` as one cohort, run after run, each run's units in districts of their own
     (``districts``: every row's; with ``distinct_parents``, each run's parents named apart too)."""
     runs = len(seeds)
@@ -212,8 +232,7 @@ def stacked_columns(columns: Columns, perturbed: Sequence[Perturbed], seeds: Seq
                                    None if column.truth is None else np.tile(column.truth, runs),
                                    None if column.category is None else np.tile(column.category, runs))
              for name, column in columns.indicators.items()}
-    draws = [drawn_values(columns, perturbed, seed) for seed in seeds]
-    values = [np.concatenate([draw[i] for draw in draws]) for i in range(len(perturbed))]
+    values = draws.split(np.stack([draws.draw(seed) for seed in seeds]))
     parents: list[str | None] = ([f"{run} {parent}" for run in range(runs) for parent in columns.parents]
                                  if distinct_parents else columns.parents * runs)
     return _with_values(Columns(columns.rows * runs, parents, {}, districts), tiled, perturbed, values)
@@ -234,6 +253,7 @@ class DataCohortModel(CohortModel):
                  vary: Vary, header: m.Header, perturbed: Sequence[Perturbed]):
         super().__init__(plan, scores, members, columns.districts, vary, header)
         self.columns, self.header, self.perturbed = columns, header, tuple(perturbed)
+        self.draws = Draws(columns, perturbed)
         self.data_column = super().parameter_count()
         self.groups = [*self.groups, ("values", [self.data_column])]
         # runs are scored together as one cohort unless a unit is normalised against the whole cohort; normalised
@@ -292,7 +312,8 @@ class DataCohortModel(CohortModel):
         groups = int(self.columns.districts.max(initial=0)) + 1
         own = np.asarray(self.columns.districts) if within else np.zeros(self.rows, dtype=np.int64)
         districts = np.concatenate([own + run * groups for run in range(len(seeds))])
-        return stacked_columns(self.columns, self.perturbed, seeds, districts, self.parents_apart and len(seeds) > 1)
+        return stacked_columns(self.columns, self.perturbed, self.draws, seeds, districts,
+                               self.parents_apart and len(seeds) > 1)
 
     def _rescored(self, columns: Columns) -> CohortScores:
         try:
