@@ -380,6 +380,8 @@ VI: dict[str, str] = {
     "{name}: values too large to perturb": "{name}: giá trị quá lớn để gây nhiễu",
     "perturbed values are analysed by data_uncertainty.run (cq.sensitivity)":
         "giá trị bị gây nhiễu được phân tích bằng data_uncertainty.run (cq.sensitivity)",
+    "tier '{tier}': the batch engine does not score it ({reason:t})":
+        "khối '{tier}': bộ máy tính theo lô không tính điểm khối này ({reason})",
     "tier '{tier}': the perturbed values cannot be scored exactly ({reason:t})":
         "khối '{tier}': không tính điểm chính xác được với các giá trị đã gây nhiễu ({reason})",
     "runs must be at least 1": "số lần nhiễu phải ít nhất là 1",

@@ -364,11 +364,15 @@ def data_models(checked: CheckedRuleset, units: Iterable[Assessment], vary: Vary
     for key, members in sorted(checked_cohorts(checked.ruleset, units, any_year).items()):
         if tiers is not None and key[0] not in tiers:
             continue
-        plan = TierPlan(header, checked.compiled.tiers[key[0]])
         members = sorted(members, key=lambda a: a.code)
-        columns = columns_from_assessments(plan.tier, members)
+        try:
+            plan = TierPlan(header, checked.compiled.tiers[key[0]])
+            columns = columns_from_assessments(plan.tier, members)
+            scores = plan.run(columns)
+        except Fallback as reason:
+            raise UsageError(f"tier '{key[0]}': the batch engine does not score it ({reason})") from None
         limits = direct_limits(plan.tier)
         perturbed = [perturbation(plan.indicators[name], columns.indicators[name], error, limits)
                      for name, error in indicator_errors(plan.tier, vary.values).items()]
-        found.append((key, DataCohortModel(plan, plan.run(columns), members, columns, vary, header, perturbed)))
+        found.append((key, DataCohortModel(plan, scores, members, columns, vary, header, perturbed)))
     return found
