@@ -299,9 +299,9 @@ HELP_VI: dict[str, str] = {
     "keep the perturbed total as it is (default: rescale it to the published maximum)":
         "giữ nguyên tổng điểm sau khi gây nhiễu (mặc định: quy đổi lại theo điểm tối đa đã công bố)",
     "every numeric indicator's value moves uniformly within ± this measurement error: a share of the value (10%%) "
-    "or an amount in the indicator's unit (2)":
+    "or an amount in the indicator's unit (2); with --spread 0, the values alone vary":
         "giá trị của mọi chỉ số dạng số dao động đều trong khoảng ± sai số đo này: một tỷ lệ của giá trị (10%%) "
-        "hoặc một lượng theo đơn vị của chỉ số (2)",
+        "hoặc một lượng theo đơn vị của chỉ số (2); với --spread 0, chỉ riêng giá trị dao động",
     "the measurement error of one indicator, or of every number a criterion or group reads, e.g. ho_so_dung_han=5%% "
     "or B=2 (repeatable; the most specific applies)":
         "sai số đo của một chỉ số, hoặc của mọi số mà một tiêu chí hay nhóm đọc, ví dụ ho_so_dung_han=5%% hoặc B=2 "

@@ -28,7 +28,7 @@ def _arguments(p: argparse.ArgumentParser) -> None:
                    help="keep the perturbed total as it is (default: rescale it to the published maximum)")
     p.add_argument("--values", metavar="ERROR",
                    help="every numeric indicator's value moves uniformly within ± this measurement error: a share of "
-                   "the value (10%%) or an amount in the indicator's unit (2)")
+                   "the value (10%%) or an amount in the indicator's unit (2); with --spread 0, the values alone vary")
     p.add_argument("--value", action="append", default=[], metavar="ID=ERROR",
                    help="the measurement error of one indicator, or of every number a criterion or group reads, "
                    "e.g. ho_so_dung_han=5%% or B=2 (repeatable; the most specific applies)")
