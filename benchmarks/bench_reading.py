@@ -42,7 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench_scale import generate, yaml_unit  # noqa: E402
 
 from cqdt_rules import load_assessments  # noqa: E402
-from cqdt_rules.data import readers  # noqa: E402
+from cqdt_rules.data import readers, yaml_units  # noqa: E402
 from cqdt_rules.model.text import read_data_text  # noqa: E402
 
 
@@ -82,7 +82,7 @@ def json_baseline(path: Path) -> int:
 
 
 def whole_yaml(path: Path) -> int:
-    return len(readers._from_yaml(read_data_text(path), str(path)))
+    return len(yaml_units._from_yaml(read_data_text(path), str(path)))
 
 
 def identity_and_values(path: Path) -> list[tuple[object, ...]]:

@@ -1,4 +1,4 @@
-"""YAML data files read unit by unit (``data.readers.yaml_assessments``): the same assessments and the same
+"""YAML data files read unit by unit (``data.yaml_units.yaml_assessments``): the same assessments and the same
 errors, at the same places, as reading the file whole; the first units before the rest of a large file is
 read; the nesting check before libyaml sees any block of text."""
 
@@ -8,8 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from cqdt_rules.data import readers
-from cqdt_rules.data.readers import load_assessments, stream_assessments, yaml_assessments
+from cqdt_rules.data import readers, yaml_units
+from cqdt_rules.data.readers import load_assessments, stream_assessments
+from cqdt_rules.data.yaml_units import yaml_assessments
 from cqdt_rules.data.yamlfile import MAX_NESTING, YamlEvents
 from cqdt_rules.errors import DataError, Diagnostic
 from cqdt_rules.model import text as text_module
@@ -30,7 +31,7 @@ def unit(n: int) -> str:
 
 def whole(path: Path) -> tuple[Assessment, ...]:
     """The file read as before: composed whole, then its assessments."""
-    return readers._from_yaml(read_data_text(path), str(path))
+    return yaml_units._from_yaml(read_data_text(path), str(path))
 
 
 def same(found: tuple[Assessment, ...], expected: tuple[Assessment, ...]) -> bool:
@@ -52,7 +53,7 @@ def test_there_are_bundled_examples_to_compare() -> None:
 
 @pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
 def test_each_bundled_example_read_unit_by_unit_is_what_reading_it_whole_gives(path: Path) -> None:
-    assert readers._units_come_last(path, None)  # read unit by unit, not by the whole-file fallback
+    assert yaml_units._units_come_last(path, None)  # read unit by unit, not by the whole-file fallback
     assert same(load_assessments(path), whole(path))
     problems: list[Diagnostic] = []
     assert same(tuple(stream_assessments([path], problems)), whole(path)) and not problems

@@ -17,9 +17,10 @@ import yaml
 from yaml.events import AliasEvent, MappingEndEvent, ScalarEvent, SequenceEndEvent, SequenceStartEvent
 from yaml.nodes import MappingNode, ScalarNode, SequenceNode
 
+from cqdt_rules.data.fields import MAX_DATA_BYTES
 from cqdt_rules.errors import DataError, Diagnostic, Span
 
-MAX_YAML_BYTES = 32 * 1024 * 1024
+MAX_YAML_BYTES = MAX_DATA_BYTES
 """The largest YAML file read (32 MiB: some 100,000 units); a larger one is refused, not read."""
 MAX_NESTING = 64
 """The deepest nesting of ``[`` and ``{`` a YAML file may have (a data file needs 3)."""
