@@ -13,6 +13,7 @@ from typing import Any, NamedTuple, Union
 import attrs
 
 from cqdt_rules.errors import DataError, Diagnostic, Span, did_you_mean
+from cqdt_rules.model import readergen
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import NotANumber, NumberError, is_whole, read_value
 from cqdt_rules.tables import control_character, holds_control_character
@@ -281,10 +282,11 @@ class TierValues:
         self.indicators = dict(indicators) if indicators is not None else {ind.name: ind for ind in tier.indicators}
         self._names = self.indicators.keys()
         self.by_district = groups_by_district(tier)
-        self._readers = tuple((name, _quick_reader(ind, self.limits)) for name, ind in self.indicators.items())
+        reads = [(name, _fast_read(ind, self.limits)) for name, ind in self.indicators.items()]
+        self._read = readergen.reader(reads, _Unsure, Pair)
         # before the audit, an indicator only the audit team enters must be absent
-        self._readers_before_audit = tuple((name, _absent if self.indicators[name].audit_only else read)
-                                           for name, read in self._readers)
+        self._read_before_audit = readergen.reader([(name, readergen.Absent() if self.indicators[name].audit_only else how)
+                                                    for name, how in reads], _Unsure, Pair)
 
     def coerce(self, assessment: Assessment, code: str) -> tuple[dict[str, Value], list[Diagnostic]]:
         """``coerce_values`` of the assessment, named ``code`` in messages (its code as cleaned)."""
@@ -292,10 +294,8 @@ class TierValues:
         problems: list[Diagnostic] = []
         if not given.keys() <= self._names:
             problems.extend(self._unknown(assessment, code, given, "unknown indicator '{}' for tier '{}'", assessment.name_spans))
-        get = given.get
         try:
-            values = {name: read(get(name)) for name, read in (
-                self._readers_before_audit if audit_only_absent(assessment.source) else self._readers)}
+            values = (self._read_before_audit if audit_only_absent(assessment.source) else self._read)(given)
         except _Unsure:
             values = self.coerce_each(assessment, code, problems)
         if not assessment.evidence.keys() <= self._names:
@@ -359,13 +359,6 @@ class _Unsure(Exception):
 QuickReader = Callable[[Any], Value]
 
 
-def _absent(raw: Any) -> Value:
-    """The reader of an indicator that must be absent: None when it is."""
-    if raw is None:
-        return None
-    raise _Unsure
-
-
 def _quick_reader(ind: m.Indicator, limits: Mapping[str, Decimal]) -> QuickReader:
     """A reader that gives, for the inputs most data hold (the text the file readers give, numbers, bools, pairs
     of them, checked values read again), exactly the value ``coerce_value`` gives, and raises ``_Unsure`` for
@@ -376,6 +369,18 @@ def _quick_reader(ind: m.Indicator, limits: Mapping[str, Decimal]) -> QuickReade
     if ind.kind == "pair":
         return _quick_pair(ind)
     return _quick_number(ind, limits)
+
+
+def _fast_read(ind: m.Indicator, limits: Mapping[str, Decimal]) -> readergen.FastRead:
+    """How the tier's generated reader reads the indicator: the common case of its quick reader written inline."""
+    quick = _quick_reader(ind, limits)
+    if ind.kind == "yesno":
+        return readergen.Word(_yes_no_table(), quick)
+    if ind.kind == "category":
+        return readergen.Word(_category_table(ind), quick)
+    if ind.kind == "pair":
+        return readergen.CountPair(ind.a_may_exceed_b, quick) if ind.range is None else readergen.Other(quick)
+    return readergen.Count(*_number_bounds(ind, limits), quick)
 
 
 def _refused(message: str, hint: str | None = None) -> None:
@@ -391,7 +396,7 @@ def _quick_word(ind: m.Indicator) -> QuickReader:
     if ind.kind == "yesno":
         table = _yes_no_table()
     else:
-        table = _word_table([c.name for c in ind.categories], lambda form: coerce_value(ind, form, {}, _refused))
+        table = _category_table(ind)
     is_yesno = ind.kind == "yesno"
 
     def quick(raw: Any) -> Value:
@@ -411,6 +416,11 @@ def _quick_word(ind: m.Indicator) -> QuickReader:
 def _yes_no_table() -> dict[str, Value]:
     """Every yes/no word as written, in capitals and capitalised, and what ``_coerce_yesno`` reads it as."""
     return _word_table([*YES_WORDS, *NO_WORDS], lambda form: _coerce_yesno(form, _refused))
+
+
+def _category_table(ind: m.Indicator) -> dict[str, Value]:
+    """Every category name as written, in capitals and capitalised, and what ``coerce_value`` reads it as."""
+    return _word_table([c.name for c in ind.categories], lambda form: coerce_value(ind, form, {}, _refused))
 
 
 def _word_table(words: Iterable[str], read: Callable[[str], Value]) -> dict[str, Value]:
