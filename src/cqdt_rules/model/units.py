@@ -271,9 +271,10 @@ def tier_values(tier: m.Tier) -> TierValues:
 
 class TierValues:
     """Checks the values of one tier's assessments, with what that needs worked out once: the tier's indicators
-    by name and, for each, a quick reader (``_quick_reader``) of the inputs data usually hold. When a quick
-    reader is not sure of a value (a missing one or an invalid one among them), the unit's values are checked
-    again the whole way (``coerce_value``), which reports every problem.
+    by name and, for each, a quick reader (``_quick_reader``) of the inputs data usually hold, all read by one
+    generated function per tier (``readergen``; one for the audit, one for the stages before it). When it is not
+    sure of a value (a missing one or an invalid one among them), the unit's values are checked again the whole
+    way (``coerce_value``), which reports every problem.
     ``by_district``: whether the tier's units need a parent (``groups_by_district``)."""
 
     def __init__(self, tier: m.Tier, limits: Mapping[str, Decimal], indicators: Mapping[str, m.Indicator] | None = None):
