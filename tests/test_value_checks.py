@@ -188,7 +188,7 @@ def read_as_the_whole_path(ind: m.Indicator, raw: Any, source: str, limits: dict
     problems: list[Diagnostic] = []
     whole = checker.coerce_each(unit, unit.code, problems)
     try:
-        quick = (checker._read if source == "audit" else checker._read_before_audit)({"v0": raw})
+        quick = checker._reader(source != "audit")({"v0": raw})
     except _Unsure:
         assert checker.coerce(unit, unit.code) == (whole, problems)
         return
@@ -208,7 +208,7 @@ def test_the_generated_reader_reads_what_files_hold_without_the_whole_path() -> 
     """Not a check of values (the tests above are): that the inline cases are the ones taken for what the CSV and
     YAML readers give, so the differential test above compares the generated code, not only its fallbacks."""
     checker = TierValues(xa_like_tier(), {})
-    read = checker._read_before_audit
+    read = checker._reader(True)
     values = {"v0": ["12", "20"], "v1": "yes", "v2": "1", "v3": "khong_co", "v4": "17"}
     assert read(values) == {"v0": Pair(Decimal(12), Decimal(20)), "v1": True, "v2": Decimal(1), "v3": "khong_co",
                             "v4": Decimal(17), "v5": None}
@@ -219,7 +219,7 @@ def test_the_generated_reader_reads_what_files_hold_without_the_whole_path() -> 
 
 
 def test_a_pair_made_by_the_generated_reader_is_a_pair_like_any_other() -> None:
-    made = TierValues(xa_like_tier(), {})._read({"v0": ["3", "5"], "v1": "no", "v2": "0", "v3": "co", "v4": "1", "v5": "yes"})["v0"]
+    made = TierValues(xa_like_tier(), {})._reader(False)({"v0": ["3", "5"], "v1": "no", "v2": "0", "v3": "co", "v4": "1", "v5": "yes"})["v0"]
     assert type(made) is Pair and made == Pair(Decimal(3), Decimal(5)) and hash(made) == hash(Pair(Decimal(3), Decimal(5)))
     assert str(made) == "3/5" and repr(made) == repr(Pair(Decimal(3), Decimal(5)))
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
@@ -243,7 +243,7 @@ def test_no_text_of_the_ruleset_reaches_the_generated_source() -> None:
 def test_the_counts_kept_by_their_text_stay_within_their_bound(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(readergen, "_COUNTS", {})
     monkeypatch.setattr(readergen, "_KNOWN_TEXTS", 50)
-    read = TierValues(xa_like_tier(), {})._read_before_audit
+    read = TierValues(xa_like_tier(), {})._reader(True)
     for n in range(200):
         assert read({"v0": [str(n), str(n + 1)], "v1": "no", "v2": "0", "v3": "co", "v4": str(n), "v5": None})["v4"] == n
     assert len(readergen._COUNTS) == 50
@@ -260,5 +260,22 @@ def test_the_shipped_tiers_check_the_sample_the_same_both_ways() -> None:
     for unit in cq.load_assessments(Path(__file__).resolve().parent.parent / "examples" / "gialai" / "egov-2022-audit-xa.csv"):
         problems: list[Diagnostic] = []
         whole = checker.coerce_each(unit, unit.code, problems)
-        quick = checker._read(unit.values)
+        quick = checker._reader(False)(unit.values)
         assert not problems and quick.keys() == whole.keys() and all(same(quick[k], whole[k]) for k in quick)
+
+
+def test_a_tier_generates_its_readers_only_when_its_values_are_checked() -> None:
+    """Checking a file of communes compiles no reader for the ruleset's other tiers (each costs milliseconds)."""
+    checker = TierValues(xa_like_tier(), {})
+    assert checker._reads == {}
+    unit = Assessment("X1", "Xã 1", "xa", 2022, "audit",
+                      {"v0": ["1", "2"], "v1": "yes", "v2": "1", "v3": "co", "v4": "3", "v5": "no"})
+    assert checker.coerce(unit, unit.code)[1] == []
+    assert list(checker._reads) == [False]
+
+
+def test_the_readers_code_is_kept_as_the_engine_keeps_its_generated_code() -> None:
+    """Once the engine is loaded, the readers' code goes through its private code cache (kept between runs)."""
+    from cqdt_rules.engine import codegen
+
+    assert readergen._keeper is codegen._compiled

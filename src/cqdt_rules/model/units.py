@@ -283,11 +283,18 @@ class TierValues:
         self.indicators = dict(indicators) if indicators is not None else {ind.name: ind for ind in tier.indicators}
         self._names = self.indicators.keys()
         self.by_district = groups_by_district(tier)
-        reads = [(name, _fast_read(ind, self.limits)) for name, ind in self.indicators.items()]
-        self._read = readergen.reader(reads, _Unsure, Pair)
-        # before the audit, an indicator only the audit team enters must be absent
-        self._read_before_audit = readergen.reader([(name, readergen.Absent() if self.indicators[name].audit_only else how)
-                                                    for name, how in reads], _Unsure, Pair)
+        self._reads: dict[bool, Callable[[Mapping[str, Any]], dict[str, Value]]] = {}
+
+    def _reader(self, before_audit: bool) -> Callable[[Mapping[str, Any]], dict[str, Value]]:
+        """The tier's generated reader for the audit or the stages before it, made when first needed (generating
+        and compiling it costs milliseconds: a file of communes makes none for the other tiers)."""
+        read = self._reads.get(before_audit)
+        if read is None:
+            # before the audit, an indicator only the audit team enters must be absent
+            reads = [(name, readergen.Absent() if before_audit and ind.audit_only else _fast_read(ind, self.limits))
+                     for name, ind in self.indicators.items()]
+            read = self._reads[before_audit] = readergen.reader(reads, _Unsure, Pair)
+        return read
 
     def coerce(self, assessment: Assessment, code: str) -> tuple[dict[str, Value], list[Diagnostic]]:
         """``coerce_values`` of the assessment, named ``code`` in messages (its code as cleaned)."""
@@ -296,7 +303,7 @@ class TierValues:
         if not given.keys() <= self._names:
             problems.extend(self._unknown(assessment, code, given, "unknown indicator '{}' for tier '{}'", assessment.name_spans))
         try:
-            values = (self._read_before_audit if audit_only_absent(assessment.source) else self._read)(given)
+            values = self._reader(audit_only_absent(assessment.source))(given)
         except _Unsure:
             values = self.coerce_each(assessment, code, problems)
         if not assessment.evidence.keys() <= self._names:
@@ -366,7 +373,7 @@ def _quick_reader(ind: m.Indicator, limits: Mapping[str, Decimal]) -> QuickReade
     anything else (a missing value or a problem among them), which then goes through ``coerce_value``. tests/test_value_checks.py holds
     the two to the same answers."""
     if ind.kind in ("yesno", "category"):
-        return _quick_word(ind)
+        return _quick_word(ind, _words_of(ind))
     if ind.kind == "pair":
         return _quick_pair(ind)
     return _quick_number(ind, limits)
@@ -374,11 +381,10 @@ def _quick_reader(ind: m.Indicator, limits: Mapping[str, Decimal]) -> QuickReade
 
 def _fast_read(ind: m.Indicator, limits: Mapping[str, Decimal]) -> readergen.FastRead:
     """How the tier's generated reader reads the indicator: the common case of its quick reader written inline."""
+    if ind.kind in ("yesno", "category"):
+        table = _words_of(ind)
+        return readergen.Word(table, _quick_word(ind, table))
     quick = _quick_reader(ind, limits)
-    if ind.kind == "yesno":
-        return readergen.Word(_yes_no_table(), quick)
-    if ind.kind == "category":
-        return readergen.Word(_category_table(ind), quick)
     if ind.kind == "pair":
         return readergen.CountPair(ind.a_may_exceed_b, quick) if ind.range is None else readergen.Other(quick)
     return readergen.Count(*_number_bounds(ind, limits), quick)
@@ -392,12 +398,13 @@ class _Refused(Exception):
     pass
 
 
-def _quick_word(ind: m.Indicator) -> QuickReader:
-    """A yes/no or category: the words accepted as written (and in capitals), found in a table."""
-    if ind.kind == "yesno":
-        table = _yes_no_table()
-    else:
-        table = _category_table(ind)
+def _words_of(ind: m.Indicator) -> dict[str, Value]:
+    """The words a yes/no or category indicator accepts as written (and in capitals), and what each reads as."""
+    return _yes_no_table() if ind.kind == "yesno" else _category_table(ind)
+
+
+def _quick_word(ind: m.Indicator, table: Mapping[str, Value]) -> QuickReader:
+    """A yes/no or category: the words of ``table`` (``_words_of``)."""
     is_yesno = ind.kind == "yesno"
 
     def quick(raw: Any) -> Value:
