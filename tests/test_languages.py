@@ -63,7 +63,7 @@ COMMANDS: dict[str, list[str]] = {
     "diff": ["diff", "egov_2020", "examples/amendment/egov-2022-hypothetical.cqdt"],
     "render": ["render", "egov_2020", "--format", "md"],
     "sensitivity": ["sensitivity", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--runs", "40", "--seed", "1",
-                    "--tier", "so", "--top", "5", "--indices", "8"],
+                    "--tier", "so", "--top", "5", "--indices", "8", "--values", "5%"],
     "sql": ["sql", "egov_2020", "--dialect", "duckdb", "--tier", "xa", "--explain"],
 }
 # `serve` runs until it is stopped: its start-up line is read from a real server below
@@ -267,6 +267,10 @@ USAGE_ERRORS: list[list[str]] = [
     ["sensitivity", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--spread", "x"],
     ["sensitivity", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--group", "B=2..1"],
     ["sensitivity", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--runs", "0"],
+    ["sensitivity", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--values", "150%"],
+    ["sensitivity", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--value", "=2"],
+    ["sensitivity", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--value", "khong_co=5%"],
+    ["sensitivity", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--value", "internet_cap_quang=5%"],
     ["diff", "egov_2020", "examples/no-such-ruleset.cqdt"],
     ["serve", "--workers", "0"],
     ["serve", "--cohort", "dti_2023"],
