@@ -9,11 +9,13 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cqdt_rules import api
 from cqdt_rules.cli.main import main
 from cqdt_rules.errors import DataError, RulesetError
-from cqdt_rules.model.numbers import NumberError, read_number
+from cqdt_rules.model.numbers import NumberError, checked, read_number
 from cqdt_rules.model.units import Assessment
 
 HEADER = 'ruleset t {\n  title "Thử"\n  version "1"\n  status hypothetical\n  years 2022..2022\n  rounding 3\n  on_zero_denominator 0\n}\n'
@@ -457,3 +459,19 @@ def test_sums_of_unrounded_quotients_keep_sixty_digits_as_the_reference_does() -
     for unit in api.score(checked, units):
         assert dict(unit.nodes.items()) and {k: r.points for k, r in unit.nodes.items()} == expected[unit.assessment.key].points
     assert len(api.score(checked, units[:1]).units[0].points("8").as_tuple().digits) > 28
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.from_regex(r"\A[0-9]{0,17}\.[0-9]{0,15}\Z") | st.from_regex(r"\A[0-9]{0,3}\.?[0-9]{0,3}\Z"))
+def test_a_plain_decimal_is_read_as_the_whole_check_reads_it(text: str) -> None:
+    """Digits, a point and digits are read at once when within the limits as written: the same number, written the
+    same, as the whole check (``checked``) gives, and refused where it refuses."""
+    try:
+        expected = str(checked(Decimal(text)))
+    except (NumberError, decimal.InvalidOperation):
+        expected = "refused"
+    try:
+        got = str(read_number(text))
+    except NumberError:
+        got = "refused"
+    assert got == expected

@@ -6,16 +6,19 @@ from __future__ import annotations
 import csv
 import io
 import os
+import unicodedata
 from decimal import Decimal
 from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cqdt_rules import api
 from cqdt_rules.cli.main import main
 from cqdt_rules.errors import DataError, RulesetError
-from cqdt_rules.tables import csv_cell
+from cqdt_rules.tables import csv_cell, holds_control_character
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -270,3 +273,11 @@ def test_a_unit_list_with_a_control_character_is_refused_before_any_form_is_writ
     units.write_text("tier,code,name,parent\nxa,X1,\"Xã \x1b[31mĐỏ\",\n", encoding="utf-8")
     assert main(["template", str(rules), "--tier", "xa", "--units", str(units), "--out", str(tmp_path / "forms")]) == 1
     assert not list((tmp_path / "forms").glob("*.xlsx")) if (tmp_path / "forms").exists() else True
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None), max_size=40)
+       | st.lists(st.sampled_from(["Xã Đạt", " ", "\u00a0", "\u200b", "\n", "\x85", "\x7f", "\u2028", "a"])).map("".join))
+def test_a_control_character_is_found_wherever_it_is(text: str) -> None:
+    """The quick answer for printable text (most names and codes) and the search agree: any character of category Cc."""
+    assert holds_control_character(text) == any(unicodedata.category(c) == "Cc" for c in text)

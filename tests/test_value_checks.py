@@ -1,11 +1,12 @@
 """The quick readers of model/units.py (the common inputs of each indicator kind, read without the whole
 ``coerce_value`` path) give exactly what ``coerce_value`` gives, and leave every input it would refuse to it,
 so that its messages stay the only ones; and a tier's values are checked the same whether the quick path
-or the whole path reads them."""
+(the tier's generated reader, model/readergen.py) or the whole path reads them."""
 
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 from typing import Any
 
 import attrs
@@ -14,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cqdt_rules.errors import Diagnostic, Span
+from cqdt_rules.model import readergen
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import (
     NO_WORDS,
@@ -21,9 +23,11 @@ from cqdt_rules.model.units import (
     Assessment,
     Pair,
     TierValues,
+    _fast_read,
     _quick_reader,
     _Unsure,
     coerce_value,
+    tier_values,
 )
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -107,15 +111,28 @@ def tier_of(*indicators: m.Indicator) -> m.Tier:
     return m.Tier("xa", "Xã", Decimal(10), (node,))
 
 
+DIGITS = st.from_regex(r"\A[0-9]{1,17}\Z")
+NEAR_VALID = st.one_of(
+    DIGITS, st.lists(st.one_of(DIGITS, COUNTS), min_size=2, max_size=2), st.tuples(DIGITS, DIGITS),
+    st.lists(DIGITS, min_size=1, max_size=3), st.lists(st.one_of(DIGITS, st.none(), NUMBERS, TEXTS), min_size=2, max_size=2),
+    st.sampled_from(["999999999999999", "1000000000000000", ["0", "0"], ["5", "4"], ["4", "5"], ["1", ""], [" 1", "2"],
+                     ["１", "2"], ["1", True], [True, False], ["NaN", "1"], ["1", "inf"], "-1", "101", "100"]),
+)
+"""Inputs at the edges of the generated reader's inline cases: digit texts of every length around 16, pairs of
+them in lists and tuples (a > b, empty or non-ASCII parts, bools), numbers beside their bounds."""
+
+
 @SETTINGS
-@given(st.lists(st.tuples(st.builds(indicator, st.sampled_from(KINDS), RANGES, st.booleans()), RAW), min_size=1, max_size=4), st.sampled_from(["self", "audit"]),
-       st.booleans())
-def test_a_tier_is_checked_the_same_by_the_quick_and_the_whole_path(entries: list[tuple[m.Indicator, Any]],
-                                                                    source: str, audit_only: bool) -> None:
-    """Every value read, every message and every position, whether the quick readers read the values or each
-    was read the whole way."""
-    indicators = tuple(attrs.evolve(ind, name=f"v{i}", audit_only=audit_only and i == 0) for i, (ind, _) in enumerate(entries))
-    values = {f"v{i}": raw for i, (_, raw) in enumerate(entries)}
+@given(st.lists(st.tuples(st.builds(indicator, st.sampled_from(KINDS), RANGES, st.booleans()), st.one_of(RAW, NEAR_VALID)),
+                min_size=1, max_size=6),
+       st.sampled_from(["self", "district", "audit"]), st.lists(st.booleans(), min_size=6, max_size=6), st.booleans())
+def test_a_tier_is_checked_the_same_by_the_quick_and_the_whole_path(entries: list[tuple[m.Indicator, Any]], source: str,
+                                                                    audit_only: list[bool], left_out: bool) -> None:
+    """Every value read, every message and every position, whether the tier's generated reader read the values or
+    each was read the whole way (missing values, wrong types, values out of range, NaN and infinities, a > b,
+    bools for numbers, audit-only values before the audit: whatever the whole way refuses, so does the quick one)."""
+    indicators = tuple(attrs.evolve(ind, name=f"v{i}", audit_only=audit_only[i]) for i, (ind, _) in enumerate(entries))
+    values = {f"v{i}": raw for i, (_, raw) in enumerate(entries) if not (left_out and i == len(entries) - 1)}
     spans = {name: Span("units.yaml", i + 2, 3, i + 2, 9) for i, name in enumerate(values)}
     unit = Assessment("X1", "Xã 1", "xa", 2022, source, values, {}, value_spans=spans)
     checker = TierValues(tier_of(*indicators), {})
@@ -125,3 +142,140 @@ def test_a_tier_is_checked_the_same_by_the_quick_and_the_whole_path(entries: lis
     assert got[1] == problems
     assert got[0].keys() == one_by_one.keys()
     assert all(same(got[0][k], one_by_one[k]) for k in got[0])
+
+
+SMALL_COUNTS = st.one_of(st.integers(0, 12).map(str), DIGITS)
+ADJACENT_PAIRS = st.tuples(st.integers(0, 12), st.integers(-1, 1)).map(lambda bd: [str(max(bd[0] + bd[1], 0)), str(bd[0])])
+EDGES = st.one_of(SMALL_COUNTS, ADJACENT_PAIRS, st.lists(SMALL_COUNTS, min_size=2, max_size=2), st.tuples(SMALL_COUNTS, SMALL_COUNTS),
+                  st.sampled_from(sorted(YES_WORDS | NO_WORDS) + ["YES", "Không", "co", "CO", "khong_co", "Đạt", "x"]),
+                  NEAR_VALID)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@SETTINGS
+@given(range_=RANGES, may_exceed=st.booleans(), raw=EDGES, source=st.sampled_from(["self", "audit"]), audit_only=st.booleans(),
+       limits=st.sampled_from([{}, {"v0": Decimal(8)}]))
+def test_each_inline_case_of_the_generated_reader_reads_as_the_whole_path(
+        kind: str, range_: tuple[Decimal, Decimal] | None, may_exceed: bool, raw: Any, source: str, audit_only: bool,
+        limits: dict[str, Decimal]) -> None:
+    """One indicator of each kind and its edges (small counts, so a pair's a is often b + 1): the generated
+    reader reads what the whole path reads and leaves to it what it refuses."""
+    read_as_the_whole_path(attrs.evolve(indicator(kind, range_, may_exceed), name="v0", audit_only=audit_only), raw,
+                           source, limits)
+
+
+EDGE_CASES = ["0", "1", "2", "3", "12", "100", "101", "999999999999999", "1000000000000000", "-1", "1.5", "", " ",
+              "１２", "NaN", "yes", "có", "Có", "KHÔNG", "co", "khong_co", "x", " x", True, False, None, 0, 1, 1.5,
+              Decimal("NaN"), Decimal("Infinity"), ["3", "4"], ["4", "4"], ["5", "4"], ("5", "4"), ["0", "0"], ["1", ""],
+              ["１", "2"], [" 1", "2"], ["1", "2", "3"], ["1"], ["1", True], [1, 2], ["NaN", "1"], ["1", "inf"],
+              {"a": "1", "b": "2"}, "1/2", "2/1", Pair(Decimal(5), Decimal(4))]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_the_generated_reader_reads_every_edge_case_as_the_whole_path(kind: str) -> None:
+    """Each kind, with and without a range, with and without a > b allowed, audit-only or not, on a fixed list of
+    edge cases (the Hypothesis test above draws them at random; these are always tried)."""
+    for range_ in (None, (Decimal(2), Decimal(3))):
+        for may_exceed, audit_only, source in ((False, False, "audit"), (True, False, "self"), (False, True, "self")):
+            for raw in EDGE_CASES:
+                read_as_the_whole_path(attrs.evolve(indicator(kind, range_, may_exceed), name="v0", audit_only=audit_only),
+                                       raw, source, {})
+
+
+def read_as_the_whole_path(ind: m.Indicator, raw: Any, source: str, limits: dict[str, Decimal]) -> None:
+    unit = Assessment("X1", "Xã 1", "xa", 2022, source, {"v0": raw}, {})
+    checker = TierValues(tier_of(ind), limits)
+    problems: list[Diagnostic] = []
+    whole = checker.coerce_each(unit, unit.code, problems)
+    try:
+        quick = checker._reader(source != "audit")({"v0": raw})
+    except _Unsure:
+        assert checker.coerce(unit, unit.code) == (whole, problems)
+        return
+    assert not problems, (raw, problems)
+    assert same(quick["v0"], whole["v0"]), (raw, quick, whole)
+
+
+XA_LIKE = (indicator("pair"), indicator("yesno"), indicator("count", (Decimal(0), Decimal(2))), indicator("category"),
+           indicator("number", (Decimal(0), Decimal(10000))), attrs.evolve(indicator("yesno"), audit_only=True))
+
+
+def xa_like_tier() -> m.Tier:
+    return tier_of(*(attrs.evolve(ind, name=f"v{i}") for i, ind in enumerate(XA_LIKE)))
+
+
+def test_the_generated_reader_reads_what_files_hold_without_the_whole_path() -> None:
+    """Not a check of values (the tests above are): that the inline cases are the ones taken for what the CSV and
+    YAML readers give, so the differential test above compares the generated code, not only its fallbacks."""
+    checker = TierValues(xa_like_tier(), {})
+    read = checker._reader(True)
+    values = {"v0": ["12", "20"], "v1": "yes", "v2": "1", "v3": "khong_co", "v4": "17"}
+    assert read(values) == {"v0": Pair(Decimal(12), Decimal(20)), "v1": True, "v2": Decimal(1), "v3": "khong_co",
+                            "v4": Decimal(17), "v5": None}
+    for refused in ({**values, "v0": ["21", "20"]}, {**values, "v2": "3"}, {**values, "v5": "yes"}, {**values, "v1": "maybe"},
+                    {k: v for k, v in values.items() if k != "v4"}):
+        with pytest.raises(_Unsure):
+            read(refused)
+
+
+def test_a_pair_made_by_the_generated_reader_is_a_pair_like_any_other() -> None:
+    made = TierValues(xa_like_tier(), {})._reader(False)({"v0": ["3", "5"], "v1": "no", "v2": "0", "v3": "co", "v4": "1", "v5": "yes"})["v0"]
+    assert type(made) is Pair and made == Pair(Decimal(3), Decimal(5)) and hash(made) == hash(Pair(Decimal(3), Decimal(5)))
+    assert str(made) == "3/5" and repr(made) == repr(Pair(Decimal(3), Decimal(5)))
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        made.a = Decimal(4)  # type: ignore[misc]
+
+
+def test_no_text_of_the_ruleset_reaches_the_generated_source() -> None:
+    """Indicator and category names that are Python code stay data: the constants table holds them."""
+    hostile = ("x'); import os; os._exit(3) #", 'y"""\nraise SystemExit', "{v0}\\")
+    categories = tuple(m.Category(name) for name in hostile)
+    indicators = (attrs.evolve(indicator("pair"), name=hostile[0]), attrs.evolve(indicator("yesno"), name=hostile[1]),
+                  attrs.evolve(indicator("category"), name=hostile[2], categories=categories))
+    checker = TierValues(tier_of(*indicators), {})
+    source, constants = readergen.generate([(ind.name, _fast_read(ind, {})) for ind in indicators], _Unsure, Pair)
+    assert not any(text in source for text in (*hostile, "import os", "SystemExit"))
+    assert all(any(text == k for k in constants if type(k) is str) for text in hostile)
+    unit = Assessment("X1", "Xã 1", "xa", 2022, "audit", {hostile[0]: ["1", "2"], hostile[1]: "có", hostile[2]: hostile[0]})
+    assert checker.coerce(unit, "X1") == ({hostile[0]: Pair(Decimal(1), Decimal(2)), hostile[1]: True, hostile[2]: hostile[0]}, [])
+
+
+def test_the_counts_kept_by_their_text_stay_within_their_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readergen, "_COUNTS", {})
+    monkeypatch.setattr(readergen, "_KNOWN_TEXTS", 50)
+    read = TierValues(xa_like_tier(), {})._reader(True)
+    for n in range(200):
+        assert read({"v0": [str(n), str(n + 1)], "v1": "no", "v2": "0", "v3": "co", "v4": str(n), "v5": None})["v4"] == n
+    assert len(readergen._COUNTS) == 50
+    assert all(readergen._COUNTS[text] == Decimal(text) for text in readergen._COUNTS)
+
+
+def test_the_shipped_tiers_check_the_sample_the_same_both_ways() -> None:
+    """The shipped xa tier's generated reader on the Gia Lai sample: the same values as the whole way, and taken
+    for every unit (the sample is valid data)."""
+    import cqdt_rules as cq
+
+    ruleset = cq.load("egov_2020").ruleset
+    checker = tier_values(ruleset.tier("xa"))
+    for unit in cq.load_assessments(Path(__file__).resolve().parent.parent / "examples" / "gialai" / "egov-2022-audit-xa.csv"):
+        problems: list[Diagnostic] = []
+        whole = checker.coerce_each(unit, unit.code, problems)
+        quick = checker._reader(False)(unit.values)
+        assert not problems and quick.keys() == whole.keys() and all(same(quick[k], whole[k]) for k in quick)
+
+
+def test_a_tier_generates_its_readers_only_when_its_values_are_checked() -> None:
+    """Checking a file of communes compiles no reader for the ruleset's other tiers (each costs milliseconds)."""
+    checker = TierValues(xa_like_tier(), {})
+    assert checker._reads == {}
+    unit = Assessment("X1", "Xã 1", "xa", 2022, "audit",
+                      {"v0": ["1", "2"], "v1": "yes", "v2": "1", "v3": "co", "v4": "3", "v5": "no"})
+    assert checker.coerce(unit, unit.code)[1] == []
+    assert list(checker._reads) == [False]
+
+
+def test_the_readers_code_is_kept_as_the_engine_keeps_its_generated_code() -> None:
+    """Once the engine is loaded, the readers' code goes through its private code cache (kept between runs)."""
+    from cqdt_rules.engine import codegen
+
+    assert readergen._keeper is codegen._compiled

@@ -24,6 +24,7 @@ from types import CodeType, ModuleType
 from typing import Any
 
 from cqdt_rules.language.resources import private_cache_dir, write_private
+from cqdt_rules.model import readergen
 from cqdt_rules.model import ruleset as m
 
 _TierCompiler = Any
@@ -134,6 +135,9 @@ def _compiled(source: str) -> CodeType:
     if kept is not None:
         write_private(kept, marshal.dumps(code))
     return code
+
+
+readergen.keep_code_with(_compiled)  # the tiers' value readers are kept the same way
 
 
 def _rounded(src: _Source, indent: int, target: str, value: str, rounding: m.Rounding | None, c: Any) -> None:

@@ -7,7 +7,7 @@ import decimal
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -197,8 +197,18 @@ def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapp
     unit = UnitResult(assessment, tier, nodes, total, outputs, {}, {})
     if env is not None:  # a generated tier has no ranked expressions
         unit.computed.update({expr: _computed(fn, env) for expr, fn in compiled.ranked_values})
-    unit.levels.update({scale.name: _classify(scale, unit) for scale in tier.levels})
+    levels = unit.levels
+    for name, scale, cutoffs in _level_plan(tier):
+        levels[name] = cutoffs.level_of(total) if cutoffs is not None else _classify(scale, unit)
     return unit
+
+
+def _level_plan(tier: m.Tier) -> list[tuple[str, m.LevelScale, _Cutoffs | None]]:
+    """Each scale of the tier with its ``_Cutoffs`` (None for a scale ``_classify`` works out), kept per tier."""
+    plan: list[tuple[str, m.LevelScale, _Cutoffs | None]] | None = tier.memo.get(_level_plan)
+    if plan is None:
+        plan = tier.memo[_level_plan] = [(scale.name, scale, _cutoffs(tier, scale)) for scale in tier.levels]
+    return plan
 
 
 def _computed(fn: Callable[[Env], Any], env: Env) -> Decimal | None:
@@ -303,11 +313,20 @@ def _rank(tier: m.Tier, units: list[UnitResult]) -> list[UnitResult]:
         groups: dict[str, list[UnitResult]] = defaultdict(list)
         for unit in units:
             groups[ranking_group(ranking, tier, unit.parent)].append(unit)
+        by_total = isinstance(ranking.by, m.TotalRef) and not ranking.tiebreaks
+        name = ranking.name
         for group, members in groups.items():
-            positions = rank_positions([rank_key(ranking, u) for u in members], ranking.ties)
-            for unit, position in zip(members, positions):
-                value, _ = published_value(unit, ranking.by)
-                unit.ranks[ranking.name] = RankResult(ranking.name, position, len(members), group, value)
+            values: Sequence[Decimal | None]
+            keys: Sequence[Any]
+            if by_total:  # the usual ranking: the total alone orders the units as rank_key would, and is the value
+                totals = [u.total for u in members]
+                values, keys = totals, [-t for t in totals] if ranking.direction == "descending" else totals
+            else:
+                values = [published_value(u, ranking.by)[0] for u in members]
+                keys = [rank_key(ranking, u) for u in members]
+            count = len(members)
+            for unit, position, value in zip(members, rank_positions(keys, ranking.ties), values):
+                unit.ranks[name] = RankResult(name, position, count, group, value)
     return units
 
 
@@ -319,7 +338,7 @@ def ranking_group(ranking: m.Ranking, tier: m.Tier, parent: str | None) -> str:
 RankKey = tuple[tuple[int, Decimal], ...]
 
 
-def rank_positions(keys: list[RankKey], ties: str) -> list[int]:
+def rank_positions(keys: Sequence[Any], ties: str) -> list[int]:
     """The position of each key among ``keys`` (smaller first): shared ties 1, 2, 2, 4 (the keys strictly
     ahead + 1); dense ties 1, 2, 2, 3."""
     ordered = sorted(set(keys)) if ties == "dense" else sorted(keys)

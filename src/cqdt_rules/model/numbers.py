@@ -70,6 +70,10 @@ def read_number(text: str) -> Decimal:
     hexadecimal are refused: Python's ``Decimal`` would read some of them, a person would not."""
     if len(text) < _INTEGER_DIGITS and text.isascii() and text.isdigit():  # a count as most data hold it: read at once
         return Decimal(text)
+    whole, point, fraction = text.partition(".")
+    if point and len(whole) < _INTEGER_DIGITS and len(fraction) <= MAX_DECIMALS and text.isascii() and whole.isdigit() \
+            and fraction.isdigit():  # digits, a point, digits: within the limits as written, nothing for checked() to do
+        return Decimal(text)
     compact = text.strip().replace(" ", "").replace("\u00a0", "")
     if len(compact) > MAX_TEXT:
         raise NumberError(f"a number of {len(compact)} characters is longer than any number within the limits "

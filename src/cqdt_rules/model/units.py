@@ -13,6 +13,7 @@ from typing import Any, NamedTuple, Union
 import attrs
 
 from cqdt_rules.errors import DataError, Diagnostic, Span, did_you_mean
+from cqdt_rules.model import readergen
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import NotANumber, NumberError, is_whole, read_value
 from cqdt_rules.tables import control_character, holds_control_character
@@ -270,9 +271,10 @@ def tier_values(tier: m.Tier) -> TierValues:
 
 class TierValues:
     """Checks the values of one tier's assessments, with what that needs worked out once: the tier's indicators
-    by name and, for each, a quick reader (``_quick_reader``) of the inputs data usually hold. When a quick
-    reader is not sure of a value (a missing one or an invalid one among them), the unit's values are checked
-    again the whole way (``coerce_value``), which reports every problem.
+    by name and, for each, a quick reader (``_quick_reader``) of the inputs data usually hold, all read by one
+    generated function per tier (``readergen``; one for the audit, one for the stages before it). When it is not
+    sure of a value (a missing one or an invalid one among them), the unit's values are checked again the whole
+    way (``coerce_value``), which reports every problem.
     ``by_district``: whether the tier's units need a parent (``groups_by_district``)."""
 
     def __init__(self, tier: m.Tier, limits: Mapping[str, Decimal], indicators: Mapping[str, m.Indicator] | None = None):
@@ -281,10 +283,18 @@ class TierValues:
         self.indicators = dict(indicators) if indicators is not None else {ind.name: ind for ind in tier.indicators}
         self._names = self.indicators.keys()
         self.by_district = groups_by_district(tier)
-        self._readers = tuple((name, _quick_reader(ind, self.limits)) for name, ind in self.indicators.items())
-        # before the audit, an indicator only the audit team enters must be absent
-        self._readers_before_audit = tuple((name, _absent if self.indicators[name].audit_only else read)
-                                           for name, read in self._readers)
+        self._reads: dict[bool, Callable[[Mapping[str, Any]], dict[str, Value]]] = {}
+
+    def _reader(self, before_audit: bool) -> Callable[[Mapping[str, Any]], dict[str, Value]]:
+        """The tier's generated reader for the audit or the stages before it, made when first needed (generating
+        and compiling it costs milliseconds: a file of communes makes none for the other tiers)."""
+        read = self._reads.get(before_audit)
+        if read is None:
+            # before the audit, an indicator only the audit team enters must be absent
+            reads = [(name, readergen.Absent() if before_audit and ind.audit_only else _fast_read(ind, self.limits))
+                     for name, ind in self.indicators.items()]
+            read = self._reads[before_audit] = readergen.reader(reads, _Unsure, Pair)
+        return read
 
     def coerce(self, assessment: Assessment, code: str) -> tuple[dict[str, Value], list[Diagnostic]]:
         """``coerce_values`` of the assessment, named ``code`` in messages (its code as cleaned)."""
@@ -292,10 +302,8 @@ class TierValues:
         problems: list[Diagnostic] = []
         if not given.keys() <= self._names:
             problems.extend(self._unknown(assessment, code, given, "unknown indicator '{}' for tier '{}'", assessment.name_spans))
-        get = given.get
         try:
-            values = {name: read(get(name)) for name, read in (
-                self._readers_before_audit if audit_only_absent(assessment.source) else self._readers)}
+            values = self._reader(audit_only_absent(assessment.source))(given)
         except _Unsure:
             values = self.coerce_each(assessment, code, problems)
         if not assessment.evidence.keys() <= self._names:
@@ -359,23 +367,27 @@ class _Unsure(Exception):
 QuickReader = Callable[[Any], Value]
 
 
-def _absent(raw: Any) -> Value:
-    """The reader of an indicator that must be absent: None when it is."""
-    if raw is None:
-        return None
-    raise _Unsure
-
-
 def _quick_reader(ind: m.Indicator, limits: Mapping[str, Decimal]) -> QuickReader:
     """A reader that gives, for the inputs most data hold (the text the file readers give, numbers, bools, pairs
     of them, checked values read again), exactly the value ``coerce_value`` gives, and raises ``_Unsure`` for
     anything else (a missing value or a problem among them), which then goes through ``coerce_value``. tests/test_value_checks.py holds
     the two to the same answers."""
     if ind.kind in ("yesno", "category"):
-        return _quick_word(ind)
+        return _quick_word(ind, _words_of(ind))
     if ind.kind == "pair":
         return _quick_pair(ind)
     return _quick_number(ind, limits)
+
+
+def _fast_read(ind: m.Indicator, limits: Mapping[str, Decimal]) -> readergen.FastRead:
+    """How the tier's generated reader reads the indicator: the common case of its quick reader written inline."""
+    if ind.kind in ("yesno", "category"):
+        table = _words_of(ind)
+        return readergen.Word(table, _quick_word(ind, table))
+    quick = _quick_reader(ind, limits)
+    if ind.kind == "pair":
+        return readergen.CountPair(ind.a_may_exceed_b, quick) if ind.range is None else readergen.Other(quick)
+    return readergen.Count(*_number_bounds(ind, limits), quick)
 
 
 def _refused(message: str, hint: str | None = None) -> None:
@@ -386,12 +398,13 @@ class _Refused(Exception):
     pass
 
 
-def _quick_word(ind: m.Indicator) -> QuickReader:
-    """A yes/no or category: the words accepted as written (and in capitals), found in a table."""
-    if ind.kind == "yesno":
-        table = _yes_no_table()
-    else:
-        table = _word_table([c.name for c in ind.categories], lambda form: coerce_value(ind, form, {}, _refused))
+def _words_of(ind: m.Indicator) -> dict[str, Value]:
+    """The words a yes/no or category indicator accepts as written (and in capitals), and what each reads as."""
+    return _yes_no_table() if ind.kind == "yesno" else _category_table(ind)
+
+
+def _quick_word(ind: m.Indicator, table: Mapping[str, Value]) -> QuickReader:
+    """A yes/no or category: the words of ``table`` (``_words_of``)."""
     is_yesno = ind.kind == "yesno"
 
     def quick(raw: Any) -> Value:
@@ -411,6 +424,11 @@ def _quick_word(ind: m.Indicator) -> QuickReader:
 def _yes_no_table() -> dict[str, Value]:
     """Every yes/no word as written, in capitals and capitalised, and what ``_coerce_yesno`` reads it as."""
     return _word_table([*YES_WORDS, *NO_WORDS], lambda form: _coerce_yesno(form, _refused))
+
+
+def _category_table(ind: m.Indicator) -> dict[str, Value]:
+    """Every category name as written, in capitals and capitalised, and what ``coerce_value`` reads it as."""
+    return _word_table([c.name for c in ind.categories], lambda form: coerce_value(ind, form, {}, _refused))
 
 
 def _word_table(words: Iterable[str], read: Callable[[str], Value]) -> dict[str, Value]:
