@@ -27,7 +27,7 @@ estimators (Saltelli et al. 2010), with bootstrap confidence intervals, as COINr
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -49,6 +49,7 @@ FACTOR_STEP = 10_000  # a factor is k / 10,000
 CUT_STEP = 100  # a cut-off moves by j / 100 points
 TABLE_SHARE = 0.5  # a criterion with at most this share of distinct values per unit is scored as a table per run
 COMBINATIONS_SHARE = 0.25  # tables of one group are added up per combination while combinations stay below this share
+BLOCK_BYTES = 2**21  # the ranks of many units over the runs are kept in blocks of this size (see _RankStore)
 CHUNK_ELEMENTS = 65_536  # runs × units at once: arrays small enough to stay in the allocator's heap (larger ones are fresh pages each time, several times slower), and bounded memory
 Array = Any
 
@@ -333,16 +334,23 @@ class CohortModel:
         runs = len(parameters)
         levels = {s.name: np.empty((runs, self.rows), dtype=np.int8) for s in self.scale_levels}
         ranks = np.empty((runs, self.rows), dtype=self.grouping.rank_dtype) if self.ranking is not None else None
+        for start, block_levels, block_ranks in self.blocks(parameters):
+            for name, reached in block_levels.items():
+                levels[name][start:start + len(reached)] = reached
+            if ranks is not None and block_ranks is not None:
+                ranks[start:start + len(block_ranks)] = block_ranks
+        return levels, ranks
+
+    def blocks(self, parameters: Array) -> Iterator[tuple[int, dict[str, Array], Array | None]]:
+        """``evaluate`` a block of runs at a time: the first run's index, its levels per scale and its ranks (runs ×
+        units each). A caller that folds each block into per-unit figures never holds runs × units of them."""
         chunk = max(1, CHUNK_ELEMENTS // max(1, self.rows))
-        for start in range(0, runs, chunk):
+        for start in range(0, len(parameters), chunk):
             block = parameters[start:start + chunk]
             points, maxima = self._points(block)
             total = self._total(points, maxima)
-            for scale in self.scale_levels:
-                levels[scale.name][start:start + chunk] = self._classify(scale, block, points, maxima, total)
-            if ranks is not None:
-                ranks[start:start + chunk] = self._rank(points, maxima, total)
-        return levels, ranks
+            levels = {s.name: self._classify(s, block, points, maxima, total) for s in self.scale_levels}
+            yield start, levels, self._rank(points, maxima, total) if self.ranking is not None else None
 
     def _points(self, block: Array) -> tuple[dict[str, Array], dict[str, Array]]:
         """Every node's perturbed points (runs × units) and perturbed maximum (runs), integers at ``scale``."""
@@ -691,31 +699,47 @@ def analyse_cohort(model: CohortModel, key: tuple[str, int, str], runs: int, rng
                  indices: int) -> TierSensitivity:
     tier, scores, members = model.tier, model.scores, model.members
     scale = model.scale_levels[0] if model.scale_levels else None
-    levels, ranks = model.evaluate(model.sample(rng, runs))
+    parameters = model.sample(rng, runs)
     base_levels, base_ranks = model.evaluate(model.published_parameters())
     published_rank = base_ranks[0] if base_ranks is not None else np.ones(model.rows, dtype=np.int32)
-    figures = _rank_figures(ranks, published_rank) if ranks is not None else None
-    stability = _stability(members, scale, levels, figures, published_rank, scores)
+    counts, store = _fold(model, parameters, scale)
+    figures = store.figures(published_rank) if store is not None else None
+    stability = _stability(members, scale, counts, runs, figures, published_rank, scores)
     shift = figures.cohort_shift if figures is not None else 0.0
-    found = _indices(model, rng, indices, published_rank) if indices and ranks is not None else ()
+    found = _indices(model, rng, indices, published_rank) if indices and store is not None else ()
     return TierSensitivity(tier.id, tier.title, key[1], key[2], scale.name if scale else None,
                            model.ranking.name if model.ranking else "", runs, tuple(stability), shift, found,
                            tuple(model.notes), tier.title_en)
 
 
-def _stability(members: list[Assessment], scale: m.LevelScale | None, levels: dict[str, Array],
+def _fold(model: CohortModel, parameters: Array, scale: m.LevelScale | None) -> tuple[Array | None, _RankStore | None]:
+    """Every run scored, a block of runs at a time, and folded into per-unit figures (no runs × units array of
+    levels): how many runs put each unit at each level of ``scale`` (one row per level, then one for below it),
+    and every unit's ranks (``_RankStore``)."""
+    runs = len(parameters)
+    counts = np.zeros((len(scale.levels) + 1, model.rows), dtype=np.int64) if scale is not None else None
+    store = _RankStore(model.rows, runs, model.grouping.rank_dtype) if model.ranking is not None else None
+    for _, levels, ranks in model.blocks(parameters):
+        if counts is not None and scale is not None:
+            reached = levels[scale.name]
+            for index in range(len(scale.levels)):
+                counts[index] += np.count_nonzero(reached == index, axis=0)
+        if store is not None and ranks is not None:
+            store.add(ranks)
+    if counts is not None:
+        counts[-1] = runs - counts[:-1].sum(axis=0)
+    return counts, store
+
+
+def _stability(members: list[Assessment], scale: m.LevelScale | None, counts: Array | None, runs: int,
                figures: _RankFigures | None, published_rank: Array,
                scores: CohortScores) -> list[UnitStability]:
-    """Each unit's figures over the runs: its levels' shares, and its rank figures (``_rank_figures``)."""
-    rows = len(members)
+    """Each unit's figures over the runs: its levels' shares (from ``_fold``'s counts), and its rank figures
+    (``_rank_figures``)."""
     labels = ([lv.label for lv in scale.levels] + [scale.below]) if scale is not None else []
-    shares = np.zeros((len(labels), rows))  # level index (below last) × unit
-    if scale is not None:
-        reached = levels[scale.name]
-        for index in range(len(labels)):
-            shares[index] = np.count_nonzero(reached == (index if index < len(labels) - 1 else -1), axis=0) / len(reached)
+    shares = counts / runs if counts is not None else np.zeros((0, len(members)))  # level (below last) × unit
     median = published_rank.astype(float)
-    low, high, shift = published_rank.copy(), published_rank.copy(), np.zeros(rows)
+    low, high, shift = published_rank.copy(), published_rank.copy(), np.zeros(len(members))
     if figures is not None:
         median, low, high, shift = figures.median, figures.low, figures.high, figures.shift
     found = []
@@ -746,24 +770,70 @@ class _RankFigures:
     cohort_shift: float
 
 
+class _RankStore:
+    """Every unit's rank in every run, each unit's ranks side by side (one row per unit, one column per run), in
+    blocks of units of at most ``BLOCK_BYTES``: numpy asks the kernel for huge pages for arrays from 4 MiB, whose
+    first touch can stall for seconds while memory is compacted; small blocks get ordinary pages. Runs arrive a
+    block at a time (runs × units) and are staged until ``BLOCK_BYTES`` of them are written at once, so that each
+    unit's row receives several runs per pass."""
+
+    def __init__(self, rows: int, runs: int, dtype: Any):
+        itemsize = np.dtype(dtype).itemsize
+        per_block = max(1, BLOCK_BYTES // (runs * itemsize))
+        self.rows, self.runs = rows, runs
+        self.starts = range(0, rows, per_block)
+        self.blocks = [np.empty((min(per_block, rows - start), runs), dtype=dtype) for start in self.starts]
+        self.stage_runs = max(1, BLOCK_BYTES // (rows * itemsize))
+        self.staged: list[Array] = []
+        self.filled = 0
+
+    def add(self, ranks: Array) -> None:
+        self.staged.append(ranks)
+        if sum(len(r) for r in self.staged) >= self.stage_runs:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self.staged:
+            return
+        ranks = self.staged[0] if len(self.staged) == 1 else np.concatenate(self.staged)
+        stop = self.filled + len(ranks)
+        for start, block in zip(self.starts, self.blocks):
+            block[:, self.filled:stop] = ranks[:, start:start + len(block)].T
+        self.filled, self.staged = stop, []
+
+    def figures(self, published_rank: Array) -> _RankFigures:
+        """The rank figures (``_rank_figures``); sorts the blocks in place."""
+        self._flush()
+        assert self.filled == self.runs
+        return _figures_of(zip(self.starts, self.blocks), self.rows, self.runs, published_rank)
+
+
 def _rank_figures(ranks: Array, published_rank: Array) -> _RankFigures:
-    """The rank figures of every unit (as np.median, np.percentile 'nearest' and np.mean give them), from one sort
-    of each unit's ranks over the runs, a block of units at a time (bounded memory). Shifts are summed as
-    integers, so the means are the ones a float mean of the whole array gives."""
+    """The rank figures of every unit (as np.median, np.percentile 'nearest' and np.mean give them) from the
+    ranks, runs × units, a block of units at a time (bounded memory)."""
     runs, rows = ranks.shape
+    block = max(1, 2_000_000 // runs)
+    parts = ((start, ranks[:, start:start + block].T.copy()) for start in range(0, rows, block))  # ranks untouched
+    return _figures_of(parts, rows, runs, published_rank)
+
+
+def _figures_of(parts: Iterable[tuple[int, Array]], rows: int, runs: int, published_rank: Array) -> _RankFigures:
+    """The rank figures from blocks of units (first unit, its units × runs ranks, sorted here in place): one sort
+    of each unit's ranks instead of np.median and np.percentile (each a partition). Shifts are summed as
+    integers, so the means are the ones a float mean of the whole array gives."""
     low_at, high_at = (int(i) for i in np.percentile(np.arange(runs), [5, 95], method="nearest"))
     middle = [(runs - 1) // 2, runs // 2]  # np.median: the mean of the middle two (one if odd)
     median, shift = np.empty(rows), np.empty(rows, dtype=np.int64)
-    low, high = np.empty(rows, dtype=ranks.dtype), np.empty(rows, dtype=ranks.dtype)
-    block = max(1, 2_000_000 // runs)
-    for start in range(0, rows, block):
-        part = ranks[:, start:start + block].T.copy()  # unit × run, each unit's ranks contiguous (and ranks untouched)
+    low, high = np.empty(rows, dtype=published_rank.dtype), np.empty(rows, dtype=published_rank.dtype)
+    for start, part in parts:
+        stop = start + len(part)
         part.sort(axis=1)
-        median[start:start + block] = (part[:, middle[0]].astype(float) + part[:, middle[1]]) / 2
-        low[start:start + block], high[start:start + block] = part[:, low_at], part[:, high_at]
-        part -= published_rank[start:start + block, None]
-        shift[start:start + block] = np.abs(part, out=part).sum(axis=1, dtype=np.int64)
-    return _RankFigures(median, low, high, shift / runs, float(shift.sum() / ranks.size))
+        median[start:stop] = (part[:, middle[0]].astype(float) + part[:, middle[1]]) / 2
+        low[start:stop], high[start:stop] = part[:, low_at], part[:, high_at]
+        part -= published_rank[start:stop, None]
+        shift[start:stop] = np.abs(part, out=part).sum(axis=1, dtype=np.int64)
+    return _RankFigures(median, low, high, shift / runs, float(shift.sum() / (runs * rows)))
+
 
 def _indices(model: CohortModel, rng: np.random.Generator, base: int, published_rank: Array,
              bootstrap: int = 500) -> tuple[Index, ...]:
