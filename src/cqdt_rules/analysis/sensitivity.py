@@ -774,13 +774,15 @@ def _fold(model: CohortModel, parameters: Array, scale: m.LevelScale | None) -> 
     levels): how many runs put each unit at each level of ``scale`` (one row per level, then one for below it),
     and every unit's ranks (``_RankStore``)."""
     runs = len(parameters)
-    counts = np.zeros((len(scale.levels) + 1, model.rows), dtype=np.int64) if scale is not None else None
+    count_type = np.int32 if runs < 2**31 else np.int64
+    counts = np.zeros((len(scale.levels) + 1, model.rows), dtype=count_type) if scale is not None else None
     store = _RankStore(model.rows, runs, model.grouping.rank_dtype) if model.ranking is not None else None
     for _, levels, ranks in model.blocks(parameters):
         if counts is not None and scale is not None:
             reached = levels[scale.name]
             for index in range(len(scale.levels)):
-                counts[index] += np.count_nonzero(reached == index, axis=0)
+                hit = reached == index
+                counts[index] += hit[0] if len(hit) == 1 else hit.sum(axis=0, dtype=count_type)
         if store is not None and ranks is not None:
             store.add(ranks)
     if counts is not None:
