@@ -50,6 +50,7 @@ CUT_STEP = 100  # a cut-off moves by j / 100 points
 TABLE_SHARE = 0.5  # a criterion with at most this share of distinct values per unit is scored as a table per run
 COMBINATIONS_SHARE = 0.25  # tables of one group are added up per combination while combinations stay below this share
 BLOCK_BYTES = 2**21  # the ranks of many units over the runs are kept in blocks of this size (see _RankStore)
+STAGE_RUNS = 64  # runs of ranks written to each unit's row at once (see _RankStore)
 CHUNK_ELEMENTS = 65_536  # runs × units at once: arrays small enough to stay in the allocator's heap (larger ones are fresh pages each time, several times slower), and bounded memory
 Array = Any
 
@@ -833,8 +834,8 @@ class _RankStore:
     """Every unit's rank in every run, each unit's ranks side by side (one row per unit, one column per run), in
     blocks of units of at most ``BLOCK_BYTES``: numpy asks the kernel for huge pages for arrays from 4 MiB, whose
     first touch can stall for seconds while memory is compacted; small blocks get ordinary pages. Runs arrive a
-    block at a time (runs × units) and are copied to a stage of ``BLOCK_BYTES`` written out when full, so that each
-    unit's row receives several runs per pass."""
+    block at a time (runs × units) and are staged, ``STAGE_RUNS`` at a time, in pieces of whole blocks of units (a
+    piece at most ``BLOCK_BYTES`` too), then written out: each unit's row receives that many runs per pass."""
 
     def __init__(self, rows: int, runs: int, dtype: Any):
         itemsize = np.dtype(dtype).itemsize
@@ -842,7 +843,10 @@ class _RankStore:
         self.rows, self.runs = rows, runs
         self.starts = range(0, rows, per_block)
         self.blocks = [np.empty((min(per_block, rows - start), runs), dtype=dtype) for start in self.starts]
-        self.stage = np.empty((min(runs, max(1, BLOCK_BYTES // (rows * itemsize))), rows), dtype=dtype)
+        self.stage_runs = min(runs, STAGE_RUNS)
+        self.per_piece = max(1, BLOCK_BYTES // (self.stage_runs * per_block * itemsize)) * per_block
+        self.pieces = [np.empty((self.stage_runs, min(self.per_piece, rows - start)), dtype=dtype)
+                       for start in range(0, rows, self.per_piece)]
         self.staged = 0
         self.filled = 0
 
@@ -850,16 +854,19 @@ class _RankStore:
         """The ranks of the next runs (runs × units), copied."""
         done = 0
         while done < len(ranks):
-            count = min(len(ranks) - done, len(self.stage) - self.staged)
-            self.stage[self.staged:self.staged + count] = ranks[done:done + count]
+            count = min(len(ranks) - done, self.stage_runs - self.staged)
+            for number, piece in enumerate(self.pieces):
+                start = number * self.per_piece
+                piece[self.staged:self.staged + count] = ranks[done:done + count, start:start + piece.shape[1]]
             self.staged, done = self.staged + count, done + count
-            if self.staged == len(self.stage):
+            if self.staged == self.stage_runs:
                 self._flush()
 
     def _flush(self) -> None:
         stop = self.filled + self.staged
         for start, block in zip(self.starts, self.blocks):
-            block[:, self.filled:stop] = self.stage[:self.staged, start:start + len(block)].T
+            piece, at = divmod(start, self.per_piece)
+            block[:, self.filled:stop] = self.pieces[piece][:self.staged, at:at + len(block)].T
         self.filled, self.staged = stop, 0
 
     def figures(self, published_rank: Array) -> _RankFigures:
