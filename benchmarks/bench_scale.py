@@ -9,7 +9,8 @@ node's points); any difference stops the run (``DISAGREEMENT``).
     PYTHONPATH=src python benchmarks/bench_scale.py --quick    # 2,000 communes (tests/test_benchmark_scale_smoke.py)
     PYTHONPATH=src python benchmarks/bench_scale.py --format json              # 100,000 communes, results as JSON
     PYTHONPATH=src python benchmarks/bench_scale.py --format json --input yaml # the same communes in YAML files
-    options: --units N, --keep DIR (write the files there and keep them)
+    options: --units N, --keep DIR (write the files there and keep them),
+             --against DIR (also run cqdt from another checkout, the code before a change, on the same files)
 
 With ``--input yaml`` the communes are written as YAML files of at most 25,000 units each (a YAML file may hold
 32 MiB) in one folder, and cqdt reads the folder; the hand-written scorer still reads the CSV.
@@ -164,6 +165,7 @@ def main() -> None:
     parser.add_argument("--format", choices=("csv", "json"), default="csv", help="what cqdt writes")
     parser.add_argument("--input", choices=("csv", "yaml"), default="csv", help="what cqdt reads")
     parser.add_argument("--keep", type=Path, help="write the files to this folder and keep them")
+    parser.add_argument("--against", type=Path, help="another checkout whose cqdt is run too (before a change)")
     args = parser.parse_args()
     count = 2_000 if args.quick else args.units or (1_000_000 if args.format == "csv" else 100_000)
     with tempfile.TemporaryDirectory() as scratch:
@@ -180,17 +182,19 @@ def main() -> None:
             size = sum(f.stat().st_size for f in read.iterdir())
             print(f"written as {len(list(read.iterdir()))} YAML files: {size / 1e6:,.0f} MB")
         env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "benchmarks")])}
-        timed = {
-            "hand-written (csv + Decimal + straight-line scorer)":
-                run([sys.executable, str(ROOT / "benchmarks" / "scale_handwritten.py"), str(data), str(theirs)], env),
-            f"cqdt score egov_2020 --format {args.format}" + (" (YAML files)" if args.input == "yaml" else ""):
-                run([sys.executable, "-m", "cqdt_rules", "score", "egov_2020", str(read), "--format", args.format,
-                     "--out", str(ours)], env),
-        }
+        label = f"cqdt score egov_2020 --format {args.format}" + (" (YAML files)" if args.input == "yaml" else "")
+        command = [sys.executable, "-m", "cqdt_rules", "score", "egov_2020", str(read), "--format", args.format, "--out"]
+        timed = {"hand-written (csv + Decimal + straight-line scorer)":
+                 run([sys.executable, str(ROOT / "benchmarks" / "scale_handwritten.py"), str(data), str(theirs)], env)}
+        if args.against:
+            before = folder / f"before.{args.format}"
+            timed[label + ", before"] = run(command + [str(before)], {**env, "PYTHONPATH": str(args.against / "src")})
+            agree(before, theirs, args.format)
+        timed[label] = run(command + [str(ours)], env)
         rows = agree(ours, theirs, args.format)
         print(f"{rows:,} {'rows' if args.format == 'csv' else 'units'}: cqdt and the hand-written scorer agree "
               f"{'row by row' if args.format == 'csv' else 'unit by unit'} (total, level, rank, points)")
-        (base_time, base_peak, base_cpu), (time_, peak, cpu) = timed.values()
+        (base_time, base_peak, base_cpu), *_, (time_, peak, cpu) = timed.values()
         for label, (elapsed, resident, used) in timed.items():
             print(f"{label:55s} {elapsed:8.1f} s wall {used:8.1f} s CPU {resident / 2 ** 20:8,.0f} MiB peak"
                   f"  {used / base_cpu:5.2f}x CPU time  {resident / base_peak:5.2f}x memory")

@@ -8,7 +8,7 @@ import shutil
 import tempfile
 
 import cqdt_rules.authoring.pytest_plugin
-from cqdt_rules.data import readers
+from cqdt_rules.data import yaml_units
 
 # The suite keeps parser tables and checked rulesets in a private folder of its own, not the user's cache.
 if "CQDT_CACHE_DIR" not in os.environ:
@@ -19,7 +19,7 @@ if "CQDT_CACHE_DIR" not in os.environ:
 # about 70 ms per sample file). What a YAML text holds is a function of the text and its path alone, and it is a
 # tuple of frozen assessments, so each process reads a text once and the tests share the result; a text that
 # differs by one byte (every mutated or written file) is read afresh, and a refused text is refused every time.
-readers._from_yaml = functools.lru_cache(maxsize=32)(readers._from_yaml)
+yaml_units._from_yaml = functools.lru_cache(maxsize=32)(yaml_units._from_yaml)
 
 
 def pytest_configure(config):  # type: ignore[no-untyped-def]

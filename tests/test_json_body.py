@@ -9,7 +9,8 @@ import pytest
 import yaml
 
 from cqdt_rules.data.json_body import MAX_DEPTH, assessments_from_json, compose_json
-from cqdt_rules.data.readers import assessments_from_node, load_assessments
+from cqdt_rules.data.readers import load_assessments
+from cqdt_rules.data.yaml_units import assessments_from_node
 from cqdt_rules.errors import DataError
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -56,6 +56,13 @@ def test_a_kept_ruleset_loads_without_lark_and_data_reading_brings_yaml(tmp_path
                                     .replace("examples/", str(ROOT / "examples") + "/"), cache)
 
 
+def test_scoring_a_csv_file_does_not_import_yaml(tmp_path: Path) -> None:
+    data = ROOT / "examples" / "gialai" / "egov-2022-audit-xa.csv"
+    score = f"from cqdt_rules.cli.main import main\nmain(['score', 'egov_2020', {str(data)!r}, '--format', 'csv', '--out', {str(tmp_path / 'out.csv')!r}])"
+    assert _modules_after(score, tmp_path / "cache", ("yaml",)) == set()
+    assert (tmp_path / "out.csv").read_text(encoding="utf-8").count("\n") > 220  # it did score the communes
+
+
 def test_loading_or_checking_a_ruleset_compiles_it_only_when_it_is_first_scored(tmp_path: Path) -> None:
     compiler = ("cqdt_rules.engine.compiler", "cqdt_rules.engine.codegen")
     assert _modules_after("import cqdt_rules as cq; cq.load('egov_2020')", tmp_path, compiler) == set()

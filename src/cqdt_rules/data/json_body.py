@@ -4,7 +4,7 @@ checked by the same code, with the same messages and positions, as a YAML data f
 JSON is parsed here, not by PyYAML: PyYAML refuses tabs between tokens and keys longer than 1,024
 characters, both valid JSON, and decodes an escaped surrogate pair as two lone surrogates. The
 document is turned into PyYAML nodes (scalars keep the text as written, so ``92.5`` stays the exact
-decimal it reads as) and handed to ``readers.assessments_from_node``."""
+decimal it reads as) and handed to ``yaml_units.assessments_from_node``."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from collections.abc import Callable
 
 import yaml
 
-from cqdt_rules.data.readers import assessments_from_node
+from cqdt_rules.data.yaml_units import assessments_from_node
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model.units import Assessment
 

@@ -1,28 +1,21 @@
-"""Read unit assessments from YAML and CSV, keeping the position of every value for error messages."""
+"""Read unit assessments from data files, keeping the position of every value for error messages: CSV here, YAML in
+``yaml_units`` (imported only when a YAML file is read), an Excel form in ``workbook``."""
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
 import attrs
-import yaml
 
-from cqdt_rules.data.yamlfile import MAX_YAML_BYTES, compose_yaml, is_null
+from cqdt_rules.data.fields import IDENTITY, MAX_DATA_BYTES, check_size, read_year_at
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.model.text import data_lines, read_data_text
-from cqdt_rules.model.units import Assessment, nfc, normal_code, read_year, shown
-
-_IDENTITY = ("code", "name", "tier", "parent", "year", "source", "note")
-_FILE_FIELDS = ("year", "source", "tier", "ruleset", "note")  # defaults for every unit of the file; ruleset and note are labels
-
-
-MAX_DATA_BYTES = MAX_YAML_BYTES
-"""The largest data file read (YAML, CSV or Excel form): 32 MiB, some 100,000 units; a larger one is refused
-before it is read, rather than filling the memory."""
+from cqdt_rules.model.units import Assessment, nfc, normal_code
 
 def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Assessment, ...]:
     """Read a YAML (.yaml/.yml), CSV (.csv) or Excel form (.xlsx) data file; values are checked later against a ruleset.
@@ -31,7 +24,7 @@ def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Ass
     if not path.is_file():
         raise UsageError(f"no such data file: {path}")
     suffix = path.suffix.lower()
-    _check_size(path, MAX_DATA_BYTES)
+    check_size(path, MAX_DATA_BYTES)
     if suffix == ".xlsx":
         from cqdt_rules.data.workbook import load_workbook_assessments
 
@@ -39,10 +32,24 @@ def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Ass
         return workbook_assessments
     if suffix not in (".yaml", ".yml", ".csv"):
         raise UsageError(f"cannot read '{path}': use a .yaml, .yml, .csv or .xlsx file")
-    text = read_data_text(path, encoding)
-    if suffix == ".csv":
-        return _from_csv(text, str(path))
-    return _from_yaml(text, str(path))
+    problems: list[Diagnostic] = []
+    try:
+        if suffix == ".csv":
+            found = tuple(csv_assessments(io.StringIO(read_data_text(path, encoding), newline=""), str(path), problems))
+        else:
+            found = tuple(_yaml_assessments(path, problems, encoding))
+    except DataError as exc:
+        problems.extend(exc.diagnostics)
+    if problems:
+        raise DataError(problems)
+    return found
+
+
+def _yaml_assessments(path: Path, problems: list[Diagnostic], encoding: str | None = None,
+                      read: Callable[[int], None] | None = None) -> Iterator[Assessment]:
+    from cqdt_rules.data.yaml_units import yaml_assessments  # the YAML library, imported for a YAML file only
+
+    return yaml_assessments(path, problems, encoding, read)
 
 
 DATA_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
@@ -62,15 +69,16 @@ def load_many(paths: list[Path], skipped: list[tuple[Path, str]] | None = None) 
 
 
 MAX_STREAMED_BYTES = 4 * 1024 ** 3
-"""The largest CSV file read as a stream (``stream_assessments(..., csv_limit=MAX_STREAMED_BYTES)``): its rows
-are not kept, so it may be far larger than a file read whole; 4 GiB is some ten million units."""
+"""The largest CSV or YAML file read as a stream (``stream_assessments(..., limit=MAX_STREAMED_BYTES)``): its
+units are not kept, so it may be far larger than a file read whole; 4 GiB is some ten million units."""
 
 
 def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: list[tuple[Path, str]] | None = None,
-                       read: Callable[[int], None] | None = None, csv_limit: int = MAX_DATA_BYTES) -> Iterator[Assessment]:
+                       read: Callable[[int], None] | None = None, limit: int = MAX_DATA_BYTES) -> Iterator[Assessment]:
     """The assessments of several files and folders as they are read, as ``load_many`` reads them: a CSV file row
-    by row (up to ``csv_limit`` bytes), any other file whole. Every file's problems are added to ``problems``
-    (then no assessment of that file may be missing from what is yielded); ``read(n)`` is told of every n bytes read."""
+    by row and a YAML file unit by unit (``yaml_assessments``), up to ``limit`` bytes, an Excel form whole. Every
+    file's problems are added to ``problems`` (then no assessment of that file may be missing from what is
+    yielded); ``read(n)`` is told of every n bytes read."""
     count = 0
     for path, named in _expand(paths):
         reason = None if named else not_assessment_data(path)
@@ -79,9 +87,12 @@ def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: l
                 skipped.append((path, reason))
             continue
         try:
-            if path.suffix.lower() == ".csv" and path.is_file():
-                _check_size(path, csv_limit)
-                for assessment in csv_assessments(data_lines(path, read=read), str(path), problems):
+            suffix = path.suffix.lower()
+            if suffix in (".csv", ".yaml", ".yml") and path.is_file():
+                check_size(path, limit)
+                read_units = (csv_assessments(data_lines(path, read=read), str(path), problems) if suffix == ".csv"
+                              else _yaml_assessments(path, problems, read=read))
+                for assessment in read_units:
                     count += 1
                     yield assessment
             else:
@@ -99,12 +110,6 @@ def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: l
         problems.extend(_no_assessments(path) for path in paths)
 
 
-def _check_size(path: Path, limit: int) -> None:
-    size = path.stat().st_size
-    if size > limit:
-        raise DataError([Diagnostic(Span(str(path), 1, 1, 1, 2), f"the file has {size:,} bytes, more than the "
-                                    f"{limit:,} a data file may have", hint="split it into several files "
-                                    "(one per tier or per district) and name them all, or name their folder")])
 
 
 def _no_assessments(path: Path) -> Diagnostic:
@@ -124,7 +129,7 @@ def not_assessment_data(path: Path) -> str | None:
         if suffix == ".csv":
             with path.open(encoding="utf-8-sig", newline="") as file:
                 header = {h.strip() for h in next(csv.reader(file), [])}
-            if header and not header & {"year", "source"} and header <= set(_IDENTITY) | {"district"}:
+            if header and not header & {"year", "source"} and header <= set(IDENTITY) | {"district"}:
                 return "a unit list (code, name, tier, parent), not assessments"
         elif suffix in (".yaml", ".yml"):
             with path.open(encoding="utf-8-sig") as file:
@@ -158,135 +163,6 @@ def read_units(path: str | Path, encoding: str | None = None) -> dict[str, str]:
     code, tier = header.index("code"), header.index("tier")
     return {normal_code(row[code]): row[tier].strip() for _, row, _ in records[1:]
             if len(row) == len(header) and row[code].strip()}
-
-
-# ---------------------------------------------------------------- YAML
-def _span(path: str, node: yaml.Node) -> Span:
-    start, end = node.start_mark, node.end_mark
-    return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
-
-
-def _scalar(node: yaml.Node) -> Any:
-    """A scalar as written: quoted text stays text; plain text is returned as a string too, except null."""
-    if isinstance(node, yaml.ScalarNode):
-        if is_null(node):
-            return None
-        return node.value
-    return node
-
-
-def _single(field: str, node: yaml.Node, path: str, problems: list[Diagnostic]) -> Any:
-    """A field that holds one value (code, year, ...); a list or mapping there is an error, not a value."""
-    if isinstance(node, yaml.ScalarNode):
-        return _scalar(node)
-    problems.append(Diagnostic(_span(path, node), f"expected one value for '{field}', got a "
-                                                  + ("list" if isinstance(node, yaml.SequenceNode) else "mapping")))
-    return None
-
-
-def _from_yaml(text: str, path: str) -> tuple[Assessment, ...]:
-    root = compose_yaml(text, path)
-    if root is None:
-        raise DataError([Diagnostic(Span(path, 1, 1, 1, 1), "the file is empty", hint="expected 'units:' with a list of units")])
-    return assessments_from_node(root, path)
-
-
-def assessments_from_node(root: yaml.Node, path: str) -> tuple[Assessment, ...]:
-    """The assessments of a data document already composed into nodes with positions (a YAML file, or a
-    JSON body read by ``data.json_body``): file-wide defaults and ``units:``, every problem at its place."""
-    problems: list[Diagnostic] = []
-    top = _mapping(root, path, problems, "the file")
-    defaults = {k: _single(k, v, path, problems) for k, (_, v) in top.items() if k in _FILE_FIELDS}
-    if defaults.get("year") not in (None, ""):  # wrong even where every unit gives its own year
-        _year(defaults["year"], _span(path, top["year"][1]), problems)
-    for name, (name_node, _) in top.items():
-        if name not in _FILE_FIELDS + ("units",):
-            problems.append(Diagnostic(_span(path, name_node), f"unknown top-level field '{name}'",
-                                       hint="top-level fields: " + ", ".join(_FILE_FIELDS + ("units",))))
-    units_node = top.get("units", (None, None))[1]
-    if not isinstance(units_node, yaml.SequenceNode):
-        problems.append(Diagnostic(_span(path, root), "expected 'units:' with a list of units"))
-        raise DataError(problems)
-    found = [a for a in (_yaml_unit(item, defaults, path, problems) for item in units_node.value) if a is not None]
-    if problems:
-        raise DataError(problems)
-    return tuple(found)
-
-
-def _mapping(node: yaml.Node, path: str, problems: list[Diagnostic], what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
-    if not isinstance(node, yaml.MappingNode):
-        problems.append(Diagnostic(_span(path, node), f"expected a mapping for {what}"))
-        return {}
-    found: dict[str, tuple[yaml.Node, yaml.Node]] = {}
-    for key, value in node.value:
-        name = str(key.value)
-        if name in found:
-            problems.append(Diagnostic(_span(path, key), f"'{name}' is given twice in {what}"))
-        found[name] = (key, value)
-    return found
-
-
-def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: list[Diagnostic]) -> Assessment | None:
-    fields = _mapping(node, path, problems, "a unit")
-    known = set(_IDENTITY) | {"values", "evidence"}
-    for name, (name_node, _) in fields.items():
-        if name not in known:
-            problems.append(Diagnostic(_span(path, name_node), f"unknown unit field '{name}'",
-                                       hint="unit fields: " + ", ".join(sorted(known))))
-    identity: dict[str, Any] = {k: _single(k, v, path, problems) for k, (_, v) in fields.items() if k in _IDENTITY}
-    for field in ("year", "source", "tier"):
-        identity.setdefault(field, defaults.get(field))
-    missing = [k for k in ("code", "name", "tier", "year", "source") if identity.get(k) in (None, "")]
-    if missing:
-        problems.append(Diagnostic(_span(path, node), f"unit is missing {', '.join(missing)}"))
-        return None
-    year = _year(identity["year"], _span(path, fields.get("year", (node, node))[1]), problems)
-    values: dict[str, Any] = {}
-    spans: dict[str, Span] = {}
-    name_spans: dict[str, Span] = {}
-    if "values" in fields:
-        for name, (key, value) in _mapping(fields["values"][1], path, problems, "values").items():
-            values[name] = _yaml_value(value, path, problems)
-            spans[name] = _span(path, value)
-            name_spans[name] = _span(path, key)
-    evidence: dict[str, tuple[str, ...]] = {}
-    if "evidence" in fields:
-        for name, (key, value) in _mapping(fields["evidence"][1], path, problems, "evidence").items():
-            spans.setdefault(name, _span(path, key))
-            references = value.value if isinstance(value, yaml.SequenceNode) else [value]
-            for item in references:
-                if not isinstance(item, yaml.ScalarNode):
-                    problems.append(Diagnostic(_span(path, item), f"evidence for '{name}' is a reference or a list of references"))
-            texts = tuple(nfc(str(v.value)) for v in references if isinstance(v, yaml.ScalarNode) and _scalar(v))
-            if texts:
-                evidence[name] = texts
-    if year is None:
-        return None
-    return Assessment(
-        code=str(identity["code"]), name=nfc(str(identity["name"])), tier=str(identity["tier"]), year=year,
-        source=str(identity["source"]), values=values, evidence=evidence,
-        parent=None if identity.get("parent") in (None, "") else str(identity["parent"]),
-        note=identity.get("note"), origin=_span(path, node), value_spans=spans, name_spans=name_spans,
-        field_spans={k: _span(path, v) for k, (_, v) in fields.items() if k in _IDENTITY},
-    )
-
-
-def _yaml_value(node: yaml.Node, path: str, problems: list[Diagnostic]) -> Any:
-    if isinstance(node, yaml.ScalarNode):
-        return _scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return [_scalar(v) for v in node.value]
-    if isinstance(node, yaml.MappingNode):
-        return {str(k.value): _scalar(v) for k, v in node.value}
-    return None
-
-
-def _year(raw: Any, span: Span, problems: list[Diagnostic]) -> int | None:
-    year = read_year(raw)
-    if year is not None:
-        return year
-    problems.append(Diagnostic(span, f"expected a year of four digits, got '{shown(raw)}'"))
-    return None
 
 
 # ---------------------------------------------------------------- CSV
@@ -384,14 +260,6 @@ def _csv_records(text: str, path: str) -> list[tuple[int, list[str], CellPlaces]
     return [(line, row, CellPlaces(line, raw)) for line, row, raw in csv_records(io.StringIO(text, newline=""), path)]
 
 
-def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
-    problems: list[Diagnostic] = []
-    found = tuple(csv_assessments(io.StringIO(text, newline=""), path, problems))
-    if problems:
-        raise DataError(problems)
-    return found
-
-
 def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic]) -> Iterator[Assessment]:
     """The assessments of CSV text given line by line, each as soon as its row is read; a row's problems are
     added to ``problems`` (a header without the identity columns, or a malformed record, raises DataError)."""
@@ -450,13 +318,13 @@ class RowLayout:
 
     def __attrs_post_init__(self) -> None:
         header = self.header
-        identity = {column: index for index, column in enumerate(header) if column in _IDENTITY}
+        identity = {column: index for index, column in enumerate(header) if column in IDENTITY}
         values: list[tuple[str, int]] = []
         evidence: list[tuple[str, int]] = []
         value_columns: dict[str, int] = {}
         parts: dict[str, dict[str, int]] = {}
         for index, column in enumerate(header):
-            if column in _IDENTITY:
+            if column in IDENTITY:
                 continue
             name, _, part = column.rpartition(".") if "." in column else (column, "", "")
             if part in ("a", "b"):
@@ -498,7 +366,7 @@ def csv_row(layout: RowLayout | list[str], row: list[str], path: str, line: int,
     if missing:
         problems.append(Diagnostic(Span(path, line, 1, line, 2), f"row is missing {', '.join(missing)}"))
         return None
-    year = _year(identity["year"], field_spans["year"], problems)
+    year = read_year_at(identity["year"], lambda: field_spans["year"], problems)
     if year is None:
         return None
     return Assessment(

@@ -15,7 +15,7 @@ import attrs
 import yaml
 
 from cqdt_rules.data.json_body import compose_json
-from cqdt_rules.data.readers import assessments_from_node
+from cqdt_rules.data.yaml_units import assessments_from_node
 from cqdt_rules.engine.loading import CheckedRuleset
 from cqdt_rules.engine.results import Results
 from cqdt_rules.engine.scoring import score
