@@ -341,3 +341,24 @@ def test_factors_beyond_what_the_integer_bounds_allow_are_refused() -> None:
         with pytest.raises(cq.UsageError):
             cq.sensitivity(checked, units, runs=2, vary=vary)
     cq.sensitivity(checked, units, runs=2, vary=sa.Vary(spread=None, groups=(("B", Decimal("0.5"), Decimal("2")),)))
+
+
+@given(st.integers(1, 70), st.integers(1, 40), st.integers(1, 9), st.integers(0, 2**31 - 1), st.data())
+@settings(max_examples=80, deadline=None)
+def test_ranks_stored_block_by_block_give_the_figures_of_the_whole_array(runs: int, rows: int, chunk: int, seed: int,
+                                                                        data: Any) -> None:
+    """The analysis folds each block of runs into a store of every unit's ranks, kept in small blocks of units and
+    staged a few runs at a time: small sizes here make many blocks, pieces and partial stages."""
+    rng = np.random.default_rng(seed)
+    ranks = rng.integers(1, 30, size=(runs, rows)).astype(np.int16)
+    published = rng.integers(1, 30, size=rows).astype(np.int16)
+    block_bytes = data.draw(st.sampled_from([2, 16, 64, 2**21]))
+    with patch.object(sa, "BLOCK_BYTES", block_bytes), patch.object(sa, "STAGE_RUNS", data.draw(st.integers(1, 9))):
+        store = sa._RankStore(rows, runs, np.int16)
+        for start in range(0, runs, chunk):
+            store.add(ranks[start:start + chunk])
+        found = store.figures(published)
+    expected = sa._rank_figures(ranks, published)
+    for name in ("median", "low", "high", "shift"):
+        assert getattr(found, name).tolist() == getattr(expected, name).tolist(), name
+    assert found.cohort_shift == expected.cohort_shift

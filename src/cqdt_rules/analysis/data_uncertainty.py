@@ -23,7 +23,7 @@ and 5–95 % interval, the units most at risk; and with ``indices``, the data ar
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -293,6 +293,11 @@ class DataCohortModel(CohortModel):
             model = CohortModel(self.plan, scores, self.members, self.districts, self.vary, self.header)
             _fill(levels, ranks, [row], *model.evaluate(parameters[[row], :self.data_column]))
         return levels, ranks
+
+    def blocks(self, parameters: Array) -> Iterator[tuple[int, dict[str, Array], Array | None]]:
+        """The runs scored by ``evaluate`` (each run's data drawn first), as one block (see ``CohortModel.blocks``)."""
+        levels, ranks = self.evaluate(parameters)
+        yield 0, levels, ranks
 
     def _published_rules(self, seeds: list[int]) -> tuple[dict[str, Array], Array | None]:
         """The published ruleset's levels and ranks on the data of each of ``seeds`` (runs × units)."""

@@ -27,7 +27,7 @@ estimators (Saltelli et al. 2010), with bootstrap confidence intervals, as COINr
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import Any
 
@@ -49,6 +49,8 @@ FACTOR_STEP = 10_000  # a factor is k / 10,000
 CUT_STEP = 100  # a cut-off moves by j / 100 points
 TABLE_SHARE = 0.5  # a criterion with at most this share of distinct values per unit is scored as a table per run
 COMBINATIONS_SHARE = 0.25  # tables of one group are added up per combination while combinations stay below this share
+BLOCK_BYTES = 2**21  # the ranks of many units over the runs are kept in blocks of this size (see _RankStore)
+STAGE_RUNS = 64  # runs of ranks written to each unit's row at once (see _RankStore)
 CHUNK_ELEMENTS = 65_536  # runs × units at once: arrays small enough to stay in the allocator's heap (larger ones are fresh pages each time, several times slower), and bounded memory
 Array = Any
 
@@ -352,19 +354,32 @@ class CohortModel:
         runs = len(parameters)
         levels = {s.name: np.empty((runs, self.rows), dtype=np.int8) for s in self.scale_levels}
         ranks = np.empty((runs, self.rows), dtype=self.grouping.rank_dtype) if self.ranking is not None else None
-        chunk = max(1, CHUNK_ELEMENTS // max(1, self.rows))
-        for start in range(0, runs, chunk):
-            block = parameters[start:start + chunk]
-            points, maxima = self._points(block)
-            total = self._total(points, maxima)
-            for scale in self.scale_levels:
-                levels[scale.name][start:start + chunk] = self._classify(scale, block, points, maxima, total)
-            if ranks is not None:
-                ranks[start:start + chunk] = self._rank(points, maxima, total)
+        for start, block_levels, block_ranks in self.blocks(parameters):
+            for name, reached in block_levels.items():
+                levels[name][start:start + len(reached)] = reached
+            if ranks is not None and block_ranks is not None:
+                ranks[start:start + len(block_ranks)] = block_ranks
         return levels, ranks
 
-    def _points(self, block: Array) -> tuple[dict[str, Array], dict[str, Array]]:
+    def blocks(self, parameters: Array) -> Iterator[tuple[int, dict[str, Array], Array | None]]:
+        """``evaluate`` a block of runs at a time: the first run's index, its levels per scale and its ranks (runs ×
+        units each). A caller that folds each block into per-unit figures never holds runs × units of them. The
+        arrays of a block are overwritten by the next one. A model that scores runs its own way overrides this with
+        ``evaluate`` (``analyse_cohort`` reads the runs from here)."""
+        chunk = max(1, CHUNK_ELEMENTS // max(1, self.rows))
+        buffers = _Buffers()
+        for start in range(0, len(parameters), chunk):
+            block = parameters[start:start + chunk]
+            buffers.reuse()  # the caller is done with the previous block's arrays
+            points, maxima = self._points(block, buffers)
+            total = self._total(points, maxima, buffers)
+            levels = {s.name: self._classify(s, block, points, maxima, total, buffers) for s in self.scale_levels}
+            yield start, levels, self._rank(points, maxima, total, buffers) if self.ranking is not None else None
+
+    def _points(self, block: Array, buffers: _Buffers | None = None) -> tuple[dict[str, Array], dict[str, Array]]:
         """Every node's perturbed points (runs × units) and perturbed maximum (runs), integers at ``scale``."""
+        buffers = buffers or _Buffers()
+        shape = (len(block), self.rows)
         points: dict[str, Array] = {}
         maxima: dict[str, Array] = {}
         tables: dict[str, Array] = {}  # children looked up by their group's combinations
@@ -381,11 +396,11 @@ class CohortModel:
                 if c.node.id in in_pattern:
                     tables[c.node.id] = table
                 else:
-                    points[c.node.id] = np.take(table, c.index, axis=1)
+                    points[c.node.id] = _looked_up(table, c.index, buffers.get(shape))
             else:
                 if c.mode == "half_up":  # the usual case, constants folded: (2·num·k·10^d + den·10^4) // (2·den·10^4)
                     twice, half, whole = c.folded
-                    value = twice[None, :] * k[:, None]
+                    value = np.multiply(twice[None, :], k[:, None], out=buffers.get(shape))
                     value += half[None, :]
                     value //= whole[None, :]
                     value *= lift
@@ -394,10 +409,11 @@ class CohortModel:
                                          c.digits, c.mode) * lift
                 points[c.node.id] = np.minimum(value, maximum[:, None], out=value)
             maxima[c.node.id] = maximum
-        zero_rows = np.zeros((len(block), self.rows), dtype=np.int64)
+        zero_rows = None
         for node in _children_first(self.tier.nodes):
             if node.rule is not None:
                 if node.id not in points and node.id not in tables:  # max 0 (informational)
+                    zero_rows = zero_rows if zero_rows is not None else _filled(buffers.get(shape), 0)
                     points[node.id], maxima[node.id] = zero_rows, np.zeros(len(block), dtype=np.int64)
                 continue
             total, which = None, None
@@ -405,10 +421,10 @@ class CohortModel:
                 children, rows, which = self.patterns[node.id]
                 total = sum(tables[c.node.id][:, rows[:, j]] for j, c in enumerate(children))
                 if any(child.id in points for child in node.children):
-                    total, which = np.take(total, which, axis=1), None
+                    total, which = _looked_up(total, which, buffers.get(shape)), None
             summed = [points[child.id] for child in node.children if child.id in points]
             if total is None:
-                total = _added(summed)
+                total = _added(summed, buffers.get(shape))
             else:
                 for more in summed:
                     total += more
@@ -421,14 +437,14 @@ class CohortModel:
                 total = _round_scaled_in_place(total, lift, rounding.mode)
                 _cap(total, rounded_max, maximum)
             if which is not None:  # every child is in the combinations: the group rounded per combination, then looked up
-                total = np.take(total, which, axis=1)
+                total = _looked_up(total, which, buffers.get(shape))
             points[node.id], maxima[node.id] = total, maximum
         maxima["__total__"] = sum((maxima[n.id] for n in self.tier.nodes), np.zeros(len(block), dtype=np.int64))
         return points, maxima
 
-    def _total(self, points: dict[str, Array], maxima: dict[str, Array]) -> Array:
+    def _total(self, points: dict[str, Array], maxima: dict[str, Array], buffers: _Buffers | None = None) -> Array:
         """The published total at ``scale``: rounded as declared; renormalised to the published maximum if asked."""
-        summed = _added([points[n.id] for n in self.tier.nodes])
+        summed = _added([points[n.id] for n in self.tier.nodes], (buffers or _Buffers()).get(points[self.tier.nodes[0].id].shape))
         lift = self.scale // 10**self.total_rounding.digits
         mode = self.total_rounding.mode
         if self.vary.renormalise:  # round(summed × max / perturbed max) in units of the total's rounding
@@ -466,7 +482,8 @@ class CohortModel:
         assert isinstance(ref, m.PointsRef)
         return points[ref.node_id], maxima[ref.node_id]
 
-    def _meets(self, value: Array, maximum: Array, threshold: m.Threshold, move: Array, unit: int) -> Array:
+    def _meets(self, value: Array, maximum: Array, threshold: m.Threshold, move: Array, unit: int,
+               out: Array | None = None) -> Array:
         """value (an integer count of 1/unit) ≥ the cut-off moved by ``move`` hundredths."""
         cut = int(threshold.value * CUT_STEP) + move  # hundredths of a point (or of a percentage point)
         # compared with the least integer value that reaches the cut-off in each run: one comparison per unit
@@ -474,15 +491,17 @@ class CohortModel:
             least = -(-(cut * maximum) // (100 * CUT_STEP))
         else:
             least = -(-(cut * unit) // CUT_STEP)
-        return value >= least[:, None]
+        return np.greater_equal(value, least[:, None], out=out)
 
     def _classify(self, scale: m.LevelScale, block: Array, points: dict[str, Array], maxima: dict[str, Array],
-                  total: Array) -> Array:
+                  total: Array, buffers: _Buffers | None = None) -> Array:
+        buffers = buffers or _Buffers()
         value, maximum = self._value(scale.on, points, maxima, total)
-        reached = np.full(value.shape, -1, dtype=np.int8)
+        reached = _filled(buffers.get(value.shape, np.int8), -1)
+        met = buffers.get(value.shape, np.bool_)
         for index, level in reversed(list(enumerate(scale.levels))):  # the first level met wins: written last
             column = len(self.criteria) + self.cutoffs.index((scale.name, index))
-            met = self._meets(value, maximum, level.threshold, block[:, column], self._unit(scale.on))
+            self._meets(value, maximum, level.threshold, block[:, column], self._unit(scale.on), out=met)
             for requirement in level.requires:
                 required, required_max = self._value(requirement.ref, points, maxima, total)
                 met &= self._meets(required, required_max, requirement.threshold, np.zeros(len(block), dtype=np.int64),
@@ -490,14 +509,16 @@ class CohortModel:
             np.putmask(reached, met, index)
         return reached
 
-    def _rank(self, points: dict[str, Array], maxima: dict[str, Array], total: Array) -> Array:
+    def _rank(self, points: dict[str, Array], maxima: dict[str, Array], total: Array,
+              buffers: _Buffers | None = None) -> Array:
         assert self.ranking is not None
         ranking = self.ranking
+        buffers = buffers or _Buffers()
         parts = []
         for ref, direction in [(ranking.by, ranking.direction)] + [(t.ref, t.direction) for t in ranking.tiebreaks]:
             value, _ = self._value(ref, points, maxima, total)
-            parts.append(-value if direction == "descending" else value)
-        return _row_ranks(self.grouping, parts, ranking.ties == "dense")
+            parts.append(np.negative(value, out=buffers.get(value.shape)) if direction == "descending" else value)
+        return _row_ranks(self.grouping, parts, ranking.ties == "dense", buffers)
 
 
 def _fits(bound: int, tier: str) -> None:
@@ -577,20 +598,63 @@ def _cap(rounded: Array, rounded_max: Array, maximum: Array) -> None:
         np.minimum(rounded[run], maximum[run], out=rounded[run])
 
 
-def _added(arrays: list[Array]) -> Array:
-    """The sum of arrays of one shape, as a new array."""
-    total = arrays[0] + arrays[1] if len(arrays) > 1 else arrays[0].copy()
+def _added(arrays: list[Array], out: Array) -> Array:
+    """The sum of arrays of one shape, written into ``out``."""
+    if len(arrays) > 1:
+        np.add(arrays[0], arrays[1], out=out)
+    else:
+        np.copyto(out, arrays[0])
     for more in arrays[2:]:
-        total += more
-    return total
+        out += more
+    return out
+
+
+def _looked_up(table: Array, index: Array, out: Array) -> Array:
+    """Each run's (row's) table entry for each unit's index, written into ``out`` (indices are always in range:
+    ``clip`` spares numpy the checked copy it makes for ``out`` otherwise)."""
+    return np.take(table, index, axis=1, out=out, mode="clip")
+
+
+def _filled(array: Array, value: int) -> Array:
+    array.fill(value)
+    return array
+
+
+class _Buffers:
+    """Arrays reused from one block of runs to the next, handed out in the order the block asks for them (blocks of
+    one shape ask in the same order). Arrays made afresh for every block would be handed back to the system when
+    freed and faulted in again page by page for the next one: some 1,000 page faults per run of 100,000 units."""
+
+    def __init__(self) -> None:
+        self._arrays: dict[tuple[tuple[int, ...], Any], list[Array]] = {}
+        self._used: dict[tuple[tuple[int, ...], Any], int] = {}
+
+    def reuse(self) -> None:
+        """Hand out the same arrays again: whoever asked for them before is done with them."""
+        self._used = {}
+
+    def get(self, shape: tuple[int, ...], dtype: Any = np.int64) -> Array:
+        """An array of ``shape`` and ``dtype`` not handed out since ``reuse``; its content is undefined."""
+        key = (tuple(shape), np.dtype(dtype))
+        used = self._used.get(key, 0)
+        arrays = self._arrays.setdefault(key, [])
+        if used == len(arrays):
+            arrays.append(np.empty(shape, dtype=dtype))
+        self._used[key] = used + 1
+        return arrays[used]
 
 
 def _round_per_run(num: Array, den: Array, mode: str) -> Array:
     """round(num / den) with a denominator per run (row); num ≥ 0, den > 0; ``num`` may be overwritten. With few
     runs, one division by a number per run: numpy divides by a number several times faster than by an array."""
+    if mode == "half_up" and len(den) > 8:  # in place: (2·num + den) // (2·den), num being the caller's own array
+        num *= 2
+        num += den[:, None]
+        num //= 2 * den[:, None]
+        return num
     if len(den) > 8:
         return _round_ratio(num, den[:, None], 0, mode)
-    if mode == "half_up":  # in place: (2·num + den) // (2·den), num being the caller's own array
+    if mode == "half_up":
         for run, divisor in enumerate(den.tolist()):
             row = num[run]
             row *= 2
@@ -612,6 +676,7 @@ class Grouping:
         sizes = np.bincount(self.group, minlength=1)
         # sorted by group first, each group fills the same positions in every run: where each position's starts
         self.starts = np.repeat(np.cumsum(sizes) - sizes, sizes)
+        self.before_start = self.starts - 1  # a competition rank is the position less this
         # a rank is at most its group's size: 16 bits halve the memory of runs × units ranks where that suffices
         self.rank_dtype = np.int16 if int(sizes.max()) < 2**15 else np.int32
         self.positions = np.arange(self.rows)
@@ -626,39 +691,41 @@ class Grouping:
         return self._packed[value_bits]
 
 
-def _row_ranks(grouping: Grouping, parts: list[Array], dense: bool) -> Array:
+def _row_ranks(grouping: Grouping, parts: list[Array], dense: bool, buffers: _Buffers | None = None) -> Array:
     """Competition ranks (shared 1, 2, 2, 4) or dense ranks (1, 2, 2, 3) within groups, for every run (row) at
     once; ``parts``: the sort keys, runs × units, first first."""
     runs, rows = parts[0].shape
-    order, new_key = _sorted_runs(grouping, parts)
+    buffers = buffers or _Buffers()
+    order, new_key = _sorted_runs(grouping, parts, buffers)
     if dense:
         distinct = np.cumsum(new_key, axis=1)
         ranked = distinct - np.take(distinct, grouping.starts, axis=1) + 1
-    else:
-        ranked = np.where(new_key, grouping.positions, 0)
+    else:  # each position's rank: the position where its key starts, less its group's start (new_key × position)
+        ranked = np.multiply(new_key, grouping.positions, out=buffers.get((runs, rows)))
         np.maximum.accumulate(ranked, axis=1, out=ranked)
-        ranked -= grouping.starts - 1
-    ranks = np.empty((runs, rows), dtype=grouping.rank_dtype)
+        ranked -= grouping.before_start
+    ranks = buffers.get((runs, rows), grouping.rank_dtype)
     if runs > 1:
         order += (np.arange(runs) * rows)[:, None]
     ranks.reshape(-1)[order.reshape(-1)] = ranked.reshape(-1)
     return ranks
 
 
-def _sorted_runs(grouping: Grouping, parts: list[Array]) -> tuple[Array, Array]:
+def _sorted_runs(grouping: Grouping, parts: list[Array], buffers: _Buffers) -> tuple[Array, Array]:
     """Each run's units sorted by (group, parts…), and where a new (group, key) starts in that order."""
     runs, rows = parts[0].shape
     low, high = int(parts[0].min(initial=0)), int(parts[0].max(initial=0))
     index_bits, value_bits = grouping.index_bits, (high - low).bit_length()
-    new_key = np.ones((runs, rows), dtype=bool)
+    new_key = buffers.get((runs, rows), np.bool_)
+    new_key[:, 0] = True  # the rest is written below
     if len(parts) == 1 and grouping.group_bits + value_bits + index_bits <= 62:
         # one int64 per unit, (group, value, unit) packed: a plain sort (several times faster than a stable argsort)
         # orders them, and the unit comes back from the low bits
-        packed = parts[0] - low
+        packed = np.subtract(parts[0], low, out=buffers.get((runs, rows)))
         packed <<= index_bits
         packed += grouping.packed(value_bits)
         packed.sort(axis=1)
-        order = packed & ((1 << index_bits) - 1)
+        order = np.bitwise_and(packed, (1 << index_bits) - 1, out=buffers.get((runs, rows)))
         packed >>= index_bits
         np.not_equal(packed[:, 1:], packed[:, :-1], out=new_key[:, 1:])
         return order, new_key
@@ -712,31 +779,49 @@ def analyse_cohort(model: CohortModel, key: tuple[str, int, str], runs: int, rng
                  indices: int) -> TierSensitivity:
     tier, scores, members = model.tier, model.scores, model.members
     scale = model.scale_levels[0] if model.scale_levels else None
-    levels, ranks = model.evaluate(model.sample(rng, runs))
+    parameters = model.sample(rng, runs)
     base_levels, base_ranks = model.evaluate(model.published_parameters())
     published_rank = base_ranks[0] if base_ranks is not None else np.ones(model.rows, dtype=np.int32)
-    figures = _rank_figures(ranks, published_rank) if ranks is not None else None
-    stability = _stability(members, scale, levels, figures, published_rank, scores)
+    counts, store = _fold(model, parameters, scale)
+    figures = store.figures(published_rank) if store is not None else None
+    stability = _stability(members, scale, counts, runs, figures, published_rank, scores)
     shift = figures.cohort_shift if figures is not None else 0.0
-    found = _indices(model, rng, indices, published_rank) if indices and ranks is not None else ()
+    found = _indices(model, rng, indices, published_rank) if indices and store is not None else ()
     return TierSensitivity(tier.id, tier.title, key[1], key[2], scale.name if scale else None,
                            model.ranking.name if model.ranking else "", runs, tuple(stability), shift, found,
                            tuple(model.notes), tier.title_en)
 
 
-def _stability(members: list[Assessment], scale: m.LevelScale | None, levels: dict[str, Array],
+def _fold(model: CohortModel, parameters: Array, scale: m.LevelScale | None) -> tuple[Array | None, _RankStore | None]:
+    """Every run scored, a block of runs at a time, and folded into per-unit figures (no runs × units array of
+    levels): how many runs put each unit at each level of ``scale`` (one row per level, then one for below it),
+    and every unit's ranks (``_RankStore``)."""
+    runs = len(parameters)
+    count_type = np.int32 if runs < 2**31 else np.int64
+    counts = np.zeros((len(scale.levels) + 1, model.rows), dtype=count_type) if scale is not None else None
+    store = _RankStore(model.rows, runs, model.grouping.rank_dtype) if model.ranking is not None else None
+    for _, levels, ranks in model.blocks(parameters):
+        if counts is not None and scale is not None:
+            reached = levels[scale.name]
+            for index in range(len(scale.levels)):
+                hit = reached == index
+                counts[index] += hit[0] if len(hit) == 1 else hit.sum(axis=0, dtype=count_type)
+        if store is not None and ranks is not None:
+            store.add(ranks)
+    if counts is not None:
+        counts[-1] = runs - counts[:-1].sum(axis=0)
+    return counts, store
+
+
+def _stability(members: list[Assessment], scale: m.LevelScale | None, counts: Array | None, runs: int,
                figures: _RankFigures | None, published_rank: Array,
                scores: CohortScores) -> list[UnitStability]:
-    """Each unit's figures over the runs: its levels' shares, and its rank figures (``_rank_figures``)."""
-    rows = len(members)
+    """Each unit's figures over the runs: its levels' shares (from ``_fold``'s counts), and its rank figures
+    (``_rank_figures``)."""
     labels = ([lv.label for lv in scale.levels] + [scale.below]) if scale is not None else []
-    shares = np.zeros((len(labels), rows))  # level index (below last) × unit
-    if scale is not None:
-        reached = levels[scale.name]
-        for index in range(len(labels)):
-            shares[index] = np.count_nonzero(reached == (index if index < len(labels) - 1 else -1), axis=0) / len(reached)
+    shares = counts / runs if counts is not None else np.zeros((0, len(members)))  # level (below last) × unit
     median = published_rank.astype(float)
-    low, high, shift = published_rank.copy(), published_rank.copy(), np.zeros(rows)
+    low, high, shift = published_rank.copy(), published_rank.copy(), np.zeros(len(members))
     if figures is not None:
         median, low, high, shift = figures.median, figures.low, figures.high, figures.shift
     found = []
@@ -767,24 +852,78 @@ class _RankFigures:
     cohort_shift: float
 
 
+class _RankStore:
+    """Every unit's rank in every run, each unit's ranks side by side (one row per unit, one column per run), in
+    blocks of units of at most ``BLOCK_BYTES``: numpy asks the kernel for huge pages for arrays from 4 MiB, whose
+    first touch can stall for seconds while memory is compacted; small blocks get ordinary pages. Runs arrive a
+    block at a time (runs × units) and are staged, ``STAGE_RUNS`` at a time, in pieces of whole blocks of units (a
+    piece at most ``BLOCK_BYTES`` too), then written out: each unit's row receives that many runs per pass."""
+
+    def __init__(self, rows: int, runs: int, dtype: Any):
+        itemsize = np.dtype(dtype).itemsize
+        per_block = max(1, BLOCK_BYTES // (runs * itemsize))
+        self.rows, self.runs = rows, runs
+        self.starts = range(0, rows, per_block)
+        self.blocks = [np.empty((min(per_block, rows - start), runs), dtype=dtype) for start in self.starts]
+        self.stage_runs = min(runs, STAGE_RUNS)
+        self.per_piece = max(1, BLOCK_BYTES // (self.stage_runs * per_block * itemsize)) * per_block
+        self.pieces = [np.empty((self.stage_runs, min(self.per_piece, rows - start)), dtype=dtype)
+                       for start in range(0, rows, self.per_piece)]
+        self.staged = 0
+        self.filled = 0
+
+    def add(self, ranks: Array) -> None:
+        """The ranks of the next runs (runs × units), copied."""
+        done = 0
+        while done < len(ranks):
+            count = min(len(ranks) - done, self.stage_runs - self.staged)
+            for number, piece in enumerate(self.pieces):
+                start = number * self.per_piece
+                piece[self.staged:self.staged + count] = ranks[done:done + count, start:start + piece.shape[1]]
+            self.staged, done = self.staged + count, done + count
+            if self.staged == self.stage_runs:
+                self._flush()
+
+    def _flush(self) -> None:
+        stop = self.filled + self.staged
+        for start, block in zip(self.starts, self.blocks):
+            piece, at = divmod(start, self.per_piece)
+            block[:, self.filled:stop] = self.pieces[piece][:self.staged, at:at + len(block)].T
+        self.filled, self.staged = stop, 0
+
+    def figures(self, published_rank: Array) -> _RankFigures:
+        """The rank figures (``_rank_figures``); sorts the blocks in place."""
+        self._flush()
+        assert self.filled == self.runs
+        return _figures_of(zip(self.starts, self.blocks), self.rows, self.runs, published_rank)
+
+
 def _rank_figures(ranks: Array, published_rank: Array) -> _RankFigures:
-    """The rank figures of every unit (as np.median, np.percentile 'nearest' and np.mean give them), from one sort
-    of each unit's ranks over the runs, a block of units at a time (bounded memory). Shifts are summed as
-    integers, so the means are the ones a float mean of the whole array gives."""
+    """The rank figures of every unit (as np.median, np.percentile 'nearest' and np.mean give them) from the
+    ranks, runs × units, a block of units at a time (bounded memory)."""
     runs, rows = ranks.shape
+    block = max(1, 2_000_000 // runs)
+    parts = ((start, ranks[:, start:start + block].T.copy()) for start in range(0, rows, block))  # ranks untouched
+    return _figures_of(parts, rows, runs, published_rank)
+
+
+def _figures_of(parts: Iterable[tuple[int, Array]], rows: int, runs: int, published_rank: Array) -> _RankFigures:
+    """The rank figures from blocks of units (first unit, its units × runs ranks, sorted here in place): one sort
+    of each unit's ranks instead of np.median and np.percentile (each a partition). Shifts are summed as
+    integers, so the means are the ones a float mean of the whole array gives."""
     low_at, high_at = (int(i) for i in np.percentile(np.arange(runs), [5, 95], method="nearest"))
     middle = [(runs - 1) // 2, runs // 2]  # np.median: the mean of the middle two (one if odd)
     median, shift = np.empty(rows), np.empty(rows, dtype=np.int64)
-    low, high = np.empty(rows, dtype=ranks.dtype), np.empty(rows, dtype=ranks.dtype)
-    block = max(1, 2_000_000 // runs)
-    for start in range(0, rows, block):
-        part = ranks[:, start:start + block].T.copy()  # unit × run, each unit's ranks contiguous (and ranks untouched)
+    low, high = np.empty(rows, dtype=published_rank.dtype), np.empty(rows, dtype=published_rank.dtype)
+    for start, part in parts:
+        stop = start + len(part)
         part.sort(axis=1)
-        median[start:start + block] = (part[:, middle[0]].astype(float) + part[:, middle[1]]) / 2
-        low[start:start + block], high[start:start + block] = part[:, low_at], part[:, high_at]
-        part -= published_rank[start:start + block, None]
-        shift[start:start + block] = np.abs(part, out=part).sum(axis=1, dtype=np.int64)
-    return _RankFigures(median, low, high, shift / runs, float(shift.sum() / ranks.size))
+        median[start:stop] = (part[:, middle[0]].astype(float) + part[:, middle[1]]) / 2
+        low[start:stop], high[start:stop] = part[:, low_at], part[:, high_at]
+        part -= published_rank[start:stop, None]
+        shift[start:stop] = np.abs(part, out=part).sum(axis=1, dtype=np.int64)
+    return _RankFigures(median, low, high, shift / runs, float(shift.sum() / (runs * rows)))
+
 
 def _indices(model: CohortModel, rng: np.random.Generator, base: int, published_rank: Array,
              bootstrap: int = 500) -> tuple[Index, ...]:
