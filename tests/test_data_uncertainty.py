@@ -148,6 +148,30 @@ def test_every_kind_of_number_stays_valid_and_scores_as_the_scalar_engine_scores
         assert moved_any == (perturbed if source == "audit" else perturbed - {"kt"})
 
 
+def test_the_published_figures_are_those_of_the_runs_the_model_scores() -> None:
+    """``cq.sensitivity`` folds the runs block by block: each unit's share of runs at each level and its ranks
+    are those of the same draws scored one by one (``evaluate``), so the data are perturbed on that path too."""
+    checked = cq.load("egov_2020")
+    units = list(cq.load_assessments(SAMPLE))
+    vary = sa.Vary(spread=None, values=(sa.ValueSpread(Decimal("0.3")),))
+    [tier] = cq.sensitivity(checked, units, runs=40, seed=5, vary=vary, tiers=("xa",)).tiers
+    rng = np.random.default_rng(5)
+    [(_, model)] = du.data_models(checked, units, vary, tiers=("xa",))
+    levels, ranks = model.evaluate(model.sample(rng, 40))
+    scale = model.scale_levels[0]
+    labels = [lv.label for lv in scale.levels] + [scale.below]
+    reached = levels[scale.name]
+    assert ranks is not None
+    row_of = {member.code: row for row, member in enumerate(model.members)}
+    for unit in tier.units:
+        row = row_of[unit.code]
+        shares = {labels[i]: float((reached[:, row] == (i if i < len(scale.levels) else -1)).mean())
+                  for i in range(len(labels))}
+        assert dict(unit.levels) == {label: share for label, share in shares.items() if share}
+        assert unit.median_rank == float(np.median(ranks[:, row]))
+    assert any(unit.keeps_level < 1 for unit in tier.units)
+
+
 def test_a_zero_error_keeps_every_level_and_rank() -> None:
     checked = cq.load("egov_2020")
     units = list(cq.load_assessments(SAMPLE))
