@@ -273,3 +273,28 @@ def test_bad_value_options_are_usage_errors(bad: list[str], message: str, capsys
         err = capsys.readouterr().err
         assert "Traceback" not in err
         assert (message in err) == (lang == "en")
+
+
+NO_ROUNDING = """
+ruleset mini { title "Mini" years 2022..2023 on_zero_denominator 0 on_missing_evidence zero }
+levels muc "Mức" { I "Mức I" >= 60%  below "Không xếp hạng" }
+ranking khoi "Khối" by total
+tier xa "Xã" max 10 { criterion E "E" max 10 { input tl pair "a/b" ratio tl } }
+"""
+
+
+@pytest.mark.parametrize("values", [[], ["--values", "10%"]])
+def test_a_tier_the_batch_engine_leaves_to_the_scalar_engine_is_a_usage_error_that_says_why(
+        tmp_path: Any, values: list[str], capsys: Any) -> None:
+    from cqdt_rules.cli.main import main
+
+    (tmp_path / "mini.cqdt").write_text(NO_ROUNDING, encoding="utf-8")
+    (tmp_path / "d.yaml").write_text('year: 2022\nsource: audit\ntier: xa\nunits:\n'
+                                     '  - {code: "1", name: "Xã 1", values: {tl: [1, 3]}}\n', encoding="utf-8")
+    expected = {"en": "tier 'xa': the batch engine does not score it (E declares no rounding",
+                "vi": "khối 'xa': bộ máy tính theo lô không tính điểm khối này (E không khai báo cách làm tròn"}
+    for lang, message in expected.items():
+        assert main(["sensitivity", str(tmp_path / "mini.cqdt"), str(tmp_path / "d.yaml"), "--runs", "3", *values,
+                     "--lang", lang]) == 2
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err

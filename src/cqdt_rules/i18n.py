@@ -382,6 +382,22 @@ VI: dict[str, str] = {
         "giá trị bị gây nhiễu được phân tích bằng data_uncertainty.run (cq.sensitivity)",
     "tier '{tier}': the batch engine does not score it ({reason:t})":
         "khối '{tier}': bộ máy tính theo lô không tính điểm khối này ({reason})",
+    # why the batch engine leaves a tier to the scalar engine (engine.batch, engine.fixedpoint)
+    "tier '{tier}' declares no rounding of its total": "khối '{tier}' không khai báo cách làm tròn tổng điểm",
+    "ranking '{ranking}' is by an expression: ranked by the scalar engine":
+        "bảng xếp hạng '{ranking}' xếp theo một biểu thức: do bộ máy tính từng đơn vị xếp hạng",
+    "a formula divides by zero for some unit: the scalar engine reports it":
+        "một công thức chia cho 0 ở một số đơn vị: bộ máy tính từng đơn vị báo lỗi này",
+    "{node} declares no rounding: the scalar engine keeps its exact {digits}-digit value":
+        "{node} không khai báo cách làm tròn: bộ máy tính từng đơn vị giữ giá trị chính xác {digits} chữ số",
+    "{kind} in a formula is computed by the scalar engine": "{kind} trong công thức do bộ máy tính từng đơn vị tính",
+    "the function {function}() is computed by the scalar engine": "hàm {function}() do bộ máy tính từng đơn vị tính",
+    "the formula of {owner} computes further with a quotient that does not terminate":
+        "công thức của {owner} tính tiếp với một thương số thập phân vô hạn",
+    "a value needs more than {digits} significant digits, where Decimal arithmetic rounds":
+        "một giá trị cần hơn {digits} chữ số có nghĩa, mức mà phép tính Decimal làm tròn",
+    "a quotient is too large to round exactly as the scalar engine's {digits}-digit Decimal does":
+        "một thương số quá lớn để làm tròn chính xác như Decimal {digits} chữ số của bộ máy tính từng đơn vị",
     "tier '{tier}': the perturbed values cannot be scored exactly ({reason:t})":
         "khối '{tier}': không tính điểm chính xác được với các giá trị đã gây nhiễu ({reason})",
     "runs must be at least 1": "số lần nhiễu phải ít nhất là 1",

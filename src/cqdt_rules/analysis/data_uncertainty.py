@@ -31,7 +31,8 @@ import attrs
 import numpy as np
 
 from cqdt_rules.analysis import sensitivity
-from cqdt_rules.analysis.sensitivity import CohortModel, Sensitivity, ValueSpread, Vary, analyse_cohort, check_vary
+from cqdt_rules.analysis.sensitivity import (CohortModel, Sensitivity, ValueSpread, Vary, analyse_cohort, batch_scored,
+                                            check_vary)
 from cqdt_rules.engine import fixedpoint as fp
 from cqdt_rules.engine.batch import CohortScores, Columns, IndicatorColumn, TierPlan, columns_from_assessments
 from cqdt_rules.engine.evaluator import checked_cohorts
@@ -370,12 +371,7 @@ def data_models(checked: CheckedRuleset, units: Iterable[Assessment], vary: Vary
         if tiers is not None and key[0] not in tiers:
             continue
         members = sorted(members, key=lambda a: a.code)
-        try:
-            plan = TierPlan(header, checked.compiled.tiers[key[0]])
-            columns = columns_from_assessments(plan.tier, members)
-            scores = plan.run(columns)
-        except Fallback as reason:
-            raise UsageError(f"tier '{key[0]}': the batch engine does not score it ({reason})") from None
+        plan, columns, scores = batch_scored(checked, key[0], members)
         limits = direct_limits(plan.tier)
         perturbed = [perturbation(plan.indicators[name], columns.indicators[name], error, limits)
                      for name, error in indicator_errors(plan.tier, vary.values).items()]

@@ -35,7 +35,7 @@ import attrs
 import numpy as np
 
 from cqdt_rules.engine import fixedpoint as fp
-from cqdt_rules.engine.batch import CohortScores, TierPlan, columns_from_assessments
+from cqdt_rules.engine.batch import CohortScores, Columns, TierPlan, columns_from_assessments
 from cqdt_rules.engine.evaluator import checked_cohorts
 from cqdt_rules.engine.loading import CheckedRuleset
 from cqdt_rules.errors import UsageError
@@ -767,12 +767,22 @@ def cohort_models(checked: CheckedRuleset, units: Iterable[Assessment], vary: Va
     for key in sorted(cohorts):
         if tiers is not None and key[0] not in tiers:
             continue
-        plan = TierPlan(checked.ruleset.header, checked.compiled.tiers[key[0]])
         members = sorted(cohorts[key], key=lambda a: a.code)
-        columns = columns_from_assessments(plan.tier, members)
-        model = CohortModel(plan, plan.run(columns), members, columns.districts, vary, checked.ruleset.header)
+        plan, columns, scores = batch_scored(checked, key[0], members)
+        model = CohortModel(plan, scores, members, columns.districts, vary, checked.ruleset.header)
         found.append((key, model))
     return found
+
+
+def batch_scored(checked: CheckedRuleset, tier: str, members: list[Assessment]) -> tuple[TierPlan, Columns, CohortScores]:
+    """A cohort of ``tier`` scored by the batch engine; a UsageError that says why when the batch engine does not
+    score that tier (the analysis re-scores every run exactly in fixed point, never by the scalar engine)."""
+    try:
+        plan = TierPlan(checked.ruleset.header, checked.compiled.tiers[tier])
+        columns = columns_from_assessments(plan.tier, members)
+        return plan, columns, plan.run(columns)
+    except fp.Fallback as reason:
+        raise UsageError(f"tier '{tier}': the batch engine does not score it ({reason})") from None
 
 
 def analyse_cohort(model: CohortModel, key: tuple[str, int, str], runs: int, rng: np.random.Generator,
