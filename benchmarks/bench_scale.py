@@ -94,6 +94,24 @@ def as_yaml(data: Path, folder: Path) -> None:
             out.close()
 
 
+def as_csv_files(data: Path, folder: Path) -> None:
+    """The communes of ``data`` as CSV files in ``folder``, ``YAML_UNITS_PER_FILE`` units a file."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with data.open(encoding="utf-8", newline="") as file:
+        header = file.readline()
+        out = None
+        for n, line in enumerate(file):
+            if n % YAML_UNITS_PER_FILE == 0:
+                if out is not None:
+                    out.close()
+                out = (folder / f"communes-{n // YAML_UNITS_PER_FILE:03d}.csv").open("w", encoding="utf-8", newline="")
+                out.write(header)
+            assert out is not None
+            out.write(line)
+        if out is not None:
+            out.close()
+
+
 def yaml_unit(row: dict[str, str]) -> str:
     values, evidence = [], []
     for column, cell in row.items():
@@ -221,7 +239,9 @@ def main() -> None:
     parser.add_argument("--units", type=int, help="communes (default 1,000,000 for CSV, 100,000 for JSON)")
     parser.add_argument("--quick", action="store_true", help="2,000 communes")
     parser.add_argument("--format", choices=("csv", "json", "table"), default="csv", help="what cqdt writes")
-    parser.add_argument("--input", choices=("csv", "yaml"), default="csv", help="what cqdt reads")
+    parser.add_argument("--input", choices=("csv", "csv-files", "yaml"), default="csv",
+                        help="what cqdt reads (csv-files: a folder of CSV files of 25,000 communes each, for a "
+                             "version that reads a CSV file whole, at most 32 MiB)")
     parser.add_argument("--engine", choices=("python", "duckdb"), default="python",
                         help="how cqdt scores (duckdb: from a long-form Parquet file of the same communes)")
     parser.add_argument("--keep", type=Path, help="write the files to this folder and keep them")
@@ -241,6 +261,9 @@ def main() -> None:
             read = folder / "communes-long.parquet"
             as_long_form(data, read)
             print(f"written as long-form Parquet: {read.stat().st_size / 1e6:,.0f} MB")
+        elif args.input == "csv-files":
+            read = folder / "communes-csv"
+            as_csv_files(data, read)
         elif args.input == "yaml":
             read = folder / "communes-yaml"
             as_yaml(data, read)
@@ -250,7 +273,7 @@ def main() -> None:
         timed = {
             "hand-written (csv + Decimal + straight-line scorer)":
                 run([sys.executable, str(ROOT / "benchmarks" / "scale_handwritten.py"), str(data), str(theirs)], env),
-            f"cqdt score egov_2020 --format {args.format}" + (" (YAML files)" if args.input == "yaml" else "")
+            f"cqdt score egov_2020 --format {args.format}" + {"csv": "", "csv-files": " (CSV files)", "yaml": " (YAML files)"}[args.input]
             + (" --engine duckdb" if args.engine == "duckdb" else ""):
                 run([sys.executable, "-m", "cqdt_rules", "score", "egov_2020", str(read), "--format", args.format,
                      "--engine", args.engine, "--out", str(ours)], env),
