@@ -145,7 +145,8 @@ def as_long_form(data: Path, target: Path) -> None:
     # in a process of its own: memory this process holds is counted in its children's peak (fork before exec)
     copy = (f"COPY (SELECT * FROM read_csv('{long_csv}', all_varchar = true, header = true)) "
             f"TO '{target}' (FORMAT parquet)")
-    subprocess.run([sys.executable, "-c", f"import duckdb; duckdb.sql({copy!r})"], check=True)
+    subprocess.run([sys.executable, "-c", f"import duckdb; duckdb.sql('SET enable_progress_bar = false'); duckdb.sql({copy!r})"],
+                   check=True)
     long_csv.unlink()
 
 
