@@ -326,18 +326,20 @@ def test_no_bar_when_standard_error_is_not_a_terminal() -> None:
     assert stream.getvalue() == ""
 
 
-def _score_with_stderr(stream: object, monkeypatch: pytest.MonkeyPatch, out: Path) -> None:
+def _score_with_stderr(stream: object, monkeypatch: pytest.MonkeyPatch, out: Path, *options: str) -> None:
     monkeypatch.setattr(progress_module, "DELAY", 0.0)  # as if the work had taken more than a second
     monkeypatch.setattr(progress_module, "_REDRAW", 0.0)
     monkeypatch.setattr("sys.stderr", stream)
     assert main(["score", "egov_2020", str(SAMPLE / "egov-2022-audit-xa.csv"), "--format", "csv",
-                 "--out", str(out), "--lang", "en"]) == 0
+                 "--out", str(out), "--lang", "en", *options]) == 0
 
 
-def test_the_command_draws_the_bar_on_a_pseudo_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("options", [(), ("--format", "table"), ("--engine", "duckdb"), ("--engine", "duckdb", "--format", "table")])
+def test_the_command_draws_the_bar_on_a_pseudo_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          options: tuple[str, ...]) -> None:
     leader, follower = pty.openpty()
     with open(follower, "w", encoding="utf-8", closefd=True) as terminal:
-        _score_with_stderr(terminal, monkeypatch, tmp_path / "x.csv")
+        _score_with_stderr(terminal, monkeypatch, tmp_path / "x.csv", *options)
     seen = b""
     while True:
         try:

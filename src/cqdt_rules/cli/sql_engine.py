@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import re
+from functools import partial
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -14,8 +15,9 @@ from cqdt_rules.errors import UsageError
 
 if TYPE_CHECKING:
     from cqdt_rules.cli.progress import Progress
+    from cqdt_rules.engine.sql.compile import TierQuery
     from cqdt_rules.engine.sql.run import ScoredSql
-    from cqdt_rules.reports.score_table import TableCohort
+    from cqdt_rules.reports.score_table import RankCells, TableCohort, TierTable
 
 TABLE_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?", re.ASCII)
 
@@ -42,25 +44,25 @@ def stream_with_engine(ruleset: str, data: Sequence[str], table: str | None, lan
     for path in paths:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
-    progress.stage("reading and scoring", 0)
+    progress.stage("reading and scoring", 2 * len(checked.ruleset.tiers))  # two queries per tier in the data
     if table is not None:
         if len(paths) != 1 or not paths[0].is_file():
             raise UsageError("--table reads one DuckDB database file: give its path as DATA")
         if not TABLE_NAME.fullmatch(table):
             raise UsageError(f"--table '{table}': name a table as letters, digits and '_' (schema.table allowed)")
         engine = DuckDBEngine(str(paths[0]), read_only=True)  # the user's database is read, never changed
-        return EngineRows(stream_sql(checked, engine, table=table), lang)
+        return EngineRows(stream_sql(checked, engine, table=table, done=progress.advance), lang)
     long_files = [p for p in paths if p.suffix.lower() == ".parquet" or (p.suffix.lower() == ".csv" and is_long_form_csv(p))]
     if long_files:
         if len(paths) != 1:
             raise UsageError("give one long-form file (.parquet or .csv with columns unit_code, ..., indicator, value)")
         engine = DuckDBEngine()
         engine.attach_file(long_files[0])
-        return EngineRows(stream_sql(checked, engine), lang)
+        return EngineRows(stream_sql(checked, engine, done=progress.advance), lang)
     assessments = load_many(paths)
     engine = DuckDBEngine()
     engine.load_rows(long_rows(assessments))
-    return EngineRows(stream_sql(checked, engine, locate=assessment_locator(assessments)), lang)
+    return EngineRows(stream_sql(checked, engine, locate=assessment_locator(assessments), done=progress.advance), lang)
 
 
 class EngineRows:
@@ -99,10 +101,14 @@ class EngineRows:
         queries = {q.tier.id: q for q in self.scored.queries}
         for tier in self.scored.ruleset.tiers:
             query = queries.get(tier.id)
-            for year, source, size in self.scored.cohorts[tier.id] if query else ():
+            if query is None:
+                continue
+            for year, source, size in self.scored.cohorts[tier.id]:
                 table = tables.of(tier)
-                yield TableCohort(table, year, source, size, lambda table=table, query=query, year=year, source=source:
-                                  table.unit_rows(self.scored.cohort_units(query, year, source)))
+                yield TableCohort(table, year, source, size, partial(self._cohort_rows, table, query, year, source))
+
+    def _cohort_rows(self, table: TierTable, query: TierQuery, year: int, source: str) -> Iterator[tuple[list[str], RankCells]]:
+        return table.unit_rows(self.scored.cohort_units(query, year, source))
 
     def close(self) -> None:
         """Nothing to remove: the results stay in the engine."""

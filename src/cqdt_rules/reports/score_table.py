@@ -4,6 +4,7 @@ row, so that the table of a national cohort is never held whole."""
 from __future__ import annotations
 
 import io
+from functools import partial
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from decimal import Decimal
 from typing import TextIO
@@ -126,7 +127,7 @@ def results_cohorts(results: Results, lang: str) -> Iterator[TableCohort]:
         for year, source in sorted({(u.assessment.year, u.assessment.source) for u in units}):
             members = sorted((u for u in units if (u.assessment.year, u.assessment.source) == (year, source)),
                              key=lambda u: table_order(tier, u))
-            yield TableCohort(table, year, source, len(members), lambda members=members, table=table: table.unit_rows(members))
+            yield TableCohort(table, year, source, len(members), partial(table.unit_rows, members))
 
 
 def table_order(tier: m.Tier, u: UnitResult) -> tuple[str, int, str]:

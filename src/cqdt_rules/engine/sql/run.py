@@ -4,7 +4,7 @@ engine refuses, with its messages), run each tier's query, and read the rows bac
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -61,7 +61,8 @@ def _stamp(run_at: str | None) -> str:
     return run_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def _checked_queries(ruleset: m.Ruleset, engine: Engine, table: str, where: Locate, any_year: bool) -> list[TierQuery]:
+def _checked_queries(ruleset: m.Ruleset, engine: Engine, table: str, where: Locate, any_year: bool,
+                     done: Callable[[int], None] | None = None) -> list[TierQuery]:
     """The query of each tier the table holds, once the companion queries found no problem in the data (else
     DataError with the problems of the first kind found, as the Python engine reports them)."""
     present = _check_tiers(ruleset, engine, table, where)
@@ -70,6 +71,8 @@ def _checked_queries(ruleset: m.Ruleset, engine: Engine, table: str, where: Loca
     found: dict[str, list[Diagnostic]] = {kind: [] for kind in ORDERED_CHECKS}
     for query in queries:
         _, rows = engine.query(render(query.problems, engine.dialect, pretty=False))
+        if done is not None:
+            done(1)
         for row in rows:
             kind = "year" if row[4] == "year" else "evidence" if row[4] == "no_evidence" else "value"
             found[kind].append(diagnostic(ruleset, query.tier, row[:7], where))
@@ -80,11 +83,13 @@ def _checked_queries(ruleset: m.Ruleset, engine: Engine, table: str, where: Loca
 
 
 def stream_sql(checked: CheckedRuleset, engine: StreamingEngine, *, table: str = INPUT_TABLE,
-               locate: Locate | None = None, any_year: bool = False, run_at: str | None = None) -> ScoredSql:
+               locate: Locate | None = None, any_year: bool = False, run_at: str | None = None,
+               done: Callable[[int], None] | None = None) -> ScoredSql:
     """``score_sql`` without holding the units: the same checks and errors, then the results read from the engine
-    a batch at a time, as they are written (``ScoredSql``). The units' names are the table's (``unit_name``)."""
+    a batch at a time, as they are written (``ScoredSql``). The units' names are the table's (``unit_name``).
+    ``done(1)`` is told of each of the two queries run per tier before (checks, then each cohort's size)."""
     where = locate or table_locator(table)
-    queries = _checked_queries(checked.ruleset, engine, table, where, any_year)
+    queries = _checked_queries(checked.ruleset, engine, table, where, any_year, done)
     cohorts: dict[str, list[tuple[int, str, int]]] = {}
     errors: list[Diagnostic] = []
     for query in queries:
@@ -93,6 +98,8 @@ def stream_sql(checked: CheckedRuleset, engine: StreamingEngine, *, table: str =
         _, sizes = engine.query(f"SELECT year, source, COUNT(*), COUNT({error}) FROM ({tier_sql}) AS scored "
                                 "GROUP BY year, source ORDER BY year, source")
         cohorts[query.tier.id] = [(int(year), source, count) for year, source, count, _ in sizes]
+        if done is not None:
+            done(1)
         if any(failed for *_, failed in sizes):
             _, rows = engine.query(f"SELECT unit_code, year, source, {error} FROM ({tier_sql}) AS scored "
                                    f"WHERE {error} IS NOT NULL ORDER BY year, source, unit_code")
