@@ -7,13 +7,11 @@ from __future__ import annotations
 
 import gc
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from strategies import assessments_for, generated_rulesets
+from test_stream import RUN_AT, streamed
 
 from cqdt_rules import api
 from cqdt_rules.cli.main import main
@@ -22,14 +20,11 @@ from cqdt_rules.data.readers import load_many
 from cqdt_rules.engine.results import UnitResult
 from cqdt_rules.engine.sql.engines import DuckDBEngine
 from cqdt_rules.engine.sql.run import assessment_locator, long_rows, score_sql, stream_sql
-from cqdt_rules.engine.stream import StreamScorer
-from cqdt_rules.errors import DataError
 from cqdt_rules.model.units import Assessment
-from cqdt_rules.reports.score_table import TierTables, results_table, write_results_table
+from cqdt_rules.reports.score_table import results_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "gialai"
-RUN_AT = "2026-01-02T03:04:05+00:00"
 SAMPLES = [
     ("egov_2020", ["egov-2022-audit-xa.csv"]),  # one cohort, ranked within the district
     ("egov_2020", ["egov-2022-audit.yaml"]),  # three tiers
@@ -58,38 +53,11 @@ class Watched(io.StringIO):
         return super().write(text)
 
 
-def streamed_table(checked: api.CheckedRuleset, units: Iterable[Assessment], lang: str, out: io.StringIO) -> None:
-    tables = TierTables(lang)
-    scorer = StreamScorer(checked.compiled, run_at=RUN_AT, form="table", cells=tables.own_cells)
-    for assessment in units:
-        scorer.add(assessment)
-    rows = scorer.finish()
-    write_results_table(out, tables.cohorts(rows.table_cohorts()), lang)
-
-
 @pytest.mark.parametrize(("ruleset", "files"), SAMPLES)
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_the_streamed_table_is_the_whole_results_table(ruleset: str, files: list[str], lang: str) -> None:
     checked, units = api.load(ruleset), load_many([SAMPLE / f for f in files])
-    out = io.StringIO()
-    streamed_table(checked, units, lang, out)
-    assert out.getvalue() == results_table(api.score(checked, units, run_at=RUN_AT), lang)
-
-
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
-@given(st.data())
-def test_generated_rulesets_and_cohorts_stream_the_whole_table(data: st.DataObject) -> None:
-    """Rankings by outputs, within districts, ties, several rankings, cohort functions (a cohort kept whole)."""
-    generated = data.draw(generated_rulesets(functions=True))
-    units = data.draw(assessments_for(generated, max_units=12))
-    checked = api.load_text(generated.text, "generated.cqdt")
-    try:
-        whole = api.score(checked, units, run_at=RUN_AT)
-    except DataError:
-        return  # refused alike: tests/test_stream.py
-    out = io.StringIO()
-    streamed_table(checked, units, "en", out)
-    assert out.getvalue() == results_table(whole, "en")
+    assert streamed(checked, units, "table", lang=lang) == results_table(api.score(checked, units, run_at=RUN_AT), lang)
 
 
 def test_the_streamed_table_keeps_no_unit_result_while_it_scores_or_writes() -> None:
@@ -105,7 +73,7 @@ def test_the_streamed_table_keeps_no_unit_result_while_it_scores_or_writes() -> 
 
     gc.collect()
     out = Watched()
-    streamed_table(checked, one_by_one(), "vi", out)
+    streamed(checked, one_by_one(), "table", out, "vi")
     assert len(units) > 250 and out.writes > 250
     assert most <= 1 and out.most == 0  # the whole-cohort path holds every unit's result
 
