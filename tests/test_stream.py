@@ -59,12 +59,12 @@ def streamed_files(ruleset: str, paths: list[Path], form: Form, **options: objec
     return streamed(api.load(ruleset), units, form, **options)
 
 
-def streamed(checked: api.CheckedRuleset, units: Iterable[Assessment], form: Form, out: io.StringIO | None = None,
+def streamed(checked: api.CheckedRuleset, units: Iterable[Assessment], form: Form, *, out: io.StringIO | None = None,
              lang: str = "en", **options: object) -> str:
     """The results as the streamed path writes them in ``form`` (a table in ``lang``), the units given one by one."""
     tables = TierTables(lang)
-    scorer = StreamScorer(checked.compiled, run_at=RUN_AT, form=form,  # type: ignore[arg-type]
-                          cells=tables.own_cells if form == "table" else None, **options)
+    cells = tables.own_cells if form == "table" else None
+    scorer = StreamScorer(checked.compiled, run_at=RUN_AT, form=form, cells=cells, **options)  # type: ignore[arg-type]
     for assessment in units:
         scorer.add(assessment)
     rows = scorer.finish()

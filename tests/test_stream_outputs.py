@@ -73,7 +73,7 @@ def test_the_streamed_table_keeps_no_unit_result_while_it_scores_or_writes() -> 
 
     gc.collect()
     out = Watched()
-    streamed(checked, one_by_one(), "table", out, "vi")
+    streamed(checked, one_by_one(), "table", out=out, lang="vi")
     assert len(units) > 250 and out.writes > 250
     assert most <= 1 and out.most == 0  # the whole-cohort path holds every unit's result
 
