@@ -20,6 +20,8 @@ Run from the checkout (figures and ratios only; nothing is asserted about time):
    (``data.frame_checks.checked_frame``) beside row by row (``assessments_from_frame``, the same checks as any
    data, ``columns_from_assessments``) and the CSV reader on the same rows as a file already in memory. The
    median of ``--frame-repeat`` rounds, CPU time.
+4. Data uncertainty (``analysis.data_uncertainty``): 1,000 runs drawing every numeric value of the 220 sample
+   communes within ±10 % and re-scoring them exactly, beside the maxima's analysis in the same run.
 """
 
 from __future__ import annotations
@@ -30,6 +32,7 @@ import random
 import sys
 import time
 import tracemalloc
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -202,6 +205,35 @@ def bench_sensitivity(checked: Any, units: list[Assessment], runs: int, label: s
           f"({tier.unstable_count(0.10)} units change level in > 10 % of runs)")
 
 
+def bench_data_uncertainty(checked: Any, units: list[Assessment], runs: int, repeat: int) -> None:
+    """The analysis of the data's uncertainty on one cohort already read (``analysis.data_uncertainty``): every
+    numeric value drawn within ±10 % and the cohort re-scored exactly by the batch engine in every run (the
+    runs scored together as one cohort), then the same figures; beside it, in the same run, the analysis of
+    the maxima alone (±20 %) and of the values and the maxima together (every run's perturbed ruleset applied to
+    its perturbed values, a run at a time). Median of ``repeat`` rounds, CPU time."""
+    from cqdt_rules.analysis import data_uncertainty, sensitivity
+
+    ten = (sensitivity.ValueSpread(Decimal("0.1")),)
+    cases = [("maxima ±20 % (the baseline)", sensitivity.Vary(), runs),
+             ("values ±10 %", sensitivity.Vary(spread=None, values=ten), runs),
+             ("values ±10 % and maxima ±20 %", sensitivity.Vary(values=ten), max(1, runs // 10))]
+    print(f"data uncertainty, {len(units)} communes (the sample), seed 1; median of {repeat}")
+    figures = []
+    for label, vary, count in cases:
+        models = (data_uncertainty.data_models if vary.values else sensitivity.cohort_models)
+        [(key, model)] = models(checked, units, vary, tiers=("xa",))
+
+        def analyse() -> Any:
+            return sensitivity.analyse_cohort(model, key, count, np.random.default_rng(1), 0)
+
+        elapsed = median_of(analyse, repeat)
+        figures.append(elapsed / count)
+        print(f"  {label:<32} {count:6,} runs {elapsed * 1000:9.1f} ms   {elapsed / count * 1e6:8.1f} µs per run   "
+              f"({analyse().unstable_count(0.10)} units change level in > 10 % of runs)")
+    print(f"  per run: values / maxima {figures[1] / figures[0]:6.1f}x;   values and maxima / maxima "
+          f"{figures[2] / figures[0]:6.1f}x")
+
+
 def sample_frame_rows(count: int, seed: int = 17) -> tuple[list[str], list[list[str]]]:
     """``count`` rows of the sample's commune CSV drawn at random, each with a code of its own."""
     import csv
@@ -286,10 +318,14 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--frame-repeat", type=int, default=3)
     parser.add_argument("--frames-only", action="store_true", help="time checking a data frame only")
+    parser.add_argument("--data-only", action="store_true", help="time the analysis of the data's uncertainty only")
     args = parser.parse_args()
     count = args.units or (5_000 if args.quick else 100_000)
     runs = args.runs or (100 if args.quick else 1_000)
     checked, sample = sample_communes()
+    if args.data_only:
+        bench_data_uncertainty(checked, sample, runs, args.repeat)
+        return
     bench_frame_checks(checked, count, args.frame_repeat)
     if args.frames_only:
         return
@@ -299,6 +335,7 @@ def main() -> None:
     bench_sensitivity(checked, sample, runs, f"{len(sample)} communes (the sample)", args.repeat)
     bench_sensitivity(checked, many, runs, f"{count:,} communes (generated)", 1)
     bench_sensitivity(checked, many, runs, f"{count:,}, no ratio looked up", 1, tables=False)
+    bench_data_uncertainty(checked, sample, runs, args.repeat)
 
 
 if __name__ == "__main__":

@@ -126,6 +126,11 @@ def report(label: str, count: int, times: dict[str, float]) -> None:
     print(f"\n{label}, {count} units: time per unit, × hand-written")
     for name, seconds in times.items():
         print(f"  {name:50s} {seconds / count * 1e6:9.1f} µs  {seconds / base:6.2f}×")
+    scoring = times["engine: api.score (checking + scoring + ranks)"]
+    for name, what in (("engine: api.score + explain() of each unit", "explain()"), ("engine: api.score + to_json()", "to_json()")):
+        added = times[name] - scoring
+        print(f"  {what} adds {added / count * 1e6:.1f} µs per unit: {added / scoring:.2f}× api.score, "
+              f"{added / base:.2f}× the hand-written scorer (goal: ≤ 1× api.score)")
 
 
 def main() -> None:

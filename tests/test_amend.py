@@ -15,6 +15,7 @@ from cqdt_rules.cli.main import main
 from cqdt_rules.engine.compiler import round_to
 from cqdt_rules.errors import Diagnostic, RulesetError
 from cqdt_rules.language.parser import parse_source, parse_text
+from cqdt_rules.model import amendment as am
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment, Pair
 
@@ -480,7 +481,7 @@ def test_parse_text_refuses_an_amendment_and_says_how_to_load_it() -> None:
         parse_text(EXAMPLE.read_text(encoding="utf-8"), str(EXAMPLE))
     assert "load it with cqdt_rules.load()" in (caught.value.diagnostics[0].hint or "")
     parsed = parse_source(EXAMPLE.read_text(encoding="utf-8"), str(EXAMPLE))
-    assert isinstance(parsed, m.Amendment) and parsed.base == m.BaseRef("egov_2020")
+    assert isinstance(parsed, am.Amendment) and parsed.base == am.BaseRef("egov_2020")
 
 
 def test_warnings_of_the_base_are_not_repeated_for_the_amendment(folder: Path) -> None:

@@ -1,5 +1,6 @@
-"""The national-cohort benchmark (benchmarks/bench_scale.py) runs on a small cohort: `cqdt score --format csv` and
-the hand-written baseline agree row by row, and both figures are printed. No time or memory is checked."""
+"""The national-cohort benchmarks run on a small cohort: `cqdt score --format csv` (benchmarks/bench_scale.py) and
+the API's process (benchmarks/bench_api_memory.py) each agree with the hand-written baseline row by row, and the
+figures are printed. No time or memory is checked."""
 
 from __future__ import annotations
 
@@ -14,13 +15,24 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow  # left out of the quick subset (pytest -m "not slow")
 
 
-def test_scale_benchmark_runs_and_agrees_with_the_hand_written_scorer() -> None:
+def _quick_run(script: str) -> str:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_scale.py"), "--quick"],
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), "--quick"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
-    out = done.stdout
+    return done.stdout
+
+
+def test_scale_benchmark_runs_and_agrees_with_the_hand_written_scorer() -> None:
+    out = _quick_run("bench_scale.py")
     assert "2,000 rows: cqdt and the hand-written scorer agree row by row" in out, out
     assert "hand-written (csv + Decimal + straight-line scorer)" in out and "cqdt score egov_2020 --format csv" in out
+    assert "MiB peak" in out and "x CPU time" in out
+
+
+def test_api_memory_benchmark_runs_and_agrees_with_the_hand_written_scorer() -> None:
+    out = _quick_run("bench_api_memory.py")
+    assert "2,000 units: the API and the hand-written scorer agree unit by unit" in out, out
+    assert "hand-written (csv + Decimal + straight-line scorer)" in out and "API: load_assessments + score" in out
     assert "MiB peak" in out and "x CPU time" in out

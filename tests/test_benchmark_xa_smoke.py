@@ -29,3 +29,4 @@ def test_xa_benchmark_runs_and_every_path_agrees() -> None:
                  "engine: per-unit path on checked values", "engine: api.score (checking + scoring + ranks)",
                  "engine: api.score + explain() of each unit", "engine: api.score + to_json()"):
         assert out.count(path) == 2, f"missing '{path}' in:\n{out}"
+    assert out.count("explain() adds") == 2 and out.count("to_json() adds") == 2, out

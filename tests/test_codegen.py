@@ -140,11 +140,14 @@ def test_node_details_are_computed_only_when_read_and_in_the_engines_arithmetic(
 
 def _assert_json_lines_as_encoded(results: Results) -> None:
     """Each node's line of ``to_json()``, written around the tier's fixed parts, is the JSON encoder's text of
-    the node's dictionary."""
+    the node's dictionary (one ``_NodeJson`` per node for all the units, as the writer keeps them)."""
+    declared: dict[tuple[str, str], _NodeJson] = {}
     for unit in results:
         for node_id, result in unit.nodes.items():
             node = unit.tier.node(node_id)
-            assert _NodeJson(node).text(result) == _ENCODE(_node_dict(node, result))
+            writer = declared.setdefault((unit.tier.id, node_id), _NodeJson(node))
+            text = writer.text(result.points, result.why, result.flags, result.reads, result.values)
+            assert text == _ENCODE(_node_dict(node, result))
 
 
 def test_json_lines_of_the_shipped_rulesets_are_as_encoded() -> None:

@@ -63,7 +63,7 @@ COMMANDS: dict[str, list[str]] = {
     "diff": ["diff", "egov_2020", "examples/amendment/egov-2022-hypothetical.cqdt"],
     "render": ["render", "egov_2020", "--format", "md"],
     "sensitivity": ["sensitivity", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--runs", "40", "--seed", "1",
-                    "--tier", "so", "--top", "5", "--indices", "8"],
+                    "--tier", "so", "--top", "5", "--indices", "8", "--values", "5%"],
     "sql": ["sql", "egov_2020", "--dialect", "duckdb", "--tier", "xa", "--explain"],
 }
 # `serve` runs until it is stopped: its start-up line is read from a real server below
@@ -161,6 +161,50 @@ def test_a_command_speaks_one_language(command: str, lang: str, tmp_path: Path, 
     assert other_language_words(_what_a_person_reads(command, output), lang, data_texts) == [], output[:3000]
 
 
+PARSED_ONLY = {"serve": ["serve", "--ruleset", "egov_2020"]}
+
+
+@pytest.mark.parametrize("command", sorted({**COMMANDS, **PARSED_ONLY}))
+def test_lang_is_taken_before_the_command_as_after_it(command: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``cqdt --lang en check ...`` as ``cqdt check ... --lang en``, for every command; named on both sides, the one
+    after the command counts; not named, ``CQDT_LANG`` or Vietnamese."""
+    args = {**COMMANDS, **PARSED_ONLY}[command]
+    monkeypatch.delenv("CQDT_LANG", raising=False)
+
+    def parsed(*words: str) -> str:
+        lang: str = build_parser(command).parse_args(list(words)).lang
+        return lang
+
+    for lang in ("vi", "en"):
+        assert parsed("--lang", lang, *args) == lang
+        assert parsed(f"--lang={lang}", *args) == lang
+        assert parsed(*args, "--lang", lang) == lang
+    assert parsed("--lang", "vi", *args, "--lang", "en") == "en"
+    assert parsed("--lang", "en", *args, "--lang", "vi") == "vi"
+    assert parsed(*args) == "vi"
+    monkeypatch.setenv("CQDT_LANG", "en")
+    assert parsed(*args) == "en"
+    assert parsed("--lang", "vi", *args) == "vi"
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_command_run_with_lang_before_it_speaks_that_language(lang: str, monkeypatch: pytest.MonkeyPatch,
+                                                                 capsys: pytest.CaptureFixture[str]) -> None:
+    """The words are read before they are parsed too (which command, the language of usage errors): ``--lang en``
+    before the command is not taken for the command."""
+    monkeypatch.delenv("CQDT_LANG", raising=False)
+    assert main(["--lang", lang, "check", str(GOLDEN / "bad" / "unknown_function.cqdt")]) == 1
+    said = capsys.readouterr().err
+    assert said.rstrip().endswith({"vi": "1 lỗi trong bộ tiêu chí", "en": "1 error in ruleset input"}[lang]), said
+    with pytest.raises(SystemExit) as usage:
+        main(["--lang", lang, "check"])
+    assert usage.value.code == 2
+    said = capsys.readouterr().err
+    assert said.startswith({"vi": "cách dùng: cqdt check", "en": "usage: cqdt check"}[lang]), said
+    assert {"vi": "cqdt: lỗi: thiếu các đối số bắt buộc: ruleset",
+            "en": "cqdt: error: the following arguments are required: ruleset"}[lang] in said, said
+
+
 def _what_a_person_reads(command: str, output: str) -> str:
     """All of it, but for `cqdt sql`: the SQL it prints is code in neither language, its comments are checked."""
     if command != "sql":
@@ -223,6 +267,10 @@ USAGE_ERRORS: list[list[str]] = [
     ["sensitivity", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--spread", "x"],
     ["sensitivity", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--group", "B=2..1"],
     ["sensitivity", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--runs", "0"],
+    ["sensitivity", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--values", "150%"],
+    ["sensitivity", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--value", "=2"],
+    ["sensitivity", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--value", "khong_co=5%"],
+    ["sensitivity", "egov_2020", SAMPLE + "egov-2022-audit.yaml", "--value", "internet_cap_quang=5%"],
     ["diff", "egov_2020", "examples/no-such-ruleset.cqdt"],
     ["serve", "--workers", "0"],
     ["serve", "--cohort", "dti_2023"],

@@ -56,6 +56,32 @@ def test_a_kept_ruleset_loads_without_lark_and_data_reading_brings_yaml(tmp_path
                                     .replace("examples/", str(ROOT / "examples") + "/"), cache)
 
 
+def test_loading_or_checking_a_ruleset_compiles_it_only_when_it_is_first_scored(tmp_path: Path) -> None:
+    compiler = ("cqdt_rules.engine.compiler", "cqdt_rules.engine.codegen")
+    assert _modules_after("import cqdt_rules as cq; cq.load('egov_2020')", tmp_path, compiler) == set()
+    # kept: nor are the classes of amendments made
+    kept = _modules_after("import cqdt_rules as cq; cq.load('egov_2020')", tmp_path, (*compiler, "cqdt_rules.model.amendment"))
+    assert kept == set()
+    check = "from cqdt_rules.cli.main import main\nmain(['check', 'egov_2020'])"
+    assert _modules_after(check, tmp_path, compiler) == set()
+    checked = loading.load(EGOV, cached=False)
+    compiled = checked.compiled
+    assert compiled is checked.compiled and compiled.ruleset is checked.ruleset
+    assert set(compiled.tiers) == {tier.id for tier in checked.ruleset.tiers}
+
+
+def test_the_service_compiles_what_it_serves_when_it_starts(monkeypatch: pytest.MonkeyPatch) -> None:
+    from cqdt_rules.engine import compiler
+    from cqdt_rules.service.settings import load_settings
+
+    made: list[str] = []
+    real = compiler.compile_ruleset
+    monkeypatch.setattr(compiler, "compile_ruleset", lambda ruleset, **kw: made.append(ruleset.id) or real(ruleset, **kw))
+    settings = load_settings(["egov_2020"])
+    assert made == ["egov_2020"]
+    assert settings.checked["egov_2020"].compiled.ruleset.id == "egov_2020" and made == ["egov_2020"]  # not again
+
+
 # ---------------------------------------------------------------- headers
 def _ruleset_files() -> list[Path]:
     return sorted(p for folder in ("rulesets", "examples", "tests", "docs") for p in (ROOT / folder).rglob("*.cqdt"))
@@ -283,7 +309,10 @@ def test_lexer_expressions_are_kept_in_the_private_folder_never_in_the_temporary
         tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     monkeypatch.setattr(lalr, "_REGEXES", {})
-    shared = set(Path(tempfile.gettempdir()).iterdir())
+    # a temporary folder of this test's own: the shared one changes under other processes' feet
+    temporary = tmp_path / "temporary"
+    temporary.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(temporary))
     lalr.parse(lalr.build(**lalr.MODEL_OPTIONS), EGOV.read_text(encoding="utf-8"))
     assert len(list(tmp_path.glob("cqdt-lexer-*.marshal"))) == 1
-    assert {p for p in Path(tempfile.gettempdir()).iterdir() if p.name.startswith((".lark", "cqdt"))} <= shared
+    assert list(temporary.iterdir()) == []

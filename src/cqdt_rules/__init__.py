@@ -26,8 +26,8 @@ finally:
         gc.enable()
 
 if TYPE_CHECKING:
-    from cqdt_rules.analysis.sensitivity import Sensitivity, Vary
-    from cqdt_rules.analysis.sensitivity import run as sensitivity
+    from cqdt_rules.analysis.sensitivity import Sensitivity, ValueSpread, Vary
+    from cqdt_rules.analysis.data_uncertainty import run as sensitivity
     from cqdt_rules.api import assessments_from_records, load_assessments, results_schema, score
     from cqdt_rules.engine.results import Results, UnitResult
     from cqdt_rules.model.units import Assessment, Pair
@@ -35,9 +35,10 @@ if TYPE_CHECKING:
 _LAZY = {"Results": ("cqdt_rules.engine.results", "Results"), "UnitResult": ("cqdt_rules.engine.results", "UnitResult"),
          "Assessment": ("cqdt_rules.model.units", "Assessment"), "Pair": ("cqdt_rules.model.units", "Pair"),
          # how robust levels and ranks are (numpy, the 'batch' extra)
-         "sensitivity": ("cqdt_rules.analysis.sensitivity", "run"),
+         "sensitivity": ("cqdt_rules.analysis.data_uncertainty", "run"),
          "Sensitivity": ("cqdt_rules.analysis.sensitivity", "Sensitivity"),
-         "Vary": ("cqdt_rules.analysis.sensitivity", "Vary")}
+         "Vary": ("cqdt_rules.analysis.sensitivity", "Vary"),
+         "ValueSpread": ("cqdt_rules.analysis.sensitivity", "ValueSpread")}
 
 
 def __getattr__(name: str) -> Any:
@@ -64,6 +65,7 @@ __all__ = [
     "Sensitivity",
     "UnitResult",
     "UsageError",
+    "ValueSpread",
     "Vary",
     "assessments_from_records",
     "declared_years",

@@ -369,6 +369,21 @@ VI: dict[str, str] = {
         "nhóm '{group}': hệ số cần 0 < THẤP ≤ CAO ≤ {most} ({low}..{high})",
     "--group '{item}': write ID=LOW..HIGH, e.g. B=0.9..1.3": "--group '{item}': viết ID=THẤP..CAO, ví dụ B=0.9..1.3",
     "--runs must be between 1 and 1,000,000": "--runs phải từ 1 đến 1.000.000",
+    "values": "giá trị chỉ số",
+    "an error of values must be at least 0 (at most 100% of the value) ({value})":
+        "sai số của giá trị phải từ 0 trở lên (tối đa 100% giá trị) ({value})",
+    "--value '{item}': write ID=ERROR, e.g. ho_so_dung_han=5%": "--value '{item}': viết ID=SAI_SỐ, ví dụ ho_so_dung_han=5%",
+    "no indicator, criterion or group '{target}' in the ruleset":
+        "bộ tiêu chí không có chỉ số, tiêu chí hay nhóm '{target}'",
+    "'{target}' has no numeric value to perturb (yes/no and categories stay as they are)":
+        "'{target}' không có giá trị dạng số để gây nhiễu (có/không và phân loại được giữ nguyên)",
+    "{name}: values too large to perturb": "{name}: giá trị quá lớn để gây nhiễu",
+    "perturbed values are analysed by data_uncertainty.run (cq.sensitivity)":
+        "giá trị bị gây nhiễu được phân tích bằng data_uncertainty.run (cq.sensitivity)",
+    "tier '{tier}': the batch engine does not score it ({reason:t})":
+        "khối '{tier}': bộ máy tính theo lô không tính điểm khối này ({reason})",
+    "tier '{tier}': the perturbed values cannot be scored exactly ({reason:t})":
+        "khối '{tier}': không tính điểm chính xác được với các giá trị đã gây nhiễu ({reason})",
     "runs must be at least 1": "số lần nhiễu phải ít nhất là 1",
     "{node}: values too large for the sensitivity analysis": "{node}: giá trị quá lớn cho phân tích độ nhạy",
     "tier '{tier}' has a capped group: its cap under perturbed maxima is not defined":

@@ -46,7 +46,7 @@ from hypothesis import assume
 from hypothesis import strategies as st
 
 from cqdt_rules.engine import loading, scoring
-from cqdt_rules.engine.compiler import compile_ruleset, round_to
+from cqdt_rules.engine.compiler import round_to
 from cqdt_rules.engine.evaluator import published_value
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import CqdtError
@@ -95,7 +95,7 @@ def checked_ruleset(ruleset: RulesetLike) -> loading.CheckedRuleset:
     if isinstance(ruleset, m.Ruleset):
         cached = _BY_MODEL.get(id(ruleset))
         if cached is None or cached[0] is not ruleset:
-            cached = _BY_MODEL[id(ruleset)] = (ruleset, loading.CheckedRuleset(ruleset, (), compile_ruleset(ruleset), ""))
+            cached = _BY_MODEL[id(ruleset)] = (ruleset, loading.CheckedRuleset(ruleset, (), ""))
         return cached[1]
     name = str(ruleset)
     if name not in _BY_NAME:

@@ -54,15 +54,29 @@ Array = Any
 
 
 @attrs.frozen
+class ValueSpread:
+    """A measurement error of indicator values (``analysis.data_uncertainty``): each value moves uniformly within
+    ± ``amount``, a share of the value when ``relative`` (0.1: ±10 %), else in the indicator's own unit
+    (percentage points for a percentage). ``target``: an indicator, or a criterion or group (every number it
+    reads), or None for every numeric indicator."""
+
+    amount: Decimal
+    relative: bool = True
+    target: str | None = None
+
+
+@attrs.frozen
 class Vary:
     """What a run perturbs. ``spread``: ± share of each criterion's maximum (None: maxima fixed);
     ``groups``: a declared factor range per top-level group instead; ``cutoff_points``: ± points each cut-off
-    moves (None: fixed); ``renormalise``: rescale the perturbed total to the published maximum."""
+    moves (None: fixed); ``renormalise``: rescale the perturbed total to the published maximum; ``values``: the
+    measurement errors of the data (none: the data as published)."""
 
     spread: Decimal | None = Decimal("0.2")
     cutoff_points: Decimal | None = None
     renormalise: bool = True
     groups: tuple[tuple[str, Decimal, Decimal], ...] = ()
+    values: tuple[ValueSpread, ...] = ()
 
 
 MAX_FACTOR = Decimal(2)
@@ -78,6 +92,10 @@ def check_vary(vary: Vary) -> None:
     for group, low, high in vary.groups:
         if not 0 < low <= high <= MAX_FACTOR:
             raise UsageError(f"group '{group}': the factors need 0 < LOW ≤ HIGH ≤ {MAX_FACTOR} ({low}..{high})")
+    for error in vary.values:
+        if not error.amount.is_finite() or error.amount < 0 or (error.relative and error.amount > 1):
+            shown = f"{(error.amount * 100).normalize():f}%" if error.relative else str(error.amount)
+            raise UsageError(f"an error of values must be at least 0 (at most 100% of the value) ({shown})")
 
 
 @attrs.frozen
@@ -144,7 +162,8 @@ class Sensitivity:
     def to_dict(self) -> dict[str, Any]:
         vary = {"spread": _text(self.vary.spread), "cutoff_points": _text(self.vary.cutoff_points),
                 "renormalise": self.vary.renormalise,
-                "groups": [{"group": g, "low": str(lo), "high": str(hi)} for g, lo, hi in self.vary.groups]}
+                "groups": [{"group": g, "low": str(lo), "high": str(hi)} for g, lo, hi in self.vary.groups],
+                "values": [{"target": e.target, "amount": str(e.amount), "relative": e.relative} for e in self.vary.values]}
         return {"ruleset": self.ruleset, "runs": self.runs, "seed": self.seed, "vary": vary,
                 "tiers": [attrs.asdict(t, recurse=True) for t in self.tiers]}
 
@@ -665,6 +684,8 @@ def run(checked: CheckedRuleset, units: Iterable[Assessment], *, runs: int = 100
         raise UsageError("runs must be at least 1")
     vary = vary or Vary()
     check_vary(vary)
+    if vary.values:  # cq.sensitivity is data_uncertainty.run, which builds on this module
+        raise UsageError("perturbed values are analysed by data_uncertainty.run (cq.sensitivity)")
     rng = np.random.default_rng(seed)
     found = [analyse_cohort(model, key, runs, rng, indices)
              for key, model in cohort_models(checked, units, vary, tiers, any_year)]
@@ -848,6 +869,11 @@ def float_text(value: float, lang: str, digits: int = 2) -> str:
     return format_number(Decimal(str(round(value, digits))), lang, digits)
 
 
+def group_name(group: str, lang: str) -> str:
+    """A group of parameters for people: a group's id as it is; the cut-offs and the data's values in ``lang``."""
+    return translate(group, lang) if group in ("cut-offs", "values") else group
+
+
 def table_text(result: Sensitivity, lang: str = "vi", top: int = 10) -> str:
     """Per tier: the units whose level is least stable, the cohort's mean rank shift, and the indices."""
     out = []
@@ -862,7 +888,7 @@ def table_text(result: Sensitivity, lang: str = "vi", top: int = 10) -> str:
         out += [f"({translate(note, lang)})" for note in tier.notes]
         if tier.indices:
             out.append(translate("Sensitivity indices (Saltelli–Jansen, 95% bootstrap intervals)", lang))
-            rows = [[translate(i.output, lang), translate(i.group, lang) if i.group == "cut-offs" else i.group,
+            rows = [[translate(i.output, lang), group_name(i.group, lang),
                      float_text(i.first, lang, 3),
                      f"{float_text(i.first_interval[0], lang, 3)} … {float_text(i.first_interval[1], lang, 3)}",
                      float_text(i.total, lang, 3),

@@ -107,10 +107,10 @@ HELP_VI: dict[str, str] = {
         "In truy vấn chấm điểm của một bộ tiêu chí (mỗi khối một khung nhìn) cho DuckDB, PostgreSQL hoặc Spark SQL.",
     "Serve the rulesets over HTTP: scoring, checking, forms (needs the serve extra).":
         "Cung cấp các bộ tiêu chí qua HTTP: chấm điểm, kiểm tra, biểu mẫu (cần phần bổ sung 'serve').",
-    "How robust each unit's level and rank is: Monte-Carlo perturbation of the criteria maxima and level cut-offs "
-    "(P(level as published), rank intervals), and sensitivity indices.":
-        "Độ vững của mức và hạng của từng đơn vị: gây nhiễu Monte-Carlo điểm tối đa của các tiêu chí và ngưỡng các "
-        "mức (P(mức như đã công bố), khoảng hạng), và các chỉ số độ nhạy.",
+    "How robust each unit's level and rank is: Monte-Carlo perturbation of the criteria maxima, level cut-offs and "
+    "indicator values (P(level as published), rank intervals), and sensitivity indices.":
+        "Độ vững của mức và hạng của từng đơn vị: gây nhiễu Monte-Carlo điểm tối đa của các tiêu chí, ngưỡng các "
+        "mức và giá trị chỉ số (P(mức như đã công bố), khoảng hạng), và các chỉ số độ nhạy.",
     # ------------------------------------------------------------ rulesets and data
     "a ruleset file, a folder holding one, or a shipped ruleset id":
         "tệp bộ tiêu chí, thư mục chứa một tệp như vậy, hoặc mã của một bộ tiêu chí có sẵn",
@@ -298,6 +298,14 @@ HELP_VI: dict[str, str] = {
         "ngưỡng của mỗi mức dao động trong khoảng ± số điểm này (điểm phần trăm với ngưỡng tính theo phần trăm)",
     "keep the perturbed total as it is (default: rescale it to the published maximum)":
         "giữ nguyên tổng điểm sau khi gây nhiễu (mặc định: quy đổi lại theo điểm tối đa đã công bố)",
+    "every numeric indicator's value moves uniformly within ± this measurement error: a share of the value (10%%) "
+    "or an amount in the indicator's unit (2); with --spread 0, the values alone vary":
+        "giá trị của mọi chỉ số dạng số dao động đều trong khoảng ± sai số đo này: một tỷ lệ của giá trị (10%%) "
+        "hoặc một lượng theo đơn vị của chỉ số (2); với --spread 0, chỉ riêng giá trị dao động",
+    "the measurement error of one indicator, or of every number a criterion or group reads, e.g. ho_so_dung_han=5%% "
+    "or B=2 (repeatable; the most specific applies)":
+        "sai số đo của một chỉ số, hoặc của mọi số mà một tiêu chí hay nhóm đọc, ví dụ ho_so_dung_han=5%% hoặc B=2 "
+        "(dùng được nhiều lần; khai báo cụ thể nhất được áp dụng)",
     "also the first-order and total-effect sensitivity indices, from N Saltelli base samples":
         "tính thêm chỉ số độ nhạy bậc nhất và toàn phần, từ N mẫu cơ sở Saltelli",
     "units listed per tier (default 10)": "số đơn vị liệt kê cho mỗi khối (mặc định 10)",

@@ -24,6 +24,9 @@ output, and none of them are in reference cycles; with the default the collector
 again (benchmarks/README.md). This is the application's choice: the library leaves the collector alone."""
 
 
+LANG_HELP = "language and number format of the output"
+
+
 class _Parser(argparse.ArgumentParser):
     """argparse's parser, with its help, usage line and errors in the language the command line asks for."""
 
@@ -65,13 +68,15 @@ def _help_in(text: str) -> str:
 
 
 def _lang_named(words: Sequence[str]) -> str:
-    """The language ``--lang`` names on a command line (before it is parsed), else the default."""
+    """The language ``--lang`` names on a command line (before it is parsed), else the default; named twice
+    (before the command and after it), the last one counts, as when the words are parsed."""
+    named = default_lang()
     for index, word in enumerate(words):
         value = word.removeprefix("--lang=") if word.startswith("--lang=") else (
             words[index + 1] if word == "--lang" and index + 1 < len(words) else None)
         if value in LANGS:
-            return value
-    return default_lang()
+            named = value
+    return named
 
 
 class _Version(argparse.Action):
@@ -88,6 +93,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser = _Parser(prog="cqdt", description="Score and rank units against rulesets written in the cqdt language.")
     parser.add_argument("--version", action=_Version, nargs=0,
                         help="the package version and the shipped rulesets (id, version, status), then exit")
+    parser.add_argument("--lang", choices=LANGS, default=default_lang(), help=LANG_HELP)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     specs = all_commands()
     for spec in [spec for spec in specs if spec.name == command] or specs:
@@ -100,15 +106,22 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
 
 
 def _command_named(argv: Sequence[str]) -> str | None:
-    """The command on a command line (its first word that is not an option), if any."""
-    return next((word for word in argv if not word.startswith("-")), None)
+    """The command on a command line (its first word that is neither an option nor the language ``--lang``
+    names before the command), if any."""
+    after_lang = False
+    for word in argv:
+        if not word.startswith("-") and not after_lang:
+            return word
+        after_lang = word == "--lang"
+    return None
 
 
 def _add_shared_options(child: argparse.ArgumentParser) -> None:
-    """What every command takes: the language of what it prints, and all errors instead of the first few."""
-    if "--lang" not in child._option_string_actions:
-        child.add_argument("--lang", choices=LANGS, help="language and number format of the output")
-    child.set_defaults(lang=default_lang())  # CQDT_LANG or Vietnamese, never the machine's locale
+    """What every command takes: the language of what it prints (also accepted before the command: given after
+    it, it wins; not given, the command's parser leaves the value before it, or the default, in place), and all
+    errors instead of the first few."""
+    lang = child._option_string_actions.get("--lang") or child.add_argument("--lang", choices=LANGS, help=LANG_HELP)
+    lang.default = argparse.SUPPRESS
     child.add_argument("--all-errors", action="store_true",
                        help=f"print every error (by default at most {ERRORS_SHOWN_PER_KIND} of one kind per file, "
                             "then how many more)")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import Any
 
 from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_OK, write_or_print
@@ -25,6 +26,12 @@ def _arguments(p: argparse.ArgumentParser) -> None:
                    "(percentage points for percentage cut-offs)")
     p.add_argument("--no-renormalise", action="store_true",
                    help="keep the perturbed total as it is (default: rescale it to the published maximum)")
+    p.add_argument("--values", metavar="ERROR",
+                   help="every numeric indicator's value moves uniformly within ± this measurement error: a share of "
+                   "the value (10%%) or an amount in the indicator's unit (2); with --spread 0, the values alone vary")
+    p.add_argument("--value", action="append", default=[], metavar="ID=ERROR",
+                   help="the measurement error of one indicator, or of every number a criterion or group reads, "
+                   "e.g. ho_so_dung_han=5%% or B=2 (repeatable; the most specific applies)")
     p.add_argument("--indices", type=int, default=0, metavar="N",
                    help="also the first-order and total-effect sensitivity indices, from N Saltelli base samples")
     p.add_argument("--tier", action="append", help="only this tier (repeatable)")
@@ -57,13 +64,26 @@ def vary_from(args: argparse.Namespace) -> object:
         groups.append((name.strip(), _decimal(low, "--group"), _decimal(high, "--group")))
     cutoffs = _decimal(args.cutoffs, "--cutoffs") if args.cutoffs else None
     vary = Vary(spread=spread or None, cutoff_points=cutoffs, renormalise=not args.no_renormalise,
-                groups=tuple(groups))
+                groups=tuple(groups), values=_value_spreads(args))
     check_vary(vary)  # before the data are read
     return vary
 
 
+def _value_spreads(args: argparse.Namespace) -> tuple[Any, ...]:
+    """``--values ERROR`` and each ``--value ID=ERROR``: an error ending in % is a share of the value."""
+    from cqdt_rules.analysis.sensitivity import ValueSpread
+
+    found = [ValueSpread(_decimal(args.values, "--values"), args.values.strip().endswith("%"))] if args.values else []
+    for item in args.value:
+        target, _, error = item.partition("=")
+        if not target.strip() or not error.strip():
+            raise UsageError(f"--value '{item}': write ID=ERROR, e.g. ho_so_dung_han=5%")
+        found.append(ValueSpread(_decimal(error, "--value"), error.strip().endswith("%"), target.strip()))
+    return tuple(found)
+
+
 def run(args: argparse.Namespace) -> int:
-    from cqdt_rules.analysis import sensitivity
+    from cqdt_rules.analysis import data_uncertainty, sensitivity
     from cqdt_rules.data.readers import load_many
     from cqdt_rules.engine.loading import load
 
@@ -75,8 +95,8 @@ def run(args: argparse.Namespace) -> int:
     for path in paths:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
-    result = sensitivity.run(checked, load_many(paths), runs=args.runs, vary=vary, seed=args.seed,  # type: ignore[arg-type]
-                             tiers=args.tier, indices=args.indices)
+    result = data_uncertainty.run(checked, load_many(paths), runs=args.runs, vary=vary, seed=args.seed,  # type: ignore[arg-type]
+                                  tiers=args.tier, indices=args.indices)
     if args.format == "json":
         text = result.to_json() + "\n"
     elif args.format == "csv":
@@ -89,6 +109,7 @@ def run(args: argparse.Namespace) -> int:
 
 COMMANDS = [
     CommandSpec("sensitivity", "How robust each unit's level and rank is: Monte-Carlo perturbation of the criteria "
-                "maxima and level cut-offs (P(level as published), rank intervals), and sensitivity indices.",
+                "maxima, level cut-offs and indicator values (P(level as published), rank intervals), and "
+                "sensitivity indices.",
                 _arguments, run),
 ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import decimal
 import functools
+import itertools
 import operator
 import sys
 from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
@@ -186,12 +187,31 @@ class NodeResults(Mapping[str, NodeResult]):
                                                                    flags, raws, shape.reads):
             yield node_id, NodeResult(node_id, points, maximum, why, flag, raw, reads, values)
 
+    def rows(self) -> Iterator[NodeRow]:
+        """Every node's ``NodeRow``, in reading order, without making the nodes' results."""
+        whys, flags, _ = self._explained()
+        shape = self._shape
+        return zip(shape.order, self._points, whys, flags, shape.reads, itertools.repeat(self._values))
+
     def points(self, node_id: str) -> Decimal:
         return self._points[self._shape.index[node_id]]
 
     def flagged(self, flag: str) -> tuple[str, ...]:
         """The ids of the nodes carrying ``flag``, without making their results."""
         return tuple(node_id for node_id, flags in zip(self._shape.order, self._explained()[1]) if flag in flags)
+
+
+NodeRow = tuple[str, Decimal, Why, tuple[str, ...], tuple[str, ...], Mapping[str, Any]]
+"""What explanations and results JSON read of a node's result: id, points, why, flags, the indicators it reads and
+the unit's values (``NodeResult``'s fields of those names)."""
+
+
+def node_rows(nodes: Mapping[str, NodeResult]) -> Iterator[NodeRow]:
+    """The ``NodeRow`` of each of a unit's node results, in their order (from the tuples of ``NodeResults``
+    without making a ``NodeResult`` per node)."""
+    if isinstance(nodes, NodeResults):
+        return nodes.rows()
+    return ((r.id, r.points, r.why, r.flags, r.reads, r.values) for r in nodes.values())
 
 
 class _NodeItems(ItemsView[str, NodeResult]):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any, NamedTuple, Protocol
+from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
-from cqdt_rules.engine.compiler import NodeResult
+from cqdt_rules.engine.compiler import NodeResult, Why, node_rows
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import branch_text
 from cqdt_rules.model.ruleset import Tier
@@ -73,10 +73,34 @@ def _value_text(value: Any, lang: str = "en") -> str:
     if isinstance(value, bool):
         return _WORDS[lang]["yes" if value else "no"]
     if isinstance(value, Pair):
-        return f"{format_number(value.a, lang)}/{format_number(value.b, lang)}"
+        return f"{_number(value.a, lang)}/{_number(value.b, lang)}"
     if isinstance(value, Decimal):
-        return format_number(value, lang)
+        return _number(value, lang)
     return str(value)
+
+
+_NUMBERS: dict[str, dict[str, str]] = {"en": {}, "vi": {}}  # by language, ``format_number`` by the number's text
+_BRANCHES: dict[str, dict[str, str]] = {"vi": {}}  # by language, ``branch_text`` by the English text
+_KEPT = 4096  # texts kept in each store of the module; beyond, the store starts again
+KEPT_PER_NODE = 256  # texts kept per node (its first line, its JSON front): a node shows a few points over and over
+
+
+def _number(value: Decimal, lang: str) -> str:
+    """``format_number(value, lang)``, kept by the number's exact text (``str`` keeps every digit and the exponent,
+    so equal texts format alike): a cohort shows the same few points and values over and over."""
+    kept = _NUMBERS[lang]
+    key = str(value)
+    text = kept.get(key)
+    return text if text is not None else keep(kept, key, format_number(value, lang), _KEPT)
+
+
+def keep(store: dict[str, str], key: str, text: str, most: int) -> str:
+    """``text``, put in ``store`` by ``key`` (the store emptied first when it holds ``most``: what a cohort shows
+    over and over is soon back, and the store never grows without bound)."""
+    if len(store) >= most:
+        store.clear()
+    store[key] = text
+    return text
 
 
 def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
@@ -89,19 +113,25 @@ def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
              + (f", {words['district']} {a.parent}" if a.parent else "")]
     lines.append(_summary(unit, lang))
     texts = _node_texts(unit.tier, lang)
-    for node_id, result in unit.nodes.items():
-        lines.extend(_node_lines(texts[node_id], result, lang))
+    for node_id, points, why, flags, reads, values in node_rows(unit.nodes):
+        _node_lines(lines, texts[node_id], points, why, flags, reads, values, lang)
     return "\n".join(lines)
 
 
 class _NodeText(NamedTuple):
-    """What a node's lines say whatever the unit: set out once per tier and language."""
+    """What a node's lines say whatever the unit, set out once per tier and language, and the lines it showed lately:
+    the first line by the points' exact text, the lines after the values read by the why and flags objects."""
 
     head: str  # indent, id and title, up to the points
     of_max: str  # " / " and the maximum
-    indent: str
+    indent: str  # of the lines under the node's
     is_group: bool
+    read: str  # the read line up to the values
+    why: str  # the why line up to the branch
+    flags: str  # the flags line up to the flags
     provenance: str | None  # the provenance line
+    firsts: dict[str, str]  # the first line, by the points' text
+    tails: SameObjects[str]  # the lines after the values read (why, flags, provenance), by why and flags
 
 
 def _node_texts(tier: Tier, lang: str) -> dict[str, _NodeText]:
@@ -116,15 +146,17 @@ def _set_out(tier: Tier, lang: str) -> dict[str, _NodeText]:
     words, depth = _WORDS[lang], tier.depths
     texts: dict[str, _NodeText] = {}
     for node in tier.walk():
-        indent = "  " * (depth.get(node.id, 0) + 1)
+        indent = "  " * (depth.get(node.id, 0) + 1) + "  "
         title = node.title_en if lang == "en" and node.title_en else node.title
         provenance = None
         if node.provenance is not None:
             status = node.provenance.status
             shown = _STATUS_VI.get(status, status) if lang == "vi" else status
-            provenance = f"{indent}  {words['provenance']} ({shown}): {node.provenance.text}"
-        texts.setdefault(node.id, _NodeText(f"{indent}{node.id} {title}: ", f" / {format_number(node.max, lang)}",
-                                            indent, node.rule is None, provenance))
+            provenance = f"{indent}{words['provenance']} ({shown}): {node.provenance.text}"
+        texts.setdefault(node.id, _NodeText(f"{indent[:-2]}{node.id} {title}: ", f" / {format_number(node.max, lang)}",
+                                            indent, node.rule is None, f"{indent}{words['read']}: ",
+                                            f"{indent}{words['why']}: ", f"{indent}{words['flags']}: ", provenance,
+                                            {}, SameObjects()))
     return texts
 
 
@@ -145,22 +177,76 @@ def _summary(unit: ExplainedUnit, lang: str) -> str:
     return summary
 
 
-def _node_lines(text: _NodeText, result: NodeResult, lang: str) -> list[str]:
-    words = _WORDS[lang]
-    indent = text.indent
-    lines = [f"{text.head}{format_number(result.points, lang)}{text.of_max}"]
+def _node_lines(lines: list[str], text: _NodeText, points: Decimal, why: Why, flags: tuple[str, ...],
+                reads: tuple[str, ...], values: Mapping[str, Any], lang: str) -> None:
+    """Append one node's lines to ``lines``."""
+    shown = str(points)
+    first = text.firsts.get(shown)
+    if first is None:
+        first = keep(text.firsts, shown, text.head + _number(points, lang) + text.of_max, KEPT_PER_NODE)
+    lines.append(first)
+    if reads and not text.is_group:
+        lines.append(text.read + ", ".join([f"{name} = {_value_text(values.get(name), lang)}" for name in reads]))
+    tail = text.tails.get(why, flags)
+    if tail is None:
+        tail = text.tails.put(why, flags, _tail(text, why, flags, lang))
+    if tail:
+        lines.append(tail)
+
+
+def _tail(text: _NodeText, why: Why, flags: tuple[str, ...], lang: str) -> str:
+    """A node's lines after the values it read: a criterion's why, flags and provenance; a group's branch when it
+    was capped (else nothing)."""
     if text.is_group:
-        if "capped" in result.flags:
-            lines.append(f"{indent}  {branch_text(result.branch, lang)}")
-        return lines
-    inputs = result.inputs
-    if inputs:
-        read = ", ".join(f"{name} = {_value_text(value, lang)}" for name, value in inputs)
-        lines.append(f"{indent}  {words['read']}: {read}")
-    lines.append(f"{indent}  {words['why']}: {branch_text(result.branch, lang)}")
-    if result.flags:
-        flags = [_FLAGS_VI.get(f, f) if lang == "vi" else f for f in result.flags]
-        lines.append(f"{indent}  {words['flags']}: {', '.join(flags)}")
+        return text.indent + _branch(why, lang) if "capped" in flags else ""
+    lines = [text.why + _branch(why, lang)]
+    if flags:
+        lines.append(text.flags + ", ".join([_FLAGS_VI.get(f, f) for f in flags] if lang == "vi" else flags))
     if text.provenance is not None:
         lines.append(text.provenance)
-    return lines
+    return "\n".join(lines)
+
+
+T = TypeVar("T")
+
+
+class SameObjects(Generic[T]):
+    """Text worked out from a node's why and flags, kept by those very objects. The engines give every unit that
+    takes a branch naming nothing of the unit's own the same why and flags (tuples of the compiled ruleset), so
+    a cohort's units share a handful per node; a why naming the unit's values is new for each unit and is worked
+    out each time. Kept by the why's id with both objects, which keeps that id from being given to another
+    object while kept (a why equal to a kept one but not the same object is worked out again: equal decimals
+    may be written differently, 7.5 and 7.50); at most ``SAME_OBJECTS_KEPT`` entries, then the store starts again."""
+
+    __slots__ = ("kept",)
+
+    def __init__(self) -> None:
+        self.kept: dict[int, tuple[object, object, T]] = {}
+
+    def get(self, why: object, flags: object) -> T | None:
+        kept = self.kept.get(id(why))
+        if kept is not None and kept[0] is why and kept[1] is flags:
+            return kept[2]
+        return None
+
+    def put(self, why: object, flags: object, text: T) -> T:
+        if len(self.kept) >= SAME_OBJECTS_KEPT:
+            self.kept.clear()
+        self.kept[id(why)] = (why, flags, text)
+        return text
+
+
+SAME_OBJECTS_KEPT = 16
+
+
+def _branch(why: Why, lang: str) -> str:
+    """The branch taken in ``lang``: ``NodeResult.branch``, in Vietnamese through ``branch_text`` (kept by the
+    English text, which a cohort's units share for most of their nodes)."""
+    template, *arguments = why
+    branch = str(template).format(*arguments)
+    if lang == "en":
+        return branch
+    kept = _BRANCHES[lang]
+    text = kept.get(branch)
+    return text if text is not None else keep(kept, branch, branch_text(branch, lang), _KEPT)
+

@@ -5,20 +5,25 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import functools
 import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import attrs
 
-from cqdt_rules.engine.compiler import CompiledRuleset, compile_ruleset
 from cqdt_rules.errors import Diagnostic, RulesetError, Span, UsageError, did_you_mean
 from cqdt_rules.language.header import HeaderFacts, header_facts, read_header
 from cqdt_rules.language.resources import data_dir
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
 from cqdt_rules.model.text import NotDecodable, decode, normal_newlines
+
+if TYPE_CHECKING:
+    from cqdt_rules.engine.compiler import CompiledRuleset
+    from cqdt_rules.model import amendment as am
 
 RULESET_SUFFIX = ".cqdt"
 
@@ -29,10 +34,19 @@ class CheckedRuleset:
 
     ruleset: m.Ruleset
     warnings: tuple[Diagnostic, ...]
-    compiled: CompiledRuleset = attrs.field(eq=False, repr=False)
     source: str = attrs.field(eq=False, repr=False)
     sources: Mapping[str, str] = attrs.field(factory=dict, eq=False, repr=False)
     """The text of every file the ruleset was read from, by path (an amendment and the rulesets it amends)."""
+
+    @functools.cached_property
+    def compiled(self) -> CompiledRuleset:
+        """The closures (and generated functions) that score it, made when first asked for: checking a ruleset, or
+        loading one to read it, neither imports the compiler nor compiles (the compiler raises no error a
+        checked ruleset could meet)."""
+        from cqdt_rules.engine.compiler import compile_ruleset
+
+        with decimal.localcontext(ARITHMETIC):
+            return compile_ruleset(self.ruleset)
 
 
 def read_ruleset(path: Path) -> str:
@@ -47,7 +61,7 @@ def read_ruleset(path: Path) -> str:
         raise UsageError(f"cannot read ruleset '{path}': {error.strerror or error}") from None
 
 
-def parse_source(text: str, path: str = "<memory>") -> m.Ruleset | m.Amendment:
+def parse_source(text: str, path: str = "<memory>") -> m.Ruleset | am.Amendment:
     """Parse ruleset text (Lark is imported here, when a ruleset is first parsed, not with the package)."""
     from cqdt_rules.language import parser
 
@@ -61,7 +75,7 @@ def header_of(path: Path) -> HeaderFacts:
     if facts is not None:
         return facts
     parsed = parse_source(read_ruleset(path), str(path))
-    base = parsed.base if isinstance(parsed, m.Amendment) else None
+    base = None if isinstance(parsed, m.Ruleset) else parsed.base
     return HeaderFacts(parsed.id, parsed.header.years, parsed.header.effective,
                        base.ref if base else None, base.is_path if base else False,
                        parsed.header.version, parsed.header.status)
@@ -130,12 +144,13 @@ def load_text(text: str, path: str = "<memory>", *, cached: bool = True,
             ruleset_cache.keep(text, path, checked.ruleset, checked.warnings)
             return checked
         ruleset, warnings = kept
-        return CheckedRuleset(ruleset, warnings, compile_ruleset(ruleset), text, {path: text})
+        return CheckedRuleset(ruleset, warnings, text, {path: text})
 
 
 def _load_text(text: str, path: str, seen: tuple[Path, ...],
                bases: Mapping[str, CheckedRuleset] | None = None) -> CheckedRuleset:
     from cqdt_rules.language.checker import check  # only when parsing: a kept ruleset needs no check
+    from cqdt_rules.model import amendment as am  # the parser has made its classes
 
     text = normal_newlines(text.removeprefix("\ufeff"))  # as a file is read: positions count lines as an editor does
     parsed = parse_source(text, path)
@@ -143,7 +158,7 @@ def _load_text(text: str, path: str, seen: tuple[Path, ...],
     sources = {path: text}
     found: list[Diagnostic] = []
     inherited: set[Diagnostic] = set()
-    if isinstance(parsed, m.Amendment):
+    if isinstance(parsed, am.Amendment):
         from cqdt_rules.language.amend import apply_amendment  # only for an amendment
 
         base = _load_base(parsed, text, path, seen) if bases is None else _given_base(parsed, text, path, bases)
@@ -159,16 +174,16 @@ def _load_text(text: str, path: str, seen: tuple[Path, ...],
         ruleset = parsed
     ruleset = attrs.evolve(ruleset, content_hash="sha256:" + digest.hexdigest())
     checked = [d for d in check(ruleset) if d not in inherited]
-    if isinstance(parsed, m.Amendment):
+    if isinstance(parsed, am.Amendment):
         checked = applied.relocate(checked)
     diagnostics = sorted(found + checked, key=lambda d: (d.span.path, d.span.line, d.span.column, d.message))
     errors = [d for d in diagnostics if d.is_error]
     if errors:
         raise RulesetError(diagnostics, sources)
-    return CheckedRuleset(ruleset, tuple(diagnostics), compile_ruleset(ruleset), text, sources)
+    return CheckedRuleset(ruleset, tuple(diagnostics), text, sources)
 
 
-def _load_base(amendment: m.Amendment, text: str, path: str, seen: tuple[Path, ...]) -> CheckedRuleset:
+def _load_base(amendment: am.Amendment, text: str, path: str, seen: tuple[Path, ...]) -> CheckedRuleset:
     """The checked ruleset an amendment changes (itself perhaps an amendment)."""
     here = Path(path).resolve() if path != "<memory>" else None
     base_path = _base_path(amendment.base, text, path)
@@ -180,7 +195,7 @@ def _load_base(amendment: m.Amendment, text: str, path: str, seen: tuple[Path, .
     return _load_text(base_text, str(base_path), chain)
 
 
-def _given_base(amendment: m.Amendment, text: str, path: str, bases: Mapping[str, CheckedRuleset]) -> CheckedRuleset:
+def _given_base(amendment: am.Amendment, text: str, path: str, bases: Mapping[str, CheckedRuleset]) -> CheckedRuleset:
     ref = amendment.base
     if not ref.is_path and ref.ref in bases:
         return bases[ref.ref]
@@ -191,7 +206,7 @@ def _given_base(amendment: m.Amendment, text: str, path: str, bases: Mapping[str
     raise RulesetError([Diagnostic(ref.span, message, hint=hint)], {path: text})
 
 
-def _base_path(ref: m.BaseRef, text: str, path: str) -> Path:
+def _base_path(ref: am.BaseRef, text: str, path: str) -> Path:
     folder = Path(path).parent if path != "<memory>" else Path(".")
     if ref.is_path:
         candidate = folder / ref.ref
@@ -281,11 +296,13 @@ def declared_years(paths: Iterable[str | Path] = ()) -> list[RulesetYears]:
 
 def _lineage(facts: HeaderFacts, path: Path) -> tuple[str, ...]:
     """The ids of the rulesets an amendment amends, nearest first (empty for a complete ruleset)."""
+    from cqdt_rules.model.amendment import BaseRef  # only for an amendment's base
+
     chain: list[str] = []
     seen: set[Path] = {path.resolve()}
     while facts.amends is not None:
         try:
-            base_path = _base_path(m.BaseRef(facts.amends, is_path=facts.amends_path), "", str(path))
+            base_path = _base_path(BaseRef(facts.amends, is_path=facts.amends_path), "", str(path))
         except RulesetError:
             chain.append(facts.amends)
             break

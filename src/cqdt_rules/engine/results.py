@@ -11,10 +11,11 @@ from typing import Any, TextIO
 
 import attrs
 
-from cqdt_rules.engine.compiler import NodeResult, NodeResults, round_to
-from cqdt_rules.engine.explain import explain_unit
+from cqdt_rules.engine.compiler import NodeResult, NodeResults, Why, node_rows, round_to
+from cqdt_rules.engine.explain import KEPT_PER_NODE, SameObjects, explain_unit, keep
 from cqdt_rules.errors import Diagnostic, UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import ARITHMETIC
 from cqdt_rules.model.units import Assessment, Pair
 from cqdt_rules.tables import csv_writer
 
@@ -342,7 +343,8 @@ class UnitJson:
 
     def parts(self, u: UnitResult) -> tuple[str, str]:
         declared = self._nodes(u.tier)
-        nodes = ",".join(["\n  " + declared[result.id].text(result) for result in u.nodes.values()])
+        nodes = ",".join(["\n  " + declared[node_id].text(points, why, flags, reads, values)
+                          for node_id, points, why, flags, reads, values in node_rows(u.nodes)])
         missing = ", ".join(map(_STRING, u.missing_evidence))
         return (_ENCODE(_unit_fields(u))[:-1] + ', "ranks": ',
                 f', "missing_evidence": [{missing}], "nodes": [{nodes}\n]}}')
@@ -359,27 +361,54 @@ _STRING: Callable[[str], str] = json.encoder.encode_basestring  # the encoder's 
 
 
 class _NodeJson:
-    """One node's text in results JSON, ``_node_dict`` encoded: its fixed text made once, the rest per unit."""
+    """One node's text in results JSON, ``_node_dict`` encoded, in three parts: the front (id, title, points, max,
+    share, up to the inputs), kept by the points' exact text; the inputs, written for each unit; the back (branch,
+    flags, provenance), kept by the why and flags objects (``SameObjects``)."""
 
     def __init__(self, node: m.Node):
-        self.digits = node.share_digits
+        self.node = node
         self.head = _ENCODE({"id": node.id, "title": node.title})[:-1]
         self.tail = _ENCODE({"provenance": _provenance(node)})[1:]
+        self.fronts: dict[str, str] = {}
+        self.backs: SameObjects[str] = SameObjects()
+        self.inputs: tuple[tuple[str, ...], list[tuple[str, str]]] = ((), [])  # reads, and each one's name and key
 
-    def text(self, result: NodeResult) -> str:
-        share = result.share
-        share_text = "null" if share is None or self.digits is None else f'"{_quantize(share, self.digits)!s}"'
-        inputs = ", ".join(f"{_STRING(k)}: {_value_json(v)}" for k, v in dict(result.inputs).items())
-        flags = ", ".join(map(_STRING, result.flags))
-        return (f'{self.head}, "points": "{result.points!s}", "max": "{result.max!s}", "share": {share_text}, '
-                f'"inputs": {{{inputs}}}, "branch": {_STRING(result.branch)}, "flags": [{flags}], {self.tail}')
+    def text(self, points: Decimal, why: Why, flags: tuple[str, ...], reads: tuple[str, ...],
+             values: Mapping[str, Any]) -> str:
+        shown = str(points)
+        front = self.fronts.get(shown)
+        if front is None:
+            front = self._front(points, shown)
+        back = self.backs.get(why, flags)
+        if back is None:
+            back = self.backs.put(why, flags, self._back(why, flags))
+        kept, keys = self.inputs
+        if reads is not kept:  # the same tuple for every unit of an engine: its keys are written once
+            keys = [(name, f"{_STRING(name)}: ") for name in dict.fromkeys(reads)]
+            self.inputs = (reads, keys)
+        return front + ", ".join([key + _value_json(values.get(name)) for name, key in keys]) + back
+
+    def _front(self, points: Decimal, shown: str) -> str:
+        node = self.node
+        share = "null" if node.max == 0 or node.share_digits is None \
+            else f'"{_quantize(ARITHMETIC.divide(points, node.max), node.share_digits)!s}"'
+        return keep(self.fronts, shown, f'{self.head}, "points": "{shown}", "max": "{node.max!s}", "share": {share}, '
+                                        '"inputs": {', KEPT_PER_NODE)
+
+    def _back(self, why: Why, flags: tuple[str, ...]) -> str:
+        template, *arguments = why
+        return (f'}}, "branch": {_STRING(str(template).format(*arguments))}, '
+                f'"flags": [{", ".join(map(_STRING, flags))}], {self.tail}')
 
 
 def _value_json(value: Any) -> str:
     """An input's value in results JSON, as the encoder writes ``plain_value(value)``."""
-    if isinstance(value, Decimal):
+    kind = type(value)
+    if kind is Decimal:
         return f'"{value!s}"'
-    if isinstance(value, Pair):
+    if kind is bool:
+        return '"yes"' if value else '"no"'
+    if kind is Pair:
         return f'{{"a": "{value.a!s}", "b": "{value.b!s}"}}'
     plain = plain_value(value)
     return _STRING(plain) if isinstance(plain, str) else _ENCODE(plain)

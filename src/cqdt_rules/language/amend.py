@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from cqdt_rules.errors import Diagnostic, Span, did_you_mean
+from cqdt_rules.model import amendment as am
 from cqdt_rules.model import ruleset as m
 
 _Path = tuple[int, ...]
@@ -71,7 +72,7 @@ def _spans_in(node: m.Node) -> Iterator[Span]:
             yield from (sub.span for sub in m.walk_expr(rule.expr))
 
 
-def apply_amendment(base: m.Ruleset, amendment: m.Amendment) -> AppliedAmendment:
+def apply_amendment(base: m.Ruleset, amendment: am.Amendment) -> AppliedAmendment:
     """The ruleset ``amendment`` makes of ``base``, and every problem found while applying it
     (errors such as an unknown criterion, and warnings); the ruleset is incomplete when there are errors."""
     found: list[Diagnostic] = []
@@ -79,21 +80,21 @@ def apply_amendment(base: m.Ruleset, amendment: m.Amendment) -> AppliedAmendment
     header = _merged_header(base.header, amendment, found)
     tiers = list(base.tiers)
     for change in amendment.changes:
-        if isinstance(change, m.AmendTier):
+        if isinstance(change, am.AmendTier):
             index = _tier_index(tiers, change.tier_id, change.span, found)
             if index is not None:
                 editor = _TierEditor(tiers[index], found, changed)
                 for tier_change in change.changes:
                     editor.apply(tier_change)
                 tiers[index] = editor.tier
-        elif isinstance(change, m.AddTier):
+        elif isinstance(change, am.AddTier):
             if any(t.id == change.tier.id for t in tiers):
                 found.append(Diagnostic(change.span, f"tier '{change.tier.id}' already exists in '{base.id}'",
                                         hint=f"change it with 'amend tier {change.tier.id} {{ ... }}', or write "
                                              f"'remove tier {change.tier.id}' before this block to replace it whole"))
             else:
                 tiers.append(change.tier)
-        elif isinstance(change, m.RemoveTier):
+        elif isinstance(change, am.RemoveTier):
             index = _tier_index(tiers, change.tier_id, change.span, found)
             if index is not None:
                 del tiers[index]
@@ -105,7 +106,7 @@ def apply_amendment(base: m.Ruleset, amendment: m.Amendment) -> AppliedAmendment
     return AppliedAmendment(ruleset, ordered, changed)
 
 
-def _merged_header(base: m.Header, amendment: m.Amendment, found: list[Diagnostic]) -> m.Header:
+def _merged_header(base: m.Header, amendment: am.Amendment, found: list[Diagnostic]) -> m.Header:
     """The amendment's own header; the method settings it does not restate come from the base."""
     own = amendment.header
     if own.legal_source is None:
@@ -135,10 +136,10 @@ def _tier_index(tiers: list[m.Tier], tier_id: str, span: Span, found: list[Diagn
     return None
 
 
-def _apply_everywhere(tiers: list[m.Tier], change: m.AmendmentChange, found: list[Diagnostic],
+def _apply_everywhere(tiers: list[m.Tier], change: am.AmendmentChange, found: list[Diagnostic],
                       changed: _Changed) -> None:
     """A level change or declaration outside any tier applies to every tier (that has the scale)."""
-    if isinstance(change, (m.ChangeLevel, m.ChangeBelow)):
+    if isinstance(change, (am.ChangeLevel, am.ChangeBelow)):
         having = [i for i, t in enumerate(tiers) if any(s.name == change.scale for s in t.levels)]
         if not having:
             names = sorted({s.name for t in tiers for s in t.levels})
@@ -170,7 +171,7 @@ class _TierEditor:
     def warn(self, span: Span, message: str, hint: str | None = None) -> None:
         self.found.append(Diagnostic(span, message, "warning", hint=hint))
 
-    def apply(self, change: m.TierChange) -> None:
+    def apply(self, change: am.TierChange) -> None:
         handler: Callable[[Any], None] = getattr(self, "_" + type(change).__name__)
         handler(change)
 
@@ -237,19 +238,19 @@ class _TierEditor:
         self._edit_children(path[:-1], edit, parent_span)
 
     # ------------------------------------------------------------ statements
-    def _RemoveNode(self, change: m.RemoveNode) -> None:
+    def _RemoveNode(self, change: am.RemoveNode) -> None:
         path = self._find(change.node_id, change.span)
         if path is None:
             return
         index = path[-1]
         self._edit_children(path[:-1], lambda children: children[:index] + children[index + 1:], change.span)
 
-    def _ReplaceNode(self, change: m.ReplaceNode) -> None:
+    def _ReplaceNode(self, change: am.ReplaceNode) -> None:
         path = self._find(change.node_id, change.span)
         if path is not None:
             self._replace_node(path, change.node, change.span, touches_parent=True)
 
-    def _AddNode(self, change: m.AddNode) -> None:
+    def _AddNode(self, change: am.AddNode) -> None:
         parent: _Path = ()
         if change.under is not None:
             found = self._find(change.under, change.span, "group")
@@ -298,7 +299,7 @@ class _TierEditor:
         self._replace_node(path, new, span, touches_parent)
         self.changed[(self.tier.id, new.id)] = span
 
-    def _ChangeMax(self, change: m.ChangeMax) -> None:
+    def _ChangeMax(self, change: am.ChangeMax) -> None:
         def update(node: m.Node) -> m.Node | None:
             if change.capped and not node.is_group:
                 self.error(change.span, f"{node.id} is a criterion: only a group's maximum can be 'capped'")
@@ -307,11 +308,11 @@ class _TierEditor:
 
         self._change_node(change.node_id, change.span, update, touches_parent=True)
 
-    def _ChangeTitle(self, change: m.ChangeTitle) -> None:
+    def _ChangeTitle(self, change: am.ChangeTitle) -> None:
         self._change_node(change.node_id, change.span,
                           lambda node: attrs.evolve(node, title=change.title, title_en=change.title_en))
 
-    def _ChangeRule(self, change: m.ChangeRule) -> None:
+    def _ChangeRule(self, change: am.ChangeRule) -> None:
         def update(node: m.Node) -> m.Node | None:
             if node.is_group:
                 self.error(change.span, f"{node.id} is a group: its points are the sum of its criteria",
@@ -321,7 +322,7 @@ class _TierEditor:
 
         self._change_node(change.node_id, change.span, update)
 
-    def _ChangeInput(self, change: m.ChangeInput) -> None:
+    def _ChangeInput(self, change: am.ChangeInput) -> None:
         def update(node: m.Node) -> m.Node:
             names = [i.name for i in node.inputs]
             indicator = change.indicator
@@ -333,11 +334,11 @@ class _TierEditor:
 
         self._change_node(change.node_id, change.span, update)
 
-    def _ChangeOption(self, change: m.ChangeOption) -> None:
+    def _ChangeOption(self, change: am.ChangeOption) -> None:
         fields: dict[str, Any] = {change.field: change.value}
         self._change_node(change.node_id, change.span, lambda node: attrs.evolve(node, **fields))
 
-    def _RemoveInput(self, change: m.RemoveInput) -> None:
+    def _RemoveInput(self, change: am.RemoveInput) -> None:
         for node in self.tier.walk():
             if any(i.name == change.name for i in node.inputs):
                 inputs = tuple(i for i in node.inputs if i.name != change.name)
@@ -347,7 +348,7 @@ class _TierEditor:
         self.error(change.span, f"no input '{change.name}' in tier '{self.tier.id}'",
                    hint=did_you_mean(change.name, names))
 
-    def _ChangeTierMax(self, change: m.ChangeTierMax) -> None:
+    def _ChangeTierMax(self, change: am.ChangeTierMax) -> None:
         if change.max == self.tier.max:
             self.warn(change.span, f"this does not change tier '{self.tier.id}': its maximum is already {change.max}")
         self.tier = attrs.evolve(self.tier, max=change.max, span=change.span)
@@ -365,7 +366,7 @@ class _TierEditor:
         levels = self.tier.levels
         self.tier = attrs.evolve(self.tier, levels=levels[:index] + (scale,) + levels[index + 1:])
 
-    def _ChangeLevel(self, change: m.ChangeLevel) -> None:
+    def _ChangeLevel(self, change: am.ChangeLevel) -> None:
         index = self._scale(change.scale, change.span)
         if index is None:
             return
@@ -382,12 +383,12 @@ class _TierEditor:
         levels = tuple(change.level if level.id == change.level.id else level for level in scale.levels)
         self._set_scale(index, attrs.evolve(scale, levels=levels))
 
-    def _ChangeBelow(self, change: m.ChangeBelow) -> None:
+    def _ChangeBelow(self, change: am.ChangeBelow) -> None:
         index = self._scale(change.scale, change.span)
         if index is not None:
             self._set_scale(index, attrs.evolve(self.tier.levels[index], below=change.below))
 
-    def _SetDeclaration(self, change: m.SetDeclaration) -> None:
+    def _SetDeclaration(self, change: am.SetDeclaration) -> None:
         item = change.item
         field = "levels" if isinstance(item, m.LevelScale) else "rankings" if isinstance(item, m.Ranking) else "outputs"
         current: tuple[Any, ...] = getattr(self.tier, field)
@@ -398,9 +399,9 @@ class _TierEditor:
         fields: dict[str, Any] = {field: updated}
         self.tier = attrs.evolve(self.tier, **fields)
 
-    def _SetTotalRounding(self, change: m.SetTotalRounding) -> None:
+    def _SetTotalRounding(self, change: am.SetTotalRounding) -> None:
         self.tier = attrs.evolve(self.tier, total_rounding=change.rounding)
 
-    def _SetHeadline(self, change: m.SetHeadline) -> None:
+    def _SetHeadline(self, change: am.SetHeadline) -> None:
         self.tier = attrs.evolve(self.tier, headline=change.output, headline_span=change.span)
 

@@ -20,6 +20,7 @@ from lark.exceptions import (
 from cqdt_rules.errors import Diagnostic, RulesetError, Span, did_you_mean
 from cqdt_rules.language import lalr
 from cqdt_rules.language.header import unquote
+from cqdt_rules.model import amendment as am
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC, MAX_DECIMALS, NumberError, checked
 from cqdt_rules.tables import control_character
@@ -46,7 +47,7 @@ def parse_text(text: str, path: str = "<memory>") -> m.Ruleset:
 
     An amendment (a header saying ``amends BASE``) is refused here: ``api.load`` applies it to its base."""
     parsed = parse_source(text, path)
-    if isinstance(parsed, m.Amendment):
+    if isinstance(parsed, am.Amendment):
         raise RulesetError([Diagnostic(parsed.base.span, f"ruleset '{parsed.id}' amends '{parsed.base.ref}' and "
                                        "cannot be read on its own",
                                        hint="load it with cqdt_rules.load() (or any cqdt command), which applies "
@@ -54,7 +55,7 @@ def parse_text(text: str, path: str = "<memory>") -> m.Ruleset:
     return parsed
 
 
-def parse_source(text: str, path: str = "<memory>") -> m.Ruleset | m.Amendment:
+def parse_source(text: str, path: str = "<memory>") -> m.Ruleset | am.Amendment:
     """Parse a ruleset file: a complete ruleset, or an amendment of another (not yet applied)."""
     try:
         tree = lalr.parse(_lark(), text)
@@ -212,13 +213,13 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return int(text)
 
     # ------------------------------------------------------------ header
-    def start(self, meta: Any, children: list[Any]) -> m.Ruleset | m.Amendment:
+    def start(self, meta: Any, children: list[Any]) -> m.Ruleset | am.Amendment:
         header, base = children[0]
         items = children[1:]
         if base is not None:
-            return m.Amendment(header, base, tuple(_as_amendment_change(x) for x in items), path=self.path)
+            return am.Amendment(header, base, tuple(_as_amendment_change(x) for x in items), path=self.path)
         for item in items:
-            if isinstance(item, (m.AmendTier, m.RemoveTier, m.ChangeLevel, m.ChangeBelow)):
+            if isinstance(item, (am.AmendTier, am.RemoveTier, am.ChangeLevel, am.ChangeBelow)):
                 raise _SemanticError(Diagnostic(item.span, "only an amendment can change another ruleset",
                                                 hint="add 'amends RULESET_ID' (or 'amends \"path/to/base.cqdt\"') "
                                                      "to the ruleset header"))
@@ -227,7 +228,7 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         statistics = tuple(s for s in items if isinstance(s, m.Statistic))
         return m.Ruleset(header, tiers, statistics, path=self.path)
 
-    def ruleset_block(self, meta: Any, children: list[Any]) -> tuple[m.Header, m.BaseRef | None]:
+    def ruleset_block(self, meta: Any, children: list[Any]) -> tuple[m.Header, am.BaseRef | None]:
         fields: dict[str, Any] = {}
         where: dict[str, Span] = {}
         for key, value, span in children[1:]:
@@ -253,11 +254,11 @@ class _ToModel(Transformer[Token, m.Ruleset]):
     def h_amends(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
         return self._header_item(meta, "amends", c[0])
 
-    def base_ref(self, meta: Any, c: list[Any]) -> m.BaseRef:
+    def base_ref(self, meta: Any, c: list[Any]) -> am.BaseRef:
         token = c[0]
         if token.type == "STRING":
-            return m.BaseRef(self._string(token), is_path=True, span=self._sp(meta))
-        return m.BaseRef(str(token), span=self._sp(meta))
+            return am.BaseRef(self._string(token), is_path=True, span=self._sp(meta))
+        return am.BaseRef(str(token), span=self._sp(meta))
 
     def h_title(self, meta: Any, c: list[Any]) -> tuple[str, Any, Span]:
         return self._header_item(meta, "title", (self._string(c[0]), c[1] if len(c) > 1 else None))
@@ -580,33 +581,33 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         return m.OutputRef(str(c[0]), span=self._sp(meta))
 
     # ------------------------------------------------------------ amendments
-    def amend_block(self, meta: Any, c: list[Any]) -> m.AmendTier:
-        changes: list[m.TierChange] = []
+    def amend_block(self, meta: Any, c: list[Any]) -> am.AmendTier:
+        changes: list[am.TierChange] = []
         for item in c[1:]:
             if isinstance(item, tuple) and item[0] == "total_round":
-                changes.append(m.SetTotalRounding(item[1], span=item[2]))
+                changes.append(am.SetTotalRounding(item[1], span=item[2]))
             elif isinstance(item, tuple) and item[0] == "headline":
-                changes.append(m.SetHeadline(item[1], span=item[2]))
+                changes.append(am.SetHeadline(item[1], span=item[2]))
             elif isinstance(item, (m.LevelScale, m.Ranking, m.Output)):
-                changes.append(m.SetDeclaration(item, span=item.span))
+                changes.append(am.SetDeclaration(item, span=item.span))
             else:
                 changes.append(item)
         head = Span(self.path, meta.line, meta.column, c[0].end_line, c[0].end_column)
-        return m.AmendTier(str(c[0]), tuple(changes), span=head)
+        return am.AmendTier(str(c[0]), tuple(changes), span=head)
 
-    def remove_tier(self, meta: Any, c: list[Any]) -> m.RemoveTier:
-        return m.RemoveTier(str(c[0]), span=self._sp(meta))
+    def remove_tier(self, meta: Any, c: list[Any]) -> am.RemoveTier:
+        return am.RemoveTier(str(c[0]), span=self._sp(meta))
 
-    def remove_node(self, meta: Any, c: list[Any]) -> m.RemoveNode:
-        return m.RemoveNode(str(c[0]), span=self._sp(meta))
+    def remove_node(self, meta: Any, c: list[Any]) -> am.RemoveNode:
+        return am.RemoveNode(str(c[0]), span=self._sp(meta))
 
-    def remove_input(self, meta: Any, c: list[Any]) -> m.RemoveInput:
-        return m.RemoveInput(str(c[0]), span=self._sp(meta))
+    def remove_input(self, meta: Any, c: list[Any]) -> am.RemoveInput:
+        return am.RemoveInput(str(c[0]), span=self._sp(meta))
 
-    def replace_node(self, meta: Any, c: list[Any]) -> m.ReplaceNode:
-        return m.ReplaceNode(str(c[0]), c[1], span=self._statement_span(meta, c[1]))
+    def replace_node(self, meta: Any, c: list[Any]) -> am.ReplaceNode:
+        return am.ReplaceNode(str(c[0]), c[1], span=self._statement_span(meta, c[1]))
 
-    def add_node(self, meta: Any, c: list[Any]) -> m.AddNode:
+    def add_node(self, meta: Any, c: list[Any]) -> am.AddNode:
         node = c[-1]
         under = place = sibling = None
         tokens = list(c[:-1])
@@ -614,7 +615,7 @@ class _ToModel(Transformer[Token, m.Ruleset]):
             under = str(tokens.pop(0))
         if tokens:
             place, sibling = str(tokens[0]), str(tokens[1])
-        return m.AddNode(node, under, place, sibling, span=self._statement_span(meta, node))
+        return am.AddNode(node, under, place, sibling, span=self._statement_span(meta, node))
 
     def _statement_span(self, meta: Any, node: m.Node) -> Span:
         """From the statement's first word to the end of the added node's id."""
@@ -624,15 +625,15 @@ class _ToModel(Transformer[Token, m.Ruleset]):
         node_id, (what, *values) = str(c[0]), c[1]
         span = self._sp(meta)
         if what == "max":
-            return m.ChangeMax(node_id, values[0], values[1], span=span)
+            return am.ChangeMax(node_id, values[0], values[1], span=span)
         if what == "title":
-            return m.ChangeTitle(node_id, values[0], values[1], span=span)
+            return am.ChangeTitle(node_id, values[0], values[1], span=span)
         if what == "rule":
-            return m.ChangeRule(node_id, values[0], span=span)
+            return am.ChangeRule(node_id, values[0], span=span)
         if what == "input":
-            return m.ChangeInput(node_id, values[0].build(node_id), span=span)
+            return am.ChangeInput(node_id, values[0].build(node_id), span=span)
         field, value = values[0]
-        return m.ChangeOption(node_id, field, value, span=span)
+        return am.ChangeOption(node_id, field, value, span=span)
 
     def c_max(self, meta: Any, c: list[Any]) -> tuple[Any, ...]:
         return ("max", self._number(c[0]), len(c) > 1)
@@ -649,13 +650,13 @@ class _ToModel(Transformer[Token, m.Ruleset]):
     def c_option(self, meta: Any, c: list[Any]) -> tuple[Any, ...]:
         return ("option", c[0])
 
-    def tier_max_change(self, meta: Any, c: list[Any]) -> m.ChangeTierMax:
-        return m.ChangeTierMax(self._number(c[0]), span=self._sp(meta))
+    def tier_max_change(self, meta: Any, c: list[Any]) -> am.ChangeTierMax:
+        return am.ChangeTierMax(self._number(c[0]), span=self._sp(meta))
 
-    def levels_change(self, meta: Any, c: list[Any]) -> m.ChangeLevel | m.ChangeBelow:
+    def levels_change(self, meta: Any, c: list[Any]) -> am.ChangeLevel | am.ChangeBelow:
         if isinstance(c[1], m.Level):
-            return m.ChangeLevel(str(c[0]), c[1], span=self._sp(meta))
-        return m.ChangeBelow(str(c[0]), c[1], span=self._sp(meta))
+            return am.ChangeLevel(str(c[0]), c[1], span=self._sp(meta))
+        return am.ChangeBelow(str(c[0]), c[1], span=self._sp(meta))
 
     # ------------------------------------------------------------ expressions
     def number(self, meta: Any, c: list[Any]) -> m.Number:
@@ -739,13 +740,13 @@ class _PendingIndicator:
                            categories=self.categories, span=self.span, **self.fields)
 
 
-def _as_amendment_change(item: Any) -> m.AmendmentChange:
+def _as_amendment_change(item: Any) -> am.AmendmentChange:
     """A top-level item of an amendment: a plain tier is added, a plain declaration applies to every tier."""
     if isinstance(item, m.Tier):
-        return m.AddTier(item, span=item.span)
+        return am.AddTier(item, span=item.span)
     if isinstance(item, (m.LevelScale, m.Ranking, m.Output)):
-        return m.SetDeclaration(item, span=item.span)
-    assert isinstance(item, (m.AmendTier, m.RemoveTier, m.ChangeLevel, m.ChangeBelow))
+        return am.SetDeclaration(item, span=item.span)
+    assert isinstance(item, (am.AmendTier, am.RemoveTier, am.ChangeLevel, am.ChangeBelow))
     return item
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import operator
+from collections.abc import Callable
 from decimal import Decimal
-from typing import Any, Literal, Union
+from typing import Any, Literal, Union, cast
 
 import attrs
 
@@ -14,7 +16,54 @@ from cqdt_rules.errors import Span
 NO_SPAN = Span("<memory>", 0, 0, 0, 0)
 
 
-def _span() -> Span:
+class Model:
+    """What every class of the model shares: equality and hash on the fields that take part in equality (spans,
+    paths and hashes do not), in the class and not across classes, and a repr of the fields shown. attrs would
+    write and compile these three methods for each of the sixty classes (``repr=False, eq=False`` here and in
+    ``amendment``), which was about half of making them, paid by every process that imports the model. The classes
+    are not slotted (``slots=False``): attrs would make each class a second time with slots, a fifth of what is
+    left, for a few thousand objects per ruleset."""
+
+    __slots__ = ()
+
+    def __eq__(self, other: object) -> bool:
+        if other.__class__ is not self.__class__:
+            return NotImplemented
+        key = _equality_key(self.__class__)
+        return bool(key(self) == key(other))
+
+    def __hash__(self) -> int:
+        return hash((self.__class__, _equality_key(self.__class__)(self)))
+
+    def __getstate__(self) -> dict[str, Any]:
+        """What pickling keeps: the fields, not what a cached property has worked out (``Tier.memo``)."""
+        return {a.name: getattr(self, a.name) for a in _fields(self.__class__)}
+
+    def __repr__(self) -> str:
+        shown = ", ".join(f"{a.name}={(repr if a.repr is True else a.repr)(getattr(self, a.name))}"
+                          for a in _fields(self.__class__) if a.repr is not False)
+        return f"{self.__class__.__name__}({shown})"
+
+
+_EQUALITY_KEYS: dict[type, Callable[[Any], Any]] = {}
+
+
+def _equality_key(cls: type) -> Callable[[Any], Any]:
+    """The values of an instance of a model class that equality compares: its fields that take part (one field:
+    its value alone)."""
+    key = _EQUALITY_KEYS.get(cls)
+    if key is None:
+        names = [a.name for a in _fields(cls) if a.eq]
+        key = _EQUALITY_KEYS[cls] = operator.attrgetter(*names) if names else (lambda _: ())
+    return key
+
+
+def _fields(cls: type) -> tuple[attrs.Attribute[Any], ...]:
+    found: tuple[attrs.Attribute[Any], ...] = attrs.fields(cast("type[attrs.AttrsInstance]", cls))
+    return found
+
+
+def span_field() -> Span:
     return attrs.field(default=NO_SPAN, eq=False, repr=False)
 
 
@@ -30,113 +79,113 @@ MAX_DIGITS = 12
 """The most decimals a ruleset may round to; the checker refuses more, so every rounding fits the engine."""
 
 
-@attrs.frozen
-class Rounding:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Rounding(Model):
     digits: int
     mode: str = "half_up"
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class Provenance:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Provenance(Model):
     status: str
     text: str
 
 
 # ---------------------------------------------------------------- expressions
-@attrs.frozen
-class Number:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Number(Model):
     value: Decimal
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class IndicatorRef:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class IndicatorRef(Model):
     name: str
     part: str | None = None
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class TotalRef:
-    span: Span = _span()
+@attrs.frozen(repr=False, eq=False, slots=False)
+class TotalRef(Model):
+    span: Span = span_field()
 
 
-@attrs.frozen
-class FullRef:
-    span: Span = _span()
+@attrs.frozen(repr=False, eq=False, slots=False)
+class FullRef(Model):
+    span: Span = span_field()
 
 
-@attrs.frozen
-class PointsRef:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class PointsRef(Model):
     node_id: str
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class ShareRef:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class ShareRef(Model):
     node_id: str
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class OutputRef:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class OutputRef(Model):
     name: str
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class Binary:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Binary(Model):
     op: str
     left: Expr
     right: Expr
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class Negate:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Negate(Model):
     operand: Expr
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class Compare:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Compare(Model):
     op: str
     left: Expr
     right: Expr
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class BoolOp:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class BoolOp(Model):
     op: str
     left: Expr
     right: Expr
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class Not:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Not(Model):
     operand: Expr
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class IfExpr:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class IfExpr(Model):
     condition: Expr
     then: Expr
     otherwise: Expr
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class Call:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Call(Model):
     """A function applied to arguments. ``round`` holds (value, digits) and its mode; ``weighted_mean`` holds
     (value, weight, value, weight, ...)."""
 
     function: str
     args: tuple[Expr, ...]
-    span: Span = _span()
+    span: Span = span_field()
     mode: str = "half_up"
 
 
@@ -156,14 +205,14 @@ ValueRef = Union[TotalRef, PointsRef, ShareRef, OutputRef]
 
 
 # ---------------------------------------------------------------- indicators
-@attrs.frozen
-class Category:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Category(Model):
     name: str
     label: str | None = None
 
 
-@attrs.frozen
-class Indicator:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Indicator(Model):
     name: str
     kind: IndicatorKind
     label: str
@@ -175,7 +224,7 @@ class Indicator:
     evidence: str | None = None
     audit_only: bool = False
     default: object = None
-    span: Span = _span()
+    span: Span = span_field()
 
     @property
     def evidence_required(self) -> bool:
@@ -188,91 +237,91 @@ class Indicator:
 
 
 # ---------------------------------------------------------------- rules
-@attrs.frozen
-class YesRule:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class YesRule(Model):
     indicator: str
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class CategoryArm:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class CategoryArm(Model):
     value: str
     points: PointsSpec
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class CategoryRule:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class CategoryRule(Model):
     indicator: str
     arms: tuple[CategoryArm, ...]
     otherwise: PointsSpec | None = None
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class RatioRule:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class RatioRule(Model):
     indicator: str
     on_zero: PointsSpec | None = None
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class Threshold:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Threshold(Model):
     value: Decimal
     percent: bool = False
 
 
-@attrs.frozen
-class Band:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Band(Model):
     comparator: str  # >=, >, =
     threshold: Threshold
     points: PointsSpec
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class BandsRule:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class BandsRule(Model):
     indicator: str
     bands: tuple[Band, ...]
     otherwise: PointsSpec | None = None
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class PerItemRule:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class PerItemRule(Model):
     indicator: str
     each: Decimal
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class BestOfRule:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class BestOfRule(Model):
     alternatives: tuple[Rule, ...]
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class NormalisedRule:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class NormalisedRule(Model):
     indicator: str
     within: Grouping
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class DirectRule:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class DirectRule(Model):
     indicator: str
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class InformationalRule:
-    span: Span = _span()
+@attrs.frozen(repr=False, eq=False, slots=False)
+class InformationalRule(Model):
+    span: Span = span_field()
 
 
-@attrs.frozen
-class FormulaRule:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class FormulaRule(Model):
     expr: Expr
-    span: Span = _span()
+    span: Span = span_field()
 
 
 Rule = Union[
@@ -316,8 +365,8 @@ def _expr_children(expr: Expr) -> tuple[Expr, ...]:
 
 
 # ---------------------------------------------------------------- tree
-@attrs.frozen
-class Node:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Node(Model):
     id: str
     title: str
     max: Decimal
@@ -330,7 +379,7 @@ class Node:
     share_digits: int | None = None
     note: str | None = None
     capped: bool = False
-    span: Span = _span()
+    span: Span = span_field()
 
     @property
     def is_group(self) -> bool:
@@ -343,40 +392,40 @@ class Node:
         return found
 
 
-@attrs.frozen
-class Requirement:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Requirement(Model):
     ref: ValueRef
     threshold: Threshold
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class Level:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Level(Model):
     id: str
     label: str
     threshold: Threshold
     requires: tuple[Requirement, ...] = ()
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class LevelScale:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class LevelScale(Model):
     name: str
     label: str
     on: ValueRef
     levels: tuple[Level, ...]
     below: str
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class TieBreak:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class TieBreak(Model):
     ref: ValueRef | Expr
     direction: str = "descending"
 
 
-@attrs.frozen
-class Ranking:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Ranking(Model):
     """``by`` and each tie-break is a published value (total, points, share, an output) or any expression."""
 
     name: str
@@ -386,20 +435,20 @@ class Ranking:
     within: Grouping = "tier"
     ties: str = "shared"
     tiebreaks: tuple[TieBreak, ...] = ()
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class Output:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Output(Model):
     name: str
     label: str
     expr: Expr
     rounding: Rounding | None = None
-    span: Span = _span()
+    span: Span = span_field()
 
 
-@attrs.frozen
-class Tier:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Tier(Model):
     id: str
     title: str
     max: Decimal
@@ -411,8 +460,8 @@ class Tier:
     total_rounding: Rounding | None = None
     headline: str | None = None
     """The output tables and reports show for each unit in place of the total (an index tier)."""
-    span: Span = _span()
-    headline_span: Span = _span()
+    span: Span = span_field()
+    headline_span: Span = span_field()
 
     def walk(self) -> list[Node]:
         found: list[Node] = []
@@ -467,8 +516,8 @@ class Tier:
         return ref.part is None and self.output(ref.name) is not None and all(i.name != ref.name for i in self.indicators)
 
 
-@attrs.frozen
-class Header:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Header(Model):
     id: str
     title: str
     title_en: str | None = None
@@ -482,7 +531,7 @@ class Header:
     rounding: Rounding | None = None
     on_zero_denominator: PointsSpec | None = None
     on_missing_evidence: str | None = None
-    span: Span = _span()
+    span: Span = span_field()
 
     def covers(self, year: int) -> bool:
         if self.years is None:
@@ -495,8 +544,8 @@ STATISTIC_FUNCTIONS = ("sum", "mean")
 """In a statistic, these aggregate their argument over every unit of the tiers named (Σ, mean over units)."""
 
 
-@attrs.frozen
-class Statistic:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Statistic(Model):
     """A province-wide figure over the units' values: ``sum(E)``/``mean(E)`` over the units of ``tiers``
     (every tier when empty), combined by arithmetic; shown with ``text`` ("{value}" is the figure)."""
 
@@ -509,7 +558,7 @@ class Statistic:
     unit: str | None = None
     heading: str | None = None  # the subsection of section II it belongs to
     text: str | None = None
-    span: Span = _span()
+    span: Span = span_field()
 
 
 def statistic_parts(expr: Expr) -> tuple[list[Call], list[Expr]]:
@@ -536,8 +585,8 @@ def statistic_parts(expr: Expr) -> tuple[list[Call], list[Expr]]:
     return aggregates, stray
 
 
-@attrs.frozen
-class Ruleset:
+@attrs.frozen(repr=False, eq=False, slots=False)
+class Ruleset(Model):
     header: Header
     tiers: tuple[Tier, ...]
     statistics: tuple[Statistic, ...] = ()
@@ -555,174 +604,3 @@ class Ruleset:
             if tier.id == tier_id:
                 return tier
         raise KeyError(tier_id)
-
-
-# ---------------------------------------------------------------- amendments
-@attrs.frozen
-class BaseRef:
-    """The ruleset an amendment changes: a shipped ruleset id, or a path relative to the amendment."""
-
-    ref: str
-    is_path: bool = False
-    span: Span = _span()
-
-    def __str__(self) -> str:
-        return f'"{self.ref}"' if self.is_path else self.ref
-
-
-@attrs.frozen
-class RemoveNode:
-    node_id: str
-    span: Span = _span()
-
-
-@attrs.frozen
-class RemoveInput:
-    name: str
-    span: Span = _span()
-
-
-@attrs.frozen
-class ReplaceNode:
-    node_id: str
-    node: Node
-    span: Span = _span()
-
-
-@attrs.frozen
-class AddNode:
-    """Add ``node`` under group ``under`` (None: at the top of the tier), after or before a sibling."""
-
-    node: Node
-    under: str | None = None
-    place: str | None = None  # "after" or "before"
-    sibling: str | None = None
-    span: Span = _span()
-
-
-@attrs.frozen
-class ChangeMax:
-    node_id: str
-    max: Decimal
-    capped: bool = False
-    span: Span = _span()
-
-
-@attrs.frozen
-class ChangeTitle:
-    node_id: str
-    title: str
-    title_en: str | None = None
-    span: Span = _span()
-
-
-@attrs.frozen
-class ChangeRule:
-    node_id: str
-    rule: Rule
-    span: Span = _span()
-
-
-@attrs.frozen
-class ChangeInput:
-    """Replace the declaration of the indicator of the same name in the node (or add it there)."""
-
-    node_id: str
-    indicator: Indicator
-    span: Span = _span()
-
-
-@attrs.frozen
-class ChangeOption:
-    """Set a node option: ``provenance``, ``rounding``, ``share_digits`` or ``note``."""
-
-    node_id: str
-    field: str
-    value: object
-    span: Span = _span()
-
-
-@attrs.frozen
-class ChangeTierMax:
-    max: Decimal
-    span: Span = _span()
-
-
-@attrs.frozen
-class ChangeLevel:
-    """Replace one level (its label, cut-off and requirements) of the scale ``scale``."""
-
-    scale: str
-    level: Level
-    span: Span = _span()
-
-
-@attrs.frozen
-class ChangeBelow:
-    scale: str
-    below: str
-    span: Span = _span()
-
-
-@attrs.frozen
-class SetDeclaration:
-    """A levels scale, ranking or output replacing the one of the same name (or added when new)."""
-
-    item: LevelScale | Ranking | Output
-    span: Span = _span()
-
-
-@attrs.frozen
-class SetTotalRounding:
-    rounding: Rounding
-    span: Span = _span()
-
-
-@attrs.frozen
-class SetHeadline:
-    output: str
-    span: Span = _span()
-    """Of the ``headline`` statement; also where the checker points when the output does not exist."""
-
-
-TierChange = Union[
-    RemoveNode, RemoveInput, ReplaceNode, AddNode, ChangeMax, ChangeTitle, ChangeRule, ChangeInput,
-    ChangeOption, ChangeTierMax, ChangeLevel, ChangeBelow, SetDeclaration, SetTotalRounding, SetHeadline,
-]
-
-
-@attrs.frozen
-class AmendTier:
-    tier_id: str
-    changes: tuple[TierChange, ...]
-    span: Span = _span()
-
-
-@attrs.frozen
-class AddTier:
-    tier: Tier
-    span: Span = _span()
-
-
-@attrs.frozen
-class RemoveTier:
-    tier_id: str
-    span: Span = _span()
-
-
-AmendmentChange = Union[AmendTier, AddTier, RemoveTier, ChangeLevel, ChangeBelow, SetDeclaration]
-"""A statement of an amendment; ChangeLevel, ChangeBelow and SetDeclaration outside a tier apply to every tier."""
-
-
-@attrs.frozen
-class Amendment:
-    """A ruleset written as changes to another (its header says ``amends BASE``); unresolved."""
-
-    header: Header
-    base: BaseRef
-    changes: tuple[AmendmentChange, ...]
-    path: str = attrs.field(default="<memory>", eq=False)
-
-    @property
-    def id(self) -> str:
-        return self.header.id

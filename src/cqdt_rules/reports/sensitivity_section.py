@@ -14,6 +14,7 @@ from cqdt_rules.analysis.sensitivity import (
     TierSensitivity,
     UnitStability,
     float_text,
+    group_name,
     share_text,
     shift_text,
     tier_heading,
@@ -113,7 +114,7 @@ def rank_interval_chart(title: str, units: Sequence[UnitStability], lang: str) -
 
 def indices_chart(title: str, indices: Sequence[Index], lang: str) -> str:
     """Bars of the first-order (S) and total-effect (ST) indices per output and group, with 95 % intervals."""
-    rows = [(f"{translate(i.output, lang)}: {translate(i.group, lang) if i.group == 'cut-offs' else i.group}", i)
+    rows = [(f"{translate(i.output, lang)}: {group_name(i.group, lang)}", i)
             for i in indices]
     label_width, plot_width, row = 230, 300, 30
     top = 44

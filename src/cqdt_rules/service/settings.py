@@ -58,6 +58,7 @@ def load_settings(rulesets: Sequence[str] = (), cohorts: Sequence[str] = (), *, 
         if checked.ruleset.id in served:
             raise UsageError(f"two rulesets to serve have id '{checked.ruleset.id}': {served[checked.ruleset.id].name}, {name}")
         served[checked.ruleset.id] = Served(name, checked)
+        checked.compiled  # compiled at start-up (a loaded ruleset is compiled when first used): no request waits for it
     for spec in cohorts:
         ruleset_id, cohort = _stored_cohort(spec, served)
         served[ruleset_id] = attrs.evolve(served[ruleset_id], cohort=served[ruleset_id].cohort + cohort)

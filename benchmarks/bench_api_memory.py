@@ -1,0 +1,86 @@
+"""Scoring a national cohort through the Python API, as a whole process: ``load_assessments`` of a generated CSV of
+N communes of the ``xa`` tier (100,000 by default, one cohort; in files of 25,000 units, as a data file holds at
+most 32 MiB), ``score``, the results kept (``api_score.py``), beside the hand-written baseline
+(``scale_handwritten.py``) on the same communes in one file, in the same run. Prints each
+process's wall time, CPU time and peak resident memory (``wait4``), and their ratios; asserts no time. The two
+outputs are compared unit by unit first (code, district, total, level, rank, every node's points).
+
+    PYTHONPATH=src python benchmarks/bench_api_memory.py            # 100,000 communes
+    PYTHONPATH=src python benchmarks/bench_api_memory.py --quick    # 2,000 communes
+    options: --units N, --rounds N (the median of N runs of each process, interleaved)
+
+The goal (issue "Fast from the first keystroke to the last byte"): scoring 100,000 units through the API in at
+most twice the hand-written scorer's peak memory."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from bench_scale import ROOT, agree, generate, run
+
+UNITS_PER_FILE = 25_000
+
+
+def split(data: Path, folder: Path, per_file: int) -> None:
+    """The rows of the CSV ``data`` in files of ``per_file`` rows in ``folder``, each with the header."""
+    folder.mkdir()
+    with data.open(encoding="utf-8", newline="") as file:
+        header = next(file)
+        out = None
+        for n, line in enumerate(file):
+            if n % per_file == 0:
+                if out is not None:
+                    out.close()
+                out = (folder / f"communes-{n // per_file:03d}.csv").open("w", encoding="utf-8", newline="")
+                out.write(header)
+            assert out is not None
+            out.write(line)
+        if out is not None:
+            out.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--units", type=int, default=100_000, help="communes (default 100,000)")
+    parser.add_argument("--quick", action="store_true", help="2,000 communes")
+    parser.add_argument("--rounds", type=int, default=1, help="runs of each process; the median is printed")
+    args = parser.parse_args()
+    count = 2_000 if args.quick else args.units
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = Path(scratch)
+        data, ours, theirs = folder / "communes.csv", folder / "api.csv", folder / "handwritten.csv"
+        started = time.perf_counter()
+        generate(data, count)
+        print(f"generated {count:,} communes in {time.perf_counter() - started:.1f} s: {data.stat().st_size / 1e6:,.0f} MB of CSV")
+        parts = folder / "parts"
+        split(data, parts, UNITS_PER_FILE)
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "benchmarks")])}
+        commands = {
+            "hand-written (csv + Decimal + straight-line scorer)":
+                [sys.executable, str(ROOT / "benchmarks" / "scale_handwritten.py"), str(data), str(theirs)],
+            "API: load_assessments + score, results kept":
+                [sys.executable, str(ROOT / "benchmarks" / "api_score.py"), str(parts), str(ours)],
+        }
+        runs: dict[str, list[tuple[float, int, float]]] = {label: [] for label in commands}
+        for _ in range(args.rounds):
+            for label, command in commands.items():
+                runs[label].append(run(command, env))
+        rows = agree(ours, theirs, "csv")
+        print(f"{rows:,} units: the API and the hand-written scorer agree unit by unit (total, level, rank, points)")
+        timed = {label: tuple(statistics.median(r[i] for r in found) for i in range(3)) for label, found in runs.items()}
+        (_, base_peak, base_cpu), (_, peak, cpu) = timed.values()
+        for label, (elapsed, resident, used) in timed.items():
+            print(f"{label:55s} {elapsed:8.1f} s wall {used:8.1f} s CPU {resident / 2 ** 20:8,.0f} MiB peak"
+                  f"  {used / base_cpu:5.2f}x CPU time  {resident / base_peak:5.2f}x memory")
+        print(f"peak {peak / 2 ** 20:,.0f} MiB against the goal of 2x the hand-written scorer's "
+              f"({2 * base_peak / 2 ** 20:,.0f} MiB): " + ("met" if peak <= 2 * base_peak else "NOT met"))
+
+
+if __name__ == "__main__":
+    main()
