@@ -94,17 +94,17 @@ def as_yaml(data: Path, folder: Path) -> None:
             out.close()
 
 
-def as_csv_files(data: Path, folder: Path) -> None:
-    """The communes of ``data`` as CSV files in ``folder``, ``YAML_UNITS_PER_FILE`` units a file."""
-    folder.mkdir(parents=True, exist_ok=True)
+def split(data: Path, folder: Path, per_file: int) -> None:
+    """The rows of the CSV ``data`` in files of ``per_file`` rows in ``folder``, each with the header."""
+    folder.mkdir()
     with data.open(encoding="utf-8", newline="") as file:
-        header = file.readline()
+        header = next(file)
         out = None
         for n, line in enumerate(file):
-            if n % YAML_UNITS_PER_FILE == 0:
+            if n % per_file == 0:
                 if out is not None:
                     out.close()
-                out = (folder / f"communes-{n // YAML_UNITS_PER_FILE:03d}.csv").open("w", encoding="utf-8", newline="")
+                out = (folder / f"communes-{n // per_file:03d}.csv").open("w", encoding="utf-8", newline="")
                 out.write(header)
             assert out is not None
             out.write(line)
@@ -264,7 +264,7 @@ def main() -> None:
             print(f"written as long-form Parquet: {read.stat().st_size / 1e6:,.0f} MB")
         elif args.input == "csv-files":
             read = folder / "communes-csv"
-            as_csv_files(data, read)
+            split(data, read, YAML_UNITS_PER_FILE)
         elif args.input == "yaml":
             read = folder / "communes-yaml"
             as_yaml(data, read)
