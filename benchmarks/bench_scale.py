@@ -11,8 +11,8 @@ node's points); any difference stops the run (``DISAGREEMENT``).
     PYTHONPATH=src python benchmarks/bench_scale.py --format json --input yaml # the same communes in YAML files
     PYTHONPATH=src python benchmarks/bench_scale.py --format table             # 100,000 communes, the table for people
     PYTHONPATH=src python benchmarks/bench_scale.py --engine duckdb            # scored in DuckDB from long-form Parquet
-    options: --units N, --keep DIR (write the files there and keep them), --src DIR (the package to measure, e.g. a
-    checkout of an earlier commit: its ``src`` folder)
+    options: --units N, --keep DIR (write the files there and keep them), --input csv-files (CSV files of 25,000 rows),
+             --against DIR (also run cqdt from another checkout, the code before a change, on the same files)
 
 With ``--input yaml`` the communes are written as YAML files of at most 25,000 units each (a YAML file may hold
 32 MiB) in one folder, and cqdt reads the folder; the hand-written scorer still reads the CSV. With ``--engine
@@ -246,7 +246,7 @@ def main() -> None:
     parser.add_argument("--engine", choices=("python", "duckdb"), default="python",
                         help="how cqdt scores (duckdb: from a long-form Parquet file of the same communes)")
     parser.add_argument("--keep", type=Path, help="write the files to this folder and keep them")
-    parser.add_argument("--src", type=Path, default=ROOT / "src", help="the package to measure (its src folder)")
+    parser.add_argument("--against", type=Path, help="another checkout whose cqdt is run too (before a change)")
     args = parser.parse_args()
     count = 2_000 if args.quick else args.units or (
         1_000_000 if args.format == "csv" and args.engine == "python" else 100_000)
@@ -270,20 +270,24 @@ def main() -> None:
             as_yaml(data, read)
             size = sum(f.stat().st_size for f in read.iterdir())
             print(f"written as {len(list(read.iterdir()))} YAML files: {size / 1e6:,.0f} MB")
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(args.src.resolve()), str(ROOT / "benchmarks")])}
-        timed = {
-            "hand-written (csv + Decimal + straight-line scorer)":
-                run([sys.executable, str(ROOT / "benchmarks" / "scale_handwritten.py"), str(data), str(theirs)], env),
-            f"cqdt score egov_2020 --format {args.format}" + {"csv": "", "csv-files": " (CSV files)", "yaml": " (YAML files)"}[args.input]
-            + (" --engine duckdb" if args.engine == "duckdb" else ""):
-                run([sys.executable, "-m", "cqdt_rules", "score", "egov_2020", str(read), "--format", args.format,
-                     "--engine", args.engine, "--out", str(ours)], env),
-        }
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT / "benchmarks")])}
+        label = (f"cqdt score egov_2020 --format {args.format}"
+                 + {"csv": "", "csv-files": " (CSV files)", "yaml": " (YAML files)"}[args.input]
+                 + (" --engine duckdb" if args.engine == "duckdb" else ""))
+        command = [sys.executable, "-m", "cqdt_rules", "score", "egov_2020", str(read), "--format", args.format,
+                   "--engine", args.engine, "--out"]
+        timed = {"hand-written (csv + Decimal + straight-line scorer)":
+                 run([sys.executable, str(ROOT / "benchmarks" / "scale_handwritten.py"), str(data), str(theirs)], env)}
+        if args.against:
+            before = folder / f"before.{args.format}"
+            timed[label + ", before"] = run(command + [str(before)], {**env, "PYTHONPATH": str(args.against / "src")})
+            agree(before, theirs, args.format)
+        timed[label] = run(command + [str(ours)], env)
         rows = agree(ours, theirs, args.format)
         compared = {"csv": "row by row (total, level, rank, points)", "json": "unit by unit (total, level, rank, points)",
                     "table": "row by row (rank, district, total, level; aligned)"}[args.format]
         print(f"{rows:,} {'units' if args.format == 'json' else 'rows'}: cqdt and the hand-written scorer agree {compared}")
-        (base_time, base_peak, base_cpu), (time_, peak, cpu) = timed.values()
+        (base_time, base_peak, base_cpu), *_, (time_, peak, cpu) = timed.values()
         for label, (elapsed, resident, used) in timed.items():
             print(f"{label:55s} {elapsed:8.1f} s wall {used:8.1f} s CPU {resident / 2 ** 20:8,.0f} MiB peak"
                   f"  {used / base_cpu:5.2f}x CPU time  {resident / base_peak:5.2f}x memory")

@@ -58,9 +58,9 @@ def _note_skipped(skipped: list[tuple[Path, str]], lang: str | None) -> None:
 
 def stream_files(ruleset: str, data: Sequence[str], units: Path | None, progress: Progress,
                  form: Form = "csv", cells: Cells | None = None) -> ScoredRows:
-    """``score_files`` for the results (``form``: CSV rows, JSON, or a table's ``cells``) of data of any size: CSV files are read,
-    checked and scored row by row, and each unit is kept as its results' text (``engine.stream``); the same
-    checks, errors and warnings. Close the rows once written."""
+    """``score_files`` for the results (``form``: CSV rows, JSON, or a table's ``cells``) of data of any size: CSV
+    and YAML files are read, checked and scored unit by unit, and each unit is kept as its results' text
+    (``engine.stream``); the same checks, errors and warnings. Close the rows once written."""
     from cqdt_rules.data.readers import MAX_STREAMED_BYTES, stream_assessments
     from cqdt_rules.engine.stream import StreamScorer
 

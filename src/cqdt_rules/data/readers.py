@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -11,9 +12,9 @@ from typing import Any
 import attrs
 import yaml
 
-from cqdt_rules.data.yamlfile import MAX_YAML_BYTES, compose_yaml, is_null
+from cqdt_rules.data.yamlfile import MAX_YAML_BYTES, YamlEvents, compose_yaml, is_null, yaml_problem
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
-from cqdt_rules.model.text import data_lines, read_data_text
+from cqdt_rules.model.text import data_blocks, data_lines, read_data_text
 from cqdt_rules.model.units import Assessment, nfc, normal_code, read_year, shown
 
 _IDENTITY = ("code", "name", "tier", "parent", "year", "source", "note")
@@ -39,10 +40,17 @@ def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Ass
         return workbook_assessments
     if suffix not in (".yaml", ".yml", ".csv"):
         raise UsageError(f"cannot read '{path}': use a .yaml, .yml, .csv or .xlsx file")
-    text = read_data_text(path, encoding)
-    if suffix == ".csv":
-        return _from_csv(text, str(path))
-    return _from_yaml(text, str(path))
+    problems: list[Diagnostic] = []
+    try:
+        if suffix == ".csv":
+            found = tuple(csv_assessments(io.StringIO(read_data_text(path, encoding), newline=""), str(path), problems))
+        else:
+            found = tuple(yaml_assessments(path, problems, encoding))
+    except DataError as exc:
+        problems.extend(exc.diagnostics)
+    if problems:
+        raise DataError(problems)
+    return found
 
 
 DATA_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
@@ -62,15 +70,16 @@ def load_many(paths: list[Path], skipped: list[tuple[Path, str]] | None = None) 
 
 
 MAX_STREAMED_BYTES = 4 * 1024 ** 3
-"""The largest CSV file read as a stream (``stream_assessments(..., csv_limit=MAX_STREAMED_BYTES)``): its rows
-are not kept, so it may be far larger than a file read whole; 4 GiB is some ten million units."""
+"""The largest CSV or YAML file read as a stream (``stream_assessments(..., limit=MAX_STREAMED_BYTES)``): its
+units are not kept, so it may be far larger than a file read whole; 4 GiB is some ten million units."""
 
 
 def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: list[tuple[Path, str]] | None = None,
-                       read: Callable[[int], None] | None = None, csv_limit: int = MAX_DATA_BYTES) -> Iterator[Assessment]:
+                       read: Callable[[int], None] | None = None, limit: int = MAX_DATA_BYTES) -> Iterator[Assessment]:
     """The assessments of several files and folders as they are read, as ``load_many`` reads them: a CSV file row
-    by row (up to ``csv_limit`` bytes), any other file whole. Every file's problems are added to ``problems``
-    (then no assessment of that file may be missing from what is yielded); ``read(n)`` is told of every n bytes read."""
+    by row and a YAML file unit by unit (``yaml_assessments``), up to ``limit`` bytes, an Excel form whole. Every
+    file's problems are added to ``problems`` (then no assessment of that file may be missing from what is
+    yielded); ``read(n)`` is told of every n bytes read."""
     count = 0
     for path, named in _expand(paths):
         reason = None if named else not_assessment_data(path)
@@ -79,9 +88,12 @@ def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: l
                 skipped.append((path, reason))
             continue
         try:
-            if path.suffix.lower() == ".csv" and path.is_file():
-                _check_size(path, csv_limit)
-                for assessment in csv_assessments(data_lines(path, read=read), str(path), problems):
+            suffix = path.suffix.lower()
+            if suffix in (".csv", ".yaml", ".yml") and path.is_file():
+                _check_size(path, limit)
+                read_units = (csv_assessments(data_lines(path, read=read), str(path), problems) if suffix == ".csv"
+                              else yaml_assessments(path, problems, read=read))
+                for assessment in read_units:
                     count += 1
                     yield assessment
             else:
@@ -161,9 +173,41 @@ def read_units(path: str | Path, encoding: str | None = None) -> dict[str, str]:
 
 
 # ---------------------------------------------------------------- YAML
-def _span(path: str, node: yaml.Node) -> Span:
+Place = tuple[int, int, int, int]
+"""Where a node is: its marks' line and column, start and end, counted from 0 as libyaml counts them."""
+
+
+def _place(node: yaml.Node) -> Place:
     start, end = node.start_mark, node.end_mark
-    return Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1)
+    return start.line, start.column, end.line, end.column
+
+
+def _span_at(path: str, place: Place) -> Span:
+    line, column, end_line, end_column = place
+    return Span(path, line + 1, column + 1, end_line + 1, end_column + 1)
+
+
+def _span(path: str, node: yaml.Node) -> Span:
+    return _span_at(path, _place(node))
+
+
+class _NodeSpans(Mapping[str, Span]):
+    """The span of each named value of a unit, kept as the numbers of its place and made when asked for (an
+    error, a parent to check): reading a unit makes no ``Span`` for the values nobody asks about."""
+
+    __slots__ = ("_path", "_places")
+
+    def __init__(self, path: str, places: dict[str, Place]):
+        self._path, self._places = path, places
+
+    def __getitem__(self, name: str) -> Span:
+        return _span_at(self._path, self._places[name])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._places)
+
+    def __len__(self) -> int:
+        return len(self._places)
 
 
 def _scalar(node: yaml.Node) -> Any:
@@ -184,10 +228,93 @@ def _single(field: str, node: yaml.Node, path: str, problems: list[Diagnostic]) 
     return None
 
 
+_EMPTY = "the file is empty"
+_NO_UNITS = "expected 'units:' with a list of units"
+_UNITS_LINE = re.compile(r"^units:[ \t]*(?:#.*)?$", re.MULTILINE)
+_TOP_LEVEL_LINE = re.compile(r"^[^\s#-]", re.MULTILINE)
+
+
+def yaml_assessments(path: Path, problems: list[Diagnostic], encoding: str | None = None,
+                     read: Callable[[int], None] | None = None) -> Iterator[Assessment]:
+    """The assessments of a YAML data file, each as soon as its unit is read, in memory that grows with one unit,
+    not with the file; every unit's problems are added to ``problems``, text that is not YAML (or too deep, or
+    an alias) raises DataError where it is found, after the units before it. Only a file whose ``units:`` is
+    its last top-level field (at the start of a line, as a data file writes it) is read so; any other is read
+    whole, as it needs: every unit depends on the file-wide fields, which could then follow its units."""
+    where = str(path)
+    if not _units_come_last(path, encoding):
+        _check_size(path, MAX_DATA_BYTES)
+        yield from _from_yaml(read_data_text(path, encoding), where)
+        if read is not None:
+            read(path.stat().st_size)
+        return
+    events = YamlEvents(data_blocks(path, encoding, read), where)
+    try:
+        if not events.start():
+            raise DataError([Diagnostic(Span(where, 1, 1, 1, 1), _EMPTY, hint=_NO_UNITS)])
+        root = events.peek()
+        if not isinstance(root, yaml.MappingStartEvent) or root.flow_style:  # not a data file's layout: read it whole
+            _check_size(path, MAX_DATA_BYTES)
+            node = events.node()
+            events.finish()
+            yield from assessments_from_node(node, where)
+            return
+        yield from _streamed_units(events, where, problems)
+    except yaml.YAMLError as error:
+        raise DataError([yaml_problem(error, where)]) from None
+
+
+def _units_come_last(path: Path, encoding: str | None) -> bool:
+    """Whether the file has a line ``units:`` after which no line starts a top-level field (every line after it
+    is indented, a list item, a comment or blank). (The text's nesting is checked as libyaml reads it.)"""
+    units_line = False
+    for block in data_blocks(path, encoding):
+        after = 0
+        if not units_line:
+            found = _UNITS_LINE.search(block)
+            units_line, after = found is not None, found.end() if found else 0
+        if units_line and _TOP_LEVEL_LINE.search(block, after):
+            return False
+    return units_line
+
+
+def _streamed_units(events: YamlEvents, path: str, problems: list[Diagnostic]) -> Iterator[Assessment]:
+    """The units of a document whose root is a block mapping, as ``assessments_from_node`` reads them, composing
+    one unit at a time (the file-wide fields before ``units:`` are its defaults)."""
+    start = events.next().start_mark
+    top: dict[str, tuple[yaml.Node, yaml.Node]] = {}
+    checked: int | None = None  # how many top-level fields were checked when the units were read
+    while not isinstance(events.peek(), yaml.MappingEndEvent):
+        key = events.node()
+        name = str(key.value)
+        if name in top:
+            problems.append(Diagnostic(_span(path, key), f"'{name}' is given twice in the file"))
+        if name == "units" and isinstance(events.peek(), yaml.SequenceStartEvent):
+            defaults = _file_defaults(top, path, problems)
+            checked = len(top)
+            first = events.next()
+            while not isinstance(events.peek(), yaml.SequenceEndEvent):
+                assessment = _yaml_unit(events.node(), defaults, path, problems)
+                if assessment is not None:
+                    yield assessment
+            value: yaml.Node = yaml.SequenceNode("", [], first.start_mark, events.next().end_mark)
+        else:
+            value = events.node()
+        top[name] = (key, value)
+    end = events.next().end_mark
+    events.finish()
+    if checked is None:  # no list of units: the fields are checked all the same
+        _file_defaults(top, path, problems)
+    else:
+        _unknown_fields(dict(list(top.items())[checked:]), path, problems)
+    if not isinstance(top.get("units", (None, None))[1], yaml.SequenceNode):
+        problems.append(Diagnostic(Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1), _NO_UNITS))
+
+
 def _from_yaml(text: str, path: str) -> tuple[Assessment, ...]:
     root = compose_yaml(text, path)
     if root is None:
-        raise DataError([Diagnostic(Span(path, 1, 1, 1, 1), "the file is empty", hint="expected 'units:' with a list of units")])
+        raise DataError([Diagnostic(Span(path, 1, 1, 1, 1), _EMPTY, hint=_NO_UNITS)])
     return assessments_from_node(root, path)
 
 
@@ -196,21 +323,31 @@ def assessments_from_node(root: yaml.Node, path: str) -> tuple[Assessment, ...]:
     JSON body read by ``data.json_body``): file-wide defaults and ``units:``, every problem at its place."""
     problems: list[Diagnostic] = []
     top = _mapping(root, path, problems, "the file")
-    defaults = {k: _single(k, v, path, problems) for k, (_, v) in top.items() if k in _FILE_FIELDS}
-    if defaults.get("year") not in (None, ""):  # wrong even where every unit gives its own year
-        _year(defaults["year"], _span(path, top["year"][1]), problems)
-    for name, (name_node, _) in top.items():
-        if name not in _FILE_FIELDS + ("units",):
-            problems.append(Diagnostic(_span(path, name_node), f"unknown top-level field '{name}'",
-                                       hint="top-level fields: " + ", ".join(_FILE_FIELDS + ("units",))))
+    defaults = _file_defaults(top, path, problems)
     units_node = top.get("units", (None, None))[1]
     if not isinstance(units_node, yaml.SequenceNode):
-        problems.append(Diagnostic(_span(path, root), "expected 'units:' with a list of units"))
+        problems.append(Diagnostic(_span(path, root), _NO_UNITS))
         raise DataError(problems)
     found = [a for a in (_yaml_unit(item, defaults, path, problems) for item in units_node.value) if a is not None]
     if problems:
         raise DataError(problems)
     return tuple(found)
+
+
+def _file_defaults(top: dict[str, tuple[yaml.Node, yaml.Node]], path: str, problems: list[Diagnostic]) -> dict[str, Any]:
+    """The file-wide fields every unit takes unless it gives its own; their problems and unknown fields' too."""
+    defaults = {k: _single(k, v, path, problems) for k, (_, v) in top.items() if k in _FILE_FIELDS}
+    if defaults.get("year") not in (None, ""):  # wrong even where every unit gives its own year
+        _year(defaults["year"], lambda: _span(path, top["year"][1]), problems)
+    _unknown_fields(top, path, problems)
+    return defaults
+
+
+def _unknown_fields(top: dict[str, tuple[yaml.Node, yaml.Node]], path: str, problems: list[Diagnostic]) -> None:
+    for name, (name_node, _) in top.items():
+        if name not in _FILE_FIELDS + ("units",):
+            problems.append(Diagnostic(_span(path, name_node), f"unknown top-level field '{name}'",
+                                       hint="top-level fields: " + ", ".join(_FILE_FIELDS + ("units",))))
 
 
 def _mapping(node: yaml.Node, path: str, problems: list[Diagnostic], what: str) -> dict[str, tuple[yaml.Node, yaml.Node]]:
@@ -226,13 +363,15 @@ def _mapping(node: yaml.Node, path: str, problems: list[Diagnostic], what: str) 
     return found
 
 
+_UNIT_FIELDS = frozenset(_IDENTITY) | {"values", "evidence"}
+
+
 def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: list[Diagnostic]) -> Assessment | None:
     fields = _mapping(node, path, problems, "a unit")
-    known = set(_IDENTITY) | {"values", "evidence"}
     for name, (name_node, _) in fields.items():
-        if name not in known:
+        if name not in _UNIT_FIELDS:
             problems.append(Diagnostic(_span(path, name_node), f"unknown unit field '{name}'",
-                                       hint="unit fields: " + ", ".join(sorted(known))))
+                                       hint="unit fields: " + ", ".join(sorted(_UNIT_FIELDS))))
     identity: dict[str, Any] = {k: _single(k, v, path, problems) for k, (_, v) in fields.items() if k in _IDENTITY}
     for field in ("year", "source", "tier"):
         identity.setdefault(field, defaults.get(field))
@@ -240,19 +379,20 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
     if missing:
         problems.append(Diagnostic(_span(path, node), f"unit is missing {', '.join(missing)}"))
         return None
-    year = _year(identity["year"], _span(path, fields.get("year", (node, node))[1]), problems)
+    year = _year(identity["year"], lambda: _span(path, fields.get("year", (node, node))[1]), problems)
     values: dict[str, Any] = {}
-    spans: dict[str, Span] = {}
-    name_spans: dict[str, Span] = {}
+    spans: dict[str, Place] = {}
+    name_spans: dict[str, Place] = {}
     if "values" in fields:
         for name, (key, value) in _mapping(fields["values"][1], path, problems, "values").items():
             values[name] = _yaml_value(value, path, problems)
-            spans[name] = _span(path, value)
-            name_spans[name] = _span(path, key)
+            spans[name] = _place(value)
+            name_spans[name] = _place(key)
     evidence: dict[str, tuple[str, ...]] = {}
     if "evidence" in fields:
         for name, (key, value) in _mapping(fields["evidence"][1], path, problems, "evidence").items():
-            spans.setdefault(name, _span(path, key))
+            if name not in spans:
+                spans[name] = _place(key)
             references = value.value if isinstance(value, yaml.SequenceNode) else [value]
             for item in references:
                 if not isinstance(item, yaml.ScalarNode):
@@ -266,8 +406,9 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
         code=str(identity["code"]), name=nfc(str(identity["name"])), tier=str(identity["tier"]), year=year,
         source=str(identity["source"]), values=values, evidence=evidence,
         parent=None if identity.get("parent") in (None, "") else str(identity["parent"]),
-        note=identity.get("note"), origin=_span(path, node), value_spans=spans, name_spans=name_spans,
-        field_spans={k: _span(path, v) for k, (_, v) in fields.items() if k in _IDENTITY},
+        note=identity.get("note"), origin=_span(path, node), value_spans=_NodeSpans(path, spans),
+        name_spans=_NodeSpans(path, name_spans),
+        field_spans=_NodeSpans(path, {k: _place(v) for k, (_, v) in fields.items() if k in _IDENTITY}),
     )
 
 
@@ -281,11 +422,12 @@ def _yaml_value(node: yaml.Node, path: str, problems: list[Diagnostic]) -> Any:
     return None
 
 
-def _year(raw: Any, span: Span, problems: list[Diagnostic]) -> int | None:
+def _year(raw: Any, where: Callable[[], Span], problems: list[Diagnostic]) -> int | None:
+    """The year ``raw`` gives; None, and a problem at ``where()``, for one that is not a year."""
     year = read_year(raw)
     if year is not None:
         return year
-    problems.append(Diagnostic(span, f"expected a year of four digits, got '{shown(raw)}'"))
+    problems.append(Diagnostic(where(), f"expected a year of four digits, got '{shown(raw)}'"))
     return None
 
 
@@ -382,14 +524,6 @@ def csv_records(lines: Iterable[str], path: str) -> Iterator[Record]:
 def _csv_records(text: str, path: str) -> list[tuple[int, list[str], CellPlaces]]:
     """Each record of a whole text with the line it starts on and where its cells start."""
     return [(line, row, CellPlaces(line, raw)) for line, row, raw in csv_records(io.StringIO(text, newline=""), path)]
-
-
-def _from_csv(text: str, path: str) -> tuple[Assessment, ...]:
-    problems: list[Diagnostic] = []
-    found = tuple(csv_assessments(io.StringIO(text, newline=""), path, problems))
-    if problems:
-        raise DataError(problems)
-    return found
 
 
 def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic]) -> Iterator[Assessment]:
@@ -498,7 +632,7 @@ def csv_row(layout: RowLayout | list[str], row: list[str], path: str, line: int,
     if missing:
         problems.append(Diagnostic(Span(path, line, 1, line, 2), f"row is missing {', '.join(missing)}"))
         return None
-    year = _year(identity["year"], field_spans["year"], problems)
+    year = _year(identity["year"], lambda: field_spans["year"], problems)
     if year is None:
         return None
     return Assessment(

@@ -99,10 +99,7 @@ def data_lines(path: Path, encoding: str | None = None, read: Callable[[int], No
             try:
                 text = raw.decode(codec if number == 1 else codec.removesuffix("-sig"))
             except UnicodeDecodeError as error:
-                name = "UTF-8" if codec == "utf-8-sig" else chosen
-                problem = NotDecodable(number, error.start + 1, name, guess_encoding(raw))
-                raise DataError([Diagnostic(Span(str(path), number, error.start + 1, number, error.start + 2),
-                                            str(problem), hint=problem.hint)]) from None
+                raise _undecodable(path, number, error.start + 1, codec, chosen, raw) from None
             if number == 1:
                 text = text.removeprefix("\ufeff")
             if "\r" in text:
@@ -114,3 +111,47 @@ def data_lines(path: Path, encoding: str | None = None, read: Callable[[int], No
                 yield text
             if read is not None:
                 read(len(raw))
+
+
+BLOCK_BYTES = 1024 * 1024
+"""About how many bytes of a data file ``data_blocks`` decodes at a time."""
+
+
+def data_blocks(path: Path, encoding: str | None = None, read: Callable[[int], None] | None = None) -> Iterator[str]:
+    """A data file's text as ``data_lines`` gives it, in blocks of whole lines of about ``BLOCK_BYTES`` each:
+    the same text and errors, for a reader that scans text rather than lines (a line is never split)."""
+    chosen = encoding or DATA_ENCODING.get()
+    codec = ENCODINGS.get(chosen.lower(), chosen)
+    lines_before, rest, first = 0, b"", True
+    with path.open("rb") as file:
+        while True:
+            chunk = file.read(BLOCK_BYTES)
+            raw = rest + chunk
+            cut = len(raw) if not chunk else raw.rfind(b"\n") + 1
+            if not chunk and not raw:
+                return
+            if cut == 0:  # no line end yet: read on (a line is never split)
+                rest = raw
+                continue
+            raw, rest = raw[:cut], raw[cut:]
+            try:
+                text = raw.decode(codec if first else codec.removesuffix("-sig"))
+            except UnicodeDecodeError as error:
+                line_start = raw.rfind(b"\n", 0, error.start) + 1
+                line_raw = raw[line_start:raw.find(b"\n", error.start) + 1 or len(raw)]
+                raise _undecodable(path, lines_before + raw.count(b"\n", 0, error.start) + 1,
+                                   error.start - line_start + 1, codec, chosen, line_raw) from None
+            if first:
+                text, first = text.removeprefix("\ufeff"), False
+            lines_before += raw.count(b"\n")
+            yield normal_newlines(text)
+            if read is not None:
+                read(len(raw))
+            if not chunk:
+                return
+
+
+def _undecodable(path: Path, line: int, column: int, codec: str, chosen: str, raw: bytes) -> DataError:
+    """The error for a line's bytes that are not text in the encoding: where, and what they look like instead."""
+    problem = NotDecodable(line, column, "UTF-8" if codec == "utf-8-sig" else chosen, guess_encoding(raw))
+    return DataError([Diagnostic(Span(str(path), line, column, line, column + 1), str(problem), hint=problem.hint)])
