@@ -72,10 +72,11 @@ def test_the_streamed_table_keeps_no_unit_result_while_it_scores_or_writes() -> 
             yield assessment
 
     gc.collect()
+    before = live_results()  # other tests of this process may hold some
     out = Watched()
     streamed(checked, one_by_one(), "table", out=out, lang="vi")
     assert len(units) > 250 and out.writes > 250
-    assert most <= 1 and out.most == 0  # the whole-cohort path holds every unit's result
+    assert most - before <= 1 and out.most - before == 0  # the whole-cohort path holds every unit's result
 
 
 def duckdb_scored(ruleset: str, files: list[str]) -> tuple[EngineRows, api.Results]:
@@ -107,11 +108,12 @@ def test_duckdb_keeps_no_unit_result_while_it_writes() -> None:
     rows, reference = duckdb_scored("egov_2020", ["egov-2022-audit.yaml"])
     del reference
     gc.collect()
+    before = live_results()  # other tests of this process may hold some
     for form in ("csv", "json", "table"):
         out = Watched()
         written(rows, form, out)
         assert out.writes > 250
-        assert out.most <= 2, form  # the unit being written, and the one being made
+        assert out.most - before <= 2, form  # the unit being written, and the one being made
 
 
 @pytest.mark.parametrize("form", ["csv", "table"])
