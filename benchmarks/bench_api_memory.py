@@ -22,27 +22,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench_scale import ROOT, agree, generate, run
+from bench_scale import ROOT, agree, generate, run, split
 
 UNITS_PER_FILE = 25_000
-
-
-def split(data: Path, folder: Path, per_file: int) -> None:
-    """The rows of the CSV ``data`` in files of ``per_file`` rows in ``folder``, each with the header."""
-    folder.mkdir()
-    with data.open(encoding="utf-8", newline="") as file:
-        header = next(file)
-        out = None
-        for n, line in enumerate(file):
-            if n % per_file == 0:
-                if out is not None:
-                    out.close()
-                out = (folder / f"communes-{n // per_file:03d}.csv").open("w", encoding="utf-8", newline="")
-                out.write(header)
-            assert out is not None
-            out.write(line)
-        if out is not None:
-            out.close()
 
 
 def main() -> None:

@@ -15,10 +15,10 @@ ROOT = Path(__file__).resolve().parents[1]
 pytestmark = pytest.mark.slow  # left out of the quick subset (pytest -m "not slow")
 
 
-def _quick_run(script: str) -> str:
+def _quick_run(script: str, *options: str) -> str:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(ROOT / "src"), env.get("PYTHONPATH", "")]).rstrip(os.pathsep)
-    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), "--quick"],
+    done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / script), "--quick", *options],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
     return done.stdout
@@ -29,6 +29,17 @@ def test_scale_benchmark_runs_and_agrees_with_the_hand_written_scorer() -> None:
     assert "2,000 rows: cqdt and the hand-written scorer agree row by row" in out, out
     assert "hand-written (csv + Decimal + straight-line scorer)" in out and "cqdt score egov_2020 --format csv" in out
     assert "MiB peak" in out and "x CPU time" in out
+
+
+@pytest.mark.parametrize(("options", "command"), [
+    (("--format", "table", "--input", "csv-files"), "cqdt score egov_2020 --format table (CSV files)"),
+    (("--engine", "duckdb", "--format", "table"), "cqdt score egov_2020 --format table --engine duckdb"),
+])
+def test_the_table_and_duckdb_paths_of_the_scale_benchmark_agree_with_the_hand_written_scorer(
+        options: tuple[str, ...], command: str) -> None:
+    out = _quick_run("bench_scale.py", *options)
+    assert "2,000 rows: cqdt and the hand-written scorer agree row by row (rank, district, total, level; aligned)" in out, out
+    assert command in out and "MiB peak" in out
 
 
 def test_api_memory_benchmark_runs_and_agrees_with_the_hand_written_scorer() -> None:

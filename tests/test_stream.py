@@ -35,6 +35,7 @@ from cqdt_rules.errors import DataError, Diagnostic, UsageError
 from cqdt_rules.i18n import using_lang
 from cqdt_rules.model.text import reading_encoding
 from cqdt_rules.model.units import Assessment
+from cqdt_rules.reports.score_table import TierTables, results_table, write_results_table
 
 ROOT = Path(__file__).resolve().parents[1]
 SAMPLE = ROOT / "examples" / "gialai"
@@ -58,14 +59,20 @@ def streamed_files(ruleset: str, paths: list[Path], form: Form, **options: objec
     return streamed(api.load(ruleset), units, form, **options)
 
 
-def streamed(checked: api.CheckedRuleset, units: Iterable[Assessment], form: Form, **options: object) -> str:
-    """The results as the streamed path writes them in ``form``, the units given one by one."""
-    scorer = StreamScorer(checked.compiled, run_at=RUN_AT, form=form, **options)  # type: ignore[arg-type]
+def streamed(checked: api.CheckedRuleset, units: Iterable[Assessment], form: Form, *, out: io.StringIO | None = None,
+             lang: str = "en", **options: object) -> str:
+    """The results as the streamed path writes them in ``form`` (a table in ``lang``), the units given one by one."""
+    tables = TierTables(lang)
+    cells = tables.own_cells if form == "table" else None
+    scorer = StreamScorer(checked.compiled, run_at=RUN_AT, form=form, cells=cells, **options)  # type: ignore[arg-type]
     for assessment in units:
         scorer.add(assessment)
     rows = scorer.finish()
-    out = io.StringIO()
-    (rows.write_json if form == "json" else rows.write_csv)(out)
+    out = out or io.StringIO()
+    if form == "table":
+        write_results_table(out, tables.cohorts(rows.table_cohorts()), lang)
+    else:
+        (rows.write_json if form == "json" else rows.write_csv)(out)
     rows.close()
     return out.getvalue()
 
@@ -98,7 +105,8 @@ GENERATED = settings(max_examples=40, deadline=None, suppress_health_check=[Heal
 @GENERATED
 @given(st.data())
 def test_generated_rulesets_and_cohorts_stream_the_whole_results(data: st.DataObject) -> None:
-    """Rankings by outputs, within districts, dense or shared ties, cohort functions (a cohort kept whole)."""
+    """Rankings by outputs, within districts, dense or shared ties, cohort functions (a cohort kept whole); the
+    results as CSV, JSON and the table for people."""
     generated = data.draw(generated_rulesets(functions=True))
     units = data.draw(assessments_for(generated, max_units=12))
     checked = api.load_text(generated.text, "generated.cqdt")
@@ -111,6 +119,7 @@ def test_generated_rulesets_and_cohorts_stream_the_whole_results(data: st.DataOb
         return
     assert streamed(checked, units, "json") == whole.to_json() == encoded(whole)
     assert streamed(checked, units, "csv") == whole.to_csv()
+    assert streamed(checked, units, "table") == results_table(whole, "en")
 
 
 def encoded(results: Results) -> str:
@@ -326,18 +335,20 @@ def test_no_bar_when_standard_error_is_not_a_terminal() -> None:
     assert stream.getvalue() == ""
 
 
-def _score_with_stderr(stream: object, monkeypatch: pytest.MonkeyPatch, out: Path) -> None:
+def _score_with_stderr(stream: object, monkeypatch: pytest.MonkeyPatch, out: Path, *options: str) -> None:
     monkeypatch.setattr(progress_module, "DELAY", 0.0)  # as if the work had taken more than a second
     monkeypatch.setattr(progress_module, "_REDRAW", 0.0)
     monkeypatch.setattr("sys.stderr", stream)
     assert main(["score", "egov_2020", str(SAMPLE / "egov-2022-audit-xa.csv"), "--format", "csv",
-                 "--out", str(out), "--lang", "en"]) == 0
+                 "--out", str(out), "--lang", "en", *options]) == 0
 
 
-def test_the_command_draws_the_bar_on_a_pseudo_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize("options", [(), ("--format", "table"), ("--engine", "duckdb"), ("--engine", "duckdb", "--format", "table")])
+def test_the_command_draws_the_bar_on_a_pseudo_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          options: tuple[str, ...]) -> None:
     leader, follower = pty.openpty()
     with open(follower, "w", encoding="utf-8", closefd=True) as terminal:
-        _score_with_stderr(terminal, monkeypatch, tmp_path / "x.csv")
+        _score_with_stderr(terminal, monkeypatch, tmp_path / "x.csv", *options)
     seen = b""
     while True:
         try:

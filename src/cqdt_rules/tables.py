@@ -7,26 +7,39 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any, TextIO
 
 
 def _width(text: str) -> int:
+    if text.isascii():
+        return len(text)
     return sum(0 if unicodedata.combining(c) else 1 for c in text)
 
 
 def render_table(header: list[str], rows: list[list[str]], right: set[int] | None = None) -> str:
-    right = right or set()
-    widths = [max([_width(h)] + [_width(r[i]) for r in rows]) for i, h in enumerate(header)]
+    out = io.StringIO()
+    write_table(out, header, lambda: rows, right)
+    return out.getvalue()
+
+
+def write_table(out: TextIO, header: list[str], rows: Callable[[], Iterable[list[str]]],
+                right: set[int] | None = None) -> None:
+    """``render_table`` written line by line, the rows never held together: ``rows()`` gives them twice, first
+    for the columns' widths, then to write them."""
+    widths = [_width(h) for h in header]
+    for row in rows():
+        for i, cell in enumerate(row):
+            widths[i] = max(widths[i], _width(cell))
+    aligned = set(right or ())
 
     def line(cells: list[str]) -> str:
-        out = []
-        for i, cell in enumerate(cells):
-            pad = " " * (widths[i] - _width(cell))
-            out.append(pad + cell if i in right else cell + pad)
-        return "  ".join(out).rstrip()
+        return "  ".join((" " * (widths[i] - _width(cell)) + cell) if i in aligned
+                         else cell + " " * (widths[i] - _width(cell)) for i, cell in enumerate(cells)).rstrip()
 
-    return "\n".join([line(header), line(["-" * w for w in widths])] + [line(r) for r in rows])
+    out.write(line(header) + "\n" + line(["-" * w for w in widths]))
+    for row in rows():
+        out.write("\n" + line(row))
 
 
 # ---------------------------------------------------------------- CSV and spreadsheet cells

@@ -6,7 +6,7 @@ import argparse
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Protocol, TextIO
 
 import attrs
 
@@ -17,8 +17,9 @@ from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import translate
 
 if TYPE_CHECKING:
-    from cqdt_rules.engine.results import Results
+    from cqdt_rules.cli.progress import Progress
     from cqdt_rules.engine.stream import ScoredRows
+    from cqdt_rules.reports.score_table import TierTables
 
 
 @attrs.frozen
@@ -69,70 +70,81 @@ def _score_arguments(p: argparse.ArgumentParser) -> None:
 
 
 def run_score(args: argparse.Namespace) -> int:
-    if args.format in ("csv", "json") and args.engine == "python" and not args.table:
-        return _stream_scores(args)
-    if args.engine != "python" or args.table:
-        from cqdt_rules.cli.sql_engine import score_with_engine
-
-        if args.units:
-            raise UsageError("--units checks parents with the python engine; leave out --engine duckdb or --units")
-        results = score_with_engine(args.ruleset, args.data, args.table)
-    else:
-        results = score_files(args.ruleset, args.data, args.units)
-    if args.out:
-        args.out.parent.mkdir(parents=True, exist_ok=True)
-        with open(args.out, "w", encoding="utf-8", newline="") as out:
-            _write_scores(results, args.format, args.lang, out)
-        print(translate(f"wrote {args.out} ({len(results)} results)", args.lang), file=sys.stderr)
-    else:
-        _write_scores(results, args.format, args.lang, sys.stdout)
-    return EXIT_OK
-
-
-def _stream_scores(args: argparse.Namespace) -> int:
-    """CSV rows or JSON of data of any size, in little memory (``cli.common.stream_files``), with a progress bar
-    on a terminal."""
+    """Every path writes its results as they come, never holding every unit's result: in Python data of any
+    size are read and scored unit by unit (``cli.common.stream_files``); DuckDB's results are fetched in
+    batches (``cli.sql_engine``). A progress bar shows on a terminal."""
     from cqdt_rules.cli.progress import Progress
 
+    if (args.engine != "python" or args.table) and args.units:
+        raise UsageError("--units checks parents with the python engine; leave out --engine duckdb or --units")
     progress = Progress()
     try:
-        rows = stream_files(args.ruleset, args.data, args.units, progress, args.format)
+        if args.engine != "python" or args.table:
+            from cqdt_rules.cli.sql_engine import stream_with_engine
+
+            scored: ScoredOutput = stream_with_engine(args.ruleset, args.data, args.table, args.lang, progress)
+        else:
+            scored = _stream_python(args, progress)
         try:
-            progress.stage("writing", len(rows))
+            progress.stage("writing", len(scored))
             if args.out:
                 args.out.parent.mkdir(parents=True, exist_ok=True)
                 with open(args.out, "w", encoding="utf-8", newline="") as out:
-                    _write_rows(rows, args.format, out, progress.advance)
+                    scored.write(args.format, out, progress.advance)
             else:
-                _write_rows(rows, args.format, sys.stdout, progress.advance)
+                scored.write(args.format, sys.stdout, progress.advance)
         finally:
-            rows.close()
+            scored.close()
     finally:
         progress.close()
     if args.out:
-        print(translate(f"wrote {args.out} ({len(rows)} results)", args.lang), file=sys.stderr)
+        print(translate(f"wrote {args.out} ({len(scored)} results)", args.lang), file=sys.stderr)
     return EXIT_OK
 
 
-def _write_rows(rows: ScoredRows, form: str, out: TextIO, done: Callable[[int], None]) -> None:
-    if form == "json":
-        rows.write_json(out, done)
-        out.write("\n")
-    else:
-        rows.write_csv(out, done)
+class ScoredOutput(Protocol):
+    """Results ready to be written in a format (``csv``, ``json``, ``table``) as they come."""
+
+    def __len__(self) -> int: ...
+
+    def write(self, form: str, out: TextIO, done: Callable[[int], None]) -> None: ...
+
+    def close(self) -> None: ...
 
 
-def _write_scores(results: Results, form: str, lang: str, out: TextIO) -> None:
-    """JSON and CSV are written unit by unit, never held whole; the table is for people and small."""
-    if form == "json":
-        results.write_json(out)
-        out.write("\n")
-    elif form == "csv":
-        results.write_csv(out)
-    else:
-        from cqdt_rules.reports.score_table import results_table
+def _stream_python(args: argparse.Namespace, progress: Progress) -> ScoredOutput:
+    tables = None
+    if args.format == "table":
+        from cqdt_rules.reports.score_table import TierTables
 
-        out.write(results_table(results, lang))
+        tables = TierTables(args.lang)
+    rows = stream_files(args.ruleset, args.data, args.units, progress, args.format,
+                        tables.own_cells if tables is not None else None)
+    return _StreamedRows(rows, tables)
+
+
+@attrs.frozen
+class _StreamedRows:
+    rows: ScoredRows
+    tables: TierTables | None
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def write(self, form: str, out: TextIO, done: Callable[[int], None]) -> None:
+        if form == "json":
+            self.rows.write_json(out, done)
+            out.write("\n")
+        elif form == "csv":
+            self.rows.write_csv(out, done)
+        else:
+            from cqdt_rules.reports.score_table import write_results_table
+
+            assert self.tables is not None
+            write_results_table(out, self.tables.cohorts(self.rows.table_cohorts()), self.tables.lang, done)
+
+    def close(self) -> None:
+        self.rows.close()
 
 
 # ---------------------------------------------------------------- explain

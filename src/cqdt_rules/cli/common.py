@@ -18,7 +18,7 @@ from cqdt_rules.model.units import Assessment
 if TYPE_CHECKING:  # the scoring modules are imported when a command scores: `check` and `--version` need none
     from cqdt_rules.cli.progress import Progress
     from cqdt_rules.engine.results import Results
-    from cqdt_rules.engine.stream import Form, ScoredRows
+    from cqdt_rules.engine.stream import Cells, Form, ScoredRows
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
 
@@ -57,16 +57,16 @@ def _note_skipped(skipped: list[tuple[Path, str]], lang: str | None) -> None:
 
 
 def stream_files(ruleset: str, data: Sequence[str], units: Path | None, progress: Progress,
-                 form: Form = "csv") -> ScoredRows:
-    """``score_files`` for the results (``form``: CSV rows or JSON) of data of any size: CSV and YAML files are
-    read, checked and scored unit by unit, and each unit is kept as its results' text (``engine.stream``); the
-    same checks, errors and warnings. Close the rows once written."""
+                 form: Form = "csv", cells: Cells | None = None) -> ScoredRows:
+    """``score_files`` for the results (``form``: CSV rows, JSON, or a table's ``cells``) of data of any size: CSV
+    and YAML files are read, checked and scored unit by unit, and each unit is kept as its results' text
+    (``engine.stream``); the same checks, errors and warnings. Close the rows once written."""
     from cqdt_rules.data.readers import MAX_STREAMED_BYTES, stream_assessments
     from cqdt_rules.engine.stream import StreamScorer
 
     checked = load(ruleset)
     paths = _existing(data)
-    scorer = StreamScorer(checked.compiled, unit_list=_unit_list(units), form=form)
+    scorer = StreamScorer(checked.compiled, unit_list=_unit_list(units), form=form, cells=cells)
     problems: list[Diagnostic] = []
     skipped: list[tuple[Path, str]] = []
     progress.stage("reading and scoring", sum(_size(p) for p in paths))

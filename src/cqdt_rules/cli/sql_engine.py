@@ -1,15 +1,23 @@
-"""Scoring with a SQL engine from the command line: `cqdt score … --engine duckdb [--table NAME]`."""
+"""Scoring with a SQL engine from the command line: `cqdt score … --engine duckdb [--table NAME]`. The results
+stay in DuckDB and are fetched in batches as they are written, never held whole."""
 
 from __future__ import annotations
 
 import argparse
 import re
-from collections.abc import Sequence
+from functools import partial
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 from cqdt_rules.engine import loading
-from cqdt_rules.engine.results import Results
 from cqdt_rules.errors import UsageError
+
+if TYPE_CHECKING:
+    from cqdt_rules.cli.progress import Progress
+    from cqdt_rules.engine.sql.compile import TierQuery
+    from cqdt_rules.engine.sql.run import ScoredSql
+    from cqdt_rules.reports.score_table import RankCells, TableCohort, TierTable
 
 TABLE_NAME = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)?", re.ASCII)
 
@@ -22,33 +30,85 @@ def add_engine_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--any-year", action="store_true", help=argparse.SUPPRESS)
 
 
-def score_with_engine(ruleset: str, data: Sequence[str], table: str | None) -> Results:
+def stream_with_engine(ruleset: str, data: Sequence[str], table: str | None, lang: str,
+                       progress: Progress) -> EngineRows:
     """Score DATA with DuckDB: YAML/CSV/XLSX unit files (as the Python engine reads them), long-form Parquet or
-    CSV files, or with ``table`` a table of the DuckDB database file DATA."""
+    CSV files, or with ``table`` a table of the DuckDB database file DATA. The data are checked (DataError as the
+    Python engine words it) before anything is written."""
     from cqdt_rules.data.readers import load_many
     from cqdt_rules.engine.sql.engines import DuckDBEngine, is_long_form_csv
-    from cqdt_rules.engine.sql.run import assessment_locator, long_rows, score_sql
+    from cqdt_rules.engine.sql.run import assessment_locator, long_rows, stream_sql
 
     checked = loading.load(ruleset)
     paths = [Path(p) for p in data]
     for path in paths:
         if not path.exists():
             raise UsageError(f"no such file or folder: {path}")
+    progress.stage("reading and scoring", 2 * len(checked.ruleset.tiers))  # two queries per tier in the data
     if table is not None:
         if len(paths) != 1 or not paths[0].is_file():
             raise UsageError("--table reads one DuckDB database file: give its path as DATA")
         if not TABLE_NAME.fullmatch(table):
             raise UsageError(f"--table '{table}': name a table as letters, digits and '_' (schema.table allowed)")
         engine = DuckDBEngine(str(paths[0]), read_only=True)  # the user's database is read, never changed
-        return score_sql(checked, engine, table=table, names=engine.names(table))
+        return EngineRows(stream_sql(checked, engine, table=table, done=progress.advance), lang)
     long_files = [p for p in paths if p.suffix.lower() == ".parquet" or (p.suffix.lower() == ".csv" and is_long_form_csv(p))]
     if long_files:
         if len(paths) != 1:
             raise UsageError("give one long-form file (.parquet or .csv with columns unit_code, ..., indicator, value)")
         engine = DuckDBEngine()
         engine.attach_file(long_files[0])
-        return score_sql(checked, engine, names=engine.names())
+        return EngineRows(stream_sql(checked, engine, done=progress.advance), lang)
     assessments = load_many(paths)
     engine = DuckDBEngine()
     engine.load_rows(long_rows(assessments))
-    return score_sql(checked, engine, locate=assessment_locator(assessments), names={a.code: a.name for a in assessments})
+    return EngineRows(stream_sql(checked, engine, locate=assessment_locator(assessments), done=progress.advance), lang)
+
+
+class EngineRows:
+    """The results of a SQL engine written in a format as they are fetched."""
+
+    def __init__(self, scored: ScoredSql, lang: str):
+        self.scored, self.lang = scored, lang
+
+    def __len__(self) -> int:
+        return len(self.scored)
+
+    def write(self, form: str, out: TextIO, done: Callable[[int], None]) -> None:
+        from cqdt_rules.engine.results import RowColumns, results_head, write_json
+        from cqdt_rules.engine.stream import counted
+        from cqdt_rules.reports.score_table import write_results_table
+        from cqdt_rules.tables import csv_writer
+
+        scored = self.scored
+        if form == "table":
+            write_results_table(out, self._table_cohorts(), self.lang, done)
+        elif form == "json":
+            write_json(out, results_head(scored.ruleset, scored.run_at), counted(scored.units(), done))
+            out.write("\n")
+        else:
+            columns = RowColumns(scored.ruleset, [q.tier.id for q in scored.queries])
+            writer = csv_writer(out)  # no text cell a spreadsheet would read as a formula
+            writer.writerow(columns.header())
+            run = columns.run_cells(scored.run_at)
+            for unit in counted(scored.units(), done):
+                writer.writerow(columns.row(run, unit))
+
+    def _table_cohorts(self) -> Iterator[TableCohort]:
+        from cqdt_rules.reports.score_table import TableCohort, TierTables
+
+        tables = TierTables(self.lang)
+        queries = {q.tier.id: q for q in self.scored.queries}
+        for tier in self.scored.ruleset.tiers:
+            query = queries.get(tier.id)
+            if query is None:
+                continue
+            for year, source, size in self.scored.cohorts[tier.id]:
+                table = tables.of(tier)
+                yield TableCohort(table, year, source, size, partial(self._cohort_rows, table, query, year, source))
+
+    def _cohort_rows(self, table: TierTable, query: TierQuery, year: int, source: str) -> Iterator[tuple[list[str], RankCells]]:
+        return table.unit_rows(self.scored.cohort_units(query, year, source))
+
+    def close(self) -> None:
+        """Nothing to remove: the results stay in the engine."""

@@ -229,7 +229,7 @@ class Results:
         yield columns.header()
         run = columns.run_cells(self.run_at)
         for u in self.units:
-            yield run + columns.unit_cells(u) + columns.rank_cells(u) + columns.point_cells(u)
+            yield columns.row(run, u)
 
 
 class RowColumns:
@@ -262,6 +262,10 @@ class RowColumns:
         row += [plain_value(u.outputs.get(o)) if isinstance(u.outputs.get(o), bool) else u.outputs.get(o) for o in self.outputs]
         row += [u.levels[s].label if s in u.levels else None for s in self.scales]
         return row
+
+    def row(self, run: list[Any], u: UnitResult) -> list[Any]:
+        """A unit's row, after ``run`` (``run_cells``)."""
+        return run + self.unit_cells(u) + self.rank_cells(u) + self.point_cells(u)
 
     def rank_cells(self, u: UnitResult) -> list[Any]:
         return [u.ranks[r].rank if r in u.ranks else None for r in self.rankings]

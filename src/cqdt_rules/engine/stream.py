@@ -1,10 +1,11 @@
-"""Scoring data read as a stream, in little memory: the results of a national cohort (``cqdt score --format csv``
-or ``--format json``).
+"""Scoring data read as a stream, in little memory: the results of a national cohort (``cqdt score --format csv``,
+``--format json`` or ``--format table``).
 
 Each assessment is checked and scored as it comes. Of each unit only what its results and the rankings need
 is kept: its code, its parent and its ranking keys, and its results without its ranks, written out as text:
 for CSV the row's cells (kept in memory), for JSON the unit's text (kept in a temporary file, as a unit's
-JSON is some ten kilobytes: gigabytes for a national cohort) with the value each ranking is by. Every check
+JSON is some ten kilobytes: gigabytes for a national cohort) with the value each ranking is by, for a table the
+cells its row shows but its ranks (made by the caller: the table is the reports' business). Every check
 of ``evaluator.checked_cohorts`` is made, and the first kind of error found is raised as that path raises
 it, so data are refused as the whole-cohort path refuses them. The results come out in the same order and
 byte for byte as ``Results.write_csv`` and ``Results.write_json`` write them. A tier whose units are scored
@@ -16,11 +17,12 @@ from __future__ import annotations
 import csv
 import decimal
 import io
+import json
 import tempfile
 from array import array
 from collections import defaultdict
-from collections.abc import Callable, Iterator, Mapping
-from typing import Any, Literal, TextIO
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from typing import Any, Literal, TextIO, TypeVar
 
 import attrs
 
@@ -62,7 +64,9 @@ class _CsvText:
         return self._buffer.getvalue()[:-1]
 
 
-Form = Literal["csv", "json"]
+Form = Literal["csv", "json", "table"]
+Cells = Callable[[UnitResult], list[str]]
+"""The cells of a unit's row in a table, but its ranks."""
 
 SPOOL_IN_MEMORY = 4 * 1024 * 1024
 """Bytes of units' JSON text kept in memory; beyond, the text goes to a temporary file."""
@@ -98,7 +102,8 @@ class _Spool:
 
 class _Cohort:
     """One cohort's units as columns: code, parent, ranking keys, and the results' text before and after their
-    ranks (CSV: the row's cells; JSON: where the unit's text is in the spool, and the values ranked by).
+    ranks (CSV: the row's cells; JSON: where the unit's text is in the spool, and the values ranked by; a table:
+    its row's cells as JSON text, in ``heads``).
     A cohort whose tier compares units keeps its checked assessments in ``pending`` instead."""
 
     def __init__(self, tier: CompiledTier, compares_units: bool):
@@ -120,8 +125,12 @@ class StreamScorer:
     problem, as ``engine.scoring.score`` would raise it)."""
 
     def __init__(self, compiled: CompiledRuleset, *, any_year: bool = False,
-                 unit_list: Mapping[str, str] | None = None, run_at: str | None = None, form: Form = "csv"):
+                 unit_list: Mapping[str, str] | None = None, run_at: str | None = None, form: Form = "csv",
+                 cells: Cells | None = None):
+        if (form == "table") != (cells is not None):
+            raise UsageError("a table's rows need the cells of each unit (cells=), and only a table's")
         self.compiled = compiled
+        self.form, self.cells = form, cells
         self.ruleset = compiled.ruleset
         self.any_year = any_year
         self.unit_list = unit_list
@@ -178,6 +187,8 @@ class StreamScorer:
             for column, ranking in zip(cohort.values, cohort.tier.tier.rankings):
                 value = plain_value(published_value(unit, ranking.by)[0])
                 column.append(shared.setdefault(value, value))
+        elif self.cells is not None:
+            cohort.heads.append(_ENCODE(self.cells(unit)).encode())
         else:
             columns = self._columns[unit.tier.id]
             cohort.heads.append(self._text(columns.unit_cells(unit)).encode())
@@ -206,7 +217,7 @@ class StreamScorer:
             cohort.keys = []
         tiers = {key[0] for key, cohort in self._cohorts.items() if cohort.codes}
         return ScoredRows(self.ruleset, dict(sorted(self._cohorts.items())), RowColumns(self.ruleset, tiers),
-                          self._columns, run_stamp(self.run_at), tuple(warnings), self._spool)
+                          self._columns, run_stamp(self.run_at), tuple(warnings), self._spool, self.form)
 
     def close(self) -> None:
         """Remove the units' text kept so far (``ScoredRows.close`` does, once they are written)."""
@@ -269,6 +280,16 @@ def _positions(cohort: _Cohort, ranking: m.Ranking, keys: list[RankKey]) -> list
     return positions
 
 
+def _places(cohort: _Cohort, ranking: m.Ranking) -> list[tuple[str, int]]:
+    """Each unit's group in ``ranking`` and how many units the group has."""
+    places: list[tuple[str, int]] = [("", 0)] * len(cohort.codes)
+    for group, members in _groups(cohort, ranking).items():
+        place = (group, len(members))
+        for index in members:
+            places[index] = place
+    return places
+
+
 def _groups(cohort: _Cohort, ranking: m.Ranking) -> dict[str, list[int]]:
     """The units of each group ``ranking`` ranks within (a district, or the whole tier), by index."""
     groups: dict[str, list[int]] = defaultdict(list)
@@ -284,21 +305,12 @@ class _RanksText:
     def __init__(self, cohort: _Cohort):
         self.cohort = cohort
         self.names = [r.name for r in cohort.tier.tier.rankings]
-        self.places = [self._places(r) for r in cohort.tier.tier.rankings]
+        self.places = [_places(cohort, r) for r in cohort.tier.tier.rankings]
 
     def __call__(self, index: int) -> str:
         ranks, values = self.cohort.ranks or [], self.cohort.values
         return ranks_json((name, ranks[k][index], self.places[k][index][1], self.places[k][index][0], values[k][index])
                           for k, name in enumerate(self.names))
-
-    def _places(self, ranking: m.Ranking) -> list[tuple[str, int]]:
-        """Each unit's group in ``ranking`` and how many units the group has."""
-        places: list[tuple[str, int]] = [("", 0)] * len(self.cohort.codes)
-        for group, members in _groups(self.cohort, ranking).items():
-            place = (group, len(members))
-            for index in members:
-                places[index] = place
-        return places
 
 
 def compares_units(tier: CompiledTier) -> bool:
@@ -329,14 +341,25 @@ class ScoredRows:
     run_at: str
     warnings: tuple[Diagnostic, ...]
     spool: _Spool | None = None  # the units' JSON text, when scored for JSON
+    form: Form = "csv"
 
     def __len__(self) -> int:
         return sum(len(cohort.codes) for cohort in self.cohorts.values())
 
+    def table_cohorts(self) -> Iterator[CohortRows]:
+        """The cohorts of a table (scored with ``form="table"``), tier by tier in the ruleset's order, then by year
+        and source; each gives its rows in the order of its first ranking's groups and positions, then codes."""
+        if self.form != "table":
+            raise UsageError(f"the units were kept as {self.form}: score with form='table' to write a table")
+        tiers = {tier.id: number for number, tier in enumerate(self.ruleset.tiers)}
+        for (tier, year, source), cohort in sorted(self.cohorts.items(), key=lambda item: (tiers[item[0][0]], item[0][1:])):
+            if cohort.codes:
+                yield CohortRows(cohort.tier.tier, year, source, len(cohort.codes), _TableRows(cohort))
+
     def write_csv(self, out: TextIO, done: Callable[[int], None] | None = None) -> None:
         """Write the rows to ``out``; ``done(n)`` is told of every n rows written (for a progress bar)."""
-        if self.spool is not None:
-            raise UsageError("the units were kept as JSON: score with form='csv' to write CSV")
+        if self.form != "csv":
+            raise UsageError(f"the units were kept as {self.form}: score with form='csv' to write CSV")
         text = _CsvText()
         out.write(text(self.columns.header()) + "\n")
         run = text(self.columns.run_cells(self.run_at))
@@ -348,7 +371,7 @@ class ScoredRows:
     def write_json(self, out: TextIO, done: Callable[[int], None] | None = None) -> None:
         """Write the results as ``Results.write_json`` writes them (the scorer made with ``form="json"``)."""
         if self.spool is None:
-            raise UsageError("the units were kept as CSV rows: score with form='json' to write JSON")
+            raise UsageError(f"the units were kept as {self.form}: score with form='json' to write JSON")
         with JsonArray(out, results_head(self.ruleset, self.run_at)) as units:
             for cohort in self.cohorts.values():
                 ranks = _RanksText(cohort)
@@ -376,12 +399,20 @@ class ScoredRows:
 def _in_code_order(cohort: _Cohort, done: Callable[[int], None] | None) -> Iterator[int]:
     """The indexes of the cohort's units in the order of their codes; ``done(n)`` is told of every n given."""
     order = sorted(range(len(cohort.codes)), key=cohort.codes.__getitem__)
-    for count, index in enumerate(order, 1):
-        yield index
-        if done is not None and count % 1000 == 0:
+    return iter(order) if done is None else counted(order, done)
+
+
+T = TypeVar("T")
+
+
+def counted(items: Iterable[T], done: Callable[[int], None]) -> Iterator[T]:
+    """``items`` one by one; ``done(n)`` is told of them a thousand at a time (for a progress bar)."""
+    count = 0
+    for count, item in enumerate(items, 1):
+        yield item
+        if count % 1000 == 0:
             done(1000)
-    if done is not None:
-        done(len(order) % 1000)
+    done(count % 1000)
 
 
 class _Spread:
@@ -406,3 +437,38 @@ class _Spread:
                              + [ranks.get(r) for r in every.rankings] + [points.get(n) for n in every.node_ids])
         return f"{self.run},{self.buffer.getvalue()}"
 
+
+
+_ENCODE = json.JSONEncoder(ensure_ascii=False).encode
+
+
+@attrs.frozen
+class CohortRows:
+    """A cohort's rows for a table: ``rows()`` gives each unit's cells (as ``StreamScorer``'s ``cells`` made them)
+    and its place in each ranking of the tier (position, size of its group, group), in the table's order."""
+
+    tier: m.Tier
+    year: int
+    source: str
+    size: int
+    rows: Callable[[], Iterator[tuple[list[str], list[tuple[int, int, str]]]]]
+
+
+class _TableRows:
+    """A cohort's table rows, given as often as asked; the order is worked out once: by code, then (a stable
+    sort) by the first ranking's group and position, both as one integer."""
+
+    def __init__(self, cohort: _Cohort):
+        self.cohort = cohort
+        rankings = cohort.tier.tier.rankings
+        self.places = [_places(cohort, r) for r in rankings]
+        self.order = array("q", sorted(range(len(cohort.codes)), key=cohort.codes.__getitem__))
+        if rankings:
+            numbers = {group: n for n, group in enumerate(sorted({group for group, _ in self.places[0]}))}
+            first, size = (cohort.ranks or [])[0], len(cohort.codes) + 1
+            self.order = array("q", sorted(self.order, key=lambda i: numbers[self.places[0][i][0]] * size + first[i]))
+
+    def __call__(self) -> Iterator[tuple[list[str], list[tuple[int, int, str]]]]:
+        heads, ranks, places = self.cohort.heads, self.cohort.ranks or [], self.places
+        for i in self.order:
+            yield json.loads(heads[i]), [(column[i], place[i][1], place[i][0]) for column, place in zip(ranks, places)]

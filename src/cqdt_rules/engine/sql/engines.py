@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -56,6 +56,19 @@ class DuckDBEngine:
             raise UsageError(f"DuckDB refused the query: {str(exc).splitlines()[0]}") from None
         return [d[0] for d in cursor.description], cursor.fetchall()
 
+    def stream(self, sql: str) -> tuple[list[str], Iterator[Row]]:
+        """The rows of a query, fetched ``FETCH_ROWS`` at a time on a cursor of their own (another query may run
+        between two batches)."""
+        import duckdb
+
+        cursor = self.connection.cursor()
+        try:
+            cursor.execute(sql)
+        except duckdb.Error as exc:
+            cursor.close()
+            raise UsageError(f"DuckDB refused the query: {str(exc).splitlines()[0]}") from None
+        return [d[0] for d in cursor.description], _batches(cursor)
+
     def load_rows(self, rows: Sequence[Row], table: str = INPUT_TABLE) -> None:
         self.connection.execute(f'CREATE OR REPLACE TABLE "{table}" ({_ddl("VARCHAR", "INTEGER")})')
         if rows:
@@ -84,6 +97,18 @@ class DuckDBEngine:
     def names(self, table: str = INPUT_TABLE) -> dict[str, str]:
         _, rows = self.query(f'SELECT unit_code, MAX(unit_name) FROM "{table}" GROUP BY unit_code')
         return {code: name for code, name in rows if name}
+
+
+FETCH_ROWS = 2048
+"""Rows fetched from DuckDB at once when results are streamed: DuckDB's vector size."""
+
+
+def _batches(cursor: Any) -> Iterator[Row]:
+    try:
+        while batch := cursor.fetchmany(FETCH_ROWS):
+            yield from batch
+    finally:
+        cursor.close()
 
 
 def is_long_form_csv(path: Path) -> bool:

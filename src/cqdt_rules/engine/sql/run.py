@@ -4,7 +4,7 @@ engine refuses, with its messages), run each tier's query, and read the rows bac
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -35,23 +35,16 @@ class Engine(Protocol):
         """Run one query; the column names and the rows."""
 
 
+class StreamingEngine(Engine, Protocol):
+    def stream(self, sql: str) -> tuple[list[str], Iterator[Row]]:
+        """Run one query; the column names and its rows, fetched a batch at a time as they are read."""
+
+
 def score_sql(checked: CheckedRuleset, engine: Engine, *, table: str = INPUT_TABLE, locate: Locate | None = None,
               names: Mapping[str, str] | None = None, any_year: bool = False, run_at: str | None = None) -> Results:
     """Score the long-form table ``table`` with ``engine``; DataError (the Python engine's messages) for bad data."""
-    ruleset = checked.ruleset
     where = locate or table_locator(table)
-    present = _check_tiers(ruleset, engine, table, where)
-    queries = [compile_tier(ruleset, tier, table, any_year=any_year)
-               for tier in sorted(ruleset.tiers, key=lambda t: t.id) if tier.id in present]
-    found: dict[str, list[Diagnostic]] = {kind: [] for kind in ORDERED_CHECKS}
-    for query in queries:
-        _, rows = engine.query(render(query.problems, engine.dialect, pretty=False))
-        for row in rows:
-            kind = "year" if row[4] == "year" else "evidence" if row[4] == "no_evidence" else "value"
-            found[kind].append(diagnostic(ruleset, query.tier, row[:7], where))
-    for kind in ORDERED_CHECKS:
-        if found[kind]:
-            raise DataError(found[kind])
+    queries = _checked_queries(checked.ruleset, engine, table, where, any_year)
     units: list[UnitResult] = []
     errors: list[Diagnostic] = []
     for query in queries:
@@ -61,8 +54,106 @@ def score_sql(checked: CheckedRuleset, engine: Engine, *, table: str = INPUT_TAB
         errors.extend(failed)
     if errors:
         raise DataError(errors)
-    stamp = run_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
-    return Results(ruleset, tuple(units), stamp)
+    return Results(checked.ruleset, tuple(units), _stamp(run_at))
+
+
+def _stamp(run_at: str | None) -> str:
+    return run_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+
+
+def _checked_queries(ruleset: m.Ruleset, engine: Engine, table: str, where: Locate, any_year: bool,
+                     done: Callable[[int], None] | None = None) -> list[TierQuery]:
+    """The query of each tier the table holds, once the companion queries found no problem in the data (else
+    DataError with the problems of the first kind found, as the Python engine reports them)."""
+    present = _check_tiers(ruleset, engine, table, where)
+    queries = [compile_tier(ruleset, tier, table, any_year=any_year)
+               for tier in sorted(ruleset.tiers, key=lambda t: t.id) if tier.id in present]
+    found: dict[str, list[Diagnostic]] = {kind: [] for kind in ORDERED_CHECKS}
+    for query in queries:
+        _, rows = engine.query(render(query.problems, engine.dialect, pretty=False))
+        if done is not None:
+            done(1)
+        for row in rows:
+            kind = "year" if row[4] == "year" else "evidence" if row[4] == "no_evidence" else "value"
+            found[kind].append(diagnostic(ruleset, query.tier, row[:7], where))
+    for kind in ORDERED_CHECKS:
+        if found[kind]:
+            raise DataError(found[kind])
+    return queries
+
+
+def stream_sql(checked: CheckedRuleset, engine: StreamingEngine, *, table: str = INPUT_TABLE,
+               locate: Locate | None = None, any_year: bool = False, run_at: str | None = None,
+               done: Callable[[int], None] | None = None) -> ScoredSql:
+    """``score_sql`` without holding the units: the same checks and errors, then the results read from the engine
+    a batch at a time, as they are written (``ScoredSql``). The units' names are the table's (``unit_name``).
+    ``done(1)`` is told of each of the two queries run per tier before (checks, then each cohort's size)."""
+    where = locate or table_locator(table)
+    queries = _checked_queries(checked.ruleset, engine, table, where, any_year, done)
+    cohorts: dict[str, list[tuple[int, str, int]]] = {}
+    errors: list[Diagnostic] = []
+    for query in queries:
+        tier_sql = render(query.tree, engine.dialect, pretty=False)
+        error = _quoted(ERROR_COLUMN)
+        _, sizes = engine.query(f"SELECT year, source, COUNT(*), COUNT({error}) FROM ({tier_sql}) AS scored "
+                                "GROUP BY year, source ORDER BY year, source")
+        cohorts[query.tier.id] = [(int(year), source, count) for year, source, count, _ in sizes]
+        if done is not None:
+            done(1)
+        if any(failed for *_, failed in sizes):
+            _, rows = engine.query(f"SELECT unit_code, year, source, {error} FROM ({tier_sql}) AS scored "
+                                   f"WHERE {error} IS NOT NULL ORDER BY year, source, unit_code")
+            errors.extend(evaluation_diagnostic(code, message, where(code, year, source, None))
+                          for code, year, source, message in rows)
+    if errors:
+        raise DataError(errors)
+    return ScoredSql(checked.ruleset, engine, table, queries, cohorts, _stamp(run_at))
+
+
+class ScoredSql:
+    """The results of ``stream_sql``, still in the engine: each tier's units made from its rows as they are
+    fetched, in ``score_sql``'s order (year, source, code) or a table's (the first ranking's group and position)."""
+
+    NAME = "cqdt_name"
+
+    def __init__(self, ruleset: m.Ruleset, engine: StreamingEngine, table: str, queries: list[TierQuery],
+                 cohorts: dict[str, list[tuple[int, str, int]]], run_at: str):
+        self.ruleset, self.engine, self.table, self.run_at = ruleset, engine, table, run_at
+        self.queries = [q for q in queries if cohorts[q.tier.id]]
+        self.cohorts = cohorts  # per tier: each cohort's year, source and number of units
+
+    def __len__(self) -> int:
+        return sum(count for cohorts in self.cohorts.values() for *_, count in cohorts)
+
+    def units(self) -> Iterator[UnitResult]:
+        """Every unit, tier by tier (by id), then by year, source and code: ``score_sql``'s units."""
+        for query in self.queries:
+            yield from self._units(query, "", "year, source, unit_code")
+
+    def cohort_units(self, query: TierQuery, year: int, source: str) -> Iterator[UnitResult]:
+        """One cohort's units by the group and position of the tier's first ranking, then by code."""
+        order = "unit_code"
+        if query.tier.rankings:
+            rank, _, group = query.ranks[query.tier.rankings[0].name]
+            order = f"CAST({_quoted(group)} AS VARCHAR), {_quoted(rank)}, unit_code"
+        source_text = source.replace("'", "''")
+        yield from self._units(query, f"WHERE year = {int(year)} AND source = '{source_text}'", order)
+
+    def _units(self, query: TierQuery, where: str, order: str) -> Iterator[UnitResult]:
+        table = render(exp.to_table(self.table), self.engine.dialect, pretty=False)
+        names = f"SELECT unit_code AS cqdt_code, MAX(unit_name) AS {self.NAME} FROM {table} GROUP BY unit_code"
+        tier_sql = render(query.tree, self.engine.dialect, pretty=False)
+        columns, rows = self.engine.stream(f"SELECT * FROM (SELECT scored.*, names.{self.NAME} FROM ({tier_sql}) AS scored "
+                                           f"LEFT JOIN ({names}) AS names ON scored.unit_code = names.cqdt_code) AS named "
+                                           f"{where} ORDER BY {order}")
+        index = {name: i for i, name in enumerate(columns)}
+        name_at = index[self.NAME]
+        for row in rows:
+            yield _unit(query, index, row, row[name_at] or row[index["unit_code"]])
+
+
+def _quoted(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
 
 
 def _check_tiers(ruleset: m.Ruleset, engine: Engine, table: str, where: Locate) -> set[str]:
@@ -84,42 +175,42 @@ def _check_tiers(ruleset: m.Ruleset, engine: Engine, table: str, where: Locate) 
 def _units(query: TierQuery, columns: list[str], rows: list[Row], names: Mapping[str, str],
            where: Locate) -> tuple[list[UnitResult], list[Diagnostic]]:
     index = {name: i for i, name in enumerate(columns)}
-    tier = query.tier
-    scales = {s.name: s for s in tier.levels}
     units, errors = [], []
     for row in sorted(rows, key=lambda r: (r[index["year"]], r[index["source"]], r[index["unit_code"]])):
-        code, year, source, parent = (row[index[k]] for k in ("unit_code", "year", "source", "parent"))
+        code, year, source = (row[index[k]] for k in ("unit_code", "year", "source"))
         if row[index[ERROR_COLUMN]] is not None:
             errors.append(evaluation_diagnostic(code, row[index[ERROR_COLUMN]], where(code, year, source, None)))
             continue
-        assessment = Assessment(code, names.get(code, code), tier.id, int(year), source, parent=parent or None)
-        nodes = {node.id: NodeResult(node.id, _read(row[index[query.points[node.id].column]], query.points[node.id].digits),
-                                     node.max, ("computed in SQL",)) for node in tier.walk()}
-        outputs = {name: (None if row[index[p.column]] is None else _read(row[index[p.column]], p.digits))
-                   for name, p in query.outputs.items()}
-        total = _read(row[index["total"]], query.total.digits)
-        unit = UnitResult(assessment, tier, nodes, total, outputs, {}, {})
-        unit.computed.update({ref: None if row[index[p.column]] is None else _read(row[index[p.column]], p.digits)
-                              for ref, p in query.keys.items()})
-        for name, column in query.levels.items():
-            unit.levels[name] = _level(scales[name], row[index[column]])
-        for ranking in tier.rankings:
-            rank_col, of_col, group_col = query.ranks[ranking.name]
-            unit.ranks[ranking.name] = RankResult(ranking.name, int(row[index[rank_col]]), int(row[index[of_col]]),
-                                                  str(row[index[group_col]]), None)
-        units.append(unit)
-    _rank_values(tier, units)
+        units.append(_unit(query, index, row, names.get(code, code)))
     return units, errors
 
 
-def _rank_values(tier: m.Tier, units: list[UnitResult]) -> None:
+def _unit(query: TierQuery, index: Mapping[str, int], row: Row, name: str) -> UnitResult:
+    """A unit's results from its row of the tier's query (a row without an error)."""
     from cqdt_rules.engine.evaluator import published_value
 
-    for unit in units:
-        for ranking in tier.rankings:
-            value, _ = published_value(unit, ranking.by)
-            old = unit.ranks[ranking.name]
-            unit.ranks[ranking.name] = RankResult(old.ranking, old.rank, old.of, old.group, value)
+    tier = query.tier
+    code, year, source, parent = (row[index[k]] for k in ("unit_code", "year", "source", "parent"))
+    assessment = Assessment(code, name, tier.id, int(year), source, parent=parent or None)
+    nodes = {node.id: NodeResult(node.id, _read(row[index[query.points[node.id].column]], query.points[node.id].digits),
+                                 node.max, ("computed in SQL",)) for node in tier.walk()}
+    outputs = {name: (None if row[index[p.column]] is None else _read(row[index[p.column]], p.digits))
+               for name, p in query.outputs.items()}
+    total = _read(row[index["total"]], query.total.digits)
+    unit = UnitResult(assessment, tier, nodes, total, outputs, {}, {})
+    unit.computed.update({ref: None if row[index[p.column]] is None else _read(row[index[p.column]], p.digits)
+                          for ref, p in query.keys.items()})
+    scales = {s.name: s for s in tier.levels}
+    for scale, column in query.levels.items():
+        unit.levels[scale] = _level(scales[scale], row[index[column]])
+    for ranking in tier.rankings:
+        rank_col, of_col, group_col = query.ranks[ranking.name]
+        unit.ranks[ranking.name] = RankResult(ranking.name, int(row[index[rank_col]]), int(row[index[of_col]]),
+                                              str(row[index[group_col]]), None)
+    for ranking in tier.rankings:  # the value ranked by, once the unit's other results are in
+        old = unit.ranks[ranking.name]
+        unit.ranks[ranking.name] = RankResult(old.ranking, old.rank, old.of, old.group, published_value(unit, ranking.by)[0])
+    return unit
 
 
 def _level(scale: m.LevelScale, level_id: str | None) -> LevelResult:
