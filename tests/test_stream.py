@@ -343,7 +343,9 @@ def _score_with_stderr(stream: object, monkeypatch: pytest.MonkeyPatch, out: Pat
                  "--out", str(out), "--lang", "en", *options]) == 0
 
 
-@pytest.mark.parametrize("options", [(), ("--format", "table"), ("--engine", "duckdb"), ("--engine", "duckdb", "--format", "table")])
+@pytest.mark.parametrize("options", [(), ("--format", "table"),
+                                     pytest.param(("--engine", "duckdb"), marks=pytest.mark.slow),
+                                     pytest.param(("--engine", "duckdb", "--format", "table"), marks=pytest.mark.slow)])
 def test_the_command_draws_the_bar_on_a_pseudo_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                           options: tuple[str, ...]) -> None:
     leader, follower = pty.openpty()

@@ -95,6 +95,7 @@ def written(rows: EngineRows, form: str, out: io.StringIO | None = None) -> str:
     return out.getvalue()
 
 
+@pytest.mark.slow  # DuckDB compiles each ruleset's query for several seconds: the full run, not the quick subset
 @pytest.mark.parametrize(("ruleset", "files"), SAMPLES)
 def test_duckdbs_results_fetched_in_batches_are_score_sqls(ruleset: str, files: list[str]) -> None:
     rows, reference = duckdb_scored(ruleset, files)
@@ -104,6 +105,7 @@ def test_duckdbs_results_fetched_in_batches_are_score_sqls(ruleset: str, files: 
     assert written(rows, "table") == results_table(reference, "en")
 
 
+@pytest.mark.slow
 def test_duckdb_keeps_no_unit_result_while_it_writes() -> None:
     rows, reference = duckdb_scored("egov_2020", ["egov-2022-audit.yaml"])
     del reference
@@ -116,6 +118,7 @@ def test_duckdb_keeps_no_unit_result_while_it_writes() -> None:
         assert out.most - before <= 2, form  # the unit being written, and the one being made
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("form", ["csv", "table"])
 @pytest.mark.parametrize(("ruleset", "data"), [("egov_2020", "egov-2022-audit.yaml"), ("dti_2023", "dti-2023-audit.yaml")])
 def test_the_command_writes_the_same_on_either_engine(tmp_path: Path, form: str, ruleset: str, data: str) -> None:
