@@ -3,7 +3,7 @@
 # The README's test command and CI (.ci/run) both run this script.
 #
 #   bash scripts/test.sh                 every test, with every real component (browser, ...)
-#   bash scripts/test.sh --quick         the quick subset (pytest -m "not slow", under a minute),
+#   bash scripts/test.sh --quick         the quick subset (pytest -m "not slow", about a minute on 2 cores),
 #                                        which needs none of the components
 #   bash scripts/test.sh [--quick] ARGS  ARGS go to pytest (files, -k, -x, ...)
 #
