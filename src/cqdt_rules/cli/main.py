@@ -200,7 +200,7 @@ def _cqdt_error(message: str, lang: str) -> str:
 
 def _attach_sources(exc: DiagnosticsError, encoding: str) -> None:
     """Give data errors their source lines too, so every message shows the line it points at."""
-    from cqdt_rules.data.readers import MAX_DATA_BYTES  # only on this error path: the readers import YAML
+    from cqdt_rules.data.fields import MAX_DATA_BYTES  # only on this error path
 
     for path in {d.span.path for d in exc.diagnostics} - set(exc.sources):
         file = Path(path)
