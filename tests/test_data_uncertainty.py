@@ -298,3 +298,30 @@ def test_a_tier_the_batch_engine_leaves_to_the_scalar_engine_is_a_usage_error_th
                      "--lang", lang]) == 2
         err = capsys.readouterr().err
         assert message in err and "Traceback" not in err
+
+
+def test_the_report_section_perturbs_what_its_options_say_and_says_what_moved(tmp_path: Any, capsys: Any) -> None:
+    from cqdt_rules.cli.main import main
+
+    options = ["--sensitivity", "20", "--seed", "2", "--spread", "0", "--values", "10%", "--value", "ho_so_dung_han=2"]
+    assert main(["report", "egov_2020", SAMPLE, "--out", str(tmp_path), "--formats", "md", *options, "--lang", "en"]) == 0
+    markdown = next(tmp_path.glob("*.md")).read_text(encoding="utf-8")
+    method = next(line for line in markdown.splitlines() if line.startswith("In each perturbation"))
+    assert "indicator values move within their measurement error: ±10.0% for every numeric indicator, ±2 for ho" in method
+    assert "maximum" not in method  # --spread 0: the maxima stay
+    checked = cq.load("egov_2020")
+    units = list(cq.load_assessments(SAMPLE))
+    vary = sa.Vary(spread=None, values=(sa.ValueSpread(Decimal("0.1")),
+                                        sa.ValueSpread(Decimal(2), relative=False, target="ho_so_dung_han")))
+    expected = cq.sensitivity(checked, units, runs=20, seed=2, vary=vary)
+    huyen = next(t for t in expected.tiers if t.tier == "huyen")
+    least = min(huyen.units, key=lambda u: (u.keeps_level, u.code))
+    keeps = sa.share_text(least.keeps_level, "en")
+    assert least.keeps_level < 1
+    assert f"| {least.code} | {least.name} |  | {least.level} | {keeps} |" in markdown  # the analysis of these options
+    for lang, message in (("en", "--values, --value: only with --sensitivity RUNS"), ("vi", "chỉ dùng cùng --sensitivity")):
+        assert main(["report", "egov_2020", SAMPLE, "--out", str(tmp_path / "x"), "--values", "10%",
+                     "--value", "ho_so_dung_han=2", "--lang", lang]) == 2
+        err = capsys.readouterr().err
+        assert message in err and "Traceback" not in err
+    assert not (tmp_path / "x").exists()  # refused before any work

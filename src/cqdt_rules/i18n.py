@@ -410,14 +410,19 @@ VI: dict[str, str] = {
         "khối '{tier}': giá trị quá lớn cho số nguyên 64 bit của phân tích độ nhạy",
     # the report's section on it (cqdt report --sensitivity)
     "How robust levels and ranks are": "Độ vững của mức và thứ hạng",
-    "Each perturbation multiplies every criterion's maximum (and every point value inside it) by a random "
-    "factor{spread}{cutoffs}, then re-scores every unit exactly ({runs} runs{seed}). Method after the JRC/OECD "
-    "Handbook on Constructing Composite Indicators and COINr.":
-        "Mỗi lần nhiễu nhân điểm tối đa của từng tiêu chí (và mọi mức điểm trong tiêu chí) với một hệ số ngẫu "
-        "nhiên{spread}{cutoffs}, rồi chấm lại chính xác toàn bộ đơn vị ({runs} lần{seed}). Phương pháp theo Sổ tay "
-        "xây dựng chỉ số tổng hợp của JRC/OECD và gói COINr.",
+    "In each perturbation {changes}; then every unit is re-scored exactly ({runs} runs{seed}). Method after the "
+    "JRC/OECD Handbook on Constructing Composite Indicators and COINr.":
+        "Trong mỗi lần nhiễu, {changes}; rồi toàn bộ đơn vị được chấm lại chính xác ({runs} lần{seed}). Phương pháp "
+        "theo Sổ tay xây dựng chỉ số tổng hợp của JRC/OECD và gói COINr.",
+    "every criterion's maximum (and every point value inside it) is multiplied by a random factor{spread}":
+        "điểm tối đa của từng tiêu chí (và mọi mức điểm trong tiêu chí) được nhân với một hệ số ngẫu nhiên{spread}",
+    "every level cut-off moves within ±{cutoffs} points": "mỗi ngưỡng mức dịch chuyển trong khoảng ±{cutoffs} điểm",
+    "indicator values move within their measurement error: {errors}":
+        "giá trị các chỉ số dịch chuyển trong sai số đo của chúng: {errors}",
+    "±{amount} for every numeric indicator": "±{amount} với mọi chỉ số dạng số",
+    "{options}: only with --sensitivity RUNS": "{options}: chỉ dùng cùng --sensitivity RUNS",
+    "±{amount} for {target}": "±{amount} với {target}",
     " within ±{spread}": " trong khoảng ±{spread}",
-    "; every level cut-off moves within ±{cutoffs} points": "; mỗi ngưỡng mức dịch chuyển trong khoảng ±{cutoffs} điểm",
     "5–95% rank interval ({scope})": "Khoảng thứ hạng 5–95% ({scope})",
     "dot: median; tick: published rank; red: keeps its level in under 90% of runs":
         "chấm: trung vị; vạch: hạng công bố; đỏ: giữ mức dưới 90% số lần",

@@ -202,10 +202,10 @@ HELP_VI: dict[str, str] = {
     "they say they are synthetic":
         "nhãn hiện trên mọi đầu ra, ví dụ 'Dữ liệu giả lập'; mặc định dùng nhãn của chính các tệp dữ liệu khi "
         "các tệp cho biết đó là dữ liệu giả lập",
-    "add a section on how robust levels and ranks are: RUNS perturbations of the criteria maxima "
-    "(±20%%; see 'cqdt sensitivity')":
-        "thêm một phần về độ vững của mức và hạng: RUNS lần gây nhiễu điểm tối đa các tiêu chí "
-        "(±20%%; xem 'cqdt sensitivity')",
+    "add a section on how robust levels and ranks are: RUNS perturbations of what the options below say (by "
+    "default the criteria maxima, ±20%%; see 'cqdt sensitivity')":
+        "thêm một phần về độ vững của mức và hạng: RUNS lần gây nhiễu theo các tùy chọn dưới đây (mặc định "
+        "điểm tối đa các tiêu chí, ±20%%; xem 'cqdt sensitivity')",
     "random seed of --sensitivity (the same seed gives the same figures)":
         "hạt giống ngẫu nhiên của --sensitivity (cùng hạt giống cho cùng số liệu)",
     "only this unit: every criterion that changed, with its title": "chỉ đơn vị này: mọi tiêu chí đã thay đổi, kèm tên",

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_OK, add_units_argument, score_files, score_previous_files
+from cqdt_rules.cli.sensitivity import VARY_DEFAULTS, add_vary_arguments, vary_from
 from cqdt_rules.errors import UsageError
 from cqdt_rules.i18n import translate
 from cqdt_rules.tables import control_character, csv_text
@@ -61,16 +62,17 @@ def _report_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--note", type=_label, help="a label shown on every output, e.g. 'Dữ liệu giả lập'; by default the data "
                                   "files' own label is used when they say they are synthetic")
     p.add_argument("--sensitivity", type=int, metavar="RUNS",
-                   help="add a section on how robust levels and ranks are: RUNS perturbations of the criteria "
-                        "maxima (±20%%; see 'cqdt sensitivity')")
+                   help="add a section on how robust levels and ranks are: RUNS perturbations of what the options "
+                        "below say (by default the criteria maxima, ±20%%; see 'cqdt sensitivity')")
     p.add_argument("--seed", type=int, help="random seed of --sensitivity (the same seed gives the same figures)")
+    add_vary_arguments(p)
 
 
 def _robustness(args: argparse.Namespace, current: Results) -> tuple[Any, ...]:
     """The optional robustness section (``--sensitivity RUNS``) of the year and stages the report shows."""
     if not args.sensitivity:
         return ()
-    from cqdt_rules.analysis import sensitivity
+    from cqdt_rules.analysis import data_uncertainty
     from cqdt_rules.analysis.compare import select
     from cqdt_rules.engine.loading import load
     from cqdt_rules.reports.sensitivity_section import sensitivity_section
@@ -78,8 +80,19 @@ def _robustness(args: argparse.Namespace, current: Results) -> tuple[Any, ...]:
     if args.sensitivity < 1 or args.sensitivity > 1_000_000:
         raise UsageError("--sensitivity must be between 1 and 1,000,000 runs")
     shown = select(current, None, args.source, args.year).current
-    result = sensitivity.run(load(args.ruleset), [u.assessment for u in shown], runs=args.sensitivity, seed=args.seed)
+    result = data_uncertainty.run(load(args.ruleset), [u.assessment for u in shown], runs=args.sensitivity,
+                                  seed=args.seed, vary=vary_from(args))  # type: ignore[arg-type]
     return (sensitivity_section(result, args.lang),)
+
+
+def _check_vary_options(args: argparse.Namespace) -> None:
+    """What moves in a perturbation is said only with ``--sensitivity``; checked before any data are read."""
+    given = [name for name, default in VARY_DEFAULTS.items() if getattr(args, name) != default]
+    if given and not args.sensitivity:
+        options = ", ".join("--" + name.replace("_", "-") for name in given)
+        raise UsageError(f"{options}: only with --sensitivity RUNS")
+    if args.sensitivity:
+        vary_from(args)
 
 
 def _label(text: str) -> str:
@@ -97,6 +110,7 @@ def run_report(args: argparse.Namespace) -> int:
         raise UsageError(f"--out names the file '{args.out}'; give a folder to write the report files to")
     formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
     check_formats(formats)  # an unknown format or a missing extra stops the command before any work
+    _check_vary_options(args)
     current, previous = _score(args)
     note = args.note if args.note is not None else (data_label(list(args.data) + list(args.previous or []))
                                                     or results_label(current, previous))

@@ -18,6 +18,18 @@ def _arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("data", nargs="+", help="unit data files (.yaml, .csv, .xlsx) or folders of them")
     p.add_argument("--runs", type=int, default=1000, help="perturbations (default 1000)")
     p.add_argument("--seed", type=int, help="random seed: the same seed gives the same figures")
+    add_vary_arguments(p)
+    p.add_argument("--indices", type=int, default=0, metavar="N",
+                   help="also the first-order and total-effect sensitivity indices, from N Saltelli base samples")
+    p.add_argument("--tier", action="append", help="only this tier (repeatable)")
+    p.add_argument("--top", type=int, default=10, help="units listed per tier (default 10)")
+    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="a table to read, or JSON or CSV for another program")
+    p.add_argument("--out", type=Path, help="write to this file instead of standard output")
+    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the output")
+
+
+def add_vary_arguments(p: argparse.ArgumentParser) -> None:
+    """What moves in each perturbation: the options of ``cqdt sensitivity``, and of ``cqdt report --sensitivity``."""
     p.add_argument("--spread", default="20%", metavar="PCT",
                    help="each criterion's maximum moves uniformly within ± this share (default 20%%; 0 keeps maxima)")
     p.add_argument("--group", action="append", default=[], metavar="ID=LOW..HIGH",
@@ -32,13 +44,9 @@ def _arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--value", action="append", default=[], metavar="ID=ERROR",
                    help="the measurement error of one indicator, or of every number a criterion or group reads, "
                    "e.g. ho_so_dung_han=5%% or B=2 (repeatable; the most specific applies)")
-    p.add_argument("--indices", type=int, default=0, metavar="N",
-                   help="also the first-order and total-effect sensitivity indices, from N Saltelli base samples")
-    p.add_argument("--tier", action="append", help="only this tier (repeatable)")
-    p.add_argument("--top", type=int, default=10, help="units listed per tier (default 10)")
-    p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="a table to read, or JSON or CSV for another program")
-    p.add_argument("--out", type=Path, help="write to this file instead of standard output")
-    p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the output")
+
+
+VARY_DEFAULTS = {"spread": "20%", "group": [], "cutoffs": None, "no_renormalise": False, "values": None, "value": []}
 
 
 def _decimal(text: str, what: str) -> Decimal:

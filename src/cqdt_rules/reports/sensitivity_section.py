@@ -13,6 +13,7 @@ from cqdt_rules.analysis.sensitivity import (
     Sensitivity,
     TierSensitivity,
     UnitStability,
+    ValueSpread,
     float_text,
     group_name,
     share_text,
@@ -24,9 +25,11 @@ from cqdt_rules.i18n import translate
 from cqdt_rules.reports.charts import CURRENT, FALL, GRID, INK, PREVIOUS, _shorten, _svg, _text
 from cqdt_rules.reports.sections import Block, Figure, Section, TextTable
 
-METHOD = ("Each perturbation multiplies every criterion's maximum (and every point value inside it) by a random "
-          "factor{spread}{cutoffs}, then re-scores every unit exactly ({runs} runs{seed}). Method after the JRC/OECD "
-          "Handbook on Constructing Composite Indicators and COINr.")
+METHOD = ("In each perturbation {changes}; then every unit is re-scored exactly ({runs} runs{seed}). Method after the "
+          "JRC/OECD Handbook on Constructing Composite Indicators and COINr.")
+MAXIMA = "every criterion's maximum (and every point value inside it) is multiplied by a random factor{spread}"
+CUTOFFS = "every level cut-off moves within ±{cutoffs} points"
+VALUES = "indicator values move within their measurement error: {errors}"
 PLOT = "5–95% rank interval ({scope})"
 INDICES = "Sensitivity indices: first-order (S) and total-effect (ST)"
 FRAGILE = 0.9
@@ -40,14 +43,27 @@ def sensitivity_section(result: Sensitivity, lang: str, top: int = 10) -> Sectio
 
 
 def _method(result: Sensitivity, lang: str) -> str:
+    """What moved in each run, in the words of the section: the maxima, the cut-offs, the values (as varied)."""
     vary = result.vary
-    spread = translate(" within ±{spread}", lang).format(spread=share_text(float(vary.spread), lang)) \
-        if vary.spread else ""
-    cutoffs = translate("; every level cut-off moves within ±{cutoffs} points", lang).format(
-        cutoffs=format_number(vary.cutoff_points, lang)) if vary.cutoff_points else ""
+    changes = []
+    if vary.spread or vary.groups:
+        spread = translate(" within ±{spread}", lang).format(spread=share_text(float(vary.spread), lang)) \
+            if vary.spread else ""
+        changes.append(translate(MAXIMA, lang).format(spread=spread))
+    if vary.cutoff_points:
+        changes.append(translate(CUTOFFS, lang).format(cutoffs=format_number(vary.cutoff_points, lang)))
+    if vary.values:
+        errors = ", ".join(_error_text(error, lang) for error in vary.values)
+        changes.append(translate(VALUES, lang).format(errors=errors))
     seed = translate(", seed {seed}", lang).format(seed=result.seed) if result.seed is not None else ""
-    return translate(METHOD, lang).format(spread=spread, cutoffs=cutoffs, runs=format_number(result.runs, lang),
-                                          seed=seed)
+    return translate(METHOD, lang).format(changes="; ".join(changes), runs=format_number(result.runs, lang), seed=seed)
+
+
+def _error_text(error: ValueSpread, lang: str) -> str:
+    amount = share_text(float(error.amount), lang) if error.relative else format_number(error.amount, lang)
+    if error.target is None:
+        return translate("±{amount} for every numeric indicator", lang).format(amount=amount)
+    return translate("±{amount} for {target}", lang).format(amount=amount, target=error.target)
 
 
 def _tier_block(tier: TierSensitivity, lang: str, top: int) -> Block:
