@@ -62,7 +62,7 @@ def _ruleset_and_data(p: argparse.ArgumentParser) -> None:
 def _score_arguments(p: argparse.ArgumentParser) -> None:
     _ruleset_and_data(p)
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="a table to read, or JSON or CSV for another program")
-    p.add_argument("--out", type=Path, help="write to this file instead of standard output")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write to this file instead of standard output")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the table")
     from cqdt_rules.cli.sql_engine import add_engine_arguments
 
@@ -172,7 +172,7 @@ def _summary_arguments(p: argparse.ArgumentParser) -> None:
                    help="which stage to report: self, district (the district's verification of its communes), audit, or latest "
                         "(default: per tier the latest stage every unit of it has)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the output")
-    p.add_argument("--out", type=Path, help="also write the full results (JSON and CSV) and this summary to DIR")
+    p.add_argument("--out", type=Path, metavar="DIR", help="also write the full results (JSON and CSV) and this summary to DIR")
     p.add_argument("--no-rankings", action="store_true", help="counts and movers only, no ranking tables")
     p.add_argument("--year", type=int, help="the assessment year to report when the data holds several; --previous "
                                             "data holding several years gives the year before")

@@ -19,7 +19,7 @@ def _arguments(p: argparse.ArgumentParser) -> None:
                    help="an HTML page, Markdown, or a Word document (docx, with --out)")
     p.add_argument("--tier", help="only this tier (so, huyen, xa); default every tier")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the output")
-    p.add_argument("--out", type=Path, help="write to this file (required for docx); default standard output")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write to this file (required for docx); default standard output")
 
 
 def run(args: argparse.Namespace) -> int:

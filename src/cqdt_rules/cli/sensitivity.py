@@ -24,7 +24,7 @@ def _arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tier", action="append", help="only this tier (repeatable)")
     p.add_argument("--top", type=int, default=10, help="units listed per tier (default 10)")
     p.add_argument("--format", choices=("table", "json", "csv"), default="table", help="a table to read, or JSON or CSV for another program")
-    p.add_argument("--out", type=Path, help="write to this file instead of standard output")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write to this file instead of standard output")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format of the output")
 
 

@@ -28,7 +28,7 @@ def _common(p: argparse.ArgumentParser, formats: tuple[str, ...] = ("table", "cs
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language and number format (default: vi)")
     p.add_argument("--format", choices=formats, default="table",
                    help="a table to read, or another form for a spreadsheet or a program")
-    p.add_argument("--out", type=Path, help="write to this file instead of standard output")
+    p.add_argument("--out", type=Path, metavar="FILE", help="write to this file instead of standard output")
 
 
 def _ruleset_and_data(p: argparse.ArgumentParser) -> None:
@@ -46,7 +46,7 @@ def _template_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--year", type=int, help="pre-fill the assessment year")
     p.add_argument("--units", type=Path, metavar="CSV",
                    help="a unit list (columns code, name, tier, parent): one pre-filled form per unit of the tier")
-    p.add_argument("--out", type=Path, help="the .xlsx file to write (with --units: the folder); "
+    p.add_argument("--out", type=Path, metavar="PATH", help="the .xlsx file to write (with --units: the folder); "
                                             "default RULESET-TIER.xlsx (with --units: RULESET-TIER-forms/)")
     p.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of the form's labels (default: vi)")
 
