@@ -77,13 +77,14 @@ def _numeric_under(tier: m.Tier, target: str) -> list[str]:
 def indicator_errors(tier: m.Tier, errors: Sequence[ValueSpread]) -> dict[str, ValueSpread]:
     """Each numeric indicator's error: the most specific declaration (an indicator by name, then the deepest
     criterion or group holding it, then every numeric indicator); of equally specific ones, the last."""
-    depth = _depths(tier.nodes, 1)
     indicator_names = {i.name for i in tier.indicators}
 
-    def specificity(error: ValueSpread) -> int:
+    def specificity(error: ValueSpread) -> int:  # every indicator 0, a node 1 + its depth, an indicator above all
         if error.target is None:
             return 0
-        return len(depth) + 2 if error.target in indicator_names else depth.get(error.target, 0)
+        if error.target in indicator_names:
+            return len(tier.depths) + 2
+        return 1 + tier.depths[error.target] if error.target in tier.depths else 0
 
     found: dict[str, ValueSpread] = {}
     for error in sorted(errors, key=specificity):
@@ -92,14 +93,6 @@ def indicator_errors(tier: m.Tier, errors: Sequence[ValueSpread]) -> dict[str, V
         else:
             names = _numeric_under(tier, error.target)
         found.update((name, error) for name in names)
-    return found
-
-
-def _depths(nodes: Iterable[m.Node], depth: int) -> dict[str, int]:
-    found: dict[str, int] = {}
-    for node in nodes:
-        found[node.id] = depth
-        found.update(_depths(node.children, depth + 1))
     return found
 
 
