@@ -41,7 +41,7 @@ from cqdt_rules.engine.loading import CheckedRuleset
 from cqdt_rules.errors import UsageError
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import MAX_MAGNITUDE
-from cqdt_rules.model.units import Assessment, _number_bounds, direct_limits
+from cqdt_rules.model.units import Assessment, direct_limits, number_bounds
 
 NUMERIC_KINDS = ("count", "number", "percent", "score", "pair")
 PUBLISHED = -1  # the data column of a parameter row: the values as published (a drawn seed is ≥ 0)
@@ -126,7 +126,7 @@ def perturbation(ind: m.Indicator, column: IndicatorColumn, error: ValueSpread, 
         if ind.range is not None:
             low, high = max(low, ind.range[0]), ind.range[1]
     else:
-        low, high = _number_bounds(ind, limits)
+        low, high = number_bounds(ind, limits)
     # numbers lie strictly within ±10^15; a limit is a whole number of steps, so a value stopped there is one too
     least = max(_in_steps(low, den, step, up=True), _in_steps(-MAX_MAGNITUDE, den, step, up=False) + step)
     most: Array | int = min(_in_steps(high, den, step, up=False), _in_steps(MAX_MAGNITUDE, den, step, up=True) - step)

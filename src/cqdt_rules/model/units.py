@@ -387,7 +387,7 @@ def _fast_read(ind: m.Indicator, limits: Mapping[str, Decimal]) -> readergen.Fas
     quick = _quick_reader(ind, limits)
     if ind.kind == "pair":
         return readergen.CountPair(ind.a_may_exceed_b, quick) if ind.range is None else readergen.Other(quick)
-    return readergen.Count(*_number_bounds(ind, limits), quick)
+    return readergen.Count(*number_bounds(ind, limits), quick)
 
 
 def _refused(message: str, hint: str | None = None) -> None:
@@ -443,7 +443,7 @@ def _word_table(words: Iterable[str], read: Callable[[str], Value]) -> dict[str,
     return table
 
 
-def _number_bounds(ind: m.Indicator, limits: Mapping[str, Decimal]) -> tuple[Decimal, Decimal]:
+def number_bounds(ind: m.Indicator, limits: Mapping[str, Decimal]) -> tuple[Decimal, Decimal]:
     """The bounds within which a number meets every check of ``_check_number`` (a count must be whole too)."""
     low, high = _NO_BOUNDS
     if ind.kind in ("count", "percent", "score"):
@@ -461,7 +461,7 @@ _NO_BOUNDS = (Decimal("-Infinity"), Decimal("Infinity"))
 
 
 def _quick_number(ind: m.Indicator, limits: Mapping[str, Decimal]) -> QuickReader:
-    low, high = _number_bounds(ind, limits)
+    low, high = number_bounds(ind, limits)
     whole = ind.kind == "count"
 
     def quick(raw: Any) -> Value:
