@@ -301,7 +301,7 @@ class DataCohortModel(CohortModel):
         if self.ranking is None:
             return found, None
         # each run's units rank among themselves: their districts are the run's own (see ``columns_of``)
-        ranked = self.plan._rank(attrs.evolve(self.ranking, within="district"), scores, columns)
+        ranked = self.plan.rank(attrs.evolve(self.ranking, within="district"), scores, columns)
         return found, ranked.reshape(len(seeds), self.rows)
 
     def columns_of(self, seeds: list[int]) -> Columns:

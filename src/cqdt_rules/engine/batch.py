@@ -221,7 +221,7 @@ class TierPlan:
         for scale in self.tier.levels:
             scores.levels[scale.name], scores.unmet[scale.name] = self._classify(scale, scores)
         for ranking in self.tier.rankings:
-            scores.ranks[ranking.name] = self._rank(ranking, scores, columns)
+            scores.ranks[ranking.name] = self.rank(ranking, scores, columns)
         return scores
 
     # ------------------------------------------------------------ nodes
@@ -654,7 +654,7 @@ class TierPlan:
             unmet.append((cut, failed))
         return reached, unmet
 
-    def _rank(self, ranking: m.Ranking, scores: CohortScores, columns: Columns) -> Array:
+    def rank(self, ranking: m.Ranking, scores: CohortScores, columns: Columns) -> Array:
         rows = scores.rows
         parts: list[Array] = []
         for ref, direction in [(ranking.by, ranking.direction)] + [(t.ref, t.direction) for t in ranking.tiebreaks]:
