@@ -240,14 +240,21 @@ def test_no_text_of_the_ruleset_reaches_the_generated_source() -> None:
     assert checker.coerce(unit, "X1") == ({hostile[0]: Pair(Decimal(1), Decimal(2)), hostile[1]: True, hostile[2]: hostile[0]}, [])
 
 
-def test_the_counts_kept_by_their_text_stay_within_their_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readergen, "_COUNTS", {})
+def test_the_numbers_kept_by_their_text_stay_within_their_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readergen, "_COUNTS", readergen.KnownNumbers(readergen.count_of))
+    monkeypatch.setattr(readergen, "_NUMBERS", readergen.KnownNumbers(readergen.number_of))
     monkeypatch.setattr(readergen, "_KNOWN_TEXTS", 50)
     read = TierValues(xa_like_tier(), {})._reader(True)
+    long = "0" * 40 + "7"  # read, but longer than any text kept
     for n in range(200):
-        assert read({"v0": [str(n), str(n + 1)], "v1": "no", "v2": "0", "v3": "co", "v4": str(n), "v5": None})["v4"] == n
-    assert len(readergen._COUNTS) == 50
-    assert all(readergen._COUNTS[text] == Decimal(text) for text in readergen._COUNTS)
+        values = {"v0": [str(n), str(n + 1)], "v1": "no", "v2": "0", "v3": "co", "v4": f"{n}.5", "v5": None}
+        assert read(values)["v4"] == Decimal(n) + Decimal("0.5")
+        assert read({**values, "v4": long})["v4"] == 7
+    for kept, read_as in ((readergen._COUNTS, Decimal), (readergen._NUMBERS, Decimal)):
+        assert len(kept) == 50
+        assert all(kept[text] == read_as(text) for text in kept)
+    assert long not in readergen._NUMBERS
+    assert readergen._COUNTS["1.5"] is None and readergen._NUMBERS["1e3"] == 1000 and readergen._NUMBERS[True] is None
 
 
 def test_the_shipped_tiers_check_the_sample_the_same_both_ways() -> None:
