@@ -38,10 +38,9 @@ def units(draw: st.DrawFn) -> list[Assessment]:
     chosen = draw(st.lists(st.sampled_from(SAMPLE), min_size=1, max_size=8))
     made = []
     for base in chosen:
-        changes: dict[str, Any] = {}
-        if draw(st.booleans()):
-            field = draw(st.sampled_from(["code", "name", "parent", "note", "tier", "source", "year", "values", "evidence"]))
-            changes[field] = draw(_changed(field, base))
+        fields = draw(st.lists(st.sampled_from(["code", "name", "parent", "note", "tier", "source", "year", "values",
+                                                "evidence"]), max_size=2, unique=True))
+        changes = {field: draw(_changed(field, base)) for field in fields}
         unit = attrs.evolve(base, **changes)
         if draw(st.booleans()):  # as Python data: no positions
             unit = Assessment(unit.code, unit.name, unit.tier, unit.year, unit.source, dict(unit.values),
@@ -91,6 +90,30 @@ def test_a_unit_is_checked_as_the_whole_way_checks_it(given_units: list[Assessme
     for unit in given_units:
         assert every_field(quick.check(unit)) == every_field(whole.check(unit))
     assert (quick.problems, quick.seen, quick._written) == (whole.problems, whole.seen, whole._written)
+
+
+XA = next(a for a in SAMPLE if a.tier == "xa")
+PROBLEMS = {
+    "control character in the code": {"code": "X\x1b1"}, "in the name": {"name": "Xã\t1"}, "in the note": {"note": "a\x07"},
+    "in the parent": {"parent": "62\x002"}, "in the tier": {"tier": "x\x85a"}, "in the source": {"source": "au\x1bdit"},
+    "in the evidence": {"evidence": {"cong_chuc_cntt": ("QĐ \x1b1",)}}, "empty code": {"code": " \u200b"},
+    "unknown source": {"source": "bogus"}, "unknown tier": {"tier": "tinh"}, "no parent": {"parent": None},
+    "unknown indicator": {"values": {**XA.values, "khong_co": "1"}}, "missing value": {"values": {"may_tinh": ["1", "2"]}},
+    "bad value": {"values": {**XA.values, "may_tinh": ["5", "3"]}}, "evidence of no indicator": {"evidence": {"khong_co": ("QĐ 1",)}},
+    "a note over two lines (allowed)": {"note": "a\nb"}, "audit-only value in a self-assessment": {"source": "self"},
+}
+
+
+@pytest.mark.parametrize("change", PROBLEMS.values(), ids=PROBLEMS.keys())
+def test_each_kind_of_problem_is_found_as_the_whole_way_finds_it(change: dict[str, Any]) -> None:
+    """Each problem on its own, then the same unit twice (a duplicate), in a file and as Python data."""
+    for unit in (XA, Assessment(XA.code, XA.name, XA.tier, XA.year, XA.source, dict(XA.values), dict(XA.evidence), XA.parent)):
+        changed = attrs.evolve(unit, **change)
+        quick, whole = AssessmentChecker(RULESET.ruleset), WholeWay(RULESET.ruleset)
+        for checker in (quick, whole):
+            checker.check(changed)
+            checker.check(changed)
+        assert whole.problems and (quick.problems, quick.seen) == (whole.problems, whole.seen)
 
 
 def test_the_quick_path_checks_the_sample_without_the_whole_way(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -169,6 +192,21 @@ def test_data_are_refused_as_each_check_in_turn_refuses_them(given_units: list[A
     ruleset = OTHER_RULESET if other else RULESET.ruleset
     quick = outcome(evaluator.checked_data, ruleset, given_units, any_year, unit_list)
     assert comparable(quick) == comparable(outcome(in_turn, ruleset, given_units, any_year, unit_list))
+
+
+def test_codes_that_differ_in_case_alone_are_refused_on_the_quick_path() -> None:
+    first, second = (attrs.evolve(a, code=code) for a, code in zip(SAMPLE[:2], ("ab1", "AB1")))
+    checker = AssessmentChecker(RULESET.ruleset)
+    assert checker.check(first) is not None and checker.check(second) is None
+    assert [d.message for d in checker.problems] == ["unit code 'AB1' differs from code 'ab1' only in letter case"]
+
+
+def test_a_year_the_ruleset_does_not_cover_is_refused_on_the_quick_path() -> None:
+    """A district of 2019 alone: nothing but its year is wrong."""
+    district = attrs.evolve(next(a for a in SAMPLE if a.tier == "huyen"), year=2019)
+    found = outcome(evaluator.checked_data, RULESET.ruleset, [district], False, None)
+    assert found == outcome(in_turn, RULESET.ruleset, [district], False, None)
+    assert isinstance(found[0], type) and "is assessed for 2019" in found[2]
 
 
 def test_the_evidence_policy_is_checked_on_the_quick_path() -> None:
