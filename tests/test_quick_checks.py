@@ -18,7 +18,8 @@ import cqdt_rules as cq
 from cqdt_rules.engine import evaluator
 from cqdt_rules.errors import CqdtError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import Assessment, AssessmentChecker, check_parent_links, check_parents, parent_link
+from cqdt_rules.model.units import (Assessment, AssessmentChecker, _evolver, _init_only_sets_slots, check_parent_links,
+                                    check_parents, parent_link)
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "gialai"
@@ -224,6 +225,28 @@ def test_a_value_of_an_unexpected_type_raises_as_the_checks_in_turn_raise() -> N
         evaluator._checked_in_turn(RULESET.ruleset, (odd,), False, None)
     with pytest.raises(AttributeError):
         evaluator.checked_data(RULESET.ruleset, [odd], False, None)
+
+
+@attrs.frozen
+class Converted:
+    """Fields like an assessment's, one converted: its ``__init__`` does more than set slots."""
+
+    code: str
+    name: str
+    parent: str | None
+    values: dict[str, Any]
+    year: int = attrs.field(converter=int)
+
+
+@pytest.mark.parametrize("cls", [Assessment, Converted])
+def test_a_checked_assessment_is_the_unit_evolved(cls: type[Any]) -> None:
+    """With every field kept (positions too) but the four checking changes, whether its slots are set one by one
+    (an assessment's ``__init__`` does nothing else) or its class is called (``Converted``'s converts a field)."""
+    assert _init_only_sets_slots(cls, attrs.fields(cls)) == (cls is Assessment)
+    unit: Any = SAMPLE[0] if cls is Assessment else Converted("X1", "Xã", None, {}, "2022")
+    changes: dict[str, Any] = {"code": "C1", "name": "Tên", "parent": "P1", "values": {"v": 1}}
+    made = _evolver(cls)(unit, *changes.values())
+    assert type(made) is cls and attrs.astuple(made, recurse=False) == attrs.astuple(attrs.evolve(unit, **changes), recurse=False)
 
 
 def test_diagnostics_compare_with_their_positions() -> None:

@@ -31,7 +31,7 @@ from cqdt_rules.engine.fit import check_fit
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
-from cqdt_rules.model.units import Assessment, AssessmentChecker, check_assessments, check_parents, groups_by_district
+from cqdt_rules.model.units import Assessment, AssessmentChecker, check_assessments, check_parents, tier_values
 
 CohortKey = tuple[str, int, str]  # tier, year, source
 
@@ -51,7 +51,7 @@ def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_a
 
 def grouped_tiers(ruleset: m.Ruleset) -> list[str]:
     """The tiers ranked or normalised within the district: where an unchecked parent deserves a warning."""
-    return [t.id for t in ruleset.tiers if groups_by_district(t)]
+    return [t.id for t in ruleset.tiers if tier_values(t).by_district]  # kept per tier: walking a tier costs a scan
 
 
 def _evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_at: str | None,
@@ -133,14 +133,13 @@ def _checked_at_once(ruleset: m.Ruleset, given: tuple[Assessment, ...], any_year
                      unit_list: Mapping[str, str] | None) -> tuple[Sequence[Assessment], list[Diagnostic]] | None:
     """What ``_checked_in_turn`` returns when no check finds a problem (the usual case), with less work: the data's
     shape is not worked out (data that fit no tier or hold names the ruleset does not know have a problem the values'
-    check finds), nor a year checked twice. None when a check finds a problem, or a value of an unexpected type
+    check finds), and each year is checked once, after the values (every unit checked is in ``AssessmentChecker.seen``). None when a check finds a problem, or a value of an unexpected type
     raises: ``_checked_in_turn`` then raises what the first check to find it finds."""
     try:
-        if not any_year and any(year_problem(ruleset, a) for a in _one_per_year(given)):
-            return None
         checker = AssessmentChecker(ruleset)
         checked = [found for found in map(checker.check, given) if found is not None]
-        if checker.problems:
+        header = ruleset.header  # every year is one the ruleset applies to (``year_problem``)
+        if checker.problems or not (any_year or header.years is None or all(header.covers(y) for y, _ in checker.seen)):
             return None
         errors, warnings = check_parents(checked, unit_list, grouped_tiers(ruleset))
         if errors or (ruleset.header.on_missing_evidence == "error" and any(evidence_problems(ruleset, a) for a in checked)):
@@ -148,11 +147,6 @@ def _checked_at_once(ruleset: m.Ruleset, given: tuple[Assessment, ...], any_year
         return checked, warnings
     except Exception:  # noqa: BLE001 (the checks in turn raise it again, or the error they find first)
         return None
-
-
-def _one_per_year(given: tuple[Assessment, ...]) -> list[Assessment]:
-    """An assessment of each year ``given`` holds."""
-    return list({a.year: a for a in given}.values())
 
 
 def _check_years(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> None:

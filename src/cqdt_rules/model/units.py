@@ -132,16 +132,31 @@ def _field_span(assessment: Assessment, field: str) -> Span:
     return assessment.field_spans.get(field) or _origin(assessment, assessment.code)
 
 
-def _evolver() -> Callable[[Assessment, str, str, str | None, dict[str, Value]], Assessment]:
-    """``attrs.evolve(assessment, code=.., name=.., parent=.., values=..)``, at about a third of its cost (evolve
-    looks every field up by name; this runs for every unit checked): one call of ``Assessment`` with every other
-    field copied, written out once from the class's own field names."""
+def _evolver(cls: type[Any] = Assessment) -> Callable[[Assessment, str, str, str | None, dict[str, Value]], Assessment]:
+    """``attrs.evolve(assessment, code=.., name=.., parent=.., values=..)`` at a fraction of its cost (evolve looks
+    every field up by name; this runs for every unit checked), written out once from the class's own fields: each
+    slot set as attrs' ``__init__`` sets it, without the call, when that is all ``__init__`` does (as the value
+    reader makes a ``Pair``); else one call of ``Assessment`` with every other field copied."""
     changed = ("code", "name", "parent", "values")
-    fields = ", ".join(name if name in changed else f"assessment.{name}" for name in attrs.fields_dict(Assessment))
-    namespace: dict[str, Any] = {"Assessment": Assessment}
-    exec(f"def evolved(assessment, {', '.join(changed)}):\n    return Assessment({fields})\n", namespace)
+    fields = attrs.fields(cls)
+    given = {field.name: field.name if field.name in changed else f"assessment.{field.name}" for field in fields}
+    namespace: dict[str, Any] = {"Assessment": cls, "new": object.__new__}
+    if _init_only_sets_slots(cls, fields):
+        namespace.update({f"set_{name}": getattr(cls, name).__set__ for name in given})
+        body = ["made = new(Assessment)", *(f"set_{name}(made, {value})" for name, value in given.items()), "return made"]
+    else:
+        body = [f"return Assessment({', '.join(given.values())})"]
+    exec(f"def evolved(assessment, {', '.join(changed)}):\n" + "".join(f"    {line}\n" for line in body), namespace)
     evolved: Callable[[Assessment, str, str, str | None, dict[str, Value]], Assessment] = namespace["evolved"]
     return evolved
+
+
+def _init_only_sets_slots(cls: type, fields: Any) -> bool:
+    """Whether the attrs ``__init__`` of ``cls`` does nothing but set a slot per field from its argument (no hook,
+    validator or converter, and no other slot, such as a cached hash, to set)."""
+    slots = set(vars(cls).get("__slots__", ())) - {"__weakref__"}
+    return slots == {f.name for f in fields} and all(f.init and f.validator is None and f.converter is None for f in fields) \
+        and not any(hasattr(cls, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__"))
 
 
 _checked_assessment = _evolver()
@@ -185,8 +200,8 @@ class AssessmentChecker:
         again and report. Each check below stands for one of the whole way's, and errs on the side of None."""
         code, parent, evidence = assessment.code, assessment.parent, assessment.evidence
         # printable text holds no control character (a tab in a note, which is allowed, is left to the whole way)
-        if not "".join((code, assessment.name, parent or "", assessment.note or "", assessment.tier, assessment.source,
-                        *map("".join, evidence.values()))).isprintable():
+        if not (code + assessment.name + (parent or "") + (assessment.note or "") + assessment.tier + assessment.source
+                + "".join(map("".join, evidence.values()))).isprintable():
             return None
         code = normal_code(code)
         parent = (normal_code(parent) or None) if parent else None
@@ -204,7 +219,9 @@ class AssessmentChecker:
             return None
         if folded is not None:
             self._written.setdefault(folded, code)
-        self.seen.setdefault(cohort, {})[code] = assessment.origin
+        if seen is None:
+            seen = self.seen[cohort] = {}
+        seen[code] = assessment.origin
         return _checked_assessment(assessment, code, nfc(assessment.name), parent, values)
 
     def check_whole_way(self, assessment: Assessment) -> Assessment | None:
