@@ -4,10 +4,10 @@ them, generated once from what ``model.units`` worked out for each indicator.
 ``model.units`` checks a tier's values with one quick reader per indicator (``_quick_reader``), which gives
 exactly what the whole check (``coerce_value``) gives or raises ``Unsure`` for anything else. Calling 20-odd
 readers per unit, each through a dict comprehension, costs more than the reading itself; this module writes
-the common case of each reader (a yes/no or category word found in a table, a count written in digits, a pair
-of two counts) inline in one function, which calls the indicator's quick reader for any other input, and
-raises ``Unsure`` where that reader would: the caller then checks the unit's values the whole way, so every
-message, position and kind of error stays the reference checker's.
+the common case of each reader (a yes/no or category word found in a table, a number found by its text in a
+table of the numbers read so far, a pair of two counts) inline in one function, which calls the indicator's
+quick reader for any other input, and raises ``Unsure`` where that reader would: the caller then checks the
+unit's values the whole way, so every message, position and kind of error stays the reference checker's.
 
 No text of the ruleset reaches the generated source: indicator names, word tables, bounds and readers are
 entries of a constants table ``K``, unpacked into the names ``k0``, ``k1``, ...; the source is made of this
@@ -44,8 +44,8 @@ class Word:
 
 @attrs.frozen
 class Number:
-    """A number: a text is read from ``counts`` (whole numbers written in digits) when ``whole``, else from
-    ``numbers`` (any number written as text), and must lie within ``low..high``; anything else goes to
+    """A number: a text is looked up in ``_COUNTS`` (whole numbers written in digits) when ``whole``, else in
+    ``_NUMBERS`` (any number written as text), and must lie within ``low..high``; anything else goes to
     ``fallback``."""
 
     low: Decimal
@@ -137,7 +137,7 @@ def generate(reads: Sequence[tuple[str, FastRead]], unsure: type[Exception], pai
     text). A value that is missing or cannot be looked up (a list, a dict) raises ``KeyError`` or ``TypeError``, and
     the whole unit is left to the whole way (``unsure``)."""
     src = _Source()
-    fail = src.k(unsure)
+    fail, counts, numbers = src.k(unsure), src.k(_COUNTS), src.k(_NUMBERS)
     # a pair made as attrs' __init__ makes it (it sets each slot through object.__setattr__), without the call
     make_pair = (src.k(object.__new__), src.k(pair), src.k(pair.a.__set__), src.k(pair.b.__set__))  # type: ignore[attr-defined]
     src.add(1, "def read(values):")
@@ -159,13 +159,13 @@ def generate(reads: Sequence[tuple[str, FastRead]], unsure: type[Exception], pai
             src.add(3, f"if {v} is None:")
             src.add(4, f"{v} = {src.k(how.fallback)}(r)")
         elif isinstance(how, Number):
-            src.add(3, f"{v} = {src.k(_COUNTS if how.whole else _NUMBERS)}[r]")
+            src.add(3, f"{v} = {counts if how.whole else numbers}[r]")
             src.add(3, f"if {v} is None:")
             src.add(4, f"{v} = {src.k(how.fallback)}(r)")
             src.add(3, f"elif not {src.k(how.low)} <= {v} <= {src.k(how.high)}:")
             src.add(4, f"raise {fail}")
         else:
-            _count_pair(src, how, v, fail, make_pair)
+            _count_pair(src, how, v, fail, make_pair, counts)
     src.add(2, "except (KeyError, TypeError):")
     src.add(3, f"raise {fail} from None")
     src.add(2, "return {" + "".join(f"{src.k(name)}: v{i}, " for i, (name, _) in enumerate(reads)) + "}")
@@ -173,10 +173,10 @@ def generate(reads: Sequence[tuple[str, FastRead]], unsure: type[Exception], pai
     return "\n".join(head + src.lines + ["    return read"]) + "\n", src.constants
 
 
-def _count_pair(src: _Source, how: CountPair, v: str, fail: str, make_pair: tuple[str, str, str, str]) -> None:
+def _count_pair(src: _Source, how: CountPair, v: str, fail: str, make_pair: tuple[str, str, str, str], counts: str) -> None:
     """A list of two counts, read inline; anything else goes to the indicator's quick reader: a list of another
     length, a part that is no count (None in ``_COUNTS``, which ``a > b`` refuses with a ``TypeError``)."""
-    fallback, counts = src.k(how.fallback), src.k(_COUNTS)
+    fallback = src.k(how.fallback)
     new, kind, set_a, set_b = make_pair
     src.add(3, "if type(r) is list:")
     src.add(4, "try:")
