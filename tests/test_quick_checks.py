@@ -195,6 +195,18 @@ def test_data_are_refused_as_each_check_in_turn_refuses_them(given_units: list[A
     assert comparable(quick) == comparable(outcome(in_turn, ruleset, given_units, any_year, unit_list))
 
 
+@pytest.mark.parametrize("name", ["egov-2022-audit.yaml", "egov-2022-self.yaml", "dti-2023-audit.yaml"])
+def test_valid_data_are_checked_at_once(name: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Not a check of results (the test above is): that the bundled data never need the checks in turn."""
+    def refused(*args: Any) -> None:
+        raise AssertionError("checked in turn")
+
+    monkeypatch.setattr(evaluator, "_checked_in_turn", refused)
+    ruleset = (RULESET if name.startswith("egov") else cq.load("dti_2023")).ruleset
+    cohorts, _ = evaluator.checked_data(ruleset, cq.load_assessments(EXAMPLES / name), False)
+    assert sum(map(len, cohorts.values())) == 257
+
+
 def test_codes_that_differ_in_case_alone_are_refused_on_the_quick_path() -> None:
     first, second = (attrs.evolve(a, code=code) for a, code in zip(SAMPLE[:2], ("ab1", "AB1")))
     checker = AssessmentChecker(RULESET.ruleset)
