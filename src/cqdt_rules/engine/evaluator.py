@@ -183,7 +183,7 @@ def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapp
     if generated is not None:
         unit_fn, explain_fn = generated
         values, evidence = assessment.values, assessment.evidence
-        points, top = unit_fn(values, evidence, cohort_max)
+        points, total = unit_fn(values, evidence, cohort_max)
         nodes = NodeResults(compiled.shape, points, explain_fn, values, evidence, cohort_max)
         outputs: dict[str, Decimal | None] = {}
     else:
@@ -191,8 +191,8 @@ def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapp
             env = Env(compiled, assessment.values, assessment.evidence, cohort_max)
         nodes = env.evaluate_all()
         top = sum((nodes[i].points for i in compiled.top_ids), ZERO)
+        total = min(round_to(top, compiled.total_rounding), compiled.tier.max)
         outputs = {o.name: env.output(o.name) for o, _ in compiled.output_fns}
-    total = min(round_to(top, compiled.total_rounding), compiled.tier.max)
     tier = compiled.tier
     unit = UnitResult(assessment, tier, nodes, total, outputs, {}, {})
     if env is not None:  # a generated tier has no ranked expressions
