@@ -179,7 +179,8 @@ def _group_points(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, c
     maxima add up to at most the group's never reach its cap."""
     ceiling = c.shown_max(node.max, rounding)
     capped = _most(node.children, c) > node.max
-    bounded = ceiling < node.max or not _at_precision(compiler, node.children, rounding, c)
+    # at the precision, a sum within the maximum is within the ceiling too: both are the maximum rounded down
+    bounded = not _at_precision(compiler, node.children, rounding, c)
     target = "t" if capped or bounded else f"p{i}"
     _sum_of(src, compiler, node.children, [f"p{child}" for child in children], rounding, c, target)
     if capped:
@@ -326,15 +327,15 @@ class _Criterion:
 
     def _bounded_points(self, indent: int, raw: str, sure: str) -> None:
         """The points of ``raw``, which is never negative nor -0: rounded (a rounded value that is not negative
-        stays so), then capped unless ``raw`` is within the maximum and the maximum is at the precision (rounding
-        cannot then lift a value above it)."""
+        stays so), then capped unless ``raw`` is within the maximum and rounding leaves the maximum as it is (rounding
+        cannot then lift a value above it: 1.4 out of 1.5 rounded up to 0 decimals is 2)."""
         src, target, rounding = self.src, self.target, self.rounding
         if rounding is None:
             src.add(indent, f"{target} = {raw}")
         else:
             src.add(indent, f"{target} = ({raw}).quantize({src.k(self.c._STEPS[rounding.digits])}, "
                             f"{src.k(self.c._MODES[rounding.mode])}, {src.k(self.c.ARITHMETIC)})")
-        if sure != "within" or self.ceiling != self.node.max:
+        if sure != "within" or self.c.round_to(self.node.max, rounding) != self.node.max:
             src.add(indent, f"if {target} > {self.maximum}:")
             src.add(indent + 1, f"{target} = {src.k(self.ceiling)}")
 
