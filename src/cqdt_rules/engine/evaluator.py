@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 import decimal
 import datetime as dt
 import functools
@@ -348,20 +347,19 @@ def _rank(tier: m.Tier, units: list[UnitResult]) -> list[UnitResult]:
     for ranking in tier.rankings:
         groups: dict[str, list[UnitResult]] = defaultdict(list)
         for unit in units:
-            groups[ranking_group(ranking, tier, unit.parent)].append(unit)
+            groups[ranking_group(ranking, tier, unit.assessment.parent)].append(unit)
         by_total = isinstance(ranking.by, m.TotalRef) and not ranking.tiebreaks
         name = ranking.name
         for group, members in groups.items():
             values: Sequence[Decimal | None]
-            keys: Sequence[Any]
             if by_total:  # the usual ranking: the total alone orders the units as rank_key would, and is the value
-                totals = [u.total for u in members]
-                values, keys = totals, [-t for t in totals] if ranking.direction == "descending" else totals
+                values = totals = [u.total for u in members]
+                positions = rank_positions(totals, ranking.ties, descending=ranking.direction == "descending")
             else:
                 values = [published_value(u, ranking.by)[0] for u in members]
-                keys = [rank_key(ranking, u) for u in members]
+                positions = rank_positions([rank_key(ranking, u) for u in members], ranking.ties)
             count = len(members)
-            for unit, position, value in zip(members, rank_positions(keys, ranking.ties), values):
+            for unit, position, value in zip(members, positions, values):
                 unit.ranks[name] = new_rank_result(name, position, count, group, value)
     return units
 
@@ -374,11 +372,13 @@ def ranking_group(ranking: m.Ranking, tier: m.Tier, parent: str | None) -> str:
 RankKey = tuple[tuple[int, Decimal], ...]
 
 
-def rank_positions(keys: Sequence[Any], ties: str) -> list[int]:
-    """The position of each key among ``keys`` (smaller first): shared ties 1, 2, 2, 4 (the keys strictly
-    ahead + 1); dense ties 1, 2, 2, 3."""
-    ordered = sorted(set(keys)) if ties == "dense" else sorted(keys)
-    return [bisect.bisect_left(ordered, key) + 1 for key in keys]
+def rank_positions(keys: Sequence[Any], ties: str, descending: bool = False) -> list[int]:
+    """The position of each key among ``keys`` (smaller first, or larger first if ``descending``): shared ties
+    1, 2, 2, 4 (the keys strictly ahead + 1); dense ties 1, 2, 2, 3. Equal keys share one position: each key's is
+    where the first of its equals stands in the sorted keys."""
+    ordered = sorted(set(keys) if ties == "dense" else keys, reverse=descending)
+    first = dict(zip(reversed(ordered), range(len(ordered), 0, -1)))  # the last one written, the first in order, stays
+    return [first[key] for key in keys]
 
 
 def rank_key(ranking: m.Ranking, unit: UnitResult) -> RankKey:
