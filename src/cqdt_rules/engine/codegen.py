@@ -259,6 +259,7 @@ class _Criterion:
         self.maximum = src.k(node.max)
         self.ceiling, self.floor = c.shown_max(node.max, self.rounding), c.round_to(c.ZERO, self.rounding)
         self.target = "p" if src.details else f"p{i}"
+        self.max_not_negative = node.max >= 0 and not node.max.is_signed()  # the checker refuses a negative maximum
 
     def _finished(self, raw: Decimal, why: Any, flags: tuple[str, ...]) -> tuple[Decimal, Any, tuple[str, ...]]:
         finished: tuple[Decimal, Any, tuple[str, ...]] = self.c.finish(raw, why, flags, self.rounding, self.node.max,
@@ -380,7 +381,7 @@ def _rule(write: _Criterion, rule: m.Rule, v: str, indent: int) -> None:
     src, compiler, node, c = write.src, write.compiler, write.node, write.c
     add, k = src.add, src.k
     never_negative = isinstance(rule, (m.PerItemRule, m.DirectRule, m.NormalisedRule)) \
-        and compiler.indicators[rule.indicator].kind in _NEVER_NEGATIVE and node.max >= 0
+        and compiler.indicators[rule.indicator].kind in _NEVER_NEGATIVE and write.max_not_negative
     if isinstance(rule, m.YesRule):
         if src.details:
             add(indent, f"if {v}:")
@@ -406,7 +407,7 @@ def _rule(write: _Criterion, rule: m.Rule, v: str, indent: int) -> None:
         add(indent, f"best = cohort_max[{k((rule.indicator, rule.within))}]")
         add(indent, "if best == 0:")
         write.computed(indent + 1, k(c.ZERO), f"('every unit of the {{}} has 0 → 0', {within})", "('cohort best is 0',)",
-                       "within" if node.max >= 0 else "")
+                       "within" if write.max_not_negative else "")
         add(indent, "else:")  # the best of values never negative is above 0 here
         write.computed(indent + 1, f"{v} * {write.maximum} / best",
                        f"('{{}} / {{}} (best of the {{}}) × {{}}', {v}, best, {within}, {write.maximum})", "()",
@@ -429,7 +430,7 @@ def _ratio(write: _Criterion, rule: m.RatioRule, v: str, indent: int) -> None:
     write.fixed_points(indent + 1, node.max, "{}/{} ≥ 100% → full points", "a, b")
     add(indent, "else:")  # a checked pair or percent: 0 <= a < b here, so a / b × max lies within 0..max
     write.computed(indent + 1, f"a * {write.maximum} / b", f"('{{}}/{{}} × {{}}', a, b, {write.maximum})", "()",
-                   "within" if node.max >= 0 else "")
+                   "within" if write.max_not_negative else "")
 
 
 def _category(write: _Criterion, rule: m.CategoryRule, v: str, indent: int) -> None:
