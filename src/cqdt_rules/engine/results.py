@@ -125,7 +125,8 @@ class UnitResult:
 def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
     """The slot setters of a frozen attrs class's fields, which must be ``names`` in order (checked here, so that
     a field added to the class cannot be left out of its maker)."""
-    assert tuple(field.name for field in attrs.fields(cls)) == names, f"{cls.__name__}'s maker is out of date"
+    if tuple(field.name for field in attrs.fields(cls)) != names:
+        raise TypeError(f"the maker of {cls.__name__} is out of date: its fields are not {names}")
     return tuple(getattr(cls, name).__set__ for name in names)
 
 
