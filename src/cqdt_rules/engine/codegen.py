@@ -10,7 +10,7 @@ when a node's details are read. A tier with a formula or a best-of rule, or with
 through an ``Env``), keeps the closures.
 
 ``score_unit`` reads checked values only (``model.units``), and leaves out the steps they make idle, so that it
-does no more than a hand-written scorer: pair parts, counts, percents and scores are never negative and no
+does no more than a hand-written scorer: they hold every indicator of the tier (None when not assessed); pair parts, counts, percents and scores are never negative and no
 number is -0, so a ratio ``a/b × max`` with ``a < b`` is rounded and nothing else (no floor, no cap when the
 maximum is at the rounding's precision); and a group whose children's points all have its number of decimals,
 and whose children's maxima add up to at most its own, is the plain sum of its children (rounding it, capping
@@ -100,7 +100,8 @@ def _function(src: _Source, compiler: _TierCompiler, order: tuple[str, ...], pos
     index = {node_id: i for i, node_id in enumerate(order)}
     nodes = {node.id: node for node in compiler.tier.walk()}
     src.add(0, f"def {'explain_unit' if src.details else 'score_unit'}(values, evidence, cohort_max):")
-    src.add(1, "get = values.get")
+    if src.details:
+        src.add(1, "get = values.get")
     for node_id in post_order:
         node, i = nodes[node_id], index[node_id]
         if node.rule is None:
@@ -350,8 +351,8 @@ def _criterion(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, c: M
     rule = node.rule
     names = m.rule_indicators(rule) or tuple(ind.name for ind in node.inputs)
     write = _Criterion(src, compiler, node, i, c)
-    for j, name in enumerate(names):
-        src.add(1, f"v{i}_{j} = get({src.k(name)})")
+    for j, name in enumerate(names):  # checked values hold every indicator of the tier (None: not assessed)
+        src.add(1, f"v{i}_{j} = get({src.k(name)})" if src.details else f"v{i}_{j} = values[{src.k(name)}]")
     required = tuple(compiler.indicators[n] for n in names if n in compiler.indicators
                      and compiler.indicators[n].evidence_required) if compiler.header.on_missing_evidence == "zero" else ()
     indent = 1
