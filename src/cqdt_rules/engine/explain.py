@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
-from cqdt_rules.engine.compiler import NodeResult, Why, node_rows
+from cqdt_rules.engine.compiler import NodeResult, NodeResults, TierShape, Why, node_rows
+from cqdt_rules.engine.writergen import NodePlan, NodesWriter, Words, columns, nodes_writer, tier_writer
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import branch_text
 from cqdt_rules.model.ruleset import Tier
@@ -112,10 +114,54 @@ def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
     lines = [f"{a.code} {a.name} ({words['tier']} {unit.tier.id}, {year}, {_SOURCES[lang].get(a.source, a.source)})"
              + (f", {words['district']} {a.parent}" if a.parent else "")]
     lines.append(_summary(unit, lang))
+    nodes = unit.nodes
+    if isinstance(nodes, NodeResults) and len(nodes):  # a tier scored by generated functions: so is its writer
+        tier = unit.tier
+        write = tier_writer(tier, (_writer, lang), nodes, functools.partial(_writer, tier, lang))
+        return write(*columns(nodes), f"{lines[0]}\n{lines[1]}\n", "")
     texts = _node_texts(unit.tier, lang)
-    for node_id, points, why, flags, reads, values in node_rows(unit.nodes):
+    for node_id, points, why, flags, reads, values in node_rows(nodes):
         _node_lines(lines, texts[node_id], points, why, flags, reads, values, lang)
     return "\n".join(lines)
+
+
+def _writer(tier: Tier, lang: str, shape: TierShape) -> NodesWriter:
+    """The generated function writing the lines of every node of the tier in ``lang``, as ``_node_lines`` does."""
+    return nodes_writer(*writer_plan(tier, lang, shape))
+
+
+def writer_plan(tier: Tier, lang: str, shape: TierShape) -> tuple[list[NodePlan], Words, str]:
+    """What ``writergen`` writes of each node of the tier (in the order of ``shape``) in ``lang``, how it writes
+    values and branches, and what it writes between two nodes."""
+    texts = _node_texts(tier, lang)
+    kinds = {indicator.name: indicator.kind for indicator in tier.indicators}
+    plans = [_plan(texts[node_id], () if texts[node_id].is_group else reads, kinds, lang)
+             for node_id, reads in zip(shape.order, shape.reads)]
+    words = _WORDS[lang]
+    branches = None if lang == "en" else (_BRANCHES[lang], functools.partial(_translated, lang))
+    return plans, Words("text", words["yes"], words["no"], functools.partial(_value_text, lang=lang),
+                        (_NUMBERS[lang], functools.partial(_number, lang=lang)), branches), "\n"
+
+
+def _plan(text: _NodeText, reads: tuple[str, ...], kinds: Mapping[str, str], lang: str) -> NodePlan:
+    shown = tuple((name, ("\n" + text.read if j == 0 else ", ") + f"{name} = ", kinds.get(name))
+                  for j, name in enumerate(reads))
+    unflagged = "" if text.is_group else ("\n" + text.why, "" if text.provenance is None else "\n" + text.provenance)
+    return NodePlan(text.firsts, functools.partial(_first, text, lang), shown, unflagged,
+                    functools.partial(_rest, text, lang))
+
+
+def _first(text: _NodeText, lang: str, points: Decimal) -> str:
+    """A node's first line (kept by the points' text)."""
+    return keep(text.firsts, str(points), text.head + _number(points, lang) + text.of_max, KEPT_PER_NODE)
+
+
+def _rest(text: _NodeText, lang: str, why: Why, flags: tuple[str, ...]) -> str:
+    """A node's lines after the values it read, each after a line end (kept by the why and flags objects)."""
+    tail = text.tails.get(why, flags)
+    if tail is None:
+        tail = text.tails.put(why, flags, _tail(text, why, flags, lang))
+    return "\n" + tail if tail else ""
 
 
 class _NodeText(NamedTuple):
@@ -180,11 +226,7 @@ def _summary(unit: ExplainedUnit, lang: str) -> str:
 def _node_lines(lines: list[str], text: _NodeText, points: Decimal, why: Why, flags: tuple[str, ...],
                 reads: tuple[str, ...], values: Mapping[str, Any], lang: str) -> None:
     """Append one node's lines to ``lines``."""
-    shown = str(points)
-    first = text.firsts.get(shown)
-    if first is None:
-        first = keep(text.firsts, shown, text.head + _number(points, lang) + text.of_max, KEPT_PER_NODE)
-    lines.append(first)
+    lines.append(text.firsts.get(str(points)) or _first(text, lang, points))
     if reads and not text.is_group:
         lines.append(text.read + ", ".join([f"{name} = {_value_text(values.get(name), lang)}" for name in reads]))
     tail = text.tails.get(why, flags)
@@ -246,7 +288,10 @@ def _branch(why: Why, lang: str) -> str:
     branch = str(template).format(*arguments)
     if lang == "en":
         return branch
-    kept = _BRANCHES[lang]
-    text = kept.get(branch)
-    return text if text is not None else keep(kept, branch, branch_text(branch, lang), _KEPT)
+    return _BRANCHES[lang].get(branch) or _translated(lang, branch)
+
+
+def _translated(lang: str, branch: str) -> str:
+    """``branch_text(branch, lang)``, kept by the English text."""
+    return keep(_BRANCHES[lang], branch, branch_text(branch, lang), _KEPT)
 

@@ -1,0 +1,223 @@
+"""One straight-line Python function per tier that writes every node of a unit's results as text (the lines of an
+explanation, or the nodes of results JSON), generated from what the caller sets out for each node and compiled once.
+
+Explanations and results JSON of a tier scored by ``codegen``'s functions read the unit's points, why and flags as
+tuples in the tier's reading order (``NodeResults``). Walking them node by node costs some ten Python operations per
+node; this module writes the walk out, one block per node, each value in a local variable, and the whole text made
+by one f-string. What a node's text says whatever the unit (indents, ids, titles, provenance, labels) is set out by
+the caller (``explain``, ``results``) as a ``NodePlan`` and reaches the function only through its constants table
+``K``, unpacked into the names ``k0``, ``k1``, ...: no text of the ruleset is written into the source, which is made
+of this module's own fragments and names made from positions (``p3``, ``b3_0``, ``k12``), as ``codegen``'s.
+
+For each node the function writes:
+- its text up to the values read, from its points, kept per node by the points' exact text (``first``);
+- each value it read, by the value's kind (the indicator's kind orders the checks; any other value goes to
+  ``NodePlan``'s writer of values, so the text is the same whatever the data hold);
+- its text after the values: when the node has no flags, its branch (the why's template filled in) between two
+  fixed texts; otherwise ``rest``, the caller's own writer (which keeps its text by the why and flags objects)."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Literal, NamedTuple
+
+from cqdt_rules.engine.codegen import _compiled, _Source
+from cqdt_rules.engine.compiler import NodeResults, TierShape
+from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.units import Pair
+
+Style = Literal["text", "json"]
+Why = tuple[Any, ...]
+NodesWriter = Callable[[tuple[Decimal, ...], tuple[Why, ...], tuple[tuple[str, ...], ...], Mapping[str, Any], str, str],
+                      str]
+"""points, whys, flags of every node (in the tier's reading order), the unit's values, and the texts to write before
+and after the nodes → that whole text (written as one: a unit's text is some ten kilobytes, better not copied)."""
+
+
+class NodePlan(NamedTuple):
+    """What the generated function writes of one node, and where it keeps what it works out."""
+
+    firsts: dict[str, str]
+    """The node's text up to its values, kept by the points' exact text (``str``)."""
+    first: Callable[[Decimal], str]
+    """Works out that text from the points, and keeps it in ``firsts``."""
+    reads: tuple[tuple[str, str, str | None], ...]
+    """Each value shown: the indicator's name, the text just before the value, the indicator's kind (None: unknown)."""
+    unflagged: str | tuple[str, str] | None
+    """The node's text after its values when it has no flags: a text whatever the branch; or the texts before and
+    after its branch; None: ``rest`` writes it."""
+    rest: Callable[[Why, tuple[str, ...]], str]
+    """The node's text after its values from any why and flags (the caller keeps it by those objects)."""
+
+
+class Words(NamedTuple):
+    """How the generated function writes values and branches in one style and language."""
+
+    style: Style
+    """"text": numbers through ``numbers``; "json": numbers as their exact text, in quotes."""
+    yes: str
+    no: str
+    value: Callable[[Any], str]
+    """Any value, as the style writes it (None, a text, what no indicator's kind says)."""
+    numbers: tuple[dict[str, str], Callable[[Decimal], str]] | None = None
+    """Text style: numbers as shown, kept by their exact text, and the function that works one out and keeps it."""
+    branch: tuple[dict[str, str] | None, Callable[[str], str]] | None = None
+    """The branch as shown from its English text: kept texts (or None) and the function for the others; None: as
+    it is."""
+
+
+def nodes_writer(plans: Sequence[NodePlan], words: Words, separator: str) -> NodesWriter:
+    """The generated function writing the text of ``plans``' nodes, ``separator`` between two nodes."""
+    source, constants = generate(plans, words, separator)
+    namespace: dict[str, Any] = {}
+    exec(_compiled(source), namespace)
+    writer: NodesWriter = namespace["factory"](tuple(constants))
+    return writer
+
+
+def generate(plans: Sequence[NodePlan], words: Words, separator: str) -> tuple[str, list[Any]]:
+    """The source of the function writing ``plans``' nodes and its constants table."""
+    src = _Source()
+    count = len(plans)
+    src.add(0, "def write(P, W, F, values, before, after):")
+    if count:
+        for name, whole in (("p", "P"), ("w", "W"), ("f", "F")):
+            src.add(1, "".join(f"{name}{i}, " for i in range(count)) + f"= {whole}")
+        src.add(1, "get = values.get")
+    pieces = []
+    for i, plan in enumerate(plans):
+        pieces.append(_node(src, i, plan, words))
+    src.add(1, 'return f"{before}' + f"{{{src.k(separator)}}}".join(pieces) + '{after}"')
+    head = ["def factory(K):"] + ([f"    {', '.join(f'k{i}' for i in range(len(src.constants)))}, = K"]
+                                 if src.constants else [])
+    return "\n".join(head + ["    " + line for line in src.lines] + ["    return write"]) + "\n", src.constants
+
+
+def _node(src: _Source, i: int, plan: NodePlan, words: Words) -> str:
+    """Write node ``i``'s block; the replacement fields of its text in the f-string returned."""
+    k = src.k
+    src.add(1, f"a{i} = {k(plan.firsts.get)}(str(p{i})) or {k(plan.first)}(p{i})")
+    fields = f"{{a{i}}}"
+    for j, (name, before, kind) in enumerate(plan.reads):
+        src.add(1, f"v = get({k(name)})")
+        _value(src, f"b{i}_{j}", kind, words)
+        fields += f"{{{k(before)}}}{{b{i}_{j}}}"
+    unflagged = plan.unflagged
+    if unflagged is None:
+        src.add(1, f"c{i} = {k(plan.rest)}(w{i}, f{i})")
+    else:
+        src.add(1, f"if f{i}:")
+        src.add(2, f"c{i} = {k(plan.rest)}(w{i}, f{i})")
+        src.add(1, "else:")
+        if isinstance(unflagged, str):
+            src.add(2, f"c{i} = {k(unflagged)}")
+        else:
+            before, after = unflagged
+            src.add(2, "try:")
+            src.add(3, f"c{i} = {k(_TEMPLATES.get)}(w{i}[0]) % w{i}[1:]")
+            src.add(2, "except TypeError:")  # a template not seen yet (None % ...), or not made of '{}' alone
+            src.add(3, f"c{i} = {k(branch_of)}(w{i})")
+            _branch(src, f"c{i}", words)
+            src.add(2, f"c{i} = f\"{{{k(before)}}}{{c{i}}}{{{k(after)}}}\"")
+    return fields + f"{{c{i}}}"
+
+
+_TEMPLATES: dict[str, str] = {}
+"""Each branch template made of plain ``{}`` fields as a ``%`` template (``"{}/{} × {}"`` → ``"%s/%s × %s"``): ``%``
+writes the same text (``%s`` is ``str``, ``{}`` is ``format(x, "")``, which is ``str`` for the numbers and texts a why
+holds) some four times faster than ``str.format``."""
+_TEMPLATES_KEPT = 256
+
+
+def branch_of(why: Why) -> str:
+    """The branch of ``why`` as ``NodeResult.branch`` writes it; its template is kept as a ``%`` template when it
+    can be one."""
+    template, *arguments = why
+    if isinstance(template, str) and len(_TEMPLATES) < _TEMPLATES_KEPT:
+        percent = _percent_template(template)
+        if percent is not None and all(type(argument) in _SHOWN_BY_STR for argument in arguments):
+            _TEMPLATES[template] = percent
+    return str(template).format(*arguments)
+
+
+_SHOWN_BY_STR = {Decimal, str, int}
+"""The kinds of arguments ``%s`` writes as ``format`` does."""
+
+
+def _percent_template(template: str) -> str | None:
+    """``template`` as a ``%`` template, if it has only ``{}`` fields (no name, conversion or format); else None."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    pieces = []
+    for literal, field, spec, conversion in parsed:
+        pieces.append(literal.replace("%", "%%"))
+        if field is None:
+            continue
+        if field or spec or conversion:
+            return None
+        pieces.append("%s")
+    return "".join(pieces)
+
+
+def _branch(src: _Source, target: str, words: Words) -> None:
+    if words.branch is None:
+        return
+    kept, work_out = words.branch
+    if kept is None:
+        src.add(2, f"{target} = {src.k(work_out)}({target})")
+    else:
+        src.add(2, f"{target} = {src.k(kept.get)}({target}) or {src.k(work_out)}({target})")
+
+
+def _value(src: _Source, target: str, kind: str | None, words: Words) -> None:
+    """``target``: the text of ``v``, an indicator's value; the check its kind makes likely comes first."""
+    k = src.k
+    other = f"{k(words.value)}(v)"
+    if kind == "yesno":
+        src.add(1, f"{target} = {k(words.yes)} if v is True else {k(words.no)} if v is False else {other}")
+        return
+    if kind == "category" and words.style == "text":
+        src.add(1, f"{target} = v if type(v) is str else {other}")
+        return
+    if kind == "pair":
+        if words.style == "json":
+            shown = f"f'{{{{\"a\": \"{{v.a!s}}\", \"b\": \"{{v.b!s}}\"}}}}'"
+        else:
+            shown = f"f\"{{{_number(src, 'v.a', words)}}}/{{{_number(src, 'v.b', words)}}}\""
+        src.add(1, f"{target} = {shown} if type(v) is {k(Pair)} else {other}")
+        return
+    if kind is None or kind == "category":
+        src.add(1, f"{target} = {other}")
+        return
+    shown = "f'\"{v!s}\"'" if words.style == "json" else _number(src, "v", words)
+    src.add(1, f"{target} = {shown} if type(v) is {k(Decimal)} else {other}")
+
+
+def _number(src: _Source, value: str, words: Words) -> str:
+    """An expression giving the text of the number ``value`` (kept by its exact text)."""
+    assert words.numbers is not None
+    kept, work_out = words.numbers
+    return f"({src.k(kept.get)}(str({value})) or {src.k(work_out)}({value}))"
+
+
+Columns = tuple[tuple[Decimal, ...], tuple[Why, ...], tuple[tuple[str, ...], ...], Mapping[str, Any]]
+"""A unit's points, whys and flags of every node (in the tier's reading order) and its values: what a writer reads."""
+
+
+def columns(nodes: NodeResults) -> Columns:
+    """What ``NodeResults`` keeps of a unit, read as tuples (why and flags computed on first use, as for any read)."""
+    whys, flags, _ = nodes._explained()
+    return nodes._points, whys, flags, nodes._values
+
+
+def tier_writer(tier: m.Tier, key: object, nodes: NodeResults, make: Callable[[TierShape], NodesWriter]) -> NodesWriter:
+    """The tier's writer kept under ``key`` (in ``Tier.memo``) for the shape of ``nodes``, made by ``make`` once."""
+    shape = nodes._shape
+    kept: tuple[TierShape, NodesWriter] | None = tier.memo.get(key)
+    if kept is None or (kept[0] is not shape and kept[0] != shape):
+        kept = tier.memo[key] = (shape, make(shape))
+    return kept[1]
