@@ -417,17 +417,18 @@ class _NodeJson:
         kinds = {indicator.name: indicator.kind for indicator in self.node.inputs}
         shown = tuple((name, (", " if j else "") + f"{_STRING(name)}: ", kinds.get(name))
                       for j, name in enumerate(dict.fromkeys(reads)))
-        return NodePlan(self.fronts, self._first, shown, ('}, "branch": ', f', "flags": [], {self.tail}'), self._rest)
+        return NodePlan(None, (self.fronts, self._new_front), shown, ('}, "branch": ', f', "flags": [], {self.tail}'),
+                        self._rest)
 
     def _first(self, points: Decimal) -> str:
-        return self.fronts.get(str(points)) or self._front(points, str(points))
+        return self.fronts.get(str(points)) or self._new_front(points)
 
     def _rest(self, why: Why, flags: tuple[str, ...]) -> str:
         back = self.backs.get(why, flags)
         return back if back is not None else self.backs.put(why, flags, self._back(why, flags))
 
-    def _front(self, points: Decimal, shown: str) -> str:
-        node = self.node
+    def _new_front(self, points: Decimal) -> str:
+        node, shown = self.node, str(points)
         share = "null" if node.max == 0 or node.share_digits is None \
             else f'"{_quantize(ARITHMETIC.divide(points, node.max), node.share_digits)!s}"'
         return keep(self.fronts, shown, f'{self.head}, "points": "{shown}", "max": "{node.max!s}", "share": {share}, '

@@ -36,13 +36,18 @@ NodesWriter = Callable[[tuple[Decimal, ...], tuple[Why, ...], tuple[tuple[str, .
 and after the nodes → that whole text (written as one: a unit's text is some ten kilobytes, better not copied)."""
 
 
+Kept = tuple[dict[str, str], Callable[[Decimal], str]]
+"""Texts kept by a number's exact text (``str``), and the function that works out and keeps the text of another."""
+
+
 class NodePlan(NamedTuple):
     """What the generated function writes of one node, and where it keeps what it works out."""
 
-    firsts: dict[str, str]
-    """The node's text up to its values, kept by the points' exact text (``str``)."""
-    first: Callable[[Decimal], str]
-    """Works out that text from the points, and keeps it in ``firsts``."""
+    first: tuple[str, str] | None
+    """The node's text up to its values as the texts before and after the points' number (text style); None: ``firsts``
+    gives that text."""
+    firsts: Kept | None
+    """The node's text up to its values, kept by the points' exact text."""
     reads: tuple[tuple[str, str, str | None], ...]
     """Each value shown: the indicator's name, the text just before the value, the indicator's kind (None: unknown)."""
     unflagged: str | tuple[str, str] | None
@@ -61,8 +66,8 @@ class Words(NamedTuple):
     no: str
     value: Callable[[Any], str]
     """Any value, as the style writes it (None, a text, what no indicator's kind says)."""
-    numbers: tuple[dict[str, str], Callable[[Decimal], str]] | None = None
-    """Text style: numbers as shown, kept by their exact text, and the function that works one out and keeps it."""
+    numbers: Kept | None = None
+    """Text style: numbers as shown."""
     branch: tuple[dict[str, str] | None, Callable[[str], str]] | None = None
     """The branch as shown from its English text: kept texts (or None) and the function for the others; None: as
     it is."""
@@ -98,8 +103,13 @@ def generate(plans: Sequence[NodePlan], words: Words, separator: str) -> tuple[s
 def _node(src: _Source, i: int, plan: NodePlan, words: Words) -> str:
     """Write node ``i``'s block; the replacement fields of its text in the f-string returned."""
     k = src.k
-    src.add(1, f"a{i} = {k(plan.firsts.get)}(str(p{i})) or {k(plan.first)}(p{i})")
-    fields = f"{{a{i}}}"
+    if plan.first is not None:
+        before, after = plan.first
+        fields = f"{{{k(before)}}}{{{_number(src, f'p{i}', words)}}}{{{k(after)}}}"
+    else:
+        assert plan.firsts is not None
+        src.add(1, f"a{i} = {_kept(src, *plan.firsts, f'p{i}')}")
+        fields = f"{{a{i}}}"
     for j, (name, before, kind) in enumerate(plan.reads):
         src.add(1, f"v = get({k(name)})")
         _value(src, f"b{i}_{j}", kind, words)
@@ -116,51 +126,81 @@ def _node(src: _Source, i: int, plan: NodePlan, words: Words) -> str:
         else:
             before, after = unflagged
             src.add(2, "try:")
-            src.add(3, f"c{i} = {k(_TEMPLATES.get)}(w{i}[0]) % w{i}[1:]")
-            src.add(2, "except TypeError:")  # a template not seen yet (None % ...), or not made of '{}' alone
+            src.add(3, f"c{i} = {k(_FILLERS.get)}(w{i}[0])(w{i})")
+            src.add(2, "except (TypeError, IndexError):")  # a template not seen yet (None(...)), or another why
             src.add(3, f"c{i} = {k(branch_of)}(w{i})")
             _branch(src, f"c{i}", words)
             src.add(2, f"c{i} = f\"{{{k(before)}}}{{c{i}}}{{{k(after)}}}\"")
     return fields + f"{{c{i}}}"
 
 
-_TEMPLATES: dict[str, str] = {}
-"""Each branch template made of plain ``{}`` fields as a ``%`` template (``"{}/{} × {}"`` → ``"%s/%s × %s"``): ``%``
-writes the same text (``%s`` is ``str``, ``{}`` is ``format(x, "")``, which is ``str`` for the numbers and texts a why
-holds) some four times faster than ``str.format``."""
-_TEMPLATES_KEPT = 256
+Filler = Callable[[Why], str]
+_FILLERS: dict[str, Filler] = {}
+"""For each branch template made of plain ``{}`` fields, a function writing a why's branch with it: an f-string of
+the template's texts and ``str`` of each argument, as ``str.format`` writes them (``{}`` is ``format(x, "")``, which
+is ``str`` for the numbers and texts a why holds), in half its time."""
+_FILLERS_KEPT = 256
 
 
 def branch_of(why: Why) -> str:
-    """The branch of ``why`` as ``NodeResult.branch`` writes it; its template is kept as a ``%`` template when it
-    can be one."""
+    """The branch of ``why`` as ``NodeResult.branch`` writes it; a filler of its template is kept when it can be
+    made."""
     template, *arguments = why
-    if isinstance(template, str) and len(_TEMPLATES) < _TEMPLATES_KEPT:
-        percent = _percent_template(template)
-        if percent is not None and all(type(argument) in _SHOWN_BY_STR for argument in arguments):
-            _TEMPLATES[template] = percent
+    if isinstance(template, str) and len(_FILLERS) < _FILLERS_KEPT \
+            and all(type(argument) in _SHOWN_BY_STR for argument in arguments):
+        texts = _texts_between_fields(template)
+        if texts is not None and len(texts) == len(arguments) + 1 and len(texts) <= len(_FILL):
+            _FILLERS[template] = _FILL[len(texts) - 1](*texts)
     return str(template).format(*arguments)
 
 
 _SHOWN_BY_STR = {Decimal, str, int}
-"""The kinds of arguments ``%s`` writes as ``format`` does."""
+"""The kinds of arguments that ``str`` writes as ``format`` does."""
 
 
-def _percent_template(template: str) -> str | None:
-    """``template`` as a ``%`` template, if it has only ``{}`` fields (no name, conversion or format); else None."""
+def _texts_between_fields(template: str) -> list[str] | None:
+    """The texts around the fields of ``template`` if they are all plain ``{}`` (no name, conversion or format)."""
     try:
         parsed = list(string.Formatter().parse(template))
     except ValueError:
         return None
-    pieces = []
+    texts = [""]
     for literal, field, spec, conversion in parsed:
-        pieces.append(literal.replace("%", "%%"))
+        texts[-1] += literal
         if field is None:
             continue
         if field or spec or conversion:
             return None
-        pieces.append("%s")
-    return "".join(pieces)
+        texts.append("")
+    return texts
+
+
+def _fill0(t0: str) -> Filler:
+    return lambda w: t0
+
+
+def _fill1(t0: str, t1: str) -> Filler:
+    return lambda w: f"{t0}{w[1]!s}{t1}"
+
+
+def _fill2(t0: str, t1: str, t2: str) -> Filler:
+    return lambda w: f"{t0}{w[1]!s}{t1}{w[2]!s}{t2}"
+
+
+def _fill3(t0: str, t1: str, t2: str, t3: str) -> Filler:
+    return lambda w: f"{t0}{w[1]!s}{t1}{w[2]!s}{t2}{w[3]!s}{t3}"
+
+
+def _fill4(t0: str, t1: str, t2: str, t3: str, t4: str) -> Filler:
+    return lambda w: f"{t0}{w[1]!s}{t1}{w[2]!s}{t2}{w[3]!s}{t3}{w[4]!s}{t4}"
+
+
+def _fill5(t0: str, t1: str, t2: str, t3: str, t4: str, t5: str) -> Filler:
+    return lambda w: f"{t0}{w[1]!s}{t1}{w[2]!s}{t2}{w[3]!s}{t3}{w[4]!s}{t4}{w[5]!s}{t5}"
+
+
+_FILL: tuple[Callable[..., Filler], ...] = (_fill0, _fill1, _fill2, _fill3, _fill4, _fill5)
+"""The filler of a template with 0, 1, ... fields, from the texts around them."""
 
 
 def _branch(src: _Source, target: str, words: Words) -> None:
@@ -201,6 +241,13 @@ def _number(src: _Source, value: str, words: Words) -> str:
     """An expression giving the text of the number ``value`` (kept by its exact text)."""
     assert words.numbers is not None
     kept, work_out = words.numbers
+    # a count below 1000 is shown as written in every language: no look-up (data show many, of every value)
+    return (f"(s if len(s := str({value})) < 4 and s.isdigit() else "
+            f"{src.k(kept.get)}(s) or {src.k(work_out)}({value}))")
+
+
+def _kept(src: _Source, kept: dict[str, str], work_out: Callable[[Decimal], str], value: str) -> str:
+    """An expression giving the text of the number ``value``, kept by its exact text."""
     return f"({src.k(kept.get)}(str({value})) or {src.k(work_out)}({value}))"
 
 
