@@ -133,12 +133,16 @@ def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
     nodes = unit.nodes
     if isinstance(nodes, NodeResults) and len(nodes):  # a tier scored by generated functions: so is its writer
         tier = unit.tier
-        write = tier_writer(tier, (_writer, lang), nodes, functools.partial(_writer, tier, lang))
+        write = tier_writer(tier, _WRITERS[lang], nodes, _writer, tier, lang)
         return write(*columns(nodes), f"{lines[0]}\n{lines[1]}\n", "")
     texts = _node_texts(unit.tier, lang)
     for node_id, points, why, flags, reads, values in node_rows(nodes):
         _node_lines(lines, texts[node_id], points, why, flags, reads, values, lang)
     return "\n".join(lines)
+
+
+_WRITERS = {lang: ("explanation writer", lang) for lang in _WORDS}
+"""The key in ``Tier.memo`` of the tier's writer of explanations in each language."""
 
 
 def _writer(tier: Tier, lang: str, shape: TierShape) -> NodesWriter:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -358,7 +357,7 @@ class UnitJson:
         missing = ", ".join(map(_STRING, u.missing_evidence))
         tier, nodes = u.tier, u.nodes
         if isinstance(nodes, NodeResults) and len(nodes):  # a tier scored by generated functions: so is its writer
-            write = tier_writer(tier, _writer, nodes, functools.partial(_writer, tier))
+            write = tier_writer(tier, _writer, nodes, _writer, tier)
             return write(*columns(nodes), f', "missing_evidence": [{missing}], "nodes": [\n  ', "\n]}")
         declared = _declared(tier)
         text = ",".join(["\n  " + declared[node_id].text(points, why, flags, reads, values)

@@ -105,7 +105,8 @@ def _node(src: _Source, i: int, plan: NodePlan, words: Words) -> str:
     k = src.k
     if plan.first is not None:
         before, after = plan.first
-        fields = f"{{{k(before)}}}{{{_number(src, f'p{i}', words)}}}{{{k(after)}}}"
+        assert words.numbers is not None
+        fields = f"{{{k(before)}}}{{{_kept(src, *words.numbers, f'p{i}')}}}{{{k(after)}}}"
     else:
         assert plan.firsts is not None
         src.add(1, f"a{i} = {_kept(src, *plan.firsts, f'p{i}')}")
@@ -125,12 +126,19 @@ def _node(src: _Source, i: int, plan: NodePlan, words: Words) -> str:
             src.add(2, f"c{i} = {k(unflagged)}")
         else:
             before, after = unflagged
+            # a template not seen yet (None(...)), or an unusual why (IndexError): worked out the whole way
             src.add(2, "try:")
-            src.add(3, f"c{i} = {k(_FILLERS.get)}(w{i}[0])(w{i})")
-            src.add(2, "except (TypeError, IndexError):")  # a template not seen yet (None(...)), or another why
-            src.add(3, f"c{i} = {k(branch_of)}(w{i})")
-            _branch(src, f"c{i}", words)
-            src.add(2, f"c{i} = f\"{{{k(before)}}}{{c{i}}}{{{k(after)}}}\"")
+            if words.branch is None:  # the branch as it is, between the node's texts: one filler writes all three
+                fillers: dict[str, Filler] = {}
+                src.add(3, f"c{i} = {k(fillers.get)}(w{i}[0])(w{i})")
+                src.add(2, "except (TypeError, IndexError):")
+                src.add(3, f"c{i} = {k(_framed)}({k(fillers)}, {k(before)}, {k(after)}, w{i})")
+            else:
+                src.add(3, f"c{i} = {k(_FILLERS.get)}(w{i}[0])(w{i})")
+                src.add(2, "except (TypeError, IndexError):")
+                src.add(3, f"c{i} = {k(branch_of)}(w{i})")
+                _branch(src, f"c{i}", words)
+                src.add(2, f"c{i} = f\"{{{k(before)}}}{{c{i}}}{{{k(after)}}}\"")
     return fields + f"{{c{i}}}"
 
 
@@ -142,6 +150,10 @@ is ``str`` for the numbers and texts a why holds), in half its time."""
 _FILLERS_KEPT = 256
 
 
+_TEXTS: dict[str, list[str]] = {}
+"""The texts around the fields of each template kept in ``_FILLERS``."""
+
+
 def branch_of(why: Why) -> str:
     """The branch of ``why`` as ``NodeResult.branch`` writes it; a filler of its template is kept when it can be
     made."""
@@ -150,8 +162,22 @@ def branch_of(why: Why) -> str:
             and all(type(argument) in _SHOWN_BY_STR for argument in arguments):
         texts = _texts_between_fields(template)
         if texts is not None and len(texts) == len(arguments) + 1 and len(texts) <= len(_FILL):
+            _TEXTS[template] = texts
             _FILLERS[template] = _FILL[len(texts) - 1](*texts)
     return str(template).format(*arguments)
+
+
+def _framed(fillers: dict[str, Filler], before: str, after: str, why: Why) -> str:
+    """``before``, the branch of ``why`` and ``after``; the template's filler framed by the two is kept in
+    ``fillers`` (one node's) when its template is kept."""
+    branch = branch_of(why)
+    texts = _TEXTS.get(why[0])
+    if texts is not None:
+        framed = list(texts)
+        framed[0] = before + framed[0]
+        framed[-1] += after
+        fillers[why[0]] = _FILL[len(framed) - 1](*framed)
+    return before + branch + after
 
 
 _SHOWN_BY_STR = {Decimal, str, int}
@@ -261,10 +287,12 @@ def columns(nodes: NodeResults) -> Columns:
     return nodes._points, whys, flags, nodes._values
 
 
-def tier_writer(tier: m.Tier, key: object, nodes: NodeResults, make: Callable[[TierShape], NodesWriter]) -> NodesWriter:
-    """The tier's writer kept under ``key`` (in ``Tier.memo``) for the shape of ``nodes``, made by ``make`` once."""
+def tier_writer(tier: m.Tier, key: object, nodes: NodeResults, make: Callable[..., NodesWriter],
+                *arguments: Any) -> NodesWriter:
+    """The tier's writer kept under ``key`` (in ``Tier.memo``) for the shape of ``nodes``, made once by
+    ``make(*arguments, shape)``."""
     shape = nodes._shape
     kept: tuple[TierShape, NodesWriter] | None = tier.memo.get(key)
     if kept is None or (kept[0] is not shape and kept[0] != shape):
-        kept = tier.memo[key] = (shape, make(shape))
+        kept = tier.memo[key] = (shape, make(*arguments, shape))
     return kept[1]
