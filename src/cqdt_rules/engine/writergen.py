@@ -10,11 +10,15 @@ the caller (``explain``, ``results``) as a ``NodePlan`` and reaches the function
 of this module's own fragments and names made from positions (``p3``, ``b3_0``, ``k12``), as ``codegen``'s.
 
 For each node the function writes:
-- its text up to the values read, from its points, kept per node by the points' exact text (``first``);
+- its text up to the values read: its points' number between two fixed texts (explanations), or that text kept per
+  node by the points' exact text (JSON, whose share of the maximum is worked out from the points);
 - each value it read, by the value's kind (the indicator's kind orders the checks; any other value goes to
-  ``NodePlan``'s writer of values, so the text is the same whatever the data hold);
-- its text after the values: when the node has no flags, its branch (the why's template filled in) between two
-  fixed texts; otherwise ``rest``, the caller's own writer (which keeps its text by the why and flags objects)."""
+  ``Words.value``, so the text is the same whatever the data hold);
+- its text after the values: when the node has no flags, its branch between two fixed texts, written by a filler
+  of the why's template (``branch_of``) and, in Vietnamese, translated as ``explain`` translates a branch;
+  otherwise ``NodePlan.rest``, the caller's own writer (which keeps its text by the why and flags objects).
+Numbers and translated branches come from the caller's stores (kept by their exact text), so the text is byte for
+byte the node-by-node writers'; ``tests/test_writergen.py`` holds the two to each other and to plain references."""
 
 from __future__ import annotations
 
@@ -115,31 +119,36 @@ def _node(src: _Source, i: int, plan: NodePlan, words: Words) -> str:
         src.add(1, f"v = get({k(name)})")
         _value(src, f"b{i}_{j}", kind, words)
         fields += f"{{{k(before)}}}{{b{i}_{j}}}"
-    unflagged = plan.unflagged
+    _after_values(src, i, plan, words)
+    return fields + f"{{c{i}}}"
+
+
+def _after_values(src: _Source, i: int, plan: NodePlan, words: Words) -> None:
+    """``c{i}``: node ``i``'s text after its values."""
+    k, unflagged = src.k, plan.unflagged
     if unflagged is None:
         src.add(1, f"c{i} = {k(plan.rest)}(w{i}, f{i})")
-    else:
-        src.add(1, f"if f{i}:")
-        src.add(2, f"c{i} = {k(plan.rest)}(w{i}, f{i})")
-        src.add(1, "else:")
-        if isinstance(unflagged, str):
-            src.add(2, f"c{i} = {k(unflagged)}")
-        else:
-            before, after = unflagged
-            # a template not seen yet (None(...)), or an unusual why (IndexError): worked out the whole way
-            src.add(2, "try:")
-            if words.branch is None:  # the branch as it is, between the node's texts: one filler writes all three
-                fillers: dict[str, Filler] = {}
-                src.add(3, f"c{i} = {k(fillers.get)}(w{i}[0])(w{i})")
-                src.add(2, "except (TypeError, IndexError):")
-                src.add(3, f"c{i} = {k(_framed)}({k(fillers)}, {k(before)}, {k(after)}, w{i})")
-            else:
-                src.add(3, f"c{i} = {k(_FILLERS.get)}(w{i}[0])(w{i})")
-                src.add(2, "except (TypeError, IndexError):")
-                src.add(3, f"c{i} = {k(branch_of)}(w{i})")
-                _branch(src, f"c{i}", words)
-                src.add(2, f"c{i} = f\"{{{k(before)}}}{{c{i}}}{{{k(after)}}}\"")
-    return fields + f"{{c{i}}}"
+        return
+    src.add(1, f"if f{i}:")
+    src.add(2, f"c{i} = {k(plan.rest)}(w{i}, f{i})")
+    src.add(1, "else:")
+    if isinstance(unflagged, str):
+        src.add(2, f"c{i} = {k(unflagged)}")
+        return
+    before, after = unflagged
+    # a template not seen yet (None(...)), or an unusual why (IndexError): written the whole way
+    src.add(2, "try:")
+    if words.branch is None:  # the branch as it is, between the node's texts: one filler writes all three
+        fillers: dict[str, Filler] = {}
+        src.add(3, f"c{i} = {k(fillers.get)}(w{i}[0])(w{i})")
+        src.add(2, "except (TypeError, IndexError):")
+        src.add(3, f"c{i} = {k(_framed)}({k(fillers)}, {k(before)}, {k(after)}, w{i})")
+        return
+    src.add(3, f"c{i} = {k(_FILLERS.get)}(w{i}[0])(w{i})")
+    src.add(2, "except (TypeError, IndexError):")
+    src.add(3, f"c{i} = {k(branch_of)}(w{i})")
+    _branch(src, f"c{i}", words)
+    src.add(2, f"c{i} = f\"{{{k(before)}}}{{c{i}}}{{{k(after)}}}\"")
 
 
 Filler = Callable[[Why], str]
