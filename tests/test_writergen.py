@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import ast
 import re
-import string
 from decimal import Decimal
 from pathlib import Path
 
@@ -161,7 +160,6 @@ def test_templates_with_other_fields_are_not_kept() -> None:
     for template in ("{0}/{1}", "{:.2f}", "{!r}", "{name}"):
         assert writergen._texts_between_fields(template) is None
     assert writergen._texts_between_fields("a {{b}} {} c % {}") == ["a {b} ", " c % ", ""]
-    assert string.Formatter().parse  # the parser the fields are read with
 
 
 @given(st.decimals(allow_nan=False, allow_infinity=False, places=None), st.sampled_from(("en", "vi")))
