@@ -8,7 +8,7 @@ from decimal import Decimal, getcontext
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from cqdt_rules.engine.compiler import NodeResult, NodeResults, TierShape, Why, node_rows
-from cqdt_rules.engine.writergen import NodePlan, NodesWriter, Words, columns, nodes_writer, tier_writer
+from cqdt_rules.engine.writergen import NodePlan, NodesWriter, Words, nodes_writer, tier_writer
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import branch_text
 from cqdt_rules.model.ruleset import Tier
@@ -134,7 +134,7 @@ def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
     if isinstance(nodes, NodeResults) and len(nodes):  # a tier scored by generated functions: so is its writer
         tier = unit.tier
         write = tier_writer(tier, _WRITERS[lang], nodes, _writer, tier, lang)
-        return write(*columns(nodes), f"{lines[0]}\n{lines[1]}\n", "")
+        return write(*nodes.columns(), f"{lines[0]}\n{lines[1]}\n", "")
     texts = _node_texts(unit.tier, lang)
     for node_id, points, why, flags, reads, values in node_rows(nodes):
         _node_lines(lines, texts[node_id], points, why, flags, reads, values, lang)

@@ -13,7 +13,7 @@ import attrs
 
 from cqdt_rules.engine.compiler import NodeResult, NodeResults, TierShape, Why, node_rows, round_to
 from cqdt_rules.engine.explain import KEPT_PER_NODE, SameObjects, explain_unit, keep
-from cqdt_rules.engine.writergen import NodePlan, NodesWriter, Words, columns, nodes_writer, tier_writer
+from cqdt_rules.engine.writergen import NodePlan, NodesWriter, Words, nodes_writer, tier_writer
 from cqdt_rules.errors import Diagnostic, UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
@@ -402,7 +402,7 @@ class UnitJson:
         tier, nodes = u.tier, u.nodes
         if isinstance(nodes, NodeResults) and len(nodes):  # a tier scored by generated functions: so is its writer
             write = tier_writer(tier, _writer, nodes, _writer, tier)
-            return write(*columns(nodes), f', "missing_evidence": [{missing}], "nodes": [\n  ', "\n]}")
+            return write(*nodes.columns(), f', "missing_evidence": [{missing}], "nodes": [\n  ', "\n]}")
         declared = _declared(tier)
         text = ",".join(["\n  " + declared[node_id].text(points, why, flags, reads, values)
                          for node_id, points, why, flags, reads, values in node_rows(nodes)])

@@ -27,7 +27,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from cqdt_rules.engine.codegen import _compiled, _Source
+from cqdt_rules.engine.codegen import compile_kept, Source
 from cqdt_rules.engine.compiler import NodeResults, TierShape
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Pair
@@ -81,14 +81,14 @@ def nodes_writer(plans: Sequence[NodePlan], words: Words, separator: str) -> Nod
     """The generated function writing the text of ``plans``' nodes, ``separator`` between two nodes."""
     source, constants = generate(plans, words, separator)
     namespace: dict[str, Any] = {}
-    exec(_compiled(source), namespace)
+    exec(compile_kept(source), namespace)
     writer: NodesWriter = namespace["factory"](tuple(constants))
     return writer
 
 
 def generate(plans: Sequence[NodePlan], words: Words, separator: str) -> tuple[str, list[Any]]:
     """The source of the function writing ``plans``' nodes and its constants table."""
-    src = _Source()
+    src = Source()
     count = len(plans)
     src.add(0, "def write(P, W, F, values, before, after):")
     if count:
@@ -104,7 +104,7 @@ def generate(plans: Sequence[NodePlan], words: Words, separator: str) -> tuple[s
     return "\n".join(head + ["    " + line for line in src.lines] + ["    return write"]) + "\n", src.constants
 
 
-def _node(src: _Source, i: int, plan: NodePlan, words: Words) -> str:
+def _node(src: Source, i: int, plan: NodePlan, words: Words) -> str:
     """Write node ``i``'s block; the replacement fields of its text in the f-string returned."""
     k = src.k
     if plan.first is not None:
@@ -123,7 +123,7 @@ def _node(src: _Source, i: int, plan: NodePlan, words: Words) -> str:
     return fields + f"{{c{i}}}"
 
 
-def _after_values(src: _Source, i: int, plan: NodePlan, words: Words) -> None:
+def _after_values(src: Source, i: int, plan: NodePlan, words: Words) -> None:
     """``c{i}``: node ``i``'s text after its values."""
     k, unflagged = src.k, plan.unflagged
     if unflagged is None:
@@ -238,7 +238,7 @@ _FILL: tuple[Callable[..., Filler], ...] = (_fill0, _fill1, _fill2, _fill3, _fil
 """The filler of a template with 0, 1, ... fields, from the texts around them."""
 
 
-def _branch(src: _Source, target: str, words: Words) -> None:
+def _branch(src: Source, target: str, words: Words) -> None:
     if words.branch is None:
         return
     kept, work_out = words.branch
@@ -248,7 +248,7 @@ def _branch(src: _Source, target: str, words: Words) -> None:
         src.add(2, f"{target} = {src.k(kept.get)}({target}) or {src.k(work_out)}({target})")
 
 
-def _value(src: _Source, target: str, kind: str | None, words: Words) -> None:
+def _value(src: Source, target: str, kind: str | None, words: Words) -> None:
     """``target``: the text of ``v``, an indicator's value; the check its kind makes likely comes first."""
     k = src.k
     other = f"{k(words.value)}(v)"
@@ -272,7 +272,7 @@ def _value(src: _Source, target: str, kind: str | None, words: Words) -> None:
     src.add(1, f"{target} = {shown} if type(v) is {k(Decimal)} else {other}")
 
 
-def _number(src: _Source, value: str, words: Words) -> str:
+def _number(src: Source, value: str, words: Words) -> str:
     """An expression giving the text of the number ``value`` (kept by its exact text)."""
     assert words.numbers is not None
     kept, work_out = words.numbers
@@ -281,26 +281,16 @@ def _number(src: _Source, value: str, words: Words) -> str:
             f"{src.k(kept.get)}(s) or {src.k(work_out)}({value}))")
 
 
-def _kept(src: _Source, kept: dict[str, str], work_out: Callable[[Decimal], str], value: str) -> str:
+def _kept(src: Source, kept: dict[str, str], work_out: Callable[[Decimal], str], value: str) -> str:
     """An expression giving the text of the number ``value``, kept by its exact text."""
     return f"({src.k(kept.get)}(str({value})) or {src.k(work_out)}({value}))"
-
-
-Columns = tuple[tuple[Decimal, ...], tuple[Why, ...], tuple[tuple[str, ...], ...], Mapping[str, Any]]
-"""A unit's points, whys and flags of every node (in the tier's reading order) and its values: what a writer reads."""
-
-
-def columns(nodes: NodeResults) -> Columns:
-    """What ``NodeResults`` keeps of a unit, read as tuples (why and flags computed on first use, as for any read)."""
-    whys, flags, _ = nodes._explained()
-    return nodes._points, whys, flags, nodes._values
 
 
 def tier_writer(tier: m.Tier, key: object, nodes: NodeResults, make: Callable[..., NodesWriter],
                 *arguments: Any) -> NodesWriter:
     """The tier's writer kept under ``key`` (in ``Tier.memo``) for the shape of ``nodes``, made once by
     ``make(*arguments, shape)``."""
-    shape = nodes._shape
+    shape = nodes.shape
     kept: tuple[TierShape, NodesWriter] | None = tier.memo.get(key)
     if kept is None or (kept[0] is not shape and kept[0] != shape):
         kept = tier.memo[key] = (shape, make(*arguments, shape))
