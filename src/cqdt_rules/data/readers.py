@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import csv
 import io
+import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -195,19 +196,74 @@ def _cell_positions(raw: str, first_line: int, upto: int | None = None) -> list[
 
 class CellPlaces:
     """Where the cells of one record start, worked out from its text only when a position is asked for (an
-    error, a parent to check): reading a row costs no position arithmetic."""
+    error, a parent to check): reading a row costs no position arithmetic. A record written as the csv module
+    writes its cells (quotes only where needed, as Excel and most tools write them) keeps no text of its own:
+    its text is written again from its cells when a position is asked for."""
 
-    __slots__ = ("_raw", "_line", "_starts", "_whole")
+    __slots__ = ("_raw", "_line", "_starts", "_whole", "_row")
 
-    def __init__(self, line: int, raw: str | None = None, starts: list[tuple[int, int]] | None = None):
-        self._raw, self._line, self._starts, self._whole = raw, line, starts, starts is not None
+    def __init__(self, line: int, raw: str | None = None, starts: list[tuple[int, int]] | None = None,
+                 row: Sequence[str] | None = None):
+        self._raw, self._line, self._starts, self._whole, self._row = raw, line, starts, starts is not None, row
 
     def start(self, index: int) -> tuple[int, int]:
         """Where cell ``index`` starts; the record's line when the positions and the csv module disagree."""
         if self._starts is None or (index >= len(self._starts) and not self._whole):
             self._whole = index >= 8  # past the first cells (identity), work out the whole record once
-            self._starts = _cell_positions(self._raw or "", self._line, None if self._whole else index)
+            raw = self._raw if self._raw is not None or self._row is None else RecordWriter().text(self._row)
+            self._starts = _cell_positions(raw or "", self._line, None if self._whole else index)
         return self._starts[index] if index < len(self._starts) else (self._line, 1)
+
+
+class RecordWriter:
+    """A record's text as the csv module writes its cells (without the line end), to compare with the text read:
+    one per file read (a writer is not shared between threads)."""
+
+    __slots__ = ("_buffer", "_writer")
+
+    def __init__(self) -> None:
+        self._buffer = io.StringIO()
+        self._writer = csv.writer(self._buffer, lineterminator="\n")
+
+    def text(self, row: Sequence[str]) -> str:
+        self._buffer.seek(0)
+        self._buffer.truncate()
+        self._writer.writerow(row)
+        return self._buffer.getvalue()[:-1]
+
+    def own_text(self, row: Sequence[str], raw: str) -> str | None:
+        """The record's text ``raw`` when the cells written again would not give it back (quotes where none are
+        needed, a line end inside), else None: nothing to keep."""
+        return None if self.text(row) == raw.rstrip("\r\n") else raw
+
+
+KEPT_TEXTS = 1024
+"""How many distinct texts of one column a CSV file's reader keeps to share (``SharedCells``): a few megabytes
+at most, however long the file."""
+
+
+class SharedCells:
+    """One text object for every cell of a column that reads the same (yes, no, a tier, a district, a note, a
+    count): a file of 100,000 units holds each once, not once per unit. Each column keeps at most
+    ``KEPT_TEXTS`` (+ ``_EVERY`` rows' worth) texts, the first met; a text met later is not shared."""
+
+    _EVERY = 256  # rows between two looks at how many texts each column keeps
+
+    __slots__ = ("_kept", "_share", "_rows")
+
+    def __init__(self, width: int):
+        self._kept: list[dict[str, str]] = [{} for _ in range(width)]
+        self._share = [kept.setdefault for kept in self._kept]
+        self._rows = 0
+
+    def __call__(self, row: list[str]) -> tuple[str, ...]:
+        """The row's cells, each the text kept for it (``kept.setdefault(cell, cell)``, in C for the whole row)."""
+        self._rows += 1
+        if self._rows % self._EVERY == 0:
+            for i, kept in enumerate(self._kept):
+                if len(kept) >= KEPT_TEXTS:
+                    self._share[i] = kept.get  # full: look up only, keep no more
+        return tuple(map(operator.call, self._share, row, row))
 
 
 class _CellSpans(Mapping[str, Span]):
@@ -215,7 +271,7 @@ class _CellSpans(Mapping[str, Span]):
 
     __slots__ = ("_columns", "_row", "_path", "_places")
 
-    def __init__(self, columns: Mapping[str, int], row: list[str], path: str, places: CellPlaces):
+    def __init__(self, columns: Mapping[str, int], row: Sequence[str], path: str, places: CellPlaces):
         self._columns, self._row, self._path, self._places = columns, row, path, places
 
     def __getitem__(self, name: str) -> Span:
@@ -271,6 +327,7 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic])
     header = [h.strip() for h in first_row]
     _check_header(header, path, CellPlaces(1, first_raw))
     layout = RowLayout(header)
+    shared, writer = SharedCells(len(header)), RecordWriter()
     for line_number, row, raw in records:
         if not any(cell.strip() for cell in row):
             continue
@@ -278,7 +335,9 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic])
             problems.append(Diagnostic(Span(path, line_number, 1, line_number, 2),
                                        f"row has {len(row)} cells but the header has {len(header)} columns"))
             continue
-        assessment = csv_row(layout, row, path, line_number, CellPlaces(line_number, raw), problems)
+        cells = shared(row)
+        places = CellPlaces(line_number, writer.own_text(cells, raw), row=cells)
+        assessment = csv_row(layout, cells, path, line_number, places, problems)
         if assessment is not None:
             yield assessment
 
@@ -315,6 +374,7 @@ class RowLayout:
     evidence: list[tuple[str, int]] = attrs.field(init=False)
     value_columns: dict[str, int] = attrs.field(init=False)  # where an error about a value points
     unpaired: list[tuple[str, int]] = attrs.field(init=False)  # a pair given one column only
+    _references: dict[str, tuple[str, ...]] = attrs.field(init=False, factory=dict)  # see ``references``
 
     def __attrs_post_init__(self) -> None:
         header = self.header
@@ -341,8 +401,18 @@ class RowLayout:
                              ("value_columns", value_columns), ("unpaired", unpaired)):
             object.__setattr__(self, field, found)
 
+    def references(self, cell: str) -> tuple[str, ...]:
+        """The evidence references an evidence cell lists, one tuple for every cell that reads the same (up to
+        ``KEPT_TEXTS`` texts per evidence column)."""
+        found = self._references.get(cell)
+        if found is None:
+            found = tuple(nfc(r.strip()) for r in cell.split(";") if r.strip())
+            if len(self._references) < KEPT_TEXTS * len(self.evidence):
+                self._references[cell] = found
+        return found
 
-def csv_row(layout: RowLayout | list[str], row: list[str], path: str, line: int, places: CellPlaces | list[tuple[int, int]],
+
+def csv_row(layout: RowLayout | list[str], row: Sequence[str], path: str, line: int, places: CellPlaces | list[tuple[int, int]],
             problems: list[Diagnostic]) -> Assessment | None:
     """One CSV record (or a frame's row) as an assessment; its problems are added to ``problems``."""
     if not isinstance(layout, RowLayout):
@@ -360,8 +430,7 @@ def csv_row(layout: RowLayout | list[str], row: list[str], path: str, line: int,
         values[name] = None if cells[a] == "" and cells[b] == "" else [cells[a], cells[b]]
     for name, _ in layout.unpaired:
         problems.append(Diagnostic(spans[name], f"pair '{name}' needs both columns '{name}.a' and '{name}.b'"))
-    evidence = {name: tuple(nfc(r.strip()) for r in cells[index].split(";") if r.strip())
-                for name, index in layout.evidence if cells[index]}
+    evidence = {name: layout.references(cells[index]) for name, index in layout.evidence if cells[index]}
     missing = [k for k in ("code", "name", "tier", "year", "source") if not identity.get(k)]
     if missing:
         problems.append(Diagnostic(Span(path, line, 1, line, 2), f"row is missing {', '.join(missing)}"))
