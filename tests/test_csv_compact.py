@@ -1,0 +1,91 @@
+"""CSV input kept compact (issue: fast from the first keystroke to the last byte, memory): a record written as the
+csv module writes it keeps no text of its own, yet every position is the one its text gives; cells that read the
+same are one text object, and what is kept to share them stays bounded however many different texts a file holds."""
+
+from __future__ import annotations
+
+import csv
+import io
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cqdt_rules as cq
+from cqdt_rules.data.readers import KEPT_TEXTS, CellPlaces, RecordWriter, SharedCells, csv_records
+from cqdt_rules.errors import DataError
+
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "gialai" / "egov-2022-audit-xa.csv"
+
+cells = st.text(alphabet=st.sampled_from(['a', 'ư', '1', ' ', ',', '"', '\n', ';']), max_size=6)
+rows = st.lists(st.lists(cells, min_size=1, max_size=6), min_size=1, max_size=4)
+
+
+def _records(rows: list[list[str]], quoting: int) -> list[tuple[int, list[str], str]]:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n", quoting=quoting)
+    for row in rows:
+        writer.writerow(row)
+    return list(csv_records(io.StringIO(out.getvalue(), newline=""), "x.csv"))
+
+
+@given(rows, st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
+def test_a_record_kept_without_its_text_gives_every_position_its_text_gives(rows: list[list[str]], quoting: int) -> None:
+    writer = RecordWriter()
+    for line, row, raw in _records(rows, quoting):
+        kept = writer.own_text(row, raw)
+        compact, whole = CellPlaces(line, kept, row=row), CellPlaces(line, raw)
+        assert [compact.start(i) for i in range(len(row) + 1)] == [whole.start(i) for i in range(len(row) + 1)]
+        if quoting == csv.QUOTE_MINIMAL:
+            assert kept is None  # written as the csv module writes it: no text kept
+
+
+def test_quotes_where_none_are_needed_keep_the_record_text() -> None:
+    [(line, row, raw)] = list(csv_records(io.StringIO('"a",b\n', newline=""), "x.csv"))
+    assert RecordWriter().own_text(row, raw) == raw
+    assert CellPlaces(line, raw).start(1) == (1, 5)
+
+
+def _sample_rows(count: int) -> tuple[str, list[str]]:
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    return lines[0], lines[1:count + 1]
+
+
+def test_an_error_after_a_note_over_two_lines_points_at_its_cell(tmp_path: Path) -> None:
+    header, body = _sample_rows(3)
+    columns = header.rstrip("\n").split(",")
+    row = next(csv.reader([body[1]]))
+    row[columns.index("note")] = "first line\nsecond, with a comma and \"quotes\""
+    row[columns.index("tin_bai_thang")] = "bốn"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(row)
+    text = header + body[0] + out.getvalue() + body[2]
+    path = tmp_path / "units.csv"
+    path.write_text(text, encoding="utf-8")
+    offset = text.index(",bốn,") + 1
+    line, column = text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+    with pytest.raises(DataError) as raised:
+        cq.score(cq.load("egov_2020"), cq.load_assessments(path))
+    assert [str(d.span) for d in raised.value.diagnostics] == [f"{path}:{line}:{column}"]
+    assert line == 4  # the record starts on line 3; its note ends on line 4
+
+
+def test_units_that_read_the_same_share_their_texts(tmp_path: Path) -> None:
+    header, body = _sample_rows(220)
+    path = tmp_path / "units.csv"
+    path.write_text(header + "".join(body), encoding="utf-8")
+    first, second = cq.load_assessments(path)[:2]
+    assert first.note == second.note and first.note is second.note
+    assert first.tier is second.tier and first.source is second.source
+    shared = [name for name, refs in first.evidence.items() if second.evidence.get(name) == refs]
+    assert all(first.evidence[name] is second.evidence[name] for name in shared)
+
+
+def test_what_is_kept_to_share_texts_stays_bounded() -> None:
+    share = SharedCells(2)
+    for n in range(KEPT_TEXTS + 2 * SharedCells._EVERY):
+        share([f"unit {n}", "yes"])
+    late = [share(["".join(["late", " text"]), "yes"]) for _ in range(2)]
+    assert late[0][0] == late[1][0] and late[0][0] is not late[1][0]  # a full column keeps no more texts
+    assert late[0][1] is late[1][1]  # the texts it kept are still shared
