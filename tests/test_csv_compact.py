@@ -4,6 +4,7 @@ same are one text object, and what is kept to share them stays bounded however m
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 from pathlib import Path
@@ -13,12 +14,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cqdt_rules as cq
-from cqdt_rules.data.readers import KEPT_TEXTS, CellPlaces, RecordWriter, SharedCells, csv_records
+from cqdt_rules.data.readers import KEPT_TEXTS, CellPlaces, SharedCells, csv_records, own_text
 from cqdt_rules.errors import DataError
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "gialai" / "egov-2022-audit-xa.csv"
 
-cells = st.text(alphabet=st.sampled_from(['a', 'ư', '1', ' ', ',', '"', '\n', ';']), max_size=6)
+cells = st.text(alphabet=st.sampled_from(['a', 'ư', '1', ' ', ',', '"', '\n', '\r', ';']), max_size=6)
 rows = st.lists(st.lists(cells, min_size=1, max_size=6), min_size=1, max_size=4)
 
 
@@ -32,18 +33,17 @@ def _records(rows: list[list[str]], quoting: int) -> list[tuple[int, list[str], 
 
 @given(rows, st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
 def test_a_record_kept_without_its_text_gives_every_position_its_text_gives(rows: list[list[str]], quoting: int) -> None:
-    writer = RecordWriter()
     for line, row, raw in _records(rows, quoting):
-        kept = writer.own_text(row, raw)
+        kept = own_text(row, raw)
         compact, whole = CellPlaces(line, kept, row=row), CellPlaces(line, raw)
         assert [compact.start(i) for i in range(len(row) + 1)] == [whole.start(i) for i in range(len(row) + 1)]
-        if quoting == csv.QUOTE_MINIMAL:
+        if quoting == csv.QUOTE_MINIMAL and "\r" not in raw:  # the csv module quotes no lone \r
             assert kept is None  # written as the csv module writes it: no text kept
 
 
 def test_quotes_where_none_are_needed_keep_the_record_text() -> None:
     [(line, row, raw)] = list(csv_records(io.StringIO('"a",b\n', newline=""), "x.csv"))
-    assert RecordWriter().own_text(row, raw) == raw
+    assert own_text(row, raw) == raw
     assert CellPlaces(line, raw).start(1) == (1, 5)
 
 
@@ -89,3 +89,43 @@ def test_what_is_kept_to_share_texts_stays_bounded() -> None:
     late = [share(["".join(["late", " text"]), "yes"]) for _ in range(2)]
     assert late[0][0] == late[1][0] and late[0][0] is not late[1][0]  # a full column keeps no more texts
     assert late[0][1] is late[1][1]  # the texts it kept are still shared
+
+
+def _as_read(row: dict[str, str]) -> dict[str, object]:
+    """A CSV row's values as the reader documents them: a value's cell trimmed (None when blank), a pair's two
+    cells as [a, b] (None when both are blank)."""
+    values: dict[str, object] = {}
+    for column, cell in row.items():
+        name, _, part = column.rpartition(".")
+        if column in ("code", "name", "tier", "parent", "year", "source", "note") or part == "evidence":
+            continue
+        if part in ("a", "b"):
+            a, b = row[name + ".a"].strip(), row[name + ".b"].strip()
+            values[name] = [a, b] if a or b else None
+        else:
+            values[column] = cell.strip() or None
+    return values
+
+
+def test_a_rows_values_read_as_a_dictionary_of_its_cells_would(tmp_path: Path) -> None:
+    header, body = _sample_rows(3)
+    columns = header.rstrip("\n").split(",")
+    rows = [next(csv.reader([line])) for line in body]
+    rows[1][columns.index("may_tinh.a")] = rows[1][columns.index("may_tinh.b")] = "  "
+    rows[2][columns.index("internet_cap_quang")] = " yes "
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([columns, *rows])
+    path = tmp_path / "units.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    read = cq.load_assessments(path)
+    for assessment, row in zip(read, csv.DictReader(io.StringIO(out.getvalue()))):
+        expected = _as_read(row)
+        assert dict(assessment.values) == expected and assessment.values == expected
+        assert set(assessment.values) == set(expected) and len(assessment.values) == len(expected)
+        assert all(assessment.values.get(name) == value and assessment.values[name] == value
+                   for name, value in expected.items())
+        assert assessment.values.get("no_such_value", "absent") == "absent" and "no_such_value" not in assessment.values
+        with pytest.raises(KeyError):
+            assessment.values["no_such_value"]
+        assert ast.literal_eval(repr(assessment.values)) == expected
+    assert read[1].values["may_tinh"] is None and read[2].values["internet_cap_quang"] == "yes"

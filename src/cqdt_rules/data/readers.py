@@ -7,7 +7,7 @@ import csv
 import io
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -197,8 +197,8 @@ def _cell_positions(raw: str, first_line: int, upto: int | None = None) -> list[
 class CellPlaces:
     """Where the cells of one record start, worked out from its text only when a position is asked for (an
     error, a parent to check): reading a row costs no position arithmetic. A record written as the csv module
-    writes its cells (quotes only where needed, as Excel and most tools write them) keeps no text of its own:
-    its text is written again from its cells when a position is asked for."""
+    writes its cells (quotes only where needed, as Excel and most tools write them) keeps no text of its own
+    (``raw`` None, ``row`` its cells): its text is written again from its cells when a position is asked for."""
 
     __slots__ = ("_raw", "_line", "_starts", "_whole", "_row")
 
@@ -210,31 +210,33 @@ class CellPlaces:
         """Where cell ``index`` starts; the record's line when the positions and the csv module disagree."""
         if self._starts is None or (index >= len(self._starts) and not self._whole):
             self._whole = index >= 8  # past the first cells (identity), work out the whole record once
-            raw = self._raw if self._raw is not None or self._row is None else RecordWriter().text(self._row)
-            self._starts = _cell_positions(raw or "", self._line, None if self._whole else index)
+            upto = None if self._whole else index
+            raw = self._raw
+            if raw is None and self._row is not None:
+                raw = written(self._row if upto is None else self._row[:upto + 1])
+            self._starts = _cell_positions(raw or "", self._line, upto)
         return self._starts[index] if index < len(self._starts) else (self._line, 1)
 
 
-class RecordWriter:
-    """A record's text as the csv module writes its cells (without the line end), to compare with the text read:
-    one per file read (a writer is not shared between threads)."""
+class _Echo:
+    write = str  # what the csv module writes is given back as it is: ``writerow`` returns it
 
-    __slots__ = ("_buffer", "_writer")
 
-    def __init__(self) -> None:
-        self._buffer = io.StringIO()
-        self._writer = csv.writer(self._buffer, lineterminator="\n")
+_WRITER = csv.writer(_Echo(), lineterminator="\n")  # which cells it quotes depends on the line end
 
-    def text(self, row: Sequence[str]) -> str:
-        self._buffer.seek(0)
-        self._buffer.truncate()
-        self._writer.writerow(row)
-        return self._buffer.getvalue()[:-1]
 
-    def own_text(self, row: Sequence[str], raw: str) -> str | None:
-        """The record's text ``raw`` when the cells written again would not give it back (quotes where none are
-        needed, a line end inside), else None: nothing to keep."""
-        return None if self.text(row) == raw.rstrip("\r\n") else raw
+def written(row: Sequence[str]) -> str:
+    """A record's text as the csv module writes its cells, without a line end."""
+    text: str = _WRITER.writerow(row)
+    return text[:-1]
+
+
+def own_text(row: Sequence[str], raw: str) -> str | None:
+    """The record's text ``raw`` when its cells written again would not give it back (quotes where none are
+    needed), else None: nothing to keep."""
+    text = raw.rstrip("\r\n")
+    # without a quote, no cell holds a comma, a quote or a line end: the csv module writes the cells joined
+    return None if (",".join(row) if '"' not in text else written(row)) == text else raw
 
 
 KEPT_TEXTS = 1024
@@ -286,6 +288,47 @@ class _CellSpans(Mapping[str, Span]):
         return len(self._columns)
 
 
+class RowValues(Mapping[str, Any]):
+    """A record's values by name, read from its cells when asked for: a value as its cell reads (None when
+    blank), a pair as ``[a, b]`` (None when both are blank). The names are the header's, shared by every row
+    (``RowLayout.where``): a row keeps its cells, not a dictionary of its own."""
+
+    __slots__ = ("_where", "_cells")
+
+    def __init__(self, where: Mapping[str, int | tuple[int, int]], cells: Sequence[str]):
+        self._where, self._cells = where, cells
+
+    def get(self, name: str, default: Any = None) -> Any:
+        where = self._where.get(name)
+        if where is None:
+            return default
+        cells = self._cells
+        if isinstance(where, int):
+            return cells[where].strip(_BLANK) or None
+        a, b = cells[where[0]].strip(_BLANK), cells[where[1]].strip(_BLANK)
+        return [a, b] if a or b else None
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._where:
+            raise KeyError(name)
+        return self.get(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._where
+
+    def keys(self) -> KeysView[str]:
+        return self._where.keys()
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+
 Record = tuple[int, list[str], str]
 """A CSV record: the line it starts on, its cells, and its text as written."""
 
@@ -327,7 +370,7 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic])
     header = [h.strip() for h in first_row]
     _check_header(header, path, CellPlaces(1, first_raw))
     layout = RowLayout(header)
-    shared, writer = SharedCells(len(header)), RecordWriter()
+    shared = SharedCells(len(header))
     for line_number, row, raw in records:
         if not any(cell.strip() for cell in row):
             continue
@@ -336,7 +379,7 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic])
                                        f"row has {len(row)} cells but the header has {len(header)} columns"))
             continue
         cells = shared(row)
-        places = CellPlaces(line_number, writer.own_text(cells, raw), row=cells)
+        places = CellPlaces(line_number, own_text(cells, raw), row=cells)
         assessment = csv_row(layout, cells, path, line_number, places, problems)
         if assessment is not None:
             yield assessment
@@ -374,6 +417,7 @@ class RowLayout:
     evidence: list[tuple[str, int]] = attrs.field(init=False)
     value_columns: dict[str, int] = attrs.field(init=False)  # where an error about a value points
     unpaired: list[tuple[str, int]] = attrs.field(init=False)  # a pair given one column only
+    where: dict[str, int | tuple[int, int]] = attrs.field(init=False)  # a value's column, or a pair's two columns
     _references: dict[str, tuple[str, ...]] = attrs.field(init=False, factory=dict)  # see ``references``
 
     def __attrs_post_init__(self) -> None:
@@ -397,8 +441,10 @@ class RowLayout:
                 value_columns[column] = index
         pairs = [(name, p["a"], p["b"]) for name, p in parts.items() if set(p) == {"a", "b"}]
         unpaired = [(name, value_columns[name]) for name, p in parts.items() if set(p) != {"a", "b"}]
+        where: dict[str, int | tuple[int, int]] = dict(values)
+        where.update((name, (a, b)) for name, a, b in pairs)
         for field, found in (("identity", identity), ("values", values), ("pairs", pairs), ("evidence", evidence),
-                             ("value_columns", value_columns), ("unpaired", unpaired)):
+                             ("value_columns", value_columns), ("unpaired", unpaired), ("where", where)):
             object.__setattr__(self, field, found)
 
     def references(self, cell: str) -> tuple[str, ...]:
@@ -423,11 +469,7 @@ def csv_row(layout: RowLayout | list[str], row: Sequence[str], path: str, line: 
     identity = {column: cells[index] for column, index in layout.identity.items()}
     spans = _CellSpans(layout.value_columns, row, path, places)
     field_spans = _CellSpans(layout.identity, row, path, places)
-    values: dict[str, Any] = {}
-    for name, index in layout.values:
-        values[name] = cells[index] or None
-    for name, a, b in layout.pairs:
-        values[name] = None if cells[a] == "" and cells[b] == "" else [cells[a], cells[b]]
+    values = RowValues(layout.where, row)
     for name, _ in layout.unpaired:
         problems.append(Diagnostic(spans[name], f"pair '{name}' needs both columns '{name}.a' and '{name}.b'"))
     evidence = {name: layout.references(cells[index]) for name, index in layout.evidence if cells[index]}
