@@ -20,7 +20,7 @@ from cqdt_rules.errors import DataError
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "gialai" / "egov-2022-audit-xa.csv"
 
 cells = st.text(alphabet=st.sampled_from(['a', 'ư', '1', ' ', ',', '"', '\n', '\r', ';']), max_size=6)
-rows = st.lists(st.lists(cells, min_size=1, max_size=6), min_size=1, max_size=4)
+rows = st.lists(st.lists(cells, min_size=1, max_size=12), min_size=1, max_size=4)  # past 8 cells: a whole record
 
 
 def _records(rows: list[list[str]], quoting: int) -> list[tuple[int, list[str], str]]:
@@ -35,8 +35,11 @@ def _records(rows: list[list[str]], quoting: int) -> list[tuple[int, list[str], 
 def test_a_record_kept_without_its_text_gives_every_position_its_text_gives(rows: list[list[str]], quoting: int) -> None:
     for line, row, raw in _records(rows, quoting):
         kept = own_text(row, raw)
+        asked = [*range(len(row) + 1), *reversed(range(len(row) + 1))]  # a cell of the identity first, or an error's
         compact, whole = CellPlaces(line, kept, row=row), CellPlaces(line, raw)
-        assert [compact.start(i) for i in range(len(row) + 1)] == [whole.start(i) for i in range(len(row) + 1)]
+        assert [compact.start(i) for i in asked] == [whole.start(i) for i in asked]
+        compact = CellPlaces(line, kept, row=row)
+        assert [compact.start(i) for i in reversed(asked)] == [whole.start(i) for i in reversed(asked)]
         if quoting == csv.QUOTE_MINIMAL and "\r" not in raw:  # the csv module quotes no lone \r
             assert kept is None  # written as the csv module writes it: no text kept
 

@@ -200,22 +200,26 @@ class CellPlaces:
     writes its cells (quotes only where needed, as Excel and most tools write them) keeps no text of its own
     (``raw`` None, ``row`` its cells): its text is written again from its cells when a position is asked for."""
 
-    __slots__ = ("_raw", "_line", "_starts", "_whole", "_row")
+    __slots__ = ("_raw", "_line", "_starts", "_row")
 
     def __init__(self, line: int, raw: str | None = None, starts: list[tuple[int, int]] | None = None,
                  row: Sequence[str] | None = None):
-        self._raw, self._line, self._starts, self._whole, self._row = raw, line, starts, starts is not None, row
+        self._raw, self._line, self._starts, self._row = raw, line, starts, row
 
     def start(self, index: int) -> tuple[int, int]:
         """Where cell ``index`` starts; the record's line when the positions and the csv module disagree."""
-        if self._starts is None or (index >= len(self._starts) and not self._whole):
-            self._whole = index >= 8  # past the first cells (identity), work out the whole record once
-            upto = None if self._whole else index
+        starts = self._starts
+        if starts is None:
+            # a cell of the identity (a parent to check, for every unit) is found from the first cells alone, and
+            # nothing is kept; past them (an error), the whole record is worked out once and kept
+            upto = index if index < 8 else None
             raw = self._raw
             if raw is None and self._row is not None:
                 raw = written(self._row if upto is None else self._row[:upto + 1])
-            self._starts = _cell_positions(raw or "", self._line, upto)
-        return self._starts[index] if index < len(self._starts) else (self._line, 1)
+            starts = _cell_positions(raw or "", self._line, upto)
+            if upto is None:
+                self._starts = starts
+        return starts[index] if index < len(starts) else (self._line, 1)
 
 
 class _Echo:
