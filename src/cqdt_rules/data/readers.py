@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
@@ -244,32 +245,48 @@ def own_text(row: Sequence[str], raw: str) -> str | None:
 
 
 KEPT_TEXTS = 1024
-"""How many distinct texts of one column a CSV file's reader keeps to share (``SharedCells``): a few megabytes
-at most, however long the file."""
+"""How many distinct texts of one column a CSV file's reader keeps to share (``SharedCells``)."""
+KEPT_ENTRIES, KEPT_CHARS = 65_536, 4_000_000
+"""How many texts, and characters, a CSV file's reader keeps to share in all its columns together (some ten
+megabytes at most, whatever the file holds: its columns, its rows and its cells' lengths are the file's)."""
 
 
 class SharedCells:
     """One text object for every cell of a column that reads the same (yes, no, a tier, a district, a note, a
-    count): a file of 100,000 units holds each once, not once per unit. Each column keeps at most
-    ``KEPT_TEXTS`` (+ ``_EVERY`` rows' worth) texts, the first met; a text met later is not shared."""
+    count): a file of 100,000 units holds each once, not once per unit. Each column keeps the first
+    ``KEPT_TEXTS`` texts it meets, the whole file at most ``KEPT_ENTRIES`` texts of ``KEPT_CHARS`` characters
+    (counted every ``_EVERY`` rows, and after a long record); a text met later is not shared."""
 
-    _EVERY = 256  # rows between two looks at how many texts each column keeps
+    _EVERY, _LONG = 256, 4096
 
-    __slots__ = ("_kept", "_share", "_rows")
+    __slots__ = ("_kept", "_share", "_rows", "_counted", "_chars")
 
     def __init__(self, width: int):
         self._kept: list[dict[str, str]] = [{} for _ in range(width)]
         self._share = [kept.setdefault for kept in self._kept]
-        self._rows = 0
+        self._rows = self._chars = 0
+        self._counted = [0] * width  # the texts of each column whose characters are counted in ``_chars``
 
-    def __call__(self, row: list[str]) -> tuple[str, ...]:
-        """The row's cells, each the text kept for it (``kept.setdefault(cell, cell)``, in C for the whole row)."""
+    def __call__(self, row: list[str], length: int) -> tuple[str, ...]:
+        """The cells of a row of ``length`` characters, each the text kept for it (``kept.setdefault(cell, cell)``,
+        in C for the whole row)."""
+        cells = tuple(map(operator.call, self._share, row, row))
         self._rows += 1
-        if self._rows % self._EVERY == 0:
-            for i, kept in enumerate(self._kept):
-                if len(kept) >= KEPT_TEXTS:
-                    self._share[i] = kept.get  # full: look up only, keep no more
-        return tuple(map(operator.call, self._share, row, row))
+        if self._rows % self._EVERY == 0 or length > self._LONG:
+            self._bound()
+        return cells
+
+    def _bound(self) -> None:
+        """Stop keeping texts in a column that has ``KEPT_TEXTS``, and in every column past the file's limits."""
+        for i, kept in enumerate(self._kept):
+            grown = len(kept) - self._counted[i]
+            if grown:  # the texts kept since the last count are the dictionary's last
+                self._chars += sum(map(len, itertools.islice(reversed(kept), grown)))
+                self._counted[i] = len(kept)
+            if len(kept) >= KEPT_TEXTS:
+                self._share[i] = kept.get  # look up only, keep no more
+        if self._chars > KEPT_CHARS or sum(self._counted) > KEPT_ENTRIES:
+            self._share = [kept.get for kept in self._kept]
 
 
 class _CellSpans(Mapping[str, Span]):
@@ -382,7 +399,7 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic])
             problems.append(Diagnostic(Span(path, line_number, 1, line_number, 2),
                                        f"row has {len(row)} cells but the header has {len(header)} columns"))
             continue
-        cells = shared(row)
+        cells = shared(row, len(raw))
         places = CellPlaces(line_number, own_text(cells, raw), row=cells)
         assessment = csv_row(layout, cells, path, line_number, places, problems)
         if assessment is not None:

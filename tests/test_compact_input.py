@@ -1,6 +1,7 @@
-"""CSV input kept compact (issue: fast from the first keystroke to the last byte, memory): a record written as the
+"""Input kept compact (issue: fast from the first keystroke to the last byte, memory). CSV: a record written as the
 csv module writes it keeps no text of its own, yet every position is the one its text gives; cells that read the
-same are one text object, and what is kept to share them stays bounded however many different texts a file holds."""
+same are one text object, and what is kept to share them stays bounded however many different texts a file holds.
+YAML: the places of a unit's values, names and fields kept as numbers are those of the text."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cqdt_rules as cq
-from cqdt_rules.data.readers import KEPT_TEXTS, CellPlaces, SharedCells, csv_records, own_text
+from cqdt_rules.data.readers import KEPT_CHARS, KEPT_ENTRIES, KEPT_TEXTS, CellPlaces, SharedCells, csv_records, own_text
+from cqdt_rules.data import yaml_units
 from cqdt_rules.errors import DataError
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "gialai" / "egov-2022-audit-xa.csv"
@@ -85,15 +87,29 @@ def test_units_that_read_the_same_share_their_texts(tmp_path: Path) -> None:
     assert all(first.evidence[name] is second.evidence[name] for name in shared)
 
 
+def _late_texts_shared(share: SharedCells) -> list[bool]:
+    """Whether each column still shares a text met for the first time now (two equal texts, two objects)."""
+    width = len(share._kept)
+    first, second = (share(["".join(["late", f" text {i}"]) for i in range(width)], 20) for _ in range(2))
+    return [a is b for a, b in zip(first, second)]
+
+
 def test_what_is_kept_to_share_texts_stays_bounded() -> None:
-    share = SharedCells(2)
+    share = SharedCells(3)
     for n in range(KEPT_TEXTS + 2 * SharedCells._EVERY):
-        share([f"unit {n}", "yes"])
-    late = [share(["".join(["late", " text"]), "yes"]) for _ in range(2)]
-    assert late[0][0] == late[1][0] and late[0][0] is not late[1][0]  # a full column keeps no more texts
-    assert late[0][1] is late[1][1]  # the texts it kept are still shared
+        share([f"unit {n}", "yes", "no" if n % 2 else "yes"], 20)
+    assert _late_texts_shared(share) == [False, True, True]  # a column that met KEPT_TEXTS texts keeps no more
+    kept = share(["unit 0", "yes", "no"], 20)
+    assert kept[0] is share(["".join(["unit", " 0"]), "yes", "no"], 20)[0]  # what it kept is still shared
 
 
+def test_long_texts_stop_all_sharing_at_the_files_limit() -> None:
+    share = SharedCells(2)
+    long = 5 * SharedCells._LONG
+    for n in range(KEPT_CHARS // long + 1):
+        share([f"{n:0{long}d}", "yes"], long + 4)
+    assert _late_texts_shared(share) == [False, False]
+    assert share(["x", "yes"], 4)[1] is share(["y", "".join(["y", "es"])], 4)[1]
 def _as_read(row: dict[str, str]) -> dict[str, object]:
     """A CSV row's values as the reader documents them: a value's cell trimmed (None when blank), a pair's two
     cells as [a, b] (None when both are blank)."""
@@ -132,3 +148,43 @@ def test_a_rows_values_read_as_a_dictionary_of_its_cells_would(tmp_path: Path) -
             assessment.values["no_such_value"]
         assert ast.literal_eval(repr(assessment.values)) == expected
     assert read[1].values["may_tinh"] is None and read[2].values["internet_cap_quang"] == "yes"
+
+
+def test_many_columns_stop_all_sharing_at_the_files_limit_of_texts() -> None:
+    width = KEPT_ENTRIES // 500 + 1
+    share = SharedCells(width)
+    for n in range(2 * SharedCells._EVERY):
+        share([f"{n} {column}" for column in range(width)], 20)
+    assert not any(_late_texts_shared(share))
+
+
+def _place(text: str, marker: str, end: str) -> tuple[int, int, int, int]:
+    """Line and column (from 1) where ``marker`` starts in ``text``, and where the text ``end`` after it ends."""
+    start = text.index(marker)
+    stop = text.index(end, start) + len(end)
+    return (text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start),
+            text.count("\n", 0, stop) + 1, stop - text.rfind("\n", 0, stop))
+
+
+def test_yaml_places_kept_as_numbers_are_those_of_the_text(tmp_path: Path) -> None:
+    text = ("year: 2022\nsource: audit\nunits:\n"
+            + "".join(f'  - code: "c{n}"\n    name: "Xã {n}"\n    tier: xa\n    values:\n      a{n}: [{n}, 9]\n'
+                      f'      b{n}: yes\n    evidence:\n      e{n}: ["QĐ {n}"]\n' for n in range(3)))
+    path = tmp_path / "units.yaml"
+    path.write_text(text, encoding="utf-8")
+    for n, unit in enumerate(cq.load_assessments(path)):
+        spans = {"value": unit.value_spans[f"a{n}"], "name": unit.name_spans[f"a{n}"],
+                 "evidence": unit.value_spans[f"e{n}"], "field": unit.field_spans["code"]}
+        expected = {"value": _place(text, f"[{n}, 9]", "]"), "name": _place(text, f"a{n}:", f"a{n}"),
+                    "evidence": _place(text, f"e{n}:", f"e{n}"), "field": _place(text, f'"c{n}"', f'"c{n}"')}
+        assert {k: (s.path, s.line, s.column, s.end_line, s.end_column) for k, s in spans.items()} \
+            == {k: (str(path), *place) for k, place in expected.items()}
+        assert set(unit.value_spans) == {f"a{n}", f"b{n}", f"e{n}"} and set(unit.name_spans) == {f"a{n}", f"b{n}"}
+
+
+def test_yaml_texts_kept_to_share_stay_bounded() -> None:
+    for n in range(2 * yaml_units._KEPT_TEXTS):
+        yaml_units._shared(f"value {n}")
+    long = "x" * (yaml_units._SHORT_TEXT + 1)
+    assert yaml_units._shared(long) is long and long not in yaml_units._TEXTS
+    assert len(yaml_units._TEXTS) <= yaml_units._KEPT_TEXTS
