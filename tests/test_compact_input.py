@@ -8,6 +8,7 @@ from __future__ import annotations
 import ast
 import csv
 import io
+import pickle
 from pathlib import Path
 
 import pytest
@@ -188,3 +189,20 @@ def test_yaml_texts_kept_to_share_stay_bounded() -> None:
     long = "x" * (yaml_units._SHORT_TEXT + 1)
     assert yaml_units._shared(long) is long and long not in yaml_units._TEXTS
     assert len(yaml_units._TEXTS) <= yaml_units._KEPT_TEXTS
+
+
+@pytest.mark.parametrize("suffix", ["csv", "yaml"])
+def test_an_assessment_read_compactly_is_pickled_whole(tmp_path: Path, suffix: str) -> None:
+    """A program may hand assessments to other processes: what they keep compactly travels with them."""
+    header, body = _sample_rows(2)
+    path = tmp_path / f"units.{suffix}"
+    if suffix == "csv":
+        path.write_text(header + "".join(body), encoding="utf-8")
+    else:
+        path.write_text('year: 2022\nsource: audit\nunits:\n  - code: "1"\n    name: "Xã 1"\n    tier: xa\n'
+                        "    values:\n      may_tinh: [1, 2]\n", encoding="utf-8")
+    for read in cq.load_assessments(path):
+        again = pickle.loads(pickle.dumps(read))
+        assert again == read and again.values == read.values and again.evidence == read.evidence
+        assert [dict(getattr(again, f)) for f in ("value_spans", "name_spans", "field_spans")] \
+            == [dict(getattr(read, f)) for f in ("value_spans", "name_spans", "field_spans")]
