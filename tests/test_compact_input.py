@@ -16,9 +16,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cqdt_rules as cq
-from cqdt_rules.data.readers import KEPT_CHARS, KEPT_ENTRIES, KEPT_TEXTS, CellPlaces, SharedCells, csv_records, own_text
 from cqdt_rules.data import yaml_units
-from cqdt_rules.errors import DataError
+from cqdt_rules.data.readers import (KEPT_CHARS, KEPT_ENTRIES, KEPT_TEXTS, CellPlaces, SharedCells, csv_records, own_text,
+                                     stream_assessments)
+from cqdt_rules.errors import DataError, Diagnostic
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "gialai" / "egov-2022-audit-xa.csv"
 
@@ -206,3 +207,15 @@ def test_an_assessment_read_compactly_is_pickled_whole(tmp_path: Path, suffix: s
         assert again == read and again.values == read.values and again.evidence == read.evidence
         assert [dict(getattr(again, f)) for f in ("value_spans", "name_spans", "field_spans")] \
             == [dict(getattr(read, f)) for f in ("value_spans", "name_spans", "field_spans")]
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLE.parent.glob("*-audit-*.csv")), ids=lambda p: p.name)
+def test_a_file_read_compactly_or_not_gives_the_same_assessments_and_positions(path: Path) -> None:
+    def read(compact: bool) -> list[tuple[object, ...]]:
+        problems: list[Diagnostic] = []
+        found = [(a, dict(a.values), a.origin, dict(a.value_spans), dict(a.field_spans))
+                 for a in stream_assessments([path], problems, compact=compact)]
+        assert not problems
+        return found
+
+    assert read(True) == read(False)

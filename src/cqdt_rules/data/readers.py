@@ -76,11 +76,12 @@ units are not kept, so it may be far larger than a file read whole; 4 GiB is som
 
 
 def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: list[tuple[Path, str]] | None = None,
-                       read: Callable[[int], None] | None = None, limit: int = MAX_DATA_BYTES) -> Iterator[Assessment]:
+                       read: Callable[[int], None] | None = None, limit: int = MAX_DATA_BYTES,
+                       compact: bool = True) -> Iterator[Assessment]:
     """The assessments of several files and folders as they are read, as ``load_many`` reads them: a CSV file row
     by row and a YAML file unit by unit (``yaml_assessments``), up to ``limit`` bytes, an Excel form whole. Every
     file's problems are added to ``problems`` (then no assessment of that file may be missing from what is
-    yielded); ``read(n)`` is told of every n bytes read."""
+    yielded); ``read(n)`` is told of every n bytes read. ``compact`` as ``csv_assessments`` takes it."""
     count = 0
     for path, named in _expand(paths):
         reason = None if named else not_assessment_data(path)
@@ -92,7 +93,7 @@ def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: l
             suffix = path.suffix.lower()
             if suffix in (".csv", ".yaml", ".yml") and path.is_file():
                 check_size(path, limit)
-                read_units = (csv_assessments(data_lines(path, read=read), str(path), problems) if suffix == ".csv"
+                read_units = (csv_assessments(data_lines(path, read=read), str(path), problems, compact) if suffix == ".csv"
                               else _yaml_assessments(path, problems, read=read))
                 for assessment in read_units:
                     count += 1
@@ -380,9 +381,11 @@ def _csv_records(text: str, path: str) -> list[tuple[int, list[str], CellPlaces]
     return [(line, row, CellPlaces(line, raw)) for line, row, raw in csv_records(io.StringIO(text, newline=""), path)]
 
 
-def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic]) -> Iterator[Assessment]:
+def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic], compact: bool = True) -> Iterator[Assessment]:
     """The assessments of CSV text given line by line, each as soon as its row is read; a row's problems are
-    added to ``problems`` (a header without the identity columns, or a malformed record, raises DataError)."""
+    added to ``problems`` (a header without the identity columns, or a malformed record, raises DataError).
+    ``compact``: texts that read the same are shared and a record keeps no text of its own where its cells give
+    it back (some 10 µs a row, which a caller that keeps no assessment spares with False)."""
     records = csv_records(lines, path)
     first = next(records, None)
     if first is None:
@@ -391,7 +394,7 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic])
     header = [h.strip() for h in first_row]
     _check_header(header, path, CellPlaces(1, first_raw))
     layout = RowLayout(header)
-    shared = SharedCells(len(header))
+    shared = SharedCells(len(header)) if compact else None
     for line_number, row, raw in records:
         if not any(cell.strip() for cell in row):
             continue
@@ -399,8 +402,8 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic])
             problems.append(Diagnostic(Span(path, line_number, 1, line_number, 2),
                                        f"row has {len(row)} cells but the header has {len(header)} columns"))
             continue
-        cells = shared(row, len(raw))
-        places = CellPlaces(line_number, own_text(cells, raw), row=cells)
+        cells = row if shared is None else shared(row, len(raw))
+        places = CellPlaces(line_number, raw if shared is None else own_text(cells, raw), row=cells)
         assessment = csv_row(layout, cells, path, line_number, places, problems)
         if assessment is not None:
             yield assessment
