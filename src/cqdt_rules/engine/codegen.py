@@ -118,6 +118,10 @@ def compile_unit_fns(compiler: _TierCompiler, order: tuple[str, ...], post_order
     return functions
 
 
+_KEPT_FILES = 256
+"""At most this many compiled tiers and value readers stay in the cache folder (each is a few kilobytes)."""
+
+
 def _compiled(source: str) -> CodeType:
     """The code of ``source``; compiling it takes about 10 ms a tier, so the code is kept in the private cache
     folder (by the source's digest and the Python version), as Python keeps bytecode next to a module."""
@@ -133,7 +137,7 @@ def _compiled(source: str) -> CodeType:
             pass  # not kept yet, or damaged: compile again
     code = compile(source, "<cqdt generated tier>", "exec")
     if kept is not None:
-        write_private(kept, marshal.dumps(code))
+        write_private(kept, marshal.dumps(code), kept=_KEPT_FILES)
     return code
 
 
