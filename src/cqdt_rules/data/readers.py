@@ -228,7 +228,9 @@ class _Echo:
     write = str  # what the csv module writes is given back as it is: ``writerow`` returns it
 
 
-_WRITER = csv.writer(_Echo(), lineterminator="\n")  # which cells it quotes depends on the line end
+# one for all threads: ``writerow`` runs no Python code between filling its buffer and handing its text back;
+# the line end is written (and cut) because which cells the csv module quotes depends on it
+_WRITER = csv.writer(_Echo(), lineterminator="\n")
 
 
 def written(row: Sequence[str]) -> str:
