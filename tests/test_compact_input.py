@@ -19,6 +19,7 @@ import cqdt_rules as cq
 from cqdt_rules.data import yaml_units
 from cqdt_rules.data.readers import (KEPT_CHARS, KEPT_ENTRIES, KEPT_TEXTS, CellPlaces, SharedCells, csv_records, own_text,
                                      stream_assessments)
+from cqdt_rules.data.records import assessments_from_records, record_span
 from cqdt_rules.errors import DataError, Diagnostic
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "gialai" / "egov-2022-audit-xa.csv"
@@ -219,3 +220,16 @@ def test_a_file_read_compactly_or_not_gives_the_same_assessments_and_positions(p
         return found
 
     assert read(True) == read(False)
+
+
+def test_records_positions_made_when_asked_for_name_the_record_and_field() -> None:
+    [first, second] = assessments_from_records([
+        {"code": "1", "name": "Xã 1", "tier": "xa", "year": 2022, "source": "audit", "may_tinh.a": 1, "may_tinh.b": 2},
+        {"code": "2", "name": "Xã 2", "tier": "xa", "year": 2022, "source": "audit", "values": {"ke_hoach_cds": "yes"}},
+    ])
+    assert {name: str(span) for name, span in first.value_spans.items()} == {"may_tinh": "record 0, field 'may_tinh'"}
+    assert dict(second.value_spans) == {"ke_hoach_cds": record_span(1, "ke_hoach_cds")}
+    assert list(second.field_spans) == ["code", "name", "tier", "year", "source"]
+    assert second.field_spans["tier"] == record_span(1, "tier") and "parent" not in second.field_spans
+    with pytest.raises(KeyError):
+        second.field_spans["parent"]
