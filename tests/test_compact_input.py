@@ -233,3 +233,14 @@ def test_records_positions_made_when_asked_for_name_the_record_and_field() -> No
     assert second.field_spans["tier"] == record_span(1, "tier") and "parent" not in second.field_spans
     with pytest.raises(KeyError):
         second.field_spans["parent"]
+
+
+def test_yaml_orders_of_names_kept_to_share_stay_bounded() -> None:
+    many = tuple(f"v{i}" for i in range(2000))
+    assert yaml_units._order(many) == {name: i for i, name in enumerate(many)}
+    assert yaml_units._order(many) is not yaml_units._order(many)  # a long list of names is not kept
+    few = many[:3]
+    assert yaml_units._order(few) is yaml_units._order(tuple(list(few)))
+    for n in range(300):
+        yaml_units._order((f"name {n}",))
+    assert yaml_units._shared_order.cache_info().currsize <= 256

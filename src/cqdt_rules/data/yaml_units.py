@@ -64,10 +64,18 @@ class _NodeSpans(Mapping[str, Span]):
         return len(self._order)
 
 
-@functools.lru_cache(maxsize=256)
 def _order(names: tuple[str, ...]) -> dict[str, int]:
     """Each name's position in ``names``: one dictionary for every unit that names the same things in the same
-    order (the units of a file usually do; the 256 orders last met are kept)."""
+    order (the units of a file usually do; the 256 orders of at most 1,024 names last met are kept)."""
+    return _shared_order(names) if len(names) <= 1024 else _positions(names)
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_order(names: tuple[str, ...]) -> dict[str, int]:
+    return _positions(names)
+
+
+def _positions(names: tuple[str, ...]) -> dict[str, int]:
     return {name: i for i, name in enumerate(names)}
 
 
