@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 
 import cqdt_rules as cq
 from cqdt_rules.data import yaml_units
-from cqdt_rules.data.readers import (KEPT_CHARS, KEPT_ENTRIES, KEPT_TEXTS, CellPlaces, SharedCells, csv_records, own_text,
-                                     stream_assessments)
+from cqdt_rules.data.readers import (KEPT_CHARS, KEPT_ENTRIES, KEPT_TEXTS, CellPlaces, RowLayout, SharedCells, csv_records,
+                                     own_text, stream_assessments)
 from cqdt_rules.data.records import assessments_from_records, record_span
 from cqdt_rules.errors import DataError, Diagnostic
 
@@ -244,3 +244,16 @@ def test_yaml_orders_of_names_kept_to_share_stay_bounded() -> None:
     for n in range(300):
         yaml_units._order((f"name {n}",))
     assert yaml_units._shared_order.cache_info().currsize <= 256
+
+
+def test_evidence_references_kept_to_share_stay_bounded() -> None:
+    layout = RowLayout(["code", "name", "tier", "year", "source", "a", "a.evidence"])
+    for n in range(KEPT_TEXTS + 10):
+        layout.references(f"QĐ {n}; KH {n}")
+    late = "".join(["QĐ late", "; KH late"])
+    assert layout.references(late) == ("QĐ late", "KH late") and layout.references(late) is not layout.references(late)
+    early = "".join(["QĐ 1", "; KH 1"])
+    assert layout.references(early) is layout.references("QĐ 1; KH 1")
+    long = ";".join(["x" * 100] * 3)
+    fresh = RowLayout(layout.header)
+    assert fresh.references(long) is not fresh.references(long)  # a long cell is read each time, never kept

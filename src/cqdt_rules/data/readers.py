@@ -474,12 +474,12 @@ class RowLayout:
             object.__setattr__(self, field, found)
 
     def references(self, cell: str) -> tuple[str, ...]:
-        """The evidence references an evidence cell lists, one tuple for every cell that reads the same (up to
-        ``KEPT_TEXTS`` texts per evidence column)."""
+        """The evidence references an evidence cell lists, one tuple for every cell that reads the same (the first
+        ``KEPT_TEXTS`` cells of at most 256 characters met)."""
         found = self._references.get(cell)
         if found is None:
             found = tuple(nfc(r.strip()) for r in cell.split(";") if r.strip())
-            if len(self._references) < KEPT_TEXTS * len(self.evidence):
+            if len(self._references) < KEPT_TEXTS and len(cell) <= 256:
                 self._references[cell] = found
         return found
 
