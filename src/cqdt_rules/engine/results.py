@@ -122,6 +122,50 @@ class UnitResult:
         return explain_unit(self, lang)
 
 
+def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
+    """The slot setters of a frozen attrs class's fields, which must be ``names`` in order (checked here, so that
+    a field added to the class cannot be left out of its maker)."""
+    if tuple(field.name for field in attrs.fields(cls)) != names:
+        raise TypeError(f"the maker of {cls.__name__} is out of date: its fields are not {names}")
+    return tuple(getattr(cls, name).__set__ for name in names)
+
+
+_NEW = object.__new__
+_set_ranking, _set_rank, _set_of, _set_group, _set_value = _slot_setters(
+    RankResult, ("ranking", "rank", "of", "group", "value"))
+_set_assessment, _set_tier, _set_nodes, _set_total, _set_outputs, _set_levels, _set_ranks, _set_computed = \
+    _slot_setters(UnitResult, ("assessment", "tier", "nodes", "total", "outputs", "levels", "ranks", "computed"))
+
+
+def new_rank_result(ranking: str, rank: int, of: int, group: str, value: Decimal | None) -> RankResult:
+    """``RankResult(...)``, at half the cost (the engines make one per unit and ranking): a frozen attrs class's
+    ``__init__`` sets each field through ``object.__setattr__``; this sets the slots directly. It has no
+    validators or converters to skip."""
+    made: RankResult = _NEW(RankResult)
+    _set_ranking(made, ranking)
+    _set_rank(made, rank)
+    _set_of(made, of)
+    _set_group(made, group)
+    _set_value(made, value)
+    return made
+
+
+def new_unit_result(assessment: Assessment, tier: m.Tier, nodes: Mapping[str, NodeResult], total: Decimal,
+                    outputs: dict[str, Decimal | None], levels: dict[str, LevelResult],
+                    ranks: dict[str, RankResult]) -> UnitResult:
+    """``UnitResult(...)`` (with an empty ``computed``), at half the cost, as ``new_rank_result``."""
+    made: UnitResult = _NEW(UnitResult)
+    _set_assessment(made, assessment)
+    _set_tier(made, tier)
+    _set_nodes(made, nodes)
+    _set_total(made, total)
+    _set_outputs(made, outputs)
+    _set_levels(made, levels)
+    _set_ranks(made, ranks)
+    _set_computed(made, {})
+    return made
+
+
 @attrs.frozen
 class Results:
     ruleset: m.Ruleset = attrs.field(eq=False, repr=False)
