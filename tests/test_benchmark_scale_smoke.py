@@ -43,7 +43,9 @@ def test_the_table_and_duckdb_paths_of_the_scale_benchmark_agree_with_the_hand_w
 
 
 def test_api_memory_benchmark_runs_and_agrees_with_the_hand_written_scorer() -> None:
-    out = _quick_run("bench_api_memory.py")
+    out = _quick_run("bench_api_memory.py", "--breakdown", "500")
     assert "2,000 units: the API and the hand-written scorer agree unit by unit" in out, out
     assert "hand-written (csv + Decimal + straight-line scorer)" in out and "API: load_assessments + score" in out
     assert "MiB peak" in out and "x CPU time" in out
+    assert "where the memory goes (500 communes, tracemalloc):" in out and "checked copy" in out
+    assert out.count("bytes a unit") == 5

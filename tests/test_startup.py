@@ -194,7 +194,7 @@ def test_generated_tier_code_kept_between_runs_stays_within_its_bound(tmp_path: 
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))
     monkeypatch.setattr(codegen, "_KEPT_FILES", 3)
     for maximum in range(5):  # five different generated sources
-        codegen._compiled(f"def factory(k):\n    return {maximum}\n")
+        codegen.compile_kept(f"def factory(k):\n    return {maximum}\n")
     assert len(list(tmp_path.glob("tier-*.marshal"))) == 3
 
 

@@ -302,4 +302,4 @@ def test_the_readers_code_is_kept_as_the_engine_keeps_its_generated_code() -> No
     """Once the engine is loaded, the readers' code goes through its private code cache (kept between runs)."""
     from cqdt_rules.engine import codegen
 
-    assert readergen._keeper is codegen._compiled
+    assert readergen._keeper is codegen.compile_kept

@@ -71,7 +71,8 @@ def stream_files(ruleset: str, data: Sequence[str], units: Path | None, progress
     skipped: list[tuple[Path, str]] = []
     progress.stage("reading and scoring", sum(_size(p) for p in paths))
     try:
-        for assessment in stream_assessments(paths, problems, skipped, progress.advance, MAX_STREAMED_BYTES):
+        # a unit is dropped once scored (unless its tier compares units): read compactly, it would cost time, spare no memory
+        for assessment in stream_assessments(paths, problems, skipped, progress.advance, MAX_STREAMED_BYTES, compact=False):
             scorer.add(assessment)
         if problems:
             raise DataError(problems)

@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -74,11 +76,12 @@ units are not kept, so it may be far larger than a file read whole; 4 GiB is som
 
 
 def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: list[tuple[Path, str]] | None = None,
-                       read: Callable[[int], None] | None = None, limit: int = MAX_DATA_BYTES) -> Iterator[Assessment]:
+                       read: Callable[[int], None] | None = None, limit: int = MAX_DATA_BYTES,
+                       compact: bool = True) -> Iterator[Assessment]:
     """The assessments of several files and folders as they are read, as ``load_many`` reads them: a CSV file row
     by row and a YAML file unit by unit (``yaml_assessments``), up to ``limit`` bytes, an Excel form whole. Every
     file's problems are added to ``problems`` (then no assessment of that file may be missing from what is
-    yielded); ``read(n)`` is told of every n bytes read."""
+    yielded); ``read(n)`` is told of every n bytes read. ``compact`` as ``csv_assessments`` takes it."""
     count = 0
     for path, named in _expand(paths):
         reason = None if named else not_assessment_data(path)
@@ -90,7 +93,7 @@ def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: l
             suffix = path.suffix.lower()
             if suffix in (".csv", ".yaml", ".yml") and path.is_file():
                 check_size(path, limit)
-                read_units = (csv_assessments(data_lines(path, read=read), str(path), problems) if suffix == ".csv"
+                read_units = (csv_assessments(data_lines(path, read=read), str(path), problems, compact) if suffix == ".csv"
                               else _yaml_assessments(path, problems, read=read))
                 for assessment in read_units:
                     count += 1
@@ -195,19 +198,98 @@ def _cell_positions(raw: str, first_line: int, upto: int | None = None) -> list[
 
 class CellPlaces:
     """Where the cells of one record start, worked out from its text only when a position is asked for (an
-    error, a parent to check): reading a row costs no position arithmetic."""
+    error, a parent to check): reading a row costs no position arithmetic. A record written as the csv module
+    writes its cells (quotes only where needed, as Excel and most tools write them) keeps no text of its own
+    (``raw`` None, ``row`` its cells): its text is written again from its cells when a position is asked for."""
 
-    __slots__ = ("_raw", "_line", "_starts", "_whole")
+    __slots__ = ("_raw", "_line", "_starts", "_row")
 
-    def __init__(self, line: int, raw: str | None = None, starts: list[tuple[int, int]] | None = None):
-        self._raw, self._line, self._starts, self._whole = raw, line, starts, starts is not None
+    def __init__(self, line: int, raw: str | None = None, starts: list[tuple[int, int]] | None = None,
+                 row: Sequence[str] | None = None):
+        self._raw, self._line, self._starts, self._row = raw, line, starts, row
 
     def start(self, index: int) -> tuple[int, int]:
         """Where cell ``index`` starts; the record's line when the positions and the csv module disagree."""
-        if self._starts is None or (index >= len(self._starts) and not self._whole):
-            self._whole = index >= 8  # past the first cells (identity), work out the whole record once
-            self._starts = _cell_positions(self._raw or "", self._line, None if self._whole else index)
-        return self._starts[index] if index < len(self._starts) else (self._line, 1)
+        starts = self._starts
+        if starts is None:
+            # a cell of the identity (a parent to check, for every unit) is found from the first cells alone, and
+            # nothing is kept; past them (an error), the whole record is worked out once and kept
+            upto = index if index < 8 else None
+            raw = self._raw
+            if raw is None and self._row is not None:
+                raw = written(self._row if upto is None else self._row[:upto + 1])
+            starts = _cell_positions(raw or "", self._line, upto)
+            if upto is None:
+                self._starts = starts
+        return starts[index] if index < len(starts) else (self._line, 1)
+
+
+class _Echo:
+    write = str  # what the csv module writes is given back as it is: ``writerow`` returns it
+
+
+# one for all threads: ``writerow`` runs no Python code between filling its buffer and handing its text back;
+# the line end is written (and cut) because which cells the csv module quotes depends on it
+_WRITER = csv.writer(_Echo(), lineterminator="\n")
+
+
+def written(row: Sequence[str]) -> str:
+    """A record's text as the csv module writes its cells, without a line end."""
+    text: str = _WRITER.writerow(row)
+    return text[:-1]
+
+
+def own_text(row: Sequence[str], raw: str) -> str | None:
+    """The record's text ``raw`` when its cells written again would not give it back (quotes where none are
+    needed), else None: nothing to keep."""
+    text = raw.rstrip("\r\n")
+    # without a quote, no cell holds a comma, a quote or a line end: the csv module writes the cells joined
+    return None if (",".join(row) if '"' not in text else written(row)) == text else raw
+
+
+KEPT_TEXTS = 1024
+"""How many distinct texts of one column a CSV file's reader keeps to share (``SharedCells``)."""
+KEPT_ENTRIES, KEPT_CHARS = 65_536, 4_000_000
+"""How many texts, and characters, a CSV file's reader keeps to share in all its columns together (some ten
+megabytes at most, whatever the file holds: its columns, its rows and its cells' lengths are the file's)."""
+
+
+class SharedCells:
+    """One text object for every cell of a column that reads the same (yes, no, a tier, a district, a note, a
+    count): a file of 100,000 units holds each once, not once per unit. Each column keeps the first
+    ``KEPT_TEXTS`` texts it meets, the whole file at most ``KEPT_ENTRIES`` texts of ``KEPT_CHARS`` characters
+    (counted every ``_EVERY`` rows, and after a long record); a text met later is not shared."""
+
+    _EVERY, _LONG = 256, 4096
+
+    __slots__ = ("_kept", "_share", "_rows", "_counted", "_chars")
+
+    def __init__(self, width: int):
+        self._kept: list[dict[str, str]] = [{} for _ in range(width)]
+        self._share = [kept.setdefault for kept in self._kept]
+        self._rows = self._chars = 0
+        self._counted = [0] * width  # the texts of each column whose characters are counted in ``_chars``
+
+    def __call__(self, row: list[str], length: int) -> tuple[str, ...]:
+        """The cells of a row of ``length`` characters, each the text kept for it (``kept.setdefault(cell, cell)``,
+        in C for the whole row)."""
+        cells = tuple(map(operator.call, self._share, row, row))
+        self._rows += 1
+        if self._rows % self._EVERY == 0 or length > self._LONG:
+            self._bound()
+        return cells
+
+    def _bound(self) -> None:
+        """Stop keeping texts in a column that has ``KEPT_TEXTS``, and in every column past the file's limits."""
+        for i, kept in enumerate(self._kept):
+            grown = len(kept) - self._counted[i]
+            if grown:  # the texts kept since the last count are the dictionary's last
+                self._chars += sum(map(len, itertools.islice(reversed(kept), grown)))
+                self._counted[i] = len(kept)
+            if len(kept) >= KEPT_TEXTS:
+                self._share[i] = kept.get  # look up only, keep no more
+        if self._chars > KEPT_CHARS or sum(self._counted) > KEPT_ENTRIES:
+            self._share = [kept.get for kept in self._kept]
 
 
 class _CellSpans(Mapping[str, Span]):
@@ -215,7 +297,7 @@ class _CellSpans(Mapping[str, Span]):
 
     __slots__ = ("_columns", "_row", "_path", "_places")
 
-    def __init__(self, columns: Mapping[str, int], row: list[str], path: str, places: CellPlaces):
+    def __init__(self, columns: Mapping[str, int], row: Sequence[str], path: str, places: CellPlaces):
         self._columns, self._row, self._path, self._places = columns, row, path, places
 
     def __getitem__(self, name: str) -> Span:
@@ -228,6 +310,47 @@ class _CellSpans(Mapping[str, Span]):
 
     def __len__(self) -> int:
         return len(self._columns)
+
+
+class RowValues(Mapping[str, Any]):
+    """A record's values by name, read from its cells when asked for: a value as its cell reads (None when
+    blank), a pair as ``[a, b]`` (None when both are blank). The names are the header's, shared by every row
+    (``RowLayout.where``): a row keeps its cells, not a dictionary of its own."""
+
+    __slots__ = ("_where", "_cells")
+
+    def __init__(self, where: Mapping[str, int | tuple[int, int]], cells: Sequence[str]):
+        self._where, self._cells = where, cells
+
+    def get(self, name: str, default: Any = None) -> Any:
+        where = self._where.get(name)
+        if where is None:
+            return default
+        cells = self._cells
+        if isinstance(where, int):
+            return cells[where].strip(_BLANK) or None
+        a, b = cells[where[0]].strip(_BLANK), cells[where[1]].strip(_BLANK)
+        return [a, b] if a or b else None
+
+    def __getitem__(self, name: str) -> Any:
+        if name not in self._where:
+            raise KeyError(name)
+        return self.get(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._where)
+
+    def __len__(self) -> int:
+        return len(self._where)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self._where
+
+    def keys(self) -> KeysView[str]:
+        return self._where.keys()
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
 
 
 Record = tuple[int, list[str], str]
@@ -260,9 +383,11 @@ def _csv_records(text: str, path: str) -> list[tuple[int, list[str], CellPlaces]
     return [(line, row, CellPlaces(line, raw)) for line, row, raw in csv_records(io.StringIO(text, newline=""), path)]
 
 
-def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic]) -> Iterator[Assessment]:
+def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic], compact: bool = True) -> Iterator[Assessment]:
     """The assessments of CSV text given line by line, each as soon as its row is read; a row's problems are
-    added to ``problems`` (a header without the identity columns, or a malformed record, raises DataError)."""
+    added to ``problems`` (a header without the identity columns, or a malformed record, raises DataError).
+    ``compact``: texts that read the same are shared and a record keeps no text of its own where its cells give
+    it back (some 10 µs a row, which a caller that keeps no assessment spares with False)."""
     records = csv_records(lines, path)
     first = next(records, None)
     if first is None:
@@ -271,6 +396,7 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic])
     header = [h.strip() for h in first_row]
     _check_header(header, path, CellPlaces(1, first_raw))
     layout = RowLayout(header)
+    shared = SharedCells(len(header)) if compact else None
     for line_number, row, raw in records:
         if not any(cell.strip() for cell in row):
             continue
@@ -278,7 +404,9 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic])
             problems.append(Diagnostic(Span(path, line_number, 1, line_number, 2),
                                        f"row has {len(row)} cells but the header has {len(header)} columns"))
             continue
-        assessment = csv_row(layout, row, path, line_number, CellPlaces(line_number, raw), problems)
+        cells = row if shared is None else shared(row, len(raw))
+        places = CellPlaces(line_number, raw if shared is None else own_text(cells, raw), row=cells)
+        assessment = csv_row(layout, cells, path, line_number, places, problems)
         if assessment is not None:
             yield assessment
 
@@ -315,6 +443,8 @@ class RowLayout:
     evidence: list[tuple[str, int]] = attrs.field(init=False)
     value_columns: dict[str, int] = attrs.field(init=False)  # where an error about a value points
     unpaired: list[tuple[str, int]] = attrs.field(init=False)  # a pair given one column only
+    where: dict[str, int | tuple[int, int]] = attrs.field(init=False)  # a value's column, or a pair's two columns
+    _references: dict[str, tuple[str, ...]] = attrs.field(init=False, factory=dict)  # see ``references``
 
     def __attrs_post_init__(self) -> None:
         header = self.header
@@ -337,12 +467,24 @@ class RowLayout:
                 value_columns[column] = index
         pairs = [(name, p["a"], p["b"]) for name, p in parts.items() if set(p) == {"a", "b"}]
         unpaired = [(name, value_columns[name]) for name, p in parts.items() if set(p) != {"a", "b"}]
+        where: dict[str, int | tuple[int, int]] = dict(values)
+        where.update((name, (a, b)) for name, a, b in pairs)
         for field, found in (("identity", identity), ("values", values), ("pairs", pairs), ("evidence", evidence),
-                             ("value_columns", value_columns), ("unpaired", unpaired)):
+                             ("value_columns", value_columns), ("unpaired", unpaired), ("where", where)):
             object.__setattr__(self, field, found)
 
+    def references(self, cell: str) -> tuple[str, ...]:
+        """The evidence references an evidence cell lists, one tuple for every cell that reads the same (the first
+        ``KEPT_TEXTS`` cells of at most 256 characters met)."""
+        found = self._references.get(cell)
+        if found is None:
+            found = tuple(nfc(r.strip()) for r in cell.split(";") if r.strip())
+            if len(self._references) < KEPT_TEXTS and len(cell) <= 256:
+                self._references[cell] = found
+        return found
 
-def csv_row(layout: RowLayout | list[str], row: list[str], path: str, line: int, places: CellPlaces | list[tuple[int, int]],
+
+def csv_row(layout: RowLayout | list[str], row: Sequence[str], path: str, line: int, places: CellPlaces | list[tuple[int, int]],
             problems: list[Diagnostic]) -> Assessment | None:
     """One CSV record (or a frame's row) as an assessment; its problems are added to ``problems``."""
     if not isinstance(layout, RowLayout):
@@ -353,15 +495,10 @@ def csv_row(layout: RowLayout | list[str], row: list[str], path: str, line: int,
     identity = {column: cells[index] for column, index in layout.identity.items()}
     spans = _CellSpans(layout.value_columns, row, path, places)
     field_spans = _CellSpans(layout.identity, row, path, places)
-    values: dict[str, Any] = {}
-    for name, index in layout.values:
-        values[name] = cells[index] or None
-    for name, a, b in layout.pairs:
-        values[name] = None if cells[a] == "" and cells[b] == "" else [cells[a], cells[b]]
+    values = RowValues(layout.where, row)
     for name, _ in layout.unpaired:
         problems.append(Diagnostic(spans[name], f"pair '{name}' needs both columns '{name}.a' and '{name}.b'"))
-    evidence = {name: tuple(nfc(r.strip()) for r in cells[index].split(";") if r.strip())
-                for name, index in layout.evidence if cells[index]}
+    evidence = {name: layout.references(cells[index]) for name, index in layout.evidence if cells[index]}
     missing = [k for k in ("code", "name", "tier", "year", "source") if not identity.get(k)]
     if missing:
         problems.append(Diagnostic(Span(path, line, 1, line, 2), f"row is missing {', '.join(missing)}"))

@@ -3,7 +3,7 @@ checks as a data file and errors that name the record and field ("record 17, fie
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from cqdt_rules.errors import DataError, Diagnostic, Span
@@ -16,6 +16,27 @@ _REQUIRED = ("code", "name", "tier", "year", "source")
 def record_span(index: int, field: str | None = None) -> Span:
     """Where an error in record ``index`` (its position in the list, from 0) points: no line, a name."""
     return Span(f"record {index}" + (f", field '{field}'" if field else ""), 0, 0, 0, 0)
+
+
+class _RecordSpans(Mapping[str, Span]):
+    """Where each named field of record ``index`` is (``record_span``), made when asked for (an error): a record
+    keeps the names, not a ``Span`` for each."""
+
+    __slots__ = ("_index", "_names")
+
+    def __init__(self, index: int, names: Collection[str]):
+        self._index, self._names = index, names
+
+    def __getitem__(self, name: str) -> Span:
+        if name not in self._names:
+            raise KeyError(name)
+        return record_span(self._index, name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._names)
+
+    def __len__(self) -> int:
+        return len(self._names)
 
 
 def assessments_from_records(records: Iterable[Mapping[str, Any]]) -> tuple[Assessment, ...]:
@@ -56,8 +77,8 @@ def _assessment(index: int, record: Any, problems: list[Diagnostic]) -> Assessme
         source=str(record["source"]), values=values, evidence=evidence,
         parent=None if record.get("parent") in (None, "") else str(record["parent"]),
         note=None if record.get("note") in (None, "") else str(record["note"]),
-        origin=record_span(index), value_spans={name: record_span(index, name) for name in values},
-        field_spans={k: record_span(index, k) for k in _IDENTITY if k in record},
+        origin=record_span(index), value_spans=_RecordSpans(index, values.keys()),
+        field_spans=_RecordSpans(index, tuple(k for k in _IDENTITY if k in record)),
     )
 
 

@@ -3,7 +3,9 @@ keeping where every value is for error messages; a JSON body composed into the s
 
 from __future__ import annotations
 
+import functools
 import re
+from array import array
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -36,21 +38,61 @@ def _span(path: str, node: yaml.Node) -> Span:
 
 class _NodeSpans(Mapping[str, Span]):
     """The span of each named value of a unit, kept as the numbers of its place and made when asked for (an
-    error, a parent to check): reading a unit makes no ``Span`` for the values nobody asks about."""
+    error, a parent to check): reading a unit makes no ``Span`` for the values nobody asks about. The numbers
+    are kept in one array (four a place), and the names with their order in a dictionary shared by every unit
+    that names the same things in the same order (``_order``)."""
 
-    __slots__ = ("_path", "_places")
+    __slots__ = ("_path", "_order", "_marks")
 
-    def __init__(self, path: str, places: dict[str, Place]):
-        self._path, self._places = path, places
+    def __init__(self, path: str, nodes: Mapping[str, yaml.Node]):
+        self._path, self._order = path, _order(tuple(nodes))
+        marks = [n for node in nodes.values() for n in _place(node)]
+        try:
+            self._marks = array("I", marks)
+        except OverflowError:  # a place past 4,294,967,295 lines or columns: only in a file of more than 4 GiB
+            self._marks = array("q", marks)
 
     def __getitem__(self, name: str) -> Span:
-        return _span_at(self._path, self._places[name])
+        at = 4 * self._order[name]
+        line, column, end_line, end_column = self._marks[at:at + 4]
+        return Span(self._path, line + 1, column + 1, end_line + 1, end_column + 1)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._places)
+        return iter(self._order)
 
     def __len__(self) -> int:
-        return len(self._places)
+        return len(self._order)
+
+
+def _order(names: tuple[str, ...]) -> dict[str, int]:
+    """Each name's position in ``names``: one dictionary for every unit that names the same things in the same
+    order (the units of a file usually do; the 256 orders of at most 1,024 names last met are kept)."""
+    return _shared_order(names) if len(names) <= 1024 else _positions(names)
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_order(names: tuple[str, ...]) -> dict[str, int]:
+    return _positions(names)
+
+
+def _positions(names: tuple[str, ...]) -> dict[str, int]:
+    return {name: i for i, name in enumerate(names)}
+
+
+_KEPT_TEXTS, _SHORT_TEXT = 4096, 64
+_TEXTS: dict[str, str] = {}
+"""One object for every name and value that reads the same (a value's name, yes, no, a count), whichever unit
+and file it is read from: a unit keeps no copy of its own. At most ``_KEPT_TEXTS`` texts of at most
+``_SHORT_TEXT`` characters are kept (some hundred kilobytes); a text met after that is not shared."""
+
+
+def _shared(text: str) -> str:
+    kept = _TEXTS.get(text)
+    if kept is not None:
+        return kept
+    if len(_TEXTS) < _KEPT_TEXTS and len(text) <= _SHORT_TEXT:
+        _TEXTS[text] = text
+    return text
 
 
 def _scalar(node: yaml.Node) -> Any:
@@ -58,7 +100,7 @@ def _scalar(node: yaml.Node) -> Any:
     if isinstance(node, yaml.ScalarNode):
         if is_null(node):
             return None
-        return node.value
+        return _shared(node.value) if type(node.value) is str else node.value
     return node
 
 
@@ -199,7 +241,7 @@ def _mapping(node: yaml.Node, path: str, problems: list[Diagnostic], what: str) 
         return {}
     found: dict[str, tuple[yaml.Node, yaml.Node]] = {}
     for key, value in node.value:
-        name = str(key.value)
+        name = _shared(str(key.value))
         if name in found:
             problems.append(Diagnostic(_span(path, key), f"'{name}' is given twice in {what}"))
         found[name] = (key, value)
@@ -224,18 +266,18 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
         return None
     year = read_year_at(identity["year"], lambda: _span(path, fields.get("year", (node, node))[1]), problems)
     values: dict[str, Any] = {}
-    spans: dict[str, Place] = {}
-    name_spans: dict[str, Place] = {}
+    spans: dict[str, yaml.Node] = {}
+    name_spans: dict[str, yaml.Node] = {}
     if "values" in fields:
         for name, (key, value) in _mapping(fields["values"][1], path, problems, "values").items():
             values[name] = _yaml_value(value, path, problems)
-            spans[name] = _place(value)
-            name_spans[name] = _place(key)
+            spans[name] = value
+            name_spans[name] = key
     evidence: dict[str, tuple[str, ...]] = {}
     if "evidence" in fields:
         for name, (key, value) in _mapping(fields["evidence"][1], path, problems, "evidence").items():
             if name not in spans:
-                spans[name] = _place(key)
+                spans[name] = key
             references = value.value if isinstance(value, yaml.SequenceNode) else [value]
             for item in references:
                 if not isinstance(item, yaml.ScalarNode):
@@ -251,7 +293,7 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
         parent=None if identity.get("parent") in (None, "") else str(identity["parent"]),
         note=identity.get("note"), origin=_span(path, node), value_spans=_NodeSpans(path, spans),
         name_spans=_NodeSpans(path, name_spans),
-        field_spans=_NodeSpans(path, {k: _place(v) for k, (_, v) in fields.items() if k in IDENTITY}),
+        field_spans=_NodeSpans(path, {k: v for k, (_, v) in fields.items() if k in IDENTITY}),
     )
 
 

@@ -56,7 +56,7 @@ def can_generate(tier: m.Tier) -> bool:
     return not tier.outputs and all(node.rule is None or isinstance(node.rule, _INLINE) for node in tier.walk())
 
 
-class _Source:
+class Source:
     """The lines of the generated functions and their constants table. ``details`` says which function is being
     written: the one that keeps why, flags and raw value of every node, or the one that computes points only."""
 
@@ -84,7 +84,7 @@ def generate(compiler: _TierCompiler, order: tuple[str, ...], post_order: list[s
     ``explain_unit``: points, why, flags and raw of every node, as explanations need them) and their constants
     table; ``c`` is the ``compiler`` module, whose helpers (rounding steps, outcomes for missing values) the
     generated code shares."""
-    src = _Source()
+    src = Source()
     for details in (False, True):
         src.details = details
         _function(src, compiler, order, post_order, c)
@@ -95,7 +95,7 @@ def generate(compiler: _TierCompiler, order: tuple[str, ...], post_order: list[s
     return "\n".join(head + body + ["    return score_unit, explain_unit"]) + "\n", src.constants
 
 
-def _function(src: _Source, compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str],
+def _function(src: Source, compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str],
               c: ModuleType) -> None:
     index = {node_id: i for i, node_id in enumerate(order)}
     nodes = {node.id: node for node in compiler.tier.walk()}
@@ -121,7 +121,7 @@ def compile_unit_fns(compiler: _TierCompiler, order: tuple[str, ...], post_order
                      c: ModuleType) -> tuple[UnitFn, DetailsFn]:
     source, constants = generate(compiler, order, post_order, c)
     namespace: dict[str, Any] = {}
-    exec(_compiled(source), namespace)
+    exec(compile_kept(source), namespace)
     functions: tuple[UnitFn, DetailsFn] = namespace["factory"](tuple(constants))
     return functions
 
@@ -130,7 +130,7 @@ _KEPT_FILES = 256
 """At most this many compiled tiers and value readers stay in the cache folder (each is a few kilobytes)."""
 
 
-def _compiled(source: str) -> CodeType:
+def compile_kept(source: str) -> CodeType:
     """The code of ``source``; compiling it takes about 10 ms a tier, so the code is kept in the private cache
     folder (by the source's digest and the Python version), as Python keeps bytecode next to a module."""
     key = hashlib.sha256(f"{sys.version}\0{source}".encode("utf-8")).hexdigest()[:40]
@@ -149,10 +149,10 @@ def _compiled(source: str) -> CodeType:
     return code
 
 
-readergen.keep_code_with(_compiled)  # the tiers' value readers are kept the same way
+readergen.keep_code_with(compile_kept)  # the tiers' value readers are kept the same way
 
 
-def _rounded(src: _Source, indent: int, target: str, value: str, rounding: m.Rounding | None, c: Any) -> None:
+def _rounded(src: Source, indent: int, target: str, value: str, rounding: m.Rounding | None, c: Any) -> None:
     if rounding is None:
         src.add(indent, f"{target} = {value}")
         return
@@ -162,7 +162,7 @@ def _rounded(src: _Source, indent: int, target: str, value: str, rounding: m.Rou
     src.add(indent + 1, f"{target} = {target}.copy_abs()")
 
 
-def _group(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, children: list[int], c: Any) -> None:
+def _group(src: Source, compiler: _TierCompiler, node: m.Node, i: int, children: list[int], c: Any) -> None:
     rounding = node.rounding or compiler.header.rounding
     if not src.details:
         _group_points(src, compiler, node, i, children, rounding, c)
@@ -177,7 +177,7 @@ def _group(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, children
     src.add(2, f"p{i}, w{i}, f{i} = ({ceiling} if {ceiling} < t else t), {src.k(c._SUMMED)}, ()")  # as min(t, ceiling)
 
 
-def _group_points(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, children: list[int],
+def _group_points(src: Source, compiler: _TierCompiler, node: m.Node, i: int, children: list[int],
                   rounding: m.Rounding | None, c: Any) -> None:
     """A group's points in the points-only function: only the steps that can change the sum are written.
     Children whose points are all at the group's precision add up to a sum already rounded; children whose
@@ -197,7 +197,7 @@ def _group_points(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, c
         src.add(1, f"p{i} = t")
 
 
-def _total(src: _Source, compiler: _TierCompiler, top: list[int], c: Any) -> None:
+def _total(src: Source, compiler: _TierCompiler, top: list[int], c: Any) -> None:
     """``t``: the total as published (as ``evaluator``'s closures path: the top-level points added up, rounded,
     at most the tier's maximum), with only the steps that can change the sum written."""
     tier = compiler.tier
@@ -207,7 +207,7 @@ def _total(src: _Source, compiler: _TierCompiler, top: list[int], c: Any) -> Non
         src.add(2, f"t = {src.k(tier.max)}")
 
 
-def _sum_of(src: _Source, compiler: _TierCompiler, nodes: tuple[m.Node, ...], terms: list[str],
+def _sum_of(src: Source, compiler: _TierCompiler, nodes: tuple[m.Node, ...], terms: list[str],
             rounding: m.Rounding | None, c: Any, target: str) -> None:
     """``target`` = the points ``terms`` of ``nodes`` added up and rounded, as ``round_to(ZERO + ..., rounding)``
     (when every term is at the precision, that is their plain sum). Its callers cap it after the rounding;
@@ -258,7 +258,7 @@ class _Criterion:
     raw value in the generated code, leaving out, in the points-only function, the bounds that checked values
     cannot reach."""
 
-    def __init__(self, src: _Source, compiler: _TierCompiler, node: m.Node, i: int, c: ModuleType):
+    def __init__(self, src: Source, compiler: _TierCompiler, node: m.Node, i: int, c: ModuleType):
         self.src, self.compiler, self.node, self.c = src, compiler, node, c
         self.rounding = node.rounding or compiler.header.rounding
         self.maximum = src.k(node.max)
@@ -346,7 +346,7 @@ class _Criterion:
             src.add(indent + 1, f"{target} = {src.k(self.ceiling)}")
 
 
-def _criterion(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, c: ModuleType) -> None:
+def _criterion(src: Source, compiler: _TierCompiler, node: m.Node, i: int, c: ModuleType) -> None:
     assert node.rule is not None
     rule = node.rule
     names = m.rule_indicators(rule) or tuple(ind.name for ind in node.inputs)

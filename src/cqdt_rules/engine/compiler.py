@@ -158,6 +158,16 @@ class NodeResults(Mapping[str, NodeResult]):
             details = self._details = (whys, flags, raws)
         return details
 
+    @property
+    def shape(self) -> TierShape:
+        return self._shape
+
+    def columns(self) -> tuple[tuple[Decimal, ...], tuple[Why, ...], tuple[tuple[str, ...], ...], Mapping[str, Any]]:
+        """The unit's points, whys and flags of every node (in the tier's reading order) and its values: what a
+        generated writer reads (why and flags computed on first use, as for any read)."""
+        whys, flags, _ = self._explained()
+        return self._points, whys, flags, self._values
+
     def __getitem__(self, node_id: str) -> NodeResult:
         i = self._shape.index[node_id]
         whys, flags, raws = self._explained()

@@ -6,7 +6,7 @@ import functools
 import operator
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from typing import Any, NamedTuple, Union
 
@@ -61,6 +61,24 @@ Value = Union[bool, Decimal, Pair, str, None]
 category → its name; None → not assessed (an audit-only indicator in a self-assessment)."""
 
 
+class _NoSpans(Mapping[str, Span]):
+    """The positions of an assessment that gives none: one empty mapping for all, not an empty dictionary each."""
+
+    __slots__ = ()
+
+    def __getitem__(self, name: str) -> Span:
+        raise KeyError(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(())
+
+    def __len__(self) -> int:
+        return 0
+
+
+NO_SPANS: Mapping[str, Span] = _NoSpans()
+
+
 @attrs.frozen
 class Assessment:
     """One unit's indicator values for one year and source (self-assessed or audited)."""
@@ -75,9 +93,9 @@ class Assessment:
     parent: str | None = None
     note: str | None = None
     origin: Span | None = attrs.field(default=None, eq=False, repr=False)
-    value_spans: Mapping[str, Span] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
-    name_spans: Mapping[str, Span] = attrs.field(factory=dict, eq=False, repr=False, hash=False)
-    field_spans: Mapping[str, Span] = attrs.field(factory=dict, eq=False, repr=False, hash=False)  # code, tier, source, ...
+    value_spans: Mapping[str, Span] = attrs.field(default=NO_SPANS, eq=False, repr=False, hash=False)
+    name_spans: Mapping[str, Span] = attrs.field(default=NO_SPANS, eq=False, repr=False, hash=False)
+    field_spans: Mapping[str, Span] = attrs.field(default=NO_SPANS, eq=False, repr=False, hash=False)  # code, tier, source, ...
 
     @property
     def key(self) -> tuple[str, int, str]:

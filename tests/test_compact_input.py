@@ -1,0 +1,259 @@
+"""Input kept compact (issue: fast from the first keystroke to the last byte, memory). CSV: a record written as the
+csv module writes it keeps no text of its own, yet every position is the one its text gives; cells that read the
+same are one text object, and what is kept to share them stays bounded however many different texts a file holds.
+YAML: the places of a unit's values, names and fields kept as numbers are those of the text."""
+
+from __future__ import annotations
+
+import ast
+import csv
+import io
+import pickle
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+import cqdt_rules as cq
+from cqdt_rules.data import yaml_units
+from cqdt_rules.data.readers import (KEPT_CHARS, KEPT_ENTRIES, KEPT_TEXTS, CellPlaces, RowLayout, SharedCells, csv_records,
+                                     own_text, stream_assessments)
+from cqdt_rules.data.records import assessments_from_records, record_span
+from cqdt_rules.errors import DataError, Diagnostic
+
+SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "gialai" / "egov-2022-audit-xa.csv"
+
+cells = st.text(alphabet=st.sampled_from(['a', 'ư', '1', ' ', ',', '"', '\n', '\r', ';']), max_size=6)
+rows = st.lists(st.lists(cells, min_size=1, max_size=12), min_size=1, max_size=4)  # past 8 cells: a whole record
+
+
+def _records(rows: list[list[str]], quoting: int) -> list[tuple[int, list[str], str]]:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n", quoting=quoting)
+    for row in rows:
+        writer.writerow(row)
+    return list(csv_records(io.StringIO(out.getvalue(), newline=""), "x.csv"))
+
+
+@given(rows, st.sampled_from([csv.QUOTE_MINIMAL, csv.QUOTE_ALL]))
+def test_a_record_kept_without_its_text_gives_every_position_its_text_gives(rows: list[list[str]], quoting: int) -> None:
+    for line, row, raw in _records(rows, quoting):
+        kept = own_text(row, raw)
+        asked = [*range(len(row) + 1), *reversed(range(len(row) + 1))]  # a cell of the identity first, or an error's
+        compact, whole = CellPlaces(line, kept, row=row), CellPlaces(line, raw)
+        assert [compact.start(i) for i in asked] == [whole.start(i) for i in asked]
+        compact = CellPlaces(line, kept, row=row)
+        assert [compact.start(i) for i in reversed(asked)] == [whole.start(i) for i in reversed(asked)]
+        if quoting == csv.QUOTE_MINIMAL and "\r" not in raw:  # the csv module quotes no lone \r
+            assert kept is None  # written as the csv module writes it: no text kept
+
+
+def test_quotes_where_none_are_needed_keep_the_record_text() -> None:
+    [(line, row, raw)] = list(csv_records(io.StringIO('"a",b\n', newline=""), "x.csv"))
+    assert own_text(row, raw) == raw
+    assert CellPlaces(line, raw).start(1) == (1, 5)
+
+
+def _sample_rows(count: int) -> tuple[str, list[str]]:
+    lines = SAMPLE.read_text(encoding="utf-8").splitlines(keepends=True)
+    return lines[0], lines[1:count + 1]
+
+
+def test_an_error_after_a_note_over_two_lines_points_at_its_cell(tmp_path: Path) -> None:
+    header, body = _sample_rows(3)
+    columns = header.rstrip("\n").split(",")
+    row = next(csv.reader([body[1]]))
+    row[columns.index("note")] = "first line\nsecond, with a comma and \"quotes\""
+    row[columns.index("tin_bai_thang")] = "bốn"
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerow(row)
+    text = header + body[0] + out.getvalue() + body[2]
+    path = tmp_path / "units.csv"
+    path.write_text(text, encoding="utf-8")
+    offset = text.index(",bốn,") + 1
+    line, column = text.count("\n", 0, offset) + 1, offset - text.rfind("\n", 0, offset)
+    with pytest.raises(DataError) as raised:
+        cq.score(cq.load("egov_2020"), cq.load_assessments(path))
+    assert [str(d.span) for d in raised.value.diagnostics] == [f"{path}:{line}:{column}"]
+    assert line == 4  # the record starts on line 3; its note ends on line 4
+
+
+def test_units_that_read_the_same_share_their_texts(tmp_path: Path) -> None:
+    header, body = _sample_rows(220)
+    path = tmp_path / "units.csv"
+    path.write_text(header + "".join(body), encoding="utf-8")
+    first, second = cq.load_assessments(path)[:2]
+    assert first.note == second.note and first.note is second.note
+    assert first.tier is second.tier and first.source is second.source
+    shared = [name for name, refs in first.evidence.items() if second.evidence.get(name) == refs]
+    assert all(first.evidence[name] is second.evidence[name] for name in shared)
+
+
+def _late_texts_shared(share: SharedCells) -> list[bool]:
+    """Whether each column still shares a text met for the first time now (two equal texts, two objects)."""
+    width = len(share._kept)
+    first, second = (share(["".join(["late", f" text {i}"]) for i in range(width)], 20) for _ in range(2))
+    return [a is b for a, b in zip(first, second)]
+
+
+def test_what_is_kept_to_share_texts_stays_bounded() -> None:
+    share = SharedCells(3)
+    for n in range(KEPT_TEXTS + 2 * SharedCells._EVERY):
+        share([f"unit {n}", "yes", "no" if n % 2 else "yes"], 20)
+    assert _late_texts_shared(share) == [False, True, True]  # a column that met KEPT_TEXTS texts keeps no more
+    kept = share(["unit 0", "yes", "no"], 20)
+    assert kept[0] is share(["".join(["unit", " 0"]), "yes", "no"], 20)[0]  # what it kept is still shared
+
+
+def test_long_texts_stop_all_sharing_at_the_files_limit() -> None:
+    share = SharedCells(2)
+    long = 5 * SharedCells._LONG
+    for n in range(KEPT_CHARS // long + 1):
+        share([f"{n:0{long}d}", "yes"], long + 4)
+    assert _late_texts_shared(share) == [False, False]
+    assert share(["x", "yes"], 4)[1] is share(["y", "".join(["y", "es"])], 4)[1]
+def _as_read(row: dict[str, str]) -> dict[str, object]:
+    """A CSV row's values as the reader documents them: a value's cell trimmed (None when blank), a pair's two
+    cells as [a, b] (None when both are blank)."""
+    values: dict[str, object] = {}
+    for column, cell in row.items():
+        name, _, part = column.rpartition(".")
+        if column in ("code", "name", "tier", "parent", "year", "source", "note") or part == "evidence":
+            continue
+        if part in ("a", "b"):
+            a, b = row[name + ".a"].strip(), row[name + ".b"].strip()
+            values[name] = [a, b] if a or b else None
+        else:
+            values[column] = cell.strip() or None
+    return values
+
+
+def test_a_rows_values_read_as_a_dictionary_of_its_cells_would(tmp_path: Path) -> None:
+    header, body = _sample_rows(3)
+    columns = header.rstrip("\n").split(",")
+    rows = [next(csv.reader([line])) for line in body]
+    rows[1][columns.index("may_tinh.a")] = rows[1][columns.index("may_tinh.b")] = "  "
+    rows[2][columns.index("internet_cap_quang")] = " yes "
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows([columns, *rows])
+    path = tmp_path / "units.csv"
+    path.write_text(out.getvalue(), encoding="utf-8")
+    read = cq.load_assessments(path)
+    for assessment, row in zip(read, csv.DictReader(io.StringIO(out.getvalue()))):
+        expected = _as_read(row)
+        assert dict(assessment.values) == expected and assessment.values == expected
+        assert set(assessment.values) == set(expected) and len(assessment.values) == len(expected)
+        assert all(assessment.values.get(name) == value and assessment.values[name] == value
+                   for name, value in expected.items())
+        assert assessment.values.get("no_such_value", "absent") == "absent" and "no_such_value" not in assessment.values
+        with pytest.raises(KeyError):
+            assessment.values["no_such_value"]
+        assert ast.literal_eval(repr(assessment.values)) == expected
+    assert read[1].values["may_tinh"] is None and read[2].values["internet_cap_quang"] == "yes"
+
+
+def test_many_columns_stop_all_sharing_at_the_files_limit_of_texts() -> None:
+    width = KEPT_ENTRIES // 500 + 1
+    share = SharedCells(width)
+    for n in range(2 * SharedCells._EVERY):
+        share([f"{n} {column}" for column in range(width)], 20)
+    assert not any(_late_texts_shared(share))
+
+
+def _place(text: str, marker: str, end: str) -> tuple[int, int, int, int]:
+    """Line and column (from 1) where ``marker`` starts in ``text``, and where the text ``end`` after it ends."""
+    start = text.index(marker)
+    stop = text.index(end, start) + len(end)
+    return (text.count("\n", 0, start) + 1, start - text.rfind("\n", 0, start),
+            text.count("\n", 0, stop) + 1, stop - text.rfind("\n", 0, stop))
+
+
+def test_yaml_places_kept_as_numbers_are_those_of_the_text(tmp_path: Path) -> None:
+    text = ("year: 2022\nsource: audit\nunits:\n"
+            + "".join(f'  - code: "c{n}"\n    name: "Xã {n}"\n    tier: xa\n    values:\n      a{n}: [{n}, 9]\n'
+                      f'      b{n}: yes\n    evidence:\n      e{n}: ["QĐ {n}"]\n' for n in range(3)))
+    path = tmp_path / "units.yaml"
+    path.write_text(text, encoding="utf-8")
+    for n, unit in enumerate(cq.load_assessments(path)):
+        spans = {"value": unit.value_spans[f"a{n}"], "name": unit.name_spans[f"a{n}"],
+                 "evidence": unit.value_spans[f"e{n}"], "field": unit.field_spans["code"]}
+        expected = {"value": _place(text, f"[{n}, 9]", "]"), "name": _place(text, f"a{n}:", f"a{n}"),
+                    "evidence": _place(text, f"e{n}:", f"e{n}"), "field": _place(text, f'"c{n}"', f'"c{n}"')}
+        assert {k: (s.path, s.line, s.column, s.end_line, s.end_column) for k, s in spans.items()} \
+            == {k: (str(path), *place) for k, place in expected.items()}
+        assert set(unit.value_spans) == {f"a{n}", f"b{n}", f"e{n}"} and set(unit.name_spans) == {f"a{n}", f"b{n}"}
+
+
+def test_yaml_texts_kept_to_share_stay_bounded() -> None:
+    for n in range(2 * yaml_units._KEPT_TEXTS):
+        yaml_units._shared(f"value {n}")
+    long = "x" * (yaml_units._SHORT_TEXT + 1)
+    assert yaml_units._shared(long) is long and long not in yaml_units._TEXTS
+    assert len(yaml_units._TEXTS) <= yaml_units._KEPT_TEXTS
+
+
+@pytest.mark.parametrize("suffix", ["csv", "yaml"])
+def test_an_assessment_read_compactly_is_pickled_whole(tmp_path: Path, suffix: str) -> None:
+    """A program may hand assessments to other processes: what they keep compactly travels with them."""
+    header, body = _sample_rows(2)
+    path = tmp_path / f"units.{suffix}"
+    if suffix == "csv":
+        path.write_text(header + "".join(body), encoding="utf-8")
+    else:
+        path.write_text('year: 2022\nsource: audit\nunits:\n  - code: "1"\n    name: "Xã 1"\n    tier: xa\n'
+                        "    values:\n      may_tinh: [1, 2]\n", encoding="utf-8")
+    for read in cq.load_assessments(path):
+        again = pickle.loads(pickle.dumps(read))
+        assert again == read and again.values == read.values and again.evidence == read.evidence
+        assert [dict(getattr(again, f)) for f in ("value_spans", "name_spans", "field_spans")] \
+            == [dict(getattr(read, f)) for f in ("value_spans", "name_spans", "field_spans")]
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLE.parent.glob("*-audit-*.csv")), ids=lambda p: p.name)
+def test_a_file_read_compactly_or_not_gives_the_same_assessments_and_positions(path: Path) -> None:
+    def read(compact: bool) -> list[tuple[object, ...]]:
+        problems: list[Diagnostic] = []
+        found = [(a, dict(a.values), a.origin, dict(a.value_spans), dict(a.field_spans))
+                 for a in stream_assessments([path], problems, compact=compact)]
+        assert not problems
+        return found
+
+    assert read(True) == read(False)
+
+
+def test_records_positions_made_when_asked_for_name_the_record_and_field() -> None:
+    [first, second] = assessments_from_records([
+        {"code": "1", "name": "Xã 1", "tier": "xa", "year": 2022, "source": "audit", "may_tinh.a": 1, "may_tinh.b": 2},
+        {"code": "2", "name": "Xã 2", "tier": "xa", "year": 2022, "source": "audit", "values": {"ke_hoach_cds": "yes"}},
+    ])
+    assert {name: str(span) for name, span in first.value_spans.items()} == {"may_tinh": "record 0, field 'may_tinh'"}
+    assert dict(second.value_spans) == {"ke_hoach_cds": record_span(1, "ke_hoach_cds")}
+    assert list(second.field_spans) == ["code", "name", "tier", "year", "source"]
+    assert second.field_spans["tier"] == record_span(1, "tier") and "parent" not in second.field_spans
+    with pytest.raises(KeyError):
+        second.field_spans["parent"]
+
+
+def test_yaml_orders_of_names_kept_to_share_stay_bounded() -> None:
+    many = tuple(f"v{i}" for i in range(2000))
+    assert yaml_units._order(many) == {name: i for i, name in enumerate(many)}
+    assert yaml_units._order(many) is not yaml_units._order(many)  # a long list of names is not kept
+    few = many[:3]
+    assert yaml_units._order(few) is yaml_units._order(tuple(list(few)))
+    for n in range(300):
+        yaml_units._order((f"name {n}",))
+    assert yaml_units._shared_order.cache_info().currsize <= 256
+
+
+def test_evidence_references_kept_to_share_stay_bounded() -> None:
+    layout = RowLayout(["code", "name", "tier", "year", "source", "a", "a.evidence"])
+    for n in range(KEPT_TEXTS + 10):
+        layout.references(f"QĐ {n}; KH {n}")
+    late = "".join(["QĐ late", "; KH late"])
+    assert layout.references(late) == ("QĐ late", "KH late") and layout.references(late) is not layout.references(late)
+    early = "".join(["QĐ 1", "; KH 1"])
+    assert layout.references(early) is layout.references("QĐ 1; KH 1")
+    long = ";".join(["x" * 100] * 3)
+    fresh = RowLayout(layout.header)
+    assert fresh.references(long) is not fresh.references(long)  # a long cell is read each time, never kept
