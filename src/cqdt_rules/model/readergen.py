@@ -134,24 +134,23 @@ def generate(reads: Sequence[tuple[str, FastRead]], unsure: type[Exception], pai
 
     The inline cases look values up in tables (words, numbers by their text) without checking their type first:
     a table holds texts only, which no value of another type equals (a text of a ``str`` subclass is read as its
-    text). A value that is missing or cannot be looked up (a list, a dict) raises ``KeyError`` or ``TypeError``, and
-    the whole unit is left to the whole way (``unsure``)."""
+    text). A value that cannot be looked up (a list, a dict) raises ``TypeError``, and the whole unit is left to the
+    whole way (``unsure``). Values are read with ``get``, whatever the mapping (a CSV row reads a cell when asked)."""
     src = _Source()
     fail, counts, numbers = src.k(unsure), src.k(_COUNTS), src.k(_NUMBERS)
     # a pair made as attrs' __init__ makes it (it sets each slot through object.__setattr__), without the call
     make_pair = (src.k(object.__new__), src.k(pair), src.k(pair.a.__set__), src.k(pair.b.__set__))  # type: ignore[attr-defined]
     src.add(1, "def read(values):")
-    src.add(2, "if type(values) is not dict:")
-    src.add(3, "values = dict(values)")
+    src.add(2, "get = values.get")
     src.add(2, "try:")
     for i, (name, how) in enumerate(reads):
         v = f"v{i}"
         if isinstance(how, Absent):
-            src.add(3, f"if values.get({src.k(name)}) is not None:")
+            src.add(3, f"if get({src.k(name)}) is not None:")
             src.add(4, f"raise {fail}")
             src.add(3, f"{v} = None")
             continue
-        src.add(3, f"r = values[{src.k(name)}]")
+        src.add(3, f"r = get({src.k(name)})")
         if isinstance(how, Other):
             src.add(3, f"{v} = {src.k(how.fallback)}(r)")
         elif isinstance(how, Word):
@@ -166,7 +165,7 @@ def generate(reads: Sequence[tuple[str, FastRead]], unsure: type[Exception], pai
             src.add(4, f"raise {fail}")
         else:
             _count_pair(src, how, v, fail, make_pair, counts)
-    src.add(2, "except (KeyError, TypeError):")
+    src.add(2, "except TypeError:")
     src.add(3, f"raise {fail} from None")
     src.add(2, "return {" + "".join(f"{src.k(name)}: v{i}, " for i, (name, _) in enumerate(reads)) + "}")
     head = ["def factory(K):", f"    {', '.join(f'k{i}' for i in range(len(src.constants)))}, = K"]
