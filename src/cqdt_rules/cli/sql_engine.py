@@ -111,4 +111,5 @@ class EngineRows:
         return table.unit_rows(self.scored.cohort_units(query, year, source))
 
     def close(self) -> None:
-        """Nothing to remove: the results stay in the engine."""
+        """Close the engine, removing its private folder (its work tables and what it spilled)."""
+        self.scored.engine.close()

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -27,12 +30,24 @@ def _missing(extra: str) -> UsageError:
     return UsageError(f"the SQL engine needs the optional dependency: pip install 'cqdt-rules[{extra}]'")
 
 
+WORK = "cqdt_work"
+"""The engine's own database, a file in its private folder: the tables it makes (``materialise``) are kept there,
+compressed, and DuckDB moves them out of memory when its memory limit is reached."""
+MEMORY_LIMIT = "100MB"
+"""DuckDB's memory for one scoring: beyond it, DuckDB spills to the engine's private folder. The queries keep
+within it at any size: each tier is pivoted a slice of units at a time (``run.SLICE_UNITS``)."""
+
+
 class DuckDBEngine:
-    """DuckDB in this process; the input table is loaded from rows, a Parquet or CSV file, or a database table."""
+    """DuckDB in this process; the input table is loaded from rows, a Parquet or CSV file, or a database table.
+
+    Everything DuckDB writes goes to a folder of the engine's own (only its user may read it, never a shared
+    temporary folder another user could plant files in), removed by ``close``: what it spills beyond
+    ``memory_limit`` and its work database (``WORK``)."""
 
     dialect = "duckdb"
 
-    def __init__(self, database: str = ":memory:", memory_limit: str | None = None, threads: int | None = None,
+    def __init__(self, database: str = ":memory:", memory_limit: str | None = MEMORY_LIMIT, threads: int | None = None,
                  read_only: bool = False):
         try:
             import duckdb
@@ -42,10 +57,33 @@ class DuckDBEngine:
             self.connection = duckdb.connect(database, read_only=read_only)
         except duckdb.Error as exc:
             raise UsageError(f"cannot open '{database}' as a DuckDB database: {str(exc).splitlines()[0]}") from None
+        self.folder = Path(tempfile.mkdtemp(prefix="cqdt-duckdb-"))  # mode 0700
+        self._removal = weakref.finalize(self, _remove, self.connection, self.folder)
+        self.connection.execute(f"SET temp_directory = '{_quoted_text(str(self.folder))}'")
+        # every query streamed out has an ORDER BY: DuckDB need not keep rows in the order they were read
+        self.connection.execute("SET preserve_insertion_order = false")
         if memory_limit:
             self.connection.execute(f"SET memory_limit = '{_plain_setting(memory_limit)}'")
         if threads:
             self.connection.execute(f"SET threads = {int(threads)}")
+        self._work_attached = False
+
+    def close(self) -> None:
+        """Close the connection and remove the engine's folder."""
+        self._removal()
+
+    def materialise(self, name: str, selects: Iterable[str]) -> str:
+        """A table of the work database (``WORK``) holding the rows of every query of ``selects``, each run in turn;
+        its qualified name. ``name`` is the caller's own identifier (letters, digits, '_'), never a user's text."""
+        assert name.isidentifier(), name
+        if not self._work_attached:
+            # READ_ONLY false: the user's database may be open read-only, the work database never is
+            self.connection.execute(f"ATTACH '{_quoted_text(str(self.folder / 'work.duckdb'))}' AS {WORK} (READ_ONLY false)")
+            self._work_attached = True
+        table = f"{WORK}.{name}"
+        for index, select in enumerate(selects):
+            self.query(f"CREATE OR REPLACE TABLE {table} AS {select}" if index == 0 else f"INSERT INTO {table} {select}")
+        return table
 
     def query(self, sql: str) -> tuple[list[str], list[Row]]:
         import duckdb
@@ -76,7 +114,7 @@ class DuckDBEngine:
 
     def attach_file(self, path: Path, table: str = INPUT_TABLE) -> None:
         """A long-form Parquet or CSV file as the input table (a view: the file is read where it lies)."""
-        literal = str(path).replace("'", "''")
+        literal = _quoted_text(str(path))
         if path.suffix.lower() == ".parquet":
             source = f"read_parquet('{literal}')"
         elif path.suffix.lower() == ".csv":
@@ -189,6 +227,15 @@ class SparkEngine:
         schema = ", ".join(f"{c} {'INT' if c == 'year' else 'STRING'}" for c in COLUMNS)
         frame = self.session.createDataFrame(list(rows), schema=schema)
         frame.createOrReplaceTempView(table)
+
+
+def _remove(connection: Any, folder: Path) -> None:
+    connection.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _quoted_text(value: str) -> str:
+    return value.replace("'", "''")
 
 
 def _ddl(text_type: str, integer_type: str) -> str:
