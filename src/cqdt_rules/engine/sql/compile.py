@@ -103,19 +103,18 @@ def compile_tier(ruleset: m.Ruleset, tier: m.Tier, table: str = INPUT_TABLE, *, 
     return _TierSql(ruleset, tier, table, explain, any_year, lang, wide_table).build()
 
 
-def pivot_slices(tier: m.Tier, table: str, slices: int) -> list[exp.Select]:
+def pivot_slices(tier: m.Tier, table: str, slices: int) -> Iterator[exp.Select]:
     """The tier's pivot (``wide``: one row per unit) in ``slices`` parts of about as many units each, by a hash of
-    the unit's code (DuckDB's ``hash``). Run one after the other, each pivot holds only its own units at once:
-    DuckDB keeps a grouping of text whole in memory, and one of every unit of a large cohort would not fit."""
+    the unit's code (DuckDB's ``hash``), each made when asked for. Run one after the other, each pivot holds only
+    its own units at once: DuckDB keeps a grouping of text whole in memory, and one of every unit of a large
+    cohort would not fit."""
     tier_slots = slots(tier, direct_limits(tier))
-    parts = []
     for part in range(slices):
         rows = source_cte(exp.to_table(table), tier)
         if slices > 1:
             in_part = cmp("=", exp.Mod(this=exp.func("HASH", col("unit_code")), expression=lit(slices)), lit(part))
             rows = rows.where(in_part, copy=False)
-        parts.append(wide_cte(tier_slots).with_("src", as_=rows, copy=False))
-    return parts
+        yield wide_cte(tier_slots).with_("src", as_=rows, copy=False)
 
 
 def _fixed_digits(q: Q) -> int:
