@@ -43,12 +43,15 @@ class StreamingEngine(Engine, Protocol):
     def materialise(self, name: str, selects: Iterable[str]) -> str:
         """A work table of the rows of every query of ``selects``, run in turn; its name."""
 
+    def fit_memory(self, units: int) -> None:
+        """Give the engine enough memory for a tier of ``units`` units (unless its memory was set)."""
+
     def close(self) -> None:
         """Remove what the engine wrote for its work."""
 
 
 SLICE_VALUES = 250_000
-"""Values (units times indicators) ``stream_sql`` pivots at once: about 25 MB of DuckDB's memory."""
+"""Rows of the input (a row per unit and indicator) ``stream_sql`` pivots at once: about 25 MB of DuckDB's memory."""
 
 
 def score_sql(checked: CheckedRuleset, engine: Engine, *, table: str = INPUT_TABLE, locate: Locate | None = None,
@@ -127,10 +130,11 @@ def stream_sql(checked: CheckedRuleset, engine: StreamingEngine, *, table: str =
 def _pivot(engine: StreamingEngine, table: str, ruleset: m.Ruleset, tier: m.Tier) -> str:
     """The tier's pivot (one row per unit) made once, into a work table the tier's queries then read, a slice of
     about ``SLICE_VALUES`` values at a time: the memory it takes stays the same however many units there are."""
-    units = exp.select(exp.ApproxDistinct(this=col("unit_code"))).from_(exp.to_table(table), copy=False)
-    _, [(count,)] = engine.query(render(units.where(exp.EQ(this=col("tier"), expression=text(tier.id)), copy=False),
+    rows = exp.select(exp.Count(this=exp.Star())).from_(exp.to_table(table), copy=False)
+    _, [(count,)] = engine.query(render(rows.where(exp.EQ(this=col("tier"), expression=text(tier.id)), copy=False),
                                         engine.dialect, pretty=False))
-    slices = max(1, -(-int(count or 0) * max(1, len(tier.indicators)) // SLICE_VALUES))
+    engine.fit_memory(count // max(1, len(tier.indicators)))  # a row per unit and indicator
+    slices = max(1, -(-count // SLICE_VALUES))
     selects = (render(select, engine.dialect, pretty=False) for select in pivot_slices(tier, table, slices))
     return engine.materialise(f"wide_{ruleset.tiers.index(tier)}", selects)
 
@@ -257,17 +261,15 @@ def table_locator(table: str) -> Locate:
 
 
 # ---------------------------------------------------------------- assessments as long-form rows
-def long_rows(assessments: Iterable[Assessment]) -> list[Row]:
-    """Assessments (as read from YAML, CSV or XLSX) as rows of the long-form input table."""
-    rows: list[Row] = []
+def long_rows(assessments: Iterable[Assessment]) -> Iterator[Row]:
+    """Assessments (as read from YAML, CSV or XLSX) as rows of the long-form input table, as they are read."""
     for a in assessments:
         if not a.values and not a.evidence:  # the unit exists, with nothing given: one row without an indicator
-            rows.append((a.code, a.name, a.tier, a.parent, a.year, a.source, None, None, None, None))
+            yield (a.code, a.name, a.tier, a.parent, a.year, a.source, None, None, None, None)
         for name in sorted(set(a.values) | set(a.evidence)):
             value, value_b = _texts(a.values.get(name))
             evidence = "; ".join(a.evidence.get(name, ())) or None
-            rows.append((a.code, a.name, a.tier, a.parent, a.year, a.source, name, value, value_b, evidence))
-    return rows
+            yield (a.code, a.name, a.tier, a.parent, a.year, a.source, name, value, value_b, evidence)
 
 
 def _texts(raw: Any) -> tuple[str | None, str | None]:
@@ -298,12 +300,19 @@ def _text(raw: Any) -> str:
     return str(raw)
 
 
-def assessment_locator(assessments: Sequence[Assessment]) -> Locate:
-    """Problems point where the Python engine points: the value's position in the data file."""
-    by_key = {(a.code, a.year, a.source): a for a in assessments}
+def assessment_locator(assessments: Sequence[Assessment] | Callable[[], Sequence[Assessment]]) -> Locate:
+    """Problems point where the Python engine points: the value's position in the data file. ``assessments`` may
+    be a function that reads them: it is called when the first problem is located (data scored as they were read,
+    never held, are read again only when they hold a problem)."""
+    found: dict[tuple[str, int, str], Assessment] = {}
+
+    def by_key() -> dict[tuple[str, int, str], Assessment]:
+        if not found:
+            found.update(((a.code, a.year, a.source), a) for a in (assessments() if callable(assessments) else assessments))
+        return found
 
     def locate(code: str, year: int, source: str, indicator: str | None) -> Span:
-        a = by_key.get((code, int(year), source))
+        a = by_key().get((code, int(year), source))
         fallback = Span(f"<unit {code}>", 0, 0, 0, 0)
         if a is None:
             return fallback
