@@ -117,6 +117,8 @@ def cohort_paths(checked_ruleset: cq.CheckedRuleset, raw: list[Assessment], zen_
     paths["engine: data checking only"] = lambda: check_assessments(checked_ruleset.ruleset, raw)
     paths["engine: api.score (checking + scoring + ranks)"] = lambda: cq.score(checked_ruleset, raw)
     paths["engine: api.score + explain() of each unit"] = lambda: [u.explain() for u in cq.score(checked_ruleset, raw)]
+    paths["engine: api.score + explain('vi') of each unit"] = \
+        lambda: [u.explain("vi") for u in cq.score(checked_ruleset, raw)]
     paths["engine: api.score + to_json()"] = lambda: cq.score(checked_ruleset, raw).to_json()
     return paths
 
@@ -127,7 +129,9 @@ def report(label: str, count: int, times: dict[str, float]) -> None:
     for name, seconds in times.items():
         print(f"  {name:50s} {seconds / count * 1e6:9.1f} µs  {seconds / base:6.2f}×")
     scoring = times["engine: api.score (checking + scoring + ranks)"]
-    for name, what in (("engine: api.score + explain() of each unit", "explain()"), ("engine: api.score + to_json()", "to_json()")):
+    for name, what in (("engine: api.score + explain() of each unit", "explain()"),
+                       ("engine: api.score + explain('vi') of each unit", "explain('vi')"),
+                       ("engine: api.score + to_json()", "to_json()")):
         added = times[name] - scoring
         print(f"  {what} adds {added / count * 1e6:.1f} µs per unit: {added / scoring:.2f}× api.score, "
               f"{added / base:.2f}× the hand-written scorer (goal: ≤ 1× api.score)")

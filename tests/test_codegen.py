@@ -5,6 +5,7 @@ rulesets and units (a differential property test)."""
 from __future__ import annotations
 
 import ast
+from decimal import Decimal
 import re
 import sys
 from pathlib import Path
@@ -154,3 +155,96 @@ def test_json_lines_of_the_shipped_rulesets_are_as_encoded() -> None:
     for ruleset, data in (("egov_2020", "egov-2022-self.yaml"), ("dti_2023", "dti-2023-audit.yaml")):
         results = api.score(api.load(ruleset), api.load_assessments(ROOT / "examples" / "gialai" / data))
         _assert_json_lines_as_encoded(results)
+
+
+EDGES = """ruleset bien {
+  title "Biên" en "Edges"
+  version "1"
+  status hypothetical
+  years 2022..2023
+  rounding 2 half_up
+  on_zero_denominator 0
+  on_missing_evidence zero
+}
+levels muc "Mức" {
+  I "Mức I" >= 60%
+  II "Mức II" >= 37.5%
+  below "Chưa đạt"
+}
+tier xa "UBND xã" max 14.5 {
+  total round 1
+  group A "Nhóm A" max 6 capped {
+    criterion A1 "Tỉ lệ" max 4 {
+      input r pair "r"
+      ratio r
+    }
+    criterion A2 "Số" max 3 {
+      input n number "n" range -5..5
+      per_item n each 0.75
+    }
+    criterion A3 "Chuẩn hoá" max 2 {
+      input m number "m" range -5..5
+      normalised m within tier
+      round 1 down
+    }
+  }
+  group B "Nhóm B" max 7.5 {
+    round 0
+    criterion B1 "Điểm" max 2.5 {
+      input s score "s"
+      direct s
+      round 0
+    }
+    criterion B2 "Tỉ lệ" max 3.5 {
+      input q pair "q"
+      ratio q
+      round 0 up
+    }
+    criterion B3 "Tỉ lệ" max 1.5 {
+      input q2 pair "q2"
+      ratio q2
+      round 0 up
+    }
+  }
+  group C "Nhóm C" max 1 capped {
+    criterion C1 "Có" max 1 {
+      input c1 yesno "c1"
+      yes c1
+    }
+    criterion C2 "Có" max 1 {
+      input c2 yesno "c2"
+      yes c2
+    }
+  }
+}
+"""
+"""Every step the points-only function may leave out, and every one it must keep: a capped group, a number that
+may be negative (read per item and normalised), a group and a total rounded to fewer decimals than their children, maxima above what their
+rounding can show, rounding up and down, a capped group whose children are at its precision."""
+
+
+def test_the_points_only_function_keeps_every_step_that_can_change_points() -> None:
+    checked = api.load_text(EDGES, "edges.cqdt")
+    pairs = (["0", "0"], ["0", "3"], ["1", "3"], ["2", "3"], ["3", "3"], ["1", "8"], ["7", "8"], ["8", "8"])
+    units = []
+    for i, (r, n, s, q) in enumerate(zip(pairs, ("-5", "-0.004", "0", "0.004", "3.99", "5", "1.337", "-1"),
+                                         ("0", "0.4", "0.5", "2.5", "2.49", "1", "0.01", "2"), reversed(pairs))):
+        values = {"r": r, "n": n, "s": s, "q": q, "q2": r, "m": n, "c1": i % 2 == 0, "c2": i % 3 == 0}
+        units.append(Assessment(f"U{i}", f"Xã {i}", "xa", 2022, "self", values, {}))
+    full = {"r": ["3", "3"], "n": "5", "s": "2.5", "q": ["8", "8"], "q2": ["8", "8"], "m": "5", "c1": True, "c2": True}
+    units.append(Assessment("U9", "Xã 9", "xa", 2022, "self", full, {}))  # B's 7.5 would round up to 8
+    tier = checked.compiled.tiers["xa"]
+    assert tier.unit_fn is not None
+    results = evaluate(checked.compiled, units, "fixed")
+    assert results.to_dict() == evaluate(compile_ruleset(checked.ruleset, generate=False), units, "fixed").to_dict()
+    expected = reference.reference_scores(checked.ruleset, units)
+    for unit in results:
+        ref = expected[unit.assessment.key]
+        assert {node_id: r.points for node_id, r in unit.nodes.items()} == ref.points, unit.explain()
+        assert (unit.total, {name: level.id for name, level in unit.levels.items()}) == (ref.total, ref.levels)
+    assert any("capped" in u.nodes["A"].flags for u in results)
+    assert any("floored" in u.nodes["A2"].flags for u in results)
+    assert any("floored" in u.nodes["A3"].flags for u in results)
+    assert any("capped" in u.nodes["B3"].flags for u in results)
+    assert (results.unit("U9").points("B"), results.unit("U9").points("C")) == (Decimal("7.5"), 1)
+    assert len({u.level.id if u.level else None for u in results}) == 3  # every level is reached

@@ -16,12 +16,12 @@ import lark
 import pytest
 
 from cqdt_rules.cli.main import main
-from cqdt_rules.engine import loading, ruleset_cache
+from cqdt_rules.engine import codegen, loading, ruleset_cache
 from cqdt_rules.errors import RulesetError
 from cqdt_rules.language import lalr, parser
 from cqdt_rules.language.header import HeaderFacts, header_facts, read_header
 from cqdt_rules.language.regex_cache import KeptRegexes
-from cqdt_rules.language.resources import CACHE_ENV, grammar_text, private_cache_dir
+from cqdt_rules.language.resources import CACHE_ENV, grammar_text, private_cache_dir, write_private
 
 ROOT = Path(__file__).resolve().parent.parent
 EGOV = ROOT / "rulesets" / "2020" / "egov.cqdt"
@@ -178,6 +178,24 @@ def test_a_kept_ruleset_is_the_parsed_one_and_a_damaged_entry_is_ignored(tmp_pat
     entries[0].write_bytes(b"not a pickle")
     monkeypatch.setattr(ruleset_cache, "_memory", {})
     assert loading.load(EGOV).ruleset == fresh.ruleset
+
+
+def test_each_kind_of_cache_file_is_bounded_the_oldest_going_first(tmp_path: Path) -> None:
+    for i in range(6):
+        write_private(tmp_path / f"tier-{i}.marshal", b"code", kept=4)
+        os.utime(tmp_path / f"tier-{i}.marshal", ns=(i * 10**9, i * 10**9))  # written a second apart
+    write_private(tmp_path / "ruleset-a.pickle", b"model", kept=4)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "ruleset-a.pickle", "tier-2.marshal", "tier-3.marshal", "tier-4.marshal", "tier-5.marshal"]
+
+
+def test_generated_tier_code_kept_between_runs_stays_within_its_bound(tmp_path: Path,
+                                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(codegen, "_KEPT_FILES", 3)
+    for maximum in range(5):  # five different generated sources
+        codegen._compiled(f"def factory(k):\n    return {maximum}\n")
+    assert len(list(tmp_path.glob("tier-*.marshal"))) == 3
 
 
 def test_an_edited_ruleset_is_never_served_from_the_cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -52,7 +52,7 @@ from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import CqdtError
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import is_whole
-from cqdt_rules.model.units import Assessment, Pair, audit_only_absent, direct_limits, groups_by_district
+from cqdt_rules.model.units import Assessment, Pair, audit_only_absent, direct_limits, groups_by_district, number_bounds
 
 __all__ = [
     "RulesetLike",
@@ -143,19 +143,14 @@ def _digits(value: Decimal) -> int:
 
 # ---------------------------------------------------------------- valid values and their boundaries
 def _number_bounds(tier: m.Tier, ind: m.Indicator) -> tuple[Decimal, Decimal]:
-    """The values an indicator may take: its declared range, within what its kind allows."""
-    low, high = (ind.range if ind.range is not None else (None, None))
-    if ind.kind in ("count", "percent", "score", "pair"):
-        low = max(low, _ZERO) if low is not None else _ZERO
-    if ind.kind == "percent":
-        high = min(high, _HUNDRED) if high is not None else _HUNDRED
-    if ind.kind == "score":
-        limit = direct_limits(tier).get(ind.name)
-        if limit is not None:
-            high = min(high, limit) if high is not None else limit
-    if low is None:
+    """The values generated for an indicator: those the checker accepts (``number_bounds``), made finite
+    (an open end becomes 0, or 1,000 above the low end; 10,000 for the parts of a pair)."""
+    low, high = number_bounds(ind, direct_limits(tier))
+    if ind.kind == "pair":  # the checker bounds a pair's parts on its own: they are never negative
+        low = max(low, _ZERO)
+    if not low.is_finite():
         low = _ZERO
-    if high is None:
+    if not high.is_finite():
         high = low + Decimal(10000 if ind.kind == "pair" else 1000)
     return low, high
 

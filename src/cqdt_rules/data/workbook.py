@@ -263,10 +263,10 @@ def template_workbook(ruleset: m.Ruleset, tier_id: str, *, source: str = "self",
     list_column = 0
     described: list[dict[str, Any]] = []
     row = FIRST_ROW
-    depth = _depths(tier)
+    depth = tier.depths
     for node in tier.walk():
         heading = sheet.cell(row=row, column=COL_LABEL,
-                             value="    " * depth.get(node.id, 0) + f"{title(node)} ({t['max'].format(max=node.max)})")
+                             value="    " * depth[node.id] + f"{title(node)} ({t['max'].format(max=node.max)})")
         sheet.cell(row=row, column=COL_NODE, value=node.id).font = bold
         heading.font = bold
         heading.alignment = wrap
@@ -334,14 +334,6 @@ def write_template(ruleset: m.Ruleset, tier_id: str, path: str | Path, **options
     except OSError as exc:
         raise UsageError(f"cannot write '{target}': {exc.strerror or exc}") from None
     return target
-
-
-def _depths(tier: m.Tier) -> dict[str, int]:
-    depth: dict[str, int] = {}
-    for node in tier.walk():
-        for child in node.children:
-            depth[child.id] = depth.get(node.id, 0) + 1
-    return depth
 
 
 def _number_text(value: Decimal, lang: str) -> str:

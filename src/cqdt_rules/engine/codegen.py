@@ -4,10 +4,17 @@ The closures of ``compiler`` call one function per node and build a ``NodeResult
 of each unit. For the rule kinds most rulesets are made of (yes/no, category, ratio, bands, per item,
 direct, normalised, informational) this module writes the same arithmetic out as two functions per tier
 that keep every intermediate value in a local variable: ``score_unit`` computes the points of every node
-(in the tier's reading order) and their total, which is all scoring needs; ``explain_unit`` computes the
-same points and also why, flags and raw value of every node, which ``NodeResults`` asks for only when a
-node's details are read. A tier with a formula or a best-of rule, or with outputs (which read nodes
+(in the tier's reading order) and the published total, which is all scoring needs; ``explain_unit``
+computes the same points and also why, flags and raw value of every node, which ``NodeResults`` asks for only
+when a node's details are read. A tier with a formula or a best-of rule, or with outputs (which read nodes
 through an ``Env``), keeps the closures.
+
+``score_unit`` reads checked values only (``model.units``), and leaves out the steps they make idle, so that it
+does no more than a hand-written scorer: they hold every indicator of the tier (None when not assessed); pair parts, counts, percents and scores are never negative and no
+number is -0, so a ratio ``a/b × max`` with ``a < b`` is rounded and nothing else (no floor, no cap when the
+maximum is at the rounding's precision); and a group whose children's points all have its number of decimals,
+and whose children's maxima add up to at most its own, is the plain sum of its children (rounding it, capping
+it, keeping it at most its shown maximum would change nothing, not even how it is written).
 
 No text of the ruleset reaches the generated source: node ids, indicator names, numbers, band texts and
 outcomes are entries of a constants table ``K``, unpacked into the names ``k0``, ``k1``, ... The source is
@@ -34,8 +41,8 @@ _TierCompiler = Any
 Points = tuple[Decimal, ...]
 UnitFn = Callable[[Mapping[str, Any], Mapping[str, tuple[str, ...]], Mapping[tuple[str, str], Decimal]],
                   tuple[Points, Decimal]]
-"""values, evidence, cohort maxima → the points of every node, in the tier's reading order, and the sum of the
-top-level nodes' points (the total before its rounding)."""
+"""checked values, evidence, cohort maxima → the points of every node, in the tier's reading order, and the total
+as published (rounded as the tier declares, at most the tier's maximum)."""
 DetailsFn = Callable[[Mapping[str, Any], Mapping[str, tuple[str, ...]], Mapping[tuple[str, str], Decimal]],
                      tuple[Points, tuple[Any, ...], tuple[tuple[str, ...], ...], tuple[Any, ...]]]
 """values, evidence, cohort maxima → (points, why, flags, raw) of every node, in the tier's reading order."""
@@ -93,7 +100,8 @@ def _function(src: _Source, compiler: _TierCompiler, order: tuple[str, ...], pos
     index = {node_id: i for i, node_id in enumerate(order)}
     nodes = {node.id: node for node in compiler.tier.walk()}
     src.add(0, f"def {'explain_unit' if src.details else 'score_unit'}(values, evidence, cohort_max):")
-    src.add(1, "get = values.get")
+    if src.details:
+        src.add(1, "get = values.get")
     for node_id in post_order:
         node, i = nodes[node_id], index[node_id]
         if node.rule is None:
@@ -105,8 +113,8 @@ def _function(src: _Source, compiler: _TierCompiler, order: tuple[str, ...], pos
             src.add(1, f"{name}_all = (" + "".join(f"{name}{i}, " for i in range(len(order))) + ")")
         src.add(1, "return p_all, w_all, f_all, r_all")
     else:
-        top = "".join(f" + p{index[node.id]}" for node in compiler.tier.nodes)
-        src.add(1, "return (" + "".join(f"p{i}, " for i in range(len(order))) + f"), {src.k(c.ZERO)}{top}")
+        _total(src, compiler, [index[node.id] for node in compiler.tier.nodes], c)
+        src.add(1, "return (" + "".join(f"p{i}, " for i in range(len(order))) + "), t")
 
 
 def compile_unit_fns(compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str],
@@ -116,6 +124,10 @@ def compile_unit_fns(compiler: _TierCompiler, order: tuple[str, ...], post_order
     exec(_compiled(source), namespace)
     functions: tuple[UnitFn, DetailsFn] = namespace["factory"](tuple(constants))
     return functions
+
+
+_KEPT_FILES = 256
+"""At most this many compiled tiers and value readers stay in the cache folder (each is a few kilobytes)."""
 
 
 def _compiled(source: str) -> CodeType:
@@ -133,7 +145,7 @@ def _compiled(source: str) -> CodeType:
             pass  # not kept yet, or damaged: compile again
     code = compile(source, "<cqdt generated tier>", "exec")
     if kept is not None:
-        write_private(kept, marshal.dumps(code))
+        write_private(kept, marshal.dumps(code), kept=_KEPT_FILES)
     return code
 
 
@@ -152,34 +164,107 @@ def _rounded(src: _Source, indent: int, target: str, value: str, rounding: m.Rou
 
 def _group(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, children: list[int], c: Any) -> None:
     rounding = node.rounding or compiler.header.rounding
+    if not src.details:
+        _group_points(src, compiler, node, i, children, rounding, c)
+        return
     maximum, ceiling = src.k(node.max), src.k(c.shown_max(node.max, rounding))
     src.add(1, f"t = {src.k(c.ZERO)}" + "".join(f" + p{child}" for child in children))
-    if src.details:
-        src.add(1, f"r{i} = t")
+    src.add(1, f"r{i} = t")
     src.add(1, f"if t > {maximum}:")
-    if src.details:
-        src.add(2, f"p{i}, w{i}, f{i} = {ceiling}, ('sum {{}} capped at {{}}', t, {maximum}), {src.k(c._CAPPED)}")
-    else:
-        src.add(2, f"p{i} = {ceiling}")
+    src.add(2, f"p{i}, w{i}, f{i} = {ceiling}, ('sum {{}} capped at {{}}', t, {maximum}), {src.k(c._CAPPED)}")
     src.add(1, "else:")
     _rounded(src, 2, "t", "t", rounding, c)
-    if src.details:
-        src.add(2, f"p{i}, w{i}, f{i} = ({ceiling} if {ceiling} < t else t), {src.k(c._SUMMED)}, ()")  # as min(t, ceiling)
-    else:
-        src.add(2, f"p{i} = {ceiling} if {ceiling} < t else t")
+    src.add(2, f"p{i}, w{i}, f{i} = ({ceiling} if {ceiling} < t else t), {src.k(c._SUMMED)}, ()")  # as min(t, ceiling)
+
+
+def _group_points(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, children: list[int],
+                  rounding: m.Rounding | None, c: Any) -> None:
+    """A group's points in the points-only function: only the steps that can change the sum are written.
+    Children whose points are all at the group's precision add up to a sum already rounded; children whose
+    maxima add up to at most the group's never reach its cap."""
+    ceiling = c.shown_max(node.max, rounding)
+    capped = _most(node.children, c) > node.max
+    # at the precision, a sum within the maximum is within the ceiling too: both are the maximum rounded down
+    bounded = not _at_precision(compiler, node.children, rounding, c)
+    target = "t" if capped or bounded else f"p{i}"
+    _sum_of(src, compiler, node.children, [f"p{child}" for child in children], rounding, c, target)
+    if capped:
+        src.add(1, f"if t > {src.k(node.max)}:")
+        src.add(2, f"t = {src.k(ceiling)}")
+    if bounded:
+        src.add(1, f"p{i} = {src.k(ceiling)} if {src.k(ceiling)} < t else t")  # as min(t, ceiling)
+    elif capped:
+        src.add(1, f"p{i} = t")
+
+
+def _total(src: _Source, compiler: _TierCompiler, top: list[int], c: Any) -> None:
+    """``t``: the total as published (as ``evaluator``'s closures path: the top-level points added up, rounded,
+    at most the tier's maximum), with only the steps that can change the sum written."""
+    tier = compiler.tier
+    _sum_of(src, compiler, tier.nodes, [f"p{i}" for i in top], tier.total_rounding or compiler.header.rounding, c, "t")
+    if _most(tier.nodes, c) > tier.max:
+        src.add(1, f"if t > {src.k(tier.max)}:")
+        src.add(2, f"t = {src.k(tier.max)}")
+
+
+def _sum_of(src: _Source, compiler: _TierCompiler, nodes: tuple[m.Node, ...], terms: list[str],
+            rounding: m.Rounding | None, c: Any, target: str) -> None:
+    """``target`` = the points ``terms`` of ``nodes`` added up and rounded, as ``round_to(ZERO + ..., rounding)``
+    (when every term is at the precision, that is their plain sum). Its callers cap it after the rounding;
+    the closures cap a group's sum before, which gives the same points: rounding is monotonic, and the ceiling
+    is the maximum rounded unless that would lift it above the maximum."""
+    if _at_precision(compiler, nodes, rounding, c):
+        src.add(1, f"{target} = " + " + ".join(terms))
+        return
+    src.add(1, f"{target} = {src.k(c.ZERO)}" + "".join(f" + {term}" for term in terms))
+    _rounded(src, 1, target, target, rounding, c)
+
+
+def _most(nodes: tuple[m.Node, ...], c: Any) -> Decimal:
+    """The most points ``nodes`` can have together: their maxima added up (every node's points are at most its
+    maximum)."""
+    total: Decimal = c.ZERO
+    for node in nodes:
+        total = c.ARITHMETIC.add(total, node.max)
+    return total
+
+
+def _at_precision(compiler: _TierCompiler, nodes: tuple[m.Node, ...], rounding: m.Rounding | None, c: Any) -> bool:
+    """Whether every points value of every node in ``nodes`` has exactly ``rounding``'s decimals (so their sum
+    has them too, and rounding it changes nothing, not even how it is written)."""
+    return rounding is not None and bool(nodes) and all(_exponent(compiler, node, c) == -rounding.digits
+                                                        for node in nodes)
+
+
+def _exponent(compiler: _TierCompiler, node: m.Node, c: Any) -> int | None:
+    """The exponent every points value of ``node`` has, or None when it may vary. Every outcome of a rounded node
+    is rounded (its exponent is minus the rounding's digits), capped to its shown maximum, or raised to its
+    rounded 0; so all of them share that exponent when the shown maximum has it."""
+    rounding = node.rounding or compiler.header.rounding
+    if rounding is None:
+        return None
+    exponent = c.shown_max(node.max, rounding).as_tuple().exponent
+    return exponent if exponent == -rounding.digits else None
+
+
+_NEVER_NEGATIVE = ("count", "percent", "score", "pair")
+"""The kinds of indicator whose checked values are never negative (pairs: neither part); no checked number is -0."""
 
 
 class _Criterion:
     """Writes one criterion: every branch ends with ``p, w, f, r`` (points, why, flags, raw) set, or in the
-    points-only function with ``p`` set. A branch whose outcome is fixed takes it finished at compile time
-    (rounded and kept within 0..max by ``compiler.finish``); any other branch rounds and bounds its raw value
-    in the generated code."""
+    points-only function with ``p3`` (the node's points) set. A branch whose outcome is fixed takes it finished at
+    compile time (rounded and kept within 0..max by ``compiler.finish``); any other branch rounds and bounds its
+    raw value in the generated code, leaving out, in the points-only function, the bounds that checked values
+    cannot reach."""
 
-    def __init__(self, src: _Source, compiler: _TierCompiler, node: m.Node, c: ModuleType):
+    def __init__(self, src: _Source, compiler: _TierCompiler, node: m.Node, i: int, c: ModuleType):
         self.src, self.compiler, self.node, self.c = src, compiler, node, c
         self.rounding = node.rounding or compiler.header.rounding
         self.maximum = src.k(node.max)
         self.ceiling, self.floor = c.shown_max(node.max, self.rounding), c.round_to(c.ZERO, self.rounding)
+        self.target = "p" if src.details else f"p{i}"
+        self.max_not_negative = node.max >= 0 and not node.max.is_signed()  # the checker refuses a negative maximum
 
     def _finished(self, raw: Decimal, why: Any, flags: tuple[str, ...]) -> tuple[Decimal, Any, tuple[str, ...]]:
         finished: tuple[Decimal, Any, tuple[str, ...]] = self.c.finish(raw, why, flags, self.rounding, self.node.max,
@@ -193,14 +278,14 @@ class _Criterion:
         if self.src.details:
             self.src.add(indent, f"p, w, f, r = {self.src.k((points, why, flags, raw))}")
         else:
-            self.src.add(indent, f"p = {self.src.k(points)}")
+            self.src.add(indent, f"{self.target} = {self.src.k(points)}")
 
     def fixed_points(self, indent: int, raw: Decimal, template: str, arguments: str) -> None:
         """A branch with fixed points whose why names the unit's values: ``(template, arguments...)``."""
         k = self.src.k
         points, why, flags = self._finished(raw, ("",), ())
         if not self.src.details:
-            self.src.add(indent, f"p = {k(points)}")
+            self.src.add(indent, f"{self.target} = {k(points)}")
             return
         self.src.add(indent, f"p, f, r = {k(points)}, {k(flags)}, {k(raw)}")
         suffix = f" + {k(why[0])}" if why[0] else ""
@@ -212,41 +297,62 @@ class _Criterion:
             self.src.add(indent, f"r, w, f = {outcome}")
             self._bounded(indent)
         else:
-            self.src.add(indent, f"p = {self.src.k(self._finished(raw, ('',), ())[0])}")
+            self.src.add(indent, f"{self.target} = {self.src.k(self._finished(raw, ('',), ())[0])}")
 
-    def computed(self, indent: int, raw: str, why: str, flags: str) -> None:
+    def computed(self, indent: int, raw: str, why: str, flags: str, sure: str = "") -> None:
         """A branch whose points ``raw`` (with ``why`` and ``flags``) are computed from the unit's values: rounded
-        and bounded here."""
-        self.src.add(indent, f"r, w, f = {raw}, {why}, {flags}" if self.src.details else f"r = {raw}")
-        self._bounded(indent)
+        and bounded here. ``sure`` says what checked values guarantee of ``raw``: "" nothing, "not negative"
+        (never below 0, never -0), "within" (that, and at most the maximum)."""
+        if self.src.details:
+            self.src.add(indent, f"r, w, f = {raw}, {why}, {flags}")
+            self._bounded(indent)
+        elif not sure:
+            self.src.add(indent, f"r = {raw}")
+            self._bounded(indent)
+        else:
+            self._bounded_points(indent, raw, sure)
 
     def _bounded(self, indent: int) -> None:
         """``p`` from ``r``: rounded, then kept within 0..max (why and flags say so), as ``compiler.finish``."""
         src, k = self.src, self.src.k
-        details = src.details
-        _rounded(src, indent, "p", "r", self.rounding, self.c)
-        src.add(indent, f"if p > {self.maximum}:")
+        details, target = src.details, self.target
+        _rounded(src, indent, target, "r", self.rounding, self.c)
+        src.add(indent, f"if {target} > {self.maximum}:")
         if details:
             src.add(indent + 1, f"p, w, f = {k(self.ceiling)}, (w[0] + '; capped at {{}}', *w[1:], {self.maximum}), "
                                 f"f + {k(self.c._CAPPED)}")
         else:
-            src.add(indent + 1, f"p = {k(self.ceiling)}")
-        src.add(indent, "elif p < 0:")
+            src.add(indent + 1, f"{target} = {k(self.ceiling)}")
+        src.add(indent, f"elif {target} < 0:")
         if details:
             src.add(indent + 1, f"p, w, f = {k(self.floor)}, (w[0] + '; raised to 0', *w[1:]), f + {k(self.c._FLOORED)}")
         else:
-            src.add(indent + 1, f"p = {k(self.floor)}")
-        src.add(indent, "elif not p and p.is_signed():")  # -0.0004 rounds to -0.000: published as 0.000, as finish()
-        src.add(indent + 1, f"p = {k(self.floor)}")
+            src.add(indent + 1, f"{target} = {k(self.floor)}")
+        src.add(indent, f"elif not {target} and {target}.is_signed():")  # -0.0004 rounds to -0.000: published as 0.000, as finish()
+        src.add(indent + 1, f"{target} = {k(self.floor)}")
+
+    def _bounded_points(self, indent: int, raw: str, sure: str) -> None:
+        """The points of ``raw``, which is never negative nor -0: rounded (a rounded value that is not negative
+        stays so), then capped unless ``raw`` is within the maximum and rounding leaves the maximum as it is (rounding
+        cannot then lift a value above it: 1.4 out of 1.5 rounded up to 0 decimals is 2)."""
+        src, target, rounding = self.src, self.target, self.rounding
+        if rounding is None:
+            src.add(indent, f"{target} = {raw}")
+        else:
+            src.add(indent, f"{target} = ({raw}).quantize({src.k(self.c._STEPS[rounding.digits])}, "
+                            f"{src.k(self.c._MODES[rounding.mode])}, {src.k(self.c.ARITHMETIC)})")
+        if sure != "within" or self.c.round_to(self.node.max, rounding) != self.node.max:
+            src.add(indent, f"if {target} > {self.maximum}:")
+            src.add(indent + 1, f"{target} = {src.k(self.ceiling)}")
 
 
 def _criterion(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, c: ModuleType) -> None:
     assert node.rule is not None
     rule = node.rule
     names = m.rule_indicators(rule) or tuple(ind.name for ind in node.inputs)
-    write = _Criterion(src, compiler, node, c)
-    for j, name in enumerate(names):
-        src.add(1, f"v{i}_{j} = get({src.k(name)})")
+    write = _Criterion(src, compiler, node, i, c)
+    for j, name in enumerate(names):  # checked values hold every indicator of the tier (None: not assessed)
+        src.add(1, f"v{i}_{j} = get({src.k(name)})" if src.details else f"v{i}_{j} = values[{src.k(name)}]")
     required = tuple(compiler.indicators[n] for n in names if n in compiler.indicators
                      and compiler.indicators[n].evidence_required) if compiler.header.on_missing_evidence == "zero" else ()
     indent = 1
@@ -257,57 +363,79 @@ def _criterion(src: _Source, compiler: _TierCompiler, node: m.Node, i: int, c: M
         src.add(1, "else:")
         indent = 2
     if required:  # the evidence is looked at closely only when some is missing
-        src.add(indent, "if " + " or ".join(f"not evidence.get({src.k(ind.name)})" for ind in required) + ":")
-        src.add(indent + 1, f"o = {src.k(c._missing_evidence)}({src.k(required)}, values, evidence)")
-        src.add(indent, "else:")
-        src.add(indent + 1, "o = None")
-        src.add(indent, "if o is not None:")
+        lacking = " or ".join(f"not evidence.get({src.k(ind.name)})" for ind in required)
+        missing = f"{src.k(c._missing_evidence)}({src.k(required)}, values, evidence)"
+        if src.details:
+            src.add(indent, f"if {lacking}:")
+            src.add(indent + 1, f"o = {missing}")
+            src.add(indent, "else:")
+            src.add(indent + 1, "o = None")
+            src.add(indent, "if o is not None:")
+        else:
+            src.add(indent, f"if ({lacking}) and {missing} is not None:")
         write.helper(indent + 1, "o", c.ZERO)
         src.add(indent, "else:")
         indent += 1
     _rule(write, rule, f"v{i}_0", indent)
-    src.add(1, f"p{i}, w{i}, f{i}, r{i} = p, w, f, r" if src.details else f"p{i} = p")
+    if src.details:
+        src.add(1, f"p{i}, w{i}, f{i}, r{i} = p, w, f, r")
 
 
 def _rule(write: _Criterion, rule: m.Rule, v: str, indent: int) -> None:
     """The branches of one rule, as its closure in ``compiler`` computes them."""
     src, compiler, node, c = write.src, write.compiler, write.node, write.c
     add, k = src.add, src.k
+    never_negative = isinstance(rule, (m.PerItemRule, m.DirectRule, m.NormalisedRule)) \
+        and compiler.indicators[rule.indicator].kind in _NEVER_NEGATIVE and write.max_not_negative
     if isinstance(rule, m.YesRule):
-        add(indent, f"if {v}:")
-        write.fixed(indent + 1, (node.max, ("yes → full points",), ()))
-        add(indent, "else:")
-        write.fixed(indent + 1, (c.ZERO, ("no → 0",), ()))
+        if src.details:
+            add(indent, f"if {v}:")
+            write.fixed(indent + 1, (node.max, ("yes → full points",), ()))
+            add(indent, "else:")
+            write.fixed(indent + 1, (c.ZERO, ("no → 0",), ()))
+        else:
+            yes, no = write._finished(node.max, ("",), ())[0], write._finished(c.ZERO, ("",), ())[0]
+            add(indent, f"{write.target} = {k(yes)} if {v} else {k(no)}")
     elif isinstance(rule, m.CategoryRule):
         _category(write, rule, v, indent)
     elif isinstance(rule, m.RatioRule):
-        if compiler.indicators[rule.indicator].kind == "percent":
-            add(indent, f"a, b = {v}, {k(c.HUNDRED)}")
-        else:
-            add(indent, f"a, b = {v}.a, {v}.b")
-        add(indent, "if b == 0:")
-        write.fixed(indent + 1, c._zero_denominator(compiler._points(rule.on_zero, node)))
-        add(indent, "elif a >= b:")
-        write.fixed_points(indent + 1, node.max, "{}/{} ≥ 100% → full points", "a, b")
-        add(indent, "else:")
-        write.computed(indent + 1, f"a * {write.maximum} / b", f"('{{}}/{{}} × {{}}', a, b, {write.maximum})", "()")
+        _ratio(write, rule, v, indent)
     elif isinstance(rule, m.BandsRule):
         _bands(write, rule, v, indent)
     elif isinstance(rule, m.PerItemRule):
-        write.computed(indent, f"{v} * {k(rule.each)}", f"('{{}} × {{}}', {v}, {k(rule.each)})", "()")
+        sure = "not negative" if never_negative and rule.each >= 0 and not rule.each.is_signed() else ""
+        write.computed(indent, f"{v} * {k(rule.each)}", f"('{{}} × {{}}', {v}, {k(rule.each)})", "()", sure)
     elif isinstance(rule, m.DirectRule):
-        write.computed(indent, v, f"('assessed score {{}}', {v})", "()")
+        write.computed(indent, v, f"('assessed score {{}}', {v})", "()", "not negative" if never_negative else "")
     elif isinstance(rule, m.NormalisedRule):
         within = k(rule.within)
         add(indent, f"best = cohort_max[{k((rule.indicator, rule.within))}]")
         add(indent, "if best == 0:")
-        write.computed(indent + 1, k(c.ZERO), f"('every unit of the {{}} has 0 → 0', {within})", "('cohort best is 0',)")
-        add(indent, "else:")
+        write.computed(indent + 1, k(c.ZERO), f"('every unit of the {{}} has 0 → 0', {within})", "('cohort best is 0',)",
+                       "within" if write.max_not_negative else "")
+        add(indent, "else:")  # the best of values never negative is above 0 here
         write.computed(indent + 1, f"{v} * {write.maximum} / best",
-                       f"('{{}} / {{}} (best of the {{}}) × {{}}', {v}, best, {within}, {write.maximum})", "()")
+                       f"('{{}} / {{}} (best of the {{}}) × {{}}', {v}, best, {within}, {write.maximum})", "()",
+                       "not negative" if never_negative else "")
     else:
         assert isinstance(rule, m.InformationalRule)
         write.fixed(indent, (c.ZERO, ("informational: collected and shown, not scored",), ("informational",)))
+
+
+def _ratio(write: _Criterion, rule: m.RatioRule, v: str, indent: int) -> None:
+    src, compiler, node, c = write.src, write.compiler, write.node, write.c
+    add, k = src.add, src.k
+    if compiler.indicators[rule.indicator].kind == "percent":
+        add(indent, f"a, b = {v}, {k(c.HUNDRED)}")
+    else:
+        add(indent, f"a, b = {v}.a, {v}.b")
+    add(indent, "if b == 0:" if src.details else "if not b:")
+    write.fixed(indent + 1, c._zero_denominator(compiler._points(rule.on_zero, node)))
+    add(indent, "elif a >= b:")
+    write.fixed_points(indent + 1, node.max, "{}/{} ≥ 100% → full points", "a, b")
+    add(indent, "else:")  # a checked pair or percent: 0 <= a < b here, so a / b × max lies within 0..max
+    write.computed(indent + 1, f"a * {write.maximum} / b", f"('{{}}/{{}} × {{}}', a, b, {write.maximum})", "()",
+                   "within" if write.max_not_negative else "")
 
 
 def _category(write: _Criterion, rule: m.CategoryRule, v: str, indent: int) -> None:
@@ -319,14 +447,17 @@ def _category(write: _Criterion, rule: m.CategoryRule, v: str, indent: int) -> N
         raw, why, flags = points, ("'{}' → {}", arm.value, points), ()
         finished[arm.value] = (*write._finished(raw, why, flags), raw)
     otherwise = compiler._points(rule.otherwise, node) if rule.otherwise is not None else None
-    if src.details:
-        add(indent, f"o = {k(finished)}.get({v})")
-        add(indent, "if o is not None:")
-        add(indent + 1, "p, w, f, r = o")
-        add(indent, "else:")
-    else:
-        add(indent, f"p = {k({value: outcome[0] for value, outcome in finished.items()})}.get({v})")
-        add(indent, "if p is None:")
+    if not src.details:
+        arms = k({value: outcome[0] for value, outcome in finished.items()})
+        if otherwise is None:  # the checker refuses categories no arm covers
+            add(indent, f"{write.target} = {arms}[{v}]")
+        else:
+            add(indent, f"{write.target} = {arms}.get({v}, {k(write._finished(otherwise, ('',), ())[0])})")
+        return
+    add(indent, f"o = {k(finished)}.get({v})")
+    add(indent, "if o is not None:")
+    add(indent + 1, "p, w, f, r = o")
+    add(indent, "else:")
     write.computed(indent + 1, k(otherwise), f"(\"'{{}}' → else {{}}\", {v}, {k(otherwise)})", "()")
 
 
@@ -335,21 +466,27 @@ def _bands(write: _Criterion, rule: m.BandsRule, v: str, indent: int) -> None:
     add, k = src.add, src.k
     is_pair = compiler.indicators[rule.indicator].kind == "pair"
     if is_pair:
-        add(indent, f"if {v}.b == 0:")
+        if src.details:
+            add(indent, f"if {v}.b == 0:")
+        else:
+            add(indent, f"scale = {v}.b")
+            add(indent, "if not scale:")
         write.fixed(indent + 1, c._zero_denominator(compiler._points(None, node)))
         add(indent, "else:")
         indent += 1
-        add(indent, f"left, scale = {v}.a * {k(c.HUNDRED)}, {v}.b")
+        add(indent, f"left, scale = {v}.a * {k(c.HUNDRED)}, {v}.b" if src.details else f"left = {v}.a * {k(c.HUNDRED)}")
         shown, arguments = "{}/{}", f"{v}.a, {v}.b"
     else:
-        add(indent, f"left = {v}")
+        if src.details:
+            add(indent, f"left = {v}")
         shown, arguments = "{}", v
+    value = "left" if is_pair or src.details else v
     keyword = "if"
     for band in rule.bands:
         right = f"{k(band.threshold.value)} * scale" if is_pair else k(band.threshold.value)
         operator = {">=": ">=", ">": ">", "=": "=="}[band.comparator]
         points = compiler._points(band.points, node)
-        add(indent, f"{keyword} left {operator} {right}:")
+        add(indent, f"{keyword} {value} {operator} {right}:")
         write.fixed_points(indent + 1, points, shown + " {} → {}", f"{arguments}, {k(c._band_text(band))}, {k(points)}")
         keyword = "elif"
     otherwise = compiler._points(rule.otherwise, node) if rule.otherwise is not None else c.ZERO

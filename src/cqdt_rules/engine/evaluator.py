@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import bisect
 import decimal
 import datetime as dt
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
+from types import MappingProxyType
 from typing import Any
 
 from cqdt_rules.engine.compiler import (
@@ -20,13 +20,12 @@ from cqdt_rules.engine.compiler import (
     CompiledTier,
     Env,
     EvaluationError,
-    NodeResult,
     NodeResults,
     NotAssessed,
     computed,
     round_to,
 )
-from cqdt_rules.engine.results import LevelResult, RankResult, Results, UnitResult
+from cqdt_rules.engine.results import LevelResult, Results, UnitResult, new_rank_result, new_unit_result
 from cqdt_rules.engine.fit import check_fit
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
@@ -157,8 +156,14 @@ def evidence_problems(ruleset: m.Ruleset, assessment: Assessment) -> list[Diagno
     return problems
 
 
-def _cohort_maxima(tier: CompiledTier, members: list[Assessment]) -> list[dict[tuple[str, str], Decimal]]:
-    """For each member, the best value of every normalised indicator in its group (tier or district)."""
+_NO_MAXIMA: Mapping[tuple[str, str], Decimal] = MappingProxyType({})
+
+
+def _cohort_maxima(tier: CompiledTier, members: list[Assessment]) -> list[Mapping[tuple[str, str], Decimal]]:
+    """For each member, the best value of every normalised indicator in its group (tier or district); one shared
+    empty mapping for every member of a tier that normalises nothing."""
+    if not tier.normalised:
+        return [_NO_MAXIMA] * len(members)
     best: dict[tuple[str, str, Any], Decimal] = {}
     for name, within in tier.normalised:
         for assessment in members:
@@ -178,36 +183,58 @@ def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapp
                 env: Env | None = None) -> UnitResult:
     """One unit's result; ``env`` carries its cohort when the ruleset compares units (minmax, zscore, rank).
     A tier with a generated function (``codegen``) needs no ``Env``: it has no outputs or ranked expressions."""
-    nodes: Mapping[str, NodeResult]
     generated = compiled.generated
-    if generated is not None:
-        unit_fn, explain_fn = generated
-        values, evidence = assessment.values, assessment.evidence
-        points, top = unit_fn(values, evidence, cohort_max)
-        nodes = NodeResults(compiled.shape, points, explain_fn, values, evidence, cohort_max)
-        outputs: dict[str, Decimal | None] = {}
-    else:
-        if env is None:
-            env = Env(compiled, assessment.values, assessment.evidence, cohort_max)
-        nodes = env.evaluate_all()
-        top = sum((nodes[i].points for i in compiled.top_ids), ZERO)
-        outputs = {o.name: env.output(o.name) for o, _ in compiled.output_fns}
-    total = min(round_to(top, compiled.total_rounding), compiled.tier.max)
+    if generated is None:
+        return _closures_unit(compiled, assessment, cohort_max, env)
+    unit_fn, explain_fn = generated
+    values, evidence = assessment.values, assessment.evidence
+    points, total = unit_fn(values, evidence, cohort_max)
+    nodes = NodeResults(compiled.shape, points, explain_fn, values, evidence, cohort_max)
     tier = compiled.tier
-    unit = UnitResult(assessment, tier, nodes, total, outputs, {}, {})
-    if env is not None:  # a generated tier has no ranked expressions
-        unit.computed.update({expr: _computed(fn, env) for expr, fn in compiled.ranked_values})
+    plan = _level_plan(tier)
+    if plan.on_total:  # every scale is on the total alone: the levels need nothing else of the unit
+        return new_unit_result(assessment, tier, nodes, total, {},
+                               {name: cutoffs.level_of(total) for name, cutoffs in plan.on_total}, {})
+    return _with_levels(new_unit_result(assessment, tier, nodes, total, {}, {}, {}), plan)
+
+
+def _closures_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapping[tuple[str, str], Decimal],
+                   env: Env | None) -> UnitResult:
+    """One unit's result in a tier that keeps the closures: node by node through the unit's ``Env``, with its
+    outputs and the expressions its rankings are by."""
+    if env is None:
+        env = Env(compiled, assessment.values, assessment.evidence, cohort_max)
+    nodes = env.evaluate_all()
+    total = min(round_to(sum((nodes[i].points for i in compiled.top_ids), ZERO), compiled.total_rounding),
+                compiled.tier.max)
+    unit = new_unit_result(assessment, compiled.tier, nodes, total,
+                           {o.name: env.output(o.name) for o, _ in compiled.output_fns}, {}, {})
+    unit.computed.update({expr: _computed(fn, env) for expr, fn in compiled.ranked_values})
+    return _with_levels(unit, _level_plan(compiled.tier))
+
+
+def _with_levels(unit: UnitResult, plan: _LevelPlan) -> UnitResult:
     levels = unit.levels
-    for name, scale, cutoffs in _level_plan(tier):
-        levels[name] = cutoffs.level_of(total) if cutoffs is not None else _classify(scale, unit)
+    for name, scale, cutoffs in plan.scales:
+        levels[name] = cutoffs.level_of(unit.total) if cutoffs is not None else _classify(scale, unit)
     return unit
 
 
-def _level_plan(tier: m.Tier) -> list[tuple[str, m.LevelScale, _Cutoffs | None]]:
-    """Each scale of the tier with its ``_Cutoffs`` (None for a scale ``_classify`` works out), kept per tier."""
-    plan: list[tuple[str, m.LevelScale, _Cutoffs | None]] | None = tier.memo.get(_level_plan)
+class _LevelPlan:
+    """How a tier's units get their levels, worked out once per tier: each scale with its ``_Cutoffs`` (None for
+    a scale ``_classify`` works out), and, when every scale has cutoffs, each scale's name and cutoffs."""
+
+    def __init__(self, tier: m.Tier):
+        self.scales = [(scale.name, scale, _cutoffs(tier, scale)) for scale in tier.levels]
+        self.on_total = [(name, cutoffs) for name, _, cutoffs in self.scales if cutoffs is not None] \
+            if all(cutoffs is not None for _, _, cutoffs in self.scales) else []
+
+
+def _level_plan(tier: m.Tier) -> _LevelPlan:
+    """The tier's ``_LevelPlan``, kept per tier."""
+    plan: _LevelPlan | None = tier.memo.get(_LevelPlan)
     if plan is None:
-        plan = tier.memo[_level_plan] = [(scale.name, scale, _cutoffs(tier, scale)) for scale in tier.levels]
+        plan = tier.memo[_LevelPlan] = _LevelPlan(tier)
     return plan
 
 
@@ -266,21 +293,29 @@ def _classify(scale: m.LevelScale, unit: UnitResult) -> LevelResult:
 
 
 class _Cutoffs:
-    """A scale on the total with no prerequisites, worked out once per tier: each level's bound on the total
-    (``meets`` with the tier's maximum multiplied in), and the result of each level."""
+    """A scale on the total with no prerequisites, worked out once per tier: each level's least total (``meets``
+    with the tier's maximum: ``total × 100 >= p × max`` is ``total >= p × max / 100``, computed exactly), and the
+    result of each level."""
 
     def __init__(self, scale: m.LevelScale, maximum: Decimal):
-        self.bounds = [(ARITHMETIC.multiply(level.threshold.value, maximum) if level.threshold.percent
-                        else level.threshold.value, level.threshold.percent,
-                        _level_result(scale.name, level.id, level.label, ())) for level in scale.levels]
+        self.bounds = [(_least_total(level.threshold, maximum), _level_result(scale.name, level.id, level.label, ()))
+                       for level in scale.levels]
         self.below = _level_result(scale.name, None, scale.below, ())
 
     def level_of(self, total: Decimal) -> LevelResult:
-        hundredfold = total * HUNDRED
-        for bound, percent, result in self.bounds:
-            if (hundredfold if percent else total) >= bound:
+        for bound, result in self.bounds:
+            if total >= bound:
                 return result
         return self.below
+
+
+def _least_total(threshold: m.Threshold, maximum: Decimal) -> Decimal:
+    """The least total that meets ``threshold`` (``meets`` on a total out of ``maximum``), exact: the engine's
+    context keeps 60 digits, and thresholds and maxima hold fewer than 30."""
+    if not threshold.percent:
+        return threshold.value
+    exact = decimal.Context(prec=ARITHMETIC.prec, traps=[decimal.Inexact])  # a bound that is not exact is a bug
+    return exact.divide(exact.multiply(threshold.value, maximum), HUNDRED)
 
 
 def _cutoffs(tier: m.Tier, scale: m.LevelScale) -> _Cutoffs | None:
@@ -312,21 +347,20 @@ def _rank(tier: m.Tier, units: list[UnitResult]) -> list[UnitResult]:
     for ranking in tier.rankings:
         groups: dict[str, list[UnitResult]] = defaultdict(list)
         for unit in units:
-            groups[ranking_group(ranking, tier, unit.parent)].append(unit)
+            groups[ranking_group(ranking, tier, unit.assessment.parent)].append(unit)
         by_total = isinstance(ranking.by, m.TotalRef) and not ranking.tiebreaks
         name = ranking.name
         for group, members in groups.items():
             values: Sequence[Decimal | None]
-            keys: Sequence[Any]
             if by_total:  # the usual ranking: the total alone orders the units as rank_key would, and is the value
-                totals = [u.total for u in members]
-                values, keys = totals, [-t for t in totals] if ranking.direction == "descending" else totals
+                values = totals = [u.total for u in members]
+                positions = rank_positions(totals, ranking.ties, descending=ranking.direction == "descending")
             else:
                 values = [published_value(u, ranking.by)[0] for u in members]
-                keys = [rank_key(ranking, u) for u in members]
+                positions = rank_positions([rank_key(ranking, u) for u in members], ranking.ties)
             count = len(members)
-            for unit, position, value in zip(members, rank_positions(keys, ranking.ties), values):
-                unit.ranks[name] = RankResult(name, position, count, group, value)
+            for unit, position, value in zip(members, positions, values):
+                unit.ranks[name] = new_rank_result(name, position, count, group, value)
     return units
 
 
@@ -338,11 +372,13 @@ def ranking_group(ranking: m.Ranking, tier: m.Tier, parent: str | None) -> str:
 RankKey = tuple[tuple[int, Decimal], ...]
 
 
-def rank_positions(keys: Sequence[Any], ties: str) -> list[int]:
-    """The position of each key among ``keys`` (smaller first): shared ties 1, 2, 2, 4 (the keys strictly
-    ahead + 1); dense ties 1, 2, 2, 3."""
-    ordered = sorted(set(keys)) if ties == "dense" else sorted(keys)
-    return [bisect.bisect_left(ordered, key) + 1 for key in keys]
+def rank_positions(keys: Sequence[Any], ties: str, descending: bool = False) -> list[int]:
+    """The position of each key among ``keys`` (smaller first, or larger first if ``descending``): shared ties
+    1, 2, 2, 4 (the keys strictly ahead + 1); dense ties 1, 2, 2, 3. Equal keys share one position: each key's is
+    where the first of its equals stands in the sorted keys."""
+    ordered = sorted(set(keys) if ties == "dense" else keys, reverse=descending)
+    first = dict(zip(reversed(ordered), range(len(ordered), 0, -1)))  # the last one written, the first in order, stays
+    return [first[key] for key in keys]
 
 
 def rank_key(ranking: m.Ranking, unit: UnitResult) -> RankKey:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
-from decimal import Decimal
+from decimal import Decimal, getcontext
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
-from cqdt_rules.engine.compiler import NodeResult, Why, node_rows
+from cqdt_rules.engine.compiler import NodeResult, NodeResults, TierShape, Why, node_rows
+from cqdt_rules.engine.writergen import NodePlan, NodesWriter, Words, columns, nodes_writer, tier_writer
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import branch_text
 from cqdt_rules.model.ruleset import Tier
@@ -82,16 +84,32 @@ def _value_text(value: Any, lang: str = "en") -> str:
 _NUMBERS: dict[str, dict[str, str]] = {"en": {}, "vi": {}}  # by language, ``format_number`` by the number's text
 _BRANCHES: dict[str, dict[str, str]] = {"vi": {}}  # by language, ``branch_text`` by the English text
 _KEPT = 4096  # texts kept in each store of the module; beyond, the store starts again
-KEPT_PER_NODE = 256  # texts kept per node (its first line, its JSON front): a node shows a few points over and over
+KEPT_PER_NODE = 256  # texts kept per node (its JSON front): a node shows a few points over and over
 
 
 def _number(value: Decimal, lang: str) -> str:
     """``format_number(value, lang)``, kept by the number's exact text (``str`` keeps every digit and the exponent,
     so equal texts format alike): a cohort shows the same few points and values over and over."""
-    kept = _NUMBERS[lang]
+    return _NUMBERS[lang].get(str(value)) or _new_number(lang, value)
+
+
+def _new_number(lang: str, value: Decimal) -> str:
+    """``format_number(value, lang)``, kept by the number's text."""
     key = str(value)
-    text = kept.get(key)
-    return text if text is not None else keep(kept, key, format_number(value, lang), _KEPT)
+    return keep(_NUMBERS[lang], key, _plain(key, lang) or format_number(value, lang), _KEPT)
+
+
+def _plain(text: str, lang: str) -> str | None:
+    """``format_number`` of the number written ``text`` when it is plain (digits with a point or not, no sign or
+    exponent, within the context's precision): its digits as written, thousands grouped, with the language's marks;
+    else None. Data and points are
+    mostly such numbers, and a cohort shows more of them than a store keeps."""
+    whole, point, fraction = text.partition(".")
+    if not whole.isdigit() or (point and not fraction.isdigit()) or len(whole) + len(fraction) > getcontext().prec:
+        return None  # (format_number writes a number of more digits than the context's precision rounded)
+    if len(whole) > 3:
+        whole = f"{int(whole):,}" if lang == "en" else f"{int(whole):,}".replace(",", ".")
+    return whole + (("." if lang == "en" else ",") + fraction if point else "")
 
 
 def keep(store: dict[str, str], key: str, text: str, most: int) -> str:
@@ -112,15 +130,57 @@ def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
     lines = [f"{a.code} {a.name} ({words['tier']} {unit.tier.id}, {year}, {_SOURCES[lang].get(a.source, a.source)})"
              + (f", {words['district']} {a.parent}" if a.parent else "")]
     lines.append(_summary(unit, lang))
+    nodes = unit.nodes
+    if isinstance(nodes, NodeResults) and len(nodes):  # a tier scored by generated functions: so is its writer
+        tier = unit.tier
+        write = tier_writer(tier, _WRITERS[lang], nodes, _writer, tier, lang)
+        return write(*columns(nodes), f"{lines[0]}\n{lines[1]}\n", "")
     texts = _node_texts(unit.tier, lang)
-    for node_id, points, why, flags, reads, values in node_rows(unit.nodes):
+    for node_id, points, why, flags, reads, values in node_rows(nodes):
         _node_lines(lines, texts[node_id], points, why, flags, reads, values, lang)
     return "\n".join(lines)
 
 
+_WRITERS = {lang: ("explanation writer", lang) for lang in _WORDS}
+"""The key in ``Tier.memo`` of the tier's writer of explanations in each language."""
+
+
+def _writer(tier: Tier, lang: str, shape: TierShape) -> NodesWriter:
+    """The generated function writing the lines of every node of the tier in ``lang``, as ``_node_lines`` does."""
+    return nodes_writer(*writer_plan(tier, lang, shape))
+
+
+def writer_plan(tier: Tier, lang: str, shape: TierShape) -> tuple[list[NodePlan], Words, str]:
+    """What ``writergen`` writes of each node of the tier (in the order of ``shape``) in ``lang``, how it writes
+    values and branches, and what it writes between two nodes."""
+    texts = _node_texts(tier, lang)
+    kinds = {indicator.name: indicator.kind for indicator in tier.indicators}
+    plans = [_plan(texts[node_id], () if texts[node_id].is_group else reads, kinds, lang)
+             for node_id, reads in zip(shape.order, shape.reads)]
+    words = _WORDS[lang]
+    branches = None if lang == "en" else (_BRANCHES[lang], functools.partial(_translated, lang))
+    return plans, Words("text", words["yes"], words["no"], functools.partial(_value_text, lang=lang),
+                        (_NUMBERS[lang], functools.partial(_new_number, lang)), branches), "\n"
+
+
+def _plan(text: _NodeText, reads: tuple[str, ...], kinds: Mapping[str, str], lang: str) -> NodePlan:
+    shown = tuple((name, ("\n" + text.read if j == 0 else ", ") + f"{name} = ", kinds.get(name))
+                  for j, name in enumerate(reads))
+    unflagged = "" if text.is_group else ("\n" + text.why, "" if text.provenance is None else "\n" + text.provenance)
+    return NodePlan((text.head, text.of_max), None, shown, unflagged, functools.partial(_rest, text, lang))
+
+
+def _rest(text: _NodeText, lang: str, why: Why, flags: tuple[str, ...]) -> str:
+    """A node's lines after the values it read, each after a line end (kept by the why and flags objects)."""
+    tail = text.tails.get(why, flags)
+    if tail is None:
+        tail = text.tails.put(why, flags, _tail(text, why, flags, lang))
+    return "\n" + tail if tail else ""
+
+
 class _NodeText(NamedTuple):
-    """What a node's lines say whatever the unit, set out once per tier and language, and the lines it showed lately:
-    the first line by the points' exact text, the lines after the values read by the why and flags objects."""
+    """What a node's lines say whatever the unit, set out once per tier and language, and the lines after the values
+    read it showed lately, by the why and flags objects."""
 
     head: str  # indent, id and title, up to the points
     of_max: str  # " / " and the maximum
@@ -130,7 +190,6 @@ class _NodeText(NamedTuple):
     why: str  # the why line up to the branch
     flags: str  # the flags line up to the flags
     provenance: str | None  # the provenance line
-    firsts: dict[str, str]  # the first line, by the points' text
     tails: SameObjects[str]  # the lines after the values read (why, flags, provenance), by why and flags
 
 
@@ -156,13 +215,13 @@ def _set_out(tier: Tier, lang: str) -> dict[str, _NodeText]:
         texts.setdefault(node.id, _NodeText(f"{indent[:-2]}{node.id} {title}: ", f" / {format_number(node.max, lang)}",
                                             indent, node.rule is None, f"{indent}{words['read']}: ",
                                             f"{indent}{words['why']}: ", f"{indent}{words['flags']}: ", provenance,
-                                            {}, SameObjects()))
+                                            SameObjects()))
     return texts
 
 
 def _summary(unit: ExplainedUnit, lang: str) -> str:
     words = _WORDS[lang]
-    summary = f"{words['total']} {format_number(unit.total, lang)} / {format_number(unit.max, lang)}"
+    summary = f"{words['total']} {_number(unit.total, lang)} / {_number(unit.max, lang)}"
     for name, value in unit.outputs.items():
         summary += f"; {name} = {format_number(value, lang)}"
     for level in unit.levels.values():
@@ -180,11 +239,7 @@ def _summary(unit: ExplainedUnit, lang: str) -> str:
 def _node_lines(lines: list[str], text: _NodeText, points: Decimal, why: Why, flags: tuple[str, ...],
                 reads: tuple[str, ...], values: Mapping[str, Any], lang: str) -> None:
     """Append one node's lines to ``lines``."""
-    shown = str(points)
-    first = text.firsts.get(shown)
-    if first is None:
-        first = keep(text.firsts, shown, text.head + _number(points, lang) + text.of_max, KEPT_PER_NODE)
-    lines.append(first)
+    lines.append(text.head + _number(points, lang) + text.of_max)
     if reads and not text.is_group:
         lines.append(text.read + ", ".join([f"{name} = {_value_text(values.get(name), lang)}" for name in reads]))
     tail = text.tails.get(why, flags)
@@ -246,7 +301,10 @@ def _branch(why: Why, lang: str) -> str:
     branch = str(template).format(*arguments)
     if lang == "en":
         return branch
-    kept = _BRANCHES[lang]
-    text = kept.get(branch)
-    return text if text is not None else keep(kept, branch, branch_text(branch, lang), _KEPT)
+    return _BRANCHES[lang].get(branch) or _translated(lang, branch)
+
+
+def _translated(lang: str, branch: str) -> str:
+    """``branch_text(branch, lang)``, kept by the English text."""
+    return keep(_BRANCHES[lang], branch, branch_text(branch, lang), _KEPT)
 

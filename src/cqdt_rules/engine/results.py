@@ -11,8 +11,9 @@ from typing import Any, TextIO
 
 import attrs
 
-from cqdt_rules.engine.compiler import NodeResult, NodeResults, Why, node_rows, round_to
+from cqdt_rules.engine.compiler import NodeResult, NodeResults, TierShape, Why, node_rows, round_to
 from cqdt_rules.engine.explain import KEPT_PER_NODE, SameObjects, explain_unit, keep
+from cqdt_rules.engine.writergen import NodePlan, NodesWriter, Words, columns, nodes_writer, tier_writer
 from cqdt_rules.errors import Diagnostic, UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
@@ -120,6 +121,50 @@ class UnitResult:
     def explain(self, lang: str = "en") -> str:
         """Why the unit got its points, node by node, in ``lang`` ("en" or "vi")."""
         return explain_unit(self, lang)
+
+
+def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
+    """The slot setters of a frozen attrs class's fields, which must be ``names`` in order (checked here, so that
+    a field added to the class cannot be left out of its maker)."""
+    if tuple(field.name for field in attrs.fields(cls)) != names:
+        raise TypeError(f"the maker of {cls.__name__} is out of date: its fields are not {names}")
+    return tuple(getattr(cls, name).__set__ for name in names)
+
+
+_NEW = object.__new__
+_set_ranking, _set_rank, _set_of, _set_group, _set_value = _slot_setters(
+    RankResult, ("ranking", "rank", "of", "group", "value"))
+_set_assessment, _set_tier, _set_nodes, _set_total, _set_outputs, _set_levels, _set_ranks, _set_computed = \
+    _slot_setters(UnitResult, ("assessment", "tier", "nodes", "total", "outputs", "levels", "ranks", "computed"))
+
+
+def new_rank_result(ranking: str, rank: int, of: int, group: str, value: Decimal | None) -> RankResult:
+    """``RankResult(...)``, at half the cost (the engines make one per unit and ranking): a frozen attrs class's
+    ``__init__`` sets each field through ``object.__setattr__``; this sets the slots directly. It has no
+    validators or converters to skip."""
+    made: RankResult = _NEW(RankResult)
+    _set_ranking(made, ranking)
+    _set_rank(made, rank)
+    _set_of(made, of)
+    _set_group(made, group)
+    _set_value(made, value)
+    return made
+
+
+def new_unit_result(assessment: Assessment, tier: m.Tier, nodes: Mapping[str, NodeResult], total: Decimal,
+                    outputs: dict[str, Decimal | None], levels: dict[str, LevelResult],
+                    ranks: dict[str, RankResult]) -> UnitResult:
+    """``UnitResult(...)`` (with an empty ``computed``), at half the cost, as ``new_rank_result``."""
+    made: UnitResult = _NEW(UnitResult)
+    _set_assessment(made, assessment)
+    _set_tier(made, tier)
+    _set_nodes(made, nodes)
+    _set_total(made, total)
+    _set_outputs(made, outputs)
+    _set_levels(made, levels)
+    _set_ranks(made, ranks)
+    _set_computed(made, {})
+    return made
 
 
 @attrs.frozen
@@ -305,7 +350,7 @@ def write_json(out: TextIO, head: dict[str, Any], units: Iterable[UnitResult]) -
     texts = UnitJson()
     with JsonArray(out, head) as array:
         for unit in units:
-            array.add(texts.text(unit))
+            array.add(*texts.text_parts(unit))
 
 
 class JsonArray:
@@ -316,8 +361,12 @@ class JsonArray:
         self.separator = "\n"
         out.write(_ENCODE(head)[:-1] + ', "units": [')
 
-    def add(self, unit_text: str) -> None:
-        self.out.write(self.separator + unit_text)
+    def add(self, *unit_text: str) -> None:
+        """Write a unit's text, given whole or in parts (a unit's text is some ten kilobytes, better not copied)."""
+        write = self.out.write
+        write(self.separator)
+        for part in unit_text:
+            write(part)
         self.separator = ",\n"
 
     def __enter__(self) -> JsonArray:
@@ -338,23 +387,47 @@ class UnitJson:
 
     def text(self, u: UnitResult) -> str:
         """The unit's whole text, ranks and all."""
+        return "".join(self.text_parts(u))
+
+    def text_parts(self, u: UnitResult) -> tuple[str, str, str]:
+        """The unit's whole text in three parts: before its ranks, its ranks, after them."""
         before, after = self.parts(u)
-        return before + ranks_json((k, v.rank, v.of, v.group, plain_value(v.value)) for k, v in u.ranks.items()) + after
+        return before, ranks_json((k, v.rank, v.of, v.group, plain_value(v.value)) for k, v in u.ranks.items()), after
 
     def parts(self, u: UnitResult) -> tuple[str, str]:
-        declared = self._nodes(u.tier)
-        nodes = ",".join(["\n  " + declared[node_id].text(points, why, flags, reads, values)
-                          for node_id, points, why, flags, reads, values in node_rows(u.nodes)])
-        missing = ", ".join(map(_STRING, u.missing_evidence))
-        return (_ENCODE(_unit_fields(u))[:-1] + ', "ranks": ',
-                f', "missing_evidence": [{missing}], "nodes": [{nodes}\n]}}')
+        return _unit_fields_json(u) + ', "ranks": ', self._after_ranks(u)
 
-    def _nodes(self, tier: m.Tier) -> dict[str, _NodeJson]:
-        """The tier's nodes' fixed text, by node id: set out once per tier (``Tier.memo``), for every write."""
-        declared: dict[str, _NodeJson] | None = tier.memo.get(_NodeJson)
-        if declared is None:
-            declared = tier.memo[_NodeJson] = {node.id: _NodeJson(node) for node in tier.walk()}
-        return declared
+    def _after_ranks(self, u: UnitResult) -> str:
+        missing = ", ".join(map(_STRING, u.missing_evidence))
+        tier, nodes = u.tier, u.nodes
+        if isinstance(nodes, NodeResults) and len(nodes):  # a tier scored by generated functions: so is its writer
+            write = tier_writer(tier, _writer, nodes, _writer, tier)
+            return write(*columns(nodes), f', "missing_evidence": [{missing}], "nodes": [\n  ', "\n]}")
+        declared = _declared(tier)
+        text = ",".join(["\n  " + declared[node_id].text(points, why, flags, reads, values)
+                         for node_id, points, why, flags, reads, values in node_rows(nodes)])
+        return f', "missing_evidence": [{missing}], "nodes": [{text}\n]}}'
+
+
+def _declared(tier: m.Tier) -> dict[str, _NodeJson]:
+    """The tier's nodes' fixed text, by node id: set out once per tier (``Tier.memo``), for every write."""
+    declared: dict[str, _NodeJson] | None = tier.memo.get(_NodeJson)
+    if declared is None:
+        declared = tier.memo[_NodeJson] = {node.id: _NodeJson(node) for node in tier.walk()}
+    return declared
+
+
+def _writer(tier: m.Tier, shape: TierShape) -> NodesWriter:
+    """The generated function writing every node of the tier in results JSON, as ``_NodeJson.text`` does."""
+    return nodes_writer(*writer_plan(tier, shape))
+
+
+def writer_plan(tier: m.Tier, shape: TierShape) -> tuple[list[NodePlan], Words, str]:
+    """What ``writergen`` writes of each node of the tier (in the order of ``shape``) in results JSON, how it writes
+    values and branches, and what it writes between two nodes."""
+    declared = _declared(tier)
+    plans = [declared[node_id].plan(reads) for node_id, reads in zip(shape.order, shape.reads)]
+    return plans, Words("json", '"yes"', '"no"', _value_json, branch=(None, _STRING)), ",\n  "
 
 
 _STRING: Callable[[str], str] = json.encoder.encode_basestring  # the encoder's own string function (C)
@@ -375,21 +448,30 @@ class _NodeJson:
 
     def text(self, points: Decimal, why: Why, flags: tuple[str, ...], reads: tuple[str, ...],
              values: Mapping[str, Any]) -> str:
-        shown = str(points)
-        front = self.fronts.get(shown)
-        if front is None:
-            front = self._front(points, shown)
-        back = self.backs.get(why, flags)
-        if back is None:
-            back = self.backs.put(why, flags, self._back(why, flags))
+        front, back = self._first(points), self._rest(why, flags)
         kept, keys = self.inputs
         if reads is not kept:  # the same tuple for every unit of an engine: its keys are written once
             keys = [(name, f"{_STRING(name)}: ") for name in dict.fromkeys(reads)]
             self.inputs = (reads, keys)
         return front + ", ".join([key + _value_json(values.get(name)) for name, key in keys]) + back
 
-    def _front(self, points: Decimal, shown: str) -> str:
-        node = self.node
+    def plan(self, reads: tuple[str, ...]) -> NodePlan:
+        """What the tier's generated writer writes of the node (``writergen``), reading ``reads``."""
+        kinds = {indicator.name: indicator.kind for indicator in self.node.inputs}
+        shown = tuple((name, (", " if j else "") + f"{_STRING(name)}: ", kinds.get(name))
+                      for j, name in enumerate(dict.fromkeys(reads)))
+        return NodePlan(None, (self.fronts, self._new_front), shown, ('}, "branch": ', f', "flags": [], {self.tail}'),
+                        self._rest)
+
+    def _first(self, points: Decimal) -> str:
+        return self.fronts.get(str(points)) or self._new_front(points)
+
+    def _rest(self, why: Why, flags: tuple[str, ...]) -> str:
+        back = self.backs.get(why, flags)
+        return back if back is not None else self.backs.put(why, flags, self._back(why, flags))
+
+    def _new_front(self, points: Decimal) -> str:
+        node, shown = self.node, str(points)
         share = "null" if node.max == 0 or node.share_digits is None \
             else f'"{_quantize(ARITHMETIC.divide(points, node.max), node.share_digits)!s}"'
         return keep(self.fronts, shown, f'{self.head}, "points": "{shown}", "max": "{node.max!s}", "share": {share}, '
@@ -415,8 +497,22 @@ def _value_json(value: Any) -> str:
 
 
 def ranks_json(ranks: Iterable[tuple[str, int, int, str, Any]]) -> str:
-    """A unit's ranks' object in results JSON, from each ranking's (name, rank, of, group, value as text)."""
-    return _ENCODE({name: _rank_fields(rank, of, group, value) for name, rank, of, group, value in ranks})
+    """A unit's ranks' object in results JSON, from each ranking's (name, rank, of, group, value as text): as the
+    encoder writes ``_rank_fields`` of each (one encoder call costs more than writing the text here)."""
+    return "{" + ", ".join([f'{_STRING(name)}: {{"rank": {_json(rank)}, "of": {_json(of)}, "group": {_json(group)}, '
+                            f'"value": {_json(value)}}}' for name, rank, of, group, value in ranks]) + "}"
+
+
+def _json(value: Any) -> str:
+    """``value`` in JSON, as the encoder writes it (texts, none and integers here, the rest by the encoder)."""
+    kind = type(value)
+    if kind is str:
+        return _STRING(value)
+    if value is None:
+        return "null"
+    if kind is int:
+        return int.__repr__(value)
+    return _ENCODE(value)
 
 
 def _rank_fields(rank: int, of: int, group: str, value: Any) -> dict[str, Any]:
@@ -460,6 +556,18 @@ def _unit_fields(u: UnitResult) -> dict[str, Any]:
         "outputs": {k: plain_value(v) for k, v in u.outputs.items()},
         "levels": {k: {"id": v.id, "label": v.label, "unmet": list(v.unmet)} for k, v in u.levels.items()},
     }
+
+
+def _unit_fields_json(u: UnitResult) -> str:
+    """``_unit_fields(u)`` as the encoder writes it, less its closing brace."""
+    a = u.assessment
+    outputs = ", ".join([f"{_STRING(k)}: {_json(plain_value(v))}" for k, v in u.outputs.items()])
+    levels = ", ".join([f'{_STRING(k)}: {{"id": {_json(v.id)}, "label": {_json(v.label)}, '
+                        f'"unmet": [{", ".join([_json(x) for x in v.unmet])}]}}' for k, v in u.levels.items()])
+    return (f'{{"code": {_json(a.code)}, "name": {_json(a.name)}, "tier": {_json(a.tier)}, '
+            f'"parent": {_json(a.parent)}, "year": {_json(a.year)}, "source": {_json(a.source)}, '
+            f'"note": {_json(a.note)}, "total": {_json(str(u.total))}, "max": {_json(str(u.max))}, '
+            f'"outputs": {{{outputs}}}, "levels": {{{levels}}}')
 
 
 def _node_dict(node: m.Node, result: NodeResult) -> dict[str, Any]:

@@ -65,8 +65,7 @@ def keep(text: str, path: str, ruleset: m.Ruleset, warnings: tuple[Diagnostic, .
         data = pickle.dumps((ruleset, warnings), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):
         return
-    write_private(folder / _file_name(key), data)
-    _prune(folder)
+    write_private(folder / _file_name(key), data, kept=_KEPT_FILES)
 
 
 def _file_name(key: str) -> str:
@@ -87,12 +86,3 @@ def _code_fingerprint() -> str:
         for file in sorted(place.rglob("*.py")) if place.is_dir() else [place]:
             digest.update(file.relative_to(_PACKAGE).as_posix().encode("utf-8") + b"\0" + file.read_bytes())
     return digest.hexdigest()
-
-
-def _prune(folder: Path) -> None:
-    try:
-        entries = sorted(folder.glob(_file_name("*")), key=lambda p: p.stat().st_mtime_ns)
-        for old in entries[:-_KEPT_FILES]:
-            old.unlink(missing_ok=True)
-    except OSError:
-        pass

@@ -50,9 +50,11 @@ def private_cache_dir() -> Path | None:
     return folder
 
 
-def write_private(path: Path, data: bytes) -> None:
+def write_private(path: Path, data: bytes, kept: int | None = None) -> None:
     """Write a cache file atomically (readers see the old file or the whole new one), readable only by us.
-    A cache that cannot be written is no error: the next run computes the value again."""
+    A cache that cannot be written is no error: the next run computes the value again. With ``kept``, at most
+    that many files of the same kind (the same name up to its first '-') stay in the folder, the oldest going
+    first: a cache written once per edited ruleset never fills the disk."""
     import tempfile  # only when writing: it costs more to import than the rest of this module
 
     try:
@@ -65,3 +67,14 @@ def write_private(path: Path, data: bytes) -> None:
         os.replace(temporary, path)
     except OSError:
         Path(temporary).unlink(missing_ok=True)
+    if kept is not None:
+        _prune(path.parent, path.name.partition("-")[0] + "-*" + path.suffix, kept)
+
+
+def _prune(folder: Path, pattern: str, kept: int) -> None:
+    try:
+        entries = sorted(folder.glob(pattern), key=lambda p: p.stat().st_mtime_ns)
+        for old in entries[:-kept]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass

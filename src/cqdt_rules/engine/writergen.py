@@ -1,0 +1,307 @@
+"""One straight-line Python function per tier that writes every node of a unit's results as text (the lines of an
+explanation, or the nodes of results JSON), generated from what the caller sets out for each node and compiled once.
+
+Explanations and results JSON of a tier scored by ``codegen``'s functions read the unit's points, why and flags as
+tuples in the tier's reading order (``NodeResults``). Walking them node by node costs some ten Python operations per
+node; this module writes the walk out, one block per node, each value in a local variable, and the whole text made
+by one f-string. What a node's text says whatever the unit (indents, ids, titles, provenance, labels) is set out by
+the caller (``explain``, ``results``) as a ``NodePlan`` and reaches the function only through its constants table
+``K``, unpacked into the names ``k0``, ``k1``, ...: no text of the ruleset is written into the source, which is made
+of this module's own fragments and names made from positions (``p3``, ``b3_0``, ``k12``), as ``codegen``'s.
+
+For each node the function writes:
+- its text up to the values read: its points' number between two fixed texts (explanations), or that text kept per
+  node by the points' exact text (JSON, whose share of the maximum is worked out from the points);
+- each value it read, by the value's kind (the indicator's kind orders the checks; any other value goes to
+  ``Words.value``, so the text is the same whatever the data hold);
+- its text after the values: when the node has no flags, its branch between two fixed texts, written by a filler
+  of the why's template (``branch_of``) and, in Vietnamese, translated as ``explain`` translates a branch;
+  otherwise ``NodePlan.rest``, the caller's own writer (which keeps its text by the why and flags objects).
+Numbers and translated branches come from the caller's stores (kept by their exact text), so the text is byte for
+byte the node-by-node writers'; ``tests/test_writergen.py`` holds the two to each other and to plain references."""
+
+from __future__ import annotations
+
+import string
+from collections.abc import Callable, Mapping, Sequence
+from decimal import Decimal
+from typing import Any, Literal, NamedTuple
+
+from cqdt_rules.engine.codegen import _compiled, _Source
+from cqdt_rules.engine.compiler import NodeResults, TierShape
+from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.units import Pair
+
+Style = Literal["text", "json"]
+Why = tuple[Any, ...]
+NodesWriter = Callable[[tuple[Decimal, ...], tuple[Why, ...], tuple[tuple[str, ...], ...], Mapping[str, Any], str, str],
+                      str]
+"""points, whys, flags of every node (in the tier's reading order), the unit's values, and the texts to write before
+and after the nodes → that whole text (written as one: a unit's text is some ten kilobytes, better not copied)."""
+
+
+Kept = tuple[dict[str, str], Callable[[Decimal], str]]
+"""Texts kept by a number's exact text (``str``), and the function that works out and keeps the text of another."""
+
+
+class NodePlan(NamedTuple):
+    """What the generated function writes of one node, and where it keeps what it works out."""
+
+    first: tuple[str, str] | None
+    """The node's text up to its values as the texts before and after the points' number (text style); None: ``firsts``
+    gives that text."""
+    firsts: Kept | None
+    """The node's text up to its values, kept by the points' exact text."""
+    reads: tuple[tuple[str, str, str | None], ...]
+    """Each value shown: the indicator's name, the text just before the value, the indicator's kind (None: unknown)."""
+    unflagged: str | tuple[str, str] | None
+    """The node's text after its values when it has no flags: a text whatever the branch; or the texts before and
+    after its branch; None: ``rest`` writes it."""
+    rest: Callable[[Why, tuple[str, ...]], str]
+    """The node's text after its values from any why and flags (the caller keeps it by those objects)."""
+
+
+class Words(NamedTuple):
+    """How the generated function writes values and branches in one style and language."""
+
+    style: Style
+    """"text": numbers through ``numbers``; "json": numbers as their exact text, in quotes."""
+    yes: str
+    no: str
+    value: Callable[[Any], str]
+    """Any value, as the style writes it (None, a text, what no indicator's kind says)."""
+    numbers: Kept | None = None
+    """Text style: numbers as shown."""
+    branch: tuple[dict[str, str] | None, Callable[[str], str]] | None = None
+    """The branch as shown from its English text: kept texts (or None) and the function for the others; None: as
+    it is."""
+
+
+def nodes_writer(plans: Sequence[NodePlan], words: Words, separator: str) -> NodesWriter:
+    """The generated function writing the text of ``plans``' nodes, ``separator`` between two nodes."""
+    source, constants = generate(plans, words, separator)
+    namespace: dict[str, Any] = {}
+    exec(_compiled(source), namespace)
+    writer: NodesWriter = namespace["factory"](tuple(constants))
+    return writer
+
+
+def generate(plans: Sequence[NodePlan], words: Words, separator: str) -> tuple[str, list[Any]]:
+    """The source of the function writing ``plans``' nodes and its constants table."""
+    src = _Source()
+    count = len(plans)
+    src.add(0, "def write(P, W, F, values, before, after):")
+    if count:
+        for name, whole in (("p", "P"), ("w", "W"), ("f", "F")):
+            src.add(1, "".join(f"{name}{i}, " for i in range(count)) + f"= {whole}")
+        src.add(1, "get = values.get")
+    pieces = []
+    for i, plan in enumerate(plans):
+        pieces.append(_node(src, i, plan, words))
+    src.add(1, 'return f"{before}' + f"{{{src.k(separator)}}}".join(pieces) + '{after}"')
+    head = ["def factory(K):"] + ([f"    {', '.join(f'k{i}' for i in range(len(src.constants)))}, = K"]
+                                 if src.constants else [])
+    return "\n".join(head + ["    " + line for line in src.lines] + ["    return write"]) + "\n", src.constants
+
+
+def _node(src: _Source, i: int, plan: NodePlan, words: Words) -> str:
+    """Write node ``i``'s block; the replacement fields of its text in the f-string returned."""
+    k = src.k
+    if plan.first is not None:
+        before, after = plan.first
+        assert words.numbers is not None
+        fields = f"{{{k(before)}}}{{{_kept(src, *words.numbers, f'p{i}')}}}{{{k(after)}}}"
+    else:
+        assert plan.firsts is not None
+        src.add(1, f"a{i} = {_kept(src, *plan.firsts, f'p{i}')}")
+        fields = f"{{a{i}}}"
+    for j, (name, before, kind) in enumerate(plan.reads):
+        src.add(1, f"v = get({k(name)})")
+        _value(src, f"b{i}_{j}", kind, words)
+        fields += f"{{{k(before)}}}{{b{i}_{j}}}"
+    _after_values(src, i, plan, words)
+    return fields + f"{{c{i}}}"
+
+
+def _after_values(src: _Source, i: int, plan: NodePlan, words: Words) -> None:
+    """``c{i}``: node ``i``'s text after its values."""
+    k, unflagged = src.k, plan.unflagged
+    if unflagged is None:
+        src.add(1, f"c{i} = {k(plan.rest)}(w{i}, f{i})")
+        return
+    src.add(1, f"if f{i}:")
+    src.add(2, f"c{i} = {k(plan.rest)}(w{i}, f{i})")
+    src.add(1, "else:")
+    if isinstance(unflagged, str):
+        src.add(2, f"c{i} = {k(unflagged)}")
+        return
+    before, after = unflagged
+    # a template not seen yet (None(...)), or an unusual why (IndexError): written the whole way
+    src.add(2, "try:")
+    if words.branch is None:  # the branch as it is, between the node's texts: one filler writes all three
+        fillers: dict[str, Filler] = {}
+        src.add(3, f"c{i} = {k(fillers.get)}(w{i}[0])(w{i})")
+        src.add(2, "except (TypeError, IndexError):")
+        src.add(3, f"c{i} = {k(_framed)}({k(fillers)}, {k(before)}, {k(after)}, w{i})")
+        return
+    src.add(3, f"c{i} = {k(_FILLERS.get)}(w{i}[0])(w{i})")
+    src.add(2, "except (TypeError, IndexError):")
+    src.add(3, f"c{i} = {k(branch_of)}(w{i})")
+    _branch(src, f"c{i}", words)
+    src.add(2, f"c{i} = f\"{{{k(before)}}}{{c{i}}}{{{k(after)}}}\"")
+
+
+Filler = Callable[[Why], str]
+_FILLERS: dict[str, Filler] = {}
+"""For each branch template made of plain ``{}`` fields, a function writing a why's branch with it: an f-string of
+the template's texts and ``str`` of each argument, as ``str.format`` writes them (``{}`` is ``format(x, "")``, which
+is ``str`` for the numbers and texts a why holds), in half its time."""
+_FILLERS_KEPT = 256
+
+
+_TEXTS: dict[str, list[str]] = {}
+"""The texts around the fields of each template kept in ``_FILLERS``."""
+
+
+def branch_of(why: Why) -> str:
+    """The branch of ``why`` as ``NodeResult.branch`` writes it; a filler of its template is kept when it can be
+    made."""
+    template, *arguments = why
+    if isinstance(template, str) and len(_FILLERS) < _FILLERS_KEPT \
+            and all(type(argument) in _SHOWN_BY_STR for argument in arguments):
+        texts = _texts_between_fields(template)
+        if texts is not None and len(texts) == len(arguments) + 1 and len(texts) <= len(_FILL):
+            _TEXTS[template] = texts
+            _FILLERS[template] = _FILL[len(texts) - 1](*texts)
+    return str(template).format(*arguments)
+
+
+def _framed(fillers: dict[str, Filler], before: str, after: str, why: Why) -> str:
+    """``before``, the branch of ``why`` and ``after``; the template's filler framed by the two is kept in
+    ``fillers`` (one node's) when its template is kept."""
+    branch = branch_of(why)
+    texts = _TEXTS.get(why[0])
+    if texts is not None:
+        framed = list(texts)
+        framed[0] = before + framed[0]
+        framed[-1] += after
+        fillers[why[0]] = _FILL[len(framed) - 1](*framed)
+    return before + branch + after
+
+
+_SHOWN_BY_STR = {Decimal, str, int}
+"""The kinds of arguments that ``str`` writes as ``format`` does."""
+
+
+def _texts_between_fields(template: str) -> list[str] | None:
+    """The texts around the fields of ``template`` if they are all plain ``{}`` (no name, conversion or format)."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    texts = [""]
+    for literal, field, spec, conversion in parsed:
+        texts[-1] += literal
+        if field is None:
+            continue
+        if field or spec or conversion:
+            return None
+        texts.append("")
+    return texts
+
+
+def _fill0(t0: str) -> Filler:
+    return lambda w: t0
+
+
+def _fill1(t0: str, t1: str) -> Filler:
+    return lambda w: f"{t0}{w[1]!s}{t1}"
+
+
+def _fill2(t0: str, t1: str, t2: str) -> Filler:
+    return lambda w: f"{t0}{w[1]!s}{t1}{w[2]!s}{t2}"
+
+
+def _fill3(t0: str, t1: str, t2: str, t3: str) -> Filler:
+    return lambda w: f"{t0}{w[1]!s}{t1}{w[2]!s}{t2}{w[3]!s}{t3}"
+
+
+def _fill4(t0: str, t1: str, t2: str, t3: str, t4: str) -> Filler:
+    return lambda w: f"{t0}{w[1]!s}{t1}{w[2]!s}{t2}{w[3]!s}{t3}{w[4]!s}{t4}"
+
+
+def _fill5(t0: str, t1: str, t2: str, t3: str, t4: str, t5: str) -> Filler:
+    return lambda w: f"{t0}{w[1]!s}{t1}{w[2]!s}{t2}{w[3]!s}{t3}{w[4]!s}{t4}{w[5]!s}{t5}"
+
+
+_FILL: tuple[Callable[..., Filler], ...] = (_fill0, _fill1, _fill2, _fill3, _fill4, _fill5)
+"""The filler of a template with 0, 1, ... fields, from the texts around them."""
+
+
+def _branch(src: _Source, target: str, words: Words) -> None:
+    if words.branch is None:
+        return
+    kept, work_out = words.branch
+    if kept is None:
+        src.add(2, f"{target} = {src.k(work_out)}({target})")
+    else:
+        src.add(2, f"{target} = {src.k(kept.get)}({target}) or {src.k(work_out)}({target})")
+
+
+def _value(src: _Source, target: str, kind: str | None, words: Words) -> None:
+    """``target``: the text of ``v``, an indicator's value; the check its kind makes likely comes first."""
+    k = src.k
+    other = f"{k(words.value)}(v)"
+    if kind == "yesno":
+        src.add(1, f"{target} = {k(words.yes)} if v is True else {k(words.no)} if v is False else {other}")
+        return
+    if kind == "category" and words.style == "text":
+        src.add(1, f"{target} = v if type(v) is str else {other}")
+        return
+    if kind == "pair":
+        if words.style == "json":
+            shown = f"f'{{{{\"a\": \"{{v.a!s}}\", \"b\": \"{{v.b!s}}\"}}}}'"
+        else:
+            shown = f"f\"{{{_number(src, 'v.a', words)}}}/{{{_number(src, 'v.b', words)}}}\""
+        src.add(1, f"{target} = {shown} if type(v) is {k(Pair)} else {other}")
+        return
+    if kind is None or kind == "category":
+        src.add(1, f"{target} = {other}")
+        return
+    shown = "f'\"{v!s}\"'" if words.style == "json" else _number(src, "v", words)
+    src.add(1, f"{target} = {shown} if type(v) is {k(Decimal)} else {other}")
+
+
+def _number(src: _Source, value: str, words: Words) -> str:
+    """An expression giving the text of the number ``value`` (kept by its exact text)."""
+    assert words.numbers is not None
+    kept, work_out = words.numbers
+    # a count below 1000 is shown as written in every language: no look-up (data show many, of every value)
+    return (f"(s if len(s := str({value})) < 4 and s.isdigit() else "
+            f"{src.k(kept.get)}(s) or {src.k(work_out)}({value}))")
+
+
+def _kept(src: _Source, kept: dict[str, str], work_out: Callable[[Decimal], str], value: str) -> str:
+    """An expression giving the text of the number ``value``, kept by its exact text."""
+    return f"({src.k(kept.get)}(str({value})) or {src.k(work_out)}({value}))"
+
+
+Columns = tuple[tuple[Decimal, ...], tuple[Why, ...], tuple[tuple[str, ...], ...], Mapping[str, Any]]
+"""A unit's points, whys and flags of every node (in the tier's reading order) and its values: what a writer reads."""
+
+
+def columns(nodes: NodeResults) -> Columns:
+    """What ``NodeResults`` keeps of a unit, read as tuples (why and flags computed on first use, as for any read)."""
+    whys, flags, _ = nodes._explained()
+    return nodes._points, whys, flags, nodes._values
+
+
+def tier_writer(tier: m.Tier, key: object, nodes: NodeResults, make: Callable[..., NodesWriter],
+                *arguments: Any) -> NodesWriter:
+    """The tier's writer kept under ``key`` (in ``Tier.memo``) for the shape of ``nodes``, made once by
+    ``make(*arguments, shape)``."""
+    shape = nodes._shape
+    kept: tuple[TierShape, NodesWriter] | None = tier.memo.get(key)
+    if kept is None or (kept[0] is not shape and kept[0] != shape):
+        kept = tier.memo[key] = (shape, make(*arguments, shape))
+    return kept[1]

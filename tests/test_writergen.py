@@ -1,0 +1,171 @@
+"""The generated writers of explanations and results JSON (engine/writergen.py): no ruleset text in their source,
+names written as Python code stay data, and the same text as the node-by-node writers and the plain references,
+on the shipped rulesets and on generated rulesets and units (a differential property test)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from decimal import Decimal
+from pathlib import Path
+
+from hypothesis import given
+from hypothesis import strategies as st
+from strategies import GeneratedRuleset
+from test_codegen import MODEST, _without_outputs, ruleset_and_units
+from test_explain_json import check_against_references
+
+import cqdt_rules as cq
+from cqdt_rules import api
+from cqdt_rules.data.readers import load_assessments
+from cqdt_rules.engine import explain, results, writergen
+from cqdt_rules.engine.compiler import NodeResults, compile_ruleset
+from cqdt_rules.engine.evaluator import evaluate
+from cqdt_rules.formatting import format_number
+from cqdt_rules.model.units import Assessment
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLES = ROOT / "examples" / "gialai"
+
+# Every constant the generated source may hold: the writer's own fragments, nothing else.
+FRAGMENTS = {"/", '"', '{"a": "', '", "b": "', '"}', True, False, 4}
+NAMES = re.compile(r"[kpwfac]\d+|b\d+_\d+|[PWFKsv]|get|values|before|after|write|factory|str|type|len|TypeError"
+                   r"|IndexError")
+
+
+def _sources(scored: cq.Results) -> list[str]:
+    """The source of every writer of the tiers of ``scored`` scored by generated functions: explanations in
+    both languages and JSON."""
+    found, seen = [], set()
+    for unit in scored:
+        if unit.tier.id in seen or not isinstance(unit.nodes, NodeResults):
+            continue
+        seen.add(unit.tier.id)
+        shape = unit.nodes._shape
+        for plan in (explain.writer_plan(unit.tier, "en", shape), explain.writer_plan(unit.tier, "vi", shape),
+                     results.writer_plan(unit.tier, shape)):
+            found.append(writergen.generate(*plan)[0])
+    return found
+
+
+def _assert_no_ruleset_text(source: str) -> None:
+    for node in ast.walk(ast.parse(source)):
+        if isinstance(node, ast.Constant):
+            assert node.value in FRAGMENTS, f"constant {node.value!r} in generated code"
+        elif isinstance(node, ast.Name):
+            assert NAMES.fullmatch(node.id), f"name {node.id!r} in generated code"
+        elif isinstance(node, (ast.FunctionDef, ast.arg)):
+            name = node.name if isinstance(node, ast.FunctionDef) else node.arg
+            assert NAMES.fullmatch(name), name
+
+
+def test_shipped_and_golden_rulesets_generate_writers_without_ruleset_text() -> None:
+    scored = [cq.score(cq.load(ruleset), cq.load_assessments(SAMPLES / data), run_at="fixed")
+              for ruleset, data in (("egov_2020", "egov-2022-audit.yaml"), ("dti_2023", "dti-2023-audit.yaml"))]
+    for case in sorted(p for p in (ROOT / "tests" / "golden" / "good").iterdir() if p.is_dir()):
+        units = next(p for p in (case / "units.yaml", case / "units.csv") if p.is_file())
+        checked = api.load_text((case / "ruleset.cqdt").read_text(encoding="utf-8"), str(case / "ruleset.cqdt"))
+        scored.append(api.score(checked, load_assessments(units), run_at="fixed"))
+    sources = [source for results_ in scored for source in _sources(results_)]
+    for source in sources:
+        _assert_no_ruleset_text(source)
+    assert len(sources) >= 15  # the egov and dti tiers and most goldens, three writers each
+
+
+HOSTILE = r'''ruleset hostile_names {
+  title "Kiểm thử" version "1" status hypothetical years 2022..2022 rounding 3 on_zero_denominator 0
+}
+tier xa "UBND xã \"); import os; os._exit(3) #" max 20 {
+  ranking khoi "{k0}\" + str(values) + \"" by total
+  group k1 "\"\"\"; raise SystemExit; \"\"\"" max 20 {
+    provenance hypothetical "{{p2}}"
+    criterion p2 "{before}{after}" en "'); os._exit(4) #" max 10 {
+      input values pair "f'{get}'"
+      ratio values
+      provenance hypothetical "\\\"; import sys; sys.exit(5) #"
+    }
+    criterion w3 "%s{}{0}" max 10 {
+      input get yesno "k0"
+      yes get
+      provenance official "}}{{ %(x)s"
+    }
+  }
+}
+'''
+HOSTILE_TEXTS = ("import os", "SystemExit", "os._exit", "import sys", "{before}{after}", "f'{get}'", "%s{}{0}",
+                 "}}{{ %(x)s", "{{p2}}", '" + str(values) + "')
+
+
+def test_names_written_as_python_code_stay_data() -> None:
+    """Titles, provenance and labels that are Python code, and indicators named like the writer's own variables,
+    reach the writers only through the constants table, and the text is the references' text."""
+    checked = api.load_text(HOSTILE, "hostile_names.cqdt")
+    units = [Assessment(code, f"Xã {code}", "xa", 2022, "audit", {"values": pair, "get": answer})
+             for code, pair, answer in (("A", ["3", "4"], "yes"), ("B", ["5", "5"], "no"), ("C", ["0", "0"], "yes"),
+                                        ("D", ["1234", "4321"], "no"))]
+    scored = api.score(checked, units, run_at="fixed")
+    assert all(isinstance(unit.nodes, NodeResults) for unit in scored)  # the generated path is taken
+    sources = _sources(scored)
+    assert len(sources) == 3
+    for source in sources:
+        assert not any(text in source for text in HOSTILE_TEXTS)
+        _assert_no_ruleset_text(source)
+    assert check_against_references(scored) == 4
+    assert "os._exit(4)" in scored.unit("A").explain("en") and "import sys" in scored.unit("A").explain("vi")
+
+
+@MODEST
+@given(ruleset_and_units())
+def test_generated_writers_write_what_the_node_by_node_writers_write(case: tuple[GeneratedRuleset,
+                                                                                 list[Assessment]]) -> None:
+    """On generated rulesets and units: explanations (both languages) and results JSON of the generated writers
+    are those of the node-by-node writers (reading the closures' ``NodeResult`` objects) and of the references."""
+    generated, units = case
+    ruleset = _without_outputs(api.load_text(generated.text, "generated.cqdt").ruleset)
+    fast = evaluate(compile_ruleset(ruleset), units, "fixed")
+    closures = evaluate(compile_ruleset(ruleset, generate=False), units, "fixed")
+    for source in _sources(fast):
+        _assert_no_ruleset_text(source)
+    for unit, plain in zip(fast, closures, strict=True):
+        assert not isinstance(plain.nodes, NodeResults)
+        for lang in ("en", "vi"):
+            assert unit.explain(lang) == plain.explain(lang)
+    assert fast.to_json() == closures.to_json()
+    check_against_references(fast)
+
+
+FIELD_FREE = st.text(st.sampled_from("ab {}%×→.0\"\\"), max_size=6).map(
+    lambda text: text.replace("{", "{{").replace("}", "}}"))
+ARGUMENTS = st.one_of(st.decimals(allow_nan=False, allow_infinity=False, places=None), st.text("xy {}%'", max_size=5),
+                      st.integers())
+
+
+@given(st.lists(FIELD_FREE, min_size=1, max_size=6), st.data())
+def test_a_kept_filler_writes_what_format_writes(texts: list[str], data: st.DataObject) -> None:
+    """A branch written by its template's filler is ``str.format``'s text, whatever the template's texts hold
+    (braces, percent signs) and whatever numbers or texts the why holds."""
+    template = "{}".join(texts)
+    arguments = data.draw(st.lists(ARGUMENTS, min_size=len(texts) - 1, max_size=len(texts) - 1))
+    why = (template, *arguments)
+    writergen._FILLERS.pop(template, None)
+    assert writergen.branch_of(why) == template.format(*arguments)
+    filler = writergen._FILLERS.pop(template, None)  # kept: the store holds no made-up templates after the test
+    if len(texts) <= len(writergen._FILL):
+        assert filler is not None
+    if filler is not None:
+        assert filler(why) == template.format(*arguments)
+
+
+def test_templates_with_other_fields_are_not_kept() -> None:
+    for template in ("{0}/{1}", "{:.2f}", "{!r}", "{name}"):
+        assert writergen._texts_between_fields(template) is None
+    assert writergen._texts_between_fields("a {{b}} {} c % {}") == ["a {b} ", " c % ", ""]
+
+
+@given(st.decimals(allow_nan=False, allow_infinity=False, places=None), st.sampled_from(("en", "vi")))
+def test_plain_numbers_are_written_as_format_number_writes_them(number: Decimal, lang: str) -> None:
+    plain = explain._plain(str(number), lang)
+    if plain is not None:
+        assert plain == format_number(number, lang)
+    if re.fullmatch(r"\d+(\.\d+)?", str(number)) and len(str(number)) <= 28:  # the precision of the default context
+        assert plain is not None
