@@ -27,8 +27,8 @@ import xa_handwritten
 import xa_zen
 
 import cqdt_rules as cq
-from cqdt_rules.engine.evaluator import _score_unit
-from cqdt_rules.model.units import Assessment, Pair, check_assessments
+from cqdt_rules.engine.evaluator import _score_unit, checked_data
+from cqdt_rules.model.units import Assessment, Pair, check_assessments, tier_values
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "gialai" / "egov-2022-audit-xa.csv"
@@ -115,6 +115,9 @@ def cohort_paths(checked_ruleset: cq.CheckedRuleset, raw: list[Assessment], zen_
         paths["engine: generated tier function only"] = lambda: [fn(a.values, a.evidence, no_maxima) for a in checked]
     paths["engine: per-unit path on checked values"] = lambda: [_score_unit(tier, a, no_maxima) for a in checked]
     paths["engine: data checking only"] = lambda: check_assessments(checked_ruleset.ruleset, raw)
+    read = tier_values(checked_ruleset.ruleset.tier("xa"))._reader(False)
+    paths["  of which the tier's value reader"] = lambda: [read(a.values) for a in raw]
+    paths["engine: every data check, by cohort"] = lambda: checked_data(checked_ruleset.ruleset, raw, False)
     paths["engine: api.score (checking + scoring + ranks)"] = lambda: cq.score(checked_ruleset, raw)
     paths["engine: api.score + explain() of each unit"] = lambda: [u.explain() for u in cq.score(checked_ruleset, raw)]
     paths["engine: api.score + explain('vi') of each unit"] = \

@@ -26,7 +26,8 @@ def test_xa_benchmark_runs_and_every_path_agrees() -> None:
     assert "220 units, engine, hand-written, ZEN agree unit by unit" in out, out
     assert "300 units, engine, hand-written, ZEN agree unit by unit" in out, out
     for path in ("GoRules ZEN, one evaluate per unit", "engine: generated tier function only",
-                 "engine: per-unit path on checked values", "engine: api.score (checking + scoring + ranks)",
+                 "engine: per-unit path on checked values", "engine: data checking only", "of which the tier's value reader",
+                 "engine: every data check, by cohort", "engine: api.score (checking + scoring + ranks)",
                  "engine: api.score + explain() of each unit", "engine: api.score + explain('vi') of each unit",
                  "engine: api.score + to_json()"):
         assert out.count(path) == 2, f"missing '{path}' in:\n{out}"

@@ -125,23 +125,40 @@ them in lists and tuples (a > b, empty or non-ASCII parts, bools), numbers besid
 @SETTINGS
 @given(st.lists(st.tuples(st.builds(indicator, st.sampled_from(KINDS), RANGES, st.booleans()), st.one_of(RAW, NEAR_VALID)),
                 min_size=1, max_size=6),
-       st.sampled_from(["self", "district", "audit"]), st.lists(st.booleans(), min_size=6, max_size=6), st.booleans())
+       st.sampled_from(["self", "district", "audit"]), st.lists(st.booleans(), min_size=6, max_size=6), st.booleans(),
+       st.sampled_from([{}, {"v9": None}, {"v0": None}]), st.sampled_from([{}, {"v0": ("QĐ 1",)}, {"v9": ("QĐ 1",)}]))
 def test_a_tier_is_checked_the_same_by_the_quick_and_the_whole_path(entries: list[tuple[m.Indicator, Any]], source: str,
-                                                                    audit_only: list[bool], left_out: bool) -> None:
+                                                                    audit_only: list[bool], left_out: bool,
+                                                                    extra: dict[str, Any], evidence: dict[str, Any]) -> None:
     """Every value read, every message and every position, whether the tier's generated reader read the values or
     each was read the whole way (missing values, wrong types, values out of range, NaN and infinities, a > b,
-    bools for numbers, audit-only values before the audit: whatever the whole way refuses, so does the quick one)."""
+    bools for numbers, audit-only values before the audit: whatever the whole way refuses, so does the quick one);
+    and ``quick_values`` gives the values exactly when there is no problem (unknown names and evidence too)."""
     indicators = tuple(attrs.evolve(ind, name=f"v{i}", audit_only=audit_only[i]) for i, (ind, _) in enumerate(entries))
     values = {f"v{i}": raw for i, (_, raw) in enumerate(entries) if not (left_out and i == len(entries) - 1)}
+    values.update({name: None for name in extra if name not in values})
     spans = {name: Span("units.yaml", i + 2, 3, i + 2, 9) for i, name in enumerate(values)}
-    unit = Assessment("X1", "Xã 1", "xa", 2022, source, values, {}, value_spans=spans)
+    unit = Assessment("X1", "Xã 1", "xa", 2022, source, values, evidence, value_spans=spans)
     checker = TierValues(tier_of(*indicators), {})
     got = checker.coerce(unit, unit.code)
     problems: list[Diagnostic] = []
     one_by_one = checker.coerce_each(unit, unit.code, problems)
-    assert got[1] == problems
+    assert all(p in got[1] for p in problems) and (got[1] == problems or not {*values, *evidence} <= checker.indicators.keys())
     assert got[0].keys() == one_by_one.keys()
     assert all(same(got[0][k], one_by_one[k]) for k in got[0])
+    quick = checker.quick_values(unit, unit.code)
+    assert (quick is None) == bool(got[1])
+    assert quick is None or (quick.keys() == one_by_one.keys() and all(same(quick[k], one_by_one[k]) for k in quick))
+
+
+def test_a_unit_whose_default_stands_in_for_a_value_is_still_checked_for_unknown_names() -> None:
+    """A value left out for its default, and a name the tier does not know: as many names as the reader reads."""
+    tier = tier_of(attrs.evolve(indicator("count"), name="v0", default="3"), attrs.evolve(indicator("yesno"), name="v1"))
+    checker = TierValues(tier, {})
+    unit = Assessment("X1", "Xã 1", "xa", 2022, "audit", {"v1": "yes", "v9": "1"}, {})
+    assert [d.message for d in checker.coerce(unit, unit.code)[1]] == ["unknown indicator 'v9' for tier 'xa'"]
+    assert checker.quick_values(unit, unit.code) is None
+    assert checker.quick_values(attrs.evolve(unit, values={"v1": "yes"}), unit.code) == {"v0": 3, "v1": True}
 
 
 SMALL_COUNTS = st.one_of(st.integers(0, 12).map(str), DIGITS)
@@ -240,14 +257,21 @@ def test_no_text_of_the_ruleset_reaches_the_generated_source() -> None:
     assert checker.coerce(unit, "X1") == ({hostile[0]: Pair(Decimal(1), Decimal(2)), hostile[1]: True, hostile[2]: hostile[0]}, [])
 
 
-def test_the_counts_kept_by_their_text_stay_within_their_bound(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(readergen, "_COUNTS", {})
+def test_the_numbers_kept_by_their_text_stay_within_their_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readergen, "_COUNTS", readergen.KnownNumbers(readergen.count_of))
+    monkeypatch.setattr(readergen, "_NUMBERS", readergen.KnownNumbers(readergen.number_of))
     monkeypatch.setattr(readergen, "_KNOWN_TEXTS", 50)
     read = TierValues(xa_like_tier(), {})._reader(True)
+    long = "0" * 40 + "7"  # read, but longer than any text kept
     for n in range(200):
-        assert read({"v0": [str(n), str(n + 1)], "v1": "no", "v2": "0", "v3": "co", "v4": str(n), "v5": None})["v4"] == n
-    assert len(readergen._COUNTS) == 50
-    assert all(readergen._COUNTS[text] == Decimal(text) for text in readergen._COUNTS)
+        values = {"v0": [str(n), str(n + 1)], "v1": "no", "v2": "0", "v3": "co", "v4": f"{n}.5", "v5": None}
+        assert read(values)["v4"] == Decimal(n) + Decimal("0.5")
+        assert read({**values, "v4": long})["v4"] == 7
+    for kept, read_as in ((readergen._COUNTS, Decimal), (readergen._NUMBERS, Decimal)):
+        assert len(kept) == 50
+        assert all(kept[text] == read_as(text) for text in kept)
+    assert long not in readergen._NUMBERS
+    assert readergen._COUNTS["1.5"] is None and readergen._NUMBERS["1e3"] == 1000 and readergen._NUMBERS[True] is None
 
 
 def test_the_shipped_tiers_check_the_sample_the_same_both_ways() -> None:

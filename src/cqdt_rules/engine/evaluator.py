@@ -30,7 +30,7 @@ from cqdt_rules.engine.fit import check_fit
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
-from cqdt_rules.model.units import Assessment, check_assessments, check_parents, groups_by_district
+from cqdt_rules.model.units import Assessment, AssessmentChecker, check_assessments, check_parents, tier_values
 
 CohortKey = tuple[str, int, str]  # tier, year, source
 
@@ -50,7 +50,7 @@ def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_a
 
 def grouped_tiers(ruleset: m.Ruleset) -> list[str]:
     """The tiers ranked or normalised within the district: where an unchecked parent deserves a warning."""
-    return [t.id for t in ruleset.tiers if groups_by_district(t)]
+    return [t.id for t in ruleset.tiers if tier_values(t).by_district]  # kept per tier: walking a tier costs a scan
 
 
 def _evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_at: str | None,
@@ -105,6 +105,18 @@ def checked_data(ruleset: m.Ruleset, assessments: Iterable[Assessment], any_year
     then the assessments by cohort, and the warnings for the parents nothing could check (neither the input
     nor ``unit_list`` holds them)."""
     given = tuple(assessments)
+    found = _checked_at_once(ruleset, given, any_year, unit_list)
+    checked, warnings = found if found is not None else _checked_in_turn(ruleset, given, any_year, unit_list)
+    cohorts: dict[CohortKey, list[Assessment]] = defaultdict(list)
+    for assessment in checked:
+        cohorts[(assessment.tier, assessment.year, assessment.source)].append(assessment)
+    return cohorts, tuple(warnings)
+
+
+def _checked_in_turn(ruleset: m.Ruleset, given: tuple[Assessment, ...], any_year: bool,
+                     unit_list: Mapping[str, str] | None) -> tuple[Sequence[Assessment], list[Diagnostic]]:
+    """Each check in turn, raising the problems of the first that finds any: the data's shape, years, values,
+    parents, evidence."""
     check_fit(ruleset, given, any_year)
     if not any_year:
         _check_years(ruleset, given)
@@ -113,10 +125,27 @@ def checked_data(ruleset: m.Ruleset, assessments: Iterable[Assessment], any_year
     if parent_errors:
         raise DataError(parent_errors)
     _check_evidence_policy(ruleset, checked)
-    cohorts: dict[CohortKey, list[Assessment]] = defaultdict(list)
-    for assessment in checked:
-        cohorts[(assessment.tier, assessment.year, assessment.source)].append(assessment)
-    return cohorts, tuple(warnings)
+    return checked, warnings
+
+
+def _checked_at_once(ruleset: m.Ruleset, given: tuple[Assessment, ...], any_year: bool,
+                     unit_list: Mapping[str, str] | None) -> tuple[Sequence[Assessment], list[Diagnostic]] | None:
+    """What ``_checked_in_turn`` returns when no check finds a problem (the usual case), with less work: the data's
+    shape is not worked out (data that fit no tier or hold names the ruleset does not know have a problem the values'
+    check finds), and each year is checked once, after the values (every unit checked is in ``AssessmentChecker.seen``). None when a check finds a problem, or a value of an unexpected type
+    raises: ``_checked_in_turn`` then raises what the first check to find it finds."""
+    try:
+        checker = AssessmentChecker(ruleset)
+        checked = [found for found in map(checker.check, given) if found is not None]
+        header = ruleset.header  # every year is one the ruleset applies to (``year_problem``)
+        if checker.problems or not (any_year or header.years is None or all(header.covers(y) for y, _ in checker.seen)):
+            return None
+        errors, warnings = check_parents(checked, unit_list, grouped_tiers(ruleset))
+        if errors or (ruleset.header.on_missing_evidence == "error" and any(evidence_problems(ruleset, a) for a in checked)):
+            return None
+        return checked, warnings
+    except Exception:  # noqa: BLE001 (the checks in turn raise it again, or the error they find first)
+        return None
 
 
 def _check_years(ruleset: m.Ruleset, assessments: Iterable[Assessment]) -> None:

@@ -4,8 +4,9 @@ saying what they look like and which ruleset they fit, not one error per missing
 
 from __future__ import annotations
 
+import functools
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 
 import attrs
 
@@ -143,13 +144,18 @@ def best_fitting(shape: Shape, exclude: str) -> m.Ruleset | None:
     return best[1] if best else None
 
 
-def _shipped() -> Iterable[m.Ruleset]:
+@functools.lru_cache(maxsize=1)
+def _shipped() -> tuple[m.Ruleset, ...]:
+    """The shipped rulesets, parsed once per process (only when data do not fit: a service refusing such data
+    again and again parses them once)."""
     from cqdt_rules.language.parser import parse_source  # only when data do not fit: importing stays light
 
+    found = []
     for path in sorted(data_dir("rulesets").rglob("*.cqdt")):
         try:
             parsed = parse_source(path.read_text(encoding="utf-8"), str(path))
         except RulesetError:
             continue
         if isinstance(parsed, m.Ruleset):
-            yield parsed
+            found.append(parsed)
+    return tuple(found)

@@ -4,10 +4,10 @@ them, generated once from what ``model.units`` worked out for each indicator.
 ``model.units`` checks a tier's values with one quick reader per indicator (``_quick_reader``), which gives
 exactly what the whole check (``coerce_value``) gives or raises ``Unsure`` for anything else. Calling 20-odd
 readers per unit, each through a dict comprehension, costs more than the reading itself; this module writes
-the common case of each reader (a yes/no or category word found in a table, a count written in digits, a pair
-of two counts) inline in one function, which calls the indicator's quick reader for any other input, and
-raises ``Unsure`` where that reader would: the caller then checks the unit's values the whole way, so every
-message, position and kind of error stays the reference checker's.
+the common case of each reader (a yes/no or category word found in a table, a number found by its text in a
+table of the numbers read so far, a pair of two counts) inline in one function, which calls the indicator's
+quick reader for any other input, and raises ``Unsure`` where that reader would: the caller then checks the
+unit's values the whole way, so every message, position and kind of error stays the reference checker's.
 
 No text of the ruleset reaches the generated source: indicator names, word tables, bounds and readers are
 entries of a constants table ``K``, unpacked into the names ``k0``, ``k1``, ...; the source is made of this
@@ -23,6 +23,8 @@ from types import CodeType
 from typing import Any
 
 import attrs
+
+from cqdt_rules.model.numbers import NumberError, read_number
 
 Reader = Callable[[Any], Any]
 
@@ -41,12 +43,14 @@ class Word:
 
 
 @attrs.frozen
-class Count:
-    """A number: text of fewer than 16 ASCII digits is read at once and must lie within ``low..high``,
-    anything else goes to ``fallback``."""
+class Number:
+    """A number: a text is looked up in ``_COUNTS`` (whole numbers written in digits) when ``whole``, else in
+    ``_NUMBERS`` (any number written as text), and must lie within ``low..high``; anything else goes to
+    ``fallback``."""
 
     low: Decimal
     high: Decimal
+    whole: bool
     fallback: Reader
 
 
@@ -66,7 +70,7 @@ class Other:
     fallback: Reader
 
 
-FastRead = Absent | Word | Count | CountPair | Other
+FastRead = Absent | Word | Number | CountPair | Other
 
 
 class _Source:
@@ -84,82 +88,113 @@ class _Source:
 
 
 _KNOWN_TEXTS = 16_384
-_COUNTS: dict[str, Decimal] = {}
-"""Counts read from text, by the text (``"1281"`` → ``Decimal(1281)``): data repeat their counts, and a dict look-up
-costs a third of reading the text again. At most ``_KNOWN_TEXTS`` are kept (a few megabytes)."""
+_LONGEST_KEPT = 32
+
+
+class KnownNumbers(dict[Any, Any]):
+    """Numbers read from text, by the text (``"1281"`` → ``Decimal(1281)``), as ``read`` reads them (None for a text
+    it refuses, or a value of another type): data repeat their numbers, and a dict look-up costs a fraction of
+    reading the text again. At most ``_KNOWN_TEXTS`` texts of at most ``_LONGEST_KEPT`` characters are kept."""
+
+    def __init__(self, read: Callable[[Any], Decimal | None]):
+        super().__init__()
+        self.read = read
+
+    def __missing__(self, raw: Any) -> Decimal | None:
+        number = self.read(raw)
+        if number is not None and len(self) < _KNOWN_TEXTS and len(raw) <= _LONGEST_KEPT:
+            self[raw] = number
+        return number
 
 
 def count_of(raw: Any) -> Decimal | None:
-    """The count written in ``raw``, a text of fewer than 16 ASCII digits (kept in ``_COUNTS``), or None."""
+    """The count written in ``raw``, a text of fewer than 16 ASCII digits (as ``read_number`` reads it), or None."""
     if type(raw) is str and len(raw) < 16 and raw.isascii() and raw.isdigit():
-        number = Decimal(raw)
-        if len(_COUNTS) < _KNOWN_TEXTS:
-            _COUNTS[raw] = number
-        return number
+        return Decimal(raw)
     return None
+
+
+def number_of(raw: Any) -> Decimal | None:
+    """The number written in ``raw``, a text (as ``read_number`` reads it), or None."""
+    if type(raw) is not str:
+        return None
+    try:
+        return read_number(raw)
+    except NumberError:
+        return None
+
+
+_COUNTS = KnownNumbers(count_of)
+_NUMBERS = KnownNumbers(number_of)
 
 
 def generate(reads: Sequence[tuple[str, FastRead]], unsure: type[Exception], pair: type) -> tuple[str, list[Any]]:
     """The source of ``read(values)`` (the values of ``reads``, by name in that order, or ``unsure`` raised)
-    and its constants table."""
+    and its constants table.
+
+    The inline cases look values up in tables (words, numbers by their text) without checking their type first:
+    a table holds texts only, which no value of another type equals (a text of a ``str`` subclass is read as its
+    text). A value that cannot be looked up (a list, a dict) raises ``TypeError``, and the whole unit is left to the
+    whole way (``unsure``). Values are read with ``get``, whatever the mapping (a CSV row reads a cell when asked)."""
     src = _Source()
-    fail, known, read_count = src.k(unsure), src.k(_COUNTS.get), src.k(count_of)
+    fail, counts, numbers = src.k(unsure), src.k(_COUNTS), src.k(_NUMBERS)
     # a pair made as attrs' __init__ makes it (it sets each slot through object.__setattr__), without the call
     make_pair = (src.k(object.__new__), src.k(pair), src.k(pair.a.__set__), src.k(pair.b.__set__))  # type: ignore[attr-defined]
     src.add(1, "def read(values):")
     src.add(2, "get = values.get")
+    src.add(2, "try:")
     for i, (name, how) in enumerate(reads):
-        v, raw = f"v{i}", f"get({src.k(name)})"
+        v = f"v{i}"
         if isinstance(how, Absent):
-            src.add(2, f"if {raw} is not None:")
-            src.add(3, f"raise {fail}")
-            src.add(2, f"{v} = None")
+            src.add(3, f"if get({src.k(name)}) is not None:")
+            src.add(4, f"raise {fail}")
+            src.add(3, f"{v} = None")
             continue
-        src.add(2, f"r = {raw}")
+        src.add(3, f"r = get({src.k(name)})")
         if isinstance(how, Other):
-            src.add(2, f"{v} = {src.k(how.fallback)}(r)")
+            src.add(3, f"{v} = {src.k(how.fallback)}(r)")
         elif isinstance(how, Word):
-            src.add(2, f"{v} = {src.k(how.table)}.get(r) if type(r) is str else None")
-            src.add(2, f"if {v} is None:")
-            src.add(3, f"{v} = {src.k(how.fallback)}(r)")
-        elif isinstance(how, Count):
-            _count(src, v, "r", known, read_count)
-            src.add(2, f"if {v} is None:")
-            src.add(3, f"{v} = {src.k(how.fallback)}(r)")
-            src.add(2, f"elif not {src.k(how.low)} <= {v} <= {src.k(how.high)}:")
-            src.add(3, f"raise {fail}")
+            src.add(3, f"{v} = {src.k(how.table)}.get(r)")
+            src.add(3, f"if {v} is None:")
+            src.add(4, f"{v} = {src.k(how.fallback)}(r)")
+        elif isinstance(how, Number):
+            src.add(3, f"{v} = {counts if how.whole else numbers}[r]")
+            src.add(3, f"if {v} is None:")
+            src.add(4, f"{v} = {src.k(how.fallback)}(r)")
+            src.add(3, f"elif not {src.k(how.low)} <= {v} <= {src.k(how.high)}:")
+            src.add(4, f"raise {fail}")
         else:
-            _count_pair(src, how, v, fail, make_pair, known, read_count)
+            _count_pair(src, how, v, fail, make_pair, counts)
+    src.add(2, "except TypeError:")
+    src.add(3, f"raise {fail} from None")
     src.add(2, "return {" + "".join(f"{src.k(name)}: v{i}, " for i, (name, _) in enumerate(reads)) + "}")
     head = ["def factory(K):", f"    {', '.join(f'k{i}' for i in range(len(src.constants)))}, = K"]
     return "\n".join(head + src.lines + ["    return read"]) + "\n", src.constants
 
 
-def _count(src: _Source, target: str, raw: str, known: str, read_count: str, indent: int = 2) -> None:
-    """``target`` = the count written in ``raw`` (as ``count_of``), or None."""
-    src.add(indent, f"{target} = {known}({raw}) if type({raw}) is str else None")
-    src.add(indent, f"if {target} is None:")
-    src.add(indent + 1, f"{target} = {read_count}({raw})")
-
-
-def _count_pair(src: _Source, how: CountPair, v: str, fail: str, make_pair: tuple[str, str, str, str], known: str,
-                read_count: str) -> None:
+def _count_pair(src: _Source, how: CountPair, v: str, fail: str, make_pair: tuple[str, str, str, str], counts: str) -> None:
+    """A list of two counts, read inline; anything else goes to the indicator's quick reader: a list of another
+    length, a part that is no count (None in ``_COUNTS``, which ``a > b`` refuses with a ``TypeError``)."""
     fallback = src.k(how.fallback)
-    src.add(2, f"{v} = None")
-    src.add(2, "if type(r) is list and len(r) == 2:")
-    src.add(3, "x, y = r")
-    _count(src, "a", "x", known, read_count, 3)
-    _count(src, "b", "y", known, read_count, 3)
-    src.add(3, "if a is not None and b is not None:")
-    if not how.may_exceed:
-        src.add(4, "if a > b:")
-        src.add(5, f"raise {fail}")
     new, kind, set_a, set_b = make_pair
-    src.add(4, f"{v} = {new}({kind})")
-    src.add(4, f"{set_a}({v}, a)")
-    src.add(4, f"{set_b}({v}, b)")
-    src.add(2, f"if {v} is None:")
-    src.add(3, f"{v} = {fallback}(r)")
+    src.add(3, "if type(r) is list:")
+    src.add(4, "try:")
+    src.add(5, "x, y = r")
+    src.add(5, f"a = {counts}[x]")
+    src.add(5, f"b = {counts}[y]")
+    if how.may_exceed:
+        src.add(5, "if a is None or b is None:")
+        src.add(6, "raise TypeError")
+    else:
+        src.add(5, "if a > b:")
+        src.add(6, f"raise {fail}")
+    src.add(5, f"{v} = {new}({kind})")
+    src.add(5, f"{set_a}({v}, a)")
+    src.add(5, f"{set_b}({v}, b)")
+    src.add(4, "except (TypeError, ValueError):")
+    src.add(5, f"{v} = {fallback}(r)")
+    src.add(3, "else:")
+    src.add(4, f"{v} = {fallback}(r)")
 
 
 def reader(reads: Sequence[tuple[str, FastRead]], unsure: type[Exception], pair: type) -> Callable[[Mapping[str, Any]], dict[str, Any]]:

@@ -150,19 +150,43 @@ def _field_span(assessment: Assessment, field: str) -> Span:
     return assessment.field_spans.get(field) or _origin(assessment, assessment.code)
 
 
-_FIELDS = tuple(field.name for field in attrs.fields(Assessment))
-_FIELD_VALUES = operator.attrgetter(*_FIELDS)
-_CHECKED_FIELDS = tuple(_FIELDS.index(name) for name in ("code", "name", "parent", "values"))
+def _evolver(cls: type[Any] = Assessment) -> Callable[[Assessment, str, str, str | None, dict[str, Value]], Assessment]:
+    """``attrs.evolve(assessment, code=.., name=.., parent=.., values=..)`` at a fraction of its cost (evolve looks
+    every field up by name; this runs for every unit checked), written out once from the class's own fields: each
+    slot set as attrs' ``__init__`` sets it, without the call, when that is all ``__init__`` does (as the value
+    reader makes a ``Pair``); else one call of ``Assessment`` with every other field copied."""
+    changed = ("code", "name", "parent", "values")
+    fields = attrs.fields(cls)
+    given = {field.name: field.name if field.name in changed else f"assessment.{field.name}" for field in fields}
+    namespace: dict[str, Any] = {"Assessment": cls, "new": object.__new__}
+    if _init_only_sets_slots(cls, fields):
+        namespace.update({f"set_{name}": getattr(cls, name).__set__ for name in given})
+        body = ["made = new(Assessment)", *(f"set_{name}(made, {value})" for name, value in given.items()), "return made"]
+    else:
+        body = [f"return Assessment({', '.join(given.values())})"]
+    exec(f"def evolved(assessment, {', '.join(changed)}):\n" + "".join(f"    {line}\n" for line in body), namespace)
+    evolved: Callable[[Assessment, str, str, str | None, dict[str, Value]], Assessment] = namespace["evolved"]
+    return evolved
 
 
-def _checked_assessment(assessment: Assessment, code: str, name: str, parent: str | None,
-                        values: dict[str, Value]) -> Assessment:
-    """``attrs.evolve(assessment, code=.., name=.., parent=.., values=..)``, at less than half its cost (evolve
-    looks every field up by name; this runs for every unit checked)."""
-    fields = list(_FIELD_VALUES(assessment))
-    for i, value in zip(_CHECKED_FIELDS, (code, name, parent, values)):
-        fields[i] = value
-    return Assessment(*fields)
+def _init_only_sets_slots(cls: type, fields: Any) -> bool:
+    """Whether the attrs ``__init__`` of ``cls`` does nothing but set a slot per field from its argument (no hook,
+    validator or converter, and no other slot, such as a cached hash, to set)."""
+    slots = set(vars(cls).get("__slots__", ())) - {"__weakref__"}
+    return slots == {f.name for f in fields} and all(f.init and f.validator is None and f.converter is None for f in fields) \
+        and not any(hasattr(cls, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__"))
+
+
+_checked_assessment = _evolver()
+
+
+def _folded(code: str) -> str | None:
+    """How a code is kept to find codes that differ only in letter case (in lower case, or as written when it
+    is already); None for a code without letters, which no other code differs from in case alone."""
+    folded = code.casefold()
+    if folded == code == code.upper():
+        return None
+    return code if folded == code else folded
 
 
 class AssessmentChecker:
@@ -182,6 +206,44 @@ class AssessmentChecker:
     def check(self, assessment: Assessment) -> Assessment | None:
         """The assessment with its identity cleaned and values coerced, or None when it has a problem (added
         to ``problems``)."""
+        try:
+            checked = self._quick(assessment)
+        except Exception:  # a field or value of an unexpected type: the whole way says what is wrong with it
+            checked = None
+        return checked if checked is not None else self.check_whole_way(assessment)
+
+    def _quick(self, assessment: Assessment) -> Assessment | None:
+        """The checked assessment when nothing is wrong with it (the usual case), found with less work than
+        ``check_whole_way``; None, with nothing recorded, when something might be, for the whole way to check it
+        again and report. Each check below stands for one of the whole way's, and errs on the side of None."""
+        code, parent, evidence = assessment.code, assessment.parent, assessment.evidence
+        # printable text holds no control character (a tab in a note, which is allowed, is left to the whole way)
+        if not (code + assessment.name + (parent or "") + (assessment.note or "") + assessment.tier + assessment.source
+                + "".join(map("".join, evidence.values()))).isprintable():
+            return None
+        code = normal_code(code)
+        parent = (normal_code(parent) or None) if parent else None
+        folded = _folded(code)
+        if not code or (folded is not None and self._written.get(folded, code) != code):
+            return None
+        cohort = (assessment.year, assessment.source)
+        seen = self.seen.get(cohort)
+        checks = self._values_of.get(assessment.tier)
+        if (seen is not None and code in seen) or checks is None or assessment.source not in SOURCES or \
+                (checks.by_district and not parent):
+            return None
+        values = checks.quick_values(assessment, code)
+        if values is None:
+            return None
+        if folded is not None:
+            self._written.setdefault(folded, code)
+        if seen is None:
+            seen = self.seen[cohort] = {}
+        seen[code] = assessment.origin
+        return _checked_assessment(assessment, code, nfc(assessment.name), parent, values)
+
+    def check_whole_way(self, assessment: Assessment) -> Assessment | None:
+        """``check`` one check after the other, each reporting what it finds."""
         before = len(self.problems)
         code, parent, found = _clean_identity(assessment)
         if found:
@@ -202,10 +264,10 @@ class AssessmentChecker:
 
     def _collision(self, code: str, assessment: Assessment) -> None:
         """Codes that differ only in letter case after normalisation name the same unit: refuse them."""
-        folded = code.casefold()
-        if folded == code == code.upper():
-            return  # no letter (a code of digits): no other code differs from it in case alone
-        first = self._written.setdefault(code if folded == code else folded, code)
+        folded = _folded(code)
+        if folded is None:
+            return
+        first = self._written.setdefault(folded, code)
         if first != code:
             self.problems.append(Diagnostic(_field_span(assessment, "code"),
                                             f"unit code '{shown(code)}' differs from code '{shown(first)}' only in letter case",
@@ -302,6 +364,7 @@ class TierValues:
         self._names = self.indicators.keys()
         self.by_district = groups_by_district(tier)
         self._reads: dict[bool, Callable[[Mapping[str, Any]], dict[str, Value]]] = {}
+        self._by_source: dict[str, tuple[Callable[[Mapping[str, Any]], dict[str, Value]], int]] = {}
 
     def _reader(self, before_audit: bool) -> Callable[[Mapping[str, Any]], dict[str, Value]]:
         """The tier's generated reader for the audit or the stages before it, made when first needed (generating
@@ -313,6 +376,35 @@ class TierValues:
                      for name, ind in self.indicators.items()]
             read = self._reads[before_audit] = readergen.reader(reads, _Unsure, Pair)
         return read
+
+    def quick_values(self, assessment: Assessment, code: str) -> dict[str, Value] | None:
+        """``coerce`` of an assessment in which it finds no problem (the usual case), with less work; None when it
+        might find one."""
+        given = assessment.values
+        read, present = self._by_source.get(assessment.source) or self._source_reader(assessment.source)
+        try:
+            values = read(given)
+        except _Unsure:
+            problems: list[Diagnostic] = []
+            values = self.coerce_each(assessment, code, problems)
+            if problems:
+                return None
+            present = -1
+        # a reader that read every value found each of the ``present`` names it reads (audit-only ones aside)
+        # in ``given``: when ``given`` holds no more names, it holds no unknown one
+        if len(given) != present and not given.keys() <= self._names:
+            return None
+        evidence = assessment.evidence
+        if evidence and not evidence.keys() <= self._names:
+            return None
+        return values
+
+    def _source_reader(self, source: str) -> tuple[Callable[[Mapping[str, Any]], dict[str, Value]], int]:
+        """The reader of a stage's values, and how many names it finds in the values it reads (kept in ``_by_source``)."""
+        before_audit = audit_only_absent(source)
+        present = sum(1 for ind in self.indicators.values() if not (before_audit and ind.audit_only))
+        found = self._by_source[source] = (self._reader(before_audit), present)
+        return found
 
     def coerce(self, assessment: Assessment, code: str) -> tuple[dict[str, Value], list[Diagnostic]]:
         """``coerce_values`` of the assessment, named ``code`` in messages (its code as cleaned)."""
@@ -405,7 +497,7 @@ def _fast_read(ind: m.Indicator, limits: Mapping[str, Decimal]) -> readergen.Fas
     quick = _quick_reader(ind, limits)
     if ind.kind == "pair":
         return readergen.CountPair(ind.a_may_exceed_b, quick) if ind.range is None else readergen.Other(quick)
-    return readergen.Count(*number_bounds(ind, limits), quick)
+    return readergen.Number(*number_bounds(ind, limits), ind.kind == "count", quick)
 
 
 def _refused(message: str, hint: str | None = None) -> None:
@@ -714,9 +806,37 @@ def check_parents(assessments: Iterable[Assessment], unit_list: Mapping[str, str
     members = list(assessments)
     for a in members:
         by_cohort.setdefault((a.year, a.source), {})[a.code] = a.tier
+    warnings = _parents_without_errors(members, by_cohort, unit_list, grouped)
+    if warnings is not None:
+        return [], warnings
     links = [link for link in map(parent_link, members) if link is not None]
     return check_parent_links(links, lambda year, source, code: by_cohort[(year, source)].get(code),
                               lambda: {code for codes in by_cohort.values() for code in codes}, unit_list, grouped)
+
+
+def _parents_without_errors(members: list[Assessment], by_cohort: dict[tuple[int, str], dict[str, str]],
+                            unit_list: Mapping[str, str] | None, grouped: Iterable[str] | None) -> list[Diagnostic] | None:
+    """The warnings of ``check_parent_links`` when it finds no error (the usual case), found without making a link
+    per unit; None when it finds one (each test below stands for one of its errors)."""
+    listed = unit_list or {}
+    parent_tiers: dict[str, str] = {}  # a tier → the tier of its units' parents
+    unresolved: list[Assessment] = []
+    for a in members:
+        parent = a.parent
+        if not parent:
+            continue
+        tier = by_cohort[(a.year, a.source)].get(parent) or listed.get(parent)
+        if parent == a.code or tier == a.tier:
+            return None
+        if tier is None:
+            unresolved.append(a)
+        elif parent_tiers.setdefault(a.tier, tier) != tier:
+            return None
+    if parent_tiers or unit_list is not None:
+        return None if unresolved else []
+    tiers = None if grouped is None else set(grouped)
+    unchecked = [a for a in unresolved if tiers is None or a.tier in tiers]
+    return _unchecked([a.parent or "" for a in unchecked], _origin(unchecked[0], unchecked[0].code)) if unchecked else []
 
 
 def check_parent_links(links: Iterable[ParentLink], tier_in_input: Callable[[int, str, str], str | None],
@@ -744,7 +864,8 @@ def check_parent_links(links: Iterable[ParentLink], tier_in_input: Callable[[int
     errors.extend(_mixed_parent_tiers(resolved))
     if not resolved and unit_list is None:
         tiers = None if grouped is None else set(grouped)
-        return errors, _unchecked([a for a in unresolved if tiers is None or a.tier in tiers])
+        unchecked = [a for a in unresolved if tiers is None or a.tier in tiers]
+        return errors, _unchecked([a.parent for a in unchecked], unchecked[0].origin) if unchecked else []
     known = set(unit_list or {}) | input_codes() if unresolved else set()
     for a in unresolved:
         errors.append(Diagnostic(a.where, f"the parent '{shown(a.parent)}' of unit '{shown(a.code)}' is not a unit of "
@@ -767,13 +888,12 @@ def _mixed_parent_tiers(resolved: list[tuple[ParentLink, str]]) -> list[Diagnost
             for a, parent_tier in resolved if parent_tier != usual[a.tier]]
 
 
-def _unchecked(unresolved: list[ParentLink]) -> list[Diagnostic]:
-    if not unresolved:
-        return []
-    parents = sorted({a.parent or "" for a in unresolved})
+def _unchecked(parents_named: list[str], first: Span) -> list[Diagnostic]:
+    """The warning for units whose parents (``parents_named``, one per unit) could not be checked; ``first`` is the
+    first of these units."""
+    parents = sorted(set(parents_named))
     listed = ", ".join(shown(p) for p in parents[:20]) + (f" and {len(parents) - 20} more" if len(parents) > 20 else "")
-    first = unresolved[0]
-    return [Diagnostic(first.origin,
-                       f"the parents of {len(unresolved)} unit(s) could not be checked: {listed}", "warning",
+    return [Diagnostic(first,
+                       f"the parents of {len(parents_named)} unit(s) could not be checked: {listed}", "warning",
                        hint="the input holds no unit they name; give the province's unit list with --units "
                             "(e.g. units.csv) to check them")]
