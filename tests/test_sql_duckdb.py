@@ -533,3 +533,15 @@ def test_a_duckdb_table_is_read_without_changing_the_file_and_a_file_that_is_no_
                  "--lang", "en"]) == 2
     assert "name a table as letters, digits and '_'" in capsys.readouterr().err
     assert database.read_bytes() == before
+
+
+def test_duckdb_writes_only_into_a_folder_of_its_own_and_removes_it() -> None:
+    engine = DuckDBEngine()
+    folder = engine.folder
+    assert folder.stat().st_mode & 0o777 == 0o700  # no other user may read it or plant files in it
+    assert engine.query("SELECT current_setting('temp_directory')")[1] == [(str(folder),)]
+    table = engine.materialise("numbers", ["SELECT 1 AS n", "SELECT 2 AS n"])
+    assert sorted(engine.query(f"SELECT n FROM {table}")[1]) == [(1,), (2,)]
+    assert (folder / "work.duckdb").is_file()
+    engine.close()
+    assert not folder.exists()

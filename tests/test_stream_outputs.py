@@ -18,6 +18,7 @@ from cqdt_rules.cli.main import main
 from cqdt_rules.cli.sql_engine import EngineRows
 from cqdt_rules.data.readers import load_many
 from cqdt_rules.engine.results import UnitResult
+from cqdt_rules.engine.sql import run
 from cqdt_rules.engine.sql.engines import DuckDBEngine
 from cqdt_rules.engine.sql.run import assessment_locator, long_rows, score_sql, stream_sql
 from cqdt_rules.model.units import Assessment
@@ -102,6 +103,25 @@ def test_duckdbs_results_fetched_in_batches_are_score_sqls(ruleset: str, files: 
     assert len(rows) == len(reference)
     assert written(rows, "csv") == reference.to_csv()
     assert written(rows, "json") == reference.to_json() + "\n"
+    assert written(rows, "table") == results_table(reference, "en")
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(("ruleset", "files"), [SAMPLES[2], SAMPLES[3]])
+def test_duckdb_pivoting_a_slice_of_units_at_a_time_gives_the_same_results(
+        monkeypatch: pytest.MonkeyPatch, ruleset: str, files: list[str]) -> None:
+    made: list[int] = []
+
+    def counted(tier: object, table: str, slices: int) -> Iterator[object]:
+        made.append(slices)
+        return pivot_slices(tier, table, slices)  # type: ignore[arg-type]
+
+    pivot_slices = run.pivot_slices
+    monkeypatch.setattr(run, "SLICE_VALUES", 1000)  # a cohort of 220 communes: five slices or more
+    monkeypatch.setattr(run, "pivot_slices", counted)
+    rows, reference = duckdb_scored(ruleset, files)  # score_sql pivots each tier whole, in the query itself
+    assert max(made) >= 5
+    assert written(rows, "csv") == reference.to_csv()
     assert written(rows, "table") == results_table(reference, "en")
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
 from cqdt_rules.engine import loading
-from cqdt_rules.errors import UsageError
+from cqdt_rules.errors import DataError, Diagnostic, UsageError
 
 if TYPE_CHECKING:
     from cqdt_rules.cli.progress import Progress
@@ -35,7 +35,7 @@ def stream_with_engine(ruleset: str, data: Sequence[str], table: str | None, lan
     """Score DATA with DuckDB: YAML/CSV/XLSX unit files (as the Python engine reads them), long-form Parquet or
     CSV files, or with ``table`` a table of the DuckDB database file DATA. The data are checked (DataError as the
     Python engine words it) before anything is written."""
-    from cqdt_rules.data.readers import load_many
+    from cqdt_rules.data.readers import MAX_STREAMED_BYTES, stream_assessments
     from cqdt_rules.engine.sql.engines import DuckDBEngine, is_long_form_csv
     from cqdt_rules.engine.sql.run import assessment_locator, long_rows, stream_sql
 
@@ -59,10 +59,15 @@ def stream_with_engine(ruleset: str, data: Sequence[str], table: str | None, lan
         engine = DuckDBEngine()
         engine.attach_file(long_files[0])
         return EngineRows(stream_sql(checked, engine, done=progress.advance), lang)
-    assessments = load_many(paths)
+    # unit files are read as they go, straight into DuckDB; read again, whole, only to locate a problem DuckDB finds
+    problems: list[Diagnostic] = []
     engine = DuckDBEngine()
-    engine.load_rows(long_rows(assessments))
-    return EngineRows(stream_sql(checked, engine, locate=assessment_locator(assessments), done=progress.advance), lang)
+    engine.fit_memory(0)  # bounded from the start: stream_sql raises it for a large tier
+    engine.load_rows(long_rows(stream_assessments(paths, problems, limit=MAX_STREAMED_BYTES)))
+    if problems:
+        raise DataError(problems)
+    locate = assessment_locator(lambda: tuple(stream_assessments(paths, [], limit=MAX_STREAMED_BYTES)))
+    return EngineRows(stream_sql(checked, engine, locate=locate, done=progress.advance), lang)
 
 
 class EngineRows:
@@ -111,4 +116,5 @@ class EngineRows:
         return table.unit_rows(self.scored.cohort_units(query, year, source))
 
     def close(self) -> None:
-        """Nothing to remove: the results stay in the engine."""
+        """Close the engine, removing its private folder (its work tables and what it spilled)."""
+        self.scored.engine.close()

@@ -7,7 +7,6 @@ import csv
 import io
 import itertools
 import operator
-import re
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
 from pathlib import Path
 from typing import Any

@@ -96,10 +96,25 @@ class TierQuery:
 
 
 def compile_tier(ruleset: m.Ruleset, tier: m.Tier, table: str = INPUT_TABLE, *, explain: bool = False,
-                 any_year: bool = False, lang: str = "en") -> TierQuery:
+                 any_year: bool = False, lang: str = "en", wide_table: str | None = None) -> TierQuery:
     """One tier's query; ``any_year`` drops the check that the data's years are the ruleset's; with ``explain``
-    a comment on each criterion's column, in ``lang``."""
-    return _TierSql(ruleset, tier, table, explain, any_year, lang).build()
+    a comment on each criterion's column, in ``lang``. With ``wide_table`` the queries read the tier's pivot
+    (``wide``) from that table, made beforehand from ``pivot_slices``, instead of pivoting the input."""
+    return _TierSql(ruleset, tier, table, explain, any_year, lang, wide_table).build()
+
+
+def pivot_slices(tier: m.Tier, table: str, slices: int) -> Iterator[exp.Select]:
+    """The tier's pivot (``wide``: one row per unit) in ``slices`` parts of about as many units each, by a hash of
+    the unit's code (DuckDB's ``hash``), each made when asked for. Run one after the other, each pivot holds only
+    its own units at once: DuckDB keeps a grouping of text whole in memory, and one of every unit of a large
+    cohort would not fit."""
+    tier_slots = slots(tier, direct_limits(tier))
+    for part in range(slices):
+        rows = source_cte(exp.to_table(table), tier)
+        if slices > 1:
+            in_part = cmp("=", exp.Mod(this=exp.func("HASH", col("unit_code")), expression=lit(slices)), lit(part))
+            rows = rows.where(in_part, copy=False)
+        yield wide_cte(tier_slots).with_("src", as_=rows, copy=False)
 
 
 def _fixed_digits(q: Q) -> int:
@@ -141,9 +156,10 @@ def node_comment(node: m.Node, lang: str) -> str:
 
 
 class _TierSql:
-    def __init__(self, ruleset: m.Ruleset, tier: m.Tier, table: str, explain: bool, any_year: bool, lang: str = "en"):
+    def __init__(self, ruleset: m.Ruleset, tier: m.Tier, table: str, explain: bool, any_year: bool, lang: str = "en",
+                 wide_table: str | None = None):
         self.ruleset, self.header, self.tier, self.table, self.explain = ruleset, ruleset.header, tier, table, explain
-        self.any_year, self.lang = any_year, lang
+        self.any_year, self.lang, self.wide_table = any_year, lang, wide_table
         self.slots = slots(tier, direct_limits(tier))
         self.by_name = {s.name: s for s in self.slots}
         self.nodes = {n.id: n for n in tier.walk()}
@@ -159,7 +175,7 @@ class _TierSql:
     def build(self) -> TierQuery:
         ctes: list[tuple[str, exp.Select]] = [
             ("src", source_cte(exp.to_table(self.table), self.tier)),
-            ("wide", wide_cte(self.slots)),
+            ("wide", self._wide()),
             ("parsed", parsed_cte(self.slots)),
             ("checked", self._checked()),
             ("vals", self._vals()),
@@ -206,6 +222,11 @@ class _TierSql:
         return TierQuery(self.tier, query, points, Published("total", _fixed_digits(self.total)), outputs, levels, ranks,
                          self._problems_query(), keys)
 
+    def _wide(self) -> exp.Select:
+        if self.wide_table is None:
+            return wide_cte(self.slots)
+        return exp.select(exp.Star()).from_(exp.to_table(self.wide_table), copy=False)
+
     def _checked(self) -> exp.Select:
         """Every unit's problem codes (NULL when fine), one column per indicator and unit-level check."""
         return exp.select(exp.Star(), *[e.as_(f"q{i}", copy=False) for i, (_, e) in enumerate(self._problem_columns())]
@@ -245,7 +266,7 @@ class _TierSql:
         union = exp.Union(this=unknown, expression=per_unit, distinct=False)
         query = exp.select(exp.Star()).from_(exp.Subquery(this=union, alias=exp.TableAlias(this=exp.to_identifier("problems"))), copy=False)
         query = query.with_("src", as_=source_cte(exp.to_table(self.table), self.tier), copy=False)
-        query = query.with_("wide", as_=wide_cte(self.slots), copy=False).with_("parsed", as_=parsed_cte(self.slots), copy=False)
+        query = query.with_("wide", as_=self._wide(), copy=False).with_("parsed", as_=parsed_cte(self.slots), copy=False)
         query = query.with_("checked", as_=checked, copy=False)
         required = [s for s in self.slots if s.indicator.evidence_required]
         if self.header.on_missing_evidence == "error" and required:
@@ -850,4 +871,4 @@ def _formula_refs(rule: m.Rule | None) -> list[str]:
     return refs
 
 
-__all__ = ["compile_tier", "TierQuery", "Published", "INPUT_TABLE", "ERROR_COLUMN"]
+__all__ = ["compile_tier", "pivot_slices", "TierQuery", "Published", "INPUT_TABLE", "ERROR_COLUMN"]

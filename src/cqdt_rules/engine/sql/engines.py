@@ -3,7 +3,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import json
+import shutil
+import tempfile
+import weakref
+from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -27,8 +32,23 @@ def _missing(extra: str) -> UsageError:
     return UsageError(f"the SQL engine needs the optional dependency: pip install 'cqdt-rules[{extra}]'")
 
 
+WORK = "cqdt_work"
+"""The engine's own database, a file in its private folder: the tables it makes (``materialise``) are kept there,
+compressed, and DuckDB moves them out of memory when its memory limit is reached."""
+MEMORY_FLOOR = 100 * 10**6
+MEMORY_PER_UNIT = 1000
+"""DuckDB's memory as ``fit_memory`` sets it: ``MEMORY_FLOOR`` bytes, or ``MEMORY_PER_UNIT`` bytes per unit of the
+largest tier when more; beyond it DuckDB spills to the engine's folder. ``stream_sql`` pivots each tier a slice of
+units at a time (``run.SLICE_VALUES``), but the windows of the ranks and the sort of the rows fetched keep part of
+every unit's row in memory: a million communes need more than 100 MB."""
+
+
 class DuckDBEngine:
-    """DuckDB in this process; the input table is loaded from rows, a Parquet or CSV file, or a database table."""
+    """DuckDB in this process; the input table is loaded from rows, a Parquet or CSV file, or a database table.
+
+    Everything DuckDB writes goes to a folder of the engine's own (only its user may read it, never a shared
+    temporary folder another user could plant files in), removed by ``close``: what it spills beyond
+    ``memory_limit`` and its work database (``WORK``)."""
 
     dialect = "duckdb"
 
@@ -42,10 +62,49 @@ class DuckDBEngine:
             self.connection = duckdb.connect(database, read_only=read_only)
         except duckdb.Error as exc:
             raise UsageError(f"cannot open '{database}' as a DuckDB database: {str(exc).splitlines()[0]}") from None
-        if memory_limit:
+        self.database = database
+        self.folder = Path(tempfile.mkdtemp(prefix="cqdt-duckdb-"))  # mode 0700
+        self._removal = weakref.finalize(self, _remove, self.connection, self.folder)
+        self.connection.execute(f"SET temp_directory = '{_quoted_text(str(self.folder))}'")
+        # every query streamed out has an ORDER BY: DuckDB need not keep rows in the order they were read
+        self.connection.execute("SET preserve_insertion_order = false")
+        self._memory: int | None = 0  # what fit_memory set; None: the caller's limit, kept
+        if memory_limit is not None:
             self.connection.execute(f"SET memory_limit = '{_plain_setting(memory_limit)}'")
+            self._memory = None
         if threads:
             self.connection.execute(f"SET threads = {int(threads)}")
+        self._work_attached, self._loaded = False, 0
+
+    def fit_memory(self, units: int) -> None:
+        """Without a ``memory_limit`` given, DuckDB's memory bounded, yet enough for a tier of ``units`` units: it
+        only grows (``MEMORY_PER_UNIT``). Until then DuckDB's own default holds (most of the machine's memory)."""
+        if self._memory is None:
+            return
+        wanted = max(MEMORY_FLOOR, units * MEMORY_PER_UNIT)
+        if wanted > self._memory:
+            self._memory = wanted
+            self.connection.execute(f"SET memory_limit = '{wanted // 10**6}MB'")
+
+    def close(self) -> None:
+        """Close the connection and remove the engine's folder."""
+        self._removal()
+
+    def materialise(self, name: str, selects: Iterable[str]) -> str:
+        """A table of the work database (``WORK``) holding the rows of every query of ``selects``, each run in turn;
+        its qualified name. ``name`` is the caller's own identifier (letters, digits, '_'), never a user's text."""
+        assert name.isidentifier(), name
+        if not self._work_attached:
+            # READ_ONLY false: the user's database may be open read-only, the work database never is
+            self.connection.execute(f"ATTACH '{_quoted_text(str(self.folder / 'work.duckdb'))}' AS {WORK} (READ_ONLY false)")
+            self._work_attached = True
+        table = f"{WORK}.{name}"
+        self._fill(table, selects)
+        return table
+
+    def _fill(self, table: str, selects: Iterable[str]) -> None:
+        for index, select in enumerate(selects):
+            self.query(f"CREATE OR REPLACE TABLE {table} AS {select}" if index == 0 else f"INSERT INTO {table} {select}")
 
     def query(self, sql: str) -> tuple[list[str], list[Row]]:
         import duckdb
@@ -69,14 +128,39 @@ class DuckDBEngine:
             raise UsageError(f"DuckDB refused the query: {str(exc).splitlines()[0]}") from None
         return [d[0] for d in cursor.description], _batches(cursor)
 
-    def load_rows(self, rows: Sequence[Row], table: str = INPUT_TABLE) -> None:
-        self.connection.execute(f'CREATE OR REPLACE TABLE "{table}" ({_ddl("VARCHAR", "INTEGER")})')
-        if rows:
-            self.connection.executemany(f'INSERT INTO "{table}" VALUES ({", ".join("?" * len(COLUMNS))})', rows)
+    def load_rows(self, rows: Iterable[Row], table: str = INPUT_TABLE) -> None:
+        """The input table from rows, taken as they come (they may be read as they go), ``LOAD_ROWS`` at a time:
+        written as JSON lines to a file of the engine's folder, which DuckDB reads (inserting rows through
+        parameters costs DuckDB milliseconds a row). In a database file ``table`` is a table of it; in memory, a view
+        of a table of the work database, which DuckDB moves out of memory when it needs to."""
+        if self.database != ":memory:":
+            self._fill(f'"{table}"', self._staged(rows))
+            return
+        self._loaded += 1  # each table loaded keeps a work table of its own
+        loaded = self.materialise(f"input_{self._loaded}", self._staged(rows))
+        self.connection.execute(f'CREATE OR REPLACE VIEW "{table}" AS SELECT * FROM {loaded}')
+
+    def _staged(self, rows: Iterable[Row]) -> Iterator[str]:
+        """A query reading each batch of ``rows`` from a file, written when asked for and removed once read (one at
+        least, so that no rows still make a table)."""
+        staged = self.folder / "rows.jsonl"
+        types = ", ".join(f"'{c}': '{'INTEGER' if c == 'year' else 'VARCHAR'}'" for c in COLUMNS)
+        read = (f"SELECT {', '.join(COLUMNS)} FROM read_json('{_quoted_text(str(staged))}', format = 'newline_delimited', "
+                f"columns = {{{types}}})")
+        rows = iter(rows)
+        first = True
+        while (batch := list(islice(rows, LOAD_ROWS))) or first:
+            first = False
+            with staged.open("w", encoding="utf-8") as out:
+                for row in batch:
+                    out.write(json.dumps(dict(zip(COLUMNS, row))))
+                    out.write("\n")
+            yield read
+        staged.unlink(missing_ok=True)
 
     def attach_file(self, path: Path, table: str = INPUT_TABLE) -> None:
         """A long-form Parquet or CSV file as the input table (a view: the file is read where it lies)."""
-        literal = str(path).replace("'", "''")
+        literal = _quoted_text(str(path))
         if path.suffix.lower() == ".parquet":
             source = f"read_parquet('{literal}')"
         elif path.suffix.lower() == ".csv":
@@ -99,6 +183,8 @@ class DuckDBEngine:
         return {code: name for code, name in rows if name}
 
 
+LOAD_ROWS = 100_000
+"""Rows ``DuckDBEngine.load_rows`` writes to a file for DuckDB to read at once (some 15 MB)."""
 FETCH_ROWS = 2048
 """Rows fetched from DuckDB at once when results are streamed: DuckDB's vector size."""
 
@@ -141,7 +227,7 @@ class PostgresEngine:
         except psycopg.Error as exc:
             raise UsageError(f"PostgreSQL refused the query: {str(exc).splitlines()[0]}") from None
 
-    def load_rows(self, rows: Sequence[Row], table: str = INPUT_TABLE) -> None:
+    def load_rows(self, rows: Iterable[Row], table: str = INPUT_TABLE) -> None:
         with self.connection.cursor() as cursor:
             cursor.execute(f'DROP TABLE IF EXISTS "{table}"'.encode())
             cursor.execute(f'CREATE TABLE "{table}" ({_ddl("TEXT", "INTEGER")})'.encode())
@@ -185,10 +271,19 @@ class SparkEngine:
             raise UsageError(f"Spark refused the query: {str(exc).splitlines()[0]}") from None
         return list(frame.columns), [tuple(row) for row in rows]
 
-    def load_rows(self, rows: Sequence[Row], table: str = INPUT_TABLE) -> None:
+    def load_rows(self, rows: Iterable[Row], table: str = INPUT_TABLE) -> None:
         schema = ", ".join(f"{c} {'INT' if c == 'year' else 'STRING'}" for c in COLUMNS)
         frame = self.session.createDataFrame(list(rows), schema=schema)
         frame.createOrReplaceTempView(table)
+
+
+def _remove(connection: Any, folder: Path) -> None:
+    connection.close()
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _quoted_text(value: str) -> str:
+    return value.replace("'", "''")
 
 
 def _ddl(text_type: str, integer_type: str) -> str:

@@ -4,6 +4,7 @@ engine refuses, with its messages), run each tier's query, and read the rows bac
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
@@ -13,7 +14,7 @@ from sqlglot import exp
 from cqdt_rules.engine.compiler import NodeResult
 from cqdt_rules.engine.loading import CheckedRuleset
 from cqdt_rules.engine.results import LevelResult, RankResult, Results, UnitResult
-from cqdt_rules.engine.sql.compile import ERROR_COLUMN, INPUT_TABLE, TierQuery, compile_tier
+from cqdt_rules.engine.sql.compile import ERROR_COLUMN, INPUT_TABLE, TierQuery, compile_tier, pivot_slices
 from cqdt_rules.engine.sql.dialects import render
 from cqdt_rules.engine.sql.inputs import col, text
 from cqdt_rules.engine.sql.messages import Locate, diagnostic, evaluation_diagnostic
@@ -39,6 +40,19 @@ class StreamingEngine(Engine, Protocol):
     def stream(self, sql: str) -> tuple[list[str], Iterator[Row]]:
         """Run one query; the column names and its rows, fetched a batch at a time as they are read."""
 
+    def materialise(self, name: str, selects: Iterable[str]) -> str:
+        """A work table of the rows of every query of ``selects``, run in turn; its name."""
+
+    def fit_memory(self, units: int) -> None:
+        """Give the engine enough memory for a tier of ``units`` units (unless its memory was set)."""
+
+    def close(self) -> None:
+        """Remove what the engine wrote for its work."""
+
+
+SLICE_VALUES = 250_000
+"""Rows of the input (a row per unit and indicator) ``stream_sql`` pivots at once: about 25 MB of DuckDB's memory."""
+
 
 def score_sql(checked: CheckedRuleset, engine: Engine, *, table: str = INPUT_TABLE, locate: Locate | None = None,
               names: Mapping[str, str] | None = None, any_year: bool = False, run_at: str | None = None) -> Results:
@@ -62,11 +76,13 @@ def _stamp(run_at: str | None) -> str:
 
 
 def _checked_queries(ruleset: m.Ruleset, engine: Engine, table: str, where: Locate, any_year: bool,
-                     done: Callable[[int], None] | None = None) -> list[TierQuery]:
+                     done: Callable[[int], None] | None = None,
+                     pivot: Callable[[m.Tier], str] | None = None) -> list[TierQuery]:
     """The query of each tier the table holds, once the companion queries found no problem in the data (else
-    DataError with the problems of the first kind found, as the Python engine reports them)."""
+    DataError with the problems of the first kind found, as the Python engine reports them). With ``pivot``, the
+    queries read each tier's pivot from the table it makes."""
     present = _check_tiers(ruleset, engine, table, where)
-    queries = [compile_tier(ruleset, tier, table, any_year=any_year)
+    queries = [compile_tier(ruleset, tier, table, any_year=any_year, wide_table=pivot(tier) if pivot else None)
                for tier in sorted(ruleset.tiers, key=lambda t: t.id) if tier.id in present]
     found: dict[str, list[Diagnostic]] = {kind: [] for kind in ORDERED_CHECKS}
     for query in queries:
@@ -89,7 +105,8 @@ def stream_sql(checked: CheckedRuleset, engine: StreamingEngine, *, table: str =
     a batch at a time, as they are written (``ScoredSql``). The units' names are the table's (``unit_name``).
     ``done(1)`` is told of each of the two queries run per tier before (checks, then each cohort's size)."""
     where = locate or table_locator(table)
-    queries = _checked_queries(checked.ruleset, engine, table, where, any_year, done)
+    pivot = partial(_pivot, engine, table, checked.ruleset)
+    queries = _checked_queries(checked.ruleset, engine, table, where, any_year, done, pivot)
     cohorts: dict[str, list[tuple[int, str, int]]] = {}
     errors: list[Diagnostic] = []
     for query in queries:
@@ -108,6 +125,18 @@ def stream_sql(checked: CheckedRuleset, engine: StreamingEngine, *, table: str =
     if errors:
         raise DataError(errors)
     return ScoredSql(checked.ruleset, engine, table, queries, cohorts, _stamp(run_at))
+
+
+def _pivot(engine: StreamingEngine, table: str, ruleset: m.Ruleset, tier: m.Tier) -> str:
+    """The tier's pivot (one row per unit) made once, into a work table the tier's queries then read, a slice of
+    about ``SLICE_VALUES`` values at a time: the memory it takes stays the same however many units there are."""
+    rows = exp.select(exp.Count(this=exp.Star())).from_(exp.to_table(table), copy=False)
+    _, [(count,)] = engine.query(render(rows.where(exp.EQ(this=col("tier"), expression=text(tier.id)), copy=False),
+                                        engine.dialect, pretty=False))
+    engine.fit_memory(count // max(1, len(tier.indicators)))  # a row per unit and indicator
+    slices = max(1, -(-count // SLICE_VALUES))
+    selects = (render(select, engine.dialect, pretty=False) for select in pivot_slices(tier, table, slices))
+    return engine.materialise(f"wide_{ruleset.tiers.index(tier)}", selects)
 
 
 class ScoredSql:
@@ -232,17 +261,15 @@ def table_locator(table: str) -> Locate:
 
 
 # ---------------------------------------------------------------- assessments as long-form rows
-def long_rows(assessments: Iterable[Assessment]) -> list[Row]:
-    """Assessments (as read from YAML, CSV or XLSX) as rows of the long-form input table."""
-    rows: list[Row] = []
+def long_rows(assessments: Iterable[Assessment]) -> Iterator[Row]:
+    """Assessments (as read from YAML, CSV or XLSX) as rows of the long-form input table, as they are read."""
     for a in assessments:
         if not a.values and not a.evidence:  # the unit exists, with nothing given: one row without an indicator
-            rows.append((a.code, a.name, a.tier, a.parent, a.year, a.source, None, None, None, None))
+            yield (a.code, a.name, a.tier, a.parent, a.year, a.source, None, None, None, None)
         for name in sorted(set(a.values) | set(a.evidence)):
             value, value_b = _texts(a.values.get(name))
             evidence = "; ".join(a.evidence.get(name, ())) or None
-            rows.append((a.code, a.name, a.tier, a.parent, a.year, a.source, name, value, value_b, evidence))
-    return rows
+            yield (a.code, a.name, a.tier, a.parent, a.year, a.source, name, value, value_b, evidence)
 
 
 def _texts(raw: Any) -> tuple[str | None, str | None]:
@@ -273,12 +300,19 @@ def _text(raw: Any) -> str:
     return str(raw)
 
 
-def assessment_locator(assessments: Sequence[Assessment]) -> Locate:
-    """Problems point where the Python engine points: the value's position in the data file."""
-    by_key = {(a.code, a.year, a.source): a for a in assessments}
+def assessment_locator(assessments: Sequence[Assessment] | Callable[[], Sequence[Assessment]]) -> Locate:
+    """Problems point where the Python engine points: the value's position in the data file. ``assessments`` may
+    be a function that reads them: it is called when the first problem is located (data scored as they were read,
+    never held, are read again only when they hold a problem)."""
+    found: dict[tuple[str, int, str], Assessment] = {}
+
+    def by_key() -> dict[tuple[str, int, str], Assessment]:
+        if not found:
+            found.update(((a.code, a.year, a.source), a) for a in (assessments() if callable(assessments) else assessments))
+        return found
 
     def locate(code: str, year: int, source: str, indicator: str | None) -> Span:
-        a = by_key.get((code, int(year), source))
+        a = by_key().get((code, int(year), source))
         fallback = Span(f"<unit {code}>", 0, 0, 0, 0)
         if a is None:
             return fallback
