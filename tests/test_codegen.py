@@ -18,10 +18,11 @@ from hypothesis import strategies as st
 
 from cqdt_rules import api
 from cqdt_rules.engine import codegen
-from cqdt_rules.engine.compiler import _post_order, _TierCompiler, compile_ruleset
+from cqdt_rules.engine.compiler import NodeResults, _post_order, _TierCompiler, compile_ruleset
 from cqdt_rules.engine.evaluator import evaluate
 from cqdt_rules.engine.results import _ENCODE, Results, _node_dict, _NodeJson
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.numbers import ARITHMETIC
 from cqdt_rules.model.units import Assessment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -112,6 +113,7 @@ def test_generated_code_agrees_with_the_closures_and_the_reference(case: tuple[G
     for source in _sources(ruleset):
         _assert_no_ruleset_text(source)
     results = evaluate(fast, units, "fixed")
+    _assert_both_functions_give_the_same_points(results)
     assert results.to_dict() == evaluate(compile_ruleset(ruleset, generate=False), units, "fixed").to_dict()
     _assert_json_lines_as_encoded(results)
     expected = reference.reference_scores(ruleset, units)
@@ -123,20 +125,19 @@ def test_generated_code_agrees_with_the_closures_and_the_reference(case: tuple[G
         assert {name: rank.rank for name, rank in unit.ranks.items()} == ref.ranks
 
 
-def test_node_details_are_computed_only_when_read_and_in_the_engines_arithmetic() -> None:
-    """Scoring computes points only; why, flags and raw values come when a node is read, whatever decimal
-    context the caller has set by then."""
+def _assert_both_functions_give_the_same_points(results: Results) -> None:
+    """The points-only function (what a unit's points are computed again from when read) and the function with
+    the details (whose points explanations and results JSON write) give every node the same points, to the text."""
     import decimal
 
-    checked = api.load("egov_2020")
-    units = api.load_assessments(ROOT / "examples" / "gialai" / "egov-2022-audit-xa.csv")
-    results = api.score(checked, units)
-    assert all(u.nodes._details is None for u in results)  # type: ignore[attr-defined]
-    closures = evaluate(compile_ruleset(checked.ruleset, generate=False), units, results.run_at)
-    with decimal.localcontext(decimal.Context(prec=3, rounding=decimal.ROUND_DOWN)):
-        read_late = results.to_dict()
-    assert read_late == closures.to_dict()
-    assert [u.missing_evidence for u in results] == [u.missing_evidence for u in closures]
+    for unit in results:
+        nodes = unit.nodes
+        if isinstance(nodes, NodeResults):
+            score_unit, explain_unit = nodes._functions  # type: ignore[attr-defined]
+            arguments = (nodes._values, nodes._evidence, nodes._cohort_max)  # type: ignore[attr-defined]
+            with decimal.localcontext(ARITHMETIC):
+                points_only, explained = score_unit(*arguments)[0], explain_unit(*arguments)[0]
+            assert [str(p) for p in points_only] == [str(p) for p in explained] == [str(p) for p in nodes.all_points()]
 
 
 def _assert_json_lines_as_encoded(results: Results) -> None:
@@ -154,6 +155,7 @@ def _assert_json_lines_as_encoded(results: Results) -> None:
 def test_json_lines_of_the_shipped_rulesets_are_as_encoded() -> None:
     for ruleset, data in (("egov_2020", "egov-2022-self.yaml"), ("dti_2023", "dti-2023-audit.yaml")):
         results = api.score(api.load(ruleset), api.load_assessments(ROOT / "examples" / "gialai" / data))
+        _assert_both_functions_give_the_same_points(results)
         _assert_json_lines_as_encoded(results)
 
 

@@ -16,6 +16,7 @@ from cqdt_rules import api
 from cqdt_rules.cli.main import main
 from cqdt_rules.data.readers import load_assessments
 from cqdt_rules.errors import DataError, RulesetError, UsageError
+from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -561,6 +562,29 @@ def test_unit_without_a_value_ranks_last_even_ascending() -> None:
     assert results.unit("2").ranks["thap"].rank == 1, "the unit with no value ranked first ascending"
 
 
+def test_results_kept_in_a_cohort_share_what_units_have_alike_and_keep_no_points() -> None:
+    """A cohort's results keep no tuple of points (computed again when read), one empty ``outputs`` and
+    ``computed`` for all, one levels' mapping per levels reached; shared mappings refuse changes, and
+    ``attrs.evolve`` still gives a unit mappings of its own."""
+    import attrs
+
+    results = api.score(api.load("egov_2020"), load_assessments(ROOT / "examples" / "gialai" / "egov-2022-audit-xa.csv"))
+    first, *others = results.units
+    assert all(u.nodes._points is None for u in results)  # type: ignore[attr-defined]
+    assert all(u.outputs is first.outputs and u.computed is first.computed for u in others)
+    levels = {id(u.levels) for u in results}
+    assert len(levels) == len({u.level for u in results}) < len(results) // 10
+    assert first.nodes.points("A1") == first.points("A1")
+    with pytest.raises(TypeError):
+        first.levels["muc_do"] = others[0].levels["muc_do"]
+    with pytest.raises(TypeError):
+        first.outputs.update(x=None)
+    assert first.levels == dict(first.levels) and type(json.loads(json.dumps(first.levels, default=str))) is dict
+    changed = attrs.evolve(first, levels={})
+    changed.levels["muc_do"] = first.levels["muc_do"]
+    assert changed.levels == first.levels and changed.total == first.total
+
+
 def test_the_engines_quick_makers_give_what_the_result_classes_make() -> None:
     """The evaluator makes unit and rank results without their frozen ``__init__`` (which costs twice as much):
     what it makes must equal, field by field, what the classes make, and stay frozen."""
@@ -576,6 +600,12 @@ def test_the_engines_quick_makers_give_what_the_result_classes_make() -> None:
     for field in attrs.fields(UnitResult):
         assert getattr(made, field.name) == getattr(built, field.name), field.name
     assert made == built and hash(made) == hash(built) and repr(made) == repr(built)
-    assert made.computed is not new_unit_result(*[getattr(made, f.name) for f in attrs.fields(UnitResult)][:7]).computed
+    # an empty computed is one read-only dictionary shared by the units; one given is the unit's own
+    again = new_unit_result(*[getattr(made, f.name) for f in attrs.fields(UnitResult)][:7])
+    assert made.computed == {} and again.computed is made.computed
+    with pytest.raises(TypeError):
+        made.computed[m.TotalRef()] = Decimal(1)  # type: ignore[index]
+    own: dict[m.Expr, Decimal | None] = {m.TotalRef(): Decimal(1)}
+    assert new_unit_result(*[getattr(made, f.name) for f in attrs.fields(UnitResult)][:7], own).computed is own
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         made.total = Decimal(0)  # type: ignore[misc]

@@ -135,28 +135,41 @@ class TierShape:
 
 
 class NodeResults(Mapping[str, NodeResult]):
-    """One unit's node results in a tier with generated functions (``codegen``): the points of every node, kept
-    as one tuple in the tier's reading order. Why, flags and raw value of the nodes are computed (by the tier's
-    ``explain_unit``, once for the unit) only when a node's result or the flags are read; a ``NodeResult`` is
-    made when one is read. Kept this way, a unit's results are a handful of objects the cyclic garbage
-    collector stops scanning, not one object per node, and scoring spends nothing on explanations."""
+    """One unit's node results in a tier with generated functions (``codegen``). Scored in a cohort, it keeps no
+    points: what it keeps (the unit's values, evidence and cohort maxima, and the tier's two functions) gives them
+    again, exactly, when they are read (``all_points``: the points-only function run again, a few microseconds).
+    Why, flags and raw value of the nodes, with their points, are computed (by the tier's ``explain_unit``, once for
+    the unit) when a node's result or the flags are read, and kept; a ``NodeResult`` is made when one is read.
+    Kept this way, a unit's results are a handful of objects (no tuple of some thirty ``Decimal`` points, most of
+    them made for that unit alone: two thirds of the results' memory), and scoring spends nothing on explanations.
+    ``points`` keeps the points instead, for a caller that reads them at once and drops the unit (a stream)."""
 
-    __slots__ = ("_shape", "_points", "_explain", "_details", "_values", "_evidence", "_cohort_max")
+    __slots__ = ("_shape", "_functions", "_points", "_details", "_values", "_evidence", "_cohort_max")
 
-    def __init__(self, shape: TierShape, points: tuple[Decimal, ...], explain: DetailsFn, values: Mapping[str, Any],
-                 evidence: Mapping[str, tuple[str, ...]], cohort_max: Mapping[tuple[str, str], Decimal]):
-        self._shape, self._points, self._explain = shape, points, explain
-        self._details: tuple[tuple[Why, ...], tuple[tuple[str, ...], ...], tuple[Any, ...]] | None = None
+    def __init__(self, shape: TierShape, functions: tuple[UnitFn, DetailsFn], values: Mapping[str, Any],
+                 evidence: Mapping[str, tuple[str, ...]], cohort_max: Mapping[tuple[str, str], Decimal],
+                 points: tuple[Decimal, ...] | None = None):
+        self._shape, self._functions, self._points = shape, functions, points
+        self._details: tuple[tuple[Decimal, ...], tuple[Why, ...], tuple[tuple[str, ...], ...], tuple[Any, ...]] \
+            | None = None
         self._values, self._evidence, self._cohort_max = values, evidence, cohort_max
 
-    def _explained(self) -> tuple[tuple[Why, ...], tuple[tuple[str, ...], ...], tuple[Any, ...]]:
-        """Why, flags and raw value of every node, computed on first use in the engine's arithmetic."""
+    def _explained(self) -> tuple[tuple[Decimal, ...], tuple[Why, ...], tuple[tuple[str, ...], ...], tuple[Any, ...]]:
+        """Points, why, flags and raw value of every node, computed on first use in the engine's arithmetic."""
         details = self._details
         if details is None:
             with decimal.localcontext(ARITHMETIC):
-                _, whys, flags, raws = self._explain(self._values, self._evidence, self._cohort_max)
-            details = self._details = (whys, flags, raws)
+                details = self._details = self._functions[1](self._values, self._evidence, self._cohort_max)
         return details
+
+    def all_points(self) -> tuple[Decimal, ...]:
+        """The points of every node, in the tier's reading order: kept, explained, or computed again (in the engine's
+        arithmetic, as when the unit was scored) and not kept."""
+        kept = self._points if self._details is None else self._details[0]
+        if kept is not None:
+            return kept
+        with decimal.localcontext(ARITHMETIC):
+            return self._functions[0](self._values, self._evidence, self._cohort_max)[0]
 
     @property
     def shape(self) -> TierShape:
@@ -164,21 +177,21 @@ class NodeResults(Mapping[str, NodeResult]):
 
     def columns(self) -> tuple[tuple[Decimal, ...], tuple[Why, ...], tuple[tuple[str, ...], ...], Mapping[str, Any]]:
         """The unit's points, whys and flags of every node (in the tier's reading order) and its values: what a
-        generated writer reads (why and flags computed on first use, as for any read)."""
-        whys, flags, _ = self._explained()
-        return self._points, whys, flags, self._values
+        generated writer reads (computed on first use, as for any read)."""
+        points, whys, flags, _ = self._explained()
+        return points, whys, flags, self._values
 
     def __getitem__(self, node_id: str) -> NodeResult:
         i = self._shape.index[node_id]
-        whys, flags, raws = self._explained()
-        return NodeResult(node_id, self._points[i], self._shape.maxima[i], whys[i], flags[i], raws[i],
+        points, whys, flags, raws = self._explained()
+        return NodeResult(node_id, points[i], self._shape.maxima[i], whys[i], flags[i], raws[i],
                           self._shape.reads[i], self._values)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._shape.order)
 
     def __len__(self) -> int:
-        return len(self._points)
+        return len(self._shape.order)
 
     def __contains__(self, node_id: object) -> bool:
         return node_id in self._shape.index
@@ -191,24 +204,25 @@ class NodeResults(Mapping[str, NodeResult]):
 
     def each(self) -> Iterator[tuple[str, NodeResult]]:
         """Every node's id and result, in reading order (what ``items()`` iterates, without a lookup per node)."""
-        whys, flags, raws = self._explained()
+        all_points, whys, flags, raws = self._explained()
         shape, values = self._shape, self._values
-        for node_id, points, maximum, why, flag, raw, reads in zip(shape.order, self._points, shape.maxima, whys,
+        for node_id, points, maximum, why, flag, raw, reads in zip(shape.order, all_points, shape.maxima, whys,
                                                                    flags, raws, shape.reads):
             yield node_id, NodeResult(node_id, points, maximum, why, flag, raw, reads, values)
 
     def rows(self) -> Iterator[NodeRow]:
         """Every node's ``NodeRow``, in reading order, without making the nodes' results."""
-        whys, flags, _ = self._explained()
+        points, whys, flags, _ = self._explained()
         shape = self._shape
-        return zip(shape.order, self._points, whys, flags, shape.reads, itertools.repeat(self._values))
+        return zip(shape.order, points, whys, flags, shape.reads, itertools.repeat(self._values))
 
     def points(self, node_id: str) -> Decimal:
-        return self._points[self._shape.index[node_id]]
+        """One node's points (``all_points``: to read several, read that once)."""
+        return self.all_points()[self._shape.index[node_id]]
 
     def flagged(self, flag: str) -> tuple[str, ...]:
         """The ids of the nodes carrying ``flag``, without making their results."""
-        return tuple(node_id for node_id, flags in zip(self._shape.order, self._explained()[1]) if flag in flags)
+        return tuple(node_id for node_id, flags in zip(self._shape.order, self._explained()[2]) if flag in flags)
 
 
 NodeRow = tuple[str, Decimal, Why, tuple[str, ...], tuple[str, ...], Mapping[str, Any]]

@@ -25,7 +25,15 @@ from cqdt_rules.engine.compiler import (
     computed,
     round_to,
 )
-from cqdt_rules.engine.results import LevelResult, Results, UnitResult, new_rank_result, new_unit_result
+from cqdt_rules.engine.results import (
+    NOTHING,
+    LevelResult,
+    ReadOnlyDict,
+    Results,
+    UnitResult,
+    new_rank_result,
+    new_unit_result,
+)
 from cqdt_rules.engine.fit import check_fit
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
@@ -209,22 +217,22 @@ def _cohort_maxima(tier: CompiledTier, members: list[Assessment]) -> list[Mappin
 
 
 def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapping[tuple[str, str], Decimal],
-                env: Env | None = None) -> UnitResult:
+                env: Env | None = None, keep_points: bool = False) -> UnitResult:
     """One unit's result; ``env`` carries its cohort when the ruleset compares units (minmax, zscore, rank).
-    A tier with a generated function (``codegen``) needs no ``Env``: it has no outputs or ranked expressions."""
+    A tier with a generated function (``codegen``) needs no ``Env``: it has no outputs or ranked expressions; its
+    node points are computed again when read (``NodeResults``) unless ``keep_points`` (a caller that reads them
+    at once and drops the unit)."""
     generated = compiled.generated
     if generated is None:
         return _closures_unit(compiled, assessment, cohort_max, env)
-    unit_fn, explain_fn = generated
     values, evidence = assessment.values, assessment.evidence
-    points, total = unit_fn(values, evidence, cohort_max)
-    nodes = NodeResults(compiled.shape, points, explain_fn, values, evidence, cohort_max)
+    points, total = generated[0](values, evidence, cohort_max)
+    nodes = NodeResults(compiled.shape, generated, values, evidence, cohort_max, points if keep_points else None)
     tier = compiled.tier
     plan = _level_plan(tier)
     if plan.on_total:  # every scale is on the total alone: the levels need nothing else of the unit
-        return new_unit_result(assessment, tier, nodes, total, {},
-                               {name: cutoffs.level_of(total) for name, cutoffs in plan.on_total}, {})
-    return _with_levels(new_unit_result(assessment, tier, nodes, total, {}, {}, {}), plan)
+        return new_unit_result(assessment, tier, nodes, total, NOTHING, plan.levels_of(total), {})
+    return _with_levels(new_unit_result(assessment, tier, nodes, total, NOTHING, {}, {}), plan)
 
 
 def _closures_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapping[tuple[str, str], Decimal],
@@ -236,9 +244,9 @@ def _closures_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: M
     nodes = env.evaluate_all()
     total = min(round_to(sum((nodes[i].points for i in compiled.top_ids), ZERO), compiled.total_rounding),
                 compiled.tier.max)
-    unit = new_unit_result(assessment, compiled.tier, nodes, total,
-                           {o.name: env.output(o.name) for o, _ in compiled.output_fns}, {}, {})
-    unit.computed.update({expr: _computed(fn, env) for expr, fn in compiled.ranked_values})
+    outputs = {o.name: env.output(o.name) for o, _ in compiled.output_fns} if compiled.output_fns else NOTHING
+    computed = {expr: _computed(fn, env) for expr, fn in compiled.ranked_values} if compiled.ranked_values else NOTHING
+    unit = new_unit_result(assessment, compiled.tier, nodes, total, outputs, {}, {}, computed)
     return _with_levels(unit, _level_plan(compiled.tier))
 
 
@@ -257,6 +265,17 @@ class _LevelPlan:
         self.scales = [(scale.name, scale, _cutoffs(tier, scale)) for scale in tier.levels]
         self.on_total = [(name, cutoffs) for name, _, cutoffs in self.scales if cutoffs is not None] \
             if all(cutoffs is not None for _, _, cutoffs in self.scales) else []
+        self._shared: dict[tuple[int, ...], dict[str, LevelResult]] = {}
+
+    def levels_of(self, total: Decimal) -> dict[str, LevelResult]:
+        """The levels of a unit with ``total`` (a plan ``on_total``), as one read-only mapping shared by every unit
+        that reaches the same levels (a handful per tier), not a dictionary per unit."""
+        reached = [cutoffs.level_of(total) for _, cutoffs in self.on_total]
+        key = tuple(map(id, reached))  # the levels reached are the plan's own objects (``_Cutoffs``): ids stay theirs
+        shared = self._shared.get(key)
+        if shared is None:
+            shared = self._shared[key] = ReadOnlyDict(zip((name for name, _ in self.on_total), reached))
+        return shared
 
 
 def _level_plan(tier: m.Tier) -> _LevelPlan:

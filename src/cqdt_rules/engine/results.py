@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, NoReturn, TextIO
 
 import attrs
 
@@ -123,6 +123,32 @@ class UnitResult:
         return explain_unit(self, lang)
 
 
+class ReadOnlyDict(dict):  # type: ignore[type-arg]
+    """A dictionary that refuses every change: what the engines share between units' results (the empty
+    ``outputs`` and ``computed`` of most tiers, the levels of the units that reach the same levels) is one such
+    dictionary for all of them, not an empty or equal dictionary per unit (64 to 184 bytes each). Changing it
+    raises ``TypeError``, as changing a ``MappingProxyType`` does, instead of changing every unit that shares it;
+    ``attrs.evolve(unit, levels={...})`` gives a unit a dictionary of its own."""
+
+    __slots__ = ()
+
+    def _refused(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("the results' dictionaries are shared between units and read-only: "
+                        "use attrs.evolve(unit, ...) to give a unit other values")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refused  # type: ignore[assignment]
+
+    def __copy__(self) -> dict[Any, Any]:
+        return dict(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return ReadOnlyDict, (dict(self),)
+
+
+NOTHING: Any = ReadOnlyDict()
+"""The empty ``outputs`` and ``computed`` every unit of a tier without them shares."""
+
+
 def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
     """The slot setters of a frozen attrs class's fields, which must be ``names`` in order (checked here, so that
     a field added to the class cannot be left out of its maker)."""
@@ -152,9 +178,9 @@ def new_rank_result(ranking: str, rank: int, of: int, group: str, value: Decimal
 
 
 def new_unit_result(assessment: Assessment, tier: m.Tier, nodes: Mapping[str, NodeResult], total: Decimal,
-                    outputs: dict[str, Decimal | None], levels: dict[str, LevelResult],
-                    ranks: dict[str, RankResult]) -> UnitResult:
-    """``UnitResult(...)`` (with an empty ``computed``), at half the cost, as ``new_rank_result``."""
+                    outputs: dict[str, Decimal | None], levels: dict[str, LevelResult], ranks: dict[str, RankResult],
+                    computed: dict[m.Expr, Decimal | None] | None = None) -> UnitResult:
+    """``UnitResult(...)``, at half the cost, as ``new_rank_result``; ``computed`` empty (``NOTHING``) unless given."""
     made: UnitResult = _NEW(UnitResult)
     _set_assessment(made, assessment)
     _set_tier(made, tier)
@@ -163,7 +189,7 @@ def new_unit_result(assessment: Assessment, tier: m.Tier, nodes: Mapping[str, No
     _set_outputs(made, outputs)
     _set_levels(made, levels)
     _set_ranks(made, ranks)
-    _set_computed(made, {})
+    _set_computed(made, NOTHING if computed is None else computed)
     return made
 
 
@@ -321,8 +347,9 @@ class RowColumns:
 
 def _node_points(nodes: Mapping[str, NodeResult], node_ids: list[str]) -> list[Decimal | None]:
     """The points of each node in ``node_ids`` (None where the unit's tier has no such node)."""
-    if isinstance(nodes, NodeResults):  # read from its tuple, without making the nodes' results
-        return [nodes.points(n) if n in nodes else None for n in node_ids]
+    if isinstance(nodes, NodeResults):  # its points read once, without making the nodes' results
+        points, index = nodes.all_points(), nodes.shape.index
+        return [points[index[n]] if n in index else None for n in node_ids]
     return [nodes[n].points if n in nodes else None for n in node_ids]
 
 

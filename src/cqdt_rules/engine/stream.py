@@ -168,7 +168,7 @@ class StreamScorer:
             return
         try:
             with decimal.localcontext(ARITHMETIC):
-                unit = _score_unit(cohort.tier, checked, {})
+                unit = _score_unit(cohort.tier, checked, {}, keep_points=True)  # its row is written at once
         except EvaluationError as exc:
             where = checked.origin or Span(f"<unit {checked.code}>", 0, 0, 0, 0)
             self._score_problems.append(Diagnostic(where, f"unit '{checked.code}', {exc.node_id}: {exc}"))
