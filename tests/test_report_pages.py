@@ -4,6 +4,8 @@ pages of their own (one per district for communes), linked from the main page, e
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
+from typing import Any
 from pathlib import Path
 
 import pytest
@@ -28,9 +30,7 @@ def report() -> Report:
 
 
 def _pages(report: Report, fmt: str, page_units: int | None = None) -> dict[str, str]:
-    if fmt == "html":
-        return write_html.render_html_pages(report, "report.html", page_units)
-    return write_markdown.render_markdown_pages(report, "report.md", CHARTS, page_units)[0]
+    return dict(_page_stream(report, fmt, page_units))
 
 
 def _links(files: dict[str, str], fmt: str) -> list[tuple[str, str, str]]:
@@ -45,9 +45,10 @@ def _links(files: dict[str, str], fmt: str) -> list[tuple[str, str, str]]:
 
 
 def test_a_small_cohort_stays_one_page(report: Report) -> None:
-    assert write_html.render_html_pages(report, "report.html") == {"report.html": write_html.render_html(report)}
+    assert list(write_html.render_html_pages(report, "report.html")) == [("report.html", write_html.render_html(report))]
     text, charts = write_markdown.render_markdown(report, CHARTS)
-    assert write_markdown.render_markdown_pages(report, "report.md", CHARTS) == ({"report.md": text}, charts)
+    pages, found = write_markdown.render_markdown_pages(report, "report.md", CHARTS)
+    assert (list(pages), found) == ([("report.md", text)], charts)
 
 
 @pytest.mark.parametrize("fmt", ["html", "md"])
@@ -78,13 +79,32 @@ def test_a_large_tier_is_explained_on_pages_of_their_own(report: Report, fmt: st
 
 
 @pytest.mark.parametrize("fmt", ["html", "md"])
+def test_pages_are_made_one_at_a_time(report: Report, fmt: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A national cohort's explanation pages come to a gigabyte: each is made when the writer asks for it."""
+    module: Any = write_html if fmt == "html" else write_markdown
+    made: list[str] = []
+    real = module._explanation_page
+    monkeypatch.setattr(module, "_explanation_page", lambda *a, **k: made.append(a[2]) or real(*a, **k))
+    pages = iter(_page_stream(report, fmt, 10))
+    assert next(pages)[0] == f"report.{fmt}" and made == []
+    second, _ = next(pages)
+    assert len(made) == 1 and second.startswith("report-giai-trinh-")
+
+
+def _page_stream(report: Report, fmt: str, page_units: int | None) -> Iterable[tuple[str, str]]:
+    if fmt == "html":
+        return write_html.render_html_pages(report, "report.html", page_units)
+    return write_markdown.render_markdown_pages(report, "report.md", CHARTS, page_units)[0]
+
+
+@pytest.mark.parametrize("fmt", ["html", "md"])
 def test_write_report_writes_every_page(report: Report, fmt: str, tmp_path: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(document, "PAGE_UNITS", 10)
     written = [p for p in write_report(report, tmp_path, [fmt]) if p.suffix != ".svg"]
     main = written[0]
-    expected = (write_html.render_html_pages(report, main.name) if fmt == "html"
-                else write_markdown.render_markdown_pages(report, main.name, main.stem + "-charts")[0])
+    expected = dict(write_html.render_html_pages(report, main.name) if fmt == "html"
+                    else write_markdown.render_markdown_pages(report, main.name, main.stem + "-charts")[0])
     assert len(expected) > 2
     assert [p.name for p in written] == list(expected)
     assert all(p.read_text(encoding="utf-8") == expected[p.name] for p in written)

@@ -6,7 +6,7 @@ asked for, importing each only when used (openpyxl and python-docx are optional 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -83,10 +83,10 @@ def write_report(report: Report, out: Path, formats: Sequence[str] = ("html", "m
     return written
 
 
-def _write_pages(out: Path, pages: dict[str, str]) -> list[Path]:
-    """Write each page (file name → text) to ``out``; return the files in order."""
+def _write_pages(out: Path, pages: Iterable[tuple[str, str]]) -> list[Path]:
+    """Write each page (file name, text), as it comes, to ``out``; return the files in order."""
     written = []
-    for name, text in pages.items():
+    for name, text in pages:
         path = out / name
         path.write_text(text, encoding="utf-8")
         written.append(path)

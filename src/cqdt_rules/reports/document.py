@@ -13,7 +13,7 @@ from __future__ import annotations
 import functools
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -860,6 +860,20 @@ def explanation_pages(report: Report, main: str,
             pages[tier.id] = [(f"{prefix}-{number}{dot}{suffix}", title, units)
                               for number, (title, units) in enumerate(_split(tier, limit), 1)]
     return pages
+
+
+PageWriter = Callable[[TierReport, str, list[UnitPage], "WrittenRows"], str]
+"""A format's explanation page: (tier, page title, its units, the rows its tier's pages share) → the page's text."""
+
+
+def each_explanation_page(report: Report, pages: Mapping[str, list[tuple[str, str, list[UnitPage]]]],
+                          write_page: PageWriter) -> Iterator[tuple[str, str]]:
+    """Every explanation page (of ``explanation_pages``) as file name and text, one at a time: a cohort of
+    100,000 units makes a gigabyte of pages, written as they are made and never held together."""
+    for tier in report.tiers:
+        written = WrittenRows()  # the pages of a tier share criterion rows
+        for file, title, units in pages.get(tier.id, []):
+            yield file, write_page(tier, title, units, written)
 
 
 def _split(tier: TierReport, limit: int) -> list[tuple[str, list[UnitPage]]]:

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import functools
+from collections.abc import Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
 from html import escape
@@ -14,6 +15,7 @@ from cqdt_rules.reports.document import (
     TierReport,
     UnitPage,
     WrittenRows,
+    each_explanation_page,
     explanation_pages,
     level_chart_data,
     moves_for_chart,
@@ -243,22 +245,18 @@ def _level_table(r: Report, tier: TierReport) -> str:
     return "\n".join(rows)
 
 
-def render_html_pages(report: Report, name: str, page_units: int | None = None) -> dict[str, str]:
-    """The report as HTML files by name: ``name`` first, then, for each tier of more than ``page_units`` units
-    (``PAGE_UNITS``), its explanations on pages of their own (see ``explanation_pages``), each linking back to the main page's appendix."""
+def render_html_pages(report: Report, name: str, page_units: int | None = None) -> Iterator[tuple[str, str]]:
+    """The report as HTML files, each as file name and text, made one at a time: ``name`` first, then, for each tier
+    of more than ``page_units`` units (``PAGE_UNITS``), its explanations on pages of their own (see
+    ``explanation_pages``), each linking back to the main page's appendix."""
     pages = explanation_pages(report, name, page_units)
     links = {unit.anchor: file for parts in pages.values() for file, _, units in parts for unit in units}
-    files = {name: render_html(report, {tier: [(f, t) for f, t, _ in parts] for tier, parts in pages.items()},
-                               links)}
-    for tier in report.tiers:
-        written = WrittenRows()  # the pages of a tier share criterion rows
-        for file, title, units in pages.get(tier.id, []):
-            files[file] = _explanation_page(report, tier, title, units, name, written)
-    return files
+    yield name, render_html(report, {tier: [(f, t) for f, t, _ in parts] for tier, parts in pages.items()}, links)
+    yield from each_explanation_page(report, pages, functools.partial(_explanation_page, report, main=name))
 
 
-def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitPage], main: str,
-                      written: WrittenRows | None = None) -> str:
+def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitPage], written: WrittenRows | None = None,
+                      main: str = "") -> str:
     """One page of a tier's explanations, titled by the report, the tier and the page, linking back to ``main``."""
     heading = f"{tier.title}: {title}"
     parts = ["<!DOCTYPE html>", f'<html lang="{r.lang}">', "<head>", '<meta charset="utf-8">',

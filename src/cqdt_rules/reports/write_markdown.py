@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+import itertools
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from functools import lru_cache
 
 from cqdt_rules.reports.charts import grouped_chart, level_chart, rank_chart
@@ -13,6 +15,7 @@ from cqdt_rules.reports.document import (
     TierReport,
     UnitPage,
     WrittenRows,
+    each_explanation_page,
     explanation_pages,
     level_chart_data,
     moves_for_chart,
@@ -58,23 +61,20 @@ def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[st
 
 
 def render_markdown_pages(report: Report, name: str, charts_dir: str,
-                          page_units: int | None = None) -> tuple[dict[str, str], dict[str, str]]:
-    """The report as Markdown files by name (``name`` first, then, for each tier of more than ``page_units`` units,
-    its explanations on pages of their own: see ``explanation_pages``) and the charts they link to."""
+                          page_units: int | None = None) -> tuple[Iterator[tuple[str, str]], dict[str, str]]:
+    """The report as Markdown files, each as file name and text, made one at a time (``name`` first, then, for each
+    tier of more than ``page_units`` units, its explanations on pages of their own: see ``explanation_pages``), and
+    the charts they link to."""
     pages = explanation_pages(report, name, page_units)
     links = {unit.anchor: file for parts in pages.values() for file, _, units in parts for unit in units}
     text, charts = render_markdown(report, charts_dir, {tier: [(f, t) for f, t, _ in parts]
                                                         for tier, parts in pages.items()}, links)
-    files = {name: text}
-    for tier in report.tiers:
-        written = WrittenRows()  # the pages of a tier share criterion rows
-        for file, title, units in pages.get(tier.id, []):
-            files[file] = _explanation_page(report, tier, title, units, name, written)
-    return files, charts
+    explained = each_explanation_page(report, pages, functools.partial(_explanation_page, report, main=name))
+    return itertools.chain([(name, text)], explained), charts
 
 
-def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitPage], main: str,
-                      written: WrittenRows | None = None) -> str:
+def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitPage], written: WrittenRows | None = None,
+                      main: str = "") -> str:
     """One page of a tier's explanations, titled by the tier and the page, linking back to ``main``."""
     out = [f"> **{_text(r.banner)}**" if r.synthetic else f"> {_text(r.banner)}", ""] if r.banner else []
     out += [f"# {_text(r.t('units'))}", "", f"*{_text(tier.title)}: {_text(title)}*", "",
