@@ -335,7 +335,7 @@ class RowValues(Mapping[str, Any]):
         """Every value by name, as ``get`` reads it, in one go: a reader of every value (``model.units``) saves
         a method call per value."""
         layout, cells = self._layout, self._cells
-        found = {name: cells[index].strip(_BLANK) or None for name, index in layout.values}
+        found: dict[str, Any] = {name: cells[index].strip(_BLANK) or None for name, index in layout.values}
         for name, a_index, b_index in layout.pairs:  # after the values, as in ``RowLayout.where``
             a, b = cells[a_index].strip(_BLANK), cells[b_index].strip(_BLANK)
             found[name] = [a, b] if a or b else None
