@@ -18,7 +18,8 @@ import cqdt_rules as cq
 from cqdt_rules.engine import evaluator
 from cqdt_rules.errors import CqdtError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import (Assessment, AssessmentChecker, _evolver, _init_only_sets_slots, check_parent_links,
+from cqdt_rules.model.slots import init_only_sets_slots, slot_setters
+from cqdt_rules.model.units import (Assessment, AssessmentChecker, Pair, _evolver, check_parent_links,
                                     check_parents, parent_link)
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -254,11 +255,19 @@ class Converted:
 def test_a_checked_assessment_is_the_unit_evolved(cls: type[Any]) -> None:
     """With every field kept (positions too) but the four checking changes, whether its slots are set one by one
     (an assessment's ``__init__`` does nothing else) or its class is called (``Converted``'s converts a field)."""
-    assert _init_only_sets_slots(cls, attrs.fields(cls)) == (cls is Assessment)
+    assert init_only_sets_slots(cls) == (cls is Assessment)
     unit: Any = SAMPLE[0] if cls is Assessment else Converted("X1", "Xã", None, {}, "2022")
     changes: dict[str, Any] = {"code": "C1", "name": "Tên", "parent": "P1", "values": {"v": 1}}
     made = _evolver(cls)(unit, *changes.values())
     assert type(made) is cls and attrs.astuple(made, recurse=False) == attrs.astuple(attrs.evolve(unit, **changes), recurse=False)
+
+
+def test_a_maker_refuses_a_class_whose_fields_or_init_changed() -> None:
+    assert len(slot_setters(Pair, ("a", "b"))) == 2
+    with pytest.raises(TypeError, match="out of date"):
+        slot_setters(Pair, ("a",))  # a field the maker would leave out
+    with pytest.raises(TypeError, match="out of date"):
+        slot_setters(Converted, ("code", "name", "parent", "values", "year"))  # its __init__ converts the year
 
 
 def test_diagnostics_compare_with_their_positions() -> None:

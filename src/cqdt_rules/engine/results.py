@@ -16,6 +16,7 @@ from cqdt_rules.engine.explain import KEPT_PER_NODE, SameObjects, explain_unit, 
 from cqdt_rules.engine.writergen import NodePlan, NodesWriter, Words, nodes_writer, tier_writer
 from cqdt_rules.errors import Diagnostic, UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.slots import slot_setters
 from cqdt_rules.model.numbers import ARITHMETIC
 from cqdt_rules.model.units import Assessment, Pair
 from cqdt_rules.tables import csv_writer
@@ -149,25 +150,16 @@ NOTHING: Any = ReadOnlyDict()
 """The empty ``outputs`` and ``computed`` every unit of a tier without them shares."""
 
 
-def _slot_setters(cls: type, names: tuple[str, ...]) -> tuple[Callable[[Any, Any], None], ...]:
-    """The slot setters of a frozen attrs class's fields, which must be ``names`` in order (checked here, so that
-    a field added to the class cannot be left out of its maker)."""
-    if tuple(field.name for field in attrs.fields(cls)) != names:
-        raise TypeError(f"the maker of {cls.__name__} is out of date: its fields are not {names}")
-    return tuple(getattr(cls, name).__set__ for name in names)
-
-
 _NEW = object.__new__
-_set_ranking, _set_rank, _set_of, _set_group, _set_value = _slot_setters(
+_set_ranking, _set_rank, _set_of, _set_group, _set_value = slot_setters(
     RankResult, ("ranking", "rank", "of", "group", "value"))
 _set_assessment, _set_tier, _set_nodes, _set_total, _set_outputs, _set_levels, _set_ranks, _set_computed = \
-    _slot_setters(UnitResult, ("assessment", "tier", "nodes", "total", "outputs", "levels", "ranks", "computed"))
+    slot_setters(UnitResult, ("assessment", "tier", "nodes", "total", "outputs", "levels", "ranks", "computed"))
 
 
 def new_rank_result(ranking: str, rank: int, of: int, group: str, value: Decimal | None) -> RankResult:
-    """``RankResult(...)``, at half the cost (the engines make one per unit and ranking): a frozen attrs class's
-    ``__init__`` sets each field through ``object.__setattr__``; this sets the slots directly. It has no
-    validators or converters to skip."""
+    """``RankResult(...)``, at half the cost (the engines make one per unit and ranking): the slots set directly,
+    as ``model.slots`` allows."""
     made: RankResult = _NEW(RankResult)
     _set_ranking(made, ranking)
     _set_rank(made, rank)

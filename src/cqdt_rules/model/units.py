@@ -15,6 +15,7 @@ import attrs
 from cqdt_rules.errors import DataError, Diagnostic, Span, did_you_mean
 from cqdt_rules.model import readergen
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.slots import init_only_sets_slots
 from cqdt_rules.model.numbers import NotANumber, NumberError, is_whole, read_value
 from cqdt_rules.tables import control_character, holds_control_character
 
@@ -159,7 +160,7 @@ def _evolver(cls: type[Any] = Assessment) -> Callable[[Assessment, str, str, str
     fields = attrs.fields(cls)
     given = {field.name: field.name if field.name in changed else f"assessment.{field.name}" for field in fields}
     namespace: dict[str, Any] = {"Assessment": cls, "new": object.__new__}
-    if _init_only_sets_slots(cls, fields):
+    if init_only_sets_slots(cls):
         namespace.update({f"set_{name}": getattr(cls, name).__set__ for name in given})
         body = ["made = new(Assessment)", *(f"set_{name}(made, {value})" for name, value in given.items()), "return made"]
     else:
@@ -167,14 +168,6 @@ def _evolver(cls: type[Any] = Assessment) -> Callable[[Assessment, str, str, str
     exec(f"def evolved(assessment, {', '.join(changed)}):\n" + "".join(f"    {line}\n" for line in body), namespace)
     evolved: Callable[[Assessment, str, str, str | None, dict[str, Value]], Assessment] = namespace["evolved"]
     return evolved
-
-
-def _init_only_sets_slots(cls: type, fields: Any) -> bool:
-    """Whether the attrs ``__init__`` of ``cls`` does nothing but set a slot per field from its argument (no hook,
-    validator or converter, and no other slot, such as a cached hash, to set)."""
-    slots = set(vars(cls).get("__slots__", ())) - {"__weakref__"}
-    return slots == {f.name for f in fields} and all(f.init and f.validator is None and f.converter is None for f in fields) \
-        and not any(hasattr(cls, hook) for hook in ("__attrs_pre_init__", "__attrs_post_init__"))
 
 
 _checked_assessment = _evolver()
