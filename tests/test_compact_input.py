@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 import cqdt_rules as cq
 from cqdt_rules.data import yaml_units
-from cqdt_rules.data.readers import (KEPT_CHARS, KEPT_ENTRIES, KEPT_TEXTS, CellPlaces, RowLayout, SharedCells, csv_records,
+from cqdt_rules.data.readers import (KEPT_CHARS, KEPT_ENTRIES, KEPT_TEXTS, CellPlaces, RowLayout, RowValues, SharedCells, csv_records,
                                      own_text, stream_assessments)
 from cqdt_rules.data.records import assessments_from_records, record_span
 from cqdt_rules.errors import DataError, Diagnostic
@@ -150,7 +150,18 @@ def test_a_rows_values_read_as_a_dictionary_of_its_cells_would(tmp_path: Path) -
         with pytest.raises(KeyError):
             assessment.values["no_such_value"]
         assert ast.literal_eval(repr(assessment.values)) == expected
+        assert assessment.values.as_dict() == expected  # type: ignore[attr-defined]
     assert read[1].values["may_tinh"] is None and read[2].values["internet_cap_quang"] == "yes"
+
+
+def test_a_rows_values_read_all_at_once_are_those_read_one_by_one() -> None:
+    """Where a header names a value twice, or both as one column and as a pair, ``as_dict`` reads what ``get`` reads."""
+    layout = RowLayout(["code", "x", "x.a", "x.b", "y", "y", "z.a", "z.b", "w"])
+    for cells in (["X1", "7", " 1", "2 ", "a", " b", "", " ", ""], ["X2", "", "", "", "", "", "3", "", " yes "]):
+        values = RowValues(layout, cells)
+        assert values.as_dict() == {name: values.get(name) for name in values} == {name: values[name] for name in values}
+    assert RowValues(layout, ["X3", "7", "1", "2", "a", "b", "", "", "no"]).as_dict() == \
+        {"x": ["1", "2"], "y": "b", "z": None, "w": "no"}
 
 
 def test_many_columns_stop_all_sharing_at_the_files_limit_of_texts() -> None:

@@ -243,6 +243,29 @@ def test_a_pair_made_by_the_generated_reader_is_a_pair_like_any_other() -> None:
         made.a = Decimal(4)  # type: ignore[misc]
 
 
+def test_the_generated_reader_shares_the_pairs_it_reads_by_their_texts() -> None:
+    """One (frozen) pair for the same two texts, not an object per unit for the collector to scan; ``a > b`` is
+    read by the indicator's reader (refused, or read when allowed), never shared as an ordered pair."""
+    read = TierValues(xa_like_tier(), {})._reader(False)
+    values = {"v0": ["3", "5"], "v1": "no", "v2": "0", "v3": "co", "v4": "1", "v5": "yes"}
+    assert read(values)["v0"] is read(dict(values))["v0"] == Pair(Decimal(3), Decimal(5))
+    exceeding = TierValues(tier_of(attrs.evolve(indicator("pair", None, True), name="v0")), {})._reader(False)
+    assert exceeding({"v0": ["6", "5"]})["v0"] == Pair(Decimal(6), Decimal(5))
+    with pytest.raises(_Unsure):
+        read({**values, "v0": ["6", "5"]})
+
+
+def test_the_pairs_kept_by_their_texts_stay_within_their_bound(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(readergen, "_KNOWN_TEXTS", 50)
+    ordered, any_order = readergen.KnownPairs(Pair, True), readergen.KnownPairs(Pair, False)
+    for n in range(200):
+        assert ordered[str(n), str(n + 1)] == any_order[str(n), str(n + 1)] == Pair(Decimal(n), Decimal(n + 1))
+        assert ordered[str(n + 1), str(n)] is None and any_order[str(n + 1), str(n)] == Pair(Decimal(n + 1), Decimal(n))
+    assert len(ordered) == len(any_order) == 50
+    assert all(kept[texts] == Pair(Decimal(texts[0]), Decimal(texts[1])) for kept in (ordered, any_order) for texts in kept)
+    assert ordered["1", "x"] is None and ordered[1, 2] is None and ordered["1.0", "2"] is None and ("1.0", "2") not in ordered
+
+
 def test_no_text_of_the_ruleset_reaches_the_generated_source() -> None:
     """Indicator and category names that are Python code stay data: the constants table holds them."""
     hostile = ("x'); import os; os._exit(3) #", 'y"""\nraise SystemExit', "{v0}\\")

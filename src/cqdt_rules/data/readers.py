@@ -316,13 +316,13 @@ class RowValues(Mapping[str, Any]):
     blank), a pair as ``[a, b]`` (None when both are blank). The names are the header's, shared by every row
     (``RowLayout.where``): a row keeps its cells, not a dictionary of its own."""
 
-    __slots__ = ("_where", "_cells")
+    __slots__ = ("_layout", "_cells")
 
-    def __init__(self, where: Mapping[str, int | tuple[int, int]], cells: Sequence[str]):
-        self._where, self._cells = where, cells
+    def __init__(self, layout: RowLayout, cells: Sequence[str]):
+        self._layout, self._cells = layout, cells
 
     def get(self, name: str, default: Any = None) -> Any:
-        where = self._where.get(name)
+        where = self._layout.where.get(name)
         if where is None:
             return default
         cells = self._cells
@@ -331,22 +331,32 @@ class RowValues(Mapping[str, Any]):
         a, b = cells[where[0]].strip(_BLANK), cells[where[1]].strip(_BLANK)
         return [a, b] if a or b else None
 
+    def as_dict(self) -> dict[str, Any]:
+        """Every value by name, as ``get`` reads it, in one go: a reader of every value (``model.units``) saves
+        a method call per value."""
+        layout, cells = self._layout, self._cells
+        found: dict[str, Any] = {name: cells[index].strip(_BLANK) or None for name, index in layout.values}
+        for name, a_index, b_index in layout.pairs:  # after the values, as in ``RowLayout.where``
+            a, b = cells[a_index].strip(_BLANK), cells[b_index].strip(_BLANK)
+            found[name] = [a, b] if a or b else None
+        return found
+
     def __getitem__(self, name: str) -> Any:
-        if name not in self._where:
+        if name not in self._layout.where:
             raise KeyError(name)
         return self.get(name)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._where)
+        return iter(self._layout.where)
 
     def __len__(self) -> int:
-        return len(self._where)
+        return len(self._layout.where)
 
     def __contains__(self, name: object) -> bool:
-        return name in self._where
+        return name in self._layout.where
 
     def keys(self) -> KeysView[str]:
-        return self._where.keys()
+        return self._layout.where.keys()
 
     def __repr__(self) -> str:
         return repr(dict(self.items()))
@@ -494,7 +504,7 @@ def csv_row(layout: RowLayout | list[str], row: Sequence[str], path: str, line: 
     identity = {column: cells[index] for column, index in layout.identity.items()}
     spans = _CellSpans(layout.value_columns, row, path, places)
     field_spans = _CellSpans(layout.identity, row, path, places)
-    values = RowValues(layout.where, row)
+    values = RowValues(layout, row)
     for name, _ in layout.unpaired:
         problems.append(Diagnostic(spans[name], f"pair '{name}' needs both columns '{name}.a' and '{name}.b'"))
     evidence = {name: layout.references(cells[index]) for name, index in layout.evidence if cells[index]}

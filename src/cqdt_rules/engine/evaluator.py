@@ -5,6 +5,7 @@ from __future__ import annotations
 import decimal
 import datetime as dt
 import functools
+import operator
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
@@ -41,6 +42,7 @@ from cqdt_rules.model.numbers import ARITHMETIC
 from cqdt_rules.model.units import Assessment, AssessmentChecker, check_assessments, check_parents, tier_values
 
 CohortKey = tuple[str, int, str]  # tier, year, source
+_BY_CODE = operator.attrgetter("code")
 
 
 def evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_at: str | None = None,
@@ -67,7 +69,7 @@ def _evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_
     units: list[UnitResult] = []
     problems: list[Diagnostic] = []
     for key in sorted(cohorts):
-        scored, found = score_cohort(compiled.tiers[key[0]], sorted(cohorts[key], key=lambda a: a.code))
+        scored, found = score_cohort(compiled.tiers[key[0]], sorted(cohorts[key], key=_BY_CODE))
         units.extend(scored)
         problems.extend(found)
     if problems:

@@ -128,6 +128,31 @@ _COUNTS = KnownNumbers(count_of)
 _NUMBERS = KnownNumbers(number_of)
 
 
+class KnownPairs(dict[Any, Any]):
+    """Pairs of counts by their two texts (``("3", "5")`` → ``pair(3, 5)``), or None for texts that are not two
+    counts or, when ``ordered``, for ``a > b``: the same pairs recur from unit to unit, and one shared (frozen) pair
+    each spares making one per value, and the garbage collector scanning it. At most ``_KNOWN_TEXTS`` pairs are kept."""
+
+    def __init__(self, pair: Callable[[Decimal, Decimal], Any], ordered: bool):
+        super().__init__()
+        self.pair, self.ordered = pair, ordered
+
+    def __missing__(self, texts: tuple[Any, Any]) -> Any:
+        a, b = _COUNTS[texts[0]], _COUNTS[texts[1]]
+        if a is None or b is None or (self.ordered and a > b):
+            return None
+        found = self.pair(a, b)
+        if len(self) < _KNOWN_TEXTS:
+            self[texts] = found
+        return found
+
+
+@functools.lru_cache(maxsize=8)
+def known_pairs(pair: Callable[[Decimal, Decimal], Any], ordered: bool) -> KnownPairs:
+    """The one ``KnownPairs`` of a kind of pair, ordered or not."""
+    return KnownPairs(pair, ordered)
+
+
 def generate(reads: Sequence[tuple[str, FastRead]], unsure: type[Exception], pair: type) -> tuple[str, list[Any]]:
     """The source of ``read(values)`` (the values of ``reads``, by name in that order, or ``unsure`` raised)
     and its constants table.
@@ -138,8 +163,7 @@ def generate(reads: Sequence[tuple[str, FastRead]], unsure: type[Exception], pai
     whole way (``unsure``). Values are read with ``get``, whatever the mapping (a CSV row reads a cell when asked)."""
     src = _Source()
     fail, counts, numbers = src.k(unsure), src.k(_COUNTS), src.k(_NUMBERS)
-    # a pair made as attrs' __init__ makes it (it sets each slot through object.__setattr__), without the call
-    make_pair = (src.k(object.__new__), src.k(pair), src.k(pair.a.__set__), src.k(pair.b.__set__))  # type: ignore[attr-defined]
+    pairs = {ordered: src.k(known_pairs(pair, ordered)) for ordered in (True, False)}
     src.add(1, "def read(values):")
     src.add(2, "get = values.get")
     src.add(2, "try:")
@@ -164,7 +188,7 @@ def generate(reads: Sequence[tuple[str, FastRead]], unsure: type[Exception], pai
             src.add(3, f"elif not {src.k(how.low)} <= {v} <= {src.k(how.high)}:")
             src.add(4, f"raise {fail}")
         else:
-            _count_pair(src, how, v, fail, make_pair, counts)
+            _count_pair(src, how, v, pairs[not how.may_exceed])
     src.add(2, "except TypeError:")
     src.add(3, f"raise {fail} from None")
     src.add(2, "return {" + "".join(f"{src.k(name)}: v{i}, " for i, (name, _) in enumerate(reads)) + "}")
@@ -172,26 +196,17 @@ def generate(reads: Sequence[tuple[str, FastRead]], unsure: type[Exception], pai
     return "\n".join(head + src.lines + ["    return read"]) + "\n", src.constants
 
 
-def _count_pair(src: _Source, how: CountPair, v: str, fail: str, make_pair: tuple[str, str, str, str], counts: str) -> None:
-    """A list of two counts, read inline; anything else goes to the indicator's quick reader: a list of another
-    length, a part that is no count (None in ``_COUNTS``, which ``a > b`` refuses with a ``TypeError``)."""
+def _count_pair(src: _Source, how: CountPair, v: str, pairs: str) -> None:
+    """A list of two counts, found in ``pairs`` (``KnownPairs``); anything else goes to the indicator's quick reader:
+    a list of another length, parts that are no counts, ``a > b`` where refused (None in ``pairs``)."""
     fallback = src.k(how.fallback)
-    new, kind, set_a, set_b = make_pair
     src.add(3, "if type(r) is list:")
     src.add(4, "try:")
     src.add(5, "x, y = r")
-    src.add(5, f"a = {counts}[x]")
-    src.add(5, f"b = {counts}[y]")
-    if how.may_exceed:
-        src.add(5, "if a is None or b is None:")
-        src.add(6, "raise TypeError")
-    else:
-        src.add(5, "if a > b:")
-        src.add(6, f"raise {fail}")
-    src.add(5, f"{v} = {new}({kind})")
-    src.add(5, f"{set_a}({v}, a)")
-    src.add(5, f"{set_b}({v}, b)")
+    src.add(5, f"{v} = {pairs}[x, y]")
     src.add(4, "except (TypeError, ValueError):")
+    src.add(5, f"{v} = None")
+    src.add(4, f"if {v} is None:")
     src.add(5, f"{v} = {fallback}(r)")
     src.add(3, "else:")
     src.add(4, f"{v} = {fallback}(r)")

@@ -375,8 +375,9 @@ class TierValues:
         might find one."""
         given = assessment.values
         read, present = self._by_source.get(assessment.source) or self._source_reader(assessment.source)
+        as_dict = getattr(given, "as_dict", None)  # a mapping that reads values when asked (a CSV row) reads all at once
         try:
-            values = read(given)
+            values = read(given if as_dict is None else as_dict())
         except _Unsure:
             problems: list[Diagnostic] = []
             values = self.coerce_each(assessment, code, problems)
