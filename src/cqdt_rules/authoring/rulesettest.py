@@ -55,6 +55,7 @@ from typing import Any
 import attrs
 import yaml
 
+from cqdt_rules.data.yaml_units import yaml_value
 from cqdt_rules.data.yamlfile import compose_yaml, is_null
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import translate
@@ -552,7 +553,7 @@ class _Reader:
                     spec[field] = text
         if "values" in fields:
             for value_key, value_node in self.plain_mapping(fields["values"][1], "'values'"):
-                spec["values"][str(value_key.value)] = _raw_value(value_node)
+                spec["values"][str(value_key.value)] = yaml_value(value_node)
                 spec["spans"][str(value_key.value)] = self.span(value_node)
         if "evidence" in fields:
             value = fields["evidence"][1]
@@ -727,24 +728,6 @@ def _level_id(scale: m.LevelScale, text: str) -> str | None | bool:
     if text == "" or text.lower() in _BELOW_WORDS or text == scale.below:
         return None
     return False
-
-
-def _raw_value(node: yaml.Node) -> Any:
-    """A value as the data files read it: scalars as text (null → None), lists and mappings of scalars."""
-    def scalar(item: yaml.Node) -> Any:
-        if isinstance(item, yaml.ScalarNode):
-            if is_null(item):
-                return None
-            return item.value
-        return item
-
-    if isinstance(node, yaml.ScalarNode):
-        return scalar(node)
-    if isinstance(node, yaml.SequenceNode):
-        return [scalar(v) for v in node.value]
-    if isinstance(node, yaml.MappingNode):
-        return {str(k.value): scalar(v) for k, v in node.value}
-    return None
 
 
 def _references(node: yaml.Node) -> tuple[str, ...]:

@@ -270,7 +270,7 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
     name_spans: dict[str, yaml.Node] = {}
     if "values" in fields:
         for name, (key, value) in _mapping(fields["values"][1], path, problems, "values").items():
-            values[name] = _yaml_value(value, path, problems)
+            values[name] = yaml_value(value)
             spans[name] = value
             name_spans[name] = key
     evidence: dict[str, tuple[str, ...]] = {}
@@ -297,7 +297,8 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
     )
 
 
-def _yaml_value(node: yaml.Node, path: str, problems: list[Diagnostic]) -> Any:
+def yaml_value(node: yaml.Node) -> Any:
+    """A value as the data files read it: scalars as text (null → None), lists and mappings of scalars."""
     if isinstance(node, yaml.ScalarNode):
         return _scalar(node)
     if isinstance(node, yaml.SequenceNode):
