@@ -52,7 +52,7 @@ LANGS = ("vi", "en")
 MOVERS = 5  # units named among those that rose and fell most
 MOVED_CRITERIA = 3  # criteria named for each of them
 CHART_UNITS = 12  # rank-movement chart: at most this many risers and as many fallers per tier
-CACHE_LIMIT = 1 << 15
+CACHE_LIMIT = 1 << 16
 """At most this many texts of each kind (criteria, explanations, values, written rows) are remembered for a tier: a
 cohort repeats most of them, but a national one holds hundreds of thousands of distinct ones."""
 PAGE_UNITS = 500
