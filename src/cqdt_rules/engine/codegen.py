@@ -33,6 +33,8 @@ from typing import Any
 from cqdt_rules.language.resources import private_cache_dir, write_private
 from cqdt_rules.model import readergen
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.checking import values_index
+from cqdt_rules.model.units import IndicatorValues
 
 _TierCompiler = Any
 """``compiler._TierCompiler``, which calls this module (so this module does not import it): its ``header``,
@@ -100,8 +102,7 @@ def _function(src: Source, compiler: _TierCompiler, order: tuple[str, ...], post
     index = {node_id: i for i, node_id in enumerate(order)}
     nodes = {node.id: node for node in compiler.tier.walk()}
     src.add(0, f"def {'explain_unit' if src.details else 'score_unit'}(values, evidence, cohort_max):")
-    if src.details:
-        src.add(1, "get = values.get")
+    _row(src, values_index(compiler.tier))
     for node_id in post_order:
         node, i = nodes[node_id], index[node_id]
         if node.rule is None:
@@ -115,6 +116,24 @@ def _function(src: Source, compiler: _TierCompiler, order: tuple[str, ...], post
     else:
         _total(src, compiler, [index[node.id] for node in compiler.tier.nodes], c)
         src.add(1, "return (" + "".join(f"p{i}, " for i in range(len(order))) + "), t")
+
+
+def _row(src: Source, index: Mapping[str, int]) -> None:
+    """The unit's values in the tier's indicator order, as ``row``: the checker's ``IndicatorValues`` hands its
+    tuple on as it is; any other mapping is read into one (by ``get`` for explanations; the points are computed
+    from checked values only, which hold every indicator of the tier)."""
+    src.add(1, f"if values.__class__ is {src.k(IndicatorValues)} and values.index is {src.k(index)}:")
+    src.add(2, "row = values.row")
+    src.add(1, "else:")
+    src.add(2, f"row = {src.k(_loose_row if src.details else _strict_row)}({src.k(tuple(index))}, values)")
+
+
+def _strict_row(names: tuple[str, ...], values: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(values[name] for name in names)
+
+
+def _loose_row(names: tuple[str, ...], values: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(map(values.get, names))
 
 
 def compile_unit_fns(compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str],
@@ -351,8 +370,9 @@ def _criterion(src: Source, compiler: _TierCompiler, node: m.Node, i: int, c: Mo
     rule = node.rule
     names = m.rule_indicators(rule) or tuple(ind.name for ind in node.inputs)
     write = _Criterion(src, compiler, node, i, c)
+    index = values_index(compiler.tier)
     for j, name in enumerate(names):  # checked values hold every indicator of the tier (None: not assessed)
-        src.add(1, f"v{i}_{j} = get({src.k(name)})" if src.details else f"v{i}_{j} = values[{src.k(name)}]")
+        src.add(1, f"v{i}_{j} = row[{src.k(index[name])}]")
     required = tuple(compiler.indicators[n] for n in names if n in compiler.indicators
                      and compiler.indicators[n].evidence_required) if compiler.header.on_missing_evidence == "zero" else ()
     indent = 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, KeysView, Mapping
 from decimal import Decimal
 from typing import Any, Union
 
@@ -50,6 +50,53 @@ class Pair:
 Value = Union[bool, Decimal, Pair, str, None]
 """A checked value: yes/no → bool; count, number, percent, score → Decimal; pair → Pair;
 category → its name; None → not assessed (an audit-only indicator in a self-assessment)."""
+
+
+class IndicatorValues(Mapping[str, Value]):
+    """A unit's checked values as the checker hands them on: one tuple in the tier's indicator order (``row``)
+    behind an index of names shared by every unit of the tier (``index``: name → position), not a dictionary of
+    its own per unit (a dictionary of 22 values is some 830 bytes, the tuple some 230). It reads, compares and
+    pickles as the dictionary of its values; the engine's generated functions read ``row`` by position."""
+
+    __slots__ = ("index", "row")
+
+    index: Mapping[str, int]
+    row: tuple[Value, ...]
+
+    def __init__(self, index: Mapping[str, int], row: tuple[Value, ...]):
+        self.index, self.row = index, row
+
+    def __getitem__(self, name: str) -> Value:
+        return self.row[self.index[name]]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        position = self.index.get(name)
+        return default if position is None else self.row[position]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.index
+
+    def keys(self) -> KeysView[str]:
+        return self.index.keys()
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is IndicatorValues and other.index is self.index:
+            return self.row == other.row
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]  # like a dictionary
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return IndicatorValues, (self.index, self.row)
 
 
 class _NoSpans(Mapping[str, Span]):
