@@ -6,21 +6,26 @@ YAML: the places of a unit's values, names and fields kept as numbers are those 
 from __future__ import annotations
 
 import ast
+import copy
 import csv
 import io
 import pickle
+from collections.abc import Iterable
 from pathlib import Path
 
+import attrs
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 import cqdt_rules as cq
 from cqdt_rules.data import yaml_units
-from cqdt_rules.data.readers import (KEPT_CHARS, KEPT_ENTRIES, KEPT_TEXTS, CellPlaces, RowLayout, RowValues, SharedCells, csv_records,
-                                     own_text, stream_assessments)
+from cqdt_rules.data.readers import (KEPT_CHARS, KEPT_ENTRIES, KEPT_TEXTS, CellPlaces, CsvUnits, RowLayout, RowValues, SharedCells,
+                                     csv_records, own_text, stream_assessments)
 from cqdt_rules.data.records import assessments_from_records, record_span
 from cqdt_rules.errors import DataError, Diagnostic
+from cqdt_rules.model.checking import AssessmentChecker, check_assessments
+from cqdt_rules.model.units import _SETTERS, Assessment, IndicatorValues, RowAssessment
 
 SAMPLE = Path(__file__).resolve().parents[1] / "examples" / "gialai" / "egov-2022-audit-xa.csv"
 
@@ -221,16 +226,103 @@ def test_an_assessment_read_compactly_is_pickled_whole(tmp_path: Path, suffix: s
             == [dict(getattr(read, f)) for f in ("value_spans", "name_spans", "field_spans")]
 
 
+def _read_out(units: Iterable[Assessment]) -> list[tuple[object, ...]]:
+    """Each unit with its values, evidence, origin and positions as plain data."""
+    return [(unit, dict(unit.values), dict(unit.evidence), unit.origin, dict(unit.value_spans), dict(unit.field_spans),
+             dict(unit.name_spans)) for unit in units]
+
+
 @pytest.mark.parametrize("path", sorted(SAMPLE.parent.glob("*-audit-*.csv")), ids=lambda p: p.name)
 def test_a_file_read_compactly_or_not_gives_the_same_assessments_and_positions(path: Path) -> None:
-    def read(compact: bool) -> list[tuple[object, ...]]:
+    def read(compact: bool, kept: bool = False) -> list[tuple[object, ...]]:
         problems: list[Diagnostic] = []
-        found = [(a, dict(a.values), a.origin, dict(a.value_spans), dict(a.field_spans))
-                 for a in stream_assessments([path], problems, compact=compact)]
+        found = _read_out(stream_assessments([path], problems, compact=compact, kept=kept))
         assert not problems
         return found
 
-    assert read(True) == read(False)
+    plain = read(False)
+    assert read(True) == plain and read(True, kept=True) == plain and _read_out(cq.load_assessments(path)) == plain
+
+
+def _units_file(tmp_path: Path, rows: list[list[str]]) -> Path:
+    """A CSV file of units of the tier ``xa`` whose cells of ``a``, ``p.a``, ``p.b``, ``a.evidence`` and ``note``
+    are ``rows``."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["code", "name", "tier", "year", "source", "a", "p.a", "p.b", "a.evidence", "note"])
+    writer.writerows([f"X{n}", f"Xã {n}", "xa", "2022", "audit", *row] for n, row in enumerate(rows))
+    path = tmp_path / "units.csv"
+    path.write_text(out.getvalue(), encoding="utf-8", newline="")
+    return path
+
+
+@given(st.lists(st.lists(cells, min_size=5, max_size=5), min_size=1, max_size=5))
+def test_units_kept_in_a_table_read_as_units_read_one_by_one(rows: list[list[str]]) -> None:
+    """Whatever the cells hold (quotes, commas, line ends, blanks), a unit kept in its file's table reads as the
+    unit ``csv_row`` makes of its record: fields, values, evidence, origin and every position."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = _units_file(Path(folder), rows)
+        problems: list[Diagnostic] = []
+        kept = list(stream_assessments([path], problems, kept=True))
+        problems_one_by_one: list[Diagnostic] = []
+        plain = list(stream_assessments([path], problems_one_by_one, compact=False))
+    assert _read_out(kept) == _read_out(plain) and problems == problems_one_by_one and (kept or problems)
+    assert all(type(unit) is RowAssessment for unit in kept) and len({id(unit._table) for unit in kept}) <= 1
+    for unit, alone in zip(kept, plain):
+        assert alone == unit and hash(alone) == hash(unit) and repr(alone) == repr(unit)
+
+
+def test_the_units_of_a_file_share_one_table_and_keep_no_mapping_of_their_own() -> None:
+    read = cq.load_assessments(SAMPLE)
+    assert type(read) is tuple and all(type(unit) is RowAssessment for unit in read)
+    table = read[0]._table
+    assert isinstance(table, CsvUnits) and all(unit._table is table for unit in read)
+    assert [unit._row for unit in read] == list(range(len(read)))
+    assert all(vars(RowAssessment)[name].__get__(read[0]) is not None for name in ("values", "origin"))
+    # values and positions are made when asked for: none is kept by the unit (a slot left unset)
+    for name in ("values", "origin", "value_spans", "field_spans"):
+        with pytest.raises(AttributeError):
+            vars(Assessment)[name].__get__(read[0])
+    checked = check_assessments(cq.load("egov_2020").ruleset, read)
+    assert all(type(unit) is RowAssessment and unit._table is table and type(unit.values) is IndicatorValues
+               for unit in checked)
+
+
+def test_a_unit_kept_in_a_table_sets_every_field_it_does_not_read_from_it() -> None:
+    read_from_table = {name for name, found in vars(RowAssessment).items() if isinstance(found, property)}
+    assert read_from_table == {"values", "origin", "value_spans", "field_spans"}
+    assert len(_SETTERS) == len(attrs.fields(Assessment)) - len(read_from_table) + len(RowAssessment.__slots__)
+
+
+def test_a_unit_kept_in_a_table_is_an_assessment_like_any_other(tmp_path: Path) -> None:
+    [unit, other] = cq.load_assessments(_units_file(tmp_path, [["3", "1", "2", "QĐ 1; KH 2", ""],
+                                                                ["x", "", "", "", "a note"]]))
+    plain = Assessment(unit.code, unit.name, unit.tier, unit.year, unit.source, dict(unit.values), dict(unit.evidence),
+                       unit.parent, unit.note)
+    assert unit == plain and plain == unit and not unit != plain and hash(unit) == hash(plain) and repr(unit) == repr(plain)
+    assert unit != other and other != plain and {unit: 1}[plain] == 1
+    assert unit.values == {"a": "3", "p": ["1", "2"]} and unit.evidence == {"a": ("QĐ 1", "KH 2")}
+    assert other.values == {"a": "x", "p": None} and other.evidence == {} and other.note == "a note"
+    evolved = attrs.evolve(unit, values={"a": "4"})
+    assert type(evolved) is Assessment and evolved.values == {"a": "4"} and evolved.origin == unit.origin
+    assert dict(evolved.value_spans) == dict(unit.value_spans)
+    for again in (pickle.loads(pickle.dumps(unit)), copy.copy(unit), copy.deepcopy(unit)):
+        assert type(again) is Assessment and again == unit and again.origin == unit.origin
+        assert dict(again.value_spans) == dict(unit.value_spans) and dict(again.field_spans) == dict(unit.field_spans)
+    with pytest.raises(attrs.exceptions.FrozenInstanceError):
+        unit.code = "Y"  # type: ignore[misc]
+
+
+def test_a_duplicate_unit_kept_in_a_table_points_at_both_records(tmp_path: Path) -> None:
+    path = _units_file(tmp_path, [["yes", "1", "2", "", ""], ["no", "1", "2", "", ""]])
+    path.write_text(path.read_text(encoding="utf-8").replace("X1,", "X0,"), encoding="utf-8")
+    checker = AssessmentChecker(cq.load("egov_2020").ruleset)
+    for unit in cq.load_assessments(path):
+        checker.check_whole_way(unit)
+    [duplicate] = [d for d in checker.problems if "appears twice" in d.message]
+    assert (str(duplicate.span), duplicate.hint) == (f"{path}:3:1", f"first seen at {path}:2:1")
 
 
 def test_records_positions_made_when_asked_for_name_the_record_and_field() -> None:

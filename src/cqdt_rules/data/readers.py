@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from array import array
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
@@ -16,7 +17,7 @@ import attrs
 from cqdt_rules.data.fields import IDENTITY, MAX_DATA_BYTES, check_size, read_year_at
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.model.text import data_lines, read_data_text
-from cqdt_rules.model.units import Assessment, nfc, normal_code
+from cqdt_rules.model.units import NO_EVIDENCE, Assessment, RowAssessment, nfc, normal_code
 
 def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Assessment, ...]:
     """Read a YAML (.yaml/.yml), CSV (.csv) or Excel form (.xlsx) data file; values are checked later against a ruleset.
@@ -36,7 +37,8 @@ def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Ass
     problems: list[Diagnostic] = []
     try:
         if suffix == ".csv":
-            found = tuple(csv_assessments(io.StringIO(read_data_text(path, encoding), newline=""), str(path), problems))
+            found = tuple(csv_assessments(io.StringIO(read_data_text(path, encoding), newline=""), str(path), problems,
+                                          kept=True))
         else:
             found = tuple(_yaml_assessments(path, problems, encoding))
     except DataError as exc:
@@ -63,7 +65,7 @@ def load_many(paths: list[Path], skipped: list[tuple[Path, str]] | None = None) 
     skipped, and added to ``skipped`` with the reason; a file named itself is always read. Data holding no
     assessment at all are refused: folders alone as a UsageError, files as a DataError."""
     problems: list[Diagnostic] = []
-    found = tuple(stream_assessments(paths, problems, skipped))
+    found = tuple(stream_assessments(paths, problems, skipped, kept=True))
     if problems:
         raise DataError(problems)
     return found
@@ -76,11 +78,11 @@ units are not kept, so it may be far larger than a file read whole; 4 GiB is som
 
 def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: list[tuple[Path, str]] | None = None,
                        read: Callable[[int], None] | None = None, limit: int = MAX_DATA_BYTES,
-                       compact: bool = True) -> Iterator[Assessment]:
+                       compact: bool = True, kept: bool = False) -> Iterator[Assessment]:
     """The assessments of several files and folders as they are read, as ``load_many`` reads them: a CSV file row
     by row and a YAML file unit by unit (``yaml_assessments``), up to ``limit`` bytes, an Excel form whole. Every
     file's problems are added to ``problems`` (then no assessment of that file may be missing from what is
-    yielded); ``read(n)`` is told of every n bytes read. ``compact`` as ``csv_assessments`` takes it."""
+    yielded); ``read(n)`` is told of every n bytes read. ``compact`` and ``kept`` as ``csv_assessments`` takes them."""
     count = 0
     for path, named in _expand(paths):
         reason = None if named else not_assessment_data(path)
@@ -92,7 +94,7 @@ def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: l
             suffix = path.suffix.lower()
             if suffix in (".csv", ".yaml", ".yml") and path.is_file():
                 check_size(path, limit)
-                read_units = (csv_assessments(data_lines(path, read=read), str(path), problems, compact) if suffix == ".csv"
+                read_units = (csv_assessments(data_lines(path, read=read), str(path), problems, compact, kept) if suffix == ".csv"
                               else _yaml_assessments(path, problems, read=read))
                 for assessment in read_units:
                     count += 1
@@ -392,11 +394,15 @@ def _csv_records(text: str, path: str) -> list[tuple[int, list[str], CellPlaces]
     return [(line, row, CellPlaces(line, raw)) for line, row, raw in csv_records(io.StringIO(text, newline=""), path)]
 
 
-def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic], compact: bool = True) -> Iterator[Assessment]:
+def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic], compact: bool = True,
+                    kept: bool = False) -> Iterator[Assessment]:
     """The assessments of CSV text given line by line, each as soon as its row is read; a row's problems are
     added to ``problems`` (a header without the identity columns, or a malformed record, raises DataError).
     ``compact``: texts that read the same are shared and a record keeps no text of its own where its cells give
-    it back (some 10 µs a row, which a caller that keeps no assessment spares with False)."""
+    it back (some 10 µs a row, which a caller that keeps no assessment spares with False). ``kept``: the caller
+    keeps every assessment (``load_assessments``): the file's rows are kept together in one ``CsvUnits`` table,
+    compactly, and each unit is a ``RowAssessment`` of it, which makes its values and positions when asked for
+    (a stream, whose units are dropped as they are scored, keeps no table)."""
     records = csv_records(lines, path)
     first = next(records, None)
     if first is None:
@@ -405,7 +411,8 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic],
     header = [h.strip() for h in first_row]
     _check_header(header, path, CellPlaces(1, first_raw))
     layout = RowLayout(header)
-    shared = SharedCells(len(header)) if compact else None
+    shared = SharedCells(len(header)) if compact or kept else None
+    table = CsvUnits(path, layout) if kept else None
     for line_number, row, raw in records:
         if not any(cell.strip() for cell in row):
             continue
@@ -414,8 +421,9 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic],
                                        f"row has {len(row)} cells but the header has {len(header)} columns"))
             continue
         cells = row if shared is None else shared(row, len(raw))
-        places = CellPlaces(line_number, raw if shared is None else own_text(cells, raw), row=cells)
-        assessment = csv_row(layout, cells, path, line_number, places, problems)
+        text = raw if shared is None else own_text(cells, raw)
+        assessment = csv_row(layout, cells, path, line_number, CellPlaces(line_number, text, row=cells), problems) \
+            if table is None else table.add(line_number, cells, text, problems)
         if assessment is not None:
             yield assessment
 
@@ -454,6 +462,7 @@ class RowLayout:
     unpaired: list[tuple[str, int]] = attrs.field(init=False)  # a pair given one column only
     where: dict[str, int | tuple[int, int]] = attrs.field(init=False)  # a value's column, or a pair's two columns
     _references: dict[str, tuple[str, ...]] = attrs.field(init=False, factory=dict)  # see ``references``
+    _years: dict[str, int] = attrs.field(init=False, factory=dict)  # see ``year``
 
     def __attrs_post_init__(self) -> None:
         header = self.header
@@ -482,6 +491,16 @@ class RowLayout:
                              ("value_columns", value_columns), ("unpaired", unpaired), ("where", where)):
             object.__setattr__(self, field, found)
 
+    def year(self, cell: str, where: Callable[[], Span], problems: list[Diagnostic]) -> int | None:
+        """The year a cell gives (``read_year_at``), one object for every cell that reads the same (a file holds a
+        year or two: the first few are kept)."""
+        found = self._years.get(cell)
+        if found is None:
+            found = read_year_at(cell, where, problems)
+            if found is not None and len(self._years) < 16:
+                self._years[cell] = found
+        return found
+
     def references(self, cell: str) -> tuple[str, ...]:
         """The evidence references an evidence cell lists, one tuple for every cell that reads the same (the first
         ``KEPT_TEXTS`` cells of at most 256 characters met)."""
@@ -500,23 +519,83 @@ def csv_row(layout: RowLayout | list[str], row: Sequence[str], path: str, line: 
         layout = RowLayout(layout)
     if not isinstance(places, CellPlaces):
         places = CellPlaces(line, starts=places)
-    cells = [c.strip(_BLANK) for c in row]
-    identity = {column: cells[index] for column, index in layout.identity.items()}
     spans = _CellSpans(layout.value_columns, row, path, places)
     field_spans = _CellSpans(layout.identity, row, path, places)
-    values = RowValues(layout, row)
+    fields = _unit_fields(layout, row, path, line, lambda: spans, lambda: field_spans, problems)
+    if fields is None:
+        return None
+    code, name, tier, year, source, evidence, parent, note = fields
+    return Assessment(code=code, name=name, tier=tier, year=year, source=source, values=RowValues(layout, row),
+                      evidence=evidence, parent=parent, note=note, origin=Span(path, line, 1, line, 2), value_spans=spans,
+                      field_spans=field_spans)
+
+
+UnitFields = tuple[str, str, str, int, str, Mapping[str, tuple[str, ...]], "str | None", "str | None"]
+"""What a CSV record gives a unit of its own: code, name, tier, year, source, evidence, parent and note."""
+
+
+def _unit_fields(layout: RowLayout, row: Sequence[str], path: str, line: int, spans: Callable[[], Mapping[str, Span]],
+                 field_spans: Callable[[], Mapping[str, Span]], problems: list[Diagnostic]) -> UnitFields | None:
+    """The fields a record gives its unit, or None when it cannot give one; its problems are added to ``problems``
+    (at the positions ``spans()`` and ``field_spans()`` give, made only for a problem)."""
+    cells = [c.strip(_BLANK) for c in row]
+    identity = {column: cells[index] for column, index in layout.identity.items()}
     for name, _ in layout.unpaired:
-        problems.append(Diagnostic(spans[name], f"pair '{name}' needs both columns '{name}.a' and '{name}.b'"))
-    evidence = {name: layout.references(cells[index]) for name, index in layout.evidence if cells[index]}
+        problems.append(Diagnostic(spans()[name], f"pair '{name}' needs both columns '{name}.a' and '{name}.b'"))
+    evidence = {name: layout.references(cells[index]) for name, index in layout.evidence if cells[index]} or NO_EVIDENCE
     missing = [k for k in ("code", "name", "tier", "year", "source") if not identity.get(k)]
     if missing:
         problems.append(Diagnostic(Span(path, line, 1, line, 2), f"row is missing {', '.join(missing)}"))
         return None
-    year = read_year_at(identity["year"], lambda: field_spans["year"], problems)
+    year = layout.year(identity["year"], lambda: field_spans()["year"], problems)
     if year is None:
         return None
-    return Assessment(
-        code=identity["code"], name=nfc(identity["name"]), tier=identity["tier"], year=year, source=identity["source"],
-        values=values, evidence=evidence, parent=identity.get("parent") or None,
-        note=identity.get("note") or None, origin=Span(path, line, 1, line, 2), value_spans=spans, field_spans=field_spans,
-    )
+    return (identity["code"], nfc(identity["name"]), identity["tier"], year, identity["source"], evidence,
+            identity.get("parent") or None, identity.get("note") or None)
+
+
+_LINES = "I" if array("I").itemsize >= 4 else "L"  # line numbers, of at least 32 bits
+
+
+class CsvUnits:
+    """The units of one CSV file kept together (``csv_assessments(..., kept=True)``), as ``RowAssessment``s read
+    them: each row's cells (texts shared with the rows that read the same: ``SharedCells``), the line it starts on
+    and, for the few records whose cells written again would not give their text back, that text. A unit keeps
+    its own fields and its row's number; its values (``RowValues``) and positions are made from here when asked
+    for, as ``csv_row`` makes them."""
+
+    __slots__ = ("path", "layout", "_cells", "_lines", "_texts")
+
+    def __init__(self, path: str, layout: RowLayout):
+        self.path, self.layout = path, layout
+        self._cells: list[Sequence[str]] = []
+        self._lines = array(_LINES)
+        self._texts: dict[int, str] = {}
+
+    def add(self, line: int, cells: Sequence[str], text: str | None, problems: list[Diagnostic]) -> RowAssessment | None:
+        """The unit of a record (its cells, and its text when they do not give it back), kept in the table; None,
+        with its problems added to ``problems``, when it gives none."""
+        row = len(self._cells)
+        self._cells.append(cells)
+        self._lines.append(line)
+        if text is not None:
+            self._texts[row] = text
+        fields = _unit_fields(self.layout, cells, self.path, line, lambda: self.value_spans(row),
+                              lambda: self.field_spans(row), problems)
+        return None if fields is None else RowAssessment.of(self, row, *fields)
+
+    def values(self, row: int) -> RowValues:
+        return RowValues(self.layout, self._cells[row])
+
+    def origin(self, row: int) -> Span:
+        line = self._lines[row]
+        return Span(self.path, line, 1, line, 2)
+
+    def value_spans(self, row: int) -> Mapping[str, Span]:
+        return _CellSpans(self.layout.value_columns, self._cells[row], self.path, self._places(row))
+
+    def field_spans(self, row: int) -> Mapping[str, Span]:
+        return _CellSpans(self.layout.identity, self._cells[row], self.path, self._places(row))
+
+    def _places(self, row: int) -> CellPlaces:
+        return CellPlaces(self._lines[row], self._texts.get(row), row=self._cells[row])

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Union
 
 import attrs
 
@@ -14,8 +14,8 @@ from cqdt_rules.model import readergen
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import NotANumber, NumberError, is_whole, read_value
 from cqdt_rules.model.slots import init_only_sets_slots
-from cqdt_rules.model.units import (SOURCES, SOURCES_HINT, Assessment, IndicatorValues, Pair, Value, audit_only_absent, nfc,
-                                    normal_code, shown, unit_origin)
+from cqdt_rules.model.units import (SOURCES, SOURCES_HINT, Assessment, IndicatorValues, Pair, RowAssessment, Value,
+                                    audit_only_absent, nfc, normal_code, shown, unit_origin)
 from cqdt_rules.tables import control_character, holds_control_character
 
 _STAGE_TEXT = {"self": "a self-assessment", "district": "the district's verification"}
@@ -77,7 +77,30 @@ def _evolver(cls: type[Any] = Assessment) -> Callable[[Assessment, str, str, str
     return evolved
 
 
-_checked_assessment = _evolver()
+_evolved = _evolver()
+
+
+def _checked_assessment(assessment: Assessment, code: str, name: str, parent: str | None,
+                        values: Mapping[str, Value]) -> Assessment:
+    """The assessment as the checker hands it on: its code, name and parent cleaned, its values checked; a unit read
+    from a table stays one (``RowAssessment.checked``)."""
+    if type(assessment) is RowAssessment:
+        return assessment.checked(code, name, parent, values)
+    return _evolved(assessment, code, name, parent, values)
+
+
+Where = Union[Span, RowAssessment, None]
+"""Where a unit was read, as ``AssessmentChecker.seen`` keeps it: its origin, or for a unit read from a table the
+unit itself, which makes its origin when a message needs it (a ``Span`` per unit checked is some 100 bytes)."""
+
+
+def _where(assessment: Assessment) -> Where:
+    return assessment if type(assessment) is RowAssessment else assessment.origin
+
+
+def origin_of(where: Where) -> Span | None:
+    """The origin of a unit as ``AssessmentChecker.seen`` keeps it (``Where``)."""
+    return where.origin if isinstance(where, RowAssessment) else where
 
 
 def _folded(code: str) -> str | None:
@@ -99,8 +122,8 @@ class AssessmentChecker:
         self._tiers = {t.id: t for t in ruleset.tiers}
         # what checking needs of each tier walks the whole tree: work it out once, not once per assessment
         self._values_of = {t.id: tier_values(t) for t in ruleset.tiers}
-        self.seen: dict[tuple[int, str], dict[str, Span | None]] = {}
-        """Each unit checked, by year and source then code: where it was read."""
+        self.seen: dict[tuple[int, str], dict[str, Where]] = {}
+        """Each unit checked, by year and source then code: where it was read (``origin_of`` gives its origin)."""
         self._written: dict[str, str] = {}  # a code with letters, in lower case → the code as first written
 
     def check(self, assessment: Assessment) -> Assessment | None:
@@ -139,7 +162,7 @@ class AssessmentChecker:
             self._written.setdefault(folded, code)
         if seen is None:
             seen = self.seen[cohort] = {}
-        seen[code] = assessment.origin
+        seen[code] = _where(assessment)
         return _checked_assessment(assessment, code, nfc(assessment.name), parent, values)
 
     def check_whole_way(self, assessment: Assessment) -> Assessment | None:
@@ -152,11 +175,11 @@ class AssessmentChecker:
         self._collision(code, assessment)
         seen = self.seen.setdefault((assessment.year, assessment.source), {})
         if code in seen:
-            first = seen[code]
+            first = origin_of(seen[code])
             self.problems.append(Diagnostic(unit_origin(assessment, assessment.code), f"unit '{code}' appears twice for {assessment.year} "
                                                    f"({assessment.source})", hint=f"first seen at {first}" if first else None))
             return None
-        seen[code] = assessment.origin
+        seen[code] = _where(assessment)
         values = self._values(assessment, code, parent)
         if values is None or len(self.problems) > before:
             return None
