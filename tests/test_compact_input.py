@@ -228,8 +228,8 @@ def test_an_assessment_read_compactly_is_pickled_whole(tmp_path: Path, suffix: s
 
 def _read_out(units: Iterable[Assessment]) -> list[tuple[object, ...]]:
     """Each unit with its values, evidence, origin and positions as plain data."""
-    return [(unit, dict(unit.values), dict(unit.evidence), unit.origin, dict(unit.value_spans), dict(unit.field_spans),
-             dict(unit.name_spans)) for unit in units]
+    return [(unit, dict(unit.values), getattr(unit.values, "as_dict", dict)(), dict(unit.evidence), unit.origin,
+             dict(unit.value_spans), dict(unit.field_spans), dict(unit.name_spans)) for unit in units]
 
 
 @pytest.mark.parametrize("path", sorted(SAMPLE.parent.glob("*-audit-*.csv")), ids=lambda p: p.name)
@@ -360,3 +360,37 @@ def test_evidence_references_kept_to_share_stay_bounded() -> None:
     long = ";".join(["x" * 100] * 3)
     fresh = RowLayout(layout.header)
     assert fresh.references(long) is not fresh.references(long)  # a long cell is read each time, never kept
+
+
+def test_cells_past_what_two_bytes_number_read_back_as_written(tmp_path: Path) -> None:
+    """A column holding more than 65,536 texts widens every code of the table to four bytes; the rows read before
+    and after read the same."""
+    path = _units_file(tmp_path, [["1", "2", "3", "QĐ 1", "first"], ["4", "5", "6", "", "second"]])
+    text = path.read_text(encoding="utf-8")
+    lines = text.splitlines(keepends=True)
+    table = CsvUnits(str(path), RowLayout(lines[0].rstrip("\n").split(",")))
+    problems: list[Diagnostic] = []
+    first = table.add(2, next(csv.reader([lines[1]])), lines[1], problems)
+    coder = table._coder
+    coder._stop(5)  # column ``a`` keeps no more texts to share, and has met 70,000 already
+    coder.texts[5].extend(f"t{n}" for n in range(70_000))
+    coder.read[5].extend(f"t{n}" for n in range(70_000))
+    second = table.add(3, next(csv.reader([lines[2]])), lines[2], problems)
+    assert first is not None and second is not None and not problems
+    assert table._codes.typecode != "H" and table._codes.itemsize >= 4
+    assert [first.values.as_dict(), second.values.as_dict()] == [{"a": "1", "p": ["2", "3"]}, {"a": "4", "p": ["5", "6"]}]
+    assert table.cells(0) == tuple(next(csv.reader([lines[1]]))) and table.cells(1) == tuple(next(csv.reader([lines[2]])))
+    assert str(second.value_spans["a"]) == f"{path}:3:{lines[2].index(',4,') + 2}" and second.note == "second"
+
+
+def test_the_quick_check_of_a_unit_kept_in_a_table_makes_no_cells_of_its_row(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The checker reads a table's units' values all at once from the cells' codes: no row's cells are made (nor
+    positions) unless something is wrong with it."""
+    read = cq.load_assessments(SAMPLE)
+
+    def refused(self: object, *args: object) -> None:
+        raise AssertionError("a row's cells were made")
+
+    monkeypatch.setattr(CsvUnits, "cells", refused)
+    checked = check_assessments(cq.load("egov_2020").ruleset, read)
+    assert len(checked) == len(read)

@@ -255,30 +255,26 @@ KEPT_ENTRIES, KEPT_CHARS = 65_536, 4_000_000
 megabytes at most, whatever the file holds: its columns, its rows and its cells' lengths are the file's)."""
 
 
-class SharedCells:
-    """One text object for every cell of a column that reads the same (yes, no, a tier, a district, a note, a
-    count): a file of 100,000 units holds each once, not once per unit. Each column keeps the first
-    ``KEPT_TEXTS`` texts it meets, the whole file at most ``KEPT_ENTRIES`` texts of ``KEPT_CHARS`` characters
-    (counted every ``_EVERY`` rows, and after a long record); a text met later is not shared."""
+class _KeptToShare:
+    """The texts a file's reader keeps to share its cells, column by column, within bounds: each column keeps the
+    first ``KEPT_TEXTS`` texts it meets, the whole file at most ``KEPT_ENTRIES`` texts of ``KEPT_CHARS``
+    characters (counted every ``_EVERY`` rows, and after a long record); a text met later is not shared. What is
+    kept of each text (``_kept[column][text]``) is the subclass's."""
 
     _EVERY, _LONG = 256, 4096
 
-    __slots__ = ("_kept", "_share", "_rows", "_counted", "_chars")
+    __slots__ = ("_kept", "_rows", "_counted", "_chars")
 
     def __init__(self, width: int):
-        self._kept: list[dict[str, str]] = [{} for _ in range(width)]
-        self._share = [kept.setdefault for kept in self._kept]
+        self._kept: list[dict[str, Any]] = [{} for _ in range(width)]
         self._rows = self._chars = 0
         self._counted = [0] * width  # the texts of each column whose characters are counted in ``_chars``
 
-    def __call__(self, row: list[str], length: int) -> tuple[str, ...]:
-        """The cells of a row of ``length`` characters, each the text kept for it (``kept.setdefault(cell, cell)``,
-        in C for the whole row)."""
-        cells = tuple(map(operator.call, self._share, row, row))
+    def _row_read(self, length: int) -> None:
+        """Count a row of ``length`` characters, and keep within the bounds."""
         self._rows += 1
         if self._rows % self._EVERY == 0 or length > self._LONG:
             self._bound()
-        return cells
 
     def _bound(self) -> None:
         """Stop keeping texts in a column that has ``KEPT_TEXTS``, and in every column past the file's limits."""
@@ -288,9 +284,75 @@ class SharedCells:
                 self._chars += sum(map(len, itertools.islice(reversed(kept), grown)))
                 self._counted[i] = len(kept)
             if len(kept) >= KEPT_TEXTS:
-                self._share[i] = kept.get  # look up only, keep no more
+                self._stop(i)
         if self._chars > KEPT_CHARS or sum(self._counted) > KEPT_ENTRIES:
-            self._share = [kept.get for kept in self._kept]
+            for i in range(len(self._kept)):
+                self._stop(i)
+
+    def _stop(self, column: int) -> None:
+        """Keep no more texts of ``column`` (those kept are still shared)."""
+        raise NotImplementedError
+
+
+class SharedCells(_KeptToShare):
+    """One text object for every cell of a column that reads the same (yes, no, a tier, a district, a note, a
+    count): a file of 100,000 units holds each once, not once per unit (within the bounds of ``_KeptToShare``)."""
+
+    __slots__ = ("_share",)
+
+    def __init__(self, width: int):
+        super().__init__(width)
+        self._share: list[Callable[..., Any]] = [kept.setdefault for kept in self._kept]
+
+    def __call__(self, row: list[str], length: int) -> tuple[str, ...]:
+        """The cells of a row of ``length`` characters, each the text kept for it (``kept.setdefault(cell, cell)``,
+        in C for the whole row)."""
+        cells: tuple[str, ...] = tuple(map(operator.call, self._share, row, row))
+        self._row_read(length)
+        return cells
+
+    def _stop(self, column: int) -> None:
+        self._share[column] = self._kept[column].get  # look up only, keep no more
+
+
+class CellCodes(_KeptToShare):
+    """Each cell of a row as a number: the place of its text among the texts its column holds (``texts``), one
+    place for every cell that reads the same (within the bounds of ``_KeptToShare``: a text met once its column
+    keeps no more gets a place of its own), and, in the columns ``read_columns``, each text as a value reads
+    (``read``: trimmed, None when blank; empty for the other columns)."""
+
+    __slots__ = ("texts", "read", "_sharing", "_reads")
+
+    def __init__(self, width: int, read_columns: Iterable[int] = ()):
+        super().__init__(width)
+        self.texts: list[list[str]] = [[] for _ in range(width)]
+        self.read: list[list[str | None]] = [[] for _ in range(width)]
+        self._sharing = [True] * width
+        read = set(read_columns)
+        self._reads = [column in read for column in range(width)]
+
+    def __call__(self, row: list[str], length: int) -> list[int]:
+        """The codes of a row's cells (looked up in C for the whole row; a text met for the first time is added)."""
+        codes: list[int | None] = list(map(dict.get, self._kept, row))
+        if None in codes:
+            for column, code in enumerate(codes):
+                if code is None:
+                    codes[column] = self._add(column, row[column])
+        self._row_read(length)
+        return codes  # type: ignore[return-value]  # no None is left
+
+    def _add(self, column: int, text: str) -> int:
+        texts = self.texts[column]
+        code = len(texts)
+        texts.append(text)
+        if self._reads[column]:
+            self.read[column].append(text.strip(_BLANK) or None)
+        if self._sharing[column]:
+            self._kept[column][text] = code
+        return code
+
+    def _stop(self, column: int) -> None:
+        self._sharing[column] = False
 
 
 class _CellSpans(Mapping[str, Span]):
@@ -411,7 +473,7 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic],
     header = [h.strip() for h in first_row]
     _check_header(header, path, CellPlaces(1, first_raw))
     layout = RowLayout(header)
-    shared = SharedCells(len(header)) if compact or kept else None
+    shared = SharedCells(len(header)) if compact and not kept else None
     table = CsvUnits(path, layout) if kept else None
     for line_number, row, raw in records:
         if not any(cell.strip() for cell in row):
@@ -420,10 +482,13 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic],
             problems.append(Diagnostic(Span(path, line_number, 1, line_number, 2),
                                        f"row has {len(row)} cells but the header has {len(header)} columns"))
             continue
-        cells = row if shared is None else shared(row, len(raw))
-        text = raw if shared is None else own_text(cells, raw)
-        assessment = csv_row(layout, cells, path, line_number, CellPlaces(line_number, text, row=cells), problems) \
-            if table is None else table.add(line_number, cells, text, problems)
+        assessment: Assessment | None
+        if table is not None:
+            assessment = table.add(line_number, row, raw, problems)
+        else:
+            cells = row if shared is None else shared(row, len(raw))
+            text = raw if shared is None else own_text(cells, raw)
+            assessment = csv_row(layout, cells, path, line_number, CellPlaces(line_number, text, row=cells), problems)
         if assessment is not None:
             yield assessment
 
@@ -501,6 +566,10 @@ class RowLayout:
                 self._years[cell] = found
         return found
 
+    def where_values(self) -> list[int]:
+        """The columns values are read from (a value's, a pair's two)."""
+        return [index for _, index in self.values] + [index for _, a, b in self.pairs for index in (a, b)]
+
     def references(self, cell: str) -> tuple[str, ...]:
         """The evidence references an evidence cell lists, one tuple for every cell that reads the same (the first
         ``KEPT_TEXTS`` cells of at most 256 characters met)."""
@@ -554,48 +623,119 @@ def _unit_fields(layout: RowLayout, row: Sequence[str], path: str, line: int, sp
             identity.get("parent") or None, identity.get("note") or None)
 
 
-_LINES = "I" if array("I").itemsize >= 4 else "L"  # line numbers, of at least 32 bits
+_LINES = "I" if array("I").itemsize >= 4 else "L"  # line numbers and codes of cells, of at least 32 bits
 
 
 class CsvUnits:
     """The units of one CSV file kept together (``csv_assessments(..., kept=True)``), as ``RowAssessment``s read
-    them: each row's cells (texts shared with the rows that read the same: ``SharedCells``), the line it starts on
-    and, for the few records whose cells written again would not give their text back, that text. A unit keeps
-    its own fields and its row's number; its values (``RowValues``) and positions are made from here when asked
-    for, as ``csv_row`` makes them."""
+    them: the cells column by column, each row's as numbers (``CellCodes``: two bytes a cell while no column holds
+    more than 65,536 texts, four after), each text once per column where cells read the same; the line each row
+    starts on; and, for the few records whose cells written again would not give their text back, that text. A
+    unit keeps its own fields and its row's number; its values (``TableRowValues``) and positions are made from
+    here when asked for, as ``csv_row`` makes them from the same cells."""
 
-    __slots__ = ("path", "layout", "_cells", "_lines", "_texts")
+    __slots__ = ("path", "layout", "_width", "_coder", "_codes", "_lines", "_texts", "_value_names", "_value_codes",
+                 "_value_reads")
 
     def __init__(self, path: str, layout: RowLayout):
         self.path, self.layout = path, layout
-        self._cells: list[Sequence[str]] = []
+        self._width = len(layout.header)
+        self._coder = CellCodes(self._width, layout.where_values())
+        self._codes = array("H")  # each row's codes, row after row
         self._lines = array(_LINES)
         self._texts: dict[int, str] = {}
+        columns = [index for _, index in layout.values]
+        self._value_names = [name for name, _ in layout.values]
+        self._value_codes = _picker(columns)
+        self._value_reads = [self._coder.read[index] for index in columns]
 
-    def add(self, line: int, cells: Sequence[str], text: str | None, problems: list[Diagnostic]) -> RowAssessment | None:
-        """The unit of a record (its cells, and its text when they do not give it back), kept in the table; None,
-        with its problems added to ``problems``, when it gives none."""
-        row = len(self._cells)
-        self._cells.append(cells)
+    def add(self, line: int, row: list[str], raw: str, problems: list[Diagnostic]) -> RowAssessment | None:
+        """The unit of a record (its cells and its text as read), kept in the table; None, with its problems added
+        to ``problems``, when it gives none."""
+        number = len(self._lines)
+        codes = self._coder(row, len(raw))
+        try:
+            self._codes.extend(codes)
+        except OverflowError:  # a column holds more texts than two bytes number: four bytes a cell from now on
+            del self._codes[number * self._width:]
+            self._codes = array(_LINES, self._codes)
+            self._codes.extend(codes)
         self._lines.append(line)
+        cells = tuple(map(operator.getitem, self._coder.texts, codes))
+        text = own_text(cells, raw)
         if text is not None:
-            self._texts[row] = text
-        fields = _unit_fields(self.layout, cells, self.path, line, lambda: self.value_spans(row),
-                              lambda: self.field_spans(row), problems)
-        return None if fields is None else RowAssessment.of(self, row, *fields)
+            self._texts[number] = text
+        fields = _unit_fields(self.layout, cells, self.path, line, lambda: self.value_spans(number),
+                              lambda: self.field_spans(number), problems)
+        return None if fields is None else RowAssessment.of(self, number, *fields)
 
-    def values(self, row: int) -> RowValues:
-        return RowValues(self.layout, self._cells[row])
+    def cells(self, row: int) -> tuple[str, ...]:
+        """The cells of row ``row`` (the texts kept of them)."""
+        start = row * self._width
+        return tuple(map(operator.getitem, self._coder.texts, self._codes[start:start + self._width]))
+
+    def values(self, row: int) -> TableRowValues:
+        made: TableRowValues = _new(TableRowValues)  # without calling ``__init__``: the checker asks for every unit's
+        _SET_LAYOUT(made, self.layout)
+        _SET_TABLE(made, self)
+        _SET_ROW(made, row)
+        _SET_MADE(made, None)
+        return made
+
+    def read_values(self, row: int) -> dict[str, Any]:
+        """``RowValues.as_dict`` of row ``row``'s cells, read from their codes (values in C, then the pairs)."""
+        start = row * self._width
+        codes = self._codes[start:start + self._width]
+        found: dict[str, Any] = dict(zip(self._value_names, map(operator.getitem, self._value_reads, self._value_codes(codes))))
+        read = self._coder.read
+        for name, a_index, b_index in self.layout.pairs:  # after the values, as in ``RowLayout.where``
+            a, b = read[a_index][codes[a_index]], read[b_index][codes[b_index]]
+            found[name] = None if a is None and b is None else [a or "", b or ""]
+        return found
 
     def origin(self, row: int) -> Span:
         line = self._lines[row]
         return Span(self.path, line, 1, line, 2)
 
     def value_spans(self, row: int) -> Mapping[str, Span]:
-        return _CellSpans(self.layout.value_columns, self._cells[row], self.path, self._places(row))
+        return self._spans(row, self.layout.value_columns)
 
     def field_spans(self, row: int) -> Mapping[str, Span]:
-        return _CellSpans(self.layout.identity, self._cells[row], self.path, self._places(row))
+        return self._spans(row, self.layout.identity)
 
-    def _places(self, row: int) -> CellPlaces:
-        return CellPlaces(self._lines[row], self._texts.get(row), row=self._cells[row])
+    def _spans(self, row: int, columns: Mapping[str, int]) -> Mapping[str, Span]:
+        cells = self.cells(row)
+        return _CellSpans(columns, cells, self.path, CellPlaces(self._lines[row], self._texts.get(row), row=cells))
+
+
+def _picker(columns: list[int]) -> Callable[[Sequence[int]], tuple[int, ...]]:
+    """``itemgetter(*columns)``, which gives a tuple however many columns there are."""
+    if len(columns) >= 2:
+        return operator.itemgetter(*columns)
+    return lambda codes: tuple(codes[index] for index in columns)
+
+
+class TableRowValues(RowValues):
+    """The values of a row of a ``CsvUnits`` table: ``RowValues`` of its cells, made from the table when first
+    needed; read all at once (``as_dict``, as the checker reads them) from the cells' codes, without its cells."""
+
+    __slots__ = ("_table", "_row", "_made")
+
+    def __init__(self, table: CsvUnits, row: int):
+        self._layout, self._table, self._row = table.layout, table, row
+        self._made: Sequence[str] | None = None
+
+    @property  # type: ignore[override]
+    def _cells(self) -> Sequence[str]:
+        made = self._made
+        if made is None:
+            made = self._made = self._table.cells(self._row)
+        return made
+
+    def as_dict(self) -> dict[str, Any]:
+        return self._table.read_values(self._row)
+
+
+_new = object.__new__
+_SET_LAYOUT, _SET_TABLE, _SET_ROW, _SET_MADE = (vars(RowValues)["_layout"].__set__, *(
+    vars(TableRowValues)[name].__set__ for name in ("_table", "_row", "_made")))
