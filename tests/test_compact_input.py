@@ -10,8 +10,9 @@ import copy
 import csv
 import io
 import pickle
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path
+from typing import Any
 
 import attrs
 import pytest
@@ -228,8 +229,14 @@ def test_an_assessment_read_compactly_is_pickled_whole(tmp_path: Path, suffix: s
 
 def _read_out(units: Iterable[Assessment]) -> list[tuple[object, ...]]:
     """Each unit with its values, evidence, origin and positions as plain data."""
-    return [(unit, dict(unit.values), getattr(unit.values, "as_dict", dict)(), dict(unit.evidence), unit.origin,
+    return [(unit, dict(unit.values), _all_at_once(unit.values), dict(unit.evidence), unit.origin,
              dict(unit.value_spans), dict(unit.field_spans), dict(unit.name_spans)) for unit in units]
+
+
+def _all_at_once(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The values as the checker reads them all at once: ``as_dict`` where the mapping has one."""
+    as_dict = getattr(values, "as_dict", None)
+    return dict(values) if as_dict is None else dict(as_dict())
 
 
 @pytest.mark.parametrize("path", sorted(SAMPLE.parent.glob("*-audit-*.csv")), ids=lambda p: p.name)
@@ -282,7 +289,7 @@ def test_the_units_of_a_file_share_one_table_and_keep_no_mapping_of_their_own() 
     assert [unit._row for unit in read] == list(range(len(read)))
     assert all(vars(RowAssessment)[name].__get__(read[0]) is not None for name in ("values", "origin"))
     # values and positions are made when asked for: none is kept by the unit (a slot left unset)
-    for name in ("values", "origin", "value_spans", "field_spans"):
+    for name in ("values", "origin", "value_spans", "name_spans", "field_spans"):
         with pytest.raises(AttributeError):
             vars(Assessment)[name].__get__(read[0])
     checked = check_assessments(cq.load("egov_2020").ruleset, read)
@@ -292,7 +299,7 @@ def test_the_units_of_a_file_share_one_table_and_keep_no_mapping_of_their_own() 
 
 def test_a_unit_kept_in_a_table_sets_every_field_it_does_not_read_from_it() -> None:
     read_from_table = {name for name, found in vars(RowAssessment).items() if isinstance(found, property)}
-    assert read_from_table == {"values", "origin", "value_spans", "field_spans"}
+    assert read_from_table == {"values", "origin", "value_spans", "name_spans", "field_spans"}
     assert len(_SETTERS) == len(attrs.fields(Assessment)) - len(read_from_table) + len(RowAssessment.__slots__)
 
 
@@ -394,3 +401,56 @@ def test_the_quick_check_of_a_unit_kept_in_a_table_makes_no_cells_of_its_row(mon
     monkeypatch.setattr(CsvUnits, "cells", refused)
     checked = check_assessments(cq.load("egov_2020").ruleset, read)
     assert len(checked) == len(read)
+
+
+@pytest.mark.parametrize("path", sorted(SAMPLE.parent.glob("*.yaml")), ids=lambda p: p.name)
+def test_a_yaml_file_kept_in_a_table_gives_the_units_read_one_by_one(path: Path) -> None:
+    problems: list[Diagnostic] = []
+    kept = cq.load_assessments(path)
+    plain = list(stream_assessments([path], problems, compact=False))
+    assert not problems and _read_out(kept) == _read_out(plain)
+    assert all(type(unit) is RowAssessment for unit in kept) and len({id(unit._table) for unit in kept}) == 1
+
+
+yaml_scalars = st.sampled_from(["3", "yes", "'0012'", "1.5", "null", '"a: b"', "Xã", "''"])
+yaml_values = st.one_of(yaml_scalars, st.lists(yaml_scalars, max_size=3).map(lambda items: f"[{', '.join(items)}]"),
+                        st.builds(lambda a, b: f"{{a: {a}, b: {b}}}", yaml_scalars, yaml_scalars))
+
+
+@given(st.lists(st.dictionaries(st.sampled_from(["a", "p", "q", "tỷ_lệ"]), yaml_values, min_size=1, max_size=4), min_size=1,
+                max_size=4),
+       st.lists(st.sampled_from(["a", "p", "z"]), max_size=2, unique=True))
+def test_yaml_units_kept_in_a_table_read_as_units_read_one_by_one(units: list[dict[str, str]], evidence: list[str]) -> None:
+    """Whatever a unit's values hold (scalars, nulls, lists, mappings, names in other orders), a unit kept in its
+    file's table reads as the unit read alone: fields, values, evidence, origin and every position."""
+    import tempfile
+
+    text = "year: 2022\nsource: audit\nunits:\n" + "".join(
+        f'  - code: "c{n}"\n    name: "Xã {n}"\n    tier: xa\n    values:\n'
+        + "".join(f"      {name}: {value}\n" for name, value in values.items())
+        + ("    evidence:\n" + "".join(f"      {name}: [\"QĐ {n}\"]\n" for name in evidence) if evidence else "")
+        for n, values in enumerate(units))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "units.yaml"
+        path.write_text(text, encoding="utf-8")
+        kept = cq.load_assessments(path)
+        plain = list(stream_assessments([path], [], compact=False))
+    assert _read_out(kept) == _read_out(plain) and len(kept) == len(units)
+    for unit, alone in zip(kept, plain):
+        assert unit == alone and hash(unit) == hash(alone) and repr(unit) == repr(alone)
+        assert all(type(unit.values[name]) is type(alone.values[name]) for name in alone.values)
+        again = pickle.loads(pickle.dumps(unit))
+        assert again == alone and dict(again.name_spans) == dict(alone.name_spans)
+
+
+def test_a_list_read_from_yaml_is_shared_by_the_units_yet_each_reads_a_list_of_its_own(tmp_path: Path) -> None:
+    path = tmp_path / "units.yaml"
+    path.write_text("year: 2022\nsource: audit\nunits:\n" + "".join(
+        f'  - code: "c{n}"\n    name: "Xã {n}"\n    tier: xa\n    values:\n      p: [3, 5]\n' for n in range(2)),
+        encoding="utf-8")
+    first, second = cq.load_assessments(path)
+    assert first.values.row[0] is second.values.row[0]  # type: ignore[attr-defined]
+    read = first.values["p"]
+    assert read == ["3", "5"] and type(read) is list and first.values.as_dict() == {"p": ["3", "5"]}  # type: ignore[attr-defined]
+    read.append("7")
+    assert first.values["p"] == second.values["p"] == ["3", "5"]

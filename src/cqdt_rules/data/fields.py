@@ -3,9 +3,9 @@ read with its problem. Apart from both so that reading a CSV file never imports 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model.units import read_year, shown
@@ -33,3 +33,8 @@ def read_year_at(raw: Any, where: Callable[[], Span], problems: list[Diagnostic]
         return year
     problems.append(Diagnostic(where(), f"expected a year of four digits, got '{shown(raw)}'"))
     return None
+
+
+UnitFields = tuple[str, str, str, int, str, Mapping[str, tuple[str, ...]], Optional[str], Optional[str]]
+"""What a record gives a unit of its own (``RowAssessment.of``): code, name, tier, year, source, evidence, parent
+and note."""

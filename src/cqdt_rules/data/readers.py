@@ -14,10 +14,10 @@ from typing import Any
 
 import attrs
 
-from cqdt_rules.data.fields import IDENTITY, MAX_DATA_BYTES, check_size, read_year_at
+from cqdt_rules.data.fields import IDENTITY, MAX_DATA_BYTES, UnitFields, check_size, read_year_at
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.model.text import data_lines, read_data_text
-from cqdt_rules.model.units import NO_EVIDENCE, Assessment, RowAssessment, nfc, normal_code
+from cqdt_rules.model.units import NO_EVIDENCE, NO_SPANS, Assessment, RowAssessment, nfc, normal_code
 
 def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Assessment, ...]:
     """Read a YAML (.yaml/.yml), CSV (.csv) or Excel form (.xlsx) data file; values are checked later against a ruleset.
@@ -40,7 +40,7 @@ def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Ass
             found = tuple(csv_assessments(io.StringIO(read_data_text(path, encoding), newline=""), str(path), problems,
                                           kept=True))
         else:
-            found = tuple(_yaml_assessments(path, problems, encoding))
+            found = tuple(_yaml_assessments(path, problems, encoding, kept=True))
     except DataError as exc:
         problems.extend(exc.diagnostics)
     if problems:
@@ -49,10 +49,10 @@ def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Ass
 
 
 def _yaml_assessments(path: Path, problems: list[Diagnostic], encoding: str | None = None,
-                      read: Callable[[int], None] | None = None) -> Iterator[Assessment]:
+                      read: Callable[[int], None] | None = None, kept: bool = False) -> Iterator[Assessment]:
     from cqdt_rules.data.yaml_units import yaml_assessments  # the YAML library, imported for a YAML file only
 
-    return yaml_assessments(path, problems, encoding, read)
+    return yaml_assessments(path, problems, encoding, read, kept)
 
 
 DATA_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
@@ -95,7 +95,7 @@ def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: l
             if suffix in (".csv", ".yaml", ".yml") and path.is_file():
                 check_size(path, limit)
                 read_units = (csv_assessments(data_lines(path, read=read), str(path), problems, compact, kept) if suffix == ".csv"
-                              else _yaml_assessments(path, problems, read=read))
+                              else _yaml_assessments(path, problems, read=read, kept=kept))
                 for assessment in read_units:
                     count += 1
                     yield assessment
@@ -599,10 +599,6 @@ def csv_row(layout: RowLayout | list[str], row: Sequence[str], path: str, line: 
                       field_spans=field_spans)
 
 
-UnitFields = tuple[str, str, str, int, str, Mapping[str, tuple[str, ...]], "str | None", "str | None"]
-"""What a CSV record gives a unit of its own: code, name, tier, year, source, evidence, parent and note."""
-
-
 def _unit_fields(layout: RowLayout, row: Sequence[str], path: str, line: int, spans: Callable[[], Mapping[str, Span]],
                  field_spans: Callable[[], Mapping[str, Span]], problems: list[Diagnostic]) -> UnitFields | None:
     """The fields a record gives its unit, or None when it cannot give one; its problems are added to ``problems``
@@ -699,6 +695,9 @@ class CsvUnits:
 
     def value_spans(self, row: int) -> Mapping[str, Span]:
         return self._spans(row, self.layout.value_columns)
+
+    def name_spans(self, row: int) -> Mapping[str, Span]:
+        return NO_SPANS  # a value's name is its column's: an error about a name points at the value's cell
 
     def field_spans(self, row: int) -> Mapping[str, Span]:
         return self._spans(row, self.layout.identity)

@@ -52,21 +52,22 @@ Value = Union[bool, Decimal, Pair, str, None]
 category → its name; None → not assessed (an audit-only indicator in a self-assessment)."""
 
 
-class IndicatorValues(Mapping[str, Value]):
+class IndicatorValues(Mapping[str, Any]):
     """A unit's checked values as the checker hands them on: one tuple in the tier's indicator order (``row``)
     behind an index of names shared by every unit of the tier (``index``: name → position), not a dictionary of
     its own per unit (a dictionary of 22 values is some 830 bytes, the tuple some 230). It reads, compares and
-    pickles as the dictionary of its values; the engine's generated functions read ``row`` by position."""
+    pickles as the dictionary of its values; the engine's generated functions read ``row`` by position. (A YAML
+    file's table keeps the values it reads so too, behind the names each unit gives.)"""
 
     __slots__ = ("index", "row")
 
     index: Mapping[str, int]
-    row: tuple[Value, ...]
+    row: tuple[Any, ...]
 
-    def __init__(self, index: Mapping[str, int], row: tuple[Value, ...]):
+    def __init__(self, index: Mapping[str, int], row: tuple[Any, ...]):
         self.index, self.row = index, row
 
-    def __getitem__(self, name: str) -> Value:
+    def __getitem__(self, name: str) -> Any:
         return self.row[self.index[name]]
 
     def get(self, name: str, default: Any = None) -> Any:
@@ -97,6 +98,10 @@ class IndicatorValues(Mapping[str, Value]):
 
     def __reduce__(self) -> tuple[Any, ...]:
         return IndicatorValues, (self.index, self.row)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The dictionary of its values, made in one go (a reader of every value saves a method call per value)."""
+        return dict(zip(self.index, self.row))
 
 
 class _Empty(Mapping[str, Any]):
@@ -160,6 +165,8 @@ class UnitTable(Protocol):
 
     def value_spans(self, row: int) -> Mapping[str, Span]: ...
 
+    def name_spans(self, row: int) -> Mapping[str, Span]: ...
+
     def field_spans(self, row: int) -> Mapping[str, Span]: ...
 
 
@@ -189,8 +196,7 @@ class RowAssessment(Assessment):
            evidence: Mapping[str, tuple[str, ...]], parent: str | None, note: str | None) -> RowAssessment:
         """Row ``row`` of ``table``, with the fields it keeps itself."""
         made: RowAssessment = object.__new__(cls)
-        for set_field, value in zip(_SETTERS, (code, name, tier, year, source, evidence, parent, note, NO_SPANS, table,
-                                               row, None)):
+        for set_field, value in zip(_SETTERS, (code, name, tier, year, source, evidence, parent, note, table, row, None)):
             set_field(made, value)
         return made
 
@@ -198,8 +204,8 @@ class RowAssessment(Assessment):
         """The unit as the checker hands it on: its code, name and parent cleaned and its values checked (one step
         after the other: this runs for every unit checked)."""
         made: RowAssessment = _new(RowAssessment)
-        set_code, set_name, set_tier, set_year, set_source, set_evidence, set_parent, set_note, set_name_spans, \
-            set_table, set_row, set_checked = _SETTERS
+        set_code, set_name, set_tier, set_year, set_source, set_evidence, set_parent, set_note, set_table, set_row, \
+            set_checked = _SETTERS
         set_code(made, code)
         set_name(made, name)
         set_tier(made, self.tier)
@@ -208,7 +214,6 @@ class RowAssessment(Assessment):
         set_evidence(made, self.evidence)
         set_parent(made, parent)
         set_note(made, self.note)
-        set_name_spans(made, NO_SPANS)
         set_table(made, self._table)
         set_row(made, self._row)
         set_checked(made, values)
@@ -226,6 +231,10 @@ class RowAssessment(Assessment):
     @property
     def value_spans(self) -> Mapping[str, Span]:
         return self._table.value_spans(self._row)
+
+    @property
+    def name_spans(self) -> Mapping[str, Span]:
+        return self._table.name_spans(self._row)
 
     @property
     def field_spans(self) -> Mapping[str, Span]:
@@ -248,13 +257,14 @@ class RowAssessment(Assessment):
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as the plain ``Assessment`` of its fields, its values (unless checked) and positions read out."""
         values = self.values if self._checked is not None else dict(self.values)
-        read_out = {"values": values, "value_spans": dict(self.value_spans), "field_spans": dict(self.field_spans)}
+        read_out = {"values": values, "value_spans": dict(self.value_spans), "name_spans": dict(self.name_spans),
+                    "field_spans": dict(self.field_spans)}
         return Assessment, tuple(read_out.get(field.name, getattr(self, field.name)) for field in attrs.fields(Assessment))
 
 
 _new = object.__new__
 _SETTERS = tuple((vars(RowAssessment) if name.startswith("_") else vars(Assessment))[name].__set__
-                 for name in ("code", "name", "tier", "year", "source", "evidence", "parent", "note", "name_spans",
+                 for name in ("code", "name", "tier", "year", "source", "evidence", "parent", "note",
                               *RowAssessment.__slots__))
 """The setters of the slots a ``RowAssessment`` keeps (the others are read from its table), in the order ``of``
 takes them; ``tests/test_compact_input.py`` checks that they are every field it does not read from its table."""
