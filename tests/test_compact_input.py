@@ -20,7 +20,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import cqdt_rules as cq
-from cqdt_rules.data import yaml_units
+from cqdt_rules.data import fields, yaml_units
 from cqdt_rules.data.readers import (KEPT_CHARS, KEPT_ENTRIES, KEPT_TEXTS, CellPlaces, CsvUnits, RowLayout, RowValues, SharedCells,
                                      csv_records, own_text, stream_assessments)
 from cqdt_rules.data.records import assessments_from_records, record_span
@@ -347,13 +347,13 @@ def test_records_positions_made_when_asked_for_name_the_record_and_field() -> No
 
 def test_yaml_orders_of_names_kept_to_share_stay_bounded() -> None:
     many = tuple(f"v{i}" for i in range(2000))
-    assert yaml_units._order(many) == {name: i for i, name in enumerate(many)}
-    assert yaml_units._order(many) is not yaml_units._order(many)  # a long list of names is not kept
+    assert fields.names_order(many) == {name: i for i, name in enumerate(many)}
+    assert fields.names_order(many) is not fields.names_order(many)  # a long list of names is not kept
     few = many[:3]
-    assert yaml_units._order(few) is yaml_units._order(tuple(list(few)))
+    assert fields.names_order(few) is fields.names_order(tuple(list(few)))
     for n in range(300):
-        yaml_units._order((f"name {n}",))
-    assert yaml_units._shared_order.cache_info().currsize <= 256
+        fields.names_order((f"name {n}",))
+    assert fields._shared_order.cache_info().currsize <= 256
 
 
 def test_evidence_references_kept_to_share_stay_bounded() -> None:
@@ -454,3 +454,15 @@ def test_a_list_read_from_yaml_is_shared_by_the_units_yet_each_reads_a_list_of_i
     assert read == ["3", "5"] and type(read) is list and first.values.as_dict() == {"p": ["3", "5"]}  # type: ignore[attr-defined]
     read.append("7")
     assert first.values["p"] == second.values["p"] == ["3", "5"]
+
+
+def test_records_that_give_the_same_names_share_one_index_of_them() -> None:
+    rows = [{"code": str(n), "name": f"Xã {n}", "tier": "xa", "year": 2022, "source": "audit", "may_tinh.a": n,
+             "may_tinh.b": 9, "values": {"ke_hoach_cds": "yes"}} for n in range(3)]
+    read = assessments_from_records([*rows, {**rows[0], "code": "9", "values": {}}])
+    assert [dict(unit.values) for unit in read] == [{"ke_hoach_cds": "yes", "may_tinh": [n, 9]} for n in (0, 1, 2, 0)][:3] \
+        + [{"may_tinh": [0, 9]}]
+    assert type(read[0].values) is IndicatorValues and read[0].values.index is read[2].values.index  # type: ignore[attr-defined]
+    assert read[3].values.index is not read[0].values.index  # type: ignore[attr-defined]
+    assert read[0].value_spans["may_tinh"] == record_span(0, "may_tinh") and read[0].evidence == {}
+    assert read[0] == pickle.loads(pickle.dumps(read[0]))

@@ -3,7 +3,6 @@ keeping where every value is for error messages; a JSON body composed into the s
 
 from __future__ import annotations
 
-import functools
 import re
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -12,7 +11,8 @@ from typing import Any
 
 import yaml
 
-from cqdt_rules.data.fields import FILE_FIELDS, IDENTITY, MAX_DATA_BYTES, UnitFields, check_size, read_year_at
+from cqdt_rules.data.fields import (FILE_FIELDS, IDENTITY, MAX_DATA_BYTES, UnitFields, check_size, names_order,
+                                    read_year_at)
 from cqdt_rules.data.yamlfile import YamlEvents, compose_yaml, is_null, yaml_problem
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model.text import data_blocks, read_data_text
@@ -46,7 +46,7 @@ class _NodeSpans(Mapping[str, Span]):
     """The span of each named value of a unit, kept as the numbers of its place and made when asked for (an
     error, a parent to check): reading a unit makes no ``Span`` for the values nobody asks about. The numbers
     are kept in an array (four a place, from ``start``), and the names with their order in a dictionary shared
-    by every unit that names the same things in the same order (``_order``)."""
+    by every unit that names the same things in the same order (``names_order``)."""
 
     __slots__ = ("_path", "_order", "_marks", "_start")
 
@@ -65,7 +65,7 @@ class _NodeSpans(Mapping[str, Span]):
 
 def _node_spans(path: str, nodes: Mapping[str, yaml.Node]) -> _NodeSpans:
     """The spans of ``nodes`` by name, their places kept in an array of their own."""
-    return _NodeSpans(path, _order(tuple(nodes)), _marks([n for node in nodes.values() for n in _place(node)]))
+    return _NodeSpans(path, names_order(tuple(nodes)), _marks([n for node in nodes.values() for n in _place(node)]))
 
 
 def _marks(numbers: Iterable[int]) -> array[int]:
@@ -81,7 +81,7 @@ def _marks(numbers: Iterable[int]) -> array[int]:
 class YamlUnits:
     """The units of one YAML file kept together (``yaml_assessments(..., kept=True)``), as ``RowAssessment``s read
     them: each unit's values as one tuple behind the names it gives (``IndicatorValues``, its names' order one
-    dictionary for every unit that gives the same names in the same order: ``_order``), and the places of the
+    dictionary for every unit that gives the same names in the same order: ``names_order``), and the places of the
     unit, of its values, their names and its fields as numbers in one array for the whole file. A unit keeps its
     own fields (and its evidence) and its number; its values and positions are made from here when asked for."""
 
@@ -117,7 +117,7 @@ class YamlUnits:
 
     def _shape(self, *named: Mapping[str, Any]) -> tuple[dict[str, int], ...]:
         """The orders of the names of ``named``, one tuple for every unit whose names are the same."""
-        orders = tuple(_order(tuple(names)) for names in named)
+        orders = tuple(names_order(tuple(names)) for names in named)
         key = tuple(map(id, orders))  # while kept here, an order is alive: its id names it
         kept = self._kept_shapes.get(key)
         if kept is None and len(self._kept_shapes) < self._SHAPES:
@@ -184,21 +184,6 @@ def _kept(value: list[Any]) -> tuple[Any, ...]:
     if len(_LISTS) < _KEPT_LISTS and len(items) <= 2 and all(type(i) is str and len(i) <= _SHORT_TEXT for i in items):
         _LISTS[items] = items
     return items
-
-
-def _order(names: tuple[str, ...]) -> dict[str, int]:
-    """Each name's position in ``names``: one dictionary for every unit that names the same things in the same
-    order (the units of a file usually do; the 256 orders of at most 1,024 names last met are kept)."""
-    return _shared_order(names) if len(names) <= 1024 else _positions(names)
-
-
-@functools.lru_cache(maxsize=256)
-def _shared_order(names: tuple[str, ...]) -> dict[str, int]:
-    return _positions(names)
-
-
-def _positions(names: tuple[str, ...]) -> dict[str, int]:
-    return {name: i for i, name in enumerate(names)}
 
 
 _KEPT_TEXTS, _SHORT_TEXT = 4096, 64
