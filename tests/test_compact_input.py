@@ -21,7 +21,7 @@ from hypothesis import strategies as st
 
 import cqdt_rules as cq
 from cqdt_rules.data import fields, yaml_units
-from cqdt_rules.data.readers import (KEPT_CHARS, KEPT_ENTRIES, KEPT_TEXTS, CellPlaces, CsvUnits, RowLayout, RowValues, SharedCells,
+from cqdt_rules.data.readers import (KEPT_CHARS, KEPT_ENTRIES, KEPT_REPEATED, KEPT_TEXTS, CellPlaces, CsvUnits, RowLayout, RowValues, SharedCells,
                                      csv_records, own_text, stream_assessments)
 from cqdt_rules.data.records import assessments_from_records, record_span
 from cqdt_rules.errors import DataError, Diagnostic
@@ -110,6 +110,29 @@ def test_what_is_kept_to_share_texts_stays_bounded() -> None:
     assert _late_texts_shared(share) == [False, True, True]  # a column that met KEPT_TEXTS texts keeps no more
     kept = share(["unit 0", "yes", "no"], 20)
     assert kept[0] is share(["".join(["unit", " 0"]), "yes", "no"], 20)[0]  # what it kept is still shared
+
+
+def test_a_column_whose_texts_repeat_keeps_sharing_past_the_first_texts_up_to_its_limit() -> None:
+    """A count among a few thousand values is shared past ``KEPT_TEXTS`` texts, up to ``KEPT_REPEATED``; a code,
+    new in every row, is not."""
+    import random
+
+    rng = random.Random(7)
+    share = SharedCells(3)
+
+    def row(n: int) -> list[str]:  # a code; a count among 3,072; a new text in four rows of five
+        return [f"unit {n}", str(rng.randrange(3 * KEPT_TEXTS)), "same" if rng.random() < 0.2 else f"new {n}"]
+
+    for n in range(8 * KEPT_TEXTS):
+        share(row(n), 20)
+    counts = list(share._kept[1])
+    assert len(share._kept[0]) < 2 * KEPT_TEXTS and len(counts) > 2 * KEPT_TEXTS  # the counts met are kept, once each
+    late = counts[-1]  # met long after the first KEPT_TEXTS texts
+    assert share(["x", "".join([late[:1], late[1:]]), "y"], 20)[1] is late
+    for n in range(8 * KEPT_TEXTS, 2 * KEPT_REPEATED):
+        share(row(n), 20)
+    assert KEPT_REPEATED <= len(share._kept[2]) < KEPT_REPEATED + SharedCells._EVERY
+    assert _late_texts_shared(share) == [False, True, False]
 
 
 def test_long_texts_stop_all_sharing_at_the_files_limit() -> None:

@@ -248,8 +248,13 @@ def own_text(row: Sequence[str], raw: str) -> str | None:
     return None if (",".join(row) if '"' not in text else written(row)) == text else raw
 
 
-KEPT_TEXTS = 1024
-"""How many distinct texts of one column a CSV file's reader keeps to share (``SharedCells``)."""
+KEPT_TEXTS, KEPT_REPEATED = 1024, 16_384
+"""How many distinct texts of one column a CSV file's reader keeps to share (``SharedCells``, ``CellCodes``): the
+first ``KEPT_TEXTS`` it meets, then, while its cells repeat texts already met (a count among a few thousand; not
+a code or a name, which are new in nearly every row), up to ``KEPT_REPEATED``."""
+NEARLY_ALL_NEW = 0.9
+"""The share of a column's cells, in a stretch of rows, that are texts met for the first time past which a column
+holding ``KEPT_TEXTS`` texts keeps no more."""
 KEPT_ENTRIES, KEPT_CHARS = 65_536, 4_000_000
 """How many texts, and characters, a CSV file's reader keeps to share in all its columns together (some ten
 megabytes at most, whatever the file holds: its columns, its rows and its cells' lengths are the file's)."""
@@ -257,18 +262,21 @@ megabytes at most, whatever the file holds: its columns, its rows and its cells'
 
 class _KeptToShare:
     """The texts a file's reader keeps to share its cells, column by column, within bounds: each column keeps the
-    first ``KEPT_TEXTS`` texts it meets, the whole file at most ``KEPT_ENTRIES`` texts of ``KEPT_CHARS``
-    characters (counted every ``_EVERY`` rows, and after a long record); a text met later is not shared. What is
-    kept of each text (``_kept[column][text]``) is the subclass's."""
+    first ``KEPT_TEXTS`` texts it meets, then up to ``KEPT_REPEATED`` unless nearly all its cells are new texts
+    (``NEARLY_ALL_NEW``), the whole file at most ``KEPT_ENTRIES`` texts of ``KEPT_CHARS`` characters (counted
+    every ``_EVERY`` rows, and after a long record); a text met later is not shared. What is kept of each text
+    (``_kept[column][text]``) is the subclass's."""
 
     _EVERY, _LONG = 256, 4096
 
-    __slots__ = ("_kept", "_rows", "_counted", "_chars")
+    __slots__ = ("_kept", "_rows", "_counted", "_chars", "_judged", "_judged_at")
 
     def __init__(self, width: int):
         self._kept: list[dict[str, Any]] = [{} for _ in range(width)]
         self._rows = self._chars = 0
         self._counted = [0] * width  # the texts of each column whose characters are counted in ``_chars``
+        self._judged = [0] * width  # how many texts each column held when the rows were last judged
+        self._judged_at = 0  # the rows read then
 
     def _row_read(self, length: int) -> None:
         """Count a row of ``length`` characters, and keep within the bounds."""
@@ -277,14 +285,23 @@ class _KeptToShare:
             self._bound()
 
     def _bound(self) -> None:
-        """Stop keeping texts in a column that has ``KEPT_TEXTS``, and in every column past the file's limits."""
+        """Stop keeping texts in a column that has ``KEPT_REPEATED``, or ``KEPT_TEXTS`` and met nearly only new
+        texts in the rows since they were last judged (at least ``_EVERY``), and in every column past the file's
+        limits."""
+        rows = self._rows - self._judged_at
+        judged = rows >= self._EVERY
         for i, kept in enumerate(self._kept):
             grown = len(kept) - self._counted[i]
             if grown:  # the texts kept since the last count are the dictionary's last
                 self._chars += sum(map(len, itertools.islice(reversed(kept), grown)))
                 self._counted[i] = len(kept)
-            if len(kept) >= KEPT_TEXTS:
+            new = len(kept) - self._judged[i]
+            if len(kept) >= KEPT_REPEATED or (judged and len(kept) >= KEPT_TEXTS and new > NEARLY_ALL_NEW * rows):
                 self._stop(i)
+            if judged:
+                self._judged[i] = len(kept)
+        if judged:
+            self._judged_at = self._rows
         if self._chars > KEPT_CHARS or sum(self._counted) > KEPT_ENTRIES:
             for i in range(len(self._kept)):
                 self._stop(i)
