@@ -489,3 +489,21 @@ def test_records_that_give_the_same_names_share_one_index_of_them() -> None:
     assert read[3].values.index is not read[0].values.index  # type: ignore[attr-defined]
     assert read[0].value_spans["may_tinh"] == record_span(0, "may_tinh") and read[0].evidence == {}
     assert read[0] == pickle.loads(pickle.dumps(read[0]))
+
+
+def test_a_csv_file_is_read_line_by_line_never_whole(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+    """``load_assessments`` reads a CSV file as a stream does (its whole text, and a copy of it, would be some six
+    times the file's size at once); a byte that is not text still stops it at its place."""
+    from cqdt_rules.data import readers
+
+    def whole(*args: object) -> str:
+        raise AssertionError("the whole text was read")
+
+    monkeypatch.setattr(readers, "read_data_text", whole)
+    assert len(cq.load_assessments(SAMPLE)) == len(SAMPLE.read_text(encoding="utf-8").splitlines()) - 1
+    header, body = _sample_rows(3)
+    path = tmp_path / "units.csv"
+    path.write_bytes((header + body[0]).encode("utf-8") + b"\xff" + "".join(body[1:]).encode("utf-8"))
+    with pytest.raises(DataError) as raised:
+        cq.load_assessments(path)
+    assert [str(d.span) for d in raised.value.diagnostics] == [f"{path}:3:1"]

@@ -36,9 +36,8 @@ def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Ass
         raise UsageError(f"cannot read '{path}': use a .yaml, .yml, .csv or .xlsx file")
     problems: list[Diagnostic] = []
     try:
-        if suffix == ".csv":
-            found = tuple(csv_assessments(io.StringIO(read_data_text(path, encoding), newline=""), str(path), problems,
-                                          kept=True))
+        if suffix == ".csv":  # line by line, as a stream reads it: the file's whole text is never held
+            found = tuple(csv_assessments(data_lines(path, encoding), str(path), problems, kept=True))
         else:
             found = tuple(_yaml_assessments(path, problems, encoding, kept=True))
     except DataError as exc:
