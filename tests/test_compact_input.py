@@ -507,3 +507,17 @@ def test_a_csv_file_is_read_line_by_line_never_whole(monkeypatch: pytest.MonkeyP
     with pytest.raises(DataError) as raised:
         cq.load_assessments(path)
     assert [str(d.span) for d in raised.value.diagnostics] == [f"{path}:3:1"]
+
+
+@given(st.lists(st.tuples(st.integers(0, 2 ** 33), st.integers(0, 70_000), st.integers(0, 300), st.integers(0, 70_000)),
+                max_size=6), st.integers(0, 3))
+def test_yaml_places_packed_give_back_their_numbers(places: list[tuple[int, int, int, int]], cut: int) -> None:
+    """A place is packed in nine bytes while it fits (``_Places``), in 32 once one does not: before and after
+    that, every place gives back its span."""
+    wanted = [(line, column, line + height, end_column) for line, column, height, end_column in places]
+    packed = yaml_units._Places(wanted[:cut])
+    packed.extend(wanted[cut:])
+    assert len(packed) == len(wanted)
+    assert [packed.span("x", i) for i in range(len(wanted))] == [yaml_units._span_at("x", place) for place in wanted]
+    small = yaml_units._Places([(1, 2, 3, 4)])
+    assert small._format == yaml_units._NARROW and len(small._packed) == 9

@@ -3,7 +3,9 @@ keeping where every value is for error messages; a JSON body composed into the s
 
 from __future__ import annotations
 
+import functools
 import re
+import struct
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -36,25 +38,64 @@ def _span(path: str, node: yaml.Node) -> Span:
     return _span_at(path, _place(node))
 
 
-def _span_in(path: str, marks: Sequence[int], at: int) -> Span:
-    """The span of the place whose four numbers start at ``marks[at]``."""
-    line, column, end_line, end_column = marks[at:at + 4]
-    return Span(path, line + 1, column + 1, end_line + 1, end_column + 1)
+class _Places:
+    """The places of nodes one after the other, packed: the line a node starts on (four bytes), how many lines it
+    runs over (one), the columns where it starts and ends (two each) — nine bytes a place, not the sixteen of four
+    numbers; all in eight bytes each once a place does not fit (a node over more than 255 lines, a line longer
+    than 65,535 characters, a file of more than 4 GiB)."""
+
+    __slots__ = ("_packed", "_format")
+
+    def __init__(self, places: Iterable[Place] = ()):
+        self._packed, self._format = bytearray(), _NARROW
+        self.extend(places)
+
+    def extend(self, places: Iterable[Place]) -> None:
+        numbers = [n for line, column, end_line, end_column in places for n in (line, end_line - line, column, end_column)]
+        try:
+            self._packed += _packing(self._format, len(numbers) // 4).pack(*numbers)
+        except struct.error:
+            if self._format is _WIDE:
+                raise
+            self._widen()
+            self._packed += _packing(_WIDE, len(numbers) // 4).pack(*numbers)
+
+    def _widen(self) -> None:
+        wide = struct.Struct(_WIDE)
+        self._packed = bytearray(b"".join(wide.pack(*place) for place in struct.iter_unpack(_NARROW, self._packed)))
+        self._format = _WIDE
+
+    def __len__(self) -> int:
+        return len(self._packed) // struct.calcsize(self._format)
+
+    def span(self, path: str, index: int) -> Span:
+        """The span of place ``index``."""
+        line, height, column, end_column = struct.unpack_from(self._format, self._packed, index * struct.calcsize(self._format))
+        return Span(path, line + 1, column + 1, line + height + 1, end_column + 1)
+
+
+_NARROW, _WIDE = "<IBHH", "<qqqq"
+
+
+@functools.lru_cache(maxsize=64)
+def _packing(place: str, count: int) -> struct.Struct:
+    """The packing of ``count`` places in the format ``place``."""
+    return struct.Struct(place[0] + place[1:] * count)
 
 
 class _NodeSpans(Mapping[str, Span]):
     """The span of each named value of a unit, kept as the numbers of its place and made when asked for (an
-    error, a parent to check): reading a unit makes no ``Span`` for the values nobody asks about. The numbers
-    are kept in an array (four a place, from ``start``), and the names with their order in a dictionary shared
-    by every unit that names the same things in the same order (``names_order``)."""
+    error, a parent to check): reading a unit makes no ``Span`` for the values nobody asks about. The places are
+    kept packed (``_Places``, from place ``start``), and the names with their order in a dictionary shared by
+    every unit that names the same things in the same order (``names_order``)."""
 
-    __slots__ = ("_path", "_order", "_marks", "_start")
+    __slots__ = ("_path", "_order", "_places", "_start")
 
-    def __init__(self, path: str, order: Mapping[str, int], marks: Sequence[int], start: int = 0):
-        self._path, self._order, self._marks, self._start = path, order, marks, start
+    def __init__(self, path: str, order: Mapping[str, int], places: _Places, start: int = 0):
+        self._path, self._order, self._places, self._start = path, order, places, start
 
     def __getitem__(self, name: str) -> Span:
-        return _span_in(self._path, self._marks, self._start + 4 * self._order[name])
+        return self._places.span(self._path, self._start + self._order[name])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._order)
@@ -64,18 +105,8 @@ class _NodeSpans(Mapping[str, Span]):
 
 
 def _node_spans(path: str, nodes: Mapping[str, yaml.Node]) -> _NodeSpans:
-    """The spans of ``nodes`` by name, their places kept in an array of their own."""
-    return _NodeSpans(path, names_order(tuple(nodes)), _marks([n for node in nodes.values() for n in _place(node)]))
-
-
-def _marks(numbers: Iterable[int]) -> array[int]:
-    """An array of the numbers of places: four bytes a number (eight past 4,294,967,295 lines or columns, only
-    in a file of more than 4 GiB)."""
-    numbers = list(numbers)
-    try:
-        return array("I", numbers)
-    except OverflowError:
-        return array("q", numbers)
+    """The spans of ``nodes`` by name, their places kept on their own."""
+    return _NodeSpans(path, names_order(tuple(nodes)), _Places(map(_place, nodes.values())))
 
 
 class YamlUnits:
@@ -87,14 +118,14 @@ class YamlUnits:
 
     _SHAPES = 256  # how many ways of ordering a unit's names are kept to share (a file's units give one or two)
 
-    __slots__ = ("path", "_values", "_shapes", "_starts", "_marks", "_kept_shapes")
+    __slots__ = ("path", "_values", "_shapes", "_starts", "_places", "_kept_shapes")
 
     def __init__(self, path: str):
         self.path = path
         self._values: list[tuple[Any, ...]] = []
         self._shapes: list[tuple[dict[str, int], ...]] = []
-        self._starts = array("Q")
-        self._marks = _marks(())
+        self._starts = array("Q")  # where each unit's places start
+        self._places = _Places()
         self._kept_shapes: dict[tuple[int, ...], tuple[dict[str, int], ...]] = {}
 
     def add(self, fields: UnitFields, values: dict[str, Any], nodes: tuple[yaml.Node, Mapping[str, yaml.Node],
@@ -105,14 +136,8 @@ class YamlUnits:
         shape = self._shape(values, spans, names, identity)
         self._values.append(tuple(_kept(value) if type(value) is list else value for value in values.values()))
         self._shapes.append(shape)
-        self._starts.append(len(self._marks))
-        places = [n for node in (unit, *spans.values(), *names.values(), *identity.values()) for n in _place(node)]
-        try:
-            self._marks.extend(places)
-        except OverflowError:
-            del self._marks[self._starts[row]:]
-            self._marks = array("q", self._marks)
-            self._marks.extend(places)
+        self._starts.append(len(self._places))
+        self._places.extend(map(_place, (unit, *spans.values(), *names.values(), *identity.values())))
         return RowAssessment.of(self, row, *fields)
 
     def _shape(self, *named: Mapping[str, Any]) -> tuple[dict[str, int], ...]:
@@ -128,7 +153,7 @@ class YamlUnits:
         return _ListedValues(self._shapes[row][0], self._values[row])
 
     def origin(self, row: int) -> Span:
-        return _span_in(self.path, self._marks, self._starts[row])
+        return self._places.span(self.path, self._starts[row])
 
     def value_spans(self, row: int) -> Mapping[str, Span]:
         return self._spans(row, 1)
@@ -141,8 +166,8 @@ class YamlUnits:
 
     def _spans(self, row: int, which: int) -> _NodeSpans:
         shape = self._shapes[row]
-        start = self._starts[row] + 4 * (1 + sum(len(order) for order in shape[1:which]))
-        return _NodeSpans(self.path, shape[which], self._marks, start)
+        start = self._starts[row] + 1 + sum(len(order) for order in shape[1:which])
+        return _NodeSpans(self.path, shape[which], self._places, start)
 
 
 class _ListedValues(IndicatorValues):
