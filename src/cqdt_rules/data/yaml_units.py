@@ -152,6 +152,9 @@ class YamlUnits:
     def values(self, row: int) -> IndicatorValues:
         return _ListedValues(self._shapes[row][0], self._values[row])
 
+    def read_values(self, row: int) -> dict[str, Any]:
+        return self.values(row).as_dict()
+
     def origin(self, row: int) -> Span:
         return self._places.span(self.path, self._starts[row])
 

@@ -322,11 +322,17 @@ class TierValues:
     def quick_values(self, assessment: Assessment, code: str) -> IndicatorValues | None:
         """``coerce`` of an assessment in which it finds no problem (the usual case), with less work; None when it
         might find one."""
-        given = assessment.values
+        given: Mapping[str, Any]
+        if type(assessment) is RowAssessment:  # a unit of a file's table: its values read at once, with no mapping made
+            given = assessment.read_values()
+        else:
+            given = assessment.values
+            as_dict = getattr(given, "as_dict", None)  # a mapping that reads values when asked (a CSV row) reads all at once
+            if as_dict is not None:
+                given = as_dict()  # the same names
         read, present = self._by_source.get(assessment.source) or self._source_reader(assessment.source)
-        as_dict = getattr(given, "as_dict", None)  # a mapping that reads values when asked (a CSV row) reads all at once
         try:
-            values = read(given if as_dict is None else as_dict())
+            values = read(given)
         except _Unsure:
             problems: list[Diagnostic] = []
             whole_way = self.coerce_each(assessment, code, problems)

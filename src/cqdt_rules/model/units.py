@@ -161,6 +161,8 @@ class UnitTable(Protocol):
 
     def values(self, row: int) -> Mapping[str, Any]: ...
 
+    def read_values(self, row: int) -> dict[str, Any]: ...
+
     def origin(self, row: int) -> Span: ...
 
     def value_spans(self, row: int) -> Mapping[str, Span]: ...
@@ -223,6 +225,12 @@ class RowAssessment(Assessment):
     def values(self) -> Mapping[str, Any]:
         checked = self._checked
         return checked if checked is not None else self._table.values(self._row)
+
+    def read_values(self) -> dict[str, Any]:
+        """Its values as a dictionary made in one go, without a mapping to read them through: what the checker
+        reads of every unit."""
+        checked = self._checked
+        return dict(checked) if checked is not None else self._table.read_values(self._row)
 
     @property
     def origin(self) -> Span:
