@@ -12,13 +12,14 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import GeneratedRuleset
-from test_codegen import MODEST, _without_outputs, ruleset_and_units
+from test_codegen import MODEST, TEMPLATES, _without_outputs, ruleset_and_units
 from test_explain_json import check_against_references
 
 import cqdt_rules as cq
 from cqdt_rules import api
 from cqdt_rules.data.readers import load_assessments
 from cqdt_rules.engine import explain, results, writergen
+from cqdt_rules.engine.codegen import node_details
 from cqdt_rules.engine.compiler import NodeResults, compile_ruleset
 from cqdt_rules.engine.evaluator import evaluate
 from cqdt_rules.formatting import format_number
@@ -27,10 +28,11 @@ from cqdt_rules.model.units import Assessment
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "examples" / "gialai"
 
-# Every constant the generated source may hold: the writer's own fragments, nothing else.
-FRAGMENTS = {"/", '"', '{"a": "', '", "b": "', '"}', True, False, 4}
-NAMES = re.compile(r"[kpwfac]\d+|b\d+_\d+|[PWFKsv]|get|values|before|after|write|factory|str|type|len|TypeError"
-                   r"|IndexError")
+# Every constant the generated source may hold: the writer's own fragments and the branch templates of the details
+# blocks it holds (engine/codegen.py), nothing else.
+FRAGMENTS = {"/", '"', '{"a": "', '", "b": "', '"}', True, False, 4, 0, 1, None} | TEMPLATES
+NAMES = re.compile(r"[kpwfacmrx]\d+|[buv]\d+_\d+|[Kpwfrotabsvxy]|get|values|evidence|cohort_max|before|after|write|factory"
+                   r"|str|type|len|TypeError|IndexError|context|listed|left|scale|best")
 
 
 def _sources(scored: cq.Results) -> list[str]:
@@ -41,10 +43,12 @@ def _sources(scored: cq.Results) -> list[str]:
         if unit.tier.id in seen or not isinstance(unit.nodes, NodeResults):
             continue
         seen.add(unit.tier.id)
-        shape = unit.nodes._shape
+        shape = unit.nodes.shape
+        details = node_details(unit.nodes.unit_inputs()[0])
+        assert details is not None
         for plan in (explain.writer_plan(unit.tier, "en", shape), explain.writer_plan(unit.tier, "vi", shape),
                      results.writer_plan(unit.tier, shape)):
-            found.append(writergen.generate(*plan)[0])
+            found.append(writergen.generate(details, *plan)[0])
     return found
 
 

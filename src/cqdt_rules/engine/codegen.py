@@ -65,6 +65,11 @@ class Source:
         self.constants: list[Any] = []
         self._index: dict[int, int] = {}
         self.details = True
+        self.lean = False
+        """Writing the details of one node for a writer (``NodeDetails``): the raw value is left out, and so are
+        the steps checked values make idle, as in the points-only function."""
+        self.base = 0
+        """Added to every line's indent: writing a block inside another (``writergen``'s fused writers)."""
 
     def k(self, value: Any) -> str:
         """A reference to ``value`` in the constants table (the only way a ruleset's values get in)."""
@@ -75,7 +80,7 @@ class Source:
         return f"k{self._index[key]}"
 
     def add(self, indent: int, line: str) -> None:
-        self.lines.append("    " * indent + line)
+        self.lines.append("    " * (indent + self.base) + line)
 
 
 def generate(compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str],
@@ -123,7 +128,76 @@ def compile_unit_fns(compiler: _TierCompiler, order: tuple[str, ...], post_order
     namespace: dict[str, Any] = {}
     exec(compile_kept(source), namespace)
     functions: tuple[UnitFn, DetailsFn] = namespace["factory"](tuple(constants))
+    setattr(functions[1], _DETAILS, NodeDetails(compiler, order, post_order, c))
     return functions
+
+
+class NodeDetails:
+    """Writes the blocks of a tier's ``explain_unit`` one node at a time into another generated function: the
+    writers of ``writergen`` that compute a node's details and write its text in one go. A block ends with
+    ``p3, w3, f3, r3`` (points, why, flags, raw of node 3 in reading order) set, from ``p`` of its children for a
+    group, from ``values``, ``evidence`` and ``cohort_max`` for a criterion; it needs ``get = values.get`` and the
+    engine's arithmetic as the current decimal context."""
+
+    def __init__(self, compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str], c: ModuleType):
+        self.compiler, self.order, self.post_order, self.c = compiler, order, post_order, c
+        self.index = {node_id: i for i, node_id in enumerate(order)}
+        self.nodes = {node.id: node for node in compiler.tier.walk()}
+        self.arithmetic: Any = c.ARITHMETIC
+        self.writers: dict[object, Any] = {}
+        """The writers made from these blocks, kept by their caller's key."""
+
+    def block(self, src: Source, node_id: str) -> None:
+        """Write node ``node_id``'s block at ``src``'s indent (``p3, w3, f3``; the raw value is left out)."""
+        node, i, compiler, c = self.nodes[node_id], self.index[node_id], self.compiler, self.c
+        src.details, src.lean = True, True
+        try:
+            if node.rule is not None:
+                _criterion(src, compiler, node, i, c)
+            elif _most(node.children, c) <= node.max:  # never capped: its points as scoring adds them up
+                _group_points(src, compiler, node, i, [self.index[child.id] for child in node.children],
+                              node.rounding or compiler.header.rounding, c)
+                src.add(1, f"w{i}, f{i} = {src.k(c._SUMMED)}, ()")
+            else:
+                _group(src, compiler, node, i, [self.index[child.id] for child in node.children], c)
+        finally:
+            src.lean = False
+
+    def depends_on(self, node_id: str) -> tuple[tuple[tuple[str, str | None], ...], tuple[str, ...],
+                                                tuple[str, str] | None]:
+        """What a criterion's details depend on beyond the ruleset: the values it reads (name and kind), whether
+        each indicator whose evidence is required has evidence, and the cohort maximum it reads (its key)."""
+        node, compiler = self.nodes[node_id], self.compiler
+        assert node.rule is not None
+        names = _names(node)
+        kinds = tuple((name, compiler.indicators[name].kind if name in compiler.indicators else None)
+                      for name in names)
+        cohort = (node.rule.indicator, node.rule.within) if isinstance(node.rule, m.NormalisedRule) else None
+        return kinds, tuple(ind.name for ind in _required(compiler, names)), cohort
+
+
+_DETAILS = "node_details"
+"""The attribute of a generated ``explain_unit`` holding its tier's ``NodeDetails`` (kept as long as the function)."""
+
+
+def node_details(explain_unit: DetailsFn) -> NodeDetails | None:
+    """The ``NodeDetails`` of the tier whose generated ``explain_unit`` this is (None: not one of this module's)."""
+    details: NodeDetails | None = getattr(explain_unit, _DETAILS, None)
+    return details
+
+
+def _names(node: m.Node) -> tuple[str, ...]:
+    """The indicators a criterion reads."""
+    assert node.rule is not None
+    return m.rule_indicators(node.rule) or tuple(ind.name for ind in node.inputs)
+
+
+def _required(compiler: _TierCompiler, names: tuple[str, ...]) -> tuple[m.Indicator, ...]:
+    """The indicators among ``names`` whose missing evidence scores 0."""
+    if compiler.header.on_missing_evidence != "zero":
+        return ()
+    return tuple(compiler.indicators[n] for n in names if n in compiler.indicators
+                 and compiler.indicators[n].evidence_required)
 
 
 _KEPT_FILES = 256
@@ -303,7 +377,10 @@ class _Criterion:
         """A branch whose points ``raw`` (with ``why`` and ``flags``) are computed from the unit's values: rounded
         and bounded here. ``sure`` says what checked values guarantee of ``raw``: "" nothing, "not negative"
         (never below 0, never -0), "within" (that, and at most the maximum)."""
-        if self.src.details:
+        if self.src.lean and sure:
+            self.src.add(indent, f"w, f = {why}, {flags}")
+            self._bounded_points(indent, raw, sure, capped=True)
+        elif self.src.details:
             self.src.add(indent, f"r, w, f = {raw}, {why}, {flags}")
             self._bounded(indent)
         elif not sure:
@@ -331,10 +408,11 @@ class _Criterion:
         src.add(indent, f"elif not {target} and {target}.is_signed():")  # -0.0004 rounds to -0.000: published as 0.000, as finish()
         src.add(indent + 1, f"{target} = {k(self.floor)}")
 
-    def _bounded_points(self, indent: int, raw: str, sure: str) -> None:
+    def _bounded_points(self, indent: int, raw: str, sure: str, capped: bool = False) -> None:
         """The points of ``raw``, which is never negative nor -0: rounded (a rounded value that is not negative
         stays so), then capped unless ``raw`` is within the maximum and rounding leaves the maximum as it is (rounding
-        cannot then lift a value above it: 1.4 out of 1.5 rounded up to 0 decimals is 2)."""
+        cannot then lift a value above it: 1.4 out of 1.5 rounded up to 0 decimals is 2). ``capped``: the cap says
+        so in ``w`` and ``f``, as ``_bounded``."""
         src, target, rounding = self.src, self.target, self.rounding
         if rounding is None:
             src.add(indent, f"{target} = {raw}")
@@ -343,18 +421,21 @@ class _Criterion:
                             f"{src.k(self.c._MODES[rounding.mode])}, {src.k(self.c.ARITHMETIC)})")
         if sure != "within" or self.c.round_to(self.node.max, rounding) != self.node.max:
             src.add(indent, f"if {target} > {self.maximum}:")
-            src.add(indent + 1, f"{target} = {src.k(self.ceiling)}")
+            if capped:
+                src.add(indent + 1, f"{target}, w, f = {src.k(self.ceiling)}, (w[0] + '; capped at {{}}', *w[1:], "
+                                    f"{self.maximum}), f + {src.k(self.c._CAPPED)}")
+            else:
+                src.add(indent + 1, f"{target} = {src.k(self.ceiling)}")
 
 
 def _criterion(src: Source, compiler: _TierCompiler, node: m.Node, i: int, c: ModuleType) -> None:
     assert node.rule is not None
     rule = node.rule
-    names = m.rule_indicators(rule) or tuple(ind.name for ind in node.inputs)
+    names = _names(node)
     write = _Criterion(src, compiler, node, i, c)
     for j, name in enumerate(names):  # checked values hold every indicator of the tier (None: not assessed)
         src.add(1, f"v{i}_{j} = get({src.k(name)})" if src.details else f"v{i}_{j} = values[{src.k(name)}]")
-    required = tuple(compiler.indicators[n] for n in names if n in compiler.indicators
-                     and compiler.indicators[n].evidence_required) if compiler.header.on_missing_evidence == "zero" else ()
+    required = _required(compiler, names)
     indent = 1
     # a value not assessed or evidence missing: 0 points (their helpers' why names what is missing)
     if names:
@@ -377,7 +458,9 @@ def _criterion(src: Source, compiler: _TierCompiler, node: m.Node, i: int, c: Mo
         src.add(indent, "else:")
         indent += 1
     _rule(write, rule, f"v{i}_0", indent)
-    if src.details:
+    if src.lean:
+        src.add(1, f"p{i}, w{i}, f{i} = p, w, f")
+    elif src.details:
         src.add(1, f"p{i}, w{i}, f{i}, r{i} = p, w, f, r")
 
 

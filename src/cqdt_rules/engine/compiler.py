@@ -181,6 +181,12 @@ class NodeResults(Mapping[str, NodeResult]):
         points, whys, flags, _ = self._explained()
         return points, whys, flags, self._values
 
+    def unit_inputs(self) -> tuple[DetailsFn, Mapping[str, Any], Mapping[str, tuple[str, ...]],
+                                   Mapping[tuple[str, str], Decimal]]:
+        """The tier's function giving every node's details, and what it reads of the unit (values, evidence, cohort
+        maxima): what a writer computing the details with the text reads (``writergen``)."""
+        return self._functions[1], self._values, self._evidence, self._cohort_max
+
     def __getitem__(self, node_id: str) -> NodeResult:
         i = self._shape.index[node_id]
         points, whys, flags, raws = self._explained()

@@ -8,7 +8,7 @@ from decimal import Decimal, getcontext
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from cqdt_rules.engine.compiler import NodeResult, NodeResults, TierShape, Why, node_rows
-from cqdt_rules.engine.writergen import NodePlan, NodesWriter, Words, nodes_writer, tier_writer
+from cqdt_rules.engine.writergen import NodePlan, Words, unit_writer
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import branch_text
 from cqdt_rules.model.ruleset import Tier
@@ -132,9 +132,10 @@ def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
     lines.append(_summary(unit, lang))
     nodes = unit.nodes
     if isinstance(nodes, NodeResults) and len(nodes):  # a tier scored by generated functions: so is its writer
-        tier = unit.tier
-        write = tier_writer(tier, _WRITERS[lang], nodes, _writer, tier, lang)
-        return write(*nodes.columns(), f"{lines[0]}\n{lines[1]}\n", "")
+        found = unit_writer(nodes, _WRITERS[lang], writer_plan, unit.tier, lang)
+        if found is not None:
+            write, values, evidence, cohort_max = found
+            return write(values, evidence, cohort_max, f"{lines[0]}\n{lines[1]}\n", "")
     texts = _node_texts(unit.tier, lang)
     for node_id, points, why, flags, reads, values in node_rows(nodes):
         _node_lines(lines, texts[node_id], points, why, flags, reads, values, lang)
@@ -142,12 +143,8 @@ def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
 
 
 _WRITERS = {lang: ("explanation writer", lang) for lang in _WORDS}
-"""The key in ``Tier.memo`` of the tier's writer of explanations in each language."""
-
-
-def _writer(tier: Tier, lang: str, shape: TierShape) -> NodesWriter:
-    """The generated function writing the lines of every node of the tier in ``lang``, as ``_node_lines`` does."""
-    return nodes_writer(*writer_plan(tier, lang, shape))
+"""The key of the tier's generated writer of explanations in each language, which writes the lines of every node as
+``_node_lines`` does."""
 
 
 def writer_plan(tier: Tier, lang: str, shape: TierShape) -> tuple[list[NodePlan], Words, str]:

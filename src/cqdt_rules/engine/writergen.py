@@ -22,22 +22,23 @@ byte the node-by-node writers'; ``tests/test_writergen.py`` holds the two to eac
 
 from __future__ import annotations
 
+import decimal
 import string
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from cqdt_rules.engine.codegen import compile_kept, Source
+from cqdt_rules.engine.codegen import compile_kept, NodeDetails, node_details, Source
 from cqdt_rules.engine.compiler import NodeResults, TierShape
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Pair
 
 Style = Literal["text", "json"]
 Why = tuple[Any, ...]
-NodesWriter = Callable[[tuple[Decimal, ...], tuple[Why, ...], tuple[tuple[str, ...], ...], Mapping[str, Any], str, str],
+UnitWriter = Callable[[Mapping[str, Any], Mapping[str, tuple[str, ...]], Mapping[tuple[str, str], Decimal], str, str],
                       str]
-"""points, whys, flags of every node (in the tier's reading order), the unit's values, and the texts to write before
-and after the nodes → that whole text (written as one: a unit's text is some ten kilobytes, better not copied)."""
+"""a unit's values, evidence and cohort maxima, and the texts to write before and after its nodes → that whole text
+(written as one: a unit's text is some ten kilobytes, better not copied)."""
 
 
 Kept = tuple[dict[str, str], Callable[[Decimal], str]]
@@ -59,6 +60,8 @@ class NodePlan(NamedTuple):
     after its branch; None: ``rest`` writes it."""
     rest: Callable[[Why, tuple[str, ...]], str]
     """The node's text after its values from any why and flags (the caller keeps it by those objects)."""
+    listed: str | None = None
+    """What ``Words.listed`` lists for the node when its flags hold that flag."""
 
 
 class Words(NamedTuple):
@@ -75,52 +78,161 @@ class Words(NamedTuple):
     branch: tuple[dict[str, str] | None, Callable[[str], str]] | None = None
     """The branch as shown from its English text: kept texts (or None) and the function for the others; None: as
     it is."""
+    listed: tuple[str, str, str] | None = None
+    """A flag, and the texts written before and after the list (``NodePlan.listed``) of the nodes that carry it,
+    between the text before the nodes and the nodes; None: no list."""
 
 
-def nodes_writer(plans: Sequence[NodePlan], words: Words, separator: str) -> NodesWriter:
-    """The generated function writing the text of ``plans``' nodes, ``separator`` between two nodes."""
-    source, constants = generate(plans, words, separator)
+def fused_writer(details: NodeDetails, plans: Sequence[NodePlan], words: Words, separator: str) -> UnitWriter:
+    """The generated function computing the details of every node of ``details``' tier and writing their text
+    as ``plans`` say, ``separator`` between two nodes."""
+    source, constants = generate(details, plans, words, separator)
     namespace: dict[str, Any] = {}
     exec(compile_kept(source), namespace)
-    writer: NodesWriter = namespace["factory"](tuple(constants))
+    writer: UnitWriter = namespace["factory"](tuple(constants))
     return writer
 
 
-def generate(plans: Sequence[NodePlan], words: Words, separator: str) -> tuple[str, list[Any]]:
-    """The source of the function writing ``plans``' nodes and its constants table."""
+def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, separator: str) -> tuple[str, list[Any]]:
+    """The source of the function computing the details of the tier's nodes and writing ``plans``' text, and its
+    constants table. Nodes are computed children first (a group adds its children's points) and written in
+    reading order."""
     src = Source()
-    count = len(plans)
-    src.add(0, "def write(P, W, F, values, before, after):")
-    if count:
-        for name, whole in (("p", "P"), ("w", "W"), ("f", "F")):
-            src.add(1, "".join(f"{name}{i}, " for i in range(count)) + f"= {whole}")
-        src.add(1, "get = values.get")
-    pieces = []
-    for i, plan in enumerate(plans):
-        pieces.append(_node(src, i, plan, words))
-    src.add(1, 'return f"{before}' + f"{{{src.k(separator)}}}".join(pieces) + '{after}"')
+    k = src.k
+    src.add(0, "def write(values, evidence, cohort_max, before, after):")
+    src.add(1, "get = values.get")
+    # the engine's arithmetic, as the tier's explain_unit runs in (setting it is cheaper than a local context)
+    src.add(1, f"context = {k(decimal.getcontext)}()")
+    src.add(1, f"{k(decimal.setcontext)}({k(details.arithmetic)})")
+    src.add(1, "try:")
+    src.base = 1
+    pieces: dict[int, Parts] = {}
+    for node_id in details.post_order:
+        i = details.index[node_id]
+        pieces[i] = _kept_node(src, details, node_id, i, plans[i], words) \
+            if _memo_key(details, node_id) is not None else _computed_node(src, details, node_id, i, plans[i], words)
+    parts: Parts = [(False, "before")]
+    if words.listed is not None:
+        flag, opening, closing = words.listed
+        src.add(1, "listed = []")
+        for i, plan in enumerate(plans):
+            if plan.listed is not None:
+                src.add(1, f"if m{i}:")
+                src.add(2, f"listed.append({k(plan.listed)})")
+        parts += [(True, opening), (False, f"{k(', ')}.join(listed)"), (True, closing)]
+    for i in range(len(plans)):
+        parts += ([(True, separator)] if i else []) + pieces[i]
+    src.add(1, f'return f"{_fields(src, parts + [(False, "after")])}"')
+    src.base = 0
+    src.add(1, "finally:")
+    src.add(2, f"{k(decimal.setcontext)}(context)")
     head = ["def factory(K):"] + ([f"    {', '.join(f'k{i}' for i in range(len(src.constants)))}, = K"]
                                  if src.constants else [])
     return "\n".join(head + ["    " + line for line in src.lines] + ["    return write"]) + "\n", src.constants
 
 
-def _node(src: Source, i: int, plan: NodePlan, words: Words) -> str:
-    """Write node ``i``'s block; the replacement fields of its text in the f-string returned."""
+def _computed_node(src: Source, details: NodeDetails, node_id: str, i: int, plan: NodePlan, words: Words) -> Parts:
+    """Node ``i``'s details and text computed for the unit; the parts of its text returned."""
+    details.block(src, node_id)
+    if plan.listed is not None and words.listed is not None:
+        src.add(1, f"m{i} = {src.k(words.listed[0])} in f{i}")
+    return _node(src, i, plan, words)
+
+
+def _kept_node(src: Source, details: NodeDetails, node_id: str, i: int, plan: NodePlan, words: Words) -> Parts:
+    """Node ``i``'s points and text, kept by what they depend on (``_memo_key``) when the unit's values are of the
+    kinds their indicators say; computed (``_computed_node``) the first time, and for values of other kinds."""
     k = src.k
+    key = _memo_key(details, node_id)
+    assert key is not None
+    parts = []
+    for j, (name, kind) in enumerate(key[0]):
+        src.add(1, f"u{i}_{j} = get({k(name)})")
+        parts.append(_KEY_PARTS[kind].format(v=f"u{i}_{j}", decimal=k(Decimal), other=k(_OTHER)))
+    parts += [f"not evidence.get({k(name)})" for name in key[1]]
+    if key[2] is not None:
+        parts.append(f"(str(o) if type(o := cohort_max.get({k(key[2])})) is {k(Decimal)} else {k(_OTHER)})")
+    src.add(1, f"y = {parts[0]}" if len(parts) == 1 else f"y = ({', '.join(parts)},)")
+    kept: dict[Any, tuple[Any, ...]] = {}
+    src.add(1, f"x = {k(kept.get)}(y)")
+    src.add(1, "if x is None:")
+    src.base += 1
+    fields = _fields(src, _computed_node(src, details, node_id, i, plan, words))
+    listed = plan.listed is not None and words.listed is not None
+    src.add(1, f'x = p{i}, f"{fields}"' + (f", m{i}" if listed else ""))
+    usual = f"y is not {k(_OTHER)}" if len(parts) == 1 else f"{k(_OTHER)} not in y"
+    src.add(1, f"if {usual} and len({k(kept)}) < {k(KEPT_PER_NODE)}:")
+    src.add(2, f"{k(kept)}[y] = x")
+    src.base -= 1
+    src.add(1, f"p{i}, x{i}" + (f", m{i}" if listed else "") + " = x")
+    return [(False, f"x{i}")]
+
+
+KEPT_PER_NODE = 256
+"""At most this many texts are kept per node and writer (a node showing more different values than this is
+written for each unit beyond them)."""
+
+_OTHER = object()
+"""In a key, a value of another kind than its indicator's: never kept."""
+
+_KEY_PARTS = {
+    "yesno": "({v} if {v} is True or {v} is False or {v} is None else {other})",
+    "category": "({v} if type({v}) is str or {v} is None else {other})",
+    **{kind: "(str({v}) if type({v}) is {decimal} else None if {v} is None else {other})"
+       for kind in ("count", "number", "percent", "score")},
+}
+"""How each kind of value stands in a key: as itself, or a number as its exact text (``Decimal`` keys would take
+7.5 and 7.50, written differently, for one)."""
+
+
+def _memo_key(details: NodeDetails, node_id: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...],
+                                                          tuple[str, str] | None] | None:
+    """What a criterion's text is kept by, when its values are of kinds that keep well (not pairs, whose parts
+    take too many different values to be seen again); None: written for every unit."""
+    if details.nodes[node_id].rule is None:
+        return None
+    kinds, required, cohort = details.depends_on(node_id)
+    usual = tuple((name, kind) for name, kind in kinds if kind in _KEY_PARTS)
+    return (usual, required, cohort) if kinds and len(usual) == len(kinds) else None
+
+
+Parts = list[tuple[bool, str]]
+"""A text as the generated function writes it: fixed texts (True, the text) and expressions (False, the code)."""
+
+
+def _fields(src: Source, parts: Parts) -> str:
+    """The replacement fields of an f-string writing ``parts``: fixed texts next to each other as one constant (each
+    field costs the f-string a step)."""
+    fields, fixed = "", ""
+    for is_fixed, part in parts + [(False, "")]:
+        if is_fixed:
+            fixed += part
+            continue
+        if fixed:
+            fields += f"{{{src.k(fixed)}}}"
+            fixed = ""
+        if part:
+            fields += f"{{{part}}}"
+    return fields
+
+
+def _node(src: Source, i: int, plan: NodePlan, words: Words) -> Parts:
+    """Write node ``i``'s block; the parts of its text returned."""
+    k = src.k
+    parts: Parts
     if plan.first is not None:
         before, after = plan.first
         assert words.numbers is not None
-        fields = f"{{{k(before)}}}{{{_kept(src, *words.numbers, f'p{i}')}}}{{{k(after)}}}"
+        parts = [(True, before), (False, _kept(src, *words.numbers, f"p{i}")), (True, after)]
     else:
         assert plan.firsts is not None
-        src.add(1, f"a{i} = {_kept(src, *plan.firsts, f'p{i}')}")
-        fields = f"{{a{i}}}"
+        parts = [(False, _kept(src, *plan.firsts, f"p{i}"))]
     for j, (name, before, kind) in enumerate(plan.reads):
         src.add(1, f"v = get({k(name)})")
         _value(src, f"b{i}_{j}", kind, words)
-        fields += f"{{{k(before)}}}{{b{i}_{j}}}"
+        parts += [(True, before), (False, f"b{i}_{j}")]
     _after_values(src, i, plan, words)
-    return fields + f"{{c{i}}}"
+    return parts + [(False, f"c{i}")]
 
 
 def _after_values(src: Source, i: int, plan: NodePlan, words: Words) -> None:
@@ -286,12 +398,17 @@ def _kept(src: Source, kept: dict[str, str], work_out: Callable[[Decimal], str],
     return f"({src.k(kept.get)}(str({value})) or {src.k(work_out)}({value}))"
 
 
-def tier_writer(tier: m.Tier, key: object, nodes: NodeResults, make: Callable[..., NodesWriter],
-                *arguments: Any) -> NodesWriter:
-    """The tier's writer kept under ``key`` (in ``Tier.memo``) for the shape of ``nodes``, made once by
-    ``make(*arguments, shape)``."""
+def unit_writer(nodes: NodeResults, key: object, plan: Callable[..., tuple[list[NodePlan], Words, str]],
+                *arguments: Any) -> tuple[UnitWriter, Mapping[str, Any], Mapping[str, tuple[str, ...]],
+                                          Mapping[tuple[str, str], Decimal]] | None:
+    """The generated writer of ``nodes``' tier kept under ``key`` (made once, from ``plan(*arguments, shape)``) and
+    what it reads of the unit; None when the tier's details are not ``codegen``'s."""
+    explain_unit, values, evidence, cohort_max = nodes.unit_inputs()
+    details = node_details(explain_unit)
+    if details is None:
+        return None
     shape = nodes.shape
-    kept: tuple[TierShape, NodesWriter] | None = tier.memo.get(key)
+    kept: tuple[TierShape, UnitWriter] | None = details.writers.get(key)
     if kept is None or (kept[0] is not shape and kept[0] != shape):
-        kept = tier.memo[key] = (shape, make(*arguments, shape))
-    return kept[1]
+        kept = details.writers[key] = (shape, fused_writer(details, *plan(*arguments, shape)))
+    return kept[1], values, evidence, cohort_max
