@@ -18,7 +18,7 @@ from test_explain_json import check_against_references
 import cqdt_rules as cq
 from cqdt_rules import api
 from cqdt_rules.data.readers import load_assessments
-from cqdt_rules.engine import explain, results, writergen
+from cqdt_rules.engine import codegen, explain, results, writergen
 from cqdt_rules.engine.codegen import node_details
 from cqdt_rules.engine.compiler import NodeResults, compile_ruleset
 from cqdt_rules.engine.evaluator import evaluate
@@ -162,8 +162,8 @@ def test_a_kept_filler_writes_what_format_writes(texts: list[str], data: st.Data
 
 def test_templates_with_other_fields_are_not_kept() -> None:
     for template in ("{0}/{1}", "{:.2f}", "{!r}", "{name}"):
-        assert writergen._texts_between_fields(template) is None
-    assert writergen._texts_between_fields("a {{b}} {} c % {}") == ["a {b} ", " c % ", ""]
+        assert codegen.texts_between_fields(template) is None
+    assert codegen.texts_between_fields("a {{b}} {} c % {}") == ["a {b} ", " c % ", ""]
 
 
 @given(st.decimals(allow_nan=False, allow_infinity=False, places=None), st.sampled_from(("en", "vi")))

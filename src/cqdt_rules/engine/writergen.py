@@ -23,12 +23,11 @@ byte the node-by-node writers'; ``tests/test_writergen.py`` holds the two to eac
 from __future__ import annotations
 
 import decimal
-import string
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from cqdt_rules.engine.codegen import compile_kept, NodeDetails, node_details, Source
+from cqdt_rules.engine.codegen import compile_kept, NodeDetails, node_details, Source, texts_between_fields
 from cqdt_rules.engine.compiler import NodeResults, TierShape
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Pair
@@ -243,11 +242,19 @@ def _after_values(src: Source, i: int, plan: NodePlan, words: Words) -> None:
         return
     src.add(1, f"if f{i}:")
     src.add(2, f"c{i} = {k(plan.rest)}(w{i}, f{i})")
-    src.add(1, "else:")
     if isinstance(unflagged, str):
+        src.add(1, "else:")
         src.add(2, f"c{i} = {k(unflagged)}")
         return
     before, after = unflagged
+    src.add(1, f"elif type(w{i}) is str:")  # the branch's text, as the details block wrote it
+    if words.branch is None:
+        src.add(2, f"c{i} = f\"{{{k(before)}}}{{w{i}}}{{{k(after)}}}\"")
+    else:
+        src.add(2, f"c{i} = w{i}")
+        _branch(src, f"c{i}", words)
+        src.add(2, f"c{i} = f\"{{{k(before)}}}{{c{i}}}{{{k(after)}}}\"")
+    src.add(1, "else:")
     # a template not seen yet (None(...)), or an unusual why (IndexError): written the whole way
     src.add(2, "try:")
     if words.branch is None:  # the branch as it is, between the node's texts: one filler writes all three
@@ -281,7 +288,7 @@ def branch_of(why: Why) -> str:
     template, *arguments = why
     if isinstance(template, str) and len(_FILLERS) < _FILLERS_KEPT \
             and all(type(argument) in _SHOWN_BY_STR for argument in arguments):
-        texts = _texts_between_fields(template)
+        texts = texts_between_fields(template)
         if texts is not None and len(texts) == len(arguments) + 1 and len(texts) <= len(_FILL):
             _TEXTS[template] = texts
             _FILLERS[template] = _FILL[len(texts) - 1](*texts)
@@ -303,23 +310,6 @@ def _framed(fillers: dict[str, Filler], before: str, after: str, why: Why) -> st
 
 _SHOWN_BY_STR = {Decimal, str, int}
 """The kinds of arguments that ``str`` writes as ``format`` does."""
-
-
-def _texts_between_fields(template: str) -> list[str] | None:
-    """The texts around the fields of ``template`` if they are all plain ``{}`` (no name, conversion or format)."""
-    try:
-        parsed = list(string.Formatter().parse(template))
-    except ValueError:
-        return None
-    texts = [""]
-    for literal, field, spec, conversion in parsed:
-        texts[-1] += literal
-        if field is None:
-            continue
-        if field or spec or conversion:
-            return None
-        texts.append("")
-    return texts
 
 
 def _fill0(t0: str) -> Filler:
