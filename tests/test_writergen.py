@@ -31,7 +31,7 @@ SAMPLES = ROOT / "examples" / "gialai"
 # Every constant the generated source may hold: the writer's own fragments and the branch templates of the details
 # blocks it holds (engine/codegen.py), nothing else.
 FRAGMENTS = {"/", '"', '{"a": "', '", "b": "', '"}', True, False, 4, 0, 1, None} | TEMPLATES
-NAMES = re.compile(r"[kpwfacmrx]\d+|[buv]\d+_\d+|[Kpwfrotabsvxy]|get|values|evidence|cohort_max|before|after|write|factory"
+NAMES = re.compile(r"[kpwfacmrxhy]\d+|[buv]\d+_\d+|[Kpwfrotabsvxy]|get|values|evidence|cohort_max|before|after|write|factory"
                    r"|str|type|len|TypeError|IndexError|context|listed|left|scale|best")
 
 
@@ -173,3 +173,52 @@ def test_plain_numbers_are_written_as_format_number_writes_them(number: Decimal,
         assert plain == format_number(number, lang)
     if re.fullmatch(r"\d+(\.\d+)?", str(number)) and len(str(number)) <= 28:  # the precision of the default context
         assert plain is not None
+
+
+UNROUNDED = '''ruleset unrounded {
+  title "Không làm tròn" version "1" status hypothetical years 2022..2022 on_zero_denominator 0
+}
+tier xa "UBND xã" max 13 {
+  ranking khoi "Xếp hạng" by total
+  group G "Nhóm" max 12 capped {
+    criterion R1 "Tỷ lệ một" max 7 {
+      input mot pair "a / b"
+      ratio mot
+    }
+    criterion R2 "Tỷ lệ hai" max 11 {
+      input hai pair "a / b"
+      ratio hai
+    }
+  }
+  criterion Y "Có" max 1 {
+    input co yesno "Có"
+    yes co
+  }
+}
+'''
+
+
+def test_long_numbers_are_written_in_the_callers_precision_as_node_by_node() -> None:
+    """Points computed to the engine's 60 digits (no rounding declared) and a group capped by such a sum are
+    written as the node-by-node writers write them, in the caller's decimal context (which decides how many digits
+    of a long number are shown), whatever context the generated writer computes in."""
+    ruleset = api.load_text(UNROUNDED, "unrounded.cqdt").ruleset
+    units = [Assessment(code, f"Xã {code}", "xa", 2022, "audit", {"mot": mot, "hai": hai, "co": co})
+             for code, mot, hai, co in (("A", ["1", "3"], ["10", "11"], "yes"), ("B", ["2", "7"], ["1", "9"], "no"),
+                                        ("C", ["5", "6"], ["22", "23"], "yes"))]
+    fast = evaluate(compile_ruleset(ruleset), units, "fixed")
+    closures = evaluate(compile_ruleset(ruleset, generate=False), units, "fixed")
+    assert all(isinstance(unit.nodes, NodeResults) for unit in fast)
+    assert any(len(str(unit.points("R1"))) > 40 for unit in fast)  # long points, past the default precision
+    assert any("capped" in unit.nodes["G"].flags for unit in fast)
+    for unit, plain in zip(fast, closures, strict=True):
+        for lang in ("en", "vi"):
+            texts = []
+            for results_ in (plain, unit):  # each from empty stores: neither reads the other's texts
+                for store in (*explain._NUMBERS.values(), *explain._BRANCHES.values()):
+                    store.clear()
+                texts.append(results_.explain(lang))
+            assert texts[0] == texts[1]
+            if unit.code == "A":  # 1/3 × 7: 2.333…, 28 digits in the default context
+                assert f": {'2,' if lang == 'vi' else '2.'}{'3' * 27} / 7\n" in texts[0]
+    assert fast.to_json() == closures.to_json()

@@ -73,6 +73,12 @@ class Source:
         self.base = 0
         """Added to every line's indent: writing a block inside another (``writergen``'s fused writers)."""
 
+    def sharing(self) -> Source:
+        """Another list of lines with the same constants table (its lines are added to these later)."""
+        other = Source()
+        other.constants, other._index = self.constants, self._index
+        return other
+
     def k(self, value: Any) -> str:
         """A reference to ``value`` in the constants table (the only way a ruleset's values get in)."""
         key = id(value)

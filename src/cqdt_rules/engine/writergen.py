@@ -94,9 +94,11 @@ def fused_writer(details: NodeDetails, plans: Sequence[NodePlan], words: Words, 
 
 def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, separator: str) -> tuple[str, list[Any]]:
     """The source of the function computing the details of the tier's nodes and writing ``plans``' text, and its
-    constants table. Nodes are computed children first (a group adds its children's points) and written in
-    reading order."""
+    constants table. The details are computed first, children first (a group adds its children's points), in the
+    engine's arithmetic; the text is written after, in the caller's (as the node-by-node writers write it: the
+    number of digits it shows of a long number is its precision)."""
     src = Source()
+    text = src.sharing()
     k = src.k
     src.add(0, "def write(values, evidence, cohort_max, before, after):")
     src.add(1, "get = values.get")
@@ -104,12 +106,19 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
     src.add(1, f"context = {k(decimal.getcontext)}()")
     src.add(1, f"{k(decimal.setcontext)}({k(details.arithmetic)})")
     src.add(1, "try:")
-    src.base = 1
+    src.base, text.base = 1, 0
     pieces: dict[int, Parts] = {}
     for node_id in details.post_order:
         i = details.index[node_id]
-        pieces[i] = _kept_node(src, details, node_id, i, plans[i], words) \
-            if _memo_key(details, node_id) is not None else _computed_node(src, details, node_id, i, plans[i], words)
+        if _memo_key(details, node_id) is None:
+            _details(src, details, node_id, i, plans[i], words)
+            pieces[i] = _node(text, i, plans[i], words)
+        else:
+            pieces[i] = _kept_node(src, text, details, node_id, i, plans[i], words)
+    src.base = 0
+    src.add(1, "finally:")
+    src.add(2, f"{k(decimal.setcontext)}(context)")
+    src.lines += text.lines
     parts: Parts = [(False, "before")]
     if words.listed is not None:
         flag, opening, closing = words.listed
@@ -122,25 +131,23 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
     for i in range(len(plans)):
         parts += ([(True, separator)] if i else []) + pieces[i]
     src.add(1, f'return f"{_fields(src, parts + [(False, "after")])}"')
-    src.base = 0
-    src.add(1, "finally:")
-    src.add(2, f"{k(decimal.setcontext)}(context)")
     head = ["def factory(K):"] + ([f"    {', '.join(f'k{i}' for i in range(len(src.constants)))}, = K"]
                                  if src.constants else [])
     return "\n".join(head + ["    " + line for line in src.lines] + ["    return write"]) + "\n", src.constants
 
 
-def _computed_node(src: Source, details: NodeDetails, node_id: str, i: int, plan: NodePlan, words: Words) -> Parts:
-    """Node ``i``'s details and text computed for the unit; the parts of its text returned."""
+def _details(src: Source, details: NodeDetails, node_id: str, i: int, plan: NodePlan, words: Words) -> None:
+    """Node ``i``'s details (``p3, w3, f3``), and whether it is listed (``m3``)."""
     details.block(src, node_id)
     if plan.listed is not None and words.listed is not None:
         src.add(1, f"m{i} = {src.k(words.listed[0])} in f{i}")
-    return _node(src, i, plan, words)
 
 
-def _kept_node(src: Source, details: NodeDetails, node_id: str, i: int, plan: NodePlan, words: Words) -> Parts:
+def _kept_node(src: Source, text: Source, details: NodeDetails, node_id: str, i: int, plan: NodePlan,
+               words: Words) -> Parts:
     """Node ``i``'s points and text, kept by what they depend on (``_memo_key``) when the unit's values are of the
-    kinds their indicators say; computed (``_computed_node``) the first time, and for values of other kinds."""
+    kinds their indicators say; computed (in ``src``) and written (in ``text``) the first time, and for values of
+    other kinds. The parts of its text returned."""
     k = src.k
     key = _memo_key(details, node_id)
     assert key is not None
@@ -151,19 +158,24 @@ def _kept_node(src: Source, details: NodeDetails, node_id: str, i: int, plan: No
     parts += [f"not evidence.get({k(name)})" for name in key[1]]
     if key[2] is not None:
         parts.append(f"(str(o) if type(o := cohort_max.get({k(key[2])})) is {k(Decimal)} else {k(_OTHER)})")
-    src.add(1, f"y = {parts[0]}" if len(parts) == 1 else f"y = ({', '.join(parts)},)")
+    src.add(1, f"y{i} = {parts[0]}" if len(parts) == 1 else f"y{i} = ({', '.join(parts)},)")
     kept: dict[Any, tuple[Any, ...]] = {}
-    src.add(1, f"x = {k(kept.get)}(y)")
-    src.add(1, "if x is None:")
-    src.base += 1
-    fields = _fields(src, _computed_node(src, details, node_id, i, plan, words))
     listed = plan.listed is not None and words.listed is not None
-    src.add(1, f'x = p{i}, f"{fields}"' + (f", m{i}" if listed else ""))
-    usual = f"y is not {k(_OTHER)}" if len(parts) == 1 else f"{k(_OTHER)} not in y"
-    src.add(1, f"if {usual} and len({k(kept)}) < {k(KEPT_PER_NODE)}:")
-    src.add(2, f"{k(kept)}[y] = x")
+    kept_names = f"p{i}, x{i}" + (f", m{i}" if listed else "")
+    src.add(1, f"h{i} = {k(kept.get)}(y{i})")
+    src.add(1, f"if h{i} is None:")
+    src.base += 1
+    _details(src, details, node_id, i, plan, words)
     src.base -= 1
-    src.add(1, f"p{i}, x{i}" + (f", m{i}" if listed else "") + " = x")
+    src.add(1, "else:")
+    src.add(2, f"{kept_names} = h{i}")
+    text.add(1, f"if h{i} is None:")
+    text.base += 1
+    text.add(1, f'x{i} = f"{_fields(text, _node(text, i, plan, words))}"')
+    usual = f"y{i} is not {k(_OTHER)}" if len(parts) == 1 else f"{k(_OTHER)} not in y{i}"
+    text.add(1, f"if {usual} and len({k(kept)}) < {k(KEPT_PER_NODE)}:")
+    text.add(2, f"{k(kept)}[y{i}] = {kept_names}")
+    text.base -= 1
     return [(False, f"x{i}")]
 
 
