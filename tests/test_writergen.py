@@ -23,6 +23,7 @@ from cqdt_rules.engine.codegen import node_details
 from cqdt_rules.engine.compiler import NodeResults, compile_ruleset
 from cqdt_rules.engine.evaluator import evaluate
 from cqdt_rules.formatting import format_number
+from cqdt_rules.i18n import BRANCH_VI, branch_text
 from cqdt_rules.model.units import Assessment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -222,3 +223,11 @@ def test_long_numbers_are_written_in_the_callers_precision_as_node_by_node() -> 
             if unit.code == "A":  # 1/3 × 7: 2.333…, 28 digits in the default context
                 assert f": {'2,' if lang == 'vi' else '2.'}{'3' * 27} / 7\n" in texts[0]
     assert fast.to_json() == closures.to_json()
+
+
+@given(st.text(st.sampled_from("0123456789/×≥%→ -+E()'"), max_size=20))
+def test_a_branch_of_numbers_and_signs_is_its_own_translation(branch: str) -> None:
+    """The translation of a branch without letters nor decimal point is the branch: no phrase ``branch_text``
+    translates could match it, and it has no decimal number to write the Vietnamese way."""
+    assert all(re.search("[a-z]", english) for english, _ in BRANCH_VI)
+    assert explain._translated("vi", branch) == branch_text(branch, "vi")

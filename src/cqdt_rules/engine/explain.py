@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from decimal import Decimal, getcontext
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
@@ -94,9 +95,15 @@ def _number(value: Decimal, lang: str) -> str:
 
 
 def _new_number(lang: str, value: Decimal) -> str:
-    """``format_number(value, lang)``, kept by the number's text."""
+    """``format_number(value, lang)``, kept by the number's text (``keep`` written out: a cohort's values and points
+    are often new)."""
     key = str(value)
-    return keep(_NUMBERS[lang], key, _plain(key, lang) or format_number(value, lang), _KEPT)
+    text = _plain(key, lang) or format_number(value, lang)
+    store = _NUMBERS[lang]
+    if len(store) >= _KEPT:
+        store.clear()
+    store[key] = text
+    return text
 
 
 def _plain(text: str, lang: str) -> str | None:
@@ -105,11 +112,15 @@ def _plain(text: str, lang: str) -> str | None:
     else None. Data and points are
     mostly such numbers, and a cohort shows more of them than a store keeps."""
     whole, point, fraction = text.partition(".")
-    if not whole.isdigit() or (point and not fraction.isdigit()) or len(whole) + len(fraction) > getcontext().prec:
+    if not whole.isdigit() or (point and not fraction.isdigit()) or len(text) - len(point) > getcontext().prec:
         return None  # (format_number writes a number of more digits than the context's precision rounded)
+    english = lang == "en"
     if len(whole) > 3:
-        whole = f"{int(whole):,}" if lang == "en" else f"{int(whole):,}".replace(",", ".")
-    return whole + (("." if lang == "en" else ",") + fraction if point else "")
+        if len(whole) <= 6:  # one group mark (str of a Decimal has no leading zero)
+            whole = whole[:-3] + ("," if english else ".") + whole[-3:]
+        else:
+            whole = f"{int(whole):,}" if english else f"{int(whole):,}".replace(",", ".")
+    return whole + ("." if english else ",") + fraction if point else whole
 
 
 def keep(store: dict[str, str], key: str, text: str, most: int) -> str:
@@ -302,6 +313,12 @@ def _branch(why: Why, lang: str) -> str:
 
 
 def _translated(lang: str, branch: str) -> str:
-    """``branch_text(branch, lang)``, kept by the English text."""
+    """``branch_text(branch, lang)``, kept by the English text. A branch of numbers and signs alone (``12/20 × 3``,
+    no decimal point) is its own translation: every phrase ``branch_text`` translates has a lowercase letter."""
+    if "." not in branch and _LOWERCASE.search(branch) is None:
+        return branch
     return keep(_BRANCHES[lang], branch, branch_text(branch, lang), _KEPT)
+
+
+_LOWERCASE = re.compile("[a-z]")
 
