@@ -124,7 +124,9 @@ def test_names_written_as_python_code_stay_data() -> None:
 def test_generated_writers_write_what_the_node_by_node_writers_write(case: tuple[GeneratedRuleset,
                                                                                  list[Assessment]]) -> None:
     """On generated rulesets and units: explanations (both languages) and results JSON of the generated writers
-    are those of the node-by-node writers (reading the closures' ``NodeResult`` objects) and of the references."""
+    (each node's details computed and its text written in one function, texts kept by the values they depend on)
+    are those of the node-by-node writers (reading the closures' ``NodeResult`` objects) and of the references,
+    the first time and from what they kept."""
     generated, units = case
     ruleset = _without_outputs(api.load_text(generated.text, "generated.cqdt").ruleset)
     fast = evaluate(compile_ruleset(ruleset), units, "fixed")
@@ -134,9 +136,22 @@ def test_generated_writers_write_what_the_node_by_node_writers_write(case: tuple
     for unit, plain in zip(fast, closures, strict=True):
         assert not isinstance(plain.nodes, NodeResults)
         for lang in ("en", "vi"):
-            assert unit.explain(lang) == plain.explain(lang)
-    assert fast.to_json() == closures.to_json()
+            _clear_text_stores()
+            expected = plain.explain(lang)
+            _clear_text_stores()  # the generated writer works out every number and branch it writes
+            assert unit.explain(lang) == expected
+            assert unit.explain(lang) == expected  # and writes them again from what it kept
+    expected = closures.to_json()
+    _clear_text_stores()
+    assert fast.to_json() == expected
+    assert fast.to_json() == expected
     check_against_references(fast)
+
+
+def _clear_text_stores() -> None:
+    """Empty the texts the writers keep across units (numbers and translated branches by their text)."""
+    for store in (*explain._NUMBERS.values(), *explain._BRANCHES.values()):
+        store.clear()
 
 
 FIELD_FREE = st.text(st.sampled_from("ab {}%×→.0\"\\"), max_size=6).map(
@@ -216,8 +231,7 @@ def test_long_numbers_are_written_in_the_callers_precision_as_node_by_node() -> 
         for lang in ("en", "vi"):
             texts = []
             for results_ in (plain, unit):  # each from empty stores: neither reads the other's texts
-                for store in (*explain._NUMBERS.values(), *explain._BRANCHES.values()):
-                    store.clear()
+                _clear_text_stores()
                 texts.append(results_.explain(lang))
             assert texts[0] == texts[1]
             if unit.code == "A":  # 1/3 × 7: 2.333…, 28 digits in the default context

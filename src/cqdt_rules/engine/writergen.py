@@ -1,24 +1,31 @@
-"""One straight-line Python function per tier that writes every node of a unit's results as text (the lines of an
-explanation, or the nodes of results JSON), generated from what the caller sets out for each node and compiled once.
+"""One straight-line Python function per tier that computes the details of every node of a unit (points, branch,
+flags) and writes them as text (the lines of an explanation, or the nodes of results JSON), generated from the tier's
+details blocks (``codegen.NodeDetails``) and from what the caller sets out for each node, and compiled once.
 
-Explanations and results JSON of a tier scored by ``codegen``'s functions read the unit's points, why and flags as
-tuples in the tier's reading order (``NodeResults``). Walking them node by node costs some ten Python operations per
-node; this module writes the walk out, one block per node, each value in a local variable, and the whole text made
-by one f-string. What a node's text says whatever the unit (indents, ids, titles, provenance, labels) is set out by
-the caller (``explain``, ``results``) as a ``NodePlan`` and reaches the function only through its constants table
+A unit scored by ``codegen``'s functions keeps no details (``NodeResults``); explaining it used to run the tier's
+details function, which built a why tuple per node, and then walk those tuples again to write them. This module's
+function holds the details blocks themselves, in the engine's arithmetic, each value in a local variable; a branch
+whose why cannot change afterwards is written as text right there (``codegen``'s lean blocks), then each node's text
+is written, in the caller's decimal context as the node-by-node writers write it, and the whole text made by one
+f-string. A criterion whose values are yes/no, categories or numbers keeps its points and text by those values
+(numbers by their exact text, evidence and cohort maxima with them), at most ``KEPT_PER_NODE``: a cohort's units
+share most of them. What a node's text says whatever the unit (indents, ids, titles, provenance, labels) is set out
+by the caller (``explain``, ``results``) as a ``NodePlan`` and reaches the function only through its constants table
 ``K``, unpacked into the names ``k0``, ``k1``, ...: no text of the ruleset is written into the source, which is made
-of this module's own fragments and names made from positions (``p3``, ``b3_0``, ``k12``), as ``codegen``'s.
+of this module's and ``codegen``'s own fragments and names made from positions (``p3``, ``b3_0``, ``k12``).
 
 For each node the function writes:
 - its text up to the values read: its points' number between two fixed texts (explanations), or that text kept per
   node by the points' exact text (JSON, whose share of the maximum is worked out from the points);
 - each value it read, by the value's kind (the indicator's kind orders the checks; any other value goes to
   ``Words.value``, so the text is the same whatever the data hold);
-- its text after the values: when the node has no flags, its branch between two fixed texts, written by a filler
-  of the why's template (``branch_of``) and, in Vietnamese, translated as ``explain`` translates a branch;
-  otherwise ``NodePlan.rest``, the caller's own writer (which keeps its text by the why and flags objects).
+- its text after the values: when the node has no flags, its branch between two fixed texts (the details block's
+  text, or written by a filler of the why's template, ``branch_of``) and, in Vietnamese, translated as ``explain``
+  translates a branch; otherwise ``NodePlan.rest``, the caller's own writer (which keeps its text by the why and
+  flags objects).
 Numbers and translated branches come from the caller's stores (kept by their exact text), so the text is byte for
-byte the node-by-node writers'; ``tests/test_writergen.py`` holds the two to each other and to plain references."""
+byte the node-by-node writers'; ``tests/test_writergen.py`` holds the two to each other and to plain references,
+on the shipped rulesets, the goldens and generated rulesets."""
 
 from __future__ import annotations
 
