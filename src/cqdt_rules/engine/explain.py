@@ -236,12 +236,22 @@ def _summary(unit: ExplainedUnit, lang: str) -> str:
         summary += f"; {level.label}"
         if level.unmet:
             summary += f" ({words['not_higher']}: {'; '.join(level.unmet)})"
-    labels = {r.name: r.label for r in unit.tier.rankings}
+    labels = None
     for rank in unit.ranks.values():
+        if labels is None:
+            labels = _ranking_labels(unit.tier)
         where = f"{words['district']} {rank.group}" if rank.group != unit.tier.id else f"{words['tier']} {rank.group}"
         name = labels.get(rank.ranking, rank.ranking) if lang == "vi" else rank.ranking
         summary += f"; {words['rank']} {rank.rank}/{rank.of} ({name}, {where})"
     return summary
+
+
+def _ranking_labels(tier: Tier) -> dict[str, str]:
+    """Each ranking's label by its name (set out once per tier)."""
+    labels: dict[str, str] | None = tier.memo.get(_ranking_labels)
+    if labels is None:
+        labels = tier.memo[_ranking_labels] = {r.name: r.label for r in tier.rankings}
+    return labels
 
 
 def _node_lines(lines: list[str], text: _NodeText, points: Decimal, why: Why, flags: tuple[str, ...],

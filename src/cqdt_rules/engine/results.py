@@ -582,13 +582,25 @@ def _unit_fields(u: UnitResult) -> dict[str, Any]:
 def _unit_fields_json(u: UnitResult) -> str:
     """``_unit_fields(u)`` as the encoder writes it, less its closing brace."""
     a = u.assessment
-    outputs = ", ".join([f"{_STRING(k)}: {_json(plain_value(v))}" for k, v in u.outputs.items()])
-    levels = ", ".join([f'{_STRING(k)}: {{"id": {_json(v.id)}, "label": {_json(v.label)}, '
-                        f'"unmet": [{", ".join([_json(x) for x in v.unmet])}]}}' for k, v in u.levels.items()])
     return (f'{{"code": {_json(a.code)}, "name": {_json(a.name)}, "tier": {_json(a.tier)}, '
             f'"parent": {_json(a.parent)}, "year": {_json(a.year)}, "source": {_json(a.source)}, '
             f'"note": {_json(a.note)}, "total": {_json(str(u.total))}, "max": {_json(str(u.max))}, '
-            f'"outputs": {{{outputs}}}, "levels": {{{levels}}}')
+            f'{_LEVELS.get(u.levels, u.outputs) or _levels_json(u.levels, u.outputs)}')
+
+
+_LEVELS: SameObjects[str] = SameObjects()
+"""The outputs and levels of units in results JSON, by those dictionaries when they are read-only: the engines give
+the units that reach the same levels one such dictionary, and the units of a tier without outputs one empty one."""
+
+
+def _levels_json(levels: Mapping[str, LevelResult], outputs: Mapping[str, Decimal | None]) -> str:
+    written = ", ".join([f"{_STRING(k)}: {_json(plain_value(v))}" for k, v in outputs.items()])
+    shown = ", ".join([f'{_STRING(k)}: {{"id": {_json(v.id)}, "label": {_json(v.label)}, '
+                       f'"unmet": [{", ".join([_json(x) for x in v.unmet])}]}}' for k, v in levels.items()])
+    text = f'"outputs": {{{written}}}, "levels": {{{shown}}}'
+    if type(levels) is ReadOnlyDict and type(outputs) is ReadOnlyDict:  # (a dictionary that may change is not kept)
+        _LEVELS.put(levels, outputs, text)
+    return text
 
 
 def _node_dict(node: m.Node, result: NodeResult) -> dict[str, Any]:

@@ -267,12 +267,7 @@ def _after_values(src: Source, i: int, plan: NodePlan, words: Words) -> None:
         return
     before, after = unflagged
     src.add(1, f"elif type(w{i}) is str:")  # the branch's text, as the details block wrote it
-    if words.branch is None:
-        src.add(2, f"c{i} = f\"{{{k(before)}}}{{w{i}}}{{{k(after)}}}\"")
-    else:
-        src.add(2, f"c{i} = w{i}")
-        _branch(src, f"c{i}", words)
-        src.add(2, f"c{i} = f\"{{{k(before)}}}{{c{i}}}{{{k(after)}}}\"")
+    src.add(2, f"c{i} = f\"{{{k(before)}}}{{{_branch(src, f'w{i}', words)}}}{{{k(after)}}}\"")
     src.add(1, "else:")
     # a template not seen yet (None(...)), or an unusual why (IndexError): written the whole way
     src.add(2, "try:")
@@ -285,8 +280,7 @@ def _after_values(src: Source, i: int, plan: NodePlan, words: Words) -> None:
     src.add(3, f"c{i} = {k(_FILLERS.get)}(w{i}[0])(w{i})")
     src.add(2, "except (TypeError, IndexError):")
     src.add(3, f"c{i} = {k(branch_of)}(w{i})")
-    _branch(src, f"c{i}", words)
-    src.add(2, f"c{i} = f\"{{{k(before)}}}{{c{i}}}{{{k(after)}}}\"")
+    src.add(2, f"c{i} = f\"{{{k(before)}}}{{{_branch(src, f'c{i}', words)}}}{{{k(after)}}}\"")
 
 
 Filler = Callable[[Why], str]
@@ -359,14 +353,14 @@ _FILL: tuple[Callable[..., Filler], ...] = (_fill0, _fill1, _fill2, _fill3, _fil
 """The filler of a template with 0, 1, ... fields, from the texts around them."""
 
 
-def _branch(src: Source, target: str, words: Words) -> None:
+def _branch(src: Source, branch: str, words: Words) -> str:
+    """An expression giving the branch ``branch`` (its English text) as ``words`` show it."""
     if words.branch is None:
-        return
+        return branch
     kept, work_out = words.branch
     if kept is None:
-        src.add(2, f"{target} = {src.k(work_out)}({target})")
-    else:
-        src.add(2, f"{target} = {src.k(kept.get)}({target}) or {src.k(work_out)}({target})")
+        return f"{src.k(work_out)}({branch})"
+    return f"({src.k(kept.get)}({branch}) or {src.k(work_out)}({branch}))"
 
 
 def _value(src: Source, target: str, kind: str | None, words: Words) -> None:
