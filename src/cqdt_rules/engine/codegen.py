@@ -171,6 +171,14 @@ class NodeDetails:
         finally:
             src.lean = False
 
+    def read(self, node_id: str) -> dict[str, str]:
+        """The local names in which a criterion's block leaves the values it read, by indicator."""
+        node = self.nodes[node_id]
+        if node.rule is None:
+            return {}
+        i = self.index[node_id]
+        return {name: f"v{i}_{j}" for j, name in reversed(list(enumerate(_names(node))))}
+
     def depends_on(self, node_id: str) -> tuple[tuple[tuple[str, str | None], ...], tuple[str, ...],
                                                 tuple[str, str] | None]:
         """What a criterion's details depend on beyond the ruleset: the values it reads (name and kind), whether

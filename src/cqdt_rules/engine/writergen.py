@@ -119,7 +119,7 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
         i = details.index[node_id]
         if _memo_key(details, node_id) is None:
             _details(src, details, node_id, i, plans[i], words)
-            pieces[i] = _node(text, i, plans[i], words)
+            pieces[i] = _node(text, i, plans[i], words, details.read(node_id))
         else:
             pieces[i] = _kept_node(src, text, details, node_id, i, plans[i], words)
     src.base = 0
@@ -178,7 +178,7 @@ def _kept_node(src: Source, text: Source, details: NodeDetails, node_id: str, i:
     src.add(2, f"{kept_names} = h{i}")
     text.add(1, f"if h{i} is None:")
     text.base += 1
-    text.add(1, f'x{i} = f"{_fields(text, _node(text, i, plan, words))}"')
+    text.add(1, f'x{i} = f"{_fields(text, _node(text, i, plan, words, details.read(node_id)))}"')
     usual = f"y{i} is not {k(_OTHER)}" if len(parts) == 1 else f"{k(_OTHER)} not in y{i}"
     text.add(1, f"if {usual} and len({k(kept)}) < {k(KEPT_PER_NODE)}:")
     text.add(2, f"{k(kept)}[y{i}] = {kept_names}")
@@ -234,8 +234,9 @@ def _fields(src: Source, parts: Parts) -> str:
     return fields
 
 
-def _node(src: Source, i: int, plan: NodePlan, words: Words) -> Parts:
-    """Write node ``i``'s block; the parts of its text returned."""
+def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, str]) -> Parts:
+    """Write node ``i``'s block; the parts of its text returned. ``read``: the local names already holding values,
+    by indicator (the others are read)."""
     k = src.k
     parts: Parts
     if plan.first is not None:
@@ -246,8 +247,10 @@ def _node(src: Source, i: int, plan: NodePlan, words: Words) -> Parts:
         assert plan.firsts is not None
         parts = [(False, _kept(src, *plan.firsts, f"p{i}"))]
     for j, (name, before, kind) in enumerate(plan.reads):
-        src.add(1, f"v = get({k(name)})")
-        _value(src, f"b{i}_{j}", kind, words)
+        v = read.get(name)
+        if v is None:
+            src.add(1, f"v = get({k(name)})")
+        _value(src, f"b{i}_{j}", kind, words, v or "v")
         parts += [(True, before), (False, f"b{i}_{j}")]
     _after_values(src, i, plan, words)
     return parts + [(False, f"c{i}")]
@@ -363,28 +366,29 @@ def _branch(src: Source, branch: str, words: Words) -> str:
     return f"({src.k(kept.get)}({branch}) or {src.k(work_out)}({branch}))"
 
 
-def _value(src: Source, target: str, kind: str | None, words: Words) -> None:
-    """``target``: the text of ``v``, an indicator's value; the check its kind makes likely comes first."""
+def _value(src: Source, target: str, kind: str | None, words: Words, v: str) -> None:
+    """``target``: the text of ``v`` (a local name), an indicator's value; the check its kind makes likely comes
+    first."""
     k = src.k
-    other = f"{k(words.value)}(v)"
+    other = f"{k(words.value)}({v})"
     if kind == "yesno":
-        src.add(1, f"{target} = {k(words.yes)} if v is True else {k(words.no)} if v is False else {other}")
+        src.add(1, f"{target} = {k(words.yes)} if {v} is True else {k(words.no)} if {v} is False else {other}")
         return
     if kind == "category" and words.style == "text":
-        src.add(1, f"{target} = v if type(v) is str else {other}")
+        src.add(1, f"{target} = {v} if type({v}) is str else {other}")
         return
     if kind == "pair":
         if words.style == "json":
-            shown = f"f'{{{{\"a\": \"{{v.a!s}}\", \"b\": \"{{v.b!s}}\"}}}}'"
+            shown = f"f'{{{{\"a\": \"{{{v}.a!s}}\", \"b\": \"{{{v}.b!s}}\"}}}}'"
         else:
-            shown = f"f\"{{{_number(src, 'v.a', words)}}}/{{{_number(src, 'v.b', words)}}}\""
-        src.add(1, f"{target} = {shown} if type(v) is {k(Pair)} else {other}")
+            shown = f"f\"{{{_number(src, f'{v}.a', words)}}}/{{{_number(src, f'{v}.b', words)}}}\""
+        src.add(1, f"{target} = {shown} if type({v}) is {k(Pair)} else {other}")
         return
     if kind is None or kind == "category":
         src.add(1, f"{target} = {other}")
         return
-    shown = "f'\"{v!s}\"'" if words.style == "json" else _number(src, "v", words)
-    src.add(1, f"{target} = {shown} if type(v) is {k(Decimal)} else {other}")
+    shown = f"f'\"{{{v}!s}}\"'" if words.style == "json" else _number(src, v, words)
+    src.add(1, f"{target} = {shown} if type({v}) is {k(Decimal)} else {other}")
 
 
 def _number(src: Source, value: str, words: Words) -> str:
