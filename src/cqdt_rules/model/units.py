@@ -156,7 +156,7 @@ class Assessment:
 
 
 class UnitTable(Protocol):
-    """The units of one data file kept together (a CSV file's rows), which each unit's ``RowAssessment`` reads its
+    """The units of one data file kept together (a CSV or YAML file's), which each unit's ``RowAssessment`` reads its
     values and positions from when they are asked for: ``row`` is the unit's place in the table."""
 
     def values(self, row: int) -> Mapping[str, Any]: ...
