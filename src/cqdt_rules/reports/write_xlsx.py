@@ -106,9 +106,12 @@ def _tier_sheet(book: Any, r: Report, tier: TierReport, heading: Any, preamble: 
                    [widths.get(name, max(9, min(len(name) + 2, 26))) for name in header], 4 + bool(r.banner))
     preamble(sheet, sheet.cell(f"{tier.title} — {tier.ranking_label}", font=bold))
     heading(sheet, header)
-    formats = {header.index(tier.total_label or r.t("total")): _number_format(tier.table_digits)}
-    formats.update((header.index(label), _number_format(digits))
-                   for label, digits in zip(tier.output_labels, tier.output_digits))
+    formats = {}  # by column: the total's decimals, or an output's, for each column headed by its label
+    for col, name in enumerate(header):
+        if name == (tier.total_label or r.t("total")):
+            formats[col] = _number_format(tier.table_digits)
+        elif name in tier.output_labels:
+            formats[col] = _number_format(tier.output_digits[tier.output_labels.index(name)])
     first_data = sheet.rows + 1
     for group in tier.groups:
         for item in group.rows:
