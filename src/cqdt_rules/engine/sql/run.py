@@ -22,7 +22,7 @@ from cqdt_rules.engine.sql.messages import Locate, diagnostic, evaluation_diagno
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import NumberError, read_value
-from cqdt_rules.model.units import Assessment, Pair, shown
+from cqdt_rules.model.units import Assessment, Pair, nfc, shown
 
 ORDERED_CHECKS = ("value", "year", "evidence")
 """The Python engine checks values first, then the years, then evidence under ``on_missing_evidence error``;
@@ -313,12 +313,13 @@ def table_locator(table: str) -> Locate:
 def long_rows(assessments: Iterable[Assessment]) -> Iterator[Row]:
     """Assessments (as read from YAML, CSV or XLSX) as rows of the long-form input table, as they are read."""
     for a in assessments:
+        unit_name = nfc(a.name)  # as the Python engine shows it
         if not a.values and not a.evidence:  # the unit exists, with nothing given: one row without an indicator
-            yield (a.code, a.name, a.tier, a.parent, a.year, a.source, None, None, None, None)
+            yield (a.code, unit_name, a.tier, a.parent, a.year, a.source, None, None, None, None)
         for name in sorted(set(a.values) | set(a.evidence)):
             value, value_b = _texts(a.values.get(name))
             evidence = "; ".join(a.evidence.get(name, ())) or None
-            yield (a.code, a.name, a.tier, a.parent, a.year, a.source, name, value, value_b, evidence)
+            yield (a.code, unit_name, a.tier, a.parent, a.year, a.source, name, value, value_b, evidence)
 
 
 def _texts(raw: Any) -> tuple[str | None, str | None]:
