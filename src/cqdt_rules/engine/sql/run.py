@@ -117,7 +117,7 @@ def stream_sql(checked: CheckedRuleset, engine: StreamingEngine, *, table: str =
     memory that stays the same however many units there are, and scored once into a work table the results are
     read from. ``done(1)`` is told of each of the two queries run per tier before (checks, then scoring)."""
     where = locate or table_locator(table)
-    engine.fit_memory(0)  # bounded from the start: raised for a large tier before it is pivoted
+    engine.fit_memory(0)  # bounded from the start: raised for a large tier before it is scored
     counts = _tier_rows(checked.ruleset, engine, table, where)
     tiers = [t for t in sorted(checked.ruleset.tiers, key=lambda t: t.id) if t.id in counts]
     parts: dict[str, range] = {}
@@ -135,6 +135,8 @@ def stream_sql(checked: CheckedRuleset, engine: StreamingEngine, *, table: str =
     error = _quoted(ERROR_COLUMN)
     for query in queries:
         index = checked.ruleset.tiers.index(query.tier)
+        # the ranks and the best values are windows over a whole cohort: their memory grows with its units
+        engine.fit_memory(counts[query.tier.id] // max(1, len(query.tier.indicators)))  # a row per unit and indicator
         scored[query.tier.id] = engine.materialise(f"scored_{index}", [render(query.tree, engine.dialect, pretty=False)])
         _, sizes = engine.query(f"SELECT year, source, COUNT(*), COUNT({error}) FROM {scored[query.tier.id]} "
                                 "GROUP BY year, source ORDER BY year, source")
@@ -169,7 +171,6 @@ def _pivot(engine: StreamingEngine, table: str, ruleset: m.Ruleset, counts: Mapp
            parts: Mapping[str, range], tier: m.Tier) -> str:
     """The tier's pivot (one row per unit) made once, into a work table the tier's queries then read, a part of
     about ``SLICE_VALUES`` values at a time: the memory it takes stays the same however many units there are."""
-    engine.fit_memory(counts[tier.id] // max(1, len(tier.indicators)))  # a row per unit and indicator
     selects = (render(select, engine.dialect, pretty=False) for select in pivot_parts(tier, table, parts[tier.id]))
     return engine.materialise(f"wide_{ruleset.tiers.index(tier)}", selects)
 
