@@ -36,11 +36,13 @@ WORK = "cqdt_work"
 """The engine's own database, a file in its private folder: the tables it makes (``materialise``) are kept there,
 compressed, and DuckDB moves them out of memory when its memory limit is reached."""
 MEMORY_FLOOR = 100 * 10**6
-MEMORY_PER_UNIT = 1000
-"""DuckDB's memory as ``fit_memory`` sets it: ``MEMORY_FLOOR`` bytes, or ``MEMORY_PER_UNIT`` bytes per unit of the
-largest tier when more; beyond it DuckDB spills to the engine's folder. ``stream_sql`` pivots each tier a part of
-its units at a time (``run.SLICE_VALUES``), but the windows of the ranks and the sort of the rows fetched keep part of
-every unit's row in memory: a million communes need more than 100 MB."""
+MEMORY_PER_VALUE = 8
+"""DuckDB's memory as ``fit_memory`` sets it: ``MEMORY_FLOOR`` bytes, or ``MEMORY_PER_VALUE`` bytes per value of the
+rows of the tier being scored (a row per unit, a value per indicator and result column) when more; beyond it DuckDB
+spills to the engine's folder. ``stream_sql`` pivots each tier a part of its units at a time (``run.SLICE_VALUES``),
+within the floor, but the windows of the ranks and of the best values keep part of every unit's row in memory: a
+million communes of the shipped ``xa`` tier (some 60 values a row: 480 MB) were refused within 100 MB and scored
+within 250 MB."""
 
 
 class DuckDBEngine:
@@ -76,12 +78,13 @@ class DuckDBEngine:
             self.connection.execute(f"SET threads = {int(threads)}")
         self._work_attached, self._loaded = False, 0
 
-    def fit_memory(self, units: int) -> None:
-        """Without a ``memory_limit`` given, DuckDB's memory bounded, yet enough for a tier of ``units`` units: it
-        only grows (``MEMORY_PER_UNIT``). Until then DuckDB's own default holds (most of the machine's memory)."""
+    def fit_memory(self, values: int) -> None:
+        """Without a ``memory_limit`` given, DuckDB's memory bounded, yet enough for a tier whose rows hold ``values``
+        values (``MEMORY_PER_VALUE``): it only grows. Until then DuckDB's own default holds (most of the machine's
+        memory)."""
         if self._memory is None:
             return
-        wanted = max(MEMORY_FLOOR, units * MEMORY_PER_UNIT)
+        wanted = max(MEMORY_FLOOR, values * MEMORY_PER_VALUE)
         if wanted > self._memory:
             self._memory = wanted
             self.connection.execute(f"SET memory_limit = '{wanted // 10**6}MB'")

@@ -21,7 +21,7 @@ from cqdt_rules.engine.sql.inputs import COLUMNS, LOWEST_NAME_COLUMN, NAME_COLUM
 from cqdt_rules.engine.sql.messages import Locate, diagnostic, evaluation_diagnostic
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.numbers import NumberError, read_value
+from cqdt_rules.model.numbers import ARITHMETIC, NumberError, read_value
 from cqdt_rules.model.units import Assessment, Pair, nfc, shown
 
 ORDERED_CHECKS = ("value", "year", "evidence")
@@ -44,8 +44,8 @@ class StreamingEngine(Engine, Protocol):
     def materialise(self, name: str, selects: Iterable[str]) -> str:
         """A work table of the rows of every query of ``selects``, run in turn; its name."""
 
-    def fit_memory(self, units: int) -> None:
-        """Give the engine enough memory for a tier of ``units`` units (unless its memory was set)."""
+    def fit_memory(self, values: int) -> None:
+        """Give the engine enough memory for a tier whose rows hold ``values`` values (unless its memory was set)."""
 
     def partition(self, rows: str, parts: int) -> str:
         """The rows of the query ``rows`` written once, each into the part its column ``PART_COLUMN`` numbers (0 to
@@ -136,7 +136,8 @@ def stream_sql(checked: CheckedRuleset, engine: StreamingEngine, *, table: str =
     for query in queries:
         index = checked.ruleset.tiers.index(query.tier)
         # the ranks and the best values are windows over a whole cohort: their memory grows with its units
-        engine.fit_memory(counts[query.tier.id] // max(1, len(query.tier.indicators)))  # a row per unit and indicator
+        units = counts[query.tier.id] // max(1, len(query.tier.indicators))  # an input row per unit and indicator
+        engine.fit_memory(units * _row_width(query))
         scored[query.tier.id] = engine.materialise(f"scored_{index}", [render(query.tree, engine.dialect, pretty=False)])
         _, sizes = engine.query(f"SELECT year, source, COUNT(*), COUNT({error}) FROM {scored[query.tier.id]} "
                                 "GROUP BY year, source ORDER BY year, source")
@@ -151,6 +152,12 @@ def stream_sql(checked: CheckedRuleset, engine: StreamingEngine, *, table: str =
     if errors:
         raise DataError(errors)
     return ScoredSql(checked.ruleset, engine, scored, queries, cohorts, _stamp(run_at))
+
+
+def _row_width(query: TierQuery) -> int:
+    """The values of a unit's row the scoring of a tier holds, about: its indicators and its results."""
+    return (len(query.tier.indicators) + len(query.points) + len(query.outputs) + len(query.keys) + len(query.levels)
+            + 3 * len(query.ranks) + 6)
 
 
 def _partition(engine: StreamingEngine, table: str, parts: Mapping[str, range]) -> str:
@@ -221,10 +228,10 @@ class ScoredSql:
 
     def _units(self, query: TierQuery, where: str, order: str) -> Iterator[UnitResult]:
         columns, rows = self.engine.stream(f"SELECT * FROM {self.tables[query.tier.id]} {where} ORDER BY {order}")
-        index = {name: i for i, name in enumerate(columns)}
-        code_at, name_at = index["unit_code"], index[NAME_COLUMN]
+        reader = _UnitReader(query, columns)
+        code_at, name_at = columns.index("unit_code"), columns.index(NAME_COLUMN)
         for row in rows:
-            yield _unit(query, index, row, row[name_at] or row[code_at])
+            yield reader.unit(row, row[name_at] or row[code_at])
 
 
 def _quoted(name: str) -> str:
@@ -254,42 +261,56 @@ def _tier_rows(ruleset: m.Ruleset, engine: Engine, table: str, where: Locate) ->
 def _units(query: TierQuery, columns: list[str], rows: list[Row], names: Mapping[str, str],
            where: Locate) -> tuple[list[UnitResult], list[Diagnostic]]:
     index = {name: i for i, name in enumerate(columns)}
+    reader = _UnitReader(query, columns)
     units, errors = [], []
     for row in sorted(rows, key=lambda r: (r[index["year"]], r[index["source"]], r[index["unit_code"]])):
         code, year, source = (row[index[k]] for k in ("unit_code", "year", "source"))
         if row[index[ERROR_COLUMN]] is not None:
             errors.append(evaluation_diagnostic(code, row[index[ERROR_COLUMN]], where(code, year, source, None)))
             continue
-        units.append(_unit(query, index, row, names.get(code, code)))
+        units.append(reader.unit(row, names.get(code, code)))
     return units, errors
 
 
-def _unit(query: TierQuery, index: Mapping[str, int], row: Row, name: str) -> UnitResult:
-    """A unit's results from its row of the tier's query (a row without an error)."""
-    from cqdt_rules.engine.evaluator import published_value
+class _UnitReader:
+    """A unit's results from its row of a tier's query (a row without an error): where each value is in the row,
+    and how to read it, worked out once for the query and the order of its columns, not once per unit."""
 
-    tier = query.tier
-    code, year, source, parent = (row[index[k]] for k in ("unit_code", "year", "source", "parent"))
-    assessment = Assessment(code, name, tier.id, int(year), source, parent=parent or None)
-    nodes = {node.id: NodeResult(node.id, _read(row[index[query.points[node.id].column]], query.points[node.id].digits),
-                                 node.max, ("computed in SQL",)) for node in tier.walk()}
-    outputs = {name: (None if row[index[p.column]] is None else _read(row[index[p.column]], p.digits))
-               for name, p in query.outputs.items()}
-    total = _read(row[index["total"]], query.total.digits)
-    unit = UnitResult(assessment, tier, nodes, total, outputs, {}, {})
-    unit.computed.update({ref: None if row[index[p.column]] is None else _read(row[index[p.column]], p.digits)
-                          for ref, p in query.keys.items()})
-    scales = {s.name: s for s in tier.levels}
-    for scale, column in query.levels.items():
-        unit.levels[scale] = _level(scales[scale], row[index[column]])
-    for ranking in tier.rankings:
-        rank_col, of_col, group_col = query.ranks[ranking.name]
-        unit.ranks[ranking.name] = RankResult(ranking.name, int(row[index[rank_col]]), int(row[index[of_col]]),
-                                              str(row[index[group_col]]), None)
-    for ranking in tier.rankings:  # the value ranked by, once the unit's other results are in
-        old = unit.ranks[ranking.name]
-        unit.ranks[ranking.name] = RankResult(old.ranking, old.rank, old.of, old.group, published_value(unit, ranking.by)[0])
-    return unit
+    def __init__(self, query: TierQuery, columns: Sequence[str]):
+        index = {name: i for i, name in enumerate(columns)}
+        self.tier = tier = query.tier
+        self.keys = tuple(index[k] for k in ("unit_code", "year", "source", "parent"))
+        self.nodes = tuple((node.id, index[query.points[node.id].column], _scale(query.points[node.id].digits), node.max)
+                           for node in tier.walk())
+        self.outputs = tuple((name, index[p.column], _scale(p.digits)) for name, p in query.outputs.items())
+        self.total = index["total"], _scale(query.total.digits)
+        self.computed = tuple((ref, index[p.column], _scale(p.digits)) for ref, p in query.keys.items())
+        scales = {s.name: s for s in tier.levels}
+        self.levels = tuple((scales[scale], index[column]) for scale, column in query.levels.items())
+        self.ranks = tuple((ranking, index[rank], index[of], index[group])
+                           for ranking in tier.rankings for rank, of, group in [query.ranks[ranking.name]])
+
+    def unit(self, row: Row, name: str) -> UnitResult:
+        from cqdt_rules.engine.evaluator import published_value
+
+        code, year, source, parent = (row[i] for i in self.keys)
+        assessment = Assessment(code, name, self.tier.id, int(year), source, parent=parent or None)
+        nodes = {node_id: NodeResult(node_id, _read(row[at], scale), most, COMPUTED_IN_SQL)
+                 for node_id, at, scale, most in self.nodes}
+        outputs = {name: _maybe(row[at], scale) for name, at, scale in self.outputs}
+        unit = UnitResult(assessment, self.tier, nodes, _read(row[self.total[0]], self.total[1]), outputs, {}, {})
+        unit.computed.update({ref: _maybe(row[at], scale) for ref, at, scale in self.computed})
+        for level_scale, at in self.levels:
+            unit.levels[level_scale.name] = _level(level_scale, row[at])
+        for ranking, rank_at, of_at, group_at in self.ranks:
+            unit.ranks[ranking.name] = RankResult(ranking.name, int(row[rank_at]), int(row[of_at]), str(row[group_at]), None)
+        for ranking in self.tier.rankings:  # the value ranked by, once the unit's other results are in
+            old = unit.ranks[ranking.name]
+            unit.ranks[ranking.name] = RankResult(old.ranking, old.rank, old.of, old.group, published_value(unit, ranking.by)[0])
+        return unit
+
+
+COMPUTED_IN_SQL = ("computed in SQL",)
 
 
 def _level(scale: m.LevelScale, level_id: str | None) -> LevelResult:
@@ -299,8 +320,18 @@ def _level(scale: m.LevelScale, level_id: str | None) -> LevelResult:
     return LevelResult(scale.name, None, scale.below)
 
 
-def _read(value: Any, digits: int) -> Decimal:
-    return Decimal(int(value)).scaleb(-digits)
+def _scale(digits: int) -> Decimal:
+    """What a fixed-point integer of ``digits`` decimals is multiplied by: 10^-digits."""
+    return Decimal(1).scaleb(-digits)
+
+
+def _read(value: Any, scale: Decimal) -> Decimal:
+    """An integer the query published (a count of ``scale``) as the exact number, with its decimals."""
+    return ARITHMETIC.multiply(Decimal(value), scale)
+
+
+def _maybe(value: Any, scale: Decimal) -> Decimal | None:
+    return None if value is None else _read(value, scale)
 
 
 def table_locator(table: str) -> Locate:
