@@ -108,16 +108,17 @@ def compile_tier(ruleset: m.Ruleset, tier: m.Tier, table: str = INPUT_TABLE, *, 
     return _TierSql(ruleset, tier, table, explain, any_year, lang, wide_table).build()
 
 
-def pivot_parts(tier: m.Tier, table: str, parts: Iterable[int]) -> Iterator[exp.Select]:
-    """The tier's pivot (``wide``: one row per unit) one part of ``table`` at a time, each made when asked for:
-    ``table`` holds the column ``PART_COLUMN`` and every row of a unit in one part (``run.stream_sql`` makes it).
-    Run one after the other, each pivot holds only its own units at once: DuckDB keeps a grouping of text whole in
-    memory, and one of every unit of a large cohort would not fit. Each unit also gets its name (``NAME_COLUMN``)
-    and the smallest of the names its rows give (``LOWEST_NAME_COLUMN``): two differ when its rows disagree."""
+def pivot_parts(tier: m.Tier, table: str, parts: Iterable[exp.Expr | None]) -> Iterator[exp.Select]:
+    """The tier's pivot (``wide``: one row per unit) one part of ``table`` at a time, each made when asked for: a
+    part is the rows a condition of ``parts`` selects (None: every row), every row of a unit in one part. Run one
+    after the other, each pivot holds only its own units at once: DuckDB keeps a grouping of text whole in memory,
+    and one of every unit of a large cohort would not fit. Each unit also gets its name (``NAME_COLUMN``) and the
+    smallest of the names its rows give (``LOWEST_NAME_COLUMN``): two differ when its rows disagree."""
     tier_slots = slots(tier, direct_limits(tier))
     for part in parts:
         rows = source_cte(exp.to_table(table), tier, named=True)
-        rows = rows.where(cmp("=", col(PART_COLUMN), lit(part)), copy=False)
+        if part is not None:
+            rows = rows.where(part, copy=False)
         yield wide_cte(tier_slots, named=True).with_("src", as_=rows, copy=False)
 
 

@@ -14,7 +14,7 @@ from sqlglot import exp
 from cqdt_rules.engine.compiler import NodeResult
 from cqdt_rules.engine.loading import CheckedRuleset
 from cqdt_rules.engine.results import LevelResult, RankResult, Results, UnitResult
-from cqdt_rules.engine.sql.arith import lit
+from cqdt_rules.engine.sql.arith import cmp, lit
 from cqdt_rules.engine.sql.compile import ERROR_COLUMN, INPUT_TABLE, PART_COLUMN, TierQuery, compile_tier, pivot_parts
 from cqdt_rules.engine.sql.dialects import render
 from cqdt_rules.engine.sql.inputs import COLUMNS, LOWEST_NAME_COLUMN, NAME_COLUMN, col, text
@@ -58,6 +58,10 @@ class StreamingEngine(Engine, Protocol):
 SLICE_VALUES = 250_000
 """Rows of the input (a row per unit and indicator) ``stream_sql`` puts in one part and pivots at once: about 25 MB
 of DuckDB's memory."""
+SCANS_BOUND = 16
+"""The parts ``stream_sql`` reads from the input one scan a part; beyond, it writes the input into parts first. A scan
+of the input costs DuckDB about a thirtieth of writing its rows into parts (a million communes, 88 parts: 88 scans
+and the pivots took about as long as writing the parts and the pivots), but its number grows with the input."""
 
 
 def score_sql(checked: CheckedRuleset, engine: Engine, *, table: str = INPUT_TABLE, locate: Locate | None = None,
@@ -111,11 +115,14 @@ def stream_sql(checked: CheckedRuleset, engine: StreamingEngine, *, table: str =
     a batch at a time, as they are written (``ScoredSql``). The units' names are the table's (``unit_name``): the
     rows of one unit, year and source must give one name (DataError otherwise).
 
-    The input is read three times whatever its size: the rows of each tier counted, every row written once into
-    the part of the input its unit falls in (``StreamingEngine.partition``), and each tier's rows read once more
-    for indicators the ruleset does not know. Each tier is then pivoted a part at a time (``pivot_parts``), in
-    memory that stays the same however many units there are, and scored once into a work table the results are
-    read from. ``done(1)`` is told of each of the two queries run per tier before (checks, then scoring)."""
+    The input is read a bounded number of times whatever its size. Each tier's rows are counted (one scan), and
+    each tier is pivoted a part of about ``SLICE_VALUES`` rows at a time (``pivot_parts``: the memory it takes stays
+    the same however many units there are), a part being the units of one hash of their code. Up to ``SCANS_BOUND``
+    parts in all, each is read from the input, one scan a part; beyond it every row is first written, once, into
+    the part it falls in (``StreamingEngine.partition``) and each pivot reads only its part. The data checks read
+    each tier's rows once more (indicators the ruleset does not know) and its pivot; each tier is scored once
+    into a work table the results are read from. ``done(1)`` is told of each of the two queries run per tier
+    before (checks, then scoring)."""
     where = locate or table_locator(table)
     engine.fit_memory(0)  # bounded from the start: raised for a large tier before it is scored
     counts = _tier_rows(checked.ruleset, engine, table, where)
@@ -125,9 +132,12 @@ def stream_sql(checked: CheckedRuleset, engine: StreamingEngine, *, table: str =
     for tier in tiers:
         parts[tier.id] = range(first, first + max(1, -(-counts[tier.id] // SLICE_VALUES)))
         first = parts[tier.id].stop
-    parted = _partition(engine, table, parts)
-    pivot = partial(_pivot, engine, parted, checked.ruleset, counts, parts)
-    queries = _checked_queries(checked.ruleset, engine, parted, counts, where, any_year, done, pivot)
+    source, chosen = table, {tier: [_hashed(len(numbers), i) for i in range(len(numbers))] for tier, numbers in parts.items()}
+    if first > SCANS_BOUND:
+        source = _partition(engine, table, parts)
+        chosen = {tier: [cmp("=", col(PART_COLUMN), lit(k)) for k in numbers] for tier, numbers in parts.items()}
+    pivot = partial(_pivot, engine, source, checked.ruleset, chosen)
+    queries = _checked_queries(checked.ruleset, engine, source, counts, where, any_year, done, pivot)
     _check_names(engine, queries, where)
     cohorts: dict[str, list[tuple[int, str, int]]] = {}
     scored: dict[str, str] = {}
@@ -160,11 +170,16 @@ def _row_width(query: TierQuery) -> int:
             + 3 * len(query.ranks) + 6)
 
 
+def _hashed(parts: int, part: int) -> exp.Expr | None:
+    """The rows of a tier's ``part`` of ``parts`` (None: all of them), by a hash of the unit's code."""
+    if parts == 1:
+        return None
+    return cmp("=", exp.Mod(this=exp.func("HASH", col("unit_code")), expression=lit(parts)), lit(part))
+
+
 def _partition(engine: StreamingEngine, table: str, parts: Mapping[str, range]) -> str:
     """Every row of ``table`` written once into its part (``PART_COLUMN``): a tier's rows into its ``parts``, by a
     hash of the unit's code (DuckDB's ``hash``), so that every row of a unit is in one part; the table of the parts."""
-    if not parts:
-        return table
     arms = []
     for tier, numbers in parts.items():
         hashed = exp.Mod(this=exp.func("HASH", col("unit_code")), expression=lit(len(numbers)))
@@ -174,10 +189,10 @@ def _partition(engine: StreamingEngine, table: str, parts: Mapping[str, range]) 
     return engine.partition(render(rows, engine.dialect, pretty=False), max(p.stop for p in parts.values()))
 
 
-def _pivot(engine: StreamingEngine, table: str, ruleset: m.Ruleset, counts: Mapping[str, int],
-           parts: Mapping[str, range], tier: m.Tier) -> str:
-    """The tier's pivot (one row per unit) made once, into a work table the tier's queries then read, a part of
-    about ``SLICE_VALUES`` values at a time: the memory it takes stays the same however many units there are."""
+def _pivot(engine: StreamingEngine, table: str, ruleset: m.Ruleset, parts: Mapping[str, list[exp.Expr | None]],
+           tier: m.Tier) -> str:
+    """The tier's pivot (one row per unit) made once, into a work table the tier's queries then read, a part of its
+    rows at a time (``parts``: the conditions that select them)."""
     selects = (render(select, engine.dialect, pretty=False) for select in pivot_parts(tier, table, parts[tier.id]))
     return engine.materialise(f"wide_{ruleset.tiers.index(tier)}", selects)
 
