@@ -14,6 +14,7 @@ import pytest
 
 from cqdt_rules.cli.main import main
 from cqdt_rules.data.readers import load_assessments
+from cqdt_rules.engine.sql import engines
 from cqdt_rules.engine.sql.engines import DuckDBEngine
 from cqdt_rules.engine.sql.run import long_rows
 
@@ -102,3 +103,15 @@ def test_a_run_stopped_by_a_signal_removes_its_duckdb_folder(tmp_path: Path, sto
     assert process.returncode == 128 + stop, stderr.decode()
     assert list(temporary.iterdir()) == []
     assert b"Traceback" not in stderr
+
+
+@pytest.mark.parametrize("batches", [1, 1.5, 2])  # a batch of all the rows, a full one and a part, two full ones
+def test_unit_files_are_loaded_whole_whatever_falls_on_a_batchs_end(monkeypatch: pytest.MonkeyPatch, batches: float) -> None:
+    rows = list(long_rows(load_assessments(SAMPLE / "egov-2022-audit-xa.csv")))
+    assert len(rows) % 2 == 0
+    monkeypatch.setattr(engines, "LOAD_ROWS", int(len(rows) / batches))
+    engine = DuckDBEngine()
+    engine.load_rows(iter(rows))
+    _, loaded = engine.query("SELECT * FROM cqdt_input")
+    engine.close()
+    assert sorted(loaded, key=repr) == sorted(rows, key=repr)

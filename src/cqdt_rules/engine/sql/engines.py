@@ -157,21 +157,23 @@ class DuckDBEngine:
         self.connection.execute(f'CREATE OR REPLACE VIEW "{table}" AS SELECT * FROM {loaded}')
 
     def _staged(self, rows: Iterable[Row]) -> Iterator[str]:
-        """A query reading each batch of ``rows`` from a file, written when asked for and removed once read (one at
-        least, so that no rows still make a table)."""
+        """A query reading each batch of ``rows`` from a file, written row by row when asked for and removed once read
+        (one at least, so that no rows still make a table)."""
         staged = self.folder / "rows.jsonl"
         types = ", ".join(f"'{c}': '{'INTEGER' if c == 'year' else 'VARCHAR'}'" for c in COLUMNS)
         read = (f"SELECT {', '.join(COLUMNS)} FROM read_json('{_quoted_text(str(staged))}', format = 'newline_delimited', "
                 f"columns = {{{types}}})")
         rows = iter(rows)
-        first = True
-        while (batch := list(islice(rows, LOAD_ROWS))) or first:
-            first = False
+        while True:
+            written = 0
             with staged.open("w", encoding="utf-8") as out:
-                for row in batch:
+                for row in islice(rows, LOAD_ROWS):  # written as they come: a batch is never held
                     out.write(json.dumps(dict(zip(COLUMNS, row))))
                     out.write("\n")
+                    written += 1
             yield read
+            if written < LOAD_ROWS:
+                break
         staged.unlink(missing_ok=True)
 
     def attach_file(self, path: Path, table: str = INPUT_TABLE) -> None:
