@@ -37,7 +37,7 @@ def breakdown(data: Path, count: int) -> None:
     import tracemalloc
 
     import cqdt_rules as cq
-    from cqdt_rules.model.units import check_assessments
+    from cqdt_rules.model.checking import check_assessments
 
     sample = data.with_name("sample.csv")
     with data.open(encoding="utf-8") as source, sample.open("w", encoding="utf-8") as out:

@@ -50,7 +50,8 @@ from cqdt_rules import api  # noqa: E402
 from cqdt_rules.engine import compiler, evaluator  # noqa: E402
 from cqdt_rules.language import checker, parser  # noqa: E402
 from cqdt_rules.model import ruleset as m  # noqa: E402
-from cqdt_rules.model.units import Assessment, check_assessments  # noqa: E402
+from cqdt_rules.model.units import Assessment
+from cqdt_rules.model.checking import check_assessments  # noqa: E402
 
 EGOV = ROOT / "rulesets" / "2020" / "egov.cqdt"
 YEAR = 2021

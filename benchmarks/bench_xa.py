@@ -28,7 +28,8 @@ import xa_zen
 
 import cqdt_rules as cq
 from cqdt_rules.engine.evaluator import _score_unit, checked_data
-from cqdt_rules.model.units import Assessment, Pair, check_assessments, tier_values
+from cqdt_rules.model.units import Assessment, Pair
+from cqdt_rules.model.checking import check_assessments, tier_values
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "gialai" / "egov-2022-audit-xa.csv"

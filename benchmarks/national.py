@@ -15,7 +15,7 @@ from pathlib import Path
 
 from cqdt_rules.engine.loading import CheckedRuleset
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import direct_limits
+from cqdt_rules.model.checking import direct_limits
 
 PROVINCES = 63
 DEPARTMENTS = 20

@@ -41,7 +41,8 @@ from fractions import Fraction
 from typing import Any
 
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import Assessment, Pair, check_assessments
+from cqdt_rules.model.units import Assessment, Pair
+from cqdt_rules.model.checking import check_assessments
 
 
 @dataclass

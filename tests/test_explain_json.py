@@ -11,6 +11,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import attrs
 import jsonschema
 import pytest
 
@@ -165,3 +166,14 @@ def test_text_kept_in_small_stores_is_still_right(monkeypatch: pytest.MonkeyPatc
         monkeypatch.setattr(module, name, 2)
     scored = cq.score(cq.load("egov_2020"), cq.load_assessments(SAMPLES / "egov-2021-self.yaml"), run_at="fixed")
     assert check_against_references(scored) > 200
+
+
+def test_levels_changed_in_place_are_written_as_they_are_now() -> None:
+    """Results JSON keeps the text of the levels the engines share (read-only dictionaries), never of a dictionary
+    that may change: a unit given levels of its own, changed after a write, is written as it is now."""
+    scored = cq.score(cq.load("egov_2020"), cq.load_assessments(SAMPLES / "egov-2022-audit.yaml"), run_at="fixed")
+    unit = attrs.evolve(scored.units[0], levels=dict(scored.units[0].levels))
+    alone = Results(scored.ruleset, (unit,), "fixed")
+    assert '"levels": {}' not in alone.to_json()
+    unit.levels.clear()
+    assert '"levels": {}' in alone.to_json()

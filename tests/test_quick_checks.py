@@ -19,8 +19,9 @@ from cqdt_rules.engine import evaluator
 from cqdt_rules.errors import CqdtError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.slots import init_only_sets_slots, slot_setters
-from cqdt_rules.model.units import (Assessment, AssessmentChecker, Pair, _evolver, check_parent_links,
-                                    check_parents, parent_link)
+from cqdt_rules.model.units import Assessment, Pair
+from cqdt_rules.model.checking import AssessmentChecker, _evolver
+from cqdt_rules.model.parents import check_parent_links, check_parents, parent_link
 
 SETTINGS = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "gialai"

@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 import cqdt_rules as cq
 from cqdt_rules.analysis import sensitivity as sa
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import Assessment, check_assessments
+from cqdt_rules.model.units import Assessment
+from cqdt_rules.model.checking import check_assessments
 
 SAMPLE = "examples/gialai/egov-2022-audit.yaml"
 

@@ -20,7 +20,7 @@ import pytest
 import cqdt_rules as cq
 from cqdt_rules.cli.main import main as cqdt
 from cqdt_rules.data.json_body import assessments_from_json
-from cqdt_rules.model.units import check_assessments
+from cqdt_rules.model.checking import check_assessments
 
 ROOT = Path(__file__).resolve().parent.parent
 GUIDE = ROOT / "docs" / "service.md"

@@ -16,7 +16,8 @@ from hypothesis import strategies as st
 from pytest_run import run_pytest
 
 from cqdt_rules import api
-from cqdt_rules.model.units import Assessment, Pair, check_assessments
+from cqdt_rules.model.units import Assessment, Pair
+from cqdt_rules.model.checking import check_assessments
 from cqdt_rules.testing import (
     assert_groups_are_capped_sums,
     assert_invariants,

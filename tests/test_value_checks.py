@@ -17,18 +17,8 @@ from hypothesis import strategies as st
 from cqdt_rules.errors import Diagnostic, Span
 from cqdt_rules.model import readergen
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import (
-    NO_WORDS,
-    YES_WORDS,
-    Assessment,
-    Pair,
-    TierValues,
-    _fast_read,
-    _quick_reader,
-    _Unsure,
-    coerce_value,
-    tier_values,
-)
+from cqdt_rules.model.units import Assessment, Pair
+from cqdt_rules.model.checking import NO_WORDS, YES_WORDS, TierValues, _Unsure, _fast_read, _quick_reader, coerce_value, tier_values
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 

@@ -24,7 +24,7 @@ from cqdt_rules.data.workbook import (  # noqa: E402
 )
 from cqdt_rules.errors import DataError  # noqa: E402
 from cqdt_rules.model import ruleset as m  # noqa: E402
-from cqdt_rules.model.units import direct_limits  # noqa: E402
+from cqdt_rules.model.checking import direct_limits  # noqa: E402
 
 SHEET = "Phiếu đánh giá"
 QUOTED = "'Phiếu đánh giá'"

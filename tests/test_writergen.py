@@ -12,25 +12,28 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 from strategies import GeneratedRuleset
-from test_codegen import MODEST, _without_outputs, ruleset_and_units
+from test_codegen import MODEST, TEMPLATES, _without_outputs, ruleset_and_units
 from test_explain_json import check_against_references
 
 import cqdt_rules as cq
 from cqdt_rules import api
 from cqdt_rules.data.readers import load_assessments
-from cqdt_rules.engine import explain, results, writergen
+from cqdt_rules.engine import codegen, explain, results, writergen
+from cqdt_rules.engine.codegen import node_details
 from cqdt_rules.engine.compiler import NodeResults, compile_ruleset
 from cqdt_rules.engine.evaluator import evaluate
 from cqdt_rules.formatting import format_number
+from cqdt_rules.i18n import BRANCH_VI, branch_text
 from cqdt_rules.model.units import Assessment
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = ROOT / "examples" / "gialai"
 
-# Every constant the generated source may hold: the writer's own fragments, nothing else.
-FRAGMENTS = {"/", '"', '{"a": "', '", "b": "', '"}', True, False, 4}
-NAMES = re.compile(r"[kpwfac]\d+|b\d+_\d+|[PWFKsv]|get|values|before|after|write|factory|str|type|len|TypeError"
-                   r"|IndexError")
+# Every constant the generated source may hold: the writer's own fragments and the branch templates of the details
+# blocks it holds (engine/codegen.py), nothing else.
+FRAGMENTS = {"/", '"', '{"a": "', '", "b": "', '"}', True, False, 4, 0, 1, None} | TEMPLATES
+NAMES = re.compile(r"[kpwfacmrxhy]\d+|[buv]\d+_\d+|[Kpwfrotabsvxy]|get|values|evidence|cohort_max|before|after|write|factory"
+                   r"|str|type|len|TypeError|IndexError|context|listed|left|scale|best")
 
 
 def _sources(scored: cq.Results) -> list[str]:
@@ -41,10 +44,12 @@ def _sources(scored: cq.Results) -> list[str]:
         if unit.tier.id in seen or not isinstance(unit.nodes, NodeResults):
             continue
         seen.add(unit.tier.id)
-        shape = unit.nodes._shape
+        shape = unit.nodes.shape
+        details = node_details(unit.nodes.unit_inputs()[0])
+        assert details is not None
         for plan in (explain.writer_plan(unit.tier, "en", shape), explain.writer_plan(unit.tier, "vi", shape),
                      results.writer_plan(unit.tier, shape)):
-            found.append(writergen.generate(*plan)[0])
+            found.append(writergen.generate(details, *plan)[0])
     return found
 
 
@@ -119,7 +124,9 @@ def test_names_written_as_python_code_stay_data() -> None:
 def test_generated_writers_write_what_the_node_by_node_writers_write(case: tuple[GeneratedRuleset,
                                                                                  list[Assessment]]) -> None:
     """On generated rulesets and units: explanations (both languages) and results JSON of the generated writers
-    are those of the node-by-node writers (reading the closures' ``NodeResult`` objects) and of the references."""
+    (each node's details computed and its text written in one function, texts kept by the values they depend on)
+    are those of the node-by-node writers (reading the closures' ``NodeResult`` objects) and of the references,
+    the first time and from what they kept."""
     generated, units = case
     ruleset = _without_outputs(api.load_text(generated.text, "generated.cqdt").ruleset)
     fast = evaluate(compile_ruleset(ruleset), units, "fixed")
@@ -129,9 +136,22 @@ def test_generated_writers_write_what_the_node_by_node_writers_write(case: tuple
     for unit, plain in zip(fast, closures, strict=True):
         assert not isinstance(plain.nodes, NodeResults)
         for lang in ("en", "vi"):
-            assert unit.explain(lang) == plain.explain(lang)
-    assert fast.to_json() == closures.to_json()
+            _clear_text_stores()
+            expected = plain.explain(lang)
+            _clear_text_stores()  # the generated writer works out every number and branch it writes
+            assert unit.explain(lang) == expected
+            assert unit.explain(lang) == expected  # and writes them again from what it kept
+    expected = closures.to_json()
+    _clear_text_stores()
+    assert fast.to_json() == expected
+    assert fast.to_json() == expected
     check_against_references(fast)
+
+
+def _clear_text_stores() -> None:
+    """Empty the texts the writers keep across units (numbers and translated branches by their text)."""
+    for store in (*explain._NUMBERS.values(), *explain._BRANCHES.values()):
+        store.clear()
 
 
 FIELD_FREE = st.text(st.sampled_from("ab {}%×→.0\"\\"), max_size=6).map(
@@ -158,8 +178,8 @@ def test_a_kept_filler_writes_what_format_writes(texts: list[str], data: st.Data
 
 def test_templates_with_other_fields_are_not_kept() -> None:
     for template in ("{0}/{1}", "{:.2f}", "{!r}", "{name}"):
-        assert writergen._texts_between_fields(template) is None
-    assert writergen._texts_between_fields("a {{b}} {} c % {}") == ["a {b} ", " c % ", ""]
+        assert codegen.texts_between_fields(template) is None
+    assert codegen.texts_between_fields("a {{b}} {} c % {}") == ["a {b} ", " c % ", ""]
 
 
 @given(st.decimals(allow_nan=False, allow_infinity=False, places=None), st.sampled_from(("en", "vi")))
@@ -169,3 +189,59 @@ def test_plain_numbers_are_written_as_format_number_writes_them(number: Decimal,
         assert plain == format_number(number, lang)
     if re.fullmatch(r"\d+(\.\d+)?", str(number)) and len(str(number)) <= 28:  # the precision of the default context
         assert plain is not None
+
+
+UNROUNDED = '''ruleset unrounded {
+  title "Không làm tròn" version "1" status hypothetical years 2022..2022 on_zero_denominator 0
+}
+tier xa "UBND xã" max 13 {
+  ranking khoi "Xếp hạng" by total
+  group G "Nhóm" max 12 capped {
+    criterion R1 "Tỷ lệ một" max 7 {
+      input mot pair "a / b"
+      ratio mot
+    }
+    criterion R2 "Tỷ lệ hai" max 11 {
+      input hai pair "a / b"
+      ratio hai
+    }
+  }
+  criterion Y "Có" max 1 {
+    input co yesno "Có"
+    yes co
+  }
+}
+'''
+
+
+def test_long_numbers_are_written_in_the_callers_precision_as_node_by_node() -> None:
+    """Points computed to the engine's 60 digits (no rounding declared) and a group capped by such a sum are
+    written as the node-by-node writers write them, in the caller's decimal context (which decides how many digits
+    of a long number are shown), whatever context the generated writer computes in."""
+    ruleset = api.load_text(UNROUNDED, "unrounded.cqdt").ruleset
+    units = [Assessment(code, f"Xã {code}", "xa", 2022, "audit", {"mot": mot, "hai": hai, "co": co})
+             for code, mot, hai, co in (("A", ["1", "3"], ["10", "11"], "yes"), ("B", ["2", "7"], ["1", "9"], "no"),
+                                        ("C", ["5", "6"], ["22", "23"], "yes"))]
+    fast = evaluate(compile_ruleset(ruleset), units, "fixed")
+    closures = evaluate(compile_ruleset(ruleset, generate=False), units, "fixed")
+    assert all(isinstance(unit.nodes, NodeResults) for unit in fast)
+    assert any(len(str(unit.points("R1"))) > 40 for unit in fast)  # long points, past the default precision
+    assert any("capped" in unit.nodes["G"].flags for unit in fast)
+    for unit, plain in zip(fast, closures, strict=True):
+        for lang in ("en", "vi"):
+            texts = []
+            for results_ in (plain, unit):  # each from empty stores: neither reads the other's texts
+                _clear_text_stores()
+                texts.append(results_.explain(lang))
+            assert texts[0] == texts[1]
+            if unit.code == "A":  # 1/3 × 7: 2.333…, 28 digits in the default context
+                assert f": {'2,' if lang == 'vi' else '2.'}{'3' * 27} / 7\n" in texts[0]
+    assert fast.to_json() == closures.to_json()
+
+
+@given(st.text(st.sampled_from("0123456789/×≥%→ -+E()'"), max_size=20))
+def test_a_branch_of_numbers_and_signs_is_its_own_translation(branch: str) -> None:
+    """The translation of a branch without letters nor decimal point is the branch: no phrase ``branch_text``
+    translates could match it, and it has no decimal number to write the Vietnamese way."""
+    assert all(re.search("[a-z]", english) for english, _ in BRANCH_VI)
+    assert explain._translated("vi", branch) == branch_text(branch, "vi")

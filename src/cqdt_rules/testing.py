@@ -52,7 +52,8 @@ from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import CqdtError
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import is_whole
-from cqdt_rules.model.units import Assessment, Pair, audit_only_absent, direct_limits, groups_by_district, number_bounds
+from cqdt_rules.model.units import Assessment, Pair, audit_only_absent
+from cqdt_rules.model.checking import direct_limits, groups_by_district, number_bounds
 
 __all__ = [
     "RulesetLike",

@@ -39,7 +39,8 @@ from cqdt_rules.data.yamlfile import compose_yaml
 from cqdt_rules.errors import DataError, Diagnostic, RulesetError, Span, UsageError, did_you_mean
 from cqdt_rules.formatting import format_count, format_number
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import Assessment, Pair, check_assessments
+from cqdt_rules.model.units import Assessment, Pair
+from cqdt_rules.model.checking import check_assessments
 from cqdt_rules.tables import cell_text, csv_text, render_table
 
 MAPPING_NAME = "crosscheck.yaml"

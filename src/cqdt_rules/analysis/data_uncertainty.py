@@ -41,7 +41,8 @@ from cqdt_rules.engine.loading import CheckedRuleset
 from cqdt_rules.errors import UsageError
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import MAX_MAGNITUDE
-from cqdt_rules.model.units import Assessment, direct_limits, number_bounds
+from cqdt_rules.model.units import Assessment
+from cqdt_rules.model.checking import direct_limits, number_bounds
 
 NUMERIC_KINDS = ("count", "number", "percent", "score", "pair")
 PUBLISHED = -1  # the data column of a parameter row: the values as published (a drawn seed is ≥ 0)

@@ -40,8 +40,9 @@ from cqdt_rules.engine.fit import Shape, check_shape
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC, MAX_DECIMALS, MAX_MAGNITUDE
-from cqdt_rules.model.units import (SOURCES, Assessment, AssessmentChecker, Pair, audit_only_absent, check_parents,
-                                    coerce_value, direct_limits, groups_by_district, nfc, normal_code, read_year)
+from cqdt_rules.model.units import SOURCES, Assessment, Pair, audit_only_absent, nfc, normal_code, read_year
+from cqdt_rules.model.checking import AssessmentChecker, coerce_value, direct_limits, groups_by_district
+from cqdt_rules.model.parents import check_parents
 
 FRAME_PATH = "<dataframe>"
 REQUIRED = ("code", "name", "tier", "year", "source")

@@ -24,16 +24,8 @@ from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError, did_you_m
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import NotANumber, NumberError, read_value
 from cqdt_rules.model.text import read_data_text
-from cqdt_rules.model.units import (
-    SOURCES,
-    Assessment,
-    audit_only_absent,
-    Pair,
-    coerce_value,
-    direct_limits,
-    nfc,
-    shown,
-)
+from cqdt_rules.model.units import SOURCES, Assessment, Pair, audit_only_absent, nfc, shown
+from cqdt_rules.model.checking import coerce_value, direct_limits
 from cqdt_rules.tables import control_character, text_stays_text
 
 FORMAT = "cqdt-workbook/1"

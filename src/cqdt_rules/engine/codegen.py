@@ -24,6 +24,8 @@ from __future__ import annotations
 
 import hashlib
 import marshal
+import re
+import string
 import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal
@@ -65,6 +67,17 @@ class Source:
         self.constants: list[Any] = []
         self._index: dict[int, int] = {}
         self.details = True
+        self.lean = False
+        """Writing the details of one node for a writer (``NodeDetails``): the raw value is left out, and so are
+        the steps checked values make idle, as in the points-only function."""
+        self.base = 0
+        """Added to every line's indent: writing a block inside another (``writergen``'s fused writers)."""
+
+    def sharing(self) -> Source:
+        """Another list of lines with the same constants table (its lines are added to these later)."""
+        other = Source()
+        other.constants, other._index = self.constants, self._index
+        return other
 
     def k(self, value: Any) -> str:
         """A reference to ``value`` in the constants table (the only way a ruleset's values get in)."""
@@ -75,7 +88,7 @@ class Source:
         return f"k{self._index[key]}"
 
     def add(self, indent: int, line: str) -> None:
-        self.lines.append("    " * indent + line)
+        self.lines.append("    " * (indent + self.base) + line)
 
 
 def generate(compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str],
@@ -123,7 +136,84 @@ def compile_unit_fns(compiler: _TierCompiler, order: tuple[str, ...], post_order
     namespace: dict[str, Any] = {}
     exec(compile_kept(source), namespace)
     functions: tuple[UnitFn, DetailsFn] = namespace["factory"](tuple(constants))
+    setattr(functions[1], _DETAILS, NodeDetails(compiler, order, post_order, c))
     return functions
+
+
+class NodeDetails:
+    """Writes the blocks of a tier's ``explain_unit`` one node at a time into another generated function: the
+    writers of ``writergen`` that compute a node's details and write its text in one go. A block ends with
+    ``p3, w3, f3, r3`` (points, why, flags, raw of node 3 in reading order) set, from ``p`` of its children for a
+    group, from ``values``, ``evidence`` and ``cohort_max`` for a criterion; it needs ``get = values.get`` and the
+    engine's arithmetic as the current decimal context."""
+
+    def __init__(self, compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str], c: ModuleType):
+        self.compiler, self.order, self.post_order, self.c = compiler, order, post_order, c
+        self.index = {node_id: i for i, node_id in enumerate(order)}
+        self.nodes = {node.id: node for node in compiler.tier.walk()}
+        self.arithmetic: Any = c.ARITHMETIC
+        self.writers: dict[object, Any] = {}
+        """The writers made from these blocks, kept by their caller's key."""
+
+    def block(self, src: Source, node_id: str) -> None:
+        """Write node ``node_id``'s block at ``src``'s indent (``p3, w3, f3``; the raw value is left out)."""
+        node, i, compiler, c = self.nodes[node_id], self.index[node_id], self.compiler, self.c
+        src.details, src.lean = True, True
+        try:
+            if node.rule is not None:
+                _criterion(src, compiler, node, i, c)
+            elif _most(node.children, c) <= node.max:  # never capped: its points as scoring adds them up
+                _group_points(src, compiler, node, i, [self.index[child.id] for child in node.children],
+                              node.rounding or compiler.header.rounding, c)
+                src.add(1, f"w{i}, f{i} = {src.k(c._SUMMED)}, ()")
+            else:
+                _group(src, compiler, node, i, [self.index[child.id] for child in node.children], c)
+        finally:
+            src.lean = False
+
+    def read(self, node_id: str) -> dict[str, str]:
+        """The local names in which a criterion's block leaves the values it read, by indicator."""
+        node = self.nodes[node_id]
+        if node.rule is None:
+            return {}
+        i = self.index[node_id]
+        return {name: f"v{i}_{j}" for j, name in reversed(list(enumerate(_names(node))))}
+
+    def depends_on(self, node_id: str) -> tuple[tuple[tuple[str, str | None], ...], tuple[str, ...],
+                                                tuple[str, str] | None]:
+        """What a criterion's details depend on beyond the ruleset: the values it reads (name and kind), whether
+        each indicator whose evidence is required has evidence, and the cohort maximum it reads (its key)."""
+        node, compiler = self.nodes[node_id], self.compiler
+        assert node.rule is not None
+        names = _names(node)
+        kinds = tuple((name, compiler.indicators[name].kind if name in compiler.indicators else None)
+                      for name in names)
+        cohort = (node.rule.indicator, node.rule.within) if isinstance(node.rule, m.NormalisedRule) else None
+        return kinds, tuple(ind.name for ind in _required(compiler, names)), cohort
+
+
+_DETAILS = "node_details"
+"""The attribute of a generated ``explain_unit`` holding its tier's ``NodeDetails`` (kept as long as the function)."""
+
+
+def node_details(explain_unit: DetailsFn) -> NodeDetails | None:
+    """The ``NodeDetails`` of the tier whose generated ``explain_unit`` this is (None: not one of this module's)."""
+    details: NodeDetails | None = getattr(explain_unit, _DETAILS, None)
+    return details
+
+
+def _names(node: m.Node) -> tuple[str, ...]:
+    """The indicators a criterion reads."""
+    assert node.rule is not None
+    return m.rule_indicators(node.rule) or tuple(ind.name for ind in node.inputs)
+
+
+def _required(compiler: _TierCompiler, names: tuple[str, ...]) -> tuple[m.Indicator, ...]:
+    """The indicators among ``names`` whose missing evidence scores 0."""
+    if compiler.header.on_missing_evidence != "zero":
+        return ()
+    return tuple(compiler.indicators[n] for n in names if n in compiler.indicators
+                 and compiler.indicators[n].evidence_required)
 
 
 _KEPT_FILES = 256
@@ -247,6 +337,44 @@ def _exponent(compiler: _TierCompiler, node: m.Node, c: Any) -> int | None:
     return exponent if exponent == -rounding.digits else None
 
 
+def _lean_why(why: Any, flags: tuple[str, ...]) -> Any:
+    """A fixed why as a writer's details block holds it: its text when the node has no flags (the text is all a
+    writer reads of it then), else the why itself (read, with the flags, by the writers' own code)."""
+    return why if flags else str(why[0]).format(*why[1:])
+
+
+def _why_text(src: Source, template: str, arguments: list[str]) -> str:
+    """An f-string writing the why ``(template, arguments...)`` as ``str.format`` does: ``{}`` of a number or a
+    text is its ``str``, which the arguments of the rules' whys are."""
+    texts = texts_between_fields(template)
+    assert texts is not None and len(texts) == len(arguments) + 1, template
+    fields, fixed = "", texts[0]
+    for argument, text in zip(arguments, texts[1:]):
+        if re.fullmatch(r"k\d+", argument):  # a constant: written here
+            fixed += str(src.constants[int(argument[1:])]) + text
+            continue
+        fields += (f"{{{src.k(fixed)}}}" if fixed else "") + f"{{{argument}!s}}"
+        fixed = text
+    return f'f"{fields}' + (f"{{{src.k(fixed)}}}" if fixed else "") + '"'
+
+
+def texts_between_fields(template: str) -> list[str] | None:
+    """The texts around the fields of ``template`` if they are all plain ``{}`` (no name, conversion or format)."""
+    try:
+        parsed = list(string.Formatter().parse(template))
+    except ValueError:
+        return None
+    texts = [""]
+    for literal, field, spec, conversion in parsed:
+        texts[-1] += literal
+        if field is None:
+            continue
+        if field or spec or conversion:
+            return None
+        texts.append("")
+    return texts
+
+
 _NEVER_NEGATIVE = ("count", "percent", "score", "pair")
 """The kinds of indicator whose checked values are never negative (pairs: neither part); no checked number is -0."""
 
@@ -275,21 +403,27 @@ class _Criterion:
         """A branch with a fixed outcome (raw points, why, flags)."""
         raw, why, flags = outcome
         points, why, flags = self._finished(raw, why, flags)
-        if self.src.details:
+        if self.src.lean:
+            self.src.add(indent, f"p, w, f = {self.src.k((points, _lean_why(why, flags), flags))}")
+        elif self.src.details:
             self.src.add(indent, f"p, w, f, r = {self.src.k((points, why, flags, raw))}")
         else:
             self.src.add(indent, f"{self.target} = {self.src.k(points)}")
 
-    def fixed_points(self, indent: int, raw: Decimal, template: str, arguments: str) -> None:
+    def fixed_points(self, indent: int, raw: Decimal, template: str, arguments: list[str]) -> None:
         """A branch with fixed points whose why names the unit's values: ``(template, arguments...)``."""
         k = self.src.k
         points, why, flags = self._finished(raw, ("",), ())
         if not self.src.details:
             self.src.add(indent, f"{self.target} = {k(points)}")
             return
+        if self.src.lean and not flags:  # not capped nor floored: the why is the template's alone
+            self.src.add(indent, f"p, f, w = {k(points)}, {k(flags)}, {_why_text(self.src, template, arguments)}")
+            return
         self.src.add(indent, f"p, f, r = {k(points)}, {k(flags)}, {k(raw)}")
         suffix = f" + {k(why[0])}" if why[0] else ""
-        self.src.add(indent, f"w = ({template!r}{suffix}, {arguments}" + "".join(f", {k(x)}" for x in why[1:]) + ")")
+        self.src.add(indent, f"w = ({template!r}{suffix}, {', '.join(arguments)}"
+                             + "".join(f", {k(x)}" for x in why[1:]) + ")")
 
     def helper(self, indent: int, outcome: str, raw: Decimal) -> None:
         """A branch whose outcome (raw points ``raw``, why, flags) a helper of ``compiler`` gives at run time."""
@@ -299,11 +433,17 @@ class _Criterion:
         else:
             self.src.add(indent, f"{self.target} = {self.src.k(self._finished(raw, ('',), ())[0])}")
 
-    def computed(self, indent: int, raw: str, why: str, flags: str, sure: str = "") -> None:
-        """A branch whose points ``raw`` (with ``why`` and ``flags``) are computed from the unit's values: rounded
-        and bounded here. ``sure`` says what checked values guarantee of ``raw``: "" nothing, "not negative"
-        (never below 0, never -0), "within" (that, and at most the maximum)."""
-        if self.src.details:
+    def computed(self, indent: int, raw: str, template: str, arguments: list[str], flags: str, sure: str = "") -> None:
+        """A branch whose points ``raw`` (with the why ``(template, arguments...)`` and ``flags``) are computed from
+        the unit's values: rounded and bounded here. ``sure`` says what checked values guarantee of ``raw``: ""
+        nothing, "not negative" (never below 0, never -0), "within" (that, and at most the maximum)."""
+        why = f"({template!r}, {', '.join(arguments)})"
+        if self.src.lean and sure:
+            if flags == "()" and not self._may_cap(sure):  # nothing can change the why: its text at once
+                why = _why_text(self.src, template, arguments)
+            self.src.add(indent, f"w, f = {why}, {flags}")
+            self._bounded_points(indent, raw, sure, capped=True)
+        elif self.src.details:
             self.src.add(indent, f"r, w, f = {raw}, {why}, {flags}")
             self._bounded(indent)
         elif not sure:
@@ -331,30 +471,38 @@ class _Criterion:
         src.add(indent, f"elif not {target} and {target}.is_signed():")  # -0.0004 rounds to -0.000: published as 0.000, as finish()
         src.add(indent + 1, f"{target} = {k(self.floor)}")
 
-    def _bounded_points(self, indent: int, raw: str, sure: str) -> None:
+    def _may_cap(self, sure: str) -> bool:
+        """Whether the points of a raw value that ``sure`` says is never negative may be above the maximum."""
+        return sure != "within" or self.c.round_to(self.node.max, self.rounding) != self.node.max
+
+    def _bounded_points(self, indent: int, raw: str, sure: str, capped: bool = False) -> None:
         """The points of ``raw``, which is never negative nor -0: rounded (a rounded value that is not negative
         stays so), then capped unless ``raw`` is within the maximum and rounding leaves the maximum as it is (rounding
-        cannot then lift a value above it: 1.4 out of 1.5 rounded up to 0 decimals is 2)."""
+        cannot then lift a value above it: 1.4 out of 1.5 rounded up to 0 decimals is 2). ``capped``: the cap says
+        so in ``w`` and ``f``, as ``_bounded``."""
         src, target, rounding = self.src, self.target, self.rounding
         if rounding is None:
             src.add(indent, f"{target} = {raw}")
         else:
             src.add(indent, f"{target} = ({raw}).quantize({src.k(self.c._STEPS[rounding.digits])}, "
                             f"{src.k(self.c._MODES[rounding.mode])}, {src.k(self.c.ARITHMETIC)})")
-        if sure != "within" or self.c.round_to(self.node.max, rounding) != self.node.max:
+        if self._may_cap(sure):
             src.add(indent, f"if {target} > {self.maximum}:")
-            src.add(indent + 1, f"{target} = {src.k(self.ceiling)}")
+            if capped:
+                src.add(indent + 1, f"{target}, w, f = {src.k(self.ceiling)}, (w[0] + '; capped at {{}}', *w[1:], "
+                                    f"{self.maximum}), f + {src.k(self.c._CAPPED)}")
+            else:
+                src.add(indent + 1, f"{target} = {src.k(self.ceiling)}")
 
 
 def _criterion(src: Source, compiler: _TierCompiler, node: m.Node, i: int, c: ModuleType) -> None:
     assert node.rule is not None
     rule = node.rule
-    names = m.rule_indicators(rule) or tuple(ind.name for ind in node.inputs)
+    names = _names(node)
     write = _Criterion(src, compiler, node, i, c)
     for j, name in enumerate(names):  # checked values hold every indicator of the tier (None: not assessed)
         src.add(1, f"v{i}_{j} = get({src.k(name)})" if src.details else f"v{i}_{j} = values[{src.k(name)}]")
-    required = tuple(compiler.indicators[n] for n in names if n in compiler.indicators
-                     and compiler.indicators[n].evidence_required) if compiler.header.on_missing_evidence == "zero" else ()
+    required = _required(compiler, names)
     indent = 1
     # a value not assessed or evidence missing: 0 points (their helpers' why names what is missing)
     if names:
@@ -377,7 +525,9 @@ def _criterion(src: Source, compiler: _TierCompiler, node: m.Node, i: int, c: Mo
         src.add(indent, "else:")
         indent += 1
     _rule(write, rule, f"v{i}_0", indent)
-    if src.details:
+    if src.lean:
+        src.add(1, f"p{i}, w{i}, f{i} = p, w, f")
+    elif src.details:
         src.add(1, f"p{i}, w{i}, f{i}, r{i} = p, w, f, r")
 
 
@@ -404,18 +554,18 @@ def _rule(write: _Criterion, rule: m.Rule, v: str, indent: int) -> None:
         _bands(write, rule, v, indent)
     elif isinstance(rule, m.PerItemRule):
         sure = "not negative" if never_negative and rule.each >= 0 and not rule.each.is_signed() else ""
-        write.computed(indent, f"{v} * {k(rule.each)}", f"('{{}} × {{}}', {v}, {k(rule.each)})", "()", sure)
+        write.computed(indent, f"{v} * {k(rule.each)}", "{} × {}", [v, k(rule.each)], "()", sure)
     elif isinstance(rule, m.DirectRule):
-        write.computed(indent, v, f"('assessed score {{}}', {v})", "()", "not negative" if never_negative else "")
+        write.computed(indent, v, "assessed score {}", [v], "()", "not negative" if never_negative else "")
     elif isinstance(rule, m.NormalisedRule):
         within = k(rule.within)
         add(indent, f"best = cohort_max[{k((rule.indicator, rule.within))}]")
         add(indent, "if best == 0:")
-        write.computed(indent + 1, k(c.ZERO), f"('every unit of the {{}} has 0 → 0', {within})", "('cohort best is 0',)",
+        write.computed(indent + 1, k(c.ZERO), "every unit of the {} has 0 → 0", [within], "('cohort best is 0',)",
                        "within" if write.max_not_negative else "")
         add(indent, "else:")  # the best of values never negative is above 0 here
         write.computed(indent + 1, f"{v} * {write.maximum} / best",
-                       f"('{{}} / {{}} (best of the {{}}) × {{}}', {v}, best, {within}, {write.maximum})", "()",
+                       "{} / {} (best of the {}) × {}", [v, "best", within, write.maximum], "()",
                        "not negative" if never_negative else "")
     else:
         assert isinstance(rule, m.InformationalRule)
@@ -429,12 +579,12 @@ def _ratio(write: _Criterion, rule: m.RatioRule, v: str, indent: int) -> None:
         add(indent, f"a, b = {v}, {k(c.HUNDRED)}")
     else:
         add(indent, f"a, b = {v}.a, {v}.b")
-    add(indent, "if b == 0:" if src.details else "if not b:")
+    add(indent, "if b == 0:" if src.details and not src.lean else "if not b:")
     write.fixed(indent + 1, c._zero_denominator(compiler._points(rule.on_zero, node)))
     add(indent, "elif a >= b:")
-    write.fixed_points(indent + 1, node.max, "{}/{} ≥ 100% → full points", "a, b")
+    write.fixed_points(indent + 1, node.max, "{}/{} ≥ 100% → full points", ["a", "b"])
     add(indent, "else:")  # a checked pair or percent: 0 <= a < b here, so a / b × max lies within 0..max
-    write.computed(indent + 1, f"a * {write.maximum} / b", f"('{{}}/{{}} × {{}}', a, b, {write.maximum})", "()",
+    write.computed(indent + 1, f"a * {write.maximum} / b", "{}/{} × {}", ["a", "b", write.maximum], "()",
                    "within" if write.max_not_negative else "")
 
 
@@ -454,11 +604,17 @@ def _category(write: _Criterion, rule: m.CategoryRule, v: str, indent: int) -> N
         else:
             add(indent, f"{write.target} = {arms}.get({v}, {k(write._finished(otherwise, ('',), ())[0])})")
         return
-    add(indent, f"o = {k(finished)}.get({v})")
-    add(indent, "if o is not None:")
-    add(indent + 1, "p, w, f, r = o")
+    if src.lean:
+        lean = {value: (points, _lean_why(why, flags), flags) for value, (points, why, flags, _) in finished.items()}
+        add(indent, f"o = {k(lean)}.get({v})")
+        add(indent, "if o is not None:")
+        add(indent + 1, "p, w, f = o")
+    else:
+        add(indent, f"o = {k(finished)}.get({v})")
+        add(indent, "if o is not None:")
+        add(indent + 1, "p, w, f, r = o")
     add(indent, "else:")
-    write.computed(indent + 1, k(otherwise), f"(\"'{{}}' → else {{}}\", {v}, {k(otherwise)})", "()")
+    write.computed(indent + 1, k(otherwise), "'{}' → else {}", [v, k(otherwise)], "()")
 
 
 def _bands(write: _Criterion, rule: m.BandsRule, v: str, indent: int) -> None:
@@ -475,11 +631,11 @@ def _bands(write: _Criterion, rule: m.BandsRule, v: str, indent: int) -> None:
         add(indent, "else:")
         indent += 1
         add(indent, f"left, scale = {v}.a * {k(c.HUNDRED)}, {v}.b" if src.details else f"left = {v}.a * {k(c.HUNDRED)}")
-        shown, arguments = "{}/{}", f"{v}.a, {v}.b"
+        shown, arguments = "{}/{}", [f"{v}.a", f"{v}.b"]
     else:
         if src.details:
             add(indent, f"left = {v}")
-        shown, arguments = "{}", v
+        shown, arguments = "{}", [v]
     value = "left" if is_pair or src.details else v
     keyword = "if"
     for band in rule.bands:
@@ -487,10 +643,10 @@ def _bands(write: _Criterion, rule: m.BandsRule, v: str, indent: int) -> None:
         operator = {">=": ">=", ">": ">", "=": "=="}[band.comparator]
         points = compiler._points(band.points, node)
         add(indent, f"{keyword} {value} {operator} {right}:")
-        write.fixed_points(indent + 1, points, shown + " {} → {}", f"{arguments}, {k(c._band_text(band))}, {k(points)}")
+        write.fixed_points(indent + 1, points, shown + " {} → {}", [*arguments, k(c._band_text(band)), k(points)])
         keyword = "elif"
     otherwise = compiler._points(rule.otherwise, node) if rule.otherwise is not None else c.ZERO
     if rule.bands:
         add(indent, "else:")
         indent += 1
-    write.fixed_points(indent, otherwise, shown + " below every band → {}", f"{arguments}, {k(otherwise)}")
+    write.fixed_points(indent, otherwise, shown + " below every band → {}", [*arguments, k(otherwise)])

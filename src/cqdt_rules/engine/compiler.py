@@ -142,6 +142,7 @@ class NodeResults(Mapping[str, NodeResult]):
     the unit) when a node's result or the flags are read, and kept; a ``NodeResult`` is made when one is read.
     Kept this way, a unit's results are a handful of objects (no tuple of some thirty ``Decimal`` points, most of
     them made for that unit alone: two thirds of the results' memory), and scoring spends nothing on explanations.
+    Explanations and results JSON compute the details as they write them (``unit_inputs``, ``writergen``).
     ``points`` keeps the points instead, for a caller that reads them at once and drops the unit (a stream)."""
 
     __slots__ = ("_shape", "_functions", "_points", "_details", "_values", "_evidence", "_cohort_max")
@@ -175,11 +176,11 @@ class NodeResults(Mapping[str, NodeResult]):
     def shape(self) -> TierShape:
         return self._shape
 
-    def columns(self) -> tuple[tuple[Decimal, ...], tuple[Why, ...], tuple[tuple[str, ...], ...], Mapping[str, Any]]:
-        """The unit's points, whys and flags of every node (in the tier's reading order) and its values: what a
-        generated writer reads (computed on first use, as for any read)."""
-        points, whys, flags, _ = self._explained()
-        return points, whys, flags, self._values
+    def unit_inputs(self) -> tuple[DetailsFn, Mapping[str, Any], Mapping[str, tuple[str, ...]],
+                                   Mapping[tuple[str, str], Decimal]]:
+        """The tier's function giving every node's details, and what it reads of the unit (values, evidence, cohort
+        maxima): what a writer computing the details with the text reads (``writergen``)."""
+        return self._functions[1], self._values, self._evidence, self._cohort_max
 
     def __getitem__(self, node_id: str) -> NodeResult:
         i = self._shape.index[node_id]

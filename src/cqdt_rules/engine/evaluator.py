@@ -39,7 +39,9 @@ from cqdt_rules.engine.fit import check_fit
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
-from cqdt_rules.model.units import Assessment, AssessmentChecker, check_assessments, check_parents, tier_values
+from cqdt_rules.model.units import Assessment
+from cqdt_rules.model.checking import AssessmentChecker, check_assessments, tier_values
+from cqdt_rules.model.parents import check_parents
 
 CohortKey = tuple[str, int, str]  # tier, year, source
 _BY_CODE = operator.attrgetter("code")

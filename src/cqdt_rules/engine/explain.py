@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Mapping
 from decimal import Decimal, getcontext
 from typing import Any, Generic, NamedTuple, Protocol, TypeVar
 
 from cqdt_rules.engine.compiler import NodeResult, NodeResults, TierShape, Why, node_rows
-from cqdt_rules.engine.writergen import NodePlan, NodesWriter, Words, nodes_writer, tier_writer
+from cqdt_rules.engine.writergen import NodePlan, Words, unit_writer
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import branch_text
 from cqdt_rules.model.ruleset import Tier
@@ -94,9 +95,15 @@ def _number(value: Decimal, lang: str) -> str:
 
 
 def _new_number(lang: str, value: Decimal) -> str:
-    """``format_number(value, lang)``, kept by the number's text."""
+    """``format_number(value, lang)``, kept by the number's text (``keep`` written out: a cohort's values and points
+    are often new)."""
     key = str(value)
-    return keep(_NUMBERS[lang], key, _plain(key, lang) or format_number(value, lang), _KEPT)
+    text = _plain(key, lang) or format_number(value, lang)
+    store = _NUMBERS[lang]
+    if len(store) >= _KEPT:
+        store.clear()
+    store[key] = text
+    return text
 
 
 def _plain(text: str, lang: str) -> str | None:
@@ -105,11 +112,15 @@ def _plain(text: str, lang: str) -> str | None:
     else None. Data and points are
     mostly such numbers, and a cohort shows more of them than a store keeps."""
     whole, point, fraction = text.partition(".")
-    if not whole.isdigit() or (point and not fraction.isdigit()) or len(whole) + len(fraction) > getcontext().prec:
+    if not whole.isdigit() or (point and not fraction.isdigit()) or len(text) - len(point) > getcontext().prec:
         return None  # (format_number writes a number of more digits than the context's precision rounded)
+    english = lang == "en"
     if len(whole) > 3:
-        whole = f"{int(whole):,}" if lang == "en" else f"{int(whole):,}".replace(",", ".")
-    return whole + (("." if lang == "en" else ",") + fraction if point else "")
+        if len(whole) <= 6:  # one group mark (str of a Decimal has no leading zero)
+            whole = whole[:-3] + ("," if english else ".") + whole[-3:]
+        else:
+            whole = f"{int(whole):,}" if english else f"{int(whole):,}".replace(",", ".")
+    return whole + ("." if english else ",") + fraction if point else whole
 
 
 def keep(store: dict[str, str], key: str, text: str, most: int) -> str:
@@ -132,9 +143,10 @@ def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
     lines.append(_summary(unit, lang))
     nodes = unit.nodes
     if isinstance(nodes, NodeResults) and len(nodes):  # a tier scored by generated functions: so is its writer
-        tier = unit.tier
-        write = tier_writer(tier, _WRITERS[lang], nodes, _writer, tier, lang)
-        return write(*nodes.columns(), f"{lines[0]}\n{lines[1]}\n", "")
+        found = unit_writer(nodes, _WRITERS[lang], writer_plan, unit.tier, lang)
+        if found is not None:
+            write, values, evidence, cohort_max = found
+            return write(values, evidence, cohort_max, f"{lines[0]}\n{lines[1]}\n", "")
     texts = _node_texts(unit.tier, lang)
     for node_id, points, why, flags, reads, values in node_rows(nodes):
         _node_lines(lines, texts[node_id], points, why, flags, reads, values, lang)
@@ -142,12 +154,8 @@ def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
 
 
 _WRITERS = {lang: ("explanation writer", lang) for lang in _WORDS}
-"""The key in ``Tier.memo`` of the tier's writer of explanations in each language."""
-
-
-def _writer(tier: Tier, lang: str, shape: TierShape) -> NodesWriter:
-    """The generated function writing the lines of every node of the tier in ``lang``, as ``_node_lines`` does."""
-    return nodes_writer(*writer_plan(tier, lang, shape))
+"""The key of the tier's generated writer of explanations in each language, which writes the lines of every node as
+``_node_lines`` does."""
 
 
 def writer_plan(tier: Tier, lang: str, shape: TierShape) -> tuple[list[NodePlan], Words, str]:
@@ -228,12 +236,22 @@ def _summary(unit: ExplainedUnit, lang: str) -> str:
         summary += f"; {level.label}"
         if level.unmet:
             summary += f" ({words['not_higher']}: {'; '.join(level.unmet)})"
-    labels = {r.name: r.label for r in unit.tier.rankings}
+    labels = None
     for rank in unit.ranks.values():
+        if labels is None:
+            labels = _ranking_labels(unit.tier)
         where = f"{words['district']} {rank.group}" if rank.group != unit.tier.id else f"{words['tier']} {rank.group}"
         name = labels.get(rank.ranking, rank.ranking) if lang == "vi" else rank.ranking
         summary += f"; {words['rank']} {rank.rank}/{rank.of} ({name}, {where})"
     return summary
+
+
+def _ranking_labels(tier: Tier) -> dict[str, str]:
+    """Each ranking's label by its name (set out once per tier)."""
+    labels: dict[str, str] | None = tier.memo.get(_ranking_labels)
+    if labels is None:
+        labels = tier.memo[_ranking_labels] = {r.name: r.label for r in tier.rankings}
+    return labels
 
 
 def _node_lines(lines: list[str], text: _NodeText, points: Decimal, why: Why, flags: tuple[str, ...],
@@ -305,6 +323,12 @@ def _branch(why: Why, lang: str) -> str:
 
 
 def _translated(lang: str, branch: str) -> str:
-    """``branch_text(branch, lang)``, kept by the English text."""
+    """``branch_text(branch, lang)``, kept by the English text. A branch of numbers and signs alone (``12/20 × 3``,
+    no decimal point) is its own translation: every phrase ``branch_text`` translates has a lowercase letter."""
+    if "." not in branch and _LOWERCASE.search(branch) is None:
+        return branch
     return keep(_BRANCHES[lang], branch, branch_text(branch, lang), _KEPT)
+
+
+_LOWERCASE = re.compile("[a-z]")
 

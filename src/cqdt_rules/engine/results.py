@@ -13,7 +13,7 @@ import attrs
 
 from cqdt_rules.engine.compiler import NodeResult, NodeResults, TierShape, Why, node_rows, round_to
 from cqdt_rules.engine.explain import KEPT_PER_NODE, SameObjects, explain_unit, keep
-from cqdt_rules.engine.writergen import NodePlan, NodesWriter, Words, nodes_writer, tier_writer
+from cqdt_rules.engine.writergen import NodePlan, Words, unit_writer
 from cqdt_rules.errors import Diagnostic, UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.slots import slot_setters
@@ -417,11 +417,13 @@ class UnitJson:
         return _unit_fields_json(u) + ', "ranks": ', self._after_ranks(u)
 
     def _after_ranks(self, u: UnitResult) -> str:
-        missing = ", ".join(map(_STRING, u.missing_evidence))
         tier, nodes = u.tier, u.nodes
         if isinstance(nodes, NodeResults) and len(nodes):  # a tier scored by generated functions: so is its writer
-            write = tier_writer(tier, _writer, nodes, _writer, tier)
-            return write(*nodes.columns(), f', "missing_evidence": [{missing}], "nodes": [\n  ', "\n]}")
+            found = unit_writer(nodes, _WRITER, writer_plan, tier)
+            if found is not None:  # it lists the criteria missing evidence as it computes them
+                write, values, evidence, cohort_max = found
+                return write(values, evidence, cohort_max, "", "\n]}")
+        missing = ", ".join(map(_STRING, u.missing_evidence))
         declared = _declared(tier)
         text = ",".join(["\n  " + declared[node_id].text(points, why, flags, reads, values)
                          for node_id, points, why, flags, reads, values in node_rows(nodes)])
@@ -436,9 +438,8 @@ def _declared(tier: m.Tier) -> dict[str, _NodeJson]:
     return declared
 
 
-def _writer(tier: m.Tier, shape: TierShape) -> NodesWriter:
-    """The generated function writing every node of the tier in results JSON, as ``_NodeJson.text`` does."""
-    return nodes_writer(*writer_plan(tier, shape))
+_WRITER = "results JSON writer"
+"""The key of the tier's generated writer of results JSON, which writes every node as ``_NodeJson.text`` does."""
 
 
 def writer_plan(tier: m.Tier, shape: TierShape) -> tuple[list[NodePlan], Words, str]:
@@ -446,7 +447,8 @@ def writer_plan(tier: m.Tier, shape: TierShape) -> tuple[list[NodePlan], Words, 
     values and branches, and what it writes between two nodes."""
     declared = _declared(tier)
     plans = [declared[node_id].plan(reads) for node_id, reads in zip(shape.order, shape.reads)]
-    return plans, Words("json", '"yes"', '"no"', _value_json, branch=(None, _STRING)), ",\n  "
+    listed = ("missing evidence", ', "missing_evidence": [', '], "nodes": [\n  ')
+    return plans, Words("json", '"yes"', '"no"', _value_json, branch=(None, _STRING), listed=listed), ",\n  "
 
 
 _STRING: Callable[[str], str] = json.encoder.encode_basestring  # the encoder's own string function (C)
@@ -480,7 +482,7 @@ class _NodeJson:
         shown = tuple((name, (", " if j else "") + f"{_STRING(name)}: ", kinds.get(name))
                       for j, name in enumerate(dict.fromkeys(reads)))
         return NodePlan(None, (self.fronts, self._new_front), shown, ('}, "branch": ', f', "flags": [], {self.tail}'),
-                        self._rest)
+                        self._rest, _STRING(self.node.id))
 
     def _first(self, points: Decimal) -> str:
         return self.fronts.get(str(points)) or self._new_front(points)
@@ -580,13 +582,25 @@ def _unit_fields(u: UnitResult) -> dict[str, Any]:
 def _unit_fields_json(u: UnitResult) -> str:
     """``_unit_fields(u)`` as the encoder writes it, less its closing brace."""
     a = u.assessment
-    outputs = ", ".join([f"{_STRING(k)}: {_json(plain_value(v))}" for k, v in u.outputs.items()])
-    levels = ", ".join([f'{_STRING(k)}: {{"id": {_json(v.id)}, "label": {_json(v.label)}, '
-                        f'"unmet": [{", ".join([_json(x) for x in v.unmet])}]}}' for k, v in u.levels.items()])
     return (f'{{"code": {_json(a.code)}, "name": {_json(a.name)}, "tier": {_json(a.tier)}, '
             f'"parent": {_json(a.parent)}, "year": {_json(a.year)}, "source": {_json(a.source)}, '
             f'"note": {_json(a.note)}, "total": {_json(str(u.total))}, "max": {_json(str(u.max))}, '
-            f'"outputs": {{{outputs}}}, "levels": {{{levels}}}')
+            f'{_LEVELS.get(u.levels, u.outputs) or _levels_json(u.levels, u.outputs)}')
+
+
+_LEVELS: SameObjects[str] = SameObjects()
+"""The outputs and levels of units in results JSON, by those dictionaries when they are read-only: the engines give
+the units that reach the same levels one such dictionary, and the units of a tier without outputs one empty one."""
+
+
+def _levels_json(levels: Mapping[str, LevelResult], outputs: Mapping[str, Decimal | None]) -> str:
+    written = ", ".join([f"{_STRING(k)}: {_json(plain_value(v))}" for k, v in outputs.items()])
+    shown = ", ".join([f'{_STRING(k)}: {{"id": {_json(v.id)}, "label": {_json(v.label)}, '
+                       f'"unmet": [{", ".join([_json(x) for x in v.unmet])}]}}' for k, v in levels.items()])
+    text = f'"outputs": {{{written}}}, "levels": {{{shown}}}'
+    if type(levels) is ReadOnlyDict and type(outputs) is ReadOnlyDict:  # (a dictionary that may change is not kept)
+        _LEVELS.put(levels, outputs, text)
+    return text
 
 
 def _node_dict(node: m.Node, result: NodeResult) -> dict[str, Any]:

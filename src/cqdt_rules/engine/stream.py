@@ -46,7 +46,9 @@ from cqdt_rules.engine.results import JsonArray, RowColumns, UnitJson, UnitResul
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
-from cqdt_rules.model.units import Assessment, AssessmentChecker, ParentLink, check_parent_links, parent_link
+from cqdt_rules.model.units import Assessment
+from cqdt_rules.model.checking import AssessmentChecker
+from cqdt_rules.model.parents import ParentLink, check_parent_links, parent_link
 from cqdt_rules.tables import csv_writer
 
 

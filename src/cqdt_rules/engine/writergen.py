@@ -1,43 +1,50 @@
-"""One straight-line Python function per tier that writes every node of a unit's results as text (the lines of an
-explanation, or the nodes of results JSON), generated from what the caller sets out for each node and compiled once.
+"""One straight-line Python function per tier that computes the details of every node of a unit (points, branch,
+flags) and writes them as text (the lines of an explanation, or the nodes of results JSON), generated from the tier's
+details blocks (``codegen.NodeDetails``) and from what the caller sets out for each node, and compiled once.
 
-Explanations and results JSON of a tier scored by ``codegen``'s functions read the unit's points, why and flags as
-tuples in the tier's reading order (``NodeResults``). Walking them node by node costs some ten Python operations per
-node; this module writes the walk out, one block per node, each value in a local variable, and the whole text made
-by one f-string. What a node's text says whatever the unit (indents, ids, titles, provenance, labels) is set out by
-the caller (``explain``, ``results``) as a ``NodePlan`` and reaches the function only through its constants table
+A unit scored by ``codegen``'s functions keeps no details (``NodeResults``); explaining it used to run the tier's
+details function, which built a why tuple per node, and then walk those tuples again to write them. This module's
+function holds the details blocks themselves, in the engine's arithmetic, each value in a local variable; a branch
+whose why cannot change afterwards is written as text right there (``codegen``'s lean blocks), then each node's text
+is written, in the caller's decimal context as the node-by-node writers write it, and the whole text made by one
+f-string. A criterion whose values are yes/no, categories or numbers keeps its points and text by those values
+(numbers by their exact text, evidence and cohort maxima with them), at most ``KEPT_PER_NODE``: a cohort's units
+share most of them. What a node's text says whatever the unit (indents, ids, titles, provenance, labels) is set out
+by the caller (``explain``, ``results``) as a ``NodePlan`` and reaches the function only through its constants table
 ``K``, unpacked into the names ``k0``, ``k1``, ...: no text of the ruleset is written into the source, which is made
-of this module's own fragments and names made from positions (``p3``, ``b3_0``, ``k12``), as ``codegen``'s.
+of this module's and ``codegen``'s own fragments and names made from positions (``p3``, ``b3_0``, ``k12``).
 
 For each node the function writes:
 - its text up to the values read: its points' number between two fixed texts (explanations), or that text kept per
   node by the points' exact text (JSON, whose share of the maximum is worked out from the points);
 - each value it read, by the value's kind (the indicator's kind orders the checks; any other value goes to
   ``Words.value``, so the text is the same whatever the data hold);
-- its text after the values: when the node has no flags, its branch between two fixed texts, written by a filler
-  of the why's template (``branch_of``) and, in Vietnamese, translated as ``explain`` translates a branch;
-  otherwise ``NodePlan.rest``, the caller's own writer (which keeps its text by the why and flags objects).
+- its text after the values: when the node has no flags, its branch between two fixed texts (the details block's
+  text, or written by a filler of the why's template, ``branch_of``) and, in Vietnamese, translated as ``explain``
+  translates a branch; otherwise ``NodePlan.rest``, the caller's own writer (which keeps its text by the why and
+  flags objects).
 Numbers and translated branches come from the caller's stores (kept by their exact text), so the text is byte for
-byte the node-by-node writers'; ``tests/test_writergen.py`` holds the two to each other and to plain references."""
+byte the node-by-node writers'; ``tests/test_writergen.py`` holds the two to each other and to plain references,
+on the shipped rulesets, the goldens and generated rulesets."""
 
 from __future__ import annotations
 
-import string
+import decimal
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from cqdt_rules.engine.codegen import compile_kept, Source
+from cqdt_rules.engine.codegen import compile_kept, NodeDetails, node_details, Source, texts_between_fields
 from cqdt_rules.engine.compiler import NodeResults, TierShape
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Pair
 
 Style = Literal["text", "json"]
 Why = tuple[Any, ...]
-NodesWriter = Callable[[tuple[Decimal, ...], tuple[Why, ...], tuple[tuple[str, ...], ...], Mapping[str, Any], str, str],
+UnitWriter = Callable[[Mapping[str, Any], Mapping[str, tuple[str, ...]], Mapping[tuple[str, str], Decimal], str, str],
                       str]
-"""points, whys, flags of every node (in the tier's reading order), the unit's values, and the texts to write before
-and after the nodes → that whole text (written as one: a unit's text is some ten kilobytes, better not copied)."""
+"""a unit's values, evidence and cohort maxima, and the texts to write before and after its nodes → that whole text
+(written as one: a unit's text is some ten kilobytes, better not copied)."""
 
 
 Kept = tuple[dict[str, str], Callable[[Decimal], str]]
@@ -59,6 +66,8 @@ class NodePlan(NamedTuple):
     after its branch; None: ``rest`` writes it."""
     rest: Callable[[Why, tuple[str, ...]], str]
     """The node's text after its values from any why and flags (the caller keeps it by those objects)."""
+    listed: str | None = None
+    """What ``Words.listed`` lists for the node when its flags hold that flag."""
 
 
 class Words(NamedTuple):
@@ -75,52 +84,176 @@ class Words(NamedTuple):
     branch: tuple[dict[str, str] | None, Callable[[str], str]] | None = None
     """The branch as shown from its English text: kept texts (or None) and the function for the others; None: as
     it is."""
+    listed: tuple[str, str, str] | None = None
+    """A flag, and the texts written before and after the list (``NodePlan.listed``) of the nodes that carry it,
+    between the text before the nodes and the nodes; None: no list."""
 
 
-def nodes_writer(plans: Sequence[NodePlan], words: Words, separator: str) -> NodesWriter:
-    """The generated function writing the text of ``plans``' nodes, ``separator`` between two nodes."""
-    source, constants = generate(plans, words, separator)
+def fused_writer(details: NodeDetails, plans: Sequence[NodePlan], words: Words, separator: str) -> UnitWriter:
+    """The generated function computing the details of every node of ``details``' tier and writing their text
+    as ``plans`` say, ``separator`` between two nodes."""
+    source, constants = generate(details, plans, words, separator)
     namespace: dict[str, Any] = {}
     exec(compile_kept(source), namespace)
-    writer: NodesWriter = namespace["factory"](tuple(constants))
+    writer: UnitWriter = namespace["factory"](tuple(constants))
     return writer
 
 
-def generate(plans: Sequence[NodePlan], words: Words, separator: str) -> tuple[str, list[Any]]:
-    """The source of the function writing ``plans``' nodes and its constants table."""
+def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, separator: str) -> tuple[str, list[Any]]:
+    """The source of the function computing the details of the tier's nodes and writing ``plans``' text, and its
+    constants table. The details are computed first, children first (a group adds its children's points), in the
+    engine's arithmetic; the text is written after, in the caller's (as the node-by-node writers write it: the
+    number of digits it shows of a long number is its precision)."""
     src = Source()
-    count = len(plans)
-    src.add(0, "def write(P, W, F, values, before, after):")
-    if count:
-        for name, whole in (("p", "P"), ("w", "W"), ("f", "F")):
-            src.add(1, "".join(f"{name}{i}, " for i in range(count)) + f"= {whole}")
-        src.add(1, "get = values.get")
-    pieces = []
-    for i, plan in enumerate(plans):
-        pieces.append(_node(src, i, plan, words))
-    src.add(1, 'return f"{before}' + f"{{{src.k(separator)}}}".join(pieces) + '{after}"')
+    text = src.sharing()
+    k = src.k
+    src.add(0, "def write(values, evidence, cohort_max, before, after):")
+    src.add(1, "get = values.get")
+    # the engine's arithmetic, as the tier's explain_unit runs in (setting it is cheaper than a local context)
+    src.add(1, f"context = {k(decimal.getcontext)}()")
+    src.add(1, f"{k(decimal.setcontext)}({k(details.arithmetic)})")
+    src.add(1, "try:")
+    src.base, text.base = 1, 0
+    pieces: dict[int, Parts] = {}
+    for node_id in details.post_order:
+        i = details.index[node_id]
+        if _memo_key(details, node_id) is None:
+            _details(src, details, node_id, i, plans[i], words)
+            pieces[i] = _node(text, i, plans[i], words, details.read(node_id))
+        else:
+            pieces[i] = _kept_node(src, text, details, node_id, i, plans[i], words)
+    src.base = 0
+    src.add(1, "finally:")
+    src.add(2, f"{k(decimal.setcontext)}(context)")
+    src.lines += text.lines
+    parts: Parts = [(False, "before")]
+    if words.listed is not None:
+        flag, opening, closing = words.listed
+        src.add(1, "listed = []")
+        for i, plan in enumerate(plans):
+            if plan.listed is not None:
+                src.add(1, f"if m{i}:")
+                src.add(2, f"listed.append({k(plan.listed)})")
+        parts += [(True, opening), (False, f"{k(', ')}.join(listed)"), (True, closing)]
+    for i in range(len(plans)):
+        parts += ([(True, separator)] if i else []) + pieces[i]
+    src.add(1, f'return f"{_fields(src, parts + [(False, "after")])}"')
     head = ["def factory(K):"] + ([f"    {', '.join(f'k{i}' for i in range(len(src.constants)))}, = K"]
                                  if src.constants else [])
     return "\n".join(head + ["    " + line for line in src.lines] + ["    return write"]) + "\n", src.constants
 
 
-def _node(src: Source, i: int, plan: NodePlan, words: Words) -> str:
-    """Write node ``i``'s block; the replacement fields of its text in the f-string returned."""
+def _details(src: Source, details: NodeDetails, node_id: str, i: int, plan: NodePlan, words: Words) -> None:
+    """Node ``i``'s details (``p3, w3, f3``), and whether it is listed (``m3``)."""
+    details.block(src, node_id)
+    if plan.listed is not None and words.listed is not None:
+        src.add(1, f"m{i} = {src.k(words.listed[0])} in f{i}")
+
+
+def _kept_node(src: Source, text: Source, details: NodeDetails, node_id: str, i: int, plan: NodePlan,
+               words: Words) -> Parts:
+    """Node ``i``'s points and text, kept by what they depend on (``_memo_key``) when the unit's values are of the
+    kinds their indicators say; computed (in ``src``) and written (in ``text``) the first time, and for values of
+    other kinds. The parts of its text returned."""
     k = src.k
+    key = _memo_key(details, node_id)
+    assert key is not None
+    parts = []
+    for j, (name, kind) in enumerate(key[0]):
+        src.add(1, f"u{i}_{j} = get({k(name)})")
+        parts.append(_KEY_PARTS[kind].format(v=f"u{i}_{j}", decimal=k(Decimal), other=k(_OTHER)))
+    parts += [f"not evidence.get({k(name)})" for name in key[1]]
+    if key[2] is not None:
+        parts.append(f"(str(o) if type(o := cohort_max.get({k(key[2])})) is {k(Decimal)} else {k(_OTHER)})")
+    src.add(1, f"y{i} = {parts[0]}" if len(parts) == 1 else f"y{i} = ({', '.join(parts)},)")
+    kept: dict[Any, tuple[Any, ...]] = {}
+    listed = plan.listed is not None and words.listed is not None
+    kept_names = f"p{i}, x{i}" + (f", m{i}" if listed else "")
+    src.add(1, f"h{i} = {k(kept.get)}(y{i})")
+    src.add(1, f"if h{i} is None:")
+    src.base += 1
+    _details(src, details, node_id, i, plan, words)
+    src.base -= 1
+    src.add(1, "else:")
+    src.add(2, f"{kept_names} = h{i}")
+    text.add(1, f"if h{i} is None:")
+    text.base += 1
+    text.add(1, f'x{i} = f"{_fields(text, _node(text, i, plan, words, details.read(node_id)))}"')
+    usual = f"y{i} is not {k(_OTHER)}" if len(parts) == 1 else f"{k(_OTHER)} not in y{i}"
+    text.add(1, f"if {usual} and len({k(kept)}) < {k(KEPT_PER_NODE)}:")
+    text.add(2, f"{k(kept)}[y{i}] = {kept_names}")
+    text.base -= 1
+    return [(False, f"x{i}")]
+
+
+KEPT_PER_NODE = 256
+"""At most this many texts are kept per node and writer (a node showing more different values than this is
+written for each unit beyond them)."""
+
+_OTHER = object()
+"""In a key, a value of another kind than its indicator's: never kept."""
+
+_KEY_PARTS = {
+    "yesno": "({v} if {v} is True or {v} is False or {v} is None else {other})",
+    "category": "({v} if type({v}) is str or {v} is None else {other})",
+    **{kind: "(str({v}) if type({v}) is {decimal} else None if {v} is None else {other})"
+       for kind in ("count", "number", "percent", "score")},
+}
+"""How each kind of value stands in a key: as itself, or a number as its exact text (``Decimal`` keys would take
+7.5 and 7.50, written differently, for one)."""
+
+
+def _memo_key(details: NodeDetails, node_id: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...],
+                                                          tuple[str, str] | None] | None:
+    """What a criterion's text is kept by, when its values are of kinds that keep well (not pairs, whose parts
+    take too many different values to be seen again); None: written for every unit."""
+    if details.nodes[node_id].rule is None:
+        return None
+    kinds, required, cohort = details.depends_on(node_id)
+    usual = tuple((name, kind) for name, kind in kinds if kind in _KEY_PARTS)
+    return (usual, required, cohort) if kinds and len(usual) == len(kinds) else None
+
+
+Parts = list[tuple[bool, str]]
+"""A text as the generated function writes it: fixed texts (True, the text) and expressions (False, the code)."""
+
+
+def _fields(src: Source, parts: Parts) -> str:
+    """The replacement fields of an f-string writing ``parts``: fixed texts next to each other as one constant (each
+    field costs the f-string a step)."""
+    fields, fixed = "", ""
+    for is_fixed, part in parts + [(False, "")]:
+        if is_fixed:
+            fixed += part
+            continue
+        if fixed:
+            fields += f"{{{src.k(fixed)}}}"
+            fixed = ""
+        if part:
+            fields += f"{{{part}}}"
+    return fields
+
+
+def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, str]) -> Parts:
+    """Write node ``i``'s block; the parts of its text returned. ``read``: the local names already holding values,
+    by indicator (the others are read)."""
+    k = src.k
+    parts: Parts
     if plan.first is not None:
         before, after = plan.first
         assert words.numbers is not None
-        fields = f"{{{k(before)}}}{{{_kept(src, *words.numbers, f'p{i}')}}}{{{k(after)}}}"
+        parts = [(True, before), (False, _kept(src, *words.numbers, f"p{i}")), (True, after)]
     else:
         assert plan.firsts is not None
-        src.add(1, f"a{i} = {_kept(src, *plan.firsts, f'p{i}')}")
-        fields = f"{{a{i}}}"
+        parts = [(False, _kept(src, *plan.firsts, f"p{i}"))]
     for j, (name, before, kind) in enumerate(plan.reads):
-        src.add(1, f"v = get({k(name)})")
-        _value(src, f"b{i}_{j}", kind, words)
-        fields += f"{{{k(before)}}}{{b{i}_{j}}}"
+        v = read.get(name)
+        if v is None:
+            src.add(1, f"v = get({k(name)})")
+        _value(src, f"b{i}_{j}", kind, words, v or "v")
+        parts += [(True, before), (False, f"b{i}_{j}")]
     _after_values(src, i, plan, words)
-    return fields + f"{{c{i}}}"
+    return parts + [(False, f"c{i}")]
 
 
 def _after_values(src: Source, i: int, plan: NodePlan, words: Words) -> None:
@@ -131,11 +264,14 @@ def _after_values(src: Source, i: int, plan: NodePlan, words: Words) -> None:
         return
     src.add(1, f"if f{i}:")
     src.add(2, f"c{i} = {k(plan.rest)}(w{i}, f{i})")
-    src.add(1, "else:")
     if isinstance(unflagged, str):
+        src.add(1, "else:")
         src.add(2, f"c{i} = {k(unflagged)}")
         return
     before, after = unflagged
+    src.add(1, f"elif type(w{i}) is str:")  # the branch's text, as the details block wrote it
+    src.add(2, f"c{i} = f\"{{{k(before)}}}{{{_branch(src, f'w{i}', words)}}}{{{k(after)}}}\"")
+    src.add(1, "else:")
     # a template not seen yet (None(...)), or an unusual why (IndexError): written the whole way
     src.add(2, "try:")
     if words.branch is None:  # the branch as it is, between the node's texts: one filler writes all three
@@ -147,8 +283,7 @@ def _after_values(src: Source, i: int, plan: NodePlan, words: Words) -> None:
     src.add(3, f"c{i} = {k(_FILLERS.get)}(w{i}[0])(w{i})")
     src.add(2, "except (TypeError, IndexError):")
     src.add(3, f"c{i} = {k(branch_of)}(w{i})")
-    _branch(src, f"c{i}", words)
-    src.add(2, f"c{i} = f\"{{{k(before)}}}{{c{i}}}{{{k(after)}}}\"")
+    src.add(2, f"c{i} = f\"{{{k(before)}}}{{{_branch(src, f'c{i}', words)}}}{{{k(after)}}}\"")
 
 
 Filler = Callable[[Why], str]
@@ -169,7 +304,7 @@ def branch_of(why: Why) -> str:
     template, *arguments = why
     if isinstance(template, str) and len(_FILLERS) < _FILLERS_KEPT \
             and all(type(argument) in _SHOWN_BY_STR for argument in arguments):
-        texts = _texts_between_fields(template)
+        texts = texts_between_fields(template)
         if texts is not None and len(texts) == len(arguments) + 1 and len(texts) <= len(_FILL):
             _TEXTS[template] = texts
             _FILLERS[template] = _FILL[len(texts) - 1](*texts)
@@ -191,23 +326,6 @@ def _framed(fillers: dict[str, Filler], before: str, after: str, why: Why) -> st
 
 _SHOWN_BY_STR = {Decimal, str, int}
 """The kinds of arguments that ``str`` writes as ``format`` does."""
-
-
-def _texts_between_fields(template: str) -> list[str] | None:
-    """The texts around the fields of ``template`` if they are all plain ``{}`` (no name, conversion or format)."""
-    try:
-        parsed = list(string.Formatter().parse(template))
-    except ValueError:
-        return None
-    texts = [""]
-    for literal, field, spec, conversion in parsed:
-        texts[-1] += literal
-        if field is None:
-            continue
-        if field or spec or conversion:
-            return None
-        texts.append("")
-    return texts
 
 
 def _fill0(t0: str) -> Filler:
@@ -238,38 +356,39 @@ _FILL: tuple[Callable[..., Filler], ...] = (_fill0, _fill1, _fill2, _fill3, _fil
 """The filler of a template with 0, 1, ... fields, from the texts around them."""
 
 
-def _branch(src: Source, target: str, words: Words) -> None:
+def _branch(src: Source, branch: str, words: Words) -> str:
+    """An expression giving the branch ``branch`` (its English text) as ``words`` show it."""
     if words.branch is None:
-        return
+        return branch
     kept, work_out = words.branch
     if kept is None:
-        src.add(2, f"{target} = {src.k(work_out)}({target})")
-    else:
-        src.add(2, f"{target} = {src.k(kept.get)}({target}) or {src.k(work_out)}({target})")
+        return f"{src.k(work_out)}({branch})"
+    return f"({src.k(kept.get)}({branch}) or {src.k(work_out)}({branch}))"
 
 
-def _value(src: Source, target: str, kind: str | None, words: Words) -> None:
-    """``target``: the text of ``v``, an indicator's value; the check its kind makes likely comes first."""
+def _value(src: Source, target: str, kind: str | None, words: Words, v: str) -> None:
+    """``target``: the text of ``v`` (a local name), an indicator's value; the check its kind makes likely comes
+    first."""
     k = src.k
-    other = f"{k(words.value)}(v)"
+    other = f"{k(words.value)}({v})"
     if kind == "yesno":
-        src.add(1, f"{target} = {k(words.yes)} if v is True else {k(words.no)} if v is False else {other}")
+        src.add(1, f"{target} = {k(words.yes)} if {v} is True else {k(words.no)} if {v} is False else {other}")
         return
     if kind == "category" and words.style == "text":
-        src.add(1, f"{target} = v if type(v) is str else {other}")
+        src.add(1, f"{target} = {v} if type({v}) is str else {other}")
         return
     if kind == "pair":
         if words.style == "json":
-            shown = f"f'{{{{\"a\": \"{{v.a!s}}\", \"b\": \"{{v.b!s}}\"}}}}'"
+            shown = f"f'{{{{\"a\": \"{{{v}.a!s}}\", \"b\": \"{{{v}.b!s}}\"}}}}'"
         else:
-            shown = f"f\"{{{_number(src, 'v.a', words)}}}/{{{_number(src, 'v.b', words)}}}\""
-        src.add(1, f"{target} = {shown} if type(v) is {k(Pair)} else {other}")
+            shown = f"f\"{{{_number(src, f'{v}.a', words)}}}/{{{_number(src, f'{v}.b', words)}}}\""
+        src.add(1, f"{target} = {shown} if type({v}) is {k(Pair)} else {other}")
         return
     if kind is None or kind == "category":
         src.add(1, f"{target} = {other}")
         return
-    shown = "f'\"{v!s}\"'" if words.style == "json" else _number(src, "v", words)
-    src.add(1, f"{target} = {shown} if type(v) is {k(Decimal)} else {other}")
+    shown = f"f'\"{{{v}!s}}\"'" if words.style == "json" else _number(src, v, words)
+    src.add(1, f"{target} = {shown} if type({v}) is {k(Decimal)} else {other}")
 
 
 def _number(src: Source, value: str, words: Words) -> str:
@@ -286,12 +405,17 @@ def _kept(src: Source, kept: dict[str, str], work_out: Callable[[Decimal], str],
     return f"({src.k(kept.get)}(str({value})) or {src.k(work_out)}({value}))"
 
 
-def tier_writer(tier: m.Tier, key: object, nodes: NodeResults, make: Callable[..., NodesWriter],
-                *arguments: Any) -> NodesWriter:
-    """The tier's writer kept under ``key`` (in ``Tier.memo``) for the shape of ``nodes``, made once by
-    ``make(*arguments, shape)``."""
+def unit_writer(nodes: NodeResults, key: object, plan: Callable[..., tuple[list[NodePlan], Words, str]],
+                *arguments: Any) -> tuple[UnitWriter, Mapping[str, Any], Mapping[str, tuple[str, ...]],
+                                          Mapping[tuple[str, str], Decimal]] | None:
+    """The generated writer of ``nodes``' tier kept under ``key`` (made once, from ``plan(*arguments, shape)``) and
+    what it reads of the unit; None when the tier's details are not ``codegen``'s."""
+    explain_unit, values, evidence, cohort_max = nodes.unit_inputs()
+    details = node_details(explain_unit)
+    if details is None:
+        return None
     shape = nodes.shape
-    kept: tuple[TierShape, NodesWriter] | None = tier.memo.get(key)
+    kept: tuple[TierShape, UnitWriter] | None = details.writers.get(key)
     if kept is None or (kept[0] is not shape and kept[0] != shape):
-        kept = tier.memo[key] = (shape, make(*arguments, shape))
-    return kept[1]
+        kept = details.writers[key] = (shape, fused_writer(details, *plan(*arguments, shape)))
+    return kept[1], values, evidence, cohort_max

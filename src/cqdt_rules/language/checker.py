@@ -10,7 +10,7 @@ import attrs
 from cqdt_rules.errors import Diagnostic, Span, did_you_mean
 from cqdt_rules.language.value_range import value_range
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import coerce_value
+from cqdt_rules.model.checking import coerce_value
 
 _KINDS_FOR_RULE: dict[type, tuple[str, ...]] = {
     m.YesRule: ("yesno",),

@@ -25,7 +25,8 @@ from cqdt_rules.engine.sql.inputs import (
     yes_no,
 )
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import NO_WORDS, SOURCES, YES_WORDS
+from cqdt_rules.model.units import SOURCES
+from cqdt_rules.model.checking import NO_WORDS, YES_WORDS
 
 Checks = list[tuple[exp.Expr, Union[str, None]]]
 """(condition, problem code) in order; None: the value is fine, stop looking."""

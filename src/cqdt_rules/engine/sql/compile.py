@@ -64,7 +64,7 @@ from cqdt_rules.engine.sql.inputs import (
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import translate
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.units import _rules_of, direct_limits, groups_by_district
+from cqdt_rules.model.checking import direct_limits, groups_by_district, rules_of
 
 Value = Union[Q, exp.Expr]
 """A compiled formula value: a number (Q) or a condition (a boolean SQL expression)."""
@@ -290,7 +290,7 @@ class _TierSql:
     def _best(self) -> exp.Select:
         projections: list[exp.Expr] = [exp.Star()]
         for node in self.tier.walk():
-            for rule in _rules_of(node.rule):
+            for rule in rules_of(node.rule):
                 if isinstance(rule, m.NormalisedRule) and (rule.indicator, rule.within) not in self.best_columns:
                     slot = self.by_name[rule.indicator]
                     name = f"best{slot.index}{rule.within[0]}"
@@ -872,7 +872,7 @@ def _output_order(outputs: tuple[m.Output, ...]) -> list[m.Output]:
 
 def _formula_refs(rule: m.Rule | None) -> list[str]:
     refs: list[str] = []
-    for r in _rules_of(rule):
+    for r in rules_of(rule):
         if isinstance(r, m.FormulaRule):
             refs.extend(x.node_id for x in m.walk_expr(r.expr) if isinstance(x, (m.PointsRef, m.ShareRef)))
     return refs

@@ -37,7 +37,8 @@ from cqdt_rules.errors import UsageError
 from cqdt_rules.engine.sql.arith import INTEGER, Q, case, cmp, int_div, lit
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import MAX_DECIMALS, MAX_MAGNITUDE, MAX_TEXT
-from cqdt_rules.model.units import NO_WORDS, YES_WORDS, Pair, coerce_value
+from cqdt_rules.model.units import Pair
+from cqdt_rules.model.checking import NO_WORDS, YES_WORDS, coerce_value
 
 INPUT_DIGITS = MAX_DECIMALS
 """Decimals a value may carry (the Python engine's limit); every number is read as an integer count of 10^-12."""

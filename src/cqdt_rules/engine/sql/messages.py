@@ -7,7 +7,8 @@ from collections.abc import Callable
 from cqdt_rules.errors import Diagnostic, Span, did_you_mean
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import NotANumber, NumberError, read_number
-from cqdt_rules.model.units import SOURCES, SOURCES_HINT, _kind_text, direct_limits, shown
+from cqdt_rules.model.units import SOURCES, SOURCES_HINT, shown
+from cqdt_rules.model.checking import direct_limits, kind_text
 
 Locate = Callable[[str, int, str, str | None], Span]
 """Where a problem points: (unit_code, year, source, indicator or None) → a span in the data."""
@@ -67,7 +68,7 @@ def diagnostic(ruleset: m.Ruleset, tier: m.Tier, row: tuple[str, int, str, str, 
         return about("given more than once", "keep one row per unit, year, source and indicator")
     if problem == "missing":
         return Diagnostic(unit_where, f"unit '{code}' has no value for '{name}' ({ind.label})",
-                          hint=f"add '{name}' ({_kind_text(ind)}) or declare a default in the ruleset")
+                          hint=f"add '{name}' ({kind_text(ind)}) or declare a default in the ruleset")
     if problem == "audit_only":
         return Diagnostic(where, f"'{name}' is entered only by the audit team, not in a self-assessment",
                           hint="remove it from the self-assessed record")
@@ -109,7 +110,7 @@ def _not_a_number(ind: m.Indicator, value: str | None, value_b: str | None, abou
     as the Python engine does. Text it reads but the SQL does not (an exponent) is said apart."""
     pair = ind.kind == "pair"
     written = shown(f"{value}/{value_b}") if pair else shown(value)
-    expected = "both parts of the pair must be numbers" if pair else f"expected {_kind_text(ind)}"
+    expected = "both parts of the pair must be numbers" if pair else f"expected {kind_text(ind)}"
     why = _why(value) or (_why(value_b) if pair else "")
     readable = all(_readable(text) for text in ((value, value_b) if pair else (value,)))
     if readable and not why:
