@@ -60,19 +60,30 @@ def test_a_unit_given_twice_under_two_names_is_refused_by_either_engine_pointing
         assert "'SO01'" in stderr and f"{twice}:" in stderr and "Traceback" not in stderr
 
 
-@pytest.mark.slow
-def test_rows_of_one_unit_giving_two_names_are_refused_saying_which(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def long_form(tmp_path: Path, changed: str) -> Path:
+    """The 2022 audit as a long-form Parquet file, with the columns ``changed`` gives (a ``REPLACE`` list)."""
     engine = DuckDBEngine()
     engine.load_rows(long_rows(load_assessments(SAMPLE / "egov-2022-audit.yaml")))
-    long_form = tmp_path / "long.parquet"
-    engine.connection.execute(f"COPY (SELECT * REPLACE (CASE WHEN unit_code = 'SO01' AND indicator = 'internet_bang_rong' "
-                              f"THEN 'Văn phòng tỉnh' ELSE unit_name END AS unit_name) FROM cqdt_input) "
-                              f"TO '{long_form}' (FORMAT parquet)")
+    path = tmp_path / "long.parquet"
+    engine.connection.execute(f"COPY (SELECT * REPLACE ({changed}) FROM cqdt_input) TO '{path}' (FORMAT parquet)")
     engine.close()
-    assert main(["score", "egov_2020", str(long_form), "--engine", "duckdb", "--lang", "en"]) == 1
+    return path
+
+
+@pytest.mark.slow
+def test_rows_of_one_unit_giving_two_names_are_refused_saying_which(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = long_form(tmp_path, "CASE WHEN unit_code = 'SO01' AND indicator = 'internet_bang_rong' THEN 'Văn phòng tỉnh' "
+                               "ELSE unit_name END AS unit_name")
+    assert main(["score", "egov_2020", str(data), "--engine", "duckdb", "--lang", "en"]) == 1
     stderr = capsys.readouterr().err
     assert "unit 'SO01' is named both 'Văn phòng UBND tỉnh' and 'Văn phòng tỉnh' for 2022 (audit)" in stderr
-    assert f"{long_form}: unit SO01 2022 audit" in stderr and "the same unit_name" in stderr
+    assert f"{data}: unit SO01 2022 audit" in stderr and "the same unit_name" in stderr
+
+
+def test_rows_without_a_tier_are_refused_not_left_out(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    data = long_form(tmp_path, "CASE WHEN unit_code = 'SO01' THEN NULL ELSE tier END AS tier")
+    assert main(["score", "egov_2020", str(data), "--engine", "duckdb", "--lang", "en"]) == 1
+    assert "unit 'SO01' has no tier" in capsys.readouterr().err
 
 
 @pytest.mark.slow

@@ -214,6 +214,7 @@ VI: dict[str, str] = {
     "unit '{code}' has tier '{tier}', which ruleset '{ruleset}' does not define":
         "đơn vị '{code}' thuộc khối '{tier}', bộ tiêu chí '{ruleset}' không có khối này",
     "tiers: {tiers}": "các khối: {tiers}",
+    "unit '{code}' has no tier": "đơn vị '{code}' không có khối",
     "unknown source '{source}' for unit '{code}'": "nguồn '{source}' của đơn vị '{code}' không hợp lệ",
     "use 'self' (self-assessed) or 'audit' (verified by the audit team)":
         "dùng 'self' (tự đánh giá) hoặc 'audit' (thẩm định)",

@@ -269,8 +269,9 @@ def _tier_rows(ruleset: m.Ruleset, engine: Engine, table: str, where: Locate) ->
              .where(unknown, copy=False))
     _, found = engine.query(render(query, engine.dialect, pretty=False))
     raise DataError([Diagnostic(where(code, year, source, None),
-                                f"unit '{code}' has tier '{tier or ''}', which ruleset '{ruleset.id}' does not define",
-                                hint=f"tiers: {', '.join(tiers)}") for code, year, source, tier in found])
+                                f"unit '{code}' has tier '{tier}', which ruleset '{ruleset.id}' does not define" if tier
+                                else f"unit '{code}' has no tier", hint=f"tiers: {', '.join(tiers)}")
+                     for code, year, source, tier in found])
 
 
 def _units(query: TierQuery, columns: list[str], rows: list[Row], names: Mapping[str, str],
