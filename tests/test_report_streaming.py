@@ -5,6 +5,7 @@ how long they take): a writer that holds every page or row fails them."""
 
 from __future__ import annotations
 
+import gc
 import re
 import tracemalloc
 import weakref
@@ -227,3 +228,20 @@ def test_docx_rows_written_into_the_saved_file_are_those_of_the_document_tree(tm
 
     assert body("later.docx") == body("tree.docx")
     assert "<w:br/>" in body("later.docx") and "<w:tab/>" in body("later.docx")
+
+
+def test_results_keep_nothing_of_the_pages_written(results: tuple[Any, Any], tmp_path: Path) -> None:
+    """The engine's results keep the explanation they work out when read: the pages read them so that they do not,
+    or a national cohort's explanations would all be kept (some 7 KB a commune) once written."""
+    write_report(build_report(*results, lang="en"), tmp_path / "warm", ["html"])  # the writers' own caches filled
+    ruleset = api.load("egov_2020")
+    fresh = api.score(ruleset, load_many([SAMPLE / "egov-2022-audit.yaml"]), run_at="fixed")
+    tracemalloc.start()
+    try:
+        before = tracemalloc.get_traced_memory()[0]
+        write_report(build_report(fresh, lang="en"), tmp_path / "fresh", ["html"])
+        gc.collect()
+        kept = tracemalloc.get_traced_memory()[0] - before
+    finally:
+        tracemalloc.stop()
+    assert kept < 1000 * len(fresh.units), kept  # a few hundred bytes a unit; some 6,000 when explanations are kept
