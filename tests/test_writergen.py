@@ -5,6 +5,7 @@ on the shipped rulesets and on generated rulesets and units (a differential prop
 from __future__ import annotations
 
 import ast
+import decimal
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -244,4 +245,37 @@ def test_a_branch_of_numbers_and_signs_is_its_own_translation(branch: str) -> No
     """The translation of a branch without letters nor decimal point is the branch: no phrase ``branch_text``
     translates could match it, and it has no decimal number to write the Vietnamese way."""
     assert all(re.search("[a-z]", english) for english, _ in BRANCH_VI)
-    assert explain._translated("vi", branch) == branch_text(branch, "vi")
+    assert explain._translated(explain._shown("vi"), branch) == branch_text(branch, "vi")
+
+
+UNROUNDED_ITEMS = UNROUNDED.replace('''  criterion Y "Có" max 1 {''', '''  criterion N "Số lượng" max 1000000000 {
+    input so number "Số"
+    per_item so each 0.125
+  }
+  criterion Y "Có" max 1 {''').replace("max 13 {", "max 1000000013 {")
+
+
+def test_texts_kept_under_one_decimal_context_are_not_read_under_another() -> None:
+    """A caller's decimal context decides how many digits of a long number an explanation shows: texts kept while
+    explaining under one precision (numbers, translated branches, a node's text kept by its values) are not read
+    back under another. Each writer, after explaining under the default context, writes under a smaller precision
+    (and another rounding) what the node-by-node writer writes under it from empty stores."""
+    ruleset = api.load_text(UNROUNDED_ITEMS, "unrounded.cqdt").ruleset
+    units = [Assessment(code, f"Xã {code}", "xa", 2022, "audit", {"mot": mot, "hai": ["1", "9"], "co": "yes", "so": so})
+             for code, mot, so in (("A", ["1", "3"], "1234567.891"), ("B", ["2", "7"], "1234567.891"))]
+    fast = evaluate(compile_ruleset(ruleset), units, "fixed")
+    closures = evaluate(compile_ruleset(ruleset, generate=False), units, "fixed")
+    assert all(isinstance(unit.nodes, NodeResults) for unit in fast)
+    contexts = [{"prec": 7}, {"prec": 12, "rounding": decimal.ROUND_DOWN}]
+    for lang in ("en", "vi"):
+        for results_ in (fast, closures):
+            for changed in contexts:
+                _clear_text_stores()
+                with decimal.localcontext(**changed):
+                    expected = [plain.explain(lang) for plain in closures]
+                _clear_text_stores()
+                before = [unit.explain(lang) for unit in results_]  # kept under the default context
+                with decimal.localcontext(**changed):
+                    assert [unit.explain(lang) for unit in results_] == expected
+                assert [unit.explain(lang) for unit in results_] == before
+                assert expected != before  # the context shows in the text

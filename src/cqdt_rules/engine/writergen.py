@@ -415,7 +415,15 @@ def unit_writer(nodes: NodeResults, key: object, plan: Callable[..., tuple[list[
     if details is None:
         return None
     shape = nodes.shape
-    kept: tuple[TierShape, UnitWriter] | None = details.writers.get(key)
+    writers = details.writers
+    kept: tuple[TierShape, UnitWriter] | None = writers.get(key)
     if kept is None or (kept[0] is not shape and kept[0] != shape):
-        kept = details.writers[key] = (shape, fused_writer(details, *plan(*arguments, shape)))
+        if len(writers) >= WRITERS_KEPT:
+            writers.clear()
+        kept = writers[key] = (shape, fused_writer(details, *plan(*arguments, shape)))
     return kept[1], values, evidence, cohort_max
+
+
+WRITERS_KEPT = 16
+"""At most this many writers are kept per tier (one per language and decimal context of explanations, one for JSON:
+a program uses a few); beyond, they are made again."""
