@@ -162,7 +162,7 @@ class NodeDetails:
         try:
             if node.rule is not None:
                 _criterion(src, compiler, node, i, c)
-            elif _most(node.children, c) <= node.max:  # never capped: its points as scoring adds them up
+            elif self.fixed(node_id) is not None:  # never capped: its points as scoring adds them up
                 _group_points(src, compiler, node, i, [self.index[child.id] for child in node.children],
                               node.rounding or compiler.header.rounding, c)
                 src.add(1, f"w{i}, f{i} = {src.k(c._SUMMED)}, ()")
@@ -170,6 +170,14 @@ class NodeDetails:
                 _group(src, compiler, node, i, [self.index[child.id] for child in node.children], c)
         finally:
             src.lean = False
+
+    def fixed(self, node_id: str) -> tuple[Any, tuple[str, ...]] | None:
+        """The why and flags a node's block always sets (those very objects: a group that is never capped), or None:
+        its writer's text after the values can be written once, when the writer is made."""
+        node = self.nodes[node_id]
+        if node.rule is None and _most(node.children, self.c) <= node.max:
+            return self.c._SUMMED, ()
+        return None
 
     def read(self, node_id: str) -> dict[str, str]:
         """The local names in which a criterion's block leaves the values it read, by indicator."""

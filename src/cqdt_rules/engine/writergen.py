@@ -118,8 +118,9 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
     for node_id in details.post_order:
         i = details.index[node_id]
         if _memo_key(details, node_id) is None:
-            _details(src, details, node_id, i, plans[i], words)
-            pieces[i] = _node(text, i, plans[i], words, details.read(node_id))
+            fixed = details.fixed(node_id)
+            _details(src, details, node_id, i, plans[i], words, fixed is None)
+            pieces[i] = _node(text, i, plans[i], words, details.read(node_id), fixed)
         else:
             pieces[i] = _kept_node(src, text, details, node_id, i, plans[i], words)
     src.base = 0
@@ -131,9 +132,14 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
         flag, opening, closing = words.listed
         src.add(1, "listed = []")
         for i, plan in enumerate(plans):
-            if plan.listed is not None:
+            if plan.listed is None:
+                continue
+            fixed = details.fixed(details.order[i])
+            if fixed is None:
                 src.add(1, f"if m{i}:")
                 src.add(2, f"listed.append({k(plan.listed)})")
+            elif flag in fixed[1]:
+                src.add(1, f"listed.append({k(plan.listed)})")
         parts += [(True, opening), (False, f"{k(', ')}.join(listed)"), (True, closing)]
     for i in range(len(plans)):
         parts += ([(True, separator)] if i else []) + pieces[i]
@@ -143,10 +149,11 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
     return "\n".join(head + ["    " + line for line in src.lines] + ["    return write"]) + "\n", src.constants
 
 
-def _details(src: Source, details: NodeDetails, node_id: str, i: int, plan: NodePlan, words: Words) -> None:
-    """Node ``i``'s details (``p3, w3, f3``), and whether it is listed (``m3``)."""
+def _details(src: Source, details: NodeDetails, node_id: str, i: int, plan: NodePlan, words: Words,
+             may_list: bool = True) -> None:
+    """Node ``i``'s details (``p3, w3, f3``), and whether it is listed (``m3``; not when its flags are fixed)."""
     details.block(src, node_id)
-    if plan.listed is not None and words.listed is not None:
+    if may_list and plan.listed is not None and words.listed is not None:
         src.add(1, f"m{i} = {src.k(words.listed[0])} in f{i}")
 
 
@@ -178,7 +185,7 @@ def _kept_node(src: Source, text: Source, details: NodeDetails, node_id: str, i:
     src.add(2, f"{kept_names} = h{i}")
     text.add(1, f"if h{i} is None:")
     text.base += 1
-    text.add(1, f'x{i} = f"{_fields(text, _node(text, i, plan, words, details.read(node_id)))}"')
+    text.add(1, f'x{i} = f"{_fields(text, _node(text, i, plan, words, details.read(node_id), None))}"')
     usual = f"y{i} is not {k(_OTHER)}" if len(parts) == 1 else f"{k(_OTHER)} not in y{i}"
     text.add(1, f"if {usual} and len({k(kept)}) < {k(KEPT_PER_NODE)}:")
     text.add(2, f"{k(kept)}[y{i}] = {kept_names}")
@@ -234,9 +241,10 @@ def _fields(src: Source, parts: Parts) -> str:
     return fields
 
 
-def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, str]) -> Parts:
+def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, str],
+          fixed: tuple[Why, tuple[str, ...]] | None) -> Parts:
     """Write node ``i``'s block; the parts of its text returned. ``read``: the local names already holding values,
-    by indicator (the others are read)."""
+    by indicator (the others are read); ``fixed``: the why and flags the node always has, if so."""
     k = src.k
     parts: Parts
     if plan.first is not None:
@@ -252,8 +260,24 @@ def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, 
             src.add(1, f"v = get({k(name)})")
         _value(src, f"b{i}_{j}", kind, words, v or "v")
         parts += [(True, before), (False, f"b{i}_{j}")]
+    if fixed is not None:
+        return parts + [(True, _fixed_after_values(plan, words, *fixed))]
     _after_values(src, i, plan, words)
     return parts + [(False, f"c{i}")]
+
+
+def _fixed_after_values(plan: NodePlan, words: Words, why: Why, flags: tuple[str, ...]) -> str:
+    """A node's text after its values when it always has ``why`` and ``flags``, as ``_after_values`` writes it."""
+    unflagged = plan.unflagged
+    if flags or unflagged is None:
+        return plan.rest(why, flags)
+    if isinstance(unflagged, str):
+        return unflagged
+    branch = why if type(why) is str else branch_of(why)
+    if words.branch is not None:
+        kept, work_out = words.branch
+        branch = (kept.get(branch) if kept is not None else None) or work_out(branch)
+    return unflagged[0] + branch + unflagged[1]
 
 
 def _after_values(src: Source, i: int, plan: NodePlan, words: Words) -> None:
