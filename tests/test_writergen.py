@@ -240,12 +240,16 @@ def test_long_numbers_are_written_in_the_callers_precision_as_node_by_node() -> 
     assert fast.to_json() == closures.to_json()
 
 
-@given(st.text(st.sampled_from("0123456789/×≥%→ -+E()'"), max_size=20))
+@given(st.one_of(st.text(st.sampled_from("0123456789/×≥%→ -+E()'"), max_size=20),
+                 st.text(st.sampled_from("0123456789/×≥%→ -+.E()'đĐaAnoxy"), max_size=20)))
 def test_a_branch_of_numbers_and_signs_is_its_own_translation(branch: str) -> None:
     """The translation of a branch without letters nor decimal point is the branch: no phrase ``branch_text``
-    translates could match it, and it has no decimal number to write the Vietnamese way."""
+    translates could match it, and it has no decimal number to write the Vietnamese way. The generated writers
+    show as it is a branch without a decimal point that upper case leaves as it is (``Words.signs_as_is``)."""
     assert all(re.search("[a-z]", english) for english, _ in BRANCH_VI)
     assert explain._translated(explain._shown("vi"), branch) == branch_text(branch, "vi")
+    if "." not in branch and branch.upper() == branch:
+        assert branch_text(branch, "vi") == branch
 
 
 UNROUNDED_ITEMS = UNROUNDED.replace('''  criterion Y "Có" max 1 {''', '''  criterion N "Số lượng" max 1000000000 {

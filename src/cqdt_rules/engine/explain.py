@@ -196,7 +196,7 @@ def writer_plan(tier: Tier, lang: str, shape: TierShape) -> tuple[list[NodePlan]
     words = _WORDS[lang]
     branches = None if lang == "en" else (_BRANCHES[shown], functools.partial(_translated, shown))
     return plans, Words("text", words["yes"], words["no"], functools.partial(_value_text, shown=shown),
-                        (_NUMBERS[shown], functools.partial(_new_number, shown)), branches), "\n"
+                        (_NUMBERS[shown], functools.partial(_new_number, shown)), branches, signs_as_is=True), "\n"
 
 
 def _plan(text: _NodeText, reads: tuple[str, ...], kinds: Mapping[str, str], shown: Shown) -> NodePlan:

@@ -84,6 +84,8 @@ class Words(NamedTuple):
     branch: tuple[dict[str, str] | None, Callable[[str], str]] | None = None
     """The branch as shown from its English text: kept texts (or None) and the function for the others; None: as
     it is."""
+    signs_as_is: bool = False
+    """A branch without a decimal point nor a lowercase letter (numbers and signs: ``12/20 × 3``) is shown as it is."""
     listed: tuple[str, str, str] | None = None
     """A flag, and the texts written before and after the list (``NodePlan.listed``) of the nodes that carry it,
     between the text before the nodes and the nodes; None: no list."""
@@ -387,7 +389,10 @@ def _branch(src: Source, branch: str, words: Words) -> str:
     kept, work_out = words.branch
     if kept is None:
         return f"{src.k(work_out)}({branch})"
-    return f"({src.k(kept.get)}({branch}) or {src.k(work_out)}({branch}))"
+    shown = f"{src.k(kept.get)}({branch}) or {src.k(work_out)}({branch})"
+    if words.signs_as_is:  # (most branches of a cohort's units are numbers and signs: no look-up, no call)
+        return f"({branch} if {src.k('.')} not in {branch} and {branch}.upper() == {branch} else {shown})"
+    return f"({shown})"
 
 
 def _value(src: Source, target: str, kind: str | None, words: Words, v: str) -> None:
