@@ -33,7 +33,7 @@ SAMPLES = ROOT / "examples" / "gialai"
 # Every constant the generated source may hold: the writer's own fragments and the branch templates of the details
 # blocks it holds (engine/codegen.py), nothing else.
 FRAGMENTS = {"/", '"', '{"a": "', '", "b": "', '"}', True, False, 4, 0, 1, None} | TEMPLATES
-NAMES = re.compile(r"[kpwfacmrxhy]\d+|[buv]\d+_\d+|[Kpwfrotabsvxy]|get|values|evidence|cohort_max|before|after|write|factory"
+NAMES = re.compile(r"[kpwfacmrxhy]\d+|[buvst]\d+_\d+|[Kpwfrotabsvxy]|get|values|evidence|cohort_max|before|after|write|factory"
                    r"|str|type|len|TypeError|IndexError|context|listed|left|scale|best")
 
 

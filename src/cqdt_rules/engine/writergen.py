@@ -122,7 +122,7 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
         if _memo_key(details, node_id) is None:
             fixed = details.fixed(node_id)
             _details(src, details, node_id, i, plans[i], words, fixed is None)
-            pieces[i] = _node(text, i, plans[i], words, details.read(node_id), fixed)
+            pieces[i] = _node(text, i, plans[i], words, details.read(node_id), fixed, details.pair_texts(node_id))
         else:
             pieces[i] = _kept_node(src, text, details, node_id, i, plans[i], words)
     src.base = 0
@@ -187,7 +187,7 @@ def _kept_node(src: Source, text: Source, details: NodeDetails, node_id: str, i:
     src.add(2, f"{kept_names} = h{i}")
     text.add(1, f"if h{i} is None:")
     text.base += 1
-    text.add(1, f'x{i} = f"{_fields(text, _node(text, i, plan, words, details.read(node_id), None))}"')
+    text.add(1, f'x{i} = f"{_fields(text, _node(text, i, plan, words, details.read(node_id), None, {}))}"')
     usual = f"y{i} is not {k(_OTHER)}" if len(parts) == 1 else f"{k(_OTHER)} not in y{i}"
     text.add(1, f"if {usual} and len({k(kept)}) < {k(KEPT_PER_NODE)}:")
     text.add(2, f"{k(kept)}[y{i}] = {kept_names}")
@@ -244,9 +244,10 @@ def _fields(src: Source, parts: Parts) -> str:
 
 
 def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, str],
-          fixed: tuple[Why, tuple[str, ...]] | None) -> Parts:
+          fixed: tuple[Why, tuple[str, ...]] | None, pair_texts: Mapping[str, tuple[str, str]]) -> Parts:
     """Write node ``i``'s block; the parts of its text returned. ``read``: the local names already holding values,
-    by indicator (the others are read); ``fixed``: the why and flags the node always has, if so."""
+    by indicator (the others are read); ``fixed``: the why and flags the node always has, if so; ``pair_texts``: the
+    local names holding the texts of a pair's parts, by indicator."""
     k = src.k
     parts: Parts
     if plan.first is not None:
@@ -260,7 +261,7 @@ def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, 
         v = read.get(name)
         if v is None:
             src.add(1, f"v = get({k(name)})")
-        _value(src, f"b{i}_{j}", kind, words, v or "v")
+        _value(src, f"b{i}_{j}", kind, words, v or "v", pair_texts.get(name) if v else None)
         parts += [(True, before), (False, f"b{i}_{j}")]
     if fixed is not None:
         return parts + [(True, _fixed_after_values(plan, words, *fixed))]
@@ -395,9 +396,9 @@ def _branch(src: Source, branch: str, words: Words) -> str:
     return f"({shown})"
 
 
-def _value(src: Source, target: str, kind: str | None, words: Words, v: str) -> None:
+def _value(src: Source, target: str, kind: str | None, words: Words, v: str, parts: tuple[str, str] | None) -> None:
     """``target``: the text of ``v`` (a local name), an indicator's value; the check its kind makes likely comes
-    first."""
+    first. ``parts``: the local names holding the texts of its parts when it is a pair, if any."""
     k = src.k
     other = f"{k(words.value)}({v})"
     if kind == "yesno":
@@ -407,10 +408,12 @@ def _value(src: Source, target: str, kind: str | None, words: Words, v: str) -> 
         src.add(1, f"{target} = {v} if type({v}) is str else {other}")
         return
     if kind == "pair":
+        a, b = parts or (f"{v}.a!s", f"{v}.b!s")
         if words.style == "json":
-            shown = f"f'{{{{\"a\": \"{{{v}.a!s}}\", \"b\": \"{{{v}.b!s}}\"}}}}'"
+            shown = f"f'{{{{\"a\": \"{{{a}}}\", \"b\": \"{{{b}}}\"}}}}'"
         else:
-            shown = f"f\"{{{_number(src, f'{v}.a', words)}}}/{{{_number(src, f'{v}.b', words)}}}\""
+            shown = (f"f\"{{{_number(src, f'{v}.a', words, parts and parts[0])}}}/"
+                     f"{{{_number(src, f'{v}.b', words, parts and parts[1])}}}\"")
         src.add(1, f"{target} = {shown} if type({v}) is {k(Pair)} else {other}")
         return
     if kind is None or kind == "category":
@@ -420,13 +423,15 @@ def _value(src: Source, target: str, kind: str | None, words: Words, v: str) -> 
     src.add(1, f"{target} = {shown} if type({v}) is {k(Decimal)} else {other}")
 
 
-def _number(src: Source, value: str, words: Words) -> str:
-    """An expression giving the text of the number ``value`` (kept by its exact text)."""
+def _number(src: Source, value: str, words: Words, text: str | None = None) -> str:
+    """An expression giving the text of the number ``value`` (kept by its exact text; ``text``: a local name already
+    holding that text)."""
     assert words.numbers is not None
     kept, work_out = words.numbers
+    s = text or "s"
     # a count below 1000 is shown as written in every language: no look-up (data show many, of every value)
-    return (f"(s if len(s := str({value})) < 4 and s.isdigit() else "
-            f"{src.k(kept.get)}(s) or {src.k(work_out)}({value}))")
+    return (f"({s} if len({s if text else f's := str({value})'}) < 4 and {s}.isdigit() else "
+            f"{src.k(kept.get)}({s}) or {src.k(work_out)}({value}))")
 
 
 def _kept(src: Source, kept: dict[str, str], work_out: Callable[[Decimal], str], value: str) -> str:
