@@ -86,6 +86,10 @@ class Words(NamedTuple):
     it is."""
     signs_as_is: bool = False
     """A branch without a decimal point nor a lowercase letter (numbers and signs: ``12/20 × 3``) is shown as it is."""
+    group_mark: str | None = None
+    """Text style: the mark a whole number of four to six digits (no sign, point nor exponent) shows before its last
+    three digits, written without a look-up (None: through ``numbers``; a cohort shows more of them than a store
+    keeps)."""
     listed: tuple[str, str, str] | None = None
     """A flag, and the texts written before and after the list (``NodePlan.listed``) of the nodes that carry it,
     between the text before the nodes and the nodes; None: no list."""
@@ -429,9 +433,13 @@ def _number(src: Source, value: str, words: Words, text: str | None = None) -> s
     assert words.numbers is not None
     kept, work_out = words.numbers
     s = text or "s"
+    first = s if text else f"(s := str({value}))"
+    looked_up = f"{src.k(kept.get)}({s}) or {src.k(work_out)}({value})"
     # a count below 1000 is shown as written in every language: no look-up (data show many, of every value)
-    return (f"({s} if len({s if text else f's := str({value})'}) < 4 and {s}.isdigit() else "
-            f"{src.k(kept.get)}({s}) or {src.k(work_out)}({value}))")
+    if words.group_mark is None:
+        return f"({s} if len({first}) < 4 and {s}.isdigit() else {looked_up})"
+    grouped = f"{s}[:-3] + {src.k(words.group_mark)} + {s}[-3:]"  # (str of a Decimal has no leading zero)
+    return f"(({s} if len({s}) < 4 else {grouped}) if len({first}) < 7 and {s}.isdigit() else {looked_up})"
 
 
 def _kept(src: Source, kept: dict[str, str], work_out: Callable[[Decimal], str], value: str) -> str:
