@@ -183,7 +183,8 @@ def test_templates_with_other_fields_are_not_kept() -> None:
     assert codegen.texts_between_fields("a {{b}} {} c % {}") == ["a {b} ", " c % ", ""]
 
 
-@given(st.one_of(st.decimals(allow_nan=False, allow_infinity=False, places=None), st.integers(0, 10 ** 7).map(Decimal)),
+@given(st.one_of(st.decimals(allow_nan=False, allow_infinity=False, places=None), st.integers(0, 10 ** 7).map(Decimal),
+                 st.decimals(0, 1000, places=3), st.decimals(0, 1000, places=30)),
        st.sampled_from(("en", "vi")))
 def test_plain_numbers_are_written_as_format_number_writes_them(number: Decimal, lang: str) -> None:
     plain = explain._plain(str(number), lang)
@@ -191,9 +192,13 @@ def test_plain_numbers_are_written_as_format_number_writes_them(number: Decimal,
         assert plain == format_number(number, lang)
     if re.fullmatch(r"\d+(\.\d+)?", str(number)) and len(str(number)) <= 28:  # the precision of the default context
         assert plain is not None
-    text, mark = str(number), explain._group_mark(explain._shown(lang))
-    if 4 <= len(text) <= 6 and text.isdigit():  # as the generated writers write it
-        assert mark is not None and text[:-3] + mark + text[-3:] == format_number(number, lang)
+    text, marks = str(number), explain._marks(explain._shown(lang))
+    assert marks is not None
+    group, point, most = marks
+    if 4 <= len(text) <= 6 and text.isdigit():  # as the generated writers write it (``Words.marks``)
+        assert text[:-3] + group + text[-3:] == format_number(number, lang)
+    if -1 < text.find(".") < 4 and len(text) <= most + 1 and text.replace(".", "", 1).isdigit():
+        assert text.replace(".", point) == format_number(number, lang)
 
 
 UNROUNDED = '''ruleset unrounded {

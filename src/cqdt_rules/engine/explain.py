@@ -142,17 +142,20 @@ def _plain(text: str, lang: str) -> str | None:
         return None  # (format_number writes a number of more digits than the context's precision rounded)
     english = lang == "en"
     if len(whole) > 3:
-        if len(whole) <= 6:  # one group mark (str of a Decimal has no leading zero; the writers' ``group_mark``)
+        if len(whole) <= 6:  # one group mark (str of a Decimal has no leading zero; the writers' ``marks``)
             whole = whole[:-3] + ("," if english else ".") + whole[-3:]
         else:
             whole = f"{int(whole):,}" if english else f"{int(whole):,}".replace(",", ".")
     return whole + ("." if english else ",") + fraction if point else whole
 
 
-def _group_mark(shown: Shown) -> str | None:
-    """The mark ``_plain`` puts before the last three digits of a whole number of four to six digits, when the
-    precision shows such numbers as written (else None)."""
-    return None if shown[1] < 6 else "," if shown[0] == "en" else "."
+def _marks(shown: Shown) -> tuple[str, str, int] | None:
+    """The marks ``_plain`` writes (before the last three digits of a whole number of four to six digits, and for the
+    point) and the most digits it writes as they are (the precision), for the generated writers (``Words.marks``);
+    None when the precision is below six digits."""
+    if shown[1] < 6:
+        return None
+    return ("," if shown[0] == "en" else "."), ("." if shown[0] == "en" else ","), shown[1]
 
 
 def keep(store: dict[str, str], key: str, text: str, most: int) -> str:
@@ -203,7 +206,7 @@ def writer_plan(tier: Tier, lang: str, shape: TierShape) -> tuple[list[NodePlan]
     branches = None if lang == "en" else (_BRANCHES[shown], functools.partial(_translated, shown))
     return plans, Words("text", words["yes"], words["no"], functools.partial(_value_text, shown=shown),
                         (_NUMBERS[shown], functools.partial(_new_number, shown)), branches, signs_as_is=True,
-                        group_mark=_group_mark(shown)), "\n"
+                        marks=_marks(shown)), "\n"
 
 
 def _plan(text: _NodeText, reads: tuple[str, ...], kinds: Mapping[str, str], shown: Shown) -> NodePlan:

@@ -86,10 +86,11 @@ class Words(NamedTuple):
     it is."""
     signs_as_is: bool = False
     """A branch without a decimal point nor a lowercase letter (numbers and signs: ``12/20 × 3``) is shown as it is."""
-    group_mark: str | None = None
-    """Text style: the mark a whole number of four to six digits (no sign, point nor exponent) shows before its last
-    three digits, written without a look-up (None: through ``numbers``; a cohort shows more of them than a store
-    keeps)."""
+    marks: tuple[str, str, int] | None = None
+    """Text style: how a plain number (digits, a point or not; no sign nor exponent) of at most the given number of
+    digits is shown, written without working it out: a whole number of four to six digits with the first mark before
+    its last three digits, a number below 1000 with a point with the second mark for the point (None: every number
+    through ``numbers``; a cohort shows more of them than a store keeps)."""
     listed: tuple[str, str, str] | None = None
     """A flag, and the texts written before and after the list (``NodePlan.listed``) of the nodes that carry it,
     between the text before the nodes and the nodes; None: no list."""
@@ -257,7 +258,7 @@ def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, 
     if plan.first is not None:
         before, after = plan.first
         assert words.numbers is not None
-        parts = [(True, before), (False, _kept(src, *words.numbers, f"p{i}")), (True, after)]
+        parts = [(True, before), (False, _points(src, words, f"p{i}")), (True, after)]
     else:
         assert plan.firsts is not None
         parts = [(False, _kept(src, *plan.firsts, f"p{i}"))]
@@ -434,12 +435,30 @@ def _number(src: Source, value: str, words: Words, text: str | None = None) -> s
     kept, work_out = words.numbers
     s = text or "s"
     first = s if text else f"(s := str({value}))"
-    looked_up = f"{src.k(kept.get)}({s}) or {src.k(work_out)}({value})"
+    if words.marks is None:
+        return f"({src.k(kept.get)}({first}) or {src.k(work_out)}({value}))"
     # a count below 1000 is shown as written in every language: no look-up (data show many, of every value)
-    if words.group_mark is None:
-        return f"({s} if len({first}) < 4 and {s}.isdigit() else {looked_up})"
-    grouped = f"{s}[:-3] + {src.k(words.group_mark)} + {s}[-3:]"  # (str of a Decimal has no leading zero)
-    return f"(({s} if len({s}) < 4 else {grouped}) if len({first}) < 7 and {s}.isdigit() else {looked_up})"
+    grouped = f"{s}[:-3] + {src.k(words.marks[0])} + {s}[-3:]"  # (str of a Decimal has no leading zero)
+    return (f"(({s} if len({s}) < 4 else {grouped}) if len({first}) < 7 and {s}.isdigit() else "
+            f"{src.k(kept.get)}({s}) or {_decimal(src, s, value, words)})")
+
+
+def _decimal(src: Source, s: str, value: str, words: Words) -> str:
+    """An expression giving the text of the number ``value``, written ``s``: as the marks say when it is below 1000
+    with a point, else worked out (and kept)."""
+    assert words.numbers is not None and words.marks is not None
+    k, point, most = src.k, words.marks[1], words.marks[2]
+    shown = s if point == "." else f"{s}.replace({k('.')}, {k(point)})"
+    return (f"({shown} if -1 < {s}.find({k('.')}) < 4 and len({s}) <= {k(most + 1)} and "
+            f"{s}.replace({k('.')}, {k('')}, 1).isdigit() else {k(words.numbers[1])}({value}))")
+
+
+def _points(src: Source, words: Words, value: str) -> str:
+    """An expression giving the text of the points ``value`` (kept by their exact text, or as the marks say)."""
+    assert words.numbers is not None
+    if words.marks is None:
+        return _kept(src, *words.numbers, value)
+    return f"({src.k(words.numbers[0].get)}(s := str({value})) or {_decimal(src, 's', value, words)})"
 
 
 def _kept(src: Source, kept: dict[str, str], work_out: Callable[[Decimal], str], value: str) -> str:
