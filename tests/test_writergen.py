@@ -194,7 +194,7 @@ def test_plain_numbers_are_written_as_format_number_writes_them(number: Decimal,
         assert plain is not None
     text, marks = str(number), explain._marks(explain._shown(lang))
     assert marks is not None
-    group, point, most = marks
+    group, point, most, _ = marks
     if 4 <= len(text) <= 6 and text.isdigit():  # as the generated writers write it (``Words.marks``)
         assert text[:-3] + group + text[-3:] == format_number(number, lang)
     if -1 < text.find(".") < 4 and len(text) <= most + 1 and text.replace(".", "", 1).isdigit():

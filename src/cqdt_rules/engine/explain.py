@@ -149,13 +149,14 @@ def _plain(text: str, lang: str) -> str | None:
     return whole + ("." if english else ",") + fraction if point else whole
 
 
-def _marks(shown: Shown) -> tuple[str, str, int] | None:
+def _marks(shown: Shown) -> tuple[str, str, int, int] | None:
     """The marks ``_plain`` writes (before the last three digits of a whole number of four to six digits, and for the
-    point) and the most digits it writes as they are (the precision), for the generated writers (``Words.marks``);
+    point), the most digits it writes as they are (the precision) and the texts a store keeps, for the generated
+    writers (``Words.marks``);
     None when the precision is below six digits."""
     if shown[1] < 6:
         return None
-    return ("," if shown[0] == "en" else "."), ("." if shown[0] == "en" else ","), shown[1]
+    return ("," if shown[0] == "en" else "."), ("." if shown[0] == "en" else ","), shown[1], _KEPT
 
 
 def keep(store: dict[str, str], key: str, text: str, most: int) -> str:

@@ -86,11 +86,12 @@ class Words(NamedTuple):
     it is."""
     signs_as_is: bool = False
     """A branch without a decimal point nor a lowercase letter (numbers and signs: ``12/20 × 3``) is shown as it is."""
-    marks: tuple[str, str, int] | None = None
+    marks: tuple[str, str, int, int] | None = None
     """Text style: how a plain number (digits, a point or not; no sign nor exponent) of at most the given number of
-    digits is shown, written without working it out: a whole number of four to six digits with the first mark before
-    its last three digits, a number below 1000 with a point with the second mark for the point (None: every number
-    through ``numbers``; a cohort shows more of them than a store keeps)."""
+    digits (third) is shown, written without working it out: a whole number of four to six digits with the first mark
+    before its last three digits, a number below 1000 with a point with the second mark for the point, and kept in
+    ``numbers`` while it holds fewer texts than the fourth (None: every number through ``numbers``; a cohort shows
+    more of them than a store keeps)."""
     listed: tuple[str, str, str] | None = None
     """A flag, and the texts written before and after the list (``NodePlan.listed``) of the nodes that carry it,
     between the text before the nodes and the nodes; None: no list."""
@@ -447,10 +448,13 @@ def _decimal(src: Source, s: str, value: str, words: Words) -> str:
     """An expression giving the text of the number ``value``, written ``s``: as the marks say when it is below 1000
     with a point, else worked out (and kept)."""
     assert words.numbers is not None and words.marks is not None
-    k, point, most = src.k, words.marks[1], words.marks[2]
+    (kept, work_out), (_, point, digits, most) = words.numbers, words.marks
+    k = src.k
     shown = s if point == "." else f"{s}.replace({k('.')}, {k(point)})"
-    return (f"({shown} if -1 < {s}.find({k('.')}) < 4 and len({s}) <= {k(most + 1)} and "
-            f"{s}.replace({k('.')}, {k('')}, 1).isdigit() else {k(words.numbers[1])}({value}))")
+    # kept as worked out (a cohort shows a few over and over), at most ``most`` (the store's own bound)
+    shown = f"({k(kept.setdefault)}({s}, {shown}) if len({k(kept)}) < {k(most)} else {shown})"
+    return (f"({shown} if -1 < {s}.find({k('.')}) < 4 and len({s}) <= {k(digits + 1)} and "
+            f"{s}.replace({k('.')}, {k('')}, 1).isdigit() else {k(work_out)}({value}))")
 
 
 def _points(src: Source, words: Words, value: str) -> str:
