@@ -93,7 +93,8 @@ class Words(NamedTuple):
     ``numbers`` while it holds fewer texts than the fourth (None: every number through ``numbers``; a cohort shows
     more of them than a store keeps)."""
     listed: tuple[str, str, str] | None = None
-    """A flag, and the texts written before and after the list (``NodePlan.listed``) of the nodes that carry it,
+    """A flag that only a criterion whose evidence is required carries (its evidence missing), and the texts written
+    before and after the list (``NodePlan.listed``) of the nodes that carry it,
     between the text before the nodes and the nodes; None: no list."""
 
 
@@ -127,7 +128,7 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
         i = details.index[node_id]
         if _memo_key(details, node_id) is None:
             fixed = details.fixed(node_id)
-            _details(src, details, node_id, i, plans[i], words, fixed is None)
+            _details(src, details, node_id, i, plans[i], words)
             pieces[i] = _node(text, i, plans[i], words, details.read(node_id), fixed, details.pair_texts(node_id))
         else:
             pieces[i] = _kept_node(src, text, details, node_id, i, plans[i], words)
@@ -137,17 +138,12 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
     src.lines += text.lines
     parts: Parts = [(False, "before")]
     if words.listed is not None:
-        flag, opening, closing = words.listed
+        opening, closing = words.listed[1:]
         src.add(1, "listed = []")
         for i, plan in enumerate(plans):
-            if plan.listed is None:
-                continue
-            fixed = details.fixed(details.order[i])
-            if fixed is None:
+            if _listable(details, details.order[i], plan, words):
                 src.add(1, f"if m{i}:")
                 src.add(2, f"listed.append({k(plan.listed)})")
-            elif flag in fixed[1]:
-                src.add(1, f"listed.append({k(plan.listed)})")
         parts += [(True, opening), (False, f"{k(', ')}.join(listed)"), (True, closing)]
     for i in range(len(plans)):
         parts += ([(True, separator)] if i else []) + pieces[i]
@@ -157,12 +153,18 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
     return "\n".join(head + ["    " + line for line in src.lines] + ["    return write"]) + "\n", src.constants
 
 
-def _details(src: Source, details: NodeDetails, node_id: str, i: int, plan: NodePlan, words: Words,
-             may_list: bool = True) -> None:
-    """Node ``i``'s details (``p3, w3, f3``), and whether it is listed (``m3``; not when its flags are fixed)."""
+def _details(src: Source, details: NodeDetails, node_id: str, i: int, plan: NodePlan, words: Words) -> None:
+    """Node ``i``'s details (``p3, w3, f3``), and whether it is listed (``m3``) when it may be."""
     details.block(src, node_id)
-    if may_list and plan.listed is not None and words.listed is not None:
+    if _listable(details, node_id, plan, words):
+        assert words.listed is not None
         src.add(1, f"m{i} = {src.k(words.listed[0])} in f{i}")
+
+
+def _listable(details: NodeDetails, node_id: str, plan: NodePlan, words: Words) -> bool:
+    """Whether the node may carry the flag ``words.listed`` lists: a criterion whose evidence is required."""
+    return (plan.listed is not None and words.listed is not None and details.nodes[node_id].rule is not None
+            and bool(details.depends_on(node_id)[1]))
 
 
 def _kept_node(src: Source, text: Source, details: NodeDetails, node_id: str, i: int, plan: NodePlan,
@@ -182,8 +184,7 @@ def _kept_node(src: Source, text: Source, details: NodeDetails, node_id: str, i:
         parts.append(f"(str(o) if type(o := cohort_max.get({k(key[2])})) is {k(Decimal)} else {k(_OTHER)})")
     src.add(1, f"y{i} = {parts[0]}" if len(parts) == 1 else f"y{i} = ({', '.join(parts)},)")
     kept: dict[Any, tuple[Any, ...]] = {}
-    listed = plan.listed is not None and words.listed is not None
-    kept_names = f"p{i}, x{i}" + (f", m{i}" if listed else "")
+    kept_names = f"p{i}, x{i}" + (f", m{i}" if _listable(details, node_id, plan, words) else "")
     src.add(1, f"h{i} = {k(kept.get)}(y{i})")
     src.add(1, f"if h{i} is None:")
     src.base += 1
