@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn, TextIO, cast
 
 import attrs
 
@@ -247,9 +247,9 @@ class Results:
 
     def to_json(self) -> str:
         """The results as JSON (schema ``cqdt-results/1``), laid out as ``write_json`` says."""
-        buffer = io.StringIO()
-        self.write_json(buffer)
-        return buffer.getvalue()
+        parts = _TextParts()
+        self.write_json(cast(TextIO, parts))
+        return "".join(parts)
 
     def write_json(self, out: TextIO) -> None:
         """Write ``to_json()`` to ``out`` unit by unit, never holding the whole text."""
@@ -370,6 +370,15 @@ def write_json(out: TextIO, head: dict[str, Any], units: Iterable[UnitResult]) -
     with JsonArray(out, head) as array:
         for unit in units:
             array.add(*texts.text_parts(unit))
+
+
+class _TextParts(list[str]):
+    """What ``write_json`` writes, kept in order and joined once: ``io.StringIO`` copies text that is not all ASCII
+    (a unit's titles) into a buffer of four bytes a character, then once more to give it back."""
+
+    def write(self, text: str) -> int:
+        self.append(text)
+        return len(text)
 
 
 class JsonArray:

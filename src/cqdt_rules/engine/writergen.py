@@ -281,14 +281,15 @@ def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, 
     return parts + [(False, f"c{i}")]
 
 
-def _fixed_after_values(plan: NodePlan, words: Words, why: Why, flags: tuple[str, ...]) -> str:
-    """A node's text after its values when it always has ``why`` and ``flags``, as ``_after_values`` writes it."""
+def _fixed_after_values(plan: NodePlan, words: Words, why: Any, flags: tuple[str, ...]) -> str:
+    """A node's text after its values when it always has ``why`` (a why, or its text) and ``flags``, as
+    ``_after_values`` writes it."""
     unflagged = plan.unflagged
     if flags or unflagged is None:
         return plan.rest(why, flags)
     if isinstance(unflagged, str):
         return unflagged
-    branch = why if type(why) is str else branch_of(why)
+    branch = why if isinstance(why, str) else branch_of(why)
     if words.branch is not None:
         kept, work_out = words.branch
         branch = (kept.get(branch) if kept is not None else None) or work_out(branch)
