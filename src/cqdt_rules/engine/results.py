@@ -490,8 +490,13 @@ class _NodeJson:
         kinds = {indicator.name: indicator.kind for indicator in self.node.inputs}
         shown = tuple((name, (", " if j else "") + f"{_STRING(name)}: ", kinds.get(name))
                       for j, name in enumerate(dict.fromkeys(reads)))
-        return NodePlan(None, (self.fronts, self._new_front), shown, ('}, "branch": ', f', "flags": [], {self.tail}'),
-                        self._rest, _STRING(self.node.id))
+        node, first, firsts = self.node, None, None
+        if node.max == 0 or node.share_digits is None:  # no share to work out: the front is the points between two texts
+            first = (f'{self.head}, "points": "', f'", "max": "{node.max!s}", "share": null, "inputs": {{')
+        else:
+            firsts = (self.fronts, self._new_front)
+        return NodePlan(first, firsts, shown, ('}, "branch": ', f', "flags": [], {self.tail}'), self._rest,
+                        _STRING(node.id))
 
     def _first(self, points: Decimal) -> str:
         return self.fronts.get(str(points)) or self._new_front(points)

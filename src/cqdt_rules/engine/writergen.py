@@ -55,8 +55,8 @@ class NodePlan(NamedTuple):
     """What the generated function writes of one node, and where it keeps what it works out."""
 
     first: tuple[str, str] | None
-    """The node's text up to its values as the texts before and after the points' number (text style); None: ``firsts``
-    gives that text."""
+    """The node's text up to its values as the texts before and after the points' number (as ``Words.numbers`` shows
+    it; in JSON, its exact text); None: ``firsts`` gives that text."""
     firsts: Kept | None
     """The node's text up to its values, kept by the points' exact text."""
     reads: tuple[tuple[str, str, str | None], ...]
@@ -264,8 +264,8 @@ def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, 
     parts: Parts
     if plan.first is not None:
         before, after = plan.first
-        assert words.numbers is not None
-        parts = [(True, before), (False, _points(src, words, f"p{i}")), (True, after)]
+        parts = [(True, before), (False, f"str(p{i})" if words.style == "json" else _points(src, words, f"p{i}")),
+                 (True, after)]
     else:
         assert plan.firsts is not None
         parts = [(False, _kept(src, *plan.firsts, f"p{i}"))]
