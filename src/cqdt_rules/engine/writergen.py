@@ -7,9 +7,12 @@ details function, which built a why tuple per node, and then walk those tuples a
 function holds the details blocks themselves, in the engine's arithmetic, each value in a local variable; a branch
 whose why cannot change afterwards is written as text right there (``codegen``'s lean blocks), then each node's text
 is written, in the caller's decimal context as the node-by-node writers write it, and the whole text made by one
-f-string. A criterion whose values are yes/no, categories or numbers keeps its points and text by those values
-(numbers by their exact text, evidence and cohort maxima with them), at most ``KEPT_PER_NODE``: a cohort's units
-share most of them. What a node's text says whatever the unit (indents, ids, titles, provenance, labels) is set out
+f-string (a writer is made for each way its caller shows numbers, ``explain.Shown``: what it keeps is never read in
+another decimal context). A criterion whose values are yes/no, categories, numbers or pairs keeps its points and
+text by those values (numbers and a pair's parts by their exact text, evidence and cohort maxima with them), at most
+``KEPT_PER_NODE``: a cohort's units share most of them (a quarter to two thirds of its pairs). A node whose why and
+flags are fixed (a group never capped) has its text after its values written once, when the writer is made. What a
+node's text says whatever the unit (indents, ids, titles, provenance, labels) is set out
 by the caller (``explain``, ``results``) as a ``NodePlan`` and reaches the function only through its constants table
 ``K``, unpacked into the names ``k0``, ``k1``, ...: no text of the ruleset is written into the source, which is made
 of this module's and ``codegen``'s own fragments and names made from positions (``p3``, ``b3_0``, ``k12``).
