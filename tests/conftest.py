@@ -27,22 +27,22 @@ if "CQDT_CACHE_DIR" not in os.environ:
 # read afresh, and a refused file is refused every time. A reading told of its progress (``read``: the tests of
 # reading itself) always reads the file.
 _read_yaml = yaml_units.yaml_assessments
-_READ: dict[tuple[str, str | None, bytes], tuple[tuple[Assessment, ...], tuple[Diagnostic, ...], DataError | None]] = {}
+_READ: dict[tuple[str, str | None, bool, bytes], tuple[tuple[Assessment, ...], tuple[Diagnostic, ...], DataError | None]] = {}
 
 
 def _yaml_assessments_once(path: Path, problems: list[Diagnostic], encoding: str | None = None,
-                           read: Callable[[int], None] | None = None) -> Iterator[Assessment]:
+                           read: Callable[[int], None] | None = None, kept: bool = False) -> Iterator[Assessment]:
     try:
-        key = (str(path), encoding, hashlib.sha256(Path(path).read_bytes()).digest())
+        key = (str(path), encoding, kept, hashlib.sha256(Path(path).read_bytes()).digest())
     except OSError:
         key = None
     if read is not None or key is None:
-        return _read_yaml(path, problems, encoding, read)
+        return _read_yaml(path, problems, encoding, read, kept)
     if key not in _READ:
         found: list[Diagnostic] = []
         units: list[Assessment] = []
         try:
-            units.extend(_read_yaml(path, found, encoding))
+            units.extend(_read_yaml(path, found, encoding, kept=kept))
             error = None
         except DataError as exc:
             error = exc

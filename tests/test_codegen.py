@@ -37,7 +37,7 @@ TEMPLATES = {
     "{}/{} {} → {}", "{} {} → {}", "{}/{} below every band → {}", "{} below every band → {}", "cohort best is 0",
     "floored",
 }
-NAMES = re.compile(r"(k|p|w|f|r|v)\d+(_\d+)?|[pwfr]_all|[pwfrotab]|values|evidence|cohort_max|get|left|scale|best"
+NAMES = re.compile(r"(k|p|w|f|r|v)\d+(_\d+)?|[pwfr]_all|[pwfrotab]|values|row|evidence|cohort_max|get|left|scale|best"
                    r"|K|factory|score_unit|explain_unit")
 
 

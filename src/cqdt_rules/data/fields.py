@@ -3,9 +3,10 @@ read with its problem. Apart from both so that reading a CSV file never imports 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import functools
+from collections.abc import Callable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Optional
 
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model.units import read_year, shown
@@ -33,3 +34,24 @@ def read_year_at(raw: Any, where: Callable[[], Span], problems: list[Diagnostic]
         return year
     problems.append(Diagnostic(where(), f"expected a year of four digits, got '{shown(raw)}'"))
     return None
+
+
+UnitFields = tuple[str, str, str, int, str, Mapping[str, tuple[str, ...]], Optional[str], Optional[str]]
+"""What a record gives a unit of its own (``RowAssessment.of``): code, name, tier, year, source, evidence, parent
+and note."""
+
+
+def names_order(names: tuple[str, ...]) -> dict[str, int]:
+    """Each name's position in ``names``: one dictionary for every unit that names the same things in the same
+    order (the units of a file or a list of records usually do; the 256 orders of at most 1,024 names last met are
+    kept)."""
+    return _shared_order(names) if len(names) <= 1024 else _positions(names)
+
+
+@functools.lru_cache(maxsize=256)
+def _shared_order(names: tuple[str, ...]) -> dict[str, int]:
+    return _positions(names)
+
+
+def _positions(names: tuple[str, ...]) -> dict[str, int]:
+    return {name: i for i, name in enumerate(names)}

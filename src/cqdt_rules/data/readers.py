@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import csv
 import io
+from array import array
 import itertools
 import operator
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
@@ -13,10 +14,10 @@ from typing import Any
 
 import attrs
 
-from cqdt_rules.data.fields import IDENTITY, MAX_DATA_BYTES, check_size, read_year_at
+from cqdt_rules.data.fields import IDENTITY, MAX_DATA_BYTES, UnitFields, check_size, read_year_at
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.model.text import data_lines, read_data_text
-from cqdt_rules.model.units import Assessment, nfc, normal_code
+from cqdt_rules.model.units import NO_EVIDENCE, NO_SPANS, Assessment, RowAssessment, nfc, normal_code
 
 def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Assessment, ...]:
     """Read a YAML (.yaml/.yml), CSV (.csv) or Excel form (.xlsx) data file; values are checked later against a ruleset.
@@ -35,10 +36,10 @@ def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Ass
         raise UsageError(f"cannot read '{path}': use a .yaml, .yml, .csv or .xlsx file")
     problems: list[Diagnostic] = []
     try:
-        if suffix == ".csv":
-            found = tuple(csv_assessments(io.StringIO(read_data_text(path, encoding), newline=""), str(path), problems))
+        if suffix == ".csv":  # line by line, as a stream reads it: the file's whole text is never held
+            found = tuple(csv_assessments(data_lines(path, encoding), str(path), problems, kept=True))
         else:
-            found = tuple(_yaml_assessments(path, problems, encoding))
+            found = tuple(_yaml_assessments(path, problems, encoding, kept=True))
     except DataError as exc:
         problems.extend(exc.diagnostics)
     if problems:
@@ -47,10 +48,10 @@ def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Ass
 
 
 def _yaml_assessments(path: Path, problems: list[Diagnostic], encoding: str | None = None,
-                      read: Callable[[int], None] | None = None) -> Iterator[Assessment]:
+                      read: Callable[[int], None] | None = None, kept: bool = False) -> Iterator[Assessment]:
     from cqdt_rules.data.yaml_units import yaml_assessments  # the YAML library, imported for a YAML file only
 
-    return yaml_assessments(path, problems, encoding, read)
+    return yaml_assessments(path, problems, encoding, read, kept)
 
 
 DATA_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
@@ -63,7 +64,7 @@ def load_many(paths: list[Path], skipped: list[tuple[Path, str]] | None = None) 
     skipped, and added to ``skipped`` with the reason; a file named itself is always read. Data holding no
     assessment at all are refused: folders alone as a UsageError, files as a DataError."""
     problems: list[Diagnostic] = []
-    found = tuple(stream_assessments(paths, problems, skipped))
+    found = tuple(stream_assessments(paths, problems, skipped, kept=True))
     if problems:
         raise DataError(problems)
     return found
@@ -76,11 +77,11 @@ units are not kept, so it may be far larger than a file read whole; 4 GiB is som
 
 def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: list[tuple[Path, str]] | None = None,
                        read: Callable[[int], None] | None = None, limit: int = MAX_DATA_BYTES,
-                       compact: bool = True) -> Iterator[Assessment]:
+                       compact: bool = True, kept: bool = False) -> Iterator[Assessment]:
     """The assessments of several files and folders as they are read, as ``load_many`` reads them: a CSV file row
     by row and a YAML file unit by unit (``yaml_assessments``), up to ``limit`` bytes, an Excel form whole. Every
     file's problems are added to ``problems`` (then no assessment of that file may be missing from what is
-    yielded); ``read(n)`` is told of every n bytes read. ``compact`` as ``csv_assessments`` takes it."""
+    yielded); ``read(n)`` is told of every n bytes read. ``compact`` and ``kept`` as ``csv_assessments`` takes them."""
     count = 0
     for path, named in _expand(paths):
         reason = None if named else not_assessment_data(path)
@@ -92,8 +93,8 @@ def stream_assessments(paths: list[Path], problems: list[Diagnostic], skipped: l
             suffix = path.suffix.lower()
             if suffix in (".csv", ".yaml", ".yml") and path.is_file():
                 check_size(path, limit)
-                read_units = (csv_assessments(data_lines(path, read=read), str(path), problems, compact) if suffix == ".csv"
-                              else _yaml_assessments(path, problems, read=read))
+                read_units = (csv_assessments(data_lines(path, read=read), str(path), problems, compact, kept) if suffix == ".csv"
+                              else _yaml_assessments(path, problems, read=read, kept=kept))
                 for assessment in read_units:
                     count += 1
                     yield assessment
@@ -246,49 +247,128 @@ def own_text(row: Sequence[str], raw: str) -> str | None:
     return None if (",".join(row) if '"' not in text else written(row)) == text else raw
 
 
-KEPT_TEXTS = 1024
-"""How many distinct texts of one column a CSV file's reader keeps to share (``SharedCells``)."""
+KEPT_TEXTS, KEPT_REPEATED = 1024, 16_384
+"""How many distinct texts of one column a CSV file's reader keeps to share (``SharedCells``, ``CellCodes``): the
+first ``KEPT_TEXTS`` it meets, then, while its cells repeat texts already met (a count among a few thousand; not
+a code or a name, which are new in nearly every row), up to ``KEPT_REPEATED``."""
+NEARLY_ALL_NEW = 0.9
+"""The share of a column's cells, in a stretch of rows, that are texts met for the first time past which a column
+holding ``KEPT_TEXTS`` texts keeps no more."""
 KEPT_ENTRIES, KEPT_CHARS = 65_536, 4_000_000
 """How many texts, and characters, a CSV file's reader keeps to share in all its columns together (some ten
 megabytes at most, whatever the file holds: its columns, its rows and its cells' lengths are the file's)."""
 
 
-class SharedCells:
-    """One text object for every cell of a column that reads the same (yes, no, a tier, a district, a note, a
-    count): a file of 100,000 units holds each once, not once per unit. Each column keeps the first
-    ``KEPT_TEXTS`` texts it meets, the whole file at most ``KEPT_ENTRIES`` texts of ``KEPT_CHARS`` characters
-    (counted every ``_EVERY`` rows, and after a long record); a text met later is not shared."""
+class _KeptToShare:
+    """The texts a file's reader keeps to share its cells, column by column, within bounds: each column keeps the
+    first ``KEPT_TEXTS`` texts it meets, then up to ``KEPT_REPEATED`` unless nearly all its cells are new texts
+    (``NEARLY_ALL_NEW``), the whole file at most ``KEPT_ENTRIES`` texts of ``KEPT_CHARS`` characters (counted
+    every ``_EVERY`` rows, and after a long record); a text met later is not shared. What is kept of each text
+    (``_kept[column][text]``) is the subclass's."""
 
     _EVERY, _LONG = 256, 4096
 
-    __slots__ = ("_kept", "_share", "_rows", "_counted", "_chars")
+    __slots__ = ("_kept", "_rows", "_counted", "_chars", "_judged", "_judged_at")
 
     def __init__(self, width: int):
-        self._kept: list[dict[str, str]] = [{} for _ in range(width)]
-        self._share = [kept.setdefault for kept in self._kept]
+        self._kept: list[dict[str, Any]] = [{} for _ in range(width)]
         self._rows = self._chars = 0
         self._counted = [0] * width  # the texts of each column whose characters are counted in ``_chars``
+        self._judged = [0] * width  # how many texts each column held when the rows were last judged
+        self._judged_at = 0  # the rows read then
 
-    def __call__(self, row: list[str], length: int) -> tuple[str, ...]:
-        """The cells of a row of ``length`` characters, each the text kept for it (``kept.setdefault(cell, cell)``,
-        in C for the whole row)."""
-        cells = tuple(map(operator.call, self._share, row, row))
+    def _row_read(self, length: int) -> None:
+        """Count a row of ``length`` characters, and keep within the bounds."""
         self._rows += 1
         if self._rows % self._EVERY == 0 or length > self._LONG:
             self._bound()
-        return cells
 
     def _bound(self) -> None:
-        """Stop keeping texts in a column that has ``KEPT_TEXTS``, and in every column past the file's limits."""
+        """Stop keeping texts in a column that has ``KEPT_REPEATED``, or ``KEPT_TEXTS`` and met nearly only new
+        texts in the rows since they were last judged (at least ``_EVERY``), and in every column past the file's
+        limits."""
+        rows = self._rows - self._judged_at
+        judged = rows >= self._EVERY
         for i, kept in enumerate(self._kept):
             grown = len(kept) - self._counted[i]
             if grown:  # the texts kept since the last count are the dictionary's last
                 self._chars += sum(map(len, itertools.islice(reversed(kept), grown)))
                 self._counted[i] = len(kept)
-            if len(kept) >= KEPT_TEXTS:
-                self._share[i] = kept.get  # look up only, keep no more
+            new = len(kept) - self._judged[i]
+            if len(kept) >= KEPT_REPEATED or (judged and len(kept) >= KEPT_TEXTS and new > NEARLY_ALL_NEW * rows):
+                self._stop(i)
+            if judged:
+                self._judged[i] = len(kept)
+        if judged:
+            self._judged_at = self._rows
         if self._chars > KEPT_CHARS or sum(self._counted) > KEPT_ENTRIES:
-            self._share = [kept.get for kept in self._kept]
+            for i in range(len(self._kept)):
+                self._stop(i)
+
+    def _stop(self, column: int) -> None:
+        """Keep no more texts of ``column`` (those kept are still shared)."""
+        raise NotImplementedError
+
+
+class SharedCells(_KeptToShare):
+    """One text object for every cell of a column that reads the same (yes, no, a tier, a district, a note, a
+    count): a file of 100,000 units holds each once, not once per unit (within the bounds of ``_KeptToShare``)."""
+
+    __slots__ = ("_share",)
+
+    def __init__(self, width: int):
+        super().__init__(width)
+        self._share: list[Callable[..., Any]] = [kept.setdefault for kept in self._kept]
+
+    def __call__(self, row: list[str], length: int) -> tuple[str, ...]:
+        """The cells of a row of ``length`` characters, each the text kept for it (``kept.setdefault(cell, cell)``,
+        in C for the whole row)."""
+        cells: tuple[str, ...] = tuple(map(operator.call, self._share, row, row))
+        self._row_read(length)
+        return cells
+
+    def _stop(self, column: int) -> None:
+        self._share[column] = self._kept[column].get  # look up only, keep no more
+
+
+class CellCodes(_KeptToShare):
+    """Each cell of a row as a number: the place of its text among the texts its column holds (``texts``), one
+    place for every cell that reads the same (within the bounds of ``_KeptToShare``: a text met once its column
+    keeps no more gets a place of its own), and, in the columns ``read_columns``, each text as a value reads
+    (``read``: trimmed, None when blank; empty for the other columns)."""
+
+    __slots__ = ("texts", "read", "_sharing", "_reads")
+
+    def __init__(self, width: int, read_columns: Iterable[int] = ()):
+        super().__init__(width)
+        self.texts: list[list[str]] = [[] for _ in range(width)]
+        self.read: list[list[str | None]] = [[] for _ in range(width)]
+        self._sharing = [True] * width
+        read = set(read_columns)
+        self._reads = [column in read for column in range(width)]
+
+    def __call__(self, row: list[str], length: int) -> list[int]:
+        """The codes of a row's cells (looked up in C for the whole row; a text met for the first time is added)."""
+        codes: list[int | None] = list(map(dict.get, self._kept, row))
+        if None in codes:
+            for column, code in enumerate(codes):
+                if code is None:
+                    codes[column] = self._add(column, row[column])
+        self._row_read(length)
+        return codes  # type: ignore[return-value]  # no None is left
+
+    def _add(self, column: int, text: str) -> int:
+        texts = self.texts[column]
+        code = len(texts)
+        texts.append(text)
+        if self._reads[column]:
+            self.read[column].append(text.strip(_BLANK) or None)
+        if self._sharing[column]:
+            self._kept[column][text] = code
+        return code
+
+    def _stop(self, column: int) -> None:
+        self._sharing[column] = False
 
 
 class _CellSpans(Mapping[str, Span]):
@@ -392,11 +472,15 @@ def _csv_records(text: str, path: str) -> list[tuple[int, list[str], CellPlaces]
     return [(line, row, CellPlaces(line, raw)) for line, row, raw in csv_records(io.StringIO(text, newline=""), path)]
 
 
-def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic], compact: bool = True) -> Iterator[Assessment]:
+def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic], compact: bool = True,
+                    kept: bool = False) -> Iterator[Assessment]:
     """The assessments of CSV text given line by line, each as soon as its row is read; a row's problems are
     added to ``problems`` (a header without the identity columns, or a malformed record, raises DataError).
     ``compact``: texts that read the same are shared and a record keeps no text of its own where its cells give
-    it back (some 10 µs a row, which a caller that keeps no assessment spares with False)."""
+    it back (some 10 µs a row, which a caller that keeps no assessment spares with False). ``kept``: the caller
+    keeps every assessment (``load_assessments``): the file's rows are kept together in one ``CsvUnits`` table,
+    compactly, and each unit is a ``RowAssessment`` of it, which makes its values and positions when asked for
+    (a stream, whose units are dropped as they are scored, keeps no table)."""
     records = csv_records(lines, path)
     first = next(records, None)
     if first is None:
@@ -405,7 +489,8 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic],
     header = [h.strip() for h in first_row]
     _check_header(header, path, CellPlaces(1, first_raw))
     layout = RowLayout(header)
-    shared = SharedCells(len(header)) if compact else None
+    shared = SharedCells(len(header)) if compact and not kept else None
+    table = CsvUnits(path, layout) if kept else None
     for line_number, row, raw in records:
         if not any(cell.strip() for cell in row):
             continue
@@ -413,9 +498,13 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic],
             problems.append(Diagnostic(Span(path, line_number, 1, line_number, 2),
                                        f"row has {len(row)} cells but the header has {len(header)} columns"))
             continue
-        cells = row if shared is None else shared(row, len(raw))
-        places = CellPlaces(line_number, raw if shared is None else own_text(cells, raw), row=cells)
-        assessment = csv_row(layout, cells, path, line_number, places, problems)
+        assessment: Assessment | None
+        if table is not None:
+            assessment = table.add(line_number, row, raw, problems)
+        else:
+            cells = row if shared is None else shared(row, len(raw))
+            text = raw if shared is None else own_text(cells, raw)
+            assessment = csv_row(layout, cells, path, line_number, CellPlaces(line_number, text, row=cells), problems)
         if assessment is not None:
             yield assessment
 
@@ -454,6 +543,7 @@ class RowLayout:
     unpaired: list[tuple[str, int]] = attrs.field(init=False)  # a pair given one column only
     where: dict[str, int | tuple[int, int]] = attrs.field(init=False)  # a value's column, or a pair's two columns
     _references: dict[str, tuple[str, ...]] = attrs.field(init=False, factory=dict)  # see ``references``
+    _years: dict[str, int] = attrs.field(init=False, factory=dict)  # see ``year``
 
     def __attrs_post_init__(self) -> None:
         header = self.header
@@ -482,6 +572,20 @@ class RowLayout:
                              ("value_columns", value_columns), ("unpaired", unpaired), ("where", where)):
             object.__setattr__(self, field, found)
 
+    def year(self, cell: str, where: Callable[[], Span], problems: list[Diagnostic]) -> int | None:
+        """The year a cell gives (``read_year_at``), one object for every cell that reads the same (a file holds a
+        year or two: the first few are kept)."""
+        found = self._years.get(cell)
+        if found is None:
+            found = read_year_at(cell, where, problems)
+            if found is not None and len(self._years) < 16:
+                self._years[cell] = found
+        return found
+
+    def where_values(self) -> list[int]:
+        """The columns values are read from (a value's, a pair's two)."""
+        return [index for _, index in self.values] + [index for _, a, b in self.pairs for index in (a, b)]
+
     def references(self, cell: str) -> tuple[str, ...]:
         """The evidence references an evidence cell lists, one tuple for every cell that reads the same (the first
         ``KEPT_TEXTS`` cells of at most 256 characters met)."""
@@ -500,23 +604,144 @@ def csv_row(layout: RowLayout | list[str], row: Sequence[str], path: str, line: 
         layout = RowLayout(layout)
     if not isinstance(places, CellPlaces):
         places = CellPlaces(line, starts=places)
-    cells = [c.strip(_BLANK) for c in row]
-    identity = {column: cells[index] for column, index in layout.identity.items()}
     spans = _CellSpans(layout.value_columns, row, path, places)
     field_spans = _CellSpans(layout.identity, row, path, places)
-    values = RowValues(layout, row)
+    fields = _unit_fields(layout, row, path, line, lambda: spans, lambda: field_spans, problems)
+    if fields is None:
+        return None
+    code, name, tier, year, source, evidence, parent, note = fields
+    return Assessment(code=code, name=name, tier=tier, year=year, source=source, values=RowValues(layout, row),
+                      evidence=evidence, parent=parent, note=note, origin=Span(path, line, 1, line, 2), value_spans=spans,
+                      field_spans=field_spans)
+
+
+def _unit_fields(layout: RowLayout, row: Sequence[str], path: str, line: int, spans: Callable[[], Mapping[str, Span]],
+                 field_spans: Callable[[], Mapping[str, Span]], problems: list[Diagnostic]) -> UnitFields | None:
+    """The fields a record gives its unit, or None when it cannot give one; its problems are added to ``problems``
+    (at the positions ``spans()`` and ``field_spans()`` give, made only for a problem)."""
+    cells = [c.strip(_BLANK) for c in row]
+    identity = {column: cells[index] for column, index in layout.identity.items()}
     for name, _ in layout.unpaired:
-        problems.append(Diagnostic(spans[name], f"pair '{name}' needs both columns '{name}.a' and '{name}.b'"))
-    evidence = {name: layout.references(cells[index]) for name, index in layout.evidence if cells[index]}
+        problems.append(Diagnostic(spans()[name], f"pair '{name}' needs both columns '{name}.a' and '{name}.b'"))
+    evidence = {name: layout.references(cells[index]) for name, index in layout.evidence if cells[index]} or NO_EVIDENCE
     missing = [k for k in ("code", "name", "tier", "year", "source") if not identity.get(k)]
     if missing:
         problems.append(Diagnostic(Span(path, line, 1, line, 2), f"row is missing {', '.join(missing)}"))
         return None
-    year = read_year_at(identity["year"], lambda: field_spans["year"], problems)
+    year = layout.year(identity["year"], lambda: field_spans()["year"], problems)
     if year is None:
         return None
-    return Assessment(
-        code=identity["code"], name=nfc(identity["name"]), tier=identity["tier"], year=year, source=identity["source"],
-        values=values, evidence=evidence, parent=identity.get("parent") or None,
-        note=identity.get("note") or None, origin=Span(path, line, 1, line, 2), value_spans=spans, field_spans=field_spans,
-    )
+    return (identity["code"], nfc(identity["name"]), identity["tier"], year, identity["source"], evidence,
+            identity.get("parent") or None, identity.get("note") or None)
+
+
+_LINES = "I" if array("I").itemsize >= 4 else "L"  # line numbers and codes of cells, of at least 32 bits
+
+
+class CsvUnits:
+    """The units of one CSV file kept together (``csv_assessments(..., kept=True)``), as ``RowAssessment``s read
+    them: the cells column by column, each row's as numbers (``CellCodes``: two bytes a cell while no column holds
+    more than 65,536 texts, four after), each text once per column where cells read the same; the line each row
+    starts on; and, for the few records whose cells written again would not give their text back, that text. A
+    unit keeps its own fields and its row's number; its values (``TableRowValues``) and positions are made from
+    here when asked for, as ``csv_row`` makes them from the same cells."""
+
+    __slots__ = ("path", "layout", "_width", "_coder", "_codes", "_lines", "_texts", "_values", "_pairs")
+
+    def __init__(self, path: str, layout: RowLayout):
+        self.path, self.layout = path, layout
+        self._width = len(layout.header)
+        self._coder = CellCodes(self._width, layout.where_values())
+        self._codes = array("H")  # each row's codes, row after row
+        self._lines = array(_LINES)
+        self._texts: dict[int, str] = {}
+        read = self._coder.read  # each value column's texts as values read them
+        self._values = [(name, index, read[index]) for name, index in layout.values]
+        self._pairs = [(name, a, read[a], b, read[b]) for name, a, b in layout.pairs]
+
+    def add(self, line: int, row: list[str], raw: str, problems: list[Diagnostic]) -> RowAssessment | None:
+        """The unit of a record (its cells and its text as read), kept in the table; None, with its problems added
+        to ``problems``, when it gives none."""
+        number = len(self._lines)
+        codes = self._coder(row, len(raw))
+        try:
+            self._codes.extend(codes)
+        except OverflowError:  # a column holds more texts than two bytes number: four bytes a cell from now on
+            del self._codes[number * self._width:]
+            self._codes = array(_LINES, self._codes)
+            self._codes.extend(codes)
+        self._lines.append(line)
+        cells = tuple(map(operator.getitem, self._coder.texts, codes))
+        text = own_text(cells, raw)
+        if text is not None:
+            self._texts[number] = text
+        fields = _unit_fields(self.layout, cells, self.path, line, lambda: self.value_spans(number),
+                              lambda: self.field_spans(number), problems)
+        return None if fields is None else RowAssessment.of(self, number, *fields)
+
+    def cells(self, row: int) -> tuple[str, ...]:
+        """The cells of row ``row`` (the texts kept of them)."""
+        start = row * self._width
+        return tuple(map(operator.getitem, self._coder.texts, self._codes[start:start + self._width]))
+
+    def values(self, row: int) -> TableRowValues:
+        made: TableRowValues = _new(TableRowValues)  # without calling ``__init__``: the checker asks for every unit's
+        _SET_LAYOUT(made, self.layout)
+        _SET_TABLE(made, self)
+        _SET_ROW(made, row)
+        _SET_MADE(made, None)
+        return made
+
+    def read_values(self, row: int) -> dict[str, Any]:
+        """``RowValues.as_dict`` of row ``row``'s cells, read from their codes (a list of them: indexing a list is
+        quicker than an array, and as quick as the cells' own tuple)."""
+        start = row * self._width
+        codes = self._codes[start:start + self._width].tolist()
+        found: dict[str, Any] = {name: read[codes[index]] for name, index, read in self._values}
+        for name, a_index, read_a, b_index, read_b in self._pairs:  # after the values, as in ``RowLayout.where``
+            a, b = read_a[codes[a_index]], read_b[codes[b_index]]
+            found[name] = None if a is None and b is None else [a or "", b or ""]
+        return found
+
+    def origin(self, row: int) -> Span:
+        line = self._lines[row]
+        return Span(self.path, line, 1, line, 2)
+
+    def value_spans(self, row: int) -> Mapping[str, Span]:
+        return self._spans(row, self.layout.value_columns)
+
+    def name_spans(self, row: int) -> Mapping[str, Span]:
+        return NO_SPANS  # a value's name is its column's: an error about a name points at the value's cell
+
+    def field_spans(self, row: int) -> Mapping[str, Span]:
+        return self._spans(row, self.layout.identity)
+
+    def _spans(self, row: int, columns: Mapping[str, int]) -> Mapping[str, Span]:
+        cells = self.cells(row)
+        return _CellSpans(columns, cells, self.path, CellPlaces(self._lines[row], self._texts.get(row), row=cells))
+
+
+class TableRowValues(RowValues):
+    """The values of a row of a ``CsvUnits`` table: ``RowValues`` of its cells, made from the table when first
+    needed; read all at once (``as_dict``, as the checker reads them) from the cells' codes, without its cells."""
+
+    __slots__ = ("_table", "_row", "_made")
+
+    def __init__(self, table: CsvUnits, row: int):
+        self._layout, self._table, self._row = table.layout, table, row
+        self._made: Sequence[str] | None = None
+
+    @property  # type: ignore[override]
+    def _cells(self) -> Sequence[str]:
+        made = self._made
+        if made is None:
+            made = self._made = self._table.cells(self._row)
+        return made
+
+    def as_dict(self) -> dict[str, Any]:
+        return self._table.read_values(self._row)
+
+
+_new = object.__new__
+_SET_LAYOUT, _SET_TABLE, _SET_ROW, _SET_MADE = (vars(RowValues)["_layout"].__set__, *(
+    vars(TableRowValues)[name].__set__ for name in ("_table", "_row", "_made")))

@@ -6,8 +6,9 @@ from __future__ import annotations
 from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
+from cqdt_rules.data.fields import names_order
 from cqdt_rules.errors import DataError, Diagnostic, Span
-from cqdt_rules.model.units import Assessment, nfc, read_year, shown
+from cqdt_rules.model.units import NO_EVIDENCE, Assessment, IndicatorValues, nfc, read_year, shown
 
 _IDENTITY = ("code", "name", "tier", "parent", "year", "source", "note")
 _REQUIRED = ("code", "name", "tier", "year", "source")
@@ -72,13 +73,16 @@ def _assessment(index: int, record: Any, problems: list[Diagnostic]) -> Assessme
     values, evidence = _values(index, record, problems)
     if values is None:
         return None
+    # the values as one tuple behind the names the record gives (one dictionary for every record that gives the
+    # same names in the same order), not a dictionary of their own: as a YAML file's table keeps them
+    kept = IndicatorValues(names_order(tuple(values)), tuple(values.values()))
     return Assessment(
         code=str(record["code"]), name=nfc(str(record["name"])), tier=str(record["tier"]), year=year,
-        source=str(record["source"]), values=values, evidence=evidence,
+        source=str(record["source"]), values=kept, evidence=evidence or NO_EVIDENCE,
         parent=None if record.get("parent") in (None, "") else str(record["parent"]),
         note=None if record.get("note") in (None, "") else str(record["note"]),
-        origin=record_span(index), value_spans=_RecordSpans(index, values.keys()),
-        field_spans=_RecordSpans(index, tuple(k for k in _IDENTITY if k in record)),
+        origin=record_span(index), value_spans=_RecordSpans(index, kept.index),
+        field_spans=_RecordSpans(index, names_order(tuple(k for k in _IDENTITY if k in record))),
     )
 
 

@@ -5,18 +5,20 @@ from __future__ import annotations
 
 import functools
 import re
+import struct
 from array import array
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from cqdt_rules.data.fields import FILE_FIELDS, IDENTITY, MAX_DATA_BYTES, check_size, read_year_at
+from cqdt_rules.data.fields import (FILE_FIELDS, IDENTITY, MAX_DATA_BYTES, UnitFields, check_size, names_order,
+                                    read_year_at)
 from cqdt_rules.data.yamlfile import YamlEvents, compose_yaml, is_null, yaml_problem
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model.text import data_blocks, read_data_text
-from cqdt_rules.model.units import Assessment, nfc
+from cqdt_rules.model.units import NO_EVIDENCE, Assessment, IndicatorValues, RowAssessment, nfc
 
 Place = tuple[int, int, int, int]
 """Where a node is: its marks' line and column, start and end, counted from 0 as libyaml counts them."""
@@ -36,26 +38,64 @@ def _span(path: str, node: yaml.Node) -> Span:
     return _span_at(path, _place(node))
 
 
+class _Places:
+    """The places of nodes one after the other, packed: the line a node starts on (four bytes), how many lines it
+    runs over (one), the columns where it starts and ends (two each) — nine bytes a place, not the sixteen of four
+    numbers; all in eight bytes each once a place does not fit (a node over more than 255 lines, a line longer
+    than 65,535 characters, a file of more than 4 GiB)."""
+
+    __slots__ = ("_packed", "_format")
+
+    def __init__(self, places: Iterable[Place] = ()):
+        self._packed, self._format = bytearray(), _NARROW
+        self.extend(places)
+
+    def extend(self, places: Iterable[Place]) -> None:
+        numbers = [n for line, column, end_line, end_column in places for n in (line, end_line - line, column, end_column)]
+        try:
+            self._packed += _packing(self._format, len(numbers) // 4).pack(*numbers)
+        except struct.error:
+            if self._format is _WIDE:
+                raise
+            self._widen()
+            self._packed += _packing(_WIDE, len(numbers) // 4).pack(*numbers)
+
+    def _widen(self) -> None:
+        wide = struct.Struct(_WIDE)
+        self._packed = bytearray(b"".join(wide.pack(*place) for place in struct.iter_unpack(_NARROW, self._packed)))
+        self._format = _WIDE
+
+    def __len__(self) -> int:
+        return len(self._packed) // struct.calcsize(self._format)
+
+    def span(self, path: str, index: int) -> Span:
+        """The span of place ``index``."""
+        line, height, column, end_column = struct.unpack_from(self._format, self._packed, index * struct.calcsize(self._format))
+        return Span(path, line + 1, column + 1, line + height + 1, end_column + 1)
+
+
+_NARROW, _WIDE = "<IBHH", "<qqqq"
+
+
+@functools.lru_cache(maxsize=64)
+def _packing(place: str, count: int) -> struct.Struct:
+    """The packing of ``count`` places in the format ``place``."""
+    return struct.Struct(place[0] + place[1:] * count)
+
+
 class _NodeSpans(Mapping[str, Span]):
     """The span of each named value of a unit, kept as the numbers of its place and made when asked for (an
-    error, a parent to check): reading a unit makes no ``Span`` for the values nobody asks about. The numbers
-    are kept in one array (four a place), and the names with their order in a dictionary shared by every unit
-    that names the same things in the same order (``_order``)."""
+    error, a parent to check): reading a unit makes no ``Span`` for the values nobody asks about. The places are
+    kept packed (``_Places``, from place ``start``), and the names with their order in a dictionary shared by
+    every unit that names the same things in the same order (``names_order``)."""
 
-    __slots__ = ("_path", "_order", "_marks")
+    __slots__ = ("_path", "_order", "_places", "_start")
 
-    def __init__(self, path: str, nodes: Mapping[str, yaml.Node]):
-        self._path, self._order = path, _order(tuple(nodes))
-        marks = [n for node in nodes.values() for n in _place(node)]
-        try:
-            self._marks = array("I", marks)
-        except OverflowError:  # a place past 4,294,967,295 lines or columns: only in a file of more than 4 GiB
-            self._marks = array("q", marks)
+    def __init__(self, path: str, order: Mapping[str, int], places: _Places, start: int = 0):
+        self._path, self._order, self._places, self._start = path, order, places, start
 
     def __getitem__(self, name: str) -> Span:
-        at = 4 * self._order[name]
-        line, column, end_line, end_column = self._marks[at:at + 4]
-        return Span(self._path, line + 1, column + 1, end_line + 1, end_column + 1)
+        return self._places.span(self._path, self._start + self._order[name])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self._order)
@@ -64,19 +104,114 @@ class _NodeSpans(Mapping[str, Span]):
         return len(self._order)
 
 
-def _order(names: tuple[str, ...]) -> dict[str, int]:
-    """Each name's position in ``names``: one dictionary for every unit that names the same things in the same
-    order (the units of a file usually do; the 256 orders of at most 1,024 names last met are kept)."""
-    return _shared_order(names) if len(names) <= 1024 else _positions(names)
+def _node_spans(path: str, nodes: Mapping[str, yaml.Node]) -> _NodeSpans:
+    """The spans of ``nodes`` by name, their places kept on their own."""
+    return _NodeSpans(path, names_order(tuple(nodes)), _Places(map(_place, nodes.values())))
 
 
-@functools.lru_cache(maxsize=256)
-def _shared_order(names: tuple[str, ...]) -> dict[str, int]:
-    return _positions(names)
+class YamlUnits:
+    """The units of one YAML file kept together (``yaml_assessments(..., kept=True)``), as ``RowAssessment``s read
+    them: each unit's values as one tuple behind the names it gives (``IndicatorValues``, its names' order one
+    dictionary for every unit that gives the same names in the same order: ``names_order``), and the places of the
+    unit, of its values, their names and its fields as numbers in one array for the whole file. A unit keeps its
+    own fields (and its evidence) and its number; its values and positions are made from here when asked for."""
+
+    _SHAPES = 256  # how many ways of ordering a unit's names are kept to share (a file's units give one or two)
+
+    __slots__ = ("path", "_values", "_shapes", "_starts", "_places", "_kept_shapes")
+
+    def __init__(self, path: str):
+        self.path = path
+        self._values: list[tuple[Any, ...]] = []
+        self._shapes: list[tuple[dict[str, int], ...]] = []
+        self._starts = array("Q")  # where each unit's places start
+        self._places = _Places()
+        self._kept_shapes: dict[tuple[int, ...], tuple[dict[str, int], ...]] = {}
+
+    def add(self, fields: UnitFields, values: dict[str, Any], nodes: tuple[yaml.Node, Mapping[str, yaml.Node],
+            Mapping[str, yaml.Node], Mapping[str, yaml.Node]]) -> RowAssessment:
+        """The unit of ``fields``, ``values`` and the nodes where it, its values, their names and its fields are."""
+        row = len(self._values)
+        unit, spans, names, identity = nodes
+        shape = self._shape(values, spans, names, identity)
+        self._values.append(tuple(_kept(value) if type(value) is list else value for value in values.values()))
+        self._shapes.append(shape)
+        self._starts.append(len(self._places))
+        self._places.extend(map(_place, (unit, *spans.values(), *names.values(), *identity.values())))
+        return RowAssessment.of(self, row, *fields)
+
+    def _shape(self, *named: Mapping[str, Any]) -> tuple[dict[str, int], ...]:
+        """The orders of the names of ``named``, one tuple for every unit whose names are the same."""
+        orders = tuple(names_order(tuple(names)) for names in named)
+        key = tuple(map(id, orders))  # while kept here, an order is alive: its id names it
+        kept = self._kept_shapes.get(key)
+        if kept is None and len(self._kept_shapes) < self._SHAPES:
+            kept = self._kept_shapes[key] = orders
+        return kept or orders
+
+    def values(self, row: int) -> IndicatorValues:
+        return _ListedValues(self._shapes[row][0], self._values[row])
+
+    def read_values(self, row: int) -> dict[str, Any]:
+        return self.values(row).as_dict()
+
+    def origin(self, row: int) -> Span:
+        return self._places.span(self.path, self._starts[row])
+
+    def value_spans(self, row: int) -> Mapping[str, Span]:
+        return self._spans(row, 1)
+
+    def name_spans(self, row: int) -> Mapping[str, Span]:
+        return self._spans(row, 2)
+
+    def field_spans(self, row: int) -> Mapping[str, Span]:
+        return self._spans(row, 3)
+
+    def _spans(self, row: int, which: int) -> _NodeSpans:
+        shape = self._shapes[row]
+        start = self._starts[row] + 1 + sum(len(order) for order in shape[1:which])
+        return _NodeSpans(self.path, shape[which], self._places, start)
 
 
-def _positions(names: tuple[str, ...]) -> dict[str, int]:
-    return {name: i for i, name in enumerate(names)}
+class _ListedValues(IndicatorValues):
+    """A unit's values as a ``YamlUnits`` table keeps them: a list (a pair as ``[a, b]``) kept as a tuple, shared
+    by the units that give the same (``_kept``), and given back as a list of its own, as ``yaml_value`` reads it."""
+
+    __slots__ = ()
+
+    def __getitem__(self, name: str) -> Any:
+        value = self.row[self.index[name]]
+        return list(value) if type(value) is tuple else value
+
+    def get(self, name: str, default: Any = None) -> Any:
+        return self[name] if name in self.index else default
+
+    def as_dict(self) -> dict[str, Any]:
+        return {name: list(value) if type(value) is tuple else value for name, value in zip(self.index, self.row)}
+
+    def __eq__(self, other: object) -> bool:
+        return Mapping.__eq__(self, other)
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return dict, (self.as_dict(),)
+
+
+_KEPT_LISTS = 4096
+_LISTS: dict[tuple[Any, ...], tuple[Any, ...]] = {}
+"""One tuple for every list of values that reads the same (a pair of counts), whichever unit and file it is read
+from, as ``_TEXTS`` keeps texts: at most ``_KEPT_LISTS`` lists of at most two short texts."""
+
+
+def _kept(value: list[Any]) -> tuple[Any, ...]:
+    items = tuple(value)
+    kept = _LISTS.get(items)
+    if kept is not None:
+        return kept
+    if len(_LISTS) < _KEPT_LISTS and len(items) <= 2 and all(type(i) is str and len(i) <= _SHORT_TEXT for i in items):
+        _LISTS[items] = items
+    return items
 
 
 _KEPT_TEXTS, _SHORT_TEXT = 4096, 64
@@ -120,16 +255,19 @@ _TOP_LEVEL_LINE = re.compile(r"^[^\s#-]", re.MULTILINE)
 
 
 def yaml_assessments(path: Path, problems: list[Diagnostic], encoding: str | None = None,
-                     read: Callable[[int], None] | None = None) -> Iterator[Assessment]:
+                     read: Callable[[int], None] | None = None, kept: bool = False) -> Iterator[Assessment]:
     """The assessments of a YAML data file, each as soon as its unit is read, in memory that grows with one unit,
     not with the file; every unit's problems are added to ``problems``, text that is not YAML (or too deep, or
     an alias) raises DataError where it is found, after the units before it. Only a file whose ``units:`` is
     its last top-level field (at the start of a line, as a data file writes it) is read so; any other is read
-    whole, as it needs: every unit depends on the file-wide fields, which could then follow its units."""
+    whole, as it needs: every unit depends on the file-wide fields, which could then follow its units.
+    ``kept``: the caller keeps every assessment (``load_assessments``): the file's units are kept together in
+    one ``YamlUnits`` table, compactly, and each is a ``RowAssessment`` of it."""
     where = str(path)
+    table = YamlUnits(where) if kept else None
     if not _units_come_last(path, encoding):
         check_size(path, MAX_DATA_BYTES)
-        yield from _from_yaml(read_data_text(path, encoding), where)
+        yield from _from_yaml(read_data_text(path, encoding), where, table)
         if read is not None:
             read(path.stat().st_size)
         return
@@ -142,9 +280,9 @@ def yaml_assessments(path: Path, problems: list[Diagnostic], encoding: str | Non
             check_size(path, MAX_DATA_BYTES)
             node = events.node()
             events.finish()
-            yield from assessments_from_node(node, where)
+            yield from assessments_from_node(node, where, table)
             return
-        yield from _streamed_units(events, where, problems)
+        yield from _streamed_units(events, where, problems, table)
     except yaml.YAMLError as error:
         raise DataError([yaml_problem(error, where)]) from None
 
@@ -163,7 +301,8 @@ def _units_come_last(path: Path, encoding: str | None) -> bool:
     return units_line
 
 
-def _streamed_units(events: YamlEvents, path: str, problems: list[Diagnostic]) -> Iterator[Assessment]:
+def _streamed_units(events: YamlEvents, path: str, problems: list[Diagnostic],
+                    table: YamlUnits | None = None) -> Iterator[Assessment]:
     """The units of a document whose root is a block mapping, as ``assessments_from_node`` reads them, composing
     one unit at a time (the file-wide fields before ``units:`` are its defaults)."""
     start = events.next().start_mark
@@ -179,7 +318,7 @@ def _streamed_units(events: YamlEvents, path: str, problems: list[Diagnostic]) -
             checked = len(top)
             first = events.next()
             while not isinstance(events.peek(), yaml.SequenceEndEvent):
-                assessment = _yaml_unit(events.node(), defaults, path, problems)
+                assessment = _yaml_unit(events.node(), defaults, path, problems, table)
                 if assessment is not None:
                     yield assessment
             value: yaml.Node = yaml.SequenceNode("", [], first.start_mark, events.next().end_mark)
@@ -196,16 +335,17 @@ def _streamed_units(events: YamlEvents, path: str, problems: list[Diagnostic]) -
         problems.append(Diagnostic(Span(path, start.line + 1, start.column + 1, end.line + 1, end.column + 1), _NO_UNITS))
 
 
-def _from_yaml(text: str, path: str) -> tuple[Assessment, ...]:
+def _from_yaml(text: str, path: str, table: YamlUnits | None = None) -> tuple[Assessment, ...]:
     root = compose_yaml(text, path)
     if root is None:
         raise DataError([Diagnostic(Span(path, 1, 1, 1, 1), _EMPTY, hint=_NO_UNITS)])
-    return assessments_from_node(root, path)
+    return assessments_from_node(root, path, table)
 
 
-def assessments_from_node(root: yaml.Node, path: str) -> tuple[Assessment, ...]:
+def assessments_from_node(root: yaml.Node, path: str, table: YamlUnits | None = None) -> tuple[Assessment, ...]:
     """The assessments of a data document already composed into nodes with positions (a YAML file, or a
-    JSON body read by ``data.json_body``): file-wide defaults and ``units:``, every problem at its place."""
+    JSON body read by ``data.json_body``): file-wide defaults and ``units:``, every problem at its place (kept in
+    ``table`` when given)."""
     problems: list[Diagnostic] = []
     top = _mapping(root, path, problems, "the file")
     defaults = _file_defaults(top, path, problems)
@@ -213,7 +353,7 @@ def assessments_from_node(root: yaml.Node, path: str) -> tuple[Assessment, ...]:
     if not isinstance(units_node, yaml.SequenceNode):
         problems.append(Diagnostic(_span(path, root), _NO_UNITS))
         raise DataError(problems)
-    found = [a for a in (_yaml_unit(item, defaults, path, problems) for item in units_node.value) if a is not None]
+    found = [a for a in (_yaml_unit(item, defaults, path, problems, table) for item in units_node.value) if a is not None]
     if problems:
         raise DataError(problems)
     return tuple(found)
@@ -251,7 +391,9 @@ def _mapping(node: yaml.Node, path: str, problems: list[Diagnostic], what: str) 
 _UNIT_FIELDS = frozenset(IDENTITY) | {"values", "evidence"}
 
 
-def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: list[Diagnostic]) -> Assessment | None:
+def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: list[Diagnostic],
+               table: YamlUnits | None = None) -> Assessment | None:
+    """The assessment of a unit's node (kept in ``table`` when given), or None; its problems go to ``problems``."""
     fields = _mapping(node, path, problems, "a unit")
     for name, (name_node, _) in fields.items():
         if name not in _UNIT_FIELDS:
@@ -287,14 +429,16 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
                 evidence[name] = texts
     if year is None:
         return None
-    return Assessment(
-        code=str(identity["code"]), name=nfc(str(identity["name"])), tier=str(identity["tier"]), year=year,
-        source=str(identity["source"]), values=values, evidence=evidence,
-        parent=None if identity.get("parent") in (None, "") else str(identity["parent"]),
-        note=identity.get("note"), origin=_span(path, node), value_spans=_NodeSpans(path, spans),
-        name_spans=_NodeSpans(path, name_spans),
-        field_spans=_NodeSpans(path, {k: v for k, (_, v) in fields.items() if k in IDENTITY}),
-    )
+    unit: UnitFields = (str(identity["code"]), nfc(str(identity["name"])), str(identity["tier"]), year,
+                        str(identity["source"]), evidence or NO_EVIDENCE,
+                        None if identity.get("parent") in (None, "") else str(identity["parent"]), identity.get("note"))
+    identity_nodes = {k: v for k, (_, v) in fields.items() if k in IDENTITY}
+    if table is not None:
+        return table.add(unit, values, (node, spans, name_spans, identity_nodes))
+    code, name, tier, year, source, kept_evidence, parent, note = unit
+    return Assessment(code=code, name=name, tier=tier, year=year, source=source, values=values, evidence=kept_evidence,
+                      parent=parent, note=note, origin=_span(path, node), value_spans=_node_spans(path, spans),
+                      name_spans=_node_spans(path, name_spans), field_spans=_node_spans(path, identity_nodes))
 
 
 def yaml_value(node: yaml.Node) -> Any:

@@ -35,6 +35,8 @@ from typing import Any
 from cqdt_rules.language.resources import private_cache_dir, write_private
 from cqdt_rules.model import readergen
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.checking import values_index
+from cqdt_rules.model.units import IndicatorValues
 
 _TierCompiler = Any
 """``compiler._TierCompiler``, which calls this module (so this module does not import it): its ``header``,
@@ -114,7 +116,9 @@ def _function(src: Source, compiler: _TierCompiler, order: tuple[str, ...], post
     nodes = {node.id: node for node in compiler.tier.walk()}
     src.add(0, f"def {'explain_unit' if src.details else 'score_unit'}(values, evidence, cohort_max):")
     if src.details:
-        src.add(1, "get = values.get")
+        src.add(1, f"get = {src.k(values_getter)}(values)")
+    else:
+        _row(src, values_index(compiler.tier))
     for node_id in post_order:
         node, i = nodes[node_id], index[node_id]
         if node.rule is None:
@@ -128,6 +132,26 @@ def _function(src: Source, compiler: _TierCompiler, order: tuple[str, ...], post
     else:
         _total(src, compiler, [index[node.id] for node in compiler.tier.nodes], c)
         src.add(1, "return (" + "".join(f"p{i}, " for i in range(len(order))) + "), t")
+
+
+def _row(src: Source, index: Mapping[str, int]) -> None:
+    """The points-only function's values in the tier's indicator order, as ``row``: the checker's
+    ``IndicatorValues`` hands its tuple on as it is; any other mapping is read into one (the points are computed
+    from checked values only, which hold every indicator of the tier)."""
+    src.add(1, f"if values.__class__ is {src.k(IndicatorValues)} and values.index is {src.k(index)}:")
+    src.add(2, "row = values.row")
+    src.add(1, "else:")
+    src.add(2, f"row = {src.k(_row_of)}({src.k(tuple(index))}, values)")
+
+
+def _row_of(names: tuple[str, ...], values: Mapping[str, Any]) -> tuple[Any, ...]:
+    return tuple(values[name] for name in names)
+
+
+def values_getter(values: Mapping[str, Any]) -> Callable[[str], Any]:
+    """``values.get`` as the details' functions read a unit's values (``get``): the checker's ``IndicatorValues``
+    read into a dictionary once, whose ``get`` runs in C (the view's own is Python code, run for every value)."""
+    return values.as_dict().get if type(values) is IndicatorValues else values.get
 
 
 def compile_unit_fns(compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str],
@@ -144,8 +168,8 @@ class NodeDetails:
     """Writes the blocks of a tier's ``explain_unit`` one node at a time into another generated function: the
     writers of ``writergen`` that compute a node's details and write its text in one go. A block ends with
     ``p3, w3, f3, r3`` (points, why, flags, raw of node 3 in reading order) set, from ``p`` of its children for a
-    group, from ``values``, ``evidence`` and ``cohort_max`` for a criterion; it needs ``get = values.get`` and the
-    engine's arithmetic as the current decimal context."""
+    group, from ``values``, ``evidence`` and ``cohort_max`` for a criterion; it needs ``get = values_getter(values)``
+    and the engine's arithmetic as the current decimal context."""
 
     def __init__(self, compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str], c: ModuleType):
         self.compiler, self.order, self.post_order, self.c = compiler, order, post_order, c
@@ -528,8 +552,9 @@ def _criterion(src: Source, compiler: _TierCompiler, node: m.Node, i: int, c: Mo
     rule = node.rule
     names = _names(node)
     write = _Criterion(src, compiler, node, i, c)
+    index = values_index(compiler.tier)  # where the points-only function reads each value (``_row``)
     for j, name in enumerate(names):  # checked values hold every indicator of the tier (None: not assessed)
-        src.add(1, f"v{i}_{j} = get({src.k(name)})" if src.details else f"v{i}_{j} = values[{src.k(name)}]")
+        src.add(1, f"v{i}_{j} = get({src.k(name)})" if src.details else f"v{i}_{j} = row[{src.k(index[name])}]")
     required = _required(compiler, names)
     indent = 1
     # a value not assessed or evidence missing: 0 points (their helpers' why names what is missing)

@@ -47,7 +47,7 @@ from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
 from cqdt_rules.model.units import Assessment
-from cqdt_rules.model.checking import AssessmentChecker
+from cqdt_rules.model.checking import AssessmentChecker, origin_of
 from cqdt_rules.model.parents import ParentLink, check_parent_links, parent_link
 from cqdt_rules.tables import csv_writer
 
@@ -247,7 +247,7 @@ class StreamScorer:
             origins = self._checker.seen[(year, source)]
             for code, parent, where in zip(cohort.codes, cohort.parents, cohort.wheres):
                 if parent is not None and where is not None:
-                    origin = origins[code] or Span(f"<unit {code}>", 0, 0, 0, 0)
+                    origin = origin_of(origins[code]) or Span(f"<unit {code}>", 0, 0, 0, 0)
                     yield ParentLink(code, tier, year, source, parent, where, origin)
 
     @staticmethod

@@ -37,7 +37,8 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from cqdt_rules.engine.codegen import compile_kept, NodeDetails, node_details, Source, texts_between_fields
+from cqdt_rules.engine.codegen import (compile_kept, NodeDetails, node_details, Source, texts_between_fields,
+                                      values_getter)
 from cqdt_rules.engine.compiler import NodeResults, TierShape
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Pair
@@ -120,7 +121,7 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
     text = src.sharing()
     k = src.k
     src.add(0, "def write(values, evidence, cohort_max, before, after):")
-    src.add(1, "get = values.get")
+    src.add(1, f"get = {k(values_getter)}(values)")
     # the engine's arithmetic, as the tier's explain_unit runs in (setting it is cheaper than a local context)
     src.add(1, f"context = {k(decimal.getcontext)}()")
     src.add(1, f"{k(decimal.setcontext)}({k(details.arithmetic)})")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
-from typing import Any
+from typing import Any, Union
 
 import attrs
 
@@ -14,8 +14,8 @@ from cqdt_rules.model import readergen
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import NotANumber, NumberError, is_whole, read_value
 from cqdt_rules.model.slots import init_only_sets_slots
-from cqdt_rules.model.units import (SOURCES, SOURCES_HINT, Assessment, Pair, Value, audit_only_absent, nfc, normal_code,
-                                    shown, unit_origin)
+from cqdt_rules.model.units import (SOURCES, SOURCES_HINT, Assessment, IndicatorValues, Pair, RowAssessment, Value,
+                                    audit_only_absent, nfc, normal_code, shown, unit_origin)
 from cqdt_rules.tables import control_character, holds_control_character
 
 _STAGE_TEXT = {"self": "a self-assessment", "district": "the district's verification"}
@@ -58,7 +58,7 @@ def _field_span(assessment: Assessment, field: str) -> Span:
     return assessment.field_spans.get(field) or unit_origin(assessment, assessment.code)
 
 
-def _evolver(cls: type[Any] = Assessment) -> Callable[[Assessment, str, str, str | None, dict[str, Value]], Assessment]:
+def _evolver(cls: type[Any] = Assessment) -> Callable[[Assessment, str, str, str | None, Mapping[str, Value]], Assessment]:
     """``attrs.evolve(assessment, code=.., name=.., parent=.., values=..)`` at a fraction of its cost (evolve looks
     every field up by name; this runs for every unit checked), written out once from the class's own fields: each
     slot set as attrs' ``__init__`` sets it, without the call, when that is all ``__init__`` does (as the value
@@ -73,11 +73,34 @@ def _evolver(cls: type[Any] = Assessment) -> Callable[[Assessment, str, str, str
     else:
         body = [f"return Assessment({', '.join(given.values())})"]
     exec(f"def evolved(assessment, {', '.join(changed)}):\n" + "".join(f"    {line}\n" for line in body), namespace)
-    evolved: Callable[[Assessment, str, str, str | None, dict[str, Value]], Assessment] = namespace["evolved"]
+    evolved: Callable[[Assessment, str, str, str | None, Mapping[str, Value]], Assessment] = namespace["evolved"]
     return evolved
 
 
-_checked_assessment = _evolver()
+_evolved = _evolver()
+
+
+def _checked_assessment(assessment: Assessment, code: str, name: str, parent: str | None,
+                        values: Mapping[str, Value]) -> Assessment:
+    """The assessment as the checker hands it on: its code, name and parent cleaned, its values checked; a unit read
+    from a table stays one (``RowAssessment.checked``)."""
+    if type(assessment) is RowAssessment:
+        return assessment.checked(code, name, parent, values)
+    return _evolved(assessment, code, name, parent, values)
+
+
+Where = Union[Span, RowAssessment, None]
+"""Where a unit was read, as ``AssessmentChecker.seen`` keeps it: its origin, or for a unit read from a table the
+unit itself, which makes its origin when a message needs it (a ``Span`` per unit checked is some 100 bytes)."""
+
+
+def _where(assessment: Assessment) -> Where:
+    return assessment if type(assessment) is RowAssessment else assessment.origin
+
+
+def origin_of(where: Where) -> Span | None:
+    """The origin of a unit as ``AssessmentChecker.seen`` keeps it (``Where``)."""
+    return where.origin if isinstance(where, RowAssessment) else where
 
 
 def _folded(code: str) -> str | None:
@@ -99,8 +122,8 @@ class AssessmentChecker:
         self._tiers = {t.id: t for t in ruleset.tiers}
         # what checking needs of each tier walks the whole tree: work it out once, not once per assessment
         self._values_of = {t.id: tier_values(t) for t in ruleset.tiers}
-        self.seen: dict[tuple[int, str], dict[str, Span | None]] = {}
-        """Each unit checked, by year and source then code: where it was read."""
+        self.seen: dict[tuple[int, str], dict[str, Where]] = {}
+        """Each unit checked, by year and source then code: where it was read (``origin_of`` gives its origin)."""
         self._written: dict[str, str] = {}  # a code with letters, in lower case → the code as first written
 
     def check(self, assessment: Assessment) -> Assessment | None:
@@ -139,7 +162,7 @@ class AssessmentChecker:
             self._written.setdefault(folded, code)
         if seen is None:
             seen = self.seen[cohort] = {}
-        seen[code] = assessment.origin
+        seen[code] = _where(assessment)
         return _checked_assessment(assessment, code, nfc(assessment.name), parent, values)
 
     def check_whole_way(self, assessment: Assessment) -> Assessment | None:
@@ -152,15 +175,16 @@ class AssessmentChecker:
         self._collision(code, assessment)
         seen = self.seen.setdefault((assessment.year, assessment.source), {})
         if code in seen:
-            first = seen[code]
+            first = origin_of(seen[code])
             self.problems.append(Diagnostic(unit_origin(assessment, assessment.code), f"unit '{code}' appears twice for {assessment.year} "
                                                    f"({assessment.source})", hint=f"first seen at {first}" if first else None))
             return None
-        seen[code] = assessment.origin
+        seen[code] = _where(assessment)
         values = self._values(assessment, code, parent)
         if values is None or len(self.problems) > before:
             return None
-        return _checked_assessment(assessment, code, nfc(assessment.name), parent, values)
+        return _checked_assessment(assessment, code, nfc(assessment.name), parent,
+                                   self._values_of[assessment.tier].compact(values))
 
     def _collision(self, code: str, assessment: Assessment) -> None:
         """Codes that differ only in letter case after normalisation name the same unit: refuse them."""
@@ -173,7 +197,7 @@ class AssessmentChecker:
                                             f"unit code '{shown(code)}' differs from code '{shown(first)}' only in letter case",
                                             hint="write one unit's code the same way everywhere"))
 
-    def _values(self, assessment: Assessment, code: str, parent: str | None) -> dict[str, Value] | None:
+    def _values(self, assessment: Assessment, code: str, parent: str | None) -> Mapping[str, Value] | None:
         """The values coerced, for the assessment whose code and parent are cleaned to ``code`` and ``parent``."""
         if assessment.source not in SOURCES:
             self.problems.append(Diagnostic(_field_span(assessment, "source"),
@@ -231,7 +255,7 @@ def rules_of(rule: m.Rule | None) -> list[m.Rule]:
 
 
 def coerce_values(tier: m.Tier, assessment: Assessment, limits: Mapping[str, Decimal],
-                  indicators: Mapping[str, m.Indicator] | None = None) -> tuple[dict[str, Value], list[Diagnostic]]:
+                  indicators: Mapping[str, m.Indicator] | None = None) -> tuple[Mapping[str, Value], list[Diagnostic]]:
     """The assessment's values coerced to the tier's indicator types, and every problem found.
     ``indicators`` (the tier's, by name) can be passed by a caller checking many assessments of the tier.
     What checking the tier needs is worked out once (``TierValues``) and kept for the next call."""
@@ -239,6 +263,15 @@ def coerce_values(tier: m.Tier, assessment: Assessment, limits: Mapping[str, Dec
     if kept.limits != limits or (indicators is not None and kept.indicators != indicators):
         kept = TierValues(tier, limits, indicators)
     return kept.coerce(assessment, assessment.code)
+
+
+def values_index(tier: m.Tier) -> dict[str, int]:
+    """Where each of a tier's indicators is in its units' checked values (``IndicatorValues.row``): one index
+    per tier, shared by every unit checked and by the engine's generated functions, which read by position."""
+    index: dict[str, int] | None = tier.memo.get(IndicatorValues)
+    if index is None:
+        index = tier.memo[IndicatorValues] = {ind.name: i for i, ind in enumerate(tier.indicators)}
+    return index
 
 
 def tier_values(tier: m.Tier) -> TierValues:
@@ -263,10 +296,19 @@ class TierValues:
         self.indicators = dict(indicators) if indicators is not None else {ind.name: ind for ind in tier.indicators}
         self._names = self.indicators.keys()
         self.by_district = groups_by_district(tier)
-        self._reads: dict[bool, Callable[[Mapping[str, Any]], dict[str, Value]]] = {}
-        self._by_source: dict[str, tuple[Callable[[Mapping[str, Any]], dict[str, Value]], int]] = {}
+        index = values_index(tier)
+        self._index = index if list(index) == list(self.indicators) else {name: i for i, name in enumerate(self.indicators)}
+        self._reads: dict[bool, Callable[[Mapping[str, Any]], IndicatorValues]] = {}
+        self._by_source: dict[str, tuple[Callable[[Mapping[str, Any]], IndicatorValues], int]] = {}
 
-    def _reader(self, before_audit: bool) -> Callable[[Mapping[str, Any]], dict[str, Value]]:
+    def compact(self, values: Mapping[str, Value]) -> IndicatorValues:
+        """Values checked the whole way and found right (every indicator of the tier has one) as the quick
+        reader hands them on."""
+        if type(values) is IndicatorValues and values.index is self._index:
+            return values
+        return IndicatorValues(self._index, tuple(values[name] for name in self._index))
+
+    def _reader(self, before_audit: bool) -> Callable[[Mapping[str, Any]], IndicatorValues]:
         """The tier's generated reader for the audit or the stages before it, made when first needed (generating
         and compiling it costs milliseconds: a file of communes makes none for the other tiers)."""
         read = self._reads.get(before_audit)
@@ -274,23 +316,29 @@ class TierValues:
             # before the audit, an indicator only the audit team enters must be absent
             reads = [(name, readergen.Absent() if before_audit and ind.audit_only else _fast_read(ind, self.limits))
                      for name, ind in self.indicators.items()]
-            read = self._reads[before_audit] = readergen.reader(reads, _Unsure, Pair)
+            read = self._reads[before_audit] = readergen.reader(reads, _Unsure, Pair, self._index)
         return read
 
-    def quick_values(self, assessment: Assessment, code: str) -> dict[str, Value] | None:
+    def quick_values(self, assessment: Assessment, code: str) -> IndicatorValues | None:
         """``coerce`` of an assessment in which it finds no problem (the usual case), with less work; None when it
         might find one."""
-        given = assessment.values
+        given: Mapping[str, Any]
+        if type(assessment) is RowAssessment:  # a unit of a file's table: its values read at once, with no mapping made
+            given = assessment.read_values()
+        else:
+            given = assessment.values
+            as_dict = getattr(given, "as_dict", None)  # a mapping that reads values when asked (a CSV row) reads all at once
+            if as_dict is not None:
+                given = as_dict()  # the same names
         read, present = self._by_source.get(assessment.source) or self._source_reader(assessment.source)
-        as_dict = getattr(given, "as_dict", None)  # a mapping that reads values when asked (a CSV row) reads all at once
         try:
-            values = read(given if as_dict is None else as_dict())
+            values = read(given)
         except _Unsure:
             problems: list[Diagnostic] = []
-            values = self.coerce_each(assessment, code, problems)
+            whole_way = self.coerce_each(assessment, code, problems)
             if problems:
                 return None
-            present = -1
+            values, present = self.compact(whole_way), -1
         # a reader that read every value found each of the ``present`` names it reads (audit-only ones aside)
         # in ``given``: when ``given`` holds no more names, it holds no unknown one
         if len(given) != present and not given.keys() <= self._names:
@@ -300,19 +348,20 @@ class TierValues:
             return None
         return values
 
-    def _source_reader(self, source: str) -> tuple[Callable[[Mapping[str, Any]], dict[str, Value]], int]:
+    def _source_reader(self, source: str) -> tuple[Callable[[Mapping[str, Any]], IndicatorValues], int]:
         """The reader of a stage's values, and how many names it finds in the values it reads (kept in ``_by_source``)."""
         before_audit = audit_only_absent(source)
         present = sum(1 for ind in self.indicators.values() if not (before_audit and ind.audit_only))
         found = self._by_source[source] = (self._reader(before_audit), present)
         return found
 
-    def coerce(self, assessment: Assessment, code: str) -> tuple[dict[str, Value], list[Diagnostic]]:
+    def coerce(self, assessment: Assessment, code: str) -> tuple[Mapping[str, Value], list[Diagnostic]]:
         """``coerce_values`` of the assessment, named ``code`` in messages (its code as cleaned)."""
         given = assessment.values
         problems: list[Diagnostic] = []
         if not given.keys() <= self._names:
             problems.extend(self._unknown(assessment, code, given, "unknown indicator '{}' for tier '{}'", assessment.name_spans))
+        values: Mapping[str, Value]
         try:
             values = self._reader(audit_only_absent(assessment.source))(given)
         except _Unsure:

@@ -25,6 +25,7 @@ from typing import Any
 import attrs
 
 from cqdt_rules.model.numbers import NumberError, read_number
+from cqdt_rules.model.units import IndicatorValues
 
 Reader = Callable[[Any], Any]
 
@@ -153,15 +154,19 @@ def known_pairs(pair: Callable[[Decimal, Decimal], Any], ordered: bool) -> Known
     return KnownPairs(pair, ordered)
 
 
-def generate(reads: Sequence[tuple[str, FastRead]], unsure: type[Exception], pair: type) -> tuple[str, list[Any]]:
-    """The source of ``read(values)`` (the values of ``reads``, by name in that order, or ``unsure`` raised)
-    and its constants table.
+def generate(reads: Sequence[tuple[str, FastRead]], unsure: type[Exception], pair: type,
+             index: Mapping[str, int] | None = None) -> tuple[str, list[Any]]:
+    """The source of ``read(values)`` (the values of ``reads`` as an ``IndicatorValues`` over ``index``, which
+    gives each name of ``reads`` its position in that order, made here when not given, or ``unsure`` raised) and
+    its constants table.
 
     The inline cases look values up in tables (words, numbers by their text) without checking their type first:
     a table holds texts only, which no value of another type equals (a text of a ``str`` subclass is read as its
     text). A value that cannot be looked up (a list, a dict) raises ``TypeError``, and the whole unit is left to the
     whole way (``unsure``). Values are read with ``get``, whatever the mapping (a CSV row reads a cell when asked)."""
     src = _Source()
+    if index is None:
+        index = {name: position for position, (name, _) in enumerate(reads)}
     fail, counts, numbers = src.k(unsure), src.k(_COUNTS), src.k(_NUMBERS)
     pairs = {ordered: src.k(known_pairs(pair, ordered)) for ordered in (True, False)}
     src.add(1, "def read(values):")
@@ -191,7 +196,13 @@ def generate(reads: Sequence[tuple[str, FastRead]], unsure: type[Exception], pai
             _count_pair(src, how, v, pairs[not how.may_exceed])
     src.add(2, "except TypeError:")
     src.add(3, f"raise {fail} from None")
-    src.add(2, "return {" + "".join(f"{src.k(name)}: v{i}, " for i, (name, _) in enumerate(reads)) + "}")
+    # the view made without its ``__init__`` (a call of Python code per unit): its two slots set
+    slots: dict[str, Any] = dict(vars(IndicatorValues))  # the descriptors of its slots
+    made, new, index_slot, row_slot = "m", src.k(object.__new__), src.k(slots["index"].__set__), src.k(slots["row"].__set__)
+    src.add(2, f"{made} = {new}({src.k(IndicatorValues)})")
+    src.add(2, f"{index_slot}({made}, {src.k(index)})")
+    src.add(2, f"{row_slot}({made}, (" + "".join(f"v{i}, " for i in range(len(reads))) + "))")
+    src.add(2, f"return {made}")
     head = ["def factory(K):", f"    {', '.join(f'k{i}' for i in range(len(src.constants)))}, = K"]
     return "\n".join(head + src.lines + ["    return read"]) + "\n", src.constants
 
@@ -212,12 +223,15 @@ def _count_pair(src: _Source, how: CountPair, v: str, pairs: str) -> None:
     src.add(4, f"{v} = {fallback}(r)")
 
 
-def reader(reads: Sequence[tuple[str, FastRead]], unsure: type[Exception], pair: type) -> Callable[[Mapping[str, Any]], dict[str, Any]]:
+def reader(reads: Sequence[tuple[str, FastRead]], unsure: type[Exception], pair: type,
+           index: Mapping[str, int] | None = None) -> Callable[[Mapping[str, Any]], IndicatorValues]:
     """The generated ``read`` of ``reads`` (see ``generate``), compiled once per source."""
-    source, constants = generate(reads, unsure, pair)
+    if index is not None and list(index.items()) != [(name, position) for position, (name, _) in enumerate(reads)]:
+        raise ValueError("the index of a reader's values gives each value read its position")
+    source, constants = generate(reads, unsure, pair, index)
     namespace: dict[str, Any] = {}
     exec(_compiled(source), namespace)
-    read: Callable[[Mapping[str, Any]], dict[str, Any]] = namespace["factory"](tuple(constants))
+    read: Callable[[Mapping[str, Any]], IndicatorValues] = namespace["factory"](tuple(constants))
     return read
 
 

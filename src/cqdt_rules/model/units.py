@@ -5,9 +5,9 @@ from __future__ import annotations
 import operator
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, KeysView, Mapping
 from decimal import Decimal
-from typing import Any, Union
+from typing import Any, Protocol, Union
 
 import attrs
 
@@ -52,12 +52,65 @@ Value = Union[bool, Decimal, Pair, str, None]
 category → its name; None → not assessed (an audit-only indicator in a self-assessment)."""
 
 
-class _NoSpans(Mapping[str, Span]):
-    """The positions of an assessment that gives none: one empty mapping for all, not an empty dictionary each."""
+class IndicatorValues(Mapping[str, Any]):
+    """A unit's checked values as the checker hands them on: one tuple in the tier's indicator order (``row``)
+    behind an index of names shared by every unit of the tier (``index``: name → position), not a dictionary of
+    its own per unit (a dictionary of 22 values is some 830 bytes, the tuple some 230). It reads, compares and
+    pickles as the dictionary of its values; the engine's generated functions read ``row`` by position. (A YAML
+    file's table keeps the values it reads so too, behind the names each unit gives.)"""
+
+    __slots__ = ("index", "row")
+
+    index: Mapping[str, int]
+    row: tuple[Any, ...]
+
+    def __init__(self, index: Mapping[str, int], row: tuple[Any, ...]):
+        self.index, self.row = index, row
+
+    def __getitem__(self, name: str) -> Any:
+        return self.row[self.index[name]]
+
+    def get(self, name: str, default: Any = None) -> Any:
+        position = self.index.get(name)
+        return default if position is None else self.row[position]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.index)
+
+    def __len__(self) -> int:
+        return len(self.index)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.index
+
+    def keys(self) -> KeysView[str]:
+        return self.index.keys()
+
+    def __eq__(self, other: object) -> bool:
+        if type(other) is IndicatorValues and other.index is self.index:
+            return self.row == other.row
+        return super().__eq__(other)
+
+    __hash__ = None  # type: ignore[assignment]  # like a dictionary
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return IndicatorValues, (self.index, self.row)
+
+    def as_dict(self) -> dict[str, Any]:
+        """The dictionary of its values, made in one go (a reader of every value saves a method call per value)."""
+        return dict(zip(self.index, self.row))
+
+
+class _Empty(Mapping[str, Any]):
+    """The positions of an assessment that gives none, or the evidence of a unit read without any: one empty
+    mapping for all, not an empty dictionary each. It reads, compares and pickles as an empty dictionary."""
 
     __slots__ = ()
 
-    def __getitem__(self, name: str) -> Span:
+    def __getitem__(self, name: str) -> Any:
         raise KeyError(name)
 
     def __iter__(self) -> Iterator[str]:
@@ -66,8 +119,17 @@ class _NoSpans(Mapping[str, Span]):
     def __len__(self) -> int:
         return 0
 
+    def __repr__(self) -> str:
+        return "{}"
 
-NO_SPANS: Mapping[str, Span] = _NoSpans()
+    def __reduce__(self) -> str:
+        return "NO_SPANS"  # the one instance, found again by its name in this module
+
+
+_EMPTY = _Empty()
+NO_SPANS: Mapping[str, Span] = _EMPTY
+NO_EVIDENCE: Mapping[str, tuple[str, ...]] = _EMPTY
+"""The evidence of a unit that gives none (the same empty mapping as ``NO_SPANS``)."""
 
 
 @attrs.frozen
@@ -91,6 +153,129 @@ class Assessment:
     @property
     def key(self) -> tuple[str, int, str]:
         return (self.code, self.year, self.source)
+
+
+class UnitTable(Protocol):
+    """The units of one data file kept together (a CSV or YAML file's), which each unit's ``RowAssessment`` reads its
+    values and positions from when they are asked for: ``row`` is the unit's place in the table."""
+
+    def values(self, row: int) -> Mapping[str, Any]: ...
+
+    def read_values(self, row: int) -> dict[str, Any]: ...
+
+    def origin(self, row: int) -> Span: ...
+
+    def value_spans(self, row: int) -> Mapping[str, Span]: ...
+
+    def name_spans(self, row: int) -> Mapping[str, Span]: ...
+
+    def field_spans(self, row: int) -> Mapping[str, Span]: ...
+
+
+_COMPARED = tuple(field.name for field in attrs.fields(Assessment) if field.eq)
+_SHOWN = tuple(field.name for field in attrs.fields(Assessment) if field.repr)
+
+
+class RowAssessment(Assessment):
+    """An ``Assessment`` read from a table of units (``UnitTable``): its code, name, tier, year, source, parent,
+    note and evidence are its own fields, as any assessment's; its values and positions are read from the table
+    when asked for, so that a unit holds no mapping of values and no positions of its own (a file of 100,000 units
+    holds some 100,000 fewer objects of each kind). Checked, it is one again, with its checked values
+    (``checked``). It compares, hashes, shows and pickles as the ``Assessment`` of the same fields (pickled, it is
+    one, its values and positions read out); ``attrs.evolve`` and ``copy`` make an ``Assessment``."""
+
+    __slots__ = ("_table", "_row", "_checked")
+
+    _table: UnitTable
+    _row: int
+    _checked: Mapping[str, Value] | None
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Assessment:  # type: ignore[misc]
+        return Assessment(*args, **kwargs)  # a unit made from its fields (``attrs.evolve``) has its own
+
+    @classmethod
+    def of(cls, table: UnitTable, row: int, code: str, name: str, tier: str, year: int, source: str,
+           evidence: Mapping[str, tuple[str, ...]], parent: str | None, note: str | None) -> RowAssessment:
+        """Row ``row`` of ``table``, with the fields it keeps itself."""
+        made: RowAssessment = object.__new__(cls)
+        for set_field, value in zip(_SETTERS, (code, name, tier, year, source, evidence, parent, note, table, row, None)):
+            set_field(made, value)
+        return made
+
+    def checked(self, code: str, name: str, parent: str | None, values: Mapping[str, Value]) -> RowAssessment:
+        """The unit as the checker hands it on: its code, name and parent cleaned and its values checked (one step
+        after the other: this runs for every unit checked)."""
+        made: RowAssessment = _new(RowAssessment)
+        set_code, set_name, set_tier, set_year, set_source, set_evidence, set_parent, set_note, set_table, set_row, \
+            set_checked = _SETTERS
+        set_code(made, code)
+        set_name(made, name)
+        set_tier(made, self.tier)
+        set_year(made, self.year)
+        set_source(made, self.source)
+        set_evidence(made, self.evidence)
+        set_parent(made, parent)
+        set_note(made, self.note)
+        set_table(made, self._table)
+        set_row(made, self._row)
+        set_checked(made, values)
+        return made
+
+    @property
+    def values(self) -> Mapping[str, Any]:
+        checked = self._checked
+        return checked if checked is not None else self._table.values(self._row)
+
+    def read_values(self) -> dict[str, Any]:
+        """Its values as a dictionary made in one go, without a mapping to read them through: what the checker
+        reads of every unit."""
+        checked = self._checked
+        return dict(checked) if checked is not None else self._table.read_values(self._row)
+
+    @property
+    def origin(self) -> Span:
+        return self._table.origin(self._row)
+
+    @property
+    def value_spans(self) -> Mapping[str, Span]:
+        return self._table.value_spans(self._row)
+
+    @property
+    def name_spans(self) -> Mapping[str, Span]:
+        return self._table.name_spans(self._row)
+
+    @property
+    def field_spans(self) -> Mapping[str, Span]:
+        return self._table.field_spans(self._row)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Assessment):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _COMPARED)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = Assessment.__hash__  # equal to an Assessment of the same fields, with the same hash
+
+    def __repr__(self) -> str:
+        return "Assessment(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in _SHOWN) + ")"
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as the plain ``Assessment`` of its fields, its values (unless checked) and positions read out."""
+        values = self.values if self._checked is not None else dict(self.values)
+        read_out = {"values": values, "value_spans": dict(self.value_spans), "name_spans": dict(self.name_spans),
+                    "field_spans": dict(self.field_spans)}
+        return Assessment, tuple(read_out.get(field.name, getattr(self, field.name)) for field in attrs.fields(Assessment))
+
+
+_new = object.__new__
+_SETTERS = tuple((vars(RowAssessment) if name.startswith("_") else vars(Assessment))[name].__set__
+                 for name in ("code", "name", "tier", "year", "source", "evidence", "parent", "note",
+                              *RowAssessment.__slots__))
+"""The setters of the slots a ``RowAssessment`` keeps (the others are read from its table), in the order ``of``
+takes them; ``tests/test_compact_input.py`` checks that they are every field it does not read from its table."""
 
 
 def nfc(text: str) -> str:
