@@ -33,7 +33,8 @@ SAMPLES = ROOT / "examples" / "gialai"
 # Every constant the generated source may hold: the writer's own fragments and the branch templates of the details
 # blocks it holds (engine/codegen.py), nothing else.
 FRAGMENTS = {"/", '"', '{"a": "', '", "b": "', '"}', True, False, 3, 4, 7, 0, 1, None} | TEMPLATES
-NAMES = re.compile(r"[kpwfacmrxhy]\d+|[buvst]\d+_\d+|[Kpwfrotabsvxy]|get|values|evidence|cohort_max|before|after|write|factory"
+NAMES = re.compile(r"[kpwfacmrxhy]\d+|[buvst]\d+_\d+|[Kpwfrotabsvxy]|get|values|evidence|cohort_max|before|after|write"
+                   r"|factory"
                    r"|str|type|len|TypeError|IndexError|context|listed|left|scale|best")
 
 
@@ -274,7 +275,8 @@ def test_texts_kept_under_one_decimal_context_are_not_read_under_another() -> No
     back under another. Each writer, after explaining under the default context, writes under a smaller precision
     (and another rounding) what the node-by-node writer writes under it from empty stores."""
     ruleset = api.load_text(UNROUNDED_ITEMS, "unrounded.cqdt").ruleset
-    units = [Assessment(code, f"Xã {code}", "xa", 2022, "audit", {"mot": mot, "hai": ["1", "9"], "co": "yes", "so": so})
+    units = [Assessment(code, f"Xã {code}", "xa", 2022, "audit",
+                        {"mot": mot, "hai": ["1", "9"], "co": "yes", "so": so})
              for code, mot, so in (("A", ["1", "3"], "1234567.891"), ("B", ["2", "7"], "123456"))]
     fast = evaluate(compile_ruleset(ruleset), units, "fixed")
     closures = evaluate(compile_ruleset(ruleset, generate=False), units, "fixed")

@@ -36,7 +36,7 @@ from cqdt_rules.language.resources import private_cache_dir, write_private
 from cqdt_rules.model import readergen
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.checking import values_index
-from cqdt_rules.model.units import IndicatorValues
+from cqdt_rules.model.units import IndicatorValues, Pair
 
 _TierCompiler = Any
 """``compiler._TierCompiler``, which calls this module (so this module does not import it): its ``header``,
@@ -250,7 +250,8 @@ def _shows_pair(compiler: _TierCompiler, rule: m.Rule) -> bool:
 
 def _pair_parts(write: _Criterion, v: str) -> list[str]:
     """The arguments of a why showing the parts of the pair ``v``: in a writer's block, their texts worked out once
-    (``NodeDetails.pair_texts``), which the writer shows as the value read too."""
+    (``NodeDetails.pair_texts``), which the writer shows as the value read too (a value that is not a pair, which
+    the writer shows as any other, gives none: the rule's own steps refuse it as they do without a writer)."""
     return [f"s{write.i}_0", f"t{write.i}_0"] if write.src.lean else [f"{v}.a", f"{v}.b"]
 
 
@@ -564,7 +565,8 @@ def _criterion(src: Source, compiler: _TierCompiler, node: m.Node, i: int, c: Mo
         src.add(1, "else:")
         indent = 2
         if src.lean and _shows_pair(compiler, rule):  # before the evidence is looked at: shown whatever the branch
-            src.add(2, f"s{i}_0, t{i}_0 = str(v{i}_0.a), str(v{i}_0.b)")
+            src.add(2, f"s{i}_0, t{i}_0 = (str(v{i}_0.a), str(v{i}_0.b)) if type(v{i}_0) is {src.k(Pair)} "
+                       "else (None, None)")
     if required:  # the evidence is looked at closely only when some is missing
         lacking = " or ".join(f"not evidence.get({src.k(ind.name)})" for ind in required)
         missing = f"{src.k(c._missing_evidence)}({src.k(required)}, values, evidence)"

@@ -226,8 +226,8 @@ def _rest(text: _NodeText, shown: Shown, why: Why, flags: tuple[str, ...]) -> st
 
 
 class _NodeText(NamedTuple):
-    """What a node's lines say whatever the unit, set out once per tier and way of showing numbers, and the lines after the values
-    read it showed lately, by the why and flags objects."""
+    """What a node's lines say whatever the unit, set out once per tier and way of showing numbers, and the lines
+    after the values read it showed lately, by the why and flags objects."""
 
     head: str  # indent, id and title, up to the points
     of_max: str  # " / " and the maximum

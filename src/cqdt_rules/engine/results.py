@@ -491,7 +491,7 @@ class _NodeJson:
         shown = tuple((name, (", " if j else "") + f"{_STRING(name)}: ", kinds.get(name))
                       for j, name in enumerate(dict.fromkeys(reads)))
         node, first, firsts = self.node, None, None
-        if node.max == 0 or node.share_digits is None:  # no share to work out: the front is the points between two texts
+        if node.max == 0 or node.share_digits is None:  # no share to work out: the points between two texts
             first = (f'{self.head}, "points": "', f'", "max": "{node.max!s}", "share": null, "inputs": {{')
         else:
             firsts = (self.fronts, self._new_front)
