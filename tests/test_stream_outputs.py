@@ -108,19 +108,27 @@ def test_duckdbs_results_fetched_in_batches_are_score_sqls(ruleset: str, files: 
 
 @pytest.mark.slow
 @pytest.mark.parametrize(("ruleset", "files"), [SAMPLES[2], SAMPLES[3]])
-def test_duckdb_pivoting_a_slice_of_units_at_a_time_gives_the_same_results(
-        monkeypatch: pytest.MonkeyPatch, ruleset: str, files: list[str]) -> None:
+@pytest.mark.parametrize("written_in_parts", [False, True])
+def test_duckdb_pivoting_a_part_of_the_units_at_a_time_gives_the_same_results(
+        monkeypatch: pytest.MonkeyPatch, ruleset: str, files: list[str], written_in_parts: bool) -> None:
     made: list[int] = []
+    partition = DuckDBEngine.partition
 
-    def counted(tier: object, table: str, slices: int) -> Iterator[object]:
-        made.append(slices)
-        return pivot_slices(tier, table, slices)  # type: ignore[arg-type]
+    def counted(tier: object, table: str, parts: list[object]) -> Iterator[object]:
+        made.append(len(parts))
+        return pivot_parts(tier, table, parts)  # type: ignore[arg-type]
 
-    pivot_slices = run.pivot_slices
-    monkeypatch.setattr(run, "SLICE_VALUES", 1000)  # a cohort of 220 communes: five slices or more
-    monkeypatch.setattr(run, "pivot_slices", counted)
+    def partitioned(self: DuckDBEngine, rows: str, parts: int) -> str:
+        made.append(-parts)  # the parts written, told apart from the pivots
+        return partition(self, rows, parts)
+
+    pivot_parts = run.pivot_parts
+    monkeypatch.setattr(run, "SLICE_VALUES", 1000)  # a cohort of 220 communes: five parts or more
+    monkeypatch.setattr(run, "SCANS_BOUND", 0 if written_in_parts else 1000)
+    monkeypatch.setattr(run, "pivot_parts", counted)
+    monkeypatch.setattr(DuckDBEngine, "partition", partitioned)
     rows, reference = duckdb_scored(ruleset, files)  # score_sql pivots each tier whole, in the query itself
-    assert max(made) >= 5
+    assert max(made) >= 5 and (min(made) < 0) == written_in_parts
     assert written(rows, "csv") == reference.to_csv()
     assert written(rows, "table") == results_table(reference, "en")
 

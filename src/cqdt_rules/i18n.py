@@ -206,10 +206,15 @@ VI: dict[str, str] = {
     "allowed: {names}": "được phép: {names}",
     "unit '{code}' appears twice for {year} ({source:t})": "đơn vị '{code}' xuất hiện hai lần trong năm {year} ({source})",
     "first seen at {where}": "lần đầu tại {where}",
+    "unit '{code}' is named both '{first}' and '{second}' for {year} ({source:t})":
+        "đơn vị '{code}' có hai tên '{first}' và '{second}' trong năm {year} ({source})",
+    "give every row of one unit, year and source the same unit_name":
+        "hãy ghi cùng một unit_name cho mọi dòng của một đơn vị trong cùng năm và nguồn",
     "unknown indicator '{name}' for tier '{tier}'": "không có chỉ số '{name}' trong khối '{tier}'",
     "unit '{code}' has tier '{tier}', which ruleset '{ruleset}' does not define":
         "đơn vị '{code}' thuộc khối '{tier}', bộ tiêu chí '{ruleset}' không có khối này",
     "tiers: {tiers}": "các khối: {tiers}",
+    "unit '{code}' has no tier": "đơn vị '{code}' không có khối",
     "unknown source '{source}' for unit '{code}'": "nguồn '{source}' của đơn vị '{code}' không hợp lệ",
     "use 'self' (self-assessed) or 'audit' (verified by the audit team)":
         "dùng 'self' (tự đánh giá) hoặc 'audit' (thẩm định)",

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -10,7 +11,15 @@ from typing import TYPE_CHECKING, Protocol, TextIO
 
 import attrs
 
-from cqdt_rules.cli.common import EXIT_OK, add_units_argument, score_files, score_previous_files, stream_files, write_text
+from cqdt_rules.cli.common import (
+    EXIT_OK,
+    add_units_argument,
+    score_files,
+    score_previous_files,
+    stopped_by_signals,
+    stream_files,
+    write_text,
+)
 from cqdt_rules.engine import loading
 from cqdt_rules.errors import UsageError, render
 from cqdt_rules.formatting import format_number
@@ -78,25 +87,28 @@ def run_score(args: argparse.Namespace) -> int:
     if (args.engine != "python" or args.table) and args.units:
         raise UsageError("--units checks parents with the python engine; leave out --engine duckdb or --units")
     progress = Progress()
-    try:
-        if args.engine != "python" or args.table:
-            from cqdt_rules.cli.sql_engine import stream_with_engine
-
-            scored: ScoredOutput = stream_with_engine(args.ruleset, args.data, args.table, args.lang, progress)
-        else:
-            scored = _stream_python(args, progress)
+    engine = args.engine != "python" or args.table
+    # DuckDB writes into a folder of its own, removed on the way out, whatever stops the command
+    with stopped_by_signals() if engine else contextlib.nullcontext():
         try:
-            progress.stage("writing", len(scored))
-            if args.out:
-                args.out.parent.mkdir(parents=True, exist_ok=True)
-                with open(args.out, "w", encoding="utf-8", newline="") as out:
-                    scored.write(args.format, out, progress.advance)
+            if engine:
+                from cqdt_rules.cli.sql_engine import stream_with_engine
+
+                scored: ScoredOutput = stream_with_engine(args.ruleset, args.data, args.table, args.lang, progress)
             else:
-                scored.write(args.format, sys.stdout, progress.advance)
+                scored = _stream_python(args, progress)
+            try:
+                progress.stage("writing", len(scored))
+                if args.out:
+                    args.out.parent.mkdir(parents=True, exist_ok=True)
+                    with open(args.out, "w", encoding="utf-8", newline="") as out:
+                        scored.write(args.format, out, progress.advance)
+                else:
+                    scored.write(args.format, sys.stdout, progress.advance)
+            finally:
+                scored.close()
         finally:
-            scored.close()
-    finally:
-        progress.close()
+            progress.close()
     if args.out:
         print(translate(f"wrote {args.out} ({len(scored)} results)", args.lang), file=sys.stderr)
     return EXIT_OK

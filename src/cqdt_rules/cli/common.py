@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +24,38 @@ if TYPE_CHECKING:  # the scoring modules are imported when a command scores: `ch
     from cqdt_rules.engine.stream import Cells, Form, ScoredRows
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
+
+
+@contextmanager
+def stopped_by_signals() -> Iterator[None]:
+    """SIGTERM, SIGINT (Ctrl-C) and SIGHUP stop the command with an exception raised where it is, so that every
+    ``finally`` on its way out runs (removing what it wrote for its work); the process then exits with 128 + the
+    signal's number, as a shell reports a process a signal ended. A signal that comes while DuckDB runs a query
+    makes DuckDB stop it and raise its own error: the signal decides the exit all the same. Signals that come
+    after the first are ignored while the command cleans up; the previous handlers are restored on the way out.
+    Outside the main thread (where Python runs signal handlers) nothing changes."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+
+    def stop(number: int, frame: object) -> None:
+        if not received:
+            received.append(number)
+            raise SystemExit(128 + number)
+
+    previous = {number: signal.signal(number, stop) for number in
+                (getattr(signal, name) for name in STOP_SIGNALS if hasattr(signal, name))}
+    try:
+        yield
+    except BaseException:
+        if received:
+            raise SystemExit(128 + received[0]) from None
+        raise
+    finally:
+        for number, handler in previous.items():
+            signal.signal(number, handler)
 
 
 def load_data(data: Sequence[str], lang: str | None = None) -> tuple[Assessment, ...]:

@@ -15,7 +15,9 @@ from cqdt_rules.errors import DataError, Diagnostic, UsageError
 
 if TYPE_CHECKING:
     from cqdt_rules.cli.progress import Progress
+    from cqdt_rules.engine.loading import CheckedRuleset
     from cqdt_rules.engine.sql.compile import TierQuery
+    from cqdt_rules.engine.sql.engines import DuckDBEngine
     from cqdt_rules.engine.sql.run import ScoredSql
     from cqdt_rules.reports.score_table import RankCells, TableCohort, TierTable
 
@@ -34,10 +36,9 @@ def stream_with_engine(ruleset: str, data: Sequence[str], table: str | None, lan
                        progress: Progress) -> EngineRows:
     """Score DATA with DuckDB: YAML/CSV/XLSX unit files (as the Python engine reads them), long-form Parquet or
     CSV files, or with ``table`` a table of the DuckDB database file DATA. The data are checked (DataError as the
-    Python engine words it) before anything is written."""
-    from cqdt_rules.data.readers import MAX_STREAMED_BYTES, stream_assessments
-    from cqdt_rules.engine.sql.engines import DuckDBEngine, is_long_form_csv
-    from cqdt_rules.engine.sql.run import assessment_locator, long_rows, stream_sql
+    Python engine words it) before anything is written. Whatever stops it, the engine's folder is removed; once it
+    returns, by ``EngineRows.close``."""
+    from cqdt_rules.engine.sql.engines import DuckDBEngine
 
     checked = loading.load(ruleset)
     paths = [Path(p) for p in data]
@@ -51,23 +52,37 @@ def stream_with_engine(ruleset: str, data: Sequence[str], table: str | None, lan
         if not TABLE_NAME.fullmatch(table):
             raise UsageError(f"--table '{table}': name a table as letters, digits and '_' (schema.table allowed)")
         engine = DuckDBEngine(str(paths[0]), read_only=True)  # the user's database is read, never changed
-        return EngineRows(stream_sql(checked, engine, table=table, done=progress.advance), lang)
+    else:
+        engine = DuckDBEngine()
+    try:
+        return EngineRows(_scored(checked, engine, paths, table, progress), lang)
+    except BaseException:
+        engine.close()
+        raise
+
+
+def _scored(checked: CheckedRuleset, engine: DuckDBEngine, paths: list[Path], table: str | None,
+            progress: Progress) -> ScoredSql:
+    from cqdt_rules.data.readers import MAX_STREAMED_BYTES, stream_assessments
+    from cqdt_rules.engine.sql.engines import is_long_form_csv
+    from cqdt_rules.engine.sql.run import assessment_locator, long_rows, stream_sql, table_locator
+
+    if table is not None:
+        return stream_sql(checked, engine, table=table, done=progress.advance)
     long_files = [p for p in paths if p.suffix.lower() == ".parquet" or (p.suffix.lower() == ".csv" and is_long_form_csv(p))]
     if long_files:
         if len(paths) != 1:
             raise UsageError("give one long-form file (.parquet or .csv with columns unit_code, ..., indicator, value)")
-        engine = DuckDBEngine()
         engine.attach_file(long_files[0])
-        return EngineRows(stream_sql(checked, engine, done=progress.advance), lang)
+        return stream_sql(checked, engine, locate=table_locator(str(long_files[0])), done=progress.advance)
     # unit files are read as they go, straight into DuckDB; read again, whole, only to locate a problem DuckDB finds
     problems: list[Diagnostic] = []
-    engine = DuckDBEngine()
     engine.fit_memory(0)  # bounded from the start: stream_sql raises it for a large tier
     engine.load_rows(long_rows(stream_assessments(paths, problems, limit=MAX_STREAMED_BYTES)))
     if problems:
         raise DataError(problems)
     locate = assessment_locator(lambda: tuple(stream_assessments(paths, [], limit=MAX_STREAMED_BYTES)))
-    return EngineRows(stream_sql(checked, engine, locate=locate, done=progress.advance), lang)
+    return stream_sql(checked, engine, locate=locate, done=progress.advance)
 
 
 class EngineRows:

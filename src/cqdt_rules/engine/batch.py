@@ -900,6 +900,10 @@ class _Branch:
                                                           self.assessment.evidence, self.cohort_max)
         return env.node(self.node_id).branch
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as its text: what it refers to holds the ruleset's compiled functions."""
+        return str, (format(self, ""),)
+
 
 def _unit_results(plan: TierPlan, members: list[Assessment], scores: CohortScores) -> list[UnitResult]:
     tier = plan.tier

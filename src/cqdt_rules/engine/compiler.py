@@ -122,6 +122,12 @@ class NodeResult:
         fields = ("id", "points", "max", "inputs", "branch", "flags", "raw")
         return "NodeResult(" + ", ".join(f"{f}={v!r}" for f, v in zip(fields, self._shown())) + ")"
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled with the values it read alone: what it shows (``inputs``); the mapping it reads them from may be
+        an engine's, holding its functions."""
+        read = {name: self.values.get(name) for name in self.reads}
+        return NodeResult, (self.id, self.points, self.max, self.why, self.flags, self.raw, self.reads, read)
+
 
 @attrs.frozen
 class TierShape:
@@ -224,6 +230,10 @@ class NodeResults(Mapping[str, NodeResult]):
     def flagged(self, flag: str) -> tuple[str, ...]:
         """The ids of the nodes carrying ``flag``, without making their results."""
         return tuple(node_id for node_id, flags in zip(self._shape.order, self._explained()[2]) if flag in flags)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        """Pickled as the dictionary of its nodes' results: the tier's generated functions cannot be pickled."""
+        return dict, (list(self.each()),)
 
 
 NodeRow = tuple[str, Decimal, Why, tuple[str, ...], tuple[str, ...], Mapping[str, Any]]

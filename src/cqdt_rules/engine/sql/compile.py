@@ -16,7 +16,7 @@ The query is a chain of common table expressions:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from decimal import ROUND_CEILING, Decimal
 from typing import Union
@@ -48,6 +48,7 @@ from cqdt_rules.engine.sql.arith import (
     sub,
 )
 from cqdt_rules.engine.sql.inputs import (
+    NAME_COLUMN,
     Slot,
     SqlUnsupported,
     UNIT_KEYS,
@@ -72,6 +73,8 @@ Branches = list[tuple[Union[exp.Expr, None], Q]]
 
 INPUT_TABLE = "cqdt_input"
 ERROR_COLUMN = "cqdt_error"
+PART_COLUMN = "cqdt_part"
+"""The part of the input a row is in (``pivot_parts``)."""
 
 
 @attrs.frozen
@@ -93,28 +96,30 @@ class TierQuery:
     ranks: dict[str, tuple[str, str, str]]  # ranking -> (rank column, count column, group column)
     problems: exp.Expr  # the companion query: one row per unit and problem
     keys: dict[m.Expr, Published]  # rankings by an expression: its exact value
+    wide_table: str | None = None  # the table of the tier's pivot it reads, when made beforehand
 
 
 def compile_tier(ruleset: m.Ruleset, tier: m.Tier, table: str = INPUT_TABLE, *, explain: bool = False,
                  any_year: bool = False, lang: str = "en", wide_table: str | None = None) -> TierQuery:
     """One tier's query; ``any_year`` drops the check that the data's years are the ruleset's; with ``explain``
     a comment on each criterion's column, in ``lang``. With ``wide_table`` the queries read the tier's pivot
-    (``wide``) from that table, made beforehand from ``pivot_slices``, instead of pivoting the input."""
+    (``wide``) from that table, made beforehand from ``pivot_parts``, instead of pivoting the input, and carry each
+    unit's name (``NAME_COLUMN``) to the result."""
     return _TierSql(ruleset, tier, table, explain, any_year, lang, wide_table).build()
 
 
-def pivot_slices(tier: m.Tier, table: str, slices: int) -> Iterator[exp.Select]:
-    """The tier's pivot (``wide``: one row per unit) in ``slices`` parts of about as many units each, by a hash of
-    the unit's code (DuckDB's ``hash``), each made when asked for. Run one after the other, each pivot holds only
-    its own units at once: DuckDB keeps a grouping of text whole in memory, and one of every unit of a large
-    cohort would not fit."""
+def pivot_parts(tier: m.Tier, table: str, parts: Iterable[exp.Expr | None]) -> Iterator[exp.Select]:
+    """The tier's pivot (``wide``: one row per unit) one part of ``table`` at a time, each made when asked for: a
+    part is the rows a condition of ``parts`` selects (None: every row), every row of a unit in one part. Run one
+    after the other, each pivot holds only its own units at once: DuckDB keeps a grouping of text whole in memory,
+    and one of every unit of a large cohort would not fit. Each unit also gets its name (``NAME_COLUMN``) and the
+    smallest of the names its rows give (``LOWEST_NAME_COLUMN``): two differ when its rows disagree."""
     tier_slots = slots(tier, direct_limits(tier))
-    for part in range(slices):
-        rows = source_cte(exp.to_table(table), tier)
-        if slices > 1:
-            in_part = cmp("=", exp.Mod(this=exp.func("HASH", col("unit_code")), expression=lit(slices)), lit(part))
-            rows = rows.where(in_part, copy=False)
-        yield wide_cte(tier_slots).with_("src", as_=rows, copy=False)
+    for part in parts:
+        rows = source_cte(exp.to_table(table), tier, named=True)
+        if part is not None:
+            rows = rows.where(part, copy=False)
+        yield wide_cte(tier_slots, named=True).with_("src", as_=rows, copy=False)
 
 
 def _fixed_digits(q: Q) -> int:
@@ -160,6 +165,8 @@ class _TierSql:
                  wide_table: str | None = None):
         self.ruleset, self.header, self.tier, self.table, self.explain = ruleset, ruleset.header, tier, table, explain
         self.any_year, self.lang, self.wide_table = any_year, lang, wide_table
+        self.carried = (*UNIT_KEYS, "parent") + ((NAME_COLUMN,) if wide_table else ())
+        """The columns of ``wide`` every later stage keeps."""
         self.slots = slots(tier, direct_limits(tier))
         self.by_name = {s.name: s for s in self.slots}
         self.nodes = {n.id: n for n in tier.walk()}
@@ -220,7 +227,7 @@ class _TierSql:
                    for name, q in self.outputs.items()}
         keys = {ref: Published(f"rank key {index}", _fixed_digits(q)) for index, (ref, q) in enumerate(self.keys.items())}
         return TierQuery(self.tier, query, points, Published("total", _fixed_digits(self.total)), outputs, levels, ranks,
-                         self._problems_query(), keys)
+                         self._problems_query(), keys, self.wide_table)
 
     def _wide(self) -> exp.Select:
         if self.wide_table is None:
@@ -233,7 +240,7 @@ class _TierSql:
                           ).from_("parsed", copy=False)
 
     def _vals(self) -> exp.Select:
-        projections: list[exp.Expr] = [col(k) for k in (*UNIT_KEYS, "parent")]
+        projections: list[exp.Expr] = [col(k) for k in self.carried]
         for slot in self.slots:
             projections.extend(typed_value(slot))
             projections.append(slot.raw("e"))
@@ -272,7 +279,7 @@ class _TierSql:
         if self.header.on_missing_evidence == "error" and required:
             unguarded = self._vals()
             unguarded.set("where", None)
-            evidence = exp.select(*[col(k) for k in (*UNIT_KEYS, "parent")],
+            evidence = exp.select(*[col(k) for k in self.carried],
                                   *[checks.evidence_problem(s).as_(f"ev{s.index}", copy=False) for s in required]
                                   ).from_("vals", copy=False)
             query = query.with_("vals", as_=unguarded, copy=False).with_("evidence", as_=evidence, copy=False)
@@ -765,7 +772,7 @@ class _TierSql:
         return rank, count, group
 
     def _final(self, depth_count: int) -> tuple[exp.Select, dict[str, str], dict[str, tuple[str, str, str]]]:
-        projections: list[exp.Expr] = [col(k) for k in (*UNIT_KEYS, "parent")]
+        projections: list[exp.Expr] = [col(k) for k in self.carried]
         for node_id, q in self.published.items():
             projections.append(q.num.as_(f"points {node_id}", copy=False))
         projections.append(col("total"))
@@ -871,4 +878,4 @@ def _formula_refs(rule: m.Rule | None) -> list[str]:
     return refs
 
 
-__all__ = ["compile_tier", "pivot_slices", "TierQuery", "Published", "INPUT_TABLE", "ERROR_COLUMN"]
+__all__ = ["compile_tier", "pivot_parts", "TierQuery", "Published", "INPUT_TABLE", "ERROR_COLUMN"]

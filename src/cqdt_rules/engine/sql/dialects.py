@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import functools
+
 from sqlglot import exp
-from sqlglot.dialects.spark import Spark
+from sqlglot.dialects.dialect import Dialect
 from sqlglot.generator import Generator
 
 DIALECTS = ("duckdb", "postgres", "spark")
@@ -25,11 +27,17 @@ def _exact_int_div(generator: Generator, division: exp.IntDiv) -> str:
     return f"CAST(({a} - ({a} % {b})) / {b} AS DECIMAL(38, 0))"
 
 
-class CqdtSpark(Spark):
-    """Spark SQL with integer division made exact (``_exact_int_div``)."""
+@functools.cache
+def cqdt_spark() -> type[Dialect]:
+    """Spark SQL with integer division made exact (``_exact_int_div``); Spark's dialect is imported only when
+    used (about a megabyte a DuckDB run need not hold)."""
+    from sqlglot.dialects.spark import Spark
 
-    class Generator(Spark.Generator):  # type: ignore[misc,valid-type]
-        TRANSFORMS = {**Spark.Generator.TRANSFORMS, exp.IntDiv: _exact_int_div}
+    class CqdtSpark(Spark):
+        class Generator(Spark.Generator):  # type: ignore[misc,valid-type]
+            TRANSFORMS = {**Spark.Generator.TRANSFORMS, exp.IntDiv: _exact_int_div}
+
+    return CqdtSpark
 
 
 def render(tree: exp.Expr, dialect: str, pretty: bool = True) -> str:
@@ -49,7 +57,7 @@ def render(tree: exp.Expr, dialect: str, pretty: bool = True) -> str:
         finally:
             for cte in stages:
                 cte.set("materialized", None)
-    return tree.sql(dialect=CqdtSpark, identify=True, pretty=pretty)
+    return tree.sql(dialect=cqdt_spark(), identify=True, pretty=pretty)
 
 
 def _duckdb(tree: exp.Expr, pretty: bool) -> str:

@@ -12,7 +12,7 @@ from itertools import islice
 from pathlib import Path
 from typing import Any
 
-from cqdt_rules.engine.sql.compile import INPUT_TABLE
+from cqdt_rules.engine.sql.compile import INPUT_TABLE, PART_COLUMN
 from cqdt_rules.engine.sql.dialects import SPARK_SETTINGS
 from cqdt_rules.engine.sql.inputs import COLUMNS
 from cqdt_rules.engine.sql.run import Row
@@ -36,11 +36,13 @@ WORK = "cqdt_work"
 """The engine's own database, a file in its private folder: the tables it makes (``materialise``) are kept there,
 compressed, and DuckDB moves them out of memory when its memory limit is reached."""
 MEMORY_FLOOR = 100 * 10**6
-MEMORY_PER_UNIT = 1000
-"""DuckDB's memory as ``fit_memory`` sets it: ``MEMORY_FLOOR`` bytes, or ``MEMORY_PER_UNIT`` bytes per unit of the
-largest tier when more; beyond it DuckDB spills to the engine's folder. ``stream_sql`` pivots each tier a slice of
-units at a time (``run.SLICE_VALUES``), but the windows of the ranks and the sort of the rows fetched keep part of
-every unit's row in memory: a million communes need more than 100 MB."""
+MEMORY_PER_VALUE = 8
+"""DuckDB's memory as ``fit_memory`` sets it: ``MEMORY_FLOOR`` bytes, or ``MEMORY_PER_VALUE`` bytes per value of the
+rows of the tier being scored (a row per unit, a value per indicator and result column) when more; beyond it DuckDB
+spills to the engine's folder. ``stream_sql`` pivots each tier a part of its units at a time (``run.SLICE_VALUES``),
+within the floor, but the windows of the ranks and of the best values keep part of every unit's row in memory: a
+million communes of the shipped ``xa`` tier (some 60 values a row: 480 MB) were refused within 100 MB and scored
+within 250 MB."""
 
 
 class DuckDBEngine:
@@ -76,12 +78,13 @@ class DuckDBEngine:
             self.connection.execute(f"SET threads = {int(threads)}")
         self._work_attached, self._loaded = False, 0
 
-    def fit_memory(self, units: int) -> None:
-        """Without a ``memory_limit`` given, DuckDB's memory bounded, yet enough for a tier of ``units`` units: it
-        only grows (``MEMORY_PER_UNIT``). Until then DuckDB's own default holds (most of the machine's memory)."""
+    def fit_memory(self, values: int) -> None:
+        """Without a ``memory_limit`` given, DuckDB's memory bounded, yet enough for a tier whose rows hold ``values``
+        values (``MEMORY_PER_VALUE``): it only grows. Until then DuckDB's own default holds (most of the machine's
+        memory)."""
         if self._memory is None:
             return
-        wanted = max(MEMORY_FLOOR, units * MEMORY_PER_UNIT)
+        wanted = max(MEMORY_FLOOR, values * MEMORY_PER_VALUE)
         if wanted > self._memory:
             self._memory = wanted
             self.connection.execute(f"SET memory_limit = '{wanted // 10**6}MB'")
@@ -105,6 +108,19 @@ class DuckDBEngine:
     def _fill(self, table: str, selects: Iterable[str]) -> None:
         for index, select in enumerate(selects):
             self.query(f"CREATE OR REPLACE TABLE {table} AS {select}" if index == 0 else f"INSERT INTO {table} {select}")
+
+    def partition(self, rows: str, parts: int) -> str:
+        """The rows of the query ``rows`` written once into Parquet files of the engine's folder, a folder per part
+        (``PART_COLUMN``, 0 to ``parts`` - 1); a view of them, from which a query of one part reads only that part's
+        files. DuckDB holds at most about ``PARTITION_BUFFER_ROWS`` rows while it writes them (a few thousand of
+        each part)."""
+        folder = _quoted_text(str(self.folder / "parts"))
+        flush = max(MIN_FLUSH_ROWS, PARTITION_BUFFER_ROWS // max(1, parts))
+        self.connection.execute(f"SET partitioned_write_flush_threshold = {flush}")
+        self.query(f"COPY ({rows}) TO '{folder}' (FORMAT parquet, PARTITION_BY ({PART_COLUMN}))")
+        self.connection.execute(f"CREATE OR REPLACE TEMP VIEW {PARTS} AS SELECT * FROM read_parquet('{folder}/*/*.parquet', "
+                                f"hive_partitioning = true, hive_types = {{'{PART_COLUMN}': INTEGER}})")
+        return PARTS
 
     def query(self, sql: str) -> tuple[list[str], list[Row]]:
         import duckdb
@@ -141,21 +157,23 @@ class DuckDBEngine:
         self.connection.execute(f'CREATE OR REPLACE VIEW "{table}" AS SELECT * FROM {loaded}')
 
     def _staged(self, rows: Iterable[Row]) -> Iterator[str]:
-        """A query reading each batch of ``rows`` from a file, written when asked for and removed once read (one at
-        least, so that no rows still make a table)."""
+        """A query reading each batch of ``rows`` from a file, written row by row when asked for and removed once read
+        (one at least, so that no rows still make a table)."""
         staged = self.folder / "rows.jsonl"
         types = ", ".join(f"'{c}': '{'INTEGER' if c == 'year' else 'VARCHAR'}'" for c in COLUMNS)
         read = (f"SELECT {', '.join(COLUMNS)} FROM read_json('{_quoted_text(str(staged))}', format = 'newline_delimited', "
                 f"columns = {{{types}}})")
         rows = iter(rows)
-        first = True
-        while (batch := list(islice(rows, LOAD_ROWS))) or first:
-            first = False
+        while True:
+            written = 0
             with staged.open("w", encoding="utf-8") as out:
-                for row in batch:
+                for row in islice(rows, LOAD_ROWS):  # written as they come: a batch is never held
                     out.write(json.dumps(dict(zip(COLUMNS, row))))
                     out.write("\n")
+                    written += 1
             yield read
+            if written < LOAD_ROWS:
+                break
         staged.unlink(missing_ok=True)
 
     def attach_file(self, path: Path, table: str = INPUT_TABLE) -> None:
@@ -178,11 +196,14 @@ class DuckDBEngine:
         self.connection.execute(f'CREATE OR REPLACE VIEW "{table}" AS SELECT {others}, {name}, '
                                 f'CAST(year AS INTEGER) AS year FROM {source}')
 
-    def names(self, table: str = INPUT_TABLE) -> dict[str, str]:
-        _, rows = self.query(f'SELECT unit_code, MAX(unit_name) FROM "{table}" GROUP BY unit_code')
-        return {code: name for code, name in rows if name}
 
-
+PARTS = "cqdt_parts"
+"""The view of the input written in parts (``DuckDBEngine.partition``)."""
+PARTITION_BUFFER_ROWS = 250_000
+MIN_FLUSH_ROWS = 2048
+"""While it writes parts, DuckDB keeps up to ``PARTITION_BUFFER_ROWS`` rows (some 25 MB) shared by the parts, and
+writes out a part's rows once it holds ``MIN_FLUSH_ROWS`` of them or more: beyond a hundred parts (25 million rows)
+the rows kept grow with the parts, slowly."""
 LOAD_ROWS = 100_000
 """Rows ``DuckDBEngine.load_rows`` writes to a file for DuckDB to read at once (some 15 MB)."""
 FETCH_ROWS = 2048

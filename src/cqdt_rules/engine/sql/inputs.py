@@ -45,6 +45,8 @@ INPUT_DIGITS = MAX_DECIMALS
 SCALE = 10**INPUT_DIGITS
 COLUMNS = ("unit_code", "unit_name", "tier", "parent", "year", "source", "indicator", "value", "value_b", "evidence")
 UNIT_KEYS = ("unit_code", "year", "source")
+NAME_COLUMN, LOWEST_NAME_COLUMN = "cqdt_name", "cqdt_lowest_name"
+"""A unit's name in a pivot that carries it (the largest its rows give), and the smallest."""
 PLAIN_PATTERN = r"^[+-]?([0-9]+[.]?[0-9]*|[.][0-9]+)$"
 """What the SQL back end parses: a number written out, without an exponent."""
 MAGNITUDE_PATTERN = r"^[+-]?0*[0-9]{0,%d}([.][0-9]*)?$" % (len(str(MAX_MAGNITUDE)) - 1)
@@ -134,22 +136,27 @@ def slots(tier: m.Tier, limits: dict[str, Decimal]) -> list[Slot]:
     return [Slot(i, ind, limits.get(ind.name) if ind.kind == "score" else None) for i, ind in enumerate(tier.indicators)]
 
 
-def source_cte(table: exp.Expr, tier: m.Tier) -> exp.Select:
-    """The tier's rows, with values as trimmed text whatever the column types are."""
+def source_cte(table: exp.Expr, tier: m.Tier, named: bool = False) -> exp.Select:
+    """The tier's rows, with values as trimmed text whatever the column types are; ``named``: with the unit's name."""
     as_text = exp.DataType.build("VARCHAR")
 
     def trimmed(name: str) -> exp.Expr:
         return exp.Trim(this=exp.Cast(this=col(name), to=as_text.copy()))
 
-    return (exp.select(col("unit_code"), col("parent"), col("year"), col("source"), col("indicator"),
+    names = [col("unit_name")] if named else []
+    return (exp.select(col("unit_code"), *names, col("parent"), col("year"), col("source"), col("indicator"),
                        trimmed("value").as_("v", copy=False), trimmed("value_b").as_("b", copy=False), trimmed("evidence").as_("e", copy=False))
             .from_(table, copy=False).where(cmp("=", col("tier"), text(tier.id)), copy=False))
 
 
-def wide_cte(tier_slots: list[Slot]) -> exp.Select:
-    """One row per unit: every indicator's text, evidence flag and row count side by side."""
+def wide_cte(tier_slots: list[Slot], named: bool = False) -> exp.Select:
+    """One row per unit: every indicator's text, evidence flag and row count side by side; ``named``: its name too,
+    the largest and the smallest its rows give (``NAME_COLUMN``, ``LOWEST_NAME_COLUMN``)."""
     projections: list[exp.Expr] = [col(k) for k in UNIT_KEYS]
     projections.append(exp.Max(this=col("parent")).as_("parent", copy=False))
+    if named:
+        projections.append(exp.Max(this=col("unit_name")).as_(NAME_COLUMN, copy=False))
+        projections.append(exp.Min(this=col("unit_name")).as_(LOWEST_NAME_COLUMN, copy=False))
     for slot in tier_slots:
         mine = cmp("=", col("indicator"), text(slot.name))
         projections.append(exp.Max(this=case(mine, col("v"), exp.Null())).as_(f"v{slot.index}", copy=False))

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from functools import partial
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Protocol
 
@@ -14,14 +14,15 @@ from sqlglot import exp
 from cqdt_rules.engine.compiler import NodeResult
 from cqdt_rules.engine.loading import CheckedRuleset
 from cqdt_rules.engine.results import LevelResult, RankResult, Results, UnitResult
-from cqdt_rules.engine.sql.compile import ERROR_COLUMN, INPUT_TABLE, TierQuery, compile_tier, pivot_slices
+from cqdt_rules.engine.sql.arith import cmp, lit
+from cqdt_rules.engine.sql.compile import ERROR_COLUMN, INPUT_TABLE, PART_COLUMN, TierQuery, compile_tier, pivot_parts
 from cqdt_rules.engine.sql.dialects import render
-from cqdt_rules.engine.sql.inputs import col, text
+from cqdt_rules.engine.sql.inputs import COLUMNS, LOWEST_NAME_COLUMN, NAME_COLUMN, col, text
 from cqdt_rules.engine.sql.messages import Locate, diagnostic, evaluation_diagnostic
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.numbers import NumberError, read_value
-from cqdt_rules.model.units import Assessment, Pair
+from cqdt_rules.model.numbers import ARITHMETIC, NumberError, read_value
+from cqdt_rules.model.units import Assessment, Pair, nfc, shown
 
 ORDERED_CHECKS = ("value", "year", "evidence")
 """The Python engine checks values first, then the years, then evidence under ``on_missing_evidence error``;
@@ -43,22 +44,32 @@ class StreamingEngine(Engine, Protocol):
     def materialise(self, name: str, selects: Iterable[str]) -> str:
         """A work table of the rows of every query of ``selects``, run in turn; its name."""
 
-    def fit_memory(self, units: int) -> None:
-        """Give the engine enough memory for a tier of ``units`` units (unless its memory was set)."""
+    def fit_memory(self, values: int) -> None:
+        """Give the engine enough memory for a tier whose rows hold ``values`` values (unless its memory was set)."""
+
+    def partition(self, rows: str, parts: int) -> str:
+        """The rows of the query ``rows`` written once, each into the part its column ``PART_COLUMN`` numbers (0 to
+        ``parts`` - 1); a table of them from which a query of one part reads only that part's rows."""
 
     def close(self) -> None:
         """Remove what the engine wrote for its work."""
 
 
 SLICE_VALUES = 250_000
-"""Rows of the input (a row per unit and indicator) ``stream_sql`` pivots at once: about 25 MB of DuckDB's memory."""
+"""Rows of the input (a row per unit and indicator) ``stream_sql`` puts in one part and pivots at once: about 25 MB
+of DuckDB's memory."""
+SCANS_BOUND = 16
+"""The parts ``stream_sql`` reads from the input one scan a part; beyond, it writes the input into parts first. A scan
+of the input costs DuckDB about a thirtieth of writing its rows into parts (a million communes, 88 parts: 88 scans
+and the pivots took about as long as writing the parts and the pivots), but its number grows with the input."""
 
 
 def score_sql(checked: CheckedRuleset, engine: Engine, *, table: str = INPUT_TABLE, locate: Locate | None = None,
               names: Mapping[str, str] | None = None, any_year: bool = False, run_at: str | None = None) -> Results:
     """Score the long-form table ``table`` with ``engine``; DataError (the Python engine's messages) for bad data."""
     where = locate or table_locator(table)
-    queries = _checked_queries(checked.ruleset, engine, table, where, any_year)
+    present = _tier_rows(checked.ruleset, engine, table, where)
+    queries = _checked_queries(checked.ruleset, engine, table, present, where, any_year)
     units: list[UnitResult] = []
     errors: list[Diagnostic] = []
     for query in queries:
@@ -75,13 +86,12 @@ def _stamp(run_at: str | None) -> str:
     return run_at or dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
 
 
-def _checked_queries(ruleset: m.Ruleset, engine: Engine, table: str, where: Locate, any_year: bool,
-                     done: Callable[[int], None] | None = None,
+def _checked_queries(ruleset: m.Ruleset, engine: Engine, table: str, present: Collection[str], where: Locate,
+                     any_year: bool, done: Callable[[int], None] | None = None,
                      pivot: Callable[[m.Tier], str] | None = None) -> list[TierQuery]:
-    """The query of each tier the table holds, once the companion queries found no problem in the data (else
-    DataError with the problems of the first kind found, as the Python engine reports them). With ``pivot``, the
-    queries read each tier's pivot from the table it makes."""
-    present = _check_tiers(ruleset, engine, table, where)
+    """The query of each tier of ``present`` (the tiers the table holds), once the companion queries found no
+    problem in the data (else DataError with the problems of the first kind found, as the Python engine reports
+    them). With ``pivot``, the queries read each tier's pivot from the table it makes."""
     queries = [compile_tier(ruleset, tier, table, any_year=any_year, wide_table=pivot(tier) if pivot else None)
                for tier in sorted(ruleset.tiers, key=lambda t: t.id) if tier.id in present]
     found: dict[str, list[Diagnostic]] = {kind: [] for kind in ORDERED_CHECKS}
@@ -102,52 +112,115 @@ def stream_sql(checked: CheckedRuleset, engine: StreamingEngine, *, table: str =
                locate: Locate | None = None, any_year: bool = False, run_at: str | None = None,
                done: Callable[[int], None] | None = None) -> ScoredSql:
     """``score_sql`` without holding the units: the same checks and errors, then the results read from the engine
-    a batch at a time, as they are written (``ScoredSql``). The units' names are the table's (``unit_name``).
-    ``done(1)`` is told of each of the two queries run per tier before (checks, then each cohort's size)."""
+    a batch at a time, as they are written (``ScoredSql``). The units' names are the table's (``unit_name``): the
+    rows of one unit, year and source must give one name (DataError otherwise).
+
+    The input is read a bounded number of times whatever its size. Each tier's rows are counted (one scan), and
+    each tier is pivoted a part of about ``SLICE_VALUES`` rows at a time (``pivot_parts``: the memory it takes stays
+    the same however many units there are), a part being the units of one hash of their code. Up to ``SCANS_BOUND``
+    parts in all, each is read from the input, one scan a part; beyond it every row is first written, once, into
+    the part it falls in (``StreamingEngine.partition``) and each pivot reads only its part. The data checks read
+    each tier's rows once more (indicators the ruleset does not know) and its pivot; each tier is scored once
+    into a work table the results are read from. ``done(1)`` is told of each of the two queries run per tier
+    before (checks, then scoring)."""
     where = locate or table_locator(table)
-    pivot = partial(_pivot, engine, table, checked.ruleset)
-    queries = _checked_queries(checked.ruleset, engine, table, where, any_year, done, pivot)
+    engine.fit_memory(0)  # bounded from the start: raised for a large tier before it is scored
+    counts = _tier_rows(checked.ruleset, engine, table, where)
+    tiers = [t for t in sorted(checked.ruleset.tiers, key=lambda t: t.id) if t.id in counts]
+    parts: dict[str, range] = {}
+    first = 0
+    for tier in tiers:
+        parts[tier.id] = range(first, first + max(1, -(-counts[tier.id] // SLICE_VALUES)))
+        first = parts[tier.id].stop
+    source, chosen = table, {tier: [_hashed(len(numbers), i) for i in range(len(numbers))] for tier, numbers in parts.items()}
+    if first > SCANS_BOUND:
+        source = _partition(engine, table, parts)
+        chosen = {tier: [cmp("=", col(PART_COLUMN), lit(k)) for k in numbers] for tier, numbers in parts.items()}
+    pivot = partial(_pivot, engine, source, checked.ruleset, chosen)
+    queries = _checked_queries(checked.ruleset, engine, source, counts, where, any_year, done, pivot)
+    _check_names(engine, queries, where)
     cohorts: dict[str, list[tuple[int, str, int]]] = {}
+    scored: dict[str, str] = {}
     errors: list[Diagnostic] = []
+    error = _quoted(ERROR_COLUMN)
     for query in queries:
-        tier_sql = render(query.tree, engine.dialect, pretty=False)
-        error = _quoted(ERROR_COLUMN)
-        _, sizes = engine.query(f"SELECT year, source, COUNT(*), COUNT({error}) FROM ({tier_sql}) AS scored "
+        index = checked.ruleset.tiers.index(query.tier)
+        # the ranks and the best values are windows over a whole cohort: their memory grows with its units
+        units = counts[query.tier.id] // max(1, len(query.tier.indicators))  # an input row per unit and indicator
+        engine.fit_memory(units * _row_width(query))
+        scored[query.tier.id] = engine.materialise(f"scored_{index}", [render(query.tree, engine.dialect, pretty=False)])
+        _, sizes = engine.query(f"SELECT year, source, COUNT(*), COUNT({error}) FROM {scored[query.tier.id]} "
                                 "GROUP BY year, source ORDER BY year, source")
         cohorts[query.tier.id] = [(int(year), source, count) for year, source, count, _ in sizes]
         if done is not None:
             done(1)
         if any(failed for *_, failed in sizes):
-            _, rows = engine.query(f"SELECT unit_code, year, source, {error} FROM ({tier_sql}) AS scored "
+            _, rows = engine.query(f"SELECT unit_code, year, source, {error} FROM {scored[query.tier.id]} "
                                    f"WHERE {error} IS NOT NULL ORDER BY year, source, unit_code")
             errors.extend(evaluation_diagnostic(code, message, where(code, year, source, None))
                           for code, year, source, message in rows)
     if errors:
         raise DataError(errors)
-    return ScoredSql(checked.ruleset, engine, table, queries, cohorts, _stamp(run_at))
+    return ScoredSql(checked.ruleset, engine, scored, queries, cohorts, _stamp(run_at))
 
 
-def _pivot(engine: StreamingEngine, table: str, ruleset: m.Ruleset, tier: m.Tier) -> str:
-    """The tier's pivot (one row per unit) made once, into a work table the tier's queries then read, a slice of
-    about ``SLICE_VALUES`` values at a time: the memory it takes stays the same however many units there are."""
-    rows = exp.select(exp.Count(this=exp.Star())).from_(exp.to_table(table), copy=False)
-    _, [(count,)] = engine.query(render(rows.where(exp.EQ(this=col("tier"), expression=text(tier.id)), copy=False),
-                                        engine.dialect, pretty=False))
-    engine.fit_memory(count // max(1, len(tier.indicators)))  # a row per unit and indicator
-    slices = max(1, -(-count // SLICE_VALUES))
-    selects = (render(select, engine.dialect, pretty=False) for select in pivot_slices(tier, table, slices))
+def _row_width(query: TierQuery) -> int:
+    """The values of a unit's row the scoring of a tier holds, about: its indicators and its results."""
+    return (len(query.tier.indicators) + len(query.points) + len(query.outputs) + len(query.keys) + len(query.levels)
+            + 3 * len(query.ranks) + 6)
+
+
+def _hashed(parts: int, part: int) -> exp.Expr | None:
+    """The rows of a tier's ``part`` of ``parts`` (None: all of them), by a hash of the unit's code."""
+    if parts == 1:
+        return None
+    return cmp("=", exp.Mod(this=exp.func("HASH", col("unit_code")), expression=lit(parts)), lit(part))
+
+
+def _partition(engine: StreamingEngine, table: str, parts: Mapping[str, range]) -> str:
+    """Every row of ``table`` written once into its part (``PART_COLUMN``): a tier's rows into its ``parts``, by a
+    hash of the unit's code (DuckDB's ``hash``), so that every row of a unit is in one part; the table of the parts."""
+    arms = []
+    for tier, numbers in parts.items():
+        hashed = exp.Mod(this=exp.func("HASH", col("unit_code")), expression=lit(len(numbers)))
+        arms.append(exp.If(this=text(tier), true=exp.Add(this=lit(numbers.start), expression=hashed)))
+    part = exp.Case(this=col("tier"), ifs=arms, default=lit(-1))  # every tier is one of parts: _tier_rows said so
+    rows = exp.select(*[col(c) for c in COLUMNS], part.as_(PART_COLUMN, copy=False)).from_(exp.to_table(table), copy=False)
+    return engine.partition(render(rows, engine.dialect, pretty=False), max(p.stop for p in parts.values()))
+
+
+def _pivot(engine: StreamingEngine, table: str, ruleset: m.Ruleset, parts: Mapping[str, list[exp.Expr | None]],
+           tier: m.Tier) -> str:
+    """The tier's pivot (one row per unit) made once, into a work table the tier's queries then read, a part of its
+    rows at a time (``parts``: the conditions that select them)."""
+    selects = (render(select, engine.dialect, pretty=False) for select in pivot_parts(tier, table, parts[tier.id]))
     return engine.materialise(f"wide_{ruleset.tiers.index(tier)}", selects)
 
 
+def _check_names(engine: StreamingEngine, queries: Sequence[TierQuery], where: Locate) -> None:
+    """DataError for a unit whose rows give it two names in one year and source: which one is meant is not for the
+    engine to guess."""
+    found: list[Diagnostic] = []
+    for query in queries:
+        assert query.wide_table is not None
+        _, rows = engine.query(f"SELECT unit_code, year, source, {LOWEST_NAME_COLUMN}, {NAME_COLUMN} FROM {query.wide_table} "
+                               f"WHERE {LOWEST_NAME_COLUMN} <> {NAME_COLUMN} ORDER BY year, source, unit_code")
+        found.extend(Diagnostic(where(code, year, source, None),
+                                f"unit '{code}' is named both '{shown(low)}' and '{shown(high)}' for {year} ({source})",
+                                hint="give every row of one unit, year and source the same unit_name")
+                     for code, year, source, low, high in rows)
+    if found:
+        raise DataError(found)
+
+
 class ScoredSql:
-    """The results of ``stream_sql``, still in the engine: each tier's units made from its rows as they are
-    fetched, in ``score_sql``'s order (year, source, code) or a table's (the first ranking's group and position)."""
+    """The results of ``stream_sql``, still in the engine (a work table per tier): each tier's units made from its
+    rows as they are fetched, in ``score_sql``'s order (year, source, code) or a table's (the first ranking's group
+    and position)."""
 
-    NAME = "cqdt_name"
-
-    def __init__(self, ruleset: m.Ruleset, engine: StreamingEngine, table: str, queries: list[TierQuery],
+    def __init__(self, ruleset: m.Ruleset, engine: StreamingEngine, tables: dict[str, str], queries: list[TierQuery],
                  cohorts: dict[str, list[tuple[int, str, int]]], run_at: str):
-        self.ruleset, self.engine, self.table, self.run_at = ruleset, engine, table, run_at
+        self.ruleset, self.engine, self.tables, self.run_at = ruleset, engine, tables, run_at
         self.queries = [q for q in queries if cohorts[q.tier.id]]
         self.cohorts = cohorts  # per tier: each cohort's year, source and number of units
 
@@ -169,77 +242,91 @@ class ScoredSql:
         yield from self._units(query, f"WHERE year = {int(year)} AND source = '{source_text}'", order)
 
     def _units(self, query: TierQuery, where: str, order: str) -> Iterator[UnitResult]:
-        table = render(exp.to_table(self.table), self.engine.dialect, pretty=False)
-        names = f"SELECT unit_code AS cqdt_code, MAX(unit_name) AS {self.NAME} FROM {table} GROUP BY unit_code"
-        tier_sql = render(query.tree, self.engine.dialect, pretty=False)
-        columns, rows = self.engine.stream(f"SELECT * FROM (SELECT scored.*, names.{self.NAME} FROM ({tier_sql}) AS scored "
-                                           f"LEFT JOIN ({names}) AS names ON scored.unit_code = names.cqdt_code) AS named "
-                                           f"{where} ORDER BY {order}")
-        index = {name: i for i, name in enumerate(columns)}
-        name_at = index[self.NAME]
+        columns, rows = self.engine.stream(f"SELECT * FROM {self.tables[query.tier.id]} {where} ORDER BY {order}")
+        reader = _UnitReader(query, columns)
+        code_at, name_at = columns.index("unit_code"), columns.index(NAME_COLUMN)
         for row in rows:
-            yield _unit(query, index, row, row[name_at] or row[index["unit_code"]])
+            yield reader.unit(row, row[name_at] or row[code_at])
 
 
 def _quoted(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _check_tiers(ruleset: m.Ruleset, engine: Engine, table: str, where: Locate) -> set[str]:
-    """The tiers the table holds; DataError for rows of a tier the ruleset does not define."""
-    known = [text(t.id) for t in ruleset.tiers]
-    query = (exp.select(col("unit_code"), col("year"), col("source"), col("tier")).distinct().from_(exp.to_table(table), copy=False)
-             .where(exp.Not(this=exp.In(this=col("tier"), expressions=known)), copy=False))
-    _, rows = engine.query(render(query, engine.dialect, pretty=False))
+def _tier_rows(ruleset: m.Ruleset, engine: Engine, table: str, where: Locate) -> dict[str, int]:
+    """The number of rows of each tier the table holds, in one scan; DataError for rows of a tier the ruleset does not
+    define (or of none)."""
+    count = exp.Count(this=exp.Star())
+    _, counted = engine.query(render(exp.select(col("tier"), count).from_(exp.to_table(table), copy=False)
+                                     .group_by(col("tier"), copy=False), engine.dialect, pretty=False))
     tiers = [t.id for t in ruleset.tiers]
-    if rows:
-        raise DataError([Diagnostic(where(code, year, source, None),
-                                    f"unit '{code}' has tier '{tier}', which ruleset '{ruleset.id}' does not define",
-                                    hint=f"tiers: {', '.join(tiers)}") for code, year, source, tier in rows])
-    _, present = engine.query(render(exp.select(col("tier")).distinct().from_(exp.to_table(table), copy=False),
-                                     engine.dialect, pretty=False))
-    return {row[0] for row in present}
+    rows = {tier: int(n) for tier, n in counted}
+    if set(rows) <= set(tiers):
+        return rows
+    unknown = exp.Or(this=exp.Is(this=col("tier"), expression=exp.Null()),
+                     expression=exp.Not(this=exp.In(this=col("tier"), expressions=[text(t) for t in tiers])))
+    query = (exp.select(col("unit_code"), col("year"), col("source"), col("tier")).distinct().from_(exp.to_table(table), copy=False)
+             .where(unknown, copy=False))
+    _, found = engine.query(render(query, engine.dialect, pretty=False))
+    raise DataError([Diagnostic(where(code, year, source, None),
+                                f"unit '{code}' has tier '{tier}', which ruleset '{ruleset.id}' does not define" if tier
+                                else f"unit '{code}' has no tier", hint=f"tiers: {', '.join(tiers)}")
+                     for code, year, source, tier in found])
 
 
 def _units(query: TierQuery, columns: list[str], rows: list[Row], names: Mapping[str, str],
            where: Locate) -> tuple[list[UnitResult], list[Diagnostic]]:
     index = {name: i for i, name in enumerate(columns)}
+    reader = _UnitReader(query, columns)
     units, errors = [], []
     for row in sorted(rows, key=lambda r: (r[index["year"]], r[index["source"]], r[index["unit_code"]])):
         code, year, source = (row[index[k]] for k in ("unit_code", "year", "source"))
         if row[index[ERROR_COLUMN]] is not None:
             errors.append(evaluation_diagnostic(code, row[index[ERROR_COLUMN]], where(code, year, source, None)))
             continue
-        units.append(_unit(query, index, row, names.get(code, code)))
+        units.append(reader.unit(row, names.get(code, code)))
     return units, errors
 
 
-def _unit(query: TierQuery, index: Mapping[str, int], row: Row, name: str) -> UnitResult:
-    """A unit's results from its row of the tier's query (a row without an error)."""
-    from cqdt_rules.engine.evaluator import published_value
+class _UnitReader:
+    """A unit's results from its row of a tier's query (a row without an error): where each value is in the row,
+    and how to read it, worked out once for the query and the order of its columns, not once per unit."""
 
-    tier = query.tier
-    code, year, source, parent = (row[index[k]] for k in ("unit_code", "year", "source", "parent"))
-    assessment = Assessment(code, name, tier.id, int(year), source, parent=parent or None)
-    nodes = {node.id: NodeResult(node.id, _read(row[index[query.points[node.id].column]], query.points[node.id].digits),
-                                 node.max, ("computed in SQL",)) for node in tier.walk()}
-    outputs = {name: (None if row[index[p.column]] is None else _read(row[index[p.column]], p.digits))
-               for name, p in query.outputs.items()}
-    total = _read(row[index["total"]], query.total.digits)
-    unit = UnitResult(assessment, tier, nodes, total, outputs, {}, {})
-    unit.computed.update({ref: None if row[index[p.column]] is None else _read(row[index[p.column]], p.digits)
-                          for ref, p in query.keys.items()})
-    scales = {s.name: s for s in tier.levels}
-    for scale, column in query.levels.items():
-        unit.levels[scale] = _level(scales[scale], row[index[column]])
-    for ranking in tier.rankings:
-        rank_col, of_col, group_col = query.ranks[ranking.name]
-        unit.ranks[ranking.name] = RankResult(ranking.name, int(row[index[rank_col]]), int(row[index[of_col]]),
-                                              str(row[index[group_col]]), None)
-    for ranking in tier.rankings:  # the value ranked by, once the unit's other results are in
-        old = unit.ranks[ranking.name]
-        unit.ranks[ranking.name] = RankResult(old.ranking, old.rank, old.of, old.group, published_value(unit, ranking.by)[0])
-    return unit
+    def __init__(self, query: TierQuery, columns: Sequence[str]):
+        index = {name: i for i, name in enumerate(columns)}
+        self.tier = tier = query.tier
+        self.keys = tuple(index[k] for k in ("unit_code", "year", "source", "parent"))
+        self.nodes = tuple((node.id, index[query.points[node.id].column], _scale(query.points[node.id].digits), node.max)
+                           for node in tier.walk())
+        self.outputs = tuple((name, index[p.column], _scale(p.digits)) for name, p in query.outputs.items())
+        self.total = index["total"], _scale(query.total.digits)
+        self.computed = tuple((ref, index[p.column], _scale(p.digits)) for ref, p in query.keys.items())
+        scales = {s.name: s for s in tier.levels}
+        self.levels = tuple((scales[scale], index[column]) for scale, column in query.levels.items())
+        self.ranks = tuple((ranking, index[rank], index[of], index[group])
+                           for ranking in tier.rankings for rank, of, group in [query.ranks[ranking.name]])
+
+    def unit(self, row: Row, name: str) -> UnitResult:
+        from cqdt_rules.engine.evaluator import published_value
+
+        code, year, source, parent = (row[i] for i in self.keys)
+        assessment = Assessment(code, name, self.tier.id, int(year), source, parent=parent or None)
+        nodes = {node_id: NodeResult(node_id, _read(row[at], scale), most, COMPUTED_IN_SQL)
+                 for node_id, at, scale, most in self.nodes}
+        outputs = {name: _maybe(row[at], scale) for name, at, scale in self.outputs}
+        unit = UnitResult(assessment, self.tier, nodes, _read(row[self.total[0]], self.total[1]), outputs, {}, {})
+        unit.computed.update({ref: _maybe(row[at], scale) for ref, at, scale in self.computed})
+        for level_scale, at in self.levels:
+            unit.levels[level_scale.name] = _level(level_scale, row[at])
+        for ranking, rank_at, of_at, group_at in self.ranks:
+            unit.ranks[ranking.name] = RankResult(ranking.name, int(row[rank_at]), int(row[of_at]), str(row[group_at]), None)
+        for ranking in self.tier.rankings:  # the value ranked by, once the unit's other results are in
+            old = unit.ranks[ranking.name]
+            unit.ranks[ranking.name] = RankResult(old.ranking, old.rank, old.of, old.group, published_value(unit, ranking.by)[0])
+        return unit
+
+
+COMPUTED_IN_SQL = ("computed in SQL",)
 
 
 def _level(scale: m.LevelScale, level_id: str | None) -> LevelResult:
@@ -249,8 +336,18 @@ def _level(scale: m.LevelScale, level_id: str | None) -> LevelResult:
     return LevelResult(scale.name, None, scale.below)
 
 
-def _read(value: Any, digits: int) -> Decimal:
-    return Decimal(int(value)).scaleb(-digits)
+def _scale(digits: int) -> Decimal:
+    """What a fixed-point integer of ``digits`` decimals is multiplied by: 10^-digits."""
+    return Decimal(1).scaleb(-digits)
+
+
+def _read(value: Any, scale: Decimal) -> Decimal:
+    """An integer the query published (a count of ``scale``) as the exact number, with its decimals."""
+    return ARITHMETIC.multiply(Decimal(value), scale)
+
+
+def _maybe(value: Any, scale: Decimal) -> Decimal | None:
+    return None if value is None else _read(value, scale)
 
 
 def table_locator(table: str) -> Locate:
@@ -264,12 +361,13 @@ def table_locator(table: str) -> Locate:
 def long_rows(assessments: Iterable[Assessment]) -> Iterator[Row]:
     """Assessments (as read from YAML, CSV or XLSX) as rows of the long-form input table, as they are read."""
     for a in assessments:
+        unit_name = nfc(a.name)  # as the Python engine shows it
         if not a.values and not a.evidence:  # the unit exists, with nothing given: one row without an indicator
-            yield (a.code, a.name, a.tier, a.parent, a.year, a.source, None, None, None, None)
+            yield (a.code, unit_name, a.tier, a.parent, a.year, a.source, None, None, None, None)
         for name in sorted(set(a.values) | set(a.evidence)):
             value, value_b = _texts(a.values.get(name))
             evidence = "; ".join(a.evidence.get(name, ())) or None
-            yield (a.code, a.name, a.tier, a.parent, a.year, a.source, name, value, value_b, evidence)
+            yield (a.code, unit_name, a.tier, a.parent, a.year, a.source, name, value, value_b, evidence)
 
 
 def _texts(raw: Any) -> tuple[str | None, str | None]:
