@@ -5,6 +5,7 @@ on the shipped rulesets and on generated rulesets and units (a differential prop
 from __future__ import annotations
 
 import ast
+import decimal
 import re
 from decimal import Decimal
 from pathlib import Path
@@ -31,8 +32,9 @@ SAMPLES = ROOT / "examples" / "gialai"
 
 # Every constant the generated source may hold: the writer's own fragments and the branch templates of the details
 # blocks it holds (engine/codegen.py), nothing else.
-FRAGMENTS = {"/", '"', '{"a": "', '", "b": "', '"}', True, False, 4, 0, 1, None} | TEMPLATES
-NAMES = re.compile(r"[kpwfacmrxhy]\d+|[buv]\d+_\d+|[Kpwfrotabsvxy]|get|values|evidence|cohort_max|before|after|write|factory"
+FRAGMENTS = {"/", '"', '{"a": "', '", "b": "', '"}', True, False, 3, 4, 7, 0, 1, None} | TEMPLATES
+NAMES = re.compile(r"[kpwfacmrxhy]\d+|[buvst]\d+_\d+|[Kpwfrotabsvxy]|get|values|evidence|cohort_max|before|after|write"
+                   r"|factory"
                    r"|str|type|len|TypeError|IndexError|context|listed|left|scale|best")
 
 
@@ -182,13 +184,22 @@ def test_templates_with_other_fields_are_not_kept() -> None:
     assert codegen.texts_between_fields("a {{b}} {} c % {}") == ["a {b} ", " c % ", ""]
 
 
-@given(st.decimals(allow_nan=False, allow_infinity=False, places=None), st.sampled_from(("en", "vi")))
+@given(st.one_of(st.decimals(allow_nan=False, allow_infinity=False, places=None), st.integers(0, 10 ** 7).map(Decimal),
+                 st.decimals(0, 1000, places=3), st.decimals(0, 1000, places=30)),
+       st.sampled_from(("en", "vi")))
 def test_plain_numbers_are_written_as_format_number_writes_them(number: Decimal, lang: str) -> None:
     plain = explain._plain(str(number), lang)
     if plain is not None:
         assert plain == format_number(number, lang)
     if re.fullmatch(r"\d+(\.\d+)?", str(number)) and len(str(number)) <= 28:  # the precision of the default context
         assert plain is not None
+    text, marks = str(number), explain._marks(explain._shown(lang))
+    assert marks is not None
+    group, point, most, _ = marks
+    if 4 <= len(text) <= 6 and text.isdigit():  # as the generated writers write it (``Words.marks``)
+        assert text[:-3] + group + text[-3:] == format_number(number, lang)
+    if -1 < text.find(".") < 4 and len(text) <= most + 1 and text.replace(".", "", 1).isdigit():
+        assert text.replace(".", point) == format_number(number, lang)
 
 
 UNROUNDED = '''ruleset unrounded {
@@ -239,9 +250,47 @@ def test_long_numbers_are_written_in_the_callers_precision_as_node_by_node() -> 
     assert fast.to_json() == closures.to_json()
 
 
-@given(st.text(st.sampled_from("0123456789/×≥%→ -+E()'"), max_size=20))
+@given(st.one_of(st.text(st.sampled_from("0123456789/×≥%→ -+E()'"), max_size=20),
+                 st.text(st.sampled_from("0123456789/×≥%→ -+.E()'đĐaAnoxy"), max_size=20)))
 def test_a_branch_of_numbers_and_signs_is_its_own_translation(branch: str) -> None:
     """The translation of a branch without letters nor decimal point is the branch: no phrase ``branch_text``
-    translates could match it, and it has no decimal number to write the Vietnamese way."""
+    translates could match it, and it has no decimal number to write the Vietnamese way. The generated writers
+    show as it is a branch without a decimal point that upper case leaves as it is (``Words.signs_as_is``)."""
     assert all(re.search("[a-z]", english) for english, _ in BRANCH_VI)
-    assert explain._translated("vi", branch) == branch_text(branch, "vi")
+    assert explain._translated(explain._shown("vi"), branch) == branch_text(branch, "vi")
+    if "." not in branch and branch.upper() == branch:
+        assert branch_text(branch, "vi") == branch
+
+
+UNROUNDED_ITEMS = UNROUNDED.replace('''  criterion Y "Có" max 1 {''', '''  criterion N "Số lượng" max 1000000000 {
+    input so number "Số"
+    per_item so each 0.125
+  }
+  criterion Y "Có" max 1 {''').replace("max 13 {", "max 1000000013 {")
+
+
+def test_texts_kept_under_one_decimal_context_are_not_read_under_another() -> None:
+    """A caller's decimal context decides how many digits of a long number an explanation shows: texts kept while
+    explaining under one precision (numbers, translated branches, a node's text kept by its values) are not read
+    back under another. Each writer, after explaining under the default context, writes under a smaller precision
+    (and another rounding) what the node-by-node writer writes under it from empty stores."""
+    ruleset = api.load_text(UNROUNDED_ITEMS, "unrounded.cqdt").ruleset
+    units = [Assessment(code, f"Xã {code}", "xa", 2022, "audit",
+                        {"mot": mot, "hai": ["1", "9"], "co": "yes", "so": so})
+             for code, mot, so in (("A", ["1", "3"], "1234567.891"), ("B", ["2", "7"], "123456"))]
+    fast = evaluate(compile_ruleset(ruleset), units, "fixed")
+    closures = evaluate(compile_ruleset(ruleset, generate=False), units, "fixed")
+    assert all(isinstance(unit.nodes, NodeResults) for unit in fast)
+    contexts = [{"prec": 7}, {"prec": 12, "rounding": decimal.ROUND_DOWN}, {"prec": 5}]
+    for lang in ("en", "vi"):
+        for results_ in (fast, closures):
+            for changed in contexts:
+                _clear_text_stores()
+                with decimal.localcontext(**changed):
+                    expected = [plain.explain(lang) for plain in closures]
+                _clear_text_stores()
+                before = [unit.explain(lang) for unit in results_]  # kept under the default context
+                with decimal.localcontext(**changed):
+                    assert [unit.explain(lang) for unit in results_] == expected
+                assert [unit.explain(lang) for unit in results_] == before
+                assert expected != before  # the context shows in the text

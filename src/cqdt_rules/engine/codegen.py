@@ -36,7 +36,7 @@ from cqdt_rules.language.resources import private_cache_dir, write_private
 from cqdt_rules.model import readergen
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.checking import values_index
-from cqdt_rules.model.units import IndicatorValues
+from cqdt_rules.model.units import IndicatorValues, Pair
 
 _TierCompiler = Any
 """``compiler._TierCompiler``, which calls this module (so this module does not import it): its ``header``,
@@ -186,7 +186,7 @@ class NodeDetails:
         try:
             if node.rule is not None:
                 _criterion(src, compiler, node, i, c)
-            elif _most(node.children, c) <= node.max:  # never capped: its points as scoring adds them up
+            elif self.fixed(node_id) is not None:  # never capped: its points as scoring adds them up
                 _group_points(src, compiler, node, i, [self.index[child.id] for child in node.children],
                               node.rounding or compiler.header.rounding, c)
                 src.add(1, f"w{i}, f{i} = {src.k(c._SUMMED)}, ()")
@@ -195,6 +195,14 @@ class NodeDetails:
         finally:
             src.lean = False
 
+    def fixed(self, node_id: str) -> tuple[Any, tuple[str, ...]] | None:
+        """The why and flags a node's block always sets (those very objects: a group that is never capped), or None:
+        its writer's text after the values can be written once, when the writer is made."""
+        node = self.nodes[node_id]
+        if node.rule is None and _most(node.children, self.c) <= node.max:
+            return self.c._SUMMED, ()
+        return None
+
     def read(self, node_id: str) -> dict[str, str]:
         """The local names in which a criterion's block leaves the values it read, by indicator."""
         node = self.nodes[node_id]
@@ -202,6 +210,15 @@ class NodeDetails:
             return {}
         i = self.index[node_id]
         return {name: f"v{i}_{j}" for j, name in reversed(list(enumerate(_names(node))))}
+
+    def pair_texts(self, node_id: str) -> dict[str, tuple[str, str]]:
+        """The local names in which a criterion's block leaves the texts (``str``) of the two parts of the pair it
+        reads, by indicator: a ratio or bands of a pair, whose why shows them too."""
+        node = self.nodes[node_id]
+        if node.rule is None or not _shows_pair(self.compiler, node.rule):
+            return {}
+        i = self.index[node_id]
+        return {_names(node)[0]: (f"s{i}_0", f"t{i}_0")}
 
     def depends_on(self, node_id: str) -> tuple[tuple[tuple[str, str | None], ...], tuple[str, ...],
                                                 tuple[str, str] | None]:
@@ -224,6 +241,18 @@ def node_details(explain_unit: DetailsFn) -> NodeDetails | None:
     """The ``NodeDetails`` of the tier whose generated ``explain_unit`` this is (None: not one of this module's)."""
     details: NodeDetails | None = getattr(explain_unit, _DETAILS, None)
     return details
+
+
+def _shows_pair(compiler: _TierCompiler, rule: m.Rule) -> bool:
+    """Whether the rule is a ratio or bands of a pair (its first indicator), whose why shows the pair's parts."""
+    return isinstance(rule, (m.RatioRule, m.BandsRule)) and compiler.indicators[rule.indicator].kind == "pair"
+
+
+def _pair_parts(write: _Criterion, v: str) -> list[str]:
+    """The arguments of a why showing the parts of the pair ``v``: in a writer's block, their texts worked out once
+    (``NodeDetails.pair_texts``), which the writer shows as the value read too (a value that is not a pair, which
+    the writer shows as any other, gives none: the rule's own steps refuse it as they do without a writer)."""
+    return [f"s{write.i}_0", f"t{write.i}_0"] if write.src.lean else [f"{v}.a", f"{v}.b"]
 
 
 def _names(node: m.Node) -> tuple[str, ...]:
@@ -411,7 +440,7 @@ class _Criterion:
     cannot reach."""
 
     def __init__(self, src: Source, compiler: _TierCompiler, node: m.Node, i: int, c: ModuleType):
-        self.src, self.compiler, self.node, self.c = src, compiler, node, c
+        self.src, self.compiler, self.node, self.c, self.i = src, compiler, node, c, i
         self.rounding = node.rounding or compiler.header.rounding
         self.maximum = src.k(node.max)
         self.ceiling, self.floor = c.shown_max(node.max, self.rounding), c.round_to(c.ZERO, self.rounding)
@@ -535,6 +564,9 @@ def _criterion(src: Source, compiler: _TierCompiler, node: m.Node, i: int, c: Mo
         write.helper(2, f"{src.k(c._not_assessed)}({src.k(names)}, values)", c.ZERO)
         src.add(1, "else:")
         indent = 2
+        if src.lean and _shows_pair(compiler, rule):  # before the evidence is looked at: shown whatever the branch
+            src.add(2, f"s{i}_0, t{i}_0 = (str(v{i}_0.a), str(v{i}_0.b)) if type(v{i}_0) is {src.k(Pair)} "
+                       "else (None, None)")
     if required:  # the evidence is looked at closely only when some is missing
         lacking = " or ".join(f"not evidence.get({src.k(ind.name)})" for ind in required)
         missing = f"{src.k(c._missing_evidence)}({src.k(required)}, values, evidence)"
@@ -600,16 +632,19 @@ def _rule(write: _Criterion, rule: m.Rule, v: str, indent: int) -> None:
 def _ratio(write: _Criterion, rule: m.RatioRule, v: str, indent: int) -> None:
     src, compiler, node, c = write.src, write.compiler, write.node, write.c
     add, k = src.add, src.k
+    shown = ["a", "b"]
     if compiler.indicators[rule.indicator].kind == "percent":
         add(indent, f"a, b = {v}, {k(c.HUNDRED)}")
     else:
         add(indent, f"a, b = {v}.a, {v}.b")
+        if src.lean:
+            shown = _pair_parts(write, v)
     add(indent, "if b == 0:" if src.details and not src.lean else "if not b:")
     write.fixed(indent + 1, c._zero_denominator(compiler._points(rule.on_zero, node)))
     add(indent, "elif a >= b:")
-    write.fixed_points(indent + 1, node.max, "{}/{} ≥ 100% → full points", ["a", "b"])
+    write.fixed_points(indent + 1, node.max, "{}/{} ≥ 100% → full points", shown)
     add(indent, "else:")  # a checked pair or percent: 0 <= a < b here, so a / b × max lies within 0..max
-    write.computed(indent + 1, f"a * {write.maximum} / b", "{}/{} × {}", ["a", "b", write.maximum], "()",
+    write.computed(indent + 1, f"a * {write.maximum} / b", "{}/{} × {}", [*shown, write.maximum], "()",
                    "within" if write.max_not_negative else "")
 
 
@@ -656,7 +691,7 @@ def _bands(write: _Criterion, rule: m.BandsRule, v: str, indent: int) -> None:
         add(indent, "else:")
         indent += 1
         add(indent, f"left, scale = {v}.a * {k(c.HUNDRED)}, {v}.b" if src.details else f"left = {v}.a * {k(c.HUNDRED)}")
-        shown, arguments = "{}/{}", [f"{v}.a", f"{v}.b"]
+        shown, arguments = "{}/{}", _pair_parts(write, v)
     else:
         if src.details:
             add(indent, f"left = {v}")

@@ -70,36 +70,62 @@ _FLAGS_VI = {"not assessed": "chưa đánh giá", "missing evidence": "thiếu t
 _STATUS_VI = {"official": "chính thức", "reconstructed": "tái dựng", "hypothetical": "giả định"}
 
 
-def _value_text(value: Any, lang: str = "en") -> str:
+Shown = tuple[str, int, str]
+"""How an explanation shows numbers: its language, and the precision and rounding of the caller's decimal context
+(``format_number`` rounds a number of more digits than the precision, as the context's rounding says). The texts
+this module keeps (numbers, translated branches, a node's lines) are kept for one such way, never read in another."""
+
+
+def _shown(lang: str) -> Shown:
+    """How numbers are shown in ``lang`` in the current decimal context."""
+    context = getcontext()
+    return lang, context.prec, context.rounding
+
+
+def _value_text(value: Any, shown: Shown) -> str:
     if value is None:
-        return _WORDS[lang]["not assessed"]
+        return _WORDS[shown[0]]["not assessed"]
     if isinstance(value, bool):
-        return _WORDS[lang]["yes" if value else "no"]
+        return _WORDS[shown[0]]["yes" if value else "no"]
     if isinstance(value, Pair):
-        return f"{_number(value.a, lang)}/{_number(value.b, lang)}"
+        return f"{_number(value.a, shown)}/{_number(value.b, shown)}"
     if isinstance(value, Decimal):
-        return _number(value, lang)
+        return _number(value, shown)
     return str(value)
 
 
-_NUMBERS: dict[str, dict[str, str]] = {"en": {}, "vi": {}}  # by language, ``format_number`` by the number's text
-_BRANCHES: dict[str, dict[str, str]] = {"vi": {}}  # by language, ``branch_text`` by the English text
+class _Stores(dict[Shown, dict[str, str]]):
+    """Texts kept for each way of showing numbers, a store made the first time a way is asked for (at most
+    ``_SHOWN_KEPT`` ways: a program uses one or two decimal contexts; beyond, the stores start again, and a writer
+    made for a way dropped keeps its own store, bounded the same)."""
+
+    def __missing__(self, shown: Shown) -> dict[str, str]:
+        if len(self) >= _SHOWN_KEPT:
+            self.clear()
+        store: dict[str, str] = {}
+        self[shown] = store
+        return store
+
+
+_SHOWN_KEPT = 16
+_NUMBERS = _Stores()  # ``format_number`` by the number's text
+_BRANCHES = _Stores()  # ``branch_text`` by the English text
 _KEPT = 4096  # texts kept in each store of the module; beyond, the store starts again
 KEPT_PER_NODE = 256  # texts kept per node (its JSON front): a node shows a few points over and over
 
 
-def _number(value: Decimal, lang: str) -> str:
+def _number(value: Decimal, shown: Shown) -> str:
     """``format_number(value, lang)``, kept by the number's exact text (``str`` keeps every digit and the exponent,
     so equal texts format alike): a cohort shows the same few points and values over and over."""
-    return _NUMBERS[lang].get(str(value)) or _new_number(lang, value)
+    return _NUMBERS[shown].get(str(value)) or _new_number(shown, value)
 
 
-def _new_number(lang: str, value: Decimal) -> str:
+def _new_number(shown: Shown, value: Decimal) -> str:
     """``format_number(value, lang)``, kept by the number's text (``keep`` written out: a cohort's values and points
     are often new)."""
     key = str(value)
-    text = _plain(key, lang) or format_number(value, lang)
-    store = _NUMBERS[lang]
+    text = _plain(key, shown[0]) or format_number(value, shown[0])
+    store = _NUMBERS[shown]
     if len(store) >= _KEPT:
         store.clear()
     store[key] = text
@@ -116,11 +142,21 @@ def _plain(text: str, lang: str) -> str | None:
         return None  # (format_number writes a number of more digits than the context's precision rounded)
     english = lang == "en"
     if len(whole) > 3:
-        if len(whole) <= 6:  # one group mark (str of a Decimal has no leading zero)
+        if len(whole) <= 6:  # one group mark (str of a Decimal has no leading zero; the writers' ``marks``)
             whole = whole[:-3] + ("," if english else ".") + whole[-3:]
         else:
             whole = f"{int(whole):,}" if english else f"{int(whole):,}".replace(",", ".")
     return whole + ("." if english else ",") + fraction if point else whole
+
+
+def _marks(shown: Shown) -> tuple[str, str, int, int] | None:
+    """The marks ``_plain`` writes (before the last three digits of a whole number of four to six digits, and for the
+    point), the most digits it writes as they are (the precision) and the texts a store keeps, for the generated
+    writers (``Words.marks``);
+    None when the precision is below six digits."""
+    if shown[1] < 6:
+        return None
+    return ("," if shown[0] == "en" else "."), ("." if shown[0] == "en" else ","), shown[1], _KEPT
 
 
 def keep(store: dict[str, str], key: str, text: str, most: int) -> str:
@@ -136,59 +172,62 @@ def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
     """Every node's points with the values read, the branch taken, flags and provenance, in ``lang``
     (numbers in its format; the ruleset's own titles as written, or their English title in English)."""
     words = _WORDS[lang]
+    shown = _shown(lang)
     a = unit.assessment
     year = f"{words['year']} {a.year}".strip()
     lines = [f"{a.code} {a.name} ({words['tier']} {unit.tier.id}, {year}, {_SOURCES[lang].get(a.source, a.source)})"
              + (f", {words['district']} {a.parent}" if a.parent else "")]
-    lines.append(_summary(unit, lang))
+    lines.append(_summary(unit, shown))
     nodes = unit.nodes
     if isinstance(nodes, NodeResults) and len(nodes):  # a tier scored by generated functions: so is its writer
-        found = unit_writer(nodes, _WRITERS[lang], writer_plan, unit.tier, lang)
+        found = unit_writer(nodes, (_WRITER, shown), writer_plan, unit.tier, lang)
         if found is not None:
             write, values, evidence, cohort_max = found
             return write(values, evidence, cohort_max, f"{lines[0]}\n{lines[1]}\n", "")
-    texts = _node_texts(unit.tier, lang)
+    texts = _node_texts(unit.tier, shown)
     for node_id, points, why, flags, reads, values in node_rows(nodes):
-        _node_lines(lines, texts[node_id], points, why, flags, reads, values, lang)
+        _node_lines(lines, texts[node_id], points, why, flags, reads, values, shown)
     return "\n".join(lines)
 
 
-_WRITERS = {lang: ("explanation writer", lang) for lang in _WORDS}
-"""The key of the tier's generated writer of explanations in each language, which writes the lines of every node as
-``_node_lines`` does."""
+_WRITER = "explanation writer"
+"""With the way numbers are shown (``Shown``), the key of the tier's generated writer of explanations, which writes
+the lines of every node as ``_node_lines`` does (and keeps texts for that way alone)."""
 
 
 def writer_plan(tier: Tier, lang: str, shape: TierShape) -> tuple[list[NodePlan], Words, str]:
-    """What ``writergen`` writes of each node of the tier (in the order of ``shape``) in ``lang``, how it writes
-    values and branches, and what it writes between two nodes."""
-    texts = _node_texts(tier, lang)
+    """What ``writergen`` writes of each node of the tier (in the order of ``shape``) in ``lang`` and the current
+    decimal context, how it writes values and branches, and what it writes between two nodes."""
+    shown = _shown(lang)
+    texts = _node_texts(tier, shown)
     kinds = {indicator.name: indicator.kind for indicator in tier.indicators}
-    plans = [_plan(texts[node_id], () if texts[node_id].is_group else reads, kinds, lang)
+    plans = [_plan(texts[node_id], () if texts[node_id].is_group else reads, kinds, shown)
              for node_id, reads in zip(shape.order, shape.reads)]
     words = _WORDS[lang]
-    branches = None if lang == "en" else (_BRANCHES[lang], functools.partial(_translated, lang))
-    return plans, Words("text", words["yes"], words["no"], functools.partial(_value_text, lang=lang),
-                        (_NUMBERS[lang], functools.partial(_new_number, lang)), branches), "\n"
+    branches = None if lang == "en" else (_BRANCHES[shown], functools.partial(_translated, shown))
+    return plans, Words("text", words["yes"], words["no"], functools.partial(_value_text, shown=shown),
+                        (_NUMBERS[shown], functools.partial(_new_number, shown)), branches, signs_as_is=True,
+                        marks=_marks(shown)), "\n"
 
 
-def _plan(text: _NodeText, reads: tuple[str, ...], kinds: Mapping[str, str], lang: str) -> NodePlan:
-    shown = tuple((name, ("\n" + text.read if j == 0 else ", ") + f"{name} = ", kinds.get(name))
-                  for j, name in enumerate(reads))
+def _plan(text: _NodeText, reads: tuple[str, ...], kinds: Mapping[str, str], shown: Shown) -> NodePlan:
+    values = tuple((name, ("\n" + text.read if j == 0 else ", ") + f"{name} = ", kinds.get(name))
+                   for j, name in enumerate(reads))
     unflagged = "" if text.is_group else ("\n" + text.why, "" if text.provenance is None else "\n" + text.provenance)
-    return NodePlan((text.head, text.of_max), None, shown, unflagged, functools.partial(_rest, text, lang))
+    return NodePlan((text.head, text.of_max), None, values, unflagged, functools.partial(_rest, text, shown))
 
 
-def _rest(text: _NodeText, lang: str, why: Why, flags: tuple[str, ...]) -> str:
+def _rest(text: _NodeText, shown: Shown, why: Why, flags: tuple[str, ...]) -> str:
     """A node's lines after the values it read, each after a line end (kept by the why and flags objects)."""
     tail = text.tails.get(why, flags)
     if tail is None:
-        tail = text.tails.put(why, flags, _tail(text, why, flags, lang))
+        tail = text.tails.put(why, flags, _tail(text, why, flags, shown))
     return "\n" + tail if tail else ""
 
 
 class _NodeText(NamedTuple):
-    """What a node's lines say whatever the unit, set out once per tier and language, and the lines after the values
-    read it showed lately, by the why and flags objects."""
+    """What a node's lines say whatever the unit, set out once per tier and way of showing numbers, and the lines
+    after the values read it showed lately, by the why and flags objects."""
 
     head: str  # indent, id and title, up to the points
     of_max: str  # " / " and the maximum
@@ -201,11 +240,11 @@ class _NodeText(NamedTuple):
     tails: SameObjects[str]  # the lines after the values read (why, flags, provenance), by why and flags
 
 
-def _node_texts(tier: Tier, lang: str) -> dict[str, _NodeText]:
-    """The ``_NodeText`` of every node of the tier in ``lang``, set out once per tier."""
-    kept: dict[str, _NodeText] | None = tier.memo.get((_NodeText, lang))
+def _node_texts(tier: Tier, shown: Shown) -> dict[str, _NodeText]:
+    """The ``_NodeText`` of every node of the tier shown so, set out once per tier."""
+    kept: dict[str, _NodeText] | None = tier.memo.get((_NodeText, shown))
     if kept is None:
-        kept = tier.memo[(_NodeText, lang)] = _set_out(tier, lang)
+        kept = tier.memo[(_NodeText, shown)] = _set_out(tier, shown[0])
     return kept
 
 
@@ -227,9 +266,10 @@ def _set_out(tier: Tier, lang: str) -> dict[str, _NodeText]:
     return texts
 
 
-def _summary(unit: ExplainedUnit, lang: str) -> str:
+def _summary(unit: ExplainedUnit, shown: Shown) -> str:
+    lang = shown[0]
     words = _WORDS[lang]
-    summary = f"{words['total']} {_number(unit.total, lang)} / {_number(unit.max, lang)}"
+    summary = f"{words['total']} {_number(unit.total, shown)} / {_number(unit.max, shown)}"
     for name, value in unit.outputs.items():
         summary += f"; {name} = {format_number(value, lang)}"
     for level in unit.levels.values():
@@ -255,26 +295,26 @@ def _ranking_labels(tier: Tier) -> dict[str, str]:
 
 
 def _node_lines(lines: list[str], text: _NodeText, points: Decimal, why: Why, flags: tuple[str, ...],
-                reads: tuple[str, ...], values: Mapping[str, Any], lang: str) -> None:
+                reads: tuple[str, ...], values: Mapping[str, Any], shown: Shown) -> None:
     """Append one node's lines to ``lines``."""
-    lines.append(text.head + _number(points, lang) + text.of_max)
+    lines.append(text.head + _number(points, shown) + text.of_max)
     if reads and not text.is_group:
-        lines.append(text.read + ", ".join([f"{name} = {_value_text(values.get(name), lang)}" for name in reads]))
+        lines.append(text.read + ", ".join([f"{name} = {_value_text(values.get(name), shown)}" for name in reads]))
     tail = text.tails.get(why, flags)
     if tail is None:
-        tail = text.tails.put(why, flags, _tail(text, why, flags, lang))
+        tail = text.tails.put(why, flags, _tail(text, why, flags, shown))
     if tail:
         lines.append(tail)
 
 
-def _tail(text: _NodeText, why: Why, flags: tuple[str, ...], lang: str) -> str:
+def _tail(text: _NodeText, why: Why, flags: tuple[str, ...], shown: Shown) -> str:
     """A node's lines after the values it read: a criterion's why, flags and provenance; a group's branch when it
     was capped (else nothing)."""
     if text.is_group:
-        return text.indent + _branch(why, lang) if "capped" in flags else ""
-    lines = [text.why + _branch(why, lang)]
+        return text.indent + _branch(why, shown) if "capped" in flags else ""
+    lines = [text.why + _branch(why, shown)]
     if flags:
-        lines.append(text.flags + ", ".join([_FLAGS_VI.get(f, f) for f in flags] if lang == "vi" else flags))
+        lines.append(text.flags + ", ".join([_FLAGS_VI.get(f, f) for f in flags] if shown[0] == "vi" else flags))
     if text.provenance is not None:
         lines.append(text.provenance)
     return "\n".join(lines)
@@ -312,22 +352,22 @@ class SameObjects(Generic[T]):
 SAME_OBJECTS_KEPT = 16
 
 
-def _branch(why: Why, lang: str) -> str:
+def _branch(why: Why, shown: Shown) -> str:
     """The branch taken in ``lang``: ``NodeResult.branch``, in Vietnamese through ``branch_text`` (kept by the
     English text, which a cohort's units share for most of their nodes)."""
     template, *arguments = why
     branch = str(template).format(*arguments)
-    if lang == "en":
+    if shown[0] == "en":
         return branch
-    return _BRANCHES[lang].get(branch) or _translated(lang, branch)
+    return _BRANCHES[shown].get(branch) or _translated(shown, branch)
 
 
-def _translated(lang: str, branch: str) -> str:
+def _translated(shown: Shown, branch: str) -> str:
     """``branch_text(branch, lang)``, kept by the English text. A branch of numbers and signs alone (``12/20 × 3``,
     no decimal point) is its own translation: every phrase ``branch_text`` translates has a lowercase letter."""
     if "." not in branch and _LOWERCASE.search(branch) is None:
         return branch
-    return keep(_BRANCHES[lang], branch, branch_text(branch, lang), _KEPT)
+    return keep(_BRANCHES[shown], branch, branch_text(branch, shown[0]), _KEPT)
 
 
 _LOWERCASE = re.compile("[a-z]")

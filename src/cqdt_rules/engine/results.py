@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn, TextIO
+from typing import Any, NoReturn, TextIO, cast
 
 import attrs
 
@@ -247,9 +247,9 @@ class Results:
 
     def to_json(self) -> str:
         """The results as JSON (schema ``cqdt-results/1``), laid out as ``write_json`` says."""
-        buffer = io.StringIO()
-        self.write_json(buffer)
-        return buffer.getvalue()
+        parts = _TextParts()
+        self.write_json(cast(TextIO, parts))
+        return "".join(parts)
 
     def write_json(self, out: TextIO) -> None:
         """Write ``to_json()`` to ``out`` unit by unit, never holding the whole text."""
@@ -372,6 +372,15 @@ def write_json(out: TextIO, head: dict[str, Any], units: Iterable[UnitResult]) -
             array.add(*texts.text_parts(unit))
 
 
+class _TextParts(list[str]):
+    """What ``write_json`` writes, kept in order and joined once: ``io.StringIO`` copies text that is not all ASCII
+    (a unit's titles) into a buffer of four bytes a character, then once more to give it back."""
+
+    def write(self, text: str) -> int:
+        self.append(text)
+        return len(text)
+
+
 class JsonArray:
     """Results JSON written a unit at a time: ``add`` each unit's text (as ``UnitJson`` makes it), in order."""
 
@@ -481,8 +490,13 @@ class _NodeJson:
         kinds = {indicator.name: indicator.kind for indicator in self.node.inputs}
         shown = tuple((name, (", " if j else "") + f"{_STRING(name)}: ", kinds.get(name))
                       for j, name in enumerate(dict.fromkeys(reads)))
-        return NodePlan(None, (self.fronts, self._new_front), shown, ('}, "branch": ', f', "flags": [], {self.tail}'),
-                        self._rest, _STRING(self.node.id))
+        node, first, firsts = self.node, None, None
+        if node.max == 0 or node.share_digits is None:  # no share to work out: the points between two texts
+            first = (f'{self.head}, "points": "', f'", "max": "{node.max!s}", "share": null, "inputs": {{')
+        else:
+            firsts = (self.fronts, self._new_front)
+        return NodePlan(first, firsts, shown, ('}, "branch": ', f', "flags": [], {self.tail}'), self._rest,
+                        _STRING(node.id))
 
     def _first(self, points: Decimal) -> str:
         return self.fronts.get(str(points)) or self._new_front(points)

@@ -7,9 +7,12 @@ details function, which built a why tuple per node, and then walk those tuples a
 function holds the details blocks themselves, in the engine's arithmetic, each value in a local variable; a branch
 whose why cannot change afterwards is written as text right there (``codegen``'s lean blocks), then each node's text
 is written, in the caller's decimal context as the node-by-node writers write it, and the whole text made by one
-f-string. A criterion whose values are yes/no, categories or numbers keeps its points and text by those values
-(numbers by their exact text, evidence and cohort maxima with them), at most ``KEPT_PER_NODE``: a cohort's units
-share most of them. What a node's text says whatever the unit (indents, ids, titles, provenance, labels) is set out
+f-string (a writer is made for each way its caller shows numbers, ``explain.Shown``: what it keeps is never read in
+another decimal context). A criterion whose values are yes/no, categories, numbers or pairs keeps its points and
+text by those values (numbers and a pair's parts by their exact text, evidence and cohort maxima with them), at most
+``KEPT_PER_NODE``: a cohort's units share most of them (a quarter to two thirds of its pairs). A node whose why and
+flags are fixed (a group never capped) has its text after its values written once, when the writer is made. What a
+node's text says whatever the unit (indents, ids, titles, provenance, labels) is set out
 by the caller (``explain``, ``results``) as a ``NodePlan`` and reaches the function only through its constants table
 ``K``, unpacked into the names ``k0``, ``k1``, ...: no text of the ruleset is written into the source, which is made
 of this module's and ``codegen``'s own fragments and names made from positions (``p3``, ``b3_0``, ``k12``).
@@ -56,8 +59,8 @@ class NodePlan(NamedTuple):
     """What the generated function writes of one node, and where it keeps what it works out."""
 
     first: tuple[str, str] | None
-    """The node's text up to its values as the texts before and after the points' number (text style); None: ``firsts``
-    gives that text."""
+    """The node's text up to its values as the texts before and after the points' number (as ``Words.numbers`` shows
+    it; in JSON, its exact text); None: ``firsts`` gives that text."""
     firsts: Kept | None
     """The node's text up to its values, kept by the points' exact text."""
     reads: tuple[tuple[str, str, str | None], ...]
@@ -85,8 +88,17 @@ class Words(NamedTuple):
     branch: tuple[dict[str, str] | None, Callable[[str], str]] | None = None
     """The branch as shown from its English text: kept texts (or None) and the function for the others; None: as
     it is."""
+    signs_as_is: bool = False
+    """A branch without a decimal point nor a lowercase letter (numbers and signs: ``12/20 × 3``) is shown as it is."""
+    marks: tuple[str, str, int, int] | None = None
+    """Text style: how a plain number (digits, a point or not; no sign nor exponent) of at most the given number of
+    digits (third) is shown, written without working it out: a whole number of four to six digits with the first mark
+    before its last three digits, a number below 1000 with a point with the second mark for the point, and kept in
+    ``numbers`` while it holds fewer texts than the fourth (None: every number through ``numbers``; a cohort shows
+    more of them than a store keeps)."""
     listed: tuple[str, str, str] | None = None
-    """A flag, and the texts written before and after the list (``NodePlan.listed``) of the nodes that carry it,
+    """A flag that only a criterion whose evidence is required carries (its evidence missing), and the texts written
+    before and after the list (``NodePlan.listed``) of the nodes that carry it,
     between the text before the nodes and the nodes; None: no list."""
 
 
@@ -119,8 +131,9 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
     for node_id in details.post_order:
         i = details.index[node_id]
         if _memo_key(details, node_id) is None:
+            fixed = details.fixed(node_id)
             _details(src, details, node_id, i, plans[i], words)
-            pieces[i] = _node(text, i, plans[i], words, details.read(node_id))
+            pieces[i] = _node(text, i, plans[i], words, details.read(node_id), fixed, details.pair_texts(node_id))
         else:
             pieces[i] = _kept_node(src, text, details, node_id, i, plans[i], words)
     src.base = 0
@@ -129,10 +142,10 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
     src.lines += text.lines
     parts: Parts = [(False, "before")]
     if words.listed is not None:
-        flag, opening, closing = words.listed
+        opening, closing = words.listed[1:]
         src.add(1, "listed = []")
         for i, plan in enumerate(plans):
-            if plan.listed is not None:
+            if _listable(details, details.order[i], plan, words):
                 src.add(1, f"if m{i}:")
                 src.add(2, f"listed.append({k(plan.listed)})")
         parts += [(True, opening), (False, f"{k(', ')}.join(listed)"), (True, closing)]
@@ -145,10 +158,17 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
 
 
 def _details(src: Source, details: NodeDetails, node_id: str, i: int, plan: NodePlan, words: Words) -> None:
-    """Node ``i``'s details (``p3, w3, f3``), and whether it is listed (``m3``)."""
+    """Node ``i``'s details (``p3, w3, f3``), and whether it is listed (``m3``) when it may be."""
     details.block(src, node_id)
-    if plan.listed is not None and words.listed is not None:
+    if _listable(details, node_id, plan, words):
+        assert words.listed is not None
         src.add(1, f"m{i} = {src.k(words.listed[0])} in f{i}")
+
+
+def _listable(details: NodeDetails, node_id: str, plan: NodePlan, words: Words) -> bool:
+    """Whether the node may carry the flag ``words.listed`` lists: a criterion whose evidence is required."""
+    return (plan.listed is not None and words.listed is not None and details.nodes[node_id].rule is not None
+            and bool(details.depends_on(node_id)[1]))
 
 
 def _kept_node(src: Source, text: Source, details: NodeDetails, node_id: str, i: int, plan: NodePlan,
@@ -162,14 +182,13 @@ def _kept_node(src: Source, text: Source, details: NodeDetails, node_id: str, i:
     parts = []
     for j, (name, kind) in enumerate(key[0]):
         src.add(1, f"u{i}_{j} = get({k(name)})")
-        parts.append(_KEY_PARTS[kind].format(v=f"u{i}_{j}", decimal=k(Decimal), other=k(_OTHER)))
+        parts.append(_KEY_PARTS[kind].format(v=f"u{i}_{j}", decimal=k(Decimal), pair=k(Pair), other=k(_OTHER)))
     parts += [f"not evidence.get({k(name)})" for name in key[1]]
     if key[2] is not None:
         parts.append(f"(str(o) if type(o := cohort_max.get({k(key[2])})) is {k(Decimal)} else {k(_OTHER)})")
     src.add(1, f"y{i} = {parts[0]}" if len(parts) == 1 else f"y{i} = ({', '.join(parts)},)")
     kept: dict[Any, tuple[Any, ...]] = {}
-    listed = plan.listed is not None and words.listed is not None
-    kept_names = f"p{i}, x{i}" + (f", m{i}" if listed else "")
+    kept_names = f"p{i}, x{i}" + (f", m{i}" if _listable(details, node_id, plan, words) else "")
     src.add(1, f"h{i} = {k(kept.get)}(y{i})")
     src.add(1, f"if h{i} is None:")
     src.base += 1
@@ -179,7 +198,8 @@ def _kept_node(src: Source, text: Source, details: NodeDetails, node_id: str, i:
     src.add(2, f"{kept_names} = h{i}")
     text.add(1, f"if h{i} is None:")
     text.base += 1
-    text.add(1, f'x{i} = f"{_fields(text, _node(text, i, plan, words, details.read(node_id)))}"')
+    read, pair_texts = details.read(node_id), details.pair_texts(node_id)
+    text.add(1, f'x{i} = f"{_fields(text, _node(text, i, plan, words, read, None, pair_texts))}"')
     usual = f"y{i} is not {k(_OTHER)}" if len(parts) == 1 else f"{k(_OTHER)} not in y{i}"
     text.add(1, f"if {usual} and len({k(kept)}) < {k(KEPT_PER_NODE)}:")
     text.add(2, f"{k(kept)}[y{i}] = {kept_names}")
@@ -199,15 +219,19 @@ _KEY_PARTS = {
     "category": "({v} if type({v}) is str or {v} is None else {other})",
     **{kind: "(str({v}) if type({v}) is {decimal} else None if {v} is None else {other})"
        for kind in ("count", "number", "percent", "score")},
+    "pair": "((str({v}.a), str({v}.b)) if type({v}) is {pair} else None if {v} is None else {other})",
 }
-"""How each kind of value stands in a key: as itself, or a number as its exact text (``Decimal`` keys would take
-7.5 and 7.50, written differently, for one)."""
+"""How each kind of value stands in a key: as itself, or a number (a pair's parts) as its exact text (``Decimal``
+keys would take 7.5 and 7.50, written differently, for one). A pair's parts take many values, yet a cohort's units
+share a good part of them: a quarter of the pairs of the 220 communes of the sample are seen again within it, half
+of those of a synthetic cohort of 1,000 (each kept pair saves its arithmetic and its text, several times what the
+key costs)."""
 
 
 def _memo_key(details: NodeDetails, node_id: str) -> tuple[tuple[tuple[str, str], ...], tuple[str, ...],
                                                           tuple[str, str] | None] | None:
-    """What a criterion's text is kept by, when its values are of kinds that keep well (not pairs, whose parts
-    take too many different values to be seen again); None: written for every unit."""
+    """What a criterion's text is kept by, when its values are of kinds whose text can be kept (``_KEY_PARTS``);
+    None: written for every unit."""
     if details.nodes[node_id].rule is None:
         return None
     kinds, required, cohort = details.depends_on(node_id)
@@ -235,15 +259,17 @@ def _fields(src: Source, parts: Parts) -> str:
     return fields
 
 
-def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, str]) -> Parts:
+def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, str],
+          fixed: tuple[Why, tuple[str, ...]] | None, pair_texts: Mapping[str, tuple[str, str]]) -> Parts:
     """Write node ``i``'s block; the parts of its text returned. ``read``: the local names already holding values,
-    by indicator (the others are read)."""
+    by indicator (the others are read); ``fixed``: the why and flags the node always has, if so; ``pair_texts``: the
+    local names holding the texts of a pair's parts, by indicator."""
     k = src.k
     parts: Parts
     if plan.first is not None:
         before, after = plan.first
-        assert words.numbers is not None
-        parts = [(True, before), (False, _kept(src, *words.numbers, f"p{i}")), (True, after)]
+        parts = [(True, before), (False, f"str(p{i})" if words.style == "json" else _points(src, words, f"p{i}")),
+                 (True, after)]
     else:
         assert plan.firsts is not None
         parts = [(False, _kept(src, *plan.firsts, f"p{i}"))]
@@ -251,10 +277,27 @@ def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, 
         v = read.get(name)
         if v is None:
             src.add(1, f"v = get({k(name)})")
-        _value(src, f"b{i}_{j}", kind, words, v or "v")
+        _value(src, f"b{i}_{j}", kind, words, v or "v", pair_texts.get(name) if v else None)
         parts += [(True, before), (False, f"b{i}_{j}")]
+    if fixed is not None:
+        return parts + [(True, _fixed_after_values(plan, words, *fixed))]
     _after_values(src, i, plan, words)
     return parts + [(False, f"c{i}")]
+
+
+def _fixed_after_values(plan: NodePlan, words: Words, why: Any, flags: tuple[str, ...]) -> str:
+    """A node's text after its values when it always has ``why`` (a why, or its text) and ``flags``, as
+    ``_after_values`` writes it."""
+    unflagged = plan.unflagged
+    if flags or unflagged is None:
+        return plan.rest(why, flags)
+    if isinstance(unflagged, str):
+        return unflagged
+    branch = why if isinstance(why, str) else branch_of(why)
+    if words.branch is not None:
+        kept, work_out = words.branch
+        branch = (kept.get(branch) if kept is not None else None) or work_out(branch)
+    return unflagged[0] + branch + unflagged[1]
 
 
 def _after_values(src: Source, i: int, plan: NodePlan, words: Words) -> None:
@@ -364,12 +407,15 @@ def _branch(src: Source, branch: str, words: Words) -> str:
     kept, work_out = words.branch
     if kept is None:
         return f"{src.k(work_out)}({branch})"
-    return f"({src.k(kept.get)}({branch}) or {src.k(work_out)}({branch}))"
+    shown = f"{src.k(kept.get)}({branch}) or {src.k(work_out)}({branch})"
+    if words.signs_as_is:  # (most branches of a cohort's units are numbers and signs: no look-up, no call)
+        return f"({branch} if {src.k('.')} not in {branch} and {branch}.upper() == {branch} else {shown})"
+    return f"({shown})"
 
 
-def _value(src: Source, target: str, kind: str | None, words: Words, v: str) -> None:
+def _value(src: Source, target: str, kind: str | None, words: Words, v: str, parts: tuple[str, str] | None) -> None:
     """``target``: the text of ``v`` (a local name), an indicator's value; the check its kind makes likely comes
-    first."""
+    first. ``parts``: the local names holding the texts of its parts when it is a pair, if any."""
     k = src.k
     other = f"{k(words.value)}({v})"
     if kind == "yesno":
@@ -379,10 +425,12 @@ def _value(src: Source, target: str, kind: str | None, words: Words, v: str) -> 
         src.add(1, f"{target} = {v} if type({v}) is str else {other}")
         return
     if kind == "pair":
+        a, b = parts or (f"{v}.a!s", f"{v}.b!s")
         if words.style == "json":
-            shown = f"f'{{{{\"a\": \"{{{v}.a!s}}\", \"b\": \"{{{v}.b!s}}\"}}}}'"
+            shown = f"f'{{{{\"a\": \"{{{a}}}\", \"b\": \"{{{b}}}\"}}}}'"
         else:
-            shown = f"f\"{{{_number(src, f'{v}.a', words)}}}/{{{_number(src, f'{v}.b', words)}}}\""
+            shown = (f"f\"{{{_number(src, f'{v}.a', words, parts and parts[0])}}}/"
+                     f"{{{_number(src, f'{v}.b', words, parts and parts[1])}}}\"")
         src.add(1, f"{target} = {shown} if type({v}) is {k(Pair)} else {other}")
         return
     if kind is None or kind == "category":
@@ -392,13 +440,40 @@ def _value(src: Source, target: str, kind: str | None, words: Words, v: str) -> 
     src.add(1, f"{target} = {shown} if type({v}) is {k(Decimal)} else {other}")
 
 
-def _number(src: Source, value: str, words: Words) -> str:
-    """An expression giving the text of the number ``value`` (kept by its exact text)."""
+def _number(src: Source, value: str, words: Words, text: str | None = None) -> str:
+    """An expression giving the text of the number ``value`` (kept by its exact text; ``text``: a local name already
+    holding that text)."""
     assert words.numbers is not None
     kept, work_out = words.numbers
+    s = text or "s"
+    first = s if text else f"(s := str({value}))"
+    if words.marks is None:
+        return f"({src.k(kept.get)}({first}) or {src.k(work_out)}({value}))"
     # a count below 1000 is shown as written in every language: no look-up (data show many, of every value)
-    return (f"(s if len(s := str({value})) < 4 and s.isdigit() else "
-            f"{src.k(kept.get)}(s) or {src.k(work_out)}({value}))")
+    grouped = f"{s}[:-3] + {src.k(words.marks[0])} + {s}[-3:]"  # (str of a Decimal has no leading zero)
+    return (f"(({s} if len({s}) < 4 else {grouped}) if len({first}) < 7 and {s}.isdigit() else "
+            f"{src.k(kept.get)}({s}) or {_decimal(src, s, value, words)})")
+
+
+def _decimal(src: Source, s: str, value: str, words: Words) -> str:
+    """An expression giving the text of the number ``value``, written ``s``: as the marks say when it is below 1000
+    with a point, else worked out (and kept)."""
+    assert words.numbers is not None and words.marks is not None
+    (kept, work_out), (_, point, digits, most) = words.numbers, words.marks
+    k = src.k
+    shown = s if point == "." else f"{s}.replace({k('.')}, {k(point)})"
+    # kept as worked out (a cohort shows a few over and over), at most ``most`` (the store's own bound)
+    shown = f"({k(kept.setdefault)}({s}, {shown}) if len({k(kept)}) < {k(most)} else {shown})"
+    return (f"({shown} if -1 < {s}.find({k('.')}) < 4 and len({s}) <= {k(digits + 1)} and "
+            f"{s}.replace({k('.')}, {k('')}, 1).isdigit() else {k(work_out)}({value}))")
+
+
+def _points(src: Source, words: Words, value: str) -> str:
+    """An expression giving the text of the points ``value`` (kept by their exact text, or as the marks say)."""
+    assert words.numbers is not None
+    if words.marks is None:
+        return _kept(src, *words.numbers, value)
+    return f"({src.k(words.numbers[0].get)}(s := str({value})) or {_decimal(src, 's', value, words)})"
 
 
 def _kept(src: Source, kept: dict[str, str], work_out: Callable[[Decimal], str], value: str) -> str:
@@ -416,7 +491,15 @@ def unit_writer(nodes: NodeResults, key: object, plan: Callable[..., tuple[list[
     if details is None:
         return None
     shape = nodes.shape
-    kept: tuple[TierShape, UnitWriter] | None = details.writers.get(key)
+    writers = details.writers
+    kept: tuple[TierShape, UnitWriter] | None = writers.get(key)
     if kept is None or (kept[0] is not shape and kept[0] != shape):
-        kept = details.writers[key] = (shape, fused_writer(details, *plan(*arguments, shape)))
+        if len(writers) >= WRITERS_KEPT:
+            writers.clear()
+        kept = writers[key] = (shape, fused_writer(details, *plan(*arguments, shape)))
     return kept[1], values, evidence, cohort_max
+
+
+WRITERS_KEPT = 16
+"""At most this many writers are kept per tier (one per language and decimal context of explanations, one for JSON:
+a program uses a few); beyond, they are made again."""
