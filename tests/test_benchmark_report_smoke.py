@@ -21,5 +21,7 @@ def test_report_benchmark_runs() -> None:
     done = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "bench_report.py"), "--quick"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stdout + done.stderr
-    for line in ("score --format csv (baseline)", "report --formats html", "report --formats md"):
+    for line in ("score --format csv (baseline)", "API score, results kept (baseline)", "report --formats html",
+                 "report --formats md"):
         assert done.stdout.count(line) == 3, done.stdout  # at each of the two sizes, and in the per-unit summary
+    assert "peak memory at 1,000 units against the results kept" in done.stdout, done.stdout

@@ -150,9 +150,9 @@ def _points(unit: UnitResult, node_ids: list[str]) -> list[Decimal | None]:
     when the engine keeps them in columns."""
     nodes = unit.nodes
     if isinstance(nodes, NodeResults):
-        points = nodes.points
-        try:
-            return [points(node_id) for node_id in node_ids]
+        points, index = nodes.all_points(), nodes.shape.index  # every node's points at once: a unit's results may keep
+        try:                                                     # none, and work them all out again on each read
+            return [points[index[node_id]] for node_id in node_ids]
         except KeyError:  # a node without a result: told apart below
             pass
     return [nodes[node_id].points if node_id in nodes else None for node_id in node_ids]

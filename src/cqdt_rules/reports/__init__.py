@@ -55,14 +55,14 @@ def write_report(report: Report, out: Path, formats: Sequence[str] = ("html", "m
     written: list[Path] = []
     for fmt in formats:
         if fmt == "html":
-            from cqdt_rules.reports.write_html import render_html_pages
+            from cqdt_rules.reports.write_html import html_files
 
-            written += _write_pages(out, render_html_pages(report, f"report-{stem}.html"))
+            written += _write_pages(out, html_files(report, f"report-{stem}.html"))
         elif fmt == "md":
-            from cqdt_rules.reports.write_markdown import render_markdown_pages
+            from cqdt_rules.reports.write_markdown import markdown_files
 
-            pages, charts = render_markdown_pages(report, f"report-{stem}.md", f"report-{stem}-charts")
-            written += _write_pages(out, pages)
+            pages, charts = markdown_files(report, f"report-{stem}.md", f"report-{stem}-charts")
+            written += _write_pages(out, pages)  # the charts are made with the main page
             for name, svg in charts.items():
                 chart = out / f"report-{stem}-charts" / name
                 chart.parent.mkdir(parents=True, exist_ok=True)
@@ -83,11 +83,13 @@ def write_report(report: Report, out: Path, formats: Sequence[str] = ("html", "m
     return written
 
 
-def _write_pages(out: Path, pages: Iterable[tuple[str, str]]) -> list[Path]:
-    """Write each page (file name, text), as it comes, to ``out``; return the files in order."""
+def _write_pages(out: Path, pages: Iterable[tuple[str, Iterable[str]]]) -> list[Path]:
+    """Write each page (file name, its text in pieces), piece by piece as it comes, to ``out``; return the files in
+    order."""
     written = []
     for name, text in pages:
         path = out / name
-        path.write_text(text, encoding="utf-8")
+        with path.open("w", encoding="utf-8") as file:
+            file.writelines(text)
         written.append(path)
     return written

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import attrs
 
@@ -51,6 +51,9 @@ LANGS = ("vi", "en")
 MOVERS = 5  # units named among those that rose and fell most
 MOVED_CRITERIA = 3  # criteria named for each of them
 CHART_UNITS = 12  # rank-movement chart: at most this many risers and as many fallers per tier
+CACHE_LIMIT = 1 << 16
+"""At most this many texts of each kind (criteria, explanations, values, written rows) are remembered for a tier: a
+cohort repeats most of them, but a national one holds hundreds of thousands of distinct ones."""
 PAGE_UNITS = 500
 """A tier with more units than this has its explanations on pages of their own, linked from the report's main page
 (one per district for communes, else one per this many units), so a large cohort's main page stays readable."""
@@ -235,22 +238,28 @@ class Criterion:
 class WrittenRows:
     """The rows of one tier's explanation tables a writer has already written, by whether the table shows the
     change against last year and by criterion object (units whose criterion reads the same share one: see
-    ``_Explainer.criterion``), and each kind of table head: a large cohort's rows are each written once."""
+    ``_Explainer.criterion``), and each kind of table head: most rows of a large cohort are written once. At most
+    ``CACHE_LIMIT`` rows are kept (then they are forgotten and written again), so a national cohort's distinct rows
+    are never held together."""
 
     def __init__(self) -> None:
-        self.rows: dict[bool, dict[int, str]] = {False: {}, True: {}}
+        # each row is kept with its criterion, so the object whose id keys it lives as long as the row
+        self.rows: dict[bool, dict[int, tuple[Criterion, str]]] = {False: {}, True: {}}
         self.heads: dict[bool, str] = {}
 
     def written(self, criteria: Sequence[Criterion], show_delta: bool, write: Callable[[Criterion], str]) -> list[str]:
         """Each criterion's row, written by ``write`` the first time the criterion is met."""
         rows = self.rows[show_delta]
+        if len(rows) > CACHE_LIMIT:
+            rows.clear()
         known = rows.get
 
         def first(criterion: Criterion) -> str:
-            row = rows[id(criterion)] = write(criterion)
+            row = write(criterion)
+            rows[id(criterion)] = (criterion, row)
             return row
 
-        return [known(id(criterion)) or first(criterion) for criterion in criteria]  # a row is never empty
+        return [(known(id(criterion)) or (criterion, first(criterion)))[1] for criterion in criteria]
 
 
 @attrs.frozen
@@ -313,6 +322,49 @@ class UnitPage:
         return report.t("unit_summary", total=report.num(self.total, digits), max=report.num(self.max), level=self.level)
 
 
+class UnitPages(Sequence[UnitPage]):
+    """A tier's explanation pages, each made from its unit's results only when it is read, one at a time as a writer
+    writes it: a national cohort's pages are never held together. How many there are, and each one's anchor, code
+    and district, are known without making them."""
+
+    def __init__(self, tier_id: str, changes: Sequence[UnitChange], make: Callable[[UnitChange], UnitPage],
+                 district: Callable[[UnitChange], str | None]) -> None:
+        self.tier_id, self._changes, self._make, self._district = tier_id, changes, make, district
+
+    def __len__(self) -> int:
+        return len(self._changes)
+
+    @overload
+    def __getitem__(self, index: int) -> UnitPage: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> UnitPages: ...
+
+    def __getitem__(self, index: int | slice) -> UnitPage | UnitPages:
+        if isinstance(index, slice):
+            return self._part(self._changes[index])
+        return self._make(self._changes[index])
+
+    def __iter__(self) -> Iterator[UnitPage]:
+        return map(self._make, self._changes)
+
+    def code(self, index: int) -> str:
+        return self._changes[index].code
+
+    def anchors(self) -> Iterator[str]:
+        return (anchor(self.tier_id, change.code) for change in self._changes)
+
+    def by_district(self) -> dict[str | None, UnitPages]:
+        """The units of each district (None: units without one), in order of first appearance."""
+        found: dict[str | None, list[UnitChange]] = {}
+        for change in self._changes:
+            found.setdefault(self._district(change), []).append(change)
+        return {district: self._part(changes) for district, changes in found.items()}
+
+    def _part(self, changes: Sequence[UnitChange]) -> UnitPages:
+        return UnitPages(self.tier_id, changes, self._make, self._district)
+
+
 @attrs.frozen
 class TierReport:
     id: str
@@ -334,7 +386,7 @@ class TierReport:
     risers: tuple[Mover, ...]
     fallers: tuple[Mover, ...]
     moves: tuple[tuple[str, int], ...]  # every unit's rank change, for the chart: name, change
-    units: tuple[UnitPage, ...]
+    units: UnitPages | tuple[()]  # () when built without explanations
     digits: int | None  # decimals of the published total
     attribution: tuple[str, ...] = ()  # the criterion groups behind the moves, each mover's gains and losses
     total_label: str | None = None
@@ -549,10 +601,21 @@ def _tier_report(comparison: TierComparison, tier: m.Tier, lang: str, previous_y
 
 
 def _unit_pages(comparison: TierComparison, tier: m.Tier, lang: str, previous_year: int | None, same_ruleset: bool,
-                districts: dict[str, str]) -> tuple[UnitPage, ...]:
+                districts: dict[str, str]) -> UnitPages:
     explainer = _Explainer(tier, lang)
-    return tuple(_unit_page(c, lang, previous_year, same_ruleset, districts, explainer) for c in comparison.units
-                 if c.current is not None)
+
+    def page(change: UnitChange) -> UnitPage:
+        return _unit_page(change, lang, previous_year, same_ruleset, districts, explainer)
+
+    def district(change: UnitChange) -> str | None:
+        assert change.current is not None
+        return _district_name(change.current, districts)
+
+    return UnitPages(tier.id, tuple(c for c in comparison.units if c.current is not None), page, district)
+
+
+def _district_name(unit: UnitResult, districts: dict[str, str]) -> str | None:
+    return districts.get(unit.parent, unit.parent) if unit.parent else None
 
 
 def _digits_of(rounding: m.Rounding | None) -> int | None:
@@ -683,7 +746,7 @@ class _Explainer:
             return value_text(self.tier, name, value, self.lang)
         text = self._values.get(key)
         if text is None:
-            text = self._values[key] = value_text(self.tier, name, value, self.lang)
+            text = _remember(self._values, key, value_text(self.tier, name, value, self.lang))
         return text
 
     def criterion(self, result: NodeResult, change: Decimal | None) -> Criterion:
@@ -699,10 +762,10 @@ class _Explainer:
         if found is None:
             title, depth, is_group = self.nodes[result.id]
             inputs = result.inputs
-            found = self._criteria[key] = Criterion(
+            found = _remember(self._criteria, key, Criterion(
                 id=result.id, title=title, depth=depth, is_group=is_group, points=result.points, max=result.max,
                 read=tuple((self.indicator_label(name), self.value(name, value)) for name, value in inputs),
-                why=self.why(result.branch, inputs), flags=result.flags, change=change)
+                why=self.why(result.branch, inputs), flags=result.flags, change=change))
         return found
 
     def why(self, branch: str, inputs: tuple[tuple[str, Any], ...]) -> str:
@@ -710,8 +773,19 @@ class _Explainer:
         key = (branch, tuple((name, value) for name, value in inputs if type(value) is str))
         text = self._why.get(key)
         if text is None:
-            text = self._why[key] = why_text(_category_labels(self.tier, inputs, branch), self.lang)
+            text = _remember(self._why, key, why_text(_category_labels(self.tier, inputs, branch), self.lang))
         return text
+
+
+_Found = TypeVar("_Found")
+
+
+def _remember(cache: dict[Any, _Found], key: Any, found: _Found) -> _Found:
+    """Keep ``found`` under ``key``, forgetting everything kept when ``CACHE_LIMIT`` is reached."""
+    if len(cache) >= CACHE_LIMIT:
+        cache.clear()
+    cache[key] = found
+    return found
 
 
 def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ruleset: bool,
@@ -723,7 +797,7 @@ def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ru
     known = explainer if explainer is not None and explainer.tier is tier else _Explainer(tier, lang)
     deltas = dict(change.node_changes()) if same_ruleset else {}
     unchanged = Decimal(0) if same_ruleset and change.previous is not None else None
-    results = unit.nodes
+    results = _unkept(unit.nodes)
     if deltas or unchanged is not None:
         nodes = known.nodes
         criteria = tuple([known.criterion(results[node_id], deltas.get(node_id, None if nodes[node_id][2] else unchanged))
@@ -741,13 +815,27 @@ def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ru
     ranks = tuple((known.rankings.get(r.ranking, r.ranking), r.rank, r.of) for r in unit.ranks.values())
     return UnitPage(
         code=unit.code, name=unit.name, anchor=anchor(tier.id, unit.code),
-        district=districts.get(unit.parent, unit.parent) if unit.parent else None,
+        district=_district_name(unit, districts),
         total=unit.total, max=unit.max,
         outputs=tuple((o.label, unit.outputs.get(o.name)) for o in tier.outputs if o.name != tier.headline),
         level=level.label if level else "", unmet=level.unmet if level else (),
         ranks=ranks, previous=previous, note=unit.assessment.note, criteria=criteria,
         headline=next(((o.label, unit.outputs.get(o.name)) for o in tier.outputs if o.name == tier.headline), None),
     )
+
+
+def _unkept(nodes: Mapping[str, NodeResult]) -> Mapping[str, NodeResult]:
+    """A unit's node results as a page reads them without the results keeping what is read: the engine's results
+    (``NodeResults``) keep the explanation they work out when first read, so the page reads a shallow copy of them
+    (each slot as it is; ``copy.copy`` would go through their pickling, which works the explanation out on the
+    results themselves), and a cohort's explanations are not all kept once their pages are written."""
+    slots = getattr(type(nodes), "__slots__", None)
+    if slots is None:  # a dictionary of results made beforehand: nothing is worked out when read
+        return nodes
+    fresh = object.__new__(type(nodes))
+    for name in slots:
+        setattr(fresh, name, getattr(nodes, name))
+    return fresh
 
 
 def value_text(tier: m.Tier, name: str, value: Any, lang: str) -> str:
@@ -848,47 +936,57 @@ def level_chart_data(report: Report, tier: TierReport) -> tuple[list[str], list[
 
 
 def explanation_pages(report: Report, main: str,
-                      page_units: int | None = None) -> dict[str, list[tuple[str, str, list[UnitPage]]]]:
+                      page_units: int | None = None) -> dict[str, list[tuple[str, str, UnitPages]]]:
     """By tier id, for each tier of more than ``page_units`` (``PAGE_UNITS``) units: its explanations' own pages,
-    as file name (beside ``main``, with its suffix), title and units."""
+    as file name (beside ``main``, with its suffix), title and units (made as they are read)."""
     limit = PAGE_UNITS if page_units is None else page_units
     stem, dot, suffix = main.rpartition(".")
     pages = {}
     for tier in report.tiers:
         if len(tier.units) > limit:
+            assert isinstance(tier.units, UnitPages)
             prefix = f"{stem}-giai-trinh-{re.sub(r'[^A-Za-z0-9_-]', '-', tier.id)}"
             pages[tier.id] = [(f"{prefix}-{number}{dot}{suffix}", title, units)
-                              for number, (title, units) in enumerate(_split(tier, limit), 1)]
+                              for number, (title, units) in enumerate(_split(tier.units, limit), 1)]
     return pages
 
 
-PageWriter = Callable[[TierReport, str, list[UnitPage], "WrittenRows"], str]
+def unit_links(pages: Mapping[str, list[tuple[str, str, UnitPages]]]) -> dict[str, str]:
+    """A unit's anchor: the explanation page (of ``explanation_pages``) that explains it."""
+    return {unit: file for parts in pages.values() for file, _, units in parts for unit in units.anchors()}
+
+
+PageWriter = Callable[[TierReport, str, Iterable[UnitPage], "WrittenRows"], str]
 """A format's explanation page: (tier, page title, its units, the rows its tier's pages share) → the page's text."""
 
 
-def each_explanation_page(report: Report, pages: Mapping[str, list[tuple[str, str, list[UnitPage]]]],
+def each_explanation_page(report: Report, pages: Mapping[str, list[tuple[str, str, UnitPages]]],
                           write_page: PageWriter) -> Iterator[tuple[str, str]]:
-    """Every explanation page (of ``explanation_pages``) as file name and text, one at a time: a cohort of
-    100,000 units makes a gigabyte of pages, written as they are made and never held together."""
+    """Every explanation page (of ``explanation_pages``) as file name and text, one at a time, its units made one at
+    a time: a cohort of 100,000 units makes a gigabyte of pages, written as they are made and never held together."""
     for tier in report.tiers:
         written = WrittenRows()  # the pages of a tier share criterion rows
         for file, title, units in pages.get(tier.id, []):
             yield file, write_page(tier, title, units, written)
 
 
-def _split(tier: TierReport, limit: int) -> list[tuple[str, list[UnitPage]]]:
+def _split(units: UnitPages, limit: int) -> list[tuple[str, UnitPages]]:
     """A tier's units as pages: one per district when its units have one (each at most ``limit`` units), else
     runs of ``limit`` units; each titled by its district and its first and last codes."""
-    by_district: dict[str | None, list[UnitPage]] = {}
-    for unit in tier.units:
-        by_district.setdefault(unit.district, []).append(unit)
     found = []
-    for district, units in by_district.items():
-        for start in range(0, len(units), limit):
-            run = units[start:start + limit]
-            codes = f"{run[0].code}–{run[-1].code}"
+    for district, members in units.by_district().items():
+        for start in range(0, len(members), limit):
+            run = members[start:start + limit]
+            codes = f"{run.code(0)}–{run.code(-1)}"
             found.append((f"{district} ({codes})" if district else codes, run))
     return found
+
+
+def lines_text(lines: Iterable[str]) -> Iterator[str]:
+    """The text of ``lines``, each ended by a newline (``"\\n".join(lines) + "\\n"``), in pieces as they come."""
+    for line in lines:
+        yield line
+        yield "\n"
 
 
 def moves_for_chart(tier: TierReport) -> list[tuple[str, int]]:

@@ -8,15 +8,18 @@ people can write (the causes of the shortcomings, the number and date, the signe
 
 from __future__ import annotations
 
+import itertools
 import re
-
+import secrets
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from cqdt_rules.formatting import format_count
 from cqdt_rules.reports.chart_images import bars_png, moves_png
-from cqdt_rules.reports.document import Report, TierReport, level_chart_data, moves_for_chart
+from cqdt_rules.reports.document import RankRow, Report, TierReport, level_chart_data, moves_for_chart
 from cqdt_rules.reports.extras import require_extra
+from cqdt_rules.reports.packages import rewrite_parts
 from cqdt_rules.reports.sections import Section
 
 _DOC: dict[str, dict[str, Any]] = {
@@ -230,15 +233,17 @@ def write_docx(report: Report, path: Path) -> None:
     appendix.alignment = WD_ALIGN_PARAGRAPH.CENTER
     para(d["appendix_title"].format(year=r.year), bold=True, align=WD_ALIGN_PARAGRAPH.CENTER)
     para(d["appendix_note"].format(year=r.year + 1), italic=True, align=WD_ALIGN_PARAGRAPH.CENTER, size=12)
+    later = _LaterRows()
     for number, tier in enumerate(r.tiers, 1):
         document.add_heading(f"{number}. {tier.title}", level=2)
         _levels_table(document, r, tier, Pt)
         for group in tier.groups:
             if group.title:
                 para(group.title, bold=True, italic=True, indent=False, size=12)
-            _ranking_table(document, r, tier, group, Pt)
+            _ranking_table(document, r, tier, group, Pt, later)
     path.parent.mkdir(parents=True, exist_ok=True)
     document.save(str(path))
+    later.write(path)
 
 
 def _headings(document: Any, pt: Any, rgb: Any, qn: Any) -> None:
@@ -294,7 +299,10 @@ def _levels_title(r: Report, tier: TierReport) -> str:
     return r.t("chart_levels_one", tier=tier.title, year=r.year)
 
 
-def _table(document: Any, header: list[str], rows: list[list[str]], right: set[int], pt: Any) -> None:
+def _table(document: Any, header: list[str], rows: Iterable[list[str]], right: set[int], pt: Any,
+           later: _LaterRows | None = None) -> None:
+    """A table of plain-text cells, the header in bold; its rows written in the document's tree, or, given ``later``,
+    made and written into the saved file row by row (see ``_LaterRows``)."""
     from docx.enum.text import WD_ALIGN_PARAGRAPH
 
     table = document.add_table(rows=1, cols=len(header))
@@ -307,35 +315,61 @@ def _table(document: Any, header: list[str], rows: list[list[str]], right: set[i
         run.font.size = pt(11)
         cell.paragraphs[0].alignment = WD_ALIGN_PARAGRAPH.CENTER
     half_points = int(pt(11).pt * 2)
-    batch: list[list[str]] = []
-    for values in rows:
-        if not any(_CONTROL.search(text) for text in values):
-            batch.append(values)
-            continue
-        _append_rows(table, batch, right, half_points)  # in order: a row with a tab or line break goes through python-docx
-        batch = []
-        cells = table.add_row().cells
-        for i, text in enumerate(values):
-            paragraph = cells[i].paragraphs[0]
-            paragraph.add_run(text).font.size = pt(11)
-            paragraph.paragraph_format.space_after = pt(0)
-            if i in right:
-                paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
-    _append_rows(table, batch, right, half_points)
+    if later is not None:
+        later.add(table, _rows_xml(table, rows, right, pt))
+    else:
+        batch: list[list[str]] = []
+        for values in rows:
+            if not any(_CONTROL.search(text) for text in values):
+                batch.append(values)
+                continue
+            _append_rows(table, batch, right, half_points)  # in order: a row with a tab or line break goes through python-docx
+            batch = []
+            _docx_row(table, values, right, pt)
+        _append_rows(table, batch, right, half_points)
     document.add_paragraph()
 
 
+def _docx_row(table: Any, values: list[str], right: set[int], pt: Any) -> Any:
+    """A row added cell by cell through python-docx (which writes a tab or a line break in a cell's text as Word does);
+    its ``<w:tr>`` element."""
+    from docx.enum.text import WD_ALIGN_PARAGRAPH
+
+    row = table.add_row()
+    cells = row.cells
+    for i, text in enumerate(values):
+        paragraph = cells[i].paragraphs[0]
+        paragraph.add_run(text).font.size = pt(11)
+        paragraph.paragraph_format.space_after = pt(0)
+        if i in right:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    return row._tr
+
+
 _CONTROL = re.compile(r"[\x00-\x1f]")
+_NOT_PLAIN = re.compile(r"[\x00-\x1f\ud800-\udfff\ufffe\uffff]")
+"""What a row written as text must not hold: a control character (a tab or a line break, which python-docx writes as
+elements, and the rest, which it refuses), or what XML cannot hold: such a row goes through python-docx."""
 
 
 def _append_rows(table: Any, rows: list[list[str]], right: set[int], half_points: int) -> None:
     """Append plain-text rows as WordprocessingML written here, the same elements python-docx makes cell by
-    cell (which took most of a large report's time): each cell's width, no space after, right alignment
-    where asked, the font size. The text is escaped; rows with control characters are not passed here."""
-    from xml.sax.saxutils import escape
-
+    cell (which took most of a large report's time): see ``_row_writer``. Rows with control characters are not
+    passed here."""
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
+
+    write = _row_writer(table, right, half_points)
+    body = "".join(map(write, rows))
+    if body:
+        for row in list(parse_xml(f"<w:tbl {nsdecls('w')}>{body}</w:tbl>")):
+            table._tbl.append(row)
+
+
+def _row_writer(table: Any, right: set[int], half_points: int) -> Callable[[list[str]], str]:
+    """A plain-text row as the ``<w:tr>`` python-docx makes cell by cell: each cell's width, no space after, right
+    alignment where asked, the font size; the text escaped."""
+    from xml.sax.saxutils import escape
 
     widths = [column.w for column in table._tbl.tblGrid.gridCol_lst]
     starts = []
@@ -352,11 +386,65 @@ def _append_rows(table: Any, rows: list[list[str]], right: set[int], half_points
         return f"<w:t{keep}>{escape(text)}</w:t>"
 
     end = "</w:r></w:p></w:tc>"
-    body = "".join("<w:tr>" + "".join(start + text_element(text) + end for start, text in zip(starts, values))
-                   + "</w:tr>" for values in rows)
-    if body:
-        for row in list(parse_xml(f"<w:tbl {nsdecls('w')}>{body}</w:tbl>")):
-            table._tbl.append(row)
+
+    def row(values: list[str]) -> str:
+        return "<w:tr>" + "".join(start + text_element(text) + end for start, text in zip(starts, values)) + "</w:tr>"
+
+    return row
+
+
+def _rows_xml(table: Any, rows: Iterable[list[str]], right: set[int], pt: Any) -> Iterator[str]:
+    """Each row's ``<w:tr>``, as it would be written in the document's tree, made one at a time: plain text as
+    ``_row_writer`` writes it, any other through python-docx (the row added to the table, written, and taken out
+    again)."""
+    from lxml import etree  # type: ignore[import-untyped]  # python-docx's own XML library
+
+    write = _row_writer(table, right, int(pt(11).pt * 2))
+    for values in rows:
+        if not any(_NOT_PLAIN.search(text) for text in values):
+            yield write(values)
+            continue
+        element = _docx_row(table, values, right, pt)
+        table._tbl.remove(element)
+        text = etree.tostring(element, encoding="unicode")
+        yield _NAMESPACES.sub("<w:tr", text, count=1)  # declared once, on the document
+
+
+_NAMESPACES = re.compile(r'^<w:tr(?: xmlns:\w+="[^"]*")+')
+
+
+class _LaterRows:
+    """The rows of large tables, written into the saved document as they are made rather than held in its tree: each
+    such table holds, when the document is saved, one row of a marker of its own, which ``write`` replaces with the
+    table's rows."""
+
+    def __init__(self) -> None:
+        self.token = secrets.token_hex(16)
+        self.tables: list[tuple[bytes, Iterable[str]]] = []
+
+    def add(self, table: Any, rows: Iterable[str]) -> None:
+        from docx.oxml import parse_xml
+        from docx.oxml.ns import nsdecls
+
+        marker = f"<w:tr><w:tc><w:p><w:r><w:t>{self.token}-{len(self.tables)}</w:t></w:r></w:p></w:tc></w:tr>"
+        table._tbl.append(parse_xml(f"<w:tbl {nsdecls('w')}>{marker}</w:tbl>")[0])
+        self.tables.append((marker.encode(), rows))
+
+    def write(self, path: Path) -> None:
+        if self.tables:
+            rewrite_parts(path, {"word/document.xml": self._document})
+
+    def _document(self, part: IO[bytes]) -> Iterator[bytes]:
+        rest = part.read()  # the document without the large tables' rows
+        for marker, rows in self.tables:
+            before, found, rest = rest.partition(marker)
+            if not found:
+                raise AssertionError("a table's marker is not in the document as saved")
+            yield before
+            each = iter(rows)
+            while batch := list(itertools.islice(each, 1000)):
+                yield "".join(batch).encode()
+        yield rest
 
 
 def _levels_table(document: Any, r: Report, tier: TierReport, pt: Any) -> None:
@@ -364,17 +452,19 @@ def _levels_table(document: Any, r: Report, tier: TierReport, pt: Any) -> None:
     _table(document, header, rows, set(range(1, len(header))), pt)
 
 
-def _ranking_table(document: Any, r: Report, tier: TierReport, group: Any, pt: Any) -> None:
+def _ranking_table(document: Any, r: Report, tier: TierReport, group: Any, pt: Any, later: _LaterRows) -> None:
+    """A group's ranking table, its rows made as they are written into the saved file (``later``)."""
     header = [r.t("rank"), r.t("unit"), tier.total_label or r.t("total")] + list(tier.output_labels) + [tier.level_title or r.t("level")]
     if r.previous_year is not None:
         header.append(r.t("rank_prev", year=r.previous_year))
-    rows = []
-    for row in group.rows:
-        cells = [r.num(row.rank), row.name, r.num(row.total, tier.table_digits)]
-        cells += [r.num(value, digits) for value, digits in zip(row.outputs, tier.output_digits)]
-        cells.append(row.level)
+
+    def cells(row: RankRow) -> list[str]:
+        found = [r.num(row.rank), row.name, r.num(row.total, tier.table_digits)]
+        found += [r.num(value, digits) for value, digits in zip(row.outputs, tier.output_digits)]
+        found.append(row.level)
         if r.previous_year is not None:
-            cells.append(r.num(row.previous_rank) if row.previous_rank is not None else "—")
-        rows.append(cells)
+            found.append(r.num(row.previous_rank) if row.previous_rank is not None else "—")
+        return found
+
     right = {0, 2} | set(range(3, 3 + len(tier.output_labels))) | ({len(header) - 1} if r.previous_year is not None else set())
-    _table(document, header, rows, right, pt)
+    _table(document, header, map(cells, group.rows), right, pt, later)

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterator, Mapping
+import itertools
+from collections.abc import Iterable, Iterator, Mapping
 from decimal import Decimal
 from functools import lru_cache
 from html import escape
@@ -18,7 +19,9 @@ from cqdt_rules.reports.document import (
     each_explanation_page,
     explanation_pages,
     level_chart_data,
+    lines_text,
     moves_for_chart,
+    unit_links,
 )
 from cqdt_rules.reports.appendix import appendix_rows_html, row_anchor
 from cqdt_rules.reports.sections import Section, TextTable
@@ -85,30 +88,24 @@ def render_html(report: Report, pages: Mapping[str, list[tuple[str, str]]] | Non
                 links: Mapping[str, str] | None = None) -> str:
     """The report as one page; ``pages`` (by tier id: file name and title of each explanation page) and ``links``
     (a unit's anchor: the file that explains it) when some tiers' explanations are on pages of their own."""
+    return "".join(_html_lines(report, pages, links))
+
+
+def _html_lines(report: Report, pages: Mapping[str, list[tuple[str, str]]] | None = None,
+                links: Mapping[str, str] | None = None) -> Iterator[str]:
+    """``render_html``'s text in pieces, made as they are written: a national cohort's ranking tables and
+    explanations are never held together."""
     pages, links = pages or {}, links or {}
-    parts = [
-        "<!DOCTYPE html>",
-        f'<html lang="{report.lang}">',
-        "<head>",
-        '<meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{_e(report.title)}</title>",
-        f"<style>{CSS}</style>",
-        "</head>",
-        "<body>",
-        '<div class="page">',
-        _header(report),
-        _toc(report),
-        "<main>",
-    ]
-    parts += [_section(s, report.lang) for s in report.front]
-    parts.append(_general(report))
-    if report.previous_year is not None:
-        parts.append(_changes(report, links))
-    parts += [_section(s, report.lang) for s in report.back]
-    parts += [_rankings(report, links), _units(report, pages), _appendix(report), "</main>", _footer(report), "</div>", "</body>",
-              "</html>"]
-    return "\n".join(parts) + "\n"
+    return lines_text(itertools.chain(
+        ["<!DOCTYPE html>", f'<html lang="{report.lang}">', "<head>", '<meta charset="utf-8">',
+         '<meta name="viewport" content="width=device-width, initial-scale=1">', f"<title>{_e(report.title)}</title>",
+         f"<style>{CSS}</style>", "</head>", "<body>", '<div class="page">', _header(report), _toc(report), "<main>"],
+        (_section(s, report.lang) for s in report.front),
+        [_general(report)],
+        [_changes(report, links)] if report.previous_year is not None else [],
+        (_section(s, report.lang) for s in report.back),
+        _rankings(report, links), _units(report, pages),
+        [_appendix(report), "</main>", _footer(report), "</div>", "</body>", "</html>"]))
 
 
 def _header(r: Report) -> str:
@@ -249,13 +246,19 @@ def render_html_pages(report: Report, name: str, page_units: int | None = None) 
     """The report as HTML files, each as file name and text, made one at a time: ``name`` first, then, for each tier
     of more than ``page_units`` units (``PAGE_UNITS``), its explanations on pages of their own (see
     ``explanation_pages``), each linking back to the main page's appendix."""
+    return ((file, "".join(text)) for file, text in html_files(report, name, page_units))
+
+
+def html_files(report: Report, name: str, page_units: int | None = None) -> Iterator[tuple[str, Iterable[str]]]:
+    """``render_html_pages``, each file's text in pieces made as they are written."""
     pages = explanation_pages(report, name, page_units)
-    links = {unit.anchor: file for parts in pages.values() for file, _, units in parts for unit in units}
-    yield name, render_html(report, {tier: [(f, t) for f, t, _ in parts] for tier, parts in pages.items()}, links)
-    yield from each_explanation_page(report, pages, functools.partial(_explanation_page, report, main=name))
+    listed = {tier: [(f, t) for f, t, _ in parts] for tier, parts in pages.items()}
+    yield name, _html_lines(report, listed, unit_links(pages))
+    for file, text in each_explanation_page(report, pages, functools.partial(_explanation_page, report, main=name)):
+        yield file, (text,)
 
 
-def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitPage], written: WrittenRows | None = None,
+def _explanation_page(r: Report, tier: TierReport, title: str, units: Iterable[UnitPage], written: WrittenRows | None = None,
                       main: str = "") -> str:
     """One page of a tier's explanations, titled by the report, the tier and the page, linking back to ``main``."""
     heading = f"{tier.title}: {title}"
@@ -312,10 +315,12 @@ def _changes(r: Report, links: Mapping[str, str]) -> str:
     return "\n".join(out)
 
 
-def _rankings(r: Report, links: Mapping[str, str]) -> str:
-    out = [f'<section id="xep-hang"><h2>{_e(r.t("rankings"))}</h2>', f'<p class="meta">{_e(r.t("ranking_note"))}</p>']
+def _rankings(r: Report, links: Mapping[str, str]) -> Iterator[str]:
+    """The ranking tables, line by line."""
+    yield f'<section id="xep-hang"><h2>{_e(r.t("rankings"))}</h2>'
+    yield f'<p class="meta">{_e(r.t("ranking_note"))}</p>'
     for tier in r.tiers:
-        out.append(f'<section class="tier" id="xep-hang-{tier.id}"><h3>{_e(tier.title)} — {_e(tier.ranking_label)}</h3>')
+        yield f'<section class="tier" id="xep-hang-{tier.id}"><h3>{_e(tier.title)} — {_e(tier.ranking_label)}</h3>'
         show_change = any(row.rank_change is not None for g in tier.groups for row in g.rows)
         show_prev = r.previous_year is not None
         show_status = any(row.status for g in tier.groups for row in g.rows)
@@ -334,8 +339,8 @@ def _rankings(r: Report, links: Mapping[str, str]) -> str:
             head.append(f"<th>{_e(r.t('note'))}</th>")
         for group in tier.groups:
             if group.title:
-                out.append(f'<h4 id="xep-hang-{tier.id}-{_e(group.code or "")}">{_e(group.title)}</h4>')
-            out.append(f"<table class=\"ranking\"><thead><tr>{''.join(head)}</tr></thead><tbody>")
+                yield f'<h4 id="xep-hang-{tier.id}-{_e(group.code or "")}">{_e(group.title)}</h4>'
+            yield f"<table class=\"ranking\"><thead><tr>{''.join(head)}</tr></thead><tbody>"
             for row in group.rows:
                 cells = [_td_num(r.num(row.rank)), f"<td>{_e(row.code)}</td>",
                          f'<td><a href="{_e(links.get(row.anchor, ""))}#{row.anchor}">{_e(row.name)}</a></td>', _td_num(r.num(row.total, tier.table_digits))]
@@ -350,27 +355,26 @@ def _rankings(r: Report, links: Mapping[str, str]) -> str:
                                          ("0" if row.rank_change == 0 else "—"), row.rank_change))
                 if show_status:
                     cells.append(f"<td>{_e(row.status)}</td>")
-                out.append(f"<tr>{''.join(cells)}</tr>")
-            out.append("</tbody></table>")
-        out.append("</section>")
-    out.append("</section>")
-    return "\n".join(out)
+                yield f"<tr>{''.join(cells)}</tr>"
+            yield "</tbody></table>"
+        yield "</section>"
+    yield "</section>"
 
 
-def _units(r: Report, pages: Mapping[str, list[tuple[str, str]]]) -> str:
-    out = [f'<section id="giai-trinh"><h2>{_e(r.t("units"))}</h2>']
+def _units(r: Report, pages: Mapping[str, list[tuple[str, str]]]) -> Iterator[str]:
+    """The explanations' section: each tier's units, or the list of the pages that explain them; line by line."""
+    yield f'<section id="giai-trinh"><h2>{_e(r.t("units"))}</h2>'
     for tier in r.tiers:
-        out.append(f'<section class="tier" id="giai-trinh-{tier.id}"><h3>{_e(tier.title)}</h3>')
+        yield f'<section class="tier" id="giai-trinh-{tier.id}"><h3>{_e(tier.title)}</h3>'
         if tier.id in pages:
-            out.append(f"<p>{_e(r.t('units_pages', count=r.num(len(tier.units)), pages=r.num(len(pages[tier.id]))))}</p>")
-            out.append("<ul>" + "".join(f'<li><a href="{_e(file)}">{_e(title)}</a></li>' for file, title in pages[tier.id])
-                       + "</ul>")
+            yield f"<p>{_e(r.t('units_pages', count=r.num(len(tier.units)), pages=r.num(len(pages[tier.id]))))}</p>"
+            yield ("<ul>" + "".join(f'<li><a href="{_e(file)}">{_e(title)}</a></li>' for file, title in pages[tier.id])
+                   + "</ul>")
         written = WrittenRows()
         for unit in tier.units if tier.id not in pages else ():
-            out.append(_unit(r, tier, unit, written=written))
-        out.append("</section>")
-    out.append("</section>")
-    return "\n".join(out)
+            yield _unit(r, tier, unit, written=written)
+        yield "</section>"
+    yield "</section>"
 
 
 def _unit(r: Report, tier: TierReport, unit: UnitPage, main: str = "", written: WrittenRows | None = None) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import functools
 import itertools
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 
 from cqdt_rules.reports.charts import grouped_chart, level_chart, rank_chart
@@ -18,7 +18,10 @@ from cqdt_rules.reports.document import (
     each_explanation_page,
     explanation_pages,
     level_chart_data,
+    RankRow,
+    lines_text,
     moves_for_chart,
+    unit_links,
 )
 from cqdt_rules.reports.sections import Section
 
@@ -53,11 +56,17 @@ def _cell(text: object) -> str:
     return str(text) if isinstance(text, Raw) else _text(text)
 
 
-def _table(header: list[str], rows: list[list[str]], right: set[int]) -> list[str]:
-    lines = ["| " + " | ".join(_cell(h) for h in header) + " |",
-             "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"]
-    lines += ["| " + " | ".join(_cell(c) for c in row) + " |" for row in rows]
-    return lines + [""]
+def _table(header: list[str], rows: Iterable[list[str]], right: set[int]) -> list[str]:
+    return list(_table_lines(header, rows, right))
+
+
+def _table_lines(header: list[str], rows: Iterable[list[str]], right: set[int]) -> Iterator[str]:
+    """A table's lines, each row written as it comes."""
+    yield "| " + " | ".join(_cell(h) for h in header) + " |"
+    yield "|" + "|".join("---:" if i in right else "---" for i in range(len(header))) + "|"
+    for row in rows:
+        yield "| " + " | ".join(_cell(c) for c in row) + " |"
+    yield ""
 
 
 def render_markdown_pages(report: Report, name: str, charts_dir: str,
@@ -65,15 +74,25 @@ def render_markdown_pages(report: Report, name: str, charts_dir: str,
     """The report as Markdown files, each as file name and text, made one at a time (``name`` first, then, for each
     tier of more than ``page_units`` units, its explanations on pages of their own: see ``explanation_pages``), and
     the charts they link to."""
+    files, charts = markdown_files(report, name, charts_dir, page_units)
+    first_name, first = next(files)
+    text = "".join(first)  # the main page, which makes the charts
+    return itertools.chain([(first_name, text)], ((file, "".join(part)) for file, part in files)), charts
+
+
+def markdown_files(report: Report, name: str, charts_dir: str,
+                   page_units: int | None = None) -> tuple[Iterator[tuple[str, Iterable[str]]], dict[str, str]]:
+    """``render_markdown_pages``, each file's text in pieces made as they are written; the charts are made with the
+    main page's text, so are all there once it is written."""
     pages = explanation_pages(report, name, page_units)
-    links = {unit.anchor: file for parts in pages.values() for file, _, units in parts for unit in units}
-    text, charts = render_markdown(report, charts_dir, {tier: [(f, t) for f, t, _ in parts]
-                                                        for tier, parts in pages.items()}, links)
+    listed = {tier: [(f, t) for f, t, _ in parts] for tier, parts in pages.items()}
+    charts: dict[str, str] = {}
+    main = lines_text(_markdown_lines(report, charts, charts_dir, listed, unit_links(pages)))
     explained = each_explanation_page(report, pages, functools.partial(_explanation_page, report, main=name))
-    return itertools.chain([(name, text)], explained), charts
+    return itertools.chain([(name, main)], ((file, (text,)) for file, text in explained)), charts
 
 
-def _explanation_page(r: Report, tier: TierReport, title: str, units: list[UnitPage], written: WrittenRows | None = None,
+def _explanation_page(r: Report, tier: TierReport, title: str, units: Iterable[UnitPage], written: WrittenRows | None = None,
                       main: str = "") -> str:
     """One page of a tier's explanations, titled by the tier and the page, linking back to ``main``."""
     out = [f"> **{_text(r.banner)}**" if r.synthetic else f"> {_text(r.banner)}", ""] if r.banner else []
@@ -93,38 +112,43 @@ def render_markdown(report: Report, charts_dir: str, pages: Mapping[str, list[tu
     """The Markdown text and the charts it links to (file name → SVG), to write under ``charts_dir``; ``pages``
     (by tier id: file name and title of each explanation page) and ``links`` (a unit's anchor: the file that
     explains it) when some tiers' explanations are on pages of their own."""
-    r = report
-    pages, links = pages or {}, links or {}
     charts: dict[str, str] = {}
-    out: list[str] = []
+    text = "\n".join(_markdown_lines(report, charts, charts_dir, pages or {}, links or {})) + "\n"
+    return text, charts
+
+
+def _markdown_lines(r: Report, charts: dict[str, str], charts_dir: str, pages: Mapping[str, list[tuple[str, str]]],
+                    links: Mapping[str, str]) -> Iterator[str]:
+    """``render_markdown``'s lines, made as they are written (its charts put into ``charts`` on the way): a national
+    cohort's ranking tables and explanations are never held together."""
     if r.banner:
-        out += [f"> **{_text(r.banner)}**" if r.synthetic else f"> {_text(r.banner)}", ""]
-    out += [f"# {_text(r.title)}", "", f"*{_text(r.subtitle)}*", ""]
-    out.append(f"- {_text(r.t('ruleset'))}: `{r.ruleset_id}` ({_text(r.t('version'))} {_text(r.ruleset_version)}, "
-               f"{_text(r.t('status'))} {_text(r.status_label)}), `{r.ruleset_hash[:19]}`")
-    out.append(f"- {_text(r.t('source'))}: {_text(r.t('source_' + r.source))} ({r.source})")
+        yield from [f"> **{_text(r.banner)}**" if r.synthetic else f"> {_text(r.banner)}", ""]
+    yield from [f"# {_text(r.title)}", "", f"*{_text(r.subtitle)}*", ""]
+    yield (f"- {_text(r.t('ruleset'))}: `{r.ruleset_id}` ({_text(r.t('version'))} {_text(r.ruleset_version)}, "
+           f"{_text(r.t('status'))} {_text(r.status_label)}), `{r.ruleset_hash[:19]}`")
+    yield f"- {_text(r.t('source'))}: {_text(r.t('source_' + r.source))} ({r.source})"
     if r.reconstructed:
-        out.append(f"- {_text(r.t('reconstructed'))}")
+        yield f"- {_text(r.t('reconstructed'))}"
     if r.previous_year is None:
-        out.append(f"- {_text(r.t('no_previous'))}")
+        yield f"- {_text(r.t('no_previous'))}"
     elif not r.same_ruleset:
-        out.append(f"- {_text(r.t('previous_ruleset', year=r.previous_year, ruleset=r.previous_ruleset_id))}")
-    out.append("")
-    out += [f"## {_text(r.t('toc'))}", ""]
+        yield f"- {_text(r.t('previous_ruleset', year=r.previous_year, ruleset=r.previous_ruleset_id))}"
+    yield ""
+    yield from [f"## {_text(r.t('toc'))}", ""]
     for number, (section, title) in enumerate(r.section_ids(), 1):
-        out.append(f"{number}. [{_text(title)}](#{section})")
+        yield f"{number}. [{_text(title)}](#{section})"
         for tier in r.tiers:
-            out.append(f"   - {_text(tier.title)}")
-    out.append("")
+            yield f"   - {_text(tier.title)}"
+    yield ""
 
     for written in r.front:
-        out += _section(written, charts, charts_dir, r.lang)
-    out += ['<a id="danh-gia-chung"></a>', "", f"## {_text(r.t('general'))}", ""]
+        yield from _section(written, charts, charts_dir, r.lang)
+    yield from ['<a id="danh-gia-chung"></a>', "", f"## {_text(r.t('general'))}", ""]
     for tier in r.tiers:
-        out += [f"### {_text(tier.title)}", "", _text(tier.paragraph), ""]
+        yield from [f"### {_text(tier.title)}", "", _text(tier.paragraph), ""]
         if tier.top_bottom:
-            out += [_text(tier.top_bottom), ""]
-        out += _level_table(r, tier)
+            yield from [_text(tier.top_bottom), ""]
+        yield from _level_table(r, tier)
         labels, current, previous = level_chart_data(r, tier)
         if tier.compared_levels and r.previous_year is not None:
             title = r.t("chart_levels", tier=tier.title, year=r.year, previous=r.previous_year)
@@ -133,56 +157,54 @@ def render_markdown(report: Report, charts_dir: str, pages: Mapping[str, list[tu
         name = f"levels-{tier.id}.svg"
         charts[name] = level_chart(title, labels, current, previous, str(r.year),
                                    str(r.previous_year) if r.previous_year is not None else None, r.lang)
-        out += [f"![{_cell(title)}]({charts_dir}/{name})", ""]
+        yield from [f"![{_cell(title)}]({charts_dir}/{name})", ""]
 
     if r.previous_year is not None:
-        out += ['<a id="thay-doi"></a>', "", f"## {_text(r.t('changes', year=r.previous_year))}", ""]
+        yield from ['<a id="thay-doi"></a>', "", f"## {_text(r.t('changes', year=r.previous_year))}", ""]
         for tier in r.tiers:
-            out += [f"### {_text(tier.title)}", ""]
+            yield from [f"### {_text(tier.title)}", ""]
             for sentence in tier.movement:
-                out += [_text(sentence), ""]
+                yield from [_text(sentence), ""]
             if tier.movement_ranking:
-                out += [f"*{_text(r.t('movement_basis', ranking=tier.movement_ranking))}*", ""]
+                yield from [f"*{_text(r.t('movement_basis', ranking=tier.movement_ranking))}*", ""]
             for sentence in tier.attribution:
-                out += [_text(sentence), ""]
+                yield from [_text(sentence), ""]
             for key, movers in (("risers", tier.risers), ("fallers", tier.fallers)):
                 if not movers:
                     continue
-                out += [f"#### {_text(r.t(key))}", ""]
+                yield from [f"#### {_text(r.t(key))}", ""]
                 rows = [[f"{m.name} ({m.code})", r.num(m.previous_rank), r.num(m.rank), r.signed(m.rank_change),
                          r.signed(m.total_change, tier.digits),
                          "; ".join(f"{cid} {title} ({r.signed(delta, tier.digits)})" for cid, title, delta in m.criteria)]
                         for m in movers]
-                out += _table([r.t("unit"), r.t("rank_prev", year=r.previous_year), r.t("rank_prev", year=r.year),
-                               r.t("rank_move"), "± " + r.t("points"), r.t("moved_by")], rows, {1, 2, 3, 4})
+                yield from _table([r.t("unit"), r.t("rank_prev", year=r.previous_year), r.t("rank_prev", year=r.year),
+                                   r.t("rank_move"), "± " + r.t("points"), r.t("moved_by")], rows, {1, 2, 3, 4})
             moves = moves_for_chart(tier)
             if moves:
                 title = r.t("chart_ranks", tier=tier.title, ranking=tier.movement_ranking or "", previous=r.previous_year)
                 name = f"ranks-{tier.id}.svg"
                 charts[name] = rank_chart(title, moves, r.t("rise"), r.t("fall"), r.lang)
-                out += [f"![{_cell(title)}]({charts_dir}/{name})", ""]
+                yield from [f"![{_cell(title)}]({charts_dir}/{name})", ""]
             else:
-                out += [_text(r.t("no_movement")), ""]
+                yield from [_text(r.t("no_movement")), ""]
 
     for written in r.back:
-        out += _section(written, charts, charts_dir, r.lang)
-    out += ['<a id="xep-hang"></a>', "", f"## {_text(r.t('rankings'))}", "", _text(r.t("ranking_note")), ""]
+        yield from _section(written, charts, charts_dir, r.lang)
+    yield from ['<a id="xep-hang"></a>', "", f"## {_text(r.t('rankings'))}", "", _text(r.t("ranking_note")), ""]
     for tier in r.tiers:
-        out += [f"### {_text(tier.title)} — {_text(tier.ranking_label)}", ""]
-        out += _ranking(r, tier, links)
+        yield from [f"### {_text(tier.title)} — {_text(tier.ranking_label)}", ""]
+        yield from _ranking(r, tier, links)
 
-    out += ['<a id="giai-trinh"></a>', "", f"## {_text(r.t('units'))}", ""]
+    yield from ['<a id="giai-trinh"></a>', "", f"## {_text(r.t('units'))}", ""]
     for tier in r.tiers:
-        out += [f"### {_text(tier.title)}", ""]
+        yield from [f"### {_text(tier.title)}", ""]
         if tier.id in pages:
-            out.append(_text(r.t("units_pages", count=r.num(len(tier.units)), pages=r.num(len(pages[tier.id])))))
-            out += [""] + [f"- [{_text(title)}]({file})" for file, title in pages[tier.id]] + [""]
+            yield _text(r.t("units_pages", count=r.num(len(tier.units)), pages=r.num(len(pages[tier.id]))))
+            yield from [""] + [f"- [{_text(title)}]({file})" for file, title in pages[tier.id]] + [""]
         shown = WrittenRows()
         for unit in tier.units if tier.id not in pages else ():
-            out += _unit(r, tier, unit, shown)
-    out.append(_text(r.t("generated", at=r.run_at, ruleset=r.ruleset_id, version=r.ruleset_version,
-                         hash=r.ruleset_hash)))
-    return "\n".join(out) + "\n", charts
+            yield from _unit(r, tier, unit, shown)
+    yield _text(r.t("generated", at=r.run_at, ruleset=r.ruleset_id, version=r.ruleset_version, hash=r.ruleset_hash))
 
 
 def _section(section: Section, charts: dict[str, str], charts_dir: str, lang: str) -> list[str]:
@@ -214,7 +236,8 @@ def _level_table(r: Report, tier: TierReport) -> list[str]:
     return _table(header, rows, set(range(1, len(header))))
 
 
-def _ranking(r: Report, tier: TierReport, links: Mapping[str, str]) -> list[str]:
+def _ranking(r: Report, tier: TierReport, links: Mapping[str, str]) -> Iterator[str]:
+    """A tier's ranking tables, line by line."""
     rows_all = [row for g in tier.groups for row in g.rows]
     show_change = any(row.rank_change is not None for row in rows_all)
     show_prev = r.previous_year is not None
@@ -234,26 +257,26 @@ def _ranking(r: Report, tier: TierReport, links: Mapping[str, str]) -> list[str]
         right.add(header.index(r.t("rank_prev", year=r.previous_year)))
     if show_change:
         right.add(header.index(r.t("rank_move")))
-    out: list[str] = []
+
+    def cells(row: RankRow) -> list[str]:
+        found = [r.num(row.rank), row.code, Raw(f"[{_text(row.name)}]({links.get(row.anchor, '')}#{row.anchor})"),
+                 r.num(row.total, tier.table_digits)]
+        found += [r.num(value, digits) for value, digits in zip(row.outputs, tier.output_digits)]
+        found.append(row.level)
+        if show_prev_level:
+            found.append(row.previous_level or "—")
+        if show_prev:
+            found.append(r.num(row.previous_rank) if row.previous_rank is not None else "—")
+        if show_change:
+            found.append(r.signed(row.rank_change) if row.rank_change else ("0" if row.rank_change == 0 else "—"))
+        if show_status:
+            found.append(row.status)
+        return found
+
     for group in tier.groups:
         if group.title:
-            out += [f"#### {_text(group.title)}", ""]
-        rows = []
-        for row in group.rows:
-            cells = [r.num(row.rank), row.code, Raw(f"[{_text(row.name)}]({links.get(row.anchor, '')}#{row.anchor})"), r.num(row.total, tier.table_digits)]
-            cells += [r.num(value, digits) for value, digits in zip(row.outputs, tier.output_digits)]
-            cells.append(row.level)
-            if show_prev_level:
-                cells.append(row.previous_level or "—")
-            if show_prev:
-                cells.append(r.num(row.previous_rank) if row.previous_rank is not None else "—")
-            if show_change:
-                cells.append(r.signed(row.rank_change) if row.rank_change else ("0" if row.rank_change == 0 else "—"))
-            if show_status:
-                cells.append(row.status)
-            rows.append(cells)
-        out += _table(header, rows, right)
-    return out
+            yield from [f"#### {_text(group.title)}", ""]
+        yield from _table_lines(header, map(cells, group.rows), right)
 
 
 def _unit(r: Report, tier: TierReport, unit: UnitPage, written: WrittenRows | None = None) -> list[str]:
