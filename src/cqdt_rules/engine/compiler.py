@@ -231,6 +231,14 @@ class NodeResults(Mapping[str, NodeResult]):
         """The ids of the nodes carrying ``flag``, without making their results."""
         return tuple(node_id for node_id, flags in zip(self._shape.order, self._explained()[2]) if flag in flags)
 
+    def detached(self) -> NodeResults:
+        """A copy of these results that works out and keeps its own explanation, leaving these as they are: to read
+        a unit's details once (a report's page) without the unit keeping them."""
+        copy: NodeResults = object.__new__(NodeResults)
+        for name in NodeResults.__slots__:
+            setattr(copy, name, getattr(self, name))
+        return copy
+
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as the dictionary of its nodes' results: the tier's generated functions cannot be pickled."""
         return dict, (list(self.each()),)

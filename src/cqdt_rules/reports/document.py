@@ -37,7 +37,7 @@ from cqdt_rules.analysis.summary import (
 )
 from cqdt_rules.analysis.values import format_value
 from cqdt_rules.data.yamlfile import compose_yaml
-from cqdt_rules.engine.compiler import NodeResult
+from cqdt_rules.engine.compiler import NodeResult, NodeResults
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import DataError, UsageError
 from cqdt_rules.formatting import format_number
@@ -797,7 +797,9 @@ def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ru
     known = explainer if explainer is not None and explainer.tier is tier else _Explainer(tier, lang)
     deltas = dict(change.node_changes()) if same_ruleset else {}
     unchanged = Decimal(0) if same_ruleset and change.previous is not None else None
-    results = _unkept(unit.nodes)
+    # the engine's node results keep the explanation they work out: a page reads a copy, so that a cohort's
+    # explanations are not all kept once their pages are written
+    results = unit.nodes.detached() if isinstance(unit.nodes, NodeResults) else unit.nodes
     if deltas or unchanged is not None:
         nodes = known.nodes
         criteria = tuple([known.criterion(results[node_id], deltas.get(node_id, None if nodes[node_id][2] else unchanged))
@@ -822,20 +824,6 @@ def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ru
         ranks=ranks, previous=previous, note=unit.assessment.note, criteria=criteria,
         headline=next(((o.label, unit.outputs.get(o.name)) for o in tier.outputs if o.name == tier.headline), None),
     )
-
-
-def _unkept(nodes: Mapping[str, NodeResult]) -> Mapping[str, NodeResult]:
-    """A unit's node results as a page reads them without the results keeping what is read: the engine's results
-    (``NodeResults``) keep the explanation they work out when first read, so the page reads a shallow copy of them
-    (each slot as it is; ``copy.copy`` would go through their pickling, which works the explanation out on the
-    results themselves), and a cohort's explanations are not all kept once their pages are written."""
-    slots = getattr(type(nodes), "__slots__", None)
-    if slots is None:  # a dictionary of results made beforehand: nothing is worked out when read
-        return nodes
-    fresh = object.__new__(type(nodes))
-    for name in slots:
-        setattr(fresh, name, getattr(nodes, name))
-    return fresh
 
 
 def value_text(tier: m.Tier, name: str, value: Any, lang: str) -> str:
