@@ -9,7 +9,7 @@ import struct
 from array import array
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
@@ -205,13 +205,8 @@ from, as ``_TEXTS`` keeps texts: at most ``_KEPT_LISTS`` lists of at most two sh
 
 
 def _kept(value: list[Any]) -> tuple[Any, ...]:
-    items = tuple(value)
-    kept = _LISTS.get(items)
-    if kept is not None:
-        return kept
-    if len(_LISTS) < _KEPT_LISTS and len(items) <= 2 and all(type(i) is str and len(i) <= _SHORT_TEXT for i in items):
-        _LISTS[items] = items
-    return items
+    return _one_of(_LISTS, tuple(value), _KEPT_LISTS,
+                   lambda items: len(items) <= 2 and all(type(i) is str and len(i) <= _SHORT_TEXT for i in items))
 
 
 _KEPT_TEXTS, _SHORT_TEXT = 4096, 64
@@ -222,12 +217,21 @@ and file it is read from: a unit keeps no copy of its own. At most ``_KEPT_TEXTS
 
 
 def _shared(text: str) -> str:
-    kept = _TEXTS.get(text)
+    return _one_of(_TEXTS, text, _KEPT_TEXTS, lambda text: len(text) <= _SHORT_TEXT)
+
+
+_Item = TypeVar("_Item", str, tuple[Any, ...])
+
+
+def _one_of(table: dict[_Item, _Item], item: _Item, most: int, small: Callable[[_Item], bool]) -> _Item:
+    """The object ``table`` keeps for what reads as ``item``, or ``item``, kept when ``small`` and the table holds
+    fewer than ``most``."""
+    kept = table.get(item)
     if kept is not None:
         return kept
-    if len(_TEXTS) < _KEPT_TEXTS and len(text) <= _SHORT_TEXT:
-        _TEXTS[text] = text
-    return text
+    if len(table) < most and small(item):
+        table[item] = item
+    return item
 
 
 def _scalar(node: yaml.Node) -> Any:

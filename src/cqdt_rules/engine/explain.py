@@ -159,9 +159,12 @@ def _marks(shown: Shown) -> tuple[str, str, int, int] | None:
     return ("," if shown[0] == "en" else "."), ("." if shown[0] == "en" else ","), shown[1], _KEPT
 
 
-def keep(store: dict[str, str], key: str, text: str, most: int) -> str:
-    """``text``, put in ``store`` by ``key`` (the store emptied first when it holds ``most``: what a cohort shows
-    over and over is soon back, and the store never grows without bound)."""
+_Kept = TypeVar("_Kept")
+
+
+def keep(store: dict[Any, _Kept], key: Any, text: _Kept, most: int) -> _Kept:
+    """``text`` (or anything worked out once), put in ``store`` by ``key`` (the store emptied first when it holds
+    ``most``: what a cohort shows over and over is soon back, and the store never grows without bound)."""
     if len(store) >= most:
         store.clear()
     store[key] = text

@@ -16,7 +16,7 @@ import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, TypeVar, overload
+from typing import Any, overload
 
 import attrs
 
@@ -38,6 +38,7 @@ from cqdt_rules.analysis.summary import (
 from cqdt_rules.analysis.values import format_value
 from cqdt_rules.data.yamlfile import compose_yaml
 from cqdt_rules.engine.compiler import NodeResult, NodeResults
+from cqdt_rules.engine.explain import keep
 from cqdt_rules.engine.results import Results, UnitResult
 from cqdt_rules.errors import DataError, UsageError
 from cqdt_rules.formatting import format_number
@@ -746,7 +747,7 @@ class _Explainer:
             return value_text(self.tier, name, value, self.lang)
         text = self._values.get(key)
         if text is None:
-            text = _remember(self._values, key, value_text(self.tier, name, value, self.lang))
+            text = keep(self._values, key, value_text(self.tier, name, value, self.lang), CACHE_LIMIT)
         return text
 
     def criterion(self, result: NodeResult, change: Decimal | None) -> Criterion:
@@ -762,10 +763,10 @@ class _Explainer:
         if found is None:
             title, depth, is_group = self.nodes[result.id]
             inputs = result.inputs
-            found = _remember(self._criteria, key, Criterion(
+            found = keep(self._criteria, key, Criterion(
                 id=result.id, title=title, depth=depth, is_group=is_group, points=result.points, max=result.max,
                 read=tuple((self.indicator_label(name), self.value(name, value)) for name, value in inputs),
-                why=self.why(result.branch, inputs), flags=result.flags, change=change))
+                why=self.why(result.branch, inputs), flags=result.flags, change=change), CACHE_LIMIT)
         return found
 
     def why(self, branch: str, inputs: tuple[tuple[str, Any], ...]) -> str:
@@ -773,19 +774,9 @@ class _Explainer:
         key = (branch, tuple((name, value) for name, value in inputs if type(value) is str))
         text = self._why.get(key)
         if text is None:
-            text = _remember(self._why, key, why_text(_category_labels(self.tier, inputs, branch), self.lang))
+            text = keep(self._why, key, why_text(_category_labels(self.tier, inputs, branch), self.lang),
+                        CACHE_LIMIT)
         return text
-
-
-_Found = TypeVar("_Found")
-
-
-def _remember(cache: dict[Any, _Found], key: Any, found: _Found) -> _Found:
-    """Keep ``found`` under ``key``, forgetting everything kept when ``CACHE_LIMIT`` is reached."""
-    if len(cache) >= CACHE_LIMIT:
-        cache.clear()
-    cache[key] = found
-    return found
 
 
 def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ruleset: bool,
