@@ -33,7 +33,7 @@ SAMPLES = ROOT / "examples" / "gialai"
 # Every constant the generated source may hold: the writer's own fragments and the branch templates of the details
 # blocks it holds (engine/codegen.py), nothing else.
 FRAGMENTS = {"/", '"', '{"a": "', '", "b": "', '"}', True, False, 3, 4, 7, 0, 1, None} | TEMPLATES
-NAMES = re.compile(r"[kpwfacmrxhy]\d+|[buvst]\d+_\d+|[Kpwfrotabsvxy]|get|values|evidence|cohort_max|before|after|write"
+NAMES = re.compile(r"[kpwfacmrxhy]\d+|[buvst]\d+_\d+|[Kpwfrotabsvxy]|row|values|evidence|cohort_max|before|after|write"
                    r"|factory"
                    r"|str|type|len|TypeError|IndexError|context|listed|left|scale|best")
 
@@ -260,6 +260,18 @@ def test_a_branch_of_numbers_and_signs_is_its_own_translation(branch: str) -> No
     assert explain._translated(explain._shown("vi"), branch) == branch_text(branch, "vi")
     if "." not in branch and branch.upper() == branch:
         assert branch_text(branch, "vi") == branch
+
+
+@given(st.text(st.sampled_from("0123456789./-"), min_size=1, max_size=12),
+       st.lists(st.sampled_from([english for english, _ in BRANCH_VI] + ["→", "≥", "%", "0.5", "12.25", "-3.5", ".", ",",
+                                                                         "x", "/", " ", "đ"]), max_size=6))
+def test_a_branch_starting_with_numbers_is_translated_as_a_whole(numbers: str, rest: list[str]) -> None:
+    """A branch that starts with numbers and signs and a space, as a pair's ratio or bands writes it, is translated
+    in two texts (the rest kept) as ``branch_text`` translates it whole, the first time and from what was kept."""
+    branch = numbers + " " + "".join(rest)
+    _clear_text_stores()
+    assert explain._translated(explain._shown("vi"), branch) == branch_text(branch, "vi")
+    assert explain._translated(explain._shown("vi"), branch) == branch_text(branch, "vi")
 
 
 UNROUNDED_ITEMS = UNROUNDED.replace('''  criterion Y "Có" max 1 {''', '''  criterion N "Số lượng" max 1000000000 {

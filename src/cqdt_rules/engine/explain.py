@@ -132,6 +132,13 @@ def _new_number(shown: Shown, value: Decimal) -> str:
     return text
 
 
+def _number_once(value: Decimal, shown: Shown) -> str:
+    """``format_number(value, lang)`` of a number seldom shown again (a unit's total), not kept: a cohort's totals,
+    nearly all different, would fill the store and empty it over and over, and the points kept with it."""
+    key = str(value)
+    return _NUMBERS[shown].get(key) or _plain(key, shown[0]) or format_number(value, shown[0])
+
+
 def _plain(text: str, lang: str) -> str | None:
     """``format_number`` of the number written ``text`` when it is plain (digits with a point or not, no sign or
     exponent, within the context's precision): its digits as written, thousands grouped, with the language's marks;
@@ -272,7 +279,7 @@ def _set_out(tier: Tier, lang: str) -> dict[str, _NodeText]:
 def _summary(unit: ExplainedUnit, shown: Shown) -> str:
     lang = shown[0]
     words = _WORDS[lang]
-    summary = f"{words['total']} {_number(unit.total, shown)} / {_number(unit.max, shown)}"
+    summary = f"{words['total']} {_number_once(unit.total, shown)} / {_number(unit.max, shown)}"
     for name, value in unit.outputs.items():
         summary += f"; {name} = {format_number(value, lang)}"
     for level in unit.levels.values():
@@ -367,11 +374,20 @@ def _branch(why: Why, shown: Shown) -> str:
 
 def _translated(shown: Shown, branch: str) -> str:
     """``branch_text(branch, lang)``, kept by the English text. A branch of numbers and signs alone (``12/20 × 3``,
-    no decimal point) is its own translation: every phrase ``branch_text`` translates has a lowercase letter."""
+    no decimal point) is its own translation: every phrase ``branch_text`` translates has a lowercase letter. A
+    branch that starts with a number or a pair's parts and a space (``12/20 below every band → 0``) is translated
+    as two texts, the rest kept: no phrase starts with a digit, a point, a slash or a minus sign, and a decimal
+    number is told by what is next to it, which a space and the end of a text are alike to (a cohort's units show
+    such branches with their own values: kept whole, each would be worked out again)."""
     if "." not in branch and _LOWERCASE.search(branch) is None:
         return branch
+    numbers, space, rest = branch.partition(" ")
+    if space and _NUMBERS_AND_SIGNS.fullmatch(numbers):
+        kept = _BRANCHES[shown].get(rest) or keep(_BRANCHES[shown], rest, branch_text(rest, shown[0]), _KEPT)
+        return (numbers if "." not in numbers else branch_text(numbers, shown[0])) + space + kept
     return keep(_BRANCHES[shown], branch, branch_text(branch, shown[0]), _KEPT)
 
 
 _LOWERCASE = re.compile("[a-z]")
+_NUMBERS_AND_SIGNS = re.compile(r"[0-9./-]+")
 
