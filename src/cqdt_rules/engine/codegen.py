@@ -168,8 +168,8 @@ class NodeDetails:
     """Writes the blocks of a tier's ``explain_unit`` one node at a time into another generated function: the
     writers of ``writergen`` that compute a node's details and write its text in one go. A block ends with
     ``p3, w3, f3, r3`` (points, why, flags, raw of node 3 in reading order) set, from ``p`` of its children for a
-    group, from ``values``, ``evidence`` and ``cohort_max`` for a criterion; it needs ``get = values_getter(values)``
-    and the engine's arithmetic as the current decimal context."""
+    group, from ``values``, ``evidence`` and ``cohort_max`` for a criterion; it needs the unit's values by position
+    (``row``, set by ``read_row``) and the engine's arithmetic as the current decimal context."""
 
     def __init__(self, compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str], c: ModuleType):
         self.compiler, self.order, self.post_order, self.c = compiler, order, post_order, c
@@ -194,6 +194,15 @@ class NodeDetails:
                 _group(src, compiler, node, i, [self.index[child.id] for child in node.children], c)
         finally:
             src.lean = False
+
+    def read_row(self, src: Source) -> None:
+        """Set ``row``, the unit's values in the tier's indicator order, as the points-only function does: a writer
+        explains a unit that function scored, from the same values."""
+        _row(src, values_index(self.compiler.tier))
+
+    def value(self, src: Source, name: str) -> str:
+        """The expression reading the unit's value of indicator ``name`` (from ``row``)."""
+        return f"row[{src.k(values_index(self.compiler.tier)[name])}]"
 
     def fixed(self, node_id: str) -> tuple[Any, tuple[str, ...]] | None:
         """The why and flags a node's block always sets (those very objects: a group that is never capped), or None:
@@ -555,7 +564,8 @@ def _criterion(src: Source, compiler: _TierCompiler, node: m.Node, i: int, c: Mo
     write = _Criterion(src, compiler, node, i, c)
     index = values_index(compiler.tier)  # where the points-only function reads each value (``_row``)
     for j, name in enumerate(names):  # checked values hold every indicator of the tier (None: not assessed)
-        src.add(1, f"v{i}_{j} = get({src.k(name)})" if src.details else f"v{i}_{j} = row[{src.k(index[name])}]")
+        src.add(1, f"v{i}_{j} = get({src.k(name)})" if src.details and not src.lean
+                else f"v{i}_{j} = row[{src.k(index[name])}]")
     required = _required(compiler, names)
     indent = 1
     # a value not assessed or evidence missing: 0 points (their helpers' why names what is missing)

@@ -37,8 +37,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from cqdt_rules.engine.codegen import (compile_kept, NodeDetails, node_details, Source, texts_between_fields,
-                                      values_getter)
+from cqdt_rules.engine.codegen import compile_kept, NodeDetails, node_details, Source, texts_between_fields
 from cqdt_rules.engine.compiler import NodeResults, TierShape
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Pair
@@ -121,7 +120,7 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
     text = src.sharing()
     k = src.k
     src.add(0, "def write(values, evidence, cohort_max, before, after):")
-    src.add(1, f"get = {k(values_getter)}(values)")
+    details.read_row(src)
     # the engine's arithmetic, as the tier's explain_unit runs in (setting it is cheaper than a local context)
     src.add(1, f"context = {k(decimal.getcontext)}()")
     src.add(1, f"{k(decimal.setcontext)}({k(details.arithmetic)})")
@@ -133,7 +132,7 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
         if _memo_key(details, node_id) is None:
             fixed = details.fixed(node_id)
             _details(src, details, node_id, i, plans[i], words)
-            pieces[i] = _node(text, i, plans[i], words, details.read(node_id), fixed, details.pair_texts(node_id))
+            pieces[i] = _node(text, details, i, plans[i], words, node_id, fixed)
         else:
             pieces[i] = _kept_node(src, text, details, node_id, i, plans[i], words)
     src.base = 0
@@ -181,7 +180,7 @@ def _kept_node(src: Source, text: Source, details: NodeDetails, node_id: str, i:
     assert key is not None
     parts = []
     for j, (name, kind) in enumerate(key[0]):
-        src.add(1, f"u{i}_{j} = get({k(name)})")
+        src.add(1, f"u{i}_{j} = {details.value(src, name)}")
         parts.append(_KEY_PARTS[kind].format(v=f"u{i}_{j}", decimal=k(Decimal), pair=k(Pair), other=k(_OTHER)))
     parts += [f"not evidence.get({k(name)})" for name in key[1]]
     if key[2] is not None:
@@ -198,8 +197,7 @@ def _kept_node(src: Source, text: Source, details: NodeDetails, node_id: str, i:
     src.add(2, f"{kept_names} = h{i}")
     text.add(1, f"if h{i} is None:")
     text.base += 1
-    read, pair_texts = details.read(node_id), details.pair_texts(node_id)
-    text.add(1, f'x{i} = f"{_fields(text, _node(text, i, plan, words, read, None, pair_texts))}"')
+    text.add(1, f'x{i} = f"{_fields(text, _node(text, details, i, plan, words, node_id, None))}"')
     usual = f"y{i} is not {k(_OTHER)}" if len(parts) == 1 else f"{k(_OTHER)} not in y{i}"
     text.add(1, f"if {usual} and len({k(kept)}) < {k(KEPT_PER_NODE)}:")
     text.add(2, f"{k(kept)}[y{i}] = {kept_names}")
@@ -259,12 +257,13 @@ def _fields(src: Source, parts: Parts) -> str:
     return fields
 
 
-def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, str],
-          fixed: tuple[Why, tuple[str, ...]] | None, pair_texts: Mapping[str, tuple[str, str]]) -> Parts:
-    """Write node ``i``'s block; the parts of its text returned. ``read``: the local names already holding values,
-    by indicator (the others are read); ``fixed``: the why and flags the node always has, if so; ``pair_texts``: the
-    local names holding the texts of a pair's parts, by indicator."""
+def _node(src: Source, details: NodeDetails, i: int, plan: NodePlan, words: Words, node_id: str,
+          fixed: tuple[Why, tuple[str, ...]] | None) -> Parts:
+    """Write node ``i``'s block; the parts of its text returned. ``fixed``: the why and flags the node always has,
+    if so. A value its details block read is in a local name (``NodeDetails.read``; the texts of a pair's parts
+    too, ``pair_texts``); the others are read."""
     k = src.k
+    read, pair_texts = details.read(node_id), details.pair_texts(node_id)
     parts: Parts
     if plan.first is not None:
         before, after = plan.first
@@ -276,7 +275,7 @@ def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, 
     for j, (name, before, kind) in enumerate(plan.reads):
         v = read.get(name)
         if v is None:
-            src.add(1, f"v = get({k(name)})")
+            src.add(1, f"v = {details.value(src, name)}")
         _value(src, f"b{i}_{j}", kind, words, v or "v", pair_texts.get(name) if v else None)
         parts += [(True, before), (False, f"b{i}_{j}")]
     if fixed is not None:
