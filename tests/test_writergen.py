@@ -35,7 +35,7 @@ SAMPLES = ROOT / "examples" / "gialai"
 FRAGMENTS = {"/", '"', '{"a": "', '", "b": "', '"}', True, False, 3, 4, 7, 0, 1, None} | TEMPLATES
 NAMES = re.compile(r"[kpwfacmrxhy]\d+|[buvst]\d+_\d+|[Kpwfrotabsvxy]|row|values|evidence|cohort_max|before|after|write"
                    r"|factory"
-                   r"|str|type|len|TypeError|IndexError|context|listed|left|scale|best")
+                   r"|str|type|len|id|TypeError|IndexError|context|listed|left|scale|best")
 
 
 def _sources(scored: cq.Results) -> list[str]:
@@ -77,6 +77,24 @@ def test_shipped_and_golden_rulesets_generate_writers_without_ruleset_text() -> 
     for source in sources:
         _assert_no_ruleset_text(source)
     assert len(sources) >= 15  # the egov and dti tiers and most goldens, three writers each
+
+
+def test_a_text_kept_by_the_values_object_is_that_objects_text() -> None:
+    """A node reading one pair keeps its text by the pair's object and by its texts: a unit showing the same
+    object, another object of the same texts, or an equal pair written otherwise (15.0/20) gets the text the
+    node-by-node writer gives it, whatever was kept before."""
+    ruleset = api.load_text(UNROUNDED, "unrounded.cqdt").ruleset
+    pairs = (["15", "20"], ["15", "20"], ["15.0", "20"], ["15", "20.00"], ["15", "20"])
+    units = [Assessment(f"X{n}", f"Xã {n}", "xa", 2022, "audit", {"mot": pair, "hai": ["1", "9"], "co": "yes"})
+             for n, pair in enumerate(pairs)]
+    fast = evaluate(compile_ruleset(ruleset), units, "fixed")
+    closures = evaluate(compile_ruleset(ruleset, generate=False), units, "fixed")
+    expected = [plain.explain() for plain in closures]
+    assert len({text.split("\n", 2)[2] for text in expected}) == 3  # the pairs' own texts show
+    _clear_text_stores()
+    for _ in range(2):  # the second time, every node's text is kept
+        assert [unit.explain() for unit in fast] == expected
+        assert [unit.explain() for unit in reversed(list(fast))] == expected[::-1]
 
 
 HOSTILE = r'''ruleset hostile_names {

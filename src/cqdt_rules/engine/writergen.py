@@ -10,7 +10,8 @@ is written, in the caller's decimal context as the node-by-node writers write it
 f-string (a writer is made for each way its caller shows numbers, ``explain.Shown``: what it keeps is never read in
 another decimal context). A criterion whose values are yes/no, categories, numbers or pairs keeps its points and
 text by those values (numbers and a pair's parts by their exact text, evidence and cohort maxima with them), at most
-``KEPT_PER_NODE``: a cohort's units share most of them (a quarter to two thirds of its pairs). A node whose why and
+``KEPT_PER_NODE``: a cohort's units share most of them (a quarter to two thirds of its pairs); a node reading one
+number or pair alone looks first by that value's object, which the checker shares between equal values read. A node whose why and
 flags are fixed (a group never capped) has its text after its values written once, when the writer is made. What a
 node's text says whatever the unit (indents, ids, titles, provenance, labels) is set out
 by the caller (``explain``, ``results``) as a ``NodePlan`` and reaches the function only through its constants table
@@ -174,20 +175,28 @@ def _kept_node(src: Source, text: Source, details: NodeDetails, node_id: str, i:
                words: Words) -> Parts:
     """Node ``i``'s points and text, kept by what they depend on (``_memo_key``) when the unit's values are of the
     kinds their indicators say; computed (in ``src``) and written (in ``text``) the first time, and for values of
-    other kinds. The parts of its text returned."""
+    other kinds. A node reading one number or pair alone finds them by that very object first (``_by_object``).
+    The parts of its text returned."""
     k = src.k
     key = _memo_key(details, node_id)
     assert key is not None
+    objects: dict[int, tuple[Any, tuple[Any, ...]]] | None = {} if _by_object(key) else None
+    kept: dict[Any, tuple[Any, ...]] = {}
+    kept_names = f"p{i}, x{i}" + (f", m{i}" if _listable(details, node_id, plan, words) else "")
     parts = []
     for j, (name, kind) in enumerate(key[0]):
         src.add(1, f"u{i}_{j} = {details.value(src, name)}")
         parts.append(_KEY_PARTS[kind].format(v=f"u{i}_{j}", decimal=k(Decimal), pair=k(Pair), other=k(_OTHER)))
+    if objects is not None:
+        src.add(1, f"h{i} = {k(objects.get)}(id(u{i}_0))")
+        src.add(1, f"if h{i} is not None and h{i}[0] is u{i}_0:")
+        src.add(2, f"{kept_names} = h{i}[1]")
+        src.add(1, "else:")
+        src.base += 1
     parts += [f"not evidence.get({k(name)})" for name in key[1]]
     if key[2] is not None:
         parts.append(f"(str(o) if type(o := cohort_max.get({k(key[2])})) is {k(Decimal)} else {k(_OTHER)})")
     src.add(1, f"y{i} = {parts[0]}" if len(parts) == 1 else f"y{i} = ({', '.join(parts)},)")
-    kept: dict[Any, tuple[Any, ...]] = {}
-    kept_names = f"p{i}, x{i}" + (f", m{i}" if _listable(details, node_id, plan, words) else "")
     src.add(1, f"h{i} = {k(kept.get)}(y{i})")
     src.add(1, f"if h{i} is None:")
     src.base += 1
@@ -195,14 +204,37 @@ def _kept_node(src: Source, text: Source, details: NodeDetails, node_id: str, i:
     src.base -= 1
     src.add(1, "else:")
     src.add(2, f"{kept_names} = h{i}")
+    if objects is not None:
+        _keep_object(src, objects, i, f"h{i}", 1)
+        src.base -= 1
     text.add(1, f"if h{i} is None:")
     text.base += 1
     text.add(1, f'x{i} = f"{_fields(text, _node(text, details, i, plan, words, node_id, None))}"')
     usual = f"y{i} is not {k(_OTHER)}" if len(parts) == 1 else f"{k(_OTHER)} not in y{i}"
     text.add(1, f"if {usual} and len({k(kept)}) < {k(KEPT_PER_NODE)}:")
-    text.add(2, f"{k(kept)}[y{i}] = {kept_names}")
+    text.add(2, f"{k(kept)}[y{i}] = h{i} = {kept_names}")
+    if objects is not None:
+        _keep_object(text, objects, i, f"h{i}", 1)
     text.base -= 1
     return [(False, f"x{i}")]
+
+
+def _by_object(key: tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, str] | None]) -> bool:
+    """Whether a node's text is also kept by the very object of the one value it depends on: a number or a pair
+    (whose key is made of texts), with no evidence nor cohort maximum. The checker gives equal values read from
+    text one shared object, and a look-up by the object's ``id`` spares making the key's texts (and reading the
+    object's digits) for each unit."""
+    return len(key[0]) == 1 and key[0][0][1] != "yesno" and key[0][0][1] != "category" and not key[1] \
+        and key[2] is None
+
+
+def _keep_object(src: Source, objects: dict[int, tuple[Any, tuple[Any, ...]]], i: int, found: str,
+                 indent: int = 0) -> None:
+    """Keep node ``i``'s points and text ``found`` by the value's object too, while the store has room (it holds the
+    object: its ``id`` is not given to another while kept)."""
+    k = src.k
+    src.add(1 + indent, f"if len({k(objects)}) < {k(KEPT_PER_NODE)}:")
+    src.add(2 + indent, f"{k(objects)}[id(u{i}_0)] = u{i}_0, {found}")
 
 
 KEPT_PER_NODE = 256
