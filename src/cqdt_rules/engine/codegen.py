@@ -74,6 +74,9 @@ class Source:
         the steps checked values make idle, as in the points-only function."""
         self.base = 0
         """Added to every line's indent: writing a block inside another (``writergen``'s fused writers)."""
+        self.pair_texts_set = False
+        """The writer has set the texts of the parts of the pair the next block reads (``NodeDetails.pair_texts``)
+        when it is a pair, else None, as the block would."""
 
     def sharing(self) -> Source:
         """Another list of lines with the same constants table (its lines are added to these later)."""
@@ -574,7 +577,7 @@ def _criterion(src: Source, compiler: _TierCompiler, node: m.Node, i: int, c: Mo
         write.helper(2, f"{src.k(c._not_assessed)}({src.k(names)}, values)", c.ZERO)
         src.add(1, "else:")
         indent = 2
-        if src.lean and _shows_pair(compiler, rule):  # before the evidence is looked at: shown whatever the branch
+        if src.lean and _shows_pair(compiler, rule) and not src.pair_texts_set:  # shown whatever the branch
             src.add(2, f"s{i}_0, t{i}_0 = (str(v{i}_0.a), str(v{i}_0.b)) if type(v{i}_0) is {src.k(Pair)} "
                        "else (None, None)")
     if required:  # the evidence is looked at closely only when some is missing

@@ -196,11 +196,25 @@ def _kept_node(src: Source, text: Source, details: NodeDetails, node_id: str, i:
     parts += [f"not evidence.get({k(name)})" for name in key[1]]
     if key[2] is not None:
         parts.append(f"(str(o) if type(o := cohort_max.get({k(key[2])})) is {k(Decimal)} else {k(_OTHER)})")
-    src.add(1, f"y{i} = {parts[0]}" if len(parts) == 1 else f"y{i} = ({', '.join(parts)},)")
+    pair_texts = details.pair_texts(node_id).get(key[0][0][0]) if objects is not None else None
+    if pair_texts is not None and key[0][0][1] == "pair":  # the key's texts are those the block shows
+        s, t = pair_texts
+        src.add(1, f"if type(u{i}_0) is {k(Pair)}:")
+        src.add(2, f"y{i} = {s}, {t} = str(u{i}_0.a), str(u{i}_0.b)")
+        src.add(1, "else:")
+        src.add(2, f"{s} = {t} = None")
+        src.add(2, f"y{i} = None if u{i}_0 is None else {k(_OTHER)}")
+    else:
+        src.add(1, f"y{i} = {parts[0]}" if len(parts) == 1 else f"y{i} = ({', '.join(parts)},)")
+        pair_texts = None
     src.add(1, f"h{i} = {k(kept.get)}(y{i})")
     src.add(1, f"if h{i} is None:")
     src.base += 1
-    _details(src, details, node_id, i, plan, words)
+    src.pair_texts_set = pair_texts is not None
+    try:
+        _details(src, details, node_id, i, plan, words)
+    finally:
+        src.pair_texts_set = False
     src.base -= 1
     src.add(1, "else:")
     src.add(2, f"{kept_names} = h{i}")
