@@ -97,6 +97,26 @@ def test_a_text_kept_by_the_values_object_is_that_objects_text() -> None:
         assert [unit.explain() for unit in reversed(list(fast))] == expected[::-1]
 
 
+def test_each_units_first_lines_name_its_own_source_district_and_rank() -> None:
+    """The first two lines' fixed texts are set out once per tier; each unit's own source, district, total and
+    rank still show, in each language."""
+    ruleset = api.load_text(UNROUNDED, "unrounded.cqdt").ruleset
+    units = [Assessment(code, f"Xã {code}", "xa", 2022, source, {"mot": ["1", "2"], "hai": ["1", "9"], "co": answer},
+                        parent=parent)
+             for code, source, answer, parent in (("A", "audit", "yes", "622"), ("B", "self", "no", None),
+                                                  ("C", "audit", "no", "623"))]
+    fast = evaluate(compile_ruleset(ruleset), units, "fixed")
+    first = {unit.code: unit.explain().split("\n")[:2] for unit in fast}
+    assert first["A"][0] == "A Xã A (tier xa, 2022, audit), district 622"
+    assert first["B"][0] == "B Xã B (tier xa, 2022, self)"
+    assert first["C"][0] == "C Xã C (tier xa, 2022, audit), district 623"
+    for code, rank in (("A", "1/2"), ("B", "1/1"), ("C", "2/2")):  # each source ranked on its own
+        assert first[code][1] == f"total {format_number(fast.unit(code).total, 'en')} / 13; rank {rank} (khoi, tier xa)"
+    vietnamese = fast.unit("B").explain("vi").split("\n")[:2]
+    assert vietnamese[0] == "B Xã B (khối xa, năm 2022, tự đánh giá)"
+    assert vietnamese[1] == f"tổng điểm {format_number(fast.unit('B').total, 'vi')} / 13; hạng 1/1 (Xếp hạng, khối xa)"
+
+
 HOSTILE = r'''ruleset hostile_names {
   title "Kiểm thử" version "1" status hypothetical years 2022..2022 rounding 3 on_zero_denominator 0
 }
