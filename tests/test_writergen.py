@@ -238,6 +238,7 @@ def test_plain_numbers_are_written_as_format_number_writes_them(number: Decimal,
         assert text[:-3] + group + text[-3:] == format_number(number, lang)
     if -1 < text.find(".") < 4 and len(text) <= most + 1 and text.replace(".", "", 1).isdigit():
         assert text.replace(".", point) == format_number(number, lang)
+    assert explain._number_once(number, explain._shown(lang)) == format_number(number, lang)  # (a unit's total)
 
 
 UNROUNDED = '''ruleset unrounded {
@@ -300,9 +301,10 @@ def test_a_branch_of_numbers_and_signs_is_its_own_translation(branch: str) -> No
         assert branch_text(branch, "vi") == branch
 
 
-@given(st.text(st.sampled_from("0123456789./-"), min_size=1, max_size=12),
-       st.lists(st.sampled_from([english for english, _ in BRANCH_VI] + ["→", "≥", "%", "0.5", "12.25", "-3.5", ".", ",",
-                                                                         "x", "/", " ", "đ"]), max_size=6))
+PIECES = [english for english, _ in BRANCH_VI] + ["→", "≥", "%", "0.5", "12.25", "-3.5", ".", ",", "x", "/", " ", "đ"]
+
+
+@given(st.text(st.sampled_from("0123456789./-"), min_size=1, max_size=12), st.lists(st.sampled_from(PIECES), max_size=6))
 def test_a_branch_starting_with_numbers_is_translated_as_a_whole(numbers: str, rest: list[str]) -> None:
     """A branch that starts with numbers and signs and a space, as a pair's ratio or bands writes it, is translated
     in two texts (the rest kept) as ``branch_text`` translates it whole, the first time and from what was kept."""

@@ -136,7 +136,9 @@ def _number_once(value: Decimal, shown: Shown) -> str:
     """``format_number(value, lang)`` of a number seldom shown again (a unit's total), not kept: a cohort's totals,
     nearly all different, would fill the store and empty it over and over, and the points kept with it."""
     key = str(value)
-    return _NUMBERS[shown].get(key) or _plain(key, shown[0]) or format_number(value, shown[0])
+    if -1 < key.find(".") < 4 and len(key) - 1 <= shown[1] and shown[1] >= 6 and key.replace(".", "", 1).isdigit():
+        return key if shown[0] == "en" else key.replace(".", ",")  # below 1000 with a point: as the writers' marks
+    return _plain(key, shown[0]) or format_number(value, shown[0])
 
 
 def _plain(text: str, lang: str) -> str | None:
@@ -326,7 +328,8 @@ def _summary(unit: ExplainedUnit, frame: _Frame, shown: Shown) -> str:
     tier_id = unit.tier.id
     for rank in unit.ranks.values():
         where = f"{words['district']} {rank.group}" if rank.group != tier_id else frame.in_tier
-        summary += f"; {words['rank']} {rank.rank}/{rank.of} ({frame.rankings.get(rank.ranking, rank.ranking)}, {where})"
+        name = frame.rankings.get(rank.ranking, rank.ranking)
+        summary += f"; {words['rank']} {rank.rank}/{rank.of} ({name}, {where})"
     return summary
 
 
