@@ -16,9 +16,9 @@ from __future__ import annotations
 
 import csv
 import decimal
+import functools
 import io
 import json
-import tempfile
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
@@ -80,6 +80,8 @@ class _Spool:
     they were put."""
 
     def __init__(self) -> None:
+        import tempfile  # only for JSON: CSV and tables are kept in memory
+
         self.file = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
         self.size = 0
         self.texts = UnitJson()
@@ -145,10 +147,17 @@ class StreamScorer:
         self._score_problems: list[Diagnostic] = []
         self._cohorts: dict[CohortKey, _Cohort] = {}
         self._columns = {t.id: RowColumns(self.ruleset, [t.id]) for t in self.ruleset.tiers}
-        self._compares = {t.id: compares_units(self.compiled.tiers[t.id]) for t in self.ruleset.tiers}
         self._text = _CsvText()
         self._spool = _Spool() if form == "json" else None
         self._shared: dict[Any, Any] = {}  # one object for equal parents, ranking keys and values
+        self._compared: dict[str, bool] = {}
+
+    def _compares(self, tier: str) -> bool:
+        """``compares_units`` of a tier the data holds (worked out once: it walks the tier's whole model)."""
+        found = self._compared.get(tier)
+        if found is None:
+            found = self._compared[tier] = compares_units(self.compiled.tiers[tier])
+        return found
 
     def add(self, assessment: Assessment) -> None:
         self.count += 1
@@ -164,7 +173,7 @@ class StreamScorer:
         key = (checked.tier, checked.year, checked.source)
         cohort = self._cohorts.get(key)
         if cohort is None:
-            cohort = self._cohorts[key] = _Cohort(self.compiled.tiers[checked.tier], self._compares[checked.tier])
+            cohort = self._cohorts[key] = _Cohort(self.compiled.tiers[checked.tier], self._compares(checked.tier))
         if cohort.pending is not None:
             cohort.pending.append(checked)
             return
@@ -323,13 +332,20 @@ def compares_units(tier: CompiledTier) -> bool:
 def _calls_cohort_function(value: Any) -> bool:
     if isinstance(value, m.Call) and value.function in m.COHORT_FUNCTIONS:
         return True
-    if attrs.has(type(value)):
-        return any(_calls_cohort_function(getattr(value, field.name)) for field in attrs.fields(type(value)))
+    names = _field_names(value.__class__)
+    if names:
+        return any(_calls_cohort_function(getattr(value, name)) for name in names)
     if isinstance(value, (tuple, list)):
         return any(_calls_cohort_function(item) for item in value)
     if isinstance(value, dict):
         return any(_calls_cohort_function(item) for item in value.values())
     return False
+
+
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The fields of an attrs class (none for any other class)."""
+    return tuple(field.name for field in attrs.fields(cls)) if attrs.has(cls) else ()
 
 
 @attrs.frozen

@@ -12,8 +12,7 @@ import functools
 import re
 import unicodedata
 from pathlib import Path
-
-import attrs
+from typing import NamedTuple
 
 _STRING = r'"(?:[^"\\\n]|\\.)*"'
 # a string, a comment, a brace, or a run of anything else up to the next blank, quote, brace or comment
@@ -25,8 +24,9 @@ _KEYWORDS = frozenset({"title", "legal_source", "version", "status", "issued", "
                        "rounding", "on_zero_denominator", "on_missing_evidence", "amends"})
 
 
-@attrs.frozen
-class HeaderFacts:
+class HeaderFacts(NamedTuple):
+    """A named tuple: an attrs class costs some ten times as much to make, on the way of every command."""
+
     id: str
     years: tuple[int, int | None] | None = None
     effective: dt.date | None = None
