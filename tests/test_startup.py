@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -56,11 +57,14 @@ def test_a_kept_ruleset_loads_without_lark_and_data_reading_brings_yaml(tmp_path
                                     .replace("examples/", str(ROOT / "examples") + "/"), cache)
 
 
-def test_scoring_a_csv_file_does_not_import_yaml(tmp_path: Path) -> None:
+def test_scoring_a_csv_file_imports_only_what_it_uses(tmp_path: Path) -> None:
     data = ROOT / "examples" / "gialai" / "egov-2022-audit-xa.csv"
     score = f"from cqdt_rules.cli.main import main\nmain(['score', 'egov_2020', {str(data)!r}, '--format', 'csv', '--out', {str(tmp_path / 'out.csv')!r}])"
     assert _modules_after(score, tmp_path / "cache", ("yaml",)) == set()
     assert (tmp_path / "out.csv").read_text(encoding="utf-8").count("\n") > 220  # it did score the communes
+    # the ruleset and the generated code kept: no hash library, no other command's module, no spool for JSON
+    unused = ("yaml", "hashlib", "cqdt_rules.cli.reporting", "cqdt_rules.cli.authoring", "tempfile")
+    assert _modules_after(score, tmp_path / "cache", unused) == set()
 
 
 def test_loading_or_checking_a_ruleset_compiles_it_only_when_it_is_first_scored(tmp_path: Path) -> None:
@@ -178,6 +182,37 @@ def test_a_kept_ruleset_is_the_parsed_one_and_a_damaged_entry_is_ignored(tmp_pat
     entries[0].write_bytes(b"not a pickle")
     monkeypatch.setattr(ruleset_cache, "_memory", {})
     assert loading.load(EGOV).ruleset == fresh.ruleset
+
+
+def test_a_kept_ruleset_made_from_other_text_or_other_code_is_refused_and_made_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(ruleset_cache, "_memory", {})
+    egov = loading.load(EGOV)
+    (entry,) = tmp_path.glob("ruleset-*.pickle")
+    other = loading.load(ROOT / "rulesets" / "2023_dts" / "dti.cqdt", cached=False).ruleset
+    text, code = loading.read_ruleset(EGOV), ruleset_cache._code_fingerprint()
+    for planted in [(ruleset_cache._KIND, code, str(EGOV), text.replace("2020", "2021"), other, ()),  # other text
+                    (ruleset_cache._KIND, "older code", str(EGOV), text, other, ()),  # a ruleset checked by older code
+                    (ruleset_cache._KIND, code, "elsewhere.cqdt", text, other, ()),  # read from another path
+                    (other, ())]:  # an entry of an earlier layout
+        entry.write_bytes(pickle.dumps(planted))
+        monkeypatch.setattr(ruleset_cache, "_memory", {})
+        assert loading.load(EGOV).ruleset == egov.ruleset
+        assert pickle.loads(entry.read_bytes())[2:4] == (str(EGOV), text)  # parsed again and kept in its place
+
+
+def test_kept_generated_code_made_from_another_source_is_compiled_again(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    source, planted = "def factory(k):\n    return 1\n", "def factory(k):\n    return 2\n"
+    codegen.compile_kept(source)
+    (kept,) = tmp_path.glob("tier-*.marshal")
+    kept.write_bytes(marshal.dumps((planted, compile(planted, "<planted>", "exec"))))
+    namespace: dict[str, Callable[[object], int]] = {}
+    exec(codegen.compile_kept(source), namespace)
+    assert namespace["factory"](()) == 1
+    assert marshal.loads(kept.read_bytes())[0] == source
 
 
 def test_each_kind_of_cache_file_is_bounded_the_oldest_going_first(tmp_path: Path) -> None:

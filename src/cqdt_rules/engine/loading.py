@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import functools
-import hashlib
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -149,6 +148,8 @@ def load_text(text: str, path: str = "<memory>", *, cached: bool = True,
 
 def _load_text(text: str, path: str, seen: tuple[Path, ...],
                bases: Mapping[str, CheckedRuleset] | None = None) -> CheckedRuleset:
+    import hashlib  # only when parsing: a kept ruleset has its content hash
+
     from cqdt_rules.language.checker import check  # only when parsing: a kept ruleset needs no check
     from cqdt_rules.model import amendment as am  # the parser has made its classes
 

@@ -3,23 +3,26 @@ shipped ruleset without parsing it again (parsing is most of the start-up of eve
 
 An entry is keyed by the ruleset's text, its path (positions in messages name it) and a fingerprint of the
 code that parses and checks rulesets, so an edited ruleset, or another version of the package, never meets
-an old entry. Entries are pickled: they are read only from the private folder (mode 0700, owned by this
-user; see ``resources.private_cache_dir``), never from a shared one. A damaged entry is ignored."""
+an old entry: its name is a 64-bit hash of these (Python's own hash of sources, ``importlib.util.source_hash``,
+which checks hash-based bytecode files; ``hashlib`` would add some 3 ms to every command that names a ruleset),
+and the entry holds the text, path and fingerprint it was made from, compared in full when it is read. Entries
+are pickled: they are read only from the private folder (mode 0700, owned by this user; see
+``resources.private_cache_dir``), never from a shared one. A damaged or mismatched entry is ignored."""
 
 from __future__ import annotations
 
 import functools
-import hashlib
 import pickle
 import sys
+from importlib.util import source_hash
 from pathlib import Path
-
 
 from cqdt_rules.errors import Diagnostic
 from cqdt_rules.language.resources import private_cache_dir, write_private
 from cqdt_rules.model import ruleset as m
 
 Entry = tuple[m.Ruleset, tuple[Diagnostic, ...]]
+_KIND = "cqdt checked ruleset"
 
 _PACKAGE = Path(__file__).resolve().parent.parent
 _CODE = ("errors.py", "model", "language", "engine/loading.py", "engine/ruleset_cache.py")
@@ -40,11 +43,13 @@ def recall(text: str, path: str) -> Entry | None:
     if folder is None:
         return None
     try:
-        entry = pickle.loads((folder / _file_name(key)).read_bytes())
+        kept = pickle.loads((folder / _file_name(key)).read_bytes())
     except Exception:  # missing, damaged or from an incompatible build: parse again
         return None
-    if not (isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], m.Ruleset)):
-        return None
+    if not (isinstance(kept, tuple) and len(kept) == 6 and kept[:4] == (_KIND, _code_fingerprint(), path, text)
+            and isinstance(kept[4], m.Ruleset) and isinstance(kept[5], tuple)):
+        return None  # made from other text or code (a hash collision, a hand-made file): parse again
+    entry: Entry = (kept[4], kept[5])
     _remember(key, entry)
     return entry
 
@@ -62,7 +67,7 @@ def keep(text: str, path: str, ruleset: m.Ruleset, warnings: tuple[Diagnostic, .
     if folder is None:
         return
     try:
-        data = pickle.dumps((ruleset, warnings), protocol=pickle.HIGHEST_PROTOCOL)
+        data = pickle.dumps((_KIND, _code_fingerprint(), path, text, ruleset, warnings), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):
         return
     write_private(folder / _file_name(key), data, kept=_KEPT_FILES)
@@ -73,16 +78,15 @@ def _file_name(key: str) -> str:
 
 
 def _key(text: str, path: str) -> str:
-    digest = hashlib.sha256(_code_fingerprint().encode("ascii"))
-    digest.update(b"\0" + path.encode("utf-8") + b"\0" + text.encode("utf-8"))
-    return digest.hexdigest()[:40]
+    return source_hash(b"\0".join((_code_fingerprint().encode("ascii"), path.encode("utf-8"), text.encode("utf-8")))).hex()
 
 
 @functools.cache
 def _code_fingerprint() -> str:
-    digest = hashlib.sha256(repr(sys.version_info[:2]).encode("ascii"))
+    """A hash of the text of the code the checked model depends on (and of the Python version)."""
+    parts = [sys.version.encode("utf-8")]
     for name in _CODE:
         place = _PACKAGE / name
         for file in sorted(place.rglob("*.py")) if place.is_dir() else [place]:
-            digest.update(file.relative_to(_PACKAGE).as_posix().encode("utf-8") + b"\0" + file.read_bytes())
-    return digest.hexdigest()
+            parts += [file.relative_to(_PACKAGE).as_posix().encode("utf-8"), file.read_bytes()]
+    return source_hash(b"\0".join(parts)).hex()
