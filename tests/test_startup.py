@@ -202,6 +202,29 @@ def test_a_kept_ruleset_made_from_other_text_or_other_code_is_refused_and_made_a
         assert pickle.loads(entry.read_bytes())[2:4] == (str(EGOV), text)  # parsed again and kept in its place
 
 
+def test_the_code_fingerprint_changes_when_a_file_of_the_model_is_written(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    package = Path(ruleset_cache._PACKAGE)
+    for name in ruleset_cache._CODE:
+        source, copy = package / name, tmp_path / name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(source, copy) if source.is_dir() else shutil.copy2(source, copy)
+    monkeypatch.setattr(ruleset_cache, "_PACKAGE", str(tmp_path))
+    fingerprint = ruleset_cache._code_fingerprint.__wrapped__
+    first = fingerprint()
+    assert fingerprint() == first
+    model = tmp_path / "model" / "ruleset.py"
+    times = model.stat()
+    model.write_text(model.read_text(encoding="utf-8").replace("MAX_DIGITS = 12", "MAX_DIGITS = 13"), encoding="utf-8")
+    os.utime(model, ns=(times.st_atime_ns, times.st_mtime_ns))  # the same size and time of change as before
+    edited = fingerprint()
+    assert edited != first
+    (tmp_path / "language" / "extra.py").write_text("", encoding="utf-8")  # a file added
+    assert fingerprint() != edited
+
+
 def test_kept_generated_code_made_from_another_source_is_compiled_again(tmp_path: Path,
                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv(CACHE_ENV, str(tmp_path))

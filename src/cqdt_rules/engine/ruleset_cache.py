@@ -2,7 +2,7 @@
 shipped ruleset without parsing it again (parsing is most of the start-up of every command).
 
 An entry is keyed by the ruleset's text, its path (positions in messages name it) and a fingerprint of the
-code that parses and checks rulesets, so an edited ruleset, or another version of the package, never meets
+code that parses and checks rulesets (``_code_fingerprint``), so an edited ruleset, or another version of the package, never meets
 an old entry: its name is a 64-bit hash of these (Python's own hash of sources, ``importlib.util.source_hash``,
 which checks hash-based bytecode files; ``hashlib`` would add some 3 ms to every command that names a ruleset),
 and the entry holds the text, path and fingerprint it was made from, compared in full when it is read. Entries
@@ -12,8 +12,10 @@ are pickled: they are read only from the private folder (mode 0700, owned by thi
 from __future__ import annotations
 
 import functools
+import os
 import pickle
 import sys
+from collections.abc import Iterator
 from importlib.util import source_hash
 from pathlib import Path
 
@@ -24,7 +26,7 @@ from cqdt_rules.model import ruleset as m
 Entry = tuple[m.Ruleset, tuple[Diagnostic, ...]]
 _KIND = "cqdt checked ruleset"
 
-_PACKAGE = Path(__file__).resolve().parent.parent
+_PACKAGE = str(Path(__file__).resolve().parent.parent)
 _CODE = ("errors.py", "model", "language", "engine/loading.py", "engine/ruleset_cache.py")
 """What the checked model depends on: the fingerprint hashes these files' text."""
 _KEPT_FILES = 64
@@ -83,10 +85,25 @@ def _key(text: str, path: str) -> str:
 
 @functools.cache
 def _code_fingerprint() -> str:
-    """A hash of the text of the code the checked model depends on (and of the Python version)."""
-    parts = [sys.version.encode("utf-8")]
+    """What identifies the code the checked model depends on: the Python version, and each file's path, size and
+    times of its last change (``st_mtime_ns``, and ``st_ctime_ns``, which no tool sets back: a file written again,
+    an edit or another version of the package installed, always changes it), as Python checks bytecode files
+    against their source by size and time; reading the text of some thirty files would cost a millisecond."""
+    parts = [sys.version]
     for name in _CODE:
-        place = _PACKAGE / name
-        for file in sorted(place.rglob("*.py")) if place.is_dir() else [place]:
-            parts += [file.relative_to(_PACKAGE).as_posix().encode("utf-8"), file.read_bytes()]
-    return source_hash(b"\0".join(parts)).hex()
+        for shown, status in _python_files(os.path.join(_PACKAGE, name), name):
+            parts += [shown, str(status.st_size), str(status.st_mtime_ns), str(status.st_ctime_ns)]
+    return source_hash("\0".join(parts).encode("utf-8")).hex()
+
+
+def _python_files(path: str, shown: str) -> Iterator[tuple[str, os.stat_result]]:
+    """The Python files at ``path`` (a file, or a folder's, in its folders too), by name, each with its status."""
+    if not os.path.isdir(path):
+        yield shown, os.stat(path)
+        return
+    for entry in sorted(os.scandir(path), key=lambda e: e.name):
+        if entry.is_dir():
+            if entry.name != "__pycache__":
+                yield from _python_files(entry.path, f"{shown}/{entry.name}")
+        elif entry.name.endswith(".py"):
+            yield f"{shown}/{entry.name}", entry.stat()
