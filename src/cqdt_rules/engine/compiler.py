@@ -9,7 +9,6 @@ import operator
 import sys
 from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from decimal import Decimal
-from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, cast
 
@@ -846,6 +845,8 @@ class _TierCompiler:
 
     def _rounded_root(self, expr: m.Call, rounding: m.Rounding, node: m.Node | None) -> ExprFn:
         """geometric_mean or zscore, computed exactly and rounded once to the declared digits and mode."""
+        from fractions import Fraction  # only for these functions: a millisecond of every scoring run otherwise
+
         args, owner = self._args(expr, node), node.id if node else "output"
         digits, mode = rounding.digits, rounding.mode
         if expr.function == "geometric_mean":
