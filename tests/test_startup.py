@@ -47,6 +47,12 @@ def test_importing_leaves_the_collector_as_it_was(tmp_path: Path) -> None:
     for before, after in (("", "True"), ("gc.disable()", "False")):
         done = subprocess.run([sys.executable, "-c", code.format(before)], env=env, capture_output=True, text=True, check=True)
         assert done.stdout.strip() == after
+    # what the import made is not scanned when the collector resumes: it is in the oldest generation; objects a
+    # program froze before (to fork) stay frozen
+    kept = "import gc\n{}\nimport cqdt_rules\nprint(any(o is cqdt_rules.load for o in gc.get_objects(2)), gc.get_freeze_count() > 0)"
+    for before, after in (("", ["True", "False"]), ("gc.freeze()", ["False", "True"])):
+        done = subprocess.run([sys.executable, "-c", kept.format(before)], env=env, capture_output=True, text=True, check=True)
+        assert done.stdout.split() == after
 
 
 def test_a_kept_ruleset_loads_without_lark_and_data_reading_brings_yaml(tmp_path: Path) -> None:
