@@ -129,6 +129,13 @@ def test_the_header_reader_gives_up_on_what_it_does_not_plainly_read() -> None:
     assert facts is not None and (facts.id, facts.years, facts.amends, facts.amends_path) == ("b", (2023, None), "../x.cqdt", True)
 
 
+def test_a_header_after_a_long_preamble_is_read_from_the_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / "long.cqdt"
+    path.write_text("# a note\n" * 3000 + 'ruleset long { version "2" years 2024.. }\n', encoding="utf-8")
+    facts = read_header(path)
+    assert facts is not None and (facts.id, facts.version, facts.years) == ("long", "2", (2024, None))
+
+
 def test_version_reads_only_the_headers_of_the_shipped_rulesets(tmp_path: Path) -> None:
     code = "from cqdt_rules.cli.main import main\ntry:\n    main(['--version'])\nexcept SystemExit:\n    pass"
     # nor declares every command's arguments (the test runner's YAML reader, the service's settings)
