@@ -59,10 +59,12 @@ class _CsvText:
         self._buffer = io.StringIO()
         self._writer = csv_writer(self._buffer)
 
-    def __call__(self, cells: list[Any]) -> str:
+    def __call__(self, cells: list[Any], numbers: bool = False) -> str:
+        """``numbers``: the cells are numbers or empty (a unit's points), which no spreadsheet reads as a formula,
+        written without looking at each."""
         self._buffer.seek(0)
         self._buffer.truncate()
-        self._writer.writerow(cells)
+        (self._writer.write_numbers if numbers else self._writer.writerow)(cells)
         return self._buffer.getvalue()[:-1]
 
 
@@ -203,7 +205,7 @@ class StreamScorer:
         else:
             columns = self._columns[unit.tier.id]
             cohort.heads.append(self._text(columns.unit_cells(unit)).encode())
-            cohort.tails.append(self._text(columns.point_cells(unit)))
+            cohort.tails.append(self._text(columns.point_cells(unit), numbers=True))
         for column, key in zip(cohort.keys, keys):
             column.append(shared.setdefault(key, key))
 
