@@ -351,7 +351,9 @@ NodeFn = Callable[[Env], NodeResult]
 ExprFn = Callable[[Env], Any]
 
 
-@attrs.frozen
+# Compiled tiers and rulesets hold closures: compared by identity (attrs would write equality and hashing for every
+# process that scores), and not slotted, so that ``generated`` is a plain cached property
+@attrs.frozen(eq=False, slots=False)
 class CompiledTier:
     tier: m.Tier
     node_fns: dict[str, NodeFn]
@@ -383,7 +385,7 @@ class CompiledTier:
         return None if generated is None else generated[0]
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class CompiledRuleset:
     ruleset: m.Ruleset
     tiers: dict[str, CompiledTier]
