@@ -2,12 +2,12 @@
 shipped ruleset without parsing it again (parsing is most of the start-up of every command).
 
 An entry is keyed by the ruleset's text, its path (positions in messages name it) and a fingerprint of the
-code that parses and checks rulesets (``_code_fingerprint``), so an edited ruleset, or another version of the package, never meets
-an old entry: its name is a 64-bit hash of these (Python's own hash of sources, ``importlib.util.source_hash``,
-which checks hash-based bytecode files; ``hashlib`` would add some 3 ms to every command that names a ruleset),
-and the entry holds the text, path and fingerprint it was made from, compared in full when it is read. Entries
-are pickled: they are read only from the private folder (mode 0700, owned by this user; see
-``resources.private_cache_dir``), never from a shared one. A damaged or mismatched entry is ignored."""
+code that parses and checks rulesets (``_code_fingerprint``), so an edited ruleset, or another version of the
+package, never meets an old entry: its name is a 64-bit hash of these (Python's own hash of sources,
+``importlib.util.source_hash``, which checks hash-based bytecode files; ``hashlib`` would add some 3 ms to every
+command that names a ruleset), and the entry holds the text, path and fingerprint it was made from, compared in
+full when it is read. Entries are pickled: they are read only from the private folder (mode 0700, owned by this
+user; see ``resources.private_cache_dir``), never from a shared one. A damaged or mismatched entry is ignored."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ _KIND = "cqdt checked ruleset"
 
 _PACKAGE = str(Path(__file__).resolve().parent.parent)
 _CODE = ("errors.py", "model", "language", "engine/loading.py", "engine/ruleset_cache.py")
-"""What the checked model depends on: the fingerprint hashes these files' text."""
+"""What the checked model depends on: the fingerprint is made of these files' sizes and change times."""
 _KEPT_FILES = 64
 """At most this many entries stay on disk; the oldest go first."""
 _KEPT_IN_MEMORY = 16
@@ -69,7 +69,8 @@ def keep(text: str, path: str, ruleset: m.Ruleset, warnings: tuple[Diagnostic, .
     if folder is None:
         return
     try:
-        data = pickle.dumps((_KIND, _code_fingerprint(), path, text, ruleset, warnings), protocol=pickle.HIGHEST_PROTOCOL)
+        made_from = (_KIND, _code_fingerprint(), path, text)
+        data = pickle.dumps((*made_from, ruleset, warnings), protocol=pickle.HIGHEST_PROTOCOL)
     except (pickle.PicklingError, TypeError, AttributeError):
         return
     write_private(folder / _file_name(key), data, kept=_KEPT_FILES)
@@ -80,7 +81,8 @@ def _file_name(key: str) -> str:
 
 
 def _key(text: str, path: str) -> str:
-    return source_hash(b"\0".join((_code_fingerprint().encode("ascii"), path.encode("utf-8"), text.encode("utf-8")))).hex()
+    parts = (_code_fingerprint().encode("ascii"), path.encode("utf-8"), text.encode("utf-8"))
+    return source_hash(b"\0".join(parts)).hex()
 
 
 @functools.cache
