@@ -75,8 +75,8 @@ class Source:
         self.base = 0
         """Added to every line's indent: writing a block inside another (``writergen``'s fused writers)."""
         self.pair_texts_set = False
-        """The writer has set the texts of the parts of the pair the next block reads (``NodeDetails.pair_texts``)
-        when it is a pair, else None, as the block would."""
+        """The writer has already set the texts of the parts of the pair the next block reads (the names
+        ``NodeDetails.pair_texts`` gives; None when the value is no pair): the block does not work them out again."""
 
     def sharing(self) -> Source:
         """Another list of lines with the same constants table (its lines are added to these later)."""

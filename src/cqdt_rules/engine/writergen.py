@@ -11,12 +11,12 @@ f-string (a writer is made for each way its caller shows numbers, ``explain.Show
 another decimal context). A criterion whose values are yes/no, categories, numbers or pairs keeps its points and
 text by those values (numbers and a pair's parts by their exact text, evidence and cohort maxima with them), at most
 ``KEPT_PER_NODE``: a cohort's units share most of them (a quarter to two thirds of its pairs); a node reading one
-number or pair alone looks first by that value's object, which the checker shares between equal values read. A node whose why and
-flags are fixed (a group never capped) has its text after its values written once, when the writer is made. What a
-node's text says whatever the unit (indents, ids, titles, provenance, labels) is set out
-by the caller (``explain``, ``results``) as a ``NodePlan`` and reaches the function only through its constants table
-``K``, unpacked into the names ``k0``, ``k1``, ...: no text of the ruleset is written into the source, which is made
-of this module's and ``codegen``'s own fragments and names made from positions (``p3``, ``b3_0``, ``k12``).
+number or pair alone looks first by that value's object, which the checker shares between equal values read. A node
+whose why and flags are fixed (a group never capped) has its text after its values written once, when the writer is
+made. What a node's text says whatever the unit (indents, ids, titles, provenance, labels) is set out by the caller
+(``explain``, ``results``) as a ``NodePlan`` and reaches the function only through its constants table ``K``,
+unpacked into the names ``k0``, ``k1``, ...: no text of the ruleset is written into the source, which is made of this
+module's and ``codegen``'s own fragments and names made from positions (``p3``, ``b3_0``, ``k12``).
 
 For each node the function writes:
 - its text up to the values read: its points' number between two fixed texts (explanations), or that text kept per
