@@ -496,7 +496,7 @@ def _number(src: Source, value: str, words: Words, text: str | None = None) -> s
         return f"({src.k(kept.get)}({first}) or {src.k(work_out)}({value}))"
     # a count below 1000 is shown as written in every language: no look-up (data show many, of every value)
     grouped = f"{s}[:-3] + {src.k(words.marks[0])} + {s}[-3:]"  # (str of a Decimal has no leading zero)
-    return (f"(({s} if len({s}) < 4 else {grouped}) if len({first}) < 7 and {s}.isdigit() else "
+    return (f"({s} if len({first}) < 4 and {s}.isdigit() else {grouped} if len({s}) < 7 and {s}.isdigit() else "
             f"{src.k(kept.get)}({s}) or {_decimal(src, s, value, words)})")
 
 
