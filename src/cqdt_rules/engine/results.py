@@ -398,7 +398,8 @@ class JsonArray:
             self.kept.append(self.separator)
             self.kept.extend(unit_text)
         else:
-            self.out.write(self.separator + "".join(unit_text))
+            self.out.write(self.separator)
+            self.out.write("".join(unit_text))
         self.separator = ",\n"
 
     def __enter__(self) -> JsonArray:
