@@ -436,8 +436,8 @@ class UnitJson:
 
     def text_parts(self, u: UnitResult) -> tuple[str, ...]:
         """The unit's whole text, ranks and all, as the texts it is made of (to be joined)."""
-        ranks = ranks_json((k, v.rank, v.of, v.group, plain_value(v.value)) for k, v in u.ranks.items())
-        return self._after_ranks(u, f'{_unit_fields_json(u)}, "ranks": {ranks}')
+        ranks = ", ".join([_rank_json(k, v.rank, v.of, v.group, _value_json(v.value)) for k, v in u.ranks.items()])
+        return self._after_ranks(u, f'{_unit_fields_json(u)}, "ranks": {{{ranks}}}')
 
     def parts(self, u: UnitResult) -> tuple[str, str]:
         """The unit's text before its ranks' object and after it."""
@@ -557,8 +557,12 @@ def _value_json(value: Any) -> str:
 def ranks_json(ranks: Iterable[tuple[str, int, int, str, Any]]) -> str:
     """A unit's ranks' object in results JSON, from each ranking's (name, rank, of, group, value as text): as the
     encoder writes ``_rank_fields`` of each (one encoder call costs more than writing the text here)."""
-    return "{" + ", ".join([f'{_STRING(name)}: {{"rank": {_json(rank)}, "of": {_json(of)}, "group": {_json(group)}, '
-                            f'"value": {_json(value)}}}' for name, rank, of, group, value in ranks]) + "}"
+    return "{" + ", ".join([_rank_json(name, rank, of, group, _json(value)) for name, rank, of, group, value in ranks]) + "}"
+
+
+def _rank_json(name: str, rank: int, of: int, group: str, value: str) -> str:
+    """One ranking's entry in a unit's ranks' object, ``value`` already in JSON."""
+    return f'{_STRING(name)}: {{"rank": {_json(rank)}, "of": {_json(of)}, "group": {_json(group)}, "value": {value}}}'
 
 
 def _json(value: Any) -> str:
@@ -619,10 +623,19 @@ def _unit_fields(u: UnitResult) -> dict[str, Any]:
 def _unit_fields_json(u: UnitResult) -> str:
     """``_unit_fields(u)`` as the encoder writes it, less its closing brace."""
     a = u.assessment
-    return (f'{{"code": {_json(a.code)}, "name": {_json(a.name)}, "tier": {_json(a.tier)}, '
-            f'"parent": {_json(a.parent)}, "year": {_json(a.year)}, "source": {_json(a.source)}, '
-            f'"note": {_json(a.note)}, "total": {_json(str(u.total))}, "max": {_json(str(u.max))}, '
+    most = str(u.max)
+    key = (a.tier, a.parent, a.year, type(a.year), a.source, a.note, most)  # (True == 1: a year's type is in the key)
+    middle = _MIDDLES.get(key) or keep(_MIDDLES, key, (
+        f'"tier": {_json(a.tier)}, "parent": {_json(a.parent)}, "year": {_json(a.year)}, "source": {_json(a.source)}, '
+        f'"note": {_json(a.note)}, "total": ', f', "max": {_json(most)}, '), _MIDDLES_KEPT)
+    return (f'{{"code": {_json(a.code)}, "name": {_json(a.name)}, {middle[0]}{_json(str(u.total))}{middle[1]}'
             f'{_LEVELS.get(u.levels, u.outputs) or _levels_json(u.levels, u.outputs)}')
+
+
+_MIDDLES: dict[tuple[Any, ...], tuple[str, str]] = {}
+"""A unit's fields in results JSON from its tier to its note, and its maximum, by those values (the maximum by its
+text): the units of a district's cohort share them."""
+_MIDDLES_KEPT = 256
 
 
 _LEVELS: SameObjects[str] = SameObjects()
