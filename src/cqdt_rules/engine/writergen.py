@@ -248,11 +248,6 @@ Parts = list[tuple[bool, str]]
 """A text as the generated function writes it: fixed texts (True, the text) and expressions (False, the code)."""
 
 
-def _fields(src: Source, parts: Parts) -> str:
-    """The replacement fields of an f-string writing ``parts``."""
-    return "".join(f"{{{expression}}}" for expression in _merged(src, parts))
-
-
 def _merged(src: Source, parts: Parts) -> list[str]:
     """The expressions giving ``parts``: fixed texts next to each other as one constant (each field costs an f-string
     a step, each item a join)."""
@@ -267,6 +262,12 @@ def _merged(src: Source, parts: Parts) -> list[str]:
         if part:
             expressions.append(part)
     return expressions
+
+
+def _fields(src: Source, parts: Parts) -> str:
+    """The replacement fields of an f-string writing ``parts``."""
+    fields = "".join(f"{{{expression}}}" for expression in _merged(src, parts))
+    return fields
 
 
 def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, str],
