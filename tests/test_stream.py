@@ -155,21 +155,6 @@ def test_results_json_is_the_json_librarys_encoding_of_to_dict(tmp_path: Path) -
     assert streamed(checked, units, "json") == encoded(results)
 
 
-def test_units_whose_fields_are_equal_but_written_otherwise_keep_their_own_text(tmp_path: Path) -> None:
-    """A unit's fields are kept by their values (the units of a district share them): a tier's maximum of 100 and
-    one of 100.0, equal numbers, are each written as declared, whichever was written first."""
-    text = (ROOT / "rulesets" / "2020" / "egov.cqdt").read_text(encoding="utf-8")
-    written_otherwise = tmp_path / "otherwise.cqdt"
-    written_otherwise.write_text(text.replace('en "Commune people\'s committees" max 100 {',
-                                              'en "Commune people\'s committees" max 100.0 {'), encoding="utf-8")
-    units = list(load_many([SAMPLE / "egov-2022-audit-xa.csv"]))[:5]
-    for ruleset in ("egov_2020", str(written_otherwise), "egov_2020"):
-        results = api.score(api.load(ruleset), units, run_at=RUN_AT)
-        assert results.to_json() == encoded(results)
-    assert {str(u.max) for u in results} == {"100"}
-    assert {str(u.max) for u in api.score(api.load(str(written_otherwise)), units, run_at=RUN_AT)} == {"100.0"}
-
-
 @GENERATED
 @given(testing.cohorts("egov_2020", "xa", max_size=30, districts=4, evidence="random"))
 def test_generated_cohorts_of_the_shipped_tier_stream_the_whole_results(units: list[Assessment]) -> None:

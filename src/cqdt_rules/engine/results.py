@@ -623,19 +623,10 @@ def _unit_fields(u: UnitResult) -> dict[str, Any]:
 def _unit_fields_json(u: UnitResult) -> str:
     """``_unit_fields(u)`` as the encoder writes it, less its closing brace."""
     a = u.assessment
-    most = str(u.max)
-    key = (a.tier, a.parent, a.year, type(a.year), a.source, a.note, most)  # (True == 1: a year's type is in the key)
-    middle = _MIDDLES.get(key) or keep(_MIDDLES, key, (
-        f'"tier": {_json(a.tier)}, "parent": {_json(a.parent)}, "year": {_json(a.year)}, "source": {_json(a.source)}, '
-        f'"note": {_json(a.note)}, "total": ', f', "max": {_json(most)}, '), _MIDDLES_KEPT)
-    return (f'{{"code": {_json(a.code)}, "name": {_json(a.name)}, {middle[0]}{_json(str(u.total))}{middle[1]}'
+    return (f'{{"code": {_json(a.code)}, "name": {_json(a.name)}, "tier": {_json(a.tier)}, '
+            f'"parent": {_json(a.parent)}, "year": {_json(a.year)}, "source": {_json(a.source)}, '
+            f'"note": {_json(a.note)}, "total": {_json(str(u.total))}, "max": {_json(str(u.max))}, '
             f'{_LEVELS.get(u.levels, u.outputs) or _levels_json(u.levels, u.outputs)}')
-
-
-_MIDDLES: dict[tuple[Any, ...], tuple[str, str]] = {}
-"""A unit's fields in results JSON from its tier to its note, and its maximum, by those values (the maximum by its
-text): the units of a district's cohort share them."""
-_MIDDLES_KEPT = 256
 
 
 _LEVELS: SameObjects[str] = SameObjects()
