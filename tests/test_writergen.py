@@ -33,9 +33,9 @@ SAMPLES = ROOT / "examples" / "gialai"
 # Every constant the generated source may hold: the writer's own fragments and the branch templates of the details
 # blocks it holds (engine/codegen.py), nothing else.
 FRAGMENTS = {"/", '"', '{"a": "', '", "b": "', '"}', True, False, 3, 4, 7, 0, 1, None} | TEMPLATES
-NAMES = re.compile(r"[kpwfacmrxhy]\d+|[buvst]\d+_\d+|[Kpwfrotabsvxy]|get|values|evidence|cohort_max|before|after|write"
+NAMES = re.compile(r"[kpwfacmrxhy]\d+|[buvst]\d+_\d+|[Kpwfrotabsvxy]|row|values|evidence|cohort_max|before|after|write"
                    r"|factory"
-                   r"|str|type|len|TypeError|IndexError|context|listed|left|scale|best")
+                   r"|str|type|len|id|TypeError|IndexError|context|listed|left|scale|best")
 
 
 def _sources(scored: cq.Results) -> list[str]:
@@ -77,6 +77,44 @@ def test_shipped_and_golden_rulesets_generate_writers_without_ruleset_text() -> 
     for source in sources:
         _assert_no_ruleset_text(source)
     assert len(sources) >= 15  # the egov and dti tiers and most goldens, three writers each
+
+
+def test_a_text_kept_by_the_values_object_is_that_objects_text() -> None:
+    """A node reading one pair keeps its text by the pair's object and by its texts: a unit showing the same
+    object, another object of the same texts, or an equal pair written otherwise (15.0/20) gets the text the
+    node-by-node writer gives it, whatever was kept before."""
+    ruleset = api.load_text(UNROUNDED, "unrounded.cqdt").ruleset
+    pairs = (["15", "20"], ["15", "20"], ["15.0", "20"], ["15", "20.00"], ["15", "20"])
+    units = [Assessment(f"X{n}", f"Xã {n}", "xa", 2022, "audit", {"mot": pair, "hai": ["1", "9"], "co": "yes"})
+             for n, pair in enumerate(pairs)]
+    fast = evaluate(compile_ruleset(ruleset), units, "fixed")
+    closures = evaluate(compile_ruleset(ruleset, generate=False), units, "fixed")
+    expected = [plain.explain() for plain in closures]
+    assert len({text.split("\n", 2)[2] for text in expected}) == 3  # the pairs' own texts show
+    _clear_text_stores()
+    for _ in range(2):  # the second time, every node's text is kept
+        assert [unit.explain() for unit in fast] == expected
+        assert [unit.explain() for unit in reversed(list(fast))] == expected[::-1]
+
+
+def test_each_units_first_lines_name_its_own_source_district_and_rank() -> None:
+    """The first two lines' fixed texts are set out once per tier; each unit's own source, district, total and
+    rank still show, in each language."""
+    ruleset = api.load_text(UNROUNDED, "unrounded.cqdt").ruleset
+    units = [Assessment(code, f"Xã {code}", "xa", 2022, source, {"mot": ["1", "2"], "hai": ["1", "9"], "co": answer},
+                        parent=parent)
+             for code, source, answer, parent in (("A", "audit", "yes", "622"), ("B", "self", "no", None),
+                                                  ("C", "audit", "no", "623"))]
+    fast = evaluate(compile_ruleset(ruleset), units, "fixed")
+    first = {unit.code: unit.explain().split("\n")[:2] for unit in fast}
+    assert first["A"][0] == "A Xã A (tier xa, 2022, audit), district 622"
+    assert first["B"][0] == "B Xã B (tier xa, 2022, self)"
+    assert first["C"][0] == "C Xã C (tier xa, 2022, audit), district 623"
+    for code, rank in (("A", "1/2"), ("B", "1/1"), ("C", "2/2")):  # each source ranked on its own
+        assert first[code][1] == f"total {format_number(fast.unit(code).total, 'en')} / 13; rank {rank} (khoi, tier xa)"
+    vietnamese = fast.unit("B").explain("vi").split("\n")[:2]
+    assert vietnamese[0] == "B Xã B (khối xa, năm 2022, tự đánh giá)"
+    assert vietnamese[1] == f"tổng điểm {format_number(fast.unit('B').total, 'vi')} / 13; hạng 1/1 (Xếp hạng, khối xa)"
 
 
 HOSTILE = r'''ruleset hostile_names {
@@ -200,6 +238,7 @@ def test_plain_numbers_are_written_as_format_number_writes_them(number: Decimal,
         assert text[:-3] + group + text[-3:] == format_number(number, lang)
     if -1 < text.find(".") < 4 and len(text) <= most + 1 and text.replace(".", "", 1).isdigit():
         assert text.replace(".", point) == format_number(number, lang)
+    assert explain._number_once(number, explain._shown(lang)) == format_number(number, lang)  # (a unit's total)
 
 
 UNROUNDED = '''ruleset unrounded {
@@ -260,6 +299,19 @@ def test_a_branch_of_numbers_and_signs_is_its_own_translation(branch: str) -> No
     assert explain._translated(explain._shown("vi"), branch) == branch_text(branch, "vi")
     if "." not in branch and branch.upper() == branch:
         assert branch_text(branch, "vi") == branch
+
+
+PIECES = [english for english, _ in BRANCH_VI] + ["→", "≥", "%", "0.5", "12.25", "-3.5", ".", ",", "x", "/", " ", "đ"]
+
+
+@given(st.text(st.sampled_from("0123456789./-"), min_size=1, max_size=12), st.lists(st.sampled_from(PIECES), max_size=6))
+def test_a_branch_starting_with_numbers_is_translated_as_a_whole(numbers: str, rest: list[str]) -> None:
+    """A branch that starts with numbers and signs and a space, as a pair's ratio or bands writes it, is translated
+    in two texts (the rest kept) as ``branch_text`` translates it whole, the first time and from what was kept."""
+    branch = numbers + " " + "".join(rest)
+    _clear_text_stores()
+    assert explain._translated(explain._shown("vi"), branch) == branch_text(branch, "vi")
+    assert explain._translated(explain._shown("vi"), branch) == branch_text(branch, "vi")
 
 
 UNROUNDED_ITEMS = UNROUNDED.replace('''  criterion Y "Có" max 1 {''', '''  criterion N "Số lượng" max 1000000000 {

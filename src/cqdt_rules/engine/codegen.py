@@ -74,6 +74,9 @@ class Source:
         the steps checked values make idle, as in the points-only function."""
         self.base = 0
         """Added to every line's indent: writing a block inside another (``writergen``'s fused writers)."""
+        self.pair_texts_set = False
+        """The writer has already set the texts of the parts of the pair the next block reads (the names
+        ``NodeDetails.pair_texts`` gives; None when the value is no pair): the block does not work them out again."""
 
     def sharing(self) -> Source:
         """Another list of lines with the same constants table (its lines are added to these later)."""
@@ -168,8 +171,8 @@ class NodeDetails:
     """Writes the blocks of a tier's ``explain_unit`` one node at a time into another generated function: the
     writers of ``writergen`` that compute a node's details and write its text in one go. A block ends with
     ``p3, w3, f3, r3`` (points, why, flags, raw of node 3 in reading order) set, from ``p`` of its children for a
-    group, from ``values``, ``evidence`` and ``cohort_max`` for a criterion; it needs ``get = values_getter(values)``
-    and the engine's arithmetic as the current decimal context."""
+    group, from ``values``, ``evidence`` and ``cohort_max`` for a criterion; it needs the unit's values by position
+    (``row``, set by ``read_row``) and the engine's arithmetic as the current decimal context."""
 
     def __init__(self, compiler: _TierCompiler, order: tuple[str, ...], post_order: list[str], c: ModuleType):
         self.compiler, self.order, self.post_order, self.c = compiler, order, post_order, c
@@ -194,6 +197,15 @@ class NodeDetails:
                 _group(src, compiler, node, i, [self.index[child.id] for child in node.children], c)
         finally:
             src.lean = False
+
+    def read_row(self, src: Source) -> None:
+        """Set ``row``, the unit's values in the tier's indicator order, as the points-only function does: a writer
+        explains a unit that function scored, from the same values."""
+        _row(src, values_index(self.compiler.tier))
+
+    def value(self, src: Source, name: str) -> str:
+        """The expression reading the unit's value of indicator ``name`` (from ``row``)."""
+        return f"row[{src.k(values_index(self.compiler.tier)[name])}]"
 
     def fixed(self, node_id: str) -> tuple[Any, tuple[str, ...]] | None:
         """The why and flags a node's block always sets (those very objects: a group that is never capped), or None:
@@ -558,7 +570,8 @@ def _criterion(src: Source, compiler: _TierCompiler, node: m.Node, i: int, c: Mo
     write = _Criterion(src, compiler, node, i, c)
     index = values_index(compiler.tier)  # where the points-only function reads each value (``_row``)
     for j, name in enumerate(names):  # checked values hold every indicator of the tier (None: not assessed)
-        src.add(1, f"v{i}_{j} = get({src.k(name)})" if src.details else f"v{i}_{j} = row[{src.k(index[name])}]")
+        src.add(1, f"v{i}_{j} = get({src.k(name)})" if src.details and not src.lean
+                else f"v{i}_{j} = row[{src.k(index[name])}]")
     required = _required(compiler, names)
     indent = 1
     # a value not assessed or evidence missing: 0 points (their helpers' why names what is missing)
@@ -567,7 +580,7 @@ def _criterion(src: Source, compiler: _TierCompiler, node: m.Node, i: int, c: Mo
         write.helper(2, f"{src.k(c._not_assessed)}({src.k(names)}, values)", c.ZERO)
         src.add(1, "else:")
         indent = 2
-        if src.lean and _shows_pair(compiler, rule):  # before the evidence is looked at: shown whatever the branch
+        if src.lean and _shows_pair(compiler, rule) and not src.pair_texts_set:  # shown whatever the branch
             src.add(2, f"s{i}_0, t{i}_0 = (str(v{i}_0.a), str(v{i}_0.b)) if type(v{i}_0) is {src.k(Pair)} "
                        "else (None, None)")
     if required:  # the evidence is looked at closely only when some is missing

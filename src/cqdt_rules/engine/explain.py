@@ -132,6 +132,15 @@ def _new_number(shown: Shown, value: Decimal) -> str:
     return text
 
 
+def _number_once(value: Decimal, shown: Shown) -> str:
+    """``format_number(value, lang)`` of a number seldom shown again (a unit's total), not kept: a cohort's totals,
+    nearly all different, would fill the store and empty it over and over, and the points kept with it."""
+    key = str(value)
+    if -1 < key.find(".") < 4 and len(key) - 1 <= shown[1] and shown[1] >= 6 and key.replace(".", "", 1).isdigit():
+        return key if shown[0] == "en" else key.replace(".", ",")  # below 1000 with a point: as the writers' marks
+    return _plain(key, shown[0]) or format_number(value, shown[0])
+
+
 def _plain(text: str, lang: str) -> str | None:
     """``format_number`` of the number written ``text`` when it is plain (digits with a point or not, no sign or
     exponent, within the context's precision): its digits as written, thousands grouped, with the language's marks;
@@ -174,23 +183,61 @@ def keep(store: dict[Any, _Kept], key: Any, text: _Kept, most: int) -> _Kept:
 def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
     """Every node's points with the values read, the branch taken, flags and provenance, in ``lang``
     (numbers in its format; the ruleset's own titles as written, or their English title in English)."""
-    words = _WORDS[lang]
     shown = _shown(lang)
-    a = unit.assessment
-    year = f"{words['year']} {a.year}".strip()
-    lines = [f"{a.code} {a.name} ({words['tier']} {unit.tier.id}, {year}, {_SOURCES[lang].get(a.source, a.source)})"
-             + (f", {words['district']} {a.parent}" if a.parent else "")]
-    lines.append(_summary(unit, shown))
+    frame = _frame(unit.tier, shown)
+    head = f"{_header(unit, frame)}\n{_summary(unit, frame, shown)}"
     nodes = unit.nodes
     if isinstance(nodes, NodeResults) and len(nodes):  # a tier scored by generated functions: so is its writer
-        found = unit_writer(nodes, (_WRITER, shown), writer_plan, unit.tier, lang)
+        found = unit_writer(nodes, frame.writer, writer_plan, unit.tier, lang)
         if found is not None:
             write, values, evidence, cohort_max = found
-            return write(values, evidence, cohort_max, f"{lines[0]}\n{lines[1]}\n", "")
+            return write(values, evidence, cohort_max, head + "\n", "")
+    lines = [head]
     texts = _node_texts(unit.tier, shown)
     for node_id, points, why, flags, reads, values in node_rows(nodes):
         _node_lines(lines, texts[node_id], points, why, flags, reads, values, shown)
     return "\n".join(lines)
+
+
+class _Frame(NamedTuple):
+    """What the first two lines of a tier's explanations say whatever the unit, set out once per tier and way of
+    showing numbers."""
+
+    words: dict[str, str]
+    sources: dict[str, str]
+    writer: tuple[str, Shown]  # the key of the tier's generated writer (``_WRITER``)
+    of_max: str  # " / " and the tier's maximum
+    in_tier: str  # where a ranking of the whole tier ranks
+    rankings: dict[str, str]  # each ranking's name as shown, by its name
+    abouts: dict[tuple[int, str], str]  # " (tier, year, source)", by year and source (at most ``_ABOUTS_KEPT``)
+
+
+_ABOUTS_KEPT = 64
+
+
+def _frame(tier: Tier, shown: Shown) -> _Frame:
+    """The ``_Frame`` of the tier shown so (its maximum is every unit's: ``UnitResult.max``)."""
+    frame: _Frame | None = tier.memo.get((_Frame, shown))
+    if frame is None:
+        words = _WORDS[shown[0]]
+        rankings = {r.name: r.label if shown[0] == "vi" else r.name for r in tier.rankings}
+        frame = tier.memo[(_Frame, shown)] = _Frame(words, _SOURCES[shown[0]], (_WRITER, shown),
+                                                    f" / {_number(tier.max, shown)}", f"{words['tier']} {tier.id}",
+                                                    rankings, {})
+    return frame
+
+
+def _header(unit: ExplainedUnit, frame: _Frame) -> str:
+    """The unit's code and name, tier, year, source and district."""
+    a = unit.assessment
+    about = frame.abouts.get((a.year, a.source))
+    if about is None:
+        year = f"{frame.words['year']} {a.year}".strip()
+        about = keep(frame.abouts, (a.year, a.source),
+                     f" ({frame.in_tier}, {year}, {frame.sources.get(a.source, a.source)})", _ABOUTS_KEPT)
+    if a.parent:
+        return f"{a.code} {a.name}{about}, {frame.words['district']} {a.parent}"
+    return f"{a.code} {a.name}{about}"
 
 
 _WRITER = "explanation writer"
@@ -269,32 +316,21 @@ def _set_out(tier: Tier, lang: str) -> dict[str, _NodeText]:
     return texts
 
 
-def _summary(unit: ExplainedUnit, shown: Shown) -> str:
-    lang = shown[0]
-    words = _WORDS[lang]
-    summary = f"{words['total']} {_number(unit.total, shown)} / {_number(unit.max, shown)}"
+def _summary(unit: ExplainedUnit, frame: _Frame, shown: Shown) -> str:
+    words = frame.words
+    summary = f"{words['total']} {_number_once(unit.total, shown)}{frame.of_max}"
     for name, value in unit.outputs.items():
-        summary += f"; {name} = {format_number(value, lang)}"
+        summary += f"; {name} = {format_number(value, shown[0])}"
     for level in unit.levels.values():
         summary += f"; {level.label}"
         if level.unmet:
             summary += f" ({words['not_higher']}: {'; '.join(level.unmet)})"
-    labels = None
+    tier_id = unit.tier.id
     for rank in unit.ranks.values():
-        if labels is None:
-            labels = _ranking_labels(unit.tier)
-        where = f"{words['district']} {rank.group}" if rank.group != unit.tier.id else f"{words['tier']} {rank.group}"
-        name = labels.get(rank.ranking, rank.ranking) if lang == "vi" else rank.ranking
+        where = f"{words['district']} {rank.group}" if rank.group != tier_id else frame.in_tier
+        name = frame.rankings.get(rank.ranking, rank.ranking)
         summary += f"; {words['rank']} {rank.rank}/{rank.of} ({name}, {where})"
     return summary
-
-
-def _ranking_labels(tier: Tier) -> dict[str, str]:
-    """Each ranking's label by its name (set out once per tier)."""
-    labels: dict[str, str] | None = tier.memo.get(_ranking_labels)
-    if labels is None:
-        labels = tier.memo[_ranking_labels] = {r.name: r.label for r in tier.rankings}
-    return labels
 
 
 def _node_lines(lines: list[str], text: _NodeText, points: Decimal, why: Why, flags: tuple[str, ...],
@@ -367,11 +403,20 @@ def _branch(why: Why, shown: Shown) -> str:
 
 def _translated(shown: Shown, branch: str) -> str:
     """``branch_text(branch, lang)``, kept by the English text. A branch of numbers and signs alone (``12/20 × 3``,
-    no decimal point) is its own translation: every phrase ``branch_text`` translates has a lowercase letter."""
+    no decimal point) is its own translation: every phrase ``branch_text`` translates has a lowercase letter. A
+    branch that starts with a number or a pair's parts and a space (``12/20 below every band → 0``) is translated
+    as two texts, the rest kept: no phrase starts with a digit, a point, a slash or a minus sign, and a decimal
+    number is told by what is next to it, which a space and the end of a text are alike to (a cohort's units show
+    such branches with their own values: kept whole, each would be worked out again)."""
     if "." not in branch and _LOWERCASE.search(branch) is None:
         return branch
+    numbers, space, rest = branch.partition(" ")
+    if space and _NUMBERS_AND_SIGNS.fullmatch(numbers):
+        kept = _BRANCHES[shown].get(rest) or keep(_BRANCHES[shown], rest, branch_text(rest, shown[0]), _KEPT)
+        return (numbers if "." not in numbers else branch_text(numbers, shown[0])) + space + kept
     return keep(_BRANCHES[shown], branch, branch_text(branch, shown[0]), _KEPT)
 
 
 _LOWERCASE = re.compile("[a-z]")
+_NUMBERS_AND_SIGNS = re.compile(r"[0-9./-]+")
 

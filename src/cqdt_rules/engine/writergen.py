@@ -10,12 +10,13 @@ is written, in the caller's decimal context as the node-by-node writers write it
 f-string (a writer is made for each way its caller shows numbers, ``explain.Shown``: what it keeps is never read in
 another decimal context). A criterion whose values are yes/no, categories, numbers or pairs keeps its points and
 text by those values (numbers and a pair's parts by their exact text, evidence and cohort maxima with them), at most
-``KEPT_PER_NODE``: a cohort's units share most of them (a quarter to two thirds of its pairs). A node whose why and
-flags are fixed (a group never capped) has its text after its values written once, when the writer is made. What a
-node's text says whatever the unit (indents, ids, titles, provenance, labels) is set out
-by the caller (``explain``, ``results``) as a ``NodePlan`` and reaches the function only through its constants table
-``K``, unpacked into the names ``k0``, ``k1``, ...: no text of the ruleset is written into the source, which is made
-of this module's and ``codegen``'s own fragments and names made from positions (``p3``, ``b3_0``, ``k12``).
+``KEPT_PER_NODE``: a cohort's units share most of them (a quarter to two thirds of its pairs); a node reading one
+number or pair alone looks first by that value's object, which the checker shares between equal values read. A node
+whose why and flags are fixed (a group never capped) has its text after its values written once, when the writer is
+made. What a node's text says whatever the unit (indents, ids, titles, provenance, labels) is set out by the caller
+(``explain``, ``results``) as a ``NodePlan`` and reaches the function only through its constants table ``K``,
+unpacked into the names ``k0``, ``k1``, ...: no text of the ruleset is written into the source, which is made of this
+module's and ``codegen``'s own fragments and names made from positions (``p3``, ``b3_0``, ``k12``).
 
 For each node the function writes:
 - its text up to the values read: its points' number between two fixed texts (explanations), or that text kept per
@@ -37,8 +38,7 @@ from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Literal, NamedTuple
 
-from cqdt_rules.engine.codegen import (compile_kept, NodeDetails, node_details, Source, texts_between_fields,
-                                      values_getter)
+from cqdt_rules.engine.codegen import compile_kept, NodeDetails, node_details, Source, texts_between_fields
 from cqdt_rules.engine.compiler import NodeResults, TierShape
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Pair
@@ -125,7 +125,7 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
     text = src.sharing()
     k = src.k
     src.add(0, "def write(values, evidence, cohort_max, before, after):")
-    src.add(1, f"get = {k(values_getter)}(values)")
+    details.read_row(src)
     # the engine's arithmetic, as the tier's explain_unit runs in (setting it is cheaper than a local context)
     src.add(1, f"context = {k(decimal.getcontext)}()")
     src.add(1, f"{k(decimal.setcontext)}({k(details.arithmetic)})")
@@ -137,7 +137,7 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
         if _memo_key(details, node_id) is None:
             fixed = details.fixed(node_id)
             _details(src, details, node_id, i, plans[i], words)
-            pieces[i] = _node(text, i, plans[i], words, details.read(node_id), fixed, details.pair_texts(node_id))
+            pieces[i] = _node(text, details, i, plans[i], words, node_id, fixed)
         else:
             pieces[i] = _kept_node(src, text, details, node_id, i, plans[i], words)
     src.base = 0
@@ -180,36 +180,80 @@ def _kept_node(src: Source, text: Source, details: NodeDetails, node_id: str, i:
                words: Words) -> Parts:
     """Node ``i``'s points and text, kept by what they depend on (``_memo_key``) when the unit's values are of the
     kinds their indicators say; computed (in ``src``) and written (in ``text``) the first time, and for values of
-    other kinds. The parts of its text returned."""
+    other kinds. A node reading one number or pair alone finds them by that very object first (``_by_object``).
+    The parts of its text returned."""
     k = src.k
     key = _memo_key(details, node_id)
     assert key is not None
+    objects: dict[int, tuple[Any, tuple[Any, ...]]] | None = {} if _by_object(key) else None
+    kept: dict[Any, tuple[Any, ...]] = {}
+    kept_names = f"p{i}, x{i}" + (f", m{i}" if _listable(details, node_id, plan, words) else "")
     parts = []
     for j, (name, kind) in enumerate(key[0]):
-        src.add(1, f"u{i}_{j} = get({k(name)})")
+        src.add(1, f"u{i}_{j} = {details.value(src, name)}")
         parts.append(_KEY_PARTS[kind].format(v=f"u{i}_{j}", decimal=k(Decimal), pair=k(Pair), other=k(_OTHER)))
+    if objects is not None:
+        src.add(1, f"h{i} = {k(objects.get)}(id(u{i}_0))")
+        src.add(1, f"if h{i} is not None and h{i}[0] is u{i}_0:")
+        src.add(2, f"{kept_names} = h{i}[1]")
+        src.add(1, "else:")
+        src.base += 1
     parts += [f"not evidence.get({k(name)})" for name in key[1]]
     if key[2] is not None:
         parts.append(f"(str(o) if type(o := cohort_max.get({k(key[2])})) is {k(Decimal)} else {k(_OTHER)})")
-    src.add(1, f"y{i} = {parts[0]}" if len(parts) == 1 else f"y{i} = ({', '.join(parts)},)")
-    kept: dict[Any, tuple[Any, ...]] = {}
-    kept_names = f"p{i}, x{i}" + (f", m{i}" if _listable(details, node_id, plan, words) else "")
+    pair_texts = details.pair_texts(node_id).get(key[0][0][0]) if objects is not None else None
+    if pair_texts is not None and key[0][0][1] == "pair":  # the key's texts are those the block shows
+        s, t = pair_texts
+        src.add(1, f"if type(u{i}_0) is {k(Pair)}:")
+        src.add(2, f"y{i} = {s}, {t} = str(u{i}_0.a), str(u{i}_0.b)")
+        src.add(1, "else:")
+        src.add(2, f"{s} = {t} = None")
+        src.add(2, f"y{i} = None if u{i}_0 is None else {k(_OTHER)}")
+    else:
+        src.add(1, f"y{i} = {parts[0]}" if len(parts) == 1 else f"y{i} = ({', '.join(parts)},)")
+        pair_texts = None
     src.add(1, f"h{i} = {k(kept.get)}(y{i})")
     src.add(1, f"if h{i} is None:")
     src.base += 1
-    _details(src, details, node_id, i, plan, words)
+    src.pair_texts_set = pair_texts is not None
+    try:
+        _details(src, details, node_id, i, plan, words)
+    finally:
+        src.pair_texts_set = False
     src.base -= 1
     src.add(1, "else:")
     src.add(2, f"{kept_names} = h{i}")
+    if objects is not None:
+        _keep_object(src, objects, i, f"h{i}", 1)
+        src.base -= 1
     text.add(1, f"if h{i} is None:")
     text.base += 1
-    read, pair_texts = details.read(node_id), details.pair_texts(node_id)
-    text.add(1, f'x{i} = f"{_fields(text, _node(text, i, plan, words, read, None, pair_texts))}"')
+    text.add(1, f'x{i} = f"{_fields(text, _node(text, details, i, plan, words, node_id, None))}"')
     usual = f"y{i} is not {k(_OTHER)}" if len(parts) == 1 else f"{k(_OTHER)} not in y{i}"
     text.add(1, f"if {usual} and len({k(kept)}) < {k(KEPT_PER_NODE)}:")
-    text.add(2, f"{k(kept)}[y{i}] = {kept_names}")
+    text.add(2, f"{k(kept)}[y{i}] = h{i} = {kept_names}")
+    if objects is not None:
+        _keep_object(text, objects, i, f"h{i}", 1)
     text.base -= 1
     return [(False, f"x{i}")]
+
+
+def _by_object(key: tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[str, str] | None]) -> bool:
+    """Whether a node's text is also kept by the very object of the one value it depends on: a number or a pair
+    (whose key is made of texts), with no evidence nor cohort maximum. The checker gives equal values read from
+    text one shared object, and a look-up by the object's ``id`` spares making the key's texts (and reading the
+    object's digits) for each unit."""
+    return len(key[0]) == 1 and key[0][0][1] != "yesno" and key[0][0][1] != "category" and not key[1] \
+        and key[2] is None
+
+
+def _keep_object(src: Source, objects: dict[int, tuple[Any, tuple[Any, ...]]], i: int, found: str,
+                 indent: int = 0) -> None:
+    """Keep node ``i``'s points and text ``found`` by the value's object too, while the store has room (it holds the
+    object: its ``id`` is not given to another while kept)."""
+    k = src.k
+    src.add(1 + indent, f"if len({k(objects)}) < {k(KEPT_PER_NODE)}:")
+    src.add(2 + indent, f"{k(objects)}[id(u{i}_0)] = u{i}_0, {found}")
 
 
 KEPT_PER_NODE = 256
@@ -270,12 +314,13 @@ def _fields(src: Source, parts: Parts) -> str:
     return fields
 
 
-def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, str],
-          fixed: tuple[Why, tuple[str, ...]] | None, pair_texts: Mapping[str, tuple[str, str]]) -> Parts:
-    """Write node ``i``'s block; the parts of its text returned. ``read``: the local names already holding values,
-    by indicator (the others are read); ``fixed``: the why and flags the node always has, if so; ``pair_texts``: the
-    local names holding the texts of a pair's parts, by indicator."""
+def _node(src: Source, details: NodeDetails, i: int, plan: NodePlan, words: Words, node_id: str,
+          fixed: tuple[Why, tuple[str, ...]] | None) -> Parts:
+    """Write node ``i``'s block; the parts of its text returned. ``fixed``: the why and flags the node always has,
+    if so. A value its details block read is in a local name (``NodeDetails.read``; the texts of a pair's parts
+    too, ``pair_texts``); the others are read."""
     k = src.k
+    read, pair_texts = details.read(node_id), details.pair_texts(node_id)
     parts: Parts
     if plan.first is not None:
         before, after = plan.first
@@ -287,7 +332,7 @@ def _node(src: Source, i: int, plan: NodePlan, words: Words, read: Mapping[str, 
     for j, (name, before, kind) in enumerate(plan.reads):
         v = read.get(name)
         if v is None:
-            src.add(1, f"v = get({k(name)})")
+            src.add(1, f"v = {details.value(src, name)}")
         _value(src, f"b{i}_{j}", kind, words, v or "v", pair_texts.get(name) if v else None)
         parts += [(True, before), (False, f"b{i}_{j}")]
     if fixed is not None:
@@ -462,7 +507,7 @@ def _number(src: Source, value: str, words: Words, text: str | None = None) -> s
         return f"({src.k(kept.get)}({first}) or {src.k(work_out)}({value}))"
     # a count below 1000 is shown as written in every language: no look-up (data show many, of every value)
     grouped = f"{s}[:-3] + {src.k(words.marks[0])} + {s}[-3:]"  # (str of a Decimal has no leading zero)
-    return (f"(({s} if len({s}) < 4 else {grouped}) if len({first}) < 7 and {s}.isdigit() else "
+    return (f"({s} if len({first}) < 4 and {s}.isdigit() else {grouped} if len({s}) < 7 and {s}.isdigit() else "
             f"{src.k(kept.get)}({s}) or {_decimal(src, s, value, words)})")
 
 
