@@ -29,17 +29,20 @@ from cqdt_rules.engine.compiler import (
 from cqdt_rules.engine.results import (
     NOTHING,
     LevelResult,
-    ReadOnlyDict,
     Results,
+    SoleRank,
     UnitResult,
     new_rank_result,
     new_unit_result,
+    set_levels,
+    set_ranks,
+    set_total,
 )
 from cqdt_rules.engine.fit import check_fit
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
-from cqdt_rules.model.units import Assessment
+from cqdt_rules.model.units import Assessment, ReadOnlyDict
 from cqdt_rules.model.checking import AssessmentChecker, check_assessments, tier_values
 from cqdt_rules.model.parents import check_parents
 
@@ -95,13 +98,39 @@ def score_cohort(tier: CompiledTier, members: list[Assessment]) -> tuple[list[Un
         for assessment, cohort_max in zip(members, maxima):
             cohort.members.append(Env(tier, assessment.values, assessment.evidence, cohort_max, cohort))
         envs = list(cohort.members)
+    totals = _SharedTotals()
     for assessment, cohort_max, env in zip(members, maxima, envs):
         try:
-            scored.append(_score_unit(tier, assessment, cohort_max, env))
+            unit = _score_unit(tier, assessment, cohort_max, env)
         except EvaluationError as exc:
             where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
             problems.append(Diagnostic(where, f"unit '{assessment.code}', {exc.node_id}: {exc}"))
+        else:
+            totals.share(unit)
+            scored.append(unit)
     return _rank(tier.tier, scored), problems
+
+
+class _SharedTotals:
+    """One total object for every unit of a cohort whose total is equal and written the same (a cohort's totals,
+    rounded as the tier says, repeat: a tier out of 100 with two decimals has at most 10,001), not a ``Decimal``
+    of 104 bytes per unit; the first ``KEPT`` totals met are kept to share."""
+
+    KEPT = 65_536
+
+    __slots__ = ("_kept",)
+
+    def __init__(self) -> None:
+        self._kept: dict[Decimal, Decimal] = {}
+
+    def share(self, unit: UnitResult) -> None:
+        total = unit.total
+        kept = self._kept.get(total)
+        if kept is None:
+            if len(self._kept) < self.KEPT:
+                self._kept[total] = total
+        elif kept is not total and not kept.compare_total(total):  # equal, and written the same (5.00 is not 5)
+            set_total(unit, kept)
 
 
 def checked_cohorts(ruleset: m.Ruleset, assessments: Iterable[Assessment], any_year: bool,
@@ -235,8 +264,8 @@ def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapp
     tier = compiled.tier
     plan = _level_plan(tier)
     if plan.on_total:  # every scale is on the total alone: the levels need nothing else of the unit
-        return new_unit_result(assessment, tier, nodes, total, NOTHING, plan.levels_of(total), {})
-    return _with_levels(new_unit_result(assessment, tier, nodes, total, NOTHING, {}, {}), plan)
+        return new_unit_result(assessment, tier, nodes, total, NOTHING, plan.levels_of(total), NOTHING)
+    return _with_levels(new_unit_result(assessment, tier, nodes, total, NOTHING, NOTHING, NOTHING), plan)
 
 
 def _closures_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapping[tuple[str, str], Decimal],
@@ -250,14 +279,14 @@ def _closures_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: M
                 compiled.tier.max)
     outputs = {o.name: env.output(o.name) for o, _ in compiled.output_fns} if compiled.output_fns else NOTHING
     computed = {expr: _computed(fn, env) for expr, fn in compiled.ranked_values} if compiled.ranked_values else NOTHING
-    unit = new_unit_result(assessment, compiled.tier, nodes, total, outputs, {}, {}, computed)
+    unit = new_unit_result(assessment, compiled.tier, nodes, total, outputs, NOTHING, NOTHING, computed)
     return _with_levels(unit, _level_plan(compiled.tier))
 
 
 def _with_levels(unit: UnitResult, plan: _LevelPlan) -> UnitResult:
-    levels = unit.levels
-    for name, scale, cutoffs in plan.scales:
-        levels[name] = cutoffs.level_of(unit.total) if cutoffs is not None else _classify(scale, unit)
+    levels = {name: cutoffs.level_of(unit.total) if cutoffs is not None else _classify(scale, unit)
+              for name, scale, cutoffs in plan.scales}
+    set_levels(unit, plan.shared(levels))
     return unit
 
 
@@ -271,6 +300,10 @@ class _LevelPlan:
             if all(cutoffs is not None for _, _, cutoffs in self.scales) else []
         self._shared: dict[tuple[int, ...], dict[str, LevelResult]] = {}
 
+    KEPT = 4096
+    """How many mappings of levels a plan keeps to share (a tier's units reach a handful of combinations of levels
+    and unmet prerequisites)."""
+
     def levels_of(self, total: Decimal) -> dict[str, LevelResult]:
         """The levels of a unit with ``total`` (a plan ``on_total``), as one read-only mapping shared by every unit
         that reaches the same levels (a handful per tier), not a dictionary per unit."""
@@ -279,6 +312,17 @@ class _LevelPlan:
         shared = self._shared.get(key)
         if shared is None:
             shared = self._shared[key] = ReadOnlyDict(zip((name for name, _ in self.on_total), reached))
+        return shared
+
+    def shared(self, levels: dict[str, LevelResult]) -> dict[str, LevelResult]:
+        """``levels`` (every scale's, in the plan's order) as the read-only mapping shared by the units that reach
+        the same (the first ``KEPT`` met are kept), not a dictionary per unit."""
+        key = tuple(map(id, levels.values()))  # the mapping kept holds the levels: their ids stay theirs while kept
+        shared = self._shared.get(key)
+        if shared is None:
+            shared = ReadOnlyDict(levels)
+            if len(self._shared) < self.KEPT:
+                self._shared[key] = shared
         return shared
 
 
@@ -396,6 +440,12 @@ def _ref_text(ref: m.ValueRef) -> str:
 
 
 def _rank(tier: m.Tier, units: list[UnitResult]) -> list[UnitResult]:
+    """Rank a cohort's units (``units`` made with no ranks): a unit of a tier with one ranking gets a ``SoleRank``,
+    of a tier with several a dictionary of its ``RankResult``s."""
+    sole = len(tier.rankings) == 1
+    if len(tier.rankings) > 1:
+        for unit in units:
+            set_ranks(unit, {})
     for ranking in tier.rankings:
         groups: dict[str, list[UnitResult]] = defaultdict(list)
         for unit in units:
@@ -412,7 +462,10 @@ def _rank(tier: m.Tier, units: list[UnitResult]) -> list[UnitResult]:
                 positions = rank_positions([rank_key(ranking, u) for u in members], ranking.ties)
             count = len(members)
             for unit, position, value in zip(members, positions, values):
-                unit.ranks[name] = new_rank_result(name, position, count, group, value)
+                if sole:
+                    set_ranks(unit, SoleRank(name, position, count, group, value))
+                else:
+                    unit.ranks[name] = new_rank_result(name, position, count, group, value)  # type: ignore[index]
     return units
 
 

@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn, TextIO, cast
+from typing import Any, TextIO, cast
 
 import attrs
 
@@ -18,7 +18,7 @@ from cqdt_rules.errors import Diagnostic, UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.slots import slot_setters
 from cqdt_rules.model.numbers import ARITHMETIC
-from cqdt_rules.model.units import Assessment, Pair
+from cqdt_rules.model.units import Assessment, Pair, ReadOnlyDict
 from cqdt_rules.tables import csv_writer
 
 SCHEMA = "cqdt-results/1"
@@ -53,6 +53,39 @@ class RankResult:
     value: Decimal | None
 
 
+class SoleRank(Mapping[str, RankResult]):
+    """The ranks of a unit of a tier with one ranking, as the scalar engine keeps them: the fields of its one
+    ``RankResult`` in slots of its own (some 70 bytes), not a dictionary and a result per unit (some 260); the
+    ``RankResult`` is made when read. It reads, compares and pickles as the dictionary ``{ranking: RankResult}``
+    and refuses changes, as the shared ``ReadOnlyDict`` does (``attrs.evolve(unit, ranks={...})`` gives a unit
+    other ranks)."""
+
+    __slots__ = ("_ranking", "_rank", "_of", "_group", "_value")
+
+    def __init__(self, ranking: str, rank: int, of: int, group: str, value: Decimal | None):
+        self._ranking, self._rank, self._of, self._group, self._value = ranking, rank, of, group, value
+
+    def __getitem__(self, name: str) -> RankResult:
+        if name != self._ranking:
+            raise KeyError(name)
+        return new_rank_result(self._ranking, self._rank, self._of, self._group, self._value)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((self._ranking,))
+
+    def __len__(self) -> int:
+        return 1
+
+    def __contains__(self, name: object) -> bool:
+        return name == self._ranking
+
+    def __repr__(self) -> str:
+        return repr(dict(self.items()))
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return SoleRank, (self._ranking, self._rank, self._of, self._group, self._value)
+
+
 @attrs.frozen
 class UnitResult:
     assessment: Assessment
@@ -61,7 +94,7 @@ class UnitResult:
     total: Decimal
     outputs: dict[str, Decimal | None] = attrs.field(hash=False)
     levels: dict[str, LevelResult] = attrs.field(hash=False)
-    ranks: dict[str, RankResult] = attrs.field(hash=False)
+    ranks: Mapping[str, RankResult] = attrs.field(hash=False)
     computed: dict[m.Expr, Decimal | None] = attrs.field(factory=dict, hash=False, eq=False, repr=False)
     """The exact value of each expression a ranking of the tier is by (beyond published values)."""
 
@@ -124,28 +157,6 @@ class UnitResult:
         return explain_unit(self, lang)
 
 
-class ReadOnlyDict(dict):  # type: ignore[type-arg]
-    """A dictionary that refuses every change: what the engines share between units' results (the empty
-    ``outputs`` and ``computed`` of most tiers, the levels of the units that reach the same levels) is one such
-    dictionary for all of them, not an empty or equal dictionary per unit (64 to 184 bytes each). Changing it
-    raises ``TypeError``, as changing a ``MappingProxyType`` does, instead of changing every unit that shares it;
-    ``attrs.evolve(unit, levels={...})`` gives a unit a dictionary of its own."""
-
-    __slots__ = ()
-
-    def _refused(self, *args: object, **kwargs: object) -> NoReturn:
-        raise TypeError("the results' dictionaries are shared between units and read-only: "
-                        "use attrs.evolve(unit, ...) to give a unit other values")
-
-    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refused  # type: ignore[assignment]
-
-    def __copy__(self) -> dict[Any, Any]:
-        return dict(self)
-
-    def __reduce__(self) -> tuple[Any, ...]:
-        return ReadOnlyDict, (dict(self),)
-
-
 NOTHING: Any = ReadOnlyDict()
 """The empty ``outputs`` and ``computed`` every unit of a tier without them shares."""
 
@@ -169,8 +180,24 @@ def new_rank_result(ranking: str, rank: int, of: int, group: str, value: Decimal
     return made
 
 
+def set_ranks(unit: UnitResult, ranks: Mapping[str, RankResult]) -> None:
+    """Give a unit the engine has just made its ranks (``SoleRank`` or a dictionary), once its cohort is ranked."""
+    _set_ranks(unit, ranks)
+
+
+def set_levels(unit: UnitResult, levels: Mapping[str, LevelResult]) -> None:
+    """Give a unit the engine has just made its levels (a mapping shared by the units that reach the same)."""
+    _set_levels(unit, levels)
+
+
+def set_total(unit: UnitResult, total: Decimal) -> None:
+    """Give a unit the engine has just made its total again: an equal one, written the same, shared by the units
+    of its cohort with that total."""
+    _set_total(unit, total)
+
+
 def new_unit_result(assessment: Assessment, tier: m.Tier, nodes: Mapping[str, NodeResult], total: Decimal,
-                    outputs: dict[str, Decimal | None], levels: dict[str, LevelResult], ranks: dict[str, RankResult],
+                    outputs: dict[str, Decimal | None], levels: dict[str, LevelResult], ranks: Mapping[str, RankResult],
                     computed: dict[m.Expr, Decimal | None] | None = None) -> UnitResult:
     """``UnitResult(...)``, at half the cost, as ``new_rank_result``; ``computed`` empty (``NOTHING``) unless given."""
     made: UnitResult = _NEW(UnitResult)

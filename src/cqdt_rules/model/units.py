@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, KeysView, Mapping
 from decimal import Decimal
-from typing import Any, Protocol, Union
+from typing import Any, NoReturn, Protocol, Union
 
 import attrs
 
@@ -102,6 +102,28 @@ class IndicatorValues(Mapping[str, Any]):
     def as_dict(self) -> dict[str, Any]:
         """The dictionary of its values, made in one go (a reader of every value saves a method call per value)."""
         return dict(zip(self.index, self.row))
+
+
+class ReadOnlyDict(dict):  # type: ignore[type-arg]
+    """A dictionary that refuses every change: what is shared between units (the evidence of the units of a CSV
+    file that give the same; in results, the empty ``outputs`` and ``computed`` of most tiers, the levels of the
+    units that reach the same levels) is one such dictionary for all of them, not an equal dictionary per unit (64
+    to 184 bytes each). Changing it raises ``TypeError``, as changing a ``MappingProxyType`` does, instead of
+    changing every unit that shares it; ``attrs.evolve(unit, levels={...})`` gives a unit a dictionary of its own."""
+
+    __slots__ = ()
+
+    def _refused(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("this dictionary is shared between units and read-only: "
+                        "use attrs.evolve(unit, ...) to give a unit other values")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refused  # type: ignore[assignment]
+
+    def __copy__(self) -> dict[Any, Any]:
+        return dict(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return ReadOnlyDict, (dict(self),)
 
 
 class _Empty(Mapping[str, Any]):
