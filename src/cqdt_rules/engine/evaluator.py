@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -30,6 +30,7 @@ from cqdt_rules.engine.results import (
     NOTHING,
     LevelResult,
     Results,
+    RowUnitResult,
     SoleRank,
     UnitResult,
     new_rank_result,
@@ -42,7 +43,7 @@ from cqdt_rules.engine.fit import check_fit
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
-from cqdt_rules.model.units import Assessment, ReadOnlyDict
+from cqdt_rules.model.units import Assessment, ReadOnlyDict, read_of
 from cqdt_rules.model.checking import AssessmentChecker, check_assessments, tier_values
 from cqdt_rules.model.parents import check_parents
 
@@ -73,8 +74,8 @@ def _evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_
     cohorts, warnings = checked_data(compiled.ruleset, assessments, any_year, unit_list)
     units: list[UnitResult] = []
     problems: list[Diagnostic] = []
-    for key in sorted(cohorts):
-        scored, found = score_cohort(compiled.tiers[key[0]], sorted(cohorts[key], key=_BY_CODE))
+    for key in sorted(cohorts):  # each cohort's list handed on (popped): scoring drops its units as it goes
+        scored, found = score_cohort(compiled.tiers[key[0]], sorted(cohorts.pop(key), key=_BY_CODE))
         units.extend(scored)
         problems.extend(found)
     if problems:
@@ -88,7 +89,9 @@ def run_stamp(run_at: str | None) -> str:
 
 
 def score_cohort(tier: CompiledTier, members: list[Assessment]) -> tuple[list[UnitResult], list[Diagnostic]]:
-    """Score and rank one cohort (checked assessments sorted by code); formulas that fail are listed, not raised."""
+    """Score and rank one cohort (checked assessments sorted by code); formulas that fail are listed, not raised.
+    ``members`` is handed over: it is emptied as its units are scored, so that the checked units the results need
+    not keep (``RowUnitResult``) do not all outlive their scoring."""
     scored = []
     problems = []
     maxima = _cohort_maxima(tier, members)
@@ -99,7 +102,7 @@ def score_cohort(tier: CompiledTier, members: list[Assessment]) -> tuple[list[Un
             cohort.members.append(Env(tier, assessment.values, assessment.evidence, cohort_max, cohort))
         envs = list(cohort.members)
     totals = _SharedTotals()
-    for assessment, cohort_max, env in zip(members, maxima, envs):
+    for assessment, cohort_max, env in zip(_handed_on(members), maxima, envs):
         try:
             unit = _score_unit(tier, assessment, cohort_max, env)
         except EvaluationError as exc:
@@ -109,6 +112,13 @@ def score_cohort(tier: CompiledTier, members: list[Assessment]) -> tuple[list[Un
             totals.share(unit)
             scored.append(unit)
     return _rank(tier.tier, scored), problems
+
+
+def _handed_on(members: list[Assessment]) -> Iterator[Assessment]:
+    """Each of ``members`` in turn, dropped from the list as it is handed on."""
+    members.reverse()
+    while members:
+        yield members.pop()
 
 
 class _SharedTotals:
@@ -263,9 +273,11 @@ def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapp
     nodes = NodeResults(compiled.shape, generated, values, evidence, cohort_max, points if keep_points else None)
     tier = compiled.tier
     plan = _level_plan(tier)
+    read = read_of(assessment)  # then the result keeps the unit as read, and its checked values in ``nodes`` alone
+    kept, kind = (assessment, UnitResult) if read is None else (read, RowUnitResult)
     if plan.on_total:  # every scale is on the total alone: the levels need nothing else of the unit
-        return new_unit_result(assessment, tier, nodes, total, NOTHING, plan.levels_of(total), NOTHING)
-    return _with_levels(new_unit_result(assessment, tier, nodes, total, NOTHING, NOTHING, NOTHING), plan)
+        return new_unit_result(kept, tier, nodes, total, NOTHING, plan.levels_of(total), NOTHING, kind=kind)
+    return _with_levels(new_unit_result(kept, tier, nodes, total, NOTHING, NOTHING, NOTHING, kind=kind), plan)
 
 
 def _closures_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapping[tuple[str, str], Decimal],
@@ -449,7 +461,7 @@ def _rank(tier: m.Tier, units: list[UnitResult]) -> list[UnitResult]:
     for ranking in tier.rankings:
         groups: dict[str, list[UnitResult]] = defaultdict(list)
         for unit in units:
-            groups[ranking_group(ranking, tier, unit.assessment.parent)].append(unit)
+            groups[ranking_group(ranking, tier, unit.parent)].append(unit)
         by_total = isinstance(ranking.by, m.TotalRef) and not ranking.tiebreaks
         name = ranking.name
         for group, members in groups.items():

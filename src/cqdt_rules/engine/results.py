@@ -18,7 +18,7 @@ from cqdt_rules.errors import Diagnostic, UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.slots import slot_setters
 from cqdt_rules.model.numbers import ARITHMETIC
-from cqdt_rules.model.units import Assessment, Pair, ReadOnlyDict
+from cqdt_rules.model.units import Assessment, Pair, ReadOnlyDict, RowAssessment, shown_as
 from cqdt_rules.tables import csv_writer
 
 SCHEMA = "cqdt-results/1"
@@ -157,6 +157,58 @@ class UnitResult:
         return explain_unit(self, lang)
 
 
+class RowUnitResult(UnitResult):
+    """The result of a unit read from a table (``RowAssessment``) whose checking changed its values alone: it keeps
+    the unit as read, which its caller keeps too, and its checked values once, in its node results
+    (``NodeResults``), not a checked copy of the unit (some 170 bytes a unit); the checked unit (``assessment``) is
+    made when asked for (``RowAssessment.checked``, a microsecond). It compares, hashes, shows and pickles as the
+    ``UnitResult`` of the same fields (pickled, it is one); ``attrs.evolve`` and ``copy`` make a ``UnitResult``."""
+
+    __slots__ = ()
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> UnitResult:  # type: ignore[misc]
+        return UnitResult(*args, **kwargs)  # a result made from its fields (``attrs.evolve``) has its own
+
+    @property  # read-only: the slot holds the unit as read
+    def assessment(self) -> Assessment:
+        read: RowAssessment = _get_assessment(self)
+        return read.checked(read.code, read.name, read.parent, cast(NodeResults, self.nodes).unit_inputs()[1])
+
+    @property
+    def code(self) -> str:
+        return cast(str, _get_assessment(self).code)
+
+    @property
+    def name(self) -> str:
+        return cast(str, _get_assessment(self).name)
+
+    @property
+    def parent(self) -> str | None:
+        return cast("str | None", _get_assessment(self).parent)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, UnitResult):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in _UNIT_COMPARED)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    __hash__ = UnitResult.__hash__  # equal to the UnitResult of the same fields, with the same hash
+
+    def __repr__(self) -> str:
+        return shown_as(self, "UnitResult", _UNIT_SHOWN)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return UnitResult, tuple(getattr(self, field.name) for field in attrs.fields(UnitResult))
+
+
+_get_assessment = vars(UnitResult)["assessment"].__get__
+_UNIT_COMPARED = tuple(field.name for field in attrs.fields(UnitResult) if field.eq)
+_UNIT_SHOWN = tuple(field.name for field in attrs.fields(UnitResult) if field.repr)
+
+
 NOTHING: Any = ReadOnlyDict()
 """The empty ``outputs`` and ``computed`` every unit of a tier without them shares."""
 
@@ -198,9 +250,12 @@ def set_total(unit: UnitResult, total: Decimal) -> None:
 
 def new_unit_result(assessment: Assessment, tier: m.Tier, nodes: Mapping[str, NodeResult], total: Decimal,
                     outputs: dict[str, Decimal | None], levels: dict[str, LevelResult], ranks: Mapping[str, RankResult],
-                    computed: dict[m.Expr, Decimal | None] | None = None) -> UnitResult:
-    """``UnitResult(...)``, at half the cost, as ``new_rank_result``; ``computed`` empty (``NOTHING``) unless given."""
-    made: UnitResult = _NEW(UnitResult)
+                    computed: dict[m.Expr, Decimal | None] | None = None, kind: type[UnitResult] = UnitResult
+                    ) -> UnitResult:
+    """``UnitResult(...)``, at half the cost, as ``new_rank_result``; ``computed`` empty (``NOTHING``) unless given.
+    ``kind`` ``RowUnitResult``: ``assessment`` is the unit as read, and ``nodes`` the ``NodeResults`` of its checked
+    values."""
+    made: UnitResult = _NEW(kind)
     _set_assessment(made, assessment)
     _set_tier(made, tier)
     _set_nodes(made, nodes)

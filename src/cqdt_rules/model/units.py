@@ -203,14 +203,16 @@ class RowAssessment(Assessment):
     note and evidence are its own fields, as any assessment's; its values and positions are read from the table
     when asked for, so that a unit holds no mapping of values and no positions of its own (a file of 100,000 units
     holds some 100,000 fewer objects of each kind). Checked, it is one again, with its checked values
-    (``checked``). It compares, hashes, shows and pickles as the ``Assessment`` of the same fields (pickled, it is
-    one, its values and positions read out); ``attrs.evolve`` and ``copy`` make an ``Assessment``."""
+    (``checked``), which knows the unit it was read as (``read_of``). It compares, hashes, shows and pickles as the
+    ``Assessment`` of the same fields (pickled, it is one, its values and positions read out); ``attrs.evolve`` and
+    ``copy`` make an ``Assessment``."""
 
-    __slots__ = ("_table", "_row", "_checked")
+    __slots__ = ("_table", "_row", "_checked", "_read")
 
     _table: UnitTable
     _row: int
     _checked: Mapping[str, Value] | None
+    _read: RowAssessment | None  # of a checked unit, the unit as read (None: this one is)
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Assessment:  # type: ignore[misc]
         return Assessment(*args, **kwargs)  # a unit made from its fields (``attrs.evolve``) has its own
@@ -220,7 +222,8 @@ class RowAssessment(Assessment):
            evidence: Mapping[str, tuple[str, ...]], parent: str | None, note: str | None) -> RowAssessment:
         """Row ``row`` of ``table``, with the fields it keeps itself."""
         made: RowAssessment = object.__new__(cls)
-        for set_field, value in zip(_SETTERS, (code, name, tier, year, source, evidence, parent, note, table, row, None)):
+        for set_field, value in zip(_SETTERS, (code, name, tier, year, source, evidence, parent, note, table, row, None,
+                                               None)):
             set_field(made, value)
         return made
 
@@ -229,7 +232,7 @@ class RowAssessment(Assessment):
         after the other: this runs for every unit checked)."""
         made: RowAssessment = _new(RowAssessment)
         set_code, set_name, set_tier, set_year, set_source, set_evidence, set_parent, set_note, set_table, set_row, \
-            set_checked = _SETTERS
+            set_checked, set_read = _SETTERS
         set_code(made, code)
         set_name(made, name)
         set_tier(made, self.tier)
@@ -241,6 +244,7 @@ class RowAssessment(Assessment):
         set_table(made, self._table)
         set_row(made, self._row)
         set_checked(made, values)
+        set_read(made, self if self._checked is None else self._read)
         return made
 
     @property
@@ -282,7 +286,7 @@ class RowAssessment(Assessment):
     __hash__ = Assessment.__hash__  # equal to an Assessment of the same fields, with the same hash
 
     def __repr__(self) -> str:
-        return "Assessment(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in _SHOWN) + ")"
+        return shown_as(self, "Assessment", _SHOWN)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as the plain ``Assessment`` of its fields, its values (unless checked) and positions read out."""
@@ -290,6 +294,24 @@ class RowAssessment(Assessment):
         read_out = {"values": values, "value_spans": dict(self.value_spans), "name_spans": dict(self.name_spans),
                     "field_spans": dict(self.field_spans)}
         return Assessment, tuple(read_out.get(field.name, getattr(self, field.name)) for field in attrs.fields(Assessment))
+
+
+def read_of(checked: Assessment) -> RowAssessment | None:
+    """The unit as read that a checked unit of a table was made from, when the two differ by their values alone
+    (the checker left its code, name and parent as they were read): its checked values are all a result needs to
+    keep beside it to make the checked unit again (``RowAssessment.checked``). None for any other unit."""
+    if type(checked) is not RowAssessment:
+        return None
+    read = checked._read
+    if read is None or checked.code != read.code or checked.name != read.name or checked.parent != read.parent:
+        return None
+    return read
+
+
+def shown_as(made: object, class_name: str, names: Iterable[str]) -> str:
+    """``made`` shown as an instance of ``class_name`` with the fields ``names`` (what a compact stand-in for a
+    class shows)."""
+    return class_name + "(" + ", ".join(f"{name}={getattr(made, name)!r}" for name in names) + ")"
 
 
 _new = object.__new__
