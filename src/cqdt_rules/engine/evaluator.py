@@ -7,7 +7,7 @@ import datetime as dt
 import functools
 import operator
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from types import MappingProxyType
 from typing import Any
@@ -101,46 +101,31 @@ def score_cohort(tier: CompiledTier, members: list[Assessment]) -> tuple[list[Un
         for assessment, cohort_max in zip(members, maxima):
             cohort.members.append(Env(tier, assessment.values, assessment.evidence, cohort_max, cohort))
         envs = list(cohort.members)
-    totals = _SharedTotals()
-    for assessment, cohort_max, env in zip(_handed_on(members), maxima, envs):
+    totals: dict[Decimal, Decimal] = {}  # the totals met, to share (``KEPT_TOTALS``)
+    members.reverse()  # each unit taken from the end in turn, so in order
+    for cohort_max, env in zip(maxima, envs):
+        assessment = members.pop()
         try:
             unit = _score_unit(tier, assessment, cohort_max, env)
         except EvaluationError as exc:
             where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
             problems.append(Diagnostic(where, f"unit '{assessment.code}', {exc.node_id}: {exc}"))
-        else:
-            totals.share(unit)
-            scored.append(unit)
+            continue
+        total = unit.total  # (here, not in a function of its own: this runs for every unit)
+        kept = totals.get(total)
+        if kept is None:
+            if len(totals) < KEPT_TOTALS:
+                totals[total] = total
+        elif kept is not total and not kept.compare_total(total):  # equal, and written the same (5.00 is not 5)
+            set_total(unit, kept)
+        scored.append(unit)
     return _rank(tier.tier, scored), problems
 
 
-def _handed_on(members: list[Assessment]) -> Iterator[Assessment]:
-    """Each of ``members`` in turn, dropped from the list as it is handed on."""
-    members.reverse()
-    while members:
-        yield members.pop()
-
-
-class _SharedTotals:
-    """One total object for every unit of a cohort whose total is equal and written the same (a cohort's totals,
-    rounded as the tier says, repeat: a tier out of 100 with two decimals has at most 10,001), not a ``Decimal``
-    of 104 bytes per unit; the first ``KEPT`` totals met are kept to share."""
-
-    KEPT = 65_536
-
-    __slots__ = ("_kept",)
-
-    def __init__(self) -> None:
-        self._kept: dict[Decimal, Decimal] = {}
-
-    def share(self, unit: UnitResult) -> None:
-        total = unit.total
-        kept = self._kept.get(total)
-        if kept is None:
-            if len(self._kept) < self.KEPT:
-                self._kept[total] = total
-        elif kept is not total and not kept.compare_total(total):  # equal, and written the same (5.00 is not 5)
-            set_total(unit, kept)
+KEPT_TOTALS = 65_536
+"""How many totals of a cohort are kept to share: one total object for every unit of a cohort whose total is equal
+and written the same, not a ``Decimal`` of 104 bytes per unit (a tier's totals, rounded as it says, repeat: out of
+100 with three decimals, there are at most 100,001)."""
 
 
 def checked_cohorts(ruleset: m.Ruleset, assessments: Iterable[Assessment], any_year: bool,
@@ -455,7 +440,7 @@ def _rank(tier: m.Tier, units: list[UnitResult]) -> list[UnitResult]:
     """Rank a cohort's units (``units`` made with no ranks): a unit of a tier with one ranking gets a ``SoleRank``,
     of a tier with several a dictionary of its ``RankResult``s."""
     sole = len(tier.rankings) == 1
-    if len(tier.rankings) > 1:
+    if tier.rankings and not sole:
         for unit in units:
             set_ranks(unit, {})
     for ranking in tier.rankings:
@@ -473,10 +458,11 @@ def _rank(tier: m.Tier, units: list[UnitResult]) -> list[UnitResult]:
                 values = [published_value(u, ranking.by)[0] for u in members]
                 positions = rank_positions([rank_key(ranking, u) for u in members], ranking.ties)
             count = len(members)
-            for unit, position, value in zip(members, positions, values):
-                if sole:
+            if sole:
+                for unit, position, value in zip(members, positions, values):
                     set_ranks(unit, SoleRank(name, position, count, group, value))
-                else:
+            else:  # each unit's own dictionary, given above
+                for unit, position, value in zip(members, positions, values):
                     unit.ranks[name] = new_rank_result(name, position, count, group, value)  # type: ignore[index]
     return units
 

@@ -172,19 +172,22 @@ class RowUnitResult(UnitResult):
     @property  # read-only: the slot holds the unit as read
     def assessment(self) -> Assessment:
         read: RowAssessment = _get_assessment(self)
-        return read.checked(read.code, read.name, read.parent, cast(NodeResults, self.nodes).unit_inputs()[1])
+        return read.checked(read.code, read.name, read.parent, self.nodes.unit_inputs()[1])  # type: ignore[attr-defined]
 
     @property
     def code(self) -> str:
-        return cast(str, _get_assessment(self).code)
+        read: Assessment = _get_assessment(self)
+        return read.code
 
     @property
     def name(self) -> str:
-        return cast(str, _get_assessment(self).name)
+        read: Assessment = _get_assessment(self)
+        return read.name
 
     @property
     def parent(self) -> str | None:
-        return cast("str | None", _get_assessment(self).parent)
+        read: Assessment = _get_assessment(self)
+        return read.parent
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, UnitResult):
@@ -232,20 +235,10 @@ def new_rank_result(ranking: str, rank: int, of: int, group: str, value: Decimal
     return made
 
 
-def set_ranks(unit: UnitResult, ranks: Mapping[str, RankResult]) -> None:
-    """Give a unit the engine has just made its ranks (``SoleRank`` or a dictionary), once its cohort is ranked."""
-    _set_ranks(unit, ranks)
-
-
-def set_levels(unit: UnitResult, levels: Mapping[str, LevelResult]) -> None:
-    """Give a unit the engine has just made its levels (a mapping shared by the units that reach the same)."""
-    _set_levels(unit, levels)
-
-
-def set_total(unit: UnitResult, total: Decimal) -> None:
-    """Give a unit the engine has just made its total again: an equal one, written the same, shared by the units
-    of its cohort with that total."""
-    _set_total(unit, total)
+set_ranks, set_levels, set_total = _set_ranks, _set_levels, _set_total
+"""What the engine gives a unit it has just made once its cohort is scored: its ranks (``SoleRank`` or a
+dictionary), its levels (a mapping shared by the units that reach the same), its total again (an equal one, written
+the same, shared by the units of its cohort with that total)."""
 
 
 def new_unit_result(assessment: Assessment, tier: m.Tier, nodes: Mapping[str, NodeResult], total: Decimal,
