@@ -460,7 +460,7 @@ def _rank(tier: m.Tier, units: list[UnitResult]) -> list[UnitResult]:
             count = len(members)
             if sole:
                 for unit, position, value in zip(members, positions, values):
-                    set_ranks(unit, SoleRank(name, position, count, group, value))
+                    set_ranks(unit, SoleRank(new_rank_result(name, position, count, group, value)))
             else:  # each unit's own dictionary, given above
                 for unit, position, value in zip(members, positions, values):
                     unit.ranks[name] = new_rank_result(name, position, count, group, value)  # type: ignore[index]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from decimal import Decimal
 from pathlib import Path
 from typing import Any, TextIO, cast
@@ -54,36 +54,48 @@ class RankResult:
 
 
 class SoleRank(Mapping[str, RankResult]):
-    """The ranks of a unit of a tier with one ranking, as the scalar engine keeps them: the fields of its one
-    ``RankResult`` in slots of its own (some 70 bytes), not a dictionary and a result per unit (some 260); the
-    ``RankResult`` is made when read. It reads, compares and pickles as the dictionary ``{ranking: RankResult}``
-    and refuses changes, as the shared ``ReadOnlyDict`` does (``attrs.evolve(unit, ranks={...})`` gives a unit
-    other ranks)."""
+    """The ranks of a unit of a tier with one ranking, as the scalar engine keeps them: its one ``RankResult`` behind
+    a slot of its own (some 50 bytes), not a dictionary per unit (some 180). It reads, compares and pickles as the
+    dictionary ``{ranking: RankResult}`` (its views are that dictionary's, made when asked for) and refuses changes,
+    as the shared ``ReadOnlyDict`` does (``attrs.evolve(unit, ranks={...})`` gives a unit other ranks)."""
 
-    __slots__ = ("_ranking", "_rank", "_of", "_group", "_value")
+    __slots__ = ("_result",)
 
-    def __init__(self, ranking: str, rank: int, of: int, group: str, value: Decimal | None):
-        self._ranking, self._rank, self._of, self._group, self._value = ranking, rank, of, group, value
+    def __init__(self, result: RankResult):
+        self._result = result
 
     def __getitem__(self, name: str) -> RankResult:
-        if name != self._ranking:
+        result = self._result
+        if name != result.ranking:
             raise KeyError(name)
-        return new_rank_result(self._ranking, self._rank, self._of, self._group, self._value)
+        return result
 
     def __iter__(self) -> Iterator[str]:
-        return iter((self._ranking,))
+        return iter((self._result.ranking,))
 
     def __len__(self) -> int:
         return 1
 
     def __contains__(self, name: object) -> bool:
-        return name == self._ranking
+        return name == self._result.ranking
+
+    def _as_dict(self) -> dict[str, RankResult]:
+        return {self._result.ranking: self._result}
+
+    def keys(self) -> KeysView[str]:
+        return self._as_dict().keys()
+
+    def items(self) -> ItemsView[str, RankResult]:
+        return self._as_dict().items()
+
+    def values(self) -> ValuesView[RankResult]:
+        return self._as_dict().values()
 
     def __repr__(self) -> str:
-        return repr(dict(self.items()))
+        return repr(self._as_dict())
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return SoleRank, (self._ranking, self._rank, self._of, self._group, self._value)
+        return SoleRank, (self._result,)
 
 
 @attrs.frozen
