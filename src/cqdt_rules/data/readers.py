@@ -254,6 +254,10 @@ a code or a name, which are new in nearly every row), up to ``KEPT_REPEATED``.""
 NEARLY_ALL_NEW = 0.9
 """The share of a column's cells, in a stretch of rows, that are texts met for the first time past which a column
 holding ``KEPT_TEXTS`` texts keeps no more."""
+KEPT_EVIDENCE = 16_384
+"""How many evidence dictionaries a CSV file's table keeps to share (``CsvUnits``): a row's evidence is a
+combination of its evidence columns' texts, so there are more of them than texts in one column; each one kept is
+a unit's evidence anyway, the table adds a key of a few codes for it."""
 KEPT_ENTRIES, KEPT_CHARS = 65_536, 4_000_000
 """How many texts, and characters, a CSV file's reader keeps to share in all its columns together (some ten
 megabytes at most, whatever the file holds: its columns, its rows and its cells' lengths are the file's)."""
@@ -691,12 +695,12 @@ class CsvUnits:
     def _shared_evidence(self, codes: list[int], evidence: Mapping[str, tuple[str, ...]]
                          ) -> Mapping[str, tuple[str, ...]]:
         """The evidence of a row whose evidence cells have ``codes``, read-only, one dictionary for every row whose
-        evidence cells have the same codes (so read the same); the first ``KEPT_TEXTS`` met are kept to share."""
+        evidence cells have the same codes (so read the same); the first ``KEPT_EVIDENCE`` met are kept to share."""
         key = tuple(map(codes.__getitem__, self._evidence_columns))
         shared = self._evidence.get(key)
         if shared is None:
             shared = ReadOnlyDict(evidence)
-            if len(self._evidence) < KEPT_TEXTS:
+            if len(self._evidence) < KEPT_EVIDENCE:
                 self._evidence[key] = shared
         return shared
 
