@@ -32,3 +32,4 @@ def test_xa_benchmark_runs_and_every_path_agrees() -> None:
                  "engine: api.score + to_json()"):
         assert out.count(path) == 2, f"missing '{path}' in:\n{out}"
     assert out.count("explain() adds") == 2 and out.count("explain('vi') adds") == 2 and out.count("to_json() adds") == 2, out
+    assert out.count("first round") == 6, out

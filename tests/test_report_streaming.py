@@ -245,3 +245,28 @@ def test_results_keep_nothing_of_the_pages_written(results: tuple[Any, Any], tmp
     finally:
         tracemalloc.stop()
     assert kept < 1000 * len(fresh.units), kept  # a few hundred bytes a unit; some 6,000 when explanations are kept
+
+
+def test_a_package_rewrite_that_fails_leaves_the_saved_package_and_nothing_beside_it(tmp_path: Path) -> None:
+    from cqdt_rules.reports.packages import rewrite_parts
+
+    path = tmp_path / "report.docx"
+    with zipfile.ZipFile(path, "w") as package:
+        package.writestr("word/document.xml", b"<w:document>saved</w:document>")
+        package.writestr("docProps/app.xml", b"<Properties/>")
+    saved = path.read_bytes()
+
+    def failing(part: Any) -> Iterator[bytes]:
+        yield b"<w:document>"
+        raise OSError(28, "No space left on device")
+
+    with pytest.raises(OSError, match="No space left"):
+        rewrite_parts(path, {"word/document.xml": failing})
+    assert path.read_bytes() == saved
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.docx"]
+
+    rewrite_parts(path, {"word/document.xml": lambda part: [part.read().replace(b"saved", b"rewritten")]})
+    with zipfile.ZipFile(path) as package:
+        assert package.read("word/document.xml") == b"<w:document>rewritten</w:document>"
+        assert package.namelist() == ["word/document.xml", "docProps/app.xml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["report.docx"]

@@ -26,3 +26,15 @@ def test_results_pickle_and_read_the_same(ruleset: str, data: str, engine: str) 
     for before, after in zip(results.units[:20], again.units[:20]):
         assert after.explain("vi") == before.explain("vi") and after.explain("en") == before.explain("en")
         assert dict(after.nodes) == dict(before.nodes)
+
+
+def test_a_tiers_units_are_found_once_and_each_narrowing_finds_its_own() -> None:
+    results = cq.score(cq.load("egov_2020"), cq.load_assessments(EXAMPLES / "egov-2022-audit.yaml"))
+    for tier in ("so", "huyen", "xa"):
+        units = results.tier_units(tier)
+        assert units == tuple(u for u in results.units if u.tier.id == tier) and units
+        assert results.tier_units(tier) is units  # found once: reports and analyses ask many times
+    assert results.tier_units("no such tier") == ()
+    assert results.of_source("self").tier_units("xa") == ()  # the narrowed results find their own units
+    again = pickle.loads(pickle.dumps(results))
+    assert [len(again.tier_units(t)) for t in ("so", "huyen", "xa")] == [20, 17, 220]

@@ -281,6 +281,9 @@ class Results:
     engines: dict[str, str] = attrs.field(factory=dict, eq=False, hash=False)
     warnings: tuple[Diagnostic, ...] = attrs.field(default=(), eq=False, repr=False)
     """What the data checks could not settle but did not refuse (parents that could not be checked)."""
+    _of_tier: dict[str, tuple[UnitResult, ...]] = attrs.field(factory=dict, init=False, eq=False, repr=False,
+                                                               hash=False)
+    """``tier_units`` of each tier asked for, found once (reports and analyses ask for a tier's units many times)."""
 
     def __iter__(self) -> Iterator[UnitResult]:
         return iter(self.units)
@@ -309,8 +312,12 @@ class Results:
         """The results of one source (self, district, audit): cohorts never mix sources."""
         return attrs.evolve(self, units=tuple(u for u in self.units if u.assessment.source == source))
 
-    def tier_units(self, tier: str) -> list[UnitResult]:
-        return [u for u in self.units if u.tier.id == tier]
+    def tier_units(self, tier: str) -> tuple[UnitResult, ...]:
+        """The units of tier ``tier``, in the results' order."""
+        found = self._of_tier.get(tier)
+        if found is None:
+            found = self._of_tier[tier] = tuple(u for u in self.units if u.tier.id == tier)
+        return found
 
     def ranking(self, tier: str, name: str | None = None, group: str | None = None) -> list[UnitResult]:
         """Units of ``tier`` ordered by their position in ranking ``name`` (the tier's first by default),

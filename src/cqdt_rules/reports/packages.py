@@ -15,14 +15,20 @@ PartRewrite = Callable[[IO[bytes]], Iterable[bytes]]
 
 def rewrite_parts(path: Path, rewrites: Mapping[str, PartRewrite]) -> None:
     """Rewrite the package ``path``: each part named in ``rewrites`` (e.g. ``word/document.xml``) as its rewrite
-    makes it, written piece by piece as the pieces come; every other part as it is, in the same order."""
+    makes it, written piece by piece as the pieces come; every other part as it is, in the same order. The new
+    package is written beside it and takes its place once whole: a rewrite that fails (a full disk, an interrupt)
+    leaves the package as saved and nothing beside it."""
     written = path.with_name(path.name + ".part")
-    with zipfile.ZipFile(path) as source, zipfile.ZipFile(written, "w", zipfile.ZIP_DEFLATED) as target:
-        for info in source.infolist():
-            with source.open(info) as part, target.open(info, "w") as out:
-                rewrite = rewrites.get(info.filename)
-                if rewrite is None:
-                    shutil.copyfileobj(part, out)
-                else:
-                    out.writelines(rewrite(part))
-    written.replace(path)
+    try:
+        with zipfile.ZipFile(path) as source, zipfile.ZipFile(written, "w", zipfile.ZIP_DEFLATED) as target:
+            for info in source.infolist():
+                with source.open(info) as part, target.open(info, "w") as out:
+                    rewrite = rewrites.get(info.filename)
+                    if rewrite is None:
+                        shutil.copyfileobj(part, out)
+                    else:
+                        out.writelines(rewrite(part))
+        written.replace(path)
+    except BaseException:
+        written.unlink(missing_ok=True)
+        raise
