@@ -18,7 +18,7 @@ from cqdt_rules.errors import Diagnostic, UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.slots import slot_setters
 from cqdt_rules.model.numbers import ARITHMETIC
-from cqdt_rules.model.units import Assessment, Pair, ReadOnlyDict, RowAssessment, shown_as
+from cqdt_rules.model.units import Assessment, Pair, ReadOnlyDict, RowAssessment, StandIn
 from cqdt_rules.tables import csv_writer
 
 SCHEMA = "cqdt-results/1"
@@ -169,7 +169,7 @@ class UnitResult:
         return explain_unit(self, lang)
 
 
-class RowUnitResult(UnitResult):
+class RowUnitResult(StandIn, UnitResult, stands_for=UnitResult):
     """The result of a unit read from a table (``RowAssessment``) whose checking changed its values alone: it keeps
     the unit as read, which its caller keeps too, and its checked values once, in its node results
     (``NodeResults``), not a checked copy of the unit (some 170 bytes a unit); the checked unit (``assessment``) is
@@ -201,27 +201,13 @@ class RowUnitResult(UnitResult):
         read: Assessment = _get_assessment(self)
         return read.parent
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, UnitResult):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in _UNIT_COMPARED)
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
     __hash__ = UnitResult.__hash__  # equal to the UnitResult of the same fields, with the same hash
-
-    def __repr__(self) -> str:
-        return shown_as(self, "UnitResult", _UNIT_SHOWN)
 
     def __reduce__(self) -> tuple[Any, ...]:
         return UnitResult, tuple(getattr(self, field.name) for field in attrs.fields(UnitResult))
 
 
 _get_assessment = vars(UnitResult)["assessment"].__get__
-_UNIT_COMPARED = tuple(field.name for field in attrs.fields(UnitResult) if field.eq)
-_UNIT_SHOWN = tuple(field.name for field in attrs.fields(UnitResult) if field.repr)
 
 
 NOTHING: Any = ReadOnlyDict()

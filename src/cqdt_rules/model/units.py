@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, KeysView, Mapping
 from decimal import Decimal
-from typing import Any, NoReturn, Protocol, Union
+from typing import Any, ClassVar, NoReturn, Protocol, Union
 
 import attrs
 
@@ -194,11 +194,38 @@ class UnitTable(Protocol):
     def field_spans(self, row: int) -> Mapping[str, Span]: ...
 
 
-_COMPARED = tuple(field.name for field in attrs.fields(Assessment) if field.eq)
-_SHOWN = tuple(field.name for field in attrs.fields(Assessment) if field.repr)
+class StandIn:
+    """What a compact stand-in for an attrs class (``stands_for``, given as ``class X(StandIn, Plain,
+    stands_for=Plain)``) has in common: it compares equal to, and shows as, the instance of that class with the same
+    fields. (It sets its ``__hash__`` to the plain class's itself: a class that defines ``__eq__`` has none.)"""
+
+    __slots__ = ()
+
+    _plain: ClassVar[str]
+    _compared: ClassVar[tuple[str, ...]]
+    _shown: ClassVar[tuple[str, ...]]
+    _stands_for: ClassVar[type]
+
+    def __init_subclass__(cls, stands_for: type, **kwargs: Any):
+        super().__init_subclass__(**kwargs)
+        cls._stands_for, cls._plain = stands_for, stands_for.__name__
+        cls._compared = tuple(field.name for field in attrs.fields(stands_for) if field.eq)
+        cls._shown = tuple(field.name for field in attrs.fields(stands_for) if field.repr)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, self._stands_for):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self._compared)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __repr__(self) -> str:
+        return self._plain + "(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown) + ")"
 
 
-class RowAssessment(Assessment):
+class RowAssessment(StandIn, Assessment, stands_for=Assessment):
     """An ``Assessment`` read from a table of units (``UnitTable``): its code, name, tier, year, source, parent,
     note and evidence are its own fields, as any assessment's; its values and positions are read from the table
     when asked for, so that a unit holds no mapping of values and no positions of its own (a file of 100,000 units
@@ -274,19 +301,7 @@ class RowAssessment(Assessment):
     def field_spans(self) -> Mapping[str, Span]:
         return self._table.field_spans(self._row)
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Assessment):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in _COMPARED)
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
     __hash__ = Assessment.__hash__  # equal to an Assessment of the same fields, with the same hash
-
-    def __repr__(self) -> str:
-        return shown_as(self, "Assessment", _SHOWN)
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as the plain ``Assessment`` of its fields, its values (unless checked) and positions read out."""
@@ -306,12 +321,6 @@ def read_of(checked: Assessment) -> RowAssessment | None:
     if read is None or checked.code != read.code or checked.name != read.name or checked.parent != read.parent:
         return None
     return read
-
-
-def shown_as(made: object, class_name: str, names: Iterable[str]) -> str:
-    """``made`` shown as an instance of ``class_name`` with the fields ``names`` (what a compact stand-in for a
-    class shows)."""
-    return class_name + "(" + ", ".join(f"{name}={getattr(made, name)!r}" for name in names) + ")"
 
 
 _new = object.__new__
