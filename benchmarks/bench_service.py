@@ -105,16 +105,12 @@ def post(connection: http.client.HTTPConnection, body: bytes, check: Callable[[d
     return call
 
 
-def in_process(ruleset: cq.CheckedRuleset, body: bytes, compact: bool = False) -> Callable[[], None]:
-    """``cq.score`` + ``to_json()`` (indented); with ``compact``, + ``json.dumps(to_dict())`` as the server writes."""
+def in_process(ruleset: cq.CheckedRuleset, body: bytes) -> Callable[[], None]:
+    """``cq.score`` + ``to_json()``: the server writes its answer with the same writers."""
     assessments = assessments_from_json(body.decode("utf-8"))
 
     def call() -> None:
-        results = cq.score(ruleset, assessments)
-        if compact:
-            json.dumps(results.to_dict(), ensure_ascii=False)
-        else:
-            results.to_json()
+        cq.score(ruleset, assessments).to_json()
     return call
 
 
@@ -123,17 +119,14 @@ def percentile(times: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(share * (len(ordered) - 1))))]
 
 
-def report(name: str, http_times: list[float], local_times: list[float], compact_times: list[float]) -> None:
+def report(name: str, http_times: list[float], local_times: list[float]) -> None:
     ms = 1000
-    http_p50, local_p50, compact_p50 = (statistics.median(t) for t in (http_times, local_times, compact_times))
+    http_p50, local_p50 = statistics.median(http_times), statistics.median(local_times)
     print(f"{name}: HTTP {len(http_times)} requests, {len(http_times) / sum(http_times):,.0f} requests/s, "
           f"p50 {http_p50 * ms:.2f} ms, p99 {percentile(http_times, 0.99) * ms:.2f} ms")
     print(f"{name}: in process (cq.score + to_json) {len(local_times)} calls, p50 {local_p50 * ms:.2f} ms, "
           f"p99 {percentile(local_times, 0.99) * ms:.2f} ms")
-    print(f"{name}: in process (cq.score + compact json.dumps(to_dict()), as the server writes) p50 "
-          f"{compact_p50 * ms:.2f} ms, p99 {percentile(compact_times, 0.99) * ms:.2f} ms")
-    print(f"{name}: HTTP p50 - in-process p50 = {(http_p50 - local_p50) * ms:+.2f} ms "
-          f"({(http_p50 - compact_p50) * ms:+.2f} ms against the compact one); "
+    print(f"{name}: HTTP p50 - in-process p50 = {(http_p50 - local_p50) * ms:+.2f} ms; "
           f"ratio HTTP / in process (p50) {http_p50 / local_p50:.2f}x")
 
 
@@ -168,8 +161,7 @@ def main() -> None:
         for name, body, ok, count in (("one unit (SO13)", unit_body, unit_ok, args.requests),
                                       ("220-commune cohort", cohort, cohort_ok, args.cohort_requests)):
             report(name, timed(post(connection, body, ok), count, args.seconds),
-                   timed(in_process(ruleset, body), count, args.seconds),
-                   timed(in_process(ruleset, body, compact=True), count, args.seconds))
+                   timed(in_process(ruleset, body), count, args.seconds))
         connection.close()
     finally:
         server.terminate()

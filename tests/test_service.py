@@ -144,7 +144,7 @@ def test_an_unknown_ruleset_is_a_problem(client: TestClient) -> None:
 def test_one_unit_scores_as_in_process(client: TestClient, tmp_path: Path) -> None:
     units = _units(EGOV_2022, code="SO13")
     response = client.post("/rulesets/egov_2020/score", json={"units": units})
-    assert response.status_code == 200
+    assert response.status_code == 200 and response.headers["content-type"] == "application/json"
     results = response.json()
     _validator("ScoreResults").validate(results)
     jsonschema.Draft202012Validator(results_schema()).validate(results)  # the schema to_json() follows
@@ -176,6 +176,17 @@ def test_explanations_on_request(client: TestClient) -> None:
     english = client.post("/rulesets/egov_2020/score?explain=true&lang=en", json={"units": units})
     assert english.json()["units"][0]["explanation"] == unit.explain("en")
     assert english.headers["content-language"] == "en"
+
+
+def test_each_unit_of_a_cohort_carries_its_own_explanation(client: TestClient) -> None:
+    communes = _units(EGOV_2022, tier="xa")[:5]
+    explained = client.post("/rulesets/egov_2020/score?explain=true&lang=en", json={"units": communes}).json()
+    jsonschema.Draft202012Validator(results_schema()).validate(explained)
+    scored = cq.score(cq.load("egov_2020"), [a for a in cq.load_assessments(EGOV_2022) if a.tier == "xa"][:5])
+    assert [u["code"] for u in explained["units"]] == [u.code for u in scored.units]
+    assert [u.pop("explanation") for u in explained["units"]] == [u.explain("en") for u in scored.units]
+    plain = client.post("/rulesets/egov_2020/score", json={"units": communes}).json()
+    assert _comparable(explained) == _comparable(plain)
 
 
 @pytest.mark.parametrize(("header", "lang"), [("en", "en"), ("en-GB, vi;q=0.5", "en"), ("fr, vi;q=0.8, en;q=0.5", "vi"),

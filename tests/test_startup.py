@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import marshal
 import os
+import pickle
 import re
 import subprocess
 import sys
@@ -46,6 +47,12 @@ def test_importing_leaves_the_collector_as_it_was(tmp_path: Path) -> None:
     for before, after in (("", "True"), ("gc.disable()", "False")):
         done = subprocess.run([sys.executable, "-c", code.format(before)], env=env, capture_output=True, text=True, check=True)
         assert done.stdout.strip() == after
+    # what the import made is not scanned when the collector resumes: it is in the oldest generation; objects a
+    # program froze before (to fork) stay frozen
+    kept = "import gc\n{}\nimport cqdt_rules\nprint(any(o is cqdt_rules.load for o in gc.get_objects(2)), gc.get_freeze_count() > 0)"
+    for before, after in (("", ["True", "False"]), ("gc.freeze()", ["False", "True"])):
+        done = subprocess.run([sys.executable, "-c", kept.format(before)], env=env, capture_output=True, text=True, check=True)
+        assert done.stdout.split() == after
 
 
 def test_a_kept_ruleset_loads_without_lark_and_data_reading_brings_yaml(tmp_path: Path) -> None:
@@ -56,11 +63,14 @@ def test_a_kept_ruleset_loads_without_lark_and_data_reading_brings_yaml(tmp_path
                                     .replace("examples/", str(ROOT / "examples") + "/"), cache)
 
 
-def test_scoring_a_csv_file_does_not_import_yaml(tmp_path: Path) -> None:
+def test_scoring_a_csv_file_imports_only_what_it_uses(tmp_path: Path) -> None:
     data = ROOT / "examples" / "gialai" / "egov-2022-audit-xa.csv"
     score = f"from cqdt_rules.cli.main import main\nmain(['score', 'egov_2020', {str(data)!r}, '--format', 'csv', '--out', {str(tmp_path / 'out.csv')!r}])"
     assert _modules_after(score, tmp_path / "cache", ("yaml",)) == set()
     assert (tmp_path / "out.csv").read_text(encoding="utf-8").count("\n") > 220  # it did score the communes
+    # the ruleset and the generated code kept: no hash library, no other command's module, no spool for JSON
+    unused = ("yaml", "hashlib", "cqdt_rules.cli.reporting", "cqdt_rules.cli.authoring", "tempfile")
+    assert _modules_after(score, tmp_path / "cache", unused) == set()
 
 
 def test_loading_or_checking_a_ruleset_compiles_it_only_when_it_is_first_scored(tmp_path: Path) -> None:
@@ -117,6 +127,13 @@ def test_the_header_reader_gives_up_on_what_it_does_not_plainly_read() -> None:
     assert header_facts('tier xa "X" max 1 { }') is None
     facts = header_facts('# comment { }\nruleset b { title "a } b" en "c" amends "../x.cqdt" years 2023 .. }')
     assert facts is not None and (facts.id, facts.years, facts.amends, facts.amends_path) == ("b", (2023, None), "../x.cqdt", True)
+
+
+def test_a_header_after_a_long_preamble_is_read_from_the_whole_file(tmp_path: Path) -> None:
+    path = tmp_path / "long.cqdt"
+    path.write_text("# a note\n" * 3000 + 'ruleset long { version "2" years 2024.. }\n', encoding="utf-8")
+    facts = read_header(path)
+    assert facts is not None and (facts.id, facts.version, facts.years) == ("long", "2", (2024, None))
 
 
 def test_version_reads_only_the_headers_of_the_shipped_rulesets(tmp_path: Path) -> None:
@@ -178,6 +195,60 @@ def test_a_kept_ruleset_is_the_parsed_one_and_a_damaged_entry_is_ignored(tmp_pat
     entries[0].write_bytes(b"not a pickle")
     monkeypatch.setattr(ruleset_cache, "_memory", {})
     assert loading.load(EGOV).ruleset == fresh.ruleset
+
+
+def test_a_kept_ruleset_made_from_other_text_or_other_code_is_refused_and_made_again(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    monkeypatch.setattr(ruleset_cache, "_memory", {})
+    egov = loading.load(EGOV)
+    (entry,) = tmp_path.glob("ruleset-*.pickle")
+    other = loading.load(ROOT / "rulesets" / "2023_dts" / "dti.cqdt", cached=False).ruleset
+    text, code = loading.read_ruleset(EGOV), ruleset_cache._code_fingerprint()
+    for planted in [(ruleset_cache._KIND, code, str(EGOV), text.replace("2020", "2021"), other, ()),  # other text
+                    (ruleset_cache._KIND, "older code", str(EGOV), text, other, ()),  # a ruleset checked by older code
+                    (ruleset_cache._KIND, code, "elsewhere.cqdt", text, other, ()),  # read from another path
+                    (other, ())]:  # an entry of an earlier layout
+        entry.write_bytes(pickle.dumps(planted))
+        monkeypatch.setattr(ruleset_cache, "_memory", {})
+        assert loading.load(EGOV).ruleset == egov.ruleset
+        assert pickle.loads(entry.read_bytes())[2:4] == (str(EGOV), text)  # parsed again and kept in its place
+
+
+def test_the_code_fingerprint_changes_when_a_file_of_the_model_is_written(tmp_path: Path,
+                                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    package = Path(ruleset_cache._PACKAGE)
+    for name in ruleset_cache._CODE:
+        source, copy = package / name, tmp_path / name
+        copy.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copytree(source, copy) if source.is_dir() else shutil.copy2(source, copy)
+    monkeypatch.setattr(ruleset_cache, "_PACKAGE", str(tmp_path))
+    fingerprint = ruleset_cache._code_fingerprint.__wrapped__
+    first = fingerprint()
+    assert fingerprint() == first
+    model = tmp_path / "model" / "ruleset.py"
+    times = model.stat()
+    model.write_text(model.read_text(encoding="utf-8").replace("MAX_DIGITS = 12", "MAX_DIGITS = 13"), encoding="utf-8")
+    os.utime(model, ns=(times.st_atime_ns, times.st_mtime_ns))  # the same size and time of change as before
+    edited = fingerprint()
+    assert edited != first
+    (tmp_path / "language" / "extra.py").write_text("", encoding="utf-8")  # a file added
+    assert fingerprint() != edited
+
+
+def test_kept_generated_code_made_from_another_source_is_compiled_again(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(CACHE_ENV, str(tmp_path))
+    source, planted = "def factory(k):\n    return 1\n", "def factory(k):\n    return 2\n"
+    codegen.compile_kept(source)
+    (kept,) = tmp_path.glob("tier-*.marshal")
+    kept.write_bytes(marshal.dumps((planted, compile(planted, "<planted>", "exec"))))
+    namespace: dict[str, Callable[[object], int]] = {}
+    exec(codegen.compile_kept(source), namespace)
+    assert namespace["factory"](()) == 1
+    assert marshal.loads(kept.read_bytes())[0] == source
 
 
 def test_each_kind_of_cache_file_is_bounded_the_oldest_going_first(tmp_path: Path) -> None:

@@ -8,7 +8,10 @@ import io
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
+
+if TYPE_CHECKING:
+    from decimal import Decimal
 
 
 def _width(text: str) -> int:
@@ -73,6 +76,10 @@ class CsvWriter:
 
     def writerow(self, row: Iterable[Any]) -> None:
         self._writer.writerow([csv_cell(cell) for cell in row])
+
+    def write_numbers(self, row: Iterable[Decimal | int | None]) -> None:
+        """A row of numbers (or nothing): no cell of it can read as a formula, none is looked at."""
+        self._writer.writerow(row)
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:

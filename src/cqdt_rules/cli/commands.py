@@ -7,9 +7,7 @@ import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING, Protocol, TextIO
-
-import attrs
+from typing import TYPE_CHECKING, NamedTuple, Protocol, TextIO
 
 from cqdt_rules.cli.common import (
     EXIT_OK,
@@ -31,8 +29,9 @@ if TYPE_CHECKING:
     from cqdt_rules.reports.score_table import TierTables
 
 
-@attrs.frozen
-class CommandSpec:
+class CommandSpec(NamedTuple):
+    """A command (a named tuple: cheaper to make than an attrs class, on the way of every command)."""
+
     name: str
     help: str
     arguments: Callable[[argparse.ArgumentParser], None]
@@ -135,10 +134,9 @@ def _stream_python(args: argparse.Namespace, progress: Progress) -> ScoredOutput
     return _StreamedRows(rows, tables)
 
 
-@attrs.frozen
 class _StreamedRows:
-    rows: ScoredRows
-    tables: TierTables | None
+    def __init__(self, rows: ScoredRows, tables: TierTables | None):
+        self.rows, self.tables = rows, tables
 
     def __len__(self) -> int:
         return len(self.rows)
@@ -264,3 +262,9 @@ def _extension_commands() -> list[CommandSpec]:
 def all_commands() -> list[CommandSpec]:
     """The core commands and those of the extension modules, loaded when the parser is built."""
     return COMMANDS + _extension_commands()
+
+
+def commands_for(name: str | None) -> list[CommandSpec]:
+    """What a parser for the command ``name`` declares: a core command alone, without importing the extension
+    modules (some 4 ms of every ``cqdt score`` or ``cqdt check``); any other name, or none, every command."""
+    return [spec for spec in COMMANDS if spec.name == name] or all_commands()

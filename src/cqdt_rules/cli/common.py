@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import signal
 import sys
-import threading
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
@@ -35,6 +33,9 @@ def stopped_by_signals() -> Iterator[None]:
     makes DuckDB stop it and raise its own error: the signal decides the exit all the same. Signals that come
     after the first are ignored while the command cleans up; the previous handlers are restored on the way out.
     Outside the main thread (where Python runs signal handlers) nothing changes."""
+    import signal  # only for the commands that clean up after themselves
+    import threading
+
     if threading.current_thread() is not threading.main_thread():
         yield
         return

@@ -10,7 +10,7 @@ from collections.abc import Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
-from cqdt_rules.cli.commands import all_commands
+from cqdt_rules.cli.commands import commands_for
 from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, version_text
 from cqdt_rules.errors import ERRORS_SHOWN_PER_KIND, DiagnosticsError, UsageError
 from cqdt_rules.i18n import LANGS, default_lang, plural, translate, using_lang
@@ -25,6 +25,8 @@ again (benchmarks/README.md). This is the application's choice: the library leav
 
 
 LANG_HELP = "language and number format of the output"
+_CHECKING_WIDTH = 80
+"""The width of a formatter until it writes (``_HelpFormatter``)."""
 
 
 class _Parser(argparse.ArgumentParser):
@@ -46,6 +48,22 @@ class _HelpFormatter(argparse.HelpFormatter):
     """argparse's help in the language of the run: the usage line, the headings, the descriptions and every
     argument's help (``%(default)s`` and the like are filled in after the help is translated). The catalogue of
     the help texts is read only when a help is shown (``cli.help_vi``)."""
+
+    def __init__(self, prog: str, indent_increment: int = 2, max_help_position: int = 24,
+                 width: int | None = None) -> None:
+        # argparse makes a formatter for every argument declared, only to check it; the terminal's width (and
+        # shutil, imported to ask it, about a millisecond) is looked up only when a help or usage is written
+        super().__init__(prog, indent_increment, max_help_position, width or _CHECKING_WIDTH)
+        self._asked = (max_help_position, width)
+
+    def format_help(self) -> str:
+        max_help_position, width = self._asked
+        if width is None:
+            import shutil
+
+            self._width = shutil.get_terminal_size().columns - 2  # as argparse sets it
+            self._max_help_position = min(max_help_position, max(self._width - 20, self._indent_increment * 2))
+        return super().format_help()
 
     def add_usage(self, usage: str | None, actions: Iterable[argparse.Action],
                   groups: Iterable[argparse._MutuallyExclusiveGroup], prefix: str | None = None) -> None:
@@ -94,8 +112,9 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action=_Version, nargs=0,
                         help="the package version and the shipped rulesets (id, version, status), then exit")
     parser.add_argument("--lang", choices=LANGS, default=default_lang(), help=LANG_HELP)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
-    specs = all_commands()
+    # prog given: argparse would otherwise write a usage line to find it ("cqdt", the parser has no positionals)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser, prog=parser.prog)
+    specs = commands_for(command)
     for spec in [spec for spec in specs if spec.name == command] or specs:
         child = sub.add_parser(spec.name, help=spec.help, description=spec.help)
         if command is None or spec.name == command:

@@ -22,13 +22,13 @@ made only of this module's own fragments and names made from positions (``p3``, 
 
 from __future__ import annotations
 
-import hashlib
 import marshal
 import re
 import string
 import sys
 from collections.abc import Callable, Mapping
 from decimal import Decimal
+from importlib.util import source_hash
 from types import CodeType, ModuleType
 from typing import Any
 
@@ -275,20 +275,23 @@ _KEPT_FILES = 256
 
 def compile_kept(source: str) -> CodeType:
     """The code of ``source``; compiling it takes about 10 ms a tier, so the code is kept in the private cache
-    folder (by the source's digest and the Python version), as Python keeps bytecode next to a module."""
-    key = hashlib.sha256(f"{sys.version}\0{source}".encode("utf-8")).hexdigest()[:40]
+    folder, as Python keeps bytecode next to a module: named by a 64-bit hash of the source and the Python
+    version (``importlib.util.source_hash``, as Python checks hash-based bytecode files; ``hashlib`` would add
+    some 3 ms to every command that scores), and kept with its source, which must match in full."""
+    key = source_hash(f"{sys.version}\0{source}".encode("utf-8")).hex()
     folder = private_cache_dir()
     kept = folder / f"tier-{key}.marshal" if folder is not None else None
     if kept is not None:
         try:
             loaded: object = marshal.loads(kept.read_bytes())
-            if isinstance(loaded, CodeType):
-                return loaded
+            if (isinstance(loaded, tuple) and len(loaded) == 2 and loaded[0] == source
+                    and isinstance(loaded[1], CodeType)):
+                return loaded[1]
         except (OSError, EOFError, ValueError, TypeError):
             pass  # not kept yet, or damaged: compile again
     code = compile(source, "<cqdt generated tier>", "exec")
     if kept is not None:
-        write_private(kept, marshal.dumps(code), kept=_KEPT_FILES)
+        write_private(kept, marshal.dumps((source, code)), kept=_KEPT_FILES)
     return code
 
 

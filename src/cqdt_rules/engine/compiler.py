@@ -9,7 +9,6 @@ import operator
 import sys
 from collections.abc import Callable, ItemsView, Iterator, Mapping, ValuesView
 from decimal import Decimal
-from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, cast
 
@@ -352,7 +351,9 @@ NodeFn = Callable[[Env], NodeResult]
 ExprFn = Callable[[Env], Any]
 
 
-@attrs.frozen
+# Compiled tiers and rulesets hold closures: compared by identity (attrs would write equality and hashing for every
+# process that scores), and not slotted, so that ``generated`` is a plain cached property
+@attrs.frozen(eq=False, slots=False)
 class CompiledTier:
     tier: m.Tier
     node_fns: dict[str, NodeFn]
@@ -384,7 +385,7 @@ class CompiledTier:
         return None if generated is None else generated[0]
 
 
-@attrs.frozen
+@attrs.frozen(eq=False)
 class CompiledRuleset:
     ruleset: m.Ruleset
     tiers: dict[str, CompiledTier]
@@ -846,6 +847,8 @@ class _TierCompiler:
 
     def _rounded_root(self, expr: m.Call, rounding: m.Rounding, node: m.Node | None) -> ExprFn:
         """geometric_mean or zscore, computed exactly and rounded once to the declared digits and mode."""
+        from fractions import Fraction  # only for these functions: a millisecond of every scoring run otherwise
+
         args, owner = self._args(expr, node), node.id if node else "output"
         digits, mode = rounding.digits, rounding.mode
         if expr.function == "geometric_mean":

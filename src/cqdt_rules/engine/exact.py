@@ -9,7 +9,10 @@ must produce the same digits: they may use this module, or refuse the function w
 from __future__ import annotations
 
 from decimal import Decimal
-from fractions import Fraction
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # fractions is imported when a root is computed (about a millisecond of every scoring run)
+    from fractions import Fraction
 
 
 def integer_root(value: int, n: int) -> int:
@@ -29,6 +32,8 @@ def integer_root(value: int, n: int) -> int:
 
 def rounded_root(radicand: Fraction, n: int, digits: int, mode: str) -> Decimal:
     """The n-th root of ``radicand`` (>= 0) rounded to ``digits`` decimals: half_up, half_even, down or up."""
+    from fractions import Fraction
+
     if radicand < 0:
         raise ValueError("rounded_root needs a radicand >= 0")
     scaled = radicand * Fraction(10) ** (n * digits)  # root(scaled) = root(radicand) × 10^digits

@@ -13,7 +13,7 @@ import attrs
 
 from cqdt_rules.engine.compiler import NodeResult, NodeResults, TierShape, Why, node_rows, round_to
 from cqdt_rules.engine.explain import KEPT_PER_NODE, SameObjects, explain_unit, keep
-from cqdt_rules.engine.writergen import NodePlan, Words, unit_writer
+from cqdt_rules.engine.writergen import NodePlan, UnitWriter, Words, unit_writer
 from cqdt_rules.errors import Diagnostic, UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.slots import slot_setters
@@ -329,7 +329,7 @@ class Results:
         """The results as JSON (schema ``cqdt-results/1``), laid out as ``write_json`` says."""
         parts = _TextParts()
         self.write_json(cast(TextIO, parts))
-        return "".join(parts)
+        return "".join(parts)  # every unit's texts joined at once: each copied once, into the whole
 
     def write_json(self, out: TextIO) -> None:
         """Write ``to_json()`` to ``out`` unit by unit, never holding the whole text."""
@@ -454,7 +454,8 @@ def write_json(out: TextIO, head: dict[str, Any], units: Iterable[UnitResult]) -
 
 class _TextParts(list[str]):
     """What ``write_json`` writes, kept in order and joined once: ``io.StringIO`` copies text that is not all ASCII
-    (a unit's titles) into a buffer of four bytes a character, then once more to give it back."""
+    (a unit's titles) into a buffer of four bytes a character, then once more to give it back. ``JsonArray`` keeps
+    each unit's text in the parts it is made of."""
 
     def write(self, text: str) -> int:
         self.append(text)
@@ -466,15 +467,19 @@ class JsonArray:
 
     def __init__(self, out: TextIO, head: dict[str, Any]):
         self.out = out
+        self.kept = out if isinstance(out, _TextParts) else None
         self.separator = "\n"
         out.write(_ENCODE(head)[:-1] + ', "units": [')
 
     def add(self, *unit_text: str) -> None:
-        """Write a unit's text, given whole or in parts (a unit's text is some ten kilobytes, better not copied)."""
-        write = self.out.write
-        write(self.separator)
-        for part in unit_text:
-            write(part)
+        """Write a unit's text, given whole or in parts: to a file, joined and written at once; to ``to_json``'s
+        parts, kept as they are (joined with the whole text, they are copied once)."""
+        if self.kept is not None:
+            self.kept.append(self.separator)
+            self.kept.extend(unit_text)
+        else:
+            self.out.write(self.separator)
+            self.out.write("".join(unit_text))
         self.separator = ",\n"
 
     def __enter__(self) -> JsonArray:
@@ -493,30 +498,40 @@ class UnitJson:
     ruleset fixes (id, title, provenance) encoded once per tier, each string of the unit's own through the
     encoder's own string function. One encoder call per node was two thirds of the time of writing JSON."""
 
+    def __init__(self) -> None:
+        self._writer: tuple[object, m.Tier, TierShape, UnitWriter | None] | None = None
+        """The last tier's generated writer (None: it has none), by its details function, tier and shape: a cohort's
+        units share them."""
+
     def text(self, u: UnitResult) -> str:
         """The unit's whole text, ranks and all."""
         return "".join(self.text_parts(u))
 
-    def text_parts(self, u: UnitResult) -> tuple[str, str, str]:
-        """The unit's whole text in three parts: before its ranks, its ranks, after them."""
-        before, after = self.parts(u)
-        return before, ranks_json((k, v.rank, v.of, v.group, plain_value(v.value)) for k, v in u.ranks.items()), after
+    def text_parts(self, u: UnitResult) -> tuple[str, ...]:
+        """The unit's whole text, ranks and all, as the texts it is made of (to be joined)."""
+        ranks = ", ".join([_rank_json(k, v.rank, v.of, v.group, _value_json(v.value)) for k, v in u.ranks.items()])
+        return self._after_ranks(u, f'{_unit_fields_json(u)}, "ranks": {{{ranks}}}')
 
     def parts(self, u: UnitResult) -> tuple[str, str]:
-        return _unit_fields_json(u) + ', "ranks": ', self._after_ranks(u)
+        """The unit's text before its ranks' object and after it."""
+        return _unit_fields_json(u) + ', "ranks": ', "".join(self._after_ranks(u, ""))
 
-    def _after_ranks(self, u: UnitResult) -> str:
+    def _after_ranks(self, u: UnitResult, before: str) -> tuple[str, ...]:
+        """``before``, then the unit's text after its ranks, as the texts it is made of."""
         tier, nodes = u.tier, u.nodes
         if isinstance(nodes, NodeResults) and len(nodes):  # a tier scored by generated functions: so is its writer
-            found = unit_writer(nodes, _WRITER, writer_plan, tier)
-            if found is not None:  # it lists the criteria missing evidence as it computes them
-                write, values, evidence, cohort_max = found
-                return write(values, evidence, cohort_max, "", "\n]}")
+            details, values, evidence, cohort_max = nodes.unit_inputs()
+            kept = self._writer
+            if kept is None or kept[0] is not details or kept[1] is not tier or kept[2] is not nodes.shape:
+                found = unit_writer(nodes, _WRITER, writer_plan, tier)
+                kept = self._writer = (details, tier, nodes.shape, found[0] if found is not None else None)
+            if kept[3] is not None:  # it lists the criteria missing evidence as it computes them
+                return cast(tuple[str, ...], kept[3](values, evidence, cohort_max, before, "\n]}"))  # (Words.in_parts)
         missing = ", ".join(map(_STRING, u.missing_evidence))
         declared = _declared(tier)
         text = ",".join(["\n  " + declared[node_id].text(points, why, flags, reads, values)
                          for node_id, points, why, flags, reads, values in node_rows(nodes)])
-        return f', "missing_evidence": [{missing}], "nodes": [{text}\n]}}'
+        return before, f', "missing_evidence": [{missing}], "nodes": [{text}\n]}}'
 
 
 def _declared(tier: m.Tier) -> dict[str, _NodeJson]:
@@ -537,7 +552,8 @@ def writer_plan(tier: m.Tier, shape: TierShape) -> tuple[list[NodePlan], Words, 
     declared = _declared(tier)
     plans = [declared[node_id].plan(reads) for node_id, reads in zip(shape.order, shape.reads)]
     listed = ("missing evidence", ', "missing_evidence": [', '], "nodes": [\n  ')
-    return plans, Words("json", '"yes"', '"no"', _value_json, branch=(None, _STRING), listed=listed), ",\n  "
+    words = Words("json", '"yes"', '"no"', _value_json, branch=(None, _STRING), listed=listed, in_parts=True)
+    return plans, words, ",\n  "
 
 
 _STRING: Callable[[str], str] = json.encoder.encode_basestring  # the encoder's own string function (C)
@@ -614,8 +630,12 @@ def _value_json(value: Any) -> str:
 def ranks_json(ranks: Iterable[tuple[str, int, int, str, Any]]) -> str:
     """A unit's ranks' object in results JSON, from each ranking's (name, rank, of, group, value as text): as the
     encoder writes ``_rank_fields`` of each (one encoder call costs more than writing the text here)."""
-    return "{" + ", ".join([f'{_STRING(name)}: {{"rank": {_json(rank)}, "of": {_json(of)}, "group": {_json(group)}, '
-                            f'"value": {_json(value)}}}' for name, rank, of, group, value in ranks]) + "}"
+    return "{" + ", ".join([_rank_json(name, rank, of, group, _json(value)) for name, rank, of, group, value in ranks]) + "}"
+
+
+def _rank_json(name: str, rank: int, of: int, group: str, value: str) -> str:
+    """One ranking's entry in a unit's ranks' object, ``value`` already in JSON."""
+    return f'{_STRING(name)}: {{"rank": {_json(rank)}, "of": {_json(of)}, "group": {_json(group)}, "value": {value}}}'
 
 
 def _json(value: Any) -> str:

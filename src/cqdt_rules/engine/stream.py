@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import csv
 import decimal
+import functools
 import io
 import json
-import tempfile
 from array import array
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, Literal, TextIO, TypeVar
+from typing import Any, Literal, NamedTuple, TextIO, TypeVar
 
 import attrs
 
@@ -59,10 +59,12 @@ class _CsvText:
         self._buffer = io.StringIO()
         self._writer = csv_writer(self._buffer)
 
-    def __call__(self, cells: list[Any]) -> str:
+    def __call__(self, cells: list[Any], numbers: bool = False) -> str:
+        """``numbers``: the cells are numbers or empty (a unit's points), which no spreadsheet reads as a formula,
+        written without looking at each."""
         self._buffer.seek(0)
         self._buffer.truncate()
-        self._writer.writerow(cells)
+        (self._writer.write_numbers if numbers else self._writer.writerow)(cells)
         return self._buffer.getvalue()[:-1]
 
 
@@ -80,6 +82,8 @@ class _Spool:
     they were put."""
 
     def __init__(self) -> None:
+        import tempfile  # only for JSON: CSV and tables are kept in memory
+
         self.file = tempfile.SpooledTemporaryFile(max_size=SPOOL_IN_MEMORY)
         self.size = 0
         self.texts = UnitJson()
@@ -145,10 +149,17 @@ class StreamScorer:
         self._score_problems: list[Diagnostic] = []
         self._cohorts: dict[CohortKey, _Cohort] = {}
         self._columns = {t.id: RowColumns(self.ruleset, [t.id]) for t in self.ruleset.tiers}
-        self._compares = {t.id: compares_units(self.compiled.tiers[t.id]) for t in self.ruleset.tiers}
         self._text = _CsvText()
         self._spool = _Spool() if form == "json" else None
         self._shared: dict[Any, Any] = {}  # one object for equal parents, ranking keys and values
+        self._compared: dict[str, bool] = {}
+
+    def _compares(self, tier: str) -> bool:
+        """``compares_units`` of a tier the data holds (worked out once: it walks the tier's whole model)."""
+        found = self._compared.get(tier)
+        if found is None:
+            found = self._compared[tier] = compares_units(self.compiled.tiers[tier])
+        return found
 
     def add(self, assessment: Assessment) -> None:
         self.count += 1
@@ -164,7 +175,7 @@ class StreamScorer:
         key = (checked.tier, checked.year, checked.source)
         cohort = self._cohorts.get(key)
         if cohort is None:
-            cohort = self._cohorts[key] = _Cohort(self.compiled.tiers[checked.tier], self._compares[checked.tier])
+            cohort = self._cohorts[key] = _Cohort(self.compiled.tiers[checked.tier], self._compares(checked.tier))
         if cohort.pending is not None:
             cohort.pending.append(checked)
             return
@@ -194,7 +205,7 @@ class StreamScorer:
         else:
             columns = self._columns[unit.tier.id]
             cohort.heads.append(self._text(columns.unit_cells(unit)).encode())
-            cohort.tails.append(self._text(columns.point_cells(unit)))
+            cohort.tails.append(self._text(columns.point_cells(unit), numbers=True))
         for column, key in zip(cohort.keys, keys):
             column.append(shared.setdefault(key, key))
 
@@ -323,8 +334,9 @@ def compares_units(tier: CompiledTier) -> bool:
 def _calls_cohort_function(value: Any) -> bool:
     if isinstance(value, m.Call) and value.function in m.COHORT_FUNCTIONS:
         return True
-    if attrs.has(type(value)):
-        return any(_calls_cohort_function(getattr(value, field.name)) for field in attrs.fields(type(value)))
+    names = _field_names(value.__class__)
+    if names:
+        return any(_calls_cohort_function(getattr(value, name)) for name in names)
     if isinstance(value, (tuple, list)):
         return any(_calls_cohort_function(item) for item in value)
     if isinstance(value, dict):
@@ -332,7 +344,13 @@ def _calls_cohort_function(value: Any) -> bool:
     return False
 
 
-@attrs.frozen
+@functools.cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    """The fields of an attrs class (none for any other class)."""
+    return tuple(field.name for field in attrs.fields(cls)) if attrs.has(cls) else ()
+
+
+@attrs.frozen(eq=False)  # compared by identity: attrs would write equality and hashing for every process
 class ScoredRows:
     """The results rows of a stream of assessments, written one by one in ``Results.write_csv``'s order."""
 
@@ -444,10 +462,10 @@ class _Spread:
 _ENCODE = json.JSONEncoder(ensure_ascii=False).encode
 
 
-@attrs.frozen
-class CohortRows:
+class CohortRows(NamedTuple):
     """A cohort's rows for a table: ``rows()`` gives each unit's cells (as ``StreamScorer``'s ``cells`` made them)
-    and its place in each ranking of the tier (position, size of its group, group), in the table's order."""
+    and its place in each ranking of the tier (position, size of its group, group), in the table's order. A named
+    tuple: a tenth of what an attrs class costs to make, in every scoring process."""
 
     tier: m.Tier
     year: int

@@ -48,7 +48,8 @@ Why = tuple[Any, ...]
 UnitWriter = Callable[[Mapping[str, Any], Mapping[str, tuple[str, ...]], Mapping[tuple[str, str], Decimal], str, str],
                       str]
 """a unit's values, evidence and cohort maxima, and the texts to write before and after its nodes → that whole text
-(written as one: a unit's text is some ten kilobytes, better not copied)."""
+(written as one: a unit's text is some ten kilobytes, better not copied; with ``Words.in_parts``, the tuple of the
+texts it is made of)."""
 
 
 Kept = tuple[dict[str, str], Callable[[Decimal], str]]
@@ -100,6 +101,9 @@ class Words(NamedTuple):
     """A flag that only a criterion whose evidence is required carries (its evidence missing), and the texts written
     before and after the list (``NodePlan.listed``) of the nodes that carry it,
     between the text before the nodes and the nodes; None: no list."""
+    in_parts: bool = False
+    """The writer gives its text as a tuple of the texts it is made of, for the caller to join with others (a results
+    file's texts joined once copy each text once; written as one f-string, a unit's text is copied again)."""
 
 
 def fused_writer(details: NodeDetails, plans: Sequence[NodePlan], words: Words, separator: str) -> UnitWriter:
@@ -151,7 +155,8 @@ def generate(details: NodeDetails, plans: Sequence[NodePlan], words: Words, sepa
         parts += [(True, opening), (False, f"{k(', ')}.join(listed)"), (True, closing)]
     for i in range(len(plans)):
         parts += ([(True, separator)] if i else []) + pieces[i]
-    src.add(1, f'return f"{_fields(src, parts + [(False, "after")])}"')
+    whole = parts + [(False, "after")]
+    src.add(1, f"return ({', '.join(_merged(src, whole))},)" if words.in_parts else f'return f"{_fields(src, whole)}"')
     head = ["def factory(K):"] + ([f"    {', '.join(f'k{i}' for i in range(len(src.constants)))}, = K"]
                                  if src.constants else [])
     return "\n".join(head + ["    " + line for line in src.lines] + ["    return write"]) + "\n", src.constants
@@ -243,19 +248,25 @@ Parts = list[tuple[bool, str]]
 """A text as the generated function writes it: fixed texts (True, the text) and expressions (False, the code)."""
 
 
-def _fields(src: Source, parts: Parts) -> str:
-    """The replacement fields of an f-string writing ``parts``: fixed texts next to each other as one constant (each
-    field costs the f-string a step)."""
-    fields, fixed = "", ""
+def _merged(src: Source, parts: Parts) -> list[str]:
+    """The expressions giving ``parts``: fixed texts next to each other as one constant (each field costs an f-string
+    a step, each item a join)."""
+    expressions, fixed = [], ""
     for is_fixed, part in parts + [(False, "")]:
         if is_fixed:
             fixed += part
             continue
         if fixed:
-            fields += f"{{{src.k(fixed)}}}"
+            expressions.append(src.k(fixed))
             fixed = ""
         if part:
-            fields += f"{{{part}}}"
+            expressions.append(part)
+    return expressions
+
+
+def _fields(src: Source, parts: Parts) -> str:
+    """The replacement fields of an f-string writing ``parts``."""
+    fields = "".join(f"{{{expression}}}" for expression in _merged(src, parts))
     return fields
 
 

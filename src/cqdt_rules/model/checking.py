@@ -482,8 +482,12 @@ def _yes_no_table() -> dict[str, Value]:
 
 
 def _category_table(ind: m.Indicator) -> dict[str, Value]:
-    """Every category name as written, in capitals and capitalised, and what ``coerce_value`` reads it as."""
-    return _word_table([c.name for c in ind.categories], lambda form: coerce_value(ind, form, {}, _refused))
+    """Every category name as written, in capitals and capitalised, and what ``coerce_value`` reads it as. A form
+    that is no category is refused here: ``coerce_value`` would write its message, with the close names found by
+    ``difflib`` (a millisecond to import), only for it to be thrown away."""
+    names = {c.name for c in ind.categories}
+    return _word_table(names, lambda form: coerce_value(ind, form, {}, _refused) if nfc(form.strip()) in names
+                       else _refused(form))
 
 
 def _word_table(words: Iterable[str], read: Callable[[str], Value]) -> dict[str, Value]:

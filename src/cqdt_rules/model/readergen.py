@@ -20,31 +20,27 @@ import functools
 from collections.abc import Callable, Mapping, Sequence
 from decimal import Decimal
 from types import CodeType
-from typing import Any
-
-import attrs
+from typing import Any, NamedTuple
 
 from cqdt_rules.model.numbers import NumberError, read_number
 from cqdt_rules.model.units import IndicatorValues
 
 Reader = Callable[[Any], Any]
+# How each value is read: named tuples, which cost a tenth of an attrs class to make (every scoring process does)
 
 
-@attrs.frozen
-class Absent:
+class Absent(NamedTuple):
     """An indicator that must be absent (audit-only, before the audit): None, or ``Unsure``."""
 
 
-@attrs.frozen
-class Word:
+class Word(NamedTuple):
     """A yes/no or category: a text found in ``table`` (as written → value, never None), else ``fallback``."""
 
     table: Mapping[str, Any]
     fallback: Reader
 
 
-@attrs.frozen
-class Number:
+class Number(NamedTuple):
     """A number: a text is looked up in ``_COUNTS`` (whole numbers written in digits) when ``whole``, else in
     ``_NUMBERS`` (any number written as text), and must lie within ``low..high``; anything else goes to
     ``fallback``."""
@@ -55,8 +51,7 @@ class Number:
     fallback: Reader
 
 
-@attrs.frozen
-class CountPair:
+class CountPair(NamedTuple):
     """A pair of counts (no range declared): a list of two digit texts is read at once (``a > b`` is refused
     unless ``may_exceed``), anything else goes to ``fallback``."""
 
@@ -64,8 +59,7 @@ class CountPair:
     fallback: Reader
 
 
-@attrs.frozen
-class Other:
+class Other(NamedTuple):
     """Any other indicator: its quick reader alone."""
 
     fallback: Reader

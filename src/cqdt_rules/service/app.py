@@ -193,11 +193,11 @@ async def score_served(request: Request) -> Response:
     _flag(request, "all_errors")  # read when a problem is answered; refused here when it is not true or false
     text = await _body_text(request, (openapi.JSON,), settings.max_body_bytes)
 
-    def scored(scoring: ScoreRequest) -> dict[str, Any]:
+    def scored(scoring: ScoreRequest) -> str:
         if scoring.ruleset_text is not None:
             raise Problem("bad-request", "'ruleset_text' is for POST /score; this route scores with the served ruleset")
         return score_request(served.checked, scoring, served.cohort, name=served.name, explain=explain, lang=lang)
-    return _in_lang(JSONResponse(_answer(text, scored)), lang)
+    return _in_lang(Response(_answer(text, scored), media_type=openapi.JSON), lang)
 
 
 async def score_posted(request: Request) -> Response:
@@ -206,16 +206,16 @@ async def score_posted(request: Request) -> Response:
     _flag(request, "all_errors")
     text = await _body_text(request, (openapi.JSON,), settings.max_body_bytes)
 
-    def scored(scoring: ScoreRequest) -> dict[str, Any]:
+    def scored(scoring: ScoreRequest) -> str:
         if scoring.ruleset_text is None:
             raise Problem("bad-request", "give the ruleset's text in 'ruleset_text' (or score with a served ruleset: "
                                          "POST /rulesets/ID/score)")
         checked = _checked_text(scoring.ruleset_text, settings, POSTED_RULESET_PATH)
         return score_request(checked, scoring, (), name=POSTED_RULESET_PATH, explain=explain, lang=lang)
-    return _in_lang(JSONResponse(_answer(text, scored)), lang)
+    return _in_lang(Response(_answer(text, scored), media_type=openapi.JSON), lang)
 
 
-def _answer(body: str, scored: Callable[[ScoreRequest], dict[str, Any]]) -> dict[str, Any]:
+def _answer(body: str, scored: Callable[[ScoreRequest], str]) -> str:
     """Read and score the body quickly; when that finds a problem in the data, read and score it again
     with the position of every value, so that each problem points into the body and shows its line,
     as the CLI's point into a data file."""

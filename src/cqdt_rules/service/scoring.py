@@ -8,8 +8,8 @@ its best unit the results say so in ``notes``."""
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
-from typing import Any
 
 import attrs
 import yaml
@@ -17,7 +17,7 @@ import yaml
 from cqdt_rules.data.json_body import compose_json
 from cqdt_rules.data.yaml_units import assessments_from_node
 from cqdt_rules.engine.loading import CheckedRuleset
-from cqdt_rules.engine.results import Results
+from cqdt_rules.engine.results import Results, UnitJson, results_head
 from cqdt_rules.engine.scoring import score
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.i18n import translate
@@ -80,23 +80,43 @@ def _span(node: yaml.Node) -> Span:
 
 
 def score_request(checked: CheckedRuleset, request: ScoreRequest, stored: tuple[Assessment, ...], *,
-                  name: str, explain: bool, lang: str) -> dict[str, Any]:
-    """Score the posted units in their cohort; the results document of the posted units."""
+                  name: str, explain: bool, lang: str) -> str:
+    """Score the posted units in their cohort; the results document of the posted units, as JSON text."""
     if not request.units:
         raise UsageError("no units to score: give at least one unit in 'units'")
     cohort = _cohort_units(request, stored, checked.ruleset.id)
     results = score(checked, request.units + cohort)
     posted = {a.key for a in request.units}
     returned = attrs.evolve(results, units=tuple(u for u in results.units if u.assessment.key in posted))
-    document = returned.to_dict()
-    document["ruleset"]["path"] = name
-    if explain:
-        for unit, entry in zip(returned.units, document["units"]):
-            entry["explanation"] = unit.explain(lang)
     notes = [] if request.cohort is not None else _alone_notes(checked, returned, lang)
+    return results_document(returned, name, lang if explain else None, notes)
+
+
+def results_document(results: Results, path: str, explained_in: str | None, notes: list[str]) -> str:
+    """The results document answered: ``results.to_json()`` (written by the same writers, each unit's text made
+    once) with the ruleset's ``path`` as the server names it, each unit's explanation in ``explained_in`` after
+    its fields when asked for, and the ``notes`` after the units when there are any."""
+    head = results_head(results.ruleset, results.run_at)
+    head["ruleset"]["path"] = path
+    texts = UnitJson()
+    parts = [_encoded(head)[:-1], ', "units": [']
+    for unit in results.units:
+        if len(parts) > 2:
+            parts.append(",\n")
+        *most, last = texts.text_parts(unit)
+        parts += most
+        if explained_in is None:
+            parts.append(last)
+        else:  # the unit's object ends with its last part: the explanation goes in before the brace
+            parts += [last[:-1], ', "explanation": ', _encoded(unit.explain(explained_in)), "}"]
+    parts.append("]")
     if notes:
-        document["notes"] = notes
-    return document
+        parts += [', "notes": ', _encoded(notes)]
+    parts.append("}")
+    return "".join(parts)
+
+
+_encoded = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def _cohort_units(request: ScoreRequest, stored: tuple[Assessment, ...], ruleset_id: str) -> tuple[Assessment, ...]:
