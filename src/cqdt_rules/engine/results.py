@@ -188,18 +188,15 @@ class RowUnitResult(StandIn, UnitResult, stands_for=UnitResult):
 
     @property
     def code(self) -> str:
-        read: Assessment = _get_assessment(self)
-        return read.code
+        return identity_of(self).code
 
     @property
     def name(self) -> str:
-        read: Assessment = _get_assessment(self)
-        return read.name
+        return identity_of(self).name
 
     @property
     def parent(self) -> str | None:
-        read: Assessment = _get_assessment(self)
-        return read.parent
+        return identity_of(self).parent
 
     __hash__ = UnitResult.__hash__  # equal to the UnitResult of the same fields, with the same hash
 
@@ -208,6 +205,14 @@ class RowUnitResult(StandIn, UnitResult, stands_for=UnitResult):
 
 
 _get_assessment = vars(UnitResult)["assessment"].__get__
+
+
+def identity_of(unit: UnitResult) -> Assessment:
+    """An assessment with the unit's code, name, tier, year, source, parent, note and evidence, for a reader of those
+    alone: ``unit.assessment``, or of a ``RowUnitResult`` the unit as read, which has the same (its values are the
+    texts read), without making the checked unit."""
+    found: Assessment = _get_assessment(unit)
+    return found
 
 
 NOTHING: Any = ReadOnlyDict()
@@ -278,25 +283,25 @@ class Results:
         return len(self.units)
 
     def unit(self, code: str, year: int | None = None, source: str | None = None) -> UnitResult:
-        found = [u for u in self.units if u.code == code and (year is None or u.assessment.year == year)
-                 and (source is None or u.assessment.source == source)]
+        found = [u for u in self.units if u.code == code and (year is None or identity_of(u).year == year)
+                 and (source is None or identity_of(u).source == source)]
         if not found:
             raise UsageError(f"no result for unit '{code}'"
                              + (f"; {did_you_mean(code, {u.code for u in self.units})}" if did_you_mean(code, {u.code for u in self.units}) else ""))
         if len(found) > 1:
-            years = sorted({u.assessment.year for u in found})
-            sources = sorted({u.assessment.source for u in found})
+            years = sorted({identity_of(u).year for u in found})
+            sources = sorted({identity_of(u).source for u in found})
             raise UsageError(f"unit '{code}' has {len(found)} results (years {years}, sources {sources}): "
                              "say which year and source (--year, --source)")
         return found[0]
 
     def of_year(self, year: int) -> Results:
         """The results of one assessment year (cohorts are per year, so nothing else changes)."""
-        return attrs.evolve(self, units=tuple(u for u in self.units if u.assessment.year == year))
+        return attrs.evolve(self, units=tuple(u for u in self.units if identity_of(u).year == year))
 
     def of_source(self, source: str) -> Results:
         """The results of one source (self, district, audit): cohorts never mix sources."""
-        return attrs.evolve(self, units=tuple(u for u in self.units if u.assessment.source == source))
+        return attrs.evolve(self, units=tuple(u for u in self.units if identity_of(u).source == source))
 
     def tier_units(self, tier: str) -> tuple[UnitResult, ...]:
         """The units of tier ``tier``, in the results' order."""
@@ -400,7 +405,7 @@ class RowColumns:
 
     def unit_cells(self, u: UnitResult) -> list[Any]:
         """A unit's cells from its year to its levels."""
-        a = u.assessment
+        a = identity_of(u)
         row: list[Any] = [a.year, a.source, u.tier.id, a.code, a.name, a.parent or "", u.total, u.max]
         row += [plain_value(u.outputs.get(o)) if isinstance(u.outputs.get(o), bool) else u.outputs.get(o) for o in self.outputs]
         row += [u.levels[s].label if s in u.levels else None for s in self.scales]
