@@ -32,8 +32,9 @@ UNITS_PER_FILE = 25_000
 
 def breakdown(data: Path, count: int) -> None:
     """Bytes per unit, traced (``tracemalloc``) in this process on ``count`` of the communes of ``data``: the
-    assessments read, the checked copy ``score`` makes of each, the results' own part, and what the results keep
-    of the assessments read once the caller drops them."""
+    assessments read, the checked values ``score`` keeps of each (the checker's copy of a unit, made again when
+    asked for, is not kept), the results' own part, and what the results keep of the assessments read once the
+    caller drops them."""
     import tracemalloc
 
     import cqdt_rules as cq
@@ -55,8 +56,10 @@ def breakdown(data: Path, count: int) -> None:
     assessments = cq.load_assessments(sample)
     read = traced()
     checked = check_assessments(ruleset.ruleset, assessments)
-    checked_copy = traced() - read
+    values = [unit.values for unit in checked]
     del checked
+    checked_values = traced() - read - sys.getsizeof(values)
+    del values
     before = traced()
     results = cq.score(ruleset, assessments)
     scored = traced() - before
@@ -64,8 +67,8 @@ def breakdown(data: Path, count: int) -> None:
     kept = traced() - start - scored
     tracemalloc.stop()
     units = len(results.units)
-    parts = {"assessments read (load_assessments)": read - start, "checked copy (kept by the results)": checked_copy,
-             "results' own part": scored - checked_copy,
+    parts = {"assessments read (load_assessments)": read - start, "checked values (kept by the results)": checked_values,
+             "results' own part": scored - checked_values,
              "of the assessments read, kept by the results once the caller drops them": kept}
     for label, size in parts.items():
         print(f"  {label:75s} {size / units:8,.0f} bytes a unit")

@@ -17,7 +17,7 @@ import attrs
 from cqdt_rules.data.fields import IDENTITY, MAX_DATA_BYTES, UnitFields, check_size, read_year_at
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.model.text import data_lines, read_data_text
-from cqdt_rules.model.units import NO_EVIDENCE, NO_SPANS, Assessment, RowAssessment, nfc, normal_code
+from cqdt_rules.model.units import NO_EVIDENCE, NO_SPANS, Assessment, ReadOnlyDict, RowAssessment, nfc, normal_code
 
 def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Assessment, ...]:
     """Read a YAML (.yaml/.yml), CSV (.csv) or Excel form (.xlsx) data file; values are checked later against a ruleset.
@@ -254,6 +254,10 @@ a code or a name, which are new in nearly every row), up to ``KEPT_REPEATED``.""
 NEARLY_ALL_NEW = 0.9
 """The share of a column's cells, in a stretch of rows, that are texts met for the first time past which a column
 holding ``KEPT_TEXTS`` texts keeps no more."""
+KEPT_EVIDENCE = 16_384
+"""How many evidence dictionaries a CSV file's table keeps to share (``CsvUnits``): a row's evidence is a
+combination of its evidence columns' texts, so there are more of them than texts in one column; each one kept is
+a unit's evidence anyway, the table adds a key of a few codes for it."""
 KEPT_ENTRIES, KEPT_CHARS = 65_536, 4_000_000
 """How many texts, and characters, a CSV file's reader keeps to share in all its columns together (some ten
 megabytes at most, whatever the file holds: its columns, its rows and its cells' lengths are the file's)."""
@@ -644,9 +648,11 @@ class CsvUnits:
     more than 65,536 texts, four after), each text once per column where cells read the same; the line each row
     starts on; and, for the few records whose cells written again would not give their text back, that text. A
     unit keeps its own fields and its row's number; its values (``TableRowValues``) and positions are made from
-    here when asked for, as ``csv_row`` makes them from the same cells."""
+    here when asked for, as ``csv_row`` makes them from the same cells. Its evidence is one read-only dictionary
+    for every unit whose evidence cells read the same (``_shared_evidence``), not a dictionary each."""
 
-    __slots__ = ("path", "layout", "_width", "_coder", "_codes", "_lines", "_texts", "_values", "_pairs")
+    __slots__ = ("path", "layout", "_width", "_coder", "_codes", "_lines", "_texts", "_values", "_pairs",
+                 "_evidence_columns", "_evidence")
 
     def __init__(self, path: str, layout: RowLayout):
         self.path, self.layout = path, layout
@@ -658,6 +664,8 @@ class CsvUnits:
         read = self._coder.read  # each value column's texts as values read them
         self._values = [(name, index, read[index]) for name, index in layout.values]
         self._pairs = [(name, a, read[a], b, read[b]) for name, a, b in layout.pairs]
+        self._evidence_columns = [index for _, index in layout.evidence]
+        self._evidence: dict[tuple[int, ...], Mapping[str, tuple[str, ...]]] = {}
 
     def add(self, line: int, row: list[str], raw: str, problems: list[Diagnostic]) -> RowAssessment | None:
         """The unit of a record (its cells and its text as read), kept in the table; None, with its problems added
@@ -677,7 +685,24 @@ class CsvUnits:
             self._texts[number] = text
         fields = _unit_fields(self.layout, cells, self.path, line, lambda: self.value_spans(number),
                               lambda: self.field_spans(number), problems)
-        return None if fields is None else RowAssessment.of(self, number, *fields)
+        if fields is None:
+            return None
+        code, name, tier, year, source, evidence, parent, note = fields
+        if evidence is not NO_EVIDENCE:
+            evidence = self._shared_evidence(codes, evidence)
+        return RowAssessment.of(self, number, code, name, tier, year, source, evidence, parent, note)
+
+    def _shared_evidence(self, codes: list[int], evidence: Mapping[str, tuple[str, ...]]
+                         ) -> Mapping[str, tuple[str, ...]]:
+        """The evidence of a row whose evidence cells have ``codes``, read-only, one dictionary for every row whose
+        evidence cells have the same codes (so read the same); the first ``KEPT_EVIDENCE`` met are kept to share."""
+        key = tuple(map(codes.__getitem__, self._evidence_columns))
+        shared = self._evidence.get(key)
+        if shared is None:
+            shared = ReadOnlyDict(evidence)
+            if len(self._evidence) < KEPT_EVIDENCE:
+                self._evidence[key] = shared
+        return shared
 
     def cells(self, row: int) -> tuple[str, ...]:
         """The cells of row ``row`` (the texts kept of them)."""

@@ -930,14 +930,15 @@ def _unit_results(plan: TierPlan, members: list[Assessment], scores: CohortScore
             node_results[node_id] = NodeResult(node_id, points[row], node.max, why, flags[row], raw[row],
                                                readers[node_id], assessment.values)
         unit_outputs = {name: (None if missing[row] else values[row]) for name, (values, missing) in outputs.items()}
-        unit = UnitResult(assessment, tier, node_results, total[row], unit_outputs, {}, {})
+        ranks: dict[str, RankResult] = {}
+        unit = UnitResult(assessment, tier, node_results, total[row], unit_outputs, {}, ranks)
         for scale in tier.levels:
             unit.levels[scale.name] = _level(scale, int(scores.levels[scale.name][row]), scores.unmet[scale.name], row)
         for ranking in tier.rankings:
             group = (assessment.parent or "") if ranking.within == "district" else tier.id
             size = district_sizes[group] if ranking.within == "district" else len(members)
-            unit.ranks[ranking.name] = RankResult(ranking.name, int(scores.ranks[ranking.name][row]), size, group,
-                                                  published[ranking.name][row])
+            ranks[ranking.name] = RankResult(ranking.name, int(scores.ranks[ranking.name][row]), size, group,
+                                             published[ranking.name][row])
         units.append(unit)
     return units
 

@@ -29,17 +29,21 @@ from cqdt_rules.engine.compiler import (
 from cqdt_rules.engine.results import (
     NOTHING,
     LevelResult,
-    ReadOnlyDict,
     Results,
+    RowUnitResult,
+    SoleRank,
     UnitResult,
     new_rank_result,
     new_unit_result,
+    set_levels,
+    set_ranks,
+    set_total,
 )
 from cqdt_rules.engine.fit import check_fit
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
-from cqdt_rules.model.units import Assessment
+from cqdt_rules.model.units import Assessment, ReadOnlyDict, read_of
 from cqdt_rules.model.checking import AssessmentChecker, check_assessments, tier_values
 from cqdt_rules.model.parents import check_parents
 
@@ -70,8 +74,8 @@ def _evaluate(compiled: CompiledRuleset, assessments: Iterable[Assessment], run_
     cohorts, warnings = checked_data(compiled.ruleset, assessments, any_year, unit_list)
     units: list[UnitResult] = []
     problems: list[Diagnostic] = []
-    for key in sorted(cohorts):
-        scored, found = score_cohort(compiled.tiers[key[0]], sorted(cohorts[key], key=_BY_CODE))
+    for key in sorted(cohorts):  # each cohort's list handed on (popped): scoring drops its units as it goes
+        scored, found = score_cohort(compiled.tiers[key[0]], sorted(cohorts.pop(key), key=_BY_CODE))
         units.extend(scored)
         problems.extend(found)
     if problems:
@@ -85,7 +89,9 @@ def run_stamp(run_at: str | None) -> str:
 
 
 def score_cohort(tier: CompiledTier, members: list[Assessment]) -> tuple[list[UnitResult], list[Diagnostic]]:
-    """Score and rank one cohort (checked assessments sorted by code); formulas that fail are listed, not raised."""
+    """Score and rank one cohort (checked assessments sorted by code); formulas that fail are listed, not raised.
+    ``members`` is handed over: it is emptied as its units are scored, so that the checked units the results need
+    not keep (``RowUnitResult``) do not all outlive their scoring."""
     scored = []
     problems = []
     maxima = _cohort_maxima(tier, members)
@@ -95,13 +101,31 @@ def score_cohort(tier: CompiledTier, members: list[Assessment]) -> tuple[list[Un
         for assessment, cohort_max in zip(members, maxima):
             cohort.members.append(Env(tier, assessment.values, assessment.evidence, cohort_max, cohort))
         envs = list(cohort.members)
-    for assessment, cohort_max, env in zip(members, maxima, envs):
+    totals: dict[Decimal, Decimal] = {}  # the totals met, to share (``KEPT_TOTALS``)
+    members.reverse()  # each unit taken from the end in turn, so in order
+    for cohort_max, env in zip(maxima, envs):
+        assessment = members.pop()
         try:
-            scored.append(_score_unit(tier, assessment, cohort_max, env))
+            unit = _score_unit(tier, assessment, cohort_max, env)
         except EvaluationError as exc:
             where = assessment.origin or Span(f"<unit {assessment.code}>", 0, 0, 0, 0)
             problems.append(Diagnostic(where, f"unit '{assessment.code}', {exc.node_id}: {exc}"))
+            continue
+        total = unit.total  # (here, not in a function of its own: this runs for every unit)
+        kept = totals.get(total)
+        if kept is None:
+            if len(totals) < KEPT_TOTALS:
+                totals[total] = total
+        elif kept is not total and not kept.compare_total(total):  # equal, and written the same (5.00 is not 5)
+            set_total(unit, kept)
+        scored.append(unit)
     return _rank(tier.tier, scored), problems
+
+
+KEPT_TOTALS = 65_536
+"""How many totals of a cohort are kept to share: one total object for every unit of a cohort whose total is equal
+and written the same, not a ``Decimal`` of 104 bytes per unit (a tier's totals, rounded as it says, repeat: out of
+100 with three decimals, there are at most 100,001)."""
 
 
 def checked_cohorts(ruleset: m.Ruleset, assessments: Iterable[Assessment], any_year: bool,
@@ -234,9 +258,11 @@ def _score_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapp
     nodes = NodeResults(compiled.shape, generated, values, evidence, cohort_max, points if keep_points else None)
     tier = compiled.tier
     plan = _level_plan(tier)
+    read = read_of(assessment)  # then the result keeps the unit as read, and its checked values in ``nodes`` alone
+    kept, kind = (assessment, UnitResult) if read is None else (read, RowUnitResult)
     if plan.on_total:  # every scale is on the total alone: the levels need nothing else of the unit
-        return new_unit_result(assessment, tier, nodes, total, NOTHING, plan.levels_of(total), {})
-    return _with_levels(new_unit_result(assessment, tier, nodes, total, NOTHING, {}, {}), plan)
+        return new_unit_result(kept, tier, nodes, total, NOTHING, plan.levels_of(total), NOTHING, kind=kind)
+    return _with_levels(new_unit_result(kept, tier, nodes, total, NOTHING, NOTHING, NOTHING, kind=kind), plan)
 
 
 def _closures_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: Mapping[tuple[str, str], Decimal],
@@ -250,14 +276,14 @@ def _closures_unit(compiled: CompiledTier, assessment: Assessment, cohort_max: M
                 compiled.tier.max)
     outputs = {o.name: env.output(o.name) for o, _ in compiled.output_fns} if compiled.output_fns else NOTHING
     computed = {expr: _computed(fn, env) for expr, fn in compiled.ranked_values} if compiled.ranked_values else NOTHING
-    unit = new_unit_result(assessment, compiled.tier, nodes, total, outputs, {}, {}, computed)
+    unit = new_unit_result(assessment, compiled.tier, nodes, total, outputs, NOTHING, NOTHING, computed)
     return _with_levels(unit, _level_plan(compiled.tier))
 
 
 def _with_levels(unit: UnitResult, plan: _LevelPlan) -> UnitResult:
-    levels = unit.levels
-    for name, scale, cutoffs in plan.scales:
-        levels[name] = cutoffs.level_of(unit.total) if cutoffs is not None else _classify(scale, unit)
+    levels = {name: cutoffs.level_of(unit.total) if cutoffs is not None else _classify(scale, unit)
+              for name, scale, cutoffs in plan.scales}
+    set_levels(unit, plan.shared(levels))
     return unit
 
 
@@ -271,6 +297,10 @@ class _LevelPlan:
             if all(cutoffs is not None for _, _, cutoffs in self.scales) else []
         self._shared: dict[tuple[int, ...], dict[str, LevelResult]] = {}
 
+    KEPT = 4096
+    """How many mappings of levels a plan keeps to share (a tier's units reach a handful of combinations of levels
+    and unmet prerequisites)."""
+
     def levels_of(self, total: Decimal) -> dict[str, LevelResult]:
         """The levels of a unit with ``total`` (a plan ``on_total``), as one read-only mapping shared by every unit
         that reaches the same levels (a handful per tier), not a dictionary per unit."""
@@ -279,6 +309,17 @@ class _LevelPlan:
         shared = self._shared.get(key)
         if shared is None:
             shared = self._shared[key] = ReadOnlyDict(zip((name for name, _ in self.on_total), reached))
+        return shared
+
+    def shared(self, levels: dict[str, LevelResult]) -> dict[str, LevelResult]:
+        """``levels`` (every scale's, in the plan's order) as the read-only mapping shared by the units that reach
+        the same (the first ``KEPT`` met are kept), not a dictionary per unit."""
+        key = tuple(map(id, levels.values()))  # the mapping kept holds the levels: their ids stay theirs while kept
+        shared = self._shared.get(key)
+        if shared is None:
+            shared = ReadOnlyDict(levels)
+            if len(self._shared) < self.KEPT:
+                self._shared[key] = shared
         return shared
 
 
@@ -396,10 +437,16 @@ def _ref_text(ref: m.ValueRef) -> str:
 
 
 def _rank(tier: m.Tier, units: list[UnitResult]) -> list[UnitResult]:
+    """Rank a cohort's units (``units`` made with no ranks): a unit of a tier with one ranking gets a ``SoleRank``,
+    of a tier with several a dictionary of its ``RankResult``s."""
+    sole = len(tier.rankings) == 1
+    if tier.rankings and not sole:
+        for unit in units:
+            set_ranks(unit, {})
     for ranking in tier.rankings:
         groups: dict[str, list[UnitResult]] = defaultdict(list)
         for unit in units:
-            groups[ranking_group(ranking, tier, unit.assessment.parent)].append(unit)
+            groups[ranking_group(ranking, tier, unit.parent)].append(unit)
         by_total = isinstance(ranking.by, m.TotalRef) and not ranking.tiebreaks
         name = ranking.name
         for group, members in groups.items():
@@ -411,8 +458,12 @@ def _rank(tier: m.Tier, units: list[UnitResult]) -> list[UnitResult]:
                 values = [published_value(u, ranking.by)[0] for u in members]
                 positions = rank_positions([rank_key(ranking, u) for u in members], ranking.ties)
             count = len(members)
-            for unit, position, value in zip(members, positions, values):
-                unit.ranks[name] = new_rank_result(name, position, count, group, value)
+            if sole:
+                for unit, position, value in zip(members, positions, values):
+                    set_ranks(unit, SoleRank(new_rank_result(name, position, count, group, value)))
+            else:  # each unit's own dictionary, given above
+                for unit, position, value in zip(members, positions, values):
+                    unit.ranks[name] = new_rank_result(name, position, count, group, value)  # type: ignore[index]
     return units
 
 

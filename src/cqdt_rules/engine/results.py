@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from decimal import Decimal
 from pathlib import Path
-from typing import Any, NoReturn, TextIO, cast
+from typing import Any, TextIO, cast
 
 import attrs
 
@@ -18,7 +18,7 @@ from cqdt_rules.errors import Diagnostic, UsageError, did_you_mean
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.slots import slot_setters
 from cqdt_rules.model.numbers import ARITHMETIC
-from cqdt_rules.model.units import Assessment, Pair
+from cqdt_rules.model.units import Assessment, Pair, ReadOnlyDict, RowAssessment, StandIn
 from cqdt_rules.tables import csv_writer
 
 SCHEMA = "cqdt-results/1"
@@ -53,6 +53,51 @@ class RankResult:
     value: Decimal | None
 
 
+class SoleRank(Mapping[str, RankResult]):
+    """The ranks of a unit of a tier with one ranking, as the scalar engine keeps them: its one ``RankResult`` behind
+    a slot of its own (some 50 bytes), not a dictionary per unit (some 180). It reads, compares and pickles as the
+    dictionary ``{ranking: RankResult}`` (its views are that dictionary's, made when asked for) and refuses changes,
+    as the shared ``ReadOnlyDict`` does (``attrs.evolve(unit, ranks={...})`` gives a unit other ranks)."""
+
+    __slots__ = ("_result",)
+
+    def __init__(self, result: RankResult):
+        self._result = result
+
+    def __getitem__(self, name: str) -> RankResult:
+        result = self._result
+        if name != result.ranking:
+            raise KeyError(name)
+        return result
+
+    def __iter__(self) -> Iterator[str]:
+        return iter((self._result.ranking,))
+
+    def __len__(self) -> int:
+        return 1
+
+    def __contains__(self, name: object) -> bool:
+        return name == self._result.ranking
+
+    def _as_dict(self) -> dict[str, RankResult]:
+        return {self._result.ranking: self._result}
+
+    def keys(self) -> KeysView[str]:
+        return self._as_dict().keys()
+
+    def items(self) -> ItemsView[str, RankResult]:
+        return self._as_dict().items()
+
+    def values(self) -> ValuesView[RankResult]:
+        return self._as_dict().values()
+
+    def __repr__(self) -> str:
+        return repr(self._as_dict())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return SoleRank, (self._result,)
+
+
 @attrs.frozen
 class UnitResult:
     assessment: Assessment
@@ -61,7 +106,7 @@ class UnitResult:
     total: Decimal
     outputs: dict[str, Decimal | None] = attrs.field(hash=False)
     levels: dict[str, LevelResult] = attrs.field(hash=False)
-    ranks: dict[str, RankResult] = attrs.field(hash=False)
+    ranks: Mapping[str, RankResult] = attrs.field(hash=False)
     computed: dict[m.Expr, Decimal | None] = attrs.field(factory=dict, hash=False, eq=False, repr=False)
     """The exact value of each expression a ranking of the tier is by (beyond published values)."""
 
@@ -124,26 +169,50 @@ class UnitResult:
         return explain_unit(self, lang)
 
 
-class ReadOnlyDict(dict):  # type: ignore[type-arg]
-    """A dictionary that refuses every change: what the engines share between units' results (the empty
-    ``outputs`` and ``computed`` of most tiers, the levels of the units that reach the same levels) is one such
-    dictionary for all of them, not an empty or equal dictionary per unit (64 to 184 bytes each). Changing it
-    raises ``TypeError``, as changing a ``MappingProxyType`` does, instead of changing every unit that shares it;
-    ``attrs.evolve(unit, levels={...})`` gives a unit a dictionary of its own."""
+class RowUnitResult(StandIn, UnitResult, stands_for=UnitResult):
+    """The result of a unit read from a table (``RowAssessment``) whose checking changed its values alone: it keeps
+    the unit as read, which its caller keeps too, and its checked values once, in its node results
+    (``NodeResults``), not a checked copy of the unit (some 170 bytes a unit); the checked unit (``assessment``) is
+    made when asked for (``RowAssessment.checked``, a microsecond). It compares, hashes, shows and pickles as the
+    ``UnitResult`` of the same fields (pickled, it is one); ``attrs.evolve`` and ``copy`` make a ``UnitResult``."""
 
     __slots__ = ()
 
-    def _refused(self, *args: object, **kwargs: object) -> NoReturn:
-        raise TypeError("the results' dictionaries are shared between units and read-only: "
-                        "use attrs.evolve(unit, ...) to give a unit other values")
+    def __new__(cls, *args: Any, **kwargs: Any) -> UnitResult:  # type: ignore[misc]
+        return UnitResult(*args, **kwargs)  # a result made from its fields (``attrs.evolve``) has its own
 
-    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refused  # type: ignore[assignment]
+    @property  # read-only: the slot holds the unit as read
+    def assessment(self) -> Assessment:
+        read: RowAssessment = _get_assessment(self)
+        return read.checked(read.code, read.name, read.parent, self.nodes.unit_inputs()[1])  # type: ignore[attr-defined]
 
-    def __copy__(self) -> dict[Any, Any]:
-        return dict(self)
+    @property
+    def code(self) -> str:
+        return identity_of(self).code
+
+    @property
+    def name(self) -> str:
+        return identity_of(self).name
+
+    @property
+    def parent(self) -> str | None:
+        return identity_of(self).parent
+
+    __hash__ = UnitResult.__hash__  # equal to the UnitResult of the same fields, with the same hash
 
     def __reduce__(self) -> tuple[Any, ...]:
-        return ReadOnlyDict, (dict(self),)
+        return UnitResult, tuple(getattr(self, field.name) for field in attrs.fields(UnitResult))
+
+
+_get_assessment = vars(UnitResult)["assessment"].__get__
+
+
+def identity_of(unit: UnitResult) -> Assessment:
+    """An assessment with the unit's code, name, tier, year, source, parent, note and evidence, for a reader of those
+    alone: ``unit.assessment``, or of a ``RowUnitResult`` the unit as read, which has the same (its values are the
+    texts read), without making the checked unit."""
+    found: Assessment = _get_assessment(unit)
+    return found
 
 
 NOTHING: Any = ReadOnlyDict()
@@ -169,11 +238,20 @@ def new_rank_result(ranking: str, rank: int, of: int, group: str, value: Decimal
     return made
 
 
+set_ranks, set_levels, set_total = _set_ranks, _set_levels, _set_total
+"""What the engine gives a unit it has just made once its cohort is scored: its ranks (``SoleRank`` or a
+dictionary), its levels (a mapping shared by the units that reach the same), its total again (an equal one, written
+the same, shared by the units of its cohort with that total)."""
+
+
 def new_unit_result(assessment: Assessment, tier: m.Tier, nodes: Mapping[str, NodeResult], total: Decimal,
-                    outputs: dict[str, Decimal | None], levels: dict[str, LevelResult], ranks: dict[str, RankResult],
-                    computed: dict[m.Expr, Decimal | None] | None = None) -> UnitResult:
-    """``UnitResult(...)``, at half the cost, as ``new_rank_result``; ``computed`` empty (``NOTHING``) unless given."""
-    made: UnitResult = _NEW(UnitResult)
+                    outputs: dict[str, Decimal | None], levels: dict[str, LevelResult], ranks: Mapping[str, RankResult],
+                    computed: dict[m.Expr, Decimal | None] | None = None, kind: type[UnitResult] = UnitResult
+                    ) -> UnitResult:
+    """``UnitResult(...)``, at half the cost, as ``new_rank_result``; ``computed`` empty (``NOTHING``) unless given.
+    ``kind`` ``RowUnitResult``: ``assessment`` is the unit as read, and ``nodes`` the ``NodeResults`` of its checked
+    values."""
+    made: UnitResult = _NEW(kind)
     _set_assessment(made, assessment)
     _set_tier(made, tier)
     _set_nodes(made, nodes)
@@ -205,25 +283,25 @@ class Results:
         return len(self.units)
 
     def unit(self, code: str, year: int | None = None, source: str | None = None) -> UnitResult:
-        found = [u for u in self.units if u.code == code and (year is None or u.assessment.year == year)
-                 and (source is None or u.assessment.source == source)]
+        found = [u for u in self.units if u.code == code and (year is None or identity_of(u).year == year)
+                 and (source is None or identity_of(u).source == source)]
         if not found:
             raise UsageError(f"no result for unit '{code}'"
                              + (f"; {did_you_mean(code, {u.code for u in self.units})}" if did_you_mean(code, {u.code for u in self.units}) else ""))
         if len(found) > 1:
-            years = sorted({u.assessment.year for u in found})
-            sources = sorted({u.assessment.source for u in found})
+            years = sorted({identity_of(u).year for u in found})
+            sources = sorted({identity_of(u).source for u in found})
             raise UsageError(f"unit '{code}' has {len(found)} results (years {years}, sources {sources}): "
                              "say which year and source (--year, --source)")
         return found[0]
 
     def of_year(self, year: int) -> Results:
         """The results of one assessment year (cohorts are per year, so nothing else changes)."""
-        return attrs.evolve(self, units=tuple(u for u in self.units if u.assessment.year == year))
+        return attrs.evolve(self, units=tuple(u for u in self.units if identity_of(u).year == year))
 
     def of_source(self, source: str) -> Results:
         """The results of one source (self, district, audit): cohorts never mix sources."""
-        return attrs.evolve(self, units=tuple(u for u in self.units if u.assessment.source == source))
+        return attrs.evolve(self, units=tuple(u for u in self.units if identity_of(u).source == source))
 
     def tier_units(self, tier: str) -> tuple[UnitResult, ...]:
         """The units of tier ``tier``, in the results' order."""
@@ -327,7 +405,7 @@ class RowColumns:
 
     def unit_cells(self, u: UnitResult) -> list[Any]:
         """A unit's cells from its year to its levels."""
-        a = u.assessment
+        a = identity_of(u)
         row: list[Any] = [a.year, a.source, u.tier.id, a.code, a.name, a.parent or "", u.total, u.max]
         row += [plain_value(u.outputs.get(o)) if isinstance(u.outputs.get(o), bool) else u.outputs.get(o) for o in self.outputs]
         row += [u.levels[s].label if s in u.levels else None for s in self.scales]

@@ -7,7 +7,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Iterator, KeysView, Mapping
 from decimal import Decimal
-from typing import Any, Protocol, Union
+from typing import Any, ClassVar, NoReturn, Protocol, Union
 
 import attrs
 
@@ -104,6 +104,28 @@ class IndicatorValues(Mapping[str, Any]):
         return dict(zip(self.index, self.row))
 
 
+class ReadOnlyDict(dict):  # type: ignore[type-arg]
+    """A dictionary that refuses every change: what is shared between units (the evidence of the units of a CSV
+    file that give the same; in results, the empty ``outputs`` and ``computed`` of most tiers, the levels of the
+    units that reach the same levels) is one such dictionary for all of them, not an equal dictionary per unit (64
+    to 184 bytes each). Changing it raises ``TypeError``, as changing a ``MappingProxyType`` does, instead of
+    changing every unit that shares it; ``attrs.evolve(unit, levels={...})`` gives a unit a dictionary of its own."""
+
+    __slots__ = ()
+
+    def _refused(self, *args: object, **kwargs: object) -> NoReturn:
+        raise TypeError("this dictionary is shared between units and read-only: "
+                        "use attrs.evolve(unit, ...) to give a unit other values")
+
+    __setitem__ = __delitem__ = __ior__ = clear = pop = popitem = setdefault = update = _refused  # type: ignore[assignment]
+
+    def __copy__(self) -> dict[Any, Any]:
+        return dict(self)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return ReadOnlyDict, (dict(self),)
+
+
 class _Empty(Mapping[str, Any]):
     """The positions of an assessment that gives none, or the evidence of a unit read without any: one empty
     mapping for all, not an empty dictionary each. It reads, compares and pickles as an empty dictionary."""
@@ -172,23 +194,52 @@ class UnitTable(Protocol):
     def field_spans(self, row: int) -> Mapping[str, Span]: ...
 
 
-_COMPARED = tuple(field.name for field in attrs.fields(Assessment) if field.eq)
-_SHOWN = tuple(field.name for field in attrs.fields(Assessment) if field.repr)
+class StandIn:
+    """What a compact stand-in for an attrs class (``stands_for``, given as ``class X(StandIn, Plain,
+    stands_for=Plain)``) has in common: it compares equal to, and shows as, the instance of that class with the same
+    fields. (It sets its ``__hash__`` to the plain class's itself: a class that defines ``__eq__`` has none.)"""
+
+    __slots__ = ()
+
+    _plain: ClassVar[str]
+    _compared: ClassVar[tuple[str, ...]]
+    _shown: ClassVar[tuple[str, ...]]
+    _stands_for: ClassVar[type]
+
+    def __init_subclass__(cls, stands_for: type, **kwargs: Any):
+        super().__init_subclass__(**kwargs)
+        cls._stands_for, cls._plain = stands_for, stands_for.__name__
+        cls._compared = tuple(field.name for field in attrs.fields(stands_for) if field.eq)
+        cls._shown = tuple(field.name for field in attrs.fields(stands_for) if field.repr)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, self._stands_for):
+            return NotImplemented
+        return all(getattr(self, name) == getattr(other, name) for name in self._compared)
+
+    def __ne__(self, other: object) -> bool:
+        equal = self.__eq__(other)
+        return equal if equal is NotImplemented else not equal
+
+    def __repr__(self) -> str:
+        return self._plain + "(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in self._shown) + ")"
 
 
-class RowAssessment(Assessment):
+class RowAssessment(StandIn, Assessment, stands_for=Assessment):
     """An ``Assessment`` read from a table of units (``UnitTable``): its code, name, tier, year, source, parent,
     note and evidence are its own fields, as any assessment's; its values and positions are read from the table
     when asked for, so that a unit holds no mapping of values and no positions of its own (a file of 100,000 units
     holds some 100,000 fewer objects of each kind). Checked, it is one again, with its checked values
-    (``checked``). It compares, hashes, shows and pickles as the ``Assessment`` of the same fields (pickled, it is
-    one, its values and positions read out); ``attrs.evolve`` and ``copy`` make an ``Assessment``."""
+    (``checked``), which knows the unit it was read as (``read_of``). It compares, hashes, shows and pickles as the
+    ``Assessment`` of the same fields (pickled, it is one, its values and positions read out); ``attrs.evolve`` and
+    ``copy`` make an ``Assessment``."""
 
-    __slots__ = ("_table", "_row", "_checked")
+    __slots__ = ("_table", "_row", "_checked", "_read")
 
     _table: UnitTable
     _row: int
     _checked: Mapping[str, Value] | None
+    _read: RowAssessment | None  # of a checked unit, the unit as read (None: this one is)
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Assessment:  # type: ignore[misc]
         return Assessment(*args, **kwargs)  # a unit made from its fields (``attrs.evolve``) has its own
@@ -198,7 +249,8 @@ class RowAssessment(Assessment):
            evidence: Mapping[str, tuple[str, ...]], parent: str | None, note: str | None) -> RowAssessment:
         """Row ``row`` of ``table``, with the fields it keeps itself."""
         made: RowAssessment = object.__new__(cls)
-        for set_field, value in zip(_SETTERS, (code, name, tier, year, source, evidence, parent, note, table, row, None)):
+        for set_field, value in zip(_SETTERS, (code, name, tier, year, source, evidence, parent, note, table, row, None,
+                                               None)):
             set_field(made, value)
         return made
 
@@ -207,7 +259,7 @@ class RowAssessment(Assessment):
         after the other: this runs for every unit checked)."""
         made: RowAssessment = _new(RowAssessment)
         set_code, set_name, set_tier, set_year, set_source, set_evidence, set_parent, set_note, set_table, set_row, \
-            set_checked = _SETTERS
+            set_checked, set_read = _SETTERS
         set_code(made, code)
         set_name(made, name)
         set_tier(made, self.tier)
@@ -219,6 +271,7 @@ class RowAssessment(Assessment):
         set_table(made, self._table)
         set_row(made, self._row)
         set_checked(made, values)
+        set_read(made, self if self._checked is None else self._read)
         return made
 
     @property
@@ -248,19 +301,7 @@ class RowAssessment(Assessment):
     def field_spans(self) -> Mapping[str, Span]:
         return self._table.field_spans(self._row)
 
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Assessment):
-            return NotImplemented
-        return all(getattr(self, name) == getattr(other, name) for name in _COMPARED)
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
     __hash__ = Assessment.__hash__  # equal to an Assessment of the same fields, with the same hash
-
-    def __repr__(self) -> str:
-        return "Assessment(" + ", ".join(f"{name}={getattr(self, name)!r}" for name in _SHOWN) + ")"
 
     def __reduce__(self) -> tuple[Any, ...]:
         """Pickled as the plain ``Assessment`` of its fields, its values (unless checked) and positions read out."""
@@ -268,6 +309,18 @@ class RowAssessment(Assessment):
         read_out = {"values": values, "value_spans": dict(self.value_spans), "name_spans": dict(self.name_spans),
                     "field_spans": dict(self.field_spans)}
         return Assessment, tuple(read_out.get(field.name, getattr(self, field.name)) for field in attrs.fields(Assessment))
+
+
+def read_of(checked: Assessment) -> RowAssessment | None:
+    """The unit as read that a checked unit of a table was made from, when the two differ by their values alone
+    (the checker left its code, name and parent as they were read): its checked values are all a result needs to
+    keep beside it to make the checked unit again (``RowAssessment.checked``). None for any other unit."""
+    if type(checked) is not RowAssessment:
+        return None
+    read = checked._read
+    if read is None or checked.code != read.code or checked.name != read.name or checked.parent != read.parent:
+        return None
+    return read
 
 
 _new = object.__new__

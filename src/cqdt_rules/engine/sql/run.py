@@ -314,15 +314,16 @@ class _UnitReader:
         nodes = {node_id: NodeResult(node_id, _read(row[at], scale), most, COMPUTED_IN_SQL)
                  for node_id, at, scale, most in self.nodes}
         outputs = {name: _maybe(row[at], scale) for name, at, scale in self.outputs}
-        unit = UnitResult(assessment, self.tier, nodes, _read(row[self.total[0]], self.total[1]), outputs, {}, {})
+        ranks: dict[str, RankResult] = {}
+        unit = UnitResult(assessment, self.tier, nodes, _read(row[self.total[0]], self.total[1]), outputs, {}, ranks)
         unit.computed.update({ref: _maybe(row[at], scale) for ref, at, scale in self.computed})
         for level_scale, at in self.levels:
             unit.levels[level_scale.name] = _level(level_scale, row[at])
         for ranking, rank_at, of_at, group_at in self.ranks:
-            unit.ranks[ranking.name] = RankResult(ranking.name, int(row[rank_at]), int(row[of_at]), str(row[group_at]), None)
+            ranks[ranking.name] = RankResult(ranking.name, int(row[rank_at]), int(row[of_at]), str(row[group_at]), None)
         for ranking in self.tier.rankings:  # the value ranked by, once the unit's other results are in
-            old = unit.ranks[ranking.name]
-            unit.ranks[ranking.name] = RankResult(old.ranking, old.rank, old.of, old.group, published_value(unit, ranking.by)[0])
+            old = ranks[ranking.name]
+            ranks[ranking.name] = RankResult(old.ranking, old.rank, old.of, old.group, published_value(unit, ranking.by)[0])
         return unit
 
 
