@@ -180,12 +180,13 @@ def keep(store: dict[Any, _Kept], key: Any, text: _Kept, most: int) -> _Kept:
     return text
 
 
-def explain_unit(unit: ExplainedUnit, lang: str = "en") -> str:
+def explain_unit(unit: ExplainedUnit, lang: str = "en", identity: Assessment | None = None) -> str:
     """Every node's points with the values read, the branch taken, flags and provenance, in ``lang``
-    (numbers in its format; the ruleset's own titles as written, or their English title in English)."""
+    (numbers in its format; the ruleset's own titles as written, or their English title in English). ``identity``:
+    an assessment with the unit's code, name, year, source and parent (its ``assessment`` when not given)."""
     shown = _shown(lang)
     frame = _frame(unit.tier, shown)
-    head = f"{_header(unit, frame)}\n{_summary(unit, frame, shown)}"
+    head = f"{_header(identity or unit.assessment, frame)}\n{_summary(unit, frame, shown)}"
     nodes = unit.nodes
     if isinstance(nodes, NodeResults) and len(nodes):  # a tier scored by generated functions: so is its writer
         found = unit_writer(nodes, frame.writer, writer_plan, unit.tier, lang)
@@ -227,9 +228,8 @@ def _frame(tier: Tier, shown: Shown) -> _Frame:
     return frame
 
 
-def _header(unit: ExplainedUnit, frame: _Frame) -> str:
+def _header(a: Assessment, frame: _Frame) -> str:
     """The unit's code and name, tier, year, source and district."""
-    a = unit.assessment
     about = frame.abouts.get((a.year, a.source))
     if about is None:
         year = f"{frame.words['year']} {a.year}".strip()

@@ -166,7 +166,7 @@ class UnitResult:
 
     def explain(self, lang: str = "en") -> str:
         """Why the unit got its points, node by node, in ``lang`` ("en" or "vi")."""
-        return explain_unit(self, lang)
+        return explain_unit(self, lang, identity_of(self))
 
 
 class RowUnitResult(StandIn, UnitResult, stands_for=UnitResult):
@@ -688,7 +688,7 @@ def _unit_dict(u: UnitResult) -> dict[str, Any]:
 
 def _unit_fields(u: UnitResult) -> dict[str, Any]:
     """A unit's fields in results JSON before its ranks."""
-    a = u.assessment
+    a = identity_of(u)
     return {
         "code": a.code, "name": a.name, "tier": a.tier, "parent": a.parent, "year": a.year, "source": a.source,
         "note": a.note,
@@ -700,7 +700,7 @@ def _unit_fields(u: UnitResult) -> dict[str, Any]:
 
 def _unit_fields_json(u: UnitResult) -> str:
     """``_unit_fields(u)`` as the encoder writes it, less its closing brace."""
-    a = u.assessment
+    a = identity_of(u)
     return (f'{{"code": {_json(a.code)}, "name": {_json(a.name)}, "tier": {_json(a.tier)}, '
             f'"parent": {_json(a.parent)}, "year": {_json(a.year)}, "source": {_json(a.source)}, '
             f'"note": {_json(a.note)}, "total": {_json(str(u.total))}, "max": {_json(str(u.max))}, '
