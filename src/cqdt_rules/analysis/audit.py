@@ -22,7 +22,7 @@ import attrs
 
 from cqdt_rules.analysis.values import format_value
 from cqdt_rules.engine import loading, scoring
-from cqdt_rules.engine.results import Results, UnitResult
+from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.formatting import format_count, format_number
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import SOURCES, Assessment
@@ -192,7 +192,7 @@ def audit(ruleset: loading.CheckedRuleset | m.Ruleset, assessments: Iterable[Ass
             to_score.append(merged)
     results = scoring.score(ruleset, to_score + extras)
     model = ruleset.ruleset if isinstance(ruleset, loading.CheckedRuleset) else ruleset
-    found: dict[tuple[str, int, str], UnitResult] = {(u.code, u.assessment.year, u.assessment.source): u for u in results}
+    found: dict[tuple[str, int, str], UnitResult] = {(u.code, identity_of(u).year, identity_of(u).source): u for u in results}
     units = []
     for (code, year), sources in sorted(by_key.items(), key=lambda item: _unit_order(model, item[1])):
         claimed = found.get((code, year, "self"))
@@ -229,15 +229,15 @@ def _criteria(tier: m.Tier, claimed: UnitResult | None, verified: UnitResult | N
         names = m.rule_indicators(node.rule) if node.rule is not None else ()
         names = names or tuple(i.name for i in node.inputs)
         required = tuple((n, indicators[n].evidence or "") for n in names if n in indicators and indicators[n].evidence_required)
-        given = tuple((n, tuple(effective.assessment.evidence.get(n, ()))) for n in names
-                      if effective.assessment.evidence.get(n))
+        given = tuple((n, tuple(identity_of(effective).evidence.get(n, ()))) for n in names
+                      if identity_of(effective).evidence.get(n))
         added: list[tuple[str, tuple[str, ...]]] = []
         if claimed is not None and verified is not None:
             for n in names:
-                new = tuple(r for r in verified.assessment.evidence.get(n, ()) if r not in claimed.assessment.evidence.get(n, ()))
+                new = tuple(r for r in identity_of(verified).evidence.get(n, ()) if r not in identity_of(claimed).evidence.get(n, ()))
                 if new:
                     added.append((n, new))
-        missing = tuple((n, what) for n, what in required if not effective.assessment.evidence.get(n)
+        missing = tuple((n, what) for n, what in required if not identity_of(effective).evidence.get(n)
                         and indicators[n].needs_evidence(effective.assessment.values.get(n)))
         c_node = claimed.nodes[node.id] if claimed is not None else None
         v_node = verified.nodes[node.id] if verified is not None else None

@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import attrs
 
-from cqdt_rules.engine.results import Results, UnitResult
+from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.errors import UsageError
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import latest_stage
@@ -179,7 +179,7 @@ def _by_code(results: Results | None, tier: str, source: str | None) -> dict[str
         return {}
     found: dict[str, UnitResult] = {}
     for unit in results.tier_units(tier):
-        if source is not None and unit.assessment.source != source:
+        if source is not None and identity_of(unit).source != source:
             continue
         if unit.code in found:
             raise ValueError(f"unit {unit.code} appears more than once in tier {tier}: compare one year and source at a time")
@@ -203,7 +203,7 @@ def _counts(tier: str, now: dict[str, UnitResult], then: dict[str, UnitResult]) 
 def single_year(results: Results, source: str | None, what: str, year: int | None = None) -> int:
     """The one assessment year of ``source`` (any source when None) in ``results``, or ``year`` after
     checking the data holds it."""
-    years = sorted({u.assessment.year for u in results.units if source is None or u.assessment.source == source})
+    years = sorted({identity_of(u).year for u in results.units if source is None or identity_of(u).source == source})
     kind = "" if source is None else f"'{source}' "
     if year is not None:
         if year not in years:
@@ -223,7 +223,7 @@ def stages(results: Results) -> dict[str, str]:
     for tier in results.ruleset.tiers:
         found: dict[str, set[str]] = {}
         for unit in results.tier_units(tier.id):
-            found.setdefault(unit.code, set()).add(unit.assessment.source)
+            found.setdefault(unit.code, set()).add(identity_of(unit).source)
         stage = latest_stage(found.values())
         if stage is not None:
             chosen[tier.id] = stage
@@ -232,7 +232,7 @@ def stages(results: Results) -> dict[str, str]:
 
 def staged(results: Results, chosen: dict[str, str]) -> Results:
     """Each tier's units of its chosen stage only."""
-    return attrs.evolve(results, units=tuple(u for u in results.units if chosen.get(u.tier.id) == u.assessment.source))
+    return attrs.evolve(results, units=tuple(u for u in results.units if chosen.get(u.tier.id) == identity_of(u).source))
 
 
 @attrs.frozen
@@ -252,7 +252,7 @@ def select(current: Results, previous: Results | None, source: str, year: int | 
     with ``LATEST`` each tier's latest stage every unit of it has (the previous year chosen the same way)."""
     if source != LATEST:
         now, then, year, previous_year = select_years(current, previous, source, year)
-        chosen = {t.id: source for t in now.ruleset.tiers if any(u.assessment.source == source for u in now.tier_units(t.id))}
+        chosen = {t.id: source for t in now.ruleset.tiers if any(identity_of(u).source == source for u in now.tier_units(t.id))}
         return Selection(now.of_source(source), then.of_source(source) if then else None, year, previous_year, chosen, source)
     now, then, year, previous_year = select_years(current, previous, None, year)
     chosen = stages(now)
@@ -269,6 +269,6 @@ def select_years(current: Results, previous: Results | None, source: str | None,
     year = single_year(current, source, "the data", year)
     if previous is None:
         return current.of_year(year), None, year, None
-    several = len({u.assessment.year for u in previous.units if source is None or u.assessment.source == source}) > 1
+    several = len({identity_of(u).year for u in previous.units if source is None or identity_of(u).source == source}) > 1
     previous_year = single_year(previous, source, "the previous data", year - 1 if several else None)
     return current.of_year(year), previous.of_year(previous_year), year, previous_year

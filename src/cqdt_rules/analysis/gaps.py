@@ -32,7 +32,7 @@ from cqdt_rules.engine.compiler import (
     compile_ruleset,
 )
 from cqdt_rules.engine.evaluator import published_value
-from cqdt_rules.engine.results import Results, UnitResult
+from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.errors import UsageError, did_you_mean
 from cqdt_rules.formatting import format_number
 from cqdt_rules.model import ruleset as m
@@ -140,10 +140,10 @@ def gaps(ruleset: loading.CheckedRuleset | m.Ruleset, results: Results | Iterabl
     compiled = ruleset.compiled if isinstance(ruleset, loading.CheckedRuleset) else compile_ruleset(ruleset)
     if not isinstance(results, Results):
         results = scoring.score(ruleset, results)
-    sources = {u.assessment.source for u in results}
+    sources = {identity_of(u).source for u in results}
     if source is None:
         source = "audit" if "audit" in sources else "self"
-    chosen = [u for u in results if u.assessment.source == source]
+    chosen = [u for u in results if identity_of(u).source == source]
     if not chosen:
         raise UsageError(f"no '{source}' assessments in the data" + (f" (found: {', '.join(sorted(sources))})" if sources else ""))
     return [unit_gaps(compiled, u) for u in chosen], source
@@ -237,7 +237,7 @@ def _opportunity(tier: CompiledTier, unit: UnitResult, node: m.Node) -> Opportun
     rule = node.rule
     assert rule is not None
     values = dict(unit.assessment.values)
-    evidence = dict(unit.assessment.evidence)
+    evidence = dict(identity_of(unit).evidence)
     indicators = {i.name: i for i in unit.tier.indicators}
 
     def evaluate(changed_values: dict[str, Any] | None = None, changed_evidence: dict[str, tuple[str, ...]] | None = None) -> Decimal:
@@ -524,8 +524,8 @@ def gaps_table(found: Sequence[UnitGaps], ruleset: m.Ruleset, source: str, lang:
     blocks = [t["title"].format(ruleset=ruleset.id, source=t["source_" + source]), ""]
     for tier in ruleset.tiers:
         members = [g for g in found if g.unit.tier.id == tier.id]
-        for year in sorted({g.unit.assessment.year for g in members}):
-            rows_of = sorted((g for g in members if g.unit.assessment.year == year),
+        for year in sorted({identity_of(g.unit).year for g in members}):
+            rows_of = sorted((g for g in members if identity_of(g.unit).year == year),
                              key=lambda g: (-g.unit.total, g.unit.code))
             blocks.append(t["tier"].format(id=tier.id, title=tier.title, year=year))
             header = [t["h_code"], t["h_name"], t["h_total"], t["h_level"], t["h_next"], t["h_missing"], t["h_first"]]
@@ -606,7 +606,7 @@ def _ref_name(ref: m.ValueRef) -> str:
 
 
 def find_unit(found: Sequence[UnitGaps], code: str, year: int | None = None) -> UnitGaps:
-    chosen = [g for g in found if g.unit.code == code and (year is None or g.unit.assessment.year == year)]
+    chosen = [g for g in found if g.unit.code == code and (year is None or identity_of(g.unit).year == year)]
     if not chosen:
         hint = did_you_mean(code, {g.unit.code for g in found})
         raise UsageError(f"no unit '{code}' in the data" + (f"; {hint}" if hint else ""))

@@ -16,7 +16,7 @@ import attrs
 from cqdt_rules.analysis.compare import stages, staged
 from cqdt_rules.analysis.nodes import tier_title
 from cqdt_rules.engine import loading
-from cqdt_rules.engine.results import Results, UnitResult
+from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.engine.scoring import score
 from cqdt_rules.errors import UsageError
 from cqdt_rules.formatting import format_number
@@ -133,7 +133,7 @@ def history(years: Sequence[Results], lang: str = "vi") -> History:
 
 
 def _year(results: Results) -> int:
-    years = {u.assessment.year for u in results.units}
+    years = {identity_of(u).year for u in results.units}
     if len(years) != 1:
         raise UsageError(f"each year of a history is scored alone, found {sorted(years)} together")
     return years.pop()
@@ -160,7 +160,7 @@ def _point(unit: UnitResult, scope: str | None, ruleset: str) -> YearPoint:
     ranking = next((r for r in unit.tier.rankings if r.within == scope), None)
     rank = unit.ranks.get(ranking.name) if ranking is not None else None
     share = unit.total * 100 / unit.tier.max if unit.tier.max else Decimal(0)
-    return YearPoint(unit.assessment.year, ruleset, unit.level.label if unit.level else None,
+    return YearPoint(identity_of(unit).year, ruleset, unit.level.label if unit.level else None,
                      rank.rank if rank else None, rank.of if rank else None, share, unit.total)
 
 

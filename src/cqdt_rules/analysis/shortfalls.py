@@ -13,7 +13,7 @@ import attrs
 from cqdt_rules.analysis.nodes import leaves, node_title, tier_title
 from cqdt_rules.analysis.values import format_value
 from cqdt_rules.engine.compiler import NodeResults
-from cqdt_rules.engine.results import Results, UnitResult
+from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.errors import UsageError
 from cqdt_rules.formatting import format_count, format_number
 from cqdt_rules.model import ruleset as m
@@ -99,7 +99,7 @@ class Failing:
 
 def cohort(results: Results, tier: str, source: str | None) -> list[UnitResult]:
     """The tier's units of ``source`` (every unit when None: results already narrowed to one stage)."""
-    units = [u for u in results.tier_units(tier) if source is None or u.assessment.source == source]
+    units = [u for u in results.tier_units(tier) if source is None or identity_of(u).source == source]
     if not units:
         raise UsageError(f"no '{source}' assessments of tier '{tier}' in the data")
     return units

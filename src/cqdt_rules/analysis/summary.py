@@ -6,7 +6,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from cqdt_rules.analysis.compare import LevelCount, TierComparison, UnitChange, compared_rankings
-from cqdt_rules.engine.results import Results, UnitResult
+from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.i18n import translate
 from cqdt_rules.formatting import format_count, format_number, format_percent
 from cqdt_rules.tables import render_table
@@ -201,7 +201,7 @@ def statistic_lines(results: Results, lang: str) -> list[tuple[str | None, str]]
     its value in the reader's number format ("đạt 98,19%", "426.998 hồ sơ")."""
     from cqdt_rules.engine.statistics import evaluate_statistics
 
-    years = sorted({u.assessment.year for u in results.units})
+    years = sorted({identity_of(u).year for u in results.units})
     year = years[-1] if years else ""
     lines = []
     for found in evaluate_statistics(results):
@@ -223,7 +223,7 @@ def render_summary(results: Results, comparisons: list[TierComparison], lang: st
                    previous_year: int | None = None, with_rankings: bool = True,
                    sources: Mapping[str, str] | None = None) -> str:
     header = results.ruleset.header
-    years = sorted({u.assessment.year for u in results.units})
+    years = sorted({identity_of(u).year for u in results.units})
     lines = [f"{header.title} — {', '.join(map(str, years))}",
              f"{translate('ruleset', lang)} {header.id} {header.version or ''} ({translate(header.status or '', lang)}), "
              f"{results.ruleset.content_hash[:19]}"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import io
 
 from cqdt_rules.analysis.compare import TierComparison, UnitChange, compare, compared_rankings
-from cqdt_rules.engine.results import Results, UnitResult
+from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.errors import UsageError
 from cqdt_rules.formatting import format_number
 from cqdt_rules.tables import csv_writer, render_table
@@ -28,9 +28,9 @@ _STATUS = {
 
 
 def _year(results: Results, source: str, side: str) -> int:
-    years = [u.assessment.year for u in results.units if u.assessment.source == source]
+    years = [identity_of(u).year for u in results.units if identity_of(u).source == source]
     if not years:
-        held = sorted({u.assessment.source for u in results.units})
+        held = sorted({identity_of(u).source for u in results.units})
         raise UsageError(f"the {side} data holds no '{source}' assessments (it holds: {', '.join(held) or 'none'}); "
                          f"choose the source with --source")
     return max(years)

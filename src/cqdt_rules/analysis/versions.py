@@ -46,7 +46,7 @@ from cqdt_rules.analysis.values import format_value
 from cqdt_rules.data.readers import load_many
 from cqdt_rules.data.yamlfile import compose_yaml
 from cqdt_rules.engine import loading, scoring
-from cqdt_rules.engine.results import Results, UnitResult
+from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError, did_you_mean
 from cqdt_rules.formatting import format_count, format_number
 from cqdt_rules.model import ruleset as m
@@ -123,7 +123,7 @@ class History:
 
     def result(self, version_index: int, code: str) -> UnitResult | None:
         for unit in self.results[version_index]:
-            if unit.code == code and unit.assessment.source == self.source:
+            if unit.code == code and identity_of(unit).source == self.source:
                 return unit
         return None
 
@@ -136,7 +136,7 @@ class History:
             for index, tier in enumerate(results.ruleset.tiers):
                 order.setdefault(tier.id, index)
             for unit in results:
-                if unit.assessment.source == self.source:
+                if identity_of(unit).source == self.source:
                     seen.setdefault(unit.code, (unit.tier.id, unit.code, unit.name))
         return sorted(seen.values(), key=lambda item: (order.get(item[0], 99), item[1]))
 
@@ -165,7 +165,7 @@ def load_history(folder: str | Path, *, ruleset: str | None = None, source: str 
         checked = loading.load(_ruleset_for(version, ruleset))
         results.append(scoring.score(checked, snapshot))
     for version, result in zip(versions, results):
-        if not any(u.assessment.source == chosen for u in result):
+        if not any(identity_of(u).source == chosen for u in result):
             raise UsageError(f"version '{version.id}' has no '{chosen}' records; choose --source")
     steps = tuple(_step(versions[i], versions[i + 1], results[i], results[i + 1], chosen) for i in range(len(versions) - 1))
     return History(folder, chosen, tuple(versions), tuple(results), steps)
@@ -295,8 +295,8 @@ def _integrity(version: Version) -> list[Diagnostic]:
 
 # ================================================================ the change log
 def _step(before: Version, after: Version, old: Results, new: Results, source: str) -> ChangeLog:
-    old_units = {u.code: u for u in old if u.assessment.source == source}
-    new_units = {u.code: u for u in new if u.assessment.source == source}
+    old_units = {u.code: u for u in old if identity_of(u).source == source}
+    new_units = {u.code: u for u in new if identity_of(u).source == source}
     changes: list[Change] = []
     used: set[int] = set()
 
@@ -337,7 +337,7 @@ def _step(before: Version, after: Version, old: Results, new: Results, source: s
         node_of = {i.name: i.node_id for i in indicators}
         for name in sorted(names, key=lambda n: (order.get(node_of.get(n, ""), 10**6), n)):
             old_value, new_value = was.assessment.values.get(name), now.assessment.values.get(name)
-            old_refs, new_refs = was.assessment.evidence.get(name, ()), now.assessment.evidence.get(name, ())
+            old_refs, new_refs = identity_of(was).evidence.get(name, ()), identity_of(now).evidence.get(name, ())
             added = tuple(r for r in new_refs if r not in old_refs)
             removed = tuple(r for r in old_refs if r not in new_refs)
             if old_value == new_value and not added and not removed:
@@ -471,7 +471,7 @@ def history_text(history: History, lang: str = "vi", unit: str | None = None) ->
         reason = version.reason or ""
         if version.decision:
             reason = t["approved_by"].format(reason=reason, decision=version.decision) if reason else version.decision
-        count = sum(1 for u in results if u.assessment.source == history.source)
+        count = sum(1 for u in results if identity_of(u).source == history.source)
         rows.append([str(index), version.label, _date(version.date, lang), version.author or "—", t[version.status],
                      str(count), reason])
     lines.append(render_table([t["h_n"], t["h_label"], t["h_date"], t["h_author"], t["h_status"], t["h_units"],

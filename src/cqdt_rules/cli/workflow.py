@@ -10,6 +10,7 @@ from pathlib import Path
 from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, load_data, write_text
 from cqdt_rules.engine import loading
+from cqdt_rules.engine.results import identity_of
 from cqdt_rules.errors import UsageError
 from cqdt_rules.model.units import SOURCES
 
@@ -233,7 +234,7 @@ def run_gaps(args: argparse.Namespace) -> int:
     checked = loading.load(args.ruleset)
     found, source = gaps(checked, load_data(args.data, args.lang), source=args.source)
     if args.year is not None:
-        found = [g for g in found if g.unit.assessment.year == args.year]
+        found = [g for g in found if identity_of(g.unit).year == args.year]
         if not found:
             raise UsageError(f"no '{source}' assessments for {args.year}")
     if args.unit:

@@ -39,7 +39,7 @@ from cqdt_rules.analysis.values import format_value
 from cqdt_rules.data.yamlfile import compose_yaml
 from cqdt_rules.engine.compiler import NodeResult, NodeResults
 from cqdt_rules.engine.explain import keep
-from cqdt_rules.engine.results import Results, UnitResult
+from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.errors import DataError, UsageError
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import branch_text
@@ -812,7 +812,7 @@ def _unit_page(change: UnitChange, lang: str, previous_year: int | None, same_ru
         total=unit.total, max=unit.max,
         outputs=tuple((o.label, unit.outputs.get(o.name)) for o in tier.outputs if o.name != tier.headline),
         level=level.label if level else "", unmet=level.unmet if level else (),
-        ranks=ranks, previous=previous, note=unit.assessment.note, criteria=criteria,
+        ranks=ranks, previous=previous, note=identity_of(unit).note, criteria=criteria,
         headline=next(((o.label, unit.outputs.get(o.name)) for o in tier.outputs if o.name == tier.headline), None),
     )
 
@@ -891,8 +891,9 @@ def results_label(*results: Results | None) -> str | None:
         if found is None:
             continue
         for unit in found.units:
-            if unit.assessment.note and is_synthetic_label(unit.assessment.note):
-                return unit.assessment.note
+            note = identity_of(unit).note
+            if note and is_synthetic_label(note):
+                return note
     return None
 
 

@@ -11,7 +11,7 @@ from typing import TextIO
 
 import attrs
 
-from cqdt_rules.engine.results import Results, UnitResult
+from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.engine.stream import CohortRows, counted
 from cqdt_rules.formatting import format_number
 from cqdt_rules.model import ruleset as m
@@ -124,8 +124,8 @@ def results_cohorts(results: Results, lang: str) -> Iterator[TableCohort]:
     for tier in results.ruleset.tiers:
         units = results.tier_units(tier.id)
         table = TierTable(tier, lang)
-        for year, source in sorted({(u.assessment.year, u.assessment.source) for u in units}):
-            members = sorted((u for u in units if (u.assessment.year, u.assessment.source) == (year, source)),
+        for year, source in sorted({(identity_of(u).year, identity_of(u).source) for u in units}):
+            members = sorted((u for u in units if (identity_of(u).year, identity_of(u).source) == (year, source)),
                              key=lambda u: table_order(tier, u))
             yield TableCohort(table, year, source, len(members), partial(table.unit_rows, members))
 

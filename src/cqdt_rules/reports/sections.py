@@ -19,7 +19,7 @@ from cqdt_rules.analysis.shortfalls import (
     shortfall_rows,
     shortfalls,
 )
-from cqdt_rules.engine.results import Results
+from cqdt_rules.engine.results import Results, identity_of
 from cqdt_rules.formatting import format_count, format_number
 
 CRITERIA_SHOWN = 5  # criteria in each tier's table of section III
@@ -147,7 +147,7 @@ def shortcomings(results: Results, source: str | None, lang: str, districts: dic
     t = TEXT[lang]
     found, advice = [], []
     for tier in results.ruleset.tiers:
-        if not any(source is None or u.assessment.source == source for u in results.tier_units(tier.id)):
+        if not any(source is None or identity_of(u).source == source for u in results.tier_units(tier.id)):
             continue
         digits = tier.total_rounding.digits if tier.total_rounding else None
         [whole] = shortfalls(results, tier.id, source, lang)

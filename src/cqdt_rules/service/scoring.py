@@ -17,7 +17,7 @@ import yaml
 from cqdt_rules.data.json_body import compose_json
 from cqdt_rules.data.yaml_units import assessments_from_node
 from cqdt_rules.engine.loading import CheckedRuleset
-from cqdt_rules.engine.results import Results, UnitJson, results_head
+from cqdt_rules.engine.results import Results, UnitJson, identity_of, results_head
 from cqdt_rules.engine.scoring import score
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.i18n import translate
@@ -87,7 +87,7 @@ def score_request(checked: CheckedRuleset, request: ScoreRequest, stored: tuple[
     cohort = _cohort_units(request, stored, checked.ruleset.id)
     results = score(checked, request.units + cohort)
     posted = {a.key for a in request.units}
-    returned = attrs.evolve(results, units=tuple(u for u in results.units if u.assessment.key in posted))
+    returned = attrs.evolve(results, units=tuple(u for u in results.units if identity_of(u).key in posted))
     notes = [] if request.cohort is not None else _alone_notes(checked, returned, lang)
     return results_document(returned, name, lang if explain else None, notes)
 
