@@ -47,5 +47,5 @@ def test_api_memory_benchmark_runs_and_agrees_with_the_hand_written_scorer() -> 
     assert "2,000 units: the API and the hand-written scorer agree unit by unit" in out, out
     assert "hand-written (csv + Decimal + straight-line scorer)" in out and "API: load_assessments + score" in out
     assert "MiB peak" in out and "x CPU time" in out
-    assert "where the memory goes (500 communes, tracemalloc):" in out and "checked copy" in out
+    assert "where the memory goes (500 communes, tracemalloc):" in out and "checked values (kept by the results)" in out
     assert out.count("bytes a unit") == 5
