@@ -135,10 +135,7 @@ def _new_number(shown: Shown, value: Decimal) -> str:
 def _number_once(value: Decimal, shown: Shown) -> str:
     """``format_number(value, lang)`` of a number seldom shown again (a unit's total), not kept: a cohort's totals,
     nearly all different, would fill the store and empty it over and over, and the points kept with it."""
-    key = str(value)
-    if -1 < key.find(".") < 4 and len(key) - 1 <= shown[1] and shown[1] >= 6 and key.replace(".", "", 1).isdigit():
-        return key if shown[0] == "en" else key.replace(".", ",")  # below 1000 with a point: as the writers' marks
-    return _plain(key, shown[0]) or format_number(value, shown[0])
+    return _plain(str(value), shown[0]) or format_number(value, shown[0])
 
 
 def _plain(text: str, lang: str) -> str | None:

@@ -332,9 +332,8 @@ class Results:
 
     def to_json(self) -> str:
         """The results as JSON (schema ``cqdt-results/1``), laid out as ``write_json`` says."""
-        parts = _TextParts()
-        self.write_json(cast(TextIO, parts))
-        return "".join(parts)  # every unit's texts joined at once: each copied once, into the whole
+        texts = UnitJson()
+        return joined_json(self._head(), (texts.text_parts(u) for u in self.units))
 
     def write_json(self, out: TextIO) -> None:
         """Write ``to_json()`` to ``out`` unit by unit, never holding the whole text."""
@@ -467,11 +466,23 @@ class _TextParts(list[str]):
         return len(text)
 
 
-class JsonArray:
-    """Results JSON written a unit at a time: ``add`` each unit's text (as ``UnitJson`` makes it), in order."""
+def joined_json(head: dict[str, Any], unit_texts: Iterable[Iterable[str]], after: str = "") -> str:
+    """Results JSON as one text: ``head``, then each unit's text given as the texts it is made of (``UnitJson``),
+    every text joined at once (each copied once, into the whole); ``after``: members written after the units."""
+    parts = _TextParts()
+    with JsonArray(cast(TextIO, parts), head, after) as array:
+        for texts in unit_texts:
+            array.add(*texts)
+    return "".join(parts)
 
-    def __init__(self, out: TextIO, head: dict[str, Any]):
+
+class JsonArray:
+    """Results JSON written a unit at a time: ``add`` each unit's text (as ``UnitJson`` makes it), in order;
+    ``after``: members of the document written after the units (``, "notes": [...]``)."""
+
+    def __init__(self, out: TextIO, head: dict[str, Any], after: str = ""):
         self.out = out
+        self.after = after
         self.kept = out if isinstance(out, _TextParts) else None
         self.separator = "\n"
         out.write(_ENCODE(head)[:-1] + ', "units": [')
@@ -492,7 +503,7 @@ class JsonArray:
 
     def __exit__(self, *exc: object) -> None:
         if exc[0] is None:
-            self.out.write("\n]}")
+            self.out.write(f"\n]{self.after}}}")
 
 
 class UnitJson:

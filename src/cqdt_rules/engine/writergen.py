@@ -243,8 +243,7 @@ def _by_object(key: tuple[tuple[tuple[str, str], ...], tuple[str, ...], tuple[st
     (whose key is made of texts), with no evidence nor cohort maximum. The checker gives equal values read from
     text one shared object, and a look-up by the object's ``id`` spares making the key's texts (and reading the
     object's digits) for each unit."""
-    return len(key[0]) == 1 and key[0][0][1] != "yesno" and key[0][0][1] != "category" and not key[1] \
-        and key[2] is None
+    return len(key[0]) == 1 and key[0][0][1] not in ("yesno", "category") and not key[1] and key[2] is None
 
 
 def _keep_object(src: Source, objects: dict[int, tuple[Any, tuple[Any, ...]]], i: int, found: str,
@@ -310,8 +309,7 @@ def _merged(src: Source, parts: Parts) -> list[str]:
 
 def _fields(src: Source, parts: Parts) -> str:
     """The replacement fields of an f-string writing ``parts``."""
-    fields = "".join(f"{{{expression}}}" for expression in _merged(src, parts))
-    return fields
+    return "".join(f"{{{expression}}}" for expression in _merged(src, parts))
 
 
 def _node(src: Source, details: NodeDetails, i: int, plan: NodePlan, words: Words, node_id: str,

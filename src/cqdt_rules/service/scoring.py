@@ -17,7 +17,7 @@ import yaml
 from cqdt_rules.data.json_body import compose_json
 from cqdt_rules.data.yaml_units import assessments_from_node
 from cqdt_rules.engine.loading import CheckedRuleset
-from cqdt_rules.engine.results import Results, UnitJson, identity_of, results_head
+from cqdt_rules.engine.results import Results, UnitJson, UnitResult, identity_of, joined_json, results_head
 from cqdt_rules.engine.scoring import score
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.i18n import translate
@@ -99,21 +99,15 @@ def results_document(results: Results, path: str, explained_in: str | None, note
     head = results_head(results.ruleset, results.run_at)
     head["ruleset"]["path"] = path
     texts = UnitJson()
-    parts = [_encoded(head)[:-1], ', "units": [']
-    for unit in results.units:
-        if len(parts) > 2:
-            parts.append(",\n")
+
+    def unit_texts(unit: UnitResult) -> tuple[str, ...]:
         *most, last = texts.text_parts(unit)
-        parts += most
         if explained_in is None:
-            parts.append(last)
-        else:  # the unit's object ends with its last part: the explanation goes in before the brace
-            parts += [last[:-1], ', "explanation": ', _encoded(unit.explain(explained_in)), "}"]
-    parts.append("]")
-    if notes:
-        parts += [', "notes": ', _encoded(notes)]
-    parts.append("}")
-    return "".join(parts)
+            return (*most, last)
+        # the unit's object ends with its last text: the explanation goes in before the brace
+        return (*most, last[:-1], ', "explanation": ', _encoded(unit.explain(explained_in)), "}")
+
+    return joined_json(head, map(unit_texts, results.units), f', "notes": {_encoded(notes)}' if notes else "")
 
 
 _encoded = json.JSONEncoder(ensure_ascii=False).encode
