@@ -7,11 +7,15 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
-from cqdt_rules.data.json_body import MAX_DEPTH, assessments_from_json, compose_json
+from cqdt_rules.data import json_body
+from cqdt_rules.data.json_body import MAX_DEPTH, assessments_from_json, compose_json, plain_document
 from cqdt_rules.data.readers import load_assessments
-from cqdt_rules.data.yaml_units import assessments_from_node
+from cqdt_rules.data.yaml_units import assessments_from_node, assessments_from_plain
 from cqdt_rules.errors import DataError
+from cqdt_rules.model.units import Assessment
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "examples" / "gialai" / "egov-2022-audit.yaml"
@@ -127,3 +131,99 @@ def test_a_list_or_mapping_where_one_value_belongs_is_an_error() -> None:
         (text.index('{"b": 1}') + 1, "evidence for 'x' is a reference or a list of references"),
         (text.index("[2]") + 1, "evidence for 'y' is a reference or a list of references"),
     ]
+
+
+# ---------------------------------------------------------------- a plain body read straight from its values
+def _typed(value: object) -> object:
+    """A value with the exact type of every part (a text of a ``str`` subclass is not a plain text)."""
+    if isinstance(value, list):
+        return ["list", [_typed(v) for v in value]]
+    if isinstance(value, dict):
+        return ["dict", [(_typed(k), _typed(v)) for k, v in value.items()]]
+    return [type(value).__name__, value]
+
+
+def _read(units: tuple[Assessment, ...]) -> list[object]:
+    """Everything the two readings give of each unit, positions and the types of values included."""
+    return [(type(a).__name__, a, _typed(dict(a.values)), _typed(dict(a.evidence)), str(a.origin),
+             [[(name, str(span)) for name, span in spans.items()] for spans in (a.value_spans, a.name_spans, a.field_spans)])
+            for a in units]
+
+
+def _careful(text: str) -> tuple[Assessment, ...] | None:
+    """The units of ``text`` read from its nodes without positions, or None when that reading reports a problem."""
+    try:
+        return assessments_from_node(compose_json(text, "<request>", positions=False), "<request>")
+    except DataError:
+        return None
+
+
+def test_a_plain_body_is_read_straight_from_its_values(monkeypatch: pytest.MonkeyPatch) -> None:
+    text = _sample_json(indent=None)
+    quick = assessments_from_plain(plain_document(text), "<request>")
+    assert quick is not None and len(quick) == 257
+    assert _read(quick) == _read(_careful(text))  # type: ignore[arg-type]
+
+    def no_nodes(*args: object, **kwargs: object) -> None:
+        raise AssertionError("a plain body was composed into nodes")
+
+    monkeypatch.setattr(json_body, "compose_json", no_nodes)
+    assert _read(assessments_from_json(text)) == _read(quick)
+
+
+def test_a_body_the_nodes_would_report_is_not_read_straight() -> None:
+    unit = '{"code": "1", "name": "A", "tier": "xa", "year": 2023, "source": "self"}'
+    for text in ('{"units": [%s], "units": []}' % unit, '{"units": [%s]}' % unit.replace('"name"', '"code": 2, "name"'),
+                 '{"units": [%s]}' % unit.replace('"name"', '"values": {"x": 1, "x": 2}, "name"')):
+        assert assessments_from_plain(plain_document(text), "<request>") is None
+        with pytest.raises(DataError, match="given twice"):
+            assessments_from_json(text)
+    assert assessments_from_plain(plain_document('{"units": [%s]}' % unit), "<request>") is not None
+
+
+def test_a_body_read_straight_keeps_what_its_nodes_keep() -> None:
+    """Names and evidence in NFC, values as written, numbers as their text, true and false as words, null as none."""
+    text = json.dumps({"year": 2023, "source": "self", "tier": "xa", "note": "n", "units": [
+        {"code": 7, "name": "Xa\u0303 A", "parent": "", "values": {"x": 1.50, "y": True, "z": None, "p": [1, "2"], "q": {"a": False}},
+         "evidence": {"x": ["Xa\u0303 QĐ 1", "", None], "y": "", "w": 3}, "note": None}]}, ensure_ascii=False)
+    quick = assessments_from_plain(plain_document(text), "<request>")
+    assert quick is not None and _read(quick) == _read(_careful(text))  # type: ignore[arg-type]
+    (unit,) = quick
+    assert (unit.code, unit.name, unit.parent, unit.evidence) == ("7", "Xã A", None, {"x": ("Xã QĐ 1",), "w": ("3",)})
+    assert unit.values == {"x": "1.5", "y": "true", "z": None, "p": ["1", "2"], "q": {"a": "false"}}
+
+
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(-3, 2030), st.floats(allow_nan=False, allow_infinity=False),
+                     st.sampled_from(["yes", "no", "", "null", "~", "2023", " 2022 ", "20x2", "self", "Xa\u0303 A",
+                                      "QĐ 1/QĐ-UBND"]), st.text(max_size=4))
+_VALUES = st.one_of(_SCALARS, st.lists(_SCALARS, max_size=3), st.dictionaries(st.sampled_from(["a", "b"]), _SCALARS),
+                    st.lists(st.lists(_SCALARS, max_size=1), min_size=1, max_size=1))
+_NAMES = st.sampled_from(["x", "y", "p.q", "ke_hoach", "code"])
+_PLAIN_VALUES = st.one_of(_SCALARS, st.lists(_SCALARS, min_size=2, max_size=2))
+_UNIT = st.fixed_dictionaries(
+    {"code": st.one_of(st.sampled_from(["1", "23974", "SO13"]), st.integers(1, 99_999)),
+     "name": st.sampled_from(["Xã A", "Xa\u0303 B", "Phường 1"]), "values": st.dictionaries(_NAMES, _PLAIN_VALUES, max_size=4)},
+    optional={"tier": st.just("xa"), "year": st.sampled_from([2022, "2023", " 2021 "]), "source": st.sampled_from(["self", "audit"]),
+              "parent": st.one_of(st.none(), st.sampled_from(["", "622"]), st.integers(1, 999)), "note": _SCALARS,
+              "evidence": st.dictionaries(_NAMES, st.one_of(_SCALARS, st.lists(_SCALARS, max_size=3)), max_size=3)})
+_UNIT_FIELDS = ("code", "name", "tier", "parent", "year", "source", "note", "values", "evidence", "ghi_chu")
+_DOCUMENT = st.fixed_dictionaries(
+    {"units": st.lists(st.builds(lambda unit, odd: {**unit, **odd}, _UNIT,
+                                 st.dictionaries(st.sampled_from(_UNIT_FIELDS), _VALUES, max_size=1) | st.just({})),
+                       max_size=3),
+     "year": st.sampled_from([2022, "2023"]), "source": st.sampled_from(["self", "audit"]), "tier": st.just("xa")},
+    optional={"note": _SCALARS, "ruleset": _SCALARS})
+_ODD_DOCUMENT = st.builds(lambda document, odd: {**document, **odd}, _DOCUMENT,
+                          st.dictionaries(st.sampled_from(["year", "source", "tier", "note", "units", "units_"]), _VALUES,
+                                          max_size=1) | st.just({}))
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_ODD_DOCUMENT, st.booleans())
+def test_a_document_read_straight_reads_as_its_nodes(document: dict[str, object], ascii_only: bool) -> None:
+    """Whatever the document, read straight it gives what its nodes give, or nothing (then its nodes are read):
+    never other units, and never units where the nodes report a problem."""
+    text = json.dumps(document, ensure_ascii=ascii_only)
+    quick, careful = assessments_from_plain(plain_document(text), "<request>"), _careful(text)
+    if quick is not None:
+        assert careful is not None and _read(quick) == _read(careful)

@@ -272,6 +272,29 @@ def test_a_unit_scored_in_the_stored_cohort(client: TestClient, tmp_path: Path) 
     assert node["points"] == "0.000"
 
 
+def test_a_plain_body_is_read_as_its_nodes_read_it_without_composing_them(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The quick reading of a body (the first the service tries) takes its units, cohort and ruleset text straight
+    from its values, and they are what reading its nodes gives; a body that is not plain is read from its nodes."""
+    from cqdt_rules.service import scoring
+
+    district = _units(DTI_2023, tier="xa", parent="622")
+    bodies = [{"units": district[:1], "cohort": district, "ruleset_text": "ruleset x"},
+              {"year": 2023, "units": [{k: v for k, v in district[0].items() if k != "year"}], "cohort": "stored"},
+              {"units": district}]
+    monkeypatch.setattr(scoring, "_plain_request", lambda document: None)
+    read_from_nodes = [scoring.parse_request(json.dumps(body), positions=False) for body in bodies]
+    monkeypatch.undo()
+    monkeypatch.setattr(scoring, "compose_json", lambda *args, **kwargs: pytest.fail("a plain body was composed"))
+    for body, expected in zip(bodies, read_from_nodes, strict=True):
+        assert scoring._plain_request(scoring.plain_document(json.dumps(body))) is not None
+        read = scoring.parse_request(json.dumps(body), positions=False)
+        assert read == expected
+        assert [dict(u.value_spans) for u in read.units] == [dict(u.value_spans) for u in expected.units]
+    for odd in ({"units": district[:1], "cohort": None}, {"units": district[:1], "ruleset_text": 7},
+                {"units": district[:1], "cohort": [{"code": "1"}]}):
+        assert scoring._plain_request(scoring.plain_document(json.dumps(odd))) is None
+
+
 def test_no_stored_cohort_is_not_found(client: TestClient) -> None:
     units = _units(EGOV_2022, code="SO13")
     response = client.post("/rulesets/egov_2020/score?lang=en", json={"units": units, "cohort": "stored"})

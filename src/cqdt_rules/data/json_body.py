@@ -4,7 +4,10 @@ checked by the same code, with the same messages and positions, as a YAML data f
 JSON is parsed here, not by PyYAML: PyYAML refuses tabs between tokens and keys longer than 1,024
 characters, both valid JSON, and decodes an escaped surrogate pair as two lone surrogates. The
 document is turned into PyYAML nodes (scalars keep the text as written, so ``92.5`` stays the exact
-decimal it reads as) and handed to ``yaml_units.assessments_from_node``."""
+decimal it reads as) and handed to ``yaml_units.assessments_from_node``. A document of the plain shape every data
+file has, read without positions, skips the nodes: ``yaml_units.assessments_from_plain`` makes its units straight
+from the values ``json.loads`` gives (``plain_document``), the same units its nodes would give, and leaves any other
+document to its nodes."""
 
 from __future__ import annotations
 
@@ -15,7 +18,7 @@ from collections.abc import Callable
 
 import yaml
 
-from cqdt_rules.data.yaml_units import assessments_from_node
+from cqdt_rules.data.yaml_units import assessments_from_node, assessments_from_plain
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model.units import Assessment
 
@@ -44,6 +47,9 @@ def assessments_from_json(text: str, path: str = "<request>") -> tuple[Assessmen
     Read quickly first; only when that finds a problem is the text read again with the position of
     every value, so that each problem points at its place. Values checked later against a ruleset
     need positions too: a caller that scores them uses ``compose_json`` and the same two steps."""
+    quick = assessments_from_plain(plain_document(text), path)
+    if quick is not None:
+        return quick
     try:
         return assessments_from_node(compose_json(text, path, positions=False), path)
     except DataError:
@@ -173,7 +179,12 @@ class _Number(str):
 
 
 class _Pairs(list[tuple[str, object]]):
-    """An object's members in order, duplicates kept (the reader reports a field given twice)."""
+    """An object's members in order, when one is given twice (the reader reports a field given twice)."""
+
+
+def _members(pairs: list[tuple[str, object]]) -> dict[str, object] | _Pairs:
+    found = dict(pairs)
+    return found if len(found) == len(pairs) else _Pairs(pairs)
 
 
 class _Unreadable(Exception):
@@ -188,25 +199,38 @@ _ESCAPED_SURROGATE = re.compile(r"\\u[dD][89abAB]")
 _STR, _SEQ, _MAP = "tag:yaml.org,2002:str", "tag:yaml.org,2002:seq", "tag:yaml.org,2002:map"
 
 
-def _quick_nodes(text: str, path: str) -> yaml.Node | None:
-    """The nodes of ``text`` read by ``json.loads``, or None when only the careful reader can say
-    what is wrong with it (a syntax error, a surrogate escape, too deep a nesting)."""
+def plain_document(text: str) -> object:
+    """The document ``json.loads`` reads (objects as dicts, or ``_Pairs`` when a name is given twice; numbers as
+    their text), or None when only the careful reader can say what is wrong with it (a syntax error, a surrogate
+    escape, too deep a nesting): what ``yaml_units.assessments_from_plain`` reads straight."""
     if _ESCAPED_SURROGATE.search(text):
         return None
     try:
-        value = json.loads(text, object_pairs_hook=_Pairs, parse_int=_Number, parse_float=_Number,
-                           parse_constant=_refuse)
-        return _node(value, yaml.Mark(path, 0, 0, 0, None, 0), 0)
+        return json.loads(text, object_pairs_hook=_members, parse_int=_Number, parse_float=_Number,
+                          parse_constant=_refuse)
     except (ValueError, RecursionError, _Unreadable):
         return None
 
 
+def _quick_nodes(text: str, path: str) -> yaml.Node | None:
+    """The nodes of ``text`` read by ``json.loads``, or None when only the careful reader can say
+    what is wrong with it (see ``plain_document``)."""
+    value = plain_document(text)
+    if value is None:
+        return None  # JSON null alone is no data document either: the careful reader says so
+    try:
+        return _node(value, yaml.Mark(path, 0, 0, 0, None, 0), 0)
+    except _Unreadable:
+        return None
+
+
 def _node(value: object, mark: yaml.Mark, depth: int) -> yaml.Node:
-    if isinstance(value, list):
+    if isinstance(value, (list, dict)):
         if depth >= MAX_DEPTH:
             raise _Unreadable("too deep")
-        if isinstance(value, _Pairs):
-            pairs = [(yaml.ScalarNode(_STR, k, mark, mark, style='"'), _node(v, mark, depth + 1)) for k, v in value]
+        if isinstance(value, (_Pairs, dict)):
+            members = value.items() if isinstance(value, dict) else value
+            pairs = [(yaml.ScalarNode(_STR, k, mark, mark, style='"'), _node(v, mark, depth + 1)) for k, v in members]
             return yaml.MappingNode(_MAP, pairs, mark, mark)
         return yaml.SequenceNode(_SEQ, [_node(item, mark, depth + 1) for item in value], mark, mark)
     if value is True or value is False or value is None:

@@ -18,7 +18,7 @@ from cqdt_rules.data.fields import (FILE_FIELDS, IDENTITY, MAX_DATA_BYTES, UnitF
 from cqdt_rules.data.yamlfile import YamlEvents, compose_yaml, is_null, yaml_problem
 from cqdt_rules.errors import DataError, Diagnostic, Span
 from cqdt_rules.model.text import data_blocks, read_data_text
-from cqdt_rules.model.units import NO_EVIDENCE, Assessment, IndicatorValues, RowAssessment, nfc
+from cqdt_rules.model.units import NO_EVIDENCE, Assessment, IndicatorValues, RowAssessment, nfc, read_year
 
 Place = tuple[int, int, int, int]
 """Where a node is: its marks' line and column, start and end, counted from 0 as libyaml counts them."""
@@ -454,3 +454,98 @@ def yaml_value(node: yaml.Node) -> Any:
     if isinstance(node, yaml.MappingNode):
         return {str(k.value): _scalar(v) for k, v in node.value}
     return None
+
+
+# ---------------------------------------------------------------- a document of plain values, read straight
+_NOT_PLAIN: Any = object()
+_FILE_KEYS = frozenset(FILE_FIELDS) | {"units"}
+
+
+def assessments_from_plain(document: Any, path: str) -> tuple[Assessment, ...] | None:
+    """The assessments of a data document given as plain values (a JSON body as ``json.loads`` reads it: mappings as
+    dicts, lists, and scalars as texts, true, false or null), made straight from them: what ``assessments_from_node``
+    gives for the same document composed into nodes at one place (1:1), without making the nodes. None when the
+    document has anything that reading would report (a field it does not know, a list or mapping where one value
+    belongs, a missing field, a year that is not one) or that it reads otherwise (a mapping within a list): the caller
+    reads the document's nodes then, and they report it."""
+    if type(document) is not dict or type(document.get("units")) is not list or not _FILE_KEYS.issuperset(document):
+        return None
+    defaults = {k: _plain_text(v) for k, v in document.items() if k in FILE_FIELDS}
+    if _NOT_PLAIN in defaults.values() or (defaults.get("year") not in (None, "") and read_year(defaults["year"]) is None):
+        return None
+    places = _OnePlace(path)
+    found = []
+    for item in document["units"]:
+        unit = _plain_unit(item, defaults, places)
+        if unit is None:
+            return None
+        found.append(unit)
+    return tuple(found)
+
+
+def _plain_text(value: Any) -> Any:
+    """What reading a scalar's node gives for a plain scalar (``_scalar``): its text (a JSON number's as written, true
+    and false as words), None for null; ``_NOT_PLAIN`` for a list or mapping."""
+    if type(value) is str:
+        return _TEXTS.get(value) or _shared(value)  # the kept text looked up here: most are (a call fewer each)
+    if value is None:
+        return None
+    if value is True or value is False:
+        return "true" if value else "false"
+    return _shared(str(value)) if isinstance(value, str) else _NOT_PLAIN
+
+
+def _plain_value(value: Any) -> Any:
+    """A value as ``yaml_value`` reads its node: a scalar's text, a list or mapping of scalars' texts."""
+    if type(value) is list:
+        items = [_plain_text(v) for v in value]
+        return _NOT_PLAIN if _NOT_PLAIN in items else items
+    if type(value) is dict:
+        texts = {k: _plain_text(v) for k, v in value.items()}
+        return _NOT_PLAIN if _NOT_PLAIN in texts.values() else texts
+    return _plain_text(value)
+
+
+def _plain_unit(item: Any, defaults: dict[str, Any], places: _OnePlace) -> Assessment | None:
+    """A unit of ``assessments_from_plain``, as ``_yaml_unit`` reads its node; None for anything it would report."""
+    if type(item) is not dict or not _UNIT_FIELDS.issuperset(item):
+        return None
+    identity = {k: _plain_text(v) for k, v in item.items() if k in IDENTITY}
+    for field in ("year", "source", "tier"):
+        identity.setdefault(field, defaults.get(field))
+    if _NOT_PLAIN in identity.values() or any(identity.get(k) in (None, "") for k in ("code", "name", "tier", "year", "source")):
+        return None
+    year = read_year(identity["year"])
+    given, references = item.get("values", {}), item.get("evidence", {})
+    if year is None or type(given) is not dict or type(references) is not dict:
+        return None
+    values = {_shared(name): _plain_value(value) for name, value in given.items()}
+    if _NOT_PLAIN in values.values():
+        return None
+    evidence: dict[str, tuple[str, ...]] = {}
+    for name, listed in references.items():
+        texts = [_plain_text(v) for v in (listed if type(listed) is list else [listed])]
+        if _NOT_PLAIN in texts:
+            return None
+        if any(texts):
+            evidence[_shared(name)] = tuple(nfc(text) for text in texts if text)
+    spanned = tuple(values) + tuple(_shared(name) for name in references if name not in values)
+    parent = identity.get("parent")
+    return Assessment(code=str(identity["code"]), name=nfc(str(identity["name"])), tier=str(identity["tier"]), year=year,
+                      source=str(identity["source"]), values=values, evidence=evidence or NO_EVIDENCE,
+                      parent=None if parent in (None, "") else str(parent), note=identity.get("note"),
+                      origin=places.span, value_spans=places.spans(spanned), name_spans=places.spans(tuple(values)),
+                      field_spans=places.spans(tuple(k for k in item if k in IDENTITY)))
+
+
+class _OnePlace:
+    """The spans of a document read without positions: every one at 1:1 (as its nodes would be marked)."""
+
+    def __init__(self, path: str):
+        self.path, self.span = path, Span(path, 1, 1, 1, 1)
+        self._places = _Places()
+
+    def spans(self, names: tuple[str, ...]) -> _NodeSpans:
+        if len(self._places) < len(names):
+            self._places = _Places([(0, 0, 0, 0)] * (2 * len(names)))
+        return _NodeSpans(self.path, names_order(names), self._places)

@@ -14,8 +14,8 @@ from collections.abc import Mapping
 import attrs
 import yaml
 
-from cqdt_rules.data.json_body import compose_json
-from cqdt_rules.data.yaml_units import assessments_from_node
+from cqdt_rules.data.json_body import compose_json, plain_document
+from cqdt_rules.data.yaml_units import assessments_from_node, assessments_from_plain
 from cqdt_rules.engine.loading import CheckedRuleset
 from cqdt_rules.engine.results import Results, UnitJson, UnitResult, identity_of, joined_json, results_head
 from cqdt_rules.engine.scoring import score
@@ -40,7 +40,12 @@ class ScoreRequest:
 
 def parse_request(text: str, *, positions: bool = True) -> ScoreRequest:
     """Read the JSON body; DataError points into it (``<request>:line:column``), or at 1:1 without
-    ``positions`` (see ``data.json_body.compose_json``)."""
+    ``positions`` (see ``data.json_body.compose_json``). Without ``positions``, a body of the plain shape is read
+    straight from its values (``_plain_request``), without composing its nodes."""
+    if not positions:
+        quick = _plain_request(plain_document(text))
+        if quick is not None:
+            return quick
     root = compose_json(text, REQUEST_PATH, positions=positions)
     extra: dict[str, yaml.Node] = {}
     if isinstance(root, yaml.MappingNode):
@@ -50,6 +55,28 @@ def parse_request(text: str, *, positions: bool = True) -> ScoreRequest:
     units = assessments_from_node(root, REQUEST_PATH)
     cohort = _cohort(extra.get(COHORT_FIELD), root)
     return ScoreRequest(units, cohort, _text(extra.get(RULESET_FIELD)))
+
+
+def _plain_request(document: object) -> ScoreRequest | None:
+    """The request of a body read as plain values (``data.json_body.plain_document``), as ``parse_request`` reads its
+    nodes; None when its units, its cohort or its ruleset's text are not of the plain shape, or have a problem that
+    reading would report (``yaml_units.assessments_from_plain``)."""
+    if type(document) is not dict:
+        return None
+    rest = {k: v for k, v in document.items() if k not in (COHORT_FIELD, RULESET_FIELD)}
+    units = assessments_from_plain(rest, REQUEST_PATH)
+    ruleset_text = document.get(RULESET_FIELD)
+    if units is None or (RULESET_FIELD in document and type(ruleset_text) is not str):
+        return None
+    if COHORT_FIELD not in document:
+        return ScoreRequest(units, None, ruleset_text)
+    cohort = document[COHORT_FIELD]
+    if cohort == STORED:
+        return ScoreRequest(units, STORED, ruleset_text)
+    # the cohort's units take the file-wide defaults (year, source, tier) of the request
+    cohort_units = assessments_from_plain({**{k: v for k, v in rest.items() if k != "units"}, "units": cohort},
+                                          REQUEST_PATH)
+    return None if cohort_units is None else ScoreRequest(units, cohort_units, ruleset_text)
 
 
 def _cohort(node: yaml.Node | None, root: yaml.Node) -> tuple[Assessment, ...] | str | None:
