@@ -8,6 +8,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import json
 import math
 import tempfile
 from functools import cache
@@ -15,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import openpyxl
+import yaml
 from contract import fuzz_settings, outcome, refused, scores_as_reference
 from hypothesis import given
 from hypothesis import strategies as st
@@ -34,6 +36,8 @@ from openpyxl.utils.exceptions import IllegalCharacterError
 from cqdt_rules import api
 from cqdt_rules.cli.main import main
 from cqdt_rules.data import readers
+from cqdt_rules.data.json_body import assessments_from_json, compose_json, plain_document
+from cqdt_rules.data.yaml_units import assessments_from_node, assessments_from_plain
 from cqdt_rules.data.workbook import COL_A, COL_B, META_SHEET, write_template
 from cqdt_rules.model.units import Assessment
 
@@ -70,6 +74,7 @@ def yaml_base() -> str:
 
 YAML_BASE = yaml_base()
 CSV_BASE = sample_csv("egov-2022-audit-xa.csv", 4)
+JSON_BASE = json.dumps(yaml.load(YAML_BASE, Loader=yaml.CSafeLoader), ensure_ascii=False, indent=1)
 
 
 def _score_yaml(text: str) -> Any:
@@ -124,6 +129,21 @@ def test_mutated_yaml_data_is_refused_with_a_position_or_scores_as_the_reference
 def test_yaml_data_wrong_by_construction_is_refused(case: tuple[str, str]) -> None:
     text, what = case
     assert refused(_score_yaml(text)), f"accepted: {what}"
+
+
+@FUZZ
+@given(blind_edit(JSON_BASE))
+def test_a_mutated_json_body_is_refused_with_a_position_or_read_as_its_nodes_read_it(text: str) -> None:
+    """A request body: read quickly (straight from its values when it is plain), it gives the units its nodes give
+    read with positions, or it is refused at a position; accepted units score as the reference."""
+    units = outcome(lambda: assessments_from_json(text))
+    if refused(units):
+        return
+    assert units == assessments_from_node(compose_json(text), "<request>")
+    plain = assessments_from_plain(plain_document(text), "<request>")
+    if plain is not None:
+        assert plain == units
+    scores_as_reference(shipped("dti_2023"), units)
 
 
 @FUZZ
