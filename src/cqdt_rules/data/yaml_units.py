@@ -217,7 +217,7 @@ and file it is read from: a unit keeps no copy of its own. At most ``_KEPT_TEXTS
 
 
 def _shared(text: str) -> str:
-    return _one_of(_TEXTS, text, _KEPT_TEXTS, lambda text: len(text) <= _SHORT_TEXT)
+    return _TEXTS.get(text) or _one_of(_TEXTS, text, _KEPT_TEXTS, lambda text: len(text) <= _SHORT_TEXT)
 
 
 _Item = TypeVar("_Item", str, tuple[Any, ...])
@@ -404,9 +404,7 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
             problems.append(Diagnostic(_span(path, name_node), f"unknown unit field '{name}'",
                                        hint="unit fields: " + ", ".join(sorted(_UNIT_FIELDS))))
     identity: dict[str, Any] = {k: _single(k, v, path, problems) for k, (_, v) in fields.items() if k in IDENTITY}
-    for field in ("year", "source", "tier"):
-        identity.setdefault(field, defaults.get(field))
-    missing = [k for k in ("code", "name", "tier", "year", "source") if identity.get(k) in (None, "")]
+    missing = _with_defaults(identity, defaults)
     if missing:
         problems.append(Diagnostic(_span(path, node), f"unit is missing {', '.join(missing)}"))
         return None
@@ -433,9 +431,7 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
                 evidence[name] = texts
     if year is None:
         return None
-    unit: UnitFields = (str(identity["code"]), nfc(str(identity["name"])), str(identity["tier"]), year,
-                        str(identity["source"]), evidence or NO_EVIDENCE,
-                        None if identity.get("parent") in (None, "") else str(identity["parent"]), identity.get("note"))
+    unit = _unit_fields(identity, year, evidence)
     identity_nodes = {k: v for k, (_, v) in fields.items() if k in IDENTITY}
     if table is not None:
         return table.add(unit, values, (node, spans, name_spans, identity_nodes))
@@ -443,6 +439,20 @@ def _yaml_unit(node: yaml.Node, defaults: dict[str, Any], path: str, problems: l
     return Assessment(code=code, name=name, tier=tier, year=year, source=source, values=values, evidence=kept_evidence,
                       parent=parent, note=note, origin=_span(path, node), value_spans=_node_spans(path, spans),
                       name_spans=_node_spans(path, name_spans), field_spans=_node_spans(path, identity_nodes))
+
+
+def _with_defaults(identity: dict[str, Any], defaults: dict[str, Any]) -> list[str]:
+    """Give ``identity`` the file-wide year, source and tier it lacks; the fields it still misses."""
+    for field in ("year", "source", "tier"):
+        identity.setdefault(field, defaults.get(field))
+    return [k for k in ("code", "name", "tier", "year", "source") if identity.get(k) in (None, "")]
+
+
+def _unit_fields(identity: dict[str, Any], year: int, evidence: dict[str, tuple[str, ...]]) -> UnitFields:
+    """What a unit's identity (its defaults taken), year and evidence give it of its own, as text."""
+    parent = identity.get("parent")
+    return (str(identity["code"]), nfc(str(identity["name"])), str(identity["tier"]), year, str(identity["source"]),
+            evidence or NO_EVIDENCE, None if parent in (None, "") else str(parent), identity.get("note"))
 
 
 def yaml_value(node: yaml.Node) -> Any:
@@ -487,7 +497,7 @@ def _plain_text(value: Any) -> Any:
     """What reading a scalar's node gives for a plain scalar (``_scalar``): its text (a JSON number's as written, true
     and false as words), None for null; ``_NOT_PLAIN`` for a list or mapping."""
     if type(value) is str:
-        return _TEXTS.get(value) or _shared(value)  # the kept text looked up here: most are (a call fewer each)
+        return _shared(value)
     if value is None:
         return None
     if value is True or value is False:
@@ -511,9 +521,7 @@ def _plain_unit(item: Any, defaults: dict[str, Any], places: _OnePlace) -> Asses
     if type(item) is not dict or not _UNIT_FIELDS.issuperset(item):
         return None
     identity = {k: _plain_text(v) for k, v in item.items() if k in IDENTITY}
-    for field in ("year", "source", "tier"):
-        identity.setdefault(field, defaults.get(field))
-    if _NOT_PLAIN in identity.values() or any(identity.get(k) in (None, "") for k in ("code", "name", "tier", "year", "source")):
+    if _NOT_PLAIN in identity.values() or _with_defaults(identity, defaults):
         return None
     year = read_year(identity["year"])
     given, references = item.get("values", {}), item.get("evidence", {})
@@ -530,12 +538,10 @@ def _plain_unit(item: Any, defaults: dict[str, Any], places: _OnePlace) -> Asses
         if any(texts):
             evidence[_shared(name)] = tuple(nfc(text) for text in texts if text)
     spanned = tuple(values) + tuple(_shared(name) for name in references if name not in values)
-    parent = identity.get("parent")
-    return Assessment(code=str(identity["code"]), name=nfc(str(identity["name"])), tier=str(identity["tier"]), year=year,
-                      source=str(identity["source"]), values=values, evidence=evidence or NO_EVIDENCE,
-                      parent=None if parent in (None, "") else str(parent), note=identity.get("note"),
-                      origin=places.span, value_spans=places.spans(spanned), name_spans=places.spans(tuple(values)),
-                      field_spans=places.spans(tuple(k for k in item if k in IDENTITY)))
+    code, name, tier, year, source, kept_evidence, parent, note = _unit_fields(identity, year, evidence)
+    return Assessment(code=code, name=name, tier=tier, year=year, source=source, values=values, evidence=kept_evidence,
+                      parent=parent, note=note, origin=places.span, value_spans=places.spans(spanned),
+                      name_spans=places.spans(tuple(values)), field_spans=places.spans(tuple(k for k in item if k in IDENTITY)))
 
 
 class _OnePlace:
