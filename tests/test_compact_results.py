@@ -58,7 +58,7 @@ def test_a_result_kept_compactly_is_the_result_of_the_same_unit_given_in_python(
         assert (compact.code, compact.name, compact.parent) == (given.code, given.name, given.parent)
         assert compact.explain("vi") == given.explain("vi")
     assert results.to_json() == plain.to_json().replace(plain.run_at, results.run_at)
-    assert results.to_csv() == plain.to_csv()
+    assert results.to_csv() == plain.to_csv().replace(plain.run_at, results.run_at)  # scored a second apart under load
     unit = results.units[7]
     assert results.unit(unit.code, unit.assessment.year, unit.assessment.source) is unit
     assert results.of_year(unit.assessment.year) == results and results.of_source("self").units == ()
