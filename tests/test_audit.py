@@ -209,7 +209,7 @@ def test_cli_audit_overview_unit_and_exit_codes(files: dict[str, Path], capsys: 
     capsys.readouterr()
     assert main(args + ["--unit", "622", "--lang", "en"]) == 0
     assert "Claimed 17.000 points (Mức I) → verified 16.409 points (Mức I); difference -0.591." in capsys.readouterr().out
-    assert main(args + ["--unit", "999"]) == 2
+    assert main(args + ["--unit", "999", "--lang", "en"]) == 2
     assert "no unit '999'" in capsys.readouterr().err
 
 

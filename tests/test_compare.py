@@ -185,6 +185,6 @@ def test_transition_without_records_of_the_source_is_a_usage_error_not_a_traceba
         transition_table(after, later, source="self")
     sample = Path(__file__).parent.parent / "examples" / "gialai"
     code = main(["transition", "egov_2020", str(sample / "egov-2022-self.yaml"), "dti_2023",
-                 str(sample / "dti-2023-audit.yaml")])
+                 str(sample / "dti-2023-audit.yaml"), "--lang", "en"])
     assert code == 2
     assert "the earlier data holds no 'audit' assessments (it holds: self)" in capsys.readouterr().err

@@ -263,7 +263,7 @@ def test_cli_gaps(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) ->
     out = capsys.readouterr().out
     assert "To reach Mức II: 8.000 more points." in out and " 3  " not in out.split("What to do")[1]
     assert main(base + ["--unit", "999"]) == 2
-    assert main(base + ["--source", "audit"]) == 2
+    assert main(base + ["--source", "audit", "--lang", "en"]) == 2
     assert "no 'audit' assessments" in capsys.readouterr().err
     assert main(base + ["--top", "0"]) == 2
 

@@ -376,7 +376,7 @@ def test_cqdt_report_note_option_and_english(files: dict[str, Path], tmp_path: P
 
 def test_cqdt_report_rejects_an_unknown_format(files: dict[str, Path], tmp_path: Path,
                                                capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["report", "egov_2020", str(files["2022"]), "--out", str(tmp_path), "--formats", "html,pdf"]) == 2
+    assert main(["report", "egov_2020", str(files["2022"]), "--out", str(tmp_path), "--formats", "html,pdf", "--lang", "en"]) == 2
     assert "unknown format 'pdf'" in capsys.readouterr().err
 
 

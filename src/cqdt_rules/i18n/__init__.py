@@ -7,8 +7,9 @@ settings of the machine that made it.
 Messages are written in English where they arise (the library's exceptions carry them, and other
 systems read them); the English text is the key of the catalogue, as in gettext. ``translate`` turns
 a message into the chosen language when it is shown: a template's ``{name}`` matches any text and
-is carried over as it is, ``{name:n}`` matches a number and is written in the language's number
-format, and ``{name:t}`` is itself translated (a phrase the message embeds).
+is carried over as it is, ``{name:n}`` matches a number (plain, or with English thousands separators)
+and is written in the language's number format, and ``{name:t}`` is itself translated (a phrase the
+message embeds).
 A message the catalogue does not know is shown as written.
 """
 
@@ -108,6 +109,7 @@ BRANCH_VI = (
     ("full points", "đủ điểm"),
     ("sum of sub-criteria", "tổng điểm các tiêu chí thành phần"),
     ("informational: collected and shown, not scored", "chỉ để thông tin: thu thập và hiển thị, không tính điểm"),
+    ("computed in SQL", "tính bằng SQL"),
     ("not assessed", "chưa đánh giá"),
     ("missing evidence", "thiếu tài liệu kiểm chứng"),
     (", as the ruleset declares", ", theo quy định của bộ tiêu chí"),
@@ -258,8 +260,8 @@ def _pattern(english: str) -> re.Pattern[str]:
         name, kind = placeholder.group(1), placeholder.group(2) or ""
         if name in seen:
             parts.append(f"(?P={name})")
-        elif kind == "n":
-            parts.append(rf"(?P<{name}>-?\d+(?:\.\d+)?)")
+        elif kind == "n":  # a plain number, or one written with English thousands separators (``f"{size:,}"``)
+            parts.append(rf"(?P<{name}>-?\d{{1,3}}(?:,\d{{3}})+(?:\.\d+)?|-?\d+(?:\.\d+)?)")
         else:
             parts.append(rf"(?P<{name}>.+?)")
         seen.add(name)
@@ -270,6 +272,6 @@ def _pattern(english: str) -> re.Pattern[str]:
 
 def _number(text: str, lang: str) -> str:
     try:
-        return format_number(Decimal(text), lang)
+        return format_number(Decimal(text.replace(",", "")), lang)
     except InvalidOperation:
         return text

@@ -373,8 +373,9 @@ class _TierChecker:
     def _check_call(self, call: m.Call) -> None:
         wanted = {"minmax": 1, "zscore": 1, "rank": 1, "to_target": 2}.get(call.function)
         if wanted is not None and len(call.args) != wanted:
-            self.error(call.span, f"{call.function} takes {wanted} value{'s' if wanted > 1 else ''}, "
-                                  f"not {len(call.args)}", hint=_FUNCTION_HINTS[call.function])
+            given = len(call.args)
+            self.error(call.span, f"{call.function} takes 1 value, not {given}" if wanted == 1 else
+                       f"{call.function} takes {wanted} values, not {given}", hint=_FUNCTION_HINTS[call.function])
 
     def _check_roots(self, expr: m.Expr, rounded: bool) -> None:
         """A root (geometric_mean, zscore) is only computed where a rounding says its precision."""
