@@ -14,6 +14,7 @@ from cqdt_rules import api
 from cqdt_rules.authoring.rulesettest import (
     TestFileError,
     default_test_path,
+    format_report,
     load_tests_text,
     measure_coverage,
     ruleset_for,
@@ -156,6 +157,12 @@ def test_a_wrong_expectation_is_reported_with_its_position(mini) -> None:
     assert "mini.tests.yaml:12:14: total: expected 10, got 8.000" in text
     assert "level" not in text
     assert not report.ok
+    vietnamese = outcome.describe("vi")  # as `cqdt test` prints it in Vietnamese: words and numbers
+    assert "mini.tests.yaml:11:20: điểm của A2: cần 4, nhận được 2,000 (5/10 ≥ 50% → 2)" in vietnamese
+    assert "mini.tests.yaml:12:14: tổng điểm: cần 10, nhận được 8,000" in vietnamese
+    printed = format_report(report, lang="vi")
+    assert "  KHÔNG ĐẠT  wrong  (" in printed and "\n             mini.tests.yaml:12:14: tổng điểm" in printed
+    assert "  FAIL  wrong  (" in format_report(report, lang="en")
 
 
 def test_comparison_is_exact_unless_a_tolerance_is_declared(mini) -> None:
@@ -231,6 +238,7 @@ def test_a_cohort_checks_ranks_and_each_unit(mini) -> None:
         """)
     (outcome,) = report.failed
     assert "unit X3: rank (khoi): expected 3, got 2 of 3" in outcome.describe()
+    assert "đơn vị X3: hạng (khoi): cần 3, nhận được 2 trên 3 (giá trị 8,000)" in outcome.describe("vi")
 
 
 def test_missing_evidence_and_flags(mini) -> None:
@@ -453,7 +461,7 @@ def test_cli_exits_1_with_positioned_errors_for_an_invalid_test_file(tmp_path: P
 
 def test_cli_exits_2_when_there_is_no_test_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "mini.cqdt").write_text(MINI, encoding="utf-8")
-    assert main(["test", str(tmp_path / "mini.cqdt")]) == 2
+    assert main(["test", str(tmp_path / "mini.cqdt"), "--lang", "en"]) == 2
     assert "no test file" in capsys.readouterr().err
 
 

@@ -58,7 +58,7 @@ import yaml
 from cqdt_rules.data.yaml_units import yaml_value
 from cqdt_rules.data.yamlfile import compose_yaml, is_null
 from cqdt_rules.formatting import format_number
-from cqdt_rules.i18n import translate
+from cqdt_rules.i18n import branch_text, translate
 from cqdt_rules.engine import loading, scoring
 from cqdt_rules.engine.evaluator import meets, published_value
 from cqdt_rules.engine.results import Results, UnitResult
@@ -146,7 +146,21 @@ class Difference:
     actual: str
 
     def __str__(self) -> str:
-        return f"{self.span}: {self.what}: expected {self.expected}, got {self.actual}"
+        return self.shown("en")
+
+    def shown(self, lang: str) -> str:
+        """The difference as ``cqdt test`` prints it in ``lang``: its words translated, its numbers written as the
+        language writes them."""
+        return translate("{span}: {what}: expected {expected}, got {actual}", lang).format(
+            span=self.span, what=translate(self.what, lang), expected=_shown_value(self.expected, lang),
+            actual=_shown_value(self.actual, lang))
+
+
+def _shown_value(text: str, lang: str) -> str:
+    """A value a difference shows, in ``lang``: a phrase the catalogue knows translated (``3 of 5 (value 12.5)``),
+    anything else as an explanation's branch is (its branch phrases and decimal numbers in the language's words)."""
+    translated = translate(text, lang)
+    return translated if translated != text else branch_text(text, lang)
 
 
 @attrs.frozen
@@ -160,11 +174,11 @@ class CaseResult:
     def passed(self) -> bool:
         return not self.differences and self.problem is None
 
-    def describe(self) -> str:
-        """The failure in words: each difference with its position, or the problem."""
-        lines = [str(d) for d in self.differences]
+    def describe(self, lang: str = "en") -> str:
+        """The failure in words, in ``lang``: each difference with its position, or the problem."""
+        lines = [d.shown(lang) for d in self.differences]
         if self.problem:
-            lines.append(self.problem)
+            lines.append(translate(self.problem, lang))
         return "\n".join(lines)
 
 
@@ -1078,14 +1092,16 @@ def format_report(report: RunReport, *, verbose: bool = True, show_covered: bool
     r = report.checked.ruleset
     lines = [translate("{path}: {count} case(s) for ruleset '{id}' ({version}, {file})", lang).format(
         path=report.tests.path, count=len(report.cases), id=r.id, version=r.header.version or "-", file=r.path)]
+    ok, fail = translate("ok", lang), translate("FAIL", lang)
+    width = max(len(ok), len(fail))
     for outcome in report.cases:
         if outcome.passed:
             if verbose:
-                lines.append(f"  ok    {outcome.case.name}")
+                lines.append(f"  {ok:<{width}}  {outcome.case.name}")
             continue
-        lines.append(f"  FAIL  {outcome.case.name}  ({outcome.case.location})")
-        for line in outcome.describe().splitlines():
-            lines.append(f"        {line}")
+        lines.append(f"  {fail:<{width}}  {outcome.case.name}  ({outcome.case.location})")
+        for line in outcome.describe(lang).splitlines():
+            lines.append(" " * (width + 4) + line)
     failed = len(report.failed)
     lines.append(translate("{passed} passed, {failed} failed", lang).format(passed=len(report.cases) - failed, failed=failed))
     lines.extend(format_coverage(report.coverage, report.tests.min_coverage, show_covered=show_covered, lang=lang))
