@@ -16,6 +16,7 @@ A message the catalogue does not know is shown as written.
 from __future__ import annotations
 
 import importlib
+import itertools
 import os
 import re
 from collections.abc import Iterator, Mapping
@@ -161,8 +162,8 @@ def translate(text: str, lang: str) -> str:
         return exact
     if "\n" in text:
         return "\n".join(translate(line, lang) for line in text.split("\n"))
-    for template in _templates().candidates(text):
-        if text.startswith(template.prefix) and text.endswith(template.suffix):
+    for template in _candidates(text):
+        if text.startswith(template.prefix) and text.endswith(template.suffix) and template.core in text:
             found = _pattern(template.english).fullmatch(text)
             if found:
                 values = {name: _number(value, lang) if template.kinds.get(name) == "n" else
@@ -195,57 +196,70 @@ class _Template(NamedTuple):
     vietnamese: str
     prefix: str  # the literal text before the first placeholder, and after the last: a message that does not
     suffix: str  # begin and end with them cannot match, and its pattern is not compiled
+    core: str  # its longest literal text, which such a message holds too
     kinds: dict[str, str]
-    order: int  # its place among the templates, the longest literal text first (most specific)
+    order: tuple[int, int]  # the longest literal text first (most specific), then the catalogue's order
 
 
 _KEY = 4
-"""How many first (or last) characters of a message pick the templates it may match (``_Templates``)."""
+"""How many first (or last) characters of a message pick the templates it may match (``_index``)."""
 
 
-class _Templates(NamedTuple):
-    """The templates with placeholders, found by a message's first and last characters: a template whose literal text
-    before its first placeholder is at least ``_KEY`` characters long can only match a message that starts with them
-    (most do); of the others, one whose text after its last placeholder is that long, a message that ends with them;
-    the rest are tried for every message."""
+class _Index(NamedTuple):
+    """The catalogue's templates (English texts with placeholders, with their place in the catalogue), found by a
+    message's first and last characters: a template whose literal text before its first placeholder is at least
+    ``_KEY`` characters long can only match a message that starts with them (most do); of the others, one whose text
+    after its last placeholder is that long, a message that ends with them; the rest are tried for every message."""
 
-    by_start: dict[str, list[_Template]]
-    by_end: dict[str, list[_Template]]
-    others: list[_Template]
-
-    def candidates(self, text: str) -> list[_Template]:
-        """The templates ``text`` may match, the most specific first."""
-        found = self.by_start.get(text[:_KEY], []) + self.by_end.get(text[-_KEY:], [])
-        return sorted(found + self.others, key=_order) if found else self.others
-
-
-def _order(template: _Template) -> int:
-    return template.order
+    by_start: dict[str, list[tuple[str, int]]]
+    by_end: dict[str, list[tuple[str, int]]]
+    others: list[tuple[str, int]]
 
 
 @lru_cache(maxsize=1)
-def _templates() -> _Templates:
-    found = []
-    for english, vietnamese in catalogue().items():
-        placeholders = list(_PLACEHOLDER.finditer(english))
-        if not placeholders:
+def _index() -> _Index:
+    """The templates by their first or last characters; nothing else is worked out until a message needs it (a
+    command translates a handful of messages, and the catalogue holds some 600 templates)."""
+    index = _Index({}, {}, [])
+    for position, english in enumerate(catalogue()):
+        first = english.find("{")
+        if first < 0:
             continue
-        kinds: dict[str, str] = {}
-        for placeholder in placeholders:
-            kinds.setdefault(placeholder.group(1), placeholder.group(2) or "")
-        found.append(_Template(english, vietnamese, english[:placeholders[0].start()],
-                               english[placeholders[-1].end():], kinds, 0))
-    found.sort(key=lambda template: -len(_PLACEHOLDER.sub("", template.english)))
-    templates = _Templates({}, {}, [])
-    for order, template in enumerate(found):
-        ranked = template._replace(order=order)
-        if len(ranked.prefix) >= _KEY:
-            templates.by_start.setdefault(ranked.prefix[:_KEY], []).append(ranked)
-        elif len(ranked.suffix) >= _KEY:
-            templates.by_end.setdefault(ranked.suffix[-_KEY:], []).append(ranked)
+        prefix, suffix = english[:first], english[english.rindex("}") + 1:]
+        if len(prefix) >= _KEY:
+            index.by_start.setdefault(prefix[:_KEY], []).append((english, position))
+        elif len(suffix) >= _KEY:
+            index.by_end.setdefault(suffix[-_KEY:], []).append((english, position))
         else:
-            templates.others.append(ranked)
-    return templates
+            index.others.append((english, position))
+    return index
+
+
+def _candidates(text: str) -> tuple[_Template, ...]:
+    """The templates ``text`` may match, the most specific first."""
+    return _candidates_by(text[:_KEY], text[-_KEY:])
+
+
+@lru_cache(maxsize=4096)
+def _candidates_by(start: str, end: str) -> tuple[_Template, ...]:
+    index = _index()
+    found = index.by_start.get(start, []) + index.by_end.get(end, []) + index.others
+    return tuple(sorted(itertools.starmap(_template, found), key=_order))
+
+
+def _order(template: _Template) -> tuple[int, int]:
+    return template.order
+
+
+@lru_cache(maxsize=None)
+def _template(english: str, position: int) -> _Template:
+    placeholders = list(_PLACEHOLDER.finditer(english))
+    kinds: dict[str, str] = {}
+    for placeholder in placeholders:
+        kinds.setdefault(placeholder.group(1), placeholder.group(2) or "")
+    literals = _PLACEHOLDER.split(english)[::3]  # the texts between placeholders (each match gives two groups)
+    return _Template(english, catalogue()[english], literals[0], literals[-1], max(literals, key=len), kinds,
+                     (-sum(map(len, literals)), position))
 
 
 @lru_cache(maxsize=None)
