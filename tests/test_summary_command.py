@@ -97,8 +97,8 @@ def test_a_wrong_tier_in_a_csv_points_at_its_cell(tmp_path: Path, capsys: pytest
 def test_year_picks_one_year_of_multi_year_data(summary_2022: str, capsys: pytest.CaptureFixture[str]) -> None:
     both = [str(SAMPLE / "egov-2021-audit.yaml"), str(SAMPLE / "egov-2022-audit.yaml")]
     assert main(["summary", "egov_2020", *both]) == 2
-    assert "found [2021, 2022]; choose one with --year" in capsys.readouterr().err
+    assert "nhưng có các năm 2021, 2022; hãy chọn một năm bằng --year" in capsys.readouterr().err
     assert main(["summary", "egov_2020", *both, "--year", "2022", "--previous", *both]) == 0
     assert capsys.readouterr().out == summary_2022  # the same files as both: the year before is the previous year
     assert main(["summary", "egov_2020", *both, "--year", "2020"]) == 2
-    assert "holds no assessment for 2020; it holds [2021, 2022]" in capsys.readouterr().err
+    assert "không có bản đánh giá nào cho năm 2020; chỉ có các năm 2021, 2022" in capsys.readouterr().err

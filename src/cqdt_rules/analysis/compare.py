@@ -204,15 +204,16 @@ def single_year(results: Results, source: str | None, what: str, year: int | Non
     """The one assessment year of ``source`` (any source when None) in ``results``, or ``year`` after
     checking the data holds it."""
     years = sorted({identity_of(u).year for u in results.units if source is None or identity_of(u).source == source})
+    held = ", ".join(map(str, years)) or "none"
     kind = "" if source is None else f"'{source}' "
     if year is not None:
         if year not in years:
-            raise UsageError(f"{what} holds no {kind}assessment for {year}; it holds {years or 'none'}")
+            raise UsageError(f"{what} holds no {kind}assessment for {year}; it holds {held}")
         return year
     if len(years) != 1:
         choose = "; choose one with --year" if years else ""
         of = "" if source is None else f" for source '{source}'"
-        raise UsageError(f"{what} must hold one assessment year{of}, found {years or 'none'}{choose}")
+        raise UsageError(f"{what} must hold one assessment year{of}, found {held}{choose}")
     return years[0]
 
 

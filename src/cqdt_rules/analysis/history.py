@@ -110,7 +110,7 @@ def score_years(assessments: Iterable[Assessment], paths: Sequence[str] = (),
     for assessment in assessments:
         by_year.setdefault(assessment.year, []).append(assessment)
     if len(by_year) < 2:
-        raise UsageError(f"a history needs at least two years of data, found {sorted(by_year) or 'none'}")
+        raise UsageError(f"a history needs at least two years of data, found {', '.join(map(str, sorted(by_year))) or 'none'}")
     found = []
     for year in sorted(by_year):
         checked = (force or {}).get(year) or loading.ruleset_for_year(year, paths)
@@ -135,7 +135,7 @@ def history(years: Sequence[Results], lang: str = "vi") -> History:
 def _year(results: Results) -> int:
     years = {identity_of(u).year for u in results.units}
     if len(years) != 1:
-        raise UsageError(f"each year of a history is scored alone, found {sorted(years)} together")
+        raise UsageError(f"each year of a history is scored alone, found {', '.join(map(str, sorted(years)))} together")
     return years.pop()
 
 

@@ -289,8 +289,8 @@ class Results:
             raise UsageError(f"no result for unit '{code}'"
                              + (f"; {did_you_mean(code, {u.code for u in self.units})}" if did_you_mean(code, {u.code for u in self.units}) else ""))
         if len(found) > 1:
-            years = sorted({identity_of(u).year for u in found})
-            sources = sorted({identity_of(u).source for u in found})
+            years = ", ".join(map(str, sorted({identity_of(u).year for u in found})))
+            sources = ", ".join(sorted({identity_of(u).source for u in found}))
             raise UsageError(f"unit '{code}' has {len(found)} results (years {years}, sources {sources}): "
                              "say which year and source (--year, --source)")
         return found[0]
