@@ -90,6 +90,13 @@ def test_units_failing_a_yes_no_indicator_or_a_criterion_are_named(results):
         failing(results, "xa", "audit", "Z")
 
 
+def test_a_tier_without_units_is_named_whatever_the_source(results):
+    with pytest.raises(UsageError, match="^no 'self' assessments of tier 'xa' in the data$"):
+        shortfalls(results, "xa", "self")
+    with pytest.raises(UsageError, match="^no assessments of tier 'huyen' in the data$"):  # never "no 'None' ..."
+        shortfalls(results, "huyen", None)
+
+
 def test_command_on_the_sample(capsys):
     from pathlib import Path
 

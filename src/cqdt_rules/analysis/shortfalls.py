@@ -101,7 +101,8 @@ def cohort(results: Results, tier: str, source: str | None) -> list[UnitResult]:
     """The tier's units of ``source`` (every unit when None: results already narrowed to one stage)."""
     units = [u for u in results.tier_units(tier) if source is None or identity_of(u).source == source]
     if not units:
-        raise UsageError(f"no '{source}' assessments of tier '{tier}' in the data")
+        raise UsageError(f"no assessments of tier '{tier}' in the data" if source is None else
+                         f"no '{source}' assessments of tier '{tier}' in the data")
     return units
 
 

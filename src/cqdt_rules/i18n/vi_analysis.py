@@ -93,6 +93,7 @@ MESSAGES: dict[str, str] = {
     # analysis/shortfalls.py
     "no '{source}' assessments of tier '{tier}' in the data":
         "dữ liệu không có bản đánh giá '{source}' nào của khối '{tier}'",
+    "no assessments of tier '{tier}' in the data": "dữ liệu không có bản đánh giá nào của khối '{tier}'",
     "unknown order '{order}': use {orders}": "không có cách sắp xếp '{order}': dùng {orders}",
     "the units of tier '{tier}' belong to no district": "các đơn vị của khối '{tier}' không thuộc huyện nào",
     "'{name}' is neither a criterion nor an indicator of tier '{tier}'":
