@@ -219,3 +219,16 @@ def test_no_english_text_has_two_translations() -> None:
                 twice.append(f"{english!r} in {seen[english]} and {stage}")
             seen[english] = stage
     assert twice == []
+
+
+def test_what_the_system_says_of_a_file_is_shown_in_the_run_language(tmp_path: Path,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    from cqdt_rules.cli.main import main
+
+    (tmp_path / "a-file").write_text("", encoding="utf-8")
+    out = str(tmp_path / "a-file" / "report")  # a folder to make under a file
+    data = str(PACKAGE.parent.parent / "examples" / "gialai" / "egov-2022-audit.yaml")
+    assert main(["report", "egov_2020", data, "--out", out, "--formats", "md"]) == 2
+    assert capsys.readouterr().err == f"cqdt: lỗi: không phải là thư mục: {out}\n"
+    assert main(["report", "egov_2020", data, "--out", out, "--formats", "md", "--lang", "en"]) == 2
+    assert capsys.readouterr().err == f"cqdt: error: Not a directory: {out}\n"

@@ -205,7 +205,7 @@ def _main(argv: Sequence[str] | None) -> int:
     except BrokenPipeError:
         return EXIT_OK
     except OSError as exc:  # a file that cannot be written (a folder named where a file goes, no permission, disk full)
-        print(_cqdt_error(f"{exc.strerror or exc}: {exc.filename or ''}", lang), file=sys.stderr)
+        print(_cqdt_error(_os_error(exc, lang), lang), file=sys.stderr)
         return EXIT_USAGE
     except MemoryError:
         print(_cqdt_error("the input is too large for the memory of this computer; split the data into several "
@@ -215,6 +215,13 @@ def _main(argv: Sequence[str] | None) -> int:
 
 def _cqdt_error(message: str, lang: str) -> str:
     return translate("cqdt: error: {message}", lang).format(message=translate(message, lang))
+
+
+def _os_error(exc: OSError, lang: str) -> str:
+    """What the system said of a file, in the run's language (the catalogue has the system's words for the common
+    errors), and the file."""
+    reason = translate(exc.strerror, lang) if exc.strerror else str(exc)
+    return f"{reason}: {exc.filename}" if exc.filename else reason
 
 
 def _attach_sources(exc: DiagnosticsError, encoding: str) -> None:

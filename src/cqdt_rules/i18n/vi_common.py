@@ -370,7 +370,21 @@ MESSAGES: dict[str, str] = {
     "--cohort names ruleset '{id}', which is not served (served: {served})":
         "--cohort chỉ bộ tiêu chí '{id}', bộ này không được phục vụ (đang phục vụ: {served})",
     # ------------------------------------------------------------ naming a ruleset (engine/loading.py)
-    "cannot read ruleset '{path}': {reason}": "không đọc được bộ tiêu chí '{path}': {reason}",
+    "cannot read ruleset '{path}': {reason:t}": "không đọc được bộ tiêu chí '{path}': {reason}",
+    # what the operating system says of a file (``OSError.strerror``), for the errors a person meets
+    "No such file or directory": "không có tệp hoặc thư mục này",
+    "Permission denied": "không có quyền truy cập",
+    "Is a directory": "đây là một thư mục, không phải một tệp",
+    "Not a directory": "không phải là thư mục",
+    "File exists": "tệp đã có",
+    "No space left on device": "ổ đĩa hết chỗ trống",
+    "Disk quota exceeded": "đã dùng hết hạn mức ổ đĩa",
+    "Read-only file system": "hệ thống tệp chỉ cho phép đọc",
+    "File name too long": "tên tệp quá dài",
+    "Too many open files": "mở quá nhiều tệp cùng lúc",
+    "Device or resource busy": "thiết bị hoặc tài nguyên đang bận",
+    "Input/output error": "lỗi đọc ghi thiết bị",
+    "Operation not permitted": "thao tác không được phép",
     "folder '{path}' holds {count:n} ruleset files; name one": "thư mục '{path}' có {count} tệp bộ tiêu chí; hãy chỉ ra một tệp",
     "no ruleset file or shipped ruleset id '{name}' (shipped: {ids})":
         "không có tệp bộ tiêu chí hoặc mã bộ tiêu chí có sẵn '{name}' (có sẵn: {ids})",

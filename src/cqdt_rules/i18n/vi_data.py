@@ -34,7 +34,7 @@ MESSAGES: dict[str, str] = {
     "Excel forms need openpyxl: pip install 'cqdt-rules[xlsx]'":
         "phiếu Excel cần gói openpyxl: pip install 'cqdt-rules[xlsx]'",
     "unknown source '{source}': use {sources}": "nguồn '{source}' không hợp lệ: dùng {sources}",
-    "cannot write '{path}': {reason}": "không ghi được '{path}': {reason}",
+    "cannot write '{path}': {reason:t}": "không ghi được '{path}': {reason}",
     "cannot read the workbook: {reason}": "không đọc được tệp Excel: {reason}",
     "save it again in Excel as .xlsx (Excel Workbook)": "hãy mở bằng Excel và lưu lại dạng .xlsx (Excel Workbook)",
     "not a cqdt data-entry form (it has no '_cqdt' sheet)":
