@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parent.parent / "src" / "cqdt_rules"
 
 # Lowest first. A module may import modules of its own stage or of a stage listed before it.
 STAGES = (
-    ("shared", {"errors", "formatting", "tables", "i18n"}),
+    ("shared", {"errors", "files", "formatting", "tables", "i18n"}),
     ("model", {"model"}),
     ("language", {"language"}),
     ("engine", {"engine"}),
@@ -144,7 +144,7 @@ def test_stage_folders_are_the_documented_ones() -> None:
     folders = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
     assert folders == {"model", "language", "engine", "data", "analysis", "reports", "authoring", "service", "cli", "i18n"}
     top = {p.stem for p in PACKAGE.glob("*.py")}
-    assert top == {"__init__", "__main__", "api", "errors", "formatting", "tables", "testing"}
+    assert top == {"__init__", "__main__", "api", "errors", "files", "formatting", "tables", "testing"}
     architecture = (PACKAGE.parent.parent / "docs" / "architecture.md").read_text(encoding="utf-8")
     for folder in folders:
         assert f"`{folder}/`" in architecture, f"docs/architecture.md does not describe {folder}/"

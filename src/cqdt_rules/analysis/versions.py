@@ -49,6 +49,7 @@ from cqdt_rules.engine import loading, scoring
 from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError, did_you_mean
 from cqdt_rules.formatting import format_count, format_number
+from cqdt_rules.files import write_whole
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment
 from cqdt_rules.tables import cell_text, csv_writer, render_table
@@ -402,7 +403,7 @@ def add_version(folder: str | Path, data: Sequence[str | Path], *, label: str, r
                           width=10_000)
     text += "# changes:            # why a value changed since the previous version\n" \
             "#   - unit: \"622\"\n#     indicator: ke_hoach_cds\n#     reason: \"...\"\n"
-    (target / VERSION_FILE).write_text(text, encoding="utf-8")
+    write_whole(target / VERSION_FILE, text)
     return target
 
 

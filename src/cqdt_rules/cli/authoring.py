@@ -11,6 +11,7 @@ from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK
 from cqdt_rules.engine.loading import read_ruleset
 from cqdt_rules.errors import Diagnostic, RulesetError, UsageError
+from cqdt_rules.files import write_whole
 from cqdt_rules.i18n import translate
 
 
@@ -51,7 +52,7 @@ def run_fmt(args: argparse.Namespace) -> int:
         if args.check and not args.diff:
             print(translate("would reformat {path}", args.lang).format(path=path))
         if not args.check and not args.diff:
-            path.write_text(formatted, encoding="utf-8")
+            write_whole(path, formatted)
             print(translate("reformatted {path}", args.lang).format(path=path), file=sys.stderr)
     if problems:
         raise RulesetError(problems, sources)

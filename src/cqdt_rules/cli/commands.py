@@ -20,6 +20,7 @@ from cqdt_rules.cli.common import (
 )
 from cqdt_rules.engine import loading
 from cqdt_rules.errors import UsageError, render
+from cqdt_rules.files import written
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import translate
 
@@ -99,8 +100,7 @@ def run_score(args: argparse.Namespace) -> int:
             try:
                 progress.stage("writing", len(scored))
                 if args.out:
-                    args.out.parent.mkdir(parents=True, exist_ok=True)
-                    with open(args.out, "w", encoding="utf-8", newline="") as out:
+                    with written(args.out, newline="") as out:
                         scored.write(args.format, out, progress.advance)
                 else:
                     scored.write(args.format, sys.stdout, progress.advance)

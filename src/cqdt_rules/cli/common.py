@@ -13,6 +13,7 @@ import attrs
 
 from cqdt_rules.engine.loading import header_of, load, shipped_rulesets
 from cqdt_rules.errors import DataError, Diagnostic, UsageError, render
+from cqdt_rules.files import write_whole
 from cqdt_rules.i18n import current_lang, translate
 from cqdt_rules.model.units import Assessment
 
@@ -22,6 +23,8 @@ if TYPE_CHECKING:  # the scoring modules are imported when a command scores: `ch
     from cqdt_rules.engine.stream import Cells, Form, ScoredRows
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE = 0, 1, 2
+EXIT_INTERRUPTED = 130
+"""Stopped by Ctrl-C: 128 + SIGINT, as a shell reports it."""
 STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
 
 
@@ -187,8 +190,7 @@ def version_text() -> str:
 
 
 def write_text(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
+    write_whole(path, text)
 
 
 def write_or_print(text: str, out: Path | None) -> None:

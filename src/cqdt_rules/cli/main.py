@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from cqdt_rules.cli.commands import commands_for
-from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, EXIT_USAGE, version_text
+from cqdt_rules.cli.common import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_USAGE, version_text
 from cqdt_rules.errors import ERRORS_SHOWN_PER_KIND, DiagnosticsError, UsageError
 from cqdt_rules.i18n import LANGS, default_lang, plural, translate, using_lang
 from cqdt_rules.model.numbers import ARITHMETIC
@@ -204,6 +204,9 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_INVALID
     except BrokenPipeError:
         return EXIT_OK
+    except KeyboardInterrupt:  # Ctrl-C: what was being written is left as it was (``files``)
+        print(_cqdt_error("interrupted; no file was changed by what was being written", lang), file=sys.stderr)
+        return EXIT_INTERRUPTED
     except OSError as exc:  # a file that cannot be written (a folder named where a file goes, no permission, disk full)
         print(_cqdt_error(_os_error(exc, lang), lang), file=sys.stderr)
         return EXIT_USAGE

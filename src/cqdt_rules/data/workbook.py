@@ -21,6 +21,7 @@ from typing import Any
 import attrs
 
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError, did_you_mean
+from cqdt_rules.files import replacing
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import NotANumber, NumberError, read_value
 from cqdt_rules.model.text import read_data_text
@@ -320,9 +321,9 @@ def write_template(ruleset: m.Ruleset, tier_id: str, path: str | Path, **options
     workbook = template_workbook(ruleset, tier_id, **options)
     target = Path(path)
     try:
-        target.parent.mkdir(parents=True, exist_ok=True)
         text_stays_text(workbook)
-        workbook.save(target)
+        with replacing(target) as saved:
+            workbook.save(saved)
     except OSError as exc:
         raise UsageError(f"cannot write '{target}': {exc.strerror or exc}") from None
     return target

@@ -153,4 +153,7 @@ MESSAGES: dict[str, str] = {
     "{rank:n} of {of:n} (value {value:n})": "{rank} trên {of} (giá trị {value})",
     "{label} (not higher: {unmet})": "{label} (không lên mức cao hơn: {unmet})",
     "the data was refused:": "dữ liệu bị từ chối:",
+    # cli/main.py
+    "interrupted; no file was changed by what was being written":
+        "đã dừng theo yêu cầu; không tệp nào bị thay đổi bởi phần đang ghi dở",
 }

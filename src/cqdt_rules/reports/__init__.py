@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cqdt_rules.errors import UsageError
+from cqdt_rules.files import write_whole, written
 
 if TYPE_CHECKING:  # the model is imported by whoever builds a report, not by ``reports.score_table``'s users
     from cqdt_rules.reports.document import Report
@@ -52,44 +53,43 @@ def write_report(report: Report, out: Path, formats: Sequence[str] = ("html", "m
                          "explain=True")
     out.mkdir(parents=True, exist_ok=True)
     stem = f"{report.ruleset_id}-{report.year}-{report.lang}"
-    written: list[Path] = []
+    made: list[Path] = []
     for fmt in formats:
         if fmt == "html":
             from cqdt_rules.reports.write_html import html_files
 
-            written += _write_pages(out, html_files(report, f"report-{stem}.html"))
+            made += _write_pages(out, html_files(report, f"report-{stem}.html"))
         elif fmt == "md":
             from cqdt_rules.reports.write_markdown import markdown_files
 
             pages, charts = markdown_files(report, f"report-{stem}.md", f"report-{stem}-charts")
-            written += _write_pages(out, pages)  # the charts are made with the main page
+            made += _write_pages(out, pages)  # the charts are made with the main page
             for name, svg in charts.items():
                 chart = out / f"report-{stem}-charts" / name
-                chart.parent.mkdir(parents=True, exist_ok=True)
-                chart.write_text(svg, encoding="utf-8")
-                written.append(chart)
+                write_whole(chart, svg)
+                made.append(chart)
         elif fmt == "xlsx":
             from cqdt_rules.reports.write_xlsx import write_xlsx
 
             path = out / f"rankings-{stem}.xlsx"
             write_xlsx(report, path)
-            written.append(path)
+            made.append(path)
         elif fmt == "docx":
             from cqdt_rules.reports.write_docx import write_docx
 
             path = out / f"report-{stem}.docx"
             write_docx(report, path)
-            written.append(path)
-    return written
+            made.append(path)
+    return made
 
 
 def _write_pages(out: Path, pages: Iterable[tuple[str, Iterable[str]]]) -> list[Path]:
     """Write each page (file name, its text in pieces), piece by piece as it comes, to ``out``; return the files in
     order."""
-    written = []
+    made = []
     for name, text in pages:
         path = out / name
-        with path.open("w", encoding="utf-8") as file:
+        with written(path) as file:
             file.writelines(text)
-        written.append(path)
-    return written
+        made.append(path)
+    return made

@@ -15,6 +15,7 @@ from typing import Any
 import attrs
 
 from cqdt_rules.formatting import format_number
+from cqdt_rules.files import replacing
 from cqdt_rules.language.formatter import expr_text
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.reports.extras import require_extra
@@ -336,7 +337,8 @@ def write_docx(appendix: Appendix, path: Path) -> None:
             levels.style = "Table Grid"
             for line in lines:
                 _docx_row(levels, (line.label, line.cutoff), False, Pt(11))
-    document.save(str(path))
+    with replacing(path) as saved:
+        document.save(str(saved))
 
 
 def _docx_row(table: Any, texts: tuple[str, ...], bold: bool, size: Any) -> None:

@@ -17,6 +17,7 @@ from typing import IO, Any
 
 from cqdt_rules.formatting import format_count
 from cqdt_rules.reports.chart_images import bars_png, moves_png
+from cqdt_rules.files import replacing
 from cqdt_rules.reports.document import RankRow, Report, TierReport, level_chart_data, moves_for_chart
 from cqdt_rules.reports.extras import require_extra
 from cqdt_rules.reports.packages import rewrite_parts
@@ -241,9 +242,9 @@ def write_docx(report: Report, path: Path) -> None:
             if group.title:
                 para(group.title, bold=True, italic=True, indent=False, size=12)
             _ranking_table(document, r, tier, group, Pt, later)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    document.save(str(path))
-    later.write(path)
+    with replacing(path) as saved:
+        document.save(str(saved))
+        later.write(saved)
 
 
 def _headings(document: Any, pt: Any, rgb: Any, qn: Any) -> None:

@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
+from cqdt_rules.files import replacing
 from cqdt_rules.reports.document import Report, TierReport
 from cqdt_rules.reports.extras import require_extra
 from cqdt_rules.reports.packages import rewrite_parts
@@ -87,9 +88,9 @@ def write_xlsx(report: Report, path: Path) -> None:
     summary.close()
 
     sheets = [summary] + [_tier_sheet(book, r, tier, heading, preamble, bold) for tier in r.tiers]
-    path.parent.mkdir(parents=True, exist_ok=True)
-    book.save(path)
-    _finish(path, sheets)
+    with replacing(path) as saved:
+        book.save(saved)
+        _finish(saved, sheets)
 
 
 def _tier_sheet(book: Any, r: Report, tier: TierReport, heading: Any, preamble: Any, bold: Any) -> _Sheet:

@@ -1,0 +1,66 @@
+"""Files written whole: a file the package writes takes the place of the file of that name only once it is complete,
+so that an error, a full disk or Ctrl-C while it is written leaves the old file as it was (a ruleset ``cqdt fmt``
+rewrites, a version's record, last year's results or report), never a part of the new one, and nothing beside it."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import TextIO
+
+
+@contextmanager
+def replacing(path: str | Path) -> Iterator[Path]:
+    """A new, empty file beside ``path`` for the caller to write (with ``open``, or a library's ``save``). When the
+    block ends without an error it becomes ``path``, with the mode of the file it replaces (a new file's mode
+    otherwise); when the block raises, it is removed and ``path`` is left as it was. The folder is made when
+    missing; of a symbolic link, the file it points to is replaced (the link stays)."""
+    target = Path(path)
+    if target.is_symlink():
+        target = target.resolve()
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temporary = _new_beside(target)
+    try:
+        yield temporary
+        os.chmod(temporary, _mode(target))
+        os.replace(temporary, target)
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
+
+
+@contextmanager
+def written(path: str | Path, newline: str | None = None) -> Iterator[TextIO]:
+    """``path`` opened for writing UTF-8 text, written whole (``replacing``)."""
+    with replacing(path) as temporary, open(temporary, "w", encoding="utf-8", newline=newline) as file:
+        yield file
+
+
+def write_whole(path: str | Path, text: str) -> None:
+    """``path``'s text replaced by ``text``, whole (``replacing``)."""
+    with written(path) as file:
+        file.write(text)
+
+
+def _new_beside(target: Path) -> Path:
+    """A new, empty file in ``target``'s folder named after it, readable by this user alone until it takes
+    ``target``'s place (``tempfile.mkstemp`` does the same, but importing it costs a command a few milliseconds)."""
+    while True:
+        beside = target.with_name(f".{target.name}.{os.urandom(6).hex()}.partial")
+        try:
+            os.close(os.open(beside, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            return beside
+        except FileExistsError:  # 48 random bits: another run's file of the same name, almost never
+            continue
+
+
+def _mode(target: Path) -> int:
+    """The permissions of the file ``target`` replaces, or those ``open`` gives a new file (under the umask)."""
+    try:
+        return target.stat().st_mode & 0o7777
+    except FileNotFoundError:
+        umask = os.umask(0)
+        os.umask(umask)
+        return 0o666 & ~umask

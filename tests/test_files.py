@@ -1,0 +1,140 @@
+"""Files written whole (``cqdt_rules.files``): a file takes the place of the old one only once complete, so an error,
+a full disk or Ctrl-C while it is written leaves the old file as it was, and nothing beside it; and the commands that
+write files (``cqdt fmt``, ``cqdt score --out``, reports, the form) write them so."""
+
+from __future__ import annotations
+
+import errno
+import os
+import stat
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cqdt_rules import files
+from cqdt_rules.cli.main import main
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE = ROOT / "examples" / "gialai"
+
+
+def _only(folder: Path) -> list[str]:
+    return sorted(path.name for path in folder.iterdir())
+
+
+def test_a_file_written_whole_replaces_the_old_one(tmp_path: Path) -> None:
+    target = tmp_path / "results.csv"
+    target.write_text("last year\n", encoding="utf-8")
+    with files.written(target) as out:
+        out.write("this year\n")
+        assert target.read_text(encoding="utf-8") == "last year\n"  # not yet: the new text is beside it
+    assert target.read_text(encoding="utf-8") == "this year\n"
+    assert _only(tmp_path) == ["results.csv"]
+
+
+@pytest.mark.parametrize("stop", [RuntimeError("a writer's bug"), OSError(errno.ENOSPC, "No space left on device"),
+                                  KeyboardInterrupt()])
+def test_a_file_stopped_while_written_leaves_the_old_one_and_nothing_beside_it(tmp_path: Path, stop: BaseException
+                                                                                ) -> None:
+    target = tmp_path / "egov.cqdt"
+    target.write_text("ruleset kept {}\n", encoding="utf-8")
+    with pytest.raises(type(stop)):
+        with files.written(target) as out:
+            out.write("ruleset half")
+            raise stop
+    assert target.read_text(encoding="utf-8") == "ruleset kept {}\n"
+    assert _only(tmp_path) == ["egov.cqdt"]
+
+
+def test_a_new_file_gets_the_mode_open_gives_and_a_replaced_one_keeps_its_own(tmp_path: Path) -> None:
+    fresh = tmp_path / "fresh.txt"
+    files.write_whole(fresh, "x")
+    plain = tmp_path / "plain.txt"
+    plain.write_text("x", encoding="utf-8")  # as open() makes it, under this process's umask
+    assert stat.S_IMODE(fresh.stat().st_mode) == stat.S_IMODE(plain.stat().st_mode)
+    shared = tmp_path / "shared.txt"
+    shared.write_text("old", encoding="utf-8")
+    shared.chmod(0o640)
+    files.write_whole(shared, "new")
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o640 and shared.read_text(encoding="utf-8") == "new"
+
+
+def test_a_linked_file_is_replaced_where_it_is_and_the_link_stays(tmp_path: Path) -> None:
+    real = tmp_path / "real.cqdt"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.cqdt"
+    link.symlink_to(real)
+    files.write_whole(link, "new")
+    assert link.is_symlink() and real.read_text(encoding="utf-8") == "new"
+
+
+def test_a_missing_folder_is_made(tmp_path: Path) -> None:
+    files.write_whole(tmp_path / "a" / "b" / "c.txt", "x")
+    assert (tmp_path / "a" / "b" / "c.txt").read_text(encoding="utf-8") == "x"
+
+
+# ---------------------------------------------------------------- the commands
+def _messy(path: Path) -> Path:
+    path.write_text('# keep me\nruleset   x {title "t"   # and me\n}\n', encoding="utf-8")
+    return path
+
+
+def test_fmt_on_a_full_disk_leaves_the_ruleset_as_it_was_and_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    messy = _messy(tmp_path / "messy.cqdt")
+    before = messy.read_text(encoding="utf-8")
+
+    def full(source: Any, target: Any) -> None:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(target))
+
+    monkeypatch.setattr(files.os, "replace", full)
+    assert main(["fmt", str(messy)]) == 2
+    assert f"cqdt: lỗi: ổ đĩa hết chỗ trống: {messy}" in capsys.readouterr().err
+    assert messy.read_text(encoding="utf-8") == before
+    assert _only(tmp_path) == ["messy.cqdt"]
+
+
+def test_ctrl_c_while_scores_are_written_leaves_the_old_results_and_exits_130(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    from cqdt_rules.cli import commands
+
+    out = tmp_path / "results.csv"
+    data = str(SAMPLE / "egov-2022-audit-xa.csv")
+    assert main(["score", "egov_2020", data, "--out", str(out)]) == 0
+    before = out.read_text(encoding="utf-8")
+    stream = commands._stream_python
+
+    def interrupted(args: Any, progress: Any) -> Any:
+        scored = stream(args, progress)
+
+        def half(form: str, target: Any, done: Any) -> None:  # a first row written, then Ctrl-C
+            target.write("code,name\n")
+            raise KeyboardInterrupt
+        scored.write = half
+        return scored
+
+    monkeypatch.setattr(commands, "_stream_python", interrupted)
+    capsys.readouterr()
+    assert main(["score", "egov_2020", data, "--out", str(out)]) == 130
+    assert capsys.readouterr().err.endswith("\ncqdt: lỗi: đã dừng theo yêu cầu; không tệp nào bị thay đổi bởi phần "
+                                            "đang ghi dở\n")
+    assert out.read_text(encoding="utf-8") == before
+    assert _only(tmp_path) == ["results.csv"]
+
+
+def test_a_report_that_cannot_be_written_leaves_last_years_files_and_nothing_beside_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    data = str(SAMPLE / "egov-2022-audit.yaml")
+    assert main(["report", "egov_2020", data, "--out", str(tmp_path), "--formats", "md,xlsx"]) == 0
+    before = {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()}
+    assert any(path.suffix == ".xlsx" for path in before) and any(path.suffix == ".svg" for path in before)
+
+    def failing(source: Any, target: Any) -> None:
+        raise OSError(errno.EIO, os.strerror(errno.EIO), str(target))
+
+    monkeypatch.setattr(files.os, "replace", failing)
+    capsys.readouterr()
+    assert main(["report", "egov_2020", data, "--out", str(tmp_path), "--formats", "md,xlsx"]) == 2
+    assert "cqdt: lỗi: lỗi đọc ghi thiết bị: " in capsys.readouterr().err
+    assert {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()} == before  # nothing beside
