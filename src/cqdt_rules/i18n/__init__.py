@@ -98,10 +98,6 @@ def plural(count: int, one: str, many: str, lang: str) -> str:
     return f"{format_count_words(count, lang)} {translate(word, lang)}"
 
 
-# The catalogue (English template → Vietnamese template) is kept by stage, in this package's ``vi_*`` modules,
-# and merged when a message is first translated (``catalogue``): a command that prints in English never reads it.
-
-
 # The branch a criterion took (``NodeResult.branch``, written by the engine in English), phrase by phrase.
 BRANCH_VI = (
     ("yes → full points", "có → đủ điểm"),
@@ -180,8 +176,9 @@ Vietnamese template): the messages every stage shares, then each stage's own."""
 
 @lru_cache(maxsize=1)
 def catalogue() -> dict[str, str]:
-    """Every module's ``MESSAGES`` in one dictionary, read when a message is first translated
-    (``tests/test_languages.py`` checks that no English text is given two translations)."""
+    """Every module's ``MESSAGES`` in one dictionary, read when a message is first translated into Vietnamese (a
+    command that prints in English never reads it; ``tests/test_catalogue.py`` checks that no English text is given
+    two translations)."""
     merged: dict[str, str] = {}
     for name in STAGES:
         merged.update(importlib.import_module(f"{__name__}.{name}").MESSAGES)
