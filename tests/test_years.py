@@ -11,6 +11,7 @@ import pytest
 from cqdt_rules import api
 from cqdt_rules.cli.main import main
 from cqdt_rules.errors import UsageError
+from cqdt_rules.i18n import translate
 from cqdt_rules.model.units import Assessment
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -55,8 +56,9 @@ def test_a_year_no_ruleset_declares_is_refused_naming_the_covered_years() -> Non
         api.ruleset_for_year(2019)
     message = str(caught.value)
     assert "no ruleset declares assessment year 2019" in message
-    assert "egov_2020" in message and "2020–2022" in message
-    assert "dti_2023" in message and "2023 onwards" in message
+    assert "(covered: egov_2020 2020..2022, dti_2023 2023..); name the ruleset" in message
+    assert translate(message, "vi") == ("không bộ tiêu chí nào áp dụng cho năm đánh giá 2019 (các năm có: egov_2020 "
+                                        "2020..2022, dti_2023 2023..); hãy chỉ ra bộ tiêu chí thay vì năm")
 
 
 def test_forcing_a_ruleset_uses_it_for_any_year() -> None:

@@ -324,7 +324,9 @@ def _path_for_year(year: int, paths: Iterable[str | Path]) -> Path:
     chosen = [c for c in covering if c.id not in amended]
     if len(chosen) == 1:
         return chosen[0].path
-    listing = "; ".join(f"{c.id}: {c.years_text}" for c in sorted(candidates, key=lambda c: (c.years or (0, 0))[0]))
+    # the years as a header declares them (``2023..``): the same in every language
+    listing = ", ".join(f"{c.id} {c.years[0]}..{c.years[1] or ''}"
+                        for c in sorted(candidates, key=lambda c: (c.years or (0, 0))[0]) if c.years is not None)
     if not chosen:
         raise UsageError(f"no ruleset declares assessment year {year} (covered: {listing or 'nothing'}); "
                          "name the ruleset to use instead of the year")

@@ -390,7 +390,7 @@ MESSAGES: dict[str, str] = {
         "không có tệp bộ tiêu chí hoặc mã bộ tiêu chí có sẵn '{name}' (có sẵn: {ids})",
     "no ruleset file or shipped ruleset id '{name}'; {hint:t}":
         "không có tệp bộ tiêu chí hoặc mã bộ tiêu chí có sẵn '{name}'; {hint}",
-    "no ruleset declares assessment year {year} (covered: {listing}); name the ruleset to use instead of the year":
+    "no ruleset declares assessment year {year} (covered: {listing:t}); name the ruleset to use instead of the year":
         "không bộ tiêu chí nào áp dụng cho năm đánh giá {year} (các năm có: {listing}); hãy chỉ ra bộ tiêu chí thay vì năm",
     "several rulesets declare assessment year {year}: {listing}; name the one to use":
         "nhiều bộ tiêu chí cùng áp dụng cho năm đánh giá {year}: {listing}; hãy chỉ ra bộ cần dùng",
