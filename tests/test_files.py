@@ -69,6 +69,31 @@ def test_a_linked_file_is_replaced_where_it_is_and_the_link_stays(tmp_path: Path
     assert link.is_symlink() and real.read_text(encoding="utf-8") == "new"
 
 
+def test_a_named_pipe_is_written_as_it_is_for_its_reader(tmp_path: Path) -> None:
+    import threading
+
+    pipe = tmp_path / "results.fifo"
+    os.mkfifo(pipe)
+    read: list[str] = []
+    reader = threading.Thread(target=lambda: read.append(pipe.read_text(encoding="utf-8")))
+    reader.start()
+    files.write_whole(pipe, "streamed")
+    reader.join(timeout=10)
+    assert read == ["streamed"] and stat.S_ISFIFO(pipe.stat().st_mode) and _only(tmp_path) == ["results.fifo"]
+
+
+def test_standard_output_named_as_a_file_is_written_as_it_is(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    log = tmp_path / "log.csv"
+    log.write_text("kept\n", encoding="utf-8")
+    with log.open("a", encoding="utf-8") as appended:  # `... --out /dev/stdout >> log.csv`
+        subprocess.run([sys.executable, "-c", "from cqdt_rules import files; files.write_whole('/dev/stdout', 'added\\n')"],
+                       stdout=appended, check=True)
+    assert log.read_text(encoding="utf-8") == "kept\nadded\n"
+
+
 def test_a_missing_folder_is_made(tmp_path: Path) -> None:
     files.write_whole(tmp_path / "a" / "b" / "c.txt", "x")
     assert (tmp_path / "a" / "b" / "c.txt").read_text(encoding="utf-8") == "x"

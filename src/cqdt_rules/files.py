@@ -16,8 +16,12 @@ def replacing(path: str | Path) -> Iterator[Path]:
     """A new, empty file beside ``path`` for the caller to write (with ``open``, or a library's ``save``). When the
     block ends without an error it becomes ``path``, with the mode of the file it replaces (a new file's mode
     otherwise); when the block raises, it is removed and ``path`` is left as it was. The folder is made when
-    missing; of a symbolic link, the file it points to is replaced (the link stays)."""
+    missing; of a symbolic link, the file it points to is replaced (the link stays); a named pipe or a device is
+    written as it is (``_as_it_is``)."""
     target = Path(path)
+    if _as_it_is(target):
+        yield target
+        return
     if target.is_symlink():
         target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
@@ -33,7 +37,12 @@ def replacing(path: str | Path) -> Iterator[Path]:
 
 @contextmanager
 def written(path: str | Path, newline: str | None = None) -> Iterator[TextIO]:
-    """``path`` opened for writing UTF-8 text, written whole (``replacing``)."""
+    """``path`` opened for writing UTF-8 text, written whole (``replacing``); a pipe or a device is written at its
+    end, as a shell left it (``--out /dev/stdout >> log.csv`` adds to the log)."""
+    if _as_it_is(Path(path)):
+        with open(path, "a", encoding="utf-8", newline=newline) as file:
+            yield file
+        return
     with replacing(path) as temporary, open(temporary, "w", encoding="utf-8", newline=newline) as file:
         yield file
 
@@ -42,6 +51,12 @@ def write_whole(path: str | Path, text: str) -> None:
     """``path``'s text replaced by ``text``, whole (``replacing``)."""
     with written(path) as file:
         file.write(text)
+
+
+def _as_it_is(target: Path) -> bool:
+    """Whether ``target`` is written as it is: a named pipe or a device, or a name for one (``/dev/stdout``, which
+    may stand for a file the shell appends to): there is no old file to keep, and a reader may wait on it."""
+    return (target.exists() and not target.is_file()) or target.absolute().parts[1:2] in (("dev",), ("proc",))
 
 
 def _new_beside(target: Path) -> Path:
