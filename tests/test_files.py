@@ -94,6 +94,23 @@ def test_standard_output_named_as_a_file_is_written_as_it_is(tmp_path: Path) -> 
     assert log.read_text(encoding="utf-8") == "kept\nadded\n"
 
 
+def test_a_writable_file_in_a_folder_one_may_not_write_in_is_written_in_place(tmp_path: Path,
+                                                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    report = tmp_path / "report.md"
+    report.write_text("old", encoding="utf-8")
+
+    def refused(target: Path) -> Path:  # as in a folder without write permission (the tests may run as root)
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target.parent))
+
+    monkeypatch.setattr(files, "_new_beside", refused)
+    files.write_whole(report, "new")
+    assert report.read_text(encoding="utf-8") == "new"
+    monkeypatch.setattr(files.os, "access", lambda path, mode: False)  # nor the file itself: refused, left as it was
+    with pytest.raises(PermissionError):
+        files.write_whole(report, "newer")
+    assert report.read_text(encoding="utf-8") == "new"
+
+
 def test_a_missing_folder_is_made(tmp_path: Path) -> None:
     files.write_whole(tmp_path / "a" / "b" / "c.txt", "x")
     assert (tmp_path / "a" / "b" / "c.txt").read_text(encoding="utf-8") == "x"

@@ -25,7 +25,13 @@ def replacing(path: str | Path) -> Iterator[Path]:
     if target.is_symlink():
         target = target.resolve()
     target.parent.mkdir(parents=True, exist_ok=True)
-    temporary = _new_beside(target)
+    try:
+        temporary = _new_beside(target)
+    except PermissionError:
+        if not os.access(target, os.W_OK):
+            raise
+        yield target  # a file one may write in a folder one may not: written in place, as open() would
+        return
     try:
         yield temporary
         os.chmod(temporary, _mode(target))
