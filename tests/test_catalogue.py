@@ -26,7 +26,7 @@ MESSAGE_CALLS = {"UsageError", "DataError", "RulesetError", "EvaluationError", "
                  "_fail", "report", "about"}
 """Calls (errors and the helpers that make problems) whose every text argument is a message for a person."""
 
-MESSAGE_KEYWORDS = {"hint", "message"}
+MESSAGE_KEYWORDS = {"hint", "message", "problem"}
 
 SAMPLE = "7"
 """What a message's interpolated value stands for: a number, which a template's ``{name}`` and ``{name:n}`` both

@@ -225,6 +225,9 @@ def test_refused_data_fails_the_case_and_points_into_the_test_file(mini) -> None
     (outcome,) = report.failed
     assert "the data was refused" in outcome.describe()
     assert "mini.tests.yaml:9:37: error: unit 'UNIT', 'tl': a = 11 is greater than b = 10" in outcome.describe()
+    vietnamese = outcome.describe("vi")  # the data's errors too, in the language of the run
+    assert vietnamese.startswith("dữ liệu bị từ chối:\nmini.tests.yaml:9:37: lỗi: đơn vị 'UNIT', 'tl': a = 11 ")
+    assert "error" not in vietnamese and "greater" not in vietnamese
 
 
 def test_a_cohort_checks_ranks_and_each_unit(mini) -> None:

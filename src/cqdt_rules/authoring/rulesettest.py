@@ -169,16 +169,21 @@ class CaseResult:
     differences: tuple[Difference, ...] = ()
     problem: str | None = None  # data refused, or an error that was expected but did not come
     results: Results | None = attrs.field(default=None, eq=False, repr=False)
+    refusal: DataError | None = attrs.field(default=None, eq=False, repr=False)
+    """Why the data was refused, rendered in the language the failure is described in."""
 
     @property
     def passed(self) -> bool:
         return not self.differences and self.problem is None
 
     def describe(self, lang: str = "en") -> str:
-        """The failure in words, in ``lang``: each difference with its position, or the problem."""
+        """The failure in words, in ``lang``: each difference with its position, or the problem (and the errors the
+        data was refused with)."""
         lines = [d.shown(lang) for d in self.differences]
         if self.problem:
             lines.append(translate(self.problem, lang))
+        if self.refusal is not None:
+            lines.append(self.refusal.render(lang))
         return "\n".join(lines)
 
 
@@ -759,12 +764,12 @@ def run_case(checked: loading.CheckedRuleset, case: Case) -> CaseResult:
     try:
         results = scoring.score(checked, assessments, run_at="ruleset-test")
     except DataError as exc:
-        text = DataError(exc.diagnostics, _sources(exc)).render()
+        refusal = DataError(exc.diagnostics, _sources(exc))
         if case.error is not None:
-            if case.error.lower() in text.lower():
+            if case.error.lower() in refusal.render().lower():
                 return CaseResult(case)
-            return CaseResult(case, problem=f"the data was refused, but not with '{case.error}':\n{text}")
-        return CaseResult(case, problem=f"the data was refused:\n{text}")
+            return CaseResult(case, problem=f"the data was refused, but not with '{case.error}':", refusal=refusal)
+        return CaseResult(case, problem="the data was refused:", refusal=refusal)
     if case.error is not None:
         return CaseResult(case, problem=f"expected the data to be refused with '{case.error}', but it was scored",
                           results=results)

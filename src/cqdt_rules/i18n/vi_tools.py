@@ -153,6 +153,9 @@ MESSAGES: dict[str, str] = {
     "{rank:n} of {of:n} (value {value:n})": "{rank} trên {of} (giá trị {value})",
     "{label} (not higher: {unmet})": "{label} (không lên mức cao hơn: {unmet})",
     "the data was refused:": "dữ liệu bị từ chối:",
+    "the data was refused, but not with '{error}':": "dữ liệu bị từ chối, nhưng không phải vì lỗi '{error}':",
+    "expected the data to be refused with '{error}', but it was scored":
+        "cần dữ liệu bị từ chối vì lỗi '{error}', nhưng dữ liệu đã được chấm điểm",
     # cli/main.py
     "interrupted; no file was changed by what was being written":
         "đã dừng theo yêu cầu; không tệp nào bị thay đổi bởi phần đang ghi dở",
