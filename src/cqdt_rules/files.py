@@ -12,10 +12,10 @@ from typing import TextIO
 
 
 @contextmanager
-def replacing(path: str | Path) -> Iterator[Path]:
+def replacing(path: str | Path, mode: int | None = None) -> Iterator[Path]:
     """A new, empty file beside ``path`` for the caller to write (with ``open``, or a library's ``save``). When the
-    block ends without an error it becomes ``path``, with the mode of the file it replaces (a new file's mode
-    otherwise); when the block raises, it is removed and ``path`` is left as it was. The folder is made when
+    block ends without an error it becomes ``path``, with ``mode``, else the mode of the file it replaces (a new
+    file's mode otherwise); when the block raises, it is removed and ``path`` is left as it was. The folder is made when
     missing; of a symbolic link, the file it points to is replaced (the link stays); a named pipe or a device is
     written as it is (``_as_it_is``)."""
     target = Path(path)
@@ -34,7 +34,7 @@ def replacing(path: str | Path) -> Iterator[Path]:
         return
     try:
         yield temporary
-        os.chmod(temporary, _mode(target))
+        os.chmod(temporary, _mode(target) if mode is None else mode)
         os.replace(temporary, target)
     except BaseException:
         temporary.unlink(missing_ok=True)

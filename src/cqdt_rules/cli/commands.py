@@ -16,11 +16,10 @@ from cqdt_rules.cli.common import (
     score_previous_files,
     stopped_by_signals,
     stream_files,
-    write_text,
 )
 from cqdt_rules.engine import loading
 from cqdt_rules.errors import UsageError, render
-from cqdt_rules.files import written
+from cqdt_rules.files import write_whole, written
 from cqdt_rules.formatting import format_number
 from cqdt_rules.i18n import translate
 
@@ -205,11 +204,11 @@ def run_summary(args: argparse.Namespace) -> int:
     sys.stdout.write(text)
     if args.out:
         stem = f"{current.ruleset.id}-{current_year}"
-        write_text(args.out / f"{stem}-results.json", current.to_json() + "\n")
-        write_text(args.out / f"{stem}-results.csv", current.to_csv())
-        write_text(args.out / f"{stem}-summary-{args.lang}.txt", text)
+        write_whole(args.out / f"{stem}-results.json", current.to_json() + "\n")
+        write_whole(args.out / f"{stem}-results.csv", current.to_csv())
+        write_whole(args.out / f"{stem}-summary-{args.lang}.txt", text)
         if previous is not None:
-            write_text(args.out / f"{previous.ruleset.id}-{previous_year}-results.json", previous.to_json() + "\n")
+            write_whole(args.out / f"{previous.ruleset.id}-{previous_year}-results.json", previous.to_json() + "\n")
         print(translate(f"wrote results and summary to {args.out}/", args.lang), file=sys.stderr)
     return EXIT_OK
 

@@ -189,14 +189,10 @@ def version_text() -> str:
     return "\n".join(lines) + "\n"
 
 
-def write_text(path: Path, text: str) -> None:
-    write_whole(path, text)
-
-
 def write_or_print(text: str, out: Path | None) -> None:
     """A command's text output: into ``out`` (saying so on stderr), or to standard output."""
     if out:
-        write_text(out, text)
+        write_whole(out, text)
         print(translate(f"wrote {out}", current_lang()), file=sys.stderr)
     else:
         sys.stdout.write(text)

@@ -8,10 +8,11 @@ import sys
 from pathlib import Path
 
 from cqdt_rules.cli.commands import CommandSpec
-from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, load_data, write_text
+from cqdt_rules.cli.common import EXIT_INVALID, EXIT_OK, load_data
 from cqdt_rules.engine import loading
 from cqdt_rules.engine.results import identity_of
 from cqdt_rules.errors import UsageError
+from cqdt_rules.files import write_whole
 from cqdt_rules.model.units import SOURCES
 
 _WROTE = {"vi": "đã ghi {what}", "en": "wrote {what}"}
@@ -19,7 +20,7 @@ _WROTE = {"vi": "đã ghi {what}", "en": "wrote {what}"}
 
 def _emit(text: str, out: Path | None, lang: str) -> None:
     if out is not None:
-        write_text(out, text)
+        write_whole(out, text)
         print(_WROTE[lang].format(what=out), file=sys.stderr)
     else:
         sys.stdout.write(text)

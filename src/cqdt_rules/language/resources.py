@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from cqdt_rules.files import replacing
+
 _PACKAGE_DIR = Path(__file__).resolve().parent.parent  # cqdt_rules/, where the wheel puts _data
 _CHECKOUT_DIR = _PACKAGE_DIR.parent.parent
 
@@ -55,18 +57,11 @@ def write_private(path: Path, data: bytes, kept: int | None = None) -> None:
     A cache that cannot be written is no error: the next run computes the value again. With ``kept``, at most
     that many files of the same kind (the same name up to its first '-') stay in the folder, the oldest going
     first: a cache written once per edited ruleset never fills the disk."""
-    import tempfile  # only when writing: it costs more to import than the rest of this module
-
     try:
-        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=path.name + ".")
+        with replacing(path, mode=0o600) as temporary:
+            temporary.write_bytes(data)
     except OSError:
-        return
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-        os.replace(temporary, path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
+        pass  # no cache this time
     if kept is not None:
         _prune(path.parent, path.name.partition("-")[0] + "-*" + path.suffix, kept)
 
