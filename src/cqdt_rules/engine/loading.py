@@ -324,8 +324,10 @@ def _path_for_year(year: int, paths: Iterable[str | Path]) -> Path:
     chosen = [c for c in covering if c.id not in amended]
     if len(chosen) == 1:
         return chosen[0].path
+    from cqdt_rules.language.formatter import years_text  # only on this error path
+
     # the years as a header declares them (``2023..``): the same in every language
-    listing = ", ".join(f"{c.id} {c.years[0]}..{c.years[1] or ''}"
+    listing = ", ".join(f"{c.id} {years_text(c.years)}"
                         for c in sorted(candidates, key=lambda c: (c.years or (0, 0))[0]) if c.years is not None)
     if not chosen:
         raise UsageError(f"no ruleset declares assessment year {year} (covered: {listing or 'nothing'}); "
