@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import errno
 import os
+import signal
 import stat
 from pathlib import Path
 from typing import Any
@@ -137,8 +138,26 @@ def test_fmt_on_a_full_disk_leaves_the_ruleset_as_it_was_and_says_why(tmp_path: 
     assert _only(tmp_path) == ["messy.cqdt"]
 
 
-def test_ctrl_c_while_scores_are_written_leaves_the_old_results_and_exits_130(
-        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def _stop_by_keyboard_interrupt() -> None:
+    raise KeyboardInterrupt
+
+
+STOPPED = "lỗi: đã dừng theo yêu cầu; không tệp nào bị thay đổi bởi phần đang ghi dở"
+
+
+@pytest.mark.parametrize("stop, lang, code, message", [
+    (_stop_by_keyboard_interrupt, "vi", 130, STOPPED),
+    (lambda: os.kill(os.getpid(), signal.SIGINT), "vi", 130, STOPPED),
+    (lambda: os.kill(os.getpid(), signal.SIGTERM), "vi", 143,
+     "lỗi: đã dừng do tín hiệu SIGTERM; không tệp nào bị thay đổi bởi phần đang ghi dở"),
+    (lambda: os.kill(os.getpid(), signal.SIGHUP), "vi", 129,
+     "lỗi: đã dừng do tín hiệu SIGHUP; không tệp nào bị thay đổi bởi phần đang ghi dở"),
+    (lambda: os.kill(os.getpid(), signal.SIGTERM), "en", 143,
+     "error: stopped by SIGTERM; no file was changed by what was being written"),
+], ids=["ctrl-c", "sigint", "sigterm", "sighup", "sigterm-en"])
+def test_a_stop_while_scores_are_written_leaves_the_old_results_and_nothing_beside_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], stop: Any, lang: str,
+        code: int, message: str) -> None:
     from cqdt_rules.cli import commands
 
     out = tmp_path / "results.csv"
@@ -146,23 +165,25 @@ def test_ctrl_c_while_scores_are_written_leaves_the_old_results_and_exits_130(
     assert main(["score", "egov_2020", data, "--out", str(out)]) == 0
     before = out.read_text(encoding="utf-8")
     stream = commands._stream_python
+    handlers = {number: signal.getsignal(number) for number in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)}
 
     def interrupted(args: Any, progress: Any) -> Any:
         scored = stream(args, progress)
 
-        def half(form: str, target: Any, done: Any) -> None:  # a first row written, then Ctrl-C
+        def half(form: str, target: Any, done: Any) -> None:  # a first row written, then the stop
             target.write("code,name\n")
-            raise KeyboardInterrupt
+            stop()
+            target.write("more\n")  # a signal's handler runs at the latest here
         scored.write = half
         return scored
 
     monkeypatch.setattr(commands, "_stream_python", interrupted)
     capsys.readouterr()
-    assert main(["score", "egov_2020", data, "--out", str(out)]) == 130
-    assert capsys.readouterr().err.endswith("\ncqdt: lỗi: đã dừng theo yêu cầu; không tệp nào bị thay đổi bởi phần "
-                                            "đang ghi dở\n")
+    assert main(["score", "egov_2020", data, "--out", str(out), "--lang", lang]) == code
+    assert capsys.readouterr().err.endswith(f"\ncqdt: {message}\n")
     assert out.read_text(encoding="utf-8") == before
     assert _only(tmp_path) == ["results.csv"]
+    assert {number: signal.getsignal(number) for number in handlers} == handlers  # main leaves them as they were
 
 
 def test_a_report_that_cannot_be_written_leaves_last_years_files_and_nothing_beside_them(

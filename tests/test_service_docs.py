@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import signal
 import socket
 import subprocess
 import sys
@@ -14,6 +15,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -41,22 +43,26 @@ def _free_port() -> int:
         return port
 
 
+def _wait_until_it_answers(process: subprocess.Popen[Any], port: int) -> None:
+    deadline = time.monotonic() + 120
+    while True:
+        assert process.poll() is None, process.stdout.read() if process.stdout else ""
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as answer:
+                if answer.status == 200:
+                    return
+        except OSError:
+            assert time.monotonic() < deadline, "cqdt serve did not answer /health within 120 s"
+            time.sleep(0.2)
+
+
 @pytest.fixture(scope="module")
 def server() -> Iterator[int]:
     port = _free_port()
     process = subprocess.Popen([sys.executable, "-m", "cqdt_rules", "serve", "--port", str(port), "--workers", "2"],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     try:
-        deadline = time.monotonic() + 120
-        while True:
-            assert process.poll() is None, process.stdout.read().decode() if process.stdout else ""
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/health", timeout=5) as answer:
-                    if answer.status == 200:
-                        break
-            except OSError:
-                assert time.monotonic() < deadline, "cqdt serve did not answer /health within 120 s"
-                time.sleep(0.2)
+        _wait_until_it_answers(process, port)
         yield port
     finally:
         process.terminate()
@@ -103,3 +109,20 @@ def test_serve_refuses_a_stored_cohort_its_ruleset_refuses(tmp_path: Path, capsy
     assert cqdt(["serve", "--ruleset", "egov_2020", "--cohort", f"egov_2020={data}", "--lang", "en"]) == 1
     # data of a tier the ruleset lacks do not fit it: one paragraph saying so, before any value is read
     assert f"{data}: error: these data do not fit ruleset 'egov_2020'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("stop, code", [(signal.SIGTERM, -signal.SIGTERM), (signal.SIGINT, 0)], ids=["sigterm", "sigint"])
+def test_a_server_stopped_by_a_signal_shuts_down_as_uvicorn_does_without_an_error(stop: signal.Signals,
+                                                                                    code: int) -> None:
+    """`cqdt serve` stops on its own terms (uvicorn's graceful shutdown), not as the other commands stop."""
+    port = _free_port()
+    process = subprocess.Popen([sys.executable, "-m", "cqdt_rules", "serve", "--port", str(port), "--lang", "en"],
+                               cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    try:
+        _wait_until_it_answers(process, port)
+        process.send_signal(stop)
+        output, _ = process.communicate(timeout=30)
+    finally:
+        process.kill()
+    assert process.returncode == code, output
+    assert "error" not in output.lower() and "Traceback" not in output, output

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -14,7 +13,6 @@ from cqdt_rules.cli.common import (
     add_units_argument,
     score_files,
     score_previous_files,
-    stopped_by_signals,
     stream_files,
 )
 from cqdt_rules.engine import loading
@@ -36,6 +34,9 @@ class CommandSpec(NamedTuple):
     help: str
     arguments: Callable[[argparse.ArgumentParser], None]
     run: Callable[[argparse.Namespace], int]
+    stops_itself: bool = False
+    """The command stops on SIGTERM, SIGINT and SIGHUP its own way (``serve``: its server shuts down gracefully), not
+    as ``main`` stops every other (``cli.common.stopped_by_signals``)."""
 
 
 # ---------------------------------------------------------------- check
@@ -87,26 +88,24 @@ def run_score(args: argparse.Namespace) -> int:
         raise UsageError("--units checks parents with the python engine; leave out --engine duckdb or --units")
     progress = Progress()
     engine = args.engine != "python" or args.table
-    # DuckDB writes into a folder of its own, removed on the way out, whatever stops the command
-    with stopped_by_signals() if engine else contextlib.nullcontext():
-        try:
-            if engine:
-                from cqdt_rules.cli.sql_engine import stream_with_engine
+    try:
+        if engine:
+            from cqdt_rules.cli.sql_engine import stream_with_engine
 
-                scored: ScoredOutput = stream_with_engine(args.ruleset, args.data, args.table, args.lang, progress)
+            scored: ScoredOutput = stream_with_engine(args.ruleset, args.data, args.table, args.lang, progress)
+        else:
+            scored = _stream_python(args, progress)
+        try:
+            progress.stage("writing", len(scored))
+            if args.out:
+                with written(args.out, newline="") as out:
+                    scored.write(args.format, out, progress.advance)
             else:
-                scored = _stream_python(args, progress)
-            try:
-                progress.stage("writing", len(scored))
-                if args.out:
-                    with written(args.out, newline="") as out:
-                        scored.write(args.format, out, progress.advance)
-                else:
-                    scored.write(args.format, sys.stdout, progress.advance)
-            finally:
-                scored.close()
+                scored.write(args.format, sys.stdout, progress.advance)
         finally:
-            progress.close()
+            scored.close()
+    finally:
+        progress.close()
     if args.out:
         print(translate(f"wrote {args.out} ({len(scored)} results)", args.lang), file=sys.stderr)
     return EXIT_OK

@@ -28,15 +28,31 @@ EXIT_INTERRUPTED = 130
 STOP_SIGNALS = ("SIGTERM", "SIGINT", "SIGHUP")
 
 
+class Stopped(BaseException):
+    """A command stopped by a signal (``stopped_by_signals``), raised where it was: like ``KeyboardInterrupt``, no
+    ``except Exception`` on the way out catches it, and every ``finally`` runs."""
+
+    def __init__(self, number: int):
+        super().__init__(number)
+        self.number = number
+
+    @property
+    def name(self) -> str:
+        import signal
+
+        return signal.Signals(self.number).name
+
+
 @contextmanager
 def stopped_by_signals() -> Iterator[None]:
-    """SIGTERM, SIGINT (Ctrl-C) and SIGHUP stop the command with an exception raised where it is, so that every
-    ``finally`` on its way out runs (removing what it wrote for its work); the process then exits with 128 + the
-    signal's number, as a shell reports a process a signal ended. A signal that comes while DuckDB runs a query
-    makes DuckDB stop it and raise its own error: the signal decides the exit all the same. Signals that come
-    after the first are ignored while the command cleans up; the previous handlers are restored on the way out.
-    Outside the main thread (where Python runs signal handlers) nothing changes."""
-    import signal  # only for the commands that clean up after themselves
+    """SIGTERM, SIGINT (Ctrl-C) and SIGHUP stop the command with ``Stopped`` raised where it is, so that every
+    ``finally`` on its way out runs (a file being written is removed and the one it replaces left as it was, a
+    DuckDB folder removed); ``main`` then exits with 128 + the signal's number, as a shell reports a process a
+    signal ended. A signal that comes while DuckDB runs a query makes DuckDB stop it and raise its own error: the
+    signal decides the exit all the same. Signals that come after the first are ignored while the command cleans
+    up; the previous handlers are restored on the way out. Outside the main thread (where Python runs signal
+    handlers) nothing changes."""
+    import signal  # the commands run within it; a program importing the library keeps its own handlers
     import threading
 
     if threading.current_thread() is not threading.main_thread():
@@ -47,7 +63,7 @@ def stopped_by_signals() -> Iterator[None]:
     def stop(number: int, frame: object) -> None:
         if not received:
             received.append(number)
-            raise SystemExit(128 + number)
+            raise Stopped(number)
 
     previous = {number: signal.signal(number, stop) for number in
                 (getattr(signal, name) for name in STOP_SIGNALS if hasattr(signal, name))}
@@ -55,7 +71,7 @@ def stopped_by_signals() -> Iterator[None]:
         yield
     except BaseException:
         if received:
-            raise SystemExit(128 + received[0]) from None
+            raise Stopped(received[0]) from None
         raise
     finally:
         for number, handler in previous.items():

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import decimal
 import gc
 import sys
@@ -11,7 +12,15 @@ from pathlib import Path
 from typing import Any
 
 from cqdt_rules.cli.commands import commands_for
-from cqdt_rules.cli.common import EXIT_INTERRUPTED, EXIT_INVALID, EXIT_OK, EXIT_USAGE, version_text
+from cqdt_rules.cli.common import (
+    EXIT_INTERRUPTED,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_USAGE,
+    Stopped,
+    stopped_by_signals,
+    version_text,
+)
 from cqdt_rules.errors import ERRORS_SHOWN_PER_KIND, DiagnosticsError, UsageError
 from cqdt_rules.i18n import LANGS, default_lang, plural, translate, using_lang
 from cqdt_rules.model.numbers import ARITHMETIC
@@ -120,7 +129,7 @@ def build_parser(command: str | None = None) -> argparse.ArgumentParser:
         if command is None or spec.name == command:
             spec.arguments(child)
         _add_shared_options(child)
-        child.set_defaults(run=spec.run)
+        child.set_defaults(run=spec.run, stops_itself=spec.stops_itself)
     return parser
 
 
@@ -187,7 +196,8 @@ def _main(argv: Sequence[str] | None) -> int:
         return EXIT_USAGE
     lang: str = args.lang
     try:
-        with using_lang(lang), reading_encoding(args.encoding):
+        stopping = contextlib.nullcontext() if args.stops_itself else stopped_by_signals()
+        with using_lang(lang), reading_encoding(args.encoding), stopping:
             code: int = args.run(args)
         return code
     except DiagnosticsError as exc:
@@ -207,6 +217,11 @@ def _main(argv: Sequence[str] | None) -> int:
     except KeyboardInterrupt:  # Ctrl-C: what was being written is left as it was (``files``)
         print(_cqdt_error("interrupted; no file was changed by what was being written", lang), file=sys.stderr)
         return EXIT_INTERRUPTED
+    except Stopped as exc:  # a signal (``stopped_by_signals``): as Ctrl-C, with the signal's own exit code
+        message = ("interrupted; no file was changed by what was being written" if 128 + exc.number == EXIT_INTERRUPTED
+                   else f"stopped by {exc.name}; no file was changed by what was being written")
+        print(_cqdt_error(message, lang), file=sys.stderr)
+        return 128 + exc.number
     except OSError as exc:  # a file that cannot be written (a folder named where a file goes, no permission, disk full)
         print(_cqdt_error(_os_error(exc, lang), lang), file=sys.stderr)
         return EXIT_USAGE

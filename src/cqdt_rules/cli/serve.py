@@ -56,4 +56,4 @@ def run(args: argparse.Namespace) -> int:
 
 
 COMMANDS = [CommandSpec("serve", "Serve the rulesets over HTTP: scoring, checking, forms (needs the serve extra).",
-                        _arguments, run)]
+                        _arguments, run, stops_itself=True)]

@@ -159,4 +159,6 @@ MESSAGES: dict[str, str] = {
     # cli/main.py
     "interrupted; no file was changed by what was being written":
         "đã dừng theo yêu cầu; không tệp nào bị thay đổi bởi phần đang ghi dở",
+    "stopped by {name}; no file was changed by what was being written":
+        "đã dừng do tín hiệu {name}; không tệp nào bị thay đổi bởi phần đang ghi dở",
 }
