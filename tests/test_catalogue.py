@@ -232,3 +232,12 @@ def test_what_the_system_says_of_a_file_is_shown_in_the_run_language(tmp_path: P
     assert capsys.readouterr().err == f"cqdt: lỗi: không phải là thư mục: {out}\n"
     assert main(["report", "egov_2020", data, "--out", out, "--formats", "md", "--lang", "en"]) == 2
     assert capsys.readouterr().err == f"cqdt: error: Not a directory: {out}\n"
+
+
+def test_the_vietnamese_calls_an_indicator_chi_so_throughout() -> None:
+    """One word for one thing: the messages, tables and forms call an indicator "chỉ số" (a criterion is "tiêu
+    chí"), never "chỉ tiêu" in some places and "chỉ số" in others."""
+    found = [f"{path.relative_to(PACKAGE)}:{number}" for path in sorted(PACKAGE.rglob("*.py"))
+             for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+             if "chỉ tiêu" in line.lower()]
+    assert found == []

@@ -199,7 +199,7 @@ def test_table_lists_differences_and_the_communes_to_check(files: dict[str, Path
     assert "xã không được tính (01): 23860 Xã Ia Dơk (không)" in text
     assert "xa_cap_quang" in text and "23863 Xã Ia Krêl (không)" in text
     assert "xa_cong_chuc" not in text.split("Chi tiết")[0]  # agreeing indicators only with --all
-    assert "02 chỉ tiêu lệch trên 10 chỉ tiêu được đối chiếu ở 02 huyện." in text
+    assert "02 chỉ số lệch trên 10 chỉ số được đối chiếu ở 02 huyện." in text
     assert "Huyện không có hồ sơ cấp xã trong dữ liệu (không đối chiếu được): 634 Huyện Đăk Pơ (2022)." in text
     assert "Xã có hồ sơ nhưng không có hồ sơ của huyện (01): 24000 Xã Lạc (huyện 699)." in text
     english = crosscheck_table(_report(files), "en", show_all=True)

@@ -330,7 +330,7 @@ def test_template_protects_labels_and_unlocks_inputs(tmp_path: Path, egov: api.C
     assert not sheet.cell(row=row, column=COL_EVIDENCE).protection.locked
     yes_row = rows["internet_cap_quang"]
     assert sheet.cell(row=yes_row, column=COL_B).protection.locked  # no b for a yes/no
-    assert sheet["C13"].value == "Nội dung chỉ tiêu"
+    assert sheet["C13"].value == "Nội dung chỉ số"
     assert sheet["D7"].value == "xa" and sheet["D7"].protection.locked
     assert workbook[META_SHEET].sheet_state == "veryHidden"
 

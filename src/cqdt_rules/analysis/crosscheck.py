@@ -432,9 +432,9 @@ def _finding(district: Assessment, members: list[Assessment], check: Check, as_p
 # ================================================================ rendering
 _TEXT: dict[str, dict[str, str]] = {
     "vi": {
-        "title": "Kiểm tra chéo chỉ tiêu cấp huyện với hồ sơ cấp xã ({ruleset}, {source}; cách đối chiếu: {mapping})",
+        "title": "Kiểm tra chéo chỉ số cấp huyện với hồ sơ cấp xã ({ruleset}, {source}; cách đối chiếu: {mapping})",
         "source_self": "số liệu tự đánh giá", "source_audit": "số liệu thẩm định",
-        "h_code": "Mã huyện", "h_name": "Huyện", "h_indicator": "Chỉ tiêu", "h_declared": "Huyện khai",
+        "h_code": "Mã huyện", "h_name": "Huyện", "h_indicator": "Chỉ số", "h_declared": "Huyện khai",
         "h_found": "Theo hồ sơ xã", "h_diff": "Chênh lệch", "h_year": "Năm",
         "yes": "có", "no": "không", "none": "(chưa đánh giá)",
         "details": "Chi tiết cho Đoàn kiểm tra",
@@ -443,7 +443,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "not_counted": "  xã không được tính ({n}): {units}",
         "all_counted": "  mọi xã có hồ sơ đều được tính ({n} xã)",
         "per_commune": "  từng xã: {units}",
-        "summary": "{diff} chỉ tiêu lệch trên {total} chỉ tiêu được đối chiếu ở {districts} huyện.",
+        "summary": "{diff} chỉ số lệch trên {total} chỉ số được đối chiếu ở {districts} huyện.",
         "no_communes": "Huyện không có hồ sơ cấp xã trong dữ liệu (không đối chiếu được): {units}.",
         "orphans": "Xã có hồ sơ nhưng không có hồ sơ của huyện ({n}): {units}.",
         "all_agree": "Không có chênh lệch.",

@@ -421,7 +421,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "h_n": "TT", "h_label": "Phiên bản", "h_date": "Ngày", "h_author": "Người lập", "h_status": "Trạng thái",
         "h_units": "Số đơn vị", "h_reason": "Lý do / căn cứ", "draft": "dự thảo", "approved": "phê duyệt",
         "results": "Kết quả theo phiên bản (tổng điểm, mức độ)",
-        "h_code": "Mã", "h_name": "Đơn vị", "h_tier": "Khối", "h_indicator": "Chỉ tiêu", "h_change": "Cũ → Mới",
+        "h_code": "Mã", "h_name": "Đơn vị", "h_tier": "Khối", "h_indicator": "Chỉ số", "h_change": "Cũ → Mới",
         "h_evidence": "Kiểm chứng bổ sung", "h_removed": "Kiểm chứng bỏ", "h_why": "Lý do",
         "h_points": "Điểm tiêu chí",
         "log": "Nhật ký thay đổi: {before} → {after} ({n} thay đổi)",

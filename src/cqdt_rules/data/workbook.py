@@ -45,11 +45,11 @@ _TEXT: dict[str, dict[str, str]] = {
         "form_district": "PHIẾU THẨM TRA CỦA CẤP HUYỆN",
         "subtitle": "{form} — {tier} — năm {year}",
         "ruleset": "Bộ tiêu chí: {id}, phiên bản {version}",
-        "instructions": "Nhập số liệu vào các ô màu vàng. Chỉ tiêu dạng tỷ lệ nhập tử số (a) và mẫu số (b). "
+        "instructions": "Nhập số liệu vào các ô màu vàng. Chỉ số dạng tỷ lệ nhập tử số (a) và mẫu số (b). "
                         "Tài liệu kiểm chứng: ghi số, ký hiệu, ngày văn bản; nhiều tài liệu cách nhau bằng dấu chấm phẩy (;).",
         "code": "Mã đơn vị", "name": "Tên đơn vị", "tier": "Khối", "parent": "Mã huyện (đối với UBND cấp xã)",
         "year": "Năm đánh giá", "source": "Nguồn số liệu", "note": "Ghi chú",
-        "h_node": "Tiêu chí", "h_key": "Mã chỉ tiêu", "h_label": "Nội dung chỉ tiêu", "h_a": "Giá trị / Tử số (a)",
+        "h_node": "Tiêu chí", "h_key": "Mã chỉ số", "h_label": "Nội dung chỉ số", "h_a": "Giá trị / Tử số (a)",
         "h_b": "Mẫu số (b)", "h_unit": "Đơn vị tính", "h_how": "Cách nhập", "h_evidence": "Tài liệu kiểm chứng",
         "h_required": "Tài liệu kiểm chứng yêu cầu",
         "max": "tối đa {max} điểm",
