@@ -461,7 +461,7 @@ def test_an_error_in_new_text_points_at_the_new_text(folder: Path) -> None:
 
 def test_a_change_that_changes_nothing_is_a_warning(folder: Path) -> None:
     checked = amend(folder, "amend tier xa {\n  change A1 max 3\n}\n")
-    assert [w.message for w in checked.warnings] == ["this does not change A1: it already reads so"]
+    assert [w.message for w in checked.warnings] == ["this changes nothing: A1 already says exactly this"]
 
 
 def test_an_amendment_without_legal_source_or_effective_date_is_warned(folder: Path) -> None:

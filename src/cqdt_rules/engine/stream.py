@@ -134,7 +134,7 @@ class StreamScorer:
                  unit_list: Mapping[str, str] | None = None, run_at: str | None = None, form: Form = "csv",
                  cells: Cells | None = None):
         if (form == "table") != (cells is not None):
-            raise UsageError("a table's rows need the cells of each unit (cells=), and only a table's")
+            raise UsageError("form 'table' needs the cells of each unit (cells=), and only form 'table' takes them")
         self.compiled = compiled
         self.form, self.cells = form, cells
         self.ruleset = compiled.ruleset

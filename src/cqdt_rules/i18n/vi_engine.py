@@ -59,8 +59,8 @@ MESSAGES: dict[str, str] = {
     "statistic '{name}' cannot read {kind} outside sum or mean":
         "thống kê '{name}' không đọc được {kind} bên ngoài sum hoặc mean",
     # engine/stream.py
-    "a table's rows need the cells of each unit (cells=), and only a table's":
-        "chỉ các dòng của bảng mới cần, và luôn cần, các ô của từng đơn vị (cells=)",
+    "form 'table' needs the cells of each unit (cells=), and only form 'table' takes them":
+        "dạng 'table' cần các ô của từng đơn vị (cells=), và chỉ dạng 'table' nhận chúng",
     "the units were kept as {form}: score with form='table' to write a table":
         "các đơn vị đã được giữ ở dạng {form}: hãy chấm điểm với form='table' để ghi bảng",
     "the units were kept as {form}: score with form='csv' to write CSV":

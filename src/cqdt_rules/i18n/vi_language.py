@@ -33,7 +33,7 @@ MESSAGES: dict[str, str] = {
     "'{sibling}' is not directly under '{group}'": "'{sibling}' không nằm ngay dưới '{group}'",
     "under {group}: {ids}": "ngay dưới {group}: {ids}",
     "under {group}: nothing yet": "ngay dưới {group}: chưa có gì",
-    "this does not change {node}: it already reads so": "câu lệnh này không thay đổi {node}: nội dung đã đúng như vậy",
+    "this changes nothing: {node} already says exactly this": "câu lệnh này không thay đổi gì: {node} đã đúng như vậy",
     "{node} is a criterion: only a group's maximum can be 'capped'":
         "{node} là một tiêu chí: chỉ điểm tối đa của nhóm mới được 'capped' (giới hạn trần)",
     "{node} is a group: its points are the sum of its criteria":
@@ -104,8 +104,8 @@ MESSAGES: dict[str, str] = {
     'add e.g. provenance reconstructed "..." or provenance official "Phụ lục ..., mục ..."':
         'hãy thêm, ví dụ, provenance reconstructed "..." hoặc provenance official "Phụ lục ..., mục ..."',
     "range {low}..{high} of '{name}' is empty": "khoảng giá trị {low}..{high} của '{name}' rỗng",
-    "'a_may_exceed_b' applies to pairs only, '{name}' is {kind}":
-        "'a_may_exceed_b' chỉ dùng cho chỉ số kiểu pair (cặp số), '{name}' là chỉ số kiểu {kind}",
+    "'a_may_exceed_b' is for pair indicators only; '{name}' is a {kind} indicator":
+        "'a_may_exceed_b' chỉ dùng cho chỉ số kiểu pair (cặp số); '{name}' là chỉ số kiểu {kind}",
     "default of '{name}': {problem:t}": "giá trị mặc định của '{name}': {problem}",
     "'{name}' is audit-only and has a default: the default is used when the audit team leaves it empty":
         "'{name}' chỉ nhập khi thẩm định (audit_only) nhưng có giá trị mặc định: giá trị mặc định được dùng khi "

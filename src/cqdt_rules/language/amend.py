@@ -295,7 +295,7 @@ class _TierEditor:
         if new is None:
             return
         if new == old:
-            self.warn(span, f"this does not change {node_id}: it already reads so")
+            self.warn(span, f"this changes nothing: {node_id} already says exactly this")
         self._replace_node(path, new, span, touches_parent)
         self.changed[(self.tier.id, new.id)] = span
 

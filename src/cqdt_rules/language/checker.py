@@ -242,7 +242,7 @@ class _TierChecker:
         if ind.range is not None and ind.range[0] > ind.range[1]:
             self.error(ind.span, f"range {ind.range[0]}..{ind.range[1]} of '{ind.name}' is empty")
         if ind.a_may_exceed_b and ind.kind != "pair":
-            self.error(ind.span, f"'a_may_exceed_b' applies to pairs only, '{ind.name}' is {ind.kind}")
+            self.error(ind.span, f"'a_may_exceed_b' is for pair indicators only; '{ind.name}' is a {ind.kind} indicator")
         if ind.default is not None:
             problems: list[str] = []
             coerce_value(ind, ind.default, {}, lambda message, hint=None: problems.append(message))
