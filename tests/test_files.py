@@ -8,6 +8,7 @@ import errno
 import os
 import signal
 import stat
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -110,6 +111,91 @@ def test_a_writable_file_in_a_folder_one_may_not_write_in_is_written_in_place(tm
     with pytest.raises(PermissionError):
         files.write_whole(report, "newer")
     assert report.read_text(encoding="utf-8") == "new"
+
+
+def _no_file_beside(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Path:
+    """The folder refuses a new file (as one without write permission: the tests may run as root); the copy kept
+    aside goes to a temporary folder of the test's own, returned."""
+    def refused(target: Path) -> Path:
+        raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), str(target.parent))
+
+    monkeypatch.setattr(files, "_new_beside", refused)
+    aside = tmp_path / "tmp"
+    aside.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(aside))
+    return aside
+
+
+def _disk_full_after(monkeypatch: pytest.MonkeyPatch, written: int) -> None:
+    """Writing stops with "File too large" once ``written`` characters are written (as ``ulimit -f`` makes it)."""
+    real_open = open
+
+    def limited_open(file: Any, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        opened = real_open(file, mode, *args, **kwargs)
+        if "w" not in mode:
+            return opened
+        write = opened.write
+        count = [0]
+
+        def counted(text: str) -> int:
+            if count[0] + len(text) > written:
+                write(text[:written - count[0]])
+                opened.flush()
+                raise OSError(errno.EFBIG, os.strerror(errno.EFBIG))
+            count[0] += len(text)
+            return write(text)
+        opened.write = counted
+        return opened
+
+    monkeypatch.setattr(files, "open", limited_open, raising=False)
+
+
+def test_a_file_written_in_place_that_fails_gets_its_old_content_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    messy = _messy(tmp_path / "messy.cqdt")
+    before = messy.read_text(encoding="utf-8")
+    aside = _no_file_beside(monkeypatch, tmp_path)
+    _disk_full_after(monkeypatch, 10)
+    assert main(["fmt", str(messy)]) == 2
+    assert capsys.readouterr().err == f"cqdt: lỗi: tệp vượt quá kích thước tối đa được phép ghi: {messy}\n"
+    assert messy.read_text(encoding="utf-8") == before
+    assert list(aside.iterdir()) == []  # the copy kept aside is gone once the old content is back
+
+
+def test_a_file_written_in_place_whose_old_content_cannot_be_put_back_says_where_it_is(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import shutil
+
+    report = tmp_path / "report.md"
+    report.write_text("last year", encoding="utf-8")
+    aside = _no_file_beside(monkeypatch, tmp_path)
+    copy = shutil.copyfile
+
+    def only_one_way(source: Any, target: Any) -> Any:
+        if Path(target) == report:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        return copy(source, target)
+
+    monkeypatch.setattr(shutil, "copyfile", only_one_way)
+    with pytest.raises(OSError) as raised, files.written(report) as out:
+        out.write("this ye")
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+    kept = list(aside.iterdir())
+    assert len(kept) == 1 and kept[0].read_text(encoding="utf-8") == "last year"
+    assert str(raised.value) == f"{report} could not be written, nor its old content put back: it is kept in {kept[0]}"
+
+
+def test_an_error_in_putting_the_file_in_place_names_the_file_not_the_one_beside_it(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    messy = _messy(tmp_path / "messy.cqdt")
+
+    def refused(source: Any, target: Any) -> None:  # as os.replace says it: of the file beside
+        raise PermissionError(errno.EPERM, os.strerror(errno.EPERM), str(source))
+
+    monkeypatch.setattr(files.os, "replace", refused)
+    assert main(["fmt", str(messy), "--lang", "en"]) == 2
+    assert capsys.readouterr().err == f"cqdt: error: Operation not permitted: {messy}\n"
+    assert _only(tmp_path) == ["messy.cqdt"]
 
 
 def test_a_missing_folder_is_made(tmp_path: Path) -> None:

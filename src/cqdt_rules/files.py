@@ -30,15 +30,64 @@ def replacing(path: str | Path, mode: int | None = None) -> Iterator[Path]:
     except PermissionError:
         if not os.access(target, os.W_OK):
             raise
-        yield target  # a file one may write in a folder one may not: written in place, as open() would
+        with _put_back_on_error(target):  # a file one may write in a folder one may not: written in place
+            yield target
         return
     try:
         yield temporary
         os.chmod(temporary, _mode(target) if mode is None else mode)
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as error:
         temporary.unlink(missing_ok=True)
+        if isinstance(error, OSError):
+            raise _about(error, target) from error
         raise
+
+
+@contextmanager
+def _put_back_on_error(target: Path) -> Iterator[None]:
+    """``target`` written in place, its old content copied aside first (a private temporary file) and put back when
+    the block raises (the truncated file's space is then free again, so a full disk takes it back too). Should even
+    that fail, the error says where the old content is, and that copy is kept."""
+    import shutil  # this rare path alone
+    import tempfile
+
+    if not target.exists():
+        try:
+            yield
+        except BaseException:
+            target.unlink(missing_ok=True)
+            raise
+        return
+    handle, name = tempfile.mkstemp(prefix=f"cqdt-{target.name}.", suffix=".old")
+    os.close(handle)
+    aside = Path(name)
+    try:
+        shutil.copyfile(target, aside)
+    except BaseException:
+        aside.unlink(missing_ok=True)
+        raise
+    try:
+        yield
+    except BaseException as error:
+        try:
+            shutil.copyfile(aside, target)
+        except OSError:
+            raise OSError(f"{target} could not be written, nor its old content put back: it is kept in {aside}") \
+                from error
+        aside.unlink()
+        if isinstance(error, OSError):
+            raise _about(error, target) from error
+        raise
+    aside.unlink()
+
+
+def _about(error: OSError, target: Path) -> OSError:
+    """``error`` as about ``target``, the file the caller writes (a failed write names no file, a failed replace names
+    the temporary file beside it): the same kind of error, with the system's reason."""
+    if error.errno is None or error.strerror is None:
+        return error
+    return type(error)(error.errno, error.strerror, str(target))
 
 
 @contextmanager

@@ -385,6 +385,12 @@ MESSAGES: dict[str, str] = {
     "Device or resource busy": "thiết bị hoặc tài nguyên đang bận",
     "Input/output error": "lỗi đọc ghi thiết bị",
     "Operation not permitted": "thao tác không được phép",
+    "File too large": "tệp vượt quá kích thước tối đa được phép ghi",
+    "Text file busy": "tệp đang được một chương trình khác sử dụng",
+    "Stale file handle": "tệp không còn truy cập được (ổ mạng đã thay đổi)",
+    # files.py: a file written in place whose old content could not be put back
+    "{target} could not be written, nor its old content put back: it is kept in {aside}":
+        "không ghi được {target}, cũng không khôi phục được nội dung cũ: nội dung cũ được giữ trong {aside}",
     "folder '{path}' holds {count:n} ruleset files; name one": "thư mục '{path}' có {count} tệp bộ tiêu chí; hãy chỉ ra một tệp",
     "no ruleset file or shipped ruleset id '{name}' (shipped: {ids})":
         "không có tệp bộ tiêu chí hoặc mã bộ tiêu chí có sẵn '{name}' (có sẵn: {ids})",
