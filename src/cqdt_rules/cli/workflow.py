@@ -159,7 +159,8 @@ def run_versions(args: argparse.Namespace) -> int:
         if not args.label or not args.reason:
             raise UsageError("--add needs --label and --reason")
         folder = add_version(args.folder, args.add, label=args.label, reason=args.reason, author=args.author,
-                             date=args.date, status=args.status, ruleset=args.ruleset, decision=args.decision)
+                             date=args.date, status=args.status, ruleset=args.ruleset, decision=args.decision,
+                             source=args.source, lang=args.lang)
         print(_WROTE[args.lang].format(what=folder), file=sys.stderr)
     elif any(v is not None for v in (args.label, args.reason, args.author, args.date, args.decision)):
         raise UsageError("--label, --reason, --author, --date and --decision go with --add")
