@@ -216,7 +216,9 @@ def test_versions_that_share_no_source_say_so_instead_of_sending_to_another_sour
                                    "khác cho phiên bản mới bằng --label"),
     (["--label", "x", "--status", "approved"],
      "cqdt: lỗi: phiên bản phê duyệt phải ghi quyết định phê duyệt: hãy dùng --decision"),
-], ids=["label-used", "approved-without-decision"])
+    (["--label", "x", "--date", "2022-13-45"],
+     "cqdt: lỗi: đối số --date: ngày '2022-13-45' không hợp lệ: hãy viết theo dạng YYYY-MM-DD"),
+], ids=["label-used", "approved-without-decision", "date"])
 def test_add_refuses_what_the_versions_cannot_hold_before_writing_anything(
         history_dir: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str) -> None:
     data = history_dir / "03-ket-qua-phe-duyet" / "ket-qua.yaml"

@@ -140,11 +140,18 @@ def _versions_arguments(p: argparse.ArgumentParser) -> None:
     add.add_argument("--label", help="the new version's label, e.g. 'Dự thảo lần 2'")
     add.add_argument("--reason", help="why this version was made (comments taken in, evidence added, decision)")
     add.add_argument("--author", help="who made it")
-    add.add_argument("--date", type=dt.date.fromisoformat, help="its date, YYYY-MM-DD (default: today)")
+    add.add_argument("--date", type=_date, help="its date, YYYY-MM-DD (default: today)")
     add.add_argument("--status", choices=("draft", "approved"), default="draft",
                      help="the new version's status (default: '%(default)s'); an approved one names its --decision")
     add.add_argument("--decision", help="for the approved version: the decision that approves it")
     _common(p)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid date '{value}': write it as YYYY-MM-DD") from None
 
 
 def run_versions(args: argparse.Namespace) -> int:
