@@ -120,6 +120,8 @@ def test_cli_versions_show_add_and_usage_errors(history_dir: Path, tmp_path: Pat
     data = history_dir / "03-ket-qua-phe-duyet" / "ket-qua.yaml"
     assert main(["versions", str(history_dir), "--add", str(data), "--lang", "en"]) == 2
     assert "--add needs --label and --reason" in capsys.readouterr().err
+    assert main(["versions", str(history_dir), "--add", str(data), "--label", " ", "--reason", "r", "--lang", "en"]) == 2
+    assert "--add needs --label and --reason" in capsys.readouterr().err
     assert main(["versions", str(history_dir), "--label", "x"]) == 2
     assert main(["versions", str(tmp_path / "none")]) == 2
     assert main(["versions", str(history_dir), "--add", str(data), "--label", "Bản sao", "--reason", "Không đổi",

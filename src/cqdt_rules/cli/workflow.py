@@ -163,7 +163,7 @@ def run_versions(args: argparse.Namespace) -> int:
     )
 
     if args.add:
-        if not args.label or not args.reason:
+        if not (args.label or "").strip() or not (args.reason or "").strip():
             raise UsageError("--add needs --label and --reason")
         folder = add_version(args.folder, args.add, label=args.label, reason=args.reason, author=args.author,
                              date=args.date, status=args.status, ruleset=args.ruleset, decision=args.decision,
