@@ -81,7 +81,8 @@ class Together:
 def together() -> Iterator[Together]:
     """Several files written whole, all or none (a report's pages, charts and workbooks): ``beside(path)`` gives
     each new file beside its place; when the block ends without an error they all take their places, else none
-    does, the new files and the folders made for them are removed, and the old files are left as they were."""
+    does, the new files and the folders made for them are removed, and the old files are left as they were. Placing
+    them is a rename each in its own folder, which fails almost never; if one does, those already placed stay."""
     package = Together()
     try:
         yield package
