@@ -287,3 +287,36 @@ def test_a_report_that_cannot_be_written_leaves_last_years_files_and_nothing_bes
     assert main(["report", "egov_2020", data, "--out", str(tmp_path), "--formats", "md,xlsx"]) == 2
     assert "cqdt: lỗi: lỗi đọc ghi thiết bị: " in capsys.readouterr().err
     assert {path: path.read_bytes() for path in tmp_path.rglob("*") if path.is_file()} == before  # nothing beside
+
+
+def test_files_written_together_take_their_places_only_once_all_are_written(tmp_path: Path) -> None:
+    (tmp_path / "report.html").write_text("last year", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        with files.together() as package:
+            package.beside(tmp_path / "report.html").write_text("this year", encoding="utf-8")
+            package.beside(tmp_path / "charts" / "levels.svg").write_text("<svg/>", encoding="utf-8")
+            raise RuntimeError("the workbook's writer failed")
+    assert (tmp_path / "report.html").read_text(encoding="utf-8") == "last year"
+    assert _only(tmp_path) == ["report.html"]  # the new files, and the folder made for them, removed
+    with files.together() as package:
+        package.beside(tmp_path / "report.html").write_text("this year", encoding="utf-8")
+        package.beside(tmp_path / "charts" / "levels.svg").write_text("<svg/>", encoding="utf-8")
+        assert (tmp_path / "report.html").read_text(encoding="utf-8") == "last year"
+    assert (tmp_path / "report.html").read_text(encoding="utf-8") == "this year"
+    assert _only(tmp_path) == ["charts", "report.html"] and _only(tmp_path / "charts") == ["levels.svg"]
+
+
+def test_a_report_file_named_like_a_folder_leaves_every_old_file_and_nothing_beside_them(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "report-egov_2020-2022-vi.docx").mkdir()
+    (tmp_path / "report-egov_2020-2022-vi.html").write_text("OLD", encoding="utf-8")
+    (tmp_path / "rankings-egov_2020-2022-vi.xlsx").write_text("OLD", encoding="utf-8")
+    data = str(SAMPLE / "egov-2022-audit.yaml")
+    assert main(["report", "egov_2020", data, "--out", str(tmp_path), "--formats", "html,md,xlsx,docx"]) == 2
+    assert (f"cqdt: lỗi: đây là một thư mục, không phải một tệp: {tmp_path / 'report-egov_2020-2022-vi.docx'}"
+            in capsys.readouterr().err)
+    assert _only(tmp_path) == ["rankings-egov_2020-2022-vi.xlsx", "report-egov_2020-2022-vi.docx",
+                               "report-egov_2020-2022-vi.html"]
+    assert (tmp_path / "report-egov_2020-2022-vi.html").read_text(encoding="utf-8") == "OLD"
+    assert (tmp_path / "rankings-egov_2020-2022-vi.xlsx").read_text(encoding="utf-8") == "OLD"
+    assert _only(tmp_path / "report-egov_2020-2022-vi.docx") == []

@@ -93,13 +93,16 @@ def test_unit_pages_are_made_one_at_a_time_as_they_are_written(report: Report, p
     stem = f"report-{report.ruleset_id}-{report.year}-{report.lang}"
     seen: dict[str, bool] = {}
 
+    def beside(name: str) -> list[Path]:  # a page written, beside its place until every file of the report is
+        return list(tmp_path.glob(f".{name}.*.partial"))
+
     def written_so_far(made: int) -> None:
         if made == 1:  # the main page is written, whole, before any unit's page is made
-            main = tmp_path / f"{stem}.{fmt}"
-            seen["main"] = main.is_file() and main.read_text(encoding="utf-8").endswith(
+            main = beside(f"{stem}.{fmt}")
+            seen["main"] = len(main) == 1 and main[0].read_text(encoding="utf-8").endswith(
                 "</html>\n" if fmt == "html" else f"{report.ruleset_hash}.\n")
         if made == units:  # the first page of explanations is written before the last unit's page is made
-            seen["first page"] = (tmp_path / f"{stem}-giai-trinh-so-1.{fmt}").is_file()
+            seen["first page"] = len(beside(f"{stem}-giai-trinh-so-1.{fmt}")) == 1
 
     if page_units is not None:
         pages.on_make.append(written_so_far)

@@ -120,6 +120,8 @@ def test_cli_versions_show_add_and_usage_errors(history_dir: Path, tmp_path: Pat
     data = history_dir / "03-ket-qua-phe-duyet" / "ket-qua.yaml"
     assert main(["versions", str(history_dir), "--add", str(data), "--lang", "en"]) == 2
     assert "--add needs --label and --reason" in capsys.readouterr().err
+    assert main(["versions", str(history_dir), "--add", str(data), "--label", " ", "--reason", "r", "--lang", "en"]) == 2
+    assert "--add needs --label and --reason" in capsys.readouterr().err
     assert main(["versions", str(history_dir), "--label", "x"]) == 2
     assert main(["versions", str(tmp_path / "none")]) == 2
     assert main(["versions", str(history_dir), "--add", str(data), "--label", "Bản sao", "--reason", "Không đổi",
@@ -170,3 +172,91 @@ def test_a_version_without_a_ruleset_needs_one(history_dir: Path) -> None:
     with pytest.raises(UsageError, match="names no ruleset"):
         load_history(history_dir)
     assert load_history(history_dir, ruleset="egov_2020").versions[0].ruleset is None
+
+
+SAMPLE = EXAMPLE.parent / "gialai"
+
+
+def _folder(path: Path) -> list[str]:
+    return sorted(p.name for p in path.iterdir())
+
+
+def test_a_version_of_another_source_is_refused_before_anything_is_written(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "versions"
+    first = ["versions", str(folder), "--ruleset", "egov_2020", "--add", str(SAMPLE / "egov-2022-self.yaml"),
+             "--label", "v1", "--reason", "a"]
+    assert main(first) == 0
+    capsys.readouterr()
+    assert main(["versions", str(folder), "--add", str(SAMPLE / "egov-2022-audit.yaml"), "--label", "v2",
+                 "--reason", "b"]) == 2
+    captured = capsys.readouterr()
+    assert "đã ghi" not in captured.err
+    assert ("cqdt: lỗi: phiên bản '02-v2' không có bản ghi 'self' nào (chỉ có bản ghi audit), và không nguồn nào có "
+            "bản ghi trong mọi phiên bản" in captured.err)
+    assert _folder(folder) == ["01-v1"]
+    assert main(["versions", str(folder), "--add", str(SAMPLE / "egov-2022-self.yaml"), "--label", "v2",
+                 "--reason", "b", "--source", "audit", "--lang", "en"]) == 2
+    assert ("version '01-v1' has no 'audit' records; every version has self records: choose --source self"
+            in capsys.readouterr().err)
+    assert _folder(folder) == ["01-v1"] and main(["versions", str(folder)]) == 0
+
+
+def test_versions_that_share_no_source_say_so_instead_of_sending_to_another_source(tmp_path: Path) -> None:
+    folder = tmp_path / "versions"  # as recorded before --add refused it: a self-assessment, then an audit
+    for name, data in (("01-v1", "egov-2022-self.yaml"), ("02-v2", "egov-2022-audit.yaml")):
+        (folder / name).mkdir(parents=True)
+        (folder / name / "version.yaml").write_text(f"label: {name}\nruleset: egov_2020\n", encoding="utf-8")
+        shutil.copyfile(SAMPLE / data, folder / name / data)
+    for source in (None, "self", "audit"):
+        with pytest.raises(UsageError, match="no source has records in every version"):
+            load_history(folder, source=source)
+
+
+@pytest.mark.parametrize("options, message", [
+    (["--label", "Dự thảo lần 1"], "cqdt: lỗi: phiên bản '01-du-thao-lan-1' đã có nhãn 'Dự thảo lần 1': hãy đặt nhãn "
+                                   "khác cho phiên bản mới bằng --label"),
+    (["--label", "x", "--status", "approved"],
+     "cqdt: lỗi: phiên bản phê duyệt phải ghi quyết định phê duyệt: hãy dùng --decision"),
+    (["--label", "x", "--date", "2022-13-45"],
+     "cqdt: lỗi: đối số --date: ngày '2022-13-45' không hợp lệ: hãy viết theo dạng YYYY-MM-DD"),
+], ids=["label-used", "approved-without-decision", "date"])
+def test_add_refuses_what_the_versions_cannot_hold_before_writing_anything(
+        history_dir: Path, capsys: pytest.CaptureFixture[str], options: list[str], message: str) -> None:
+    data = history_dir / "03-ket-qua-phe-duyet" / "ket-qua.yaml"
+    before = _folder(history_dir)
+    try:
+        code = main(["versions", str(history_dir), "--add", str(data), "--reason", "r", *options])
+    except SystemExit as stop:  # an option's value is refused as argparse refuses it
+        code = stop.code
+    assert code == 2
+    assert message in capsys.readouterr().err
+    assert _folder(history_dir) == before
+
+
+def test_a_first_version_refused_leaves_no_folder_behind(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "versions"
+    assert main(["versions", str(folder), "--add", str(SAMPLE / "egov-2022-self.yaml"), "--label", "v1",
+                 "--reason", "a"]) == 2
+    assert "--ruleset" in capsys.readouterr().err and not folder.exists()
+
+
+def test_a_version_is_written_whole_and_its_comments_in_the_runs_language(
+        history_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cqdt_rules.analysis import versions
+
+    data = history_dir / "03-ket-qua-phe-duyet" / "ket-qua.yaml"
+    before = _folder(history_dir)
+
+    def full(path: Path, text: str) -> None:
+        raise OSError(28, "No space left on device", str(path))
+
+    with monkeypatch.context() as patched:
+        patched.setattr(versions, "write_whole", full)
+        with pytest.raises(OSError):
+            add_version(history_dir, [data], label="x", reason="y")
+    assert _folder(history_dir) == before
+    folder = add_version(history_dir, [data], label="x", reason="y", lang="vi")
+    text = (folder / "version.yaml").read_text(encoding="utf-8")
+    assert "# changes:            # lý do một giá trị thay đổi so với phiên bản trước\n" in text
+    assert "why" not in text

@@ -22,9 +22,10 @@ A versions folder holds one sub-folder per version, in order of their names::
         indicator: ke_hoach_cds  # leave out to cover every change of the unit
         reason: Bổ sung Kế hoạch số 45/KH-UBND
 
-Each version is kept as it was recorded. The change log is computed by comparing snapshots on
-(unit code, indicator): old → new value, evidence added and removed, and the reason stated for it
-(or the version's general reason, marked as such).
+Each version is kept as it was recorded. The versions follow one source's records (the audit's, else the
+self-assessment's) from draft to approval: ``--add`` refuses a version without them, before writing anything. The
+change log is computed by comparing snapshots on (unit code, indicator): old → new value, evidence added and removed,
+and the reason stated for it (or the version's general reason, marked as such).
 """
 
 from __future__ import annotations
@@ -32,6 +33,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import os
 import re
 import shutil
 import unicodedata
@@ -48,8 +50,9 @@ from cqdt_rules.data.yamlfile import compose_yaml
 from cqdt_rules.engine import loading, scoring
 from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError, did_you_mean
-from cqdt_rules.formatting import format_count, format_number
 from cqdt_rules.files import write_whole
+from cqdt_rules.formatting import format_count, format_number
+from cqdt_rules.i18n import translate
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment
 from cqdt_rules.tables import cell_text, csv_writer, render_table
@@ -148,7 +151,7 @@ def load_history(folder: str | Path, *, ruleset: str | None = None, source: str 
     folder = Path(folder)
     if not folder.is_dir():
         raise UsageError(f"no such versions folder: {folder}")
-    version_dirs = sorted(p for p in folder.iterdir() if p.is_dir() and (p / VERSION_FILE).is_file())
+    version_dirs = _version_folders(folder)
     if not version_dirs:
         raise UsageError(f"'{folder}' holds no versions (sub-folders with a {VERSION_FILE})")
     versions = [read_version(p) for p in version_dirs]
@@ -160,22 +163,36 @@ def load_history(folder: str | Path, *, ruleset: str | None = None, source: str 
     snapshots: list[tuple[Assessment, ...]] = []
     for version in versions:
         snapshots.append(load_many(list(version.data_files)))
-    chosen = source or _default_source(snapshots)
+    chosen = _followed_source([v.id for v in versions], snapshots, source)
     results: list[Results] = []
     for version, snapshot in zip(versions, snapshots):
         checked = loading.load(_ruleset_for(version, ruleset))
         results.append(scoring.score(checked, snapshot))
-    for version, result in zip(versions, results):
-        if not any(identity_of(u).source == chosen for u in result):
-            raise UsageError(f"version '{version.id}' has no '{chosen}' records; choose --source")
     steps = tuple(_step(versions[i], versions[i + 1], results[i], results[i + 1], chosen) for i in range(len(versions) - 1))
     return History(folder, chosen, tuple(versions), tuple(results), steps)
 
 
-def _default_source(snapshots: Sequence[Sequence[Assessment]]) -> str:
-    if all(any(a.source == "audit" for a in snap) for snap in snapshots):
-        return "audit"
-    return "self"
+def _version_folders(folder: Path) -> list[Path]:
+    """The versions in ``folder``, in order; a hidden folder (a version being recorded) is none."""
+    return sorted(p for p in folder.iterdir() if p.is_dir() and (p / VERSION_FILE).is_file()
+                  and not p.name.startswith("."))
+
+
+def _followed_source(ids: Sequence[str], snapshots: Sequence[Sequence[Assessment]], source: str | None) -> str:
+    """The source whose records the change log follows from version to version: ``source``, else the audit's when
+    every version has audit records, else another source every version has. A version without them is refused."""
+    shared = [s for s in ("audit", "self", "district") if all(any(a.source == s for a in snap) for snap in snapshots)]
+    chosen = source or (shared[0] if shared else "self")
+    for version, snapshot in zip(ids, snapshots):
+        if not any(a.source == chosen for a in snapshot):
+            if shared:
+                raise UsageError(f"version '{version}' has no '{chosen}' records; every version has "
+                                 f"{', '.join(shared)} records: choose --source {shared[0]}")
+            held = ", ".join(sorted({a.source for a in snapshot}))
+            raise UsageError(f"version '{version}' has no '{chosen}' records (it holds {held} records), and no source "
+                             "has records in every version: the versions of a folder follow one source's records "
+                             "(e.g. the audit's) from draft to approval")
+    return chosen
 
 
 def _ruleset_for(version: Version, override: str | None) -> str:
@@ -356,12 +373,56 @@ def _step(before: Version, after: Version, old: Results, new: Results, source: s
 # ================================================================ recording a new version
 def add_version(folder: str | Path, data: Sequence[str | Path], *, label: str, reason: str, author: str | None = None,
                 date: dt.date | None = None, status: str = "draft", ruleset: str | None = None,
-                decision: str | None = None) -> Path:
+                decision: str | None = None, source: str | None = None, lang: str = "en") -> Path:
     """Record a new version: copy the data into the next numbered sub-folder and write its version.yaml
-    with the snapshot's hash, so the version is kept as it was. Returns the new folder."""
+    with the snapshot's hash, so the version is kept as it was. Returns the new folder.
+
+    Whatever would keep the folder from being listed (with ``source``) is refused before anything is written, and the
+    version is written whole: made in a hidden folder beside, which takes its name once complete. ``lang``: the
+    language of version.yaml's comments."""
     folder = Path(folder)
     if status not in STATUSES:
         raise UsageError(f"unknown status '{status}': use draft or approved")
+    if status == "approved" and not decision:
+        raise UsageError("an approved version names the decision that approves it: give --decision")
+    files = _data_files(data)
+    snapshot = load_many(files)  # refuse data that cannot be read, before anything is written
+    existing = [read_version(p) for p in _version_folders(folder)] if folder.is_dir() else []
+    if ruleset is None and existing:
+        ruleset = existing[-1].ruleset
+    if ruleset is None:
+        raise UsageError("name the ruleset with --ruleset (the first version of a folder must say which ruleset it uses)")
+    loading.load(ruleset)  # an unknown ruleset is refused before anything is written
+    label = unicodedata.normalize("NFC", label.strip())
+    used = [v for v in existing if v.label == label]
+    if used:
+        raise UsageError(f"the version '{used[0].id}' is labelled '{label}' already: give the new version another "
+                         "--label")
+    target = folder / f"{len(existing) + 1:02d}-{_slug(label)}"
+    if target.exists():
+        raise UsageError(f"'{target}' already exists")
+    _followed_source([v.id for v in existing] + [target.name],
+                     [load_many(list(v.data_files)) for v in existing] + [snapshot], source)
+    metadata = {
+        "label": label, "status": status, "date": (date or dt.date.today()).isoformat(), "author": author,
+        "ruleset": ruleset, "reason": reason, "decision": decision,
+    }
+    made = not folder.exists()
+    folder.mkdir(parents=True, exist_ok=True)
+    beside = folder / f".{target.name}.{os.urandom(6).hex()}.partial"
+    try:
+        _write_version(beside, files, metadata, lang)
+        beside.rename(target)
+    except BaseException:
+        shutil.rmtree(beside, ignore_errors=True)
+        if made:
+            folder.rmdir()
+        raise
+    return target
+
+
+def _data_files(data: Sequence[str | Path]) -> list[Path]:
+    """The data files named, a folder standing for its data files."""
     files: list[Path] = []
     for item in data:
         path = Path(item)
@@ -373,38 +434,25 @@ def add_version(folder: str | Path, data: Sequence[str | Path], *, label: str, r
             raise UsageError(f"no such data file or folder: {path}")
     if not files:
         raise UsageError("no data files to record")
-    load_many(files)  # refuse data that cannot be read, before anything is written
-    folder.mkdir(parents=True, exist_ok=True)
-    existing = sorted(p for p in folder.iterdir() if p.is_dir() and (p / VERSION_FILE).is_file())
-    if ruleset is None and existing:
-        ruleset = read_version(existing[-1]).ruleset
-    if ruleset is None:
-        raise UsageError("name the ruleset with --ruleset (the first version of a folder must say which ruleset it uses)")
-    loading.load(ruleset)  # an unknown ruleset is refused before anything is written
-    number = len(existing) + 1
-    target = folder / f"{number:02d}-{_slug(label)}"
-    if target.exists():
-        raise UsageError(f"'{target}' already exists")
     names = [f.name for f in files]
     if len(set(names)) != len(names):
         raise UsageError("two data files have the same name: " + ", ".join(sorted({n for n in names if names.count(n) > 1})))
+    return files
+
+
+def _write_version(target: Path, files: Sequence[Path], metadata: dict[str, str | None], lang: str) -> None:
+    """A version's folder: a copy of each data file and version.yaml, which records their hash."""
     target.mkdir()
     copied = []
     for path in files:
         destination = target / path.name
         shutil.copyfile(path, destination)
         copied.append(destination)
-    metadata = {
-        "label": label, "status": status, "date": (date or dt.date.today()).isoformat(), "author": author,
-        "ruleset": ruleset, "reason": reason, "decision": decision,
-        "data_sha256": snapshot_hash(sorted(copied)),
-    }
-    text = yaml.safe_dump({k: v for k, v in metadata.items() if v is not None}, allow_unicode=True, sort_keys=False,
-                          width=10_000)
-    text += "# changes:            # why a value changed since the previous version\n" \
+    text = yaml.safe_dump({k: v for k, v in {**metadata, "data_sha256": snapshot_hash(sorted(copied))}.items()
+                           if v is not None}, allow_unicode=True, sort_keys=False, width=10_000)
+    text += f"# changes:            # {translate('why a value changed since the previous version', lang)}\n" \
             "#   - unit: \"622\"\n#     indicator: ke_hoach_cds\n#     reason: \"...\"\n"
     write_whole(target / VERSION_FILE, text)
-    return target
 
 
 def _slug(label: str) -> str:

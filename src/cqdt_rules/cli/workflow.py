@@ -140,11 +140,18 @@ def _versions_arguments(p: argparse.ArgumentParser) -> None:
     add.add_argument("--label", help="the new version's label, e.g. 'Dự thảo lần 2'")
     add.add_argument("--reason", help="why this version was made (comments taken in, evidence added, decision)")
     add.add_argument("--author", help="who made it")
-    add.add_argument("--date", type=dt.date.fromisoformat, help="its date, YYYY-MM-DD (default: today)")
+    add.add_argument("--date", type=_date, help="its date, YYYY-MM-DD (default: today)")
     add.add_argument("--status", choices=("draft", "approved"), default="draft",
                      help="the new version's status (default: '%(default)s'); an approved one names its --decision")
     add.add_argument("--decision", help="for the approved version: the decision that approves it")
     _common(p)
+
+
+def _date(value: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"invalid date '{value}': write it as YYYY-MM-DD") from None
 
 
 def run_versions(args: argparse.Namespace) -> int:
@@ -156,10 +163,11 @@ def run_versions(args: argparse.Namespace) -> int:
     )
 
     if args.add:
-        if not args.label or not args.reason:
+        if not (args.label or "").strip() or not (args.reason or "").strip():
             raise UsageError("--add needs --label and --reason")
         folder = add_version(args.folder, args.add, label=args.label, reason=args.reason, author=args.author,
-                             date=args.date, status=args.status, ruleset=args.ruleset, decision=args.decision)
+                             date=args.date, status=args.status, ruleset=args.ruleset, decision=args.decision,
+                             source=args.source, lang=args.lang)
         print(_WROTE[args.lang].format(what=folder), file=sys.stderr)
     elif any(v is not None for v in (args.label, args.reason, args.author, args.date, args.decision)):
         raise UsageError("--label, --reason, --author, --date and --decision go with --add")

@@ -112,8 +112,19 @@ MESSAGES: dict[str, str] = {
     "no such versions folder: {path}": "không có thư mục phiên bản: {path}",
     "'{folder}' holds no versions (sub-folders with a {file})":
         "'{folder}' không có phiên bản nào (thư mục con có tệp {file})",
-    "version '{version}' has no '{source}' records; choose --source":
-        "phiên bản '{version}' không có bản ghi '{source}' nào; hãy chọn nguồn bằng --source",
+    "version '{version}' has no '{source}' records; every version has {shared} records: choose --source {first}":
+        "phiên bản '{version}' không có bản ghi '{source}' nào; mọi phiên bản đều có bản ghi {shared}: "
+        "hãy chọn nguồn bằng --source {first}",
+    "version '{version}' has no '{source}' records (it holds {held} records), and no source has records in every "
+    "version: the versions of a folder follow one source's records (e.g. the audit's) from draft to approval":
+        "phiên bản '{version}' không có bản ghi '{source}' nào (chỉ có bản ghi {held}), và không nguồn nào có bản ghi "
+        "trong mọi phiên bản: các phiên bản của một thư mục theo dõi bản ghi của cùng một nguồn (ví dụ của thẩm định) "
+        "từ dự thảo đến phê duyệt",
+    "an approved version names the decision that approves it: give --decision":
+        "phiên bản phê duyệt phải ghi quyết định phê duyệt: hãy dùng --decision",
+    "the version '{version}' is labelled '{label}' already: give the new version another --label":
+        "phiên bản '{version}' đã có nhãn '{label}': hãy đặt nhãn khác cho phiên bản mới bằng --label",
+    "why a value changed since the previous version": "lý do một giá trị thay đổi so với phiên bản trước",
     "version '{version}' names no ruleset: add 'ruleset:' to its {file} or give --ruleset":
         "phiên bản '{version}' không ghi bộ tiêu chí: hãy thêm 'ruleset:' vào tệp {file} của phiên bản "
         "hoặc dùng --ruleset",

@@ -118,6 +118,7 @@ MESSAGES: dict[str, str] = {
     "no unit in the data": "dữ liệu không có đơn vị nào",
     "no unit in the data for {year}": "dữ liệu không có đơn vị nào của năm {year}",
     "--add needs --label and --reason": "--add cần --label và --reason",
+    "invalid date '{value}': write it as YYYY-MM-DD": "ngày '{value}' không hợp lệ: hãy viết theo dạng YYYY-MM-DD",
     "--label, --reason, --author, --date and --decision go with --add":
         "--label, --reason, --author, --date và --decision chỉ dùng cùng --add",
     "no cross-tier mapping for ruleset '{id}': expected {path} (or give --mapping FILE)":

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from cqdt_rules.errors import UsageError
-from cqdt_rules.files import write_whole, written
+from cqdt_rules.files import Together, together
 
 if TYPE_CHECKING:  # the model is imported by whoever builds a report, not by ``reports.score_table``'s users
     from cqdt_rules.reports.document import Report
@@ -51,45 +51,45 @@ def write_report(report: Report, out: Path, formats: Sequence[str] = ("html", "m
     if unexplained:
         raise UsageError(f"the {unexplained[0]} format shows every unit's explanation: build the report with "
                          "explain=True")
-    out.mkdir(parents=True, exist_ok=True)
     stem = f"{report.ruleset_id}-{report.year}-{report.lang}"
     made: list[Path] = []
-    for fmt in formats:
-        if fmt == "html":
-            from cqdt_rules.reports.write_html import html_files
+    with together() as package:  # every file or none: an error leaves last year's report as it was
+        for fmt in formats:
+            if fmt == "html":
+                from cqdt_rules.reports.write_html import html_files
 
-            made += _write_pages(out, html_files(report, f"report-{stem}.html"))
-        elif fmt == "md":
-            from cqdt_rules.reports.write_markdown import markdown_files
+                made += _write_pages(out, html_files(report, f"report-{stem}.html"), package)
+            elif fmt == "md":
+                from cqdt_rules.reports.write_markdown import markdown_files
 
-            pages, charts = markdown_files(report, f"report-{stem}.md", f"report-{stem}-charts")
-            made += _write_pages(out, pages)  # the charts are made with the main page
-            for name, svg in charts.items():
-                chart = out / f"report-{stem}-charts" / name
-                write_whole(chart, svg)
-                made.append(chart)
-        elif fmt == "xlsx":
-            from cqdt_rules.reports.write_xlsx import write_xlsx
+                pages, charts = markdown_files(report, f"report-{stem}.md", f"report-{stem}-charts")
+                made += _write_pages(out, pages, package)  # the charts are made with the main page
+                for name, svg in charts.items():
+                    chart = out / f"report-{stem}-charts" / name
+                    package.beside(chart).write_text(svg, encoding="utf-8")
+                    made.append(chart)
+            elif fmt == "xlsx":
+                from cqdt_rules.reports.write_xlsx import write_xlsx
 
-            path = out / f"rankings-{stem}.xlsx"
-            write_xlsx(report, path)
-            made.append(path)
-        elif fmt == "docx":
-            from cqdt_rules.reports.write_docx import write_docx
+                path = out / f"rankings-{stem}.xlsx"
+                write_xlsx(report, package.beside(path))
+                made.append(path)
+            elif fmt == "docx":
+                from cqdt_rules.reports.write_docx import write_docx
 
-            path = out / f"report-{stem}.docx"
-            write_docx(report, path)
-            made.append(path)
+                path = out / f"report-{stem}.docx"
+                write_docx(report, package.beside(path))
+                made.append(path)
     return made
 
 
-def _write_pages(out: Path, pages: Iterable[tuple[str, Iterable[str]]]) -> list[Path]:
-    """Write each page (file name, its text in pieces), piece by piece as it comes, to ``out``; return the files in
-    order."""
+def _write_pages(out: Path, pages: Iterable[tuple[str, Iterable[str]]], package: Together) -> list[Path]:
+    """Write each page (file name, its text in pieces), piece by piece as it comes, beside its place in ``out``
+    (``package``); return the files in order."""
     made = []
     for name, text in pages:
         path = out / name
-        with written(path) as file:
+        with open(package.beside(path), "w", encoding="utf-8") as file:
             file.writelines(text)
         made.append(path)
     return made
