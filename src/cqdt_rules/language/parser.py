@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from decimal import Decimal
 from typing import Any
 
@@ -105,20 +106,30 @@ class _SemanticError(Exception):
         self.diagnostic = diagnostic
 
 
-def _describe_terminal(name: str) -> str:
+_WORDS = re.compile(r"\(\?:((?:[^()|\\]|\\.)+(?:\|(?:[^()|\\]|\\.)+)*)\)")
+"""A terminal that is one of several words or signs (``GROUPING: "tier" | "district"``), as Lark writes its pattern:
+``(?:district|tier)``, signs escaped (``(?:\\+|\\-)``)."""
+
+
+def _describe_terminal(name: str) -> list[str]:
+    """What a person writes for the terminal ``name``: its word or sign in quotes, each of its words or signs when it
+    is one of several, or a description (never the grammar's own name for it)."""
     if name in _FRIENDLY:
-        return _FRIENDLY[name]
+        return [_FRIENDLY[name]]
     try:
         pattern = _lark().get_terminal(name).pattern
     except KeyError:
-        return name
+        return [name]
     if isinstance(pattern, lark.lexer.PatternStr):
-        return f"'{pattern.value}'"
-    return name.lower()
+        return [f"'{pattern.value}'"]
+    words = _WORDS.fullmatch(pattern.value)
+    if words is None:
+        return [name.lower()]
+    return ["'" + re.sub(r"\\(.)", r"\1", word) + "'" for word in re.split(r"(?<!\\)\|", words.group(1))]
 
 
 def _expected_text(expected: set[str] | frozenset[str]) -> str:
-    names = sorted({_describe_terminal(n) for n in expected if not n.startswith("__")})
+    names = sorted({word for n in expected if not n.startswith("__") for word in _describe_terminal(n)})
     if not names:
         return ""
     if len(names) > 14:
