@@ -210,6 +210,33 @@ def test_a_unit_list_in_a_folder_is_skipped_with_a_note(tmp_path: Path, capsys: 
     assert code == 1, "a file named itself is read, and its problems reported"
 
 
+@pytest.mark.parametrize("misspelt", ["Units:", "unit:"])
+def test_a_misspelt_data_file_in_a_folder_is_read_and_its_errors_shown(
+        misspelt: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    data = (SAMPLE / "egov-2022-self.yaml").read_text(encoding="utf-8")
+    assert "\nunits:" in data
+    (folder / "a.yaml").write_text(data, encoding="utf-8")
+    (folder / "b.yaml").write_text(data.replace("\nunits:", "\n" + misspelt), encoding="utf-8")
+    for command in ("score", "summary"):
+        code, _, err = run([command, "egov_2020", str(folder), "--lang", "en"], capsys)
+        assert code == 1 and "skipped" not in err
+        assert f"{folder / 'b.yaml'}:" in err and f"unknown top-level field '{misspelt[:-1]}'" in err
+
+
+def test_a_ruleset_test_file_and_a_mapping_in_a_folder_are_skipped(tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    folder = tmp_path / "data"
+    folder.mkdir()
+    for path in (ROOT / "rulesets" / "2020" / "crosscheck.yaml", ROOT / "rulesets" / "2020" / "egov.tests.yaml",
+                 SAMPLE / "egov-2022-self.yaml"):
+        (folder / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    code, _, err = run(["score", "egov_2020", str(folder), "--lang", "en"], capsys)
+    assert code == 0, err
+    assert err.count("note: skipped") == 2 and "crosscheck.yaml" in err and "egov.tests.yaml" in err
+
+
 def test_check_shows_a_shipped_ruleset_by_its_id(capsys: pytest.CaptureFixture[str]) -> None:
     code, out, _ = run(["check", "egov_2020", "--lang", "en"], capsys)
     assert code == 0 and out.startswith("egov_2020: ruleset 'egov_2020'") and "site-packages" not in out

@@ -188,3 +188,37 @@ def test_transition_without_records_of_the_source_is_a_usage_error_not_a_traceba
                  str(sample / "dti-2023-audit.yaml"), "--lang", "en"])
     assert code == 2
     assert "the earlier data holds no 'audit' assessments (it holds: self)" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("command", ["summary", "compare", "report"])
+def test_previous_data_not_of_an_earlier_year_is_refused_naming_both_years(command, two_years, tmp_path, capsys):
+    from cqdt_rules.analysis.compare import select
+    from cqdt_rules.cli.main import main
+
+    after, before = two_years
+    with pytest.raises(UsageError, match=r"previous data are of 2022, not of a year before the data's 2021; .*swap"):
+        select(before, after, "audit")
+    sample = Path(__file__).parent.parent / "examples" / "gialai"
+    out = ["--out", str(tmp_path / "out")] if command == "report" else []
+    code = main([command, "egov_2020", str(sample / "egov-2022-audit.yaml"), "--previous",
+                 str(sample / "egov-2022-audit.yaml"), *out])
+    assert code == 2
+    assert ("dữ liệu --previous là của năm 2022, không phải của một năm trước năm 2022 của dữ liệu"
+            in capsys.readouterr().err)
+    assert not (tmp_path / "out").exists()
+
+
+def test_transition_with_the_later_pair_first_is_refused(two_years, capsys):
+    from cqdt_rules.cli.main import main
+
+    after, _ = two_years
+    index = api.load_text(INDEX, "index.cqdt")
+    later = api.score(index, [Assessment(code="1", name="Xã 1", tier="xa", year=2023, source="audit", parent="D1",
+                                         values={"diem": "70"})])
+    with pytest.raises(UsageError, match=r"the earlier data are of 2023, not of a year before the later data's 2022"):
+        transition_table(later, after)
+    sample = Path(__file__).parent.parent / "examples" / "gialai"
+    code = main(["transition", "dti_2023", str(sample / "dti-2023-audit.yaml"), "egov_2020",
+                 str(sample / "egov-2022-audit.yaml")])
+    assert code == 2
+    assert "dữ liệu năm trước là của năm 2023, không phải của một năm trước năm 2022" in capsys.readouterr().err

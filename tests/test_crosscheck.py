@@ -228,6 +228,18 @@ def test_cli_crosscheck_exit_codes(files: dict[str, Path], capsys: pytest.Captur
     assert "no cross-tier mapping" in capsys.readouterr().err
 
 
+def test_communes_of_a_source_the_data_lack_are_an_error_not_no_differences(
+        files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["crosscheck", str(files["ruleset"]), str(files["data"]), "--commune-source", "audit"]) == 2
+    assert ("dữ liệu không có bản ghi 'audit' nào của khối 'xa'; dữ liệu có bản ghi 'self': "
+            "hãy dùng --commune-source self") in capsys.readouterr().err
+    districts_only = "\n".join(line for line in DATA.splitlines() if "tier: xa" not in line and "diem_cau: yes" not in
+                               line and "diem_cau: no" not in line)
+    files["data"].write_text(districts_only, encoding="utf-8")
+    assert main(["crosscheck", str(files["ruleset"]), str(files["data"]), "--lang", "en"]) == 2
+    assert "no 'self' records of tier 'xa' in the data; name a file with the 'xa' records" in capsys.readouterr().err
+
+
 @pytest.mark.parametrize("text, line, message", [
     (MAPPING.replace("count: diem_cau", "count: diem_cao"), 6, "the commune tier has no indicator 'diem_cao'"),
     (MAPPING.replace("district: xa_trang", "district: xa_trangg"), 12, "the district tier has no indicator 'xa_trangg'"),

@@ -128,6 +128,19 @@ def test_counts_per_level_are_those_of_the_results(results, report) -> None:  # 
         assert tier.assessed == len(current.tier_units(tier.id))
 
 
+def test_a_tier_without_units_this_year_is_said_to_be_missing(results) -> None:  # type: ignore[no-untyped-def]
+    import attrs
+
+    current, previous = results
+    without = attrs.evolve(current, units=tuple(u for u in current.units if u.tier.id != "huyen"))
+    found = build_report(without, previous)
+    missing = "UBND huyện, thị xã, thành phố: không có đơn vị nào được đánh giá năm 2022 (năm 2021: 3)."
+    assert missing in found.front[0].blocks[0].paragraphs
+    assert missing in render_markdown(found, "charts")[0]
+    assert "huyen" not in {tier.id for tier in found.tiers}
+    assert "không có đơn vị nào được đánh giá" not in "".join(build_report(current, previous).front[0].blocks[0].paragraphs)
+
+
 def test_year_over_year_figures_come_from_compare(results, report) -> None:  # type: ignore[no-untyped-def]
     current, previous = results
     for comparison, tier in zip(compare(current, previous, source="audit"), report.tiers):

@@ -82,7 +82,15 @@ def test_a_share_of_nothing_is_no_data_not_zero(checked: api.CheckedRuleset) -> 
     results = api.score(checked, [_unit("S1", "so", 0, 0, True)])
     found = {v.statistic.name: v.value for v in evaluate_statistics(results)}
     assert found["dung_han"] is None and found["tiep_nhan"] == 0
-    assert ("Giao dịch", "Hồ sơ đúng hạn đạt không có số liệu.") in statistic_lines(results, "vi")
+    assert (("Giao dịch", "Hồ sơ đúng hạn đạt không có số liệu (chưa gồm khối Xã: không có đơn vị nào được đánh giá).")
+            in statistic_lines(results, "vi"))
+
+
+def test_a_statistic_over_a_tier_without_units_says_the_tier_is_not_included(checked: api.CheckedRuleset) -> None:
+    results = api.score(checked, [_unit("S1", "so", 5, 5, True)])
+    english = statistic_lines(results, "en")
+    assert (None, "Hồ sơ: 5 hồ sơ (Xã not included: no unit assessed).") in english
+    assert (None, "Đã ban hành kế hoạch: 100%.") in english  # declared over the sở alone, which have units
 
 
 def test_a_whole_share_is_written_without_decimals(checked: api.CheckedRuleset) -> None:

@@ -102,3 +102,13 @@ def test_year_picks_one_year_of_multi_year_data(summary_2022: str, capsys: pytes
     assert capsys.readouterr().out == summary_2022  # the same files as both: the year before is the previous year
     assert main(["summary", "egov_2020", *both, "--year", "2020"]) == 2
     assert "không có bản đánh giá nào cho năm 2020; chỉ có các năm 2021, 2022" in capsys.readouterr().err
+
+
+def test_a_tier_without_units_this_year_is_said_to_be_missing(capsys: pytest.CaptureFixture[str]) -> None:
+    code = main(["summary", "egov_2020", str(SAMPLE / "egov-2022-audit-so.csv"), "--previous",
+                 str(SAMPLE / "egov-2021-audit.yaml"), "--no-rankings"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "\nUBND huyện, thị xã, thành phố: không có đơn vị nào được đánh giá năm 2022 (năm 2021: 17).\n" in out
+    assert "\nUBND xã, phường, thị trấn: không có đơn vị nào được đánh giá năm 2022 (năm 2021: " in out
+    assert out.index("\nSở, ban, ngành: 20 đơn vị") < out.index("\nUBND huyện, thị xã, thành phố: không có")

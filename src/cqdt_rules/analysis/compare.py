@@ -266,10 +266,15 @@ def select_years(current: Results, previous: Results | None, source: str | None,
                  year: int | None = None) -> tuple[Results, Results | None, int, int | None]:
     """This year's results and last year's, each narrowed to one year: ``year`` (or the data's only
     year), and for the previous data its only year, or the year before when it holds several (so the
-    same multi-year file can be given as both)."""
+    same multi-year file can be given as both). Previous data of this year or a later one are refused:
+    they would be reported as last year."""
     year = single_year(current, source, "the data", year)
     if previous is None:
         return current.of_year(year), None, year, None
     several = len({identity_of(u).year for u in previous.units if source is None or identity_of(u).source == source}) > 1
     previous_year = single_year(previous, source, "the previous data", year - 1 if several else None)
+    if previous_year >= year:
+        raise UsageError(f"the previous data are of {previous_year}, not of a year before the data's {year}; "
+                         f"--previous takes last year's data: give those, or swap the two if they are the wrong way "
+                         f"round")
     return current.of_year(year), previous.of_year(previous_year), year, previous_year

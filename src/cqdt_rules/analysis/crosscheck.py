@@ -29,7 +29,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import attrs
 import yaml
@@ -364,6 +364,8 @@ def crosscheck(ruleset: m.Ruleset, spec: CrossCheckSpec, assessments: Iterable[A
     for a in checked:
         if a.tier == spec.commune_tier and a.source == commune_source:
             communes.setdefault((a.parent or "", a.year), []).append(a)
+    if districts and not communes:
+        _no_communes(spec, checked, commune_source)
     findings: list[Finding] = []
     empty: list[tuple[str, str, int]] = []
     pairs = {ind.name for ind in ruleset.tier(spec.district_tier).indicators if ind.kind == "pair"}
@@ -377,6 +379,14 @@ def crosscheck(ruleset: m.Ruleset, spec: CrossCheckSpec, assessments: Iterable[A
     known = {(d.code, d.year) for d in districts}
     orphans = tuple(sorted((a.code, a.name, a.parent) for key, group in communes.items() if key not in known for a in group))
     return CrossCheckReport(spec, source, tuple(findings), tuple(empty), orphans)
+
+
+def _no_communes(spec: CrossCheckSpec, checked: Iterable[Assessment], commune_source: str) -> NoReturn:
+    """Nothing to compare the districts with: said as the command says it of districts, never as "no differences"."""
+    others = sorted({a.source for a in checked if a.tier == spec.commune_tier} - {commune_source})
+    raise UsageError(f"no '{commune_source}' records of tier '{spec.commune_tier}' in the data"
+                     + (f"; they hold '{others[0]}' records: give --commune-source {others[0]}" if others else
+                        f"; name a file with the '{spec.commune_tier}' records"))
 
 
 def _counts(condition: Condition | None, value: Any) -> bool:

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from cqdt_rules.analysis.compare import LevelCount, TierComparison, UnitChange, compared_rankings
+from cqdt_rules.analysis.nodes import tier_title
 from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.i18n import translate
 from cqdt_rules.formatting import format_count, format_number, format_percent
@@ -35,6 +36,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "sources": "Nguồn số liệu theo khối: ",
         "state": "II. Thực trạng qua công tác đánh giá",
         "no_value": "không có số liệu",
+        "unassessed": "{tier}: không có đơn vị nào được đánh giá năm {year}",
+        "unassessed_before": " (năm {previous}: {n})",
+        "lacks": "chưa gồm khối {tiers}: không có đơn vị nào được đánh giá",
     },
     "en": {
         "assessed": "{n} {units} assessed",
@@ -58,6 +62,9 @@ _TEXT: dict[str, dict[str, str]] = {
         "sources": "Source per tier: ",
         "state": "II. The state of affairs seen in the assessment",
         "no_value": "no data",
+        "unassessed": "{tier}: no unit assessed in {year}",
+        "unassessed_before": " ({previous}: {n})",
+        "lacks": "{tiers} not included: no unit assessed",
     },
 }
 
@@ -85,6 +92,25 @@ def _level_clause(row: LevelCount, comparison: TierComparison, lang: str, previo
         key = "up" if row.change > 0 else "down" if row.change < 0 else "same"
         details.append(t[key].format(n=format_count(abs(row.change), lang), year=previous_year))
     return f"{clause} ({'; '.join(details)})" if details else clause
+
+
+def unassessed_sentences(current: Results, previous: Results | None, year: int, previous_year: int | None,
+                         lang: str) -> dict[str, str]:
+    """Tier id → a sentence for each tier the ruleset declares that has no unit this year, with last year's
+    count when last year's ruleset declares the tier, so a tier missing from the data is said to be missing
+    rather than left out."""
+    t = _TEXT[lang]
+    before = {tier.id for tier in previous.ruleset.tiers} if previous is not None and previous_year else set()
+    found = {}
+    for tier in current.ruleset.tiers:
+        if current.tier_units(tier.id):
+            continue
+        sentence = t["unassessed"].format(tier=tier_title(tier, lang), year=year)
+        if previous is not None and tier.id in before:
+            sentence += t["unassessed_before"].format(previous=previous_year,
+                                                      n=format_number(len(previous.tier_units(tier.id)), lang))
+        found[tier.id] = _capitalised(sentence) + "."
+    return found
 
 
 def _units(count: int) -> str:
@@ -215,13 +241,19 @@ def statistic_lines(results: Results, lang: str) -> list[tuple[str | None, str]]
             sentence = stat.text.format(value=shown, year=year)
         else:
             sentence = f"{stat.label}: {shown}" + (f" {stat.unit}" if stat.unit and found.value is not None else "")
+        lacking = [tier_title(t, lang) for t in results.ruleset.tiers
+                   if (not stat.tiers or t.id in stat.tiers) and not results.tier_units(t.id)]
+        if lacking:  # the figure is over fewer tiers than it is declared over
+            sentence += f" ({_TEXT[lang]['lacks'].format(tiers='; '.join(lacking))})"
         lines.append((stat.heading, _capitalised(sentence) + "."))
     return lines
 
 
 def render_summary(results: Results, comparisons: list[TierComparison], lang: str = "vi",
                    previous_year: int | None = None, with_rankings: bool = True,
-                   sources: Mapping[str, str] | None = None) -> str:
+                   sources: Mapping[str, str] | None = None, previous: Results | None = None) -> str:
+    """The summary of ``results`` (one year), its tiers' ``comparisons`` against ``previous`` (of ``previous_year``);
+    a tier the ruleset declares that has no unit this year gets a sentence saying so in its place."""
     header = results.ruleset.header
     years = sorted({identity_of(u).year for u in results.units})
     lines = [f"{header.title} — {', '.join(map(str, years))}",
@@ -240,14 +272,23 @@ def render_summary(results: Results, comparisons: list[TierComparison], lang: st
                 heading = under
             lines.append(f"- {sentence}")
         lines.append("")
-    for comparison in comparisons:
-        units = [u.current for u in comparison.units if u.current is not None]
-        lines.append(tier_paragraph(comparison, lang, previous_year))
-        lines.append(top_and_bottom(units, lang))
-        if previous_year is not None:
-            lines.extend(movers_sentences(comparison, lang, previous_year, districts=district_names(results)))
-        if with_rankings:
-            lines.append("")
-            lines.append(ranking_table(comparison, results, lang, previous_year))
-        lines.append("")
+    missing = unassessed_sentences(results, previous, years[-1], previous_year, lang) if years else {}
+    compared = {comparison.tier: comparison for comparison in comparisons}
+    for tier in results.ruleset.tiers:
+        if tier.id in missing:
+            lines.extend([missing[tier.id], ""])
+        elif tier.id in compared:
+            lines.extend(_tier_lines(compared[tier.id], results, lang, previous_year, with_rankings))
     return "\n".join(lines)
+
+
+def _tier_lines(comparison: TierComparison, results: Results, lang: str, previous_year: int | None,
+                with_rankings: bool) -> list[str]:
+    units = [u.current for u in comparison.units if u.current is not None]
+    lines = [tier_paragraph(comparison, lang, previous_year), top_and_bottom(units, lang)]
+    if previous_year is not None:
+        lines.extend(movers_sentences(comparison, lang, previous_year, districts=district_names(results)))
+    if with_rankings:
+        lines.extend(["", ranking_table(comparison, results, lang, previous_year)])
+    lines.append("")
+    return lines

@@ -48,6 +48,10 @@ def transition_rows(old: Results, new: Results, source: str, lang: str, for_mach
     every unit of either side appears, with its status. Ranks are those ``compared_rankings`` pairs,
     so a commune's rank within its district stands beside its rank within its district."""
     old_year, new_year = _year(old, source, "earlier"), _year(new, source, "later")
+    if old_year >= new_year:
+        raise UsageError(f"the earlier data are of {old_year}, not of a year before the later data's {new_year}; "
+                         f"give the earlier ruleset and its data first: swap the two pairs if they are the wrong "
+                         f"way round")
     header = [h.format(old=old_year, new=new_year, index=_index_name(new)) for h in _HEADERS[lang]]
     rows: list[tuple[str, list[str]]] = []
     for comparison in _comparisons(old, new, source):
@@ -118,6 +122,10 @@ def _row(change: UnitChange, pair: tuple[str | None, str | None], lang: str, mac
 def transition_table(old: Results, new: Results, source: str = "audit", lang: str = "vi") -> str:
     header, rows = transition_rows(old, new, source, lang)
     old_year, new_year = _year(old, source, "earlier"), _year(new, source, "later")
+    if old_year >= new_year:
+        raise UsageError(f"the earlier data are of {old_year}, not of a year before the later data's {new_year}; "
+                         f"give the earlier ruleset and its data first: swap the two pairs if they are the wrong "
+                         f"way round")
     blocks = []
     for comparison in _comparisons(old, new, source):
         tier_rows = [row for tier_id, row in rows if tier_id == comparison.tier]

@@ -199,7 +199,7 @@ def run_summary(args: argparse.Namespace) -> int:
     if not comparisons:
         raise UsageError(f"no '{args.source}' assessments in the data; try --source self")
     text = render_summary(current, comparisons, args.lang, previous_year, with_rankings=not args.no_rankings,
-                          sources=chosen.sources)
+                          sources=chosen.sources, previous=previous)
     sys.stdout.write(text)
     if args.out:
         stem = f"{current.ruleset.id}-{current_year}"

@@ -8,14 +8,15 @@ import io
 from array import array
 import itertools
 import operator
+import re
 from collections.abc import Callable, Iterable, Iterator, KeysView, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from cqdt_rules.data.fields import IDENTITY, MAX_DATA_BYTES, UnitFields, check_size, read_year_at
-from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
+from cqdt_rules.data.fields import FILE_FIELDS, IDENTITY, MAX_DATA_BYTES, UnitFields, check_size, read_year_at
+from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError, did_you_mean
 from cqdt_rules.model.text import data_lines, read_data_text
 from cqdt_rules.model.units import NO_EVIDENCE, NO_SPANS, Assessment, ReadOnlyDict, RowAssessment, nfc, normal_code
 
@@ -60,9 +61,10 @@ DATA_SUFFIXES = (".yaml", ".yml", ".csv", ".xlsx")
 def load_many(paths: list[Path], skipped: list[tuple[Path, str]] | None = None) -> tuple[Assessment, ...]:
     """Read several files or folders (every .yaml/.yml/.csv/.xlsx in a folder); errors from all files together.
 
-    A file found in a folder that is not assessment data (a unit list, a YAML file without ``units:``) is
-    skipped, and added to ``skipped`` with the reason; a file named itself is always read. Data holding no
-    assessment at all are refused: folders alone as a UsageError, files as a DataError."""
+    A file found in a folder that is not assessment data (a unit list, a YAML file whose top-level fields are
+    not a data file's, as a ruleset's test cases) is skipped, and added to ``skipped`` with the reason; a file
+    named itself is always read. Data holding no assessment at all are refused: folders alone as a UsageError,
+    files as a DataError."""
     problems: list[Diagnostic] = []
     found = tuple(stream_assessments(paths, problems, skipped, kept=True))
     if problems:
@@ -126,7 +128,8 @@ def _no_assessments(path: Path) -> Diagnostic:
 
 
 def not_assessment_data(path: Path) -> str | None:
-    """Why a data file found in a folder is not assessments (a unit list; YAML without ``units:``), or None."""
+    """Why a data file found in a folder is not assessments (a unit list; YAML unlike a data file, see
+    ``_looks_like_assessments``), or None."""
     suffix = path.suffix.lower()
     try:
         if suffix == ".csv":
@@ -136,11 +139,29 @@ def not_assessment_data(path: Path) -> str | None:
                 return "a unit list (code, name, tier, parent), not assessments"
         elif suffix in (".yaml", ".yml"):
             with path.open(encoding="utf-8-sig") as file:
-                if not any(line.startswith("units:") for line in file):
+                if not _looks_like_assessments(file):
                     return "a YAML file without 'units:', not assessments"
     except (OSError, UnicodeDecodeError, csv.Error):
         return None  # reading it will say what is wrong
     return None
+
+
+_TOP_LEVEL_KEY = re.compile(r"""(["']?)([A-Za-z_][\w-]*)\1[ \t]*:(?:\s|$)""")
+
+
+def _looks_like_assessments(lines: Iterable[str]) -> bool:
+    """Whether a YAML file's top-level fields are those of assessment data, as written or misspelt (``Units:``,
+    ``unit:``, ``yeer:``), so that it is read and its mistakes are shown; a file with other fields (a ruleset's test
+    cases, a cross-tier mapping) and none like ``units`` is something else."""
+    keys = []
+    for line in lines:
+        found = _TOP_LEVEL_KEY.match(line)
+        if found:
+            key = found.group(2).lower()
+            if did_you_mean(key, ["units"]):
+                return True
+            keys.append(key)
+    return bool(keys) and all(did_you_mean(key, FILE_FIELDS) for key in keys)
 
 
 def _expand(paths: list[Path]) -> Iterator[tuple[Path, bool]]:

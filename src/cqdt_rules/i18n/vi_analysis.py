@@ -30,6 +30,10 @@ MESSAGES: dict[str, str] = {
     # the same message as the source writes it (of, choose: the optional parts above); the four above are read first
     "{what:t} must hold one assessment year{of}, found {years}{choose}":
         "{what} phải có đúng một năm đánh giá{of}, nhưng có {years}{choose}",
+    "the previous data are of {previous_year}, not of a year before the data's {year}; --previous takes last year's "
+    "data: give those, or swap the two if they are the wrong way round":
+        "dữ liệu --previous là của năm {previous_year}, không phải của một năm trước năm {year} của dữ liệu; "
+        "--previous nhận dữ liệu năm trước: hãy đưa dữ liệu đó, hoặc đổi chỗ hai bộ dữ liệu nếu đã đặt ngược",
     # analysis/crosscheck.py
     "no cross-tier mapping file: {path}": "không có tệp đối chiếu giữa các khối: {path}",
     "expected a mapping with 'district_tier', 'commune_tier' and 'checks'":
@@ -108,6 +112,10 @@ MESSAGES: dict[str, str] = {
         "hãy chọn nguồn bằng --source",
     "the {side:t} data holds no '{source}' assessments (it holds: {held}); choose the source with --source":
         "dữ liệu {side} không có bản đánh giá '{source}' nào (chỉ có: {held}); hãy chọn nguồn bằng --source",
+    "the earlier data are of {old_year}, not of a year before the later data's {new_year}; give the earlier ruleset "
+    "and its data first: swap the two pairs if they are the wrong way round":
+        "dữ liệu năm trước là của năm {old_year}, không phải của một năm trước năm {new_year} của dữ liệu năm sau; "
+        "hãy đưa bộ tiêu chí cũ và dữ liệu của nó trước: đổi chỗ hai cặp nếu đã đặt ngược",
     # analysis/versions.py
     "no such versions folder: {path}": "không có thư mục phiên bản: {path}",
     "'{folder}' holds no versions (sub-folders with a {file})":

@@ -446,6 +446,9 @@ MESSAGES: dict[str, str] = {
     "no '{source}' records of tier '{tier}' in the data; they hold '{other}' records: give --source {other}":
         "dữ liệu không có bản ghi '{source}' nào của khối '{tier}'; dữ liệu có bản ghi '{other}': "
         "hãy dùng --source {other}",
+    "no '{source}' records of tier '{tier}' in the data; they hold '{other}' records: give --commune-source {other}":
+        "dữ liệu không có bản ghi '{source}' nào của khối '{tier}'; dữ liệu có bản ghi '{other}': "
+        "hãy dùng --commune-source {other}",
     "no '{source}' records of tier '{tier}' in the data; name a file with the '{tier}' records":
         "dữ liệu không có bản ghi '{source}' nào của khối '{tier}'; hãy chỉ ra tệp có bản ghi của khối '{tier}'",
     "no such file or folder: {path}": "không có tệp hoặc thư mục: {path}",

@@ -34,6 +34,7 @@ from cqdt_rules.analysis.summary import (
     movers_sentences,
     tier_paragraph,
     top_and_bottom,
+    unassessed_sentences,
 )
 from cqdt_rules.analysis.values import format_value
 from cqdt_rules.data.yamlfile import compose_yaml
@@ -522,7 +523,9 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
     ruleset_title = header.title_en if lang == "en" and header.title_en else header.title
     problems, advice = shortcomings(current, None, lang, districts)
     stages = {t.id: TEXT[lang]["source_" + chosen.sources[t.id]] for t in current.ruleset.tiers if t.id in chosen.sources}
-    front = (organisation(current, year, stages, source == LATEST, lang), state(current, lang), problems)
+    unassessed = unassessed_sentences(current, previous, year, previous_year, lang).values()
+    front = (organisation(current, year, stages, source == LATEST, lang, tuple(unassessed)), state(current, lang),
+             problems)
     return Report(
         lang=lang,
         title=title or TEXT[lang]["title"].format(year=year),

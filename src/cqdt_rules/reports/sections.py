@@ -110,8 +110,10 @@ class Section:
     blocks: tuple[Block, ...]
 
 
-def organisation(results: Results, year: int, stages: dict[str, str], latest: bool, lang: str) -> Section:
-    """Section I: the units assessed per tier and, per tier, the stage whose values are scored."""
+def organisation(results: Results, year: int, stages: dict[str, str], latest: bool, lang: str,
+                 unassessed: Sequence[str] = ()) -> Section:
+    """Section I: the units assessed per tier and, per tier, the stage whose values are scored; ``unassessed``:
+    a sentence for each tier the ruleset declares that has no unit this year (``unassessed_sentences``)."""
     t = TEXT[lang]
     counts = [(tier_title(tier, lang), len(results.tier_units(tier.id))) for tier in results.ruleset.tiers]
     counts = [(title, n) for title, n in counts if n]
@@ -122,7 +124,8 @@ def organisation(results: Results, year: int, stages: dict[str, str], latest: bo
     else:
         stage = t["stages"].format(parts="; ".join(f"{tier_title(results.ruleset.tier(tier), lang)}: {text}"
                                                    for tier, text in stages.items()))
-    lines = [t["assessed"].format(year=year, total=format_number(sum(n for _, n in counts), lang), parts=parts), stage]
+    lines = [t["assessed"].format(year=year, total=format_number(sum(n for _, n in counts), lang), parts=parts),
+             *unassessed, stage]
     if latest:
         lines.append(t["latest_rule"])
     return Section("to-chuc", t["s1"], (Block(None, tuple(lines)),))
