@@ -380,6 +380,21 @@ def test_cqdt_report_rejects_an_unknown_format(files: dict[str, Path], tmp_path:
     assert "unknown format 'pdf'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("formats", ["", " ", ", ,"])
+def test_cqdt_report_without_a_format_says_so_in_the_runs_language(formats: str, files: dict[str, Path], tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "egov_2020", str(files["2022"]), "--out", str(tmp_path), "--formats", formats]) == 2
+    assert "chưa chọn định dạng báo cáo nào: dùng html, md, xlsx, docx" in capsys.readouterr().err
+
+
+def test_cqdt_report_writes_a_format_named_twice_once(files: dict[str, Path], tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "egov_2020", str(files["2022"]), "--out", str(tmp_path), "--formats", "HTML,html"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [str(tmp_path / "report-egov_2020-2022-vi.html")]
+    assert "đã ghi 1 tệp báo cáo" in captured.err
+
+
 def test_cqdt_compare_prints_changes_and_the_criteria_that_moved_them(files: dict[str, Path], results,  # type: ignore[no-untyped-def]
                                                                        capsys: pytest.CaptureFixture[str]) -> None:
     current, previous = results

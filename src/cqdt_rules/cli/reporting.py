@@ -108,7 +108,7 @@ def run_report(args: argparse.Namespace) -> int:
 
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out names the file '{args.out}'; give a folder to write the report files to")
-    formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
+    formats = list(dict.fromkeys(f.strip().lower() for f in args.formats.split(",") if f.strip()))  # each once
     check_formats(formats)  # an unknown format or a missing extra stops the command before any work
     _check_vary_options(args)
     current, previous = _score(args)

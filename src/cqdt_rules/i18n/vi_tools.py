@@ -126,6 +126,7 @@ MESSAGES: dict[str, str] = {
     "no '{source}' assessments for {year}": "không có bản đánh giá '{source}' nào của năm {year}",
     # reports/__init__.py
     "unknown format '{format}': use {formats}": "không có định dạng '{format}': dùng {formats}",
+    "no report format given: use {formats}": "chưa chọn định dạng báo cáo nào: dùng {formats}",
     "the {format} format needs the '{extra}' extra: pip install 'cqdt-rules[{extra}]' (not installed: {modules})":
         "định dạng {format} cần phần bổ sung '{extra}': pip install 'cqdt-rules[{extra}]' (chưa cài: {modules})",
     "the {format} format shows every unit's explanation: build the report with explain=True":
