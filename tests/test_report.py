@@ -459,6 +459,18 @@ def test_sample_report_in_one_command(tmp_path: Path, capsys: pytest.CaptureFixt
     assert page.count('<details class="unit"') == 257
 
 
+@pytest.mark.parametrize("lang, capped", [("vi", "vượt tối đa"), ("en", "capped")])
+def test_a_criterions_flags_are_shown_in_the_reports_language(lang: str, capped: str) -> None:
+    """B2.5 of the sample's 2022 audit is capped for some departments: the flag reads in the report's language."""
+    report = build_report(score("egov_2020", sample("egov-2022-audit.yaml")), None, lang=lang)
+    markdown, _ = render_markdown(report, "charts")
+    html = render_html(report)
+    assert re.search(rf";B2\.5 [^|]* \({capped}\) \|", markdown)
+    assert f'<span class="flag">{capped}</span>' in html
+    if lang == "vi":
+        assert "(capped)" not in markdown and ">capped<" not in html
+
+
 def test_sample_year_over_year_matches_the_results_files() -> None:
     current = score("egov_2020", sample("egov-2022-audit.yaml"))
     previous = score("egov_2020", sample("egov-2021-audit.yaml"))

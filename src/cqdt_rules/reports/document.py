@@ -38,7 +38,7 @@ from cqdt_rules.analysis.summary import (
 from cqdt_rules.analysis.values import format_value
 from cqdt_rules.data.yamlfile import compose_yaml
 from cqdt_rules.engine.compiler import NodeResult, NodeResults
-from cqdt_rules.engine.explain import keep
+from cqdt_rules.engine.explain import flag_text, keep
 from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.errors import DataError, UsageError
 from cqdt_rules.formatting import format_number
@@ -766,7 +766,8 @@ class _Explainer:
             found = keep(self._criteria, key, Criterion(
                 id=result.id, title=title, depth=depth, is_group=is_group, points=result.points, max=result.max,
                 read=tuple((self.indicator_label(name), self.value(name, value)) for name, value in inputs),
-                why=self.why(result.branch, inputs), flags=result.flags, change=change), CACHE_LIMIT)
+                why=self.why(result.branch, inputs), flags=tuple(flag_text(f, self.lang) for f in result.flags),
+                change=change), CACHE_LIMIT)
         return found
 
     def why(self, branch: str, inputs: tuple[tuple[str, Any], ...]) -> str:
