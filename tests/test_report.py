@@ -431,6 +431,35 @@ def test_cqdt_compare_csv_uses_plain_decimals(files: dict[str, Path], capsys: py
     assert re.search(r",\d+\.\d{3},", lines[1])
 
 
+def test_cqdt_compare_one_unit_as_csv_lists_every_criterion_in_the_runs_language(  # type: ignore[no-untyped-def]
+        files: dict[str, Path], results, capsys: pytest.CaptureFixture[str]) -> None:
+    """--unit with --format csv writes CSV (it printed the English text table), titles in the run's language."""
+    current, previous = results
+    assert main(["compare", "egov_2020", str(files["2022"]), "--previous", str(files["2021"]), "--unit", "SO01",
+                 "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    change = next(c for c in compare(current, previous, source="audit")[0].units if c.code == "SO01")
+    node_id, delta = change.node_changes()[0]
+    title = current.ruleset.tier("so").node(node_id).title
+    assert lines[0] == "tier,code,name,criterion,title,points_2021,points_2022,points_change"
+    assert lines[1] == (f"so,SO01,Văn phòng UBND tỉnh,{node_id},{title},{change.previous.nodes[node_id].points},"
+                        f"{change.current.nodes[node_id].points},{delta}")
+    assert len(lines) == 1 + len(change.node_changes())
+
+
+@pytest.mark.parametrize("unit, refusal", [
+    (ONLY_2022, f"cqdt: lỗi: đơn vị '{ONLY_2022}' chỉ có kết quả năm 2022: không so sánh được tiêu chí nào; bỏ --format csv"),
+    ("SO01", "cqdt: lỗi: năm 2022 chấm theo bộ tiêu chí khác (egov_2020): không so sánh được tiêu chí nào của đơn vị "
+             "'SO01'; bỏ --format csv")])
+def test_cqdt_compare_one_unit_as_csv_refuses_what_has_no_criteria_to_compare(
+        unit: str, refusal: str, files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    current, ruleset, previous = ((files["2022"], "egov_2020", files["2021"]) if unit == ONLY_2022
+                                  else (files["2023"], "dti_2023", files["2022"]))
+    assert main(["compare", ruleset, str(current), "--previous", str(previous), "--previous-ruleset", "egov_2020",
+                 "--unit", unit, "--format", "csv"]) == 2
+    assert capsys.readouterr().err.startswith(refusal)
+
+
 def test_cqdt_compare_needs_previous(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["compare", "egov_2020", str(files["2022"])])
