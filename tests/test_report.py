@@ -288,6 +288,19 @@ def test_markdown_has_the_same_text_and_chart_files(report) -> None:  # type: ig
     assert "Sở <Thử>" not in text and r"Sở \<Thử\>" in text
 
 
+def test_every_format_names_the_stage_reported_in_words(report, html: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The XLSX said 'Nguồn số liệu: audit' where the HTML and Markdown name the stage in words."""
+    import openpyxl
+
+    named = "Nguồn số liệu: kết quả thẩm định của Đoàn kiểm tra (audit)"
+    [workbook] = write_report(report, tmp_path, ["xlsx"])
+    cells = [str(c) for sheet in openpyxl.load_workbook(workbook).worksheets for row in sheet.iter_rows(values_only=True)
+             for c in row if c]
+    assert any(c.endswith(named) for c in cells) and not any(c.endswith("Nguồn số liệu: audit") for c in cells)
+    assert f"- {named}" in render_markdown(report, "charts")[0]
+    assert "Nguồn số liệu:</dt><dd>kết quả thẩm định của Đoàn kiểm tra (audit)</dd>" in html
+
+
 def test_xlsx_holds_the_rankings_as_numbers(report, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import openpyxl
     [path] = write_report(report, tmp_path, ["xlsx"])
@@ -402,7 +415,7 @@ def test_cqdt_compare_prints_changes_and_the_criteria_that_moved_them(files: dic
     out = capsys.readouterr().out
     so = next(c for c in compare(current, previous, source="audit") if c.tier == "so")
     change = so.units[0]
-    assert "Sở, ban, ngành — 2022 so với 2021" in out
+    assert "Sở, ban, ngành — 2022 so với 2021, kết quả thẩm định của Đoàn kiểm tra (audit); xếp hạng" in out
     for c in so.units:
         if c.status == "both":
             assert f"{c.previous.rank()} → {c.current.rank()}" in out

@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from decimal import Decimal
 
 from cqdt_rules.analysis.compare import LevelCount, TierComparison, UnitChange, compared_rankings
+from cqdt_rules.analysis.nodes import tier_title
 from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.i18n import translate
 from cqdt_rules.formatting import format_count, format_number, format_percent
@@ -60,6 +61,29 @@ _TEXT: dict[str, dict[str, str]] = {
         "no_value": "no data",
     },
 }
+
+
+_SOURCES = {
+    "vi": {"audit": "kết quả thẩm định của Đoàn kiểm tra", "self": "kết quả tự đánh giá của đơn vị",
+           "district": "kết quả thẩm tra của cấp huyện",
+           "latest": "giai đoạn mới nhất mà mọi đơn vị của khối đều có (xem mục I)"},
+    "en": {"audit": "values verified by the audit team", "self": "self-assessed values",
+           "district": "values verified by the district",
+           "latest": "per tier, the latest stage every unit of it has (see section I)"},
+}
+"""The stages of the assessment (``--source``) as the report names them; ``latest`` is a report's choice, which its
+section I details per tier."""
+
+
+def source_text(source: str, lang: str) -> str:
+    """A stage of the assessment in words, its ``--source`` id after it: "kết quả thẩm định của Đoàn kiểm tra
+    (audit)"."""
+    return f"{stage_text(source, lang)} ({source})"
+
+
+def stage_text(source: str, lang: str) -> str:
+    """A stage of the assessment in words, without its id (a report's section I, which lists them per tier)."""
+    return _SOURCES[lang][source]
 
 
 def tier_paragraph(comparison: TierComparison, lang: str, previous_year: int | None) -> str:
@@ -228,7 +252,8 @@ def render_summary(results: Results, comparisons: list[TierComparison], lang: st
              f"{translate('ruleset', lang)} {header.id} {header.version or ''} ({translate(header.status or '', lang)}), "
              f"{results.ruleset.content_hash[:19]}"]
     if sources:
-        lines.append(_TEXT[lang]["sources"] + "; ".join(f"{tier} {source}" for tier, source in sources.items()))
+        lines.append(_TEXT[lang]["sources"] + "; ".join(f"{tier_title(results.ruleset.tier(tier), lang)}: "
+                                                        f"{source_text(source, lang)}" for tier, source in sources.items()))
     lines.append("")
     statistics = statistic_lines(results, lang)
     if statistics:

@@ -162,6 +162,7 @@ def _compare_arguments(p: argparse.ArgumentParser) -> None:
 
 def run_compare(args: argparse.Namespace) -> int:
     from cqdt_rules.analysis.compare import compare, select
+    from cqdt_rules.analysis.summary import source_text
     from cqdt_rules.formatting import format_number
     from cqdt_rules.reports.document import moved_by
     from cqdt_rules.tables import render_table
@@ -202,7 +203,8 @@ def run_compare(args: argparse.Namespace) -> int:
         digits = tier.total_rounding.digits if tier.total_rounding else None
         compared = comparison.compared_ranking or (tier.rankings[0] if tier.rankings else None)
         ranking = compared.label if compared else ""
-        lines = [f"{comparison.title} — {year} {text['against']} {previous_year} ({translate(args.source, lang)}); "
+        stage = source_text(chosen.sources.get(comparison.tier, args.source), lang)
+        lines = [f"{comparison.title} — {year} {text['against']} {previous_year}, {stage}; "
                  f"{text['ranking']}: {ranking}"]
         if comparison.counts and any(c.previous is not None for c in comparison.counts):
             count_rows = [[c.label, num(c.previous), num(c.count), num(c.change, signed=True) or "0"] for c in comparison.counts]
