@@ -138,10 +138,30 @@ def test_transition_joins_on_code_across_rulesets(two_years):
     ])
     rows = transition_csv(after, later).splitlines()
     by_code = {r.split(",")[1]: r for r in rows[1:]}
-    assert by_code["1"] == "xa,1,Xã 1,D1,Mức II,3,5.000,0.70,,1,"
-    assert by_code["6"].endswith(",0.70,,1,only in 2023")  # 70.4 → 0.70 as published: shares rank 1
-    assert by_code["5"].endswith(",,,,only in 2022")
+    assert by_code["1"] == "xa,1,Xã 1,D1,Mức II,3,5.000,0.70,,1,both"
+    assert by_code["6"].endswith(",0.70,,1,current only")  # 70.4 → 0.70 as published: shares rank 1
+    assert by_code["5"].endswith(",,,,previous only")
     assert "chỉ có năm 2023" in transition_table(after, later)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_transition_csv_headers_are_ids_in_every_language(two_years, lang):
+    """The CSV's columns are named as ``cqdt score --format csv`` names them, never in prose (it mixed English
+    with the index's Vietnamese label)."""
+    after, _ = two_years
+    later = api.score(api.load_text(INDEX, "index.cqdt"), [Assessment(
+        code="1", name="Xã 1", tier="xa", year=2023, source="audit", parent="D1", values={"diem": "70"})])
+    index = later.ruleset.tiers[0].outputs[0].name
+    assert transition_csv(after, later, lang=lang).splitlines()[0] == (
+        f"tier,code,name,parent,level_2022,rank_2022,total_2022,{index}_2023,level_2023,rank_2023,status")
+
+
+def test_transition_table_names_a_total_in_the_runs_language(two_years):
+    """A later ruleset with no index: its total is headed in the table's language (it read 'Total' in Vietnamese)."""
+    after, before = two_years
+    header = transition_table(before, after).splitlines()[2]
+    assert "Điểm 2021  Tổng điểm 2022" in header and "Total" not in header
+    assert "Total 2021  Total 2022" in transition_table(before, after, lang="en")
 
 
 def test_changes_across_rulesets_compare_ranks_but_not_levels_or_criteria(two_years):

@@ -301,6 +301,19 @@ def test_markdown_has_the_same_text_and_chart_files(report) -> None:  # type: ig
     assert "Sở <Thử>" not in text and r"Sở \<Thử\>" in text
 
 
+def test_every_format_names_the_stage_reported_in_words(report, html: str, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The XLSX said 'Nguồn số liệu: audit' where the HTML and Markdown name the stage in words."""
+    import openpyxl
+
+    named = "Nguồn số liệu: kết quả thẩm định của Đoàn kiểm tra (audit)"
+    [workbook] = write_report(report, tmp_path, ["xlsx"])
+    cells = [str(c) for sheet in openpyxl.load_workbook(workbook).worksheets for row in sheet.iter_rows(values_only=True)
+             for c in row if c]
+    assert any(c.endswith(named) for c in cells) and not any(c.endswith("Nguồn số liệu: audit") for c in cells)
+    assert f"- {named}" in render_markdown(report, "charts")[0]
+    assert "Nguồn số liệu:</dt><dd>kết quả thẩm định của Đoàn kiểm tra (audit)</dd>" in html
+
+
 def test_xlsx_holds_the_rankings_as_numbers(report, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     import openpyxl
     [path] = write_report(report, tmp_path, ["xlsx"])
@@ -393,6 +406,21 @@ def test_cqdt_report_rejects_an_unknown_format(files: dict[str, Path], tmp_path:
     assert "unknown format 'pdf'" in capsys.readouterr().err
 
 
+@pytest.mark.parametrize("formats", ["", " ", ", ,"])
+def test_cqdt_report_without_a_format_says_so_in_the_runs_language(formats: str, files: dict[str, Path], tmp_path: Path,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "egov_2020", str(files["2022"]), "--out", str(tmp_path), "--formats", formats]) == 2
+    assert "chưa chọn định dạng báo cáo nào: dùng html, md, xlsx, docx" in capsys.readouterr().err
+
+
+def test_cqdt_report_writes_a_format_named_twice_once(files: dict[str, Path], tmp_path: Path,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["report", "egov_2020", str(files["2022"]), "--out", str(tmp_path), "--formats", "HTML,html"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out.splitlines() == [str(tmp_path / "report-egov_2020-2022-vi.html")]
+    assert "đã ghi 1 tệp báo cáo" in captured.err
+
+
 def test_cqdt_compare_prints_changes_and_the_criteria_that_moved_them(files: dict[str, Path], results,  # type: ignore[no-untyped-def]
                                                                        capsys: pytest.CaptureFixture[str]) -> None:
     current, previous = results
@@ -400,7 +428,7 @@ def test_cqdt_compare_prints_changes_and_the_criteria_that_moved_them(files: dic
     out = capsys.readouterr().out
     so = next(c for c in compare(current, previous, source="audit") if c.tier == "so")
     change = so.units[0]
-    assert "Sở, ban, ngành — 2022 so với 2021" in out
+    assert "Sở, ban, ngành — 2022 so với 2021, kết quả thẩm định của Đoàn kiểm tra (audit); xếp hạng" in out
     for c in so.units:
         if c.status == "both":
             assert f"{c.previous.rank()} → {c.current.rank()}" in out
@@ -429,6 +457,35 @@ def test_cqdt_compare_csv_uses_plain_decimals(files: dict[str, Path], capsys: py
     assert re.search(r",\d+\.\d{3},", lines[1])
 
 
+def test_cqdt_compare_one_unit_as_csv_lists_every_criterion_in_the_runs_language(  # type: ignore[no-untyped-def]
+        files: dict[str, Path], results, capsys: pytest.CaptureFixture[str]) -> None:
+    """--unit with --format csv writes CSV (it printed the English text table), titles in the run's language."""
+    current, previous = results
+    assert main(["compare", "egov_2020", str(files["2022"]), "--previous", str(files["2021"]), "--unit", "SO01",
+                 "--format", "csv"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    change = next(c for c in compare(current, previous, source="audit")[0].units if c.code == "SO01")
+    node_id, delta = change.node_changes()[0]
+    title = current.ruleset.tier("so").node(node_id).title
+    assert lines[0] == "tier,code,name,criterion,title,points_2021,points_2022,points_change"
+    assert lines[1] == (f"so,SO01,Văn phòng UBND tỉnh,{node_id},{title},{change.previous.nodes[node_id].points},"
+                        f"{change.current.nodes[node_id].points},{delta}")
+    assert len(lines) == 1 + len(change.node_changes())
+
+
+@pytest.mark.parametrize("unit, refusal", [
+    (ONLY_2022, f"cqdt: lỗi: đơn vị '{ONLY_2022}' chỉ có kết quả năm 2022: không so sánh được tiêu chí nào; bỏ --format csv"),
+    ("SO01", "cqdt: lỗi: năm 2022 chấm theo bộ tiêu chí khác (egov_2020): không so sánh được tiêu chí nào của đơn vị "
+             "'SO01'; bỏ --format csv")])
+def test_cqdt_compare_one_unit_as_csv_refuses_what_has_no_criteria_to_compare(
+        unit: str, refusal: str, files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    current, ruleset, previous = ((files["2022"], "egov_2020", files["2021"]) if unit == ONLY_2022
+                                  else (files["2023"], "dti_2023", files["2022"]))
+    assert main(["compare", ruleset, str(current), "--previous", str(previous), "--previous-ruleset", "egov_2020",
+                 "--unit", unit, "--format", "csv"]) == 2
+    assert capsys.readouterr().err.startswith(refusal)
+
+
 def test_cqdt_compare_needs_previous(files: dict[str, Path], capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as exc:
         main(["compare", "egov_2020", str(files["2022"])])
@@ -455,6 +512,18 @@ def test_sample_report_in_one_command(tmp_path: Path, capsys: pytest.CaptureFixt
     assert "02 đơn vị đạt Mức II (chiếm tỷ lệ 10,00%; giảm 02 đơn vị so với năm 2021)" in page
     assert "118,348" in page and "154,603" in page  # Sở TT&TT and TP. Pleiku, as published
     assert page.count('<details class="unit"') == 257
+
+
+@pytest.mark.parametrize("lang, capped", [("vi", "vượt tối đa"), ("en", "capped")])
+def test_a_criterions_flags_are_shown_in_the_reports_language(lang: str, capped: str) -> None:
+    """B2.5 of the sample's 2022 audit is capped for some departments: the flag reads in the report's language."""
+    report = build_report(score("egov_2020", sample("egov-2022-audit.yaml")), None, lang=lang)
+    markdown, _ = render_markdown(report, "charts")
+    html = render_html(report)
+    assert re.search(rf";B2\.5 [^|]* \({capped}\) \|", markdown)
+    assert f'<span class="flag">{capped}</span>' in html
+    if lang == "vi":
+        assert "(capped)" not in markdown and ">capped<" not in html
 
 
 def test_sample_year_over_year_matches_the_results_files() -> None:

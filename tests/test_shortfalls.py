@@ -109,3 +109,17 @@ def test_command_on_the_sample(capsys):
     assert out.count("các tiêu chí mất nhiều điểm nhất") == 17
     assert main(["shortfalls", "egov_2020", data, "--criterion", "A3.1", "--lang", "en"]) == 2
     assert "--criterion needs --tier" in capsys.readouterr().err
+
+
+def test_units_failing_a_criterion_as_csv_keep_text_from_becoming_a_formula(tmp_path, capsys):
+    """--criterion with --format csv writes CSV (it printed the table), each cell from the data neutralised."""
+    (tmp_path / "mini.cqdt").write_text(RULESET, encoding="utf-8")
+    data = tmp_path / "xa.yaml"
+    data.write_text("year: 2022\ntier: xa\nsource: audit\nunits:\n"
+                    "- {code: '=1+1', name: '=HYPERLINK(\"http://x\",\"y\")', parent: '@D1',"
+                    " values: {ty_le: [5, 10], ke_hoach: false, thong_tin: true}}\n", encoding="utf-8")
+    assert main(["shortfalls", str(tmp_path / "mini.cqdt"), str(data), "--tier", "xa", "--criterion", "A",
+                 "--format", "csv"]) == 0
+    assert capsys.readouterr().out.splitlines() == [
+        "tier,criterion,code,name,district,points,max,values",
+        "xa,A,'=1+1,\"'=HYPERLINK(\"\"http://x\"\",\"\"y\"\")\",'@D1,5.000,10,ty_le: 5/10"]

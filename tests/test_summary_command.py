@@ -36,6 +36,13 @@ def test_department_counts_read_like_the_report(summary_2022: str) -> None:
     assert "không có đơn vị đạt Mức IV (không đổi so với năm 2021)" in so
 
 
+def test_each_tiers_stage_is_named_in_words(summary_2022: str) -> None:
+    """The sources line said 'so audit; huyen audit; xa audit': each tier and stage as the report names them."""
+    audit = "kết quả thẩm định của Đoàn kiểm tra (audit)"
+    assert (f"Nguồn số liệu theo khối: Sở, ban, ngành: {audit}; UBND huyện, thị xã, thành phố: {audit}; "
+            f"UBND xã, phường, thị trấn: {audit}\n") in summary_2022
+
+
 def test_district_and_commune_counts(summary_2022: str) -> None:
     huyen = _paragraph(summary_2022, "UBND huyện, thị xã, thành phố")
     assert ". Không có đơn vị đạt Mức I (" in huyen

@@ -247,14 +247,23 @@ def shortfall_table(found: Shortfalls, lang: str, count: int | None = None, digi
     return render_table(header, rows, right={0, 3, 4, 5, 6})
 
 
-def failing_table(found: Failing, lang: str, names: dict[str, str] | None = None) -> str:
+def failing_rows(found: Failing, lang: str, names: dict[str, str] | None = None,
+                 machines: bool = False) -> list[list[str]]:
+    """Each failing unit: code, name, district, points, maximum and the values the criterion read; ``machines``:
+    the points as plain decimals (``2.500``), for a CSV file."""
     rows = []
     for unit in found.units:
         result = unit.nodes[_node_of(unit.tier, found.id)]
         values = "; ".join(f"{name}: {format_value(value, lang, tier=unit.tier, indicator=name)}"
                            for name, value in result.inputs)
-        rows.append([unit.code, unit.name, (names or {}).get(unit.parent or "", unit.parent or ""),
-                     format_number(result.points, lang), format_number(result.max, lang), values])
+        points, most = (str(result.points), str(result.max)) if machines else (
+            format_number(result.points, lang), format_number(result.max, lang))
+        rows.append([unit.code, unit.name, (names or {}).get(unit.parent or "", unit.parent or ""), points, most, values])
+    return rows
+
+
+def failing_table(found: Failing, lang: str, names: dict[str, str] | None = None) -> str:
+    rows = failing_rows(found, lang, names)
     title = _TEXT[lang]["failing"].format(title=found.title, id=found.id, count=format_count(len(found.units), lang),
                                           assessed=format_count(found.assessed, lang))
     return title + "\n" + render_table(list(_HEADERS[lang][1]), rows, right={3, 4})

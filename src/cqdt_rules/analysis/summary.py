@@ -69,6 +69,29 @@ _TEXT: dict[str, dict[str, str]] = {
 }
 
 
+_SOURCES = {
+    "vi": {"audit": "kết quả thẩm định của Đoàn kiểm tra", "self": "kết quả tự đánh giá của đơn vị",
+           "district": "kết quả thẩm tra của cấp huyện",
+           "latest": "giai đoạn mới nhất mà mọi đơn vị của khối đều có (xem mục I)"},
+    "en": {"audit": "values verified by the audit team", "self": "self-assessed values",
+           "district": "values verified by the district",
+           "latest": "per tier, the latest stage every unit of it has (see section I)"},
+}
+"""The stages of the assessment (``--source``) as the report names them; ``latest`` is a report's choice, which its
+section I details per tier."""
+
+
+def source_text(source: str, lang: str) -> str:
+    """A stage of the assessment in words, its ``--source`` id after it: "kết quả thẩm định của Đoàn kiểm tra
+    (audit)"."""
+    return f"{stage_text(source, lang)} ({source})"
+
+
+def stage_text(source: str, lang: str) -> str:
+    """A stage of the assessment in words, without its id (a report's section I, which lists them per tier)."""
+    return _SOURCES[lang][source]
+
+
 def tier_paragraph(comparison: TierComparison, lang: str, previous_year: int | None) -> str:
     """Counts and shares per level with the change against the previous year, as the report writes them:
     "16 đơn vị đạt Mức I (chiếm tỷ lệ 80,00%; tăng 04 đơn vị so với năm 2021); không có đơn vị đạt Mức IV".
@@ -260,7 +283,8 @@ def render_summary(results: Results, comparisons: list[TierComparison], lang: st
              f"{translate('ruleset', lang)} {header.id} {header.version or ''} ({translate(header.status or '', lang)}), "
              f"{results.ruleset.content_hash[:19]}"]
     if sources:
-        lines.append(_TEXT[lang]["sources"] + "; ".join(f"{tier} {source}" for tier, source in sources.items()))
+        lines.append(_TEXT[lang]["sources"] + "; ".join(f"{tier_title(results.ruleset.tier(tier), lang)}: "
+                                                        f"{source_text(source, lang)}" for tier, source in sources.items()))
     lines.append("")
     statistics = statistic_lines(results, lang)
     if statistics:

@@ -9,6 +9,7 @@ from cqdt_rules.analysis.compare import TierComparison, UnitChange, compare, com
 from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.errors import UsageError
 from cqdt_rules.formatting import format_number
+from cqdt_rules.model.ruleset import Output
 from cqdt_rules.tables import csv_writer, render_table
 
 _HEADERS = {
@@ -17,6 +18,11 @@ _HEADERS = {
     "en": ["Code", "Unit", "District", "Level {old}", "Rank {old}", "Total {old}", "{index} {new}", "Band {new}",
            "Rank {new}", "Note"],
 }
+_MACHINE_HEADER = ["code", "name", "parent", "level_{old}", "rank_{old}", "total_{old}", "{index}_{new}", "level_{new}",
+                   "rank_{new}", "status"]
+"""The CSV's columns: ids as ``cqdt score --format csv`` names them (the index by its output's name), in every
+language; ``status`` holds ``compare``'s (both, current only, previous only)."""
+_TOTAL = {"vi": "Tổng điểm", "en": "Total"}
 _RANKED = {
     "vi": "Thứ hạng: {old} ({old_year}) và {new} ({new_year})",
     "en": "Ranks: {old} ({old_year}) and {new} ({new_year})",
@@ -36,11 +42,14 @@ def _year(results: Results, source: str, side: str) -> int:
     return max(years)
 
 
-def _index_name(new: Results) -> str:
-    for tier in new.ruleset.tiers:
-        if tier.outputs:
-            return tier.outputs[0].label
-    return "Total"
+def _index(new: Results) -> Output | None:
+    """The later ruleset's index (its first tier output), shown beside the earlier total; None without one."""
+    return next((tier.outputs[0] for tier in new.ruleset.tiers if tier.outputs), None)
+
+
+def _index_name(new: Results, lang: str) -> str:
+    index = _index(new)
+    return index.label if index is not None else _TOTAL[lang]
 
 
 def transition_rows(old: Results, new: Results, source: str, lang: str, for_machines: bool = False) -> tuple[list[str], list[tuple[str, list[str]]]]:
@@ -52,7 +61,11 @@ def transition_rows(old: Results, new: Results, source: str, lang: str, for_mach
         raise UsageError(f"the earlier data are of {old_year}, not of a year before the later data's {new_year}; "
                          f"give the earlier ruleset and its data first: swap the two pairs if they are the wrong "
                          f"way round")
-    header = [h.format(old=old_year, new=new_year, index=_index_name(new)) for h in _HEADERS[lang]]
+    index = _index(new)
+    if for_machines:
+        header = [h.format(old=old_year, new=new_year, index=index.name if index else "total") for h in _MACHINE_HEADER]
+    else:
+        header = [h.format(old=old_year, new=new_year, index=_index_name(new, lang)) for h in _HEADERS[lang]]
     rows: list[tuple[str, list[str]]] = []
     for comparison in _comparisons(old, new, source):
         pair = _pair(old, new, comparison.tier)
@@ -115,7 +128,7 @@ def _row(change: UnitChange, pair: tuple[str | None, str | None], lang: str, mac
         _number(first_output if first_output is not None else (new.total if new else None), lang, machines),
         new.level.label if new and new.level else "",
         "" if new_rank is None else str(new_rank),
-        _STATUS[lang][change.status].format(old=old_year, new=new_year),
+        change.status if machines else _STATUS[lang][change.status].format(old=old_year, new=new_year),
     ]
 
 
@@ -137,7 +150,8 @@ def transition_table(old: Results, new: Results, source: str = "audit", lang: st
 
 
 def transition_csv(old: Results, new: Results, source: str = "audit", lang: str = "en") -> str:
-    header, rows = transition_rows(old, new, source, "en", for_machines=True)
+    """The rows as CSV, the same in every language (``lang`` is taken as ``transition_table`` takes it)."""
+    header, rows = transition_rows(old, new, source, lang, for_machines=True)
     buffer = io.StringIO()
     writer = csv_writer(buffer)
     writer.writerow(["tier"] + header)

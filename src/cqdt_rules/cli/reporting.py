@@ -108,7 +108,7 @@ def run_report(args: argparse.Namespace) -> int:
 
     if args.out.exists() and not args.out.is_dir():
         raise UsageError(f"--out names the file '{args.out}'; give a folder to write the report files to")
-    formats = [f.strip().lower() for f in args.formats.split(",") if f.strip()]
+    formats = list(dict.fromkeys(f.strip().lower() for f in args.formats.split(",") if f.strip()))  # each once
     check_formats(formats)  # an unknown format or a missing extra stops the command before any work
     _check_vary_options(args)
     current, previous = _score(args)
@@ -162,6 +162,7 @@ def _compare_arguments(p: argparse.ArgumentParser) -> None:
 
 def run_compare(args: argparse.Namespace) -> int:
     from cqdt_rules.analysis.compare import compare, select
+    from cqdt_rules.analysis.summary import source_text
     from cqdt_rules.formatting import format_number
     from cqdt_rules.reports.document import moved_by
     from cqdt_rules.tables import render_table
@@ -177,7 +178,7 @@ def run_compare(args: argparse.Namespace) -> int:
         comparisons = [c for c in comparisons if c.tier == args.tier]
         if not comparisons:
             raise UsageError(f"no tier '{args.tier}' in the results (tiers: {', '.join(known)})")
-    lang = "en" if args.format == "csv" else args.lang
+    lang = args.lang
     text = _LABELS[lang]
 
     def num(value: Decimal | int | None, digits: int | None = None, signed: bool = False) -> str:
@@ -189,6 +190,9 @@ def run_compare(args: argparse.Namespace) -> int:
         return ("+" + shown) if signed and value > 0 else shown
 
     if args.unit:
+        if args.format == "csv":
+            return _compare_unit_csv(args.unit, comparisons, year, previous_year,
+                                     None if same_ruleset else previous.ruleset.id, lang)
         return _compare_unit(args.unit, comparisons, year, previous_year, None if same_ruleset else previous.ruleset.id,
                              num, text, lang)
 
@@ -199,7 +203,8 @@ def run_compare(args: argparse.Namespace) -> int:
         digits = tier.total_rounding.digits if tier.total_rounding else None
         compared = comparison.compared_ranking or (tier.rankings[0] if tier.rankings else None)
         ranking = compared.label if compared else ""
-        lines = [f"{comparison.title} — {year} {text['against']} {previous_year} ({translate(args.source, lang)}); "
+        stage = source_text(chosen.sources.get(comparison.tier, args.source), lang)
+        lines = [f"{comparison.title} — {year} {text['against']} {previous_year}, {stage}; "
                  f"{text['ranking']}: {ranking}"]
         if comparison.counts and any(c.previous is not None for c in comparison.counts):
             count_rows = [[c.label, num(c.previous), num(c.count), num(c.change, signed=True) or "0"] for c in comparison.counts]
@@ -260,49 +265,74 @@ def _ordered(units: Sequence[UnitChange], how: str) -> list[UnitChange]:
     return sorted(units, key=lambda u: (u.rank_change is None, -(u.rank_change or 0), -(u.total_change or 0), u.code))
 
 
+def _unit_change(code: str, comparisons: list[TierComparison]) -> tuple[TierComparison, UnitChange]:
+    """The tier and the change of the unit ``code``, of either year."""
+    for comparison in comparisons:
+        for change in comparison.units:
+            if change.code == code:
+                return comparison, change
+    raise UsageError(f"no unit '{code}' in either year's results")
+
+
+def _compare_unit_csv(code: str, comparisons: list[TierComparison], year: int, previous_year: int,
+                      other_ruleset: str | None, lang: str) -> int:
+    """--unit as CSV: one row per criterion whose points changed, plain decimals; refused where the criteria of the
+    two years cannot be compared."""
+    comparison, change = _unit_change(code, comparisons)
+    if other_ruleset is not None:
+        raise UsageError(f"{previous_year} was scored with another ruleset ({other_ruleset}): no criterion of "
+                         f"unit '{code}' can be compared; drop --format csv to see its ranks")
+    now, then = change.current, change.previous
+    if now is None or then is None:
+        raise UsageError(f"unit '{code}' has results for {year if then is None else previous_year} only: no "
+                         f"criterion can be compared; drop --format csv to see them")
+    from cqdt_rules.analysis.nodes import node_title
+
+    rows = [[comparison.tier, change.code, change.name, node_id, node_title(now.tier.node(node_id), lang),
+             str(then.nodes[node_id].points), str(now.nodes[node_id].points), str(delta)]
+            for node_id, delta in change.node_changes()]
+    sys.stdout.write(csv_text(["tier", "code", "name", "criterion", "title", f"points_{previous_year}",
+                               f"points_{year}", "points_change"], rows))
+    return EXIT_OK
+
+
 def _compare_unit(code: str, comparisons: list[TierComparison], year: int, previous_year: int, other_ruleset: str | None,
                   num: Callable[..., str], text: dict[str, Any], lang: str) -> int:
+    from cqdt_rules.analysis.nodes import node_title
     from cqdt_rules.tables import render_table
 
-    for comparison in comparisons:
-        found = [c for c in comparison.units if c.code == code]
-        if not found:
+    comparison, change = _unit_change(code, comparisons)
+    now, then = change.current, change.previous
+    either = now or then
+    assert either is not None
+    tier = either.tier
+    digits = tier.total_rounding.digits if tier.total_rounding else None
+    print(f"{change.code} {change.name} ({comparison.title}) — {year} {text['against']} {previous_year}")
+    for label, unit in ((str(previous_year), then), (str(year), now)):
+        if unit is None:
+            print(f"  {label}: —")
             continue
-        change = found[0]
-        now, then = change.current, change.previous
-        either = now or then
-        assert either is not None
-        tier = either.tier
-        digits = tier.total_rounding.digits if tier.total_rounding else None
-        print(f"{change.code} {change.name} ({comparison.title}) — {year} {text['against']} {previous_year}")
-        for label, unit in ((str(previous_year), then), (str(year), now)):
-            if unit is None:
-                print(f"  {label}: —")
-                continue
-            print(f"  {label}: {text['total']} {num(unit.total, digits)}; {unit.level.label if unit.level else ''}; "
-                  f"{text['rank'].lower()} {unit.rank() if unit.ranks else '—'}")
-        if other_ruleset is not None:
-            if change.rank_change is not None:
-                print(f"  {text['rank_change']}: {num(change.rank_change, signed=True)}")
-            print("  " + text["other_ruleset"].format(year=previous_year, ruleset=other_ruleset))
-            return EXIT_OK
+        print(f"  {label}: {text['total']} {num(unit.total, digits)}; {unit.level.label if unit.level else ''}; "
+              f"{text['rank'].lower()} {unit.rank() if unit.ranks else '—'}")
+    if other_ruleset is not None:
         if change.rank_change is not None:
-            print(f"  {text['rank_change']}: {num(change.rank_change, signed=True)}; "
-                  f"{text['total_change']}: {num(change.total_change, digits, signed=True)}")
-        rows = []
-        for node_id, delta in change.node_changes():  # both years present: node_changes is empty otherwise
-            assert now is not None and then is not None
-            node = tier.node(node_id)
-            title = node.title_en if lang == "en" and node.title_en else node.title
-            rows.append([node_id, title, num(then.nodes[node_id].points, digits), num(now.nodes[node_id].points, digits),
-                         num(delta, digits, signed=True)])
-        if rows:
-            print(render_table([text["criterion"], text["title"], str(previous_year), str(year), text["total_change"]],
-                               rows, right={2, 3, 4}))
-        else:
-            print("  " + text["no_change"])
+            print(f"  {text['rank_change']}: {num(change.rank_change, signed=True)}")
+        print("  " + text["other_ruleset"].format(year=previous_year, ruleset=other_ruleset))
         return EXIT_OK
-    raise UsageError(f"no unit '{code}' in either year's results")
+    if change.rank_change is not None:
+        print(f"  {text['rank_change']}: {num(change.rank_change, signed=True)}; "
+              f"{text['total_change']}: {num(change.total_change, digits, signed=True)}")
+    rows = []
+    for node_id, delta in change.node_changes():  # both years present: node_changes is empty otherwise
+        assert now is not None and then is not None
+        rows.append([node_id, node_title(tier.node(node_id), lang), num(then.nodes[node_id].points, digits), num(now.nodes[node_id].points, digits),
+                     num(delta, digits, signed=True)])
+    if rows:
+        print(render_table([text["criterion"], text["title"], str(previous_year), str(year), text["total_change"]],
+                           rows, right={2, 3, 4}))
+    else:
+        print("  " + text["no_change"])
+    return EXIT_OK
 
 
 _LABELS: dict[str, dict[str, Any]] = {

@@ -4,13 +4,12 @@ failing a named criterion or yes/no indicator (section III of the report)."""
 from __future__ import annotations
 
 import argparse
-import io
 import sys
 
 from cqdt_rules.cli.commands import CommandSpec
 from cqdt_rules.cli.common import EXIT_OK, score_files
 from cqdt_rules.errors import UsageError
-from cqdt_rules.tables import csv_writer
+from cqdt_rules.tables import csv_text
 
 
 def _arguments(p: argparse.ArgumentParser) -> None:
@@ -34,6 +33,7 @@ def run(args: argparse.Namespace) -> int:
     from cqdt_rules.analysis.compare import single_year
     from cqdt_rules.analysis.shortfalls import (
         failing,
+        failing_rows,
         failing_sentence,
         failing_table,
         most_lost_sentence,
@@ -53,8 +53,13 @@ def run(args: argparse.Namespace) -> int:
         if not args.tier:
             raise UsageError("--criterion needs --tier")
         failed = failing(results, args.tier, args.source, args.criterion, args.lang)
-        sys.stdout.write(failing_sentence(failed, args.lang, names) + "\n\n" + failing_table(failed, args.lang, names)
-                         + "\n")
+        if args.format == "csv":
+            sys.stdout.write(csv_text(["tier", "criterion", "code", "name", "district", "points", "max", "values"],
+                                      ([args.tier, failed.id, *row]
+                                       for row in failing_rows(failed, args.lang, names, machines=True))))
+        else:
+            sys.stdout.write(failing_sentence(failed, args.lang, names) + "\n\n"
+                             + failing_table(failed, args.lang, names) + "\n")
         return EXIT_OK
     blocks: list[str] = []
     rows: list[list[str]] = []
@@ -68,12 +73,8 @@ def run(args: argparse.Namespace) -> int:
             header, machine = shortfall_rows(found, "en", args.count, machines=True)
             rows.extend([tier, found.district or ""] + row for row in machine)
     if args.format == "csv":
-        buffer = io.StringIO()
-        writer = csv_writer(buffer)
-        writer.writerow(["tier", "district", "position", "criterion", "title", "max", "points_lost", "below_full",
-                         "share_lost"])
-        writer.writerows(rows)
-        sys.stdout.write(buffer.getvalue())
+        sys.stdout.write(csv_text(["tier", "district", "position", "criterion", "title", "max", "points_lost",
+                                   "below_full", "share_lost"], rows))
     else:
         sys.stdout.write("\n\n".join(blocks) + "\n")
     return EXIT_OK

@@ -67,6 +67,13 @@ _WORDS = {
 _SOURCES = {"vi": {"self": "tự đánh giá", "audit": "thẩm định"}, "en": {"self": "self", "audit": "audit"}}
 _FLAGS_VI = {"not assessed": "chưa đánh giá", "missing evidence": "thiếu tài liệu kiểm chứng", "capped": "vượt tối đa",
              "floored": "nâng lên 0", "informational": "chỉ để thông tin", "cohort best is 0": "cao nhất trong nhóm bằng 0"}
+
+
+def flag_text(flag: str, lang: str) -> str:
+    """A node's flag (``capped``, ``missing evidence``) as ``lang`` shows it."""
+    return _FLAGS_VI.get(flag, flag) if lang == "vi" else flag
+
+
 _STATUS_VI = {"official": "chính thức", "reconstructed": "tái dựng", "hypothetical": "giả định"}
 
 
@@ -350,7 +357,7 @@ def _tail(text: _NodeText, why: Why, flags: tuple[str, ...], shown: Shown) -> st
         return text.indent + _branch(why, shown) if "capped" in flags else ""
     lines = [text.why + _branch(why, shown)]
     if flags:
-        lines.append(text.flags + ", ".join([_FLAGS_VI.get(f, f) for f in flags] if shown[0] == "vi" else flags))
+        lines.append(text.flags + ", ".join(flag_text(f, shown[0]) for f in flags))
     if text.provenance is not None:
         lines.append(text.provenance)
     return "\n".join(lines)

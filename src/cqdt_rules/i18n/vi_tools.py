@@ -125,8 +125,15 @@ MESSAGES: dict[str, str] = {
         "không có bảng đối chiếu giữa các khối cho bộ tiêu chí '{id}': cần tệp {path} (hoặc dùng --mapping TỆP)",
     "--top must be at least 1": "--top phải ít nhất là 1",
     "no '{source}' assessments for {year}": "không có bản đánh giá '{source}' nào của năm {year}",
+    "{year} was scored with another ruleset ({ruleset}): no criterion of unit '{code}' can be compared; drop "
+    "--format csv to see its ranks":
+        "năm {year} chấm theo bộ tiêu chí khác ({ruleset}): không so sánh được tiêu chí nào của đơn vị '{code}'; "
+        "bỏ --format csv để xem thứ hạng",
+    "unit '{code}' has results for {year} only: no criterion can be compared; drop --format csv to see them":
+        "đơn vị '{code}' chỉ có kết quả năm {year}: không so sánh được tiêu chí nào; bỏ --format csv để xem kết quả đó",
     # reports/__init__.py
     "unknown format '{format}': use {formats}": "không có định dạng '{format}': dùng {formats}",
+    "no report format given: use {formats}": "chưa chọn định dạng báo cáo nào: dùng {formats}",
     "the {format} format needs the '{extra}' extra: pip install 'cqdt-rules[{extra}]' (not installed: {modules})":
         "định dạng {format} cần phần bổ sung '{extra}': pip install 'cqdt-rules[{extra}]' (chưa cài: {modules})",
     "the {format} format shows every unit's explanation: build the report with explain=True":

@@ -25,9 +25,11 @@ EXTRAS = {"xlsx": ("xlsx", ("openpyxl",)), "docx": ("docx", ("docx", "matplotlib
 
 def check_formats(formats: Sequence[str]) -> None:
     """Refuse, before anything is scored or written, a format that is unknown or whose extra is not installed."""
+    if not formats:
+        raise UsageError(f"no report format given: use {', '.join(FORMATS)}")
     unknown = [f for f in formats if f not in FORMATS]
-    if unknown or not formats:
-        raise UsageError(f"unknown format '{unknown[0] if unknown else ''}': use {', '.join(FORMATS)}")
+    if unknown:
+        raise UsageError(f"unknown format '{unknown[0]}': use {', '.join(FORMATS)}")
     for fmt in formats:
         extra, modules = EXTRAS.get(fmt, ("", ()))
         missing = [name for name in modules if not _importable(name)]

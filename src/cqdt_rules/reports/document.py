@@ -32,6 +32,8 @@ from cqdt_rules.analysis.movements import attribute, movement_sentences
 from cqdt_rules.analysis.summary import (
     district_names,
     movers_sentences,
+    source_text,
+    stage_text,
     tier_paragraph,
     top_and_bottom,
     unassessed_sentences,
@@ -39,7 +41,7 @@ from cqdt_rules.analysis.summary import (
 from cqdt_rules.analysis.values import format_value
 from cqdt_rules.data.yamlfile import compose_yaml
 from cqdt_rules.engine.compiler import NodeResult, NodeResults
-from cqdt_rules.engine.explain import keep
+from cqdt_rules.engine.explain import flag_text, keep
 from cqdt_rules.engine.results import Results, UnitResult, identity_of
 from cqdt_rules.errors import DataError, UsageError
 from cqdt_rules.formatting import format_number
@@ -82,10 +84,6 @@ TEXT: dict[str, dict[str, str]] = {
         "status_hypothetical": "giả định",
         "reconstructed": "Bộ tiêu chí là bản tái dựng, chưa đối chiếu với phụ lục chính thức.",
         "source": "Nguồn số liệu",
-        "source_audit": "kết quả thẩm định của Đoàn kiểm tra",
-        "source_self": "kết quả tự đánh giá của đơn vị",
-        "source_district": "kết quả thẩm tra của cấp huyện",
-        "source_latest": "giai đoạn mới nhất mà mọi đơn vị của khối đều có (xem mục I)",
         "previous_ruleset": "Năm {year} chấm theo bộ tiêu chí khác ({ruleset}): chỉ so sánh thứ hạng, không so sánh mức độ và điểm từng tiêu chí.",
         "no_previous": "Không có số liệu năm trước: báo cáo không so sánh.",
         "level": "Mức độ",
@@ -154,10 +152,6 @@ TEXT: dict[str, dict[str, str]] = {
         "status_hypothetical": "hypothetical",
         "reconstructed": "The ruleset is a reconstruction, not yet checked against the official appendix.",
         "source": "Data",
-        "source_audit": "values verified by the audit team",
-        "source_self": "self-assessed values",
-        "source_district": "values verified by the district",
-        "source_latest": "per tier, the latest stage every unit of it has (see section I)",
         "previous_ruleset": "{year} was scored with another ruleset ({ruleset}): ranks are compared, levels and criteria are not.",
         "no_previous": "No previous year's data: nothing is compared.",
         "level": "Level",
@@ -435,6 +429,11 @@ class Report:
         text = TEXT[self.lang][key]
         return text.format(**values) if values else text
 
+    @property
+    def source_label(self) -> str:
+        """The stage reported, in words with its id: "kết quả thẩm định của Đoàn kiểm tra (audit)"."""
+        return source_text(self.source, self.lang)
+
     def num(self, value: Decimal | int | None, digits: int | None = None) -> str:
         kind = type(value)
         if kind is Decimal or kind is int:  # a cohort's tables repeat the same numbers: each written once
@@ -522,7 +521,7 @@ def build_report(current: Results, previous: Results | None = None, *, source: s
     synthetic = note is not None and is_synthetic_label(note)
     ruleset_title = header.title_en if lang == "en" and header.title_en else header.title
     problems, advice = shortcomings(current, None, lang, districts)
-    stages = {t.id: TEXT[lang]["source_" + chosen.sources[t.id]] for t in current.ruleset.tiers if t.id in chosen.sources}
+    stages = {t.id: stage_text(chosen.sources[t.id], lang) for t in current.ruleset.tiers if t.id in chosen.sources}
     unassessed = unassessed_sentences(current, previous, year, previous_year, lang).values()
     front = (organisation(current, year, stages, source == LATEST, lang, tuple(unassessed)), state(current, lang),
              problems)
@@ -769,7 +768,8 @@ class _Explainer:
             found = keep(self._criteria, key, Criterion(
                 id=result.id, title=title, depth=depth, is_group=is_group, points=result.points, max=result.max,
                 read=tuple((self.indicator_label(name), self.value(name, value)) for name, value in inputs),
-                why=self.why(result.branch, inputs), flags=result.flags, change=change), CACHE_LIMIT)
+                why=self.why(result.branch, inputs), flags=tuple(flag_text(f, self.lang) for f in result.flags),
+                change=change), CACHE_LIMIT)
         return found
 
     def why(self, branch: str, inputs: tuple[tuple[str, Any], ...]) -> str:

@@ -118,7 +118,7 @@ def _header(r: Report) -> str:
     out.append('<dl class="meta">')
     out.append(f"<dt>{_e(r.t('ruleset'))}:</dt><dd>{_e(r.ruleset_id)} ({_e(r.t('version'))} {_e(r.ruleset_version)}, "
                f"{_e(r.t('status'))} {_e(r.status_label)}), {_e(r.ruleset_hash[:19])}</dd>")
-    out.append(f"<dt>{_e(r.t('source'))}:</dt><dd>{_e(r.t('source_' + r.source))} ({_e(r.source)})</dd>")
+    out.append(f"<dt>{_e(r.t('source'))}:</dt><dd>{_e(r.source_label)}</dd>")
     out.append("</dl>")
     if r.reconstructed:
         out.append(f'<p class="meta">{_e(r.t("reconstructed"))}</p>')

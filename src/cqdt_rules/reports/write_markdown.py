@@ -126,7 +126,7 @@ def _markdown_lines(r: Report, charts: dict[str, str], charts_dir: str, pages: M
     yield from [f"# {_text(r.title)}", "", f"*{_text(r.subtitle)}*", ""]
     yield (f"- {_text(r.t('ruleset'))}: `{r.ruleset_id}` ({_text(r.t('version'))} {_text(r.ruleset_version)}, "
            f"{_text(r.t('status'))} {_text(r.status_label)}), `{r.ruleset_hash[:19]}`")
-    yield f"- {_text(r.t('source'))}: {_text(r.t('source_' + r.source))} ({r.source})"
+    yield f"- {_text(r.t('source'))}: {_text(r.source_label)}"
     if r.reconstructed:
         yield f"- {_text(r.t('reconstructed'))}"
     if r.previous_year is None:

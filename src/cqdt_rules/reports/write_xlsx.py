@@ -65,7 +65,7 @@ def write_xlsx(report: Report, path: Path) -> None:
             sheet.append([sheet.cell(r.banner, font=warn)])
         sheet.append([sheet.cell(r.title, font=Font(bold=True, size=13))])
         sheet.append([sheet.cell(f"{r.t('ruleset')}: {r.ruleset_id} {r.ruleset_version} ({r.status_label}); "
-                                 f"{r.t('source')}: {r.source}")])
+                                 f"{r.t('source')}: {r.source_label}")])
         sheet.append([] if line is None else [line])
 
     compared = r.previous_year is not None and any(t.compared_levels for t in r.tiers)
