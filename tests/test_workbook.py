@@ -434,6 +434,41 @@ def test_a_formula_whose_value_excel_saved_is_read_as_that_value(filled: tuple[P
     assert assessment.value_spans["van_ban_chi_dao"].line == row
 
 
+# ---------------------------------------------------------------- messages about a cell's value
+def _vietnamese_error(form: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["score", "egov_2020", str(form)]) == 1
+    return capsys.readouterr().err
+
+
+def test_a_fraction_in_a_count_cell_is_shown_in_the_runs_number_format(
+        filled: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    form, _ = filled
+    set_cell(form, "van_ban_chi_dao", 1.5)
+    assert "cần một số nguyên, nhận được 1,5" in _vietnamese_error(form, capsys)
+
+
+def test_a_fraction_in_a_pair_is_told_to_the_person_filling_the_form_not_the_ruleset_author(
+        filled: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    form, _ = filled
+    set_cell(form, "may_tinh", "1.281")  # a thousand two hundred and eighty-one, written the Vietnamese way
+    set_cell(form, "may_tinh", 1395, column=COL_B)
+    (diagnostic,) = _refused(form).diagnostics
+    assert diagnostic.hint and "ruleset" not in diagnostic.hint and "1281" in diagnostic.hint
+    err = _vietnamese_error(form, capsys)
+    assert "phải là số nguyên (1,281/1.395)" in err and "không dùng dấu phân cách hàng nghìn" in err
+    assert "range" not in err
+
+
+def test_a_decimal_comma_gets_its_own_hint(filled: tuple[Path, Path]) -> None:
+    form, _ = filled
+    set_cell(form, "tin_bai_thang", "1,8")
+    (diagnostic,) = _refused(form).diagnostics
+    assert diagnostic.hint and "a decimal with a point (1.8)" in diagnostic.hint
+    set_cell(form, "tin_bai_thang", "1,8 tin")
+    (diagnostic,) = _refused(form).diagnostics
+    assert diagnostic.hint == "enter digits only, without units or text"
+
+
 # ---------------------------------------------------------------- the template itself
 def test_template_protects_labels_and_unlocks_inputs(tmp_path: Path, egov: api.CheckedRuleset) -> None:
     form = write_template(egov.ruleset, "xa", tmp_path / "xa.xlsx", year=2022)

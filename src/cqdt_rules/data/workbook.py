@@ -26,7 +26,7 @@ from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import NotANumber, NumberError, read_value
 from cqdt_rules.model.text import read_data_text
 from cqdt_rules.model.units import SOURCES, Assessment, Pair, audit_only_absent, nfc, shown
-from cqdt_rules.model.checking import coerce_value, direct_limits
+from cqdt_rules.model.checking import PAIR_DECIMALS_HINT, coerce_value, direct_limits
 from cqdt_rules.tables import control_character, text_stays_text
 
 FORMAT = "cqdt-workbook/1"
@@ -829,7 +829,7 @@ class _FormReader:
 
         def report(message: str, hint: str | None = None) -> None:
             who = f"unit '{code}', " if code else ""
-            self.problem(row, column, f"{who}'{ind.name}' ({ind.label}): {message}", hint=hint)
+            self.problem(row, column, f"{who}'{ind.name}' ({ind.label}): {message}", hint=_form_hint(hint))
 
         if ind.kind == "pair":
             blank_a, blank_b = self._blank(raw_a), self._blank(raw_b)
@@ -843,8 +843,7 @@ class _FormReader:
             for col, raw in ((COL_A, raw_a), (COL_B, raw_b)):
                 if _number(raw) is None:
                     column = col
-                    report(f"expected a number, got '{shown(raw)}'{_why_not_a_number(raw)}",
-                           hint="enter digits only, without units or text")
+                    report(f"expected a number, got '{shown(raw)}'{_why_not_a_number(raw)}", hint=_number_hint(raw))
                     return None
             return coerce_value(ind, [_number(raw_a), _number(raw_b)], limits, report)
         if self._blank(raw_a):
@@ -865,7 +864,7 @@ class _FormReader:
         number = _number(raw_a)
         if number is None:
             report(f"expected {_kind_words(ind)}, got '{shown(raw_a)}'{_why_not_a_number(raw_a)}",
-                   hint="enter digits only, without units or text")
+                   hint=_number_hint(raw_a))
             return None
         if ind.kind == "percent" and isinstance(raw_a, (int, float)) and "%" in self._format(row, COL_A):
             number = number.scaleb(2)  # a cell Excel shows as 57 % holds 0.57
@@ -875,6 +874,26 @@ class _FormReader:
         if ind.default is None:
             report("no value", hint="fill in the cell" + (" and the denominator b" if ind.kind == "pair" else ""))
         return None
+
+
+_FORM_HINTS = {
+    PAIR_DECIMALS_HINT: "a and b are counts: type whole numbers, without a thousands separator (1281, not 1.281)",
+}
+"""The value checks' hints that speak to whoever writes the ruleset, as the person filling in a form is told."""
+
+
+def _form_hint(hint: str | None) -> str | None:
+    return None if hint is None else _FORM_HINTS.get(hint, hint)
+
+
+_DECIMAL_COMMA = re.compile(r"\s*[+-]?[0-9]+,[0-9]+\s*")
+
+
+def _number_hint(raw: Any) -> str:
+    """What to type instead of a cell that is not a number; a comma between digits is not read as a decimal point."""
+    if isinstance(raw, str) and _DECIMAL_COMMA.fullmatch(raw):
+        return "write the number without a comma: a decimal with a point (1.8), a thousand without a separator (1000)"
+    return "enter digits only, without units or text"
 
 
 def _row_of(coordinate: str) -> int:

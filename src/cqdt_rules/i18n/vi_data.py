@@ -61,6 +61,10 @@ MESSAGES: dict[str, str] = {
         "ô chứa công thức chưa được tính ra giá trị ({formula})",
     "type the value itself, or open the file in Excel and save it, so that Excel computes the formula's value":
         "hãy nhập trực tiếp giá trị, hoặc mở tệp bằng Excel rồi lưu lại để Excel tính giá trị của công thức",
+    "a and b are counts: type whole numbers, without a thousands separator (1281, not 1.281)":
+        "a và b là số đếm: hãy nhập số nguyên, không dùng dấu phân cách hàng nghìn (1281, không phải 1.281)",
+    "write the number without a comma: a decimal with a point (1.8), a thousand without a separator (1000)":
+        "hãy viết số không có dấu phẩy: số thập phân dùng dấu chấm (1.8), hàng nghìn không dùng dấu phân cách (1000)",
     "not a cqdt data-entry form (it has no '_cqdt' sheet)":
         "không phải phiếu nhập liệu của cqdt (không có trang tính '_cqdt')",
     "make the form with 'cqdt template RULESET --tier T' and fill that one in":
