@@ -309,11 +309,164 @@ def test_a_workbook_that_is_not_a_form_is_refused(tmp_path: Path) -> None:
     assert "not a cqdt data-entry form" in diagnostic.message
 
 
-def test_a_file_that_is_not_a_workbook_is_refused(tmp_path: Path) -> None:
+@pytest.mark.parametrize("text", ["code,name,tier\n631,Huyện Đức Cơ,huyen\n", ""])
+def test_a_file_that_is_not_a_workbook_is_refused_in_the_runs_language(
+        tmp_path: Path, text: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A CSV renamed to .xlsx (or an empty file): our message and hint in Vietnamese, not zipfile's English."""
     path = tmp_path / "broken.xlsx"
-    path.write_text("not a zip", encoding="utf-8")
+    path.write_text(text, encoding="utf-8")
     (diagnostic,) = _refused(path).diagnostics
-    assert "cannot read the workbook" in diagnostic.message
+    assert diagnostic.message == "the file is not an Excel workbook (.xlsx)"
+    assert main(["score", "egov_2020", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "tệp không phải là tệp Excel (.xlsx)" in err and "gợi ý: hãy mở bằng Excel" in err
+    assert "zip" not in err
+
+
+def _rewrite_sheet(path: Path, old: str, new: str) -> None:
+    """Change the form's sheet XML as a program (or damage) may have written it, which openpyxl cannot do."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {item.filename: archive.read(item) for item in archive.infolist()}
+    sheet = "xl/worksheets/sheet1.xml"
+    assert old.encode() in parts[sheet]
+    parts[sheet] = parts[sheet].replace(old.encode(), new.encode())
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+
+
+def test_a_workbook_with_damaged_xml_is_refused_in_the_runs_language(
+        filled: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    form, _ = filled
+    row = set_cell(form, "van_ban_chi_dao", 3)
+    _rewrite_sheet(form, f'<c r="D{row}" s="5" t="n"><v>3</v>', f'<c r="D{row}" s="5" t="n"><v>abc</v>')
+    (diagnostic,) = _refused(form).diagnostics
+    assert diagnostic.message == "the workbook cannot be read: its contents are damaged"
+    assert main(["score", "egov_2020", str(form)]) == 1
+    err = capsys.readouterr().err
+    assert "không đọc được tệp Excel: nội dung tệp bị hỏng" in err
+    assert "Unable to read workbook" not in err and "Traceback" not in err
+
+
+@pytest.mark.parametrize("row", [1048576, 1048577])
+def test_a_value_far_below_the_table_is_refused_naming_its_cell(filled: tuple[Path, Path], row: int) -> None:
+    """A stray cell at the sheet's last row (or one past it, which Excel never writes): the rows between are not
+    made and read one by one (seconds and hundreds of megabytes), and openpyxl's ValueError is no traceback."""
+    form, _ = filled
+    workbook = openpyxl.load_workbook(form)
+    workbook[SHEET]["J1048576"] = 1
+    workbook.save(form)
+    if row > 1048576:
+        _rewrite_sheet(form, "1048576", str(row))
+    (diagnostic,) = _refused(form).diagnostics
+    assert (diagnostic.span.line, diagnostic.span.column) == (row, 10)
+    assert diagnostic.message == f"{QUOTED}!J{row}: the sheet holds a value below row 10,000, the last row of a form that is read"
+
+
+def test_a_workbook_that_unpacks_past_the_limit_is_refused_before_it_is_parsed(
+        filled: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from cqdt_rules.data import workbook
+
+    form, _ = filled
+    monkeypatch.setattr(workbook, "MAX_UNPACKED_BYTES", 1000)
+    (diagnostic,) = _refused(form).diagnostics
+    assert "more than the 1,000 a form may have" in diagnostic.message
+
+
+def test_a_tier_too_long_for_a_form_is_refused_by_the_template(
+        tmp_path: Path, egov: api.CheckedRuleset, monkeypatch: pytest.MonkeyPatch) -> None:
+    from cqdt_rules.data import workbook
+    from cqdt_rules.errors import UsageError
+
+    monkeypatch.setattr(workbook, "MAX_FORM_ROWS", 40)
+    with pytest.raises(UsageError, match="more than the 40 a form may have"):
+        write_template(egov.ruleset, "huyen", tmp_path / "long.xlsx")
+
+
+# ---------------------------------------------------------------- formulas
+DEFAULTED = """ruleset t {
+  title "Thử"
+  status hypothetical
+  years 2022..2022
+  rounding 3
+}
+tier xa "Xã" max 10 {
+  criterion A "Băng thông" max 10 {
+    input bang_thong number "Băng thông" default 0
+    normalised bang_thong within tier
+    provenance hypothetical "thử"
+  }
+}
+"""
+
+
+def test_a_formula_without_a_computed_value_is_an_error_at_its_cell_not_the_default(tmp_path: Path) -> None:
+    """A form filled by a program: openpyxl writes the formula and no value; the default must not stand in for it."""
+    checked = api.load_text(DEFAULTED)
+    form = write_template(checked.ruleset, "xa", tmp_path / "f.xlsx", year=2022)
+    workbook = openpyxl.load_workbook(form)
+    sheet = workbook[SHEET]
+    sheet["D5"], sheet["D6"] = "X1", "Xã Một"
+    workbook.save(form)
+    row = set_cell(form, "bang_thong", "=10*2")
+    (diagnostic,) = _refused(form).diagnostics
+    assert diagnostic.message == f"{QUOTED}!D{row}: the cell holds a formula without a computed value (=10*2)"
+    assert diagnostic.hint and "save it" in diagnostic.hint
+
+
+def test_a_formula_in_the_unit_name_cell_is_not_called_empty(filled: tuple[Path, Path]) -> None:
+    form, _ = filled
+    workbook = openpyxl.load_workbook(form)
+    workbook[SHEET]["D6"] = '=HYPERLINK("http://x","y")'
+    workbook.save(form)
+    (diagnostic,) = _refused(form).diagnostics
+    assert diagnostic.message.startswith(f"{QUOTED}!D6: the cell holds a formula without a computed value")
+
+
+def test_a_formula_whose_value_excel_saved_is_read_as_that_value(filled: tuple[Path, Path]) -> None:
+    form, _ = filled
+    row = set_cell(form, "van_ban_chi_dao", "=1+2")
+    _rewrite_sheet(form, "<f>1+2</f><v></v>", "<f>1+2</f><v>3</v>")  # as Excel saves it
+    (assessment,) = load_workbook_assessments(form)
+    assert assessment.values["van_ban_chi_dao"] == 3
+    assert assessment.value_spans["van_ban_chi_dao"].line == row
+
+
+# ---------------------------------------------------------------- messages about a cell's value
+def _vietnamese_error(form: Path, capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(["score", "egov_2020", str(form)]) == 1
+    return capsys.readouterr().err
+
+
+def test_a_fraction_in_a_count_cell_is_shown_in_the_runs_number_format(
+        filled: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    form, _ = filled
+    set_cell(form, "van_ban_chi_dao", 1.5)
+    assert "cần một số nguyên, nhận được 1,5" in _vietnamese_error(form, capsys)
+
+
+def test_a_fraction_in_a_pair_is_told_to_the_person_filling_the_form_not_the_ruleset_author(
+        filled: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    form, _ = filled
+    set_cell(form, "may_tinh", "1.281")  # a thousand two hundred and eighty-one, written the Vietnamese way
+    set_cell(form, "may_tinh", 1395, column=COL_B)
+    (diagnostic,) = _refused(form).diagnostics
+    assert diagnostic.hint and "ruleset" not in diagnostic.hint and "1281" in diagnostic.hint
+    err = _vietnamese_error(form, capsys)
+    assert "phải là số nguyên (1,281/1.395)" in err and "không dùng dấu phân cách hàng nghìn" in err
+    assert "range" not in err
+
+
+def test_a_decimal_comma_gets_its_own_hint(filled: tuple[Path, Path]) -> None:
+    form, _ = filled
+    set_cell(form, "tin_bai_thang", "1,8")
+    (diagnostic,) = _refused(form).diagnostics
+    assert diagnostic.hint and "a decimal with a point (1.8)" in diagnostic.hint
+    set_cell(form, "tin_bai_thang", "1,8 tin")
+    (diagnostic,) = _refused(form).diagnostics
+    assert diagnostic.hint == "enter digits only, without units or text"
 
 
 # ---------------------------------------------------------------- the template itself

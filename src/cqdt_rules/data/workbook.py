@@ -26,13 +26,25 @@ from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import NotANumber, NumberError, read_value
 from cqdt_rules.model.text import read_data_text
 from cqdt_rules.model.units import SOURCES, Assessment, Pair, audit_only_absent, nfc, shown
-from cqdt_rules.model.checking import coerce_value, direct_limits
+from cqdt_rules.model.checking import PAIR_DECIMALS_HINT, coerce_value, direct_limits
 from cqdt_rules.tables import control_character, text_stays_text
 
 FORMAT = "cqdt-workbook/1"
 META_SHEET = "_cqdt"
 LIST_SHEET = "DanhMuc"
 FIRST_ROW = 14  # the first row of the indicator table (its header is the row above)
+MAX_FORM_ROWS = 10_000
+"""The rows of a form's sheet that are read: the table of the largest tier ends far above. A cell holding a value
+below this row is an error (a form that stray cells have made a million rows long would take minutes and
+gigabytes to read); a tier whose table would reach it is refused by ``template_workbook``."""
+
+MAX_UNPACKED_BYTES = 32 * 1024 * 1024
+"""The most a form's workbook may unpack to (its XML files together; a form of a few hundred rows unpacks to less
+than a megabyte): reading a sheet stops at ``MAX_FORM_ROWS``, but openpyxl parses the whole of a sheet that does not
+state its size before it yields a row."""
+
+EXCEL_ROWS = 1_048_576
+"""The rows of an Excel sheet; a row numbered beyond it means the file is damaged."""
 
 # columns of the indicator table
 COL_NODE, COL_KEY, COL_LABEL, COL_A, COL_B, COL_UNIT, COL_HOW, COL_EVIDENCE, COL_REQUIRED = range(1, 10)
@@ -299,6 +311,8 @@ def template_workbook(ruleset: m.Ruleset, tier_id: str, *, source: str = "self",
             described.append(_describe(ind, row, limits))
             row += 1
 
+    if row > MAX_FORM_ROWS:
+        raise UsageError(f"tier '{tier.id}' needs {row:,} rows in a form, more than the {MAX_FORM_ROWS:,} a form may have")
     for key, value in (("format", FORMAT), ("ruleset", ruleset.id), ("version", header.version or ""),
                        ("content_hash", ruleset.content_hash), ("tier", tier.id), ("source", source),
                        ("sheet", sheet.title), ("lang", lang), ("identity", json.dumps(identity_cells))):
@@ -450,28 +464,43 @@ class _Declared:
     limit: Decimal | None
 
 
+@attrs.frozen
+class _Cell:
+    """What the reader needs of a cell: its value (the computed value of a formula), and its number format."""
+
+    value: Any
+    number_format: str
+    formula: str | None = None  # the formula of a cell whose value was never computed (its value is None)
+
+
+class _Uncomputed(Exception):
+    """A cell read holds a formula without a computed value (the problem is already recorded)."""
+
+
 def load_workbook_assessments(path: str | Path) -> tuple[Assessment, ...]:
     """Read one filled form (made by ``cqdt template``); raise DataError naming ``Sheet!Cell`` for every
-    problem found: a blank, a value of the wrong type, a > b, an unknown category, a value out of range."""
-    openpyxl = _openpyxl()
-
+    problem found: a blank, a value of the wrong type, a > b, an unknown category, a value out of range.
+    The workbook is read as it streams from the file, only as far as ``MAX_FORM_ROWS``."""
     path = Path(path)
     where_file = Span(str(path), 1, 1, 1, 1)
+    _check_unpacked_size(path)
+    workbook = _open(path, data_only=False)
     try:
-        workbook = openpyxl.load_workbook(path, data_only=True)
-    except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors alike: the file is not a readable workbook
-        raise DataError([Diagnostic(where_file, f"cannot read the workbook: {exc}",
-                                    hint="save it again in Excel as .xlsx (Excel Workbook)")]) from None
-    if META_SHEET not in workbook.sheetnames:
-        raise DataError([Diagnostic(where_file, "not a cqdt data-entry form (it has no '_cqdt' sheet)",
-                                    hint="make the form with 'cqdt template RULESET --tier T' and fill that one in")])
-    meta = _read_meta(workbook[META_SHEET], path)
-    sheet_name = meta["sheet"]
-    if sheet_name not in workbook.sheetnames:
-        raise DataError([Diagnostic(where_file, f"the form's sheet '{sheet_name}' is missing (sheets: "
-                                                f"{', '.join(s for s in workbook.sheetnames if s != META_SHEET)})",
-                                    hint="do not rename or delete the form's sheet")])
-    reader = _FormReader(workbook[sheet_name], path, meta)
+        if META_SHEET not in workbook.sheetnames:
+            raise DataError([Diagnostic(where_file, "not a cqdt data-entry form (it has no '_cqdt' sheet)",
+                                        hint="make the form with 'cqdt template RULESET --tier T' and fill that one in")])
+        meta = _read_meta(_rows(workbook[META_SHEET], path, max_col=2), path)
+        sheet_name = meta["sheet"]
+        if sheet_name not in workbook.sheetnames:
+            raise DataError([Diagnostic(where_file, f"the form's sheet '{sheet_name}' is missing (sheets: "
+                                                    f"{', '.join(s for s in workbook.sheetnames if s != META_SHEET)})",
+                                        hint="do not rename or delete the form's sheet")])
+        cells = _form_cells(workbook[sheet_name], path)
+    finally:
+        workbook.close()
+    if any(cell.formula is not None for cell in cells.values()):
+        cells = _computed(cells, path, sheet_name)
+    reader = _FormReader(cells, sheet_name, path, meta)
     assessment = reader.read()
     if reader.problems:
         raise DataError(reader.problems)
@@ -479,10 +508,118 @@ def load_workbook_assessments(path: str | Path) -> tuple[Assessment, ...]:
     return (assessment,)
 
 
-def _read_meta(sheet: Any, path: Path) -> dict[str, Any]:
+def _check_unpacked_size(path: Path) -> None:
+    """Refuse a workbook whose files unpack to more than ``MAX_UNPACKED_BYTES`` (the sizes its zip index states, which
+    bound what is read)."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            size = sum(item.file_size for item in archive.infolist())
+    except Exception as exc:  # noqa: BLE001 - zipfile's errors for a file that is not a zip archive, and the system's
+        raise _unreadable(path, exc) from None
+    if size > MAX_UNPACKED_BYTES:
+        raise DataError([Diagnostic(Span(str(path), 1, 1, 1, 1),
+                                    f"the workbook unpacks to {size:,} bytes, more than the {MAX_UNPACKED_BYTES:,} "
+                                    f"a form may have",
+                                    hint="delete the rows and cells below the form's table, or copy the values into a "
+                                         "new form made with 'cqdt template'")])
+
+
+def _open(path: Path, data_only: bool) -> Any:
+    """The workbook, read-only (its sheets stream from the file as they are read)."""
+    openpyxl = _openpyxl()
+    try:
+        return openpyxl.load_workbook(path, read_only=True, data_only=data_only)
+    except Exception as exc:  # noqa: BLE001 - zip, XML and openpyxl errors alike: the file is not a readable workbook
+        raise _unreadable(path, exc) from None
+
+
+def _unreadable(path: Path, exc: Exception | None = None) -> DataError:
+    """A file that cannot be read as a workbook, in our words: what zipfile and openpyxl say of it (in English, and
+    about their own workings) would tell a person neither what is wrong nor what to do."""
+    import zipfile
+
+    where = Span(str(path), 1, 1, 1, 1)
+    if isinstance(exc, OSError):
+        return DataError([Diagnostic(where, f"cannot read the workbook: {exc.strerror or exc}")])
+    if isinstance(exc, zipfile.BadZipFile):
+        return DataError([Diagnostic(where, "the file is not an Excel workbook (.xlsx)",
+                                     hint="save it in Excel as .xlsx (Excel Workbook); a CSV or an .xls file renamed "
+                                          "to .xlsx, or a workbook protected by a password, cannot be read")])
+    return DataError([Diagnostic(where, "the workbook cannot be read: its contents are damaged",
+                                 hint="open it in Excel and save it again as .xlsx (Excel Workbook), or copy the "
+                                      "values into a new form made with 'cqdt template'")])
+
+
+def _rows(sheet: Any, path: Path, max_col: int) -> list[tuple[Any, ...]]:
+    """The values of a sheet's first columns, row by row, up to ``MAX_FORM_ROWS`` (cqdt's hidden sheet)."""
+    try:
+        return list(sheet.iter_rows(max_row=MAX_FORM_ROWS, max_col=max_col, values_only=True))
+    except Exception as exc:  # noqa: BLE001 - the sheet's XML is parsed as it is read
+        raise _unreadable(path, exc) from None
+
+
+def _form_cells(sheet: Any, path: Path) -> dict[tuple[int, int], _Cell]:
+    """The cells of the form's columns that hold a value, by (row, column); DataError at the first value found
+    below ``MAX_FORM_ROWS``."""
+    cells: dict[tuple[int, int], _Cell] = {}
+    try:
+        sheet.reset_dimensions()  # the size a sheet states may be wrong: read the rows it has
+        for number, row in enumerate(sheet.iter_rows(), start=1):
+            if number > MAX_FORM_ROWS:
+                _check_below_the_form(row, number, sheet.title, path)
+                continue
+            for cell in row[:COL_REQUIRED]:
+                if cell.value is not None:
+                    formula = cell.data_type == "f"
+                    cells[number, cell.column] = _Cell(None if formula else cell.value, str(cell.number_format or ""),
+                                                       _formula_text(cell.value) if formula else None)
+    except DataError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the sheet's XML is parsed as it is read
+        raise _unreadable(path, exc) from None
+    return cells
+
+
+def _check_below_the_form(row: Sequence[Any], number: int, sheet: str, path: Path) -> None:
+    stray = next((cell for cell in row if cell.value is not None), None)
+    if stray is None and number <= EXCEL_ROWS:
+        return
+    if stray is None:
+        raise _unreadable(path)
+    raise DataError([_cell_diagnostic(path, sheet, number, stray.column,
+                                      problem=f"the sheet holds a value below row {MAX_FORM_ROWS:,}, the last row of a "
+                                              "form that is read",
+                                      hint="delete the rows below the form's table (or clear the cell)")])
+
+
+def _cell_diagnostic(path: Path, sheet: str, row: int, column: int, problem: str, hint: str | None = None) -> Diagnostic:
+    """A problem of one cell: its place in the file, and the cell named as Excel names it before the problem."""
+    return Diagnostic(Span(str(path), row, column, row, column + 1), f"{cell_ref(sheet, row, column)}: {problem}", hint=hint)
+
+
+def _formula_text(value: Any) -> str:
+    return str(getattr(value, "text", value))  # an array formula is an object holding its text
+
+
+def _computed(cells: dict[tuple[int, int], _Cell], path: Path, sheet_name: str) -> dict[tuple[int, int], _Cell]:
+    """The form's cells with each formula's value as Excel computed and saved it; a formula whose value was never
+    computed (a file written by a program, not saved by Excel) keeps no value."""
+    workbook = _open(path, data_only=True)
+    try:
+        values = _form_cells(workbook[sheet_name], path)
+    finally:
+        workbook.close()
+    return {place: attrs.evolve(cell, value=values[place].value, formula=None)
+            if cell.formula is not None and place in values else cell
+            for place, cell in cells.items()}
+
+
+def _read_meta(rows: Sequence[tuple[Any, ...]], path: Path) -> dict[str, Any]:
     meta: dict[str, Any] = {"indicators": []}
     try:
-        for key, value in sheet.iter_rows(min_col=1, max_col=2, values_only=True):
+        for key, value in rows:
             if key == "indicator":
                 item = json.loads(value)
                 if not isinstance(item, dict) or not {"name", "kind"} <= set(item):
@@ -539,7 +676,8 @@ def _fold(text: str) -> str:
 
 
 class _FormReader:
-    def __init__(self, sheet: Any, path: Path, meta: dict[str, Any]):
+    def __init__(self, cells: Mapping[tuple[int, int], _Cell], sheet: str, path: Path, meta: dict[str, Any]):
+        self.cells = cells
         self.sheet = sheet
         self.path = path
         self.meta = meta
@@ -550,11 +688,8 @@ class _FormReader:
     def span(self, row: int, column: int) -> Span:
         return Span(str(self.path), row, column, row, column + 1)
 
-    def ref(self, row: int, column: int) -> str:
-        return cell_ref(self.sheet.title, row, column)
-
     def problem(self, row: int, column: int, message: str, hint: str | None = None) -> None:
-        self.problems.append(Diagnostic(self.span(row, column), f"{self.ref(row, column)}: {message}", hint=hint))
+        self.problems.append(_cell_diagnostic(self.path, self.sheet, row, column, problem=message, hint=hint))
 
     # ------------------------------------------------------------ the form
     def read(self) -> Assessment | None:
@@ -572,15 +707,16 @@ class _FormReader:
                 continue
             ind = decl.indicator
             self.spans[name] = self.span(row, COL_A)
-            refs = self._evidence(row)
-            if refs:
-                evidence[name] = refs
-            if ind.audit_only and audit_only_absent(source):
-                if not self._blank(self._cell(row, COL_A)) and self._cell(row, COL_A) != _TEXT[self.meta.get("lang") or "vi"]["audit_only"]:
-                    self.problem(row, COL_A, f"'{name}' is entered only by the audit team, not in a self-assessment",
-                                 hint="leave the cell empty in a self-assessment form")
+            try:
+                refs = self._evidence(row)
+                if refs:
+                    evidence[name] = refs
+                if ind.audit_only and audit_only_absent(source):
+                    self._audit_only(name, row)
+                    continue
+                value = self._value(ind, row, limits, code)
+            except _Uncomputed:
                 continue
-            value = self._value(ind, row, limits, code)
             if value is not None:
                 values[name] = value
         if self.problems:
@@ -592,17 +728,35 @@ class _FormReader:
             origin=self.span(_row_of(self.meta["identity"].get("code", "D5")), 4), value_spans=self.spans,
         )
 
+    def _audit_only(self, name: str, row: int) -> None:
+        raw = self._cell(row, COL_A)
+        if not self._blank(raw) and raw != _TEXT[self.meta.get("lang") or "vi"]["audit_only"]:
+            self.problem(row, COL_A, f"'{name}' is entered only by the audit team, not in a self-assessment",
+                         hint="leave the cell empty in a self-assessment form")
+
     def _cell(self, row: int, column: int) -> Any:
-        return self.sheet.cell(row=row, column=column).value
+        """The cell's value (None when it is empty); _Uncomputed, the problem recorded, for a formula without a value."""
+        cell = self.cells.get((row, column))
+        if cell is None:
+            return None
+        if cell.formula is not None:
+            self.problem(row, column, f"the cell holds a formula without a computed value ({shown(cell.formula)})",
+                         hint="type the value itself, or open the file in Excel and save it, so that Excel computes "
+                              "the formula's value")
+            raise _Uncomputed
+        return cell.value
 
     def _format(self, row: int, column: int) -> str:
-        return str(self.sheet.cell(row=row, column=column).number_format or "")
+        cell = self.cells.get((row, column))
+        return "" if cell is None else cell.number_format
 
     @staticmethod
     def _blank(value: Any) -> bool:
         return value is None or (isinstance(value, str) and value.strip() == "")
 
     def _identity(self) -> dict[str, Any]:
+        from openpyxl.utils.cell import coordinate_to_tuple  # type: ignore[import-untyped,unused-ignore]
+
         found: dict[str, Any] = {}
         cells = self.meta["identity"]
         lang = self.meta.get("lang") or "vi"
@@ -610,9 +764,11 @@ class _FormReader:
             coordinate = cells.get(key)
             if coordinate is None:
                 continue
-            cell = self.sheet[coordinate]
-            row, column = cell.row, cell.column
-            raw = cell.value
+            row, column = coordinate_to_tuple(coordinate)
+            try:
+                raw = self._cell(row, column)
+            except _Uncomputed:
+                continue
             if self._blank(raw):
                 if key in ("code", "name", "year"):
                     self.problem(row, column, f"the form has no {_IDENTITY_WORDS[key]} ('{_TEXT[lang][key]}')",
@@ -644,9 +800,9 @@ class _FormReader:
 
     def _indicator_rows(self, declared: Mapping[str, Any]) -> dict[str, int]:
         rows: dict[str, int] = {}
-        for row in range(FIRST_ROW, self.sheet.max_row + 1):
-            key = self._cell(row, COL_KEY)
-            if isinstance(key, str) and key.strip() in declared:
+        for (row, column), cell in sorted(self.cells.items()):
+            key = cell.value
+            if row >= FIRST_ROW and column == COL_KEY and isinstance(key, str) and key.strip() in declared:
                 name = key.strip()
                 if name in rows:
                     self.problem(row, COL_KEY, f"indicator '{name}' appears twice (first in row {rows[name]})")
@@ -673,7 +829,7 @@ class _FormReader:
 
         def report(message: str, hint: str | None = None) -> None:
             who = f"unit '{code}', " if code else ""
-            self.problem(row, column, f"{who}'{ind.name}' ({ind.label}): {message}", hint=hint)
+            self.problem(row, column, f"{who}'{ind.name}' ({ind.label}): {message}", hint=_form_hint(hint))
 
         if ind.kind == "pair":
             blank_a, blank_b = self._blank(raw_a), self._blank(raw_b)
@@ -687,8 +843,7 @@ class _FormReader:
             for col, raw in ((COL_A, raw_a), (COL_B, raw_b)):
                 if _number(raw) is None:
                     column = col
-                    report(f"expected a number, got '{shown(raw)}'{_why_not_a_number(raw)}",
-                           hint="enter digits only, without units or text")
+                    report(f"expected a number, got '{shown(raw)}'{_why_not_a_number(raw)}", hint=_number_hint(raw))
                     return None
             return coerce_value(ind, [_number(raw_a), _number(raw_b)], limits, report)
         if self._blank(raw_a):
@@ -709,7 +864,7 @@ class _FormReader:
         number = _number(raw_a)
         if number is None:
             report(f"expected {_kind_words(ind)}, got '{shown(raw_a)}'{_why_not_a_number(raw_a)}",
-                   hint="enter digits only, without units or text")
+                   hint=_number_hint(raw_a))
             return None
         if ind.kind == "percent" and isinstance(raw_a, (int, float)) and "%" in self._format(row, COL_A):
             number = number.scaleb(2)  # a cell Excel shows as 57 % holds 0.57
@@ -719,6 +874,26 @@ class _FormReader:
         if ind.default is None:
             report("no value", hint="fill in the cell" + (" and the denominator b" if ind.kind == "pair" else ""))
         return None
+
+
+_FORM_HINTS = {
+    PAIR_DECIMALS_HINT: "a and b are counts: type whole numbers, without a thousands separator (1281, not 1.281)",
+}
+"""The value checks' hints that speak to whoever writes the ruleset, as the person filling in a form is told."""
+
+
+def _form_hint(hint: str | None) -> str | None:
+    return None if hint is None else _FORM_HINTS.get(hint, hint)
+
+
+_DECIMAL_COMMA = re.compile(r"\s*[+-]?[0-9]+,[0-9]+\s*")
+
+
+def _number_hint(raw: Any) -> str:
+    """What to type instead of a cell that is not a number; a comma between digits is not read as a decimal point."""
+    if isinstance(raw, str) and _DECIMAL_COMMA.fullmatch(raw):
+        return "write the number without a comma: a decimal with a point (1.8), a thousand without a separator (1000)"
+    return "enter digits only, without units or text"
 
 
 def _row_of(coordinate: str) -> int:

@@ -99,7 +99,7 @@ MESSAGES: dict[str, str] = {
     "one of {names}": "một trong {names}",
     "unit '{code}', '{name}': {problem:t}": "đơn vị '{code}', '{name}': {problem}",
     "expected a whole number, got '{value}'": "cần một số nguyên, nhận được '{value}'",
-    "expected a whole number, got {value}": "cần một số nguyên, nhận được {value}",
+    "expected a whole number, got {value:n}": "cần một số nguyên, nhận được {value}",
     "expected a number, got '{value}'": "cần một số, nhận được '{value}'",
     "expected a percentage 0..100, got '{value}'": "cần một tỷ lệ phần trăm 0..100, nhận được '{value}'",
     "expected a pair a/b, got '{value}'": "cần một cặp a/b, nhận được '{value}'",
@@ -170,7 +170,7 @@ MESSAGES: dict[str, str] = {
         "số quá lớn: mọi số phải nằm trong khoảng -10^15 đến 10^15",
     "the number has more than {digits:n} decimals": "số có hơn {digits} chữ số thập phân",
     "not a finite number": "không phải một số hữu hạn",
-    "the parts of a pair are counts and must be whole numbers ({a}/{b})":
+    "the parts of a pair are counts and must be whole numbers ({a:n}/{b:n})":
         "các phần của cặp là số đếm và phải là số nguyên ({a}/{b})",
     "declare a 'range' for the indicator in the ruleset if its parts may have decimals":
         "khai báo 'range' cho chỉ số trong bộ tiêu chí nếu các phần có thể có số thập phân",

@@ -35,8 +35,36 @@ MESSAGES: dict[str, str] = {
         "phiếu Excel cần gói openpyxl: pip install 'cqdt-rules[xlsx]'",
     "unknown source '{source}': use {sources}": "nguồn '{source}' không hợp lệ: dùng {sources}",
     "cannot write '{path}': {reason:t}": "không ghi được '{path}': {reason}",
-    "cannot read the workbook: {reason}": "không đọc được tệp Excel: {reason}",
-    "save it again in Excel as .xlsx (Excel Workbook)": "hãy mở bằng Excel và lưu lại dạng .xlsx (Excel Workbook)",
+    "cannot read the workbook: {reason:t}": "không đọc được tệp Excel: {reason}",
+    "the file is not an Excel workbook (.xlsx)": "tệp không phải là tệp Excel (.xlsx)",
+    "save it in Excel as .xlsx (Excel Workbook); a CSV or an .xls file renamed to .xlsx, or a workbook protected by a "
+    "password, cannot be read":
+        "hãy mở bằng Excel và lưu dạng .xlsx (Excel Workbook); không đọc được tệp CSV hay tệp .xls chỉ đổi tên thành "
+        ".xlsx, hoặc tệp Excel có đặt mật khẩu",
+    "the workbook cannot be read: its contents are damaged": "không đọc được tệp Excel: nội dung tệp bị hỏng",
+    "open it in Excel and save it again as .xlsx (Excel Workbook), or copy the values into a new form made with "
+    "'cqdt template'":
+        "hãy mở bằng Excel và lưu lại dạng .xlsx (Excel Workbook), hoặc chép các giá trị sang một phiếu mới tạo bằng "
+        "'cqdt template'",
+    "the workbook unpacks to {size:n} bytes, more than the {limit:n} a form may have":
+        "tệp Excel khi giải nén có {size} byte, vượt mức tối đa {limit} byte của một phiếu",
+    "delete the rows and cells below the form's table, or copy the values into a new form made with 'cqdt template'":
+        "hãy xóa các dòng và ô bên dưới bảng của phiếu, hoặc chép các giá trị sang một phiếu mới tạo bằng "
+        "'cqdt template'",
+    "the sheet holds a value below row {limit:n}, the last row of a form that is read":
+        "trang tính có giá trị nằm dưới dòng {limit}, dòng cuối cùng của phiếu được đọc",
+    "delete the rows below the form's table (or clear the cell)":
+        "hãy xóa các dòng bên dưới bảng của phiếu (hoặc xóa nội dung ô này)",
+    "tier '{tier}' needs {rows:n} rows in a form, more than the {limit:n} a form may have":
+        "khối '{tier}' cần {rows} dòng trong phiếu, vượt mức tối đa {limit} dòng của một phiếu",
+    "the cell holds a formula without a computed value ({formula})":
+        "ô chứa công thức chưa được tính ra giá trị ({formula})",
+    "type the value itself, or open the file in Excel and save it, so that Excel computes the formula's value":
+        "hãy nhập trực tiếp giá trị, hoặc mở tệp bằng Excel rồi lưu lại để Excel tính giá trị của công thức",
+    "a and b are counts: type whole numbers, without a thousands separator (1281, not 1.281)":
+        "a và b là số đếm: hãy nhập số nguyên, không dùng dấu phân cách hàng nghìn (1281, không phải 1.281)",
+    "write the number without a comma: a decimal with a point (1.8), a thousand without a separator (1000)":
+        "hãy viết số không có dấu phẩy: số thập phân dùng dấu chấm (1.8), hàng nghìn không dùng dấu phân cách (1000)",
     "not a cqdt data-entry form (it has no '_cqdt' sheet)":
         "không phải phiếu nhập liệu của cqdt (không có trang tính '_cqdt')",
     "make the form with 'cqdt template RULESET --tier T' and fill that one in":

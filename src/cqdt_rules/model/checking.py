@@ -627,6 +627,9 @@ def _coerce_yesno(raw: Any, report: Callable[..., None]) -> Value:
     return None
 
 
+PAIR_DECIMALS_HINT = "declare a 'range' for the indicator in the ruleset if its parts may have decimals"
+
+
 def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Value:
     a: Decimal | None
     b: Decimal | None
@@ -652,8 +655,7 @@ def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Val
         report(f"a pair cannot be negative ({a}/{b})")
         return None
     if ind.range is None and not (is_whole(a) and is_whole(b)):
-        report(f"the parts of a pair are counts and must be whole numbers ({a}/{b})",
-               "declare a 'range' for the indicator in the ruleset if its parts may have decimals")
+        report(f"the parts of a pair are counts and must be whole numbers ({a}/{b})", PAIR_DECIMALS_HINT)
         return None
     if a > b and not ind.a_may_exceed_b:
         report(f"a = {a} is greater than b = {b}", "the ruleset does not allow a > b for this indicator; check the figures")
