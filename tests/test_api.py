@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -130,6 +131,44 @@ def test_missing_evidence_is_in_the_result_and_the_json(cds_xa: cq.CheckedRulese
     assert document["units"][0]["missing_evidence"] == ["A1"]
     api = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     assert "missing_evidence" in api
+
+
+# ---------------------------------------------------------------- a wrong argument: a clear error at the call
+@pytest.fixture(scope="module")
+def sample_results() -> cq.Results:
+    return cq.score(cq.load("egov_2020"), cq.load_assessments(SAMPLE / "egov-2022-audit.yaml"))
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda r: r.unit(622), "a unit code is text, such as '622', not int"),
+    (lambda r: r.unit(None), "a unit code is text, such as '622', not NoneType"),
+    (lambda r: r.unit("622").points(None), "a node id is text, such as 'A', not NoneType"),
+    (lambda r: r.unit("622").explain("fr"), "no explanation in language 'fr': use 'en' or 'vi'"),
+    (lambda r: r.unit("622").rank("nope"), "unit '622' has no rank in ranking 'nope'; its rankings: khoi"),
+    (lambda r: r.unit("622", year=2019), "unit '622' has no result for year 2019; its years: 2022"),
+    (lambda r: r.unit("622", year="2022"), "a year is a whole number, such as year=2022, not str"),
+    (lambda r: r.unit("622", source="nope"), "unit '622' has no result from source 'nope'; its sources: audit"),
+    (lambda r: r.tier_units("nope"), "the ruleset has no tier 'nope'; its tiers: so, huyen, xa"),
+    (lambda r: r.ranking("xa", "nope"), "tier 'xa' has no ranking 'nope'; its rankings: huyen"),
+    (lambda r: r.ranking("xa", "huyen", group="ZZZ"), "ranking 'huyen' of tier 'xa' has no group 'ZZZ'; its groups: 622,"),
+    (lambda r: r.write_json(3), "write to an open text file or a path, not int"),
+])
+def test_a_wrong_argument_to_results_is_a_usage_error_naming_the_choices(
+        sample_results: cq.Results, call: Callable[[cq.Results], object], message: str) -> None:
+    with pytest.raises(cq.UsageError) as raised:
+        call(sample_results)
+    assert str(raised.value).startswith(message)
+
+
+def test_a_ruleset_tier_without_results_has_no_units(sample_results: cq.Results) -> None:
+    assert sample_results.of_year(2019).tier_units("xa") == ()
+
+
+def test_results_are_written_to_a_path_whole(sample_results: cq.Results, tmp_path: Path) -> None:
+    sample_results.write_json(tmp_path / "results.json")
+    sample_results.write_csv(str(tmp_path / "results.csv"))
+    assert (tmp_path / "results.json").read_text(encoding="utf-8") == sample_results.to_json()
+    assert (tmp_path / "results.csv").read_text(encoding="utf-8") == sample_results.to_csv()
 
 
 # ---------------------------------------------------------------- installs anywhere
