@@ -19,6 +19,11 @@ MESSAGES: dict[str, str] = {
         "amends \"base.cqdt\"",
     # why an amendment may not read its base ('amends "..."' is refused: ...)
     "the path cannot be resolved": "không xác định được đường dẫn",
+    "a ruleset is a path, a shipped ruleset id or an assessment year, such as 'egov_2020' or 2022, not {kind}":
+        "bộ tiêu chí được chỉ ra bằng một đường dẫn, mã một bộ tiêu chí có sẵn hoặc một năm đánh giá, ví dụ "
+        "'egov_2020' hoặc 2022, không phải {kind}",
+    "an assessment year is a whole number, such as 2022, not {kind}":
+        "năm đánh giá phải là số nguyên, ví dụ 2022, không phải {kind}",
     # engine/scoring.py
     "unknown engine '{engine}': use 'scalar', 'batch' or 'auto'":
         "không có bộ máy '{engine}': dùng 'scalar', 'batch' hoặc 'auto'",
