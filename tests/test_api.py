@@ -171,6 +171,17 @@ def test_results_are_written_to_a_path_whole(sample_results: cq.Results, tmp_pat
     assert (tmp_path / "results.csv").read_text(encoding="utf-8") == sample_results.to_csv()
 
 
+def test_load_assessments_reads_a_folder_or_a_list_as_the_command_line_does(tmp_path: Path) -> None:
+    one = SAMPLE / "egov-2022-audit.yaml"
+    assert cq.load_assessments([one]) == cq.load_assessments(one)
+    (tmp_path / "a.yaml").write_bytes(one.read_bytes())
+    (tmp_path / "notes.txt").write_text("not data", encoding="utf-8")
+    assert cq.load_assessments(tmp_path) == cq.load_assessments(str(tmp_path)) == cq.load_assessments(one)
+    with pytest.raises(cq.UsageError, match=r"^data are read from a file or a folder \(a path\), or a list of them, "
+                                            "not NoneType; records in memory: cqdt_rules.assessments_from_records$"):
+        cq.load_assessments(None)  # type: ignore[arg-type]
+
+
 # ---------------------------------------------------------------- installs anywhere
 def _name(requirement: str) -> str:
     return re.split(r"[<>=!~\[ ;]", requirement, maxsplit=1)[0].lower().replace("_", "-")

@@ -24,6 +24,10 @@ MESSAGES: dict[str, str] = {
     "expected a header row": "tệp cần có một dòng tiêu đề",
     "pair '{name}' needs both columns '{name}.a' and '{name}.b'": "cặp '{name}' cần có cả hai cột '{name}.a' và '{name}.b'",
     # data/records.py
+    "data are read from a file or a folder (a path), or a list of them, not {kind}; records in memory: "
+    "cqdt_rules.assessments_from_records":
+        "dữ liệu được đọc từ một tệp hoặc một thư mục (một đường dẫn), hoặc một danh sách các đường dẫn đó, không phải "
+        "{kind}; bản ghi trong bộ nhớ: cqdt_rules.assessments_from_records",
     "expected a dict for a unit, got {kind}": "mỗi đơn vị phải là một dict, nhận được {kind}",
     "expected a dict of indicator values": "cần một dict các giá trị chỉ số",
     "'{key}' is given twice (also under 'values')": "'{key}' được ghi hai lần (cả trong 'values')",
