@@ -122,6 +122,14 @@ def test_a_record_without_its_identity_or_with_a_bad_year_is_refused() -> None:
     assert "record 2: error: expected a dict for a unit, got str" in text
 
 
+def test_records_not_in_a_list_are_a_usage_error_saying_a_list_is_expected() -> None:
+    with pytest.raises(cq.UsageError, match=r"^expected a list of records \(dicts\), one per unit, not one record: "
+                                            r"pass \[record\]$"):
+        cq.assessments_from_records(_row())
+    with pytest.raises(cq.UsageError, match=r"^expected a list of records \(dicts\), one per unit, not str$"):
+        cq.assessments_from_records("23575")  # type: ignore[arg-type]
+
+
 # ---------------------------------------------------------------- a 'yes' without its evidence
 def test_missing_evidence_is_in_the_result_and_the_json(cds_xa: cq.CheckedRuleset) -> None:
     rows = [_row(may_tinh="15/15", ho_so_truc_tuyen="0/0", truong_ban="chu_tich")]
@@ -169,6 +177,29 @@ def test_results_are_written_to_a_path_whole(sample_results: cq.Results, tmp_pat
     sample_results.write_csv(str(tmp_path / "results.csv"))
     assert (tmp_path / "results.json").read_text(encoding="utf-8") == sample_results.to_json()
     assert (tmp_path / "results.csv").read_text(encoding="utf-8") == sample_results.to_csv()
+
+
+def test_score_takes_a_ruleset_and_data_as_load_and_load_assessments_take_them(sample_results: cq.Results) -> None:
+    data = SAMPLE / "egov-2022-audit.yaml"
+    for ruleset, units in (("egov_2020", data), (2022, str(data)), (cq.load("egov_2020").ruleset, data)):
+        assert cq.score(ruleset, units).units == sample_results.units
+
+
+@pytest.mark.parametrize(("ruleset", "units", "message"), [
+    (None, (), "score with a ruleset (cqdt_rules.load(...)), a ruleset's path, a shipped ruleset id or an "
+               "assessment year, not NoneType"),
+    ("egov_2020", [{"code": "1"}], "score assessments, not a list of dict: read them with "
+                                   "cqdt_rules.load_assessments(path), records (dicts) with "
+                                   "cqdt_rules.assessments_from_records(records), or give the data file's path"),
+    ("egov_2020", {"code": "1"}, "score assessments, not dict: read them with cqdt_rules.load_assessments(path), "
+                                 "records (dicts) with cqdt_rules.assessments_from_records(records), or give the "
+                                 "data file's path"),
+    ("egov_2020", 3, "score assessments, not int: read them"),
+])
+def test_score_given_something_else_says_what_to_pass(ruleset: object, units: object, message: str) -> None:
+    with pytest.raises(cq.UsageError) as raised:
+        cq.score(ruleset, units)  # type: ignore[arg-type]
+    assert str(raised.value).startswith(message)
 
 
 def test_load_assessments_reads_a_folder_or_a_list_as_the_command_line_does(tmp_path: Path) -> None:
