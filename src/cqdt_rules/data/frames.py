@@ -13,6 +13,7 @@ from __future__ import annotations
 import decimal
 import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from cqdt_rules.engine import scoring
@@ -63,7 +64,7 @@ def score(ruleset: m.Ruleset | CheckedRuleset | str | os.PathLike[str] | int,
     if isinstance(units, (str, os.PathLike)):
         from cqdt_rules.data.readers import load_assessments  # with YAML, which scoring in memory does not need
 
-        units = load_assessments(units)
+        units = load_assessments(Path(units))
     elif not is_frame(units):
         _check_units(units)
     if is_frame(units):
@@ -78,7 +79,9 @@ def _ruleset_of(ruleset: object) -> m.Ruleset | CheckedRuleset:
     """The ruleset to score with: one given, or one ``load`` finds (a path, a shipped id, a year)."""
     if isinstance(ruleset, (CheckedRuleset, m.Ruleset)):
         return ruleset
-    if isinstance(ruleset, (str, os.PathLike, int)) and not isinstance(ruleset, bool):
+    if isinstance(ruleset, os.PathLike):
+        return load(Path(ruleset))
+    if isinstance(ruleset, (str, int)) and not isinstance(ruleset, bool):
         return load(ruleset)
     raise UsageError(f"score with a ruleset (cqdt_rules.load(...)), a ruleset's path, a shipped ruleset id or an "
                      f"assessment year, not {type(ruleset).__name__}")

@@ -391,7 +391,7 @@ class Results:
         """Write ``to_json()`` to ``out`` (an open text file, or a path: the file is written whole, as
         ``cqdt_rules.files.written`` writes it) unit by unit, never holding the whole text."""
         if isinstance(out, (str, os.PathLike)):
-            with written(out) as file:
+            with written(Path(out)) as file:
                 self.write_json(file)
             return
         _check_writable(out)
@@ -406,7 +406,7 @@ class Results:
     def write_csv(self, out: TextIO | str | os.PathLike[str]) -> None:
         """Write ``to_csv()`` to ``out`` (an open text file, or a path: the file is written whole) row by row."""
         if isinstance(out, (str, os.PathLike)):
-            with written(out, newline="") as file:
+            with written(Path(out), newline="") as file:
                 self.write_csv(file)
             return
         _check_writable(out)
