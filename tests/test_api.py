@@ -9,6 +9,7 @@ import re
 import subprocess
 import sys
 import tomllib
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -121,6 +122,14 @@ def test_a_record_without_its_identity_or_with_a_bad_year_is_refused() -> None:
     assert "record 2: error: expected a dict for a unit, got str" in text
 
 
+def test_records_not_in_a_list_are_a_usage_error_saying_a_list_is_expected() -> None:
+    with pytest.raises(cq.UsageError, match=r"^expected a list of records \(dicts\), one per unit, not one record: "
+                                            r"pass \[record\]$"):
+        cq.assessments_from_records(_row())
+    with pytest.raises(cq.UsageError, match=r"^expected a list of records \(dicts\), one per unit, not str$"):
+        cq.assessments_from_records("23575")  # type: ignore[arg-type]
+
+
 # ---------------------------------------------------------------- a 'yes' without its evidence
 def test_missing_evidence_is_in_the_result_and_the_json(cds_xa: cq.CheckedRuleset) -> None:
     rows = [_row(may_tinh="15/15", ho_so_truc_tuyen="0/0", truong_ban="chu_tich")]
@@ -130,6 +139,78 @@ def test_missing_evidence_is_in_the_result_and_the_json(cds_xa: cq.CheckedRulese
     assert document["units"][0]["missing_evidence"] == ["A1"]
     api = (ROOT / "docs" / "api.md").read_text(encoding="utf-8")
     assert "missing_evidence" in api
+
+
+# ---------------------------------------------------------------- a wrong argument: a clear error at the call
+@pytest.fixture(scope="module")
+def sample_results() -> cq.Results:
+    return cq.score(cq.load("egov_2020"), cq.load_assessments(SAMPLE / "egov-2022-audit.yaml"))
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda r: r.unit(622), "a unit code is text, such as '622', not int"),
+    (lambda r: r.unit(None), "a unit code is text, such as '622', not NoneType"),
+    (lambda r: r.unit("622").points(None), "a node id is text, such as 'A', not NoneType"),
+    (lambda r: r.unit("622").explain("fr"), "no explanation in language 'fr': use 'en' or 'vi'"),
+    (lambda r: r.unit("622").rank("nope"), "unit '622' has no rank in ranking 'nope'; its rankings: khoi"),
+    (lambda r: r.unit("622", year=2019), "unit '622' has no result for year 2019; its years: 2022"),
+    (lambda r: r.unit("622", year="2022"), "a year is a whole number, such as year=2022, not str"),
+    (lambda r: r.unit("622", source="nope"), "unit '622' has no result from source 'nope'; its sources: audit"),
+    (lambda r: r.tier_units("nope"), "the ruleset has no tier 'nope'; its tiers: so, huyen, xa"),
+    (lambda r: r.ranking("xa", "nope"), "tier 'xa' has no ranking 'nope'; its rankings: huyen"),
+    (lambda r: r.ranking("xa", "huyen", group="ZZZ"), "ranking 'huyen' of tier 'xa' has no group 'ZZZ'; its groups: 622,"),
+    (lambda r: r.write_json(3), "write to an open text file or a path, not int"),
+])
+def test_a_wrong_argument_to_results_is_a_usage_error_naming_the_choices(
+        sample_results: cq.Results, call: Callable[[cq.Results], object], message: str) -> None:
+    with pytest.raises(cq.UsageError) as raised:
+        call(sample_results)
+    assert str(raised.value).startswith(message)
+
+
+def test_a_ruleset_tier_without_results_has_no_units(sample_results: cq.Results) -> None:
+    assert sample_results.of_year(2019).tier_units("xa") == ()
+
+
+def test_results_are_written_to_a_path_whole(sample_results: cq.Results, tmp_path: Path) -> None:
+    sample_results.write_json(tmp_path / "results.json")
+    sample_results.write_csv(str(tmp_path / "results.csv"))
+    assert (tmp_path / "results.json").read_text(encoding="utf-8") == sample_results.to_json()
+    assert (tmp_path / "results.csv").read_text(encoding="utf-8") == sample_results.to_csv()
+
+
+def test_score_takes_a_ruleset_and_data_as_load_and_load_assessments_take_them(sample_results: cq.Results) -> None:
+    data = SAMPLE / "egov-2022-audit.yaml"
+    for ruleset, units in (("egov_2020", data), (2022, str(data)), (cq.load("egov_2020").ruleset, data)):
+        assert cq.score(ruleset, units).units == sample_results.units
+
+
+@pytest.mark.parametrize(("ruleset", "units", "message"), [
+    (None, (), "score with a ruleset (cqdt_rules.load(...)), a ruleset's path, a shipped ruleset id or an "
+               "assessment year, not NoneType"),
+    ("egov_2020", [{"code": "1"}], "score assessments, not a list of dict: read them with "
+                                   "cqdt_rules.load_assessments(path), records (dicts) with "
+                                   "cqdt_rules.assessments_from_records(records), or give the data file's path"),
+    ("egov_2020", {"code": "1"}, "score assessments, not dict: read them with cqdt_rules.load_assessments(path), "
+                                 "records (dicts) with cqdt_rules.assessments_from_records(records), or give the "
+                                 "data file's path"),
+    ("egov_2020", 3, "score assessments, not int: read them"),
+])
+def test_score_given_something_else_says_what_to_pass(ruleset: object, units: object, message: str) -> None:
+    with pytest.raises(cq.UsageError) as raised:
+        cq.score(ruleset, units)  # type: ignore[arg-type]
+    assert str(raised.value).startswith(message)
+
+
+def test_load_assessments_reads_a_folder_or_a_list_as_the_command_line_does(tmp_path: Path) -> None:
+    one = SAMPLE / "egov-2022-audit.yaml"
+    assert cq.load_assessments([one]) == cq.load_assessments(one)
+    (tmp_path / "a.yaml").write_bytes(one.read_bytes())
+    (tmp_path / "notes.txt").write_text("not data", encoding="utf-8")
+    assert cq.load_assessments(tmp_path) == cq.load_assessments(str(tmp_path)) == cq.load_assessments(one)
+    with pytest.raises(cq.UsageError, match=r"^data are read from a file or a folder \(a path\), or a list of them, "
+                                            "not NoneType; records in memory: cqdt_rules.assessments_from_records$"):
+        cq.load_assessments(None)  # type: ignore[arg-type]
 
 
 # ---------------------------------------------------------------- installs anywhere

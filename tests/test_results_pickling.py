@@ -34,7 +34,8 @@ def test_a_tiers_units_are_found_once_and_each_narrowing_finds_its_own() -> None
         units = results.tier_units(tier)
         assert units == tuple(u for u in results.units if u.tier.id == tier) and units
         assert results.tier_units(tier) is units  # found once: reports and analyses ask many times
-    assert results.tier_units("no such tier") == ()
+    with pytest.raises(cq.UsageError, match="^the ruleset has no tier 'no such tier'; its tiers: so, huyen, xa$"):
+        results.tier_units("no such tier")  # an unknown tier is a mistake, not a tier without units
     assert results.of_source("self").tier_units("xa") == ()  # the narrowed results find their own units
     again = pickle.loads(pickle.dumps(results))
     assert [len(again.tier_units(t)) for t in ("so", "huyen", "xa")] == [20, 17, 220]

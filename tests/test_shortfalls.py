@@ -93,7 +93,9 @@ def test_units_failing_a_yes_no_indicator_or_a_criterion_are_named(results):
 def test_a_tier_without_units_is_named_whatever_the_source(results):
     with pytest.raises(UsageError, match="^no 'self' assessments of tier 'xa' in the data$"):
         shortfalls(results, "xa", "self")
-    with pytest.raises(UsageError, match="^no assessments of tier 'huyen' in the data$"):  # never "no 'None' ..."
+    with pytest.raises(UsageError, match="^no assessments of tier 'xa' in the data$"):  # never "no 'None' ..."
+        shortfalls(results.of_year(2019), "xa", None)
+    with pytest.raises(UsageError, match="^the ruleset has no tier 'huyen'; its tiers: xa$"):
         shortfalls(results, "huyen", None)
 
 

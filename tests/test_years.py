@@ -3,6 +3,7 @@ unless a ruleset is forced; every result records the ruleset it used."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
 
@@ -59,6 +60,25 @@ def test_a_year_no_ruleset_declares_is_refused_naming_the_covered_years() -> Non
     assert "(covered: egov_2020 2020..2022, dti_2023 2023..); name the ruleset" in message
     assert translate(message, "vi") == ("không bộ tiêu chí nào áp dụng cho năm đánh giá 2019 (các năm có: egov_2020 "
                                         "2020..2022, dti_2023 2023..); hãy chỉ ra bộ tiêu chí thay vì năm")
+
+
+def test_a_year_as_a_number_or_its_digits_loads_the_ruleset_that_declares_it() -> None:
+    assert api.load(2022).ruleset.id == "egov_2020" and api.load(2023).ruleset.id == "dti_2023"
+    assert api.ruleset_for_year("2022").ruleset.id == "egov_2020"
+    with pytest.raises(UsageError, match="^no ruleset declares assessment year 2019 "):
+        api.load(2019)
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda: api.load(None), "a ruleset is a path, a shipped ruleset id or an assessment year, such as 'egov_2020' "
+                             "or 2022, not NoneType"),
+    (lambda: api.ruleset_for_year(None), "an assessment year is a whole number, such as 2022, not NoneType"),
+    (lambda: api.ruleset_for_year("hai"), "an assessment year is a whole number, such as 2022, not str"),
+])
+def test_a_ruleset_or_year_of_another_type_is_a_usage_error(call: Callable[[], object], message: str) -> None:
+    with pytest.raises(UsageError) as caught:
+        call()
+    assert str(caught.value) == message
 
 
 def test_forcing_a_ruleset_uses_it_for_any_year() -> None:

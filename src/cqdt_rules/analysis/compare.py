@@ -175,7 +175,7 @@ def compare(current: Results, previous: Results | None, *, source: str | None = 
 
 
 def _by_code(results: Results | None, tier: str, source: str | None) -> dict[str, UnitResult]:
-    if results is None:
+    if results is None or all(t.id != tier for t in results.ruleset.tiers):  # last year's ruleset may lack the tier
         return {}
     found: dict[str, UnitResult] = {}
     for unit in results.tier_units(tier):

@@ -11,13 +11,15 @@ first). A missing cell (None, NaN, pandas NA, an Arrow or Polars null, an empty 
 from __future__ import annotations
 
 import decimal
+import os
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any
 
 from cqdt_rules.engine import scoring
-from cqdt_rules.engine.loading import CheckedRuleset
+from cqdt_rules.engine.loading import CheckedRuleset, load
 from cqdt_rules.engine.results import Results
-from cqdt_rules.errors import DataError, Diagnostic
+from cqdt_rules.errors import DataError, Diagnostic, UsageError
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import ARITHMETIC
 from cqdt_rules.model.units import Assessment
@@ -51,17 +53,51 @@ def assessments_from_frame(frame: Any) -> tuple[Assessment, ...]:
     return tuple(found)
 
 
-def score(ruleset: m.Ruleset | CheckedRuleset, units: Iterable[Assessment] | Any, *, run_at: str | None = None,
+def score(ruleset: m.Ruleset | CheckedRuleset | str | os.PathLike[str] | int,
+          units: Iterable[Assessment] | str | os.PathLike[str] | Any, *, run_at: str | None = None,
           any_year: bool = False, engine: str = "scalar", unit_list: Mapping[str, str] | None = None) -> Results:
     """``engine.scoring.score`` that also takes a data frame (pandas, Polars, Arrow) of units; ``unit_list``
     (code → tier) is what the units' parents are checked against. A frame scored by the batch engine is checked
-    and scored column by column; by the scalar engine, row by row."""
+    and scored column by column; by the scalar engine, row by row. The ruleset may be given as ``load`` takes it
+    (a path, a shipped id, a year) and the units as ``load_assessments`` takes them (a file or a folder)."""
+    ruleset = _ruleset_of(ruleset)
+    if isinstance(units, (str, os.PathLike)):
+        from cqdt_rules.data.readers import load_assessments  # with YAML, which scoring in memory does not need
+
+        units = load_assessments(Path(units))
+    elif not is_frame(units):
+        _check_units(units)
     if is_frame(units):
         frame: Any = units
         if engine == "batch" or (engine == "auto" and len(frame) >= scoring.AUTO_BATCH_UNITS and scoring.numpy_available()):
             return score_frame(ruleset, units, run_at=run_at, any_year=any_year, unit_list=unit_list)
         units = assessments_from_frame(units)
     return scoring.score(ruleset, units, run_at=run_at, any_year=any_year, engine=engine, unit_list=unit_list)
+
+
+def _ruleset_of(ruleset: object) -> m.Ruleset | CheckedRuleset:
+    """The ruleset to score with: one given, or one ``load`` finds (a path, a shipped id, a year)."""
+    if isinstance(ruleset, (CheckedRuleset, m.Ruleset)):
+        return ruleset
+    if isinstance(ruleset, os.PathLike):
+        return load(Path(ruleset))
+    if isinstance(ruleset, (str, int)) and not isinstance(ruleset, bool):
+        return load(ruleset)
+    raise UsageError(f"score with a ruleset (cqdt_rules.load(...)), a ruleset's path, a shipped ruleset id or an "
+                     f"assessment year, not {type(ruleset).__name__}")
+
+
+def _check_units(units: object) -> None:
+    """A UsageError for units that are not assessments, said at the call; the first of a list stands for the rest
+    (a unit of another type further on fails where it is read), so that checking costs nothing per unit."""
+    if isinstance(units, Mapping) or not isinstance(units, Iterable):
+        kind = type(units).__name__
+    elif isinstance(units, (list, tuple)) and units and not isinstance(units[0], Assessment):
+        kind = f"a list of {type(units[0]).__name__}"
+    else:
+        return
+    raise UsageError(f"score assessments, not {kind}: read them with cqdt_rules.load_assessments(path), records "
+                     "(dicts) with cqdt_rules.assessments_from_records(records), or give the data file's path")
 
 
 def score_frame(ruleset: m.Ruleset | CheckedRuleset, frame: Any, *, run_at: str | None = None, any_year: bool = False,

@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
+import os
 from array import array
 import itertools
 import operator
@@ -17,13 +19,18 @@ import attrs
 
 from cqdt_rules.data.fields import FILE_FIELDS, IDENTITY, MAX_DATA_BYTES, UnitFields, check_size, read_year_at
 from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError, did_you_mean
-from cqdt_rules.model.text import data_lines, read_data_text
+from cqdt_rules.model.text import data_lines, read_data_text, reading_encoding
 from cqdt_rules.model.units import NO_EVIDENCE, NO_SPANS, Assessment, ReadOnlyDict, RowAssessment, nfc, normal_code
 
-def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Assessment, ...]:
+def load_assessments(path: str | Path | Sequence[str | Path], encoding: str | None = None) -> tuple[Assessment, ...]:
     """Read a YAML (.yaml/.yml), CSV (.csv) or Excel form (.xlsx) data file; values are checked later against a ruleset.
-    YAML and CSV files are read as UTF-8 unless ``encoding`` (or ``reading_encoding``) says ``cp1258``."""
-    path = Path(path)
+    YAML and CSV files are read as UTF-8 unless ``encoding`` (or ``reading_encoding``) says ``cp1258``. A folder, or
+    a list of files and folders, is read as the command line reads it (``load_many``: a folder's data files)."""
+    if isinstance(path, (list, tuple)) or (isinstance(path, (str, os.PathLike)) and Path(path).is_dir()):
+        paths = [_data_path(p) for p in (path if isinstance(path, (list, tuple)) else [path])]
+        with reading_encoding(encoding) if encoding is not None else contextlib.nullcontext():
+            return load_many(paths)
+    path = _data_path(path)
     if not path.is_file():
         raise UsageError(f"no such data file: {path}")
     suffix = path.suffix.lower()
@@ -46,6 +53,13 @@ def load_assessments(path: str | Path, encoding: str | None = None) -> tuple[Ass
     if problems:
         raise DataError(problems)
     return found
+
+
+def _data_path(path: object) -> Path:
+    if not isinstance(path, (str, os.PathLike)):
+        raise UsageError(f"data are read from a file or a folder (a path), or a list of them, not {type(path).__name__}; "
+                         "records in memory: cqdt_rules.assessments_from_records")
+    return Path(path)
 
 
 def _yaml_assessments(path: Path, problems: list[Diagnostic], encoding: str | None = None,

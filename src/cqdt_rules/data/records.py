@@ -7,7 +7,7 @@ from collections.abc import Collection, Iterable, Iterator, Mapping
 from typing import Any
 
 from cqdt_rules.data.fields import names_order
-from cqdt_rules.errors import DataError, Diagnostic, Span
+from cqdt_rules.errors import DataError, Diagnostic, Span, UsageError
 from cqdt_rules.model.units import NO_EVIDENCE, Assessment, IndicatorValues, nfc, read_year, shown
 
 _IDENTITY = ("code", "name", "tier", "parent", "year", "source", "note")
@@ -47,6 +47,10 @@ def assessments_from_records(records: Iterable[Mapping[str, Any]]) -> tuple[Asse
     evidence under ``evidence`` (indicator → list of references). Values are checked against a ruleset
     when scored, like a file's; every error names the record (its index in ``records``) and the field.
     Raises DataError listing every problem of every record."""
+    if isinstance(records, Mapping):
+        raise UsageError("expected a list of records (dicts), one per unit, not one record: pass [record]")
+    if isinstance(records, (str, bytes)) or not isinstance(records, Iterable):
+        raise UsageError(f"expected a list of records (dicts), one per unit, not {type(records).__name__}")
     found: list[Assessment] = []
     problems: list[Diagnostic] = []
     for index, record in enumerate(records):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import functools
+import os
 import re
 from collections.abc import Iterable, Mapping
 from pathlib import Path
@@ -91,9 +92,14 @@ def shipped_rulesets() -> dict[str, Path]:
     return found
 
 
-def resolve_ruleset_path(path_or_id: str | Path) -> Path:
+def resolve_ruleset_path(path_or_id: str | Path | int) -> Path:
     """The file for a ruleset path, a folder holding one ruleset, a shipped ruleset id, or an
-    assessment year (``2022``: the shipped ruleset that declares that year)."""
+    assessment year (``2022`` or ``"2022"``: the shipped ruleset that declares that year)."""
+    if isinstance(path_or_id, int) and not isinstance(path_or_id, bool):
+        return _path_for_year(path_or_id, ())
+    if not isinstance(path_or_id, (str, os.PathLike)):
+        raise UsageError(f"a ruleset is a path, a shipped ruleset id or an assessment year, such as 'egov_2020' "
+                         f"or 2022, not {type(path_or_id).__name__}")
     path = Path(path_or_id)
     if path.is_file():
         return path
@@ -112,7 +118,7 @@ def resolve_ruleset_path(path_or_id: str | Path) -> Path:
                      + (f"; {hint}" if hint else f" (shipped: {', '.join(shipped) or 'none'})"))
 
 
-def load(path_or_id: str | Path, *, cached: bool = True) -> CheckedRuleset:
+def load(path_or_id: str | Path | int, *, cached: bool = True) -> CheckedRuleset:
     """Parse, check and compile a ruleset; raise RulesetError listing every error.
 
     With ``cached`` (the default) a ruleset already checked in this process, or by this user before (the
@@ -336,7 +342,7 @@ def _path_for_year(year: int, paths: Iterable[str | Path]) -> Path:
                      + ", ".join(f"{c.id} ({c.path})" for c in chosen) + "; name the one to use")
 
 
-def ruleset_for_year(year: int, paths: Iterable[str | Path] = (), *, force: str | Path | None = None) -> CheckedRuleset:
+def ruleset_for_year(year: int | str, paths: Iterable[str | Path] = (), *, force: str | Path | None = None) -> CheckedRuleset:
     """The ruleset that declares assessment ``year`` (``years`` in its header), among the shipped
     rulesets and ``paths``; an amendment that declares the year is preferred to the ruleset it amends.
 
@@ -344,7 +350,16 @@ def ruleset_for_year(year: int, paths: Iterable[str | Path] = (), *, force: str 
     several do). ``force`` names a ruleset (path or id) to use for ``year`` whatever it declares."""
     if force is not None:
         return load(force)
-    return load(_path_for_year(year, paths))
+    return load(_path_for_year(_year_number(year), paths))
+
+
+def _year_number(year: object) -> int:
+    """An assessment year given as a number or as its four digits (``"2022"``, as ``load`` takes it)."""
+    if isinstance(year, str) and _YEAR.fullmatch(year.strip()):
+        return int(year)
+    if not isinstance(year, int) or isinstance(year, bool):
+        raise UsageError(f"an assessment year is a whole number, such as 2022, not {type(year).__name__}")
+    return year
 
 
 def load_ruleset(path_or_id: str | Path) -> m.Ruleset:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 from collections.abc import Callable, ItemsView, Iterable, Iterator, KeysView, Mapping, ValuesView
 from decimal import Decimal
 from pathlib import Path
@@ -15,6 +16,8 @@ from cqdt_rules.engine.compiler import NodeResult, NodeResults, TierShape, Why, 
 from cqdt_rules.engine.explain import KEPT_PER_NODE, SameObjects, explain_unit, keep
 from cqdt_rules.engine.writergen import NodePlan, UnitWriter, Words, unit_writer
 from cqdt_rules.errors import Diagnostic, UsageError, did_you_mean
+from cqdt_rules.files import written
+from cqdt_rules.i18n import LANGS
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.slots import slot_setters
 from cqdt_rules.model.numbers import ARITHMETIC
@@ -138,9 +141,12 @@ class UnitResult:
     def node(self, node_id: str) -> NodeResult:
         try:
             return self.nodes[node_id]
-        except KeyError:
-            raise UsageError(f"no node '{node_id}' in tier '{self.tier.id}'"
-                             + (f"; {did_you_mean(node_id, self.nodes)}" if did_you_mean(node_id, self.nodes) else "")) from None
+        except (KeyError, TypeError):  # TypeError: an unhashable id, such as a list
+            pass
+        if not isinstance(node_id, str):
+            raise UsageError(f"a node id is text, such as '{next(iter(self.nodes), 'A1')}', not {type(node_id).__name__}")
+        hint = did_you_mean(node_id, self.nodes)
+        raise UsageError(f"no node '{node_id}' in tier '{self.tier.id}'" + (f"; {hint}" if hint else ""))
 
     def points(self, node_id: str) -> Decimal:
         return self.node(node_id).points
@@ -160,12 +166,21 @@ class UnitResult:
         return next(iter(self.levels.values()), None)
 
     def rank(self, ranking: str | None = None) -> int:
-        if ranking is None:
-            return next(iter(self.ranks.values())).rank
-        return self.ranks[ranking].rank
+        """The unit's rank in ``ranking`` (the tier's first by default)."""
+        ranks = self.ranks
+        if ranking is None and ranks:
+            return next(iter(ranks.values())).rank
+        if ranking is not None and ranking in ranks:
+            return ranks[ranking].rank
+        names = ", ".join(ranks)
+        if not names:
+            raise UsageError(f"unit '{self.code}' has no rank: tier '{self.tier.id}' declares no ranking")
+        raise UsageError(f"unit '{self.code}' has no rank in ranking '{ranking}'; its rankings: {names}")
 
     def explain(self, lang: str = "en") -> str:
         """Why the unit got its points, node by node, in ``lang`` ("en" or "vi")."""
+        if lang not in LANGS:
+            raise UsageError(f"no explanation in language '{lang}': use 'en' or 'vi'")
         return explain_unit(self, lang, identity_of(self))
 
 
@@ -205,6 +220,23 @@ class RowUnitResult(StandIn, UnitResult, stands_for=UnitResult):
 
 
 _get_assessment = vars(UnitResult)["assessment"].__get__
+
+
+def _check_writable(out: object) -> None:
+    if not callable(getattr(out, "write", None)):
+        raise UsageError(f"write to an open text file or a path, not {type(out).__name__}")
+
+
+def _no_result_for(code: str, of_code: list[UnitResult], year: int | None, source: str | None) -> None:
+    """The UsageError for a unit that has results, but none of ``year`` and ``source``: what it has instead."""
+    years = sorted({identity_of(u).year for u in of_code})
+    sources = sorted({identity_of(u).source for u in of_code})
+    if year is not None and year not in years:
+        raise UsageError(f"unit '{code}' has no result for year {year}; its years: {', '.join(map(str, years))}")
+    if source is not None and source not in sources:
+        raise UsageError(f"unit '{code}' has no result from source '{source}'; its sources: {', '.join(sources)}")
+    pairs = ", ".join(sorted(f"{identity_of(u).year} {identity_of(u).source}" for u in of_code))
+    raise UsageError(f"unit '{code}' has no result for year {year} from source '{source}'; its results: {pairs}")
 
 
 def identity_of(unit: UnitResult) -> Assessment:
@@ -283,11 +315,19 @@ class Results:
         return len(self.units)
 
     def unit(self, code: str, year: int | None = None, source: str | None = None) -> UnitResult:
-        found = [u for u in self.units if u.code == code and (year is None or identity_of(u).year == year)
+        if not isinstance(code, str):
+            raise UsageError(f"a unit code is text, such as '{self.units[0].code if self.units else '622'}', "
+                             f"not {type(code).__name__}")
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
+            raise UsageError(f"a year is a whole number, such as year=2022, not {type(year).__name__}")
+        of_code = [u for u in self.units if u.code == code]
+        found = [u for u in of_code if (year is None or identity_of(u).year == year)
                  and (source is None or identity_of(u).source == source)]
+        if not of_code:
+            hint = did_you_mean(code, {u.code for u in self.units})
+            raise UsageError(f"no result for unit '{code}'" + (f"; {hint}" if hint else ""))
         if not found:
-            raise UsageError(f"no result for unit '{code}'"
-                             + (f"; {did_you_mean(code, {u.code for u in self.units})}" if did_you_mean(code, {u.code for u in self.units}) else ""))
+            _no_result_for(code, of_code, year, source)
         if len(found) > 1:
             years = ", ".join(map(str, sorted({identity_of(u).year for u in found})))
             sources = ", ".join(sorted({identity_of(u).source for u in found}))
@@ -304,23 +344,35 @@ class Results:
         return attrs.evolve(self, units=tuple(u for u in self.units if identity_of(u).source == source))
 
     def tier_units(self, tier: str) -> tuple[UnitResult, ...]:
-        """The units of tier ``tier``, in the results' order."""
+        """The units of tier ``tier``, in the results' order (none when the ruleset's tier has no results)."""
         found = self._of_tier.get(tier)
         if found is None:
+            tiers = [t.id for t in self.ruleset.tiers]
+            if tier not in tiers:
+                if not isinstance(tier, str):
+                    raise UsageError(f"a tier is text, such as '{tiers[0] if tiers else 'xa'}', not {type(tier).__name__}")
+                raise UsageError(f"the ruleset has no tier '{tier}'; its tiers: {', '.join(tiers)}")
             found = self._of_tier[tier] = tuple(u for u in self.units if u.tier.id == tier)
         return found
 
     def ranking(self, tier: str, name: str | None = None, group: str | None = None) -> list[UnitResult]:
         """Units of ``tier`` ordered by their position in ranking ``name`` (the tier's first by default),
-        optionally only those of one ranking group (a district code)."""
+        optionally only those of one ranking group (a district code). An unknown tier, ranking or group is an
+        error, never an empty list."""
         units = self.tier_units(tier)
         if not units:
             raise UsageError(f"no results for tier '{tier}'")
+        names = [r.name for r in units[0].tier.rankings]
+        if not names:
+            raise UsageError(f"tier '{tier}' declares no ranking")
         if name is None:
-            name = units[0].tier.rankings[0].name if units[0].tier.rankings else None
-            if name is None:
-                raise UsageError(f"tier '{tier}' declares no ranking")
+            name = names[0]
+        elif name not in names:
+            raise UsageError(f"tier '{tier}' has no ranking '{name}'; its rankings: {', '.join(names)}")
         chosen = [u for u in units if name in u.ranks and (group is None or u.ranks[name].group == group)]
+        if group is not None and not chosen:
+            groups = sorted({u.ranks[name].group for u in units if name in u.ranks})
+            raise UsageError(f"ranking '{name}' of tier '{tier}' has no group '{group}'; its groups: {', '.join(groups)}")
         return sorted(chosen, key=lambda u: (u.ranks[name].group, u.ranks[name].rank, u.code))
 
     # ------------------------------------------------------------ export
@@ -335,8 +387,14 @@ class Results:
         texts = UnitJson()
         return joined_json(self._head(), (texts.text_parts(u) for u in self.units))
 
-    def write_json(self, out: TextIO) -> None:
-        """Write ``to_json()`` to ``out`` unit by unit, never holding the whole text."""
+    def write_json(self, out: TextIO | str | os.PathLike[str]) -> None:
+        """Write ``to_json()`` to ``out`` (an open text file, or a path: the file is written whole, as
+        ``cqdt_rules.files.written`` writes it) unit by unit, never holding the whole text."""
+        if isinstance(out, (str, os.PathLike)):
+            with written(Path(out)) as file:
+                self.write_json(file)
+            return
+        _check_writable(out)
         write_json(out, self._head(), self.units)
 
     def to_csv(self) -> str:
@@ -345,8 +403,13 @@ class Results:
         self.write_csv(buffer)
         return buffer.getvalue()
 
-    def write_csv(self, out: TextIO) -> None:
-        """Write ``to_csv()`` to ``out`` row by row."""
+    def write_csv(self, out: TextIO | str | os.PathLike[str]) -> None:
+        """Write ``to_csv()`` to ``out`` (an open text file, or a path: the file is written whole) row by row."""
+        if isinstance(out, (str, os.PathLike)):
+            with written(Path(out), newline="") as file:
+                self.write_csv(file)
+            return
+        _check_writable(out)
         writer = csv_writer(out)  # no text cell a spreadsheet would read as a formula
         for row in self.rows():
             writer.writerow(row)  # None is written as an empty cell

@@ -24,6 +24,22 @@ MESSAGES: dict[str, str] = {
     "expected a header row": "tệp cần có một dòng tiêu đề",
     "pair '{name}' needs both columns '{name}.a' and '{name}.b'": "cặp '{name}' cần có cả hai cột '{name}.a' và '{name}.b'",
     # data/records.py
+    "data are read from a file or a folder (a path), or a list of them, not {kind}; records in memory: "
+    "cqdt_rules.assessments_from_records":
+        "dữ liệu được đọc từ một tệp hoặc một thư mục (một đường dẫn), hoặc một danh sách các đường dẫn đó, không phải "
+        "{kind}; bản ghi trong bộ nhớ: cqdt_rules.assessments_from_records",
+    "score with a ruleset (cqdt_rules.load(...)), a ruleset's path, a shipped ruleset id or an assessment year, "
+    "not {kind}":
+        "hãy chấm điểm với một bộ tiêu chí (cqdt_rules.load(...)), đường dẫn của một bộ tiêu chí, mã một bộ tiêu chí "
+        "có sẵn hoặc một năm đánh giá, không phải {kind}",
+    "score assessments, not {kind}: read them with cqdt_rules.load_assessments(path), records (dicts) with "
+    "cqdt_rules.assessments_from_records(records), or give the data file's path":
+        "hãy chấm điểm các bản đánh giá, không phải {kind}: đọc chúng bằng cqdt_rules.load_assessments(path), các "
+        "bản ghi (dict) bằng cqdt_rules.assessments_from_records(records), hoặc ghi đường dẫn của tệp dữ liệu",
+    "expected a list of records (dicts), one per unit, not one record: pass [record]":
+        "cần một danh sách các bản ghi (dict), mỗi đơn vị một bản ghi, không phải một bản ghi: hãy truyền [record]",
+    "expected a list of records (dicts), one per unit, not {kind}":
+        "cần một danh sách các bản ghi (dict), mỗi đơn vị một bản ghi, không phải {kind}",
     "expected a dict for a unit, got {kind}": "mỗi đơn vị phải là một dict, nhận được {kind}",
     "expected a dict of indicator values": "cần một dict các giá trị chỉ số",
     "'{key}' is given twice (also under 'values')": "'{key}' được ghi hai lần (cả trong 'values')",

@@ -19,6 +19,11 @@ MESSAGES: dict[str, str] = {
         "amends \"base.cqdt\"",
     # why an amendment may not read its base ('amends "..."' is refused: ...)
     "the path cannot be resolved": "không xác định được đường dẫn",
+    "a ruleset is a path, a shipped ruleset id or an assessment year, such as 'egov_2020' or 2022, not {kind}":
+        "bộ tiêu chí được chỉ ra bằng một đường dẫn, mã một bộ tiêu chí có sẵn hoặc một năm đánh giá, ví dụ "
+        "'egov_2020' hoặc 2022, không phải {kind}",
+    "an assessment year is a whole number, such as 2022, not {kind}":
+        "năm đánh giá phải là số nguyên, ví dụ 2022, không phải {kind}",
     # engine/scoring.py
     "unknown engine '{engine}': use 'scalar', 'batch' or 'auto'":
         "không có bộ máy '{engine}': dùng 'scalar', 'batch' hoặc 'auto'",
@@ -51,6 +56,30 @@ MESSAGES: dict[str, str] = {
         "đơn vị '{code}' có {count} kết quả (năm {years}, nguồn {sources}): hãy chỉ rõ năm và nguồn "
         "(--year, --source)",
     "no results for tier '{tier}'": "không có kết quả nào của khối '{tier}'",
+    "unit '{code}' has no rank: tier '{tier}' declares no ranking":
+        "đơn vị '{code}' không có thứ hạng: khối '{tier}' không khai báo bảng xếp hạng nào",
+    "unit '{code}' has no rank in ranking '{ranking}'; its rankings: {names}":
+        "đơn vị '{code}' không có thứ hạng trong bảng xếp hạng '{ranking}'; các bảng xếp hạng của đơn vị: {names}",
+    "no explanation in language '{lang}': use 'en' or 'vi'":
+        "không có phần giải thích bằng ngôn ngữ '{lang}': dùng 'en' hoặc 'vi'",
+    "a node id is text, such as '{example}', not {kind}": "mã nút phải là chuỗi ký tự, ví dụ '{example}', không phải {kind}",
+    "a unit code is text, such as '{example}', not {kind}":
+        "mã đơn vị phải là chuỗi ký tự, ví dụ '{example}', không phải {kind}",
+    "a tier is text, such as '{example}', not {kind}": "khối phải là chuỗi ký tự, ví dụ '{example}', không phải {kind}",
+    "a year is a whole number, such as year=2022, not {kind}": "năm phải là số nguyên, ví dụ year=2022, không phải {kind}",
+    "unit '{code}' has no result for year {year}; its years: {years}":
+        "đơn vị '{code}' không có kết quả cho năm {year}; các năm có kết quả: {years}",
+    "unit '{code}' has no result from source '{source}'; its sources: {sources}":
+        "đơn vị '{code}' không có kết quả từ nguồn '{source}'; các nguồn có kết quả: {sources}",
+    "unit '{code}' has no result for year {year} from source '{source}'; its results: {pairs}":
+        "đơn vị '{code}' không có kết quả cho năm {year} từ nguồn '{source}'; các kết quả của đơn vị: {pairs}",
+    "the ruleset has no tier '{tier}'; its tiers: {tiers}": "bộ tiêu chí không có khối '{tier}'; các khối của nó: {tiers}",
+    "tier '{tier}' has no ranking '{name}'; its rankings: {names}":
+        "khối '{tier}' không có bảng xếp hạng '{name}'; các bảng xếp hạng của khối: {names}",
+    "ranking '{name}' of tier '{tier}' has no group '{group}'; its groups: {groups}":
+        "bảng xếp hạng '{name}' của khối '{tier}' không có nhóm '{group}'; các nhóm của nó: {groups}",
+    "write to an open text file or a path, not {kind}":
+        "hãy ghi vào một tệp văn bản đang mở hoặc một đường dẫn, không phải {kind}",
     "results.to_arrow() needs pyarrow (pip install 'cqdt-rules[frames]')":
         "results.to_arrow() cần gói pyarrow (pip install 'cqdt-rules[frames]')",
     "results.to_pandas() needs pandas (pip install 'cqdt-rules[frames]')":
