@@ -19,6 +19,7 @@ from cqdt_rules.files import replacing
 from cqdt_rules.language.formatter import expr_text
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.reports.extras import require_extra
+from cqdt_rules.reports.markdown_text import escape_markdown
 
 TEXT: dict[str, dict[str, str]] = {
     "vi": {
@@ -227,8 +228,7 @@ def _ref_text(ref: m.ValueRef) -> str:
 
 
 # ---------------------------------------------------------------- Markdown
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_md = escape_markdown  # ruleset text: shown as written, never as HTML, a link or an image
 
 
 def render_markdown(appendix: Appendix) -> str:
@@ -242,7 +242,7 @@ def render_markdown(appendix: Appendix) -> str:
                   "|---|---|---:|---|---|"]
         for row in tier.rows:
             title = f"**{_md(row.title)}**" if row.is_group else _md(row.title)
-            stt = f"**{row.stt}**" if row.is_group else row.stt
+            stt = f"**{_md(row.stt)}**" if row.is_group else _md(row.stt)
             maximum = f"**{a.num(row.max)}**" if row.is_group else a.num(row.max)
             lines.append(f"| {stt} | {title} | {maximum} | {_md(row.scoring)} | {_md(row.provenance)} |")
         lines.append(f"| | **{a.t('total')}** | **{a.num(tier.max)}** | | |")
