@@ -16,11 +16,12 @@ from cqdt_rules.reports.appendix import build_appendix, render_html, render_mark
 
 
 def _rows(markdown: str) -> dict[str, list[str]]:
-    """The table rows of a rendered appendix by their STT (bold marks of group rows removed)."""
+    """The table rows of a rendered appendix by their STT, as a reader sees them (bold marks of group rows and
+    Markdown's escapes removed)."""
     rows = {}
     for line in markdown.splitlines():
         if line.startswith("| ") and not line.startswith("| STT") and not line.startswith("| No."):
-            cells = [c.strip().strip("*") for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+            cells = [re.sub(r"\\(.)", r"\1", c.strip().strip("*")) for c in re.split(r"(?<!\\)\|", line)[1:-1]]
             if cells[0]:
                 rows[cells[0]] = cells
     return rows
