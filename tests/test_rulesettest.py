@@ -211,8 +211,17 @@ def test_an_expected_error_passes_only_when_the_data_is_refused_with_that_text(m
           tier: xa
           unit: {base: full}
           error: "greater than b"
+        - name: refused, the message as a Vietnamese run shows it
+          tier: xa
+          unit: {base: full, values: {tl: 11/10}}
+          error: "a = 11 lớn hơn b = 10"
+        - name: refused with another Vietnamese message
+          tier: xa
+          unit: {base: full, values: {tl: 11/10}}
+          error: "a = 11 nhỏ hơn b = 10"
         """)
-    assert [c.case.name for c in report.failed] == ["refused with another message", "not refused"]
+    assert [c.case.name for c in report.failed] == ["refused with another message", "not refused",
+                                                     "refused with another Vietnamese message"]
 
 
 def test_refused_data_fails_the_case_and_points_into_the_test_file(mini) -> None:
