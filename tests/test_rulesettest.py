@@ -14,6 +14,7 @@ from cqdt_rules import api
 from cqdt_rules.authoring.rulesettest import (
     TestFileError,
     default_test_path,
+    format_coverage,
     format_report,
     load_tests_text,
     measure_coverage,
@@ -347,6 +348,12 @@ def test_coverage_names_what_no_case_exercised_with_its_source_line(mini) -> Non
     assert any("below every level: 'Không xếp hạng'" in m for m in missed)
     assert "tier xa, A1: 'co' = yes" not in " ".join(missed)
     assert report.coverage.by_kind()["answer"] == (1, 2)
+    vietnamese = "\n".join(format_coverage(report.coverage, lang="vi"))  # in a Vietnamese run, in Vietnamese
+    assert "mini.cqdt:21:7: khối xa, A1: 'co' = không" in vietnamese
+    assert "mini.cqdt:26:31: khối xa, A2: bậc '>= 50% -> 2'" in vietnamese
+    assert "khối xa: dưới mọi mức: 'Không xếp hạng' (muc)" in vietnamese
+    assert not [word for word in ("tier ", "below", "criterion", "band '", "level '", "= no", "refused")
+                if word in vietnamese]
 
 
 def test_a_criterion_counts_only_when_a_case_states_its_points(mini) -> None:

@@ -197,13 +197,30 @@ class CoverageItem:
     tier: str
     kind: str  # criterion | band | category | answer | alternative | level
     node_id: str | None
-    label: str
+    message: str  # what it is, an English template of the catalogue: "'{indicator}' = no"
     span: Span = attrs.field(eq=False)
+    values: tuple[tuple[str, str], ...] = ()  # the template's values, as the ruleset writes them
+    within: tuple[int, ...] = ()  # the best_of alternatives (numbered from 1) it lies within
+
+    @property
+    def label(self) -> str:
+        return self.shown_label("en")
+
+    def shown_label(self, lang: str) -> str:
+        """What it is, in ``lang``: ``alternative 1: 'loai' = kha -> 2``."""
+        within = "".join(translate("alternative {number}: ", lang).format(number=n) for n in self.within)
+        return within + translate(self.message, lang).format(**dict(self.values))
+
+    def shown(self, lang: str) -> str:
+        """The item as the coverage list shows it in ``lang``: where in the ruleset, the tier, the node, what."""
+        where = f"{self.span}: " if self.span.line else ""
+        if self.node_id:
+            return where + translate("tier {tier}, {node}: {what}", lang).format(
+                tier=self.tier, node=self.node_id, what=self.shown_label(lang))
+        return where + translate("tier {tier}: {what}", lang).format(tier=self.tier, what=self.shown_label(lang))
 
     def __str__(self) -> str:
-        where = f"{self.span}: " if self.span.line else ""
-        node = f", {self.node_id}" if self.node_id else ""
-        return f"{where}tier {self.tier}{node}: {self.label}"
+        return self.shown("en")
 
 
 KIND_TITLES = {
@@ -887,18 +904,21 @@ def coverage_items(ruleset: m.Ruleset) -> tuple[CoverageItem, ...]:
             if node.rule is None:
                 continue
             items.append(CoverageItem((tier.id, node.id, "criterion"), tier.id, "criterion", node.id,
-                                      f"criterion {node.id} ({_rule_word(node.rule)})", node.span))
+                                      "criterion {node} ({rule})", node.span,
+                                      (("node", node.id), ("rule", _rule_word(node.rule)))))
             items.extend(_rule_items(tier, node, node.rule, ()))
         for scale in tier.levels:
             for level in scale.levels:
+                values = (("label", level.label), ("scale", scale.name))
                 items.append(CoverageItem((tier.id, None, "level", scale.name, level.id), tier.id, "level", None,
-                                          f"level '{level.label}' ({scale.name})", level.span))
+                                          "level '{label}' ({scale})", level.span, values))
                 if level.requires:
                     items.append(CoverageItem((tier.id, None, "requires", scale.name, level.id), tier.id, "level", None,
-                                              f"level '{level.label}' ({scale.name}) refused for an unmet prerequisite",
-                                              level.requires[0].span))
+                                              "level '{label}' ({scale}) refused for an unmet prerequisite",
+                                              level.requires[0].span, values))
             items.append(CoverageItem((tier.id, None, "level", scale.name, None), tier.id, "level", None,
-                                      f"below every level: '{scale.below}' ({scale.name})", scale.span))
+                                      "below every level: '{label}' ({scale})", scale.span,
+                                      (("label", scale.below), ("scale", scale.name))))
     return tuple(items)
 
 
@@ -923,29 +943,34 @@ def _band_text(band: m.Band) -> str:
 
 def _rule_items(tier: m.Tier, node: m.Node, rule: m.Rule, prefix: tuple[Any, ...]) -> list[CoverageItem]:
     base = (tier.id, node.id) + prefix
-    within = "".join(f"alternative {p[1] + 1}: " for p in _pairs(prefix))
+    within = tuple(p[1] + 1 for p in _pairs(prefix))
+
+    def item(key: tuple[Any, ...], kind: str, message: str, span: Span, **values: str) -> CoverageItem:
+        return CoverageItem(base + key, tier.id, kind, node.id, message, span, tuple(values.items()), within)
+
     found: list[CoverageItem] = []
     if isinstance(rule, m.YesRule):
-        found.append(CoverageItem(base + ("yes",), tier.id, "answer", node.id, f"{within}'{rule.indicator}' = yes", rule.span))
-        found.append(CoverageItem(base + ("no",), tier.id, "answer", node.id, f"{within}'{rule.indicator}' = no", rule.span))
+        found.append(item(("yes",), "answer", "'{indicator}' = yes", rule.span, indicator=rule.indicator))
+        found.append(item(("no",), "answer", "'{indicator}' = no", rule.span, indicator=rule.indicator))
     elif isinstance(rule, m.CategoryRule):
         for arm in rule.arms:
-            found.append(CoverageItem(base + ("arm", arm.value), tier.id, "category", node.id,
-                                      f"{within}'{rule.indicator}' = {arm.value} -> {_points_text(arm.points)}", arm.span))
+            found.append(item(("arm", arm.value), "category", "'{indicator}' = {value} -> {points}", arm.span,
+                              indicator=rule.indicator, value=arm.value, points=_points_text(arm.points)))
         if rule.otherwise is not None:
-            found.append(CoverageItem(base + ("else",), tier.id, "category", node.id,
-                                      f"{within}'{rule.indicator}': else -> {_points_text(rule.otherwise)}", rule.span))
+            found.append(item(("else",), "category", "'{indicator}': else -> {points}", rule.span,
+                              indicator=rule.indicator, points=_points_text(rule.otherwise)))
     elif isinstance(rule, m.BandsRule):
         for index, band in enumerate(rule.bands):
-            found.append(CoverageItem(base + ("band", index), tier.id, "band", node.id,
-                                      f"{within}band '{_band_text(band)}'", band.span))
-        otherwise = _points_text(rule.otherwise) if rule.otherwise is not None else "0 (not declared)"
-        found.append(CoverageItem(base + ("else",), tier.id, "band", node.id, f"{within}band 'else -> {otherwise}'", rule.span))
+            found.append(item(("band", index), "band", "band '{band}'", band.span, band=_band_text(band)))
+        if rule.otherwise is not None:
+            found.append(item(("else",), "band", "band 'else -> {points}'", rule.span,
+                              points=_points_text(rule.otherwise)))
+        else:
+            found.append(item(("else",), "band", "band 'else -> 0 (not declared)'", rule.span))
     elif isinstance(rule, m.BestOfRule):
         for index, alternative in enumerate(rule.alternatives):
-            found.append(CoverageItem(base + ("alt", index), tier.id, "alternative", node.id,
-                                      f"{within}alternative {index + 1} ({_rule_word(alternative)}) is the best",
-                                      alternative.span))
+            found.append(item(("alt", index), "alternative", "alternative {number} ({rule}) is the best",
+                              alternative.span, number=str(index + 1), rule=_rule_word(alternative)))
             found.extend(_rule_items(tier, node, alternative, prefix + ("alt", index)))
     return found
 
@@ -1132,10 +1157,10 @@ def format_coverage(coverage: Coverage, minimum: Decimal | None = None, show_cov
     missed = coverage.missed
     if missed:
         lines.append(translate("not exercised ({count}):", lang).format(count=len(missed)))
-        lines.extend(f"  {item}" for item in missed)
+        lines.extend(f"  {item.shown(lang)}" for item in missed)
     if show_covered:
         lines.append(translate("exercised:", lang))
-        lines.extend(f"  {item}" for item in coverage.covered)
+        lines.extend(f"  {item.shown(lang)}" for item in coverage.covered)
     return lines
 
 

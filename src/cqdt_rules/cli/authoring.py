@@ -48,7 +48,8 @@ def run_fmt(args: argparse.Namespace) -> int:
         changed.append(path)
         if args.diff:
             sys.stdout.writelines(difflib.unified_diff(text.splitlines(keepends=True), formatted.splitlines(keepends=True),
-                                                       f"{path} (now)", f"{path} (formatted)"))
+                                                       translate("{path} (now)", args.lang).format(path=path),
+                                                       translate("{path} (formatted)", args.lang).format(path=path)))
         if args.check and not args.diff:
             print(translate("would reformat {path}", args.lang).format(path=path))
         if not args.check and not args.diff:
