@@ -332,6 +332,25 @@ def test_yaml_that_does_not_parse_is_reported_with_its_position(mini) -> None:
     assert "not valid YAML" in caught.value.render()
 
 
+@pytest.mark.parametrize(("text", "where", "message", "hint"), [
+    ('year: 2024\ncases:\n  - name: "x\n    tier: xa\n', (3, 11),
+     "một văn bản mở dấu nháy ở đây nhưng thiếu dấu nháy đóng", "kết thúc văn bản bằng chính dấu nháy"),
+    ("year: 2024\ncases:\n  - name: x\n\ttier: xa\n", (4, 1),
+     "ký tự tab ở chỗ YAML chỉ cho phép dấu cách", "thụt lề bằng dấu cách"),
+    ("cases:\n  - name: x: y\n", (2, 12), "có ': ' bên trong một giá trị không đặt trong dấu nháy", "dấu nháy"),
+    ("cases:\n  - name: x\n   tier: xa\n", (3, 4), "dòng này không thụt lề khớp với các dòng phía trên", "cùng số dấu cách"),
+])
+def test_a_yaml_mistake_is_named_where_it_is_made_with_a_hint(
+        mini, text: str, where: tuple[int, int], message: str, hint: str) -> None:
+    """Not libyaml's words at the end of the file ('found unexpected end of stream'), but the quote left open."""
+    with pytest.raises(TestFileError) as caught:
+        load_tests_text(text, mini, "bad.tests.yaml")
+    (found,) = caught.value.diagnostics
+    assert (found.span.line, found.span.column) == where
+    shown = caught.value.render("vi")
+    assert f"bad.tests.yaml:{where[0]}:{where[1]}: lỗi: {message}" in shown and hint in shown and "found" not in shown
+
+
 # ---------------------------------------------------------------- coverage
 def test_coverage_names_what_no_case_exercised_with_its_source_line(mini) -> None:
     report = _run(mini, """\
