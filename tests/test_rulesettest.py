@@ -497,6 +497,22 @@ def test_cli_exits_1_with_positioned_errors_for_an_invalid_test_file(tmp_path: P
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize(("raw", "where", "guess"), [
+    (b"\xff\xfey\x00e\x00a\x00r\x00", "1:1", "UTF-16"),
+    ("year: 2024\ncases:\n  - name: \"S\u01a1\u0309\"\n".encode("cp1258"), "3:13", "Windows-1258"),  # Sở
+])
+def test_a_test_file_that_is_not_utf8_is_named_with_the_place_and_the_encoding_it_seems_in(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], raw: bytes, where: str, guess: str) -> None:
+    """As a ruleset in that state is: the file, the line and column, a guess at its encoding, and a hint."""
+    ruleset = _project(tmp_path, "- {name: x, tier: xa, unit: {base: full}, expect: {total: 9}}\n")
+    test_file = tmp_path / "mini.tests.yaml"
+    test_file.write_bytes(raw)
+    assert main(["test", str(ruleset)]) == 1
+    err = capsys.readouterr().err
+    assert f"{test_file}:{where}: lỗi: tệp không phải văn bản UTF-8" in err and guess in err
+    assert "gợi ý: hãy lưu tệp kiểm thử dưới dạng UTF-8" in err and "Traceback" not in err
+
+
 def test_cli_exits_2_when_there_is_no_test_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     (tmp_path / "mini.cqdt").write_text(MINI, encoding="utf-8")
     assert main(["test", str(tmp_path / "mini.cqdt"), "--lang", "en"]) == 2

@@ -72,6 +72,7 @@ from cqdt_rules.errors import (
     did_you_mean,
 )
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.text import NotDecodable, decode
 from cqdt_rules.model.units import SOURCES, SOURCES_HINT, Assessment, Pair, nfc
 
 TEST_SUFFIX = ".tests.yaml"
@@ -307,8 +308,8 @@ def ruleset_for(test_path: str | Path) -> Path:
 
 def _declared_ruleset(test_path: Path) -> str | None:
     try:
-        root = compose_yaml(test_path.read_text(encoding="utf-8-sig"), str(test_path))
-    except (OSError, UnicodeDecodeError, DataError):
+        root = compose_yaml(read_test_text(test_path), str(test_path))
+    except (OSError, TestFileError, DataError):
         return None
     if isinstance(root, yaml.MappingNode):
         for key, value in root.value:
@@ -323,8 +324,18 @@ def load_tests(path: str | Path, checked: loading.CheckedRuleset) -> RulesetTest
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"no such test file: {path}")
-    text = path.read_text(encoding="utf-8-sig")
-    return load_tests_text(text, checked, str(path))
+    return load_tests_text(read_test_text(path), checked, str(path))
+
+
+def read_test_text(path: Path) -> str:
+    """A test file's text, decoded as a ruleset is (UTF-8, a byte-order mark dropped, ``\n`` line ends); a
+    TestFileError at the first byte that is not UTF-8, naming the encoding the file seems to be in."""
+    try:
+        return decode(path.read_bytes())
+    except NotDecodable as error:
+        raise TestFileError([Diagnostic(Span(str(path), error.line, error.column, error.line, error.column + 1),
+                                        str(error), hint="save the test file as UTF-8 (in a text editor: Save As, "
+                                                         "encoding UTF-8)")]) from None
 
 
 def load_tests_text(text: str, checked: loading.CheckedRuleset, path: str = "<memory>") -> RulesetTests:

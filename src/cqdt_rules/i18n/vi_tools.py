@@ -24,6 +24,8 @@ MESSAGES: dict[str, str] = {
         "không xác định được tệp kiểm thử '{path}' dành cho bộ tiêu chí nào: hãy thêm 'ruleset: <tệp hoặc mã>' "
         "vào tệp, hoặc đặt tệp '{file}' bên cạnh",
     "no such test file: {path}": "không có tệp kiểm thử: {path}",
+    "save the test file as UTF-8 (in a text editor: Save As, encoding UTF-8)":
+        "hãy lưu tệp kiểm thử dưới dạng UTF-8 (trong trình soạn thảo: Save As, mã hóa UTF-8)",
     "expected a mapping for {what:t}": "cần một bảng ánh xạ (khóa: giá trị) cho {what}",
     "unknown key '{name}' in {what:t}": "khóa '{name}' không hợp lệ trong {what}",
     "keys: {names}": "các khóa: {names}",
