@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -104,6 +106,38 @@ def test_the_example_diff_lists_its_nodes_in_reading_order() -> None:
     nodes = list(dict.fromkeys(c.subject for c in changes if c.section == "so"))
     assert nodes == ["A2.2", "A3.4", "B2.2", "B2.4", "B4.2", "B4.4"]
     assert {c.section for c in changes} == {"header", EVERY_TIER, "so"}
+
+
+def _as_read(page: str, form: str) -> str:
+    """A Markdown or HTML page's text as a reader sees it: markup and escapes removed."""
+    if form == "md":
+        return re.sub(r"\\(.)", r"\1", page).replace("&amp;", "&")
+    return html.unescape(re.sub(r"<[^>]+>", " ", page))
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("form", ["md", "html"])
+def test_markdown_and_html_show_every_change_the_text_shows(
+        lang: str, form: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The appendix layout shows changed rows; the level cut-offs, outputs and header changes the text lists are
+    there too (the example's Article 5 moves level III from 70% to 72%)."""
+    base = tmp_path / "base.cqdt"
+    base.write_text(BASE.replace("version", "years 2023..\n  version")
+                    .replace("tier xa \"Xã\" max 10 {", "tier xa \"Xã\" max 10 {\n  output o1 \"O1\" = total / 20"),
+                    encoding="utf-8")
+    amended = tmp_path / "amended.cqdt"
+    amended.write_text(base.read_text(encoding="utf-8").replace("2023..", "2024..").replace(">= 80%", ">= 60%")
+                       .replace("total / 20", "total / 10"), encoding="utf-8")
+    for old, new in ((str(base), str(amended)), ("egov_2020", str(EXAMPLE))):
+        assert main(["diff", old, new, "--lang", lang]) == 0
+        text = capsys.readouterr().out
+        assert main(["diff", old, new, "--lang", lang, "--format", form]) == 0
+        page = " ".join(_as_read(capsys.readouterr().out, form).split())
+        listed = [line.strip().lstrip("~+->").strip() for line in text.splitlines()[1:] if line.strip()]
+        assert len(listed) > 5
+        for line in listed:
+            for part in line.split(": ", 1):  # a label and its change are written apart in the page
+                assert " ".join(part.split()) in page, (form, part)
 
 
 def test_identical_rulesets_have_no_differences(capsys: pytest.CaptureFixture[str]) -> None:

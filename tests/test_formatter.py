@@ -158,6 +158,9 @@ def test_fmt_diff_shows_a_unified_diff_and_changes_nothing(tmp_path: Path, capsy
     out = capsys.readouterr().out
     assert "-ruleset   x {title \"t\"   # and me\n" in out and "+ruleset x {\n" in out
     assert messy.read_text(encoding="utf-8") == before
+    assert main(["fmt", "--diff", str(messy), "--lang", "vi"]) == 0
+    out = capsys.readouterr().out  # the headers too in the run's language
+    assert f"--- {messy} (hiện tại)\n+++ {messy} (sau khi định dạng)\n" in out and "(now)" not in out
 
 
 def test_fmt_check_passes_on_every_shipped_ruleset() -> None:

@@ -206,7 +206,10 @@ def test_a_command_run_with_lang_before_it_speaks_that_language(lang: str, monke
 
 
 def _what_a_person_reads(command: str, output: str) -> str:
-    """All of it, but for `cqdt sql`: the SQL it prints is code in neither language, its comments are checked."""
+    """All of it, but for `cqdt sql`: the SQL it prints is code in neither language, its comments are checked; and
+    for `cqdt render`: its Markdown as it reads, the escapes of the ruleset's texts ('QLVB&amp;ĐH') removed."""
+    if command == "render":
+        return re.sub(r"\\(.)", r"\1", output).replace("&amp;", "&")
     if command != "sql":
         return output
     return "\n".join(re.findall(r"--[^\n]*|/\*.*?\*/", output, re.S))

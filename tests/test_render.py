@@ -16,11 +16,12 @@ from cqdt_rules.reports.appendix import build_appendix, render_html, render_mark
 
 
 def _rows(markdown: str) -> dict[str, list[str]]:
-    """The table rows of a rendered appendix by their STT (bold marks of group rows removed)."""
+    """The table rows of a rendered appendix by their STT, as a reader sees them (bold marks of group rows and
+    Markdown's escapes removed)."""
     rows = {}
     for line in markdown.splitlines():
         if line.startswith("| ") and not line.startswith("| STT") and not line.startswith("| No."):
-            cells = [c.strip().strip("*") for c in re.split(r"(?<!\\)\|", line)[1:-1]]
+            cells = [re.sub(r"\\(.)", r"\1", c.strip().strip("*")) for c in re.split(r"(?<!\\)\|", line)[1:-1]]
             if cells[0]:
                 rows[cells[0]] = cells
     return rows
@@ -56,6 +57,40 @@ def test_english_and_level_cut_offs() -> None:
     assert "| No. | Criterion | Maximum points | How it is scored | Source |" in text
     assert "| Mức I | ≥ 80% of the total |" in text
     assert "| Không xếp hạng | Below the lowest cut-off |" in text
+
+
+HOSTILE = """ruleset hostile {
+  title "<script>alert(1)</script> | pipe"
+  years 2023..
+  legal_source "[link](javascript:alert(0))"
+}
+
+tier xa "<iframe src=javascript:alert(3)>" max 10 {
+  group A "**bold** `code`" max 10 {
+    provenance hypothetical "[link](javascript:alert(4))"
+    criterion A1 "![img](http://evil/x.png)" max 10 {
+      input co_trang yesno "co trang"
+      yes co_trang
+    }
+  }
+  levels muc "<b>Mức</b>" {
+    I "<i>I</i>" >= 80%
+    below "Không"
+  }
+}
+"""
+
+
+def test_markdown_shows_ruleset_text_as_written_never_as_html_links_or_images() -> None:
+    """Titles are the ruleset author's text: the Markdown escapes them as the report escapes unit names."""
+    text = render_markdown(build_appendix(api.load_text(HOSTILE, "hostile.cqdt").ruleset, "vi"))
+    assert "# Phụ lục: \\<script\\>alert(1)\\</script\\> \\| pipe" in text
+    assert "## Khối \\<iframe src=javascript:alert(3)\\>" in text
+    assert "!\\[img\\](http://evil/x.png)" in text and "\\[link\\](javascript:alert(4))" in text
+    assert "*\\[link\\](javascript:alert(0))*" in text
+    assert "**\\*\\*bold\\*\\* \\`code\\`**" in text
+    assert "**\\<b\\>Mức\\</b\\>**" in text and "| \\<i\\>I\\</i\\> |" in text
+    assert "<script>" not in text and "](" not in text.replace("\\](", "")
 
 
 def test_html_rows_have_the_anchors_the_report_links_to() -> None:

@@ -14,6 +14,7 @@ from cqdt_rules import api
 from cqdt_rules.authoring.rulesettest import (
     TestFileError,
     default_test_path,
+    format_coverage,
     format_report,
     load_tests_text,
     measure_coverage,
@@ -211,8 +212,17 @@ def test_an_expected_error_passes_only_when_the_data_is_refused_with_that_text(m
           tier: xa
           unit: {base: full}
           error: "greater than b"
+        - name: refused, the message as a Vietnamese run shows it
+          tier: xa
+          unit: {base: full, values: {tl: 11/10}}
+          error: "a = 11 lớn hơn b = 10"
+        - name: refused with another Vietnamese message
+          tier: xa
+          unit: {base: full, values: {tl: 11/10}}
+          error: "a = 11 nhỏ hơn b = 10"
         """)
-    assert [c.case.name for c in report.failed] == ["refused with another message", "not refused"]
+    assert [c.case.name for c in report.failed] == ["refused with another message", "not refused",
+                                                     "refused with another Vietnamese message"]
 
 
 def test_refused_data_fails_the_case_and_points_into_the_test_file(mini) -> None:
@@ -322,6 +332,25 @@ def test_yaml_that_does_not_parse_is_reported_with_its_position(mini) -> None:
     assert "not valid YAML" in caught.value.render()
 
 
+@pytest.mark.parametrize(("text", "where", "message", "hint"), [
+    ('year: 2024\ncases:\n  - name: "x\n    tier: xa\n', (3, 11),
+     "một văn bản mở dấu nháy ở đây nhưng thiếu dấu nháy đóng", "kết thúc văn bản bằng chính dấu nháy"),
+    ("year: 2024\ncases:\n  - name: x\n\ttier: xa\n", (4, 1),
+     "ký tự tab ở chỗ YAML chỉ cho phép dấu cách", "thụt lề bằng dấu cách"),
+    ("cases:\n  - name: x: y\n", (2, 12), "có ': ' bên trong một giá trị không đặt trong dấu nháy", "dấu nháy"),
+    ("cases:\n  - name: x\n   tier: xa\n", (3, 4), "dòng này không thụt lề khớp với các dòng phía trên", "cùng số dấu cách"),
+])
+def test_a_yaml_mistake_is_named_where_it_is_made_with_a_hint(
+        mini, text: str, where: tuple[int, int], message: str, hint: str) -> None:
+    """Not libyaml's words at the end of the file ('found unexpected end of stream'), but the quote left open."""
+    with pytest.raises(TestFileError) as caught:
+        load_tests_text(text, mini, "bad.tests.yaml")
+    (found,) = caught.value.diagnostics
+    assert (found.span.line, found.span.column) == where
+    shown = caught.value.render("vi")
+    assert f"bad.tests.yaml:{where[0]}:{where[1]}: lỗi: {message}" in shown and hint in shown and "found" not in shown
+
+
 # ---------------------------------------------------------------- coverage
 def test_coverage_names_what_no_case_exercised_with_its_source_line(mini) -> None:
     report = _run(mini, """\
@@ -338,6 +367,12 @@ def test_coverage_names_what_no_case_exercised_with_its_source_line(mini) -> Non
     assert any("below every level: 'Không xếp hạng'" in m for m in missed)
     assert "tier xa, A1: 'co' = yes" not in " ".join(missed)
     assert report.coverage.by_kind()["answer"] == (1, 2)
+    vietnamese = "\n".join(format_coverage(report.coverage, lang="vi"))  # in a Vietnamese run, in Vietnamese
+    assert "mini.cqdt:21:7: khối xa, A1: 'co' = không" in vietnamese
+    assert "mini.cqdt:26:31: khối xa, A2: bậc '>= 50% -> 2'" in vietnamese
+    assert "khối xa: dưới mọi mức: 'Không xếp hạng' (muc)" in vietnamese
+    assert not [word for word in ("tier ", "below", "criterion", "band '", "level '", "= no", "refused")
+                if word in vietnamese]
 
 
 def test_a_criterion_counts_only_when_a_case_states_its_points(mini) -> None:
@@ -460,6 +495,22 @@ def test_cli_exits_1_with_positioned_errors_for_an_invalid_test_file(tmp_path: P
     assert "      expect: {totl: 9}" in err  # the source line, then an underline
     assert "hint: did you mean 'total'?" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize(("raw", "where", "guess"), [
+    (b"\xff\xfey\x00e\x00a\x00r\x00", "1:1", "UTF-16"),
+    ("year: 2024\ncases:\n  - name: \"S\u01a1\u0309\"\n".encode("cp1258"), "3:13", "Windows-1258"),  # Sở
+])
+def test_a_test_file_that_is_not_utf8_is_named_with_the_place_and_the_encoding_it_seems_in(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str], raw: bytes, where: str, guess: str) -> None:
+    """As a ruleset in that state is: the file, the line and column, a guess at its encoding, and a hint."""
+    ruleset = _project(tmp_path, "- {name: x, tier: xa, unit: {base: full}, expect: {total: 9}}\n")
+    test_file = tmp_path / "mini.tests.yaml"
+    test_file.write_bytes(raw)
+    assert main(["test", str(ruleset)]) == 1
+    err = capsys.readouterr().err
+    assert f"{test_file}:{where}: lỗi: tệp không phải văn bản UTF-8" in err and guess in err
+    assert "gợi ý: hãy lưu tệp kiểm thử dưới dạng UTF-8" in err and "Traceback" not in err
 
 
 def test_cli_exits_2_when_there_is_no_test_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -41,7 +41,8 @@ The format, with every key (``docs`` and the report of ``cqdt test`` use the sam
       - name: rejected data
         tier: so
         unit: {base: so_full, values: {may_tinh: 51/50}}
-        error: "greater than b"   # the case passes when scoring refuses the data with this text
+        error: "greater than b"   # the case passes when scoring refuses the data with this text, in English
+                                  # or in Vietnamese ("lớn hơn b")
 """
 
 from __future__ import annotations
@@ -58,7 +59,7 @@ import yaml
 from cqdt_rules.data.yaml_units import yaml_value
 from cqdt_rules.data.yamlfile import compose_yaml, is_null
 from cqdt_rules.formatting import format_number
-from cqdt_rules.i18n import branch_text, translate
+from cqdt_rules.i18n import LANGS, branch_text, translate
 from cqdt_rules.engine import loading, scoring
 from cqdt_rules.engine.evaluator import meets, published_value
 from cqdt_rules.engine.results import Results, UnitResult
@@ -71,6 +72,7 @@ from cqdt_rules.errors import (
     did_you_mean,
 )
 from cqdt_rules.model import ruleset as m
+from cqdt_rules.model.text import NotDecodable, decode
 from cqdt_rules.model.units import SOURCES, SOURCES_HINT, Assessment, Pair, nfc
 
 TEST_SUFFIX = ".tests.yaml"
@@ -196,13 +198,30 @@ class CoverageItem:
     tier: str
     kind: str  # criterion | band | category | answer | alternative | level
     node_id: str | None
-    label: str
+    message: str  # what it is, an English template of the catalogue: "'{indicator}' = no"
     span: Span = attrs.field(eq=False)
+    values: tuple[tuple[str, str], ...] = ()  # the template's values, as the ruleset writes them
+    within: tuple[int, ...] = ()  # the best_of alternatives (numbered from 1) it lies within
+
+    @property
+    def label(self) -> str:
+        return self.shown_label("en")
+
+    def shown_label(self, lang: str) -> str:
+        """What it is, in ``lang``: ``alternative 1: 'loai' = kha -> 2``."""
+        within = "".join(translate("alternative {number}: ", lang).format(number=n) for n in self.within)
+        return within + translate(self.message, lang).format(**dict(self.values))
+
+    def shown(self, lang: str) -> str:
+        """The item as the coverage list shows it in ``lang``: where in the ruleset, the tier, the node, what."""
+        where = f"{self.span}: " if self.span.line else ""
+        if self.node_id:
+            return where + translate("tier {tier}, {node}: {what}", lang).format(
+                tier=self.tier, node=self.node_id, what=self.shown_label(lang))
+        return where + translate("tier {tier}: {what}", lang).format(tier=self.tier, what=self.shown_label(lang))
 
     def __str__(self) -> str:
-        where = f"{self.span}: " if self.span.line else ""
-        node = f", {self.node_id}" if self.node_id else ""
-        return f"{where}tier {self.tier}{node}: {self.label}"
+        return self.shown("en")
 
 
 KIND_TITLES = {
@@ -289,8 +308,8 @@ def ruleset_for(test_path: str | Path) -> Path:
 
 def _declared_ruleset(test_path: Path) -> str | None:
     try:
-        root = compose_yaml(test_path.read_text(encoding="utf-8-sig"), str(test_path))
-    except (OSError, UnicodeDecodeError, DataError):
+        root = compose_yaml(read_test_text(test_path), str(test_path))
+    except (OSError, TestFileError, DataError):
         return None
     if isinstance(root, yaml.MappingNode):
         for key, value in root.value:
@@ -305,8 +324,18 @@ def load_tests(path: str | Path, checked: loading.CheckedRuleset) -> RulesetTest
     path = Path(path)
     if not path.is_file():
         raise UsageError(f"no such test file: {path}")
-    text = path.read_text(encoding="utf-8-sig")
-    return load_tests_text(text, checked, str(path))
+    return load_tests_text(read_test_text(path), checked, str(path))
+
+
+def read_test_text(path: Path) -> str:
+    """A test file's text, decoded as a ruleset is (UTF-8, a byte-order mark dropped, ``\n`` line ends); a
+    TestFileError at the first byte that is not UTF-8, naming the encoding the file seems to be in."""
+    try:
+        return decode(path.read_bytes())
+    except NotDecodable as error:
+        raise TestFileError([Diagnostic(Span(str(path), error.line, error.column, error.line, error.column + 1),
+                                        str(error), hint="save the test file as UTF-8 (in a text editor: Save As, "
+                                                         "encoding UTF-8)")]) from None
 
 
 def load_tests_text(text: str, checked: loading.CheckedRuleset, path: str = "<memory>") -> RulesetTests:
@@ -758,6 +787,12 @@ def _references(node: yaml.Node) -> tuple[str, ...]:
 
 
 # ---------------------------------------------------------------- running
+def _refused_with(refusal: DataError, expected: str) -> bool:
+    """Whether the refusal's message holds ``expected`` in any language: a test's author copies the message a run
+    in their language showed, and the test passes whatever language it runs in."""
+    return any(expected.lower() in refusal.render(lang).lower() for lang in LANGS)
+
+
 def run_case(checked: loading.CheckedRuleset, case: Case) -> CaseResult:
     """Score the case's units together (one cohort) and compare with what it expects."""
     assessments = [u.assessment for u in case.units]
@@ -766,7 +801,7 @@ def run_case(checked: loading.CheckedRuleset, case: Case) -> CaseResult:
     except DataError as exc:
         refusal = DataError(exc.diagnostics, _sources(exc))
         if case.error is not None:
-            if case.error.lower() in refusal.render().lower():
+            if _refused_with(refusal, case.error):
                 return CaseResult(case)
             return CaseResult(case, problem=f"the data was refused, but not with '{case.error}':", refusal=refusal)
         return CaseResult(case, problem="the data was refused:", refusal=refusal)
@@ -880,18 +915,21 @@ def coverage_items(ruleset: m.Ruleset) -> tuple[CoverageItem, ...]:
             if node.rule is None:
                 continue
             items.append(CoverageItem((tier.id, node.id, "criterion"), tier.id, "criterion", node.id,
-                                      f"criterion {node.id} ({_rule_word(node.rule)})", node.span))
+                                      "criterion {node} ({rule})", node.span,
+                                      (("node", node.id), ("rule", _rule_word(node.rule)))))
             items.extend(_rule_items(tier, node, node.rule, ()))
         for scale in tier.levels:
             for level in scale.levels:
+                values = (("label", level.label), ("scale", scale.name))
                 items.append(CoverageItem((tier.id, None, "level", scale.name, level.id), tier.id, "level", None,
-                                          f"level '{level.label}' ({scale.name})", level.span))
+                                          "level '{label}' ({scale})", level.span, values))
                 if level.requires:
                     items.append(CoverageItem((tier.id, None, "requires", scale.name, level.id), tier.id, "level", None,
-                                              f"level '{level.label}' ({scale.name}) refused for an unmet prerequisite",
-                                              level.requires[0].span))
+                                              "level '{label}' ({scale}) refused for an unmet prerequisite",
+                                              level.requires[0].span, values))
             items.append(CoverageItem((tier.id, None, "level", scale.name, None), tier.id, "level", None,
-                                      f"below every level: '{scale.below}' ({scale.name})", scale.span))
+                                      "below every level: '{label}' ({scale})", scale.span,
+                                      (("label", scale.below), ("scale", scale.name))))
     return tuple(items)
 
 
@@ -916,29 +954,34 @@ def _band_text(band: m.Band) -> str:
 
 def _rule_items(tier: m.Tier, node: m.Node, rule: m.Rule, prefix: tuple[Any, ...]) -> list[CoverageItem]:
     base = (tier.id, node.id) + prefix
-    within = "".join(f"alternative {p[1] + 1}: " for p in _pairs(prefix))
+    within = tuple(p[1] + 1 for p in _pairs(prefix))
+
+    def item(key: tuple[Any, ...], kind: str, message: str, span: Span, **values: str) -> CoverageItem:
+        return CoverageItem(base + key, tier.id, kind, node.id, message, span, tuple(values.items()), within)
+
     found: list[CoverageItem] = []
     if isinstance(rule, m.YesRule):
-        found.append(CoverageItem(base + ("yes",), tier.id, "answer", node.id, f"{within}'{rule.indicator}' = yes", rule.span))
-        found.append(CoverageItem(base + ("no",), tier.id, "answer", node.id, f"{within}'{rule.indicator}' = no", rule.span))
+        found.append(item(("yes",), "answer", "'{indicator}' = yes", rule.span, indicator=rule.indicator))
+        found.append(item(("no",), "answer", "'{indicator}' = no", rule.span, indicator=rule.indicator))
     elif isinstance(rule, m.CategoryRule):
         for arm in rule.arms:
-            found.append(CoverageItem(base + ("arm", arm.value), tier.id, "category", node.id,
-                                      f"{within}'{rule.indicator}' = {arm.value} -> {_points_text(arm.points)}", arm.span))
+            found.append(item(("arm", arm.value), "category", "'{indicator}' = {value} -> {points}", arm.span,
+                              indicator=rule.indicator, value=arm.value, points=_points_text(arm.points)))
         if rule.otherwise is not None:
-            found.append(CoverageItem(base + ("else",), tier.id, "category", node.id,
-                                      f"{within}'{rule.indicator}': else -> {_points_text(rule.otherwise)}", rule.span))
+            found.append(item(("else",), "category", "'{indicator}': else -> {points}", rule.span,
+                              indicator=rule.indicator, points=_points_text(rule.otherwise)))
     elif isinstance(rule, m.BandsRule):
         for index, band in enumerate(rule.bands):
-            found.append(CoverageItem(base + ("band", index), tier.id, "band", node.id,
-                                      f"{within}band '{_band_text(band)}'", band.span))
-        otherwise = _points_text(rule.otherwise) if rule.otherwise is not None else "0 (not declared)"
-        found.append(CoverageItem(base + ("else",), tier.id, "band", node.id, f"{within}band 'else -> {otherwise}'", rule.span))
+            found.append(item(("band", index), "band", "band '{band}'", band.span, band=_band_text(band)))
+        if rule.otherwise is not None:
+            found.append(item(("else",), "band", "band 'else -> {points}'", rule.span,
+                              points=_points_text(rule.otherwise)))
+        else:
+            found.append(item(("else",), "band", "band 'else -> 0 (not declared)'", rule.span))
     elif isinstance(rule, m.BestOfRule):
         for index, alternative in enumerate(rule.alternatives):
-            found.append(CoverageItem(base + ("alt", index), tier.id, "alternative", node.id,
-                                      f"{within}alternative {index + 1} ({_rule_word(alternative)}) is the best",
-                                      alternative.span))
+            found.append(item(("alt", index), "alternative", "alternative {number} ({rule}) is the best",
+                              alternative.span, number=str(index + 1), rule=_rule_word(alternative)))
             found.extend(_rule_items(tier, node, alternative, prefix + ("alt", index)))
     return found
 
@@ -1125,10 +1168,10 @@ def format_coverage(coverage: Coverage, minimum: Decimal | None = None, show_cov
     missed = coverage.missed
     if missed:
         lines.append(translate("not exercised ({count}):", lang).format(count=len(missed)))
-        lines.extend(f"  {item}" for item in missed)
+        lines.extend(f"  {item.shown(lang)}" for item in missed)
     if show_covered:
         lines.append(translate("exercised:", lang))
-        lines.extend(f"  {item}" for item in coverage.covered)
+        lines.extend(f"  {item.shown(lang)}" for item in coverage.covered)
     return lines
 
 

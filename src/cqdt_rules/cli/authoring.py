@@ -48,7 +48,8 @@ def run_fmt(args: argparse.Namespace) -> int:
         changed.append(path)
         if args.diff:
             sys.stdout.writelines(difflib.unified_diff(text.splitlines(keepends=True), formatted.splitlines(keepends=True),
-                                                       f"{path} (now)", f"{path} (formatted)"))
+                                                       translate("{path} (now)", args.lang).format(path=path),
+                                                       translate("{path} (formatted)", args.lang).format(path=path)))
         if args.check and not args.diff:
             print(translate("would reformat {path}", args.lang).format(path=path))
         if not args.check and not args.diff:
@@ -97,14 +98,13 @@ def run_diff(args: argparse.Namespace) -> int:
     from cqdt_rules.language.diff import diff_json, diff_rulesets, render_diff
 
     old, new = loading.load_ruleset(args.old), loading.load_ruleset(args.new)
+    changes = diff_rulesets(old, new, args.lang)
     if args.format in ("md", "html"):
-        from cqdt_rules.reports.appendix import build_appendix, render_amendment_html, render_amendment_markdown
+        from cqdt_rules.reports.appendix import build_amendment, render_amendment_html, render_amendment_markdown
 
         render = render_amendment_markdown if args.format == "md" else render_amendment_html
-        sys.stdout.write(render(build_appendix(old, args.lang), build_appendix(new, args.lang)))
-        return EXIT_OK
-    changes = diff_rulesets(old, new, args.lang)
-    if args.format == "json":
+        sys.stdout.write(render(build_amendment(old, new, changes, args.lang)))
+    elif args.format == "json":
         sys.stdout.write(diff_json(changes, old, new) + "\n")
     else:
         sys.stdout.write(render_diff(changes, old, new, args.lang))

@@ -63,10 +63,32 @@ def compose_yaml(text: str, path: str) -> yaml.Node | None:
 
 
 def yaml_problem(error: yaml.YAMLError, path: str) -> Diagnostic:
-    """What libyaml or PyYAML found wrong in a YAML text, where it found it."""
-    mark = getattr(error, "problem_mark", None)
-    span = Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else Span(path, 1, 1, 1, 1)
-    return Diagnostic(span, f"not valid YAML: {getattr(error, 'problem', None) or error}")
+    """What libyaml or PyYAML found wrong in a YAML text, where the mistake is: the mistakes people make (a quote
+    left open, a tab, a ': ' in a value, a line indented out of step) in words with a hint, at the quote that
+    opens rather than at the end of the file where the parser gives up; anything else as the parser words it."""
+    problem = str(getattr(error, "problem", None) or error)
+    context = str(getattr(error, "context", None) or "")
+    found, opened = getattr(error, "problem_mark", None), getattr(error, "context_mark", None)
+    if "quoted scalar" in context and opened is not None:
+        return Diagnostic(_mark_span(path, opened), "a quoted text starts here but its closing quote is missing",
+                          hint="end the text with the same quote; write a \" inside \"...\" as \\\", "
+                               "a ' inside '...' as ''")
+    if "tab" in problem or "'\\t'" in problem:
+        return Diagnostic(_mark_span(path, found), "a tab character where YAML allows only spaces",
+                          hint="indent with spaces (and separate a key's ':' from its value with a space)")
+    if "mapping values are not allowed" in problem:
+        return Diagnostic(_mark_span(path, found), "a ': ' inside a value that is not quoted",
+                          hint="put the value in quotes, e.g. name: \"Sở A: khối B\"")
+    if context.startswith("while parsing a block"):
+        return Diagnostic(_mark_span(path, found), "this line is not indented as the lines above it",
+                          hint="indent the entries of one list or mapping by the same number of spaces; "
+                               "a value holding ': ' or starting with a quote must be quoted whole")
+    return Diagnostic(_mark_span(path, found), f"not valid YAML: {problem}",
+                      hint="check the quotes, brackets and indentation here and just above")
+
+
+def _mark_span(path: str, mark: Any) -> Span:
+    return Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else Span(path, 1, 1, 1, 1)
 
 
 def is_null(node: yaml.Node) -> bool:

@@ -154,6 +154,21 @@ MESSAGES: dict[str, str] = {
         "tệp có {count} ký tự, vượt mức tối đa {limit} ký tự của một tệp YAML",
     "split it into several files": "hãy tách thành nhiều tệp",
     "a line is indented or nested more than {limit:n} columns deep": "một dòng thụt lề hoặc lồng sâu quá {limit} cột",
+    "a quoted text starts here but its closing quote is missing": "một văn bản mở dấu nháy ở đây nhưng thiếu dấu nháy đóng",
+    "end the text with the same quote; write a \" inside \"...\" as \\\", a ' inside '...' as ''":
+        "hãy kết thúc văn bản bằng chính dấu nháy đã mở; dấu \" bên trong \"...\" viết là \\\", dấu ' bên trong '...' viết là ''",
+    "a tab character where YAML allows only spaces": "ký tự tab ở chỗ YAML chỉ cho phép dấu cách",
+    "indent with spaces (and separate a key's ':' from its value with a space)":
+        "hãy thụt lề bằng dấu cách (và cách dấu ':' của khóa với giá trị bằng một dấu cách)",
+    "a ': ' inside a value that is not quoted": "có ': ' bên trong một giá trị không đặt trong dấu nháy",
+    "put the value in quotes, e.g. name: \"Sở A: khối B\"": "hãy đặt giá trị trong dấu nháy, ví dụ name: \"Sở A: khối B\"",
+    "this line is not indented as the lines above it": "dòng này không thụt lề khớp với các dòng phía trên",
+    "indent the entries of one list or mapping by the same number of spaces; a value holding ': ' or starting with "
+    "a quote must be quoted whole":
+        "hãy thụt lề các mục của cùng một danh sách hoặc bảng ánh xạ bằng cùng số dấu cách; giá trị chứa ': ' "
+        "hoặc bắt đầu bằng dấu nháy phải được đặt trọn trong dấu nháy",
+    "check the quotes, brackets and indentation here and just above":
+        "hãy kiểm tra dấu nháy, dấu ngoặc và thụt lề ở đây và ngay phía trên",
     # model/units.py (SOURCES_HINT)
     "use 'self' (self-assessed), 'district' (verified by the district) or 'audit' (verified by the audit team)":
         "dùng 'self' (tự đánh giá), 'district' (huyện thẩm tra) hoặc 'audit' (đoàn thẩm định thẩm định)",

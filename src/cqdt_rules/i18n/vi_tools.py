@@ -4,11 +4,28 @@
 # English template → Vietnamese template. Keep the placeholders' names identical on both sides.
 MESSAGES: dict[str, str] = {
     # authoring/rulesettest.py
+    # the coverage list: what a test can exercise, in a tier
+    "tier {tier}, {node}: {what}": "khối {tier}, {node}: {what}",
+    "tier {tier}: {what}": "khối {tier}: {what}",
+    "alternative {number}: ": "phương án {number}: ",
+    "criterion {node} ({rule})": "tiêu chí {node} ({rule})",
+    "level '{label}' ({scale})": "mức '{label}' ({scale})",
+    "level '{label}' ({scale}) refused for an unmet prerequisite":
+        "mức '{label}' ({scale}) không được xếp vì chưa đạt điều kiện kèm theo",
+    "below every level: '{label}' ({scale})": "dưới mọi mức: '{label}' ({scale})",
+    "'{indicator}' = yes": "'{indicator}' = có",
+    "'{indicator}' = no": "'{indicator}' = không",
+    "band '{band}'": "bậc '{band}'",
+    "band 'else -> {points}'": "bậc 'else -> {points}'",
+    "band 'else -> 0 (not declared)'": "bậc 'else -> 0' (không khai báo)",
+    "alternative {number} ({rule}) is the best": "phương án {number} ({rule}) cho điểm cao nhất",
     "test file": "tệp kiểm thử",  # TestFileError.kind: "2 lỗi trong tệp kiểm thử"
     "cannot tell which ruleset '{path}' tests: add 'ruleset: <file or id>' to it, or put '{file}' beside it":
         "không xác định được tệp kiểm thử '{path}' dành cho bộ tiêu chí nào: hãy thêm 'ruleset: <tệp hoặc mã>' "
         "vào tệp, hoặc đặt tệp '{file}' bên cạnh",
     "no such test file: {path}": "không có tệp kiểm thử: {path}",
+    "save the test file as UTF-8 (in a text editor: Save As, encoding UTF-8)":
+        "hãy lưu tệp kiểm thử dưới dạng UTF-8 (trong trình soạn thảo: Save As, mã hóa UTF-8)",
     "expected a mapping for {what:t}": "cần một bảng ánh xạ (khóa: giá trị) cho {what}",
     "unknown key '{name}' in {what:t}": "khóa '{name}' không hợp lệ trong {what}",
     "keys: {names}": "các khóa: {names}",
@@ -89,6 +106,8 @@ MESSAGES: dict[str, str] = {
         "đơn vị '{code}': không tiêu chí tính điểm liên tục nào nhận được đúng {gap} điểm",
     # cli/authoring.py
     "no .cqdt files in folder '{path}'": "thư mục '{path}' không có tệp .cqdt nào",
+    "{path} (now)": "{path} (hiện tại)",  # the headers of cqdt fmt --diff
+    "{path} (formatted)": "{path} (sau khi định dạng)",
     # cli/commands.py (and reports/document.py)
     "--units checks parents with the python engine; leave out --engine duckdb or --units":
         "--units kiểm tra đơn vị cấp trên bằng bộ máy Python; hãy bỏ --engine duckdb hoặc bỏ --units",

@@ -404,6 +404,12 @@ def _collapse_shared(per_tier: dict[str, list[Change]]) -> list[Change]:
     return shared + rest
 
 
+def is_node_change(change: Change) -> bool:
+    """Whether ``change`` is to a node (a group or criterion) of a tier, not to the header, a tier itself or a level
+    scale, ranking or output."""
+    return change.section not in ("header", EVERY_TIER) and bool(change.subject) and not _is_declaration(change)
+
+
 def _is_declaration(change: Change) -> bool:
     return change.subject.split(" ", 1)[0] in ("levels", "ranking", "output")
 
@@ -413,38 +419,74 @@ def _union(first: Iterable[str], second: Iterable[str]) -> list[str]:
 
 
 # ---------------------------------------------------------------- rendering
-def render_diff(changes: Sequence[Change], old: m.Ruleset, new: m.Ruleset, lang: str = "en") -> str:
-    """The changes as text in ``lang``, grouped by section and subject, with a count at the end."""
-    lines = [f"{_ruleset_name(old, lang)} → {_ruleset_name(new, lang)}"]
-    if not changes:
-        lines.append(translate("no differences", lang))
-        return "\n".join(lines) + "\n"
-    section = subject = None
+@attrs.frozen
+class Entry:
+    """One line of a diff as a reader sees it, the same in every format: a subject added or removed (``text``), a
+    subject with the properties that changed (``details``), or a property of the section itself (no ``label``)."""
+
+    mark: str  # ~ + - >
+    label: str
+    text: str = ""
+    details: tuple[str, ...] = ()
+
+
+def diff_sections(changes: Sequence[Change], old: m.Ruleset, new: m.Ruleset,
+                  lang: str = "en") -> list[tuple[str, list[Entry]]]:
+    """The changes grouped as the reader reads them: per section (header, every tier, each tier) its heading in
+    ``lang`` and its entries. The text, Markdown and HTML formats all write these."""
+    sections: list[tuple[str, list[Entry]]] = []
     tiers = {t.id: t for t in (*old.tiers, *new.tiers)}
+    section: str | None = None
+    subject: str | None = None
     for change in changes:
         if change.section != section:
             section, subject = change.section, None
-            lines.append("")
-            if section == "header":
-                lines.append(translate("Header", lang))
-            elif section == EVERY_TIER:
-                lines.append(translate("Every tier", lang))
-            else:
-                title = quote(_title(tiers[section], lang)) if section in tiers else ""
-                lines.append(f"{translate('Tier', lang)} {section} {title}")
+            sections.append((_section_heading(section, tiers, lang), []))
+        entries = sections[-1][1]
         if change.field == "" or change.kind in ("added", "removed") and not change.field.startswith(("input ", "level ")):
-            lines.append(f"  {_MARK[change.kind]} {change.label}: {_whole_text(change, lang)}")
+            entries.append(Entry(_MARK[change.kind], change.label, _whole_text(change, lang)))
             subject = None
-            continue
-        if change.subject != subject or change.subject == "":
+        elif not change.subject:
+            entries.append(Entry("~", "", _field_text(change, lang)))
+        elif change.subject == subject:
+            entries[-1] = attrs.evolve(entries[-1], details=(*entries[-1].details, _field_text(change, lang)))
+        else:
             subject = change.subject
-            if change.subject:
-                lines.append(f"  ~ {change.label}")
-        indent = "      " if change.subject else "  ~ "
-        lines.append(f"{indent}{_field_text(change, lang)}")
+            entries.append(Entry("~", change.label, details=(_field_text(change, lang),)))
+    return sections
+
+
+def _section_heading(section: str, tiers: dict[str, m.Tier], lang: str) -> str:
+    if section == "header":
+        return translate("Header", lang)
+    if section == EVERY_TIER:
+        return translate("Every tier", lang)
+    title = quote(_title(tiers[section], lang)) if section in tiers else ""
+    return f"{translate('Tier', lang)} {section} {title}"
+
+
+def render_diff(changes: Sequence[Change], old: m.Ruleset, new: m.Ruleset, lang: str = "en") -> str:
+    """The changes as text in ``lang``, grouped by section and subject, with a count at the end."""
+    lines = [diff_title(old, new, lang)]
+    if not changes:
+        lines.append(translate("no differences", lang))
+        return "\n".join(lines) + "\n"
+    for heading, entries in diff_sections(changes, old, new, lang):
+        lines += ["", heading]
+        for entry in entries:
+            if entry.details:
+                lines.append(f"  ~ {entry.label}")
+                lines += [f"      {detail}" for detail in entry.details]
+            else:
+                lines.append(f"  {entry.mark} {entry.label}: {entry.text}" if entry.label else f"  ~ {entry.text}")
     lines.append("")
     lines.append(summarise(changes, lang))
     return "\n".join(lines) + "\n"
+
+
+def diff_title(old: m.Ruleset, new: m.Ruleset, lang: str = "en") -> str:
+    """``egov_2020 (version 2020.1) → egov_2022 (version 2022.1)``: the two rulesets a diff compares."""
+    return f"{_ruleset_name(old, lang)} → {_ruleset_name(new, lang)}"
 
 
 def _ruleset_name(ruleset: m.Ruleset, lang: str) -> str:
@@ -495,7 +537,7 @@ def summarise(changes: Sequence[Change], lang: str = "en") -> str:
     nodes: dict[str, set[tuple[str, str]]] = {"changed": set(), "added": set(), "removed": set(), "moved": set()}
     other = 0
     for c in changes:
-        if c.section not in ("header", EVERY_TIER) and c.subject and not _is_declaration(c):
+        if is_node_change(c):
             kind = c.kind if c.kind == "moved" or not c.field else "changed"
             nodes[kind].add((c.section, c.subject))
         else:

@@ -9,16 +9,20 @@ from __future__ import annotations
 
 import html
 from decimal import Decimal
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
 import attrs
 
-from cqdt_rules.formatting import format_number
 from cqdt_rules.files import replacing
+from cqdt_rules.formatting import format_number
+from cqdt_rules.i18n import translate
+from cqdt_rules.language.diff import Change, Entry, diff_sections, diff_title, is_node_change, summarise
 from cqdt_rules.language.formatter import expr_text
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.reports.extras import require_extra
+from cqdt_rules.reports.markdown_text import escape_markdown
 
 TEXT: dict[str, dict[str, str]] = {
     "vi": {
@@ -35,7 +39,7 @@ TEXT: dict[str, dict[str, str]] = {
         "group": "Cộng các tiêu chí thành phần", "capped": "Cộng các tiêu chí thành phần, tối đa {max}",
         "requires": "và {what} ≥ {cutoff}", "of_max": "≥ {cutoff} tổng điểm",
         "before": "Trước", "after": "Sau", "change": "Thay đổi", "removed": "bỏ", "added": "thêm",
-        "amendment": "Sửa đổi: {old} → {new}",
+        "amendment": "Sửa đổi: {old} → {new}", "changes": "Các thay đổi",
     },
     "en": {
         "title": "Appendix: {title}", "tier": "Tier {title}", "stt": "No.", "criterion": "Criterion",
@@ -51,7 +55,7 @@ TEXT: dict[str, dict[str, str]] = {
         "group": "Sum of its criteria", "capped": "Sum of its criteria, at most {max}",
         "requires": "and {what} ≥ {cutoff}", "of_max": "≥ {cutoff} of the total",
         "before": "Before", "after": "After", "change": "Change", "removed": "removed", "added": "added",
-        "amendment": "Amendment: {old} → {new}",
+        "amendment": "Amendment: {old} → {new}", "changes": "Every change",
     },
 }
 
@@ -227,8 +231,7 @@ def _ref_text(ref: m.ValueRef) -> str:
 
 
 # ---------------------------------------------------------------- Markdown
-def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+_md = escape_markdown  # ruleset text: shown as written, never as HTML, a link or an image
 
 
 def render_markdown(appendix: Appendix) -> str:
@@ -242,7 +245,7 @@ def render_markdown(appendix: Appendix) -> str:
                   "|---|---|---:|---|---|"]
         for row in tier.rows:
             title = f"**{_md(row.title)}**" if row.is_group else _md(row.title)
-            stt = f"**{row.stt}**" if row.is_group else row.stt
+            stt = f"**{_md(row.stt)}**" if row.is_group else _md(row.stt)
             maximum = f"**{a.num(row.max)}**" if row.is_group else a.num(row.max)
             lines.append(f"| {stt} | {title} | {maximum} | {_md(row.scoring)} | {_md(row.provenance)} |")
         lines.append(f"| | **{a.t('total')}** | **{a.num(tier.max)}** | | |")
@@ -358,29 +361,48 @@ class ChangedRow:
     after: Row | None  # None: removed
 
 
-def amendment_rows(old: Appendix, new: Appendix) -> dict[str, list[ChangedRow]]:
-    """Per tier title, the appendix rows that differ (title, maximum or scoring), in the new reading order."""
+@attrs.frozen
+class Amendment:
+    """What ``cqdt diff --format md|html`` shows, all from one list of changes (``diff_rulesets``): the changed
+    nodes' rows before and after in the appendix layout, then every change as the text format lists it."""
+
+    old: Appendix
+    new: Appendix
+    rulesets: str  # 'egov_2020 (version ...) → ...'
+    rows: dict[str, list[ChangedRow]]
+    sections: list[tuple[str, list[Entry]]]
+    summary: str
+
+
+def build_amendment(old: m.Ruleset, new: m.Ruleset, changes: Sequence[Change], lang: str = "vi") -> Amendment:
+    before, after = build_appendix(old, lang), build_appendix(new, lang)
+    summary = summarise(changes, lang) if changes else translate("no differences", lang)
+    return Amendment(before, after, diff_title(old, new, lang), amendment_rows(before, after, changes),
+                     diff_sections(changes, old, new, lang), summary)
+
+
+def amendment_rows(old: Appendix, new: Appendix, changes: Sequence[Change]) -> dict[str, list[ChangedRow]]:
+    """Per tier title, the appendix rows of the nodes ``changes`` changes (every row of a tier added), in the new
+    reading order, removed rows last."""
+    changed = {(c.section, c.subject) for c in changes if is_node_change(c)}
     found: dict[str, list[ChangedRow]] = {}
     old_tiers = {t.id: t for t in old.tiers}
     for tier in new.tiers:
         before = {r.stt: r for r in old_tiers[tier.id].rows} if tier.id in old_tiers else {}
         after = {r.stt: r for r in tier.rows}
         order = list(after) + [stt for stt in before if stt not in after]
-        changed = [ChangedRow(stt, (after.get(stt) or before[stt]).title, before.get(stt), after.get(stt))
-                   for stt in order if _shown(before.get(stt)) != _shown(after.get(stt))]
-        if changed:
-            found[tier.title] = changed
+        rows = [ChangedRow(stt, (after.get(stt) or before[stt]).title, before.get(stt), after.get(stt))
+                for stt in order if (tier.id, stt) in changed or not before]
+        if rows:
+            found[tier.title] = rows
     return found
 
 
-def _shown(row: Row | None) -> tuple[str, Decimal, str] | None:
-    return None if row is None else (row.title, row.max, row.scoring)
-
-
-def render_amendment_markdown(old: Appendix, new: Appendix) -> str:
-    a = new
-    lines = [f"# {_md(a.t('amendment').format(old=old.ruleset_title, new=new.ruleset_title))}", ""]
-    for tier_title, rows in amendment_rows(old, new).items():
+def render_amendment_markdown(amendment: Amendment) -> str:
+    a = amendment.new
+    lines = [f"# {_md(a.t('amendment').format(old=amendment.old.ruleset_title, new=a.ruleset_title))}", "",
+             f"*{_md(amendment.rulesets)}*", ""]
+    for tier_title, rows in amendment.rows.items():
         lines += [f"## {_md(a.t('tier').format(title=tier_title))}", "",
                   f"| {a.t('stt')} | {a.t('criterion')} | {a.t('before')}: {a.t('max')} | {a.t('before')}: {a.t('scoring')} "
                   f"| {a.t('after')}: {a.t('max')} | {a.t('after')}: {a.t('scoring')} |",
@@ -388,15 +410,25 @@ def render_amendment_markdown(old: Appendix, new: Appendix) -> str:
         for row in rows:
             before = (a.num(row.before.max), _md(row.before.scoring)) if row.before else ("", f"*({a.t('added')})*")
             after = (a.num(row.after.max), _md(row.after.scoring)) if row.after else ("", f"*({a.t('removed')})*")
-            lines.append(f"| {row.stt} | {_md(row.title)} | {before[0]} | {before[1]} | {after[0]} | {after[1]} |")
+            lines.append(f"| {_md(row.stt)} | {_md(row.title)} | {before[0]} | {before[1]} | {after[0]} | {after[1]} |")
         lines.append("")
+    lines += [f"## {a.t('changes')}", ""]
+    for heading, entries in amendment.sections:
+        lines += [f"### {_md(heading)}", ""]
+        for entry in entries:
+            label = f"**{_md(entry.label)}**" if entry.label else ""
+            lines.append("- " + (f"{label}: {_md(entry.text)}" if label and entry.text else label or _md(entry.text)))
+            lines += [f"  - {_md(detail)}" for detail in entry.details]
+        lines.append("")
+    lines += [_md(amendment.summary), ""]
     return "\n".join(lines)
 
 
-def render_amendment_html(old: Appendix, new: Appendix) -> str:
-    a, e = new, html.escape
-    body = [f"<h1>{e(a.t('amendment').format(old=old.ruleset_title, new=new.ruleset_title))}</h1>"]
-    for tier_title, rows in amendment_rows(old, new).items():
+def render_amendment_html(amendment: Amendment) -> str:
+    a, e = amendment.new, html.escape
+    body = [f"<h1>{e(a.t('amendment').format(old=amendment.old.ruleset_title, new=a.ruleset_title))}</h1>",
+            f"<p><em>{e(amendment.rulesets)}</em></p>"]
+    for tier_title, rows in amendment.rows.items():
         body.append(f"<h2>{e(a.t('tier').format(title=tier_title))}</h2><table class=appendix><tr>"
                     f"<th rowspan=2>{e(a.t('stt'))}</th><th rowspan=2>{e(a.t('criterion'))}</th>"
                     f"<th colspan=2>{e(a.t('before'))}</th><th colspan=2>{e(a.t('after'))}</th></tr><tr>"
@@ -408,5 +440,16 @@ def render_amendment_html(old: Appendix, new: Appendix) -> str:
                              else f"<td></td><td><em>({e(missing)})</em></td>")
             body.append(f"<tr>{''.join(cells)}</tr>")
         body.append("</table>")
+    body.append(f"<h2>{e(a.t('changes'))}</h2>")
+    for heading, entries in amendment.sections:
+        items = []
+        for entry in entries:
+            label = f"<strong>{e(entry.label)}</strong>" if entry.label else ""
+            item = f"{label}: {e(entry.text)}" if label and entry.text else label or e(entry.text)
+            if entry.details:
+                item += "<ul>" + "".join(f"<li>{e(detail)}</li>" for detail in entry.details) + "</ul>"
+            items.append(f"<li>{item}</li>")
+        body.append(f"<h3>{e(heading)}</h3><ul class=changes>{''.join(items)}</ul>")
+    body.append(f"<p>{e(amendment.summary)}</p>")
     return (f'<!DOCTYPE html><html lang="{a.lang}"><head><meta charset="utf-8"><title>{e(a.title)}</title>'
             f"<style>{_STYLE}</style></head><body>{''.join(body)}</body></html>\n")

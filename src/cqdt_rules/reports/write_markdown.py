@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import itertools
-import re
 from collections.abc import Iterable, Iterator, Mapping
 from functools import lru_cache
 
@@ -23,6 +22,7 @@ from cqdt_rules.reports.document import (
     moves_for_chart,
     unit_links,
 )
+from cqdt_rules.reports.markdown_text import escape_markdown as _escape
 from cqdt_rules.reports.sections import Section
 
 
@@ -40,16 +40,6 @@ def _escaped(text: str) -> str:
     """A large cohort's explanations repeat the same titles and texts: each is escaped once (text only: 1.0 and 1
     are equal numbers written differently)."""
     return _escape(text)
-
-
-def _escape(text: str) -> str:
-    # str.translate maps a Vietnamese text character by character (microseconds for a short line): only a text
-    # holding a character to escape is translated
-    return text.translate(_ESCAPES) if _TO_ESCAPE.search(text) else text
-
-
-_ESCAPES = str.maketrans({"\\": "\\\\", "&": "&amp;", "\n": " ", **{c: "\\" + c for c in "*_`[]<>|"}})
-_TO_ESCAPE = re.compile("[" + re.escape("".join(chr(c) for c in _ESCAPES)) + "]")
 
 
 def _cell(text: object) -> str:
