@@ -92,6 +92,9 @@ MESSAGES: dict[str, str] = {
     "ranking '{name}' is declared twice in tier '{tier}'":
         "bảng xếp hạng '{name}' được khai báo hai lần trong khối '{tier}'",
     "output '{name}' is declared twice in tier '{tier}'": "đầu ra '{name}' được khai báo hai lần trong khối '{tier}'",
+    "level '{level}' is declared twice in scale '{scale}'": "mức '{level}' được khai báo hai lần trong thang mức '{scale}'",
+    "first declared at {where}; give each level its own id":
+        "khai báo lần đầu tại {where}; hãy đặt cho mỗi mức một mã riêng",
     "tier '{tier}' has max {max:n} but its top nodes add up to {top:n}":
         "khối '{tier}' có điểm tối đa {max} nhưng các tiêu chí cấp cao nhất cộng lại được {top}",
     "make the maxima agree": "hãy sửa để các điểm tối đa khớp nhau",

@@ -205,6 +205,14 @@ class _TierChecker:
                 if item.name in names:
                     self.error(item.span, f"{kind} '{item.name}' is declared twice in tier '{self.tier.id}'")
                 names.add(item.name)
+        for scale in self.tier.levels:
+            levels: dict[str, m.Level] = {}
+            for level in scale.levels:
+                if level.id in levels:
+                    self.error(level.span, f"level '{level.id}' is declared twice in scale '{scale.name}'",
+                               hint=f"first declared at {levels[level.id].span}; give each level its own id")
+                else:
+                    levels[level.id] = level
 
     def _check_sums(self) -> None:
         top = sum((n.max for n in self.tier.nodes), Decimal(0))
