@@ -50,6 +50,9 @@ MESSAGES: dict[str, str] = {
     "this does not change level '{level}' of '{scale}'": "câu lệnh này không thay đổi mức '{level}' của '{scale}'",
     # language/checker.py
     "tier '{tier}' is declared twice": "khối '{tier}' được khai báo hai lần",
+    "ruleset '{id}' has no tier": "bộ tiêu chí '{id}' không có khối nào",
+    "a ruleset scores the units of at least one tier: add e.g. 'tier xa \"UBND xã\" max 100 { ... }'":
+        "bộ tiêu chí chấm điểm đơn vị của ít nhất một khối: hãy thêm, ví dụ, 'tier xa \"UBND xã\" max 100 { ... }'",
     "first declared at {where}": "khai báo lần đầu tại {where}",
     "statistic '{name}' is declared twice": "thống kê '{name}' được khai báo hai lần",
     "statistic '{name}' is over tier '{tier}', which the ruleset does not define":

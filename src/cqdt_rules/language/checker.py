@@ -34,6 +34,9 @@ def check(ruleset: m.Ruleset) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     found.extend(_check_header(ruleset))
     found.extend(_check_digits(ruleset))
+    if not ruleset.tiers:
+        found.append(Diagnostic(ruleset.header.span, f"ruleset '{ruleset.id}' has no tier",
+                                hint="a ruleset scores the units of at least one tier: add e.g. 'tier xa \"UBND xã\" max 100 { ... }'"))
     seen_tiers: dict[str, m.Tier] = {}
     for tier in ruleset.tiers:
         if tier.id in seen_tiers:
