@@ -253,6 +253,17 @@ def test_output_reading_a_value_not_assessed_has_no_value() -> None:
     assert results.unit("1", source="audit").outputs["ks2"] == Decimal("8.00")
 
 
+
+@pytest.mark.parametrize(("declaration", "named"), [('output o1 "O1" = total / (points(A) - points(A))', "output 'o1'"),
+                                                    ('ranking khoi "Hạng" by total / (points(A) - points(A))', "ranking 'khoi'")])
+def test_a_division_by_zero_outside_the_criteria_names_the_output_or_ranking(declaration: str, named: str) -> None:
+    checked = load(one_criterion("4", 'input co yesno "Có"', "yes co").replace("  criterion", f"  {declaration}\n  criterion"))
+    with pytest.raises(DataError) as caught:
+        api.score(checked, [unit("1", {"co": "có"})], run_at="fixed")
+    assert [d.message for d in caught.value.diagnostics] == \
+        [f"unit '1', {named}: division by zero in a formula; guard it with 'if ... then ... else ...'"]
+
+
 def test_assessment_outside_the_declared_years_is_refused() -> None:
     checked = load(LEVELS)
     with pytest.raises(DataError, match="applies to 2022–2022"):

@@ -95,6 +95,9 @@ MESSAGES: dict[str, str] = {
     "ranking '{name}' is declared twice in tier '{tier}'":
         "bảng xếp hạng '{name}' được khai báo hai lần trong khối '{tier}'",
     "output '{name}' is declared twice in tier '{tier}'": "đầu ra '{name}' được khai báo hai lần trong khối '{tier}'",
+    "division by the number 0: the formula has no value for any unit":
+        "phép chia cho số 0: công thức không có giá trị với bất kỳ đơn vị nào",
+    "divide by the value meant, or leave the division out": "hãy chia cho giá trị đúng ý định, hoặc bỏ phép chia",
     "level '{level}' is declared twice in scale '{scale}'": "mức '{level}' được khai báo hai lần trong thang mức '{scale}'",
     "first declared at {where}; give each level its own id":
         "khai báo lần đầu tại {where}; hãy đặt cho mỗi mức một mã riêng",

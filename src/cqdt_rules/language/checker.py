@@ -379,6 +379,9 @@ class _TierChecker:
                 self.error(sub.span, "a criterion cannot read the total it is part of")
             elif isinstance(sub, m.Call):
                 self._check_call(sub)
+            elif isinstance(sub, m.Binary) and sub.op == "/" and isinstance(sub.right, m.Number) and sub.right.value == 0:
+                self.error(sub.right.span, "division by the number 0: the formula has no value for any unit",
+                           hint="divide by the value meant, or leave the division out")
         self._check_roots(expr, rounded)
 
     def _check_call(self, call: m.Call) -> None:
