@@ -114,8 +114,10 @@ def test_a_formula_leaving_the_limits_is_a_positioned_error_not_a_traceback() ->
 
 # ---------------------------------------------------------------- numbers in a ruleset
 @pytest.mark.parametrize("body, where", [
-    ("max " + "9" * 70, "too large"),
+    ("max " + "9" * 20, "too large"),
     ("max 10.0000000000001", "decimals"),
+    pytest.param("max " + "0" * 5000 + "10", "a number of 5002 characters is longer than any number within the limits",
+                 id="5002 characters"),
 ])
 def test_a_ruleset_number_beyond_the_limits_is_a_positioned_error(body: str, where: str) -> None:
     text = HEADER + f'tier xa "Xã" {body} {{\n}}\n'

@@ -221,8 +221,8 @@ MESSAGES: dict[str, str] = {
         "nhóm trong nhóm, best_of, if … then … else, dấu ngoặc và các số hạng của một công thức đều tạo thêm mức lồng; "
         "hãy viết phẳng hơn",
     "remove it: labels are plain text on one line": "hãy xóa ký tự đó: nhãn là văn bản thường trên một dòng",
-    "numbers in a ruleset lie between -10^15 and 10^15, with at most {digits:n} decimals":
-        "số trong bộ tiêu chí nằm trong khoảng -10^15 đến 10^15, có tối đa {digits} chữ số thập phân",
+    "numbers in a ruleset lie between -10^15 and 10^15, with at most {digits:n} decimals and {chars:n} characters":
+        "số trong bộ tiêu chí nằm trong khoảng -10^15 đến 10^15, có tối đa {digits} chữ số thập phân và {chars} ký tự",
     "a whole number of {count:n} digits is too large here": "số nguyên gồm {count} chữ số là quá lớn ở đây",
     "decimals to round to go up to {most:n}": "số chữ số thập phân khi làm tròn tối đa là {most}",
     "only an amendment can change another ruleset": "chỉ văn bản sửa đổi mới được thay đổi một bộ tiêu chí khác",
