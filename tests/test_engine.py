@@ -405,6 +405,18 @@ def test_cli_check_valid_ruleset_exits_0(capsys: pytest.CaptureFixture[str]) -> 
     assert "ruleset 'egov_2020_xa_golden' (reconstructed) is valid" in out and "xa max 100" in out
 
 
+
+def test_cli_check_writes_its_counts_in_the_languages_number_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    criteria = "".join(f'  criterion C{i} "c" max 1 {{\n    input x{i} yesno "x"\n    yes x{i}\n'
+                       f'    provenance hypothetical "thử"\n  }}\n' for i in range(1000))
+    path = tmp_path / "many.cqdt"
+    path.write_text(f'ruleset t {{\n  title "Thử"\n  years 2022..\n}}\ntier xa "Xã" max 1000 {{\n{criteria}}}\n',
+                    encoding="utf-8")
+    code, out, err = run_cli(["check", str(path)], capsys, lang="vi")
+    assert code == 0, err
+    assert "1 khối (xa tối đa 1.000), 1.000 nút, 0 cảnh báo" in out
+
+
 def test_cli_score_json_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
     folder = GOOD / "egov2020_xa"
     code, out, err = run_cli(["score", str(folder / "ruleset.cqdt"), str(folder / "units.yaml"), "--format", "json"], capsys)
