@@ -98,6 +98,10 @@ MESSAGES: dict[str, str] = {
     "division by the number 0: the formula has no value for any unit":
         "phép chia cho số 0: công thức không có giá trị với bất kỳ đơn vị nào",
     "divide by the value meant, or leave the division out": "hãy chia cho giá trị đúng ý định, hoặc bỏ phép chia",
+    "the file has {size:n} bytes, more than the {limit:n} a ruleset file may have":
+        "tệp có {size} byte, vượt mức tối đa {limit} byte của một tệp bộ tiêu chí",
+    "the largest shipped ruleset has some 80 kB: check that this is the ruleset file meant":
+        "bộ tiêu chí lớn nhất đi kèm chỉ khoảng 80 kB: hãy kiểm tra đây có đúng là tệp bộ tiêu chí cần dùng",
     "level '{level}' is declared twice in scale '{scale}'": "mức '{level}' được khai báo hai lần trong thang mức '{scale}'",
     "first declared at {where}; give each level its own id":
         "khai báo lần đầu tại {where}; hãy đặt cho mỗi mức một mã riêng",
