@@ -341,6 +341,13 @@ def test_tiers_can_be_added_and_removed(folder: Path) -> None:
     assert [t.id for t in r.tiers] == ["xa", "so"]
 
 
+
+def test_removing_every_tier_is_refused_at_the_amendments_header(folder: Path) -> None:
+    (error,) = errors_of(folder, "remove tier xa\nremove tier huyen\n")
+    assert error.message == "ruleset 'amended_x' has no tier"
+    assert (error.span.path, error.span.line) == (str(folder / "amendment.cqdt"), 1)
+
+
 def test_inputs_can_be_removed(folder: Path) -> None:
     r = amend(folder, 'amend tier xa {\n  change B per_item c each 1\n  change B input c count "c" range 0..4\n'
                       '  remove input b\n}\n').ruleset

@@ -253,6 +253,17 @@ def test_output_reading_a_value_not_assessed_has_no_value() -> None:
     assert results.unit("1", source="audit").outputs["ks2"] == Decimal("8.00")
 
 
+
+@pytest.mark.parametrize(("declaration", "named"), [('output o1 "O1" = total / (points(A) - points(A))', "output 'o1'"),
+                                                    ('ranking khoi "Hạng" by total / (points(A) - points(A))', "ranking 'khoi'")])
+def test_a_division_by_zero_outside_the_criteria_names_the_output_or_ranking(declaration: str, named: str) -> None:
+    checked = load(one_criterion("4", 'input co yesno "Có"', "yes co").replace("  criterion", f"  {declaration}\n  criterion"))
+    with pytest.raises(DataError) as caught:
+        api.score(checked, [unit("1", {"co": "có"})], run_at="fixed")
+    assert [d.message for d in caught.value.diagnostics] == \
+        [f"unit '1', {named}: division by zero in a formula; guard it with 'if ... then ... else ...'"]
+
+
 def test_assessment_outside_the_declared_years_is_refused() -> None:
     checked = load(LEVELS)
     with pytest.raises(DataError, match="applies to 2022–2022"):
@@ -392,6 +403,18 @@ def test_cli_check_valid_ruleset_exits_0(capsys: pytest.CaptureFixture[str]) -> 
     code, out, err = run_cli(["check", str(GOOD / "egov2020_xa" / "ruleset.cqdt")], capsys)
     assert code == 0, err
     assert "ruleset 'egov_2020_xa_golden' (reconstructed) is valid" in out and "xa max 100" in out
+
+
+
+def test_cli_check_writes_its_counts_in_the_languages_number_format(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    criteria = "".join(f'  criterion C{i} "c" max 1 {{\n    input x{i} yesno "x"\n    yes x{i}\n'
+                       f'    provenance hypothetical "thử"\n  }}\n' for i in range(1000))
+    path = tmp_path / "many.cqdt"
+    path.write_text(f'ruleset t {{\n  title "Thử"\n  years 2022..\n}}\ntier xa "Xã" max 1000 {{\n{criteria}}}\n',
+                    encoding="utf-8")
+    code, out, err = run_cli(["check", str(path)], capsys, lang="vi")
+    assert code == 0, err
+    assert "1 khối (xa tối đa 1.000), 1.000 nút, 0 cảnh báo" in out
 
 
 def test_cli_score_json_exits_0(capsys: pytest.CaptureFixture[str]) -> None:

@@ -114,8 +114,10 @@ def test_a_formula_leaving_the_limits_is_a_positioned_error_not_a_traceback() ->
 
 # ---------------------------------------------------------------- numbers in a ruleset
 @pytest.mark.parametrize("body, where", [
-    ("max " + "9" * 70, "too large"),
+    ("max " + "9" * 20, "too large"),
     ("max 10.0000000000001", "decimals"),
+    pytest.param("max " + "0" * 5000 + "10", "a number of 5002 characters is longer than any number within the limits",
+                 id="5002 characters"),
 ])
 def test_a_ruleset_number_beyond_the_limits_is_a_positioned_error(body: str, where: str) -> None:
     text = HEADER + f'tier xa "Xã" {body} {{\n}}\n'
@@ -254,6 +256,29 @@ def test_a_ruleset_nested_past_the_limit_is_a_positioned_error_naming_it(shape: 
     with pytest.raises(RulesetError, match="more than 100 levels") as error:
         api.load_text(HEADER + body, "deep.cqdt")
     assert error.value.diagnostics[0].span.line > 1
+
+
+def test_a_ruleset_file_over_the_limit_is_refused_before_it_is_read(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                                   capsys: pytest.CaptureFixture[str]) -> None:
+    from cqdt_rules.engine.loading import MAX_RULESET_BYTES
+
+    big = tmp_path / "big.cqdt"
+    big.write_text(RATIO + "#" * (MAX_RULESET_BYTES - len(RATIO.encode("utf-8"))) + "\n", encoding="utf-8")
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
+    assert main(["check", str(big), "--lang", "vi"]) == 1
+    err = capsys.readouterr().err
+    assert f"{big}: lỗi: tệp có 1.048.577 byte, vượt mức tối đa 1.048.576 byte của một tệp bộ tiêu chí" in err
+    assert "Traceback" not in err
+
+
+def test_running_out_of_memory_is_said_in_the_runs_language(monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    def exhausted(*args: object, **options: object) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr("cqdt_rules.engine.loading.load", exhausted)
+    assert main(["check", "r.cqdt", "--lang", "vi"]) == 1
+    assert "quá lớn so với bộ nhớ của máy tính này" in capsys.readouterr().err
 
 
 def test_a_one_line_ruleset_with_thousands_of_errors_prints_a_bounded_excerpt_per_error() -> None:

@@ -493,7 +493,8 @@ def test_weights_adding_up_to_0_and_a_target_of_0_stop_both_engines_alike(duck: 
     with pytest.raises(DataError) as python:
         score(checked, units)
     assert {d.message for d in python.value.diagnostics} == {
-        "unit '8', output: the weights of weighted_mean add up to 0", "unit '9', output: to_target: the target is 0"}
+        "unit '8', output 'tbt': the weights of weighted_mean add up to 0",
+        "unit '9', output 'mtx': to_target: the target is 0"}
 
 
 @pytest.mark.parametrize("function", ["geometric_mean(share(A), share(B))", "zscore(total)"])

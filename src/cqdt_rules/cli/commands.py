@@ -56,7 +56,8 @@ def run_check(args: argparse.Namespace) -> int:
                       "{warnings} warning(s)", args.lang)
     maximum = translate("max", args.lang)
     print(valid.format(shown=shown, id=r.id, status=translate(r.header.status or "no status", args.lang),
-                       tiers=len(r.tiers), nodes=nodes, warnings=len(checked.warnings),
+                       tiers=format_number(len(r.tiers), args.lang), nodes=format_number(nodes, args.lang),
+                       warnings=format_number(len(checked.warnings), args.lang),
                        maxima=", ".join(f"{t.id} {maximum} {format_number(t.max, args.lang)}" for t in r.tiers)))
     return EXIT_OK
 

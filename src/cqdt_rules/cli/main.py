@@ -226,8 +226,9 @@ def _main(argv: Sequence[str] | None) -> int:
         print(_cqdt_error(_os_error(exc, lang), lang), file=sys.stderr)
         return EXIT_USAGE
     except MemoryError:
-        print(_cqdt_error("the input is too large for the memory of this computer; split the data into several "
-                          "files and score them separately", lang), file=sys.stderr)
+        print(_cqdt_error("the input is too large for the memory of this computer; give smaller files (data can be "
+                          "split into several files and scored separately)", lang),
+              file=sys.stderr)
         return EXIT_INVALID
 
 

@@ -427,8 +427,9 @@ class _TierCompiler:
             normalised=tuple(dict.fromkeys(self.normalised)),
             total_rounding=self.tier.total_rounding or self.header.rounding,
             shape=shape,
-            output_values={o.name: _published(fn, o.rounding) for o, fn in outputs},
-            ranked_values=tuple((e, self._expr(self.tier.ranked_value(e), None)) for e in _ranked_expressions(self.tier)),
+            output_values={o.name: _published(fn, o.rounding, f"output '{o.name}'") for o, fn in outputs},
+            ranked_values=tuple((e, _owned(self._expr(self.tier.ranked_value(e), None), f"ranking '{name}'"))
+                                for e, name in _ranked_expressions(self.tier)),
             make_unit_fns=functools.partial(self._unit_fns, order, post_order) if generate else lambda: None,
         )
 
@@ -443,8 +444,8 @@ class _TierCompiler:
         """An output's value before its rounding; a root is computed to the output's declared rounding."""
         expr = output.expr
         if isinstance(expr, m.Call) and expr.function in m.ROOT_FUNCTIONS and output.rounding is not None:
-            return self._rounded_root(expr, output.rounding, None)
-        return self._expr(expr, None)
+            return _owned(self._rounded_root(expr, output.rounding, None), f"output '{output.name}'")
+        return _owned(self._expr(expr, None), f"output '{output.name}'")
 
     # ------------------------------------------------------------ nodes
     def _node(self, node: m.Node) -> NodeFn:
@@ -912,10 +913,22 @@ def _zero_denominator(points: Decimal) -> RuleOutcome:
     return points, ("b = 0 → {}, as the ruleset declares", points), ("b = 0",)
 
 
-def _published(fn: ExprFn, rounding: m.Rounding | None) -> Callable[[Env], Decimal | None]:
+def _owned(fn: ExprFn, owner: str) -> ExprFn:
+    """``fn``, an output's or a ranking's formula, whose errors name it (its sub-expressions are compiled without
+    a node, so they say only 'output')."""
+    def owned(env: Env) -> Any:
+        try:
+            return fn(env)
+        except EvaluationError as error:
+            raise EvaluationError(owner, str(error)) from None
+
+    return owned
+
+
+def _published(fn: ExprFn, rounding: m.Rounding | None, owner: str) -> Callable[[Env], Decimal | None]:
     def published(env: Env) -> Decimal | None:
         try:
-            value = round_to(computed(fn, env, "output"), rounding)
+            value = round_to(computed(fn, env, owner), rounding)
         except NotAssessed:
             return None
         return value.copy_abs() if not value and value.is_signed() else value  # -0.004 rounds to -0.00: publish 0.00
@@ -923,15 +936,16 @@ def _published(fn: ExprFn, rounding: m.Rounding | None) -> Callable[[Env], Decim
     return published
 
 
-def _ranked_expressions(tier: m.Tier) -> list[m.Expr]:
-    """The expressions a ranking is by (a plain total, points, share or output name is read as published)."""
-    found: list[m.Expr] = []
+def _ranked_expressions(tier: m.Tier) -> list[tuple[m.Expr, str]]:
+    """The expressions a ranking is by (a plain total, points, share or output name is read as published), each
+    with the name of the first ranking by it."""
+    found: dict[m.Expr, str] = {}
     for ranking in tier.rankings:
         for ref in (ranking.by, *(t.ref for t in ranking.tiebreaks)):
             published = isinstance(tier.ranked_value(ref), (m.TotalRef, m.PointsRef, m.ShareRef, m.OutputRef))
-            if not published and ref not in found:
-                found.append(ref)
-    return found
+            if not published:
+                found.setdefault(ref, ranking.name)
+    return list(found.items())
 
 
 def _post_order(nodes: tuple[m.Node, ...]) -> list[str]:

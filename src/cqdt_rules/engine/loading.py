@@ -26,6 +26,10 @@ if TYPE_CHECKING:
     from cqdt_rules.model import amendment as am
 
 RULESET_SUFFIX = ".cqdt"
+MAX_RULESET_BYTES = 1024 * 1024
+"""The largest ruleset file read, as the service's largest ruleset text (the largest shipped one has some 80 kB): a
+file is refused before it is read, for parsing and checking take up to some 200 times its size in memory (a title of
+a million characters) or 6 seconds (formulas nested 41,000 times in 1 MiB, until refused at the 100th level)."""
 
 
 @attrs.frozen
@@ -51,14 +55,26 @@ class CheckedRuleset:
 
 def read_ruleset(path: Path) -> str:
     """A ruleset file's text (UTF-8, a byte-order mark dropped, ``\n`` line ends); a RulesetError at the
-    first byte that is not UTF-8, naming the encoding the file seems to be in."""
+    first byte that is not UTF-8, naming the encoding the file seems to be in; a RulesetError, before it is read,
+    for a file larger than ``MAX_RULESET_BYTES``."""
     try:
+        _check_ruleset_size(path)
         return decode(path.read_bytes())
     except NotDecodable as error:
         raise RulesetError([Diagnostic(Span(str(path), error.line, error.column, error.line, error.column + 1), str(error),
                                        hint="save the ruleset as UTF-8 (in a text editor: Save As, encoding UTF-8)")]) from None
     except OSError as error:
         raise UsageError(f"cannot read ruleset '{path}': {error.strerror or error}") from None
+
+
+def _check_ruleset_size(path: Path) -> None:
+    size = path.stat().st_size
+    if size > MAX_RULESET_BYTES:
+        # about the whole file, which no message quotes (its empty source keeps the file unread)
+        raise RulesetError([Diagnostic(Span(str(path), 0, 0, 0, 0), f"the file has {size:,} bytes, more than the "
+                                       f"{MAX_RULESET_BYTES:,} a ruleset file may have",
+                                       hint="the largest shipped ruleset has some 80 kB: check that this is the "
+                                            "ruleset file meant")], {str(path): ""})
 
 
 def parse_source(text: str, path: str = "<memory>") -> m.Ruleset | am.Amendment:

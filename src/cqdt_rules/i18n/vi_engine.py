@@ -32,6 +32,8 @@ MESSAGES: dict[str, str] = {
     # engine/evaluator.py (and engine/stream.py, engine/sql/messages.py: a formula that cannot be computed)
     "unit '{code}', {node}: {problem:t}": "đơn vị '{code}', {node}: {problem}",
     "unit '{code}', output: {problem:t}": "đơn vị '{code}', đầu ra: {problem}",
+    "unit '{code}', output '{name}': {problem:t}": "đơn vị '{code}', đầu ra '{name}': {problem}",
+    "unit '{code}', ranking '{name}': {problem:t}": "đơn vị '{code}', xếp hạng '{name}': {problem}",
     "unit '{code}' has no evidence for '{name}'": "đơn vị '{code}' không có tài liệu kiểm chứng cho '{name}'",
     "the ruleset requires: {evidence}": "bộ tiêu chí yêu cầu: {evidence}",
     # engine/compiler.py (and engine/sql/compile.py, which says the same of the same formulas)

@@ -50,6 +50,9 @@ MESSAGES: dict[str, str] = {
     "this does not change level '{level}' of '{scale}'": "câu lệnh này không thay đổi mức '{level}' của '{scale}'",
     # language/checker.py
     "tier '{tier}' is declared twice": "khối '{tier}' được khai báo hai lần",
+    "ruleset '{id}' has no tier": "bộ tiêu chí '{id}' không có khối nào",
+    "a ruleset scores the units of at least one tier: add e.g. 'tier xa \"UBND xã\" max 100 { ... }'":
+        "bộ tiêu chí chấm điểm đơn vị của ít nhất một khối: hãy thêm, ví dụ, 'tier xa \"UBND xã\" max 100 { ... }'",
     "first declared at {where}": "khai báo lần đầu tại {where}",
     "statistic '{name}' is declared twice": "thống kê '{name}' được khai báo hai lần",
     "statistic '{name}' is over tier '{tier}', which the ruleset does not define":
@@ -92,6 +95,16 @@ MESSAGES: dict[str, str] = {
     "ranking '{name}' is declared twice in tier '{tier}'":
         "bảng xếp hạng '{name}' được khai báo hai lần trong khối '{tier}'",
     "output '{name}' is declared twice in tier '{tier}'": "đầu ra '{name}' được khai báo hai lần trong khối '{tier}'",
+    "division by the number 0: the formula has no value for any unit":
+        "phép chia cho số 0: công thức không có giá trị với bất kỳ đơn vị nào",
+    "divide by the value meant, or leave the division out": "hãy chia cho giá trị đúng ý định, hoặc bỏ phép chia",
+    "the file has {size:n} bytes, more than the {limit:n} a ruleset file may have":
+        "tệp có {size} byte, vượt mức tối đa {limit} byte của một tệp bộ tiêu chí",
+    "the largest shipped ruleset has some 80 kB: check that this is the ruleset file meant":
+        "bộ tiêu chí lớn nhất đi kèm chỉ khoảng 80 kB: hãy kiểm tra đây có đúng là tệp bộ tiêu chí cần dùng",
+    "level '{level}' is declared twice in scale '{scale}'": "mức '{level}' được khai báo hai lần trong thang mức '{scale}'",
+    "first declared at {where}; give each level its own id":
+        "khai báo lần đầu tại {where}; hãy đặt cho mỗi mức một mã riêng",
     "tier '{tier}' has max {max:n} but its top nodes add up to {top:n}":
         "khối '{tier}' có điểm tối đa {max} nhưng các tiêu chí cấp cao nhất cộng lại được {top}",
     "make the maxima agree": "hãy sửa để các điểm tối đa khớp nhau",
@@ -212,8 +225,8 @@ MESSAGES: dict[str, str] = {
         "nhóm trong nhóm, best_of, if … then … else, dấu ngoặc và các số hạng của một công thức đều tạo thêm mức lồng; "
         "hãy viết phẳng hơn",
     "remove it: labels are plain text on one line": "hãy xóa ký tự đó: nhãn là văn bản thường trên một dòng",
-    "numbers in a ruleset lie between -10^15 and 10^15, with at most {digits:n} decimals":
-        "số trong bộ tiêu chí nằm trong khoảng -10^15 đến 10^15, có tối đa {digits} chữ số thập phân",
+    "numbers in a ruleset lie between -10^15 and 10^15, with at most {digits:n} decimals and {chars:n} characters":
+        "số trong bộ tiêu chí nằm trong khoảng -10^15 đến 10^15, có tối đa {digits} chữ số thập phân và {chars} ký tự",
     "a whole number of {count:n} digits is too large here": "số nguyên gồm {count} chữ số là quá lớn ở đây",
     "decimals to round to go up to {most:n}": "số chữ số thập phân khi làm tròn tối đa là {most}",
     "only an amendment can change another ruleset": "chỉ văn bản sửa đổi mới được thay đổi một bộ tiêu chí khác",

@@ -184,6 +184,10 @@ MESSAGES: dict[str, str] = {
     "expected the data to be refused with '{error}', but it was scored":
         "cần dữ liệu bị từ chối vì lỗi '{error}', nhưng dữ liệu đã được chấm điểm",
     # cli/main.py
+    "the input is too large for the memory of this computer; give smaller files (data can be split into several "
+    "files and scored separately)":
+        "dữ liệu đầu vào quá lớn so với bộ nhớ của máy tính này; hãy dùng các tệp nhỏ hơn (dữ liệu có thể tách thành "
+        "nhiều tệp và chấm điểm riêng từng tệp)",
     "interrupted; no file was changed by what was being written":
         "đã dừng theo yêu cầu; không tệp nào bị thay đổi bởi phần đang ghi dở",
     "stopped by {name}; no file was changed by what was being written":

@@ -34,6 +34,9 @@ def check(ruleset: m.Ruleset) -> list[Diagnostic]:
     found: list[Diagnostic] = []
     found.extend(_check_header(ruleset))
     found.extend(_check_digits(ruleset))
+    if not ruleset.tiers:
+        found.append(Diagnostic(ruleset.header.span, f"ruleset '{ruleset.id}' has no tier",
+                                hint="a ruleset scores the units of at least one tier: add e.g. 'tier xa \"UBND xã\" max 100 { ... }'"))
     seen_tiers: dict[str, m.Tier] = {}
     for tier in ruleset.tiers:
         if tier.id in seen_tiers:
@@ -205,6 +208,14 @@ class _TierChecker:
                 if item.name in names:
                     self.error(item.span, f"{kind} '{item.name}' is declared twice in tier '{self.tier.id}'")
                 names.add(item.name)
+        for scale in self.tier.levels:
+            levels: dict[str, m.Level] = {}
+            for level in scale.levels:
+                if level.id in levels:
+                    self.error(level.span, f"level '{level.id}' is declared twice in scale '{scale.name}'",
+                               hint=f"first declared at {levels[level.id].span}; give each level its own id")
+                else:
+                    levels[level.id] = level
 
     def _check_sums(self) -> None:
         top = sum((n.max for n in self.tier.nodes), Decimal(0))
@@ -368,6 +379,9 @@ class _TierChecker:
                 self.error(sub.span, "a criterion cannot read the total it is part of")
             elif isinstance(sub, m.Call):
                 self._check_call(sub)
+            elif isinstance(sub, m.Binary) and sub.op == "/" and isinstance(sub.right, m.Number) and sub.right.value == 0:
+                self.error(sub.right.span, "division by the number 0: the formula has no value for any unit",
+                           hint="divide by the value meant, or leave the division out")
         self._check_roots(expr, rounded)
 
     def _check_call(self, call: m.Call) -> None:

@@ -23,7 +23,7 @@ from cqdt_rules.language import lalr
 from cqdt_rules.language.header import unquote
 from cqdt_rules.model import amendment as am
 from cqdt_rules.model import ruleset as m
-from cqdt_rules.model.numbers import ARITHMETIC, MAX_DECIMALS, NumberError, checked
+from cqdt_rules.model.numbers import ARITHMETIC, MAX_DECIMALS, MAX_TEXT, NumberError, read_number
 from cqdt_rules.tables import control_character
 
 _FRIENDLY = {
@@ -209,11 +209,11 @@ class _ToModel(Transformer[Token, m.Ruleset]):
     def _number(self, token: Token) -> Decimal:
         """A NUMBER token within the limits every number read must meet (model.numbers), or a positioned error."""
         try:
-            return checked(Decimal(str(token)))
+            return read_number(str(token))
         except NumberError as error:
             raise _SemanticError(Diagnostic(self._token_span(token), str(error),
                                             hint=f"numbers in a ruleset lie between -10^15 and 10^15, with at most "
-                                                 f"{MAX_DECIMALS} decimals")) from None
+                                                 f"{MAX_DECIMALS} decimals and {MAX_TEXT} characters")) from None
 
     def _int(self, token: Token) -> int:
         """A whole-number token (decimals to round to, a year) short enough to mean something, or a positioned error."""

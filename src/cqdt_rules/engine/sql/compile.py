@@ -177,6 +177,7 @@ class _TierSql:
         self.outputs: dict[str, Q | None] = {}
         self.clamped: list[m.Node] = []
         self.keys: dict[m.Expr, Q] = {}
+        self.formula_owner = "output"  # what a formula outside a node is, in its errors: set as each is compiled
 
     # ------------------------------------------------------------ the query
     def build(self) -> TierQuery:
@@ -213,7 +214,7 @@ class _TierSql:
             # one stage per output: an output may read another (``dti = chi_so * 10``)
             ctes.append((f"o{index}", exp.select(exp.Star(), self._output(output)).from_(previous, copy=False)))
             previous = f"o{index}"
-        key_columns = [self._ranking_key(k) for r in self.tier.rankings for k in [r.by, *(t.ref for t in r.tiebreaks)]]
+        key_columns = [self._ranking_key(k, r) for r in self.tier.rankings for k in [r.by, *(t.ref for t in r.tiebreaks)]]
         output_errors = self._error_column(self.errors[errors_before:], "err_out")
         ctes.append(("outs", exp.select(exp.Star(), *[k for k in key_columns if k is not None], output_errors)
                      .from_(previous, copy=False)))
@@ -502,7 +503,7 @@ class _TierSql:
 
     def _fail(self, guard: exp.Expr, condition: exp.Expr, node: m.Node | None, message: str) -> None:
         self.errors.append((exp.And(this=exp.Paren(this=guard), expression=exp.Paren(this=condition)),
-                            f"{node.id if node else 'output'}|{message}"))
+                            f"{node.id if node else self.formula_owner}|{message}"))
 
     def _x_Number(self, expr: m.Number, node: m.Node | None, guard: exp.Expr) -> Value:
         return _decimal_q(expr.value)
@@ -694,6 +695,7 @@ class _TierSql:
         return rounded.num
 
     def _output(self, output: m.Output) -> exp.Expr:
+        self.formula_owner = f"output '{output.name}'"
         with _refusing(f"output {output.name}"):
             value = self._number(self._expr(output.expr, None, exp.true()), None)
             published = self._publish(value, output.rounding, f"output {output.name}")
@@ -702,11 +704,12 @@ class _TierSql:
         return self._unless_unassessed(output.expr, published.num).as_(column, copy=False)
 
     # ------------------------------------------------------------ levels and ranks
-    def _ranking_key(self, ref: m.ValueRef | m.Expr) -> exp.Expr | None:
+    def _ranking_key(self, ref: m.ValueRef | m.Expr, ranking: m.Ranking) -> exp.Expr | None:
         """A ranking by an expression other than a published value: its exact value as a column ``k…``,
         scaled to a denominator known at compile time (so that ORDER BY compares integers)."""
         if isinstance(ref, (m.TotalRef, m.PointsRef, m.ShareRef)) or (isinstance(ref, m.OutputRef) and ref.name in self.outputs):
             return None
+        self.formula_owner = f"ranking '{ranking.name}'"
         with _refusing("a ranking's expression"):
             value = self._number(self._expr(ref, None, exp.true()), None)
         digits = value.digits()
