@@ -105,6 +105,8 @@ MESSAGES: dict[str, str] = {
     "'{name}' is given twice in a unit": "'{name}' được ghi hai lần trong một đơn vị",
     "'{name}' is given twice in values": "'{name}' được ghi hai lần trong 'values'",
     "'{name}' is given twice in evidence": "'{name}' được ghi hai lần trong 'evidence'",
+    # model/checking.py
+    "evidence for unknown indicator '{name}'": "có tài liệu kiểm chứng cho '{name}' nhưng không có chỉ số này",
     # data/yamlfile.py
     "the file holds {count:n} characters, more than the {limit:n} a YAML file may have":
         "tệp có {count} ký tự, vượt mức tối đa {limit} ký tự của một tệp YAML",

@@ -360,14 +360,16 @@ class TierValues:
         given = assessment.values
         problems: list[Diagnostic] = []
         if not given.keys() <= self._names:
-            problems.extend(self._unknown(assessment, code, given, "unknown indicator '{}' for tier '{}'", assessment.name_spans))
+            problems.extend(self._unknown(assessment, code, given, message="unknown indicator '{name}' for tier '{tier}'",
+                                          spans=assessment.name_spans))
         values: Mapping[str, Value]
         try:
             values = self._reader(audit_only_absent(assessment.source))(given)
         except _Unsure:
             values = self.coerce_each(assessment, code, problems)
         if not assessment.evidence.keys() <= self._names:
-            problems.extend(self._unknown(assessment, code, assessment.evidence, "evidence for unknown indicator '{}'", None))
+            problems.extend(self._unknown(assessment, code, assessment.evidence,
+                                          message="evidence for unknown indicator '{name}'", spans=None))
         return values, problems
 
     def _unknown(self, assessment: Assessment, code: str, names: Iterable[str], message: str,
@@ -377,7 +379,7 @@ class TierValues:
             if name not in self.indicators:
                 where = _value_span(assessment, code, name)
                 found.append(Diagnostic(spans.get(name, where) if spans is not None else where,
-                                        message.format(name, self.tier.id), hint=did_you_mean(name, self.indicators)))
+                                        message.format(name=name, tier=self.tier.id), hint=did_you_mean(name, self.indicators)))
         return found
 
     def coerce_each(self, assessment: Assessment, code: str, problems: list[Diagnostic]) -> dict[str, Value]:
