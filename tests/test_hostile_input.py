@@ -431,6 +431,17 @@ def test_a_csv_whose_first_cell_opens_a_quote_that_spans_records_is_a_positioned
     assert all(d.span.line >= 1 for d in error.value.diagnostics)
 
 
+def test_a_header_ending_with_a_comma_is_one_error_at_the_nameless_column(tmp_path: Path) -> None:
+    data = tmp_path / "trailing.csv"
+    data.write_text("code,name,tier,year,source,p.a,p.b,\nX1,Xã A,xa,2022,self,1,2,\nX2,Xã B,xa,2022,self,1,2,\n",
+                    encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        api.score(api.load_text(RATIO), api.load_assessments(data))
+    (only,) = error.value.diagnostics
+    assert (only.span.line, only.span.column) == (1, 36) and only.message == "column 8 of the header has no name"
+    assert only.hint and "comma" in only.hint
+
+
 def test_a_hidden_sheet_that_lost_the_code_cell_is_a_data_error(tmp_path: Path) -> None:
     import openpyxl
 

@@ -520,7 +520,13 @@ def _check_header(header: list[str], path: str, places: CellPlaces) -> None:
             problems.append(Diagnostic(Span(path, 1, 1, 1, 1), f"the header has no '{column}' column"))
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
-        if name in seen:
+        if not name:
+            line, start = places.start(index)
+            problems.append(Diagnostic(Span(path, line, start, line, start + 1),
+                                       f"column {index + 1} of the header has no name",
+                                       hint="name the column, or remove the comma that makes it "
+                                            "(often one at the end of the header line)"))
+        elif name in seen:
             line, start = places.start(index)
             problems.append(Diagnostic(Span(path, line, start, line, start + max(1, len(name))),
                                        f"column '{name}' appears twice"))

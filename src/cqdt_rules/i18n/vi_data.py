@@ -22,6 +22,9 @@ MESSAGES: dict[str, str] = {
     "check the quotes: a cell that starts with \" must end with \"":
         "hãy kiểm tra dấu nháy kép: ô bắt đầu bằng \" thì phải kết thúc bằng \"",
     "expected a header row": "tệp cần có một dòng tiêu đề",
+    "column {number:n} of the header has no name": "cột thứ {number} của dòng tiêu đề không có tên",
+    "name the column, or remove the comma that makes it (often one at the end of the header line)":
+        "hãy đặt tên cho cột, hoặc xóa dấu phẩy tạo ra cột đó (thường là dấu phẩy ở cuối dòng tiêu đề)",
     "pair '{name}' needs both columns '{name}.a' and '{name}.b'": "cặp '{name}' cần có cả hai cột '{name}.a' và '{name}.b'",
     # data/records.py
     "expected a dict for a unit, got {kind}": "mỗi đơn vị phải là một dict, nhận được {kind}",
