@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from cqdt_rules import api
 from cqdt_rules.cli.main import main
-from cqdt_rules.errors import DataError, RulesetError
+from cqdt_rules.errors import DataError, Diagnostic, RulesetError, Span, render
 from cqdt_rules.model.numbers import NumberError, checked, read_number
 from cqdt_rules.model.units import Assessment
 
@@ -272,6 +272,26 @@ def test_a_huge_value_in_a_message_is_shown_cut(tmp_path: Path) -> None:
     with pytest.raises(DataError) as error:
         api.score(api.load_text(PAIR), api.load_assessments(data))
     assert len(error.value.render()) < 2000
+
+
+def test_a_huge_value_cut_in_a_message_says_its_length_in_the_run_language(tmp_path: Path,
+                                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "r.cqdt"
+    rules.write_text(PAIR, encoding="utf-8")
+    data = tmp_path / "u.yaml"
+    data.write_text("units:\n  - {code: X1, name: Xã, tier: xa, year: 2022, source: self, values: {p: ['1', '0." + "0" * 3000
+                    + "']}}\n", encoding="utf-8")
+    assert main(["score", str(rules), str(data), "--lang", "vi"]) == 1
+    err = capsys.readouterr().err
+    assert "characters" not in err and "… (3.004 ký tự)" in err
+    assert main(["score", str(rules), str(data), "--lang", "en"]) == 1
+    assert "… (3,004 characters)" in capsys.readouterr().err
+
+
+def test_a_message_cut_at_its_width_says_its_length_in_the_run_language() -> None:
+    message = Diagnostic(Span("u.csv", 1, 1, 1, 2), "x" * 1500)
+    assert render(message, lang="vi").startswith("u.csv:1:1: lỗi: " + "x" * 1000 + "… (1.500 ký tự)")
+    assert "… (1,500 characters)" in render(message, lang="en")
 
 
 # ---------------------------------------------------------------- the command line

@@ -76,7 +76,7 @@ def read_number(text: str) -> Decimal:
         return Decimal(text)
     compact = text.strip().replace(" ", "").replace("\u00a0", "")
     if len(compact) > MAX_TEXT:
-        raise NumberError(f"a number of {len(compact)} characters is longer than any number within the limits "
+        raise NumberError(f"a number of {len(compact):,} characters is longer than any number within the limits "
                           f"(|x| < 10^15, at most {MAX_DECIMALS} decimals)")
     if not _PLAIN.fullmatch(compact):
         raise NotANumber("not a number written with the digits 0-9")
