@@ -66,7 +66,11 @@ def yaml_problem(error: yaml.YAMLError, path: str) -> Diagnostic:
     """What libyaml or PyYAML found wrong in a YAML text, where it found it."""
     mark = getattr(error, "problem_mark", None)
     span = Span(path, mark.line + 1, mark.column + 1, mark.line + 1, mark.column + 2) if mark else Span(path, 1, 1, 1, 1)
-    return Diagnostic(span, f"not valid YAML: {getattr(error, 'problem', None) or error}")
+    problem = getattr(error, "problem", None)
+    if problem == "but found another document":
+        return Diagnostic(span, "the file holds more than one YAML document",
+                          hint="keep one: a line '---' starts another document; put each in a file of its own")
+    return Diagnostic(span, f"not valid YAML: {problem or error}")
 
 
 def is_null(node: yaml.Node) -> bool:

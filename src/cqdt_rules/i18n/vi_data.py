@@ -111,6 +111,9 @@ MESSAGES: dict[str, str] = {
     # model/checking.py
     "evidence for unknown indicator '{name}'": "có tài liệu kiểm chứng cho '{name}' nhưng không có chỉ số này",
     # data/yamlfile.py
+    "the file holds more than one YAML document": "tệp có nhiều hơn một tài liệu YAML",
+    "keep one: a line '---' starts another document; put each in a file of its own":
+        "chỉ giữ một tài liệu: mỗi dòng '---' bắt đầu một tài liệu khác; hãy tách mỗi tài liệu ra một tệp riêng",
     "the file holds {count:n} characters, more than the {limit:n} a YAML file may have":
         "tệp có {count} ký tự, vượt mức tối đa {limit} ký tự của một tệp YAML",
     "split it into several files": "hãy tách thành nhiều tệp",
