@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from cqdt_rules import api
 from cqdt_rules.cli.main import main
 from cqdt_rules.errors import DataError, Diagnostic, RulesetError, Span, render
-from cqdt_rules.model.numbers import NumberError, checked, read_number
+from cqdt_rules.model.numbers import NumberError, checked, from_float, read_number
 from cqdt_rules.model.units import Assessment
 
 HEADER = 'ruleset t {\n  title "Thử"\n  version "1"\n  status hypothetical\n  years 2022..2022\n  rounding 3\n  on_zero_denominator 0\n}\n'
@@ -87,6 +87,24 @@ def test_a_year_written_with_an_underscore_is_refused(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- the engine's own arithmetic
+@pytest.mark.parametrize(("text", "plain"), [("1e3", "1000"), ("2E3", "2000"), ("1.5e2", "150"), ("-4E+1", "-40"),
+                                             ("25e-1", "2.5"), ("0e5", "0")])
+def test_a_number_written_with_an_exponent_is_read_as_the_plain_number(text: str, plain: str) -> None:
+    assert str(read_number(text)) == plain
+    spreadsheet = from_float(float(text) * 1e10)  # a spreadsheet's 1E+13 is read plain too
+    assert spreadsheet == Decimal(plain) * 10 ** 10 and "E" not in str(spreadsheet)
+
+
+def test_no_exponent_written_in_csv_data_reaches_an_explanation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "r.cqdt"
+    rules.write_text(RATIO, encoding="utf-8")
+    data = tmp_path / "exp.csv"
+    data.write_text("code,name,tier,year,source,p.a,p.b\nX1,Xã A,xa,2022,self,1e3,2E3\n", encoding="utf-8")
+    assert main(["explain", str(rules), str(data), "--unit", "X1", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "1000/2000" in out and "E+" not in out and "e+" not in out
+
+
 def test_the_callers_decimal_context_does_not_change_a_result() -> None:
     text = ruleset('input p pair "a / b"', "ratio p", extra="round 12")
     checked = api.load_text(text)
