@@ -480,6 +480,16 @@ def test_a_header_ending_with_a_comma_is_one_error_at_the_nameless_column(tmp_pa
     assert only.hint and "comma" in only.hint
 
 
+def test_a_value_given_both_as_a_column_and_as_pair_columns_is_one_error_at_the_header(tmp_path: Path) -> None:
+    data = tmp_path / "both.csv"
+    data.write_text("code,name,tier,year,source,q,p.a,p.b,q.a,q.b\nX1,Xã A,xa,2022,self,1,1,2,1,2\n"
+                    "X2,Xã B,xa,2022,self,1,1,2,1,2\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        api.load_assessments(data)
+    (only,) = error.value.diagnostics
+    assert (only.span.line, only.span.column) == (1, 38) and "'q' is given both in column 'q'" in only.message
+
+
 def test_a_hidden_sheet_that_lost_the_code_cell_is_a_data_error(tmp_path: Path) -> None:
     import openpyxl
 

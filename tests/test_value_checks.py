@@ -18,7 +18,7 @@ from cqdt_rules.errors import Diagnostic, Span
 from cqdt_rules.model import readergen
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment, Pair
-from cqdt_rules.model.checking import NO_WORDS, YES_WORDS, TierValues, _Unsure, _fast_read, _quick_reader, coerce_value, tier_values
+from cqdt_rules.model.checking import NO_WORDS, YES_WORDS, TierValues, _Unsure, _fast_read, _quick_reader, coerce_value, kind_text, tier_values
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -94,6 +94,13 @@ def test_the_quick_readers_take_the_inputs_files_hold() -> None:
              ("pair", ["3", "5"], Pair(Decimal(3), Decimal(5))), ("pair", Pair(Decimal(1), Decimal(2)), Pair(Decimal(1), Decimal(2)))]
     for kind, raw, expected in cases:
         assert _quick_reader(indicator(kind), {})(raw) == expected
+
+
+@pytest.mark.parametrize("kind", [kind for kind in KINDS if kind != "pair"])
+def test_two_values_for_an_input_that_is_not_a_pair_say_so(kind: str) -> None:
+    """A CSV file's X.a and X.b columns (or a YAML list) for a yes/no, a number...: not a Python list in the message."""
+    for raw in (["1", "2"], ("yes", "no")):
+        assert whole_path(indicator(kind), raw, {}) == (None, [f"takes one value ({kind_text(indicator(kind))}), not a pair"])
 
 
 def tier_of(*indicators: m.Indicator) -> m.Tier:

@@ -531,8 +531,22 @@ def _check_header(header: list[str], path: str, places: CellPlaces) -> None:
             problems.append(Diagnostic(Span(path, line, start, line, start + max(1, len(name))),
                                        f"column '{name}' appears twice"))
         seen[name] = index
+    problems.extend(_given_twice_as_pair(header, path, places))
     if problems:
         raise DataError(problems)
+
+
+def _given_twice_as_pair(header: list[str], path: str, places: CellPlaces) -> Iterator[Diagnostic]:
+    """A problem at the first of a pair's columns ``X.a``, ``X.b`` for each ``X`` the header also has as a column."""
+    told: set[str] = set()
+    for index, column in enumerate(header):
+        name, dot, part = column.rpartition(".")
+        if dot and part in ("a", "b") and name in header and name not in told:
+            told.add(name)
+            line, start = places.start(index)
+            yield Diagnostic(Span(path, line, start, line, start + len(column)),
+                             f"'{name}' is given both in column '{name}' and in the pair columns '{name}.a', '{name}.b'",
+                             hint=f"keep column '{name}' for one value, or '{name}.a' and '{name}.b' for a pair")
 
 
 _BLANK = " \t\r\n"

@@ -25,6 +25,10 @@ MESSAGES: dict[str, str] = {
     "column {number:n} of the header has no name": "cột thứ {number} của dòng tiêu đề không có tên",
     "name the column, or remove the comma that makes it (often one at the end of the header line)":
         "hãy đặt tên cho cột, hoặc xóa dấu phẩy tạo ra cột đó (thường là dấu phẩy ở cuối dòng tiêu đề)",
+    "'{name}' is given both in column '{name}' and in the pair columns '{name}.a', '{name}.b'":
+        "'{name}' được ghi cả ở cột '{name}' lẫn ở hai cột của cặp '{name}.a', '{name}.b'",
+    "keep column '{name}' for one value, or '{name}.a' and '{name}.b' for a pair":
+        "chỉ giữ cột '{name}' nếu là một giá trị, hoặc hai cột '{name}.a' và '{name}.b' nếu là một cặp",
     "pair '{name}' needs both columns '{name}.a' and '{name}.b'": "cặp '{name}' cần có cả hai cột '{name}.a' và '{name}.b'",
     # data/records.py
     "expected a dict for a unit, got {kind}": "mỗi đơn vị phải là một dict, nhận được {kind}",
@@ -109,6 +113,9 @@ MESSAGES: dict[str, str] = {
     "'{name}' is given twice in values": "'{name}' được ghi hai lần trong 'values'",
     "'{name}' is given twice in evidence": "'{name}' được ghi hai lần trong 'evidence'",
     # model/checking.py
+    "takes one value ({kind:t}), not a pair": "chỉ nhận một giá trị ({kind}), không phải một cặp",
+    "write it in one column '{name}', not in '{name}.a' and '{name}.b' (in YAML: one value, not a list)":
+        "hãy ghi vào một cột '{name}', không phải hai cột '{name}.a' và '{name}.b' (trong YAML: một giá trị, không phải danh sách)",
     "evidence for unknown indicator '{name}'": "có tài liệu kiểm chứng cho '{name}' nhưng không có chỉ số này",
     # data/yamlfile.py
     "the file holds more than one YAML document": "tệp có nhiều hơn một tài liệu YAML",

@@ -599,6 +599,11 @@ def _decimal(raw: Any) -> tuple[Decimal | None, str]:
 def coerce_value(ind: m.Indicator, raw: Any, limits: Mapping[str, Decimal],
             report: Callable[..., None]) -> Value:
     kind = ind.kind
+    if kind != "pair" and isinstance(raw, (list, tuple)):  # a CSV file's X.a and X.b columns, a YAML list
+        name = ind.name
+        report(f"takes one value ({kind_text(ind)}), not a pair",
+               f"write it in one column '{name}', not in '{name}.a' and '{name}.b' (in YAML: one value, not a list)")
+        return None
     if kind == "yesno":
         return _coerce_yesno(raw, report)
     if kind == "category":
