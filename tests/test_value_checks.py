@@ -15,6 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cqdt_rules.errors import Diagnostic, Span
+from cqdt_rules.data.readers import load_assessments
 from cqdt_rules.model import readergen
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment, Pair
@@ -101,6 +102,21 @@ def test_two_values_for_an_input_that_is_not_a_pair_say_so(kind: str) -> None:
     """A CSV file's X.a and X.b columns (or a YAML list) for a yes/no, a number...: not a Python list in the message."""
     for raw in (["1", "2"], ("yes", "no")):
         assert whole_path(indicator(kind), raw, {}) == (None, [f"takes one value ({kind_text(indicator(kind))}), not a pair"])
+
+
+@pytest.mark.parametrize(("raw", "problem"), [(["1250", ""], "part b of the pair is empty"), ([None, "3"], "part a of the pair is empty"),
+                                             ("5/", "part b of the pair is empty"), (["1250"], "a pair has two parts, a and b, not 1")])
+def test_a_pair_missing_a_part_says_which(raw: Any, problem: str) -> None:
+    assert whole_path(indicator("pair"), raw, {}) == (None, [problem])
+
+
+def test_a_pair_part_left_blank_in_a_csv_file_points_at_its_own_cell(tmp_path: Path) -> None:
+    ind = attrs.evolve(indicator("pair"), name="v0")
+    data = tmp_path / "u.csv"
+    data.write_text("code,name,tier,year,source,v0.a,v0.b\nX1,Xã 1,xa,2022,self,1250,\n", encoding="utf-8")
+    (unit,) = load_assessments(data)
+    _, problems = TierValues(tier_of(ind), {}).coerce(unit, unit.code)
+    assert [(p.message, p.span.column) for p in problems] == [("unit 'X1', 'v0': part b of the pair is empty", 27)]  # the .b cell
 
 
 def tier_of(*indicators: m.Indicator) -> m.Tier:

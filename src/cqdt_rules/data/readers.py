@@ -583,6 +583,7 @@ class RowLayout:
             if part in ("a", "b"):
                 parts.setdefault(name, {})[part] = index
                 value_columns.setdefault(name, index)
+                value_columns[column] = index  # where an error about that part alone points
             elif part == "evidence":
                 evidence.append((name, index))
             else:

@@ -116,6 +116,9 @@ MESSAGES: dict[str, str] = {
     "takes one value ({kind:t}), not a pair": "chỉ nhận một giá trị ({kind}), không phải một cặp",
     "write it in one column '{name}', not in '{name}.a' and '{name}.b' (in YAML: one value, not a list)":
         "hãy ghi vào một cột '{name}', không phải hai cột '{name}.a' và '{name}.b' (trong YAML: một giá trị, không phải danh sách)",
+    "a pair has two parts, a and b, not {count:n}": "một cặp có hai phần a và b, không phải {count}",
+    "part {part} of the pair is empty": "phần {part} của cặp đang để trống",
+    "write both numbers, a and b (0 where there is none)": "hãy ghi cả hai số a và b (ghi 0 nếu không có)",
     "evidence for unknown indicator '{name}'": "có tài liệu kiểm chứng cho '{name}' nhưng không có chỉ số này",
     # data/yamlfile.py
     "the file holds more than one YAML document": "tệp có nhiều hơn một tài liệu YAML",

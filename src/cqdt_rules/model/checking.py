@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Union
 
@@ -407,8 +407,13 @@ class TierValues:
                                        f"not in {_STAGE_TEXT[assessment.source]}", hint="remove it from the self-assessed record"))
             return
 
+        # a pair's part left blank is pointed at where the data give it its own place (a CSV file's X.b column)
+        empty = _blank_part(raw) if ind.kind == "pair" and isinstance(raw, (list, tuple)) and len(raw) == 2 else None
+        where = assessment.value_spans.get(f"{name}.{empty}") if empty else None
+
         def report(message: str, hint: str | None = None) -> None:
-            problems.append(Diagnostic(_value_span(assessment, code, name), f"unit '{code}', '{name}': {message}", hint=hint))
+            problems.append(Diagnostic(where or _value_span(assessment, code, name), f"unit '{code}', '{name}': {message}",
+                                       hint=hint))
 
         values[name] = coerce_value(ind, raw, self.limits, report)
 
@@ -647,8 +652,15 @@ def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Val
     elif isinstance(raw, str) and "/" in raw:
         left, _, right = raw.partition("/")
         parts = (left, right)
+    elif isinstance(raw, (list, tuple)):  # a YAML list of one or three values ([1250, ] is [1250])
+        report(f"a pair has two parts, a and b, not {len(raw)}", "write [a, b], {a: .., b: ..} or 'a/b'")
+        return None
     else:
         report(f"expected a pair a/b, got '{shown(raw)}'", "write [a, b], {a: .., b: ..} or 'a/b'")
+        return None
+    empty = _blank_part(parts)
+    if empty:
+        report(f"part {empty} of the pair is empty", "write both numbers, a and b (0 where there is none)")
         return None
     (a, why_a), (b, why_b) = _decimal(parts[0]), _decimal(parts[1])
     if a is None or b is None:
@@ -672,6 +684,14 @@ def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Val
                 report(f"{part} = {value} is outside {low}..{high}")
                 return None
     return Pair(a, b)
+
+
+def _blank_part(parts: Sequence[Any]) -> str | None:
+    """Which of a pair's two parts, 'a' or 'b', is left blank (nothing, or spaces only), or None."""
+    for part, value in zip("ab", parts):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return part
+    return None
 
 
 def _check_number(ind: m.Indicator, number: Decimal, limits: Mapping[str, Decimal],
