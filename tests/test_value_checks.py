@@ -119,6 +119,20 @@ def test_a_pair_part_left_blank_in_a_csv_file_points_at_its_own_cell(tmp_path: P
     assert [(p.message, p.span.column) for p in problems] == [("unit 'X1', 'v0': part b of the pair is empty", 27)]  # the .b cell
 
 
+@pytest.mark.parametrize(("kind", "raw"), [("count", "1.000"), ("count", " 12.500 "), ("pair", ["1.000", "2000"]),
+                                         ("pair", "3/1.500")])
+def test_a_count_written_with_a_point_before_three_digits_is_refused_as_ambiguous(kind: str, raw: Any) -> None:
+    value, problems = whole_path(indicator(kind, may_exceed=True), raw, {})
+    assert value is None and len(problems) == 1 and "may be read two ways" in problems[0]
+
+
+@pytest.mark.parametrize(("kind", "range_", "raw", "expected"), [
+    ("number", None, "1.000", Decimal(1)), ("percent", None, "12.500", Decimal("12.5")), ("count", None, "1.0", Decimal(1)),
+    ("count", None, "1000", Decimal(1000)), ("pair", (Decimal(0), Decimal(10)), ["1.500", "2"], Pair(Decimal("1.5"), Decimal(2)))])
+def test_other_decimals_with_three_digits_are_read_as_before(kind: str, range_: Any, raw: Any, expected: Any) -> None:
+    assert whole_path(indicator(kind, range_), raw, {}) == (expected, [])
+
+
 def tier_of(*indicators: m.Indicator) -> m.Tier:
     node = m.Node("A", "A", Decimal(10), inputs=indicators, rule=m.InformationalRule())
     return m.Tier("xa", "Xã", Decimal(10), (node,))
@@ -198,7 +212,8 @@ EDGE_CASES = ["0", "1", "2", "3", "12", "100", "101", "999999999999999", "100000
               "１２", "NaN", "yes", "có", "Có", "KHÔNG", "co", "khong_co", "x", " x", True, False, None, 0, 1, 1.5,
               Decimal("NaN"), Decimal("Infinity"), ["3", "4"], ["4", "4"], ["5", "4"], ("5", "4"), ["0", "0"], ["1", ""],
               ["１", "2"], [" 1", "2"], ["1", "2", "3"], ["1"], ["1", True], [1, 2], ["NaN", "1"], ["1", "inf"],
-              {"a": "1", "b": "2"}, "1/2", "2/1", Pair(Decimal(5), Decimal(4))]
+              {"a": "1", "b": "2"}, "1/2", "2/1", Pair(Decimal(5), Decimal(4)), "1.000", "12.500", ["1.000", "2"],
+              ["1", "12.500"], "0.500"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

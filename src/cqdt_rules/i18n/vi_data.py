@@ -117,6 +117,10 @@ MESSAGES: dict[str, str] = {
     "write it in one column '{name}', not in '{name}.a' and '{name}.b' (in YAML: one value, not a list)":
         "hãy ghi vào một cột '{name}', không phải hai cột '{name}.a' và '{name}.b' (trong YAML: một giá trị, không phải danh sách)",
     "a pair has two parts, a and b, not {count:n}": "một cặp có hai phần a và b, không phải {count}",
+    "'{text}' may be read two ways: a count is written without a point":
+        "'{text}' có thể hiểu theo hai cách: số đếm được viết không có dấu chấm",
+    "write {grouped} if the point separates thousands, or {plain} if it is a decimal point":
+        "hãy viết {grouped} nếu dấu chấm ngăn cách hàng nghìn, hoặc {plain} nếu đó là dấu thập phân",
     "part {part} of the pair is empty": "phần {part} của cặp đang để trống",
     "write both numbers, a and b (0 where there is none)": "hãy ghi cả hai số a và b (ghi 0 nếu không có)",
     "evidence for unknown indicator '{name}'": "có tài liệu kiểm chứng cho '{name}' nhưng không có chỉ số này",

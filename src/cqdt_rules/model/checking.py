@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Union
@@ -538,7 +539,7 @@ def _quick_number(ind: m.Indicator, limits: Mapping[str, Decimal]) -> QuickReade
                 number = read_value(raw)
             except NumberError:
                 raise _Unsure from None
-            if whole and not is_whole(number):
+            if whole and (not is_whole(number) or looks_grouped(raw)):
                 raise _Unsure
         if low <= number <= high:
             return number
@@ -574,7 +575,7 @@ def _quick_pair(ind: m.Indicator) -> QuickReader:
                 a, b = read_value(first), read_value(second)
             except NumberError:
                 raise _Unsure from None
-            if whole and not (is_whole(a) and is_whole(b)):
+            if whole and (not (is_whole(a) and is_whole(b)) or looks_grouped(first) or looks_grouped(second)):
                 raise _Unsure
         if not (low <= a <= high and low <= b <= high) or (a > b and not may_exceed):
             raise _Unsure
@@ -620,6 +621,9 @@ def coerce_value(ind: m.Indicator, raw: Any, limits: Mapping[str, Decimal],
         return text
     if kind == "pair":
         return _coerce_pair(ind, raw, report)
+    if kind == "count" and looks_grouped(raw):
+        _report_grouped(raw, report)
+        return None
     number, why = _decimal(raw)
     if number is None:
         report(f"expected {kind_text(ind)}, got '{shown(raw)}'" + (f": {why}" if why else ""))
@@ -662,6 +666,11 @@ def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Val
     if empty:
         report(f"part {empty} of the pair is empty", "write both numbers, a and b (0 where there is none)")
         return None
+    if ind.range is None:  # counts
+        grouped = next((part for part in parts if looks_grouped(part)), None)
+        if grouped is not None:
+            _report_grouped(grouped, report)
+            return None
     (a, why_a), (b, why_b) = _decimal(parts[0]), _decimal(parts[1])
     if a is None or b is None:
         written = shown(f"{parts[0]}/{parts[1]}")
@@ -684,6 +693,22 @@ def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Val
                 report(f"{part} = {value} is outside {low}..{high}")
                 return None
     return Pair(a, b)
+
+
+_GROUPED = re.compile(r"\s*[1-9][0-9]{0,2}\.[0-9]{3}\s*")
+
+
+def looks_grouped(raw: Any) -> bool:
+    """Whether ``raw`` is text a count cannot be read from safely: a point before exactly three digits (``1.000``,
+    ``12.500``) is the Vietnamese thousands separator as often as a decimal point."""
+    return type(raw) is str and _GROUPED.fullmatch(raw) is not None
+
+
+def _report_grouped(raw: str, report: Callable[..., None]) -> None:
+    text = raw.strip()
+    report(f"'{text}' may be read two ways: a count is written without a point",
+           f"write {text.replace('.', '')} if the point separates thousands, or {format(Decimal(text).normalize(), 'f')} "
+           "if it is a decimal point")
 
 
 def _blank_part(parts: Sequence[Any]) -> str | None:
