@@ -145,7 +145,7 @@ MESSAGES: dict[str, str] = {
         "'{name}' chỉ do đoàn thẩm định nhập, không nhập trong {stage}",
     "a self-assessment": "bản tự đánh giá",
     "the district's verification": "bản thẩm tra của cấp huyện",
-    "remove it from the self-assessed record": "hãy bỏ giá trị này khỏi bản tự đánh giá",
+    "remove the value from {stage:t}": "hãy bỏ giá trị này khỏi {stage}",
     # a value's problem (model/checking.py, coerce_value)
     "write [a, b], {a: .., b: ..} or 'a/b'": "viết [a, b], {a: .., b: ..} hoặc 'a/b'",
     "a pair cannot be negative ({a}/{b})": "cặp không được âm ({a}/{b})",

@@ -404,8 +404,9 @@ class TierValues:
                                            hint=f"add '{name}' ({kind_text(ind)}) or declare a default in the ruleset"))
             return
         if ind.audit_only and audit_only_absent(assessment.source):
+            stage = _STAGE_TEXT[assessment.source]
             problems.append(Diagnostic(_value_span(assessment, code, name), f"'{name}' is entered only by the audit team, "
-                                       f"not in {_STAGE_TEXT[assessment.source]}", hint="remove it from the self-assessed record"))
+                                       f"not in {stage}", hint=f"remove the value from {stage}"))
             return
 
         # a pair's part left blank is pointed at where the data give it its own place (a CSV file's X.b column)
