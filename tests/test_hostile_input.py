@@ -14,6 +14,7 @@ from hypothesis import strategies as st
 
 from cqdt_rules import api
 from cqdt_rules.cli.main import main
+from cqdt_rules.data.readers import load_many
 from cqdt_rules.errors import DataError, Diagnostic, RulesetError, Span, render
 from cqdt_rules.model.numbers import NumberError, checked, from_float, read_number
 from cqdt_rules.model.units import Assessment
@@ -488,6 +489,28 @@ def test_a_value_given_both_as_a_column_and_as_pair_columns_is_one_error_at_the_
         api.load_assessments(data)
     (only,) = error.value.diagnostics
     assert (only.span.line, only.span.column) == (1, 38) and "'q' is given both in column 'q'" in only.message
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    (CSV_ROWS.replace(",", ";").encode(), "the header's cells are separated by semicolons, not by commas"),
+    (CSV_ROWS.replace(",", "\t").encode(), "the header's cells are separated by tabs, not by commas"),
+    (CSV_ROWS.encode("utf-16-le"), "the file looks like UTF-16 text (every other byte is zero)")])
+def test_a_csv_header_that_cannot_be_read_says_why_once(tmp_path: Path, written: bytes, message: str) -> None:
+    data = tmp_path / "u.csv"
+    data.write_bytes(written)
+    with pytest.raises(DataError) as error:
+        api.load_assessments(data)
+    (only,) = error.value.diagnostics
+    assert only.message == message and only.hint and "Comma delimited" in only.hint
+
+
+def test_a_csv_file_of_a_header_alone_gets_a_csv_hint(tmp_path: Path) -> None:
+    data = tmp_path / "u.csv"
+    data.write_text(CSV_ROWS.split("\n")[0] + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        load_many([data])
+    (only,) = error.value.diagnostics
+    assert only.message == "no assessments in this file" and only.hint == "expected a header row and at least one row of data under it"
 
 
 def test_a_hidden_sheet_that_lost_the_code_cell_is_a_data_error(tmp_path: Path) -> None:

@@ -121,8 +121,9 @@ def _no_assessments(path: Path) -> Diagnostic:
         return Diagnostic(where, "no assessments in this folder",
                           hint="a folder's data files (.yaml, .yml, .csv, .xlsx) are read, not its sub-folders: "
                                "name the folder that holds them", kind="no assessments")
-    return Diagnostic(where, "no assessments in this file", hint="expected 'units:' with a list of units",
-                      kind="no assessments")
+    hint = ("expected a header row and at least one row of data under it" if path.suffix.lower() == ".csv"
+            else "expected 'units:' with a list of units")
+    return Diagnostic(where, "no assessments in this file", hint=hint, kind="no assessments")
 
 
 def not_assessment_data(path: Path) -> str | None:
@@ -514,6 +515,9 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic],
 
 
 def _check_header(header: list[str], path: str, places: CellPlaces) -> None:
+    unreadable = _unreadable_header(header, path)
+    if unreadable is not None:
+        raise DataError([unreadable])
     problems: list[Diagnostic] = []
     for column in ("code", "name", "tier", "year", "source"):
         if column not in header:
@@ -534,6 +538,22 @@ def _check_header(header: list[str], path: str, places: CellPlaces) -> None:
     problems.extend(_given_twice_as_pair(header, path, places))
     if problems:
         raise DataError(problems)
+
+
+def _unreadable_header(header: list[str], path: str) -> Diagnostic | None:
+    """Why a header without its identity columns cannot be read as one (UTF-16 text; cells separated by ';' or a
+    tab rather than commas), said once instead of a missing column each; None when neither is so."""
+    if "code" in header:
+        return None
+    text, where = ",".join(header), Span(path, 1, 1, 1, 2)
+    if "\x00" in text:
+        return Diagnostic(where, "the file looks like UTF-16 text (every other byte is zero)",
+                          hint="save it as UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)')")
+    for separator, called in ((";", "semicolons"), ("\t", "tabs")):
+        if separator in text:
+            return Diagnostic(where, f"the header's cells are separated by {called}, not by commas",
+                              hint="save it as CSV with commas (in Excel: 'CSV UTF-8 (Comma delimited)')")
+    return None
 
 
 def _given_twice_as_pair(header: list[str], path: str, places: CellPlaces) -> Iterator[Diagnostic]:

@@ -29,6 +29,17 @@ MESSAGES: dict[str, str] = {
         "'{name}' được ghi cả ở cột '{name}' lẫn ở hai cột của cặp '{name}.a', '{name}.b'",
     "keep column '{name}' for one value, or '{name}.a' and '{name}.b' for a pair":
         "chỉ giữ cột '{name}' nếu là một giá trị, hoặc hai cột '{name}.a' và '{name}.b' nếu là một cặp",
+    "the file looks like UTF-16 text (every other byte is zero)":
+        "tệp có vẻ là văn bản UTF-16 (cứ một byte lại có một byte 0)",
+    "save it as UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)')":
+        "hãy lưu lại dạng UTF-8 (trong Excel: 'CSV UTF-8 (Comma delimited)')",
+    "the header's cells are separated by {called:t}, not by commas":
+        "các ô của dòng tiêu đề được ngăn cách bằng {called}, không phải bằng dấu phẩy",
+    "semicolons": "dấu chấm phẩy",
+    "tabs": "ký tự tab",
+    "save it as CSV with commas (in Excel: 'CSV UTF-8 (Comma delimited)')":
+        "hãy lưu lại dạng CSV ngăn cách bằng dấu phẩy (trong Excel: 'CSV UTF-8 (Comma delimited)')",
+    "expected a header row and at least one row of data under it": "cần một dòng tiêu đề và ít nhất một dòng dữ liệu bên dưới",
     "pair '{name}' needs both columns '{name}.a' and '{name}.b'": "cặp '{name}' cần có cả hai cột '{name}.a' và '{name}.b'",
     # data/records.py
     "expected a dict for a unit, got {kind}": "mỗi đơn vị phải là một dict, nhận được {kind}",
