@@ -206,6 +206,21 @@ def test_a_windows_1258_csv_is_named_and_can_be_read_with_a_flag(tmp_path: Path,
     assert api.load_assessments(data, encoding="cp1258")[0].name == "Xã Tây Sơn"
 
 
+@pytest.mark.parametrize("suffix", [".csv", ".yaml"])
+def test_utf8_read_as_windows_1258_is_refused_and_a_utf8_bom_always_means_utf8(tmp_path: Path, suffix: str) -> None:
+    text = CSV_ROWS if suffix == ".csv" else (
+        "units:\n  - {code: X1, name: Xã Tây Sơn, tier: xa, year: 2022, source: self, values: {p: [1, 2]}}\n")
+    plain, marked = tmp_path / f"plain{suffix}", tmp_path / f"bom{suffix}"
+    plain.write_text(text, encoding="utf-8")
+    marked.write_text(text, encoding="utf-8-sig")
+    with pytest.raises(DataError) as error:
+        api.load_assessments(plain, encoding="cp1258")
+    (only,) = error.value.diagnostics
+    assert only.message == "the file is UTF-8 text, not Windows-1258 (line 2 is UTF-8)" and only.span.line == 2
+    assert api.load_assessments(marked, encoding="cp1258")[0].name == "Xã Tây Sơn"
+    assert list(load_many([plain, marked])) and api.load_assessments(tmp_path / f"bom{suffix}")[0].name == "Xã Tây Sơn"
+
+
 def test_a_ruleset_that_is_not_utf8_is_a_positioned_ruleset_error(tmp_path: Path) -> None:
     rules = tmp_path / "r.cqdt"
     rules.write_bytes(_cp1258(RATIO))

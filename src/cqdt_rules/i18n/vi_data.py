@@ -40,6 +40,9 @@ MESSAGES: dict[str, str] = {
     "save it as CSV with commas (in Excel: 'CSV UTF-8 (Comma delimited)')":
         "hãy lưu lại dạng CSV ngăn cách bằng dấu phẩy (trong Excel: 'CSV UTF-8 (Comma delimited)')",
     "expected a header row and at least one row of data under it": "cần một dòng tiêu đề và ít nhất một dòng dữ liệu bên dưới",
+    "the file is UTF-8 text, not Windows-1258 (line {line:n} is UTF-8)":
+        "tệp là văn bản UTF-8, không phải Windows-1258 (dòng {line} là UTF-8)",
+    "read it without --encoding cp1258: UTF-8 is the default": "hãy đọc tệp mà không dùng --encoding cp1258: mặc định là UTF-8",
     "pair '{name}' needs both columns '{name}.a' and '{name}.b'": "cặp '{name}' cần có cả hai cột '{name}.a' và '{name}.b'",
     # data/records.py
     "expected a dict for a unit, got {kind}": "mỗi đơn vị phải là một dict, nhận được {kind}",
