@@ -215,6 +215,15 @@ def test_audit_only_value_in_a_self_assessment_is_a_data_error() -> None:
         api.score(checked, [unit("S1", {"hai_long": "5", "do_thi": "yes", "ke_hoach": "yes"})])
 
 
+@pytest.mark.parametrize(("source", "stage"), [("self", "a self-assessment"), ("district", "the district's verification")])
+def test_an_audit_only_value_before_the_audit_is_refused_naming_the_stage(source: str, stage: str) -> None:
+    checked, _ = golden("direct_informational")
+    with pytest.raises(DataError) as error:
+        api.score(checked, [unit("S1", {"hai_long": "5", "do_thi": "yes", "ke_hoach": "yes"}, source=source)])
+    (problem,) = error.value.diagnostics
+    assert problem.message.endswith(f"not in {stage}") and problem.hint == f"remove the value from {stage}"
+
+
 def test_direct_score_above_the_maximum_is_a_data_error() -> None:
     checked, _ = golden("direct_informational")
     with pytest.raises(DataError, match="above the criterion's maximum 10"):

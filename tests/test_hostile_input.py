@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 
 from cqdt_rules import api
 from cqdt_rules.cli.main import main
-from cqdt_rules.errors import DataError, RulesetError
-from cqdt_rules.model.numbers import NumberError, checked, read_number
+from cqdt_rules.data.readers import load_many
+from cqdt_rules.errors import DataError, Diagnostic, RulesetError, Span, render
+from cqdt_rules.model.numbers import NumberError, checked, from_float, read_number
 from cqdt_rules.model.units import Assessment
 
 HEADER = 'ruleset t {\n  title "Thử"\n  version "1"\n  status hypothetical\n  years 2022..2022\n  rounding 3\n  on_zero_denominator 0\n}\n'
@@ -87,6 +88,24 @@ def test_a_year_written_with_an_underscore_is_refused(tmp_path: Path) -> None:
 
 
 # ---------------------------------------------------------------- the engine's own arithmetic
+@pytest.mark.parametrize(("text", "plain"), [("1e3", "1000"), ("2E3", "2000"), ("1.5e2", "150"), ("-4E+1", "-40"),
+                                             ("25e-1", "2.5"), ("0e5", "0")])
+def test_a_number_written_with_an_exponent_is_read_as_the_plain_number(text: str, plain: str) -> None:
+    assert str(read_number(text)) == plain
+    spreadsheet = from_float(float(text) * 1e10)  # a spreadsheet's 1E+13 is read plain too
+    assert spreadsheet == Decimal(plain) * 10 ** 10 and "E" not in str(spreadsheet)
+
+
+def test_no_exponent_written_in_csv_data_reaches_an_explanation(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "r.cqdt"
+    rules.write_text(RATIO, encoding="utf-8")
+    data = tmp_path / "exp.csv"
+    data.write_text("code,name,tier,year,source,p.a,p.b\nX1,Xã A,xa,2022,self,1e3,2E3\n", encoding="utf-8")
+    assert main(["explain", str(rules), str(data), "--unit", "X1", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "1000/2000" in out and "E+" not in out and "e+" not in out
+
+
 def test_the_callers_decimal_context_does_not_change_a_result() -> None:
     text = ruleset('input p pair "a / b"', "ratio p", extra="round 12")
     checked = api.load_text(text)
@@ -116,7 +135,7 @@ def test_a_formula_leaving_the_limits_is_a_positioned_error_not_a_traceback() ->
 @pytest.mark.parametrize("body, where", [
     ("max " + "9" * 20, "too large"),
     ("max 10.0000000000001", "decimals"),
-    pytest.param("max " + "0" * 5000 + "10", "a number of 5002 characters is longer than any number within the limits",
+    pytest.param("max " + "0" * 5000 + "10", "a number of 5,002 characters is longer than any number within the limits",
                  id="5002 characters"),
 ])
 def test_a_ruleset_number_beyond_the_limits_is_a_positioned_error(body: str, where: str) -> None:
@@ -187,6 +206,21 @@ def test_a_windows_1258_csv_is_named_and_can_be_read_with_a_flag(tmp_path: Path,
     assert main(["score", str(rules), str(data), "--encoding", "cp1258", "--format", "csv"]) == 0
     assert "Xã Tây Sơn" in capsys.readouterr().out
     assert api.load_assessments(data, encoding="cp1258")[0].name == "Xã Tây Sơn"
+
+
+@pytest.mark.parametrize("suffix", [".csv", ".yaml"])
+def test_utf8_read_as_windows_1258_is_refused_and_a_utf8_bom_always_means_utf8(tmp_path: Path, suffix: str) -> None:
+    text = CSV_ROWS if suffix == ".csv" else (
+        "units:\n  - {code: X1, name: Xã Tây Sơn, tier: xa, year: 2022, source: self, values: {p: [1, 2]}}\n")
+    plain, marked = tmp_path / f"plain{suffix}", tmp_path / f"bom{suffix}"
+    plain.write_text(text, encoding="utf-8")
+    marked.write_text(text, encoding="utf-8-sig")
+    with pytest.raises(DataError) as error:
+        api.load_assessments(plain, encoding="cp1258")
+    (only,) = error.value.diagnostics
+    assert only.message == "the file is UTF-8 text, not Windows-1258 (line 2 is UTF-8)" and only.span.line == 2
+    assert api.load_assessments(marked, encoding="cp1258")[0].name == "Xã Tây Sơn"
+    assert list(load_many([plain, marked])) and api.load_assessments(tmp_path / f"bom{suffix}")[0].name == "Xã Tây Sơn"
 
 
 def test_a_ruleset_that_is_not_utf8_is_a_positioned_ruleset_error(tmp_path: Path) -> None:
@@ -297,6 +331,26 @@ def test_a_huge_value_in_a_message_is_shown_cut(tmp_path: Path) -> None:
     with pytest.raises(DataError) as error:
         api.score(api.load_text(PAIR), api.load_assessments(data))
     assert len(error.value.render()) < 2000
+
+
+def test_a_huge_value_cut_in_a_message_says_its_length_in_the_run_language(tmp_path: Path,
+                                                                             capsys: pytest.CaptureFixture[str]) -> None:
+    rules = tmp_path / "r.cqdt"
+    rules.write_text(PAIR, encoding="utf-8")
+    data = tmp_path / "u.yaml"
+    data.write_text("units:\n  - {code: X1, name: Xã, tier: xa, year: 2022, source: self, values: {p: ['1', '0." + "0" * 3000
+                    + "']}}\n", encoding="utf-8")
+    assert main(["score", str(rules), str(data), "--lang", "vi"]) == 1
+    err = capsys.readouterr().err
+    assert "characters" not in err and "… (3.004 ký tự)" in err
+    assert main(["score", str(rules), str(data), "--lang", "en"]) == 1
+    assert "… (3,004 characters)" in capsys.readouterr().err
+
+
+def test_a_message_cut_at_its_width_says_its_length_in_the_run_language() -> None:
+    message = Diagnostic(Span("u.csv", 1, 1, 1, 2), "x" * 1500)
+    assert render(message, lang="vi").startswith("u.csv:1:1: lỗi: " + "x" * 1000 + "… (1.500 ký tự)")
+    assert "… (1,500 characters)" in render(message, lang="en")
 
 
 # ---------------------------------------------------------------- the command line
@@ -454,6 +508,49 @@ def test_a_csv_whose_first_cell_opens_a_quote_that_spans_records_is_a_positioned
     with pytest.raises(DataError) as error:
         api.load_assessments(data)
     assert all(d.span.line >= 1 for d in error.value.diagnostics)
+
+
+def test_a_header_ending_with_a_comma_is_one_error_at_the_nameless_column(tmp_path: Path) -> None:
+    data = tmp_path / "trailing.csv"
+    data.write_text("code,name,tier,year,source,p.a,p.b,\nX1,Xã A,xa,2022,self,1,2,\nX2,Xã B,xa,2022,self,1,2,\n",
+                    encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        api.score(api.load_text(RATIO), api.load_assessments(data))
+    (only,) = error.value.diagnostics
+    assert (only.span.line, only.span.column) == (1, 36) and only.message == "column 8 of the header has no name"
+    assert only.hint and "comma" in only.hint
+
+
+def test_a_value_given_both_as_a_column_and_as_pair_columns_is_one_error_at_the_header(tmp_path: Path) -> None:
+    data = tmp_path / "both.csv"
+    data.write_text("code,name,tier,year,source,q,p.a,p.b,q.a,q.b\nX1,Xã A,xa,2022,self,1,1,2,1,2\n"
+                    "X2,Xã B,xa,2022,self,1,1,2,1,2\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        api.load_assessments(data)
+    (only,) = error.value.diagnostics
+    assert (only.span.line, only.span.column) == (1, 38) and "'q' is given both in column 'q'" in only.message
+
+
+@pytest.mark.parametrize(("written", "message"), [
+    (CSV_ROWS.replace(",", ";").encode(), "the header's cells are separated by semicolons, not by commas"),
+    (CSV_ROWS.replace(",", "\t").encode(), "the header's cells are separated by tabs, not by commas"),
+    (CSV_ROWS.encode("utf-16-le"), "the file looks like UTF-16 text (every other byte is zero)")])
+def test_a_csv_header_that_cannot_be_read_says_why_once(tmp_path: Path, written: bytes, message: str) -> None:
+    data = tmp_path / "u.csv"
+    data.write_bytes(written)
+    with pytest.raises(DataError) as error:
+        api.load_assessments(data)
+    (only,) = error.value.diagnostics
+    assert only.message == message and only.hint and "Comma delimited" in only.hint
+
+
+def test_a_csv_file_of_a_header_alone_gets_a_csv_hint(tmp_path: Path) -> None:
+    data = tmp_path / "u.csv"
+    data.write_text(CSV_ROWS.split("\n")[0] + "\n", encoding="utf-8")
+    with pytest.raises(DataError) as error:
+        load_many([data])
+    (only,) = error.value.diagnostics
+    assert only.message == "no assessments in this file" and only.hint == "expected a header row and at least one row of data under it"
 
 
 def test_a_hidden_sheet_that_lost_the_code_cell_is_a_data_error(tmp_path: Path) -> None:

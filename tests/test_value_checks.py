@@ -15,10 +15,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from cqdt_rules.errors import Diagnostic, Span
+from cqdt_rules.data.readers import load_assessments
 from cqdt_rules.model import readergen
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import Assessment, Pair
-from cqdt_rules.model.checking import NO_WORDS, YES_WORDS, TierValues, _Unsure, _fast_read, _quick_reader, coerce_value, tier_values
+from cqdt_rules.model.checking import NO_WORDS, YES_WORDS, TierValues, _Unsure, _fast_read, _quick_reader, coerce_value, kind_text, tier_values
 
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
@@ -94,6 +95,42 @@ def test_the_quick_readers_take_the_inputs_files_hold() -> None:
              ("pair", ["3", "5"], Pair(Decimal(3), Decimal(5))), ("pair", Pair(Decimal(1), Decimal(2)), Pair(Decimal(1), Decimal(2)))]
     for kind, raw, expected in cases:
         assert _quick_reader(indicator(kind), {})(raw) == expected
+
+
+@pytest.mark.parametrize("kind", [kind for kind in KINDS if kind != "pair"])
+def test_two_values_for_an_input_that_is_not_a_pair_say_so(kind: str) -> None:
+    """A CSV file's X.a and X.b columns (or a YAML list) for a yes/no, a number...: not a Python list in the message."""
+    for raw in (["1", "2"], ("yes", "no")):
+        assert whole_path(indicator(kind), raw, {}) == (None, [f"takes one value ({kind_text(indicator(kind))}), not a pair"])
+
+
+@pytest.mark.parametrize(("raw", "problem"), [(["1250", ""], "part b of the pair is empty"), ([None, "3"], "part a of the pair is empty"),
+                                             ("5/", "part b of the pair is empty"), (["1250"], "a pair has two parts, a and b, not 1")])
+def test_a_pair_missing_a_part_says_which(raw: Any, problem: str) -> None:
+    assert whole_path(indicator("pair"), raw, {}) == (None, [problem])
+
+
+def test_a_pair_part_left_blank_in_a_csv_file_points_at_its_own_cell(tmp_path: Path) -> None:
+    ind = attrs.evolve(indicator("pair"), name="v0")
+    data = tmp_path / "u.csv"
+    data.write_text("code,name,tier,year,source,v0.a,v0.b\nX1,Xã 1,xa,2022,self,1250,\n", encoding="utf-8")
+    (unit,) = load_assessments(data)
+    _, problems = TierValues(tier_of(ind), {}).coerce(unit, unit.code)
+    assert [(p.message, p.span.column) for p in problems] == [("unit 'X1', 'v0': part b of the pair is empty", 27)]  # the .b cell
+
+
+@pytest.mark.parametrize(("kind", "raw"), [("count", "1.000"), ("count", " 12.500 "), ("pair", ["1.000", "2000"]),
+                                         ("pair", "3/1.500")])
+def test_a_count_written_with_a_point_before_three_digits_is_refused_as_ambiguous(kind: str, raw: Any) -> None:
+    value, problems = whole_path(indicator(kind, may_exceed=True), raw, {})
+    assert value is None and len(problems) == 1 and "may be read two ways" in problems[0]
+
+
+@pytest.mark.parametrize(("kind", "range_", "raw", "expected"), [
+    ("number", None, "1.000", Decimal(1)), ("percent", None, "12.500", Decimal("12.5")), ("count", None, "1.0", Decimal(1)),
+    ("count", None, "1000", Decimal(1000)), ("pair", (Decimal(0), Decimal(10)), ["1.500", "2"], Pair(Decimal("1.5"), Decimal(2)))])
+def test_other_decimals_with_three_digits_are_read_as_before(kind: str, range_: Any, raw: Any, expected: Any) -> None:
+    assert whole_path(indicator(kind, range_), raw, {}) == (expected, [])
 
 
 def tier_of(*indicators: m.Indicator) -> m.Tier:
@@ -175,7 +212,8 @@ EDGE_CASES = ["0", "1", "2", "3", "12", "100", "101", "999999999999999", "100000
               "１２", "NaN", "yes", "có", "Có", "KHÔNG", "co", "khong_co", "x", " x", True, False, None, 0, 1, 1.5,
               Decimal("NaN"), Decimal("Infinity"), ["3", "4"], ["4", "4"], ["5", "4"], ("5", "4"), ["0", "0"], ["1", ""],
               ["１", "2"], [" 1", "2"], ["1", "2", "3"], ["1"], ["1", True], [1, 2], ["NaN", "1"], ["1", "inf"],
-              {"a": "1", "b": "2"}, "1/2", "2/1", Pair(Decimal(5), Decimal(4))]
+              {"a": "1", "b": "2"}, "1/2", "2/1", Pair(Decimal(5), Decimal(4)), "1.000", "12.500", ["1.000", "2"],
+              ["1", "12.500"], "0.500"]
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -112,6 +112,14 @@ def test_errors_read_unit_by_unit_are_those_of_the_whole_reader(tmp_path: Path, 
     assert diagnostics(load_assessments, path) == diagnostics(whole, path)
 
 
+def test_a_second_yaml_document_is_named_with_a_hint_at_its_start(tmp_path: Path) -> None:
+    path = tmp_path / "u.yaml"
+    path.write_text(HEADER + unit(1) + "---\nunits: []\n", encoding="utf-8")
+    (only,) = diagnostics(load_assessments, path)
+    assert only.message == "the file holds more than one YAML document" and only.hint and "'---'" in only.hint
+    assert only.span.line == (HEADER + unit(1)).count("\n") + 1
+
+
 @pytest.mark.parametrize("text", [
     "units:\n" + unit(1) + "year: 2022\nsource: audit\ntier: xa\n",  # the defaults after the units
     "{year: 2022, source: audit, tier: xa,\nunits:\n [{code: '1', name: x, values: {may_tinh: [1, 2]}}]}\n",

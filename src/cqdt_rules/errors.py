@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 
 import attrs
 
-from cqdt_rules.i18n import format_count_words, plural, translate
+from cqdt_rules.i18n import cut_note, format_count_words, plural, translate
 
 ERRORS_SHOWN_PER_KIND = 3
 """How many diagnostics of one kind and file a person is shown before "and N more" (``--all-errors``
@@ -81,13 +81,13 @@ def render(diagnostic: Diagnostic, source: str | None = None, lang: str = "en") 
     span = diagnostic.span
     severity = translate(diagnostic.severity, lang)
     first, *more = translate(diagnostic.message, lang).split("\n")  # a paragraph: one sentence a line
-    lines = [f"{span}: {severity}: {_bounded(first)}"] + [f"  {_bounded(line)}" for line in more]
+    lines = [f"{span}: {severity}: {_bounded(first, lang)}"] + [f"  {_bounded(line, lang)}" for line in more]
     if source is not None and span.line >= 1:
         excerpt = _excerpt(source, span)
         if excerpt:
             lines.extend(excerpt)
     if diagnostic.hint:
-        lines.append(f"  {translate('hint', lang)}: {_bounded(translate(diagnostic.hint, lang))}")
+        lines.append(f"  {translate('hint', lang)}: {_bounded(translate(diagnostic.hint, lang), lang)}")
     return "\n".join(lines)
 
 
@@ -149,9 +149,9 @@ def _visible(text: str) -> str:
                    for c in text)
 
 
-def _bounded(text: str) -> str:
+def _bounded(text: str, lang: str) -> str:
     text = _visible(text) if any(c < " " or "\x7f" <= c <= "\x9f" for c in text if c != "\n") else text
-    return text if len(text) <= MESSAGE_WIDTH else text[:MESSAGE_WIDTH] + f"… ({len(text)} characters)"
+    return text if len(text) <= MESSAGE_WIDTH else text[:MESSAGE_WIDTH] + cut_note(len(text), lang)
 
 
 class CqdtError(Exception):

@@ -137,8 +137,9 @@ def _no_assessments(path: Path) -> Diagnostic:
         return Diagnostic(where, "no assessments in this folder",
                           hint="a folder's data files (.yaml, .yml, .csv, .xlsx) are read, not its sub-folders: "
                                "name the folder that holds them", kind="no assessments")
-    return Diagnostic(where, "no assessments in this file", hint="expected 'units:' with a list of units",
-                      kind="no assessments")
+    hint = ("expected a header row and at least one row of data under it" if path.suffix.lower() == ".csv"
+            else "expected 'units:' with a list of units")
+    return Diagnostic(where, "no assessments in this file", hint=hint, kind="no assessments")
 
 
 def not_assessment_data(path: Path) -> str | None:
@@ -549,19 +550,58 @@ def csv_assessments(lines: Iterable[str], path: str, problems: list[Diagnostic],
 
 
 def _check_header(header: list[str], path: str, places: CellPlaces) -> None:
+    unreadable = _unreadable_header(header, path)
+    if unreadable is not None:
+        raise DataError([unreadable])
     problems: list[Diagnostic] = []
     for column in ("code", "name", "tier", "year", "source"):
         if column not in header:
             problems.append(Diagnostic(Span(path, 1, 1, 1, 1), f"the header has no '{column}' column"))
     seen: dict[str, int] = {}
     for index, name in enumerate(header):
-        if name in seen:
+        if not name:
+            line, start = places.start(index)
+            problems.append(Diagnostic(Span(path, line, start, line, start + 1),
+                                       f"column {index + 1} of the header has no name",
+                                       hint="name the column, or remove the comma that makes it "
+                                            "(often one at the end of the header line)"))
+        elif name in seen:
             line, start = places.start(index)
             problems.append(Diagnostic(Span(path, line, start, line, start + max(1, len(name))),
                                        f"column '{name}' appears twice"))
         seen[name] = index
+    problems.extend(_given_twice_as_pair(header, path, places))
     if problems:
         raise DataError(problems)
+
+
+def _unreadable_header(header: list[str], path: str) -> Diagnostic | None:
+    """Why a header without its identity columns cannot be read as one (UTF-16 text; cells separated by ';' or a
+    tab rather than commas), said once instead of a missing column each; None when neither is so."""
+    if "code" in header:
+        return None
+    text, where = ",".join(header), Span(path, 1, 1, 1, 2)
+    if "\x00" in text:
+        return Diagnostic(where, "the file looks like UTF-16 text (every other byte is zero)",
+                          hint="save it as UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)')")
+    for separator, called in ((";", "semicolons"), ("\t", "tabs")):
+        if separator in text:
+            return Diagnostic(where, f"the header's cells are separated by {called}, not by commas",
+                              hint="save it as CSV with commas (in Excel: 'CSV UTF-8 (Comma delimited)')")
+    return None
+
+
+def _given_twice_as_pair(header: list[str], path: str, places: CellPlaces) -> Iterator[Diagnostic]:
+    """A problem at the first of a pair's columns ``X.a``, ``X.b`` for each ``X`` the header also has as a column."""
+    told: set[str] = set()
+    for index, column in enumerate(header):
+        name, dot, part = column.rpartition(".")
+        if dot and part in ("a", "b") and name in header and name not in told:
+            told.add(name)
+            line, start = places.start(index)
+            yield Diagnostic(Span(path, line, start, line, start + len(column)),
+                             f"'{name}' is given both in column '{name}' and in the pair columns '{name}.a', '{name}.b'",
+                             hint=f"keep column '{name}' for one value, or '{name}.a' and '{name}.b' for a pair")
 
 
 _BLANK = " \t\r\n"
@@ -598,6 +638,7 @@ class RowLayout:
             if part in ("a", "b"):
                 parts.setdefault(name, {})[part] = index
                 value_columns.setdefault(name, index)
+                value_columns[column] = index  # where an error about that part alone points
             elif part == "evidence":
                 evidence.append((name, index))
             else:

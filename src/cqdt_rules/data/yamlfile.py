@@ -69,6 +69,9 @@ def yaml_problem(error: yaml.YAMLError, path: str) -> Diagnostic:
     problem = str(getattr(error, "problem", None) or error)
     context = str(getattr(error, "context", None) or "")
     found, opened = getattr(error, "problem_mark", None), getattr(error, "context_mark", None)
+    if problem == "but found another document":
+        return Diagnostic(_mark_span(path, found), "the file holds more than one YAML document",
+                          hint="keep one: a line '---' starts another document; put each in a file of its own")
     if "quoted scalar" in context and opened is not None:
         return Diagnostic(_mark_span(path, opened), "a quoted text starts here but its closing quote is missing",
                           hint="end the text with the same quote; write a \" inside \"...\" as \\\", "

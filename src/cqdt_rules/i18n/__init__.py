@@ -163,10 +163,26 @@ def translate(text: str, lang: str) -> str:
             found = _pattern(template.english).fullmatch(text)
             if found:
                 values = {name: _number(value, lang) if template.kinds.get(name) == "n" else
-                          translate(value, lang) if template.kinds.get(name) == "t" else value
+                          translate(value, lang) if template.kinds.get(name) == "t" else _cut_value(value, lang)
                           for name, value in found.groupdict().items()}
                 return _PLACEHOLDER.sub(lambda m: values[m.group(1)], template.vietnamese)
     return text
+
+
+def cut_note(length: int, lang: str = "en") -> str:
+    """What ends a text shown cut short (a huge value in a message): how long the whole text was, in ``lang``."""
+    return f"… ({translate(f'{length:,} characters', lang)})"
+
+
+_CUT_NOTE = re.compile(r"… \((\d[\d,]*) characters\)\Z")
+
+
+def _cut_value(value: str, lang: str) -> str:
+    """A value a message carries as it is, its ``cut_note`` (written in English where the value was cut) in ``lang``."""
+    if not value.endswith(" characters)"):
+        return value
+    found = _CUT_NOTE.search(value)
+    return value if found is None else value[:found.start()] + cut_note(int(found.group(1).replace(",", "")), lang)
 
 
 STAGES = ("vi_common", "vi_language", "vi_data", "vi_engine", "vi_analysis", "vi_tools")

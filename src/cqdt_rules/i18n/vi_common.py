@@ -522,6 +522,7 @@ MESSAGES: dict[str, str] = {
         "\"cohort\": \"stored\" để dùng nhóm máy chủ đang giữ.",
     "tier": "khối",
     "district": "huyện",
+    "{count:n} characters": "{count} ký tự",  # what ends a text shown cut (i18n.cut_note)
     "a number of {count:n} characters is longer than any number within the limits (|x| < 10^15, at most {digits:n} decimals)":
         "số dài {count} ký tự, dài hơn mọi số trong giới hạn (|x| < 10^15, tối đa {digits} chữ số thập phân)",
     # ------------------------------------------------------------ the SQL back end (engine/sql, docs/sql.md)

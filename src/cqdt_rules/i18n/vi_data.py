@@ -22,6 +22,27 @@ MESSAGES: dict[str, str] = {
     "check the quotes: a cell that starts with \" must end with \"":
         "hãy kiểm tra dấu nháy kép: ô bắt đầu bằng \" thì phải kết thúc bằng \"",
     "expected a header row": "tệp cần có một dòng tiêu đề",
+    "column {number:n} of the header has no name": "cột thứ {number} của dòng tiêu đề không có tên",
+    "name the column, or remove the comma that makes it (often one at the end of the header line)":
+        "hãy đặt tên cho cột, hoặc xóa dấu phẩy tạo ra cột đó (thường là dấu phẩy ở cuối dòng tiêu đề)",
+    "'{name}' is given both in column '{name}' and in the pair columns '{name}.a', '{name}.b'":
+        "'{name}' được ghi cả ở cột '{name}' lẫn ở hai cột của cặp '{name}.a', '{name}.b'",
+    "keep column '{name}' for one value, or '{name}.a' and '{name}.b' for a pair":
+        "chỉ giữ cột '{name}' nếu là một giá trị, hoặc hai cột '{name}.a' và '{name}.b' nếu là một cặp",
+    "the file looks like UTF-16 text (every other byte is zero)":
+        "tệp có vẻ là văn bản UTF-16 (cứ một byte lại có một byte 0)",
+    "save it as UTF-8 (in Excel: 'CSV UTF-8 (Comma delimited)')":
+        "hãy lưu lại dạng UTF-8 (trong Excel: 'CSV UTF-8 (Comma delimited)')",
+    "the header's cells are separated by {called:t}, not by commas":
+        "các ô của dòng tiêu đề được ngăn cách bằng {called}, không phải bằng dấu phẩy",
+    "semicolons": "dấu chấm phẩy",
+    "tabs": "ký tự tab",
+    "save it as CSV with commas (in Excel: 'CSV UTF-8 (Comma delimited)')":
+        "hãy lưu lại dạng CSV ngăn cách bằng dấu phẩy (trong Excel: 'CSV UTF-8 (Comma delimited)')",
+    "expected a header row and at least one row of data under it": "cần một dòng tiêu đề và ít nhất một dòng dữ liệu bên dưới",
+    "the file is UTF-8 text, not Windows-1258 (line {line:n} is UTF-8)":
+        "tệp là văn bản UTF-8, không phải Windows-1258 (dòng {line} là UTF-8)",
+    "read it without --encoding cp1258: UTF-8 is the default": "hãy đọc tệp mà không dùng --encoding cp1258: mặc định là UTF-8",
     "pair '{name}' needs both columns '{name}.a' and '{name}.b'": "cặp '{name}' cần có cả hai cột '{name}.a' và '{name}.b'",
     # data/records.py
     "data are read from a file or a folder (a path), or a list of them, not {kind}; records in memory: "
@@ -149,7 +170,22 @@ MESSAGES: dict[str, str] = {
     "'{name}' is given twice in a unit": "'{name}' được ghi hai lần trong một đơn vị",
     "'{name}' is given twice in values": "'{name}' được ghi hai lần trong 'values'",
     "'{name}' is given twice in evidence": "'{name}' được ghi hai lần trong 'evidence'",
+    # model/checking.py
+    "takes one value ({kind:t}), not a pair": "chỉ nhận một giá trị ({kind}), không phải một cặp",
+    "write it in one column '{name}', not in '{name}.a' and '{name}.b' (in YAML: one value, not a list)":
+        "hãy ghi vào một cột '{name}', không phải hai cột '{name}.a' và '{name}.b' (trong YAML: một giá trị, không phải danh sách)",
+    "a pair has two parts, a and b, not {count:n}": "một cặp có hai phần a và b, không phải {count}",
+    "'{text}' may be read two ways: a count is written without a point":
+        "'{text}' có thể hiểu theo hai cách: số đếm được viết không có dấu chấm",
+    "write {grouped} if the point separates thousands, or {plain} if it is a decimal point":
+        "hãy viết {grouped} nếu dấu chấm ngăn cách hàng nghìn, hoặc {plain} nếu đó là dấu thập phân",
+    "part {part} of the pair is empty": "phần {part} của cặp đang để trống",
+    "write both numbers, a and b (0 where there is none)": "hãy ghi cả hai số a và b (ghi 0 nếu không có)",
+    "evidence for unknown indicator '{name}'": "có tài liệu kiểm chứng cho '{name}' nhưng không có chỉ số này",
     # data/yamlfile.py
+    "the file holds more than one YAML document": "tệp có nhiều hơn một tài liệu YAML",
+    "keep one: a line '---' starts another document; put each in a file of its own":
+        "chỉ giữ một tài liệu: mỗi dòng '---' bắt đầu một tài liệu khác; hãy tách mỗi tài liệu ra một tệp riêng",
     "the file holds {count:n} characters, more than the {limit:n} a YAML file may have":
         "tệp có {count} ký tự, vượt mức tối đa {limit} ký tự của một tệp YAML",
     "split it into several files": "hãy tách thành nhiều tệp",
@@ -182,7 +218,7 @@ MESSAGES: dict[str, str] = {
         "'{name}' chỉ do đoàn thẩm định nhập, không nhập trong {stage}",
     "a self-assessment": "bản tự đánh giá",
     "the district's verification": "bản thẩm tra của cấp huyện",
-    "remove it from the self-assessed record": "hãy bỏ giá trị này khỏi bản tự đánh giá",
+    "remove the value from {stage:t}": "hãy bỏ giá trị này khỏi {stage}",
     # a value's problem (model/checking.py, coerce_value)
     "write [a, b], {a: .., b: ..} or 'a/b'": "viết [a, b], {a: .., b: ..} hoặc 'a/b'",
     "a pair cannot be negative ({a}/{b})": "cặp không được âm ({a}/{b})",

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterable, Mapping
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from decimal import Decimal
 from typing import Any, Union
 
@@ -360,14 +361,16 @@ class TierValues:
         given = assessment.values
         problems: list[Diagnostic] = []
         if not given.keys() <= self._names:
-            problems.extend(self._unknown(assessment, code, given, "unknown indicator '{}' for tier '{}'", assessment.name_spans))
+            problems.extend(self._unknown(assessment, code, given, message="unknown indicator '{name}' for tier '{tier}'",
+                                          spans=assessment.name_spans))
         values: Mapping[str, Value]
         try:
             values = self._reader(audit_only_absent(assessment.source))(given)
         except _Unsure:
             values = self.coerce_each(assessment, code, problems)
         if not assessment.evidence.keys() <= self._names:
-            problems.extend(self._unknown(assessment, code, assessment.evidence, "evidence for unknown indicator '{}'", None))
+            problems.extend(self._unknown(assessment, code, assessment.evidence,
+                                          message="evidence for unknown indicator '{name}'", spans=None))
         return values, problems
 
     def _unknown(self, assessment: Assessment, code: str, names: Iterable[str], message: str,
@@ -377,7 +380,7 @@ class TierValues:
             if name not in self.indicators:
                 where = _value_span(assessment, code, name)
                 found.append(Diagnostic(spans.get(name, where) if spans is not None else where,
-                                        message.format(name, self.tier.id), hint=did_you_mean(name, self.indicators)))
+                                        message.format(name=name, tier=self.tier.id), hint=did_you_mean(name, self.indicators)))
         return found
 
     def coerce_each(self, assessment: Assessment, code: str, problems: list[Diagnostic]) -> dict[str, Value]:
@@ -401,12 +404,18 @@ class TierValues:
                                            hint=f"add '{name}' ({kind_text(ind)}) or declare a default in the ruleset"))
             return
         if ind.audit_only and audit_only_absent(assessment.source):
+            stage = _STAGE_TEXT[assessment.source]
             problems.append(Diagnostic(_value_span(assessment, code, name), f"'{name}' is entered only by the audit team, "
-                                       f"not in {_STAGE_TEXT[assessment.source]}", hint="remove it from the self-assessed record"))
+                                       f"not in {stage}", hint=f"remove the value from {stage}"))
             return
 
+        # a pair's part left blank is pointed at where the data give it its own place (a CSV file's X.b column)
+        empty = _blank_part(raw) if ind.kind == "pair" and isinstance(raw, (list, tuple)) and len(raw) == 2 else None
+        where = assessment.value_spans.get(f"{name}.{empty}") if empty else None
+
         def report(message: str, hint: str | None = None) -> None:
-            problems.append(Diagnostic(_value_span(assessment, code, name), f"unit '{code}', '{name}': {message}", hint=hint))
+            problems.append(Diagnostic(where or _value_span(assessment, code, name), f"unit '{code}', '{name}': {message}",
+                                       hint=hint))
 
         values[name] = coerce_value(ind, raw, self.limits, report)
 
@@ -531,7 +540,7 @@ def _quick_number(ind: m.Indicator, limits: Mapping[str, Decimal]) -> QuickReade
                 number = read_value(raw)
             except NumberError:
                 raise _Unsure from None
-            if whole and not is_whole(number):
+            if whole and (not is_whole(number) or looks_grouped(raw)):
                 raise _Unsure
         if low <= number <= high:
             return number
@@ -567,7 +576,7 @@ def _quick_pair(ind: m.Indicator) -> QuickReader:
                 a, b = read_value(first), read_value(second)
             except NumberError:
                 raise _Unsure from None
-            if whole and not (is_whole(a) and is_whole(b)):
+            if whole and (not (is_whole(a) and is_whole(b)) or looks_grouped(first) or looks_grouped(second)):
                 raise _Unsure
         if not (low <= a <= high and low <= b <= high) or (a > b and not may_exceed):
             raise _Unsure
@@ -597,6 +606,11 @@ def _decimal(raw: Any) -> tuple[Decimal | None, str]:
 def coerce_value(ind: m.Indicator, raw: Any, limits: Mapping[str, Decimal],
             report: Callable[..., None]) -> Value:
     kind = ind.kind
+    if kind != "pair" and isinstance(raw, (list, tuple)):  # a CSV file's X.a and X.b columns, a YAML list
+        name = ind.name
+        report(f"takes one value ({kind_text(ind)}), not a pair",
+               f"write it in one column '{name}', not in '{name}.a' and '{name}.b' (in YAML: one value, not a list)")
+        return None
     if kind == "yesno":
         return _coerce_yesno(raw, report)
     if kind == "category":
@@ -608,6 +622,9 @@ def coerce_value(ind: m.Indicator, raw: Any, limits: Mapping[str, Decimal],
         return text
     if kind == "pair":
         return _coerce_pair(ind, raw, report)
+    if kind == "count" and looks_grouped(raw):
+        _report_grouped(raw, report)
+        return None
     number, why = _decimal(raw)
     if number is None:
         report(f"expected {kind_text(ind)}, got '{shown(raw)}'" + (f": {why}" if why else ""))
@@ -643,9 +660,21 @@ def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Val
     elif isinstance(raw, str) and "/" in raw:
         left, _, right = raw.partition("/")
         parts = (left, right)
+    elif isinstance(raw, (list, tuple)):  # a YAML list of one or three values ([1250, ] is [1250])
+        report(f"a pair has two parts, a and b, not {len(raw)}", "write [a, b], {a: .., b: ..} or 'a/b'")
+        return None
     else:
         report(f"expected a pair a/b, got '{shown(raw)}'", "write [a, b], {a: .., b: ..} or 'a/b'")
         return None
+    empty = _blank_part(parts)
+    if empty:
+        report(f"part {empty} of the pair is empty", "write both numbers, a and b (0 where there is none)")
+        return None
+    if ind.range is None:  # counts
+        grouped = next((part for part in parts if looks_grouped(part)), None)
+        if grouped is not None:
+            _report_grouped(grouped, report)
+            return None
     (a, why_a), (b, why_b) = _decimal(parts[0]), _decimal(parts[1])
     if a is None or b is None:
         written = shown(f"{parts[0]}/{parts[1]}")
@@ -667,6 +696,30 @@ def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Val
                 report(f"{part} = {value} is outside {low}..{high}")
                 return None
     return Pair(a, b)
+
+
+_GROUPED = re.compile(r"\s*[1-9][0-9]{0,2}\.[0-9]{3}\s*")
+
+
+def looks_grouped(raw: Any) -> bool:
+    """Whether ``raw`` is text a count cannot be read from safely: a point before exactly three digits (``1.000``,
+    ``12.500``) is the Vietnamese thousands separator as often as a decimal point."""
+    return type(raw) is str and _GROUPED.fullmatch(raw) is not None
+
+
+def _report_grouped(raw: str, report: Callable[..., None]) -> None:
+    text = raw.strip()
+    report(f"'{text}' may be read two ways: a count is written without a point",
+           f"write {text.replace('.', '')} if the point separates thousands, or {format(Decimal(text).normalize(), 'f')} "
+           "if it is a decimal point")
+
+
+def _blank_part(parts: Sequence[Any]) -> str | None:
+    """Which of a pair's two parts, 'a' or 'b', is left blank (nothing, or spaces only), or None."""
+    for part, value in zip("ab", parts):
+        if value is None or (isinstance(value, str) and not value.strip()):
+            return part
+    return None
 
 
 def _check_number(ind: m.Indicator, number: Decimal, limits: Mapping[str, Decimal],

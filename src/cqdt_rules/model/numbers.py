@@ -34,6 +34,7 @@ ARITHMETIC = decimal.Context(
 
 _EXACT = decimal.Context(prec=200)  # wider than any number read (at most MAX_TEXT digits): normalising never rounds
 _STEP = Decimal(1).scaleb(-MAX_DECIMALS)
+_ONE = Decimal(1)
 _PLAIN = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]{1,4})?")
 _INTEGER_DIGITS = 16  # a text of fewer ASCII digits is a whole number below 10^15
 MAX_TEXT = 64  # characters: no valid number within the limits is longer, however it is written
@@ -76,7 +77,7 @@ def read_number(text: str) -> Decimal:
         return Decimal(text)
     compact = text.strip().replace(" ", "").replace("\u00a0", "")
     if len(compact) > MAX_TEXT:
-        raise NumberError(f"a number of {len(compact)} characters is longer than any number within the limits "
+        raise NumberError(f"a number of {len(compact):,} characters is longer than any number within the limits "
                           f"(|x| < 10^15, at most {MAX_DECIMALS} decimals)")
     if not _PLAIN.fullmatch(compact):
         raise NotANumber("not a number written with the digits 0-9")
@@ -84,7 +85,8 @@ def read_number(text: str) -> Decimal:
 
 
 def checked(number: Decimal) -> Decimal:
-    """``number`` if it is finite and within the limits (``-0`` becomes ``0``); NumberError otherwise."""
+    """``number`` if it is finite and within the limits (``-0`` becomes ``0``, ``1E+3`` ``1000``); NumberError
+    otherwise."""
     if not number.is_finite():
         raise NumberError("not a finite number")
     if number.copy_abs() >= MAX_MAGNITUDE:  # copy_abs, not abs(): abs() rounds to the caller's precision
@@ -96,6 +98,8 @@ def checked(number: Decimal) -> Decimal:
         if any(digits[-beyond:]):
             raise NumberError(f"the number has more than {MAX_DECIMALS} decimals")
         number = number.quantize(_STEP, context=_EXACT)
+    elif exponent > 0:  # 1e3 is 1E+3 to Decimal, and str() would write it so in every output: 1000, as written plain
+        number = number.quantize(_ONE, context=_EXACT)
     if number.is_zero():
         return number.copy_abs()
     return number

@@ -32,9 +32,42 @@ class NotDecodable(ValueError):
                 "encoding UTF-8), or read a Windows-1258 file with --encoding cp1258")
 
 
+class UnicodeNotAnsi(NotDecodable):
+    """A file to be read as Windows-1258 whose bytes are UTF-8 text: read as asked, it would be mojibake
+    (``Xã`` → ``XÃ£``). Real Windows-1258 Vietnamese is never valid UTF-8 (its tone marks, bytes such as 0xEC,
+    stand before a letter, where UTF-8 wants a continuation byte), so the file is refused, not guessed at."""
+
+    def __init__(self, line: int, column: int):
+        ValueError.__init__(self, f"the file is UTF-8 text, not Windows-1258 (line {line} is UTF-8)")
+        self.line, self.column, self.encoding, self.guess = line, column, "cp1258", "UTF-8"
+
+    @property
+    def hint(self) -> str:
+        return "read it without --encoding cp1258: UTF-8 is the default"
+
+
+def _codec_of(chosen: str, first_bytes: bytes) -> str:
+    """The codec a file is read with: the one chosen, but UTF-8 for a file that starts with UTF-8's byte-order mark."""
+    codec = ENCODINGS.get(chosen.lower(), chosen)
+    return "utf-8-sig" if first_bytes.startswith(codecs.BOM_UTF8) else codec
+
+
+def _check_not_utf8(raw: bytes, codec: str, first_line: int) -> None:
+    """Refuse (UnicodeNotAnsi, at its first letter beyond ASCII) bytes read as Windows-1258 that are UTF-8 text;
+    ``raw`` starts on line ``first_line``."""
+    if codec == "cp1258" and not raw.isascii():
+        try:
+            text = raw.decode("utf-8")
+        except UnicodeDecodeError:
+            return
+        at = next(i for i, char in enumerate(text) if not char.isascii())
+        raise UnicodeNotAnsi(first_line + text.count("\n", 0, at), at - text.rfind("\n", 0, at))
+
+
 def decode(raw: bytes, encoding: str = "utf-8") -> str:
     """``raw`` as text with ``\\n`` line ends and no byte-order mark; NotDecodable says where it fails."""
-    codec = ENCODINGS.get(encoding.lower(), encoding)
+    codec = _codec_of(encoding, raw)
+    _check_not_utf8(raw, codec, 1)
     try:
         text = raw.decode(codec)
     except UnicodeDecodeError as error:
@@ -84,8 +117,7 @@ def read_data_text(path: Path, encoding: str | None = None) -> str:
     try:
         return decode(path.read_bytes(), encoding or DATA_ENCODING.get())
     except NotDecodable as error:
-        raise DataError([Diagnostic(Span(str(path), error.line, error.column, error.line, error.column + 1),
-                                    str(error), hint=error.hint)]) from None
+        raise _refused(path, error) from None
 
 
 def data_lines(path: Path, encoding: str | None = None, read: Callable[[int], None] | None = None) -> Iterator[str]:
@@ -96,6 +128,13 @@ def data_lines(path: Path, encoding: str | None = None, read: Callable[[int], No
     codec = ENCODINGS.get(chosen.lower(), chosen)
     with path.open("rb") as file:
         for number, raw in enumerate(file, 1):
+            if number == 1:
+                codec = _codec_of(chosen, raw)
+            if codec == "cp1258":
+                try:
+                    _check_not_utf8(raw, codec, number)
+                except UnicodeNotAnsi as error:
+                    raise _refused(path, error) from None
             try:
                 text = raw.decode(codec if number == 1 else codec.removesuffix("-sig"))
             except UnicodeDecodeError as error:
@@ -134,6 +173,12 @@ def data_blocks(path: Path, encoding: str | None = None, read: Callable[[int], N
                 rest = raw
                 continue
             raw, rest = raw[:cut], raw[cut:]
+            if first:
+                codec = _codec_of(chosen, raw)
+            try:
+                _check_not_utf8(raw, codec, lines_before + 1)
+            except UnicodeNotAnsi as error:
+                raise _refused(path, error) from None
             try:
                 text = raw.decode(codec if first else codec.removesuffix("-sig"))
             except UnicodeDecodeError as error:
@@ -153,5 +198,9 @@ def data_blocks(path: Path, encoding: str | None = None, read: Callable[[int], N
 
 def _undecodable(path: Path, line: int, column: int, codec: str, chosen: str, raw: bytes) -> DataError:
     """The error for a line's bytes that are not text in the encoding: where, and what they look like instead."""
-    problem = NotDecodable(line, column, "UTF-8" if codec == "utf-8-sig" else chosen, guess_encoding(raw))
-    return DataError([Diagnostic(Span(str(path), line, column, line, column + 1), str(problem), hint=problem.hint)])
+    return _refused(path, NotDecodable(line, column, "UTF-8" if codec == "utf-8-sig" else chosen, guess_encoding(raw)))
+
+
+def _refused(path: Path, problem: NotDecodable) -> DataError:
+    return DataError([Diagnostic(Span(str(path), problem.line, problem.column, problem.line, problem.column + 1),
+                                 str(problem), hint=problem.hint)])

@@ -12,6 +12,7 @@ from typing import Any, ClassVar, NoReturn, Protocol, Union
 import attrs
 
 from cqdt_rules.errors import Span
+from cqdt_rules.i18n import cut_note
 
 SOURCES = ("self", "district", "audit")
 """The stages of an assessment, in order: the unit assesses itself, the district verifies its communes,
@@ -374,6 +375,6 @@ def shown(raw: object) -> str:
     except ValueError:  # an int too long to write out
         return "a number too long to show"
     text = "".join(c if c.isprintable() else "\ufffd" for c in whole[:_SHOWN_CHARS * 4])
-    return text if len(whole) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + f"… ({len(whole)} characters)"
+    return text if len(whole) <= _SHOWN_CHARS else text[:_SHOWN_CHARS] + cut_note(len(whole))
 
 

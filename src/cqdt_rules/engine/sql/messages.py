@@ -71,7 +71,7 @@ def diagnostic(ruleset: m.Ruleset, tier: m.Tier, row: tuple[str, int, str, str, 
                           hint=f"add '{name}' ({kind_text(ind)}) or declare a default in the ruleset")
     if problem == "audit_only":
         return Diagnostic(where, f"'{name}' is entered only by the audit team, not in a self-assessment",
-                          hint="remove it from the self-assessed record")
+                          hint="remove the value from a self-assessment")
     return _value_problem(ind, problem, value, value_b, tier, about)
 
 
