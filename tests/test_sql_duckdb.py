@@ -166,6 +166,23 @@ def test_invalid_values_are_refused_with_the_python_engines_messages(duck: DuckD
     assert len(expected) == 6  # a > b, above the range, a fraction of a count, not a number, missing, negative
 
 
+def test_a_count_written_like_a_thousand_is_refused_by_both_engines_alike(duck: DuckDBEngine) -> None:
+    """1.000 in a count (or a pair's part) reads as a thousand as often as one: both engines refuse it, saying so."""
+    checked = load_text(BOUNDARY.replace("MODE", "half_up"), "bien.cqdt")
+    bad = [Assessment("24300", "Xã A", "xa", 2022, "audit", values={"ty_le": "1/2", "bac": "1.000/2", "diem": "2",
+                                                                    "so": " 12.500 "}, parent="622"),
+           Assessment("24301", "Xã B", "xa", 2022, "audit", values={"ty_le": "1/2", "bac": "1/2.000", "diem": "2",
+                                                                    "so": "1.5"}, parent="622")]
+    with pytest.raises(DataError) as python:
+        score(checked, bad)
+    duck.load_rows(long_rows(bad))
+    with pytest.raises(DataError) as sql:
+        score_sql(checked, duck, locate=assessment_locator(bad))
+    expected = sorted((str(d.span), d.message, d.hint) for d in python.value.diagnostics)
+    assert sorted((str(d.span), d.message, d.hint) for d in sql.value.diagnostics) == expected
+    assert sum("may be read two ways" in message for _, message, _ in expected) == 3, expected
+
+
 def test_the_scoring_query_itself_refuses_invalid_data(duck: DuckDBEngine) -> None:
     """Run on its own (as a view would be), the query fails rather than score a missing value as 0."""
     checked = load_text(BOUNDARY.replace("MODE", "half_up"), "bien.cqdt")

@@ -698,7 +698,9 @@ def _coerce_pair(ind: m.Indicator, raw: Any, report: Callable[..., None]) -> Val
     return Pair(a, b)
 
 
-_GROUPED = re.compile(r"\s*[1-9][0-9]{0,2}\.[0-9]{3}\s*")
+GROUPED_PATTERN = r"\s*[1-9][0-9]{0,2}\.[0-9]{3}\s*"
+"""A count written with a point before exactly three digits (``looks_grouped``); the SQL engine matches it too."""
+_GROUPED = re.compile(GROUPED_PATTERN)
 
 
 def looks_grouped(raw: Any) -> bool:
@@ -707,11 +709,16 @@ def looks_grouped(raw: Any) -> bool:
     return type(raw) is str and _GROUPED.fullmatch(raw) is not None
 
 
-def _report_grouped(raw: str, report: Callable[..., None]) -> None:
+def grouped_problem(raw: str) -> tuple[str, str]:
+    """The message and hint for a count written like ``1.000`` (``looks_grouped``); the SQL engine says the same."""
     text = raw.strip()
-    report(f"'{text}' may be read two ways: a count is written without a point",
-           f"write {text.replace('.', '')} if the point separates thousands, or {format(Decimal(text).normalize(), 'f')} "
-           "if it is a decimal point")
+    return (f"'{text}' may be read two ways: a count is written without a point",
+            f"write {text.replace('.', '')} if the point separates thousands, or {format(Decimal(text).normalize(), 'f')} "
+            "if it is a decimal point")
+
+
+def _report_grouped(raw: str, report: Callable[..., None]) -> None:
+    report(*grouped_problem(raw))
 
 
 def _blank_part(parts: Sequence[Any]) -> str | None:

@@ -26,7 +26,9 @@ from cqdt_rules.engine.sql.inputs import (
 )
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.units import SOURCES
-from cqdt_rules.model.checking import NO_WORDS, YES_WORDS
+from cqdt_rules.model.checking import GROUPED_PATTERN, NO_WORDS, YES_WORDS
+
+GROUPED = f"^{GROUPED_PATTERN}$"
 
 Checks = list[tuple[exp.Expr, Union[str, None]]]
 """(condition, problem code) in order; None: the value is fine, stop looking."""
@@ -74,7 +76,8 @@ def _kind_problems(slot: Slot, limits: dict[str, Decimal]) -> Checks:
     if ind.kind == "pair":
         return _pair_problems(slot)
     number = slot.parsed("v")
-    found: Checks = [(_unread(number), "not_number")]  # why: the runner asks model.numbers (messages)
+    found: Checks = [(matches(v, GROUPED), "grouped")] if ind.kind == "count" else []
+    found.append((_unread(number), "not_number"))  # why: the runner asks model.numbers (messages)
     if ind.kind == "count":
         found.append((cmp("!=", exp.Mod(this=number, expression=lit(SCALE)), lit(0)), "not_whole"))
     if ind.kind in ("count", "percent", "score"):
@@ -94,8 +97,10 @@ def _kind_problems(slot: Slot, limits: dict[str, Decimal]) -> Checks:
 def _pair_problems(slot: Slot) -> Checks:
     ind, b = slot.indicator, slot.raw("b")
     a_value, b_value = slot.parsed("v"), slot.parsed("b")
-    found: Checks = [(is_blank(b), "not_pair"),
-                     (exp.Or(this=_unread(a_value), expression=_unread(b_value)), "not_number")]
+    found: Checks = [(is_blank(b), "not_pair")]
+    if ind.range is None:  # counts: 1.000 is refused before it is read (model.checking.looks_grouped)
+        found.append((exp.Or(this=matches(slot.raw("v"), GROUPED), expression=matches(b, GROUPED)), "pair_grouped"))
+    found.append((exp.Or(this=_unread(a_value), expression=_unread(b_value)), "not_number"))
     found.append((exp.Or(this=cmp("<", a_value, lit(0)), expression=cmp("<", b_value, lit(0))), "pair_negative"))
     if ind.range is None:  # the parts are counts (docs/language.md, "Arithmetic")
         fraction = exp.Or(this=cmp("!=", exp.Mod(this=a_value, expression=lit(SCALE)), lit(0)),

@@ -8,7 +8,7 @@ from cqdt_rules.errors import Diagnostic, Span, did_you_mean
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.numbers import NotANumber, NumberError, read_number
 from cqdt_rules.model.units import SOURCES, SOURCES_HINT, shown
-from cqdt_rules.model.checking import direct_limits, kind_text
+from cqdt_rules.model.checking import direct_limits, grouped_problem, kind_text, looks_grouped
 
 Locate = Callable[[str, int, str, str | None], Span]
 """Where a problem points: (unit_code, year, source, indicator or None) → a span in the data."""
@@ -97,6 +97,8 @@ def _value_problem(ind: m.Indicator, problem: str, value: str | None, value_b: s
     }
     if problem == "not_number":
         return _not_a_number(ind, value, value_b, about)
+    if problem in ("grouped", "pair_grouped"):
+        return about(*grouped_problem(value if value is not None and looks_grouped(value) else value_b or ""))
     if problem == "score_over":
         limit = direct_limits(tier)[ind.name]
         return about(f"{a} points is above the criterion's maximum {limit}", f"an assessed score must lie in 0..{limit}")
