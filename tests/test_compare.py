@@ -11,6 +11,7 @@ from cqdt_rules import api
 from cqdt_rules.analysis.compare import compare
 from cqdt_rules.analysis.summary import render_summary, tier_paragraph
 from cqdt_rules.analysis.transition import transition_csv, transition_table
+from cqdt_rules.engine.results import Results
 from cqdt_rules.errors import UsageError
 from cqdt_rules.model.units import Assessment
 
@@ -194,13 +195,17 @@ def test_transition_sets_a_rank_within_the_district_beside_one_within_the_distri
     assert tier.unit("3").rank_change == 0 and tier.unit("1").rank_change == 1
 
 
+def _one_index_unit_of_2023() -> Results:
+    index = api.load_text(INDEX, "index.cqdt")
+    return api.score(index, [Assessment(code="1", name="Xã 1", tier="xa", year=2023, source="audit", parent="D1",
+                                        values={"diem": "70"})])
+
+
 def test_transition_without_records_of_the_source_is_a_usage_error_not_a_traceback(two_years, capsys):
     from cqdt_rules.cli.main import main
 
     after, _ = two_years
-    index = api.load_text(INDEX, "index.cqdt")
-    later = api.score(index, [Assessment(code="1", name="Xã 1", tier="xa", year=2023, source="audit", parent="D1",
-                                         values={"diem": "70"})])
+    later = _one_index_unit_of_2023()
     with pytest.raises(UsageError, match=r"the earlier data holds no 'self' assessments \(it holds: audit\)"):
         transition_table(after, later, source="self")
     sample = Path(__file__).parent.parent / "examples" / "gialai"
@@ -232,9 +237,7 @@ def test_transition_with_the_later_pair_first_is_refused(two_years, capsys):
     from cqdt_rules.cli.main import main
 
     after, _ = two_years
-    index = api.load_text(INDEX, "index.cqdt")
-    later = api.score(index, [Assessment(code="1", name="Xã 1", tier="xa", year=2023, source="audit", parent="D1",
-                                         values={"diem": "70"})])
+    later = _one_index_unit_of_2023()
     with pytest.raises(UsageError, match=r"the earlier data are of 2023, not of a year before the later data's 2022"):
         transition_table(later, after)
     sample = Path(__file__).parent.parent / "examples" / "gialai"
