@@ -36,11 +36,17 @@ def test_department_counts_read_like_the_report(summary_2022: str) -> None:
     assert "không có đơn vị đạt Mức IV (không đổi so với năm 2021)" in so
 
 
-def test_each_tiers_stage_is_named_in_words(summary_2022: str) -> None:
-    """The sources line said 'so audit; huyen audit; xa audit': each tier and stage as the report names them."""
-    audit = "kết quả thẩm định của Đoàn kiểm tra (audit)"
-    assert (f"Nguồn số liệu theo khối: Sở, ban, ngành: {audit}; UBND huyện, thị xã, thành phố: {audit}; "
-            f"UBND xã, phường, thị trấn: {audit}\n") in summary_2022
+def test_the_stage_is_named_in_words_once_when_every_tier_has_it(summary_2022: str) -> None:
+    """The sources line said 'so audit; huyen audit; xa audit': the stage as the report names it, once."""
+    assert "\nNguồn số liệu: kết quả thẩm định của Đoàn kiểm tra (audit)\n" in summary_2022
+
+
+def test_each_tiers_stage_is_named_in_words_when_they_differ(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["summary", "egov_2020", str(SAMPLE / "egov-2022-self.yaml"),
+                 str(SAMPLE / "egov-2022-audit-so.csv")]) == 0
+    audit, own = "kết quả thẩm định của Đoàn kiểm tra (audit)", "kết quả tự đánh giá của đơn vị (self)"
+    assert (f"\nNguồn số liệu theo khối: Sở, ban, ngành: {audit}; UBND huyện, thị xã, thành phố: {own}; "
+            f"UBND xã, phường, thị trấn: {own}\n") in capsys.readouterr().out
 
 
 def test_district_and_commune_counts(summary_2022: str) -> None:

@@ -33,6 +33,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "previous_rank": "Hạng {year}",
         "only_now": "Chỉ có kết quả năm nay: {units}.",
         "only_then": "Không có kết quả năm nay (chỉ có năm {year}): {units}.",
+        "source": "Nguồn số liệu: ",
         "sources": "Nguồn số liệu theo khối: ",
         "state": "II. Thực trạng qua công tác đánh giá",
         "no_value": "không có số liệu",
@@ -59,6 +60,7 @@ _TEXT: dict[str, dict[str, str]] = {
         "previous_rank": "Rank {year}",
         "only_now": "Results this year only: {units}.",
         "only_then": "No result this year (only in {year}): {units}.",
+        "source": "Source: ",
         "sources": "Source per tier: ",
         "state": "II. The state of affairs seen in the assessment",
         "no_value": "no data",
@@ -282,7 +284,9 @@ def render_summary(results: Results, comparisons: list[TierComparison], lang: st
     lines = [f"{header.title} — {', '.join(map(str, years))}",
              f"{translate('ruleset', lang)} {header.id} {header.version or ''} ({translate(header.status or '', lang)}), "
              f"{results.ruleset.content_hash[:19]}"]
-    if sources:
+    if sources and len(set(sources.values())) == 1:  # one stage for every tier: said once
+        lines.append(_TEXT[lang]["source"] + source_text(next(iter(sources.values())), lang))
+    elif sources:
         lines.append(_TEXT[lang]["sources"] + "; ".join(f"{tier_title(results.ruleset.tier(tier), lang)}: "
                                                         f"{source_text(source, lang)}" for tier, source in sources.items()))
     lines.append("")
