@@ -414,6 +414,16 @@ def test_a_missing_base_file_is_reported_at_the_amends_line(tmp_path: Path) -> N
     assert caught.value.diagnostics[0].span.line == 2
 
 
+def test_an_amendment_naming_no_base_says_so_in_the_runs_language(tmp_path: Path) -> None:
+    path = tmp_path / "a.cqdt"
+    path.write_text(HEADER.replace('amends "base.cqdt"', 'amends ""'), encoding="utf-8")
+    with pytest.raises(RulesetError) as caught:
+        api.load(path)
+    (diagnostic,) = caught.value.diagnostics
+    assert (diagnostic.span.line, diagnostic.message) == (2, "'amends' names no base")
+    assert "lỗi: 'amends' chưa ghi bộ tiêu chí gốc" in caught.value.render("vi")
+
+
 # ---------------------------------------------------------------- errors an official can act on
 def test_a_sum_that_no_longer_holds_points_at_the_change(folder: Path) -> None:
     body = "amend tier xa {\n  change A1 max 4\n}\n"

@@ -230,6 +230,10 @@ def _given_base(amendment: am.Amendment, text: str, path: str, bases: Mapping[st
 
 
 def _base_path(ref: am.BaseRef, text: str, path: str) -> Path:
+    if not ref.ref.strip():
+        raise RulesetError([Diagnostic(ref.span, "'amends' names no base",
+                                       hint="write the base between the quotes (amends \"base.cqdt\"), or a shipped "
+                                            "ruleset's id (amends egov_2020)")], {path: text})
     folder = Path(path).parent if path != "<memory>" else Path(".")
     if ref.is_path:
         candidate = folder / ref.ref

@@ -17,6 +17,10 @@ MESSAGES: dict[str, str] = {
     "known ids: {ids:t}; or give the path of a .cqdt file in this folder or below: amends \"base.cqdt\"":
         "các mã đã biết: {ids}; hoặc ghi đường dẫn của một tệp .cqdt trong thư mục này hoặc thư mục con: "
         "amends \"base.cqdt\"",
+    "'amends' names no base": "'amends' chưa ghi bộ tiêu chí gốc",
+    "write the base between the quotes (amends \"base.cqdt\"), or a shipped ruleset's id (amends egov_2020)":
+        "hãy ghi bộ tiêu chí gốc trong dấu ngoặc kép (amends \"base.cqdt\"), hoặc mã một bộ tiêu chí có sẵn "
+        "(amends egov_2020)",
     # why an amendment may not read its base ('amends "..."' is refused: ...)
     "the path cannot be resolved": "không xác định được đường dẫn",
     "a ruleset is a path, a shipped ruleset id or an assessment year, such as 'egov_2020' or 2022, not {kind}":
