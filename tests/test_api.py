@@ -168,6 +168,12 @@ def test_a_wrong_argument_to_results_is_a_usage_error_naming_the_choices(
     assert str(raised.value).startswith(message)
 
 
+@pytest.mark.parametrize("written", [" 622", "６２２", "622\u200b"])
+def test_a_unit_is_found_by_its_code_written_as_data_may_write_it(sample_results: cq.Results, written: str) -> None:
+    """Spaces around, fullwidth digits, an invisible mark: the code is normalised as the data's codes were read."""
+    assert sample_results.unit(written) is sample_results.unit("622")
+
+
 def test_a_ruleset_tier_without_results_has_no_units(sample_results: cq.Results) -> None:
     assert sample_results.of_year(2019).tier_units("xa") == ()
 

@@ -21,7 +21,7 @@ from cqdt_rules.i18n import LANGS
 from cqdt_rules.model import ruleset as m
 from cqdt_rules.model.slots import slot_setters
 from cqdt_rules.model.numbers import ARITHMETIC
-from cqdt_rules.model.units import Assessment, Pair, ReadOnlyDict, RowAssessment, StandIn
+from cqdt_rules.model.units import Assessment, Pair, ReadOnlyDict, RowAssessment, StandIn, normal_code
 from cqdt_rules.tables import csv_writer
 
 SCHEMA = "cqdt-results/1"
@@ -320,6 +320,7 @@ class Results:
                              f"not {type(code).__name__}")
         if year is not None and (not isinstance(year, int) or isinstance(year, bool)):
             raise UsageError(f"a year is a whole number, such as year=2022, not {type(year).__name__}")
+        code = normal_code(code)  # as the data's codes were read: fullwidth digits, spaces around, invisible marks
         of_code = [u for u in self.units if u.code == code]
         found = [u for u in of_code if (year is None or identity_of(u).year == year)
                  and (source is None or identity_of(u).source == source)]
