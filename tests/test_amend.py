@@ -397,12 +397,17 @@ def test_the_base_can_be_named_by_shipped_id(tmp_path: Path) -> None:
     assert api.load_ruleset(path) == api.load_ruleset(EXAMPLE)
 
 
-def test_an_unknown_base_suggests_a_known_id(tmp_path: Path) -> None:
+def _refused_header(tmp_path: Path, header: str) -> RulesetError:
+    """The error loading an amendment with ``header`` (and no base beside it) raises."""
     path = tmp_path / "a.cqdt"
-    path.write_text(HEADER.replace('"base.cqdt"', "egov_2021"), encoding="utf-8")
+    path.write_text(header, encoding="utf-8")
     with pytest.raises(RulesetError) as caught:
         api.load(path)
-    (diagnostic,) = caught.value.diagnostics
+    return caught.value
+
+
+def test_an_unknown_base_suggests_a_known_id(tmp_path: Path) -> None:
+    (diagnostic,) = _refused_header(tmp_path, HEADER.replace('"base.cqdt"', "egov_2021")).diagnostics
     assert (diagnostic.span.line, diagnostic.hint) == (2, "did you mean 'egov_2020'?")
 
 
@@ -415,13 +420,10 @@ def test_a_missing_base_file_is_reported_at_the_amends_line(tmp_path: Path) -> N
 
 
 def test_an_amendment_naming_no_base_says_so_in_the_runs_language(tmp_path: Path) -> None:
-    path = tmp_path / "a.cqdt"
-    path.write_text(HEADER.replace('amends "base.cqdt"', 'amends ""'), encoding="utf-8")
-    with pytest.raises(RulesetError) as caught:
-        api.load(path)
-    (diagnostic,) = caught.value.diagnostics
+    error = _refused_header(tmp_path, HEADER.replace('amends "base.cqdt"', 'amends ""'))
+    (diagnostic,) = error.diagnostics
     assert (diagnostic.span.line, diagnostic.message) == (2, "'amends' names no base")
-    assert "lỗi: 'amends' chưa ghi bộ tiêu chí gốc" in caught.value.render("vi")
+    assert "lỗi: 'amends' chưa ghi bộ tiêu chí gốc" in error.render("vi")
 
 
 # ---------------------------------------------------------------- errors an official can act on
